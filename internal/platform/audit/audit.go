@@ -1,0 +1,209 @@
+// Package audit keeps the append-only, hash-chained audit log. Every write is
+// recorded in the same transaction as the change it describes, so a change
+// and its record commit or roll back together.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"hongdun/internal/platform/crypto"
+	"hongdun/internal/platform/db"
+)
+
+// Actor is who acts, carried in the request context.
+type Actor struct {
+	ID   int64
+	Name string
+	IP   string
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that carries the acting user.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the acting user, or a system actor.
+func ActorFrom(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
+		return a
+	}
+	return Actor{Name: "system"}
+}
+
+// Event is one security-relevant happening.
+type Event struct {
+	Action     string // e.g. "member.update", "login.fail"
+	ObjectType string
+	ObjectID   string
+	Result     string // "ok" unless said otherwise
+	Detail     any    // marshalled to JSON: before/after, filters, counts
+}
+
+// Change is the conventional Detail of a write.
+type Change struct {
+	Before any `json:"before,omitempty"`
+	After  any `json:"after,omitempty"`
+}
+
+// Log appends to and verifies the chain.
+type Log struct {
+	key []byte
+	now func() time.Time
+}
+
+// New returns a log that MACs its chain with key.
+func New(key []byte) *Log { return &Log{key: key, now: time.Now} }
+
+// Record is one stored row.
+type Record struct {
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	ActorID    int64     `json:"actor_id"`
+	Actor      string    `json:"actor"`
+	IP         string    `json:"ip"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	Result     string    `json:"result"`
+	Detail     string    `json:"detail"`
+	PrevHash   string    `json:"prev_hash"`
+	Hash       string    `json:"hash"`
+}
+
+func (l *Log) digest(r *Record) string {
+	var b strings.Builder
+	for _, f := range []string{strconv.FormatInt(r.At.UnixMilli(), 10), strconv.FormatInt(r.ActorID, 10), r.Actor, r.IP,
+		r.Action, r.ObjectType, r.ObjectID, r.Result, r.Detail, r.PrevHash} {
+		b.WriteString(strconv.Itoa(len(f)))
+		b.WriteByte(':')
+		b.WriteString(f)
+	}
+	return crypto.MAC(l.key, []byte(b.String()))
+}
+
+// Write appends ev inside tx. The actor comes from ctx.
+func (l *Log) Write(ctx context.Context, tx *db.Tx, ev Event) error {
+	a := ActorFrom(ctx)
+	r := Record{At: l.now().UTC(), ActorID: a.ID, Actor: a.Name, IP: a.IP, Action: ev.Action,
+		ObjectType: ev.ObjectType, ObjectID: ev.ObjectID, Result: ev.Result}
+	if r.Result == "" {
+		r.Result = "ok"
+	}
+	if ev.Detail != nil {
+		if s, ok := ev.Detail.(string); ok {
+			r.Detail = s
+		} else {
+			b, err := json.Marshal(ev.Detail)
+			if err != nil {
+				return err
+			}
+			r.Detail = string(b)
+		}
+	}
+	if tx.D() == db.Postgres {
+		// Serialise appenders across instances; released at commit.
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(72707)"); err != nil {
+			return err
+		}
+	}
+	err := tx.QueryRowContext(ctx, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").Scan(&r.PrevHash)
+	if err != nil && !db.IsNoRows(err) {
+		return err
+	}
+	r.Hash = l.digest(&r)
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor, ip, action, object_type, object_id, result, detail, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, r.At.UnixMilli(), r.ActorID, r.Actor, r.IP, r.Action, r.ObjectType, r.ObjectID, r.Result, r.Detail, r.PrevHash, r.Hash)
+	return err
+}
+
+// Record appends ev in a transaction of its own (for reads and logins).
+func (l *Log) Record(ctx context.Context, d *db.DB, ev Event) error {
+	return d.InTx(ctx, func(tx *db.Tx) error { return l.Write(ctx, tx, ev) })
+}
+
+// Verify walks the chain and returns the id of the first record whose link is
+// broken (0 when the chain is whole) and how many records it checked.
+func (l *Log) Verify(ctx context.Context, d *db.DB) (broken int64, n int, err error) {
+	rows, err := d.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id,0), actor, ip, action, object_type, object_id, result, detail, prev_hash, hash FROM audit_log ORDER BY id`)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer rows.Close()
+	prev := ""
+	for rows.Next() {
+		var r Record
+		var at int64
+		if err := rows.Scan(&r.ID, &at, &r.ActorID, &r.Actor, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.Result, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+			return 0, n, err
+		}
+		r.At = time.UnixMilli(at).UTC()
+		n++
+		if r.PrevHash != prev || l.digest(&r) != r.Hash {
+			return r.ID, n, nil
+		}
+		prev = r.Hash
+	}
+	return 0, n, rows.Err()
+}
+
+// Filter selects records for the auditor's search.
+type Filter struct {
+	Actor, Action, Object string
+	From, To              time.Time
+	Page, PerPage         int
+}
+
+// Search lists records, newest first.
+func Search(ctx context.Context, q db.Querier, f Filter) ([]Record, int, error) {
+	where, args := []string{"1=1"}, []any{}
+	if f.Actor != "" {
+		where, args = append(where, "actor = ?"), append(args, f.Actor)
+	}
+	if f.Action != "" {
+		where, args = append(where, "action LIKE ?"), append(args, f.Action+"%")
+	}
+	if f.Object != "" {
+		where, args = append(where, "object_id = ?"), append(args, f.Object)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "at < ?"), append(args, f.To.UnixMilli())
+	}
+	w := strings.Join(where, " AND ")
+	var total int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE "+w, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT id, at, COALESCE(actor_id,0), actor, ip, action, object_type, object_id, result, detail, prev_hash, hash
+		FROM audit_log WHERE %s ORDER BY id DESC LIMIT %d OFFSET %d`, w, f.PerPage, (f.Page-1)*f.PerPage), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var r Record
+		var at int64
+		if err := rows.Scan(&r.ID, &at, &r.ActorID, &r.Actor, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.Result, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+			return nil, 0, err
+		}
+		r.At = time.UnixMilli(at).UTC()
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}

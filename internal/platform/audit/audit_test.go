@@ -1,0 +1,45 @@
+package audit_test
+
+import (
+	"context"
+	"testing"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
+)
+
+func TestChainDetectsTampering(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := audit.WithActor(context.Background(), audit.Actor{ID: 1, Name: "shiju", IP: "10.0.0.1"})
+		l := audit.New([]byte("0123456789abcdef0123456789abcdef"))
+		for i := 0; i < 5; i++ {
+			if err := l.Record(ctx, d, audit.Event{Action: "member.update", ObjectType: "person", ObjectID: "7", Detail: audit.Change{Before: i, After: i + 1}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		broken, n, err := l.Verify(ctx, d)
+		if err != nil || broken != 0 || n != 5 {
+			t.Fatalf("intact chain: broken=%d n=%d err=%v", broken, n, err)
+		}
+		if _, err := d.ExecContext(ctx, "UPDATE audit_log SET actor = 'someone' WHERE id = 3"); err != nil {
+			t.Fatal(err)
+		}
+		if broken, _, _ := l.Verify(ctx, d); broken != 3 {
+			t.Fatalf("edited row 3: first broken = %d", broken)
+		}
+		// A deleted row breaks the link of the row after it.
+		d2 := dbtest.SQLite(t)
+		for i := 0; i < 4; i++ {
+			l.Record(ctx, d2, audit.Event{Action: "x"})
+		}
+		d2.ExecContext(ctx, "DELETE FROM audit_log WHERE id = 2")
+		if broken, _, _ := l.Verify(ctx, d2); broken != 3 {
+			t.Fatalf("deleted row 2: first broken = %d", broken)
+		}
+		recs, total, err := audit.Search(ctx, d, audit.Filter{Action: "member."})
+		if err != nil || total != 5 || len(recs) != 5 || recs[0].IP != "10.0.0.1" {
+			t.Fatalf("search: %d %d %v", total, len(recs), err)
+		}
+	})
+}

@@ -1,0 +1,204 @@
+// Package db opens SQLite or PostgreSQL behind one small API. Queries are
+// written once with "?" placeholders and rebound for PostgreSQL.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+)
+
+// Dialect names the database engine.
+type Dialect int
+
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+// ErrNotFound is returned by helpers when a row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// DB holds a writer pool and a reader pool. On SQLite the writer is a single
+// connection so that writers queue in Go instead of fighting over the lock;
+// on PostgreSQL both are the same pool.
+type DB struct {
+	W       *sql.DB
+	R       *sql.DB
+	Dialect Dialect
+	Path    string // SQLite file path, empty on PostgreSQL
+}
+
+// Open opens the database named by dsn: a postgres:// URL, or else a data
+// directory in which SQLite keeps hongdun.db.
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		p, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		p.SetMaxOpenConns(20)
+		p.SetMaxIdleConns(10)
+		if err := p.PingContext(ctx); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("连接 PostgreSQL 失败: %w", err)
+		}
+		return &DB{W: p, R: p, Dialect: Postgres}, nil
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dataDir, "hongdun.db")
+	return OpenSQLiteFile(ctx, path)
+}
+
+// OpenSQLiteFile opens (creating) a SQLite database file.
+func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	return &DB{W: w, R: r, Dialect: SQLite, Path: path}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		if e := d.R.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Rebind turns "?" placeholders into "$1…" for PostgreSQL. Question marks
+// inside single-quoted literals are left alone.
+func (d *DB) Rebind(q string) string { return rebind(d.Dialect, q) }
+
+func rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n, inQuote := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Querier is what stores need: a DB (reads from the reader pool) or a Tx.
+type Querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	D() Dialect
+}
+
+// ExecContext runs a statement on the writer.
+func (d *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return d.W.ExecContext(ctx, d.Rebind(q), args...)
+}
+
+// QueryContext reads from the reader pool.
+func (d *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.R.QueryContext(ctx, d.Rebind(q), args...)
+}
+
+// QueryRowContext reads one row from the reader pool.
+func (d *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.R.QueryRowContext(ctx, d.Rebind(q), args...)
+}
+
+// D reports the dialect.
+func (d *DB) D() Dialect { return d.Dialect }
+
+// Tx wraps sql.Tx with placeholder rebinding.
+type Tx struct {
+	*sql.Tx
+	dialect Dialect
+}
+
+func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, rebind(t.dialect, q), args...)
+}
+func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, rebind(t.dialect, q), args...)
+}
+func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, rebind(t.dialect, q), args...)
+}
+
+// D reports the dialect.
+func (t *Tx) D() Dialect { return t.dialect }
+
+// InTx runs fn in a write transaction, committing when fn returns nil.
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: stx, dialect: d.Dialect}
+	defer func() {
+		if p := recover(); p != nil {
+			stx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	return stx.Commit()
+}
+
+// InsertID runs an INSERT … RETURNING id and returns the id.
+func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// In expands a list into "?,?,?" and its arguments, for IN clauses.
+func In[T any](xs []T) (string, []any) {
+	if len(xs) == 0 {
+		return "NULL", nil
+	}
+	args := make([]any, len(xs))
+	for i, x := range xs {
+		args[i] = x
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", len(xs)), ","), args
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: installs PostgreSQL, Chromium and CJK fonts when
+# missing (Debian), starts a throwaway PostgreSQL cluster, runs `go test ./...`
+# on SQLite and PostgreSQL, and stops the cluster.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+command -v chromium >/dev/null || need+=(chromium)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "安装: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+pgbin=/usr/lib/postgresql/15/bin
+pgdir=$(mktemp -d /tmp/hongdun-pg.XXXXXX)
+port=${PGPORT_TEST:-55432}
+runas=()
+if [ "$(id -u)" = 0 ]; then
+  chown postgres "$pgdir"
+  runas=(runuser -u postgres --)
+fi
+stop_pg() { "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdir"; }
+trap stop_pg EXIT
+"${runas[@]}" "$pgbin/initdb" -D "$pgdir/data" -U hongdun --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${runas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
+  -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+"${runas[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U hongdun hongdun_test
+export TEST_PG_DSN="postgres://hongdun@127.0.0.1:$port/hongdun_test?sslmode=disable"
+export HONGDUN_TEST_ARTIFACTS=${HONGDUN_TEST_ARTIFACTS:-$PWD/test-artifacts}
+mkdir -p "$HONGDUN_TEST_ARTIFACTS"
+
+go vet ./...
+go test -count=1 -timeout 15m "$@" ./...
