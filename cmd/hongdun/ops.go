@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"hongdun/internal/app"
+	"hongdun/internal/platform/auth"
+)
+
+func readPassword() (string, error) {
+	if pw := os.Getenv("HONGDUN_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	fmt.Fprint(os.Stderr, "请输入密码（回车结束）: ")
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
+}
+
+func user(ctx context.Context, args []string) error {
+	if len(args) < 2 {
+		return errors.New("用法: hongdun user create NAME ROLE [--org ID] [--person ID] | hongdun user reset NAME")
+	}
+	var c common
+	fs := flag.NewFlagSet("user", flag.ExitOnError)
+	c.register(fs)
+	org := fs.Int64("org", 0, "管辖组织编号（党务管理员、领导）")
+	person := fs.Int64("person", 0, "关联人员编号（党员）")
+	sub, name := args[0], args[1]
+	rest := args[2:]
+	var role string
+	if sub == "create" {
+		if len(rest) < 1 {
+			return errors.New("请指定角色: " + roleList())
+		}
+		role, rest = rest[0], rest[1:]
+	}
+	fs.Parse(rest)
+	a, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	pw, err := readPassword()
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "create":
+		if _, err := a.Auth.CreateAccount(ctx, auth.NewAccount{Username: name, Role: auth.Role(role), OrgID: *org, PersonID: *person, Password: pw}); err != nil {
+			return err
+		}
+		fmt.Println("账号已创建:", name)
+	case "reset":
+		id, err := a.Auth.AccountID(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := a.Auth.SetPassword(ctx, id, nil, pw); err != nil {
+			return err
+		}
+		fmt.Println("密码已重置:", name)
+	default:
+		return fmt.Errorf("未知操作 %q（create 或 reset）", sub)
+	}
+	return nil
+}
+
+func roleList() string {
+	var s []string
+	for _, r := range auth.Roles {
+		s = append(s, string(r)+"（"+r.Label()+"）")
+	}
+	return strings.Join(s, "、")
+}
+
+func auditCmd(ctx context.Context, args []string) error {
+	if len(args) < 1 || args[0] != "verify" {
+		return errors.New("用法: hongdun audit verify")
+	}
+	var c common
+	fs := flag.NewFlagSet("audit", flag.ExitOnError)
+	c.register(fs)
+	fs.Parse(args[1:])
+	a, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	broken, n, err := a.Audit.Verify(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	if broken != 0 {
+		return fmt.Errorf("审计日志哈希链在第 %d 条记录处断裂（已校验 %d 条）：该记录或其前一条被篡改、删除或插入", broken, n)
+	}
+	fmt.Printf("审计日志完整：共 %d 条记录，哈希链无断裂\n", n)
+	return nil
+}
+
+func backup(ctx context.Context, args []string) error {
+	var c common
+	fs := flag.NewFlagSet("backup", flag.ExitOnError)
+	c.register(fs)
+	fs.Parse(args)
+	if fs.NArg() != 1 {
+		return errors.New("用法: hongdun backup FILE")
+	}
+	a, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := app.Backup(ctx, a.DB, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Println("备份完成:", fs.Arg(0))
+	return nil
+}
+
+func restore(ctx context.Context, args []string) error {
+	var c common
+	fs := flag.NewFlagSet("restore", flag.ExitOnError)
+	c.register(fs)
+	fs.Parse(args)
+	if fs.NArg() != 1 {
+		return errors.New("用法: hongdun restore FILE（须先停止服务）")
+	}
+	if c.dsn != "" {
+		return errors.New("PostgreSQL 请使用 pg_restore 恢复，见 README")
+	}
+	if err := app.Restore(ctx, fs.Arg(0), c.data); err != nil {
+		return err
+	}
+	fmt.Println("恢复完成；请启动服务")
+	return nil
+}
+

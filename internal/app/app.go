@@ -1,0 +1,139 @@
+// Package app wires the platform and the feature packages into one server.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"hongdun/internal/account"
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/crypto"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+)
+
+// Config is what the command line decides.
+type Config struct {
+	DataDir string // SQLite file, key file, uploads
+	DSN     string // postgres://… or empty for SQLite
+	Log     *slog.Logger
+}
+
+// App is a running Hongdun: database, services and routes.
+type App struct {
+	*core.Deps
+	Routes []web.Route
+}
+
+// Open opens the database, migrates it and builds every service.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.DataDir == "" {
+		cfg.DataDir = "hongdun-data"
+	}
+	d, err := db.Open(ctx, cfg.DSN, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("数据库迁移失败: %w", err)
+	}
+	keys, err := crypto.LoadKeys(cfg.DataDir)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return New(d, keys, cfg), nil
+}
+
+// New builds the application on an open, migrated database.
+func New(d *db.DB, keys *crypto.Keys, cfg Config) *App {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	al := audit.New(keys.Audit)
+	deps := &core.Deps{DB: d, Keys: keys, Audit: al, Auth: auth.NewService(d, al), Now: time.Now, DataDir: cfg.DataDir,
+		Web: &web.Server{Log: cfg.Log, Audit: al}}
+	deps.Web.Auth = deps.Auth
+	a := &App{Deps: deps}
+	a.Routes = a.routes()
+	deps.Web.Routes = a.Routes
+	deps.Web.Nav = nav
+	return a
+}
+
+// nav is the top navigation, in order.
+var nav = []web.NavItem{
+	{Label: "工作台", Href: "/", Perm: web.PartyRead},
+	{Label: "组织", Href: "/orgs", Perm: web.PartyRead},
+	{Label: "党员", Href: "/members", Perm: web.PartyRead},
+	{Label: "我的", Href: "/me", Perm: web.Authed},
+	{Label: "待办", Href: "/todos", Perm: web.Authed},
+	{Label: "账号管理", Href: "/admin/accounts", Perm: web.Accounts},
+	{Label: "安全策略", Href: "/admin/security", Perm: web.Security},
+	{Label: "审计日志", Href: "/audit", Perm: web.AuditRead},
+}
+
+func (a *App) routes() []web.Route {
+	var rs []web.Route
+	rs = append(rs,
+		web.Route{Method: "GET", Pattern: "/healthz", Perm: web.Public, Handler: func(w http.ResponseWriter, r *http.Request) {
+			if err := a.DB.R.PingContext(r.Context()); err != nil {
+				http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+				return
+			}
+			w.Write([]byte("ok"))
+		}},
+		web.Route{Method: "GET", Pattern: "/api/v1/openapi.json", Perm: web.Public, Handler: web.OpenAPIHandler(&a.Routes),
+			Doc: &web.Doc{Tag: "系统", Summary: "本 API 的 OpenAPI 描述（由路由表生成）"}},
+	)
+	rs = append(rs, account.Routes(a.Deps)...)
+	return rs
+}
+
+// Handler is the HTTP handler of the whole application.
+func (a *App) Handler() http.Handler { return a.Web.Handler() }
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve listens on addr until ctx ends, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	a.Web.Log.Info("红盾已启动", "addr", "http://"+ln.Addr().String(), "data", dataDesc(a))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Web.Log.Info("正在停止…")
+	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func dataDesc(a *App) string {
+	if a.DB.Dialect == db.Postgres {
+		return "postgresql"
+	}
+	p, _ := filepath.Abs(a.DB.Path)
+	return p
+}

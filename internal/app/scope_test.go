@@ -1,0 +1,188 @@
+package app_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+)
+
+// Fixture is a small bureau with two sibling 分局 (A and B). Probes make
+// requests as A's 党务管理员 against objects under B.
+type Fixture struct {
+	E                *apptest.Env
+	Root, A, B       int64 // orgs: 市局党委, A 分局党委, B 分局党委
+	ABranch, BBranch int64 // a 党支部 under each
+	APerson, BPerson int64 // a 正式党员 in each branch
+	AdminA           *apptest.Client
+}
+
+// Probe builds the request that tries to reach B from A. Setup may create
+// feature objects under B first (through SQL or the feature's functions).
+type Probe func(t *testing.T, f *Fixture) (method, path string, body any)
+
+type probeEntry struct {
+	probe  Probe
+	exempt string // why the route has no object scope (public, 三员, self-only)
+}
+
+var probes = map[string]probeEntry{}
+
+// scoped registers the probe of a route: "GET /api/v1/orgs/{id}".
+func scoped(route string, p Probe) { probes[route] = probeEntry{probe: p} }
+
+// exempt registers a route that reaches no organisation's data, with why.
+func exempt(route, why string) { probes[route] = probeEntry{exempt: why} }
+
+func newFixture(t *testing.T, e *apptest.Env) *Fixture {
+	ctx := context.Background()
+	f := &Fixture{E: e}
+	var err error
+	insOrg := func(parent int64, name, kind string, approve bool) int64 {
+		if err != nil {
+			return 0
+		}
+		var id int64
+		err = e.DB.InTx(ctx, func(tx *db.Tx) error {
+			var p any
+			path := "/"
+			if parent != 0 {
+				p = parent
+				if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&path); err != nil {
+					return err
+				}
+			}
+			var err error
+			id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, can_approve, path, created_at, updated_at) VALUES (?,?,?,?,?,0,0)", p, name, kind, approve, "")
+			if err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id)
+			return err
+		})
+		return id
+	}
+	insPerson := func(org int64, name string) int64 {
+		if err != nil {
+			return 0
+		}
+		var id int64
+		id, err = db.InsertID(ctx, e.DB, `INSERT INTO persons (org_id, name, pinyin, initials, gender, status, join_date, full_date, created_at, updated_at)
+			VALUES (?,?,?,?,'男','full','2010-01-01','2011-01-01',0,0)`, org, name, "x", "x")
+		return id
+	}
+	f.Root = insOrg(0, "市公安局党委", "committee", true)
+	f.A = insOrg(f.Root, "甲分局党委", "committee", true)
+	f.B = insOrg(f.Root, "乙分局党委", "committee", true)
+	f.ABranch = insOrg(f.A, "甲分局城关派出所党支部", "branch", false)
+	f.BBranch = insOrg(f.B, "乙分局城关派出所党支部", "branch", false)
+	f.APerson = insPerson(f.ABranch, "甲某")
+	f.BPerson = insPerson(f.BBranch, "乙某")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.AdminA = e.Account(auth.OrgAdmin, f.A, 0)
+	return f
+}
+
+// fingerprint summarises every table but the audit log and sessions, so a
+// refused request can be shown to have changed nothing.
+func fingerprint(t *testing.T, e *apptest.Env) string {
+	ctx := context.Background()
+	var q string
+	if e.DB.Dialect == db.Postgres {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+	} else {
+		q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	}
+	rows, err := e.DB.QueryContext(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		if n != "audit_log" && n != "sessions" && n != "goose_db_version" {
+			tables = append(tables, n)
+		}
+	}
+	rows.Close()
+	sort.Strings(tables)
+	h := sha256.New()
+	for _, tb := range tables {
+		rows, err := e.DB.QueryContext(ctx, "SELECT * FROM "+tb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		var lines []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			rows.Scan(ptrs...)
+			lines = append(lines, fmt.Sprint(vals...))
+		}
+		rows.Close()
+		sort.Strings(lines)
+		fmt.Fprintf(h, "%s:%s\n", tb, strings.Join(lines, "\n"))
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// TestEveryRouteIsScoped walks the route table: every route must have a
+// probe or a stated exemption, and every probe must answer 404 (or 403)
+// without changing the database.
+func TestEveryRouteIsScoped(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		for _, rt := range e.App.Routes {
+			key := rt.Method + " " + rt.Pattern
+			entry, ok := probes[key]
+			if !ok {
+				t.Errorf("route %s has no scope probe: add scoped(%q, …) or exempt(%q, why) in a scope_*_test.go", key, key, key)
+				continue
+			}
+			if entry.exempt != "" {
+				continue
+			}
+			if !web.Allows(auth.OrgAdmin, rt.Perm) && !web.Allows(auth.Leader, rt.Perm) && rt.Perm != web.PartyView {
+				t.Errorf("route %s is probed but 党务管理员 cannot use it: exempt it instead", key)
+				continue
+			}
+			t.Run(key, func(t *testing.T) {
+				f := newFixture(t, e)
+				method, path, body := entry.probe(t, f)
+				before := fingerprint(t, e)
+				var out map[string]any
+				st := f.AdminA.Do(method, path, body, &out)
+				if st != 404 && st != 403 {
+					t.Fatalf("%s %s as A's 党务管理员 against B: status %d, want 404; body %s", method, path, st, f.AdminA.Body())
+				}
+				if after := fingerprint(t, e); after != before {
+					t.Fatalf("%s %s changed the database although refused", method, path)
+				}
+			})
+		}
+		for key := range probes {
+			found := false
+			for _, rt := range e.App.Routes {
+				if rt.Method+" "+rt.Pattern == key {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("probe for %s names no route", key)
+			}
+		}
+	})
+}

@@ -1,0 +1,179 @@
+// Package apptest starts the whole application over HTTP for tests, on
+// SQLite and (with TEST_PG_DSN) PostgreSQL, and gives logged-in clients.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"hongdun/internal/app"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/crypto"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
+)
+
+// Password is the password of every account made by Env.Account.
+const Password = "Test-Pass-2026!x"
+
+// Env is one running application.
+type Env struct {
+	T   testing.TB
+	App *app.App
+	Srv *httptest.Server
+	DB  *db.DB
+}
+
+// Each runs fn against a fresh application on each available database.
+func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) { fn(t, Start(t, d)) })
+}
+
+// TestKeys are fixed keys for tests.
+func TestKeys() *crypto.Keys {
+	k, err := crypto.NewKeys(bytes.Repeat([]byte{42}, 32))
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
+// Start serves the application on d.
+func Start(t testing.TB, d *db.DB) *Env {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.New(d, TestKeys(), app.Config{DataDir: t.TempDir(), Log: log})
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(srv.Close)
+	return &Env{T: t, App: a, Srv: srv, DB: d}
+}
+
+var nameSeq atomic.Int64
+
+// Account creates an account with the given role and scope and returns a
+// client logged in with a Bearer token.
+func (e *Env) Account(role auth.Role, orgID, personID int64) *Client {
+	e.T.Helper()
+	name := fmt.Sprintf("u%s%d", role, nameSeq.Add(1))
+	if _, err := e.App.Auth.CreateAccount(context.Background(), auth.NewAccount{Username: name, Role: role, OrgID: orgID, PersonID: personID, Password: Password}); err != nil {
+		e.T.Fatal(err)
+	}
+	return e.Login(name, Password)
+}
+
+// Login logs in through the API and returns a Bearer client.
+func (e *Env) Login(username, password string) *Client {
+	e.T.Helper()
+	c := e.Anonymous()
+	var out struct{ Token string }
+	if st := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": username, "password": password}, &out); st != 200 {
+		e.T.Fatalf("login %s: status %d", username, st)
+	}
+	c.Token = out.Token
+	return c
+}
+
+// Anonymous returns a client without credentials (with a cookie jar, for pages).
+func (e *Env) Anonymous() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{e: e, HTTP: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Client is an HTTP client of the test server.
+type Client struct {
+	e     *Env
+	HTTP  *http.Client
+	Token string
+	// Last holds the body of the last reply.
+	Last []byte
+}
+
+// Do sends a JSON request (body may be nil) and decodes the reply into out
+// (may be nil). It returns the status code.
+func (c *Client) Do(method, path string, body any, out any) int {
+	c.e.T.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.e.T.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.e.Srv.URL+path, rd)
+	if err != nil {
+		c.e.T.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return c.send(req, out)
+}
+
+// Form posts a URL-encoded form, as a browser page would.
+func (c *Client) Form(path string, form map[string]string) int {
+	c.e.T.Helper()
+	vals := make([]string, 0, len(form))
+	for k, v := range form {
+		vals = append(vals, k+"="+urlEscape(v))
+	}
+	req, _ := http.NewRequest("POST", c.e.Srv.URL+path, strings.NewReader(strings.Join(vals, "&")))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.e.Srv.URL)
+	return c.send(req, nil)
+}
+
+// Send sends a prepared request (its URL relative to the server).
+func (c *Client) Send(req *http.Request, out any) int {
+	c.e.T.Helper()
+	return c.send(req, out)
+}
+
+func (c *Client) send(req *http.Request, out any) int {
+	if !strings.HasPrefix(req.URL.String(), "http") {
+		u := c.e.Srv.URL + req.URL.String()
+		r2, _ := http.NewRequest(req.Method, u, req.Body)
+		r2.Header = req.Header
+		req = r2
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.e.T.Fatal(err)
+	}
+	defer resp.Body.Close()
+	c.Last, _ = io.ReadAll(resp.Body)
+	if out != nil && len(c.Last) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(c.Last, out); err != nil {
+			c.e.T.Fatalf("%s %s: decoding %q: %v", req.Method, req.URL.Path, c.Last, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// Body is the last reply as a string.
+func (c *Client) Body() string { return string(c.Last) }
+
+func urlEscape(s string) string {
+	var b strings.Builder
+	for _, r := range []byte(s) {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			b.WriteByte(r)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", r)
+		}
+	}
+	return b.String()
+}

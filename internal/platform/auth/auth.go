@@ -1,0 +1,260 @@
+// Package auth holds accounts, roles, sessions and the login policy. A
+// Principal is the caller of a request; its scope limits every query.
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/crypto"
+	"hongdun/internal/platform/db"
+)
+
+// Role is one of the six roles. The three 三员 roles exclude each other and
+// never read member data.
+type Role string
+
+const (
+	SysAdmin Role = "sysadmin" // 系统管理员: accounts
+	SecAdmin Role = "secadmin" // 安全保密管理员: roles, scopes, policy
+	Auditor  Role = "auditor"  // 安全审计员: audit log only
+	OrgAdmin Role = "orgadmin" // 党务管理员: read and write in a subtree
+	Leader   Role = "leader"   // 领导: read only in a subtree
+	Member   Role = "member"   // 党员: self only
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{SysAdmin, SecAdmin, Auditor, OrgAdmin, Leader, Member}
+
+// Label is the Chinese name of a role.
+func (r Role) Label() string {
+	return map[Role]string{SysAdmin: "系统管理员", SecAdmin: "安全保密管理员", Auditor: "安全审计员",
+		OrgAdmin: "党务管理员", Leader: "领导", Member: "党员"}[r]
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r.Label() != "" }
+
+// Scoped reports whether the role is bound to an organisation subtree.
+func (r Role) Scoped() bool { return r == OrgAdmin || r == Leader }
+
+// Principal is the authenticated caller.
+type Principal struct {
+	AccountID   int64
+	Username    string
+	DisplayName string
+	Role        Role
+	OrgID       int64  // scope root for OrgAdmin and Leader
+	OrgPath     string // materialised path of the scope root, e.g. "/1/4/"
+	PersonID    int64  // the person behind the account, if any
+	MustChange  bool   // password expired: only the change-password page works
+	TokenHash   string
+}
+
+// ReadsMembers reports whether the caller may read member data of a subtree.
+func (p *Principal) ReadsMembers() bool { return p.Role == OrgAdmin || p.Role == Leader }
+
+// Writes reports whether the caller may change party data in their subtree.
+func (p *Principal) Writes() bool { return p.Role == OrgAdmin }
+
+// InScope reports whether an organisation (by its path) is in the caller's subtree.
+func (p *Principal) InScope(orgPath string) bool {
+	return p.Role.Scoped() && p.OrgPath != "" && strings.HasPrefix(orgPath, p.OrgPath)
+}
+
+type principalKey struct{}
+
+// With returns ctx carrying p.
+func With(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// From returns the caller, or nil when anonymous.
+func From(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// Policy holds the configurable numbers of the login policy.
+type Policy struct {
+	MinLength       int
+	MaxFailures     int
+	LockFor         time.Duration
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	MaxPasswordAge  time.Duration
+	HistoryDepth    int
+	UsersPerIPMin   int // distinct usernames per minute from one address
+}
+
+// DefaultPolicy is the 等保 baseline of security.md.
+var DefaultPolicy = Policy{MinLength: 8, MaxFailures: 5, LockFor: 15 * time.Minute, IdleTimeout: 30 * time.Minute,
+	AbsoluteTimeout: 12 * time.Hour, MaxPasswordAge: 90 * 24 * time.Hour, HistoryDepth: 5, UsersPerIPMin: 50}
+
+// Service implements login, sessions and password changes.
+type Service struct {
+	DB     *db.DB
+	Audit  *audit.Log
+	Policy Policy
+	Now    func() time.Time
+
+	mu       sync.Mutex
+	ipUsers  map[string]map[string]bool
+	ipWindow time.Time
+}
+
+// NewService returns a service with the default policy.
+func NewService(d *db.DB, a *audit.Log) *Service {
+	return &Service{DB: d, Audit: a, Policy: DefaultPolicy, Now: time.Now}
+}
+
+// Errors a login can end with. The message never tells which part was wrong.
+var (
+	ErrBadLogin  = errors.New("用户名或密码错误，或账号已被锁定（连续失败 5 次锁定 15 分钟）")
+	ErrThrottled = errors.New("登录尝试过于频繁，请稍后再试")
+	ErrExpired   = errors.New("登录已过期，请重新登录")
+)
+
+// throttled counts distinct usernames tried from ip in the current minute.
+func (s *Service) throttled(ip, username string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Now()
+	if now.Sub(s.ipWindow) > time.Minute || s.ipUsers == nil {
+		s.ipUsers, s.ipWindow = map[string]map[string]bool{}, now
+	}
+	u := s.ipUsers[ip]
+	if u == nil {
+		u = map[string]bool{}
+		s.ipUsers[ip] = u
+	}
+	u[username] = true
+	return len(u) > s.Policy.UsersPerIPMin
+}
+
+// Login checks the password and opens a session of the given kind ("web" or
+// "api"), returning the token to hand to the client.
+func (s *Service) Login(ctx context.Context, username, password, ip, kind string) (string, error) {
+	username = strings.TrimSpace(username)
+	ctx = audit.WithActor(ctx, audit.Actor{Name: username, IP: ip})
+	if s.throttled(ip, username) {
+		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.throttled", Result: "denied", ObjectType: "account", ObjectID: username})
+		return "", ErrThrottled
+	}
+	now := s.Now()
+	var id, lockedUntil int64
+	var hash string
+	var failed int
+	var disabled bool
+	err := s.DB.QueryRowContext(ctx, "SELECT id, password_hash, failed_count, locked_until, disabled FROM accounts WHERE username = ?", username).
+		Scan(&id, &hash, &failed, &lockedUntil, &disabled)
+	if db.IsNoRows(err) {
+		CheckPassword(dummyHash, password) // same work whether or not the user exists
+		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.fail", Result: "denied", ObjectType: "account", ObjectID: username, Detail: "无此用户"})
+		return "", ErrBadLogin
+	}
+	if err != nil {
+		return "", err
+	}
+	ok := CheckPassword(hash, password)
+	if lockedUntil > now.UnixMilli() {
+		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.locked", Result: "denied", ObjectType: "account", ObjectID: username})
+		return "", ErrBadLogin
+	}
+	if !ok || disabled {
+		failed++
+		lock := int64(0)
+		ev := audit.Event{Action: "login.fail", Result: "denied", ObjectType: "account", ObjectID: username}
+		if failed >= s.Policy.MaxFailures {
+			lock, failed = now.Add(s.Policy.LockFor).UnixMilli(), 0
+			ev.Action = "login.lockout"
+		}
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, "UPDATE accounts SET failed_count = ?, locked_until = ? WHERE id = ?", failed, lock, id); err != nil {
+				return err
+			}
+			return s.Audit.Write(ctx, tx, ev)
+		})
+		if err != nil {
+			return "", err
+		}
+		return "", ErrBadLogin
+	}
+	token := crypto.RandomToken(32)
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET failed_count = 0, locked_until = 0 WHERE id = ?", id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, account_id, kind, created_at, last_seen, ip) VALUES (?,?,?,?,?,?)",
+			crypto.SM3Hex([]byte(token)), id, kind, now.UnixMilli(), now.UnixMilli(), ip); err != nil {
+			return err
+		}
+		return s.Audit.Write(audit.WithActor(ctx, audit.Actor{ID: id, Name: username, IP: ip}), tx, audit.Event{Action: "login.ok", ObjectType: "account", ObjectID: username, Detail: kind})
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+var dummyHash = HashPassword("dummy-password-for-timing")
+
+// Authenticate resolves a session token to its principal, enforcing the idle
+// and absolute timeouts. last_seen is refreshed at most once a minute.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
+	if token == "" {
+		return nil, ErrExpired
+	}
+	th := crypto.SM3Hex([]byte(token))
+	now := s.Now().UnixMilli()
+	var p Principal
+	var created, lastSeen, changed int64
+	var orgID, personID *int64
+	var orgPath *string
+	err := s.DB.QueryRowContext(ctx, `SELECT a.id, a.username, a.display_name, a.role, a.org_id, COALESCE(o.path, ''), a.person_id,
+			a.password_changed_at, s.created_at, s.last_seen
+		FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN orgs o ON o.id = a.org_id
+		WHERE s.token_hash = ? AND a.disabled = 0`, th).
+		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.Role, &orgID, &orgPath, &personID, &changed, &created, &lastSeen)
+	if err != nil {
+		if db.IsNoRows(err) {
+			return nil, ErrExpired
+		}
+		return nil, err
+	}
+	if now-lastSeen > s.Policy.IdleTimeout.Milliseconds() || now-created > s.Policy.AbsoluteTimeout.Milliseconds() {
+		s.DB.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", th)
+		return nil, ErrExpired
+	}
+	if now-lastSeen > time.Minute.Milliseconds() {
+		if _, err := s.DB.ExecContext(ctx, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", now, th); err != nil {
+			return nil, err
+		}
+	}
+	if orgID != nil {
+		p.OrgID = *orgID
+	}
+	if orgPath != nil {
+		p.OrgPath = *orgPath
+	}
+	if personID != nil {
+		p.PersonID = *personID
+	}
+	p.MustChange = now-changed > s.Policy.MaxPasswordAge.Milliseconds()
+	p.TokenHash = th
+	return &p, nil
+}
+
+// Logout ends the session behind token.
+func (s *Service) Logout(ctx context.Context, p *Principal) error {
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", p.TokenHash); err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "logout", ObjectType: "account", ObjectID: p.Username})
+	})
+}

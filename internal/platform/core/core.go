@@ -1,0 +1,29 @@
+// Package core bundles the platform services that every feature package
+// receives, so features depend on the platform and never on each other's
+// wiring.
+package core
+
+import (
+	"time"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/crypto"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+)
+
+// Deps is handed to each feature's Routes function.
+type Deps struct {
+	DB    *db.DB
+	Keys  *crypto.Keys
+	Audit *audit.Log
+	Auth  *auth.Service
+	Web   *web.Server
+	Now   func() time.Time
+	// DataDir holds SQLite, the key file and uploaded files.
+	DataDir string
+}
+
+// Today is the civil date in Asia/Shanghai.
+func (d *Deps) Today() string { return d.Now().In(web.Shanghai).Format("2006-01-02") }

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Doc describes an API route. The OpenAPI document is generated from the
+// route table, so an endpoint cannot exist without appearing in it.
+type Doc struct {
+	Summary string
+	Tag     string
+	Query   []Param // query parameters
+	Body    any     // example request body (its JSON shape)
+	Reply   any     // example reply
+}
+
+// Param is a query parameter.
+type Param struct {
+	Name, Description string
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// OpenAPI builds the OpenAPI 3.1 document of the API routes.
+func OpenAPI(routes []Route) map[string]any {
+	paths := map[string]map[string]any{}
+	sorted := append([]Route(nil), routes...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Pattern < sorted[j].Pattern })
+	for _, rt := range sorted {
+		if !rt.IsAPI() {
+			continue
+		}
+		op := map[string]any{"x-permission": string(rt.Perm)}
+		if rt.Doc != nil {
+			op["summary"] = rt.Doc.Summary
+			if rt.Doc.Tag != "" {
+				op["tags"] = []string{rt.Doc.Tag}
+			}
+		}
+		var params []map[string]any
+		for _, m := range pathParam.FindAllStringSubmatch(rt.Pattern, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		if rt.Doc != nil {
+			for _, q := range rt.Doc.Query {
+				params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Description, "schema": map[string]any{"type": "string"}})
+			}
+			if rt.Doc.Body != nil {
+				op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"example": rt.Doc.Body}}}
+			}
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		ok := map[string]any{"description": "成功"}
+		if rt.Doc != nil && rt.Doc.Reply != nil {
+			ok["content"] = map[string]any{"application/json": map[string]any{"example": rt.Doc.Reply}}
+		}
+		op["responses"] = map[string]any{
+			"200": ok,
+			"400": map[string]any{"$ref": "#/components/responses/Error"},
+			"401": map[string]any{"$ref": "#/components/responses/Error"},
+			"403": map[string]any{"$ref": "#/components/responses/Error"},
+			"404": map[string]any{"$ref": "#/components/responses/Error"},
+			"422": map[string]any{"$ref": "#/components/responses/Error"},
+		}
+		if rt.Perm != Public {
+			op["security"] = []map[string]any{{"bearer": []string{}}}
+		}
+		p := paths[rt.Pattern]
+		if p == nil {
+			p = map[string]any{}
+			paths[rt.Pattern] = p
+		}
+		p[strings.ToLower(rt.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info":    map[string]any{"title": "红盾党建平台 API", "version": "1"},
+		"paths":   paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+			"responses": map[string]any{"Error": map[string]any{"description": "错误", "content": map[string]any{"application/json": map[string]any{
+				"schema": map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "object", "properties": map[string]any{
+					"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"},
+					"rule": map[string]any{"type": "string"}, "citation": map[string]any{"type": "string"}}}}}}}}},
+		},
+	}
+}
+
+// OpenAPIHandler serves the document.
+func OpenAPIHandler(routes *[]Route) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { JSON(w, http.StatusOK, OpenAPI(*routes)) }
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"hongdun/internal/platform/auth"
+)
+
+//go:embed templates
+var layoutFS embed.FS
+
+// Shanghai is the zone every time is shown in.
+var Shanghai = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return l
+}()
+
+// Funcs are available in every template.
+var Funcs = template.FuncMap{
+	"ms": func(ms int64) string {
+		if ms == 0 {
+			return ""
+		}
+		return time.UnixMilli(ms).In(Shanghai).Format("2006-01-02 15:04")
+	},
+	"time": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(Shanghai).Format("2006-01-02 15:04:05")
+	},
+	"add": func(a, b int) int { return a + b },
+	"query": func(base url.Values, k, v string) string {
+		q := url.Values{}
+		for kk, vv := range base {
+			q[kk] = vv
+		}
+		q.Set(k, v)
+		return "?" + q.Encode()
+	},
+	"itoa": func(i int64) string { return strconv.FormatInt(i, 10) },
+	"can":  func(p *auth.Principal, perm string) bool { return p != nil && Allows(p.Role, Perm(perm)) },
+}
+
+// Page is a parsed page: the layout plus the page's own templates, which
+// define "title" and "content".
+type Page struct{ t *template.Template }
+
+// NewPage parses the layout with the named files from fsys.
+func NewPage(fsys fs.FS, files ...string) *Page {
+	t := template.Must(template.New("layout.html").Funcs(Funcs).ParseFS(layoutFS, "templates/*.html"))
+	return &Page{template.Must(t.ParseFS(fsys, files...))}
+}
+
+// View is what every page template receives.
+type View struct {
+	P     *auth.Principal
+	Path  string
+	Query url.Values
+	Data  any
+	Flash string
+	Error *Error
+	Nav   []NavItem
+}
+
+// NavItem is one entry of the top navigation, shown to roles holding Perm.
+type NavItem struct {
+	Label, Href string
+	Perm        Perm
+}
+
+// Render writes a page. Rendering into a buffer first means a template error
+// becomes a clean 500 instead of half a page.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, data any) {
+	s.RenderStatus(w, r, http.StatusOK, p, data, nil)
+}
+
+// RenderStatus writes a page with a status and an optional error to show
+// above the form (for re-displaying a refused form).
+func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int, p *Page, data any, err error) {
+	v := View{P: Principal(r), Path: r.URL.Path, Query: r.URL.Query(), Data: data, Flash: r.URL.Query().Get("ok")}
+	if v.P != nil {
+		for _, n := range s.Nav {
+			if Allows(v.P.Role, n.Perm) {
+				v.Nav = append(v.Nav, n)
+			}
+		}
+	}
+	if err != nil {
+		v.Error = asError(err)
+		if v.Error.Status >= 500 {
+			s.Log.Error("page failed", "path", r.URL.Path, "err", err)
+		}
+		status = v.Error.Status
+	}
+	var buf bytes.Buffer
+	if err := p.t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+var errorPage = template.Must(template.New("error").Parse(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>出错了 · 红盾</title><link rel="stylesheet" href="/static/app.css"></head>
+<body class="error-page"><main class="card narrow"><h1>出错了</h1><p class="error">{{.Message}}</p>
+{{if .Rule}}<p class="muted">依据：{{.Rule}} {{.Citation}}</p>{{end}}<p><a href="/">回到首页</a></p></main></body></html>`))
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

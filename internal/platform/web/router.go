@@ -1,0 +1,238 @@
+// Package web is the HTTP platform: the route table with a declared
+// permission on every route, middleware (security headers, cross-origin
+// protection, authentication, scope), rendering and JSON errors.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+)
+
+// Perm is what a route requires. A route without one does not serve.
+type Perm string
+
+const (
+	Public     Perm = "public"      // no login: login page, health, static files
+	Authed     Perm = "authed"      // any account: own page, 待办, password
+	PartyRead  Perm = "party.read"  // 党务管理员 and 领导, within their subtree
+	PartyView  Perm = "party.view"  // as PartyRead, plus 党员 for their own records
+	PartyWrite Perm = "party.write" // 党务管理员 within their subtree
+	Accounts   Perm = "accounts"    // 系统管理员
+	Security   Perm = "security"    // 安全保密管理员
+	AuditRead  Perm = "audit"       // 安全审计员
+)
+
+var grants = map[Perm][]auth.Role{
+	Authed:     auth.Roles,
+	PartyRead:  {auth.OrgAdmin, auth.Leader},
+	PartyView:  {auth.OrgAdmin, auth.Leader, auth.Member},
+	PartyWrite: {auth.OrgAdmin},
+	Accounts:   {auth.SysAdmin},
+	Security:   {auth.SecAdmin},
+	AuditRead:  {auth.Auditor},
+}
+
+// Allows reports whether a role holds a permission.
+func Allows(r auth.Role, p Perm) bool {
+	for _, g := range grants[p] {
+		if g == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string // GET, POST, PUT, PATCH, DELETE
+	Pattern string // net/http pattern without the method, e.g. "/api/v1/orgs/{id}"
+	Perm    Perm
+	Handler http.HandlerFunc
+	// Doc describes API routes for the OpenAPI document.
+	Doc *Doc
+}
+
+// IsAPI reports whether the route answers JSON.
+func (rt Route) IsAPI() bool { return strings.HasPrefix(rt.Pattern, "/api/") }
+
+const sessionCookie = "hd_session"
+
+// Server assembles routes and middleware.
+type Server struct {
+	Auth   *auth.Service
+	Audit  *audit.Log
+	Log    *slog.Logger
+	Routes []Route
+	Nav    []NavItem
+	// TrustProxy makes X-Forwarded-For the client address (behind nginx).
+	TrustProxy bool
+}
+
+//go:embed static
+var staticFS embed.FS
+
+// Handler builds the http.Handler. It panics on a route without a permission,
+// so such a route can never serve.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
+	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fileServer.ServeHTTP(w, r)
+	}))
+	for _, rt := range s.Routes {
+		if rt.Perm == "" || (rt.Perm != Public && grants[rt.Perm] == nil) {
+			panic(fmt.Sprintf("route %s %s has no permission", rt.Method, rt.Pattern))
+		}
+		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.Fail(w, r, NotFound())
+	})
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Fail(w, r, &Error{Status: http.StatusForbidden, Code: "cross_origin", Message: "拒绝跨站请求：请从本系统页面提交"})
+	}))
+	return s.recoverer(securityHeaders(cop.Handler(mux)))
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.Fail(w, r, asError(fmt.Errorf("panic")))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ClientIP is the caller's address.
+func (s *Server) ClientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			return strings.TrimSpace(strings.Split(f, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func bearer(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+func (s *Server) guard(rt Route) http.Handler {
+	api := rt.IsAPI()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ip := s.ClientIP(r)
+		ctx := audit.WithActor(r.Context(), audit.Actor{IP: ip})
+		if rt.Perm != Public {
+			p, err := s.Auth.Authenticate(ctx, bearer(r))
+			if err != nil {
+				if api || r.Method != http.MethodGet {
+					s.Fail(w, r, &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "请先登录"})
+				} else {
+					http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				}
+				return
+			}
+			ctx = auth.With(audit.WithActor(ctx, audit.Actor{ID: p.AccountID, Name: p.Username, IP: ip}), p)
+			if p.MustChange && rt.Pattern != "/password" && rt.Pattern != "/api/v1/auth/password" && rt.Pattern != "/logout" && rt.Pattern != "/api/v1/auth/logout" {
+				if api {
+					s.Fail(w, r, &Error{Status: http.StatusForbidden, Code: "password_expired", Message: "密码已超过 90 天未修改，请先修改密码"})
+				} else {
+					http.Redirect(w, r, "/password", http.StatusSeeOther)
+				}
+				return
+			}
+			if !Allows(p.Role, rt.Perm) {
+				s.Fail(w, r, Forbidden())
+				return
+			}
+		}
+		rt.Handler(w, r.WithContext(ctx))
+		s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+// Fail answers with err: JSON for the API, an error page otherwise.
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := asError(err)
+	if e.Status >= 500 {
+		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json") {
+		JSON(w, e.Status, map[string]any{"error": e})
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(e.Status)
+	errorPage.Execute(w, e)
+}
+
+// JSON writes v as JSON.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// SetSessionCookie hands a session token to a browser.
+func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+}
+
+// ClearSessionCookie removes it.
+func ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+}
+
+// Principal returns the caller of r; routes other than Public always have one.
+func Principal(r *http.Request) *auth.Principal { return auth.From(r.Context()) }
+
+// Ctx is a shorthand for r.Context().
+func Ctx(r *http.Request) context.Context { return r.Context() }
