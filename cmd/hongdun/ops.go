@@ -144,4 +144,3 @@ func restore(ctx context.Context, args []string) error {
 	fmt.Println("恢复完成；请启动服务")
 	return nil
 }
-

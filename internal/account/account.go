@@ -194,7 +194,7 @@ func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
 	err := threeRoles(auth.Role(r.FormValue("role")))
 	if err == nil {
 		_, err = h.Auth.CreateAccount(r.Context(), auth.NewAccount{Username: r.FormValue("username"), DisplayName: r.FormValue("display_name"),
-		Role: auth.Role(r.FormValue("role")), OrgID: formID(r, "org_id"), PersonID: formID(r, "person_id"), Password: r.FormValue("password")})
+			Role: auth.Role(r.FormValue("role")), OrgID: formID(r, "org_id"), PersonID: formID(r, "person_id"), Password: r.FormValue("password")})
 	}
 	if err != nil {
 		v, verr := h.accountsView(r)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hongdun/internal/account"
+	"hongdun/internal/auditlog"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
@@ -97,6 +98,7 @@ func (a *App) routes() []web.Route {
 			Doc: &web.Doc{Tag: "系统", Summary: "本 API 的 OpenAPI 描述（由路由表生成）"}},
 	)
 	rs = append(rs, account.Routes(a.Deps)...)
+	rs = append(rs, auditlog.Routes(a.Deps)...)
 	return rs
 }
 

@@ -21,3 +21,10 @@ func init() {
 	exempt("POST /admin/security/{id}", "安全保密管理员专用，党务管理员得 403")
 	exempt("PUT /api/v1/accounts/{id}/role", "安全保密管理员专用，党务管理员得 403")
 }
+
+func init() {
+	exempt("GET /audit", "安全审计员专用，党务管理员得 403")
+	exempt("GET /audit/export.csv", "安全审计员专用，党务管理员得 403")
+	exempt("GET /api/v1/audit", "安全审计员专用，党务管理员得 403")
+	exempt("GET /api/v1/audit/verify", "安全审计员专用，党务管理员得 403")
+}

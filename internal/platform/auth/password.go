@@ -101,4 +101,3 @@ func CheckPolicy(pw, username string, minLen int) error {
 	}
 	return nil
 }
-

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -40,12 +41,13 @@ var Funcs = template.FuncMap{
 		return t.In(Shanghai).Format("2006-01-02 15:04:05")
 	},
 	"add": func(a, b int) int { return a + b },
-	"query": func(base url.Values, k, v string) string {
+	// query returns base with k set to v, as "?a=b…", for pagers and filter links.
+	"query": func(base url.Values, k string, v any) string {
 		q := url.Values{}
 		for kk, vv := range base {
 			q[kk] = vv
 		}
-		q.Set(k, v)
+		q.Set(k, fmt.Sprint(v))
 		return "?" + q.Encode()
 	},
 	"itoa": func(i int64) string { return strconv.FormatInt(i, 10) },
