@@ -75,6 +75,7 @@ func (e *Env) Account(role auth.Role, orgID, personID int64) *Client {
 func (e *Env) Login(username, password string) *Client {
 	e.T.Helper()
 	c := e.Anonymous()
+	c.username = username
 	var out struct{ Token string }
 	if st := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": username, "password": password}, &out); st != 200 {
 		e.T.Fatalf("login %s: status %d", username, st)
@@ -94,6 +95,8 @@ type Client struct {
 	e     *Env
 	HTTP  *http.Client
 	Token string
+	// username is set for clients made by Login.
+	username string
 	// Last holds the body of the last reply.
 	Last []byte
 }
@@ -162,6 +165,9 @@ func (c *Client) send(req *http.Request, out any) int {
 	}
 	return resp.StatusCode
 }
+
+// Username is the account the client logged in as.
+func (c *Client) Username() string { return c.username }
 
 // Body is the last reply as a string.
 func (c *Client) Body() string { return string(c.Last) }
