@@ -1,0 +1,71 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestPanicGivesGenericChinesePage(t *testing.T) {
+	var logs bytes.Buffer
+	s := &Server{Log: slog.New(slog.NewTextHandler(&logs, nil)), Routes: []Route{
+		{Method: "GET", Pattern: "/boom", Perm: Public, Handler: func(http.ResponseWriter, *http.Request) { panic("SELECT secret FROM persons") }},
+		{Method: "GET", Pattern: "/api/v1/boom", Perm: Public, Handler: func(http.ResponseWriter, *http.Request) { panic("SELECT secret FROM persons") }},
+	}}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	for _, path := range []string{"/boom", "/api/v1/boom"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 500 || !strings.Contains(string(body), "服务器内部错误") {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+		}
+		if strings.Contains(string(body), "SELECT") || strings.Contains(string(body), "goroutine") {
+			t.Fatalf("%s leaks internals: %s", path, body)
+		}
+	}
+	if !strings.Contains(logs.String(), "panic") {
+		t.Fatal("panic not logged for the operator")
+	}
+}
+
+func TestRouteWithoutPermissionCannotServe(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a route without a permission was accepted")
+		}
+	}()
+	s := &Server{Log: slog.Default(), Routes: []Route{{Method: "GET", Pattern: "/x", Handler: func(http.ResponseWriter, *http.Request) {}}}}
+	s.Handler()
+}
+
+func TestUnknownPathIsChinese404(t *testing.T) {
+	s := &Server{Log: slog.Default()}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/nothing", nil))
+	if rec.Code != 404 || !strings.Contains(rec.Body.String(), "未找到") {
+		t.Fatalf("%d %s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestDecodeJSONRefusesUnknownAndMalformed(t *testing.T) {
+	var v struct {
+		Name string `json:"name"`
+	}
+	for body, field := range map[string]string{`{"name":"x","org_id":3}`: "org_id", `{"name":`: "", ``: "", `{"name":5}`: "name"} {
+		rec := httptest.NewRecorder()
+		err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(body)), &v)
+		e, ok := err.(*Error)
+		if !ok || e.Status != 400 || e.Field != field || e.Message == "" {
+			t.Errorf("%q: %#v", body, err)
+		}
+	}
+}
