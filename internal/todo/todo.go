@@ -1,0 +1,151 @@
+// Package todo is the 待办 inbox: features post items to an organisation
+// (its administrators and leaders see them) or to one account, and close them
+// when the reason is gone. source+key keeps a posting idempotent.
+package todo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"hongdun/internal/platform/db"
+)
+
+// Item is one posting. OrgID or AccountID (or both) says who sees it.
+type Item struct {
+	Source    string // the posting feature, e.g. "org.warning"
+	Key       string // unique within Source, e.g. "few-full:42"
+	OrgID     int64
+	AccountID int64
+	PersonID  int64
+	Title     string
+	Detail    string
+	Link      string // a page where the work is done
+	Severity  string // info, warn or bad
+	DueOn     string // civil date YYYY-MM-DD, or empty
+}
+
+// Severities a posting may carry.
+var severities = map[string]bool{"": true, "info": true, "warn": true, "bad": true}
+
+func (it Item) check() error {
+	if it.Source == "" || it.Key == "" || it.Title == "" {
+		return fmt.Errorf("todo: source, key and title are required (%q %q)", it.Source, it.Key)
+	}
+	if it.OrgID == 0 && it.AccountID == 0 {
+		return fmt.Errorf("todo %s/%s: an org or an account is required", it.Source, it.Key)
+	}
+	if !severities[it.Severity] {
+		return fmt.Errorf("todo %s/%s: unknown severity %q", it.Source, it.Key, it.Severity)
+	}
+	return nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Post creates or refreshes an item and reopens it if it was done. Postings
+// are consequences of the caller's write, which the caller audits in tx.
+func Post(ctx context.Context, tx *db.Tx, it Item) error {
+	if err := it.check(); err != nil {
+		return err
+	}
+	if it.Severity == "" {
+		it.Severity = "info"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO todos (source, dedup_key, org_id, account_id, person_id, title, detail, link, severity, due_on, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT (source, dedup_key) DO UPDATE SET org_id = excluded.org_id, account_id = excluded.account_id,
+			person_id = excluded.person_id, title = excluded.title, detail = excluded.detail, link = excluded.link,
+			severity = excluded.severity, due_on = excluded.due_on, done_at = NULL`,
+		it.Source, it.Key, nullID(it.OrgID), nullID(it.AccountID), nullID(it.PersonID), it.Title, it.Detail, it.Link,
+		it.Severity, nullStr(it.DueOn), time.Now().UnixMilli())
+	return err
+}
+
+// Close marks an item done; closing a missing or done item does nothing.
+func Close(ctx context.Context, tx *db.Tx, source, key string) error {
+	_, err := tx.ExecContext(ctx, "UPDATE todos SET done_at = ? WHERE source = ? AND dedup_key = ? AND done_at IS NULL", time.Now().UnixMilli(), source, key)
+	return err
+}
+
+// Sync makes the open items of source exactly items: it posts each of them
+// and closes the open ones that are no longer there. Every item must carry
+// source.
+func Sync(ctx context.Context, tx *db.Tx, source string, items []Item) error {
+	keep := make(map[string]bool, len(items))
+	for _, it := range items {
+		if it.Source != source {
+			return fmt.Errorf("todo.Sync(%s): item of source %q", source, it.Source)
+		}
+		if err := Post(ctx, tx, it); err != nil {
+			return err
+		}
+		keep[it.Key] = true
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT dedup_key FROM todos WHERE source = ? AND done_at IS NULL", source)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return err
+		}
+		if !keep[k] {
+			stale = append(stale, k)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range stale {
+		if err := Close(ctx, tx, source, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sourceLabels names the posting features for the inbox headings, by the
+// part of the source before the first dot.
+var sourceLabels = map[string]string{
+	"org":      "组织建设",
+	"member":   "党员管理",
+	"develop":  "发展党员",
+	"transfer": "组织关系转接",
+	"training": "教育培训",
+	"exam":     "考试竞赛",
+	"life":     "组织生活",
+	"dues":     "党费",
+	"task":     "工作任务",
+	"care":     "关怀帮扶",
+	"assess":   "考核评议",
+}
+
+// SourceLabel is the Chinese heading of a source.
+func SourceLabel(source string) string {
+	if source == "org.warning" {
+		return "组织建设预警"
+	}
+	head, _, _ := strings.Cut(source, ".")
+	if l, ok := sourceLabels[head]; ok {
+		return l
+	}
+	return "其他事项"
+}
