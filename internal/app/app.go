@@ -20,6 +20,7 @@ import (
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
+	"hongdun/internal/todo"
 )
 
 // Config is what the command line decides.
@@ -98,6 +99,7 @@ func (a *App) routes() []web.Route {
 			Doc: &web.Doc{Tag: "系统", Summary: "本 API 的 OpenAPI 描述（由路由表生成）"}},
 	)
 	rs = append(rs, account.Routes(a.Deps)...)
+	rs = append(rs, todo.Routes(a.Deps)...)
 	rs = append(rs, auditlog.Routes(a.Deps)...)
 	return rs
 }
