@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"hongdun/internal/platform/audit"
@@ -59,8 +60,37 @@ func filter(r *http.Request) (audit.Filter, error) {
 	return f, nil
 }
 
+// actionLabels names the platform's events in Chinese; features' events
+// ("member.update"…) are named by their object and verb.
+var actionLabels = map[string]string{
+	"login.ok": "登录成功", "login.fail": "登录失败", "login.lockout": "连续失败，账号锁定", "login.locked": "锁定期间尝试登录",
+	"login.throttled": "登录过于频繁被限制", "logout": "退出登录", "account.create": "创建账号", "account.password": "修改密码",
+	"account.role": "调整角色与范围", "audit.search": "检索审计日志", "audit.export": "导出审计日志",
+}
+
+var verbLabels = map[string]string{"create": "新建", "update": "修改", "delete": "删除", "move": "移动", "dissolve": "撤销",
+	"reveal": "查看完整敏感信息", "export": "导出", "import": "导入", "read": "查看"}
+
+// Label is the Chinese name of an action code.
+func Label(action string) string {
+	if l, ok := actionLabels[action]; ok {
+		return l
+	}
+	if i := strings.LastIndexByte(action, '.'); i > 0 {
+		if v, ok := verbLabels[action[i+1:]]; ok {
+			return v + "（" + action[:i] + "）"
+		}
+	}
+	return action
+}
+
+type row struct {
+	audit.Record
+	Label string
+}
+
 type listView struct {
-	Records []audit.Record
+	Records []row
 	Total   int
 	Page    int
 	Pages   int
@@ -80,7 +110,11 @@ func (h *handlers) search(r *http.Request) (*listView, error) {
 		f.Page = 1
 	}
 	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "audit.search", Detail: r.URL.Query().Encode()})
-	return &listView{Records: recs, Total: total, Page: f.Page, Pages: (total + 49) / 50}, nil
+	rows := make([]row, len(recs))
+	for i, rec := range recs {
+		rows[i] = row{rec, Label(rec.Action)}
+	}
+	return &listView{Records: rows, Total: total, Page: f.Page, Pages: (total + 49) / 50}, nil
 }
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +132,11 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
 		h.Web.Fail(w, r, err)
 		return
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"total": v.Total, "page": v.Page, "items": v.Records})
+	items := make([]audit.Record, len(v.Records))
+	for i, rec := range v.Records {
+		items[i] = rec.Record
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"total": v.Total, "page": v.Page, "items": items})
 }
 
 func (h *handlers) apiVerify(w http.ResponseWriter, r *http.Request) {
@@ -140,7 +178,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"编号", "时间", "操作人", "地址", "事件", "对象类型", "对象", "结果", "详情", "哈希"})
 	for _, rec := range all {
-		cw.Write([]string{strconv.FormatInt(rec.ID, 10), rec.At.In(web.Shanghai).Format("2006-01-02 15:04:05"), rec.Actor, rec.IP, rec.Action,
+		cw.Write([]string{strconv.FormatInt(rec.ID, 10), rec.At.In(web.Shanghai).Format("2006-01-02 15:04:05"), rec.Actor, rec.IP, Label(rec.Action),
 			rec.ObjectType, rec.ObjectID, rec.Result, neutral(rec.Detail), rec.Hash})
 	}
 	cw.Flush()
