@@ -1,0 +1,167 @@
+package member
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/db"
+)
+
+// Event is one dated entry of a person's party history.
+type Event struct {
+	ID        int64  `json:"id"`
+	PersonID  int64  `json:"person_id"`
+	Kind      string `json:"kind"`
+	KindLabel string `json:"kind_label"`
+	OnDate    string `json:"on_date"`
+	OrgID     int64  `json:"org_id,omitempty"` // transfer_in: the receiving organisation
+	Note      string `json:"note"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+// eventKind says what an event does to the person record.
+type eventKind struct {
+	label string
+	from  []string // statuses it may follow; empty: any but transferred/deceased
+	apply func(p *Person, ev *Event)
+}
+
+var eventKinds = map[string]eventKind{
+	"apply":     {"递交入党申请书", []string{"applicant"}, func(p *Person, ev *Event) { p.Status, p.ApplyDate = "applicant", ev.OnDate }},
+	"activist":  {"确定为入党积极分子", []string{"applicant"}, func(p *Person, ev *Event) { p.Status, p.ActivistDate = "activist", ev.OnDate }},
+	"candidate": {"确定为发展对象", []string{"activist"}, func(p *Person, ev *Event) { p.Status, p.CandidateDate = "candidate", ev.OnDate }},
+	"join":      {"接收为预备党员（入党）", []string{"candidate"}, func(p *Person, ev *Event) { p.Status, p.JoinDate = "probationary", ev.OnDate }},
+	"extend":    {"延长预备期", []string{"probationary"}, func(*Person, *Event) {}},
+	"full":      {"转为正式党员", []string{"probationary"}, func(p *Person, ev *Event) { p.Status, p.FullDate = "full", ev.OnDate }},
+	"suspend":   {"停止党籍", []string{"probationary", "full"}, func(p *Person, ev *Event) { p.Status, p.LeftDate = "suspended", ev.OnDate }},
+	"restore": {"恢复党籍", []string{"suspended"}, func(p *Person, ev *Event) {
+		p.Status, p.LeftDate = "probationary", ""
+		if p.FullDate != "" {
+			p.Status = "full"
+		}
+	}},
+	"transfer_in":  {"组织关系转入", nil, func(p *Person, ev *Event) { p.OrgID = ev.OrgID }},
+	"transfer_out": {"组织关系转出", nil, func(p *Person, ev *Event) { p.Status, p.LeftDate = "transferred", ev.OnDate }},
+	"death":        {"去世", nil, func(p *Person, ev *Event) { p.Status, p.LeftDate = "deceased", ev.OnDate }},
+	"mobile":       {"外出流动", nil, func(p *Person, ev *Event) { p.Mobile, p.MobilePlace = true, ev.Note }},
+	"mobile_end":   {"结束流动", nil, func(p *Person, ev *Event) { p.Mobile, p.MobilePlace = false, "" }},
+	"lost":         {"失去联系", nil, func(p *Person, ev *Event) { p.LostContact, p.LostSince = true, ev.OnDate }},
+	"found":        {"恢复联系", nil, func(p *Person, ev *Event) { p.LostContact, p.LostSince = false, "" }},
+}
+
+// EventKinds lists the event codes in the order a form offers them.
+var EventKinds = []string{"apply", "activist", "candidate", "join", "extend", "full", "suspend", "restore",
+	"transfer_in", "transfer_out", "death", "mobile", "mobile_end", "lost", "found"}
+
+// EventLabel is the Chinese name of an event code.
+func EventLabel(kind string) string { return eventKinds[kind].label }
+
+// RecordEvent records a party-history event and applies it to the person
+// (status, the matching date column, flags) in the caller's transaction. It
+// returns the updated person, or FieldErrors when the event does not fit the
+// record. The caller audits.
+func RecordEvent(ctx context.Context, tx *db.Tx, personID int64, ev Event, today civil.Date) (*Person, error) {
+	k, ok := eventKinds[ev.Kind]
+	if !ok {
+		return nil, FieldErrors{{"kind", "事项类型无效"}}
+	}
+	r, err := getRow(ctx, tx, nil, personID)
+	if err != nil {
+		return nil, err
+	}
+	p := &r.Person
+	if err := eventFits(p, k, &ev, today); err != nil {
+		return nil, err
+	}
+	k.apply(p, &ev)
+	if err := saveHistory(ctx, tx, p, today); err != nil {
+		return nil, err
+	}
+	var org any
+	if ev.OrgID != 0 {
+		org = ev.OrgID
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO person_events (person_id, kind, on_date, org_id, note, created_at) VALUES (?,?,?,?,?,?)",
+		personID, ev.Kind, ev.OnDate, org, ev.Note, time.Now().UnixMilli()); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// saveHistory validates p and stores its organisation, status, dates and flags.
+func saveHistory(ctx context.Context, tx *db.Tx, p *Person, today civil.Date) error {
+	if errs := Validate(p, today); len(errs) > 0 {
+		return errs
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE persons SET org_id = ?, status = ?, apply_date = ?, activist_date = ?, candidate_date = ?, join_date = ?,
+		full_date = ?, left_date = ?, mobile = ?, mobile_place = ?, lost_contact = ?, lost_since = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`, p.OrgID, p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
+		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), b2i(p.Mobile), p.MobilePlace, b2i(p.LostContact),
+		nullable(p.LostSince), time.Now().UnixMilli(), p.ID, p.Version)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrConflict
+	}
+	p.Version++
+	p.fill(today)
+	return nil
+}
+
+func eventFits(p *Person, k eventKind, ev *Event, today civil.Date) error {
+	d, err := civil.Parse(ev.OnDate)
+	if err != nil {
+		return FieldErrors{{"on_date", "日期“" + ev.OnDate + "”不是真实的日期（格式 YYYY-MM-DD）"}}
+	}
+	if d.After(today) {
+		return FieldErrors{{"on_date", "日期不能晚于今天"}}
+	}
+	ev.OnDate = d.String()
+	if k.from == nil && (p.Status == "transferred" || p.Status == "deceased") && ev.Kind != "transfer_in" {
+		return FieldErrors{{"kind", fmt.Sprintf("人员状态为“%s”，不能登记“%s”", StatusLabel(p.Status), k.label)}}
+	}
+	if k.from != nil && !oneOf(p.Status, k.from) {
+		return FieldErrors{{"kind", fmt.Sprintf("人员状态为“%s”，不能登记“%s”", StatusLabel(p.Status), k.label)}}
+	}
+	if ev.Kind == "transfer_in" && ev.OrgID == 0 {
+		return FieldErrors{{"org_id", "组织关系转入须指明转入的党组织"}}
+	}
+	if ev.Kind == "mobile" && ev.Note == "" {
+		return FieldErrors{{"note", "外出流动须在备注中填写流入地"}}
+	}
+	return nil
+}
+
+// SetStatus sets a person's status without recording an event (for
+// corrections, and workflows that keep their own history). The record must
+// stay consistent: e.g. "full" needs the 入党 and 转正 dates. The caller audits.
+func SetStatus(ctx context.Context, tx *db.Tx, personID int64, status string, today civil.Date) error {
+	r, err := getRow(ctx, tx, nil, personID)
+	if err != nil {
+		return err
+	}
+	r.Status = status
+	return saveHistory(ctx, tx, &r.Person, today)
+}
+
+// Events lists a person's recorded events, oldest first.
+func Events(ctx context.Context, q db.Querier, personID int64) ([]Event, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, person_id, kind, on_date, COALESCE(org_id, 0), note, created_at FROM person_events WHERE person_id = ? ORDER BY on_date, id", personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Event{}
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.ID, &e.PersonID, &e.Kind, &e.OnDate, &e.OrgID, &e.Note, &e.CreatedAt); err != nil {
+			return nil, err
+		}
+		e.KindLabel = EventLabel(e.Kind)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

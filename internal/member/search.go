@@ -1,0 +1,283 @@
+package member
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/crypto"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/idcard"
+)
+
+// Filter selects persons. Every field is optional; the zero Filter lists the
+// caller's whole scope.
+type Filter struct {
+	Q         string // name prefix, pinyin or initials prefix ("zs"), trailing ID digits, or a whole ID number
+	OrgID     int64  // an organisation and its subtree
+	Status    string
+	Category  string
+	Gender    string
+	Education string
+	Age       string // age band: "31-35", "-30" (≤30), "61-" (≥61)
+	Page      int
+	PerPage   int
+}
+
+// ErrOutOfScope means the filter names an organisation the caller does not see.
+var ErrOutOfScope = errors.New("organisation out of scope")
+
+// Normalize fixes the page bounds and reports an invalid enumeration or age band.
+func (f *Filter) Normalize() error {
+	f.Q = strings.TrimSpace(f.Q)
+	if utf8.RuneCountInString(f.Q) > 40 {
+		return FieldErrors{{"q", "搜索内容过长"}}
+	}
+	if f.PerPage <= 0 {
+		f.PerPage = 20
+	}
+	f.PerPage = min(f.PerPage, 100)
+	f.Page = max(f.Page, 1)
+	for _, c := range []struct {
+		field, v string
+		ok       bool
+	}{
+		{"status", f.Status, StatusLabel(f.Status) != ""}, {"category", f.Category, oneOf(f.Category, Categories)},
+		{"gender", f.Gender, oneOf(f.Gender, Genders)}, {"edu", f.Education, oneOf(f.Education, Educations)},
+	} {
+		if c.v != "" && !c.ok {
+			return FieldErrors{{c.field, fmt.Sprintf("筛选条件“%s”无效", c.v)}}
+		}
+	}
+	if _, _, err := ageBand(f.Age); err != nil {
+		return err
+	}
+	return nil
+}
+
+// ageBand reads "31-35", "-30", "61-" or "61+" as inclusive bounds (-1: open).
+func ageBand(s string) (lo, hi int, err error) {
+	if s == "" {
+		return -1, -1, nil
+	}
+	bad := FieldErrors{{"age", "年龄段应写成“31-35”“-30”或“61-”"}}
+	plus := strings.HasSuffix(s, "+")
+	s = strings.TrimSuffix(s, "+")
+	a, b, found := strings.Cut(s, "-")
+	if !found {
+		a, b = s, s // a single age
+		if plus {
+			b = ""
+		}
+	}
+	lo, hi = -1, -1
+	if a != "" {
+		if lo, err = strconv.Atoi(a); err != nil || lo < 0 || lo > 150 {
+			return 0, 0, bad
+		}
+	}
+	if b != "" {
+		if hi, err = strconv.Atoi(b); err != nil || hi < 0 || hi > 150 || (lo >= 0 && hi < lo) {
+			return 0, 0, bad
+		}
+	}
+	if lo < 0 && hi < 0 {
+		return 0, 0, bad
+	}
+	return lo, hi, nil
+}
+
+// prefixEnd is the smallest string greater than every string starting with
+// s, for "col >= s AND col < prefixEnd(s)" on a bytewise-sorted column.
+func prefixEnd(s string) string {
+	r, size := utf8.DecodeLastRuneInString(s)
+	switch {
+	case r == utf8.RuneError || r == utf8.MaxRune:
+		return s + string(utf8.MaxRune)
+	case r == 0xD7FF:
+		r = 0xE000 // skip the surrogates, which UTF-8 cannot hold
+	default:
+		r++
+	}
+	return s[:len(s)-size] + string(r)
+}
+
+func isDigits(s string) bool {
+	for i, c := range s {
+		if (c < '0' || c > '9') && !(c == 'X' && i == len(s)-1) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isLetters(s string) bool {
+	for _, c := range s {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return "1=1"
+	}
+	return strings.Join(w.conds, " AND ")
+}
+
+// Search lists the persons the caller may see that match f, sorted by pinyin,
+// one page at a time, with the total count. The masks are filled from the
+// decrypted values. An organisation outside scope gives ErrOutOfScope.
+func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) ([]Person, int, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, 0, err
+	}
+	today := civil.Today(time.Now())
+	var w where
+	if err := scopeWhere(ctx, q, p, f.OrgID, &w); err != nil {
+		return nil, 0, err
+	}
+	if err := queryWhere(keys, f.Q, &w); err != nil {
+		return nil, 0, err
+	}
+	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
+		if c.v != "" {
+			w.add("p."+c.col+" = ?", c.v)
+		}
+	}
+	if lo, hi, _ := ageBand(f.Age); lo >= 0 || hi >= 0 {
+		if lo >= 0 {
+			w.add("p.birth_date <= ?", today.AddYears(-lo).String())
+		}
+		if hi >= 0 {
+			w.add("p.birth_date > ?", today.AddYears(-(hi + 1)).String())
+		}
+	}
+	var total int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	items := []Person{}
+	if total <= (f.Page-1)*f.PerPage {
+		return items, total, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+selectCols+" FROM persons p JOIN orgs o ON o.id = p.org_id WHERE "+w.sql()+
+		fmt.Sprintf(" ORDER BY p.pinyin, p.id LIMIT %d OFFSET %d", f.PerPage, (f.Page-1)*f.PerPage), w.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanPerson(rows, keys, today)
+		if err != nil {
+			return nil, 0, err
+		}
+		r.IDNumber, r.Phone = "", "" // a list never carries plaintext
+		items = append(items, r.Person)
+	}
+	return items, total, rows.Err()
+}
+
+// queryWhere turns the search box into an index-friendly condition.
+func queryWhere(keys *crypto.Keys, s string, w *where) error {
+	if s == "" {
+		return nil
+	}
+	up := strings.ToUpper(s)
+	switch {
+	case isDigits(up) && len(up) <= tailLen:
+		rev := reverse(up)
+		w.add("p.id_rtail >= ? AND p.id_rtail < ?", rev, prefixEnd(rev))
+	case isDigits(up) && (len(up) == 15 || len(up) == 18):
+		id, err := idcard.Normalize(up)
+		if err != nil {
+			return FieldErrors{{"q", err.Error()}}
+		}
+		w.add("p.id_hash = ?", keys.Index(id))
+	case isLetters(strings.ToLower(s)):
+		l := strings.ToLower(s)
+		w.add("((p.initials >= ? AND p.initials < ?) OR (p.pinyin >= ? AND p.pinyin < ?))", l, prefixEnd(l), l, prefixEnd(l))
+	default:
+		w.add("p.name >= ? AND p.name < ?", s, prefixEnd(s))
+	}
+	return nil
+}
+
+// scopeWhere limits w to what the caller sees: a member their own record;
+// 党务管理员 and 领导 their subtree (or the subtree of orgID within it),
+// as a list of organisation ids — organisations are few — or nothing at all
+// when the subtree is every organisation.
+func scopeWhere(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64, w *where) error {
+	switch {
+	case p == nil:
+		return ErrOutOfScope
+	case p.Role == auth.Member:
+		if orgID != 0 || p.PersonID == 0 {
+			return ErrOutOfScope
+		}
+		w.add("p.id = ?", p.PersonID)
+		return nil
+	case !p.ReadsMembers() || p.OrgPath == "":
+		return ErrOutOfScope
+	}
+	root := p.OrgPath
+	if orgID != 0 {
+		var path string
+		if err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", orgID).Scan(&path); err != nil || !p.InScope(path) {
+			if err != nil && !db.IsNoRows(err) {
+				return err
+			}
+			return ErrOutOfScope
+		}
+		root = path
+	}
+	ids, err := SubtreeOrgIDs(ctx, q, root)
+	if err != nil {
+		return err
+	}
+	var all int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM orgs").Scan(&all); err != nil {
+		return err
+	}
+	if len(ids) < all {
+		in, args := db.In(ids)
+		w.add("p.org_id IN ("+in+")", args...)
+	}
+	return nil
+}
+
+// SubtreeOrgIDs lists the ids of the organisation at path and all below it.
+func SubtreeOrgIDs(ctx context.Context, q db.Querier, path string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id FROM orgs WHERE path LIKE ?", path+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
