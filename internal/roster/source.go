@@ -1,0 +1,333 @@
+package roster
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shakinm/xlsReader/xls"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+)
+
+// Format is the kind of file, decided by its content, never by its name.
+type Format string
+
+const (
+	XLSX Format = "xlsx"
+	XLS  Format = "xls"
+	CSV  Format = "csv"
+)
+
+// ErrFormat is returned for files that are no spreadsheet.
+var ErrFormat = errors.New("无法识别的文件：请上传 Excel 工作簿（.xlsx 或 .xls）或 CSV 文件")
+
+// Sniff decides the format from the first bytes of a file.
+func Sniff(head []byte) (Format, error) {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return XLSX, nil
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		return XLS, nil
+	case len(head) > 0 && !bytes.ContainsRune(head, 0) && (utf8.Valid(trimPartialRune(head)) || isGBK(head)):
+		return CSV, nil
+	}
+	return "", ErrFormat
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of a prefix.
+func trimPartialRune(b []byte) []byte {
+	for i := 0; i < 3 && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return b
+		}
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func isGBK(b []byte) bool {
+	_, _, err := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), b)
+	return err == nil
+}
+
+// Sheet iterates over the rows of one sheet. Row is the 1-based number of
+// the current row as the spreadsheet (or text editor) shows it; empty rows
+// may be skipped or returned without cells.
+type Sheet interface {
+	Next() bool
+	Row() int
+	Cells() []string
+	Err() error
+}
+
+// Book is an open workbook.
+type Book interface {
+	Format() Format
+	SheetNames() []string
+	Sheet(name string) (Sheet, error)
+	Close() error
+}
+
+// UnzipLimit bounds what an .xlsx may expand to (zip bombs).
+const UnzipLimit = 1 << 30
+
+// Open opens the file at path, whatever its name, by its content.
+func Open(path string) (Book, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, 8192)
+	n, _ := io.ReadFull(f, head)
+	format, err := Sniff(head[:n])
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	switch format {
+	case XLSX:
+		f.Close()
+		x, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: UnzipLimit})
+		if err != nil {
+			return nil, fmt.Errorf("无法读取 .xlsx 文件（文件可能已损坏或加密）: %w", err)
+		}
+		return &xlsxBook{f: x}, nil
+	case XLS:
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			f.Close()
+			return nil, err
+		}
+		wb, err := openXLS(f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		return wb, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return newCSV(f, head[:n]), nil
+}
+
+// xlsx: excelize's streaming row iterator with raw values, so dates arrive
+// as serial numbers and numbers as Excel stored them.
+type xlsxBook struct{ f *excelize.File }
+
+func (b *xlsxBook) Format() Format       { return XLSX }
+func (b *xlsxBook) SheetNames() []string { return b.f.GetSheetList() }
+func (b *xlsxBook) Close() error         { return b.f.Close() }
+
+func (b *xlsxBook) Sheet(name string) (Sheet, error) {
+	rows, err := b.f.Rows(name)
+	if err != nil {
+		return nil, err
+	}
+	return &xlsxSheet{rows: rows}, nil
+}
+
+type xlsxSheet struct {
+	rows  *excelize.Rows
+	row   int
+	cells []string
+	err   error
+}
+
+var rawOpts = excelize.Options{RawCellValue: true}
+
+func (s *xlsxSheet) Next() bool {
+	if s.err != nil || !s.rows.Next() {
+		if s.err == nil {
+			s.err = s.rows.Error()
+		}
+		s.rows.Close()
+		return false
+	}
+	s.row++
+	s.cells, s.err = s.rows.Columns(rawOpts)
+	return s.err == nil
+}
+func (s *xlsxSheet) Row() int        { return s.row }
+func (s *xlsxSheet) Cells() []string { return s.cells }
+func (s *xlsxSheet) Err() error      { return s.err }
+
+// xls: the whole workbook is read at once; the format holds at most 65,536
+// rows per sheet, so memory stays small.
+type xlsBook struct {
+	names  []string
+	sheets map[string][][]string
+}
+
+func openXLS(r io.ReadSeeker) (b *xlsBook, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("无法读取 .xls 文件（文件可能已损坏）: %v", p)
+		}
+	}()
+	wb, err := xls.OpenReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("无法读取 .xls 文件（文件可能已损坏或加密）: %w", err)
+	}
+	b = &xlsBook{sheets: map[string][][]string{}}
+	for i := 0; i < wb.GetNumberSheets(); i++ {
+		sh, err := wb.GetSheet(i)
+		if err != nil {
+			return nil, err
+		}
+		var rows [][]string
+		for r := 0; r < sh.GetNumberRows(); r++ {
+			row, err := sh.GetRow(r)
+			if err != nil {
+				rows = append(rows, nil)
+				continue
+			}
+			var cells []string
+			for _, c := range row.GetCols() {
+				cells = append(cells, xlsCell(c.GetType(), c.GetString(), c.GetFloat64()))
+			}
+			rows = append(rows, cells)
+		}
+		b.names = append(b.names, sh.GetName())
+		b.sheets[sh.GetName()] = rows
+	}
+	return b, nil
+}
+
+// xlsCell renders a cell as the raw value Excel holds, the way excelize does
+// for .xlsx: numbers in shortest form, so a long number stored by Excel
+// (an ID number typed without 文本 format) shows its lost precision (e+17).
+func xlsCell(kind, s string, f float64) string {
+	switch kind {
+	case "*record.Number", "*record.Rk", "*record.MulRk":
+		if math.Abs(f) < 1e15 {
+			return strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return s
+}
+
+func (b *xlsBook) Format() Format       { return XLS }
+func (b *xlsBook) SheetNames() []string { return b.names }
+func (b *xlsBook) Close() error         { return nil }
+func (b *xlsBook) Sheet(name string) (Sheet, error) {
+	rows, ok := b.sheets[name]
+	if !ok {
+		return nil, fmt.Errorf("工作表 %q 不存在", name)
+	}
+	return &memSheet{rows: rows, i: -1}, nil
+}
+
+type memSheet struct {
+	rows [][]string
+	i    int
+}
+
+func (s *memSheet) Next() bool      { s.i++; return s.i < len(s.rows) }
+func (s *memSheet) Row() int        { return s.i + 1 }
+func (s *memSheet) Cells() []string { return s.rows[s.i] }
+func (s *memSheet) Err() error      { return nil }
+
+// csv: one sheet; UTF-8 (with or without BOM) or else GBK/GB18030, as Excel
+// on a Chinese Windows saves it.
+type csvBook struct {
+	f        *os.File
+	encoding string
+}
+
+// Encoding names what a CSV file turned out to be in.
+func (b *csvBook) Encoding() string { return b.encoding }
+
+func newCSV(f *os.File, head []byte) *csvBook {
+	enc := "UTF-8"
+	if !utf8.Valid(trimPartialRune(head)) {
+		enc = "GBK"
+	}
+	return &csvBook{f: f, encoding: enc}
+}
+
+// CSVSheetName is the name the single sheet of a CSV file goes by.
+const CSVSheetName = "CSV"
+
+func (b *csvBook) Format() Format       { return CSV }
+func (b *csvBook) SheetNames() []string { return []string{CSVSheetName} }
+func (b *csvBook) Close() error         { return b.f.Close() }
+
+func (b *csvBook) Sheet(string) (Sheet, error) {
+	if _, err := b.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	var r io.Reader = bufio.NewReaderSize(b.f, 64<<10)
+	if b.encoding == "GBK" {
+		r = transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
+	}
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	return &csvSheet{r: cr}, nil
+}
+
+type csvSheet struct {
+	r     *csv.Reader
+	cells []string
+	err   error
+}
+
+func (s *csvSheet) Next() bool {
+	if s.err != nil {
+		return false
+	}
+	s.cells, s.err = s.r.Read()
+	if s.err == io.EOF {
+		s.err = nil
+		return false
+	}
+	if s.err != nil {
+		s.err = fmt.Errorf("CSV 文件格式错误: %w", s.err)
+		return false
+	}
+	return true
+}
+func (s *csvSheet) Cells() []string { return s.cells }
+
+// Row is the line the record starts on: encoding/csv skips blank lines, so
+// counting records would drift.
+func (s *csvSheet) Row() int {
+	line, _ := s.r.FieldPos(0)
+	return line
+}
+func (s *csvSheet) Err() error { return s.err }
+
+// Encoding returns the text encoding of a CSV book ("" for workbooks).
+func Encoding(b Book) string {
+	if c, ok := b.(*csvBook); ok {
+		return c.encoding
+	}
+	return ""
+}
+
+// trimCells trims spaces around every cell and drops trailing empty cells.
+func trimCells(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = strings.TrimSpace(strings.Trim(c, "\u3000"))
+	}
+	for len(cells) > 0 && cells[len(cells)-1] == "" {
+		cells = cells[:len(cells)-1]
+	}
+	return cells
+}
