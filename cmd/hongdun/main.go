@@ -22,6 +22,7 @@ const usage = `红盾党建平台
   hongdun user create NAME ROLE [--org ID] [--person ID]   创建账号（密码从标准输入或 HONGDUN_PASSWORD 读取）
   hongdun user reset NAME            重置密码
   hongdun audit verify               校验审计日志哈希链，指出第一处断裂
+  hongdun audit purge --days N       清理 N 天（至少 180 天）之前的审计记录
   hongdun backup FILE                在线一致性备份（SQLite）
   hongdun restore FILE               从备份恢复（须先停止服务）
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"hongdun/internal/app"
 	"hongdun/internal/platform/auth"
@@ -84,18 +85,27 @@ func roleList() string {
 }
 
 func auditCmd(ctx context.Context, args []string) error {
-	if len(args) < 1 || args[0] != "verify" {
-		return errors.New("用法: hongdun audit verify")
+	if len(args) < 1 || (args[0] != "verify" && args[0] != "purge") {
+		return errors.New("用法: hongdun audit verify | hongdun audit purge --days N（N ≥ 180）")
 	}
 	var c common
 	fs := flag.NewFlagSet("audit", flag.ExitOnError)
 	c.register(fs)
+	days := fs.Int("days", 365, "清理多少天之前的记录（至少 180）")
 	fs.Parse(args[1:])
 	a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if args[0] == "purge" {
+		n, err := a.Audit.Purge(ctx, a.DB, time.Now().AddDate(0, 0, -*days))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("已清理 %d 条 %d 天之前的审计记录；哈希链锚点已更新\n", n, *days)
+		return nil
+	}
 	broken, n, err := a.Audit.Verify(ctx, a.DB)
 	if err != nil {
 		return err

@@ -61,6 +61,9 @@ type Log struct {
 // New returns a log that MACs its chain with key.
 func New(key []byte) *Log { return &Log{key: key, now: time.Now} }
 
+// SetClock replaces the clock, for tests of retention.
+func (l *Log) SetClock(now func() time.Time) { l.now = now }
+
 // Record is one stored row.
 type Record struct {
 	ID         int64     `json:"id"`
@@ -128,15 +131,64 @@ func (l *Log) Record(ctx context.Context, d *db.DB, ev Event) error {
 	return d.InTx(ctx, func(tx *db.Tx) error { return l.Write(ctx, tx, ev) })
 }
 
+// MinRetention is the shortest time records are kept (网络安全法 第二十一条).
+const MinRetention = 180 * 24 * time.Hour
+
+// anchorKey names the settings row that remembers the last purged record, so
+// that the chain still verifies from its new first record and a deletion at
+// the head is still detected.
+const anchorKey = "audit.anchor"
+
+// Purge deletes records older than before, which must be at least
+// MinRetention ago, and audits the purge. It returns how many it removed.
+func (l *Log) Purge(ctx context.Context, d *db.DB, before time.Time) (int64, error) {
+	if before.After(l.now().Add(-MinRetention)) {
+		return 0, fmt.Errorf("审计记录至少保留 180 天，只能清理 %s 之前的记录", l.now().Add(-MinRetention).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"))
+	}
+	var n int64
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		var lastID int64
+		var lastHash string
+		err := tx.QueryRowContext(ctx, "SELECT id, hash FROM audit_log WHERE at < ? ORDER BY id DESC LIMIT 1", before.UnixMilli()).Scan(&lastID, &lastHash)
+		if db.IsNoRows(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM audit_log WHERE id <= ?", lastID)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		anchor := fmt.Sprintf("%d:%s", lastID, lastHash)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, anchorKey, anchor, l.now().UnixMilli()); err != nil {
+			return err
+		}
+		return l.Write(ctx, tx, Event{Action: "audit.purge", Detail: map[string]any{"before": before.UTC().Format(time.RFC3339), "removed": n, "anchor_id": lastID}})
+	})
+	return n, err
+}
+
 // Verify walks the chain and returns the id of the first record whose link is
 // broken (0 when the chain is whole) and how many records it checked.
 func (l *Log) Verify(ctx context.Context, d *db.DB) (broken int64, n int, err error) {
+	prev, next := "", int64(0)
+	var anchor string
+	if err := d.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", anchorKey).Scan(&anchor); err == nil {
+		id, hash, _ := strings.Cut(anchor, ":")
+		next, _ = strconv.ParseInt(id, 10, 64)
+		next++
+		prev = hash
+	} else if !db.IsNoRows(err) {
+		return 0, 0, err
+	}
 	rows, err := d.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id,0), actor, ip, action, object_type, object_id, result, detail, prev_hash, hash FROM audit_log ORDER BY id`)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer rows.Close()
-	prev := ""
 	for rows.Next() {
 		var r Record
 		var at int64
@@ -145,6 +197,9 @@ func (l *Log) Verify(ctx context.Context, d *db.DB) (broken int64, n int, err er
 		}
 		r.At = time.UnixMilli(at).UTC()
 		n++
+		if n == 1 && next != 0 && r.ID != next {
+			return r.ID, n, nil // records after the purge anchor were deleted
+		}
 		if r.PrevHash != prev || l.digest(&r) != r.Hash {
 			return r.ID, n, nil
 		}

@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/db"
@@ -40,6 +41,41 @@ func TestChainDetectsTampering(t *testing.T) {
 		recs, total, err := audit.Search(ctx, d, audit.Filter{Action: "member."})
 		if err != nil || total != 5 || len(recs) != 5 || recs[0].IP != "10.0.0.1" {
 			t.Fatalf("search: %d %d %v", total, len(recs), err)
+		}
+	})
+}
+
+func TestPurgeKeepsRetentionAndChain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := audit.New([]byte("0123456789abcdef0123456789abcdef"))
+		now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+		l.SetClock(func() time.Time { return now })
+		for _, age := range []int{400, 300, 200, 100, 10} {
+			now = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC).AddDate(0, 0, -age)
+			if err := l.Record(ctx, d, audit.Event{Action: "x", Detail: age}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+		if _, err := l.Purge(ctx, d, now.AddDate(0, 0, -150)); err == nil {
+			t.Fatal("purge of records younger than 180 days allowed")
+		}
+		n, err := l.Purge(ctx, d, now.AddDate(0, 0, -180))
+		if err != nil || n != 3 {
+			t.Fatalf("purged %d, %v", n, err)
+		}
+		var left int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log").Scan(&left)
+		if left != 3 { // the 100- and 10-day records and the purge record
+			t.Fatalf("%d records left", left)
+		}
+		if broken, _, err := l.Verify(ctx, d); broken != 0 || err != nil {
+			t.Fatalf("chain after purge: broken at %d, %v", broken, err)
+		}
+		d.ExecContext(ctx, "DELETE FROM audit_log WHERE id = (SELECT MIN(id) FROM audit_log)")
+		if broken, _, _ := l.Verify(ctx, d); broken == 0 {
+			t.Fatal("deleting the first record after the anchor went unnoticed")
 		}
 	})
 }
