@@ -1,0 +1,419 @@
+package rules
+
+import (
+	"fmt"
+
+	"hongdun/internal/platform/calendar"
+	"hongdun/internal/platform/civil"
+)
+
+// Engine judges actions with one rule set, its local overrides and the
+// working-day calendar.
+type Engine struct {
+	Set       *Set
+	Overrides []Override
+	Calendar  *calendar.Calendar
+}
+
+// NewEngine returns an engine on the default set without overrides.
+func NewEngine() *Engine {
+	s, _ := Get(DefaultSet)
+	return &Engine{Set: s, Calendar: calendar.New(nil)}
+}
+
+// judge collects findings for one check.
+type judge struct {
+	e *Engine
+	p Params
+	f Facts
+	v Verdict
+}
+
+func (j *judge) add(kind Kind, rule string, possible civil.Date, format string, args ...any) {
+	r := j.e.Set.Rule(rule)
+	fd := Finding{Rule: rule, Citation: r.Citation, Message: fmt.Sprintf(format, args...), PossibleOn: possible}
+	if !possible.IsZero() {
+		fd.Possible = possible.String()
+	}
+	switch {
+	case kind == Refuse && j.f.Exception.waives(rule):
+		fd.Message += "（已依优先发展例外记录豁免）"
+		j.v.Waived = append(j.v.Waived, fd)
+	case kind == Refuse:
+		j.v.Refusals = append(j.v.Refusals, fd)
+	default:
+		j.v.Warnings = append(j.v.Warnings, fd)
+	}
+}
+
+func (j *judge) refuse(rule, format string, args ...any) {
+	j.add(Refuse, rule, civil.Date{}, format, args...)
+}
+
+func (j *judge) warn(rule, format string, args ...any) {
+	j.add(Warn, rule, civil.Date{}, format, args...)
+}
+
+// PublicityEnd is the last day of a 公示 that starts on start.
+func (e *Engine) PublicityEnd(p Params, start civil.Date) civil.Date {
+	return e.Calendar.WorkingDays(start, p.Get("R-publicity", "working_days"))
+}
+
+// ProbationEnd is the day the 预备期 ends (the 转正 date), counting
+// extensions; zero before the 支部大会 has passed the person.
+func ProbationEnd(p Params, f Facts) civil.Date {
+	d, ok := f.Done[15]
+	if !ok {
+		return civil.Date{}
+	}
+	months := p.Get("R-probation", "months")
+	for _, m := range f.Extensions {
+		months += m
+	}
+	return d.AddMonths(months)
+}
+
+// Check judges an action against the facts of a case.
+func (e *Engine) Check(f Facts, a Action) Verdict {
+	j := &judge{e: e, p: e.Set.Resolve(e.Overrides, a.Date), f: f}
+	if a.Date.IsZero() {
+		j.refuse("R-sequence", "须填写日期")
+		return j.v
+	}
+	if f.Cancelled {
+		j.refuse("R-sequence", "已取消预备党员资格，本档案不能再办理后续事项")
+		return j.v
+	}
+	switch a.Kind {
+	case ActStep:
+		j.step(a)
+	case ActPublicity:
+		j.publicity(a)
+	case ActReview:
+		j.need(3, "记录考察")
+		j.notYet(7, "记录半年考察")
+	case ActExtend:
+		j.extend(a)
+	case ActCancel:
+		j.need(17, "取消预备党员资格")
+		j.notYet(24, "取消预备党员资格")
+	case ActException:
+		j.exception(a)
+	default:
+		j.refuse("R-sequence", "未知的操作类型 %q", a.Kind)
+	}
+	return j.v
+}
+
+func stepName(n int) string { s, _ := Step(n); return fmt.Sprintf("第%d步「%s」", n, s.Name) }
+
+// need refuses unless step n is recorded.
+func (j *judge) need(n int, what string) bool {
+	if _, ok := j.f.Done[n]; !ok {
+		j.refuse("R-sequence", "须先完成%s，才能%s", stepName(n), what)
+		return false
+	}
+	return true
+}
+
+// notYet refuses once step n is recorded.
+func (j *judge) notYet(n int, what string) {
+	if _, ok := j.f.Done[n]; ok {
+		j.refuse("R-sequence", "%s已完成，不能再%s", stepName(n), what)
+	}
+}
+
+func (j *judge) step(a Action) {
+	def, ok := Step(a.Step)
+	if !ok {
+		j.refuse("R-sequence", "步骤编号 %d 无效，应为 1–25", a.Step)
+		return
+	}
+	if _, done := j.f.Done[a.Step]; done {
+		j.refuse("R-sequence", "%s已记录", stepName(a.Step))
+		return
+	}
+	for n := 1; n < a.Step; n++ {
+		d, ok := j.f.Done[n]
+		if !ok {
+			j.refuse("R-sequence", "须先完成%s，才能进行%s", stepName(n), stepName(a.Step))
+			return
+		}
+		if a.Date.Before(d) {
+			j.refuse("R-sequence", "%s的日期不得早于%s的日期（%s）", stepName(a.Step), stepName(n), d.Chinese())
+			return
+		}
+	}
+	switch def.No {
+	case 1:
+		j.age(a)
+	case 2:
+		if due := j.f.Done[1].AddMonths(j.p.Get("R-talk", "months")); a.Date.After(due) {
+			j.warn("R-talk", "谈话晚于规定期限（应于%s前谈话），已记为逾期", due.Chinese())
+		}
+	case 3:
+		j.activist(a)
+	case 5:
+		j.people(a, "R-contacts", "培养联系人", j.p.Get("R-contacts", "min"), j.p.Get("R-contacts", "max"))
+	case 7:
+		j.target(a)
+	case 9:
+		n := j.p.Get("R-introducers", "count")
+		j.people(a, "R-introducers", "入党介绍人", n, n)
+	case 12:
+		j.committeeReview(a)
+	case 15:
+		j.publicityDone("R-publicity", j.f.AdmissionPublicity, a.Date, "接收预备党员前", "召开支部大会讨论接收")
+		j.vote(a, "接收预备党员")
+		if !a.LeavingOn.IsZero() && !a.LeavingOn.After(a.Date.AddMonths(j.p.Get("R-leaving", "months"))) {
+			j.warn("R-leaving", "发展对象将于%s离开工作单位（%d个月内），一般不办理接收手续", a.LeavingOn.Chinese(), j.p.Get("R-leaving", "months"))
+		}
+	case 17:
+		j.approver(a, "审批接收预备党员")
+		j.approvalTime(a)
+		j.plan(a)
+	case 20:
+		if m := j.p.Get("R-oath", "warn_months"); m > 0 {
+			if due := j.f.Done[17].AddMonths(m); a.Date.After(due) {
+				j.warn("R-oath", "入党宣誓晚于审批后%d个月（应于%s前）", m, due.Chinese())
+			}
+		}
+	case 23:
+		j.conversionMeeting(a)
+	case 24:
+		j.approver(a, "审批预备党员转正")
+		if due := j.f.Done[23].AddMonths(j.p.Get("R-conversion", "approval_months")); a.Date.After(due) {
+			j.warn("R-conversion", "转正审批晚于支部大会后%d个月（应于%s前）", j.p.Get("R-conversion", "approval_months"), due.Chinese())
+		}
+	}
+}
+
+func (j *judge) age(a Action) {
+	if j.f.BirthDate.IsZero() {
+		j.refuse("R-age", "缺少出生日期，无法核对年龄")
+		return
+	}
+	min := j.p.Get("R-age", "min_age")
+	if civil.YearsBetween(j.f.BirthDate, a.Date) < min {
+		on := j.f.BirthDate.AddYears(min)
+		j.add(Refuse, "R-age", on, "递交入党申请书时须年满%d周岁（出生于%s），可于%s（含）后递交", min, j.f.BirthDate.Chinese(), on.Chinese())
+	}
+}
+
+func (j *judge) activist(a Action) {
+	if a.Recommendation != "党员推荐" && a.Recommendation != "群团推优" {
+		j.refuse("R-activist", "入党积极分子须经党员推荐或群团组织推优产生")
+	}
+	if m := j.p.Get("R-activist", "min_months_after_application"); m > 0 {
+		if on := j.f.Done[1].AddMonths(m); a.Date.Before(on) {
+			j.add(Refuse, "R-activist", on, "递交入党申请书%d个月后方可确定为入党积极分子，可于%s（含）后确定", m, on.Chinese())
+		}
+	}
+}
+
+// people checks contacts or introducers: min–max 正式党员, none under 留党察看.
+func (j *judge) people(a Action, rule, role string, min, max int) {
+	seen := map[int64]bool{}
+	for _, p := range a.People {
+		if seen[p.ID] {
+			j.refuse(rule, "%s「%s」重复", role, p.Name)
+			return
+		}
+		seen[p.ID] = true
+		switch {
+		case p.Status != "full":
+			j.refuse(rule, "%s须为正式党员，「%s」不是正式党员", role, p.Name)
+		case p.Disciplined:
+			j.refuse(rule, "%s「%s」正在留党察看期间，不能担任", role, p.Name)
+		}
+	}
+	if n := len(a.People); n < min || n > max {
+		if min == max {
+			j.refuse(rule, "%s须为%d名正式党员，现为%d名", role, min, n)
+		} else {
+			j.refuse(rule, "%s须为%d至%d名正式党员，现为%d名", role, min, max, n)
+		}
+	}
+}
+
+func (j *judge) target(a Action) {
+	m := j.p.Get("R-target", "months")
+	if on := j.f.Done[3].AddMonths(m); a.Date.Before(on) {
+		j.add(Refuse, "R-target", on, "入党积极分子须经%d个月以上培养教育和考察（%s确定为入党积极分子），可于%s（含）后确定为发展对象",
+			m, j.f.Done[3].Chinese(), on.Chinese())
+	}
+	j.publicityDone("R-publicity", j.f.CandidatePublicity, a.Date, "确定发展对象前", "确定为发展对象")
+}
+
+// publicityDone refuses unless a 公示 started and its last day is before on.
+func (j *judge) publicityDone(rule string, start, on civil.Date, when, what string) {
+	n := j.p.Get("R-publicity", "working_days")
+	if start.IsZero() {
+		j.refuse(rule, "%s须进行不少于%d个工作日的公示，尚未记录公示", when, n)
+		return
+	}
+	last := j.e.Calendar.WorkingDays(start, n)
+	if !on.After(last) {
+		next := last.AddDays(1)
+		j.add(Refuse, rule, next, "公示期为%s至%s（%d个工作日），可于%s（含）后%s", start.Chinese(), last.Chinese(), n, next.Chinese(), what)
+	}
+}
+
+func (j *judge) committeeReview(a Action) {
+	if !j.f.VettingPassed {
+		j.refuse("R-vetting", "政治审查须有结论且合格，方可提交支部委员会审查")
+	} else if m := j.p.Get("R-vetting", "valid_months"); m > 0 {
+		if exp := j.f.Done[10].AddMonths(m); a.Date.After(exp) {
+			j.warn("R-vetting", "政治审查结论已超过%d个月（%s形成），建议复核", m, j.f.Done[10].Chinese())
+		}
+	}
+	days, hours := j.p.Get("R-training", "min_days"), j.p.Get("R-training", "min_hours")
+	if j.f.TrainingDays < days && j.f.TrainingHours < hours {
+		j.refuse("R-training", "发展对象须经不少于%d天或%d学时的集中培训，现为%d天、%d学时", days, hours, j.f.TrainingDays, j.f.TrainingHours)
+	}
+}
+
+// vote checks branch size, quorum and majority of a 支部大会.
+func (j *judge) vote(a Action, what string) {
+	if min := j.p.Get("R-branch-size", "min_full"); a.BranchFull < min {
+		j.refuse("R-branch-size", "党支部正式党员不足%d人（现有%d人），不能表决%s", min, a.BranchFull, what)
+	}
+	v := a.Vote
+	if v == nil {
+		j.refuse("R-majority", "须录入支部大会表决情况")
+		return
+	}
+	written := v.WrittenFor + v.WrittenAgainst + v.WrittenAbstain
+	switch {
+	case v.Expected < 1 || v.Present < 0 || v.For < 0 || v.Against < 0 || v.Abstain < 0 || v.WrittenFor < 0 || v.WrittenAgainst < 0 || v.WrittenAbstain < 0:
+		j.refuse("R-quorum", "表决人数须为非负整数，应到人数至少为1")
+		return
+	case v.Present > v.Expected:
+		j.refuse("R-quorum", "实到人数（%d）不能多于应到人数（%d）", v.Present, v.Expected)
+		return
+	case v.For+v.Against+v.Abstain > v.Present:
+		j.refuse("R-quorum", "赞成、反对、弃权合计（%d）不能多于实到人数（%d）", v.For+v.Against+v.Abstain, v.Present)
+		return
+	case written > v.Expected-v.Present:
+		j.refuse("R-quorum", "书面意见（%d份）不能多于未到会的有表决权党员人数（%d）", written, v.Expected-v.Present)
+		return
+	}
+	if v.Present*2 <= v.Expected {
+		j.refuse("R-quorum", "到会有表决权的正式党员（%d人）须超过应到会人数（%d人）的半数", v.Present, v.Expected)
+	}
+	if yes := v.For + v.WrittenFor; yes*2 <= v.Expected {
+		j.refuse("R-majority", "赞成人数（%d人，含书面意见）须超过应到会有表决权正式党员（%d人）的半数，未能通过", yes, v.Expected)
+	}
+}
+
+func (j *judge) approver(a Action, what string) {
+	o := a.Org
+	switch {
+	case o.Temporary():
+		j.refuse("R-approver", "临时党组织「%s」不能%s", o.Name, what)
+	case o.Kind == "general_branch":
+		j.refuse("R-approver", "党总支「%s」只能审议，不能%s", o.Name, what)
+	case o.Kind != "committee" || !o.CanApprove:
+		j.refuse("R-approver", "「%s」不是具有审批权限的基层党委，不能%s", o.Name, what)
+	}
+}
+
+func (j *judge) approvalTime(a Action) {
+	met := j.f.Done[15]
+	warnM, maxM := j.p.Get("R-approval-time", "warn_months"), j.p.Get("R-approval-time", "max_months")
+	if last := met.AddMonths(maxM); a.Date.After(last) {
+		j.refuse("R-approval-time", "支部大会（%s）通过后审批最长不得超过%d个月（至%s），已超期", met.Chinese(), maxM, last.Chinese())
+	} else if due := met.AddMonths(warnM); a.Date.After(due) {
+		j.warn("R-approval-time", "审批晚于支部大会通过后%d个月（应于%s前），属特殊情况延长", warnM, due.Chinese())
+	}
+}
+
+func (j *judge) plan(a Action) {
+	q := a.Quota
+	if q == nil {
+		return
+	}
+	if j.f.Exception != nil && j.f.Exception.waives("R-plan") {
+		j.add(Refuse, "R-plan", civil.Date{}, "优先发展，不占%d年度发展计划名额", q.Year)
+		return
+	}
+	if q.Used >= q.Limit {
+		j.refuse("R-plan", "%d年度发展计划名额（%d名）已用完（已用%d名）", q.Year, q.Limit, q.Used)
+	}
+}
+
+func (j *judge) conversionMeeting(a Action) {
+	end := ProbationEnd(j.p, j.f)
+	if a.Date.Before(end) {
+		j.add(Refuse, "R-probation", end, "预备期至%s届满，届满前不能讨论转正，可于%s（含）后讨论", end.Chinese(), end.Chinese())
+		return
+	}
+	if j.f.TransferredIn {
+		m := j.p.Get("R-conversion", "transfer_postpone_months")
+		if last := end.AddMonths(m); a.Date.After(last) {
+			j.warn("R-conversion", "转入的预备党员转正讨论最多推迟%d个月（应于%s前讨论）", m, last.Chinese())
+		}
+	}
+	j.vote(a, "预备党员转正")
+}
+
+func (j *judge) extend(a Action) {
+	if !j.need(17, "延长预备期") {
+		return
+	}
+	j.notYet(24, "延长预备期")
+	min, max, times := j.p.Get("R-probation", "ext_min_months"), j.p.Get("R-probation", "ext_max_months"), j.p.Get("R-probation", "max_extensions")
+	if len(j.f.Extensions) >= times {
+		j.refuse("R-probation", "预备期只能延长%d次，已延长过", times)
+	}
+	if a.Months < min || a.Months > max {
+		j.refuse("R-probation", "延长预备期须为%d至%d个月，现为%d个月", min, max, a.Months)
+	}
+}
+
+func (j *judge) exception(a Action) {
+	x := a.Exception
+	if x == nil {
+		j.refuse("R-fasttrack", "缺少优先发展例外记录")
+		return
+	}
+	if j.f.Exception != nil {
+		j.refuse("R-fasttrack", "本档案已有优先发展例外记录")
+	}
+	if _, ok := j.f.Done[17]; ok {
+		j.refuse("R-fasttrack", "已审批接收为预备党员，不能再设优先发展例外")
+	}
+	if x.Reason == "" || x.DocNo == "" {
+		j.refuse("R-fasttrack", "优先发展须写明理由和上级党委批准文号")
+	}
+	if o := x.ApprovedBy; o.Kind != "committee" || !o.CanApprove || o.Temporary() {
+		j.refuse("R-fasttrack", "优先发展须经具有审批权限的基层党委批准，「%s」不具备审批权限", o.Name)
+	}
+	if len(x.Waives) == 0 {
+		j.refuse("R-fasttrack", "须写明豁免的规则")
+	}
+	for _, w := range x.Waives {
+		ok := false
+		for _, v := range Waivable {
+			ok = ok || v == w
+		}
+		if !ok {
+			j.refuse("R-fasttrack", "规则 %s 不能以优先发展豁免（可豁免：入党积极分子等待期、一年培养期、集中培训、年度计划名额）", w)
+		}
+	}
+}
+
+func (j *judge) publicity(a Action) {
+	switch a.Publicity {
+	case "candidate":
+		if j.need(6, "进行确定发展对象前的公示") {
+			j.notYet(7, "进行确定发展对象前的公示")
+		}
+	case "admission":
+		if j.need(13, "进行接收预备党员前的公示") {
+			j.notYet(15, "进行接收预备党员前的公示")
+		}
+	default:
+		j.refuse("R-publicity", "公示类型须为确定发展对象前（candidate）或接收预备党员前（admission）")
+	}
+}
