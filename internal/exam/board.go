@@ -1,0 +1,234 @@
+package exam
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/web"
+)
+
+// Entry is one person on the individual leaderboard.
+type Entry struct {
+	Rank     int    `json:"rank"`
+	PersonID int64  `json:"person_id"`
+	Name     string `json:"name"`
+	Unit     string `json:"unit"`
+	Score    int    `json:"score"`
+	UsedMs   int64  `json:"used_ms"`
+}
+
+// UnitEntry is one unit on the unit leaderboards.
+type UnitEntry struct {
+	Rank          int     `json:"rank"`
+	OrgID         int64   `json:"org_id"`
+	Name          string  `json:"name"`
+	Participants  int     `json:"participants"`
+	Members       int     `json:"members"`
+	AverageScore  float64 `json:"average_score"`
+	Participation float64 `json:"participation"` // 0–1
+}
+
+// Board holds the leaderboards of one exam.
+type Board struct {
+	Individuals     []Entry     `json:"individuals"`
+	ByAverage       []UnitEntry `json:"by_average"`
+	ByParticipation []UnitEntry `json:"by_participation"`
+}
+
+// standing is one person's standing before ranking.
+type standing struct {
+	personID int64
+	name     string
+	orgPath  string
+	score    int
+	usedMs   int64
+}
+
+// RankIndividuals orders by score (higher first), then time used (less
+// first); equal score and time share a rank ("1, 2, 2, 4").
+func RankIndividuals(in []Entry) []Entry {
+	sort.SliceStable(in, func(i, j int) bool {
+		if in[i].Score != in[j].Score {
+			return in[i].Score > in[j].Score
+		}
+		if in[i].UsedMs != in[j].UsedMs {
+			return in[i].UsedMs < in[j].UsedMs
+		}
+		return in[i].PersonID < in[j].PersonID
+	})
+	for i := range in {
+		if i > 0 && in[i].Score == in[i-1].Score && in[i].UsedMs == in[i-1].UsedMs {
+			in[i].Rank = in[i-1].Rank
+		} else {
+			in[i].Rank = i + 1
+		}
+	}
+	return in
+}
+
+// rankUnits orders units by key (higher first); equal keys share a rank.
+func rankUnits(in []UnitEntry, key func(UnitEntry) float64) []UnitEntry {
+	out := append([]UnitEntry(nil), in...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if key(out[i]) != key(out[j]) {
+			return key(out[i]) > key(out[j])
+		}
+		return out[i].OrgID < out[j].OrgID
+	})
+	for i := range out {
+		if i > 0 && key(out[i]) == key(out[i-1]) {
+			out[i].Rank = out[i-1].Rank
+		} else {
+			out[i].Rank = i + 1
+		}
+	}
+	return out
+}
+
+// Leaderboard computes the live boards of an exam the caller can see. A
+// contest counts each person's best attempt; a daily challenge sums points.
+// Units are the organisations directly under the exam's organiser.
+func (s *Service) Leaderboard(ctx context.Context, p *auth.Principal, examID int64, top int) (*Board, error) {
+	e, err := s.GetExam(ctx, p, examID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT a.person_id, pe.name, o.path, a.score,
+			CASE WHEN a.last_answer_at > 0 THEN a.last_answer_at - a.started_at ELSE 0 END
+		FROM exam_attempts a JOIN persons pe ON pe.id = a.person_id JOIN orgs o ON o.id = a.org_id
+		WHERE a.exam_id = ? AND a.answered > 0`, examID)
+	if err != nil {
+		return nil, err
+	}
+	byPerson := map[int64]*standing{}
+	for rows.Next() {
+		var st standing
+		if err := rows.Scan(&st.personID, &st.name, &st.orgPath, &st.score, &st.usedMs); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		cur := byPerson[st.personID]
+		switch {
+		case cur == nil:
+			byPerson[st.personID] = &st
+		case e.Mode == ModeDaily:
+			cur.score += st.score
+			cur.usedMs += st.usedMs
+		case st.score > cur.score || st.score == cur.score && st.usedMs < cur.usedMs:
+			*cur = st
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	units, err := s.units(ctx, e.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	unitOf := func(path string) *UnitEntry {
+		for i := range units {
+			if strings.HasPrefix(path, units[i].path) {
+				return &units[i].UnitEntry
+			}
+		}
+		return nil
+	}
+	sums := map[int64]int{}
+	var ind []Entry
+	for _, st := range byPerson {
+		en := Entry{PersonID: st.personID, Name: st.name, Score: st.score, UsedMs: st.usedMs}
+		if u := unitOf(st.orgPath); u != nil {
+			en.Unit = u.Name
+			u.Participants++
+			sums[u.OrgID] += st.score
+		}
+		ind = append(ind, en)
+	}
+	ind = RankIndividuals(ind)
+	if top > 0 && len(ind) > top {
+		ind = ind[:top]
+	}
+	var us []UnitEntry
+	for _, u := range units {
+		if u.Participants > 0 {
+			u.AverageScore = float64(sums[u.OrgID]) / float64(u.Participants)
+		}
+		if u.Members > 0 {
+			u.Participation = float64(u.Participants) / float64(u.Members)
+		}
+		us = append(us, u.UnitEntry)
+	}
+	return &Board{Individuals: ind,
+		ByAverage:       rankUnits(us, func(u UnitEntry) float64 { return u.AverageScore }),
+		ByParticipation: rankUnits(us, func(u UnitEntry) float64 { return u.Participation })}, nil
+}
+
+type unit struct {
+	UnitEntry
+	path string
+}
+
+// units are the children of the organiser (or the organiser itself when it
+// has none), each with its count of party members.
+func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT o.id, o.name, o.path,
+			(SELECT COUNT(*) FROM persons pe JOIN orgs po ON po.id = pe.org_id WHERE po.path LIKE o.path || '%' AND pe.status IN ('probationary', 'full'))
+		FROM orgs o WHERE (o.parent_id = ? OR (o.id = ? AND NOT EXISTS (SELECT 1 FROM orgs c WHERE c.parent_id = ?))) AND o.dissolved_on IS NULL
+		ORDER BY o.sort, o.id`, orgID, orgID, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []unit
+	for rows.Next() {
+		var u unit
+		if err := rows.Scan(&u.OrgID, &u.Name, &u.path, &u.Members); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// QuestionStat is the error rate of one question in one exam.
+type QuestionStat struct {
+	QuestionID int64   `json:"question_id"`
+	Stem       string  `json:"stem"`
+	Kind       Kind    `json:"kind"`
+	Tag        string  `json:"tag"`
+	Answers    int     `json:"answers"`
+	Wrong      int     `json:"wrong"`
+	ErrorRate  float64 `json:"error_rate"`
+}
+
+// Stats lists the questions of an exam by error rate, worst first, for
+// the organiser (the exam must be in their subtree).
+func (s *Service) Stats(ctx context.Context, p *auth.Principal, examID int64) ([]QuestionStat, error) {
+	if !p.ReadsMembers() {
+		return nil, web.NotFound()
+	}
+	if _, err := s.GetExam(ctx, p, examID); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT q.id, q.stem, q.kind, q.tag, COUNT(*), SUM(CASE WHEN an.correct = 1 THEN 0 ELSE 1 END)
+		FROM exam_answers an JOIN exam_attempts a ON a.id = an.attempt_id JOIN exam_questions q ON q.id = an.question_id
+		WHERE a.exam_id = ? GROUP BY q.id, q.stem, q.kind, q.tag`, examID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []QuestionStat
+	for rows.Next() {
+		var st QuestionStat
+		if err := rows.Scan(&st.QuestionID, &st.Stem, &st.Kind, &st.Tag, &st.Answers, &st.Wrong); err != nil {
+			return nil, err
+		}
+		st.ErrorRate = float64(st.Wrong) / float64(st.Answers)
+		out = append(out, st)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ErrorRate > out[j].ErrorRate })
+	return out, rows.Err()
+}
