@@ -311,7 +311,7 @@ func (j *judge) approver(a Action, what string) {
 	switch {
 	case o.Temporary():
 		j.refuse("R-approver", "临时党组织「%s」不能%s", o.Name, what)
-	case o.Kind == "general_branch":
+	case o.Kind == "general":
 		j.refuse("R-approver", "党总支「%s」只能审议，不能%s", o.Name, what)
 	case o.Kind != "committee" || !o.CanApprove:
 		j.refuse("R-approver", "「%s」不是具有审批权限的基层党委，不能%s", o.Name, what)
