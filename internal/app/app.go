@@ -14,6 +14,8 @@ import (
 
 	"hongdun/internal/account"
 	"hongdun/internal/auditlog"
+	"hongdun/internal/exam"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
@@ -78,6 +80,9 @@ var nav = []web.NavItem{
 	{Label: "工作台", Href: "/", Perm: web.PartyRead},
 	{Label: "组织", Href: "/orgs", Perm: web.PartyRead},
 	{Label: "党员", Href: "/members", Perm: web.PartyRead},
+	{Label: "培训", Href: "/training", Perm: web.PartyRead},
+	{Label: "考试竞赛", Href: "/exams", Perm: web.PartyRead},
+	{Label: "学习答题", Href: "/m", Perm: web.PartyView},
 	{Label: "我的", Href: "/me", Perm: web.Authed},
 	{Label: "待办", Href: "/todos", Perm: web.Authed},
 	{Label: "账号管理", Href: "/admin/accounts", Perm: web.Accounts},
@@ -99,6 +104,8 @@ func (a *App) routes() []web.Route {
 			Doc: &web.Doc{Tag: "系统", Summary: "本 API 的 OpenAPI 描述（由路由表生成）"}},
 	)
 	rs = append(rs, account.Routes(a.Deps)...)
+	rs = append(rs, exam.Routes(a.Deps)...)
+	rs = append(rs, org.Routes(a.Deps)...)
 	rs = append(rs, todo.Routes(a.Deps)...)
 	rs = append(rs, auditlog.Routes(a.Deps)...)
 	return rs

@@ -1,0 +1,237 @@
+package org
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/platform/web"
+)
+
+type treeView struct {
+	Tree      *Tree
+	Dissolved bool
+	Orgs      int
+	Members   MemberCounts
+}
+
+func (h *handlers) treePage(w http.ResponseWriter, r *http.Request) {
+	dissolved := r.URL.Query().Get("dissolved") == "1"
+	t, err := h.treeOf(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	v := treeView{Tree: t, Dissolved: dissolved, Orgs: len(t.All)}
+	for _, n := range t.Roots {
+		v.Members.Full += n.Counts.Full
+		v.Members.Probationary += n.Counts.Probationary
+		v.Members.Members += n.Counts.Members
+	}
+	h.Web.Render(w, r, h.tree, v)
+}
+
+type option struct {
+	ID    int64
+	Value string
+	Label string
+}
+
+type detailView struct {
+	*Detail
+	Kinds   []option // kinds this organisation may change to
+	Parents []option // where it may move
+	Persons []option // who may join its committee
+	Posts   []string
+	Today   string
+	Form    url.Values // the refused form, to show again
+}
+
+// Val is what a form field shows: the refused submission of that form, or
+// else the current value.
+func (v detailView) Val(form, key, current string) string {
+	if v.Form.Get("form") == form {
+		return v.Form.Get(key)
+	}
+	return current
+}
+
+func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) {
+	h.showDetail(w, r, nil)
+}
+
+// showDetail renders the detail page, with err above the forms when a
+// submitted form was refused.
+func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, err error) {
+	p := web.Principal(r)
+	d, t, lerr := h.loadDetail(r.Context(), p, pathID(r, "id"))
+	if lerr != nil {
+		h.Web.Fail(w, r, lerr)
+		return
+	}
+	v := detailView{Detail: d, Posts: Posts, Today: h.Today(), Form: r.PostForm}
+	if p.Writes() && !d.Dissolved() {
+		for _, k := range Kinds {
+			if d.ParentID == 0 || t.All[d.ParentID] == nil || allowedUnder(k, t.All[d.ParentID].Kind) {
+				v.Kinds = append(v.Kinds, option{Value: k, Label: KindLabel(k)})
+			}
+		}
+		for _, n := range t.All {
+			if !n.Dissolved() && !strings.HasPrefix(n.Path, d.Path) && n.ID != d.ParentID && allowedUnder(d.Kind, n.Kind) {
+				v.Parents = append(v.Parents, option{ID: n.ID, Label: pathLabel(t, n)})
+			}
+		}
+		sortOptions(v.Parents)
+		ps, perr := fullMembers(r.Context(), h.DB, d.Path)
+		if perr != nil {
+			h.Web.Fail(w, r, perr)
+			return
+		}
+		for _, x := range ps {
+			v.Persons = append(v.Persons, option{ID: x.ID, Label: x.Name + "（" + x.OrgName + "）"})
+		}
+	}
+	h.Web.RenderStatus(w, r, http.StatusOK, h.detail, v, err)
+}
+
+// pathLabel names an organisation with its ancestors inside the tree, so that
+// two branches of the same name can be told apart.
+func pathLabel(t *Tree, n *Node) string {
+	parts := []string{n.Name}
+	for p := t.All[n.ParentID]; p != nil; p = t.All[p.ParentID] {
+		parts = append([]string{p.Name}, parts...)
+	}
+	return strings.Join(parts, " / ")
+}
+
+func sortOptions(os []option) {
+	for i := 1; i < len(os); i++ {
+		for j := i; j > 0 && os[j].Label < os[j-1].Label; j-- {
+			os[j], os[j-1] = os[j-1], os[j]
+		}
+	}
+}
+
+func formInt(r *http.Request, name string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(r.FormValue(name)))
+	return n
+}
+
+func formID(r *http.Request, name string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
+	return n
+}
+
+func done(w http.ResponseWriter, r *http.Request, id int64, msg string) {
+	http.Redirect(w, r, fmt.Sprintf("/orgs/%d?ok=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
+}
+
+func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) {
+	name, short, kind, task, ends := r.FormValue("name"), r.FormValue("short_name"), r.FormValue("kind"), r.FormValue("task"), r.FormValue("ends_on")
+	approve, sort := r.FormValue("can_approve") == "1", formInt(r, "sort")
+	_, err := Update(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), Patch{Version: formInt(r, "version"),
+		Name: &name, ShortName: &short, Kind: &kind, CanApprove: &approve, Task: &task, EndsOn: &ends, Sort: &sort})
+	if err != nil {
+		h.showDetail(w, r, err)
+		return
+	}
+	done(w, r, pathID(r, "id"), "组织信息已保存")
+}
+
+func (h *handlers) termForm(w http.ResponseWriter, r *http.Request) {
+	start, end := r.FormValue("term_start"), r.FormValue("term_end")
+	_, err := Update(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), Patch{Version: formInt(r, "version"), TermStart: &start, TermEnd: &end})
+	if err != nil {
+		h.showDetail(w, r, err)
+		return
+	}
+	done(w, r, pathID(r, "id"), "任期已保存")
+}
+
+func (h *handlers) moveForm(w http.ResponseWriter, r *http.Request) {
+	version := formInt(r, "version")
+	if version == 0 {
+		h.showDetail(w, r, web.BadRequest("version", "表单缺少版本号，请刷新页面后重试"))
+		return
+	}
+	if _, err := Move(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), formID(r, "parent_id"), version); err != nil {
+		h.showDetail(w, r, err)
+		return
+	}
+	done(w, r, pathID(r, "id"), "隶属关系已调整")
+}
+
+func (h *handlers) dissolveForm(w http.ResponseWriter, r *http.Request) {
+	version := formInt(r, "version")
+	if version == 0 {
+		h.showDetail(w, r, web.BadRequest("version", "表单缺少版本号，请刷新页面后重试"))
+		return
+	}
+	if _, err := Dissolve(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), r.FormValue("dissolved_on"), version); err != nil {
+		h.showDetail(w, r, err)
+		return
+	}
+	done(w, r, pathID(r, "id"), "组织已撤销")
+}
+
+func (h *handlers) addMemberForm(w http.ResponseWriter, r *http.Request) {
+	_, err := AddMember(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), NewMember{PersonID: formID(r, "person_id"),
+		Post: r.FormValue("post"), TermStart: r.FormValue("term_start"), TermEnd: r.FormValue("term_end")})
+	if err != nil {
+		h.showDetail(w, r, err)
+		return
+	}
+	done(w, r, pathID(r, "id"), "委员已任命")
+}
+
+func (h *handlers) endMemberForm(w http.ResponseWriter, r *http.Request) {
+	if _, err := EndMember(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), pathID(r, "mid"), r.FormValue("ended_on")); err != nil {
+		h.showDetail(w, r, err)
+		return
+	}
+	done(w, r, pathID(r, "id"), "已登记离任")
+}
+
+type newView struct {
+	Parent *Org
+	Kinds  []option
+	Form   url.Values
+}
+
+func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) {
+	h.showNew(w, r, formID(r, "parent"), nil)
+}
+
+func (h *handlers) showNew(w http.ResponseWriter, r *http.Request, parentID int64, err error) {
+	parent, perr := loadWritable(r.Context(), h.DB, web.Principal(r), parentID)
+	if perr != nil {
+		h.Web.Fail(w, r, perr)
+		return
+	}
+	v := newView{Parent: parent, Form: r.PostForm}
+	for _, k := range Kinds {
+		if allowedUnder(k, parent.Kind) {
+			v.Kinds = append(v.Kinds, option{Value: k, Label: KindLabel(k)})
+		}
+	}
+	if v.Kinds == nil {
+		perr := web.Unprocessable("R-ORG-GROUP", citeBranch, "党小组之下不能再设组织")
+		h.Web.Fail(w, r, perr)
+		return
+	}
+	h.Web.RenderStatus(w, r, http.StatusOK, h.create, v, err)
+}
+
+func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
+	parentID := formID(r, "parent_id")
+	o, err := Create(r.Context(), h.Deps, web.Principal(r), NewOrg{ParentID: parentID, TermStart: r.FormValue("term_start"), TermEnd: r.FormValue("term_end"),
+		Input: Input{Name: r.FormValue("name"), ShortName: r.FormValue("short_name"), Kind: r.FormValue("kind"),
+			CanApprove: r.FormValue("can_approve") == "1", Task: r.FormValue("task"), EndsOn: r.FormValue("ends_on"), Sort: formInt(r, "sort")}})
+	if err != nil {
+		h.showNew(w, r, parentID, err)
+		return
+	}
+	done(w, r, o.ID, "「"+o.Name+"」已设立")
+}

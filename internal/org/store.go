@@ -1,0 +1,285 @@
+package org
+
+import (
+	"context"
+	"strings"
+
+	"hongdun/internal/platform/db"
+)
+
+const orgCols = `id, COALESCE(parent_id, 0), name, short_name, kind, can_approve, path, sort, task, COALESCE(ends_on, ''),
+	COALESCE(term_start, ''), COALESCE(term_end, ''), COALESCE(dissolved_on, ''), created_at, updated_at, version`
+
+type scanner interface{ Scan(...any) error }
+
+func scanOrg(s scanner) (*Org, error) {
+	var o Org
+	err := s.Scan(&o.ID, &o.ParentID, &o.Name, &o.ShortName, &o.Kind, &o.CanApprove, &o.Path, &o.Sort, &o.Task, &o.EndsOn,
+		&o.TermStart, &o.TermEnd, &o.DissolvedOn, &o.CreatedAt, &o.UpdatedAt, &o.Version)
+	return &o, err
+}
+
+// Get loads one organisation; db.ErrNotFound when there is none.
+func Get(ctx context.Context, q db.Querier, id int64) (*Org, error) {
+	o, err := scanOrg(q.QueryRowContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE id = ?", id))
+	if db.IsNoRows(err) {
+		return nil, db.ErrNotFound
+	}
+	return o, err
+}
+
+// Subtree lists the organisation at rootPath and everything below it,
+// dissolved ones included, parents before children. An empty rootPath
+// (a caller without a scope) yields nothing.
+func Subtree(ctx context.Context, q db.Querier, rootPath string) ([]Org, error) {
+	if rootPath == "" {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE path LIKE ? ORDER BY LENGTH(path), sort, id", rootPath+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *o)
+	}
+	return out, rows.Err()
+}
+
+// MemberCounts counts the people of an organisation's whole subtree (a
+// branch's 党小组 included) by party status.
+type MemberCounts struct {
+	Full         int            `json:"full"`         // 正式党员
+	Probationary int            `json:"probationary"` // 预备党员
+	Members      int            `json:"members"`      // 党员 = 正式 + 预备
+	ByStatus     map[string]int `json:"by_status"`
+}
+
+// Counts returns the member counts of every organisation under rootPath,
+// with one grouped query.
+func Counts(ctx context.Context, q db.Querier, rootPath string) (map[int64]MemberCounts, error) {
+	out := map[int64]MemberCounts{}
+	if rootPath == "" {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT o.id, p.status, COUNT(*) FROM orgs o
+		JOIN orgs s ON s.path LIKE o.path || '%'
+		JOIN persons p ON p.org_id = s.id
+		WHERE o.path LIKE ?
+		GROUP BY o.id, p.status`, rootPath+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var status string
+		var n int
+		if err := rows.Scan(&id, &status, &n); err != nil {
+			return nil, err
+		}
+		c := out[id]
+		if c.ByStatus == nil {
+			c.ByStatus = map[string]int{}
+		}
+		c.ByStatus[status] = n
+		switch status {
+		case "full":
+			c.Full = n
+		case "probationary":
+			c.Probationary = n
+		}
+		c.Members = c.Full + c.Probationary
+		out[id] = c
+	}
+	return out, rows.Err()
+}
+
+// CommitteeMember is one person's post in an organisation's committee.
+type CommitteeMember struct {
+	ID         int64  `json:"id"`
+	OrgID      int64  `json:"org_id"`
+	PersonID   int64  `json:"person_id"`
+	PersonName string `json:"person_name"`
+	Post       string `json:"post"`
+	TermStart  string `json:"term_start"`
+	TermEnd    string `json:"term_end,omitempty"`
+	EndedOn    string `json:"ended_on,omitempty"`
+	Current    bool   `json:"current"`
+}
+
+const memberCols = `c.id, c.org_id, c.person_id, p.name, c.post, c.term_start, COALESCE(c.term_end, ''), COALESCE(c.ended_on, '')`
+
+func scanMember(s scanner, today string) (*CommitteeMember, error) {
+	var m CommitteeMember
+	if err := s.Scan(&m.ID, &m.OrgID, &m.PersonID, &m.PersonName, &m.Post, &m.TermStart, &m.TermEnd, &m.EndedOn); err != nil {
+		return nil, err
+	}
+	m.Current = m.EndedOn == "" || m.EndedOn > today
+	return &m, nil
+}
+
+// postOrder sorts 书记 first, then the other posts as listed.
+const postOrder = `CASE c.post WHEN '书记' THEN 0 WHEN '副书记' THEN 1 WHEN '组织委员' THEN 2 WHEN '宣传委员' THEN 3 WHEN '纪检委员' THEN 4 ELSE 5 END`
+
+// CommitteeOf lists an organisation's committee members, current ones first.
+func CommitteeOf(ctx context.Context, q db.Querier, orgID int64, today string) ([]CommitteeMember, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+memberCols+` FROM committee_members c JOIN persons p ON p.id = c.person_id
+		WHERE c.org_id = ? ORDER BY CASE WHEN c.ended_on IS NULL OR c.ended_on > ? THEN 0 ELSE 1 END, `+postOrder+`, c.term_start DESC, c.id`, orgID, today)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CommitteeMember
+	for rows.Next() {
+		m, err := scanMember(rows, today)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+func getMember(ctx context.Context, q db.Querier, id int64, today string) (*CommitteeMember, error) {
+	m, err := scanMember(q.QueryRowContext(ctx, "SELECT "+memberCols+" FROM committee_members c JOIN persons p ON p.id = c.person_id WHERE c.id = ?", id), today)
+	if db.IsNoRows(err) {
+		return nil, db.ErrNotFound
+	}
+	return m, err
+}
+
+// committeeState summarises the current committees under rootPath.
+type committeeState struct {
+	Current   int
+	Secretary bool
+}
+
+func committeeStates(ctx context.Context, q db.Querier, rootPath, today string) (map[int64]committeeState, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.org_id, c.post FROM committee_members c JOIN orgs o ON o.id = c.org_id
+		WHERE o.path LIKE ? AND (c.ended_on IS NULL OR c.ended_on > ?)`, rootPath+"%", today)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]committeeState{}
+	for rows.Next() {
+		var id int64
+		var post string
+		if err := rows.Scan(&id, &post); err != nil {
+			return nil, err
+		}
+		s := out[id]
+		s.Current++
+		s.Secretary = s.Secretary || post == Secretary
+		out[id] = s
+	}
+	return out, rows.Err()
+}
+
+// HistoryEntry is one recorded change of an organisation.
+type HistoryEntry struct {
+	At     int64  `json:"at"`
+	Action string `json:"action"`
+	Label  string `json:"label"`
+	Detail string `json:"detail"`
+	Actor  string `json:"actor"`
+}
+
+var historyLabels = map[string]string{"create": "设立", "rename": "更名", "move": "调整隶属关系", "dissolve": "撤销",
+	"kind": "变更类型", "approve": "审批权限", "term": "换届", "temp": "临时任务", "committee.add": "委员任职", "committee.end": "委员离任"}
+
+// History lists an organisation's changes, newest first.
+func History(ctx context.Context, q db.Querier, orgID int64) ([]HistoryEntry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT h.at, h.action, h.detail, COALESCE(a.username, '') FROM org_history h
+		LEFT JOIN accounts a ON a.id = h.actor_id WHERE h.org_id = ? ORDER BY h.at DESC, h.id DESC`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	for rows.Next() {
+		var h HistoryEntry
+		if err := rows.Scan(&h.At, &h.Action, &h.Detail, &h.Actor); err != nil {
+			return nil, err
+		}
+		h.Label = historyLabels[h.Action]
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// person is the little this package needs to know of a person.
+type person struct {
+	ID      int64
+	Name    string
+	Status  string
+	OrgPath string
+	OrgName string
+}
+
+func getPerson(ctx context.Context, q db.Querier, id int64) (*person, error) {
+	var p person
+	err := q.QueryRowContext(ctx, `SELECT p.id, p.name, p.status, o.path, o.name FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?`, id).
+		Scan(&p.ID, &p.Name, &p.Status, &p.OrgPath, &p.OrgName)
+	if db.IsNoRows(err) {
+		return nil, db.ErrNotFound
+	}
+	return &p, err
+}
+
+// fullMembers lists the 正式党员 of a subtree, who may hold committee posts.
+func fullMembers(ctx context.Context, q db.Querier, rootPath string) ([]person, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.status, o.path, o.name FROM persons p JOIN orgs o ON o.id = p.org_id
+		WHERE o.path LIKE ? AND p.status = 'full' ORDER BY o.path, p.pinyin, p.id`, rootPath+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []person
+	for rows.Next() {
+		var p person
+		if err := rows.Scan(&p.ID, &p.Name, &p.Status, &p.OrgPath, &p.OrgName); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// activePersons counts the people who still belong to an organisation itself.
+func activePersons(ctx context.Context, q db.Querier, orgID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons WHERE org_id = ? AND status NOT IN ('transferred', 'deceased')", orgID).Scan(&n)
+	return n, err
+}
+
+// liveChildren lists the names of children that are not dissolved.
+func liveChildren(ctx context.Context, q db.Querier, orgID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL ORDER BY sort, id", orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+func nullStr(s string) any {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,83 @@
+package org
+
+import (
+	"context"
+	"sort"
+
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/db"
+)
+
+// Node is an organisation in the tree with its counts and warnings.
+type Node struct {
+	*Org
+	Label    string       `json:"kind_label"`
+	Counts   MemberCounts `json:"counts"`
+	Warnings []Warning    `json:"warnings"`
+	Children []*Node      `json:"children"`
+}
+
+// Tree is the caller's part of the organisation tree.
+type Tree struct {
+	Roots    []*Node
+	All      map[int64]*Node
+	Warnings int // how many warnings in total
+}
+
+// BuildTree assembles the tree under rootPath; dissolved organisations
+// appear only when asked for.
+func BuildTree(ctx context.Context, q db.Querier, rootPath string, today civil.Date, dissolved bool) (*Tree, error) {
+	orgs, err := Subtree(ctx, q, rootPath)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := Counts(ctx, q, rootPath)
+	if err != nil {
+		return nil, err
+	}
+	states, err := committeeStates(ctx, q, rootPath, today.String())
+	if err != nil {
+		return nil, err
+	}
+	t := &Tree{All: map[int64]*Node{}}
+	var order []*Node
+	for i := range orgs {
+		o := &orgs[i]
+		if o.Dissolved() && !dissolved {
+			continue
+		}
+		n := &Node{Org: o, Label: o.KindLabel(), Counts: counts[o.ID], Warnings: check(o, counts[o.ID], states[o.ID], today, DefaultRules),
+			Children: []*Node{}}
+		if n.Warnings == nil {
+			n.Warnings = []Warning{}
+		}
+		t.Warnings += len(n.Warnings)
+		t.All[o.ID] = n
+		order = append(order, n)
+	}
+	for _, n := range order {
+		if parent, ok := t.All[n.ParentID]; ok && n.ParentID != 0 {
+			parent.Children = append(parent.Children, n)
+		} else {
+			t.Roots = append(t.Roots, n)
+		}
+	}
+	for _, n := range order {
+		sortNodes(n.Children)
+	}
+	sortNodes(t.Roots)
+	return t, nil
+}
+
+func sortNodes(ns []*Node) {
+	sort.SliceStable(ns, func(i, j int) bool {
+		a, b := ns[i], ns[j]
+		if a.Dissolved() != b.Dissolved() {
+			return !a.Dissolved()
+		}
+		if a.Sort != b.Sort {
+			return a.Sort < b.Sort
+		}
+		return a.ID < b.ID
+	})
+}

@@ -1,0 +1,150 @@
+package org
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/todo"
+)
+
+// Warning kinds.
+const (
+	WarnFewFull         = "few_full"         // a branch with fewer than 3 正式党员
+	WarnNeedsCommittee  = "needs_committee"  // 7+ 正式党员 and no 支部委员会
+	WarnTooManyMembers  = "too_many_members" // more than 50 党员
+	WarnTermExpiring    = "term_expiring"    // the term ends within 6 months
+	WarnTermExpired     = "term_expired"     // the term has ended
+	WarnSecretaryVacant = "secretary_vacant" // no current 书记
+)
+
+// Warning is something the rules say needs attention.
+type Warning struct {
+	Kind     string `json:"kind"`
+	Severity string `json:"severity"` // warn, or bad when a rule is already broken
+	Title    string `json:"title"`
+	Message  string `json:"message"`
+	DueOn    string `json:"due_on,omitempty"`
+}
+
+// check derives the warnings of one live organisation.
+func check(o *Org, c MemberCounts, cs committeeState, today civil.Date, r Rules) []Warning {
+	if o.Dissolved() {
+		return nil
+	}
+	var ws []Warning
+	if isBranch(o.Kind) {
+		if c.Full < r.MinFull {
+			ws = append(ws, Warning{Kind: WarnFewFull, Severity: "bad", Title: fmt.Sprintf("正式党员不足%d名", r.MinFull),
+				Message: fmt.Sprintf("正式党员 %d 名，不足 %d 名：不能对接收预备党员等事项进行表决，也不得借用其他支部党员；应补充党员或与邻近单位组建联合党支部。", c.Full, r.MinFull)})
+		}
+		if c.Full >= r.CommitteeFrom && cs.Current < r.MinCommittee {
+			ws = append(ws, Warning{Kind: WarnNeedsCommittee, Severity: "warn", Title: "应设支部委员会",
+				Message: fmt.Sprintf("正式党员 %d 名（%d 名以上），应设立支部委员会（一般 3 至 5 人，最多不超过 7 人），现任委员 %d 名。", c.Full, r.CommitteeFrom, cs.Current)})
+		}
+		if c.Members > r.MaxMembers {
+			ws = append(ws, Warning{Kind: WarnTooManyMembers, Severity: "warn", Title: fmt.Sprintf("党员超过%d名", r.MaxMembers),
+				Message: fmt.Sprintf("党员 %d 名，超过 %d 名，应考虑分设党支部或成立党总支。", c.Members, r.MaxMembers)})
+		}
+	}
+	if o.HasTerm() && o.TermEnd != "" {
+		if end, err := civil.Parse(o.TermEnd); err == nil {
+			switch {
+			case end.Before(today):
+				ws = append(ws, Warning{Kind: WarnTermExpired, Severity: "bad", Title: "任期已届满", DueOn: o.TermEnd,
+					Message: "任期已于 " + end.Chinese() + "届满，尚未换届；延期换届须报上级党组织批准，最长不超过 1 年。"})
+			case !end.After(today.AddMonths(r.WarnMonths)):
+				ws = append(ws, Warning{Kind: WarnTermExpiring, Severity: "warn", Title: "即将换届", DueOn: o.TermEnd,
+					Message: "任期将于 " + end.Chinese() + "届满（" + strconv.Itoa(r.WarnMonths) + " 个月内），应及早向上级党组织报告并做好换届准备。"})
+			}
+		}
+	}
+	if o.Kind != Group && !cs.Secretary {
+		ws = append(ws, Warning{Kind: WarnSecretaryVacant, Severity: "warn", Title: "书记空缺",
+			Message: "未设现任书记，请按程序尽快配备；书记、副书记须报上级党组织批准。"})
+	}
+	return ws
+}
+
+// TodoSource is the 待办 source of organisation warnings.
+const TodoSource = "org.warning"
+
+// SyncWarnings recomputes every organisation's warnings and brings the 待办
+// in line: a warning that applies is open (posted, or reopened), and an open
+// one that no longer applies is marked done. Features that change what the
+// warnings count (people's status, their organisation) call it after their
+// write; the organisation writes here sync inside their own transaction.
+func SyncWarnings(ctx context.Context, d *core.Deps) error {
+	return d.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, err := openWarningKeys(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := syncWarnings(ctx, tx, civil.Today(d.Now())); err != nil {
+			return err
+		}
+		after, err := openWarningKeys(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var posted, closed []string
+		for k := range after {
+			if !before[k] {
+				posted = append(posted, k)
+			}
+		}
+		for k := range before {
+			if !after[k] {
+				closed = append(closed, k)
+			}
+		}
+		if len(posted)+len(closed) == 0 {
+			return nil
+		}
+		sort.Strings(posted)
+		sort.Strings(closed)
+		return d.Audit.Write(ctx, tx, audit.Event{Action: "org.warnings.sync", ObjectType: "todo",
+			Detail: map[string]any{"posted": posted, "closed": closed}})
+	})
+}
+
+func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date) error {
+	t, err := BuildTree(ctx, tx, "/", today, false)
+	if err != nil {
+		return err
+	}
+	var items []todo.Item
+	for _, o := range t.All {
+		for _, w := range o.Warnings {
+			items = append(items, todo.Item{Source: TodoSource, Key: warningKey(o.ID, w.Kind), OrgID: o.ID,
+				Title: "「" + o.Name + "」" + w.Title, Detail: w.Message, Link: fmt.Sprintf("/orgs/%d", o.ID),
+				Severity: w.Severity, DueOn: w.DueOn})
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Key < items[j].Key })
+	return todo.Sync(ctx, tx, TodoSource, items)
+}
+
+func warningKey(orgID int64, kind string) string { return fmt.Sprintf("%s:%d", kind, orgID) }
+
+func openWarningKeys(ctx context.Context, q db.Querier) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, "SELECT dedup_key FROM todos WHERE source = ? AND done_at IS NULL", TodoSource)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
