@@ -35,6 +35,7 @@ type Filter struct {
 	Kind       string
 	Difficulty int
 	Q          string
+	OrgID      int64 // only this organisation's subtree; outside scope → 404
 	Page, Per  int
 }
 
@@ -45,6 +46,17 @@ func (s *Service) ListQuestions(ctx context.Context, p *auth.Principal, f Filter
 	}
 	where := " FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE " + visibleQ
 	args := []any{p.OrgPath + "%", p.OrgPath}
+	if f.OrgID != 0 {
+		path, err := orgPath(ctx, s.DB, f.OrgID)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !p.InScope(path) {
+			return nil, 0, web.NotFound()
+		}
+		where += " AND o.path LIKE ?"
+		args = append(args, path+"%")
+	}
 	if f.Tag != "" {
 		where += " AND q.tag = ?"
 		args = append(args, f.Tag)

@@ -91,13 +91,25 @@ func (s *Service) GetExam(ctx context.Context, p *auth.Principal, id int64) (*Ex
 	return e, s.loadPaper(ctx, s.DB, e)
 }
 
-// ListExams lists the exams visible to the caller, newest first; mode may be empty.
-func (s *Service) ListExams(ctx context.Context, p *auth.Principal, mode string) ([]*Exam, error) {
+// ListExams lists the exams visible to the caller, newest first; mode may
+// be empty, orgID (0 for all) narrows an organiser's list to a subtree.
+func (s *Service) ListExams(ctx context.Context, p *auth.Principal, mode string, orgID int64) ([]*Exam, error) {
 	cond, args, err := examVisible(ctx, s.DB, p)
 	if err != nil {
 		return nil, err
 	}
 	q := "SELECT " + examCols + " FROM exams e JOIN orgs o ON o.id = e.org_id WHERE " + cond
+	if orgID != 0 {
+		path, err := orgPath(ctx, s.DB, orgID)
+		if err != nil {
+			return nil, err
+		}
+		if !p.InScope(path) {
+			return nil, web.NotFound()
+		}
+		q += " AND o.path LIKE ?"
+		args = append(args, path+"%")
+	}
 	if mode != "" {
 		q += " AND e.mode = ?"
 		args = append(args, mode)

@@ -1,0 +1,5 @@
+package exam
+
+import "hongdun/internal/platform/web"
+
+func (s *Service) pages() []web.Route { return nil }
