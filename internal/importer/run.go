@@ -1,0 +1,338 @@
+// Package importer imports 党员花名册 files into one organisation: upload →
+// preview (guessed column mapping, first rows, every problem) → confirm →
+// import, all or nothing, as a background job with progress.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"hongdun/internal/member"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/idcard"
+	"hongdun/internal/roster"
+)
+
+// Options say how to import one file.
+type Options struct {
+	OrgID          int64          // the organisation imported into
+	DryRun         bool           // check only, write nothing
+	UpdateExisting bool           // update people already registered (matched by ID number) instead of refusing them
+	Mapping        roster.Mapping // column mapping chosen by the user; nil = guessed
+	Today          civil.Date
+}
+
+// Progress is read by pages and the CLI while a job runs.
+type Progress struct {
+	Read, Checked, Total atomic.Int64
+}
+
+// Percent is how far the check has come, 0–100.
+func (p *Progress) Percent() int {
+	t := p.Total.Load()
+	if t <= 0 {
+		return 0
+	}
+	return int(min(100, p.Checked.Load()*100/t))
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	Format      string           `json:"format"`
+	Encoding    string           `json:"encoding,omitempty"`
+	Layout      *roster.Layout   `json:"layout"`
+	OrgRows     []roster.OrgRow  `json:"org_rows,omitempty"`
+	Preview     []PreviewRow     `json:"preview"`
+	Rows        int              `json:"rows"`
+	Inserted    int              `json:"inserted"`
+	Updated     int              `json:"updated"`
+	OrgsCreated int              `json:"orgs_created"`
+	Existing    int              `json:"existing"` // rows whose person is already registered
+	Problems    []roster.Problem `json:"errors"`
+	ErrorCount  int              `json:"error_count"`
+}
+
+// MaxProblems caps the problems kept in a report; the count stays exact.
+const MaxProblems = 5000
+
+func (r *Report) add(ps ...roster.Problem) {
+	for _, p := range ps {
+		r.ErrorCount++
+		if len(r.Problems) < MaxProblems {
+			r.Problems = append(r.Problems, p)
+		}
+	}
+}
+
+// PreviewRow is a row as it will be stored, with the sensitive fields masked.
+type PreviewRow struct {
+	Row       int    `json:"row"`
+	Name      string `json:"name"`
+	Gender    string `json:"gender"`
+	Ethnicity string `json:"ethnicity"`
+	BirthDate string `json:"birth_date"`
+	IDMasked  string `json:"id_masked"`
+	Education string `json:"education"`
+	JoinDate  string `json:"join_date"`
+	FullDate  string `json:"full_date"`
+	Branch    string `json:"branch"`
+	Category  string `json:"category"`
+	Post      string `json:"post"`
+	Status    string `json:"status"`
+}
+
+// PreviewRows is how many rows a preview shows.
+const PreviewRows = 10
+
+// errHasProblems rolls the transaction back when the file has problems.
+var errHasProblems = errors.New("file has problems")
+
+// Run checks (and unless DryRun, imports) the roster at path. With any
+// problem nothing is written; a cancelled ctx rolls everything back.
+func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Progress) (*Report, error) {
+	if prog == nil {
+		prog = &Progress{}
+	}
+	if opt.Today.IsZero() {
+		opt.Today = civil.Today(d.Now())
+	}
+	book, err := roster.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer book.Close()
+	rep := &Report{Format: string(book.Format()), Encoding: roster.Encoding(book)}
+	layout, orgLayout, err := roster.Locate(book)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Mapping != nil {
+		if len(opt.Mapping) != len(layout.Headers) {
+			return nil, fmt.Errorf("列对应关系有 %d 列，而文件表头有 %d 列", len(opt.Mapping), len(layout.Headers))
+		}
+		layout.Mapping = opt.Mapping
+	}
+	rep.Layout = layout
+	prog.Total.Store(int64(max(0, roster.RowCount(book, layout.Sheet)-layout.HeaderRow)))
+	if ps := layout.CheckMapping(); len(ps) > 0 {
+		rep.add(ps...)
+		return rep, nil
+	}
+	if orgLayout != nil {
+		var ps []roster.Problem
+		if rep.OrgRows, ps, err = roster.ReadOrgs(book, orgLayout); err != nil {
+			return nil, err
+		}
+		for i := range ps {
+			ps[i].Column = orgLayout.Sheet + "·" + ps[i].Column
+		}
+		rep.add(ps...)
+	}
+	run := func(q db.Querier, tx *db.Tx) error {
+		tree, err := loadTree(ctx, q, opt.OrgID)
+		if err != nil {
+			return err
+		}
+		created, ps, err := tree.plan(ctx, tx, d, rep.OrgRows)
+		if err != nil {
+			return err
+		}
+		rep.OrgsCreated = created
+		rep.add(ps...)
+		w := &writer{d: d, q: q, tx: tx, opt: opt, tree: tree, layout: layout, rep: rep, prog: prog, seen: roster.Seen{}}
+		if err := pipeline(ctx, d, book, layout, opt.Today, prog, w.batch); err != nil {
+			return err
+		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		if rep.ErrorCount > 0 {
+			return errHasProblems
+		}
+		if tx != nil {
+			return d.Audit.Write(ctx, tx, auditEvent(opt, rep, path))
+		}
+		return nil
+	}
+	if opt.DryRun {
+		err = run(d.DB, nil)
+	} else {
+		err = d.DB.InTx(ctx, func(tx *db.Tx) error { return run(tx, tx) })
+	}
+	if errors.Is(err, errHasProblems) {
+		rep.Inserted, rep.Updated, rep.OrgsCreated = 0, 0, 0
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+type rawRow struct {
+	row   int
+	cells []string
+}
+
+type rawBatch struct {
+	seq  int
+	rows []rawRow
+}
+
+// item is a parsed and checked row, ready for the writer.
+type item struct {
+	rec      roster.Record
+	person   member.Person
+	idHash   string
+	problems []roster.Problem
+}
+
+type itemBatch struct {
+	seq   int
+	items []item
+}
+
+const batchRows = 256
+
+// pipeline overlaps the three kinds of work, because reading the file is the
+// slowest part: one goroutine reads rows, workers parse and check them (and
+// compute pinyin and the ID index), and the caller's goroutine receives the
+// batches in file order and hands them to sink, which talks to the database.
+func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roster.Layout, today civil.Date, prog *Progress, sink func(context.Context, []item) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sheet, err := book.Sheet(layout.Sheet)
+	if err != nil {
+		return err
+	}
+	raws := make(chan rawBatch, 4)
+	done := make(chan itemBatch, 8)
+	var readErr error
+	go func() {
+		defer close(raws)
+		seq := 0
+		var rows []rawRow
+		send := func() bool {
+			select {
+			case raws <- rawBatch{seq, rows}:
+				seq++
+				rows = make([]rawRow, 0, batchRows)
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for sheet.Next() {
+			if sheet.Row() <= layout.HeaderRow || roster.Skip(sheet.Cells()) {
+				continue
+			}
+			rows = append(rows, rawRow{sheet.Row(), sheet.Cells()})
+			prog.Read.Add(1)
+			if len(rows) == batchRows && !send() {
+				return
+			}
+		}
+		if readErr = sheet.Err(); readErr == nil && len(rows) > 0 {
+			send()
+		}
+	}()
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range raws {
+				out := itemBatch{seq: b.seq, items: make([]item, len(b.rows))}
+				for i, r := range b.rows {
+					out.items[i] = check(d, layout, r, today)
+				}
+				select {
+				case done <- out:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	pending := map[int][]item{}
+	next := 0
+	var sinkErr error
+	for b := range done {
+		if sinkErr != nil {
+			continue
+		}
+		pending[b.seq] = b.items
+		for items, ok := pending[next]; ok; items, ok = pending[next] {
+			delete(pending, next)
+			next++
+			if err := ctx.Err(); err != nil {
+				sinkErr = err
+				cancel()
+				break
+			}
+			if err := sink(ctx, items); err != nil {
+				sinkErr = err
+				cancel()
+				break
+			}
+		}
+	}
+	if sinkErr != nil {
+		return sinkErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return readErr
+}
+
+// check parses one row and runs the member registry's own validation, so an
+// import accepts exactly what the member form accepts.
+func check(d *core.Deps, l *roster.Layout, r rawRow, today civil.Date) item {
+	rec, ps := l.Parse(r.row, r.cells, today)
+	it := item{rec: rec, problems: ps}
+	it.person = member.Person{OrgID: 1, Name: rec.Name, Gender: rec.Gender, Ethnicity: rec.Ethnicity, BirthDate: rec.BirthDate,
+		IDNumber: rec.IDNumber, Phone: rec.Phone, Education: rec.Education, Category: rec.Category, Post: rec.Post,
+		Status: rec.Status, JoinDate: rec.JoinDate, FullDate: rec.FullDate}
+	reported := map[roster.Field]bool{}
+	for _, p := range ps {
+		reported[p.Field] = true
+	}
+	for _, fe := range member.Validate(&it.person, today) {
+		f := roster.Field(fe.Field)
+		if reported[f] || !roster.Known(f) {
+			continue
+		}
+		reported[f] = true
+		it.problems = append(it.problems, roster.Problem{Row: r.row, Column: columnOf(l, f), Field: f, Message: fe.Message})
+	}
+	if it.person.IDNumber != "" && len(it.problems) == 0 {
+		it.idHash = d.Keys.Index(it.person.IDNumber)
+	}
+	return it
+}
+
+func columnOf(l *roster.Layout, f roster.Field) string {
+	if i := l.Mapping.Index(f); i >= 0 {
+		return l.Column(i)
+	}
+	return roster.Label(f)
+}
+
+func preview(rec roster.Record) PreviewRow {
+	id := ""
+	if rec.IDNumber != "" {
+		id = idcard.Mask(rec.IDNumber)
+	}
+	return PreviewRow{Row: rec.Row, Name: rec.Name, Gender: rec.Gender, Ethnicity: rec.Ethnicity, BirthDate: rec.BirthDate,
+		IDMasked: id, Education: rec.Education, JoinDate: rec.JoinDate, FullDate: rec.FullDate, Branch: rec.Branch,
+		Category: rec.Category, Post: rec.Post, Status: member.StatusLabel(rec.Status)}
+}
