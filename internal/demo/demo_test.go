@@ -214,7 +214,7 @@ const docHead = `## 演示账号
 
 | 用户名 | 角色 | 管辖范围 |
 |---|---|---|
-| `+"`admin`"+` | 系统管理员 | —（启动时创建，管理账号） |
+| ` + "`admin`" + ` | 系统管理员 | —（启动时创建，管理账号） |
 `
 
 // The same seed gives the same people.
