@@ -23,6 +23,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/todo"
+	"hongdun/internal/training"
 )
 
 // Config is what the command line decides.
@@ -105,6 +106,7 @@ func (a *App) routes() []web.Route {
 	)
 	rs = append(rs, account.Routes(a.Deps)...)
 	rs = append(rs, exam.Routes(a.Deps)...)
+	rs = append(rs, training.Routes(a.Deps)...)
 	rs = append(rs, org.Routes(a.Deps)...)
 	rs = append(rs, todo.Routes(a.Deps)...)
 	rs = append(rs, auditlog.Routes(a.Deps)...)

@@ -1,0 +1,266 @@
+package training
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+)
+
+// Requirement returns the year's requirement (the default when unset).
+func (s *Service) Requirement(ctx context.Context, year int) (Requirement, error) {
+	r := Requirement{Year: year}
+	err := s.DB.QueryRowContext(ctx, "SELECT general_x10, key_x10 FROM training_requirements WHERE year = ?", year).Scan(&r.General, &r.Key)
+	if db.IsNoRows(err) {
+		return DefaultRequirement(year), nil
+	}
+	return r, err
+}
+
+// SetRequirement changes a year's requirement. Only the 党务管理员 of a
+// top-level organisation (the whole bureau) may.
+func (s *Service) SetRequirement(ctx context.Context, p *auth.Principal, r Requirement) error {
+	if r.Year < 2000 || r.Year > 2100 {
+		return ferr("year", "年度无效")
+	}
+	if r.General <= 0 || r.Key < r.General || r.Key > 2000 {
+		return ferr("key_x10", "学时要求应大于 0，且支部书记和支委委员的要求不低于普通党员")
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var parent *int64
+		if err := tx.QueryRowContext(ctx, "SELECT parent_id FROM orgs WHERE id = ?", p.OrgID).Scan(&parent); err != nil || parent != nil || !p.Writes() {
+			return web.Forbidden()
+		}
+		old, _ := s.Requirement(ctx, r.Year)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO training_requirements (year, general_x10, key_x10, updated_at) VALUES (?,?,?,?)
+			ON CONFLICT (year) DO UPDATE SET general_x10 = excluded.general_x10, key_x10 = excluded.key_x10, updated_at = excluded.updated_at`,
+			r.Year, r.General, r.Key, s.Now().UnixMilli()); err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.requirement.set", ObjectType: "training_requirement", ObjectID: fmt.Sprint(r.Year),
+			Detail: audit.Change{Before: old, After: r}})
+	})
+}
+
+// Line is one person in the hours ledger.
+type Line struct {
+	PersonID int64  `json:"person_id"`
+	Name     string `json:"name"`
+	OrgID    int64  `json:"org_id"`
+	OrgName  string `json:"org_name"`
+	Key      bool   `json:"key"` // 支部书记 or committee member: the higher requirement
+	Credited int    `json:"credited_x10"`
+	Required int    `json:"required_x10"`
+}
+
+// Short is how many tenths the person still lacks.
+func (l Line) Short() int { return max(0, l.Required-l.Credited) }
+
+// yearBounds are the first and last instants (ms) of a year in Shanghai.
+func yearBounds(year int) (int64, int64) {
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, shanghai)
+	return from.UnixMilli(), from.AddDate(1, 0, 0).UnixMilli()
+}
+
+// Ledger lists the party members of an organisation's subtree with their
+// hours of the year. Attendance credits the session's hours.
+func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, year int) ([]Line, Requirement, error) {
+	if orgID == 0 {
+		orgID = p.OrgID
+	}
+	path, err := orgPath(ctx, s.DB, orgID)
+	if err != nil {
+		return nil, Requirement{}, err
+	}
+	if !p.ReadsMembers() || !p.InScope(path) {
+		return nil, Requirement{}, web.NotFound()
+	}
+	req, err := s.Requirement(ctx, year)
+	if err != nil {
+		return nil, req, err
+	}
+	from, to := yearBounds(year)
+	first, last := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
+	rows, err := s.DB.QueryContext(ctx, `SELECT pe.id, pe.name, o.id, o.name,
+			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
+			COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)
+		FROM persons pe JOIN orgs o ON o.id = pe.org_id
+		WHERE o.path LIKE ? AND pe.status IN ('probationary', 'full')
+		ORDER BY o.path, pe.pinyin, pe.id`, last, first, from, to, path+"%")
+	if err != nil {
+		return nil, req, err
+	}
+	defer rows.Close()
+	var out []Line
+	for rows.Next() {
+		var l Line
+		var key int
+		if err := rows.Scan(&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &key, &l.Credited); err != nil {
+			return nil, req, err
+		}
+		l.Key = key > 0
+		l.Required = req.Required(l.Key)
+		out = append(out, l)
+	}
+	return out, req, rows.Err()
+}
+
+// Coverage is one organisation's share of members who met the requirement.
+type Coverage struct {
+	OrgID   int64   `json:"org_id"`
+	OrgName string  `json:"org_name"`
+	Members int     `json:"members"`
+	Met     int     `json:"met"`
+	Rate    float64 `json:"rate"`
+}
+
+// CoverageOf groups ledger lines by organisation.
+func CoverageOf(lines []Line) []Coverage {
+	idx := map[int64]int{}
+	var out []Coverage
+	for _, l := range lines {
+		i, ok := idx[l.OrgID]
+		if !ok {
+			i = len(out)
+			idx[l.OrgID] = i
+			out = append(out, Coverage{OrgID: l.OrgID, OrgName: l.OrgName})
+		}
+		out[i].Members++
+		if l.Short() == 0 {
+			out[i].Met++
+		}
+	}
+	for i := range out {
+		out[i].Rate = float64(out[i].Met) / float64(out[i].Members)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Rate < out[j].Rate })
+	return out
+}
+
+// ShortList keeps the lines of people below their requirement.
+func ShortList(lines []Line) []Line {
+	var out []Line
+	for _, l := range lines {
+		if l.Short() > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Fallback creates, for each organisation with people short of hours in
+// the year, one 基层党组织兜底培训 program listing them (adding to the
+// existing one when run again). It returns the programs touched.
+func (s *Service) Fallback(ctx context.Context, p *auth.Principal, orgID int64, year int) ([]int64, int, error) {
+	if !p.Writes() {
+		return nil, 0, web.NotFound()
+	}
+	lines, _, err := s.Ledger(ctx, p, orgID, year)
+	if err != nil {
+		return nil, 0, err
+	}
+	short := ShortList(lines)
+	if len(short) == 0 {
+		return nil, 0, web.Unprocessable("R-TRAIN-NONE", "", fmt.Sprintf("%d 年度范围内没有学时不足的党员，无需兜底培训", year))
+	}
+	var ids []int64
+	added := 0
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		byOrg := map[int64]int64{}
+		now := s.Now().UnixMilli()
+		for _, l := range short {
+			pid, ok := byOrg[l.OrgID]
+			if !ok {
+				err := tx.QueryRowContext(ctx, "SELECT id FROM training_programs WHERE org_id = ? AND year = ? AND tier = ?", l.OrgID, year, TierFallback).Scan(&pid)
+				if db.IsNoRows(err) {
+					pid, err = db.InsertID(ctx, tx, `INSERT INTO training_programs (org_id, tier, year, title, audience_org_id, categories, description, created_at, updated_at)
+						VALUES (?,?,?,?,?,'[]',?,?,?)`, l.OrgID, TierFallback, year, fmt.Sprintf("%d年度兜底培训（%s）", year, l.OrgName), l.OrgID,
+						"为学时未达到年度要求的党员补足学时", now, now)
+				}
+				if err != nil {
+					return err
+				}
+				byOrg[l.OrgID] = pid
+				ids = append(ids, pid)
+			}
+			res, err := tx.ExecContext(ctx, "INSERT INTO training_people (program_id, person_id) VALUES (?,?) ON CONFLICT DO NOTHING", pid, l.PersonID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				added++
+			}
+		}
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.fallback.create", ObjectType: "org", ObjectID: itoa(orgID),
+			Detail: map[string]any{"year": year, "programs": ids, "people_added": added, "short": len(short)}})
+	})
+	return ids, added, err
+}
+
+// Mine is a member's view: their programs, sessions and hours.
+type Mine struct {
+	Year     int         `json:"year"`
+	Credited int         `json:"credited_x10"`
+	Required int         `json:"required_x10"`
+	Sessions []MySession `json:"sessions"`
+}
+
+// MySession is a session of a program the member belongs to.
+type MySession struct {
+	Program   string `json:"program"`
+	Tier      string `json:"tier"`
+	Title     string `json:"title"`
+	Mode      string `json:"mode"`
+	StartsAt  int64  `json:"starts_at"`
+	EndsAt    int64  `json:"ends_at"`
+	HoursX10  int    `json:"hours_x10"`
+	StreamURL string `json:"stream_url"`
+	CheckedAt int64  `json:"checked_at"`
+	Venue     string `json:"venue"`
+}
+
+// My returns the calling member's trainings and hours of a year.
+func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, error) {
+	if p.Role != auth.Member || p.PersonID == 0 {
+		return nil, &web.Error{Status: 403, Code: "no_person", Message: "当前账号未关联党员信息"}
+	}
+	req, err := s.Requirement(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	from, to := yearBounds(year)
+	m := &Mine{Year: year}
+	var key int
+	var path string
+	if err := s.DB.QueryRowContext(ctx, `SELECT o.path,
+			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
+			COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)
+		FROM persons pe JOIN orgs o ON o.id = pe.org_id WHERE pe.id = ?`, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year), from, to, p.PersonID).
+		Scan(&path, &key, &m.Credited); err != nil {
+		return nil, err
+	}
+	m.Required = req.Required(key > 0)
+	rows, err := s.DB.QueryContext(ctx, `SELECT pr.title, pr.tier, se.title, se.mode, se.starts_at, se.ends_at, se.hours_x10, se.stream_url,
+			COALESCE(c.at, 0), COALESCE(v.name, '')
+		FROM training_sessions se JOIN training_programs pr ON pr.id = se.program_id JOIN orgs ao ON ao.id = pr.audience_org_id
+		LEFT JOIN training_checkins c ON c.session_id = se.id AND c.person_id = ? LEFT JOIN training_venues v ON v.id = c.venue_id
+		WHERE pr.year = ? AND (? LIKE ao.path || '%' OR EXISTS (SELECT 1 FROM training_people tp WHERE tp.program_id = pr.id AND tp.person_id = ?))
+		ORDER BY se.starts_at DESC LIMIT 200`, p.PersonID, year, path, p.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ms MySession
+		if err := rows.Scan(&ms.Program, &ms.Tier, &ms.Title, &ms.Mode, &ms.StartsAt, &ms.EndsAt, &ms.HoursX10, &ms.StreamURL, &ms.CheckedAt, &ms.Venue); err != nil {
+			return nil, err
+		}
+		m.Sessions = append(m.Sessions, ms)
+	}
+	return m, rows.Err()
+}

@@ -1,0 +1,477 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+)
+
+// Service is the training feature.
+type Service struct {
+	*core.Deps
+	Tokens *Tokens
+}
+
+// New builds the service.
+func New(d *core.Deps) *Service { return &Service{Deps: d, Tokens: NewTokens(d.Keys)} }
+
+// Program is a training program.
+type Program struct {
+	ID            int64      `json:"id"`
+	OrgID         int64      `json:"org_id"`
+	OrgName       string     `json:"org_name"`
+	Tier          string     `json:"tier"`
+	Year          int        `json:"year"`
+	Title         string     `json:"title"`
+	AudienceOrgID int64      `json:"audience_org_id"`
+	AudienceName  string     `json:"audience_name"`
+	Categories    []string   `json:"categories"`
+	Description   string     `json:"description"`
+	Version       int        `json:"version"`
+	Courses       []Course   `json:"courses,omitempty"`
+	Activities    []Activity `json:"activities,omitempty"`
+	Sessions      []*Session `json:"sessions,omitempty"`
+	People        int        `json:"people,omitempty"` // a 兜底 program's listed people
+}
+
+// Course is a lecture topic of a program.
+type Course struct {
+	ID        int64  `json:"id"`
+	Topic     string `json:"topic"`
+	Teacher   string `json:"teacher"`
+	HoursX10  int    `json:"hours_x10"`
+	Materials string `json:"materials"`
+}
+
+// Activity is a study activity beyond lectures.
+type Activity struct {
+	ID     int64  `json:"id"`
+	Kind   string `json:"kind"`
+	Title  string `json:"title"`
+	OnDate string `json:"on_date"`
+	Record string `json:"record"`
+}
+
+// Session is one sitting, with its venues.
+type Session struct {
+	ID            int64   `json:"id"`
+	ProgramID     int64   `json:"program_id"`
+	Title         string  `json:"title"`
+	Mode          string  `json:"mode"`
+	StartsAt      int64   `json:"starts_at"`
+	EndsAt        int64   `json:"ends_at"`
+	HoursX10      int     `json:"hours_x10"`
+	StreamURL     string  `json:"stream_url"`
+	OpenBeforeMin int     `json:"open_before_min"`
+	LateAfterMin  int     `json:"late_after_min"`
+	Venues        []Venue `json:"venues"`
+}
+
+func (s *Session) window() Window {
+	return Window{StartsAt: s.StartsAt, EndsAt: s.EndsAt, OpenBeforeMin: s.OpenBeforeMin, LateAfterMin: s.LateAfterMin}
+}
+
+// Venue is the main venue or a branch venue of a session.
+type Venue struct {
+	ID      int64  `json:"id"`
+	OrgID   int64  `json:"org_id"`
+	OrgName string `json:"org_name"`
+	Name    string `json:"name"`
+	Main    bool   `json:"main"`
+	Place   string `json:"place"`
+	Present int    `json:"present"`
+	Mine    bool   `json:"mine"` // in the caller's scope: its attendance is visible
+}
+
+func orgPath(ctx context.Context, q db.Querier, id int64) (string, error) {
+	var p string
+	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&p)
+	if db.IsNoRows(err) {
+		return "", web.NotFound()
+	}
+	return p, err
+}
+
+func writable(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64) (string, error) {
+	path, err := orgPath(ctx, q, orgID)
+	if err != nil {
+		return "", err
+	}
+	if !p.Writes() || !p.InScope(path) {
+		return "", web.NotFound()
+	}
+	return path, nil
+}
+
+// A program is visible to an organiser who runs it or hosts one of its venues.
+const programVisible = `(o.path LIKE ? OR EXISTS (SELECT 1 FROM training_sessions s JOIN training_venues v ON v.session_id = s.id
+	JOIN orgs vo ON vo.id = v.org_id WHERE s.program_id = pr.id AND vo.path LIKE ?))`
+
+const programCols = "pr.id, pr.org_id, o.name, pr.tier, pr.year, pr.title, pr.audience_org_id, ao.name, pr.categories, pr.description, pr.version"
+
+func scanProgram(sc interface{ Scan(...any) error }) (*Program, error) {
+	var pr Program
+	var cats string
+	if err := sc.Scan(&pr.ID, &pr.OrgID, &pr.OrgName, &pr.Tier, &pr.Year, &pr.Title, &pr.AudienceOrgID, &pr.AudienceName, &cats, &pr.Description, &pr.Version); err != nil {
+		return nil, err
+	}
+	json.Unmarshal([]byte(cats), &pr.Categories)
+	return &pr, nil
+}
+
+const programFrom = " FROM training_programs pr JOIN orgs o ON o.id = pr.org_id JOIN orgs ao ON ao.id = pr.audience_org_id "
+
+// CreateProgram stores a program run by an organisation the caller
+// administers, for an audience inside that organisation's subtree.
+func (s *Service) CreateProgram(ctx context.Context, p *auth.Principal, pr Program) (int64, error) {
+	pr.Title, pr.Description = strings.TrimSpace(pr.Title), strings.TrimSpace(pr.Description)
+	switch {
+	case !oneOf(pr.Tier, Tiers):
+		return 0, ferr("tier", "层级应为：%s", strings.Join(Tiers, "、"))
+	case pr.Title == "" || len([]rune(pr.Title)) > 100:
+		return 0, ferr("title", "名称不能为空，且不超过 100 字")
+	case pr.Year < 2000 || pr.Year > 2100:
+		return 0, ferr("year", "年度无效")
+	}
+	for _, c := range pr.Categories {
+		if !oneOf(c, Categories) {
+			return 0, ferr("categories", "对象类别“%s”无效，可选：%s", c, strings.Join(Categories, "、"))
+		}
+	}
+	if pr.AudienceOrgID == 0 {
+		pr.AudienceOrgID = pr.OrgID
+	}
+	var id int64
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		path, err := writable(ctx, tx, p, pr.OrgID)
+		if err != nil {
+			return err
+		}
+		apath, err := orgPath(ctx, tx, pr.AudienceOrgID)
+		if err != nil || !strings.HasPrefix(apath, path) {
+			return ferr("audience_org_id", "培训对象应在主办组织及其下级范围内")
+		}
+		cats, _ := json.Marshal(append([]string{}, pr.Categories...))
+		now := s.Now().UnixMilli()
+		id, err = db.InsertID(ctx, tx, `INSERT INTO training_programs (org_id, tier, year, title, audience_org_id, categories, description, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?)`, pr.OrgID, pr.Tier, pr.Year, pr.Title, pr.AudienceOrgID, string(cats), pr.Description, now, now)
+		if err != nil {
+			return err
+		}
+		pr.ID = id
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.program.create", ObjectType: "training_program", ObjectID: itoa(id), Detail: audit.Change{After: pr}})
+	})
+	return id, err
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// ListPrograms lists the programs an organiser runs or hosts venues of.
+func (s *Service) ListPrograms(ctx context.Context, p *auth.Principal, year int, orgID int64) ([]*Program, error) {
+	if !p.ReadsMembers() {
+		return nil, web.Forbidden()
+	}
+	q := "SELECT " + programCols + programFrom + "WHERE " + programVisible
+	args := []any{p.OrgPath + "%", p.OrgPath + "%"}
+	if orgID != 0 {
+		path, err := orgPath(ctx, s.DB, orgID)
+		if err != nil {
+			return nil, err
+		}
+		if !p.InScope(path) {
+			return nil, web.NotFound()
+		}
+		q += " AND o.path LIKE ?"
+		args = append(args, path+"%")
+	}
+	if year != 0 {
+		q += " AND pr.year = ?"
+		args = append(args, year)
+	}
+	return s.programs(ctx, q+" ORDER BY pr.year DESC, pr.id DESC LIMIT 500", args...)
+}
+
+func (s *Service) programs(ctx context.Context, q string, args ...any) ([]*Program, error) {
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Program
+	for rows.Next() {
+		pr, err := scanProgram(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pr)
+	}
+	return out, rows.Err()
+}
+
+// GetProgram returns a program with its courses, activities and sessions.
+// Venues outside the caller's scope are listed without their attendance.
+func (s *Service) GetProgram(ctx context.Context, p *auth.Principal, id int64) (*Program, error) {
+	if !p.ReadsMembers() {
+		return nil, web.NotFound()
+	}
+	pr, err := scanProgram(s.DB.QueryRowContext(ctx, "SELECT "+programCols+programFrom+"WHERE pr.id = ? AND "+programVisible, id, p.OrgPath+"%", p.OrgPath+"%"))
+	if db.IsNoRows(err) {
+		return nil, web.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return pr, s.fill(ctx, p, pr)
+}
+
+func (s *Service) fill(ctx context.Context, p *auth.Principal, pr *Program) error {
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, topic, teacher, hours_x10, materials FROM training_courses WHERE program_id = ? ORDER BY id", pr.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var c Course
+		rows.Scan(&c.ID, &c.Topic, &c.Teacher, &c.HoursX10, &c.Materials)
+		pr.Courses = append(pr.Courses, c)
+	}
+	rows.Close()
+	rows, err = s.DB.QueryContext(ctx, "SELECT id, kind, title, on_date, record FROM training_activities WHERE program_id = ? ORDER BY on_date, id", pr.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a Activity
+		rows.Scan(&a.ID, &a.Kind, &a.Title, &a.OnDate, &a.Record)
+		pr.Activities = append(pr.Activities, a)
+	}
+	rows.Close()
+	s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM training_people WHERE program_id = ?", pr.ID).Scan(&pr.People)
+	ss, err := s.sessions(ctx, p, "s.program_id = ?", pr.ID)
+	pr.Sessions = ss
+	return err
+}
+
+// sessions loads sessions with their venues and live counts.
+func (s *Service) sessions(ctx context.Context, p *auth.Principal, where string, args ...any) ([]*Session, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT s.id, s.program_id, s.title, s.mode, s.starts_at, s.ends_at, s.hours_x10, s.stream_url, s.open_before_min, s.late_after_min
+		FROM training_sessions s WHERE `+where+" ORDER BY s.starts_at", args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Session
+	byID := map[int64]*Session{}
+	for rows.Next() {
+		var ss Session
+		if err := rows.Scan(&ss.ID, &ss.ProgramID, &ss.Title, &ss.Mode, &ss.StartsAt, &ss.EndsAt, &ss.HoursX10, &ss.StreamURL, &ss.OpenBeforeMin, &ss.LateAfterMin); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, &ss)
+		byID[ss.ID] = &ss
+	}
+	rows.Close()
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(out))
+	for _, ss := range out {
+		ids = append(ids, ss.ID)
+	}
+	in, inArgs := db.In(ids)
+	rows, err = s.DB.QueryContext(ctx, `SELECT v.id, v.session_id, v.org_id, o.name, o.path, v.name, v.main, v.place,
+			(SELECT COUNT(*) FROM training_checkins c WHERE c.venue_id = v.id)
+		FROM training_venues v JOIN orgs o ON o.id = v.org_id WHERE v.session_id IN (`+in+") ORDER BY v.main DESC, v.id", inArgs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Venue
+		var sid int64
+		var path string
+		if err := rows.Scan(&v.ID, &sid, &v.OrgID, &v.OrgName, &path, &v.Name, &v.Main, &v.Place, &v.Present); err != nil {
+			return nil, err
+		}
+		v.Mine = p != nil && p.InScope(path)
+		if !v.Mine {
+			v.Present = 0
+		}
+		byID[sid].Venues = append(byID[sid].Venues, v)
+	}
+	return out, rows.Err()
+}
+
+// programForWrite loads a program the caller administers (its organiser's
+// subtree), else 404.
+func (s *Service) programForWrite(ctx context.Context, tx *db.Tx, p *auth.Principal, id int64) (*Program, string, error) {
+	pr, err := scanProgram(tx.QueryRowContext(ctx, "SELECT "+programCols+programFrom+"WHERE pr.id = ?", id))
+	if db.IsNoRows(err) {
+		return nil, "", web.NotFound()
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	path, err := writable(ctx, tx, p, pr.OrgID)
+	return pr, path, err
+}
+
+// AddCourse adds a course to a program.
+func (s *Service) AddCourse(ctx context.Context, p *auth.Principal, programID int64, c Course) (int64, error) {
+	c.Topic, c.Teacher, c.Materials = strings.TrimSpace(c.Topic), strings.TrimSpace(c.Teacher), strings.TrimSpace(c.Materials)
+	if c.Topic == "" || len([]rune(c.Topic)) > 100 {
+		return 0, ferr("topic", "课程主题不能为空，且不超过 100 字")
+	}
+	if c.HoursX10 <= 0 || c.HoursX10 > 1000 {
+		return 0, ferr("hours_x10", "学时应在 0.1 至 100 之间")
+	}
+	var id int64
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, _, err := s.programForWrite(ctx, tx, p, programID); err != nil {
+			return err
+		}
+		var err error
+		id, err = db.InsertID(ctx, tx, "INSERT INTO training_courses (program_id, topic, teacher, hours_x10, materials, created_at) VALUES (?,?,?,?,?,?)",
+			programID, c.Topic, c.Teacher, c.HoursX10, c.Materials, s.Now().UnixMilli())
+		if err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.course.create", ObjectType: "training_course", ObjectID: itoa(id), Detail: audit.Change{After: c}})
+	})
+	return id, err
+}
+
+// AddActivity records a study activity of a program.
+func (s *Service) AddActivity(ctx context.Context, p *auth.Principal, programID int64, a Activity) (int64, error) {
+	a.Title, a.Record = strings.TrimSpace(a.Title), strings.TrimSpace(a.Record)
+	switch {
+	case !oneOf(a.Kind, ActivityKinds):
+		return 0, ferr("kind", "活动形式应为：%s", strings.Join(ActivityKinds, "、"))
+	case a.Title == "":
+		return 0, ferr("title", "活动名称不能为空")
+	case !validDate(a.OnDate):
+		return 0, ferr("on_date", "日期格式应为 YYYY-MM-DD")
+	}
+	var id int64
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, _, err := s.programForWrite(ctx, tx, p, programID); err != nil {
+			return err
+		}
+		var err error
+		id, err = db.InsertID(ctx, tx, "INSERT INTO training_activities (program_id, kind, title, on_date, record, created_at) VALUES (?,?,?,?,?,?)",
+			programID, a.Kind, a.Title, a.OnDate, a.Record, s.Now().UnixMilli())
+		if err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.activity.create", ObjectType: "training_activity", ObjectID: itoa(id), Detail: audit.Change{After: a}})
+	})
+	return id, err
+}
+
+// NewSession is a session to add, with its main venue's name and place.
+type NewSession struct {
+	Title         string `json:"title"`
+	Mode          string `json:"mode"`
+	StartsAt      int64  `json:"starts_at"`
+	EndsAt        int64  `json:"ends_at"`
+	HoursX10      int    `json:"hours_x10"`
+	StreamURL     string `json:"stream_url"`
+	OpenBeforeMin int    `json:"open_before_min"`
+	LateAfterMin  int    `json:"late_after_min"`
+	MainVenue     string `json:"main_venue"`
+	Place         string `json:"place"`
+}
+
+// AddSession adds a session and its main venue, run by the program's organiser.
+func (s *Service) AddSession(ctx context.Context, p *auth.Principal, programID int64, n NewSession) (int64, error) {
+	n.Title, n.MainVenue, n.StreamURL = strings.TrimSpace(n.Title), strings.TrimSpace(n.MainVenue), strings.TrimSpace(n.StreamURL)
+	switch {
+	case n.Title == "":
+		return 0, ferr("title", "场次名称不能为空")
+	case !oneOf(n.Mode, Modes):
+		return 0, ferr("mode", "形式应为 线上、线下 或 融合")
+	case n.StartsAt <= 0 || n.EndsAt <= n.StartsAt:
+		return 0, ferr("ends_at", "结束时间应晚于开始时间")
+	case n.EndsAt-n.StartsAt > 24*3600*1000:
+		return 0, ferr("ends_at", "一个场次不超过 24 小时")
+	case n.HoursX10 <= 0 || n.HoursX10 > 240:
+		return 0, ferr("hours_x10", "学时应在 0.1 至 24 之间")
+	case n.OpenBeforeMin < 0 || n.OpenBeforeMin > 240 || n.LateAfterMin < 0 || n.LateAfterMin > 240:
+		return 0, ferr("open_before_min", "签到提前开放与迟到判定应在 0 至 240 分钟之间")
+	case n.Mode != "线下" && n.StreamURL != "" && !validURL(n.StreamURL):
+		return 0, ferr("stream_url", "直播链接应以 http:// 或 https:// 开头")
+	}
+	if n.MainVenue == "" {
+		n.MainVenue = "主会场"
+	}
+	var id int64
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		pr, _, err := s.programForWrite(ctx, tx, p, programID)
+		if err != nil {
+			return err
+		}
+		now := s.Now().UnixMilli()
+		id, err = db.InsertID(ctx, tx, `INSERT INTO training_sessions (program_id, title, mode, starts_at, ends_at, hours_x10, stream_url, open_before_min, late_after_min, created_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?)`, programID, n.Title, n.Mode, n.StartsAt, n.EndsAt, n.HoursX10, n.StreamURL, n.OpenBeforeMin, n.LateAfterMin, now)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO training_venues (session_id, org_id, name, main, place, created_at) VALUES (?,?,?,1,?,?)",
+			id, pr.OrgID, n.MainVenue, strings.TrimSpace(n.Place), now); err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.session.create", ObjectType: "training_session", ObjectID: itoa(id), Detail: audit.Change{After: n}})
+	})
+	return id, err
+}
+
+// AddVenue adds a branch venue (分会场) run by an organisation in the
+// caller's scope.
+func (s *Service) AddVenue(ctx context.Context, p *auth.Principal, sessionID int64, orgID int64, name, place string) (int64, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 60 {
+		return 0, ferr("name", "分会场名称不能为空，且不超过 60 字")
+	}
+	var id int64
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var programID int64
+		err := tx.QueryRowContext(ctx, "SELECT program_id FROM training_sessions WHERE id = ?", sessionID).Scan(&programID)
+		if db.IsNoRows(err) {
+			return web.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if _, _, err := s.programForWrite(ctx, tx, p, programID); err != nil {
+			return err
+		}
+		if _, err := writable(ctx, tx, p, orgID); err != nil {
+			return ferr("org_id", "分会场的承办组织应在您的管理范围内")
+		}
+		id, err = db.InsertID(ctx, tx, "INSERT INTO training_venues (session_id, org_id, name, main, place, created_at) VALUES (?,?,?,0,?,?)",
+			sessionID, orgID, name, strings.TrimSpace(place), s.Now().UnixMilli())
+		if err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.venue.create", ObjectType: "training_venue", ObjectID: itoa(id),
+			Detail: map[string]any{"session_id": sessionID, "org_id": orgID, "name": name}})
+	})
+	return id, err
+}
+
+func validDate(s string) bool {
+	_, err := parseDate(s)
+	return err == nil
+}
+
+func validURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
