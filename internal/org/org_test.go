@@ -178,6 +178,14 @@ func TestCreateRenameMove(t *testing.T) {
 		if kids := tree.Items[0].Children; len(kids) != 2 || kids[1].ID != bb || len(kids[1].Children) != 1 || kids[1].Children[0].Children[0].ID != group {
 			t.Fatalf("tree shape: %s", b.admin.Body())
 		}
+
+		// A 党委 that becomes a 党总支 loses 审批权限 and its five-year term.
+		if st := b.admin.Do("PATCH", fmt.Sprintf("/api/v1/orgs/%d", a), map[string]any{"version": 1, "kind": "general"}, &o); st != 200 {
+			t.Fatalf("kind change: %d %s", st, b.admin.Body())
+		}
+		if o.CanApprove || o.Kind != org.General || o.TermEnd != "2027-03-12" {
+			t.Errorf("after kind change: %+v", o)
+		}
 	})
 }
 
@@ -334,6 +342,17 @@ func TestConcurrentEdit(t *testing.T) {
 		}
 		if d := b.get(branch); d.Name != "甲的改名" || d.Version != 2 {
 			t.Fatalf("after conflict: %+v", d.Org)
+		}
+		// A form submitted twice does not make two organisations.
+		body := map[string]any{"parent_id": b.root, "name": "二支部", "kind": "branch"}
+		if st := b.admin.Do("POST", "/api/v1/orgs", body, nil); st != 201 {
+			t.Fatalf("create: %d", st)
+		}
+		if st := b.admin.Do("POST", "/api/v1/orgs", body, nil); st != 409 || !strings.Contains(b.admin.Body(), "已有名为「二支部」") {
+			t.Fatalf("double submission: %d %s", st, b.admin.Body())
+		}
+		if st := b.admin.Do("PATCH", path, map[string]any{"version": 2, "name": "二支部"}, nil); st != 409 {
+			t.Fatalf("rename onto a sibling's name: %d", st)
 		}
 	})
 }

@@ -106,6 +106,9 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewOrg) (*Or
 		if err := checkParent(in.Kind, parent); err != nil {
 			return err
 		}
+		if err := uniqueName(ctx, tx, parent.ID, 0, in.Name); err != nil {
+			return err
+		}
 		now := d.Now().UnixMilli()
 		id, err = db.InsertID(ctx, tx, `INSERT INTO orgs (parent_id, name, short_name, kind, can_approve, path, sort, task, ends_on, term_start, term_end, created_at, updated_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, parent.ID, in.Name, in.ShortName, in.Kind, boolInt(in.CanApprove), parent.Path, in.Sort, in.Task,
@@ -162,6 +165,9 @@ func Update(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, pt P
 		set(&in.ShortName, pt.ShortName)
 		set(&in.Kind, pt.Kind)
 		set(&in.CanApprove, pt.CanApprove)
+		if pt.Kind != nil && *pt.Kind != Committee && pt.CanApprove == nil {
+			in.CanApprove = false // only a 党委 holds 审批权限; it goes with the kind
+		}
 		set(&in.Task, pt.Task)
 		set(&in.EndsOn, pt.EndsOn)
 		set(&in.Sort, pt.Sort)
@@ -180,9 +186,18 @@ func Update(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, pt P
 			}
 		} else if in.Kind != o.Kind && termYears(in.Kind) == 0 {
 			ts, te = "", ""
+		} else if in.Kind != o.Kind && ts != "" {
+			if ts, te, err = Term(in.Kind, ts, ""); err != nil { // the new kind's term length
+				return err
+			}
 		}
 		if in.Kind != o.Kind {
 			if err := checkKindChange(ctx, tx, o, in.Kind); err != nil {
+				return err
+			}
+		}
+		if in.Name != o.Name {
+			if err := uniqueName(ctx, tx, o.ParentID, o.ID, in.Name); err != nil {
 				return err
 			}
 		}
@@ -221,6 +236,20 @@ func set[T any](dst *T, v *T) {
 
 func staleErr(o *Org) error {
 	return web.Conflict("「" + o.Name + "」已被他人修改，请刷新页面后重新操作")
+}
+
+// uniqueName refuses a second live organisation of the same name under one
+// parent, which is nearly always a form submitted twice.
+func uniqueName(ctx context.Context, tx *db.Tx, parentID, self int64, name string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM orgs WHERE parent_id = ? AND name = ? AND id <> ? AND dissolved_on IS NULL",
+		parentID, name, self).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return web.Conflict("同一上级组织下已有名为「" + name + "」的组织")
+	}
+	return nil
 }
 
 // checkKindChange keeps the tree valid when an organisation changes kind.
