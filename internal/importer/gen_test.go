@@ -2,6 +2,7 @@ package importer
 
 import (
 	"archive/zip"
+	"bufio"
 	"fmt"
 	"html"
 	"os"
@@ -51,19 +52,23 @@ func bigRoster(tb testing.TB, n int) string {
 		strs = append(strs, s)
 		return len(strs) - 1
 	}
-	var sheet strings.Builder
+	sw, err := z.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sheet := bufio.NewWriterSize(sw, 1<<16)
 	sheet.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
-	fmt.Fprintf(&sheet, `<dimension ref="A1:M%d"/><sheetData>`, n+3)
+	fmt.Fprintf(sheet, `<dimension ref="A1:M%d"/><sheetData>`, n+3)
 	row := func(r int, cells ...any) {
-		fmt.Fprintf(&sheet, `<row r="%d">`, r)
+		fmt.Fprintf(sheet, `<row r="%d">`, r)
 		for i, c := range cells {
 			ref := fmt.Sprintf("%c%d", 'A'+i, r)
 			switch v := c.(type) {
 			case string:
-				fmt.Fprintf(&sheet, `<c r="%s" t="s"><v>%d</v></c>`, ref, str(v))
+				fmt.Fprintf(sheet, `<c r="%s" t="s"><v>%d</v></c>`, ref, str(v))
 			case int:
-				fmt.Fprintf(&sheet, `<c r="%s"><v>%d</v></c>`, ref, v)
+				fmt.Fprintf(sheet, `<c r="%s"><v>%d</v></c>`, ref, v)
 			}
 		}
 		sheet.WriteString(`</row>`)
@@ -88,7 +93,9 @@ func bigRoster(tb testing.TB, n int) string {
 			"雁塔区公安分局党委", cats[i%len(cats)], fmt.Sprintf("139%08d", i))
 	}
 	sheet.WriteString(`</sheetData></worksheet>`)
-	put("xl/worksheets/sheet1.xml", sheet.String())
+	if err := sheet.Flush(); err != nil {
+		tb.Fatal(err)
+	}
 	var ss strings.Builder
 	fmt.Fprintf(&ss, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, len(strs), len(strs))
