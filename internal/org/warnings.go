@@ -21,6 +21,7 @@ const (
 	WarnTermExpiring    = "term_expiring"    // the term ends within 6 months
 	WarnTermExpired     = "term_expired"     // the term has ended
 	WarnSecretaryVacant = "secretary_vacant" // no current 书记
+	WarnTempOverdue     = "temp_overdue"     // a temporary organisation past its end date
 )
 
 // Warning is something the rules say needs attention.
@@ -62,6 +63,12 @@ func check(o *Org, c MemberCounts, cs committeeState, today civil.Date, r Rules)
 				ws = append(ws, Warning{Kind: WarnTermExpiring, Severity: "warn", Title: "即将换届", DueOn: o.TermEnd,
 					Message: "任期将于 " + end.Chinese() + "届满（" + strconv.Itoa(r.WarnMonths) + " 个月内），应及早向上级党组织报告并做好换届准备。"})
 			}
+		}
+	}
+	if isTemp(o.Kind) && o.EndsOn != "" {
+		if end, err := civil.Parse(o.EndsOn); err == nil && end.Before(today) {
+			ws = append(ws, Warning{Kind: WarnTempOverdue, Severity: "warn", Title: "应予撤销", DueOn: o.EndsOn,
+				Message: "预计撤销日期 " + end.Chinese() + "已过：临时党组织随任务完成而撤销；任务延续的，请更新预计撤销日期。"})
 		}
 	}
 	if o.Kind != Group && !cs.Secretary {

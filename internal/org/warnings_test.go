@@ -50,6 +50,8 @@ func TestWarningLines(t *testing.T) {
 		{"临时支部不换届", &Org{Kind: TempBranch, TermEnd: "2020-01-01"}, MemberCounts{}, sec, WarnTermExpired, false},
 		{"书记空缺", branch(far), MemberCounts{Full: 5}, committeeState{Current: 2}, WarnSecretaryVacant, true},
 		{"有书记", branch(far), MemberCounts{Full: 5}, sec, WarnSecretaryVacant, false},
+		{"临时支部今天到期", &Org{Kind: TempBranch, EndsOn: "2026-03-15"}, MemberCounts{}, sec, WarnTempOverdue, false},
+		{"临时支部昨天到期", &Org{Kind: TempBranch, EndsOn: "2026-03-14"}, MemberCounts{}, sec, WarnTempOverdue, true},
 		{"党小组不设书记", &Org{Kind: Group}, MemberCounts{}, committeeState{}, WarnSecretaryVacant, false},
 	}
 	for _, c := range cases {
