@@ -179,21 +179,36 @@ func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princi
 	if total <= (f.Page-1)*f.PerPage {
 		return items, total, nil
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+selectCols+" FROM persons p JOIN orgs o ON o.id = p.org_id WHERE "+w.sql()+
-		fmt.Sprintf(" ORDER BY p.pinyin, p.id LIMIT %d OFFSET %d", f.PerPage, (f.Page-1)*f.PerPage), w.args...)
+	// The page's ids first, from an index alone; then their rows.
+	ids, err := scanIDs(q.QueryContext(ctx, "SELECT p.id FROM persons p WHERE "+w.sql()+
+		fmt.Sprintf(" ORDER BY p.pinyin, p.id LIMIT %d OFFSET %d", f.PerPage, (f.Page-1)*f.PerPage), w.args...))
+	if err != nil || len(ids) == 0 {
+		return items, total, err
+	}
+	in, args := db.In(ids)
+	rows, err := q.QueryContext(ctx, "SELECT "+selectCols+" FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id IN ("+in+")", args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
+	byID := map[int64]Person{}
 	for rows.Next() {
 		r, err := scanPerson(rows, keys, today)
 		if err != nil {
 			return nil, 0, err
 		}
 		r.IDNumber, r.Phone = "", "" // a list never carries plaintext
-		items = append(items, r.Person)
+		byID[r.ID] = r.Person
 	}
-	return items, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			items = append(items, p)
+		}
+	}
+	return items, total, nil
 }
 
 // queryWhere turns the search box into an index-friendly condition.
