@@ -598,5 +598,15 @@ func TestPages(t *testing.T) {
 		if st := b.admin.Do("GET", fmt.Sprintf("/orgs/new?parent=%d", b.root), nil, &out); st != 200 || !strings.Contains(b.admin.Body(), "党总支") {
 			t.Errorf("new page: %d", st)
 		}
+		if st := b.admin.Do("GET", fmt.Sprintf("/orgs/%d", b.root), nil, &out); st != 200 || !strings.Contains(b.admin.Body(), "党委委员") {
+			t.Errorf("committee page: %d", st)
+		}
+		leader := e.Account(auth.Leader, b.root, 0)
+		if st := leader.Do("GET", fmt.Sprintf("/orgs/%d", b.root), nil, &out); st != 200 || strings.Contains(leader.Body(), "<form method=\"post\" action=\"/orgs/") {
+			t.Errorf("leader's page: %d, forms shown: %v", st, strings.Contains(leader.Body(), "组织维护"))
+		}
+		if st := leader.Do("GET", "/orgs?dissolved=1", nil, &out); st != 200 || !strings.Contains(leader.Body(), "已撤销") || strings.Contains(leader.Body(), "/orgs/new") {
+			t.Errorf("leader's tree: %d", st)
+		}
 	})
 }
