@@ -82,6 +82,7 @@ func TestLockoutHoldsEvenWithTheRightPassword(t *testing.T) {
 func TestThrottlePerAddress(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
+		e.App.Auth.Policy.UsersPerIPMin = 50
 		var err error
 		for i := 0; i < 51; i++ {
 			_, err = e.App.Auth.Login(ctx, "nobody"+strings.Repeat("x", i), "x", "10.1.1.1", "api")

@@ -45,7 +45,7 @@ func newFixture(t *testing.T, e *apptest.Env) *Fixture {
 	ctx := context.Background()
 	f := &Fixture{E: e}
 	var err error
-	insOrg := func(parent int64, name, kind string, approve bool) int64 {
+	insOrg := func(parent int64, name, kind string, approve int) int64 {
 		if err != nil {
 			return 0
 		}
@@ -78,11 +78,11 @@ func newFixture(t *testing.T, e *apptest.Env) *Fixture {
 			VALUES (?,?,?,?,'男','full','2010-01-01','2011-01-01',0,0)`, org, name, "x", "x")
 		return id
 	}
-	f.Root = insOrg(0, "市公安局党委", "committee", true)
-	f.A = insOrg(f.Root, "甲分局党委", "committee", true)
-	f.B = insOrg(f.Root, "乙分局党委", "committee", true)
-	f.ABranch = insOrg(f.A, "甲分局城关派出所党支部", "branch", false)
-	f.BBranch = insOrg(f.B, "乙分局城关派出所党支部", "branch", false)
+	f.Root = insOrg(0, "市公安局党委", "committee", 1)
+	f.A = insOrg(f.Root, "甲分局党委", "committee", 1)
+	f.B = insOrg(f.Root, "乙分局党委", "committee", 1)
+	f.ABranch = insOrg(f.A, "甲分局城关派出所党支部", "branch", 0)
+	f.BBranch = insOrg(f.B, "乙分局城关派出所党支部", "branch", 0)
 	f.APerson = insPerson(f.ABranch, "甲某")
 	f.BPerson = insPerson(f.BBranch, "乙某")
 	if err != nil {

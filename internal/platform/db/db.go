@@ -184,10 +184,16 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return stx.Commit()
 }
 
-// InsertID runs an INSERT … RETURNING id and returns the id.
+// InsertID runs an INSERT … RETURNING id and returns the id. On a *DB it
+// goes to the writer, not the read-only pool that QueryRowContext uses.
 func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, query+" RETURNING id", args...).Scan(&id)
+	query += " RETURNING id"
+	if d, ok := q.(*DB); ok {
+		err := d.W.QueryRowContext(ctx, d.Rebind(query), args...).Scan(&id)
+		return id, err
+	}
+	err := q.QueryRowContext(ctx, query, args...).Scan(&id)
 	return id, err
 }
 
