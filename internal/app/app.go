@@ -14,6 +14,7 @@ import (
 
 	"hongdun/internal/account"
 	"hongdun/internal/auditlog"
+	"hongdun/internal/develop"
 	"hongdun/internal/exam"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
@@ -81,6 +82,7 @@ var nav = []web.NavItem{
 	{Label: "工作台", Href: "/", Perm: web.PartyRead},
 	{Label: "组织", Href: "/orgs", Perm: web.PartyRead},
 	{Label: "党员", Href: "/members", Perm: web.PartyRead},
+	{Label: "发展党员", Href: "/development", Perm: web.PartyRead},
 	{Label: "培训", Href: "/training", Perm: web.PartyRead},
 	{Label: "考试竞赛", Href: "/exams", Perm: web.PartyRead},
 	{Label: "学习答题", Href: "/m", Perm: web.PartyView},
@@ -110,6 +112,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, org.Routes(a.Deps)...)
 	rs = append(rs, todo.Routes(a.Deps)...)
 	rs = append(rs, auditlog.Routes(a.Deps)...)
+	rs = append(rs, develop.Routes(a.Deps)...)
 	return rs
 }
 

@@ -1,0 +1,389 @@
+package develop
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"hongdun/internal/member"
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+	"hongdun/internal/rules"
+)
+
+// Input is what a caller submits for a step or an event. Which fields
+// matter depends on the step (see the form of each step).
+type Input struct {
+	Step           int         `json:"step,omitempty"`
+	Date           string      `json:"date"`
+	OrgID          int64       `json:"org_id,omitempty"`     // the organisation acting, for the upper 党委's steps
+	PersonIDs      []int64     `json:"person_ids,omitempty"` // 培养联系人 or 入党介绍人
+	Vote           *rules.Vote `json:"vote,omitempty"`
+	ExpectedReason string      `json:"expected_reason,omitempty"` // why 应到 differs from the roster
+	Recommendation string      `json:"recommendation,omitempty"`  // 党员推荐 or 群团推优
+	VettingPassed  *bool       `json:"vetting_passed,omitempty"`
+	TrainingDays   int         `json:"training_days,omitempty"`
+	TrainingHours  int         `json:"training_hours,omitempty"`
+	LeavingOn      string      `json:"leaving_on,omitempty"`
+	Opinion        string      `json:"opinion,omitempty"`
+	Publicity      string      `json:"publicity,omitempty"` // candidate or admission
+	Months         int         `json:"months,omitempty"`
+	Waives         []string    `json:"waives,omitempty"`
+	DocNo          string      `json:"doc_no,omitempty"`
+	ApprovedOn     string      `json:"approved_on,omitempty"`
+	Performance    string      `json:"performance,omitempty"`
+}
+
+// Result is the answer to a recorded action.
+type Result struct {
+	Case     *Case           `json:"case"`
+	Record   *Record         `json:"record"`
+	Warnings []rules.Finding `json:"warnings"`
+	Waived   []rules.Finding `json:"waived"`
+	// Replayed is true when the same submission had already been applied.
+	Replayed bool `json:"replayed"`
+}
+
+// upperSteps are done by the upper 党委; 18 by the level above it.
+var upperSteps = map[int]bool{4: true, 8: true, 13: true, 16: true, 17: true, 24: true, 18: true}
+
+// statusEvents: steps that change the person's status, with the member
+// event and the status the person must have before.
+var statusEvents = map[int]struct{ event, from, to string }{
+	1:  {"apply", "applicant", "applicant"},
+	3:  {"activist", "applicant", "activist"},
+	7:  {"candidate", "activist", "candidate"},
+	17: {"join", "candidate", "probationary"},
+	24: {"full", "probationary", "full"},
+}
+
+func dedupKey(kind string, in Input, d civil.Date) string {
+	switch kind {
+	case rules.ActStep:
+		return fmt.Sprintf("step:%d", in.Step)
+	case rules.ActPublicity:
+		return "publicity:" + in.Publicity + ":" + d.String()
+	case rules.ActReview:
+		return "review:" + d.String()
+	case rules.ActExtend:
+		return "extend:" + d.String()
+	}
+	return kind
+}
+
+func parseDate(field, s string, today civil.Date, required bool) (civil.Date, error) {
+	if s == "" {
+		if required {
+			return civil.Date{}, web.BadRequest(field, "请填写日期")
+		}
+		return civil.Date{}, nil
+	}
+	d, err := civil.Parse(s)
+	if err != nil {
+		return d, web.BadRequest(field, err.Error())
+	}
+	if field != "leaving_on" && d.After(today) {
+		return d, web.Invalid(field, "日期不能晚于今天（"+today.Chinese()+"）：只记录已经发生的事项")
+	}
+	return d, nil
+}
+
+// refusal turns a verdict's refusals into one 422 naming the first rule.
+func refusal(v rules.Verdict) error {
+	msgs := make([]string, len(v.Refusals))
+	for i, f := range v.Refusals {
+		msgs[i] = f.Message
+	}
+	first := v.Refusals[0]
+	return web.Unprocessable(first.Rule, first.Citation, strings.Join(msgs, "；"))
+}
+
+// Apply records one action on a case in scope: it checks the rules,
+// refuses with 422 and changes nothing, or writes the record, the person's
+// status, the deadlines and the audit entry in one transaction. A repeated
+// submission returns the first result with Replayed set.
+func Apply(ctx context.Context, d *core.Deps, p *auth.Principal, caseID int64, kind string, in Input) (*Result, error) {
+	today := civil.Today(d.Now())
+	date, err := parseDate("date", in.Date, today, true)
+	if err != nil {
+		return nil, err
+	}
+	c, err := loadCase(ctx, d.DB, p, caseID)
+	if err != nil {
+		return nil, err
+	}
+	key := dedupKey(kind, in, date)
+	for i := range c.Records {
+		r := &c.Records[i]
+		if dedupKey(r.Kind, Input{Step: r.Step, Publicity: r.Data.Publicity}, mustDate(r.Date)) == key {
+			if r.Date == date.String() {
+				return &Result{Case: c, Record: r, Warnings: r.Warnings, Waived: r.Data.Waived, Replayed: true}, nil
+			}
+			return nil, web.Conflict(fmt.Sprintf("该事项已于%s记录，不能重复记录", mustDate(r.Date).Chinese()))
+		}
+	}
+	if !p.Writes() {
+		return nil, web.Forbidden()
+	}
+	e, err := engine(ctx, d.DB, c.RuleSet)
+	if err != nil {
+		return nil, err
+	}
+	f := c.facts()
+	if kind == rules.ActStep && in.Step > 17 {
+		if f.TransferredIn, err = transferredAfter(ctx, d.DB, c.PersonID, f.Done[17]); err != nil {
+			return nil, err
+		}
+	}
+	a, data, actor, err := buildAction(ctx, d.DB, p, c, kind, in, date)
+	if err != nil {
+		return nil, err
+	}
+	if kind == rules.ActStep && in.Step == 17 {
+		if a.Quota, err = quotaFor(ctx, d.DB, actor.ID, date.Year()); err != nil {
+			return nil, err
+		}
+	}
+	v := e.Check(f, a)
+	if !v.OK() {
+		return nil, refusal(v)
+	}
+	data.Waived = v.Waived
+	rec := &Record{Kind: kind, Step: in.Step, Date: date.String(), Data: *data, Warnings: v.Warnings, Actor: p.Username, CreatedAt: d.Now().UnixMilli()}
+	if kind != rules.ActStep {
+		rec.Step = 0
+	}
+	if actor != nil {
+		rec.OrgID, rec.OrgName = actor.ID, actor.Name
+	}
+	err = d.DB.InTx(ctx, func(tx *db.Tx) error {
+		return write(ctx, d, tx, c, rec, key, today, e)
+	})
+	if db.IsUnique(err) {
+		return nil, web.Conflict("该事项刚刚已被记录，请刷新页面查看")
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err = loadCase(ctx, d.DB, p, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Warnings == nil {
+		rec.Warnings = []rules.Finding{}
+	}
+	return &Result{Case: c, Record: rec, Warnings: rec.Warnings, Waived: v.Waived}, nil
+}
+
+// buildAction resolves the people, organisation, roster count and vote of
+// an input into a rules.Action.
+func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, kind string, in Input, date civil.Date) (rules.Action, *Data, *orgRow, error) {
+	a := rules.Action{Kind: kind, Step: in.Step, Date: date, Publicity: in.Publicity, Months: in.Months, Recommendation: in.Recommendation, Vote: in.Vote,
+		TrainingDays: in.TrainingDays, TrainingHours: in.TrainingHours}
+	data := &Data{Vote: in.Vote, Recommendation: in.Recommendation, VettingPassed: in.VettingPassed, TrainingDays: in.TrainingDays,
+		TrainingHours: in.TrainingHours, Publicity: in.Publicity, Months: in.Months, Opinion: strings.TrimSpace(in.Opinion),
+		ExpectedReason: strings.TrimSpace(in.ExpectedReason), LeavingOn: in.LeavingOn}
+	var err error
+	if a.LeavingOn, err = parseDate("leaving_on", in.LeavingOn, date, false); err != nil {
+		return a, nil, nil, err
+	}
+	if in.VettingPassed != nil {
+		a.VettingPassed = *in.VettingPassed
+	}
+	if kind == rules.ActStep && in.Step == 10 && in.VettingPassed == nil {
+		return a, nil, nil, web.BadRequest("vetting_passed", "请填写政治审查结论（合格或不合格）")
+	}
+	if kind == rules.ActStep && (in.Step == 5 || in.Step == 9) {
+		if a.People, err = people(ctx, q, p, in.PersonIDs, c.PersonID); err != nil {
+			return a, nil, nil, err
+		}
+		data.People = a.People
+	}
+	actor, err := actingOrg(ctx, q, c, kind, in)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	if actor != nil {
+		a.Org = actor.rule()
+	}
+	if kind == rules.ActStep && (in.Step == 15 || in.Step == 23) {
+		if a.BranchFull, err = fullMembersOn(ctx, q, c.OrgID, date.String()); err != nil {
+			return a, nil, nil, err
+		}
+		data.BranchFull = a.BranchFull
+		if in.Vote != nil && in.Vote.Expected != a.BranchFull && data.ExpectedReason == "" {
+			return a, nil, nil, web.BadRequest("expected_reason", fmt.Sprintf("应到人数（%d）与会议当日支部正式党员名册（%d人）不一致，请填写更正理由", in.Vote.Expected, a.BranchFull))
+		}
+	}
+	if kind == rules.ActExtend || kind == rules.ActCancel {
+		if data.Opinion == "" {
+			return a, nil, nil, web.BadRequest("opinion", "请填写理由")
+		}
+	}
+	if kind == rules.ActException {
+		on, err := parseDate("approved_on", in.ApprovedOn, date, true)
+		if err != nil {
+			return a, nil, nil, err
+		}
+		x := &rules.Exception{Reason: data.Opinion, Waives: in.Waives, DocNo: strings.TrimSpace(in.DocNo), ApprovedOn: on}
+		if actor != nil {
+			x.ApprovedBy = actor.rule()
+		}
+		a.Exception, data.Exception, data.ApprovedOn, data.Performance = x, x, on.String(), strings.TrimSpace(in.Performance)
+	}
+	return a, data, actor, nil
+}
+
+// actingOrg is the organisation acting: an ancestor of the case's
+// organisation (or itself); by default the branch for its own steps and the
+// nearest 党委 with 审批权限 for the upper steps.
+func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input) (*orgRow, error) {
+	if in.OrgID != 0 {
+		o, err := getOrg(ctx, q, in.OrgID)
+		if err != nil || !strings.HasPrefix(c.OrgPath, o.Path) {
+			return nil, web.BadRequest("org_id", "办理组织须为本档案所在党组织或其上级党组织")
+		}
+		return o, nil
+	}
+	upper := kind == rules.ActException || kind == rules.ActStep && upperSteps[in.Step]
+	if !upper {
+		return getOrg(ctx, q, c.OrgID)
+	}
+	o, err := approverOf(ctx, q, c.OrgPath)
+	if err != nil || o == nil {
+		return o, err
+	}
+	if kind == rules.ActStep && in.Step == 18 && o.ParentID != 0 {
+		return getOrg(ctx, q, o.ParentID)
+	}
+	return o, nil
+}
+
+// people resolves 培养联系人 or 入党介绍人: persons in the caller's scope.
+func people(ctx context.Context, q db.Querier, p *auth.Principal, ids []int64, self int64) ([]rules.Person, error) {
+	out := []rules.Person{}
+	for _, id := range ids {
+		if id == self {
+			return nil, web.Invalid("person_ids", "不能指定本人")
+		}
+		var rp rules.Person
+		err := q.QueryRowContext(ctx, "SELECT p.id, p.name, p.status FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id = ? AND o.path LIKE ?",
+			id, scopePath(p)+"%").Scan(&rp.ID, &rp.Name, &rp.Status)
+		if db.IsNoRows(err) {
+			return nil, web.Invalid("person_ids", fmt.Sprintf("人员 %d 不存在或不在管辖范围内", id))
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rp)
+	}
+	return out, nil
+}
+
+// transferredAfter reports a 组织关系转入 after the admission.
+func transferredAfter(ctx context.Context, q db.Querier, personID int64, admitted civil.Date) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM person_events WHERE person_id = ? AND kind = 'transfer_in' AND on_date > ?", personID, admitted.String()).Scan(&n)
+	return n > 0, err
+}
+
+// write stores a checked record and its consequences in tx.
+func write(ctx context.Context, d *core.Deps, tx *db.Tx, c *Case, rec *Record, key string, today civil.Date, e *rules.Engine) error {
+	data, _ := json.Marshal(rec.Data)
+	warn, _ := json.Marshal(rec.Warnings)
+	var org any
+	if rec.OrgID != 0 {
+		org = rec.OrgID
+	}
+	id, err := db.InsertID(ctx, tx, "INSERT INTO dev_records (case_id, kind, step, on_date, org_id, data, warnings, dedup, actor, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		c.ID, rec.Kind, rec.Step, rec.Date, org, string(data), string(warn), key, rec.Actor, rec.CreatedAt)
+	if err != nil {
+		return err
+	}
+	rec.ID = id
+	c.Records = append(c.Records, *rec)
+	f := c.facts()
+	if err := personEvent(ctx, tx, c, rec, f, e, today); err != nil {
+		return err
+	}
+	status := c.Status
+	switch {
+	case rec.Kind == rules.ActCancel:
+		status = "cancelled"
+	case rec.Kind == rules.ActStep && rec.Step == 24:
+		status = "converted"
+	}
+	fasttrack := f.Exception != nil
+	lastStep, lastDate := c.LastStep, c.LastDate
+	if rec.Kind == rules.ActStep && rec.Step > lastStep {
+		lastStep, lastDate = rec.Step, rec.Date
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE dev_cases SET status = ?, last_step = ?, last_date = ?, fasttrack = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+		status, lastStep, lastDate, fasttrack, rec.CreatedAt, c.ID, c.Version)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return web.Conflict("该档案已被他人修改，请刷新页面后重试")
+	}
+	c.Status = status
+	if err := syncDeadlines(ctx, tx, c, f, e, today, rec.CreatedAt); err != nil {
+		return err
+	}
+	return d.Audit.Write(ctx, tx, audit.Event{Action: "develop." + rec.Kind, ObjectType: "dev_case", ObjectID: fmt.Sprint(c.ID),
+		Detail: audit.Change{After: map[string]any{"person_id": c.PersonID, "kind": rec.Kind, "step": rec.Step, "date": rec.Date, "org_id": rec.OrgID,
+			"data": rec.Data, "warnings": rec.Warnings, "status": status}}})
+}
+
+// personEvent updates the person's status and dates for the steps that
+// change them, through the member registry in the same transaction.
+func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.Facts, e *rules.Engine, today civil.Date) error {
+	var kind, on, from, to string
+	switch rec.Kind {
+	case rules.ActStep:
+		se, ok := statusEvents[rec.Step]
+		if !ok {
+			return nil
+		}
+		kind, from, to, on = se.event, se.from, se.to, rec.Date
+		switch rec.Step {
+		case 17: // a 预备党员 holds 党籍 from the day the 支部大会 passes them
+			on = f.Done[15].String()
+		case 24: // 转正 dates from the end of the 预备期
+			on = rules.ProbationEnd(e.Set.Resolve(e.Overrides, mustDate(rec.Date)), f).String()
+		}
+	case rules.ActExtend:
+		kind, from, to, on = "extend", "probationary", "probationary", rec.Date
+	default:
+		return nil
+	}
+	var status string
+	if err := tx.QueryRowContext(ctx, "SELECT status FROM persons WHERE id = ?", c.PersonID).Scan(&status); err != nil {
+		return err
+	}
+	if status != from && status == to && kind != "apply" {
+		return nil // the registry already holds the status (an imported case)
+	}
+	if status != from {
+		return web.Unprocessable("R-sequence", e.Set.Rule("R-sequence").Citation,
+			fmt.Sprintf("%s当前身份为「%s」，不能办理此步骤", c.PersonName, member.StatusLabel(status)))
+	}
+	_, err := member.RecordEvent(ctx, tx, c.PersonID, member.Event{Kind: kind, OnDate: on, Note: "发展党员：" + stepLabel(rec)}, today)
+	return err
+}
+
+func stepLabel(r *Record) string {
+	if r.Kind == rules.ActStep {
+		s, _ := rules.Step(r.Step)
+		return s.Name
+	}
+	return kindLabels[r.Kind]
+}
+
+var kindLabels = map[string]string{rules.ActPublicity: "公示", rules.ActReview: "培养考察", rules.ActExtend: "延长预备期",
+	rules.ActCancel: "取消预备党员资格", rules.ActException: "优先发展例外"}

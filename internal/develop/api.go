@@ -1,0 +1,250 @@
+package develop
+
+import (
+	"net/http"
+	"strconv"
+
+	"hongdun/internal/platform/web"
+	"hongdun/internal/rules"
+)
+
+func (h *handlers) apiLedger(w http.ResponseWriter, r *http.Request) {
+	f, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	rows, total, err := Ledger(r.Context(), h.DB, web.Principal(r), f, h.today())
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": rows, "total": total})
+}
+
+func (h *handlers) apiOpen(w http.ResponseWriter, r *http.Request) {
+	var in OpenInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	res, err := Open(r.Context(), h.Deps, web.Principal(r), in)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, status(res), res)
+}
+
+func status(res *Result) int {
+	if res.Replayed {
+		return http.StatusOK
+	}
+	return http.StatusCreated
+}
+
+// caseDeadlines lists the open deadlines of one case.
+func (h *handlers) caseDeadlines(r *http.Request, id int64) ([]DeadlineRow, error) {
+	rows, err := h.DB.QueryContext(r.Context(), "SELECT rule, title, due_on, hard FROM dev_deadlines WHERE case_id = ? ORDER BY due_on", id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []DeadlineRow{}
+	today := h.today()
+	for rows.Next() {
+		d := DeadlineRow{CaseID: id}
+		if err := rows.Scan(&d.Rule, &d.Title, &d.DueOn, &d.Hard); err != nil {
+			return nil, err
+		}
+		d.DaysLeft = today.DaysUntil(mustDate(d.DueOn))
+		d.Overdue = d.DaysLeft < 0
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (h *handlers) apiCase(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	c, err := loadCase(r.Context(), h.DB, web.Principal(r), id)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	ds, err := h.caseDeadlines(r, id)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"case": c, "deadlines": ds})
+}
+
+func (h *handlers) apiAction(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r)
+		if err != nil {
+			h.Web.Fail(w, r, err)
+			return
+		}
+		var in Input
+		if err := web.DecodeJSON(w, r, &in); err != nil {
+			h.Web.Fail(w, r, err)
+			return
+		}
+		if kind == rules.ActStep && (in.Step < 2 || in.Step > 25) {
+			if _, err := loadCase(r.Context(), h.DB, web.Principal(r), id); err != nil {
+				h.Web.Fail(w, r, err)
+				return
+			}
+			h.Web.Fail(w, r, web.BadRequest("step", "步骤应为 2–25（第1步在建立档案时记录）"))
+			return
+		}
+		res, err := Apply(r.Context(), h.Deps, web.Principal(r), id, kind, in)
+		if err != nil {
+			h.Web.Fail(w, r, err)
+			return
+		}
+		web.JSON(w, status(res), res)
+	}
+}
+
+func (h *handlers) apiDeadlines(w http.ResponseWriter, r *http.Request) {
+	f, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	rows, total, overdue, err := Deadlines(r.Context(), h.DB, web.Principal(r), f, h.today())
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": rows, "total": total, "overdue": overdue})
+}
+
+func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
+	f, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	s, err := Statistics(r.Context(), h.DB, web.Principal(r), f, h.today())
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, s)
+}
+
+func (h *handlers) year(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("year")
+	if s == "" {
+		return h.today().Year(), nil
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 2000 || y > 2100 {
+		return 0, web.BadRequest("year", "年度应为 2000–2100 的整数")
+	}
+	return y, nil
+}
+
+func (h *handlers) apiPlans(w http.ResponseWriter, r *http.Request) {
+	y, err := h.year(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	f, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	rows, err := Plans(r.Context(), h.DB, web.Principal(r), y, f.OrgPath)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"year": y, "items": rows})
+}
+
+func (h *handlers) apiSetPlan(w http.ResponseWriter, r *http.Request) {
+	var in PlanInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	if err := SetPlan(r.Context(), h.Deps, web.Principal(r), in); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// rulesView is the rule set with its overrides and calendar adjustments.
+type rulesView struct {
+	Set       *rules.Set    `json:"set"`
+	Effective rules.Params  `json:"effective"`
+	Overrides []OverrideRow `json:"overrides"`
+	Calendar  []CalendarRow `json:"calendar"`
+	Bureau    bool          `json:"can_edit"`
+}
+
+func (h *handlers) rulesData(r *http.Request) (*rulesView, error) {
+	set, _ := rules.Get(rules.DefaultSet)
+	ovs, err := loadOverrides(r.Context(), h.DB, set.Name)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := loadCalendarRows(r.Context(), h.DB)
+	if err != nil {
+		return nil, err
+	}
+	bureau, err := isBureau(r.Context(), h.DB, web.Principal(r))
+	if err != nil {
+		return nil, err
+	}
+	plain := make([]rules.Override, len(ovs))
+	for i, o := range ovs {
+		plain[i] = o.Override
+	}
+	return &rulesView{Set: set, Effective: set.Resolve(plain, h.today()), Overrides: ovs, Calendar: cal, Bureau: bureau}, nil
+}
+
+func (h *handlers) apiRules(w http.ResponseWriter, r *http.Request) {
+	v, err := h.rulesData(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, v)
+}
+
+func (h *handlers) apiOverride(w http.ResponseWriter, r *http.Request) {
+	var in OverrideInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	if err := AddOverride(r.Context(), h.Deps, web.Principal(r), in); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusCreated, map[string]bool{"ok": true})
+}
+
+func (h *handlers) apiCalendar(w http.ResponseWriter, r *http.Request) {
+	var in CalendarInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	if err := AddCalendar(r.Context(), h.Deps, web.Principal(r), in); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusCreated, map[string]bool{"ok": true})
+}

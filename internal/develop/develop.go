@@ -1,0 +1,155 @@
+// Package develop is the member-development workflow (发展党员): a case per
+// person walking the 25 steps, each step a record checked by the rules
+// engine (internal/rules), deadlines posted to the 待办, the 纪实表, the
+// 台账, annual plans, pipeline statistics and the 市局's rule overrides.
+package develop
+
+import (
+	"embed"
+	"net/http"
+	"strconv"
+
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/web"
+	"hongdun/internal/rules"
+)
+
+//go:embed templates static
+var files embed.FS
+
+type handlers struct {
+	*core.Deps
+	ledger, casePage, record, deadlines, stats, plans, rulesPage *web.Page
+}
+
+// Routes returns the development pages and API.
+func Routes(d *core.Deps) []web.Route {
+	page := func(name string) *web.Page { return web.NewPage(files, "templates/"+name, "templates/parts.html") }
+	h := &handlers{Deps: d, ledger: page("ledger.html"), casePage: page("case.html"), record: page("record.html"),
+		deadlines: page("deadlines.html"), stats: page("stats.html"), plans: page("plans.html"), rulesPage: page("rules.html")}
+	tag := "发展党员"
+	listQuery := []web.Param{{Name: "org", Description: "只看该组织及其下级（须在管辖范围内）"}, {Name: "stage", Description: "阶段 1–5"},
+		{Name: "status", Description: "open（默认）、converted、cancelled、all"}, {Name: "name", Description: "姓名包含"}, {Name: "page", Description: "页码"}}
+	step := Input{Step: 15, Date: "2025-08-01", Vote: &rules.Vote{Expected: 9, Present: 8, For: 8}, Opinion: "同意接收为预备党员"}
+	reply := map[string]any{"case": Case{ID: 1, PersonName: "张三", Status: "open", LastStep: 15}, "warnings": []rules.Finding{}, "replayed": false}
+	return []web.Route{
+		{Method: "GET", Pattern: "/development/static/{file}", Perm: web.Public, Handler: h.static},
+		{Method: "GET", Pattern: "/development", Perm: web.PartyRead, Handler: h.ledgerPage},
+		{Method: "GET", Pattern: "/development/ledger.xlsx", Perm: web.PartyRead, Handler: h.ledgerXLSX},
+		{Method: "POST", Pattern: "/development/cases", Perm: web.PartyWrite, Handler: h.openForm},
+		{Method: "GET", Pattern: "/development/cases/{id}", Perm: web.PartyRead, Handler: h.casePageHandler},
+		{Method: "POST", Pattern: "/development/cases/{id}/{action}", Perm: web.PartyWrite, Handler: h.actionForm},
+		{Method: "GET", Pattern: "/development/cases/{id}/record", Perm: web.PartyRead, Handler: h.recordPage},
+		{Method: "GET", Pattern: "/development/cases/{id}/record.xlsx", Perm: web.PartyRead, Handler: h.recordXLSX},
+		{Method: "GET", Pattern: "/development/deadlines", Perm: web.PartyRead, Handler: h.deadlinesPage},
+		{Method: "GET", Pattern: "/development/stats", Perm: web.PartyRead, Handler: h.statsPage},
+		{Method: "GET", Pattern: "/development/plans", Perm: web.PartyRead, Handler: h.plansPage},
+		{Method: "POST", Pattern: "/development/plans", Perm: web.PartyWrite, Handler: h.planForm},
+		{Method: "GET", Pattern: "/development/rules", Perm: web.PartyRead, Handler: h.rulesPageHandler},
+		{Method: "POST", Pattern: "/development/rules", Perm: web.PartyWrite, Handler: h.overrideForm},
+		{Method: "POST", Pattern: "/development/calendar", Perm: web.PartyWrite, Handler: h.calendarForm},
+
+		{Method: "GET", Pattern: "/api/v1/development/cases", Perm: web.PartyRead, Handler: h.apiLedger, Doc: &web.Doc{Tag: tag,
+			Summary: "发展党员工作台账：管辖范围内的发展档案、所处阶段、当前步骤和最近期限", Query: listQuery}},
+		{Method: "POST", Pattern: "/api/v1/development/cases", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: &web.Doc{Tag: tag,
+			Summary: "收到入党申请书，建立发展档案（记录第1步；人员须为管辖范围内的申请人）", Body: OpenInput{PersonID: 12, Date: "2024-03-12"}, Reply: reply}},
+		{Method: "GET", Pattern: "/api/v1/development/cases/{id}", Perm: web.PartyRead, Handler: h.apiCase, Doc: &web.Doc{Tag: tag,
+			Summary: "发展档案详情：全部记录（纪实表）、期限"}},
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/steps", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActStep), Doc: &web.Doc{Tag: tag,
+			Summary: "记录一个步骤（2–25，须按顺序）；违反规则返回 422 并注明规则与依据；重复提交同一步骤只记录一次", Body: step, Reply: reply}},
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/publicity", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActPublicity), Doc: &web.Doc{Tag: tag,
+			Summary: "记录公示开始日期（candidate：确定发展对象前；admission：接收预备党员前）", Body: Input{Publicity: "candidate", Date: "2025-09-29"}, Reply: reply}},
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/reviews", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActReview), Doc: &web.Doc{Tag: tag,
+			Summary: "记录对入党积极分子的半年考察", Body: Input{Date: "2025-03-01", Opinion: "表现良好"}, Reply: reply}},
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/extension", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActExtend), Doc: &web.Doc{Tag: tag,
+			Summary: "延长预备期（只能一次，6–12个月，须写明理由）", Body: Input{Date: "2025-08-01", Months: 6, Opinion: "理论学习有待加强"}, Reply: reply}},
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/cancellation", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActCancel), Doc: &web.Doc{Tag: tag,
+			Summary: "取消预备党员资格（须写明理由）", Body: Input{Date: "2025-08-01", Opinion: "不履行党员义务"}, Reply: reply}},
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/exception", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActException), Doc: &web.Doc{Tag: tag,
+			Summary: "优先发展（火线入党）例外记录：豁免指定的时间规则、不占年度计划名额，须经具有审批权限的党委批准",
+			Body:    Input{Date: "2025-07-01", Opinion: "抗洪抢险一线表现突出", Waives: []string{"R-target", "R-plan"}, DocNo: "甲公党〔2025〕12号", ApprovedOn: "2025-06-30", Performance: "连续72小时坚守堤防"}, Reply: reply}},
+		{Method: "GET", Pattern: "/api/v1/development/deadlines", Perm: web.PartyRead, Handler: h.apiDeadlines, Doc: &web.Doc{Tag: tag,
+			Summary: "期限一览：管辖范围内发展档案的未到期与已逾期事项，按紧迫程度排序", Query: listQuery}},
+		{Method: "GET", Pattern: "/api/v1/development/stats", Perm: web.PartyRead, Handler: h.apiStats, Doc: &web.Doc{Tag: tag,
+			Summary: "发展党员统计：各阶段人数、平均用时、逾期数", Query: listQuery[:1]}},
+		{Method: "GET", Pattern: "/api/v1/development/plans", Perm: web.PartyRead, Handler: h.apiPlans, Doc: &web.Doc{Tag: tag,
+			Summary: "年度发展党员指导性计划：各党委名额与使用情况", Query: []web.Param{{Name: "year", Description: "年度，默认今年"}, listQuery[0]}}},
+		{Method: "PUT", Pattern: "/api/v1/development/plans", Perm: web.PartyWrite, Handler: h.apiSetPlan, Doc: &web.Doc{Tag: tag,
+			Summary: "设置某党委某年度的发展名额（仅市局党务管理员）", Body: PlanInput{Year: 2026, OrgID: 2, Quota: 12}}},
+		{Method: "GET", Pattern: "/api/v1/development/rules", Perm: web.PartyRead, Handler: h.apiRules, Doc: &web.Doc{Tag: tag,
+			Summary: "当前规则集、本地参数调整（含历次版本）与工作日历调整"}},
+		{Method: "POST", Pattern: "/api/v1/development/rules/overrides", Perm: web.PartyWrite, Handler: h.apiOverride, Doc: &web.Doc{Tag: tag,
+			Summary: "调整规则参数（仅市局党务管理员；自生效日期起适用，历次版本保留）",
+			Body:    OverrideInput{Rule: "R-publicity", Param: "working_days", Value: 7, EffectiveFrom: "2026-01-01", Note: "市委组织部通知"}}},
+		{Method: "POST", Pattern: "/api/v1/development/calendar", Perm: web.PartyWrite, Handler: h.apiCalendar, Doc: &web.Doc{Tag: tag,
+			Summary: "调整工作日历（仅市局党务管理员）：把某日设为工作日或休息日", Body: CalendarInput{Date: "2026-10-10", Working: true, Note: "国务院通知调休上班"}}},
+	}
+}
+
+func (h *handlers) static(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	b, err := files.ReadFile("static/" + name)
+	if err != nil {
+		h.Web.Fail(w, r, web.NotFound())
+		return
+	}
+	switch {
+	case len(name) > 3 && name[len(name)-3:] == ".js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	default:
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(b)
+}
+
+func (h *handlers) today() civil.Date { return civil.Today(h.Now()) }
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, web.NotFound()
+	}
+	return id, nil
+}
+
+// filter reads the 台账 filters; an organisation outside scope is not found.
+func (h *handlers) filter(r *http.Request) (Filter, error) {
+	q := r.URL.Query()
+	f := Filter{Status: q.Get("status"), Name: q.Get("name")}
+	if s := q.Get("stage"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 5 {
+			return f, web.BadRequest("stage", "阶段应为 1–5")
+		}
+		f.Stage = n
+	}
+	switch f.Status {
+	case "", "open", "converted", "cancelled", "all":
+	default:
+		return f, web.BadRequest("status", "状态应为 open、converted、cancelled 或 all")
+	}
+	if s := q.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return f, web.BadRequest("page", "页码应为正整数")
+		}
+		f.Page = n
+	}
+	if s := q.Get("org"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return f, web.BadRequest("org", "组织编号应为正整数")
+		}
+		o, err := getOrg(r.Context(), h.DB, id)
+		if err != nil {
+			return f, err
+		}
+		if !web.Principal(r).InScope(o.Path) {
+			return f, web.NotFound()
+		}
+		f.OrgPath = o.Path
+	}
+	return f, nil
+}

@@ -1,0 +1,173 @@
+package develop
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+	"hongdun/internal/rules"
+	"hongdun/internal/todo"
+)
+
+// OpenInput opens a case when a 入党申请书 is received.
+type OpenInput struct {
+	PersonID int64  `json:"person_id"`
+	Date     string `json:"date"` // the day the application was received
+	Opinion  string `json:"opinion,omitempty"`
+}
+
+// Open opens a case for a person in scope and records step 1. A repeated
+// submission returns the case already opened.
+func Open(ctx context.Context, d *core.Deps, p *auth.Principal, in OpenInput) (*Result, error) {
+	today := civil.Today(d.Now())
+	date, err := parseDate("date", in.Date, today, true)
+	if err != nil {
+		return nil, err
+	}
+	c := &Case{PersonID: in.PersonID, RuleSet: rules.DefaultSet, Status: "open", Version: 1}
+	err = d.DB.QueryRowContext(ctx, `SELECT p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.name, o.path FROM persons p JOIN orgs o ON o.id = p.org_id
+		WHERE p.id = ? AND o.path LIKE ?`, in.PersonID, scopePath(p)+"%").Scan(&c.PersonName, &c.PersonStatus, &c.BirthDate, &c.OrgID, &c.OrgName, &c.OrgPath)
+	if db.IsNoRows(err) {
+		return nil, web.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	var existing int64
+	err = d.DB.QueryRowContext(ctx, "SELECT id FROM dev_cases WHERE person_id = ? AND status = 'open'", in.PersonID).Scan(&existing)
+	if err == nil {
+		old, err := loadCase(ctx, d.DB, p, existing)
+		if err != nil {
+			return nil, err
+		}
+		if r := old.StepRecord(1); r != nil && r.Date == date.String() {
+			return &Result{Case: old, Record: r, Warnings: r.Warnings, Replayed: true}, nil
+		}
+		return nil, web.Conflict(fmt.Sprintf("%s已有进行中的发展档案", old.PersonName))
+	} else if !db.IsNoRows(err) {
+		return nil, err
+	}
+	if !p.Writes() {
+		return nil, web.Forbidden()
+	}
+	e, err := engine(ctx, d.DB, c.RuleSet)
+	if err != nil {
+		return nil, err
+	}
+	v := e.Check(c.facts(), rules.Action{Kind: rules.ActStep, Step: 1, Date: date})
+	if !v.OK() {
+		return nil, refusal(v)
+	}
+	now := d.Now().UnixMilli()
+	rec := &Record{Kind: rules.ActStep, Step: 1, Date: date.String(), OrgID: c.OrgID, OrgName: c.OrgName,
+		Data: Data{Opinion: strings.TrimSpace(in.Opinion)}, Warnings: v.Warnings, Actor: p.Username, CreatedAt: now}
+	err = d.DB.InTx(ctx, func(tx *db.Tx) error {
+		id, err := db.InsertID(ctx, tx, "INSERT INTO dev_cases (person_id, org_id, rule_set, status, created_at, updated_at) VALUES (?,?,?,?,?,?)",
+			c.PersonID, c.OrgID, c.RuleSet, "open", now, now)
+		if err != nil {
+			return err
+		}
+		c.ID = id
+		return write(ctx, d, tx, c, rec, "step:1", today, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	c, err = loadCase(ctx, d.DB, p, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Case: c, Record: rec, Warnings: nonNil(rec.Warnings)}, nil
+}
+
+func nonNil(fs []rules.Finding) []rules.Finding {
+	if fs == nil {
+		return []rules.Finding{}
+	}
+	return fs
+}
+
+// approvalRules are deadlines that fall to the upper 党委.
+var approvalRules = map[string]bool{"R-approval-time": true}
+
+const todoSource = "develop.deadline"
+
+// syncDeadlines replaces the case's deadlines, its next deadline, and its
+// 待办 postings.
+func syncDeadlines(ctx context.Context, tx *db.Tx, c *Case, f rules.Facts, e *rules.Engine, now civil.Date, at int64) error {
+	var ds []rules.Deadline
+	if c.Status == "open" {
+		ds = sortedDeadlines(e.Deadlines(f))
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM dev_deadlines WHERE case_id = ?", c.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE todos SET done_at = ? WHERE source = ? AND dedup_key LIKE ? AND done_at IS NULL",
+		at, todoSource, fmt.Sprintf("case:%d:%%", c.ID)); err != nil {
+		return err
+	}
+	approver, err := approverOf(ctx, tx, c.OrgPath)
+	if err != nil {
+		return err
+	}
+	for _, dl := range ds {
+		org := c.OrgID
+		if (approvalRules[dl.Rule] || dl.Title == "上级党委审批转正") && approver != nil {
+			org = approver.ID
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO dev_deadlines (case_id, org_id, rule, title, due_on, hard) VALUES (?,?,?,?,?,?)",
+			c.ID, org, dl.Rule, dl.Title, dl.Due.String(), dl.Hard); err != nil {
+			return err
+		}
+		sev := "info"
+		switch {
+		case dl.Due.Before(now):
+			sev = "bad"
+		case dl.Due.Before(now.AddDays(15)):
+			sev = "warn"
+		}
+		if err := todo.Post(ctx, tx, todo.Item{Source: todoSource, Key: fmt.Sprintf("case:%d:%s:%s", c.ID, dl.Rule, dl.Title), OrgID: org,
+			PersonID: c.PersonID, Title: c.PersonName + "：" + dl.Title, Detail: e.Set.Rule(dl.Rule).Title + "（" + e.Set.Rule(dl.Rule).Citation + "）",
+			Link: fmt.Sprintf("/development/cases/%d", c.ID), Severity: sev, DueOn: dl.Due.String()}); err != nil {
+			return err
+		}
+	}
+	var due, title any
+	if len(ds) > 0 {
+		due, title = ds[0].Due.String(), ds[0].Title
+	} else {
+		title = ""
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE dev_cases SET next_due = ?, next_title = ? WHERE id = ?", due, title, c.ID)
+	return err
+}
+
+// quotaFor is the annual plan of an approving 党委 and its use; nil when
+// no plan is set.
+func quotaFor(ctx context.Context, q db.Querier, orgID int64, year int) (*rules.Quota, error) {
+	var limit int
+	err := q.QueryRowContext(ctx, "SELECT quota FROM dev_plans WHERE year = ? AND org_id = ?", year, orgID).Scan(&limit)
+	if db.IsNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	used, err := quotaUsed(ctx, q, orgID, year)
+	return &rules.Quota{Year: year, Limit: limit, Used: used}, err
+}
+
+// quotaUsed counts admissions approved by a 党委 in a year, priority
+// development excepted.
+func quotaUsed(ctx context.Context, q db.Querier, orgID int64, year int) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dev_records r JOIN dev_cases c ON c.id = r.case_id
+		WHERE r.kind = 'step' AND r.step = 17 AND r.org_id = ? AND r.on_date >= ? AND r.on_date <= ? AND c.fasttrack = 0`,
+		orgID, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)).Scan(&n)
+	return n, err
+}

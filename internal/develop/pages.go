@@ -1,0 +1,321 @@
+package develop
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/platform/web"
+	"hongdun/internal/rules"
+)
+
+// actions maps the path of a case form to its kind.
+var actions = map[string]string{"steps": rules.ActStep, "publicity": rules.ActPublicity, "reviews": rules.ActReview,
+	"extension": rules.ActExtend, "cancellation": rules.ActCancel, "exception": rules.ActException}
+
+type ledgerView struct {
+	Rows   []LedgerRow
+	Total  int
+	Filter Filter
+	Pages  []int
+	Stages []rules.Stage
+	Write  bool
+}
+
+func pages(total, per int) []int {
+	var out []int
+	for i := 1; i <= (total+per-1)/per && i <= 50; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) {
+	f, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	rows, total, err := Ledger(r.Context(), h.DB, web.Principal(r), f, h.today())
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	per, _ := f.limit()
+	h.Web.Render(w, r, h.ledger, ledgerView{Rows: rows, Total: total, Filter: f, Pages: pages(total, per), Stages: rules.Stages, Write: web.Principal(r).Writes()})
+}
+
+func (h *handlers) openForm(w http.ResponseWriter, r *http.Request) {
+	pid, _ := strconv.ParseInt(r.FormValue("person_id"), 10, 64)
+	res, err := Open(r.Context(), h.Deps, web.Principal(r), OpenInput{PersonID: pid, Date: r.FormValue("date"), Opinion: r.FormValue("opinion")})
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/development/cases/%d?ok=%s", res.Case.ID, url.QueryEscape("已建立发展档案")), http.StatusSeeOther)
+}
+
+// stepRow is one line of the 纪实表.
+type stepRow struct {
+	Def    rules.StepDef
+	Stage  string
+	Record *Record
+}
+
+type caseView struct {
+	Case       *Case
+	Steps      []stepRow
+	Others     []Record
+	Deadlines  []DeadlineRow
+	Next       rules.StepDef
+	HasNext    bool
+	Write      bool
+	Candidates []personOption
+	Waivable   []string
+	Today      string
+	Input      Input
+}
+
+type personOption struct {
+	ID   int64
+	Name string
+}
+
+func (h *handlers) caseView(r *http.Request) (*caseView, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	c, err := loadCase(r.Context(), h.DB, web.Principal(r), id)
+	if err != nil {
+		return nil, err
+	}
+	v := &caseView{Case: c, Write: web.Principal(r).Writes() && c.Status == "open", Waivable: rules.Waivable, Today: h.today().String()}
+	for _, s := range rules.Steps {
+		v.Steps = append(v.Steps, stepRow{Def: s, Stage: rules.Stages[s.Stage-1].Name, Record: c.StepRecord(s.No)})
+	}
+	for _, rec := range c.Records {
+		if rec.Kind != rules.ActStep {
+			v.Others = append(v.Others, rec)
+		}
+	}
+	v.Next, v.HasNext = rules.Step(c.LastStep + 1)
+	if v.Deadlines, err = h.caseDeadlines(r, id); err != nil {
+		return nil, err
+	}
+	if v.Write && (v.Next.No == 5 || v.Next.No == 9) {
+		rows, err := h.DB.QueryContext(r.Context(), `SELECT p.id, p.name FROM persons p JOIN orgs o ON o.id = p.org_id
+			WHERE p.status = 'full' AND o.path LIKE ? AND p.id <> ? ORDER BY CASE WHEN p.org_id = ? THEN 0 ELSE 1 END, p.pinyin LIMIT 200`,
+			c.OrgPath, c.PersonID, c.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var o personOption
+			if err := rows.Scan(&o.ID, &o.Name); err != nil {
+				return nil, err
+			}
+			v.Candidates = append(v.Candidates, o)
+		}
+	}
+	return v, nil
+}
+
+func (h *handlers) casePageHandler(w http.ResponseWriter, r *http.Request) {
+	v, err := h.caseView(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	h.Web.Render(w, r, h.casePage, v)
+}
+
+func formInt(r *http.Request, name string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(r.FormValue(name)))
+	return n
+}
+
+// formInput reads a case form into the same Input the API takes.
+func formInput(r *http.Request) Input {
+	r.ParseForm()
+	in := Input{Step: formInt(r, "step"), Date: r.FormValue("date"), Recommendation: r.FormValue("recommendation"),
+		TrainingDays: formInt(r, "training_days"), TrainingHours: formInt(r, "training_hours"), LeavingOn: r.FormValue("leaving_on"),
+		Opinion: r.FormValue("opinion"), Publicity: r.FormValue("publicity"), Months: formInt(r, "months"), Waives: r.Form["waives"],
+		DocNo: r.FormValue("doc_no"), ApprovedOn: r.FormValue("approved_on"), Performance: r.FormValue("performance"),
+		ExpectedReason: r.FormValue("expected_reason")}
+	for _, s := range r.Form["person_ids"] {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			in.PersonIDs = append(in.PersonIDs, id)
+		}
+	}
+	switch r.FormValue("vetting") {
+	case "pass":
+		t := true
+		in.VettingPassed = &t
+	case "fail":
+		f := false
+		in.VettingPassed = &f
+	}
+	if r.FormValue("expected") != "" {
+		in.Vote = &rules.Vote{Expected: formInt(r, "expected"), Present: formInt(r, "present"), For: formInt(r, "for"), Against: formInt(r, "against"),
+			Abstain: formInt(r, "abstain"), WrittenFor: formInt(r, "written_for"), WrittenAgainst: formInt(r, "written_against"), WrittenAbstain: formInt(r, "written_abstain")}
+	}
+	return in
+}
+
+func (h *handlers) actionForm(w http.ResponseWriter, r *http.Request) {
+	kind, ok := actions[r.PathValue("action")]
+	id, err := pathID(r)
+	if err == nil && !ok {
+		err = web.NotFound()
+	}
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	in := formInput(r)
+	if _, err := Apply(r.Context(), h.Deps, web.Principal(r), id, kind, in); err != nil {
+		v, verr := h.caseView(r)
+		if verr != nil {
+			h.Web.Fail(w, r, verr)
+			return
+		}
+		v.Input = in
+		h.Web.RenderStatus(w, r, 0, h.casePage, v, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/development/cases/%d?ok=%s", id, url.QueryEscape("已记录")), http.StatusSeeOther)
+}
+
+func (h *handlers) recordPage(w http.ResponseWriter, r *http.Request) {
+	v, err := h.caseView(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	h.Web.Render(w, r, h.record, v)
+}
+
+type deadlinesView struct {
+	Rows           []DeadlineRow
+	Total, Overdue int
+	Filter         Filter
+	Pages          []int
+}
+
+func (h *handlers) deadlinesPage(w http.ResponseWriter, r *http.Request) {
+	f, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	rows, total, overdue, err := Deadlines(r.Context(), h.DB, web.Principal(r), f, h.today())
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	per, _ := f.limit()
+	h.Web.Render(w, r, h.deadlines, deadlinesView{Rows: rows, Total: total, Overdue: overdue, Filter: f, Pages: pages(total, per)})
+}
+
+type statsView struct {
+	Stats  *Stats
+	Funnel string // JSON for the chart, read by develop.js from a data- attribute
+}
+
+func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) {
+	f, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	s, err := Statistics(r.Context(), h.DB, web.Principal(r), f, h.today())
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	funnel := fmt.Sprintf(`[{"name":"申请人","value":%d},{"name":"入党积极分子","value":%d},{"name":"发展对象","value":%d},{"name":"预备党员","value":%d},{"name":"已转正","value":%d}]`,
+		s.Applicants+s.Activists+s.Candidates+s.Probationary+s.Converted, s.Activists+s.Candidates+s.Probationary+s.Converted,
+		s.Candidates+s.Probationary+s.Converted, s.Probationary+s.Converted, s.Converted)
+	h.Web.Render(w, r, h.stats, statsView{Stats: s, Funnel: funnel})
+}
+
+type plansView struct {
+	Year   int
+	Rows   []PlanRow
+	Bureau bool
+}
+
+func (h *handlers) plansPage(w http.ResponseWriter, r *http.Request) {
+	y, err := h.year(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	f, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	rows, err := Plans(r.Context(), h.DB, web.Principal(r), y, f.OrgPath)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	bureau, err := isBureau(r.Context(), h.DB, web.Principal(r))
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	h.Web.Render(w, r, h.plans, plansView{Year: y, Rows: rows, Bureau: bureau})
+}
+
+func (h *handlers) planForm(w http.ResponseWriter, r *http.Request) {
+	org, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
+	in := PlanInput{Year: formInt(r, "year"), OrgID: org, Quota: formInt(r, "quota")}
+	if err := SetPlan(r.Context(), h.Deps, web.Principal(r), in); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/development/plans?year=%d&ok=%s", in.Year, url.QueryEscape("已保存")), http.StatusSeeOther)
+}
+
+func (h *handlers) rulesPageHandler(w http.ResponseWriter, r *http.Request) {
+	v, err := h.rulesData(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	h.Web.Render(w, r, h.rulesPage, v)
+}
+
+func (h *handlers) overrideForm(w http.ResponseWriter, r *http.Request) {
+	rule, param, _ := strings.Cut(r.FormValue("key"), ".")
+	in := OverrideInput{Rule: rule, Param: param, Value: formInt(r, "value"), EffectiveFrom: r.FormValue("effective_from"), Note: r.FormValue("note")}
+	if err := AddOverride(r.Context(), h.Deps, web.Principal(r), in); err != nil {
+		h.rerenderRules(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/development/rules?ok="+url.QueryEscape("已保存新版本参数"), http.StatusSeeOther)
+}
+
+func (h *handlers) calendarForm(w http.ResponseWriter, r *http.Request) {
+	in := CalendarInput{Date: r.FormValue("date"), Working: r.FormValue("working") == "1", Note: r.FormValue("note")}
+	if err := AddCalendar(r.Context(), h.Deps, web.Principal(r), in); err != nil {
+		h.rerenderRules(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/development/rules?ok="+url.QueryEscape("已调整工作日历"), http.StatusSeeOther)
+}
+
+func (h *handlers) rerenderRules(w http.ResponseWriter, r *http.Request, err error) {
+	v, verr := h.rulesData(r)
+	if verr != nil {
+		h.Web.Fail(w, r, verr)
+		return
+	}
+	h.Web.RenderStatus(w, r, 0, h.rulesPage, v, err)
+}

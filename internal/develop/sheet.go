@@ -1,0 +1,156 @@
+package develop
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/web"
+)
+
+// peopleNames joins the names of a record's people.
+func peopleNames(r *Record) string {
+	if r == nil {
+		return ""
+	}
+	names := make([]string, len(r.Data.People))
+	for i, p := range r.Data.People {
+		names[i] = p.Name
+	}
+	return strings.Join(names, "、")
+}
+
+// result summarises a record for the 纪实表: vote, conclusion, opinion, warnings.
+func result(r *Record) string {
+	if r == nil {
+		return ""
+	}
+	var parts []string
+	if v := r.Data.Vote; v != nil {
+		parts = append(parts, fmt.Sprintf("应到%d人，实到%d人，赞成%d、反对%d、弃权%d", v.Expected, v.Present, v.For, v.Against, v.Abstain))
+		if w := v.WrittenFor + v.WrittenAgainst + v.WrittenAbstain; w > 0 {
+			parts = append(parts, fmt.Sprintf("书面意见%d份（赞成%d）", w, v.WrittenFor))
+		}
+		if r.Data.ExpectedReason != "" {
+			parts = append(parts, "应到人数更正理由："+r.Data.ExpectedReason)
+		}
+	}
+	if r.Data.Recommendation != "" {
+		parts = append(parts, r.Data.Recommendation)
+	}
+	if vp := r.Data.VettingPassed; vp != nil {
+		parts = append(parts, map[bool]string{true: "政审结论：合格", false: "政审结论：不合格"}[*vp])
+	}
+	if r.Data.TrainingDays > 0 || r.Data.TrainingHours > 0 {
+		parts = append(parts, fmt.Sprintf("培训%d天、%d学时", r.Data.TrainingDays, r.Data.TrainingHours))
+	}
+	if r.Data.Months > 0 {
+		parts = append(parts, fmt.Sprintf("%d个月", r.Data.Months))
+	}
+	if r.Data.Opinion != "" {
+		parts = append(parts, r.Data.Opinion)
+	}
+	for _, w := range r.Warnings {
+		parts = append(parts, "⚠ "+w.Message)
+	}
+	for _, w := range r.Data.Waived {
+		parts = append(parts, "豁免："+w.Message)
+	}
+	return strings.Join(parts, "；")
+}
+
+func writeXLSX(w http.ResponseWriter, f *excelize.File, name string) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	f.Write(w)
+}
+
+func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) {
+	v, err := h.caseView(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	c := v.Case
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "纪实表"
+	f.SetSheetName("Sheet1", sh)
+	f.SetCellValue(sh, "A1", "发展党员工作纪实表")
+	f.MergeCell(sh, "A1", "F1")
+	f.SetCellValue(sh, "A2", fmt.Sprintf("姓名：%s    所在党组织：%s    出生日期：%s", c.PersonName, c.OrgName, c.BirthDate))
+	f.MergeCell(sh, "A2", "F2")
+	f.SetSheetRow(sh, "A3", &[]any{"阶段", "序号", "步骤", "日期", "办理组织 / 人员", "情况与结论"})
+	for i, s := range v.Steps {
+		var date, org string
+		if s.Record != nil {
+			date, org = s.Record.Date, s.Record.OrgName
+			if n := peopleNames(s.Record); n != "" {
+				org += "：" + n
+			}
+		}
+		f.SetSheetRow(sh, fmt.Sprintf("A%d", i+4), &[]any{s.Stage, s.Def.No, s.Def.Name, date, org, result(s.Record)})
+	}
+	row := len(v.Steps) + 5
+	for _, o := range v.Others {
+		f.SetSheetRow(sh, fmt.Sprintf("A%d", row), &[]any{"其他", "", kindLabels[o.Kind] + publicityLabel(o.Data.Publicity), o.Date, o.OrgName, result(&o)})
+		row++
+	}
+	f.SetColWidth(sh, "A", "A", 16)
+	f.SetColWidth(sh, "C", "C", 22)
+	f.SetColWidth(sh, "D", "D", 12)
+	f.SetColWidth(sh, "E", "E", 28)
+	f.SetColWidth(sh, "F", "F", 60)
+	f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: intPtr(9)}) // A4
+	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_case", ObjectID: fmt.Sprint(c.ID), Detail: map[string]string{"format": "xlsx"}})
+	writeXLSX(w, f, fmt.Sprintf("发展党员工作纪实表-%s.xlsx", c.PersonName))
+}
+
+func intPtr(i int) *int { return &i }
+
+func publicityLabel(p string) string {
+	return map[string]string{"candidate": "（确定发展对象前）", "admission": "（接收预备党员前）"}[p]
+}
+
+func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) {
+	fl, err := h.filter(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	fl.PerPage, fl.Page = 500, 1
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "台账"
+	f.SetSheetName("Sheet1", sh)
+	f.SetSheetRow(sh, "A1", &[]any{"姓名", "党组织", "阶段", "当前步骤", "最近期限", "期限事项", "优先发展", "状态"})
+	row := 2
+	for {
+		rows, total, err := Ledger(r.Context(), h.DB, web.Principal(r), fl, h.today())
+		if err != nil {
+			h.Web.Fail(w, r, err)
+			return
+		}
+		for _, x := range rows {
+			ft := ""
+			if x.Fasttrack {
+				ft = "是"
+			}
+			f.SetSheetRow(sh, fmt.Sprintf("A%d", row), &[]any{x.PersonName, x.OrgName, x.StageName, x.StepName, x.NextDue, x.NextTitle, ft,
+				map[string]string{"open": "进行中", "converted": "已转正", "cancelled": "已取消"}[x.Status]})
+			row++
+		}
+		if fl.Page*fl.PerPage >= total {
+			break
+		}
+		fl.Page++
+	}
+	f.SetColWidth(sh, "A", "H", 16)
+	f.SetColWidth(sh, "B", "B", 30)
+	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_ledger", Detail: map[string]any{"rows": row - 2}})
+	writeXLSX(w, f, "发展党员工作台账.xlsx")
+}

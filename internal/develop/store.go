@@ -1,0 +1,330 @@
+package develop
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/calendar"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+	"hongdun/internal/rules"
+)
+
+// Case is a 发展档案. Its organisation is the person's current one, so a
+// case moves with its member on a transfer.
+type Case struct {
+	ID            int64    `json:"id"`
+	PersonID      int64    `json:"person_id"`
+	PersonName    string   `json:"person_name"`
+	PersonStatus  string   `json:"person_status"`
+	BirthDate     string   `json:"birth_date"`
+	OrgID         int64    `json:"org_id"`
+	OrgName       string   `json:"org_name"`
+	OrgPath       string   `json:"-"`
+	RuleSet       string   `json:"rule_set"`
+	Status        string   `json:"status"` // open, converted, cancelled
+	LastStep      int      `json:"last_step"`
+	LastDate      string   `json:"last_date"`
+	NextDue       string   `json:"next_due"`
+	NextTitle     string   `json:"next_title"`
+	TransferredIn bool     `json:"transferred_in"`
+	Fasttrack     bool     `json:"fasttrack"`
+	Version       int      `json:"version"`
+	Records       []Record `json:"records,omitempty"`
+}
+
+// Record is one recorded step or event of a case.
+type Record struct {
+	ID        int64           `json:"id"`
+	Kind      string          `json:"kind"`
+	Step      int             `json:"step,omitempty"`
+	Date      string          `json:"date"`
+	OrgID     int64           `json:"org_id,omitempty"`
+	OrgName   string          `json:"org_name,omitempty"`
+	Data      Data            `json:"data"`
+	Warnings  []rules.Finding `json:"warnings"`
+	Actor     string          `json:"actor"`
+	CreatedAt int64           `json:"created_at"`
+}
+
+// Data is what a record holds besides its date and organisation.
+type Data struct {
+	People         []rules.Person   `json:"people,omitempty"`
+	Vote           *rules.Vote      `json:"vote,omitempty"`
+	ExpectedReason string           `json:"expected_reason,omitempty"`
+	BranchFull     int              `json:"branch_full,omitempty"`
+	Recommendation string           `json:"recommendation,omitempty"`
+	VettingPassed  *bool            `json:"vetting_passed,omitempty"`
+	TrainingDays   int              `json:"training_days,omitempty"`
+	TrainingHours  int              `json:"training_hours,omitempty"`
+	LeavingOn      string           `json:"leaving_on,omitempty"`
+	Publicity      string           `json:"publicity,omitempty"`
+	Months         int              `json:"months,omitempty"`
+	Opinion        string           `json:"opinion,omitempty"`
+	Exception      *rules.Exception `json:"exception,omitempty"`
+	ApprovedOn     string           `json:"approved_on,omitempty"`
+	Performance    string           `json:"performance,omitempty"`
+	Waived         []rules.Finding  `json:"waived,omitempty"`
+}
+
+const caseCols = `c.id, c.person_id, p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.name, o.path, c.rule_set, c.status,
+	c.last_step, COALESCE(c.last_date, ''), COALESCE(c.next_due, ''), c.next_title, c.transferred_in, c.fasttrack, c.version`
+
+const caseFrom = ` FROM dev_cases c JOIN persons p ON p.id = c.person_id JOIN orgs o ON o.id = p.org_id`
+
+type scanner interface{ Scan(...any) error }
+
+func scanCase(s scanner) (*Case, error) {
+	var c Case
+	err := s.Scan(&c.ID, &c.PersonID, &c.PersonName, &c.PersonStatus, &c.BirthDate, &c.OrgID, &c.OrgName, &c.OrgPath, &c.RuleSet,
+		&c.Status, &c.LastStep, &c.LastDate, &c.NextDue, &c.NextTitle, &c.TransferredIn, &c.Fasttrack, &c.Version)
+	return &c, err
+}
+
+// scopePath is the caller's subtree; callers without one see nothing.
+func scopePath(p *auth.Principal) string {
+	if p == nil || !p.Role.Scoped() || p.OrgPath == "" {
+		return "\x00none"
+	}
+	return p.OrgPath
+}
+
+// loadCase reads a case in the caller's scope with its records; outside
+// scope it is not found.
+func loadCase(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*Case, error) {
+	c, err := scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE c.id = ? AND o.path LIKE ?", id, scopePath(p)+"%"))
+	if db.IsNoRows(err) {
+		return nil, web.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.kind, r.step, r.on_date, COALESCE(r.org_id, 0), COALESCE(o.name, ''), r.data, r.warnings, r.actor, r.created_at
+		FROM dev_records r LEFT JOIN orgs o ON o.id = r.org_id WHERE r.case_id = ? ORDER BY r.on_date, r.step, r.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Record
+		var data, warn string
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Step, &r.Date, &r.OrgID, &r.OrgName, &data, &warn, &r.Actor, &r.CreatedAt); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(data), &r.Data)
+		json.Unmarshal([]byte(warn), &r.Warnings)
+		c.Records = append(c.Records, r)
+	}
+	return c, rows.Err()
+}
+
+// StepRecord returns the record of step n, if any.
+func (c *Case) StepRecord(n int) *Record {
+	for i := range c.Records {
+		if c.Records[i].Kind == rules.ActStep && c.Records[i].Step == n {
+			return &c.Records[i]
+		}
+	}
+	return nil
+}
+
+func mustDate(s string) civil.Date {
+	d, _ := civil.Parse(s)
+	return d
+}
+
+// facts turns a case's records into what the rules judge.
+func (c *Case) facts() rules.Facts {
+	f := rules.Facts{BirthDate: mustDate(c.BirthDate), Done: map[int]civil.Date{}, Cancelled: c.Status == "cancelled", TransferredIn: c.TransferredIn}
+	for _, r := range c.Records {
+		d := mustDate(r.Date)
+		switch r.Kind {
+		case rules.ActStep:
+			f.Done[r.Step] = d
+			if r.Step == 10 && r.Data.VettingPassed != nil {
+				f.VettingPassed = *r.Data.VettingPassed
+			}
+			if r.Step == 11 {
+				f.TrainingDays, f.TrainingHours = r.Data.TrainingDays, r.Data.TrainingHours
+			}
+		case rules.ActPublicity:
+			if r.Data.Publicity == "candidate" {
+				f.CandidatePublicity = d
+			} else {
+				f.AdmissionPublicity = d
+			}
+		case rules.ActReview:
+			f.Reviews = append(f.Reviews, d)
+		case rules.ActExtend:
+			f.Extensions = append(f.Extensions, r.Data.Months)
+		case rules.ActException:
+			x := *r.Data.Exception
+			x.ApprovedOn = mustDate(r.Data.ApprovedOn)
+			f.Exception = &x
+		}
+	}
+	return f
+}
+
+// engine loads the rule set of a case with its overrides and the calendar.
+func engine(ctx context.Context, q db.Querier, set string) (*rules.Engine, error) {
+	s, ok := rules.Get(set)
+	if !ok {
+		s, _ = rules.Get(rules.DefaultSet)
+	}
+	ovs, err := loadOverrides(ctx, q, s.Name)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := loadCalendar(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	e := &rules.Engine{Set: s, Calendar: cal}
+	for _, o := range ovs {
+		e.Overrides = append(e.Overrides, o.Override)
+	}
+	return e, nil
+}
+
+// OverrideRow is one stored version of a parameter override.
+type OverrideRow struct {
+	rules.Override
+	ID            int64  `json:"id"`
+	EffectiveFrom string `json:"effective_from"`
+	Note          string `json:"note"`
+	Actor         string `json:"actor"`
+	CreatedAt     int64  `json:"created_at"`
+}
+
+func loadOverrides(ctx context.Context, q db.Querier, set string) ([]OverrideRow, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, rule, param, value, effective_from, note, actor, created_at FROM rule_overrides WHERE rule_set = ? ORDER BY id", set)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OverrideRow
+	for rows.Next() {
+		var o OverrideRow
+		if err := rows.Scan(&o.ID, &o.Rule, &o.Param, &o.Value, &o.EffectiveFrom, &o.Note, &o.Actor, &o.CreatedAt); err != nil {
+			return nil, err
+		}
+		o.Override.EffectiveFrom = mustDate(o.EffectiveFrom)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// CalendarRow is one stored calendar override.
+type CalendarRow struct {
+	ID        int64  `json:"id"`
+	Date      string `json:"date"`
+	Working   bool   `json:"working"`
+	Note      string `json:"note"`
+	Actor     string `json:"actor"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+func loadCalendarRows(ctx context.Context, q db.Querier) ([]CalendarRow, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, on_date, working, note, actor, created_at FROM calendar_overrides ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CalendarRow
+	for rows.Next() {
+		var c CalendarRow
+		if err := rows.Scan(&c.ID, &c.Date, &c.Working, &c.Note, &c.Actor, &c.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func loadCalendar(ctx context.Context, q db.Querier) (*calendar.Calendar, error) {
+	rows, err := loadCalendarRows(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	ovs := make([]calendar.Override, len(rows))
+	for i, r := range rows {
+		ovs[i] = calendar.Override{Date: mustDate(r.Date), Working: r.Working, Note: r.Note}
+	}
+	return calendar.New(ovs), nil
+}
+
+// orgRow is the part of an organisation the workflow needs.
+type orgRow struct {
+	ID         int64
+	ParentID   int64
+	Name, Kind string
+	Path       string
+	CanApprove bool
+	Dissolved  bool
+}
+
+func (o orgRow) rule() rules.Org {
+	return rules.Org{ID: o.ID, Name: o.Name, Kind: o.Kind, CanApprove: o.CanApprove && !o.Dissolved}
+}
+
+func getOrg(ctx context.Context, q db.Querier, id int64) (*orgRow, error) {
+	var o orgRow
+	err := q.QueryRowContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, kind, path, can_approve, dissolved_on IS NOT NULL FROM orgs WHERE id = ?", id).
+		Scan(&o.ID, &o.ParentID, &o.Name, &o.Kind, &o.Path, &o.CanApprove, &o.Dissolved)
+	if db.IsNoRows(err) {
+		return nil, web.NotFound()
+	}
+	return &o, err
+}
+
+// ancestors lists the organisations on a path, nearest first (self included).
+func ancestors(ctx context.Context, q db.Querier, path string) ([]orgRow, error) {
+	var out []orgRow
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		id, err := strconv.ParseInt(parts[i], 10, 64)
+		if err != nil {
+			continue
+		}
+		o, err := getOrg(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *o)
+	}
+	return out, nil
+}
+
+// approverOf is the nearest 党委 with 审批权限 above or at path (nil if none).
+func approverOf(ctx context.Context, q db.Querier, path string) (*orgRow, error) {
+	as, err := ancestors(ctx, q, path)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range as {
+		if o.Kind == "committee" && o.CanApprove && !o.Dissolved {
+			return &o, nil
+		}
+	}
+	return nil, nil
+}
+
+// fullMembersOn counts the 正式党员 on an organisation's roster on a date.
+func fullMembersOn(ctx context.Context, q db.Querier, orgID int64, on string) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons WHERE org_id = ? AND full_date IS NOT NULL AND full_date <= ?
+		AND (left_date IS NULL OR left_date > ?) AND status IN ('full', 'suspended', 'transferred', 'deceased')`, orgID, on, on).Scan(&n)
+	return n, err
+}
+
+// sortedDeadlines orders by due date.
+func sortedDeadlines(ds []rules.Deadline) []rules.Deadline {
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Due.Before(ds[j].Due) })
+	return ds
+}
