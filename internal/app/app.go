@@ -16,6 +16,7 @@ import (
 	"hongdun/internal/auditlog"
 	"hongdun/internal/develop"
 	"hongdun/internal/exam"
+	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
@@ -113,6 +114,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, todo.Routes(a.Deps)...)
 	rs = append(rs, auditlog.Routes(a.Deps)...)
 	rs = append(rs, develop.Routes(a.Deps)...)
+	rs = append(rs, member.Routes(a.Deps)...)
 	return rs
 }
 

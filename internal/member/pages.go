@@ -1,0 +1,294 @@
+package member
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/platform/web"
+)
+
+// orgOption is an organisation in the caller's scope, for selects.
+type orgOption struct {
+	ID     int64
+	Name   string
+	Indent string
+}
+
+func (h *handlers) orgOptions(r *http.Request) ([]orgOption, error) {
+	p := web.Principal(r)
+	if !p.ReadsMembers() || p.OrgPath == "" {
+		return nil, nil
+	}
+	rows, err := h.DB.QueryContext(r.Context(), "SELECT id, name, path FROM orgs WHERE path LIKE ? AND dissolved_on IS NULL ORDER BY path", p.OrgPath+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []orgOption
+	depth0 := strings.Count(p.OrgPath, "/")
+	for rows.Next() {
+		var o orgOption
+		var path string
+		if err := rows.Scan(&o.ID, &o.Name, &path); err != nil {
+			return nil, err
+		}
+		o.Indent = strings.Repeat("　", strings.Count(path, "/")-depth0)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// option is a choice of a select: the code sent and the label shown.
+type option struct{ Value, Label string }
+
+func options(codes []string, label func(string) string) []option {
+	out := make([]option, len(codes))
+	for i, c := range codes {
+		out[i] = option{c, label(c)}
+	}
+	return out
+}
+
+// enums are the choices every form offers.
+type enums struct {
+	Genders, Educations, Categories, Ethnicities []string
+	Statuses, EventKinds, AgeBands               []option
+}
+
+var choices = enums{Genders: Genders, Educations: Educations, Categories: Categories, Ethnicities: Ethnicities,
+	Statuses: options(Statuses, StatusLabel), EventKinds: options(EventKinds, EventLabel),
+	AgeBands: []option{{"-30", "30 岁及以下"}, {"31-35", "31–35 岁"}, {"36-40", "36–40 岁"}, {"41-45", "41–45 岁"}, {"46-50", "46–50 岁"},
+		{"51-55", "51–55 岁"}, {"56-60", "56–60 岁"}, {"61-", "61 岁及以上"}}}
+
+type listView struct {
+	Items    []Person
+	Total    int
+	F        Filter
+	Orgs     []orgOption
+	E        enums
+	Prev     string
+	Next     string
+	Pages    int
+	CanWrite bool
+}
+
+func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
+	v := &listView{E: choices, CanWrite: web.Principal(r).Writes()}
+	var err error
+	if v.Orgs, err = h.orgOptions(r); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	f, err := filterFrom(r)
+	if err == nil {
+		v.Items, v.Total, v.F, err = h.search(r, f)
+	}
+	if err != nil {
+		v.F = f
+		h.Web.RenderStatus(w, r, 0, h.list, v, err)
+		return
+	}
+	v.Pages = (v.Total + v.F.PerPage - 1) / v.F.PerPage
+	page := func(n int) string {
+		q := url.Values{}
+		for k, vs := range r.URL.Query() {
+			q[k] = vs
+		}
+		q.Set("page", strconv.Itoa(n))
+		return "/members?" + q.Encode()
+	}
+	if v.F.Page > 1 {
+		v.Prev = page(v.F.Page - 1)
+	}
+	if v.F.Page < v.Pages {
+		v.Next = page(v.F.Page + 1)
+	}
+	h.Web.Render(w, r, h.list, v)
+}
+
+// timelineEntry is one line of the party history on the detail page.
+type timelineEntry struct {
+	Date, Label, Note string
+}
+
+type detailView struct {
+	P        *Person
+	Timeline []timelineEntry
+	Revealed *Person // the full ID number and phone, shown once after 显示完整号码
+	Form     *Person // the edit form's values
+	Errs     FieldErrors
+	Event    eventBody
+	Orgs     []orgOption
+	E        enums
+	CanWrite bool
+}
+
+// timeline merges the dated milestones of the record with the recorded
+// events; an event on a milestone's day adds its note to it.
+func timeline(p *Person, evs []Event) []timelineEntry {
+	var out []timelineEntry
+	seen := map[string]int{}
+	for _, m := range []struct{ date, kind string }{{p.ApplyDate, "apply"}, {p.ActivistDate, "activist"}, {p.CandidateDate, "candidate"},
+		{p.JoinDate, "join"}, {p.FullDate, "full"}} {
+		if m.date != "" {
+			seen[m.kind+m.date] = len(out) + 1
+			out = append(out, timelineEntry{Date: m.date, Label: EventLabel(m.kind)})
+		}
+	}
+	for _, e := range evs {
+		if i := seen[e.Kind+e.OnDate]; i > 0 {
+			out[i-1].Note = e.Note
+			continue
+		}
+		out = append(out, timelineEntry{Date: e.OnDate, Label: e.KindLabel, Note: e.Note})
+	}
+	for i := 1; i < len(out); i++ { // insertion sort: a handful of entries, stable
+		for j := i; j > 0 && out[j].Date < out[j-1].Date; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// showDetail renders the detail page of the person in the path, with the
+// form state of a refused edit or event when there is one.
+func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, v *detailView, err error) {
+	pr, lerr := h.visible(r, h.DB, false)
+	if lerr != nil {
+		h.Web.Fail(w, r, lerr)
+		return
+	}
+	evs, lerr := Events(r.Context(), h.DB, pr.ID)
+	if lerr != nil {
+		h.Web.Fail(w, r, lerr)
+		return
+	}
+	if v.Orgs, lerr = h.orgOptions(r); lerr != nil {
+		h.Web.Fail(w, r, lerr)
+		return
+	}
+	full, lerr := Get(r.Context(), h.DB, h.Keys, pr.ID) // for the masks only
+	if lerr != nil {
+		h.Web.Fail(w, r, lerr)
+		return
+	}
+	pr.IDMasked, pr.PhoneMasked = full.IDMasked, full.PhoneMasked
+	v.P, v.Timeline, v.E, v.CanWrite = &pr.Person, timeline(&pr.Person, evs), choices, web.Principal(r).Writes()
+	if v.Form == nil {
+		form := pr.Person
+		v.Form = &form
+	}
+	if v.Event.OnDate == "" {
+		v.Event.OnDate = h.today().String()
+	}
+	h.Web.RenderStatus(w, r, http.StatusOK, h.detail, v, err)
+}
+
+func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) {
+	h.showDetail(w, r, &detailView{}, nil)
+}
+
+// personFromForm reads the fields of templates/fields.html onto p.
+func personFromForm(r *http.Request, p *Person) {
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"name", &p.Name}, {"gender", &p.Gender}, {"ethnicity", &p.Ethnicity}, {"birth_date", &p.BirthDate},
+		{"education", &p.Education}, {"category", &p.Category}, {"post", &p.Post}, {"status", &p.Status}, {"apply_date", &p.ApplyDate},
+		{"activist_date", &p.ActivistDate}, {"candidate_date", &p.CandidateDate}, {"join_date", &p.JoinDate}, {"full_date", &p.FullDate},
+		{"left_date", &p.LeftDate}, {"mobile_place", &p.MobilePlace}, {"lost_since", &p.LostSince}} {
+		*f.dst = r.FormValue(f.name)
+	}
+	// Blank keeps the stored number: the form never shows it in full.
+	if v := strings.TrimSpace(r.FormValue("id_number")); v != "" {
+		p.IDNumber = v
+	}
+	if v := strings.TrimSpace(r.FormValue("phone")); v != "" {
+		p.Phone = v
+	}
+	p.Mobile = r.FormValue("mobile") == "1"
+	p.LostContact = r.FormValue("lost_contact") == "1"
+}
+
+type newView struct {
+	Form *Person
+	Errs FieldErrors
+	Orgs []orgOption
+	E    enums
+}
+
+func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) {
+	h.showNew(w, r, &Person{Status: "full", Ethnicity: "汉族"}, nil)
+}
+
+func (h *handlers) showNew(w http.ResponseWriter, r *http.Request, form *Person, err error) {
+	orgs, oerr := h.orgOptions(r)
+	if oerr != nil {
+		h.Web.Fail(w, r, oerr)
+		return
+	}
+	v := &newView{Form: form, Orgs: orgs, E: choices}
+	errors.As(err, &v.Errs)
+	h.Web.RenderStatus(w, r, http.StatusOK, h.create, v, userErr(err))
+}
+
+func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
+	p := &Person{}
+	personFromForm(r, p)
+	p.OrgID, _ = strconv.ParseInt(r.FormValue("org_id"), 10, 64)
+	if err := h.createPerson(r, p); err != nil {
+		p.IDNumber, p.Phone = r.FormValue("id_number"), r.FormValue("phone")
+		h.showNew(w, r, p, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/members/%d?ok=%s", p.ID, url.QueryEscape("档案已建立")), http.StatusSeeOther)
+}
+
+func (h *handlers) updateForm(w http.ResponseWriter, r *http.Request) {
+	version, _ := strconv.Atoi(r.FormValue("version"))
+	var form Person
+	_, err := h.updatePerson(r, func(p *Person) {
+		personFromForm(r, p)
+		p.Version = version
+		form = *p
+	})
+	if err != nil {
+		form.IDNumber, form.Phone = "", "" // never echo a number back into the page
+		v := &detailView{Form: &form}
+		errors.As(err, &v.Errs)
+		h.showDetail(w, r, v, userErr(err))
+		return
+	}
+	http.Redirect(w, r, r.URL.Path+"?ok="+url.QueryEscape("档案已保存"), http.StatusSeeOther)
+}
+
+func (h *handlers) revealForm(w http.ResponseWriter, r *http.Request) {
+	p, err := h.reveal(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	h.showDetail(w, r, &detailView{Revealed: p}, nil)
+}
+
+func (h *handlers) eventForm(w http.ResponseWriter, r *http.Request) {
+	b := eventBody{Kind: r.FormValue("kind"), OnDate: r.FormValue("on_date"), Note: strings.TrimSpace(r.FormValue("note"))}
+	b.OrgID, _ = strconv.ParseInt(r.FormValue("org_id"), 10, 64)
+	if _, err := h.recordEvent(r, b); err != nil {
+		h.showDetail(w, r, &detailView{Event: b}, userErr(err))
+		return
+	}
+	http.Redirect(w, r, r.URL.Path[:strings.LastIndex(r.URL.Path, "/")]+"?ok="+url.QueryEscape("已登记："+EventLabel(b.Kind)), http.StatusSeeOther)
+}
+
+func (h *handlers) mePage(w http.ResponseWriter, r *http.Request) {
+	if p := web.Principal(r); p.PersonID != 0 {
+		http.Redirect(w, r, fmt.Sprintf("/members/%d", p.PersonID), http.StatusSeeOther)
+		return
+	}
+	h.Web.Render(w, r, h.me, nil)
+}

@@ -1,0 +1,180 @@
+package member
+
+import (
+	"embed"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+)
+
+//go:embed templates
+var tmpl embed.FS
+
+type handlers struct {
+	*core.Deps
+	list, detail, create, me *web.Page
+}
+
+// Routes returns the member registry's pages and API.
+func Routes(d *core.Deps) []web.Route {
+	h := &handlers{Deps: d,
+		list:   web.NewPage(tmpl, "templates/list.html"),
+		detail: web.NewPage(tmpl, "templates/detail.html", "templates/fields.html"),
+		create: web.NewPage(tmpl, "templates/new.html", "templates/fields.html"),
+		me:     web.NewPage(tmpl, "templates/me.html"),
+	}
+	tag := "党员"
+	filters := []web.Param{{Name: "q", Description: "姓名前缀、拼音或首字母（zs 找张三）、身份号码末几位"},
+		{Name: "org", Description: "组织编号（含下级）"}, {Name: "status", Description: "状态：" + strings.Join(Statuses, "|")},
+		{Name: "category", Description: "人员类别：民警|辅警|职工|离退休"}, {Name: "gender", Description: "男|女"},
+		{Name: "edu", Description: "学历"}, {Name: "age", Description: "年龄段，如 31-35、-30、61-"},
+		{Name: "page", Description: "页码，从 1 开始"}, {Name: "per_page", Description: "每页条数（≤100，默认 20）"}}
+	example := personBody{Name: "张三", OrgID: 4, IDNumber: "110105198003071234", Phone: "13812345678", Education: "大学本科",
+		Category: "民警", Post: "一级警长", Status: "full", JoinDate: "2003-07-01", FullDate: "2004-07-01"}
+	return []web.Route{
+		{Method: "GET", Pattern: "/members", Perm: web.PartyRead, Handler: h.listPage},
+		{Method: "GET", Pattern: "/members/new", Perm: web.PartyWrite, Handler: h.newPage},
+		{Method: "POST", Pattern: "/members", Perm: web.PartyWrite, Handler: h.createForm},
+		{Method: "GET", Pattern: "/members/{id}", Perm: web.PartyView, Handler: h.detailPage},
+		{Method: "POST", Pattern: "/members/{id}", Perm: web.PartyWrite, Handler: h.updateForm},
+		{Method: "POST", Pattern: "/members/{id}/reveal", Perm: web.PartyWrite, Handler: h.revealForm},
+		{Method: "POST", Pattern: "/members/{id}/events", Perm: web.PartyWrite, Handler: h.eventForm},
+		{Method: "GET", Pattern: "/me", Perm: web.Authed, Handler: h.mePage},
+
+		{Method: "GET", Pattern: "/api/v1/members", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
+			Summary: "检索党员（按拼音排序，分页；身份号码和电话脱敏）", Query: filters,
+			Reply: map[string]any{"total": 1, "page": 1, "per_page": 20, "items": []Person{}}}},
+		{Method: "GET", Pattern: "/api/v1/members/{id}", Perm: web.PartyView, Handler: h.apiGet, Doc: &web.Doc{Tag: tag, Summary: "党员档案（脱敏）"}},
+		{Method: "POST", Pattern: "/api/v1/members", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag, Summary: "新建人员档案", Body: example}},
+		{Method: "PATCH", Pattern: "/api/v1/members/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: &web.Doc{Tag: tag,
+			Summary: "修改人员档案（须带 version；所在组织经组织关系转接变更）", Body: map[string]any{"version": 1, "post": "一级警长"}}},
+		{Method: "POST", Pattern: "/api/v1/members/{id}/reveal", Perm: web.PartyWrite, Handler: h.apiReveal, Doc: &web.Doc{Tag: tag,
+			Summary: "查看完整身份号码和电话（记入审计）", Reply: map[string]string{"id_number": "110105198003071234", "phone": "13812345678"}}},
+		{Method: "GET", Pattern: "/api/v1/members/{id}/events", Perm: web.PartyView, Handler: h.apiEvents, Doc: &web.Doc{Tag: tag, Summary: "党籍历程"}},
+		{Method: "POST", Pattern: "/api/v1/members/{id}/events", Perm: web.PartyWrite, Handler: h.apiRecordEvent, Doc: &web.Doc{Tag: tag,
+			Summary: "登记党籍事项（更新状态和对应日期）", Body: eventBody{Kind: "full", OnDate: "2026-07-01", Note: "支部大会讨论通过"}}},
+	}
+}
+
+func (h *handlers) today() civil.Date { return civil.Today(h.Now()) }
+
+// pathID reads {id}; anything but a positive number is "not found".
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, web.NotFound()
+	}
+	return id, nil
+}
+
+// visible loads a person the caller may see (with plaintext when keys are
+// given); anything else is 404. Members see only themselves.
+func (h *handlers) visible(r *http.Request, q db.Querier, withKeys bool) (*row, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	keys := h.Keys
+	if !withKeys {
+		keys = nil
+	}
+	pr, err := getRow(r.Context(), q, keys, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, web.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := web.Principal(r)
+	if p.Role == auth.Member && p.PersonID == id || p.ReadsMembers() && p.InScope(pr.orgPath) {
+		return pr, nil
+	}
+	return nil, web.NotFound()
+}
+
+// orgInScope checks an organisation the caller names (to create in, or to
+// transfer into): unknown or outside scope is 404.
+func (h *handlers) orgInScope(r *http.Request, q db.Querier, orgID int64) error {
+	var path string
+	err := q.QueryRowContext(r.Context(), "SELECT path FROM orgs WHERE id = ?", orgID).Scan(&path)
+	if db.IsNoRows(err) || err == nil && !web.Principal(r).InScope(path) {
+		return web.NotFound()
+	}
+	return err
+}
+
+// userErr maps store errors to what a user reads.
+func userErr(err error) error {
+	var fe FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		return web.BadRequest(fe.FieldName(), fe.Error())
+	case errors.Is(err, ErrDuplicateID), errors.Is(err, ErrConflict):
+		return web.Conflict(err.Error())
+	case errors.Is(err, ErrOutOfScope), errors.Is(err, db.ErrNotFound):
+		return web.NotFound()
+	}
+	return err
+}
+
+// auditView is what the audit log keeps of a person: masks, never plaintext
+// or ciphertext.
+func auditView(p *Person) *Person {
+	c := *p
+	c.IDNumber, c.Phone = "", ""
+	return &c
+}
+
+func (h *handlers) write(r *http.Request, fn func(tx *db.Tx) error) error {
+	return h.DB.InTx(r.Context(), fn)
+}
+
+func (h *handlers) audit(r *http.Request, tx *db.Tx, action string, id int64, detail any) error {
+	return h.Audit.Write(r.Context(), tx, audit.Event{Action: action, ObjectType: "person", ObjectID: strconv.FormatInt(id, 10), Detail: detail})
+}
+
+// filterFrom reads the list filters from a query string.
+func filterFrom(r *http.Request) (Filter, error) {
+	q := r.URL.Query()
+	f := Filter{Q: q.Get("q"), Status: q.Get("status"), Category: q.Get("category"), Gender: q.Get("gender"), Education: q.Get("edu"), Age: q.Get("age")}
+	if v := q.Get("org"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return f, web.BadRequest("org", "组织编号应为正整数")
+		}
+		f.OrgID = id
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int
+	}{{"page", &f.Page}, {"per_page", &f.PerPage}} {
+		if v := q.Get(n.name); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil || i <= 0 {
+				return f, web.BadRequest(n.name, "页码和每页条数应为正整数")
+			}
+			*n.dst = i
+		}
+	}
+	return f, nil
+}
+
+// search runs a scoped search and audits it (filters and row count).
+func (h *handlers) search(r *http.Request, f Filter) ([]Person, int, Filter, error) {
+	items, total, err := Search(r.Context(), h.DB, h.Keys, web.Principal(r), f)
+	if err != nil {
+		return nil, 0, f, userErr(err)
+	}
+	f.Normalize()
+	err = h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "member.search", ObjectType: "person",
+		Detail: map[string]any{"filter": f, "total": total}})
+	return items, total, f, err
+}
