@@ -16,6 +16,7 @@ import (
 	"hongdun/internal/auditlog"
 	"hongdun/internal/develop"
 	"hongdun/internal/exam"
+	"hongdun/internal/importer"
 	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
@@ -83,6 +84,7 @@ var nav = []web.NavItem{
 	{Label: "工作台", Href: "/", Perm: web.PartyRead},
 	{Label: "组织", Href: "/orgs", Perm: web.PartyRead},
 	{Label: "党员", Href: "/members", Perm: web.PartyRead},
+	{Label: "导入", Href: "/imports", Perm: web.PartyWrite},
 	{Label: "发展党员", Href: "/development", Perm: web.PartyRead},
 	{Label: "培训", Href: "/training", Perm: web.PartyRead},
 	{Label: "考试竞赛", Href: "/exams", Perm: web.PartyRead},
@@ -115,6 +117,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, auditlog.Routes(a.Deps)...)
 	rs = append(rs, develop.Routes(a.Deps)...)
 	rs = append(rs, member.Routes(a.Deps)...)
+	rs = append(rs, importer.Routes(a.Deps)...)
 	return rs
 }
 

@@ -195,13 +195,17 @@ func ReadOrgs(b Book, l *Layout) ([]OrgRow, []Problem, error) {
 	return out, ps, s.Err()
 }
 
-// Skip reports rows that carry no member: blank rows and the 合计 line.
+// Skip reports rows that carry no member: blank rows, the 合计 line and
+// the notes row of the template (cells starting with 说明：).
 func Skip(cells []string) bool {
 	blank := true
 	for _, c := range cells {
 		c = strings.TrimSpace(strings.Trim(c, "\u3000"))
 		if c == "" {
 			continue
+		}
+		if blank && (strings.HasPrefix(c, "说明：") || strings.HasPrefix(c, "说明:")) {
+			return true
 		}
 		blank = false
 		if n := normHeader(c); strings.HasPrefix(n, "合计") || strings.HasPrefix(n, "总计") || strings.HasPrefix(n, "共计") {

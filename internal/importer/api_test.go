@@ -1,0 +1,221 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/importer"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
+)
+
+func rootOrg(t *testing.T, e *apptest.Env, name string) int64 {
+	ctx := context.Background()
+	id, err := db.InsertID(ctx, e.DB, "INSERT INTO orgs (name, kind, can_approve, path, created_at, updated_at) VALUES (?, 'committee', 1, '', 0, 0)", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DB.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("/%d/", id), id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// upload posts a file as multipart, with extra form fields.
+func upload(t *testing.T, c *apptest.Client, path, name string, content []byte, fields map[string]string, out any) int {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.Send(req, out)
+}
+
+// wait polls a job until it stops running.
+func wait(t *testing.T, c *apptest.Client, id int64) importer.Job {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var j importer.Job
+		if st := c.Do("GET", fmt.Sprintf("/api/v1/imports/%d", id), nil, &j); st != 200 {
+			t.Fatalf("GET job: %d %s", st, c.Body())
+		}
+		if !j.Running() {
+			return j
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %d still %s", id, j.State)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func count(t *testing.T, e *apptest.Env, q string, args ...any) int {
+	var n int
+	if err := e.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImportThroughTheAPI(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		root := rootOrg(t, e, "市公安局党委")
+		admin := e.Account(auth.OrgAdmin, root, 0)
+		clean, _ := os.ReadFile("../../testdata/roster-clean/roster.xlsx")
+		bad, _ := os.ReadFile("../../testdata/roster-bad/roster.xls")
+
+		// A file that is no spreadsheet is refused by its content.
+		if st := upload(t, admin, "/api/v1/imports", "roster.xlsx", []byte("#!/bin/sh\nrm -rf /\x00"), nil, nil); st != 400 || !strings.Contains(admin.Body(), "file") {
+			t.Fatalf("a script named .xlsx: %d %s", st, admin.Body())
+		}
+
+		// Preview: guessed mapping, first rows, no problems, nothing written.
+		var j importer.Job
+		if st := upload(t, admin, "/api/v1/imports", "花名册.xlsx", clean, map[string]string{"dry_run": "true"}, &j); st != 202 {
+			t.Fatalf("upload: %d %s", st, admin.Body())
+		}
+		j = wait(t, admin, j.ID)
+		if j.State != importer.Checked || j.Counts.Errors != 0 || j.Counts.Rows != 120 || len(j.Preview) != importer.PreviewRows {
+			t.Fatalf("preview: %+v", j)
+		}
+		if j.Layout.HeaderRow != 3 || j.Layout.Mapping[5] != "id_number" || strings.Contains(admin.Body(), "330106196701140039") {
+			t.Fatalf("layout %+v, or the preview shows a full ID number", j.Layout)
+		}
+		if n := count(t, e, "SELECT COUNT(*) FROM persons"); n != 0 {
+			t.Fatalf("a dry run wrote %d persons", n)
+		}
+
+		// Confirm: imported into the chosen organisation; a second confirm is refused.
+		if st := admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, &j); st != 202 {
+			t.Fatalf("confirm: %d %s", st, admin.Body())
+		}
+		if st := admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil); st != 409 {
+			t.Fatalf("double confirm: %d %s", st, admin.Body())
+		}
+		j = wait(t, admin, j.ID)
+		if j.State != importer.Done || j.Counts.Inserted != 120 || j.Counts.OrgsCreated != 9 {
+			t.Fatalf("import: %+v", j)
+		}
+		if n := count(t, e, "SELECT COUNT(*) FROM persons p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE ?", fmt.Sprintf("/%d/%%", root)); n != 120 {
+			t.Fatalf("%d persons under the chosen organisation", n)
+		}
+		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'member.import'"); n != 1 {
+			t.Fatalf("%d import audit records", n)
+		}
+		entries, _ := os.ReadDir(e.App.DataDir + "/imports")
+		if len(entries) != 0 {
+			t.Errorf("upload kept after the import: %v", entries)
+		}
+
+		// The same people again: refused as already registered, unless updating.
+		var again importer.Job
+		upload(t, admin, "/api/v1/imports", "again.xlsx", clean, nil, &again)
+		again = wait(t, admin, again.ID)
+		if again.State != importer.Failed || again.Counts.Existing != 120 || !strings.Contains(again.Errors[0].Message, "更新已有人员") {
+			t.Fatalf("re-import: %+v", again)
+		}
+		upload(t, admin, "/api/v1/imports", "again.xlsx", clean, map[string]string{"update_existing": "true"}, &again)
+		again = wait(t, admin, again.ID)
+		if again.State != importer.Done || again.Counts.Updated != 120 || again.Counts.Inserted != 0 {
+			t.Fatalf("update: %+v", again)
+		}
+
+		// The bad roster: every defect listed with row, column and reason; nothing written.
+		before := count(t, e, "SELECT COUNT(*) FROM persons")
+		var b importer.Job
+		upload(t, admin, "/api/v1/imports", "bad.xls", bad, nil, &b)
+		b = wait(t, admin, b.ID)
+		if b.State != importer.Failed || b.Counts.Inserted != 0 || count(t, e, "SELECT COUNT(*) FROM persons") != before {
+			t.Fatalf("bad roster: %+v", b)
+		}
+		rows := map[int]bool{}
+		for _, p := range b.Errors {
+			if p.Row == 0 || p.Column == "" || p.Message == "" {
+				t.Errorf("incomplete problem %+v", p)
+			}
+			rows[p.Row] = true
+		}
+		if len(rows) < 8 {
+			t.Errorf("problems on %d rows, want the 8 defects: %+v", len(rows), b.Errors)
+		}
+
+		// Out of scope: another bureau's organisation is a 404 and changes nothing.
+		other := rootOrg(t, e, "外市公安局党委")
+		if st := upload(t, admin, "/api/v1/imports", "x.xlsx", clean, map[string]string{"org_id": fmt.Sprint(other)}, nil); st != 404 {
+			t.Fatalf("import into another bureau: %d", st)
+		}
+	})
+}
+
+// The mapping can be corrected in the preview: a header the guess cannot
+// place is mapped by hand and the file then imports.
+func TestMappingFixedInThePreview(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		root := rootOrg(t, e, "市公安局党委")
+		admin := e.Account(auth.OrgAdmin, root, 0)
+		f, err := excelize.OpenFile("../../testdata/roster-clean/roster.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.SetCellValue("党员花名册", "F3", "证件")
+		var buf bytes.Buffer
+		f.Write(&buf)
+		f.Close()
+		var j importer.Job
+		upload(t, admin, "/api/v1/imports", "renamed.xlsx", buf.Bytes(), map[string]string{"dry_run": "true"}, &j)
+		j = wait(t, admin, j.ID)
+		if j.State != importer.Failed || j.Layout.Mapping[5] != "" || !strings.Contains(j.Errors[0].Message, "公民身份号码") {
+			t.Fatalf("unmapped ID column: %+v", j)
+		}
+		mapping := make([]string, len(j.Layout.Mapping))
+		for i, m := range j.Layout.Mapping {
+			mapping[i] = string(m)
+		}
+		mapping[5] = "id_number"
+		if st := admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{"mapping": mapping, "dry_run": true}, nil); st != 202 {
+			t.Fatalf("recheck: %d %s", st, admin.Body())
+		}
+		j = wait(t, admin, j.ID)
+		if j.State != importer.Checked || j.Counts.Errors != 0 {
+			t.Fatalf("after fixing the mapping: %+v", j)
+		}
+		if st := admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{"mapping": []string{"name"}}, nil); st != 400 {
+			t.Fatalf("a mapping of the wrong length: %d", st)
+		}
+		admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{"mapping": mapping}, nil)
+		if j = wait(t, admin, j.ID); j.State != importer.Done || j.Counts.Inserted != 120 {
+			t.Fatalf("import after the fix: %+v", j)
+		}
+		// The template downloads as a workbook whose header the importer recognises.
+		req, _ := http.NewRequest("GET", "/imports/template.xlsx", nil)
+		if st := admin.Send(req, nil); st != 200 {
+			t.Fatalf("template: %d", st)
+		}
+		tf, err := excelize.OpenReader(bytes.NewReader(admin.Last))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tf.Close()
+		if v, _ := tf.GetCellValue("党员花名册", "F3"); v != "公民身份号码" {
+			t.Errorf("template F3 = %q", v)
+		}
+		if dvs, _ := tf.GetDataValidations("党员花名册"); len(dvs) < 3 {
+			t.Errorf("template has %d dropdowns", len(dvs))
+		}
+	})
+}

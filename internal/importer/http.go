@@ -1,0 +1,432 @@
+package importer
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/crypto"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+	"hongdun/internal/roster"
+)
+
+//go:embed templates
+var templates embed.FS
+
+var (
+	listPage = web.NewPage(templates, "templates/imports.html", "templates/state.html")
+	jobPage  = web.NewPage(templates, "templates/job.html", "templates/state.html")
+)
+
+// MaxUpload is the largest file accepted (a 100,000-row roster is ~10 MB).
+const MaxUpload = 50 << 20
+
+// uploadTTL is how long an uploaded file waits for its confirmation.
+const uploadTTL = 24 * time.Hour
+
+type handlers struct {
+	*core.Deps
+	jobs *Service
+}
+
+// Routes are the import pages and API.
+func Routes(d *core.Deps) []web.Route {
+	h := &handlers{Deps: d, jobs: NewService(d)}
+	formParams := []web.Param{{Name: "file", Description: "multipart 文件字段：.xlsx、.xls 或 .csv（UTF-8/GBK）"},
+		{Name: "dry_run", Description: "true：只检查并预览，不写入"}, {Name: "org_id", Description: "导入到的党组织，默认本人管辖的组织"},
+		{Name: "update_existing", Description: "true：按公民身份号码更新已登记人员"}}
+	return []web.Route{
+		{Method: "GET", Pattern: "/imports", Perm: web.PartyWrite, Handler: h.listPage},
+		{Method: "POST", Pattern: "/imports", Perm: web.PartyWrite, Handler: h.uploadForm},
+		{Method: "GET", Pattern: "/imports/template.xlsx", Perm: web.PartyWrite, Handler: h.template},
+		{Method: "GET", Pattern: "/imports/{id}", Perm: web.PartyWrite, Handler: h.jobPage},
+		{Method: "POST", Pattern: "/imports/{id}/confirm", Perm: web.PartyWrite, Handler: h.confirmForm},
+		{Method: "POST", Pattern: "/api/v1/imports", Perm: web.PartyWrite, Handler: h.apiUpload, Doc: &web.Doc{Tag: "导入",
+			Summary: "上传花名册并开始检查或导入（后台任务，返回任务）", Query: formParams, Reply: Job{}}},
+		{Method: "GET", Pattern: "/api/v1/imports/{id}", Perm: web.PartyWrite, Handler: h.apiGet, Doc: &web.Doc{Tag: "导入",
+			Summary: "查询导入任务：状态、进度、计数和错误列表（row 行号、column 列、message 原因）", Reply: Job{}}},
+		{Method: "POST", Pattern: "/api/v1/imports/{id}/confirm", Perm: web.PartyWrite, Handler: h.apiConfirm, Doc: &web.Doc{Tag: "导入",
+			Summary: "确认导入已检查的文件（可修改列对应关系 mapping、org_id、update_existing；dry_run=true 仅重新检查）",
+			Body:    ConfirmRequest{}, Reply: Job{}}},
+	}
+}
+
+// ConfirmRequest changes a checked job's options and runs it again.
+type ConfirmRequest struct {
+	Mapping        []string `json:"mapping,omitempty"`
+	OrgID          int64    `json:"org_id,omitempty"`
+	UpdateExisting bool     `json:"update_existing,omitempty"`
+	DryRun         bool     `json:"dry_run,omitempty"`
+}
+
+func pathID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}
+
+// scopedOrg returns the path of an organisation in the caller's scope.
+func (h *handlers) scopedOrg(ctx context.Context, p *auth.Principal, id int64) (string, error) {
+	if id == 0 {
+		id = p.OrgID
+	}
+	var path string
+	err := h.DB.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ? AND dissolved_on IS NULL", id).Scan(&path)
+	if db.IsNoRows(err) || err == nil && !p.InScope(path) {
+		return "", web.NotFound()
+	}
+	return path, err
+}
+
+// upload stores the multipart file under a generated name and creates a job.
+func (h *handlers) upload(w http.ResponseWriter, r *http.Request, opt Options) (*Job, error) {
+	p := web.Principal(r)
+	tooLarge := &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Field: "file",
+		Message: fmt.Sprintf("文件过大（上限 %d MB）", MaxUpload>>20)}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+1<<20)
+	parseErr := r.ParseMultipartForm(8 << 20)
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	// The organisation is checked first: outside the caller's scope is a
+	// 404 whatever else is wrong with the request.
+	orgID, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
+	if r.FormValue("org_id") != "" && orgID <= 0 {
+		return nil, web.BadRequest("org_id", "org_id 应为党组织编号")
+	}
+	if _, err := h.scopedOrg(r.Context(), p, orgID); err != nil {
+		return nil, err
+	}
+	if orgID == 0 {
+		orgID = p.OrgID
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(parseErr, &mbe) {
+		return nil, tooLarge
+	}
+	file, hdr, err := r.FormFile("file")
+	if parseErr != nil || err != nil {
+		return nil, web.BadRequest("file", "请选择要上传的花名册文件（multipart 字段 file）")
+	}
+	defer file.Close()
+	if hdr.Size > MaxUpload {
+		return nil, tooLarge
+	}
+	format, stored, err := h.store(file)
+	if err != nil {
+		return nil, err
+	}
+	j := &Job{OrgID: orgID, FileName: cleanFileName(hdr), StoredName: stored, Format: string(format), DryRun: opt.DryRun,
+		UpdateExisting: opt.UpdateExisting}
+	if err := h.jobs.create(r.Context(), p, j); err != nil {
+		os.Remove(filepath.Join(h.jobs.UploadDir(), stored))
+		return nil, err
+	}
+	opt.OrgID = orgID
+	h.jobs.Start(r.Context(), j, opt)
+	return j, nil
+}
+
+func cleanFileName(h *multipart.FileHeader) string {
+	n := filepath.Base(strings.ReplaceAll(h.Filename, "\\", "/"))
+	if r := []rune(n); len(r) > 100 {
+		n = string(r[:100])
+	}
+	return n
+}
+
+// store checks the content of an upload and writes it under a random name.
+func (h *handlers) store(f multipart.File) (roster.Format, string, error) {
+	head := make([]byte, 8192)
+	n, _ := io.ReadFull(f, head)
+	format, err := roster.Sniff(head[:n])
+	if err != nil {
+		return "", "", web.BadRequest("file", err.Error())
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", "", err
+	}
+	dir := h.jobs.UploadDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", "", err
+	}
+	h.sweep(dir)
+	name := crypto.RandomToken(16) + ".upload"
+	out, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", "", err
+	}
+	if _, err := io.Copy(out, f); err != nil {
+		out.Close()
+		os.Remove(out.Name())
+		return "", "", err
+	}
+	return format, name, out.Close()
+}
+
+// sweep removes uploads that were never confirmed.
+func (h *handlers) sweep(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > uploadTTL {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+func formBool(r *http.Request, name string) bool {
+	v := r.FormValue(name)
+	return v == "true" || v == "1" || v == "on"
+}
+
+func (h *handlers) apiUpload(w http.ResponseWriter, r *http.Request) {
+	j, err := h.upload(w, r, Options{DryRun: formBool(r, "dry_run"), UpdateExisting: formBool(r, "update_existing")})
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	h.replyJob(w, r, j.ID, http.StatusAccepted)
+}
+
+func (h *handlers) replyJob(w http.ResponseWriter, r *http.Request, id int64, status int) {
+	j, err := h.jobs.Get(r.Context(), web.Principal(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	web.JSON(w, status, j)
+}
+
+func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, db.ErrNotFound) {
+		err = web.NotFound()
+	}
+	h.Web.Fail(w, r, err)
+}
+
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) {
+	h.replyJob(w, r, pathID(r), http.StatusOK)
+}
+
+func (h *handlers) apiConfirm(w http.ResponseWriter, r *http.Request) {
+	var req ConfirmRequest
+	if err := web.DecodeJSON(w, r, &req); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	if err := h.confirm(r, pathID(r), req); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.replyJob(w, r, pathID(r), http.StatusAccepted)
+}
+
+// confirm runs a checked job again: as an import, or as another check with
+// a corrected mapping. A job already running (a double submission) is a 409.
+func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error {
+	ctx, p := r.Context(), web.Principal(r)
+	j, err := h.jobs.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if j.Layout == nil {
+		return web.Conflict("该任务的文件未能读取，不能确认；请重新上传")
+	}
+	if req.OrgID == 0 {
+		req.OrgID = j.OrgID
+	}
+	if _, err := h.scopedOrg(ctx, p, req.OrgID); err != nil {
+		if isNotFound(err) {
+			return web.BadRequest("org_id", "所选党组织不存在或不在您的管辖范围内")
+		}
+		return err
+	}
+	var mapping roster.Mapping
+	if req.Mapping != nil {
+		if len(req.Mapping) != len(j.Layout.Headers) {
+			return web.BadRequest("mapping", fmt.Sprintf("列对应关系应有 %d 项（与表头列数相同）", len(j.Layout.Headers)))
+		}
+		seen := map[roster.Field]bool{}
+		for _, f := range req.Mapping {
+			ff := roster.Field(f)
+			if f != "" && !roster.Known(ff) {
+				return web.BadRequest("mapping", fmt.Sprintf("未知的字段 %q", f))
+			}
+			if f != "" && seen[ff] {
+				return web.BadRequest("mapping", fmt.Sprintf("“%s”对应了不止一列", roster.Label(ff)))
+			}
+			seen[ff] = true
+			mapping = append(mapping, ff)
+		}
+	} else {
+		mapping = j.Layout.Mapping
+	}
+	if !req.DryRun && j.State != Checked {
+		return web.Conflict("只有检查通过的文件才能导入；请先修正错误并重新检查")
+	}
+	res, err := h.DB.ExecContext(ctx, `UPDATE import_jobs SET state = ?, org_id = ?, dry_run = ?, update_existing = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND state IN (?, ?)`, Queued, req.OrgID, b2i(req.DryRun), b2i(req.UpdateExisting), h.Now().UnixMilli(), id, Checked, Failed)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return web.Conflict("该导入任务正在进行或已完成，请勿重复提交")
+	}
+	if _, err := os.Stat(filepath.Join(h.jobs.UploadDir(), j.StoredName)); err != nil {
+		h.DB.ExecContext(ctx, "UPDATE import_jobs SET state = ?, message = ? WHERE id = ?", Failed, "上传的文件已过期被清理，请重新上传", id)
+		return web.Conflict("上传的文件已过期被清理，请重新上传")
+	}
+	j.OrgID = req.OrgID
+	h.jobs.Start(ctx, j, Options{OrgID: req.OrgID, DryRun: req.DryRun, UpdateExisting: req.UpdateExisting, Mapping: mapping})
+	return nil
+}
+
+func isNotFound(err error) bool {
+	var we *web.Error
+	return errors.As(err, &we) && we.Status == http.StatusNotFound
+}
+
+func (h *handlers) template(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="roster-template.xlsx"; filename*=UTF-8''%E5%85%9A%E5%91%98%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx`)
+	if err := WriteTemplate(w); err != nil {
+		h.Web.Log.Error("template", "err", err)
+	}
+}
+
+// --- pages ---
+
+type listView struct {
+	Jobs []*Job
+	Orgs []orgOption
+}
+
+type orgOption struct {
+	ID   int64
+	Name string
+}
+
+func (h *handlers) orgOptions(ctx context.Context, p *auth.Principal) ([]orgOption, error) {
+	rows, err := h.DB.QueryContext(ctx, "SELECT id, name FROM orgs WHERE path LIKE ? AND dissolved_on IS NULL ORDER BY path", p.OrgPath+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []orgOption
+	for rows.Next() {
+		var o orgOption
+		if err := rows.Scan(&o.ID, &o.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) {
+	p := web.Principal(r)
+	path := p.OrgPath
+	if s := r.URL.Query().Get("org"); s != "" {
+		id, _ := strconv.ParseInt(s, 10, 64)
+		var e error
+		if path, e = h.scopedOrg(r.Context(), p, id); e != nil || id <= 0 {
+			h.Web.Fail(w, r, web.NotFound())
+			return
+		}
+	}
+	jobs, e1 := h.jobs.List(r.Context(), path, 20)
+	orgs, e2 := h.orgOptions(r.Context(), p)
+	if e := errors.Join(e1, e2); e != nil {
+		h.Web.Fail(w, r, e)
+		return
+	}
+	h.Web.RenderStatus(w, r, http.StatusOK, listPage, listView{Jobs: jobs, Orgs: orgs}, err)
+}
+
+func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) { h.showList(w, r, nil) }
+
+func (h *handlers) uploadForm(w http.ResponseWriter, r *http.Request) {
+	j, err := h.upload(w, r, Options{DryRun: true})
+	if err != nil {
+		h.showList(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/imports/%d", j.ID), http.StatusSeeOther)
+}
+
+type jobView struct {
+	Job      *Job
+	Orgs     []orgOption
+	Fields   []roster.Def
+	Columns  []columnView
+	Unlisted int // errors counted but not kept
+}
+
+type columnView struct {
+	Index          int
+	Letter, Header string
+	Field          roster.Field
+}
+
+func (h *handlers) showJob(w http.ResponseWriter, r *http.Request, id int64, err error) {
+	p := web.Principal(r)
+	j, e := h.jobs.Get(r.Context(), p, id)
+	if e != nil {
+		h.fail(w, r, e)
+		return
+	}
+	orgs, e := h.orgOptions(r.Context(), p)
+	if e != nil {
+		h.Web.Fail(w, r, e)
+		return
+	}
+	v := jobView{Job: j, Orgs: orgs, Fields: roster.MemberFields, Unlisted: j.Counts.Errors - len(j.Errors)}
+	if j.Layout != nil {
+		for i, hd := range j.Layout.Headers {
+			c := columnView{Index: i, Letter: roster.ColumnName(i), Header: hd}
+			if i < len(j.Layout.Mapping) {
+				c.Field = j.Layout.Mapping[i]
+			}
+			v.Columns = append(v.Columns, c)
+		}
+	}
+	h.Web.RenderStatus(w, r, http.StatusOK, jobPage, v, err)
+}
+
+func (h *handlers) jobPage(w http.ResponseWriter, r *http.Request) { h.showJob(w, r, pathID(r), nil) }
+
+func (h *handlers) confirmForm(w http.ResponseWriter, r *http.Request) {
+	id := pathID(r)
+	if err := r.ParseForm(); err != nil {
+		h.showJob(w, r, id, web.BadRequest("", "表单无效"))
+		return
+	}
+	req := ConfirmRequest{UpdateExisting: formBool(r, "update_existing"), DryRun: r.FormValue("action") != "import"}
+	req.OrgID, _ = strconv.ParseInt(r.FormValue("org_id"), 10, 64)
+	if n, err := strconv.Atoi(r.FormValue("columns")); err == nil && n > 0 && n <= 200 {
+		req.Mapping = make([]string, n)
+		for i := range n {
+			req.Mapping[i] = r.FormValue(fmt.Sprintf("col_%d", i))
+		}
+	}
+	if err := h.confirm(r, id, req); err != nil {
+		if isNotFound(err) || errors.Is(err, db.ErrNotFound) {
+			h.fail(w, r, err)
+			return
+		}
+		h.showJob(w, r, id, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/imports/%d", id), http.StatusSeeOther)
+}

@@ -1,0 +1,325 @@
+package importer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/roster"
+)
+
+// Job states.
+const (
+	Queued      = "queued"
+	Checking    = "checking"
+	Checked     = "checked"     // preview ready; may be confirmed when clean
+	Importing   = "importing"   // writing in one transaction
+	Done        = "done"        // imported
+	Failed      = "failed"      // problems found (or an error): nothing written
+	Interrupted = "interrupted" // the process stopped mid-way: nothing written
+)
+
+var stateLabels = map[string]string{Queued: "排队中", Checking: "正在检查", Checked: "检查完成", Importing: "正在导入",
+	Done: "导入完成", Failed: "未导入（有错误）", Interrupted: "已中断（未导入）"}
+
+// Job is one upload and what became of it.
+type Job struct {
+	ID             int64            `json:"id"`
+	AccountID      int64            `json:"-"`
+	OrgID          int64            `json:"org_id"`
+	OrgName        string           `json:"org_name"`
+	OrgPath        string           `json:"-"`
+	FileName       string           `json:"file_name"`
+	StoredName     string           `json:"-"`
+	Format         string           `json:"format"`
+	State          string           `json:"state"`
+	StateLabel     string           `json:"state_label"`
+	DryRun         bool             `json:"dry_run"`
+	UpdateExisting bool             `json:"update_existing"`
+	Layout         *roster.Layout   `json:"layout,omitempty"`
+	Progress       JobProgress      `json:"progress"`
+	Counts         JobCounts        `json:"counts"`
+	Errors         []roster.Problem `json:"errors"`
+	Preview        []PreviewRow     `json:"preview"`
+	Message        string           `json:"message"`
+	CreatedAt      int64            `json:"created_at"`
+	FinishedAt     int64            `json:"finished_at,omitempty"`
+	Version        int              `json:"version"`
+}
+
+// JobProgress is how far a job has come.
+type JobProgress struct {
+	RowsRead    int `json:"rows_read"`
+	RowsChecked int `json:"rows_checked"`
+	RowsTotal   int `json:"rows_total"`
+	Percent     int `json:"percent"`
+}
+
+// JobCounts are the results.
+type JobCounts struct {
+	Rows        int `json:"rows"`
+	Inserted    int `json:"inserted"`
+	Updated     int `json:"updated"`
+	OrgsCreated int `json:"orgs_created"`
+	Existing    int `json:"existing"`
+	Errors      int `json:"errors"`
+}
+
+// Running reports whether the job is still at work.
+func (j *Job) Running() bool { return j.State == Queued || j.State == Checking || j.State == Importing }
+
+// CanConfirm reports whether a checked job may be imported.
+func (j *Job) CanConfirm() bool { return j.State == Checked }
+
+const jobCols = `j.id, COALESCE(j.account_id, 0), j.org_id, o.name, o.path, j.file_name, j.stored_name, j.format, j.state, j.dry_run,
+	j.update_existing, j.layout, j.rows_total, j.rows_read, j.rows_checked, j.inserted, j.updated, j.orgs_created, j.existing,
+	j.error_count, j.errors, j.preview, j.message, j.created_at, COALESCE(j.finished_at, 0), j.version`
+
+func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
+	var j Job
+	var layout, errs, prev string
+	var dry, upd int
+	err := s.Scan(&j.ID, &j.AccountID, &j.OrgID, &j.OrgName, &j.OrgPath, &j.FileName, &j.StoredName, &j.Format, &j.State, &dry,
+		&upd, &layout, &j.Progress.RowsTotal, &j.Progress.RowsRead, &j.Progress.RowsChecked, &j.Counts.Inserted, &j.Counts.Updated,
+		&j.Counts.OrgsCreated, &j.Counts.Existing, &j.Counts.Errors, &errs, &prev, &j.Message, &j.CreatedAt, &j.FinishedAt, &j.Version)
+	if err != nil {
+		return nil, err
+	}
+	j.DryRun, j.UpdateExisting = dry == 1, upd == 1
+	for _, x := range []struct {
+		s string
+		v any
+	}{{layout, &j.Layout}, {errs, &j.Errors}, {prev, &j.Preview}} {
+		if x.s != "" {
+			if err := json.Unmarshal([]byte(x.s), x.v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if j.Errors == nil {
+		j.Errors = []roster.Problem{}
+	}
+	j.Counts.Rows = j.Progress.RowsChecked
+	j.StateLabel = stateLabels[j.State]
+	return &j, nil
+}
+
+// Service runs jobs in the background and remembers the progress of those
+// running in this process.
+type Service struct {
+	d       *core.Deps
+	log     *slog.Logger
+	mu      sync.Mutex
+	running map[int64]*Progress
+	wg      sync.WaitGroup
+}
+
+// NewService returns a job runner.
+func NewService(d *core.Deps) *Service {
+	log := slog.Default()
+	if d.Web != nil && d.Web.Log != nil {
+		log = d.Web.Log
+	}
+	return &Service{d: d, log: log, running: map[int64]*Progress{}}
+}
+
+// UploadDir is where uploaded files wait, under generated names; nothing
+// serves this folder.
+func (s *Service) UploadDir() string { return filepath.Join(s.d.DataDir, "imports") }
+
+// Get loads a job within the caller's scope (nil principal: no scope, for the CLI).
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Job, error) {
+	q := "SELECT " + jobCols + " FROM import_jobs j JOIN orgs o ON o.id = j.org_id WHERE j.id = ?"
+	args := []any{id}
+	if p != nil {
+		q += " AND o.path LIKE ?"
+		args = append(args, p.OrgPath+"%")
+	}
+	j, err := scanJob(s.d.DB.QueryRowContext(ctx, q, args...))
+	if db.IsNoRows(err) {
+		return nil, db.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.live(j)
+	return j, nil
+}
+
+// live overlays the in-memory progress of a running job, and marks a job
+// that claims to run but has no runner (the process died) as interrupted.
+func (s *Service) live(j *Job) {
+	s.mu.Lock()
+	prog := s.running[j.ID]
+	s.mu.Unlock()
+	switch {
+	case prog != nil:
+		j.Progress = JobProgress{RowsRead: int(prog.Read.Load()), RowsChecked: int(prog.Checked.Load()), RowsTotal: int(prog.Total.Load()), Percent: prog.Percent()}
+		j.Counts.Rows = j.Progress.RowsChecked
+	case j.Running():
+		j.State, j.StateLabel = Interrupted, stateLabels[Interrupted]
+		j.Message = "导入过程被中断（服务重启或停止），数据库未作任何改动；请重新上传文件"
+	default:
+		if j.Progress.RowsTotal > 0 || j.State == Done || j.State == Checked || j.State == Failed {
+			j.Progress.Percent = 100
+		}
+	}
+}
+
+// List returns the latest jobs into the subtree at path (the caller's
+// scope or a part of it).
+func (s *Service) List(ctx context.Context, path string, limit int) ([]*Job, error) {
+	rows, err := s.d.DB.QueryContext(ctx, "SELECT "+jobCols+" FROM import_jobs j JOIN orgs o ON o.id = j.org_id WHERE o.path LIKE ? ORDER BY j.id DESC LIMIT ?",
+		path+"%", limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		s.live(j)
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// create stores a new job for an uploaded file.
+func (s *Service) create(ctx context.Context, p *auth.Principal, j *Job) error {
+	now := s.d.Now().UnixMilli()
+	var acct any
+	if p != nil {
+		acct = p.AccountID
+	}
+	id, err := db.InsertID(ctx, s.d.DB, `INSERT INTO import_jobs (account_id, org_id, file_name, stored_name, format, state, dry_run,
+		update_existing, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+		acct, j.OrgID, j.FileName, j.StoredName, j.Format, Queued, b2i(j.DryRun), b2i(j.UpdateExisting), now, now)
+	j.ID, j.State = id, Queued
+	return err
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Start runs a job in the background. The job continues when the request
+// that started it ends; it keeps the caller's identity for the audit log.
+func (s *Service) Start(ctx context.Context, j *Job, opt Options) {
+	prog := &Progress{}
+	s.mu.Lock()
+	s.running[j.ID] = prog
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.run(context.WithoutCancel(ctx), j, opt, prog)
+	}()
+}
+
+// Run runs a job to its end in the caller's goroutine (for the CLI).
+func (s *Service) Run(ctx context.Context, j *Job, opt Options, prog *Progress) *Job {
+	s.mu.Lock()
+	s.running[j.ID] = prog
+	s.mu.Unlock()
+	s.run(ctx, j, opt, prog)
+	return j
+}
+
+// Wait blocks until every background job has ended (tests, shutdown).
+func (s *Service) Wait() { s.wg.Wait() }
+
+func (s *Service) run(ctx context.Context, j *Job, opt Options, prog *Progress) {
+	defer func() {
+		s.mu.Lock()
+		delete(s.running, j.ID)
+		s.mu.Unlock()
+	}()
+	state := Checking
+	if !opt.DryRun {
+		state = Importing
+	}
+	s.setState(ctx, j.ID, state)
+	path := filepath.Join(s.UploadDir(), j.StoredName)
+	rep, err := Run(ctx, s.d, path, opt, prog)
+	j.State, j.Message = Failed, ""
+	switch {
+	case err != nil && errors.Is(err, context.Canceled):
+		j.State, j.Message = Interrupted, "导入已取消，数据库未作任何改动"
+	case err != nil:
+		j.Message = userMessage(err)
+		s.log.Warn("import failed", "job", j.ID, "err", err)
+		rep = &Report{}
+	case rep.ErrorCount > 0:
+		j.Message = "文件中有错误，未导入任何数据；请按下列提示修改后重新上传"
+	case opt.DryRun:
+		j.State = Checked
+	default:
+		j.State = Done
+	}
+	if rep == nil {
+		rep = &Report{}
+	}
+	if j.State == Done || j.State == Interrupted || (j.State == Failed && !opt.DryRun) {
+		os.Remove(path)
+	}
+	if err := s.finish(context.WithoutCancel(ctx), j, rep, prog); err != nil {
+		s.log.Error("saving import job", "job", j.ID, "err", err)
+	}
+}
+
+// userMessage keeps errors that are meant for users and hides the rest.
+func userMessage(err error) string {
+	switch {
+	case errors.Is(err, roster.ErrFormat):
+		return err.Error()
+	case errors.Is(err, os.ErrNotExist):
+		return "上传的文件已过期被清理，请重新上传"
+	}
+	msg := err.Error()
+	for _, r := range msg {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return msg
+		}
+	}
+	return "读取文件时出错：文件可能已损坏，请用 Excel 另存后重新上传"
+}
+
+func (s *Service) setState(ctx context.Context, id int64, state string) {
+	if _, err := s.d.DB.ExecContext(ctx, "UPDATE import_jobs SET state = ?, updated_at = ? WHERE id = ?", state, s.d.Now().UnixMilli(), id); err != nil {
+		s.log.Error("import job state", "job", id, "err", err)
+	}
+}
+
+func (s *Service) finish(ctx context.Context, j *Job, rep *Report, prog *Progress) error {
+	mustJSON := func(v any) string {
+		if v == nil {
+			return ""
+		}
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	layout := ""
+	if rep.Layout != nil {
+		layout = mustJSON(rep.Layout)
+	}
+	now := s.d.Now().UnixMilli()
+	_, err := s.d.DB.ExecContext(ctx, `UPDATE import_jobs SET state = ?, format = ?, layout = ?, rows_total = ?, rows_read = ?, rows_checked = ?,
+		inserted = ?, updated = ?, orgs_created = ?, existing = ?, error_count = ?, errors = ?, preview = ?, message = ?,
+		updated_at = ?, finished_at = ?, version = version + 1 WHERE id = ?`,
+		j.State, rep.Format, layout, prog.Total.Load(), prog.Read.Load(), prog.Checked.Load(), rep.Inserted, rep.Updated,
+		rep.OrgsCreated, rep.Existing, rep.ErrorCount, mustJSON(rep.Problems), mustJSON(rep.Preview), j.Message, now, now, j.ID)
+	return err
+}
