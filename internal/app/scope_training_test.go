@@ -59,3 +59,25 @@ func init() {
 		return "POST", "/api/v1/training/fallback", map[string]any{"org_id": f.B, "year": 2026}
 	})
 }
+
+func init() {
+	exempt("GET /training/static/", "公开的样式表与脚本，不含数据")
+	exempt("GET /m", "仅显示本人（党员）的培训与学时")
+	exempt("GET /m/checkin", "确认页，只回显链接中的令牌，不读数据")
+	scoped("POST /m/checkin", func(t *testing.T, f *Fixture) (string, string, any) { return "POST", "/m/checkin?t=1.1.x", nil })
+	scoped("GET /training", trainingProbe("GET", "/training?org=%d", nil, fBt))
+	scoped("POST /training/programs", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "POST", fmt.Sprintf("/training/programs?org_id=%d&tier=%s&year=2026&title=x", f.B, "%E5%85%9A%E5%A7%94(%E5%85%9A%E7%BB%84)%E6%99%AE%E9%81%8D%E5%9F%B9%E8%AE%AD"), nil
+	})
+	scoped("GET /training/programs/{id}", trainingProbe("GET", "/training/programs/%d", nil, bProgram))
+	scoped("GET /training/venues/{id}", trainingProbe("GET", "/training/venues/%d", nil, bVenue))
+	scoped("POST /training/venues/{id}/mark", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "POST", fmt.Sprintf("/training/venues/%d/mark?person_id=%d&reason=x", bVenue(t, f), f.BPerson), nil
+	})
+	scoped("GET /training/venues/{id}/screen", trainingProbe("GET", "/training/venues/%d/screen", nil, bVenue))
+	scoped("GET /training/venues/{id}/qr.png", trainingProbe("GET", "/training/venues/%d/qr.png", nil, bVenue))
+	scoped("GET /training/ledger", trainingProbe("GET", "/training/ledger?org=%d", nil, fBt))
+	scoped("POST /training/fallback", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "POST", fmt.Sprintf("/training/fallback?org_id=%d&year=2026", f.B), nil
+	})
+}

@@ -149,8 +149,22 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 			t.Fatalf("second check-in: %d %s", st, body)
 		}
 		// B's member is not in A's scope but is in the audience: checks in at B's venue.
-		if st, body := checkin(bMember, qrAt(t, adminB, venB.ID)); st != 201 {
-			t.Fatalf("B check-in: %d %s", st, body)
+		// …through the phone pages: opening the QR link only shows a button.
+		bTok := qrAt(t, adminB, venB.ID)
+		if st := bMember.Do("GET", "/m/checkin?t="+bTok, nil, nil); st != 200 || !strings.Contains(bMember.Body(), `id="checkin-form"`) || count() != 1 {
+			t.Fatalf("check-in page: %d %s", st, bMember.Body())
+		}
+		if st := bMember.Form("/m/checkin", map[string]string{"t": bTok}); st != 200 || !strings.Contains(bMember.Body(), "签到成功") {
+			t.Fatalf("B check-in page: %d %s", st, bMember.Body())
+		}
+		for c, path := range map[*apptest.Client]string{adminB: fmt.Sprintf("/training/venues/%d/screen", venB.ID), bMember: "/m", city: "/training",
+			adminA: fmt.Sprintf("/training/programs/%d", prog.ID)} {
+			if st := c.Do("GET", path, nil, nil); st != 200 {
+				t.Fatalf("page %s: %d %s", path, st, c.Body())
+			}
+		}
+		if st := adminB.Do("GET", fmt.Sprintf("/training/venues/%d/qr.png", venB.ID), nil, nil); st != 200 || !strings.HasPrefix(adminB.Body(), "\x89PNG") {
+			t.Fatalf("qr.png: %d", st)
 		}
 		// Each county organiser sees only its own venue's people.
 		var att struct {

@@ -1,5 +1,198 @@
 package training
 
-import "hongdun/internal/platform/web"
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
 
-func (s *Service) pages() []web.Route { return nil }
+	"hongdun/internal/platform/web"
+)
+
+//go:embed templates static
+var files embed.FS
+
+var homePage, programPage, venuePage, screenPage, ledgerPage, mobilePage, checkinPage *web.Page
+
+// parsePages registers the template functions the pages use, then parses them.
+func parsePages() {
+	web.Funcs["trainingHours"] = Hours
+	web.Funcs["trainingPct"] = func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+	page := func(name string) *web.Page { return web.NewPage(files, "templates/"+name+".html") }
+	homePage, programPage, venuePage, screenPage = page("home"), page("program"), page("venue"), page("screen")
+	ledgerPage, mobilePage, checkinPage = page("ledger"), page("mobile"), page("checkin")
+}
+
+func (s *Service) pages() []web.Route {
+	parsePages()
+	static, _ := fs.Sub(files, "static")
+	fileServer := http.StripPrefix("/training/static/", http.FileServerFS(static))
+	return []web.Route{
+		{Method: "GET", Pattern: "/training/static/", Perm: web.Public, Handler: fileServer.ServeHTTP},
+		{Method: "GET", Pattern: "/training", Perm: web.PartyRead, Handler: s.pageHome},
+		{Method: "POST", Pattern: "/training/programs", Perm: web.PartyWrite, Handler: s.pageCreate},
+		{Method: "GET", Pattern: "/training/programs/{id}", Perm: web.PartyRead, Handler: s.pageProgram},
+		{Method: "GET", Pattern: "/training/venues/{id}", Perm: web.PartyRead, Handler: s.pageVenue},
+		{Method: "POST", Pattern: "/training/venues/{id}/mark", Perm: web.PartyWrite, Handler: s.pageMark},
+		{Method: "GET", Pattern: "/training/venues/{id}/screen", Perm: web.PartyWrite, Handler: s.pageScreen},
+		{Method: "GET", Pattern: "/training/venues/{id}/qr.png", Perm: web.PartyWrite, Handler: s.qrPNG},
+		{Method: "GET", Pattern: "/training/ledger", Perm: web.PartyRead, Handler: s.pageLedger},
+		{Method: "POST", Pattern: "/training/fallback", Perm: web.PartyWrite, Handler: s.pageFallback},
+		{Method: "GET", Pattern: "/m", Perm: web.PartyView, Handler: s.pageMobile},
+		{Method: "GET", Pattern: "/m/checkin", Perm: web.PartyView, Handler: s.pageCheckin},
+		{Method: "POST", Pattern: "/m/checkin", Perm: web.PartyView, Handler: s.pageDoCheckin},
+	}
+}
+
+func (s *Service) pageHome(w http.ResponseWriter, r *http.Request) {
+	s.renderHome(w, r, nil)
+}
+
+func (s *Service) renderHome(w http.ResponseWriter, r *http.Request, failed error) {
+	ps, err := s.ListPrograms(r.Context(), web.Principal(r), 0, qid(r, "org"))
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.RenderStatus(w, r, http.StatusOK, homePage, map[string]any{"Programs": ps, "Tiers": Tiers, "Year": s.Now().In(shanghai).Year()}, failed)
+}
+
+func (s *Service) pageCreate(w http.ResponseWriter, r *http.Request) {
+	org, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
+	year, _ := strconv.Atoi(r.FormValue("year"))
+	id, err := s.CreateProgram(r.Context(), web.Principal(r), Program{OrgID: org, Tier: r.FormValue("tier"), Year: year, Title: r.FormValue("title")})
+	if err != nil {
+		s.renderHome(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/training/programs/%d?ok=%s", id, url.QueryEscape("已创建")), http.StatusSeeOther)
+}
+
+func (s *Service) pageProgram(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	var pr *Program
+	if err == nil {
+		pr, err = s.GetProgram(r.Context(), web.Principal(r), id)
+	}
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.Render(w, r, programPage, pr)
+}
+
+func (s *Service) renderVenue(w http.ResponseWriter, r *http.Request, failed error) {
+	id, err := pathID(r)
+	var v *venueInfo
+	var list []Attendee
+	if err == nil {
+		v, list, err = s.Attendance(r.Context(), web.Principal(r), id)
+	}
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.RenderStatus(w, r, http.StatusOK, venuePage, map[string]any{"Venue": v.Venue, "Session": v.session.Title, "Items": list}, failed)
+}
+
+func (s *Service) pageVenue(w http.ResponseWriter, r *http.Request) { s.renderVenue(w, r, nil) }
+
+func (s *Service) pageMark(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	person, _ := strconv.ParseInt(r.FormValue("person_id"), 10, 64)
+	if err := s.Mark(r.Context(), web.Principal(r), id, person, r.FormValue("reason")); err != nil {
+		var we *web.Error
+		if errors.As(err, &we) && we.Status == http.StatusNotFound {
+			s.Web.Fail(w, r, err)
+			return
+		}
+		s.renderVenue(w, r, asWeb(err))
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/training/venues/%d?ok=%s", id, url.QueryEscape("已补登")), http.StatusSeeOther)
+}
+
+// asWeb turns a refused check-in into a 422 for pages.
+func asWeb(err error) error {
+	if ce, ok := err.(*CheckinError); ok {
+		return &web.Error{Status: http.StatusUnprocessableEntity, Code: ce.Code, Message: ce.Msg}
+	}
+	return err
+}
+
+func (s *Service) pageScreen(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	var v *venueInfo
+	if err == nil {
+		v, err = s.VenueForOrganiser(r.Context(), web.Principal(r), id)
+	}
+	if err == nil && !web.Principal(r).InScope(v.orgPath) {
+		err = web.NotFound()
+	}
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.Render(w, r, screenPage, map[string]any{"ID": v.ID, "Name": v.Name, "Session": v.session.Title})
+}
+
+func (s *Service) renderLedger(w http.ResponseWriter, r *http.Request, failed error) {
+	p := web.Principal(r)
+	org := qid(r, "org")
+	if org == 0 {
+		org = p.OrgID
+	}
+	year := s.year(r)
+	lines, req, err := s.Ledger(r.Context(), p, org, year)
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.RenderStatus(w, r, http.StatusOK, ledgerPage, map[string]any{"Year": year, "OrgID": org, "Req": req,
+		"Coverage": CoverageOf(lines), "Short": ShortList(lines)}, failed)
+}
+
+func (s *Service) pageLedger(w http.ResponseWriter, r *http.Request) { s.renderLedger(w, r, nil) }
+
+func (s *Service) pageFallback(w http.ResponseWriter, r *http.Request) {
+	org, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
+	year, _ := strconv.Atoi(r.FormValue("year"))
+	ids, added, err := s.Fallback(r.Context(), web.Principal(r), org, year)
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/training/ledger?org=%d&year=%d&ok=%s", org, year,
+		url.QueryEscape(fmt.Sprintf("已建立或更新 %d 个兜底培训项目，新增 %d 人", len(ids), added))), http.StatusSeeOther)
+}
+
+func (s *Service) pageMobile(w http.ResponseWriter, r *http.Request) {
+	m, err := s.My(r.Context(), web.Principal(r), s.year(r))
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.Render(w, r, mobilePage, m)
+}
+
+// pageCheckin shows the confirm button: opening the QR link changes nothing.
+func (s *Service) pageCheckin(w http.ResponseWriter, r *http.Request) {
+	s.Web.Render(w, r, checkinPage, map[string]any{"Token": r.URL.Query().Get("t")})
+}
+
+func (s *Service) pageDoCheckin(w http.ResponseWriter, r *http.Request) {
+	t := r.FormValue("t")
+	done, err := s.CheckIn(r.Context(), web.Principal(r), t)
+	if err != nil {
+		s.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Token": t}, asWeb(err))
+		return
+	}
+	s.Web.Render(w, r, checkinPage, map[string]any{"Done": done})
+}
