@@ -54,6 +54,8 @@ func main() {
 		err = backup(ctx, args)
 	case "restore":
 		err = restore(ctx, args)
+	case "import":
+		err = importCmd(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

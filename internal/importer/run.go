@@ -152,6 +152,7 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
+		prog.Total.Store(prog.Checked.Load())
 		if rep.ErrorCount > 0 {
 			return errHasProblems
 		}

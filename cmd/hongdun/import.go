@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"hongdun/internal/importer"
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/db"
+)
+
+// importCmd is `hongdun import FILE [--dry-run] [--org ID] [--update]`: it
+// checks (and unless --dry-run, imports) a roster with a progress bar on
+// stderr, lists every problem and exits non-zero when there is one.
+func importCmd(ctx context.Context, args []string) error {
+	var c common
+	fs := flag.NewFlagSet("import", flag.ExitOnError)
+	c.register(fs)
+	dry := fs.Bool("dry-run", false, "只检查，不写入数据库")
+	org := fs.Int64("org", 0, "导入到的党组织编号（默认唯一的顶级党组织）")
+	update := fs.Bool("update", false, "已登记的人员（按公民身份号码）用文件内容更新，而不是报错")
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	fs.Parse(args)
+	if file == "" && fs.NArg() > 0 {
+		file = fs.Arg(0)
+	}
+	if file == "" {
+		return errors.New("用法: hongdun import FILE [--dry-run] [--org ID] [--update]")
+	}
+	a, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *org == 0 {
+		if *org, err = topOrg(ctx, a.DB); err != nil {
+			return err
+		}
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: "cli:import"})
+	var prog importer.Progress
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				bar(&prog)
+				fmt.Fprintln(os.Stderr)
+				return
+			case <-t.C:
+				bar(&prog)
+			}
+		}
+	}()
+	rep, err := importer.Run(ctx, a.Deps, file, importer.Options{OrgID: *org, DryRun: *dry, UpdateExisting: *update}, &prog)
+	close(stop)
+	<-done
+	if err != nil {
+		return err
+	}
+	for _, p := range rep.Problems {
+		fmt.Println(p.String())
+	}
+	if rep.ErrorCount > len(rep.Problems) {
+		fmt.Printf("……另有 %d 处错误未列出\n", rep.ErrorCount-len(rep.Problems))
+	}
+	if rep.ErrorCount > 0 {
+		return fmt.Errorf("文件中有 %d 处错误，未导入任何数据", rep.ErrorCount)
+	}
+	if *dry {
+		fmt.Printf("检查通过：%d 名党员，其中 %d 人已在系统中；未写入数据库（--dry-run）\n", rep.Rows, rep.Existing)
+		return nil
+	}
+	fmt.Printf("导入完成：新增 %d 人，更新 %d 人，新建组织 %d 个\n", rep.Inserted, rep.Updated, rep.OrgsCreated)
+	return nil
+}
+
+func bar(p *importer.Progress) {
+	pct := p.Percent()
+	n := pct / 5
+	fmt.Fprintf(os.Stderr, "\r[%s%s] %3d%%  已读取 %d 行，已检查 %d 行", strings.Repeat("#", n), strings.Repeat(".", 20-n), pct,
+		p.Read.Load(), p.Checked.Load())
+}
+
+// topOrg is the only organisation without a parent.
+func topOrg(ctx context.Context, q db.Querier) (int64, error) {
+	var id, n int64
+	if err := q.QueryRowContext(ctx, "SELECT MIN(id), COUNT(*) FROM orgs WHERE parent_id IS NULL").Scan(&id, &n); err != nil || n == 0 {
+		return 0, errors.New("数据库中还没有党组织：请先建立组织，或用 --org 指定")
+	}
+	if n > 1 {
+		return 0, errors.New("有多个顶级党组织：请用 --org 指定导入到哪个党组织")
+	}
+	return id, nil
+}
