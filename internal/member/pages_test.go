@@ -1,0 +1,79 @@
+package member_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/platform/auth"
+)
+
+func TestPages(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		evil := `<img src=x onerror=alert(1)>`
+		p := b.create(t, with(zhang(b.aBranch), "name", evil))
+		detail := fmt.Sprintf("/members/%d", p.ID)
+		for _, path := range []string{"/members", "/members?q=%3Cimg", detail} {
+			if st := b.admin.Do("GET", path, nil, nil); st != 200 {
+				t.Fatalf("GET %s: %d %s", path, st, b.admin.Body())
+			}
+			body := b.admin.Body()
+			if strings.Contains(body, evil) || !strings.Contains(body, "&lt;img src=x onerror=alert(1)&gt;") {
+				t.Errorf("%s: the name is not escaped", path)
+			}
+			if strings.Contains(body, zhangID) || strings.Contains(body, "13812345678") {
+				t.Errorf("%s shows a full number", path)
+			}
+		}
+		// Dashboard links carry their filters in the query string.
+		if st := b.admin.Do("GET", fmt.Sprintf("/members?status=full&category=%%E6%%B0%%91%%E8%%AD%%A6&gender=%%E7%%94%%B7&edu=%%E5%%A4%%A7%%E5%%AD%%A6%%E6%%9C%%AC%%E7%%A7%%91&age=41-50&org=%d", b.a), nil, nil); st != 200 ||
+			!strings.Contains(b.admin.Body(), "共 1 人") {
+			t.Errorf("linked filters: %d", st)
+		}
+		if st := b.admin.Do("GET", "/members?age=abc", nil, nil); st != 400 || !strings.Contains(b.admin.Body(), "年龄段") {
+			t.Errorf("bad age band: %d", st)
+		}
+
+		// 显示完整号码 shows the number once.
+		if st := b.admin.Form(detail+"/reveal", nil); st != 200 || !strings.Contains(b.admin.Body(), zhangID) {
+			t.Fatalf("reveal form: %d", st)
+		}
+		if st := b.admin.Do("GET", detail, nil, nil); strings.Contains(b.admin.Body(), zhangID) {
+			t.Fatalf("number still shown after reveal: %d", st)
+		}
+
+		// Create through the form; a refused form keeps what was typed.
+		form := map[string]string{"org_id": fmt.Sprint(b.a), "name": "钱七", "gender": "女", "birth_date": "1990-02-30", "status": "applicant", "apply_date": "2020-01-01", "ethnicity": "汉族"}
+		if st := b.admin.Form("/members", form); st != 400 || !strings.Contains(b.admin.Body(), "不是真实的日期") || !strings.Contains(b.admin.Body(), "钱七") {
+			t.Fatalf("bad form: %d", st)
+		}
+		form["birth_date"] = "1990-02-28"
+		if st := b.admin.Form("/members", form); st != 303 {
+			t.Fatalf("create form: %d %s", st, b.admin.Body())
+		}
+
+		// Edit: a stale version is refused with 409, the current one saved.
+		edit := map[string]string{"version": "1", "name": "张三丰", "status": "full", "join_date": "2003-07-01", "full_date": "2004-07-01", "ethnicity": "汉族"}
+		if st := b.admin.Form(detail, edit); st != 303 {
+			t.Fatalf("edit: %d %s", st, b.admin.Body())
+		}
+		if st := b.admin.Form(detail, edit); st != 409 {
+			t.Fatalf("stale edit: %d", st)
+		}
+		if st := b.admin.Form(detail+"/events", map[string]string{"kind": "mobile", "on_date": "2025-01-01", "note": "广州"}); st != 303 {
+			t.Fatalf("event form: %d %s", st, b.admin.Body())
+		}
+		b.admin.Do("GET", detail, nil, nil)
+		if body := b.admin.Body(); !strings.Contains(body, "张三丰") || !strings.Contains(body, "流动党员") || !strings.Contains(body, "广州") ||
+			!strings.Contains(body, "转为正式党员") {
+			t.Fatalf("detail after edits lacks the changes")
+		}
+		leader := e.Account(auth.Leader, b.root, 0)
+		leader.Do("GET", detail, nil, nil)
+		if strings.Contains(leader.Body(), "显示完整号码") || strings.Contains(leader.Body(), "修改档案") {
+			t.Fatal("leader is offered write actions")
+		}
+	})
+}
