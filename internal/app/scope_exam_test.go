@@ -82,3 +82,14 @@ func init() {
 	scoped("POST /api/v1/exams/attempts/{id}/answers", examProbe("POST", "/api/v1/exams/attempts/%d/answers", map[string]any{"question_id": 1, "answer": "对"}, bAttempt))
 	scoped("POST /api/v1/exams/attempts/{id}/submit", examProbe("POST", "/api/v1/exams/attempts/%d/submit", nil, bAttempt))
 }
+
+func init() {
+	exempt("GET /exams-static/", "公开的脚本，不含数据")
+	exempt("GET /m/exams", "党员看到本组织及上级发布的考试；组织者的列表按范围过滤")
+	scoped("GET /exams", examProbe("GET", "/exams?org=%d", nil, fBt))
+	scoped("GET /exams/{id}/board", examProbe("GET", "/exams/%d/board", nil, bExam))
+	scoped("POST /m/exams/{id}/start", examProbe("POST", "/m/exams/%d/start", nil, bExam))
+	scoped("GET /m/attempts/{id}", examProbe("GET", "/m/attempts/%d", nil, bAttempt))
+	scoped("POST /m/attempts/{id}/answer", examProbe("POST", "/m/attempts/%d/answer?question_id=1&answer=A", nil, bAttempt))
+	scoped("POST /m/attempts/{id}/submit", examProbe("POST", "/m/attempts/%d/submit", nil, bAttempt))
+}

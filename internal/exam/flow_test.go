@@ -240,6 +240,15 @@ func TestExamEndToEnd(t *testing.T) {
 		if board.ByAverage[0].Name != "甲分局党委" || board.ByAverage[0].AverageScore != 15 || board.ByParticipation[0].Participation != 1 {
 			t.Fatalf("unit boards %+v %+v", board.ByAverage, board.ByParticipation)
 		}
+		// The phone pages: Carol submits through them and sees her result.
+		for _, path := range []string{"/m/exams", fmt.Sprintf("/exams/%d/board", ex.ID), fmt.Sprintf("/m/attempts/%d", sc.AttemptID)} {
+			if st := carol.Do("GET", path, nil, nil); st != 200 {
+				t.Fatalf("page %s: %d %s", path, st, carol.Body())
+			}
+		}
+		if st := carol.Form(fmt.Sprintf("/m/attempts/%d/submit", sc.AttemptID), nil); st != 200 || !strings.Contains(carol.Body(), `id="result"`) {
+			t.Fatalf("submit page: %d %s", st, carol.Body())
+		}
 		var stats struct{ Items []exam.QuestionStat }
 		city.Do("GET", fmt.Sprintf("/api/v1/exams/%d/stats", ex.ID), nil, &stats)
 		if len(stats.Items) != 3 {

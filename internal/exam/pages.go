@@ -1,5 +1,163 @@
 package exam
 
-import "hongdun/internal/platform/web"
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
 
-func (s *Service) pages() []web.Route { return nil }
+	"hongdun/internal/platform/web"
+)
+
+//go:embed templates static
+var files embed.FS
+
+var listPage, questionPage, resultPage, boardPage *web.Page
+
+func parsePages() {
+	web.Funcs["examPct"] = func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+	page := func(name string) *web.Page { return web.NewPage(files, "templates/"+name+".html") }
+	listPage, questionPage, resultPage, boardPage = page("list"), page("question"), page("result"), page("board")
+}
+
+func (s *Service) pages() []web.Route {
+	parsePages()
+	static, _ := fs.Sub(files, "static")
+	fileServer := http.StripPrefix("/exams-static/", http.FileServerFS(static))
+	return []web.Route{
+		{Method: "GET", Pattern: "/exams-static/", Perm: web.Public, Handler: fileServer.ServeHTTP},
+		{Method: "GET", Pattern: "/exams", Perm: web.PartyRead, Handler: s.pageList},
+		{Method: "GET", Pattern: "/m/exams", Perm: web.PartyView, Handler: s.pageList},
+		{Method: "GET", Pattern: "/exams/{id}/board", Perm: web.PartyView, Handler: s.pageBoard},
+		{Method: "POST", Pattern: "/m/exams/{id}/start", Perm: web.PartyView, Handler: s.pageStart},
+		{Method: "GET", Pattern: "/m/attempts/{id}", Perm: web.PartyView, Handler: s.pageQuestion},
+		{Method: "POST", Pattern: "/m/attempts/{id}/answer", Perm: web.PartyView, Handler: s.pageAnswer},
+		{Method: "POST", Pattern: "/m/attempts/{id}/submit", Perm: web.PartyView, Handler: s.pageSubmit},
+	}
+}
+
+func (s *Service) pageList(w http.ResponseWriter, r *http.Request) {
+	es, err := s.ListExams(r.Context(), web.Principal(r), "", int64(qint(r, "org")))
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.Render(w, r, listPage, es)
+}
+
+func (s *Service) pageBoard(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	var e *Exam
+	var b *Board
+	if err == nil {
+		e, err = s.GetExam(r.Context(), web.Principal(r), id)
+	}
+	if err == nil {
+		b, err = s.Leaderboard(r.Context(), web.Principal(r), id, 50)
+	}
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.Render(w, r, boardPage, map[string]any{"Exam": e, "Board": b})
+}
+
+// The page flow keeps the device token in a cookie scoped to the attempt.
+func deviceCookie(id int64) string { return "hd_attempt_" + strconv.FormatInt(id, 10) }
+
+func (s *Service) pageStart(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	var st *Started
+	if err == nil {
+		st, err = s.Start(r.Context(), web.Principal(r), id)
+	}
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie(st.AttemptID), Value: st.DeviceToken, Path: "/m/attempts/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.Redirect(w, r, fmt.Sprintf("/m/attempts/%d", st.AttemptID), http.StatusSeeOther)
+}
+
+func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, n int, failed error) {
+	id, err := pathID(r, "id")
+	var sh *Sheet
+	if err == nil {
+		sh, err = s.Sheet(r.Context(), web.Principal(r), id)
+	}
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	if !sh.Attempt.Active {
+		res, err := s.Result(r.Context(), web.Principal(r), id)
+		if err != nil {
+			s.Web.Fail(w, r, err)
+			return
+		}
+		s.Web.Render(w, r, resultPage, res)
+		return
+	}
+	if n < 1 || n > len(sh.Questions) {
+		n = 1
+		for i, q := range sh.Questions { // the first unanswered question
+			if !q.Answered {
+				n = i + 1
+				break
+			}
+		}
+	}
+	q := sh.Questions[n-1]
+	blanks := make([]int, q.Blanks)
+	for i := range blanks {
+		blanks[i] = i + 1
+	}
+	s.Web.RenderStatus(w, r, http.StatusOK, questionPage, map[string]any{"Sheet": sh, "Q": q, "Blanks": blanks,
+		"Letters": strings.Split("ABCDEFGH", "")}, failed)
+}
+
+func (s *Service) pageQuestion(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+	s.renderQuestion(w, r, n, nil)
+}
+
+func (s *Service) pageAnswer(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	qid, _ := strconv.ParseInt(r.FormValue("question_id"), 10, 64)
+	n, _ := strconv.Atoi(r.FormValue("n"))
+	device := ""
+	if c, err := r.Cookie(deviceCookie(id)); err == nil {
+		device = c.Value
+	}
+	resp := Response{QuestionID: qid, Answer: strings.Join(r.Form["answer"], ""), Blanks: r.Form["blank"]}
+	if _, err := s.Answer(r.Context(), web.Principal(r), id, device, resp); err != nil {
+		if e, ok := err.(*web.Error); ok && e.Status == http.StatusNotFound {
+			s.Web.Fail(w, r, err)
+			return
+		}
+		s.renderQuestion(w, r, n, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/m/attempts/%d?n=%d", id, n+1), http.StatusSeeOther)
+}
+
+func (s *Service) pageSubmit(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	var res *Result
+	if err == nil {
+		res, err = s.Submit(r.Context(), web.Principal(r), id)
+	}
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.Render(w, r, resultPage, res)
+}
