@@ -324,7 +324,7 @@ func write(ctx context.Context, d *core.Deps, tx *db.Tx, c *Case, rec *Record, k
 		lastStep, lastDate = rec.Step, rec.Date
 	}
 	res, err := tx.ExecContext(ctx, "UPDATE dev_cases SET status = ?, last_step = ?, last_date = ?, fasttrack = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-		status, lastStep, lastDate, fasttrack, rec.CreatedAt, c.ID, c.Version)
+		status, lastStep, lastDate, b2i(fasttrack), rec.CreatedAt, c.ID, c.Version)
 	if err != nil {
 		return err
 	}

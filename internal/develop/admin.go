@@ -183,7 +183,7 @@ func AddCalendar(ctx context.Context, d *core.Deps, p *auth.Principal, in Calend
 	}
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
 		id, err := db.InsertID(ctx, tx, "INSERT INTO calendar_overrides (on_date, working, note, actor, created_at) VALUES (?,?,?,?,?)",
-			on.String(), in.Working, strings.TrimSpace(in.Note), p.Username, d.Now().UnixMilli())
+			on.String(), b2i(in.Working), strings.TrimSpace(in.Note), p.Username, d.Now().UnixMilli())
 		if err != nil {
 			return err
 		}

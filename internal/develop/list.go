@@ -23,12 +23,26 @@ type Filter struct {
 // stageSteps are the step ranges of each stage.
 var stageSteps = map[int][2]int{1: {1, 2}, 2: {3, 6}, 3: {7, 11}, 4: {12, 18}, 5: {19, 25}}
 
-func (f Filter) where(p *auth.Principal) (string, []any) {
-	conds := []string{"o.path LIKE ?"}
-	args := []any{scopePath(p) + "%"}
-	if f.OrgPath != "" {
-		conds, args = append(conds, "o.path LIKE ?"), append(args, f.OrgPath+"%")
+// where builds the conditions. Scope is resolved to the (few) organisation
+// ids first, so that the big tables are filtered by an indexed id list
+// instead of a LIKE on every joined row.
+func (f Filter) where(ctx context.Context, q db.Querier, p *auth.Principal) (string, []any, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id FROM orgs WHERE path LIKE ? AND path LIKE ?", scopePath(p)+"%", f.OrgPath+"%")
+	if err != nil {
+		return "", nil, err
 	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return "", nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	in, args := db.In(ids)
+	conds := []string{"p.org_id IN (" + in + ")"}
 	switch f.Status {
 	case "all":
 	case "":
@@ -42,7 +56,7 @@ func (f Filter) where(p *auth.Principal) (string, []any) {
 	if n := strings.TrimSpace(f.Name); n != "" {
 		conds, args = append(conds, "p.name LIKE ?"), append(args, "%"+n+"%")
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), args, rows.Err()
 }
 
 func (f Filter) limit() (int, int) {
@@ -78,14 +92,17 @@ func ledgerRow(c *Case, today string) LedgerRow {
 
 // Ledger lists cases in scope, most urgent first, with the total count.
 func Ledger(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) ([]LedgerRow, int, error) {
-	where, args := f.where(p)
+	where, args, err := f.where(ctx, q, p)
+	if err != nil {
+		return nil, 0, err
+	}
 	var total int
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*)"+caseFrom+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	per, off := f.limit()
 	rows, err := q.QueryContext(ctx, "SELECT "+caseCols+caseFrom+where+
-		" ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.id LIMIT ? OFFSET ?", append(args, per, off)...)
+		" ORDER BY c.next_due, c.id LIMIT ? OFFSET ?", append(args, per, off)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -115,20 +132,24 @@ type DeadlineRow struct {
 	DaysLeft   int    `json:"days_left"`
 }
 
-// Deadlines lists the open deadlines of cases in scope by urgency, with the
-// total and the overdue count.
+// Deadlines lists the open deadlines posted to organisations in scope (the
+// organisation responsible for each) by urgency, with the total and the
+// overdue count. Only open cases have deadlines.
 func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) ([]DeadlineRow, int, int, error) {
-	f.Status = ""
-	where, args := f.where(p)
-	from := " FROM dev_deadlines d JOIN dev_cases c ON c.id = d.case_id JOIN persons p ON p.id = c.person_id JOIN orgs o ON o.id = p.org_id"
+	f.Status, f.Stage, f.Name = "all", 0, ""
+	where, args, err := f.where(ctx, q, p)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	where = strings.Replace(where, "p.org_id IN", "d.org_id IN", 1)
 	var total, overdue int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due_on < ? THEN 1 ELSE 0 END), 0)"+from+where,
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due_on < ? THEN 1 ELSE 0 END), 0) FROM dev_deadlines d"+where,
 		append([]any{today.String()}, args...)...).Scan(&total, &overdue); err != nil {
 		return nil, 0, 0, err
 	}
 	per, off := f.limit()
-	rows, err := q.QueryContext(ctx, "SELECT d.case_id, p.name, o.name, d.rule, d.title, d.due_on, d.hard"+from+where+
-		" ORDER BY d.due_on, d.case_id LIMIT ? OFFSET ?", append(args, per, off)...)
+	rows, err := q.QueryContext(ctx, "SELECT d.case_id, p.name, o.name, d.rule, d.title, d.due_on, d.hard FROM dev_deadlines d JOIN dev_cases c ON c.id = d.case_id"+
+		" JOIN persons p ON p.id = c.person_id JOIN orgs o ON o.id = d.org_id"+where+" ORDER BY d.due_on, d.case_id LIMIT ? OFFSET ?", append(args, per, off)...)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -162,9 +183,12 @@ type Stats struct {
 // Statistics counts cases in scope by stage.
 func Statistics(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) (*Stats, error) {
 	f.Status, f.Stage, f.Name = "all", 0, ""
-	where, args := f.where(p)
+	where, args, err := f.where(ctx, q, p)
+	if err != nil {
+		return nil, err
+	}
 	s := &Stats{AvgDays: map[string]int{}}
-	err := q.QueryRowContext(ctx, `SELECT
+	err = q.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step < 3 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step BETWEEN 3 AND 6 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step BETWEEN 7 AND 16 THEN 1 ELSE 0 END), 0),

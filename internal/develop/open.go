@@ -121,7 +121,7 @@ func syncDeadlines(ctx context.Context, tx *db.Tx, c *Case, f rules.Facts, e *ru
 			org = approver.ID
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO dev_deadlines (case_id, org_id, rule, title, due_on, hard) VALUES (?,?,?,?,?,?)",
-			c.ID, org, dl.Rule, dl.Title, dl.Due.String(), dl.Hard); err != nil {
+			c.ID, org, dl.Rule, dl.Title, dl.Due.String(), b2i(dl.Hard)); err != nil {
 			return err
 		}
 		sev := "info"

@@ -328,3 +328,11 @@ func sortedDeadlines(ds []rules.Deadline) []rules.Deadline {
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Due.Before(ds[j].Due) })
 	return ds
 }
+
+// b2i stores a boolean in an INTEGER column on both databases.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

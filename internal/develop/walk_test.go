@@ -47,7 +47,7 @@ func addOrg(t testing.TB, e *apptest.Env, parent int64, name, kind string, appro
 			t.Fatal(err)
 		}
 	}
-	id := mustExec(t, e, "INSERT INTO orgs (parent_id, name, kind, can_approve, path, created_at, updated_at) VALUES (?,?,?,?,?,0,0)", p, name, kind, approve, "")
+	id := mustExec(t, e, "INSERT INTO orgs (parent_id, name, kind, can_approve, path, created_at, updated_at) VALUES (?,?,?,?,?,0,0)", p, name, kind, map[bool]int{true: 1}[approve], "")
 	if _, err := e.DB.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id); err != nil {
 		t.Fatal(err)
 	}
