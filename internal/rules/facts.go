@@ -15,7 +15,7 @@ type Person struct {
 type Org struct {
 	ID         int64  `json:"id"`
 	Name       string `json:"name"`
-	Kind       string `json:"kind"` // committee, general_branch, branch, temp_branch, temp_committee, …
+	Kind       string `json:"kind"` // committee, general (党总支), branch, joint, temp_branch, temp_committee
 	CanApprove bool   `json:"can_approve"`
 }
 
