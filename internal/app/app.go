@@ -16,6 +16,7 @@ import (
 	"hongdun/internal/auditlog"
 	"hongdun/internal/develop"
 	"hongdun/internal/exam"
+	"hongdun/internal/export"
 	"hongdun/internal/importer"
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -85,6 +86,7 @@ var nav = []web.NavItem{
 	{Label: "组织", Href: "/orgs", Perm: web.PartyRead},
 	{Label: "党员", Href: "/members", Perm: web.PartyRead},
 	{Label: "导入", Href: "/imports", Perm: web.PartyWrite},
+	{Label: "花名册", Href: "/roster/print", Perm: web.PartyRead},
 	{Label: "发展党员", Href: "/development", Perm: web.PartyRead},
 	{Label: "培训", Href: "/training", Perm: web.PartyRead},
 	{Label: "考试竞赛", Href: "/exams", Perm: web.PartyRead},
@@ -118,6 +120,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, develop.Routes(a.Deps)...)
 	rs = append(rs, member.Routes(a.Deps)...)
 	rs = append(rs, importer.Routes(a.Deps)...)
+	rs = append(rs, export.Routes(a.Deps)...)
 	return rs
 }
 
