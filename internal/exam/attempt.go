@@ -58,10 +58,12 @@ const attemptCols = "id, exam_id, person_id, day, questions, seed, device_hash, 
 func scanAttempt(sc interface{ Scan(...any) error }) (*Attempt, error) {
 	var a Attempt
 	var qs string
+	var active int
 	if err := sc.Scan(&a.ID, &a.ExamID, &a.PersonID, &a.Day, &qs, &a.seed, &a.device, &a.StartedAt, &a.DeadlineAt, &a.SubmittedAt,
-		&a.Answered, &a.Correct, &a.Score, &a.Active); err != nil {
+		&a.Answered, &a.Correct, &a.Score, &active); err != nil {
 		return nil, err
 	}
+	a.Active = active == 1
 	json.Unmarshal([]byte(qs), &a.Questions)
 	return &a, nil
 }

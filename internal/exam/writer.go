@@ -82,7 +82,7 @@ func (w *Writer) commit(batch []*pending) error {
 			if p.barrier {
 				continue
 			}
-			res, err := ins.ExecContext(ctx, p.attemptID, p.questionID, p.answer, p.correct, p.score, p.at)
+			res, err := ins.ExecContext(ctx, p.attemptID, p.questionID, p.answer, b2i(p.correct), p.score, p.at)
 			if err != nil {
 				return err
 			}
@@ -140,4 +140,12 @@ func (w *Writer) submit(ctx context.Context, p *pending) error {
 // flush waits until everything queued so far has committed.
 func (w *Writer) flush(ctx context.Context) error {
 	return w.submit(ctx, &pending{barrier: true})
+}
+
+// b2i stores a boolean in an INTEGER column on both databases.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -29,18 +29,20 @@ type venueInfo struct {
 func (s *Service) venue(ctx context.Context, q db.Querier, id int64) (*venueInfo, error) {
 	var v venueInfo
 	var cats string
+	var main int
 	err := q.QueryRowContext(ctx, `SELECT v.id, v.org_id, vo.name, vo.path, v.name, v.main, v.place,
 			se.id, se.title, se.mode, se.starts_at, se.ends_at, se.hours_x10, se.open_before_min, se.late_after_min,
 			pr.id, po.path, ao.path, pr.categories
 		FROM training_venues v JOIN orgs vo ON vo.id = v.org_id JOIN training_sessions se ON se.id = v.session_id
 		JOIN training_programs pr ON pr.id = se.program_id JOIN orgs po ON po.id = pr.org_id JOIN orgs ao ON ao.id = pr.audience_org_id
-		WHERE v.id = ?`, id).Scan(&v.ID, &v.OrgID, &v.OrgName, &v.orgPath, &v.Name, &v.Main, &v.Place,
+		WHERE v.id = ?`, id).Scan(&v.ID, &v.OrgID, &v.OrgName, &v.orgPath, &v.Name, &main, &v.Place,
 		&v.session.ID, &v.session.Title, &v.session.Mode, &v.session.StartsAt, &v.session.EndsAt, &v.session.HoursX10, &v.session.OpenBeforeMin, &v.session.LateAfterMin,
 		&v.programID, &v.progPath, &v.audience, &cats)
 	if db.IsNoRows(err) {
 		return nil, web.NotFound()
 	}
 	json.Unmarshal([]byte(cats), &v.cats)
+	v.Main = main == 1
 	return &v, err
 }
 
@@ -84,9 +86,11 @@ func (s *Service) Attendance(ctx context.Context, p *auth.Principal, venueID int
 	var out []Attendee
 	for rows.Next() {
 		var a Attendee
-		if err := rows.Scan(&a.PersonID, &a.Name, &a.OrgName, &a.At, &a.Late, &a.Method, &a.Reason); err != nil {
+		var late int
+		if err := rows.Scan(&a.PersonID, &a.Name, &a.OrgName, &a.At, &late, &a.Method, &a.Reason); err != nil {
 			return nil, nil, err
 		}
+		a.Late = late == 1
 		out = append(out, a)
 	}
 	return v, out, rows.Err()
@@ -187,7 +191,7 @@ func (s *Service) once(ctx context.Context, tx *db.Tx, sessionID, personID int64
 
 func (s *Service) insertCheckin(ctx context.Context, tx *db.Tx, v *venueInfo, personID int64, now time.Time, late bool, method, reason string) error {
 	id, err := db.InsertID(ctx, tx, `INSERT INTO training_checkins (session_id, venue_id, person_id, at, late, method, reason, actor_id, hours_x10)
-		VALUES (?,?,?,?,?,?,?,?,?)`, v.session.ID, v.ID, personID, now.UnixMilli(), late, method, reason, audit.ActorFrom(ctx).ID, v.session.HoursX10)
+		VALUES (?,?,?,?,?,?,?,?,?)`, v.session.ID, v.ID, personID, now.UnixMilli(), b2i(late), method, reason, audit.ActorFrom(ctx).ID, v.session.HoursX10)
 	if db.IsUnique(err) {
 		return web.Conflict("该人员已签到，无需重复签到")
 	}
@@ -229,4 +233,12 @@ func (s *Service) Mark(ctx context.Context, p *auth.Principal, venueID, personID
 		}
 		return s.insertCheckin(ctx, tx, v, personID, s.Now(), false, "manual", reason)
 	})
+}
+
+// b2i stores a boolean in an INTEGER column on both databases.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

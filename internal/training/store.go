@@ -297,9 +297,11 @@ func (s *Service) sessions(ctx context.Context, p *auth.Principal, where string,
 		var v Venue
 		var sid int64
 		var path string
-		if err := rows.Scan(&v.ID, &sid, &v.OrgID, &v.OrgName, &path, &v.Name, &v.Main, &v.Place, &v.Present); err != nil {
+		var main int
+		if err := rows.Scan(&v.ID, &sid, &v.OrgID, &v.OrgName, &path, &v.Name, &main, &v.Place, &v.Present); err != nil {
 			return nil, err
 		}
+		v.Main = main == 1
 		v.Mine = p != nil && p.InScope(path)
 		if !v.Mine {
 			v.Present = 0
