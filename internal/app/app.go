@@ -43,6 +43,24 @@ type App struct {
 	Routes []web.Route
 }
 
+// periodic lists the jobs that keep date-driven reminders current (terms
+// expiring, overdue deadlines): run at start and every hour, because the
+// date moves even when nobody writes.
+func (a *App) periodic() []func(context.Context, *core.Deps) error {
+	return []func(context.Context, *core.Deps) error{
+		org.SyncWarnings,
+	}
+}
+
+// RunPeriodic runs every periodic job once, logging failures.
+func (a *App) RunPeriodic(ctx context.Context) {
+	for _, job := range a.periodic() {
+		if err := job(ctx, a.Deps); err != nil && ctx.Err() == nil {
+			a.Web.Log.Error("定时任务失败", "err", err)
+		}
+	}
+}
+
 // Open opens the database, migrates it and builds every service.
 func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.DataDir == "" {
@@ -140,6 +158,19 @@ func (a *App) Serve(ctx context.Context, addr string) error {
 	a.Web.Log.Info("红盾已启动", "addr", "http://"+ln.Addr().String(), "data", dataDesc(a))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		a.RunPeriodic(ctx)
+		tick := time.NewTicker(time.Hour)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				a.RunPeriodic(ctx)
+			}
+		}
+	}()
 	select {
 	case err := <-errc:
 		return err
