@@ -136,11 +136,13 @@ func (w *where) add(cond string, args ...any) {
 	w.args = append(w.args, args...)
 }
 
+// sql is the WHERE clause, empty without conditions: SQLite counts a whole
+// table from its smallest index only for a bare COUNT(*).
 func (w *where) sql() string {
 	if len(w.conds) == 0 {
-		return "1=1"
+		return ""
 	}
-	return strings.Join(w.conds, " AND ")
+	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
 // Search lists the persons the caller may see that match f, sorted by pinyin,
@@ -172,7 +174,7 @@ func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princi
 		}
 	}
 	var total int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p"+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	items := []Person{}
@@ -180,7 +182,7 @@ func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princi
 		return items, total, nil
 	}
 	// The page's ids first, from an index alone; then their rows.
-	ids, err := scanIDs(q.QueryContext(ctx, "SELECT p.id FROM persons p WHERE "+w.sql()+
+	ids, err := scanIDs(q.QueryContext(ctx, "SELECT p.id FROM persons p"+w.sql()+
 		fmt.Sprintf(" ORDER BY p.pinyin, p.id LIMIT %d OFFSET %d", f.PerPage, (f.Page-1)*f.PerPage), w.args...))
 	if err != nil || len(ids) == 0 {
 		return items, total, err
