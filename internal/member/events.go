@@ -42,7 +42,15 @@ var eventKinds = map[string]eventKind{
 			p.Status = "full"
 		}
 	}},
-	"transfer_in":  {"组织关系转入", nil, func(p *Person, ev *Event) { p.OrgID = ev.OrgID }},
+	"transfer_in": {"组织关系转入", nil, func(p *Person, ev *Event) {
+		p.OrgID = ev.OrgID
+		if p.Status == "transferred" { // back from outside: the party standing resumes
+			p.Status, p.LeftDate = "probationary", ""
+			if p.FullDate != "" {
+				p.Status = "full"
+			}
+		}
+	}},
 	"transfer_out": {"组织关系转出", nil, func(p *Person, ev *Event) { p.Status, p.LeftDate = "transferred", ev.OnDate }},
 	"death":        {"去世", nil, func(p *Person, ev *Event) { p.Status, p.LeftDate = "deceased", ev.OnDate }},
 	"mobile":       {"外出流动", nil, func(p *Person, ev *Event) { p.Mobile, p.MobilePlace = true, ev.Note }},

@@ -214,3 +214,23 @@ func generated(i int, org int64) Person {
 	p.Pinyin, p.Initials = PinyinOf(name)
 	return p
 }
+
+func TestTransferOutAndBackIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		root, _ := addOrg(t, d, 0, "市局党委")
+		other, _ := addOrg(t, d, root, "乙支部")
+		p := validPerson()
+		p.OrgID = root
+		id := insertValid(t, d, p)
+		for _, ev := range []Event{{Kind: "transfer_out", OnDate: "2020-01-01"}, {Kind: "transfer_in", OnDate: "2021-01-01", OrgID: other}} {
+			if err := d.InTx(ctx, func(tx *db.Tx) error { _, err := RecordEvent(ctx, tx, id, ev, today); return err }); err != nil {
+				t.Fatal(ev.Kind, err)
+			}
+		}
+		got, _ := Get(ctx, d, nil, id)
+		if got.Status != "full" || got.OrgID != other || got.LeftDate != "" {
+			t.Fatalf("after transfer back in: %+v", got)
+		}
+	})
+}
