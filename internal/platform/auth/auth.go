@@ -4,6 +4,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"sync"
@@ -105,7 +106,18 @@ type Service struct {
 	mu       sync.Mutex
 	ipUsers  map[string]map[string]bool
 	ipWindow time.Time
+
+	// sessionStmt is prepared once: every authenticated request runs it,
+	// and parsing it each time was a measurable share of request cost.
+	sessionOnce sync.Once
+	sessionStmt *sql.Stmt
+	sessionErr  error
 }
+
+const sessionQuery = `SELECT a.id, a.username, a.display_name, a.role, a.org_id, COALESCE(o.path, ''), a.person_id,
+		a.password_changed_at, s.created_at, s.last_seen
+	FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN orgs o ON o.id = a.org_id
+	WHERE s.token_hash = ? AND a.disabled = 0`
 
 // NewService returns a service with the default policy.
 func NewService(d *db.DB, a *audit.Log) *Service {
@@ -215,10 +227,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	var created, lastSeen, changed int64
 	var orgID, personID *int64
 	var orgPath *string
-	err := s.DB.QueryRowContext(ctx, `SELECT a.id, a.username, a.display_name, a.role, a.org_id, COALESCE(o.path, ''), a.person_id,
-			a.password_changed_at, s.created_at, s.last_seen
-		FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN orgs o ON o.id = a.org_id
-		WHERE s.token_hash = ? AND a.disabled = 0`, th).
+	s.sessionOnce.Do(func() {
+		s.sessionStmt, s.sessionErr = s.DB.R.PrepareContext(context.Background(), s.DB.Rebind(sessionQuery))
+	})
+	if s.sessionErr != nil {
+		return nil, s.sessionErr
+	}
+	err := s.sessionStmt.QueryRowContext(ctx, th).
 		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.Role, &orgID, &orgPath, &personID, &changed, &created, &lastSeen)
 	if err != nil {
 		if db.IsNoRows(err) {
