@@ -27,6 +27,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/todo"
+	"hongdun/internal/transfer"
 	"hongdun/internal/training"
 )
 
@@ -105,6 +106,7 @@ var nav = []web.NavItem{
 	{Label: "党员", Href: "/members", Perm: web.PartyRead},
 	{Label: "导入", Href: "/imports", Perm: web.PartyWrite},
 	{Label: "花名册", Href: "/roster/print", Perm: web.PartyRead},
+	{Label: "转接", Href: "/transfers", Perm: web.PartyRead},
 	{Label: "发展党员", Href: "/development", Perm: web.PartyRead},
 	{Label: "培训", Href: "/training", Perm: web.PartyRead},
 	{Label: "考试竞赛", Href: "/exams", Perm: web.PartyRead},
@@ -139,6 +141,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, member.Routes(a.Deps)...)
 	rs = append(rs, importer.Routes(a.Deps)...)
 	rs = append(rs, export.Routes(a.Deps)...)
+	rs = append(rs, transfer.Routes(a.Deps)...)
 	return rs
 }
 

@@ -1,0 +1,243 @@
+package transfer
+
+import (
+	"embed"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+var (
+	listPage   = web.NewPage(templates, "templates/list.html")
+	detailPage = web.NewPage(templates, "templates/detail.html")
+	letterPage = web.NewPage(templates, "templates/letter.html")
+	statsPage  = web.NewPage(templates, "templates/stats.html")
+)
+
+type handlers struct{ *core.Deps }
+
+// Routes are the transfer pages and API.
+func Routes(d *core.Deps) []web.Route {
+	h := &handlers{d}
+	orgParam := web.Param{Name: "org", Description: "党组织编号（含下级），默认本人管辖范围"}
+	return []web.Route{
+		{Method: "GET", Pattern: "/transfers", Perm: web.PartyRead, Handler: h.listPage},
+		{Method: "POST", Pattern: "/transfers", Perm: web.PartyWrite, Handler: h.createForm},
+		{Method: "GET", Pattern: "/transfers/stats", Perm: web.PartyRead, Handler: h.statsPage},
+		{Method: "GET", Pattern: "/transfers/{id}", Perm: web.PartyRead, Handler: h.detailPage},
+		{Method: "GET", Pattern: "/transfers/{id}/letter", Perm: web.PartyRead, Handler: h.letterPage},
+		{Method: "POST", Pattern: "/transfers/{id}/{action}", Perm: web.PartyWrite, Handler: h.actForm},
+		{Method: "GET", Pattern: "/api/v1/transfers", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: "组织关系转接",
+			Summary: "转接列表（转出或转入一方在管辖范围内）", Query: []web.Param{orgParam, {Name: "open", Description: "1：只列正在办理的"}}, Reply: []Transfer{}}},
+		{Method: "POST", Pattern: "/api/v1/transfers", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: "组织关系转接",
+			Summary: "发起转接：inside 系统内、out 转出本系统、in 从系统外转入", Body: NewTransfer{}, Reply: Transfer{}}},
+		{Method: "GET", Pattern: "/api/v1/transfers/stats", Perm: web.PartyRead, Handler: h.apiStats, Doc: &web.Doc{Tag: "组织关系转接",
+			Summary: "按月份和组织统计转入转出，以及办理中和超期的数量", Query: []web.Param{orgParam}, Reply: Stats{}}},
+		{Method: "GET", Pattern: "/api/v1/transfers/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: &web.Doc{Tag: "组织关系转接",
+			Summary: "查询转接（actions 为本人可办理的操作）", Reply: Transfer{}}},
+		{Method: "POST", Pattern: "/api/v1/transfers/{id}/{action}", Perm: web.PartyWrite, Handler: h.apiAct, Doc: &web.Doc{Tag: "组织关系转接",
+			Summary: "办理一步：review 审核、send 转出、receive 接收、return 退回、withdraw 撤回", Body: ActRequest{}, Reply: Transfer{}}},
+	}
+}
+
+func pathID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}
+
+func orgParam(r *http.Request) (int64, error) {
+	v := r.URL.Query().Get("org")
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, web.BadRequest("org", "组织编号应为正整数")
+	}
+	return id, nil
+}
+
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
+	org, err := orgParam(r)
+	if err == nil {
+		var ts []*Transfer
+		if ts, err = List(r.Context(), h.Deps, web.Principal(r), ListFilter{OrgID: org, OpenOnly: r.URL.Query().Get("open") == "1"}); err == nil {
+			if ts == nil {
+				ts = []*Transfer{}
+			}
+			web.JSON(w, http.StatusOK, map[string]any{"items": ts, "total": len(ts)})
+			return
+		}
+	}
+	h.Web.Fail(w, r, err)
+}
+
+func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) {
+	var n NewTransfer
+	if err := web.DecodeJSON(w, r, &n); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	t, err := Create(r.Context(), h.Deps, web.Principal(r), n)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusCreated, t)
+}
+
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) {
+	t, err := Get(r.Context(), h.Deps, h.DB, web.Principal(r), pathID(r))
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, t)
+}
+
+func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) {
+	var req ActRequest
+	if err := web.DecodeJSON(w, r, &req); err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	t, err := Act(r.Context(), h.Deps, web.Principal(r), pathID(r), r.PathValue("action"), req)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, t)
+}
+
+func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
+	org, err := orgParam(r)
+	if err == nil {
+		var s *Stats
+		if s, err = Statistics(r.Context(), h.Deps, web.Principal(r), org); err == nil {
+			web.JSON(w, http.StatusOK, s)
+			return
+		}
+	}
+	h.Web.Fail(w, r, err)
+}
+
+// --- pages ---
+
+type listView struct {
+	Transfers []*Transfer
+	Today     string
+}
+
+func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) {
+	org, e := orgParam(r)
+	if e != nil {
+		h.Web.Fail(w, r, e)
+		return
+	}
+	ts, e := List(r.Context(), h.Deps, web.Principal(r), ListFilter{OrgID: org, OpenOnly: r.URL.Query().Get("open") == "1"})
+	if e != nil {
+		h.Web.Fail(w, r, e)
+		return
+	}
+	h.Web.RenderStatus(w, r, http.StatusOK, listPage, listView{Transfers: ts, Today: civil.Today(h.Now()).String()}, err)
+}
+
+func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) { h.showList(w, r, nil) }
+
+func formID(r *http.Request, name string) int64 {
+	id, _ := strconv.ParseInt(r.FormValue(name), 10, 64)
+	return id
+}
+
+func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
+	n := NewTransfer{Kind: r.FormValue("kind"), PersonID: formID(r, "person_id"), ToOrgID: formID(r, "to_org_id"),
+		OutsideOrg: r.FormValue("outside_org"), LetterNo: r.FormValue("letter_no"), Reason: r.FormValue("reason"),
+		DuesPaidTo: r.FormValue("dues_paid_to"), Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"),
+		Status: r.FormValue("status"), JoinDate: r.FormValue("join_date"), FullDate: r.FormValue("full_date")}
+	t, err := Create(r.Context(), h.Deps, web.Principal(r), n)
+	if err != nil {
+		h.showList(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/transfers/%d?ok=%s", t.ID, url.QueryEscape("转接已登记")), http.StatusSeeOther)
+}
+
+type detailView struct {
+	T       *Transfer
+	Actions []actionView
+}
+
+type actionView struct {
+	Action, Label string
+	NeedsNote     bool
+	NeedsLetter   bool
+}
+
+func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, id int64, err error) {
+	t, e := Get(r.Context(), h.Deps, h.DB, web.Principal(r), id)
+	if e != nil {
+		h.Web.Fail(w, r, e)
+		return
+	}
+	v := detailView{T: t}
+	for _, a := range t.CanActAs {
+		v.Actions = append(v.Actions, actionView{Action: a, Label: ActionLabel(t.Kind, a), NeedsNote: a == "return" || a == "withdraw",
+			NeedsLetter: a == "send"})
+	}
+	h.Web.RenderStatus(w, r, http.StatusOK, detailPage, v, err)
+}
+
+func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) {
+	h.showDetail(w, r, pathID(r), nil)
+}
+
+func (h *handlers) actForm(w http.ResponseWriter, r *http.Request) {
+	id := pathID(r)
+	version, _ := strconv.Atoi(r.FormValue("version"))
+	_, err := Act(r.Context(), h.Deps, web.Principal(r), id, r.PathValue("action"),
+		ActRequest{Version: version, Note: r.FormValue("note"), LetterNo: r.FormValue("letter_no")})
+	if err != nil {
+		if e, ok := err.(*web.Error); ok && e.Status == http.StatusNotFound {
+			h.Web.Fail(w, r, err)
+			return
+		}
+		h.showDetail(w, r, id, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/transfers/%d?ok=%s", id, url.QueryEscape("已办理")), http.StatusSeeOther)
+}
+
+func (h *handlers) letterPage(w http.ResponseWriter, r *http.Request) {
+	t, err := Get(r.Context(), h.Deps, h.DB, web.Principal(r), pathID(r))
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	if t.Kind == In {
+		h.Web.Fail(w, r, web.BadRequest("", "从系统外转入的，介绍信由原党组织开具"))
+		return
+	}
+	h.Web.Render(w, r, letterPage, t)
+}
+
+func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) {
+	org, err := orgParam(r)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	s, err := Statistics(r.Context(), h.Deps, web.Principal(r), org)
+	if err != nil {
+		h.Web.Fail(w, r, err)
+		return
+	}
+	h.Web.Render(w, r, statsPage, s)
+}

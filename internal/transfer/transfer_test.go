@@ -1,0 +1,239 @@
+package transfer_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/member"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/idcard"
+	"hongdun/internal/transfer"
+)
+
+type world struct {
+	e                  *apptest.Env
+	root, a, a1, a2, b int64
+	b1, person         int64
+	adminA1, adminA2   *apptest.Client
+	adminB1, adminRoot *apptest.Client
+}
+
+func addOrg(t *testing.T, e *apptest.Env, parent int64, name, kind string) int64 {
+	ctx := context.Background()
+	var id int64
+	err := e.DB.InTx(ctx, func(tx *db.Tx) error {
+		base, p := "/", any(nil)
+		if parent != 0 {
+			p = parent
+			tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&base)
+		}
+		var err error
+		if id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?,?,?,'',0,0)", p, name, kind); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", base, id), id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func addPerson(t *testing.T, e *apptest.Env, org int64, name, id17 string) int64 {
+	ctx := context.Background()
+	p := member.Person{OrgID: org, Name: name, IDNumber: idcard.WithCheckDigit(id17), Status: "probationary", JoinDate: "2026-03-01"}
+	if fe := member.Validate(&p, civil.Today(time.Now())); len(fe) > 0 {
+		t.Fatal(fe)
+	}
+	var pid int64
+	err := e.DB.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		pid, err = member.Insert(ctx, tx, e.App.Keys, &p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
+}
+
+func newWorld(t *testing.T, e *apptest.Env) *world {
+	w := &world{e: e}
+	w.root = addOrg(t, e, 0, "市公安局党委", "committee")
+	w.a = addOrg(t, e, w.root, "甲分局党委", "committee")
+	w.a1 = addOrg(t, e, w.a, "甲分局一支部", "branch")
+	w.a2 = addOrg(t, e, w.a, "甲分局二支部", "branch")
+	w.b = addOrg(t, e, w.root, "乙分局党委", "committee")
+	w.b1 = addOrg(t, e, w.b, "乙分局一支部", "branch")
+	w.person = addPerson(t, e, w.a1, "张三", "11010119900307001")
+	w.adminA1, w.adminA2 = e.Account(auth.OrgAdmin, w.a1, 0), e.Account(auth.OrgAdmin, w.a2, 0)
+	w.adminB1, w.adminRoot = e.Account(auth.OrgAdmin, w.b1, 0), e.Account(auth.OrgAdmin, w.root, 0)
+	return w
+}
+
+func orgOf(t *testing.T, e *apptest.Env, person int64) (int64, string) {
+	var org int64
+	var status string
+	e.DB.QueryRowContext(context.Background(), "SELECT org_id, status FROM persons WHERE id = ?", person).Scan(&org, &status)
+	return org, status
+}
+
+func act(t *testing.T, c *apptest.Client, id int64, action string, body map[string]any, want int) transfer.Transfer {
+	t.Helper()
+	var out transfer.Transfer
+	if body == nil {
+		body = map[string]any{}
+	}
+	if st := c.Do("POST", fmt.Sprintf("/api/v1/transfers/%d/%s", id, action), body, &out); st != want {
+		t.Fatalf("%s: status %d, want %d: %s", action, st, want, c.Body())
+	}
+	return out
+}
+
+func TestInsideTransferStateMachineAndScopes(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		w := newWorld(t, e)
+		var tr transfer.Transfer
+		if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": w.person, "to_org_id": w.b1,
+			"dues_paid_to": "2026-10", "reason": "工作调动"}, &tr); st != 201 {
+			t.Fatalf("create: %d %s", st, w.adminA1.Body())
+		}
+		if tr.State != transfer.Applied || tr.DueOn == "" || tr.FullDate != "" || tr.Status != "probationary" {
+			t.Fatalf("created %+v", tr)
+		}
+		// A second transfer of the same person while one is open is refused.
+		if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "out", "person_id": w.person, "outside_org": "外省"}, nil); st != 409 {
+			t.Fatalf("second open transfer: %d", st)
+		}
+		// The other branch sees nothing; the receiving branch cannot act before it is sent.
+		if st := w.adminA2.Do("GET", fmt.Sprintf("/api/v1/transfers/%d", tr.ID), nil, nil); st != 404 {
+			t.Fatalf("another branch reads it: %d", st)
+		}
+		act(t, w.adminB1, tr.ID, "review", nil, 404) // reviewing is the sender's
+		act(t, w.adminB1, tr.ID, "receive", nil, 409)
+		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "1"}, 409) // not reviewed yet
+		tr = act(t, w.adminA1, tr.ID, "review", map[string]any{"version": tr.Version}, 200)
+		act(t, w.adminA1, tr.ID, "review", nil, 409) // double submission
+		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": 1}, 409)          // stale version
+		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version}, 400) // no letter number
+		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version, "letter_no": "甲组字〔2026〕12号"}, 200)
+		if org, _ := orgOf(t, e, w.person); org != w.a1 {
+			t.Fatal("the member moved before the receiving side confirmed")
+		}
+		// Only the addressed branch confirms: the sender and another branch get 404.
+		act(t, w.adminA1, tr.ID, "receive", nil, 404)
+		act(t, w.adminA2, tr.ID, "receive", nil, 404)
+		if st := w.adminB1.Do("GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil); st != 200 {
+			t.Fatalf("letter: %d", st)
+		}
+		tr = act(t, w.adminB1, tr.ID, "receive", map[string]any{"version": tr.Version}, 200)
+		if org, status := orgOf(t, e, w.person); org != w.b1 || status != "probationary" || tr.State != transfer.Received {
+			t.Fatalf("after receipt: org %d status %s state %s", org, status, tr.State)
+		}
+		act(t, w.adminB1, tr.ID, "return", map[string]any{"note": "x"}, 409)
+		var events int
+		e.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM person_events WHERE person_id = ? AND kind = 'transfer_in'", w.person).Scan(&events)
+		var audits int
+		e.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'transfer.%'").Scan(&audits)
+		if events != 1 || audits != 4 {
+			t.Fatalf("%d transfer_in events, %d audit records", events, audits)
+		}
+	})
+}
+
+func TestReturnWithdrawOutAndIn(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		w := newWorld(t, e)
+		var tr transfer.Transfer
+		w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": w.person, "to_org_id": w.b1}, &tr)
+		act(t, w.adminA1, tr.ID, "review", nil, 200)
+		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "2"}, 200)
+		act(t, w.adminB1, tr.ID, "return", nil, 400) // a reason is required
+		tr = act(t, w.adminB1, tr.ID, "return", map[string]any{"note": "查无此人在本单位工作"}, 200)
+		if org, _ := orgOf(t, e, w.person); org != w.a1 || tr.State != transfer.Returned {
+			t.Fatalf("returned transfer moved the member")
+		}
+
+		// Out of the system: the member leaves when the letter is sent.
+		w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "out", "person_id": w.person, "outside_org": "陕西省西安市某街道党工委"}, &tr)
+		act(t, w.adminA1, tr.ID, "withdraw", map[string]any{"note": "暂缓"}, 200)
+		w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "out", "person_id": w.person, "outside_org": "陕西省西安市某街道党工委"}, &tr)
+		act(t, w.adminA1, tr.ID, "review", nil, 200)
+		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "3"}, 200)
+		if _, status := orgOf(t, e, w.person); status != "transferred" {
+			t.Fatalf("status after transfer out: %s", status)
+		}
+		act(t, w.adminA1, tr.ID, "receive", nil, 200) // the 回执 came back
+
+		// From outside: the receiving branch registers, checks and receives; the member then exists.
+		body := map[string]any{"kind": "in", "to_org_id": w.b1, "outside_org": "外省某党支部", "name": "李四",
+			"id_number": idcard.WithCheckDigit("11010119850307002"), "status": "full", "join_date": "2010-07-01", "full_date": "2011-07-01"}
+		if st := w.adminA1.Do("POST", "/api/v1/transfers", body, nil); st != 404 {
+			t.Fatalf("registering into another's branch: %d", st)
+		}
+		if st := w.adminB1.Do("POST", "/api/v1/transfers", body, &tr); st != 201 {
+			t.Fatalf("in: %d %s", st, w.adminB1.Body())
+		}
+		act(t, w.adminB1, tr.ID, "review", nil, 200)
+		tr = act(t, w.adminB1, tr.ID, "receive", nil, 200)
+		if org, status := orgOf(t, e, tr.PersonID); tr.PersonID == 0 || org != w.b1 || status != "full" {
+			t.Fatalf("received person %d in %d (%s)", tr.PersonID, org, status)
+		}
+		// Bad input changes nothing.
+		for _, bad := range []map[string]any{{"kind": "sideways"}, {"kind": "inside", "person_id": tr.PersonID, "to_org_id": w.b1},
+			{"kind": "in", "to_org_id": w.b1, "outside_org": "x", "name": "王五", "id_number": "110101198503070021", "status": "full"}} {
+			if st := w.adminB1.Do("POST", "/api/v1/transfers", bad, nil); st < 400 || st >= 500 {
+				t.Errorf("%v: %d", bad, st)
+			}
+		}
+		var s transfer.Stats
+		w.adminRoot.Do("GET", "/api/v1/transfers/stats", nil, &s)
+		if len(s.Rows) == 0 || s.Open != 0 {
+			t.Fatalf("stats %+v", s)
+		}
+	})
+}
+
+func TestOverdueAndLostContactReminders(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		w := newWorld(t, e)
+		ctx := context.Background()
+		old := civil.Today(time.Now()).AddMonths(-2).String()
+		var tr transfer.Transfer
+		if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": w.person, "to_org_id": w.b1, "applied_on": old}, &tr); st != 201 || !tr.Overdue {
+			t.Fatalf("overdue transfer: %d %+v", st, tr)
+		}
+		orgsWith := func(source string) map[int64]bool {
+			m := map[int64]bool{}
+			rows, _ := e.DB.QueryContext(ctx, "SELECT org_id FROM todos WHERE source = ? AND done_at IS NULL", source)
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				m[id] = true
+			}
+			return m
+		}
+		if m := orgsWith("transfer.overdue"); !m[w.a1] || !m[w.b1] || len(m) != 2 {
+			t.Fatalf("overdue todos at %v, want both sides", m)
+		}
+		act(t, w.adminA1, tr.ID, "withdraw", map[string]any{"note": "不再调动"}, 200)
+		if m := orgsWith("transfer.overdue"); len(m) != 0 {
+			t.Fatalf("overdue todos stay after withdrawal: %v", m)
+		}
+		lost := addPerson(t, e, w.a2, "王五", "11010119800101003")
+		e.DB.ExecContext(ctx, "UPDATE persons SET lost_contact = 1, lost_since = ? WHERE id = ?", civil.Today(time.Now()).AddMonths(-7).String(), lost)
+		if err := transfer.Sync(ctx, e.App.Deps); err != nil {
+			t.Fatal(err)
+		}
+		if m := orgsWith("transfer.lost"); !m[w.a2] {
+			t.Fatalf("no 停止党籍 reminder: %v", m)
+		}
+	})
+}
