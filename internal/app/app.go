@@ -26,6 +26,7 @@ import (
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
+	"hongdun/internal/stats"
 	"hongdun/internal/todo"
 	"hongdun/internal/transfer"
 	"hongdun/internal/training"
@@ -136,6 +137,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, training.Routes(a.Deps)...)
 	rs = append(rs, org.Routes(a.Deps)...)
 	rs = append(rs, todo.Routes(a.Deps)...)
+	rs = append(rs, stats.Routes(a.Deps)...)
 	rs = append(rs, auditlog.Routes(a.Deps)...)
 	rs = append(rs, develop.Routes(a.Deps)...)
 	rs = append(rs, member.Routes(a.Deps)...)
