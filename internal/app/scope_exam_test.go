@@ -92,4 +92,13 @@ func init() {
 	scoped("GET /m/attempts/{id}", examProbe("GET", "/m/attempts/%d", nil, bAttempt))
 	scoped("POST /m/attempts/{id}/answer", examProbe("POST", "/m/attempts/%d/answer?question_id=1&answer=A", nil, bAttempt))
 	scoped("POST /m/attempts/{id}/submit", examProbe("POST", "/m/attempts/%d/submit", nil, bAttempt))
+
+	exempt("GET /exams/new", "空白表单，只列出本人管理范围内的组织和可用题目")
+	exempt("GET /exams/bank/new", "空白表单，只列出本人管理范围内的组织")
+	scoped("POST /exams", examProbe("POST", "/exams?org_id=%d&mode=exam&title=x&opens_at=2026-01-01T08:00&closes_at=2026-01-02T08:00&duration_min=10&score_each=1&max_attempts=1&paper_kind=rules&rule_tag=%%E5%%85%%9A%%E7%%AB%%A0&rule_difficulty=0&rule_count=1", nil, fBt))
+	scoped("GET /exams/bank", examProbe("GET", "/exams/bank?org=%d", nil, fBt))
+	scoped("POST /exams/bank/import", examProbe("POST", "/exams/bank/import?org_id=%d", nil, fBt))
+	scoped("POST /exams/bank", examProbe("POST", "/exams/bank?org_id=%d&kind=judge&stem=x&answer=T&tag=x&difficulty=1", nil, fBt))
+	scoped("GET /exams/bank/{id}/edit", examProbe("GET", "/exams/bank/%d/edit", nil, bQuestion))
+	scoped("POST /exams/bank/{id}", examProbe("POST", "/exams/bank/%d?kind=judge&stem=x&answer=T&tag=x&difficulty=1&version=1", nil, bQuestion))
 }

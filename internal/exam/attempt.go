@@ -129,7 +129,8 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, examID int64) (*
 			rand.New(rand.NewPCG(uint64(seed), 0)).Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
 		}
 		b, _ := json.Marshal(qs)
-		deadline = min(now.Add(time.Duration(e.DurationMin)*time.Minute).UnixMilli(), e.ClosesAt)
+		_, roundEnd, _ := e.Round(now)
+		deadline = min(now.Add(time.Duration(e.DurationMin)*time.Minute).UnixMilli(), roundEnd)
 		id, err = db.InsertID(ctx, tx, `INSERT INTO exam_attempts (exam_id, person_id, org_id, day, questions, seed, device_hash, started_at, deadline_at)
 			VALUES (?,?,?,?,?,?,?,?,?)`, examID, personID, orgID, s.day(now), string(b), seed, crypto.SM3Hex([]byte(token)), now.UnixMilli(), deadline)
 		if db.IsUnique(err) {
@@ -155,21 +156,28 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, examID int64) (*
 func (s *Service) mayStart(ctx context.Context, tx *db.Tx, e *Exam, personID int64, now time.Time) error {
 	q := "SELECT COUNT(*), COALESCE(MAX(score), 0) FROM exam_attempts WHERE exam_id = ? AND person_id = ?"
 	args := []any{e.ID, personID}
-	if e.Mode == ModeDaily {
+	switch {
+	case e.Mode == ModeDaily:
 		q += " AND day = ?"
 		args = append(args, s.day(now))
+	case e.Recurrence != "": // each round of a periodic exam starts afresh
+		from, to, _ := e.Round(now)
+		q += " AND started_at >= ? AND started_at < ?"
+		args = append(args, from, to)
 	}
 	var n, best int
 	if err := tx.QueryRowContext(ctx, q, args...).Scan(&n, &best); err != nil {
 		return err
 	}
 	if e.Mode == ModeExam && n > 0 && best >= e.PassScore {
-		return web.Unprocessable("R-EXAM-PASSED", "", fmt.Sprintf("您已通过本次考试（最高 %d 分），无需再考", best))
+		return web.Unprocessable("R-EXAM-PASSED", "", fmt.Sprintf("您已通过本%s考试（最高 %d 分），无需再考", map[bool]string{true: "轮", false: "次"}[e.Recurrence != ""], best))
 	}
 	if n >= e.MaxAttempts {
 		what := "本场"
 		if e.Mode == ModeDaily {
 			what = "今日"
+		} else if e.Recurrence != "" {
+			what = "本轮"
 		}
 		return web.Unprocessable("R-EXAM-ATTEMPTS", "", fmt.Sprintf("%s作答次数已用完（最多 %d 次）", what, e.MaxAttempts))
 	}
@@ -411,6 +419,7 @@ type Result struct {
 	Correct   int   `json:"correct"`
 	Questions int   `json:"questions"`
 	Passed    bool  `json:"passed"`
+	Mode      Mode  `json:"mode"`
 }
 
 // Submit hands in the caller's attempt. Answers in flight commit first.
@@ -459,7 +468,7 @@ func (s *Service) Result(ctx context.Context, p *auth.Principal, attemptID int64
 		return nil, err
 	}
 	return &Result{AttemptID: a.ID, Score: a.Score, Total: e.Total(), Correct: a.Correct, Questions: len(a.Questions),
-		Passed: e.Mode == ModeExam && a.Score >= e.PassScore}, nil
+		Passed: e.Mode == ModeExam && a.Score >= e.PassScore, Mode: e.Mode}, nil
 }
 
 // myAttempt loads an attempt of the calling member; anyone else's is 404.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/web"
 )
@@ -171,26 +172,28 @@ type unit struct {
 	path string
 }
 
-// units are the children of the organiser (or the organiser itself when it
-// has none), each with its count of party members.
+// units are the live children of the organiser (or the organiser itself
+// when it has none), each with its count of party members.
 func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT o.id, o.name, o.path,
-			(SELECT COUNT(*) FROM persons pe JOIN orgs po ON po.id = pe.org_id WHERE po.path LIKE o.path || '%' AND pe.status IN ('probationary', 'full'))
-		FROM orgs o WHERE (o.parent_id = ? OR (o.id = ? AND NOT EXISTS (SELECT 1 FROM orgs c WHERE c.parent_id = ?))) AND o.dissolved_on IS NULL
-		ORDER BY o.sort, o.id`, orgID, orgID, orgID)
+	path, err := orgPath(ctx, s.DB, orgID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []unit
-	for rows.Next() {
-		var u unit
-		if err := rows.Scan(&u.OrgID, &u.Name, &u.path, &u.Members); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
+	all, err := org.Subtree(ctx, s.DB, path)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	counts, err := org.Counts(ctx, s.DB, path)
+	if err != nil {
+		return nil, err
+	}
+	var out []unit
+	for _, o := range all {
+		if (o.ParentID == orgID || o.ID == orgID && len(all) == 1) && !o.Dissolved() {
+			out = append(out, unit{UnitEntry: UnitEntry{OrgID: o.ID, Name: o.Name, Members: counts[o.ID].Members}, path: o.Path})
+		}
+	}
+	return out, nil
 }
 
 // QuestionStat is the error rate of one question in one exam.

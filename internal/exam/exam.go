@@ -2,9 +2,17 @@ package exam
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"hongdun/internal/platform/web"
 )
+
+var shanghai = web.Shanghai
+
+func fmtDay(ms int64) string { return time.UnixMilli(ms).In(shanghai).Format("2006-01-02") }
 
 // Mode says how an exam runs.
 type Mode string
@@ -44,7 +52,45 @@ type Exam struct {
 	ScoreEach   int     `json:"score_each"`
 	Rules       []Draw  `json:"rules"`
 	Paper       []int64 `json:"paper,omitempty"` // a fixed paper: question ids in order
+	Recurrence  string  `json:"recurrence"`      // "", "monthly" or "quarterly": one round per period
+	Audience    string  `json:"audience"`        // one category (党务工作者…), or "" for everyone
 	Version     int     `json:"version"`
+}
+
+// Recurrences of a periodic exam, with their Chinese names.
+var Recurrences = map[string]string{"": "不重复", "monthly": "每月一轮", "quarterly": "每季度一轮"}
+
+// Audiences an exam may be limited to (the categories of training programs).
+var Audiences = []string{"党务工作者", "支部书记", "支委委员", "民警党员", "辅警党员", "职工党员", "离退休党员"}
+
+// Round is the period of a periodic exam containing t, clipped to the
+// exam's window: [from, to) in unix ms, and its number (1 for the first).
+// A one-off exam has a single round, its window.
+func (e *Exam) Round(t time.Time) (from, to int64, n int) {
+	if e.Recurrence == "" {
+		return e.OpensAt, e.ClosesAt, 1
+	}
+	months := 1
+	if e.Recurrence == "quarterly" {
+		months = 3
+	}
+	start := func(ms int64) time.Time {
+		l := time.UnixMilli(ms).In(shanghai)
+		m := (int(l.Month())-1)/months*months + 1
+		return time.Date(l.Year(), time.Month(m), 1, 0, 0, 0, 0, shanghai)
+	}
+	first, cur := start(e.OpensAt), start(t.UnixMilli())
+	n = ((cur.Year()-first.Year())*12+int(cur.Month()-first.Month()))/months + 1
+	return max(cur.UnixMilli(), e.OpensAt), min(cur.AddDate(0, months, 0).UnixMilli(), e.ClosesAt), n
+}
+
+// RoundLabel names the round containing t, e.g. "第 3 轮（2026-03-01 至 2026-03-31）".
+func (e *Exam) RoundLabel(t time.Time) string {
+	if e.Recurrence == "" {
+		return ""
+	}
+	from, to, n := e.Round(t)
+	return fmt.Sprintf("第 %d 轮（%s 至 %s）", n, fmtDay(from), fmtDay(to-1))
 }
 
 // Size is the number of questions of one attempt.
@@ -91,6 +137,12 @@ func (e *Exam) Check() error {
 		return ferr("rules", "固定试卷与抽题规则只能选其一")
 	case len(e.Paper) == 0 && len(e.Rules) == 0:
 		return ferr("rules", "请指定固定试卷的题目，或按标签和难度设置抽题规则")
+	case Recurrences[e.Recurrence] == "" && e.Recurrence != "":
+		return ferr("recurrence", "重复方式应为 不重复、每月一轮 或 每季度一轮")
+	case e.Recurrence != "" && e.Mode != ModeExam:
+		return ferr("recurrence", "只有考试可以按月或按季度定期举行")
+	case e.Audience != "" && !slices.Contains(Audiences, e.Audience):
+		return ferr("audience", "参加对象应为：全体党员，或 %s 之一", strings.Join(Audiences, "、"))
 	}
 	for i, d := range e.Rules {
 		if strings.TrimSpace(d.Tag) == "" || d.Count < 1 || d.Count > 200 || (d.Difficulty != 0 && Difficulties[d.Difficulty] == "") {

@@ -14,12 +14,14 @@ import (
 //go:embed templates static
 var files embed.FS
 
-var listPage, questionPage, resultPage, boardPage *web.Page
+var listPage, questionPage, resultPage, boardPage, bankPage, questionFormPage, examFormPage *web.Page
 
 func parsePages() {
 	web.Funcs["examPct"] = func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+	web.Funcs["examAnswer"] = DisplayAnswer
 	page := func(name string) *web.Page { return web.NewPage(files, "templates/"+name+".html") }
 	listPage, questionPage, resultPage, boardPage = page("list"), page("question"), page("result"), page("board")
+	bankPage, questionFormPage, examFormPage = page("bank"), page("question_form"), page("exam_form")
 }
 
 func (s *Service) pages() []web.Route {
@@ -29,6 +31,14 @@ func (s *Service) pages() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/exams-static/", Perm: web.Public, Handler: fileServer.ServeHTTP},
 		{Method: "GET", Pattern: "/exams", Perm: web.PartyRead, Handler: s.pageList},
+		{Method: "GET", Pattern: "/exams/new", Perm: web.PartyWrite, Handler: s.pageNewExam},
+		{Method: "POST", Pattern: "/exams", Perm: web.PartyWrite, Handler: s.pageCreateExam},
+		{Method: "GET", Pattern: "/exams/bank", Perm: web.PartyRead, Handler: s.pageBank},
+		{Method: "POST", Pattern: "/exams/bank/import", Perm: web.PartyWrite, Handler: s.pageImport},
+		{Method: "GET", Pattern: "/exams/bank/new", Perm: web.PartyWrite, Handler: s.pageNewQuestion},
+		{Method: "POST", Pattern: "/exams/bank", Perm: web.PartyWrite, Handler: s.pageCreateQuestion},
+		{Method: "GET", Pattern: "/exams/bank/{id}/edit", Perm: web.PartyWrite, Handler: s.pageEditQuestion},
+		{Method: "POST", Pattern: "/exams/bank/{id}", Perm: web.PartyWrite, Handler: s.pageUpdateQuestion},
 		{Method: "GET", Pattern: "/m/exams", Perm: web.PartyView, Handler: s.pageList},
 		{Method: "GET", Pattern: "/exams/{id}/board", Perm: web.PartyView, Handler: s.pageBoard},
 		{Method: "POST", Pattern: "/m/exams/{id}/start", Perm: web.PartyView, Handler: s.pageStart},
@@ -44,7 +54,7 @@ func (s *Service) pageList(w http.ResponseWriter, r *http.Request) {
 		s.Web.Fail(w, r, err)
 		return
 	}
-	s.Web.Render(w, r, listPage, es)
+	s.Web.Render(w, r, listPage, map[string]any{"Exams": es, "Now": s.Now()})
 }
 
 func (s *Service) pageBoard(w http.ResponseWriter, r *http.Request) {

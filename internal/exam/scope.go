@@ -3,19 +3,22 @@ package exam
 import (
 	"context"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
 )
 
-// orgPath returns an organisation's materialised path.
+// orgPath returns an organisation's materialised path; 404 when unknown.
 func orgPath(ctx context.Context, q db.Querier, orgID int64) (string, error) {
-	var p string
-	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", orgID).Scan(&p)
-	if db.IsNoRows(err) {
+	o, err := org.Get(ctx, q, orgID)
+	if err == db.ErrNotFound {
 		return "", web.NotFound()
 	}
-	return p, err
+	if err != nil {
+		return "", err
+	}
+	return o.Path, nil
 }
 
 // writableOrg checks that the caller administers orgID; otherwise 404.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 
 	"hongdun/internal/platform/audit"
@@ -11,6 +12,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
+	"hongdun/internal/training"
 )
 
 // Service is the exam feature: stores, the answer writer and its caches.
@@ -30,13 +32,13 @@ func New(d *core.Deps) *Service {
 	return s
 }
 
-const examCols = "e.id, e.org_id, o.name, e.mode, e.title, e.opens_at, e.closes_at, e.duration_min, e.pass_score, e.max_attempts, e.min_seconds, e.daily_cap, e.score_each, e.rules, e.version"
+const examCols = "e.id, e.org_id, o.name, e.mode, e.title, e.opens_at, e.closes_at, e.duration_min, e.pass_score, e.max_attempts, e.min_seconds, e.daily_cap, e.score_each, e.rules, e.recurrence, e.audience, e.version"
 
 func scanExam(sc interface{ Scan(...any) error }) (*Exam, error) {
 	var e Exam
 	var rules string
 	if err := sc.Scan(&e.ID, &e.OrgID, &e.OrgName, &e.Mode, &e.Title, &e.OpensAt, &e.ClosesAt, &e.DurationMin, &e.PassScore, &e.MaxAttempts,
-		&e.MinSeconds, &e.DailyCap, &e.ScoreEach, &rules, &e.Version); err != nil {
+		&e.MinSeconds, &e.DailyCap, &e.ScoreEach, &rules, &e.Recurrence, &e.Audience, &e.Version); err != nil {
 		return nil, err
 	}
 	json.Unmarshal([]byte(rules), &e.Rules)
@@ -70,7 +72,15 @@ func examVisible(ctx context.Context, q db.Querier, p *auth.Principal) (string, 
 		if err != nil {
 			return "", nil, err
 		}
-		return "? LIKE o.path || '%'", []any{path}, nil
+		cats, err := training.PersonCategories(ctx, q, p.PersonID)
+		if err != nil {
+			return "", nil, err
+		}
+		args := []any{path}
+		for _, c := range cats {
+			args = append(args, c)
+		}
+		return "? LIKE o.path || '%' AND e.audience IN (''" + strings.Repeat(", ?", len(cats)) + ")", args, nil
 	}
 	return "1 = 0", nil, nil
 }
@@ -162,8 +172,9 @@ func (s *Service) CreateExam(ctx context.Context, p *auth.Principal, e Exam) (in
 			}
 		}
 		now := s.Now().UnixMilli()
-		id, err = db.InsertID(ctx, tx, `INSERT INTO exams (org_id, mode, title, opens_at, closes_at, duration_min, pass_score, max_attempts, min_seconds, daily_cap, score_each, rules, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.OrgID, e.Mode, e.Title, e.OpensAt, e.ClosesAt, e.DurationMin, e.PassScore, e.MaxAttempts, e.MinSeconds, e.DailyCap, e.ScoreEach, e.rulesJSON(), now, now)
+		id, err = db.InsertID(ctx, tx, `INSERT INTO exams (org_id, mode, title, opens_at, closes_at, duration_min, pass_score, max_attempts, min_seconds, daily_cap, score_each, rules, recurrence, audience, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.OrgID, e.Mode, e.Title, e.OpensAt, e.ClosesAt, e.DurationMin, e.PassScore, e.MaxAttempts, e.MinSeconds, e.DailyCap,
+			e.ScoreEach, e.rulesJSON(), e.Recurrence, e.Audience, now, now)
 		if err != nil {
 			return err
 		}

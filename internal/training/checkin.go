@@ -107,19 +107,19 @@ func (s *Service) inAudience(ctx context.Context, q db.Querier, v *venueInfo, pe
 	if listed > 0 {
 		return true, nil
 	}
-	var path, category, post string
-	var committee int
-	err := q.QueryRowContext(ctx, `SELECT o.path, pe.category, pe.post,
-			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.ended_on IS NULL)
-		FROM persons pe JOIN orgs o ON o.id = pe.org_id WHERE pe.id = ?`, personID).Scan(&path, &category, &post, &committee)
-	if err != nil || !strings.HasPrefix(path, v.audience) {
+	var path string
+	if err := q.QueryRowContext(ctx, "SELECT o.path FROM persons pe JOIN orgs o ON o.id = pe.org_id WHERE pe.id = ?", personID).Scan(&path); err != nil || !strings.HasPrefix(path, v.audience) {
 		return false, err
 	}
 	if len(v.cats) == 0 {
 		return true, nil
 	}
+	mine, err := PersonCategories(ctx, q, personID)
+	if err != nil {
+		return false, err
+	}
 	for _, c := range v.cats {
-		if c == category+"党员" || c == post || (committee > 0 && (c == "支部书记" || c == "支委委员")) {
+		if oneOf(c, mine) {
 			return true, nil
 		}
 	}

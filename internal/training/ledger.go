@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
@@ -32,8 +33,7 @@ func (s *Service) SetRequirement(ctx context.Context, p *auth.Principal, r Requi
 		return ferr("key_x10", "学时要求应大于 0，且支部书记和支委委员的要求不低于普通党员")
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		var parent *int64
-		if err := tx.QueryRowContext(ctx, "SELECT parent_id FROM orgs WHERE id = ?", p.OrgID).Scan(&parent); err != nil || parent != nil || !p.Writes() {
+		if o, err := org.Get(ctx, tx, p.OrgID); err != nil || o.ParentID != 0 || !p.Writes() {
 			return web.Forbidden()
 		}
 		old, _ := s.Requirement(ctx, r.Year)
@@ -90,7 +90,7 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, ye
 			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
 			COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)
 		FROM persons pe JOIN orgs o ON o.id = pe.org_id
-		WHERE o.path LIKE ? AND pe.status IN ('probationary', 'full')
+		WHERE o.path LIKE ? AND `+PartyMember("pe.status")+`
 		ORDER BY o.path, pe.pinyin, pe.id`, last, first, from, to, path+"%")
 	if err != nil {
 		return nil, req, err

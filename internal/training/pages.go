@@ -35,6 +35,10 @@ func (s *Service) pages() []web.Route {
 		{Method: "GET", Pattern: "/training", Perm: web.PartyRead, Handler: s.pageHome},
 		{Method: "POST", Pattern: "/training/programs", Perm: web.PartyWrite, Handler: s.pageCreate},
 		{Method: "GET", Pattern: "/training/programs/{id}", Perm: web.PartyRead, Handler: s.pageProgram},
+		{Method: "POST", Pattern: "/training/programs/{id}/courses", Perm: web.PartyWrite, Handler: s.pageAddCourse},
+		{Method: "POST", Pattern: "/training/programs/{id}/activities", Perm: web.PartyWrite, Handler: s.pageAddActivity},
+		{Method: "POST", Pattern: "/training/programs/{id}/sessions", Perm: web.PartyWrite, Handler: s.pageAddSession},
+		{Method: "POST", Pattern: "/training/sessions/{id}/venues", Perm: web.PartyWrite, Handler: s.pageAddVenue},
 		{Method: "GET", Pattern: "/training/venues/{id}", Perm: web.PartyRead, Handler: s.pageVenue},
 		{Method: "POST", Pattern: "/training/venues/{id}/mark", Perm: web.PartyWrite, Handler: s.pageMark},
 		{Method: "GET", Pattern: "/training/venues/{id}/screen", Perm: web.PartyWrite, Handler: s.pageScreen},
@@ -52,19 +56,37 @@ func (s *Service) pageHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) renderHome(w http.ResponseWriter, r *http.Request, failed error) {
-	ps, err := s.ListPrograms(r.Context(), web.Principal(r), 0, qid(r, "org"))
+	p := web.Principal(r)
+	ps, err := s.ListPrograms(r.Context(), p, 0, qid(r, "org"))
+	var orgs any
+	if err == nil && p.Writes() {
+		orgs, err = orgChoices(r.Context(), s.DB, p)
+	}
 	if err != nil {
 		s.Web.Fail(w, r, err)
 		return
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, homePage, map[string]any{"Programs": ps, "Tiers": Tiers, "Year": s.Now().In(shanghai).Year()}, failed)
+	form := r.PostForm
+	if form == nil {
+		form = url.Values{"org_id": {itoa(p.OrgID)}, "audience_org_id": {itoa(p.OrgID)}, "year": {strconv.Itoa(s.Now().In(shanghai).Year())}}
+	}
+	s.Web.RenderStatus(w, r, http.StatusOK, homePage, map[string]any{"Programs": ps, "Tiers": Tiers, "Orgs": orgs, "Categories": Categories,
+		"Form": form}, failed)
 }
 
 func (s *Service) pageCreate(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
 	org, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
+	audience, _ := strconv.ParseInt(r.FormValue("audience_org_id"), 10, 64)
 	year, _ := strconv.Atoi(r.FormValue("year"))
-	id, err := s.CreateProgram(r.Context(), web.Principal(r), Program{OrgID: org, Tier: r.FormValue("tier"), Year: year, Title: r.FormValue("title")})
+	id, err := s.CreateProgram(r.Context(), web.Principal(r), Program{OrgID: org, Tier: r.FormValue("tier"), Year: year, Title: r.FormValue("title"),
+		AudienceOrgID: audience, Categories: r.Form["categories"], Description: r.FormValue("description")})
 	if err != nil {
+		var we *web.Error
+		if errors.As(err, &we) && we.Status == http.StatusNotFound {
+			s.Web.Fail(w, r, err)
+			return
+		}
 		s.renderHome(w, r, err)
 		return
 	}
@@ -73,15 +95,32 @@ func (s *Service) pageCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Service) pageProgram(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
-	var pr *Program
-	if err == nil {
-		pr, err = s.GetProgram(r.Context(), web.Principal(r), id)
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.renderProgram(w, r, id, nil)
+}
+
+// renderProgram shows a program with the organiser's forms; after a refused
+// post the forms keep what was typed.
+func (s *Service) renderProgram(w http.ResponseWriter, r *http.Request, id int64, failed error) {
+	p := web.Principal(r)
+	pr, err := s.GetProgram(r.Context(), p, id)
+	var orgs any
+	if err == nil && p.Writes() {
+		orgs, err = orgChoices(r.Context(), s.DB, p)
 	}
 	if err != nil {
 		s.Web.Fail(w, r, err)
 		return
 	}
-	s.Web.Render(w, r, programPage, pr)
+	form := r.PostForm
+	if form == nil {
+		form = url.Values{"s_mode": {"融合"}, "s_open_before_min": {"30"}, "s_late_after_min": {"10"}, "s_main_venue": {"主会场"}}
+	}
+	s.Web.RenderStatus(w, r, http.StatusOK, programPage, map[string]any{"Program": pr, "Orgs": orgs, "Form": form, "Modes": Modes,
+		"ActivityKinds": ActivityKinds, "Writes": p.Writes() && p.InScope(pr.orgPath)}, failed)
 }
 
 func (s *Service) renderVenue(w http.ResponseWriter, r *http.Request, failed error) {

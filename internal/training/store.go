@@ -40,6 +40,7 @@ type Program struct {
 	Activities    []Activity `json:"activities,omitempty"`
 	Sessions      []*Session `json:"sessions,omitempty"`
 	People        int        `json:"people,omitempty"` // a 兜底 program's listed people
+	orgPath       string
 }
 
 // Course is a lecture topic of a program.
@@ -91,36 +92,16 @@ type Venue struct {
 	Mine    bool   `json:"mine"` // in the caller's scope: its attendance is visible
 }
 
-func orgPath(ctx context.Context, q db.Querier, id int64) (string, error) {
-	var p string
-	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&p)
-	if db.IsNoRows(err) {
-		return "", web.NotFound()
-	}
-	return p, err
-}
-
-func writable(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64) (string, error) {
-	path, err := orgPath(ctx, q, orgID)
-	if err != nil {
-		return "", err
-	}
-	if !p.Writes() || !p.InScope(path) {
-		return "", web.NotFound()
-	}
-	return path, nil
-}
-
 // A program is visible to an organiser who runs it or hosts one of its venues.
 const programVisible = `(o.path LIKE ? OR EXISTS (SELECT 1 FROM training_sessions s JOIN training_venues v ON v.session_id = s.id
 	JOIN orgs vo ON vo.id = v.org_id WHERE s.program_id = pr.id AND vo.path LIKE ?))`
 
-const programCols = "pr.id, pr.org_id, o.name, pr.tier, pr.year, pr.title, pr.audience_org_id, ao.name, pr.categories, pr.description, pr.version"
+const programCols = "pr.id, pr.org_id, o.name, pr.tier, pr.year, pr.title, pr.audience_org_id, ao.name, pr.categories, pr.description, pr.version, o.path"
 
 func scanProgram(sc interface{ Scan(...any) error }) (*Program, error) {
 	var pr Program
 	var cats string
-	if err := sc.Scan(&pr.ID, &pr.OrgID, &pr.OrgName, &pr.Tier, &pr.Year, &pr.Title, &pr.AudienceOrgID, &pr.AudienceName, &cats, &pr.Description, &pr.Version); err != nil {
+	if err := sc.Scan(&pr.ID, &pr.OrgID, &pr.OrgName, &pr.Tier, &pr.Year, &pr.Title, &pr.AudienceOrgID, &pr.AudienceName, &cats, &pr.Description, &pr.Version, &pr.orgPath); err != nil {
 		return nil, err
 	}
 	json.Unmarshal([]byte(cats), &pr.Categories)

@@ -1,0 +1,85 @@
+package training
+
+import (
+	"context"
+
+	"hongdun/internal/org"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/web"
+)
+
+// PartyStatuses are the statuses of party members (正式党员 and 预备党员),
+// the people the hours ledger and the contest participation rates count.
+var PartyStatuses = []string{"probationary", "full"}
+
+// PartyMember is the SQL condition "col is a party member's status"; the
+// values are constants of this package, never user input.
+func PartyMember(col string) string {
+	return col + " IN ('" + PartyStatuses[0] + "', '" + PartyStatuses[1] + "')"
+}
+
+// PersonCategories lists the program categories a person belongs to: their
+// kind of membership (民警党员, 辅警党员…), their post (党务工作者…), and
+// 支部书记/支委委员 while they sit on a committee.
+func PersonCategories(ctx context.Context, q db.Querier, personID int64) ([]string, error) {
+	var category, post string
+	var committee int
+	err := q.QueryRowContext(ctx, `SELECT pe.category, pe.post,
+			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.ended_on IS NULL)
+		FROM persons pe WHERE pe.id = ?`, personID).Scan(&category, &post, &committee)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	if category != "" {
+		out = append(out, category+"党员")
+	}
+	if post != "" {
+		out = append(out, post)
+	}
+	if committee > 0 {
+		out = append(out, "支部书记", "支委委员")
+	}
+	return out, nil
+}
+
+// orgPath returns an organisation's materialised path; 404 when unknown.
+func orgPath(ctx context.Context, q db.Querier, id int64) (string, error) {
+	o, err := org.Get(ctx, q, id)
+	if err == db.ErrNotFound {
+		return "", web.NotFound()
+	}
+	if err != nil {
+		return "", err
+	}
+	return o.Path, nil
+}
+
+// writable returns the path of an organisation the caller administers; 404
+// otherwise.
+func writable(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64) (string, error) {
+	path, err := orgPath(ctx, q, orgID)
+	if err != nil {
+		return "", err
+	}
+	if !p.Writes() || !p.InScope(path) {
+		return "", web.NotFound()
+	}
+	return path, nil
+}
+
+// orgChoices are the live organisations an organiser may pick in a form.
+func orgChoices(ctx context.Context, q db.Querier, p *auth.Principal) ([]org.Org, error) {
+	all, err := org.Subtree(ctx, q, p.OrgPath)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, o := range all {
+		if !o.Dissolved() {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
