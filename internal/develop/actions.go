@@ -323,8 +323,8 @@ func write(ctx context.Context, d *core.Deps, tx *db.Tx, c *Case, rec *Record, k
 	if rec.Kind == rules.ActStep && rec.Step > lastStep {
 		lastStep, lastDate = rec.Step, rec.Date
 	}
-	res, err := tx.ExecContext(ctx, "UPDATE dev_cases SET status = ?, last_step = ?, last_date = ?, fasttrack = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-		status, lastStep, lastDate, b2i(fasttrack), rec.CreatedAt, c.ID, c.Version)
+	res, err := tx.ExecContext(ctx, "UPDATE dev_cases SET org_id = ?, status = ?, last_step = ?, last_date = ?, fasttrack = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+		c.OrgID, status, lastStep, lastDate, b2i(fasttrack), rec.CreatedAt, c.ID, c.Version)
 	if err != nil {
 		return err
 	}
@@ -366,8 +366,8 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 	if err := tx.QueryRowContext(ctx, "SELECT status FROM persons WHERE id = ?", c.PersonID).Scan(&status); err != nil {
 		return err
 	}
-	if status != from && status == to && kind != "apply" {
-		return nil // the registry already holds the status (an imported case)
+	if status != from && kind != "extend" && devStage[status] >= devStage[to] {
+		return nil // the registry already holds the status (a case entered after the fact)
 	}
 	if status != from {
 		return web.Unprocessable("R-sequence", e.Set.Rule("R-sequence").Citation,
@@ -377,10 +377,27 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 	return err
 }
 
+// devStage orders the statuses on the path to membership.
+var devStage = map[string]int{"applicant": 1, "activist": 2, "candidate": 3, "probationary": 4, "full": 5}
+
 func stepLabel(r *Record) string {
 	if r.Kind == rules.ActStep {
 		s, _ := rules.Step(r.Step)
 		return s.Name
+	}
+	return kindLabels[r.Kind]
+}
+
+// Title names a record for people: "第3步 推荐和确定入党积极分子", "公示（确定发展对象前）".
+func (r Record) Title() string {
+	switch r.Kind {
+	case rules.ActStep:
+		return fmt.Sprintf("第%d步 %s", r.Step, stepLabel(&r))
+	case rules.ActPublicity:
+		if r.Data.Publicity == "candidate" {
+			return "公示（确定发展对象前）"
+		}
+		return "公示（接收预备党员前）"
 	}
 	return kindLabels[r.Kind]
 }

@@ -23,24 +23,28 @@ type Filter struct {
 // stageSteps are the step ranges of each stage.
 var stageSteps = map[int][2]int{1: {1, 2}, 2: {3, 6}, 3: {7, 11}, 4: {12, 18}, 5: {19, 25}}
 
-// where builds the conditions. Scope is resolved to the (few) organisation
-// ids first, so that the big tables are filtered by an indexed id list
-// instead of a LIKE on every joined row.
-func (f Filter) where(ctx context.Context, q db.Querier, p *auth.Principal) (string, []any, error) {
+// orgIDs resolves the scope and the filter's subtree to organisation ids,
+// so that the big tables are filtered by an indexed id list instead of a
+// LIKE on every joined row.
+func (f Filter) orgIDs(ctx context.Context, q db.Querier, p *auth.Principal) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id FROM orgs WHERE path LIKE ? AND path LIKE ?", scopePath(p)+"%", f.OrgPath+"%")
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
+	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return "", nil, err
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
+	return ids, rows.Err()
+}
+
+// where builds the conditions on cases of persons in the organisations ids.
+func (f Filter) where(ids []int64) (string, []any) {
 	in, args := db.In(ids)
 	conds := []string{"p.org_id IN (" + in + ")"}
 	switch f.Status {
@@ -56,7 +60,7 @@ func (f Filter) where(ctx context.Context, q db.Querier, p *auth.Principal) (str
 	if n := strings.TrimSpace(f.Name); n != "" {
 		conds, args = append(conds, "p.name LIKE ?"), append(args, "%"+n+"%")
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args, rows.Err()
+	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
 func (f Filter) limit() (int, int) {
@@ -92,17 +96,18 @@ func ledgerRow(c *Case, today string) LedgerRow {
 
 // Ledger lists cases in scope, most urgent first, with the total count.
 func Ledger(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) ([]LedgerRow, int, error) {
-	where, args, err := f.where(ctx, q, p)
+	ids, err := f.orgIDs(ctx, q, p)
 	if err != nil {
 		return nil, 0, err
 	}
+	where, args := f.where(ids)
 	var total int
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*)"+caseFrom+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	per, off := f.limit()
 	rows, err := q.QueryContext(ctx, "SELECT "+caseCols+caseFrom+where+
-		" ORDER BY c.next_due, c.id LIMIT ? OFFSET ?", append(args, per, off)...)
+		" ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.id LIMIT ? OFFSET ?", append(args, per, off)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -123,6 +128,7 @@ func Ledger(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, toda
 type DeadlineRow struct {
 	CaseID     int64  `json:"case_id"`
 	PersonName string `json:"person_name"`
+	OrgID      int64  `json:"org_id"` // the organisation responsible
 	OrgName    string `json:"org_name"`
 	Rule       string `json:"rule"`
 	Title      string `json:"title"`
@@ -132,24 +138,43 @@ type DeadlineRow struct {
 	DaysLeft   int    `json:"days_left"`
 }
 
-// Deadlines lists the open deadlines posted to organisations in scope (the
-// organisation responsible for each) by urgency, with the total and the
-// overdue count. Only open cases have deadlines.
+// Deadlines lists the open deadlines of cases in scope by urgency, with the
+// total and the overdue count. Each deadline falls to the person's current
+// branch or to the 党委 with 审批权限 above it, so that it follows the
+// person on a transfer; the view shows those falling to organisations in
+// scope. Only open cases have deadlines.
 func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) ([]DeadlineRow, int, int, error) {
-	f.Status, f.Stage, f.Name = "all", 0, ""
-	where, args, err := f.where(ctx, q, p)
+	ids, err := f.orgIDs(ctx, q, p)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	where = strings.Replace(where, "p.org_id IN", "d.org_id IN", 1)
+	orgs, err := allOrgs(ctx, q)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	inView := map[int64]bool{}
+	for _, id := range ids {
+		inView[id] = true
+	}
+	var below []int64 // organisations whose approving 党委 is in view
+	for id := range orgs {
+		if a := orgs.approver(id); a != nil && inView[a.ID] {
+			below = append(below, id)
+		}
+	}
+	own, args := db.In(ids)
+	up, upArgs := db.In(below)
+	where := " WHERE (d.upper = 0 AND p.org_id IN (" + own + ") OR d.upper = 1 AND p.org_id IN (" + up + "))"
+	args = append(args, upArgs...)
+	from := " FROM dev_deadlines d JOIN dev_cases c ON c.id = d.case_id JOIN persons p ON p.id = c.person_id"
 	var total, overdue int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due_on < ? THEN 1 ELSE 0 END), 0) FROM dev_deadlines d"+where,
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due_on < ? THEN 1 ELSE 0 END), 0)"+from+where,
 		append([]any{today.String()}, args...)...).Scan(&total, &overdue); err != nil {
 		return nil, 0, 0, err
 	}
 	per, off := f.limit()
-	rows, err := q.QueryContext(ctx, "SELECT d.case_id, p.name, o.name, d.rule, d.title, d.due_on, d.hard FROM dev_deadlines d JOIN dev_cases c ON c.id = d.case_id"+
-		" JOIN persons p ON p.id = c.person_id JOIN orgs o ON o.id = d.org_id"+where+" ORDER BY d.due_on, d.case_id LIMIT ? OFFSET ?", append(args, per, off)...)
+	rows, err := q.QueryContext(ctx, "SELECT d.case_id, p.name, p.org_id, d.upper, d.rule, d.title, d.due_on, d.hard"+from+where+
+		" ORDER BY d.due_on, d.case_id, d.id LIMIT ? OFFSET ?", append(args, per, off)...)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -157,8 +182,16 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 	out := []DeadlineRow{}
 	for rows.Next() {
 		var r DeadlineRow
-		if err := rows.Scan(&r.CaseID, &r.PersonName, &r.OrgName, &r.Rule, &r.Title, &r.DueOn, &r.Hard); err != nil {
+		var org int64
+		var upper bool
+		if err := rows.Scan(&r.CaseID, &r.PersonName, &org, &upper, &r.Rule, &r.Title, &r.DueOn, &r.Hard); err != nil {
 			return nil, 0, 0, err
+		}
+		if o := orgs[org]; o != nil {
+			r.OrgID, r.OrgName = o.ID, o.Name
+		}
+		if a := orgs.approver(org); upper && a != nil {
+			r.OrgID, r.OrgName = a.ID, a.Name
 		}
 		r.DaysLeft = today.DaysUntil(mustDate(r.DueOn))
 		r.Overdue = r.DaysLeft < 0
@@ -183,10 +216,11 @@ type Stats struct {
 // Statistics counts cases in scope by stage.
 func Statistics(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) (*Stats, error) {
 	f.Status, f.Stage, f.Name = "all", 0, ""
-	where, args, err := f.where(ctx, q, p)
+	ids, err := f.orgIDs(ctx, q, p)
 	if err != nil {
 		return nil, err
 	}
+	where, args := f.where(ids)
 	s := &Stats{AvgDays: map[string]int{}}
 	err = q.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step < 3 THEN 1 ELSE 0 END), 0),

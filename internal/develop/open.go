@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"hongdun/internal/member"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -37,6 +38,10 @@ func Open(ctx context.Context, d *core.Deps, p *auth.Principal, in OpenInput) (*
 	}
 	if err != nil {
 		return nil, err
+	}
+	if devStage[c.PersonStatus] == 0 || c.PersonStatus == "full" {
+		return nil, web.Invalid("person_id", fmt.Sprintf("%s的身份为「%s」，不能建立发展档案（限申请人、入党积极分子、发展对象和预备党员）",
+			c.PersonName, member.StatusLabel(c.PersonStatus)))
 	}
 	var existing int64
 	err = d.DB.QueryRowContext(ctx, "SELECT id FROM dev_cases WHERE person_id = ? AND status = 'open'", in.PersonID).Scan(&existing)
@@ -92,8 +97,11 @@ func nonNil(fs []rules.Finding) []rules.Finding {
 	return fs
 }
 
-// approvalRules are deadlines that fall to the upper 党委.
-var approvalRules = map[string]bool{"R-approval-time": true}
+// upperDeadline reports a deadline that falls to the 党委 above the branch:
+// the approvals of admission and of 转正.
+func upperDeadline(dl rules.Deadline) bool {
+	return dl.Rule == "R-approval-time" || dl.Title == "上级党委审批转正"
+}
 
 const todoSource = "develop.deadline"
 
@@ -115,13 +123,32 @@ func syncDeadlines(ctx context.Context, tx *db.Tx, c *Case, f rules.Facts, e *ru
 	if err != nil {
 		return err
 	}
+	if err := insertDeadlines(ctx, tx, c, ds, approver, e, now); err != nil {
+		return err
+	}
+	due, title := nextDue(ds)
+	_, err = tx.ExecContext(ctx, "UPDATE dev_cases SET next_due = ?, next_title = ? WHERE id = ?", due, title, c.ID)
+	return err
+}
+
+// nextDue is the first of sorted deadlines (NULL and "" when none).
+func nextDue(ds []rules.Deadline) (any, string) {
+	if len(ds) == 0 {
+		return nil, ""
+	}
+	return ds[0].Due.String(), ds[0].Title
+}
+
+// insertDeadlines stores a case's deadlines and posts each to the 待办 of
+// the organisation responsible: the branch, or the approving 党委 above it.
+func insertDeadlines(ctx context.Context, tx *db.Tx, c *Case, ds []rules.Deadline, approver *orgRow, e *rules.Engine, now civil.Date) error {
 	for _, dl := range ds {
-		org := c.OrgID
-		if (approvalRules[dl.Rule] || dl.Title == "上级党委审批转正") && approver != nil {
+		org, upper := c.OrgID, upperDeadline(dl)
+		if upper && approver != nil {
 			org = approver.ID
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO dev_deadlines (case_id, org_id, rule, title, due_on, hard) VALUES (?,?,?,?,?,?)",
-			c.ID, org, dl.Rule, dl.Title, dl.Due.String(), b2i(dl.Hard)); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO dev_deadlines (case_id, org_id, upper, rule, title, due_on, hard) VALUES (?,?,?,?,?,?,?)",
+			c.ID, org, b2i(upper), dl.Rule, dl.Title, dl.Due.String(), b2i(dl.Hard)); err != nil {
 			return err
 		}
 		sev := "info"
@@ -137,14 +164,34 @@ func syncDeadlines(ctx context.Context, tx *db.Tx, c *Case, f rules.Facts, e *ru
 			return err
 		}
 	}
-	var due, title any
-	if len(ds) > 0 {
-		due, title = ds[0].Due.String(), ds[0].Title
-	} else {
-		title = ""
+	return nil
+}
+
+// FollowTransfer moves the deadlines and 待办 of a person's open case to
+// their current organisation (and the 党委 above it), in the caller's
+// transaction: the transfer workflow calls it after changing the person's
+// organisation. A person without an open case is left alone.
+func FollowTransfer(ctx context.Context, tx *db.Tx, personID int64, today civil.Date, now int64) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM dev_cases WHERE person_id = ? AND status = 'open'", personID).Scan(&id)
+	if db.IsNoRows(err) {
+		return nil
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE dev_cases SET next_due = ?, next_title = ? WHERE id = ?", due, title, c.ID)
-	return err
+	if err != nil {
+		return err
+	}
+	c, err := readCase(ctx, tx, id, "/")
+	if err != nil {
+		return err
+	}
+	e, err := engine(ctx, tx, c.RuleSet)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE dev_cases SET org_id = ?, updated_at = ? WHERE id = ?", c.OrgID, now, c.ID); err != nil {
+		return err
+	}
+	return syncDeadlines(ctx, tx, c, c.facts(), e, today, now)
 }
 
 // quotaFor is the annual plan of an approving 党委 and its use; nil when

@@ -72,6 +72,7 @@ type caseView struct {
 	Next       rules.StepDef
 	HasNext    bool
 	Write      bool
+	CanAttach  bool
 	Candidates []personOption
 	Waivable   []string
 	Today      string
@@ -92,7 +93,8 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &caseView{Case: c, Write: web.Principal(r).Writes() && c.Status == "open", Waivable: rules.Waivable, Today: h.today().String()}
+	v := &caseView{Case: c, Write: web.Principal(r).Writes() && c.Status == "open", Waivable: rules.Waivable, Today: h.today().String(),
+		CanAttach: web.Principal(r).Writes()}
 	for _, s := range rules.Steps {
 		v.Steps = append(v.Steps, stepRow{Def: s, Stage: rules.Stages[s.Stage-1].Name, Record: c.StepRecord(s.No)})
 	}
@@ -178,16 +180,25 @@ func (h *handlers) actionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	in := formInput(r)
 	if _, err := Apply(r.Context(), h.Deps, web.Principal(r), id, kind, in); err != nil {
-		v, verr := h.caseView(r)
-		if verr != nil {
-			h.Web.Fail(w, r, verr)
-			return
-		}
-		v.Input = in
-		h.Web.RenderStatus(w, r, 0, h.casePage, v, err)
+		h.rerenderCase(w, r, in, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/development/cases/%d?ok=%s", id, url.QueryEscape("已记录")), http.StatusSeeOther)
+	redirectCase(w, r, id, "已记录")
+}
+
+// rerenderCase shows the case page again with the refused input and why.
+func (h *handlers) rerenderCase(w http.ResponseWriter, r *http.Request, in Input, err error) {
+	v, verr := h.caseView(r)
+	if verr != nil {
+		h.Web.Fail(w, r, verr)
+		return
+	}
+	v.Input = in
+	h.Web.RenderStatus(w, r, 0, h.casePage, v, err)
+}
+
+func redirectCase(w http.ResponseWriter, r *http.Request, id int64, msg string) {
+	http.Redirect(w, r, fmt.Sprintf("/development/cases/%d?ok=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
 }
 
 func (h *handlers) recordPage(w http.ResponseWriter, r *http.Request) {

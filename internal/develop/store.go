@@ -50,6 +50,8 @@ type Record struct {
 	Warnings  []rules.Finding `json:"warnings"`
 	Actor     string          `json:"actor"`
 	CreatedAt int64           `json:"created_at"`
+	// Attachments are the scans of the record.
+	Attachments []storedAttachment `json:"attachments,omitempty"`
 }
 
 // Data is what a record holds besides its date and organisation.
@@ -97,7 +99,12 @@ func scopePath(p *auth.Principal) string {
 // loadCase reads a case in the caller's scope with its records; outside
 // scope it is not found.
 func loadCase(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*Case, error) {
-	c, err := scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE c.id = ? AND o.path LIKE ?", id, scopePath(p)+"%"))
+	return readCase(ctx, q, id, scopePath(p))
+}
+
+// readCase reads a case whose organisation lies under scope ("/" for any).
+func readCase(ctx context.Context, q db.Querier, id int64, scope string) (*Case, error) {
+	c, err := scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE c.id = ? AND o.path LIKE ?", id, scope+"%"))
 	if db.IsNoRows(err) {
 		return nil, web.NotFound()
 	}
@@ -120,7 +127,14 @@ func loadCase(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*
 		json.Unmarshal([]byte(warn), &r.Warnings)
 		c.Records = append(c.Records, r)
 	}
-	return c, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	atts, err := caseAttachments(ctx, q, id)
+	for i := range c.Records {
+		c.Records[i].Attachments = atts[c.Records[i].ID]
+	}
+	return c, err
 }
 
 // StepRecord returns the record of step n, if any.
@@ -283,6 +297,38 @@ func getOrg(ctx context.Context, q db.Querier, id int64) (*orgRow, error) {
 	return &o, err
 }
 
+// orgMap holds every organisation by id.
+type orgMap map[int64]*orgRow
+
+func allOrgs(ctx context.Context, q db.Querier) (orgMap, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, kind, path, can_approve, dissolved_on IS NOT NULL FROM orgs")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := orgMap{}
+	for rows.Next() {
+		var o orgRow
+		if err := rows.Scan(&o.ID, &o.ParentID, &o.Name, &o.Kind, &o.Path, &o.CanApprove, &o.Dissolved); err != nil {
+			return nil, err
+		}
+		m[o.ID] = &o
+	}
+	return m, rows.Err()
+}
+
+// approver is the nearest 党委 with 审批权限 at or above id (nil if none).
+func (m orgMap) approver(id int64) *orgRow {
+	for o := m[id]; o != nil; o = m[o.ParentID] {
+		if o.approves() {
+			return o
+		}
+	}
+	return nil
+}
+
+func (o *orgRow) approves() bool { return o.Kind == "committee" && o.CanApprove && !o.Dissolved }
+
 // ancestors lists the organisations on a path, nearest first (self included).
 func ancestors(ctx context.Context, q db.Querier, path string) ([]orgRow, error) {
 	var out []orgRow
@@ -308,7 +354,7 @@ func approverOf(ctx context.Context, q db.Querier, path string) (*orgRow, error)
 		return nil, err
 	}
 	for _, o := range as {
-		if o.Kind == "committee" && o.CanApprove && !o.Dissolved {
+		if o.approves() {
 			return &o, nil
 		}
 	}
