@@ -121,12 +121,18 @@ func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, n int, 
 		}
 	}
 	q := sh.Questions[n-1]
+	left := 0
+	for _, x := range sh.Questions {
+		if !x.Answered {
+			left++
+		}
+	}
 	blanks := make([]int, q.Blanks)
 	for i := range blanks {
 		blanks[i] = i + 1
 	}
 	s.Web.RenderStatus(w, r, http.StatusOK, questionPage, map[string]any{"Sheet": sh, "Q": q, "Blanks": blanks,
-		"Letters": strings.Split("ABCDEFGH", "")}, failed)
+		"Letters": strings.Split("ABCDEFGH", ""), "Left": left}, failed)
 }
 
 func (s *Service) pageQuestion(w http.ResponseWriter, r *http.Request) {
