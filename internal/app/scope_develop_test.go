@@ -27,6 +27,23 @@ func bCase(t *testing.T, f *Fixture) int64 {
 	return id
 }
 
+// bAttachment attaches a (never read) scan to B's case.
+func bAttachment(t *testing.T, f *Fixture) (int64, int64) {
+	t.Helper()
+	c := bCase(t, f)
+	var id int64
+	err := f.E.DB.InTx(context.Background(), func(tx *db.Tx) error {
+		var err error
+		id, err = db.InsertID(context.Background(), tx, `INSERT INTO dev_attachments (case_id, record_id, file_name, stored_name, content_type, size, sha256, created_at)
+			SELECT ?, id, 'a.pdf', 'x.scan', 'application/pdf', 1, 'h', 0 FROM dev_records WHERE case_id = ?`, c, c)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, id
+}
+
 func devGet(path string) Probe {
 	return func(t *testing.T, f *Fixture) (string, string, any) {
 		return "GET", fmt.Sprintf(path, f.B), nil
@@ -61,6 +78,12 @@ func init() {
 		return "POST", "/api/v1/development/cases", map[string]any{"person_id": f.BPerson, "date": "2024-01-10"}
 	})
 	scoped("GET /development/cases/{id}", devCase("GET", "/development/cases/%d", nil))
+	scoped("POST /development/cases/{id}/attachments", devCase("POST", "/development/cases/%d/attachments", nil))
+	scoped("POST /api/v1/development/cases/{id}/attachments", devCase("POST", "/api/v1/development/cases/%d/attachments", nil))
+	scoped("GET /development/cases/{id}/attachments/{aid}", func(t *testing.T, f *Fixture) (string, string, any) {
+		c, a := bAttachment(t, f)
+		return "GET", fmt.Sprintf("/development/cases/%d/attachments/%d", c, a), nil
+	})
 	scoped("GET /development/cases/{id}/record", devCase("GET", "/development/cases/%d/record", nil))
 	scoped("GET /development/cases/{id}/record.xlsx", devCase("GET", "/development/cases/%d/record.xlsx", nil))
 	scoped("POST /development/cases/{id}/{action}", devCase("POST", "/development/cases/%d/steps?step=2&date=2024-01-20", nil))

@@ -140,31 +140,43 @@ func nextDue(ds []rules.Deadline) (any, string) {
 }
 
 // insertDeadlines stores a case's deadlines and posts each to the 待办 of
-// the organisation responsible: the branch, or the approving 党委 above it.
+// the organisation responsible.
 func insertDeadlines(ctx context.Context, tx *db.Tx, c *Case, ds []rules.Deadline, approver *orgRow, e *rules.Engine, now civil.Date) error {
 	for _, dl := range ds {
-		org, upper := c.OrgID, upperDeadline(dl)
-		if upper && approver != nil {
-			org = approver.ID
-		}
+		org, upper := responsible(c, dl, approver)
 		if _, err := tx.ExecContext(ctx, "INSERT INTO dev_deadlines (case_id, org_id, upper, rule, title, due_on, hard) VALUES (?,?,?,?,?,?,?)",
 			c.ID, org, b2i(upper), dl.Rule, dl.Title, dl.Due.String(), b2i(dl.Hard)); err != nil {
 			return err
 		}
-		sev := "info"
-		switch {
-		case dl.Due.Before(now):
-			sev = "bad"
-		case dl.Due.Before(now.AddDays(15)):
-			sev = "warn"
-		}
-		if err := todo.Post(ctx, tx, todo.Item{Source: todoSource, Key: fmt.Sprintf("case:%d:%s:%s", c.ID, dl.Rule, dl.Title), OrgID: org,
-			PersonID: c.PersonID, Title: c.PersonName + "：" + dl.Title, Detail: e.Set.Rule(dl.Rule).Title + "（" + e.Set.Rule(dl.Rule).Citation + "）",
-			Link: fmt.Sprintf("/development/cases/%d", c.ID), Severity: sev, DueOn: dl.Due.String()}); err != nil {
+		if err := postDeadline(ctx, tx, c, dl, org, e, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// responsible is the organisation a deadline falls to: the branch, or the
+// approving 党委 above it.
+func responsible(c *Case, dl rules.Deadline, approver *orgRow) (int64, bool) {
+	upper := upperDeadline(dl)
+	if upper && approver != nil {
+		return approver.ID, true
+	}
+	return c.OrgID, upper
+}
+
+// postDeadline posts a deadline to the 待办 of org, red once overdue.
+func postDeadline(ctx context.Context, tx *db.Tx, c *Case, dl rules.Deadline, org int64, e *rules.Engine, now civil.Date) error {
+	sev := "info"
+	switch {
+	case dl.Due.Before(now):
+		sev = "bad"
+	case dl.Due.Before(now.AddDays(15)):
+		sev = "warn"
+	}
+	return todo.Post(ctx, tx, todo.Item{Source: todoSource, Key: fmt.Sprintf("case:%d:%s:%s", c.ID, dl.Rule, dl.Title), OrgID: org,
+		PersonID: c.PersonID, Title: c.PersonName + "：" + dl.Title, Detail: e.Set.Rule(dl.Rule).Title + "（" + e.Set.Rule(dl.Rule).Citation + "）",
+		Link: fmt.Sprintf("/development/cases/%d", c.ID), Severity: sev, DueOn: dl.Due.String()})
 }
 
 // FollowTransfer moves the deadlines and 待办 of a person's open case to

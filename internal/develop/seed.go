@@ -40,12 +40,17 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
+		for i := 0; i < len(s.cases); i += 300 {
+			if err := s.insertCases(ctx, tx, s.cases[i:min(i+300, len(s.cases))]); err != nil {
+				return err
+			}
+		}
 		for _, c := range s.cases {
 			if err := s.insert(ctx, tx, c); err != nil {
 				return err
 			}
 		}
-		if err := s.flushRecords(ctx, tx); err != nil {
+		if err := s.flush(ctx, tx); err != nil {
 			return err
 		}
 		return d.Audit.Write(ctx, tx, audit.Event{Action: "develop.demo_seed", ObjectType: "system",
@@ -68,15 +73,16 @@ type demoPerson struct {
 }
 
 type demoSeeder struct {
-	e       *rules.Engine
-	orgs    orgMap
-	today   civil.Date
-	now     int64
-	full    map[int64][]demoMember // 正式党员 of each organisation
-	cases   []*demoCase
-	pending [][]any // dev_records rows not yet written
-	records int
-	skipped int
+	e         *rules.Engine
+	orgs      orgMap
+	today     civil.Date
+	now       int64
+	full      map[int64][]demoMember // 正式党员 of each organisation
+	cases     []*demoCase
+	pending   [][]any // dev_records rows not yet written
+	deadlines [][]any // dev_deadlines rows not yet written
+	records   int
+	skipped   int
 }
 
 // demoCase is a case walked in memory before it is written.
@@ -388,21 +394,49 @@ func (s *demoSeeder) members(org, self int64, on civil.Date, n int) []rules.Pers
 	return out
 }
 
-// insert writes one case, its deadlines and 待办; its records are batched.
-// The priority-development person's registry moves with the case.
-func (s *demoSeeder) insert(ctx context.Context, tx *db.Tx, c *demoCase) error {
-	f := c.facts()
-	var ds []rules.Deadline
-	if c.Status == "open" {
-		ds = sortedDeadlines(s.e.Deadlines(f))
+// insertCases writes cases in one statement and learns their ids.
+func (s *demoSeeder) insertCases(ctx context.Context, tx *db.Tx, cases []*demoCase) error {
+	values := make([]string, len(cases))
+	var args []any
+	byPerson := map[int64]*demoCase{}
+	for i, c := range cases {
+		ds := c.deadlines(s.e)
+		due, title := nextDue(ds)
+		values[i] = "(?,?,?,?,?,?,?,?,?,?,?)"
+		args = append(args, c.PersonID, c.OrgID, c.RuleSet, c.Status, c.LastStep, c.LastDate, due, title, b2i(c.Fasttrack), s.now, s.now)
+		byPerson[c.PersonID] = c
 	}
-	due, title := nextDue(ds)
-	id, err := db.InsertID(ctx, tx, `INSERT INTO dev_cases (person_id, org_id, rule_set, status, last_step, last_date, next_due, next_title, fasttrack, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, c.PersonID, c.OrgID, c.RuleSet, c.Status, c.LastStep, c.LastDate, due, title, b2i(c.Fasttrack), s.now, s.now)
+	rows, err := tx.QueryContext(ctx, `INSERT INTO dev_cases (person_id, org_id, rule_set, status, last_step, last_date, next_due, next_title, fasttrack, created_at, updated_at)
+		VALUES `+strings.Join(values, ",")+" RETURNING id, person_id", args...)
 	if err != nil {
 		return err
 	}
-	c.ID = id
+	defer rows.Close()
+	for rows.Next() {
+		var id, person int64
+		if err := rows.Scan(&id, &person); err != nil {
+			return err
+		}
+		byPerson[person].ID = id
+	}
+	return rows.Err()
+}
+
+// deadlines are the open deadlines of a walked case, soonest first.
+func (c *demoCase) deadlines(e *rules.Engine) []rules.Deadline {
+	if c.Status != "open" {
+		return nil
+	}
+	return sortedDeadlines(e.Deadlines(c.facts()))
+}
+
+// insert writes the records, deadlines and 待办 of an inserted case (the
+// rows batched). The priority-development person's registry moves with
+// the case.
+func (s *demoSeeder) insert(ctx context.Context, tx *db.Tx, c *demoCase) error {
+	id := c.ID
+	f := c.facts()
+	ds := c.deadlines(s.e)
 	for _, r := range c.Records {
 		data, _ := json.Marshal(r.Data)
 		warn, _ := json.Marshal(nonNil(r.Warnings))
@@ -410,7 +444,7 @@ func (s *demoSeeder) insert(ctx context.Context, tx *db.Tx, c *demoCase) error {
 			dedupKey(r.Kind, Input{Step: r.Step, Publicity: r.Data.Publicity}, mustDate(r.Date)), r.Actor, r.CreatedAt})
 	}
 	if len(s.pending) >= 400 {
-		if err := s.flushRecords(ctx, tx); err != nil {
+		if err := s.flush(ctx, tx); err != nil {
 			return err
 		}
 	}
@@ -422,23 +456,40 @@ func (s *demoSeeder) insert(ctx context.Context, tx *db.Tx, c *demoCase) error {
 			}
 		}
 	}
-	return insertDeadlines(ctx, tx, &c.Case, ds, s.orgs.approver(c.OrgID), s.e, s.today)
+	approver := s.orgs.approver(c.OrgID)
+	for _, dl := range ds {
+		org, upper := responsible(&c.Case, dl, approver)
+		s.deadlines = append(s.deadlines, []any{id, org, b2i(upper), dl.Rule, dl.Title, dl.Due.String(), b2i(dl.Hard)})
+		if err := postDeadline(ctx, tx, &c.Case, dl, org, s.e, s.today); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// flushRecords writes the pending records in one statement.
-func (s *demoSeeder) flushRecords(ctx context.Context, tx *db.Tx) error {
-	if len(s.pending) == 0 {
+// flush writes the pending records and deadlines, a statement for each.
+func (s *demoSeeder) flush(ctx context.Context, tx *db.Tx) error {
+	s.records += len(s.pending)
+	if err := insertRows(ctx, tx, "dev_records (case_id, kind, step, on_date, org_id, data, warnings, dedup, actor, created_at)", s.pending); err != nil {
+		return err
+	}
+	s.pending = s.pending[:0]
+	err := insertRows(ctx, tx, "dev_deadlines (case_id, org_id, upper, rule, title, due_on, hard)", s.deadlines)
+	s.deadlines = s.deadlines[:0]
+	return err
+}
+
+// insertRows inserts rows of equal length into table (with its columns).
+func insertRows(ctx context.Context, tx *db.Tx, table string, rows [][]any) error {
+	if len(rows) == 0 {
 		return nil
 	}
-	rows := make([]string, len(s.pending))
+	values := make([]string, len(rows))
 	var args []any
-	for i, r := range s.pending {
-		rows[i] = "(?,?,?,?,?,?,?,?,?,?)"
+	for i, r := range rows {
+		values[i] = "(" + strings.TrimSuffix(strings.Repeat("?,", len(r)), ",") + ")"
 		args = append(args, r...)
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO dev_records (case_id, kind, step, on_date, org_id, data, warnings, dedup, actor, created_at) VALUES "+
-		strings.Join(rows, ","), args...)
-	s.records += len(s.pending)
-	s.pending = s.pending[:0]
+	_, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+strings.Join(values, ","), args...)
 	return err
 }

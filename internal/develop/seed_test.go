@@ -31,6 +31,7 @@ func TestSeedDemo(t *testing.T) {
 			t.Errorf("SeedDemo took %s, want under 3 s", took)
 		}
 		cases := count(t, e, "SELECT COUNT(*) FROM dev_cases")
+		t.Logf("%d cases, %d records, %d deadlines", cases, count(t, e, "SELECT COUNT(*) FROM dev_records"), count(t, e, "SELECT COUNT(*) FROM dev_deadlines"))
 		if cases < 500 {
 			t.Fatalf("%d cases", cases)
 		}
