@@ -164,6 +164,17 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 	if opt.DryRun {
 		err = run(d.DB, nil)
 	} else {
+		if d.DB.Dialect == db.SQLite {
+			// Each multi-row INSERT keeps a statement journal (to undo itself
+			// on a constraint error); in memory it costs a few pages instead
+			// of a temporary-file write per page. The pragma cannot change
+			// inside a transaction, so it is set on the writer connection
+			// (SQLite has one) around it.
+			if _, err := d.DB.W.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+				return nil, err
+			}
+			defer d.DB.W.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = DEFAULT")
+		}
 		err = d.DB.InTx(ctx, func(tx *db.Tx) error { return run(tx, tx) })
 	}
 	if errors.Is(err, errHasProblems) {
