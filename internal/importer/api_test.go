@@ -219,3 +219,47 @@ func TestMappingFixedInThePreview(t *testing.T) {
 		}
 	})
 }
+
+// The pages render in every state a job passes through, with the stable
+// element ids the browser test uses.
+func TestImportPages(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		root := rootOrg(t, e, "市公安局党委")
+		admin := e.Account(auth.OrgAdmin, root, 0)
+		page := func(path string, ids ...string) {
+			t.Helper()
+			req, _ := http.NewRequest("GET", path, nil)
+			if st := admin.Send(req, nil); st != 200 {
+				t.Fatalf("%s: %d %s", path, st, admin.Body())
+			}
+			for _, id := range ids {
+				if !strings.Contains(admin.Body(), `id="`+id+`"`) {
+					t.Errorf("%s lacks #%s", path, id)
+				}
+			}
+		}
+		page("/imports", "import-upload", "import-file", "import-org", "import-template")
+		clean, _ := os.ReadFile("../../testdata/roster-clean/roster-gbk.csv")
+		var j importer.Job
+		upload(t, admin, "/api/v1/imports", "gbk.csv", clean, map[string]string{"dry_run": "true"}, &j)
+		wait(t, admin, j.ID)
+		page(fmt.Sprintf("/imports/%d", j.ID), "job-state", "job-errors", "job-confirm", "job-mapping", "col_1", "job-recheck", "job-preview")
+		bad, _ := os.ReadFile("../../testdata/roster-bad/roster.xlsx")
+		upload(t, admin, "/api/v1/imports", "bad.xlsx", bad, map[string]string{"dry_run": "true"}, &j)
+		wait(t, admin, j.ID)
+		page(fmt.Sprintf("/imports/%d", j.ID), "job-errors", "job-error-count")
+		good, _ := os.ReadFile("../../testdata/roster-clean/roster.xlsx")
+		upload(t, admin, "/api/v1/imports", "good.xlsx", good, map[string]string{"dry_run": "true"}, &j)
+		wait(t, admin, j.ID)
+		page(fmt.Sprintf("/imports/%d", j.ID), "job-import", "job-update", "job-org")
+		// The page form confirms the import.
+		if st := admin.Form(fmt.Sprintf("/imports/%d/confirm", j.ID), map[string]string{"action": "import", "org_id": fmt.Sprint(root)}); st != 303 {
+			t.Fatalf("confirm form: %d %s", st, admin.Body())
+		}
+		if j = wait(t, admin, j.ID); j.State != importer.Done {
+			t.Fatalf("after the form: %+v", j)
+		}
+		page(fmt.Sprintf("/imports/%d", j.ID), "job-inserted", "job-members")
+		page("/imports", "import-jobs")
+	})
+}

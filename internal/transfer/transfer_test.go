@@ -3,6 +3,7 @@ package transfer_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,5 +236,44 @@ func TestOverdueAndLostContactReminders(t *testing.T) {
 		if m := orgsWith("transfer.lost"); !m[w.a2] {
 			t.Fatalf("no 停止党籍 reminder: %v", m)
 		}
+	})
+}
+
+func TestTransferPages(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		w := newWorld(t, e)
+		page := func(c *apptest.Client, path string, ids ...string) {
+			t.Helper()
+			if st := c.Do("GET", path, nil, nil); st != 200 {
+				t.Fatalf("%s: %d %s", path, st, c.Body())
+			}
+			for _, id := range ids {
+				if !strings.Contains(c.Body(), `id="`+id+`"`) {
+					t.Errorf("%s lacks #%s", path, id)
+				}
+			}
+		}
+		page(w.adminA1, "/transfers", "transfer-new", "kind", "person_id", "to_org_id")
+		if st := w.adminA1.Form("/transfers", map[string]string{"kind": "inside", "person_id": fmt.Sprint(w.person), "to_org_id": fmt.Sprint(w.b1)}); st != 303 {
+			t.Fatalf("create form: %d %s", st, w.adminA1.Body())
+		}
+		var list struct{ Items []transfer.Transfer }
+		w.adminA1.Do("GET", "/api/v1/transfers?open=1", nil, &list)
+		if len(list.Items) != 1 {
+			t.Fatalf("open transfers %+v", list)
+		}
+		id := list.Items[0].ID
+		page(w.adminA1, fmt.Sprintf("/transfers/%d", id), "transfer-state", "transfer-review", "transfer-withdraw", "transfer-letter")
+		w.adminA1.Form(fmt.Sprintf("/transfers/%d/review", id), map[string]string{})
+		w.adminA1.Form(fmt.Sprintf("/transfers/%d/send", id), map[string]string{"letter_no": "甲组字12号"})
+		page(w.adminB1, fmt.Sprintf("/transfers/%d", id), "transfer-receive", "transfer-return")
+		page(w.adminB1, fmt.Sprintf("/transfers/%d/letter", id), "letter")
+		if st := w.adminB1.Form(fmt.Sprintf("/transfers/%d/return", id), map[string]string{}); st != 400 {
+			t.Fatalf("return without a reason: %d", st)
+		}
+		if st := w.adminA2.Form(fmt.Sprintf("/transfers/%d/receive", id), map[string]string{}); st != 404 {
+			t.Fatalf("another branch confirms: %d", st)
+		}
+		page(w.adminRoot, "/transfers/stats", "transfer-totals", "transfer-stats")
 	})
 }
