@@ -120,7 +120,7 @@ func TestInsideTransferStateMachineAndScopes(t *testing.T) {
 		act(t, w.adminB1, tr.ID, "receive", nil, 409)
 		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "1"}, 409) // not reviewed yet
 		tr = act(t, w.adminA1, tr.ID, "review", map[string]any{"version": tr.Version}, 200)
-		act(t, w.adminA1, tr.ID, "review", nil, 409) // double submission
+		act(t, w.adminA1, tr.ID, "review", nil, 409)                                 // double submission
 		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": 1}, 409)          // stale version
 		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version}, 400) // no letter number
 		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version, "letter_no": "甲组字〔2026〕12号"}, 200)
