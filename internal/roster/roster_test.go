@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -323,5 +325,22 @@ func TestSniffRefusesWhatIsNoSpreadsheet(t *testing.T) {
 		if _, err := Open(p); err != ErrFormat {
 			t.Errorf("%s: %v, want ErrFormat", name, err)
 		}
+	}
+}
+
+// A zip bomb is refused before it expands.
+func TestZipBombRefused(t *testing.T) {
+	defer func(n int64) { UnzipLimit = n }(UnzipLimit)
+	UnzipLimit = 1 << 20
+	path := filepath.Join(t.TempDir(), "bomb.xlsx")
+	f, _ := os.Create(path)
+	z := zip.NewWriter(f)
+	w, _ := z.Create("xl/worksheets/sheet1.xml")
+	w.Write(bytes.Repeat([]byte{' '}, 4<<20))
+	z.Close()
+	f.Close()
+	if b, err := Open(path); err == nil {
+		b.Close()
+		t.Fatal("a workbook expanding past the limit was opened")
 	}
 }

@@ -78,8 +78,9 @@ type Book interface {
 	Close() error
 }
 
-// UnzipLimit bounds what an .xlsx may expand to (zip bombs).
-const UnzipLimit = 1 << 30
+// UnzipLimit bounds what an .xlsx may expand to (zip bombs): a 100,000-row
+// roster expands to about 60 MB.
+var UnzipLimit int64 = 512 << 20
 
 // Open opens the file at path, whatever its name, by its content.
 func Open(path string) (Book, error) {
