@@ -247,6 +247,9 @@ func TestNoPlaintextAtRestAndReveal(t *testing.T) {
 		if ok != 1 || denied != 1 {
 			t.Fatalf("reveal audit: %d ok, %d denied", ok, denied)
 		}
+		if st := b.admin.Do("GET", "/api/v1/members?q="+zhangID, nil, nil); st != 200 || !strings.Contains(b.admin.Body(), `"total":1`) {
+			t.Fatalf("search by the whole number: %d %s", st, b.admin.Body())
+		}
 		// Every text and blob cell of every table, the audit log included.
 		for _, secret := range []string{zhangID, zhangID[:17], "13812345678", "13900001111"} {
 			if where := dumpContains(t, e.DB, secret); where != "" {

@@ -175,6 +175,6 @@ func (h *handlers) search(r *http.Request, f Filter) ([]Person, int, Filter, err
 	}
 	f.Normalize()
 	err = h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "member.search", ObjectType: "person",
-		Detail: map[string]any{"filter": f, "total": total}})
+		Detail: map[string]any{"filter": f.Masked(), "total": total}})
 	return items, total, f, err
 }

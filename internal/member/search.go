@@ -19,15 +19,24 @@ import (
 // Filter selects persons. Every field is optional; the zero Filter lists the
 // caller's whole scope.
 type Filter struct {
-	Q         string // name prefix, pinyin or initials prefix ("zs"), trailing ID digits, or a whole ID number
-	OrgID     int64  // an organisation and its subtree
-	Status    string
-	Category  string
-	Gender    string
-	Education string
-	Age       string // age band: "31-35", "-30" (≤30), "61-" (≥61)
-	Page      int
-	PerPage   int
+	Q         string `json:"q,omitempty"`   // name prefix, pinyin or initials prefix ("zs"), trailing ID digits, or a whole ID number
+	OrgID     int64  `json:"org,omitempty"` // an organisation and its subtree
+	Status    string `json:"status,omitempty"`
+	Category  string `json:"category,omitempty"`
+	Gender    string `json:"gender,omitempty"`
+	Education string `json:"edu,omitempty"`
+	Age       string `json:"age,omitempty"` // age band: "31-35", "-30" (≤30), "61-" (≥61)
+	Page      int    `json:"page"`
+	PerPage   int    `json:"per_page"`
+}
+
+// Masked is the filter as the audit log keeps it: a whole ID number typed
+// into the search box is masked like everywhere else.
+func (f Filter) Masked() Filter {
+	if up := strings.ToUpper(f.Q); isDigits(up) && len(up) > tailLen {
+		f.Q = idcard.Mask(up)
+	}
+	return f
 }
 
 // ErrOutOfScope means the filter names an organisation the caller does not see.
