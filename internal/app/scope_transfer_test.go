@@ -33,6 +33,8 @@ func init() {
 	}
 	scoped("GET /transfers", orgQuery("/transfers"))
 	scoped("GET /transfers/stats", orgQuery("/transfers/stats"))
+	scoped("GET /transfers/away", orgQuery("/transfers/away"))
+	scoped("GET /api/v1/transfers/away", orgQuery("/api/v1/transfers/away"))
 	scoped("GET /api/v1/transfers", orgQuery("/api/v1/transfers"))
 	scoped("GET /api/v1/transfers/stats", orgQuery("/api/v1/transfers/stats"))
 	// Starting a transfer of B's member, or registering an arrival into B.

@@ -20,6 +20,7 @@ var (
 	detailPage = web.NewPage(templates, "templates/detail.html")
 	letterPage = web.NewPage(templates, "templates/letter.html")
 	statsPage  = web.NewPage(templates, "templates/stats.html")
+	awayPage   = web.NewPage(templates, "templates/away.html")
 )
 
 type handlers struct{ *core.Deps }
@@ -32,6 +33,9 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/transfers", Perm: web.PartyRead, Handler: h.listPage},
 		{Method: "POST", Pattern: "/transfers", Perm: web.PartyWrite, Handler: h.createForm},
 		{Method: "GET", Pattern: "/transfers/stats", Perm: web.PartyRead, Handler: h.statsPage},
+		{Method: "GET", Pattern: "/transfers/away", Perm: web.PartyRead, Handler: h.awayPage},
+		{Method: "GET", Pattern: "/api/v1/transfers/away", Perm: web.PartyRead, Handler: h.apiAway, Doc: &web.Doc{Tag: "组织关系转接",
+			Summary: "流动党员和失联党员，及失联满 6 个月停止党籍、满 2 年除名的期限", Query: []web.Param{orgParam}, Reply: []Away{}}},
 		{Method: "GET", Pattern: "/transfers/{id}", Perm: web.PartyRead, Handler: h.detailPage},
 		{Method: "GET", Pattern: "/transfers/{id}/letter", Perm: web.PartyRead, Handler: h.letterPage},
 		{Method: "POST", Pattern: "/transfers/{id}/{action}", Perm: web.PartyWrite, Handler: h.actForm},

@@ -236,6 +236,14 @@ func TestOverdueAndLostContactReminders(t *testing.T) {
 		if m := orgsWith("transfer.lost"); !m[w.a2] {
 			t.Fatalf("no 停止党籍 reminder: %v", m)
 		}
+		var away struct{ Items []transfer.Away }
+		w.adminRoot.Do("GET", "/api/v1/transfers/away", nil, &away)
+		if len(away.Items) != 1 || !away.Items[0].Due || away.Items[0].SuspendOn == "" {
+			t.Fatalf("away list %+v", away)
+		}
+		if st := w.adminA1.Do("GET", "/transfers/away", nil, nil); st != 200 || strings.Contains(w.adminA1.Body(), "王五") {
+			t.Fatalf("a branch sees another branch's lost member: %d", st)
+		}
 	})
 }
 
