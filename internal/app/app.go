@@ -51,6 +51,7 @@ type App struct {
 func (a *App) periodic() []func(context.Context, *core.Deps) error {
 	return []func(context.Context, *core.Deps) error{
 		org.SyncWarnings,
+		transfer.Sync,
 	}
 }
 
