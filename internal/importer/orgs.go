@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/core"
@@ -24,10 +25,11 @@ type node struct {
 type tree struct {
 	root   *node
 	byName map[string][]*node
+	suffix map[string][]*node // branch names written short, resolved once
 }
 
 func loadTree(ctx context.Context, q db.Querier, orgID int64) (*tree, error) {
-	t := &tree{byName: map[string][]*node{}}
+	t := &tree{byName: map[string][]*node{}, suffix: map[string][]*node{}}
 	var rootPath string
 	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ? AND dissolved_on IS NULL", orgID).Scan(&rootPath)
 	if db.IsNoRows(err) {
@@ -154,9 +156,25 @@ func nullActor(ctx context.Context) any {
 	return nil
 }
 
-// branch finds the organisation a row names.
+// branch finds the organisation a row names: by its full or short name, or
+// by the end of its full name (城关派出所党支部 for 雁塔区公安分局城关派出所党支部).
 func (t *tree) branch(l *roster.Layout, r *roster.Record) (*node, *roster.Problem) {
 	ns := t.byName[r.Branch]
+	if len(ns) == 0 && utf8.RuneCountInString(r.Branch) >= 3 {
+		var ok bool
+		if ns, ok = t.suffix[r.Branch]; !ok {
+			seen := map[*node]bool{}
+			for name, cand := range t.byName {
+				for _, n := range cand {
+					if strings.HasSuffix(name, r.Branch) && !seen[n] {
+						seen[n] = true
+						ns = append(ns, n)
+					}
+				}
+			}
+			t.suffix[r.Branch] = ns
+		}
+	}
 	if p := l.CheckBranch(r, func(string) bool { return len(ns) > 0 }); p != nil {
 		return nil, p
 	}

@@ -229,3 +229,19 @@ func TestCancelledImportLeavesNothing(t *testing.T) {
 		}
 	})
 }
+
+// A branch written without the bureau's prefix resolves when it is unique.
+func TestShortBranchNames(t *testing.T) {
+	d := dbtest.SQLite(t)
+	deps := testDeps(t, d)
+	_, yanta := bureau(t, d, true)
+	path := filepath.Join(t.TempDir(), "short.csv")
+	os.WriteFile(path, []byte("姓名,公民身份号码,入党时间,所在党支部\n王芳,110101198003070025,2005-07-01,城关派出所党支部\n李强,110101198003070033,2005-07-01,党支部\n"), 0o600)
+	rep, err := Run(context.Background(), deps, path, Options{OrgID: yanta, Today: today, DryRun: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.ErrorCount != 1 || rep.Problems[0].Row != 3 || !strings.Contains(rep.Problems[0].Message, "无法确定") {
+		t.Fatalf("problems %v", rep.Problems)
+	}
+}
