@@ -113,7 +113,7 @@ type counts struct {
 
 func (s *snapshot) count(in []bool, today civil.Date) counts {
 	starts := bandStarts(today)
-	full, prob := codes[0]["full"], codes[0]["probationary"]
+	full, prob, female := codes[0]["full"], codes[0]["probationary"], codes[2]["女"]
 	var c counts
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -136,7 +136,7 @@ func (s *snapshot) count(in []bool, today civil.Date) counts {
 		if p.birth != noBirth {
 			c.age[band(p.birth, &starts)][k]++
 		}
-		if p.gender == codes[2]["女"] {
+		if p.gender == female {
 			c.female++
 		}
 		if p.minority {

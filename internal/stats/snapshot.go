@@ -32,12 +32,13 @@ type snapshot struct {
 	people   []person
 	maxID    int64
 	seen     int64     // the largest updated_at read
+	looked   int64     // when the last refresh began (unix ms)
 	loadedAt time.Time // of the last full load
 	loading  bool
 }
 
-// overlap re-reads rows stamped a little before the last look, for writes
-// whose transaction committed after a later one.
+// overlap re-reads rows stamped up to this long before the last look, for
+// writes whose transaction began before it and committed after.
 const overlap = int64(time.Minute / time.Millisecond)
 
 // reloadEvery bounds how stale a missed change (a transaction longer than
@@ -58,7 +59,7 @@ var codes = func() [4]map[string]uint8 {
 const cols = "id, org_id, status, category, gender, education, ethnicity, COALESCE(birth_date, ''), updated_at"
 
 func scan(ctx context.Context, q db.Querier, where string, args ...any) ([]person, int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+cols+" FROM persons "+where+" ORDER BY id", args...)
+	rows, err := q.QueryContext(ctx, "SELECT "+cols+" FROM persons "+where, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -100,7 +101,11 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier) error {
 		return s.reload(ctx, q)
 	}
 	s.mu.Lock()
-	since, maxID := s.seen-overlap, s.maxID
+	now := time.Now().UnixMilli()
+	// Anything committed since the last look is newer than what was seen,
+	// or was stamped at most overlap before that look.
+	since, maxID := min(s.seen+1, s.looked-overlap), s.maxID
+	s.looked = now
 	stale := time.Since(s.loadedAt) > reloadEvery && !s.loading
 	if stale {
 		s.loading = true
@@ -113,6 +118,8 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier) error {
 			s.reload(ctx, q)
 		}()
 	}
+	// No ORDER BY: sorting by id would make SQLite walk the table instead
+	// of the updated_at index; put keeps the order.
 	changed, seen, err := scan(ctx, q, "WHERE updated_at >= ?", since)
 	if err != nil {
 		return err
@@ -155,7 +162,8 @@ func (s *snapshot) put(p person) {
 }
 
 func (s *snapshot) reload(ctx context.Context, q db.Querier) error {
-	people, seen, err := scan(ctx, q, "")
+	started := time.Now()
+	people, seen, err := scan(ctx, q, "ORDER BY id")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.loading = false
@@ -165,7 +173,7 @@ func (s *snapshot) reload(ctx context.Context, q db.Querier) error {
 	if people == nil {
 		people = []person{}
 	}
-	s.people, s.seen, s.loadedAt = people, seen, time.Now()
+	s.people, s.seen, s.loadedAt, s.looked = people, seen, started, started.UnixMilli()
 	s.maxID = 0
 	if n := len(people); n > 0 {
 		s.maxID = people[n-1].id
