@@ -234,6 +234,9 @@ func TestParseDate(t *testing.T) {
 		{"61", "1900-03-01", false},
 		{"2024-02-29", "2024-02-29", false},
 		{"1985-03-12T00:00:00Z", "1985-03-12", false},
+		{"1985/3/12 0:00", "1985-03-12", false},
+		{" 1985 年 3 月 12 日 ", "1985-03-12", false},
+		{"1985．3．12", "1985-03-12", false},
 		{"", "", false},
 	}
 	for _, c := range cases {
@@ -242,7 +245,7 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q) = %v %v %v, want %s %v", c.in, d, d.MonthOnly, err, c.want, c.month)
 		}
 	}
-	for _, in := range []string{"1985.13.40", "2023-02-29", "1985.00", "昨天", "3.70102E+17", "1985-03-12-01"} {
+	for _, in := range []string{"1985.13.40", "2023-02-29", "1985.00", "昨天", "3.70102E+17", "1985-03-12-01", "1985..3", "85.3.12", "1985.3.", "1985年3月12号"} {
 		if d, err := ParseDate(in); err == nil {
 			t.Errorf("ParseDate(%q) = %v, want an error", in, d)
 		} else if !strings.Contains(err.Error(), in) {
