@@ -2,6 +2,7 @@ package develop
 
 import (
 	"context"
+	"sort"
 	"strings"
 
 	"hongdun/internal/platform/auth"
@@ -23,30 +24,42 @@ type Filter struct {
 // stageSteps are the step ranges of each stage.
 var stageSteps = map[int][2]int{1: {1, 2}, 2: {3, 6}, 3: {7, 11}, 4: {12, 18}, 5: {19, 25}}
 
-// orgIDs resolves the scope and the filter's subtree to organisation ids,
-// so that the big tables are filtered by an indexed id list instead of a
-// LIKE on every joined row.
-func (f Filter) orgIDs(ctx context.Context, q db.Querier, p *auth.Principal) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id FROM orgs WHERE path LIKE ? AND path LIKE ?", scopePath(p)+"%", f.OrgPath+"%")
+// view is what a list covers: the organisations in the caller's scope and
+// the filter's subtree, resolved to ids so that the big tables are filtered
+// by an indexed id list instead of a LIKE on every joined row.
+type view struct {
+	orgs orgMap
+	ids  []int64
+	// all is set when the view covers every organisation: the lists then
+	// need no filter by organisation (nor the join to persons for it).
+	all bool
+}
+
+func (f Filter) view(ctx context.Context, q db.Querier, p *auth.Principal) (*view, error) {
+	orgs, err := allOrgs(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+	v := &view{orgs: orgs}
+	scope := scopePath(p)
+	for id, o := range orgs {
+		if strings.HasPrefix(o.Path, scope) && strings.HasPrefix(o.Path, f.OrgPath) {
+			v.ids = append(v.ids, id)
 		}
-		ids = append(ids, id)
 	}
-	return ids, rows.Err()
+	sort.Slice(v.ids, func(i, j int) bool { return v.ids[i] < v.ids[j] })
+	v.all = len(v.ids) > 0 && len(v.ids) == len(orgs)
+	return v, nil
 }
 
-// where builds the conditions on cases of persons in the organisations ids.
-func (f Filter) where(ids []int64) (string, []any) {
-	in, args := db.In(ids)
-	conds := []string{"p.org_id IN (" + in + ")"}
+// where builds the conditions on cases (c) of persons (p) in the view;
+// person tells whether they need the join to persons.
+func (f Filter) where(v *view) (where string, args []any, person bool) {
+	conds := []string{"1 = 1"}
+	if !v.all {
+		in, ids := db.In(v.ids)
+		conds, args, person = append(conds, "p.org_id IN ("+in+")"), ids, true
+	}
 	switch f.Status {
 	case "all":
 	case "":
@@ -58,9 +71,9 @@ func (f Filter) where(ids []int64) (string, []any) {
 		conds, args = append(conds, "c.last_step BETWEEN ? AND ?"), append(args, r[0], r[1])
 	}
 	if n := strings.TrimSpace(f.Name); n != "" {
-		conds, args = append(conds, "p.name LIKE ?"), append(args, "%"+n+"%")
+		conds, args, person = append(conds, "p.name LIKE ?"), append(args, "%"+n+"%"), true
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), args, person
 }
 
 func (f Filter) limit() (int, int) {
@@ -96,18 +109,22 @@ func ledgerRow(c *Case, today string) LedgerRow {
 
 // Ledger lists cases in scope, most urgent first, with the total count.
 func Ledger(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) ([]LedgerRow, int, error) {
-	ids, err := f.orgIDs(ctx, q, p)
+	v, err := f.view(ctx, q, p)
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := f.where(ids)
+	where, args, person := f.where(v)
+	from := " FROM dev_cases c"
+	if person {
+		from += " JOIN persons p ON p.id = c.person_id"
+	}
 	var total int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*)"+caseFrom+where, args...).Scan(&total); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*)"+from+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	per, off := f.limit()
 	rows, err := q.QueryContext(ctx, "SELECT "+caseCols+caseFrom+where+
-		" ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.id LIMIT ? OFFSET ?", append(args, per, off)...)
+		" ORDER BY (c.next_due IS NULL), c.next_due, c.id LIMIT ? OFFSET ?", append(args, per, off)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -144,16 +161,13 @@ type DeadlineRow struct {
 // person on a transfer; the view shows those falling to organisations in
 // scope. Only open cases have deadlines.
 func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) ([]DeadlineRow, int, int, error) {
-	ids, err := f.orgIDs(ctx, q, p)
+	v, err := f.view(ctx, q, p)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	orgs, err := allOrgs(ctx, q)
-	if err != nil {
-		return nil, 0, 0, err
-	}
+	orgs := v.orgs
 	inView := map[int64]bool{}
-	for _, id := range ids {
+	for _, id := range v.ids {
 		inView[id] = true
 	}
 	var below []int64 // organisations whose approving 党委 is in view
@@ -162,18 +176,22 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 			below = append(below, id)
 		}
 	}
-	own, args := db.In(ids)
-	up, upArgs := db.In(below)
-	where := " WHERE (d.upper = 0 AND p.org_id IN (" + own + ") OR d.upper = 1 AND p.org_id IN (" + up + "))"
-	args = append(args, upArgs...)
-	from := " FROM dev_deadlines d JOIN dev_cases c ON c.id = d.case_id JOIN persons p ON p.id = c.person_id"
+	from, where, args := " FROM dev_deadlines d", "", []any{}
+	if !v.all || len(below) < len(orgs) {
+		own, ownArgs := db.In(v.ids)
+		up, upArgs := db.In(below)
+		from += " JOIN dev_cases c ON c.id = d.case_id JOIN persons p ON p.id = c.person_id"
+		where = " WHERE (d.upper = 0 AND p.org_id IN (" + own + ") OR d.upper = 1 AND p.org_id IN (" + up + "))"
+		args = append(ownArgs, upArgs...)
+	}
 	var total, overdue int
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due_on < ? THEN 1 ELSE 0 END), 0)"+from+where,
 		append([]any{today.String()}, args...)...).Scan(&total, &overdue); err != nil {
 		return nil, 0, 0, err
 	}
 	per, off := f.limit()
-	rows, err := q.QueryContext(ctx, "SELECT d.case_id, p.name, p.org_id, d.upper, d.rule, d.title, d.due_on, d.hard"+from+where+
+	rows, err := q.QueryContext(ctx, "SELECT d.case_id, p.name, p.org_id, d.upper, d.rule, d.title, d.due_on, d.hard"+
+		" FROM dev_deadlines d JOIN dev_cases c ON c.id = d.case_id JOIN persons p ON p.id = c.person_id"+where+
 		" ORDER BY d.due_on, d.case_id, d.id LIMIT ? OFFSET ?", append(args, per, off)...)
 	if err != nil {
 		return nil, 0, 0, err
@@ -216,11 +234,11 @@ type Stats struct {
 // Statistics counts cases in scope by stage.
 func Statistics(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) (*Stats, error) {
 	f.Status, f.Stage, f.Name = "all", 0, ""
-	ids, err := f.orgIDs(ctx, q, p)
+	v, err := f.view(ctx, q, p)
 	if err != nil {
 		return nil, err
 	}
-	where, args := f.where(ids)
+	where, args, _ := f.where(v)
 	s := &Stats{AvgDays: map[string]int{}}
 	err = q.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step < 3 THEN 1 ELSE 0 END), 0),
