@@ -119,7 +119,7 @@ func TestExportRoundTripMaskingAndAudit(t *testing.T) {
 		}
 		arows.Close()
 		if len(audits) != 2 || !strings.Contains(audits[0], `"rows":120`) || !strings.Contains(audits[0], `"revealed":true`) ||
-			!strings.Contains(audits[1], `"Status":"full"`) {
+			!strings.Contains(strings.ToLower(audits[1]), `"status":"full"`) {
 			t.Fatalf("export audit: %v", audits)
 		}
 
