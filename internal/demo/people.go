@@ -188,6 +188,7 @@ func (g *gen) person(o *orgSpec, orgID int64, status, area string) member.Person
 	case "probationary":
 		lo, hi = 24, min(hi, 38)
 	case "deceased":
+		lo = max(lo, 25)
 		if cat == "离退休" {
 			lo, hi = 72, 95
 		}
