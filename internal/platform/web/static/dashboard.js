@@ -11,13 +11,14 @@ document.addEventListener('DOMContentLoaded', function () {
       option = {
         color: palette,
         tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' },
-        legend: { bottom: 0 },
+        legend: { bottom: 0, type: 'scroll' },
         series: [{ type: 'pie', radius: ['35%', '65%'], name: spec.series[0].name,
           data: spec.categories.map(function (c, i) { return { name: c, value: spec.series[0].data[i] }; }) }]
       };
     } else {
       var horizontal = spec.kind === 'hbar';
-      var cats = { type: 'category', data: spec.categories };
+      // Every category label is shown; long vertical ones are slanted.
+      var cats = { type: 'category', data: spec.categories, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
       var vals = { type: 'value', minInterval: 1 };
       option = {
         color: palette,
