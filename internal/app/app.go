@@ -28,8 +28,8 @@ import (
 	"hongdun/internal/platform/web"
 	"hongdun/internal/stats"
 	"hongdun/internal/todo"
-	"hongdun/internal/transfer"
 	"hongdun/internal/training"
+	"hongdun/internal/transfer"
 )
 
 // Config is what the command line decides.
