@@ -19,6 +19,7 @@ const usage = `红盾党建平台
 用法:
   hongdun serve [--addr 127.0.0.1:8080] [--data DIR] [--db postgres://…] [--demo]
   hongdun demo [--members N] [--seed S]   在空数据库中生成演示数据（N 人，用于性能测试）
+  hongdun import FILE [--dry-run] [--org ID] [--update]   导入党员花名册（.xlsx/.xls/.csv）；有错误时不写入，非零退出
   hongdun migrate                    迁移数据库到最新结构（启动时也会自动执行）
   hongdun user create NAME ROLE [--org ID] [--person ID]   创建账号（密码从标准输入或 HONGDUN_PASSWORD 读取）
   hongdun user reset NAME            重置密码
