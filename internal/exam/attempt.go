@@ -101,6 +101,7 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, examID int64) (*
 	}
 	token := crypto.RandomToken(16)
 	out := &Started{DeviceToken: token}
+	var fresh *live // the state of a new attempt, so its first answer reads nothing
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.expire(ctx, tx, examID, personID); err != nil {
 			return err
@@ -140,6 +141,12 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, examID int64) (*
 			return err
 		}
 		out.AttemptID, out.DeadlineAt = id, deadline
+		fresh = &live{id: id, examID: examID, personID: personID, mode: e.Mode, seed: seed, started: now.UnixMilli(), deadline: deadline,
+			device: crypto.SM3Hex([]byte(token)), index: make(map[int64]bool, len(qs)), answered: make(map[int64]bool, len(qs)),
+			scoreEach: e.ScoreEach, dailyCap: e.DailyCap, minMs: int64(e.MinSeconds) * 1000}
+		for _, q := range qs {
+			fresh.index[q] = true
+		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "exam.attempt.start", ObjectType: "exam_attempt", ObjectID: strconv.FormatInt(id, 10),
 			Detail: map[string]any{"exam_id": examID, "questions": len(qs), "org_path": path}})
 	})
@@ -147,6 +154,9 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, examID int64) (*
 		return nil, err
 	}
 	s.drop(out.AttemptID)
+	if fresh != nil {
+		s.keep(fresh)
+	}
 	return out, nil
 }
 
@@ -271,16 +281,22 @@ func (s *Service) loadLive(ctx context.Context, id int64) (*live, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return s.keep(lv), nil
+}
+
+// keep caches an attempt's state unless another request cached it first,
+// and returns the cached one.
+func (s *Service) keep(lv *live) *live {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if prev := s.attempts[id]; prev != nil {
-		return prev, nil
+	if prev := s.attempts[lv.id]; prev != nil {
+		return prev
 	}
 	if len(s.attempts) > 200000 {
 		s.attempts = map[int64]*live{}
 	}
-	s.attempts[id] = lv
-	return lv, nil
+	s.attempts[lv.id] = lv
+	return lv
 }
 
 func (s *Service) drop(id int64) {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -87,6 +88,7 @@ func BenchmarkContestLoad(b *testing.B) {
 	lat := make([]time.Duration, total+total/loadRetryEach+1)
 	var n atomic.Int64
 	var failed atomic.Int64
+	stopProfile := profileMeasured(b)
 	start := time.Now()
 	runParallel(total, func(k int) {
 		p := parts[k%loadPeople]
@@ -107,6 +109,7 @@ func BenchmarkContestLoad(b *testing.B) {
 		}
 	})
 	elapsed := time.Since(start)
+	stopProfile()
 	sent := int(n.Load())
 	rate := float64(sent) / elapsed.Seconds()
 	l := lat[:sent]
@@ -127,6 +130,27 @@ func BenchmarkContestLoad(b *testing.B) {
 		sent, total, sent-total, elapsed.Round(time.Millisecond), rate, l[len(l)/2], p99, base, rate/base*100, rss/1024, failed.Load())
 	if failed.Load() != 0 || answers != total || counted != total || attempts != loadPeople {
 		b.Fatalf("answers stored %d, counted %d, attempts %d, failed %d; want %d stored and counted exactly once", answers, counted, attempts, failed.Load(), total)
+	}
+}
+
+// profileMeasured writes a CPU profile of the measured phase alone to the
+// file named by HONGDUN_LOAD_CPUPROFILE (setup and seeding would swamp a
+// whole-run -cpuprofile).
+func profileMeasured(b *testing.B) func() {
+	path := os.Getenv("HONGDUN_LOAD_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}
 }
 
