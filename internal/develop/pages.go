@@ -22,6 +22,8 @@ type ledgerView struct {
 	Pages  []int
 	Stages []rules.Stage
 	Write  bool
+	// Applicants are the 申请人 in scope without a case, for the open form.
+	Applicants []personOption
 }
 
 func pages(total, per int) []int {
@@ -44,11 +46,42 @@ func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	per, _ := f.limit()
-	h.Web.Render(w, r, h.ledger, ledgerView{Rows: rows, Total: total, Filter: f, Pages: pages(total, per), Stages: rules.Stages, Write: web.Principal(r).Writes()})
+	v := ledgerView{Rows: rows, Total: total, Filter: f, Pages: pages(total, per), Stages: rules.Stages, Write: web.Principal(r).Writes()}
+	if v.Write {
+		if v.Applicants, err = h.applicants(r); err != nil {
+			h.Web.Fail(w, r, err)
+			return
+		}
+	}
+	h.Web.Render(w, r, h.ledger, v)
+}
+
+// applicants lists the 申请人 in the caller's scope who have no case yet.
+func (h *handlers) applicants(r *http.Request) ([]personOption, error) {
+	rows, err := h.DB.QueryContext(r.Context(), `SELECT p.id, p.name, o.name FROM persons p JOIN orgs o ON o.id = p.org_id
+		WHERE p.status = 'applicant' AND o.path LIKE ? AND NOT EXISTS (SELECT 1 FROM dev_cases c WHERE c.person_id = p.id)
+		ORDER BY o.path, p.pinyin LIMIT 500`, scopePath(web.Principal(r))+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []personOption
+	for rows.Next() {
+		var o personOption
+		if err := rows.Scan(&o.ID, &o.Name, &o.OrgName); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 func (h *handlers) openForm(w http.ResponseWriter, r *http.Request) {
 	pid, _ := strconv.ParseInt(r.FormValue("person_id"), 10, 64)
+	if pid <= 0 {
+		h.Web.Fail(w, r, web.BadRequest("person_id", "请选择申请人"))
+		return
+	}
 	res, err := Open(r.Context(), h.Deps, web.Principal(r), OpenInput{PersonID: pid, Date: r.FormValue("date"), Opinion: r.FormValue("opinion")})
 	if err != nil {
 		h.Web.Fail(w, r, err)
@@ -80,8 +113,9 @@ type caseView struct {
 }
 
 type personOption struct {
-	ID   int64
-	Name string
+	ID      int64
+	Name    string
+	OrgName string
 }
 
 func (h *handlers) caseView(r *http.Request) (*caseView, error) {
@@ -93,7 +127,9 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &caseView{Case: c, Write: web.Principal(r).Writes() && c.Status == "open", Waivable: rules.Waivable, Today: h.today().String(),
+	// Step 25 (材料归档) follows the conversion that closes the case.
+	open := c.Status == "open" || c.Status == "converted" && c.LastStep < 25
+	v := &caseView{Case: c, Write: web.Principal(r).Writes() && open, Waivable: rules.Waivable, Today: h.today().String(),
 		CanAttach: web.Principal(r).Writes()}
 	for _, s := range rules.Steps {
 		v.Steps = append(v.Steps, stepRow{Def: s, Stage: rules.Stages[s.Stage-1].Name, Record: c.StepRecord(s.No)})
