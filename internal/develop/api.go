@@ -57,7 +57,7 @@ func (h *handlers) caseDeadlines(r *http.Request, id int64) ([]DeadlineRow, erro
 		if err := rows.Scan(&d.Rule, &d.Title, &d.DueOn, &d.Hard); err != nil {
 			return nil, err
 		}
-		d.DaysLeft = today.DaysUntil(mustDate(d.DueOn))
+		d.DaysLeft, d.RuleTitle = today.DaysUntil(mustDate(d.DueOn)), ruleTitle(d.Rule)
 		d.Overdue = d.DaysLeft < 0
 		out = append(out, d)
 	}

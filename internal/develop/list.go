@@ -148,11 +148,31 @@ type DeadlineRow struct {
 	OrgID      int64  `json:"org_id"` // the organisation responsible
 	OrgName    string `json:"org_name"`
 	Rule       string `json:"rule"`
+	RuleTitle  string `json:"rule_title"`
 	Title      string `json:"title"`
 	DueOn      string `json:"due_on"`
 	Hard       bool   `json:"hard"`
 	Overdue    bool   `json:"overdue"`
 	DaysLeft   int    `json:"days_left"`
+}
+
+// Days is how many days are left, or how many have passed when overdue.
+func (d DeadlineRow) Days() int {
+	if d.DaysLeft < 0 {
+		return -d.DaysLeft
+	}
+	return d.DaysLeft
+}
+
+// ruleTitle names a rule of the default set for people.
+func ruleTitle(id string) string {
+	s, _ := rules.Get(rules.DefaultSet)
+	for _, r := range s.Rules {
+		if r.ID == id {
+			return r.Title
+		}
+	}
+	return id
 }
 
 // Deadlines lists the open deadlines of cases in scope by urgency, with the
@@ -211,7 +231,7 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 		if a := orgs.approver(org); upper && a != nil {
 			r.OrgID, r.OrgName = a.ID, a.Name
 		}
-		r.DaysLeft = today.DaysUntil(mustDate(r.DueOn))
+		r.DaysLeft, r.RuleTitle = today.DaysUntil(mustDate(r.DueOn)), ruleTitle(r.Rule)
 		r.Overdue = r.DaysLeft < 0
 		out = append(out, r)
 	}
@@ -220,15 +240,21 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 
 // Stats are the pipeline statistics of a subtree.
 type Stats struct {
-	Applicants   int            `json:"applicants"`
-	Activists    int            `json:"activists"`
-	Candidates   int            `json:"candidates"`
-	Probationary int            `json:"probationary"`
-	Converted    int            `json:"converted"`
-	Cancelled    int            `json:"cancelled"`
-	Fasttrack    int            `json:"fasttrack"`
-	Overdue      int            `json:"overdue"`
-	AvgDays      map[string]int `json:"avg_days"` // average days per stage transition
+	Applicants   int         `json:"applicants"`
+	Activists    int         `json:"activists"`
+	Candidates   int         `json:"candidates"`
+	Probationary int         `json:"probationary"`
+	Converted    int         `json:"converted"`
+	Cancelled    int         `json:"cancelled"`
+	Fasttrack    int         `json:"fasttrack"`
+	Overdue      int         `json:"overdue"`
+	AvgDays      []StageDays `json:"avg_days"` // average days of each stage transition, in order
+}
+
+// StageDays is the average length of one stage transition.
+type StageDays struct {
+	Name string `json:"name"`
+	Days int    `json:"days"`
 }
 
 // Statistics counts cases in scope by stage.
@@ -239,7 +265,7 @@ func Statistics(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, 
 		return nil, err
 	}
 	where, args, _ := f.where(v)
-	s := &Stats{AvgDays: map[string]int{}}
+	s := &Stats{AvgDays: []StageDays{}}
 	err = q.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step < 3 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step BETWEEN 3 AND 6 THEN 1 ELSE 0 END), 0),
@@ -287,7 +313,7 @@ func Statistics(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, 
 			}
 		}
 		if n > 0 {
-			s.AvgDays[sp.name] = sum / n
+			s.AvgDays = append(s.AvgDays, StageDays{sp.name, sum / n})
 		}
 	}
 	return s, rows.Err()

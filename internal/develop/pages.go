@@ -94,6 +94,7 @@ func (h *handlers) openForm(w http.ResponseWriter, r *http.Request) {
 type stepRow struct {
 	Def    rules.StepDef
 	Stage  string
+	Span   int // rows of its stage, on the first step of a stage; 0 otherwise
 	Record *Record
 }
 
@@ -107,9 +108,11 @@ type caseView struct {
 	Write      bool
 	CanAttach  bool
 	Candidates []personOption
-	Waivable   []string
+	Waivable   []rules.Rule
 	Today      string
 	Input      Input
+	// RuleSetTitle names the rules the case is judged by.
+	RuleSetTitle string
 }
 
 type personOption struct {
@@ -127,12 +130,23 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	if err != nil {
 		return nil, err
 	}
+	set, ok := rules.Get(c.RuleSet)
+	if !ok {
+		set, _ = rules.Get(rules.DefaultSet)
+	}
 	// Step 25 (材料归档) follows the conversion that closes the case.
 	open := c.Status == "open" || c.Status == "converted" && c.LastStep < 25
-	v := &caseView{Case: c, Write: web.Principal(r).Writes() && open, Waivable: rules.Waivable, Today: h.today().String(),
-		CanAttach: web.Principal(r).Writes()}
+	v := &caseView{Case: c, Write: web.Principal(r).Writes() && open, Waivable: waivable(), Today: h.today().String(),
+		CanAttach: web.Principal(r).Writes(), RuleSetTitle: set.Title}
 	for _, s := range rules.Steps {
 		v.Steps = append(v.Steps, stepRow{Def: s, Stage: rules.Stages[s.Stage-1].Name, Record: c.StepRecord(s.No)})
+		if n := len(v.Steps); n == 1 || v.Steps[n-2].Def.Stage != s.Stage {
+			for _, t := range rules.Steps {
+				if t.Stage == s.Stage {
+					v.Steps[n-1].Span++
+				}
+			}
+		}
 	}
 	for _, rec := range c.Records {
 		if rec.Kind != rules.ActStep {
@@ -365,4 +379,14 @@ func (h *handlers) rerenderRules(w http.ResponseWriter, r *http.Request, err err
 		return
 	}
 	h.Web.RenderStatus(w, r, 0, h.rulesPage, v, err)
+}
+
+// waivable are the rules an exception may waive, with their titles.
+func waivable() []rules.Rule {
+	set, _ := rules.Get(rules.DefaultSet)
+	out := make([]rules.Rule, len(rules.Waivable))
+	for i, id := range rules.Waivable {
+		out[i] = set.Rule(id)
+	}
+	return out
 }
