@@ -146,7 +146,11 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		rep.OrgsCreated = created
 		rep.add(ps...)
 		w := &writer{d: d, q: q, tx: tx, opt: opt, tree: tree, layout: layout, rep: rep, prog: prog, seen: roster.Seen{}}
-		if err := pipeline(ctx, d, book, layout, opt.Today, prog, w.batch); err != nil {
+		if tx != nil {
+			w.ins = member.NewInserter(tx)
+			defer w.ins.Close()
+		}
+		if err := pipeline(ctx, d, book, layout, opt, prog, w.batch); err != nil {
 			return err
 		}
 		if err := w.flush(ctx); err != nil {
@@ -164,18 +168,7 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 	if opt.DryRun {
 		err = run(d.DB, nil)
 	} else {
-		if d.DB.Dialect == db.SQLite {
-			// Each multi-row INSERT keeps a statement journal (to undo itself
-			// on a constraint error); in memory it costs a few pages instead
-			// of a temporary-file write per page. The pragma cannot change
-			// inside a transaction, so it is set on the writer connection
-			// (SQLite has one) around it.
-			if _, err := d.DB.W.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
-				return nil, err
-			}
-			defer d.DB.W.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = DEFAULT")
-		}
-		err = d.DB.InTx(ctx, func(tx *db.Tx) error { return run(tx, tx) })
+		err = inImportTx(ctx, d.DB, func(tx *db.Tx) error { return run(tx, tx) })
 	}
 	if errors.Is(err, errHasProblems) {
 		rep.Inserted, rep.Updated, rep.OrgsCreated = 0, 0, 0
@@ -197,11 +190,14 @@ type rawBatch struct {
 	rows []rawRow
 }
 
-// item is a parsed and checked row, ready for the writer.
+// item is a parsed and checked row, ready for the writer: without
+// problems, it carries the ID hash and (unless this is a dry run) the row
+// to insert, sealed and with its pinyin.
 type item struct {
 	rec      roster.Record
 	person   member.Person
 	idHash   string
+	row      member.Row
 	problems []roster.Problem
 }
 
@@ -214,9 +210,9 @@ const batchRows = 256
 
 // pipeline overlaps the three kinds of work, because reading the file is the
 // slowest part: one goroutine reads rows, workers parse and check them (and
-// compute pinyin and the ID index), and the caller's goroutine receives the
+// seal, hash and compute pinyin), and the caller's goroutine receives the
 // batches in file order and hands them to sink, which talks to the database.
-func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roster.Layout, today civil.Date, prog *Progress, sink func(context.Context, []item) error) error {
+func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roster.Layout, opt Options, prog *Progress, sink func(context.Context, []item) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sheet, err := book.Sheet(layout.Sheet)
@@ -254,6 +250,7 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 			send()
 		}
 	}()
+	now := d.Now().UnixMilli()
 	workers := max(1, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for range workers {
@@ -263,7 +260,7 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 			for b := range raws {
 				out := itemBatch{seq: b.seq, items: make([]item, len(b.rows))}
 				for i, r := range b.rows {
-					out.items[i] = check(d, layout, r, today)
+					out.items[i] = check(d, layout, r, opt, now)
 				}
 				select {
 				case done <- out:
@@ -308,7 +305,8 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 
 // check parses one row and runs the member registry's own validation, so an
 // import accepts exactly what the member form accepts.
-func check(d *core.Deps, l *roster.Layout, r rawRow, today civil.Date) item {
+func check(d *core.Deps, l *roster.Layout, r rawRow, opt Options, now int64) item {
+	today := opt.Today
 	rec, ps := l.Parse(r.row, r.cells, today)
 	it := item{rec: rec, problems: ps}
 	it.person = member.Person{OrgID: 1, Name: rec.Name, Gender: rec.Gender, Ethnicity: rec.Ethnicity, BirthDate: rec.BirthDate,
@@ -326,8 +324,13 @@ func check(d *core.Deps, l *roster.Layout, r rawRow, today civil.Date) item {
 		reported[f] = true
 		it.problems = append(it.problems, roster.Problem{Row: r.row, Column: columnOf(l, f), Field: f, Message: fe.Message})
 	}
-	if it.person.IDNumber != "" && len(it.problems) == 0 {
+	switch {
+	case len(it.problems) > 0 || it.person.IDNumber == "":
+	case opt.DryRun:
 		it.idHash = d.Keys.Index(it.person.IDNumber)
+	default:
+		it.row = member.NewRow(d.Keys, &it.person, now)
+		it.idHash = it.row.IDHash()
 	}
 	return it
 }

@@ -26,11 +26,8 @@ type writer struct {
 	rep    *Report
 	prog   *Progress
 	seen   roster.Seen
-	ready  []member.Person
+	ins    *member.Inserter // nil on a dry run
 }
-
-// flushRows is how many new people are inserted per call.
-const flushRows = 2000
 
 type existing struct {
 	id      int64
@@ -79,13 +76,13 @@ func (w *writer) batch(ctx context.Context, items []item) error {
 		w.rep.add(it.problems...)
 		if len(it.problems) == 0 {
 			if _, ok := found[it.idHash]; !ok && w.writing() {
-				w.ready = append(w.ready, it.person)
+				it.row.SetOrg(it.person.OrgID)
+				if err := w.ins.Add(ctx, it.row); err != nil {
+					return err
+				}
 			}
 		}
 		w.prog.Checked.Add(1)
-	}
-	if len(w.ready) >= flushRows {
-		return w.flush(ctx)
 	}
 	return nil
 }
@@ -98,17 +95,15 @@ func (w *writer) problem(it *item, msg string) roster.Problem {
 // and not once a problem has been found (the transaction will roll back).
 func (w *writer) writing() bool { return w.tx != nil && w.rep.ErrorCount == 0 }
 
+// flush writes the rows still queued, unless a problem has been found.
 func (w *writer) flush(ctx context.Context) error {
-	if !w.writing() || len(w.ready) == 0 {
-		w.ready = w.ready[:0]
+	if !w.writing() {
 		return nil
 	}
-	ids, err := member.InsertMany(ctx, w.tx, w.d.Keys, w.ready)
-	if err != nil {
+	if err := w.ins.Flush(ctx); err != nil {
 		return err
 	}
-	w.rep.Inserted += len(ids)
-	w.ready = w.ready[:0]
+	w.rep.Inserted = w.ins.Written()
 	return nil
 }
 

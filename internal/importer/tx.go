@@ -1,0 +1,49 @@
+package importer
+
+import (
+	"context"
+	"database/sql/driver"
+
+	"hongdun/internal/platform/db"
+)
+
+// inImportTx runs fn in one write transaction. On SQLite it holds the
+// writer connection for the whole import with foreign-key checks off: with
+// them on, every multi-row INSERT keeps a statement journal (a copy of each
+// page it touches, to undo itself on a violation), which costs about as
+// much as the insert itself. The import writes only organisation ids it has
+// read or created in the same transaction. The checks are back on before
+// the connection returns to the pool (or the connection is dropped).
+func inImportTx(ctx context.Context, d *db.DB, fn func(tx *db.Tx) error) (err error) {
+	if d.Dialect != db.SQLite {
+		return d.InTx(ctx, fn)
+	}
+	conn, err := d.W.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return err
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); rerr != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			stx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(&db.Tx{Tx: stx}); err != nil { // the zero dialect is SQLite
+		stx.Rollback()
+		return err
+	}
+	return stx.Commit()
+}
