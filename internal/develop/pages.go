@@ -113,6 +113,10 @@ type caseView struct {
 	Input      Input
 	// RuleSetTitle names the rules the case is judged by.
 	RuleSetTitle string
+	// Which other actions fit the case's progress: the 公示 due next
+	// ("candidate", "admission" or ""), activist reviews, the 预备期 ones.
+	Publicity           string
+	Activist, Probation bool
 }
 
 type personOption struct {
@@ -137,7 +141,14 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	// Step 25 (材料归档) follows the conversion that closes the case.
 	open := c.Status == "open" || c.Status == "converted" && c.LastStep < 25
 	v := &caseView{Case: c, Write: web.Principal(r).Writes() && open, Waivable: waivable(), Today: h.today().String(),
-		CanAttach: web.Principal(r).Writes(), RuleSetTitle: set.Title}
+		CanAttach: web.Principal(r).Writes(), RuleSetTitle: set.Title,
+		Activist: c.LastStep >= 3 && c.LastStep < 7, Probation: c.LastStep >= 17 && c.LastStep < 24}
+	switch {
+	case c.LastStep == 6:
+		v.Publicity = "candidate"
+	case c.LastStep == 13 || c.LastStep == 14:
+		v.Publicity = "admission"
+	}
 	for _, s := range rules.Steps {
 		v.Steps = append(v.Steps, stepRow{Def: s, Stage: rules.Stages[s.Stage-1].Name, Record: c.StepRecord(s.No)})
 		if n := len(v.Steps); n == 1 || v.Steps[n-2].Def.Stage != s.Stage {
