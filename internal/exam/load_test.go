@@ -120,14 +120,16 @@ func BenchmarkContestLoad(b *testing.B) {
 	var answers, counted, attempts int
 	d.QueryRowContext(ctx, "SELECT COUNT(*) FROM exam_answers").Scan(&answers)
 	d.QueryRowContext(ctx, "SELECT COALESCE(SUM(answered), 0), COUNT(*) FROM exam_attempts WHERE exam_id = ?", examID).Scan(&counted, &attempts)
+	var batches int
+	d.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'exam.answers'").Scan(&batches)
 	rss := peakRSS()
 	b.ReportMetric(rate, "answers/s")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
 	b.ReportMetric(base, "baseline/s")
 	b.ReportMetric(rate/base*100, "ratio_%")
 	b.ReportMetric(float64(rss)/1024, "peak_rss_MB")
-	b.Logf("%d requests (%d answers + %d retries) in %s: %.0f/s, p50 %s, p99 %s; minimal one-insert handler %.0f/s; ratio %.0f%%; peak RSS %d MB; failed %d",
-		sent, total, sent-total, elapsed.Round(time.Millisecond), rate, l[len(l)/2], p99, base, rate/base*100, rss/1024, failed.Load())
+	b.Logf("%d requests (%d answers + %d retries) in %s: %.0f/s, p50 %s, p99 %s; minimal one-insert handler %.0f/s; ratio %.0f%%; peak RSS %d MB; failed %d; %d group commits (%.1f answers each)",
+		sent, total, sent-total, elapsed.Round(time.Millisecond), rate, l[len(l)/2], p99, base, rate/base*100, rss/1024, failed.Load(), batches, float64(total)/float64(max(batches, 1)))
 	if failed.Load() != 0 || answers != total || counted != total || attempts != loadPeople {
 		b.Fatalf("answers stored %d, counted %d, attempts %d, failed %d; want %d stored and counted exactly once", answers, counted, attempts, failed.Load(), total)
 	}

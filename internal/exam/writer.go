@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/db"
@@ -42,19 +43,29 @@ func newWriter(d *db.DB, a *audit.Log) *Writer {
 	return w
 }
 
+// linger is how long the writer keeps a batch open for more answers. Each
+// commit carries a fixed cost (the transaction, the audit record), and
+// under load the answers of a few milliseconds share it; a lone answer
+// waits at most this long.
+const linger = 2 * time.Millisecond
+
 func (w *Writer) run() {
 	batch := make([]*pending, 0, maxBatch)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for first := range w.in {
 		batch = append(batch[:0], first)
-	drain:
+		timer.Reset(linger)
+	collect:
 		for len(batch) < maxBatch {
 			select {
 			case p := <-w.in:
 				batch = append(batch, p)
-			default:
-				break drain
+			case <-timer.C:
+				break collect
 			}
 		}
+		timer.Stop()
 		err := w.commit(batch)
 		for _, p := range batch {
 			p.done <- err
