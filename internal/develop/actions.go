@@ -359,6 +359,8 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 		}
 	case rules.ActExtend:
 		kind, from, to, on = "extend", "probationary", "probationary", rec.Date
+	case rules.ActCancel:
+		kind, from, to, on = "cancel", "probationary", "cancelled", rec.Date
 	default:
 		return nil
 	}
@@ -366,7 +368,7 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 	if err := tx.QueryRowContext(ctx, "SELECT status FROM persons WHERE id = ?", c.PersonID).Scan(&status); err != nil {
 		return err
 	}
-	if status != from && kind != "extend" && devStage[status] >= devStage[to] {
+	if status != from && kind != "extend" && kind != "cancel" && devStage[status] >= devStage[to] {
 		return nil // the registry already holds the status (a case entered after the fact)
 	}
 	if status != from {

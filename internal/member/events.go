@@ -35,6 +35,7 @@ var eventKinds = map[string]eventKind{
 	"join":      {"接收为预备党员（入党）", []string{"candidate"}, func(p *Person, ev *Event) { p.Status, p.JoinDate = "probationary", ev.OnDate }},
 	"extend":    {"延长预备期", []string{"probationary"}, func(*Person, *Event) {}},
 	"full":      {"转为正式党员", []string{"probationary"}, func(p *Person, ev *Event) { p.Status, p.FullDate = "full", ev.OnDate }},
+	"cancel":    {"取消预备党员资格", []string{"probationary"}, func(p *Person, ev *Event) { p.Status, p.LeftDate = "cancelled", ev.OnDate }},
 	"suspend":   {"停止党籍", []string{"probationary", "full"}, func(p *Person, ev *Event) { p.Status, p.LeftDate = "suspended", ev.OnDate }},
 	"restore": {"恢复党籍", []string{"suspended"}, func(p *Person, ev *Event) {
 		p.Status, p.LeftDate = "probationary", ""
@@ -60,7 +61,7 @@ var eventKinds = map[string]eventKind{
 }
 
 // EventKinds lists the event codes in the order a form offers them.
-var EventKinds = []string{"apply", "activist", "candidate", "join", "extend", "full", "suspend", "restore",
+var EventKinds = []string{"apply", "activist", "candidate", "join", "extend", "full", "cancel", "suspend", "restore",
 	"transfer_in", "transfer_out", "death", "mobile", "mobile_end", "lost", "found"}
 
 // EventLabel is the Chinese name of an event code.

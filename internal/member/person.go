@@ -47,11 +47,12 @@ type Person struct {
 }
 
 // Statuses in display order, with their Chinese labels.
-var Statuses = []string{"applicant", "activist", "candidate", "probationary", "full", "suspended", "transferred", "deceased"}
+var Statuses = []string{"applicant", "activist", "candidate", "probationary", "full", "suspended", "transferred", "deceased", "cancelled"}
 
 var statusLabels = map[string]string{
 	"applicant": "申请人", "activist": "入党积极分子", "candidate": "发展对象", "probationary": "预备党员",
 	"full": "正式党员", "suspended": "停止党籍", "transferred": "已转出", "deceased": "已去世",
+	"cancelled": "已取消预备党员资格",
 }
 
 // StatusLabel is the Chinese name of a status code.

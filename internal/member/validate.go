@@ -213,6 +213,7 @@ func validateDates(p *Person, today civil.Date) FieldErrors {
 		{"candidate", "candidate_date", "确定发展对象日期"}, {"probationary", "join_date", "入党日期"},
 		{"full", "join_date", "入党日期"}, {"full", "full_date", "转正日期"},
 		{"suspended", "left_date", "停止党籍日期"}, {"transferred", "left_date", "转出日期"}, {"deceased", "left_date", "去世日期"},
+		{"cancelled", "left_date", "取消预备党员资格日期"},
 	} {
 		if p.Status == need.status && *fieldPtr(p, need.field) == "" {
 			bad(need.field, "状态为“%s”时须填写%s", StatusLabel(p.Status), need.label)
