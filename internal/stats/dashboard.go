@@ -105,7 +105,7 @@ func subtree(ctx context.Context, q db.Querier, path string) (in []bool, kinds m
 
 // counts accumulates the people of a subtree.
 type counts struct {
-	status                [9]int
+	status                []int // by status code (1 + index in member.Statuses)
 	category, gender, edu [8][2]int // [code][0 正式, 1 预备]
 	age                   [8][2]int
 	female, minority      int
@@ -114,7 +114,7 @@ type counts struct {
 func (s *snapshot) count(in []bool, today civil.Date) counts {
 	starts := bandStarts(today)
 	full, prob, female := codes[0]["full"], codes[0]["probationary"], codes[2]["女"]
-	var c counts
+	c := counts{status: make([]int, len(member.Statuses)+1)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.people {
