@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"hongdun/internal/develop"
 	"hongdun/internal/member"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
@@ -396,8 +397,11 @@ func apply(ctx context.Context, d *core.Deps, tx *db.Tx, t *Transfer, action str
 		if orgID != t.FromOrgID {
 			return web.Conflict("该党员已不在转出的党组织，不能接收")
 		}
-		_, err := member.RecordEvent(ctx, tx, t.PersonID, member.Event{Kind: "transfer_in", OnDate: today.String(), OrgID: t.ToOrgID, Note: note}, today)
-		return err
+		if _, err := member.RecordEvent(ctx, tx, t.PersonID, member.Event{Kind: "transfer_in", OnDate: today.String(), OrgID: t.ToOrgID, Note: note}, today); err != nil {
+			return err
+		}
+		// An open development case moves with its member, deadlines included.
+		return develop.FollowTransfer(ctx, tx, t.PersonID, today, d.Now().UnixMilli())
 	case t.Kind == Out && action == "send":
 		_, err := member.RecordEvent(ctx, tx, t.PersonID, member.Event{Kind: "transfer_out", OnDate: today.String(), Note: note + " 转往 " + t.OutsideOrg}, today)
 		return err

@@ -285,3 +285,53 @@ func TestTransferPages(t *testing.T) {
 		page(w.adminRoot, "/transfers/stats", "transfer-totals", "transfer-stats")
 	})
 }
+
+// An open development case moves with its member: once the receiving side
+// confirms, the case's 待办 belong to the new organisation.
+func TestDevelopmentCaseFollowsTransfer(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		w := newWorld(t, e)
+		today := civil.Today(time.Now())
+		// A 预备党员 whose case is entered after the fact: only transfers of members exist.
+		p := member.Person{OrgID: w.a1, Name: "李四", IDNumber: idcard.WithCheckDigit("11010119950307002"), Status: "probationary",
+			ApplyDate: today.AddDays(-700).String(), JoinDate: today.AddDays(-30).String()}
+		if fe := member.Validate(&p, today); len(fe) > 0 {
+			t.Fatal(fe)
+		}
+		var pid int64
+		if err := e.DB.InTx(ctx, func(tx *db.Tx) (err error) { pid, err = member.Insert(ctx, tx, e.App.Keys, &p); return }); err != nil {
+			t.Fatal(err)
+		}
+		if st := w.adminA1.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": pid, "date": today.AddDays(-700).String()}, nil); st != 201 {
+			t.Fatalf("open case: %d %s", st, w.adminA1.Body())
+		}
+		orgsOfTodos := func() map[int64]int {
+			rows, err := e.DB.QueryContext(ctx, "SELECT org_id FROM todos WHERE person_id = ? AND done_at IS NULL AND source LIKE 'develop%'", pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			out := map[int64]int{}
+			for rows.Next() {
+				var o int64
+				rows.Scan(&o)
+				out[o]++
+			}
+			return out
+		}
+		if got := orgsOfTodos(); got[w.a1] == 0 {
+			t.Fatalf("case deadlines before the transfer: %v", got)
+		}
+		var tr transfer.Transfer
+		if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": pid, "to_org_id": w.b1, "reason": "工作调动"}, &tr); st != 201 {
+			t.Fatalf("create: %d %s", st, w.adminA1.Body())
+		}
+		tr = act(t, w.adminA1, tr.ID, "review", map[string]any{"version": tr.Version}, 200)
+		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version, "letter_no": "甲组字〔2026〕13号"}, 200)
+		act(t, w.adminB1, tr.ID, "receive", map[string]any{"version": tr.Version}, 200)
+		if got := orgsOfTodos(); got[w.a1] != 0 || got[w.b1] == 0 {
+			t.Fatalf("case deadlines after the transfer: %v (a1=%d, b1=%d)", got, w.a1, w.b1)
+		}
+	})
+}
