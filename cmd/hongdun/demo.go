@@ -10,6 +10,7 @@ import (
 
 	"hongdun/internal/app"
 	"hongdun/internal/demo"
+	"hongdun/internal/develop"
 	"hongdun/internal/org"
 )
 
@@ -22,6 +23,9 @@ func seedDemo(ctx context.Context, a *app.App) error {
 	}
 	if err != nil {
 		return fmt.Errorf("生成演示数据失败: %w", err)
+	}
+	if err := develop.SeedDemo(ctx, a.Deps); err != nil {
+		return fmt.Errorf("生成发展党员演示档案失败: %w", err)
 	}
 	if err := org.SyncWarnings(ctx, a.Deps); err != nil {
 		return err
