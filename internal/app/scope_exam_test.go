@@ -88,6 +88,7 @@ func init() {
 	exempt("GET /m/exams", "党员看到本组织及上级发布的考试；组织者的列表按范围过滤")
 	scoped("GET /exams", examProbe("GET", "/exams?org=%d", nil, fBt))
 	scoped("GET /exams/{id}/board", examProbe("GET", "/exams/%d/board", nil, bExam))
+	scoped("GET /exams/{id}/stats", examProbe("GET", "/exams/%d/stats", nil, bExam))
 	scoped("POST /m/exams/{id}/start", examProbe("POST", "/m/exams/%d/start", nil, bExam))
 	scoped("GET /m/attempts/{id}", examProbe("GET", "/m/attempts/%d", nil, bAttempt))
 	scoped("POST /m/attempts/{id}/answer", examProbe("POST", "/m/attempts/%d/answer?question_id=1&answer=A", nil, bAttempt))

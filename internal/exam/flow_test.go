@@ -257,6 +257,9 @@ func TestExamEndToEnd(t *testing.T) {
 		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/exams/%d/stats", ex.ID), nil, nil); st != 404 {
 			t.Fatalf("A reading the city's statistics: %d", st)
 		}
+		if st := city.Do("GET", fmt.Sprintf("/exams/%d/stats", ex.ID), nil, nil); st != 200 || !strings.Contains(city.Body(), "三会一课包括") || !strings.Contains(city.Body(), "%</td>") {
+			t.Fatalf("statistics page: %d", st)
+		}
 	})
 }
 

@@ -14,14 +14,14 @@ import (
 //go:embed templates static
 var files embed.FS
 
-var listPage, questionPage, resultPage, boardPage, bankPage, questionFormPage, examFormPage *web.Page
+var listPage, questionPage, resultPage, boardPage, bankPage, questionFormPage, examFormPage, statsPage *web.Page
 
 func parsePages() {
 	web.Funcs["examPct"] = func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
 	web.Funcs["examAnswer"] = DisplayAnswer
 	page := func(name string) *web.Page { return web.NewPage(files, "templates/"+name+".html") }
 	listPage, questionPage, resultPage, boardPage = page("list"), page("question"), page("result"), page("board")
-	bankPage, questionFormPage, examFormPage = page("bank"), page("question_form"), page("exam_form")
+	bankPage, questionFormPage, examFormPage, statsPage = page("bank"), page("question_form"), page("exam_form"), page("stats")
 }
 
 func (s *Service) pages() []web.Route {
@@ -41,6 +41,7 @@ func (s *Service) pages() []web.Route {
 		{Method: "POST", Pattern: "/exams/bank/{id}", Perm: web.PartyWrite, Handler: s.pageUpdateQuestion},
 		{Method: "GET", Pattern: "/m/exams", Perm: web.PartyView, Handler: s.pageList},
 		{Method: "GET", Pattern: "/exams/{id}/board", Perm: web.PartyView, Handler: s.pageBoard},
+		{Method: "GET", Pattern: "/exams/{id}/stats", Perm: web.PartyRead, Handler: s.pageStats},
 		{Method: "POST", Pattern: "/m/exams/{id}/start", Perm: web.PartyView, Handler: s.pageStart},
 		{Method: "GET", Pattern: "/m/attempts/{id}", Perm: web.PartyView, Handler: s.pageQuestion},
 		{Method: "POST", Pattern: "/m/attempts/{id}/answer", Perm: web.PartyView, Handler: s.pageAnswer},
@@ -72,6 +73,23 @@ func (s *Service) pageBoard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Web.Render(w, r, boardPage, map[string]any{"Exam": e, "Board": b})
+}
+
+func (s *Service) pageStats(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	var e *Exam
+	var st []QuestionStat
+	if err == nil {
+		e, err = s.GetExam(r.Context(), web.Principal(r), id)
+	}
+	if err == nil {
+		st, err = s.Stats(r.Context(), web.Principal(r), id)
+	}
+	if err != nil {
+		s.Web.Fail(w, r, err)
+		return
+	}
+	s.Web.Render(w, r, statsPage, map[string]any{"Exam": e, "Stats": st})
 }
 
 // The page flow keeps the device token in a cookie scoped to the attempt.
