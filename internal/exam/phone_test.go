@@ -88,7 +88,15 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 		t.Fatalf("check-in page: %q", checked)
 	}
 
-	run(t, ctx, chromedp.Navigate(e.Srv.URL+"/m/exams"), chromedp.WaitVisible(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID))
+	var hours string
+	run(t, ctx, chromedp.Click(`//a[contains(., "返回我的学习")]`, chromedp.BySearch), chromedp.WaitVisible("#my-hours", chromedp.ByID),
+		chromedp.Text("#my-hours", &hours, chromedp.ByID))
+	browsertest.Screenshot(t, ctx, "3b-my-learning")
+	if !strings.HasPrefix(hours, "3 / 32") {
+		t.Fatalf("my hours: %q", hours)
+	}
+
+	run(t, ctx, chromedp.Click("#my-exams-link", chromedp.ByID), chromedp.WaitVisible(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID))
 	browsertest.Screenshot(t, ctx, "4-exams")
 	run(t, ctx, chromedp.Click(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID), chromedp.WaitVisible("#answer-form", chromedp.ByID))
 	browsertest.Screenshot(t, ctx, "5-question")
