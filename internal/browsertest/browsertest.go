@@ -53,7 +53,9 @@ func Browser(t *testing.T, width, height int) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	// Close the browser before t.TempDir removes its profile (cleanups run last-in first-out).
+	t.Cleanup(func() { chromedp.Cancel(ctx) })
+	ctx, cancel3 := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(cancel3)
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("启动 Chromium 失败: %v", err)

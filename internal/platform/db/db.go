@@ -73,6 +73,9 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
+	// Keep every reader open: reopening one under load also re-prepares
+	// the statements prepared on it.
+	r.SetMaxIdleConns(8)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		r.Close()
