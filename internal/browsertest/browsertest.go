@@ -34,6 +34,14 @@ func Browser(t *testing.T, width, height int) context.Context {
 		}
 		path = "chromium"
 	}
+	// Chromium's helper processes may still write to the profile for a
+	// moment after the browser closes, so it is removed without t.TempDir's
+	// strictness.
+	profile, err := os.MkdirTemp("", "hongdun-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(profile) })
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
@@ -46,7 +54,7 @@ func Browser(t *testing.T, width, height int) context.Context {
 		chromedp.Flag("lang", "zh-CN"),
 		// Everything outside the loopback test server is unreachable.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(width, height),
 	)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)

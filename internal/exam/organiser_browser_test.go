@@ -18,7 +18,6 @@ import (
 // back with the reason, and publishes a contest by picking the question.
 func TestOrganiserPublishesThroughForms(t *testing.T) {
 	ctx := browsertest.Browser(t, 1280, 900)
-	t.Cleanup(func() { chromedp.Cancel(ctx) })
 	e := apptest.Start(t, dbtest.SQLite(t))
 	w := newWorld(t, e)
 	e.App.Now = time.Now

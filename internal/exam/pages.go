@@ -3,10 +3,12 @@ package exam
 import (
 	"embed"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"hongdun/internal/platform/web"
 )
@@ -16,10 +18,17 @@ var files embed.FS
 
 var listPage, questionPage, resultPage, boardPage, bankPage, questionFormPage, examFormPage, statsPage *web.Page
 
-func parsePages() {
-	web.Funcs["examPct"] = func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
-	web.Funcs["examAnswer"] = DisplayAnswer
-	page := func(name string) *web.Page { return web.NewPage(files, "templates/"+name+".html") }
+var pageFuncs = template.FuncMap{
+	"examPct":    func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"examAnswer": DisplayAnswer,
+}
+
+var parseOnce sync.Once
+
+func parsePages() { parseOnce.Do(parseAll) }
+
+func parseAll() {
+	page := func(name string) *web.Page { return web.NewPageFuncs(files, pageFuncs, "templates/"+name+".html") }
 	listPage, questionPage, resultPage, boardPage = page("list"), page("question"), page("result"), page("board")
 	bankPage, questionFormPage, examFormPage, statsPage = page("bank"), page("question_form"), page("exam_form"), page("stats")
 }

@@ -20,7 +20,6 @@ import (
 func TestPhoneCheckinAndExam(t *testing.T) {
 	ctx := browsertest.Browser(t, 375, 812)
 	// Close Chromium and wait for it before its profile directory is removed.
-	t.Cleanup(func() { chromedp.Cancel(ctx) })
 	e := apptest.Start(t, dbtest.SQLite(t))
 	w := newWorld(t, e)
 	e.App.Now = time.Now // real time: the browser's cookies expire by it

@@ -19,7 +19,6 @@ import (
 // branch venue through the pages, then opens the venue's QR screen.
 func TestOrganiserBuildsProgramInBrowser(t *testing.T) {
 	ctx := browsertest.Browser(t, 1280, 900)
-	t.Cleanup(func() { chromedp.Cancel(ctx) })
 	e := apptest.Start(t, dbtest.SQLite(t))
 	w := newBureau(t, e)
 	e.App.Now = time.Now

@@ -4,10 +4,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"hongdun/internal/platform/web"
 )
@@ -17,11 +19,18 @@ var files embed.FS
 
 var homePage, programPage, venuePage, screenPage, ledgerPage, mobilePage, checkinPage *web.Page
 
-// parsePages registers the template functions the pages use, then parses them.
-func parsePages() {
-	web.Funcs["trainingHours"] = Hours
-	web.Funcs["trainingPct"] = func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
-	page := func(name string) *web.Page { return web.NewPage(files, "templates/"+name+".html") }
+var pageFuncs = template.FuncMap{
+	"trainingHours": Hours,
+	"trainingPct":   func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+}
+
+var parseOnce sync.Once
+
+// parsePages parses the pages once per process.
+func parsePages() { parseOnce.Do(parseAll) }
+
+func parseAll() {
+	page := func(name string) *web.Page { return web.NewPageFuncs(files, pageFuncs, "templates/"+name+".html") }
 	homePage, programPage, venuePage, screenPage = page("home"), page("program"), page("venue"), page("screen")
 	ledgerPage, mobilePage, checkinPage = page("ledger"), page("mobile"), page("checkin")
 }

@@ -59,8 +59,11 @@ var Funcs = template.FuncMap{
 type Page struct{ t *template.Template }
 
 // NewPage parses the layout with the named files from fsys.
-func NewPage(fsys fs.FS, files ...string) *Page {
-	t := template.Must(template.New("layout.html").Funcs(Funcs).ParseFS(layoutFS, "templates/*.html"))
+func NewPage(fsys fs.FS, files ...string) *Page { return NewPageFuncs(fsys, nil, files...) }
+
+// NewPageFuncs is NewPage with extra template functions of the feature's own.
+func NewPageFuncs(fsys fs.FS, funcs template.FuncMap, files ...string) *Page {
+	t := template.Must(template.New("layout.html").Funcs(Funcs).Funcs(funcs).ParseFS(layoutFS, "templates/*.html"))
 	return &Page{template.Must(t.ParseFS(fsys, files...))}
 }
 
