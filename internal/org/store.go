@@ -60,46 +60,6 @@ type MemberCounts struct {
 	ByStatus     map[string]int `json:"by_status"`
 }
 
-// Counts returns the member counts of every organisation under rootPath,
-// with one grouped query.
-func Counts(ctx context.Context, q db.Querier, rootPath string) (map[int64]MemberCounts, error) {
-	out := map[int64]MemberCounts{}
-	if rootPath == "" {
-		return out, nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT o.id, p.status, COUNT(*) FROM orgs o
-		JOIN orgs s ON s.path LIKE o.path || '%'
-		JOIN persons p ON p.org_id = s.id
-		WHERE o.path LIKE ?
-		GROUP BY o.id, p.status`, rootPath+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var status string
-		var n int
-		if err := rows.Scan(&id, &status, &n); err != nil {
-			return nil, err
-		}
-		c := out[id]
-		if c.ByStatus == nil {
-			c.ByStatus = map[string]int{}
-		}
-		c.ByStatus[status] = n
-		switch status {
-		case "full":
-			c.Full = n
-		case "probationary":
-			c.Probationary = n
-		}
-		c.Members = c.Full + c.Probationary
-		out[id] = c
-	}
-	return out, rows.Err()
-}
-
 // CommitteeMember is one person's post in an organisation's committee.
 type CommitteeMember struct {
 	ID         int64  `json:"id"`

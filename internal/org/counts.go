@@ -1,0 +1,123 @@
+package org
+
+import (
+	"context"
+	"strconv"
+
+	"hongdun/internal/platform/db"
+)
+
+// inListMax is the largest subtree whose people are counted with an IN
+// list; a larger one (the whole tree, a big 分局) is counted by scanning the
+// people of every organisation in (status, org_id) index order and dropping
+// the organisations outside it, which beats a lookup per person.
+const inListMax = 500
+
+// Counts returns the member counts of every organisation under rootPath.
+// People are counted per organisation with one grouped query, then added to
+// every organisation on the materialised path from rootPath down to theirs,
+// so the work grows with the number of people and of organisations, not
+// with their product.
+func Counts(ctx context.Context, q db.Querier, rootPath string) (map[int64]MemberCounts, error) {
+	out := map[int64]MemberCounts{}
+	if rootPath == "" {
+		return out, nil
+	}
+	paths, err := subtreePaths(ctx, q, rootPath)
+	if err != nil || len(paths) == 0 {
+		return out, err
+	}
+	query := "SELECT status, org_id, COUNT(*) FROM persons GROUP BY status, org_id"
+	var args []any
+	if len(paths) <= inListMax {
+		ids := make([]int64, 0, len(paths))
+		for id := range paths {
+			ids = append(ids, id)
+		}
+		var in string
+		in, args = db.In(ids)
+		query = "SELECT status, org_id, COUNT(*) FROM persons WHERE org_id IN (" + in + ") GROUP BY status, org_id"
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	sums := map[int64]*MemberCounts{}
+	for rows.Next() {
+		var status string
+		var orgID int64
+		var n int
+		if err := rows.Scan(&status, &orgID, &n); err != nil {
+			return nil, err
+		}
+		path, ok := paths[orgID]
+		if !ok {
+			continue
+		}
+		for _, id := range idsBelow(path, rootPath) {
+			c := sums[id]
+			if c == nil {
+				c = &MemberCounts{ByStatus: map[string]int{}}
+				sums[id] = c
+			}
+			c.add(status, n)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for id, c := range sums {
+		out[id] = *c
+	}
+	return out, nil
+}
+
+func (c *MemberCounts) add(status string, n int) {
+	c.ByStatus[status] += n
+	switch status {
+	case "full":
+		c.Full += n
+	case "probationary":
+		c.Probationary += n
+	}
+	c.Members = c.Full + c.Probationary
+}
+
+// subtreePaths maps the id of every organisation under rootPath to its path.
+func subtreePaths(ctx context.Context, q db.Querier, rootPath string) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, path FROM orgs WHERE path LIKE ?", rootPath+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var path string
+		if err := rows.Scan(&id, &path); err != nil {
+			return nil, err
+		}
+		out[id] = path
+	}
+	return out, rows.Err()
+}
+
+// idsBelow lists the ids on a materialised path from the organisation at
+// rootPath down: idsBelow("/1/4/7/", "/1/4/") is 4, 7.
+func idsBelow(path, rootPath string) []int64 {
+	var ids []int64
+	start := 1
+	for i := 1; i < len(path); i++ {
+		if path[i] != '/' {
+			continue
+		}
+		if i+1 >= len(rootPath) {
+			if id, err := strconv.ParseInt(path[start:i], 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+		start = i + 1
+	}
+	return ids
+}
