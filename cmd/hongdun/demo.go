@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/demo"
 	"hongdun/internal/develop"
 	"hongdun/internal/org"
+	"hongdun/internal/training"
 )
 
 // seedDemo fills an empty database with the demo bureau; on a database that
@@ -26,6 +27,9 @@ func seedDemo(ctx context.Context, a *app.App) error {
 	}
 	if err := develop.SeedDemo(ctx, a.Deps); err != nil {
 		return fmt.Errorf("生成发展党员演示档案失败: %w", err)
+	}
+	if err := training.SeedDemo(ctx, a.Deps); err != nil {
+		return fmt.Errorf("生成培训演示数据失败: %w", err)
 	}
 	if err := org.SyncWarnings(ctx, a.Deps); err != nil {
 		return err
