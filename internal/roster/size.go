@@ -4,9 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // RowCount estimates how many rows a sheet has, for progress bars: the
@@ -15,19 +12,7 @@ import (
 func RowCount(b Book, sheet string) int {
 	switch b := b.(type) {
 	case *xlsxBook:
-		dim, err := b.f.GetSheetDimension(sheet)
-		if err != nil {
-			return 0
-		}
-		_, last, ok := strings.Cut(dim, ":")
-		if !ok {
-			return 0
-		}
-		_, row, err := excelize.CellNameToCoordinates(last)
-		if err != nil {
-			return 0
-		}
-		return row
+		return b.dimension(sheet)
 	case *xlsBook:
 		return len(b.sheets[sheet])
 	case *csvBook:

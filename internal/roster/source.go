@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/shakinm/xlsReader/xls"
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 )
@@ -98,11 +97,11 @@ func Open(path string) (Book, error) {
 	switch format {
 	case XLSX:
 		f.Close()
-		x, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: UnzipLimit})
+		x, err := openXLSX(path)
 		if err != nil {
 			return nil, fmt.Errorf("无法读取 .xlsx 文件（文件可能已损坏或加密）: %w", err)
 		}
-		return &xlsxBook{f: x}, nil
+		return x, nil
 	case XLS:
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			f.Close()
@@ -121,47 +120,6 @@ func Open(path string) (Book, error) {
 	}
 	return newCSV(f, head[:n]), nil
 }
-
-// xlsx: excelize's streaming row iterator with raw values, so dates arrive
-// as serial numbers and numbers as Excel stored them.
-type xlsxBook struct{ f *excelize.File }
-
-func (b *xlsxBook) Format() Format       { return XLSX }
-func (b *xlsxBook) SheetNames() []string { return b.f.GetSheetList() }
-func (b *xlsxBook) Close() error         { return b.f.Close() }
-
-func (b *xlsxBook) Sheet(name string) (Sheet, error) {
-	rows, err := b.f.Rows(name)
-	if err != nil {
-		return nil, err
-	}
-	return &xlsxSheet{rows: rows}, nil
-}
-
-type xlsxSheet struct {
-	rows  *excelize.Rows
-	row   int
-	cells []string
-	err   error
-}
-
-var rawOpts = excelize.Options{RawCellValue: true}
-
-func (s *xlsxSheet) Next() bool {
-	if s.err != nil || !s.rows.Next() {
-		if s.err == nil {
-			s.err = s.rows.Error()
-		}
-		s.rows.Close()
-		return false
-	}
-	s.row++
-	s.cells, s.err = s.rows.Columns(rawOpts)
-	return s.err == nil
-}
-func (s *xlsxSheet) Row() int        { return s.row }
-func (s *xlsxSheet) Cells() []string { return s.cells }
-func (s *xlsxSheet) Err() error      { return s.err }
 
 // xls: the whole workbook is read at once; the format holds at most 65,536
 // rows per sheet, so memory stays small.
