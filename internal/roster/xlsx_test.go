@@ -177,4 +177,3 @@ func TestCellText(t *testing.T) {
 		}
 	}
 }
-
