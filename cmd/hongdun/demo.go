@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/app"
 	"hongdun/internal/demo"
 	"hongdun/internal/develop"
+	"hongdun/internal/exam"
 	"hongdun/internal/org"
 	"hongdun/internal/training"
 )
@@ -30,6 +31,9 @@ func seedDemo(ctx context.Context, a *app.App) error {
 	}
 	if err := training.SeedDemo(ctx, a.Deps); err != nil {
 		return fmt.Errorf("生成培训演示数据失败: %w", err)
+	}
+	if err := exam.SeedDemo(ctx, a.Deps); err != nil {
+		return fmt.Errorf("生成考试竞赛演示数据失败: %w", err)
 	}
 	if err := org.SyncWarnings(ctx, a.Deps); err != nil {
 		return err
