@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/exam"
 	"hongdun/internal/org"
 	"hongdun/internal/training"
+	"hongdun/internal/transfer"
 )
 
 // seedDemo fills an empty database with the demo bureau; on a database that
@@ -34,6 +35,9 @@ func seedDemo(ctx context.Context, a *app.App) error {
 	}
 	if err := exam.SeedDemo(ctx, a.Deps); err != nil {
 		return fmt.Errorf("生成考试竞赛演示数据失败: %w", err)
+	}
+	if err := transfer.SeedDemo(ctx, a.Deps); err != nil {
+		return fmt.Errorf("生成组织关系转接演示数据失败: %w", err)
 	}
 	if err := org.SyncWarnings(ctx, a.Deps); err != nil {
 		return err
