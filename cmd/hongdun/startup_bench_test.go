@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,10 +24,12 @@ func BenchmarkStartup(b *testing.B) {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
 	data := filepath.Join(dir, "data")
-	env := append(os.Environ(), "HONGDUN_ADMIN_PASSWORD=Bench-Admin-2026!", "HONGDUN_DEMO_PASSWORD=Bench-Demo-2026!")
+	env := append(os.Environ(), "HONGDUN_ADMIN_PASSWORD=Bench-Root-2026!", "HONGDUN_DEMO_PASSWORD=Bench-Demo-2026!")
 	start := func(args ...string) (*exec.Cmd, time.Duration) {
 		cmd := exec.Command(bin, append([]string{"serve", "--data", data, "--addr", "127.0.0.1:18089"}, args...)...)
 		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
 		t0 := time.Now()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
@@ -41,7 +44,7 @@ func BenchmarkStartup(b *testing.B) {
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
-		b.Fatal("server did not answer /healthz")
+		b.Fatalf("server did not answer /healthz:\n%s", out.String())
 		return nil, 0
 	}
 	stop := func(cmd *exec.Cmd) {
