@@ -198,12 +198,14 @@ type item struct {
 	person   member.Person
 	idHash   string
 	row      member.Row
+	existing *existing // the person already registered with this ID number
 	problems []roster.Problem
 }
 
 type itemBatch struct {
 	seq   int
 	items []item
+	err   error
 }
 
 const batchRows = 256
@@ -262,6 +264,7 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 				for i, r := range b.rows {
 					out.items[i] = check(d, layout, r, opt, now)
 				}
+				out.err = findExisting(ctx, d.DB, out.items)
 				select {
 				case done <- out:
 				case <-ctx.Done():
@@ -276,6 +279,11 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 	var sinkErr error
 	for b := range done {
 		if sinkErr != nil {
+			continue
+		}
+		if b.err != nil {
+			sinkErr = b.err
+			cancel()
 			continue
 		}
 		pending[b.seq] = b.items

@@ -35,7 +35,6 @@ type existing struct {
 }
 
 func (w *writer) batch(ctx context.Context, items []item) error {
-	var hashes []string
 	for i := range items {
 		it := &items[i]
 		w.rep.Rows++
@@ -50,17 +49,10 @@ func (w *writer) batch(ctx context.Context, items []item) error {
 		} else if n != nil {
 			it.person.OrgID = n.id
 		}
-		if len(it.problems) == 0 && it.idHash != "" {
-			hashes = append(hashes, it.idHash)
-		}
-	}
-	found, err := w.lookup(ctx, hashes)
-	if err != nil {
-		return err
 	}
 	for i := range items {
 		it := &items[i]
-		if e, ok := found[it.idHash]; ok && len(it.problems) == 0 {
+		if e := it.existing; e != nil && len(it.problems) == 0 {
 			w.rep.Existing++
 			switch {
 			case !strings.HasPrefix(e.orgPath, w.tree.root.path):
@@ -75,7 +67,7 @@ func (w *writer) batch(ctx context.Context, items []item) error {
 		}
 		w.rep.add(it.problems...)
 		if len(it.problems) == 0 {
-			if _, ok := found[it.idHash]; !ok && w.writing() {
+			if it.existing == nil && w.writing() {
 				it.row.SetOrg(it.person.OrgID)
 				if err := w.ins.Add(ctx, it.row); err != nil {
 					return err
@@ -107,27 +99,42 @@ func (w *writer) flush(ctx context.Context) error {
 	return nil
 }
 
-// lookup finds people already registered with these ID numbers, anywhere.
-func (w *writer) lookup(ctx context.Context, hashes []string) (map[string]existing, error) {
-	found := map[string]existing{}
+// findExisting looks up the people of a batch already registered with
+// their ID numbers, anywhere. The checkers call it on the reader pool, off
+// the writer's goroutine: it sees the database as it was before the import,
+// which is what counts (duplicates within the file are found by Seen), and
+// no other write can commit while the import holds the write lock.
+func findExisting(ctx context.Context, q db.Querier, items []item) error {
+	var hashes []string
+	for i := range items {
+		if h := items[i].idHash; h != "" {
+			hashes = append(hashes, h)
+		}
+	}
 	if len(hashes) == 0 {
-		return found, nil
+		return nil
 	}
 	in, args := db.In(hashes)
-	rows, err := w.q.QueryContext(ctx, `SELECT p.id_hash, p.id, o.path FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id_hash IN (`+in+`)`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT p.id_hash, p.id, o.path FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id_hash IN (`+in+`)`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
+	found := map[string]*existing{}
 	for rows.Next() {
 		var h string
 		var e existing
 		if err := rows.Scan(&h, &e.id, &e.orgPath); err != nil {
-			return nil, err
+			return err
 		}
-		found[h] = e
+		found[h] = &e
 	}
-	return found, rows.Err()
+	for i := range items {
+		if h := items[i].idHash; h != "" {
+			items[i].existing = found[h]
+		}
+	}
+	return rows.Err()
 }
 
 // update overwrites the roster's fields of a registered person and keeps

@@ -68,8 +68,8 @@ func PinyinOf(name string) (full, initials string) {
 			latin.WriteRune(r + 'a' - 'A')
 		default:
 			flush()
-			if py := pinyin.SinglePinyin(r, pinyinArgs); len(py) > 0 {
-				syl = append(syl, py[0])
+			if py := reading(r); py != "" {
+				syl = append(syl, py)
 			}
 		}
 	}

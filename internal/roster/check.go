@@ -208,6 +208,9 @@ func Skip(cells []string) bool {
 			return true
 		}
 		blank = false
+		if !strings.Contains(c, "计") { // most cells: no need to normalise
+			continue
+		}
 		if n := normHeader(c); strings.HasPrefix(n, "合计") || strings.HasPrefix(n, "总计") || strings.HasPrefix(n, "共计") {
 			return true
 		}
@@ -392,9 +395,11 @@ func ethnicity(s string) string {
 	return s
 }
 
+var phoneSpelling = strings.NewReplacer(" ", "", "\u3000", "", "－", "-", "—", "-")
+
 // phone keeps digits and one dash; mobile numbers have 11 digits.
 func phone(s string) (string, bool) {
-	s = strings.NewReplacer(" ", "", "\u3000", "", "－", "-", "—", "-").Replace(s)
+	s = phoneSpelling.Replace(s)
 	if strings.HasPrefix(s, "+86") {
 		s = s[3:]
 	}

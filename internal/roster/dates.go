@@ -30,6 +30,14 @@ func (d Date) Last() civil.Date {
 // non-existent 29 February 1900 that Excel counts (serial 60).
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
+// dateError is a date that cannot be read; its message is built only when
+// shown (most dates are fine, and ParseDate runs three times per row).
+type dateError string
+
+func (e dateError) Error() string {
+	return fmt.Sprintf("“%s”不是有效日期（可写作 1985-03-12、1985.03.12、1985年3月12日 或 1985.03）", string(e))
+}
+
 // ParseDate reads a date in any of the spellings offices use: Excel serial
 // numbers, 1985.03.12, 1985-3-12, 1985/3/12, 1985年3月12日, 19850312, and
 // month-only 1985.03 / 1985-03 / 1985年3月. The empty string gives a zero Date.
@@ -40,7 +48,7 @@ func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
 	}
-	bad := fmt.Errorf("“%s”不是有效日期（可写作 1985-03-12、1985.03.12、1985年3月12日 或 1985.03）", s)
+	bad := dateError(s)
 	if i := strings.IndexAny(s, " T"); i >= 8 && strings.Contains(s[i:], ":") {
 		s = s[:i] // a date-time written by another program: 1985/3/12 0:00
 	}
