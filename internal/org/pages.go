@@ -15,6 +15,44 @@ type treeView struct {
 	Dissolved bool
 	Orgs      int
 	Members   MemberCounts
+	Pruned    bool // the deepest levels are left off
+}
+
+// pageNodes is how many organisations the tree page shows at most: a
+// bureau of ~19,000 organisations made a 13 MB page that a browser takes
+// seconds to lay out.
+const pageNodes = 2000
+
+// prune keeps the levels of the tree that fit in max nodes, from the top:
+// the last level kept counts what it hides, and the page links each such
+// organisation to the tree rooted at it. It reports whether anything was
+// left off.
+func prune(t *Tree, max int) bool {
+	level, shown := t.Roots, len(t.Roots)
+	for len(level) > 0 {
+		var next []*Node
+		for _, n := range level {
+			next = append(next, n.Children...)
+		}
+		if shown+len(next) > max {
+			for _, n := range level {
+				n.Hidden = below(n)
+				n.Children = nil
+			}
+			return len(next) > 0
+		}
+		shown += len(next)
+		level = next
+	}
+	return false
+}
+
+func below(n *Node) int {
+	c := len(n.Children)
+	for _, ch := range n.Children {
+		c += below(ch)
+	}
+	return c
 }
 
 func (h *handlers) treePage(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +62,7 @@ func (h *handlers) treePage(w http.ResponseWriter, r *http.Request) {
 		h.Web.Fail(w, r, err)
 		return
 	}
-	v := treeView{Tree: t, Dissolved: dissolved, Orgs: len(t.All)}
+	v := treeView{Tree: t, Dissolved: dissolved, Orgs: len(t.All), Pruned: prune(t, pageNodes)}
 	for _, n := range t.Roots {
 		v.Members.Full += n.Counts.Full
 		v.Members.Probationary += n.Counts.Probationary

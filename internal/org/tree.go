@@ -15,6 +15,7 @@ type Node struct {
 	Counts   MemberCounts `json:"counts"`
 	Warnings []Warning    `json:"warnings"`
 	Children []*Node      `json:"children"`
+	Hidden   int          `json:"-"` // organisations below left off the tree page
 }
 
 // Tree is the caller's part of the organisation tree.
