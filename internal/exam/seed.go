@@ -68,7 +68,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	}{
 		{Exam{OrgID: root, Mode: ModeContest, Title: "全市公安机关学习党章党规知识竞赛", OpensAt: day(-9, 9).UnixMilli(), ClosesAt: day(12, 18).UnixMilli(),
 			DurationMin: 15, PassScore: 60, MaxAttempts: 2, MinSeconds: 2, ScoreEach: 5,
-			Rules: []Draw{{Tag: "党章", Count: 8}, {Tag: "准则条例", Count: 6}, {Tag: "党史", Count: 3}, {Tag: "公安业务", Count: 3}}}, 0.09},
+			Rules: []Draw{{Tag: "党章", Count: 8}, {Tag: "准则条例", Count: 6}, {Tag: "党史", Count: 3}, {Tag: "公安业务", Count: 3}}}, 0.11},
 		{Exam{OrgID: root, Mode: ModeExam, Title: "全市公安机关党员应知应会月度测试", OpensAt: yearStart.UnixMilli(), ClosesAt: yearStart.AddDate(1, 0, 0).UnixMilli(),
 			DurationMin: 30, PassScore: 60, MaxAttempts: 3, MinSeconds: 3, ScoreEach: 5, Recurrence: "monthly",
 			Rules: []Draw{{Tag: "党章", Count: 6}, {Tag: "准则条例", Count: 5}, {Tag: "党史", Count: 3}, {Tag: "理论", Count: 3}, {Tag: "公安业务", Count: 3}}}, 0.04},
@@ -152,7 +152,7 @@ func (sd *examSeed) loadPeople(ctx context.Context, rootPath string) error {
 		}
 		r := rand.New(rand.NewPCG(uint64(p.id), 1921))
 		p.unit = u
-		p.skill = 0.62 + 0.3*r.Float64() + 0.04*float64(u%3)
+		p.skill = 0.56 + 0.34*r.Float64() + 0.03*float64(u%3)
 		sd.people = append(sd.people, p)
 	}
 	sd.units = len(units)

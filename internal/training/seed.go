@@ -168,13 +168,14 @@ func (sd *demoSeed) load(ctx context.Context) error {
 	return rows.Err()
 }
 
-// pastDays spreads n afternoons of this year over the weeks before today
-// (weekends moved to a weekday), starting skip days after the new year's
-// first week. Early in the year there is room for fewer, or none.
-func pastDays(now time.Time, n, skip int) []time.Time {
+// pastDays spreads n days of this year (weekends moved to the Friday)
+// between skip days after the new year's first week and lag days before
+// today, so that programs do not meet on the same days. Early in the year
+// there is room for fewer, or none.
+func pastDays(now time.Time, n, skip, lag int) []time.Time {
 	local := now.In(shanghai)
 	first := time.Date(local.Year(), 1, 8+skip, 0, 0, 0, 0, shanghai)
-	last := time.Date(local.Year(), local.Month(), local.Day()-3, 0, 0, 0, 0, shanghai)
+	last := time.Date(local.Year(), local.Month(), local.Day()-3-lag, 0, 0, 0, 0, shanghai)
 	span := int(last.Sub(first).Hours()/24 + 0.5)
 	if span < 0 || n <= 0 {
 		return nil
@@ -217,7 +218,7 @@ func (sd *demoSeed) programs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	days := pastDays(sd.now, 8, 0)
+	days := pastDays(sd.now, 8, 0, 0)
 	for k, day := range days {
 		if err := sd.held(sd.session(ctx, rotation, k, "融合", at(day, 14, 30), 3*time.Hour, true, everyone, 0.93)); err != nil {
 			return err
@@ -228,7 +229,11 @@ func (sd *demoSeed) programs(ctx context.Context) error {
 		return err
 	}
 	sd.live = &live
-	if next := at(sd.now.In(shanghai).AddDate(0, 0, 21), 14, 30); next.Year() == year {
+	next := at(sd.now.In(shanghai).AddDate(0, 0, 21), 14, 30)
+	if wd := next.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		next = next.AddDate(0, 0, int(8-wd)%7) // the Monday after
+	}
+	if next.Year() == year {
 		if _, err := sd.session(ctx, rotation, len(days)+1, "融合", next, 3*time.Hour, true, everyone, 0); err != nil {
 			return err
 		}
@@ -249,7 +254,7 @@ func (sd *demoSeed) programs(ctx context.Context) error {
 		return err
 	}
 	secretaries.venue, secretaries.place = "市委党校主会场", "西安市委党校第二教学楼报告厅"
-	sdays := pastDays(sd.now, len(secretaryCourses), 30)
+	sdays := pastDays(sd.now, len(secretaryCourses), 30, 12)
 	key := func(p demoPerson) bool { return p.key }
 	for k, day := range sdays {
 		if err := sd.held(sd.session(ctx, secretaries, k, "线下", at(day, 9, 0), 8*time.Hour, false, key, 0.9)); err != nil {
@@ -281,7 +286,7 @@ func (sd *demoSeed) programs(ctx context.Context) error {
 		return err
 	}
 	general.venue, general.place = short+"主会场", short+"五楼会议室"
-	gdays := pastDays(sd.now, len(districtCourses), 45)
+	gdays := pastDays(sd.now, len(districtCourses), 45, 23)
 	inDistrict := func(p demoPerson) bool { return p.district == di }
 	for k, day := range gdays {
 		if err := sd.held(sd.session(ctx, general, k, "线下", at(day, 9, 0), 3*time.Hour, false, inDistrict, 0.88)); err != nil {
