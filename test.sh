@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v chromium >/dev/null || need+=(chromium)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+# grep without -q: an early exit would fail the pipeline under pipefail.
+fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "安装: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -22,7 +23,7 @@ port=${PGPORT_TEST:-55432}
 runas=()
 if [ "$(id -u)" = 0 ]; then
   chown postgres "$pgdir"
-  runas=(runuser -u postgres --)
+  runas=(runuser -u postgres -- env -C /)
 fi
 stop_pg() { "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdir"; }
 trap stop_pg EXIT
