@@ -49,9 +49,12 @@ func TestKeys() *crypto.Keys {
 }
 
 // Start serves the application on d.
-func Start(t testing.TB, d *db.DB) *Env {
+func Start(t testing.TB, d *db.DB) *Env { return StartLogging(t, d, io.Discard) }
+
+// StartLogging is Start with the application's log (debug level, JSON) written to w.
+func StartLogging(t testing.TB, d *db.DB, w io.Writer) *Env {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a := app.New(d, TestKeys(), app.Config{DataDir: t.TempDir(), Log: log})
 	// Suites log in many users from 127.0.0.1; the throttle has its own test.
 	a.Auth.Policy.UsersPerIPMin = 100000
