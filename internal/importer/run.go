@@ -145,7 +145,7 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		}
 		rep.OrgsCreated = created
 		rep.add(ps...)
-		w := &writer{d: d, q: q, tx: tx, opt: opt, tree: tree, layout: layout, rep: rep, prog: prog, seen: roster.Seen{}}
+		w := &writer{d: d, tx: tx, opt: opt, tree: tree, layout: layout, rep: rep, prog: prog, seen: roster.Seen{}}
 		if tx != nil {
 			w.ins = member.NewInserter(tx)
 			defer w.ins.Close()

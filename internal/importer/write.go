@@ -14,11 +14,11 @@ import (
 )
 
 // writer receives checked rows in file order: it finds duplicates within
-// the file and in the database, resolves branches, and (unless this is a
-// dry run or a problem was found) writes.
+// the file, resolves branches, refuses or updates the people already
+// registered (found by the checkers), and (unless this is a dry run or a
+// problem was found) writes.
 type writer struct {
 	d      *core.Deps
-	q      db.Querier
 	tx     *db.Tx // nil on a dry run
 	opt    Options
 	tree   *tree
