@@ -115,15 +115,7 @@ func (s *Service) inAudience(ctx context.Context, q db.Querier, v *venueInfo, pe
 		return true, nil
 	}
 	mine, err := PersonCategories(ctx, q, personID)
-	if err != nil {
-		return false, err
-	}
-	for _, c := range v.cats {
-		if oneOf(c, mine) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return err == nil && anyCategory(v.cats, mine), err
 }
 
 // Checked is the reply to a check-in.

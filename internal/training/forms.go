@@ -98,8 +98,15 @@ func sessionOf(r *http.Request) (NewSession, error) {
 	if n.EndsAt, err = formTime(r, "s_ends_at", "结束时间"); err != nil {
 		return n, err
 	}
-	if n.HoursX10, err = formHours(r, "s_hours"); err != nil {
-		return n, err
+	if v := strings.TrimSpace(r.FormValue("s_course_id")); v != "" {
+		if n.CourseID, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return n, ferr("s_course_id", "课程选择无效")
+		}
+	}
+	if n.CourseID == 0 || strings.TrimSpace(r.FormValue("s_hours")) != "" { // blank hours take the course's
+		if n.HoursX10, err = formHours(r, "s_hours"); err != nil {
+			return n, err
+		}
 	}
 	if n.OpenBeforeMin, err = formInt(r, "s_open_before_min", "提前开放签到的分钟数", 30); err != nil {
 		return n, err

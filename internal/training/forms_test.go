@@ -72,8 +72,17 @@ func TestProgramForms(t *testing.T) {
 				t.Fatalf("%s: %d %s", s.path, st, adminA.Body())
 			}
 		}
-		var session int64
+		var session, course int64
 		e.DB.QueryRowContext(context.Background(), "SELECT id FROM training_sessions").Scan(&session)
+		// A session of the course may leave its title and hours to the course.
+		e.DB.QueryRowContext(context.Background(), "SELECT id FROM training_courses").Scan(&course)
+		if st := postForm(t, e, adminA, base+"/sessions", url.Values{"s_course_id": {fmt.Sprint(course)}, "s_mode": {"线下"}, "s_starts_at": {"2026-03-27T09:00"},
+			"s_ends_at": {"2026-03-27T10:30"}}); st != 303 {
+			t.Fatalf("session of a course: %d %s", st, adminA.Body())
+		}
+		if n := rows(t, e, "SELECT COUNT(*) FROM training_sessions WHERE course_id = ? AND title = '学习贯彻党章' AND hours_x10 = 15", course); n != 1 {
+			t.Fatal("the course's session did not take its topic and hours")
+		}
 		venue := fmt.Sprintf("/training/sessions/%d/venues", session)
 		if st := postForm(t, e, adminA, venue, url.Values{"v_org_id": {fmt.Sprint(w.aBranch)}, "v_name": {"甲支部分会场"}}); st != 303 {
 			t.Fatalf("branch venue: %d %s", st, adminA.Body())
@@ -92,6 +101,7 @@ func TestProgramForms(t *testing.T) {
 			{base + "/activities", url.Values{"a_kind": {"学习研讨"}, "a_title": {"x"}, "a_on_date": {"2026-02-30"}}, "日期格式应为"},
 			{base + "/sessions", url.Values{"s_title": {"倒序"}, "s_mode": {"线下"}, "s_starts_at": {"2026-03-20T12:00"}, "s_ends_at": {"2026-03-20T09:00"}, "s_hours": {"1"}}, "结束时间应晚于开始时间"},
 			{base + "/sessions", url.Values{"s_title": {"无时间"}, "s_mode": {"线下"}, "s_starts_at": {"下午"}, "s_hours": {"1"}}, "请填写开始时间"},
+			{base + "/sessions", url.Values{"s_course_id": {"abc"}, "s_mode": {"线下"}, "s_starts_at": {"2026-03-20T09:00"}, "s_ends_at": {"2026-03-20T10:00"}}, "课程选择无效"},
 			{venue, url.Values{"v_org_id": {fmt.Sprint(w.bBranch)}, "v_name": {"越权分会场"}}, "承办组织应在您的管理范围内"},
 		} {
 			if st := postForm(t, e, adminA, c.path, c.form); st != 400 || !strings.Contains(adminA.Body(), c.field) {
@@ -107,13 +117,13 @@ func TestProgramForms(t *testing.T) {
 		if st := postForm(t, e, adminB, venue, url.Values{"v_org_id": {fmt.Sprint(w.bBranch)}, "v_name": {"乙分会场"}}); st != 404 {
 			t.Fatalf("B adding a venue to A's session: %d", st)
 		}
-		for table, want := range map[string]int{"training_courses": 1, "training_activities": 1, "training_sessions": 1, "training_venues": 2} {
+		for table, want := range map[string]int{"training_courses": 1, "training_activities": 1, "training_sessions": 2, "training_venues": 3} {
 			if n := rows(t, e, "SELECT COUNT(*) FROM "+table); n != want {
 				t.Fatalf("%s: %d rows, want %d", table, n, want)
 			}
 		}
-		if n := rows(t, e, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'training.%'"); n != 5 {
-			t.Fatalf("%d audit records, want 5", n)
+		if n := rows(t, e, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'training.%'"); n != 6 {
+			t.Fatalf("%d audit records, want 6", n)
 		}
 	})
 }

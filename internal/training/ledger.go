@@ -2,8 +2,10 @@ package training
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"hongdun/internal/org"
@@ -224,7 +226,10 @@ type MySession struct {
 	Venue     string `json:"venue"`
 }
 
-// My returns the calling member's trainings and hours of a year.
+// My returns the calling member's trainings and hours of a year: the
+// sessions of programs whose audience they are in (subtree and, when the
+// program names any, one of its categories), of 兜底 programs listing them,
+// and any session they were checked in to.
 func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, error) {
 	if p.Role != auth.Member || p.PersonID == 0 {
 		return nil, &web.Error{Status: 403, Code: "no_person", Message: "当前账号未关联党员信息"}
@@ -245,22 +250,34 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 		return nil, err
 	}
 	m.Required = req.Required(key > 0)
-	rows, err := s.DB.QueryContext(ctx, `SELECT pr.title, pr.tier, se.title, se.mode, se.starts_at, se.ends_at, se.hours_x10, se.stream_url,
-			COALESCE(c.at, 0), COALESCE(v.name, '')
+	mine, err := PersonCategories(ctx, s.DB, p.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT pr.title, pr.tier, pr.categories, ao.path,
+			(SELECT COUNT(*) FROM training_people tp WHERE tp.program_id = pr.id AND tp.person_id = ?),
+			se.title, se.mode, se.starts_at, se.ends_at, se.hours_x10, se.stream_url, COALESCE(c.at, 0), COALESCE(v.name, '')
 		FROM training_sessions se JOIN training_programs pr ON pr.id = se.program_id JOIN orgs ao ON ao.id = pr.audience_org_id
 		LEFT JOIN training_checkins c ON c.session_id = se.id AND c.person_id = ? LEFT JOIN training_venues v ON v.id = c.venue_id
-		WHERE pr.year = ? AND (? LIKE ao.path || '%' OR EXISTS (SELECT 1 FROM training_people tp WHERE tp.program_id = pr.id AND tp.person_id = ?))
-		ORDER BY se.starts_at DESC LIMIT 200`, p.PersonID, year, path, p.PersonID)
+		WHERE pr.year = ? AND (? LIKE ao.path || '%' OR c.id IS NOT NULL OR EXISTS (SELECT 1 FROM training_people tp WHERE tp.program_id = pr.id AND tp.person_id = ?))
+		ORDER BY se.starts_at DESC`, p.PersonID, p.PersonID, year, path, p.PersonID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
+	for rows.Next() && len(m.Sessions) < 200 {
 		var ms MySession
-		if err := rows.Scan(&ms.Program, &ms.Tier, &ms.Title, &ms.Mode, &ms.StartsAt, &ms.EndsAt, &ms.HoursX10, &ms.StreamURL, &ms.CheckedAt, &ms.Venue); err != nil {
+		var cats, audience string
+		var listed int
+		if err := rows.Scan(&ms.Program, &ms.Tier, &cats, &audience, &listed, &ms.Title, &ms.Mode, &ms.StartsAt, &ms.EndsAt, &ms.HoursX10, &ms.StreamURL,
+			&ms.CheckedAt, &ms.Venue); err != nil {
 			return nil, err
 		}
-		m.Sessions = append(m.Sessions, ms)
+		var want []string
+		json.Unmarshal([]byte(cats), &want)
+		if listed > 0 || ms.CheckedAt != 0 || strings.HasPrefix(path, audience) && anyCategory(want, mine) {
+			m.Sessions = append(m.Sessions, ms)
+		}
 	}
 	return m, rows.Err()
 }

@@ -137,6 +137,16 @@ var shanghai = func() *time.Location {
 	return l
 }()
 
+// Span formats a session's time, the date once when it starts and ends on
+// the same day: "2026-01-08 14:30–17:30".
+func Span(from, to int64) string {
+	a, b := time.UnixMilli(from).In(shanghai), time.UnixMilli(to).In(shanghai)
+	if a.Format("2006-01-02") == b.Format("2006-01-02") {
+		return a.Format("2006-01-02 15:04") + "–" + b.Format("15:04")
+	}
+	return a.Format("2006-01-02 15:04") + " – " + b.Format("2006-01-02 15:04")
+}
+
 func clock(ms int64) string { return time.UnixMilli(ms).In(shanghai).Format("01-02 15:04") }
 
 // TokenTTL is how long a venue's QR code stays valid; the screen shows a

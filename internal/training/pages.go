@@ -21,6 +21,7 @@ var homePage, programPage, venuePage, screenPage, ledgerPage, mobilePage, checki
 
 var pageFuncs = template.FuncMap{
 	"trainingHours": Hours,
+	"trainingSpan":  Span,
 	"trainingPct":   func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 }
 

@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"strings"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
@@ -31,6 +32,12 @@ func PersonCategories(ctx context.Context, q db.Querier, personID int64) ([]stri
 	if err != nil {
 		return nil, err
 	}
+	return categoriesOf(category, post, committee > 0), nil
+}
+
+// categoriesOf names the program categories of a person's membership
+// category, post and seat on a committee.
+func categoriesOf(category, post string, committee bool) []string {
 	out := []string{}
 	if category != "" {
 		out = append(out, category+"党员")
@@ -38,10 +45,46 @@ func PersonCategories(ctx context.Context, q db.Querier, personID int64) ([]stri
 	if post != "" {
 		out = append(out, post)
 	}
-	if committee > 0 {
+	if committee {
 		out = append(out, "支部书记", "支委委员")
 	}
-	return out, nil
+	return out
+}
+
+// ShortOrgName is how lists name an organisation: its short name when set,
+// else its full name without the party-committee wrapping
+// ("中共西安市公安局雁塔分局委员会" → "雁塔分局", "中共西安市公安局机关委员会"
+// → "机关党委"). It belongs with the organisations; no such helper exists
+// there yet.
+func ShortOrgName(name, short string) string {
+	if short != "" {
+		return short
+	}
+	core, wrapped := strings.CutSuffix(strings.TrimPrefix(name, "中共"), "委员会")
+	if !wrapped {
+		return name
+	}
+	if _, rest, ok := strings.Cut(core, "公安局"); ok && rest != "" {
+		core = rest
+	}
+	if strings.HasSuffix(core, "分局") {
+		return core
+	}
+	return core + "党委"
+}
+
+// anyCategory reports whether a person of categories mine is among an
+// audience limited to want; an audience naming none is everyone.
+func anyCategory(want, mine []string) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, c := range want {
+		if oneOf(c, mine) {
+			return true
+		}
+	}
+	return false
 }
 
 // orgPath returns an organisation's materialised path; 404 when unknown.

@@ -302,7 +302,8 @@ func (sd *demoSeed) programs(ctx context.Context) error {
 type demoProgram struct {
 	id           int64
 	topics       []demoCourse
-	venue, place string // the main venue's name and place
+	courses      []int64 // the ids of topics
+	venue, place string  // the main venue's name and place
 }
 
 func (sd *demoSeed) program(ctx context.Context, pr Program, courses []demoCourse) (*demoProgram, error) {
@@ -312,9 +313,11 @@ func (sd *demoSeed) program(ctx context.Context, pr Program, courses []demoCours
 	}
 	out := &demoProgram{id: id, topics: courses, venue: "市局主会场", place: "市公安局三楼报告厅"}
 	for _, c := range courses {
-		if _, err := sd.s.AddCourse(ctx, sd.p, id, Course{Topic: c.topic, Teacher: c.teacher, HoursX10: c.hours}); err != nil {
+		cid, err := sd.s.AddCourse(ctx, sd.p, id, Course{Topic: c.topic, Teacher: c.teacher, HoursX10: c.hours})
+		if err != nil {
 			return nil, err
 		}
+		out.courses = append(out.courses, cid)
 	}
 	return out, nil
 }
@@ -349,7 +352,7 @@ func (sd *demoSeed) held(ss demoSession, err error) error {
 func (sd *demoSeed) session(ctx context.Context, pr *demoProgram, k int, mode string, starts time.Time, length time.Duration, branches bool,
 	audience func(demoPerson) bool, attendance float64) (demoSession, error) {
 	c := pr.topics[k%len(pr.topics)]
-	id, err := sd.s.AddSession(ctx, sd.p, pr.id, NewSession{Title: fmt.Sprintf("第%d讲：%s", k+1, c.topic), Mode: mode,
+	id, err := sd.s.AddSession(ctx, sd.p, pr.id, NewSession{CourseID: pr.courses[k%len(pr.courses)], Title: fmt.Sprintf("第%d讲：%s", k+1, c.topic), Mode: mode,
 		StartsAt: starts.UnixMilli(), EndsAt: starts.Add(length).UnixMilli(), HoursX10: c.hours, OpenBeforeMin: 60, LateAfterMin: 10,
 		MainVenue: pr.venue, Place: pr.place})
 	ds := demoSession{id: id, venues: map[int]int64{}, starts: starts, hours: c.hours, audience: audience, attendance: attendance}

@@ -65,6 +65,8 @@ type Activity struct {
 type Session struct {
 	ID            int64   `json:"id"`
 	ProgramID     int64   `json:"program_id"`
+	CourseID      int64   `json:"course_id,omitempty"`
+	Course        string  `json:"course,omitempty"` // the course's topic
 	Title         string  `json:"title"`
 	Mode          string  `json:"mode"`
 	StartsAt      int64   `json:"starts_at"`
@@ -74,6 +76,15 @@ type Session struct {
 	OpenBeforeMin int     `json:"open_before_min"`
 	LateAfterMin  int     `json:"late_after_min"`
 	Venues        []Venue `json:"venues"`
+	Ended         bool    `json:"ended"`
+}
+
+// CourseNote names the session's course when its title does not already.
+func (s *Session) CourseNote() string {
+	if strings.Contains(s.Title, s.Course) {
+		return ""
+	}
+	return s.Course
 }
 
 func (s *Session) window() Window {
@@ -82,14 +93,17 @@ func (s *Session) window() Window {
 
 // Venue is the main venue or a branch venue of a session.
 type Venue struct {
-	ID      int64  `json:"id"`
-	OrgID   int64  `json:"org_id"`
-	OrgName string `json:"org_name"`
-	Name    string `json:"name"`
-	Main    bool   `json:"main"`
-	Place   string `json:"place"`
-	Present int    `json:"present"`
-	Mine    bool   `json:"mine"` // in the caller's scope: its attendance is visible
+	ID       int64  `json:"id"`
+	OrgID    int64  `json:"org_id"`
+	OrgName  string `json:"org_name"`
+	OrgShort string `json:"org_short"`
+	Name     string `json:"name"`
+	Main     bool   `json:"main"`
+	Place    string `json:"place"`
+	Present  int    `json:"present"`
+	Expected int    `json:"expected"` // the audience members this venue serves
+	Mine     bool   `json:"mine"`     // in the caller's scope: its attendance is visible
+	orgPath  string
 }
 
 // A program is visible to an organiser who runs it or hosts one of its venues.
@@ -236,25 +250,99 @@ func (s *Service) fill(ctx context.Context, p *auth.Principal, pr *Program) erro
 	rows.Close()
 	s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM training_people WHERE program_id = ?", pr.ID).Scan(&pr.People)
 	ss, err := s.sessions(ctx, p, "s.program_id = ?", pr.ID)
+	if err != nil {
+		return err
+	}
 	pr.Sessions = ss
-	return err
+	return s.expect(ctx, pr)
+}
+
+// expect counts, for each venue in the caller's scope, the audience members
+// it serves: everyone goes to the venue of the deepest organisation above
+// them, so a branch venue takes its own people off the main venue.
+func (s *Service) expect(ctx context.Context, pr *Program) error {
+	audience, err := s.audience(ctx, pr)
+	if err != nil {
+		return err
+	}
+	for _, ss := range pr.Sessions {
+		for _, a := range audience {
+			best := -1
+			for i, v := range ss.Venues {
+				if strings.HasPrefix(a.path, v.orgPath) && (best < 0 || len(v.orgPath) > len(ss.Venues[best].orgPath)) {
+					best = i
+				}
+			}
+			if best >= 0 && ss.Venues[best].Mine {
+				ss.Venues[best].Expected += a.n
+			}
+		}
+	}
+	return nil
+}
+
+// audienceGroup is a number of a program's audience in one organisation.
+type audienceGroup struct {
+	path string
+	n    int
+}
+
+// audience groups a program's audience by organisation: the people a 兜底
+// program lists, else the party members of its subtree of its categories.
+func (s *Service) audience(ctx context.Context, pr *Program) ([]audienceGroup, error) {
+	q := `SELECT o.path, pe.category, pe.post,
+			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.ended_on IS NULL)
+		FROM persons pe JOIN orgs o ON o.id = pe.org_id `
+	var args []any
+	if pr.People > 0 {
+		q += "JOIN training_people tp ON tp.person_id = pe.id WHERE tp.program_id = ?"
+		args = []any{pr.ID}
+	} else {
+		q += "JOIN orgs ao ON ao.id = ? WHERE o.path LIKE ao.path || '%' AND " + PartyMember("pe.status")
+		args = []any{pr.AudienceOrgID}
+	}
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byPath := map[string]int{}
+	for rows.Next() {
+		var path, category, post string
+		var committee int
+		if err := rows.Scan(&path, &category, &post, &committee); err != nil {
+			return nil, err
+		}
+		if pr.People > 0 || anyCategory(pr.Categories, categoriesOf(category, post, committee > 0)) {
+			byPath[path]++
+		}
+	}
+	out := make([]audienceGroup, 0, len(byPath))
+	for path, n := range byPath {
+		out = append(out, audienceGroup{path, n})
+	}
+	return out, rows.Err()
 }
 
 // sessions loads sessions with their venues and live counts.
 func (s *Service) sessions(ctx context.Context, p *auth.Principal, where string, args ...any) ([]*Session, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT s.id, s.program_id, s.title, s.mode, s.starts_at, s.ends_at, s.hours_x10, s.stream_url, s.open_before_min, s.late_after_min
-		FROM training_sessions s WHERE `+where+" ORDER BY s.starts_at", args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT s.id, s.program_id, COALESCE(s.course_id, 0), COALESCE(c.topic, ''), s.title, s.mode, s.starts_at, s.ends_at,
+			s.hours_x10, s.stream_url, s.open_before_min, s.late_after_min
+		FROM training_sessions s LEFT JOIN training_courses c ON c.id = s.course_id WHERE `+where+" ORDER BY s.starts_at", args...)
 	if err != nil {
 		return nil, err
 	}
 	var out []*Session
 	byID := map[int64]*Session{}
+	now := s.Now().UnixMilli()
 	for rows.Next() {
 		var ss Session
-		if err := rows.Scan(&ss.ID, &ss.ProgramID, &ss.Title, &ss.Mode, &ss.StartsAt, &ss.EndsAt, &ss.HoursX10, &ss.StreamURL, &ss.OpenBeforeMin, &ss.LateAfterMin); err != nil {
+		if err := rows.Scan(&ss.ID, &ss.ProgramID, &ss.CourseID, &ss.Course, &ss.Title, &ss.Mode, &ss.StartsAt, &ss.EndsAt, &ss.HoursX10, &ss.StreamURL,
+			&ss.OpenBeforeMin, &ss.LateAfterMin); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		ss.Ended = ss.EndsAt <= now
 		out = append(out, &ss)
 		byID[ss.ID] = &ss
 	}
@@ -267,7 +355,7 @@ func (s *Service) sessions(ctx context.Context, p *auth.Principal, where string,
 		ids = append(ids, ss.ID)
 	}
 	in, inArgs := db.In(ids)
-	rows, err = s.DB.QueryContext(ctx, `SELECT v.id, v.session_id, v.org_id, o.name, o.path, v.name, v.main, v.place,
+	rows, err = s.DB.QueryContext(ctx, `SELECT v.id, v.session_id, v.org_id, o.name, o.short_name, o.path, v.name, v.main, v.place,
 			(SELECT COUNT(*) FROM training_checkins c WHERE c.venue_id = v.id)
 		FROM training_venues v JOIN orgs o ON o.id = v.org_id WHERE v.session_id IN (`+in+") ORDER BY v.main DESC, v.id", inArgs...)
 	if err != nil {
@@ -277,13 +365,14 @@ func (s *Service) sessions(ctx context.Context, p *auth.Principal, where string,
 	for rows.Next() {
 		var v Venue
 		var sid int64
-		var path string
+		var short string
 		var main int
-		if err := rows.Scan(&v.ID, &sid, &v.OrgID, &v.OrgName, &path, &v.Name, &main, &v.Place, &v.Present); err != nil {
+		if err := rows.Scan(&v.ID, &sid, &v.OrgID, &v.OrgName, &short, &v.orgPath, &v.Name, &main, &v.Place, &v.Present); err != nil {
 			return nil, err
 		}
+		v.OrgShort = ShortOrgName(v.OrgName, short)
 		v.Main = main == 1
-		v.Mine = p != nil && p.InScope(path)
+		v.Mine = p != nil && p.InScope(v.orgPath)
 		if !v.Mine {
 			v.Present = 0
 		}
@@ -360,6 +449,7 @@ func (s *Service) AddActivity(ctx context.Context, p *auth.Principal, programID 
 
 // NewSession is a session to add, with its main venue's name and place.
 type NewSession struct {
+	CourseID      int64  `json:"course_id,omitempty"` // a course of the program: its topic and hours fill what is left blank
 	Title         string `json:"title"`
 	Mode          string `json:"mode"`
 	StartsAt      int64  `json:"starts_at"`
@@ -372,9 +462,28 @@ type NewSession struct {
 	Place         string `json:"place"`
 }
 
-// AddSession adds a session and its main venue, run by the program's organiser.
+// AddSession adds a session and its main venue, run by the program's
+// organiser; a session of one of the program's courses takes the course's
+// topic and hours when they are left blank.
 func (s *Service) AddSession(ctx context.Context, p *auth.Principal, programID int64, n NewSession) (int64, error) {
 	n.Title, n.MainVenue, n.StreamURL = strings.TrimSpace(n.Title), strings.TrimSpace(n.MainVenue), strings.TrimSpace(n.StreamURL)
+	if n.CourseID != 0 {
+		var topic string
+		var hours int
+		err := s.DB.QueryRowContext(ctx, "SELECT topic, hours_x10 FROM training_courses WHERE id = ? AND program_id = ?", n.CourseID, programID).Scan(&topic, &hours)
+		if db.IsNoRows(err) {
+			return 0, ferr("course_id", "所选课程不属于本培训项目")
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n.Title == "" {
+			n.Title = topic
+		}
+		if n.HoursX10 == 0 {
+			n.HoursX10 = hours
+		}
+	}
 	switch {
 	case n.Title == "":
 		return 0, ferr("title", "场次名称不能为空")
@@ -401,8 +510,12 @@ func (s *Service) AddSession(ctx context.Context, p *auth.Principal, programID i
 			return err
 		}
 		now := s.Now().UnixMilli()
-		id, err = db.InsertID(ctx, tx, `INSERT INTO training_sessions (program_id, title, mode, starts_at, ends_at, hours_x10, stream_url, open_before_min, late_after_min, created_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?)`, programID, n.Title, n.Mode, n.StartsAt, n.EndsAt, n.HoursX10, n.StreamURL, n.OpenBeforeMin, n.LateAfterMin, now)
+		var course any // NULL without a course
+		if n.CourseID != 0 {
+			course = n.CourseID
+		}
+		id, err = db.InsertID(ctx, tx, `INSERT INTO training_sessions (program_id, course_id, title, mode, starts_at, ends_at, hours_x10, stream_url, open_before_min, late_after_min, created_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?)`, programID, course, n.Title, n.Mode, n.StartsAt, n.EndsAt, n.HoursX10, n.StreamURL, n.OpenBeforeMin, n.LateAfterMin, now)
 		if err != nil {
 			return err
 		}
