@@ -27,7 +27,12 @@ func inImportTx(ctx context.Context, d *db.DB, fn func(tx *db.Tx) error) (err er
 		return err
 	}
 	defer func() {
-		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); rerr != nil {
+		ctx := context.WithoutCancel(ctx)
+		on := 0
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = ON"); err == nil {
+			conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on)
+		}
+		if on != 1 {
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
