@@ -21,19 +21,21 @@ var tmpl embed.FS
 
 type handlers struct {
 	*core.Deps
-	login, password, accounts, security *web.Page
+	login, loginOTP, password, accounts, security, mfa *web.Page
 }
 
 // Routes returns the account routes.
 func Routes(d *core.Deps) []web.Route {
 	h := &handlers{Deps: d,
 		login:    web.NewPage(tmpl, "templates/login.html"),
+		loginOTP: web.NewPage(tmpl, "templates/login_otp.html"),
+		mfa:      web.NewPage(tmpl, "templates/mfa.html"),
 		password: web.NewPage(tmpl, "templates/password.html"),
 		accounts: web.NewPage(tmpl, "templates/accounts.html"),
 		security: web.NewPage(tmpl, "templates/security.html"),
 	}
 	tag := "账号与登录"
-	return []web.Route{
+	return append(h.mfaRoutes(), []web.Route{
 		{Method: "GET", Pattern: "/login", Perm: web.Public, Handler: h.loginPage},
 		{Method: "POST", Pattern: "/login", Perm: web.Public, Handler: h.loginForm},
 		{Method: "POST", Pattern: "/logout", Perm: web.Authed, Handler: h.logout},
@@ -46,7 +48,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/admin/security/{id}", Perm: web.Security, Handler: h.roleForm},
 
 		{Method: "POST", Pattern: "/api/v1/auth/login", Perm: web.Public, Handler: h.apiLogin, Doc: &web.Doc{Tag: tag, Summary: "登录，取得 Bearer 令牌",
-			Body: map[string]string{"username": "shiju", "password": "…"}, Reply: map[string]string{"token": "…"}}},
+			Body: loginBody{Username: "shiju", Password: "…", OTP: "123456"}, Reply: map[string]string{"token": "…"}}},
 		{Method: "POST", Pattern: "/api/v1/auth/logout", Perm: web.Authed, Handler: h.apiLogout, Doc: &web.Doc{Tag: tag, Summary: "注销当前令牌"}},
 		{Method: "POST", Pattern: "/api/v1/auth/password", Perm: web.Authed, Handler: h.apiPassword, Doc: &web.Doc{Tag: tag, Summary: "修改本人密码",
 			Body: map[string]string{"old_password": "…", "password": "…"}}},
@@ -56,7 +58,7 @@ func Routes(d *core.Deps) []web.Route {
 			Body: accountBody{Username: "zhangsan", Role: "orgadmin", OrgID: 3, Password: "…"}}},
 		{Method: "PUT", Pattern: "/api/v1/accounts/{id}/role", Perm: web.Security, Handler: h.apiRole, Doc: &web.Doc{Tag: tag, Summary: "调整角色与管辖范围（安全保密管理员）",
 			Body: roleBody{Role: "leader", OrgID: 3}}},
-	}
+	}...)
 }
 
 func (h *handlers) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -75,8 +77,12 @@ func (h *handlers) loginError(err error) error {
 	switch {
 	case errors.Is(err, auth.ErrThrottled):
 		return &web.Error{Status: http.StatusTooManyRequests, Code: "throttled", Message: err.Error()}
-	case errors.Is(err, auth.ErrBadLogin):
+	case errors.Is(err, auth.ErrBadLogin), errors.Is(err, auth.ErrExpired):
 		return &web.Error{Status: http.StatusUnauthorized, Code: "bad_login", Message: err.Error()}
+	}
+	var oe *auth.OTPError
+	if errors.As(err, &oe) {
+		return &web.Error{Status: http.StatusUnauthorized, Code: "otp_required", Field: "otp", Message: err.Error()}
 	}
 	return err
 }
@@ -84,6 +90,11 @@ func (h *handlers) loginError(err error) error {
 func (h *handlers) loginForm(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
 	token, err := h.Auth.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), h.Web.ClientIP(r), "web")
+	var oe *auth.OTPError
+	if errors.As(err, &oe) && oe.Pending != "" { // password right: the code on a second page
+		h.Web.Render(w, r, h.loginOTP, otpView{Pending: oe.Pending, Next: next})
+		return
+	}
 	if err != nil {
 		h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": next, "Username": r.FormValue("username")}, h.loginError(err))
 		return

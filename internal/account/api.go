@@ -14,6 +14,7 @@ func urlq(s string) string { return url.QueryEscape(s) }
 type loginBody struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	OTP      string `json:"otp,omitempty"` // when the account has a second factor
 }
 
 func (h *handlers) apiLogin(w http.ResponseWriter, r *http.Request) {
@@ -22,7 +23,7 @@ func (h *handlers) apiLogin(w http.ResponseWriter, r *http.Request) {
 		h.Web.Fail(w, r, err)
 		return
 	}
-	token, err := h.Auth.Login(r.Context(), b.Username, b.Password, h.Web.ClientIP(r), "api")
+	token, err := h.Auth.LoginOTP(r.Context(), b.Username, b.Password, b.OTP, h.Web.ClientIP(r), "api")
 	if err != nil {
 		h.Web.Fail(w, r, h.loginError(err))
 		return

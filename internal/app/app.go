@@ -91,9 +91,10 @@ func New(d *db.DB, keys *crypto.Keys, cfg Config) *App {
 		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	al := audit.New(keys.Audit)
-	deps := &core.Deps{DB: d, Keys: keys, Audit: al, Auth: auth.NewService(d, al), Now: time.Now, DataDir: cfg.DataDir,
+	deps := &core.Deps{DB: d, Keys: keys, Audit: al, Auth: auth.NewService(d, al, keys), Now: time.Now, DataDir: cfg.DataDir,
 		Web: &web.Server{Log: cfg.Log, Audit: al}}
 	deps.Web.Auth = deps.Auth
+	deps.Auth.Policy.RequireOTP = auth.RequireOTPFromEnv(os.Getenv("HONGDUN_REQUIRE_OTP"))
 	a := &App{Deps: deps}
 	a.Routes = a.routes()
 	deps.Web.Routes = a.Routes
@@ -115,6 +116,7 @@ var nav = []web.NavItem{
 	{Label: "学习答题", Href: "/m", Perm: web.PartyView},
 	{Label: "我的", Href: "/me", Perm: web.Authed},
 	{Label: "待办", Href: "/todos", Perm: web.Authed},
+	{Label: "动态口令", Href: "/mfa", Perm: web.Authed},
 	{Label: "账号管理", Href: "/admin/accounts", Perm: web.Accounts},
 	{Label: "安全策略", Href: "/admin/security", Perm: web.Security},
 	{Label: "审计日志", Href: "/audit", Perm: web.AuditRead},

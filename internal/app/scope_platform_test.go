@@ -28,3 +28,15 @@ func init() {
 	exempt("GET /api/v1/audit", "安全审计员专用，党务管理员得 403")
 	exempt("GET /api/v1/audit/verify", "安全审计员专用，党务管理员得 403")
 }
+
+func init() {
+	exempt("POST /login/otp", "登录第二步，仅作用于本人的待完成登录")
+	exempt("GET /mfa", "仅作用于本人账号")
+	exempt("POST /mfa", "仅作用于本人账号")
+	exempt("POST /mfa/disable", "仅作用于本人账号")
+	exempt("GET /api/v1/auth/mfa", "仅作用于本人账号")
+	exempt("POST /api/v1/auth/mfa", "仅作用于本人账号")
+	exempt("POST /api/v1/auth/mfa/disable", "仅作用于本人账号")
+	exempt("POST /admin/accounts/{id}/mfa/reset", "系统管理员专用，党务管理员得 403")
+	exempt("POST /api/v1/accounts/{id}/mfa/reset", "系统管理员专用，党务管理员得 403")
+}

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
+	"hongdun/internal/member"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/web"
@@ -138,6 +140,13 @@ func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
 type listView struct {
 	Transfers []*Transfer
 	Today     string
+	// The create form: what was typed, the members found by PersonQ, the
+	// receiving organisations and the choices of a person from outside.
+	Form                   url.Values
+	PersonQ                string
+	People                 []member.Person
+	Orgs                   []orgGroup
+	Educations, Categories []string
 }
 
 func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) {
@@ -146,12 +155,24 @@ func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) {
 		h.Web.Fail(w, r, e)
 		return
 	}
-	ts, e := List(r.Context(), h.Deps, web.Principal(r), ListFilter{OrgID: org, OpenOnly: r.URL.Query().Get("open") == "1"})
+	p := web.Principal(r)
+	v := listView{Today: civil.Today(h.Now()).String(), Form: r.PostForm, PersonQ: strings.TrimSpace(r.FormValue("person_q")),
+		Educations: member.Educations, Categories: member.Categories}
+	v.Transfers, e = List(r.Context(), h.Deps, p, ListFilter{OrgID: org, OpenOnly: r.URL.Query().Get("open") == "1"})
+	if e == nil && p.Writes() {
+		v.Orgs, e = receivingOrgs(r.Context(), h.DB)
+	}
+	if e == nil && p.Writes() {
+		v.People, e = FindPeople(r.Context(), h.Deps, p, v.PersonQ)
+		if fe, ok := e.(member.FieldErrors); ok && err == nil { // a malformed ID number typed into the search box
+			err, e = web.BadRequest("person_q", fe.Error()), nil
+		}
+	}
 	if e != nil {
 		h.Web.Fail(w, r, e)
 		return
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, listPage, listView{Transfers: ts, Today: civil.Today(h.Now()).String()}, err)
+	h.Web.RenderStatus(w, r, http.StatusOK, listPage, v, err)
 }
 
 func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) { h.showList(w, r, nil) }
@@ -165,7 +186,8 @@ func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
 	n := NewTransfer{Kind: r.FormValue("kind"), PersonID: formID(r, "person_id"), ToOrgID: formID(r, "to_org_id"),
 		OutsideOrg: r.FormValue("outside_org"), LetterNo: r.FormValue("letter_no"), Reason: r.FormValue("reason"),
 		DuesPaidTo: r.FormValue("dues_paid_to"), Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"),
-		Status: r.FormValue("status"), JoinDate: r.FormValue("join_date"), FullDate: r.FormValue("full_date")}
+		Status: r.FormValue("status"), JoinDate: r.FormValue("join_date"), FullDate: r.FormValue("full_date"),
+		Education: r.FormValue("education"), Category: r.FormValue("category")}
 	t, err := Create(r.Context(), h.Deps, web.Principal(r), n)
 	if err != nil {
 		h.showList(w, r, err)

@@ -123,6 +123,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		}
 		if dt.kind == In {
 			nt.Name, nt.Status, nt.JoinDate, nt.FullDate = dt.name, "full", dt.join, dt.full
+			nt.Education, nt.Category = "大学本科", "民警"
 			nt.IDNumber = idcard.WithCheckDigit(dt.area + dt.birth + map[bool]string{true: "913", false: "924"}[dt.male])
 			nt.LetterNo = fmt.Sprintf(dt.letter, today.AddDays(-dt.applied).Year())
 		}

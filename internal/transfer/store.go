@@ -22,7 +22,8 @@ import (
 const cols = `t.id, t.kind, t.state, COALESCE(t.person_id, 0), t.person_name, t.gender, COALESCE(t.birth_date, ''), t.id_enc,
 	t.status, COALESCE(t.join_date, ''), COALESCE(t.full_date, ''), t.dues_paid_to, COALESCE(t.from_org_id, 0), COALESCE(fo.name, ''),
 	COALESCE(fo.path, ''), COALESCE(t.to_org_id, 0), COALESCE(tor.name, ''), COALESCE(tor.path, ''), t.outside_org, t.letter_no, t.reason,
-	t.applied_on, t.due_on, COALESCE(t.reviewed_on, ''), COALESCE(t.sent_on, ''), COALESCE(t.closed_on, ''), t.note, t.version`
+	t.applied_on, t.due_on, COALESCE(t.reviewed_on, ''), COALESCE(t.sent_on, ''), COALESCE(t.closed_on, ''), t.note, t.version,
+	t.education, t.category`
 
 const from = ` FROM transfers t LEFT JOIN orgs fo ON fo.id = t.from_org_id LEFT JOIN orgs tor ON tor.id = t.to_org_id`
 
@@ -31,7 +32,7 @@ func scan(d *core.Deps, s interface{ Scan(...any) error }, today civil.Date) (*T
 	var idEnc []byte
 	err := s.Scan(&t.ID, &t.Kind, &t.State, &t.PersonID, &t.PersonName, &t.Gender, &t.BirthDate, &idEnc, &t.Status, &t.JoinDate,
 		&t.FullDate, &t.DuesPaidTo, &t.FromOrgID, &t.FromOrg, &t.fromPath, &t.ToOrgID, &t.ToOrg, &t.toPath, &t.OutsideOrg,
-		&t.LetterNo, &t.Reason, &t.AppliedOn, &t.DueOn, &t.ReviewedOn, &t.SentOn, &t.ClosedOn, &t.Note, &t.Version)
+		&t.LetterNo, &t.Reason, &t.AppliedOn, &t.DueOn, &t.ReviewedOn, &t.SentOn, &t.ClosedOn, &t.Note, &t.Version, &t.Education, &t.Category)
 	if err != nil {
 		return nil, err
 	}
@@ -271,24 +272,26 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewTransfer)
 				return web.Conflict("该公民身份号码已登记在系统中，请改用系统内转接")
 			}
 			t.ToOrgID, t.PersonName, t.Gender, t.BirthDate, t.Status, t.JoinDate, t.FullDate = n.ToOrgID, pr.Name, pr.Gender, pr.BirthDate, pr.Status, pr.JoinDate, pr.FullDate
+			t.Education, t.Category = pr.Education, pr.Category
 			idEnc, idHash = d.Keys.Seal(pr.IDNumber), d.Keys.Index(pr.IDNumber)
 		default:
 			return bad("kind", "转接类型应为 inside（系统内）、out（转出本系统）或 in（从系统外转入）")
 		}
 		now := d.Now().UnixMilli()
 		id, err := db.InsertID(ctx, tx, `INSERT INTO transfers (kind, state, person_id, from_org_id, to_org_id, outside_org, letter_no, reason,
-			person_name, gender, birth_date, id_enc, id_hash, status, join_date, full_date, dues_paid_to, applied_on, due_on, created_by, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			person_name, gender, birth_date, id_enc, id_hash, status, join_date, full_date, education, category, dues_paid_to, applied_on, due_on,
+			created_by, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			t.Kind, t.State, nullID(t.PersonID), nullID(t.FromOrgID), nullID(t.ToOrgID), t.OutsideOrg, t.LetterNo, t.Reason,
-			t.PersonName, t.Gender, nullStr(t.BirthDate), idEnc, idHash, t.Status, nullStr(t.JoinDate), nullStr(t.FullDate), t.DuesPaidTo,
-			t.AppliedOn, t.DueOn, p.AccountID, now, now)
+			t.PersonName, t.Gender, nullStr(t.BirthDate), idEnc, idHash, t.Status, nullStr(t.JoinDate), nullStr(t.FullDate), t.Education, t.Category,
+			t.DuesPaidTo, t.AppliedOn, t.DueOn, p.AccountID, now, now)
 		if err != nil {
 			return err
 		}
 		t.ID = id
 		if err := d.Audit.Write(ctx, tx, audit.Event{Action: "transfer.create", ObjectType: "transfer", ObjectID: fmt.Sprint(id),
 			Detail: audit.Change{After: map[string]any{"kind": t.Kind, "person_id": t.PersonID, "from_org_id": t.FromOrgID,
-				"to_org_id": t.ToOrgID, "outside_org": t.OutsideOrg, "letter_no": t.LetterNo}}}); err != nil {
+				"to_org_id": t.ToOrgID, "outside_org": t.OutsideOrg, "letter_no": t.LetterNo, "education": t.Education, "category": t.Category}}}); err != nil {
 			return err
 		}
 		return syncTodos(ctx, tx, today)
@@ -406,7 +409,8 @@ func apply(ctx context.Context, d *core.Deps, tx *db.Tx, t *Transfer, action str
 		_, err := member.RecordEvent(ctx, tx, t.PersonID, member.Event{Kind: "transfer_out", OnDate: today.String(), Note: note + " 转往 " + t.OutsideOrg}, today)
 		return err
 	case t.Kind == In && action == "receive":
-		pr := member.Person{OrgID: t.ToOrgID, Name: t.PersonName, IDNumber: t.idNumber, Status: t.Status, JoinDate: t.JoinDate, FullDate: t.FullDate}
+		pr := member.Person{OrgID: t.ToOrgID, Name: t.PersonName, IDNumber: t.idNumber, Gender: t.Gender, BirthDate: t.BirthDate, Status: t.Status,
+			JoinDate: t.JoinDate, FullDate: t.FullDate, Education: t.Education, Category: t.Category}
 		if fe := member.Validate(&pr, today); len(fe) > 0 {
 			return fe
 		}

@@ -90,6 +90,8 @@ type Transfer struct {
 	Status     string `json:"status"` // party status: probationary or full
 	JoinDate   string `json:"join_date"`
 	FullDate   string `json:"full_date"` // for a 预备党员: the day the 预备期 ends
+	Education  string `json:"education"` // from outside: carried into the person record on receipt
+	Category   string `json:"category"`
 	DuesPaidTo string `json:"dues_paid_to"`
 	FromOrgID  int64  `json:"from_org_id,omitempty"`
 	FromOrg    string `json:"from_org"`

@@ -174,7 +174,8 @@ func TestReturnWithdrawOutAndIn(t *testing.T) {
 
 		// From outside: the receiving branch registers, checks and receives; the member then exists.
 		body := map[string]any{"kind": "in", "to_org_id": w.b1, "outside_org": "外省某党支部", "name": "李四",
-			"id_number": idcard.WithCheckDigit("11010119850307002"), "status": "full", "join_date": "2010-07-01", "full_date": "2011-07-01"}
+			"id_number": idcard.WithCheckDigit("11010119850307002"), "status": "full", "join_date": "2010-07-01", "full_date": "2011-07-01",
+			"education": "大学本科", "category": "辅警"}
 		if st := w.adminA1.Do("POST", "/api/v1/transfers", body, nil); st != 404 {
 			t.Fatalf("registering into another's branch: %d", st)
 		}
@@ -185,6 +186,12 @@ func TestReturnWithdrawOutAndIn(t *testing.T) {
 		tr = act(t, w.adminB1, tr.ID, "receive", nil, 200)
 		if org, status := orgOf(t, e, tr.PersonID); tr.PersonID == 0 || org != w.b1 || status != "full" {
 			t.Fatalf("received person %d in %d (%s)", tr.PersonID, org, status)
+		}
+		// What was entered at registration reaches the person record.
+		var edu, cat, join string
+		e.DB.QueryRowContext(context.Background(), "SELECT education, category, join_date FROM persons WHERE id = ?", tr.PersonID).Scan(&edu, &cat, &join)
+		if edu != "大学本科" || cat != "辅警" || join != "2010-07-01" {
+			t.Fatalf("received person: education %q, category %q, joined %q", edu, cat, join)
 		}
 		// Bad input changes nothing.
 		for _, bad := range []map[string]any{{"kind": "sideways"}, {"kind": "inside", "person_id": tr.PersonID, "to_org_id": w.b1},
@@ -261,7 +268,8 @@ func TestTransferPages(t *testing.T) {
 				}
 			}
 		}
-		page(w.adminA1, "/transfers", "transfer-new", "kind", "person_id", "to_org_id")
+		page(w.adminA1, "/transfers", "transfer-new", "kind", "person-search", "person-hint", "to_org_id", "education", "category")
+		page(w.adminA1, "/transfers?person_q=zs", "person_id")
 		if st := w.adminA1.Form("/transfers", map[string]string{"kind": "inside", "person_id": fmt.Sprint(w.person), "to_org_id": fmt.Sprint(w.b1)}); st != 303 {
 			t.Fatalf("create form: %d %s", st, w.adminA1.Body())
 		}

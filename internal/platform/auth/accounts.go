@@ -21,6 +21,7 @@ type Account struct {
 	PersonID    int64  `json:"person_id,omitempty"`
 	Disabled    bool   `json:"disabled"`
 	Locked      bool   `json:"locked"`
+	OTPEnabled  bool   `json:"otp_enabled"`
 }
 
 // NewAccount is what creating an account needs.
@@ -138,7 +139,7 @@ func (s *Service) SetPassword(ctx context.Context, accountID int64, old *string,
 
 // ListAccounts lists accounts for the system administrator.
 func (s *Service) ListAccounts(ctx context.Context) ([]Account, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT a.id, a.username, a.display_name, a.role, COALESCE(a.org_id,0), COALESCE(o.name,''), COALESCE(a.person_id,0), a.disabled, a.locked_until
+	rows, err := s.DB.QueryContext(ctx, `SELECT a.id, a.username, a.display_name, a.role, COALESCE(a.org_id,0), COALESCE(o.name,''), COALESCE(a.person_id,0), a.disabled, a.locked_until, a.totp_enabled
 		FROM accounts a LEFT JOIN orgs o ON o.id = a.org_id ORDER BY a.id`)
 	if err != nil {
 		return nil, err
@@ -149,7 +150,7 @@ func (s *Service) ListAccounts(ctx context.Context) ([]Account, error) {
 	for rows.Next() {
 		var a Account
 		var locked int64
-		if err := rows.Scan(&a.ID, &a.Username, &a.DisplayName, &a.Role, &a.OrgID, &a.OrgName, &a.PersonID, &a.Disabled, &locked); err != nil {
+		if err := rows.Scan(&a.ID, &a.Username, &a.DisplayName, &a.Role, &a.OrgID, &a.OrgName, &a.PersonID, &a.Disabled, &locked, &a.OTPEnabled); err != nil {
 			return nil, err
 		}
 		a.RoleLabel, a.Locked = a.Role.Label(), locked > now

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,6 +54,8 @@ type Principal struct {
 	OrgPath     string // materialised path of the scope root, e.g. "/1/4/"
 	PersonID    int64  // the person behind the account, if any
 	MustChange  bool   // password expired: only the change-password page works
+	OTPEnabled  bool   // the account has a second factor
+	NeedsOTP    bool   // policy requires a second factor not yet set up: only /mfa works
 	TokenHash   string
 }
 
@@ -90,6 +93,25 @@ type Policy struct {
 	MaxPasswordAge  time.Duration
 	HistoryDepth    int
 	UsersPerIPMin   int // distinct usernames per minute from one address
+	// RequireOTP lists the roles that must use a second factor (TOTP);
+	// their accounts without one can only reach the enrolment page.
+	RequireOTP []Role
+}
+
+// RequiresOTP reports whether accounts of role r must use a second factor.
+func (p Policy) RequiresOTP(r Role) bool { return slices.Contains(p.RequireOTP, r) }
+
+// OTPRoles are the roles security.md wants a second factor for: the 三员
+// and 党务管理员.
+var OTPRoles = []Role{SysAdmin, SecAdmin, Auditor, OrgAdmin}
+
+// RequireOTPFromEnv reads HONGDUN_REQUIRE_OTP: "1" requires a second factor
+// of OTPRoles, anything else of nobody.
+func RequireOTPFromEnv(v string) []Role {
+	if strings.TrimSpace(v) == "1" {
+		return OTPRoles
+	}
+	return nil
 }
 
 // DefaultPolicy is the 等保 baseline of security.md.
@@ -100,6 +122,7 @@ var DefaultPolicy = Policy{MinLength: 8, MaxFailures: 5, LockFor: 15 * time.Minu
 type Service struct {
 	DB     *db.DB
 	Audit  *audit.Log
+	Keys   *crypto.Keys // seals second-factor secrets
 	Policy Policy
 	Now    func() time.Time
 
@@ -115,13 +138,13 @@ type Service struct {
 }
 
 const sessionQuery = `SELECT a.id, a.username, a.display_name, a.role, a.org_id, COALESCE(o.path, ''), a.person_id,
-		a.password_changed_at, s.created_at, s.last_seen
+		a.password_changed_at, a.totp_enabled, s.created_at, s.last_seen
 	FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN orgs o ON o.id = a.org_id
-	WHERE s.token_hash = ? AND a.disabled = 0`
+	WHERE s.token_hash = ? AND s.kind <> 'pending' AND a.disabled = 0`
 
 // NewService returns a service with the default policy.
-func NewService(d *db.DB, a *audit.Log) *Service {
-	return &Service{DB: d, Audit: a, Policy: DefaultPolicy, Now: time.Now}
+func NewService(d *db.DB, a *audit.Log, k *crypto.Keys) *Service {
+	return &Service{DB: d, Audit: a, Keys: k, Policy: DefaultPolicy, Now: time.Now}
 }
 
 // Errors a login can end with. The message never tells which part was wrong.
@@ -149,21 +172,44 @@ func (s *Service) throttled(ip, username string) bool {
 }
 
 // Login checks the password and opens a session of the given kind ("web" or
-// "api"), returning the token to hand to the client.
+// "api"), returning the token to hand to the client. An account with a
+// second factor needs LoginOTP.
 func (s *Service) Login(ctx context.Context, username, password, ip, kind string) (string, error) {
+	return s.LoginOTP(ctx, username, password, "", ip, kind)
+}
+
+// loginAccount is what a login step reads of an account.
+type loginAccount struct {
+	id          int64
+	username    string
+	hash        string
+	failed      int
+	lockedUntil int64
+	disabled    bool
+	otpSecret   []byte // sealed
+	otpOn       bool
+}
+
+const loginColumns = "id, username, password_hash, failed_count, locked_until, disabled, totp_secret, totp_enabled FROM accounts"
+
+func (s *Service) loadLogin(ctx context.Context, where string, arg any) (*loginAccount, error) {
+	var a loginAccount
+	err := s.DB.QueryRowContext(ctx, "SELECT "+loginColumns+" WHERE "+where, arg).
+		Scan(&a.id, &a.username, &a.hash, &a.failed, &a.lockedUntil, &a.disabled, &a.otpSecret, &a.otpOn)
+	return &a, err
+}
+
+// LoginOTP checks the password and, when the account has a second factor,
+// the code otp. Without a code it answers an *OTPError; for a web login that
+// error carries a pending token which CompleteLogin turns into a session.
+func (s *Service) LoginOTP(ctx context.Context, username, password, otp, ip, kind string) (string, error) {
 	username = strings.TrimSpace(username)
 	ctx = audit.WithActor(ctx, audit.Actor{Name: username, IP: ip})
 	if s.throttled(ip, username) {
 		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.throttled", Result: "denied", ObjectType: "account", ObjectID: username})
 		return "", ErrThrottled
 	}
-	now := s.Now()
-	var id, lockedUntil int64
-	var hash string
-	var failed int
-	var disabled bool
-	err := s.DB.QueryRowContext(ctx, "SELECT id, password_hash, failed_count, locked_until, disabled FROM accounts WHERE username = ?", username).
-		Scan(&id, &hash, &failed, &lockedUntil, &disabled)
+	a, err := s.loadLogin(ctx, "username = ?", username)
 	if db.IsNoRows(err) {
 		CheckPassword(dummyHash, password) // same work whether or not the user exists
 		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.fail", Result: "denied", ObjectType: "account", ObjectID: username, Detail: "无此用户"})
@@ -172,40 +218,122 @@ func (s *Service) Login(ctx context.Context, username, password, ip, kind string
 	if err != nil {
 		return "", err
 	}
-	ok := CheckPassword(hash, password)
-	if lockedUntil > now.UnixMilli() {
+	ok := CheckPassword(a.hash, password)
+	if a.lockedUntil > s.Now().UnixMilli() {
 		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.locked", Result: "denied", ObjectType: "account", ObjectID: username})
 		return "", ErrBadLogin
 	}
-	if !ok || disabled {
-		failed++
-		lock := int64(0)
-		ev := audit.Event{Action: "login.fail", Result: "denied", ObjectType: "account", ObjectID: username}
-		if failed >= s.Policy.MaxFailures {
-			lock, failed = now.Add(s.Policy.LockFor).UnixMilli(), 0
-			ev.Action = "login.lockout"
-		}
-		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			if _, err := tx.ExecContext(ctx, "UPDATE accounts SET failed_count = ?, locked_until = ? WHERE id = ?", failed, lock, id); err != nil {
-				return err
+	if !ok || a.disabled {
+		return "", s.fail(ctx, a, "login.fail", false, ErrBadLogin)
+	}
+	if a.otpOn {
+		if otp = NormalizeOTP(otp); otp == "" {
+			if kind != "web" {
+				return "", &OTPError{}
 			}
-			return s.Audit.Write(ctx, tx, ev)
-		})
-		if err != nil {
+			pending, err := s.openSession(ctx, a, "pending", ip, "")
+			if err != nil {
+				return "", err
+			}
+			return "", &OTPError{Pending: pending}
+		}
+		if err := s.checkOTP(ctx, a, otp); err != nil {
 			return "", err
 		}
+	}
+	return s.openSession(ctx, a, kind, ip, "")
+}
+
+// PendingFor is how long the code page of a web login stays valid.
+const PendingFor = 5 * time.Minute
+
+// CompleteLogin ends a web login begun by LoginOTP: the pending token plus a
+// current code give a web session.
+func (s *Service) CompleteLogin(ctx context.Context, pending, otp, ip string) (string, error) {
+	ctx = audit.WithActor(ctx, audit.Actor{IP: ip})
+	ph := crypto.SM3Hex([]byte(pending))
+	var id, created int64
+	err := s.DB.QueryRowContext(ctx, "SELECT account_id, created_at FROM sessions WHERE token_hash = ? AND kind = 'pending'", ph).Scan(&id, &created)
+	if db.IsNoRows(err) || pending == "" {
+		return "", ErrExpired
+	}
+	if err != nil {
+		return "", err
+	}
+	if s.Now().UnixMilli()-created > PendingFor.Milliseconds() {
+		_, err := s.DB.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", ph)
+		return "", errors.Join(ErrExpired, err)
+	}
+	a, err := s.loadLogin(ctx, "id = ?", id)
+	if err != nil {
+		return "", err
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: a.username, IP: ip})
+	if a.lockedUntil > s.Now().UnixMilli() || a.disabled || !a.otpOn {
+		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.locked", Result: "denied", ObjectType: "account", ObjectID: a.username})
 		return "", ErrBadLogin
 	}
+	if err := s.checkOTP(ctx, a, NormalizeOTP(otp)); err != nil {
+		return "", err
+	}
+	return s.openSession(ctx, a, "web", ip, ph)
+}
+
+// fail counts a failed login step; the MaxFailures-th locks the account and
+// ends its pending logins (and, with endSessions, all its sessions). It
+// answers err, or ErrBadLogin once locked.
+func (s *Service) fail(ctx context.Context, a *loginAccount, action string, endSessions bool, err error) error {
+	failed, lock := a.failed+1, int64(0)
+	ev := audit.Event{Action: action, Result: "denied", ObjectType: "account", ObjectID: a.username}
+	if failed >= s.Policy.MaxFailures {
+		lock, failed = s.Now().Add(s.Policy.LockFor).UnixMilli(), 0
+		ev.Action, err = "login.lockout", ErrBadLogin
+	}
+	terr := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET failed_count = ?, locked_until = ? WHERE id = ?", failed, lock, a.id); err != nil {
+			return err
+		}
+		if lock != 0 {
+			q := "DELETE FROM sessions WHERE account_id = ? AND kind = 'pending'"
+			if endSessions {
+				q = "DELETE FROM sessions WHERE account_id = ?"
+			}
+			if _, err := tx.ExecContext(ctx, q, a.id); err != nil {
+				return err
+			}
+		}
+		return s.Audit.Write(ctx, tx, ev)
+	})
+	if terr != nil {
+		return terr
+	}
+	return err
+}
+
+// openSession stores a new session of kind for a, resetting the failure
+// count and replacing the pending login dropHash (if any).
+func (s *Service) openSession(ctx context.Context, a *loginAccount, kind, ip, dropHash string) (string, error) {
 	token := crypto.RandomToken(32)
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET failed_count = 0, locked_until = 0 WHERE id = ?", id); err != nil {
+	now := s.Now().UnixMilli()
+	action := "login.ok"
+	if kind == "pending" {
+		action = "login.otp_pending"
+	}
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if kind != "pending" {
+			if _, err := tx.ExecContext(ctx, "UPDATE accounts SET failed_count = 0, locked_until = 0 WHERE id = ?", a.id); err != nil {
+				return err
+			}
+		}
+		// Pending logins of anyone that have expired go with each new one.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ? OR (kind = 'pending' AND created_at < ?)", dropHash, now-PendingFor.Milliseconds()); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, account_id, kind, created_at, last_seen, ip) VALUES (?,?,?,?,?,?)",
-			crypto.SM3Hex([]byte(token)), id, kind, now.UnixMilli(), now.UnixMilli(), ip); err != nil {
+			crypto.SM3Hex([]byte(token)), a.id, kind, now, now, ip); err != nil {
 			return err
 		}
-		return s.Audit.Write(audit.WithActor(ctx, audit.Actor{ID: id, Name: username, IP: ip}), tx, audit.Event{Action: "login.ok", ObjectType: "account", ObjectID: username, Detail: kind})
+		return s.Audit.Write(audit.WithActor(ctx, audit.Actor{ID: a.id, Name: a.username, IP: ip}), tx, audit.Event{Action: action, ObjectType: "account", ObjectID: a.username, Detail: kind})
 	})
 	if err != nil {
 		return "", err
@@ -234,7 +362,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, s.sessionErr
 	}
 	err := s.sessionStmt.QueryRowContext(ctx, th).
-		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.Role, &orgID, &orgPath, &personID, &changed, &created, &lastSeen)
+		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.Role, &orgID, &orgPath, &personID, &changed, &p.OTPEnabled, &created, &lastSeen)
 	if err != nil {
 		if db.IsNoRows(err) {
 			return nil, ErrExpired
@@ -260,6 +388,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		p.PersonID = *personID
 	}
 	p.MustChange = now-changed > s.Policy.MaxPasswordAge.Milliseconds()
+	p.NeedsOTP = !p.OTPEnabled && s.Policy.RequiresOTP(p.Role)
 	p.TokenHash = th
 	return &p, nil
 }

@@ -187,6 +187,15 @@ func (s *Server) guard(rt Route) http.Handler {
 				}
 				return
 			}
+			// A role that must use a second factor reaches only enrolment, password and logout until it has one.
+			if p.NeedsOTP && !strings.HasPrefix(rt.Pattern, "/mfa") && !strings.HasPrefix(rt.Pattern, "/api/v1/auth/") && rt.Pattern != "/password" && rt.Pattern != "/logout" {
+				if api {
+					s.Fail(w, r, &Error{Status: http.StatusForbidden, Code: "otp_setup_required", Message: "您的角色须使用双因素认证，请先在“动态口令”页面绑定验证器"})
+				} else {
+					http.Redirect(w, r, "/mfa", http.StatusSeeOther)
+				}
+				return
+			}
 			if !Allows(p.Role, rt.Perm) {
 				s.Fail(w, r, Forbidden())
 				return
