@@ -269,8 +269,13 @@ func (s *Service) CompleteLogin(ctx context.Context, pending, otp, ip string) (s
 		return "", err
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: a.username, IP: ip})
+	// Locked, disabled or reset since the password step: start again.
 	if a.lockedUntil > s.Now().UnixMilli() || a.disabled || !a.otpOn {
-		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.locked", Result: "denied", ObjectType: "account", ObjectID: a.username})
+		action := "login.fail"
+		if a.lockedUntil > s.Now().UnixMilli() {
+			action = "login.locked"
+		}
+		s.Audit.Record(ctx, s.DB, audit.Event{Action: action, Result: "denied", ObjectType: "account", ObjectID: a.username})
 		return "", ErrBadLogin
 	}
 	if err := s.checkOTP(ctx, a, NormalizeOTP(otp)); err != nil {
