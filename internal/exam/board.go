@@ -8,6 +8,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/web"
+	"hongdun/internal/training"
 )
 
 // Entry is one person on the individual leaderboard.
@@ -154,12 +155,13 @@ func (s *Service) Leaderboard(ctx context.Context, p *auth.Principal, examID int
 	}
 	var us []UnitEntry
 	for _, u := range units {
+		if u.Members == 0 { // no one to take part: a 0/0 line ranks nothing
+			continue
+		}
 		if u.Participants > 0 {
 			u.AverageScore = float64(sums[u.OrgID]) / float64(u.Participants)
 		}
-		if u.Members > 0 {
-			u.Participation = float64(u.Participants) / float64(u.Members)
-		}
+		u.Participation = float64(u.Participants) / float64(u.Members)
 		us = append(us, u.UnitEntry)
 	}
 	return &Board{Individuals: ind,
@@ -173,7 +175,7 @@ type unit struct {
 }
 
 // units are the live children of the organiser (or the organiser itself
-// when it has none), each with its count of party members.
+// when it has none), each with its count of party members, by short name.
 func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
 	path, err := orgPath(ctx, s.DB, orgID)
 	if err != nil {
@@ -190,7 +192,7 @@ func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
 	var out []unit
 	for _, o := range all {
 		if (o.ParentID == orgID || o.ID == orgID && len(all) == 1) && !o.Dissolved() {
-			out = append(out, unit{UnitEntry: UnitEntry{OrgID: o.ID, Name: o.Name, Members: counts[o.ID].Members}, path: o.Path})
+			out = append(out, unit{UnitEntry: UnitEntry{OrgID: o.ID, Name: training.ShortOrgName(o.Name, o.ShortName), Members: counts[o.ID].Members}, path: o.Path})
 		}
 	}
 	return out, nil

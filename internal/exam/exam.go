@@ -175,3 +175,6 @@ func (e *Exam) Open(t time.Time) bool {
 	ms := t.UnixMilli()
 	return ms >= e.OpensAt && ms < e.ClosesAt
 }
+
+// Ended reports whether the exam's window has closed at t.
+func (e *Exam) Ended(t time.Time) bool { return t.UnixMilli() >= e.ClosesAt }

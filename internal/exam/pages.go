@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/web"
 )
 
@@ -21,6 +22,16 @@ var listPage, questionPage, resultPage, boardPage, bankPage, questionFormPage, e
 var pageFuncs = template.FuncMap{
 	"examPct":    func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 	"examAnswer": DisplayAnswer,
+	"examUsed":   Used,
+}
+
+// Used formats the time an attempt took: "3分05秒", "48秒".
+func Used(ms int64) string {
+	sec := (ms + 500) / 1000
+	if sec < 60 {
+		return fmt.Sprintf("%d秒", sec)
+	}
+	return fmt.Sprintf("%d分%02d秒", sec/60, sec%60)
 }
 
 var parseOnce sync.Once
@@ -59,12 +70,17 @@ func (s *Service) pages() []web.Route {
 }
 
 func (s *Service) pageList(w http.ResponseWriter, r *http.Request) {
-	es, err := s.ListExams(r.Context(), web.Principal(r), "", int64(qint(r, "org")))
+	p := web.Principal(r)
+	es, err := s.ListExams(r.Context(), p, "", int64(qint(r, "org")))
+	mine := map[int64]*Standing{}
+	if err == nil && p.Role == auth.Member && p.PersonID != 0 {
+		mine, err = s.standings(r.Context(), p.PersonID, es)
+	}
 	if err != nil {
 		s.Web.Fail(w, r, err)
 		return
 	}
-	s.Web.Render(w, r, listPage, map[string]any{"Exams": es, "Now": s.Now()})
+	s.Web.Render(w, r, listPage, map[string]any{"Exams": es, "Now": s.Now(), "Mine": mine})
 }
 
 func (s *Service) pageBoard(w http.ResponseWriter, r *http.Request) {
