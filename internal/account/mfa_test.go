@@ -151,6 +151,9 @@ func TestAPILoginWithSecondFactor(t *testing.T) {
 		if st := login(anon, user, "", &out); st != 401 || out.Error.Code != "otp_required" || !strings.Contains(out.Error.Message, "动态口令") {
 			t.Fatalf("password alone: %d %+v", st, out)
 		}
+		if n := count(t, e, "login.otp_missing", user); n != 1 {
+			t.Fatalf("login.otp_missing audited %d times", n)
+		}
 		// The code used to enrol is spent.
 		if st := login(anon, user, auth.OTPCode(secret, clk.now), &out); st != 401 || out.Error.Code != "otp_required" {
 			t.Fatalf("enrolment code replayed: %d %+v", st, out)
@@ -291,6 +294,7 @@ func TestDisableAndReset(t *testing.T) {
 
 		// The 系统管理员 resets another account, never their own.
 		enrol(t, c, clk)
+		enrol(t, admin, clk)
 		id, _ := e.App.Auth.AccountID(context.Background(), c.Username())
 		adminID, _ := e.App.Auth.AccountID(context.Background(), admin.Username())
 		if st := c.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", id), nil, nil); st != 403 {
@@ -301,6 +305,10 @@ func TestDisableAndReset(t *testing.T) {
 		}
 		if st := admin.Do("POST", "/api/v1/accounts/999999/mfa/reset", nil, nil); st != 404 {
 			t.Fatalf("reset of no account: %d", st)
+		}
+		if st := admin.Do("GET", "/admin/accounts", nil, nil); st != 200 || !strings.Contains(admin.Body(), fmt.Sprintf("/admin/accounts/%d/mfa/reset", id)) ||
+			strings.Contains(admin.Body(), fmt.Sprintf("/admin/accounts/%d/mfa/reset", adminID)) {
+			t.Fatalf("accounts page offers the wrong resets: %d", st)
 		}
 		if st := admin.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", id), nil, nil); st != 200 {
 			t.Fatalf("reset: %d %s", st, admin.Body())
@@ -377,6 +385,9 @@ func TestPolicyRequiresSecondFactor(t *testing.T) {
 		}
 		if st := b.Do("GET", "/api/v1/orgs", nil, nil); st != 200 {
 			t.Fatalf("after enrolment: %d %s", st, b.Body())
+		}
+		if st := b.Do("GET", "/mfa", nil, nil); st != 200 || !strings.Contains(b.Body(), "已启用") || strings.Contains(b.Body(), "data:image/png") {
+			t.Fatalf("enrolment page once enabled: %d", st)
 		}
 		// Enabling ended the account's other sessions, begun on the password alone.
 		if st := c.Do("GET", "/api/v1/orgs", nil, nil); st != 401 {

@@ -229,6 +229,7 @@ func (s *Service) LoginOTP(ctx context.Context, username, password, otp, ip, kin
 	if a.otpOn {
 		if otp = NormalizeOTP(otp); otp == "" {
 			if kind != "web" {
+				s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.otp_missing", Result: "denied", ObjectType: "account", ObjectID: username})
 				return "", &OTPError{}
 			}
 			pending, err := s.openSession(ctx, a, "pending", ip, "")
