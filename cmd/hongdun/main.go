@@ -23,6 +23,7 @@ const usage = `红盾党建平台
   hongdun migrate                    迁移数据库到最新结构（启动时也会自动执行）
   hongdun user create NAME ROLE [--org ID] [--person ID]   创建账号（密码从标准输入或 HONGDUN_PASSWORD 读取）
   hongdun user reset NAME            重置密码
+  hongdun user reset-otp NAME        清除动态口令（丢失验证器时）
   hongdun audit verify               校验审计日志哈希链，指出第一处断裂
   hongdun audit purge --days N       清理 N 天（至少 180 天）之前的审计记录
   hongdun backup FILE                在线一致性备份（SQLite）

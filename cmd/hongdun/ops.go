@@ -29,7 +29,7 @@ func readPassword() (string, error) {
 
 func user(ctx context.Context, args []string) error {
 	if len(args) < 2 {
-		return errors.New("用法: hongdun user create NAME ROLE [--org ID] [--person ID] | hongdun user reset NAME")
+		return errors.New("用法: hongdun user create NAME ROLE [--org ID] [--person ID] | hongdun user reset NAME | hongdun user reset-otp NAME")
 	}
 	var c common
 	fs := flag.NewFlagSet("user", flag.ExitOnError)
@@ -51,6 +51,19 @@ func user(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if sub == "reset-otp" {
+		// The way back for an administrator who lost their authenticator:
+		// whoever runs this already holds the server.
+		id, err := a.Auth.AccountID(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := a.Auth.ResetOTP(ctx, id); err != nil {
+			return err
+		}
+		fmt.Println("动态口令已清除，请该用户重新绑定:", name)
+		return nil
+	}
 	pw, err := readPassword()
 	if err != nil {
 		return err
@@ -71,7 +84,7 @@ func user(ctx context.Context, args []string) error {
 		}
 		fmt.Println("密码已重置:", name)
 	default:
-		return fmt.Errorf("未知操作 %q（create 或 reset）", sub)
+		return fmt.Errorf("未知操作 %q（create、reset 或 reset-otp）", sub)
 	}
 	return nil
 }
