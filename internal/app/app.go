@@ -116,7 +116,6 @@ var nav = []web.NavItem{
 	{Label: "学习答题", Href: "/m", Perm: web.PartyView},
 	{Label: "我的", Href: "/me", Perm: web.Authed},
 	{Label: "待办", Href: "/todos", Perm: web.Authed},
-	{Label: "动态口令", Href: "/mfa", Perm: web.Authed},
 	{Label: "账号管理", Href: "/admin/accounts", Perm: web.Accounts},
 	{Label: "安全策略", Href: "/admin/security", Perm: web.Security},
 	{Label: "审计日志", Href: "/audit", Perm: web.AuditRead},
