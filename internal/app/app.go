@@ -52,7 +52,18 @@ func (a *App) periodic() []func(context.Context, *core.Deps) error {
 	return []func(context.Context, *core.Deps) error{
 		org.SyncWarnings,
 		transfer.Sync,
+		optimize,
 	}
+}
+
+// optimize refreshes SQLite's query-planner statistics where they are
+// stale, so search plans stay good as the tables grow.
+func optimize(ctx context.Context, d *core.Deps) error {
+	if d.DB.Dialect != db.SQLite {
+		return nil
+	}
+	_, err := d.DB.ExecContext(ctx, "PRAGMA optimize")
+	return err
 }
 
 // RunPeriodic runs every periodic job once, logging failures.
