@@ -112,6 +112,7 @@ type examPerson struct {
 	id, org int64
 	unit    int     // index of the unit (organisation under the 市局)
 	skill   float64 // chance of a right answer to an easy question
+	account bool    // a demo member who signs in: takes part only in what has closed
 }
 
 // demoAttempt is a finished attempt with its answers.
@@ -126,11 +127,12 @@ type demoAttempt struct {
 	day                            string
 }
 
-// loadPeople reads the party members, save the demo members with accounts,
-// with the unit they belong to and a skill of their own.
+// loadPeople reads the party members with the unit they belong to and a
+// skill of their own.
 func (sd *examSeed) loadPeople(ctx context.Context, rootPath string) error {
-	rows, err := sd.s.DB.QueryContext(ctx, `SELECT pe.id, pe.org_id, o.path FROM persons pe JOIN orgs o ON o.id = pe.org_id
-		WHERE o.path LIKE ? AND `+training.PartyMember("pe.status")+` AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = pe.id)
+	rows, err := sd.s.DB.QueryContext(ctx, `SELECT pe.id, pe.org_id, o.path, EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = pe.id)
+		FROM persons pe JOIN orgs o ON o.id = pe.org_id
+		WHERE o.path LIKE ? AND `+training.PartyMember("pe.status")+`
 		ORDER BY pe.id`, rootPath+"%")
 	if err != nil {
 		return err
@@ -140,7 +142,7 @@ func (sd *examSeed) loadPeople(ctx context.Context, rootPath string) error {
 	for rows.Next() {
 		var p examPerson
 		var path string
-		if err := rows.Scan(&p.id, &p.org, &path); err != nil {
+		if err := rows.Scan(&p.id, &p.org, &path, &p.account); err != nil {
 			return err
 		}
 		// The unit is the organisation right under the root: /1/52/…
@@ -161,7 +163,9 @@ func (sd *examSeed) loadPeople(ctx context.Context, rootPath string) error {
 
 // plan draws the attempts of an exam: in each unit a share of the members
 // that varies from unit to unit, at times inside the exam's window before
-// now. A daily challenge has a group of regulars playing most days.
+// now. A daily challenge has a group of regulars playing most days. The
+// demo members who sign in are left what is open, and took part in what
+// has closed, so that their list shows a result.
 func (sd *examSeed) plan(e *Exam, share float64) {
 	if share == 0 {
 		return
@@ -178,7 +182,8 @@ func (sd *examSeed) plan(e *Exam, share float64) {
 	for _, p := range sd.people {
 		r := rand.New(rand.NewPCG(uint64(p.id), uint64(e.ID)))
 		unitShare := share * (0.5 + float64((p.unit*7)%10)/9)
-		if r.Float64() >= unitShare {
+		closed := e.ClosesAt <= sd.now.UnixMilli()
+		if p.account && !closed || !p.account && r.Float64() >= unitShare {
 			continue
 		}
 		if e.Mode == ModeDaily {

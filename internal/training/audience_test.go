@@ -50,7 +50,10 @@ func TestMyTrainingsRespectTheAudience(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("person %d sees %v, want %v", person, got, want)
 			}
-			if st := c.Do("GET", "/m", nil, nil); st != 200 || strings.Contains(c.Body(), "辅警党员轮训") {
+			if !mine.Sessions[0].Upcoming {
+				t.Errorf("tomorrow's session is not upcoming")
+			}
+			if st := c.Do("GET", "/m", nil, nil); st != 200 || strings.Contains(c.Body(), "辅警党员轮训") || !strings.Contains(c.Body(), "未开始") || strings.Contains(c.Body(), "未签到") {
 				t.Fatalf("/m: %d", st)
 			}
 		}

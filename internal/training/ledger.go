@@ -224,6 +224,7 @@ type MySession struct {
 	StreamURL string `json:"stream_url"`
 	CheckedAt int64  `json:"checked_at"`
 	Venue     string `json:"venue"`
+	Upcoming  bool   `json:"upcoming"` // not begun: neither attended nor missed
 }
 
 // My returns the calling member's trainings and hours of a year: the
@@ -254,6 +255,7 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 	if err != nil {
 		return nil, err
 	}
+	now := s.Now().UnixMilli()
 	rows, err := s.DB.QueryContext(ctx, `SELECT pr.title, pr.tier, pr.categories, ao.path,
 			(SELECT COUNT(*) FROM training_people tp WHERE tp.program_id = pr.id AND tp.person_id = ?),
 			se.title, se.mode, se.starts_at, se.ends_at, se.hours_x10, se.stream_url, COALESCE(c.at, 0), COALESCE(v.name, '')
@@ -275,6 +277,7 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 		}
 		var want []string
 		json.Unmarshal([]byte(cats), &want)
+		ms.Upcoming = ms.StartsAt > now
 		if listed > 0 || ms.CheckedAt != 0 || strings.HasPrefix(path, audience) && anyCategory(want, mine) {
 			m.Sessions = append(m.Sessions, ms)
 		}

@@ -145,6 +145,7 @@ type listView struct {
 	Form                   url.Values
 	PersonQ                string
 	People                 []member.Person
+	Found                  int // all matches of PersonQ, People being the first of them
 	Orgs                   []orgGroup
 	Educations, Categories []string
 }
@@ -163,7 +164,7 @@ func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) {
 		v.Orgs, e = receivingOrgs(r.Context(), h.DB)
 	}
 	if e == nil && p.Writes() {
-		v.People, e = FindPeople(r.Context(), h.Deps, p, v.PersonQ)
+		v.People, v.Found, e = FindPeople(r.Context(), h.Deps, p, v.PersonQ)
 		if fe, ok := e.(member.FieldErrors); ok && err == nil { // a malformed ID number typed into the search box
 			err, e = web.BadRequest("person_q", fe.Error()), nil
 		}

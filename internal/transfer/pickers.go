@@ -22,23 +22,24 @@ import (
 const pickLimit = 20
 
 // FindPeople lists the party members in the caller's scope whose name,
-// pinyin or initials start with q, 正式 then 预备, and audits the search
-// as the member list does.
-func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) ([]member.Person, error) {
+// pinyin or initials start with q, 正式 then 预备 (at most pickLimit of
+// each), with the number of all matches, and audits the search as the
+// member list does.
+func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) ([]member.Person, int, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return nil, nil
+		return nil, 0, nil
 	}
 	var out []member.Person
 	total := 0
 	for _, status := range []string{"full", "probationary"} {
 		ps, n, err := member.Search(ctx, d.DB, d.Keys, p, member.Filter{Q: q, Status: status, PerPage: pickLimit})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		out, total = append(out, ps...), total+n
 	}
-	return out, d.Audit.Record(ctx, d.DB, audit.Event{Action: "transfer.person_search", ObjectType: "person",
+	return out, total, d.Audit.Record(ctx, d.DB, audit.Event{Action: "transfer.person_search", ObjectType: "person",
 		Detail: map[string]any{"filter": member.Filter{Q: q}.Masked(), "total": total}})
 }
 

@@ -39,13 +39,22 @@ func TestCreateFormPickers(t *testing.T) {
 				t.Fatalf("search %s: %s", q, people)
 			}
 		}
-		var audited int
+		var audited int // each search, once
 		e.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM audit_log WHERE action = 'transfer.person_search'").Scan(&audited)
 		if audited != 3 {
 			t.Fatalf("%d searches audited, want 3", audited)
 		}
+		if w.adminA1.Do("GET", "/transfers?person_q=zs", nil, nil); strings.Contains(w.adminA1.Body(), `id="person-more"`) {
+			t.Fatal("one match said to be a first few")
+		}
 		if w.adminA1.Do("GET", "/transfers?person_q=wang", nil, nil); !strings.Contains(w.adminA1.Body(), `id="person-none"`) {
 			t.Fatal("no match is not said")
+		}
+		for i := range 21 {
+			addPerson(t, e, w.a1, "王"+string(rune('一'+i)), fmt.Sprintf("110101199003%02d021", i+1))
+		}
+		if w.adminA1.Do("GET", "/transfers?person_q=wang", nil, nil); !strings.Contains(w.adminA1.Body(), "共找到 21 人，只列出前 20 人") {
+			t.Fatal("a long list of matches is not said to be cut")
 		}
 		orgs := selectOf(t, w.adminA1.Body(), "to_org_id")
 		for _, id := range []int64{w.a1, w.a2, w.b1} {
