@@ -8,7 +8,6 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/web"
-	"hongdun/internal/training"
 )
 
 // Entry is one person on the individual leaderboard.
@@ -192,7 +191,7 @@ func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
 	var out []unit
 	for _, o := range all {
 		if (o.ParentID == orgID || o.ID == orgID && len(all) == 1) && !o.Dissolved() {
-			out = append(out, unit{UnitEntry: UnitEntry{OrgID: o.ID, Name: training.ShortOrgName(o.Name, o.ShortName), Members: counts[o.ID].Members}, path: o.Path})
+			out = append(out, unit{UnitEntry: UnitEntry{OrgID: o.ID, Name: org.ShortName(o.Name, o.ShortName), Members: counts[o.ID].Members}, path: o.Path})
 		}
 	}
 	return out, nil

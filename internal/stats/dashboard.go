@@ -105,7 +105,7 @@ func subtree(ctx context.Context, q db.Querier, path string) (in []bool, kinds m
 
 // counts accumulates the people of a subtree.
 type counts struct {
-	status                []int // by status code (1 + index in member.Statuses)
+	status                []int     // by status code (1 + index in member.Statuses)
 	category, gender, edu [8][2]int // [code][0 正式, 1 预备]
 	age                   [8][2]int
 	female, minority      int

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"strings"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
@@ -49,28 +48,6 @@ func categoriesOf(category, post string, committee bool) []string {
 		out = append(out, "支部书记", "支委委员")
 	}
 	return out
-}
-
-// ShortOrgName is how lists name an organisation: its short name when set,
-// else its full name without the party-committee wrapping
-// ("中共西安市公安局雁塔分局委员会" → "雁塔分局", "中共西安市公安局机关委员会"
-// → "机关党委"). It belongs with the organisations; no such helper exists
-// there yet.
-func ShortOrgName(name, short string) string {
-	if short != "" {
-		return short
-	}
-	core, wrapped := strings.CutSuffix(strings.TrimPrefix(name, "中共"), "委员会")
-	if !wrapped {
-		return name
-	}
-	if _, rest, ok := strings.Cut(core, "公安局"); ok && rest != "" {
-		core = rest
-	}
-	if strings.HasSuffix(core, "分局") {
-		return core
-	}
-	return core + "党委"
 }
 
 // anyCategory reports whether a person of categories mine is among an

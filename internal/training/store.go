@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"encoding/json"
+	"hongdun/internal/org"
 	"net/url"
 	"strconv"
 	"strings"
@@ -370,7 +371,7 @@ func (s *Service) sessions(ctx context.Context, p *auth.Principal, where string,
 		if err := rows.Scan(&v.ID, &sid, &v.OrgID, &v.OrgName, &short, &v.orgPath, &v.Name, &main, &v.Place, &v.Present); err != nil {
 			return nil, err
 		}
-		v.OrgShort = ShortOrgName(v.OrgName, short)
+		v.OrgShort = org.ShortName(v.OrgName, short)
 		v.Main = main == 1
 		v.Mine = p != nil && p.InScope(v.orgPath)
 		if !v.Mine {

@@ -11,7 +11,6 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/training"
 )
 
 // The create form picks the member by a search (a bureau has thousands, too
@@ -72,7 +71,7 @@ func receivingOrgs(ctx context.Context, q db.Querier) ([]orgGroup, error) {
 		if !ok {
 			i = len(groups)
 			at[top.ID] = i
-			groups = append(groups, orgGroup{Label: training.ShortOrgName(top.Name, top.ShortName)})
+			groups = append(groups, orgGroup{Label: org.ShortName(top.Name, top.ShortName)})
 		}
 		groups[i].Orgs = append(groups[i].Orgs, o)
 	}
