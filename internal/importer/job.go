@@ -244,7 +244,11 @@ func (s *Service) Wait() { s.wg.Wait() }
 func (s *Service) run(ctx context.Context, j *Job, opt Options, prog *Progress) {
 	defer func() {
 		s.mu.Lock()
-		delete(s.running, j.ID)
+		// A re-check or the import itself may already have started the
+		// job's next run once this one saved its state: leave that one be.
+		if s.running[j.ID] == prog {
+			delete(s.running, j.ID)
+		}
 		s.mu.Unlock()
 	}()
 	state := Checking
