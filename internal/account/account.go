@@ -172,6 +172,16 @@ func (h *handlers) accountsView(r *http.Request) (*accountsView, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A bureau has hundreds of accounts: the list filters by name, role or organisation.
+	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
+		kept := accs[:0]
+		for _, a := range accs {
+			if strings.Contains(a.Username, strings.ToLower(q)) || strings.Contains(a.DisplayName, q) || strings.Contains(a.RoleLabel, q) || strings.Contains(a.OrgName, q) {
+				kept = append(kept, a)
+			}
+		}
+		accs = kept
+	}
 	orgs, err := h.orgOptions(r)
 	if err != nil {
 		return nil, err

@@ -41,6 +41,17 @@ var Funcs = template.FuncMap{
 		return t.In(Shanghai).Format("2006-01-02 15:04:05")
 	},
 	"add": func(a, b int) int { return a + b },
+	// dur writes a policy duration the way people say it: 15 分钟, 12 小时, 90 天.
+	"dur": func(d time.Duration) string {
+		switch {
+		case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+			return fmt.Sprintf("%d 天", d/(24*time.Hour))
+		case d >= time.Hour && d%time.Hour == 0:
+			return fmt.Sprintf("%d 小时", d/time.Hour)
+		default:
+			return fmt.Sprintf("%d 分钟", d/time.Minute)
+		}
+	},
 	// query returns base with k set to v, as "?a=b…", for pagers and filter links.
 	"query": func(base url.Values, k string, v any) string {
 		q := url.Values{}
