@@ -1,0 +1,36 @@
+package app_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The Content-Security-Policy allows no inline scripts or styles, so a
+// template that uses them would silently lose them in the browser.
+func TestTemplatesNeedNoInlineScriptOrStyle(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)\sstyle="|<script>|<script\s+(type="[^"]*"\s*)?>|\son[a-z]+="`)
+	n := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		n++
+		for i, line := range strings.Split(string(b), "\n") {
+			if inline.MatchString(line) {
+				t.Errorf("%s:%d uses an inline script, handler or style, which the CSP blocks: %s", path, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil || n < 20 {
+		t.Fatalf("walked %d templates: %v", n, err)
+	}
+}
