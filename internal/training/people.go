@@ -24,19 +24,23 @@ func PartyMember(col string) string {
 // 支部书记/支委委员 while they sit on a committee.
 func PersonCategories(ctx context.Context, q db.Querier, personID int64) ([]string, error) {
 	var category, post string
-	var committee int
-	err := q.QueryRowContext(ctx, `SELECT pe.category, pe.post,
-			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.ended_on IS NULL)
-		FROM persons pe WHERE pe.id = ?`, personID).Scan(&category, &post, &committee)
+	var seat int
+	err := q.QueryRowContext(ctx, `SELECT pe.category, pe.post, `+seatSQL+` FROM persons pe WHERE pe.id = ?`, personID).Scan(&category, &post, &seat)
 	if err != nil {
 		return nil, err
 	}
-	return categoriesOf(category, post, committee > 0), nil
+	return categoriesOf(category, post, seat), nil
 }
 
+// seatSQL is a person's current seat on a committee: 2 for 书记, 1 for any
+// other post, 0 for none (for categoriesOf).
+const seatSQL = `COALESCE((SELECT MAX(CASE WHEN cm.post = '书记' THEN 2 ELSE 1 END) FROM committee_members cm
+	WHERE cm.person_id = pe.id AND cm.ended_on IS NULL), 0)`
+
 // categoriesOf names the program categories of a person's membership
-// category, post and seat on a committee.
-func categoriesOf(category, post string, committee bool) []string {
+// category, post and committee seat: every member of a committee is a
+// 支委委员, only the one holding 书记 is also a 支部书记.
+func categoriesOf(category, post string, seat int) []string {
 	out := []string{}
 	if category != "" {
 		out = append(out, category+"党员")
@@ -44,8 +48,11 @@ func categoriesOf(category, post string, committee bool) []string {
 	if post != "" {
 		out = append(out, post)
 	}
-	if committee {
-		out = append(out, "支部书记", "支委委员")
+	if seat >= 1 {
+		out = append(out, "支委委员")
+	}
+	if seat == 2 {
+		out = append(out, "支部书记")
 	}
 	return out
 }

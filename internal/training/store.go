@@ -292,7 +292,7 @@ type audienceGroup struct {
 // program lists, else the party members of its subtree of its categories.
 func (s *Service) audience(ctx context.Context, pr *Program) ([]audienceGroup, error) {
 	q := `SELECT o.path, pe.category, pe.post,
-			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.ended_on IS NULL)
+			`+seatSQL+`
 		FROM persons pe JOIN orgs o ON o.id = pe.org_id `
 	var args []any
 	if pr.People > 0 {
@@ -310,11 +310,11 @@ func (s *Service) audience(ctx context.Context, pr *Program) ([]audienceGroup, e
 	byPath := map[string]int{}
 	for rows.Next() {
 		var path, category, post string
-		var committee int
-		if err := rows.Scan(&path, &category, &post, &committee); err != nil {
+		var seat int
+		if err := rows.Scan(&path, &category, &post, &seat); err != nil {
 			return nil, err
 		}
-		if pr.People > 0 || anyCategory(pr.Categories, categoriesOf(category, post, committee > 0)) {
+		if pr.People > 0 || anyCategory(pr.Categories, categoriesOf(category, post, seat)) {
 			byPath[path]++
 		}
 	}

@@ -1,0 +1,23 @@
+package training
+
+import (
+	"slices"
+	"testing"
+)
+
+// Only the 书记 is a 支部书记; every committee member is a 支委委员.
+func TestCategoriesOfCommitteeSeats(t *testing.T) {
+	for _, c := range []struct {
+		seat      int
+		secretary bool
+		committee bool
+	}{{0, false, false}, {1, false, true}, {2, true, true}} {
+		got := categoriesOf("民警", "党务工作者", c.seat)
+		if slices.Contains(got, "支部书记") != c.secretary || slices.Contains(got, "支委委员") != c.committee {
+			t.Errorf("seat %d: %v", c.seat, got)
+		}
+		if !slices.Contains(got, "民警党员") || !slices.Contains(got, "党务工作者") {
+			t.Errorf("seat %d lost the category or post: %v", c.seat, got)
+		}
+	}
+}
