@@ -34,7 +34,8 @@ func init() {
 		return "POST", "/api/v1/members", map[string]any{"org_id": f.BBranch, "name": "x", "gender": "男", "birth_date": "1990-01-01",
 			"status": "applicant", "apply_date": "2020-01-01"}
 	})
-	scoped("PATCH /api/v1/members/{id}", memberProbe("PATCH", "/api/v1/members/%d", map[string]any{"version": 1, "post": "x"}))
+	// An unknown field too: out of scope answers 404 before the body is read.
+	scoped("PATCH /api/v1/members/{id}", memberProbe("PATCH", "/api/v1/members/%d", map[string]any{"version": 1, "post": "x", "org_id": 1}))
 	scoped("POST /api/v1/members/{id}/reveal", memberProbe("POST", "/api/v1/members/%d/reveal", nil))
 	scoped("GET /api/v1/members/{id}/events", memberProbe("GET", "/api/v1/members/%d/events", nil))
 	scoped("POST /api/v1/members/{id}/events", memberProbe("POST", "/api/v1/members/%d/events", map[string]any{"kind": "lost", "on_date": "2024-01-01"}))

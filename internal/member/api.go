@@ -179,6 +179,12 @@ func (h *handlers) updatePerson(r *http.Request, edit func(p *Person)) (*Person,
 }
 
 func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) {
+	// Out of scope is 404 whatever the body holds; the update re-reads the
+	// record in its transaction.
+	if _, err := h.visible(r, h.DB, false); err != nil {
+		h.Web.Fail(w, r, userErr(err))
+		return
+	}
 	var b patchBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
 		h.Web.Fail(w, r, err)
