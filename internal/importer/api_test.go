@@ -134,6 +134,13 @@ func TestImportThroughTheAPI(t *testing.T) {
 		if again.State != importer.Done || again.Counts.Updated != 120 || again.Counts.Inserted != 0 {
 			t.Fatalf("update: %+v", again)
 		}
+		// Each overwritten record is audited with before and after, never with a plaintext ID number.
+		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'member.update' AND detail LIKE '%\"before\"%'"); n != 120 {
+			t.Fatalf("%d update records audited, want 120", n)
+		}
+		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%330106196701140039%'"); n != 0 {
+			t.Fatalf("a plaintext ID number reached the audit log")
+		}
 
 		// The bad roster: every defect listed with row, column and reason; nothing written.
 		before := count(t, e, "SELECT COUNT(*) FROM persons")

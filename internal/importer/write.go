@@ -144,6 +144,7 @@ func (w *writer) update(ctx context.Context, id int64, it *item) error {
 	if err != nil {
 		return err
 	}
+	before := member.AuditView(p)
 	n := it.person
 	p.OrgID, p.Name, p.Gender, p.Ethnicity, p.BirthDate, p.IDNumber = n.OrgID, n.Name, n.Gender, n.Ethnicity, n.BirthDate, n.IDNumber
 	p.Education, p.Category, p.Post, p.JoinDate, p.FullDate, p.Status = n.Education, n.Category, n.Post, n.JoinDate, n.FullDate, n.Status
@@ -158,7 +159,10 @@ func (w *writer) update(ctx context.Context, id int64, it *item) error {
 		return err
 	}
 	w.rep.Updated++
-	return nil
+	// Inserts are covered by the import's own record (file and counts); an
+	// update overwrites a record someone kept, so each one shows before/after.
+	return w.d.Audit.Write(ctx, w.tx, audit.Event{Action: "member.update", ObjectType: "person", ObjectID: fmt.Sprint(id),
+		Detail: audit.Change{Before: before, After: member.AuditView(p)}})
 }
 
 func auditEvent(opt Options, rep *Report, path string) audit.Event {

@@ -130,7 +130,7 @@ func (h *handlers) createPerson(r *http.Request, p *Person) error {
 			return err
 		}
 		p.fill(h.today())
-		return h.audit(r, tx, "member.create", p.ID, audit.Change{After: auditView(p)})
+		return h.audit(r, tx, "member.create", p.ID, audit.Change{After: AuditView(p)})
 	})
 }
 
@@ -162,7 +162,7 @@ func (h *handlers) updatePerson(r *http.Request, edit func(p *Person)) (*Person,
 		if err != nil {
 			return err
 		}
-		before := *auditView(&pr.Person)
+		before := *AuditView(&pr.Person)
 		p := &pr.Person
 		edit(p)
 		if errs := Validate(p, h.today()); len(errs) > 0 {
@@ -173,7 +173,7 @@ func (h *handlers) updatePerson(r *http.Request, edit func(p *Person)) (*Person,
 		}
 		p.fill(h.today())
 		after = p
-		return h.audit(r, tx, "member.update", p.ID, audit.Change{Before: before, After: auditView(p)})
+		return h.audit(r, tx, "member.update", p.ID, audit.Change{Before: before, After: AuditView(p)})
 	})
 	return after, err
 }
@@ -199,7 +199,7 @@ func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) {
 		h.Web.Fail(w, r, userErr(err))
 		return
 	}
-	web.JSON(w, http.StatusOK, auditView(p))
+	web.JSON(w, http.StatusOK, AuditView(p))
 }
 
 // reveal returns the full ID number and phone of a person in scope and
@@ -261,7 +261,7 @@ func (h *handlers) recordEvent(r *http.Request, b eventBody) (*Person, error) {
 		if err != nil {
 			return err
 		}
-		return h.audit(r, tx, "member.event", pr.ID, map[string]any{"event": b, "before": auditView(&before), "after": auditView(after)})
+		return h.audit(r, tx, "member.event", pr.ID, map[string]any{"event": b, "before": AuditView(&before), "after": AuditView(after)})
 	})
 	return after, err
 }

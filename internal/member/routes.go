@@ -125,9 +125,9 @@ func userErr(err error) error {
 	return err
 }
 
-// auditView is what the audit log keeps of a person: masks, never plaintext
+// AuditView is what the audit log keeps of a person: masks, never plaintext
 // or ciphertext.
-func auditView(p *Person) *Person {
+func AuditView(p *Person) *Person {
 	c := *p
 	c.IDNumber, c.Phone = "", ""
 	return &c
