@@ -292,7 +292,7 @@ type audienceGroup struct {
 // program lists, else the party members of its subtree of its categories.
 func (s *Service) audience(ctx context.Context, pr *Program) ([]audienceGroup, error) {
 	q := `SELECT o.path, pe.category, pe.post,
-			`+seatSQL+`
+			` + seatSQL + `
 		FROM persons pe JOIN orgs o ON o.id = pe.org_id `
 	var args []any
 	if pr.People > 0 {
