@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/web"
 )
 
@@ -136,7 +137,7 @@ func (s *Service) importUpload(w http.ResponseWriter, r *http.Request) (int, err
 	if orgID == 0 {
 		return 0, web.BadRequest("org_id", "请选择题库所属组织")
 	}
-	if _, err := writableOrg(r.Context(), s.DB, web.Principal(r), orgID); err != nil {
+	if _, err := org.WritablePath(r.Context(), s.DB, web.Principal(r), orgID); err != nil {
 		return 0, err
 	}
 	f, _, err := r.FormFile("file")

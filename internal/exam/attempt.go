@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/crypto"
@@ -199,7 +200,7 @@ func (s *Service) draw(ctx context.Context, tx *db.Tx, e *Exam) ([]int64, error)
 	if len(e.Paper) > 0 {
 		return append([]int64(nil), e.Paper...), nil
 	}
-	path, err := orgPath(ctx, tx, e.OrgID)
+	path, err := org.PathOf(ctx, tx, e.OrgID)
 	if err != nil {
 		return nil, err
 	}

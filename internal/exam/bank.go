@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
@@ -47,7 +48,7 @@ func (s *Service) ListQuestions(ctx context.Context, p *auth.Principal, f Filter
 	where := " FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE " + visibleQ
 	args := []any{p.OrgPath + "%", p.OrgPath}
 	if f.OrgID != 0 {
-		path, err := orgPath(ctx, s.DB, f.OrgID)
+		path, err := org.PathOf(ctx, s.DB, f.OrgID)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -141,7 +142,7 @@ func (s *Service) CreateQuestion(ctx context.Context, p *auth.Principal, q Quest
 	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := writableOrg(ctx, tx, p, q.OrgID); err != nil {
+		if _, err := org.WritablePath(ctx, tx, p, q.OrgID); err != nil {
 			return err
 		}
 		dup, err := duplicateOf(ctx, tx, q.OrgID, q.Kind, StemKey(q.Stem), 0)
@@ -173,7 +174,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, p *auth.Principal, q Quest
 		if err != nil {
 			return err
 		}
-		if _, err := writableOrg(ctx, tx, p, old.OrgID); err != nil {
+		if _, err := org.WritablePath(ctx, tx, p, old.OrgID); err != nil {
 			return err
 		}
 		q.OrgID = old.OrgID

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
@@ -202,7 +203,7 @@ func difficultyOf(s string) int {
 // ImportQuestions stores a workbook's questions all-or-nothing; a question
 // already in the bank fails its row like any other error.
 func (s *Service) ImportQuestions(ctx context.Context, p *auth.Principal, orgID int64, r io.Reader) (int, error) {
-	if _, err := writableOrg(ctx, s.DB, p, orgID); err != nil {
+	if _, err := org.WritablePath(ctx, s.DB, p, orgID); err != nil {
 		return 0, err
 	}
 	qs, rowsOf, err := ParseSheet(r, orgID)

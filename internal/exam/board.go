@@ -176,7 +176,7 @@ type unit struct {
 // units are the live children of the organiser (or the organiser itself
 // when it has none), each with its count of party members, by short name.
 func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
-	path, err := orgPath(ctx, s.DB, orgID)
+	path, err := org.PathOf(ctx, s.DB, orgID)
 	if err != nil {
 		return nil, err
 	}

@@ -163,7 +163,7 @@ func (s *Service) editable(r *http.Request) (*Question, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := writableOrg(r.Context(), s.DB, web.Principal(r), q.OrgID); err != nil {
+	if _, err := org.WritablePath(r.Context(), s.DB, web.Principal(r), q.OrgID); err != nil {
 		return nil, err
 	}
 	return q, nil

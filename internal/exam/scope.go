@@ -3,35 +3,10 @@ package exam
 import (
 	"context"
 
-	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
 )
-
-// orgPath returns an organisation's materialised path; 404 when unknown.
-func orgPath(ctx context.Context, q db.Querier, orgID int64) (string, error) {
-	o, err := org.Get(ctx, q, orgID)
-	if err == db.ErrNotFound {
-		return "", web.NotFound()
-	}
-	if err != nil {
-		return "", err
-	}
-	return o.Path, nil
-}
-
-// writableOrg checks that the caller administers orgID; otherwise 404.
-func writableOrg(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64) (string, error) {
-	path, err := orgPath(ctx, q, orgID)
-	if err != nil {
-		return "", err
-	}
-	if !p.Writes() || !p.InScope(path) {
-		return "", web.NotFound()
-	}
-	return path, nil
-}
 
 // personOrg returns the organisation and its path of a person.
 func personOrg(ctx context.Context, q db.Querier, personID int64) (int64, string, error) {

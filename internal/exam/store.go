@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
@@ -110,7 +111,7 @@ func (s *Service) ListExams(ctx context.Context, p *auth.Principal, mode string,
 	}
 	q := "SELECT " + examCols + " FROM exams e JOIN orgs o ON o.id = e.org_id WHERE " + cond
 	if orgID != 0 {
-		path, err := orgPath(ctx, s.DB, orgID)
+		path, err := org.PathOf(ctx, s.DB, orgID)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +149,7 @@ func (s *Service) CreateExam(ctx context.Context, p *auth.Principal, e Exam) (in
 	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		path, err := writableOrg(ctx, tx, p, e.OrgID)
+		path, err := org.WritablePath(ctx, tx, p, e.OrgID)
 		if err != nil {
 			return err
 		}

@@ -75,7 +75,7 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, ye
 	if orgID == 0 {
 		orgID = p.OrgID
 	}
-	path, err := orgPath(ctx, s.DB, orgID)
+	path, err := org.PathOf(ctx, s.DB, orgID)
 	if err != nil {
 		return nil, Requirement{}, err
 	}

@@ -6,7 +6,6 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
 )
 
 // PartyStatuses are the statuses of party members (正式党员 and 预备党员),
@@ -69,31 +68,6 @@ func anyCategory(want, mine []string) bool {
 		}
 	}
 	return false
-}
-
-// orgPath returns an organisation's materialised path; 404 when unknown.
-func orgPath(ctx context.Context, q db.Querier, id int64) (string, error) {
-	o, err := org.Get(ctx, q, id)
-	if err == db.ErrNotFound {
-		return "", web.NotFound()
-	}
-	if err != nil {
-		return "", err
-	}
-	return o.Path, nil
-}
-
-// writable returns the path of an organisation the caller administers; 404
-// otherwise.
-func writable(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64) (string, error) {
-	path, err := orgPath(ctx, q, orgID)
-	if err != nil {
-		return "", err
-	}
-	if !p.Writes() || !p.InScope(path) {
-		return "", web.NotFound()
-	}
-	return path, nil
 }
 
 // orgChoices are the live organisations an organiser may pick in a form.

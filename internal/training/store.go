@@ -147,11 +147,11 @@ func (s *Service) CreateProgram(ctx context.Context, p *auth.Principal, pr Progr
 	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		path, err := writable(ctx, tx, p, pr.OrgID)
+		path, err := org.WritablePath(ctx, tx, p, pr.OrgID)
 		if err != nil {
 			return err
 		}
-		apath, err := orgPath(ctx, tx, pr.AudienceOrgID)
+		apath, err := org.PathOf(ctx, tx, pr.AudienceOrgID)
 		if err != nil || !strings.HasPrefix(apath, path) {
 			return ferr("audience_org_id", "培训对象应在主办组织及其下级范围内")
 		}
@@ -178,7 +178,7 @@ func (s *Service) ListPrograms(ctx context.Context, p *auth.Principal, year int,
 	q := "SELECT " + programCols + programFrom + "WHERE " + programVisible
 	args := []any{p.OrgPath + "%", p.OrgPath + "%"}
 	if orgID != 0 {
-		path, err := orgPath(ctx, s.DB, orgID)
+		path, err := org.PathOf(ctx, s.DB, orgID)
 		if err != nil {
 			return nil, err
 		}
@@ -392,7 +392,7 @@ func (s *Service) programForWrite(ctx context.Context, tx *db.Tx, p *auth.Princi
 	if err != nil {
 		return nil, "", err
 	}
-	path, err := writable(ctx, tx, p, pr.OrgID)
+	path, err := org.WritablePath(ctx, tx, p, pr.OrgID)
 	return pr, path, err
 }
 
@@ -549,7 +549,7 @@ func (s *Service) AddVenue(ctx context.Context, p *auth.Principal, sessionID int
 		if _, _, err := s.programForWrite(ctx, tx, p, programID); err != nil {
 			return err
 		}
-		if _, err := writable(ctx, tx, p, orgID); err != nil {
+		if _, err := org.WritablePath(ctx, tx, p, orgID); err != nil {
 			return ferr("org_id", "分会场的承办组织应在您的管理范围内")
 		}
 		id, err = db.InsertID(ctx, tx, "INSERT INTO training_venues (session_id, org_id, name, main, place, created_at) VALUES (?,?,?,0,?,?)",
