@@ -125,7 +125,7 @@ var nav = []web.NavItem{
 	{Label: "培训", Href: "/training", Perm: web.PartyRead},
 	{Label: "考试竞赛", Href: "/exams", Perm: web.PartyRead},
 	{Label: "学习答题", Href: "/m", Perm: web.PartyView},
-	{Label: "我的", Href: "/me", Perm: web.Authed},
+	{Label: "我的", Href: "/me", Perm: web.PartyView},
 	{Label: "待办", Href: "/todos", Perm: web.Authed},
 	{Label: "账号管理", Href: "/admin/accounts", Perm: web.Accounts},
 	{Label: "安全策略", Href: "/admin/security", Perm: web.Security},
