@@ -275,20 +275,22 @@ func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error 
 	if !req.DryRun && j.State != Checked {
 		return web.Conflict("只有检查通过的文件才能导入；请先修正错误并重新检查")
 	}
+	if _, err := os.Stat(filepath.Join(h.jobs.UploadDir(), j.StoredName)); err != nil {
+		return web.Conflict("上传的文件已过期被清理，请重新上传")
+	}
+	prog := h.jobs.reserve(id)
 	res, err := h.DB.ExecContext(ctx, `UPDATE import_jobs SET state = ?, org_id = ?, dry_run = ?, update_existing = ?, updated_at = ?, version = version + 1
 		WHERE id = ? AND state IN (?, ?)`, Queued, req.OrgID, b2i(req.DryRun), b2i(req.UpdateExisting), h.Now().UnixMilli(), id, Checked, Failed)
 	if err != nil {
+		h.jobs.release(id, prog)
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
+		h.jobs.release(id, prog)
 		return web.Conflict("该导入任务正在进行或已完成，请勿重复提交")
 	}
-	if _, err := os.Stat(filepath.Join(h.jobs.UploadDir(), j.StoredName)); err != nil {
-		h.DB.ExecContext(ctx, "UPDATE import_jobs SET state = ?, message = ? WHERE id = ?", Failed, "上传的文件已过期被清理，请重新上传", id)
-		return web.Conflict("上传的文件已过期被清理，请重新上传")
-	}
 	j.OrgID = req.OrgID
-	h.jobs.Start(ctx, j, Options{OrgID: req.OrgID, DryRun: req.DryRun, UpdateExisting: req.UpdateExisting, Mapping: mapping})
+	h.jobs.launch(ctx, j, Options{OrgID: req.OrgID, DryRun: req.DryRun, UpdateExisting: req.UpdateExisting, Mapping: mapping}, prog)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"hongdun/internal/platform/auth"
@@ -112,12 +113,13 @@ func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
 }
 
 // Service runs jobs in the background and remembers the progress of those
-// running in this process.
+// running in this process. A job may briefly have two runners (a run ending
+// while the next is reserved); the latest one is the job's progress.
 type Service struct {
 	d       *core.Deps
 	log     *slog.Logger
 	mu      sync.Mutex
-	running map[int64]*Progress
+	running map[int64][]*Progress
 	wg      sync.WaitGroup
 }
 
@@ -127,7 +129,7 @@ func NewService(d *core.Deps) *Service {
 	if d.Web != nil && d.Web.Log != nil {
 		log = d.Web.Log
 	}
-	return &Service{d: d, log: log, running: map[int64]*Progress{}}
+	return &Service{d: d, log: log, running: map[int64][]*Progress{}}
 }
 
 // UploadDir is where uploaded files wait, under generated names; nothing
@@ -142,28 +144,42 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Job, e
 		q += " AND o.path LIKE ?"
 		args = append(args, p.OrgPath+"%")
 	}
-	j, err := scanJob(s.d.DB.QueryRowContext(ctx, q, args...))
-	if db.IsNoRows(err) {
-		return nil, db.ErrNotFound
+	for attempt := 0; ; attempt++ {
+		j, err := scanJob(s.d.DB.QueryRowContext(ctx, q, args...))
+		if db.IsNoRows(err) {
+			return nil, db.ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		// A run that ended between the read and the look at the runners
+		// has saved its final state by now: read once more before calling
+		// the job interrupted.
+		if !s.live(j, attempt > 0) && attempt == 0 {
+			continue
+		}
+		return j, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	s.live(j)
-	return j, nil
 }
 
-// live overlays the in-memory progress of a running job, and marks a job
-// that claims to run but has no runner (the process died) as interrupted.
-func (s *Service) live(j *Job) {
+// live overlays the in-memory progress of a running job. A job that claims
+// to run but has no runner is reported false, and when sure (the second
+// look) marked interrupted: the process that ran it died.
+func (s *Service) live(j *Job, sure bool) bool {
+	var prog *Progress
 	s.mu.Lock()
-	prog := s.running[j.ID]
+	if rs := s.running[j.ID]; len(rs) > 0 {
+		prog = rs[len(rs)-1]
+	}
 	s.mu.Unlock()
 	switch {
 	case prog != nil:
 		j.Progress = JobProgress{RowsRead: int(prog.Read.Load()), RowsChecked: int(prog.Checked.Load()), RowsTotal: int(prog.Total.Load()), Percent: prog.Percent()}
 		j.Counts.Rows = j.Progress.RowsChecked
 	case j.Running():
+		if !sure {
+			return false
+		}
 		j.State, j.StateLabel = Interrupted, stateLabels[Interrupted]
 		j.Message = "导入过程被中断（服务重启或停止），数据库未作任何改动；请重新上传文件"
 	default:
@@ -171,6 +187,7 @@ func (s *Service) live(j *Job) {
 			j.Progress.Percent = 100
 		}
 	}
+	return true
 }
 
 // List returns the latest jobs into the subtree at path (the caller's
@@ -188,7 +205,7 @@ func (s *Service) List(ctx context.Context, path string, limit int) ([]*Job, err
 		if err != nil {
 			return nil, err
 		}
-		s.live(j)
+		s.live(j, true)
 		out = append(out, j)
 	}
 	return out, rows.Err()
@@ -218,10 +235,33 @@ func b2i(b bool) int {
 // Start runs a job in the background. The job continues when the request
 // that started it ends; it keeps the caller's identity for the audit log.
 func (s *Service) Start(ctx context.Context, j *Job, opt Options) {
+	s.launch(ctx, j, opt, s.reserve(j.ID))
+}
+
+// reserve registers a fresh runner for a job about to (re)start, before its
+// row says it runs, so that no reader takes it for dead in between.
+func (s *Service) reserve(id int64) *Progress {
 	prog := &Progress{}
 	s.mu.Lock()
-	s.running[j.ID] = prog
+	s.running[id] = append(s.running[id], prog)
 	s.mu.Unlock()
+	return prog
+}
+
+// release drops a reserved runner whose start was refused.
+func (s *Service) release(id int64, prog *Progress) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := slices.DeleteFunc(s.running[id], func(r *Progress) bool { return r == prog })
+	if len(rs) == 0 {
+		delete(s.running, id)
+	} else {
+		s.running[id] = rs
+	}
+}
+
+// launch runs a job on a reserved runner.
+func (s *Service) launch(ctx context.Context, j *Job, opt Options, prog *Progress) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -232,7 +272,7 @@ func (s *Service) Start(ctx context.Context, j *Job, opt Options) {
 // Run runs a job to its end in the caller's goroutine (for the CLI).
 func (s *Service) Run(ctx context.Context, j *Job, opt Options, prog *Progress) *Job {
 	s.mu.Lock()
-	s.running[j.ID] = prog
+	s.running[j.ID] = append(s.running[j.ID], prog)
 	s.mu.Unlock()
 	s.run(ctx, j, opt, prog)
 	return j
@@ -242,15 +282,9 @@ func (s *Service) Run(ctx context.Context, j *Job, opt Options, prog *Progress) 
 func (s *Service) Wait() { s.wg.Wait() }
 
 func (s *Service) run(ctx context.Context, j *Job, opt Options, prog *Progress) {
-	defer func() {
-		s.mu.Lock()
-		// A re-check or the import itself may already have started the
-		// job's next run once this one saved its state: leave that one be.
-		if s.running[j.ID] == prog {
-			delete(s.running, j.ID)
-		}
-		s.mu.Unlock()
-	}()
+	// A re-check or the import itself may already have reserved the job's
+	// next run once this one saved its state: release only this runner.
+	defer s.release(j.ID, prog)
 	state := Checking
 	if !opt.DryRun {
 		state = Importing
