@@ -405,18 +405,25 @@ func (s *Service) AddCourse(ctx context.Context, p *auth.Principal, programID in
 	if c.HoursX10 <= 0 || c.HoursX10 > 1000 {
 		return 0, ferr("hours_x10", "学时应在 0.1 至 100 之间")
 	}
+	return s.addToProgram(ctx, p, programID, "training_course", c,
+		"INSERT INTO training_courses (program_id, topic, teacher, hours_x10, materials, created_at) VALUES (?,?,?,?,?,?)",
+		programID, c.Topic, c.Teacher, c.HoursX10, c.Materials, s.Now().UnixMilli())
+}
+
+// addToProgram inserts one row that belongs to a program the caller may
+// change, and audits it, in one transaction.
+func (s *Service) addToProgram(ctx context.Context, p *auth.Principal, programID int64, objectType string, after any, insert string, args ...any) (int64, error) {
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if _, _, err := s.programForWrite(ctx, tx, p, programID); err != nil {
 			return err
 		}
 		var err error
-		id, err = db.InsertID(ctx, tx, "INSERT INTO training_courses (program_id, topic, teacher, hours_x10, materials, created_at) VALUES (?,?,?,?,?,?)",
-			programID, c.Topic, c.Teacher, c.HoursX10, c.Materials, s.Now().UnixMilli())
-		if err != nil {
+		if id, err = db.InsertID(ctx, tx, insert, args...); err != nil {
 			return err
 		}
-		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.course.create", ObjectType: "training_course", ObjectID: itoa(id), Detail: audit.Change{After: c}})
+		action := "training." + strings.TrimPrefix(objectType, "training_") + ".create"
+		return s.Audit.Write(ctx, tx, audit.Event{Action: action, ObjectType: objectType, ObjectID: itoa(id), Detail: audit.Change{After: after}})
 	})
 	return id, err
 }
@@ -432,20 +439,9 @@ func (s *Service) AddActivity(ctx context.Context, p *auth.Principal, programID 
 	case !validDate(a.OnDate):
 		return 0, ferr("on_date", "日期格式应为 YYYY-MM-DD")
 	}
-	var id int64
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, _, err := s.programForWrite(ctx, tx, p, programID); err != nil {
-			return err
-		}
-		var err error
-		id, err = db.InsertID(ctx, tx, "INSERT INTO training_activities (program_id, kind, title, on_date, record, created_at) VALUES (?,?,?,?,?,?)",
-			programID, a.Kind, a.Title, a.OnDate, a.Record, s.Now().UnixMilli())
-		if err != nil {
-			return err
-		}
-		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.activity.create", ObjectType: "training_activity", ObjectID: itoa(id), Detail: audit.Change{After: a}})
-	})
-	return id, err
+	return s.addToProgram(ctx, p, programID, "training_activity", a,
+		"INSERT INTO training_activities (program_id, kind, title, on_date, record, created_at) VALUES (?,?,?,?,?,?)",
+		programID, a.Kind, a.Title, a.OnDate, a.Record, s.Now().UnixMilli())
 }
 
 // NewSession is a session to add, with its main venue's name and place.
