@@ -16,6 +16,7 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 )
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -422,50 +423,5 @@ func orgID(t *testing.T, e *apptest.Env) int64 {
 
 // rawDumpContains looks for b in every cell of every table, as stored.
 func rawDumpContains(t *testing.T, d *db.DB, b []byte) string {
-	ctx := context.Background()
-	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
-	if d.Dialect == db.Postgres {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-	}
-	rows, err := d.QueryContext(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	for _, tb := range tables {
-		rows, err := d.QueryContext(ctx, "SELECT * FROM "+tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rows.Scan(ptrs...)
-			for i, v := range vals {
-				var cell []byte
-				switch v := v.(type) {
-				case []byte:
-					cell = v
-				case string:
-					cell = []byte(v)
-				}
-				if bytes.Contains(cell, b) {
-					rows.Close()
-					return tb + "." + cols[i]
-				}
-			}
-		}
-		rows.Close()
-	}
-	return ""
+	return dbtest.Find(t, d, func(cell []byte) bool { return bytes.Contains(cell, b) })
 }

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/web"
 )
 
@@ -95,45 +96,17 @@ func newFixture(t *testing.T, e *apptest.Env) *Fixture {
 // fingerprint summarises every table but the audit log and sessions, so a
 // refused request can be shown to have changed nothing.
 func fingerprint(t *testing.T, e *apptest.Env) string {
-	ctx := context.Background()
-	var q string
-	if e.DB.Dialect == db.Postgres {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-	} else {
-		q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-	}
-	rows, err := e.DB.QueryContext(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		if n != "audit_log" && n != "sessions" && n != "goose_db_version" {
-			tables = append(tables, n)
+	for _, tb := range dbtest.Tables(t, e.DB) {
+		if tb != "audit_log" && tb != "sessions" && tb != "goose_db_version" {
+			tables = append(tables, tb)
 		}
 	}
-	rows.Close()
 	sort.Strings(tables)
 	h := sha256.New()
 	for _, tb := range tables {
-		rows, err := e.DB.QueryContext(ctx, "SELECT * FROM "+tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
 		var lines []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rows.Scan(ptrs...)
-			lines = append(lines, fmt.Sprint(vals...))
-		}
-		rows.Close()
+		dbtest.Rows(t, e.DB, tb, func(_ []string, vals []any) { lines = append(lines, fmt.Sprint(vals...)) })
 		sort.Strings(lines)
 		fmt.Fprintf(h, "%s:%s\n", tb, strings.Join(lines, "\n"))
 	}
@@ -185,4 +158,17 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The fingerprint must notice a change, or the scope test could not fail.
+func TestFingerprintSeesChanges(t *testing.T) {
+	e := apptest.Start(t, dbtest.SQLite(t))
+	f := newFixture(t, e)
+	before := fingerprint(t, e)
+	if _, err := e.DB.ExecContext(context.Background(), "UPDATE persons SET name = '乙某改' WHERE id = ?", f.BPerson); err != nil {
+		t.Fatal(err)
+	}
+	if fingerprint(t, e) == before {
+		t.Fatal("a changed name left the fingerprint unchanged")
+	}
 }

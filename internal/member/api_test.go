@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/member"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/idcard"
 )
 
@@ -259,46 +260,9 @@ func TestNoPlaintextAtRestAndReveal(t *testing.T) {
 	})
 }
 
+// dumpContains looks for s in every cell of every table, as stored.
 func dumpContains(t *testing.T, d *db.DB, s string) string {
-	ctx := context.Background()
-	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
-	if d.Dialect == db.Postgres {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-	}
-	rows, err := d.QueryContext(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	for _, tb := range tables {
-		rows, err := d.QueryContext(ctx, "SELECT * FROM "+tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rows.Scan(ptrs...)
-			for i, v := range vals {
-				if strings.Contains(fmt.Sprintf("%s", v), s) {
-					rows.Close()
-					return tb + "." + cols[i]
-				}
-			}
-		}
-		rows.Close()
-	}
-	return ""
+	return dbtest.Find(t, d, func(cell []byte) bool { return strings.Contains(string(cell), s) })
 }
 
 func TestMemberSeesOnlySelf(t *testing.T) {

@@ -1,0 +1,80 @@
+package dbtest
+
+import (
+	"context"
+	"testing"
+
+	"hongdun/internal/platform/db"
+)
+
+// Tables lists the tables of the test database (of its schema on PostgreSQL).
+func Tables(t testing.TB, d *db.DB) []string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	if d.Dialect == db.Postgres {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+	}
+	rows, err := d.QueryContext(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// Rows calls fn with every row of table, as stored: its column names and values.
+func Rows(t testing.TB, d *db.DB, table string, fn func(cols []string, vals []any)) {
+	t.Helper()
+	rows, err := d.QueryContext(context.Background(), "SELECT * FROM "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		fn(cols, vals)
+	}
+}
+
+// Find returns "table.column" of the first stored cell for which match is
+// true, or "" — for proving that a raw dump holds no plaintext secret.
+func Find(t testing.TB, d *db.DB, match func(cell []byte) bool) string {
+	t.Helper()
+	for _, tb := range Tables(t, d) {
+		found := ""
+		Rows(t, d, tb, func(cols []string, vals []any) {
+			for i, v := range vals {
+				var cell []byte
+				switch v := v.(type) {
+				case []byte:
+					cell = v
+				case string:
+					cell = []byte(v)
+				}
+				if found == "" && match(cell) {
+					found = tb + "." + cols[i]
+				}
+			}
+		})
+		if found != "" {
+			return found
+		}
+	}
+	return ""
+}
