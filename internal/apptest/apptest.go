@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -139,6 +140,26 @@ func (c *Client) Form(path string, form map[string]string) int {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", c.e.Srv.URL)
 	return c.send(req, nil)
+}
+
+// PostForm posts a browser form (repeated fields allowed) from the server's
+// own origin; a page's success is a 303 to the next page.
+func (c *Client) PostForm(path string, form url.Values) int {
+	c.e.T.Helper()
+	req, _ := http.NewRequest("POST", c.e.Srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.e.Srv.URL)
+	return c.send(req, nil)
+}
+
+// Count runs a query that returns one number (a COUNT) on the test database.
+func (e *Env) Count(q string, args ...any) int {
+	e.T.Helper()
+	var n int
+	if err := e.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		e.T.Fatalf("%s: %v", q, err)
+	}
+	return n
 }
 
 // Send sends a prepared request (its URL relative to the server).

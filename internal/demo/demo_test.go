@@ -31,70 +31,61 @@ func seed(t *testing.T, e *apptest.Env) *demo.Result {
 	return res
 }
 
-func count(t *testing.T, e *apptest.Env, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 func TestSeed(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		res := seed(t, e)
 		t.Logf("seeded %d orgs, %d people, %d events, %d accounts in %s", res.Orgs, res.People, res.Events, res.Accounts, res.Took)
-		if n := count(t, e, "SELECT COUNT(*) FROM persons"); n != demo.Size {
+		if n := e.Count("SELECT COUNT(*) FROM persons"); n != demo.Size {
 			t.Fatalf("%d people, want %d", n, demo.Size)
 		}
 		for _, s := range []string{"applicant", "activist", "candidate", "probationary", "full", "suspended", "transferred", "deceased"} {
-			if n := count(t, e, "SELECT COUNT(*) FROM persons WHERE status = ?", s); n < 10 {
+			if n := e.Count("SELECT COUNT(*) FROM persons WHERE status = ?", s); n < 10 {
 				t.Errorf("status %s: %d people, want at least 10", s, n)
 			}
 		}
 		for _, c := range []string{"民警", "辅警", "职工", "离退休"} {
-			if n := count(t, e, "SELECT COUNT(*) FROM persons WHERE category = ?", c); n < 20 {
+			if n := e.Count("SELECT COUNT(*) FROM persons WHERE category = ?", c); n < 20 {
 				t.Errorf("category %s: %d people", c, n)
 			}
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM persons WHERE ethnicity <> '汉族'"); n < 50 || n > 600 {
+		if n := e.Count("SELECT COUNT(*) FROM persons WHERE ethnicity <> '汉族'"); n < 50 || n > 600 {
 			t.Errorf("%d people of minority ethnicities: want some, mostly 汉族", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM persons WHERE mobile = 1"); n < 3 {
+		if n := e.Count("SELECT COUNT(*) FROM persons WHERE mobile = 1"); n < 3 {
 			t.Errorf("%d 流动党员, want a few", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM persons WHERE lost_contact = 1"); n < 1 {
+		if n := e.Count("SELECT COUNT(*) FROM persons WHERE lost_contact = 1"); n < 1 {
 			t.Error("no 失联 member")
 		}
 		// Retirees are older and sit in the 离退休 branch.
-		if n := count(t, e, `SELECT COUNT(*) FROM persons p JOIN orgs o ON o.id = p.org_id
+		if n := e.Count(`SELECT COUNT(*) FROM persons p JOIN orgs o ON o.id = p.org_id
 			WHERE p.category = '离退休' AND (o.name NOT LIKE '%离退休%' OR p.birth_date > ?)`, time.Now().AddDate(-61, 0, 0).Format("2006-01-02")); n != 0 {
 			t.Errorf("%d retirees outside the 离退休 branch or younger than 61", n)
 		}
 		// Dates follow the path: applied at 18 or later, 转正 a year after 入党.
-		if n := count(t, e, `SELECT COUNT(*) FROM persons WHERE apply_date < birth_date OR activist_date < apply_date OR candidate_date < activist_date
+		if n := e.Count(`SELECT COUNT(*) FROM persons WHERE apply_date < birth_date OR activist_date < apply_date OR candidate_date < activist_date
 			OR join_date < candidate_date OR full_date <> '' AND full_date <= join_date OR left_date < full_date`); n != 0 {
 			t.Errorf("%d people with dates out of order", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM person_events"); n < 4*demo.Size {
+		if n := e.Count("SELECT COUNT(*) FROM person_events"); n < 4*demo.Size {
 			t.Errorf("%d person_events, want the history of everyone", n)
 		}
 
 		// Organisation kinds and the special organisations.
 		kinds := map[string]int{"committee": 11, "general": 2, "branch": 90, "joint": 1, "temp_branch": 1, "group": 5}
 		for k, min := range kinds {
-			if n := count(t, e, "SELECT COUNT(*) FROM orgs WHERE kind = ?", k); n < min {
+			if n := e.Count("SELECT COUNT(*) FROM orgs WHERE kind = ?", k); n < min {
 				t.Errorf("%d orgs of kind %s, want at least %d", n, k, min)
 			}
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM orgs WHERE parent_id IS NULL AND kind = 'committee' AND can_approve = 1"); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM orgs WHERE parent_id IS NULL AND kind = 'committee' AND can_approve = 1"); n != 1 {
 			t.Errorf("want one root 党委 with 审批权限, got %d", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM orgs WHERE kind = 'committee' AND name LIKE '%分局委员会'"); n != 10 {
+		if n := e.Count("SELECT COUNT(*) FROM orgs WHERE kind = 'committee' AND name LIKE '%分局委员会'"); n != 10 {
 			t.Errorf("%d 分局党委, want 10", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM orgs WHERE kind = 'temp_branch' AND task <> '' AND ends_on > ?", time.Now().Format("2006-01-02")); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM orgs WHERE kind = 'temp_branch' AND task <> '' AND ends_on > ?", time.Now().Format("2006-01-02")); n != 1 {
 			t.Errorf("the 临时党支部 needs a task and a future end date")
 		}
 
@@ -125,11 +116,11 @@ func TestSeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, w := range []string{org.WarnFewFull, org.WarnNeedsCommittee, org.WarnTooManyMembers, org.WarnTermExpiring, org.WarnTermExpired, org.WarnSecretaryVacant} {
-			if n := count(t, e, "SELECT COUNT(*) FROM todos WHERE source = ? AND dedup_key LIKE ? AND done_at IS NULL", org.TodoSource, w+":%"); n == 0 {
+			if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = ? AND dedup_key LIKE ? AND done_at IS NULL", org.TodoSource, w+":%"); n == 0 {
 				t.Errorf("no %s warning in the 待办", w)
 			}
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM todos WHERE done_at IS NULL"); n > 20 {
+		if n := e.Count("SELECT COUNT(*) FROM todos WHERE done_at IS NULL"); n > 20 {
 			t.Errorf("%d open warnings: the demo should show a few, not drown the inbox", n)
 		}
 
@@ -150,11 +141,11 @@ func TestSeed(t *testing.T) {
 		accountsDoc(t, e)
 
 		// A second seeding changes nothing.
-		before := count(t, e, "SELECT COUNT(*) FROM persons") + count(t, e, "SELECT COUNT(*) FROM orgs") + count(t, e, "SELECT COUNT(*) FROM accounts")
+		before := e.Count("SELECT COUNT(*) FROM persons") + e.Count("SELECT COUNT(*) FROM orgs") + e.Count("SELECT COUNT(*) FROM accounts")
 		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 2, Password: password}); !errors.Is(err, demo.ErrNotEmpty) {
 			t.Fatalf("second seeding: %v, want ErrNotEmpty", err)
 		}
-		if after := count(t, e, "SELECT COUNT(*) FROM persons") + count(t, e, "SELECT COUNT(*) FROM orgs") + count(t, e, "SELECT COUNT(*) FROM accounts"); after != before {
+		if after := e.Count("SELECT COUNT(*) FROM persons") + e.Count("SELECT COUNT(*) FROM orgs") + e.Count("SELECT COUNT(*) FROM accounts"); after != before {
 			t.Fatalf("second seeding changed the database: %d rows, then %d", before, after)
 		}
 	})

@@ -66,7 +66,7 @@ func TestAttachments(t *testing.T) {
 		if st := upload(t, c, api, rec, "again.pdf", pdf, &got); st != 200 || !got.Replayed {
 			t.Fatalf("double upload: %d %s", st, c.Body())
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM dev_attachments"); n != 1 || len(storedFiles(t, e)) != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM dev_attachments"); n != 1 || len(storedFiles(t, e)) != 1 {
 			t.Fatalf("double upload stored %d rows, %d files", n, len(storedFiles(t, e)))
 		}
 		// Sealed at rest: the plaintext is not in the file.
@@ -91,15 +91,15 @@ func TestAttachments(t *testing.T) {
 		if st := c.Do("GET", dl, nil, nil); st != 200 || !bytes.Equal(c.Last, pdf) {
 			t.Fatalf("download: %d, %d bytes", st, len(c.Last))
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'develop.attachment_download'"); n != 2 {
+		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'develop.attachment_download'"); n != 2 {
 			t.Fatalf("downloads audited %d times", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'develop.attach'"); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'develop.attach'"); n != 1 {
 			t.Fatalf("uploads audited %d times", n)
 		}
 
 		// Refused: nothing stored, nothing audited.
-		before := count(t, e, "SELECT COUNT(*) FROM audit_log")
+		before := e.Count("SELECT COUNT(*) FROM audit_log")
 		var fail struct {
 			Error struct{ Field, Message string }
 		}
@@ -131,7 +131,7 @@ func TestAttachments(t *testing.T) {
 		if st := c.Do("GET", fmt.Sprintf("/development/cases/%d/attachments/%d", r.Case.ID+1000, got.Attachment.ID), nil, nil); st != 404 {
 			t.Fatalf("attachment through another case: %d", st)
 		}
-		if count(t, e, "SELECT COUNT(*) FROM audit_log") != before || count(t, e, "SELECT COUNT(*) FROM dev_attachments") != 1 || len(storedFiles(t, e)) != 1 {
+		if e.Count("SELECT COUNT(*) FROM audit_log") != before || e.Count("SELECT COUNT(*) FROM dev_attachments") != 1 || len(storedFiles(t, e)) != 1 {
 			t.Fatal("a refused upload changed something")
 		}
 

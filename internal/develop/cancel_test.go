@@ -57,7 +57,7 @@ func TestCancelProbation(t *testing.T) {
 		if status != "cancelled" || left != "2025-03-01" || caseStatus != "cancelled" {
 			t.Fatalf("after cancellation: person %s (%s), case %s", status, left, caseStatus)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM person_events WHERE person_id = ? AND kind = 'cancel'", b.applicant); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM person_events WHERE person_id = ? AND kind = 'cancel'", b.applicant); n != 1 {
 			t.Fatalf("cancel events: %d", n)
 		}
 		// A cancelled case takes no further steps.

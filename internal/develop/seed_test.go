@@ -23,30 +23,30 @@ func TestSeedDemo(t *testing.T) {
 		if err := develop.SeedDemo(ctx, e.App.Deps); err != nil {
 			t.Fatal(err)
 		}
-		cases := count(t, e, "SELECT COUNT(*) FROM dev_cases")
-		t.Logf("%d cases, %d records, %d deadlines", cases, count(t, e, "SELECT COUNT(*) FROM dev_records"), count(t, e, "SELECT COUNT(*) FROM dev_deadlines"))
+		cases := e.Count("SELECT COUNT(*) FROM dev_cases")
+		t.Logf("%d cases, %d records, %d deadlines", cases, e.Count("SELECT COUNT(*) FROM dev_records"), e.Count("SELECT COUNT(*) FROM dev_deadlines"))
 		if cases < 500 {
 			t.Fatalf("%d cases", cases)
 		}
 		for stage, steps := range map[string][2]int{"申请": {1, 2}, "积极分子": {3, 6}, "发展对象": {7, 11}, "接收": {12, 18}, "预备党员": {19, 23}} {
-			if n := count(t, e, "SELECT COUNT(*) FROM dev_cases WHERE status = 'open' AND last_step BETWEEN ? AND ?", steps[0], steps[1]); n < 3 {
+			if n := e.Count("SELECT COUNT(*) FROM dev_cases WHERE status = 'open' AND last_step BETWEEN ? AND ?", steps[0], steps[1]); n < 3 {
 				t.Errorf("stage %s: %d open cases", stage, n)
 			}
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM dev_cases WHERE status = 'converted' AND last_step >= 24"); n < 3 {
+		if n := e.Count("SELECT COUNT(*) FROM dev_cases WHERE status = 'converted' AND last_step >= 24"); n < 3 {
 			t.Errorf("%d converted cases", n)
 		}
 		today := e.App.Today()
 		for _, rule := range []string{"R-talk", "R-review", "R-approval-time"} {
-			if n := count(t, e, "SELECT COUNT(*) FROM dev_deadlines WHERE rule = ? AND due_on < ?", rule, today); n < 1 {
+			if n := e.Count("SELECT COUNT(*) FROM dev_deadlines WHERE rule = ? AND due_on < ?", rule, today); n < 1 {
 				t.Errorf("no overdue %s deadline", rule)
 			}
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM todos WHERE source = 'develop.deadline' AND severity = 'bad' AND done_at IS NULL"); n < 10 {
+		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'develop.deadline' AND severity = 'bad' AND done_at IS NULL"); n < 10 {
 			t.Errorf("%d overdue 待办", n)
 		}
 		for _, rule := range []string{"R-talk", "R-approval-time"} {
-			if n := count(t, e, "SELECT COUNT(*) FROM dev_records WHERE warnings LIKE ?", "%"+rule+"%"); n < 1 {
+			if n := e.Count("SELECT COUNT(*) FROM dev_records WHERE warnings LIKE ?", "%"+rule+"%"); n < 1 {
 				t.Errorf("no record warned by %s", rule)
 			}
 		}
@@ -56,18 +56,18 @@ func TestSeedDemo(t *testing.T) {
 		if err := e.DB.QueryRowContext(ctx, "SELECT id, person_id FROM dev_cases WHERE fasttrack = 1").Scan(&caseID, &person); err != nil {
 			t.Fatalf("priority-development case: %v", err)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM dev_records WHERE case_id = ? AND kind = 'exception'", caseID); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM dev_records WHERE case_id = ? AND kind = 'exception'", caseID); n != 1 {
 			t.Fatalf("%d exception records", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM dev_records WHERE case_id = ? AND step = 7 AND data LIKE '%R-target%'", caseID); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM dev_records WHERE case_id = ? AND step = 7 AND data LIKE '%R-target%'", caseID); n != 1 {
 			t.Fatal("step 7 of the priority case does not show the waived one-year rule")
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM persons WHERE id = ? AND status = 'probationary'", person); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM persons WHERE id = ? AND status = 'probationary'", person); n != 1 {
 			t.Fatal("the priority-development person is not a 预备党员")
 		}
 		// Idempotent.
-		if err := develop.SeedDemo(ctx, e.App.Deps); err != nil || count(t, e, "SELECT COUNT(*) FROM dev_cases") != cases {
-			t.Fatalf("second SeedDemo: %v, %d cases", err, count(t, e, "SELECT COUNT(*) FROM dev_cases"))
+		if err := develop.SeedDemo(ctx, e.App.Deps); err != nil || e.Count("SELECT COUNT(*) FROM dev_cases") != cases {
+			t.Fatalf("second SeedDemo: %v, %d cases", err, e.Count("SELECT COUNT(*) FROM dev_cases"))
 		}
 		// The pages show the seeded cases, and a seeded case takes the next step through the API.
 		var root int64

@@ -59,10 +59,10 @@ func TestDeadlinesFollowTransfer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM todos WHERE source = 'develop.deadline' AND done_at IS NULL AND org_id = ?", b.otherBranch); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'develop.deadline' AND done_at IS NULL AND org_id = ?", b.otherBranch); n != 1 {
 			t.Fatalf("%d open 待办 at the new branch", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM todos WHERE source = 'develop.deadline' AND done_at IS NULL AND org_id = ?", b.branch); n != 0 {
+		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'develop.deadline' AND done_at IS NULL AND org_id = ?", b.branch); n != 0 {
 			t.Fatalf("%d open 待办 left at the old branch", n)
 		}
 	})

@@ -94,15 +94,6 @@ type caseReply struct {
 	} `json:"error"`
 }
 
-func count(t testing.TB, e *apptest.Env, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func vote(n int) map[string]int { return map[string]int{"expected": 10, "present": n, "for": n} }
 
 // TestWalkWholeCase walks one case from application to conversion through
@@ -142,19 +133,19 @@ func TestWalkWholeCase(t *testing.T) {
 			t.Fatal("double-submitted step 2 not replayed")
 		}
 		do("/steps", map[string]any{"step": 2, "date": "2023-01-21"}, 409)
-		if n := count(t, e, "SELECT COUNT(*) FROM dev_records WHERE case_id = ? AND step = 2", id); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM dev_records WHERE case_id = ? AND step = 2", id); n != 1 {
 			t.Fatalf("step 2 recorded %d times", n)
 		}
 		step(3, "2023-04-10", map[string]any{"recommendation": "党员推荐"})
 		step(4, "2023-04-15", nil)
 		// Contacts must be 1–2 正式党员: three are refused, and nothing changes.
-		before := count(t, e, "SELECT COUNT(*) FROM dev_records")
-		audits := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'develop.%'")
+		before := e.Count("SELECT COUNT(*) FROM dev_records")
+		audits := e.Count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'develop.%'")
 		out := do("/steps", map[string]any{"step": 5, "date": "2023-04-20", "person_ids": b.members[:3]}, 422)
 		if out.Error.Rule != "R-contacts" || out.Error.Citation == "" {
 			t.Fatalf("refusal without rule and citation: %+v", out.Error)
 		}
-		if count(t, e, "SELECT COUNT(*) FROM dev_records") != before || count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'develop.%'") != audits {
+		if e.Count("SELECT COUNT(*) FROM dev_records") != before || e.Count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'develop.%'") != audits {
 			t.Fatal("a refused step changed the database")
 		}
 		step(5, "2023-04-20", map[string]any{"person_ids": b.members[:1]})
@@ -212,7 +203,7 @@ func TestWalkWholeCase(t *testing.T) {
 		if status != "full" || activist != "2023-04-10" || candidate != "2024-04-10" || full != "2025-08-01" {
 			t.Fatalf("person after conversion: %s %s %s %s", status, activist, candidate, full)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM dev_deadlines WHERE case_id = ?", id); n != 0 {
+		if n := e.Count("SELECT COUNT(*) FROM dev_deadlines WHERE case_id = ?", id); n != 0 {
 			t.Fatalf("a converted case keeps %d deadlines", n)
 		}
 		// Outside scope: 404 for reading and writing, nothing changed.

@@ -3,7 +3,6 @@ package exam_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,25 +11,6 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 )
-
-// postForm posts a browser form (repeated fields allowed); success is a
-// 303 to the next page.
-func postForm(t *testing.T, e *apptest.Env, c *apptest.Client, path string, form url.Values) int {
-	t.Helper()
-	req, _ := http.NewRequest("POST", e.Srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", e.Srv.URL)
-	return c.Send(req, nil)
-}
-
-func count(t *testing.T, e *apptest.Env, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 func TestQuestionForms(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
@@ -49,33 +29,33 @@ func TestQuestionForms(t *testing.T) {
 			q.Set("org_id", org)
 			q.Set("tag", "党章")
 			q.Set("difficulty", "2")
-			if st := postForm(t, e, adminA, "/exams/bank", q); st != 303 {
+			if st := adminA.PostForm("/exams/bank", q); st != 303 {
 				t.Fatalf("%s: %d %s", q.Get("kind"), st, adminA.Body())
 			}
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM exam_questions WHERE org_id = ?", w.a); n != 4 {
+		if n := e.Count("SELECT COUNT(*) FROM exam_questions WHERE org_id = ?", w.a); n != 4 {
 			t.Fatalf("%d questions stored", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.create'"); n != 4 {
+		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.create'"); n != 4 {
 			t.Fatalf("%d audit records", n)
 		}
 
 		// Bad input is shown again, filled in, with the reason; nothing stored.
 		bad := url.Values{"org_id": {org}, "kind": {"single"}, "stem": {"错误答案的题<b>"}, "options": {"甲\n乙"}, "answer": {"Z"}, "tag": {"党章"}, "difficulty": {"1"}}
-		if st := postForm(t, e, adminA, "/exams/bank", bad); st != 400 || !strings.Contains(adminA.Body(), "不是有效的选项字母") || !strings.Contains(adminA.Body(), "错误答案的题&lt;b&gt;") {
+		if st := adminA.PostForm("/exams/bank", bad); st != 400 || !strings.Contains(adminA.Body(), "不是有效的选项字母") || !strings.Contains(adminA.Body(), "错误答案的题&lt;b&gt;") {
 			t.Fatalf("bad answer: %d %s", st, adminA.Body())
 		}
 		bad.Set("answer", "A")
 		bad.Set("kind", "essay")
-		if st := postForm(t, e, adminA, "/exams/bank", bad); st != 400 || !strings.Contains(adminA.Body(), "题型应为") {
+		if st := adminA.PostForm("/exams/bank", bad); st != 400 || !strings.Contains(adminA.Body(), "题型应为") {
 			t.Fatalf("bad kind: %d", st)
 		}
 		bad.Set("kind", "single")
 		bad.Set("org_id", fmt.Sprint(w.b))
-		if st := postForm(t, e, adminA, "/exams/bank", bad); st != 404 {
+		if st := adminA.PostForm("/exams/bank", bad); st != 404 {
 			t.Fatalf("another county's bank: %d", st)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM exam_questions"); n != 4 {
+		if n := e.Count("SELECT COUNT(*) FROM exam_questions"); n != 4 {
 			t.Fatalf("refused forms stored questions: %d", n)
 		}
 
@@ -87,15 +67,15 @@ func TestQuestionForms(t *testing.T) {
 			t.Fatalf("edit form: %d", st)
 		}
 		upd := url.Values{"kind": {"judge"}, "stem": {"预备党员的预备期为一年"}, "answer": {"错"}, "tag": {"党章"}, "difficulty": {"1"}, "version": {"1"}}
-		if st := postForm(t, e, adminA, edit, upd); st != 303 {
+		if st := adminA.PostForm(edit, upd); st != 303 {
 			t.Fatalf("update: %d %s", st, adminA.Body())
 		}
-		if st := postForm(t, e, adminA, edit, upd); st != 409 || !strings.Contains(adminA.Body(), "已被他人修改") {
+		if st := adminA.PostForm(edit, upd); st != 409 || !strings.Contains(adminA.Body(), "已被他人修改") {
 			t.Fatalf("stale version: %d", st)
 		}
 		// The city sees A's question in its subtree; A cannot edit the city's.
 		cq := url.Values{"org_id": {fmt.Sprint(w.root)}, "kind": {"judge"}, "stem": {"市局的题"}, "answer": {"对"}, "tag": {"党史"}, "difficulty": {"1"}}
-		postForm(t, e, city, "/exams/bank", cq)
+		city.PostForm("/exams/bank", cq)
 		e.DB.QueryRowContext(context.Background(), "SELECT id FROM exam_questions WHERE stem = '市局的题'").Scan(&id)
 		if st := adminA.Do("GET", fmt.Sprintf("/exams/bank/%d/edit", id), nil, nil); st != 404 {
 			t.Fatalf("A editing the city's question: %d", st)
@@ -130,7 +110,7 @@ func TestExamForms(t *testing.T) {
 		fixed := base()
 		fixed.Set("paper_kind", "paper")
 		fixed["paper"] = []string{ids[2], ids[0]}
-		if st := postForm(t, e, adminA, "/exams", fixed); st != 303 {
+		if st := adminA.PostForm("/exams", fixed); st != 303 {
 			t.Fatalf("fixed paper: %d %s", st, adminA.Body())
 		}
 		var paper string
@@ -143,7 +123,7 @@ func TestExamForms(t *testing.T) {
 		drawn.Set("pass_score", "0")
 		drawn.Set("paper_kind", "rules")
 		drawn["rule_tag"], drawn["rule_difficulty"], drawn["rule_count"] = []string{"党章", ""}, []string{"1", "0"}, []string{"2", ""}
-		if st := postForm(t, e, adminA, "/exams", drawn); st != 303 {
+		if st := adminA.PostForm("/exams", drawn); st != 303 {
 			t.Fatalf("drawn contest: %d %s", st, adminA.Body())
 		}
 
@@ -161,7 +141,7 @@ func TestExamForms(t *testing.T) {
 			f.Set("paper_kind", "rules")
 			f["rule_tag"], f["rule_difficulty"], f["rule_count"] = []string{"党章"}, []string{"0"}, []string{"1"}
 			f.Set(c.field, c.value)
-			if st := postForm(t, e, adminA, "/exams", f); st != 400 || !strings.Contains(adminA.Body(), c.want) || !strings.Contains(adminA.Body(), `value="党章考试"`) {
+			if st := adminA.PostForm("/exams", f); st != 400 || !strings.Contains(adminA.Body(), c.want) || !strings.Contains(adminA.Body(), `value="党章考试"`) {
 				t.Fatalf("%s=%s: %d, want %q", c.field, c.value, st, c.want)
 			}
 		}
@@ -169,13 +149,13 @@ func TestExamForms(t *testing.T) {
 		other.Set("org_id", fmt.Sprint(w.b))
 		other.Set("pass_score", "0")
 		other["paper"], other["paper_kind"] = []string{ids[0]}, []string{"paper"}
-		if st := postForm(t, e, adminA, "/exams", other); st != 404 {
+		if st := adminA.PostForm("/exams", other); st != 404 {
 			t.Fatalf("exam for another county: %d", st)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM exams"); n != 2 {
+		if n := e.Count("SELECT COUNT(*) FROM exams"); n != 2 {
 			t.Fatalf("%d exams stored, want 2", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'exam.create'"); n != 2 {
+		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.create'"); n != 2 {
 			t.Fatalf("%d audit records", n)
 		}
 	})
@@ -194,7 +174,7 @@ func TestPeriodicExam(t *testing.T) {
 		f := url.Values{"org_id": {fmt.Sprint(w.a)}, "mode": {"exam"}, "title": {"党务工作者月度考试"}, "opens_at": {"2026-01-01T00:00"}, "closes_at": {"2027-01-01T00:00"},
 			"duration_min": {"30"}, "score_each": {"10"}, "pass_score": {"10"}, "max_attempts": {"1"}, "recurrence": {"monthly"}, "audience": {"党务工作者"},
 			"paper_kind": {"paper"}, "paper": {fmt.Sprint(q)}}
-		if st := postForm(t, e, adminA, "/exams", f); st != 303 {
+		if st := adminA.PostForm("/exams", f); st != 303 {
 			t.Fatalf("periodic exam: %d %s", st, adminA.Body())
 		}
 		var id int64

@@ -64,14 +64,6 @@ func wait(t *testing.T, c *apptest.Client, id int64) importer.Job {
 	}
 }
 
-func count(t *testing.T, e *apptest.Env, q string, args ...any) int {
-	var n int
-	if err := e.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestImportThroughTheAPI(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		root := rootOrg(t, e, "市公安局党委")
@@ -96,7 +88,7 @@ func TestImportThroughTheAPI(t *testing.T) {
 		if j.Layout.HeaderRow != 3 || j.Layout.Mapping[5] != "id_number" || strings.Contains(admin.Body(), "330106196701140039") {
 			t.Fatalf("layout %+v, or the preview shows a full ID number", j.Layout)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM persons"); n != 0 {
+		if n := e.Count("SELECT COUNT(*) FROM persons"); n != 0 {
 			t.Fatalf("a dry run wrote %d persons", n)
 		}
 
@@ -111,10 +103,10 @@ func TestImportThroughTheAPI(t *testing.T) {
 		if j.State != importer.Done || j.Counts.Inserted != 120 || j.Counts.OrgsCreated != 9 {
 			t.Fatalf("import: %+v", j)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM persons p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE ?", fmt.Sprintf("/%d/%%", root)); n != 120 {
+		if n := e.Count("SELECT COUNT(*) FROM persons p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE ?", fmt.Sprintf("/%d/%%", root)); n != 120 {
 			t.Fatalf("%d persons under the chosen organisation", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'member.import'"); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'member.import'"); n != 1 {
 			t.Fatalf("%d import audit records", n)
 		}
 		entries, _ := os.ReadDir(e.App.DataDir + "/imports")
@@ -135,19 +127,19 @@ func TestImportThroughTheAPI(t *testing.T) {
 			t.Fatalf("update: %+v", again)
 		}
 		// Each overwritten record is audited with before and after, never with a plaintext ID number.
-		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE action = 'member.update' AND detail LIKE '%\"before\"%'"); n != 120 {
+		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'member.update' AND detail LIKE '%\"before\"%'"); n != 120 {
 			t.Fatalf("%d update records audited, want 120", n)
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%330106196701140039%'"); n != 0 {
+		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%330106196701140039%'"); n != 0 {
 			t.Fatalf("a plaintext ID number reached the audit log")
 		}
 
 		// The bad roster: every defect listed with row, column and reason; nothing written.
-		before := count(t, e, "SELECT COUNT(*) FROM persons")
+		before := e.Count("SELECT COUNT(*) FROM persons")
 		var b importer.Job
 		upload(t, admin, "/api/v1/imports", "bad.xls", bad, nil, &b)
 		b = wait(t, admin, b.ID)
-		if b.State != importer.Failed || b.Counts.Inserted != 0 || count(t, e, "SELECT COUNT(*) FROM persons") != before {
+		if b.State != importer.Failed || b.Counts.Inserted != 0 || e.Count("SELECT COUNT(*) FROM persons") != before {
 			t.Fatalf("bad roster: %+v", b)
 		}
 		rows := map[int]bool{}

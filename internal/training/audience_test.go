@@ -75,7 +75,7 @@ func TestVenuesExpectTheirAudience(t *testing.T) {
 		if st := city.Do("POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", other.ID), body, nil); st != 400 || !strings.Contains(city.Body(), "所选课程不属于本培训项目") {
 			t.Fatalf("another program's course: %d %s", st, city.Body())
 		}
-		if n := rows(t, e, "SELECT COUNT(*) FROM training_sessions"); n != 0 {
+		if n := e.Count("SELECT COUNT(*) FROM training_sessions"); n != 0 {
 			t.Fatalf("a refused session was stored")
 		}
 		// Title and hours left blank come from the course.

@@ -3,7 +3,6 @@ package training_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,23 +10,6 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 )
-
-func postForm(t *testing.T, e *apptest.Env, c *apptest.Client, path string, form url.Values) int {
-	t.Helper()
-	req, _ := http.NewRequest("POST", e.Srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", e.Srv.URL)
-	return c.Send(req, nil)
-}
-
-func rows(t *testing.T, e *apptest.Env, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 // The organiser builds a program through the pages: program, course,
 // activity, session with its main venue, and branch venues; bad input is
@@ -38,7 +20,7 @@ func TestProgramForms(t *testing.T) {
 		adminA, adminB := e.Account(auth.OrgAdmin, w.a, 0), e.Account(auth.OrgAdmin, w.b, 0)
 		prog := url.Values{"org_id": {fmt.Sprint(w.a)}, "audience_org_id": {fmt.Sprint(w.aBranch)}, "tier": {"党委(党组)普遍培训"}, "year": {"2026"},
 			"title": {"甲分局党务工作者轮训"}, "categories": {"党务工作者", "支部书记"}}
-		if st := postForm(t, e, adminA, "/training/programs", prog); st != 303 {
+		if st := adminA.PostForm("/training/programs", prog); st != 303 {
 			t.Fatalf("program: %d %s", st, adminA.Body())
 		}
 		var id int64
@@ -48,12 +30,12 @@ func TestProgramForms(t *testing.T) {
 			t.Fatalf("categories %s", cats)
 		}
 		prog.Set("categories", "群众")
-		if st := postForm(t, e, adminA, "/training/programs", prog); st != 400 || !strings.Contains(adminA.Body(), "对象类别“群众”无效") || !strings.Contains(adminA.Body(), `value="甲分局党务工作者轮训"`) {
+		if st := adminA.PostForm("/training/programs", prog); st != 400 || !strings.Contains(adminA.Body(), "对象类别“群众”无效") || !strings.Contains(adminA.Body(), `value="甲分局党务工作者轮训"`) {
 			t.Fatalf("bad category: %d", st)
 		}
 		prog.Del("categories")
 		prog.Set("audience_org_id", fmt.Sprint(w.b))
-		if st := postForm(t, e, adminA, "/training/programs", prog); st != 400 || !strings.Contains(adminA.Body(), "培训对象应在主办组织及其下级范围内") {
+		if st := adminA.PostForm("/training/programs", prog); st != 400 || !strings.Contains(adminA.Body(), "培训对象应在主办组织及其下级范围内") {
 			t.Fatalf("audience outside: %d", st)
 		}
 
@@ -68,7 +50,7 @@ func TestProgramForms(t *testing.T) {
 				"s_hours": {"3"}, "s_stream_url": {"https://live.example/1"}, "s_main_venue": {"甲分局主会场"}, "s_open_before_min": {"30"}, "s_late_after_min": {"10"}}},
 		}
 		for _, s := range steps {
-			if st := postForm(t, e, adminA, s.path, s.form); st != 303 {
+			if st := adminA.PostForm(s.path, s.form); st != 303 {
 				t.Fatalf("%s: %d %s", s.path, st, adminA.Body())
 			}
 		}
@@ -76,15 +58,15 @@ func TestProgramForms(t *testing.T) {
 		e.DB.QueryRowContext(context.Background(), "SELECT id FROM training_sessions").Scan(&session)
 		// A session of the course may leave its title and hours to the course.
 		e.DB.QueryRowContext(context.Background(), "SELECT id FROM training_courses").Scan(&course)
-		if st := postForm(t, e, adminA, base+"/sessions", url.Values{"s_course_id": {fmt.Sprint(course)}, "s_mode": {"线下"}, "s_starts_at": {"2026-03-27T09:00"},
+		if st := adminA.PostForm(base+"/sessions", url.Values{"s_course_id": {fmt.Sprint(course)}, "s_mode": {"线下"}, "s_starts_at": {"2026-03-27T09:00"},
 			"s_ends_at": {"2026-03-27T10:30"}}); st != 303 {
 			t.Fatalf("session of a course: %d %s", st, adminA.Body())
 		}
-		if n := rows(t, e, "SELECT COUNT(*) FROM training_sessions WHERE course_id = ? AND title = '学习贯彻党章' AND hours_x10 = 15", course); n != 1 {
+		if n := e.Count("SELECT COUNT(*) FROM training_sessions WHERE course_id = ? AND title = '学习贯彻党章' AND hours_x10 = 15", course); n != 1 {
 			t.Fatal("the course's session did not take its topic and hours")
 		}
 		venue := fmt.Sprintf("/training/sessions/%d/venues", session)
-		if st := postForm(t, e, adminA, venue, url.Values{"v_org_id": {fmt.Sprint(w.aBranch)}, "v_name": {"甲支部分会场"}}); st != 303 {
+		if st := adminA.PostForm(venue, url.Values{"v_org_id": {fmt.Sprint(w.aBranch)}, "v_name": {"甲支部分会场"}}); st != 303 {
 			t.Fatalf("branch venue: %d %s", st, adminA.Body())
 		}
 		if st := adminA.Do("GET", base, nil, nil); st != 200 || !strings.Contains(adminA.Body(), "甲支部分会场") || !strings.Contains(adminA.Body(), "学习贯彻党章") {
@@ -104,25 +86,25 @@ func TestProgramForms(t *testing.T) {
 			{base + "/sessions", url.Values{"s_course_id": {"abc"}, "s_mode": {"线下"}, "s_starts_at": {"2026-03-20T09:00"}, "s_ends_at": {"2026-03-20T10:00"}}, "课程选择无效"},
 			{venue, url.Values{"v_org_id": {fmt.Sprint(w.bBranch)}, "v_name": {"越权分会场"}}, "承办组织应在您的管理范围内"},
 		} {
-			if st := postForm(t, e, adminA, c.path, c.form); st != 400 || !strings.Contains(adminA.Body(), c.field) {
+			if st := adminA.PostForm(c.path, c.form); st != 400 || !strings.Contains(adminA.Body(), c.field) {
 				t.Fatalf("%s %v: %d, want %q", c.path, c.form, st, c.field)
 			}
 		}
 		// Another county's organiser gets 404 on every form of A's program.
 		for _, s := range steps {
-			if st := postForm(t, e, adminB, s.path, s.form); st != 404 {
+			if st := adminB.PostForm(s.path, s.form); st != 404 {
 				t.Fatalf("B posting %s: %d", s.path, st)
 			}
 		}
-		if st := postForm(t, e, adminB, venue, url.Values{"v_org_id": {fmt.Sprint(w.bBranch)}, "v_name": {"乙分会场"}}); st != 404 {
+		if st := adminB.PostForm(venue, url.Values{"v_org_id": {fmt.Sprint(w.bBranch)}, "v_name": {"乙分会场"}}); st != 404 {
 			t.Fatalf("B adding a venue to A's session: %d", st)
 		}
 		for table, want := range map[string]int{"training_courses": 1, "training_activities": 1, "training_sessions": 2, "training_venues": 3} {
-			if n := rows(t, e, "SELECT COUNT(*) FROM "+table); n != want {
+			if n := e.Count("SELECT COUNT(*) FROM " + table); n != want {
 				t.Fatalf("%s: %d rows, want %d", table, n, want)
 			}
 		}
-		if n := rows(t, e, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'training.%'"); n != 6 {
+		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'training.%'"); n != 6 {
 			t.Fatalf("%d audit records, want 6", n)
 		}
 	})

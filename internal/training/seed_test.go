@@ -14,15 +14,6 @@ import (
 
 const demoPassword = "Demo-Pass-2026!"
 
-func count(t *testing.T, e *apptest.Env, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // TestSeedDemo seeds the demo bureau's training and checks what the pages
 // show: three tiers, 融合 sessions with a branch venue per 分局 and most of
 // the audience present, a session dangyuan1 can check in to now, a ledger
@@ -40,39 +31,39 @@ func TestSeedDemo(t *testing.T) {
 		if err := training.SeedDemo(ctx, e.App.Deps); err != nil {
 			t.Fatal(err)
 		}
-		checkins := count(t, e, "SELECT COUNT(*) FROM training_checkins")
+		checkins := e.Count("SELECT COUNT(*) FROM training_checkins")
 		t.Logf("SeedDemo: %d check-ins", checkins)
 		for _, tier := range []string{training.TierDemo, training.TierGeneral} {
-			if n := count(t, e, "SELECT COUNT(*) FROM training_programs WHERE tier = ?", tier); n < 1 {
+			if n := e.Count("SELECT COUNT(*) FROM training_programs WHERE tier = ?", tier); n < 1 {
 				t.Errorf("no %s program", tier)
 			}
 		}
 		for _, kind := range training.ActivityKinds {
-			if n := count(t, e, "SELECT COUNT(*) FROM training_activities WHERE kind = ?", kind); n < 1 {
+			if n := e.Count("SELECT COUNT(*) FROM training_activities WHERE kind = ?", kind); n < 1 {
 				t.Errorf("no %s activity", kind)
 			}
 		}
-		if n := count(t, e, "SELECT COUNT(*) FROM training_courses WHERE teacher <> '' AND hours_x10 > 0"); n < 10 {
+		if n := e.Count("SELECT COUNT(*) FROM training_courses WHERE teacher <> '' AND hours_x10 > 0"); n < 10 {
 			t.Errorf("%d courses", n)
 		}
-		districts := count(t, e, "SELECT COUNT(*) FROM orgs WHERE parent_id = (SELECT id FROM orgs WHERE parent_id IS NULL) AND name LIKE '%分局%'")
-		fusion := count(t, e, "SELECT COUNT(*) FROM training_sessions WHERE mode = '融合'")
-		if n := count(t, e, "SELECT COUNT(*) FROM training_venues v JOIN training_sessions s ON s.id = v.session_id WHERE s.mode = '融合' AND v.main = 0"); n != fusion*districts || fusion < 2 {
+		districts := e.Count("SELECT COUNT(*) FROM orgs WHERE parent_id = (SELECT id FROM orgs WHERE parent_id IS NULL) AND name LIKE '%分局%'")
+		fusion := e.Count("SELECT COUNT(*) FROM training_sessions WHERE mode = '融合'")
+		if n := e.Count("SELECT COUNT(*) FROM training_venues v JOIN training_sessions s ON s.id = v.session_id WHERE s.mode = '融合' AND v.main = 0"); n != fusion*districts || fusion < 2 {
 			t.Errorf("%d branch venues for %d 融合 sessions and %d 分局", n, fusion, districts)
 		}
 		now := e.App.Now().UnixMilli()
-		if n := count(t, e, "SELECT COUNT(*) FROM training_sessions WHERE starts_at < ? AND starts_at >= ?", now, time.Date(2026, 1, 1, 0, 0, 0, 0, fixed.Location()).UnixMilli()); n < 10 {
+		if n := e.Count("SELECT COUNT(*) FROM training_sessions WHERE starts_at < ? AND starts_at >= ?", now, time.Date(2026, 1, 1, 0, 0, 0, 0, fixed.Location()).UnixMilli()); n < 10 {
 			t.Errorf("%d sessions held this year", n)
 		}
 		// Most of the audience attended the last held 融合 session.
 		var held int64
 		e.DB.QueryRowContext(ctx, "SELECT id FROM training_sessions WHERE mode = '融合' AND ends_at < ? ORDER BY starts_at DESC", now).Scan(&held)
 		if held != 0 {
-			members := count(t, e, "SELECT COUNT(*) FROM persons WHERE status IN ('probationary', 'full')")
-			if n := count(t, e, "SELECT COUNT(*) FROM training_checkins WHERE session_id = ?", held); n < members*3/4 {
+			members := e.Count("SELECT COUNT(*) FROM persons WHERE status IN ('probationary', 'full')")
+			if n := e.Count("SELECT COUNT(*) FROM training_checkins WHERE session_id = ?", held); n < members*3/4 {
 				t.Errorf("%d of %d members at the last session", n, members)
 			}
-			if n := count(t, e, "SELECT COUNT(*) FROM training_checkins WHERE session_id = ? AND method = 'manual' AND reason <> ''", held); n == 0 {
+			if n := e.Count("SELECT COUNT(*) FROM training_checkins WHERE session_id = ? AND method = 'manual' AND reason <> ''", held); n == 0 {
 				t.Error("no 补登 at the last session")
 			}
 		}
@@ -109,7 +100,7 @@ func TestSeedDemo(t *testing.T) {
 		}
 
 		// Idempotent.
-		if err := training.SeedDemo(ctx, e.App.Deps); err != nil || count(t, e, "SELECT COUNT(*) FROM training_checkins") != checkins+1 {
+		if err := training.SeedDemo(ctx, e.App.Deps); err != nil || e.Count("SELECT COUNT(*) FROM training_checkins") != checkins+1 {
 			t.Fatalf("second SeedDemo: %v", err)
 		}
 
