@@ -17,15 +17,17 @@ import (
 const usage = `红盾党建平台
 
 用法:
-  hongdun serve [--addr 127.0.0.1:8080] [--data DIR] [--db postgres://…] [--demo]
+  hongdun serve [--addr 127.0.0.1:8080] [--data DIR] [--db postgres://…] [--demo] [--trust-proxy]
+                                     --trust-proxy（或 HONGDUN_TRUST_PROXY=1）：在反向代理之后运行，客户端地址取 X-Forwarded-For 的最后一项
   hongdun demo [--members N] [--seed S]   在空数据库中生成演示数据（N 人，用于性能测试）
   hongdun import FILE [--dry-run] [--org ID] [--update]   导入党员花名册（.xlsx/.xls/.csv）；有错误时不写入，非零退出
   hongdun migrate                    迁移数据库到最新结构（启动时也会自动执行）
-  hongdun user create NAME ROLE [--org ID] [--person ID]   创建账号（密码从标准输入或 HONGDUN_PASSWORD 读取）
-  hongdun user reset NAME            重置密码
-  hongdun user reset-otp NAME        清除动态口令（丢失验证器时）
-  hongdun audit verify               校验审计日志哈希链，指出第一处断裂
+  hongdun user create NAME ROLE [--org ID] [--person ID] [--one-time]   创建已授权的账号（三员只能这样设立；密码从标准输入或 HONGDUN_PASSWORD 读取，代他人设置时加 --one-time）
+  hongdun user reset NAME            重置密码为一次性密码（三员账号只能这样重置；记入审计日志）
+  hongdun user reset-otp NAME        清除动态口令（丢失验证器时；记入审计日志）
+  hongdun audit verify               校验审计日志：哈希链、签名头、清理锚点与检查点文件，指出记录被改、被删
   hongdun audit purge --days N       清理 N 天（至少 180 天）之前的审计记录
+  hongdun audit seal --reason 说明   查明问题后按现有记录重新签名（记入审计日志）
   hongdun backup FILE                在线一致性备份（SQLite）
   hongdun restore FILE               从备份恢复（须先停止服务）
 

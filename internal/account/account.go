@@ -6,13 +6,16 @@ import (
 	"embed"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
-	"hongdun/internal/platform/audit"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -46,6 +49,8 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/admin/accounts/{id}/reset", Perm: web.Accounts, Handler: h.resetForm},
 		{Method: "GET", Pattern: "/admin/security", Perm: web.Security, Handler: h.securityPage},
 		{Method: "POST", Pattern: "/admin/security/{id}", Perm: web.Security, Handler: h.roleForm},
+		{Method: "POST", Pattern: "/admin/security/requests/{id}/approve", Perm: web.Security, Handler: h.approveForm},
+		{Method: "POST", Pattern: "/admin/security/requests/{id}/refuse", Perm: web.Security, Handler: h.refuseForm},
 
 		{Method: "POST", Pattern: "/api/v1/auth/login", Perm: web.Public, Handler: h.apiLogin, Doc: &web.Doc{Tag: tag, Summary: "登录，取得 Bearer 令牌",
 			Body: loginBody{Username: "shiju", Password: "…", OTP: "123456"}, Reply: map[string]string{"token": "…"}}},
@@ -54,23 +59,63 @@ func Routes(d *core.Deps) []web.Route {
 			Body: map[string]string{"old_password": "…", "password": "…"}}},
 		{Method: "GET", Pattern: "/api/v1/me", Perm: web.Authed, Handler: h.apiMe, Doc: &web.Doc{Tag: tag, Summary: "当前用户与角色"}},
 		{Method: "GET", Pattern: "/api/v1/accounts", Perm: web.Accounts, Handler: h.apiAccounts, Doc: &web.Doc{Tag: tag, Summary: "账号列表（系统管理员）"}},
-		{Method: "POST", Pattern: "/api/v1/accounts", Perm: web.Accounts, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag, Summary: "创建账号（系统管理员）",
-			Body: accountBody{Username: "zhangsan", Role: "orgadmin", OrgID: 3, Password: "…"}}},
-		{Method: "PUT", Pattern: "/api/v1/accounts/{id}/role", Perm: web.Security, Handler: h.apiRole, Doc: &web.Doc{Tag: tag, Summary: "调整角色与管辖范围（安全保密管理员）",
-			Body: roleBody{Role: "leader", OrgID: 3}}},
+		{Method: "POST", Pattern: "/api/v1/accounts", Perm: web.Accounts, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag,
+			Summary: "新建账号并申请角色（系统管理员）：账号在安全保密管理员批准前没有任何权限、不能登录；初始密码为一次性密码",
+			Body:    accountBody{Username: "zhangsan", DisplayName: "张三", Role: "orgadmin", OrgID: 3, Password: "…", Reason: "新任党务干事"},
+			Reply:   createReply{ID: 12, RequestID: 5, Status: auth.RequestPending}}},
+		{Method: "POST", Pattern: "/api/v1/accounts/{id}/password", Perm: web.Accounts, Handler: h.apiReset, Doc: &web.Doc{Tag: tag,
+			Summary: "重置他人密码为一次性密码（系统管理员；三员账号只能在服务器上用命令行重置）", Body: resetBody{Password: "…"}}},
+		{Method: "PUT", Pattern: "/api/v1/accounts/{id}/role", Perm: web.Security, Handler: h.apiRole, Doc: &web.Doc{Tag: tag,
+			Summary: "直接授予或调整角色与管辖范围（安全保密管理员；不能授予三员角色，不能调整自己）", Body: roleBody{Role: "leader", OrgID: 3}}},
+		{Method: "GET", Pattern: "/api/v1/role-requests", Perm: web.Security, Handler: h.apiRequests, Doc: &web.Doc{Tag: tag,
+			Summary: "授权申请：待审批的在前，其后为最近处理过的（安全保密管理员）", Reply: map[string]any{"items": []auth.RoleRequest{}, "pending": 1}}},
+		{Method: "POST", Pattern: "/api/v1/role-requests/{id}/approve", Perm: web.Security, Handler: h.apiApprove, Doc: &web.Doc{Tag: tag,
+			Summary: "批准授权申请，授予所申请的角色与管辖范围（安全保密管理员；申请人本人不能审批）", Body: decideBody{Note: "同意"}}},
+		{Method: "POST", Pattern: "/api/v1/role-requests/{id}/refuse", Perm: web.Security, Handler: h.apiRefuse, Doc: &web.Doc{Tag: tag,
+			Summary: "拒绝授权申请，账号仍无任何权限（安全保密管理员）", Body: decideBody{Note: "管辖范围过大"}}},
 	}...)
 }
 
-func (h *handlers) loginPage(w http.ResponseWriter, r *http.Request) {
-	h.Web.Render(w, r, h.login, map[string]string{"Next": safeNext(r.URL.Query().Get("next"))})
+func (h *handlers) loginPage(w http.ResponseWriter, r *http.Request) error {
+	return h.Web.Render(w, r, h.login, map[string]string{"Next": safeNext(r.URL.Query().Get("next"))})
 }
 
-// safeNext keeps redirects on this site.
+// safeNext keeps redirects on this site: only a path of this site (with its
+// query), as the login redirect writes it (escaped), is kept; anything else
+// is the home page. Browsers drop tabs and newlines from a URL and read a
+// backslash as a slash, so "/\t/evil.example/" or "/\evil" would leave the
+// site: no control character, space, backslash or non-ASCII byte is
+// accepted anywhere, nor a second leading slash; once unescaped, still no
+// control character nor second leading slash.
 func safeNext(n string) string {
-	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, "/\\") {
+	if !sitePath(n) {
+		return "/"
+	}
+	// Escaped, the same tricks must not appear either (a query may hold
+	// escaped Chinese or spaces).
+	dec, err := url.PathUnescape(n)
+	if err != nil || len(dec) > 1 && (dec[1] == '/' || dec[1] == '\\') || strings.ContainsFunc(dec, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "/"
+	}
+	u, err := url.Parse(n)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return n
+}
+
+// sitePath reports whether s is printable ASCII without backslashes that
+// starts with exactly one slash.
+func sitePath(s string) bool {
+	if len(s) == 0 || len(s) > 2048 || s[0] != '/' || len(s) > 1 && (s[1] == '/' || s[1] == '\\') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= 0x20 || c >= 0x7f || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func (h *handlers) loginError(err error) error {
@@ -79,6 +124,8 @@ func (h *handlers) loginError(err error) error {
 		return &web.Error{Status: http.StatusTooManyRequests, Code: "throttled", Message: err.Error()}
 	case errors.Is(err, auth.ErrBadLogin), errors.Is(err, auth.ErrExpired):
 		return &web.Error{Status: http.StatusUnauthorized, Code: "bad_login", Message: err.Error()}
+	case errors.Is(err, auth.ErrNotGranted):
+		return &web.Error{Status: http.StatusForbidden, Code: "not_granted", Message: err.Error()}
 	}
 	var oe *auth.OTPError
 	if errors.As(err, &oe) {
@@ -87,84 +134,64 @@ func (h *handlers) loginError(err error) error {
 	return err
 }
 
-func (h *handlers) loginForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) loginForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.FormValue("next"))
 	token, err := h.Auth.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), h.Web.ClientIP(r), "web")
 	var oe *auth.OTPError
 	if errors.As(err, &oe) && oe.Pending != "" { // password right: the code on a second page
-		h.Web.Render(w, r, h.loginOTP, otpView{Pending: oe.Pending, Next: next})
-		return
+		return h.Web.Render(w, r, h.loginOTP, otpView{Pending: oe.Pending, Next: next})
 	}
 	if err != nil {
-		h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": next, "Username": r.FormValue("username")}, h.loginError(err))
-		return
+		return h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": next, "Username": r.FormValue("username")}, h.loginError(err))
 	}
 	web.SetSessionCookie(w, r, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) logout(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Auth.Logout(r.Context(), web.Principal(r)); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.ClearSessionCookie(w, r)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) passwordPage(w http.ResponseWriter, r *http.Request) {
-	h.Web.Render(w, r, h.password, nil)
+func (h *handlers) passwordPage(w http.ResponseWriter, r *http.Request) error {
+	return h.Web.Render(w, r, h.password, nil)
 }
 
-func (h *handlers) passwordForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) passwordForm(w http.ResponseWriter, r *http.Request) error {
 	p := web.Principal(r)
 	if r.FormValue("password") != r.FormValue("password2") {
-		h.Web.RenderStatus(w, r, 0, h.password, nil, web.BadRequest("password2", "两次输入的新密码不一致"))
-		return
+		return h.Web.RenderStatus(w, r, 0, h.password, nil, fail.Malformed("password2", "两次输入的新密码不一致"))
 	}
 	old := r.FormValue("old_password")
 	if err := h.Auth.SetPassword(r.Context(), p.AccountID, &old, r.FormValue("password")); err != nil {
-		h.Web.RenderStatus(w, r, 0, h.password, nil, inputErr(err))
-		return
+		return h.Web.RenderStatus(w, r, 0, h.password, nil, err)
 	}
 	web.ClearSessionCookie(w, r)
 	http.Redirect(w, r, "/login?ok="+urlq("密码已修改，请用新密码登录"), http.StatusSeeOther)
-}
-
-func inputErr(err error) error {
-	var ie *auth.ErrInput
-	if errors.As(err, &ie) {
-		return web.BadRequest(ie.Field, ie.Message)
-	}
-	return err
+	return nil
 }
 
 type accountsView struct {
 	Accounts []auth.Account
-	Orgs     []orgOption
-	Roles    []auth.Role
+	Pending  []auth.Account // accounts whose role is not granted yet
+	Orgs     []org.Option
+	Roles    []auth.Role // the business roles the web can ask for and grant
 }
 
-type orgOption struct {
-	ID   int64
-	Name string
-}
-
-func (h *handlers) orgOptions(r *http.Request) ([]orgOption, error) {
-	rows, err := h.DB.QueryContext(r.Context(), "SELECT id, name FROM orgs WHERE dissolved_on IS NULL ORDER BY path")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []orgOption
-	for rows.Next() {
-		var o orgOption
-		if err := rows.Scan(&o.ID, &o.Name); err != nil {
-			return nil, err
+// businessRoles are the roles handed out on the web: never the 三员.
+func businessRoles() []auth.Role {
+	var out []auth.Role
+	for _, r := range auth.Roles {
+		if !r.ThreeAdmin() {
+			out = append(out, r)
 		}
-		out = append(out, o)
 	}
-	return out, rows.Err()
+	return out
 }
 
 func (h *handlers) accountsView(r *http.Request) (*accountsView, error) {
@@ -182,20 +209,25 @@ func (h *handlers) accountsView(r *http.Request) (*accountsView, error) {
 		}
 		accs = kept
 	}
-	orgs, err := h.orgOptions(r)
+	orgs, err := org.Options(r.Context(), h.DB, scope.All()) // accounts may be bound to any organisation
 	if err != nil {
 		return nil, err
 	}
-	return &accountsView{Accounts: accs, Orgs: orgs, Roles: auth.Roles}, nil
+	v := &accountsView{Accounts: accs, Orgs: orgs, Roles: businessRoles()}
+	for _, a := range accs {
+		if !a.Granted {
+			v.Pending = append(v.Pending, a)
+		}
+	}
+	return v, nil
 }
 
-func (h *handlers) accountsPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) accountsPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.accountsView(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.Web.Render(w, r, h.accounts, v)
+	return h.Web.Render(w, r, h.accounts, v)
 }
 
 func formID(r *http.Request, name string) int64 {
@@ -203,130 +235,118 @@ func formID(r *http.Request, name string) int64 {
 	return id
 }
 
-// threeRoles refuses the 三员 roles on the web: they are made with the CLI.
-func threeRoles(role auth.Role) error {
-	if role == auth.SysAdmin || role == auth.SecAdmin || role == auth.Auditor {
-		return web.Invalid("role", "三员角色（系统管理员、安全保密管理员、安全审计员）只能通过命令行 hongdun user 设立")
+// grantErr answers an unknown account or request with 404.
+func grantErr(err error) error {
+	if db.IsNoRows(err) {
+		return fail.NotFound()
 	}
+	return err
+}
+
+// newAccount reads the 系统管理员's new-account form: the role, organisation
+// and person are what is asked of the 安全保密管理员, not granted.
+func newAccount(r *http.Request) auth.NewAccount {
+	return auth.NewAccount{Username: r.FormValue("username"), DisplayName: r.FormValue("display_name"),
+		Role: auth.Role(r.FormValue("role")), OrgID: formID(r, "org_id"), PersonID: formID(r, "person_id"), Password: r.FormValue("password")}
+}
+
+func (h *handlers) renderAccounts(w http.ResponseWriter, r *http.Request, err error) error {
+	v, verr := h.accountsView(r)
+	if verr != nil {
+		return verr
+	}
+	return h.Web.RenderStatus(w, r, http.StatusOK, h.accounts, v, err) // err, if any, sets the status
+}
+
+func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) error {
+	if _, _, err := h.Auth.RequestAccount(r.Context(), web.Principal(r), newAccount(r), r.FormValue("reason")); err != nil {
+		return h.renderAccounts(w, r, grantErr(err))
+	}
+	http.Redirect(w, r, "/admin/accounts?ok="+urlq("账号已创建，待安全保密管理员审批授权后方可登录；初始密码为一次性密码，首次登录须修改"), http.StatusSeeOther)
 	return nil
 }
 
-func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
-	err := threeRoles(auth.Role(r.FormValue("role")))
+func (h *handlers) resetForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err == nil {
-		_, err = h.Auth.CreateAccount(r.Context(), auth.NewAccount{Username: r.FormValue("username"), DisplayName: r.FormValue("display_name"),
-			Role: auth.Role(r.FormValue("role")), OrgID: formID(r, "org_id"), PersonID: formID(r, "person_id"), Password: r.FormValue("password")})
+		err = grantErr(h.Auth.ResetPassword(r.Context(), web.Principal(r), id, r.FormValue("password")))
 	}
 	if err != nil {
-		v, verr := h.accountsView(r)
-		if verr != nil {
-			h.Web.Fail(w, r, verr)
-			return
-		}
-		h.Web.RenderStatus(w, r, 0, h.accounts, v, inputErr(err))
-		return
+		return h.renderAccounts(w, r, err)
 	}
-	http.Redirect(w, r, "/admin/accounts?ok="+urlq("账号已创建"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/accounts?ok="+urlq("密码已重置为一次性密码；该账号的授权已暂停，待安全保密管理员审批恢复后方可登录，登录时须先修改密码"), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) resetForm(w http.ResponseWriter, r *http.Request) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := h.Auth.SetPassword(r.Context(), id, nil, r.FormValue("password")); err != nil {
-		if db.IsNoRows(err) {
-			err = web.NotFound()
-		}
-		v, verr := h.accountsView(r)
-		if verr != nil {
-			h.Web.Fail(w, r, verr)
-			return
-		}
-		h.Web.RenderStatus(w, r, 0, h.accounts, v, inputErr(err))
-		return
-	}
-	http.Redirect(w, r, "/admin/accounts?ok="+urlq("密码已重置"), http.StatusSeeOther)
+type securityView struct {
+	V        *accountsView
+	Policy   auth.Policy
+	Requests []auth.RoleRequest
+	Waiting  int // pending requests
 }
 
-func (h *handlers) securityPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) securityView(r *http.Request) (*securityView, error) {
 	v, err := h.accountsView(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return nil, err
 	}
-	h.Web.Render(w, r, h.security, map[string]any{"V": v, "Policy": h.Auth.Policy})
+	reqs, err := h.Auth.RoleRequests(r.Context(), 20)
+	if err != nil {
+		return nil, err
+	}
+	sv := &securityView{V: v, Policy: h.Auth.Policy, Requests: reqs}
+	for _, q := range reqs {
+		if q.Status == auth.RequestPending {
+			sv.Waiting++
+		}
+	}
+	return sv, nil
 }
 
-// setRole changes an account's role and scope. Nobody changes their own
-// role, and the three 三员 roles are not handed out here: they are made with
-// `hongdun user`, so no administrator can grow their own powers.
-func (h *handlers) setRole(r *http.Request, id int64, role auth.Role, orgID int64) error {
-	p := web.Principal(r)
-	if id == p.AccountID {
-		return web.Invalid("role", "不能调整自己的角色")
+func (h *handlers) renderSecurity(w http.ResponseWriter, r *http.Request, err error) error {
+	v, verr := h.securityView(r)
+	if verr != nil {
+		return verr
 	}
-	if !role.Valid() {
-		return web.BadRequest("role", "角色无效")
-	}
-	if err := threeRoles(role); err != nil {
-		return err
-	}
-	if role.Scoped() && orgID == 0 {
-		return web.BadRequest("org_id", "党务管理员和领导须指定管辖的组织")
-	}
-	if !role.Scoped() {
-		orgID = 0
-	}
-	return h.DB.InTx(r.Context(), func(tx *db.Tx) error {
-		var oldRole string
-		var oldOrg *int64
-		var personID *int64
-		err := tx.QueryRowContext(r.Context(), "SELECT role, org_id, person_id FROM accounts WHERE id = ?", id).Scan(&oldRole, &oldOrg, &personID)
-		if db.IsNoRows(err) {
-			return web.NotFound()
-		}
-		if err != nil {
-			return err
-		}
-		if oldRole == string(auth.SysAdmin) || oldRole == string(auth.SecAdmin) || oldRole == string(auth.Auditor) {
-			return web.Invalid("role", "三员账号的角色不能在此调整")
-		}
-		if role == auth.Member && personID == nil {
-			return web.Invalid("role", "该账号未关联人员，不能设为党员角色")
-		}
-		if orgID != 0 {
-			var n int
-			if err := tx.QueryRowContext(r.Context(), "SELECT COUNT(*) FROM orgs WHERE id = ?", orgID).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return web.BadRequest("org_id", "组织不存在")
-			}
-		}
-		var org any
-		if orgID != 0 {
-			org = orgID
-		}
-		if _, err := tx.ExecContext(r.Context(), "UPDATE accounts SET role = ?, org_id = ?, updated_at = ? WHERE id = ?", string(role), org, h.Now().UnixMilli(), id); err != nil {
-			return err
-		}
-		// A changed role takes effect at the next login.
-		if _, err := tx.ExecContext(r.Context(), "DELETE FROM sessions WHERE account_id = ?", id); err != nil {
-			return err
-		}
-		return h.Audit.Write(r.Context(), tx, audit.Event{Action: "account.role", ObjectType: "account", ObjectID: strconv.FormatInt(id, 10),
-			Detail: audit.Change{Before: map[string]any{"role": oldRole, "org_id": oldOrg}, After: map[string]any{"role": role, "org_id": orgID}}})
-	})
+	return h.Web.RenderStatus(w, r, http.StatusOK, h.security, v, err) // err, if any, sets the status
 }
 
-func (h *handlers) roleForm(w http.ResponseWriter, r *http.Request) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := h.setRole(r, id, auth.Role(r.FormValue("role")), formID(r, "org_id")); err != nil {
-		v, verr := h.accountsView(r)
-		if verr != nil {
-			h.Web.Fail(w, r, verr)
-			return
-		}
-		h.Web.RenderStatus(w, r, 0, h.security, map[string]any{"V": v, "Policy": h.Auth.Policy}, err)
-		return
+func (h *handlers) securityPage(w http.ResponseWriter, r *http.Request) error {
+	return h.renderSecurity(w, r, nil)
+}
+
+func (h *handlers) roleForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = grantErr(h.Auth.GrantRole(r.Context(), web.Principal(r), id, auth.Role(r.FormValue("role")), formID(r, "org_id")))
 	}
-	http.Redirect(w, r, "/admin/security?ok="+urlq("角色已调整"), http.StatusSeeOther)
+	if err != nil {
+		return h.renderSecurity(w, r, err)
+	}
+	http.Redirect(w, r, "/admin/security?ok="+urlq("角色已授予或调整，该账号须重新登录"), http.StatusSeeOther)
+	return nil
+}
+
+func (h *handlers) decideForm(w http.ResponseWriter, r *http.Request, approve bool) error {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = grantErr(h.Auth.DecideRequest(r.Context(), web.Principal(r), id, approve, r.FormValue("note")))
+	}
+	if err != nil {
+		return h.renderSecurity(w, r, err)
+	}
+	msg := "已批准，所申请的角色与管辖范围已授予"
+	if !approve {
+		msg = "已拒绝该申请，账号仍无任何权限"
+	}
+	http.Redirect(w, r, "/admin/security?ok="+urlq(msg), http.StatusSeeOther)
+	return nil
+}
+
+func (h *handlers) approveForm(w http.ResponseWriter, r *http.Request) error {
+	return h.decideForm(w, r, true)
+}
+
+func (h *handlers) refuseForm(w http.ResponseWriter, r *http.Request) error {
+	return h.decideForm(w, r, false)
 }

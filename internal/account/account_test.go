@@ -9,6 +9,7 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/web"
 )
 
@@ -239,15 +240,8 @@ func TestUnknownFieldsRefused(t *testing.T) {
 // permission is refused with 403 (or 401 before login), whatever the object.
 func TestRoleMatrix(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		var orgID, personID int64
-		ctx := context.Background()
-		e.DB.QueryRowContext(ctx, "SELECT 1").Scan(new(int))
-		if err := e.DB.W.QueryRowContext(ctx, e.DB.Rebind("INSERT INTO orgs (name, kind, path, created_at, updated_at) VALUES ('市局', 'committee', '/1/', 0, 0) RETURNING id")).Scan(&orgID); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.DB.W.QueryRowContext(ctx, e.DB.Rebind("INSERT INTO persons (org_id, name, pinyin, initials, gender, status, created_at, updated_at) VALUES (?, '某人', 'mouren', 'mr', '男', 'full', 0, 0) RETURNING id"), orgID).Scan(&personID); err != nil {
-			t.Fatal(err)
-		}
+		orgID := e.Org(0, "市局", "committee")
+		personID := e.Person(dbtest.Person{Org: orgID, Name: "某人", Pinyin: "mouren", Initials: "mr"})
 		clients := map[auth.Role]interface {
 			Do(string, string, any, any) int
 		}{}

@@ -3,7 +3,6 @@ package account
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/web"
@@ -17,26 +16,25 @@ type loginBody struct {
 	OTP      string `json:"otp,omitempty"` // when the account has a second factor
 }
 
-func (h *handlers) apiLogin(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiLogin(w http.ResponseWriter, r *http.Request) error {
 	var b loginBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	token, err := h.Auth.LoginOTP(r.Context(), b.Username, b.Password, b.OTP, h.Web.ClientIP(r), "api")
 	if err != nil {
-		h.Web.Fail(w, r, h.loginError(err))
-		return
+		return h.loginError(err)
 	}
 	web.JSON(w, http.StatusOK, map[string]string{"token": token})
+	return nil
 }
 
-func (h *handlers) apiLogout(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Auth.Logout(r.Context(), web.Principal(r)); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
 }
 
 type passwordBody struct {
@@ -44,60 +42,82 @@ type passwordBody struct {
 	Password    string `json:"password"`
 }
 
-func (h *handlers) apiPassword(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiPassword(w http.ResponseWriter, r *http.Request) error {
 	var b passwordBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.Auth.SetPassword(r.Context(), web.Principal(r).AccountID, &b.OldPassword, b.Password); err != nil {
-		h.Web.Fail(w, r, inputErr(err))
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
 }
 
-func (h *handlers) apiMe(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiMe(w http.ResponseWriter, r *http.Request) error {
 	p := web.Principal(r)
 	web.JSON(w, http.StatusOK, map[string]any{"id": p.AccountID, "username": p.Username, "display_name": p.DisplayName,
 		"role": p.Role, "role_label": p.Role.Label(), "org_id": p.OrgID, "person_id": p.PersonID})
+	return nil
 }
 
-func (h *handlers) apiAccounts(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiAccounts(w http.ResponseWriter, r *http.Request) error {
 	accs, err := h.Auth.ListAccounts(r.Context())
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": accs, "total": len(accs)})
+	return nil
 }
 
 type accountBody struct {
 	Username    string `json:"username"`
 	DisplayName string `json:"display_name"`
-	Role        string `json:"role"`
-	OrgID       int64  `json:"org_id"`
-	PersonID    int64  `json:"person_id"`
-	Password    string `json:"password"`
+	Role        string `json:"role"`      // asked for, granted by the 安全保密管理员
+	OrgID       int64  `json:"org_id"`    // asked for with 党务管理员 and 领导
+	PersonID    int64  `json:"person_id"` // asked for with 党员
+	Password    string `json:"password"`  // one-time: changed at the first login
+	Reason      string `json:"reason,omitempty"`
 }
 
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) {
+type createReply struct {
+	ID        int64  `json:"id"`
+	RequestID int64  `json:"request_id"`
+	Status    string `json:"status"`
+}
+
+func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	var b accountBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	if err := threeRoles(auth.Role(b.Role)); err != nil {
-		h.Web.Fail(w, r, err)
-		return
-	}
-	id, err := h.Auth.CreateAccount(r.Context(), auth.NewAccount{Username: b.Username, DisplayName: b.DisplayName, Role: auth.Role(b.Role),
-		OrgID: b.OrgID, PersonID: b.PersonID, Password: b.Password})
+	id, req, err := h.Auth.RequestAccount(r.Context(), web.Principal(r), auth.NewAccount{Username: b.Username, DisplayName: b.DisplayName,
+		Role: auth.Role(b.Role), OrgID: b.OrgID, PersonID: b.PersonID, Password: b.Password}, b.Reason)
 	if err != nil {
-		h.Web.Fail(w, r, inputErr(err))
-		return
+		return grantErr(err)
 	}
-	web.JSON(w, http.StatusCreated, map[string]int64{"id": id})
+	web.JSON(w, http.StatusCreated, createReply{ID: id, RequestID: req, Status: auth.RequestPending})
+	return nil
+}
+
+type resetBody struct {
+	Password string `json:"password"`
+}
+
+func (h *handlers) apiReset(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var b resetBody
+	if err := web.DecodeJSON(w, r, &b); err != nil {
+		return err
+	}
+	if err := h.Auth.ResetPassword(r.Context(), web.Principal(r), id, b.Password); err != nil {
+		return grantErr(err)
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"ok": true, "one_time": true, "suspended": true})
+	return nil
 }
 
 type roleBody struct {
@@ -105,16 +125,71 @@ type roleBody struct {
 	OrgID int64  `json:"org_id"`
 }
 
-func (h *handlers) apiRole(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiRole(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
 	var b roleBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := h.setRole(r, id, auth.Role(b.Role), b.OrgID); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+	if err := h.Auth.GrantRole(r.Context(), web.Principal(r), id, auth.Role(b.Role), b.OrgID); err != nil {
+		return grantErr(err)
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
+}
+
+func (h *handlers) apiRequests(w http.ResponseWriter, r *http.Request) error {
+	reqs, err := h.Auth.RoleRequests(r.Context(), 50)
+	if err != nil {
+		return err
+	}
+	pending := 0
+	for _, q := range reqs {
+		if q.Status == auth.RequestPending {
+			pending++
+		}
+	}
+	if reqs == nil {
+		reqs = []auth.RoleRequest{}
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": reqs, "pending": pending})
+	return nil
+}
+
+type decideBody struct {
+	Note string `json:"note"`
+}
+
+func (h *handlers) apiDecide(w http.ResponseWriter, r *http.Request, approve bool) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var b decideBody
+	// The note is optional: an empty body is an empty note.
+	if r.ContentLength != 0 {
+		if err := web.DecodeJSON(w, r, &b); err != nil {
+			return err
+		}
+	}
+	if err := h.Auth.DecideRequest(r.Context(), web.Principal(r), id, approve, b.Note); err != nil {
+		return grantErr(err)
+	}
+	status := auth.RequestApproved
+	if !approve {
+		status = auth.RequestRefused
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"ok": true, "status": status})
+	return nil
+}
+
+func (h *handlers) apiApprove(w http.ResponseWriter, r *http.Request) error {
+	return h.apiDecide(w, r, true)
+}
+
+func (h *handlers) apiRefuse(w http.ResponseWriter, r *http.Request) error {
+	return h.apiDecide(w, r, false)
 }

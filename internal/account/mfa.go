@@ -5,13 +5,13 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
 
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
@@ -34,41 +34,38 @@ func (h *handlers) mfaRoutes() []web.Route {
 		{Method: "POST", Pattern: "/api/v1/auth/mfa/disable", Perm: web.Authed, Handler: h.apiMFADisable, Doc: &web.Doc{Tag: tag,
 			Summary: "以当前动态口令停用本人的双因素认证", Body: codeBody{Code: "123456"}}},
 		{Method: "POST", Pattern: "/api/v1/accounts/{id}/mfa/reset", Perm: web.Accounts, Handler: h.apiMFAReset, Doc: &web.Doc{Tag: tag,
-			Summary: "重置他人的动态口令（系统管理员；不能重置本人）"}},
+			Summary: "重置他人的动态口令（系统管理员；不能重置本人，三员账号只能在服务器上用命令行重置）"}},
 	}
 }
 
 // mfaErr maps second-factor errors to answers.
 func mfaErr(err error) error {
 	switch {
-	case errors.Is(err, auth.ErrOTPEnabled), errors.Is(err, auth.ErrOTPNotEnabled):
-		return web.Conflict(err.Error())
 	case errors.Is(err, auth.ErrBadLogin):
 		return &web.Error{Status: http.StatusUnauthorized, Code: "bad_login", Message: err.Error()}
 	case db.IsNoRows(err):
-		return web.NotFound()
+		return fail.NotFound()
 	}
-	return inputErr(err)
+	return err
 }
 
 type otpView struct {
 	Pending, Next string
 }
 
-func (h *handlers) otpForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) otpForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.FormValue("next"))
 	token, err := h.Auth.CompleteLogin(r.Context(), r.FormValue("pending"), r.FormValue("code"), h.Web.ClientIP(r))
 	var oe *auth.OTPError
 	switch {
 	case errors.As(err, &oe):
-		h.Web.RenderStatus(w, r, 0, h.loginOTP, otpView{Pending: r.FormValue("pending"), Next: next}, h.loginError(err))
-		return
+		return h.Web.RenderStatus(w, r, 0, h.loginOTP, otpView{Pending: r.FormValue("pending"), Next: next}, h.loginError(err))
 	case err != nil:
-		h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": next}, h.loginError(err))
-		return
+		return h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": next}, h.loginError(err))
 	}
 	web.SetSessionCookie(w, r, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 type mfaView struct {
@@ -100,63 +97,59 @@ func (h *handlers) mfaView(r *http.Request) (*mfaView, error) {
 	return v, nil
 }
 
-func (h *handlers) renderMFA(w http.ResponseWriter, r *http.Request, err error) {
+func (h *handlers) renderMFA(w http.ResponseWriter, r *http.Request, err error) error {
 	v, verr := h.mfaView(r)
 	if verr != nil {
-		h.Web.Fail(w, r, verr)
-		return
+		return verr
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, h.mfa, v, err) // err, if any, sets the status
+	return h.Web.RenderStatus(w, r, http.StatusOK, h.mfa, v, err) // err, if any, sets the status
 }
 
-func (h *handlers) mfaPage(w http.ResponseWriter, r *http.Request) { h.renderMFA(w, r, nil) }
+func (h *handlers) mfaPage(w http.ResponseWriter, r *http.Request) error {
+	return h.renderMFA(w, r, nil)
+}
 
-func (h *handlers) mfaEnableForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) mfaEnableForm(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Auth.EnableOTP(r.Context(), web.Principal(r), r.FormValue("enrol"), r.FormValue("code")); err != nil {
-		h.renderMFA(w, r, mfaErr(err))
-		return
+		return h.renderMFA(w, r, mfaErr(err))
 	}
 	http.Redirect(w, r, "/mfa?ok="+urlq("双因素认证已启用，下次登录时需输入动态口令"), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) mfaDisableForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) mfaDisableForm(w http.ResponseWriter, r *http.Request) error {
 	err := h.Auth.DisableOTP(r.Context(), web.Principal(r), r.FormValue("code"))
 	if errors.Is(err, auth.ErrBadLogin) { // locked out: the session has ended
 		web.ClearSessionCookie(w, r)
-		h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": "/"}, mfaErr(err))
-		return
+		return h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": "/"}, mfaErr(err))
 	}
 	if err != nil {
-		h.renderMFA(w, r, mfaErr(err))
-		return
+		return h.renderMFA(w, r, mfaErr(err))
 	}
 	http.Redirect(w, r, "/mfa?ok="+urlq("双因素认证已停用"), http.StatusSeeOther)
+	return nil
 }
 
 // resetOTP resets another account's second factor; one's own needs a code
-// and goes through DisableOTP instead.
+// and goes through DisableOTP instead, a 三员's the command line.
 func (h *handlers) resetOTP(r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		return web.NotFound()
+		return err
 	}
-	if id == web.Principal(r).AccountID {
-		return web.Invalid("id", "不能重置自己的动态口令；请在“动态口令”页面输入当前口令后停用")
-	}
-	return mfaErr(h.Auth.ResetOTP(r.Context(), id))
+	return mfaErr(h.Auth.AdminResetOTP(r.Context(), web.Principal(r), id))
 }
 
-func (h *handlers) mfaResetForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) mfaResetForm(w http.ResponseWriter, r *http.Request) error {
 	if err := h.resetOTP(r); err != nil {
 		v, verr := h.accountsView(r)
 		if verr != nil {
-			h.Web.Fail(w, r, verr)
-			return
+			return verr
 		}
-		h.Web.RenderStatus(w, r, 0, h.accounts, v, err)
-		return
+		return h.Web.RenderStatus(w, r, 0, h.accounts, v, err)
 	}
 	http.Redirect(w, r, "/admin/accounts?ok="+urlq("动态口令已重置，该账号可重新绑定"), http.StatusSeeOther)
+	return nil
 }
 
 type mfaReply struct {
@@ -165,7 +158,7 @@ type mfaReply struct {
 	Enrolment *auth.Enrolment `json:"enrolment,omitempty"`
 }
 
-func (h *handlers) apiMFA(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiMFA(w http.ResponseWriter, r *http.Request) error {
 	p := web.Principal(r)
 	out := mfaReply{Enabled: p.OTPEnabled, Required: h.Auth.Policy.RequiresOTP(p.Role)}
 	if !out.Enabled {
@@ -173,6 +166,7 @@ func (h *handlers) apiMFA(w http.ResponseWriter, r *http.Request) {
 		out.Enrolment = &e
 	}
 	web.JSON(w, http.StatusOK, out)
+	return nil
 }
 
 type enableBody struct {
@@ -180,40 +174,38 @@ type enableBody struct {
 	Code  string `json:"code"`
 }
 
-func (h *handlers) apiMFAEnable(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiMFAEnable(w http.ResponseWriter, r *http.Request) error {
 	var b enableBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.Auth.EnableOTP(r.Context(), web.Principal(r), b.Enrol, b.Code); err != nil {
-		h.Web.Fail(w, r, mfaErr(err))
-		return
+		return mfaErr(err)
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
 }
 
 type codeBody struct {
 	Code string `json:"code"`
 }
 
-func (h *handlers) apiMFADisable(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiMFADisable(w http.ResponseWriter, r *http.Request) error {
 	var b codeBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.Auth.DisableOTP(r.Context(), web.Principal(r), b.Code); err != nil {
-		h.Web.Fail(w, r, mfaErr(err))
-		return
+		return mfaErr(err)
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
 }
 
-func (h *handlers) apiMFAReset(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiMFAReset(w http.ResponseWriter, r *http.Request) error {
 	if err := h.resetOTP(r); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
 }

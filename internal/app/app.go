@@ -13,13 +13,26 @@ import (
 	"time"
 
 	"hongdun/internal/account"
+	"hongdun/internal/annual"
+	"hongdun/internal/appraisal"
+	"hongdun/internal/assess"
 	"hongdun/internal/auditlog"
+	"hongdun/internal/brand"
+	"hongdun/internal/care"
+	"hongdun/internal/cases"
+	"hongdun/internal/community"
+	"hongdun/internal/corps"
 	"hongdun/internal/develop"
+	"hongdun/internal/dues"
+	"hongdun/internal/election"
 	"hongdun/internal/exam"
 	"hongdun/internal/export"
+	"hongdun/internal/honour"
 	"hongdun/internal/importer"
+	"hongdun/internal/life"
 	"hongdun/internal/member"
 	"hongdun/internal/org"
+	"hongdun/internal/pioneer"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
@@ -27,9 +40,13 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/stats"
+	"hongdun/internal/strong"
+	"hongdun/internal/task"
 	"hongdun/internal/todo"
 	"hongdun/internal/training"
 	"hongdun/internal/transfer"
+	"hongdun/internal/wartime"
+	"hongdun/internal/weak"
 )
 
 // Config is what the command line decides.
@@ -43,6 +60,7 @@ type Config struct {
 type App struct {
 	*core.Deps
 	Routes []web.Route
+	exam   *exam.Service // its answer writer runs until Close
 }
 
 // periodic lists the jobs that keep date-driven reminders current (terms
@@ -52,8 +70,28 @@ func (a *App) periodic() []func(context.Context, *core.Deps) error {
 	return []func(context.Context, *core.Deps) error{
 		org.SyncWarnings,
 		transfer.Sync,
+		task.Sync,      // system-verified tasks, reminders before deadlines, overdue and review 待办
+		life.Sync,      // 组织生活 due this period, or missed in the last one
+		dues.Sync,      // 3 and 5 months of unpaid dues, and the 6-month 自行脱党 alert
+		care.Sync,      // hardship entries to review or ending, campaign visits due or overdue
+		wartime.Sync,   // response events past their expected end; 表现突出 people to develop first
+		cases.Sync,     // 线上一对一 pairings gone quiet
+		strong.Sync,    // 最强党支部: computed items of open rounds, self-assessment and review 待办
+		weak.Sync,      // 软弱涣散 rectification deadlines near or past, acceptance waiting
+		appraisal.Sync, // 民主评议 rounds to close, 限期改正 falling due
+		pioneer.Sync,   // commitments to make public by March, to review at year end
+		community.Sync, // 关键小事 to resolve, communities' yearly feedback
+		importer.Sweep, // uploaded rosters nobody needs any more (ID numbers in plain text)
 		optimize,
+		auditCheckpoint,
 	}
+}
+
+// auditCheckpoint copies the audit log's signed head to this instance's
+// checkpoint file; it refuses, and says so in the log, when the database
+// contradicts the file (records and head cut back).
+func auditCheckpoint(ctx context.Context, d *core.Deps) error {
+	return d.Audit.Checkpoint(ctx, d.DB)
 }
 
 // optimize refreshes SQLite's query-planner statistics where they are
@@ -84,6 +122,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	sealed := audit.SealTableExists(ctx, d)
 	if err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("数据库迁移失败: %w", err)
@@ -93,7 +132,22 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	return New(d, keys, cfg), nil
+	a := New(d, keys, cfg)
+	if !sealed {
+		// First start after an upgrade from a version without a signed
+		// head: seal the existing log once, as it is (recorded).
+		var n int
+		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log").Scan(&n); err != nil || n > 0 {
+			if err == nil {
+				_, err = a.Audit.Seal(ctx, d, "升级：为已有的审计记录建立签名头")
+			}
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("建立审计日志签名头失败: %w", err)
+			}
+		}
+	}
+	return a, nil
 }
 
 // New builds the application on an open, migrated database.
@@ -102,6 +156,9 @@ func New(d *db.DB, keys *crypto.Keys, cfg Config) *App {
 		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	al := audit.New(keys.Audit)
+	if cfg.DataDir != "" {
+		al.SetCheckpoint(filepath.Join(cfg.DataDir, audit.CheckpointFile))
+	}
 	deps := &core.Deps{DB: d, Keys: keys, Audit: al, Auth: auth.NewService(d, al, keys), Now: time.Now, DataDir: cfg.DataDir,
 		Web: &web.Server{Log: cfg.Log, Audit: al}}
 	deps.Web.Auth = deps.Auth
@@ -110,61 +167,83 @@ func New(d *db.DB, keys *crypto.Keys, cfg Config) *App {
 	a.Routes = a.routes()
 	deps.Web.Routes = a.Routes
 	deps.Web.Nav = nav
+	deps.Web.TodoCount = func(ctx context.Context, p *auth.Principal) (int, error) { return todo.Count(ctx, d, p) }
 	return a
-}
-
-// nav is the top navigation, in order.
-var nav = []web.NavItem{
-	{Label: "工作台", Href: "/", Perm: web.PartyRead},
-	{Label: "组织", Href: "/orgs", Perm: web.PartyRead},
-	{Label: "党员", Href: "/members", Perm: web.PartyRead},
-	{Label: "导入", Href: "/imports", Perm: web.PartyWrite},
-	{Label: "花名册", Href: "/roster/print", Perm: web.PartyRead},
-	{Label: "转接", Href: "/transfers", Perm: web.PartyRead},
-	{Label: "发展党员", Href: "/development", Perm: web.PartyRead},
-	{Label: "培训", Href: "/training", Perm: web.PartyRead},
-	{Label: "考试竞赛", Href: "/exams", Perm: web.PartyRead},
-	{Label: "学习答题", Href: "/m", Perm: web.PartyView},
-	{Label: "我的", Href: "/me", Perm: web.PartyView},
-	{Label: "待办", Href: "/todos", Perm: web.Authed},
-	{Label: "账号管理", Href: "/admin/accounts", Perm: web.Accounts},
-	{Label: "安全策略", Href: "/admin/security", Perm: web.Security},
-	{Label: "审计日志", Href: "/audit", Perm: web.AuditRead},
 }
 
 func (a *App) routes() []web.Route {
 	var rs []web.Route
 	rs = append(rs,
-		web.Route{Method: "GET", Pattern: "/healthz", Perm: web.Public, Handler: func(w http.ResponseWriter, r *http.Request) {
+		web.Route{Method: "GET", Pattern: "/healthz", Perm: web.Public, Handler: func(w http.ResponseWriter, r *http.Request) error {
 			if err := a.DB.R.PingContext(r.Context()); err != nil {
 				http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-				return
+				return nil
 			}
 			w.Write([]byte("ok"))
+			return nil
 		}},
 		web.Route{Method: "GET", Pattern: "/api/v1/openapi.json", Perm: web.Public, Handler: web.OpenAPIHandler(&a.Routes),
 			Doc: &web.Doc{Tag: "系统", Summary: "本 API 的 OpenAPI 描述（由路由表生成）"}},
 	)
 	rs = append(rs, account.Routes(a.Deps)...)
-	rs = append(rs, exam.Routes(a.Deps)...)
+	a.exam = exam.New(a.Deps)
+	rs = append(rs, a.exam.Routes()...)
 	rs = append(rs, training.Routes(a.Deps)...)
 	rs = append(rs, org.Routes(a.Deps)...)
 	rs = append(rs, todo.Routes(a.Deps)...)
 	rs = append(rs, stats.Routes(a.Deps)...)
+	rs = append(rs, annual.Routes(a.Deps)...)
 	rs = append(rs, auditlog.Routes(a.Deps)...)
 	rs = append(rs, develop.Routes(a.Deps)...)
 	rs = append(rs, member.Routes(a.Deps)...)
 	rs = append(rs, importer.Routes(a.Deps)...)
 	rs = append(rs, export.Routes(a.Deps)...)
 	rs = append(rs, transfer.Routes(a.Deps)...)
+	rs = append(rs, life.Routes(a.Deps)...)
+	rs = append(rs, appraisal.Routes(a.Deps)...)
+	rs = append(rs, election.Routes(a.Deps)...)
+	rs = append(rs, pioneer.Routes(a.Deps)...)
+	rs = append(rs, community.Routes(a.Deps)...)
+	rs = append(rs, task.Routes(a.Deps)...)
+	rs = append(rs, honour.Routes(a.Deps)...)
+	rs = append(rs, dues.Routes(a.Deps)...)
+	rs = append(rs, care.Routes(a.Deps)...)
+	rs = append(rs, wartime.Routes(a.Deps)...)
+	rs = append(rs, corps.Routes(a.Deps)...)
+	rs = append(rs, assess.Routes(a.Deps)...)
+	rs = append(rs, cases.Routes(a.Deps)...)
+	rs = append(rs, strong.Routes(a.Deps)...)
+	rs = append(rs, weak.Routes(a.Deps)...)
+	rs = append(rs, brand.Routes(a.Deps)...)
 	return rs
 }
 
 // Handler is the HTTP handler of the whole application.
 func (a *App) Handler() http.Handler { return a.Web.Handler() }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops the services in order, the exam answer writer once every
+// answer queued has committed, and then closes the database.
+func (a *App) Close() error {
+	return errors.Join(a.exam.Close(), a.DB.Close())
+}
+
+// Server timeouts. A client gets ReadHeaderTimeout to send its headers
+// and ReadTimeout for the whole request, enough for the largest upload
+// (a 50 MB roster) at a few Mbit/s; a slow or stalled client cannot hold
+// a connection longer. WriteTimeout bounds a handler and its reply, sized
+// for the largest export (the whole bureau's members) to a slow browser.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 2 * time.Minute
+	WriteTimeout      = 10 * time.Minute
+	IdleTimeout       = 2 * time.Minute
+)
+
+// NewServer is the HTTP server Serve runs, with its timeouts.
+func NewServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
+}
 
 // Serve listens on addr until ctx ends, then shuts down gracefully.
 func (a *App) Serve(ctx context.Context, addr string) error {
@@ -172,7 +251,7 @@ func (a *App) Serve(ctx context.Context, addr string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := NewServer(a.Handler())
 	a.Web.Log.Info("红盾已启动", "addr", "http://"+ln.Addr().String(), "data", dataDesc(a))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/db"
 )
 
@@ -16,15 +17,25 @@ func Backup(ctx context.Context, d *db.DB, file string) error {
 	if d.Dialect != db.SQLite {
 		return errors.New("PostgreSQL 请使用 pg_dump 备份，见 README")
 	}
-	if _, err := os.Stat(file); err == nil {
-		return fmt.Errorf("文件 %s 已存在，请换一个文件名", file)
-	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return err
 	}
-	_, err = d.W.ExecContext(ctx, "VACUUM INTO ?", abs)
-	return err
+	// The copy holds everything the database holds: it is created empty,
+	// owner only (0600), and VACUUM INTO fills it (it accepts an empty file).
+	f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("文件 %s 已存在，请换一个文件名", file)
+	}
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if _, err = d.W.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
+		os.Remove(abs)
+		return err
+	}
+	return nil
 }
 
 // Restore replaces the SQLite database in dataDir with a backup, after
@@ -65,5 +76,10 @@ func Restore(ctx context.Context, file, dataDir string) error {
 	for _, suffix := range []string{"-wal", "-shm"} {
 		os.Remove(dst + suffix)
 	}
-	return os.Rename(tmp, dst)
+	if err := os.Rename(tmp, dst); err != nil {
+		return err
+	}
+	// The restored log is older than this directory's audit checkpoint on
+	// purpose; its own signed head starts a new one.
+	return audit.RemoveCheckpoint(dataDir)
 }

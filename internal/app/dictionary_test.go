@@ -17,7 +17,7 @@ func TestDataDictionaryCoversPersonalFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := dbtest.SQLite(t)
-	for _, table := range []string{"persons", "person_events", "accounts"} {
+	for _, table := range []string{"persons", "person_events", "accounts", "dues_bases", "dues_payments", "dues_reductions", "care_hardship", "care_visits"} {
 		rows, err := d.QueryContext(context.Background(), "SELECT name FROM pragma_table_info(?)", table)
 		if err != nil {
 			t.Fatal(err)
@@ -27,7 +27,7 @@ func TestDataDictionaryCoversPersonalFields(t *testing.T) {
 			var col string
 			rows.Scan(&col)
 			n++
-			if !strings.Contains(string(doc), "| "+table+"."+col+" |") {
+			if !listed(string(doc), table+"."+col) {
 				t.Errorf("column %s.%s is not in docs/data-dictionary.md: add it with its purpose and protection", table, col)
 			}
 		}
@@ -36,4 +36,21 @@ func TestDataDictionaryCoversPersonalFields(t *testing.T) {
 			t.Errorf("table %s has no columns", table)
 		}
 	}
+}
+
+// listed reports whether the dictionary has a row for a column: alone in
+// its first cell, or among the columns a row lists together.
+func listed(doc, column string) bool {
+	for _, line := range strings.Split(doc, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 3 {
+			continue
+		}
+		for _, c := range strings.Split(cells[1], ",") {
+			if strings.TrimSpace(c) == column {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -57,7 +57,6 @@ func devCase(method, path string, body any) Probe {
 }
 
 func init() {
-	exempt("GET /development/static/{file}", "发展党员页面的静态脚本与样式，不含数据")
 	exempt("GET /development/rules", "规则集与工作日历为全市统一配置，不含组织数据")
 	exempt("GET /api/v1/development/rules", "规则集与工作日历为全市统一配置，不含组织数据")
 
@@ -93,6 +92,7 @@ func init() {
 	scoped("POST /api/v1/development/cases/{id}/reviews", devCase("POST", "/api/v1/development/cases/%d/reviews", map[string]any{"date": "2024-01-20"}))
 	scoped("POST /api/v1/development/cases/{id}/extension", devCase("POST", "/api/v1/development/cases/%d/extension", map[string]any{"date": "2024-01-20", "months": 6, "opinion": "x"}))
 	scoped("POST /api/v1/development/cases/{id}/cancellation", devCase("POST", "/api/v1/development/cases/%d/cancellation", map[string]any{"date": "2024-01-20", "opinion": "x"}))
+	scoped("POST /api/v1/development/cases/{id}/shortening", devCase("POST", "/api/v1/development/cases/%d/shortening", map[string]any{"date": "2024-01-20", "months": 6, "doc_no": "1", "event_id": 1, "record_ids": []int64{1}}))
 	scoped("POST /api/v1/development/cases/{id}/exception", devCase("POST", "/api/v1/development/cases/%d/exception", map[string]any{"date": "2024-01-20", "opinion": "x", "waives": []string{"R-target"}, "doc_no": "1", "approved_on": "2024-01-19"}))
 
 	// Bureau-wide settings: A's 党务管理员 is not the 市局's and gets 403.

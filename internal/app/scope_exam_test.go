@@ -84,7 +84,6 @@ func init() {
 }
 
 func init() {
-	exempt("GET /exams-static/", "公开的脚本，不含数据")
 	exempt("GET /m/exams", "党员看到本组织及上级发布的考试；组织者的列表按范围过滤")
 	scoped("GET /exams", examProbe("GET", "/exams?org=%d", nil, fBt))
 	scoped("GET /exams/{id}/board", examProbe("GET", "/exams/%d/board", nil, bExam))

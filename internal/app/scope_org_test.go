@@ -38,7 +38,6 @@ func fB(f *Fixture) int64       { return f.B }
 func fBBranch(f *Fixture) int64 { return f.BBranch }
 
 func init() {
-	exempt("GET /orgs/static/org.css", "公开的样式表，不含数据")
 
 	scoped("GET /orgs", orgProbe("GET", "/orgs?root=%d", nil, fB))
 	scoped("GET /orgs/new", orgProbe("GET", "/orgs/new?parent=%d", nil, fB))

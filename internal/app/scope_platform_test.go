@@ -20,6 +20,12 @@ func init() {
 	exempt("GET /admin/security", "安全保密管理员专用，党务管理员得 403")
 	exempt("POST /admin/security/{id}", "安全保密管理员专用，党务管理员得 403")
 	exempt("PUT /api/v1/accounts/{id}/role", "安全保密管理员专用，党务管理员得 403")
+	exempt("POST /api/v1/accounts/{id}/password", "系统管理员专用（三员账号除外），党务管理员得 403")
+	exempt("POST /admin/security/requests/{id}/approve", "安全保密管理员专用，党务管理员得 403")
+	exempt("POST /admin/security/requests/{id}/refuse", "安全保密管理员专用，党务管理员得 403")
+	exempt("GET /api/v1/role-requests", "安全保密管理员专用，党务管理员得 403")
+	exempt("POST /api/v1/role-requests/{id}/approve", "安全保密管理员专用，党务管理员得 403")
+	exempt("POST /api/v1/role-requests/{id}/refuse", "安全保密管理员专用，党务管理员得 403")
 }
 
 func init() {

@@ -2,15 +2,10 @@ package app_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"fmt"
-	"sort"
-	"strings"
 	"testing"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/web"
 )
@@ -43,75 +38,20 @@ func scoped(route string, p Probe) { probes[route] = probeEntry{probe: p} }
 func exempt(route, why string) { probes[route] = probeEntry{exempt: why} }
 
 func newFixture(t *testing.T, e *apptest.Env) *Fixture {
-	ctx := context.Background()
-	f := &Fixture{E: e}
-	var err error
-	insOrg := func(parent int64, name, kind string, approve int) int64 {
-		if err != nil {
-			return 0
-		}
-		var id int64
-		err = e.DB.InTx(ctx, func(tx *db.Tx) error {
-			var p any
-			path := "/"
-			if parent != 0 {
-				p = parent
-				if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&path); err != nil {
-					return err
-				}
-			}
-			var err error
-			id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, can_approve, path, created_at, updated_at) VALUES (?,?,?,?,?,0,0)", p, name, kind, approve, "")
-			if err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id)
-			return err
-		})
-		return id
+	b := e.Bureau()
+	f := &Fixture{E: e, Root: b.Root, A: b.A, B: b.B, ABranch: b.ABranch, BBranch: b.BBranch}
+	person := func(org int64, name string) int64 {
+		return e.Person(dbtest.Person{Org: org, Name: name, JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 	}
-	insPerson := func(org int64, name string) int64 {
-		if err != nil {
-			return 0
-		}
-		var id int64
-		id, err = db.InsertID(ctx, e.DB, `INSERT INTO persons (org_id, name, pinyin, initials, gender, status, join_date, full_date, created_at, updated_at)
-			VALUES (?,?,?,?,'男','full','2010-01-01','2011-01-01',0,0)`, org, name, "x", "x")
-		return id
-	}
-	f.Root = insOrg(0, "市公安局党委", "committee", 1)
-	f.A = insOrg(f.Root, "甲分局党委", "committee", 1)
-	f.B = insOrg(f.Root, "乙分局党委", "committee", 1)
-	f.ABranch = insOrg(f.A, "甲分局城关派出所党支部", "branch", 0)
-	f.BBranch = insOrg(f.B, "乙分局城关派出所党支部", "branch", 0)
-	f.APerson = insPerson(f.ABranch, "甲某")
-	f.BPerson = insPerson(f.BBranch, "乙某")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.APerson = person(f.ABranch, "甲某")
+	f.BPerson = person(f.BBranch, "乙某")
 	f.AdminA = e.Account(auth.OrgAdmin, f.A, 0)
 	return f
 }
 
-// fingerprint summarises every table but the audit log and sessions, so a
-// refused request can be shown to have changed nothing.
-func fingerprint(t *testing.T, e *apptest.Env) string {
-	var tables []string
-	for _, tb := range dbtest.Tables(t, e.DB) {
-		if tb != "audit_log" && tb != "sessions" && tb != "goose_db_version" {
-			tables = append(tables, tb)
-		}
-	}
-	sort.Strings(tables)
-	h := sha256.New()
-	for _, tb := range tables {
-		var lines []string
-		dbtest.Rows(t, e.DB, tb, func(_ []string, vals []any) { lines = append(lines, fmt.Sprint(vals...)) })
-		sort.Strings(lines)
-		fmt.Fprintf(h, "%s:%s\n", tb, strings.Join(lines, "\n"))
-	}
-	return fmt.Sprintf("%x", h.Sum(nil))
-}
+// fingerprint summarises the database, to show that a refused request
+// changed nothing.
+func fingerprint(t *testing.T, e *apptest.Env) string { return dbtest.Fingerprint(t, e.DB) }
 
 // TestEveryRouteIsScoped walks the route table: every route must have a
 // probe or a stated exemption, and every probe must answer 404 (or 403)

@@ -61,7 +61,6 @@ func init() {
 }
 
 func init() {
-	exempt("GET /training/static/", "公开的样式表与脚本，不含数据")
 	exempt("GET /m", "仅显示本人（党员）的培训与学时")
 	exempt("GET /m/checkin", "确认页，只回显链接中的令牌，不读数据")
 	scoped("POST /m/checkin", func(t *testing.T, f *Fixture) (string, string, any) { return "POST", "/m/checkin?t=1.1.x", nil })

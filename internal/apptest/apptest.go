@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -160,6 +161,26 @@ func (e *Env) Count(q string, args ...any) int {
 		e.T.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// Upload posts one file as field of a multipart form.
+func (c *Client) Upload(path, field, name string, content []byte, out any) int {
+	c.e.T.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile(field, name)
+	if err == nil {
+		_, err = fw.Write(content)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	if err != nil {
+		c.e.T.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.send(req, out)
 }
 
 // Send sends a prepared request (its URL relative to the server).

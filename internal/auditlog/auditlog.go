@@ -5,15 +5,15 @@ package auditlog
 
 import (
 	"embed"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
@@ -35,7 +35,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/audit", Perm: web.AuditRead, Handler: h.list},
 		{Method: "GET", Pattern: "/audit/export.csv", Perm: web.AuditRead, Handler: h.export},
 		{Method: "GET", Pattern: "/api/v1/audit", Perm: web.AuditRead, Handler: h.apiList, Doc: &web.Doc{Tag: "审计", Summary: "检索审计日志（安全审计员）", Query: q}},
-		{Method: "GET", Pattern: "/api/v1/audit/verify", Perm: web.AuditRead, Handler: h.apiVerify, Doc: &web.Doc{Tag: "审计", Summary: "校验审计日志哈希链"}},
+		{Method: "GET", Pattern: "/api/v1/audit/verify", Perm: web.AuditRead, Handler: h.apiVerify, Doc: &web.Doc{Tag: "审计", Summary: "校验审计日志：哈希链、签名头、清理锚点与检查点文件（problems 列出发现的问题）"}},
 	}
 }
 
@@ -52,7 +52,7 @@ func filter(r *http.Request) (audit.Filter, error) {
 		if v := q.Get(p.name); v != "" {
 			t, err := time.ParseInLocation("2006-01-02", v, web.Shanghai)
 			if err != nil {
-				return f, web.BadRequest(p.name, "日期格式应为 YYYY-MM-DD")
+				return f, fail.Malformed(p.name, "日期格式应为 YYYY-MM-DD")
 			}
 			*p.dst = t.AddDate(0, 0, p.add)
 		}
@@ -60,36 +60,31 @@ func filter(r *http.Request) (audit.Filter, error) {
 	return f, nil
 }
 
-// actionLabels names the platform's events in Chinese; features' events
-// ("member.update"…) are named by their object and verb.
-var actionLabels = map[string]string{
-	"login.ok": "登录成功", "login.fail": "登录失败", "login.lockout": "连续失败，账号锁定", "login.locked": "锁定期间尝试登录",
-	"login.throttled": "登录过于频繁被限制", "logout": "退出登录", "account.create": "创建账号", "account.password": "修改密码",
-	"account.role": "调整角色与范围", "audit.search": "检索审计日志", "audit.export": "导出审计日志",
-}
-
-var verbLabels = map[string]string{"create": "新建", "update": "修改", "delete": "删除", "move": "移动", "dissolve": "撤销",
-	"reveal": "查看完整敏感信息", "export": "导出", "import": "导入", "read": "查看"}
-
-// Label is the Chinese name of an action code.
-func Label(action string) string {
-	if l, ok := actionLabels[action]; ok {
-		return l
-	}
-	if i := strings.LastIndexByte(action, '.'); i > 0 {
-		if v, ok := verbLabels[action[i+1:]]; ok {
-			return v + "（" + action[:i] + "）"
-		}
-	}
-	return action
-}
-
+// row is a record in words, for the page, the export and the API.
 type row struct {
 	audit.Record
-	Label string
+	Label       string `json:"action_label"`
+	Object      string `json:"object_text"`
+	ResultLabel string `json:"result_label"`
+	DetailText  string `json:"detail_text"`
+}
+
+// inWords names the events, objects, results and details of recs.
+func (h *handlers) inWords(r *http.Request, recs []audit.Record) ([]row, error) {
+	n, err := lookupNames(r.Context(), h.DB, recs)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]row, len(recs))
+	for i := range recs {
+		rec := &recs[i]
+		rows[i] = row{Record: *rec, Label: Label(rec.Action), Object: n.Object(rec), ResultLabel: ResultLabel(rec.Result), DetailText: Detail(rec.Detail)}
+	}
+	return rows, nil
 }
 
 type listView struct {
+	Actions []Option
 	Records []row
 	Total   int
 	Page    int
@@ -110,84 +105,83 @@ func (h *handlers) search(r *http.Request) (*listView, error) {
 		f.Page = 1
 	}
 	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "audit.search", Detail: r.URL.Query().Encode()})
-	rows := make([]row, len(recs))
-	for i, rec := range recs {
-		rows[i] = row{rec, Label(rec.Action)}
+	rows, err := h.inWords(r, recs)
+	if err != nil {
+		return nil, err
 	}
-	return &listView{Records: rows, Total: total, Page: f.Page, Pages: (total + 49) / 50}, nil
+	return &listView{Actions: actionOptions(), Records: rows, Total: total, Page: f.Page, Pages: (total + 49) / 50}, nil
 }
 
-func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.search(r)
 	if err != nil {
-		h.Web.RenderStatus(w, r, 0, h.page, &listView{}, err)
-		return
+		return h.Web.RenderStatus(w, r, 0, h.page, &listView{Actions: actionOptions()}, err)
 	}
-	h.Web.Render(w, r, h.page, v)
+	return h.Web.Render(w, r, h.page, v)
 }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.search(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	items := make([]audit.Record, len(v.Records))
-	for i, rec := range v.Records {
-		items[i] = rec.Record
+	items := v.Records
+	if items == nil {
+		items = []row{}
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"total": v.Total, "page": v.Page, "items": items})
+	return nil
 }
 
-func (h *handlers) apiVerify(w http.ResponseWriter, r *http.Request) {
-	broken, n, err := h.Audit.Verify(r.Context(), h.DB)
+func (h *handlers) apiVerify(w http.ResponseWriter, r *http.Request) error {
+	rep, err := h.Audit.Verify(r.Context(), h.DB)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"checked": n, "first_broken": broken, "intact": broken == 0})
+	problems := rep.Problems
+	if problems == nil {
+		problems = []string{}
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"checked": rep.Checked, "first_broken": rep.Broken, "intact": rep.Intact(),
+		"head": rep.Head, "anchor": rep.Anchor, "problems": problems})
+	return nil
 }
 
 // export writes every matching record as CSV (with a BOM so Excel reads
-// UTF-8), and audits the export with its filter and row count.
-func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
+// UTF-8), in words, every cell neutralised against formula injection, and
+// audits the export with its filter and row count.
+func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 	f, err := filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	var all []audit.Record
 	for f.Page, f.PerPage = 1, 200; ; f.Page++ {
 		recs, _, err := audit.Search(r.Context(), h.DB, f)
 		if err != nil {
-			h.Web.Fail(w, r, err)
-			return
+			return err
 		}
 		all = append(all, recs...)
 		if len(recs) < f.PerPage {
 			break
 		}
 	}
+	rows, err := h.inWords(r, all)
+	if err != nil {
+		return err
+	}
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "audit.export", Detail: map[string]any{"filter": r.URL.Query().Encode(), "rows": len(all)}}); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"audit-%s.csv\"", h.Now().In(web.Shanghai).Format("20060102-150405")))
 	w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"编号", "时间", "操作人", "地址", "事件", "对象类型", "对象", "结果", "详情", "哈希"})
-	for _, rec := range all {
-		cw.Write([]string{strconv.FormatInt(rec.ID, 10), rec.At.In(web.Shanghai).Format("2006-01-02 15:04:05"), rec.Actor, rec.IP, Label(rec.Action),
-			rec.ObjectType, rec.ObjectID, rec.Result, neutral(rec.Detail), rec.Hash})
+	cw := cellsafe.NewCSV(w)
+	cw.Write([]string{"编号", "时间", "操作人", "地址", "事件", "对象", "对象编号", "结果", "详情", "哈希"})
+	for _, rec := range rows {
+		cw.Write([]string{strconv.FormatInt(rec.ID, 10), rec.At.In(web.Shanghai).Format("2006-01-02 15:04:05"), rec.Actor, rec.IP, rec.Label,
+			rec.Object, rec.ObjectID, rec.ResultLabel, rec.DetailText, rec.Hash})
 	}
-	cw.Flush()
-}
-
-// neutral keeps spreadsheet programs from treating a cell as a formula.
-func neutral(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
+	cw.Flush() // the reply has begun: a write error here means the client went away
+	return nil
 }

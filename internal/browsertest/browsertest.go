@@ -1,5 +1,9 @@
 // Package browsertest drives Debian's Chromium (through chromedp) against a
 // test server. Tests skip, saying why, when Chromium is not installed.
+//
+// Starting Chromium costs seconds of CPU, so the tests of one test binary
+// that run at the same time share one Chromium; each test gets its own tab
+// in its own browser context (cookies, storage and cache of its own).
 package browsertest
 
 import (
@@ -8,40 +12,146 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/platform/dbtest"
 )
 
-// Browser returns a chromedp context on a fresh headless Chromium. Requests
-// that leave the test server are blocked, so a page that needed the internet
-// would show it.
+// Page is one test's browser tab on the test's own running application.
+type Page struct {
+	T   *testing.T
+	Ctx context.Context
+	E   *apptest.Env
+}
+
+// Open starts the application on a fresh SQLite database and opens a tab of
+// width×height CSS pixels on it.
+func Open(t *testing.T, width, height int) *Page {
+	t.Helper()
+	ctx := Browser(t, width, height)
+	return &Page{T: t, Ctx: ctx, E: apptest.Start(t, dbtest.SQLite(t))}
+}
+
+// Run runs actions, each call within a minute; on failure it saves a
+// screenshot and fails the test.
+func (p *Page) Run(actions ...chromedp.Action) {
+	p.T.Helper()
+	ctx, cancel := context.WithTimeout(p.Ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		if p.Ctx.Err() == nil {
+			Screenshot(p.T, p.Ctx, "failed")
+		}
+		p.T.Fatal(err)
+	}
+}
+
+// Shot saves a screenshot of the whole page (see Screenshot).
+func (p *Page) Shot(name string) { p.T.Helper(); Screenshot(p.T, p.Ctx, name) }
+
+// Browser returns a chromedp context on a new tab of width×height CSS
+// pixels, in a browser context of its own, closed when the test ends.
+// Requests that leave the test server are blocked, so a page that needed the
+// internet would show it.
 func Browser(t *testing.T, width, height int) context.Context {
 	t.Helper()
-	path := os.Getenv("CHROMIUM")
+	browser, err := acquire(t)
+	if err != nil {
+		t.Fatalf("启动 Chromium 失败: %v", err)
+	}
+	exec := cdp.WithExecutor(browser, chromedp.FromContext(browser).Browser)
+	bc, err := target.CreateBrowserContext().Do(exec)
+	if err != nil {
+		t.Fatalf("打开 Chromium 标签页失败: %v", err)
+	}
+	// Headless Chromium opens a tab of a new browser context only in a
+	// window of its own; the window has the size asked for.
+	id, err := target.CreateTarget("about:blank").WithBrowserContextID(bc).WithNewWindow(true).
+		WithWidth(int64(width)).WithHeight(int64(height)).Do(exec)
+	if err != nil {
+		t.Fatalf("打开 Chromium 标签页失败: %v", err)
+	}
+	tab, cancel := chromedp.NewContext(browser, chromedp.WithTargetID(id))
+	// Cleanups run last-in first-out: the tab closes before the browser is released.
+	t.Cleanup(func() {
+		chromedp.Cancel(tab) // closes the tab
+		cancel()
+		target.DisposeBrowserContext(bc).Do(exec)
+	})
+	ctx, cancel2 := context.WithTimeout(tab, 5*time.Minute)
+	t.Cleanup(cancel2)
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("打开 Chromium 标签页失败: %v", err)
+	}
+	return ctx
+}
+
+// shared is the Chromium of the tests running now: started by the first,
+// stopped when the last one ends.
+var shared struct {
+	sync.Mutex
+	users int
+	ctx   context.Context // the browser's first tab; new tabs are made from it
+	stop  func()
+}
+
+// acquire returns the shared browser, starting it if no test is using it,
+// and releases it when t ends.
+func acquire(t *testing.T) (context.Context, error) {
+	path := chromiumPath()
 	if path == "" {
-		for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-			if _, err := os.Stat(p); err == nil {
-				path = p
-				break
-			}
+		t.Skip("未安装 Chromium，跳过浏览器测试（./test.sh 会自动安装）")
+	}
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.users == 0 {
+		ctx, stop, err := startChromium(path)
+		if err != nil {
+			return nil, err
+		}
+		shared.ctx, shared.stop = ctx, stop
+	}
+	shared.users++
+	t.Cleanup(func() {
+		shared.Lock()
+		defer shared.Unlock()
+		if shared.users--; shared.users == 0 {
+			shared.stop()
+			shared.ctx, shared.stop = nil, nil
+		}
+	})
+	return shared.ctx, nil
+}
+
+func chromiumPath() string {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
 		}
 	}
-	if path == "" {
-		if _, err := exec.LookPath("chromium"); err != nil {
-			t.Skip("未安装 Chromium，跳过浏览器测试（./test.sh 会自动安装）")
-		}
-		path = "chromium"
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
 	}
-	// Chromium's helper processes may still write to the profile for a
-	// moment after the browser closes, so it is removed without t.TempDir's
-	// strictness.
+	return ""
+}
+
+// startChromium starts a headless Chromium and returns its first tab and a
+// function that closes it and removes its profile.
+func startChromium(path string) (context.Context, func(), error) {
 	profile, err := os.MkdirTemp("", "hongdun-chromium-")
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	t.Cleanup(func() { os.RemoveAll(profile) })
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
@@ -54,21 +164,27 @@ func Browser(t *testing.T, width, height int) context.Context {
 		chromedp.Flag("lang", "zh-CN"),
 		// Everything outside the loopback test server is unreachable.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+		// chromedp's list, plus the omnibox popups that headless Chromium
+		// renders in the background of every window: they took about a
+		// third of a core while a test waited, and two CPU-seconds at start.
+		chromedp.Flag("disable-features", "site-per-process,Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup"),
 		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(width, height),
 	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	// Close the browser before t.TempDir removes its profile (cleanups run last-in first-out).
-	t.Cleanup(func() { chromedp.Cancel(ctx) })
-	ctx, cancel3 := context.WithTimeout(ctx, 5*time.Minute)
-	t.Cleanup(cancel3)
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("启动 Chromium 失败: %v", err)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	stop := func() {
+		chromedp.Cancel(ctx) // closes the browser and waits for it
+		cancelCtx()
+		cancelAlloc()
+		// Chromium's helper processes may still write to the profile for a
+		// moment after the browser closes, so errors are ignored.
+		os.RemoveAll(profile)
 	}
-	return ctx
+	if err := chromedp.Run(ctx); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return ctx, stop, nil
 }
 
 // Screenshot saves a full-page PNG as a test artifact under
@@ -83,7 +199,11 @@ func Screenshot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+	// Chromium's fast PNG encoder (optimizeForSpeed) never finished a tall
+	// page in a shared browser's window; the plain capture does.
+	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Run(sctx, chromedp.FullScreenshot(&png, 100)); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+"-"+name+".png")
@@ -101,6 +221,16 @@ func repoRoot() string {
 		}
 	}
 	return dir
+}
+
+// Follow clicks what starts a navigation (a link, a form's button) and waits
+// until the next page has loaded: a wait for an element right after the click
+// could still find it on the page being left.
+func Follow(sel string, opts ...chromedp.QueryOption) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := chromedp.RunResponse(ctx, chromedp.Click(sel, opts...))
+		return err
+	})
 }
 
 // Login fills the login form and waits for the page after it.

@@ -9,17 +9,16 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/demo"
-	"hongdun/internal/platform/dbtest"
 )
 
 // The foundation walk: log in on the demo bureau, see the dashboard draw its
 // charts, find a member by pinyin initials, open the member page.
 func TestDashboardSearchAndMemberPage(t *testing.T) {
-	ctx := browsertest.Browser(t, 1360, 900)
-	e := apptest.Start(t, dbtest.SQLite(t))
+	t.Parallel()
+	p := browsertest.Open(t, 1360, 900)
+	ctx, e := p.Ctx, p.E
 	const pw = "Demo-Pass-2026!"
 	if _, err := demo.Seed(context.Background(), e.App.Deps, demo.Options{Seed: 1, Password: pw}); err != nil {
 		t.Fatal(err)
@@ -41,7 +40,7 @@ func TestDashboardSearchAndMemberPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Screenshot(t, ctx, "dashboard")
+	p.Shot("dashboard")
 	if charts < 5 {
 		t.Fatalf("dashboard drew %d charts, want at least 5", charts)
 	}
@@ -58,7 +57,7 @@ func TestDashboardSearchAndMemberPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Screenshot(t, ctx, "search-"+initials)
+	p.Shot("search-" + initials)
 	if !strings.Contains(results, name) {
 		t.Fatalf("searching %q did not list %s: %q", initials, name, results)
 	}
@@ -71,7 +70,7 @@ func TestDashboardSearchAndMemberPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Screenshot(t, ctx, "member")
+	p.Shot("member")
 	if !strings.Contains(heading, name) {
 		t.Fatalf("member page heading %q, want %s", heading, name)
 	}

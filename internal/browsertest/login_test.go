@@ -9,12 +9,12 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/dbtest"
 )
 
 func TestLoginPageInChinese(t *testing.T) {
-	ctx := browsertest.Browser(t, 1280, 900)
-	e := apptest.Start(t, dbtest.SQLite(t))
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 900)
+	ctx, e := p.Ctx, p.E
 	c := e.Account(auth.Auditor, 0, 0)
 	var heading, errText string
 	err := chromedp.Run(ctx,
@@ -31,7 +31,7 @@ func TestLoginPageInChinese(t *testing.T) {
 	if !strings.Contains(heading, "红盾") || !strings.Contains(errText, "用户名或密码错误") {
 		t.Fatalf("heading %q, error %q", heading, errText)
 	}
-	browsertest.Screenshot(t, ctx, "login-error")
+	p.Shot("login-error")
 	var title string
 	if err := chromedp.Run(ctx, browsertest.Login(e.Srv.URL, c.Username(), apptest.Password), chromedp.Navigate(e.Srv.URL+"/audit"), chromedp.Title(&title)); err != nil {
 		t.Fatal(err)
@@ -39,5 +39,5 @@ func TestLoginPageInChinese(t *testing.T) {
 	if !strings.Contains(title, "审计日志") {
 		t.Fatalf("auditor landed on %q", title)
 	}
-	browsertest.Screenshot(t, ctx, "auditor-home")
+	p.Shot("auditor-home")
 }

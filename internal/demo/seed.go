@@ -181,7 +181,7 @@ func (s *seeder) insertOrgs(ctx context.Context) error {
 			parent, path = s.orgs[o.parent].id, s.orgs[o.parent].path
 		}
 		id, err := db.InsertID(ctx, s.tx, `INSERT INTO orgs (parent_id, name, short_name, kind, can_approve, path, sort, task, ends_on, term_start, term_end, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, parent, o.name, o.short, o.kind, b2i(o.approve), "", i, o.task, nullStr(o.endsOn),
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, parent, o.name, o.short, o.kind, db.Int(o.approve), "", i, o.task, nullStr(o.endsOn),
 			nullStr(o.termStart), nullStr(o.termEnd), s.now, s.now)
 		if err != nil {
 			return err
@@ -197,13 +197,6 @@ func (s *seeder) insertOrgs(ctx context.Context) error {
 	}
 	s.res.Orgs = len(s.orgs)
 	return nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // headcounts splits the people over the organisations that hold them.

@@ -3,17 +3,22 @@ package develop
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"hongdun/internal/member"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/plaintext"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/rules"
+	"hongdun/internal/wartime"
 )
 
 // Input is what a caller submits for a step or an event. Which fields
@@ -37,6 +42,10 @@ type Input struct {
 	DocNo          string      `json:"doc_no,omitempty"`
 	ApprovedOn     string      `json:"approved_on,omitempty"`
 	Performance    string      `json:"performance,omitempty"`
+	// The response event and performance records a shortening or an
+	// exception rests on (战时党建工作响应, internal/wartime).
+	EventID   int64   `json:"event_id,omitempty"`
+	RecordIDs []int64 `json:"record_ids,omitempty"`
 }
 
 // Result is the answer to a recorded action.
@@ -79,16 +88,16 @@ func dedupKey(kind string, in Input, d civil.Date) string {
 func parseDate(field, s string, today civil.Date, required bool) (civil.Date, error) {
 	if s == "" {
 		if required {
-			return civil.Date{}, web.BadRequest(field, "请填写日期")
+			return civil.Date{}, fail.Malformed(field, "请填写日期")
 		}
 		return civil.Date{}, nil
 	}
 	d, err := civil.Parse(s)
 	if err != nil {
-		return d, web.BadRequest(field, err.Error())
+		return d, fail.Malformed(field, err.Error())
 	}
 	if field != "leaving_on" && d.After(today) {
-		return d, web.Invalid(field, "日期不能晚于今天（"+today.Chinese()+"）：只记录已经发生的事项")
+		return d, fail.NotAllowed(field, "日期不能晚于今天（"+today.Chinese()+"）：只记录已经发生的事项")
 	}
 	return d, nil
 }
@@ -100,7 +109,7 @@ func refusal(v rules.Verdict) error {
 		msgs[i] = f.Message
 	}
 	first := v.Refusals[0]
-	return web.Unprocessable(first.Rule, first.Citation, strings.Join(msgs, "；"))
+	return fail.Rule(first.Rule, first.Citation, strings.Join(msgs, "；"))
 }
 
 // Apply records one action on a case in scope: it checks the rules,
@@ -124,11 +133,11 @@ func Apply(ctx context.Context, d *core.Deps, p *auth.Principal, caseID int64, k
 			if r.Date == date.String() {
 				return &Result{Case: c, Record: r, Warnings: r.Warnings, Waived: r.Data.Waived, Replayed: true}, nil
 			}
-			return nil, web.Conflict(fmt.Sprintf("该事项已于%s记录，不能重复记录", mustDate(r.Date).Chinese()))
+			return nil, fail.Conflict(fmt.Sprintf("该事项已于%s记录，不能重复记录", mustDate(r.Date).Chinese()))
 		}
 	}
 	if !p.Writes() {
-		return nil, web.Forbidden()
+		return nil, fail.Forbidden()
 	}
 	e, err := engine(ctx, d.DB, c.RuleSet)
 	if err != nil {
@@ -165,7 +174,7 @@ func Apply(ctx context.Context, d *core.Deps, p *auth.Principal, caseID int64, k
 		return write(ctx, d, tx, c, rec, key, today, e)
 	})
 	if db.IsUnique(err) {
-		return nil, web.Conflict("该事项刚刚已被记录，请刷新页面查看")
+		return nil, fail.Conflict("该事项刚刚已被记录，请刷新页面查看")
 	}
 	if err != nil {
 		return nil, err
@@ -182,7 +191,14 @@ func Apply(ctx context.Context, d *core.Deps, p *auth.Principal, caseID int64, k
 
 // buildAction resolves the people, organisation, roster count and vote of
 // an input into a rules.Action.
-func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, kind string, in Input, date civil.Date) (rules.Action, *Data, *orgRow, error) {
+func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, kind string, in Input, date civil.Date) (rules.Action, *Data, *org.Org, error) {
+	if f, msg := plaintext.First(plaintext.Field{Name: "opinion", Label: "意见", Value: in.Opinion, Multiline: true},
+		plaintext.Field{Name: "expected_reason", Label: "应到人数说明", Value: in.ExpectedReason, Multiline: true},
+		plaintext.Field{Name: "recommendation", Label: "推荐方式", Value: in.Recommendation},
+		plaintext.Field{Name: "doc_no", Label: "文号", Value: in.DocNo},
+		plaintext.Field{Name: "performance", Label: "现实表现", Value: in.Performance, Multiline: true}); msg != "" {
+		return rules.Action{}, nil, nil, fail.Malformed(f, msg)
+	}
 	a := rules.Action{Kind: kind, Step: in.Step, Date: date, Publicity: in.Publicity, Months: in.Months, Recommendation: in.Recommendation, Vote: in.Vote,
 		TrainingDays: in.TrainingDays, TrainingHours: in.TrainingHours}
 	data := &Data{Vote: in.Vote, Recommendation: in.Recommendation, VettingPassed: in.VettingPassed, TrainingDays: in.TrainingDays,
@@ -196,7 +212,7 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 		a.VettingPassed = *in.VettingPassed
 	}
 	if kind == rules.ActStep && in.Step == 10 && in.VettingPassed == nil {
-		return a, nil, nil, web.BadRequest("vetting_passed", "请填写政治审查结论（合格或不合格）")
+		return a, nil, nil, fail.Malformed("vetting_passed", "请填写政治审查结论（合格或不合格）")
 	}
 	if kind == rules.ActStep && (in.Step == 5 || in.Step == 9) {
 		if a.People, err = people(ctx, q, p, in.PersonIDs, c.PersonID); err != nil {
@@ -209,7 +225,7 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 		return a, nil, nil, err
 	}
 	if actor != nil {
-		a.Org = actor.rule()
+		a.Org = ruleOrg(actor)
 	}
 	if kind == rules.ActStep && (in.Step == 15 || in.Step == 23) {
 		if a.BranchFull, err = fullMembersOn(ctx, q, c.OrgID, date.String()); err != nil {
@@ -217,12 +233,12 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 		}
 		data.BranchFull = a.BranchFull
 		if in.Vote != nil && in.Vote.Expected != a.BranchFull && data.ExpectedReason == "" {
-			return a, nil, nil, web.BadRequest("expected_reason", fmt.Sprintf("应到人数（%d）与会议当日支部正式党员名册（%d人）不一致，请填写更正理由", in.Vote.Expected, a.BranchFull))
+			return a, nil, nil, fail.Malformed("expected_reason", fmt.Sprintf("应到人数（%d）与会议当日支部正式党员名册（%d人）不一致，请填写更正理由", in.Vote.Expected, a.BranchFull))
 		}
 	}
 	if kind == rules.ActExtend || kind == rules.ActCancel {
 		if data.Opinion == "" {
-			return a, nil, nil, web.BadRequest("opinion", "请填写理由")
+			return a, nil, nil, fail.Malformed("opinion", "请填写理由")
 		}
 	}
 	if kind == rules.ActException {
@@ -232,29 +248,62 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 		}
 		x := &rules.Exception{Reason: data.Opinion, Waives: in.Waives, DocNo: strings.TrimSpace(in.DocNo), ApprovedOn: on}
 		if actor != nil {
-			x.ApprovedBy = actor.rule()
+			x.ApprovedBy = ruleOrg(actor)
 		}
 		a.Exception, data.Exception, data.ApprovedOn, data.Performance = x, x, on.String(), strings.TrimSpace(in.Performance)
+		if in.EventID != 0 || len(in.RecordIDs) > 0 {
+			if data.Evidence, err = wartime.EvidenceOf(ctx, q, c.PersonID, in.EventID, in.RecordIDs); err != nil {
+				return a, nil, nil, err
+			}
+		}
+	}
+	if kind == rules.ActShorten {
+		if err := shortening(ctx, q, c, in, date, actor, &a, data); err != nil {
+			return a, nil, nil, err
+		}
 	}
 	return a, data, actor, nil
+}
+
+// shortening builds an approved shorter 培养期 (适当缩短成为发展对象时间):
+// the months, the approving 党委 and its document, and the response event
+// and performance records of the person it rests on. The rules engine
+// judges the rest (R-shorten).
+func shortening(ctx context.Context, q db.Querier, c *Case, in Input, date civil.Date, actor *org.Org, a *rules.Action, data *Data) error {
+	if in.Months <= 0 {
+		return fail.Malformed("months", "请填写缩短后的培养期（月）")
+	}
+	ev, err := wartime.EvidenceOf(ctx, q, c.PersonID, in.EventID, in.RecordIDs)
+	if err != nil {
+		return err
+	}
+	if ev.Standout && date.String() < ev.StandoutOn {
+		return fail.NotAllowed("date", "批准日期不能早于认定表现突出的日期（"+ev.StandoutOn+"）")
+	}
+	x := &rules.Shortening{Months: in.Months, DocNo: strings.TrimSpace(in.DocNo), Event: ev.EventTitle, Records: len(ev.Records), Standout: ev.Standout}
+	if actor != nil {
+		x.ApprovedBy = ruleOrg(actor)
+	}
+	a.Shortening, data.Shortening, data.Evidence, data.Months = x, x, ev, 0
+	return nil
 }
 
 // actingOrg is the organisation acting: an ancestor of the case's
 // organisation (or itself); by default the branch for its own steps and the
 // nearest 党委 with 审批权限 for the upper steps.
-func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input) (*orgRow, error) {
+func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input) (*org.Org, error) {
 	if in.OrgID != 0 {
 		o, err := getOrg(ctx, q, in.OrgID)
-		if err != nil || !strings.HasPrefix(c.OrgPath, o.Path) {
-			return nil, web.BadRequest("org_id", "办理组织须为本档案所在党组织或其上级党组织")
+		if err != nil || !scope.Under(o.Path).Contains(c.OrgPath) {
+			return nil, fail.Malformed("org_id", "办理组织须为本档案所在党组织或其上级党组织")
 		}
 		return o, nil
 	}
-	upper := kind == rules.ActException || kind == rules.ActStep && upperSteps[in.Step]
+	upper := kind == rules.ActException || kind == rules.ActShorten || kind == rules.ActStep && upperSteps[in.Step]
 	if !upper {
 		return getOrg(ctx, q, c.OrgID)
 	}
-	o, err := approverOf(ctx, q, c.OrgPath)
+	o, err := org.Approver(ctx, q, c.OrgPath)
 	if err != nil || o == nil {
 		return o, err
 	}
@@ -269,18 +318,16 @@ func people(ctx context.Context, q db.Querier, p *auth.Principal, ids []int64, s
 	out := []rules.Person{}
 	for _, id := range ids {
 		if id == self {
-			return nil, web.Invalid("person_ids", "不能指定本人")
+			return nil, fail.NotAllowed("person_ids", "不能指定本人")
 		}
-		var rp rules.Person
-		err := q.QueryRowContext(ctx, "SELECT p.id, p.name, p.status FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id = ? AND o.path LIKE ?",
-			id, scopePath(p)+"%").Scan(&rp.ID, &rp.Name, &rp.Status)
-		if db.IsNoRows(err) {
-			return nil, web.Invalid("person_ids", fmt.Sprintf("人员 %d 不存在或不在管辖范围内", id))
+		pr, err := member.GetIn(ctx, q, scope.Of(p), id)
+		if errors.Is(err, db.ErrNotFound) {
+			return nil, fail.NotAllowed("person_ids", fmt.Sprintf("人员 %d 不存在或不在管辖范围内", id))
 		}
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rp)
+		out = append(out, rules.Person{ID: pr.ID, Name: pr.Name, Status: pr.Status})
 	}
 	return out, nil
 }
@@ -324,12 +371,12 @@ func write(ctx context.Context, d *core.Deps, tx *db.Tx, c *Case, rec *Record, k
 		lastStep, lastDate = rec.Step, rec.Date
 	}
 	res, err := tx.ExecContext(ctx, "UPDATE dev_cases SET org_id = ?, status = ?, last_step = ?, last_date = ?, fasttrack = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-		c.OrgID, status, lastStep, lastDate, b2i(fasttrack), rec.CreatedAt, c.ID, c.Version)
+		c.OrgID, status, lastStep, lastDate, db.Int(fasttrack), rec.CreatedAt, c.ID, c.Version)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return web.Conflict("该档案已被他人修改，请刷新页面后重试")
+		return fail.Conflict("该档案已被他人修改，请刷新页面后重试")
 	}
 	c.Status = status
 	if err := syncDeadlines(ctx, tx, c, f, e, today, rec.CreatedAt); err != nil {
@@ -368,11 +415,14 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 	if err := tx.QueryRowContext(ctx, "SELECT status FROM persons WHERE id = ?", c.PersonID).Scan(&status); err != nil {
 		return err
 	}
+	if kind == "apply" && status == member.Masses {
+		from = status // a 群众 who hands in an application becomes 申请人
+	}
 	if status != from && kind != "extend" && kind != "cancel" && devStage[status] >= devStage[to] {
 		return nil // the registry already holds the status (a case entered after the fact)
 	}
 	if status != from {
-		return web.Unprocessable("R-sequence", e.Set.Rule("R-sequence").Citation,
+		return fail.Rule("R-sequence", e.Set.Rule("R-sequence").Citation,
 			fmt.Sprintf("%s当前身份为「%s」，不能办理此步骤", c.PersonName, member.StatusLabel(status)))
 	}
 	_, err := member.RecordEvent(ctx, tx, c.PersonID, member.Event{Kind: kind, OnDate: on, Note: "发展党员：" + stepLabel(rec)}, today)
@@ -405,4 +455,4 @@ func (r Record) Title() string {
 }
 
 var kindLabels = map[string]string{rules.ActPublicity: "公示", rules.ActReview: "培养考察", rules.ActExtend: "延长预备期",
-	rules.ActCancel: "取消预备党员资格", rules.ActException: "优先发展例外"}
+	rules.ActCancel: "取消预备党员资格", rules.ActException: "优先发展例外", rules.ActShorten: "缩短培养期"}

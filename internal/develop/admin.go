@@ -5,35 +5,24 @@ import (
 	"fmt"
 	"strings"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/plaintext"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/rules"
+	"hongdun/internal/wartime"
 )
 
-// isBureau reports whether p is a 党务管理员 of the whole bureau (scope at
-// a root organisation): only they set plans, rule overrides and the calendar.
-func isBureau(ctx context.Context, q db.Querier, p *auth.Principal) (bool, error) {
-	if p == nil || p.Role != auth.OrgAdmin || p.OrgID == 0 {
-		return false, nil
-	}
-	o, err := getOrg(ctx, q, p.OrgID)
-	if err != nil {
-		return false, err
-	}
-	return o.ParentID == 0, nil
-}
-
-func requireBureau(ctx context.Context, q db.Querier, p *auth.Principal) error {
-	ok, err := isBureau(ctx, q, p)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return &web.Error{Status: 403, Code: "forbidden", Message: "仅市局党务管理员可进行此项设置"}
+// requireBureau lets only the whole bureau's 党务管理员 set plans, rule
+// overrides and the calendar.
+func requireBureau(p *auth.Principal) error {
+	if !org.BureauAdmin(p) {
+		return fail.Denied("forbidden", "仅市局党务管理员可进行此项设置")
 	}
 	return nil
 }
@@ -53,31 +42,55 @@ type PlanRow struct {
 	Quota   *int   `json:"quota"`
 	Used    int    `json:"used"`
 	Outside int    `json:"outside_quota"` // priority development, not counted
+	// Standouts are the people of its subtree found 表现突出 in a 战时党建
+	// 工作响应 and not yet members: the priority path's candidates.
+	Standouts int `json:"standouts"`
 }
 
-// Plans lists the approving 党委 in scope with their plans for a year.
-// orgPath narrows the list to a subtree already checked to be in scope.
-func Plans(ctx context.Context, q db.Querier, p *auth.Principal, year int, orgPath string) ([]PlanRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name, pl.quota FROM orgs o LEFT JOIN dev_plans pl ON pl.org_id = o.id AND pl.year = ?
-		WHERE o.path LIKE ? AND o.path LIKE ? AND o.kind = 'committee' AND o.can_approve = 1 AND o.dissolved_on IS NULL ORDER BY o.path`,
-		year, scopePath(p)+"%", orgPath+"%")
+// Plans lists the approving 党委 of sc with their plans for a year.
+func Plans(ctx context.Context, q db.Querier, sc scope.Subtree, year int) ([]PlanRow, error) {
+	orgs, err := org.Options(ctx, q, sc)
 	if err != nil {
 		return nil, err
 	}
-	var out []PlanRow
+	rows, err := q.QueryContext(ctx, "SELECT org_id, quota FROM dev_plans WHERE year = ?", year)
+	if err != nil {
+		return nil, err
+	}
+	quotas := map[int64]int{}
 	for rows.Next() {
-		r := PlanRow{Year: year}
-		var quota *int
-		if err := rows.Scan(&r.OrgID, &r.OrgName, &quota); err != nil {
+		var id int64
+		var quota int
+		if err := rows.Scan(&id, &quota); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		r.Quota = quota
-		out = append(out, r)
+		quotas[id] = quota
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []PlanRow
+	paths := map[int64]string{}
+	for _, o := range orgs {
+		if !org.CanApprove(&o.Org) {
+			continue
+		}
+		r := PlanRow{OrgID: o.ID, OrgName: o.Name, Year: year}
+		paths[o.ID] = o.Path
+		if quota, ok := quotas[o.ID]; ok {
+			r.Quota = &quota
+		}
+		out = append(out, r)
+	}
 	for i := range out {
 		if out[i].Used, err = quotaUsed(ctx, q, out[i].OrgID, year); err != nil {
+			return nil, err
+		}
+		in, args := scope.Under(paths[out[i].OrgID]).Where("o.path")
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons p JOIN orgs o ON o.id = p.org_id WHERE `+in+` AND `+
+			wartime.StandoutSQL("p.id")+` AND p.status NOT IN ('probationary', 'full', 'suspended', 'deceased', 'transferred')`, args...).Scan(&out[i].Standouts); err != nil {
 			return nil, err
 		}
 		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dev_records r JOIN dev_cases c ON c.id = r.case_id
@@ -91,21 +104,21 @@ func Plans(ctx context.Context, q db.Querier, p *auth.Principal, year int, orgPa
 
 // SetPlan stores a quota (市局 only).
 func SetPlan(ctx context.Context, d *core.Deps, p *auth.Principal, in PlanInput) error {
-	if err := requireBureau(ctx, d.DB, p); err != nil {
+	if err := requireBureau(p); err != nil {
 		return err
 	}
 	if in.Year < 2000 || in.Year > 2100 {
-		return web.BadRequest("year", "年度无效")
+		return fail.Malformed("year", "年度无效")
 	}
 	if in.Quota < 0 || in.Quota > 10000 {
-		return web.BadRequest("quota", "名额应为 0–10000 的整数")
+		return fail.Malformed("quota", "名额应为 0–10000 的整数")
 	}
 	o, err := getOrg(ctx, d.DB, in.OrgID)
-	if err != nil || !p.InScope(o.Path) {
-		return web.NotFound()
+	if err != nil || !scope.Of(p).Contains(o.Path) {
+		return fail.NotFound()
 	}
 	if o.Kind != "committee" || !o.CanApprove {
-		return web.Invalid("org_id", "年度计划只下达给具有审批权限的党委")
+		return fail.NotAllowed("org_id", "年度计划只下达给具有审批权限的党委")
 	}
 	now := d.Now().UnixMilli()
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -135,22 +148,25 @@ type OverrideInput struct {
 
 // AddOverride stores a new version of a parameter (市局 only).
 func AddOverride(ctx context.Context, d *core.Deps, p *auth.Principal, in OverrideInput) error {
-	if err := requireBureau(ctx, d.DB, p); err != nil {
+	if err := requireBureau(p); err != nil {
 		return err
 	}
 	set, _ := rules.Get(rules.DefaultSet)
 	if !set.ValidParam(in.Rule, in.Param) {
-		return web.BadRequest("param", fmt.Sprintf("规则集 %s 中没有参数 %s.%s", set.Name, in.Rule, in.Param))
+		return fail.Malformed("param", fmt.Sprintf("规则集 %s 中没有参数 %s.%s", set.Name, in.Rule, in.Param))
 	}
 	if in.Value < 0 || in.Value > 1000 {
-		return web.BadRequest("value", "参数值应为 0–1000 的整数")
+		return fail.Malformed("value", "参数值应为 0–1000 的整数")
 	}
 	from, err := civil.Parse(in.EffectiveFrom)
 	if err != nil {
-		return web.BadRequest("effective_from", err.Error())
+		return fail.Malformed("effective_from", err.Error())
 	}
 	if strings.TrimSpace(in.Note) == "" {
-		return web.BadRequest("note", "请填写调整依据（如文件名称与文号）")
+		return fail.Malformed("note", "请填写调整依据（如文件名称与文号）")
+	}
+	if msg := plaintext.Lines("调整依据", in.Note); msg != "" {
+		return fail.Malformed("note", msg)
 	}
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
 		id, err := db.InsertID(ctx, tx, "INSERT INTO rule_overrides (rule_set, rule, param, value, effective_from, note, actor, created_at) VALUES (?,?,?,?,?,?,?,?)",
@@ -171,19 +187,22 @@ type CalendarInput struct {
 
 // AddCalendar stores a calendar override (市局 only); the latest for a date wins.
 func AddCalendar(ctx context.Context, d *core.Deps, p *auth.Principal, in CalendarInput) error {
-	if err := requireBureau(ctx, d.DB, p); err != nil {
+	if err := requireBureau(p); err != nil {
 		return err
 	}
 	on, err := civil.Parse(in.Date)
 	if err != nil {
-		return web.BadRequest("date", err.Error())
+		return fail.Malformed("date", err.Error())
 	}
 	if strings.TrimSpace(in.Note) == "" {
-		return web.BadRequest("note", "请填写调整依据")
+		return fail.Malformed("note", "请填写调整依据")
+	}
+	if msg := plaintext.Lines("调整依据", in.Note); msg != "" {
+		return fail.Malformed("note", msg)
 	}
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
 		id, err := db.InsertID(ctx, tx, "INSERT INTO calendar_overrides (on_date, working, note, actor, created_at) VALUES (?,?,?,?,?)",
-			on.String(), b2i(in.Working), strings.TrimSpace(in.Note), p.Username, d.Now().UnixMilli())
+			on.String(), db.Int(in.Working), strings.TrimSpace(in.Note), p.Username, d.Now().UnixMilli())
 		if err != nil {
 			return err
 		}

@@ -4,36 +4,36 @@ import (
 	"net/http"
 	"strconv"
 
+	"hongdun/internal/org"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/rules"
 )
 
-func (h *handlers) apiLedger(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiLedger(w http.ResponseWriter, r *http.Request) error {
 	f, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	rows, total, err := Ledger(r.Context(), h.DB, web.Principal(r), f, h.today())
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": rows, "total": total})
+	return nil
 }
 
-func (h *handlers) apiOpen(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
 	var in OpenInput
 	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	res, err := Open(r.Context(), h.Deps, web.Principal(r), in)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, status(res), res)
+	return nil
 }
 
 func status(res *Result) int {
@@ -64,80 +64,72 @@ func (h *handlers) caseDeadlines(r *http.Request, id int64) ([]DeadlineRow, erro
 	return out, rows.Err()
 }
 
-func (h *handlers) apiCase(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (h *handlers) apiCase(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	c, err := loadCase(r.Context(), h.DB, web.Principal(r), id)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	ds, err := h.caseDeadlines(r, id)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"case": c, "deadlines": ds})
+	return nil
 }
 
-func (h *handlers) apiAction(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r)
+func (h *handlers) apiAction(kind string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := web.PathID(r, "id")
 		if err != nil {
-			h.Web.Fail(w, r, err)
-			return
+			return err
 		}
 		var in Input
 		if err := web.DecodeJSON(w, r, &in); err != nil {
-			h.Web.Fail(w, r, err)
-			return
+			return err
 		}
 		if kind == rules.ActStep && (in.Step < 2 || in.Step > 25) {
 			if _, err := loadCase(r.Context(), h.DB, web.Principal(r), id); err != nil {
-				h.Web.Fail(w, r, err)
-				return
+				return err
 			}
-			h.Web.Fail(w, r, web.BadRequest("step", "步骤应为 2–25（第1步在建立档案时记录）"))
-			return
+			return fail.Malformed("step", "步骤应为 2–25（第1步在建立档案时记录）")
 		}
 		res, err := Apply(r.Context(), h.Deps, web.Principal(r), id, kind, in)
 		if err != nil {
-			h.Web.Fail(w, r, err)
-			return
+			return err
 		}
 		web.JSON(w, status(res), res)
+		return nil
 	}
 }
 
-func (h *handlers) apiDeadlines(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiDeadlines(w http.ResponseWriter, r *http.Request) error {
 	f, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	rows, total, overdue, err := Deadlines(r.Context(), h.DB, web.Principal(r), f, h.today())
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": rows, "total": total, "overdue": overdue})
+	return nil
 }
 
-func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) error {
 	f, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	s, err := Statistics(r.Context(), h.DB, web.Principal(r), f, h.today())
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, s)
+	return nil
 }
 
 func (h *handlers) year(r *http.Request) (int, error) {
@@ -147,41 +139,38 @@ func (h *handlers) year(r *http.Request) (int, error) {
 	}
 	y, err := strconv.Atoi(s)
 	if err != nil || y < 2000 || y > 2100 {
-		return 0, web.BadRequest("year", "年度应为 2000–2100 的整数")
+		return 0, fail.Malformed("year", "年度应为 2000–2100 的整数")
 	}
 	return y, nil
 }
 
-func (h *handlers) apiPlans(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiPlans(w http.ResponseWriter, r *http.Request) error {
 	y, err := h.year(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	f, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	rows, err := Plans(r.Context(), h.DB, web.Principal(r), y, f.OrgPath)
+	rows, err := Plans(r.Context(), h.DB, f.subtree(web.Principal(r)), y)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"year": y, "items": rows})
+	return nil
 }
 
-func (h *handlers) apiSetPlan(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiSetPlan(w http.ResponseWriter, r *http.Request) error {
 	var in PlanInput
 	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if err := SetPlan(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
 }
 
 // rulesView is the rule set with its overrides and calendar adjustments.
@@ -203,48 +192,44 @@ func (h *handlers) rulesData(r *http.Request) (*rulesView, error) {
 	if err != nil {
 		return nil, err
 	}
-	bureau, err := isBureau(r.Context(), h.DB, web.Principal(r))
-	if err != nil {
-		return nil, err
-	}
+	bureau := org.BureauAdmin(web.Principal(r))
 	plain := make([]rules.Override, len(ovs))
 	for i, o := range ovs {
 		plain[i] = o.Override
+		ovs[i].Label = set.ParamLabel(o.Rule, o.Param)
 	}
 	return &rulesView{Set: set, Effective: set.Resolve(plain, h.today()), Overrides: ovs, Calendar: cal, Bureau: bureau}, nil
 }
 
-func (h *handlers) apiRules(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiRules(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.rulesData(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, v)
+	return nil
 }
 
-func (h *handlers) apiOverride(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiOverride(w http.ResponseWriter, r *http.Request) error {
 	var in OverrideInput
 	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if err := AddOverride(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusCreated, map[string]bool{"ok": true})
+	return nil
 }
 
-func (h *handlers) apiCalendar(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiCalendar(w http.ResponseWriter, r *http.Request) error {
 	var in CalendarInput
 	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if err := AddCalendar(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusCreated, map[string]bool{"ok": true})
+	return nil
 }

@@ -1,36 +1,26 @@
 package develop_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
-	"hongdun/internal/platform/dbtest"
 )
 
 // TestBrowserWalkCase opens a case from the 台账 and walks it from the
 // application to 转正 through the page forms, then checks that the 纪实表
 // shows every recorded step.
 func TestBrowserWalkCase(t *testing.T) {
-	ctx := browsertest.Browser(t, 1280, 900)
-	e := apptest.Start(t, dbtest.SQLite(t))
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 900)
+	e := p.E
 	b := newBureau(t, e)
 	base := e.Srv.URL
-	run := func(tasks ...chromedp.Action) {
-		t.Helper()
-		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Run(tctx, tasks...); err != nil {
-			browsertest.Screenshot(t, ctx, "failed")
-			t.Fatal(err)
-		}
-	}
+	run := p.Run
 	// submit fills a form on the current page, sends it and fails on a
 	// refusal shown on the page that comes back.
 	submit := func(form string, fields map[string]string, clicks ...string) {
@@ -43,11 +33,11 @@ func TestBrowserWalkCase(t *testing.T) {
 			tasks = append(tasks, chromedp.Click(form+" "+c, chromedp.ByQuery))
 		}
 		var refusal string
-		tasks = append(tasks, chromedp.Click(form+" button", chromedp.ByQuery), chromedp.WaitVisible(".flash, .error-box", chromedp.ByQuery),
+		tasks = append(tasks, browsertest.Follow(form+" button", chromedp.ByQuery), chromedp.WaitVisible(".flash, .error-box", chromedp.ByQuery),
 			chromedp.Evaluate(`(document.querySelector(".error-box") || {innerText: ""}).innerText`, &refusal))
 		run(tasks...)
 		if refusal != "" {
-			browsertest.Screenshot(t, ctx, "refused")
+			p.Shot("refused")
 			t.Fatalf("%s %v refused: %s", form, fields, refusal)
 		}
 	}
@@ -61,7 +51,7 @@ func TestBrowserWalkCase(t *testing.T) {
 	}
 
 	run(browsertest.Login(base, b.fenjuAdmin.Username(), apptest.Password), chromedp.Navigate(base+"/development"))
-	browsertest.Screenshot(t, ctx, "ledger-empty")
+	p.Shot("ledger-empty")
 	submit(`form[action="/development/cases"]`, map[string]string{"person_id": fmt.Sprint(b.applicant), "date": "2023-01-10"})
 	var loc string
 	run(chromedp.Location(&loc))
@@ -74,7 +64,7 @@ func TestBrowserWalkCase(t *testing.T) {
 	step("2023-05-01", nil)
 	submit(`form[action$="/reviews"]`, map[string]string{"date": "2023-10-09", "opinion": "学习积极，表现良好"})
 	submit(`form[action$="/publicity"]`, map[string]string{"publicity": "candidate", "date": "2024-03-25"})
-	browsertest.Screenshot(t, ctx, "case-activist")
+	p.Shot("case-activist")
 	step("2024-04-10", nil)
 	step("2024-05-15", nil)
 	step("2024-05-20", nil, `label:nth-of-type(1) input[name="person_ids"]`, `label:nth-of-type(2) input[name="person_ids"]`)
@@ -84,7 +74,7 @@ func TestBrowserWalkCase(t *testing.T) {
 	step("2024-07-10", nil)
 	step("2024-07-15", nil)
 	submit(`form[action$="/publicity"]`, map[string]string{"publicity": "admission", "date": "2024-07-16"})
-	browsertest.Screenshot(t, ctx, "case-vote-form")
+	p.Shot("case-vote-form")
 	vote := map[string]string{"expected": "10", "present": "9", "for": "9", "opinion": "全体到会党员一致同意"}
 	step("2024-08-01", vote)
 	for _, d := range []string{"2024-08-10", "2024-09-01", "2024-09-10", "2024-09-15", "2024-09-20", "2024-10-01", "2025-07-20"} {
@@ -93,7 +83,7 @@ func TestBrowserWalkCase(t *testing.T) {
 	step("2025-08-01", vote)
 	step("2025-08-20", nil)
 	step("2025-09-01", nil)
-	browsertest.Screenshot(t, ctx, "case-converted")
+	p.Shot("case-converted")
 
 	var sheet, status string
 	run(chromedp.Text("h1 .badge", &status, chromedp.ByQuery), chromedp.Navigate(caseURL+"/record"), chromedp.Text(".record-table", &sheet, chromedp.ByQuery))
@@ -108,9 +98,9 @@ func TestBrowserWalkCase(t *testing.T) {
 	if strings.Contains(sheet, "—") {
 		t.Error("纪实表 has steps without a date")
 	}
-	browsertest.Screenshot(t, ctx, "record")
-	for _, p := range []string{"deadlines", "stats", "plans", "rules"} {
-		run(chromedp.Navigate(base + "/development/" + p))
-		browsertest.Screenshot(t, ctx, p)
+	p.Shot("record")
+	for _, page := range []string{"deadlines", "stats", "plans", "rules"} {
+		run(chromedp.Navigate(base + "/development/" + page))
+		p.Shot(page)
 	}
 }

@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"strconv"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/rules"
 )
@@ -30,11 +32,11 @@ func Routes(d *core.Deps) []web.Route {
 		deadlines: page("deadlines.html"), stats: page("stats.html"), plans: page("plans.html"), rulesPage: page("rules.html")}
 	tag := "发展党员"
 	listQuery := []web.Param{{Name: "org", Description: "只看该组织及其下级（须在管辖范围内）"}, {Name: "stage", Description: "阶段 1–5"},
-		{Name: "status", Description: "open（默认）、converted、cancelled、all"}, {Name: "name", Description: "姓名包含"}, {Name: "page", Description: "页码"}}
+		{Name: "status", Description: "open（默认）、converted、cancelled、all"}, {Name: "name", Description: "姓名包含"},
+		{Name: "priority", Description: "1：只看在战时党建工作响应中被认定表现突出的（优先发展）"}, {Name: "page", Description: "页码"}}
 	step := Input{Step: 15, Date: "2025-08-01", Vote: &rules.Vote{Expected: 9, Present: 8, For: 8}, Opinion: "同意接收为预备党员"}
 	reply := map[string]any{"case": Case{ID: 1, PersonName: "张三", Status: "open", LastStep: 15}, "warnings": []rules.Finding{}, "replayed": false}
 	return []web.Route{
-		{Method: "GET", Pattern: "/development/static/{file}", Perm: web.Public, Handler: h.static},
 		{Method: "GET", Pattern: "/development", Perm: web.PartyRead, Handler: h.ledgerPage},
 		{Method: "GET", Pattern: "/development/ledger.xlsx", Perm: web.PartyRead, Handler: h.ledgerXLSX},
 		{Method: "POST", Pattern: "/development/cases", Perm: web.PartyWrite, Handler: h.openForm},
@@ -69,8 +71,12 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/cancellation", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActCancel), Doc: &web.Doc{Tag: tag,
 			Summary: "取消预备党员资格（须写明理由）", Body: Input{Date: "2025-08-01", Opinion: "不履行党员义务"}, Reply: reply}},
 		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/exception", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActException), Doc: &web.Doc{Tag: tag,
-			Summary: "优先发展（火线入党）例外记录：豁免指定的时间规则、不占年度计划名额，须经具有审批权限的党委批准",
-			Body:    Input{Date: "2025-07-01", Opinion: "抗洪抢险一线表现突出", Waives: []string{"R-target", "R-plan"}, DocNo: "甲公党〔2025〕12号", ApprovedOn: "2025-06-30", Performance: "连续72小时坚守堤防"}, Reply: reply}},
+			Summary: "优先发展（火线入党）例外记录：豁免指定的时间规则、不占年度计划名额，须经具有审批权限的党委批准；可关联战时党建工作响应的表现纪实（event_id、record_ids）",
+			Body: Input{Date: "2025-07-01", Opinion: "抗洪抢险一线表现突出", Waives: []string{"R-target", "R-plan"}, DocNo: "甲公党〔2025〕12号", ApprovedOn: "2025-06-30", Performance: "连续72小时坚守堤防",
+				EventID: 1, RecordIDs: []int64{9}}, Reply: reply}},
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/shortening", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActShorten), Doc: &web.Doc{Tag: tag,
+			Summary: "适当缩短成为发展对象的时间：为在战时党建工作响应中被认定表现突出的入党积极分子记录上级党委批准的较短培养期（不少于规则参数 R-shorten.min_months），须写明响应事件和表现纪实；只在批准后适用",
+			Body:    Input{Date: "2026-03-01", Months: 6, DocNo: "雁公党〔2026〕9号", EventID: 1, RecordIDs: []int64{9, 10}, Opinion: "抗疫一线表现突出"}, Reply: reply}},
 		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/attachments", Perm: web.PartyWrite, Handler: h.apiAttach, Doc: &web.Doc{Tag: tag,
 			Summary: "上传某一记录的扫描件（multipart/form-data：record_id、file；仅 PDF、JPEG、PNG，按内容识别，不超过 10 MB；同一文件重复上传只保存一次）。" +
 				"下载：GET /development/cases/{id}/attachments/{aid}",
@@ -94,69 +100,43 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-func (h *handlers) static(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("file")
-	b, err := files.ReadFile("static/" + name)
-	if err != nil {
-		h.Web.Fail(w, r, web.NotFound())
-		return
-	}
-	switch {
-	case len(name) > 3 && name[len(name)-3:] == ".js":
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	default:
-		w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Write(b)
-}
+func init() { web.RegisterAssets("develop", web.Sub(files, "static")) }
 
 func (h *handlers) today() civil.Date { return civil.Today(h.Now()) }
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound()
-	}
-	return id, nil
-}
 
 // filter reads the 台账 filters; an organisation outside scope is not found.
 func (h *handlers) filter(r *http.Request) (Filter, error) {
 	q := r.URL.Query()
-	f := Filter{Status: q.Get("status"), Name: q.Get("name")}
+	f := Filter{Status: q.Get("status"), Name: q.Get("name"), Priority: q.Get("priority") == "1"}
 	if s := q.Get("stage"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 5 {
-			return f, web.BadRequest("stage", "阶段应为 1–5")
+			return f, fail.Malformed("stage", "阶段应为 1–5")
 		}
 		f.Stage = n
 	}
 	switch f.Status {
 	case "", "open", "converted", "cancelled", "all":
 	default:
-		return f, web.BadRequest("status", "状态应为 open、converted、cancelled 或 all")
+		return f, fail.Malformed("status", "状态应为 open、converted、cancelled 或 all")
 	}
 	if s := q.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			return f, web.BadRequest("page", "页码应为正整数")
+			return f, fail.Malformed("page", "页码应为正整数")
 		}
 		f.Page = n
 	}
 	if s := q.Get("org"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
-			return f, web.BadRequest("org", "组织编号应为正整数")
+			return f, fail.Malformed("org", "组织编号应为正整数")
 		}
-		o, err := getOrg(r.Context(), h.DB, id)
+		path, err := org.ReadablePath(r.Context(), h.DB, web.Principal(r), id)
 		if err != nil {
 			return f, err
 		}
-		if !web.Principal(r).InScope(o.Path) {
-			return f, web.NotFound()
-		}
-		f.OrgPath = o.Path
+		f.OrgPath = path
 	}
 	return f, nil
 }

@@ -5,10 +5,13 @@ import (
 	"sort"
 	"strings"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/rules"
+	"hongdun/internal/wartime"
 )
 
 // Filter narrows the 台账 and the deadline view.
@@ -17,38 +20,44 @@ type Filter struct {
 	Stage   int    // 1–5, 0 for all
 	Status  string // open (default), converted, cancelled, all
 	Name    string // part of the person's name
-	Page    int    // from 1
-	PerPage int
+	// Priority keeps the people found 表现突出 in a 战时党建工作响应.
+	Priority bool
+	Page     int // from 1
+	PerPage  int
 }
 
 // stageSteps are the step ranges of each stage.
 var stageSteps = map[int][2]int{1: {1, 2}, 2: {3, 6}, 3: {7, 11}, 4: {12, 18}, 5: {19, 25}}
 
-// view is what a list covers: the organisations in the caller's scope and
-// the filter's subtree, resolved to ids so that the big tables are filtered
-// by an indexed id list instead of a LIKE on every joined row.
+// subtree is the caller's scope narrowed to the filter's subtree.
+func (f Filter) subtree(p *auth.Principal) scope.Subtree {
+	sc := scope.Of(p)
+	if f.OrgPath != "" {
+		sc = sc.Narrow(f.OrgPath)
+	}
+	return sc
+}
+
+// view is what a list covers: the organisations of the caller's scope and
+// the filter's subtree.
 type view struct {
-	orgs orgMap
-	ids  []int64
+	orgs org.Index
+	sc   scope.Subtree
 	// all is set when the view covers every organisation: the lists then
 	// need no filter by organisation (nor the join to persons for it).
 	all bool
 }
 
 func (f Filter) view(ctx context.Context, q db.Querier, p *auth.Principal) (*view, error) {
-	orgs, err := allOrgs(ctx, q)
+	orgs, err := org.All(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	v := &view{orgs: orgs}
-	scope := scopePath(p)
-	for id, o := range orgs {
-		if strings.HasPrefix(o.Path, scope) && strings.HasPrefix(o.Path, f.OrgPath) {
-			v.ids = append(v.ids, id)
-		}
+	v := &view{orgs: orgs, sc: f.subtree(p)}
+	v.all = !v.sc.Empty()
+	for _, o := range orgs {
+		v.all = v.all && v.sc.Contains(o.Path)
 	}
-	sort.Slice(v.ids, func(i, j int) bool { return v.ids[i] < v.ids[j] })
-	v.all = len(v.ids) > 0 && len(v.ids) == len(orgs)
 	return v, nil
 }
 
@@ -57,8 +66,8 @@ func (f Filter) view(ctx context.Context, q db.Querier, p *auth.Principal) (*vie
 func (f Filter) where(v *view) (where string, args []any, person bool) {
 	conds := []string{"1 = 1"}
 	if !v.all {
-		in, ids := db.In(v.ids)
-		conds, args, person = append(conds, "p.org_id IN ("+in+")"), ids, true
+		in, orgArgs := v.sc.HasOrg("p.org_id")
+		conds, args, person = append(conds, in), orgArgs, true
 	}
 	switch f.Status {
 	case "all":
@@ -69,6 +78,9 @@ func (f Filter) where(v *view) (where string, args []any, person bool) {
 	}
 	if r, ok := stageSteps[f.Stage]; ok {
 		conds, args = append(conds, "c.last_step BETWEEN ? AND ?"), append(args, r[0], r[1])
+	}
+	if f.Priority {
+		conds = append(conds, wartime.StandoutSQL("c.person_id"))
 	}
 	if n := strings.TrimSpace(f.Name); n != "" {
 		conds, args, person = append(conds, "p.name LIKE ?"), append(args, "%"+n+"%"), true
@@ -95,6 +107,10 @@ type LedgerRow struct {
 	StageName string `json:"stage_name"`
 	StepName  string `json:"step_name"`
 	Overdue   bool   `json:"overdue"`
+	// Standout names the response events the person was found 表现突出
+	// in: the priority path (优先发展).
+	Standout []string `json:"standout,omitempty"`
+	Priority string   `json:"priority,omitempty"` // the step of that path that fits
 }
 
 func ledgerRow(c *Case, today string) LedgerRow {
@@ -131,14 +147,25 @@ func Ledger(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, toda
 	defer rows.Close()
 	out := []LedgerRow{}
 	t := today.String()
+	var ids []int64
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
 			return nil, 0, err
 		}
 		out = append(out, ledgerRow(c, t))
+		ids = append(ids, c.PersonID)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	standouts, err := wartime.StandoutsOf(ctx, q, ids)
+	for i := range out {
+		if ev := standouts[out[i].PersonID]; len(ev) > 0 && out[i].Status == "open" {
+			out[i].Standout, out[i].Priority = ev, wartime.PriorityPath(out[i].PersonStatus)
+		}
+	}
+	return out, total, err
 }
 
 // DeadlineRow is one open deadline of a case.
@@ -186,22 +213,21 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 		return nil, 0, 0, err
 	}
 	orgs := v.orgs
-	inView := map[int64]bool{}
-	for _, id := range v.ids {
-		inView[id] = true
-	}
-	var below []int64 // organisations whose approving 党委 is in view
+	// The upper deadlines fall to the approving 党委: those of organisations
+	// whose approver is in view, an id list (not a subtree) from the index.
+	var below []int64
 	for id := range orgs {
-		if a := orgs.approver(id); a != nil && inView[a.ID] {
+		if a := orgs.Approver(id); a != nil && v.sc.Contains(a.Path) {
 			below = append(below, id)
 		}
 	}
+	sort.Slice(below, func(i, j int) bool { return below[i] < below[j] })
 	from, where, args := " FROM dev_deadlines d", "", []any{}
 	if !v.all || len(below) < len(orgs) {
-		own, ownArgs := db.In(v.ids)
+		own, ownArgs := v.sc.HasOrg("p.org_id")
 		up, upArgs := db.In(below)
 		from += " JOIN dev_cases c ON c.id = d.case_id JOIN persons p ON p.id = c.person_id"
-		where = " WHERE (d.upper = 0 AND p.org_id IN (" + own + ") OR d.upper = 1 AND p.org_id IN (" + up + "))"
+		where = " WHERE (d.upper = 0 AND " + own + " OR d.upper = 1 AND p.org_id IN (" + up + "))"
 		args = append(ownArgs, upArgs...)
 	}
 	var total, overdue int
@@ -220,15 +246,15 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 	out := []DeadlineRow{}
 	for rows.Next() {
 		var r DeadlineRow
-		var org int64
+		var orgID int64
 		var upper bool
-		if err := rows.Scan(&r.CaseID, &r.PersonName, &org, &upper, &r.Rule, &r.Title, &r.DueOn, &r.Hard); err != nil {
+		if err := rows.Scan(&r.CaseID, &r.PersonName, &orgID, &upper, &r.Rule, &r.Title, &r.DueOn, &r.Hard); err != nil {
 			return nil, 0, 0, err
 		}
-		if o := orgs[org]; o != nil {
+		if o := orgs[orgID]; o != nil {
 			r.OrgID, r.OrgName = o.ID, o.Name
 		}
-		if a := orgs.approver(org); upper && a != nil {
+		if a := orgs.Approver(orgID); upper && a != nil {
 			r.OrgID, r.OrgName = a.ID, a.Name
 		}
 		r.DaysLeft, r.RuleTitle = today.DaysUntil(mustDate(r.DueOn)), ruleTitle(r.Rule)

@@ -6,11 +6,14 @@ import (
 	"strings"
 
 	"hongdun/internal/member"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/plaintext"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/rules"
 	"hongdun/internal/todo"
 )
@@ -31,16 +34,17 @@ func Open(ctx context.Context, d *core.Deps, p *auth.Principal, in OpenInput) (*
 		return nil, err
 	}
 	c := &Case{PersonID: in.PersonID, RuleSet: rules.DefaultSet, Status: "open", Version: 1}
+	inScope, args := scope.Of(p).Where("o.path")
 	err = d.DB.QueryRowContext(ctx, `SELECT p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.name, o.path FROM persons p JOIN orgs o ON o.id = p.org_id
-		WHERE p.id = ? AND o.path LIKE ?`, in.PersonID, scopePath(p)+"%").Scan(&c.PersonName, &c.PersonStatus, &c.BirthDate, &c.OrgID, &c.OrgName, &c.OrgPath)
+		WHERE p.id = ? AND `+inScope, append([]any{in.PersonID}, args...)...).Scan(&c.PersonName, &c.PersonStatus, &c.BirthDate, &c.OrgID, &c.OrgName, &c.OrgPath)
 	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
 	}
-	if devStage[c.PersonStatus] == 0 || c.PersonStatus == "full" {
-		return nil, web.Invalid("person_id", fmt.Sprintf("%s的身份为「%s」，不能建立发展档案（限申请人、入党积极分子、发展对象和预备党员）",
+	if (devStage[c.PersonStatus] == 0 && c.PersonStatus != member.Masses) || c.PersonStatus == "full" {
+		return nil, fail.NotAllowed("person_id", fmt.Sprintf("%s的身份为「%s」，不能建立发展档案（限群众、申请人、入党积极分子、发展对象和预备党员）",
 			c.PersonName, member.StatusLabel(c.PersonStatus)))
 	}
 	var existing int64
@@ -53,12 +57,12 @@ func Open(ctx context.Context, d *core.Deps, p *auth.Principal, in OpenInput) (*
 		if r := old.StepRecord(1); r != nil && r.Date == date.String() {
 			return &Result{Case: old, Record: r, Warnings: r.Warnings, Replayed: true}, nil
 		}
-		return nil, web.Conflict(fmt.Sprintf("%s已有进行中的发展档案", old.PersonName))
+		return nil, fail.Conflict(fmt.Sprintf("%s已有进行中的发展档案", old.PersonName))
 	} else if !db.IsNoRows(err) {
 		return nil, err
 	}
 	if !p.Writes() {
-		return nil, web.Forbidden()
+		return nil, fail.Forbidden()
 	}
 	e, err := engine(ctx, d.DB, c.RuleSet)
 	if err != nil {
@@ -67,6 +71,9 @@ func Open(ctx context.Context, d *core.Deps, p *auth.Principal, in OpenInput) (*
 	v := e.Check(c.facts(), rules.Action{Kind: rules.ActStep, Step: 1, Date: date})
 	if !v.OK() {
 		return nil, refusal(v)
+	}
+	if msg := plaintext.Lines("意见", in.Opinion); msg != "" {
+		return nil, fail.Malformed("opinion", msg)
 	}
 	now := d.Now().UnixMilli()
 	rec := &Record{Kind: rules.ActStep, Step: 1, Date: date.String(), OrgID: c.OrgID, OrgName: c.OrgName,
@@ -119,7 +126,7 @@ func syncDeadlines(ctx context.Context, tx *db.Tx, c *Case, f rules.Facts, e *ru
 		at, todoSource, fmt.Sprintf("case:%d:%%", c.ID)); err != nil {
 		return err
 	}
-	approver, err := approverOf(ctx, tx, c.OrgPath)
+	approver, err := org.Approver(ctx, tx, c.OrgPath)
 	if err != nil {
 		return err
 	}
@@ -141,14 +148,14 @@ func nextDue(ds []rules.Deadline) (any, string) {
 
 // insertDeadlines stores a case's deadlines and posts each to the 待办 of
 // the organisation responsible.
-func insertDeadlines(ctx context.Context, tx *db.Tx, c *Case, ds []rules.Deadline, approver *orgRow, e *rules.Engine, now civil.Date) error {
+func insertDeadlines(ctx context.Context, tx *db.Tx, c *Case, ds []rules.Deadline, approver *org.Org, e *rules.Engine, now civil.Date) error {
 	for _, dl := range ds {
-		org, upper := responsible(c, dl, approver)
+		to, upper := responsible(c, dl, approver)
 		if _, err := tx.ExecContext(ctx, "INSERT INTO dev_deadlines (case_id, org_id, upper, rule, title, due_on, hard) VALUES (?,?,?,?,?,?,?)",
-			c.ID, org, b2i(upper), dl.Rule, dl.Title, dl.Due.String(), b2i(dl.Hard)); err != nil {
+			c.ID, to, db.Int(upper), dl.Rule, dl.Title, dl.Due.String(), db.Int(dl.Hard)); err != nil {
 			return err
 		}
-		if err := postDeadline(ctx, tx, c, dl, org, e, now); err != nil {
+		if err := postDeadline(ctx, tx, c, dl, to, e, now); err != nil {
 			return err
 		}
 	}
@@ -157,7 +164,7 @@ func insertDeadlines(ctx context.Context, tx *db.Tx, c *Case, ds []rules.Deadlin
 
 // responsible is the organisation a deadline falls to: the branch, or the
 // approving 党委 above it.
-func responsible(c *Case, dl rules.Deadline, approver *orgRow) (int64, bool) {
+func responsible(c *Case, dl rules.Deadline, approver *org.Org) (int64, bool) {
 	upper := upperDeadline(dl)
 	if upper && approver != nil {
 		return approver.ID, true
@@ -192,7 +199,7 @@ func FollowTransfer(ctx context.Context, tx *db.Tx, personID int64, today civil.
 	if err != nil {
 		return err
 	}
-	c, err := readCase(ctx, tx, id, "/")
+	c, err := readCase(ctx, tx, id, scope.All())
 	if err != nil {
 		return err
 	}

@@ -7,13 +7,18 @@ import (
 	"strconv"
 	"strings"
 
+	"hongdun/internal/member"
+	"hongdun/internal/org"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/rules"
+	"hongdun/internal/wartime"
 )
 
 // actions maps the path of a case form to its kind.
 var actions = map[string]string{"steps": rules.ActStep, "publicity": rules.ActPublicity, "reviews": rules.ActReview,
-	"extension": rules.ActExtend, "cancellation": rules.ActCancel, "exception": rules.ActException}
+	"extension": rules.ActExtend, "cancellation": rules.ActCancel, "exception": rules.ActException, "shortening": rules.ActShorten}
 
 type ledgerView struct {
 	Rows   []LedgerRow
@@ -34,33 +39,32 @@ func pages(total, per int) []int {
 	return out
 }
 
-func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	f, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	rows, total, err := Ledger(r.Context(), h.DB, web.Principal(r), f, h.today())
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	per, _ := f.limit()
 	v := ledgerView{Rows: rows, Total: total, Filter: f, Pages: pages(total, per), Stages: rules.Stages, Write: web.Principal(r).Writes()}
 	if v.Write {
 		if v.Applicants, err = h.applicants(r); err != nil {
-			h.Web.Fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.Web.Render(w, r, h.ledger, v)
+	return h.Web.Render(w, r, h.ledger, v)
 }
 
-// applicants lists the 申请人 in the caller's scope who have no case yet.
+// applicants lists the 申请人 in the caller's scope who have no case yet,
+// then the 群众, who become 申请人 when their case opens.
 func (h *handlers) applicants(r *http.Request) ([]personOption, error) {
-	rows, err := h.DB.QueryContext(r.Context(), `SELECT p.id, p.name, o.name FROM persons p JOIN orgs o ON o.id = p.org_id
-		WHERE p.status = 'applicant' AND o.path LIKE ? AND NOT EXISTS (SELECT 1 FROM dev_cases c WHERE c.person_id = p.id)
-		ORDER BY o.path, p.pinyin LIMIT 500`, scopePath(web.Principal(r))+"%")
+	in, args := scope.Of(web.Principal(r)).Where("o.path")
+	rows, err := h.DB.QueryContext(r.Context(), `SELECT p.id, p.name, o.name, p.status FROM persons p JOIN orgs o ON o.id = p.org_id
+		WHERE p.status IN ('applicant', ?) AND `+in+` AND NOT EXISTS (SELECT 1 FROM dev_cases c WHERE c.person_id = p.id)
+		ORDER BY CASE WHEN p.status = 'applicant' THEN 0 ELSE 1 END, o.path, p.pinyin LIMIT 500`, append([]any{member.Masses}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +72,7 @@ func (h *handlers) applicants(r *http.Request) ([]personOption, error) {
 	var out []personOption
 	for rows.Next() {
 		var o personOption
-		if err := rows.Scan(&o.ID, &o.Name, &o.OrgName); err != nil {
+		if err := rows.Scan(&o.ID, &o.Name, &o.OrgName, &o.Status); err != nil {
 			return nil, err
 		}
 		out = append(out, o)
@@ -76,18 +80,17 @@ func (h *handlers) applicants(r *http.Request) ([]personOption, error) {
 	return out, rows.Err()
 }
 
-func (h *handlers) openForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) openForm(w http.ResponseWriter, r *http.Request) error {
 	pid, _ := strconv.ParseInt(r.FormValue("person_id"), 10, 64)
 	if pid <= 0 {
-		h.Web.Fail(w, r, web.BadRequest("person_id", "请选择申请人"))
-		return
+		return fail.Malformed("person_id", "请选择申请人")
 	}
 	res, err := Open(r.Context(), h.Deps, web.Principal(r), OpenInput{PersonID: pid, Date: r.FormValue("date"), Opinion: r.FormValue("opinion")})
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/development/cases/%d?ok=%s", res.Case.ID, url.QueryEscape("已建立发展档案")), http.StatusSeeOther)
+	return nil
 }
 
 // stepRow is one line of the 纪实表.
@@ -117,16 +120,21 @@ type caseView struct {
 	// ("candidate", "admission" or ""), activist reviews, the 预备期 ones.
 	Publicity           string
 	Activist, Probation bool
+	// Standings are the person's parts in 战时党建工作响应 (records, 表现突出);
+	// Shorten offers an approved shorter 培养期 when they were found 表现突出.
+	Standings []wartime.Standing
+	Shorten   bool
 }
 
 type personOption struct {
 	ID      int64
 	Name    string
 	OrgName string
+	Status  string
 }
 
 func (h *handlers) caseView(r *http.Request) (*caseView, error) {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -164,14 +172,23 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 			v.Others = append(v.Others, rec)
 		}
 	}
+	if v.Standings, err = wartime.StandingOf(r.Context(), h.DB, c.PersonID); err != nil {
+		return nil, err
+	}
+	shortened := false
+	for _, rec := range c.Records {
+		shortened = shortened || rec.Kind == rules.ActShorten
+	}
+	for _, s := range v.Standings {
+		v.Shorten = v.Shorten || s.Standout && v.Write && v.Activist && !shortened
+	}
 	v.Next, v.HasNext = rules.Step(c.LastStep + 1)
 	if v.Deadlines, err = h.caseDeadlines(r, id); err != nil {
 		return nil, err
 	}
 	if v.Write && (v.Next.No == 5 || v.Next.No == 9) {
-		rows, err := h.DB.QueryContext(r.Context(), `SELECT p.id, p.name FROM persons p JOIN orgs o ON o.id = p.org_id
-			WHERE p.status = 'full' AND o.path LIKE ? AND p.id <> ? ORDER BY CASE WHEN p.org_id = ? THEN 0 ELSE 1 END, p.pinyin LIMIT 200`,
-			c.OrgPath, c.PersonID, c.OrgID)
+		rows, err := h.DB.QueryContext(r.Context(), `SELECT p.id, p.name FROM persons p
+			WHERE p.status = 'full' AND p.org_id = ? AND p.id <> ? ORDER BY p.pinyin LIMIT 200`, c.OrgID, c.PersonID)
 		if err != nil {
 			return nil, err
 		}
@@ -187,13 +204,12 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	return v, nil
 }
 
-func (h *handlers) casePageHandler(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) casePageHandler(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.caseView(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.Web.Render(w, r, h.casePage, v)
+	return h.Web.Render(w, r, h.casePage, v)
 }
 
 func formInt(r *http.Request, name string) int {
@@ -202,8 +218,10 @@ func formInt(r *http.Request, name string) int {
 }
 
 // formInput reads a case form into the same Input the API takes.
-func formInput(r *http.Request) Input {
-	r.ParseForm()
+func formInput(r *http.Request) (Input, error) {
+	if err := r.ParseForm(); err != nil {
+		return Input{}, fail.Malformed("", "表单无法读取")
+	}
 	in := Input{Step: formInt(r, "step"), Date: r.FormValue("date"), Recommendation: r.FormValue("recommendation"),
 		TrainingDays: formInt(r, "training_days"), TrainingHours: formInt(r, "training_hours"), LeavingOn: r.FormValue("leaving_on"),
 		Opinion: r.FormValue("opinion"), Publicity: r.FormValue("publicity"), Months: formInt(r, "months"), Waives: r.Form["waives"],
@@ -212,6 +230,15 @@ func formInput(r *http.Request) Input {
 	for _, s := range r.Form["person_ids"] {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
 			in.PersonIDs = append(in.PersonIDs, id)
+		}
+	}
+	// A record chosen names its event: "event:record".
+	for _, s := range r.Form["records"] {
+		ev, rec, _ := strings.Cut(s, ":")
+		e, err1 := strconv.ParseInt(ev, 10, 64)
+		id, err2 := strconv.ParseInt(rec, 10, 64)
+		if err1 == nil && err2 == nil {
+			in.EventID, in.RecordIDs = e, append(in.RecordIDs, id)
 		}
 	}
 	switch r.FormValue("vetting") {
@@ -226,49 +253,49 @@ func formInput(r *http.Request) Input {
 		in.Vote = &rules.Vote{Expected: formInt(r, "expected"), Present: formInt(r, "present"), For: formInt(r, "for"), Against: formInt(r, "against"),
 			Abstain: formInt(r, "abstain"), WrittenFor: formInt(r, "written_for"), WrittenAgainst: formInt(r, "written_against"), WrittenAbstain: formInt(r, "written_abstain")}
 	}
-	return in
+	return in, nil
 }
 
-func (h *handlers) actionForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) actionForm(w http.ResponseWriter, r *http.Request) error {
 	kind, ok := actions[r.PathValue("action")]
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err == nil && !ok {
-		err = web.NotFound()
+		err = fail.NotFound()
 	}
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	in := formInput(r)
+	in, err := formInput(r)
+	if err != nil {
+		return err
+	}
 	if _, err := Apply(r.Context(), h.Deps, web.Principal(r), id, kind, in); err != nil {
-		h.rerenderCase(w, r, in, err)
-		return
+		return h.rerenderCase(w, r, in, err)
 	}
-	redirectCase(w, r, id, "已记录")
+	return redirectCase(w, r, id, "已记录")
 }
 
 // rerenderCase shows the case page again with the refused input and why.
-func (h *handlers) rerenderCase(w http.ResponseWriter, r *http.Request, in Input, err error) {
+func (h *handlers) rerenderCase(w http.ResponseWriter, r *http.Request, in Input, err error) error {
 	v, verr := h.caseView(r)
 	if verr != nil {
-		h.Web.Fail(w, r, verr)
-		return
+		return verr
 	}
 	v.Input = in
-	h.Web.RenderStatus(w, r, 0, h.casePage, v, err)
+	return h.Web.RenderStatus(w, r, 0, h.casePage, v, err)
 }
 
-func redirectCase(w http.ResponseWriter, r *http.Request, id int64, msg string) {
+func redirectCase(w http.ResponseWriter, r *http.Request, id int64, msg string) error {
 	http.Redirect(w, r, fmt.Sprintf("/development/cases/%d?ok=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) recordPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) recordPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.caseView(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.Web.Render(w, r, h.record, v)
+	return h.Web.Render(w, r, h.record, v)
 }
 
 type deadlinesView struct {
@@ -278,19 +305,17 @@ type deadlinesView struct {
 	Pages          []int
 }
 
-func (h *handlers) deadlinesPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) deadlinesPage(w http.ResponseWriter, r *http.Request) error {
 	f, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	rows, total, overdue, err := Deadlines(r.Context(), h.DB, web.Principal(r), f, h.today())
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	per, _ := f.limit()
-	h.Web.Render(w, r, h.deadlines, deadlinesView{Rows: rows, Total: total, Overdue: overdue, Filter: f, Pages: pages(total, per)})
+	return h.Web.Render(w, r, h.deadlines, deadlinesView{Rows: rows, Total: total, Overdue: overdue, Filter: f, Pages: pages(total, per)})
 }
 
 type statsView struct {
@@ -298,21 +323,19 @@ type statsView struct {
 	Funnel string // JSON for the chart, read by develop.js from a data- attribute
 }
 
-func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) error {
 	f, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	s, err := Statistics(r.Context(), h.DB, web.Principal(r), f, h.today())
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	funnel := fmt.Sprintf(`[{"name":"申请人","value":%d},{"name":"入党积极分子","value":%d},{"name":"发展对象","value":%d},{"name":"预备党员","value":%d},{"name":"已转正","value":%d}]`,
 		s.Applicants+s.Activists+s.Candidates+s.Probationary+s.Converted, s.Activists+s.Candidates+s.Probationary+s.Converted,
 		s.Candidates+s.Probationary+s.Converted, s.Probationary+s.Converted, s.Converted)
-	h.Web.Render(w, r, h.stats, statsView{Stats: s, Funnel: funnel})
+	return h.Web.Render(w, r, h.stats, statsView{Stats: s, Funnel: funnel})
 }
 
 type plansView struct {
@@ -321,75 +344,66 @@ type plansView struct {
 	Bureau bool
 }
 
-func (h *handlers) plansPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) plansPage(w http.ResponseWriter, r *http.Request) error {
 	y, err := h.year(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	f, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	rows, err := Plans(r.Context(), h.DB, web.Principal(r), y, f.OrgPath)
+	rows, err := Plans(r.Context(), h.DB, f.subtree(web.Principal(r)), y)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	bureau, err := isBureau(r.Context(), h.DB, web.Principal(r))
-	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
-	}
-	h.Web.Render(w, r, h.plans, plansView{Year: y, Rows: rows, Bureau: bureau})
+	bureau := org.BureauAdmin(web.Principal(r))
+	return h.Web.Render(w, r, h.plans, plansView{Year: y, Rows: rows, Bureau: bureau})
 }
 
-func (h *handlers) planForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) planForm(w http.ResponseWriter, r *http.Request) error {
 	org, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
 	in := PlanInput{Year: formInt(r, "year"), OrgID: org, Quota: formInt(r, "quota")}
 	if err := SetPlan(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/development/plans?year=%d&ok=%s", in.Year, url.QueryEscape("已保存")), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) rulesPageHandler(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) rulesPageHandler(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.rulesData(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.Web.Render(w, r, h.rulesPage, v)
+	return h.Web.Render(w, r, h.rulesPage, v)
 }
 
-func (h *handlers) overrideForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) overrideForm(w http.ResponseWriter, r *http.Request) error {
 	rule, param, _ := strings.Cut(r.FormValue("key"), ".")
 	in := OverrideInput{Rule: rule, Param: param, Value: formInt(r, "value"), EffectiveFrom: r.FormValue("effective_from"), Note: r.FormValue("note")}
 	if err := AddOverride(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		h.rerenderRules(w, r, err)
-		return
+		return h.rerenderRules(w, r, err)
 	}
 	http.Redirect(w, r, "/development/rules?ok="+url.QueryEscape("已保存新版本参数"), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) calendarForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) calendarForm(w http.ResponseWriter, r *http.Request) error {
 	in := CalendarInput{Date: r.FormValue("date"), Working: r.FormValue("working") == "1", Note: r.FormValue("note")}
 	if err := AddCalendar(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		h.rerenderRules(w, r, err)
-		return
+		return h.rerenderRules(w, r, err)
 	}
 	http.Redirect(w, r, "/development/rules?ok="+url.QueryEscape("已调整工作日历"), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) rerenderRules(w http.ResponseWriter, r *http.Request, err error) {
+func (h *handlers) rerenderRules(w http.ResponseWriter, r *http.Request, err error) error {
 	v, verr := h.rulesData(r)
 	if verr != nil {
-		h.Web.Fail(w, r, verr)
-		return
+		return verr
 	}
-	h.Web.RenderStatus(w, r, 0, h.rulesPage, v, err)
+	return h.Web.RenderStatus(w, r, 0, h.rulesPage, v, err)
 }
 
 // waivable are the rules an exception may waive, with their titles.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"hongdun/internal/member"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -29,7 +30,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := allOrgs(ctx, d.DB)
+	orgs, err := org.All(ctx, d.DB)
 	if err != nil {
 		return err
 	}
@@ -74,7 +75,7 @@ type demoPerson struct {
 
 type demoSeeder struct {
 	e         *rules.Engine
-	orgs      orgMap
+	orgs      org.Index
 	today     civil.Date
 	now       int64
 	full      map[int64][]demoMember // 正式党员 of each organisation
@@ -184,17 +185,17 @@ func (w *walker) act(a rules.Action, data Data) bool {
 		return false
 	}
 	p := w.c.p
-	org := w.s.orgs[p.OrgID]
+	actor := w.s.orgs[p.OrgID]
 	if a.Kind == rules.ActException || a.Kind == rules.ActStep && upperSteps[a.Step] {
-		if ap := w.s.orgs.approver(p.OrgID); ap != nil {
-			org = ap
+		if ap := w.s.orgs.Approver(p.OrgID); ap != nil {
+			actor = ap
 			if a.Step == 18 && w.s.orgs[ap.ParentID] != nil {
-				org = w.s.orgs[ap.ParentID]
+				actor = w.s.orgs[ap.ParentID]
 			}
 		}
 	}
-	if org != nil {
-		a.Org = org.rule()
+	if actor != nil {
+		a.Org = ruleOrg(actor)
 	}
 	if a.Kind == rules.ActStep && (a.Step == 15 || a.Step == 23) {
 		a.BranchFull = w.s.fullOn(p.OrgID, p.ID, a.Date)
@@ -228,8 +229,8 @@ func (w *walker) act(a rules.Action, data Data) bool {
 	}
 	data.Waived = v.Waived
 	rec := Record{Kind: a.Kind, Step: a.Step, Date: a.Date.String(), Data: data, Warnings: v.Warnings, Actor: "demo", CreatedAt: w.s.now}
-	if org != nil {
-		rec.OrgID, rec.OrgName = org.ID, org.Name
+	if actor != nil {
+		rec.OrgID, rec.OrgName = actor.ID, actor.Name
 	}
 	w.c.Records = append(w.c.Records, rec)
 	if a.Kind == rules.ActStep && a.Step > w.c.LastStep {
@@ -260,12 +261,12 @@ func (w *walker) publicity(kind string, on civil.Date) bool {
 
 // walk builds the case of one person; nil when the rules refuse its start.
 func (s *demoSeeder) walk(p demoPerson, i int, fasttrack bool) *demoCase {
-	org := s.orgs[p.OrgID]
-	if org == nil || p.Apply.IsZero() {
+	o := s.orgs[p.OrgID]
+	if o == nil || p.Apply.IsZero() {
 		return nil
 	}
 	c := &demoCase{Case: Case{PersonID: p.ID, PersonName: p.Name, PersonStatus: p.Status, BirthDate: p.Birth.String(), OrgID: p.OrgID,
-		OrgName: org.Name, OrgPath: org.Path, RuleSet: s.e.Set.Name, Status: "open"}, p: p}
+		OrgName: o.Name, OrgPath: o.Path, RuleSet: s.e.Set.Name, Status: "open"}, p: p}
 	w := &walker{s: s, c: c, ok: true}
 	if !w.step(1, p.Apply) {
 		return nil
@@ -403,7 +404,7 @@ func (s *demoSeeder) insertCases(ctx context.Context, tx *db.Tx, cases []*demoCa
 		ds := c.deadlines(s.e)
 		due, title := nextDue(ds)
 		values[i] = "(?,?,?,?,?,?,?,?,?,?,?)"
-		args = append(args, c.PersonID, c.OrgID, c.RuleSet, c.Status, c.LastStep, c.LastDate, due, title, b2i(c.Fasttrack), s.now, s.now)
+		args = append(args, c.PersonID, c.OrgID, c.RuleSet, c.Status, c.LastStep, c.LastDate, due, title, db.Int(c.Fasttrack), s.now, s.now)
 		byPerson[c.PersonID] = c
 	}
 	rows, err := tx.QueryContext(ctx, `INSERT INTO dev_cases (person_id, org_id, rule_set, status, last_step, last_date, next_due, next_title, fasttrack, created_at, updated_at)
@@ -456,11 +457,11 @@ func (s *demoSeeder) insert(ctx context.Context, tx *db.Tx, c *demoCase) error {
 			}
 		}
 	}
-	approver := s.orgs.approver(c.OrgID)
+	approver := s.orgs.Approver(c.OrgID)
 	for _, dl := range ds {
-		org, upper := responsible(&c.Case, dl, approver)
-		s.deadlines = append(s.deadlines, []any{id, org, b2i(upper), dl.Rule, dl.Title, dl.Due.String(), b2i(dl.Hard)})
-		if err := postDeadline(ctx, tx, &c.Case, dl, org, s.e, s.today); err != nil {
+		to, upper := responsible(&c.Case, dl, approver)
+		s.deadlines = append(s.deadlines, []any{id, to, db.Int(upper), dl.Rule, dl.Title, dl.Due.String(), db.Int(dl.Hard)})
+		if err := postDeadline(ctx, tx, &c.Case, dl, to, s.e, s.today); err != nil {
 			return err
 		}
 	}
@@ -470,26 +471,11 @@ func (s *demoSeeder) insert(ctx context.Context, tx *db.Tx, c *demoCase) error {
 // flush writes the pending records and deadlines, a statement for each.
 func (s *demoSeeder) flush(ctx context.Context, tx *db.Tx) error {
 	s.records += len(s.pending)
-	if err := insertRows(ctx, tx, "dev_records (case_id, kind, step, on_date, org_id, data, warnings, dedup, actor, created_at)", s.pending); err != nil {
+	if err := db.InsertRows(ctx, tx, "dev_records (case_id, kind, step, on_date, org_id, data, warnings, dedup, actor, created_at)", s.pending); err != nil {
 		return err
 	}
 	s.pending = s.pending[:0]
-	err := insertRows(ctx, tx, "dev_deadlines (case_id, org_id, upper, rule, title, due_on, hard)", s.deadlines)
+	err := db.InsertRows(ctx, tx, "dev_deadlines (case_id, org_id, upper, rule, title, due_on, hard)", s.deadlines)
 	s.deadlines = s.deadlines[:0]
-	return err
-}
-
-// insertRows inserts rows of equal length into table (with its columns).
-func insertRows(ctx context.Context, tx *db.Tx, table string, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	values := make([]string, len(rows))
-	var args []any
-	for i, r := range rows {
-		values[i] = "(" + strings.TrimSuffix(strings.Repeat("?,", len(r)), ",") + ")"
-		args = append(args, r...)
-	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+strings.Join(values, ","), args...)
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/web"
 )
 
@@ -69,22 +70,21 @@ func writeXLSX(w http.ResponseWriter, f *excelize.File, name string) {
 	f.Write(w)
 }
 
-func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.caseView(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	c := v.Case
 	f := excelize.NewFile()
 	defer f.Close()
 	sh := "纪实表"
 	f.SetSheetName("Sheet1", sh)
-	f.SetCellValue(sh, "A1", "发展党员工作纪实表")
+	cellsafe.SetCellStr(f, sh, "A1", "发展党员工作纪实表")
 	f.MergeCell(sh, "A1", "F1")
-	f.SetCellValue(sh, "A2", fmt.Sprintf("姓名：%s    所在党组织：%s    出生日期：%s", c.PersonName, c.OrgName, c.BirthDate))
+	cellsafe.SetCellStr(f, sh, "A2", fmt.Sprintf("姓名：%s    所在党组织：%s    出生日期：%s", c.PersonName, c.OrgName, c.BirthDate))
 	f.MergeCell(sh, "A2", "F2")
-	f.SetSheetRow(sh, "A3", &[]any{"阶段", "序号", "步骤", "日期", "办理组织 / 人员", "情况与结论"})
+	cellsafe.SetSheetRow(f, sh, "A3", "阶段", "序号", "步骤", "日期", "办理组织 / 人员", "情况与结论")
 	for i, s := range v.Steps {
 		var date, org string
 		if s.Record != nil {
@@ -93,11 +93,11 @@ func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) {
 				org += "：" + n
 			}
 		}
-		f.SetSheetRow(sh, fmt.Sprintf("A%d", i+4), &[]any{s.Stage, s.Def.No, s.Def.Name, date, org, result(s.Record)})
+		cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", i+4), s.Stage, s.Def.No, s.Def.Name, date, org, result(s.Record))
 	}
 	row := len(v.Steps) + 5
 	for _, o := range v.Others {
-		f.SetSheetRow(sh, fmt.Sprintf("A%d", row), &[]any{"其他", "", kindLabels[o.Kind] + publicityLabel(o.Data.Publicity), o.Date, o.OrgName, result(&o)})
+		cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", row), "其他", "", kindLabels[o.Kind]+publicityLabel(o.Data.Publicity), o.Date, o.OrgName, result(&o))
 		row++
 	}
 	f.SetColWidth(sh, "A", "A", 16)
@@ -108,6 +108,7 @@ func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) {
 	f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: intPtr(9)}) // A4
 	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_case", ObjectID: fmt.Sprint(c.ID), Detail: map[string]string{"format": "xlsx"}})
 	writeXLSX(w, f, fmt.Sprintf("发展党员工作纪实表-%s.xlsx", c.PersonName))
+	return nil
 }
 
 func intPtr(i int) *int { return &i }
@@ -116,32 +117,30 @@ func publicityLabel(p string) string {
 	return map[string]string{"candidate": "（确定发展对象前）", "admission": "（接收预备党员前）"}[p]
 }
 
-func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	fl, err := h.filter(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	fl.PerPage, fl.Page = 500, 1
 	f := excelize.NewFile()
 	defer f.Close()
 	sh := "台账"
 	f.SetSheetName("Sheet1", sh)
-	f.SetSheetRow(sh, "A1", &[]any{"姓名", "党组织", "阶段", "当前步骤", "最近期限", "期限事项", "优先发展", "状态"})
+	cellsafe.SetSheetRow(f, sh, "A1", "姓名", "党组织", "阶段", "当前步骤", "最近期限", "期限事项", "优先发展", "状态", "表现突出（战时党建）")
 	row := 2
 	for {
 		rows, total, err := Ledger(r.Context(), h.DB, web.Principal(r), fl, h.today())
 		if err != nil {
-			h.Web.Fail(w, r, err)
-			return
+			return err
 		}
 		for _, x := range rows {
 			ft := ""
 			if x.Fasttrack {
 				ft = "是"
 			}
-			f.SetSheetRow(sh, fmt.Sprintf("A%d", row), &[]any{x.PersonName, x.OrgName, x.StageName, x.StepName, x.NextDue, x.NextTitle, ft,
-				map[string]string{"open": "进行中", "converted": "已转正", "cancelled": "已取消"}[x.Status]})
+			cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", row), x.PersonName, x.OrgName, x.StageName, x.StepName, x.NextDue, x.NextTitle, ft,
+				map[string]string{"open": "进行中", "converted": "已转正", "cancelled": "已取消"}[x.Status], strings.Join(x.Standout, "、"))
 			row++
 		}
 		if fl.Page*fl.PerPage >= total {
@@ -149,8 +148,9 @@ func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) {
 		}
 		fl.Page++
 	}
-	f.SetColWidth(sh, "A", "H", 16)
+	f.SetColWidth(sh, "A", "I", 16)
 	f.SetColWidth(sh, "B", "B", 30)
 	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_ledger", Detail: map[string]any{"rows": row - 2}})
 	writeXLSX(w, f, "发展党员工作台账.xlsx")
+	return nil
 }

@@ -3,16 +3,19 @@ package develop
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/calendar"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/rules"
+	"hongdun/internal/wartime"
 )
 
 // Case is a 发展档案. Its organisation is the person's current one, so a
@@ -72,6 +75,10 @@ type Data struct {
 	ApprovedOn     string           `json:"approved_on,omitempty"`
 	Performance    string           `json:"performance,omitempty"`
 	Waived         []rules.Finding  `json:"waived,omitempty"`
+	// Shortening is an approved shorter 培养期; Evidence the response event
+	// and performance records a shortening or an exception rests on.
+	Shortening *rules.Shortening `json:"shortening,omitempty"`
+	Evidence   *wartime.Standing `json:"evidence,omitempty"`
 }
 
 const caseCols = `c.id, c.person_id, p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.name, o.path, c.rule_set, c.status,
@@ -88,25 +95,18 @@ func scanCase(s scanner) (*Case, error) {
 	return &c, err
 }
 
-// scopePath is the caller's subtree; callers without one see nothing.
-func scopePath(p *auth.Principal) string {
-	if p == nil || !p.Role.Scoped() || p.OrgPath == "" {
-		return "\x00none"
-	}
-	return p.OrgPath
-}
-
 // loadCase reads a case in the caller's scope with its records; outside
 // scope it is not found.
 func loadCase(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*Case, error) {
-	return readCase(ctx, q, id, scopePath(p))
+	return readCase(ctx, q, id, scope.Of(p))
 }
 
-// readCase reads a case whose organisation lies under scope ("/" for any).
-func readCase(ctx context.Context, q db.Querier, id int64, scope string) (*Case, error) {
-	c, err := scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE c.id = ? AND o.path LIKE ?", id, scope+"%"))
+// readCase reads a case whose organisation lies in sc.
+func readCase(ctx context.Context, q db.Querier, id int64, sc scope.Subtree) (*Case, error) {
+	in, args := sc.Where("o.path")
+	c, err := scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE c.id = ? AND "+in, append([]any{id}, args...)...))
 	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
@@ -123,8 +123,12 @@ func readCase(ctx context.Context, q db.Querier, id int64, scope string) (*Case,
 		if err := rows.Scan(&r.ID, &r.Kind, &r.Step, &r.Date, &r.OrgID, &r.OrgName, &data, &warn, &r.Actor, &r.CreatedAt); err != nil {
 			return nil, err
 		}
-		json.Unmarshal([]byte(data), &r.Data)
-		json.Unmarshal([]byte(warn), &r.Warnings)
+		if err := json.Unmarshal([]byte(data), &r.Data); err != nil {
+			return nil, fmt.Errorf("dev_records %d: data: %w", r.ID, err)
+		}
+		if err := json.Unmarshal([]byte(warn), &r.Warnings); err != nil {
+			return nil, fmt.Errorf("dev_records %d: warnings: %w", r.ID, err)
+		}
 		c.Records = append(c.Records, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -180,6 +184,9 @@ func (c *Case) facts() rules.Facts {
 			x := *r.Data.Exception
 			x.ApprovedOn = mustDate(r.Data.ApprovedOn)
 			f.Exception = &x
+		case rules.ActShorten:
+			s := *r.Data.Shortening
+			f.Shortened = &s
 		}
 	}
 	return f
@@ -211,6 +218,7 @@ type OverrideRow struct {
 	rules.Override
 	ID            int64  `json:"id"`
 	EffectiveFrom string `json:"effective_from"`
+	Label         string `json:"label"` // the rule's title and the parameter's label
 	Note          string `json:"note"`
 	Actor         string `json:"actor"`
 	CreatedAt     int64  `json:"created_at"`
@@ -273,92 +281,18 @@ func loadCalendar(ctx context.Context, q db.Querier) (*calendar.Calendar, error)
 	return calendar.New(ovs), nil
 }
 
-// orgRow is the part of an organisation the workflow needs.
-type orgRow struct {
-	ID         int64
-	ParentID   int64
-	Name, Kind string
-	Path       string
-	CanApprove bool
-	Dissolved  bool
+// ruleOrg is what the rules know of an organisation.
+func ruleOrg(o *org.Org) rules.Org {
+	return rules.Org{ID: o.ID, Name: o.Name, Kind: o.Kind, CanApprove: o.CanApprove && !o.Dissolved()}
 }
 
-func (o orgRow) rule() rules.Org {
-	return rules.Org{ID: o.ID, Name: o.Name, Kind: o.Kind, CanApprove: o.CanApprove && !o.Dissolved}
-}
-
-func getOrg(ctx context.Context, q db.Querier, id int64) (*orgRow, error) {
-	var o orgRow
-	err := q.QueryRowContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, kind, path, can_approve, dissolved_on IS NOT NULL FROM orgs WHERE id = ?", id).
-		Scan(&o.ID, &o.ParentID, &o.Name, &o.Kind, &o.Path, &o.CanApprove, &o.Dissolved)
-	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+// getOrg loads an organisation; an unknown one is a 404.
+func getOrg(ctx context.Context, q db.Querier, id int64) (*org.Org, error) {
+	o, err := org.Get(ctx, q, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, fail.NotFound()
 	}
-	return &o, err
-}
-
-// orgMap holds every organisation by id.
-type orgMap map[int64]*orgRow
-
-func allOrgs(ctx context.Context, q db.Querier) (orgMap, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, kind, path, can_approve, dissolved_on IS NOT NULL FROM orgs")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	m := orgMap{}
-	for rows.Next() {
-		var o orgRow
-		if err := rows.Scan(&o.ID, &o.ParentID, &o.Name, &o.Kind, &o.Path, &o.CanApprove, &o.Dissolved); err != nil {
-			return nil, err
-		}
-		m[o.ID] = &o
-	}
-	return m, rows.Err()
-}
-
-// approver is the nearest 党委 with 审批权限 at or above id (nil if none).
-func (m orgMap) approver(id int64) *orgRow {
-	for o := m[id]; o != nil; o = m[o.ParentID] {
-		if o.approves() {
-			return o
-		}
-	}
-	return nil
-}
-
-func (o *orgRow) approves() bool { return o.Kind == "committee" && o.CanApprove && !o.Dissolved }
-
-// ancestors lists the organisations on a path, nearest first (self included).
-func ancestors(ctx context.Context, q db.Querier, path string) ([]orgRow, error) {
-	var out []orgRow
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	for i := len(parts) - 1; i >= 0; i-- {
-		id, err := strconv.ParseInt(parts[i], 10, 64)
-		if err != nil {
-			continue
-		}
-		o, err := getOrg(ctx, q, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *o)
-	}
-	return out, nil
-}
-
-// approverOf is the nearest 党委 with 审批权限 above or at path (nil if none).
-func approverOf(ctx context.Context, q db.Querier, path string) (*orgRow, error) {
-	as, err := ancestors(ctx, q, path)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range as {
-		if o.approves() {
-			return &o, nil
-		}
-	}
-	return nil, nil
+	return o, err
 }
 
 // fullMembersOn counts the 正式党员 on an organisation's roster on a date.
@@ -373,12 +307,4 @@ func fullMembersOn(ctx context.Context, q db.Querier, orgID int64, on string) (i
 func sortedDeadlines(ds []rules.Deadline) []rules.Deadline {
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Due.Before(ds[j].Due) })
 	return ds
-}
-
-// b2i stores a boolean in an INTEGER column on both databases.
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -44,7 +44,7 @@ func TestDeadlinesFollowTransfer(t *testing.T) {
 		var old, moved deadlineList
 		b.fenjuAdmin.Do("GET", "/api/v1/development/deadlines", nil, &old)
 		b.outsid.Do("GET", "/api/v1/development/deadlines", nil, &moved)
-		if old.Total != 0 || moved.Total != 1 || moved.Items[0].OrgID != b.otherBranch || moved.Items[0].OrgName != "乙分局派出所党支部" {
+		if old.Total != 0 || moved.Total != 1 || moved.Items[0].OrgID != b.otherBranch || moved.Items[0].OrgName != "乙分局城关派出所党支部" {
 			t.Fatalf("after the transfer: old %+v, new %+v", old, moved)
 		}
 		if st := b.outsid.Do("GET", "/api/v1/development/cases/"+itoa(r.Case.ID), nil, nil); st != 200 {

@@ -8,11 +8,11 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 )
 
-// bureau is a small test bureau: a 市局党委 with 审批权限, a 党总支 and a
-// branch of ten 正式党员 under a 分局党委, and a sibling 分局.
+// bureau is apptest's bureau with ten 正式党员 and an applicant in 甲's
+// branch.
 type bureau struct {
 	e                         *apptest.Env
 	root, fenju, other        int64
@@ -22,55 +22,24 @@ type bureau struct {
 	admin, fenjuAdmin, outsid *apptest.Client
 }
 
-func mustExec(t testing.TB, e *apptest.Env, q string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	err := e.DB.InTx(context.Background(), func(tx *db.Tx) error {
-		var err error
-		id, err = db.InsertID(context.Background(), tx, q, args...)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 func addOrg(t testing.TB, e *apptest.Env, parent int64, name, kind string, approve bool) int64 {
 	t.Helper()
-	ctx := context.Background()
-	path := "/"
-	var p any
-	if parent != 0 {
-		p = parent
-		if err := e.DB.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&path); err != nil {
-			t.Fatal(err)
-		}
-	}
-	id := mustExec(t, e, "INSERT INTO orgs (parent_id, name, kind, can_approve, path, created_at, updated_at) VALUES (?,?,?,?,?,0,0)", p, name, kind, map[bool]int{true: 1}[approve], "")
-	if _, err := e.DB.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return dbtest.AddOrg(t, e.DB, dbtest.Org{Parent: parent, Name: name, Kind: kind, CanApprove: approve})
 }
 
 func addPerson(t testing.TB, e *apptest.Env, org int64, name, status, birth string) int64 {
 	t.Helper()
+	p := dbtest.Person{Org: org, Name: name, Status: status, BirthDate: birth}
 	if status == "full" {
-		return mustExec(t, e, `INSERT INTO persons (org_id, name, pinyin, initials, gender, birth_date, status, apply_date, activist_date, candidate_date, join_date, full_date, created_at, updated_at)
-			VALUES (?,?,?,?,'男',?,'full','2009-01-01','2009-03-01','2009-09-01','2010-01-01','2011-01-01',0,0)`, org, name, "x", "x", birth)
+		p.ApplyDate, p.ActivistDate, p.CandidateDate, p.JoinDate, p.FullDate = "2009-01-01", "2009-03-01", "2009-09-01", "2010-01-01", "2011-01-01"
 	}
-	return mustExec(t, e, "INSERT INTO persons (org_id, name, pinyin, initials, gender, birth_date, status, created_at, updated_at) VALUES (?,?,?,?,'男',?,?,0,0)",
-		org, name, "x", "x", birth, status)
+	return dbtest.AddPerson(t, e.DB, p)
 }
 
 func newBureau(t testing.TB, e *apptest.Env) *bureau {
 	b := &bureau{e: e}
-	b.root = addOrg(t, e, 0, "市公安局党委", "committee", true)
-	b.fenju = addOrg(t, e, b.root, "甲分局党委", "committee", true)
-	b.other = addOrg(t, e, b.root, "乙分局党委", "committee", true)
-	b.branch = addOrg(t, e, b.fenju, "城关派出所党支部", "branch", false)
-	b.otherBranch = addOrg(t, e, b.other, "乙分局派出所党支部", "branch", false)
+	bb := e.Bureau()
+	b.root, b.fenju, b.other, b.branch, b.otherBranch = bb.Root, bb.A, bb.B, bb.ABranch, bb.BBranch
 	for i := 0; i < 10; i++ {
 		b.members = append(b.members, addPerson(t, e, b.branch, fmt.Sprintf("党员%d", i), "full", "1980-01-01"))
 	}

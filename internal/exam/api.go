@@ -6,19 +6,12 @@ import (
 	"strconv"
 
 	"hongdun/internal/org"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
 // DeviceHeader carries the device token of an attempt on API answers.
 const DeviceHeader = "X-Device-Token"
-
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound()
-	}
-	return id, nil
-}
 
 func qint(r *http.Request, k string) int {
 	n, _ := strconv.Atoi(r.URL.Query().Get(k))
@@ -26,13 +19,13 @@ func qint(r *http.Request, k string) int {
 }
 
 // fail maps import errors to a 422 listing every bad row.
-func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) error {
 	var ie *ImportError
 	if errors.As(err, &ie) {
 		web.JSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{"code": "import_rows", "message": ie.Error(), "rows": ie.Rows}})
-		return
+		return nil
 	}
-	s.Web.Fail(w, r, err)
+	return err
 }
 
 func filterOf(r *http.Request) Filter {
@@ -41,25 +34,25 @@ func filterOf(r *http.Request) Filter {
 	return Filter{OrgID: org, Tag: q.Get("tag"), Kind: q.Get("kind"), Difficulty: qint(r, "difficulty"), Q: q.Get("q"), Page: qint(r, "page"), Per: qint(r, "per_page")}
 }
 
-func (s *Service) apiQuestions(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiQuestions(w http.ResponseWriter, r *http.Request) error {
 	qs, total, err := s.ListQuestions(r.Context(), web.Principal(r), filterOf(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return s.fail(w, r, err)
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": qs, "total": total})
+	return nil
 }
 
-func (s *Service) apiQuestion(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) apiQuestion(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		var q *Question
 		if q, err = s.GetQuestion(r.Context(), web.Principal(r), id); err == nil {
 			web.JSON(w, http.StatusOK, q)
-			return
+			return nil
 		}
 	}
-	s.fail(w, r, err)
+	return s.fail(w, r, err)
 }
 
 type questionBody struct {
@@ -78,23 +71,22 @@ func (b questionBody) question() Question {
 	return Question{OrgID: b.OrgID, Kind: b.Kind, Stem: b.Stem, Options: b.Options, Answer: b.Answer, Tag: b.Tag, Difficulty: b.Difficulty, Explanation: b.Explanation, Version: b.Version}
 }
 
-func (s *Service) apiCreateQuestion(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiCreateQuestion(w http.ResponseWriter, r *http.Request) error {
 	var b questionBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		s.fail(w, r, err)
-		return
+		return s.fail(w, r, err)
 	}
 	id, err := s.CreateQuestion(r.Context(), web.Principal(r), b.question())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return s.fail(w, r, err)
 	}
 	web.JSON(w, http.StatusCreated, map[string]int64{"id": id})
+	return nil
 }
 
-func (s *Service) apiUpdateQuestion(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiUpdateQuestion(w http.ResponseWriter, r *http.Request) error {
 	var b questionBody
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		err = web.DecodeJSON(w, r, &b)
 	}
@@ -104,10 +96,10 @@ func (s *Service) apiUpdateQuestion(w http.ResponseWriter, r *http.Request) {
 		err = s.UpdateQuestion(r.Context(), web.Principal(r), q)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return s.fail(w, r, err)
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
 }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,53 +109,70 @@ func attachment(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+name)
 }
 
-func (s *Service) apiTemplate(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiTemplate(w http.ResponseWriter, r *http.Request) error {
 	attachment(w, "%E9%A2%98%E5%BA%93%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx") // 题库导入模板.xlsx
 	Template(w)
+	return nil
 }
 
-func (s *Service) apiExport(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiExport(w http.ResponseWriter, r *http.Request) error {
 	attachment(w, "questions.xlsx")
 	if err := s.Export(r.Context(), web.Principal(r), filterOf(r), w); err != nil {
 		w.Header().Del("Content-Disposition")
-		s.fail(w, r, err)
+		if err := s.fail(w, r, err); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // importUpload reads the uploaded workbook of a multipart form.
+// The size comes first: an oversize upload is a 413 whatever else is
+// wrong (a form value read before the limit would read any body whole, one
+// read after the cut is missing).
 func (s *Service) importUpload(w http.ResponseWriter, r *http.Request) (int, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, 20<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBankUpload+1<<20)
+	parseErr := r.ParseMultipartForm(1 << 20)
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	if mbe := (*http.MaxBytesError)(nil); errors.As(parseErr, &mbe) {
+		return 0, bankTooLarge()
+	}
 	orgID, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
 	if orgID == 0 {
-		return 0, web.BadRequest("org_id", "请选择题库所属组织")
+		return 0, fail.Malformed("org_id", "请选择题库所属组织")
 	}
 	if _, err := org.WritablePath(r.Context(), s.DB, web.Principal(r), orgID); err != nil {
 		return 0, err
 	}
-	f, _, err := r.FormFile("file")
+	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return 0, web.BadRequest("file", "请选择要导入的 .xlsx 文件")
+		return 0, fail.Malformed("file", "请选择要导入的 .xlsx 文件")
 	}
 	defer f.Close()
+	if hdr.Size > MaxBankUpload {
+		return 0, bankTooLarge()
+	}
 	return s.ImportQuestions(r.Context(), web.Principal(r), orgID, f)
 }
 
-func (s *Service) apiImport(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiImport(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.importUpload(w, r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return s.fail(w, r, err)
 	}
 	web.JSON(w, http.StatusOK, map[string]int{"imported": n})
+	return nil
 }
 
-func (s *Service) apiExams(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiExams(w http.ResponseWriter, r *http.Request) error {
 	es, err := s.ListExams(r.Context(), web.Principal(r), r.URL.Query().Get("mode"), int64(qint(r, "org")))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return s.fail(w, r, err)
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": es, "total": len(es)})
+	return nil
 }
 
 type examBody struct {
@@ -182,86 +191,85 @@ type examBody struct {
 	Paper       []int64 `json:"paper"`
 }
 
-func (s *Service) apiCreateExam(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiCreateExam(w http.ResponseWriter, r *http.Request) error {
 	var b examBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		s.fail(w, r, err)
-		return
+		return s.fail(w, r, err)
 	}
 	id, err := s.CreateExam(r.Context(), web.Principal(r), Exam{OrgID: b.OrgID, Mode: b.Mode, Title: b.Title, OpensAt: b.OpensAt, ClosesAt: b.ClosesAt,
 		DurationMin: b.DurationMin, PassScore: b.PassScore, MaxAttempts: b.MaxAttempts, MinSeconds: b.MinSeconds, DailyCap: b.DailyCap,
 		ScoreEach: b.ScoreEach, Rules: b.Rules, Paper: b.Paper})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return s.fail(w, r, err)
 	}
 	web.JSON(w, http.StatusCreated, map[string]int64{"id": id})
+	return nil
 }
 
-func (s *Service) apiExam(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) apiExam(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		var e *Exam
 		if e, err = s.GetExam(r.Context(), web.Principal(r), id); err == nil {
 			web.JSON(w, http.StatusOK, e)
-			return
+			return nil
 		}
 	}
-	s.fail(w, r, err)
+	return s.fail(w, r, err)
 }
 
-func (s *Service) apiLeaderboard(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) apiLeaderboard(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		var b *Board
-		if b, err = s.Leaderboard(r.Context(), web.Principal(r), id, max(qint(r, "top"), 50)); err == nil {
+		if b, err = s.Leaderboard(r.Context(), web.Principal(r), id, qint(r, "top")); err == nil {
 			web.JSON(w, http.StatusOK, b)
-			return
+			return nil
 		}
 	}
-	s.fail(w, r, err)
+	return s.fail(w, r, err)
 }
 
-func (s *Service) apiStats(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) apiStats(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		var st []QuestionStat
 		if st, err = s.Stats(r.Context(), web.Principal(r), id); err == nil {
 			web.JSON(w, http.StatusOK, map[string]any{"items": st})
-			return
+			return nil
 		}
 	}
-	s.fail(w, r, err)
+	return s.fail(w, r, err)
 }
 
-func (s *Service) apiStart(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) apiStart(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		var st *Started
 		if st, err = s.Start(r.Context(), web.Principal(r), id); err == nil {
 			web.JSON(w, http.StatusOK, st)
-			return
+			return nil
 		}
 	}
-	s.fail(w, r, err)
+	return s.fail(w, r, err)
 }
 
-func (s *Service) apiSheet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) apiSheet(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		var sh *Sheet
 		if sh, err = s.Sheet(r.Context(), web.Principal(r), id); err == nil {
 			web.JSON(w, http.StatusOK, sh)
-			return
+			return nil
 		}
 	}
-	s.fail(w, r, err)
+	return s.fail(w, r, err)
 }
 
 // apiAnswer is the hot path of a contest: no database read beyond the
 // session lookup, and a reply once the answer's batch has committed.
-func (s *Service) apiAnswer(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) apiAnswer(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var b Response
 	if err == nil {
 		err = web.DecodeJSON(w, r, &b)
@@ -270,20 +278,20 @@ func (s *Service) apiAnswer(w http.ResponseWriter, r *http.Request) {
 		var rec *Recorded
 		if rec, err = s.Answer(r.Context(), web.Principal(r), id, r.Header.Get(DeviceHeader), b); err == nil {
 			web.JSON(w, http.StatusOK, rec)
-			return
+			return nil
 		}
 	}
-	s.fail(w, r, err)
+	return s.fail(w, r, err)
 }
 
-func (s *Service) apiSubmit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) apiSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		var res *Result
 		if res, err = s.Submit(r.Context(), web.Principal(r), id); err == nil {
 			web.JSON(w, http.StatusOK, res)
-			return
+			return nil
 		}
 	}
-	s.fail(w, r, err)
+	return s.fail(w, r, err)
 }

@@ -3,10 +3,11 @@ package exam
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"hongdun/internal/org"
@@ -14,26 +15,30 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
-// live is the in-memory state of an attempt being answered, so that the
-// answer path checks ownership, deadline, device and pace without reading
-// the database. The database stays the record: the state is rebuilt from
-// it whenever it is missing.
+// live is what the answer path needs of an attempt and that never changes
+// after its start: owner, questions, shuffle seed, deadline and the exam's
+// scoring rules (exams are not edited), cached so that an answer reads
+// nothing before it is queued. What changes — the device that may answer,
+// the answers given, points, pace, whether it is handed in — lives only in
+// the database, and the writer checks it in the transaction that stores
+// the answer. So any instance serves any request of any attempt; a cache
+// entry is rebuilt from the database when missing.
 type live struct {
-	mu                   sync.Mutex
 	id, examID, personID int64
 	mode                 Mode
 	seed                 int64
-	started, deadline    int64
-	device               string
+	deadline             int64
 	index                map[int64]bool
-	answered             map[int64]bool
-	points, scoreEach    int
-	dailyCap             int
-	minMs, last          int64
-	closed               bool
+	scoreEach, dailyCap  int
+	minMs                int64
+	// closed is set once this instance has handed the attempt in: a
+	// shortcut for answers that arrive later. Other instances learn it
+	// from the database.
+	closed atomic.Bool
 }
 
 // Attempt is an attempt as its owner and the organiser see it.
@@ -65,7 +70,9 @@ func scanAttempt(sc interface{ Scan(...any) error }) (*Attempt, error) {
 		return nil, err
 	}
 	a.Active = active == 1
-	json.Unmarshal([]byte(qs), &a.Questions)
+	if err := json.Unmarshal([]byte(qs), &a.Questions); err != nil {
+		return nil, fmt.Errorf("exam_attempts %d: questions: %w", a.ID, err)
+	}
 	return &a, nil
 }
 
@@ -94,7 +101,7 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, examID int64) (*
 	}
 	now := s.Now()
 	if !e.Open(now) {
-		return nil, web.Unprocessable("R-EXAM-WINDOW", "", fmt.Sprintf("不在作答时间内（%s 至 %s）", fmtMs(e.OpensAt), fmtMs(e.ClosesAt)))
+		return nil, fail.Rule("R-EXAM-WINDOW", "", fmt.Sprintf("不在作答时间内（%s 至 %s）", fmtMs(e.OpensAt), fmtMs(e.ClosesAt)))
 	}
 	orgID, path, err := personOrg(ctx, s.DB, personID)
 	if err != nil {
@@ -136,15 +143,14 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, examID int64) (*
 		id, err = db.InsertID(ctx, tx, `INSERT INTO exam_attempts (exam_id, person_id, org_id, day, questions, seed, device_hash, started_at, deadline_at)
 			VALUES (?,?,?,?,?,?,?,?,?)`, examID, personID, orgID, s.day(now), string(b), seed, crypto.SM3Hex([]byte(token)), now.UnixMilli(), deadline)
 		if db.IsUnique(err) {
-			return web.Conflict("您已有一次进行中的作答，请刷新后继续")
+			return fail.Conflict("您已有一次进行中的作答，请刷新后继续")
 		}
 		if err != nil {
 			return err
 		}
 		out.AttemptID, out.DeadlineAt = id, deadline
-		fresh = &live{id: id, examID: examID, personID: personID, mode: e.Mode, seed: seed, started: now.UnixMilli(), deadline: deadline,
-			device: crypto.SM3Hex([]byte(token)), index: make(map[int64]bool, len(qs)), answered: make(map[int64]bool, len(qs)),
-			scoreEach: e.ScoreEach, dailyCap: e.DailyCap, minMs: int64(e.MinSeconds) * 1000}
+		fresh = &live{id: id, examID: examID, personID: personID, mode: e.Mode, seed: seed, deadline: deadline,
+			index: make(map[int64]bool, len(qs)), scoreEach: e.ScoreEach, dailyCap: e.DailyCap, minMs: int64(e.MinSeconds) * 1000}
 		for _, q := range qs {
 			fresh.index[q] = true
 		}
@@ -154,7 +160,6 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, examID int64) (*
 	if err != nil {
 		return nil, err
 	}
-	s.drop(out.AttemptID)
 	if fresh != nil {
 		s.keep(fresh)
 	}
@@ -181,7 +186,7 @@ func (s *Service) mayStart(ctx context.Context, tx *db.Tx, e *Exam, personID int
 		return err
 	}
 	if e.Mode == ModeExam && n > 0 && best >= e.PassScore {
-		return web.Unprocessable("R-EXAM-PASSED", "", fmt.Sprintf("您已通过本%s考试（最高 %d 分），无需再考", map[bool]string{true: "轮", false: "次"}[e.Recurrence != ""], best))
+		return fail.Rule("R-EXAM-PASSED", "", fmt.Sprintf("您已通过本%s考试（最高 %d 分），无需再考", map[bool]string{true: "轮", false: "次"}[e.Recurrence != ""], best))
 	}
 	if n >= e.MaxAttempts {
 		what := "本场"
@@ -190,7 +195,7 @@ func (s *Service) mayStart(ctx context.Context, tx *db.Tx, e *Exam, personID int
 		} else if e.Recurrence != "" {
 			what = "本轮"
 		}
-		return web.Unprocessable("R-EXAM-ATTEMPTS", "", fmt.Sprintf("%s作答次数已用完（最多 %d 次）", what, e.MaxAttempts))
+		return fail.Rule("R-EXAM-ATTEMPTS", "", fmt.Sprintf("%s作答次数已用完（最多 %d 次）", what, e.MaxAttempts))
 	}
 	return nil
 }
@@ -227,7 +232,7 @@ func (s *Service) draw(ctx context.Context, tx *db.Tx, e *Exam) ([]int64, error)
 		}
 		rows.Close()
 		if got < d.Count {
-			return nil, web.Unprocessable("R-EXAM-POOL", "", fmt.Sprintf("题库中“%s”题目不足 %d 道，请联系组织者", d.Tag, d.Count))
+			return nil, fail.Rule("R-EXAM-POOL", "", fmt.Sprintf("题库中“%s”题目不足 %d 道，请联系组织者", d.Tag, d.Count))
 		}
 	}
 	return out, nil
@@ -240,8 +245,8 @@ func (s *Service) expire(ctx context.Context, tx *db.Tx, examID, personID int64)
 	return err
 }
 
-// loadLive returns the in-memory state of an attempt, building it from the
-// database when missing.
+// loadLive returns the unchanging part of an attempt, reading it from the
+// database when it is not cached.
 func (s *Service) loadLive(ctx context.Context, id int64) (*live, error) {
 	s.mu.Lock()
 	lv := s.attempts[id]
@@ -251,13 +256,12 @@ func (s *Service) loadLive(ctx context.Context, id int64) (*live, error) {
 	}
 	a, err := scanAttempt(s.DB.QueryRowContext(ctx, "SELECT "+attemptCols+" FROM exam_attempts WHERE id = ?", id))
 	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
 	}
-	lv = &live{id: a.ID, examID: a.ExamID, personID: a.PersonID, seed: a.seed, started: a.StartedAt, deadline: a.DeadlineAt,
-		device: a.device, closed: !a.Active, points: a.Score, index: map[int64]bool{}, answered: map[int64]bool{}}
+	lv = &live{id: a.ID, examID: a.ExamID, personID: a.PersonID, seed: a.seed, deadline: a.DeadlineAt, index: make(map[int64]bool, len(a.Questions))}
 	for _, q := range a.Questions {
 		lv.index[q] = true
 	}
@@ -266,21 +270,8 @@ func (s *Service) loadLive(ctx context.Context, id int64) (*live, error) {
 		return nil, err
 	}
 	lv.minMs *= 1000
-	rows, err := s.DB.QueryContext(ctx, "SELECT question_id, at FROM exam_answers WHERE attempt_id = ?", id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var q, at int64
-		if err := rows.Scan(&q, &at); err != nil {
-			return nil, err
-		}
-		lv.answered[q] = true
-		lv.last = max(lv.last, at)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if !a.Active {
+		lv.closed.Store(true)
 	}
 	return s.keep(lv), nil
 }
@@ -330,66 +321,41 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, attemptID int64
 		return nil, err
 	}
 	if p.Role != auth.Member || p.PersonID == 0 || lv.personID != p.PersonID {
-		return nil, web.NotFound()
-	}
-	var q *Question
-	if lv.index[r.QuestionID] {
-		if q, err = s.question(ctx, r.QuestionID); err != nil {
-			return nil, err
-		}
+		return nil, fail.NotFound()
 	}
 	now := s.Now().UnixMilli()
-	lv.mu.Lock()
 	switch {
-	case lv.closed:
-		lv.mu.Unlock()
-		return nil, web.Conflict("本次作答已交卷，不能再提交答案")
+	case lv.closed.Load():
+		return nil, errHandedIn()
 	case now >= lv.deadline:
-		lv.mu.Unlock()
-		return nil, web.Unprocessable("R-EXAM-DEADLINE", "", fmt.Sprintf("作答时间已到（截止 %s），答案未被记录", fmtMs(lv.deadline)))
-	case crypto.SM3Hex([]byte(deviceToken)) != lv.device:
-		lv.mu.Unlock()
-		return nil, web.Conflict("本次作答已在其他设备上继续，当前设备不能再提交；如需在本机作答请重新进入")
-	case q == nil:
-		lv.mu.Unlock()
-		return nil, web.BadRequest("question_id", "该题不属于本次作答")
-	case lv.answered[r.QuestionID]:
-		lv.mu.Unlock()
-		return &Recorded{Recorded: true, Duplicate: true, Points: lv.points}, nil
-	case lv.minMs > 0 && now-max(lv.last, lv.started) < lv.minMs:
-		lv.mu.Unlock()
-		return nil, web.Unprocessable("R-EXAM-PACE", "", fmt.Sprintf("答题过快：每题至少用时 %d 秒，请认真作答", lv.minMs/1000))
+		return nil, fail.Rule("R-EXAM-DEADLINE", "", fmt.Sprintf("作答时间已到（截止 %s），答案未被记录", fmtMs(lv.deadline)))
+	case !lv.index[r.QuestionID]:
+		return nil, fail.Malformed("question_id", "该题不属于本次作答")
+	}
+	q, err := s.question(ctx, r.QuestionID)
+	if err != nil {
+		return nil, err
 	}
 	stored, err := canonical(q, lv.seed, r)
 	if err != nil {
-		lv.mu.Unlock()
 		return nil, err
 	}
 	correct := q.Grade(stored)
-	score := 0
+	pd := &pending{attemptID: attemptID, questionID: r.QuestionID, answer: stored, correct: correct, at: now,
+		device: crypto.SM3Hex([]byte(deviceToken)), minMs: lv.minMs}
 	if correct {
-		score = lv.scoreEach
-		if lv.mode == ModeDaily && lv.dailyCap > 0 {
-			score = max(0, min(score, lv.dailyCap-lv.points))
-		}
+		pd.score = lv.scoreEach
 	}
-	lv.answered[r.QuestionID] = true
-	lv.points += score
-	prevLast := lv.last
-	lv.last = now
-	lv.mu.Unlock()
-
-	err = s.writer.submit(ctx, &pending{attemptID: attemptID, questionID: r.QuestionID, answer: stored, correct: correct, score: score, at: now})
-	if err != nil {
-		lv.mu.Lock()
-		delete(lv.answered, r.QuestionID)
-		lv.points -= score
-		lv.last = prevLast
-		lv.mu.Unlock()
+	if lv.mode == ModeDaily {
+		pd.dailyCap = lv.dailyCap
+	}
+	// The writer checks the device, the hand-in, repeats and the pace
+	// against the attempt's row in the answer's own transaction.
+	if err := s.writer.submit(ctx, pd); err != nil {
 		return nil, err
 	}
-	out := &Recorded{Recorded: true, Points: lv.points}
-	if lv.mode == ModeDaily {
+	out := &Recorded{Recorded: true, Duplicate: pd.duplicate, Points: pd.points}
+	if lv.mode == ModeDaily && !pd.duplicate {
 		out.Correct = &correct
 	}
 	return out, nil
@@ -439,37 +405,35 @@ type Result struct {
 	Mode      Mode  `json:"mode"`
 }
 
-// Submit hands in the caller's attempt. Answers in flight commit first.
+// Submit hands in the caller's attempt. Answers queued on this instance
+// commit first; an answer still on its way through another instance is
+// refused by the writer once the hand-in has committed. Handing in again
+// (a retried request, a second tab, another instance) changes nothing and
+// replies with the same result.
 func (s *Service) Submit(ctx context.Context, p *auth.Principal, attemptID int64) (*Result, error) {
 	a, err := s.myAttempt(ctx, p, attemptID)
 	if err != nil {
 		return nil, err
 	}
-	if !a.Active {
-		return nil, web.Conflict("本次作答已交卷")
-	}
-	if lv, err := s.loadLive(ctx, attemptID); err == nil {
-		lv.mu.Lock()
-		lv.closed = true
-		lv.mu.Unlock()
-	}
-	if err := s.writer.flush(ctx); err != nil {
-		return nil, err
-	}
-	now := s.Now().UnixMilli()
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE exam_attempts SET active = 0, submitted_at = ? WHERE id = ? AND active = 1", min(now, a.DeadlineAt), attemptID)
+	if a.Active {
+		if err := s.writer.flush(ctx); err != nil {
+			return nil, err
+		}
+		now := s.Now().UnixMilli()
+		err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+			res, err := tx.ExecContext(ctx, "UPDATE exam_attempts SET active = 0, submitted_at = ? WHERE id = ? AND active = 1", min(now, a.DeadlineAt), attemptID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil // handed in meanwhile by another request
+			}
+			return s.Audit.Write(ctx, tx, audit.Event{Action: "exam.attempt.submit", ObjectType: "exam_attempt", ObjectID: strconv.FormatInt(attemptID, 10)})
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return web.Conflict("本次作答已交卷")
-		}
-		return s.Audit.Write(ctx, tx, audit.Event{Action: "exam.attempt.submit", ObjectType: "exam_attempt", ObjectID: strconv.FormatInt(attemptID, 10)})
-	})
-	s.drop(attemptID)
-	if err != nil {
-		return nil, err
+		s.drop(attemptID)
 	}
 	return s.Result(ctx, p, attemptID)
 }
@@ -491,11 +455,11 @@ func (s *Service) Result(ctx context.Context, p *auth.Principal, attemptID int64
 // myAttempt loads an attempt of the calling member; anyone else's is 404.
 func (s *Service) myAttempt(ctx context.Context, p *auth.Principal, id int64) (*Attempt, error) {
 	if p.Role != auth.Member || p.PersonID == 0 {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	a, err := scanAttempt(s.DB.QueryRowContext(ctx, "SELECT "+attemptCols+" FROM exam_attempts WHERE id = ? AND person_id = ?", id, p.PersonID))
 	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	return a, err
 }
@@ -537,10 +501,14 @@ func (s *Service) Sheet(ctx context.Context, p *auth.Principal, attemptID int64)
 	}
 	for rows.Next() {
 		var id int64
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			return nil, errors.Join(err, rows.Close())
+		}
 		answered[id] = true
 	}
-	rows.Close()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
 	sh := &Sheet{Attempt: a, Exam: e, ServerNow: s.Now().UnixMilli()}
 	for i, id := range a.Questions {
 		q, err := s.question(ctx, id)

@@ -11,12 +11,17 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 )
 
-// A question is visible to an organiser when its owner is in their subtree
-// or above it: the 市局 bank is shared downwards.
-const visibleQ = "(o.path LIKE ? OR ? LIKE o.path || '%')"
+// visibleQ is the condition on a question's owner (o) for a subtree: the
+// owner is in it or above it, since the 市局 bank is shared downwards.
+func visibleQ(s scope.Subtree) (string, []any) {
+	below, args := s.Where("o.path")
+	above, aboveArgs := s.Lineage("o.path")
+	return "(" + below + " OR " + above + ")", append(args, aboveArgs...)
+}
 
 const questionCols = "q.id, q.org_id, q.kind, q.stem, q.options, q.answer, q.tag, q.difficulty, q.explanation, q.version"
 
@@ -26,7 +31,14 @@ func scanQuestion(sc interface{ Scan(...any) error }) (*Question, error) {
 	if err := sc.Scan(&q.ID, &q.OrgID, &q.Kind, &q.Stem, &opts, &q.Answer, &q.Tag, &q.Difficulty, &q.Explanation, &q.Version); err != nil {
 		return nil, err
 	}
-	json.Unmarshal([]byte(opts), &q.Options)
+	if err := json.Unmarshal([]byte(opts), &q.Options); err != nil {
+		return nil, fmt.Errorf("exam_questions %d: options: %w", q.ID, err)
+	}
+	if q.Kind == Fill {
+		if err := json.Unmarshal([]byte(q.Answer), new([][]string)); err != nil {
+			return nil, fmt.Errorf("exam_questions %d: answer: %w", q.ID, err)
+		}
+	}
 	return &q, nil
 }
 
@@ -43,20 +55,18 @@ type Filter struct {
 // ListQuestions lists the questions visible to an organiser.
 func (s *Service) ListQuestions(ctx context.Context, p *auth.Principal, f Filter) ([]*Question, int, error) {
 	if !p.ReadsMembers() {
-		return nil, 0, web.Forbidden()
+		return nil, 0, fail.Forbidden()
 	}
-	where := " FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE " + visibleQ
-	args := []any{p.OrgPath + "%", p.OrgPath}
+	visible, args := visibleQ(scope.Of(p))
+	where := " FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE " + visible
 	if f.OrgID != 0 {
-		path, err := org.PathOf(ctx, s.DB, f.OrgID)
+		sub, err := org.Narrow(ctx, s.DB, p, f.OrgID)
 		if err != nil {
 			return nil, 0, err
 		}
-		if !p.InScope(path) {
-			return nil, 0, web.NotFound()
-		}
-		where += " AND o.path LIKE ?"
-		args = append(args, path+"%")
+		w, subArgs := sub.Where("o.path")
+		where += " AND " + w
+		args = append(args, subArgs...)
 	}
 	if f.Tag != "" {
 		where += " AND q.tag = ?"
@@ -104,12 +114,13 @@ func (s *Service) ListQuestions(ctx context.Context, p *auth.Principal, f Filter
 // GetQuestion returns a question visible to the caller, or 404.
 func (s *Service) GetQuestion(ctx context.Context, p *auth.Principal, id int64) (*Question, error) {
 	if !p.ReadsMembers() {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
-	q, err := scanQuestion(s.DB.QueryRowContext(ctx, "SELECT "+questionCols+" FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE q.id = ? AND "+visibleQ,
-		id, p.OrgPath+"%", p.OrgPath))
+	visible, args := visibleQ(scope.Of(p))
+	q, err := scanQuestion(s.DB.QueryRowContext(ctx, "SELECT "+questionCols+" FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE q.id = ? AND "+visible,
+		append([]any{id}, args...)...))
 	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	return q, err
 }
@@ -150,7 +161,7 @@ func (s *Service) CreateQuestion(ctx context.Context, p *auth.Principal, q Quest
 			return err
 		}
 		if dup != 0 {
-			return web.Conflict(fmt.Sprintf("题库中已有相同题干的%s（编号 %d），未重复添加", q.Kind.Label(), dup))
+			return fail.Conflict(fmt.Sprintf("题库中已有相同题干的%s（编号 %d），未重复添加", q.Kind.Label(), dup))
 		}
 		if id, err = insertQuestion(ctx, tx, &q, s.Now().UnixMilli()); err != nil {
 			return err
@@ -169,7 +180,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, p *auth.Principal, q Quest
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		old, err := scanQuestion(tx.QueryRowContext(ctx, "SELECT "+questionCols+" FROM exam_questions q WHERE q.id = ?", q.ID))
 		if db.IsNoRows(err) {
-			return web.NotFound()
+			return fail.NotFound()
 		}
 		if err != nil {
 			return err
@@ -180,7 +191,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, p *auth.Principal, q Quest
 		q.OrgID = old.OrgID
 		if dup, err := duplicateOf(ctx, tx, q.OrgID, q.Kind, StemKey(q.Stem), q.ID); err != nil || dup != 0 {
 			if err == nil {
-				err = web.Conflict(fmt.Sprintf("题库中已有相同题干的%s（编号 %d）", q.Kind.Label(), dup))
+				err = fail.Conflict(fmt.Sprintf("题库中已有相同题干的%s（编号 %d）", q.Kind.Label(), dup))
 			}
 			return err
 		}
@@ -195,7 +206,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, p *auth.Principal, q Quest
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return web.Conflict("该题已被他人修改，请刷新后重试")
+			return fail.Conflict("该题已被他人修改，请刷新后重试")
 		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "exam.question.update", ObjectType: "exam_question", ObjectID: strconv.FormatInt(q.ID, 10), Detail: audit.Change{Before: old, After: q}})
 	})

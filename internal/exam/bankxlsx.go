@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/db"
 )
 
@@ -44,7 +45,7 @@ func Template(w io.Writer) error {
 	}
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+		if err := cellsafe.SetSheetRow(f, sheet, cell, r...); err != nil {
 			return err
 		}
 	}
@@ -104,14 +105,9 @@ func (e *ImportError) Error() string {
 // ParseSheet reads questions from a workbook, with the sheet row of each.
 // Every bad row is reported; a nil error means every row is good.
 func ParseSheet(r io.Reader, orgID int64) ([]Question, []int, error) {
-	f, err := excelize.OpenReader(io.LimitReader(r, 20<<20))
+	rows, err := readRows(r)
 	if err != nil {
-		return nil, nil, ferr("file", "无法读取文件：请上传 .xlsx 格式的题库模板")
-	}
-	defer f.Close()
-	rows, err := f.GetRows(f.GetSheetName(0))
-	if err != nil {
-		return nil, nil, ferr("file", "无法读取第一个工作表")
+		return nil, nil, err
 	}
 	if len(rows) == 0 || strings.TrimSpace(strings.Join(rows[0], "")) == "" || strings.TrimSpace(rows[0][0]) != header[0] || len(rows[0]) < colDiff+1 || strings.TrimSpace(rows[0][colStem]) != header[colStem] {
 		return nil, nil, ferr("file", "表头与模板不一致：请下载题库导入模板，按模板填写")
@@ -127,7 +123,7 @@ func ParseSheet(r io.Reader, orgID int64) ([]Question, []int, error) {
 		n := i + 2
 		cell := func(c int) string {
 			if c < len(row) {
-				return strings.TrimSpace(row[c])
+				return cellsafe.Unquote(strings.TrimSpace(row[c])) // an export re-imports unchanged
 			}
 			return ""
 		}
@@ -241,7 +237,8 @@ func (s *Service) ImportQuestions(ctx context.Context, p *auth.Principal, orgID 
 
 // Export writes the visible questions as a workbook in the template's
 // layout, so an export can be edited and imported elsewhere. Cells that a
-// spreadsheet would read as formulas are neutralised.
+// spreadsheet would read as formulas are neutralised (and restored when the
+// file is imported again).
 func (s *Service) Export(ctx context.Context, p *auth.Principal, f Filter, w io.Writer) error {
 	f.Page, f.Per = 1, 1000
 	var all []*Question
@@ -263,23 +260,23 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, f Filter, w io.
 	if err != nil {
 		return err
 	}
-	sw.SetRow("A1", toAny(header))
+	sw.SetRow("A1", cellsafe.Strings(header))
 	for i, q := range all {
 		row := make([]any, len(header))
 		row[colKind] = q.Kind.Label()
-		row[colStem] = safeCell(q.Stem)
+		row[colStem] = q.Stem
 		for j := 0; j < MaxOptions; j++ {
 			row[colOpt+j] = ""
 			if j < len(q.Options) {
-				row[colOpt+j] = safeCell(q.Options[j])
+				row[colOpt+j] = q.Options[j]
 			}
 		}
-		row[colAnswer] = safeCell(DisplayAnswer(q))
-		row[colTag] = safeCell(q.Tag)
+		row[colAnswer] = DisplayAnswer(q)
+		row[colTag] = q.Tag
 		row[colDiff] = Difficulties[q.Difficulty]
-		row[colExpl] = safeCell(q.Explanation)
+		row[colExpl] = q.Explanation
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
+		if err := sw.SetRow(cell, cellsafe.Row(row...)); err != nil {
 			return err
 		}
 	}
@@ -304,7 +301,7 @@ func DisplayAnswer(q *Question) string {
 		return "错"
 	case Fill:
 		var b [][]string
-		json.Unmarshal([]byte(q.Answer), &b)
+		_ = json.Unmarshal([]byte(q.Answer), &b) // checked by Normalize and when read (scanQuestion)
 		parts := make([]string, len(b))
 		for i, alts := range b {
 			parts[i] = strings.Join(alts, "|")
@@ -312,11 +309,4 @@ func DisplayAnswer(q *Question) string {
 		return strings.Join(parts, "；")
 	}
 	return q.Answer
-}
-
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -3,17 +3,18 @@ package exam
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 )
 
-// Entry is one person on the individual leaderboard.
+// Entry is one person on the individual leaderboard. A 党员 reading a
+// board sees no person ids.
 type Entry struct {
 	Rank     int    `json:"rank"`
-	PersonID int64  `json:"person_id"`
+	PersonID int64  `json:"person_id,omitempty"`
 	Name     string `json:"name"`
 	Unit     string `json:"unit"`
 	Score    int    `json:"score"`
@@ -36,6 +37,29 @@ type Board struct {
 	Individuals     []Entry     `json:"individuals"`
 	ByAverage       []UnitEntry `json:"by_average"`
 	ByParticipation []UnitEntry `json:"by_participation"`
+	Ranked          int         `json:"ranked"`         // people on the whole individual ranking
+	Mine            *Entry      `json:"mine,omitempty"` // the calling 党员's own result and rank
+	// OwnOnly says the caller, a 党员, sees only their own result: an
+	// exam's scores are not published to the other members.
+	OwnOnly bool `json:"own_only,omitempty"`
+}
+
+// Lengths of the individual board: a longer list is an export, not a board.
+const (
+	DefaultTop = 50
+	MaxTop     = 100
+)
+
+// clampTop is the length of board a request gets: DefaultTop when it asks
+// for none (or nonsense), never more than MaxTop.
+func clampTop(top int) int {
+	switch {
+	case top <= 0:
+		return DefaultTop
+	case top > MaxTop:
+		return MaxTop
+	}
+	return top
 }
 
 // standing is one person's standing before ranking.
@@ -90,25 +114,60 @@ func rankUnits(in []UnitEntry, key func(UnitEntry) float64) []UnitEntry {
 
 // Leaderboard computes the live boards of an exam the caller can see. A
 // contest counts each person's best attempt; a daily challenge sums points.
-// Units are the organisations directly under the exam's organiser.
+// Units are the organisations directly under the exam's organiser. The
+// individual board holds at most top (capped at MaxTop) people.
+//
+// A 党员 (anyone who does not read member data) gets their own result and
+// rank; the boards of a contest or daily challenge, without person ids; and
+// of an exam nothing else.
 func (s *Service) Leaderboard(ctx context.Context, p *auth.Principal, examID int64, top int) (*Board, error) {
-	e, err := s.GetExam(ctx, p, examID)
+	b, e, err := s.leaderboard(ctx, p, examID)
 	if err != nil {
 		return nil, err
+	}
+	b.Ranked = len(b.Individuals)
+	if !p.ReadsMembers() {
+		for _, en := range b.Individuals {
+			if p.PersonID != 0 && en.PersonID == p.PersonID {
+				mine := en
+				mine.PersonID = 0
+				b.Mine = &mine
+				break
+			}
+		}
+		if e.Mode == ModeExam {
+			b.OwnOnly = true
+			b.Individuals, b.ByAverage, b.ByParticipation = []Entry{}, []UnitEntry{}, []UnitEntry{}
+		}
+		for i := range b.Individuals {
+			b.Individuals[i].PersonID = 0
+		}
+	}
+	if top = clampTop(top); len(b.Individuals) > top {
+		b.Individuals = b.Individuals[:top]
+	}
+	return b, nil
+}
+
+// leaderboard is the whole board, every person ranked, as an organiser sees it.
+func (s *Service) leaderboard(ctx context.Context, p *auth.Principal, examID int64) (*Board, *Exam, error) {
+	e, err := s.GetExam(ctx, p, examID)
+	if err != nil {
+		return nil, nil, err
 	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT a.person_id, pe.name, o.path, a.score,
 			CASE WHEN a.last_answer_at > 0 THEN a.last_answer_at - a.started_at ELSE 0 END
 		FROM exam_attempts a JOIN persons pe ON pe.id = a.person_id JOIN orgs o ON o.id = a.org_id
 		WHERE a.exam_id = ? AND a.answered > 0`, examID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byPerson := map[int64]*standing{}
 	for rows.Next() {
 		var st standing
 		if err := rows.Scan(&st.personID, &st.name, &st.orgPath, &st.score, &st.usedMs); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		cur := byPerson[st.personID]
 		switch {
@@ -123,15 +182,15 @@ func (s *Service) Leaderboard(ctx context.Context, p *auth.Principal, examID int
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	units, err := s.units(ctx, e.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	unitOf := func(path string) *UnitEntry {
 		for i := range units {
-			if strings.HasPrefix(path, units[i].path) {
+			if scope.Under(units[i].path).Contains(path) {
 				return &units[i].UnitEntry
 			}
 		}
@@ -149,9 +208,6 @@ func (s *Service) Leaderboard(ctx context.Context, p *auth.Principal, examID int
 		ind = append(ind, en)
 	}
 	ind = RankIndividuals(ind)
-	if top > 0 && len(ind) > top {
-		ind = ind[:top]
-	}
 	var us []UnitEntry
 	for _, u := range units {
 		if u.Members == 0 { // no one to take part: a 0/0 line ranks nothing
@@ -163,9 +219,12 @@ func (s *Service) Leaderboard(ctx context.Context, p *auth.Principal, examID int
 		u.Participation = float64(u.Participants) / float64(u.Members)
 		us = append(us, u.UnitEntry)
 	}
+	if ind == nil {
+		ind = []Entry{}
+	}
 	return &Board{Individuals: ind,
 		ByAverage:       rankUnits(us, func(u UnitEntry) float64 { return u.AverageScore }),
-		ByParticipation: rankUnits(us, func(u UnitEntry) float64 { return u.Participation })}, nil
+		ByParticipation: rankUnits(us, func(u UnitEntry) float64 { return u.Participation })}, e, nil
 }
 
 type unit struct {
@@ -180,11 +239,11 @@ func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := org.Subtree(ctx, s.DB, path)
+	all, err := org.Subtree(ctx, s.DB, scope.Under(path))
 	if err != nil {
 		return nil, err
 	}
-	counts, err := org.Counts(ctx, s.DB, path)
+	counts, err := org.Counts(ctx, s.DB, scope.Under(path))
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +271,7 @@ type QuestionStat struct {
 // the organiser (the exam must be in their subtree).
 func (s *Service) Stats(ctx context.Context, p *auth.Principal, examID int64) ([]QuestionStat, error) {
 	if !p.ReadsMembers() {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	if _, err := s.GetExam(ctx, p, examID); err != nil {
 		return nil, err

@@ -19,8 +19,7 @@ func TestBoardsAndClosedContestPages(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		do(t, e, "UPDATE orgs SET name = '中共西安市公安局甲分局委员会' WHERE id = ?", w.a)
-		empty := do(t, e, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?, '安保临时党支部', 'temporary', '', 0, 0)", w.root)
-		do(t, e, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("/%d/%d/", w.root, empty), empty)
+		e.Org(w.root, "安保临时党支部", "temporary") // a unit without members
 		city := e.Account(auth.OrgAdmin, w.root, 0)
 		alice, carol := e.Account(auth.Member, 0, w.alice), e.Account(auth.Member, 0, w.carol)
 

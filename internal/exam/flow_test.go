@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/exam"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 )
 
 type world struct {
@@ -46,16 +47,10 @@ func do(t *testing.T, e *apptest.Env, q string, args ...any) int64 {
 func newWorld(t *testing.T, e *apptest.Env) *world {
 	w := &world{e: e, now: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}
 	e.App.Now = func() time.Time { return w.now }
-	org := func(parent any, name, path string) int64 {
-		id := do(t, e, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?, ?, 'committee', '', 0, 0)", parent, name)
-		do(t, e, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id)
-		return id
-	}
-	w.root = org(nil, "市局党委", "/")
-	rp := fmt.Sprintf("/%d/", w.root)
-	w.a, w.b = org(w.root, "甲分局党委", rp), org(w.root, "乙分局党委", rp)
+	w.root = e.Org(0, "市局党委", "committee")
+	w.a, w.b = e.Org(w.root, "甲分局党委", "committee"), e.Org(w.root, "乙分局党委", "committee")
 	person := func(orgID int64, name string) int64 {
-		return do(t, e, "INSERT INTO persons (org_id, name, pinyin, initials, gender, status, created_at, updated_at) VALUES (?, ?, ?, 'x', '男', 'full', 0, 0)", orgID, name, name)
+		return e.Person(dbtest.Person{Org: orgID, Name: name, Pinyin: name})
 	}
 	w.alice, w.bob, w.carol = person(w.a, "甲一"), person(w.a, "甲二"), person(w.b, "乙一")
 	return w

@@ -1,7 +1,6 @@
 package exam
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,24 +11,14 @@ import (
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
 // The organiser's forms: the question bank, new and edited questions, and
 // new exams, contests, daily challenges and periodic exams. A refused form
 // is shown again with what was typed and the reason in Chinese.
-
-// orgChoices are the live organisations the caller administers.
-func (s *Service) orgChoices(ctx context.Context, p *auth.Principal) ([]org.Org, error) {
-	all, err := org.Subtree(ctx, s.DB, p.OrgPath)
-	out := all[:0]
-	for _, o := range all {
-		if !o.Dissolved() {
-			out = append(out, o)
-		}
-	}
-	return out, err
-}
 
 // formInt reads an integer field; empty reads as def.
 func formInt(r *http.Request, field, label string, def int) (int, error) {
@@ -62,40 +51,46 @@ func formID(r *http.Request, field string) int64 {
 
 // --- question bank ---
 
-func (s *Service) pageBank(w http.ResponseWriter, r *http.Request) { s.renderBank(w, r, nil, nil) }
+func (s *Service) pageBank(w http.ResponseWriter, r *http.Request) error {
+	return s.renderBank(w, r, nil, nil)
+}
 
-func (s *Service) renderBank(w http.ResponseWriter, r *http.Request, failed error, rows []RowError) {
+func (s *Service) renderBank(w http.ResponseWriter, r *http.Request, failed error, rows []RowError) error {
 	p := web.Principal(r)
 	f := filterOf(r)
 	f.Per = 100
 	qs, total, err := s.ListQuestions(r.Context(), p, f)
 	var orgs []org.Org
 	if err == nil && p.Writes() {
-		orgs, err = s.orgChoices(r.Context(), p)
+		orgs, err = org.Choices(r.Context(), s.DB, scope.Of(p))
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	mine := map[int64]bool{}
 	for _, o := range orgs {
 		mine[o.ID] = true
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, bankPage, map[string]any{"Questions": qs, "Total": total, "Mine": mine, "Orgs": orgs,
+	return s.Web.RenderStatus(w, r, http.StatusOK, bankPage, map[string]any{"Questions": qs, "Total": total, "Mine": mine, "Orgs": orgs,
 		"Kinds": Kinds, "Tags": Tags, "Difficulties": Difficulties, "Rows": rows}, failed)
 }
 
-func (s *Service) pageImport(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageImport(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.importUpload(w, r)
 	var ie *ImportError
 	switch {
 	case errors.As(err, &ie):
-		s.renderBank(w, r, web.Invalid("file", ie.Error()), ie.Rows)
+		if err := s.renderBank(w, r, fail.NotAllowed("file", ie.Error()), ie.Rows); err != nil {
+			return err
+		}
 	case err != nil:
-		s.renderBank(w, r, err, nil)
+		if err := s.renderBank(w, r, err, nil); err != nil {
+			return err
+		}
 	default:
 		http.Redirect(w, r, "/exams/bank?ok="+url.QueryEscape(fmt.Sprintf("已导入 %d 道题", n)), http.StatusSeeOther)
 	}
+	return nil
 }
 
 type questionForm struct {
@@ -107,18 +102,17 @@ type questionForm struct {
 	Diffs map[int]string
 }
 
-func (s *Service) renderQuestionForm(w http.ResponseWriter, r *http.Request, id int64, form url.Values, failed error) {
-	orgs, err := s.orgChoices(r.Context(), web.Principal(r))
+func (s *Service) renderQuestionForm(w http.ResponseWriter, r *http.Request, id int64, form url.Values, failed error) error {
+	orgs, err := org.Choices(r.Context(), s.DB, scope.Of(web.Principal(r)))
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, questionFormPage, questionForm{Form: form, ID: id, Orgs: orgs, Kinds: Kinds, Tags: Tags, Diffs: Difficulties}, failed)
+	return s.Web.RenderStatus(w, r, http.StatusOK, questionFormPage, questionForm{Form: form, ID: id, Orgs: orgs, Kinds: Kinds, Tags: Tags, Diffs: Difficulties}, failed)
 }
 
-func (s *Service) pageNewQuestion(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageNewQuestion(w http.ResponseWriter, r *http.Request) error {
 	p := web.Principal(r)
-	s.renderQuestionForm(w, r, 0, url.Values{"org_id": {strconv.FormatInt(p.OrgID, 10)}, "kind": {string(Single)}, "difficulty": {"1"}}, nil)
+	return s.renderQuestionForm(w, r, 0, url.Values{"org_id": {strconv.FormatInt(p.OrgID, 10)}, "kind": {string(Single)}, "difficulty": {"1"}}, nil)
 }
 
 func questionOf(r *http.Request) Question {
@@ -132,30 +126,30 @@ func questionOf(r *http.Request) Question {
 		Tag: r.FormValue("tag"), Difficulty: diff, Explanation: r.FormValue("explanation"), Version: version}
 }
 
-func (s *Service) pageCreateQuestion(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
+func (s *Service) pageCreateQuestion(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("", "表单无法读取")
+	}
 	id, err := s.CreateQuestion(r.Context(), web.Principal(r), questionOf(r))
 	if err != nil {
-		s.formFailed(w, r, err, func() { s.renderQuestionForm(w, r, 0, r.PostForm, err) })
-		return
+		return s.formFailed(w, r, err, func() error { return s.renderQuestionForm(w, r, 0, r.PostForm, err) })
 	}
 	http.Redirect(w, r, "/exams/bank?ok="+url.QueryEscape(fmt.Sprintf("已添加题目（编号 %d）", id)), http.StatusSeeOther)
+	return nil
 }
 
 // formFailed shows a 404 as the error page (nothing to re-show outside the
 // caller's scope) and re-shows the form for anything else.
-func (s *Service) formFailed(w http.ResponseWriter, r *http.Request, err error, reshow func()) {
-	var we *web.Error
-	if errors.As(err, &we) && we.Status == http.StatusNotFound {
-		s.Web.Fail(w, r, err)
-		return
+func (s *Service) formFailed(w http.ResponseWriter, r *http.Request, err error, reshow func() error) error {
+	if fail.IsNotFound(err) {
+		return err
 	}
-	reshow()
+	return reshow()
 }
 
 // editable loads a question the caller may change: its owner is in their subtree.
 func (s *Service) editable(r *http.Request) (*Question, error) {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -169,31 +163,31 @@ func (s *Service) editable(r *http.Request) (*Question, error) {
 	return q, nil
 }
 
-func (s *Service) pageEditQuestion(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageEditQuestion(w http.ResponseWriter, r *http.Request) error {
 	q, err := s.editable(r)
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.renderQuestionForm(w, r, q.ID, url.Values{"org_id": {strconv.FormatInt(q.OrgID, 10)}, "kind": {string(q.Kind)}, "stem": {q.Stem},
+	return s.renderQuestionForm(w, r, q.ID, url.Values{"org_id": {strconv.FormatInt(q.OrgID, 10)}, "kind": {string(q.Kind)}, "stem": {q.Stem},
 		"options": {strings.Join(q.Options, "\n")}, "answer": {DisplayAnswer(q)}, "tag": {q.Tag}, "difficulty": {strconv.Itoa(q.Difficulty)},
 		"explanation": {q.Explanation}, "version": {strconv.Itoa(q.Version)}}, nil)
 }
 
-func (s *Service) pageUpdateQuestion(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageUpdateQuestion(w http.ResponseWriter, r *http.Request) error {
 	old, err := s.editable(r)
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("", "表单无法读取")
+	}
 	q := questionOf(r)
 	q.ID, q.OrgID = old.ID, old.OrgID
 	if err := s.UpdateQuestion(r.Context(), web.Principal(r), q); err != nil {
-		s.formFailed(w, r, err, func() { s.renderQuestionForm(w, r, old.ID, r.PostForm, err) })
-		return
+		return s.formFailed(w, r, err, func() error { return s.renderQuestionForm(w, r, old.ID, r.PostForm, err) })
 	}
 	http.Redirect(w, r, "/exams/bank?ok="+url.QueryEscape(fmt.Sprintf("已保存题目（编号 %d）", old.ID)), http.StatusSeeOther)
+	return nil
 }
 
 // --- exams ---
@@ -242,16 +236,15 @@ func (s *Service) examDefaults(p *auth.Principal, kind string) url.Values {
 	return v
 }
 
-func (s *Service) renderExamForm(w http.ResponseWriter, r *http.Request, form url.Values, failed error) {
+func (s *Service) renderExamForm(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
 	p := web.Principal(r)
-	orgs, err := s.orgChoices(r.Context(), p)
+	orgs, err := org.Choices(r.Context(), s.DB, scope.Of(p))
 	var qs []*Question
 	if err == nil {
 		qs, _, err = s.ListQuestions(r.Context(), p, Filter{Per: 200})
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	picked := map[int64]bool{}
 	for _, v := range form["paper"] {
@@ -262,7 +255,7 @@ func (s *Service) renderExamForm(w http.ResponseWriter, r *http.Request, form ur
 	for i := range rules {
 		rules[i] = ruleRow{Tag: at(form["rule_tag"], i), Difficulty: at(form["rule_difficulty"], i), Count: at(form["rule_count"], i)}
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, examFormPage, examForm{Form: form, Orgs: orgs, Questions: qs, Picked: picked, Rules: rules,
+	return s.Web.RenderStatus(w, r, http.StatusOK, examFormPage, examForm{Form: form, Orgs: orgs, Questions: qs, Picked: picked, Rules: rules,
 		Tags: Tags, Diffs: Difficulties, Recurrences: Recurrences, Audiences: Audiences}, failed)
 }
 
@@ -273,8 +266,8 @@ func at(xs []string, i int) string {
 	return ""
 }
 
-func (s *Service) pageNewExam(w http.ResponseWriter, r *http.Request) {
-	s.renderExamForm(w, r, s.examDefaults(web.Principal(r), r.URL.Query().Get("kind")), nil)
+func (s *Service) pageNewExam(w http.ResponseWriter, r *http.Request) error {
+	return s.renderExamForm(w, r, s.examDefaults(web.Principal(r), r.URL.Query().Get("kind")), nil)
 }
 
 // examOf reads the exam form.
@@ -327,16 +320,18 @@ func examOf(r *http.Request) (Exam, error) {
 	return e, nil
 }
 
-func (s *Service) pageCreateExam(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
+func (s *Service) pageCreateExam(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("", "表单无法读取")
+	}
 	e, err := examOf(r)
 	var id int64
 	if err == nil {
 		id, err = s.CreateExam(r.Context(), web.Principal(r), e)
 	}
 	if err != nil {
-		s.formFailed(w, r, err, func() { s.renderExamForm(w, r, r.PostForm, err) })
-		return
+		return s.formFailed(w, r, err, func() error { return s.renderExamForm(w, r, r.PostForm, err) })
 	}
 	http.Redirect(w, r, "/exams?ok="+url.QueryEscape(fmt.Sprintf("已发布“%s”（编号 %d）", strings.TrimSpace(e.Title), id)), http.StatusSeeOther)
+	return nil
 }

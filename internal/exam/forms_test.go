@@ -166,7 +166,10 @@ func TestExamForms(t *testing.T) {
 func TestPeriodicExam(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
-		do(t, e, "UPDATE persons SET post = '党务工作者' WHERE id = ?", w.alice)
+		// alice is on the party-worker roster; bob's free-text post no longer counts.
+		do(t, e, `INSERT INTO corps_workers (person_id, org_id, post, duty, category, appointed_on, created_at, updated_at)
+			VALUES (?, ?, 'clerk', 'part', '民警', '2024-01-01', 0, 0)`, w.alice, w.a)
+		do(t, e, "UPDATE persons SET post = '党务工作者' WHERE id = ?", w.bob)
 		adminA := e.Account(auth.OrgAdmin, w.a, 0)
 		alice, bob := e.Account(auth.Member, 0, w.alice), e.Account(auth.Member, 0, w.bob)
 		q := do(t, e, `INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)

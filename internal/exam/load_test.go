@@ -41,11 +41,50 @@ func BenchmarkContestLoad(b *testing.B) {
 	if testing.Short() {
 		b.Skip("负载基准测试在 -short 下跳过")
 	}
-	ctx := context.Background()
 	d := dbtest.SQLite(b)
-	env := apptest.Start(b, d)
+	contestLoad(b, d, apptest.Start(b, d))
+}
+
+// BenchmarkContestLoadTwoInstances is the same load split across two
+// instances on one PostgreSQL database (TEST_PG_DSN), each with its own
+// connection pool and answer writer, as two servers behind a load balancer
+// without sticky sessions: a participant starts on one instance and sends
+// each next answer to the other. HONGDUN_LOAD_INSTANCES=1 runs the same on
+// one instance, for comparison. Run:
+//
+//	TEST_PG_DSN=postgres://… go test -run '^$' -bench BenchmarkContestLoadTwoInstances -benchtime=1x ./internal/exam/
+func BenchmarkContestLoadTwoInstances(b *testing.B) {
+	if testing.Short() {
+		b.Skip("负载基准测试在 -short 下跳过")
+	}
+	dsn := dbtest.PostgresDSN(b)
+	open := func() *db.DB {
+		d, err := db.Open(context.Background(), dsn, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { d.Close() })
+		if err := d.Migrate(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		return d
+	}
+	d := open()
+	envs := []*apptest.Env{apptest.Start(b, d)}
+	if os.Getenv("HONGDUN_LOAD_INSTANCES") != "1" {
+		envs = append(envs, apptest.Start(b, open()))
+	}
+	contestLoad(b, d, envs...)
+}
+
+// contestLoad seeds the contest on d and drives it through the instances
+// envs (all on d's database): participant i starts on instance i mod n and
+// sends answer j to instance (i+j) mod n.
+func contestLoad(b *testing.B, d *db.DB, envs ...*apptest.Env) {
+	ctx := context.Background()
 	tokens, examID := seedContest(b, d)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadConns, MaxConnsPerHost: loadConns}}
+	url := func(i int) string { return envs[i%len(envs)].Srv.URL }
 
 	// Every participant starts (this is setup, not measured).
 	type part struct {
@@ -59,7 +98,7 @@ func BenchmarkContestLoad(b *testing.B) {
 			AttemptID   int64  `json:"attempt_id"`
 			DeviceToken string `json:"device_token"`
 		}
-		if code := post(client, env.Srv.URL+fmt.Sprintf("/api/v1/exams/%d/start", examID), tokens[i], "", nil, &st); code != 200 {
+		if code := post(client, url(i)+fmt.Sprintf("/api/v1/exams/%d/start", examID), tokens[i], "", nil, &st); code != 200 {
 			b.Fatalf("start: %d", code)
 		}
 		parts[i] = part{token: tokens[i], device: st.DeviceToken, attempt: st.AttemptID}
@@ -91,10 +130,11 @@ func BenchmarkContestLoad(b *testing.B) {
 	stopProfile := profileMeasured(b)
 	start := time.Now()
 	runParallel(total, func(k int) {
-		p := parts[k%loadPeople]
-		q := p.questions[k/loadPeople]
+		i, j := k%loadPeople, k/loadPeople
+		p := parts[i]
+		q := p.questions[j]
 		body := fmt.Sprintf(`{"question_id":%d,"answer":"A"}`, q)
-		url := env.Srv.URL + fmt.Sprintf("/api/v1/exams/attempts/%d/answers", p.attempt)
+		url := url(i+j) + fmt.Sprintf("/api/v1/exams/attempts/%d/answers", p.attempt)
 		sends := 1
 		if k%loadRetryEach == 0 {
 			sends = 2
@@ -128,8 +168,8 @@ func BenchmarkContestLoad(b *testing.B) {
 	b.ReportMetric(base, "baseline/s")
 	b.ReportMetric(rate/base*100, "ratio_%")
 	b.ReportMetric(float64(rss)/1024, "peak_rss_MB")
-	b.Logf("%d requests (%d answers + %d retries) in %s: %.0f/s, p50 %s, p99 %s; minimal one-insert handler %.0f/s; ratio %.0f%%; peak RSS %d MB; failed %d; %d group commits (%.1f answers each)",
-		sent, total, sent-total, elapsed.Round(time.Millisecond), rate, l[len(l)/2], p99, base, rate/base*100, rss/1024, failed.Load(), batches, float64(total)/float64(max(batches, 1)))
+	b.Logf("%d instance(s): %d requests (%d answers + %d retries) in %s: %.0f/s, p50 %s, p99 %s; minimal one-insert handler %.0f/s; ratio %.0f%%; peak RSS %d MB; failed %d; %d group commits (%.1f answers each)",
+		len(envs), sent, total, sent-total, elapsed.Round(time.Millisecond), rate, l[len(l)/2], p99, base, rate/base*100, rss/1024, failed.Load(), batches, float64(total)/float64(max(batches, 1)))
 	if failed.Load() != 0 || answers != total || counted != total || attempts != loadPeople {
 		b.Fatalf("answers stored %d, counted %d, attempts %d, failed %d; want %d stored and counted exactly once", answers, counted, attempts, failed.Load(), total)
 	}
@@ -212,20 +252,25 @@ func seedContest(b *testing.B, d *db.DB) ([]string, int64) {
 	return tokens, examID
 }
 
-// baseline is a minimal handler doing one SQLite insert per request on the
-// same database, driven the same way.
+// baseline is a minimal handler doing one insert per request on the same
+// database, driven the same way.
 func baseline(b *testing.B, d *db.DB, client *http.Client, requests int) float64 {
 	ctx := context.Background()
-	if _, err := d.W.ExecContext(ctx, "CREATE TABLE bench_min (id INTEGER PRIMARY KEY, a INTEGER, b TEXT, at INTEGER)"); err != nil {
+	id := "id INTEGER PRIMARY KEY"
+	if d.Dialect == db.Postgres {
+		id = "id BIGSERIAL PRIMARY KEY"
+	}
+	if _, err := d.W.ExecContext(ctx, "CREATE TABLE bench_min ("+id+", a BIGINT, b TEXT, at BIGINT)"); err != nil {
 		b.Fatal(err)
 	}
+	insert := d.Rebind("INSERT INTO bench_min (a, b, at) VALUES (?, ?, ?)")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			A int64  `json:"a"`
 			B string `json:"b"`
 		}
 		json.NewDecoder(r.Body).Decode(&in)
-		if _, err := d.W.ExecContext(r.Context(), "INSERT INTO bench_min (a, b, at) VALUES (?, ?, ?)", in.A, in.B, time.Now().UnixMilli()); err != nil {
+		if _, err := d.W.ExecContext(r.Context(), insert, in.A, in.B, time.Now().UnixMilli()); err != nil {
 			http.Error(w, err.Error(), 500)
 			return
 		}

@@ -11,20 +11,20 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/dbtest"
 )
 
 // An organiser adds a question through the form, sees a refused one come
 // back with the reason, and publishes a contest by picking the question.
 func TestOrganiserPublishesThroughForms(t *testing.T) {
-	ctx := browsertest.Browser(t, 1280, 900)
-	e := apptest.Start(t, dbtest.SQLite(t))
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 900)
+	ctx, e := p.Ctx, p.E
 	w := newWorld(t, e)
 	e.App.Now = time.Now
 	admin := e.Account(auth.OrgAdmin, w.a, 0)
 
 	var errText, bank, list string
-	run(t, ctx,
+	p.Run(
 		browsertest.Login(e.Srv.URL, admin.Username(), apptest.Password),
 		chromedp.Navigate(e.Srv.URL+"/exams/bank/new"),
 		chromedp.WaitVisible("#question-form", chromedp.ByID),
@@ -37,36 +37,36 @@ func TestOrganiserPublishesThroughForms(t *testing.T) {
 		chromedp.WaitVisible(".error-box", chromedp.ByQuery),
 		chromedp.Text(".error-box", &errText, chromedp.ByQuery),
 	)
-	browsertest.Screenshot(t, ctx, "1-question-refused")
+	p.Shot("1-question-refused")
 	if !strings.Contains(errText, "多选题的答案应至少包含两个选项字母") {
 		t.Fatalf("refused question: %q", errText)
 	}
-	run(t, ctx,
+	p.Run(
 		chromedp.SetValue("#answer", "ABC", chromedp.ByID),
 		chromedp.Click("#question-submit", chromedp.ByID),
 		chromedp.WaitVisible("#questions", chromedp.ByID),
 		chromedp.Text("main", &bank, chromedp.ByQuery),
 	)
-	browsertest.Screenshot(t, ctx, "2-bank")
+	p.Shot("2-bank")
 	if !strings.Contains(bank, "已添加题目") || !strings.Contains(bank, "ABC") {
 		t.Fatalf("bank: %q", bank)
 	}
 	var id int64
 	e.DB.QueryRowContext(ctx, "SELECT id FROM exam_questions").Scan(&id)
-	run(t, ctx,
+	p.Run(
 		chromedp.Navigate(e.Srv.URL+"/exams/new?kind=contest"),
 		chromedp.WaitVisible("#exam-form", chromedp.ByID),
 		chromedp.SendKeys("#title", "甲分局党章知识竞赛", chromedp.ByID),
 		chromedp.Click("#paper-kind-paper", chromedp.ByID),
 		chromedp.Click(fmt.Sprintf("#pick-%d", id), chromedp.ByID),
 	)
-	browsertest.Screenshot(t, ctx, "3-exam-form")
-	run(t, ctx,
+	p.Shot("3-exam-form")
+	p.Run(
 		chromedp.Click("#exam-submit", chromedp.ByID),
 		chromedp.WaitVisible("#exams", chromedp.ByID),
 		chromedp.Text("main", &list, chromedp.ByQuery),
 	)
-	browsertest.Screenshot(t, ctx, "4-published")
+	p.Shot("4-published")
 	if !strings.Contains(list, "已发布“甲分局党章知识竞赛”") || !strings.Contains(list, "知识竞赛 · 甲分局党委") {
 		t.Fatalf("exam list: %q", list)
 	}

@@ -4,13 +4,13 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
@@ -34,6 +34,8 @@ func Used(ms int64) string {
 	return fmt.Sprintf("%d分%02d秒", sec/60, sec%60)
 }
 
+func init() { web.RegisterAssets("exam", web.Sub(files, "static")) }
+
 var parseOnce sync.Once
 
 func parsePages() { parseOnce.Do(parseAll) }
@@ -46,10 +48,7 @@ func parseAll() {
 
 func (s *Service) pages() []web.Route {
 	parsePages()
-	static, _ := fs.Sub(files, "static")
-	fileServer := http.StripPrefix("/exams-static/", http.FileServerFS(static))
 	return []web.Route{
-		{Method: "GET", Pattern: "/exams-static/", Perm: web.Public, Handler: fileServer.ServeHTTP},
 		{Method: "GET", Pattern: "/exams", Perm: web.PartyRead, Handler: s.pageList},
 		{Method: "GET", Pattern: "/exams/new", Perm: web.PartyWrite, Handler: s.pageNewExam},
 		{Method: "POST", Pattern: "/exams", Perm: web.PartyWrite, Handler: s.pageCreateExam},
@@ -69,7 +68,7 @@ func (s *Service) pages() []web.Route {
 	}
 }
 
-func (s *Service) pageList(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageList(w http.ResponseWriter, r *http.Request) error {
 	p := web.Principal(r)
 	es, err := s.ListExams(r.Context(), p, "", int64(qint(r, "org")))
 	mine := map[int64]*Standing{}
@@ -77,31 +76,29 @@ func (s *Service) pageList(w http.ResponseWriter, r *http.Request) {
 		mine, err = s.standings(r.Context(), p.PersonID, es)
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.Render(w, r, listPage, map[string]any{"Exams": es, "Now": s.Now(), "Mine": mine})
+	return s.Web.Render(w, r, listPage, map[string]any{"Exams": es, "Now": s.Now(), "Mine": mine})
 }
 
-func (s *Service) pageBoard(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) pageBoard(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var e *Exam
 	var b *Board
 	if err == nil {
 		e, err = s.GetExam(r.Context(), web.Principal(r), id)
 	}
 	if err == nil {
-		b, err = s.Leaderboard(r.Context(), web.Principal(r), id, 50)
+		b, err = s.Leaderboard(r.Context(), web.Principal(r), id, DefaultTop)
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.Render(w, r, boardPage, map[string]any{"Exam": e, "Board": b})
+	return s.Web.Render(w, r, boardPage, map[string]any{"Exam": e, "Board": b})
 }
 
-func (s *Service) pageStats(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) pageStats(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var e *Exam
 	var st []QuestionStat
 	if err == nil {
@@ -111,48 +108,44 @@ func (s *Service) pageStats(w http.ResponseWriter, r *http.Request) {
 		st, err = s.Stats(r.Context(), web.Principal(r), id)
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.Render(w, r, statsPage, map[string]any{"Exam": e, "Stats": st})
+	return s.Web.Render(w, r, statsPage, map[string]any{"Exam": e, "Stats": st})
 }
 
 // The page flow keeps the device token in a cookie scoped to the attempt.
 func deviceCookie(id int64) string { return "hd_attempt_" + strconv.FormatInt(id, 10) }
 
-func (s *Service) pageStart(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) pageStart(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var st *Started
 	if err == nil {
 		st, err = s.Start(r.Context(), web.Principal(r), id)
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: deviceCookie(st.AttemptID), Value: st.DeviceToken, Path: "/m/attempts/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	http.Redirect(w, r, fmt.Sprintf("/m/attempts/%d", st.AttemptID), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, n int, failed error) {
-	id, err := pathID(r, "id")
+func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, n int, failed error) error {
+	id, err := web.PathID(r, "id")
 	var sh *Sheet
 	if err == nil {
 		sh, err = s.Sheet(r.Context(), web.Principal(r), id)
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if !sh.Attempt.Active {
 		res, err := s.Result(r.Context(), web.Principal(r), id)
 		if err != nil {
-			s.Web.Fail(w, r, err)
-			return
+			return err
 		}
-		s.Web.Render(w, r, resultPage, res)
-		return
+		return s.Web.Render(w, r, resultPage, res)
 	}
 	if n < 1 || n > len(sh.Questions) {
 		n = 1
@@ -174,22 +167,23 @@ func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, n int, 
 	for i := range blanks {
 		blanks[i] = i + 1
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, questionPage, map[string]any{"Sheet": sh, "Q": q, "Blanks": blanks,
+	return s.Web.RenderStatus(w, r, http.StatusOK, questionPage, map[string]any{"Sheet": sh, "Q": q, "Blanks": blanks,
 		"Letters": strings.Split("ABCDEFGH", ""), "Left": left}, failed)
 }
 
-func (s *Service) pageQuestion(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageQuestion(w http.ResponseWriter, r *http.Request) error {
 	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
-	s.renderQuestion(w, r, n, nil)
+	return s.renderQuestion(w, r, n, nil)
 }
 
-func (s *Service) pageAnswer(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) pageAnswer(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("", "表单无法读取")
+	}
 	qid, _ := strconv.ParseInt(r.FormValue("question_id"), 10, 64)
 	n, _ := strconv.Atoi(r.FormValue("n"))
 	device := ""
@@ -198,25 +192,23 @@ func (s *Service) pageAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := Response{QuestionID: qid, Answer: strings.Join(r.Form["answer"], ""), Blanks: r.Form["blank"]}
 	if _, err := s.Answer(r.Context(), web.Principal(r), id, device, resp); err != nil {
-		if e, ok := err.(*web.Error); ok && e.Status == http.StatusNotFound {
-			s.Web.Fail(w, r, err)
-			return
+		if fail.IsNotFound(err) {
+			return err
 		}
-		s.renderQuestion(w, r, n, err)
-		return
+		return s.renderQuestion(w, r, n, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/m/attempts/%d?n=%d", id, n+1), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Service) pageSubmit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Service) pageSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var res *Result
 	if err == nil {
 		res, err = s.Submit(r.Context(), web.Principal(r), id)
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.Render(w, r, resultPage, res)
+	return s.Web.Render(w, r, resultPage, res)
 }

@@ -12,15 +12,14 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/dbtest"
 )
 
 // A member at a phone viewport opens a venue's QR link, logs in, checks
 // in, then takes an exam to the end and sees the result.
 func TestPhoneCheckinAndExam(t *testing.T) {
-	ctx := browsertest.Browser(t, 375, 812)
-	// Close Chromium and wait for it before its profile directory is removed.
-	e := apptest.Start(t, dbtest.SQLite(t))
+	t.Parallel()
+	p := browsertest.Open(t, 375, 812)
+	e := p.E
 	w := newWorld(t, e)
 	e.App.Now = time.Now // real time: the browser's cookies expire by it
 	city := e.Account(auth.OrgAdmin, w.root, 0)
@@ -62,43 +61,43 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 
 	// The QR link: not logged in yet, so the login page comes first.
 	var checked string
-	run(t, ctx,
+	p.Run(
 		// Headless Chromium keeps windows at least 500 px wide; a phone's
 		// viewport is emulated.
 		chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile),
 		chromedp.Navigate(qr.URL),
 		chromedp.WaitVisible("#username", chromedp.ByID),
 	)
-	browsertest.Screenshot(t, ctx, "1-login")
-	run(t, ctx,
+	p.Shot("1-login")
+	p.Run(
 		chromedp.SendKeys("#username", alice.Username(), chromedp.ByID),
 		chromedp.SendKeys("#password", apptest.Password, chromedp.ByID),
 		chromedp.Click("#login", chromedp.ByID),
 		chromedp.WaitVisible("#checkin-submit", chromedp.ByID),
 	)
-	browsertest.Screenshot(t, ctx, "2-checkin")
-	run(t, ctx,
+	p.Shot("2-checkin")
+	p.Run(
 		chromedp.Click("#checkin-submit", chromedp.ByID),
 		chromedp.WaitVisible("#checkin-result", chromedp.ByID),
 		chromedp.Text("main", &checked, chromedp.ByQuery),
 	)
-	browsertest.Screenshot(t, ctx, "3-checked-in")
+	p.Shot("3-checked-in")
 	if !strings.Contains(checked, "签到成功") || !strings.Contains(checked, "市局主会场") {
 		t.Fatalf("check-in page: %q", checked)
 	}
 
 	var hours string
-	run(t, ctx, chromedp.Click(`//a[contains(., "返回我的学习")]`, chromedp.BySearch), chromedp.WaitVisible("#my-hours", chromedp.ByID),
+	p.Run(chromedp.Click(`//a[contains(., "返回我的学习")]`, chromedp.BySearch), chromedp.WaitVisible("#my-hours", chromedp.ByID),
 		chromedp.Text("#my-hours", &hours, chromedp.ByID))
-	browsertest.Screenshot(t, ctx, "3b-my-learning")
+	p.Shot("3b-my-learning")
 	if !strings.HasPrefix(hours, "3 / 32") {
 		t.Fatalf("my hours: %q", hours)
 	}
 
-	run(t, ctx, chromedp.Click("#my-exams-link", chromedp.ByID), chromedp.WaitVisible(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID))
-	browsertest.Screenshot(t, ctx, "4-exams")
-	run(t, ctx, chromedp.Click(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID), chromedp.WaitVisible("#answer-form", chromedp.ByID))
-	browsertest.Screenshot(t, ctx, "5-question")
+	p.Run(chromedp.Click("#my-exams-link", chromedp.ByID), chromedp.WaitVisible(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID))
+	p.Shot("4-exams")
+	p.Run(chromedp.Click(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID), chromedp.WaitVisible("#answer-form", chromedp.ByID))
+	p.Shot("5-question")
 	option := func(text string) chromedp.Action {
 		return chromedp.Click(fmt.Sprintf(`//label[contains(., %q)]/input`, text), chromedp.BySearch)
 	}
@@ -110,33 +109,26 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 	}
 	for i, acts := range steps {
 		var stem string
-		run(t, ctx, chromedp.Text("#stem", &stem, chromedp.ByID))
+		p.Run(chromedp.Text("#stem", &stem, chromedp.ByID))
 		if !strings.Contains(stem, fmt.Sprint([]string{"最高领导机关", "三会一课", "预备期", "成立于"}[i])) {
 			t.Fatalf("question %d shows %q", i+1, stem)
 		}
-		run(t, ctx, acts...)
+		p.Run(acts...)
 		if i == 1 {
-			browsertest.Screenshot(t, ctx, "6-multi-answered")
+			p.Shot("6-multi-answered")
 		}
 		// The next page is the next question; after the last, the first again.
 		next := fmt.Sprintf(`input[name="n"][value="%d"]`, (i+1)%len(steps)+1)
-		run(t, ctx, chromedp.Click("#answer-submit", chromedp.ByID), chromedp.WaitReady(next, chromedp.ByQuery))
+		p.Run(chromedp.Click("#answer-submit", chromedp.ByID), chromedp.WaitReady(next, chromedp.ByQuery))
 	}
 	var result string
-	run(t, ctx,
+	p.Run(
 		chromedp.Click("#finish", chromedp.ByID),
 		chromedp.WaitVisible("#result", chromedp.ByID),
 		chromedp.Text("main", &result, chromedp.ByQuery),
 	)
-	browsertest.Screenshot(t, ctx, "7-result")
+	p.Shot("7-result")
 	if !strings.Contains(result, "得分 40 / 40") || !strings.Contains(result, "已通过") {
 		t.Fatalf("result page: %q", result)
-	}
-}
-
-func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
-	t.Helper()
-	if err := chromedp.Run(ctx, actions...); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"unicode"
 
 	"golang.org/x/text/width"
+
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/plaintext"
 )
 
 // Kind is a question type.
@@ -67,15 +70,9 @@ type Question struct {
 	Version     int      `json:"version"`
 }
 
-// FieldErr is a validation error about one field; the web layer turns it
-// into a 400 naming the field.
-type FieldErr struct{ Field, Msg string }
-
-func (e *FieldErr) Error() string     { return e.Msg }
-func (e *FieldErr) FieldName() string { return e.Field }
-
+// ferr refuses a malformed field.
 func ferr(field, format string, a ...any) error {
-	return &FieldErr{Field: field, Msg: fmt.Sprintf(format, a...)}
+	return fail.Malformed(field, fmt.Sprintf(format, a...))
 }
 
 // Normalize canonicalises a question in place and checks it. The answer may
@@ -84,6 +81,21 @@ func (q *Question) Normalize() error {
 	q.Stem = strings.TrimSpace(q.Stem)
 	q.Tag = strings.TrimSpace(q.Tag)
 	q.Explanation = strings.TrimSpace(q.Explanation)
+	for _, f := range []struct{ field, msg string }{
+		{"stem", plaintext.Lines("题干", q.Stem)},
+		{"tag", plaintext.Line("标签", q.Tag)},
+		{"explanation", plaintext.Lines("解析", q.Explanation)},
+		{"answer", plaintext.Line("答案", q.Answer)},
+	} {
+		if f.msg != "" {
+			return ferr(f.field, "%s", f.msg)
+		}
+	}
+	for i, o := range q.Options {
+		if msg := plaintext.Line(fmt.Sprintf("选项%c", 'A'+rune(i%26)), strings.TrimSpace(o)); msg != "" {
+			return ferr("options", "%s", msg)
+		}
+	}
 	if q.Stem == "" {
 		return ferr("stem", "题干不能为空")
 	}
@@ -203,7 +215,7 @@ func parseBlanks(s string) ([][]string, error) {
 // Blanks is the number of blanks of a fill-in question.
 func (q *Question) Blanks() int {
 	var b [][]string
-	json.Unmarshal([]byte(q.Answer), &b)
+	_ = json.Unmarshal([]byte(q.Answer), &b) // checked by Normalize and when read (scanQuestion)
 	return len(b)
 }
 

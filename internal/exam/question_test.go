@@ -1,6 +1,8 @@
 package exam
 
 import (
+	"hongdun/internal/platform/fail"
+
 	"bytes"
 	"errors"
 	"strings"
@@ -64,13 +66,28 @@ func TestNormalizeRefusesBadQuestions(t *testing.T) {
 		{Question{Kind: "essay", Stem: "x", Answer: "a", Tag: "党章", Difficulty: 1}, "kind"},
 		{Question{Kind: Judge, Stem: "x", Answer: "对", Tag: "", Difficulty: 1}, "tag"},
 		{Question{Kind: Judge, Stem: "x", Answer: "对", Tag: "党章", Difficulty: 4}, "difficulty"},
+		// Invisible characters: a stem that reads otherwise than it is stored.
+		{Question{Kind: Judge, Stem: "党员\u202e必须", Answer: "对", Tag: "党章", Difficulty: 1}, "stem"},
+		{Question{Kind: Judge, Stem: "x", Answer: "对", Tag: "党\u200b章", Difficulty: 1}, "tag"},
+		{Question{Kind: Judge, Stem: "x", Answer: "对", Tag: "党章", Difficulty: 1, Explanation: "见\u2066党章"}, "explanation"},
+		{Question{Kind: Single, Stem: "x", Options: []string{"a", "b\ufeffc"}, Answer: "A", Tag: "党章", Difficulty: 1}, "options"},
+		{Question{Kind: Fill, Stem: "x（）", Answer: "北京\x00", Tag: "党章", Difficulty: 1}, "answer"},
 	}
 	for _, c := range bad {
 		err := c.q.Normalize()
-		var fe *FieldErr
+		var fe *fail.Error
 		if !errors.As(err, &fe) || fe.Field != c.field {
 			t.Errorf("%+v: got %v, want an error on %s", c.q, err, c.field)
 		}
+	}
+	// Line breaks stay allowed where a text has several lines.
+	ok := Question{Kind: Judge, Stem: "第一行\n第二行", Answer: "对", Tag: "党章", Difficulty: 1, Explanation: "一\n二"}
+	if err := ok.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	msg := (&Question{Kind: Judge, Stem: "党员\u202e必须", Answer: "对", Tag: "党章", Difficulty: 1}).Normalize().Error()
+	if !strings.HasPrefix(msg, "题干含有不可见的文字方向控制字符") {
+		t.Errorf("message: %s", msg)
 	}
 }
 

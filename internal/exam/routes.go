@@ -1,15 +1,13 @@
 package exam
 
 import (
-	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/web"
 )
 
 const tag = "考试竞赛"
 
 // Routes are the exam, contest and question-bank endpoints and pages.
-func Routes(d *core.Deps) []web.Route {
-	s := New(d)
+func (s *Service) Routes() []web.Route {
 	qEx := map[string]any{"org_id": 1, "kind": "single", "stem": "党的最高领导机关是（　）。", "options": []string{"党的全国代表大会和它所产生的中央委员会", "中央政治局"},
 		"answer": "A", "tag": "党章", "difficulty": 1, "explanation": "党章第十条"}
 	eEx := map[string]any{"org_id": 1, "mode": "contest", "title": "全市公安机关党章党规知识竞赛", "opens_at": 1767225600000, "closes_at": 1767830400000,
@@ -30,7 +28,8 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/exams", Perm: web.PartyWrite, Handler: s.apiCreateExam, Doc: &web.Doc{Tag: tag, Summary: "发布考试或竞赛：固定试卷（paper）或按标签和难度抽题（rules）", Body: eEx, Reply: map[string]int{"id": 1}}},
 		{Method: "GET", Pattern: "/api/v1/exams/{id}", Perm: web.PartyView, Handler: s.apiExam, Doc: &web.Doc{Tag: tag, Summary: "考试详情"}},
 		{Method: "GET", Pattern: "/api/v1/exams/{id}/leaderboard", Perm: web.PartyView, Handler: s.apiLeaderboard, Doc: &web.Doc{Tag: tag,
-			Summary: "实时排行榜：个人（得分、用时）与单位（平均分、参与率）", Query: []web.Param{{Name: "top", Description: "个人榜条数，默认 50"}}}},
+			Summary: "实时排行榜：个人（得分、用时）与单位（平均分、参与率）；党员另见本人成绩与名次（mine），考试只见本人成绩，竞赛榜不含人员编号",
+			Query:   []web.Param{{Name: "top", Description: "个人榜条数，默认 50，最多 100"}}}},
 		{Method: "GET", Pattern: "/api/v1/exams/{id}/stats", Perm: web.PartyRead, Handler: s.apiStats, Doc: &web.Doc{Tag: tag, Summary: "逐题错误率（组织者）"}},
 		{Method: "POST", Pattern: "/api/v1/exams/{id}/start", Perm: web.PartyView, Handler: s.apiStart, Doc: &web.Doc{Tag: tag,
 			Summary: "党员开始或在本设备继续作答；返回设备令牌，其他设备的令牌随即失效", Reply: Started{AttemptID: 1, DeviceToken: "…", DeadlineAt: 1767226800000}}},

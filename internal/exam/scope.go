@@ -2,19 +2,19 @@ package exam
 
 import (
 	"context"
+	"errors"
 
+	"hongdun/internal/member"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
 )
 
 // personOrg returns the organisation and its path of a person.
 func personOrg(ctx context.Context, q db.Querier, personID int64) (int64, string, error) {
-	var id int64
-	var path string
-	err := q.QueryRowContext(ctx, "SELECT o.id, o.path FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?", personID).Scan(&id, &path)
-	if db.IsNoRows(err) {
-		return 0, "", web.NotFound()
+	id, path, err := member.OrgOf(ctx, q, personID)
+	if errors.Is(err, db.ErrNotFound) {
+		return 0, "", fail.NotFound()
 	}
 	return id, path, err
 }
@@ -22,7 +22,7 @@ func personOrg(ctx context.Context, q db.Querier, personID int64) (int64, string
 // self returns the caller's person, for member pages; 403 without one.
 func self(p *auth.Principal) (int64, error) {
 	if p.PersonID == 0 {
-		return 0, &web.Error{Status: 403, Code: "no_person", Message: "当前账号未关联党员信息，无法参加考试或竞赛"}
+		return 0, fail.Denied("no_person", "当前账号未关联党员信息，无法参加考试或竞赛")
 	}
 	return p.PersonID, nil
 }

@@ -8,12 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"hongdun/internal/member"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/training"
+	"hongdun/internal/platform/scope"
 )
 
 // SeedDemo gives the demo bureau a question bank of the 市局, a monthly
@@ -130,10 +131,11 @@ type demoAttempt struct {
 // loadPeople reads the party members with the unit they belong to and a
 // skill of their own.
 func (sd *examSeed) loadPeople(ctx context.Context, rootPath string) error {
+	in, args := scope.Under(rootPath).Where("o.path")
 	rows, err := sd.s.DB.QueryContext(ctx, `SELECT pe.id, pe.org_id, o.path, EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = pe.id)
 		FROM persons pe JOIN orgs o ON o.id = pe.org_id
-		WHERE o.path LIKE ? AND `+training.PartyMember("pe.status")+`
-		ORDER BY pe.id`, rootPath+"%")
+		WHERE `+in+` AND `+member.PartyMember("pe.status")+`
+		ORDER BY pe.id`, args...)
 	if err != nil {
 		return err
 	}
@@ -238,7 +240,7 @@ func (sd *examSeed) attempt(e *Exam, p examPerson, r *rand.Rand, started int64) 
 			a.correct++
 			a.score += score
 		}
-		a.answers = append(a.answers, []any{q.ID, demoResponse(q, right, r), b2i(right), score, at})
+		a.answers = append(a.answers, []any{q.ID, demoResponse(q, right, r), db.Int(right), score, at})
 		a.last = at
 	}
 	a.submitted = min(a.last+int64(3+r.IntN(20))*1000, a.dead)
@@ -256,7 +258,7 @@ func demoResponse(q *Question, right bool, r *rand.Rand) string {
 		return "F"
 	case Fill:
 		var want [][]string
-		json.Unmarshal([]byte(q.Answer), &want)
+		_ = json.Unmarshal([]byte(q.Answer), &want) // the seed's own questions, normalised
 		got := make([]string, len(want))
 		for i, alts := range want {
 			got[i] = alts[0]

@@ -3,17 +3,20 @@ package exam
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
+	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
-	"hongdun/internal/training"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 )
 
 // Service is the exam feature: stores, the answer writer and its caches.
@@ -23,15 +26,21 @@ type Service struct {
 
 	mu        sync.Mutex
 	questions map[int64]*Question // immutable snapshots; dropped on edit
-	attempts  map[int64]*live     // attempts being answered
+	// questionAt is when each cached question was read (unix ms): another
+	// instance's edit reaches this one's grading within questionTTL.
+	questionAt map[int64]int64
+	attempts   map[int64]*live // the unchanging part of attempts being answered
 }
 
-// New builds the service and starts its answer writer.
+// New builds the service and starts its answer writer; Close stops it.
 func New(d *core.Deps) *Service {
 	s := &Service{Deps: d, questions: map[int64]*Question{}, attempts: map[int64]*live{}}
 	s.writer = newWriter(d.DB, d.Audit)
 	return s
 }
+
+// Close stops the answer writer once every answer queued has committed.
+func (s *Service) Close() error { return s.writer.Close() }
 
 const examCols = "e.id, e.org_id, o.name, e.mode, e.title, e.opens_at, e.closes_at, e.duration_min, e.pass_score, e.max_attempts, e.min_seconds, e.daily_cap, e.score_each, e.rules, e.recurrence, e.audience, e.version"
 
@@ -42,7 +51,9 @@ func scanExam(sc interface{ Scan(...any) error }) (*Exam, error) {
 		&e.MinSeconds, &e.DailyCap, &e.ScoreEach, &rules, &e.Recurrence, &e.Audience, &e.Version); err != nil {
 		return nil, err
 	}
-	json.Unmarshal([]byte(rules), &e.Rules)
+	if err := json.Unmarshal([]byte(rules), &e.Rules); err != nil {
+		return nil, fmt.Errorf("exams %d: rules: %w", e.ID, err)
+	}
 	return &e, nil
 }
 
@@ -66,22 +77,23 @@ func (s *Service) loadPaper(ctx context.Context, q db.Querier, e *Exam) error {
 // their subtree; members see exams of their organisation and above.
 func examVisible(ctx context.Context, q db.Querier, p *auth.Principal) (string, []any, error) {
 	if p.ReadsMembers() {
-		return "o.path LIKE ?", []any{p.OrgPath + "%"}, nil
+		w, args := scope.Of(p).Where("o.path")
+		return w, args, nil
 	}
 	if p.Role == auth.Member && p.PersonID != 0 {
 		_, path, err := personOrg(ctx, q, p.PersonID)
 		if err != nil {
 			return "", nil, err
 		}
-		cats, err := training.PersonCategories(ctx, q, p.PersonID)
+		cats, err := member.AudienceCategories(ctx, q, p.PersonID)
 		if err != nil {
 			return "", nil, err
 		}
-		args := []any{path}
+		above, args := scope.Under(path).Lineage("o.path")
 		for _, c := range cats {
 			args = append(args, c)
 		}
-		return "? LIKE o.path || '%' AND e.audience IN (''" + strings.Repeat(", ?", len(cats)) + ")", args, nil
+		return above + " AND e.audience IN (''" + strings.Repeat(", ?", len(cats)) + ")", args, nil
 	}
 	return "1 = 0", nil, nil
 }
@@ -94,7 +106,7 @@ func (s *Service) GetExam(ctx context.Context, p *auth.Principal, id int64) (*Ex
 	}
 	e, err := scanExam(s.DB.QueryRowContext(ctx, "SELECT "+examCols+" FROM exams e JOIN orgs o ON o.id = e.org_id WHERE e.id = ? AND "+cond, append([]any{id}, args...)...))
 	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
@@ -111,15 +123,13 @@ func (s *Service) ListExams(ctx context.Context, p *auth.Principal, mode string,
 	}
 	q := "SELECT " + examCols + " FROM exams e JOIN orgs o ON o.id = e.org_id WHERE " + cond
 	if orgID != 0 {
-		path, err := org.PathOf(ctx, s.DB, orgID)
+		sub, err := org.Narrow(ctx, s.DB, p, orgID)
 		if err != nil {
 			return nil, err
 		}
-		if !p.InScope(path) {
-			return nil, web.NotFound()
-		}
-		q += " AND o.path LIKE ?"
-		args = append(args, path+"%")
+		w, subArgs := sub.Where("o.path")
+		q += " AND " + w
+		args = append(args, subArgs...)
 	}
 	if mode != "" {
 		q += " AND e.mode = ?"
@@ -153,10 +163,11 @@ func (s *Service) CreateExam(ctx context.Context, p *auth.Principal, e Exam) (in
 		if err != nil {
 			return err
 		}
+		visible, args := visibleQ(scope.Under(path))
 		for i, qid := range e.Paper {
 			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE q.id = ? AND "+visibleQ,
-				qid, path+"%", path).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE q.id = ? AND "+visible,
+				append([]any{qid}, args...)...).Scan(&n); err != nil {
 				return err
 			}
 			if n == 0 {
@@ -191,8 +202,9 @@ func (s *Service) CreateExam(ctx context.Context, p *auth.Principal, e Exam) (in
 }
 
 func poolWhere(path string, d Draw) (string, []any) {
-	q := "FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE " + visibleQ + " AND q.tag = ?"
-	args := []any{path + "%", path, d.Tag}
+	visible, args := visibleQ(scope.Under(path))
+	q := "FROM exam_questions q JOIN orgs o ON o.id = q.org_id WHERE " + visible + " AND q.tag = ?"
+	args = append(args, d.Tag)
 	if d.Difficulty != 0 {
 		q += " AND q.difficulty = ?"
 		args = append(args, d.Difficulty)
@@ -207,12 +219,20 @@ func countPool(ctx context.Context, q db.Querier, path string, d Draw) (int, err
 	return n, err
 }
 
-// question returns a question by id from the cache, loading it once.
+// questionTTL is how long a cached question is used before it is read
+// again. An edit drops the question from its own instance's cache at once;
+// other instances on the same database grade with the new version after
+// at most this long, as if the answer had come a little earlier.
+const questionTTL = 10 * time.Second
+
+// question returns a question by id from the cache, reading it when it is
+// missing or older than questionTTL.
 func (s *Service) question(ctx context.Context, id int64) (*Question, error) {
+	now := s.Now().UnixMilli()
 	s.mu.Lock()
-	q := s.questions[id]
+	q, at := s.questions[id], s.questionAt[id]
 	s.mu.Unlock()
-	if q != nil {
+	if q != nil && now >= at && now-at < questionTTL.Milliseconds() {
 		return q, nil
 	}
 	q, err := scanQuestion(s.DB.QueryRowContext(ctx, "SELECT "+questionCols+" FROM exam_questions q WHERE q.id = ?", id))
@@ -220,10 +240,10 @@ func (s *Service) question(ctx context.Context, id int64) (*Question, error) {
 		return nil, err
 	}
 	s.mu.Lock()
-	if len(s.questions) > 100000 {
-		s.questions = map[int64]*Question{}
+	if len(s.questions) > 100000 || s.questionAt == nil {
+		s.questions, s.questionAt = map[int64]*Question{}, map[int64]int64{}
 	}
-	s.questions[id] = q
+	s.questions[id], s.questionAt[id] = q, now
 	s.mu.Unlock()
 	return q, nil
 }

@@ -5,6 +5,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -13,13 +14,17 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"hongdun/internal/member"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/roster"
 )
@@ -44,26 +49,26 @@ func Prepare(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princ
 	if err := f.Normalize(); err != nil {
 		return nil, err
 	}
-	if p == nil || !p.ReadsMembers() || p.OrgPath == "" {
-		return nil, web.Forbidden()
+	sc := scope.Of(p)
+	if sc.Empty() {
+		return nil, fail.Forbidden()
 	}
-	var root, rootName string
 	id := f.OrgID
 	if id == 0 {
 		id = p.OrgID
 	}
-	err := q.QueryRowContext(ctx, "SELECT path, name FROM orgs WHERE id = ?", id).Scan(&root, &rootName)
-	if db.IsNoRows(err) || err == nil && !p.InScope(root) {
-		return nil, web.NotFound()
+	root, err := org.Get(ctx, q, id)
+	if errors.Is(err, db.ErrNotFound) || err == nil && !sc.Contains(root.Path) {
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
 	}
-	conds := []string{"o.path LIKE ?"}
-	args := []any{root + "%"}
+	in, args := sc.Narrow(root.Path).Where("o.path")
+	conds := []string{in}
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	if f.Status == "" {
-		add("p.status IN ('probationary', 'full')")
+		add(member.PartyMember("p.status"))
 	}
 	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
 		if c.v != "" {
@@ -76,7 +81,7 @@ func Prepare(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princ
 		case isDigits(up) && (len(up) == 15 || len(up) == 18):
 			n, err := idcard.Normalize(up)
 			if err != nil {
-				return nil, web.BadRequest("q", err.Error())
+				return nil, fail.Malformed("q", err.Error())
 			}
 			add("p.id_hash = ?", keys.Index(n))
 		case isDigits(up):
@@ -95,7 +100,7 @@ func Prepare(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princ
 			add("p.birth_date > ?", today.AddYears(-(hi + 1)).String())
 		}
 	}
-	return &Query{Filter: f, OrgName: rootName, cond: strings.Join(conds, " AND "), args: args}, nil
+	return &Query{Filter: f, OrgName: root.Name, cond: strings.Join(conds, " AND "), args: args}, nil
 }
 
 // ageBounds reads a band that Filter.Normalize has accepted: "31-35",
@@ -165,23 +170,13 @@ func masked(tail string, n int) string {
 	return strings.Repeat("*", max(0, n-len(tail))) + tail
 }
 
-// safe neutralises spreadsheet formula injection: a cell starting with
-// = + - @ (or a tab or carriage return) is prefixed with an apostrophe so
-// that no spreadsheet program evaluates it.
-func safe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // WriteXLSX streams the rows of q to w in the standard roster layout (a
 // title, the 导出单位 line, the header on row 3) and audits the export with
 // its filter and row count. Only a 党务管理员 may reveal the ID numbers and
 // phones; otherwise they stay masked.
 func WriteXLSX(ctx context.Context, d *core.Deps, p *auth.Principal, q *Query, reveal bool, w io.Writer) (int, error) {
 	if reveal && !p.Writes() {
-		return 0, web.Forbidden()
+		return 0, fail.Forbidden()
 	}
 	x := excelize.NewFile()
 	defer x.Close()
@@ -209,23 +204,23 @@ func WriteXLSX(ctx context.Context, d *core.Deps, p *auth.Principal, q *Query, r
 	bold, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	title, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
 	last, _ := excelize.CoordinatesToCellName(len(cols), 1)
-	sw.SetRow("A1", []any{excelize.Cell{StyleID: title, Value: safe(q.OrgName) + "党员花名册"}})
+	sw.SetRow("A1", cellsafe.Row(excelize.Cell{StyleID: title, Value: q.OrgName + "党员花名册"}))
 	sw.MergeCell("A1", last)
-	sw.SetRow("A2", []any{safe("导出单位：" + q.OrgName + "　导出时间：" + d.Now().In(web.Shanghai).Format("2006年1月2日 15:04"))})
+	sw.SetRow("A2", cellsafe.Row("导出单位："+q.OrgName+"　导出时间："+d.Now().In(web.Shanghai).Format("2006年1月2日 15:04")))
 	header := make([]any, len(cols))
 	for i, c := range cols {
 		header[i] = excelize.Cell{StyleID: bold, Value: c.Label}
 	}
-	sw.SetRow("A3", header)
+	sw.SetRow("A3", cellsafe.Row(header...))
 	n := 0
 	cells := make([]any, len(cols))
 	err = q.Each(ctx, d, reveal, func(r Row) error {
 		n++
 		for i, c := range cols {
-			cells[i] = safe(field(r, c.Field, n))
+			cells[i] = field(r, c.Field, n)
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n+3)
-		return sw.SetRow(cell, cells)
+		return sw.SetRow(cell, cellsafe.Row(cells...))
 	})
 	if err != nil {
 		return 0, err
@@ -262,6 +257,8 @@ func field(r Row, f roster.Field, seq int) string {
 		return r.FullDate
 	case roster.Branch:
 		return r.Org
+	case roster.Political:
+		return political(r.Status)
 	case roster.Category:
 		return r.Category
 	case roster.Post:
@@ -270,4 +267,15 @@ func field(r Row, f roster.Field, seq int) string {
 		return r.Phone
 	}
 	return ""
+}
+
+// political is the 政治面貌 of a status as the roster writes it.
+func political(status string) string {
+	switch status {
+	case "full":
+		return "中共党员"
+	case "probationary":
+		return "中共预备党员"
+	}
+	return member.StatusLabel(status)
 }

@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/member"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
@@ -41,7 +42,7 @@ func filterFrom(q url.Values) (member.Filter, error) {
 	if v := q.Get("org"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return f, web.BadRequest("org", "组织编号应为正整数")
+			return f, fail.Malformed("org", "组织编号应为正整数")
 		}
 		f.OrgID = id
 	}
@@ -56,22 +57,21 @@ func (h *handlers) query(r *http.Request) (*Query, error) {
 	return Prepare(r.Context(), h.DB, h.Keys, web.Principal(r), f, civil.Today(h.Now()))
 }
 
-func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request) error {
 	q, err := h.query(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	reveal := r.URL.Query().Get("reveal") == "1"
 	if reveal && !web.Principal(r).Writes() {
-		h.Web.Fail(w, r, web.Forbidden())
-		return
+		return fail.Forbidden()
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="members.xlsx"; filename*=UTF-8''`+url.PathEscape(q.OrgName+"党员花名册.xlsx"))
 	if _, err := WriteXLSX(r.Context(), h.Deps, web.Principal(r), q, reveal, w); err != nil {
 		h.Web.Log.Error("export", "err", err)
 	}
+	return nil
 }
 
 type printView struct {
@@ -84,30 +84,29 @@ type printView struct {
 // MaxPrint bounds the printed roster; larger lists are exported instead.
 const MaxPrint = 5000
 
-func (h *handlers) print(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) print(w http.ResponseWriter, r *http.Request) error {
 	q, err := h.query(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	v := printView{OrgName: q.OrgName, Date: civil.Today(h.Now()).Chinese(), Query: r.URL.RawQuery}
 	err = q.Each(r.Context(), h.Deps, false, func(row Row) error {
 		if len(v.Rows) >= MaxPrint {
-			return web.BadRequest("org", "名单超过 5000 人，请按支部分别打印，或导出 Excel")
+			return fail.Malformed("org", "名单超过 5000 人，请按支部分别打印，或导出 Excel")
 		}
 		v.Rows = append(v.Rows, row)
 		return nil
 	})
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.Web.Render(w, r, printPage, v)
+	return h.Web.Render(w, r, printPage, v)
 }
 
-func (h *handlers) css(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) css(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	b, _ := templates.ReadFile("templates/print.css")
 	w.Write(b)
+	return nil
 }

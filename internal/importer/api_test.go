@@ -2,7 +2,6 @@ package importer_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -16,19 +15,11 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/importer"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 )
 
 func rootOrg(t *testing.T, e *apptest.Env, name string) int64 {
-	ctx := context.Background()
-	id, err := db.InsertID(ctx, e.DB, "INSERT INTO orgs (name, kind, can_approve, path, created_at, updated_at) VALUES (?, 'committee', 1, '', 0, 0)", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.DB.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("/%d/", id), id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return dbtest.AddOrg(t, e.DB, dbtest.Org{Name: name, Kind: "committee", CanApprove: true})
 }
 
 // upload posts a file as multipart, with extra form fields.

@@ -14,15 +14,15 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/dbtest"
 )
 
 // A party office imports roster-clean through the web pages: the ID column
 // carries a header the importer cannot guess, so the preview reports it;
 // the user maps it by hand, re-checks, confirms, and sees the members.
 func TestImportThroughTheWebPage(t *testing.T) {
-	ctx := browsertest.Browser(t, 1360, 900)
-	e := apptest.Start(t, dbtest.SQLite(t))
+	t.Parallel()
+	p := browsertest.Open(t, 1360, 900)
+	ctx, e := p.Ctx, p.E
 	root := rootOrg(t, e, "市公安局党委")
 	admin := e.Account(auth.OrgAdmin, root, 0)
 
@@ -55,7 +55,7 @@ func TestImportThroughTheWebPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Screenshot(t, ctx, "1-unmapped")
+	p.Shot("1-unmapped")
 	if !strings.Contains(errs, "公民身份号码") {
 		t.Fatalf("the preview does not name the missing column: %q", errs)
 	}
@@ -67,7 +67,7 @@ func TestImportThroughTheWebPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Screenshot(t, ctx, "2-checked")
+	p.Shot("2-checked")
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(`window.confirm = () => true`, nil), // the 确认导入 button asks first
 		chromedp.Click("#job-import", chromedp.ByID),
@@ -80,7 +80,7 @@ func TestImportThroughTheWebPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Screenshot(t, ctx, "3-members")
+	p.Shot("3-members")
 	var n int
 	var first string
 	e.DB.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM persons").Scan(&n)

@@ -12,12 +12,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/roster"
 )
@@ -32,9 +34,6 @@ var (
 
 // MaxUpload is the largest file accepted (a 100,000-row roster is ~10 MB).
 const MaxUpload = 50 << 20
-
-// uploadTTL is how long an uploaded file waits for its confirmation.
-const uploadTTL = 24 * time.Hour
 
 type handlers struct {
 	*core.Deps
@@ -81,16 +80,21 @@ func (h *handlers) scopedOrg(ctx context.Context, p *auth.Principal, id int64) (
 	if id == 0 {
 		id = p.OrgID
 	}
-	var path string
-	err := h.DB.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ? AND dissolved_on IS NULL", id).Scan(&path)
-	if db.IsNoRows(err) || err == nil && !p.InScope(path) {
-		return "", web.NotFound()
+	o, err := org.Get(ctx, h.DB, id)
+	if errors.Is(err, db.ErrNotFound) || err == nil && (o.Dissolved() || !scope.Of(p).Contains(o.Path)) {
+		return "", fail.NotFound()
 	}
-	return path, err
+	if err != nil {
+		return "", err
+	}
+	return o.Path, nil
 }
 
-// upload stores the multipart file under a generated name and creates a job.
-func (h *handlers) upload(w http.ResponseWriter, r *http.Request, opt Options) (*Job, error) {
+// upload stores the multipart file under a generated name and creates a job
+// with the options read from the form by options. Nothing reads the form
+// before the size limit is in place: a FormValue before it would read any
+// body whole.
+func (h *handlers) upload(w http.ResponseWriter, r *http.Request, options func(*http.Request) Options) (*Job, error) {
 	p := web.Principal(r)
 	tooLarge := &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Field: "file",
 		Message: fmt.Sprintf("文件过大（上限 %d MB）", MaxUpload>>20)}
@@ -99,11 +103,16 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request, opt Options) (
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
-	// The organisation is checked first: outside the caller's scope is a
-	// 404 whatever else is wrong with the request.
+	// An oversize body is a 413 before anything else: the fields after the
+	// cut (org_id among them) were never read. Then the organisation:
+	// outside the caller's scope is a 404 whatever else is wrong.
+	var mbe *http.MaxBytesError
+	if errors.As(parseErr, &mbe) {
+		return nil, tooLarge
+	}
 	orgID, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
 	if r.FormValue("org_id") != "" && orgID <= 0 {
-		return nil, web.BadRequest("org_id", "org_id 应为党组织编号")
+		return nil, fail.Malformed("org_id", "org_id 应为党组织编号")
 	}
 	if _, err := h.scopedOrg(r.Context(), p, orgID); err != nil {
 		return nil, err
@@ -111,13 +120,10 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request, opt Options) (
 	if orgID == 0 {
 		orgID = p.OrgID
 	}
-	var mbe *http.MaxBytesError
-	if errors.As(parseErr, &mbe) {
-		return nil, tooLarge
-	}
+	opt := options(r)
 	file, hdr, err := r.FormFile("file")
 	if parseErr != nil || err != nil {
-		return nil, web.BadRequest("file", "请选择要上传的花名册文件（multipart 字段 file）")
+		return nil, fail.Malformed("file", "请选择要上传的花名册文件（multipart 字段 file）")
 	}
 	defer file.Close()
 	if hdr.Size > MaxUpload {
@@ -152,7 +158,7 @@ func (h *handlers) store(f multipart.File) (roster.Format, string, error) {
 	n, _ := io.ReadFull(f, head)
 	format, err := roster.Sniff(head[:n])
 	if err != nil {
-		return "", "", web.BadRequest("file", err.Error())
+		return "", "", fail.Malformed("file", err.Error())
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", "", err
@@ -161,7 +167,6 @@ func (h *handlers) store(f multipart.File) (roster.Format, string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", "", err
 	}
-	h.sweep(dir)
 	name := crypto.RandomToken(16) + ".upload"
 	out, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -175,61 +180,50 @@ func (h *handlers) store(f multipart.File) (roster.Format, string, error) {
 	return format, name, out.Close()
 }
 
-// sweep removes uploads that were never confirmed.
-func (h *handlers) sweep(dir string) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > uploadTTL {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
-}
-
 func formBool(r *http.Request, name string) bool {
 	v := r.FormValue(name)
 	return v == "true" || v == "1" || v == "on"
 }
 
-func (h *handlers) apiUpload(w http.ResponseWriter, r *http.Request) {
-	j, err := h.upload(w, r, Options{DryRun: formBool(r, "dry_run"), UpdateExisting: formBool(r, "update_existing")})
+func (h *handlers) apiUpload(w http.ResponseWriter, r *http.Request) error {
+	j, err := h.upload(w, r, func(r *http.Request) Options {
+		return Options{DryRun: formBool(r, "dry_run"), UpdateExisting: formBool(r, "update_existing")}
+	})
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.replyJob(w, r, j.ID, http.StatusAccepted)
+	return h.replyJob(w, r, j.ID, http.StatusAccepted)
 }
 
-func (h *handlers) replyJob(w http.ResponseWriter, r *http.Request, id int64, status int) {
+func (h *handlers) replyJob(w http.ResponseWriter, r *http.Request, id int64, status int) error {
 	j, err := h.jobs.Get(r.Context(), web.Principal(r), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return h.fail(w, r, err)
 	}
 	web.JSON(w, status, j)
+	return nil
 }
 
-func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) error {
 	if errors.Is(err, db.ErrNotFound) {
-		err = web.NotFound()
+		err = fail.NotFound()
 	}
-	h.Web.Fail(w, r, err)
+	return err
 }
 
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) {
-	h.replyJob(w, r, pathID(r), http.StatusOK)
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
+	return h.replyJob(w, r, pathID(r), http.StatusOK)
 }
 
-func (h *handlers) apiConfirm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiConfirm(w http.ResponseWriter, r *http.Request) error {
 	var req ConfirmRequest
 	if err := web.DecodeJSON(w, r, &req); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.confirm(r, pathID(r), req); err != nil {
-		h.fail(w, r, err)
-		return
+		return h.fail(w, r, err)
 	}
-	h.replyJob(w, r, pathID(r), http.StatusAccepted)
+	return h.replyJob(w, r, pathID(r), http.StatusAccepted)
 }
 
 // confirm runs a checked job again: as an import, or as another check with
@@ -241,30 +235,30 @@ func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error 
 		return err
 	}
 	if j.Layout == nil {
-		return web.Conflict("该任务的文件未能读取，不能确认；请重新上传")
+		return fail.Conflict("该任务的文件未能读取，不能确认；请重新上传")
 	}
 	if req.OrgID == 0 {
 		req.OrgID = j.OrgID
 	}
 	if _, err := h.scopedOrg(ctx, p, req.OrgID); err != nil {
-		if isNotFound(err) {
-			return web.BadRequest("org_id", "所选党组织不存在或不在您的管辖范围内")
+		if fail.IsNotFound(err) {
+			return fail.Malformed("org_id", "所选党组织不存在或不在您的管辖范围内")
 		}
 		return err
 	}
 	var mapping roster.Mapping
 	if req.Mapping != nil {
 		if len(req.Mapping) != len(j.Layout.Headers) {
-			return web.BadRequest("mapping", fmt.Sprintf("列对应关系应有 %d 项（与表头列数相同）", len(j.Layout.Headers)))
+			return fail.Malformed("mapping", fmt.Sprintf("列对应关系应有 %d 项（与表头列数相同）", len(j.Layout.Headers)))
 		}
 		seen := map[roster.Field]bool{}
 		for _, f := range req.Mapping {
 			ff := roster.Field(f)
 			if f != "" && !roster.Known(ff) {
-				return web.BadRequest("mapping", fmt.Sprintf("未知的字段 %q", f))
+				return fail.Malformed("mapping", fmt.Sprintf("未知的字段 %q", f))
 			}
 			if f != "" && seen[ff] {
-				return web.BadRequest("mapping", fmt.Sprintf("“%s”对应了不止一列", roster.Label(ff)))
+				return fail.Malformed("mapping", fmt.Sprintf("“%s”对应了不止一列", roster.Label(ff)))
 			}
 			seen[ff] = true
 			mapping = append(mapping, ff)
@@ -273,103 +267,78 @@ func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error 
 		mapping = j.Layout.Mapping
 	}
 	if !req.DryRun && j.State != Checked {
-		return web.Conflict("只有检查通过的文件才能导入；请先修正错误并重新检查")
+		return fail.Conflict("只有检查通过的文件才能导入；请先修正错误并重新检查")
 	}
 	if _, err := os.Stat(filepath.Join(h.jobs.UploadDir(), j.StoredName)); err != nil {
-		return web.Conflict("上传的文件已过期被清理，请重新上传")
+		return fail.Conflict("上传的文件已过期被清理，请重新上传")
 	}
 	prog := h.jobs.reserve(id)
 	res, err := h.DB.ExecContext(ctx, `UPDATE import_jobs SET state = ?, org_id = ?, dry_run = ?, update_existing = ?, updated_at = ?, version = version + 1
-		WHERE id = ? AND state IN (?, ?)`, Queued, req.OrgID, b2i(req.DryRun), b2i(req.UpdateExisting), h.Now().UnixMilli(), id, Checked, Failed)
+		WHERE id = ? AND state IN (?, ?)`, Queued, req.OrgID, db.Int(req.DryRun), db.Int(req.UpdateExisting), h.Now().UnixMilli(), id, Checked, Failed)
 	if err != nil {
 		h.jobs.release(id, prog)
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		h.jobs.release(id, prog)
-		return web.Conflict("该导入任务正在进行或已完成，请勿重复提交")
+		return fail.Conflict("该导入任务正在进行或已完成，请勿重复提交")
 	}
 	j.OrgID = req.OrgID
 	h.jobs.launch(ctx, j, Options{OrgID: req.OrgID, DryRun: req.DryRun, UpdateExisting: req.UpdateExisting, Mapping: mapping}, prog)
 	return nil
 }
 
-func isNotFound(err error) bool {
-	var we *web.Error
-	return errors.As(err, &we) && we.Status == http.StatusNotFound
-}
-
-func (h *handlers) template(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) template(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="roster-template.xlsx"; filename*=UTF-8''%E5%85%9A%E5%91%98%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx`)
 	if err := WriteTemplate(w); err != nil {
 		h.Web.Log.Error("template", "err", err)
 	}
+	return nil
 }
 
 // --- pages ---
 
 type listView struct {
 	Jobs []*Job
-	Orgs []orgOption
+	Orgs []org.Option
 }
 
-type orgOption struct {
-	ID   int64
-	Name string
-}
-
-func (h *handlers) orgOptions(ctx context.Context, p *auth.Principal) ([]orgOption, error) {
-	rows, err := h.DB.QueryContext(ctx, "SELECT id, name FROM orgs WHERE path LIKE ? AND dissolved_on IS NULL ORDER BY path", p.OrgPath+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []orgOption
-	for rows.Next() {
-		var o orgOption
-		if err := rows.Scan(&o.ID, &o.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
-}
-
-func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) {
+func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) error {
 	p := web.Principal(r)
-	path := p.OrgPath
+	sc := scope.Of(p)
 	if s := r.URL.Query().Get("org"); s != "" {
 		id, _ := strconv.ParseInt(s, 10, 64)
-		var e error
-		if path, e = h.scopedOrg(r.Context(), p, id); e != nil || id <= 0 {
-			h.Web.Fail(w, r, web.NotFound())
-			return
+		path, e := h.scopedOrg(r.Context(), p, id)
+		if e != nil || id <= 0 {
+			return fail.NotFound()
 		}
+		sc = scope.Under(path)
 	}
-	jobs, e1 := h.jobs.List(r.Context(), path, 20)
-	orgs, e2 := h.orgOptions(r.Context(), p)
+	jobs, e1 := h.jobs.List(r.Context(), sc, 20)
+	orgs, e2 := org.Options(r.Context(), h.DB, scope.Of(p))
 	if e := errors.Join(e1, e2); e != nil {
-		h.Web.Fail(w, r, e)
-		return
+		return e
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, listPage, listView{Jobs: jobs, Orgs: orgs}, err)
+	return h.Web.RenderStatus(w, r, http.StatusOK, listPage, listView{Jobs: jobs, Orgs: orgs}, err)
 }
 
-func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) { h.showList(w, r, nil) }
+func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showList(w, r, nil)
+}
 
-func (h *handlers) uploadForm(w http.ResponseWriter, r *http.Request) {
-	j, err := h.upload(w, r, Options{DryRun: true})
+func (h *handlers) uploadForm(w http.ResponseWriter, r *http.Request) error {
+	j, err := h.upload(w, r, func(*http.Request) Options { return Options{DryRun: true} })
 	if err != nil {
-		h.showList(w, r, err)
-		return
+		return h.showList(w, r, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/imports/%d", j.ID), http.StatusSeeOther)
+	return nil
 }
 
 type jobView struct {
 	Job      *Job
-	Orgs     []orgOption
+	Orgs     []org.Option
 	Fields   []roster.Def
 	Columns  []columnView
 	Unlisted int // errors counted but not kept
@@ -381,17 +350,15 @@ type columnView struct {
 	Field          roster.Field
 }
 
-func (h *handlers) showJob(w http.ResponseWriter, r *http.Request, id int64, err error) {
+func (h *handlers) showJob(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 	p := web.Principal(r)
 	j, e := h.jobs.Get(r.Context(), p, id)
 	if e != nil {
-		h.fail(w, r, e)
-		return
+		return h.fail(w, r, e)
 	}
-	orgs, e := h.orgOptions(r.Context(), p)
+	orgs, e := org.Options(r.Context(), h.DB, scope.Of(p))
 	if e != nil {
-		h.Web.Fail(w, r, e)
-		return
+		return e
 	}
 	v := jobView{Job: j, Orgs: orgs, Fields: roster.MemberFields, Unlisted: j.Counts.Errors - len(j.Errors)}
 	if j.Layout != nil {
@@ -403,16 +370,17 @@ func (h *handlers) showJob(w http.ResponseWriter, r *http.Request, id int64, err
 			v.Columns = append(v.Columns, c)
 		}
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, jobPage, v, err)
+	return h.Web.RenderStatus(w, r, http.StatusOK, jobPage, v, err)
 }
 
-func (h *handlers) jobPage(w http.ResponseWriter, r *http.Request) { h.showJob(w, r, pathID(r), nil) }
+func (h *handlers) jobPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showJob(w, r, pathID(r), nil)
+}
 
-func (h *handlers) confirmForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) confirmForm(w http.ResponseWriter, r *http.Request) error {
 	id := pathID(r)
 	if err := r.ParseForm(); err != nil {
-		h.showJob(w, r, id, web.BadRequest("", "表单无效"))
-		return
+		return h.showJob(w, r, id, fail.Malformed("", "表单无效"))
 	}
 	req := ConfirmRequest{UpdateExisting: formBool(r, "update_existing"), DryRun: r.FormValue("action") != "import"}
 	req.OrgID, _ = strconv.ParseInt(r.FormValue("org_id"), 10, 64)
@@ -423,12 +391,11 @@ func (h *handlers) confirmForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := h.confirm(r, id, req); err != nil {
-		if isNotFound(err) || errors.Is(err, db.ErrNotFound) {
-			h.fail(w, r, err)
-			return
+		if fail.IsNotFound(err) || errors.Is(err, db.ErrNotFound) {
+			return h.fail(w, r, err)
 		}
-		h.showJob(w, r, id, err)
-		return
+		return h.showJob(w, r, id, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/imports/%d", id), http.StatusSeeOther)
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/roster"
 )
 
@@ -25,10 +26,21 @@ const (
 	Done        = "done"        // imported
 	Failed      = "failed"      // problems found (or an error): nothing written
 	Interrupted = "interrupted" // the process stopped mid-way: nothing written
+	Expired     = "expired"     // checked, then left unconfirmed: the file was deleted
 )
 
 var stateLabels = map[string]string{Queued: "排队中", Checking: "正在检查", Checked: "检查完成", Importing: "正在导入",
-	Done: "导入完成", Failed: "未导入（有错误）", Interrupted: "已中断（未导入）"}
+	Done: "导入完成", Failed: "未导入（有错误）", Interrupted: "已中断（未导入）", Expired: "已过期（文件已删除）"}
+
+// keepsFile reports whether a job still needs its uploaded file once a run
+// has ended: only while it waits for its user, a check to confirm, or one
+// whose mapping the user may correct and check again. Every other end
+// (imported, failed on an unreadable or refused file, failed import,
+// interrupted) deletes the file at once: it holds full ID numbers and
+// phones in plain text. A waiting file is deleted by Sweep once abandoned.
+func keepsFile(state string, dryRun, hasLayout bool) bool {
+	return state == Checked || state == Failed && dryRun && hasLayout
+}
 
 // Job is one upload and what became of it.
 type Job struct {
@@ -112,15 +124,39 @@ func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
 	return &j, nil
 }
 
-// Service runs jobs in the background and remembers the progress of those
-// running in this process. A job may briefly have two runners (a run ending
-// while the next is reserved); the latest one is the job's progress.
+// Service runs jobs in the background. The progress of the jobs running
+// in this process is kept in runners, shared by every Service of one
+// database (the pages' and the periodic sweep's).
 type Service struct {
-	d       *core.Deps
-	log     *slog.Logger
-	mu      sync.Mutex
-	running map[int64][]*Progress
-	wg      sync.WaitGroup
+	d   *core.Deps
+	log *slog.Logger
+	wg  sync.WaitGroup
+}
+
+// runners holds the progress of every job running in this process, by
+// database and job (tests serve several databases in one process). A job
+// may briefly have two runners (a run ending while the next is reserved);
+// the latest one is the job's progress.
+var runners = struct {
+	sync.Mutex
+	m map[runKey][]*Progress
+}{m: map[runKey][]*Progress{}}
+
+type runKey struct {
+	db *db.DB
+	id int64
+}
+
+func (s *Service) key(id int64) runKey { return runKey{s.d.DB, id} }
+
+// running is the latest runner of a job, nil when none runs it here.
+func (s *Service) running(id int64) *Progress {
+	runners.Lock()
+	defer runners.Unlock()
+	if rs := runners.m[s.key(id)]; len(rs) > 0 {
+		return rs[len(rs)-1]
+	}
+	return nil
 }
 
 // NewService returns a job runner.
@@ -129,21 +165,22 @@ func NewService(d *core.Deps) *Service {
 	if d.Web != nil && d.Web.Log != nil {
 		log = d.Web.Log
 	}
-	return &Service{d: d, log: log, running: map[int64][]*Progress{}}
+	return &Service{d: d, log: log}
 }
 
 // UploadDir is where uploaded files wait, under generated names; nothing
 // serves this folder.
 func (s *Service) UploadDir() string { return filepath.Join(s.d.DataDir, "imports") }
 
-// Get loads a job within the caller's scope (nil principal: no scope, for the CLI).
+// Get loads a job within the caller's scope (nil principal: every job, for the CLI).
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Job, error) {
-	q := "SELECT " + jobCols + " FROM import_jobs j JOIN orgs o ON o.id = j.org_id WHERE j.id = ?"
-	args := []any{id}
+	sc := scope.All()
 	if p != nil {
-		q += " AND o.path LIKE ?"
-		args = append(args, p.OrgPath+"%")
+		sc = scope.Of(p)
 	}
+	in, args := sc.Where("o.path")
+	q := "SELECT " + jobCols + " FROM import_jobs j JOIN orgs o ON o.id = j.org_id WHERE j.id = ? AND " + in
+	args = append([]any{id}, args...)
 	for attempt := 0; ; attempt++ {
 		j, err := scanJob(s.d.DB.QueryRowContext(ctx, q, args...))
 		if db.IsNoRows(err) {
@@ -166,12 +203,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Job, e
 // to run but has no runner is reported false, and when sure (the second
 // look) marked interrupted: the process that ran it died.
 func (s *Service) live(j *Job, sure bool) bool {
-	var prog *Progress
-	s.mu.Lock()
-	if rs := s.running[j.ID]; len(rs) > 0 {
-		prog = rs[len(rs)-1]
-	}
-	s.mu.Unlock()
+	prog := s.running(j.ID)
 	switch {
 	case prog != nil:
 		j.Progress = JobProgress{RowsRead: int(prog.Read.Load()), RowsChecked: int(prog.Checked.Load()), RowsTotal: int(prog.Total.Load()), Percent: prog.Percent()}
@@ -190,11 +222,11 @@ func (s *Service) live(j *Job, sure bool) bool {
 	return true
 }
 
-// List returns the latest jobs into the subtree at path (the caller's
-// scope or a part of it).
-func (s *Service) List(ctx context.Context, path string, limit int) ([]*Job, error) {
-	rows, err := s.d.DB.QueryContext(ctx, "SELECT "+jobCols+" FROM import_jobs j JOIN orgs o ON o.id = j.org_id WHERE o.path LIKE ? ORDER BY j.id DESC LIMIT ?",
-		path+"%", limit)
+// List returns the latest jobs into sc (the caller's scope or a part of it).
+func (s *Service) List(ctx context.Context, sc scope.Subtree, limit int) ([]*Job, error) {
+	in, args := sc.Where("o.path")
+	rows, err := s.d.DB.QueryContext(ctx, "SELECT "+jobCols+" FROM import_jobs j JOIN orgs o ON o.id = j.org_id WHERE "+in+" ORDER BY j.id DESC LIMIT ?",
+		append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -220,16 +252,9 @@ func (s *Service) create(ctx context.Context, p *auth.Principal, j *Job) error {
 	}
 	id, err := db.InsertID(ctx, s.d.DB, `INSERT INTO import_jobs (account_id, org_id, file_name, stored_name, format, state, dry_run,
 		update_existing, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-		acct, j.OrgID, j.FileName, j.StoredName, j.Format, Queued, b2i(j.DryRun), b2i(j.UpdateExisting), now, now)
+		acct, j.OrgID, j.FileName, j.StoredName, j.Format, Queued, db.Int(j.DryRun), db.Int(j.UpdateExisting), now, now)
 	j.ID, j.State = id, Queued
 	return err
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // Start runs a job in the background. The job continues when the request
@@ -242,21 +267,26 @@ func (s *Service) Start(ctx context.Context, j *Job, opt Options) {
 // row says it runs, so that no reader takes it for dead in between.
 func (s *Service) reserve(id int64) *Progress {
 	prog := &Progress{}
-	s.mu.Lock()
-	s.running[id] = append(s.running[id], prog)
-	s.mu.Unlock()
+	s.register(id, prog)
 	return prog
+}
+
+func (s *Service) register(id int64, prog *Progress) {
+	runners.Lock()
+	defer runners.Unlock()
+	runners.m[s.key(id)] = append(runners.m[s.key(id)], prog)
 }
 
 // release drops a reserved runner whose start was refused.
 func (s *Service) release(id int64, prog *Progress) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rs := slices.DeleteFunc(s.running[id], func(r *Progress) bool { return r == prog })
+	runners.Lock()
+	defer runners.Unlock()
+	k := s.key(id)
+	rs := slices.DeleteFunc(runners.m[k], func(r *Progress) bool { return r == prog })
 	if len(rs) == 0 {
-		delete(s.running, id)
+		delete(runners.m, k)
 	} else {
-		s.running[id] = rs
+		runners.m[k] = rs
 	}
 }
 
@@ -271,9 +301,7 @@ func (s *Service) launch(ctx context.Context, j *Job, opt Options, prog *Progres
 
 // Run runs a job to its end in the caller's goroutine (for the CLI).
 func (s *Service) Run(ctx context.Context, j *Job, opt Options, prog *Progress) *Job {
-	s.mu.Lock()
-	s.running[j.ID] = append(s.running[j.ID], prog)
-	s.mu.Unlock()
+	s.register(j.ID, prog)
 	s.run(ctx, j, opt, prog)
 	return j
 }
@@ -310,8 +338,10 @@ func (s *Service) run(ctx context.Context, j *Job, opt Options, prog *Progress) 
 	if rep == nil {
 		rep = &Report{}
 	}
-	if j.State == Done || j.State == Interrupted || (j.State == Failed && !opt.DryRun) {
-		os.Remove(path)
+	if !keepsFile(j.State, opt.DryRun, rep.Layout != nil) {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.log.Error("removing an uploaded roster", "job", j.ID, "err", err)
+		}
 	}
 	if err := s.finish(context.WithoutCancel(ctx), j, rep, prog); err != nil {
 		s.log.Error("saving import job", "job", j.ID, "err", err)

@@ -2,13 +2,17 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/roster"
 )
 
@@ -30,31 +34,25 @@ type tree struct {
 
 func loadTree(ctx context.Context, q db.Querier, orgID int64) (*tree, error) {
 	t := &tree{byName: map[string][]*node{}, suffix: map[string][]*node{}}
-	var rootPath string
-	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ? AND dissolved_on IS NULL", orgID).Scan(&rootPath)
-	if db.IsNoRows(err) {
+	root, err := org.Get(ctx, q, orgID)
+	if errors.Is(err, db.ErrNotFound) || err == nil && root.Dissolved() {
 		return nil, fmt.Errorf("导入的目标党组织不存在或已撤销")
 	}
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, "SELECT id, name, short_name, kind, path FROM orgs WHERE path LIKE ? AND dissolved_on IS NULL ORDER BY path", rootPath+"%")
+	live, err := org.Options(ctx, q, scope.Under(root.Path))
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		n := &node{}
-		var short string
-		if err := rows.Scan(&n.id, &n.name, &short, &n.kind, &n.path); err != nil {
-			return nil, err
-		}
-		t.add(n, short)
+	for _, o := range live {
+		n := &node{id: o.ID, name: o.Name, kind: o.Kind, path: o.Path}
+		t.add(n, o.ShortName)
 		if n.id == orgID {
 			t.root = n
 		}
 	}
-	return t, rows.Err()
+	return t, nil
 }
 
 func (t *tree) add(n *node, alias string) {
@@ -184,6 +182,11 @@ func (t *tree) branch(l *roster.Layout, r *roster.Record) (*node, *roster.Proble
 	}
 	if len(ns) == 0 {
 		return nil, nil
+	}
+	var home *fail.Error
+	if errors.As(org.CheckHome(&org.Org{Name: ns[0].name, Kind: ns[0].kind}), &home) {
+		return nil, &roster.Problem{Row: r.Row, Column: columnOf(l, roster.Branch), Field: roster.Branch,
+			Message: home.Message + "（依据" + home.Citation + "）"}
 	}
 	return ns[0], nil
 }

@@ -198,7 +198,7 @@ type item struct {
 	person   member.Person
 	idHash   string
 	row      member.Row
-	existing *existing // the person already registered with this ID number
+	existing *member.Placed // the person already registered with this ID number
 	problems []roster.Problem
 }
 

@@ -35,27 +35,7 @@ func testDeps(t testing.TB, d *db.DB) *core.Deps {
 // addOrg inserts an organisation under parent (0: a root).
 func addOrg(t testing.TB, d *db.DB, parent int64, name, kind string) int64 {
 	t.Helper()
-	ctx := context.Background()
-	var id int64
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		base, p := "/", any(nil)
-		if parent != 0 {
-			p = parent
-			if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&base); err != nil {
-				return err
-			}
-		}
-		var err error
-		if id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?,?,?,'',0,0)", p, name, kind); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", base+itoa(id)+"/", id)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return dbtest.AddOrg(t, d, dbtest.Org{Parent: parent, Name: name, Kind: kind})
 }
 
 func itoa(i int64) string { b, _ := json.Marshal(i); return string(b) }

@@ -7,6 +7,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"hongdun/internal/member"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/roster"
 )
 
@@ -19,7 +20,8 @@ var notes = map[roster.Field]string{
 	roster.Birth:     "如 1985-03-12；留空按身份证号",
 	roster.IDNumber:  "必填；本列已设为文本，勿改为数字",
 	roster.Education: "下拉选择",
-	roster.Join:      "必填；如 2010-07-01 或 2010.07",
+	roster.Political: "中共党员/中共预备党员/群众；留空为党员",
+	roster.Join:      "党员必填，群众留空；如 2010-07-01 或 2010.07",
 	roster.Full:      "预备党员留空",
 	roster.Branch:    "必填；党组织全称",
 	roster.Category:  "下拉选择",
@@ -39,9 +41,9 @@ func WriteTemplate(w io.Writer) error {
 		return err
 	}
 	last := roster.ColumnName(len(roster.MemberFields) - 1)
-	f.SetCellValue(sheet, "A1", "党员花名册")
+	cellsafe.SetCellStr(f, sheet, "A1", "党员花名册")
 	f.MergeCell(sheet, "A1", last+"1")
-	f.SetCellValue(sheet, "A2", "填报单位：")
+	cellsafe.SetCellStr(f, sheet, "A2", "填报单位：")
 	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
 	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"F2DCDB"}, Pattern: 1}})
 	note, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "808080", Size: 9}, Alignment: &excelize.Alignment{WrapText: true}})
@@ -49,8 +51,8 @@ func WriteTemplate(w io.Writer) error {
 	f.SetCellStyle(sheet, "A1", "A1", title)
 	for i, d := range roster.MemberFields {
 		col := roster.ColumnName(i)
-		f.SetCellValue(sheet, col+"3", d.Label)
-		f.SetCellValue(sheet, col+"4", "说明："+notes[d.Field])
+		cellsafe.SetCellStr(f, sheet, col+"3", d.Label)
+		cellsafe.SetCellStr(f, sheet, col+"4", "说明："+notes[d.Field])
 		f.SetColWidth(sheet, col, col, 14)
 		switch d.Field {
 		case roster.IDNumber:
@@ -67,6 +69,8 @@ func WriteTemplate(w io.Writer) error {
 			list = member.Educations
 		case roster.Category:
 			list = member.Categories
+		case roster.Political:
+			list = []string{"中共党员", "中共预备党员", "群众"}
 		}
 		if list != nil {
 			dv := excelize.NewDataValidation(true)
@@ -89,7 +93,7 @@ func WriteTemplate(w io.Writer) error {
 	}
 	for i, d := range roster.OrgFields {
 		col := roster.ColumnName(i)
-		f.SetCellValue(roster.OrgSheetName, col+"1", d.Label)
+		cellsafe.SetCellStr(f, roster.OrgSheetName, col+"1", d.Label)
 		f.SetColWidth(roster.OrgSheetName, col, col, 30)
 	}
 	f.SetCellStyle(roster.OrgSheetName, "A1", "C1", head)
@@ -97,6 +101,6 @@ func WriteTemplate(w io.Writer) error {
 	dv.Sqref = "C2:C1000"
 	dv.SetDropList([]string{"党委", "党总支", "党支部", "联合党支部", "党小组"})
 	f.AddDataValidation(roster.OrgSheetName, dv)
-	f.SetCellValue(roster.OrgSheetName, "E1", "说明：可选。上级组织留空的，建在导入时所选党组织之下；已存在的组织不会重复建立。")
+	cellsafe.SetCellStr(f, roster.OrgSheetName, "E1", "说明：可选。上级组织留空的，建在导入时所选党组织之下；已存在的组织不会重复建立。")
 	return f.Write(w)
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"hongdun/internal/member"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/roster"
 )
 
@@ -27,11 +27,6 @@ type writer struct {
 	prog   *Progress
 	seen   roster.Seen
 	ins    *member.Inserter // nil on a dry run
-}
-
-type existing struct {
-	id      int64
-	orgPath string
 }
 
 func (w *writer) batch(ctx context.Context, items []item) error {
@@ -55,12 +50,12 @@ func (w *writer) batch(ctx context.Context, items []item) error {
 		if e := it.existing; e != nil && len(it.problems) == 0 {
 			w.rep.Existing++
 			switch {
-			case !strings.HasPrefix(e.orgPath, w.tree.root.path):
+			case !scope.Under(w.tree.root.path).Contains(e.OrgPath):
 				it.problems = append(it.problems, w.problem(it, "该公民身份号码已登记在本次导入范围以外的党组织，不能导入；如需调入请办理组织关系转接"))
 			case !w.opt.UpdateExisting:
 				it.problems = append(it.problems, w.problem(it, "该公民身份号码已登记在系统中；如需用本文件更新已有档案，请选择“更新已有人员”后再导入"))
 			case w.writing():
-				if err := w.update(ctx, e.id, it); err != nil {
+				if err := w.update(ctx, e.ID, it); err != nil {
 					return err
 				}
 			}
@@ -111,30 +106,16 @@ func findExisting(ctx context.Context, q db.Querier, items []item) error {
 			hashes = append(hashes, h)
 		}
 	}
-	if len(hashes) == 0 {
-		return nil
-	}
-	in, args := db.In(hashes)
-	rows, err := q.QueryContext(ctx, `SELECT p.id_hash, p.id, o.path FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id_hash IN (`+in+`)`, args...)
+	found, err := member.PlacedByIDHash(ctx, q, hashes)
 	if err != nil {
 		return err
-	}
-	defer rows.Close()
-	found := map[string]*existing{}
-	for rows.Next() {
-		var h string
-		var e existing
-		if err := rows.Scan(&h, &e.id, &e.orgPath); err != nil {
-			return err
-		}
-		found[h] = &e
 	}
 	for i := range items {
 		if h := items[i].idHash; h != "" {
 			items[i].existing = found[h]
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // update overwrites the roster's fields of a registered person and keeps

@@ -5,6 +5,7 @@ import (
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
@@ -94,27 +95,26 @@ type eventBody struct {
 	Note   string `json:"note,omitempty"`
 }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	f, err := filterFrom(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	items, total, f, err := h.search(r, f)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"total": total, "page": f.Page, "per_page": f.PerPage, "items": items})
+	return nil
 }
 
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	pr, err := h.visible(r, h.DB, true)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, &pr.Person)
+	return nil
 }
 
 // createPerson validates and stores a new person in an organisation in scope.
@@ -134,23 +134,21 @@ func (h *handlers) createPerson(r *http.Request, p *Person) error {
 	})
 }
 
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	var b personBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	p := b.person()
 	if err := h.createPerson(r, p); err != nil {
-		h.Web.Fail(w, r, userErr(err))
-		return
+		return userErr(err)
 	}
 	pr, err := getRow(r.Context(), h.DB, h.Keys, p.ID)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusCreated, &pr.Person)
+	return nil
 }
 
 // updatePerson loads a person in scope, lets edit change it, validates and
@@ -178,28 +176,25 @@ func (h *handlers) updatePerson(r *http.Request, edit func(p *Person)) (*Person,
 	return after, err
 }
 
-func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	// Out of scope is 404 whatever the body holds; the update re-reads the
 	// record in its transaction.
 	if _, err := h.visible(r, h.DB, false); err != nil {
-		h.Web.Fail(w, r, userErr(err))
-		return
+		return userErr(err)
 	}
 	var b patchBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if b.Version <= 0 {
-		h.Web.Fail(w, r, web.BadRequest("version", "请提交档案的 version（版本号），以免覆盖他人的修改"))
-		return
+		return fail.Malformed("version", "请提交档案的 version（版本号），以免覆盖他人的修改")
 	}
 	p, err := h.updatePerson(r, b.apply)
 	if err != nil {
-		h.Web.Fail(w, r, userErr(err))
-		return
+		return userErr(err)
 	}
 	web.JSON(w, http.StatusOK, AuditView(p))
+	return nil
 }
 
 // reveal returns the full ID number and phone of a person in scope and
@@ -220,27 +215,26 @@ func (h *handlers) reveal(r *http.Request) (*Person, error) {
 	return &pr.Person, nil
 }
 
-func (h *handlers) apiReveal(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiReveal(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.reveal(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]string{"id_number": p.IDNumber, "phone": p.Phone})
+	return nil
 }
 
-func (h *handlers) apiEvents(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiEvents(w http.ResponseWriter, r *http.Request) error {
 	pr, err := h.visible(r, h.DB, false)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	evs, err := Events(r.Context(), h.DB, pr.ID)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": evs})
+	return nil
 }
 
 // recordEvent applies an event to a person in scope, audited.
@@ -266,16 +260,15 @@ func (h *handlers) recordEvent(r *http.Request, b eventBody) (*Person, error) {
 	return after, err
 }
 
-func (h *handlers) apiRecordEvent(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiRecordEvent(w http.ResponseWriter, r *http.Request) error {
 	var b eventBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	p, err := h.recordEvent(r, b)
 	if err != nil {
-		h.Web.Fail(w, r, userErr(err))
-		return
+		return userErr(err)
 	}
 	web.JSON(w, http.StatusCreated, p)
+	return nil
 }

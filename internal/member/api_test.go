@@ -23,30 +23,7 @@ type bureau struct {
 }
 
 func newBureau(t *testing.T, e *apptest.Env) *bureau {
-	ctx := context.Background()
-	add := func(parent int64, name string) int64 {
-		var id int64
-		err := e.DB.InTx(ctx, func(tx *db.Tx) error {
-			path := "/"
-			var p any
-			if parent != 0 {
-				p = parent
-				if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&path); err != nil {
-					return err
-				}
-			}
-			var err error
-			if id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?,?,'committee','',0,0)", p, name); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
+	add := func(parent int64, name string) int64 { return e.Org(parent, name, "committee") }
 	b := &bureau{e: e}
 	b.root = add(0, "市公安局党委")
 	b.a = add(b.root, "甲分局党委")

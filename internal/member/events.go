@@ -7,6 +7,7 @@ import (
 
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 )
 
 // Event is one dated entry of a person's party history.
@@ -29,7 +30,7 @@ type eventKind struct {
 }
 
 var eventKinds = map[string]eventKind{
-	"apply":     {"递交入党申请书", []string{"applicant"}, func(p *Person, ev *Event) { p.Status, p.ApplyDate = "applicant", ev.OnDate }},
+	"apply":     {"递交入党申请书", []string{Masses, "applicant"}, func(p *Person, ev *Event) { p.Status, p.ApplyDate = "applicant", ev.OnDate }},
 	"activist":  {"确定为入党积极分子", []string{"applicant"}, func(p *Person, ev *Event) { p.Status, p.ActivistDate = "activist", ev.OnDate }},
 	"candidate": {"确定为发展对象", []string{"activist"}, func(p *Person, ev *Event) { p.Status, p.CandidateDate = "candidate", ev.OnDate }},
 	"join":      {"接收为预备党员（入党）", []string{"candidate"}, func(p *Person, ev *Event) { p.Status, p.JoinDate = "probationary", ev.OnDate }},
@@ -69,12 +70,12 @@ func EventLabel(kind string) string { return eventKinds[kind].label }
 
 // RecordEvent records a party-history event and applies it to the person
 // (status, the matching date column, flags) in the caller's transaction. It
-// returns the updated person, or FieldErrors when the event does not fit the
-// record. The caller audits.
+// returns the updated person, or a refusal naming the field when the event
+// does not fit the record. The caller audits.
 func RecordEvent(ctx context.Context, tx *db.Tx, personID int64, ev Event, today civil.Date) (*Person, error) {
 	k, ok := eventKinds[ev.Kind]
 	if !ok {
-		return nil, FieldErrors{{"kind", "事项类型无效"}}
+		return nil, fail.Malformed("kind", "事项类型无效")
 	}
 	r, err := getRow(ctx, tx, nil, personID)
 	if err != nil {
@@ -107,7 +108,7 @@ func saveHistory(ctx context.Context, tx *db.Tx, p *Person, today civil.Date) er
 	res, err := tx.ExecContext(ctx, `UPDATE persons SET org_id = ?, status = ?, apply_date = ?, activist_date = ?, candidate_date = ?, join_date = ?,
 		full_date = ?, left_date = ?, mobile = ?, mobile_place = ?, lost_contact = ?, lost_since = ?, updated_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`, p.OrgID, p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
-		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), b2i(p.Mobile), p.MobilePlace, b2i(p.LostContact),
+		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact),
 		nullable(p.LostSince), time.Now().UnixMilli(), p.ID, p.Version)
 	if err != nil {
 		return err
@@ -123,23 +124,23 @@ func saveHistory(ctx context.Context, tx *db.Tx, p *Person, today civil.Date) er
 func eventFits(p *Person, k eventKind, ev *Event, today civil.Date) error {
 	d, err := civil.Parse(ev.OnDate)
 	if err != nil {
-		return FieldErrors{{"on_date", "日期“" + ev.OnDate + "”不是真实的日期（格式 YYYY-MM-DD）"}}
+		return fail.Malformed("on_date", "日期“"+ev.OnDate+"”不是真实的日期（格式 YYYY-MM-DD）")
 	}
 	if d.After(today) {
-		return FieldErrors{{"on_date", "日期不能晚于今天"}}
+		return fail.Malformed("on_date", "日期不能晚于今天")
 	}
 	ev.OnDate = d.String()
 	if k.from == nil && (p.Status == "transferred" || p.Status == "deceased") && ev.Kind != "transfer_in" {
-		return FieldErrors{{"kind", fmt.Sprintf("人员状态为“%s”，不能登记“%s”", StatusLabel(p.Status), k.label)}}
+		return fail.Malformed("kind", fmt.Sprintf("人员状态为“%s”，不能登记“%s”", StatusLabel(p.Status), k.label))
 	}
 	if k.from != nil && !oneOf(p.Status, k.from) {
-		return FieldErrors{{"kind", fmt.Sprintf("人员状态为“%s”，不能登记“%s”", StatusLabel(p.Status), k.label)}}
+		return fail.Malformed("kind", fmt.Sprintf("人员状态为“%s”，不能登记“%s”", StatusLabel(p.Status), k.label))
 	}
 	if ev.Kind == "transfer_in" && ev.OrgID == 0 {
-		return FieldErrors{{"org_id", "组织关系转入须指明转入的党组织"}}
+		return fail.Malformed("org_id", "组织关系转入须指明转入的党组织")
 	}
 	if ev.Kind == "mobile" && ev.Note == "" {
-		return FieldErrors{{"note", "外出流动须在备注中填写流入地"}}
+		return fail.Malformed("note", "外出流动须在备注中填写流入地")
 	}
 	return nil
 }

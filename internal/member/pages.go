@@ -8,38 +8,15 @@ import (
 	"strconv"
 	"strings"
 
+	"hongdun/internal/org"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
-// orgOption is an organisation in the caller's scope, for selects.
-type orgOption struct {
-	ID     int64
-	Name   string
-	Indent string
-}
-
-func (h *handlers) orgOptions(r *http.Request) ([]orgOption, error) {
-	p := web.Principal(r)
-	if !p.ReadsMembers() || p.OrgPath == "" {
-		return nil, nil
-	}
-	rows, err := h.DB.QueryContext(r.Context(), "SELECT id, name, path FROM orgs WHERE path LIKE ? AND dissolved_on IS NULL ORDER BY path", p.OrgPath+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []orgOption
-	depth0 := strings.Count(p.OrgPath, "/")
-	for rows.Next() {
-		var o orgOption
-		var path string
-		if err := rows.Scan(&o.ID, &o.Name, &path); err != nil {
-			return nil, err
-		}
-		o.Indent = strings.Repeat("　", strings.Count(path, "/")-depth0)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+// orgOptions are the organisations in the caller's scope, for selects.
+func (h *handlers) orgOptions(r *http.Request) ([]org.Option, error) {
+	return org.Options(r.Context(), h.DB, scope.Of(web.Principal(r)))
 }
 
 // option is a choice of a select: the code sent and the label shown.
@@ -68,7 +45,7 @@ type listView struct {
 	Items    []Person
 	Total    int
 	F        Filter
-	Orgs     []orgOption
+	Orgs     []org.Option
 	E        enums
 	Prev     string
 	Next     string
@@ -76,12 +53,11 @@ type listView struct {
 	CanWrite bool
 }
 
-func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 	v := &listView{E: choices, CanWrite: web.Principal(r).Writes()}
 	var err error
 	if v.Orgs, err = h.orgOptions(r); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	f, err := filterFrom(r)
 	if err == nil {
@@ -89,8 +65,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		v.F = f
-		h.Web.RenderStatus(w, r, 0, h.list, v, err)
-		return
+		return h.Web.RenderStatus(w, r, 0, h.list, v, err)
 	}
 	v.Pages = (v.Total + v.F.PerPage - 1) / v.F.PerPage
 	page := func(n int) string {
@@ -107,7 +82,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) {
 	if v.F.Page < v.Pages {
 		v.Next = page(v.F.Page + 1)
 	}
-	h.Web.Render(w, r, h.list, v)
+	return h.Web.Render(w, r, h.list, v)
 }
 
 // timelineEntry is one line of the party history on the detail page.
@@ -120,9 +95,9 @@ type detailView struct {
 	Timeline []timelineEntry
 	Revealed *Person // the full ID number and phone, shown once after 显示完整号码
 	Form     *Person // the edit form's values
-	Errs     FieldErrors
+	Errs     fail.Fields
 	Event    eventBody
-	Orgs     []orgOption
+	Orgs     []org.Option
 	E        enums
 	CanWrite bool
 }
@@ -156,25 +131,21 @@ func timeline(p *Person, evs []Event) []timelineEntry {
 
 // showDetail renders the detail page of the person in the path, with the
 // form state of a refused edit or event when there is one.
-func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, v *detailView, err error) {
+func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, v *detailView, err error) error {
 	pr, lerr := h.visible(r, h.DB, false)
 	if lerr != nil {
-		h.Web.Fail(w, r, lerr)
-		return
+		return lerr
 	}
 	evs, lerr := Events(r.Context(), h.DB, pr.ID)
 	if lerr != nil {
-		h.Web.Fail(w, r, lerr)
-		return
+		return lerr
 	}
 	if v.Orgs, lerr = h.orgOptions(r); lerr != nil {
-		h.Web.Fail(w, r, lerr)
-		return
+		return lerr
 	}
 	full, lerr := Get(r.Context(), h.DB, h.Keys, pr.ID) // for the masks only
 	if lerr != nil {
-		h.Web.Fail(w, r, lerr)
-		return
+		return lerr
 	}
 	pr.IDMasked, pr.PhoneMasked = full.IDMasked, full.PhoneMasked
 	v.P, v.Timeline, v.E, v.CanWrite = &pr.Person, timeline(&pr.Person, evs), choices, web.Principal(r).Writes()
@@ -185,11 +156,11 @@ func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, v *detailV
 	if v.Event.OnDate == "" {
 		v.Event.OnDate = h.today().String()
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, h.detail, v, err)
+	return h.Web.RenderStatus(w, r, http.StatusOK, h.detail, v, err)
 }
 
-func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) {
-	h.showDetail(w, r, &detailView{}, nil)
+func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showDetail(w, r, &detailView{}, nil)
 }
 
 // personFromForm reads the fields of templates/fields.html onto p.
@@ -216,39 +187,38 @@ func personFromForm(r *http.Request, p *Person) {
 
 type newView struct {
 	Form *Person
-	Errs FieldErrors
-	Orgs []orgOption
+	Errs fail.Fields
+	Orgs []org.Option
 	E    enums
 }
 
-func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) {
-	h.showNew(w, r, &Person{Status: "full", Ethnicity: "汉族"}, nil)
+func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showNew(w, r, &Person{Status: "full", Ethnicity: "汉族"}, nil)
 }
 
-func (h *handlers) showNew(w http.ResponseWriter, r *http.Request, form *Person, err error) {
+func (h *handlers) showNew(w http.ResponseWriter, r *http.Request, form *Person, err error) error {
 	orgs, oerr := h.orgOptions(r)
 	if oerr != nil {
-		h.Web.Fail(w, r, oerr)
-		return
+		return oerr
 	}
 	v := &newView{Form: form, Orgs: orgs, E: choices}
 	errors.As(err, &v.Errs)
-	h.Web.RenderStatus(w, r, http.StatusOK, h.create, v, userErr(err))
+	return h.Web.RenderStatus(w, r, http.StatusOK, h.create, v, userErr(err))
 }
 
-func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) error {
 	p := &Person{}
 	personFromForm(r, p)
 	p.OrgID, _ = strconv.ParseInt(r.FormValue("org_id"), 10, 64)
 	if err := h.createPerson(r, p); err != nil {
 		p.IDNumber, p.Phone = r.FormValue("id_number"), r.FormValue("phone")
-		h.showNew(w, r, p, err)
-		return
+		return h.showNew(w, r, p, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/members/%d?ok=%s", p.ID, url.QueryEscape("档案已建立")), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) updateForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) updateForm(w http.ResponseWriter, r *http.Request) error {
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	var form Person
 	_, err := h.updatePerson(r, func(p *Person) {
@@ -260,35 +230,34 @@ func (h *handlers) updateForm(w http.ResponseWriter, r *http.Request) {
 		form.IDNumber, form.Phone = "", "" // never echo a number back into the page
 		v := &detailView{Form: &form}
 		errors.As(err, &v.Errs)
-		h.showDetail(w, r, v, userErr(err))
-		return
+		return h.showDetail(w, r, v, userErr(err))
 	}
 	http.Redirect(w, r, r.URL.Path+"?ok="+url.QueryEscape("档案已保存"), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) revealForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) revealForm(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.reveal(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.showDetail(w, r, &detailView{Revealed: p}, nil)
+	return h.showDetail(w, r, &detailView{Revealed: p}, nil)
 }
 
-func (h *handlers) eventForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) eventForm(w http.ResponseWriter, r *http.Request) error {
 	b := eventBody{Kind: r.FormValue("kind"), OnDate: r.FormValue("on_date"), Note: strings.TrimSpace(r.FormValue("note"))}
 	b.OrgID, _ = strconv.ParseInt(r.FormValue("org_id"), 10, 64)
 	if _, err := h.recordEvent(r, b); err != nil {
-		h.showDetail(w, r, &detailView{Event: b}, userErr(err))
-		return
+		return h.showDetail(w, r, &detailView{Event: b}, userErr(err))
 	}
 	http.Redirect(w, r, r.URL.Path[:strings.LastIndex(r.URL.Path, "/")]+"?ok="+url.QueryEscape("已登记："+EventLabel(b.Kind)), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) mePage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) mePage(w http.ResponseWriter, r *http.Request) error {
 	if p := web.Principal(r); p.PersonID != 0 {
 		http.Redirect(w, r, fmt.Sprintf("/members/%d", p.PersonID), http.StatusSeeOther)
-		return
+		return nil
 	}
-	h.Web.Render(w, r, h.me, nil)
+	return h.Web.Render(w, r, h.me, nil)
 }

@@ -46,11 +46,17 @@ type Person struct {
 	UpdatedAt     int64  `json:"updated_at"`
 }
 
+// Masses (群众) is the status of the bureau's people who are not party
+// members and not applying (群众民辅警, 退休职工): they may be in care
+// ledgers, wartime teams and performance records, and become 申请人, but no
+// party statistic counts them.
+const Masses = "masses"
+
 // Statuses in display order, with their Chinese labels.
-var Statuses = []string{"applicant", "activist", "candidate", "probationary", "full", "suspended", "transferred", "deceased", "cancelled"}
+var Statuses = []string{Masses, "applicant", "activist", "candidate", "probationary", "full", "suspended", "transferred", "deceased", "cancelled"}
 
 var statusLabels = map[string]string{
-	"applicant": "申请人", "activist": "入党积极分子", "candidate": "发展对象", "probationary": "预备党员",
+	Masses: "群众", "applicant": "申请人", "activist": "入党积极分子", "candidate": "发展对象", "probationary": "预备党员",
 	"full": "正式党员", "suspended": "停止党籍", "transferred": "已转出", "deceased": "已去世",
 	"cancelled": "已取消预备党员资格",
 }
@@ -61,12 +67,19 @@ func StatusLabel(s string) string { return statusLabels[s] }
 // stage orders the development statuses; other statuses are 0.
 var stage = map[string]int{"applicant": 1, "activist": 2, "candidate": 3, "probationary": 4, "full": 5}
 
+// RetiredStaff (退休职工) is the category of a retired member of staff who
+// is not a party member; a party member who retires is 离退休.
+const RetiredStaff = "退休职工"
+
 // Enumerations validated on every write.
 var (
-	Genders     = []string{"男", "女"}
-	Educations  = []string{"研究生", "大学本科", "大学专科", "中专", "高中", "初中及以下"}
-	Categories  = []string{"民警", "辅警", "职工", "离退休"}
-	Ethnicities = []string{"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
+	Genders    = []string{"男", "女"}
+	Educations = []string{"研究生", "大学本科", "大学专科", "中专", "高中", "初中及以下"}
+	// PartyCategories are the categories of party members, the rows of the
+	// statistics; Categories add RetiredStaff for people who are not.
+	PartyCategories = []string{"民警", "辅警", "职工", "离退休"}
+	Categories      = append(append([]string{}, PartyCategories...), RetiredStaff)
+	Ethnicities     = []string{"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
 		"满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
 		"佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族",
 		"达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族",

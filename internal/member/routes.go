@@ -7,11 +7,14 @@ import (
 	"strconv"
 	"strings"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -66,19 +69,10 @@ func Routes(d *core.Deps) []web.Route {
 
 func (h *handlers) today() civil.Date { return civil.Today(h.Now()) }
 
-// pathID reads {id}; anything but a positive number is "not found".
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound()
-	}
-	return id, nil
-}
-
 // visible loads a person the caller may see (with plaintext when keys are
 // given); anything else is 404. Members see only themselves.
 func (h *handlers) visible(r *http.Request, q db.Querier, withKeys bool) (*row, error) {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -88,39 +82,36 @@ func (h *handlers) visible(r *http.Request, q db.Querier, withKeys bool) (*row, 
 	}
 	pr, err := getRow(r.Context(), q, keys, id)
 	if errors.Is(err, db.ErrNotFound) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
 	}
 	p := web.Principal(r)
-	if p.Role == auth.Member && p.PersonID == id || p.ReadsMembers() && p.InScope(pr.orgPath) {
+	if p.Role == auth.Member && p.PersonID == id || scope.Of(p).Contains(pr.orgPath) {
 		return pr, nil
 	}
-	return nil, web.NotFound()
+	return nil, fail.NotFound()
 }
 
 // orgInScope checks an organisation the caller names (to create in, or to
-// transfer into): unknown or outside scope is 404.
+// transfer into): unknown or outside scope is 404; a temporary one holds
+// nobody's 组织关系.
 func (h *handlers) orgInScope(r *http.Request, q db.Querier, orgID int64) error {
-	var path string
-	err := q.QueryRowContext(r.Context(), "SELECT path FROM orgs WHERE id = ?", orgID).Scan(&path)
-	if db.IsNoRows(err) || err == nil && !web.Principal(r).InScope(path) {
-		return web.NotFound()
+	if _, err := org.ReadablePath(r.Context(), q, web.Principal(r), orgID); err != nil {
+		return err
 	}
-	return err
+	o, err := org.Get(r.Context(), q, orgID)
+	if err != nil {
+		return err
+	}
+	return org.CheckHome(o)
 }
 
-// userErr maps store errors to what a user reads.
+// userErr answers a person that does not exist as not found.
 func userErr(err error) error {
-	var fe FieldErrors
-	switch {
-	case errors.As(err, &fe):
-		return web.BadRequest(fe.FieldName(), fe.Error())
-	case errors.Is(err, ErrDuplicateID), errors.Is(err, ErrConflict):
-		return web.Conflict(err.Error())
-	case errors.Is(err, ErrOutOfScope), errors.Is(err, db.ErrNotFound):
-		return web.NotFound()
+	if errors.Is(err, db.ErrNotFound) {
+		return fail.NotFound()
 	}
 	return err
 }
@@ -148,7 +139,7 @@ func filterFrom(r *http.Request) (Filter, error) {
 	if v := q.Get("org"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return f, web.BadRequest("org", "组织编号应为正整数")
+			return f, fail.Malformed("org", "组织编号应为正整数")
 		}
 		f.OrgID = id
 	}
@@ -159,7 +150,7 @@ func filterFrom(r *http.Request) (Filter, error) {
 		if v := q.Get(n.name); v != "" {
 			i, err := strconv.Atoi(v)
 			if err != nil || i <= 0 {
-				return f, web.BadRequest(n.name, "页码和每页条数应为正整数")
+				return f, fail.Malformed(n.name, "页码和每页条数应为正整数")
 			}
 			*n.dst = i
 		}
@@ -173,7 +164,7 @@ func (h *handlers) search(r *http.Request, f Filter) ([]Person, int, Filter, err
 	if err != nil {
 		return nil, 0, f, userErr(err)
 	}
-	f.Normalize()
+	_ = f.Normalize() // Search normalised f and refused it if invalid
 	err = h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "member.search", ObjectType: "person",
 		Detail: map[string]any{"filter": f.Masked(), "total": total}})
 	return items, total, f, err

@@ -9,11 +9,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/scope"
 )
 
 // Filter selects persons. Every field is optional; the zero Filter lists the
@@ -40,13 +43,13 @@ func (f Filter) Masked() Filter {
 }
 
 // ErrOutOfScope means the filter names an organisation the caller does not see.
-var ErrOutOfScope = errors.New("organisation out of scope")
+var ErrOutOfScope = fail.NotFound()
 
 // Normalize fixes the page bounds and reports an invalid enumeration or age band.
 func (f *Filter) Normalize() error {
 	f.Q = strings.TrimSpace(f.Q)
 	if utf8.RuneCountInString(f.Q) > 40 {
-		return FieldErrors{{"q", "搜索内容过长"}}
+		return fail.Malformed("q", "搜索内容过长")
 	}
 	if f.PerPage <= 0 {
 		f.PerPage = 20
@@ -61,7 +64,7 @@ func (f *Filter) Normalize() error {
 		{"gender", f.Gender, oneOf(f.Gender, Genders)}, {"edu", f.Education, oneOf(f.Education, Educations)},
 	} {
 		if c.v != "" && !c.ok {
-			return FieldErrors{{c.field, fmt.Sprintf("筛选条件“%s”无效", c.v)}}
+			return fail.Malformed(c.field, fmt.Sprintf("筛选条件“%s”无效", c.v))
 		}
 	}
 	if _, _, err := ageBand(f.Age); err != nil {
@@ -75,7 +78,7 @@ func ageBand(s string) (lo, hi int, err error) {
 	if s == "" {
 		return -1, -1, nil
 	}
-	bad := FieldErrors{{"age", "年龄段应写成“31-35”“-30”或“61-”"}}
+	bad := fail.Malformed("age", "年龄段应写成“31-35”“-30”或“61-”")
 	plus := strings.HasSuffix(s, "+")
 	s = strings.TrimSuffix(s, "+")
 	a, b, found := strings.Cut(s, "-")
@@ -235,7 +238,7 @@ func queryWhere(keys *crypto.Keys, s string, w *where) error {
 	case isDigits(up) && (len(up) == 15 || len(up) == 18):
 		id, err := idcard.Normalize(up)
 		if err != nil {
-			return FieldErrors{{"q", err.Error()}}
+			return fail.Malformed("q", err.Error())
 		}
 		w.add("p.id_hash = ?", keys.Index(id))
 	case isLetters(strings.ToLower(s)):
@@ -248,62 +251,37 @@ func queryWhere(keys *crypto.Keys, s string, w *where) error {
 }
 
 // scopeWhere limits w to what the caller sees: a member their own record;
-// 党务管理员 and 领导 their subtree (or the subtree of orgID within it),
-// as a list of organisation ids — organisations are few — or nothing at all
-// when the subtree is every organisation.
+// 党务管理员 and 领导 their subtree (or the subtree of orgID within it), or
+// nothing at all when the subtree is every organisation.
 func scopeWhere(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64, w *where) error {
-	switch {
-	case p == nil:
-		return ErrOutOfScope
-	case p.Role == auth.Member:
+	if p != nil && p.Role == auth.Member {
 		if orgID != 0 || p.PersonID == 0 {
 			return ErrOutOfScope
 		}
 		w.add("p.id = ?", p.PersonID)
 		return nil
-	case !p.ReadsMembers() || p.OrgPath == "":
+	}
+	sc := scope.Of(p)
+	if sc.Empty() {
 		return ErrOutOfScope
 	}
-	root := p.OrgPath
 	if orgID != 0 {
-		var path string
-		if err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", orgID).Scan(&path); err != nil || !p.InScope(path) {
-			if err != nil && !db.IsNoRows(err) {
-				return err
-			}
+		o, err := org.Get(ctx, q, orgID)
+		if errors.Is(err, db.ErrNotFound) || err == nil && !sc.Contains(o.Path) {
 			return ErrOutOfScope
 		}
-		root = path
+		if err != nil {
+			return err
+		}
+		sc = sc.Narrow(o.Path)
 	}
-	ids, err := SubtreeOrgIDs(ctx, q, root)
+	all, err := org.Covers(ctx, q, sc)
 	if err != nil {
 		return err
 	}
-	var all int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM orgs").Scan(&all); err != nil {
-		return err
-	}
-	if len(ids) < all {
-		in, args := db.In(ids)
-		w.add("p.org_id IN ("+in+")", args...)
+	if !all {
+		cond, args := sc.HasOrg("p.org_id")
+		w.add(cond, args...)
 	}
 	return nil
-}
-
-// SubtreeOrgIDs lists the ids of the organisation at path and all below it.
-func SubtreeOrgIDs(ctx context.Context, q db.Querier, path string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id FROM orgs WHERE path LIKE ?", path+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }

@@ -3,7 +3,6 @@ package member
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -12,14 +11,14 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
 )
 
-// Errors of the store. ErrDuplicateID and ErrConflict carry the Chinese
-// message a user reads.
+// Refusals of the store.
 var (
-	ErrDuplicateID = errors.New("该公民身份号码已登记在另一人员档案中，请勿重复录入")
-	ErrConflict    = errors.New("该档案已被他人修改，请刷新页面后重新编辑")
+	ErrDuplicateID = fail.Conflict("该公民身份号码已登记在另一人员档案中，请勿重复录入")
+	ErrConflict    = fail.Conflict("该档案已被他人修改，请刷新页面后重新编辑")
 )
 
 // tailLen is how many trailing ID characters can be searched.
@@ -42,13 +41,6 @@ func nullable(s string) any {
 	return s
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // insertArgs seals the sensitive fields and lists the column values.
 func insertArgs(keys *crypto.Keys, p *Person, now int64) []any {
 	if p.Pinyin == "" {
@@ -62,7 +54,7 @@ func insertArgs(keys *crypto.Keys, p *Person, now int64) []any {
 		keys.Seal(p.IDNumber), idHash, tail(p.IDNumber, tailLen), reverse(tail(p.IDNumber, tailLen)), p.Education, p.Category, p.Post,
 		keys.Seal(p.Phone), tail(p.Phone, 4), p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
 		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate),
-		b2i(p.Mobile), p.MobilePlace, b2i(p.LostContact), nullable(p.LostSince), now, now, 1}
+		db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact), nullable(p.LostSince), now, now, 1}
 }
 
 func valuesSQL(rows int) string {
@@ -188,7 +180,7 @@ func Update(ctx context.Context, tx *db.Tx, keys *crypto.Keys, p *Person) error 
 		p.OrgID, p.Name, p.Pinyin, p.Initials, p.Gender, p.Ethnicity, nullable(p.BirthDate),
 		keys.Seal(p.IDNumber), idHash, tail(p.IDNumber, tailLen), reverse(tail(p.IDNumber, tailLen)), p.Education, p.Category, p.Post,
 		keys.Seal(p.Phone), tail(p.Phone, 4), p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
-		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), b2i(p.Mobile), p.MobilePlace, b2i(p.LostContact), nullable(p.LostSince),
+		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact), nullable(p.LostSince),
 		time.Now().UnixMilli(), p.ID, p.Version)
 	if err != nil {
 		return storeErr(err)

@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
 )
 
@@ -104,11 +105,12 @@ func TestRecordEvent(t *testing.T) {
 		if err := record("activist", "2024-03-01"); err != nil {
 			t.Fatal(err)
 		}
-		var fe FieldErrors
+		var fe *fail.Error
 		if err := record("full", "2024-04-01"); !errors.As(err, &fe) {
 			t.Fatalf("转正 of an activist accepted: %v", err)
 		}
-		if err := record("candidate", "2024-02-01"); !errors.As(err, &fe) || fe.Of("candidate_date") == "" {
+		var fs fail.Fields
+		if err := record("candidate", "2024-02-01"); !errors.As(err, &fs) || fs.Of("candidate_date") == "" {
 			t.Fatalf("发展对象 before 积极分子 accepted: %v", err)
 		}
 		if err := record("candidate", "2025-03-01"); err != nil {

@@ -4,49 +4,13 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/plaintext"
 )
-
-// FieldError is one problem with one field, in Chinese. The importer reports
-// these per row.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-// FieldErrors is every problem of one record; as an error it is a 400 that
-// names the first field and lists all messages.
-type FieldErrors []FieldError
-
-func (fe FieldErrors) Error() string {
-	msgs := make([]string, len(fe))
-	for i, e := range fe {
-		msgs[i] = e.Message
-	}
-	return strings.Join(msgs, "；")
-}
-
-// FieldName lets the web platform answer 400 naming the field.
-func (fe FieldErrors) FieldName() string {
-	if len(fe) == 0 {
-		return ""
-	}
-	return fe[0].Field
-}
-
-// Of returns the message about one field, for showing next to a form input.
-func (fe FieldErrors) Of(field string) string {
-	for _, e := range fe {
-		if e.Field == field {
-			return e.Message
-		}
-	}
-	return ""
-}
 
 var (
 	mobileRe   = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
@@ -67,26 +31,51 @@ var dateFields = []struct {
 	{"full_date", "转正日期", func(p *Person) *string { return &p.FullDate }, 5},
 }
 
+// textFields are the fields a person's text is checked in for invisible
+// characters, with the labels the messages name them by.
+var textFields = []struct {
+	field, label string
+	get          func(*Person) *string
+}{
+	{"name", "姓名", func(p *Person) *string { return &p.Name }},
+	{"gender", "性别", func(p *Person) *string { return &p.Gender }},
+	{"ethnicity", "民族", func(p *Person) *string { return &p.Ethnicity }},
+	{"id_number", "公民身份号码", func(p *Person) *string { return &p.IDNumber }},
+	{"phone", "联系电话", func(p *Person) *string { return &p.Phone }},
+	{"education", "学历", func(p *Person) *string { return &p.Education }},
+	{"category", "人员类别", func(p *Person) *string { return &p.Category }},
+	{"post", "职务/警衔", func(p *Person) *string { return &p.Post }},
+	{"mobile_place", "流入地", func(p *Person) *string { return &p.MobilePlace }},
+}
+
 // Validate normalises p in place (trims text, upgrades the ID number to 18
 // digits, fills birth date and gender from it, computes pinyin) and returns
 // every problem found, each naming its field in Chinese. today bounds dates.
-func Validate(p *Person, today civil.Date) FieldErrors {
-	var errs FieldErrors
+func Validate(p *Person, today civil.Date) fail.Fields {
+	var errs fail.Fields
 	bad := func(field, format string, a ...any) {
-		errs = append(errs, FieldError{field, fmt.Sprintf(format, a...)})
+		errs = append(errs, fail.Malformed(field, fmt.Sprintf(format, a...)))
 	}
 	for _, s := range []*string{&p.Name, &p.Gender, &p.Ethnicity, &p.BirthDate, &p.IDNumber, &p.Phone, &p.Education, &p.Category,
 		&p.Post, &p.Status, &p.ApplyDate, &p.ActivistDate, &p.CandidateDate, &p.JoinDate, &p.FullDate, &p.LeftDate, &p.MobilePlace, &p.LostSince} {
 		*s = strings.TrimSpace(*s)
 	}
+	// Invisible and control characters first, before spaces are folded: a
+	// tab or a right-to-left override in a name is refused, not hidden.
+	invisible := map[string]bool{}
+	for _, f := range textFields {
+		if msg := plaintext.Line(f.label, *f.get(p)); msg != "" {
+			bad(f.field, "%s", msg)
+			invisible[f.field] = true
+		}
+	}
 	p.Name = strings.Join(strings.Fields(p.Name), " ")
 	switch n := utf8.RuneCountInString(p.Name); {
+	case invisible["name"]:
 	case n == 0:
 		bad("name", "姓名不能为空")
 	case n > 40:
 		bad("name", "姓名过长（最多 40 个字）")
-	case strings.IndexFunc(p.Name, unicode.IsControl) >= 0:
-		bad("name", "姓名含有不可见的控制字符")
 	}
 	p.Pinyin, p.Initials = PinyinOf(p.Name)
 	if p.OrgID <= 0 {
@@ -123,6 +112,8 @@ func Validate(p *Person, today civil.Date) FieldErrors {
 	}
 	if p.Category != "" && !oneOf(p.Category, Categories) {
 		bad("category", "人员类别应为：%s", strings.Join(Categories, "、"))
+	} else if p.Category == RetiredStaff && oneOf(p.Status, PartyStatuses) {
+		bad("category", "人员类别“%s”用于不是党员的退休职工；党员退休后人员类别为“离退休”", RetiredStaff)
 	}
 	if utf8.RuneCountInString(p.Post) > 50 {
 		bad("post", "职务/警衔过长（最多 50 个字）")
@@ -158,10 +149,10 @@ func Validate(p *Person, today civil.Date) FieldErrors {
 // validateDates checks that each date is real and not in the future, that
 // the party history runs in order, that the person joined at 18 or older
 // and that the dates match the status.
-func validateDates(p *Person, today civil.Date) FieldErrors {
-	var errs FieldErrors
+func validateDates(p *Person, today civil.Date) fail.Fields {
+	var errs fail.Fields
 	bad := func(field, format string, a ...any) {
-		errs = append(errs, FieldError{field, fmt.Sprintf(format, a...)})
+		errs = append(errs, fail.Malformed(field, fmt.Sprintf(format, a...)))
 	}
 	parse := func(field, label, s string) (civil.Date, bool) {
 		if s == "" {
@@ -194,7 +185,7 @@ func validateDates(p *Person, today civil.Date) FieldErrors {
 			bad(f.field, "%s %s 早于%s %s", f.label, d, prevLabel, prev)
 		}
 		prev, prevLabel = d, f.label
-		if s := stage[p.Status]; s > 0 && f.stage > s {
+		if s := stage[p.Status]; (s > 0 || p.Status == Masses) && f.stage > s {
 			bad(f.field, "状态为“%s”的人员不应有%s", StatusLabel(p.Status), f.label)
 		}
 	}
@@ -223,7 +214,7 @@ func validateDates(p *Person, today civil.Date) FieldErrors {
 	if okLeft && !prev.IsZero() && left.Before(prev) {
 		bad("left_date", "停止党籍、转出或去世日期 %s 早于%s %s", left, prevLabel, prev)
 	}
-	if stage[p.Status] > 0 && p.LeftDate != "" {
+	if (stage[p.Status] > 0 || p.Status == Masses) && p.LeftDate != "" {
 		bad("left_date", "状态为“%s”的人员不应有离开日期", StatusLabel(p.Status))
 	}
 	parse("lost_since", "失联起始日期", p.LostSince)

@@ -107,3 +107,37 @@ func TestAgeBand(t *testing.T) {
 		}
 	}
 }
+
+// A name that reads backwards (U+202E) or hides a zero-width space looks
+// like another person's in every list: refused, naming the field.
+func TestValidateRefusesInvisibleCharacters(t *testing.T) {
+	for _, c := range []struct {
+		edit         func(p *Person, s string)
+		field, label string
+	}{
+		{func(p *Person, s string) { p.Name = "张" + s + "三" }, "name", "姓名"},
+		{func(p *Person, s string) { p.Post = "科" + s + "长" }, "post", "职务/警衔"},
+		{func(p *Person, s string) { p.Mobile, p.MobilePlace = true, "广东省"+s+"深圳市" }, "mobile_place", "流入地"},
+		{func(p *Person, s string) { p.Ethnicity = "汉" + s + "族" }, "ethnicity", "民族"},
+	} {
+		for _, s := range []string{"\u202e", "\u202d", "\u2066", "\u2069", "\u200b", "\u200d", "\u200f", "\ufeff", "\x07", "\u0085", "\t", "\n"} {
+			p := validPerson()
+			c.edit(&p, s)
+			errs := Validate(&p, today)
+			if !strings.HasPrefix(errs.Of(c.field), c.label) {
+				t.Errorf("%s with %q: %v", c.field, s, errs)
+			}
+		}
+	}
+	p := validPerson()
+	p.Name = "\u202e三张"
+	if errs := Validate(&p, today); (len(errs) == 0 || errs[0].Field != "name") || !strings.Contains(errs.Error(), "U+202E") {
+		t.Fatalf("override in a name: %v", errs)
+	}
+	// Spaces around and inside are still folded, not refused.
+	p = validPerson()
+	p.Name = " 阿依古丽  买买提 "
+	if errs := Validate(&p, today); len(errs) > 0 || p.Name != "阿依古丽 买买提" {
+		t.Fatalf("spaces: %v %q", errs, p.Name)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -30,7 +32,6 @@ func Routes(d *core.Deps) []web.Route {
 	tag := "组织"
 	example := orgBody{ParentID: 2, Name: "城关派出所党支部", Kind: Branch, TermStart: "2025-03-12"}
 	return []web.Route{
-		{Method: "GET", Pattern: "/orgs/static/org.css", Perm: web.Public, Handler: h.css},
 		{Method: "GET", Pattern: "/orgs", Perm: web.PartyRead, Handler: h.treePage},
 		{Method: "GET", Pattern: "/orgs/new", Perm: web.PartyWrite, Handler: h.newPage},
 		{Method: "POST", Pattern: "/orgs", Perm: web.PartyWrite, Handler: h.createForm},
@@ -66,11 +67,7 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-func (h *handlers) css(w http.ResponseWriter, r *http.Request) {
-	b, _ := files.ReadFile("static/org.css")
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Write(b)
-}
+func init() { web.RegisterAssets("org", web.Sub(files, "static")) }
 
 func pathID(r *http.Request, name string) int64 {
 	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
@@ -93,7 +90,7 @@ func (h *handlers) loadDetail(ctx context.Context, p *auth.Principal, id int64) 
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := BuildTree(ctx, h.DB, p.OrgPath, h.today(), true)
+	t, err := BuildTree(ctx, h.DB, scope.Of(p), h.today(), true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,38 +122,38 @@ func (h *handlers) loadDetail(ctx context.Context, p *auth.Principal, id int64) 
 // by ?root= when it lies inside that scope.
 func (h *handlers) treeOf(r *http.Request) (*Tree, error) {
 	p, q := web.Principal(r), r.URL.Query()
-	rootPath := p.OrgPath
+	sc := scope.Of(p)
 	if q.Get("root") != "" {
 		id, _ := strconv.ParseInt(q.Get("root"), 10, 64)
 		o, err := loadScoped(r.Context(), h.DB, p, id)
 		if err != nil {
 			return nil, err
 		}
-		rootPath = o.Path
+		sc = sc.Narrow(o.Path)
 	}
-	return BuildTree(r.Context(), h.DB, rootPath, h.today(), q.Get("dissolved") == "1")
+	return BuildTree(r.Context(), h.DB, sc, h.today(), q.Get("dissolved") == "1")
 }
 
-func (h *handlers) apiTree(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiTree(w http.ResponseWriter, r *http.Request) error {
 	t, err := h.treeOf(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	roots := t.Roots
 	if roots == nil {
 		roots = []*Node{}
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": roots, "total": len(t.All)})
+	return nil
 }
 
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	d, _, err := h.loadDetail(r.Context(), web.Principal(r), pathID(r, "id"))
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, d)
+	return nil
 }
 
 type orgBody struct {
@@ -172,19 +169,18 @@ type orgBody struct {
 	TermEnd    string `json:"term_end,omitempty"`
 }
 
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	var b orgBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	o, err := Create(r.Context(), h.Deps, web.Principal(r), NewOrg{ParentID: b.ParentID, TermStart: b.TermStart, TermEnd: b.TermEnd,
 		Input: Input{Name: b.Name, ShortName: b.ShortName, Kind: b.Kind, CanApprove: b.CanApprove, Task: b.Task, EndsOn: b.EndsOn, Sort: b.Sort}})
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusCreated, o)
+	return nil
 }
 
 type patchBody struct {
@@ -200,23 +196,21 @@ type patchBody struct {
 	TermEnd    *string `json:"term_end,omitempty"`
 }
 
-func (h *handlers) apiPatch(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiPatch(w http.ResponseWriter, r *http.Request) error {
 	var b patchBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if b.Version == nil {
-		h.Web.Fail(w, r, web.BadRequest("version", "缺少 version：请带上读取时的版本号，以免覆盖他人的修改"))
-		return
+		return fail.Malformed("version", "缺少 version：请带上读取时的版本号，以免覆盖他人的修改")
 	}
 	o, err := Update(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), Patch{Version: *b.Version, Name: b.Name, ShortName: b.ShortName,
 		Kind: b.Kind, CanApprove: b.CanApprove, Task: b.Task, EndsOn: b.EndsOn, Sort: b.Sort, TermStart: b.TermStart, TermEnd: b.TermEnd})
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, o)
+	return nil
 }
 
 type moveBody struct {
@@ -224,18 +218,17 @@ type moveBody struct {
 	Version  int   `json:"version,omitempty"`
 }
 
-func (h *handlers) apiMove(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiMove(w http.ResponseWriter, r *http.Request) error {
 	var b moveBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	o, err := Move(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), b.ParentID, b.Version)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, o)
+	return nil
 }
 
 type dissolveBody struct {
@@ -243,35 +236,33 @@ type dissolveBody struct {
 	Version     int    `json:"version,omitempty"`
 }
 
-func (h *handlers) apiDissolve(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiDissolve(w http.ResponseWriter, r *http.Request) error {
 	var b dissolveBody
 	if err := decodeOptional(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	o, err := Dissolve(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), b.DissolvedOn, b.Version)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, o)
+	return nil
 }
 
-func (h *handlers) apiCommittee(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiCommittee(w http.ResponseWriter, r *http.Request) error {
 	o, err := loadScoped(r.Context(), h.DB, web.Principal(r), pathID(r, "id"))
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	ms, err := CommitteeOf(r.Context(), h.DB, o.ID, h.Today())
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if ms == nil {
 		ms = []CommitteeMember{}
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": ms, "total": len(ms)})
+	return nil
 }
 
 type memberBody struct {
@@ -281,36 +272,34 @@ type memberBody struct {
 	TermEnd   string `json:"term_end,omitempty"`
 }
 
-func (h *handlers) apiAddMember(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiAddMember(w http.ResponseWriter, r *http.Request) error {
 	var b memberBody
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	m, err := AddMember(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), NewMember(b))
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusCreated, m)
+	return nil
 }
 
 type endBody struct {
 	EndedOn string `json:"ended_on,omitempty"`
 }
 
-func (h *handlers) apiEndMember(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiEndMember(w http.ResponseWriter, r *http.Request) error {
 	var b endBody
 	if err := decodeOptional(w, r, &b); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	m, err := EndMember(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), pathID(r, "mid"), b.EndedOn)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, m)
+	return nil
 }
 
 // decodeOptional reads a JSON body that may be left out altogether.

@@ -10,14 +10,14 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/org"
-	"hongdun/internal/platform/dbtest"
 )
 
 // TestTreeInBrowser walks the tree page and appoints a 书记 through the
 // detail page's form, as a 党务管理员 would.
 func TestTreeInBrowser(t *testing.T) {
-	ctx := browsertest.Browser(t, 1280, 900)
-	b := newBureau(t, apptest.Start(t, dbtest.SQLite(t)))
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 900)
+	ctx, b := p.Ctx, newBureau(t, p.E)
 	a := b.create(b.root, "甲分局党委", org.Committee, "can_approve", true, "term_start", "2022-06-01")
 	general := b.create(a, "机关党总支", org.General, "term_start", "2023-09-20")
 	branch := b.create(general, "城关派出所党支部", org.Branch, "term_start", "2024-05-10")
@@ -42,7 +42,7 @@ func TestTreeInBrowser(t *testing.T) {
 	if nodes != 6 || badges == 0 {
 		t.Fatalf("tree: %d nodes, %d warning badges", nodes, badges)
 	}
-	browsertest.Screenshot(t, ctx, "tree")
+	p.Shot("tree")
 	err = chromedp.Run(ctx,
 		chromedp.Click(`//a[text()="城关派出所党支部"]`, chromedp.BySearch),
 		chromedp.WaitVisible("#person_id", chromedp.ByID),
@@ -59,7 +59,7 @@ func TestTreeInBrowser(t *testing.T) {
 	if !strings.Contains(heading, "城关派出所党支部") || !strings.Contains(flash, "委员已任命") || secretary != "书记" {
 		t.Fatalf("heading %q, flash %q, first post %q", heading, flash, secretary)
 	}
-	browsertest.Screenshot(t, ctx, "detail")
+	p.Shot("detail")
 	if b.openTodos() == "" || strings.Contains(b.openTodos(), fmt.Sprintf("secretary_vacant:%d", branch)) {
 		t.Errorf("open 待办 after appointing the 书记: %s", b.openTodos())
 	}

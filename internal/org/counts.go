@@ -5,38 +5,32 @@ import (
 	"strconv"
 
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 )
 
-// inListMax is the largest subtree whose people are counted with an IN
-// list; a larger one (the whole tree, a big 分局) is counted by scanning the
+// inListMax is the largest subtree whose people are counted through its
+// organisations' ids; a larger one (the whole tree, a big 分局) is counted by scanning the
 // people of every organisation in (status, org_id) index order and dropping
 // the organisations outside it, which beats a lookup per person.
 const inListMax = 500
 
-// Counts returns the member counts of every organisation under rootPath.
-// People are counted per organisation with one grouped query, then added to
-// every organisation on the materialised path from rootPath down to theirs,
+// Counts returns the member counts of every organisation of s. People are
+// counted per organisation with one grouped query, then added to every
+// organisation on the materialised path from the root of s down to theirs,
 // so the work grows with the number of people and of organisations, not
 // with their product.
-func Counts(ctx context.Context, q db.Querier, rootPath string) (map[int64]MemberCounts, error) {
+func Counts(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]MemberCounts, error) {
 	out := map[int64]MemberCounts{}
-	if rootPath == "" {
-		return out, nil
-	}
-	paths, err := subtreePaths(ctx, q, rootPath)
+	paths, err := subtreePaths(ctx, q, s)
 	if err != nil || len(paths) == 0 {
 		return out, err
 	}
 	query := "SELECT status, org_id, COUNT(*) FROM persons GROUP BY status, org_id"
 	var args []any
 	if len(paths) <= inListMax {
-		ids := make([]int64, 0, len(paths))
-		for id := range paths {
-			ids = append(ids, id)
-		}
-		var in string
-		in, args = db.In(ids)
-		query = "SELECT status, org_id, COUNT(*) FROM persons WHERE org_id IN (" + in + ") GROUP BY status, org_id"
+		var w string
+		w, args = s.HasOrg("org_id")
+		query = "SELECT status, org_id, COUNT(*) FROM persons WHERE " + w + " GROUP BY status, org_id"
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -55,7 +49,7 @@ func Counts(ctx context.Context, q db.Querier, rootPath string) (map[int64]Membe
 		if !ok {
 			continue
 		}
-		for _, id := range idsBelow(path, rootPath) {
+		for _, id := range idsBelow(path, s.Root()) {
 			c := sums[id]
 			if c == nil {
 				c = &MemberCounts{ByStatus: map[string]int{}}
@@ -84,9 +78,10 @@ func (c *MemberCounts) add(status string, n int) {
 	c.Members = c.Full + c.Probationary
 }
 
-// subtreePaths maps the id of every organisation under rootPath to its path.
-func subtreePaths(ctx context.Context, q db.Querier, rootPath string) (map[int64]string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, path FROM orgs WHERE path LIKE ?", rootPath+"%")
+// subtreePaths maps the id of every organisation of s to its path.
+func subtreePaths(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]string, error) {
+	w, args := s.Where("path")
+	rows, err := q.QueryContext(ctx, "SELECT id, path FROM orgs WHERE "+w, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/scope"
 )
 
 // plantTree writes a bureau with the given number of 分局, each with
@@ -88,7 +89,7 @@ func TestCountsAddUpSubtrees(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		all, err := Counts(ctx, d, "/")
+		all, err := Counts(ctx, d, scope.All())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +102,7 @@ func TestCountsAddUpSubtrees(t *testing.T) {
 		want(all[root], 25, 12, 1)
 		want(all[bureau2], 13, 6, 1)
 		want(all[branch], 4, 2, 0)
-		sub, err := Counts(ctx, d, paths[bureau2])
+		sub, err := Counts(ctx, d, scope.Under(paths[bureau2]))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +111,7 @@ func TestCountsAddUpSubtrees(t *testing.T) {
 		}
 		want(sub[bureau2], 13, 6, 1)
 		want(sub[branch], 4, 2, 0)
-		if none, err := Counts(ctx, d, ""); err != nil || len(none) != 0 {
+		if none, err := Counts(ctx, d, scope.Subtree{}); err != nil || len(none) != 0 {
 			t.Fatalf("no scope: %v %v", none, err)
 		}
 	})
@@ -122,12 +123,12 @@ func TestCountsOfLargeSubtrees(t *testing.T) {
 	d := dbtest.SQLite(t)
 	ctx := context.Background()
 	paths := plantTree(t, d, 3, inListMax/2, 1)
-	all, err := Counts(ctx, d, "/")
+	all, err := Counts(ctx, d, scope.All())
 	if err != nil {
 		t.Fatal(err)
 	}
 	bureau := int64(2)
-	sub, err := Counts(ctx, d, paths[bureau])
+	sub, err := Counts(ctx, d, scope.Under(paths[bureau]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,10 @@ func BenchmarkCounts(b *testing.B) {
 	}
 	b.Logf("planted %d organisations in %v", len(paths), time.Since(start).Round(time.Millisecond))
 	ctx, today := context.Background(), civil.Today(time.Now())
-	for _, c := range []struct{ name, root string }{{"whole-tree", "/"}, {"bureau", paths[2]}, {"branch", paths[3]}} {
+	for _, c := range []struct {
+		name string
+		root scope.Subtree
+	}{{"whole-tree", scope.All()}, {"bureau", scope.Under(paths[2])}, {"branch", scope.Under(paths[3])}} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := Counts(ctx, d, c.root); err != nil {
@@ -190,7 +194,7 @@ func BenchmarkCounts(b *testing.B) {
 	}
 	b.Run("tree", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := BuildTree(ctx, d, "/", today, false); err != nil {
+			if _, err := BuildTree(ctx, d, scope.All(), today, false); err != nil {
 				b.Fatal(err)
 			}
 		}

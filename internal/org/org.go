@@ -9,9 +9,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/plaintext"
 )
 
 // Kinds of organisation.
@@ -95,8 +95,15 @@ func CanApprove(o *Org) bool {
 	return o != nil && o.Kind == Committee && o.CanApprove && !o.Dissolved()
 }
 
-// InScope reports whether p may see o.
-func InScope(p *auth.Principal, o *Org) bool { return p != nil && o != nil && p.InScope(o.Path) }
+// CheckHome refuses an organisation as where a person belongs (组织关系所在):
+// the members of a 临时党组织 keep their 组织关系 in their home branch, and
+// serve in it through a relation of its own (internal/wartime).
+func CheckHome(o *Org) error {
+	if !isTemp(o.Kind) {
+		return nil
+	}
+	return fail.Rule("R-ORG-TEMP", citeBranch, "「"+o.Name+"」是临时党组织：党员的组织关系不转入临时党组织，仍保留在原所在党组织；请在战时党建工作响应中将其编入")
+}
 
 // Rules are the numbers of rules.md §1 (rule set cpc-2014). They are a
 // variable, not constants, so that a local override can change them.
@@ -148,25 +155,34 @@ type Input struct {
 func (in *Input) normalise() error {
 	in.Name, in.ShortName = strings.TrimSpace(in.Name), strings.TrimSpace(in.ShortName)
 	in.Task, in.EndsOn, in.Kind = strings.TrimSpace(in.Task), strings.TrimSpace(in.EndsOn), strings.TrimSpace(in.Kind)
+	for _, f := range []struct{ field, msg string }{
+		{"name", plaintext.Line("组织名称", in.Name)},
+		{"short_name", plaintext.Line("简称", in.ShortName)},
+		{"task", plaintext.Lines("任务说明", in.Task)},
+	} {
+		if f.msg != "" {
+			return fail.Malformed(f.field, f.msg)
+		}
+	}
 	switch {
 	case in.Name == "":
-		return web.BadRequest("name", "组织名称不能为空")
+		return fail.Malformed("name", "组织名称不能为空")
 	case utf8.RuneCountInString(in.Name) > 100:
-		return web.BadRequest("name", "组织名称不能超过 100 个字")
+		return fail.Malformed("name", "组织名称不能超过 100 个字")
 	case utf8.RuneCountInString(in.ShortName) > 30:
-		return web.BadRequest("short_name", "简称不能超过 30 个字")
+		return fail.Malformed("short_name", "简称不能超过 30 个字")
 	case utf8.RuneCountInString(in.Task) > 500:
-		return web.BadRequest("task", "任务说明不能超过 500 个字")
+		return fail.Malformed("task", "任务说明不能超过 500 个字")
 	case KindLabel(in.Kind) == "":
-		return web.BadRequest("kind", "组织类型无效，应为党委、党总支、党支部、联合党支部、临时党支部、临时党委或党小组之一")
+		return fail.Malformed("kind", "组织类型无效，应为党委、党总支、党支部、联合党支部、临时党支部、临时党委或党小组之一")
 	}
 	if in.EndsOn != "" {
 		if _, err := civil.Parse(in.EndsOn); err != nil {
-			return web.BadRequest("ends_on", "撤销日期："+err.Error())
+			return fail.Malformed("ends_on", "撤销日期："+err.Error())
 		}
 	}
 	if in.CanApprove && in.Kind != Committee {
-		return web.Unprocessable("R-ORG-APPROVE", "《中国共产党发展党员工作细则》",
+		return fail.Rule("R-ORG-APPROVE", "《中国共产党发展党员工作细则》",
 			"只有基层党委可以具有审批权限；党总支、党支部和临时党组织不能审批发展党员")
 	}
 	if isTemp(in.Kind) && (in.Task == "" || in.EndsOn == "") {
@@ -174,7 +190,7 @@ func (in *Input) normalise() error {
 		if in.Task != "" {
 			field = "ends_on"
 		}
-		e := web.Unprocessable("R-ORG-TEMP", citeBranch, "临时党组织须写明所承担的任务和预计撤销日期，任务完成后随之撤销")
+		e := fail.Rule("R-ORG-TEMP", citeBranch, "临时党组织须写明所承担的任务和预计撤销日期，任务完成后随之撤销")
 		e.Field = field
 		return e
 	}
@@ -187,16 +203,16 @@ func (in *Input) normalise() error {
 // checkParent refuses a kind that may not sit under parent.
 func checkParent(kind string, parent *Org) error {
 	if parent.Dissolved() {
-		return web.Invalid("parent_id", "上级组织「"+parent.Name+"」已撤销，不能在其下设立或移入组织")
+		return fail.NotAllowed("parent_id", "上级组织「"+parent.Name+"」已撤销，不能在其下设立或移入组织")
 	}
 	if parent.Kind == Group {
-		return web.Unprocessable("R-ORG-GROUP", citeBranch, "党小组之下不能再设组织")
+		return fail.Rule("R-ORG-GROUP", citeBranch, "党小组之下不能再设组织")
 	}
 	if !allowedUnder(kind, parent.Kind) {
 		if kind == Group {
-			return web.Unprocessable("R-ORG-GROUP", citeBranch, "党小组只能设在党支部（含联合党支部、临时党支部）之内，不能设在"+parent.KindLabel()+"之下")
+			return fail.Rule("R-ORG-GROUP", citeBranch, "党小组只能设在党支部（含联合党支部、临时党支部）之内，不能设在"+parent.KindLabel()+"之下")
 		}
-		return web.Unprocessable("R-ORG-PARENT", citeBranch, KindLabel(kind)+"不能设在"+parent.KindLabel()+"之下")
+		return fail.Rule("R-ORG-PARENT", citeBranch, KindLabel(kind)+"不能设在"+parent.KindLabel()+"之下")
 	}
 	return nil
 }
@@ -207,11 +223,11 @@ func Term(kind, start, end string) (string, string, error) {
 	start, end = strings.TrimSpace(start), strings.TrimSpace(end)
 	years := termYears(kind)
 	if years == 0 {
-		return "", "", web.Invalid("term_start", KindLabel(kind)+"不实行任期制，不设换届日期")
+		return "", "", fail.NotAllowed("term_start", KindLabel(kind)+"不实行任期制，不设换届日期")
 	}
 	s, err := civil.Parse(start)
 	if err != nil {
-		return "", "", web.BadRequest("term_start", "任期开始日期："+err.Error())
+		return "", "", fail.Malformed("term_start", "任期开始日期："+err.Error())
 	}
 	std := s.AddYears(years)
 	if end == "" {
@@ -219,11 +235,11 @@ func Term(kind, start, end string) (string, string, error) {
 	}
 	e, err := civil.Parse(end)
 	if err != nil {
-		return "", "", web.BadRequest("term_end", "任期届满日期："+err.Error())
+		return "", "", fail.Malformed("term_end", "任期届满日期："+err.Error())
 	}
 	shift := DefaultRules.ShiftYears
 	if !e.After(s) || e.Before(std.AddYears(-shift)) || e.After(std.AddYears(shift)) {
-		return "", "", web.Unprocessable("R-ORG-TERM", citeBranch,
+		return "", "", fail.Rule("R-ORG-TERM", citeBranch,
 			KindLabel(kind)+"每届任期 "+strconv.Itoa(years)+" 年（应于 "+std.String()+" 届满）；提前或延期换届不超过 1 年，届满日期应在 "+
 				std.AddYears(-shift).String()+" 至 "+std.AddYears(shift).String()+" 之间")
 	}

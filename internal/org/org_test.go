@@ -11,7 +11,7 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/web"
 )
 
@@ -28,19 +28,7 @@ var today = time.Date(2026, 3, 15, 10, 0, 0, 0, web.Shanghai)
 func newBureau(t *testing.T, e *apptest.Env) *bureau {
 	e.App.Now = func() time.Time { return today }
 	b := &bureau{Env: e, t: t}
-	ctx := context.Background()
-	err := e.DB.InTx(ctx, func(tx *db.Tx) error {
-		id, err := db.InsertID(ctx, tx, "INSERT INTO orgs (name, kind, can_approve, path, created_at, updated_at) VALUES ('市公安局党委', 'committee', 1, '', 0, 0)")
-		if err != nil {
-			return err
-		}
-		b.root = id
-		_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("/%d/", id), id)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b.root = dbtest.AddOrg(t, e.DB, dbtest.Org{Name: "市公安局党委", Kind: org.Committee, CanApprove: true})
 	b.admin = e.Account(auth.OrgAdmin, b.root, 0)
 	return b
 }
@@ -62,21 +50,9 @@ func (b *bureau) create(parent int64, name, kind string, extra ...any) int64 {
 // people adds n persons of a status to an organisation.
 func (b *bureau) people(orgID int64, status string, n int) []int64 {
 	b.t.Helper()
-	ctx := context.Background()
 	var ids []int64
-	err := b.DB.InTx(ctx, func(tx *db.Tx) error {
-		for i := 0; i < n; i++ {
-			id, err := db.InsertID(ctx, tx, `INSERT INTO persons (org_id, name, pinyin, initials, gender, status, created_at, updated_at)
-				VALUES (?,?,'x','x','男',?,0,0)`, orgID, fmt.Sprintf("党员%d", i), status)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	})
-	if err != nil {
-		b.t.Fatal(err)
+	for i := 0; i < n; i++ {
+		ids = append(ids, b.Person(dbtest.Person{Org: orgID, Name: fmt.Sprintf("党员%d", i), Status: status}))
 	}
 	return ids
 }
@@ -297,6 +273,13 @@ func TestBadInput(t *testing.T) {
 			{map[string]any{"parent_id": a, "name": "x", "kind": "branch", "path": "/1/"}, 400, "path", "不允许提交字段"},
 			{map[string]any{"name": "x", "kind": "branch"}, 400, "parent_id", "上级组织"},
 			{map[string]any{"parent_id": a, "name": strings.Repeat("长", 101), "kind": "branch"}, 400, "name", "100"},
+			// A name that reads backwards or hides a character looks like another organisation's.
+			{map[string]any{"parent_id": a, "name": "一支部\u202e部支二", "kind": "branch"}, 400, "name", "组织名称含有不可见的文字方向控制字符（U+202E）"},
+			{map[string]any{"parent_id": a, "name": "一\u200b支部", "kind": "branch"}, 400, "name", "组织名称含有不可见的零宽空格"},
+			{map[string]any{"parent_id": a, "name": "一支\u2066部", "kind": "branch"}, 400, "name", "组织名称"},
+			{map[string]any{"parent_id": a, "name": "一支\n部", "kind": "branch"}, 400, "name", "组织名称不能含有换行符"},
+			{map[string]any{"parent_id": a, "name": "二支部", "short_name": "二\x1b支", "kind": "branch"}, 400, "short_name", "简称含有不可见的控制字符"},
+			{map[string]any{"parent_id": a, "name": "专案", "kind": "temp_branch", "task": "专案\u202e", "ends_on": "2026-12-31"}, 400, "task", "任务说明"},
 		} {
 			var out struct{ Error web.Error }
 			st := b.admin.Do("POST", "/api/v1/orgs", c.body, &out)
@@ -315,6 +298,7 @@ func TestBadInput(t *testing.T) {
 			{map[string]any{"version": 1, "kind": "group"}, 422, "党小组只能设在党支部"},
 			{map[string]any{"version": 1, "term_start": "2024-03-12", "term_end": "2029-03-12"}, 422, "提前或延期换届不超过 1 年"},
 			{map[string]any{"version": "1"}, 400, "类型不正确"},
+			{map[string]any{"version": 1, "name": "一支部\u202e"}, 400, "组织名称含有不可见的文字方向控制字符"},
 		} {
 			if st := b.admin.Do("PATCH", patch, c.body, nil); st != c.status || !strings.Contains(b.admin.Body(), c.msg) {
 				t.Errorf("PATCH %v: %d %s; want %d %s", c.body, st, b.admin.Body(), c.status, c.msg)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -55,12 +57,11 @@ func below(n *Node) int {
 	return c
 }
 
-func (h *handlers) treePage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) treePage(w http.ResponseWriter, r *http.Request) error {
 	dissolved := r.URL.Query().Get("dissolved") == "1"
 	t, err := h.treeOf(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	v := treeView{Tree: t, Dissolved: dissolved, Orgs: len(t.All), Pruned: prune(t, pageNodes)}
 	for _, n := range t.Roots {
@@ -68,7 +69,7 @@ func (h *handlers) treePage(w http.ResponseWriter, r *http.Request) {
 		v.Members.Probationary += n.Counts.Probationary
 		v.Members.Members += n.Counts.Members
 	}
-	h.Web.Render(w, r, h.tree, v)
+	return h.Web.Render(w, r, h.tree, v)
 }
 
 type option struct {
@@ -85,6 +86,10 @@ type detailView struct {
 	Posts   []string
 	Today   string
 	Form    url.Values // the refused form, to show again
+	// Root is set on the root of the caller's scope: its kind, 审批权限 and
+	// parent belong to the level above, so the page offers no control for them.
+	Root     bool
+	CanGrant bool // the caller may give this organisation 审批权限
 }
 
 // Val is what a form field shows: the refused submission of that form, or
@@ -96,20 +101,23 @@ func (v detailView) Val(form, key, current string) string {
 	return current
 }
 
-func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) {
-	h.showDetail(w, r, nil)
+func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showDetail(w, r, nil)
 }
 
 // showDetail renders the detail page, with err above the forms when a
 // submitted form was refused.
-func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, err error) {
+func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, err error) error {
 	p := web.Principal(r)
 	d, t, lerr := h.loadDetail(r.Context(), p, pathID(r, "id"))
 	if lerr != nil {
-		h.Web.Fail(w, r, lerr)
-		return
+		return lerr
 	}
 	v := detailView{Detail: d, Posts: Posts, Today: h.Today(), Form: r.PostForm}
+	v.Root = d.ParentID == 0 || t.All[d.ParentID] == nil
+	if p.Writes() && !d.Dissolved() && !v.Root {
+		v.CanGrant = d.CanApprove || checkGrant(r.Context(), h.DB, p, d.ParentID, d.Name) == nil
+	}
 	if p.Writes() && !d.Dissolved() {
 		for _, k := range Kinds {
 			if d.ParentID == 0 || t.All[d.ParentID] == nil || allowedUnder(k, t.All[d.ParentID].Kind) {
@@ -117,21 +125,20 @@ func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, err error)
 			}
 		}
 		for _, n := range t.All {
-			if !n.Dissolved() && !strings.HasPrefix(n.Path, d.Path) && n.ID != d.ParentID && allowedUnder(d.Kind, n.Kind) {
+			if !n.Dissolved() && !scope.Under(d.Path).Contains(n.Path) && n.ID != d.ParentID && allowedUnder(d.Kind, n.Kind) {
 				v.Parents = append(v.Parents, option{ID: n.ID, Label: pathLabel(t, n)})
 			}
 		}
 		sortOptions(v.Parents)
-		ps, perr := fullMembers(r.Context(), h.DB, d.Path)
+		ps, perr := fullMembers(r.Context(), h.DB, scope.Under(d.Path))
 		if perr != nil {
-			h.Web.Fail(w, r, perr)
-			return
+			return perr
 		}
 		for _, x := range ps {
 			v.Persons = append(v.Persons, option{ID: x.ID, Label: x.Name + "（" + x.OrgName + "）"})
 		}
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, h.detail, v, err)
+	return h.Web.RenderStatus(w, r, http.StatusOK, h.detail, v, err)
 }
 
 // pathLabel names an organisation with its ancestors inside the tree, so that
@@ -162,114 +169,112 @@ func formID(r *http.Request, name string) int64 {
 	return n
 }
 
-func done(w http.ResponseWriter, r *http.Request, id int64, msg string) {
+func done(w http.ResponseWriter, r *http.Request, id int64, msg string) error {
 	http.Redirect(w, r, fmt.Sprintf("/orgs/%d?ok=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) {
-	name, short, kind, task, ends := r.FormValue("name"), r.FormValue("short_name"), r.FormValue("kind"), r.FormValue("task"), r.FormValue("ends_on")
-	approve, sort := r.FormValue("can_approve") == "1", formInt(r, "sort")
-	_, err := Update(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), Patch{Version: formInt(r, "version"),
-		Name: &name, ShortName: &short, Kind: &kind, CanApprove: &approve, Task: &task, EndsOn: &ends, Sort: &sort})
-	if err != nil {
-		h.showDetail(w, r, err)
-		return
+func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
+	name, short, task, ends := r.FormValue("name"), r.FormValue("short_name"), r.FormValue("task"), r.FormValue("ends_on")
+	sort := formInt(r, "sort")
+	pt := Patch{Version: formInt(r, "version"), Name: &name, ShortName: &short, Task: &task, EndsOn: &ends, Sort: &sort}
+	// The form carries kind and 审批权限 only where the caller may change
+	// them; a form without them leaves both as they are (Update still
+	// refuses a forged one).
+	if _, ok := r.PostForm["kind"]; ok {
+		kind, approve := r.FormValue("kind"), r.FormValue("can_approve") == "1"
+		pt.Kind, pt.CanApprove = &kind, &approve
 	}
-	done(w, r, pathID(r, "id"), "组织信息已保存")
+	_, err := Update(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), pt)
+	if err != nil {
+		return h.showDetail(w, r, err)
+	}
+	return done(w, r, pathID(r, "id"), "组织信息已保存")
 }
 
-func (h *handlers) termForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) termForm(w http.ResponseWriter, r *http.Request) error {
 	start, end := r.FormValue("term_start"), r.FormValue("term_end")
 	_, err := Update(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), Patch{Version: formInt(r, "version"), TermStart: &start, TermEnd: &end})
 	if err != nil {
-		h.showDetail(w, r, err)
-		return
+		return h.showDetail(w, r, err)
 	}
-	done(w, r, pathID(r, "id"), "任期已保存")
+	return done(w, r, pathID(r, "id"), "任期已保存")
 }
 
-func (h *handlers) moveForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) moveForm(w http.ResponseWriter, r *http.Request) error {
 	version := formInt(r, "version")
 	if version == 0 {
-		h.showDetail(w, r, web.BadRequest("version", "表单缺少版本号，请刷新页面后重试"))
-		return
+		return h.showDetail(w, r, fail.Malformed("version", "表单缺少版本号，请刷新页面后重试"))
 	}
 	if _, err := Move(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), formID(r, "parent_id"), version); err != nil {
-		h.showDetail(w, r, err)
-		return
+		return h.showDetail(w, r, err)
 	}
-	done(w, r, pathID(r, "id"), "隶属关系已调整")
+	return done(w, r, pathID(r, "id"), "隶属关系已调整")
 }
 
-func (h *handlers) dissolveForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) dissolveForm(w http.ResponseWriter, r *http.Request) error {
 	version := formInt(r, "version")
 	if version == 0 {
-		h.showDetail(w, r, web.BadRequest("version", "表单缺少版本号，请刷新页面后重试"))
-		return
+		return h.showDetail(w, r, fail.Malformed("version", "表单缺少版本号，请刷新页面后重试"))
 	}
 	if _, err := Dissolve(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), r.FormValue("dissolved_on"), version); err != nil {
-		h.showDetail(w, r, err)
-		return
+		return h.showDetail(w, r, err)
 	}
-	done(w, r, pathID(r, "id"), "组织已撤销")
+	return done(w, r, pathID(r, "id"), "组织已撤销")
 }
 
-func (h *handlers) addMemberForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) addMemberForm(w http.ResponseWriter, r *http.Request) error {
 	_, err := AddMember(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), NewMember{PersonID: formID(r, "person_id"),
 		Post: r.FormValue("post"), TermStart: r.FormValue("term_start"), TermEnd: r.FormValue("term_end")})
 	if err != nil {
-		h.showDetail(w, r, err)
-		return
+		return h.showDetail(w, r, err)
 	}
-	done(w, r, pathID(r, "id"), "委员已任命")
+	return done(w, r, pathID(r, "id"), "委员已任命")
 }
 
-func (h *handlers) endMemberForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) endMemberForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := EndMember(r.Context(), h.Deps, web.Principal(r), pathID(r, "id"), pathID(r, "mid"), r.FormValue("ended_on")); err != nil {
-		h.showDetail(w, r, err)
-		return
+		return h.showDetail(w, r, err)
 	}
-	done(w, r, pathID(r, "id"), "已登记离任")
+	return done(w, r, pathID(r, "id"), "已登记离任")
 }
 
 type newView struct {
-	Parent *Org
-	Kinds  []option
-	Form   url.Values
+	Parent   *Org
+	Kinds    []option
+	Form     url.Values
+	CanGrant bool // the caller may give the new organisation 审批权限
 }
 
-func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) {
-	h.showNew(w, r, formID(r, "parent"), nil)
+func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showNew(w, r, formID(r, "parent"), nil)
 }
 
-func (h *handlers) showNew(w http.ResponseWriter, r *http.Request, parentID int64, err error) {
+func (h *handlers) showNew(w http.ResponseWriter, r *http.Request, parentID int64, err error) error {
 	parent, perr := loadWritable(r.Context(), h.DB, web.Principal(r), parentID)
 	if perr != nil {
-		h.Web.Fail(w, r, perr)
-		return
+		return perr
 	}
-	v := newView{Parent: parent, Form: r.PostForm}
+	v := newView{Parent: parent, Form: r.PostForm, CanGrant: checkGrant(r.Context(), h.DB, web.Principal(r), parent.ID, "") == nil}
 	for _, k := range Kinds {
 		if allowedUnder(k, parent.Kind) {
 			v.Kinds = append(v.Kinds, option{Value: k, Label: KindLabel(k)})
 		}
 	}
 	if v.Kinds == nil {
-		perr := web.Unprocessable("R-ORG-GROUP", citeBranch, "党小组之下不能再设组织")
-		h.Web.Fail(w, r, perr)
-		return
+		perr := fail.Rule("R-ORG-GROUP", citeBranch, "党小组之下不能再设组织")
+		return perr
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, h.create, v, err)
+	return h.Web.RenderStatus(w, r, http.StatusOK, h.create, v, err)
 }
 
-func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) error {
 	parentID := formID(r, "parent_id")
 	o, err := Create(r.Context(), h.Deps, web.Principal(r), NewOrg{ParentID: parentID, TermStart: r.FormValue("term_start"), TermEnd: r.FormValue("term_end"),
 		Input: Input{Name: r.FormValue("name"), ShortName: r.FormValue("short_name"), Kind: r.FormValue("kind"),
 			CanApprove: r.FormValue("can_approve") == "1", Task: r.FormValue("task"), EndsOn: r.FormValue("ends_on"), Sort: formInt(r, "sort")}})
 	if err != nil {
-		h.showNew(w, r, parentID, err)
-		return
+		return h.showNew(w, r, parentID, err)
 	}
-	done(w, r, o.ID, "「"+o.Name+"」已设立")
+	return done(w, r, o.ID, "「"+o.Name+"」已设立")
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 )
 
 const orgCols = `id, COALESCE(parent_id, 0), name, short_name, kind, can_approve, path, sort, task, COALESCE(ends_on, ''),
@@ -28,14 +29,11 @@ func Get(ctx context.Context, q db.Querier, id int64) (*Org, error) {
 	return o, err
 }
 
-// Subtree lists the organisation at rootPath and everything below it,
-// dissolved ones included, parents before children. An empty rootPath
-// (a caller without a scope) yields nothing.
-func Subtree(ctx context.Context, q db.Querier, rootPath string) ([]Org, error) {
-	if rootPath == "" {
-		return nil, nil
-	}
-	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE path LIKE ? ORDER BY LENGTH(path), sort, id", rootPath+"%")
+// Subtree lists the organisations of s, dissolved ones included, parents
+// before children. The empty scope yields nothing.
+func Subtree(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) {
+	w, args := s.Where("path")
+	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+w+" ORDER BY LENGTH(path), sort, id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +47,122 @@ func Subtree(ctx context.Context, q db.Querier, rootPath string) ([]Org, error) 
 		out = append(out, *o)
 	}
 	return out, rows.Err()
+}
+
+// Choices lists the organisations of s that are not dissolved, parents
+// before children, for the forms that pick one.
+func Choices(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) {
+	all, err := Subtree(ctx, q, s)
+	out := all[:0]
+	for _, o := range all {
+		if !o.Dissolved() {
+			out = append(out, o)
+		}
+	}
+	return out, err
+}
+
+// Covers reports whether s holds every organisation, so that a list of s
+// needs no condition on the organisation at all.
+func Covers(ctx context.Context, q db.Querier, s scope.Subtree) (bool, error) {
+	w, args := s.Where("path")
+	var in, all int
+	err := q.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM orgs WHERE "+w+"), (SELECT COUNT(*) FROM orgs)", args...).Scan(&in, &all)
+	return in == all, err
+}
+
+// Option is a live organisation in a picker, indented by its depth below
+// the root of the list.
+type Option struct {
+	Org
+	Indent string
+}
+
+// Options lists the organisations of s that are not dissolved in path order
+// (each right under its parent), for pickers and lookups by name.
+func Options(ctx context.Context, q db.Querier, s scope.Subtree) ([]Option, error) {
+	w, args := s.Where("path")
+	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+w+" AND dissolved_on IS NULL ORDER BY path", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	depth0 := strings.Count(s.Root(), "/")
+	var out []Option
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Option{Org: *o, Indent: strings.Repeat("　", strings.Count(o.Path, "/")-depth0)})
+	}
+	return out, rows.Err()
+}
+
+// Ancestors lists the organisations on a materialised path, nearest first
+// (the organisation itself included).
+func Ancestors(ctx context.Context, q db.Querier, path string) ([]Org, error) {
+	w, args := scope.Under(path).Lineage("path")
+	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+w+" ORDER BY LENGTH(path) DESC", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *o)
+	}
+	return out, rows.Err()
+}
+
+// Approver is the nearest 党委 with 审批权限 at or above the organisation at
+// path, which approves its admissions; nil when there is none.
+func Approver(ctx context.Context, q db.Querier, path string) (*Org, error) {
+	as, err := Ancestors(ctx, q, path)
+	if err != nil {
+		return nil, err
+	}
+	for i := range as {
+		if CanApprove(&as[i]) {
+			return &as[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// Index holds organisations by id, for lists that resolve many at once.
+type Index map[int64]*Org
+
+// All loads every organisation.
+func All(ctx context.Context, q db.Querier) (Index, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ix := Index{}
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		ix[o.ID] = o
+	}
+	return ix, rows.Err()
+}
+
+// Approver is the nearest 党委 with 审批权限 at or above id (nil when none).
+func (ix Index) Approver(id int64) *Org {
+	for o := ix[id]; o != nil; o = ix[o.ParentID] {
+		if CanApprove(o) {
+			return o
+		}
+	}
+	return nil
 }
 
 // MemberCounts counts the people of an organisation's whole subtree (a
@@ -114,15 +228,16 @@ func getMember(ctx context.Context, q db.Querier, id int64, today string) (*Comm
 	return m, err
 }
 
-// committeeState summarises the current committees under rootPath.
+// committeeState summarises the current committees of a subtree.
 type committeeState struct {
 	Current   int
 	Secretary bool
 }
 
-func committeeStates(ctx context.Context, q db.Querier, rootPath, today string) (map[int64]committeeState, error) {
+func committeeStates(ctx context.Context, q db.Querier, s scope.Subtree, today string) (map[int64]committeeState, error) {
+	w, args := s.Where("o.path")
 	rows, err := q.QueryContext(ctx, `SELECT c.org_id, c.post FROM committee_members c JOIN orgs o ON o.id = c.org_id
-		WHERE o.path LIKE ? AND (c.ended_on IS NULL OR c.ended_on > ?)`, rootPath+"%", today)
+		WHERE `+w+` AND (c.ended_on IS NULL OR c.ended_on > ?)`, append(args, today)...)
 	if err != nil {
 		return nil, err
 	}
@@ -194,9 +309,10 @@ func getPerson(ctx context.Context, q db.Querier, id int64) (*person, error) {
 }
 
 // fullMembers lists the 正式党员 of a subtree, who may hold committee posts.
-func fullMembers(ctx context.Context, q db.Querier, rootPath string) ([]person, error) {
+func fullMembers(ctx context.Context, q db.Querier, s scope.Subtree) ([]person, error) {
+	w, args := s.Where("o.path")
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.status, o.path, o.name FROM persons p JOIN orgs o ON o.id = p.org_id
-		WHERE o.path LIKE ? AND p.status = 'full' ORDER BY o.path, p.pinyin, p.id`, rootPath+"%")
+		WHERE `+w+` AND p.status = 'full' ORDER BY o.path, p.pinyin, p.id`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 )
 
 // Node is an organisation in the tree with its counts and warnings.
@@ -25,18 +26,18 @@ type Tree struct {
 	Warnings int // how many warnings in total
 }
 
-// BuildTree assembles the tree under rootPath; dissolved organisations
-// appear only when asked for.
-func BuildTree(ctx context.Context, q db.Querier, rootPath string, today civil.Date, dissolved bool) (*Tree, error) {
-	orgs, err := Subtree(ctx, q, rootPath)
+// BuildTree assembles the tree of s; dissolved organisations appear only
+// when asked for.
+func BuildTree(ctx context.Context, q db.Querier, s scope.Subtree, today civil.Date, dissolved bool) (*Tree, error) {
+	orgs, err := Subtree(ctx, q, s)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := Counts(ctx, q, rootPath)
+	counts, err := Counts(ctx, q, s)
 	if err != nil {
 		return nil, err
 	}
-	states, err := committeeStates(ctx, q, rootPath, today.String())
+	states, err := committeeStates(ctx, q, s, today.String())
 	if err != nil {
 		return nil, err
 	}

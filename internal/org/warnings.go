@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/todo"
 )
 
@@ -121,7 +122,7 @@ func SyncWarnings(ctx context.Context, d *core.Deps) error {
 }
 
 func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date) error {
-	t, err := BuildTree(ctx, tx, "/", today, false)
+	t, err := BuildTree(ctx, tx, scope.All(), today, false)
 	if err != nil {
 		return err
 	}

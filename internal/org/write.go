@@ -11,7 +11,8 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 )
 
 // Every write below checks the caller's scope inside its transaction and
@@ -21,22 +22,22 @@ import (
 // loadScoped loads an organisation the caller may see; anything else is 404.
 func loadScoped(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*Org, error) {
 	o, err := Get(ctx, q, id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && !InScope(p, o)) {
-		return nil, web.NotFound()
+	if errors.Is(err, db.ErrNotFound) || (err == nil && !scope.Of(p).Contains(o.Path)) {
+		return nil, fail.NotFound()
 	}
 	return o, err
 }
 
 func loadWritable(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*Org, error) {
 	if !p.Writes() {
-		return nil, web.Forbidden()
+		return nil, fail.Forbidden()
 	}
 	o, err := loadScoped(ctx, q, p, id)
 	if err != nil {
 		return nil, err
 	}
 	if o.Dissolved() {
-		return nil, web.Invalid("id", "「"+o.Name+"」已于 "+o.DissolvedOn+" 撤销，不能再修改")
+		return nil, fail.NotAllowed("id", "「"+o.Name+"」已于 "+o.DissolvedOn+" 撤销，不能再修改")
 	}
 	return o, nil
 }
@@ -80,12 +81,30 @@ type NewOrg struct {
 
 // Create sets up an organisation under a parent in the caller's scope.
 func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewOrg) (*Org, error) {
+	var id int64
+	err := d.DB.InTx(ctx, func(tx *db.Tx) error {
+		o, err := CreateIn(ctx, d, tx, p, n)
+		if err == nil {
+			id = o.ID
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Get(ctx, d.DB, id)
+}
+
+// CreateIn is Create inside the caller's transaction, for a feature that
+// sets up an organisation together with rows of its own (a response
+// event's 临时党支部); the warning 待办 are brought up to date in tx.
+func CreateIn(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, n NewOrg) (*Org, error) {
 	in := n.Input
 	if err := in.normalise(); err != nil {
 		return nil, err
 	}
 	if n.ParentID == 0 {
-		return nil, web.BadRequest("parent_id", "请选择上级组织")
+		return nil, fail.Malformed("parent_id", "请选择上级组织")
 	}
 	var ts, te string
 	if strings.TrimSpace(n.TermStart) != "" {
@@ -94,44 +113,45 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewOrg) (*Or
 			return nil, err
 		}
 	}
-	var id int64
-	err := synced(ctx, d, func(tx *db.Tx) error {
-		parent, err := loadWritable(ctx, tx, p, n.ParentID)
-		if err != nil {
-			if e, ok := err.(*web.Error); ok && e.Field == "id" {
-				e.Field = "parent_id"
-			}
-			return err
+	parent, err := loadWritable(ctx, tx, p, n.ParentID)
+	if err != nil {
+		if e, ok := err.(*fail.Error); ok && e.Field == "id" {
+			e.Field = "parent_id"
 		}
-		if err := checkParent(in.Kind, parent); err != nil {
-			return err
+		return nil, err
+	}
+	if err := checkParent(in.Kind, parent); err != nil {
+		return nil, err
+	}
+	if in.CanApprove {
+		if err := checkGrant(ctx, tx, p, parent.ID, in.Name); err != nil {
+			return nil, err
 		}
-		if err := uniqueName(ctx, tx, parent.ID, 0, in.Name); err != nil {
-			return err
-		}
-		now := d.Now().UnixMilli()
-		id, err = db.InsertID(ctx, tx, `INSERT INTO orgs (parent_id, name, short_name, kind, can_approve, path, sort, task, ends_on, term_start, term_end, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, parent.ID, in.Name, in.ShortName, in.Kind, boolInt(in.CanApprove), parent.Path, in.Sort, in.Task,
-			nullStr(in.EndsOn), nullStr(ts), nullStr(te), now, now)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", parent.Path, id), id); err != nil {
-			return err
-		}
-		o, err := Get(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := writeHistory(ctx, tx, d, id, "create", "在「"+parent.Name+"」之下设立"+o.KindLabel()+"「"+o.Name+"」"); err != nil {
-			return err
-		}
-		return auditOrg(ctx, tx, d, "org.create", id, nil, o)
-	})
+	}
+	if err := uniqueName(ctx, tx, parent.ID, 0, in.Name); err != nil {
+		return nil, err
+	}
+	now := d.Now().UnixMilli()
+	id, err := db.InsertID(ctx, tx, `INSERT INTO orgs (parent_id, name, short_name, kind, can_approve, path, sort, task, ends_on, term_start, term_end, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, parent.ID, in.Name, in.ShortName, in.Kind, db.Int(in.CanApprove), parent.Path, in.Sort, in.Task,
+		nullStr(in.EndsOn), nullStr(ts), nullStr(te), now, now)
 	if err != nil {
 		return nil, err
 	}
-	return Get(ctx, d.DB, id)
+	if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", parent.Path, id), id); err != nil {
+		return nil, err
+	}
+	o, err := Get(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeHistory(ctx, tx, d, id, "create", "在「"+parent.Name+"」之下设立"+o.KindLabel()+"「"+o.Name+"」"); err != nil {
+		return nil, err
+	}
+	if err := auditOrg(ctx, tx, d, "org.create", id, nil, o); err != nil {
+		return nil, err
+	}
+	return o, syncWarnings(ctx, tx, civil.Today(d.Now()))
 }
 
 // Patch changes some fields of an organisation; nil fields stay. Version
@@ -152,80 +172,102 @@ type Patch struct {
 // Update applies a patch, refusing it with 409 when someone else changed the
 // organisation since the caller read it.
 func Update(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, pt Patch) (*Org, error) {
-	err := synced(ctx, d, func(tx *db.Tx) error {
-		o, err := loadWritable(ctx, tx, p, id)
-		if err != nil {
-			return err
-		}
-		if pt.Version != o.Version {
-			return staleErr(o)
-		}
-		in := Input{Name: o.Name, ShortName: o.ShortName, Kind: o.Kind, CanApprove: o.CanApprove, Task: o.Task, EndsOn: o.EndsOn, Sort: o.Sort}
-		set(&in.Name, pt.Name)
-		set(&in.ShortName, pt.ShortName)
-		set(&in.Kind, pt.Kind)
-		set(&in.CanApprove, pt.CanApprove)
-		if pt.Kind != nil && *pt.Kind != Committee && pt.CanApprove == nil {
-			in.CanApprove = false // only a 党委 holds 审批权限; it goes with the kind
-		}
-		set(&in.Task, pt.Task)
-		set(&in.EndsOn, pt.EndsOn)
-		set(&in.Sort, pt.Sort)
-		if err := in.normalise(); err != nil {
-			return err
-		}
-		ts, te := o.TermStart, o.TermEnd
-		if pt.TermStart != nil || pt.TermEnd != nil {
-			start, end := o.TermStart, ""
-			set(&start, pt.TermStart)
-			set(&end, pt.TermEnd)
-			if strings.TrimSpace(start) == "" {
-				ts, te = "", ""
-			} else if ts, te, err = Term(in.Kind, start, end); err != nil {
-				return err
-			}
-		} else if in.Kind != o.Kind && termYears(in.Kind) == 0 {
-			ts, te = "", ""
-		} else if in.Kind != o.Kind && ts != "" {
-			if ts, te, err = Term(in.Kind, ts, ""); err != nil { // the new kind's term length
-				return err
-			}
-		}
-		if in.Kind != o.Kind {
-			if err := checkKindChange(ctx, tx, o, in.Kind); err != nil {
-				return err
-			}
-		}
-		if in.Name != o.Name {
-			if err := uniqueName(ctx, tx, o.ParentID, o.ID, in.Name); err != nil {
-				return err
-			}
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE orgs SET name = ?, short_name = ?, kind = ?, can_approve = ?, task = ?, ends_on = ?, sort = ?,
-			term_start = ?, term_end = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			in.Name, in.ShortName, in.Kind, boolInt(in.CanApprove), in.Task, nullStr(in.EndsOn), in.Sort, nullStr(ts), nullStr(te),
-			d.Now().UnixMilli(), id, o.Version)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return staleErr(o)
-		}
-		after, err := Get(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		for _, h := range changes(o, after) {
-			if err := writeHistory(ctx, tx, d, id, h[0], h[1]); err != nil {
-				return err
-			}
-		}
-		return auditOrg(ctx, tx, d, "org.update", id, o, after)
-	})
+	err := d.DB.InTx(ctx, func(tx *db.Tx) error { return UpdateIn(ctx, d, tx, p, id, pt) })
 	if err != nil {
 		return nil, err
 	}
 	return Get(ctx, d.DB, id)
+}
+
+// UpdateIn is Update inside the caller's transaction (a response event
+// moves its 临时党支部's expected end with its own); the warning 待办 are
+// brought up to date in tx.
+func UpdateIn(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, id int64, pt Patch) error {
+	if err := patch(ctx, d, tx, p, id, pt); err != nil {
+		return err
+	}
+	return syncWarnings(ctx, tx, civil.Today(d.Now()))
+}
+
+func patch(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, id int64, pt Patch) error {
+	o, err := loadWritable(ctx, tx, p, id)
+	if err != nil {
+		return err
+	}
+	if pt.Version != o.Version {
+		return staleErr(o)
+	}
+	in := Input{Name: o.Name, ShortName: o.ShortName, Kind: o.Kind, CanApprove: o.CanApprove, Task: o.Task, EndsOn: o.EndsOn, Sort: o.Sort}
+	set(&in.Name, pt.Name)
+	set(&in.ShortName, pt.ShortName)
+	set(&in.Kind, pt.Kind)
+	set(&in.CanApprove, pt.CanApprove)
+	if pt.Kind != nil && *pt.Kind != Committee && pt.CanApprove == nil {
+		in.CanApprove = false // only a 党委 holds 审批权限; it goes with the kind
+	}
+	set(&in.Task, pt.Task)
+	set(&in.EndsOn, pt.EndsOn)
+	set(&in.Sort, pt.Sort)
+	if err := in.normalise(); err != nil {
+		return err
+	}
+	ts, te := o.TermStart, o.TermEnd
+	if pt.TermStart != nil || pt.TermEnd != nil {
+		start, end := o.TermStart, ""
+		set(&start, pt.TermStart)
+		set(&end, pt.TermEnd)
+		if strings.TrimSpace(start) == "" {
+			ts, te = "", ""
+		} else if ts, te, err = Term(in.Kind, start, end); err != nil {
+			return err
+		}
+	} else if in.Kind != o.Kind && termYears(in.Kind) == 0 {
+		ts, te = "", ""
+	} else if in.Kind != o.Kind && ts != "" {
+		if ts, te, err = Term(in.Kind, ts, ""); err != nil { // the new kind's term length
+			return err
+		}
+	}
+	if in.Kind != o.Kind || in.CanApprove != o.CanApprove {
+		if err := checkStructural(ctx, tx, p, o); err != nil {
+			return err
+		}
+	}
+	if in.CanApprove && !o.CanApprove {
+		if err := checkGrant(ctx, tx, p, o.ParentID, o.Name); err != nil {
+			return err
+		}
+	}
+	if in.Kind != o.Kind {
+		if err := checkKindChange(ctx, tx, o, in.Kind); err != nil {
+			return err
+		}
+	}
+	if in.Name != o.Name {
+		if err := uniqueName(ctx, tx, o.ParentID, o.ID, in.Name); err != nil {
+			return err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE orgs SET name = ?, short_name = ?, kind = ?, can_approve = ?, task = ?, ends_on = ?, sort = ?,
+		term_start = ?, term_end = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		in.Name, in.ShortName, in.Kind, db.Int(in.CanApprove), in.Task, nullStr(in.EndsOn), in.Sort, nullStr(ts), nullStr(te),
+		d.Now().UnixMilli(), id, o.Version)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return staleErr(o)
+	}
+	after, err := Get(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	for _, h := range changes(o, after) {
+		if err := writeHistory(ctx, tx, d, id, h[0], h[1]); err != nil {
+			return err
+		}
+	}
+	return auditOrg(ctx, tx, d, "org.update", id, o, after)
 }
 
 func set[T any](dst *T, v *T) {
@@ -235,7 +277,7 @@ func set[T any](dst *T, v *T) {
 }
 
 func staleErr(o *Org) error {
-	return web.Conflict("「" + o.Name + "」已被他人修改，请刷新页面后重新操作")
+	return fail.Conflict("「" + o.Name + "」已被他人修改，请刷新页面后重新操作")
 }
 
 // uniqueName refuses a second live organisation of the same name under one
@@ -247,9 +289,56 @@ func uniqueName(ctx context.Context, tx *db.Tx, parentID, self int64, name strin
 		return err
 	}
 	if n > 0 {
-		return web.Conflict("同一上级组织下已有名为「" + name + "」的组织")
+		return fail.Conflict("同一上级组织下已有名为「" + name + "」的组织")
 	}
 	return nil
+}
+
+// checkStructural guards what decides who approves whom: an organisation's
+// kind and its 审批权限 (its parent is guarded by Move) belong to whoever
+// administers its parent. Nobody changes them on the root of their own scope:
+// a branch 党务管理员 would otherwise turn its 党支部 into a 党委 with
+// 审批权限 and approve its own development cases.
+func checkStructural(ctx context.Context, q db.Querier, p *auth.Principal, o *Org) error {
+	sc := scope.Of(p)
+	if o.ParentID != 0 && o.Path != sc.Root() {
+		parent, err := Get(ctx, q, o.ParentID)
+		if err != nil {
+			return err
+		}
+		if sc.Contains(parent.Path) {
+			return nil
+		}
+	}
+	e := fail.Forbidden()
+	e.Field = "kind"
+	e.Message = "「" + o.Name + "」是您管辖范围的根组织，其组织类型和审批权限只能由上级党组织调整，您无权修改"
+	return e
+}
+
+// checkGrant lets only an administrator whose scope already holds 审批权限
+// for the place (the nearest approving 党委 at or above parentID lies in the
+// scope) hand it down to an organisation under parentID: a 党委 without it
+// must not create an approving 党委 below itself and move its branches there.
+func checkGrant(ctx context.Context, q db.Querier, p *auth.Principal, parentID int64, name string) error {
+	sc := scope.Of(p)
+	for id := parentID; id != 0; {
+		a, err := Get(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if !sc.Contains(a.Path) {
+			break
+		}
+		if a.Kind == Committee && a.CanApprove && !a.Dissolved() {
+			return nil
+		}
+		id = a.ParentID
+	}
+	e := fail.Forbidden()
+	e.Field = "can_approve"
+	e.Message = "您的管辖范围内没有具有审批权限的党委，不能授予「" + name + "」审批权限；审批权限由具有审批权限的上级党委授予"
+	return e
 }
 
 // checkKindChange keeps the tree valid when an organisation changes kind.
@@ -274,7 +363,7 @@ func checkKindChange(ctx context.Context, tx *db.Tx, o *Org, kind string) error 
 			return err
 		}
 		if !allowedUnder(k, kind) {
-			return web.Unprocessable("R-ORG-PARENT", citeBranch, "下级组织「"+name+"」（"+KindLabel(k)+"）不能设在"+KindLabel(kind)+"之下，不能变更类型")
+			return fail.Rule("R-ORG-PARENT", citeBranch, "下级组织「"+name+"」（"+KindLabel(k)+"）不能设在"+KindLabel(kind)+"之下，不能变更类型")
 		}
 	}
 	return rows.Err()
@@ -316,7 +405,7 @@ func shortNote(o *Org) string {
 // version 0 skips the concurrency check.
 func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int64, version int) (*Org, error) {
 	if parentID == 0 {
-		return nil, web.BadRequest("parent_id", "请选择新的上级组织")
+		return nil, fail.Malformed("parent_id", "请选择新的上级组织")
 	}
 	err := synced(ctx, d, func(tx *db.Tx) error {
 		o, err := loadWritable(ctx, tx, p, id)
@@ -327,17 +416,17 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 			return staleErr(o)
 		}
 		if o.ID == p.OrgID {
-			return web.Invalid("id", "不能调整本人管辖范围根组织的隶属关系，请联系上级党组织")
+			return fail.NotAllowed("id", "不能调整本人管辖范围根组织的隶属关系，请联系上级党组织")
 		}
 		parent, err := loadScoped(ctx, tx, p, parentID)
 		if err != nil {
 			return err
 		}
-		if strings.HasPrefix(parent.Path, o.Path) {
-			return web.Invalid("parent_id", "不能把「"+o.Name+"」移到它自己或它的下级组织之下")
+		if scope.Under(o.Path).Contains(parent.Path) {
+			return fail.NotAllowed("parent_id", "不能把「"+o.Name+"」移到它自己或它的下级组织之下")
 		}
 		if parent.ID == o.ParentID {
-			return web.Invalid("parent_id", "「"+o.Name+"」已经隶属于「"+parent.Name+"」")
+			return fail.NotAllowed("parent_id", "「"+o.Name+"」已经隶属于「"+parent.Name+"」")
 		}
 		if err := checkParent(o.Kind, parent); err != nil {
 			return err
@@ -370,7 +459,8 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 
 // rewritePaths replaces the path prefix of a whole subtree.
 func rewritePaths(ctx context.Context, tx *db.Tx, from, to string) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id, path FROM orgs WHERE path LIKE ?", from+"%")
+	w, args := scope.Under(from).Where("path")
+	rows, err := tx.QueryContext(ctx, "SELECT id, path FROM orgs WHERE "+w, args...)
 	if err != nil {
 		return err
 	}
@@ -400,6 +490,17 @@ func rewritePaths(ctx context.Context, tx *db.Tx, from, to string) error {
 // refuses while people or live sub-organisations remain; the row, its
 // history and its committee stay.
 func Dissolve(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, on string, version int) (*Org, error) {
+	err := d.DB.InTx(ctx, func(tx *db.Tx) error { return DissolveIn(ctx, d, tx, p, id, on, version) })
+	if err != nil {
+		return nil, err
+	}
+	return Get(ctx, d.DB, id)
+}
+
+// DissolveIn is Dissolve inside the caller's transaction (a response
+// event's end dissolves its 临时党支部 with it); version 0 skips the check
+// of the version read.
+func DissolveIn(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, id int64, on string, version int) error {
 	today := d.Today()
 	on = strings.TrimSpace(on)
 	if on == "" {
@@ -407,53 +508,50 @@ func Dissolve(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, on
 	}
 	day, err := civil.Parse(on)
 	if err != nil {
-		return nil, web.BadRequest("dissolved_on", "撤销日期："+err.Error())
+		return fail.Malformed("dissolved_on", "撤销日期："+err.Error())
 	}
 	if day.String() > today {
-		return nil, web.Invalid("dissolved_on", "撤销日期不能晚于今天")
+		return fail.NotAllowed("dissolved_on", "撤销日期不能晚于今天")
 	}
-	err = synced(ctx, d, func(tx *db.Tx) error {
-		o, err := loadWritable(ctx, tx, p, id)
-		if err != nil {
-			return err
-		}
-		if version != 0 && version != o.Version {
-			return staleErr(o)
-		}
-		if o.ID == p.OrgID {
-			return web.Invalid("id", "不能撤销本人管辖范围的根组织，请联系上级党组织")
-		}
-		if n, err := activePersons(ctx, tx, o.ID); err != nil {
-			return err
-		} else if n > 0 {
-			return web.Invalid("id", fmt.Sprintf("「%s」还有 %d 名人员，请先将其组织关系转出或调整到其他组织，再撤销", o.Name, n))
-		}
-		if kids, err := liveChildren(ctx, tx, o.ID); err != nil {
-			return err
-		} else if len(kids) > 0 {
-			return web.Invalid("id", fmt.Sprintf("「%s」还有 %d 个未撤销的下级组织（%s），请先撤销或调整这些组织", o.Name, len(kids), strings.Join(kids, "、")))
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET dissolved_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-			day.String(), d.Now().UnixMilli(), o.ID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE committee_members SET ended_on = ? WHERE org_id = ? AND (ended_on IS NULL OR ended_on > ?)",
-			day.String(), o.ID, day.String()); err != nil {
-			return err
-		}
-		if err := writeHistory(ctx, tx, d, o.ID, "dissolve", "于 "+day.String()+" 撤销"); err != nil {
-			return err
-		}
-		after, err := Get(ctx, tx, o.ID)
-		if err != nil {
-			return err
-		}
-		return auditOrg(ctx, tx, d, "org.dissolve", o.ID, o, after)
-	})
+	o, err := loadWritable(ctx, tx, p, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return Get(ctx, d.DB, id)
+	if version != 0 && version != o.Version {
+		return staleErr(o)
+	}
+	if o.ID == p.OrgID {
+		return fail.NotAllowed("id", "不能撤销本人管辖范围的根组织，请联系上级党组织")
+	}
+	if n, err := activePersons(ctx, tx, o.ID); err != nil {
+		return err
+	} else if n > 0 {
+		return fail.NotAllowed("id", fmt.Sprintf("「%s」还有 %d 名人员，请先将其组织关系转出或调整到其他组织，再撤销", o.Name, n))
+	}
+	if kids, err := liveChildren(ctx, tx, o.ID); err != nil {
+		return err
+	} else if len(kids) > 0 {
+		return fail.NotAllowed("id", fmt.Sprintf("「%s」还有 %d 个未撤销的下级组织（%s），请先撤销或调整这些组织", o.Name, len(kids), strings.Join(kids, "、")))
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE orgs SET dissolved_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		day.String(), d.Now().UnixMilli(), o.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE committee_members SET ended_on = ? WHERE org_id = ? AND (ended_on IS NULL OR ended_on > ?)",
+		day.String(), o.ID, day.String()); err != nil {
+		return err
+	}
+	if err := writeHistory(ctx, tx, d, o.ID, "dissolve", "于 "+day.String()+" 撤销"); err != nil {
+		return err
+	}
+	after, err := Get(ctx, tx, o.ID)
+	if err != nil {
+		return err
+	}
+	if err := auditOrg(ctx, tx, d, "org.dissolve", o.ID, o, after); err != nil {
+		return err
+	}
+	return syncWarnings(ctx, tx, civil.Today(d.Now()))
 }
 
 // NewMember is what appointing a committee member takes.
@@ -468,10 +566,10 @@ type NewMember struct {
 func AddMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, n NewMember) (*CommitteeMember, error) {
 	n.Post = strings.TrimSpace(n.Post)
 	if !validPost(n.Post) {
-		return nil, web.BadRequest("post", "职务无效，应为"+strings.Join(Posts, "、")+"之一")
+		return nil, fail.Malformed("post", "职务无效，应为"+strings.Join(Posts, "、")+"之一")
 	}
 	if n.PersonID == 0 {
-		return nil, web.BadRequest("person_id", "请选择人员")
+		return nil, fail.Malformed("person_id", "请选择人员")
 	}
 	today := d.Today()
 	var id int64
@@ -481,7 +579,7 @@ func AddMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64
 			return err
 		}
 		if o.Kind == Group {
-			return web.Invalid("post", "党小组不设委员会，只设组长")
+			return fail.NotAllowed("post", "党小组不设委员会，只设组长")
 		}
 		start, end := strings.TrimSpace(n.TermStart), strings.TrimSpace(n.TermEnd)
 		if start == "" {
@@ -491,25 +589,25 @@ func AddMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64
 			}
 		}
 		if _, err := civil.Parse(start); err != nil {
-			return web.BadRequest("term_start", "任职日期："+err.Error())
+			return fail.Malformed("term_start", "任职日期："+err.Error())
 		}
 		if end != "" {
 			if _, err := civil.Parse(end); err != nil {
-				return web.BadRequest("term_end", "任期届满日期："+err.Error())
+				return fail.Malformed("term_end", "任期届满日期："+err.Error())
 			}
 			if end <= start {
-				return web.Invalid("term_end", "任期届满日期应晚于任职日期")
+				return fail.NotAllowed("term_end", "任期届满日期应晚于任职日期")
 			}
 		}
 		per, err := getPerson(ctx, tx, n.PersonID)
-		if errors.Is(err, db.ErrNotFound) || (err == nil && !strings.HasPrefix(per.OrgPath, o.Path)) {
-			return web.Invalid("person_id", "所选人员不属于「"+o.Name+"」及其下级组织")
+		if errors.Is(err, db.ErrNotFound) || (err == nil && !scope.Under(o.Path).Contains(per.OrgPath)) {
+			return fail.NotAllowed("person_id", "所选人员不属于「"+o.Name+"」及其下级组织")
 		}
 		if err != nil {
 			return err
 		}
 		if per.Status != "full" {
-			return web.Unprocessable("R-ORG-COMMITTEE", "《中国共产党章程》第七条",
+			return fail.Rule("R-ORG-COMMITTEE", "《中国共产党章程》第七条",
 				per.Name+"不是正式党员，不能担任委员（预备党员没有表决权、选举权和被选举权）")
 		}
 		cur, err := CommitteeOf(ctx, tx, o.ID, today)
@@ -521,10 +619,10 @@ func AddMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64
 				continue
 			}
 			if n.Post == Secretary && m.Post == Secretary {
-				return web.Conflict("「" + o.Name + "」已有现任书记" + m.PersonName + "，请先结束其任职")
+				return fail.Conflict("「" + o.Name + "」已有现任书记" + m.PersonName + "，请先结束其任职")
 			}
 			if m.PersonID == per.ID && m.Post == n.Post {
-				return web.Conflict(per.Name + "已担任" + n.Post)
+				return fail.Conflict(per.Name + "已担任" + n.Post)
 			}
 		}
 		id, err = db.InsertID(ctx, tx, "INSERT INTO committee_members (org_id, person_id, post, term_start, term_end, created_at) VALUES (?,?,?,?,?,?)",
@@ -557,7 +655,7 @@ func EndMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID, memb
 	}
 	day, err := civil.Parse(on)
 	if err != nil {
-		return nil, web.BadRequest("ended_on", "离任日期："+err.Error())
+		return nil, fail.Malformed("ended_on", "离任日期："+err.Error())
 	}
 	err = synced(ctx, d, func(tx *db.Tx) error {
 		o, err := loadWritable(ctx, tx, p, orgID)
@@ -566,16 +664,16 @@ func EndMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID, memb
 		}
 		m, err := getMember(ctx, tx, memberID, today)
 		if errors.Is(err, db.ErrNotFound) || (err == nil && m.OrgID != o.ID) {
-			return web.NotFound()
+			return fail.NotFound()
 		}
 		if err != nil {
 			return err
 		}
 		if m.EndedOn != "" {
-			return web.Conflict(m.PersonName + "的" + m.Post + "职务已于 " + m.EndedOn + " 结束")
+			return fail.Conflict(m.PersonName + "的" + m.Post + "职务已于 " + m.EndedOn + " 结束")
 		}
 		if day.String() < m.TermStart {
-			return web.Invalid("ended_on", "离任日期不能早于任职日期 "+m.TermStart)
+			return fail.NotAllowed("ended_on", "离任日期不能早于任职日期 "+m.TermStart)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE committee_members SET ended_on = ? WHERE id = ? AND ended_on IS NULL", day.String(), m.ID); err != nil {
 			return err
@@ -594,12 +692,4 @@ func EndMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID, memb
 		return nil, err
 	}
 	return getMember(ctx, d.DB, memberID, today)
-}
-
-// boolInt stores a boolean in an INTEGER column (PostgreSQL refuses a bool there).
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

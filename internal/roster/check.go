@@ -3,12 +3,14 @@ package roster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/plaintext"
 )
 
 // Record is one member row as it will be stored.
@@ -26,8 +28,8 @@ type Record struct {
 	Category  string `json:"category"`
 	Post      string `json:"post"`
 	Phone     string `json:"phone"`
-	// Status is derived: full (正式党员) once the 转正 date has passed,
-	// otherwise probationary (预备党员).
+	// Status is derived: masses (群众) when 政治面貌 says so, full (正式党员)
+	// once the 转正 date has passed, otherwise probationary (预备党员).
 	Status string `json:"status"`
 }
 
@@ -35,7 +37,13 @@ type Record struct {
 const (
 	StatusFull         = "full"
 	StatusProbationary = "probationary"
+	StatusMasses       = "masses"
 )
+
+// politics maps what 政治面貌 may say to the status it forces ("" for a
+// party member, whose status the dates decide).
+var politics = map[string]string{"中共党员": "", "党员": "", "正式党员": "", "中共正式党员": "", "中共预备党员": StatusProbationary,
+	"预备党员": StatusProbationary, "群众": StatusMasses}
 
 // Problem is one thing wrong in a file, for the user to fix.
 type Problem struct {
@@ -75,14 +83,15 @@ func (l *Layout) columnOf(f Field) string {
 	return Label(f)
 }
 
-// Required lists the member fields a mapping must hold.
+// Required lists the member fields a mapping must hold; 入党时间 may be
+// missing from a file that says each row's 政治面貌 (a list of 群众).
 var Required = []Field{Name, IDNumber, Join, Branch}
 
 // CheckMapping reports the required fields a mapping lacks.
 func (l *Layout) CheckMapping() []Problem {
 	var ps []Problem
 	for _, f := range Required {
-		if !l.Mapping.Has(f) {
+		if !l.Mapping.Has(f) && !(f == Join && l.Mapping.Has(Political)) {
 			ps = append(ps, Problem{Column: Label(f), Field: f, Message: fmt.Sprintf("未找到“%s”列：请在列对应关系中指定", Label(f))})
 		}
 	}
@@ -190,6 +199,16 @@ func ReadOrgs(b Book, l *Layout) ([]OrgRow, []Problem, error) {
 			ps = append(ps, Problem{Row: row, Column: l.columnOf(OrgName), Field: OrgName, Message: "组织名称不能为空"})
 			continue
 		}
+		hidden := false
+		for _, f := range []Field{OrgName, OrgParent, OrgKind} {
+			if msg := plaintext.Line(Label(f), get(f)); msg != "" {
+				ps = append(ps, Problem{Row: row, Column: l.columnOf(f), Field: f, Message: msg})
+				hidden = true
+			}
+		}
+		if hidden {
+			continue
+		}
 		out = append(out, o)
 	}
 	return out, ps, s.Err()
@@ -224,7 +243,24 @@ func Skip(cells []string) bool {
 func (l *Layout) Parse(row int, cells []string, today civil.Date) (Record, []Problem) {
 	cells = trimCells(cells)
 	var ps []Problem
+	// Invisible characters first (a name reading backwards, a zero-width
+	// space in an ID number): one problem naming the field, and no other
+	// about that field. Tabs and line breaks in a cell are folded into
+	// spaces below, as Excel's Alt+Enter is common.
+	var hidden []Field
+	for i, f := range l.Mapping {
+		if f == "" || i >= len(cells) {
+			continue
+		}
+		if _, found := plaintext.Bad(cells[i], true); found {
+			ps = append(ps, Problem{Row: row, Column: l.Column(i), Field: f, Message: plaintext.Lines(Label(f), cells[i])})
+			hidden = append(hidden, f)
+		}
+	}
 	bad := func(f Field, msg string) {
+		if hidden != nil && slices.Contains(hidden, f) {
+			return
+		}
 		ps = append(ps, Problem{Row: row, Column: l.columnOf(f), Field: f, Message: msg})
 	}
 	raw := func(f Field) string {
@@ -301,8 +337,20 @@ func (l *Layout) Parse(row int, cells []string, today civil.Date) (Record, []Pro
 		bad(Gender, "性别不能为空")
 	}
 
-	if join.IsZero() && raw(Join) == "" {
+	political := cleanText(raw(Political))
+	forced, known := politics[political]
+	switch {
+	case political != "" && !known:
+		bad(Political, fmt.Sprintf("政治面貌“%s”无法识别（应为中共党员、中共预备党员或群众）", political))
+	case forced == StatusMasses:
+		if raw(Join) != "" || raw(Full) != "" {
+			bad(Join, "政治面貌为群众，不应填写入党时间和转正时间")
+		}
+		join, full = Date{}, Date{}
+	case join.IsZero() && raw(Join) == "":
 		bad(Join, "入党时间不能为空")
+	case forced == StatusProbationary && raw(Full) != "":
+		bad(Full, "政治面貌为中共预备党员，不应填写转正时间")
 	}
 	if !join.IsZero() {
 		r.JoinDate = join.String()
@@ -317,7 +365,10 @@ func (l *Layout) Parse(row int, cells []string, today civil.Date) (Record, []Pro
 		}
 	}
 	r.Status = StatusProbationary
-	if r.FullDate != "" {
+	switch {
+	case forced == StatusMasses:
+		r.Status = StatusMasses
+	case r.FullDate != "":
 		r.Status = StatusFull
 	}
 	if r.Branch == "" {

@@ -22,6 +22,7 @@ const (
 	Birth     Field = "birth_date"
 	IDNumber  Field = "id_number"
 	Education Field = "education"
+	Political Field = "political"
 	Join      Field = "join_date"
 	Full      Field = "full_date"
 	Branch    Field = "branch"
@@ -55,6 +56,7 @@ var MemberFields = []Def{
 	{Birth, "出生日期", []string{"出生年月", "出生时间", "出生年月日", "生日"}},
 	{IDNumber, "公民身份号码", []string{"身份证号", "身份证号码", "身份证", "证件号码", "公民身份证号码", "身份号码"}},
 	{Education, "学历", []string{"文化程度", "最高学历", "全日制学历"}},
+	{Political, "政治面貌", []string{"政治身份", "党籍"}},
 	{Join, "入党时间", []string{"入党日期", "入党年月", "加入党组织日期", "加入中国共产党时间", "入党时间（预备）"}},
 	{Full, "转正时间", []string{"转正日期", "转正年月", "转为正式党员日期", "转为正式党员时间"}},
 	{Branch, "所在党支部", []string{"所在支部", "党支部", "支部", "所属支部", "所属党支部", "所在党组织", "党组织", "所属党组织"}},

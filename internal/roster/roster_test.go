@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/sheetlimit"
 )
 
 var today = civil.MustParse("2026-11-29")
@@ -331,10 +333,10 @@ func TestSniffRefusesWhatIsNoSpreadsheet(t *testing.T) {
 	}
 }
 
-// A zip bomb is refused before it expands.
+// A zip bomb is refused before it expands (more in limits_test.go).
 func TestZipBombRefused(t *testing.T) {
-	defer func(n int64) { UnzipLimit = n }(UnzipLimit)
-	UnzipLimit = 1 << 20
+	defer func(n int64) { sheetlimit.MaxPart = n }(sheetlimit.MaxPart)
+	sheetlimit.MaxPart = 1 << 20
 	path := filepath.Join(t.TempDir(), "bomb.xlsx")
 	f, _ := os.Create(path)
 	z := zip.NewWriter(f)
@@ -342,8 +344,10 @@ func TestZipBombRefused(t *testing.T) {
 	w.Write(bytes.Repeat([]byte{' '}, 4<<20))
 	z.Close()
 	f.Close()
-	if b, err := Open(path); err == nil {
-		b.Close()
-		t.Fatal("a workbook expanding past the limit was opened")
+	if b, err := Open(path); !errors.Is(err, sheetlimit.ErrTooLarge) {
+		if err == nil {
+			b.Close()
+		}
+		t.Fatalf("a workbook expanding past the limit: %v", err)
 	}
 }

@@ -13,9 +13,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shakinm/xlsReader/cfb"
 	"github.com/shakinm/xlsReader/xls"
+	"github.com/shakinm/xlsReader/xls/record"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
+
+	"hongdun/internal/platform/sheetlimit"
 )
 
 // Format is the kind of file, decided by its content, never by its name.
@@ -77,11 +81,10 @@ type Book interface {
 	Close() error
 }
 
-// UnzipLimit bounds what an .xlsx may expand to (zip bombs): a 100,000-row
-// roster expands to about 60 MB.
-var UnzipLimit int64 = 512 << 20
-
-// Open opens the file at path, whatever its name, by its content.
+// Open opens the file at path, whatever its name, by its content. Every
+// format is read within the limits of sheetlimit: an .xlsx is refused from
+// the sizes its zip declares before anything is inflated, and each reader
+// stops at the first part, cell or row over the limits.
 func Open(path string) (Book, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -98,16 +101,24 @@ func Open(path string) (Book, error) {
 	case XLSX:
 		f.Close()
 		x, err := openXLSX(path)
+		if errors.Is(err, sheetlimit.ErrTooLarge) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("无法读取 .xlsx 文件（文件可能已损坏或加密）: %w", err)
 		}
 		return x, nil
 	case XLS:
+		info, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			f.Close()
 			return nil, err
 		}
-		wb, err := openXLS(f)
+		wb, err := openXLS(f, info.Size())
 		f.Close()
 		if err != nil {
 			return nil, err
@@ -128,32 +139,78 @@ type xlsBook struct {
 	sheets map[string][][]string
 }
 
-func openXLS(r io.ReadSeeker) (b *xlsBook, err error) {
+// openXLS reads a whole .xls of size bytes. The library trusts the file:
+// it allocates the workbook stream at the size the directory declares and
+// follows sector chains without noticing a cycle. So the declared size is
+// checked first (a stream cannot be larger than the file that holds it),
+// and every read goes through a budget of a few times the file's size,
+// which a cycle exhausts.
+func openXLS(r io.ReadSeeker, size int64) (b *xlsBook, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("无法读取 .xls 文件（文件可能已损坏）: %v", p)
+			b, err = nil, fmt.Errorf("无法读取 .xls 文件（文件可能已损坏）: %v", p)
 		}
 	}()
-	wb, err := xls.OpenReader(r)
+	budget := func() io.ReadSeeker {
+		r.Seek(0, io.SeekStart)
+		return sheetlimit.Budget(r, 4*size+1<<20)
+	}
+	c, err := cfb.OpenReader(budget())
+	if errors.Is(err, sheetlimit.ErrTooLarge) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("无法读取 .xls 文件（文件可能已损坏或加密）: %w", err)
+	}
+	for _, d := range c.GetDirs() {
+		n := int64(d.GetStreamSize())
+		switch {
+		case d.Name() != "Workbook" && d.Name() != "Book":
+		case n > size:
+			return nil, fmt.Errorf("无法读取 .xls 文件：工作簿数据声明为 %d 字节，大于文件本身（%d 字节），文件已损坏或被篡改", n, size)
+		case n > sheetlimit.MaxPart:
+			return nil, sheetlimit.TooLong(".xls 文件的工作簿数据")
+		}
+	}
+	wb, err := xls.OpenReader(budget())
+	if errors.Is(err, sheetlimit.ErrTooLarge) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("无法读取 .xls 文件（文件可能已损坏或加密）: %w", err)
 	}
 	b = &xlsBook{sheets: map[string][][]string{}}
+	held := 0 // cells kept, against sheetlimit.MaxCells
 	for i := 0; i < wb.GetNumberSheets(); i++ {
 		sh, err := wb.GetSheet(i)
 		if err != nil {
 			return nil, err
 		}
 		var rows [][]string
-		for r := 0; r < sh.GetNumberRows(); r++ {
+		// The library counts rows and columns by walking its maps on every
+		// call, and fills a row with blanks up to its last column (up to
+		// 65,535): ask once, and only for the columns read.
+		for r, n := 0, sh.GetNumberRows(); r < n; r++ {
 			row, err := sh.GetRow(r)
 			if err != nil {
 				rows = append(rows, nil)
 				continue
 			}
 			var cells []string
-			for _, c := range row.GetCols() {
-				cells = append(cells, xlsCell(c.GetType(), c.GetString(), c.GetFloat64()))
+			for col := range sheetlimit.MaxColumns {
+				c, err := row.GetCol(col)
+				if _, blank := c.(*record.FakeBlank); err != nil || c == nil || blank {
+					continue
+				}
+				if v := xlsCell(c.GetType(), c.GetString(), c.GetFloat64()); v != "" {
+					for len(cells) < col {
+						cells = append(cells, "")
+					}
+					cells = append(cells, v)
+				}
+			}
+			if held += len(cells); held > sheetlimit.MaxCells {
+				return nil, sheetlimit.TooManyCells()
 			}
 			rows = append(rows, cells)
 		}
@@ -227,7 +284,7 @@ func (b *csvBook) Sheet(string) (Sheet, error) {
 	if _, err := b.f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	var r io.Reader = bufio.NewReaderSize(b.f, 64<<10)
+	var r io.Reader = &lineGuard{r: bufio.NewReaderSize(b.f, 64<<10)}
 	if b.encoding == "GBK" {
 		r = transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
 	}
@@ -241,10 +298,34 @@ func (b *csvBook) Sheet(string) (Sheet, error) {
 	return &csvSheet{r: cr}, nil
 }
 
+// lineGuard refuses a line longer than sheetlimit.MaxToken before
+// encoding/csv gathers it in memory.
+type lineGuard struct {
+	r   io.Reader
+	run int // bytes since the last newline
+}
+
+func (g *lineGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for b := p[:n]; ; {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			g.run += len(b)
+			break
+		}
+		g.run, b = 0, b[i+1:]
+	}
+	if g.run > sheetlimit.MaxToken {
+		return 0, sheetlimit.TooLong("CSV 文件中的一行")
+	}
+	return n, err
+}
+
 type csvSheet struct {
-	r     *csv.Reader
-	cells []string
-	err   error
+	r      *csv.Reader
+	cells  []string
+	filled int // rows with a value so far, against sheetlimit.MaxRows
+	err    error
 }
 
 func (s *csvSheet) Next() bool {
@@ -256,9 +337,29 @@ func (s *csvSheet) Next() bool {
 		s.err = nil
 		return false
 	}
+	if errors.Is(s.err, sheetlimit.ErrTooLarge) {
+		return false
+	}
 	if s.err != nil {
 		s.err = fmt.Errorf("CSV 文件格式错误: %w", s.err)
 		return false
+	}
+	if len(s.cells) > sheetlimit.MaxColumns {
+		s.cells = s.cells[:sheetlimit.MaxColumns]
+	}
+	size := 0
+	for _, c := range s.cells {
+		size += len(c)
+	}
+	if size > sheetlimit.MaxToken {
+		s.err = sheetlimit.TooLong(fmt.Sprintf("CSV 文件第 %d 行", s.Row()))
+		return false
+	}
+	if size > 0 {
+		if s.filled++; s.filled > sheetlimit.MaxRows {
+			s.err = sheetlimit.TooManyRows(CSVSheetName)
+			return false
+		}
 	}
 	return true
 }

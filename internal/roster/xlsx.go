@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/xml"
@@ -9,9 +8,12 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"os"
 	"path"
 	"strconv"
 	"strings"
+
+	"hongdun/internal/platform/sheetlimit"
 )
 
 // xlsx: a streaming reader of its own. A roster needs only the raw value
@@ -22,7 +24,8 @@ import (
 // The cells it returns are what excelize's row iterator returns with
 // RawCellValue (tested side by side).
 type xlsxBook struct {
-	z      *zip.ReadCloser
+	f      *os.File
+	z      *sheetlimit.Zip   // every part read through the limits
 	names  []string          // sheets in workbook order
 	parts  map[string]string // sheet name → zip entry
 	sstAt  string            // the shared-strings entry, "" without one
@@ -33,22 +36,26 @@ type xlsxBook struct {
 
 var errXLSX = errors.New("不是有效的 .xlsx 工作簿")
 
+// openXLSX opens a workbook after the zip guard has checked the sizes its
+// parts declare; the parts are then read through the guard.
 func openXLSX(name string) (*xlsxBook, error) {
-	z, err := zip.OpenReader(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	var total uint64
-	for _, f := range z.File {
-		total += f.UncompressedSize64
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
-	if total > uint64(UnzipLimit) {
-		z.Close()
-		return nil, fmt.Errorf("解压后超过 %d MB", UnzipLimit>>20)
+	z, err := sheetlimit.OpenZip(f, info.Size())
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
-	b := &xlsxBook{z: z, parts: map[string]string{}}
+	b := &xlsxBook{f: f, z: z, parts: map[string]string{}}
 	if err := b.readWorkbook(); err != nil {
-		z.Close()
+		f.Close()
 		return nil, err
 	}
 	return b, nil
@@ -56,12 +63,12 @@ func openXLSX(name string) (*xlsxBook, error) {
 
 func (b *xlsxBook) Format() Format       { return XLSX }
 func (b *xlsxBook) SheetNames() []string { return b.names }
-func (b *xlsxBook) Close() error         { return b.z.Close() }
+func (b *xlsxBook) Close() error         { return b.f.Close() }
 
 func (b *xlsxBook) open(name string) (io.ReadCloser, error) {
 	for _, f := range b.z.File {
 		if f.Name == name || strings.EqualFold(f.Name, name) {
-			return f.Open()
+			return b.z.Open(f)
 		}
 	}
 	return nil, fmt.Errorf("%w：缺少 %s", errXLSX, name)
@@ -180,6 +187,10 @@ func (b *xlsxBook) strings() ([]string, error) {
 			b.sstErr = err
 			return nil, err
 		}
+		if len(b.sst) > sheetlimit.MaxCells {
+			b.sstErr = sheetlimit.TooManyCells()
+			return nil, b.sstErr
+		}
 		switch {
 		case t.is("si") && t.self:
 			b.sst = append(b.sst, "")
@@ -215,7 +226,7 @@ func (b *xlsxBook) Sheet(name string) (Sheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &xlsxSheet{r: r, s: newScanner(r), sst: sst}, nil
+	return &xlsxSheet{r: r, s: newScanner(r), sst: sst, name: name}, nil
 }
 
 // dimension reads the last row a sheet declares (<dimension ref="A1:M100">),
@@ -249,13 +260,15 @@ func (b *xlsxBook) dimension(name string) int {
 }
 
 type xlsxSheet struct {
-	r     io.ReadCloser
-	s     *scanner
-	sst   []string
-	row   int
-	cells []string
-	err   error
-	done  bool
+	r      io.ReadCloser
+	s      *scanner
+	sst    []string
+	name   string
+	row    int
+	cells  []string
+	filled int // rows with a value so far, against sheetlimit.MaxRows
+	err    error
+	done   bool
 }
 
 func (s *xlsxSheet) Row() int        { return s.row }
@@ -299,6 +312,13 @@ func (s *xlsxSheet) Next() bool {
 				if !inRow { // <row/>: a row without cells
 					s.row = rowNumber(t, s.row)
 				}
+				if len(cells) > 0 {
+					if s.filled++; s.filled > sheetlimit.MaxRows {
+						s.err = sheetlimit.TooManyRows(s.name)
+						s.Close()
+						return false
+					}
+				}
 				s.cells = cells
 				return true
 			}
@@ -319,7 +339,7 @@ func (s *xlsxSheet) Next() bool {
 			if err != nil {
 				return s.fail(err)
 			}
-			if v != "" && col >= 0 && col < maxColumns {
+			if v != "" && col >= 0 && col < sheetlimit.MaxColumns {
 				for len(cells) <= col {
 					cells = append(cells, "")
 				}
@@ -347,7 +367,8 @@ func (s *xlsxSheet) Next() bool {
 	}
 }
 
-// maxColumns is Excel's limit (XFD).
+// maxColumns is Excel's limit (XFD); cells right of sheetlimit.MaxColumns
+// are ignored.
 const maxColumns = 16384
 
 // value is a cell's raw value as excelize gives it with RawCellValue.
@@ -494,6 +515,9 @@ func (s *scanner) until(delim byte) ([]byte, error) {
 	s.long = append(s.long[:0], b...)
 	for {
 		b, err = s.r.ReadSlice(delim)
+		if len(s.long)+len(b) > sheetlimit.MaxToken {
+			return nil, sheetlimit.TooLong("一个单元格或标记")
+		}
 		s.long = append(s.long, b...)
 		if err == nil {
 			return s.long[:len(s.long)-1], nil
@@ -504,12 +528,29 @@ func (s *scanner) until(delim byte) ([]byte, error) {
 	}
 }
 
+// skip discards the bytes up to and including delim without keeping them:
+// the space between tags may be as long as the part.
+func (s *scanner) skip(delim byte) error {
+	for {
+		b, err := s.r.ReadSlice(delim)
+		if err == nil {
+			return nil
+		}
+		if err != bufio.ErrBufferFull {
+			if err == io.EOF && len(b) > 0 {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+	}
+}
+
 // tag reads the next element tag, skipping text, comments, processing
 // instructions and declarations. Its bytes are valid until the next read.
 func (s *scanner) tag() (tag, error) {
 	for {
 		if !s.atLT {
-			if _, err := s.until('<'); err != nil {
+			if err := s.skip('<'); err != nil {
 				return tag{}, err
 			}
 		}

@@ -99,6 +99,8 @@ func (e *Engine) Check(f Facts, a Action) Verdict {
 		j.notYet(24, "取消预备党员资格")
 	case ActException:
 		j.exception(a)
+	case ActShorten:
+		j.shorten(a)
 	default:
 		j.refuse("R-sequence", "未知的操作类型 %q", a.Kind)
 	}
@@ -238,11 +240,60 @@ func (j *judge) people(a Action, rule, role string, min, max int) {
 
 func (j *judge) target(a Action) {
 	m := j.p.Get("R-target", "months")
-	if on := j.f.Done[3].AddMonths(m); a.Date.Before(on) {
-		j.add(Refuse, "R-target", on, "入党积极分子须经%d个月以上培养教育和考察（%s确定为入党积极分子），可于%s（含）后确定为发展对象",
-			m, j.f.Done[3].Chinese(), on.Chinese())
+	full := j.f.Done[3].AddMonths(m)
+	if s := j.f.Shortened; s != nil && s.Months < m && a.Date.Before(full) {
+		// The approved shorter minimum applies instead; the 纪实表 says so.
+		if on := j.f.Done[3].AddMonths(s.Months); a.Date.Before(on) {
+			j.add(Refuse, "R-target", on, "入党积极分子经批准缩短培养期后仍须经%d个月以上培养教育和考察（%s确定为入党积极分子，批准文号%s），可于%s（含）后确定为发展对象",
+				s.Months, j.f.Done[3].Chinese(), s.DocNo, on.Chinese())
+		} else {
+			r := j.e.Set.Rule("R-shorten")
+			j.v.Waived = append(j.v.Waived, Finding{Rule: "R-target", Citation: r.Citation, Message: fmt.Sprintf(
+				"培养期未满%d个月，依%s批准（%s）缩短为%d个月（表现突出：%s）", m, s.ApprovedBy.Name, s.DocNo, s.Months, s.Event)})
+		}
+	} else if a.Date.Before(full) {
+		j.add(Refuse, "R-target", full, "入党积极分子须经%d个月以上培养教育和考察（%s确定为入党积极分子），可于%s（含）后确定为发展对象",
+			m, j.f.Done[3].Chinese(), full.Chinese())
 	}
 	j.publicityDone("R-publicity", j.f.CandidatePublicity, a.Date, "确定发展对象前", "确定为发展对象")
+}
+
+// shorten judges an approved shorter 培养期: for a 表现突出 activist not yet
+// a 发展对象, approved by a 党委 with 审批权限 under a document, naming the
+// response event and its performance records, no shorter than the floor
+// and shorter than the standard minimum.
+func (j *judge) shorten(a Action) {
+	if !j.need(3, "缩短培养期") {
+		return
+	}
+	j.notYet(7, "缩短培养期")
+	if a.Date.Before(j.f.Done[3]) {
+		j.refuse("R-sequence", "批准日期不得早于确定为入党积极分子的日期（%s）", j.f.Done[3].Chinese())
+	}
+	x := a.Shortening
+	if x == nil {
+		j.refuse("R-shorten", "缺少缩短培养期的批准记录")
+		return
+	}
+	if j.f.Shortened != nil {
+		j.refuse("R-shorten", "本档案已批准缩短培养期（%s）", j.f.Shortened.DocNo)
+	}
+	if !x.Standout {
+		j.refuse("R-shorten", "只有在战时党建工作响应中被认定表现突出的入党积极分子才能缩短培养期")
+	}
+	if x.Event == "" || x.Records == 0 {
+		j.refuse("R-shorten", "缩短培养期须写明所依据的响应事件和表现纪实")
+	}
+	if x.DocNo == "" {
+		j.refuse("R-shorten", "缩短培养期须经上级党委批准，请填写批准文号")
+	}
+	if o := x.ApprovedBy; o.Kind != "committee" || !o.CanApprove || o.Temporary() {
+		j.refuse("R-shorten", "缩短培养期须经具有审批权限的基层党委批准，「%s」不具备审批权限", o.Name)
+	}
+	floor, std := j.p.Get("R-shorten", "min_months"), j.p.Get("R-target", "months")
+	if x.Months < floor || x.Months >= std {
+		j.refuse("R-shorten", "缩短后的培养期须不少于%d个月、少于%d个月，现为%d个月", floor, std, x.Months)
+	}
 }
 
 // publicityDone refuses unless a 公示 started and its last day is before on.

@@ -36,6 +36,7 @@ type scenario struct {
 	Ext      []int             `json:"extensions"`
 	Transfer bool              `json:"transferred_in"`
 	Except   *exceptionJSON    `json:"exception"`
+	Short    *Shortening       `json:"shortened"`
 	Override []struct {
 		Rule, Param string
 		Value       int
@@ -65,6 +66,7 @@ type actionJSON struct {
 	Months         int            `json:"months"`
 	Quota          *Quota         `json:"quota"`
 	Exception      *exceptionJSON `json:"exception"`
+	Shortening     *Shortening    `json:"shortening"`
 }
 
 func date(t *testing.T, s string) civil.Date {
@@ -91,7 +93,8 @@ var approvingCommittee = Org{ID: 1, Name: "甲分局党委", Kind: "committee", 
 
 func (s scenario) build(t *testing.T) (Facts, Action) {
 	f := Facts{BirthDate: date(t, "1995-05-05"), Done: map[int]civil.Date{}, VettingPassed: true, TrainingDays: 3,
-		TrainingHours: s.TrHours, Extensions: s.Ext, TransferredIn: s.Transfer, Exception: s.Except.build(t)}
+		TrainingHours: s.TrHours, Extensions: s.Ext, TransferredIn: s.Transfer, Exception: s.Except.build(t),
+		Shortened: s.Short}
 	if s.Birth != "" {
 		f.BirthDate = date(t, s.Birth)
 	}
@@ -123,7 +126,7 @@ func (s scenario) build(t *testing.T) (Facts, Action) {
 	aj := s.Action
 	a := Action{Kind: aj.Kind, Step: aj.Step, Date: date(t, aj.Date), Publicity: aj.Publicity, People: aj.People,
 		Org: approvingCommittee, Vote: aj.Vote, BranchFull: 10, Recommendation: "党员推荐", LeavingOn: date(t, aj.LeavingOn),
-		Months: aj.Months, Quota: aj.Quota, Exception: aj.Exception.build(t)}
+		Months: aj.Months, Quota: aj.Quota, Exception: aj.Exception.build(t), Shortening: aj.Shortening}
 	if a.Kind == "" {
 		a.Kind = ActStep
 	}

@@ -47,6 +47,20 @@ type Exception struct {
 	DocNo      string     `json:"doc_no"`
 }
 
+// Shortening is an approved shorter 培养期 for an activist found 表现突出
+// in a 战时党建工作响应 (适当缩短成为发展对象时间): it lowers R-target's
+// minimum for one case, never below R-shorten's floor, and rests on the
+// response event and the performance records it names. Unlike an
+// Exception it waives nothing else.
+type Shortening struct {
+	Months     int    `json:"months"`
+	ApprovedBy Org    `json:"approved_by"`
+	DocNo      string `json:"doc_no"`
+	Event      string `json:"event"`    // the response event's title
+	Records    int    `json:"records"`  // how many performance records it names
+	Standout   bool   `json:"standout"` // the person was found 表现突出 in that event
+}
+
 // Waivable lists the rules a priority-development exception may waive.
 var Waivable = []string{"R-activist", "R-target", "R-training", "R-plan"}
 
@@ -78,6 +92,7 @@ type Facts struct {
 	Cancelled          bool         // 取消预备党员资格
 	TransferredIn      bool         // a 预备党员 transferred in from elsewhere
 	Exception          *Exception
+	Shortened          *Shortening // an approved shorter 培养期
 }
 
 // Action kinds besides recording a step.
@@ -88,6 +103,7 @@ const (
 	ActCancel    = "cancel"
 	ActException = "exception"
 	ActReview    = "review"
+	ActShorten   = "shorten"
 )
 
 // Quota is the use of an annual plan at the time of an admission.
@@ -116,7 +132,8 @@ type Action struct {
 	LeavingOn      civil.Date
 	Months         int // extension months
 	Quota          *Quota
-	Exception      *Exception // ActException
+	Exception      *Exception  // ActException
+	Shortening     *Shortening // ActShorten
 }
 
 // Finding is one rule's verdict on an action.

@@ -101,6 +101,22 @@ type Override struct {
 	EffectiveFrom civil.Date `json:"-"`
 }
 
+// ParamLabel names a parameter for a reader: the rule's title and the
+// parameter's label, never the internal ids.
+func (s *Set) ParamLabel(rule, key string) string {
+	for _, r := range s.Rules {
+		if r.ID != rule {
+			continue
+		}
+		for _, p := range r.Params {
+			if p.Key == key {
+				return r.Title + " · " + p.Label
+			}
+		}
+	}
+	return "（已停用的参数）"
+}
+
 // Params are the effective parameters, keyed "R-age.min_age".
 type Params map[string]int
 

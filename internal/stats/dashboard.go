@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/member"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 )
 
 // Slice is one bar or sector. For the breakdowns of 党员 it is split into
@@ -36,6 +37,7 @@ type Dashboard struct {
 	Full           int     `json:"full"`
 	Probationary   int     `json:"probationary"`
 	Pipeline       int     `json:"pipeline"` // 申请人 + 积极分子 + 发展对象
+	Masses         int     `json:"masses"`   // 群众: registered, counted in no party statistic
 	CollegeOrAbove int     `json:"college_or_above"`
 	Female         int     `json:"female"`
 	Minority       int     `json:"minority"`
@@ -80,9 +82,10 @@ var orgKinds = []struct{ Key, Label string }{
 	{"joint", "联合党支部"}, {"temp_branch", "临时党支部"}, {"group", "党小组"},
 }
 
-// subtree marks the live organisations under path and counts them by kind.
-func subtree(ctx context.Context, q db.Querier, path string) (in []bool, kinds map[string]int, err error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, kind FROM orgs WHERE path LIKE ? AND dissolved_on IS NULL", path+"%")
+// subtree marks the live organisations of s and counts them by kind.
+func subtree(ctx context.Context, q db.Querier, s scope.Subtree) (in []bool, kinds map[string]int, err error) {
+	w, args := s.Where("path")
+	rows, err := q.QueryContext(ctx, "SELECT id, kind FROM orgs WHERE "+w+" AND dissolved_on IS NULL", args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -160,9 +163,13 @@ func build(c counts, kinds map[string]int, orgID int64, today civil.Date) *Dashb
 		return "/members?" + q.Encode()
 	}
 	for i, st := range member.Statuses {
+		if st == member.Masses { // not a party status: shown apart
+			continue
+		}
 		n := c.status[i+1]
 		d.ByStatus = append(d.ByStatus, Slice{Key: st, Label: member.StatusLabel(st), Count: n, Link: link("status", st)})
 	}
+	d.Masses = c.status[codes[0][member.Masses]]
 	d.Full, d.Probationary = c.status[codes[0]["full"]], c.status[codes[0]["probationary"]]
 	d.Members = d.Full + d.Probationary
 	d.Pipeline = c.status[codes[0]["applicant"]] + c.status[codes[0]["activist"]] + c.status[codes[0]["candidate"]]
@@ -176,7 +183,7 @@ func build(c counts, kinds map[string]int, orgID int64, today civil.Date) *Dashb
 		return out
 	}
 	plus1 := func(i int) int { return i + 1 }
-	d.ByCategory = split("category", member.Categories, member.Categories, &c.category, plus1)
+	d.ByCategory = split("category", member.PartyCategories, member.PartyCategories, &c.category, plus1)
 	d.ByGender = split("gender", member.Genders, member.Genders, &c.gender, plus1)
 	d.ByEducation = split("edu", member.Educations, member.Educations, &c.edu, plus1)
 	var ageKeys, ageLabels []string
@@ -211,7 +218,7 @@ func (s *Service) Dashboard(ctx context.Context, orgID int64, orgName, path stri
 	if err := s.snap.refresh(ctx, s.DB); err != nil {
 		return nil, err
 	}
-	in, kinds, err := subtree(ctx, s.DB, path)
+	in, kinds, err := subtree(ctx, s.DB, scope.Under(path))
 	if err != nil {
 		return nil, err
 	}

@@ -3,12 +3,16 @@ package stats
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -36,7 +40,7 @@ func Routes(d *core.Deps) []web.Route {
 }
 
 // startPages are where roles without the dashboard begin.
-var startPages = map[auth.Role]string{auth.SysAdmin: "/admin/accounts", auth.SecAdmin: "/admin/security", auth.Auditor: "/audit", auth.Member: "/me"}
+var startPages = map[auth.Role]string{auth.SysAdmin: "/admin/accounts", auth.SecAdmin: "/admin/security", auth.Auditor: "/audit", auth.Member: "/m"}
 
 // dashboard resolves the org parameter within the caller's scope.
 func (h *handlers) dashboard(r *http.Request) (*Dashboard, error) {
@@ -45,28 +49,27 @@ func (h *handlers) dashboard(r *http.Request) (*Dashboard, error) {
 	if s := r.URL.Query().Get("org"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			return nil, web.BadRequest("org", "组织编号应为正整数")
+			return nil, fail.Malformed("org", "组织编号应为正整数")
 		}
 		id = n
 	}
-	var name, path string
-	err := h.DB.QueryRowContext(r.Context(), "SELECT name, path FROM orgs WHERE id = ? AND dissolved_on IS NULL", id).Scan(&name, &path)
-	if db.IsNoRows(err) || err == nil && !p.InScope(path) {
-		return nil, web.NotFound()
+	o, err := org.Get(r.Context(), h.DB, id)
+	if errors.Is(err, db.ErrNotFound) || err == nil && (o.Dissolved() || !scope.Of(p).Contains(o.Path)) {
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
 	}
-	return h.svc.Dashboard(r.Context(), id, name, path)
+	return h.svc.Dashboard(r.Context(), id, o.Name, o.Path)
 }
 
-func (h *handlers) api(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) api(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.dashboard(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, d)
+	return nil
 }
 
 // chart is what dashboard.js draws: one bar chart or pie, with a link per
@@ -116,16 +119,15 @@ func panelOf(title string, c chart, ss []Slice, isSplit bool) panel {
 	return panel{Title: title, Chart: string(b), Slices: ss, Split: isSplit}
 }
 
-func (h *handlers) home(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) home(w http.ResponseWriter, r *http.Request) error {
 	p := web.Principal(r)
 	if to, ok := startPages[p.Role]; ok {
 		http.Redirect(w, r, to, http.StatusSeeOther)
-		return
+		return nil
 	}
 	d, err := h.dashboard(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	panels := []panel{
 		panelOf("人员状态", single("bar", "人数", d.ByStatus), d.ByStatus, false),
@@ -135,5 +137,5 @@ func (h *handlers) home(w http.ResponseWriter, r *http.Request) {
 		panelOf("学历", split("hbar", d.ByEducation), d.ByEducation, true),
 		panelOf("党组织", single("pie", "组织数", d.OrgsByKind), d.OrgsByKind, false),
 	}
-	h.Web.Render(w, r, h.page, map[string]any{"D": d, "Panels": panels})
+	return h.Web.Render(w, r, h.page, map[string]any{"D": d, "Panels": panels})
 }

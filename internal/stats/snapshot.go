@@ -115,7 +115,7 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier) error {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			s.reload(ctx, q)
+			_ = s.reload(ctx, q) // a failed reload keeps the current snapshot until the next look
 		}()
 	}
 	// No ORDER BY: sorting by id would make SQLite walk the table instead

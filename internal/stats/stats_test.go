@@ -142,7 +142,7 @@ func TestHomePage(t *testing.T) {
 		root, _ := orgID(t, e, "中共西安市公安局委员会")
 		leader := e.Account(auth.Leader, root, 0)
 		if st := leader.Do("GET", "/", nil, nil); st != 200 || strings.Count(leader.Body(), "data-chart=") != 6 ||
-			!strings.Contains(leader.Body(), "/static/dashboard.js") || strings.Contains(leader.Body(), "<script>") {
+			!strings.Contains(leader.Body(), "/static/web/dashboard.js?v=") || strings.Contains(leader.Body(), "<script>") {
 			t.Fatalf("dashboard page: %d %s", st, leader.Body())
 		}
 		if !strings.Contains(leader.Body(), "/members?org=") || !strings.Contains(leader.Body(), "age=31-35") {

@@ -8,7 +8,8 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 )
 
 // Entry is an open item as the inbox shows it.
@@ -46,17 +47,20 @@ type Filter struct {
 
 const maxItems = 1000
 
-// Open lists the caller's open items: those of organisations in their
-// subtree (党务管理员, 领导) and those of their own account; soonest due first.
-func Open(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today string) ([]Entry, error) {
+// openWhere selects the open items a caller sees: those of organisations in
+// their subtree (or of the narrower subtree f names) and their own account's.
+func openWhere(p *auth.Principal, f Filter) (string, []any) {
 	where, args := "t.done_at IS NULL AND ", []any{}
+	sc := scope.Of(p)
 	switch {
 	case f.OrgPath != "":
-		where += "o.path LIKE ?"
-		args = append(args, f.OrgPath+"%")
-	case p.ReadsMembers() && p.OrgPath != "":
-		where += "(t.account_id = ? OR o.path LIKE ?)"
-		args = append(args, p.AccountID, p.OrgPath+"%")
+		w, a := sc.Narrow(f.OrgPath).Where("o.path")
+		where += w
+		args = append(args, a...)
+	case !sc.Empty():
+		w, a := sc.Where("o.path")
+		where += "(t.account_id = ? OR " + w + ")"
+		args = append(append(args, p.AccountID), a...)
 	default:
 		where += "t.account_id = ?"
 		args = append(args, p.AccountID)
@@ -65,6 +69,25 @@ func Open(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today 
 		where += " AND t.source = ?"
 		args = append(args, f.Source)
 	}
+	return where, args
+}
+
+// badgeCap bounds the count on the badge: beyond it the badge says 99+.
+const badgeCap = 100
+
+// Count is the number of the caller's open items, up to badgeCap.
+func Count(ctx context.Context, q db.Querier, p *auth.Principal) (int, error) {
+	where, args := openWhere(p, Filter{})
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM todos t LEFT JOIN orgs o ON o.id = t.org_id
+		WHERE `+where+` LIMIT `+strconv.Itoa(badgeCap)+`) x`, args...).Scan(&n)
+	return n, err
+}
+
+// Open lists the caller's open items: those of organisations in their
+// subtree (党务管理员, 领导) and those of their own account; soonest due first.
+func Open(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today string) ([]Entry, error) {
+	where, args := openWhere(p, f)
 	rows, err := q.QueryContext(ctx, `SELECT t.id, t.source, t.title, t.detail, t.link, t.severity, COALESCE(t.due_on,''),
 			COALESCE(t.org_id,0), COALESCE(o.name,''), COALESCE(t.person_id,0), COALESCE(t.account_id,0), t.created_at
 		FROM todos t LEFT JOIN orgs o ON o.id = t.org_id
@@ -115,13 +138,13 @@ func Done(ctx context.Context, d *db.DB, al *audit.Log, p *auth.Principal, id in
 		var doneAt *int64
 		err := tx.QueryRowContext(ctx, "SELECT title, done_at FROM todos WHERE id = ? AND account_id = ?", id, p.AccountID).Scan(&title, &doneAt)
 		if db.IsNoRows(err) {
-			return web.NotFound()
+			return fail.NotFound()
 		}
 		if err != nil {
 			return err
 		}
 		if doneAt != nil {
-			return web.Conflict("该待办已办结，无需重复提交")
+			return fail.Conflict("该待办已办结，无需重复提交")
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE todos SET done_at = ? WHERE id = ? AND done_at IS NULL", time.Now().UnixMilli(), id); err != nil {
 			return err

@@ -8,6 +8,8 @@ import (
 
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -44,12 +46,12 @@ func (h *handlers) filter(r *http.Request) (Filter, error) {
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return f, web.BadRequest("org", "组织编号应为正整数")
+		return f, fail.Malformed("org", "组织编号应为正整数")
 	}
 	var path string
 	err = h.DB.QueryRowContext(r.Context(), "SELECT path FROM orgs WHERE id = ?", id).Scan(&path)
-	if db.IsNoRows(err) || err == nil && !web.Principal(r).InScope(path) {
-		return f, web.NotFound()
+	if db.IsNoRows(err) || err == nil && !scope.Of(web.Principal(r)).Contains(path) {
+		return f, fail.NotFound()
 	}
 	f.OrgPath = path
 	return f, err
@@ -63,47 +65,46 @@ func (h *handlers) list(r *http.Request) ([]Entry, error) {
 	return Open(r.Context(), h.DB, web.Principal(r), f, h.Today())
 }
 
-func (h *handlers) page(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 	es, err := h.list(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.Web.Render(w, r, h.inbox, map[string]any{"Groups": Grouped(es), "Total": len(es), "Limited": len(es) == maxItems})
+	return h.Web.Render(w, r, h.inbox, map[string]any{"Groups": Grouped(es), "Total": len(es), "Limited": len(es) == maxItems})
 }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	es, err := h.list(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if es == nil {
 		es = []Entry{}
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"total": len(es), "items": es})
+	return nil
 }
 
 func (h *handlers) done(r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return web.NotFound()
+		return fail.NotFound()
 	}
 	return Done(r.Context(), h.DB, h.Audit, web.Principal(r), id)
 }
 
-func (h *handlers) doneForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) doneForm(w http.ResponseWriter, r *http.Request) error {
 	if err := h.done(r); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/todos?ok="+url.QueryEscape("已办结"), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) apiDone(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiDone(w http.ResponseWriter, r *http.Request) error {
 	if err := h.done(r); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
 }

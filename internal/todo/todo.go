@@ -132,10 +132,15 @@ var sourceLabels = map[string]string{
 	"training": "教育培训",
 	"exam":     "考试竞赛",
 	"life":     "组织生活",
+	"strong":   "最强党支部创建",
+	"weak":     "软弱涣散整顿",
+	"brand":    "一支部一品牌",
+	"branch":   "支部建设",
 	"dues":     "党费",
 	"task":     "工作任务",
 	"care":     "关怀帮扶",
 	"assess":   "考核评议",
+	"wartime":  "战时党建",
 }
 
 // SourceLabel is the Chinese heading of a source.

@@ -9,34 +9,14 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/todo"
 )
 
 // tree makes 市局 → {甲, 乙} → one branch each and returns their ids.
 func tree(t *testing.T, d *db.DB) (root, a, b, aBranch, bBranch int64) {
-	ctx := context.Background()
 	ins := func(parent int64, name, kind string) int64 {
-		path := "/"
-		var p any
-		if parent != 0 {
-			p = parent
-			if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&path); err != nil {
-				t.Fatal(err)
-			}
-		}
-		var id int64
-		err := d.InTx(ctx, func(tx *db.Tx) error {
-			var err error
-			if id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?,?,?,'',0,0)", p, name, kind); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
+		return dbtest.AddOrg(t, d, dbtest.Org{Parent: parent, Name: name, Kind: kind})
 	}
 	root = ins(0, "市公安局党委", "committee")
 	a, b = ins(root, "甲分局党委", "committee"), ins(root, "乙分局党委", "committee")

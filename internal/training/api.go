@@ -1,23 +1,16 @@
 package training
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound()
-	}
-	return id, nil
-}
 
 func (s *Service) year(r *http.Request) int {
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y > 1999 && y < 2101 {
@@ -31,33 +24,24 @@ func qid(r *http.Request, k string) int64 {
 	return n
 }
 
-// fail answers refused check-ins with 422 and the rest as usual.
-func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var ce *CheckinError
-	if errors.As(err, &ce) {
-		err = &web.Error{Status: http.StatusUnprocessableEntity, Code: ce.Code, Message: ce.Msg}
-	}
-	s.Web.Fail(w, r, err)
-}
-
-func (s *Service) reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+func (s *Service) reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) error {
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, status, v)
+	return nil
 }
 
-func (s *Service) apiPrograms(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiPrograms(w http.ResponseWriter, r *http.Request) error {
 	y := 0
 	if r.URL.Query().Get("year") != "" {
 		y = s.year(r)
 	}
 	ps, err := s.ListPrograms(r.Context(), web.Principal(r), y, qid(r, "org"))
-	s.reply(w, r, 200, map[string]any{"items": ps, "total": len(ps)}, err)
+	return s.reply(w, r, 200, map[string]any{"items": ps, "total": len(ps)}, err)
 }
 
-func (s *Service) apiCreateProgram(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiCreateProgram(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		OrgID         int64    `json:"org_id"`
 		Tier          string   `json:"tier"`
@@ -68,26 +52,25 @@ func (s *Service) apiCreateProgram(w http.ResponseWriter, r *http.Request) {
 		Description   string   `json:"description"`
 	}
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	id, err := s.CreateProgram(r.Context(), web.Principal(r), Program{OrgID: b.OrgID, Tier: b.Tier, Year: b.Year, Title: b.Title,
 		AudienceOrgID: b.AudienceOrgID, Categories: b.Categories, Description: b.Description})
-	s.reply(w, r, 201, map[string]int64{"id": id}, err)
+	return s.reply(w, r, 201, map[string]int64{"id": id}, err)
 }
 
-func (s *Service) apiProgram(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) apiProgram(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var pr *Program
 	if err == nil {
 		pr, err = s.GetProgram(r.Context(), web.Principal(r), id)
 	}
-	s.reply(w, r, 200, pr, err)
+	return s.reply(w, r, 200, pr, err)
 }
 
-func (s *Service) apiAddCourse(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiAddCourse(w http.ResponseWriter, r *http.Request) error {
 	var c Course
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		err = web.DecodeJSON(w, r, &c)
 	}
@@ -95,12 +78,12 @@ func (s *Service) apiAddCourse(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		cid, err = s.AddCourse(r.Context(), web.Principal(r), id, c)
 	}
-	s.reply(w, r, 201, map[string]int64{"id": cid}, err)
+	return s.reply(w, r, 201, map[string]int64{"id": cid}, err)
 }
 
-func (s *Service) apiAddActivity(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiAddActivity(w http.ResponseWriter, r *http.Request) error {
 	var a Activity
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		err = web.DecodeJSON(w, r, &a)
 	}
@@ -108,12 +91,12 @@ func (s *Service) apiAddActivity(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		aid, err = s.AddActivity(r.Context(), web.Principal(r), id, a)
 	}
-	s.reply(w, r, 201, map[string]int64{"id": aid}, err)
+	return s.reply(w, r, 201, map[string]int64{"id": aid}, err)
 }
 
-func (s *Service) apiAddSession(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiAddSession(w http.ResponseWriter, r *http.Request) error {
 	var n NewSession
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		err = web.DecodeJSON(w, r, &n)
 	}
@@ -121,16 +104,16 @@ func (s *Service) apiAddSession(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		sid, err = s.AddSession(r.Context(), web.Principal(r), id, n)
 	}
-	s.reply(w, r, 201, map[string]int64{"id": sid}, err)
+	return s.reply(w, r, 201, map[string]int64{"id": sid}, err)
 }
 
-func (s *Service) apiAddVenue(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiAddVenue(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		OrgID int64  `json:"org_id"`
 		Name  string `json:"name"`
 		Place string `json:"place"`
 	}
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		err = web.DecodeJSON(w, r, &b)
 	}
@@ -138,36 +121,36 @@ func (s *Service) apiAddVenue(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		vid, err = s.AddVenue(r.Context(), web.Principal(r), id, b.OrgID, b.Name, b.Place)
 	}
-	s.reply(w, r, 201, map[string]int64{"id": vid}, err)
+	return s.reply(w, r, 201, map[string]int64{"id": vid}, err)
 }
 
-func (s *Service) apiAttendance(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) apiAttendance(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var v *venueInfo
 	var list []Attendee
 	if err == nil {
 		v, list, err = s.Attendance(r.Context(), web.Principal(r), id)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, 200, map[string]any{"venue": v.Venue, "session": v.session.Title, "present": len(list), "items": list})
+	return nil
 }
 
-func (s *Service) apiMark(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiMark(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		PersonID int64  `json:"person_id"`
 		Reason   string `json:"reason"`
 	}
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err == nil {
 		err = web.DecodeJSON(w, r, &b)
 	}
 	if err == nil {
 		err = s.Mark(r.Context(), web.Principal(r), id, b.PersonID, b.Reason)
 	}
-	s.reply(w, r, 201, map[string]bool{"ok": true}, err)
+	return s.reply(w, r, 201, map[string]bool{"ok": true}, err)
 }
 
 // checkinURL is the address a phone opens from the QR code.
@@ -186,7 +169,7 @@ type qrToken struct {
 }
 
 func (s *Service) issue(r *http.Request) (*qrToken, error) {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -194,36 +177,35 @@ func (s *Service) issue(r *http.Request) (*qrToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !web.Principal(r).InScope(v.orgPath) {
-		return nil, web.NotFound() // only the venue's own organiser shows its code
+	if !scope.Of(web.Principal(r)).Contains(v.orgPath) {
+		return nil, fail.NotFound() // only the venue's own organiser shows its code
 	}
 	now := s.Now()
 	t := s.Tokens.Issue(v.ID, now)
 	return &qrToken{Token: t, URL: s.checkinURL(r, t), ExpiresAt: now.Add(TokenTTL).UnixMilli()}, nil
 }
 
-func (s *Service) apiQR(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiQR(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.issue(r)
-	s.reply(w, r, 200, t, err)
+	return s.reply(w, r, 200, t, err)
 }
 
 // qrPNG renders the venue's current check-in code; the screen reloads it.
-func (s *Service) qrPNG(w http.ResponseWriter, r *http.Request) {
+func (s *Service) qrPNG(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.issue(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	png, err := qrcode.Encode(t.URL, qrcode.Medium, 360)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Write(png)
+	return nil
 }
 
-func (s *Service) apiCheckin(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiCheckin(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Token string `json:"token"`
 	}
@@ -232,53 +214,50 @@ func (s *Service) apiCheckin(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		out, err = s.CheckIn(r.Context(), web.Principal(r), b.Token)
 	}
-	s.reply(w, r, 201, out, err)
+	return s.reply(w, r, 201, out, err)
 }
 
-func (s *Service) apiLedger(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiLedger(w http.ResponseWriter, r *http.Request) error {
 	lines, req, err := s.Ledger(r.Context(), web.Principal(r), qid(r, "org"), s.year(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, 200, map[string]any{"requirement": req, "items": lines, "coverage": CoverageOf(lines), "short": ShortList(lines)})
+	return nil
 }
 
-func (s *Service) apiFallback(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiFallback(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		OrgID int64 `json:"org_id"`
 		Year  int   `json:"year"`
 	}
 	if err := web.DecodeJSON(w, r, &b); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if b.OrgID == 0 {
-		s.fail(w, r, web.BadRequest("org_id", "请选择组织"))
-		return
+		return fail.Malformed("org_id", "请选择组织")
 	}
 	ids, added, err := s.Fallback(r.Context(), web.Principal(r), b.OrgID, b.Year)
-	s.reply(w, r, 201, map[string]any{"programs": ids, "people_added": added}, err)
+	return s.reply(w, r, 201, map[string]any{"programs": ids, "people_added": added}, err)
 }
 
-func (s *Service) apiRequirement(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiRequirement(w http.ResponseWriter, r *http.Request) error {
 	y, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil {
-		s.fail(w, r, web.NotFound())
-		return
+		return fail.NotFound()
 	}
 	req, err := s.Requirement(r.Context(), y)
-	s.reply(w, r, 200, req, err)
+	return s.reply(w, r, 200, req, err)
 }
 
-func (s *Service) apiSetRequirement(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiSetRequirement(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		General int `json:"general_x10"`
 		Key     int `json:"key_x10"`
 	}
 	y, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil {
-		err = web.NotFound()
+		err = fail.NotFound()
 	}
 	if err == nil {
 		err = web.DecodeJSON(w, r, &b)
@@ -286,10 +265,10 @@ func (s *Service) apiSetRequirement(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.SetRequirement(r.Context(), web.Principal(r), Requirement{Year: y, General: b.General, Key: b.Key})
 	}
-	s.reply(w, r, 200, map[string]bool{"ok": true}, err)
+	return s.reply(w, r, 200, map[string]bool{"ok": true}, err)
 }
 
-func (s *Service) apiMine(w http.ResponseWriter, r *http.Request) {
+func (s *Service) apiMine(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.My(r.Context(), web.Principal(r), s.year(r))
-	s.reply(w, r, 200, m, err)
+	return s.reply(w, r, 200, m, err)
 }

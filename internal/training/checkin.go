@@ -3,14 +3,17 @@ package training
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"hongdun/internal/member"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 )
 
 func parseDate(s string) (time.Time, error) { return time.ParseInLocation("2006-01-02", s, shanghai) }
@@ -39,11 +42,16 @@ func (s *Service) venue(ctx context.Context, q db.Querier, id int64) (*venueInfo
 		&v.session.ID, &v.session.Title, &v.session.Mode, &v.session.StartsAt, &v.session.EndsAt, &v.session.HoursX10, &v.session.OpenBeforeMin, &v.session.LateAfterMin,
 		&v.programID, &v.progPath, &v.audience, &cats)
 	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
-	json.Unmarshal([]byte(cats), &v.cats)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(cats), &v.cats); err != nil {
+		return nil, fmt.Errorf("training_programs %d: categories: %w", v.programID, err)
+	}
 	v.Main = main == 1
-	return &v, err
+	return &v, nil
 }
 
 // VenueForOrganiser returns a venue whose people the caller may see: the
@@ -53,8 +61,8 @@ func (s *Service) VenueForOrganiser(ctx context.Context, p *auth.Principal, id i
 	if err != nil {
 		return nil, err
 	}
-	if !p.InScope(v.orgPath) && !p.InScope(v.progPath) {
-		return nil, web.NotFound()
+	if sc := scope.Of(p); !sc.Contains(v.orgPath) && !sc.Contains(v.progPath) {
+		return nil, fail.NotFound()
 	}
 	return v, nil
 }
@@ -107,14 +115,13 @@ func (s *Service) inAudience(ctx context.Context, q db.Querier, v *venueInfo, pe
 	if listed > 0 {
 		return true, nil
 	}
-	var path string
-	if err := q.QueryRowContext(ctx, "SELECT o.path FROM persons pe JOIN orgs o ON o.id = pe.org_id WHERE pe.id = ?", personID).Scan(&path); err != nil || !strings.HasPrefix(path, v.audience) {
+	if _, path, err := member.OrgOf(ctx, q, personID); err != nil || !scope.Under(v.audience).Contains(path) {
 		return false, err
 	}
 	if len(v.cats) == 0 {
 		return true, nil
 	}
-	mine, err := PersonCategories(ctx, q, personID)
+	mine, err := member.AudienceCategories(ctx, q, personID)
 	return err == nil && anyCategory(v.cats, mine), err
 }
 
@@ -130,7 +137,7 @@ type Checked struct {
 // CheckIn checks the calling member in at the venue named by a QR token.
 func (s *Service) CheckIn(ctx context.Context, p *auth.Principal, token string) (*Checked, error) {
 	if p.Role != auth.Member || p.PersonID == 0 {
-		return nil, &web.Error{Status: 403, Code: "no_person", Message: "只有关联了党员信息的账号才能扫码签到"}
+		return nil, fail.Denied("no_person", "只有关联了党员信息的账号才能扫码签到")
 	}
 	now := s.Now()
 	venueID, err := s.Tokens.Verify(token, now)
@@ -152,7 +159,7 @@ func (s *Service) CheckIn(ctx context.Context, p *auth.Principal, token string) 
 			return err
 		}
 		if !ok {
-			return &CheckinError{Code: "not_audience", Msg: "您不在本次培训的参训范围内；如有疑问请联系组织者"}
+			return fail.Refused("not_audience", "您不在本次培训的参训范围内；如有疑问请联系组织者")
 		}
 		if err := s.once(ctx, tx, v.session.ID, p.PersonID); err != nil {
 			return err
@@ -178,14 +185,14 @@ func (s *Service) once(ctx context.Context, tx *db.Tx, sessionID, personID int64
 	if err != nil {
 		return err
 	}
-	return web.Conflict(fmt.Sprintf("已于 %s 在“%s”签到，无需重复签到", clock(at), venue))
+	return fail.Conflict(fmt.Sprintf("已于 %s 在“%s”签到，无需重复签到", clock(at), venue))
 }
 
 func (s *Service) insertCheckin(ctx context.Context, tx *db.Tx, v *venueInfo, personID int64, now time.Time, late bool, method, reason string) error {
 	id, err := db.InsertID(ctx, tx, `INSERT INTO training_checkins (session_id, venue_id, person_id, at, late, method, reason, actor_id, hours_x10)
-		VALUES (?,?,?,?,?,?,?,?,?)`, v.session.ID, v.ID, personID, now.UnixMilli(), b2i(late), method, reason, audit.ActorFrom(ctx).ID, v.session.HoursX10)
+		VALUES (?,?,?,?,?,?,?,?,?)`, v.session.ID, v.ID, personID, now.UnixMilli(), db.Int(late), method, reason, audit.ActorFrom(ctx).ID, v.session.HoursX10)
 	if db.IsUnique(err) {
-		return web.Conflict("该人员已签到，无需重复签到")
+		return fail.Conflict("该人员已签到，无需重复签到")
 	}
 	if err != nil {
 		return err
@@ -206,31 +213,23 @@ func (s *Service) Mark(ctx context.Context, p *auth.Principal, venueID, personID
 		if err != nil {
 			return err
 		}
-		if !p.Writes() || !p.InScope(v.orgPath) {
-			return web.NotFound()
+		sc := scope.Of(p)
+		if !p.Writes() || !sc.Contains(v.orgPath) {
+			return fail.NotFound()
 		}
-		var path string
-		err = tx.QueryRowContext(ctx, "SELECT o.path FROM persons pe JOIN orgs o ON o.id = pe.org_id WHERE pe.id = ?", personID).Scan(&path)
-		if db.IsNoRows(err) || (err == nil && !p.InScope(path)) {
-			return web.NotFound()
+		_, path, err := member.OrgOf(ctx, tx, personID)
+		if errors.Is(err, db.ErrNotFound) || (err == nil && !sc.Contains(path)) {
+			return fail.NotFound()
 		}
 		if err != nil {
 			return err
 		}
 		if s.Now().UnixMilli() < v.session.StartsAt-int64(v.session.OpenBeforeMin)*60000 {
-			return &CheckinError{Code: "not_open", Msg: "培训尚未开始，不能补登签到"}
+			return fail.Refused("not_open", "培训尚未开始，不能补登签到")
 		}
 		if err := s.once(ctx, tx, v.session.ID, personID); err != nil {
 			return err
 		}
 		return s.insertCheckin(ctx, tx, v, personID, s.Now(), false, "manual", reason)
 	})
-}
-
-// b2i stores a boolean in an INTEGER column on both databases.
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

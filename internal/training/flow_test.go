@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/training"
 )
 
@@ -43,19 +44,9 @@ func exec(t *testing.T, e *apptest.Env, q string, args ...any) int64 {
 func newBureau(t *testing.T, e *apptest.Env) *bureau {
 	w := &bureau{e: e, now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
 	e.App.Now = func() time.Time { return w.now }
-	org := func(parent int64, name string) int64 {
-		var p any
-		path := "/"
-		if parent != 0 {
-			p = parent
-			e.DB.QueryRowContext(context.Background(), "SELECT path FROM orgs WHERE id = ?", parent).Scan(&path)
-		}
-		id := exec(t, e, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?, ?, 'committee', '', 0, 0)", p, name)
-		exec(t, e, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id)
-		return id
-	}
+	org := func(parent int64, name string) int64 { return e.Org(parent, name, "committee") }
 	person := func(orgID int64, name string) int64 {
-		return exec(t, e, "INSERT INTO persons (org_id, name, pinyin, initials, gender, status, category, created_at, updated_at) VALUES (?, ?, ?, 'x', '男', 'full', '民警', 0, 0)", orgID, name, name)
+		return e.Person(dbtest.Person{Org: orgID, Name: name, Pinyin: name, Category: "民警"})
 	}
 	w.root = org(0, "市公安局党委")
 	w.a, w.b = org(w.root, "甲分局党委"), org(w.root, "乙分局党委")

@@ -1,7 +1,6 @@
 package training
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
@@ -50,42 +50,38 @@ func formHours(r *http.Request, field string) (int, error) {
 
 // programDone redirects back to the program with a notice, or re-shows it
 // with the refused form; a 404 stays an error page.
-func (s *Service) programDone(w http.ResponseWriter, r *http.Request, programID int64, err error, ok string) {
+func (s *Service) programDone(w http.ResponseWriter, r *http.Request, programID int64, err error, ok string) error {
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/training/programs/%d?ok=%s", programID, url.QueryEscape(ok)), http.StatusSeeOther)
-		return
+		return nil
 	}
-	var we *web.Error
-	if errors.As(err, &we) && we.Status == http.StatusNotFound {
-		s.Web.Fail(w, r, err)
-		return
+	if fail.IsNotFound(err) {
+		return err
 	}
-	s.renderProgram(w, r, programID, asWeb(err))
+	return s.renderProgram(w, r, programID, err)
 }
 
-func (s *Service) pageAddCourse(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) pageAddCourse(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	hours, err := formHours(r, "c_hours")
 	if err == nil {
 		_, err = s.AddCourse(r.Context(), web.Principal(r), id, Course{Topic: r.FormValue("c_topic"), Teacher: r.FormValue("c_teacher"),
 			HoursX10: hours, Materials: r.FormValue("c_materials")})
 	}
-	s.programDone(w, r, id, err, "已添加课程")
+	return s.programDone(w, r, id, err, "已添加课程")
 }
 
-func (s *Service) pageAddActivity(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) pageAddActivity(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	_, err = s.AddActivity(r.Context(), web.Principal(r), id, Activity{Kind: r.FormValue("a_kind"), Title: r.FormValue("a_title"),
 		OnDate: r.FormValue("a_on_date"), Record: r.FormValue("a_record")})
-	s.programDone(w, r, id, err, "已记录学习活动")
+	return s.programDone(w, r, id, err, "已记录学习活动")
 }
 
 func sessionOf(r *http.Request) (NewSession, error) {
@@ -115,32 +111,30 @@ func sessionOf(r *http.Request) (NewSession, error) {
 	return n, err
 }
 
-func (s *Service) pageAddSession(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) pageAddSession(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	n, err := sessionOf(r)
 	if err == nil {
 		_, err = s.AddSession(r.Context(), web.Principal(r), id, n)
 	}
-	s.programDone(w, r, id, err, "已添加场次和主会场")
+	return s.programDone(w, r, id, err, "已添加场次和主会场")
 }
 
-func (s *Service) pageAddVenue(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) pageAddVenue(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var programID int64
 	if err == nil {
 		programID, err = s.sessionProgram(r, id)
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	org, _ := strconv.ParseInt(r.FormValue("v_org_id"), 10, 64)
 	_, err = s.AddVenue(r.Context(), web.Principal(r), id, org, r.FormValue("v_name"), r.FormValue("v_place"))
-	s.programDone(w, r, programID, err, "已添加分会场")
+	return s.programDone(w, r, programID, err, "已添加分会场")
 }
 
 // sessionProgram is the program of a session; 404 when there is none.
@@ -148,7 +142,7 @@ func (s *Service) sessionProgram(r *http.Request, sessionID int64) (int64, error
 	var id int64
 	err := s.DB.QueryRowContext(r.Context(), "SELECT program_id FROM training_sessions WHERE id = ?", sessionID).Scan(&id)
 	if db.IsNoRows(err) {
-		return 0, web.NotFound()
+		return 0, fail.NotFound()
 	}
 	return id, err
 }

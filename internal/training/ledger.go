@@ -5,20 +5,26 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
+	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 )
 
 // Requirement returns the year's requirement (the default when unset).
 func (s *Service) Requirement(ctx context.Context, year int) (Requirement, error) {
+	return RequirementOf(ctx, s.DB, year)
+}
+
+// RequirementOf is the year's requirement read through q.
+func RequirementOf(ctx context.Context, q db.Querier, year int) (Requirement, error) {
 	r := Requirement{Year: year}
-	err := s.DB.QueryRowContext(ctx, "SELECT general_x10, key_x10 FROM training_requirements WHERE year = ?", year).Scan(&r.General, &r.Key)
+	err := q.QueryRowContext(ctx, "SELECT general_x10, key_x10 FROM training_requirements WHERE year = ?", year).Scan(&r.General, &r.Key)
 	if db.IsNoRows(err) {
 		return DefaultRequirement(year), nil
 	}
@@ -35,8 +41,8 @@ func (s *Service) SetRequirement(ctx context.Context, p *auth.Principal, r Requi
 		return ferr("key_x10", "学时要求应大于 0，且支部书记和支委委员的要求不低于普通党员")
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if o, err := org.Get(ctx, tx, p.OrgID); err != nil || o.ParentID != 0 || !p.Writes() {
-			return web.Forbidden()
+		if !org.BureauAdmin(p) {
+			return fail.Forbidden()
 		}
 		old, _ := s.Requirement(ctx, r.Year)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO training_requirements (year, general_x10, key_x10, updated_at) VALUES (?,?,?,?)
@@ -75,25 +81,39 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, ye
 	if orgID == 0 {
 		orgID = p.OrgID
 	}
-	path, err := org.PathOf(ctx, s.DB, orgID)
+	path, err := org.ReadablePath(ctx, s.DB, p, orgID)
 	if err != nil {
 		return nil, Requirement{}, err
 	}
-	if !p.ReadsMembers() || !p.InScope(path) {
-		return nil, Requirement{}, web.NotFound()
-	}
-	req, err := s.Requirement(ctx, year)
+	return LedgerOf(ctx, s.DB, scope.Under(path), year)
+}
+
+// LedgerOf is the hours ledger of the party members of sub for a year,
+// with the year's requirement: what other features (branch assessment)
+// read of training. The committee seats and the hours are summed once
+// per person for the whole subtree, not looked up person by person.
+func LedgerOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([]Line, Requirement, error) {
+	req, err := RequirementOf(ctx, q, year)
 	if err != nil {
 		return nil, req, err
 	}
 	from, to := yearBounds(year)
 	first, last := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
-	rows, err := s.DB.QueryContext(ctx, `SELECT pe.id, pe.name, o.id, o.name,
-			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
-			COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)
-		FROM persons pe JOIN orgs o ON o.id = pe.org_id
-		WHERE o.path LIKE ? AND `+PartyMember("pe.status")+`
-		ORDER BY o.path, pe.pinyin, pe.id`, last, first, from, to, path+"%")
+	people, args := sub.HasOrg("pe.org_id")
+	people = "SELECT pe.id FROM persons pe WHERE " + people + " AND " + member.PartyMember("pe.status")
+	seats, err := sums(ctx, q, `SELECT cm.person_id, COUNT(*) FROM committee_members cm WHERE cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?
+		AND cm.person_id IN (`+people+`) GROUP BY cm.person_id`, append([]any{last, first}, args...)...)
+	if err != nil {
+		return nil, req, err
+	}
+	hours, err := sums(ctx, q, `SELECT c.person_id, SUM(c.hours_x10) FROM training_checkins c WHERE c.at >= ? AND c.at < ?
+		AND c.person_id IN (`+people+`) GROUP BY c.person_id`, append([]any{from, to}, args...)...)
+	if err != nil {
+		return nil, req, err
+	}
+	in, args := sub.Where("o.path")
+	rows, err := q.QueryContext(ctx, `SELECT pe.id, pe.name, o.id, o.name FROM persons pe JOIN orgs o ON o.id = pe.org_id
+		WHERE `+in+` AND `+member.PartyMember("pe.status")+` ORDER BY o.path, pe.pinyin, pe.id`, args...)
 	if err != nil {
 		return nil, req, err
 	}
@@ -101,15 +121,32 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, ye
 	var out []Line
 	for rows.Next() {
 		var l Line
-		var key int
-		if err := rows.Scan(&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &key, &l.Credited); err != nil {
+		if err := rows.Scan(&l.PersonID, &l.Name, &l.OrgID, &l.OrgName); err != nil {
 			return nil, req, err
 		}
-		l.Key = key > 0
+		l.Key, l.Credited = seats[l.PersonID] > 0, int(hours[l.PersonID])
 		l.Required = req.Required(l.Key)
 		out = append(out, l)
 	}
 	return out, req, rows.Err()
+}
+
+// sums reads a query of (person id, number) rows into a map.
+func sums(ctx context.Context, q db.Querier, query string, args ...any) (map[int64]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // Coverage is one organisation's share of members who met the requirement.
@@ -160,7 +197,7 @@ func ShortList(lines []Line) []Line {
 // existing one when run again). It returns the programs touched.
 func (s *Service) Fallback(ctx context.Context, p *auth.Principal, orgID int64, year int) ([]int64, int, error) {
 	if !p.Writes() {
-		return nil, 0, web.NotFound()
+		return nil, 0, fail.NotFound()
 	}
 	lines, _, err := s.Ledger(ctx, p, orgID, year)
 	if err != nil {
@@ -168,7 +205,7 @@ func (s *Service) Fallback(ctx context.Context, p *auth.Principal, orgID int64, 
 	}
 	short := ShortList(lines)
 	if len(short) == 0 {
-		return nil, 0, web.Unprocessable("R-TRAIN-NONE", "", fmt.Sprintf("%d 年度范围内没有学时不足的党员，无需兜底培训", year))
+		return nil, 0, fail.Rule("R-TRAIN-NONE", "", fmt.Sprintf("%d 年度范围内没有学时不足的党员，无需兜底培训", year))
 	}
 	var ids []int64
 	added := 0
@@ -233,7 +270,7 @@ type MySession struct {
 // and any session they were checked in to.
 func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, error) {
 	if p.Role != auth.Member || p.PersonID == 0 {
-		return nil, &web.Error{Status: 403, Code: "no_person", Message: "当前账号未关联党员信息"}
+		return nil, fail.Denied("no_person", "当前账号未关联党员信息")
 	}
 	req, err := s.Requirement(ctx, year)
 	if err != nil {
@@ -241,28 +278,31 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 	}
 	from, to := yearBounds(year)
 	m := &Mine{Year: year}
+	_, path, err := member.OrgOf(ctx, s.DB, p.PersonID)
+	if err != nil {
+		return nil, err
+	}
 	var key int
-	var path string
-	if err := s.DB.QueryRowContext(ctx, `SELECT o.path,
-			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
-			COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)
-		FROM persons pe JOIN orgs o ON o.id = pe.org_id WHERE pe.id = ?`, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year), from, to, p.PersonID).
-		Scan(&path, &key, &m.Credited); err != nil {
+	if err := s.DB.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = ? AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
+			COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = ? AND c.at >= ? AND c.at < ?), 0)`,
+		p.PersonID, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year), p.PersonID, from, to).Scan(&key, &m.Credited); err != nil {
 		return nil, err
 	}
 	m.Required = req.Required(key > 0)
-	mine, err := PersonCategories(ctx, s.DB, p.PersonID)
+	mine, err := member.AudienceCategories(ctx, s.DB, p.PersonID)
 	if err != nil {
 		return nil, err
 	}
 	now := s.Now().UnixMilli()
+	above, aboveArgs := scope.Under(path).Lineage("ao.path")
 	rows, err := s.DB.QueryContext(ctx, `SELECT pr.title, pr.tier, pr.categories, ao.path,
 			(SELECT COUNT(*) FROM training_people tp WHERE tp.program_id = pr.id AND tp.person_id = ?),
 			se.title, se.mode, se.starts_at, se.ends_at, se.hours_x10, se.stream_url, COALESCE(c.at, 0), COALESCE(v.name, '')
 		FROM training_sessions se JOIN training_programs pr ON pr.id = se.program_id JOIN orgs ao ON ao.id = pr.audience_org_id
 		LEFT JOIN training_checkins c ON c.session_id = se.id AND c.person_id = ? LEFT JOIN training_venues v ON v.id = c.venue_id
-		WHERE pr.year = ? AND (? LIKE ao.path || '%' OR c.id IS NOT NULL OR EXISTS (SELECT 1 FROM training_people tp WHERE tp.program_id = pr.id AND tp.person_id = ?))
-		ORDER BY se.starts_at DESC`, p.PersonID, p.PersonID, year, path, p.PersonID)
+		WHERE pr.year = ? AND (`+above+` OR c.id IS NOT NULL OR EXISTS (SELECT 1 FROM training_people tp WHERE tp.program_id = pr.id AND tp.person_id = ?))
+		ORDER BY se.starts_at DESC`, append(append([]any{p.PersonID, p.PersonID, year}, aboveArgs...), p.PersonID)...)
 	if err != nil {
 		return nil, err
 	}
@@ -276,11 +316,39 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 			return nil, err
 		}
 		var want []string
-		json.Unmarshal([]byte(cats), &want)
+		if err := json.Unmarshal([]byte(cats), &want); err != nil {
+			return nil, fmt.Errorf("training program %q: categories: %w", ms.Program, err)
+		}
 		ms.Upcoming = ms.StartsAt > now
-		if listed > 0 || ms.CheckedAt != 0 || strings.HasPrefix(path, audience) && anyCategory(want, mine) {
+		if listed > 0 || ms.CheckedAt != 0 || scope.Under(audience).Contains(path) && anyCategory(want, mine) {
 			m.Sessions = append(m.Sessions, ms)
 		}
 	}
 	return m, rows.Err()
+}
+
+// HoursOf is each of some people's credited hours (tenths) in a year,
+// for pages that show a person's study beside their work (a party worker).
+func HoursOf(ctx context.Context, q db.Querier, people []int64, year int) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(people) == 0 {
+		return out, nil
+	}
+	from, to := yearBounds(year)
+	in, args := db.In(people)
+	rows, err := q.QueryContext(ctx, "SELECT person_id, SUM(hours_x10) FROM training_checkins WHERE at >= ? AND at < ? AND person_id IN ("+in+") GROUP BY person_id",
+		append([]any{from, to}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var h int
+		if err := rows.Scan(&id, &h); err != nil {
+			return nil, err
+		}
+		out[id] = h
+	}
+	return out, rows.Err()
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hongdun/internal/platform/crypto"
+	"hongdun/internal/platform/fail"
 )
 
 // Tiers of the three-tier system.
@@ -42,14 +43,9 @@ func oneOf(v string, set []string) bool {
 	return false
 }
 
-// FieldErr is a validation error about one field.
-type FieldErr struct{ Field, Msg string }
-
-func (e *FieldErr) Error() string     { return e.Msg }
-func (e *FieldErr) FieldName() string { return e.Field }
-
+// ferr refuses a malformed field.
 func ferr(field, format string, a ...any) error {
-	return &FieldErr{Field: field, Msg: fmt.Sprintf(format, a...)}
+	return fail.Malformed(field, fmt.Sprintf(format, a...))
 }
 
 // Hours formats tenths of an hour: 15 → "1.5".
@@ -117,17 +113,12 @@ func (w Window) Check(now time.Time) (late bool, err error) {
 	opens := w.StartsAt - int64(w.OpenBeforeMin)*60000
 	switch {
 	case ms < opens:
-		return false, &CheckinError{Code: "not_open", Msg: fmt.Sprintf("签到尚未开始：%s 起可签到", clock(opens))}
+		return false, fail.Refused("not_open", fmt.Sprintf("签到尚未开始：%s 起可签到", clock(opens)))
 	case ms >= w.EndsAt:
-		return false, &CheckinError{Code: "closed", Msg: fmt.Sprintf("本场培训已于 %s 结束，签到已关闭；如确有参加，请联系组织者补登", clock(w.EndsAt))}
+		return false, fail.Refused("closed", fmt.Sprintf("本场培训已于 %s 结束，签到已关闭；如确有参加，请联系组织者补登", clock(w.EndsAt)))
 	}
 	return ms > w.StartsAt+int64(w.LateAfterMin)*60000, nil
 }
-
-// CheckinError is a refused check-in; the web layer answers 422.
-type CheckinError struct{ Code, Msg string }
-
-func (e *CheckinError) Error() string { return e.Msg }
 
 var shanghai = func() *time.Location {
 	l, err := time.LoadLocation("Asia/Shanghai")
@@ -159,8 +150,13 @@ type Tokens struct{ key []byte }
 
 // NewTokens derives the QR key from the audit key, so that no new secret
 // has to be kept.
-func NewTokens(k *crypto.Keys) *Tokens {
-	return &Tokens{key: []byte(crypto.MAC(k.Audit, []byte("hongdun/training/qr")))}
+func NewTokens(k *crypto.Keys) *Tokens { return NewTokensFor(k, "training") }
+
+// NewTokensFor is the same rotating QR mechanism for another feature's
+// check-in (purpose names it, e.g. "life" for meetings): its own derived
+// key, so that its tokens never pass as a venue's, nor the reverse.
+func NewTokensFor(k *crypto.Keys, purpose string) *Tokens {
+	return &Tokens{key: []byte(crypto.MAC(k.Audit, []byte("hongdun/"+purpose+"/qr")))}
 }
 
 func (t *Tokens) sign(venueID, exp int64) string {
@@ -176,7 +172,7 @@ func (t *Tokens) Issue(venueID int64, now time.Time) string {
 // Verify returns the venue of a token that is genuine and unexpired.
 func (t *Tokens) Verify(token string, now time.Time) (int64, error) {
 	parts := strings.Split(token, ".")
-	forged := &CheckinError{Code: "forged", Msg: "二维码无效（签名校验失败）：请扫描会场大屏上显示的签到二维码"}
+	forged := fail.Refused("forged", "二维码无效（签名校验失败）：请扫描会场大屏上显示的签到二维码")
 	if len(parts) != 3 {
 		return 0, forged
 	}
@@ -186,7 +182,7 @@ func (t *Tokens) Verify(token string, now time.Time) (int64, error) {
 		return 0, forged
 	}
 	if now.Unix() > exp {
-		return 0, &CheckinError{Code: "expired", Msg: "二维码已过期：签到二维码每分钟更新，请重新扫描大屏上的最新二维码"}
+		return 0, fail.Refused("expired", "二维码已过期：签到二维码每分钟更新，请重新扫描大屏上的最新二维码")
 	}
 	return venue, nil
 }

@@ -12,14 +12,14 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/dbtest"
 )
 
 // An organiser creates a program, a session with its main venue and a
 // branch venue through the pages, then opens the venue's QR screen.
 func TestOrganiserBuildsProgramInBrowser(t *testing.T) {
-	ctx := browsertest.Browser(t, 1280, 900)
-	e := apptest.Start(t, dbtest.SQLite(t))
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 900)
+	ctx, e := p.Ctx, p.E
 	w := newBureau(t, e)
 	e.App.Now = time.Now
 	admin := e.Account(auth.OrgAdmin, w.a, 0)
@@ -56,7 +56,7 @@ func TestOrganiserBuildsProgramInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Screenshot(t, ctx, "1-program")
+	p.Shot("1-program")
 	if !strings.Contains(page, "已添加分会场") || !strings.Contains(page, "甲支部分会场") || !strings.Contains(page, "2.5") {
 		t.Fatalf("program page: %q", page)
 	}
@@ -65,7 +65,7 @@ func TestOrganiserBuildsProgramInBrowser(t *testing.T) {
 	if err := chromedp.Run(ctx, chromedp.Navigate(e.Srv.URL+"/training/venues/"+itoa(venue)+"/screen"), chromedp.WaitVisible("#qr", chromedp.ByID)); err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Screenshot(t, ctx, "2-qr-screen")
+	p.Shot("2-qr-screen")
 }
 
 // flash waits for the notice of the page after a post; an older notice on

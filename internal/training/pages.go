@@ -2,15 +2,16 @@ package training
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
 	"sync"
 
+	"hongdun/internal/org"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -36,12 +37,11 @@ func parseAll() {
 	ledgerPage, mobilePage, checkinPage = page("ledger"), page("mobile"), page("checkin")
 }
 
+func init() { web.RegisterAssets("training", web.Sub(files, "static")) }
+
 func (s *Service) pages() []web.Route {
 	parsePages()
-	static, _ := fs.Sub(files, "static")
-	fileServer := http.StripPrefix("/training/static/", http.FileServerFS(static))
 	return []web.Route{
-		{Method: "GET", Pattern: "/training/static/", Perm: web.Public, Handler: fileServer.ServeHTTP},
 		{Method: "GET", Pattern: "/training", Perm: web.PartyRead, Handler: s.pageHome},
 		{Method: "POST", Pattern: "/training/programs", Perm: web.PartyWrite, Handler: s.pageCreate},
 		{Method: "GET", Pattern: "/training/programs/{id}", Perm: web.PartyRead, Handler: s.pageProgram},
@@ -61,138 +61,124 @@ func (s *Service) pages() []web.Route {
 	}
 }
 
-func (s *Service) pageHome(w http.ResponseWriter, r *http.Request) {
-	s.renderHome(w, r, nil)
+func (s *Service) pageHome(w http.ResponseWriter, r *http.Request) error {
+	return s.renderHome(w, r, nil)
 }
 
-func (s *Service) renderHome(w http.ResponseWriter, r *http.Request, failed error) {
+func (s *Service) renderHome(w http.ResponseWriter, r *http.Request, failed error) error {
 	p := web.Principal(r)
 	ps, err := s.ListPrograms(r.Context(), p, 0, qid(r, "org"))
 	var orgs any
 	if err == nil && p.Writes() {
-		orgs, err = orgChoices(r.Context(), s.DB, p)
+		orgs, err = org.Choices(r.Context(), s.DB, scope.Of(p))
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	form := r.PostForm
 	if form == nil {
 		form = url.Values{"org_id": {itoa(p.OrgID)}, "audience_org_id": {itoa(p.OrgID)}, "year": {strconv.Itoa(s.Now().In(shanghai).Year())}}
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, homePage, map[string]any{"Programs": ps, "Tiers": Tiers, "Orgs": orgs, "Categories": Categories,
+	return s.Web.RenderStatus(w, r, http.StatusOK, homePage, map[string]any{"Programs": ps, "Tiers": Tiers, "Orgs": orgs, "Categories": Categories,
 		"Form": form}, failed)
 }
 
-func (s *Service) pageCreate(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
+func (s *Service) pageCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("", "表单无法读取")
+	}
 	org, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
 	audience, _ := strconv.ParseInt(r.FormValue("audience_org_id"), 10, 64)
 	year, _ := strconv.Atoi(r.FormValue("year"))
 	id, err := s.CreateProgram(r.Context(), web.Principal(r), Program{OrgID: org, Tier: r.FormValue("tier"), Year: year, Title: r.FormValue("title"),
 		AudienceOrgID: audience, Categories: r.Form["categories"], Description: r.FormValue("description")})
 	if err != nil {
-		var we *web.Error
-		if errors.As(err, &we) && we.Status == http.StatusNotFound {
-			s.Web.Fail(w, r, err)
-			return
+		if fail.IsNotFound(err) {
+			return err
 		}
-		s.renderHome(w, r, err)
-		return
+		return s.renderHome(w, r, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/training/programs/%d?ok=%s", id, url.QueryEscape("已创建")), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Service) pageProgram(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) pageProgram(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.renderProgram(w, r, id, nil)
+	return s.renderProgram(w, r, id, nil)
 }
 
 // renderProgram shows a program with the organiser's forms; after a refused
 // post the forms keep what was typed.
-func (s *Service) renderProgram(w http.ResponseWriter, r *http.Request, id int64, failed error) {
+func (s *Service) renderProgram(w http.ResponseWriter, r *http.Request, id int64, failed error) error {
 	p := web.Principal(r)
 	pr, err := s.GetProgram(r.Context(), p, id)
 	var orgs any
 	if err == nil && p.Writes() {
-		orgs, err = orgChoices(r.Context(), s.DB, p)
+		orgs, err = org.Choices(r.Context(), s.DB, scope.Of(p))
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	form := r.PostForm
 	if form == nil {
 		form = url.Values{"s_mode": {"融合"}, "s_open_before_min": {"30"}, "s_late_after_min": {"10"}, "s_main_venue": {"主会场"}}
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, programPage, map[string]any{"Program": pr, "Orgs": orgs, "Form": form, "Modes": Modes,
-		"ActivityKinds": ActivityKinds, "Writes": p.Writes() && p.InScope(pr.orgPath)}, failed)
+	return s.Web.RenderStatus(w, r, http.StatusOK, programPage, map[string]any{"Program": pr, "Orgs": orgs, "Form": form, "Modes": Modes,
+		"ActivityKinds": ActivityKinds, "Writes": p.Writes() && scope.Of(p).Contains(pr.orgPath)}, failed)
 }
 
-func (s *Service) renderVenue(w http.ResponseWriter, r *http.Request, failed error) {
-	id, err := pathID(r)
+func (s *Service) renderVenue(w http.ResponseWriter, r *http.Request, failed error) error {
+	id, err := web.PathID(r, "id")
 	var v *venueInfo
 	var list []Attendee
 	if err == nil {
 		v, list, err = s.Attendance(r.Context(), web.Principal(r), id)
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, venuePage, map[string]any{"Venue": v.Venue, "Session": v.session.Title, "Items": list}, failed)
+	return s.Web.RenderStatus(w, r, http.StatusOK, venuePage, map[string]any{"Venue": v.Venue, "Session": v.session.Title, "Items": list}, failed)
 }
 
-func (s *Service) pageVenue(w http.ResponseWriter, r *http.Request) { s.renderVenue(w, r, nil) }
+func (s *Service) pageVenue(w http.ResponseWriter, r *http.Request) error {
+	return s.renderVenue(w, r, nil)
+}
 
-func (s *Service) pageMark(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) pageMark(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	person, _ := strconv.ParseInt(r.FormValue("person_id"), 10, 64)
 	if err := s.Mark(r.Context(), web.Principal(r), id, person, r.FormValue("reason")); err != nil {
-		var we *web.Error
-		if errors.As(err, &we) && we.Status == http.StatusNotFound {
-			s.Web.Fail(w, r, err)
-			return
+		if fail.IsNotFound(err) {
+			return err
 		}
-		s.renderVenue(w, r, asWeb(err))
-		return
+		return s.renderVenue(w, r, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/training/venues/%d?ok=%s", id, url.QueryEscape("已补登")), http.StatusSeeOther)
+	return nil
 }
 
-// asWeb turns a refused check-in into a 422 for pages.
-func asWeb(err error) error {
-	if ce, ok := err.(*CheckinError); ok {
-		return &web.Error{Status: http.StatusUnprocessableEntity, Code: ce.Code, Message: ce.Msg}
-	}
-	return err
-}
-
-func (s *Service) pageScreen(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (s *Service) pageScreen(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
 	var v *venueInfo
 	if err == nil {
 		v, err = s.VenueForOrganiser(r.Context(), web.Principal(r), id)
 	}
-	if err == nil && !web.Principal(r).InScope(v.orgPath) {
-		err = web.NotFound()
+	if err == nil && !scope.Of(web.Principal(r)).Contains(v.orgPath) {
+		err = fail.NotFound()
 	}
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.Render(w, r, screenPage, map[string]any{"ID": v.ID, "Name": v.Name, "Session": v.session.Title})
+	return s.Web.Render(w, r, screenPage, map[string]any{"ID": v.ID, "Name": v.Name, "Session": v.session.Title})
 }
 
-func (s *Service) renderLedger(w http.ResponseWriter, r *http.Request, failed error) {
+func (s *Service) renderLedger(w http.ResponseWriter, r *http.Request, failed error) error {
 	p := web.Principal(r)
 	org := qid(r, "org")
 	if org == 0 {
@@ -201,47 +187,46 @@ func (s *Service) renderLedger(w http.ResponseWriter, r *http.Request, failed er
 	year := s.year(r)
 	lines, req, err := s.Ledger(r.Context(), p, org, year)
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.RenderStatus(w, r, http.StatusOK, ledgerPage, map[string]any{"Year": year, "OrgID": org, "Req": req,
+	return s.Web.RenderStatus(w, r, http.StatusOK, ledgerPage, map[string]any{"Year": year, "OrgID": org, "Req": req,
 		"Coverage": CoverageOf(lines), "Short": ShortList(lines)}, failed)
 }
 
-func (s *Service) pageLedger(w http.ResponseWriter, r *http.Request) { s.renderLedger(w, r, nil) }
+func (s *Service) pageLedger(w http.ResponseWriter, r *http.Request) error {
+	return s.renderLedger(w, r, nil)
+}
 
-func (s *Service) pageFallback(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageFallback(w http.ResponseWriter, r *http.Request) error {
 	org, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
 	year, _ := strconv.Atoi(r.FormValue("year"))
 	ids, added, err := s.Fallback(r.Context(), web.Principal(r), org, year)
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/training/ledger?org=%d&year=%d&ok=%s", org, year,
 		url.QueryEscape(fmt.Sprintf("已建立或更新 %d 个兜底培训项目，新增 %d 人", len(ids), added))), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Service) pageMobile(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageMobile(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.My(r.Context(), web.Principal(r), s.year(r))
 	if err != nil {
-		s.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	s.Web.Render(w, r, mobilePage, m)
+	return s.Web.Render(w, r, mobilePage, m)
 }
 
 // pageCheckin shows the confirm button: opening the QR link changes nothing.
-func (s *Service) pageCheckin(w http.ResponseWriter, r *http.Request) {
-	s.Web.Render(w, r, checkinPage, map[string]any{"Token": r.URL.Query().Get("t")})
+func (s *Service) pageCheckin(w http.ResponseWriter, r *http.Request) error {
+	return s.Web.Render(w, r, checkinPage, map[string]any{"Token": r.URL.Query().Get("t")})
 }
 
-func (s *Service) pageDoCheckin(w http.ResponseWriter, r *http.Request) {
+func (s *Service) pageDoCheckin(w http.ResponseWriter, r *http.Request) error {
 	t := r.FormValue("t")
 	done, err := s.CheckIn(r.Context(), web.Principal(r), t)
 	if err != nil {
-		s.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Token": t}, asWeb(err))
-		return
+		return s.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Token": t}, err)
 	}
-	s.Web.Render(w, r, checkinPage, map[string]any{"Done": done})
+	return s.Web.Render(w, r, checkinPage, map[string]any{"Done": done})
 }

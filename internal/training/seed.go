@@ -7,10 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"hongdun/internal/member"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 )
 
 // SeedDemo gives the demo bureau this year's training: the 市局's monthly
@@ -127,9 +129,10 @@ func (sd *demoSeed) load(ctx context.Context) error {
 		sd.districts = append(sd.districts, o)
 	}
 	rows.Close()
+	in, args := scope.Under(sd.rootPath).Where("o.path")
 	rows, err = q.QueryContext(ctx, `SELECT pe.id, o.path, COALESCE(pe.join_date, ''),
 			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = pe.id AND cm.ended_on IS NULL)
-		FROM persons pe JOIN orgs o ON o.id = pe.org_id WHERE o.path LIKE ? AND `+PartyMember("pe.status")+" ORDER BY pe.id", sd.rootPath+"%")
+		FROM persons pe JOIN orgs o ON o.id = pe.org_id WHERE `+in+` AND `+member.PartyMember("pe.status")+" ORDER BY pe.id", args...)
 	if err != nil {
 		return err
 	}
@@ -142,7 +145,7 @@ func (sd *demoSeed) load(ctx context.Context) error {
 		}
 		p.key, p.district = key > 0, -1
 		for i, o := range sd.districts {
-			if strings.HasPrefix(p.path, o.path) {
+			if scope.Under(o.path).Contains(p.path) {
 				p.district = i
 			}
 		}
@@ -396,7 +399,7 @@ func (sd *demoSeed) attend(ctx context.Context) error {
 				actor = sd.admins[sd.root]
 			}
 		}
-		rows = append(rows, []any{ss.id, venue, p.id, atMs, b2i(late), method, reason, actor, ss.hours})
+		rows = append(rows, []any{ss.id, venue, p.id, atMs, db.Int(late), method, reason, actor, ss.hours})
 		if late {
 			sd.late++
 		}
@@ -446,7 +449,7 @@ func (sd *demoSeed) attend(ctx context.Context) error {
 	sd.checkins = len(rows)
 	return sd.s.DB.InTx(ctx, func(tx *db.Tx) error {
 		for i := 0; i < len(rows); i += 500 {
-			if err := insertRows(ctx, tx, "training_checkins (session_id, venue_id, person_id, at, late, method, reason, actor_id, hours_x10)", rows[i:min(i+500, len(rows))]); err != nil {
+			if err := db.InsertRows(ctx, tx, "training_checkins (session_id, venue_id, person_id, at, late, method, reason, actor_id, hours_x10)", rows[i:min(i+500, len(rows))]); err != nil {
 				return err
 			}
 		}
@@ -486,19 +489,4 @@ func (sd *demoSeed) accountPeople(ctx context.Context) (map[int64]bool, error) {
 		out[id] = true
 	}
 	return out, rows.Err()
-}
-
-// insertRows inserts rows of equal length into table (with its columns).
-func insertRows(ctx context.Context, tx *db.Tx, table string, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	values := make([]string, len(rows))
-	var args []any
-	for i, r := range rows {
-		values[i] = "(" + strings.TrimSuffix(strings.Repeat("?,", len(r)), ",") + ")"
-		args = append(args, r...)
-	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+strings.Join(values, ","), args...)
-	return err
 }

@@ -3,7 +3,12 @@ package training
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"hongdun/internal/member"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,7 +17,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/plaintext"
 )
 
 // Service is the training feature.
@@ -108,8 +113,13 @@ type Venue struct {
 }
 
 // A program is visible to an organiser who runs it or hosts one of its venues.
-const programVisible = `(o.path LIKE ? OR EXISTS (SELECT 1 FROM training_sessions s JOIN training_venues v ON v.session_id = s.id
-	JOIN orgs vo ON vo.id = v.org_id WHERE s.program_id = pr.id AND vo.path LIKE ?))`
+func programVisible(p *auth.Principal) (string, []any) {
+	sc := scope.Of(p)
+	own, args := sc.Where("o.path")
+	host, hostArgs := sc.Where("vo.path")
+	return `(` + own + ` OR EXISTS (SELECT 1 FROM training_sessions s JOIN training_venues v ON v.session_id = s.id
+	JOIN orgs vo ON vo.id = v.org_id WHERE s.program_id = pr.id AND ` + host + `))`, append(args, hostArgs...)
+}
 
 const programCols = "pr.id, pr.org_id, o.name, pr.tier, pr.year, pr.title, pr.audience_org_id, ao.name, pr.categories, pr.description, pr.version, o.path"
 
@@ -119,7 +129,9 @@ func scanProgram(sc interface{ Scan(...any) error }) (*Program, error) {
 	if err := sc.Scan(&pr.ID, &pr.OrgID, &pr.OrgName, &pr.Tier, &pr.Year, &pr.Title, &pr.AudienceOrgID, &pr.AudienceName, &cats, &pr.Description, &pr.Version, &pr.orgPath); err != nil {
 		return nil, err
 	}
-	json.Unmarshal([]byte(cats), &pr.Categories)
+	if err := json.Unmarshal([]byte(cats), &pr.Categories); err != nil {
+		return nil, fmt.Errorf("training_programs %d: categories: %w", pr.ID, err)
+	}
 	return &pr, nil
 }
 
@@ -129,6 +141,10 @@ const programFrom = " FROM training_programs pr JOIN orgs o ON o.id = pr.org_id 
 // administers, for an audience inside that organisation's subtree.
 func (s *Service) CreateProgram(ctx context.Context, p *auth.Principal, pr Program) (int64, error) {
 	pr.Title, pr.Description = strings.TrimSpace(pr.Title), strings.TrimSpace(pr.Description)
+	if f, msg := plaintext.First(plaintext.Field{Name: "title", Label: "名称", Value: pr.Title},
+		plaintext.Field{Name: "description", Label: "说明", Value: pr.Description, Multiline: true}); msg != "" {
+		return 0, ferr(f, "%s", msg)
+	}
 	switch {
 	case !oneOf(pr.Tier, Tiers):
 		return 0, ferr("tier", "层级应为：%s", strings.Join(Tiers, "、"))
@@ -152,7 +168,7 @@ func (s *Service) CreateProgram(ctx context.Context, p *auth.Principal, pr Progr
 			return err
 		}
 		apath, err := org.PathOf(ctx, tx, pr.AudienceOrgID)
-		if err != nil || !strings.HasPrefix(apath, path) {
+		if err != nil || !scope.Under(path).Contains(apath) {
 			return ferr("audience_org_id", "培训对象应在主办组织及其下级范围内")
 		}
 		cats, _ := json.Marshal(append([]string{}, pr.Categories...))
@@ -173,20 +189,18 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 // ListPrograms lists the programs an organiser runs or hosts venues of.
 func (s *Service) ListPrograms(ctx context.Context, p *auth.Principal, year int, orgID int64) ([]*Program, error) {
 	if !p.ReadsMembers() {
-		return nil, web.Forbidden()
+		return nil, fail.Forbidden()
 	}
-	q := "SELECT " + programCols + programFrom + "WHERE " + programVisible
-	args := []any{p.OrgPath + "%", p.OrgPath + "%"}
+	visible, args := programVisible(p)
+	q := "SELECT " + programCols + programFrom + "WHERE " + visible
 	if orgID != 0 {
-		path, err := org.PathOf(ctx, s.DB, orgID)
+		sub, err := org.Narrow(ctx, s.DB, p, orgID)
 		if err != nil {
 			return nil, err
 		}
-		if !p.InScope(path) {
-			return nil, web.NotFound()
-		}
-		q += " AND o.path LIKE ?"
-		args = append(args, path+"%")
+		w, subArgs := sub.Where("o.path")
+		q += " AND " + w
+		args = append(args, subArgs...)
 	}
 	if year != 0 {
 		q += " AND pr.year = ?"
@@ -216,11 +230,12 @@ func (s *Service) programs(ctx context.Context, q string, args ...any) ([]*Progr
 // Venues outside the caller's scope are listed without their attendance.
 func (s *Service) GetProgram(ctx context.Context, p *auth.Principal, id int64) (*Program, error) {
 	if !p.ReadsMembers() {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
-	pr, err := scanProgram(s.DB.QueryRowContext(ctx, "SELECT "+programCols+programFrom+"WHERE pr.id = ? AND "+programVisible, id, p.OrgPath+"%", p.OrgPath+"%"))
+	visible, args := programVisible(p)
+	pr, err := scanProgram(s.DB.QueryRowContext(ctx, "SELECT "+programCols+programFrom+"WHERE pr.id = ? AND "+visible, append([]any{id}, args...)...))
 	if db.IsNoRows(err) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
@@ -235,21 +250,31 @@ func (s *Service) fill(ctx context.Context, p *auth.Principal, pr *Program) erro
 	}
 	for rows.Next() {
 		var c Course
-		rows.Scan(&c.ID, &c.Topic, &c.Teacher, &c.HoursX10, &c.Materials)
+		if err := rows.Scan(&c.ID, &c.Topic, &c.Teacher, &c.HoursX10, &c.Materials); err != nil {
+			return errors.Join(err, rows.Close())
+		}
 		pr.Courses = append(pr.Courses, c)
 	}
-	rows.Close()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
 	rows, err = s.DB.QueryContext(ctx, "SELECT id, kind, title, on_date, record FROM training_activities WHERE program_id = ? ORDER BY on_date, id", pr.ID)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var a Activity
-		rows.Scan(&a.ID, &a.Kind, &a.Title, &a.OnDate, &a.Record)
+		if err := rows.Scan(&a.ID, &a.Kind, &a.Title, &a.OnDate, &a.Record); err != nil {
+			return errors.Join(err, rows.Close())
+		}
 		pr.Activities = append(pr.Activities, a)
 	}
-	rows.Close()
-	s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM training_people WHERE program_id = ?", pr.ID).Scan(&pr.People)
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM training_people WHERE program_id = ?", pr.ID).Scan(&pr.People); err != nil {
+		return err
+	}
 	ss, err := s.sessions(ctx, p, "s.program_id = ?", pr.ID)
 	if err != nil {
 		return err
@@ -270,7 +295,7 @@ func (s *Service) expect(ctx context.Context, pr *Program) error {
 		for _, a := range audience {
 			best := -1
 			for i, v := range ss.Venues {
-				if strings.HasPrefix(a.path, v.orgPath) && (best < 0 || len(v.orgPath) > len(ss.Venues[best].orgPath)) {
+				if scope.Under(v.orgPath).Contains(a.path) && (best < 0 || len(v.orgPath) > len(ss.Venues[best].orgPath)) {
 					best = i
 				}
 			}
@@ -291,16 +316,20 @@ type audienceGroup struct {
 // audience groups a program's audience by organisation: the people a 兜底
 // program lists, else the party members of its subtree of its categories.
 func (s *Service) audience(ctx context.Context, pr *Program) ([]audienceGroup, error) {
-	q := `SELECT o.path, pe.category, pe.post,
-			` + seatSQL + `
+	q := `SELECT o.path, pe.category, ` + member.SeatSQL("pe.id") + `, ` + member.WorkerSQL("pe.id") + `
 		FROM persons pe JOIN orgs o ON o.id = pe.org_id `
 	var args []any
 	if pr.People > 0 {
 		q += "JOIN training_people tp ON tp.person_id = pe.id WHERE tp.program_id = ?"
 		args = []any{pr.ID}
 	} else {
-		q += "JOIN orgs ao ON ao.id = ? WHERE o.path LIKE ao.path || '%' AND " + PartyMember("pe.status")
-		args = []any{pr.AudienceOrgID}
+		path, err := org.PathOf(ctx, s.DB, pr.AudienceOrgID)
+		if err != nil {
+			return nil, err
+		}
+		var in string
+		in, args = scope.Under(path).Where("o.path")
+		q += "WHERE " + in + " AND " + member.PartyMember("pe.status")
 	}
 	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -309,12 +338,12 @@ func (s *Service) audience(ctx context.Context, pr *Program) ([]audienceGroup, e
 	defer rows.Close()
 	byPath := map[string]int{}
 	for rows.Next() {
-		var path, category, post string
-		var seat int
-		if err := rows.Scan(&path, &category, &post, &seat); err != nil {
+		var path, category string
+		var seat, worker int
+		if err := rows.Scan(&path, &category, &seat, &worker); err != nil {
 			return nil, err
 		}
-		if pr.People > 0 || anyCategory(pr.Categories, categoriesOf(category, post, seat)) {
+		if pr.People > 0 || anyCategory(pr.Categories, member.CategoriesOf(category, seat, worker == 1)) {
 			byPath[path]++
 		}
 	}
@@ -373,7 +402,7 @@ func (s *Service) sessions(ctx context.Context, p *auth.Principal, where string,
 		}
 		v.OrgShort = org.ShortName(v.OrgName, short)
 		v.Main = main == 1
-		v.Mine = p != nil && p.InScope(v.orgPath)
+		v.Mine = scope.Of(p).Contains(v.orgPath)
 		if !v.Mine {
 			v.Present = 0
 		}
@@ -387,7 +416,7 @@ func (s *Service) sessions(ctx context.Context, p *auth.Principal, where string,
 func (s *Service) programForWrite(ctx context.Context, tx *db.Tx, p *auth.Principal, id int64) (*Program, string, error) {
 	pr, err := scanProgram(tx.QueryRowContext(ctx, "SELECT "+programCols+programFrom+"WHERE pr.id = ?", id))
 	if db.IsNoRows(err) {
-		return nil, "", web.NotFound()
+		return nil, "", fail.NotFound()
 	}
 	if err != nil {
 		return nil, "", err
@@ -399,6 +428,11 @@ func (s *Service) programForWrite(ctx context.Context, tx *db.Tx, p *auth.Princi
 // AddCourse adds a course to a program.
 func (s *Service) AddCourse(ctx context.Context, p *auth.Principal, programID int64, c Course) (int64, error) {
 	c.Topic, c.Teacher, c.Materials = strings.TrimSpace(c.Topic), strings.TrimSpace(c.Teacher), strings.TrimSpace(c.Materials)
+	if f, msg := plaintext.First(plaintext.Field{Name: "topic", Label: "课程主题", Value: c.Topic},
+		plaintext.Field{Name: "teacher", Label: "授课人", Value: c.Teacher},
+		plaintext.Field{Name: "materials", Label: "课件资料", Value: c.Materials, Multiline: true}); msg != "" {
+		return 0, ferr(f, "%s", msg)
+	}
 	if c.Topic == "" || len([]rune(c.Topic)) > 100 {
 		return 0, ferr("topic", "课程主题不能为空，且不超过 100 字")
 	}
@@ -431,6 +465,10 @@ func (s *Service) addToProgram(ctx context.Context, p *auth.Principal, programID
 // AddActivity records a study activity of a program.
 func (s *Service) AddActivity(ctx context.Context, p *auth.Principal, programID int64, a Activity) (int64, error) {
 	a.Title, a.Record = strings.TrimSpace(a.Title), strings.TrimSpace(a.Record)
+	if f, msg := plaintext.First(plaintext.Field{Name: "title", Label: "活动名称", Value: a.Title},
+		plaintext.Field{Name: "record", Label: "活动记录", Value: a.Record, Multiline: true}); msg != "" {
+		return 0, ferr(f, "%s", msg)
+	}
 	switch {
 	case !oneOf(a.Kind, ActivityKinds):
 		return 0, ferr("kind", "活动形式应为：%s", strings.Join(ActivityKinds, "、"))
@@ -464,6 +502,12 @@ type NewSession struct {
 // topic and hours when they are left blank.
 func (s *Service) AddSession(ctx context.Context, p *auth.Principal, programID int64, n NewSession) (int64, error) {
 	n.Title, n.MainVenue, n.StreamURL = strings.TrimSpace(n.Title), strings.TrimSpace(n.MainVenue), strings.TrimSpace(n.StreamURL)
+	if f, msg := plaintext.First(plaintext.Field{Name: "title", Label: "场次名称", Value: n.Title},
+		plaintext.Field{Name: "main_venue", Label: "主会场", Value: n.MainVenue},
+		plaintext.Field{Name: "stream_url", Label: "直播地址", Value: n.StreamURL},
+		plaintext.Field{Name: "place", Label: "地点", Value: n.Place}); msg != "" {
+		return 0, ferr(f, "%s", msg)
+	}
 	if n.CourseID != 0 {
 		var topic string
 		var hours int
@@ -529,6 +573,10 @@ func (s *Service) AddSession(ctx context.Context, p *auth.Principal, programID i
 // caller's scope.
 func (s *Service) AddVenue(ctx context.Context, p *auth.Principal, sessionID int64, orgID int64, name, place string) (int64, error) {
 	name = strings.TrimSpace(name)
+	if f, msg := plaintext.First(plaintext.Field{Name: "name", Label: "分会场名称", Value: name},
+		plaintext.Field{Name: "place", Label: "地点", Value: strings.TrimSpace(place)}); msg != "" {
+		return 0, ferr(f, "%s", msg)
+	}
 	if name == "" || len([]rune(name)) > 60 {
 		return 0, ferr("name", "分会场名称不能为空，且不超过 60 字")
 	}
@@ -537,7 +585,7 @@ func (s *Service) AddVenue(ctx context.Context, p *auth.Principal, sessionID int
 		var programID int64
 		err := tx.QueryRowContext(ctx, "SELECT program_id FROM training_sessions WHERE id = ?", sessionID).Scan(&programID)
 		if db.IsNoRows(err) {
-			return web.NotFound()
+			return fail.NotFound()
 		}
 		if err != nil {
 			return err

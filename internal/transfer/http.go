@@ -2,15 +2,18 @@ package transfer
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"hongdun/internal/dues"
 	"hongdun/internal/member"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/web"
 )
 
@@ -66,12 +69,12 @@ func orgParam(r *http.Request) (int64, error) {
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, web.BadRequest("org", "组织编号应为正整数")
+		return 0, fail.Malformed("org", "组织编号应为正整数")
 	}
 	return id, nil
 }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgParam(r)
 	if err == nil {
 		var ts []*Transfer
@@ -80,59 +83,57 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
 				ts = []*Transfer{}
 			}
 			web.JSON(w, http.StatusOK, map[string]any{"items": ts, "total": len(ts)})
-			return
+			return nil
 		}
 	}
-	h.Web.Fail(w, r, err)
+	return err
 }
 
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	var n NewTransfer
 	if err := web.DecodeJSON(w, r, &n); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	t, err := Create(r.Context(), h.Deps, web.Principal(r), n)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusCreated, t)
+	return nil
 }
 
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	t, err := Get(r.Context(), h.Deps, h.DB, web.Principal(r), pathID(r))
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, t)
+	return nil
 }
 
-func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
 	var req ActRequest
 	if err := web.DecodeJSON(w, r, &req); err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	t, err := Act(r.Context(), h.Deps, web.Principal(r), pathID(r), r.PathValue("action"), req)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	web.JSON(w, http.StatusOK, t)
+	return nil
 }
 
-func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgParam(r)
 	if err == nil {
 		var s *Stats
 		if s, err = Statistics(r.Context(), h.Deps, web.Principal(r), org); err == nil {
 			web.JSON(w, http.StatusOK, s)
-			return
+			return nil
 		}
 	}
-	h.Web.Fail(w, r, err)
+	return err
 }
 
 // --- pages ---
@@ -150,40 +151,41 @@ type listView struct {
 	Educations, Categories []string
 }
 
-func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) {
+func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) error {
 	org, e := orgParam(r)
 	if e != nil {
-		h.Web.Fail(w, r, e)
-		return
+		return e
 	}
 	p := web.Principal(r)
 	v := listView{Today: civil.Today(h.Now()).String(), Form: r.PostForm, PersonQ: strings.TrimSpace(r.FormValue("person_q")),
-		Educations: member.Educations, Categories: member.Categories}
+		Educations: member.Educations, Categories: member.PartyCategories}
 	v.Transfers, e = List(r.Context(), h.Deps, p, ListFilter{OrgID: org, OpenOnly: r.URL.Query().Get("open") == "1"})
 	if e == nil && p.Writes() {
 		v.Orgs, e = receivingOrgs(r.Context(), h.DB)
 	}
 	if e == nil && p.Writes() {
 		v.People, v.Found, e = FindPeople(r.Context(), h.Deps, p, v.PersonQ)
-		if fe, ok := e.(member.FieldErrors); ok && err == nil { // a malformed ID number typed into the search box
-			err, e = web.BadRequest("person_q", fe.Error()), nil
+		var fe *fail.Error
+		if errors.As(e, &fe) && fe.Kind == fail.KindMalformed && err == nil { // a malformed ID number typed into the search box
+			err, e = fail.Malformed("person_q", fe.Message), nil
 		}
 	}
 	if e != nil {
-		h.Web.Fail(w, r, e)
-		return
+		return e
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, listPage, v, err)
+	return h.Web.RenderStatus(w, r, http.StatusOK, listPage, v, err)
 }
 
-func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) { h.showList(w, r, nil) }
+func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showList(w, r, nil)
+}
 
 func formID(r *http.Request, name string) int64 {
 	id, _ := strconv.ParseInt(r.FormValue(name), 10, 64)
 	return id
 }
 
-func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) error {
 	n := NewTransfer{Kind: r.FormValue("kind"), PersonID: formID(r, "person_id"), ToOrgID: formID(r, "to_org_id"),
 		OutsideOrg: r.FormValue("outside_org"), LetterNo: r.FormValue("letter_no"), Reason: r.FormValue("reason"),
 		DuesPaidTo: r.FormValue("dues_paid_to"), Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"),
@@ -191,10 +193,10 @@ func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) {
 		Education: r.FormValue("education"), Category: r.FormValue("category")}
 	t, err := Create(r.Context(), h.Deps, web.Principal(r), n)
 	if err != nil {
-		h.showList(w, r, err)
-		return
+		return h.showList(w, r, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/transfers/%d?ok=%s", t.ID, url.QueryEscape("转接已登记")), http.StatusSeeOther)
+	return nil
 }
 
 type detailView struct {
@@ -208,63 +210,77 @@ type actionView struct {
 	NeedsLetter   bool
 }
 
-func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, id int64, err error) {
+func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 	t, e := Get(r.Context(), h.Deps, h.DB, web.Principal(r), id)
 	if e != nil {
-		h.Web.Fail(w, r, e)
-		return
+		return e
 	}
 	v := detailView{T: t}
 	for _, a := range t.CanActAs {
 		v.Actions = append(v.Actions, actionView{Action: a, Label: ActionLabel(t.Kind, a), NeedsNote: a == "return" || a == "withdraw",
 			NeedsLetter: a == "send"})
 	}
-	h.Web.RenderStatus(w, r, http.StatusOK, detailPage, v, err)
+	return h.Web.RenderStatus(w, r, http.StatusOK, detailPage, v, err)
 }
 
-func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) {
-	h.showDetail(w, r, pathID(r), nil)
+func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showDetail(w, r, pathID(r), nil)
 }
 
-func (h *handlers) actForm(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) actForm(w http.ResponseWriter, r *http.Request) error {
 	id := pathID(r)
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	_, err := Act(r.Context(), h.Deps, web.Principal(r), id, r.PathValue("action"),
 		ActRequest{Version: version, Note: r.FormValue("note"), LetterNo: r.FormValue("letter_no")})
 	if err != nil {
-		if e, ok := err.(*web.Error); ok && e.Status == http.StatusNotFound {
-			h.Web.Fail(w, r, err)
-			return
+		if fail.IsNotFound(err) {
+			return err
 		}
-		h.showDetail(w, r, id, err)
-		return
+		return h.showDetail(w, r, id, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/transfers/%d?ok=%s", id, url.QueryEscape("已办理")), http.StatusSeeOther)
+	return nil
 }
 
-func (h *handlers) letterPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) letterPage(w http.ResponseWriter, r *http.Request) error {
 	t, err := Get(r.Context(), h.Deps, h.DB, web.Principal(r), pathID(r))
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	if t.Kind == In {
-		h.Web.Fail(w, r, web.BadRequest("", "从系统外转入的，介绍信由原党组织开具"))
-		return
+		return fail.Malformed("", "从系统外转入的，介绍信由原党组织开具")
 	}
-	h.Web.Render(w, r, letterPage, t)
+	v := letterView{Transfer: t, DuesThrough: t.DuesPaidTo}
+	if month, err := civil.Parse(t.DuesPaidTo + "-01"); err == nil {
+		v.DuesThrough = fmt.Sprintf("%d年%d月", month.Year(), month.Month())
+	}
+	if t.PersonID != 0 {
+		through, err := dues.PaidThrough(r.Context(), h.DB, t.PersonID, civil.Today(h.Now()))
+		if err != nil {
+			return err
+		}
+		if through != "" {
+			v.DuesThrough = through
+		}
+	}
+	return h.Web.Render(w, r, letterPage, v)
 }
 
-func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) {
+// letterView is a transfer with the month its member's dues are paid up
+// to: from the dues ledger, else as written when the transfer was applied.
+type letterView struct {
+	*Transfer
+	DuesThrough string
+}
+
+func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgParam(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	s, err := Statistics(r.Context(), h.Deps, web.Principal(r), org)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.Web.Render(w, r, statsPage, s)
+	return h.Web.Render(w, r, statsPage, s)
 }

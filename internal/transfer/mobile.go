@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -29,14 +30,15 @@ type Away struct {
 // AwayList lists the mobile and lost members in the subtree of orgID (0: the
 // caller's scope).
 func AwayList(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64) ([]Away, error) {
-	root, err := scopeRoot(ctx, d.DB, p, orgID)
+	sc, err := org.Narrow(ctx, d.DB, p, orgID)
 	if err != nil {
 		return nil, err
 	}
+	in, args := sc.Where("o.path")
 	rows, err := d.DB.QueryContext(ctx, `SELECT p.id, p.name, o.name, p.mobile, p.mobile_place, p.lost_contact, COALESCE(p.lost_since, '')
 		FROM persons p JOIN orgs o ON o.id = p.org_id
-		WHERE o.path LIKE ? AND (p.mobile = 1 OR p.lost_contact = 1) AND p.status IN ('probationary', 'full', 'suspended')
-		ORDER BY p.lost_contact DESC, p.lost_since, p.pinyin`, root+"%")
+		WHERE `+in+` AND (p.mobile = 1 OR p.lost_contact = 1) AND p.status IN ('probationary', 'full', 'suspended')
+		ORDER BY p.lost_contact DESC, p.lost_since, p.pinyin`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -58,28 +60,26 @@ func AwayList(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64)
 	return out, rows.Err()
 }
 
-func (h *handlers) apiAway(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) apiAway(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgParam(r)
 	if err == nil {
 		var as []Away
 		if as, err = AwayList(r.Context(), h.Deps, web.Principal(r), org); err == nil {
 			web.JSON(w, http.StatusOK, map[string]any{"items": as, "total": len(as)})
-			return
+			return nil
 		}
 	}
-	h.Web.Fail(w, r, err)
+	return err
 }
 
-func (h *handlers) awayPage(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) awayPage(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgParam(r)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
 	as, err := AwayList(r.Context(), h.Deps, web.Principal(r), org)
 	if err != nil {
-		h.Web.Fail(w, r, err)
-		return
+		return err
 	}
-	h.Web.Render(w, r, awayPage, as)
+	return h.Web.Render(w, r, awayPage, as)
 }

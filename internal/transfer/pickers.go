@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 )
 
 // The create form picks the member by a search (a bureau has thousands, too
@@ -52,7 +53,7 @@ type orgGroup struct {
 // order of the organisation tree, by the organisation directly under the
 // root they belong to.
 func receivingOrgs(ctx context.Context, q db.Querier) ([]orgGroup, error) {
-	all, err := org.Subtree(ctx, q, "/")
+	all, err := org.Subtree(ctx, q, scope.All())
 	if err != nil {
 		return nil, err
 	}

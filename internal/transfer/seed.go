@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -145,15 +146,39 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	return Sync(ctx, d)
 }
 
+// districtWhere is the condition on o.path for the subtrees of the 分局
+// (organisations right under the root) whose name holds district.
+func districtWhere(ctx context.Context, q db.Querier, district string) (string, []any, error) {
+	rows, err := q.QueryContext(ctx, `SELECT path FROM orgs WHERE parent_id = (SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1)
+		AND name LIKE ?`, "%"+district+"分局%")
+	if err != nil {
+		return "", nil, err
+	}
+	defer rows.Close()
+	conds, args := []string{"1 = 0"}, []any{}
+	for rows.Next() {
+		var path string
+		if err := rows.Scan(&path); err != nil {
+			return "", nil, err
+		}
+		w, a := scope.Under(path).Where("o.path")
+		conds, args = append(conds, w), append(args, a...)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args, rows.Err()
+}
+
 // demoPerson picks a 正式党员 of a 分局 for the i-th transfer: one without
 // an account, an open transfer, or a flag, in a different branch each time.
 func demoPerson(ctx context.Context, q db.Querier, district string, i int, used map[int64]bool) (int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT pe.id FROM persons pe JOIN orgs o ON o.id = pe.org_id JOIN orgs d ON o.path LIKE d.path || '%'
-		WHERE d.parent_id = (SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1) AND d.name LIKE ? AND o.kind = 'branch'
-			AND pe.status = 'full' AND pe.mobile = 0 AND pe.lost_contact = 0
+	in, args, err := districtWhere(ctx, q, district)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT pe.id FROM persons pe JOIN orgs o ON o.id = pe.org_id
+		WHERE `+in+` AND o.kind = 'branch' AND pe.status = 'full' AND pe.mobile = 0 AND pe.lost_contact = 0
 			AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = pe.id)
 			AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.person_id = pe.id)
-		ORDER BY o.id, pe.id`, "%"+district+"分局%")
+		ORDER BY o.id, pe.id`, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -179,9 +204,12 @@ func demoPerson(ctx context.Context, q db.Querier, district string, i int, used 
 // demoBranch picks the receiving branch of a 分局: the one named, or one
 // that varies with i.
 func demoBranch(ctx context.Context, q db.Querier, district, name string, i int) (int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name FROM orgs o JOIN orgs d ON o.path LIKE d.path || '%'
-		WHERE d.parent_id = (SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1) AND d.name LIKE ? AND o.kind = 'branch' AND o.dissolved_on IS NULL
-		ORDER BY o.id`, "%"+district+"分局%")
+	in, args, err := districtWhere(ctx, q, district)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name FROM orgs o WHERE `+in+` AND o.kind = 'branch' AND o.dissolved_on IS NULL
+		ORDER BY o.id`, args...)
 	if err != nil {
 		return 0, err
 	}

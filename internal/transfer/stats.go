@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -28,12 +29,13 @@ type Stats struct {
 // Statistics counts the transfers touching the subtree of orgID (0: the
 // caller's scope), by month and organisation, with open and overdue totals.
 func Statistics(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64) (*Stats, error) {
-	root, err := scopeRoot(ctx, d.DB, p, orgID)
+	sc, err := org.Narrow(ctx, d.DB, p, orgID)
 	if err != nil {
 		return nil, err
 	}
+	either, args := eitherSide(sc)
 	rows, err := d.DB.QueryContext(ctx, `SELECT SUBSTR(t.applied_on, 1, 7), COALESCE(fo.name, ''), COALESCE(fo.path, ''), COALESCE(tor.name, ''),
-		COALESCE(tor.path, ''), t.state, t.due_on `+from+` WHERE (fo.path LIKE ? OR tor.path LIKE ?) AND t.state <> 'withdrawn'`, root+"%", root+"%")
+		COALESCE(tor.path, ''), t.state, t.due_on `+from+` WHERE `+either+` AND t.state <> 'withdrawn'`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -53,10 +55,10 @@ func Statistics(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int6
 		if err := rows.Scan(&month, &fromName, &fromPath, &toName, &toPath, &state, &due); err != nil {
 			return nil, err
 		}
-		if fromPath != "" && len(fromPath) >= len(root) && fromPath[:len(root)] == root {
+		if sc.Contains(fromPath) {
 			row(month, fromName).Out++
 		}
-		if toPath != "" && len(toPath) >= len(root) && toPath[:len(root)] == root {
+		if sc.Contains(toPath) {
 			row(month, toName).In++
 		}
 		if Open(state) {

@@ -10,13 +10,16 @@ import (
 
 	"hongdun/internal/develop"
 	"hongdun/internal/member"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
-	"hongdun/internal/platform/web"
+	"hongdun/internal/platform/plaintext"
+	"hongdun/internal/platform/scope"
 )
 
 const cols = `t.id, t.kind, t.state, COALESCE(t.person_id, 0), t.person_name, t.gender, COALESCE(t.birth_date, ''), t.id_enc,
@@ -50,7 +53,8 @@ func scan(d *core.Deps, s interface{ Scan(...any) error }, today civil.Date) (*T
 
 // sees reports whether either side of t is in the caller's scope.
 func sees(p *auth.Principal, t *Transfer) bool {
-	return t.fromPath != "" && p.InScope(t.fromPath) || t.toPath != "" && p.InScope(t.toPath)
+	sc := scope.Of(p)
+	return sc.Contains(t.fromPath) || sc.Contains(t.toPath)
 }
 
 // actsAs reports whether the caller holds a side of t.
@@ -59,16 +63,16 @@ func actsAs(p *auth.Principal, t *Transfer, s side) bool {
 		return false
 	}
 	if s == sender {
-		return t.fromPath != "" && p.InScope(t.fromPath)
+		return scope.Of(p).Contains(t.fromPath)
 	}
-	return t.toPath != "" && p.InScope(t.toPath)
+	return scope.Of(p).Contains(t.toPath)
 }
 
 // Get loads a transfer that the caller sees from either side; otherwise 404.
 func Get(ctx context.Context, d *core.Deps, q db.Querier, p *auth.Principal, id int64) (*Transfer, error) {
 	t, err := scan(d, q.QueryRowContext(ctx, "SELECT "+cols+from+" WHERE t.id = ?", id), civil.Today(d.Now()))
 	if db.IsNoRows(err) || err == nil && !sees(p, t) {
-		return nil, web.NotFound()
+		return nil, fail.NotFound()
 	}
 	if err != nil {
 		return nil, err
@@ -99,12 +103,12 @@ type ListFilter struct {
 
 // List returns the transfers either side of which is in scope, newest first.
 func List(ctx context.Context, d *core.Deps, p *auth.Principal, f ListFilter) ([]*Transfer, error) {
-	root, err := scopeRoot(ctx, d.DB, p, f.OrgID)
+	sc, err := org.Narrow(ctx, d.DB, p, f.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	q := "SELECT " + cols + from + " WHERE (fo.path LIKE ? OR tor.path LIKE ?)"
-	args := []any{root + "%", root + "%"}
+	either, args := eitherSide(sc)
+	q := "SELECT " + cols + from + " WHERE " + either
 	if f.OpenOnly {
 		q += " AND t.state IN ('applied', 'reviewed', 'sent')"
 	}
@@ -125,20 +129,12 @@ func List(ctx context.Context, d *core.Deps, p *auth.Principal, f ListFilter) ([
 	return out, rows.Err()
 }
 
-// scopeRoot is the path of orgID (0: the caller's scope root), which must be in scope.
-func scopeRoot(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64) (string, error) {
-	if orgID == 0 {
-		if p.OrgPath == "" {
-			return "", web.NotFound()
-		}
-		return p.OrgPath, nil
-	}
-	var path string
-	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", orgID).Scan(&path)
-	if db.IsNoRows(err) || err == nil && !p.InScope(path) {
-		return "", web.NotFound()
-	}
-	return path, err
+// eitherSide is the condition on a transfer whose sending (fo) or receiving
+// (tor) organisation lies in sc.
+func eitherSide(sc scope.Subtree) (string, []any) {
+	from, args := sc.Where("fo.path")
+	to, toArgs := sc.Where("tor.path")
+	return "(" + from + " OR " + to + ")", append(args, toArgs...)
 }
 
 // NewTransfer is what starts a transfer.
@@ -173,7 +169,7 @@ func OverdueMonths(ctx context.Context, q db.Querier) int {
 	return 1
 }
 
-func bad(field, msg string) error { return web.BadRequest(field, msg) }
+func bad(field, msg string) error { return fail.Malformed(field, msg) }
 
 // Create starts a transfer. Inside and out: the person must be in the
 // caller's scope (the sending side); inside, the receiving organisation may
@@ -181,6 +177,12 @@ func bad(field, msg string) error { return web.BadRequest(field, msg) }
 func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewTransfer) (*Transfer, error) {
 	today := civil.Today(d.Now())
 	n.OutsideOrg, n.LetterNo, n.Reason = strings.TrimSpace(n.OutsideOrg), strings.TrimSpace(n.LetterNo), strings.TrimSpace(n.Reason)
+	if f, msg := plaintext.First(plaintext.Field{Name: "outside_org", Label: "系统外党组织", Value: n.OutsideOrg},
+		plaintext.Field{Name: "letter_no", Label: "介绍信编号", Value: n.LetterNo},
+		plaintext.Field{Name: "reason", Label: "转接原因", Value: n.Reason, Multiline: true},
+		plaintext.Field{Name: "name", Label: "姓名", Value: strings.TrimSpace(n.Name)}); msg != "" {
+		return nil, bad(f, msg)
+	}
 	for _, f := range []struct{ name, v string }{{"outside_org", n.OutsideOrg}, {"letter_no", n.LetterNo}, {"reason", n.Reason}, {"name", n.Name}} {
 		if utf8.RuneCountInString(f.v) > 200 {
 			return nil, bad(f.name, "内容过长（最多 200 个字）")
@@ -209,25 +211,23 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewTransfer)
 		case Inside, Out:
 			pr, err := member.Get(ctx, tx, nil, n.PersonID)
 			if errors.Is(err, db.ErrNotFound) || n.PersonID == 0 {
-				return web.NotFound()
+				return fail.NotFound()
 			}
 			if err != nil {
 				return err
 			}
-			var fromPath string
-			if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", pr.OrgID).Scan(&fromPath); err != nil {
+			if _, err := org.ReadablePath(ctx, tx, p, pr.OrgID); err != nil {
 				return err
 			}
-			if !p.InScope(fromPath) {
-				return web.NotFound()
-			}
 			if pr.Status != "probationary" && pr.Status != "full" {
-				return web.Invalid("person_id", "只有预备党员和正式党员可以办理组织关系转接")
+				return fail.NotAllowed("person_id", "只有预备党员和正式党员可以办理组织关系转接")
 			}
 			var open int
-			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE person_id = ? AND state IN ('applied', 'reviewed', 'sent')", pr.ID).Scan(&open)
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE person_id = ? AND state IN ('applied', 'reviewed', 'sent')", pr.ID).Scan(&open); err != nil {
+				return err
+			}
 			if open > 0 {
-				return web.Conflict("该党员已有一项正在办理的组织关系转接")
+				return fail.Conflict("该党员已有一项正在办理的组织关系转接")
 			}
 			t.PersonID, t.PersonName, t.Gender, t.BirthDate, t.FromOrgID = pr.ID, pr.Name, pr.Gender, pr.BirthDate, pr.OrgID
 			t.Status, t.JoinDate, t.FullDate = pr.Status, pr.JoinDate, pr.FullDate
@@ -235,9 +235,8 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewTransfer)
 				if n.ToOrgID == 0 {
 					return bad("to_org_id", "请选择接收的党组织")
 				}
-				var dissolved any
-				err := tx.QueryRowContext(ctx, "SELECT dissolved_on FROM orgs WHERE id = ?", n.ToOrgID).Scan(&dissolved)
-				if db.IsNoRows(err) || dissolved != nil {
+				to, err := org.Get(ctx, tx, n.ToOrgID)
+				if errors.Is(err, db.ErrNotFound) || err == nil && to.Dissolved() {
 					return bad("to_org_id", "接收的党组织不存在或已撤销")
 				}
 				if err != nil {
@@ -246,13 +245,16 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewTransfer)
 				if n.ToOrgID == pr.OrgID {
 					return bad("to_org_id", "接收的党组织与现所在党组织相同")
 				}
+				if err := org.CheckHome(to); err != nil {
+					return err
+				}
 				t.ToOrgID = n.ToOrgID
 			} else if n.OutsideOrg == "" {
 				return bad("outside_org", "请填写转往的党组织（系统外）")
 			}
 		case In:
-			if _, err := scopeRoot(ctx, tx, p, n.ToOrgID); err != nil || n.ToOrgID == 0 {
-				return web.NotFound()
+			if _, err := org.ReadablePath(ctx, tx, p, n.ToOrgID); err != nil {
+				return fail.NotFound()
 			}
 			if n.OutsideOrg == "" {
 				return bad("outside_org", "请填写转出的党组织（系统外）")
@@ -269,7 +271,7 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewTransfer)
 				if err != nil {
 					return err
 				}
-				return web.Conflict("该公民身份号码已登记在系统中，请改用系统内转接")
+				return fail.Conflict("该公民身份号码已登记在系统中，请改用系统内转接")
 			}
 			t.ToOrgID, t.PersonName, t.Gender, t.BirthDate, t.Status, t.JoinDate, t.FullDate = n.ToOrgID, pr.Name, pr.Gender, pr.BirthDate, pr.Status, pr.JoinDate, pr.FullDate
 			t.Education, t.Category = pr.Education, pr.Category
@@ -330,6 +332,10 @@ type ActRequest struct {
 func Act(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, action string, req ActRequest) (*Transfer, error) {
 	today := civil.Today(d.Now())
 	req.Note, req.LetterNo = strings.TrimSpace(req.Note), strings.TrimSpace(req.LetterNo)
+	if f, msg := plaintext.First(plaintext.Field{Name: "note", Label: "备注", Value: req.Note, Multiline: true},
+		plaintext.Field{Name: "letter_no", Label: "介绍信编号", Value: req.LetterNo}); msg != "" {
+		return nil, bad(f, msg)
+	}
 	if utf8.RuneCountInString(req.Note) > 200 || utf8.RuneCountInString(req.LetterNo) > 50 {
 		return nil, bad("note", "内容过长")
 	}
@@ -340,16 +346,16 @@ func Act(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, action 
 		}
 		st, ok := steps[t.Kind][action]
 		if !ok {
-			return web.NotFound()
+			return fail.NotFound()
 		}
 		if !actsAs(p, t, st.side) {
-			return web.NotFound()
+			return fail.NotFound()
 		}
 		if !contains(st.from, t.State) {
-			return web.Conflict(fmt.Sprintf("转接当前状态为“%s”，不能%s", t.StateLabel, st.label))
+			return fail.Conflict(fmt.Sprintf("转接当前状态为“%s”，不能%s", t.StateLabel, st.label))
 		}
 		if req.Version != 0 && req.Version != t.Version {
-			return web.Conflict("该转接已被他人处理，请刷新页面后再操作")
+			return fail.Conflict("该转接已被他人处理，请刷新页面后再操作")
 		}
 		if (action == "return" || action == "withdraw") && req.Note == "" {
 			return bad("note", "请填写"+st.label+"的理由")
@@ -371,7 +377,7 @@ func Act(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, action 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return web.Conflict("该转接已被他人处理，请刷新页面后再操作")
+			return fail.Conflict("该转接已被他人处理，请刷新页面后再操作")
 		}
 		if err := apply(ctx, d, tx, t, action, today); err != nil {
 			return err
@@ -393,12 +399,12 @@ func apply(ctx context.Context, d *core.Deps, tx *db.Tx, t *Transfer, action str
 	note := "组织关系转接 #" + fmt.Sprint(t.ID)
 	switch {
 	case t.Kind == Inside && action == "receive":
-		var orgID int64
-		if err := tx.QueryRowContext(ctx, "SELECT org_id FROM persons WHERE id = ?", t.PersonID).Scan(&orgID); err != nil {
+		orgID, _, err := member.OrgOf(ctx, tx, t.PersonID)
+		if err != nil {
 			return err
 		}
 		if orgID != t.FromOrgID {
-			return web.Conflict("该党员已不在转出的党组织，不能接收")
+			return fail.Conflict("该党员已不在转出的党组织，不能接收")
 		}
 		if _, err := member.RecordEvent(ctx, tx, t.PersonID, member.Event{Kind: "transfer_in", OnDate: today.String(), OrgID: t.ToOrgID, Note: note}, today); err != nil {
 			return err
@@ -417,7 +423,7 @@ func apply(ctx context.Context, d *core.Deps, tx *db.Tx, t *Transfer, action str
 		id, err := member.Insert(ctx, tx, d.Keys, &pr)
 		if err != nil {
 			if errors.Is(err, member.ErrDuplicateID) {
-				return web.Conflict("该公民身份号码已登记在系统中，请改用系统内转接")
+				return fail.Conflict("该公民身份号码已登记在系统中，请改用系统内转接")
 			}
 			return err
 		}

@@ -24,28 +24,6 @@ type world struct {
 	adminB1, adminRoot *apptest.Client
 }
 
-func addOrg(t *testing.T, e *apptest.Env, parent int64, name, kind string) int64 {
-	ctx := context.Background()
-	var id int64
-	err := e.DB.InTx(ctx, func(tx *db.Tx) error {
-		base, p := "/", any(nil)
-		if parent != 0 {
-			p = parent
-			tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&base)
-		}
-		var err error
-		if id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?,?,?,'',0,0)", p, name, kind); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", base, id), id)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 func addPerson(t *testing.T, e *apptest.Env, org int64, name, id17 string) int64 {
 	ctx := context.Background()
 	p := member.Person{OrgID: org, Name: name, IDNumber: idcard.WithCheckDigit(id17), Status: "probationary", JoinDate: "2026-03-01"}
@@ -66,12 +44,12 @@ func addPerson(t *testing.T, e *apptest.Env, org int64, name, id17 string) int64
 
 func newWorld(t *testing.T, e *apptest.Env) *world {
 	w := &world{e: e}
-	w.root = addOrg(t, e, 0, "市公安局党委", "committee")
-	w.a = addOrg(t, e, w.root, "甲分局党委", "committee")
-	w.a1 = addOrg(t, e, w.a, "甲分局一支部", "branch")
-	w.a2 = addOrg(t, e, w.a, "甲分局二支部", "branch")
-	w.b = addOrg(t, e, w.root, "乙分局党委", "committee")
-	w.b1 = addOrg(t, e, w.b, "乙分局一支部", "branch")
+	w.root = e.Org(0, "市公安局党委", "committee")
+	w.a = e.Org(w.root, "甲分局党委", "committee")
+	w.a1 = e.Org(w.a, "甲分局一支部", "branch")
+	w.a2 = e.Org(w.a, "甲分局二支部", "branch")
+	w.b = e.Org(w.root, "乙分局党委", "committee")
+	w.b1 = e.Org(w.b, "乙分局一支部", "branch")
 	w.person = addPerson(t, e, w.a1, "张三", "11010119900307001")
 	w.adminA1, w.adminA2 = e.Account(auth.OrgAdmin, w.a1, 0), e.Account(auth.OrgAdmin, w.a2, 0)
 	w.adminB1, w.adminRoot = e.Account(auth.OrgAdmin, w.b1, 0), e.Account(auth.OrgAdmin, w.root, 0)

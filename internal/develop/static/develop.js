@@ -21,7 +21,8 @@
     document.head.appendChild(s);
   }
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.getElementById("dev-funnel")) load("/static/vendor/echarts.min.js", funnel);
+    var el = document.getElementById("dev-funnel");
+    if (el) load(el.getAttribute("data-echarts"), funnel);
     document.querySelectorAll(".print-button").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });

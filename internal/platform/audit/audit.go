@@ -54,8 +54,9 @@ type Change struct {
 
 // Log appends to and verifies the chain.
 type Log struct {
-	key []byte
-	now func() time.Time
+	key        []byte
+	now        func() time.Time
+	checkpoint string // file that keeps a copy of the signed head; "" for none
 }
 
 // New returns a log that MACs its chain with key.
@@ -110,20 +111,42 @@ func (l *Log) Write(ctx context.Context, tx *db.Tx, ev Event) error {
 			r.Detail = string(b)
 		}
 	}
-	if tx.D() == db.Postgres {
-		// Serialise appenders across instances; released at commit.
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(72707)"); err != nil {
+	if err := lock(ctx, tx); err != nil {
+		return err
+	}
+	// Chain to the signed head, not to whatever row is last: after records
+	// were cut from the tail, the new record then breaks the chain instead
+	// of hiding the cut.
+	head, found, err := loadSeal(ctx, tx, sealHead)
+	if err != nil {
+		return err
+	}
+	sealed, empty := found && l.validSeal(sealHead, head), false
+	if sealed {
+		r.PrevHash = head.Hash
+	} else {
+		// No head yet (a new database) or a forged one, which stays as it
+		// is for Verify to report.
+		err := tx.QueryRowContext(ctx, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").Scan(&r.PrevHash)
+		if empty = db.IsNoRows(err); err != nil && !empty {
 			return err
 		}
 	}
-	err := tx.QueryRowContext(ctx, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").Scan(&r.PrevHash)
-	if err != nil && !db.IsNoRows(err) {
+	r.Hash = l.digest(&r)
+	id, err := db.InsertID(ctx, tx, `INSERT INTO audit_log (at, actor_id, actor, ip, action, object_type, object_id, result, detail, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, r.At.UnixMilli(), r.ActorID, r.Actor, r.IP, r.Action, r.ObjectType, r.ObjectID, r.Result, r.Detail, r.PrevHash, r.Hash)
+	if err != nil {
 		return err
 	}
-	r.Hash = l.digest(&r)
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor, ip, action, object_type, object_id, result, detail, prev_hash, hash)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, r.At.UnixMilli(), r.ActorID, r.Actor, r.IP, r.Action, r.ObjectType, r.ObjectID, r.Result, r.Detail, r.PrevHash, r.Hash)
-	return err
+	if !sealed && (found || !empty) {
+		return nil // an existing log without a head is sealed only on purpose (Seal)
+	}
+	if !sealed {
+		if _, anchored, err := loadSeal(ctx, tx, sealAnchor); err != nil || anchored {
+			return err // an anchor without records: leave it for Verify
+		}
+	}
+	return l.storeSeal(ctx, tx, sealHead, id, r.Hash)
 }
 
 // Record appends ev in a transaction of its own (for reads and logins).
@@ -134,19 +157,24 @@ func (l *Log) Record(ctx context.Context, d *db.DB, ev Event) error {
 // MinRetention is the shortest time records are kept (网络安全法 第二十一条).
 const MinRetention = 180 * 24 * time.Hour
 
-// anchorKey names the settings row that remembers the last purged record, so
-// that the chain still verifies from its new first record and a deletion at
-// the head is still detected.
-const anchorKey = "audit.anchor"
-
 // Purge deletes records older than before, which must be at least
-// MinRetention ago, and audits the purge. It returns how many it removed.
+// MinRetention ago, and audits the purge. The last removed record becomes
+// the signed anchor that the oldest remaining record must chain to. What
+// Verify found beforehand goes into the purge's own record, so that a purge
+// does not erase the evidence of a break. It returns how many it removed.
 func (l *Log) Purge(ctx context.Context, d *db.DB, before time.Time) (int64, error) {
 	if before.After(l.now().Add(-MinRetention)) {
 		return 0, fmt.Errorf("审计记录至少保留 180 天，只能清理 %s 之前的记录", l.now().Add(-MinRetention).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"))
 	}
+	rep, err := l.Verify(ctx, d)
+	if err != nil {
+		return 0, err
+	}
 	var n int64
-	err := d.InTx(ctx, func(tx *db.Tx) error {
+	err = d.InTx(ctx, func(tx *db.Tx) error {
+		if err := lock(ctx, tx); err != nil {
+			return err
+		}
 		var lastID int64
 		var lastHash string
 		err := tx.QueryRowContext(ctx, "SELECT id, hash FROM audit_log WHERE at < ? ORDER BY id DESC LIMIT 1", before.UnixMilli()).Scan(&lastID, &lastHash)
@@ -161,51 +189,19 @@ func (l *Log) Purge(ctx context.Context, d *db.DB, before time.Time) (int64, err
 			return err
 		}
 		n, _ = res.RowsAffected()
-		anchor := fmt.Sprintf("%d:%s", lastID, lastHash)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, anchorKey, anchor, l.now().UnixMilli()); err != nil {
+		if err := l.storeSeal(ctx, tx, sealAnchor, lastID, lastHash); err != nil {
 			return err
 		}
-		return l.Write(ctx, tx, Event{Action: "audit.purge", Detail: map[string]any{"before": before.UTC().Format(time.RFC3339), "removed": n, "anchor_id": lastID}})
+		if _, err := tx.ExecContext(ctx, "DELETE FROM settings WHERE key = ?", legacyAnchorKey); err != nil {
+			return err
+		}
+		detail := map[string]any{"before": before.UTC().Format(time.RFC3339), "removed": n, "anchor_id": lastID}
+		if !rep.Intact() {
+			detail["problems"] = rep.Problems
+		}
+		return l.Write(ctx, tx, Event{Action: "audit.purge", ObjectType: "system", ObjectID: "audit", Detail: detail})
 	})
 	return n, err
-}
-
-// Verify walks the chain and returns the id of the first record whose link is
-// broken (0 when the chain is whole) and how many records it checked.
-func (l *Log) Verify(ctx context.Context, d *db.DB) (broken int64, n int, err error) {
-	prev, next := "", int64(0)
-	var anchor string
-	if err := d.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", anchorKey).Scan(&anchor); err == nil {
-		id, hash, _ := strings.Cut(anchor, ":")
-		next, _ = strconv.ParseInt(id, 10, 64)
-		next++
-		prev = hash
-	} else if !db.IsNoRows(err) {
-		return 0, 0, err
-	}
-	rows, err := d.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id,0), actor, ip, action, object_type, object_id, result, detail, prev_hash, hash FROM audit_log ORDER BY id`)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r Record
-		var at int64
-		if err := rows.Scan(&r.ID, &at, &r.ActorID, &r.Actor, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.Result, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
-			return 0, n, err
-		}
-		r.At = time.UnixMilli(at).UTC()
-		n++
-		if n == 1 && next != 0 && r.ID != next {
-			return r.ID, n, nil // records after the purge anchor were deleted
-		}
-		if r.PrevHash != prev || l.digest(&r) != r.Hash {
-			return r.ID, n, nil
-		}
-		prev = r.Hash
-	}
-	return 0, n, rows.Err()
 }
 
 // Filter selects records for the auditor's search.

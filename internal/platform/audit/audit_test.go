@@ -19,15 +19,15 @@ func TestChainDetectsTampering(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		broken, n, err := l.Verify(ctx, d)
-		if err != nil || broken != 0 || n != 5 {
-			t.Fatalf("intact chain: broken=%d n=%d err=%v", broken, n, err)
+		rep, err := l.Verify(ctx, d)
+		if err != nil || !rep.Intact() || rep.Broken != 0 || rep.Checked != 5 || rep.Head != 5 {
+			t.Fatalf("intact chain: %+v, %v", rep, err)
 		}
 		if _, err := d.ExecContext(ctx, "UPDATE audit_log SET actor = 'someone' WHERE id = 3"); err != nil {
 			t.Fatal(err)
 		}
-		if broken, _, _ := l.Verify(ctx, d); broken != 3 {
-			t.Fatalf("edited row 3: first broken = %d", broken)
+		if rep, _ := l.Verify(ctx, d); rep.Broken != 3 || rep.Intact() {
+			t.Fatalf("edited row 3: %+v", rep)
 		}
 		// A deleted row breaks the link of the row after it.
 		d2 := dbtest.SQLite(t)
@@ -35,8 +35,8 @@ func TestChainDetectsTampering(t *testing.T) {
 			l.Record(ctx, d2, audit.Event{Action: "x"})
 		}
 		d2.ExecContext(ctx, "DELETE FROM audit_log WHERE id = 2")
-		if broken, _, _ := l.Verify(ctx, d2); broken != 3 {
-			t.Fatalf("deleted row 2: first broken = %d", broken)
+		if rep, _ := l.Verify(ctx, d2); rep.Broken != 3 || rep.Intact() {
+			t.Fatalf("deleted row 2: %+v", rep)
 		}
 		recs, total, err := audit.Search(ctx, d, audit.Filter{Action: "member."})
 		if err != nil || total != 5 || len(recs) != 5 || recs[0].IP != "10.0.0.1" {
@@ -70,11 +70,11 @@ func TestPurgeKeepsRetentionAndChain(t *testing.T) {
 		if left != 3 { // the 100- and 10-day records and the purge record
 			t.Fatalf("%d records left", left)
 		}
-		if broken, _, err := l.Verify(ctx, d); broken != 0 || err != nil {
-			t.Fatalf("chain after purge: broken at %d, %v", broken, err)
+		if rep, err := l.Verify(ctx, d); !rep.Intact() || err != nil || rep.Anchor != 3 {
+			t.Fatalf("chain after purge: %+v, %v", rep, err)
 		}
 		d.ExecContext(ctx, "DELETE FROM audit_log WHERE id = (SELECT MIN(id) FROM audit_log)")
-		if broken, _, _ := l.Verify(ctx, d); broken == 0 {
+		if rep, _ := l.Verify(ctx, d); rep.Broken == 0 || rep.Intact() {
 			t.Fatal("deleting the first record after the anchor went unnoticed")
 		}
 	})

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/plaintext"
 )
 
 // Account is a login, separate from any person record.
@@ -22,6 +25,13 @@ type Account struct {
 	Disabled    bool   `json:"disabled"`
 	Locked      bool   `json:"locked"`
 	OTPEnabled  bool   `json:"otp_enabled"`
+	// Granted is false for an account the 系统管理员 made whose role the
+	// 安全保密管理员 has not granted yet: it cannot log in.
+	Granted bool `json:"granted"`
+	// OneTime: the password was set by someone else and must be changed at the next login.
+	OneTime bool `json:"one_time_password"`
+	// Request is the latest role request for the account, if any.
+	Request *RoleRequest `json:"request,omitempty"`
 }
 
 // NewAccount is what creating an account needs.
@@ -32,12 +42,10 @@ type NewAccount struct {
 	OrgID       int64
 	PersonID    int64
 	Password    string
+	// OneTime marks a password chosen by someone other than the account's
+	// holder: it must be changed at the first login.
+	OneTime bool
 }
-
-// ErrInput is a validation failure, with a Chinese message naming the field.
-type ErrInput struct{ Field, Message string }
-
-func (e *ErrInput) Error() string { return e.Message }
 
 func validUsername(u string) bool {
 	if len(u) < 2 || len(u) > 32 {
@@ -51,33 +59,54 @@ func validUsername(u string) bool {
 	return true
 }
 
-// CreateAccount validates and stores an account, audited in the same transaction.
+// CreateAccount validates and stores an account with the role and scope it
+// names, audited in the same transaction. It is the server operator's path
+// (the command line, the first admin, tests); the 系统管理员's path on the web
+// is RequestAccount, which grants nothing.
 func (s *Service) CreateAccount(ctx context.Context, a NewAccount) (int64, error) {
+	return s.createAccount(ctx, a, nil)
+}
+
+// createAccount validates a and stores it. With request, the account gets no
+// role, scope nor person and a one-time password; request records, in the
+// same transaction, the role asked for.
+func (s *Service) createAccount(ctx context.Context, a NewAccount, request func(tx *db.Tx, a *NewAccount, id int64) error) (int64, error) {
 	a.Username = strings.ToLower(strings.TrimSpace(a.Username))
 	if !validUsername(a.Username) {
-		return 0, &ErrInput{"username", "用户名须为 2–32 位小写字母、数字或 _ . -"}
+		return 0, fail.Malformed("username", "用户名须为 2–32 位小写字母、数字或 _ . -")
+	}
+	a.DisplayName = strings.TrimSpace(a.DisplayName)
+	if msg := plaintext.Line("姓名（显示名）", a.DisplayName); msg != "" {
+		return 0, fail.Malformed("display_name", msg)
+	}
+	if utf8.RuneCountInString(a.DisplayName) > 40 {
+		return 0, fail.Malformed("display_name", "姓名（显示名）过长（最多 40 个字）")
 	}
 	if !a.Role.Valid() {
-		return 0, &ErrInput{"role", "角色无效"}
+		return 0, fail.Malformed("role", "角色无效")
 	}
 	if a.Role.Scoped() && a.OrgID == 0 {
-		return 0, &ErrInput{"org_id", "党务管理员和领导须指定管辖的组织"}
+		return 0, fail.Malformed("org_id", "党务管理员和领导须指定管辖的组织")
 	}
 	if a.Role == Member && a.PersonID == 0 {
-		return 0, &ErrInput{"person_id", "党员账号须关联人员"}
+		return 0, fail.Malformed("person_id", "党员账号须关联人员")
 	}
 	if err := CheckPolicy(a.Password, a.Username, s.Policy.MinLength); err != nil {
-		return 0, &ErrInput{"password", err.Error()}
+		return 0, fail.Malformed("password", err.Error())
 	}
 	now := s.Now().UnixMilli()
 	hash := HashPassword(a.Password)
+	role, orgID, personID, oneTime := a.Role, a.OrgID, a.PersonID, a.OneTime
+	if request != nil {
+		role, orgID, personID, oneTime = "", 0, 0, true
+	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		id, err = db.InsertID(ctx, tx, `INSERT INTO accounts (username, display_name, role, org_id, person_id, password_hash, password_changed_at, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?)`, a.Username, a.DisplayName, string(a.Role), nullID(a.OrgID), nullID(a.PersonID), hash, now, now, now)
+		id, err = db.InsertID(ctx, tx, `INSERT INTO accounts (username, display_name, role, org_id, person_id, password_hash, password_changed_at, password_one_time, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?)`, a.Username, a.DisplayName, string(role), nullID(orgID), nullID(personID), hash, now, db.Int(oneTime), now, now)
 		if db.IsUnique(err) {
-			return &ErrInput{"username", "用户名已存在"}
+			return fail.Malformed("username", "用户名已存在")
 		}
 		if err != nil {
 			return err
@@ -85,24 +114,39 @@ func (s *Service) CreateAccount(ctx context.Context, a NewAccount) (int64, error
 		if _, err := tx.ExecContext(ctx, "INSERT INTO password_history (account_id, hash, at) VALUES (?,?,?)", id, hash, now); err != nil {
 			return err
 		}
-		return s.Audit.Write(ctx, tx, audit.Event{Action: "account.create", ObjectType: "account", ObjectID: a.Username,
-			Detail: audit.Change{After: map[string]any{"username": a.Username, "role": a.Role, "org_id": a.OrgID, "person_id": a.PersonID}}})
+		if err := s.Audit.Write(ctx, tx, audit.Event{Action: "account.create", ObjectType: "account", ObjectID: a.Username,
+			Detail: audit.Change{After: map[string]any{"username": a.Username, "role": role, "org_id": orgID, "person_id": personID, "one_time": oneTime}}}); err != nil {
+			return err
+		}
+		if request != nil {
+			return request(tx, &a, id)
+		}
+		return nil
 	})
 	return id, err
 }
 
 // SetPassword changes a password, refusing the last HistoryDepth ones. When
 // old is non-nil it must match the current password (self-service change).
+// With old nil someone else sets it (a reset: the command line, or
+// ResetPassword for the 系统管理员): it is a one-time password, which the
+// holder must change at the next login before doing anything else.
 func (s *Service) SetPassword(ctx context.Context, accountID int64, old *string, pw string) error {
+	return s.setPassword(ctx, accountID, old, pw, nil)
+}
+
+// setPassword is SetPassword with then run in the same transaction.
+func (s *Service) setPassword(ctx context.Context, accountID int64, old *string, pw string, then func(tx *db.Tx) error) error {
 	var username, cur string
-	if err := s.DB.QueryRowContext(ctx, "SELECT username, password_hash FROM accounts WHERE id = ?", accountID).Scan(&username, &cur); err != nil {
+	var wasOneTime bool
+	if err := s.DB.QueryRowContext(ctx, "SELECT username, password_hash, password_one_time FROM accounts WHERE id = ?", accountID).Scan(&username, &cur, &wasOneTime); err != nil {
 		return err
 	}
 	if old != nil && !CheckPassword(cur, *old) {
-		return &ErrInput{"old_password", "原密码不正确"}
+		return fail.Malformed("old_password", "原密码不正确")
 	}
 	if err := CheckPolicy(pw, username, s.Policy.MinLength); err != nil {
-		return &ErrInput{"password", err.Error()}
+		return fail.Malformed("password", err.Error())
 	}
 	rows, err := s.DB.QueryContext(ctx, "SELECT hash FROM password_history WHERE account_id = ? ORDER BY id DESC LIMIT ?", accountID, s.Policy.HistoryDepth)
 	if err != nil {
@@ -111,19 +155,30 @@ func (s *Service) SetPassword(ctx context.Context, accountID int64, old *string,
 	var recent []string
 	for rows.Next() {
 		var h string
-		rows.Scan(&h)
+		if err := rows.Scan(&h); err != nil {
+			return errors.Join(err, rows.Close())
+		}
 		recent = append(recent, h)
 	}
-	rows.Close()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
 	for _, h := range recent {
 		if CheckPassword(h, pw) {
-			return &ErrInput{"password", "新密码不能与最近 5 次使用过的密码相同"}
+			return fail.Malformed("password", "新密码不能与最近 5 次使用过的密码相同")
 		}
 	}
 	now := s.Now().UnixMilli()
 	hash := HashPassword(pw)
+	oneTime := old == nil
+	ev := audit.Event{Action: "account.password", ObjectType: "account", ObjectID: username}
+	if oneTime {
+		ev.Action, ev.Detail = "account.reset", map[string]any{"one_time": true}
+	} else if wasOneTime {
+		ev.Detail = map[string]any{"replaced_one_time": true}
+	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ?, password_changed_at = ?, failed_count = 0, locked_until = 0, updated_at = ? WHERE id = ?", hash, now, now, accountID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = ?, password_changed_at = ?, password_one_time = ?, failed_count = 0, locked_until = 0, updated_at = ? WHERE id = ?", hash, now, db.Int(oneTime), now, accountID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO password_history (account_id, hash, at) VALUES (?,?,?)", accountID, hash, now); err != nil {
@@ -133,13 +188,24 @@ func (s *Service) SetPassword(ctx context.Context, accountID int64, old *string,
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = ?", accountID); err != nil {
 			return err
 		}
-		return s.Audit.Write(ctx, tx, audit.Event{Action: "account.password", ObjectType: "account", ObjectID: username})
+		if err := s.Audit.Write(ctx, tx, ev); err != nil {
+			return err
+		}
+		if then == nil {
+			return nil
+		}
+		return then(tx)
 	})
 }
 
-// ListAccounts lists accounts for the system administrator.
+// ListAccounts lists accounts for the system administrator, each with its
+// latest role request.
 func (s *Service) ListAccounts(ctx context.Context) ([]Account, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT a.id, a.username, a.display_name, a.role, COALESCE(a.org_id,0), COALESCE(o.name,''), COALESCE(a.person_id,0), a.disabled, a.locked_until, a.totp_enabled
+	reqs, err := s.latestRequests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT a.id, a.username, a.display_name, a.role, COALESCE(a.org_id,0), COALESCE(o.name,''), COALESCE(a.person_id,0), a.disabled, a.locked_until, a.totp_enabled, a.password_one_time
 		FROM accounts a LEFT JOIN orgs o ON o.id = a.org_id ORDER BY a.id`)
 	if err != nil {
 		return nil, err
@@ -150,10 +216,13 @@ func (s *Service) ListAccounts(ctx context.Context) ([]Account, error) {
 	for rows.Next() {
 		var a Account
 		var locked int64
-		if err := rows.Scan(&a.ID, &a.Username, &a.DisplayName, &a.Role, &a.OrgID, &a.OrgName, &a.PersonID, &a.Disabled, &locked, &a.OTPEnabled); err != nil {
+		if err := rows.Scan(&a.ID, &a.Username, &a.DisplayName, &a.Role, &a.OrgID, &a.OrgName, &a.PersonID, &a.Disabled, &locked, &a.OTPEnabled, &a.OneTime); err != nil {
 			return nil, err
 		}
-		a.RoleLabel, a.Locked = a.Role.Label(), locked > now
+		a.RoleLabel, a.Locked, a.Granted, a.Request = a.Role.Label(), locked > now, a.Role != "", reqs[a.ID]
+		if !a.Granted {
+			a.RoleLabel = "未授权"
+		}
 		out = append(out, a)
 	}
 	return out, rows.Err()

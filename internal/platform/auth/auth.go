@@ -41,6 +41,11 @@ func (r Role) Label() string {
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return r.Label() != "" }
 
+// ThreeAdmin reports whether r is one of the 三员 (系统管理员, 安全保密管理员,
+// 安全审计员). Their accounts are made, reset and unlocked from a second
+// factor only with the command line on the server, never on the web.
+func (r Role) ThreeAdmin() bool { return r == SysAdmin || r == SecAdmin || r == Auditor }
+
 // Scoped reports whether the role is bound to an organisation subtree.
 func (r Role) Scoped() bool { return r == OrgAdmin || r == Leader }
 
@@ -53,7 +58,8 @@ type Principal struct {
 	OrgID       int64  // scope root for OrgAdmin and Leader
 	OrgPath     string // materialised path of the scope root, e.g. "/1/4/"
 	PersonID    int64  // the person behind the account, if any
-	MustChange  bool   // password expired: only the change-password page works
+	MustChange  bool   // password expired or one-time: only the change-password page works
+	OneTime     bool   // the password was set by someone else (creation, reset): MustChange says why
 	OTPEnabled  bool   // the account has a second factor
 	NeedsOTP    bool   // policy requires a second factor not yet set up: only /mfa works
 	TokenHash   string
@@ -64,11 +70,6 @@ func (p *Principal) ReadsMembers() bool { return p.Role == OrgAdmin || p.Role ==
 
 // Writes reports whether the caller may change party data in their subtree.
 func (p *Principal) Writes() bool { return p.Role == OrgAdmin }
-
-// InScope reports whether an organisation (by its path) is in the caller's subtree.
-func (p *Principal) InScope(orgPath string) bool {
-	return p.Role.Scoped() && p.OrgPath != "" && strings.HasPrefix(orgPath, p.OrgPath)
-}
 
 type principalKey struct{}
 
@@ -138,9 +139,9 @@ type Service struct {
 }
 
 const sessionQuery = `SELECT a.id, a.username, a.display_name, a.role, a.org_id, COALESCE(o.path, ''), a.person_id,
-		a.password_changed_at, a.totp_enabled, s.created_at, s.last_seen
+		a.password_changed_at, a.password_one_time, a.totp_enabled, s.created_at, s.last_seen
 	FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN orgs o ON o.id = a.org_id
-	WHERE s.token_hash = ? AND s.kind <> 'pending' AND a.disabled = 0`
+	WHERE s.token_hash = ? AND s.kind <> 'pending' AND a.disabled = 0 AND a.role <> ''`
 
 // NewService returns a service with the default policy.
 func NewService(d *db.DB, a *audit.Log, k *crypto.Keys) *Service {
@@ -152,6 +153,9 @@ var (
 	ErrBadLogin  = errors.New("用户名或密码错误，或账号已被锁定（连续失败 5 次锁定 15 分钟）")
 	ErrThrottled = errors.New("登录尝试过于频繁，请稍后再试")
 	ErrExpired   = errors.New("登录已过期，请重新登录")
+	// ErrNotGranted answers the right password of an account the 系统管理员
+	// created whose role the 安全保密管理员 has not granted yet.
+	ErrNotGranted = errors.New("该账号尚未经安全保密管理员授权（角色与管辖范围待审批），暂不能登录；请联系安全保密管理员")
 )
 
 // throttled counts distinct usernames tried from ip in the current minute.
@@ -188,14 +192,15 @@ type loginAccount struct {
 	disabled    bool
 	otpSecret   []byte // sealed
 	otpOn       bool
+	role        Role // "" until the 安全保密管理员 grants one
 }
 
-const loginColumns = "id, username, password_hash, failed_count, locked_until, disabled, totp_secret, totp_enabled FROM accounts"
+const loginColumns = "id, username, password_hash, failed_count, locked_until, disabled, totp_secret, totp_enabled, role FROM accounts"
 
 func (s *Service) loadLogin(ctx context.Context, where string, arg any) (*loginAccount, error) {
 	var a loginAccount
 	err := s.DB.QueryRowContext(ctx, "SELECT "+loginColumns+" WHERE "+where, arg).
-		Scan(&a.id, &a.username, &a.hash, &a.failed, &a.lockedUntil, &a.disabled, &a.otpSecret, &a.otpOn)
+		Scan(&a.id, &a.username, &a.hash, &a.failed, &a.lockedUntil, &a.disabled, &a.otpSecret, &a.otpOn, &a.role)
 	return &a, err
 }
 
@@ -225,6 +230,13 @@ func (s *Service) LoginOTP(ctx context.Context, username, password, otp, ip, kin
 	}
 	if !ok || a.disabled {
 		return "", s.fail(ctx, a, "login.fail", false, ErrBadLogin)
+	}
+	// An account without a granted role is inert: no session at all, so
+	// whoever set its one-time password cannot make it their own before the
+	// 安全保密管理员 has approved it (the holder changes it after approval).
+	if a.role == "" {
+		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.not_granted", Result: "denied", ObjectType: "account", ObjectID: username})
+		return "", ErrNotGranted
 	}
 	if a.otpOn {
 		if otp = NormalizeOTP(otp); otp == "" {
@@ -270,8 +282,8 @@ func (s *Service) CompleteLogin(ctx context.Context, pending, otp, ip string) (s
 		return "", err
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: a.username, IP: ip})
-	// Locked, disabled or reset since the password step: start again.
-	if a.lockedUntil > s.Now().UnixMilli() || a.disabled || !a.otpOn {
+	// Locked, disabled, reset or stripped of its role since the password step: start again.
+	if a.lockedUntil > s.Now().UnixMilli() || a.disabled || !a.otpOn || a.role == "" {
 		action := "login.fail"
 		if a.lockedUntil > s.Now().UnixMilli() {
 			action = "login.locked"
@@ -368,7 +380,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, s.sessionErr
 	}
 	err := s.sessionStmt.QueryRowContext(ctx, th).
-		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.Role, &orgID, &orgPath, &personID, &changed, &p.OTPEnabled, &created, &lastSeen)
+		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.Role, &orgID, &orgPath, &personID, &changed, &p.OneTime, &p.OTPEnabled, &created, &lastSeen)
 	if err != nil {
 		if db.IsNoRows(err) {
 			return nil, ErrExpired
@@ -393,7 +405,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if personID != nil {
 		p.PersonID = *personID
 	}
-	p.MustChange = now-changed > s.Policy.MaxPasswordAge.Milliseconds()
+	p.MustChange = p.OneTime || now-changed > s.Policy.MaxPasswordAge.Milliseconds()
 	p.NeedsOTP = !p.OTPEnabled && s.Policy.RequiresOTP(p.Role)
 	p.TokenHash = th
 	return &p, nil

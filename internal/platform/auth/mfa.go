@@ -11,6 +11,7 @@ import (
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
 )
 
 // OTPError answers a login whose password was right but whose second factor
@@ -30,14 +31,14 @@ func (e *OTPError) Error() string {
 
 // Errors of enrolment and reset.
 var (
-	ErrOTPEnabled    = errors.New("动态口令已启用；如需更换手机，请先停用再重新绑定")
-	ErrOTPNotEnabled = errors.New("该账号未启用动态口令")
+	ErrOTPEnabled    = fail.Conflict("动态口令已启用；如需更换手机，请先停用再重新绑定")
+	ErrOTPNotEnabled = fail.Conflict("该账号未启用动态口令")
 )
 
 // Refusals of a malformed or wrong code on the enrolment forms.
 var (
-	errOTPFormat = &ErrInput{"code", "动态口令须为 6 位数字"}
-	errOTPWrong  = &ErrInput{"code", "动态口令不正确或已使用过：请确认手机时间准确，输入验证器中当前显示的口令"}
+	errOTPFormat = fail.Malformed("code", "动态口令须为 6 位数字")
+	errOTPWrong  = fail.Malformed("code", "动态口令不正确或已使用过：请确认手机时间准确，输入验证器中当前显示的口令")
 )
 
 // consumeOTP checks code against a sealed secret and, when it matches a step
@@ -122,7 +123,7 @@ func (s *Service) EnableOTP(ctx context.Context, p *Principal, token, code strin
 	}
 	secret, ok := s.openEnrolment(p.AccountID, token)
 	if !ok {
-		return &ErrInput{"enrol", "绑定信息无效或已过期（15 分钟），请刷新页面重新扫码"}
+		return fail.Malformed("enrol", "绑定信息无效或已过期（15 分钟），请刷新页面重新扫码")
 	}
 	step, ok := matchOTP(secret, code, s.Now())
 	if !ok {

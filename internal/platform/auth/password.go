@@ -6,18 +6,34 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"testing"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
 )
 
-// argon2id parameters (RFC 9106 second recommendation, lighter memory).
-const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
+// argon2id parameters of new hashes (RFC 9106 second recommendation, lighter
+// memory). CheckPassword reads them from the hash, so hashes made with other
+// parameters keep verifying.
+var (
+	argonTime    uint32 = 2
+	argonMemory  uint32 = 19 * 1024
+	argonThreads uint8  = 1
 )
+
+const argonKeyLen = 32
+
+// UseCheapHashingInTests makes new hashes cheap (t=1, 64 KiB): at production
+// cost, hashing dominates the test suite. dbtest calls it from init; it
+// panics outside a test binary, so production can never weaken hashes.
+func UseCheapHashingInTests() {
+	if !testing.Testing() {
+		panic("auth.UseCheapHashingInTests called outside a test binary")
+	}
+	argonTime, argonMemory = 1, 64
+	// Logins of unknown users verify against this: as cheap as a real hash.
+	dummyHash = HashPassword("dummy-password-for-timing")
+}
 
 // HashPassword returns a self-describing argon2id hash string.
 func HashPassword(pw string) string {

@@ -56,11 +56,43 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		return nil, err
 	}
 	path := filepath.Join(dataDir, "hongdun.db")
+	// The data directory holds the database, the key and uploads: owner
+	// only, also when an older version or an operator made it wider.
+	if err := ownerOnly(dataDir, 0o700); err != nil {
+		return nil, err
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if err := ownerOnly(f, 0o600); err != nil {
+			return nil, err
+		}
+	}
 	return OpenSQLiteFile(ctx, path)
 }
 
-// OpenSQLiteFile opens (creating) a SQLite database file.
+// ownerOnly takes group and other permissions away from an existing file.
+func ownerOnly(path string, mode os.FileMode) error {
+	st, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return os.Chmod(path, mode)
+	}
+	return nil
+}
+
+// OpenSQLiteFile opens (creating) a SQLite database file. A new file is
+// created readable and writable by its owner only (0600); SQLite gives its
+// -wal and -shm files the database file's mode.
 func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrExist) {
+		return nil, err
+	}
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_time_format=sqlite"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
@@ -187,6 +219,23 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return stx.Commit()
 }
 
+// Snapshot runs fn in a read-only transaction on the reader pool that sees
+// one consistent state of the database throughout (REPEATABLE READ on
+// PostgreSQL; SQLite's WAL snapshot from the first read), for checks that
+// compare several tables while others write.
+func (d *DB) Snapshot(ctx context.Context, fn func(tx *Tx) error) error {
+	var opts *sql.TxOptions
+	if d.Dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	stx, err := d.R.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer stx.Rollback()
+	return fn(&Tx{Tx: stx, dialect: d.Dialect})
+}
+
 // InsertID runs an INSERT … RETURNING id and returns the id. On a *DB it
 // goes to the writer, not the read-only pool that QueryRowContext uses.
 func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
@@ -210,4 +259,30 @@ func In[T any](xs []T) (string, []any) {
 		args[i] = x
 	}
 	return strings.TrimSuffix(strings.Repeat("?,", len(xs)), ","), args
+}
+
+// InsertRows inserts rows of equal length into table (with its columns, as
+// "t (a, b)") with one multi-row INSERT; callers keep each call to a few
+// hundred rows, under both databases' limits on parameters.
+func InsertRows(ctx context.Context, tx *Tx, table string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	values := make([]string, len(rows))
+	var args []any
+	for i, r := range rows {
+		values[i] = "(" + strings.TrimSuffix(strings.Repeat("?,", len(r)), ",") + ")"
+		args = append(args, r...)
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+strings.Join(values, ","), args...)
+	return err
+}
+
+// Int is a flag as the 0/1 integer the schema stores it as (PostgreSQL
+// refuses a Go bool for an integer column).
+func Int(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

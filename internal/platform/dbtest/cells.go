@@ -2,6 +2,10 @@ package dbtest
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
+	"sort"
+	"strings"
 	"testing"
 
 	"hongdun/internal/platform/db"
@@ -77,4 +81,26 @@ func Find(t testing.TB, d *db.DB, match func(cell []byte) bool) string {
 		}
 	}
 	return ""
+}
+
+// Fingerprint summarises every table but the audit log (and its seal), the
+// sessions and the migration version, so that a refused request can be
+// shown to have changed nothing.
+func Fingerprint(t testing.TB, d *db.DB) string {
+	t.Helper()
+	var tables []string
+	for _, tb := range Tables(t, d) {
+		if tb != "audit_log" && tb != "audit_seal" && tb != "sessions" && tb != "goose_db_version" {
+			tables = append(tables, tb)
+		}
+	}
+	sort.Strings(tables)
+	h := sha256.New()
+	for _, tb := range tables {
+		var lines []string
+		Rows(t, d, tb, func(_ []string, vals []any) { lines = append(lines, fmt.Sprint(vals...)) })
+		sort.Strings(lines)
+		fmt.Fprintf(h, "%s:%s\n", tb, strings.Join(lines, "\n"))
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
 }

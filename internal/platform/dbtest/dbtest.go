@@ -8,13 +8,21 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
 )
+
+// Every test binary that touches a database imports dbtest, so this is
+// where password hashing is made cheap for tests (hashes still verify by
+// the parameters written in them).
+func init() { auth.UseCheapHashingInTests() }
 
 // Each runs fn once per available database.
 func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
@@ -25,19 +33,50 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	}
 }
 
-// SQLite opens a migrated SQLite database in a temporary directory.
+// SQLite opens a migrated SQLite database in a temporary directory: a copy
+// of a database migrated once per test process (migrating takes ~50 ms,
+// copying ~1 ms).
 func SQLite(t testing.TB) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), "", t.TempDir())
+	img, err := migratedSQLite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "hongdun.db"), img, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Open(context.Background(), "", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if err := d.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return d
 }
+
+// migratedSQLite returns the bytes of a freshly migrated SQLite database
+// file, made on first use.
+var migratedSQLite = sync.OnceValues(func() ([]byte, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "hongdun-dbtest-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	d, err := db.Open(ctx, "", dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	// Move everything from the WAL into the main file, which alone is copied.
+	if _, err := d.W.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(d.Path)
+})
 
 var seq atomic.Int64
 

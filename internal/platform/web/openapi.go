@@ -92,6 +92,9 @@ func OpenAPI(routes []Route) map[string]any {
 }
 
 // OpenAPIHandler serves the document.
-func OpenAPIHandler(routes *[]Route) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) { JSON(w, http.StatusOK, OpenAPI(*routes)) }
+func OpenAPIHandler(routes *[]Route) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		JSON(w, http.StatusOK, OpenAPI(*routes))
+		return nil
+	}
 }

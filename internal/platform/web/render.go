@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"hongdun/internal/platform/auth"
@@ -61,8 +62,9 @@ var Funcs = template.FuncMap{
 		q.Set(k, fmt.Sprint(v))
 		return "?" + q.Encode()
 	},
-	"itoa": func(i int64) string { return strconv.FormatInt(i, 10) },
-	"can":  func(p *auth.Principal, perm string) bool { return p != nil && Allows(p.Role, Perm(perm)) },
+	"itoa":  func(i int64) string { return strconv.FormatInt(i, 10) },
+	"can":   func(p *auth.Principal, perm string) bool { return p != nil && Allows(p.Role, Perm(perm)) },
+	"asset": Asset,
 }
 
 // Page is a parsed page: the layout plus the page's own templates, which
@@ -86,30 +88,75 @@ type View struct {
 	Data  any
 	Flash string
 	Error *Error
-	Nav   []NavItem
+	Nav   []NavGroup // the groups and entries the caller's role can use
+	Todos int        // the caller's open 待办, shown on every page
 }
 
-// NavItem is one entry of the top navigation, shown to roles holding Perm.
+// NavGroup is one menu of the top navigation; a group with one entry the
+// caller can use shows as a plain link.
+type NavGroup struct {
+	Label string
+	Items []NavItem
+}
+
+// NavItem is one entry of the navigation, shown to roles holding Perm;
+// an entry about the caller's own member record (Self) only to accounts that have one.
 type NavItem struct {
 	Label, Href string
 	Perm        Perm
+	Self        bool
+}
+
+// Active reports whether the page at path belongs to the entry.
+func (n NavItem) Active(path string) bool {
+	return path == n.Href || n.Href != "/" && strings.HasPrefix(path, n.Href+"/")
+}
+
+// Active reports whether the page at path belongs to the group.
+func (g NavGroup) Active(path string) bool {
+	for _, n := range g.Items {
+		if n.Active(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// navFor keeps the entries p can use, and the groups that keep any.
+func navFor(groups []NavGroup, p *auth.Principal) []NavGroup {
+	var out []NavGroup
+	for _, g := range groups {
+		var items []NavItem
+		for _, n := range g.Items {
+			if Allows(p.Role, n.Perm) && (!n.Self || p.PersonID != 0) {
+				items = append(items, n)
+			}
+		}
+		if len(items) > 0 {
+			out = append(out, NavGroup{Label: g.Label, Items: items})
+		}
+	}
+	return out
 }
 
 // Render writes a page. Rendering into a buffer first means a template error
-// becomes a clean 500 instead of half a page.
-func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, data any) {
-	s.RenderStatus(w, r, http.StatusOK, p, data, nil)
+// is returned (and becomes a clean 500) instead of half a page.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, data any) error {
+	return s.RenderStatus(w, r, http.StatusOK, p, data, nil)
 }
 
 // RenderStatus writes a page with a status and an optional error to show
 // above the form (for re-displaying a refused form).
-func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int, p *Page, data any, err error) {
+func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int, p *Page, data any, err error) error {
 	v := View{P: Principal(r), Path: r.URL.Path, Query: r.URL.Query(), Data: data, Flash: r.URL.Query().Get("ok")}
 	if v.P != nil {
-		for _, n := range s.Nav {
-			if Allows(v.P.Role, n.Perm) {
-				v.Nav = append(v.Nav, n)
+		v.Nav = navFor(s.Nav, v.P)
+		if s.TodoCount != nil {
+			n, cerr := s.TodoCount(r.Context(), v.P)
+			if cerr != nil {
+				return cerr
 			}
+			v.Todos = n
 		}
 	}
 	if err != nil {
@@ -121,17 +168,17 @@ func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int
 	}
 	var buf bytes.Buffer
 	if err := p.t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	buf.WriteTo(w)
+	_, _ = buf.WriteTo(w) // the client went away: nothing left to tell it
+	return nil
 }
 
-var errorPage = template.Must(template.New("error").Parse(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>出错了 · 红盾</title><link rel="stylesheet" href="/static/app.css"></head>
+var errorPage = template.Must(template.New("error").Funcs(template.FuncMap{"asset": Asset}).Parse(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>出错了 · 红盾</title><link rel="stylesheet" href="{{asset "web/app.css"}}"></head>
 <body class="error-page"><main class="card narrow"><h1>出错了</h1><p class="error">{{.Message}}</p>
-{{if .Rule}}<p class="muted">依据：{{.Rule}} {{.Citation}}</p>{{end}}<p><a href="/">回到首页</a></p></main></body></html>`))
+{{if .Citation}}<p class="muted">依据：{{.Citation}}</p>{{end}}<p><a href="/">回到首页</a></p></main></body></html>`))
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

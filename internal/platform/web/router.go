@@ -8,16 +8,17 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/fail"
 )
 
 // Perm is what a route requires. A route without one does not serve.
@@ -54,12 +55,17 @@ func Allows(r auth.Role, p Perm) bool {
 	return false
 }
 
+// HandlerFunc serves one route. It writes a reply or returns an error; the
+// router turns the error into the Chinese error page or the JSON error, so a
+// handler never writes a failure itself.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
 // Route is one entry of the route table.
 type Route struct {
 	Method  string // GET, POST, PUT, PATCH, DELETE
 	Pattern string // net/http pattern without the method, e.g. "/api/v1/orgs/{id}"
 	Perm    Perm
-	Handler http.HandlerFunc
+	Handler HandlerFunc
 	// Doc describes API routes for the OpenAPI document.
 	Doc *Doc
 }
@@ -75,8 +81,11 @@ type Server struct {
 	Audit  *audit.Log
 	Log    *slog.Logger
 	Routes []Route
-	Nav    []NavItem
-	// TrustProxy makes X-Forwarded-For the client address (behind nginx).
+	Nav    []NavGroup
+	// TodoCount is the number of open 待办 of a caller, for the badge on every page.
+	TodoCount func(context.Context, *auth.Principal) (int, error)
+	// TrustProxy takes the client address from the last X-Forwarded-For
+	// entry, the one a reverse proxy adds (hongdun serve --trust-proxy).
 	TrustProxy bool
 }
 
@@ -87,12 +96,7 @@ var staticFS embed.FS
 // so such a route can never serve.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	static, _ := fs.Sub(staticFS, "static")
-	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
-	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		fileServer.ServeHTTP(w, r)
-	}))
+	mux.HandleFunc("GET /static/", s.serveAsset)
 	for _, rt := range s.Routes {
 		if rt.Perm == "" || (rt.Perm != Public && grants[rt.Perm] == nil) {
 			panic(fmt.Sprintf("route %s %s has no permission", rt.Method, rt.Pattern))
@@ -100,7 +104,7 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.Fail(w, r, NotFound())
+		s.Fail(w, r, fail.NotFound())
 	})
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -138,18 +142,40 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// ClientIP is the caller's address.
+// ClientIP is the caller's address, for the login throttle, sessions and
+// the audit log. With TrustProxy it is the last address of
+// X-Forwarded-For: the one the reverse proxy added for the connection it
+// received. Anything before it was sent by the client and may be forged,
+// so it is never used. Configure the proxy to replace the header
+// (nginx: proxy_set_header X-Forwarded-For $remote_addr;) and let only
+// the proxy reach the server. Without a usable header the connection's
+// own address is used.
 func (s *Server) ClientIP(r *http.Request) string {
-	if s.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if s.TrustProxy {
+		if vs := r.Header.Values("X-Forwarded-For"); len(vs) > 0 {
+			hops := strings.Split(vs[len(vs)-1], ",")
+			if ip, ok := parseHop(hops[len(hops)-1]); ok {
+				return ip
+			}
+		}
 	}
 	return host
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, possibly with a port.
+func parseHop(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().String(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().String(), true
+	}
+	return "", false
 }
 
 func bearer(r *http.Request) string {
@@ -181,7 +207,7 @@ func (s *Server) guard(rt Route) http.Handler {
 			ctx = auth.With(audit.WithActor(ctx, audit.Actor{ID: p.AccountID, Name: p.Username, IP: ip}), p)
 			if p.MustChange && rt.Pattern != "/password" && rt.Pattern != "/api/v1/auth/password" && rt.Pattern != "/logout" && rt.Pattern != "/api/v1/auth/logout" {
 				if api {
-					s.Fail(w, r, &Error{Status: http.StatusForbidden, Code: "password_expired", Message: "密码已超过 90 天未修改，请先修改密码"})
+					s.Fail(w, r, mustChangeError(p))
 				} else {
 					http.Redirect(w, r, "/password", http.StatusSeeOther)
 				}
@@ -197,13 +223,25 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 			if !Allows(p.Role, rt.Perm) {
-				s.Fail(w, r, Forbidden())
+				s.Fail(w, r, fail.Forbidden())
 				return
 			}
 		}
-		rt.Handler(w, r.WithContext(ctx))
+		if err := rt.Handler(w, r.WithContext(ctx)); err != nil {
+			s.Fail(w, r, err)
+		}
 		s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "ms", time.Since(start).Milliseconds())
 	})
+}
+
+// mustChangeError says why only the password change is open: a one-time
+// password (set by someone else at creation or reset) or an expired one.
+func mustChangeError(p *auth.Principal) *Error {
+	if p.OneTime {
+		return &Error{Status: http.StatusForbidden, Code: "password_one_time",
+			Message: "当前密码是他人为您设置的一次性密码（新建账号或重置密码），请先修改为只有您本人知道的新密码，再进行其他操作"}
+	}
+	return &Error{Status: http.StatusForbidden, Code: "password_expired", Message: "密码已超过 90 天未修改，请先修改密码"}
 }
 
 // Fail answers with err: JSON for the API, an error page otherwise.
@@ -218,14 +256,14 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(e.Status)
-	errorPage.Execute(w, e)
+	_ = errorPage.Execute(w, e) // the reply has begun: a failed write means the client went away
 }
 
 // JSON writes v as JSON.
 func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	_ = json.NewEncoder(w).Encode(v) // the reply has begun: a failed write means the client went away
 }
 
 // SetSessionCookie hands a session token to a browser.

@@ -8,13 +8,15 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"hongdun/internal/platform/fail"
 )
 
 func TestPanicGivesGenericChinesePage(t *testing.T) {
 	var logs bytes.Buffer
 	s := &Server{Log: slog.New(slog.NewTextHandler(&logs, nil)), Routes: []Route{
-		{Method: "GET", Pattern: "/boom", Perm: Public, Handler: func(http.ResponseWriter, *http.Request) { panic("SELECT secret FROM persons") }},
-		{Method: "GET", Pattern: "/api/v1/boom", Perm: Public, Handler: func(http.ResponseWriter, *http.Request) { panic("SELECT secret FROM persons") }},
+		{Method: "GET", Pattern: "/boom", Perm: Public, Handler: func(http.ResponseWriter, *http.Request) error { panic("SELECT secret FROM persons") }},
+		{Method: "GET", Pattern: "/api/v1/boom", Perm: Public, Handler: func(http.ResponseWriter, *http.Request) error { panic("SELECT secret FROM persons") }},
 	}}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
@@ -43,7 +45,7 @@ func TestRouteWithoutPermissionCannotServe(t *testing.T) {
 			t.Fatal("a route without a permission was accepted")
 		}
 	}()
-	s := &Server{Log: slog.Default(), Routes: []Route{{Method: "GET", Pattern: "/x", Handler: func(http.ResponseWriter, *http.Request) {}}}}
+	s := &Server{Log: slog.Default(), Routes: []Route{{Method: "GET", Pattern: "/x", Handler: func(http.ResponseWriter, *http.Request) error { return nil }}}}
 	s.Handler()
 }
 
@@ -63,9 +65,30 @@ func TestDecodeJSONRefusesUnknownAndMalformed(t *testing.T) {
 	for body, field := range map[string]string{`{"name":"x","org_id":3}`: "org_id", `{"name":`: "", ``: "", `{"name":5}`: "name"} {
 		rec := httptest.NewRecorder()
 		err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(body)), &v)
-		e, ok := err.(*Error)
-		if !ok || e.Status != 400 || e.Field != field || e.Message == "" {
+		if e := asError(err); err == nil || e.Status != 400 || e.Field != field || e.Message == "" {
 			t.Errorf("%q: %#v", body, err)
 		}
+	}
+}
+
+// A rule refusal shows a reader its message and citation, never the rule's
+// internal id; the API names the id for integrators.
+func TestRuleRefusalPageHidesTheRuleID(t *testing.T) {
+	refuse := func(http.ResponseWriter, *http.Request) error {
+		return fail.Rule("R-ORG-TERM", "《中国共产党基层组织选举工作条例》第七条", "任期不对")
+	}
+	s := &Server{Log: slog.Default(), Routes: []Route{
+		{Method: "GET", Pattern: "/x", Perm: Public, Handler: refuse},
+		{Method: "GET", Pattern: "/api/v1/x", Perm: Public, Handler: refuse},
+	}}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
+	if body := rec.Body.String(); rec.Code != 422 || !strings.Contains(body, "任期不对") || !strings.Contains(body, "第七条") || strings.Contains(body, "R-ORG-TERM") {
+		t.Fatalf("page: %d %s", rec.Code, body)
+	}
+	rec = httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/x", nil))
+	if !strings.Contains(rec.Body.String(), `"rule":"R-ORG-TERM"`) {
+		t.Fatalf("api: %s", rec.Body.String())
 	}
 }

@@ -10,6 +10,19 @@ document.addEventListener('DOMContentLoaded', function () {
   document.querySelectorAll('[data-print]').forEach(function (el) {
     el.addEventListener('click', function () { window.print(); });
   });
+  // Navigation menus: one open at a time, closed by a click elsewhere or Esc.
+  var menus = document.querySelectorAll('details.navgroup');
+  menus.forEach(function (d) {
+    d.addEventListener('toggle', function () {
+      if (d.open) menus.forEach(function (o) { if (o !== d) o.open = false; });
+    });
+  });
+  document.addEventListener('click', function (e) {
+    menus.forEach(function (d) { if (!d.contains(e.target)) d.open = false; });
+  });
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') menus.forEach(function (d) { d.open = false; });
+  });
   // Auto-submit filter selects: <select data-autosubmit>.
   document.querySelectorAll('[data-autosubmit]').forEach(function (el) {
     el.addEventListener('change', function () { el.form.submit(); });

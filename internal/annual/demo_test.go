@@ -1,0 +1,50 @@
+package annual_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"hongdun/internal/annual"
+	"hongdun/internal/apptest"
+	"hongdun/internal/demo"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/scope"
+)
+
+// The identity holds for every year of the demo bureau, and the check finds
+// nothing in its generated history.
+func TestDemoReconciles(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 3, Members: 2000, History: true, Password: "Demo-Pass-2026!"}); err != nil {
+			t.Fatal(err)
+		}
+		var root int64
+		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
+			t.Fatal(err)
+		}
+		s, err := annual.SubjectOf(ctx, e.DB, scope.All(), root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := civil.Today(time.Now())
+		members := 0
+		for y := today.Year() - 10; y <= today.Year(); y++ {
+			r, issues, err := annual.Compute(ctx, e.DB, s, y, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Reconciliation.Holds {
+				t.Errorf("%d: %s", y, r.Reconciliation.Formula)
+			}
+			if len(issues) > 0 {
+				t.Errorf("%d: %d issues, first %+v", y, len(issues), issues[0])
+			}
+			members = r.Members
+		}
+		if want := e.Count("SELECT COUNT(*) FROM persons WHERE status IN ('full', 'probationary')"); members != want {
+			t.Errorf("this year's report counts %d members, the registry %d", members, want)
+		}
+	})
+}

@@ -1,0 +1,281 @@
+package appraisal_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"hongdun/internal/appraisal"
+	"hongdun/internal/apptest"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/dbtest"
+)
+
+// branch is a 市局 with a branch of five party members (four 正式, one
+// 预备) and, in another bureau, a branch with one member.
+type branch struct {
+	root, id, other int64
+	people          []int64
+	outsider        int64
+}
+
+func setup(t *testing.T, e *apptest.Env) *branch {
+	b := &branch{root: e.Org(0, "市公安局党委", "committee")}
+	b.id = e.Org(b.root, "城关派出所党支部", "branch")
+	b.other = e.Org(e.Org(0, "外局党委", "committee"), "外局党支部", "branch")
+	for i, n := range []string{"甲", "乙", "丙", "丁"} {
+		b.people = append(b.people, e.Person(dbtest.Person{Org: b.id, Name: n, Pinyin: fmt.Sprint(i), JoinDate: "2010-01-01", FullDate: "2011-01-01"}))
+	}
+	b.people = append(b.people, e.Person(dbtest.Person{Org: b.id, Name: "戊", Pinyin: "4", Status: "probationary", JoinDate: "2025-06-01"}))
+	b.outsider = e.Person(dbtest.Person{Org: b.other, Name: "己", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
+	return b
+}
+
+// at fixes the server's clock.
+func at(e *apptest.Env, day string) {
+	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
+	e.App.Deps.Now = func() time.Time { return t }
+}
+
+type refusal struct {
+	Error struct{ Code, Field, Message, Rule string }
+}
+
+// snapshot is every row of the round's tables, to show a refusal changed nothing.
+func snapshot(t *testing.T, e *apptest.Env) string {
+	out := ""
+	for _, tb := range []string{"appraisal_rounds", "appraisal_members", "appraisal_comments"} {
+		dbtest.Rows(t, e.DB, tb, func(_ []string, vals []any) { out += fmt.Sprint(vals...) + "\n" })
+	}
+	return out
+}
+
+func TestRoundFromOpeningToOutcome(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := setup(t, e)
+		at(e, "2026-01-05")
+		admin := e.Account(auth.OrgAdmin, b.id, 0)
+		p := b.people
+		open := func() map[string]any {
+			return map[string]any{"org_id": b.id, "year": 2025, "started_on": "2026-01-05", "self_due": "2026-01-10", "vote_due": "2026-01-20", "rate_due": "2026-01-31"}
+		}
+		for _, bad := range []struct {
+			name   string
+			change func(m map[string]any)
+			status int
+			field  string
+		}{
+			{"starts tomorrow", func(m map[string]any) { m["started_on"] = "2026-01-06" }, 422, "started_on"},
+			{"no such date", func(m map[string]any) { m["self_due"] = "2026-02-30" }, 400, "self_due"},
+			{"vote before self", func(m map[string]any) { m["vote_due"] = "2026-01-08" }, 422, "vote_due"},
+			{"rating after three months", func(m map[string]any) { m["rate_due"] = "2026-05-01" }, 422, "rate_due"},
+			{"a year to come", func(m map[string]any) { m["year"] = 2027 }, 400, "year"},
+			{"a year long past", func(m map[string]any) { m["year"] = 2020 }, 422, "started_on"},
+			{"a 党委 instead of a branch", func(m map[string]any) { m["org_id"] = b.root }, 404, ""},
+		} {
+			m := open()
+			bad.change(m)
+			var out refusal
+			if st := admin.Do("POST", "/api/v1/appraisals", m, &out); st != bad.status || out.Error.Field != bad.field {
+				t.Errorf("%s: %d %+v, want %d on %q", bad.name, st, out.Error, bad.status, bad.field)
+			}
+		}
+		if st := admin.Do("POST", "/api/v1/appraisals", map[string]any{"org_id": b.other, "year": 2025, "started_on": "2026-01-05",
+			"self_due": "2026-01-10", "vote_due": "2026-01-20", "rate_due": "2026-01-31"}, nil); st != 404 {
+			t.Fatalf("another bureau's branch: %d", st)
+		}
+		if n := e.Count("SELECT COUNT(*) FROM appraisal_rounds"); n != 0 {
+			t.Fatalf("refused rounds wrote %d rows", n)
+		}
+		var r appraisal.Round
+		if st := admin.Do("POST", "/api/v1/appraisals", open(), &r); st != 201 || r.Roster != 5 || r.Stage != "self" {
+			t.Fatalf("open: %d %+v", st, r)
+		}
+		if st := admin.Do("POST", "/api/v1/appraisals", open(), nil); st != 409 {
+			t.Fatalf("second round of the year: %d", st)
+		}
+		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'life.appraisal' AND done_at IS NULL AND due_on = '2026-01-31'"); n != 1 {
+			t.Fatalf("round 待办: %d", n)
+		}
+
+		// 自评 on the phone; someone outside the round cannot reach it.
+		members := make([]*apptest.Client, len(p))
+		for i, id := range p {
+			members[i] = e.Account(auth.Member, 0, id)
+		}
+		stranger := e.Account(auth.Member, 0, b.outsider)
+		path := fmt.Sprintf("/api/v1/appraisals/%d", r.ID)
+		if st := members[0].Do("PUT", path+"/my-self", map[string]any{"self_text": "一年来认真履职。"}, nil); st != 200 {
+			t.Fatalf("self: %d %s", st, members[0].Body())
+		}
+		if st := members[0].Do("PUT", path+"/my-self", map[string]any{"self_text": "  "}, nil); st != 400 {
+			t.Fatalf("empty self: %d", st)
+		}
+		if st := stranger.Do("PUT", path+"/my-self", map[string]any{"self_text": "x"}, nil); st != 404 {
+			t.Fatalf("stranger's self: %d", st)
+		}
+		var mine appraisal.Mine
+		if st := members[0].Do("GET", "/api/v1/appraisals/mine", nil, &mine); st != 200 || len(mine.Items) != 1 || len(mine.Items[0].Others) != 4 ||
+			mine.Items[0].Me.SelfText == "" || !mine.Items[0].CanVote {
+			t.Fatalf("mine: %d %+v", st, mine)
+		}
+
+		// Ballots: every other member once; bad ballots change nothing.
+		at(e, "2026-01-15")
+		ballot := func(voter int, grade func(target int) string) []map[string]any {
+			var marks []map[string]any
+			for i, id := range p {
+				if i != voter {
+					marks = append(marks, map[string]any{"person_id": id, "grade": grade(i), "comment": fmt.Sprintf("第%d人意见", voter)})
+				}
+			}
+			return marks
+		}
+		good := func(target int) string {
+			if target == 4 {
+				return "unqualified"
+			}
+			return "excellent"
+		}
+		before := snapshot(t, e)
+		for _, bad := range []struct {
+			name   string
+			marks  []map[string]any
+			status int
+		}{
+			{"marks self", append(ballot(0, good)[:3], map[string]any{"person_id": p[0], "grade": "excellent"}), 422},
+			{"marks an outsider", append(ballot(0, good)[:3], map[string]any{"person_id": b.outsider, "grade": "excellent"}), 422},
+			{"leaves one out", ballot(0, good)[:3], 400},
+			{"larger than the roster", append(ballot(0, good), map[string]any{"person_id": b.outsider, "grade": "qualified"}), 422},
+			{"unknown grade", ballot(0, func(int) string { return "great" }), 400},
+			{"marks one twice", append(ballot(0, good)[:3], ballot(0, good)[0]), 422},
+		} {
+			var out refusal
+			if st := members[0].Do("POST", path+"/ballot", map[string]any{"marks": bad.marks}, &out); st != bad.status || out.Error.Field != "marks" {
+				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
+			}
+		}
+		if snapshot(t, e) != before {
+			t.Fatal("a refused ballot changed the round")
+		}
+		for i := 0; i < 3; i++ {
+			if st := members[i].Do("POST", path+"/ballot", map[string]any{"marks": ballot(i, good)}, nil); st != 200 {
+				t.Fatalf("ballot %d: %d %s", i, st, members[i].Body())
+			}
+		}
+		if st := members[0].Do("POST", path+"/ballot", map[string]any{"marks": ballot(0, good)}, nil); st != 409 {
+			t.Fatalf("double vote: %d", st)
+		}
+		at(e, "2026-01-21")
+		var late refusal
+		if st := members[3].Do("POST", path+"/ballot", map[string]any{"marks": ballot(3, good)}, &late); st != 422 || late.Error.Code != "vote_closed" {
+			t.Fatalf("after the deadline: %d %+v", st, late.Error)
+		}
+		if st := admin.Do("GET", path, nil, &r); st != 200 || r.PhoneBallots != 3 || r.Stage != "rate" {
+			t.Fatalf("after voting: %d %+v", st, r)
+		}
+		if m := r.Members[0]; m.Name != "甲" || m.Phone.Excellent != 2 || len(m.Comments) != 2 || m.SelfText == "" {
+			t.Fatalf("甲's marks %+v", m)
+		}
+		if m := r.Members[4]; m.Phone.Unqualified != 3 {
+			t.Fatalf("戊's marks %+v", m)
+		}
+
+		// Paper ballots: with the phone ones, no more than the roster.
+		tally := func(version, paper, excellent int) map[string]any {
+			return map[string]any{"version": version, "paper_ballots": paper, "tallies": []map[string]any{{"person_id": p[1], "excellent": excellent}}}
+		}
+		for _, bad := range []struct {
+			name   string
+			body   map[string]any
+			status int
+		}{
+			{"more ballots than members", tally(r.Version, 3, 1), 422},
+			{"more marks than ballots", tally(r.Version, 2, 3), 422},
+			{"negative", tally(r.Version, -1, 0), 422},
+		} {
+			if st := admin.Do("PUT", path+"/tally", bad.body, nil); st != bad.status {
+				t.Errorf("%s: %d", bad.name, st)
+			}
+		}
+		if st := admin.Do("PUT", path+"/tally", tally(r.Version, 2, 2), &r); st != 200 || r.PaperBallots != 2 || r.Members[1].Marks().Excellent != 4 {
+			t.Fatalf("tally: %d %s", st, admin.Body())
+		}
+		if st := admin.Do("PUT", path+"/tally", tally(r.Version-1, 2, 1), nil); st != 409 {
+			t.Fatalf("racing edit: %d", st)
+		}
+
+		// Ratings: a 不合格 needs its 限期改正, at most a year.
+		rate := func(rs ...map[string]any) (int, refusal) {
+			var out refusal
+			st := admin.Do("PUT", path+"/ratings", map[string]any{"version": r.Version, "ratings": rs}, &out)
+			return st, out
+		}
+		if st, out := rate(map[string]any{"person_id": p[4], "rating": "unqualified"}); st != 422 || out.Error.Rule != "R-correction" {
+			t.Fatalf("不合格 without 限期改正: %d %+v", st, out.Error)
+		}
+		if st, out := rate(map[string]any{"person_id": p[4], "rating": "unqualified", "measure": "按时参加组织生活", "correct_by": "2027-02-01"}); st != 422 ||
+			out.Error.Rule != "R-correction" || out.Error.Field != "correct_by" {
+			t.Fatalf("限期改正 over a year: %d %+v", st, out.Error)
+		}
+		if st, _ := rate(map[string]any{"person_id": b.outsider, "rating": "qualified"}); st != 422 {
+			t.Fatalf("outsider rated: %d", st)
+		}
+		var out refusal
+		if st := admin.Do("POST", path+"/close", map[string]any{"version": r.Version, "closed_on": "2026-01-21"}, &out); st != 422 || out.Error.Field != "ratings" {
+			t.Fatalf("close before rating: %d %+v", st, out.Error)
+		}
+		if st := admin.Do("PUT", path+"/ratings", map[string]any{"version": r.Version, "ratings": []map[string]any{
+			{"person_id": p[0], "rating": "excellent"}, {"person_id": p[1], "rating": "excellent"}, {"person_id": p[2], "rating": "qualified"},
+			{"person_id": p[3], "rating": "basic", "note": "学习不够"},
+			{"person_id": p[4], "rating": "unqualified", "measure": "按时参加组织生活", "correct_by": "2026-07-21"}}}, &r); st != 200 {
+			t.Fatalf("rate: %d %s", st, admin.Body())
+		}
+		if r.Ratings != (appraisal.Tally{Excellent: 2, Qualified: 1, Basic: 1, Unqualified: 1}) || r.Rated != 5 {
+			t.Fatalf("distribution %+v", r.Ratings)
+		}
+		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "corrected", "result_on": "2026-01-21"}, nil); st != 422 {
+			t.Fatalf("outcome before closing: %d", st)
+		}
+		if st := admin.Do("POST", path+"/close", map[string]any{"version": r.Version, "closed_on": "2026-01-22"}, nil); st != 422 {
+			t.Fatalf("closed tomorrow: %d", st)
+		}
+		if st := admin.Do("POST", path+"/close", map[string]any{"version": r.Version, "closed_on": "2026-01-21"}, &r); st != 200 || r.Stage != "closed" {
+			t.Fatalf("close: %d %s", st, admin.Body())
+		}
+		if st := members[3].Do("PUT", path+"/my-self", map[string]any{"self_text": "补写"}, nil); st != 409 {
+			t.Fatalf("self after closing: %d", st)
+		}
+		open2 := func(q string) int {
+			return e.Count("SELECT COUNT(*) FROM todos WHERE source = 'life.appraisal' AND done_at IS NULL" + q)
+		}
+		if open2(" AND due_on = '2026-01-31'") != 0 || open2(fmt.Sprintf(" AND person_id = %d AND due_on = '2026-07-21'", p[4])) != 1 {
+			t.Fatalf("待办 after closing: %d open", open2(""))
+		}
+		at(e, "2026-07-01")
+		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[3], "result": "corrected", "result_on": "2026-07-01"}, nil); st != 422 {
+			t.Fatalf("outcome of a 基本合格: %d", st)
+		}
+		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "not_corrected", "result_on": "2026-07-01"}, nil); st != 400 {
+			t.Fatalf("仍未改正 without a note: %d", st)
+		}
+		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "corrected", "result_on": "2026-07-01", "note": "已按时参加"}, &r); st != 200 ||
+			r.Members[4].Result != "corrected" {
+			t.Fatalf("outcome: %d %s", st, admin.Body())
+		}
+		if open2("") != 0 {
+			t.Fatalf("%d 待办 left open", open2(""))
+		}
+		var l appraisal.List
+		if st := admin.Do("GET", "/api/v1/appraisals?year=2025&stage=closed", nil, &l); st != 200 || l.Total != 1 || l.Ratings.Excellent != 2 {
+			t.Fatalf("list: %d %s", st, admin.Body())
+		}
+		leader := e.Account(auth.Leader, b.root, 0)
+		if st := leader.Do("GET", path, nil, nil); st != 200 {
+			t.Fatalf("leader reads: %d", st)
+		}
+		if st := leader.Do("PUT", path+"/ratings", map[string]any{"version": r.Version}, nil); st != 403 {
+			t.Fatalf("leader writes: %d", st)
+		}
+	})
+}

@@ -1,0 +1,143 @@
+// Package branchfacts gathers, for every branch of a subtree, what the
+// other features already record about it (members, committee, organisational
+// life, training hours, development, tasks, exams) and reads it as the rates
+// that branch assessment (最强党支部) scores and the 软弱涣散 checks test.
+// It reads through each feature's exported functions and writes nothing.
+package branchfacts
+
+import (
+	"context"
+
+	"hongdun/internal/develop"
+	"hongdun/internal/exam"
+	"hongdun/internal/life"
+	"hongdun/internal/member"
+	"hongdun/internal/org"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
+	"hongdun/internal/task"
+	"hongdun/internal/training"
+)
+
+// Facts is one branch in one year, its 党小组 included.
+type Facts struct {
+	OrgID      int64            `json:"org_id"`
+	Name       string           `json:"name"`
+	Full       int              `json:"full"`    // 正式党员 now
+	Members    int              `json:"members"` // 正式 + 预备 now
+	Seats      org.Seats        `json:"seats"`   // the committee on AsOf
+	Life       life.Tally       `json:"life"`
+	Trained    int              `json:"trained"`  // party members who met the year's hours
+	Trainees   int              `json:"trainees"` // party members in the hours ledger
+	Dev        develop.Pipeline `json:"dev"`
+	LastJoined string           `json:"last_joined,omitempty"` // latest 入党 date of a current member
+	TaskDue    int              `json:"task_due"`              // task copies due by AsOf
+	TaskScore  float64          `json:"task_score"`            // weighted completion, percent
+	Exam       exam.Average     `json:"exam"`
+	AsOf       string           `json:"as_of"`
+}
+
+// Branch reports whether an organisation kind is assessed as a branch:
+// the kinds that keep the organisational-life calendar.
+func Branch(kind string) bool { return kind == org.Branch || kind == org.Joint }
+
+// AsOf is the day a year is judged on: its last day once it has ended,
+// else today.
+func AsOf(year int, today civil.Date) civil.Date {
+	if end := civil.New(year, 12, 31); end.Before(today) {
+		return end
+	}
+	return today
+}
+
+// Gather reads the facts of every live branch of sub for a year, in the
+// order of the tree. Development cases and member counts are as of today
+// (they keep no history); everything else is as of AsOf(year, today).
+func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, today civil.Date) ([]Facts, error) {
+	asOf := AsOf(year, today)
+	orgs, err := org.Subtree(ctx, q, sub)
+	if err != nil {
+		return nil, err
+	}
+	var out []Facts
+	branchOf := map[int64]int{} // organisation → index of the branch holding it
+	for _, o := range orgs {    // parents come first
+		if i, ok := branchOf[o.ParentID]; ok {
+			branchOf[o.ID] = i
+		} else if Branch(o.Kind) && !o.Dissolved() {
+			branchOf[o.ID] = len(out)
+			out = append(out, Facts{OrgID: o.ID, Name: o.Name, AsOf: asOf.String()})
+		}
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	each := func(orgID int64, f func(*Facts)) {
+		if i, ok := branchOf[orgID]; ok {
+			f(&out[i])
+		}
+	}
+	counts, err := org.Counts(ctx, q, sub)
+	if err != nil {
+		return nil, err
+	}
+	seats, err := org.SeatsOf(ctx, q, sub, asOf)
+	if err != nil {
+		return nil, err
+	}
+	tallies, err := life.Tallies(ctx, q, sub, year, today)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		f := &out[i]
+		c := counts[f.OrgID] // counts hold the whole subtree of the branch already
+		f.Full, f.Members, f.Seats, f.Life = c.Full, c.Members, seats[f.OrgID], tallies[f.OrgID]
+	}
+	lines, _, err := training.LedgerOf(ctx, q, sub, year)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lines {
+		each(l.OrgID, func(f *Facts) {
+			f.Trainees++
+			if l.Short() == 0 {
+				f.Trained++
+			}
+		})
+	}
+	pipes, err := develop.Pipelines(ctx, q, sub, today)
+	if err != nil {
+		return nil, err
+	}
+	for id, pl := range pipes {
+		each(id, func(f *Facts) { f.Dev.Open += pl.Open; f.Dev.Overdue += pl.Overdue })
+	}
+	joined, err := member.LastJoined(ctx, q, sub)
+	if err != nil {
+		return nil, err
+	}
+	for id, on := range joined {
+		each(id, func(f *Facts) {
+			if on > f.LastJoined {
+				f.LastJoined = on
+			}
+		})
+	}
+	tasks, err := task.Results(ctx, q, sub, year, task.ToBranches, asOf.String())
+	if err != nil {
+		return nil, err
+	}
+	for id, s := range tasks { // copies go to the branch itself, a 党小组 receives none
+		each(id, func(f *Facts) { f.TaskDue, f.TaskScore = s.Due, s.Score })
+	}
+	avgs, err := exam.Averages(ctx, q, sub, year)
+	if err != nil {
+		return nil, err
+	}
+	for id, a := range avgs {
+		each(id, func(f *Facts) { f.Exam.Attempts += a.Attempts; f.Exam.Sum += a.Sum })
+	}
+	return out, nil
+}

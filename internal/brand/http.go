@@ -1,0 +1,209 @@
+package brand
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/life"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/sealed"
+	"hongdun/internal/platform/web"
+)
+
+type handlers struct{ *core.Deps }
+
+func doc(summary string, query []web.Param, body, reply any) *web.Doc {
+	return &web.Doc{Tag: "一支部一品牌", Summary: summary, Query: query, Body: body, Reply: reply}
+}
+
+// Routes serve the brand pages and API.
+func Routes(d *core.Deps) []web.Route {
+	h := &handlers{d}
+	listQ := []web.Param{{Name: "org", Description: "党组织编号（含下级），缺省为管辖范围"}, {Name: "kind", Description: "brand 党建品牌、method 党建工作法"},
+		{Name: "state", Description: "draft 草稿、submitted 待审核、approved 审核通过、returned 退回修改"}, {Name: "q", Description: "名称或口号中的文字"},
+		{Name: "page", Description: "页码"}, {Name: "per_page", Description: "每页条数，1–200，缺省 50"}}
+	sample := Brand{ID: 4, OrgID: 12, OrgName: "小寨路派出所党支部", Kind: KindMethod, KindLabel: "党建工作法", Name: "“三三三”工作法", Slogan: "党建引领 警民同心",
+		About: "……", Practice: "……", Results: "……", State: Approved, StateLabel: "审核通过", Featured: true, FeaturedOn: "2026-04-01", Version: 3, Adopters: 5}
+	in := Input{OrgID: 12, Kind: KindMethod, Name: "“三三三”工作法", Slogan: "党建引领 警民同心", About: "……", Practice: "……", Results: "……", Submit: true}
+	return []web.Route{
+		{Method: "GET", Pattern: "/api/v1/brands", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("党建品牌和工作法（管辖范围内）", listQ, nil, List{Total: 1, Page: 1, PerPage: 50, Items: []Brand{sample}})},
+		{Method: "POST", Pattern: "/api/v1/brands", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: doc("登记品牌或工作法；submit 为 true 时报上级审核", nil, in, sample)},
+		{Method: "GET", Pattern: "/api/v1/brands/gallery", Perm: web.PartyRead, Handler: h.apiGallery, Doc: doc("示范品牌展示：全局选树的品牌和工作法及学习推广的组织数",
+			listQ[1:], nil, List{Total: 1, Page: 1, PerPage: 50, Items: []Brand{sample}})},
+		{Method: "GET", Pattern: "/api/v1/brands/gallery/{id}", Perm: web.PartyRead, Handler: h.apiFeatured, Doc: doc("一个示范品牌（含照片、文档和学习推广的组织）", nil, nil, sample)},
+		{Method: "GET", Pattern: "/api/v1/brands/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一个品牌或工作法", nil, nil, sample)},
+		{Method: "PUT", Pattern: "/api/v1/brands/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: doc("修改草稿或退回的品牌（须带 version）", nil, in, sample)},
+		{Method: "POST", Pattern: "/api/v1/brands/{id}/review", Perm: web.PartyWrite, Handler: h.apiReview, Doc: doc("上级党组织审核：approve 为 true 通过，否则退回（写明意见）", nil,
+			map[string]any{"version": 2, "approve": true, "note": "特色鲜明"}, sample)},
+		{Method: "POST", Pattern: "/api/v1/brands/{id}/feature", Perm: web.PartyWrite, Handler: h.apiFeature, Doc: doc("选树为示范品牌或撤下（市局党务管理员）", nil,
+			map[string]any{"version": 3, "featured": true}, sample)},
+		{Method: "POST", Pattern: "/api/v1/brands/{id}/files", Perm: web.PartyWrite, Handler: h.apiFile, Doc: doc("上传照片（JPEG、PNG）或文档（PDF），multipart 字段 file", nil, nil, File{})},
+		{Method: "POST", Pattern: "/api/v1/brands/{id}/adoptions", Perm: web.PartyWrite, Handler: h.apiAdopt, Doc: doc("登记学习推广某个示范品牌或工作法", nil,
+			AdoptInput{OrgID: 15, Since: "2026-05-01", Note: "在社区警务中推行"}, sample)},
+
+		{Method: "GET", Pattern: "/brands", Perm: web.PartyRead, Handler: h.pageList},
+		{Method: "GET", Pattern: "/brands/export", Perm: web.PartyRead, Handler: h.export},
+		{Method: "GET", Pattern: "/brands/new", Perm: web.PartyWrite, Handler: h.pageNew},
+		{Method: "POST", Pattern: "/brands", Perm: web.PartyWrite, Handler: h.formCreate},
+		{Method: "GET", Pattern: "/brands/gallery", Perm: web.PartyRead, Handler: h.pageGallery},
+		{Method: "GET", Pattern: "/brands/gallery/{id}", Perm: web.PartyRead, Handler: h.pageFeatured},
+		{Method: "POST", Pattern: "/brands/gallery/{id}/adopt", Perm: web.PartyWrite, Handler: h.formAdopt},
+		{Method: "GET", Pattern: "/brands/{id}", Perm: web.PartyRead, Handler: h.pageBrand},
+		{Method: "POST", Pattern: "/brands/{id}", Perm: web.PartyWrite, Handler: h.formUpdate},
+		{Method: "POST", Pattern: "/brands/{id}/review", Perm: web.PartyWrite, Handler: h.formReview},
+		{Method: "POST", Pattern: "/brands/{id}/feature", Perm: web.PartyWrite, Handler: h.formFeature},
+		{Method: "POST", Pattern: "/brands/{id}/files", Perm: web.PartyWrite, Handler: h.formFile},
+		{Method: "GET", Pattern: "/brands/{id}/files/{fid}", Perm: web.PartyRead, Handler: h.file},
+	}
+}
+
+// filter reads a list's filters.
+func filter(r *http.Request) (Filter, error) {
+	q := r.URL.Query()
+	f := Filter{Kind: q.Get("kind"), State: q.Get("state"), Q: q.Get("q")}
+	if s := strings.TrimSpace(q.Get("org")); s != "" {
+		var err error
+		if f.OrgID, err = strconv.ParseInt(s, 10, 64); err != nil || f.OrgID <= 0 {
+			return f, fail.Malformed("org", "组织编号应为正整数")
+		}
+	}
+	var err error
+	f.Page, f.PerPage, err = life.Paging(q)
+	return f, err
+}
+
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
+	f, err := filter(r)
+	if err != nil {
+		return err
+	}
+	l, err := Brands(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
+}
+
+func (h *handlers) apiGallery(w http.ResponseWriter, r *http.Request) error {
+	f, err := filter(r)
+	if err != nil {
+		return err
+	}
+	l, err := Gallery(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
+}
+
+func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
+	var in Input
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	b, err := Create(r.Context(), h.Deps, web.Principal(r), in)
+	return web.Reply(w, http.StatusCreated, b, err)
+}
+
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := Get(r.Context(), h.Deps, web.Principal(r), id)
+	return web.Reply(w, http.StatusOK, b, err)
+}
+
+func (h *handlers) apiFeatured(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := Featured(r.Context(), h.Deps, web.Principal(r), id)
+	return web.Reply(w, http.StatusOK, b, err)
+}
+
+// brandWrite is an API write on a brand in the caller's scope.
+func (h *handlers) brandWrite(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Brand, error)) error {
+	return web.Guarded(w, r, func(id int64) error {
+		_, err := Get(r.Context(), h.Deps, web.Principal(r), id)
+		return err
+	}, v, do)
+}
+
+func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
+	var in Input
+	return h.brandWrite(w, r, &in, func(id int64) (*Brand, error) { return Update(r.Context(), h.Deps, web.Principal(r), id, in) })
+}
+
+func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Version int    `json:"version"`
+		Approve bool   `json:"approve"`
+		Note    string `json:"note"`
+	}
+	return h.brandWrite(w, r, &in, func(id int64) (*Brand, error) {
+		return Review(r.Context(), h.Deps, web.Principal(r), id, in.Version, in.Approve, in.Note)
+	})
+}
+
+func (h *handlers) apiFeature(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Version  int  `json:"version"`
+		Featured bool `json:"featured"`
+	}
+	return h.brandWrite(w, r, &in, func(id int64) (*Brand, error) {
+		return Feature(r.Context(), h.Deps, web.Principal(r), id, in.Version, in.Featured)
+	})
+}
+
+// upload stores the multipart file of a request on a brand in scope
+// (checked before the body is read).
+func (h *handlers) upload(w http.ResponseWriter, r *http.Request) (*File, error) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := Get(r.Context(), h.Deps, web.Principal(r), id); err != nil {
+		return nil, err
+	}
+	name, content, err := sealed.ReadFile(w, r, MaxFile, "照片或文档")
+	if err != nil {
+		return nil, err
+	}
+	return AddFile(r.Context(), h.Deps, web.Principal(r), id, name, content)
+}
+
+func (h *handlers) apiFile(w http.ResponseWriter, r *http.Request) error {
+	f, err := h.upload(w, r)
+	return web.Reply(w, http.StatusCreated, f, err)
+}
+
+func (h *handlers) apiAdopt(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := Featured(r.Context(), h.Deps, web.Principal(r), id); err != nil {
+		return err
+	}
+	var in AdoptInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	b, err := Adopt(r.Context(), h.Deps, web.Principal(r), id, in)
+	return web.Reply(w, http.StatusCreated, b, err)
+}
+
+// file sends a photo or a document as an attachment (an <img> still shows a photo).
+func (h *handlers) file(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	fid, err := web.PathID(r, "fid")
+	if err != nil {
+		return err
+	}
+	f, content, err := ReadFile(r.Context(), h.Deps, web.Principal(r), id, fid)
+	if err != nil {
+		return err
+	}
+	return sealed.Send(w, f.FileName, f.ContentType, content)
+}

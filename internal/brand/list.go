@@ -1,0 +1,128 @@
+package brand
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/org"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
+)
+
+// Filter narrows a list of brands.
+type Filter struct {
+	OrgID         int64
+	Kind          string
+	State         string
+	Q             string // part of the name or slogan
+	Page, PerPage int    // PerPage 0: all (the export)
+}
+
+// Query is the filter as URL parameters, for links and the export.
+func (f Filter) Query() string {
+	v := url.Values{}
+	if f.OrgID != 0 {
+		v.Set("org", strconv.FormatInt(f.OrgID, 10))
+	}
+	for k, s := range map[string]string{"kind": f.Kind, "state": f.State, "q": f.Q} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v.Encode()
+}
+
+// List is one page of brands.
+type List struct {
+	Total   int     `json:"total"`
+	Page    int     `json:"page"`
+	PerPage int     `json:"per_page"`
+	Items   []Brand `json:"items"`
+}
+
+// Pages are the page numbers to link (at most 50).
+func (l *List) Pages() []int {
+	var out []int
+	for i := 1; l.PerPage > 0 && i <= (l.Total+l.PerPage-1)/l.PerPage && i <= 50; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// query lists the brands of s (featured ones only when asked) matching
+// the filter, newest first; the gallery lists its featured ones by date.
+func query(ctx context.Context, d *core.Deps, s scope.Subtree, f Filter, featured bool) (*List, error) {
+	if f.Kind != "" && KindLabel(f.Kind) == "" {
+		return nil, fail.NotAllowed("kind", "类别只能是 brand（党建品牌）或 method（党建工作法）")
+	}
+	if f.State != "" && StateLabel(f.State) == "" {
+		return nil, fail.NotAllowed("state", "状态只能是 draft、submitted、approved 或 returned")
+	}
+	w, args := s.Where("o.path")
+	for _, c := range []struct{ cond, v string }{{" AND b.kind = ?", f.Kind}, {" AND b.state = ?", f.State}} {
+		if c.v != "" {
+			w += c.cond
+			args = append(args, c.v)
+		}
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		w += " AND (b.name LIKE ? OR b.slogan LIKE ?)"
+		args = append(args, "%"+q+"%", "%"+q+"%")
+	}
+	order := " ORDER BY b.updated_at DESC, b.id DESC"
+	if featured {
+		w += " AND b.featured = 1"
+		order = " ORDER BY b.featured_on DESC, b.id DESC"
+	}
+	l := &List{Page: f.Page, PerPage: f.PerPage, Items: []Brand{}}
+	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+brandFrom+" WHERE "+w, args...).Scan(&l.Total); err != nil {
+		return nil, err
+	}
+	q := "SELECT " + brandCols + brandFrom + " WHERE " + w + order
+	if f.PerPage > 0 {
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	}
+	rows, err := d.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		b, err := scanBrand(rows)
+		if err != nil {
+			return nil, err
+		}
+		l.Items = append(l.Items, *b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if featured { // the gallery shows each one's cover photo
+		for i := range l.Items {
+			if l.Items[i].Files, err = brandFiles(ctx, d.DB, l.Items[i].ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return l, nil
+}
+
+// Brands lists the brands of the caller's scope, narrowed by the filter.
+func Brands(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) (*List, error) {
+	s, err := org.Narrow(ctx, d.DB, p, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return query(ctx, d, s, f, false)
+}
+
+// Gallery lists the featured brands of the caller's whole bureau.
+func Gallery(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) (*List, error) {
+	f.OrgID, f.State = 0, ""
+	return query(ctx, d, bureau(p), f, true)
+}

@@ -1,0 +1,109 @@
+package browsertest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"hongdun/internal/browsertest"
+	"hongdun/internal/demo"
+	"hongdun/internal/platform/auth"
+)
+
+// Every role lands on its own home, sees the menus it can use and no other,
+// and sees its 待办 count without scrolling, on a desktop and on a phone.
+func TestEveryRoleHome(t *testing.T) {
+	t.Parallel()
+	p := browsertest.Open(t, 1360, 900)
+	ctx, e := p.Ctx, p.E
+	const pw = "Demo-Pass-2026!"
+	if _, err := demo.Seed(context.Background(), e.App.Deps, demo.Options{Seed: 1, Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.Auth.CreateAccount(context.Background(), auth.NewAccount{Username: "sysadm", Role: auth.SysAdmin, Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	homes := []struct {
+		user, path  string
+		see, notSee []string
+	}{
+		{"sysadm", "/admin/accounts", []string{"账号管理"}, []string{"党员", "审计日志", "安全策略", "发展党员"}},
+		{"secadmin", "/admin/security", []string{"安全策略"}, []string{"党员", "账号管理", "审计日志"}},
+		{"auditor", "/audit", []string{"审计日志"}, []string{"党员", "账号管理", "安全策略"}},
+		{"shiju", "/", []string{"工作台", "组织与党员", "导入", "发展党员", "教育培训"}, []string{"账号管理", "审计日志"}},
+		{"leader", "/", []string{"工作台", "组织与党员", "发展党员"}, []string{"导入", "账号管理", "审计日志", "学习答题"}},
+		{"dangyuan1", "/m", []string{"学习答题", "我的档案"}, []string{"组织与党员", "发展党员", "账号管理"}},
+	}
+	for _, view := range []struct {
+		name   string
+		w, h   int64
+		mobile bool
+	}{{"desktop", 1360, 900, false}, {"phone", 375, 812, true}} {
+		t.Run(view.name, func(t *testing.T) {
+			var opts []chromedp.EmulateViewportOption
+			if view.mobile {
+				opts = append(opts, chromedp.EmulateMobile)
+			}
+			if err := chromedp.Run(ctx, chromedp.EmulateViewport(view.w, view.h, opts...)); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range homes {
+				var url, nav, badge string
+				var badgeBottom float64
+				err := chromedp.Run(ctx,
+					network.ClearBrowserCookies(),
+					browsertest.Login(e.Srv.URL, c.user, pw),
+					chromedp.WaitVisible(".todo-badge", chromedp.ByQuery),
+					chromedp.Location(&url),
+					chromedp.Evaluate(`Array.from(document.querySelectorAll('.mainnav summary, .mainnav a')).map(a => a.textContent.trim()).join('|')`, &nav),
+					chromedp.Text(".todo-badge", &badge, chromedp.ByQuery),
+					chromedp.Evaluate(`document.querySelector('.todo-badge').getBoundingClientRect().bottom`, &badgeBottom),
+				)
+				if err != nil {
+					t.Fatalf("%s: %v", c.user, err)
+				}
+				browsertest.Screenshot(t, ctx, c.user)
+				if got := strings.TrimPrefix(url, e.Srv.URL); strings.SplitN(got, "?", 2)[0] != c.path {
+					t.Errorf("%s lands on %s, want %s", c.user, got, c.path)
+				}
+				items := "|" + nav + "|"
+				for _, s := range c.see {
+					if !strings.Contains(items, "|"+s+"|") {
+						t.Errorf("%s: navigation %q lacks %s", c.user, nav, s)
+					}
+				}
+				for _, s := range c.notSee {
+					if strings.Contains(items, "|"+s+"|") {
+						t.Errorf("%s: navigation %q shows %s", c.user, nav, s)
+					}
+				}
+				if !strings.HasPrefix(badge, "待办") || badgeBottom <= 0 || badgeBottom > float64(view.h)/4 {
+					t.Errorf("%s: 待办 badge %q at %.0fpx, want it in the top quarter of the screen", c.user, badge, badgeBottom)
+				}
+			}
+		})
+	}
+
+	// A menu opens on a click and shows its entries; the page's own entry is marked.
+	var entries, active string
+	err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(1360, 900),
+		network.ClearBrowserCookies(),
+		browsertest.Login(e.Srv.URL, "shiju", pw),
+		chromedp.Navigate(e.Srv.URL+"/members"),
+		chromedp.Click(`details.navgroup.active > summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`details.navgroup[open] .navmenu`, chromedp.ByQuery),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('details.navgroup[open] .navmenu a')).map(a => a.textContent).join('|')`, &entries),
+		chromedp.Text(`details.navgroup[open] .navmenu a.active`, &active, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Shot("menu")
+	if entries != "组织|党员|组织关系转接|花名册|导入" || active != "党员" {
+		t.Fatalf("menu %q, active %q", entries, active)
+	}
+}

@@ -1,0 +1,128 @@
+// Package care is 关怀激励's care side (落实党内关怀机制): the three ledgers
+// of each organisation — 退休职工 (members or not), 生活困难党员 (entered and
+// reviewed) and 老党员 (computed from a per-bureau rule, with this year's
+// 「光荣在党50年」纪念章 list) — the 走访慰问 visits with their photos, and the
+// campaigns around 七一 and 春节 that the bureau opens: who each organisation
+// must visit, progress, amounts, overdue 待办, the printed list and receipt.
+package care
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"hongdun/internal/dues"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/plaintext"
+)
+
+// Ledgers.
+const (
+	Retired  = "retired"  // 退休职工
+	Hardship = "hardship" // 生活困难党员
+	Elder    = "elder"    // 老党员
+)
+
+// Choice is a code with its Chinese name, for enumerations.
+type Choice struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// Ledgers in display order.
+var Ledgers = []Choice{{Retired, "退休职工"}, {Hardship, "生活困难党员"}, {Elder, "老党员"}}
+
+// Visit forms.
+var Forms = []Choice{{"home", "上门走访"}, {"phone", "电话慰问"}, {"money", "慰问金"}, {"goods", "慰问品"}}
+
+// Hardship causes and levels.
+var (
+	Causes = []Choice{{"illness", "因病"}, {"disability", "因残"}, {"disaster", "因灾"}, {"schooling", "子女就学"},
+		{"income", "收入低、失业"}, {"elderly", "高龄独居"}, {"other", "其他"}}
+	Levels = []Choice{{"general", "一般困难"}, {"severe", "特别困难"}}
+)
+
+// Campaign kinds.
+var Kinds = []Choice{{"qiyi", "七一"}, {"chunjie", "春节"}, {"other", "其他"}}
+
+// label is the name of code among cs ("" when unknown).
+func label(cs []Choice, code string) string {
+	for _, c := range cs {
+		if c.Code == code {
+			return c.Label
+		}
+	}
+	return ""
+}
+
+// LedgerLabel, FormLabel, CauseLabel, LevelLabel and KindLabel name codes.
+func LedgerLabel(c string) string { return label(Ledgers, c) }
+func FormLabel(c string) string   { return label(Forms, c) }
+func CauseLabel(c string) string  { return label(Causes, c) }
+func LevelLabel(c string) string  { return label(Levels, c) }
+func KindLabel(c string) string   { return label(Kinds, c) }
+
+// RetiredCategories are the person categories of the 退休职工 ledger: the
+// registry's 离退休, and 退休职工 for the retired who are not members.
+var RetiredCategories = []string{"离退休", "退休职工"}
+
+// Gone are the statuses of people no longer in the bureau's care.
+var gone = []string{"transferred", "deceased"}
+
+// MaxAmount is the largest amount (分) a visit or a standard may carry: 10 万元.
+const MaxAmount = 100000 * 100
+
+// parseAmount reads an amount in 元 (two decimals at most) as 分, within
+// MaxAmount; an empty value is 0.
+func parseAmount(field, lbl, s string) (int64, error) {
+	if strings.TrimSpace(s) == "" {
+		return 0, nil
+	}
+	fen, err := dues.ParseYuan(field, lbl, s)
+	if err != nil {
+		return 0, err
+	}
+	if fen > MaxAmount {
+		return 0, fail.NotAllowed(field, lbl+"不能超过 100000.00 元")
+	}
+	return fen, nil
+}
+
+// Yuan writes an amount in 分 as 元 ("500.00").
+func Yuan(fen int64) string { return dues.Yuan(fen) }
+
+// bureauOf is the top organisation of a path ("/1/4/" → 1).
+func bureauOf(path string) int64 {
+	head, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	id, _ := strconv.ParseInt(head, 10, 64)
+	return id
+}
+
+// text is a free-text field and its limits.
+type text struct {
+	name, label string
+	v           *string
+	max         int
+	required    bool
+	multiline   bool
+}
+
+// checkText trims each field and refuses, by name, one holding a refused
+// character, missing when required, or longer than its limit.
+func checkText(ts ...text) fail.Fields {
+	var errs fail.Fields
+	for _, t := range ts {
+		*t.v = strings.TrimSpace(*t.v)
+		msg := plaintext.Message(t.label, *t.v, t.multiline)
+		switch {
+		case msg != "":
+			errs = append(errs, fail.Malformed(t.name, msg))
+		case t.required && *t.v == "":
+			errs = append(errs, fail.Malformed(t.name, "请填写"+t.label))
+		case utf8.RuneCountInString(*t.v) > t.max:
+			errs = append(errs, fail.Malformed(t.name, fmt.Sprintf("%s不能超过 %d 个字", t.label, t.max)))
+		}
+	}
+	return errs
+}

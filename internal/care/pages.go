@@ -1,0 +1,308 @@
+package care
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/member"
+	"hongdun/internal/org"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
+	"hongdun/internal/platform/web"
+)
+
+//go:embed templates static
+var files embed.FS
+
+func init() { web.RegisterAssets("care", web.Sub(files, "static")) }
+
+var funcs = template.FuncMap{
+	"careLedgers": func() []Choice { return Ledgers }, "careForms": func() []Choice { return Forms },
+	"careCauses": func() []Choice { return Causes }, "careLevels": func() []Choice { return Levels },
+	"careKinds": func() []Choice { return Kinds }, "careStates": func() []Choice { return States },
+	"join": strings.Join,
+	"has":  slices.Contains[[]string],
+}
+
+// page parses a page with the templates every care page shares.
+func page(name string) *web.Page {
+	return web.NewPageFuncs(files, funcs, "templates/"+name+".html", "templates/shared.html")
+}
+
+var (
+	ledgerPage       = page("ledger")
+	hardshipsPage    = page("hardships")
+	hardshipPage     = page("hardship")
+	visitsPage       = page("visits")
+	visitPage        = page("visit")
+	newVisitPage     = page("visit_new")
+	campaignsPage    = page("campaigns")
+	newCampaignPage  = page("campaign_new")
+	campaignPage     = page("campaign")
+	printPage        = page("print")
+	receiptPage      = page("receipt")
+	phoneListPage    = page("m_campaigns")
+	phoneTargetsPage = page("m_campaign")
+	phoneVisitPage   = page("m_visit")
+)
+
+// done redirects to a page with a message.
+func done(w http.ResponseWriter, r *http.Request, to, msg string) error {
+	sep := "?"
+	if strings.Contains(to, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, to+sep+"ok="+url.QueryEscape(msg), http.StatusSeeOther)
+	return nil
+}
+
+func parseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("form", "表单无法读取")
+	}
+	return nil
+}
+
+// record is what the pages write to: how to check that the record of the
+// path is in scope (before the body is read), how to show its page again
+// with a refusal, and where its page is.
+type record struct {
+	seen func(r *http.Request) (int64, error)
+	show func(w http.ResponseWriter, r *http.Request, id int64, err error) error
+	path string // with %d for the id
+}
+
+// formWrite runs a page form's write on the record of the path: its page
+// again with the refusal, or a redirect to it with msg.
+func (h *handlers) formWrite(w http.ResponseWriter, r *http.Request, rec record, msg string, do func(id int64) error) error {
+	id, err := rec.seen(r)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	if err := do(id); err != nil {
+		if fail.IsNotFound(err) {
+			return err
+		}
+		return rec.show(w, r, id, err)
+	}
+	return done(w, r, fmt.Sprintf(rec.path, id), msg)
+}
+
+func formInt(r *http.Request, name string) int64 {
+	n, _ := strconv.ParseInt(r.FormValue(name), 10, 64) // a missing or bad number is 0, which the checks refuse by name
+	return n
+}
+
+type ledgerView struct {
+	*List[*Entry]
+	Filter   LedgerFilter
+	Orgs     []org.Option
+	Counts   map[string]int
+	Rule     ElderRule
+	Citation string
+	SetRule  bool // the caller may change the rule
+}
+
+func (h *handlers) pageLedger(w http.ResponseWriter, r *http.Request) error {
+	f, err := ParseLedgerFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	return h.renderLedger(w, r, f, nil)
+}
+
+func (h *handlers) renderLedger(w http.ResponseWriter, r *http.Request, f LedgerFilter, failed error) error {
+	ctx, p := r.Context(), web.Principal(r)
+	l, err := Ledger(ctx, h.DB, p, h.today(), f)
+	if err != nil {
+		return err
+	}
+	v := ledgerView{List: l, Filter: f, Citation: ElderCitation, SetRule: org.BureauAdmin(p)}
+	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
+		return err
+	}
+	if v.Counts, err = Counts(ctx, h.DB, p, h.today()); err != nil {
+		return err
+	}
+	if v.Rule, err = ruleOf(ctx, h.DB, p); err != nil {
+		return err
+	}
+	return h.Web.RenderStatus(w, r, http.StatusOK, ledgerPage, v, failed)
+}
+
+func (h *handlers) pageElderRule(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	var in ElderRule
+	for _, f := range []struct {
+		name string
+		v    *int
+	}{{"party_years", &in.PartyYears}, {"age", &in.Age}, {"version", &in.Version}} {
+		s := strings.TrimSpace(r.PostForm.Get(f.name))
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return h.renderLedger(w, r, LedgerFilter{Kind: Elder, Page: 1, PerPage: 50}, fail.Malformed(f.name, "请填写整数（0 表示不按此项）"))
+		}
+		*f.v = n
+	}
+	rule, err := SetElderRule(r.Context(), h.Deps, web.Principal(r), in)
+	if err != nil {
+		if fail.IsNotFound(err) {
+			return err
+		}
+		return h.renderLedger(w, r, LedgerFilter{Kind: Elder, Page: 1, PerPage: 50}, err)
+	}
+	return done(w, r, "/care?kind=elder", "老党员条件已设为："+rule.Describe())
+}
+
+type hardshipsView struct {
+	*List[*HardshipEntry]
+	Filter StateFilter
+	Orgs   []org.Option
+}
+
+func (h *handlers) pageHardships(w http.ResponseWriter, r *http.Request) error {
+	f, err := ParseHardshipFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p := web.Principal(r)
+	l, err := Hardships(r.Context(), h.DB, p, h.today(), f)
+	if err != nil {
+		return err
+	}
+	v := hardshipsView{List: l, Filter: f}
+	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(p)); err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, hardshipsPage, v)
+}
+
+// hardshipView is an entry's page: the entry (nil for a new one), its form
+// and, for a new one, the person search.
+type hardshipView struct {
+	E        *HardshipEntry
+	Form     url.Values
+	Person   *member.Person
+	Q        string
+	People   []member.Person
+	CanEdit  bool
+	CanJudge bool // the caller may review it
+}
+
+// Val is a form value, else the entry's.
+func (v hardshipView) Val(k string) string {
+	if v.Form.Has(k) {
+		return v.Form.Get(k)
+	}
+	if v.E == nil {
+		return ""
+	}
+	return map[string]string{"cause": v.E.Cause, "level": v.E.Level, "since": v.E.Since, "until": v.E.Until, "detail": v.E.Detail}[k]
+}
+
+func (h *handlers) renderHardship(w http.ResponseWriter, r *http.Request, e *HardshipEntry, failed error) error {
+	ctx, p := r.Context(), web.Principal(r)
+	v := hardshipView{E: e, Form: r.PostForm, Q: strings.TrimSpace(r.URL.Query().Get("q"))}
+	if v.Form == nil {
+		v.Form = url.Values{}
+	}
+	if e != nil {
+		v.CanEdit = p.Writes()
+		v.CanJudge = p.Writes() && e.State == "pending" && scope.Of(p).Root() != e.orgPath && e.EnteredBy != p.Username
+		return h.Web.RenderStatus(w, r, http.StatusOK, hardshipPage, v, failed)
+	}
+	id := formInt(r, "person")
+	if id == 0 {
+		id = formInt(r, "person_id")
+	}
+	if id != 0 {
+		pr, err := member.GetIn(ctx, h.DB, scope.Of(p), id)
+		if err != nil {
+			return fail.NotFound()
+		}
+		v.Person = pr
+	}
+	if v.Q != "" {
+		var err error
+		if v.People, _, err = member.Search(ctx, h.DB, h.Keys, p, member.Filter{Q: v.Q, Status: "full", PerPage: 30}); err != nil {
+			return err
+		}
+	}
+	return h.Web.RenderStatus(w, r, http.StatusOK, hardshipPage, v, failed)
+}
+
+func (h *handlers) pageNewHardship(w http.ResponseWriter, r *http.Request) error {
+	return h.renderHardship(w, r, nil, nil)
+}
+
+func hardshipForm(r *http.Request) HardshipInput {
+	f := r.PostForm
+	return HardshipInput{PersonID: formInt(r, "person_id"), Cause: f.Get("cause"), Level: f.Get("level"), Since: f.Get("since"),
+		Until: f.Get("until"), Detail: f.Get("detail"), Version: int(formInt(r, "version"))}
+}
+
+func (h *handlers) pageCreateHardship(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	e, err := CreateHardship(r.Context(), h.Deps, web.Principal(r), hardshipForm(r))
+	if err != nil {
+		if fail.IsNotFound(err) {
+			return err
+		}
+		return h.renderHardship(w, r, nil, err)
+	}
+	return done(w, r, fmt.Sprintf("/care/hardship/%d", e.ID), "已登记，等待上级党组织审核")
+}
+
+func (h *handlers) pageHardship(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := GetHardship(r.Context(), h.Deps, web.Principal(r), id)
+	if err != nil {
+		return err
+	}
+	return h.renderHardship(w, r, e, nil)
+}
+
+// hardship is the entry of a page's path, for formWrite.
+func (h *handlers) hardship() record {
+	return record{seen: h.hardshipIn, path: "/care/hardship/%d", show: func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+		e, gerr := GetHardship(r.Context(), h.Deps, web.Principal(r), id)
+		if gerr != nil {
+			return gerr
+		}
+		return h.renderHardship(w, r, e, err)
+	}}
+}
+
+func (h *handlers) pageUpdateHardship(w http.ResponseWriter, r *http.Request) error {
+	return h.formWrite(w, r, h.hardship(), "已修改，等待上级党组织重新审核", func(id int64) error {
+		_, err := UpdateHardship(r.Context(), h.Deps, web.Principal(r), id, hardshipForm(r))
+		return err
+	})
+}
+
+func (h *handlers) pageReviewHardship(w http.ResponseWriter, r *http.Request) error {
+	return h.formWrite(w, r, h.hardship(), "已审核", func(id int64) error {
+		_, err := ReviewHardship(r.Context(), h.Deps, web.Principal(r), id, Review{Decision: r.PostForm.Get("decision"),
+			Note: r.PostForm.Get("note"), Version: int(formInt(r, "version"))})
+		return err
+	})
+}

@@ -1,0 +1,152 @@
+package community
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"hongdun/internal/org"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
+)
+
+// Filter narrows the lists: communities, activities and issues read the
+// fields that apply to them.
+type Filter struct {
+	OrgID         int64
+	CommunityID   int64
+	Year          int    // activities and issues of a year; 0 for all
+	State         string // issues: open, overdue, resolved
+	Page, PerPage int
+}
+
+// ParseFilter reads org, community, year, state, page and per_page.
+func ParseFilter(q url.Values) (Filter, error) {
+	f := Filter{State: q.Get("state")}
+	var err error
+	if f.OrgID, err = input.ID("org", "组织", q.Get("org")); err != nil {
+		return f, err
+	}
+	if f.CommunityID, err = input.ID("community", "社区", q.Get("community")); err != nil {
+		return f, err
+	}
+	if f.Year, err = input.Year("year", q.Get("year"), 0); err != nil {
+		return f, err
+	}
+	if f.State != "" && f.State != "open" && f.State != "overdue" && f.State != "resolved" {
+		return f, fail.NotAllowed("state", "状态只能是 open（未办结）、overdue（逾期）或 resolved（已办结）")
+	}
+	f.Page, f.PerPage, err = input.Paging(q)
+	return f, err
+}
+
+// Query is the filter as URL parameters.
+func (f Filter) Query() string {
+	v := url.Values{}
+	for k, n := range map[string]int64{"org": f.OrgID, "community": f.CommunityID, "year": int64(f.Year)} {
+		if n != 0 {
+			v.Set(k, strconv.FormatInt(n, 10))
+		}
+	}
+	if f.State != "" {
+		v.Set("state", f.State)
+	}
+	return v.Encode()
+}
+
+// List is one page of a list.
+type List[T any] struct {
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+	Items   []T `json:"items"`
+}
+
+// Pages are the page numbers to link.
+func (l *List[T]) Pages() []int { return input.Pages(l.Total, l.PerPage) }
+
+// list runs a count and a paged select of one list.
+func list[T any](ctx context.Context, s *Service, f Filter, cols, from, where, order string, args []any, scan func(scanner) (*T, error)) (*List[T], error) {
+	out := &List[T]{Page: f.Page, PerPage: f.PerPage, Items: []T{}}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+" WHERE "+where, args...).Scan(&out.Total); err != nil {
+		return nil, err
+	}
+	q := "SELECT " + cols + from + " WHERE " + where + " ORDER BY " + order
+	if f.PerPage > 0 {
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	}
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *x)
+	}
+	return out, rows.Err()
+}
+
+// Communities lists the communities the caller's scope works with (those
+// registered in it and above it), narrowed to an organisation.
+func (s *Service) Communities(ctx context.Context, p *auth.Principal, f Filter) (*List[Community], error) {
+	sub, err := org.Narrow(ctx, s.DB, p, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	where, args := visible(sub)
+	return list(ctx, s, f, siteCols, siteFrom, where, "o.path, c.name", args, scanSite)
+}
+
+// Activities lists the activities of the caller's scope, newest first.
+func (s *Service) Activities(ctx context.Context, p *auth.Principal, f Filter) (*List[Activity], error) {
+	sub, err := org.Narrow(ctx, s.DB, p, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	where, args := sub.Where("o.path")
+	if f.CommunityID != 0 {
+		where += " AND a.community_id = ?"
+		args = append(args, f.CommunityID)
+	}
+	if f.Year != 0 {
+		where += " AND a.held_on >= ? AND a.held_on <= ?"
+		args = append(args, strconv.Itoa(f.Year)+"-01-01", strconv.Itoa(f.Year)+"-12-31")
+	}
+	return list(ctx, s, f, activityCols, activityFrom, where, "a.held_on DESC, a.id DESC", args, scanActivity)
+}
+
+// Issues lists the ledger of 关键小事 of the caller's scope, open and
+// oldest first.
+func (s *Service) Issues(ctx context.Context, p *auth.Principal, f Filter) (*List[Issue], error) {
+	sub, err := org.Narrow(ctx, s.DB, p, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	where, args := sub.Where("o.path")
+	if f.CommunityID != 0 {
+		where += " AND i.community_id = ?"
+		args = append(args, f.CommunityID)
+	}
+	if f.Year != 0 {
+		where += " AND i.raised_on >= ? AND i.raised_on <= ?"
+		args = append(args, strconv.Itoa(f.Year)+"-01-01", strconv.Itoa(f.Year)+"-12-31")
+	}
+	today := s.today().String()
+	switch f.State {
+	case "open":
+		where += " AND i.resolved_on IS NULL"
+	case "overdue":
+		where += " AND i.resolved_on IS NULL AND i.due_on < ?"
+		args = append(args, today)
+	case "resolved":
+		where += " AND i.resolved_on IS NOT NULL"
+	}
+	return list(ctx, s, f, issueCols, issueFrom, where, "CASE WHEN i.resolved_on IS NULL THEN 0 ELSE 1 END, i.raised_on, i.id", args,
+		func(sc scanner) (*Issue, error) { return scanIssue(sc, today) })
+}

@@ -1,0 +1,380 @@
+package corps
+
+import (
+	"context"
+	"embed"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/exam"
+	"hongdun/internal/honour"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/web"
+	"hongdun/internal/training"
+)
+
+//go:embed templates
+var templates embed.FS
+
+type handlers struct{ *core.Deps }
+
+// Page is one page of a collection, as every list of the API answers.
+type Page[T any] struct {
+	Total int `json:"total"`
+	Items []T `json:"items"`
+}
+
+// Profile is one person's page: their appointments, awards for party work
+// beside those for police work, their honours and nominations, and their
+// study.
+type Profile struct {
+	Worker       *Worker          `json:"worker"`
+	Appointments []*Worker        `json:"appointments"`
+	Party        []*Award         `json:"party_awards"`
+	Business     []*Award         `json:"business_awards"`
+	Honours      []*honour.Honour `json:"honours"`
+	Nominations  []*Nomination    `json:"nominations"`
+	Study        []Study          `json:"study"` // this year and the two before
+}
+
+// Study is a year of a party worker's training hours and exams (the
+// 活字典、政策通 the speech asks for).
+type Study struct {
+	Year     int           `json:"year"`
+	Hours    string        `json:"hours"` // 学时, one decimal
+	Required string        `json:"required"`
+	Exams    *exam.Results `json:"exams"`
+}
+
+func doc(summary string, query []web.Param, body, reply any) *web.Doc {
+	return &web.Doc{Tag: "党务工作者队伍", Summary: summary, Query: query, Body: body, Reply: reply}
+}
+
+// Routes are the 党务工作者队伍 pages and API.
+func Routes(d *core.Deps) []web.Route {
+	h := &handlers{d}
+	listQ := []web.Param{{Name: "org", Description: "党组织编号（含下级），缺省为管辖范围"}, {Name: "post", Description: "岗位：secretary 书记、deputy 副书记、organiser 组织委员、publicity 宣传委员、discipline 纪检委员、clerk 党务干事、other 其他"},
+		{Name: "duty", Description: "full 专职、part 兼职"}, {Name: "category", Description: "民警、辅警、职工、离退休"},
+		{Name: "state", Description: "active 在岗（缺省）、left 已离岗、all 全部"}, {Name: "q", Description: "姓名关键字"},
+		{Name: "page", Description: "页码，从 1 开始"}, {Name: "per_page", Description: "每页条数（默认 50，最多 200）"}}
+	sample := Worker{ID: 1, PersonID: 5, Name: "张三", OrgID: 12, OrgName: "小寨路派出所党支部", Post: "secretary", PostLabel: "书记", Duty: Full, DutyLabel: "专职",
+		Category: "民警", AppointedOn: "2023-03-01", Tenure: 3.1, Version: 1}
+	in := Input{PersonID: 5, OrgID: 12, Post: "secretary", Duty: Full, AppointedOn: "2023-03-01"}
+	award := Award{ID: 3, PersonID: 5, Field: "business", FieldLabel: "公安业务", Title: "个人三等功", Issuer: "西安市公安局", AwardedOn: "2025-12-20"}
+	nom := Nomination{ID: 2, Year: 2026, WorkerID: 1, PersonID: 5, Name: "张三", OrgID: 12, OrgName: "小寨路派出所党支部", DecidingID: 4,
+		DecidingName: "雁塔分局党委", Deeds: "……", State: Nominated, StateLabel: "待评定", Version: 1}
+	nomQ := []web.Param{listQ[0], {Name: "year", Description: "年度"}, {Name: "state", Description: "nominated 待评定、approved 已通过、declined 未通过"},
+		listQ[6], listQ[7]}
+	return []web.Route{
+		{Method: "GET", Pattern: "/api/v1/party-workers", Perm: web.PartyRead, Handler: h.apiList,
+			Doc: doc("党务工作者花名册（专兼职、人员类别、岗位、任职日期、任职年限）", listQ, nil, Page[Worker]{Total: 1, Items: []Worker{sample}})},
+		{Method: "POST", Pattern: "/api/v1/party-workers", Perm: web.PartyWrite, Handler: h.apiCreate,
+			Doc: doc("登记党务工作者任职（本人须为该组织及下级的党员；category 缺省取本人人员类别）", nil, in, sample)},
+		{Method: "GET", Pattern: "/api/v1/party-workers/turnover", Perm: web.PartyRead, Handler: h.apiTurnover,
+			Doc: doc("队伍分析：年度离岗人数及原因、平均任职年限、辅警占比、关键岗位由专职民警担任的比例、近五年变化",
+				[]web.Param{listQ[0], {Name: "year", Description: "年度，缺省为今年（截至今天）"}}, nil, Figures{Year: 2026})},
+		{Method: "GET", Pattern: "/api/v1/party-workers/{id}", Perm: web.PartyRead, Handler: h.apiGet,
+			Doc: doc("一名党务工作者：任职经历、党务与业务奖项并列、表彰、优秀党务工作者推荐", nil, nil, Profile{Worker: &sample})},
+		{Method: "PATCH", Pattern: "/api/v1/party-workers/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate,
+			Doc: doc("修改任职（岗位、专兼职、人员类别、任职日期、备注；须带 version）", nil, Input{Post: "deputy", Duty: Part, AppointedOn: "2023-03-01", Version: 1}, sample)},
+		{Method: "POST", Pattern: "/api/v1/party-workers/{id}/exit", Perm: web.PartyWrite, Handler: h.apiExit,
+			Doc: doc("登记离岗（日期、原因：exam 考试录用离岗、transfer 工作调动、resign 辞职、retire 退休、rotation 岗位轮换、election 换届离任、unfit 考核不称职调整、other 其他）", nil,
+				Exit{LeftOn: "2026-03-31", Reason: "transfer", Version: 1}, sample)},
+		{Method: "POST", Pattern: "/api/v1/party-workers/{id}/awards", Perm: web.PartyWrite, Handler: h.apiAward,
+			Doc: doc("登记奖项（field：party 党务工作、business 公安业务）", nil, AwardInput{Field: "business", Title: "个人三等功", Issuer: "西安市公安局", AwardedOn: "2025-12-20"}, award)},
+		{Method: "DELETE", Pattern: "/api/v1/party-worker-awards/{id}", Perm: web.PartyWrite, Handler: h.apiDeleteAward,
+			Doc: doc("删除误登的奖项", nil, nil, award)},
+		{Method: "GET", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyRead, Handler: h.apiNominations,
+			Doc: doc("优秀党务工作者推荐与评定", nomQ, nil, Page[Nomination]{Total: 1, Items: []Nomination{nom}})},
+		{Method: "POST", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyWrite, Handler: h.apiNominate,
+			Doc: doc("推荐年度优秀党务工作者（在岗、党务工作年限和名额按本局规则）", nil, NominationInput{Year: 2026, WorkerID: 1, Deeds: "……"}, nom)},
+		{Method: "POST", Pattern: "/api/v1/party-worker-nominations/{id}/decide", Perm: web.PartyWrite, Handler: h.apiDecide,
+			Doc: doc("上级党组织评定推荐：通过时记入表彰（表彰机关、日期、文号），不通过须写明理由", nil,
+				Decision{Approve: true, IssuerID: 14, AwardedOn: "2026-06-28", DocNo: "市公党〔2026〕8号", Version: 1}, nom)},
+
+		{Method: "GET", Pattern: "/corps", Perm: web.PartyRead, Handler: h.pageList},
+		{Method: "GET", Pattern: "/corps/export", Perm: web.PartyRead, Handler: h.export},
+		{Method: "GET", Pattern: "/corps/new", Perm: web.PartyWrite, Handler: h.pageNew},
+		{Method: "POST", Pattern: "/corps/workers", Perm: web.PartyWrite, Handler: h.pageCreate},
+		{Method: "GET", Pattern: "/corps/workers/{id}", Perm: web.PartyRead, Handler: h.pageWorker},
+		{Method: "POST", Pattern: "/corps/workers/{id}", Perm: web.PartyWrite, Handler: h.pageUpdate},
+		{Method: "POST", Pattern: "/corps/workers/{id}/exit", Perm: web.PartyWrite, Handler: h.pageExit},
+		{Method: "POST", Pattern: "/corps/workers/{id}/awards", Perm: web.PartyWrite, Handler: h.pageAward},
+		{Method: "POST", Pattern: "/corps/awards/{id}/delete", Perm: web.PartyWrite, Handler: h.pageDeleteAward},
+		{Method: "GET", Pattern: "/corps/turnover", Perm: web.PartyRead, Handler: h.pageTurnover},
+		{Method: "GET", Pattern: "/corps/nominations", Perm: web.PartyRead, Handler: h.pageNominations},
+		{Method: "GET", Pattern: "/corps/nominations/export", Perm: web.PartyRead, Handler: h.exportNominations},
+		{Method: "POST", Pattern: "/corps/nominations", Perm: web.PartyWrite, Handler: h.pageNominate},
+		{Method: "POST", Pattern: "/corps/nominations/{id}/decide", Perm: web.PartyWrite, Handler: h.pageDecide},
+	}
+}
+
+// number reads an optional positive integer parameter.
+func number(v url.Values, name, label string) (int64, error) {
+	s := strings.TrimSpace(v.Get(name))
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fail.Malformed(name, label+"应为正整数")
+	}
+	return n, nil
+}
+
+func listFilter(v url.Values) (Filter, error) {
+	f := Filter{Post: v.Get("post"), Duty: v.Get("duty"), Category: v.Get("category"), State: v.Get("state"), Q: v.Get("q")}
+	var err error
+	var page, per int64
+	if f.OrgID, err = number(v, "org", "党组织编号"); err != nil {
+		return f, err
+	}
+	if page, err = number(v, "page", "页码"); err != nil {
+		return f, err
+	}
+	if per, err = number(v, "per_page", "每页条数"); err != nil {
+		return f, err
+	}
+	f.Page, f.PerPage = int(page), int(per)
+	return f, nil
+}
+
+func nominationFilter(v url.Values) (NominationFilter, error) {
+	f := NominationFilter{State: v.Get("state")}
+	var vals [4]int64
+	for i, p := range []struct{ name, label string }{{"org", "党组织编号"}, {"year", "年度"}, {"page", "页码"}, {"per_page", "每页条数"}} {
+		n, err := number(v, p.name, p.label)
+		if err != nil {
+			return f, err
+		}
+		vals[i] = n
+	}
+	f.OrgID, f.Year, f.Page, f.PerPage = vals[0], int(vals[1]), int(vals[2]), int(vals[3])
+	return f, nil
+}
+
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
+	f, err := listFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	ws, total, err := List(r.Context(), h.Deps, web.Principal(r), f)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, Page[*Worker]{Total: total, Items: ws})
+	return nil
+}
+
+func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
+	var in Input
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	wk, err := Create(r.Context(), h.Deps, web.Principal(r), in)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusCreated, wk)
+	return nil
+}
+
+// profile loads a worker's page.
+func (h *handlers) profile(r *http.Request, id int64) (*Profile, error) {
+	ctx, p := r.Context(), web.Principal(r)
+	wk, err := Get(ctx, h.Deps, h.DB, p, id)
+	if err != nil {
+		return nil, err
+	}
+	pf := &Profile{Worker: wk, Party: []*Award{}, Business: []*Award{}}
+	if pf.Appointments, err = OfPerson(ctx, h.Deps, p, wk.PersonID); err != nil {
+		return nil, err
+	}
+	awards, err := Awards(ctx, h.DB, p, wk.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range awards {
+		if a.Field == "party" {
+			pf.Party = append(pf.Party, a)
+		} else {
+			pf.Business = append(pf.Business, a)
+		}
+	}
+	if pf.Honours, err = honour.OfPerson(ctx, h.Deps, p, wk.PersonID); err != nil {
+		return nil, err
+	}
+	if pf.Nominations, err = nominationsOf(ctx, h.Deps, p, wk.PersonID); err != nil {
+		return nil, err
+	}
+	pf.Study, err = study(ctx, h.Deps, wk.PersonID, KeyPosts[wk.Post], civil.Today(h.Now()).Year())
+	return pf, err
+}
+
+// study is a person's hours (against the requirement of a key post or of
+// every member) and exam results of a year and the two before.
+func study(ctx context.Context, d *core.Deps, personID int64, key bool, year int) ([]Study, error) {
+	var out []Study
+	for y := year; y > year-3; y-- {
+		hours, err := training.HoursOf(ctx, d.DB, []int64{personID}, y)
+		if err != nil {
+			return nil, err
+		}
+		ex, err := exam.ResultsOf(ctx, d.DB, []int64{personID}, y)
+		if err != nil {
+			return nil, err
+		}
+		req, err := training.RequirementOf(ctx, d.DB, y)
+		if err != nil {
+			return nil, err
+		}
+		st := Study{Year: y, Hours: training.Hours(hours[personID]), Required: training.Hours(req.Required(key)), Exams: ex[personID]}
+		if st.Exams == nil {
+			st.Exams = &exam.Results{}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	pf, err := h.profile(r, id)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, pf)
+	return nil
+}
+
+func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in Input
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	wk, err := Update(r.Context(), h.Deps, web.Principal(r), id, in)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, wk)
+	return nil
+}
+
+func (h *handlers) apiExit(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var ex Exit
+	if err := web.DecodeJSON(w, r, &ex); err != nil {
+		return err
+	}
+	wk, err := Leave(r.Context(), h.Deps, web.Principal(r), id, ex)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, wk)
+	return nil
+}
+
+func (h *handlers) apiAward(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in AwardInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	a, err := AddAward(r.Context(), h.Deps, web.Principal(r), id, in)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusCreated, a)
+	return nil
+}
+
+func (h *handlers) apiDeleteAward(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := DeleteAward(r.Context(), h.Deps, web.Principal(r), id)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, a)
+	return nil
+}
+
+func (h *handlers) apiTurnover(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	orgID, err := number(q, "org", "党组织编号")
+	if err != nil {
+		return err
+	}
+	year, err := number(q, "year", "年度")
+	if err != nil {
+		return err
+	}
+	f, err := Turnover(r.Context(), h.Deps, web.Principal(r), orgID, int(year))
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, f)
+	return nil
+}
+
+func (h *handlers) apiNominations(w http.ResponseWriter, r *http.Request) error {
+	f, err := nominationFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	ns, total, err := ListNominations(r.Context(), h.Deps, web.Principal(r), f)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, Page[*Nomination]{Total: total, Items: ns})
+	return nil
+}
+
+func (h *handlers) apiNominate(w http.ResponseWriter, r *http.Request) error {
+	var in NominationInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	n, err := Nominate(r.Context(), h.Deps, web.Principal(r), in)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusCreated, n)
+	return nil
+}
+
+func (h *handlers) apiDecide(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var dc Decision
+	if err := web.DecodeJSON(w, r, &dc); err != nil {
+		return err
+	}
+	n, err := Decide(r.Context(), h.Deps, web.Principal(r), id, dc)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, n)
+	return nil
+}

@@ -1,0 +1,69 @@
+package dues
+
+import (
+	"fmt"
+	"net/http"
+
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/web"
+)
+
+var reportPage = web.NewPageFuncs(templates, funcs, "templates/report.html")
+
+// reportRoutes are the yearly publication: an A4 page to print and post,
+// its spreadsheet and the API.
+func (h *handlers) reportRoutes(tag string) []web.Route {
+	return []web.Route{
+		{Method: "GET", Pattern: "/dues/report", Perm: web.PartyRead, Handler: h.reportPage},
+		{Method: "GET", Pattern: "/dues/report/export", Perm: web.PartyRead, Handler: h.reportExport},
+		{Method: "GET", Pattern: "/api/v1/dues/report", Perm: web.PartyRead, Handler: h.apiReport, Doc: &web.Doc{Tag: tag,
+			Summary: "年度党费收缴情况公示：每名党员全年（本年至上月）应交、已交月数和金额、未交月份（金额单位：分）",
+			Query:   []web.Param{{Name: "org", Description: "党组织编号（含下级），默认本人所在组织"}, {Name: "year", Description: "年度，默认今年"}},
+			Reply:   Report{Items: []*ReportRow{{}}}}},
+	}
+}
+
+func (h *handlers) report(r *http.Request) (*Report, error) {
+	var orgID, year int64
+	if err := ints(r, map[string]*int64{"org": &orgID, "year": &year}, paramLabels); err != nil {
+		return nil, err
+	}
+	return YearReport(r.Context(), h.Deps, web.Principal(r), orgID, int(year))
+}
+
+func (h *handlers) apiReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := h.report(r)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (h *handlers) reportPage(w http.ResponseWriter, r *http.Request) error {
+	rep, err := h.report(r)
+	if err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, reportPage, map[string]any{"R": rep, "Date": civil.Today(h.Now()).Chinese(), "Years": recentYears(h.Now())})
+}
+
+func (h *handlers) reportExport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := h.report(r)
+	if err != nil {
+		return err
+	}
+	rows := [][]any{{fmt.Sprintf("%s%d年度党费收缴情况公示", rep.OrgName, rep.Year)},
+		{"姓名", "党组织", "类别", "每月应交（元）", "应交月数", "已交月数", "应交合计（元）", "已交合计（元）", "未交月份"}}
+	for _, it := range rep.Items {
+		rows = append(rows, []any{it.Name, it.OrgName, it.KindLabel, Yuan(it.MonthlyFen), it.MonthsDue, it.MonthsPaid, Yuan(it.DueFen),
+			Yuan(it.PaidFen), it.UnpaidText()})
+	}
+	rows = append(rows, []any{"合计", "", "", "", "", "", Yuan(rep.DueFen), Yuan(rep.PaidFen), ""})
+	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "dues.report.export", ObjectType: "org", ObjectID: fmt.Sprint(rep.OrgID),
+		Detail: map[string]any{"year": rep.Year, "rows": len(rep.Items)}}); err != nil {
+		return err
+	}
+	return writeXLSX(w, "党费公示", fmt.Sprintf("%d年度党费收缴情况公示.xlsx", rep.Year), rows)
+}

@@ -1,0 +1,136 @@
+package election
+
+import (
+	"net/http"
+
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/web"
+)
+
+type handlers struct{ *Service }
+
+func doc(summary string, query []web.Param, body, reply any) *web.Doc {
+	return &web.Doc{Tag: "换届选举", Summary: summary, Query: query, Body: body, Reply: reply}
+}
+
+// Routes serve the election pages and the API.
+func Routes(d *core.Deps) []web.Route {
+	h := &handlers{&Service{d}}
+	listParams := []web.Param{{Name: "org", Description: "党组织编号（含下级）；缺省为管辖范围"}, {Name: "state", Description: "recorded 待上级批复、approved 已批复"},
+		{Name: "year", Description: "选举年度"}, {Name: "page", Description: "页码，从 1 开始"}, {Name: "per_page", Description: "每页条数，1–200，缺省 50"}}
+	counts := Counts{Seats: 3, Expected: 12, Present: 11, Issued: 11, Returned: 11}
+	sample := Election{ID: 1, OrgID: 12, OrgName: "小寨路派出所党支部", HeldOn: "2026-03-10", Counts: counts, State: Recorded, StateLabel: "待上级批复",
+		Elected: 3, Version: 1, Candidates: []Candidate{{PersonID: 5, Name: "张三", Votes: 11, Elected: true, Post: "书记"}}}
+	return []web.Route{
+		{Method: "GET", Pattern: "/api/v1/elections", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("换届选举记录", listParams, nil,
+			List{Total: 1, Page: 1, PerPage: 50, Items: []Election{sample}})},
+		{Method: "GET", Pattern: "/api/v1/elections/due", Perm: web.PartyRead, Handler: h.apiDue, Doc: doc("任期已满或六个月内届满、应当换届的党组织",
+			[]web.Param{{Name: "org", Description: "党组织编号（含下级）"}}, nil, map[string]any{"items": []Due{{OrgID: 12, Name: "小寨路派出所党支部", TermEnd: "2026-06-30"}}})},
+		{Method: "POST", Pattern: "/api/v1/elections", Perm: web.PartyWrite, Handler: h.apiRecord, Doc: doc("登记选举大会：应到、实到、发出与收回选票、候选人得票（按规则计算当选）", nil,
+			Input{OrgID: 12, HeldOn: "2026-03-10", Counts: counts, Candidates: []CandidateInput{{PersonID: 5, Votes: 11}}}, sample)},
+		{Method: "GET", Pattern: "/api/v1/elections/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一次换届选举：票数、候选人、当选与分工、批复", nil, nil, sample)},
+		{Method: "PUT", Pattern: "/api/v1/elections/{id}/posts", Perm: web.PartyWrite, Handler: h.apiPosts, Doc: doc("新一届委员分工（须有且只有一名书记）", nil,
+			map[string]any{"version": 1, "posts": []PostInput{{PersonID: 5, Post: "书记"}}}, sample)},
+		{Method: "POST", Pattern: "/api/v1/elections/{id}/approve", Perm: web.PartyWrite, Handler: h.apiApprove, Doc: doc("上级党组织批复书记和委员会：新一届班子任职，任期重新计算", nil,
+			Approval{Version: 2, ApprovedOn: "2026-03-20", Doc: "雁塔分局党委〔2026〕12号"}, sample)},
+
+		{Method: "GET", Pattern: "/elections", Perm: web.PartyRead, Handler: h.pageList},
+		{Method: "GET", Pattern: "/elections/export", Perm: web.PartyRead, Handler: h.export},
+		{Method: "GET", Pattern: "/elections/new", Perm: web.PartyWrite, Handler: h.pageNew},
+		{Method: "POST", Pattern: "/elections", Perm: web.PartyWrite, Handler: h.pageRecord},
+		{Method: "GET", Pattern: "/elections/{id}", Perm: web.PartyRead, Handler: h.pageElection},
+		{Method: "POST", Pattern: "/elections/{id}/posts", Perm: web.PartyWrite, Handler: h.pagePosts},
+		{Method: "POST", Pattern: "/elections/{id}/approve", Perm: web.PartyWrite, Handler: h.pageApprove},
+	}
+}
+
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
+	f, err := ParseFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	l, err := h.List(r.Context(), web.Principal(r), f)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (h *handlers) apiDue(w http.ResponseWriter, r *http.Request) error {
+	f, err := ParseFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	due, err := h.DueTerms(r.Context(), web.Principal(r), f.OrgID)
+	if err != nil {
+		return err
+	}
+	if due == nil {
+		due = []Due{}
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": due})
+	return nil
+}
+
+func (h *handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
+	var in Input
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	e, err := h.Record(r.Context(), web.Principal(r), in)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusCreated, e)
+	return nil
+}
+
+func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := h.Get(r.Context(), web.Principal(r), id)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, e)
+	return nil
+}
+
+// write checks the election is in scope before reading the body, decodes
+// it into v and runs do.
+func (h *handlers) write(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Election, error)) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
+		return err
+	}
+	if err := web.DecodeJSON(w, r, v); err != nil {
+		return err
+	}
+	e, err := do(id)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, e)
+	return nil
+}
+
+func (h *handlers) apiPosts(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Version int         `json:"version"`
+		Posts   []PostInput `json:"posts"`
+	}
+	return h.write(w, r, &in, func(id int64) (*Election, error) {
+		return h.SetPosts(r.Context(), web.Principal(r), id, in.Version, in.Posts)
+	})
+}
+
+func (h *handlers) apiApprove(w http.ResponseWriter, r *http.Request) error {
+	var in Approval
+	return h.write(w, r, &in, func(id int64) (*Election, error) { return h.Approve(r.Context(), web.Principal(r), id, in) })
+}

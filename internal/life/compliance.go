@@ -1,0 +1,486 @@
+package life
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/org"
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
+	"hongdun/internal/todo"
+)
+
+// Frequencies says how often each kind must be held: kind → per.
+type Frequencies map[string]string
+
+// Defaults are the frequencies of rules.md §3 and §8.
+func Defaults() Frequencies {
+	f := Frequencies{}
+	for _, k := range Kinds {
+		f[k.Key] = k.Per
+	}
+	return f
+}
+
+// bureauOf is the top organisation of a path ("/1/4/9/" → 1).
+func bureauOf(path string) int64 {
+	head, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	id, _ := strconv.ParseInt(head, 10, 64)
+	return id
+}
+
+// FrequenciesOf returns a bureau's frequencies for a year: those set for
+// that year, else for the latest earlier year, else the defaults; set says
+// whether the year has its own.
+func FrequenciesOf(ctx context.Context, q db.Querier, bureau int64, year int) (f Frequencies, set bool, err error) {
+	var from int
+	err = q.QueryRowContext(ctx, "SELECT COALESCE(MAX(year), 0) FROM life_frequencies WHERE bureau_id = ? AND year <= ?", bureau, year).Scan(&from)
+	f = Defaults()
+	if err != nil || from == 0 {
+		return f, false, err
+	}
+	rows, err := q.QueryContext(ctx, "SELECT kind, per FROM life_frequencies WHERE bureau_id = ? AND year = ?", bureau, from)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, per string
+		if err := rows.Scan(&k, &per); err != nil {
+			return nil, false, err
+		}
+		if _, ok := f[k]; ok {
+			f[k] = per
+		}
+	}
+	return f, from == year, rows.Err()
+}
+
+// SetFrequencies sets a bureau's frequencies for a year (its 党务管理员 of
+// the whole bureau only).
+func (s *Service) SetFrequencies(ctx context.Context, p *auth.Principal, year int, f Frequencies) error {
+	if !org.BureauAdmin(p) {
+		return fail.Denied("not_bureau", "只有全局的党务管理员可以设置组织生活频次")
+	}
+	if year < 2000 || year > civil.Today(s.Now()).Year()+1 {
+		return fail.NotAllowed("year", "年度应为 2000 年至明年之间的四位年份")
+	}
+	for k, per := range f {
+		if KindLabel(k) == "" {
+			return fail.NotAllowed("kind", "未知的会议类型："+k)
+		}
+		if PerLabel(per) == "" {
+			return fail.NotAllowed("per", KindLabel(k)+"的频次只能是每月、每季度、每年或不排入日历")
+		}
+	}
+	bureau := bureauOf(scope.Of(p).Root())
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, _, err := FrequenciesOf(ctx, tx, bureau, year)
+		if err != nil {
+			return err
+		}
+		after := Frequencies{}
+		for k, v := range before {
+			after[k] = v
+		}
+		for k, v := range f {
+			after[k] = v
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM life_frequencies WHERE bureau_id = ? AND year = ?", bureau, year); err != nil {
+			return err
+		}
+		for _, k := range Kinds {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO life_frequencies (bureau_id, year, kind, per) VALUES (?,?,?,?)", bureau, year, k.Key, after[k.Key]); err != nil {
+				return err
+			}
+		}
+		return s.Audit.Write(ctx, tx, audit.Event{Action: "life.frequencies", ObjectType: "org", ObjectID: fmt.Sprint(bureau),
+			Detail: audit.Change{Before: map[string]any{"year": year, "per": before}, After: map[string]any{"year": year, "per": after}}})
+	})
+}
+
+// Column is one kind in one period.
+type Column struct {
+	Kind      string `json:"kind"`
+	KindLabel string `json:"kind_label"`
+	Per       string `json:"per"`
+	Period    Period `json:"period"`
+}
+
+// columns are the kinds' periods in a year that meet [from, to].
+func columns(f Frequencies, year int, from, to civil.Date) []Column {
+	var out []Column
+	for _, k := range Kinds {
+		for _, p := range Periods(year, f[k.Key]) {
+			if !p.To.Before(from) && !to.Before(p.From) {
+				out = append(out, Column{Kind: k.Key, KindLabel: k.Label, Per: f[k.Key], Period: p})
+			}
+		}
+	}
+	return out
+}
+
+// Cell is a branch's state in one column.
+type Cell struct {
+	Kind  string `json:"kind"`
+	Label string `json:"period"`
+	Due   string `json:"due"`
+	State string `json:"state"`
+	Held  int    `json:"held"`
+}
+
+// StateLabel names the cell's state.
+func (c Cell) StateLabel() string { return StateLabel(c.State) }
+
+// BranchRow is one branch of the calendar.
+type BranchRow struct {
+	OrgID   int64  `json:"org_id"`
+	Name    string `json:"name"`
+	Cells   []Cell `json:"cells"`
+	Done    int    `json:"done"`
+	Overdue int    `json:"overdue"`
+	Due     int    `json:"due"`
+	path    string
+}
+
+// grid computes every branch of sub against the columns: a column is done
+// when a counting meeting of its kind was held in its period by the branch
+// or an organisation under it (a 党小组 of the branch).
+func grid(ctx context.Context, q db.Querier, sub scope.Subtree, cols []Column, today civil.Date) ([]BranchRow, error) {
+	orgs, err := org.Subtree(ctx, q, sub)
+	if err != nil {
+		return nil, err
+	}
+	var rows []BranchRow
+	branchOf := map[int64]int{} // organisation id → index of its branch row
+	byPath := map[string]int{}
+	for _, o := range orgs {
+		if calendarKinds[o.Kind] && !o.Dissolved() {
+			byPath[o.Path] = len(rows)
+			rows = append(rows, BranchRow{OrgID: o.ID, Name: o.Name, path: o.Path})
+		}
+	}
+	for _, o := range orgs { // parents come first: a branch's descendants follow it
+		for p := o.Path; p != ""; p = parentPath(p) {
+			if i, ok := byPath[p]; ok {
+				branchOf[o.ID] = i
+				break
+			}
+		}
+	}
+	if len(rows) == 0 || len(cols) == 0 {
+		return rows, nil
+	}
+	from, to := cols[0].Period.From, cols[0].Period.To
+	for _, c := range cols {
+		if c.Period.From.Before(from) {
+			from = c.Period.From
+		}
+		if to.Before(c.Period.To) {
+			to = c.Period.To
+		}
+	}
+	// Periods are whole months, so a count per organisation, kind and month
+	// (numbered year*12 + month-1) answers every column.
+	in, args := sub.HasOrg("org_id")
+	res, err := q.QueryContext(ctx, `SELECT org_id, kind, held_on FROM life_meetings
+		WHERE held_on >= ? AND held_on <= ? AND counts = 1 AND `+in, append([]any{from.String(), to.String()}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	base := monthNo(from)
+	span := monthNo(to) - base + 1
+	kindNo := map[string]int{}
+	for i, k := range Kinds {
+		kindNo[k.Key] = i
+	}
+	held := make([]int, len(rows)*len(Kinds)*span) // [row][kind][month]
+	for res.Next() {
+		var id int64
+		var kind string
+		var on []byte // YYYY-MM-DD, read without allocating a string per row
+		if err := res.Scan(&id, &kind, &on); err != nil {
+			return nil, err
+		}
+		i, ok := branchOf[id]
+		k, known := kindNo[kind]
+		if len(on) < 7 {
+			continue
+		}
+		month := int(on[0]-'0')*12000 + int(on[1]-'0')*1200 + int(on[2]-'0')*120 + int(on[3]-'0')*12 + int(on[5]-'0')*10 + int(on[6]-'0') - 1
+		if ok && known && month >= base && month < base+span {
+			held[(i*len(Kinds)+k)*span+month-base]++
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		r := &rows[i]
+		r.Cells = make([]Cell, len(cols))
+		for j, c := range cols {
+			n := 0
+			at := (i*len(Kinds) + kindNo[c.Kind]) * span
+			for m := monthNo(c.Period.From); m <= monthNo(c.Period.To); m++ {
+				n += held[at+m-base]
+			}
+			st := StateOf(c.Period, n, today)
+			r.Cells[j] = Cell{Kind: c.Kind, Label: c.Period.Label, Due: c.Period.Due, State: st, Held: n}
+			switch st {
+			case Done:
+				r.Done++
+			case Overdue:
+				r.Overdue++
+			case Due:
+				r.Due++
+			}
+		}
+	}
+	return rows, nil
+}
+
+// monthNo numbers the month of a day: year*12 + month-1.
+func monthNo(d civil.Date) int { return d.Year()*12 + int(d.Month()) - 1 }
+
+func parentPath(p string) string {
+	t := strings.TrimSuffix(p, "/")
+	i := strings.LastIndex(t, "/")
+	if i <= 0 {
+		return ""
+	}
+	return t[:i+1]
+}
+
+// Overview is the calendar of a subtree for a year (or one quarter of it).
+type Overview struct {
+	Year     int           `json:"year"`
+	Quarter  int           `json:"quarter,omitempty"`
+	OrgID    int64         `json:"org_id"`
+	OrgName  string        `json:"org_name"`
+	Today    string        `json:"today"`
+	Columns  []Column      `json:"columns"`
+	Summary  []KindSummary `json:"summary"`
+	Missing  string        `json:"missing,omitempty"` // rows limited to branches missing this kind
+	Total    int           `json:"total"`
+	Page     int           `json:"page"`
+	PerPage  int           `json:"per_page"`
+	Items    []BranchRow   `json:"items"`
+	Branches int           `json:"branches"` // in the subtree, before Missing
+}
+
+// KindSummary is the coverage of one kind across the subtree in the
+// window: branches that held it in every period, and those that missed a
+// period that has ended.
+type KindSummary struct {
+	Kind     string `json:"kind"`
+	Label    string `json:"label"`
+	Per      string `json:"per"`
+	Complete int    `json:"complete"`
+	Missed   int    `json:"missed"`
+	Pending  int    `json:"pending"` // neither: a period still running
+}
+
+// Ask is what an overview is asked for.
+type Ask struct {
+	OrgID         int64
+	Year, Quarter int
+	Missing       string // a kind: only branches that missed it
+	Page, PerPage int
+}
+
+// Compliance computes the overview for p.
+func (s *Service) Compliance(ctx context.Context, p *auth.Principal, a Ask) (*Overview, error) {
+	today := civil.Today(s.Now())
+	id := a.OrgID
+	if id == 0 {
+		id = p.OrgID
+	}
+	sub, err := org.Narrow(ctx, s.DB, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if sub.Empty() {
+		return nil, fail.NotFound()
+	}
+	o, err := org.Get(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Missing != "" && KindLabel(a.Missing) == "" {
+		return nil, fail.NotAllowed("missing", "未知的会议类型")
+	}
+	f, _, err := FrequenciesOf(ctx, s.DB, bureauOf(o.Path), a.Year)
+	if err != nil {
+		return nil, err
+	}
+	from, to := civil.New(a.Year, 1, 1), civil.New(a.Year, 12, 31)
+	if a.Quarter > 0 {
+		from = civil.New(a.Year, 1, 1).AddMonths(3 * (a.Quarter - 1))
+		to = from.AddMonths(3).AddDays(-1)
+	}
+	ov := &Overview{Year: a.Year, Quarter: a.Quarter, OrgID: o.ID, OrgName: o.Name, Today: today.String(), Missing: a.Missing,
+		Columns: columns(f, a.Year, from, to), Page: a.Page, PerPage: a.PerPage, Items: []BranchRow{}}
+	rows, err := grid(ctx, s.DB, sub, ov.Columns, today)
+	if err != nil {
+		return nil, err
+	}
+	ov.Branches = len(rows)
+	for _, k := range Kinds {
+		if f[k.Key] == None {
+			continue
+		}
+		ks := KindSummary{Kind: k.Key, Label: k.Label, Per: f[k.Key]}
+		for _, r := range rows {
+			switch kindState(ov.Columns, r, k.Key) {
+			case Done:
+				ks.Complete++
+			case Overdue:
+				ks.Missed++
+			default:
+				ks.Pending++
+			}
+		}
+		ov.Summary = append(ov.Summary, ks)
+	}
+	if a.Missing != "" {
+		kept := rows[:0]
+		for _, r := range rows {
+			if kindState(ov.Columns, r, a.Missing) == Overdue {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
+	}
+	ov.Total = len(rows)
+	if lo := (a.Page - 1) * a.PerPage; lo < len(rows) {
+		ov.Items = rows[lo:min(lo+a.PerPage, len(rows))]
+	}
+	return ov, nil
+}
+
+// kindState sums a branch's cells of one kind: overdue when any ended
+// period was missed, done when every period was held, else still open.
+func kindState(cols []Column, r BranchRow, kind string) string {
+	all, any := true, false
+	for j, c := range cols {
+		if c.Kind != kind {
+			continue
+		}
+		any = true
+		switch r.Cells[j].State {
+		case Overdue:
+			return Overdue
+		case Done:
+		default:
+			all = false
+		}
+	}
+	if any && all {
+		return Done
+	}
+	return Due
+}
+
+// leadDays is how long before a period ends its 待办 appears.
+var leadDays = map[string]int{Month: 10, Quarter: 20, Year: 45}
+
+const dueSource = "life.due"
+
+// Reminders are the 待办 the calendar asks for on a day: for each branch and
+// kind, the running period when it is near its end and nothing counts yet,
+// and the period just ended when it was missed. In January the period just
+// ended is last year's, under last year's frequencies.
+func Reminders(ctx context.Context, q db.Querier, today civil.Date) ([]todo.Item, error) {
+	orgs, err := org.Subtree(ctx, q, scope.All())
+	if err != nil {
+		return nil, err
+	}
+	bureaus := map[int64]bool{}
+	for _, o := range orgs {
+		if calendarKinds[o.Kind] && !o.Dissolved() {
+			bureaus[bureauOf(o.Path)] = true
+		}
+	}
+	var items []todo.Item
+	for b := range bureaus {
+		path := fmt.Sprintf("/%d/", b)
+		sub := scope.Under(path)
+		var cols []Column
+		cur, err := yearColumns(ctx, q, b, today.Year())
+		if err != nil {
+			return nil, err
+		}
+		prev, err := yearColumns(ctx, q, b, today.Year()-1)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range append(prev, cur...) {
+			running := !today.Before(c.Period.From) && !c.Period.To.Before(today)
+			justEnded := c.Period.To.Before(today) && !c.Period.To.Before(previousStart(today, c.Per))
+			if (running && today.DaysUntil(c.Period.To) <= leadDays[c.Per]) || justEnded {
+				cols = append(cols, c)
+			}
+		}
+		rows, err := grid(ctx, q, sub, cols, today)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			for j, c := range cols {
+				cell := r.Cells[j]
+				if cell.State == Done {
+					continue
+				}
+				it := todo.Item{Source: dueSource, Key: fmt.Sprintf("%d:%s:%s", r.OrgID, c.Kind, c.Period.Due), OrgID: r.OrgID,
+					Link: fmt.Sprintf("/life?org=%d&kind=%s", r.OrgID, c.Kind), DueOn: c.Period.Due}
+				when := fmt.Sprintf("%d年%s", c.Period.From.Year(), c.Period.Label)
+				if c.Per == Year {
+					when = c.Period.Label
+				}
+				if cell.State == Overdue {
+					it.Title = fmt.Sprintf("%s未召开%s", when, c.KindLabel)
+					it.Detail = fmt.Sprintf("%s %s未按要求（%s）召开%s，请尽快补开并登记", r.Name, when, PerLabel(c.Per), c.KindLabel)
+					it.Severity = "bad"
+				} else {
+					it.Title = fmt.Sprintf("%s须召开%s", when, c.KindLabel)
+					it.Detail = fmt.Sprintf("%s %s的%s尚未召开（%s前）", r.Name, when, c.KindLabel, c.Period.Due)
+					it.Severity = "warn"
+				}
+				items = append(items, it)
+			}
+		}
+	}
+	return items, nil
+}
+
+func yearColumns(ctx context.Context, q db.Querier, bureau int64, year int) ([]Column, error) {
+	f, _, err := FrequenciesOf(ctx, q, bureau, year)
+	if err != nil {
+		return nil, err
+	}
+	return columns(f, year, civil.New(year, 1, 1), civil.New(year, 12, 31)), nil
+}
+
+// previousStart is the first day of the period before the one holding day.
+func previousStart(day civil.Date, per string) civil.Date {
+	months := map[string]int{Month: 1, Quarter: 3, Year: 12}[per]
+	cur, _ := PeriodOf(day, per)
+	return cur.From.AddMonths(-months)
+}
+
+// Sync keeps the calendar's 待办 current (a periodic job).
+func Sync(ctx context.Context, d *core.Deps) error {
+	items, err := Reminders(ctx, d.DB, civil.Today(d.Now()))
+	if err != nil {
+		return err
+	}
+	return d.DB.InTx(ctx, func(tx *db.Tx) error { return todo.Sync(ctx, tx, dueSource, items) })
+}

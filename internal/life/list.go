@@ -1,0 +1,144 @@
+package life
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/org"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/fail"
+)
+
+// Filter narrows the meeting list.
+type Filter struct {
+	OrgID         int64
+	Kind          string
+	From, To      string
+	Page, PerPage int
+}
+
+// Query is the filter as URL parameters, for links and the export.
+func (f Filter) Query() string {
+	v := url.Values{}
+	if f.OrgID != 0 {
+		v.Set("org", strconv.FormatInt(f.OrgID, 10))
+	}
+	for k, s := range map[string]string{"kind": f.Kind, "from": f.From, "to": f.To} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v.Encode()
+}
+
+// ParseFilter reads org, kind, from, to, page and per_page.
+func ParseFilter(q url.Values) (Filter, error) {
+	f := Filter{Kind: q.Get("kind"), Page: 1, PerPage: 50}
+	if s := q.Get("org"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return f, fail.Malformed("org", "组织编号应为正整数")
+		}
+		f.OrgID = n
+	}
+	if f.Kind != "" && KindLabel(f.Kind) == "" {
+		return f, fail.NotAllowed("kind", "未知的会议类型")
+	}
+	for _, d := range []struct {
+		name, label string
+		v           *string
+	}{{"from", "起始日期", &f.From}, {"to", "截止日期", &f.To}} {
+		if s := strings.TrimSpace(q.Get(d.name)); s != "" {
+			day, err := civil.Parse(s)
+			if err != nil {
+				return f, fail.Malformed(d.name, "请按“年-月-日”填写"+d.label)
+			}
+			*d.v = day.String()
+		}
+	}
+	if f.From != "" && f.To != "" && f.To < f.From {
+		return f, fail.NotAllowed("to", "截止日期不能早于起始日期")
+	}
+	var err error
+	if f.Page, f.PerPage, err = Paging(q); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// Paging reads page and per_page (1–200, default 50).
+func Paging(q url.Values) (page, per int, err error) {
+	page, per = 1, 50
+	if s := q.Get("page"); s != "" {
+		if page, err = strconv.Atoi(s); err != nil || page < 1 {
+			return 0, 0, fail.Malformed("page", "页码应为正整数")
+		}
+	}
+	if s := q.Get("per_page"); s != "" {
+		if per, err = strconv.Atoi(s); err != nil || per < 1 || per > 200 {
+			return 0, 0, fail.Malformed("per_page", "每页条数应为 1 至 200 之间的整数")
+		}
+	}
+	return page, per, nil
+}
+
+// List is one page of meetings.
+type List struct {
+	Total   int       `json:"total"`
+	Page    int       `json:"page"`
+	PerPage int       `json:"per_page"`
+	Items   []Meeting `json:"items"`
+}
+
+// List returns the meetings of the caller's scope (narrowed by the filter),
+// newest first; PerPage 0 returns them all (the export).
+func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) (*List, error) {
+	sub, err := org.Narrow(ctx, s.DB, p, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	in, args := sub.Where("o.path")
+	where := " FROM life_meetings m JOIN orgs o ON o.id = m.org_id WHERE " + in
+	for _, c := range []struct {
+		cond, v string
+	}{{" AND m.kind = ?", f.Kind}, {" AND m.held_on >= ?", f.From}, {" AND m.held_on <= ?", f.To}} {
+		if c.v != "" {
+			where += c.cond
+			args = append(args, c.v)
+		}
+	}
+	out := &List{Page: f.Page, PerPage: f.PerPage, Items: []Meeting{}}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+where, args...).Scan(&out.Total); err != nil {
+		return nil, err
+	}
+	q := "SELECT " + meetingCols + where + " ORDER BY m.held_on DESC, m.id DESC"
+	if f.PerPage > 0 {
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	}
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *m)
+	}
+	return out, rows.Err()
+}
+
+// Pages are the page numbers to link (at most 50).
+func (l *List) Pages() []int {
+	var out []int
+	for i := 1; l.PerPage > 0 && i <= (l.Total+l.PerPage-1)/l.PerPage && i <= 50; i++ {
+		out = append(out, i)
+	}
+	return out
+}

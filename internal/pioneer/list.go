@@ -1,0 +1,214 @@
+package pioneer
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"hongdun/internal/org"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/scope"
+)
+
+// PostFilter narrows the list of posts.
+type PostFilter struct {
+	OrgID         int64
+	Kind          string
+	Ended         bool // the posts that were stood down, instead of the live ones
+	Page, PerPage int
+}
+
+// ParsePostFilter reads org, kind, ended, page and per_page.
+func ParsePostFilter(q url.Values) (PostFilter, error) {
+	f := PostFilter{Kind: q.Get("kind"), Ended: q.Get("ended") == "1"}
+	var err error
+	if f.OrgID, err = input.ID("org", "组织", q.Get("org")); err != nil {
+		return f, err
+	}
+	if f.Kind != "" && KindLabel(f.Kind) == "" {
+		return f, fail.NotAllowed("kind", "类型只能是 model（示范岗）、vanguard（先锋岗）或 zone（责任区）")
+	}
+	f.Page, f.PerPage, err = input.Paging(q)
+	return f, err
+}
+
+// Query is the filter as URL parameters.
+func (f PostFilter) Query() string {
+	v := url.Values{}
+	if f.OrgID != 0 {
+		v.Set("org", strconv.FormatInt(f.OrgID, 10))
+	}
+	if f.Kind != "" {
+		v.Set("kind", f.Kind)
+	}
+	if f.Ended {
+		v.Set("ended", "1")
+	}
+	return v.Encode()
+}
+
+// Posts is one page of posts.
+type Posts struct {
+	Total   int    `json:"total"`
+	Page    int    `json:"page"`
+	PerPage int    `json:"per_page"`
+	Items   []Post `json:"items"`
+}
+
+// Pages are the page numbers to link.
+func (l *Posts) Pages() []int { return input.Pages(l.Total, l.PerPage) }
+
+// ListPosts returns the posts of the caller's scope; PerPage 0 returns all.
+func (s *Service) ListPosts(ctx context.Context, p *auth.Principal, f PostFilter) (*Posts, error) {
+	sub, err := org.Narrow(ctx, s.DB, p, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	in, args := sub.Where("o.path")
+	where := " FROM pioneer_posts t JOIN orgs o ON o.id = t.org_id WHERE " + in
+	if f.Kind != "" {
+		where += " AND t.kind = ?"
+		args = append(args, f.Kind)
+	}
+	if f.Ended {
+		where += " AND t.ended_on IS NOT NULL"
+	} else {
+		where += " AND t.ended_on IS NULL"
+	}
+	out := &Posts{Page: f.Page, PerPage: f.PerPage, Items: []Post{}}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+where, args...).Scan(&out.Total); err != nil {
+		return nil, err
+	}
+	q := "SELECT " + postCols + where + " ORDER BY o.path, t.kind, t.name"
+	if f.PerPage > 0 {
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	}
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *t)
+	}
+	return out, rows.Err()
+}
+
+// CommitFilter narrows the list of commitments.
+type CommitFilter struct {
+	OrgID         int64
+	Year          int
+	Reviewed      string // "yes", "no" or "" for both
+	Page, PerPage int
+}
+
+// ParseCommitFilter reads org, year (default this year), reviewed, page
+// and per_page.
+func ParseCommitFilter(q url.Values, today civil.Date) (CommitFilter, error) {
+	f := CommitFilter{Reviewed: q.Get("reviewed")}
+	var err error
+	if f.OrgID, err = input.ID("org", "组织", q.Get("org")); err != nil {
+		return f, err
+	}
+	if f.Year, err = input.Year("year", q.Get("year"), today.Year()); err != nil {
+		return f, err
+	}
+	if f.Reviewed != "" && f.Reviewed != "yes" && f.Reviewed != "no" {
+		return f, fail.NotAllowed("reviewed", "评价情况只能是 yes（已评价）或 no（未评价）")
+	}
+	f.Page, f.PerPage, err = input.Paging(q)
+	return f, err
+}
+
+// Query is the filter as URL parameters.
+func (f CommitFilter) Query() string {
+	v := url.Values{"year": {strconv.Itoa(f.Year)}}
+	if f.OrgID != 0 {
+		v.Set("org", strconv.FormatInt(f.OrgID, 10))
+	}
+	if f.Reviewed != "" {
+		v.Set("reviewed", f.Reviewed)
+	}
+	return v.Encode()
+}
+
+// Commitments is one page of commitments with the totals of the scope.
+type Commitments struct {
+	Total    int          `json:"total"`
+	Page     int          `json:"page"`
+	PerPage  int          `json:"per_page"`
+	Members  int          `json:"members"`  // party members of the selection's organisations today
+	Made     int          `json:"made"`     // commitments made this year
+	Reviewed int          `json:"reviewed"` // of which reviewed
+	Items    []Commitment `json:"items"`
+}
+
+// Pages are the page numbers to link.
+func (l *Commitments) Pages() []int { return input.Pages(l.Total, l.PerPage) }
+
+// ListCommitments returns the commitments of a year in the caller's
+// scope, by organisation and name; PerPage 0 returns all.
+func (s *Service) ListCommitments(ctx context.Context, p *auth.Principal, f CommitFilter) (*Commitments, error) {
+	sub, err := org.Narrow(ctx, s.DB, p, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	root := f.OrgID
+	if root == 0 {
+		root = p.OrgID // the caller's scope is their organisation's subtree
+	}
+	return s.listCommitments(ctx, sub, root, f)
+}
+
+// listCommitments lists the commitments of sub, whose top organisation is root.
+func (s *Service) listCommitments(ctx context.Context, sub scope.Subtree, root int64, f CommitFilter) (*Commitments, error) {
+	in, args := sub.Where("o.path")
+	base := " FROM pioneer_commitments c JOIN orgs o ON o.id = c.org_id WHERE " + in + " AND c.year = ?"
+	args = append(args, f.Year)
+	out := &Commitments{Page: f.Page, PerPage: f.PerPage, Items: []Commitment{}}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.review <> '' THEN 1 ELSE 0 END), 0)"+base, args...).
+		Scan(&out.Made, &out.Reviewed); err != nil {
+		return nil, err
+	}
+	counts, err := org.Counts(ctx, s.DB, sub)
+	if err != nil {
+		return nil, err
+	}
+	out.Members = counts[root].Members
+	where := base
+	switch f.Reviewed {
+	case "yes":
+		where += " AND c.review <> ''"
+	case "no":
+		where += " AND c.review = ''"
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+where, args...).Scan(&out.Total); err != nil {
+		return nil, err
+	}
+	q := "SELECT " + commitCols + where + " ORDER BY o.path, c.name, c.id"
+	if f.PerPage > 0 {
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	}
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCommitment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,117 @@
+package pioneer
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"hongdun/internal/org"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
+	"hongdun/internal/todo"
+)
+
+// todoSource files the 待办 under 支部建设.
+const todoSource = "branch.pioneer"
+
+// Sync brings every branch's 承诺践诺 待办 up to date; it runs hourly,
+// because the date moves when nobody writes.
+func Sync(ctx context.Context, d *core.Deps) error {
+	return d.DB.InTx(ctx, func(tx *db.Tx) error { return syncTodos(ctx, tx, civil.Today(d.Now())) })
+}
+
+// syncTodos posts, per branch: from January to the end of March, the
+// members who have not made this year's commitment public; from November
+// to the end of the next January, the commitments waiting for their
+// year-end review. Everything else closes.
+func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
+	ix, err := org.All(ctx, tx)
+	if err != nil {
+		return err
+	}
+	counts, err := org.Counts(ctx, tx, scope.All())
+	if err != nil {
+		return err
+	}
+	year := today.Year()
+	// branchOf is the branch a commitment's organisation belongs to (a
+	// 党小组's branch, or itself).
+	branchOf := func(id int64) int64 {
+		for o := ix[id]; o != nil; o = ix[o.ParentID] {
+			if o.Kind == org.Branch || o.Kind == org.Joint {
+				return o.ID
+			}
+		}
+		return 0
+	}
+	tally := func(y int) (made, open map[int64]int, err error) {
+		made, open = map[int64]int{}, map[int64]int{}
+		rows, err := tx.QueryContext(ctx, "SELECT org_id, review FROM pioneer_commitments WHERE year = ?", y)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var review string
+			if err := rows.Scan(&id, &review); err != nil {
+				return nil, nil, err
+			}
+			b := branchOf(id)
+			made[b]++
+			if review == "" {
+				open[b]++
+			}
+		}
+		return made, open, rows.Err()
+	}
+	var items []todo.Item
+	add := func(it todo.Item) {
+		it.Source = todoSource
+		if it.DueOn < today.String() {
+			it.Severity = "bad"
+		} else if it.DueOn <= today.AddDays(7).String() {
+			it.Severity = "warn"
+		}
+		items = append(items, it)
+	}
+	if due := strconv.Itoa(year) + commitBy; today.String() <= due {
+		made, _, err := tally(year)
+		if err != nil {
+			return err
+		}
+		for id, o := range ix {
+			if (o.Kind != org.Branch && o.Kind != org.Joint) || o.Dissolved() {
+				continue
+			}
+			if n := counts[id].Members - made[id]; n > 0 {
+				add(todo.Item{Key: fmt.Sprintf("commit:%d:%d", id, year), OrgID: id, DueOn: due,
+					Title:  fmt.Sprintf("公开承诺：%d 名党员尚未亮任务、亮目标", n),
+					Detail: fmt.Sprintf("%d 年度党员承诺应于 %s 前公开", year, due), Link: fmt.Sprintf("/pioneer/commitments?org=%d&year=%d", id, year)})
+			}
+		}
+	}
+	review := year
+	if today.String() <= strconv.Itoa(year)+reviewByDay {
+		review = year - 1
+	}
+	if today.String() >= strconv.Itoa(review)+reviewFrom {
+		_, open, err := tally(review)
+		if err != nil {
+			return err
+		}
+		due := strconv.Itoa(review+1) + reviewByDay
+		for id, n := range open {
+			if id == 0 || n == 0 {
+				continue
+			}
+			add(todo.Item{Key: fmt.Sprintf("review:%d:%d", id, review), OrgID: id, DueOn: due,
+				Title:  fmt.Sprintf("年终践诺评价：%d 份承诺待评价", n),
+				Detail: fmt.Sprintf("%d 年度党员承诺的践诺情况应于 %s 前完成评价，评价结果供民主评议参考", review, due),
+				Link:   fmt.Sprintf("/pioneer/commitments?org=%d&year=%d&reviewed=no", id, review)})
+		}
+	}
+	return todo.Sync(ctx, tx, todoSource, items)
+}

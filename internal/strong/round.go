@@ -1,0 +1,324 @@
+package strong
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"hongdun/internal/branchfacts"
+	"hongdun/internal/org"
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
+)
+
+// Round states and entry states.
+const (
+	Open   = "open"
+	Closed = "closed"
+
+	Draft     = "draft"     // 待自评
+	Submitted = "submitted" // 已自评，待审核
+	Reviewed  = "reviewed"  // 已审核
+)
+
+var stateLabels = map[string]string{Open: "评定中", Closed: "已公布", Draft: "待自评", Submitted: "已自评，待审核", Reviewed: "已审核"}
+
+// StateLabel names a round or entry state.
+func StateLabel(s string) string { return stateLabels[s] }
+
+// Round is a bureau's yearly round.
+type Round struct {
+	ID         int64  `json:"id"`
+	BureauID   int64  `json:"bureau_id"`
+	Year       int    `json:"year"`
+	SystemID   int64  `json:"system_id"`
+	SelfDue    string `json:"self_due"`
+	ReviewDue  string `json:"review_due"`
+	State      string `json:"state"`
+	StateLabel string `json:"state_label"`
+	ComputedAt int64  `json:"computed_at"`
+	ClosedOn   string `json:"closed_on,omitempty"`
+	Version    int    `json:"version"`
+}
+
+const roundCols = "id, bureau_id, year, system_id, self_due, review_due, state, computed_at, COALESCE(closed_on, ''), version"
+
+func scanRound(s interface{ Scan(...any) error }) (*Round, error) {
+	var r Round
+	err := s.Scan(&r.ID, &r.BureauID, &r.Year, &r.SystemID, &r.SelfDue, &r.ReviewDue, &r.State, &r.ComputedAt, &r.ClosedOn, &r.Version)
+	r.StateLabel = StateLabel(r.State)
+	return &r, err
+}
+
+// RoundOf returns the bureau's round of a year; nil when it has none.
+func RoundOf(ctx context.Context, q db.Querier, bureau int64, year int) (*Round, error) {
+	r, err := scanRound(q.QueryRowContext(ctx, "SELECT "+roundCols+" FROM strong_rounds WHERE bureau_id = ? AND year = ?", bureau, year))
+	if db.IsNoRows(err) {
+		return nil, nil
+	}
+	return r, err
+}
+
+// RoundInput opens a round.
+type RoundInput struct {
+	Year      int    `json:"year"`
+	SelfDue   string `json:"self_due"`
+	ReviewDue string `json:"review_due"`
+}
+
+// OpenRound starts a year's round (the whole bureau's 党务管理员): the year's
+// system is fixed (the one it would start from is stored and frozen),
+// every live branch gets an entry, computed items are scored at once.
+func OpenRound(ctx context.Context, d *core.Deps, p *auth.Principal, in RoundInput) (*Round, error) {
+	if !org.BureauAdmin(p) {
+		return nil, fail.Denied("not_bureau", "最强党支部年度评定由市局党务管理员启动")
+	}
+	today := civil.Today(d.Now())
+	if err := checkYear(in.Year, today); err != nil {
+		return nil, err
+	}
+	self, err := dateField("self_due", "自评截止日期", in.SelfDue)
+	if err != nil {
+		return nil, err
+	}
+	review, err := dateField("review_due", "审核截止日期", in.ReviewDue)
+	if err != nil {
+		return nil, err
+	}
+	if self.Before(today) {
+		return nil, fail.NotAllowed("self_due", "自评截止日期不能早于今天")
+	}
+	if review.Before(self) {
+		return nil, fail.NotAllowed("review_due", "审核截止日期不能早于自评截止日期")
+	}
+	bureau := bureauOf(scope.Of(p).Root())
+	var r *Round
+	err = d.DB.InTx(ctx, func(tx *db.Tx) error {
+		if r, err = openRound(ctx, d, tx, bureau, in.Year, self, review, p.Username); err != nil {
+			return err
+		}
+		if err := Recompute(ctx, d, tx, r, today); err != nil {
+			return err
+		}
+		if err := syncTodos(ctx, tx, today); err != nil {
+			return err
+		}
+		return d.Audit.Write(ctx, tx, audit.Event{Action: "strong.round.open", ObjectType: "strong_round", ObjectID: fmt.Sprint(r.ID),
+			Detail: audit.Change{After: in}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// openRound stores the round and freezes its system.
+func openRound(ctx context.Context, d *core.Deps, tx *db.Tx, bureau int64, year int, self, review civil.Date, by string) (*Round, error) {
+	sys, err := SystemOf(ctx, tx, bureau, year)
+	if err != nil {
+		return nil, err
+	}
+	if sys.ID == 0 {
+		if sys.ID, err = saveSystem(ctx, d, tx, bureau, year, sys, sys); err != nil {
+			return nil, err
+		}
+	}
+	now := d.Now().UnixMilli()
+	id, err := db.InsertID(ctx, tx, `INSERT INTO strong_rounds (bureau_id, year, system_id, self_due, review_due, state, created_by, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?)`, bureau, year, sys.ID, self.String(), review.String(), Open, by, now, now)
+	if db.IsUnique(err) {
+		return nil, fail.Conflict(fmt.Sprintf("%d 年度的最强党支部评定已经启动，无需重复启动", year))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scanRound(tx.QueryRowContext(ctx, "SELECT "+roundCols+" FROM strong_rounds WHERE id = ?", id))
+}
+
+// dateField reads a required civil date.
+func dateField(field, label, v string) (civil.Date, error) {
+	d, err := civil.Parse(strings.TrimSpace(v))
+	if err != nil {
+		return d, fail.Malformed(field, "请按“年-月-日”填写"+label+"，如 2026-11-30")
+	}
+	return d, nil
+}
+
+// Recompute brings the computed items of every entry not yet reviewed up
+// to date with the platform's records, adds entries for branches set up
+// since, and re-totals them. A closed round never changes.
+func Recompute(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, today civil.Date) error {
+	if r.State == Closed {
+		return nil
+	}
+	sys, err := loadSystem(ctx, tx, r.SystemID)
+	if err != nil {
+		return err
+	}
+	path, err := org.PathOf(ctx, tx, r.BureauID)
+	if err != nil {
+		return err
+	}
+	facts, err := branchfacts.Gather(ctx, tx, scope.Under(path), r.Year, today)
+	if err != nil {
+		return err
+	}
+	entries, err := roundEntries(ctx, tx, r.ID)
+	if err != nil {
+		return err
+	}
+	now := d.Now().UnixMilli()
+	upsert, err := tx.Tx.PrepareContext(ctx, d.DB.Rebind(`INSERT INTO strong_marks (entry_id, item_id, rate_x10000, basis) VALUES (?,?,?,?)
+		ON CONFLICT (entry_id, item_id) DO UPDATE SET rate_x10000 = excluded.rate_x10000, basis = excluded.basis`))
+	if err != nil {
+		return err
+	}
+	defer upsert.Close()
+	total, err := tx.Tx.PrepareContext(ctx, d.DB.Rebind(`UPDATE strong_entries SET computed_x100 = ?, self_x100 = ?, scored_x100 = ?, score_x100 = ?,
+		suggested = ?, updated_at = ? WHERE id = ?`))
+	if err != nil {
+		return err
+	}
+	defer total.Close()
+	for i := range facts {
+		f := &facts[i]
+		e, ok := entries[f.OrgID]
+		if !ok {
+			id, err := db.InsertID(ctx, tx, "INSERT INTO strong_entries (round_id, org_id, state, updated_at) VALUES (?,?,?,?)", r.ID, f.OrgID, Draft, now)
+			if err != nil {
+				return err
+			}
+			e = &stored{id: id, state: Draft, marks: map[int64]Mark{}}
+		}
+		if e.state == Reviewed {
+			continue
+		}
+		for _, it := range sys.Items() {
+			src, ok := branchfacts.SourceOf(it.Source)
+			if !ok {
+				continue
+			}
+			rate, basis := float64(int64(src.Rate(f)*10000+0.5))/10000, src.Basis(f)
+			m := e.marks[it.ID]
+			if m.Rate != nil && *m.Rate == rate && m.Basis == basis {
+				continue
+			}
+			if _, err := upsert.ExecContext(ctx, e.id, it.ID, int64(rate*10000+0.5), basis); err != nil {
+				return err
+			}
+			m.Rate, m.Basis = &rate, basis
+			e.marks[it.ID] = m
+		}
+		res := Score(sys, e.marks)
+		if _, err := total.ExecContext(ctx, toX100(res.Computed), toX100(res.Self), toX100(res.Scored), toX100(res.Total), res.Suggested, now, e.id); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE strong_rounds SET computed_at = ? WHERE id = ?", now, r.ID)
+	r.ComputedAt = now
+	return err
+}
+
+// stored is an entry as Recompute needs it.
+type stored struct {
+	id    int64
+	state string
+	marks map[int64]Mark
+}
+
+// roundEntries reads the entries of a round by branch, with their marks.
+func roundEntries(ctx context.Context, q db.Querier, roundID int64) (map[int64]*stored, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, org_id, state FROM strong_entries WHERE round_id = ?", roundID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*stored{}
+	byID := map[int64]*stored{}
+	for rows.Next() {
+		var s stored
+		var orgID int64
+		if err := rows.Scan(&s.id, &orgID, &s.state); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		s.marks = map[int64]Mark{}
+		out[orgID], byID[s.id] = &s, &s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, eachMark(ctx, q, "e.round_id = ?", []any{roundID}, func(entryID int64, m Mark) {
+		if s := byID[entryID]; s != nil {
+			s.marks[m.ItemID] = m
+		}
+	})
+}
+
+// eachMark reads the marks of the entries (e) that cond selects.
+func eachMark(ctx context.Context, q db.Querier, cond string, args []any, fn func(entryID int64, m Mark)) error {
+	rows, err := q.QueryContext(ctx, `SELECT m.entry_id, m.item_id, m.rate_x10000, m.basis, m.self_x10, m.evidence, m.review_x10, m.review_note
+		FROM strong_marks m JOIN strong_entries e ON e.id = m.entry_id WHERE `+cond, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var m Mark
+		var rate, self, review *int64
+		if err := rows.Scan(&id, &m.ItemID, &rate, &m.Basis, &self, &m.Evidence, &review, &m.ReviewNote); err != nil {
+			return err
+		}
+		if rate != nil {
+			v := float64(*rate) / 10000
+			m.Rate = &v
+		}
+		m.Self, m.Review = intPtr(self), intPtr(review)
+		fn(id, m)
+	}
+	return rows.Err()
+}
+
+func intPtr(v *int64) *int {
+	if v == nil {
+		return nil
+	}
+	n := int(*v)
+	return &n
+}
+
+// RecomputeYear recomputes the caller's bureau's round of a year at once
+// (the whole bureau's 党务管理员; the periodic job does it hourly).
+func RecomputeYear(ctx context.Context, d *core.Deps, p *auth.Principal, year int) (*Round, error) {
+	if !org.BureauAdmin(p) {
+		return nil, fail.Denied("not_bureau", "重新计算由市局党务管理员办理（系统每小时自动计算）")
+	}
+	var r *Round
+	err := d.DB.InTx(ctx, func(tx *db.Tx) (err error) {
+		if r, err = RoundOf(ctx, tx, bureauOf(scope.Of(p).Root()), year); err != nil {
+			return err
+		}
+		if r == nil {
+			return fail.NotFound()
+		}
+		if r.State == Closed {
+			return fail.Refused("closed", fmt.Sprintf("%d 年度的评定结果已经公布，不再重新计算", year))
+		}
+		today := civil.Today(d.Now())
+		if err := Recompute(ctx, d, tx, r, today); err != nil {
+			return err
+		}
+		if err := syncTodos(ctx, tx, today); err != nil {
+			return err
+		}
+		return d.Audit.Write(ctx, tx, audit.Event{Action: "strong.round.recompute", ObjectType: "strong_round", ObjectID: fmt.Sprint(r.ID),
+			Detail: map[string]any{"year": year}})
+	})
+	return r, err
+}

@@ -1,0 +1,214 @@
+package task
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"hongdun/internal/org"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/ranking"
+	"hongdun/internal/platform/scope"
+)
+
+// Progress is a place in a ranking and its 比进度: the place before and
+// the places gained since (negative: lost).
+type Progress struct {
+	Rank     int `json:"rank"`
+	PrevRank int `json:"prev_rank"` // 0 when unranked then
+	Change   int `json:"change"`
+}
+
+// Arrow is the 比进度 sign: ↑ gained, ↓ lost, — unchanged or new.
+func (pr Progress) Arrow() string {
+	switch {
+	case pr.PrevRank == 0 || pr.Change == 0:
+		return "—"
+	case pr.Change > 0:
+		return "↑"
+	}
+	return "↓"
+}
+
+// Abs is the size of the change.
+func (pr Progress) Abs() int { return int(math.Abs(float64(pr.Change))) }
+
+// Standing is one organisation in the 擂台比武 table: 比位次 (rank by
+// score) and 比进度 (the rank at the end of last month, and the change).
+type Standing struct {
+	OrgID   int64   `json:"org_id"`
+	Name    string  `json:"name"`
+	Due     int     `json:"due"`     // copies due by the day (or done before)
+	Done    int     `json:"done"`    // of them, accepted or verified
+	OnTime  int     `json:"on_time"` // of those, done by their deadline
+	Overdue int     `json:"overdue"` // due, not done
+	Rate    float64 `json:"rate"`    // weighted completion, percent
+	Score   float64 `json:"score"`   // weighted, a late completion counts half
+	Progress
+}
+
+type arenaRow struct {
+	orgID       int64
+	weight      int
+	due, doneOn string
+}
+
+// rank computes the standings on day asOf from the copies of a year: a
+// copy counts once due (or once done earlier), done when done by then; the
+// score weighs each copy, a late one half. Equal scores and rates share a
+// rank (1, 1, 3); organisations with nothing due yet are not ranked.
+func rank(rows []arenaRow, asOf string) map[int64]*Standing {
+	out := map[int64]*Standing{}
+	type acc struct{ dueW, doneW, scoreW float64 }
+	sums := map[int64]*acc{}
+	for _, r := range rows {
+		done := r.doneOn != "" && r.doneOn <= asOf
+		if r.due > asOf && !done {
+			continue
+		}
+		s, a := out[r.orgID], sums[r.orgID]
+		if s == nil {
+			s, a = &Standing{OrgID: r.orgID}, &acc{}
+			out[r.orgID], sums[r.orgID] = s, a
+		}
+		w := float64(r.weight)
+		s.Due++
+		a.dueW += w
+		switch {
+		case done && r.doneOn <= r.due:
+			s.Done++
+			s.OnTime++
+			a.doneW += w
+			a.scoreW += w
+		case done:
+			s.Done++
+			a.doneW += w
+			a.scoreW += w / 2
+		default:
+			s.Overdue++
+		}
+	}
+	var list []*Standing
+	for id, s := range out {
+		a := sums[id]
+		s.Rate = math.Round(1000*a.doneW/a.dueW) / 10
+		s.Score = math.Round(1000*a.scoreW/a.dueW) / 10
+		list = append(list, s)
+	}
+	ranking.Place(list, func(s *Standing) [2]float64 { return [2]float64{s.Score, s.Rate} },
+		func(s *Standing) int64 { return s.OrgID }, func(s *Standing, r int) { s.Rank = r })
+	return out
+}
+
+// Board is the 擂台比武 view of a subtree.
+type Board struct {
+	Year      int        `json:"year"`
+	AsOf      string     `json:"as_of"`
+	PrevAsOf  string     `json:"prev_as_of"`
+	Kind      string     `json:"kind"` // branches or committees
+	Standings []Standing `json:"items"`
+	Total     int        `json:"total"`
+}
+
+// Arena ranks the branches (or the 党委) of the caller's scope, narrowed
+// to orgID, by their tasks of the year as of today, against the end of
+// last month.
+func Arena(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, year int, kind string) (*Board, error) {
+	today := civil.Today(d.Now())
+	if year == 0 {
+		year = today.Year()
+	}
+	if year < 2000 || year > 2100 {
+		return nil, failYear()
+	}
+	if kind == "" {
+		kind = ToBranches
+	}
+	if kind != ToBranches && kind != ToCommittees {
+		return nil, failKind()
+	}
+	sub, err := org.Narrow(ctx, d.DB, p, orgID)
+	if err != nil {
+		return nil, err
+	}
+	asOf := today
+	if end := civil.New(year, 12, 31); end.Before(today) {
+		asOf = end
+	}
+	prev := civil.New(asOf.Year(), asOf.Month(), 1).AddDays(-1)
+	b := &Board{Year: year, AsOf: asOf.String(), PrevAsOf: prev.String(), Kind: kind}
+	mine, names, err := contestRows(ctx, d.DB, sub, year, kind, "", "")
+	if err != nil {
+		return nil, err
+	}
+	now, before := rank(mine, b.AsOf), rank(mine, b.PrevAsOf)
+	for id, s := range now {
+		s.Name = names[id].Name
+		if pr := before[id]; pr != nil {
+			s.PrevRank = pr.Rank
+			s.Change = pr.Rank - s.Rank
+		}
+		b.Standings = append(b.Standings, *s)
+	}
+	sort.Slice(b.Standings, func(i, j int) bool {
+		if b.Standings[i].Rank != b.Standings[j].Rank {
+			return b.Standings[i].Rank < b.Standings[j].Rank
+		}
+		return b.Standings[i].OrgID < b.Standings[j].OrgID
+	})
+	b.Total = len(b.Standings)
+	return b, nil
+}
+
+// contestRows loads the copies of a year received by the branches (or the
+// 党委) of a subtree, those due from..to only when given, and every
+// organisation by id.
+func contestRows(ctx context.Context, q db.Querier, sub scope.Subtree, year int, kind, from, to string) ([]arenaRow, org.Index, error) {
+	w, args := sub.HasOrg("c.org_id")
+	args = append([]any{year}, args...)
+	if from != "" {
+		w, args = w+" AND c.due_on >= ? AND c.due_on <= ?", append(args, from, to)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT c.org_id, i.weight, c.due_on, COALESCE(c.done_on, '') FROM task_copies c
+		JOIN task_items i ON i.id = c.item_id WHERE i.year = ? AND `+w, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var rs []arenaRow
+	for rows.Next() {
+		var r arenaRow
+		if err := rows.Scan(&r.orgID, &r.weight, &r.due, &r.doneOn); err != nil {
+			return nil, nil, err
+		}
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	names, err := org.All(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	mine := rs[:0]
+	for _, r := range rs {
+		if o := names[r.orgID]; o != nil && (kind == ToCommittees && o.Kind == org.Committee || kind != ToCommittees && isBranchKind(o.Kind)) {
+			mine = append(mine, r)
+		}
+	}
+	return mine, names, nil
+}
+
+// Results are the task standings of the branches (or the 党委) of a
+// subtree for a year as of a day, by organisation, for features that
+// judge organisations by their tasks (the yearly assessment).
+func Results(ctx context.Context, q db.Querier, sub scope.Subtree, year int, kind string, asOf string) (map[int64]*Standing, error) {
+	rows, _, err := contestRows(ctx, q, sub, year, kind, "", "")
+	if err != nil {
+		return nil, err
+	}
+	return rank(rows, asOf), nil
+}

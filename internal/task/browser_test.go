@@ -1,0 +1,82 @@
+package task_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/browsertest"
+)
+
+// TestDispatchPhoneCompletionReturnAndAccept: the bureau dispatches a task
+// to every branch (preview, then confirm); a branch secretary completes it
+// with evidence on a phone; the bureau returns it once with a reason; the
+// secretary submits again; the bureau accepts and the progress shows it
+// done.
+func TestDispatchPhoneCompletionReturnAndAccept(t *testing.T) {
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 900)
+	e := p.E
+	b := newBureau(t, e)
+	item := b.item(t, b.rootAdm, b.root, map[string]any{"title": "开展一次警示教育", "due_on": "2026-04-30"})
+	p.Run(browsertest.Login(e.Srv.URL, b.rootAdm.Username(), apptest.Password),
+		chromedp.Navigate(fmt.Sprintf("%s/tasks/items/%d", e.Srv.URL, item)), chromedp.WaitVisible("#dispatch-form"),
+		browsertest.Follow("#dispatch-form button"), chromedp.WaitVisible("#dispatch-confirm"))
+	p.Shot("preview")
+	p.Run(browsertest.Follow("#dispatch-confirm"), chromedp.WaitVisible("#item-progress"))
+	if n := e.Count("SELECT COUNT(*) FROM task_copies WHERE item_id = ?", item); n != 3 {
+		t.Fatalf("%d copies, want one for each of the 3 branches", n)
+	}
+	c := b.copyOf(t, item, b.a1)
+	copyPage := fmt.Sprintf("%s/tasks/%d", e.Srv.URL, c)
+
+	phone := browsertest.Browser(t, 390, 844)
+	onPhone := func(actions ...chromedp.Action) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(phone, time.Minute)
+		defer cancel()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			browsertest.Screenshot(t, phone, "phone-failed")
+			t.Fatal(err)
+		}
+	}
+	var status string
+	onPhone(browsertest.Login(e.Srv.URL, b.a1Adm.Username(), apptest.Password),
+		chromedp.Navigate(e.Srv.URL+"/tasks"), browsertest.Follow(fmt.Sprintf(`a[href="/tasks/%d"]`, c)),
+		chromedp.WaitVisible("#complete-form"), chromedp.SendKeys(`#complete-form textarea[name="evidence"]`, "组织全体党员观看警示教育片"),
+		browsertest.Follow("#complete-submit"), chromedp.WaitVisible("#copy-status"), chromedp.Text("#copy-status", &status))
+	browsertest.Screenshot(t, phone, "phone-submitted")
+	if status != "待验收" {
+		t.Fatalf("after the phone submission: %q", status)
+	}
+
+	p.Run(chromedp.Navigate(copyPage), chromedp.WaitVisible("#review-form"),
+		chromedp.Click(`#review-form input[value="return"]`), chromedp.SendKeys(`#review-form textarea[name="reason"]`, "请补充参加人数"),
+		browsertest.Follow("#review-submit"), chromedp.WaitVisible("#copy-status"), chromedp.Text("#copy-status", &status))
+	if status != "已退回" {
+		t.Fatalf("after the return: %q", status)
+	}
+
+	var note string
+	onPhone(chromedp.Navigate(copyPage), chromedp.WaitVisible("#copy-review-note"), chromedp.Text("#copy-review-note", &note),
+		chromedp.SendKeys(`#complete-form textarea[name="evidence"]`, "组织全体党员 12 人观看警示教育片"),
+		browsertest.Follow("#complete-submit"), chromedp.WaitVisible("#copy-status"), chromedp.Text("#copy-status", &status))
+	if !strings.Contains(note, "请补充参加人数") || status != "待验收" {
+		t.Fatalf("the secretary saw %q and resubmitted to %q", note, status)
+	}
+
+	var row string
+	p.Run(chromedp.Navigate(copyPage), chromedp.WaitVisible("#review-form"), browsertest.Follow("#review-submit"),
+		chromedp.WaitVisible("#copy-status"), chromedp.Text("#copy-status", &status),
+		chromedp.Navigate(fmt.Sprintf("%s/tasks/items/%d", e.Srv.URL, item)), chromedp.WaitVisible("#item-progress"),
+		chromedp.Text(fmt.Sprintf("#copy-%d", c), &row))
+	p.Shot("progress")
+	if status != "已完成" || !strings.Contains(row, "已完成") {
+		t.Fatalf("accepted copy %q, its progress row %q", status, row)
+	}
+}

@@ -1,0 +1,43 @@
+package task_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/demo"
+	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/task"
+)
+
+// In November the demo bureau has a 擂台 round for each quarter ended:
+// the first two published (the second, judged, compared with the first),
+// the third judged and open, with marks missing for a few 书记 and its 待办.
+func TestDemoRoundsWithHistory(t *testing.T) {
+	e := apptest.Start(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	e.App.Now = func() time.Time { return time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC) }
+	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := task.SeedDemo(ctx, e.App.Deps); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{
+		"SELECT COUNT(*) FROM task_rounds WHERE state = 'closed' AND judged = 0":                                                     1,
+		"SELECT COUNT(*) FROM task_rounds WHERE state = 'closed' AND judged = 1 AND period = 'Q2'":                                   1,
+		"SELECT COUNT(*) FROM task_rounds WHERE state = 'open' AND judged = 1 AND period = 'Q3'":                                     1,
+		"SELECT COUNT(*) FROM task_rounds WHERE period = 'Q2' AND prev_round_id IS NOT NULL":                                         1,
+		"SELECT COUNT(*) FROM todos WHERE source = 'task.round' AND done_at IS NULL":                                                 1,
+		"SELECT COUNT(DISTINCT judge_id) FROM task_round_marks WHERE round_id = (SELECT id FROM task_rounds WHERE period = 'Q3')":    2,
+		"SELECT COUNT(*) FROM task_round_standings s JOIN task_rounds r ON r.id = s.round_id WHERE r.period = 'Q3' AND s.judges = 0": 3,
+	} {
+		if n := e.Count(q); n != want {
+			t.Errorf("%s: %d, want %d", q, n, want)
+		}
+	}
+	if n := e.Count("SELECT COUNT(*) FROM task_round_standings s JOIN task_rounds r ON r.id = s.round_id WHERE r.period = 'Q2' AND s.prev_place IS NOT NULL"); n < 10 {
+		t.Errorf("only %d contestants of Q2 compared with Q1", n)
+	}
+}

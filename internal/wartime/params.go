@@ -1,0 +1,175 @@
+package wartime
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/fail"
+)
+
+// query encodes the non-empty parameters, for links and exports.
+func query(m map[string]string) string {
+	v := url.Values{}
+	for k, s := range m {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v.Encode()
+}
+
+// id is a positive id as a parameter, "" for 0.
+func id(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// pageNumbers are the page numbers to link (at most 50).
+func pageNumbers(total, per int) []int {
+	var out []int
+	for i := 1; per > 0 && i <= (total+per-1)/per && i <= 50; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// idParam reads a positive id parameter, 0 when absent.
+func idParam(q url.Values, name, label string) (int64, error) {
+	s := strings.TrimSpace(q.Get(name))
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fail.Malformed(name, label+"应为正整数")
+	}
+	return n, nil
+}
+
+// paging reads page and per_page (1–200, default 50).
+func paging(q url.Values) (page, per int, err error) {
+	page, per = 1, 50
+	if s := q.Get("page"); s != "" {
+		if page, err = strconv.Atoi(s); err != nil || page < 1 {
+			return 0, 0, fail.Malformed("page", "页码应为正整数")
+		}
+	}
+	if s := q.Get("per_page"); s != "" {
+		if per, err = strconv.Atoi(s); err != nil || per < 1 || per > 200 {
+			return 0, 0, fail.Malformed("per_page", "每页条数应为 1 至 200 之间的整数")
+		}
+	}
+	return page, per, nil
+}
+
+// dateRange reads from and to (either may be absent), to not before from.
+func dateRange(q url.Values) (from, to string, err error) {
+	for _, d := range []struct {
+		name, label string
+		v           *string
+	}{{"from", "起始日期", &from}, {"to", "截止日期", &to}} {
+		if s := strings.TrimSpace(q.Get(d.name)); s != "" {
+			day, err := civil.Parse(s)
+			if err != nil {
+				return "", "", fail.Malformed(d.name, "请按“年-月-日”填写"+d.label)
+			}
+			*d.v = day.String()
+		}
+	}
+	if from != "" && to != "" && to < from {
+		return "", "", fail.NotAllowed("to", "截止日期不能早于起始日期")
+	}
+	return from, to, nil
+}
+
+// ParseFilter reads the event list's parameters: org, kind, state, from,
+// to, q, page, per_page.
+func ParseFilter(q url.Values) (Filter, error) {
+	f := Filter{State: q.Get("state"), Q: strings.TrimSpace(q.Get("q"))}
+	var err error
+	if f.OrgID, err = idParam(q, "org", "组织编号"); err != nil {
+		return f, err
+	}
+	if f.KindID, err = idParam(q, "kind", "响应类型"); err != nil {
+		return f, err
+	}
+	switch f.State {
+	case "", "active", "ended":
+	default:
+		return f, fail.Malformed("state", "状态应为 active（进行中）或 ended（已结束）")
+	}
+	if len([]rune(f.Q)) > 50 {
+		return f, fail.Malformed("q", "搜索内容过长")
+	}
+	if f.From, f.To, err = dateRange(q); err != nil {
+		return f, err
+	}
+	f.Page, f.PerPage, err = paging(q)
+	return f, err
+}
+
+// Page is one page of a list; PerPage 0 holds the whole list (an export).
+type Page[T any] struct {
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+	Items   []T `json:"items"`
+}
+
+// Pages are the page numbers to link (at most 50).
+func (l *Page[T]) Pages() []int { return pageNumbers(l.Total, l.PerPage) }
+
+// pageOf counts the rows of from ("FROM … WHERE …") and reads one page
+// of cols in order, each row by scan.
+func pageOf[T any](ctx context.Context, q db.Querier, cols, from, order string, args []any, page, per int, scan func(scanner) (*T, error)) (*Page[T], error) {
+	out := &Page[T]{Page: page, PerPage: per, Items: []T{}}
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&out.Total); err != nil {
+		return nil, err
+	}
+	query := "SELECT " + cols + from + " ORDER BY " + order
+	if per > 0 {
+		query += " LIMIT ? OFFSET ?"
+		args = append(args, per, (page-1)*per)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *it)
+	}
+	return out, rows.Err()
+}
+
+// cond is an optional condition of a list query, added when on; v is nil
+// for a condition without a value.
+type cond struct {
+	sql string
+	v   any
+	on  bool
+}
+
+// with appends the conditions that are on to where, and their values to args.
+func with(where string, args []any, cs ...cond) (string, []any) {
+	for _, c := range cs {
+		if !c.on {
+			continue
+		}
+		where += " AND " + c.sql
+		if c.v != nil {
+			args = append(args, c.v)
+		}
+	}
+	return where, args
+}

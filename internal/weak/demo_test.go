@@ -1,0 +1,51 @@
+package weak_test
+
+import (
+	"context"
+	"testing"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/demo"
+	"hongdun/internal/life"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/weak"
+)
+
+// The demo bureau has a rectification under way, one waiting for
+// acceptance, one accepted, and last year's history.
+func TestDemoCases(t *testing.T) {
+	e := apptest.Start(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	at(e, "2026-05-20")
+	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := life.SeedDemo(ctx, e.App.Deps); err != nil {
+		t.Fatal(err)
+	}
+	if err := weak.SeedDemo(ctx, e.App.Deps); err != nil {
+		t.Fatal(err)
+	}
+	var root int64
+	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	var l weak.List
+	if st := e.Account(auth.OrgAdmin, root, 0).Do("GET", "/api/v1/weak/cases?year=2026", nil, &l); st != 200 {
+		t.Fatal(st)
+	}
+	if l.Counts[weak.Rectifying] != 1 || l.Counts[weak.Submitted] != 1 || l.Counts[weak.Accepted] != 1 {
+		t.Fatalf("states %v", l.Counts)
+	}
+	earlier := 0
+	for _, c := range l.Items {
+		earlier += len(c.Earlier)
+	}
+	if earlier != 1 {
+		t.Fatalf("%d cases with history", earlier)
+	}
+	if n := e.Count("SELECT COUNT(*) FROM todos WHERE source IN ('weak.rectify', 'weak.accept') AND done_at IS NULL"); n != 2 {
+		t.Fatalf("%d 待办", n)
+	}
+}

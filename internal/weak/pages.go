@@ -1,0 +1,332 @@
+package weak
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hongdun/internal/branchfacts"
+	"hongdun/internal/org"
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
+	"hongdun/internal/platform/web"
+)
+
+//go:embed templates
+var files embed.FS
+
+var funcs = template.FuncMap{"weakState": StateLabel, "join": strings.Join, "years": yearList}
+
+// yearList writes years as 2024、2025.
+func yearList(ys []int) string {
+	var s []string
+	for _, y := range ys {
+		s = append(s, strconv.Itoa(y))
+	}
+	return strings.Join(s, "、")
+}
+
+func page(name string) *web.Page { return web.NewPageFuncs(files, funcs, "templates/"+name+".html") }
+
+var (
+	listPage  = page("list")
+	checkPage = page("check")
+	newPage   = page("new")
+	casePage  = page("case")
+)
+
+type listView struct {
+	*List
+	Filter   Filter
+	Orgs     []org.Option
+	Params   Params
+	ParamSet bool
+	Limits   []paramRow
+	CanSet   bool
+}
+
+// paramRow is one of the bureau's numbers on the settings form.
+type paramRow struct {
+	Key, Label string
+	Value      int
+}
+
+// States are the states a filter offers.
+func (listView) States() []string { return []string{Rectifying, Submitted, Accepted} }
+
+func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
+	f, err := h.filter(r)
+	if err != nil {
+		return err
+	}
+	return h.renderList(w, r, f, nil)
+}
+
+func (h *handlers) renderList(w http.ResponseWriter, r *http.Request, f Filter, failed error) error {
+	ctx, p := r.Context(), web.Principal(r)
+	l, err := Cases(ctx, h.Deps, p, f)
+	if err != nil {
+		return err
+	}
+	v := listView{List: l, Filter: f, CanSet: org.BureauAdmin(p)}
+	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
+		return err
+	}
+	if v.Params, v.ParamSet, err = ParamsOf(ctx, h.DB, bureau(r), f.Year); err != nil {
+		return err
+	}
+	for _, l := range paramLimits {
+		v.Limits = append(v.Limits, paramRow{Key: l.key, Label: l.label, Value: v.Params[l.key]})
+	}
+	return h.Web.RenderStatus(w, r, http.StatusOK, listPage, v, failed)
+}
+
+// export writes the filtered list as .xlsx, every cell through cellsafe.
+func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
+	f, err := h.filter(r)
+	if err != nil {
+		return err
+	}
+	f.PerPage = 0
+	l, err := Cases(r.Context(), h.Deps, web.Principal(r), f)
+	if err != nil {
+		return err
+	}
+	var rows [][]any
+	for _, c := range l.Items {
+		state := c.StateLabel
+		if c.Overdue {
+			state += "（已超期）"
+		}
+		rows = append(rows, []any{c.OrgName, strings.Join(c.TriggerLabels, "；"), c.Problems, c.Measures, c.Leader, c.Deadline, state, c.ListedOn, c.AcceptedOn, yearList(c.Earlier)})
+	}
+	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "weak.export", ObjectType: "weak_case",
+		Detail: map[string]any{"filter": f.Query(), "rows": len(rows)}}); err != nil {
+		return err
+	}
+	sheet := fmt.Sprintf("%d年度软弱涣散整顿", f.Year)
+	return cellsafe.SendXLSX(w, sheet+".xlsx", cellsafe.Sheet{Name: sheet, Header: []any{"党支部", "软弱涣散情形", "存在的主要问题", "整顿措施", "包联领导", "整顿期限", "状态", "列入日期", "验收日期", "往年列入"}, Rows: rows})
+}
+
+type checkView struct {
+	*Candidates
+	Filter Filter
+	Orgs   []org.Option
+}
+
+func (h *handlers) pageCheck(w http.ResponseWriter, r *http.Request) error {
+	f, err := h.filter(r)
+	if err != nil {
+		return err
+	}
+	p := web.Principal(r)
+	v := checkView{Filter: f}
+	if v.Candidates, err = CheckPage(r.Context(), h.Deps, p, f); err != nil {
+		return err
+	}
+	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(p)); err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, checkPage, v)
+}
+
+type newView struct {
+	Form     url.Values
+	Branches []org.Option
+	Triggers []Trigger
+	Params   Params
+	Hits     []Hit
+}
+
+// Checked says whether a trigger is ticked on the form.
+func (v newView) Checked(code string) bool {
+	for _, c := range v.Form["triggers"] {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
+	ctx, p := r.Context(), web.Principal(r)
+	v := newView{Form: form, Triggers: Triggers}
+	y, err := h.yearOf(form.Get("year"))
+	if err != nil {
+		return err
+	}
+	form.Set("year", strconv.Itoa(y))
+	if v.Params, _, err = ParamsOf(ctx, h.DB, bureau(r), y); err != nil {
+		return err
+	}
+	opts, err := org.Options(ctx, h.DB, scope.Of(p))
+	if err != nil {
+		return err
+	}
+	for _, o := range opts {
+		if branchfacts.Branch(o.Kind) && o.ID != p.OrgID {
+			v.Branches = append(v.Branches, o)
+		}
+	}
+	return h.Web.RenderStatus(w, r, http.StatusOK, newPage, v, failed)
+}
+
+// pageNew offers the form, with the triggers the checks find on the
+// branch already ticked and described.
+func (h *handlers) pageNew(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	form := url.Values{"org_id": {q.Get("org")}, "year": {q.Get("year")}, "deadline": {civil.Today(h.Now()).AddMonths(6).String()}}
+	if id, err := strconv.ParseInt(q.Get("org"), 10, 64); err == nil && id > 0 {
+		if _, err := org.WritablePath(r.Context(), h.DB, web.Principal(r), id); err != nil {
+			return err
+		}
+		y, err := h.yearOf(q.Get("year"))
+		if err != nil {
+			return err
+		}
+		cs, err := Check(r.Context(), h.Deps, web.Principal(r), y, id)
+		if err != nil {
+			return err
+		}
+		var problems []string
+		for _, c := range cs {
+			for _, hit := range c.Hits {
+				form.Add("triggers", hit.Code)
+				problems = append(problems, hit.Label+"："+hit.Detail)
+			}
+		}
+		form.Set("problems", strings.Join(problems, "\n"))
+	}
+	return h.renderNew(w, r, form, nil)
+}
+
+func (h *handlers) formCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("form", "表单无法读取")
+	}
+	f := r.Form
+	in := Input{Triggers: f["triggers"], Problems: f.Get("problems"), Measures: f.Get("measures"), Leader: f.Get("leader"), Deadline: f.Get("deadline")}
+	in.OrgID, _ = strconv.ParseInt(f.Get("org_id"), 10, 64) // 0 is refused with its field
+	var err error
+	if in.Year, err = h.yearOf(f.Get("year")); err != nil {
+		return err
+	}
+	c, err := Create(r.Context(), h.Deps, web.Principal(r), in)
+	if err != nil {
+		if fail.IsNotFound(err) {
+			return err
+		}
+		return h.renderNew(w, r, f, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/weak/cases/%d?ok=%s", c.ID, url.QueryEscape("已列入整顿")), http.StatusSeeOther)
+	return nil
+}
+
+type caseView struct {
+	*Case
+	Upper  bool // the caller acts for an organisation above the branch
+	CanAct bool
+	Form   url.Values
+	Today  string
+}
+
+// Value is a posted value, or the stored one before a post.
+func (v caseView) Value(name, stored string) string {
+	if v.Form != nil {
+		return v.Form.Get(name)
+	}
+	return stored
+}
+
+func (h *handlers) renderCase(w http.ResponseWriter, r *http.Request, id int64, form url.Values, failed error) error {
+	p := web.Principal(r)
+	c, err := Get(r.Context(), h.Deps, p, id)
+	if err != nil {
+		return err
+	}
+	v := caseView{Case: c, Upper: upper(p, c.OrgID), CanAct: p.Writes() && c.State != Accepted, Form: form, Today: civil.Today(h.Now()).String()}
+	return h.Web.RenderStatus(w, r, http.StatusOK, casePage, v, failed)
+}
+
+func (h *handlers) pageCase(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return h.renderCase(w, r, id, nil, nil)
+}
+
+// caseForm runs a form's write on a case in scope and shows the case
+// again: with the refusal, or after a redirect with done.
+func (h *handlers) caseForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := Get(r.Context(), h.Deps, web.Principal(r), id); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("form", "表单无法读取")
+	}
+	version, _ := strconv.Atoi(r.PostForm.Get("version")) // a missing version is refused below with its field
+	if err := do(id, version); err != nil {
+		if fail.IsNotFound(err) {
+			return err
+		}
+		return h.renderCase(w, r, id, r.PostForm, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/weak/cases/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
+	return nil
+}
+
+func (h *handlers) formPlan(w http.ResponseWriter, r *http.Request) error {
+	return h.caseForm(w, r, "已调整整顿方案", func(id int64, version int) error {
+		f := r.PostForm
+		_, err := ChangePlan(r.Context(), h.Deps, web.Principal(r), id, Plan{Version: version, Problems: f.Get("problems"), Measures: f.Get("measures"),
+			Leader: f.Get("leader"), Deadline: f.Get("deadline")})
+		return err
+	})
+}
+
+func (h *handlers) formAct(w http.ResponseWriter, r *http.Request) error {
+	kind := r.FormValue("kind")
+	done := map[string]string{KindProgress: "已报告整改进展", KindSubmit: "已申请验收", KindAccept: "已验收销号", KindReturn: "已退回继续整顿"}[kind]
+	return h.caseForm(w, r, done, func(id int64, version int) error {
+		f := r.PostForm
+		_, err := Act(r.Context(), h.Deps, web.Principal(r), id, Action{Kind: kind, Version: version, Body: f.Get("body"), OnDate: f.Get("on_date"), Deadline: f.Get("new_deadline")})
+		return err
+	})
+}
+
+func (h *handlers) formParams(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("form", "表单无法读取")
+	}
+	y, err := h.yearOf(r.Form.Get("year"))
+	if err != nil {
+		return err
+	}
+	in := Params{}
+	for _, l := range paramLimits {
+		if s := strings.TrimSpace(r.Form.Get(l.key)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return h.renderList(w, r, Filter{Year: y, Page: 1, PerPage: 50}, fail.Malformed(l.key, l.label+"应为整数"))
+			}
+			in[l.key] = n
+		}
+	}
+	if err := SetParams(r.Context(), h.Deps, web.Principal(r), y, in); err != nil {
+		return h.renderList(w, r, Filter{Year: y, Page: 1, PerPage: 50}, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/weak?year=%d&ok=%s", y, url.QueryEscape("已保存排查标准")), http.StatusSeeOther)
+	return nil
+}
