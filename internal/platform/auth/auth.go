@@ -136,6 +136,7 @@ type Service struct {
 	sessionOnce sync.Once
 	sessionStmt *sql.Stmt
 	sessionErr  error
+	sessions    sessionCache
 }
 
 const sessionQuery = `SELECT a.id, a.username, a.display_name, a.role, a.org_id, COALESCE(o.path, ''), a.person_id,
@@ -319,6 +320,9 @@ func (s *Service) fail(ctx context.Context, a *loginAccount, action string, endS
 			if _, err := tx.ExecContext(ctx, q, a.id); err != nil {
 				return err
 			}
+			if err := s.sessionsChanged(ctx, tx); err != nil {
+				return err
+			}
 		}
 		return s.Audit.Write(ctx, tx, ev)
 	})
@@ -368,33 +372,65 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, ErrExpired
 	}
 	th := crypto.SM3Hex([]byte(token))
-	now := s.Now().UnixMilli()
-	var p Principal
-	var created, lastSeen, changed int64
-	var orgID, personID *int64
-	var orgPath *string
+	clock := s.Now()
+	now := clock.UnixMilli()
+	if err := s.syncEpoch(ctx, clock); err != nil {
+		return nil, err
+	}
+	e, gen := s.sessions.get(th, clock)
+	// A cached session that looks expired is read again: another instance
+	// may have seen it more recently.
+	if e == nil || s.expired(e, now) {
+		var err error
+		if e, err = s.readSession(ctx, th); err != nil {
+			return nil, err
+		}
+		e.read = clock
+		if s.expired(e, now) {
+			s.sessions.forget(th)
+			if _, err := s.DB.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", th); err != nil {
+				return nil, err
+			}
+			return nil, ErrExpired
+		}
+		s.sessions.put(th, e, gen)
+	}
+	if now-e.seen > time.Minute.Milliseconds() {
+		if _, err := s.DB.ExecContext(ctx, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", now, th); err != nil {
+			return nil, err
+		}
+		s.sessions.touch(th, now)
+	}
+	p := e.p
+	p.MustChange = p.OneTime || now-e.changed > s.Policy.MaxPasswordAge.Milliseconds()
+	p.NeedsOTP = !p.OTPEnabled && s.Policy.RequiresOTP(p.Role)
+	p.TokenHash = th
+	return &p, nil
+}
+
+func (s *Service) expired(e *cachedSession, now int64) bool {
+	return now-e.seen > s.Policy.IdleTimeout.Milliseconds() || now-e.created > s.Policy.AbsoluteTimeout.Milliseconds()
+}
+
+// readSession reads the live session th with its account from the database.
+func (s *Service) readSession(ctx context.Context, th string) (*cachedSession, error) {
 	s.sessionOnce.Do(func() {
 		s.sessionStmt, s.sessionErr = s.DB.R.PrepareContext(context.Background(), s.DB.Rebind(sessionQuery))
 	})
 	if s.sessionErr != nil {
 		return nil, s.sessionErr
 	}
+	var e cachedSession
+	var orgID, personID *int64
+	var orgPath *string
+	p := &e.p
 	err := s.sessionStmt.QueryRowContext(ctx, th).
-		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.Role, &orgID, &orgPath, &personID, &changed, &p.OneTime, &p.OTPEnabled, &created, &lastSeen)
+		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.Role, &orgID, &orgPath, &personID, &e.changed, &p.OneTime, &p.OTPEnabled, &e.created, &e.seen)
 	if err != nil {
 		if db.IsNoRows(err) {
 			return nil, ErrExpired
 		}
 		return nil, err
-	}
-	if now-lastSeen > s.Policy.IdleTimeout.Milliseconds() || now-created > s.Policy.AbsoluteTimeout.Milliseconds() {
-		s.DB.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", th)
-		return nil, ErrExpired
-	}
-	if now-lastSeen > time.Minute.Milliseconds() {
-		if _, err := s.DB.ExecContext(ctx, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", now, th); err != nil {
-			return nil, err
-		}
 	}
 	if orgID != nil {
 		p.OrgID = *orgID
@@ -405,16 +441,16 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if personID != nil {
 		p.PersonID = *personID
 	}
-	p.MustChange = p.OneTime || now-changed > s.Policy.MaxPasswordAge.Milliseconds()
-	p.NeedsOTP = !p.OTPEnabled && s.Policy.RequiresOTP(p.Role)
-	p.TokenHash = th
-	return &p, nil
+	return &e, nil
 }
 
 // Logout ends the session behind token.
 func (s *Service) Logout(ctx context.Context, p *Principal) error {
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", p.TokenHash); err != nil {
+			return err
+		}
+		if err := s.sessionsChanged(ctx, tx); err != nil {
 			return err
 		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "logout", ObjectType: "account", ObjectID: p.Username})

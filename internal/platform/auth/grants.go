@@ -254,6 +254,9 @@ func (s *Service) grant(ctx context.Context, tx *db.Tx, p *Principal, accountID 
 	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = ?", accountID); err != nil {
 		return "", nil, err
 	}
+	if err := s.sessionsChanged(ctx, tx); err != nil {
+		return "", nil, err
+	}
 	return username, map[string]any{"role": oldRole, "org_id": oldOrg.Int64, "person_id": oldPerson.Int64}, nil
 }
 
@@ -365,6 +368,9 @@ func (s *Service) suspend(ctx context.Context, tx *db.Tx, p *Principal, accountI
 		return err // an account still waiting for its grant has nothing to suspend
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET role = '', updated_at = ? WHERE id = ?", s.Now().UnixMilli(), accountID); err != nil {
+		return err
+	}
+	if err := s.sessionsChanged(ctx, tx); err != nil {
 		return err
 	}
 	const reason = "系统管理员重置了密码，申请恢复原有角色与管辖范围"

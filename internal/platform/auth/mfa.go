@@ -141,6 +141,9 @@ func (s *Service) EnableOTP(ctx context.Context, p *Principal, token, code strin
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?", p.AccountID, p.TokenHash); err != nil {
 			return err
 		}
+		if err := s.sessionsChanged(ctx, tx); err != nil {
+			return err
+		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "mfa.enable", ObjectType: "account", ObjectID: p.Username})
 	})
 }
@@ -196,6 +199,8 @@ func (s *Service) ResetOTP(ctx context.Context, accountID int64) error {
 }
 
 func (s *Service) clearOTP(ctx context.Context, tx *db.Tx, accountID int64) error {
-	_, err := tx.ExecContext(ctx, "UPDATE accounts SET totp_secret = NULL, totp_enabled = 0, totp_last_step = 0, updated_at = ? WHERE id = ?", s.Now().UnixMilli(), accountID)
-	return err
+	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET totp_secret = NULL, totp_enabled = 0, totp_last_step = 0, updated_at = ? WHERE id = ?", s.Now().UnixMilli(), accountID); err != nil {
+		return err
+	}
+	return s.sessionsChanged(ctx, tx)
 }
