@@ -95,6 +95,11 @@ func init() {
 	scoped("GET /dues/report", get("/dues/report?org=%d"))
 	scoped("GET /dues/report/export", get("/dues/report/export?org=%d"))
 	scoped("GET /api/v1/dues/report", get("/api/v1/dues/report?org=%d"))
+	scoped("POST /dues/voluntary", person("POST", "/dues/voluntary?person_id=%d&amount=10"))
+	scoped("POST /api/v1/dues/voluntary", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "POST", "/api/v1/dues/voluntary", map[string]any{"person_id": f.BPerson, "amount_fen": 100000}
+	})
+	scoped("GET /api/v1/dues/voluntary", get("/api/v1/dues/voluntary?org=%d"))
 	scoped("GET /dues/reductions", get("/dues/reductions?org=%d"))
 	scoped("GET /dues/reductions/export", get("/dues/reductions/export?org=%d"))
 	scoped("GET /dues/reductions/new", person("GET", "/dues/reductions/new?person_id=%d&year=2026"))

@@ -20,16 +20,20 @@ import (
 // the year's monthly amount, the months owed and paid up to the month
 // reported, what they paid and which months are still unpaid.
 type Report struct {
-	Year       int          `json:"year"`
-	OrgID      int64        `json:"org_id"`
-	OrgName    string       `json:"org_name"`
-	Through    string       `json:"through"` // the last month counted, "2026年11月"
-	Members    int          `json:"members"`
-	FullyPaid  int          `json:"fully_paid"`
-	DueFen     int64        `json:"due_fen"` // owed over the months counted
-	PaidFen    int64        `json:"paid_fen"`
-	Reductions int          `json:"reductions"` // members paying a reduced amount or nothing
-	Items      []*ReportRow `json:"items"`
+	Year       int    `json:"year"`
+	OrgID      int64  `json:"org_id"`
+	OrgName    string `json:"org_name"`
+	Through    string `json:"through"` // the last month counted, "2026年11月"
+	Members    int    `json:"members"`
+	FullyPaid  int    `json:"fully_paid"`
+	DueFen     int64  `json:"due_fen"` // owed over the months counted
+	PaidFen    int64  `json:"paid_fen"`
+	Reductions int    `json:"reductions"` // members paying a reduced amount or nothing
+	// Voluntary payments of the year (自愿多交) and the part of them remitted
+	// whole to the Centre (1000 元 or more at once).
+	VoluntaryFen int64        `json:"voluntary_fen"`
+	CentreFen    int64        `json:"centre_fen"`
+	Items        []*ReportRow `json:"items"`
 }
 
 // ReportRow is one member's year.
@@ -46,6 +50,7 @@ type ReportRow struct {
 	DueFen     int64  `json:"due_fen"`
 	PaidFen    int64  `json:"paid_fen"`
 	Unpaid     []int  `json:"unpaid"` // months owed and not paid
+	Voluntary  int64  `json:"voluntary_fen"`
 }
 
 // UnpaidText lists the unpaid months as "3、4、5月".
@@ -120,6 +125,16 @@ func YearReport(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int6
 	paid, err := yearPayments(ctx, d.DB, w, args, year)
 	if err != nil {
 		return nil, err
+	}
+	vol, err := VoluntaryOf(ctx, d, p, orgID, year)
+	if err != nil {
+		return nil, err
+	}
+	rep.VoluntaryFen, rep.CentreFen = vol.TotalFen, vol.CentreFen
+	for _, v := range vol.Items {
+		if r := byID[v.PersonID]; r != nil {
+			r.Voluntary += v.AmountFen
+		}
 	}
 	for _, r := range rep.Items {
 		for m := 1; m <= 12 && (Month{year, m}).index() <= last.index(); m++ {

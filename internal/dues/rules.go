@@ -20,6 +20,7 @@ const (
 	RuleBackPay   = "R-DUES-BACKPAY"
 	RuleWarn      = "R-DUES-WARN"
 	RuleLapse     = "R-DUES-LAPSE"
+	RuleVoluntary = "R-DUES-VOLUNTARY"
 )
 
 // Months of the rules: 补缴 at most MaxBackMonths back; warnings at
@@ -28,6 +29,10 @@ const (
 	MaxBackMonths = 6
 	LapseMonths   = 6
 )
+
+// CentreFen is the single voluntary payment from which all of it goes to
+// the Centre: 1000 元.
+const CentreFen = 100000
 
 // WarnMonths are the runs of unpaid months that post a reminder.
 var WarnMonths = []int{3, 5}
@@ -42,6 +47,7 @@ var Rules = []Rule{
 	{RuleFromJoin, "预备党员从支部大会通过其为预备党员之日起交纳党费", regulation + "「党费的收缴」"},
 	{RuleYearly, "党费计算基数每年核定一次，全年不变；党支部每年至少向党员公布一次党费收缴情况", regulation + "「党费的收缴」「党费的管理」"},
 	{RuleBackPay, "经党支部同意，补交党费最多补交 6 个月", regulation + "「党费的收缴」"},
+	{RuleVoluntary, "党员自愿多交党费不限；自愿一次多交纳 1000 元以上（含 1000 元）的党费，全部上缴中央", regulation + "「党费的收缴」「党费的管理」"},
 	{RuleWarn, "党员连续 3 个月、5 个月未交纳党费，党支部应提醒并谈话教育", "《中国共产党党员教育管理工作条例》第三十一条"},
 	{RuleLapse, "党员无正当理由连续 6 个月不交纳党费，视为自行脱党", "《中国共产党章程》第九条；《中国共产党党员教育管理工作条例》第三十一条"},
 }

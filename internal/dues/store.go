@@ -267,14 +267,20 @@ func checkPay(in *PayInput, today civil.Date) (Month, civil.Date, error) {
 			return m, today, fail.Malformed("paid_on", "交纳日期不能早于所交月份")
 		}
 	}
-	in.Note = strings.TrimSpace(in.Note)
-	if msg := plaintext.Line("备注", in.Note); msg != "" {
-		return m, today, fail.Malformed("note", msg)
+	return m, paid, checkNote(&in.Note)
+}
+
+// checkNote trims a payment's note and refuses one that is too long or
+// holds control characters.
+func checkNote(note *string) error {
+	*note = strings.TrimSpace(*note)
+	if msg := plaintext.Line("备注", *note); msg != "" {
+		return fail.Malformed("note", msg)
 	}
-	if utf8.RuneCountInString(in.Note) > 200 {
-		return m, today, fail.Malformed("note", "备注不能超过 200 个字")
+	if utf8.RuneCountInString(*note) > 200 {
+		return fail.Malformed("note", "备注不能超过 200 个字")
 	}
-	return m, paid, nil
+	return nil
 }
 
 // Pay records a month's dues. A month already paid is a conflict (409), so
