@@ -79,7 +79,7 @@ func BenchmarkImport100k(b *testing.B) {
 		read += time.Since(start)
 		readCPU += cpuTime() - cpu
 
-		d := dbtest.SQLite(b)
+		d := benchDB(b)
 		deps := testDeps(b, d)
 		_, yanta := bureauB(b, d)
 		runtime.GC()
@@ -108,6 +108,14 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchDB is SQLite, or PostgreSQL when TEST_PG_DSN is set.
+func benchDB(b *testing.B) *db.DB {
+	if os.Getenv("TEST_PG_DSN") != "" {
+		return dbtest.Postgres(b)
+	}
+	return dbtest.SQLite(b)
 }
 
 func bureauB(b *testing.B, d *db.DB) (int64, int64) {

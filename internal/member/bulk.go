@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
@@ -46,6 +47,7 @@ type Inserter struct {
 	verb    string
 	full    *sql.Stmt
 	pending []any
+	copied  [][]any // PostgreSQL: rows queued for COPY instead of pending
 	n       int
 	written int
 }
@@ -60,8 +62,17 @@ func NewInserter(tx *db.Tx) *Inserter {
 	if tx.D() == db.SQLite {
 		verb = "INSERT OR FAIL"
 	}
+	if tx.D() == db.Postgres {
+		return &Inserter{tx: tx, copied: make([][]any, 0, copyRows)}
+	}
 	return &Inserter{tx: tx, verb: verb, pending: make([]any, 0, bulkRows*nInsertCols)}
 }
+
+// copyRows per COPY on PostgreSQL, where COPY writes about three times
+// faster than multi-row INSERTs.
+const copyRows = 5000
+
+var copyCols = strings.Split(strings.Join(strings.Fields(insertCols), ""), ",")
 
 // bulkRows per statement keeps the parameters under both databases' limits
 // (SQLite 32,766, PostgreSQL 65,535).
@@ -70,6 +81,13 @@ const bulkRows = 1000
 // Add queues r and writes a full batch. A duplicate ID number gives
 // ErrDuplicateID.
 func (w *Inserter) Add(ctx context.Context, r Row) error {
+	if w.copied != nil {
+		w.copied = append(w.copied, r.args)
+		if len(w.copied) < copyRows {
+			return nil
+		}
+		return w.copy(ctx)
+	}
 	w.pending = append(w.pending, r.args...)
 	w.n++
 	if w.n < bulkRows {
@@ -91,6 +109,9 @@ func (w *Inserter) Add(ctx context.Context, r Row) error {
 
 // Flush writes the queued rows.
 func (w *Inserter) Flush(ctx context.Context) error {
+	if len(w.copied) > 0 {
+		return w.copy(ctx)
+	}
 	if w.n == 0 {
 		return nil
 	}
@@ -106,6 +127,17 @@ func (w *Inserter) done() {
 	w.n = 0
 	clear(w.pending) // let the sealed values go
 	w.pending = w.pending[:0]
+}
+
+func (w *Inserter) copy(ctx context.Context) error {
+	n, err := w.tx.CopyFrom(ctx, "persons", copyCols, w.copied)
+	if err != nil {
+		return storeErr(err)
+	}
+	w.written += int(n)
+	clear(w.copied) // let the sealed values go
+	w.copied = w.copied[:0]
+	return nil
 }
 
 // Written counts the rows written so far.

@@ -15,7 +15,7 @@ func TestInserterWritesPreparedRows(t *testing.T) {
 		ctx, keys := context.Background(), testKeys()
 		root, _ := addOrg(t, d, 0, "市局党委")
 		branch, _ := addOrg(t, d, root, "甲支部")
-		n := bulkRows + 3 // one prepared full batch and a remainder
+		n := max(bulkRows, copyRows) + 3 // full batches (INSERT or COPY) and a remainder
 		err := d.InTx(ctx, func(tx *db.Tx) error {
 			w := NewInserter(tx)
 			defer w.Close()

@@ -11,7 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 )
 
@@ -184,6 +185,7 @@ func (d *DB) D() Dialect { return d.Dialect }
 type Tx struct {
 	*sql.Tx
 	dialect Dialect
+	conn    *sql.Conn // the connection of a PostgreSQL InTx, for CopyFrom
 }
 
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -199,13 +201,45 @@ func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 // D reports the dialect.
 func (t *Tx) D() Dialect { return t.dialect }
 
+// CopyFrom loads rows into table with PostgreSQL's COPY, inside the
+// transaction: several times faster than multi-row INSERTs for bulk imports.
+// Only a PostgreSQL InTx transaction can; a unique violation fails it as an
+// INSERT would (IsUnique).
+func (t *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows [][]any) (int64, error) {
+	if t.conn == nil {
+		return 0, errors.New("db: COPY needs a PostgreSQL write transaction")
+	}
+	var n int64
+	err := t.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("db: COPY on a %T connection", dc)
+		}
+		var err error
+		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	return n, err
+}
+
 // InTx runs fn in a write transaction, committing when fn returns nil.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	stx, err := d.W.BeginTx(ctx, nil)
+	tx := &Tx{dialect: d.Dialect}
+	var err error
+	if d.Dialect == Postgres {
+		// Held by name so that CopyFrom can reach the driver's connection.
+		if tx.conn, err = d.W.Conn(ctx); err != nil {
+			return err
+		}
+		defer tx.conn.Close()
+		tx.Tx, err = tx.conn.BeginTx(ctx, nil)
+	} else {
+		tx.Tx, err = d.W.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return err
 	}
-	tx := &Tx{Tx: stx, dialect: d.Dialect}
+	stx := tx.Tx
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()
