@@ -41,10 +41,19 @@ type DB struct {
 // directory in which SQLite keeps hongdun.db.
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		p, err := sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("PostgreSQL 连接串无效: %w", err)
 		}
+		// pgx caches prepared statements; after five runs PostgreSQL would
+		// switch one to a generic plan, which for a search's "ORDER BY pinyin
+		// LIMIT" walks the pinyin index past every row out of scope. Plan
+		// each execution with its values instead (planning costs well under
+		// a millisecond). An operator's own setting in the DSN wins.
+		if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+			cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		}
+		p := stdlib.OpenDB(*cfg)
 		p.SetMaxOpenConns(20)
 		p.SetMaxIdleConns(10)
 		if err := p.PingContext(ctx); err != nil {
