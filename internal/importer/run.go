@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -177,8 +178,17 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 	if err != nil {
 		return nil, err
 	}
+	if rep.Inserted+rep.Updated >= analyzeAfter {
+		// The import has landed; stale statistics only slow searches down.
+		if err := member.RefreshStats(ctx, d.DB); err != nil {
+			slog.WarnContext(ctx, "导入后更新查询统计失败", "err", err)
+		}
+	}
 	return rep, nil
 }
+
+// analyzeAfter rows written, an import refreshes the planner's statistics.
+const analyzeAfter = 10_000
 
 type rawRow struct {
 	row   int

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -224,4 +225,30 @@ func TestShortBranchNames(t *testing.T) {
 	if rep.ErrorCount != 1 || rep.Problems[0].Row != 3 || !strings.Contains(rep.Problems[0].Message, "无法确定") {
 		t.Fatalf("problems %v", rep.Problems)
 	}
+}
+
+// A large import leaves the planner statistics of what it wrote, not of
+// the empty table before.
+func TestLargeImportRefreshesPlannerStatistics(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		deps := testDeps(t, d)
+		_, yanta := bureau(t, d, false)
+		rep, err := Run(context.Background(), deps, bigRoster(t, analyzeAfter), Options{OrgID: yanta, Today: today}, nil)
+		if err != nil || rep.Inserted != analyzeAfter {
+			t.Fatalf("%v, %d inserted", err, rep.Inserted)
+		}
+		var rows int64
+		if d.Dialect == db.SQLite {
+			var stat string
+			if err := d.R.QueryRow("SELECT stat FROM sqlite_stat1 WHERE tbl = 'persons' LIMIT 1").Scan(&stat); err != nil {
+				t.Fatalf("no statistics for persons: %v", err)
+			}
+			rows, _ = strconv.ParseInt(strings.Fields(stat)[0], 10, 64)
+		} else if err := d.R.QueryRow("SELECT reltuples::BIGINT FROM pg_class WHERE oid = 'persons'::regclass").Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != analyzeAfter {
+			t.Fatalf("statistics count %d persons", rows)
+		}
+	})
 }
