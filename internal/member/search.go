@@ -165,25 +165,9 @@ func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princi
 		return nil, 0, err
 	}
 	today := civil.Today(time.Now())
-	var w where
-	if err := scopeWhere(ctx, q, p, f.OrgID, &w); err != nil {
+	w, err := searchWhere(ctx, q, keys, p, f, today)
+	if err != nil {
 		return nil, 0, err
-	}
-	if err := queryWhere(keys, f.Q, &w); err != nil {
-		return nil, 0, err
-	}
-	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
-		if c.v != "" {
-			w.add("p."+c.col+" = ?", c.v)
-		}
-	}
-	if lo, hi, _ := ageBand(f.Age); lo >= 0 || hi >= 0 {
-		if lo >= 0 {
-			w.add("p.birth_date <= ?", today.AddYears(-lo).String())
-		}
-		if hi >= 0 {
-			w.add("p.birth_date > ?", today.AddYears(-(hi + 1)).String())
-		}
 	}
 	var total int
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p"+w.sql(), w.args...).Scan(&total); err != nil {
@@ -194,8 +178,7 @@ func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princi
 		return items, total, nil
 	}
 	// The page's ids first, from an index alone; then their rows.
-	ids, err := scanIDs(q.QueryContext(ctx, "SELECT p.id FROM persons p"+w.sql()+
-		fmt.Sprintf(" ORDER BY p.pinyin, p.id LIMIT %d OFFSET %d", f.PerPage, (f.Page-1)*f.PerPage), w.args...))
+	ids, err := scanIDs(q.QueryContext(ctx, pageSQL(w, f), w.args...))
 	if err != nil || len(ids) == 0 {
 		return items, total, err
 	}
@@ -223,6 +206,45 @@ func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princi
 		}
 	}
 	return items, total, nil
+}
+
+// searchWhere is the condition of a search: the caller's scope, the search
+// box and the filters of f (normalised).
+func searchWhere(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter, today civil.Date) (where, error) {
+	var w where
+	if err := scopeWhere(ctx, q, p, f.OrgID, &w); err != nil {
+		return w, err
+	}
+	if err := queryWhere(keys, f.Q, &w); err != nil {
+		return w, err
+	}
+	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
+		if c.v != "" {
+			w.add("p."+c.col+" = ?", c.v)
+		}
+	}
+	if lo, hi, _ := ageBand(f.Age); lo >= 0 || hi >= 0 {
+		if lo >= 0 {
+			w.add("p.birth_date <= ?", today.AddYears(-lo).String())
+		}
+		if hi >= 0 {
+			w.add("p.birth_date > ?", today.AddYears(-(hi + 1)).String())
+		}
+	}
+	return w, nil
+}
+
+// pageSQL reads the ids of one page from an index alone. With a search box
+// the matches are read by their own index and sorted: ordered by the
+// pinyin index, PostgreSQL would walk it from "a" to find the few 张 at
+// "zhang", guessing them spread evenly.
+func pageSQL(w where, f Filter) string {
+	order := "p.pinyin"
+	if f.Q != "" {
+		order = "p.pinyin || ''" // an expression no index provides
+	}
+	return "SELECT p.id FROM persons p" + w.sql() +
+		fmt.Sprintf(" ORDER BY %s, p.id LIMIT %d OFFSET %d", order, f.PerPage, (f.Page-1)*f.PerPage)
 }
 
 // queryWhere turns the search box into an index-friendly condition.
