@@ -215,7 +215,7 @@ type Service struct {
 
 // Dashboard computes the statistics of the subtree at path (rooted at orgID).
 func (s *Service) Dashboard(ctx context.Context, orgID int64, orgName, path string) (*Dashboard, error) {
-	if err := s.snap.refresh(ctx, s.DB); err != nil {
+	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil {
 		return nil, err
 	}
 	in, kinds, err := subtree(ctx, s.DB, scope.Under(path))

@@ -32,14 +32,20 @@ type snapshot struct {
 	people   []person
 	maxID    int64
 	seen     int64     // the largest updated_at read
-	looked   int64     // when the last refresh began (unix ms)
+	swept    int64     // when the last re-read of the overlap began (unix ms)
 	loadedAt time.Time // of the last full load
 	loading  bool
 }
 
-// overlap re-reads rows stamped up to this long before the last look, for
-// writes whose transaction began before it and committed after.
-const overlap = int64(time.Minute / time.Millisecond)
+// overlap re-reads rows stamped up to this long before the last sweep, for
+// writes whose transaction began before it and committed after. A sweep
+// runs at most every sweepEvery: between sweeps a view reads only rows
+// stamped after the newest one seen, so that the minute after an import of
+// a million rows does not re-read them on every view.
+const (
+	overlap    = int64(time.Minute / time.Millisecond)
+	sweepEvery = int64(5 * time.Second / time.Millisecond)
+)
 
 // reloadEvery bounds how stale a missed change (a transaction longer than
 // overlap) can stay: a full reload runs in the background this often.
@@ -93,7 +99,7 @@ func dayNumber(s string) int32 {
 
 // refresh brings the snapshot up to date: a full load the first time, then
 // the rows added or changed since the last look.
-func (s *snapshot) refresh(ctx context.Context, q db.Querier) error {
+func (s *snapshot) refresh(ctx context.Context, q db.Querier, now int64) error {
 	s.mu.Lock()
 	empty := s.people == nil
 	s.mu.Unlock()
@@ -101,11 +107,14 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier) error {
 		return s.reload(ctx, q)
 	}
 	s.mu.Lock()
-	now := time.Now().UnixMilli()
 	// Anything committed since the last look is newer than what was seen,
-	// or was stamped at most overlap before that look.
-	since, maxID := min(s.seen+1, s.looked-overlap), s.maxID
-	s.looked = now
+	// or (a transaction that ran across a look) stamped at most overlap
+	// before the last sweep, which the next sweep reads.
+	since, maxID := s.seen+1, s.maxID
+	if now-s.swept >= sweepEvery {
+		since = min(since, s.swept-overlap)
+		s.swept = now
+	}
 	stale := time.Since(s.loadedAt) > reloadEvery && !s.loading
 	if stale {
 		s.loading = true
@@ -173,7 +182,7 @@ func (s *snapshot) reload(ctx context.Context, q db.Querier) error {
 	if people == nil {
 		people = []person{}
 	}
-	s.people, s.seen, s.loadedAt, s.looked = people, seen, started, started.UnixMilli()
+	s.people, s.seen, s.loadedAt, s.swept = people, seen, started, started.UnixMilli()
 	s.maxID = 0
 	if n := len(people); n > 0 {
 		s.maxID = people[n-1].id

@@ -1,0 +1,61 @@
+package stats
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
+)
+
+// Between sweeps a view reads only rows stamped after the newest one seen;
+// a write that committed late, stamped before that, shows within a sweep.
+func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		org := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
+		a := dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "甲"})
+		b := dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "乙"})
+		t0 := time.Now().UnixMilli()
+		stamp := func(id, at int64, status string) {
+			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET status = ?, updated_at = ? WHERE id = ?"), status, at, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stamp(a, t0-1000, "full")
+		stamp(b, t0-1000, "full")
+		var s snapshot
+		if err := s.refresh(ctx, d, t0); err != nil {
+			t.Fatal(err)
+		}
+		status := func(now, id int64) uint8 {
+			t.Helper()
+			if err := s.refresh(ctx, d, now); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range s.people {
+				if p.id == id {
+					return p.status
+				}
+			}
+			t.Fatalf("person %d missing", id)
+			return 0
+		}
+		full, prob := codes[0]["full"], codes[0]["probationary"]
+		if full == 0 || prob == 0 {
+			t.Fatal("status codes missing")
+		}
+		stamp(a, t0+100, "probationary") // an ordinary write: seen at once
+		if got := status(t0+200, a); got != prob {
+			t.Fatalf("a fresh write: status %d, want %d", got, prob)
+		}
+		stamp(b, t0-30_000, "probationary") // began 30 s ago, committed now
+		if got := status(t0+300, b); got != full {
+			t.Fatalf("between sweeps the late commit was re-read (status %d): every view would re-read the last minute", got)
+		}
+		if got := status(t0+sweepEvery+300, b); got != prob {
+			t.Fatalf("after a sweep: status %d, want %d", got, prob)
+		}
+	})
+}
