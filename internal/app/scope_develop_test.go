@@ -50,6 +50,18 @@ func devGet(path string) Probe {
 	}
 }
 
+// devRecord names B's case and its first record.
+func devRecord(method, path string, body any) Probe {
+	return func(t *testing.T, f *Fixture) (string, string, any) {
+		c := bCase(t, f)
+		var rid int64
+		if err := f.E.DB.QueryRowContext(context.Background(), "SELECT id FROM dev_records WHERE case_id = ?", c).Scan(&rid); err != nil {
+			t.Fatal(err)
+		}
+		return method, fmt.Sprintf(path, c, rid), body
+	}
+}
+
 func devCase(method, path string, body any) Probe {
 	return func(t *testing.T, f *Fixture) (string, string, any) {
 		return method, fmt.Sprintf(path, bCase(t, f)), body
@@ -86,6 +98,8 @@ func init() {
 	scoped("GET /development/cases/{id}/record", devCase("GET", "/development/cases/%d/record", nil))
 	scoped("GET /development/cases/{id}/record.xlsx", devCase("GET", "/development/cases/%d/record.xlsx", nil))
 	scoped("POST /development/cases/{id}/{action}", devCase("POST", "/development/cases/%d/steps?step=2&date=2024-01-20", nil))
+	scoped("POST /development/cases/{id}/records/{rid}", devRecord("POST", "/development/cases/%d/records/%d?date=2024-01-11&reason=x", nil))
+	scoped("PUT /api/v1/development/cases/{id}/records/{rid}", devRecord("PUT", "/api/v1/development/cases/%d/records/%d", map[string]any{"date": "2024-01-11", "reason": "x"}))
 	scoped("GET /api/v1/development/cases/{id}", devCase("GET", "/api/v1/development/cases/%d", nil))
 	scoped("POST /api/v1/development/cases/{id}/steps", devCase("POST", "/api/v1/development/cases/%d/steps", map[string]any{"step": 2, "date": "2024-01-20"}))
 	scoped("POST /api/v1/development/cases/{id}/publicity", devCase("POST", "/api/v1/development/cases/%d/publicity", map[string]any{"publicity": "candidate", "date": "2024-01-20"}))

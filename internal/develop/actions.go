@@ -56,24 +56,18 @@ type Result struct {
 	Waived   []rules.Finding `json:"waived"`
 	// Replayed is true when the same submission had already been applied.
 	Replayed bool `json:"replayed"`
-}
-
-// upperSteps are done by the upper 党委; 18 by the level above it.
-var upperSteps = map[int]bool{4: true, 8: true, 13: true, 16: true, 17: true, 24: true, 18: true}
-
-// statusEvents: steps that change the person's status, with the member
-// event and the status the person must have before.
-var statusEvents = map[int]struct{ event, from, to string }{
-	1:  {"apply", "applicant", "applicant"},
-	3:  {"activist", "applicant", "activist"},
-	7:  {"candidate", "activist", "candidate"},
-	17: {"join", "candidate", "probationary"},
-	24: {"full", "probationary", "full"},
+	// Notice says what the system chose for the caller, e.g. which 党委
+	// it credited when the request named no organisation.
+	Notice string `json:"notice,omitempty"`
 }
 
 func dedupKey(kind string, in Input, d civil.Date) string {
 	switch kind {
 	case rules.ActStep:
+		// A step that may be recorded again is keyed by its date too.
+		if def, _ := rules.Step(in.Step); def.Repeat != "" {
+			return fmt.Sprintf("step:%d:%s", in.Step, d)
+		}
 		return fmt.Sprintf("step:%d", in.Step)
 	case rules.ActPublicity:
 		return "publicity:" + in.Publicity + ":" + d.String()
@@ -109,7 +103,20 @@ func refusal(v rules.Verdict) error {
 		msgs[i] = f.Message
 	}
 	first := v.Refusals[0]
-	return fail.Rule(first.Rule, first.Citation, strings.Join(msgs, "；"))
+	// The action is possible on a later date only if every refusal says so.
+	for _, f := range v.Refusals {
+		if f.Possible == "" {
+			first.Possible = ""
+			break
+		}
+		first.Possible = max(first.Possible, f.Possible)
+	}
+	return ruleError(first, strings.Join(msgs, "；"))
+}
+
+// ruleError is a rule's refusal with its Chinese name and computed dates.
+func ruleError(f rules.Finding, msg string) error {
+	return fail.Rule(f.Rule, f.Citation, msg).Titled(ruleTitle(f.Rule), f.Possible, f.Due)
 }
 
 // Apply records one action on a case in scope: it checks the rules,
@@ -131,6 +138,9 @@ func Apply(ctx context.Context, d *core.Deps, p *auth.Principal, caseID int64, k
 		r := &c.Records[i]
 		if dedupKey(r.Kind, Input{Step: r.Step, Publicity: r.Data.Publicity}, mustDate(r.Date)) == key {
 			if r.Date == date.String() {
+				if err := replayConflict(in, r.Date, r); err != nil {
+					return nil, err
+				}
 				return &Result{Case: c, Record: r, Warnings: r.Warnings, Waived: r.Data.Waived, Replayed: true}, nil
 			}
 			return nil, fail.Conflict(fmt.Sprintf("该事项已于%s记录，不能重复记录", mustDate(r.Date).Chinese()))
@@ -186,7 +196,7 @@ func Apply(ctx context.Context, d *core.Deps, p *auth.Principal, caseID int64, k
 	if rec.Warnings == nil {
 		rec.Warnings = []rules.Finding{}
 	}
-	return &Result{Case: c, Record: rec, Warnings: rec.Warnings, Waived: v.Waived}, nil
+	return &Result{Case: c, Record: rec, Warnings: rec.Warnings, Waived: v.Waived, Notice: data.notice}, nil
 }
 
 // buildAction resolves the people, organisation, roster count and vote of
@@ -211,23 +221,25 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 	if in.VettingPassed != nil {
 		a.VettingPassed = *in.VettingPassed
 	}
-	if kind == rules.ActStep && in.Step == 10 && in.VettingPassed == nil {
+	def, _ := rules.Step(in.Step)
+	if kind == rules.ActStep && def.Has(rules.FieldVetting) && in.VettingPassed == nil {
 		return a, nil, nil, fail.Malformed("vetting_passed", "请填写政治审查结论（合格或不合格）")
 	}
-	if kind == rules.ActStep && (in.Step == 5 || in.Step == 9) {
+	if kind == rules.ActStep && def.Has(rules.FieldPeople) {
 		if a.People, err = people(ctx, q, p, in.PersonIDs, c.PersonID); err != nil {
 			return a, nil, nil, err
 		}
 		data.People = a.People
 	}
-	actor, err := actingOrg(ctx, q, c, kind, in)
+	actor, notice, err := actingOrg(ctx, q, c, kind, in)
 	if err != nil {
 		return a, nil, nil, err
 	}
+	data.notice = notice
 	if actor != nil {
 		a.Org = ruleOrg(actor)
 	}
-	if kind == rules.ActStep && (in.Step == 15 || in.Step == 23) {
+	if kind == rules.ActStep && def.Has(rules.FieldVote) {
 		if a.BranchFull, err = fullMembersOn(ctx, q, c.OrgID, date.String()); err != nil {
 			return a, nil, nil, err
 		}
@@ -290,27 +302,44 @@ func shortening(ctx context.Context, q db.Querier, c *Case, in Input, date civil
 
 // actingOrg is the organisation acting: an ancestor of the case's
 // organisation (or itself); by default the branch for its own steps and the
-// nearest 党委 with 审批权限 for the upper steps.
-func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input) (*org.Org, error) {
+// nearest 党委 with 审批权限 for the upper steps, said in the notice. A
+// 临时党组织 named is returned for the rules to refuse (R-approver).
+func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input) (o *org.Org, notice string, err error) {
+	def, _ := rules.Step(in.Step)
 	if in.OrgID != 0 {
 		o, err := getOrg(ctx, q, in.OrgID)
-		if err != nil || !scope.Under(o.Path).Contains(c.OrgPath) {
-			return nil, fail.Malformed("org_id", "办理组织须为本档案所在党组织或其上级党组织")
+		approves := kind == rules.ActStep && def.Acting == rules.ByApprover
+		if err == nil && (ruleOrg(o).Temporary() || approves && !ruleOrg(o).CanApprove) {
+			return o, "", nil // the rules refuse it by name (R-approver)
 		}
-		return o, nil
+		if err != nil || !scope.Under(o.Path).Contains(c.OrgPath) {
+			return nil, "", fail.Malformed("org_id", "办理组织须为本档案所在党组织或其上级党组织")
+		}
+		return o, "", nil
 	}
-	upper := kind == rules.ActException || kind == rules.ActShorten || kind == rules.ActStep && upperSteps[in.Step]
+	upper := kind == rules.ActException || kind == rules.ActShorten || kind == rules.ActStep && def.Upper()
 	if !upper {
-		return getOrg(ctx, q, c.OrgID)
+		o, err := getOrg(ctx, q, c.OrgID)
+		return o, "", err
 	}
-	o, err := org.Approver(ctx, q, c.OrgPath)
-	if err != nil || o == nil {
-		return o, err
+	if o, err = org.Approver(ctx, q, c.OrgPath); err != nil {
+		return nil, "", err
 	}
-	if kind == rules.ActStep && in.Step == 18 && o.ParentID != 0 {
-		return getOrg(ctx, q, o.ParentID)
+	if o == nil {
+		set, _ := rules.Get(c.RuleSet)
+		if set == nil {
+			set, _ = rules.Get(rules.DefaultSet)
+		}
+		r := set.Rule("R-approver")
+		return nil, "", fail.Rule(r.ID, r.Citation, "本档案所在党组织之上没有具有审批权限的党委，请在 org_id 中指定办理的党委").Titled(r.Title, "", "")
 	}
-	return o, nil
+	if kind == rules.ActStep && def.Acting == rules.ByAbove && o.ParentID != 0 {
+		if o, err = getOrg(ctx, q, o.ParentID); err != nil {
+			return nil, "", err
+		}
+	}
+	return o, fmt.Sprintf("未指定办理组织，已记为「%s」办理（本档案所在党组织之上最近的具有审批权限的党委%s）；如由其他党委办理，请更正该记录",
+		o.Name, map[bool]string{true: "的上一级", false: ""}[def.Acting == rules.ByAbove && kind == rules.ActStep]), nil
 }
 
 // people resolves 培养联系人 or 入党介绍人: persons in the caller's scope.
@@ -367,7 +396,7 @@ func write(ctx context.Context, d *core.Deps, tx *db.Tx, c *Case, rec *Record, k
 	}
 	fasttrack := f.Exception != nil
 	lastStep, lastDate := c.LastStep, c.LastDate
-	if rec.Kind == rules.ActStep && rec.Step > lastStep {
+	if rec.Kind == rules.ActStep && rec.Step >= lastStep {
 		lastStep, lastDate = rec.Step, rec.Date
 	}
 	res, err := tx.ExecContext(ctx, "UPDATE dev_cases SET org_id = ?, status = ?, last_step = ?, last_date = ?, fasttrack = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
@@ -393,17 +422,11 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 	var kind, on, from, to string
 	switch rec.Kind {
 	case rules.ActStep:
-		se, ok := statusEvents[rec.Step]
-		if !ok {
+		se, _ := rules.Step(rec.Step)
+		if se.Event == "" {
 			return nil
 		}
-		kind, from, to, on = se.event, se.from, se.to, rec.Date
-		switch rec.Step {
-		case 17: // a 预备党员 holds 党籍 from the day the 支部大会 passes them
-			on = f.Done[15].String()
-		case 24: // 转正 dates from the end of the 预备期
-			on = rules.ProbationEnd(e.Set.Resolve(e.Overrides, mustDate(rec.Date)), f).String()
-		}
+		kind, from, to, on = se.Event, se.From, se.To, eventDate(se, mustDate(rec.Date), f, e)
 	case rules.ActExtend:
 		kind, from, to, on = "extend", "probationary", "probationary", rec.Date
 	case rules.ActCancel:
@@ -422,8 +445,8 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 		return nil // the registry already holds the status (a case entered after the fact)
 	}
 	if status != from {
-		return fail.Rule("R-sequence", e.Set.Rule("R-sequence").Citation,
-			fmt.Sprintf("%s当前身份为「%s」，不能办理此步骤", c.PersonName, member.StatusLabel(status)))
+		r := e.Set.Rule("R-sequence")
+		return fail.Rule(r.ID, r.Citation, fmt.Sprintf("%s当前身份为「%s」，不能办理此步骤", c.PersonName, member.StatusLabel(status))).Titled(r.Title, "", "")
 	}
 	_, err := member.RecordEvent(ctx, tx, c.PersonID, member.Event{Kind: kind, OnDate: on, Note: "发展党员：" + stepLabel(rec)}, today)
 	return err
@@ -452,6 +475,18 @@ func (r Record) Title() string {
 		return "公示（接收预备党员前）"
 	}
 	return kindLabels[r.Kind]
+}
+
+// WaiveTitles names the rules an exception waives, in Chinese.
+func (r Record) WaiveTitles() []string {
+	if r.Data.Exception == nil {
+		return nil
+	}
+	out := make([]string, len(r.Data.Exception.Waives))
+	for i, id := range r.Data.Exception.Waives {
+		out[i] = ruleTitle(id)
+	}
+	return out
 }
 
 var kindLabels = map[string]string{rules.ActPublicity: "公示", rules.ActReview: "培养考察", rules.ActExtend: "延长预备期",

@@ -45,7 +45,7 @@ func status(res *Result) int {
 
 // caseDeadlines lists the open deadlines of one case.
 func (h *handlers) caseDeadlines(r *http.Request, id int64) ([]DeadlineRow, error) {
-	rows, err := h.DB.QueryContext(r.Context(), "SELECT rule, title, due_on, hard FROM dev_deadlines WHERE case_id = ? ORDER BY due_on", id)
+	rows, err := h.DB.QueryContext(r.Context(), "SELECT kind, rule, title, due_on, hard FROM dev_deadlines WHERE case_id = ? ORDER BY due_on", id)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (h *handlers) caseDeadlines(r *http.Request, id int64) ([]DeadlineRow, erro
 	today := h.today()
 	for rows.Next() {
 		d := DeadlineRow{CaseID: id}
-		if err := rows.Scan(&d.Rule, &d.Title, &d.DueOn, &d.Hard); err != nil {
+		if err := rows.Scan(&d.Kind, &d.Rule, &d.Title, &d.DueOn, &d.Hard); err != nil {
 			return nil, err
 		}
 		d.DaysLeft, d.RuleTitle = today.DaysUntil(mustDate(d.DueOn)), ruleTitle(d.Rule)
@@ -104,6 +104,26 @@ func (h *handlers) apiAction(kind string) web.HandlerFunc {
 		web.JSON(w, status(res), res)
 		return nil
 	}
+}
+
+func (h *handlers) apiCorrect(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := web.PathID(r, "rid")
+	if err != nil {
+		return err
+	}
+	if _, err := loadCase(r.Context(), h.DB, web.Principal(r), id); err != nil {
+		return err // out of scope is 404 whatever the body holds
+	}
+	var in CorrectInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	res, err := Correct(r.Context(), h.Deps, web.Principal(r), id, rid, in)
+	return web.Reply(w, http.StatusOK, res, err)
 }
 
 func (h *handlers) apiDeadlines(w http.ResponseWriter, r *http.Request) error {

@@ -42,6 +42,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/development/cases", Perm: web.PartyWrite, Handler: h.openForm},
 		{Method: "GET", Pattern: "/development/cases/{id}", Perm: web.PartyRead, Handler: h.casePageHandler},
 		{Method: "POST", Pattern: "/development/cases/{id}/{action}", Perm: web.PartyWrite, Handler: h.actionForm},
+		{Method: "POST", Pattern: "/development/cases/{id}/records/{rid}", Perm: web.PartyWrite, Handler: h.correctForm},
 		{Method: "POST", Pattern: "/development/cases/{id}/attachments", Perm: web.PartyWrite, Handler: h.attachForm},
 		{Method: "GET", Pattern: "/development/cases/{id}/attachments/{aid}", Perm: web.PartyRead, Handler: h.download},
 		{Method: "GET", Pattern: "/development/cases/{id}/record", Perm: web.PartyRead, Handler: h.recordPage},
@@ -62,6 +63,10 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "发展档案详情：全部记录（纪实表）、期限"}},
 		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/steps", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActStep), Doc: &web.Doc{Tag: tag,
 			Summary: "记录一个步骤（2–25，须按顺序）；违反规则返回 422 并注明规则与依据；重复提交同一步骤只记录一次", Body: step, Reply: reply}},
+		{Method: "PUT", Pattern: "/api/v1/development/cases/{id}/records/{rid}", Perm: web.PartyWrite, Handler: h.apiCorrect, Doc: &web.Doc{Tag: tag,
+			Summary: "更正已记录的步骤（日期、人员、结论、表决人数等，须提交该步骤的全部字段和更正理由 reason）：按更正后的内容重新核对本步骤和其后已记录的各步骤，" +
+				"任何一步因此不符合规则即返回 422 并指出该步骤；原记录保留在 records[].history 中，并记入审计日志",
+			Body: CorrectInput{Input: Input{Date: "2024-08-02", Vote: &rules.Vote{Expected: 9, Present: 8, For: 8}, Opinion: "同意接收为预备党员"}, Reason: "会议日期录入错误，据会议记录更正"}, Reply: reply}},
 		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/publicity", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActPublicity), Doc: &web.Doc{Tag: tag,
 			Summary: "记录公示开始日期（candidate：确定发展对象前；admission：接收预备党员前）", Body: Input{Publicity: "candidate", Date: "2025-09-29"}, Reply: reply}},
 		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/reviews", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActReview), Doc: &web.Doc{Tag: tag,

@@ -174,6 +174,7 @@ type DeadlineRow struct {
 	PersonName string `json:"person_name"`
 	OrgID      int64  `json:"org_id"` // the organisation responsible
 	OrgName    string `json:"org_name"`
+	Kind       string `json:"kind"` // stable code of what is due (rules.DeadlineKinds)
 	Rule       string `json:"rule"`
 	RuleTitle  string `json:"rule_title"`
 	Title      string `json:"title"`
@@ -236,7 +237,7 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 		return nil, 0, 0, err
 	}
 	per, off := f.limit()
-	rows, err := q.QueryContext(ctx, "SELECT d.case_id, p.name, p.org_id, d.upper, d.rule, d.title, d.due_on, d.hard"+
+	rows, err := q.QueryContext(ctx, "SELECT d.case_id, p.name, p.org_id, d.upper, d.kind, d.rule, d.title, d.due_on, d.hard"+
 		" FROM dev_deadlines d JOIN dev_cases c ON c.id = d.case_id JOIN persons p ON p.id = c.person_id"+where+
 		" ORDER BY d.due_on, d.case_id, d.id LIMIT ? OFFSET ?", append(args, per, off)...)
 	if err != nil {
@@ -248,7 +249,7 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 		var r DeadlineRow
 		var orgID int64
 		var upper bool
-		if err := rows.Scan(&r.CaseID, &r.PersonName, &orgID, &upper, &r.Rule, &r.Title, &r.DueOn, &r.Hard); err != nil {
+		if err := rows.Scan(&r.CaseID, &r.PersonName, &orgID, &upper, &r.Kind, &r.Rule, &r.Title, &r.DueOn, &r.Hard); err != nil {
 			return nil, 0, 0, err
 		}
 		if o := orgs[orgID]; o != nil {

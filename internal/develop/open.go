@@ -107,7 +107,7 @@ func nonNil(fs []rules.Finding) []rules.Finding {
 // upperDeadline reports a deadline that falls to the 党委 above the branch:
 // the approvals of admission and of 转正.
 func upperDeadline(dl rules.Deadline) bool {
-	return dl.Rule == "R-approval-time" || dl.Title == "上级党委审批转正"
+	return dl.Rule == "R-approval-time" || dl.Kind == "conversion_approval"
 }
 
 const todoSource = "develop.deadline"
@@ -151,8 +151,8 @@ func nextDue(ds []rules.Deadline) (any, string) {
 func insertDeadlines(ctx context.Context, tx *db.Tx, c *Case, ds []rules.Deadline, approver *org.Org, e *rules.Engine, now civil.Date) error {
 	for _, dl := range ds {
 		to, upper := responsible(c, dl, approver)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO dev_deadlines (case_id, org_id, upper, rule, title, due_on, hard) VALUES (?,?,?,?,?,?,?)",
-			c.ID, to, db.Int(upper), dl.Rule, dl.Title, dl.Due.String(), db.Int(dl.Hard)); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO dev_deadlines (case_id, org_id, upper, kind, rule, title, due_on, hard) VALUES (?,?,?,?,?,?,?,?)",
+			c.ID, to, db.Int(upper), dl.Kind, dl.Rule, dl.Title, dl.Due.String(), db.Int(dl.Hard)); err != nil {
 			return err
 		}
 		if err := postDeadline(ctx, tx, c, dl, to, e, now); err != nil {

@@ -99,26 +99,49 @@ type stepRow struct {
 	Stage  string
 	Span   int // rows of its stage, on the first step of a stage; 0 otherwise
 	Record *Record
+	// More are further records of the step (补训, 补充政审, 转正 again after
+	// an extension of the 预备期).
+	More []Record
 }
 
+// stepForm is the form of one step, to record it or to correct a record:
+// the inputs its definition names, filled from In.
+type stepForm struct {
+	Def        rules.StepDef
+	In         Input
+	Today      string
+	Candidates []personOption
+	Chosen     map[int64]bool
+	Uppers     []personOption // the 党委 above the branch, for the upper steps
+	Record     *Record        // the record corrected, if any
+	Reason     string         // the reason for a correction, as entered
+}
+
+// VettingFailed reports a 政审 conclusion of 不合格 in the input.
+func (f stepForm) VettingFailed() bool { return f.In.VettingPassed != nil && !*f.In.VettingPassed }
+
 type caseView struct {
-	Case       *Case
-	Steps      []stepRow
-	Others     []Record
-	Deadlines  []DeadlineRow
-	Next       rules.StepDef
-	HasNext    bool
+	Case      *Case
+	Steps     []stepRow
+	Others    []Record
+	Deadlines []DeadlineRow
+	Next      rules.StepDef
+	HasNext   bool
+	// Recordable are the steps that can be recorded now (their prerequisites
+	// are recorded), in any order; Form is the one chosen (?step=) or the
+	// first not yet recorded, Fix the correction form of ?correct=.
+	Recordable []rules.StepDef
+	Form, Fix  *stepForm
 	Write      bool
 	CanAttach  bool
-	Candidates []personOption
 	Waivable   []rules.Rule
 	Today      string
 	Input      Input
 	// RuleSetTitle names the rules the case is judged by.
 	RuleSetTitle string
-	// Which other actions fit the case's progress: the 公示 due next
-	// ("candidate", "admission" or ""), activist reviews, the 预备期 ones.
-	Publicity           string
+	// Which other actions fit the case's progress: the 公示 whose window
+	// has opened, activist reviews, the 预备期 ones.
+	Publicities         []rules.PublicityDef
 	Activist, Probation bool
 	// Standings are the person's parts in 战时党建工作响应 (records, 表现突出);
 	// Shorten offers an approved shorter 培养期 when they were found 表现突出.
@@ -151,14 +174,22 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	v := &caseView{Case: c, Write: web.Principal(r).Writes() && open, Waivable: waivable(), Today: h.today().String(),
 		CanAttach: web.Principal(r).Writes(), RuleSetTitle: set.Title,
 		Activist: c.LastStep >= 3 && c.LastStep < 7, Probation: c.LastStep >= 17 && c.LastStep < 24}
-	switch {
-	case c.LastStep == 6:
-		v.Publicity = "candidate"
-	case c.LastStep == 13 || c.LastStep == 14:
-		v.Publicity = "admission"
+	f := c.facts()
+	for _, p := range rules.Publicities {
+		_, after := f.Done[p.After]
+		_, before := f.Done[p.Before]
+		if after && !before {
+			v.Publicities = append(v.Publicities, p)
+		}
 	}
 	for _, s := range rules.Steps {
-		v.Steps = append(v.Steps, stepRow{Def: s, Stage: rules.Stages[s.Stage-1].Name, Record: c.StepRecord(s.No)})
+		row := stepRow{Def: s, Stage: rules.Stages[s.Stage-1].Name, Record: c.StepRecord(s.No)}
+		for _, rec := range c.Records {
+			if row.Record != nil && rec.Kind == rules.ActStep && rec.Step == s.No && rec.ID != row.Record.ID {
+				row.More = append(row.More, rec)
+			}
+		}
+		v.Steps = append(v.Steps, row)
 		if n := len(v.Steps); n == 1 || v.Steps[n-2].Def.Stage != s.Stage {
 			for _, t := range rules.Steps {
 				if t.Stage == s.Stage {
@@ -182,11 +213,64 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	for _, s := range v.Standings {
 		v.Shorten = v.Shorten || s.Standout && v.Write && v.Activist && !shortened
 	}
-	v.Next, v.HasNext = rules.Step(c.LastStep + 1)
 	if v.Deadlines, err = h.caseDeadlines(r, id); err != nil {
 		return nil, err
 	}
-	if v.Write && (v.Next.No == 5 || v.Next.No == 9) {
+	if rid, _ := strconv.ParseInt(r.URL.Query().Get("correct"), 10, 64); rid > 0 && v.CanAttach && c.Status != "cancelled" {
+		for i := range c.Records {
+			if rec := &c.Records[i]; rec.ID == rid && rec.Kind == rules.ActStep {
+				def, _ := rules.Step(rec.Step)
+				if v.Fix, err = h.stepForm(r, c, def, inputOf(rec), rec); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if !v.Write {
+		return v, nil
+	}
+	v.Recordable = recordable(f)
+	chosen, _ := strconv.Atoi(r.URL.Query().Get("step"))
+	for _, d := range v.Recordable {
+		if _, done := f.Done[d.No]; d.No == chosen || chosen == 0 && !done && !v.HasNext {
+			v.Next, v.HasNext = d, true
+		}
+	}
+	if v.HasNext {
+		if v.Form, err = h.stepForm(r, c, v.Next, Input{}, nil); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// recordable lists the steps whose prerequisites are recorded and that are
+// not, or may be recorded again (补训, 补充政审, 转正 after an extension).
+func recordable(f rules.Facts) []rules.StepDef {
+	var out []rules.StepDef
+	for _, d := range rules.Steps {
+		met := true
+		for _, n := range d.Needs {
+			_, ok := f.Done[n]
+			met = met && ok
+		}
+		on, done := f.Done[d.No]
+		again := d.Repeat == rules.RepeatSupplement || d.Repeat == rules.RepeatExtension && !f.ExtendedOn.IsZero() && !on.After(f.ExtendedOn)
+		if met && (!done || again) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// stepForm prepares the form of a step for a case: the 正式党员 of the
+// branch to name, the 党委 above it.
+func (h *handlers) stepForm(r *http.Request, c *Case, def rules.StepDef, in Input, rec *Record) (*stepForm, error) {
+	f := &stepForm{Def: def, In: in, Today: h.today().String(), Record: rec, Chosen: map[int64]bool{}}
+	for _, id := range in.PersonIDs {
+		f.Chosen[id] = true
+	}
+	if def.Has(rules.FieldPeople) {
 		rows, err := h.DB.QueryContext(r.Context(), `SELECT p.id, p.name FROM persons p
 			WHERE p.status = 'full' AND p.org_id = ? AND p.id <> ? ORDER BY p.pinyin LIMIT 200`, c.OrgID, c.PersonID)
 		if err != nil {
@@ -198,10 +282,35 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 			if err := rows.Scan(&o.ID, &o.Name); err != nil {
 				return nil, err
 			}
-			v.Candidates = append(v.Candidates, o)
+			f.Candidates = append(f.Candidates, o)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
 		}
 	}
-	return v, nil
+	if def.Upper() {
+		as, err := org.Ancestors(r.Context(), h.DB, c.OrgPath)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range as {
+			if o.ID != c.OrgID {
+				f.Uppers = append(f.Uppers, personOption{ID: o.ID, Name: o.Name})
+			}
+		}
+	}
+	return f, nil
+}
+
+// inputOf is what a record holds, as the input that would record it.
+func inputOf(rec *Record) Input {
+	d := rec.Data
+	in := Input{Step: rec.Step, Date: rec.Date, OrgID: rec.OrgID, Vote: d.Vote, ExpectedReason: d.ExpectedReason, Recommendation: d.Recommendation,
+		VettingPassed: d.VettingPassed, TrainingDays: d.TrainingDays, TrainingHours: d.TrainingHours, LeavingOn: d.LeavingOn, Opinion: d.Opinion}
+	for _, p := range d.People {
+		in.PersonIDs = append(in.PersonIDs, p.ID)
+	}
+	return in
 }
 
 func (h *handlers) casePageHandler(w http.ResponseWriter, r *http.Request) error {
@@ -222,7 +331,8 @@ func formInput(r *http.Request) (Input, error) {
 	if err := r.ParseForm(); err != nil {
 		return Input{}, fail.Malformed("", "表单无法读取")
 	}
-	in := Input{Step: formInt(r, "step"), Date: r.FormValue("date"), Recommendation: r.FormValue("recommendation"),
+	orgID, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue("org_id")), 10, 64)
+	in := Input{Step: formInt(r, "step"), OrgID: orgID, Date: r.FormValue("date"), Recommendation: r.FormValue("recommendation"),
 		TrainingDays: formInt(r, "training_days"), TrainingHours: formInt(r, "training_hours"), LeavingOn: r.FormValue("leaving_on"),
 		Opinion: r.FormValue("opinion"), Publicity: r.FormValue("publicity"), Months: formInt(r, "months"), Waives: r.Form["waives"],
 		DocNo: r.FormValue("doc_no"), ApprovedOn: r.FormValue("approved_on"), Performance: r.FormValue("performance"),
@@ -282,6 +392,51 @@ func (h *handlers) rerenderCase(w http.ResponseWriter, r *http.Request, in Input
 		return verr
 	}
 	v.Input = in
+	if def, ok := rules.Step(in.Step); ok && v.Form != nil {
+		v.Next = def
+		if v.Form, verr = h.stepForm(r, v.Case, def, in, nil); verr != nil {
+			return verr
+		}
+	}
+	return h.Web.RenderStatus(w, r, 0, h.casePage, v, err)
+}
+
+// correctForm corrects a recorded step from the case page; a refusal shows
+// the form again with what was entered and why.
+func (h *handlers) correctForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := web.PathID(r, "rid")
+	if err != nil {
+		return err
+	}
+	in, err := formInput(r)
+	if err != nil {
+		return err
+	}
+	_, err = Correct(r.Context(), h.Deps, web.Principal(r), id, rid, CorrectInput{Input: in, Reason: r.FormValue("reason")})
+	if err == nil {
+		return redirectCase(w, r, id, "已更正，原记录已保留在纪实表的更正记录中")
+	}
+	if fail.IsNotFound(err) {
+		return err
+	}
+	v, verr := h.caseView(r)
+	if verr != nil {
+		return verr
+	}
+	for i := range v.Case.Records {
+		if rec := &v.Case.Records[i]; rec.ID == rid && rec.Kind == rules.ActStep {
+			def, _ := rules.Step(rec.Step)
+			in.Step = rec.Step
+			if v.Fix, verr = h.stepForm(r, v.Case, def, in, rec); verr != nil {
+				return verr
+			}
+			v.Fix.Reason = r.FormValue("reason")
+		}
+	}
 	return h.Web.RenderStatus(w, r, 0, h.casePage, v, err)
 }
 

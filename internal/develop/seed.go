@@ -186,10 +186,11 @@ func (w *walker) act(a rules.Action, data Data) bool {
 	}
 	p := w.c.p
 	actor := w.s.orgs[p.OrgID]
-	if a.Kind == rules.ActException || a.Kind == rules.ActStep && upperSteps[a.Step] {
+	def, _ := rules.Step(a.Step)
+	if a.Kind == rules.ActException || a.Kind == rules.ActStep && def.Upper() {
 		if ap := w.s.orgs.Approver(p.OrgID); ap != nil {
 			actor = ap
-			if a.Step == 18 && w.s.orgs[ap.ParentID] != nil {
+			if def.Acting == rules.ByAbove && w.s.orgs[ap.ParentID] != nil {
 				actor = w.s.orgs[ap.ParentID]
 			}
 		}
@@ -197,7 +198,7 @@ func (w *walker) act(a rules.Action, data Data) bool {
 	if actor != nil {
 		a.Org = ruleOrg(actor)
 	}
-	if a.Kind == rules.ActStep && (a.Step == 15 || a.Step == 23) {
+	if a.Kind == rules.ActStep && def.Has(rules.FieldVote) {
 		a.BranchFull = w.s.fullOn(p.OrgID, p.ID, a.Date)
 		present := a.BranchFull
 		if present > 4 {
@@ -206,9 +207,9 @@ func (w *walker) act(a rules.Action, data Data) bool {
 		a.Vote = &rules.Vote{Expected: a.BranchFull, Present: present, For: present}
 		data.Vote, data.BranchFull = a.Vote, a.BranchFull
 	}
-	if a.Kind == rules.ActStep && (a.Step == 5 || a.Step == 9) {
+	if a.Kind == rules.ActStep && def.Has(rules.FieldPeople) {
 		n := 1
-		if a.Step == 9 {
+		if def.PeopleRule == "R-introducers" {
 			n = 2
 		}
 		a.People = w.s.members(p.OrgID, p.ID, a.Date, n)
@@ -460,7 +461,7 @@ func (s *demoSeeder) insert(ctx context.Context, tx *db.Tx, c *demoCase) error {
 	approver := s.orgs.Approver(c.OrgID)
 	for _, dl := range ds {
 		to, upper := responsible(&c.Case, dl, approver)
-		s.deadlines = append(s.deadlines, []any{id, to, db.Int(upper), dl.Rule, dl.Title, dl.Due.String(), db.Int(dl.Hard)})
+		s.deadlines = append(s.deadlines, []any{id, to, db.Int(upper), dl.Kind, dl.Rule, dl.Title, dl.Due.String(), db.Int(dl.Hard)})
 		if err := postDeadline(ctx, tx, &c.Case, dl, to, s.e, s.today); err != nil {
 			return err
 		}
@@ -475,7 +476,7 @@ func (s *demoSeeder) flush(ctx context.Context, tx *db.Tx) error {
 		return err
 	}
 	s.pending = s.pending[:0]
-	err := db.InsertRows(ctx, tx, "dev_deadlines (case_id, org_id, upper, rule, title, due_on, hard)", s.deadlines)
+	err := db.InsertRows(ctx, tx, "dev_deadlines (case_id, org_id, upper, kind, rule, title, due_on, hard)", s.deadlines)
 	s.deadlines = s.deadlines[:0]
 	return err
 }

@@ -21,38 +21,44 @@ import (
 // Case is a 发展档案. Its organisation is the person's current one, so a
 // case moves with its member on a transfer.
 type Case struct {
-	ID            int64    `json:"id"`
-	PersonID      int64    `json:"person_id"`
-	PersonName    string   `json:"person_name"`
-	PersonStatus  string   `json:"person_status"`
-	BirthDate     string   `json:"birth_date"`
-	OrgID         int64    `json:"org_id"`
-	OrgName       string   `json:"org_name"`
-	OrgPath       string   `json:"-"`
-	RuleSet       string   `json:"rule_set"`
-	Status        string   `json:"status"` // open, converted, cancelled
-	LastStep      int      `json:"last_step"`
-	LastDate      string   `json:"last_date"`
-	NextDue       string   `json:"next_due"`
-	NextTitle     string   `json:"next_title"`
-	TransferredIn bool     `json:"transferred_in"`
-	Fasttrack     bool     `json:"fasttrack"`
-	Version       int      `json:"version"`
-	Records       []Record `json:"records,omitempty"`
+	ID            int64  `json:"id"`
+	PersonID      int64  `json:"person_id"`
+	PersonName    string `json:"person_name"`
+	PersonStatus  string `json:"person_status"`
+	BirthDate     string `json:"birth_date"`
+	OrgID         int64  `json:"org_id"`
+	OrgName       string `json:"org_name"`
+	OrgPath       string `json:"-"`
+	RuleSet       string `json:"rule_set"`
+	Status        string `json:"status"` // open, converted, cancelled
+	LastStep      int    `json:"last_step"`
+	LastDate      string `json:"last_date"`
+	NextDue       string `json:"next_due"`
+	NextTitle     string `json:"next_title"`
+	TransferredIn bool   `json:"transferred_in"`
+	Fasttrack     bool   `json:"fasttrack"`
+	Version       int    `json:"version"`
+	// ProbationEnd is the end of the 预备期 (the 转正 date) once the 支部大会
+	// has passed the person; ProbationEndExtended the end after an extension.
+	ProbationEnd         string   `json:"probation_end,omitempty"`
+	ProbationEndExtended string   `json:"probation_end_extended,omitempty"`
+	Records              []Record `json:"records,omitempty"`
 }
 
 // Record is one recorded step or event of a case.
 type Record struct {
-	ID        int64           `json:"id"`
-	Kind      string          `json:"kind"`
-	Step      int             `json:"step,omitempty"`
-	Date      string          `json:"date"`
-	OrgID     int64           `json:"org_id,omitempty"`
-	OrgName   string          `json:"org_name,omitempty"`
-	Data      Data            `json:"data"`
-	Warnings  []rules.Finding `json:"warnings"`
-	Actor     string          `json:"actor"`
-	CreatedAt int64           `json:"created_at"`
+	ID       int64           `json:"id"`
+	Kind     string          `json:"kind"`
+	Step     int             `json:"step,omitempty"`
+	Date     string          `json:"date"`
+	OrgID    int64           `json:"org_id,omitempty"`
+	OrgName  string          `json:"org_name,omitempty"`
+	Data     Data            `json:"data"`
+	Warnings []rules.Finding `json:"warnings"`
+	// History are the earlier versions of a corrected record, oldest first.
+	History   []Correction `json:"history,omitempty"`
+	Actor     string       `json:"actor"`
+	CreatedAt int64        `json:"created_at"`
 	// Attachments are the scans of the record.
 	Attachments []storedAttachment `json:"attachments,omitempty"`
 }
@@ -79,6 +85,8 @@ type Data struct {
 	// and performance records a shortening or an exception rests on.
 	Shortening *rules.Shortening `json:"shortening,omitempty"`
 	Evidence   *wartime.Standing `json:"evidence,omitempty"`
+	// notice is what the system chose for the caller (not stored).
+	notice string
 }
 
 const caseCols = `c.id, c.person_id, p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.name, o.path, c.rule_set, c.status,
@@ -135,10 +143,38 @@ func readCase(ctx context.Context, q db.Querier, id int64, sc scope.Subtree) (*C
 		return nil, err
 	}
 	atts, err := caseAttachments(ctx, q, id)
-	for i := range c.Records {
-		c.Records[i].Attachments = atts[c.Records[i].ID]
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	hist, err := caseHistory(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.Records {
+		c.Records[i].Attachments, c.Records[i].History = atts[c.Records[i].ID], hist[c.Records[i].ID]
+	}
+	return c, c.probation(ctx, q)
+}
+
+// probation sets the ends of the 预备期 once the 支部大会 has passed the
+// person, by the parameters in force on that day.
+func (c *Case) probation(ctx context.Context, q db.Querier) error {
+	f := c.facts()
+	met, ok := f.Done[15]
+	if !ok {
+		return nil
+	}
+	e, err := engine(ctx, q, c.RuleSet)
+	if err != nil {
+		return err
+	}
+	p := e.Set.Resolve(e.Overrides, met)
+	if len(f.Extensions) > 0 {
+		c.ProbationEndExtended = rules.ProbationEnd(p, f).String()
+	}
+	f.Extensions = nil
+	c.ProbationEnd = rules.ProbationEnd(p, f).String()
+	return nil
 }
 
 // StepRecord returns the record of step n, if any.
@@ -156,20 +192,27 @@ func mustDate(s string) civil.Date {
 	return d
 }
 
-// facts turns a case's records into what the rules judge.
+// facts turns a case's records into what the rules judge. A step
+// recorded more than once (补训, 补充政审, 转正 after an extension) counts
+// its latest date; training hours add up; the latest 政审 conclusion holds.
 func (c *Case) facts() rules.Facts {
+	return factsOf(c, c.Records)
+}
+
+func factsOf(c *Case, recs []Record) rules.Facts {
 	f := rules.Facts{BirthDate: mustDate(c.BirthDate), Done: map[int]civil.Date{}, Cancelled: c.Status == "cancelled", TransferredIn: c.TransferredIn}
-	for _, r := range c.Records {
+	for _, r := range recs { // ordered by date
 		d := mustDate(r.Date)
 		switch r.Kind {
 		case rules.ActStep:
-			f.Done[r.Step] = d
-			if r.Step == 10 && r.Data.VettingPassed != nil {
+			if prev, ok := f.Done[r.Step]; !ok || !d.Before(prev) {
+				f.Done[r.Step] = d
+			}
+			if r.Data.VettingPassed != nil {
 				f.VettingPassed = *r.Data.VettingPassed
 			}
-			if r.Step == 11 {
-				f.TrainingDays, f.TrainingHours = r.Data.TrainingDays, r.Data.TrainingHours
-			}
+			f.TrainingDays += r.Data.TrainingDays
+			f.TrainingHours += r.Data.TrainingHours
 		case rules.ActPublicity:
 			if r.Data.Publicity == "candidate" {
 				f.CandidatePublicity = d
@@ -180,6 +223,7 @@ func (c *Case) facts() rules.Facts {
 			f.Reviews = append(f.Reviews, d)
 		case rules.ActExtend:
 			f.Extensions = append(f.Extensions, r.Data.Months)
+			f.ExtendedOn = d
 		case rules.ActException:
 			x := *r.Data.Exception
 			x.ApprovedOn = mustDate(r.Data.ApprovedOn)

@@ -175,3 +175,28 @@ func Events(ctx context.Context, q db.Querier, personID int64) ([]Event, error) 
 	}
 	return out, rows.Err()
 }
+
+// Redate corrects the dates of party-history events already recorded (a
+// corrected 发展党员 record), keyed by event kind: the person's matching
+// date column and the date of the event's entry, in the caller's
+// transaction. The status stays; the caller audits.
+func Redate(ctx context.Context, tx *db.Tx, personID int64, dates map[string]string, today civil.Date) error {
+	r, err := getRow(ctx, tx, nil, personID)
+	if err != nil {
+		return err
+	}
+	p := &r.Person
+	status := p.Status
+	for kind, on := range dates {
+		k, ok := eventKinds[kind]
+		if !ok {
+			return fail.Malformed("kind", "事项类型无效")
+		}
+		k.apply(p, &Event{Kind: kind, OnDate: on})
+		if _, err := tx.ExecContext(ctx, "UPDATE person_events SET on_date = ? WHERE person_id = ? AND kind = ?", on, personID, kind); err != nil {
+			return err
+		}
+	}
+	p.Status = status
+	return saveHistory(ctx, tx, p, today)
+}

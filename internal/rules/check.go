@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 
 	"hongdun/internal/platform/calendar"
 	"hongdun/internal/platform/civil"
@@ -46,6 +47,19 @@ func (j *judge) add(kind Kind, rule string, possible civil.Date, format string, 
 	}
 }
 
+// addDue adds a finding about a time limit that ended on due.
+func (j *judge) addDue(kind Kind, rule string, due civil.Date, format string, args ...any) {
+	j.add(kind, rule, civil.Date{}, format, args...)
+	fs := &j.v.Warnings
+	switch {
+	case kind == Refuse && j.f.Exception.waives(rule):
+		fs = &j.v.Waived
+	case kind == Refuse:
+		fs = &j.v.Refusals
+	}
+	(*fs)[len(*fs)-1].Due = due.String()
+}
+
 func (j *judge) refuse(rule, format string, args ...any) {
 	j.add(Refuse, rule, civil.Date{}, format, args...)
 }
@@ -82,6 +96,10 @@ func (e *Engine) Check(f Facts, a Action) Verdict {
 	}
 	if f.Cancelled {
 		j.refuse("R-sequence", "已取消预备党员资格，本档案不能再办理后续事项")
+		return j.v
+	}
+	if a.Org.Temporary() {
+		j.refuse("R-approver", "临时党组织「%s」不能办理发展党员的任何事项（接收、转正均不由临时党组织办理）", a.Org.Name)
 		return j.v
 	}
 	switch a.Kind {
@@ -131,62 +149,153 @@ func (j *judge) step(a Action) {
 		j.refuse("R-sequence", "步骤编号 %d 无效，应为 1–25", a.Step)
 		return
 	}
-	if _, done := j.f.Done[a.Step]; done {
-		j.refuse("R-sequence", "%s已记录", stepName(a.Step))
+	if !j.again(def, a.Date) {
 		return
 	}
-	for n := 1; n < a.Step; n++ {
-		d, ok := j.f.Done[n]
-		if !ok {
-			j.refuse("R-sequence", "须先完成%s，才能进行%s", stepName(n), stepName(a.Step))
+	for _, n := range def.Needs {
+		if !j.need(n, "记录"+stepName(def.No)) {
 			return
 		}
-		if a.Date.Before(d) {
-			j.refuse("R-sequence", "%s的日期不得早于%s的日期（%s）", stepName(a.Step), stepName(n), d.Chinese())
-			return
+	}
+	if !j.order(def, a.Date) {
+		return
+	}
+	j.timing(def, a)
+	j.own(def, a)
+}
+
+// again refuses a step already recorded, unless it may be recorded again:
+// a further record completing it (补训, 补充政审), or the 转正 steps after
+// an extension of the 预备期 (dated on or after the extension).
+func (j *judge) again(def StepDef, on civil.Date) bool {
+	prev, done := j.f.Done[def.No]
+	switch {
+	case !done || def.Repeat == RepeatSupplement:
+		return true
+	case def.Repeat == RepeatExtension && !j.f.ExtendedOn.IsZero() && !prev.After(j.f.ExtendedOn):
+		if on.Before(j.f.ExtendedOn) {
+			j.add(Refuse, "R-probation", j.f.ExtendedOn, "延长预备期（%s）后重新记录%s，日期不得早于延长预备期的日期", j.f.ExtendedOn.Chinese(), stepName(def.No))
+			return false
+		}
+		return true
+	}
+	j.refuse("R-sequence", "%s已记录（%s）；如需修改，请更正该记录", stepName(def.No), prev.Chinese())
+	return false
+}
+
+// order compares the date with every other recorded step: a step may not
+// be dated before an earlier step nor after a later one, whatever the
+// order in which they were entered. A 转正 round superseded by an
+// extension of the 预备期 is left out.
+func (j *judge) order(def StepDef, on civil.Date) bool {
+	for _, m := range j.doneSteps() {
+		d := j.f.Done[m]
+		if m == def.No || j.superseded(def, m, on) {
+			continue
+		}
+		if m < def.No && on.Before(d) {
+			j.add(Refuse, "R-sequence", d, "%s的日期不得早于%s的日期（%s）", stepName(def.No), stepName(m), d.Chinese())
+			return false
+		}
+		if m > def.No && on.After(d) {
+			j.add(Refuse, "R-sequence", civil.Date{}, "%s的日期不得晚于已记录的%s的日期（%s）", stepName(def.No), stepName(m), d.Chinese())
+			return false
+		}
+	}
+	return true
+}
+
+// superseded reports step m as a 转正 round before an extension that a
+// step dated on or after it renews.
+func (j *judge) superseded(def StepDef, m int, on civil.Date) bool {
+	s, _ := Step(m)
+	x := j.f.ExtendedOn
+	return s.Repeat == RepeatExtension && def.Repeat == RepeatExtension && !x.IsZero() && !j.f.Done[m].After(x) && !on.Before(x)
+}
+
+func (j *judge) doneSteps() []int {
+	ns := make([]int, 0, len(j.f.Done))
+	for n := range j.f.Done {
+		ns = append(ns, n)
+	}
+	sort.Ints(ns)
+	return ns
+}
+
+// timing judges the rules that compare the step's date with other records.
+func (j *judge) timing(def StepDef, a Action) {
+	for _, p := range Publicities {
+		if p.Before == def.No {
+			j.publicityDone(j.f.publicityStart(p.Kind), a.Date, p.Name, "记录"+stepName(def.No))
 		}
 	}
 	switch def.No {
-	case 1:
-		j.age(a)
 	case 2:
 		if due := j.f.Done[1].AddMonths(j.p.Get("R-talk", "months")); a.Date.After(due) {
-			j.warn("R-talk", "谈话晚于规定期限（应于%s前谈话），已记为逾期", due.Chinese())
+			j.addDue(Warn, "R-talk", due, "谈话晚于规定期限（应于%s前谈话），已记为逾期", due.Chinese())
 		}
 	case 3:
-		j.activist(a)
-	case 5:
-		j.people(a, "R-contacts", "培养联系人", j.p.Get("R-contacts", "min"), j.p.Get("R-contacts", "max"))
+		if m := j.p.Get("R-activist", "min_months_after_application"); m > 0 {
+			if on := j.f.Done[1].AddMonths(m); a.Date.Before(on) {
+				j.add(Refuse, "R-activist", on, "递交入党申请书%d个月后方可确定为入党积极分子，可于%s（含）后确定", m, on.Chinese())
+			}
+		}
 	case 7:
 		j.target(a)
-	case 9:
-		n := j.p.Get("R-introducers", "count")
-		j.people(a, "R-introducers", "入党介绍人", n, n)
 	case 12:
 		j.committeeReview(a)
-	case 15:
-		j.publicityDone("R-publicity", j.f.AdmissionPublicity, a.Date, "接收预备党员前", "召开支部大会讨论接收")
-		j.vote(a, "接收预备党员")
-		if !a.LeavingOn.IsZero() && !a.LeavingOn.After(a.Date.AddMonths(j.p.Get("R-leaving", "months"))) {
-			j.warn("R-leaving", "发展对象将于%s离开工作单位（%d个月内），一般不办理接收手续", a.LeavingOn.Chinese(), j.p.Get("R-leaving", "months"))
-		}
 	case 17:
-		j.approver(a, "审批接收预备党员")
 		j.approvalTime(a)
-		j.plan(a)
 	case 20:
 		if m := j.p.Get("R-oath", "warn_months"); m > 0 {
 			if due := j.f.Done[17].AddMonths(m); a.Date.After(due) {
-				j.warn("R-oath", "入党宣誓晚于审批后%d个月（应于%s前）", m, due.Chinese())
+				j.addDue(Warn, "R-oath", due, "入党宣誓晚于审批后%d个月（应于%s前）", m, due.Chinese())
 			}
 		}
 	case 23:
 		j.conversionMeeting(a)
 	case 24:
-		j.approver(a, "审批预备党员转正")
-		if due := j.f.Done[23].AddMonths(j.p.Get("R-conversion", "approval_months")); a.Date.After(due) {
-			j.warn("R-conversion", "转正审批晚于支部大会后%d个月（应于%s前）", j.p.Get("R-conversion", "approval_months"), due.Chinese())
+		if x := j.f.ExtendedOn; !x.IsZero() && !j.f.Done[23].After(x) {
+			j.refuse("R-probation", "预备期已于%s延长，须在延长的预备期满后重新召开支部大会讨论转正", x.Chinese())
 		}
+		if due := j.f.Done[23].AddMonths(j.p.Get("R-conversion", "approval_months")); a.Date.After(due) {
+			j.addDue(Warn, "R-conversion", due, "转正审批晚于支部大会后%d个月（应于%s前）", j.p.Get("R-conversion", "approval_months"), due.Chinese())
+		}
+	}
+}
+
+// own judges what the record itself holds: age, how an activist was
+// found, the people named, a vote, the acting organisation, the plan.
+// A correction of another record leaves these standing.
+func (j *judge) own(def StepDef, a Action) {
+	switch def.No {
+	case 1:
+		j.age(a)
+	case 3:
+		if a.Recommendation != "党员推荐" && a.Recommendation != "群团推优" {
+			j.refuse("R-activist", "入党积极分子须经党员推荐或群团组织推优产生")
+		}
+	}
+	if def.Has(FieldPeople) {
+		if def.PeopleRule == "R-introducers" {
+			n := j.p.Get("R-introducers", "count")
+			j.people(a, def.PeopleRule, def.PeopleRole, n, n)
+		} else {
+			j.people(a, def.PeopleRule, def.PeopleRole, j.p.Get("R-contacts", "min"), j.p.Get("R-contacts", "max"))
+		}
+	}
+	if def.Has(FieldVote) {
+		what := map[bool]string{true: "接收预备党员", false: "预备党员转正"}[def.Stage == 4]
+		j.vote(a, what)
+	}
+	if def.Has(FieldLeaving) && !a.LeavingOn.IsZero() && !a.LeavingOn.After(a.Date.AddMonths(j.p.Get("R-leaving", "months"))) {
+		j.warn("R-leaving", "发展对象将于%s离开工作单位（%d个月内），一般不办理接收手续", a.LeavingOn.Chinese(), j.p.Get("R-leaving", "months"))
+	}
+	if def.Acting == ByApprover {
+		j.approver(a, "办理「"+def.Name+"」")
+	}
+	if def.No == 17 {
+		j.plan(a)
 	}
 }
 
@@ -199,17 +308,6 @@ func (j *judge) age(a Action) {
 	if civil.YearsBetween(j.f.BirthDate, a.Date) < min {
 		on := j.f.BirthDate.AddYears(min)
 		j.add(Refuse, "R-age", on, "递交入党申请书时须年满%d周岁（出生于%s），可于%s（含）后递交", min, j.f.BirthDate.Chinese(), on.Chinese())
-	}
-}
-
-func (j *judge) activist(a Action) {
-	if a.Recommendation != "党员推荐" && a.Recommendation != "群团推优" {
-		j.refuse("R-activist", "入党积极分子须经党员推荐或群团组织推优产生")
-	}
-	if m := j.p.Get("R-activist", "min_months_after_application"); m > 0 {
-		if on := j.f.Done[1].AddMonths(m); a.Date.Before(on) {
-			j.add(Refuse, "R-activist", on, "递交入党申请书%d个月后方可确定为入党积极分子，可于%s（含）后确定", m, on.Chinese())
-		}
 	}
 }
 
@@ -255,7 +353,6 @@ func (j *judge) target(a Action) {
 		j.add(Refuse, "R-target", full, "入党积极分子须经%d个月以上培养教育和考察（%s确定为入党积极分子），可于%s（含）后确定为发展对象",
 			m, j.f.Done[3].Chinese(), full.Chinese())
 	}
-	j.publicityDone("R-publicity", j.f.CandidatePublicity, a.Date, "确定发展对象前", "确定为发展对象")
 }
 
 // shorten judges an approved shorter 培养期: for a 表现突出 activist not yet
@@ -297,16 +394,16 @@ func (j *judge) shorten(a Action) {
 }
 
 // publicityDone refuses unless a 公示 started and its last day is before on.
-func (j *judge) publicityDone(rule string, start, on civil.Date, when, what string) {
+func (j *judge) publicityDone(start, on civil.Date, when, what string) {
 	n := j.p.Get("R-publicity", "working_days")
 	if start.IsZero() {
-		j.refuse(rule, "%s须进行不少于%d个工作日的公示，尚未记录公示", when, n)
+		j.refuse("R-publicity", "%s须进行不少于%d个工作日的公示，尚未记录公示", when, n)
 		return
 	}
 	last := j.e.Calendar.WorkingDays(start, n)
 	if !on.After(last) {
 		next := last.AddDays(1)
-		j.add(Refuse, rule, next, "公示期为%s至%s（%d个工作日），可于%s（含）后%s", start.Chinese(), last.Chinese(), n, next.Chinese(), what)
+		j.add(Refuse, "R-publicity", next, "%s的公示期为%s至%s（%d个工作日），可于%s（含）后%s", when, start.Chinese(), last.Chinese(), n, next.Chinese(), what)
 	}
 }
 
@@ -373,9 +470,9 @@ func (j *judge) approvalTime(a Action) {
 	met := j.f.Done[15]
 	warnM, maxM := j.p.Get("R-approval-time", "warn_months"), j.p.Get("R-approval-time", "max_months")
 	if last := met.AddMonths(maxM); a.Date.After(last) {
-		j.refuse("R-approval-time", "支部大会（%s）通过后审批最长不得超过%d个月（至%s），已超期", met.Chinese(), maxM, last.Chinese())
+		j.addDue(Refuse, "R-approval-time", last, "支部大会（%s）通过后审批最长不得超过%d个月（至%s），已超期", met.Chinese(), maxM, last.Chinese())
 	} else if due := met.AddMonths(warnM); a.Date.After(due) {
-		j.warn("R-approval-time", "审批晚于支部大会通过后%d个月（应于%s前），属特殊情况延长", warnM, due.Chinese())
+		j.addDue(Warn, "R-approval-time", due, "审批晚于支部大会通过后%d个月（应于%s前），属特殊情况延长", warnM, due.Chinese())
 	}
 }
 
@@ -402,10 +499,9 @@ func (j *judge) conversionMeeting(a Action) {
 	if j.f.TransferredIn {
 		m := j.p.Get("R-conversion", "transfer_postpone_months")
 		if last := end.AddMonths(m); a.Date.After(last) {
-			j.warn("R-conversion", "转入的预备党员转正讨论最多推迟%d个月（应于%s前讨论）", m, last.Chinese())
+			j.addDue(Warn, "R-conversion", last, "转入的预备党员转正讨论最多推迟%d个月（应于%s前讨论）", m, last.Chinese())
 		}
 	}
-	j.vote(a, "预备党员转正")
 }
 
 func (j *judge) extend(a Action) {
@@ -455,16 +551,82 @@ func (j *judge) exception(a Action) {
 }
 
 func (j *judge) publicity(a Action) {
-	switch a.Publicity {
-	case "candidate":
-		if j.need(6, "进行确定发展对象前的公示") {
-			j.notYet(7, "进行确定发展对象前的公示")
-		}
-	case "admission":
-		if j.need(13, "进行接收预备党员前的公示") {
-			j.notYet(15, "进行接收预备党员前的公示")
-		}
-	default:
+	def, ok := PublicityOf(a.Publicity)
+	if !ok {
 		j.refuse("R-publicity", "公示类型须为确定发展对象前（candidate）或接收预备党员前（admission）")
+		return
 	}
+	if j.need(def.After, "进行"+def.Name+"的公示") {
+		j.window(def, a.Date)
+	}
+}
+
+// window judges a 公示 starting on start by the dates of the steps around
+// it: it starts on or after step After and ends before step Before.
+func (j *judge) window(def PublicityDef, start civil.Date) {
+	if d, ok := j.f.Done[def.After]; ok && start.Before(d) {
+		j.add(Refuse, "R-publicity", d, "%s的公示须在%s（%s）之后开始", def.Name, stepName(def.After), d.Chinese())
+		return
+	}
+	if d, ok := j.f.Done[def.Before]; ok {
+		n := j.p.Get("R-publicity", "working_days")
+		if last := j.e.Calendar.WorkingDays(start, n); !d.After(last) {
+			j.refuse("R-publicity", "%s的公示期为%s至%s（%d个工作日），须在已记录的%s（%s）之前结束", def.Name, start.Chinese(), last.Chinese(), n, stepName(def.Before), d.Chinese())
+		}
+	}
+}
+
+// Breach is a recorded step (or 公示) that would break a rule after a
+// change to another record.
+type Breach struct {
+	Step      int    `json:"step,omitempty"`
+	Publicity string `json:"publicity,omitempty"`
+	Finding   Finding
+}
+
+// Name names the record that would break, in Chinese.
+func (b Breach) Name() string {
+	if b.Step > 0 {
+		return stepName(b.Step)
+	}
+	p, _ := PublicityOf(b.Publicity)
+	return "公示（" + p.Name + "）"
+}
+
+// Recheck judges every recorded step but changed (judged in full by Check)
+// and every 公示 of f again against the other records, as after a
+// correction, and returns the first that would then break a rule. What a
+// record holds of its own (people, votes, the acting organisation, the
+// plan) was judged at entry and stands.
+func (e *Engine) Recheck(f Facts, changed int) *Breach {
+	for _, n := range (&judge{f: f}).doneSteps() {
+		if n == changed {
+			continue
+		}
+		g := f
+		g.Done = make(map[int]civil.Date, len(f.Done))
+		for m, d := range f.Done {
+			if m != n {
+				g.Done[m] = d
+			}
+		}
+		on := f.Done[n]
+		j := &judge{e: e, p: e.Set.Resolve(e.Overrides, on), f: g}
+		def, _ := Step(n)
+		if j.order(def, on) {
+			j.timing(def, Action{Kind: ActStep, Step: n, Date: on})
+		}
+		if len(j.v.Refusals) > 0 {
+			return &Breach{Step: n, Finding: j.v.Refusals[0]}
+		}
+	}
+	for _, p := range Publicities {
+		if start := f.publicityStart(p.Kind); !start.IsZero() {
+			j := &judge{e: e, p: e.Set.Resolve(e.Overrides, start), f: f}
+			if j.window(p, start); len(j.v.Refusals) > 0 {
+				return &Breach{Publicity: p.Kind, Finding: j.v.Refusals[0]}
+			}
+		}
+	}
+	return nil
 }

@@ -11,7 +11,9 @@ import (
 
 // The conformance suite lives in testdata/conformance.json: each scenario
 // names the rule it exercises, the recorded facts, one action and the
-// expected outcome ("ok", "refuse", "warn" or "waived").
+// expected outcome ("ok", "refuse", "warn" or "waived"). An action of kind
+// "correct" changes the date of a recorded step and rechecks every record
+// (want "refuse" names the rule and, in breaks, the step that would break).
 
 // defaultTimeline gives every step a date in order, so that a scenario
 // only states the dates it is about.
@@ -34,6 +36,8 @@ type scenario struct {
 	TrDays   *int              `json:"training_days"`
 	TrHours  int               `json:"training_hours"`
 	Ext      []int             `json:"extensions"`
+	ExtOn    string            `json:"extended_on"`
+	Breaks   int               `json:"breaks"`
 	Transfer bool              `json:"transferred_in"`
 	Except   *exceptionJSON    `json:"exception"`
 	Short    *Shortening       `json:"shortened"`
@@ -93,7 +97,7 @@ var approvingCommittee = Org{ID: 1, Name: "甲分局党委", Kind: "committee", 
 
 func (s scenario) build(t *testing.T) (Facts, Action) {
 	f := Facts{BirthDate: date(t, "1995-05-05"), Done: map[int]civil.Date{}, VettingPassed: true, TrainingDays: 3,
-		TrainingHours: s.TrHours, Extensions: s.Ext, TransferredIn: s.Transfer, Exception: s.Except.build(t),
+		TrainingHours: s.TrHours, Extensions: s.Ext, ExtendedOn: date(t, s.ExtOn), TransferredIn: s.Transfer, Exception: s.Except.build(t),
 		Shortened: s.Short}
 	if s.Birth != "" {
 		f.BirthDate = date(t, s.Birth)
@@ -184,6 +188,19 @@ func TestConformance(t *testing.T) {
 				e.Overrides = append(e.Overrides, Override{Rule: o.Rule, Param: o.Param, Value: o.Value, EffectiveFrom: date(t, o.From)})
 			}
 			f, a := s.build(t)
+			if a.Kind == "correct" {
+				f.Done[a.Step] = a.Date
+				b := e.Recheck(f, a.Step)
+				switch {
+				case s.Want == "ok" && b != nil:
+					t.Fatalf("want the correction accepted, %s breaks: %+v", b.Name(), b.Finding)
+				case s.Want == "refuse" && (b == nil || b.Finding.Rule != s.Rule || s.Breaks != 0 && b.Step != s.Breaks):
+					t.Fatalf("want step %d to break %s, got %+v", s.Breaks, s.Rule, b)
+				case s.Want != "ok" && s.Want != "refuse":
+					t.Fatalf("unknown want %q", s.Want)
+				}
+				return
+			}
 			v := e.Check(f, a)
 			switch s.Want {
 			case "ok":

@@ -89,6 +89,7 @@ type Facts struct {
 	TrainingHours      int
 	Reviews            []civil.Date // half-yearly evaluations of the activist
 	Extensions         []int        // months of each 预备期 extension
+	ExtendedOn         civil.Date   // the date of the last extension
 	Cancelled          bool         // 取消预备党员资格
 	TransferredIn      bool         // a 预备党员 transferred in from elsewhere
 	Exception          *Exception
@@ -145,6 +146,8 @@ type Finding struct {
 	// later date alone would make it possible.
 	PossibleOn civil.Date `json:"-"`
 	Possible   string     `json:"possible_on,omitempty"`
+	// Due is the last day a time limit allowed, when the finding is about one.
+	Due string `json:"due,omitempty"`
 }
 
 // Verdict is the outcome of a check.
@@ -157,3 +160,11 @@ type Verdict struct {
 
 // OK reports whether nothing was refused.
 func (v Verdict) OK() bool { return len(v.Refusals) == 0 }
+
+// publicityStart is the start of the 公示 of a kind (zero when none).
+func (f Facts) publicityStart(kind string) civil.Date {
+	if kind == "candidate" {
+		return f.CandidatePublicity
+	}
+	return f.AdmissionPublicity
+}

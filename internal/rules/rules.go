@@ -172,22 +172,83 @@ type Stage struct {
 // Stages of development.
 var Stages = []Stage{{1, "申请入党"}, {2, "入党积极分子的确定和培养教育"}, {3, "发展对象的确定和考察"}, {4, "预备党员的接收"}, {5, "预备党员的教育、考察和转正"}}
 
-// StepDef is one of the 25 steps.
+// Who acts on a step (StepDef.Acting).
+const (
+	ByBranch   = "branch"   // the person's branch
+	ByUpper    = "upper"    // the 党委 above the branch (filings)
+	ByApprover = "approver" // a 党委 with 审批权限 (R-approver)
+	ByAbove    = "above"    // the level above the approving 党委
+)
+
+// When a step may be recorded again (StepDef.Repeat).
+const (
+	// RepeatSupplement: a further record completes the step (补训, 补充政审).
+	RepeatSupplement = "supplement"
+	// RepeatExtension: recorded again after the 预备期 is extended.
+	RepeatExtension = "extension"
+)
+
+// Inputs a step takes besides its date and opinion (StepDef.Fields).
+const (
+	FieldRecommendation = "recommendation" // 党员推荐 or 群团推优
+	FieldPeople         = "people"         // 培养联系人 or 入党介绍人
+	FieldVetting        = "vetting"        // 政审结论
+	FieldTraining       = "training"       // 培训天数、学时
+	FieldVote           = "vote"           // 支部大会表决
+	FieldLeaving        = "leaving_on"     // 预计离开工作单位日期
+)
+
+// StepDef is one of the 25 steps: the single definition read by the
+// engine, the forms, the API and the 纪实表. A local variant of the
+// procedure is a change of this data.
 type StepDef struct {
-	No    int
-	Stage int
-	Name  string
+	No    int    `json:"no"`
+	Stage int    `json:"stage"`
+	Name  string `json:"name"`
+	// Needs are the steps that must be recorded first: those whose dates
+	// or results this step's rules read. Otherwise order is judged by the
+	// dates on the records alone, whatever the order of entry.
+	Needs  []int    `json:"needs,omitempty"`
+	Acting string   `json:"acting"`
+	Fields []string `json:"fields,omitempty"`
+	// PeopleRule and PeopleRole name who a FieldPeople step names.
+	PeopleRule string `json:"people_rule,omitempty"`
+	PeopleRole string `json:"people_role,omitempty"`
+	Repeat     string `json:"repeat,omitempty"`
+	// Event is the member-registry event the step records, From the status
+	// the person must hold before and To the one after.
+	Event    string `json:"event,omitempty"`
+	From, To string `json:"-"`
 }
 
 // Steps are the 25 steps, in order (index = No-1).
 var Steps = []StepDef{
-	{1, 1, "递交入党申请书"}, {2, 1, "党组织派人谈话"},
-	{3, 2, "推荐和确定入党积极分子"}, {4, 2, "上级党委备案"}, {5, 2, "指定培养联系人"}, {6, 2, "培养教育考察"},
-	{7, 3, "确定发展对象"}, {8, 3, "报上级党委备案"}, {9, 3, "确定入党介绍人"}, {10, 3, "进行政治审查"}, {11, 3, "开展集中培训"},
-	{12, 4, "支部委员会审查"}, {13, 4, "上级党委预审"}, {14, 4, "填写入党志愿书"}, {15, 4, "支部大会讨论"},
-	{16, 4, "上级党委派人谈话"}, {17, 4, "上级党委审批"}, {18, 4, "再上一级党委组织部门备案"},
-	{19, 5, "编入党支部和党小组"}, {20, 5, "入党宣誓"}, {21, 5, "继续教育考察"}, {22, 5, "提出转正申请"},
-	{23, 5, "支部大会讨论"}, {24, 5, "上级党委审批"}, {25, 5, "材料归档"},
+	{No: 1, Stage: 1, Name: "递交入党申请书", Acting: ByBranch, Event: "apply", From: "applicant", To: "applicant"},
+	{No: 2, Stage: 1, Name: "党组织派人谈话", Needs: []int{1}, Acting: ByBranch},
+	{No: 3, Stage: 2, Name: "推荐和确定入党积极分子", Needs: []int{1}, Acting: ByBranch, Fields: []string{FieldRecommendation},
+		Event: "activist", From: "applicant", To: "activist"},
+	{No: 4, Stage: 2, Name: "上级党委备案", Needs: []int{3}, Acting: ByUpper},
+	{No: 5, Stage: 2, Name: "指定培养联系人", Needs: []int{3}, Acting: ByBranch, Fields: []string{FieldPeople}, PeopleRule: "R-contacts", PeopleRole: "培养联系人"},
+	{No: 6, Stage: 2, Name: "培养教育考察", Needs: []int{3}, Acting: ByBranch},
+	{No: 7, Stage: 3, Name: "确定发展对象", Needs: []int{3, 6}, Acting: ByBranch, Event: "candidate", From: "activist", To: "candidate"},
+	{No: 8, Stage: 3, Name: "报上级党委备案", Needs: []int{7}, Acting: ByUpper},
+	{No: 9, Stage: 3, Name: "确定入党介绍人", Needs: []int{7}, Acting: ByBranch, Fields: []string{FieldPeople}, PeopleRule: "R-introducers", PeopleRole: "入党介绍人"},
+	{No: 10, Stage: 3, Name: "进行政治审查", Needs: []int{7}, Acting: ByBranch, Fields: []string{FieldVetting}, Repeat: RepeatSupplement},
+	{No: 11, Stage: 3, Name: "开展集中培训", Needs: []int{7}, Acting: ByUpper, Fields: []string{FieldTraining}, Repeat: RepeatSupplement},
+	{No: 12, Stage: 4, Name: "支部委员会审查", Needs: []int{9, 10, 11}, Acting: ByBranch},
+	{No: 13, Stage: 4, Name: "上级党委预审", Needs: []int{12}, Acting: ByApprover},
+	{No: 14, Stage: 4, Name: "填写入党志愿书", Needs: []int{13}, Acting: ByBranch},
+	{No: 15, Stage: 4, Name: "支部大会讨论", Needs: []int{13, 14}, Acting: ByBranch, Fields: []string{FieldVote, FieldLeaving}},
+	{No: 16, Stage: 4, Name: "上级党委派人谈话", Needs: []int{15}, Acting: ByApprover},
+	{No: 17, Stage: 4, Name: "上级党委审批", Needs: []int{16}, Acting: ByApprover, Event: "join", From: "candidate", To: "probationary"},
+	{No: 18, Stage: 4, Name: "再上一级党委组织部门备案", Needs: []int{17}, Acting: ByAbove},
+	{No: 19, Stage: 5, Name: "编入党支部和党小组", Needs: []int{17}, Acting: ByBranch},
+	{No: 20, Stage: 5, Name: "入党宣誓", Needs: []int{17}, Acting: ByBranch},
+	{No: 21, Stage: 5, Name: "继续教育考察", Needs: []int{17}, Acting: ByBranch},
+	{No: 22, Stage: 5, Name: "提出转正申请", Needs: []int{17}, Acting: ByBranch, Repeat: RepeatExtension},
+	{No: 23, Stage: 5, Name: "支部大会讨论", Needs: []int{22}, Acting: ByBranch, Fields: []string{FieldVote}, Repeat: RepeatExtension},
+	{No: 24, Stage: 5, Name: "上级党委审批", Needs: []int{23}, Acting: ByApprover, Event: "full", From: "probationary", To: "full"},
+	{No: 25, Stage: 5, Name: "材料归档", Needs: []int{24}, Acting: ByBranch},
 }
 
 // Step returns the definition of step n (1–25).
@@ -196,4 +257,43 @@ func Step(n int) (StepDef, bool) {
 		return StepDef{}, false
 	}
 	return Steps[n-1], true
+}
+
+// Has reports whether the step takes an input (a Field… constant).
+func (s StepDef) Has(field string) bool {
+	for _, f := range s.Fields {
+		if f == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Upper reports a step done by a 党委 above the branch.
+func (s StepDef) Upper() bool { return s.Acting != ByBranch }
+
+// PublicityDef is where a 公示 sits: it starts on or after step After and
+// its last day falls before step Before. Provinces place the admission
+// 公示 before or after the 预审 (step 13); both fit this window.
+type PublicityDef struct {
+	Kind   string `json:"kind"`
+	Name   string `json:"name"`
+	After  int    `json:"after"`
+	Before int    `json:"before"`
+}
+
+// Publicities are the two 公示 of the procedure.
+var Publicities = []PublicityDef{
+	{Kind: "candidate", Name: "确定发展对象前", After: 6, Before: 7},
+	{Kind: "admission", Name: "接收预备党员前", After: 7, Before: 15},
+}
+
+// PublicityOf returns the 公示 of a kind.
+func PublicityOf(kind string) (PublicityDef, bool) {
+	for _, p := range Publicities {
+		if p.Kind == kind {
+			return p, true
+		}
+	}
+	return PublicityDef{}, false
 }

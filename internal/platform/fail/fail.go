@@ -38,6 +38,17 @@ type Error struct {
 	Message  string // Simplified Chinese
 	Rule     string // the rule that refuses (KindRefused), e.g. "R-ORG-TERM"
 	Citation string // where the rule is written
+	// RuleTitle is the rule's Chinese name, shown on pages instead of its id.
+	RuleTitle string
+	// PossibleOn and Due are dates the refusal computed (YYYY-MM-DD): the
+	// first on which the request would pass, the last a time limit allowed.
+	PossibleOn, Due string
+}
+
+// Titled names the refusing rule in Chinese and gives its computed dates.
+func (e *Error) Titled(title, possibleOn, due string) *Error {
+	e.RuleTitle, e.PossibleOn, e.Due = title, possibleOn, due
+	return e
 }
 
 func (e *Error) Error() string { return e.Message }

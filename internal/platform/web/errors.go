@@ -23,6 +23,12 @@ type Error struct {
 	Field    string `json:"field,omitempty"`
 	Rule     string `json:"rule,omitempty"`
 	Citation string `json:"citation,omitempty"`
+	// RuleTitle is the rule's Chinese name; pages show it, never Rule.
+	RuleTitle string `json:"rule_title,omitempty"`
+	// Dates the refusal computed: the first on which the request would
+	// pass, and the last a time limit allowed (YYYY-MM-DD).
+	PossibleOn string `json:"possible_on,omitempty"`
+	Due        string `json:"due,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -69,7 +75,8 @@ func fromFail(de *fail.Error) *Error {
 	if code == "" {
 		code = s.code
 	}
-	return &Error{Status: s.status, Code: code, Message: de.Message, Field: de.Field, Rule: de.Rule, Citation: de.Citation}
+	return &Error{Status: s.status, Code: code, Message: de.Message, Field: de.Field, Rule: de.Rule, Citation: de.Citation,
+		RuleTitle: de.RuleTitle, PossibleOn: de.PossibleOn, Due: de.Due}
 }
 
 // DecodeJSON reads a JSON body into v, refusing unknown fields (no mass

@@ -86,7 +86,10 @@ func OpenAPI(routes []Route) map[string]any {
 			"responses": map[string]any{"Error": map[string]any{"description": "错误", "content": map[string]any{"application/json": map[string]any{
 				"schema": map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "object", "properties": map[string]any{
 					"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"},
-					"rule": map[string]any{"type": "string"}, "citation": map[string]any{"type": "string"}}}}}}}}},
+					"rule":     map[string]any{"type": "string", "description": "拒绝所依据的规则编号，如 R-sequence"},
+					"citation": map[string]any{"type": "string", "description": "规则出处"}, "rule_title": map[string]any{"type": "string", "description": "规则的中文名称"},
+					"possible_on": map[string]any{"type": "string", "format": "date", "description": "最早可以办理的日期（如有）"},
+					"due":         map[string]any{"type": "string", "format": "date", "description": "所涉期限的最后一天（如有）"}}}}}}}}},
 		},
 	}
 }
