@@ -54,7 +54,7 @@ var pageIDs = map[string]string{
 	"/training/programs/{id}":         "SELECT id FROM training_programs ORDER BY id LIMIT 10",
 	"/training/venues/{id}":           "SELECT id FROM training_venues ORDER BY id LIMIT 10",
 	"/transfers/{id}":                 "SELECT MIN(id) FROM transfers GROUP BY state, kind",
-	"/transfers/{id}/letter":          "SELECT MIN(id) FROM transfers WHERE kind <> 'in' GROUP BY kind",
+	"/transfers/{id}/letter":          "SELECT MIN(id) FROM transfers WHERE kind <> 'in' AND sent_on IS NOT NULL GROUP BY kind",
 	"/m/attempts/{id}":                "SELECT id FROM exam_attempts LIMIT 3",
 	"/life/meetings/{id}":             "SELECT MIN(id) FROM life_meetings GROUP BY kind",
 	"/tasks/items/{id}":               "SELECT id FROM task_items ORDER BY id LIMIT 5",

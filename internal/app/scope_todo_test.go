@@ -38,6 +38,10 @@ func init() {
 	scoped("GET /api/v1/todos", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "GET", fmt.Sprintf("/api/v1/todos?org=%d", f.BBranch), nil
 	})
+	scoped("GET /todos.xlsx", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "GET", fmt.Sprintf("/todos.xlsx?org=%d", f.B), nil
+	})
+	exempt("GET /api/v1/todos/urgency", "只统计调用者本人可见的待办（管辖范围和本人账号），不接受组织参数")
 	scoped("POST /todos/{id}/done", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", fmt.Sprintf("/todos/%d/done", bTodo(t, f)), nil
 	})

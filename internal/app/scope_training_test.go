@@ -56,8 +56,9 @@ func init() {
 	})
 	scoped("GET /api/v1/training/ledger", trainingProbe("GET", "/api/v1/training/ledger?org=%d", nil, fBt))
 	scoped("POST /api/v1/training/fallback", func(t *testing.T, f *Fixture) (string, string, any) {
-		return "POST", "/api/v1/training/fallback", map[string]any{"org_id": f.B, "year": 2026}
+		return "POST", "/api/v1/training/fallback", map[string]any{"org_id": f.B, "year": 2026, "expect": "x"}
 	})
+	scoped("GET /api/v1/training/fallback", trainingProbe("GET", "/api/v1/training/fallback?org=%d", nil, fBt))
 }
 
 func init() {
@@ -81,6 +82,7 @@ func init() {
 	scoped("POST /training/programs/{id}/sessions", trainingProbe("POST", "/training/programs/%d/sessions?s_title=x&s_mode=%%E7%%BA%%BF%%E4%%B8%%8B&s_starts_at=2026-03-01T09:00&s_ends_at=2026-03-01T11:00&s_hours=2", nil, bProgram))
 	scoped("POST /training/sessions/{id}/venues", trainingProbe("POST", "/training/sessions/%d/venues?v_name=x", nil, bSession))
 	scoped("POST /training/fallback", func(t *testing.T, f *Fixture) (string, string, any) {
-		return "POST", fmt.Sprintf("/training/fallback?org_id=%d&year=2026", f.B), nil
+		return "POST", fmt.Sprintf("/training/fallback?org_id=%d&year=2026&expect=x", f.B), nil
 	})
+	scoped("GET /training/fallback", trainingProbe("GET", "/training/fallback?org=%d", nil, fBt))
 }

@@ -9,11 +9,13 @@ import (
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
+	"hongdun/internal/todo"
 )
 
 //go:embed templates
@@ -137,5 +139,9 @@ func (h *handlers) home(w http.ResponseWriter, r *http.Request) error {
 		panelOf("学历", split("hbar", d.ByEducation), d.ByEducation, true),
 		panelOf("党组织", single("pie", "组织数", d.OrgsByKind), d.OrgsByKind, false),
 	}
-	return h.Web.Render(w, r, h.page, map[string]any{"D": d, "Panels": panels})
+	todos, err := todo.UrgencyOf(r.Context(), h.DB, p, civil.Today(h.Now()))
+	if err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, h.page, map[string]any{"D": d, "Panels": panels, "Todos": todos})
 }

@@ -1,14 +1,21 @@
 package todo
 
 import (
+	"context"
 	"embed"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -21,17 +28,26 @@ type handlers struct {
 	inbox *web.Page
 }
 
-// Routes serves the inbox page and its API.
+// exportCap bounds an export: far above any office's open items.
+const exportCap = 20000
+
+// Routes serves the inbox page, its export and its API.
 func Routes(d *core.Deps) []web.Route {
 	h := &handlers{Deps: d, inbox: web.NewPage(tmpl, "templates/inbox.html")}
 	tag := "待办"
-	query := []web.Param{{Name: "org", Description: "只看该组织及其下级的待办（须在管辖范围内）"}, {Name: "source", Description: "来源，如 org.warning"}}
+	query := []web.Param{{Name: "org", Description: "只看该组织及其下级的待办（须在管辖范围内）"}, {Name: "kind", Description: "类别，如 transfer（组织关系转接）、develop（发展党员）"},
+		{Name: "source", Description: "来源，如 org.warning"}, {Name: "status", Description: "open 未办结（默认）、done 已办结、all 全部"},
+		{Name: "overdue", Description: "1：只看已逾期的"}, {Name: "within", Description: "只看 N 天内到期的"},
+		{Name: "sort", Description: "due 按期限（默认）、org 按组织、kind 按类别、new 最新在前"}, {Name: "page", Description: "页码"}, {Name: "per_page", Description: "每页条数（1–200，默认 50）"}}
 	return []web.Route{
 		{Method: "GET", Pattern: "/todos", Perm: web.Authed, Handler: h.page},
+		{Method: "GET", Pattern: "/todos.xlsx", Perm: web.Authed, Handler: h.export},
 		{Method: "POST", Pattern: "/todos/{id}/done", Perm: web.Authed, Handler: h.doneForm},
 		{Method: "GET", Pattern: "/api/v1/todos", Perm: web.Authed, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
-			Summary: "本人待办：管辖组织的待办（党务管理员、领导）与本人账号的待办，按期限排序", Query: query,
-			Reply: map[string]any{"total": 1, "items": []Entry{{ID: 1, Source: "org.warning", SourceLabel: "组织建设预警", Title: "城关派出所党支部正式党员不足 3 名", Severity: "bad", DueOn: "2026-06-30"}}}}},
+			Summary: "本人待办：管辖组织的待办（党务管理员、领导）与本人账号的待办，同一事项只列一次；可按组织、类别、状态、逾期筛选，分页", Query: query,
+			Reply: map[string]any{"total": 1, "items": []Entry{{ID: 1, Source: "org.warning", SourceLabel: "组织建设预警", Kind: "org", KindLabel: "组织建设", Title: "城关派出所党支部正式党员不足 3 名", Severity: "bad", DueOn: "2026-06-30"}}}}},
+		{Method: "GET", Pattern: "/api/v1/todos/urgency", Perm: web.Authed, Handler: h.apiUrgency, Doc: &web.Doc{Tag: tag,
+			Summary: "本人未办结待办按紧急程度的数量：已逾期、7 天内到期、30 天内到期、其他", Reply: Urgency{Overdue: 3, Week: 5, Month: 8, Later: 20, Total: 36}}},
 		{Method: "POST", Pattern: "/api/v1/todos/{id}/done", Perm: web.Authed, Handler: h.apiDone, Doc: &web.Doc{Tag: tag,
 			Summary: "办结一条发给本人账号的待办（组织预警由系统在问题消除后自动办结）", Reply: map[string]bool{"ok": true}}},
 	}
@@ -39,14 +55,18 @@ func Routes(d *core.Deps) []web.Route {
 
 // filter reads the query, checking that an org named in it is in scope.
 func (h *handlers) filter(r *http.Request) (Filter, error) {
-	f := Filter{Source: r.URL.Query().Get("source")}
-	s := r.URL.Query().Get("org")
-	if s == "" {
-		return f, nil
+	q := r.URL.Query()
+	f := Filter{Source: q.Get("source"), Kind: q.Get("kind"), Status: q.Get("status"), Overdue: q.Get("overdue") == "1", Sort: q.Get("sort")}
+	var err error
+	if f.Within, err = input.Int("within", "到期天数", q.Get("within"), 0, 366, 0); err != nil {
+		return f, err
 	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return f, fail.Malformed("org", "组织编号应为正整数")
+	if err := f.Check(); err != nil {
+		return f, err
+	}
+	id, err := input.ID("org", "组织", q.Get("org"))
+	if err != nil || id == 0 {
+		return f, err
 	}
 	var path string
 	err = h.DB.QueryRowContext(r.Context(), "SELECT path FROM orgs WHERE id = ?", id).Scan(&path)
@@ -57,31 +77,120 @@ func (h *handlers) filter(r *http.Request) (Filter, error) {
 	return f, err
 }
 
-func (h *handlers) list(r *http.Request) ([]Entry, error) {
+// listed is the page of the filtered items and how many there are in all.
+func (h *handlers) listed(r *http.Request) (Filter, web.Pager, []Entry, error) {
 	f, err := h.filter(r)
 	if err != nil {
-		return nil, err
+		return f, web.Pager{}, nil, err
 	}
-	return Open(r.Context(), h.DB, web.Principal(r), f, h.Today())
+	pg, err := web.Paging(r)
+	if err != nil {
+		return f, pg, nil, err
+	}
+	p, today := web.Principal(r), civil.Today(h.Now())
+	if pg.Total, err = CountOf(r.Context(), h.DB, p, f, today); err != nil {
+		return f, pg, nil, err
+	}
+	es, err := List(r.Context(), h.DB, p, f, today, pg.PerPage, pg.Offset())
+	return f, pg, es, err
+}
+
+type inboxView struct {
+	Groups                 []Group
+	Pager                  web.Pager
+	ByOrg                  bool
+	Orgs                   []orgOption
+	Kinds, Statuses, Sorts []Choice
+}
+
+type orgOption struct {
+	ID     int64
+	Name   string
+	Indent string
 }
 
 func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
-	es, err := h.list(r)
+	_, pg, es, err := h.listed(r)
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, h.inbox, map[string]any{"Groups": Grouped(es), "Total": len(es), "Limited": len(es) == maxItems})
+	byOrg := r.URL.Query().Get("group") == "org"
+	v := inboxView{Groups: Grouped(es, byOrg), Pager: pg, ByOrg: byOrg, Kinds: Kinds(), Statuses: Statuses, Sorts: Sorts}
+	if v.Orgs, err = orgOptions(r.Context(), h.DB, web.Principal(r)); err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, h.inbox, v)
+}
+
+// orgOptions are the organisations of the caller's scope for the picker.
+func orgOptions(ctx context.Context, q db.Querier, p *auth.Principal) ([]orgOption, error) {
+	sc := scope.Of(p)
+	w, args := sc.Where("o.path")
+	rows, err := q.QueryContext(ctx, "SELECT o.id, o.name, o.path FROM orgs o WHERE "+w+" AND o.dissolved_on IS NULL ORDER BY o.path", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []orgOption
+	depth0 := strings.Count(sc.Root(), "/")
+	for rows.Next() {
+		var o orgOption
+		var path string
+		if err := rows.Scan(&o.ID, &o.Name, &path); err != nil {
+			return nil, err
+		}
+		o.Indent = strings.Repeat("　", strings.Count(path, "/")-depth0)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// export downloads exactly the items the filters keep, every page, audited.
+func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
+	f, err := h.filter(r)
+	if err != nil {
+		return err
+	}
+	p, today := web.Principal(r), civil.Today(h.Now())
+	es, err := List(r.Context(), h.DB, p, f, today, exportCap, 0)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "todo.export", ObjectType: "todo", Detail: map[string]any{
+		"org": q.Get("org"), "kind": f.Kind, "source": f.Source, "status": f.Status, "overdue": f.Overdue, "within": f.Within, "rows": len(es)}}); err != nil {
+		return err
+	}
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		state := "未办结"
+		switch {
+		case e.DoneAt != 0:
+			state = "已办结"
+		case e.Overdue:
+			state = "已逾期"
+		}
+		rows[i] = []any{i + 1, e.KindLabel, e.Title, e.Detail, e.OrgName, e.DueOn, state}
+	}
+	return cellsafe.SendXLSX(w, "待办.xlsx", cellsafe.Sheet{Name: "待办", Title: "待办（共 " + strconv.Itoa(len(es)) + " 项）",
+		Header: []any{"序号", "类别", "事项", "说明", "党组织", "期限", "状态"}, Rows: rows})
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	es, err := h.list(r)
+	_, pg, es, err := h.listed(r)
 	if err != nil {
 		return err
 	}
-	if es == nil {
-		es = []Entry{}
+	web.JSON(w, http.StatusOK, map[string]any{"total": pg.Total, "page": pg.Page, "per_page": pg.PerPage, "items": es})
+	return nil
+}
+
+func (h *handlers) apiUrgency(w http.ResponseWriter, r *http.Request) error {
+	u, err := UrgencyOf(r.Context(), h.DB, web.Principal(r), civil.Today(h.Now()))
+	if err != nil {
+		return err
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"total": len(es), "items": es})
+	web.JSON(w, http.StatusOK, u)
 	return nil
 }
 

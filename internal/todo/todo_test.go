@@ -146,9 +146,9 @@ func TestInboxScope(t *testing.T) {
 		if st := memberAcc.Do("GET", "/api/v1/todos", nil, &l); st != 200 || l.Total != 0 {
 			t.Fatalf("an account without scope sees only its own items: %d %q", st, titles(l))
 		}
-		// The page groups by source and marks overdue items.
+		// The page groups by kind of work and marks overdue items.
 		page := e.Login(loginName(t, e, me.ID), apptest.Password)
-		if st := page.Do("GET", "/todos", nil, nil); st != 200 || !strings.Contains(page.Body(), "组织建设预警") ||
+		if st := page.Do("GET", "/todos", nil, nil); st != 200 || !strings.Contains(page.Body(), "组织建设") ||
 			!strings.Contains(page.Body(), "发展党员") || !strings.Contains(page.Body(), `class="overdue"`) {
 			t.Fatalf("inbox page: %d %s", st, page.Body())
 		}

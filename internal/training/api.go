@@ -226,10 +226,20 @@ func (s *Service) apiLedger(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Service) apiFallbackPlan(w http.ResponseWriter, r *http.Request) error {
+	orgID, year, err := fallbackParams("org", r.URL.Query().Get, s.year(r))
+	if err != nil {
+		return err
+	}
+	pl, err := s.PlanFallback(r.Context(), s.DB, web.Principal(r), orgID, year)
+	return s.reply(w, r, 200, pl, err)
+}
+
 func (s *Service) apiFallback(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
-		OrgID int64 `json:"org_id"`
-		Year  int   `json:"year"`
+		OrgID  int64  `json:"org_id"`
+		Year   int    `json:"year"`
+		Expect string `json:"expect"`
 	}
 	if err := web.DecodeJSON(w, r, &b); err != nil {
 		return err
@@ -237,8 +247,14 @@ func (s *Service) apiFallback(w http.ResponseWriter, r *http.Request) error {
 	if b.OrgID == 0 {
 		return fail.Malformed("org_id", "请选择组织")
 	}
-	ids, added, err := s.Fallback(r.Context(), web.Principal(r), b.OrgID, b.Year)
-	return s.reply(w, r, 201, map[string]any{"programs": ids, "people_added": added}, err)
+	if b.Year == 0 {
+		b.Year = s.year(r)
+	}
+	pl, err := s.Fallback(r.Context(), web.Principal(r), b.OrgID, b.Year, b.Expect)
+	if err != nil {
+		return err
+	}
+	return s.reply(w, r, 201, map[string]any{"program_id": pl.ProgramID, "people_added": len(pl.People)}, nil)
 }
 
 func (s *Service) apiRequirement(w http.ResponseWriter, r *http.Request) error {

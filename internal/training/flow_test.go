@@ -216,20 +216,31 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 		if len(led.Short) != 1 || led.Short[0].Name != "甲书记" {
 			t.Fatalf("with 3/4 学时 only the secretary is short: %+v", led.Short)
 		}
-		// One action: the 兜底 program for everyone short, per organisation; idempotent.
-		var fb struct {
-			Programs    []int64
-			PeopleAdded int `json:"people_added"`
+		// The 兜底 is previewed first, then confirmed with the preview's fingerprint.
+		var plan training.FallbackPlan
+		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/training/fallback?org=%d&year=2026", w.a), nil, &plan); st != 200 || len(plan.People) != 1 || plan.ProgramID != 0 || plan.Expect == "" {
+			t.Fatalf("plan: %d %s", st, adminA.Body())
 		}
-		if st := adminA.Do("POST", "/api/v1/training/fallback", map[string]any{"org_id": w.a, "year": 2026}, &fb); st != 201 || len(fb.Programs) != 1 || fb.PeopleAdded != 1 {
+		var fb struct {
+			ProgramID   int64 `json:"program_id"`
+			PeopleAdded int   `json:"people_added"`
+		}
+		if st := adminA.Do("POST", "/api/v1/training/fallback", map[string]any{"org_id": w.a, "year": 2026, "expect": plan.Expect}, &fb); st != 201 || fb.ProgramID == 0 || fb.PeopleAdded != 1 {
 			t.Fatalf("fallback: %d %s", st, adminA.Body())
 		}
-		adminA.Do("POST", "/api/v1/training/fallback", map[string]any{"org_id": w.a, "year": 2026}, &fb)
+		// Confirming the same preview again: the list changed (they are listed now).
+		if st := adminA.Do("POST", "/api/v1/training/fallback", map[string]any{"org_id": w.a, "year": 2026, "expect": plan.Expect}, nil); st != 409 {
+			t.Fatalf("second confirmation of one preview: %d", st)
+		}
+		adminA.Do("GET", fmt.Sprintf("/api/v1/training/fallback?org=%d&year=2026", w.a), nil, &plan)
+		if len(plan.People) != 0 || plan.Listed != 1 || plan.ProgramID != fb.ProgramID {
+			t.Fatalf("plan after: %+v", plan)
+		}
 		var tier string
 		var people int
-		e.DB.QueryRowContext(context.Background(), "SELECT tier, (SELECT COUNT(*) FROM training_people WHERE program_id = p.id) FROM training_programs p WHERE id = ?", fb.Programs[0]).Scan(&tier, &people)
-		if tier != training.TierFallback || people != 1 || fb.PeopleAdded != 0 {
-			t.Fatalf("fallback program: tier %q people %d, second run added %d", tier, people, fb.PeopleAdded)
+		e.DB.QueryRowContext(context.Background(), "SELECT tier, (SELECT COUNT(*) FROM training_people WHERE program_id = p.id) FROM training_programs p WHERE id = ?", fb.ProgramID).Scan(&tier, &people)
+		if tier != training.TierFallback || people != 1 {
+			t.Fatalf("fallback program: tier %q people %d", tier, people)
 		}
 		var mine training.Mine
 		if st := member.Do("GET", "/api/v1/training/mine?year=2026", nil, &mine); st != 200 || mine.Credited != 35 || mine.Required != 30 || len(mine.Sessions) != 1 {

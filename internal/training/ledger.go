@@ -192,55 +192,6 @@ func ShortList(lines []Line) []Line {
 	return out
 }
 
-// Fallback creates, for each organisation with people short of hours in
-// the year, one 基层党组织兜底培训 program listing them (adding to the
-// existing one when run again). It returns the programs touched.
-func (s *Service) Fallback(ctx context.Context, p *auth.Principal, orgID int64, year int) ([]int64, int, error) {
-	if !p.Writes() {
-		return nil, 0, fail.NotFound()
-	}
-	lines, _, err := s.Ledger(ctx, p, orgID, year)
-	if err != nil {
-		return nil, 0, err
-	}
-	short := ShortList(lines)
-	if len(short) == 0 {
-		return nil, 0, fail.Rule("R-TRAIN-NONE", "", fmt.Sprintf("%d 年度范围内没有学时不足的党员，无需兜底培训", year))
-	}
-	var ids []int64
-	added := 0
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		byOrg := map[int64]int64{}
-		now := s.Now().UnixMilli()
-		for _, l := range short {
-			pid, ok := byOrg[l.OrgID]
-			if !ok {
-				err := tx.QueryRowContext(ctx, "SELECT id FROM training_programs WHERE org_id = ? AND year = ? AND tier = ?", l.OrgID, year, TierFallback).Scan(&pid)
-				if db.IsNoRows(err) {
-					pid, err = db.InsertID(ctx, tx, `INSERT INTO training_programs (org_id, tier, year, title, audience_org_id, categories, description, created_at, updated_at)
-						VALUES (?,?,?,?,?,'[]',?,?,?)`, l.OrgID, TierFallback, year, fmt.Sprintf("%d年度兜底培训（%s）", year, l.OrgName), l.OrgID,
-						"为学时未达到年度要求的党员补足学时", now, now)
-				}
-				if err != nil {
-					return err
-				}
-				byOrg[l.OrgID] = pid
-				ids = append(ids, pid)
-			}
-			res, err := tx.ExecContext(ctx, "INSERT INTO training_people (program_id, person_id) VALUES (?,?) ON CONFLICT DO NOTHING", pid, l.PersonID)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n > 0 {
-				added++
-			}
-		}
-		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.fallback.create", ObjectType: "org", ObjectID: itoa(orgID),
-			Detail: map[string]any{"year": year, "programs": ids, "people_added": added, "short": len(short)}})
-	})
-	return ids, added, err
-}
-
 // Mine is a member's view: their programs, sessions and hours.
 type Mine struct {
 	Year     int         `json:"year"`

@@ -11,6 +11,7 @@ import (
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -18,7 +19,7 @@ import (
 //go:embed templates static
 var files embed.FS
 
-var homePage, programPage, venuePage, screenPage, ledgerPage, mobilePage, checkinPage *web.Page
+var homePage, programPage, venuePage, screenPage, ledgerPage, mobilePage, checkinPage, fallbackPage *web.Page
 
 var pageFuncs = template.FuncMap{
 	"trainingHours": Hours,
@@ -34,7 +35,7 @@ func parsePages() { parseOnce.Do(parseAll) }
 func parseAll() {
 	page := func(name string) *web.Page { return web.NewPageFuncs(files, pageFuncs, "templates/"+name+".html") }
 	homePage, programPage, venuePage, screenPage = page("home"), page("program"), page("venue"), page("screen")
-	ledgerPage, mobilePage, checkinPage = page("ledger"), page("mobile"), page("checkin")
+	ledgerPage, mobilePage, checkinPage, fallbackPage = page("ledger"), page("mobile"), page("checkin"), page("fallback")
 }
 
 func init() { web.RegisterAssets("training", web.Sub(files, "static")) }
@@ -54,6 +55,7 @@ func (s *Service) pages() []web.Route {
 		{Method: "GET", Pattern: "/training/venues/{id}/screen", Perm: web.PartyWrite, Handler: s.pageScreen},
 		{Method: "GET", Pattern: "/training/venues/{id}/qr.png", Perm: web.PartyWrite, Handler: s.qrPNG},
 		{Method: "GET", Pattern: "/training/ledger", Perm: web.PartyRead, Handler: s.pageLedger},
+		{Method: "GET", Pattern: "/training/fallback", Perm: web.PartyWrite, Handler: s.pageFallbackPlan},
 		{Method: "POST", Pattern: "/training/fallback", Perm: web.PartyWrite, Handler: s.pageFallback},
 		{Method: "GET", Pattern: "/m", Perm: web.PartyView, Handler: s.pageMobile},
 		{Method: "GET", Pattern: "/m/checkin", Perm: web.PartyView, Handler: s.pageCheckin},
@@ -197,15 +199,49 @@ func (s *Service) pageLedger(w http.ResponseWriter, r *http.Request) error {
 	return s.renderLedger(w, r, nil)
 }
 
-func (s *Service) pageFallback(w http.ResponseWriter, r *http.Request) error {
-	org, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
-	year, _ := strconv.Atoi(r.FormValue("year"))
-	ids, added, err := s.Fallback(r.Context(), web.Principal(r), org, year)
+// fallbackParams reads the organisation and year of a 兜底 from a query or form.
+func fallbackParams(orgField string, get func(string) string, def int) (int64, int, error) {
+	orgID, err := input.ID(orgField, "组织", get(orgField))
+	if err != nil {
+		return 0, 0, err
+	}
+	year, err := input.Year("year", get("year"), def)
+	return orgID, year, err
+}
+
+// pageFallbackPlan previews a 兜底: nothing is created until it is confirmed.
+func (s *Service) pageFallbackPlan(w http.ResponseWriter, r *http.Request) error {
+	orgID, year, err := fallbackParams("org", r.URL.Query().Get, s.year(r))
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/training/ledger?org=%d&year=%d&ok=%s", org, year,
-		url.QueryEscape(fmt.Sprintf("已建立或更新 %d 个兜底培训项目，新增 %d 人", len(ids), added))), http.StatusSeeOther)
+	pl, err := s.PlanFallback(r.Context(), s.DB, web.Principal(r), orgID, year)
+	if err != nil {
+		return err
+	}
+	return s.Web.Render(w, r, fallbackPage, pl)
+}
+
+func (s *Service) pageFallback(w http.ResponseWriter, r *http.Request) error {
+	orgID, year, err := fallbackParams("org_id", r.FormValue, s.year(r))
+	if err != nil {
+		return err
+	}
+	p := web.Principal(r)
+	pl, err := s.Fallback(r.Context(), p, orgID, year, r.FormValue("expect"))
+	if err != nil {
+		if fail.IsNotFound(err) {
+			return err
+		}
+		// Show the list as it is now, with why it was not done.
+		fresh, perr := s.PlanFallback(r.Context(), s.DB, p, orgID, year)
+		if perr != nil {
+			return perr
+		}
+		return s.Web.RenderStatus(w, r, 0, fallbackPage, fresh, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/training/programs/%d?ok=%s", pl.ProgramID,
+		url.QueryEscape(fmt.Sprintf("已将 %d 人列入“%s”，请为其安排课程和场次", len(pl.People), pl.Title))), http.StatusSeeOther)
 	return nil
 }
 

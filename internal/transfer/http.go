@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
-	"hongdun/internal/dues"
 	"hongdun/internal/member"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -20,12 +20,18 @@ import (
 //go:embed templates
 var templates embed.FS
 
+//go:embed static
+var files embed.FS
+
+func init() { web.RegisterAssets("transfer", web.Sub(files, "static")) }
+
 var (
-	listPage   = web.NewPage(templates, "templates/list.html")
-	detailPage = web.NewPage(templates, "templates/detail.html")
-	letterPage = web.NewPage(templates, "templates/letter.html")
-	statsPage  = web.NewPage(templates, "templates/stats.html")
-	awayPage   = web.NewPage(templates, "templates/away.html")
+	listPage     = web.NewPage(templates, "templates/list.html")
+	detailPage   = web.NewPage(templates, "templates/detail.html")
+	letterPage   = web.NewPage(templates, "templates/letter.html")
+	settingsPage = web.NewPage(templates, "templates/letter_settings.html")
+	statsPage    = web.NewPage(templates, "templates/stats.html")
+	awayPage     = web.NewPage(templates, "templates/away.html")
 )
 
 type handlers struct{ *core.Deps }
@@ -43,6 +49,13 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "流动党员和失联党员，及失联满 6 个月停止党籍、满 2 年除名的期限", Query: []web.Param{orgParam}, Reply: []Away{}}},
 		{Method: "GET", Pattern: "/transfers/{id}", Perm: web.PartyRead, Handler: h.detailPage},
 		{Method: "GET", Pattern: "/transfers/{id}/letter", Perm: web.PartyRead, Handler: h.letterPage},
+		{Method: "GET", Pattern: "/transfers/letters", Perm: web.PartyRead, Handler: h.lettersPage},
+		{Method: "GET", Pattern: "/transfers/letter-settings", Perm: web.PartyRead, Handler: h.settingsPage},
+		{Method: "POST", Pattern: "/transfers/letter-settings", Perm: web.PartyWrite, Handler: h.settingsForm},
+		{Method: "GET", Pattern: "/api/v1/transfers/letter-settings", Perm: web.PartyRead, Handler: h.apiSettings, Doc: &web.Doc{Tag: "组织关系转接",
+			Summary: "开具介绍信的党组织的字号、有效期天数和下一份介绍信的编号", Query: []web.Param{orgParam}, Reply: []LetterSettings{}}},
+		{Method: "POST", Pattern: "/api/v1/transfers/letter-settings", Perm: web.PartyWrite, Handler: h.apiSetSettings, Doc: &web.Doc{Tag: "组织关系转接",
+			Summary: "设置本党委介绍信的字号（“字”之前的部分）和有效期天数（1–180，默认 30）", Body: SettingsRequest{}, Reply: []LetterSettings{}}},
 		{Method: "POST", Pattern: "/transfers/{id}/{action}", Perm: web.PartyWrite, Handler: h.actForm},
 		{Method: "GET", Pattern: "/api/v1/transfers", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: "组织关系转接",
 			Summary: "转接列表（转出或转入一方在管辖范围内）", Query: []web.Param{orgParam, {Name: "open", Description: "1：只列正在办理的"}}, Reply: []Transfer{}}},
@@ -207,7 +220,7 @@ type detailView struct {
 type actionView struct {
 	Action, Label string
 	NeedsNote     bool
-	NeedsLetter   bool
+	NextLetterNo  string // sending: the number the letter will get
 }
 
 func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, id int64, err error) error {
@@ -217,8 +230,13 @@ func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, id int64, 
 	}
 	v := detailView{T: t}
 	for _, a := range t.CanActAs {
-		v.Actions = append(v.Actions, actionView{Action: a, Label: ActionLabel(t.Kind, a), NeedsNote: a == "return" || a == "withdraw",
-			NeedsLetter: a == "send"})
+		av := actionView{Action: a, Label: ActionLabel(t.Kind, a), NeedsNote: a == "return" || a == "withdraw"}
+		if a == "send" {
+			if av.NextLetterNo, e = NextLetterNo(r.Context(), h.Deps, t); e != nil {
+				return e
+			}
+		}
+		v.Actions = append(v.Actions, av)
 	}
 	return h.Web.RenderStatus(w, r, http.StatusOK, detailPage, v, err)
 }
@@ -231,7 +249,7 @@ func (h *handlers) actForm(w http.ResponseWriter, r *http.Request) error {
 	id := pathID(r)
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	_, err := Act(r.Context(), h.Deps, web.Principal(r), id, r.PathValue("action"),
-		ActRequest{Version: version, Note: r.FormValue("note"), LetterNo: r.FormValue("letter_no")})
+		ActRequest{Version: version, Note: r.FormValue("note")})
 	if err != nil {
 		if fail.IsNotFound(err) {
 			return err
@@ -243,34 +261,115 @@ func (h *handlers) actForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) letterPage(w http.ResponseWriter, r *http.Request) error {
-	t, err := Get(r.Context(), h.Deps, h.DB, web.Principal(r), pathID(r))
+	return h.printLetters(w, r, []int64{pathID(r)})
+}
+
+// lettersPage prints several letters at once: /transfers/letters?id=1&id=2.
+func (h *handlers) lettersPage(w http.ResponseWriter, r *http.Request) error {
+	var ids []int64
+	for _, v := range r.URL.Query()["id"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return fail.Malformed("id", "转接编号应为正整数")
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return h.printLetters(w, r, ids)
+}
+
+// lettersView is what the print page shows: the letters, whether the caller
+// may reveal the ID numbers, and the query to print them again revealed.
+type lettersView struct {
+	Letters   []Letter
+	CanReveal bool
+	Revealed  bool
+	RevealURL string
+}
+
+func (h *handlers) printLetters(w http.ResponseWriter, r *http.Request, ids []int64) error {
+	p, reveal := web.Principal(r), r.URL.Query().Get("reveal") == "1"
+	if len(ids) == 0 { // nothing ticked: say where to tick
+		return h.Web.Render(w, r, letterPage, lettersView{})
+	}
+	ls, err := Letters(r.Context(), h.Deps, p, ids, reveal)
 	if err != nil {
 		return err
 	}
-	if t.Kind == In {
-		return fail.Malformed("", "从系统外转入的，介绍信由原党组织开具")
+	v := lettersView{Letters: ls, Revealed: reveal, CanReveal: !reveal}
+	for _, l := range ls {
+		v.CanReveal = v.CanReveal && actsAs(p, l.Transfer, sender)
 	}
-	v := letterView{Transfer: t, DuesThrough: t.DuesPaidTo}
-	if month, err := civil.Parse(t.DuesPaidTo + "-01"); err == nil {
-		v.DuesThrough = fmt.Sprintf("%d年%d月", month.Year(), month.Month())
-	}
-	if t.PersonID != 0 {
-		through, err := dues.PaidThrough(r.Context(), h.DB, t.PersonID, civil.Today(h.Now()))
-		if err != nil {
-			return err
-		}
-		if through != "" {
-			v.DuesThrough = through
-		}
-	}
+	q := r.URL.Query()
+	q.Set("reveal", "1")
+	v.RevealURL = r.URL.Path + "?" + q.Encode()
 	return h.Web.Render(w, r, letterPage, v)
 }
 
-// letterView is a transfer with the month its member's dues are paid up
-// to: from the dues ledger, else as written when the transfer was applied.
-type letterView struct {
-	*Transfer
-	DuesThrough string
+type settingsView struct{ Issuers []LetterSettings }
+
+func (h *handlers) showSettings(w http.ResponseWriter, r *http.Request, err error) error {
+	o, e := orgParam(r)
+	var is []LetterSettings
+	if e == nil {
+		is, e = LetterIssuers(r.Context(), h.Deps, web.Principal(r), o)
+	}
+	if e != nil {
+		return e
+	}
+	return h.Web.RenderStatus(w, r, http.StatusOK, settingsPage, settingsView{is}, err)
+}
+
+func (h *handlers) settingsPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showSettings(w, r, nil)
+}
+
+func (h *handlers) settingsForm(w http.ResponseWriter, r *http.Request) error {
+	err := SetLetterSettings(r.Context(), h.Deps, web.Principal(r), formID(r, "org_id"), r.FormValue("prefix"), r.FormValue("valid_days"))
+	if err != nil {
+		if fail.IsNotFound(err) {
+			return err
+		}
+		return h.showSettings(w, r, err)
+	}
+	http.Redirect(w, r, "/transfers/letter-settings?ok="+url.QueryEscape("介绍信字号已保存"), http.StatusSeeOther)
+	return nil
+}
+
+// SettingsRequest sets an issuing organisation's 字号 and 有效期.
+type SettingsRequest struct {
+	OrgID     int64  `json:"org_id"`
+	Prefix    string `json:"prefix"`
+	ValidDays int    `json:"valid_days"`
+}
+
+func (h *handlers) apiSettings(w http.ResponseWriter, r *http.Request) error {
+	o, err := orgParam(r)
+	var is []LetterSettings
+	if err == nil {
+		is, err = LetterIssuers(r.Context(), h.Deps, web.Principal(r), o)
+	}
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": is, "total": len(is)})
+	return nil
+}
+
+func (h *handlers) apiSetSettings(w http.ResponseWriter, r *http.Request) error {
+	var req SettingsRequest
+	if err := web.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	days := ""
+	if req.ValidDays != 0 {
+		days = strconv.Itoa(req.ValidDays)
+	}
+	if err := SetLetterSettings(r.Context(), h.Deps, web.Principal(r), req.OrgID, req.Prefix, days); err != nil {
+		return err
+	}
+	return h.apiSettings(w, r)
 }
 
 func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) error {

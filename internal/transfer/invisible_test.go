@@ -21,7 +21,7 @@ func TestTransferTextRefusesInvisibleCharacters(t *testing.T) {
 			label string
 		}{
 			{map[string]any{"kind": "out", "person_id": w.person, "outside_org": "陕西省\u202e委工党道街"}, "outside_org", "系统外党组织"},
-			{map[string]any{"kind": "out", "person_id": w.person, "outside_org": "陕西省西安市", "letter_no": "12\u200b3"}, "letter_no", "介绍信编号"},
+			{map[string]any{"kind": "in", "to_org_id": w.a1, "outside_org": "陕西省西安市", "letter_no": "12\u200b3"}, "letter_no", "介绍信编号"},
 			{map[string]any{"kind": "inside", "person_id": w.person, "to_org_id": w.b1, "reason": "工作调动\u2066"}, "reason", "转接原因"},
 		} {
 			var out struct {
@@ -39,6 +39,6 @@ func TestTransferTextRefusesInvisibleCharacters(t *testing.T) {
 			t.Fatalf("a reason on two lines: %d %s", st, w.adminA1.Body())
 		}
 		act(t, w.adminA1, tr.ID, "review", nil, 200)
-		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "2\u202e"}, 400)
+		act(t, w.adminA1, tr.ID, "withdraw", map[string]any{"note": "暂缓\u202e"}, 400)
 	})
 }

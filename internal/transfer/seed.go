@@ -132,18 +132,33 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		if err != nil {
 			return fmt.Errorf("转接 %d（%s）: %w", i+1, dt.reason, err)
 		}
-		for _, st := range dt.steps {
-			req := ActRequest{Note: st.note}
-			if st.action == "send" {
-				req.LetterNo = fmt.Sprintf("西公%s党转〔%d〕%d号", string([]rune(dt.from)[:1]), today.AddDays(-st.ago).Year(), 10+i)
+		if dt.from != "" {
+			if err := seedLetterPrefix(ctx, d, p, t, dt.from); err != nil {
+				return err
 			}
-			if _, err := Act(ctx, on(st.ago), p, t.ID, st.action, req); err != nil {
+		}
+		for _, st := range dt.steps {
+			if _, err := Act(ctx, on(st.ago), p, t.ID, st.action, ActRequest{Note: st.note}); err != nil {
 				return fmt.Errorf("转接 %d（%s）%s: %w", i+1, dt.reason, st.action, err)
 			}
 		}
 	}
 	// The steps posted the 待办 as of their own days; today's are what count.
 	return Sync(ctx, d)
+}
+
+// seedLetterPrefix gives the 分局 党委 that issues t's letter the 字号 an
+// office would set (西公雁党转 for 雁塔分局), once.
+func seedLetterPrefix(ctx context.Context, d *core.Deps, p *auth.Principal, t *Transfer, district string) error {
+	o, err := issuer(ctx, d.DB, t.fromPath)
+	if err != nil || o == nil {
+		return err
+	}
+	var n int
+	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfer_letter_settings WHERE org_id = ?", o.ID).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	return SetLetterSettings(ctx, d, p, o.ID, "西公"+string([]rune(district)[:1])+"党转", "30")
 }
 
 // districtWhere is the condition on o.path for the subtrees of the 分局

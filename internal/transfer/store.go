@@ -26,7 +26,7 @@ const cols = `t.id, t.kind, t.state, COALESCE(t.person_id, 0), t.person_name, t.
 	t.status, COALESCE(t.join_date, ''), COALESCE(t.full_date, ''), t.dues_paid_to, COALESCE(t.from_org_id, 0), COALESCE(fo.name, ''),
 	COALESCE(fo.path, ''), COALESCE(t.to_org_id, 0), COALESCE(tor.name, ''), COALESCE(tor.path, ''), t.outside_org, t.letter_no, t.reason,
 	t.applied_on, t.due_on, COALESCE(t.reviewed_on, ''), COALESCE(t.sent_on, ''), COALESCE(t.closed_on, ''), t.note, t.version,
-	t.education, t.category`
+	t.education, t.category, COALESCE(t.letter_org_id, 0), t.valid_days`
 
 const from = ` FROM transfers t LEFT JOIN orgs fo ON fo.id = t.from_org_id LEFT JOIN orgs tor ON tor.id = t.to_org_id`
 
@@ -35,7 +35,7 @@ func scan(d *core.Deps, s interface{ Scan(...any) error }, today civil.Date) (*T
 	var idEnc []byte
 	err := s.Scan(&t.ID, &t.Kind, &t.State, &t.PersonID, &t.PersonName, &t.Gender, &t.BirthDate, &idEnc, &t.Status, &t.JoinDate,
 		&t.FullDate, &t.DuesPaidTo, &t.FromOrgID, &t.FromOrg, &t.fromPath, &t.ToOrgID, &t.ToOrg, &t.toPath, &t.OutsideOrg,
-		&t.LetterNo, &t.Reason, &t.AppliedOn, &t.DueOn, &t.ReviewedOn, &t.SentOn, &t.ClosedOn, &t.Note, &t.Version, &t.Education, &t.Category)
+		&t.LetterNo, &t.Reason, &t.AppliedOn, &t.DueOn, &t.ReviewedOn, &t.SentOn, &t.ClosedOn, &t.Note, &t.Version, &t.Education, &t.Category, &t.letterOrgID, &t.ValidDays)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +200,9 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewTransfer)
 			return nil, bad("dues_paid_to", "党费交至月份应写成 YYYY-MM")
 		}
 	}
+	if n.Kind != In && n.LetterNo != "" {
+		return nil, bad("letter_no", "介绍信编号在开具介绍信时由系统按本党委的字号自动生成，发起转接时不用填写")
+	}
 	var t Transfer
 	t.Kind, t.State, t.LetterNo, t.Reason, t.OutsideOrg, t.DuesPaidTo = n.Kind, Applied, n.LetterNo, n.Reason, n.OutsideOrg, n.DuesPaidTo
 	t.AppliedOn = applied.String()
@@ -319,11 +322,10 @@ func nullStr(s string) any {
 }
 
 // ActRequest is one step: the version read (for concurrent edits) and a note
-// (the reason for 退回 or 撤回; the letter number when sending).
+// (the reason for 退回 or 撤回). Sending numbers the letter itself.
 type ActRequest struct {
-	Version  int    `json:"version"`
-	Note     string `json:"note,omitempty"`
-	LetterNo string `json:"letter_no,omitempty"`
+	Version int    `json:"version"`
+	Note    string `json:"note,omitempty"`
 }
 
 // Act takes a step. Only the side the step belongs to may take it; the other
@@ -331,13 +333,12 @@ type ActRequest struct {
 // member in the same transaction.
 func Act(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, action string, req ActRequest) (*Transfer, error) {
 	today := civil.Today(d.Now())
-	req.Note, req.LetterNo = strings.TrimSpace(req.Note), strings.TrimSpace(req.LetterNo)
-	if f, msg := plaintext.First(plaintext.Field{Name: "note", Label: "备注", Value: req.Note, Multiline: true},
-		plaintext.Field{Name: "letter_no", Label: "介绍信编号", Value: req.LetterNo}); msg != "" {
+	req.Note = strings.TrimSpace(req.Note)
+	if f, msg := plaintext.First(plaintext.Field{Name: "note", Label: "备注", Value: req.Note, Multiline: true}); msg != "" {
 		return nil, bad(f, msg)
 	}
-	if utf8.RuneCountInString(req.Note) > 200 || utf8.RuneCountInString(req.LetterNo) > 50 {
-		return nil, bad("note", "内容过长")
+	if utf8.RuneCountInString(req.Note) > 200 {
+		return nil, bad("note", "备注过长（最多 200 个字）")
 	}
 	err := d.DB.InTx(ctx, func(tx *db.Tx) error {
 		t, err := Get(ctx, d, tx, p, id)
@@ -360,19 +361,18 @@ func Act(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, action 
 		if (action == "return" || action == "withdraw") && req.Note == "" {
 			return bad("note", "请填写"+st.label+"的理由")
 		}
-		if action == "send" && req.LetterNo == "" && t.LetterNo == "" {
-			return bad("letter_no", "请填写介绍信编号")
-		}
 		dateCol := map[string]string{"review": "reviewed_on", "send": "sent_on"}[action]
 		if dateCol == "" && st.to != Sent {
 			dateCol = "closed_on"
 		}
-		letter := t.LetterNo
-		if req.LetterNo != "" {
-			letter = req.LetterNo
+		letter, issuerID, validDays := t.LetterNo, t.letterOrgID, t.ValidDays
+		if action == "send" {
+			if letter, issuerID, validDays, err = numberLetter(ctx, tx, t, today); err != nil {
+				return err
+			}
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE transfers SET state = ?, "+dateCol+" = ?, letter_no = ?, note = CASE WHEN ? = '' THEN note ELSE ? END, updated_at = ?, version = version + 1 WHERE id = ? AND state = ?",
-			st.to, today.String(), letter, req.Note, req.Note, d.Now().UnixMilli(), id, t.State)
+		res, err := tx.ExecContext(ctx, "UPDATE transfers SET state = ?, "+dateCol+" = ?, letter_no = ?, letter_org_id = ?, valid_days = ?, note = CASE WHEN ? = '' THEN note ELSE ? END, updated_at = ?, version = version + 1 WHERE id = ? AND state = ?",
+			st.to, today.String(), letter, nullID(issuerID), validDays, req.Note, req.Note, d.Now().UnixMilli(), id, t.State)
 		if err != nil {
 			return err
 		}

@@ -77,41 +77,43 @@ var steps = map[string]map[string]step{
 
 // Transfer is one 组织关系转接.
 type Transfer struct {
-	ID         int64  `json:"id"`
-	Kind       string `json:"kind"`
-	KindLabel  string `json:"kind_label"`
-	State      string `json:"state"`
-	StateLabel string `json:"state_label"`
-	PersonID   int64  `json:"person_id,omitempty"`
-	PersonName string `json:"person_name"`
-	Gender     string `json:"gender"`
-	BirthDate  string `json:"birth_date"`
-	IDMasked   string `json:"id_masked"`
-	Status     string `json:"status"` // party status: probationary or full
-	JoinDate   string `json:"join_date"`
-	FullDate   string `json:"full_date"` // for a 预备党员: the day the 预备期 ends
-	Education  string `json:"education"` // from outside: carried into the person record on receipt
-	Category   string `json:"category"`
-	DuesPaidTo string `json:"dues_paid_to"`
-	FromOrgID  int64  `json:"from_org_id,omitempty"`
-	FromOrg    string `json:"from_org"`
-	ToOrgID    int64  `json:"to_org_id,omitempty"`
-	ToOrg      string `json:"to_org"`
-	OutsideOrg string `json:"outside_org"`
-	LetterNo   string `json:"letter_no"`
-	Reason     string `json:"reason"`
-	AppliedOn  string `json:"applied_on"`
-	DueOn      string `json:"due_on"`
-	ReviewedOn string `json:"reviewed_on"`
-	SentOn     string `json:"sent_on"`
-	ClosedOn   string `json:"closed_on"`
-	Note       string `json:"note"`
-	Overdue    bool   `json:"overdue"`
-	Version    int    `json:"version"`
-	fromPath   string
-	toPath     string
-	idNumber   string
-	CanActAs   []string `json:"actions"` // actions the caller may take
+	ID          int64  `json:"id"`
+	Kind        string `json:"kind"`
+	KindLabel   string `json:"kind_label"`
+	State       string `json:"state"`
+	StateLabel  string `json:"state_label"`
+	PersonID    int64  `json:"person_id,omitempty"`
+	PersonName  string `json:"person_name"`
+	Gender      string `json:"gender"`
+	BirthDate   string `json:"birth_date"`
+	IDMasked    string `json:"id_masked"`
+	Status      string `json:"status"` // party status: probationary or full
+	JoinDate    string `json:"join_date"`
+	FullDate    string `json:"full_date"` // for a 预备党员: the day the 预备期 ends
+	Education   string `json:"education"` // from outside: carried into the person record on receipt
+	Category    string `json:"category"`
+	DuesPaidTo  string `json:"dues_paid_to"`
+	FromOrgID   int64  `json:"from_org_id,omitempty"`
+	FromOrg     string `json:"from_org"`
+	ToOrgID     int64  `json:"to_org_id,omitempty"`
+	ToOrg       string `json:"to_org"`
+	OutsideOrg  string `json:"outside_org"`
+	LetterNo    string `json:"letter_no"`
+	Reason      string `json:"reason"`
+	AppliedOn   string `json:"applied_on"`
+	DueOn       string `json:"due_on"`
+	ReviewedOn  string `json:"reviewed_on"`
+	SentOn      string `json:"sent_on"`
+	ClosedOn    string `json:"closed_on"`
+	Note        string `json:"note"`
+	Overdue     bool   `json:"overdue"`
+	Version     int    `json:"version"`
+	ValidDays   int    `json:"valid_days,omitempty"` // the 有效期 printed on the letter
+	fromPath    string
+	letterOrgID int64
+	toPath      string
+	idNumber    string
+	CanActAs    []string `json:"actions"` // actions the caller may take
 }
 
 func (t *Transfer) fill(today civil.Date) {

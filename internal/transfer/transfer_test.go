@@ -96,12 +96,18 @@ func TestInsideTransferStateMachineAndScopes(t *testing.T) {
 		}
 		act(t, w.adminB1, tr.ID, "review", nil, 404) // reviewing is the sender's
 		act(t, w.adminB1, tr.ID, "receive", nil, 409)
-		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "1"}, 409) // not reviewed yet
+		act(t, w.adminA1, tr.ID, "send", nil, 409)                              // not reviewed yet
+		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "1"}, 400) // the number is not typed any more
 		tr = act(t, w.adminA1, tr.ID, "review", map[string]any{"version": tr.Version}, 200)
-		act(t, w.adminA1, tr.ID, "review", nil, 409)                                 // double submission
-		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": 1}, 409)          // stale version
-		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version}, 400) // no letter number
-		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version, "letter_no": "甲组字〔2026〕12号"}, 200)
+		act(t, w.adminA1, tr.ID, "review", nil, 409)                        // double submission
+		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": 1}, 409) // stale version
+		if st := w.adminB1.Do("GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil); st != 409 {
+			t.Fatalf("letter before it is issued: %d", st)
+		}
+		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version}, 200)
+		if want := fmt.Sprintf("市公安局党委党转字〔%d〕第001号", time.Now().Year()); tr.LetterNo != want || tr.ValidDays != 30 {
+			t.Fatalf("letter %q valid %d, want %q", tr.LetterNo, tr.ValidDays, want)
+		}
 		if org, _ := orgOf(t, e, w.person); org != w.a1 {
 			t.Fatal("the member moved before the receiving side confirmed")
 		}
@@ -132,7 +138,7 @@ func TestReturnWithdrawOutAndIn(t *testing.T) {
 		var tr transfer.Transfer
 		w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": w.person, "to_org_id": w.b1}, &tr)
 		act(t, w.adminA1, tr.ID, "review", nil, 200)
-		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "2"}, 200)
+		act(t, w.adminA1, tr.ID, "send", nil, 200)
 		act(t, w.adminB1, tr.ID, "return", nil, 400) // a reason is required
 		tr = act(t, w.adminB1, tr.ID, "return", map[string]any{"note": "查无此人在本单位工作"}, 200)
 		if org, _ := orgOf(t, e, w.person); org != w.a1 || tr.State != transfer.Returned {
@@ -144,7 +150,7 @@ func TestReturnWithdrawOutAndIn(t *testing.T) {
 		act(t, w.adminA1, tr.ID, "withdraw", map[string]any{"note": "暂缓"}, 200)
 		w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "out", "person_id": w.person, "outside_org": "陕西省西安市某街道党工委"}, &tr)
 		act(t, w.adminA1, tr.ID, "review", nil, 200)
-		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "3"}, 200)
+		act(t, w.adminA1, tr.ID, "send", nil, 200)
 		if _, status := orgOf(t, e, w.person); status != "transferred" {
 			t.Fatalf("status after transfer out: %s", status)
 		}
@@ -257,11 +263,13 @@ func TestTransferPages(t *testing.T) {
 			t.Fatalf("open transfers %+v", list)
 		}
 		id := list.Items[0].ID
-		page(w.adminA1, fmt.Sprintf("/transfers/%d", id), "transfer-state", "transfer-review", "transfer-withdraw", "transfer-letter")
+		page(w.adminA1, fmt.Sprintf("/transfers/%d", id), "transfer-state", "transfer-review", "transfer-withdraw", "transfer-letter-pending")
 		w.adminA1.Form(fmt.Sprintf("/transfers/%d/review", id), map[string]string{})
-		w.adminA1.Form(fmt.Sprintf("/transfers/%d/send", id), map[string]string{"letter_no": "甲组字12号"})
+		page(w.adminA1, fmt.Sprintf("/transfers/%d", id), "transfer-send", "next-letter-no")
+		w.adminA1.Form(fmt.Sprintf("/transfers/%d/send", id), map[string]string{})
+		page(w.adminA1, fmt.Sprintf("/transfers/%d", id), "transfer-letter")
 		page(w.adminB1, fmt.Sprintf("/transfers/%d", id), "transfer-receive", "transfer-return")
-		page(w.adminB1, fmt.Sprintf("/transfers/%d/letter", id), "letter")
+		page(w.adminB1, fmt.Sprintf("/transfers/%d/letter", id), fmt.Sprintf("letter-%d", id))
 		if st := w.adminB1.Form(fmt.Sprintf("/transfers/%d/return", id), map[string]string{}); st != 400 {
 			t.Fatalf("return without a reason: %d", st)
 		}
@@ -314,7 +322,7 @@ func TestDevelopmentCaseFollowsTransfer(t *testing.T) {
 			t.Fatalf("create: %d %s", st, w.adminA1.Body())
 		}
 		tr = act(t, w.adminA1, tr.ID, "review", map[string]any{"version": tr.Version}, 200)
-		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version, "letter_no": "甲组字〔2026〕13号"}, 200)
+		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version}, 200)
 		act(t, w.adminB1, tr.ID, "receive", map[string]any{"version": tr.Version}, 200)
 		if got := orgsOfTodos(); got[w.a1] != 0 || got[w.b1] == 0 {
 			t.Fatalf("case deadlines after the transfer: %v (a1=%d, b1=%d)", got, w.a1, w.b1)

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"hongdun/internal/platform/input"
+)
+
+// Pager is one page of a long list: the page shown, its size, how many
+// rows the filters match in all, and the list's query (its filters and
+// sort) for the links to other pages and to the export. Templates show it
+// with {{template "pager" .Pager}}.
+type Pager struct {
+	Page, PerPage, Total int
+	Query                url.Values // without page
+}
+
+// Paging reads page and per_page from r (1–200, default 50).
+func Paging(r *http.Request) (Pager, error) {
+	page, per, err := input.Paging(r.URL.Query())
+	q := r.URL.Query()
+	q.Del("page")
+	q.Del("ok")
+	return Pager{Page: page, PerPage: per, Query: q}, err
+}
+
+// Offset is how many rows come before the page.
+func (p Pager) Offset() int { return (p.Page - 1) * p.PerPage }
+
+// Pages is how many pages the rows fill.
+func (p Pager) Pages() int {
+	if p.PerPage <= 0 {
+		return 1
+	}
+	return max(1, (p.Total+p.PerPage-1)/p.PerPage)
+}
+
+// Encoded is the query as a string, for an export link of exactly the
+// rows the filters select.
+func (p Pager) Encoded() string { return p.Query.Encode() }
