@@ -90,6 +90,7 @@ func init() {
 	scoped("GET /exams/{id}/stats", examProbe("GET", "/exams/%d/stats", nil, bExam))
 	scoped("POST /m/exams/{id}/start", examProbe("POST", "/m/exams/%d/start", nil, bExam))
 	scoped("GET /m/attempts/{id}", examProbe("GET", "/m/attempts/%d", nil, bAttempt))
+	scoped("GET /m/attempts/{id}/review", examProbe("GET", "/m/attempts/%d/review", nil, bAttempt))
 	scoped("POST /m/attempts/{id}/answer", examProbe("POST", "/m/attempts/%d/answer?question_id=1&answer=A", nil, bAttempt))
 	scoped("POST /m/attempts/{id}/submit", examProbe("POST", "/m/attempts/%d/submit", nil, bAttempt))
 

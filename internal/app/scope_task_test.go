@@ -121,6 +121,31 @@ func init() {
 			return "GET", fmt.Sprintf(route[:len(route)-4]+"%d", c), nil
 		})
 	}
+	for _, route := range []string{"/tasks/{id}/files", "/api/v1/tasks/{id}/files"} {
+		scoped("POST "+route, func(t *testing.T, f *Fixture) (string, string, any) {
+			_, c := taskUnderB(t, f)
+			return "POST", strings.Replace(route, "{id}", fmt.Sprint(c), 1), nil
+		})
+	}
+	fileUnderB := func(t *testing.T, f *Fixture) int64 {
+		_, c := taskUnderB(t, f)
+		var id int64
+		err := f.E.DB.InTx(context.Background(), func(tx *db.Tx) (err error) {
+			id, err = db.InsertID(context.Background(), tx, `INSERT INTO task_files (copy_id, file_name, stored_name, content_type, size, sha256, created_at)
+				VALUES (?, '会议记录.pdf', 'x.sealed', 'application/pdf', 10, 'ab', 0)`, c)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	scoped("GET /tasks/files/{id}", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "GET", fmt.Sprintf("/tasks/files/%d", fileUnderB(t, f)), nil
+	})
+	scoped("POST /tasks/files/{id}/delete", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "POST", fmt.Sprintf("/tasks/files/%d/delete", fileUnderB(t, f)), nil
+	})
 	forms := map[string]map[string]string{"complete": {"evidence": "已完成"}, "review": {"decision": "accept"}, "dispatch": {"target": "branches", "confirm": "1"}}
 	apis := map[string]any{"complete": map[string]any{"evidence": "已完成"}, "review": map[string]any{"accept": true},
 		"dispatch": map[string]any{"target": "branches", "confirm": true}}

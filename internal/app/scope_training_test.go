@@ -50,6 +50,7 @@ func init() {
 		return "POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", bVenue(t, f)), map[string]any{"person_id": f.BPerson, "reason": "补登"}
 	})
 	scoped("GET /api/v1/training/venues/{id}/qr", trainingProbe("GET", "/api/v1/training/venues/%d/qr", nil, bVenue))
+	scoped("GET /api/v1/training/venues/{id}/count", trainingProbe("GET", "/api/v1/training/venues/%d/count", nil, bVenue))
 	// An organiser has no person: check-in is for members only.
 	scoped("POST /api/v1/training/checkin", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/training/checkin", map[string]any{"token": "1.1.x"}

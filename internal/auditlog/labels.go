@@ -70,7 +70,7 @@ var actionLabels = map[string]string{
 	"community.issue.feedback": "登记群众对关键小事的评价", "community.export": "导出双报到社区", "community.activities.export": "导出社区服务活动",
 	"community.issues.export": "导出关键小事台账", "community.totals.export": "导出双报到汇总", "community.demo_seed": "生成双报到演示数据",
 	"task.item.create": "新增年度任务", "task.dispatch": "下发任务", "task.complete": "提交任务完成情况", "task.accept": "验收通过任务",
-	"task.return": "退回任务", "task.auto_complete": "系统核验完成任务", "task.export": "导出任务督办清单", "task.demo_seed": "生成任务督办演示数据",
+	"task.return": "退回任务", "task.file.attach": "上传任务佐证材料", "task.file.remove": "删除任务佐证材料", "task.file.download": "下载任务佐证材料", "task.auto_complete": "系统核验完成任务", "task.export": "导出任务督办清单", "task.demo_seed": "生成任务督办演示数据",
 	"task.round.create": "建立擂台比武轮次", "task.round.recompute": "重新计算擂台比武排名", "task.round.mark": "擂台比武评委打分",
 	"task.round.close": "发布擂台比武结果", "task.round.export": "导出擂台比武排名",
 	"honour.create": "登记表彰", "honour.update": "修改表彰", "honour.delete": "删除表彰", "honour.issuer": "维护表彰机关与级别",

@@ -189,6 +189,7 @@ type examBody struct {
 	ScoreEach   int     `json:"score_each"`
 	Rules       []Draw  `json:"rules"`
 	Paper       []int64 `json:"paper"`
+	Review      bool    `json:"review"`
 }
 
 func (s *Service) apiCreateExam(w http.ResponseWriter, r *http.Request) error {
@@ -198,7 +199,7 @@ func (s *Service) apiCreateExam(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := s.CreateExam(r.Context(), web.Principal(r), Exam{OrgID: b.OrgID, Mode: b.Mode, Title: b.Title, OpensAt: b.OpensAt, ClosesAt: b.ClosesAt,
 		DurationMin: b.DurationMin, PassScore: b.PassScore, MaxAttempts: b.MaxAttempts, MinSeconds: b.MinSeconds, DailyCap: b.DailyCap,
-		ScoreEach: b.ScoreEach, Rules: b.Rules, Paper: b.Paper})
+		ScoreEach: b.ScoreEach, Rules: b.Rules, Paper: b.Paper, Review: b.Review})
 	if err != nil {
 		return s.fail(w, r, err)
 	}

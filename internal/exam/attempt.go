@@ -396,13 +396,26 @@ func canonical(q *Question, seed int64, r Response) (string, error) {
 
 // Result is a finished attempt.
 type Result struct {
-	AttemptID int64 `json:"attempt_id"`
-	Score     int   `json:"score"`
-	Total     int   `json:"total"`
-	Correct   int   `json:"correct"`
-	Questions int   `json:"questions"`
-	Passed    bool  `json:"passed"`
-	Mode      Mode  `json:"mode"`
+	AttemptID int64  `json:"attempt_id"`
+	Score     int    `json:"score"`
+	Total     int    `json:"total"`
+	Correct   int    `json:"correct"`
+	Questions int    `json:"questions"`
+	Passed    bool   `json:"passed"`
+	Mode      Mode   `json:"mode"`
+	ExamID    int64  `json:"exam_id"`
+	Title     string `json:"title"`
+	Active    bool   `json:"active"` // not handed in yet: nothing below is given
+	// Review says the organiser shows wrong answers after hand-in; Wrong
+	// lists them (empty when all were right).
+	Review bool       `json:"review"`
+	Wrong  []Reviewed `json:"wrong,omitempty"`
+	// A contest or daily challenge: the member's rank among Ranked people
+	// and their unit's rank by average score among Units.
+	Rank   *Entry     `json:"rank,omitempty"`
+	Ranked int        `json:"ranked,omitempty"`
+	Unit   *UnitEntry `json:"unit,omitempty"`
+	Units  int        `json:"units,omitempty"`
 }
 
 // Submit hands in the caller's attempt. Answers queued on this instance
@@ -448,8 +461,24 @@ func (s *Service) Result(ctx context.Context, p *auth.Principal, attemptID int64
 	if err != nil {
 		return nil, err
 	}
-	return &Result{AttemptID: a.ID, Score: a.Score, Total: e.Total(), Correct: a.Correct, Questions: len(a.Questions),
-		Passed: e.Mode == ModeExam && a.Score >= e.PassScore, Mode: e.Mode}, nil
+	res := &Result{AttemptID: a.ID, Score: a.Score, Total: e.Total(), Correct: a.Correct, Questions: len(a.Questions),
+		Passed: e.Mode == ModeExam && a.Score >= e.PassScore, Mode: e.Mode, ExamID: e.ID, Title: e.Title, Active: a.Active, Review: e.Review}
+	if a.Active {
+		return res, nil
+	}
+	if e.Review {
+		if res.Wrong, err = s.wrongOf(ctx, a); err != nil {
+			return nil, err
+		}
+	}
+	if e.Mode != ModeExam {
+		b, err := s.Leaderboard(ctx, p, e.ID, 1)
+		if err != nil {
+			return nil, err
+		}
+		res.Rank, res.Ranked, res.Unit, res.Units = b.Mine, b.Ranked, b.MyUnit, len(b.ByAverage)
+	}
+	return res, nil
 }
 
 // myAttempt loads an attempt of the calling member; anyone else's is 404.

@@ -19,6 +19,7 @@ type Entry struct {
 	Unit     string `json:"unit"`
 	Score    int    `json:"score"`
 	UsedMs   int64  `json:"used_ms"`
+	unitID   int64
 }
 
 // UnitEntry is one unit on the unit leaderboards.
@@ -39,6 +40,9 @@ type Board struct {
 	ByParticipation []UnitEntry `json:"by_participation"`
 	Ranked          int         `json:"ranked"`         // people on the whole individual ranking
 	Mine            *Entry      `json:"mine,omitempty"` // the calling 党员's own result and rank
+	// MyUnit is the calling 党员's unit on the board by average score
+	// (a contest or daily challenge).
+	MyUnit *UnitEntry `json:"my_unit,omitempty"`
 	// OwnOnly says the caller, a 党员, sees only their own result: an
 	// exam's scores are not published to the other members.
 	OwnOnly bool `json:"own_only,omitempty"`
@@ -132,6 +136,11 @@ func (s *Service) Leaderboard(ctx context.Context, p *auth.Principal, examID int
 				mine := en
 				mine.PersonID = 0
 				b.Mine = &mine
+				for _, u := range b.ByAverage {
+					if u.OrgID == en.unitID && e.Mode != ModeExam {
+						b.MyUnit = &u
+					}
+				}
 				break
 			}
 		}
@@ -201,7 +210,7 @@ func (s *Service) leaderboard(ctx context.Context, p *auth.Principal, examID int
 	for _, st := range byPerson {
 		en := Entry{PersonID: st.personID, Name: st.name, Score: st.score, UsedMs: st.usedMs}
 		if u := unitOf(st.orgPath); u != nil {
-			en.Unit = u.Name
+			en.Unit, en.unitID = u.Name, u.OrgID
 			u.Participants++
 			sums[u.OrgID] += st.score
 		}

@@ -54,6 +54,7 @@ type Exam struct {
 	Paper       []int64 `json:"paper,omitempty"` // a fixed paper: question ids in order
 	Recurrence  string  `json:"recurrence"`      // "", "monthly" or "quarterly": one round per period
 	Audience    string  `json:"audience"`        // one category (党务工作者…), or "" for everyone
+	Review      bool    `json:"review"`          // after hand-in a member sees wrong answers, the right ones and the explanations
 	Version     int     `json:"version"`
 }
 

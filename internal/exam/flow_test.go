@@ -141,7 +141,7 @@ func TestExamEndToEnd(t *testing.T) {
 		}
 		// Too fast: the minimum time per question.
 		w.now = w.now.Add(time.Second)
-		if st, body := answer(alice, st1.AttemptID, st1.DeviceToken, map[string]any{"question_id": multi.ID, "answer": "A"}); st != 422 || !strings.Contains(body, "答题过快") {
+		if st, body := answer(alice, st1.AttemptID, st1.DeviceToken, map[string]any{"question_id": multi.ID, "answer": "A"}); st != 422 || !strings.Contains(body, "答得太快") {
 			t.Fatalf("too fast: %d %s", st, body)
 		}
 		w.now = w.now.Add(5 * time.Second)

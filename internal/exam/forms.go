@@ -273,7 +273,7 @@ func (s *Service) pageNewExam(w http.ResponseWriter, r *http.Request) error {
 // examOf reads the exam form.
 func examOf(r *http.Request) (Exam, error) {
 	e := Exam{OrgID: formID(r, "org_id"), Mode: Mode(r.FormValue("mode")), Title: r.FormValue("title"),
-		Recurrence: r.FormValue("recurrence"), Audience: r.FormValue("audience")}
+		Recurrence: r.FormValue("recurrence"), Audience: r.FormValue("audience"), Review: r.FormValue("review") == "1"}
 	var err error
 	ints := []struct {
 		p            *int

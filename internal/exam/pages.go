@@ -17,7 +17,7 @@ import (
 //go:embed templates static
 var files embed.FS
 
-var listPage, questionPage, resultPage, boardPage, bankPage, questionFormPage, examFormPage, statsPage *web.Page
+var listPage, questionPage, reviewPage, resultPage, boardPage, bankPage, questionFormPage, examFormPage, statsPage *web.Page
 
 var pageFuncs = template.FuncMap{
 	"examPct":    func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
@@ -43,6 +43,7 @@ func parsePages() { parseOnce.Do(parseAll) }
 func parseAll() {
 	page := func(name string) *web.Page { return web.NewPageFuncs(files, pageFuncs, "templates/"+name+".html") }
 	listPage, questionPage, resultPage, boardPage = page("list"), page("question"), page("result"), page("board")
+	reviewPage = page("review")
 	bankPage, questionFormPage, examFormPage, statsPage = page("bank"), page("question_form"), page("exam_form"), page("stats")
 }
 
@@ -64,6 +65,7 @@ func (s *Service) pages() []web.Route {
 		{Method: "POST", Pattern: "/m/exams/{id}/start", Perm: web.PartyView, Handler: s.pageStart},
 		{Method: "GET", Pattern: "/m/attempts/{id}", Perm: web.PartyView, Handler: s.pageQuestion},
 		{Method: "POST", Pattern: "/m/attempts/{id}/answer", Perm: web.PartyView, Handler: s.pageAnswer},
+		{Method: "GET", Pattern: "/m/attempts/{id}/review", Perm: web.PartyView, Handler: s.pageReview},
 		{Method: "POST", Pattern: "/m/attempts/{id}/submit", Perm: web.PartyView, Handler: s.pageSubmit},
 	}
 }
@@ -131,23 +133,37 @@ func (s *Service) pageStart(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, n int, failed error) error {
+// sheetOrResult loads the caller's attempt; a handed-in one is answered
+// with its result page, and then the sheet is nil.
+func (s *Service) sheetOrResult(w http.ResponseWriter, r *http.Request) (*Sheet, error) {
 	id, err := web.PathID(r, "id")
 	var sh *Sheet
 	if err == nil {
 		sh, err = s.Sheet(r.Context(), web.Principal(r), id)
 	}
+	if err != nil || sh.Attempt.Active {
+		return sh, err
+	}
+	res, err := s.Result(r.Context(), web.Principal(r), id)
 	if err != nil {
+		return nil, err
+	}
+	return nil, s.Web.Render(w, r, resultPage, res)
+}
+
+// renderQuestion shows question n (the first unanswered when n is not
+// one); past the last question comes the review. kept is an answer that
+// was refused, shown chosen again so that the member need not redo it.
+func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, n int, kept *Response, failed error) error {
+	sh, err := s.sheetOrResult(w, r)
+	if err != nil || sh == nil {
 		return err
 	}
-	if !sh.Attempt.Active {
-		res, err := s.Result(r.Context(), web.Principal(r), id)
-		if err != nil {
-			return err
-		}
-		return s.Web.Render(w, r, resultPage, res)
+	if n > len(sh.Questions) {
+		http.Redirect(w, r, fmt.Sprintf("/m/attempts/%d/review", sh.Attempt.ID), http.StatusSeeOther)
+		return nil
 	}
-	if n < 1 || n > len(sh.Questions) {
+	if n < 1 {
 		n = 1
 		for i, q := range sh.Questions { // the first unanswered question
 			if !q.Answered {
@@ -157,23 +173,42 @@ func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, n int, 
 		}
 	}
 	q := sh.Questions[n-1]
-	left := 0
-	for _, x := range sh.Questions {
-		if !x.Answered {
-			left++
+	blanks := make([]string, q.Blanks)
+	chosen := map[string]bool{}
+	if kept != nil {
+		for _, c := range kept.Answer {
+			chosen[string(c)] = true
 		}
-	}
-	blanks := make([]int, q.Blanks)
-	for i := range blanks {
-		blanks[i] = i + 1
+		copy(blanks, kept.Blanks)
 	}
 	return s.Web.RenderStatus(w, r, http.StatusOK, questionPage, map[string]any{"Sheet": sh, "Q": q, "Blanks": blanks,
-		"Letters": strings.Split("ABCDEFGH", ""), "Left": left}, failed)
+		"Letters": strings.Split("ABCDEFGH", ""), "Left": len(unanswered(sh)), "Chosen": chosen, "Kept": kept != nil}, failed)
+}
+
+// unanswered lists the questions of a sheet not answered yet.
+func unanswered(sh *Sheet) []Shown {
+	var out []Shown
+	for _, q := range sh.Questions {
+		if !q.Answered {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 func (s *Service) pageQuestion(w http.ResponseWriter, r *http.Request) error {
 	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
-	return s.renderQuestion(w, r, n, nil)
+	return s.renderQuestion(w, r, n, nil, nil)
+}
+
+// pageReview is the hand-in confirmation: every question with whether it
+// is answered, the unanswered ones linked, and the button that hands in.
+func (s *Service) pageReview(w http.ResponseWriter, r *http.Request) error {
+	sh, err := s.sheetOrResult(w, r)
+	if err != nil || sh == nil {
+		return err
+	}
+	return s.Web.Render(w, r, reviewPage, map[string]any{"Sheet": sh, "Unanswered": unanswered(sh)})
 }
 
 func (s *Service) pageAnswer(w http.ResponseWriter, r *http.Request) error {
@@ -195,7 +230,7 @@ func (s *Service) pageAnswer(w http.ResponseWriter, r *http.Request) error {
 		if fail.IsNotFound(err) {
 			return err
 		}
-		return s.renderQuestion(w, r, n, err)
+		return s.renderQuestion(w, r, max(n, 1), &resp, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/m/attempts/%d?n=%d", id, n+1), http.StatusSeeOther)
 	return nil

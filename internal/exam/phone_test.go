@@ -11,14 +11,47 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
+	"hongdun/internal/exam"
 	"hongdun/internal/platform/auth"
 )
 
-// A member at a phone viewport opens a venue's QR link, logs in, checks
-// in, then takes an exam to the end and sees the result.
+// takeByAPI answers the judge and fill questions of a contest rightly
+// through the API and hands in: the other people on the board.
+func takeByAPI(t *testing.T, c *apptest.Client, examID int64) {
+	t.Helper()
+	var st exam.Started
+	if code := c.Do("POST", fmt.Sprintf("/api/v1/exams/%d/start", examID), nil, &st); code != 201 && code != 200 {
+		t.Fatalf("start: %d %s", code, c.Body())
+	}
+	var sh exam.Sheet
+	c.Do("GET", fmt.Sprintf("/api/v1/exams/attempts/%d/sheet", st.AttemptID), nil, &sh)
+	for _, q := range sh.Questions {
+		body := map[string]any{"question_id": q.ID}
+		switch q.Kind {
+		case exam.Judge:
+			body["answer"] = "对"
+		case exam.Fill:
+			body["blanks"] = []string{"1921"}
+		default:
+			continue
+		}
+		if code := c.Send(answerRequest(st.AttemptID, st.DeviceToken, body), nil); code != 200 && code != 201 {
+			t.Fatalf("answer: %d %s", code, c.Body())
+		}
+	}
+	if code := c.Do("POST", fmt.Sprintf("/api/v1/exams/attempts/%d/submit", st.AttemptID), nil, nil); code != 200 {
+		t.Fatalf("submit: %d %s", code, c.Body())
+	}
+}
+
+// A member on a 390×844 phone logs in and lands on 我的学习, opens a
+// venue's QR link and sees the session before and after checking in, then
+// takes a contest: one answer wrong, the last question leads to the
+// hand-in page, which asks first; the result shows 我的名次, the unit's
+// rank and the wrong answer with the right one and its explanation.
 func TestPhoneCheckinAndExam(t *testing.T) {
 	t.Parallel()
-	p := browsertest.Open(t, 375, 812)
+	p := browsertest.Open(t, 390, 844)
 	e := p.E
 	w := newWorld(t, e)
 	e.App.Now = time.Now // real time: the browser's cookies expire by it
@@ -30,7 +63,7 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 	start := time.Now().Add(10 * time.Minute)
 	if st := city.Do("POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), map[string]any{"title": "第一讲 学习贯彻党章", "mode": "融合",
 		"starts_at": start.UnixMilli(), "ends_at": start.Add(2 * time.Hour).UnixMilli(), "hours_x10": 30, "open_before_min": 30, "late_after_min": 10,
-		"main_venue": "市局主会场"}, &sess); st != 201 {
+		"main_venue": "市局主会场", "place": "市局三楼报告厅"}, &sess); st != 201 {
 		t.Fatalf("session: %d %s", st, city.Body())
 	}
 	var venue int64
@@ -45,7 +78,7 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 		{"kind": "single", "stem": "党的最高领导机关是", "options": []string{"党的全国代表大会和它所产生的中央委员会", "中央政治局", "中央书记处"}, "answer": "A"},
 		{"kind": "multi", "stem": "“三会一课”包括", "options": []string{"支部党员大会", "支部委员会", "茶话会", "党课"}, "answer": "ABD"},
 		{"kind": "judge", "stem": "预备党员的预备期为一年", "answer": "对"},
-		{"kind": "fill", "stem": "中国共产党成立于（　）年", "answer": "1921"},
+		{"kind": "fill", "stem": "中国共产党成立于（　）年", "answer": "1921", "explanation": "1921年7月，中国共产党第一次全国代表大会召开"},
 	} {
 		q["org_id"], q["tag"], q["difficulty"] = w.root, "党章", 1
 		var out struct{ ID int64 }
@@ -53,50 +86,50 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 		paper = append(paper, out.ID)
 	}
 	var ex struct{ ID int64 }
-	if st := city.Do("POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "exam", "title": "党章党规应知应会考试",
+	if st := city.Do("POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "contest", "title": "党章党规知识竞赛",
 		"opens_at": time.Now().Add(-time.Hour).UnixMilli(), "closes_at": time.Now().Add(24 * time.Hour).UnixMilli(), "duration_min": 20,
-		"pass_score": 30, "max_attempts": 2, "score_each": 10, "paper": paper}, &ex); st != 201 {
+		"max_attempts": 1, "score_each": 10, "paper": paper, "review": true}, &ex); st != 201 {
 		t.Fatalf("exam: %d %s", st, city.Body())
 	}
+	takeByAPI(t, e.Account(auth.Member, 0, w.bob), ex.ID)   // 20 for 甲分局
+	takeByAPI(t, e.Account(auth.Member, 0, w.carol), ex.ID) // 20 for 乙分局
 
-	// The QR link: not logged in yet, so the login page comes first.
-	var checked string
-	p.Run(
-		// Headless Chromium keeps windows at least 500 px wide; a phone's
-		// viewport is emulated.
-		chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile),
-		chromedp.Navigate(qr.URL),
-		chromedp.WaitVisible("#username", chromedp.ByID),
-	)
-	p.Shot("1-login")
-	p.Run(
-		chromedp.SendKeys("#username", alice.Username(), chromedp.ByID),
-		chromedp.SendKeys("#password", apptest.Password, chromedp.ByID),
-		chromedp.Click("#login", chromedp.ByID),
-		chromedp.WaitVisible("#checkin-submit", chromedp.ByID),
-	)
+	// Login lands on 我的学习.
+	var home string
+	p.Run(browsertest.Login(e.Srv.URL, alice.Username(), apptest.Password), chromedp.WaitVisible("#my-hours", chromedp.ByID), chromedp.Location(&home))
+	p.Shot("1-home")
+	if !strings.HasSuffix(home, "/m") {
+		t.Fatalf("a member lands on %s", home)
+	}
+
+	// The QR link names the session before anything changes.
+	var before, after string
+	p.Run(chromedp.Navigate(qr.URL), chromedp.WaitVisible("#checkin-submit", chromedp.ByID), chromedp.Text("main", &before, chromedp.ByQuery))
 	p.Shot("2-checkin")
-	p.Run(
-		chromedp.Click("#checkin-submit", chromedp.ByID),
-		chromedp.WaitVisible("#checkin-result", chromedp.ByID),
-		chromedp.Text("main", &checked, chromedp.ByQuery),
-	)
+	for _, want := range []string{"第一讲 学习贯彻党章", "市局主会场", "市局三楼报告厅", start.In(time.FixedZone("CST", 8*3600)).Format("15:04")} {
+		if !strings.Contains(before, want) {
+			t.Fatalf("check-in page lacks %q: %q", want, before)
+		}
+	}
+	if n := e.Count("SELECT COUNT(*) FROM training_checkins"); n != 0 {
+		t.Fatalf("opening the link checked in: %d", n)
+	}
+	p.Run(browsertest.Follow("#checkin-submit", chromedp.ByID), chromedp.WaitVisible("#checkin-result", chromedp.ByID), chromedp.Text("main", &after, chromedp.ByQuery))
 	p.Shot("3-checked-in")
-	if !strings.Contains(checked, "签到成功") || !strings.Contains(checked, "市局主会场") {
-		t.Fatalf("check-in page: %q", checked)
+	if !strings.Contains(after, "签到成功") || !strings.Contains(after, "第一讲 学习贯彻党章") || !strings.Contains(after, "市局主会场") {
+		t.Fatalf("check-in page: %q", after)
 	}
 
 	var hours string
-	p.Run(chromedp.Click(`//a[contains(., "返回我的学习")]`, chromedp.BySearch), chromedp.WaitVisible("#my-hours", chromedp.ByID),
+	p.Run(browsertest.Follow(`//a[contains(., "返回我的学习")]`, chromedp.BySearch), chromedp.WaitVisible("#my-hours", chromedp.ByID),
 		chromedp.Text("#my-hours", &hours, chromedp.ByID))
-	p.Shot("3b-my-learning")
 	if !strings.HasPrefix(hours, "3 / 32") {
 		t.Fatalf("my hours: %q", hours)
 	}
 
-	p.Run(chromedp.Click("#my-exams-link", chromedp.ByID), chromedp.WaitVisible(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID))
+	p.Run(browsertest.Follow("#my-exams-link", chromedp.ByID), chromedp.WaitVisible(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID))
 	p.Shot("4-exams")
-	p.Run(chromedp.Click(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID), chromedp.WaitVisible("#answer-form", chromedp.ByID))
+	p.Run(browsertest.Follow(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID), chromedp.WaitVisible("#answer-form", chromedp.ByID))
 	p.Shot("5-question")
 	option := func(text string) chromedp.Action {
 		return chromedp.Click(fmt.Sprintf(`//label[contains(., %q)]/input`, text), chromedp.BySearch)
@@ -105,30 +138,39 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 		{option("全国代表大会")},
 		{option("支部党员大会"), option("支部委员会"), option("党课")},
 		{chromedp.Click("#opt-T", chromedp.ByID)},
-		{chromedp.SendKeys("#blank-1", "1921", chromedp.ByID)},
+		{chromedp.SendKeys("#blank-1", "1927", chromedp.ByID)}, // wrong
 	}
 	for i, acts := range steps {
 		var stem string
 		p.Run(chromedp.Text("#stem", &stem, chromedp.ByID))
-		if !strings.Contains(stem, fmt.Sprint([]string{"最高领导机关", "三会一课", "预备期", "成立于"}[i])) {
+		if !strings.Contains(stem, []string{"最高领导机关", "三会一课", "预备期", "成立于"}[i]) {
 			t.Fatalf("question %d shows %q", i+1, stem)
 		}
 		p.Run(acts...)
 		if i == 1 {
 			p.Shot("6-multi-answered")
 		}
-		// The next page is the next question; after the last, the first again.
-		next := fmt.Sprintf(`input[name="n"][value="%d"]`, (i+1)%len(steps)+1)
-		p.Run(chromedp.Click("#answer-submit", chromedp.ByID), chromedp.WaitReady(next, chromedp.ByQuery))
+		p.Run(browsertest.Follow("#answer-submit", chromedp.ByID))
+	}
+	// After the last question: the hand-in page, not question 1.
+	var review string
+	p.Run(chromedp.WaitVisible("#confirm-submit", chromedp.ByID), chromedp.Text("#review-left", &review, chromedp.ByID))
+	p.Shot("7-review")
+	if !strings.Contains(review, "已全部作答") {
+		t.Fatalf("review page: %q", review)
 	}
 	var result string
-	p.Run(
-		chromedp.Click("#finish", chromedp.ByID),
-		chromedp.WaitVisible("#result", chromedp.ByID),
-		chromedp.Text("main", &result, chromedp.ByQuery),
-	)
-	p.Shot("7-result")
-	if !strings.Contains(result, "得分 40 / 40") || !strings.Contains(result, "已通过") {
-		t.Fatalf("result page: %q", result)
+	p.Run(browsertest.Follow("#confirm-submit", chromedp.ByID), chromedp.WaitVisible("#result", chromedp.ByID), chromedp.Text("main", &result, chromedp.ByQuery))
+	p.Shot("8-result")
+	for _, want := range []string{"得分 30 / 40", "我的名次：第 1 名", "共 3 人", "甲分局", "平均分 25.0，第 1 名", "错题回顾",
+		"中国共产党成立于", "我的答案：1927", "正确答案：1921", "第一次全国代表大会"} {
+		if !strings.Contains(result, want) {
+			t.Fatalf("result page lacks %q: %q", want, result)
+		}
 	}
+	if strings.Contains(result, "最高领导机关") {
+		t.Fatalf("a right answer is listed as wrong: %q", result)
+	}
+	p.Run(chromedp.ScrollIntoView("#wrong-review", chromedp.ByID))
+	p.Shot("9-wrong-answers")
 }

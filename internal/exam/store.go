@@ -42,15 +42,17 @@ func New(d *core.Deps) *Service {
 // Close stops the answer writer once every answer queued has committed.
 func (s *Service) Close() error { return s.writer.Close() }
 
-const examCols = "e.id, e.org_id, o.name, e.mode, e.title, e.opens_at, e.closes_at, e.duration_min, e.pass_score, e.max_attempts, e.min_seconds, e.daily_cap, e.score_each, e.rules, e.recurrence, e.audience, e.version"
+const examCols = "e.id, e.org_id, o.name, e.mode, e.title, e.opens_at, e.closes_at, e.duration_min, e.pass_score, e.max_attempts, e.min_seconds, e.daily_cap, e.score_each, e.rules, e.recurrence, e.audience, e.review, e.version"
 
 func scanExam(sc interface{ Scan(...any) error }) (*Exam, error) {
 	var e Exam
 	var rules string
+	var review int
 	if err := sc.Scan(&e.ID, &e.OrgID, &e.OrgName, &e.Mode, &e.Title, &e.OpensAt, &e.ClosesAt, &e.DurationMin, &e.PassScore, &e.MaxAttempts,
-		&e.MinSeconds, &e.DailyCap, &e.ScoreEach, &rules, &e.Recurrence, &e.Audience, &e.Version); err != nil {
+		&e.MinSeconds, &e.DailyCap, &e.ScoreEach, &rules, &e.Recurrence, &e.Audience, &review, &e.Version); err != nil {
 		return nil, err
 	}
+	e.Review = review == 1
 	if err := json.Unmarshal([]byte(rules), &e.Rules); err != nil {
 		return nil, fmt.Errorf("exams %d: rules: %w", e.ID, err)
 	}
@@ -184,9 +186,9 @@ func (s *Service) CreateExam(ctx context.Context, p *auth.Principal, e Exam) (in
 			}
 		}
 		now := s.Now().UnixMilli()
-		id, err = db.InsertID(ctx, tx, `INSERT INTO exams (org_id, mode, title, opens_at, closes_at, duration_min, pass_score, max_attempts, min_seconds, daily_cap, score_each, rules, recurrence, audience, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.OrgID, e.Mode, e.Title, e.OpensAt, e.ClosesAt, e.DurationMin, e.PassScore, e.MaxAttempts, e.MinSeconds, e.DailyCap,
-			e.ScoreEach, e.rulesJSON(), e.Recurrence, e.Audience, now, now)
+		id, err = db.InsertID(ctx, tx, `INSERT INTO exams (org_id, mode, title, opens_at, closes_at, duration_min, pass_score, max_attempts, min_seconds, daily_cap, score_each, rules, recurrence, audience, review, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.OrgID, e.Mode, e.Title, e.OpensAt, e.ClosesAt, e.DurationMin, e.PassScore, e.MaxAttempts, e.MinSeconds, e.DailyCap,
+			e.ScoreEach, e.rulesJSON(), e.Recurrence, e.Audience, db.Int(e.Review), now, now)
 		if err != nil {
 			return err
 		}

@@ -355,7 +355,7 @@ func errOtherDevice() error {
 	return fail.Conflict("本次作答已在其他设备上继续，当前设备不能再提交；如需在本机作答请重新进入")
 }
 func errTooFast(minMs int64) error {
-	return fail.Rule("R-EXAM-PACE", "", fmt.Sprintf("答题过快：每题至少用时 %d 秒，请认真作答", minMs/1000))
+	return fail.Rule("R-EXAM-PACE", "", fmt.Sprintf("答得太快了：每道题至少要用 %d 秒。请放慢速度，把题目再读一遍，稍等片刻再提交", minMs/1000))
 }
 
 func chunkFor(n int) int {

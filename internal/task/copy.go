@@ -59,6 +59,7 @@ type Copy struct {
 	DoneOn         string `json:"done_on"`
 	ReviewNote     string `json:"review_note"`
 	Version        int    `json:"version"`
+	Files          []File `json:"files"` // 佐证材料, on a copy read by itself
 }
 
 // LineLabel is the Chinese name of the business line.
@@ -115,7 +116,8 @@ func GetCopy(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (*C
 		return nil, err
 	}
 	c.finish(civil.Today(d.Now()).String(), names)
-	return c, nil
+	c.Files, err = filesOf(ctx, d.DB, c.ID)
+	return c, err
 }
 
 // Filter selects copies. Side: "received" (by organisations in scope from

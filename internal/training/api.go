@@ -8,7 +8,6 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -173,12 +172,9 @@ func (s *Service) issue(r *http.Request) (*qrToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.VenueForOrganiser(r.Context(), web.Principal(r), id)
+	v, err := s.screenVenue(r.Context(), web.Principal(r), id)
 	if err != nil {
 		return nil, err
-	}
-	if !scope.Of(web.Principal(r)).Contains(v.orgPath) {
-		return nil, fail.NotFound() // only the venue's own organiser shows its code
 	}
 	now := s.Now()
 	t := s.Tokens.Issue(v.ID, now)
@@ -196,13 +192,22 @@ func (s *Service) qrPNG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(t.URL, qrcode.Medium, 360)
+	png, err := qrcode.Encode(t.URL, qrcode.Medium, 720) // sharp at half a projector's height
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Write(png)
 	return nil
+}
+
+func (s *Service) apiCount(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	var t *Tally
+	if err == nil {
+		t, err = s.VenueTally(r.Context(), web.Principal(r), id)
+	}
+	return s.reply(w, r, 200, t, err)
 }
 
 func (s *Service) apiCheckin(w http.ResponseWriter, r *http.Request) error {

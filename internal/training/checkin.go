@@ -24,6 +24,7 @@ type venueInfo struct {
 	orgPath   string
 	session   Session
 	programID int64
+	program   string // the program's title
 	progPath  string
 	audience  string // audience organisation path
 	cats      []string
@@ -35,12 +36,12 @@ func (s *Service) venue(ctx context.Context, q db.Querier, id int64) (*venueInfo
 	var main int
 	err := q.QueryRowContext(ctx, `SELECT v.id, v.org_id, vo.name, vo.path, v.name, v.main, v.place,
 			se.id, se.title, se.mode, se.starts_at, se.ends_at, se.hours_x10, se.open_before_min, se.late_after_min,
-			pr.id, po.path, ao.path, pr.categories
+			pr.id, pr.title, po.path, ao.path, pr.categories
 		FROM training_venues v JOIN orgs vo ON vo.id = v.org_id JOIN training_sessions se ON se.id = v.session_id
 		JOIN training_programs pr ON pr.id = se.program_id JOIN orgs po ON po.id = pr.org_id JOIN orgs ao ON ao.id = pr.audience_org_id
 		WHERE v.id = ?`, id).Scan(&v.ID, &v.OrgID, &v.OrgName, &v.orgPath, &v.Name, &main, &v.Place,
 		&v.session.ID, &v.session.Title, &v.session.Mode, &v.session.StartsAt, &v.session.EndsAt, &v.session.HoursX10, &v.session.OpenBeforeMin, &v.session.LateAfterMin,
-		&v.programID, &v.progPath, &v.audience, &cats)
+		&v.programID, &v.program, &v.progPath, &v.audience, &cats)
 	if db.IsNoRows(err) {
 		return nil, fail.NotFound()
 	}
@@ -65,6 +66,42 @@ func (s *Service) VenueForOrganiser(ctx context.Context, p *auth.Principal, id i
 		return nil, fail.NotFound()
 	}
 	return v, nil
+}
+
+// screenVenue is a venue whose screen the caller may show: only the
+// venue's own organiser shows its code and its count.
+func (s *Service) screenVenue(ctx context.Context, p *auth.Principal, id int64) (*venueInfo, error) {
+	v, err := s.VenueForOrganiser(ctx, p, id)
+	if err == nil && !scope.Of(p).Contains(v.orgPath) {
+		err = fail.NotFound()
+	}
+	return v, err
+}
+
+// Tally is a venue's live count for its screen.
+type Tally struct {
+	Present  int `json:"present"`  // 已签到
+	Expected int `json:"expected"` // 应到: the audience members this venue serves
+}
+
+// VenueTally counts who has checked in at a venue and who is expected there.
+func (s *Service) VenueTally(ctx context.Context, p *auth.Principal, id int64) (*Tally, error) {
+	v, err := s.screenVenue(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := s.GetProgram(ctx, p, v.programID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ss := range pr.Sessions {
+		for _, x := range ss.Venues {
+			if x.ID == id {
+				return &Tally{Present: x.Present, Expected: x.Expected}, nil
+			}
+		}
+	}
+	return nil, fail.NotFound()
 }
 
 // Attendee is one check-in at a venue.
@@ -125,41 +162,70 @@ func (s *Service) inAudience(ctx context.Context, q db.Querier, v *venueInfo, pe
 	return err == nil && anyCategory(v.cats, mine), err
 }
 
-// Checked is the reply to a check-in.
+// Checked is the reply to a check-in, and before it what the member is
+// about to check in to (At is then 0).
 type Checked struct {
 	Session string `json:"session"`
+	Program string `json:"program"`
+	Time    string `json:"time"` // the session's span, e.g. 2026-05-04 09:00–11:00
 	Venue   string `json:"venue"`
+	Place   string `json:"place,omitempty"`
 	At      int64  `json:"at"`
 	Late    bool   `json:"late"`
 	Hours   string `json:"hours"`
 }
 
-// CheckIn checks the calling member in at the venue named by a QR token.
-func (s *Service) CheckIn(ctx context.Context, p *auth.Principal, token string) (*Checked, error) {
+func (v *venueInfo) checked() *Checked {
+	return &Checked{Session: v.session.Title, Program: v.program, Time: Span(v.session.StartsAt, v.session.EndsAt), Venue: v.Name, Place: v.Place,
+		Hours: Hours(v.session.HoursX10)}
+}
+
+// admit checks that the calling member may check in now at the venue of a
+// QR token, and returns the venue and whether they are late.
+func (s *Service) admit(ctx context.Context, q db.Querier, p *auth.Principal, token string, now time.Time) (*venueInfo, bool, error) {
 	if p.Role != auth.Member || p.PersonID == 0 {
-		return nil, fail.Denied("no_person", "只有关联了党员信息的账号才能扫码签到")
+		return nil, false, fail.Denied("no_person", "只有关联了党员信息的账号才能扫码签到")
 	}
-	now := s.Now()
 	venueID, err := s.Tokens.Verify(token, now)
 	if err != nil {
+		return nil, false, err
+	}
+	v, err := s.venue(ctx, q, venueID)
+	if err != nil {
+		return nil, false, err
+	}
+	late, err := v.session.window().Check(now)
+	if err != nil {
+		return v, false, err
+	}
+	ok, err := s.inAudience(ctx, q, v, p.PersonID)
+	if err != nil {
+		return v, false, err
+	}
+	if !ok {
+		return v, false, fail.Refused("not_audience", "您不在本次培训的参训范围内；如有疑问请联系组织者")
+	}
+	return v, late, nil
+}
+
+// Preview tells the calling member what a QR token would check them in to,
+// changing nothing; a refusal comes with the session when the code is good.
+func (s *Service) Preview(ctx context.Context, p *auth.Principal, token string) (*Checked, error) {
+	v, _, err := s.admit(ctx, s.DB, p, token, s.Now())
+	if v == nil {
 		return nil, err
 	}
+	return v.checked(), err
+}
+
+// CheckIn checks the calling member in at the venue named by a QR token.
+func (s *Service) CheckIn(ctx context.Context, p *auth.Principal, token string) (*Checked, error) {
+	now := s.Now()
 	var out *Checked
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		v, err := s.venue(ctx, tx, venueID)
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		v, late, err := s.admit(ctx, tx, p, token, now)
 		if err != nil {
 			return err
-		}
-		late, err := v.session.window().Check(now)
-		if err != nil {
-			return err
-		}
-		ok, err := s.inAudience(ctx, tx, v, p.PersonID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fail.Refused("not_audience", "您不在本次培训的参训范围内；如有疑问请联系组织者")
 		}
 		if err := s.once(ctx, tx, v.session.ID, p.PersonID); err != nil {
 			return err
@@ -167,7 +233,8 @@ func (s *Service) CheckIn(ctx context.Context, p *auth.Principal, token string) 
 		if err := s.insertCheckin(ctx, tx, v, p.PersonID, now, late, "qr", ""); err != nil {
 			return err
 		}
-		out = &Checked{Session: v.session.Title, Venue: v.Name, At: now.UnixMilli(), Late: late, Hours: Hours(v.session.HoursX10)}
+		out = v.checked()
+		out.At, out.Late = now.UnixMilli(), late
 		return nil
 	})
 	return out, err

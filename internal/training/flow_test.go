@@ -113,7 +113,7 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 		if strings.HasSuffix(qr.Token, "0") {
 			forged = qr.Token[:len(qr.Token)-1] + "1"
 		}
-		if st, body := checkin(member, forged); st != 422 || !strings.Contains(body, "签名校验失败") {
+		if st, body := checkin(member, forged); st != 422 || !strings.Contains(body, "不是有效的签到二维码") {
 			t.Fatalf("forged token: %d %s", st, body)
 		}
 		if st, body := checkin(member, fmt.Sprintf("%d.%d.%s", venB.ID, time.Now().Unix()+3600, strings.Split(qr.Token, ".")[2])); st != 422 {

@@ -172,7 +172,7 @@ func (t *Tokens) Issue(venueID int64, now time.Time) string {
 // Verify returns the venue of a token that is genuine and unexpired.
 func (t *Tokens) Verify(token string, now time.Time) (int64, error) {
 	parts := strings.Split(token, ".")
-	forged := fail.Refused("forged", "二维码无效（签名校验失败）：请扫描会场大屏上显示的签到二维码")
+	forged := fail.Refused("forged", "这不是有效的签到二维码：请扫描会场大屏上正在显示的签到二维码")
 	if len(parts) != 3 {
 		return 0, forged
 	}

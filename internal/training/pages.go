@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/fail"
@@ -24,6 +25,7 @@ var homePage, programPage, venuePage, screenPage, ledgerPage, mobilePage, checki
 var pageFuncs = template.FuncMap{
 	"trainingHours": Hours,
 	"trainingSpan":  Span,
+	"trainingClock": func(ms int64) string { return time.UnixMilli(ms).In(shanghai).Format("15:04:05") },
 	"trainingPct":   func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 }
 
@@ -165,19 +167,23 @@ func (s *Service) pageMark(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// pageScreen is the 签到大屏 for a projector: the venue's QR code and the
+// live count, without the navigation.
 func (s *Service) pageScreen(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	var v *venueInfo
+	var t *Tally
 	if err == nil {
-		v, err = s.VenueForOrganiser(r.Context(), web.Principal(r), id)
+		v, err = s.screenVenue(r.Context(), web.Principal(r), id)
 	}
-	if err == nil && !scope.Of(web.Principal(r)).Contains(v.orgPath) {
-		err = fail.NotFound()
+	if err == nil {
+		t, err = s.VenueTally(r.Context(), web.Principal(r), id)
 	}
 	if err != nil {
 		return err
 	}
-	return s.Web.Render(w, r, screenPage, map[string]any{"ID": v.ID, "Name": v.Name, "Session": v.session.Title})
+	return s.Web.Render(w, r, screenPage, map[string]any{"ID": v.ID, "Name": v.Name, "Session": v.session.Title,
+		"Time": Span(v.session.StartsAt, v.session.EndsAt), "Tally": t})
 }
 
 func (s *Service) renderLedger(w http.ResponseWriter, r *http.Request, failed error) error {
@@ -253,16 +259,20 @@ func (s *Service) pageMobile(w http.ResponseWriter, r *http.Request) error {
 	return s.Web.Render(w, r, mobilePage, m)
 }
 
-// pageCheckin shows the confirm button: opening the QR link changes nothing.
+// pageCheckin shows what the QR code checks the member in to, with the
+// confirm button: opening the link changes nothing.
 func (s *Service) pageCheckin(w http.ResponseWriter, r *http.Request) error {
-	return s.Web.Render(w, r, checkinPage, map[string]any{"Token": r.URL.Query().Get("t")})
+	t := r.URL.Query().Get("t")
+	c, err := s.Preview(r.Context(), web.Principal(r), t)
+	return s.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Token": t, "Info": c, "Ready": err == nil}, err)
 }
 
 func (s *Service) pageDoCheckin(w http.ResponseWriter, r *http.Request) error {
 	t := r.FormValue("t")
 	done, err := s.CheckIn(r.Context(), web.Principal(r), t)
 	if err != nil {
-		return s.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Token": t}, err)
+		c, _ := s.Preview(r.Context(), web.Principal(r), t) // the session, when the code is still good, beside the refusal
+		return s.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Info": c}, err)
 	}
-	return s.Web.Render(w, r, checkinPage, map[string]any{"Done": done})
+	return s.Web.Render(w, r, checkinPage, map[string]any{"Info": done, "Done": true})
 }

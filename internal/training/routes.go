@@ -32,6 +32,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/training/venues/{id}/attendance", Perm: web.PartyWrite, Handler: s.apiMark, Doc: doc("组织者补登签到（须填写原因）",
 			map[string]any{"person_id": 12, "reason": "手机故障，现场核实"}, map[string]bool{"ok": true})},
 		{Method: "GET", Pattern: "/api/v1/training/venues/{id}/qr", Perm: web.PartyWrite, Handler: s.apiQR, Doc: doc("取得会场当前签到令牌与链接（60 秒有效）", nil, qrToken{Token: "…", URL: "https://…/m/checkin?t=…"})},
+		{Method: "GET", Pattern: "/api/v1/training/venues/{id}/count", Perm: web.PartyWrite, Handler: s.apiCount, Doc: doc("会场签到大屏的实时人数：已签到 / 应到", nil, Tally{Present: 86, Expected: 120})},
 		{Method: "POST", Pattern: "/api/v1/training/checkin", Perm: web.PartyView, Handler: s.apiCheckin, Doc: doc("党员扫码签到", map[string]string{"token": "5.1773536400.ab12…"},
 			Checked{Session: "第一讲", Venue: "甲分局分会场", Hours: "3"})},
 		{Method: "GET", Pattern: "/api/v1/training/ledger", Perm: web.PartyRead, Handler: s.apiLedger, Doc: doc("学时台账：每人学时、各组织达标率、学时不足名单", nil, nil, yearQ, orgQ)},

@@ -205,10 +205,10 @@ func at(day time.Time, hour, minute int) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), hour, minute, 0, 0, shanghai)
 }
 
-// liveStart is when the session open for check-in starts: on the next half
-// hour but one, so that its check-in (open an hour before) is open now.
+// liveStart is when the session under way starts: at the last five
+// minutes, so that its first arrivals are on time and its check-in is open.
 func liveStart(now time.Time) time.Time {
-	return now.In(shanghai).Truncate(30 * time.Minute).Add(time.Hour)
+	return now.In(shanghai).Truncate(5 * time.Minute)
 }
 
 func (sd *demoSeed) programs(ctx context.Context) error {
@@ -399,6 +399,9 @@ func (sd *demoSeed) attend(ctx context.Context) error {
 				actor = sd.admins[sd.root]
 			}
 		}
+		if atMs < ss.starts.UnixMilli() || atMs > sd.now.UnixMilli() { // a plausible record: during the session, never ahead of the clock
+			return
+		}
 		rows = append(rows, []any{ss.id, venue, p.id, atMs, db.Int(late), method, reason, actor, ss.hours})
 		if late {
 			sd.late++
@@ -416,34 +419,28 @@ func (sd *demoSeed) attend(ctx context.Context) error {
 				continue
 			}
 			late := r.IntN(20) == 0
-			arrive := ss.starts.Add(-time.Duration(r.IntN(30)) * time.Minute).Add(-time.Duration(r.IntN(60)) * time.Second)
+			arrive := ss.starts.Add(time.Duration(r.IntN(9))*time.Minute + time.Duration(r.IntN(60))*time.Second)
 			if late {
 				arrive = ss.starts.Add(time.Duration(11+r.IntN(30)) * time.Minute)
 			}
 			add(ss, p, r, arrive.UnixMilli(), late)
 		}
 	}
-	// The first arrivals at the live session: a fifth of the audience,
-	// never the demo members' accounts, who check in themselves.
+	// The first arrivals at the live session, since it started: a fifth
+	// of the audience, never the demo members' accounts, who check in
+	// themselves.
 	if sd.live != nil {
-		opens := sd.live.starts.Add(-60 * time.Minute)
 		mine, err := sd.accountPeople(ctx)
 		if err != nil {
 			return err
 		}
+		since := sd.now.Sub(sd.live.starts)
 		for _, p := range sd.people {
 			r := rand.New(rand.NewPCG(uint64(p.id), uint64(sd.live.id)))
-			if mine[p.id] || r.IntN(5) != 0 {
+			if mine[p.id] || r.IntN(5) != 0 || since <= 0 {
 				continue
 			}
-			arrive := sd.now.Add(-time.Duration(r.IntN(20*60)) * time.Second)
-			if arrive.Before(opens) {
-				arrive = opens.Add(time.Duration(r.IntN(60)) * time.Second)
-			}
-			if arrive.After(sd.now) {
-				continue
-			}
-			add(sd.live, p, r, arrive.UnixMilli(), false)
+			add(sd.live, p, r, sd.live.starts.Add(time.Duration(r.Int64N(int64(since)))).UnixMilli(), false)
 		}
 	}
 	sd.checkins = len(rows)

@@ -55,6 +55,14 @@ func TestSeedDemo(t *testing.T) {
 		if n := e.Count("SELECT COUNT(*) FROM training_sessions WHERE starts_at < ? AND starts_at >= ?", now, time.Date(2026, 1, 1, 0, 0, 0, 0, fixed.Location()).UnixMilli()); n < 10 {
 			t.Errorf("%d sessions held this year", n)
 		}
+		// Plausible stamps: during the session, never ahead of the clock;
+		// the session under way has its first arrivals.
+		if n := e.Count("SELECT COUNT(*) FROM training_checkins c JOIN training_sessions s ON s.id = c.session_id WHERE c.at < s.starts_at OR c.at >= s.ends_at OR c.at > ?", now); n != 0 {
+			t.Errorf("%d check-ins outside their session or in the future", n)
+		}
+		if n := e.Count("SELECT COUNT(*) FROM training_checkins c JOIN training_sessions s ON s.id = c.session_id WHERE s.starts_at <= ? AND s.ends_at > ?", now, now); n == 0 {
+			t.Error("no one has checked in at the session under way")
+		}
 		// Most of the audience attended the last held 融合 session.
 		var held int64
 		e.DB.QueryRowContext(ctx, "SELECT id FROM training_sessions WHERE mode = '融合' AND ends_at < ? ORDER BY starts_at DESC", now).Scan(&held)

@@ -28,15 +28,29 @@ type Image struct {
 // MaxImage) and seals it into st; fallback names a file sent without a
 // name. field names the input in refusals.
 func SealImage(st Store, field, name string, content []byte, fallback string) (*Image, error) {
+	return seal(st, field, name, content, fallback, "照片", MaxImage, "JPEG 或 PNG", JPEG, PNG)
+}
+
+// MaxDocument is the largest evidence document (a PDF, a scan or a photo)
+// a feature accepts.
+const MaxDocument = 20 << 20
+
+// SealDocument checks an uploaded document (PDF, JPEG or PNG by content,
+// at most MaxDocument) and seals it into st, as SealImage does a photo.
+func SealDocument(st Store, field, name string, content []byte, fallback string) (*Image, error) {
+	return seal(st, field, name, content, fallback, "文件", MaxDocument, "PDF、JPEG 或 PNG", PDF, JPEG, PNG)
+}
+
+func seal(st Store, field, name string, content []byte, fallback, what string, max int, formats string, types ...Type) (*Image, error) {
 	if len(content) == 0 {
-		return nil, fail.Malformed(field, "请选择要上传的照片")
+		return nil, fail.Malformed(field, "请选择要上传的"+what)
 	}
-	if len(content) > MaxImage {
-		return nil, TooLarge("照片", MaxImage)
+	if len(content) > max {
+		return nil, TooLarge(what, int64(max))
 	}
-	t, ok := Sniff(content, JPEG, PNG)
+	t, ok := Sniff(content, types...)
 	if !ok {
-		return nil, fail.NotAllowed(field, "照片只能是 JPEG 或 PNG 格式（按文件内容识别，与扩展名无关）")
+		return nil, fail.NotAllowed(field, what+"只能是 "+formats+" 格式（按文件内容识别，与扩展名无关）")
 	}
 	stored, err := st.Put(content)
 	if err != nil {
@@ -60,10 +74,10 @@ func Attach(ctx context.Context, tx *db.Tx, table, owner string, ownerID int64, 
 		return 0, err
 	}
 	if same > 0 {
-		return 0, fail.Conflict("这张照片已经上传过")
+		return 0, fail.Conflict("同一个文件已经上传过")
 	}
 	if n >= max {
-		return 0, fail.NotAllowed("photo", fmt.Sprintf("最多保存 %d 张照片", max))
+		return 0, fail.NotAllowed("photo", fmt.Sprintf("最多保存 %d 个文件", max))
 	}
 	return db.InsertID(ctx, tx, "INSERT INTO "+table+" ("+owner+", file_name, stored_name, content_type, size, sha256, actor, created_at) VALUES (?,?,?,?,?,?,?,?)",
 		ownerID, im.FileName, im.Stored, im.ContentType, im.Size, im.SHA256, actor, now)
