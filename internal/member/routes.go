@@ -36,7 +36,7 @@ func Routes(d *core.Deps) []web.Route {
 	}
 	tag := "党员"
 	filters := []web.Param{{Name: "q", Description: "姓名前缀、拼音或首字母（zs 找张三）、身份号码末几位"},
-		{Name: "org", Description: "组织编号（含下级）"}, {Name: "status", Description: "状态：" + strings.Join(Statuses, "|")},
+		{Name: "org", Description: "组织编号（含下级）"}, {Name: "status", Description: "状态：" + strings.Join(Statuses, "|") + "；party 为党员（正式党员和预备党员）"},
 		{Name: "category", Description: "人员类别：民警|辅警|职工|离退休"}, {Name: "gender", Description: "男|女"},
 		{Name: "edu", Description: "学历"}, {Name: "age", Description: "年龄段，如 31-35、-30、61-"},
 		{Name: "page", Description: "页码，从 1 开始"}, {Name: "per_page", Description: "每页条数（≤100，默认 20）"}}

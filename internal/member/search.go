@@ -22,9 +22,9 @@ import (
 // Filter selects persons. Every field is optional; the zero Filter lists the
 // caller's whole scope.
 type Filter struct {
-	Q         string `json:"q,omitempty"`   // name prefix, pinyin or initials prefix ("zs"), trailing ID digits, or a whole ID number
-	OrgID     int64  `json:"org,omitempty"` // an organisation and its subtree
-	Status    string `json:"status,omitempty"`
+	Q         string `json:"q,omitempty"`      // name prefix, pinyin or initials prefix ("zs"), trailing ID digits, or a whole ID number
+	OrgID     int64  `json:"org,omitempty"`    // an organisation and its subtree
+	Status    string `json:"status,omitempty"` // a status, or Party for 正式 and 预备党员
 	Category  string `json:"category,omitempty"`
 	Gender    string `json:"gender,omitempty"`
 	Education string `json:"edu,omitempty"`
@@ -60,7 +60,7 @@ func (f *Filter) Normalize() error {
 		field, v string
 		ok       bool
 	}{
-		{"status", f.Status, StatusLabel(f.Status) != ""}, {"category", f.Category, oneOf(f.Category, Categories)},
+		{"status", f.Status, f.Status == Party || StatusLabel(f.Status) != ""}, {"category", f.Category, oneOf(f.Category, Categories)},
 		{"gender", f.Gender, oneOf(f.Gender, Genders)}, {"edu", f.Education, oneOf(f.Education, Educations)},
 	} {
 		if c.v != "" && !c.ok {
@@ -172,7 +172,12 @@ func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princi
 	if err := queryWhere(keys, f.Q, &w); err != nil {
 		return nil, 0, err
 	}
-	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
+	status := f.Status
+	if status == Party {
+		w.add(PartyMember("p.status"))
+		status = ""
+	}
+	for _, c := range []struct{ col, v string }{{"status", status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
 		if c.v != "" {
 			w.add("p."+c.col+" = ?", c.v)
 		}
