@@ -29,8 +29,12 @@ type Filter struct {
 	Gender    string `json:"gender,omitempty"`
 	Education string `json:"edu,omitempty"`
 	Age       string `json:"age,omitempty"` // age band: "31-35", "-30" (≤30), "61-" (≥61)
-	Page      int    `json:"page"`
-	PerPage   int    `json:"per_page"`
+	// JoinedFrom and JoinedTo bound the 入党 date (inclusive civil dates):
+	// the list behind "新发展党员 N 名" of a period.
+	JoinedFrom string `json:"joined_from,omitempty"`
+	JoinedTo   string `json:"joined_to,omitempty"`
+	Page       int    `json:"page"`
+	PerPage    int    `json:"per_page"`
 }
 
 // Masked is the filter as the audit log keeps it: a whole ID number typed
@@ -69,6 +73,14 @@ func (f *Filter) Normalize() error {
 	}
 	if _, _, err := ageBand(f.Age); err != nil {
 		return err
+	}
+	for _, d := range []struct{ field, v string }{{"joined_from", f.JoinedFrom}, {"joined_to", f.JoinedTo}} {
+		if _, err := civil.Parse(d.v); d.v != "" && err != nil {
+			return fail.Malformed(d.field, "入党日期应为“2025-01-31”格式的真实日期")
+		}
+	}
+	if f.JoinedFrom != "" && f.JoinedTo != "" && f.JoinedTo < f.JoinedFrom {
+		return fail.NotAllowed("joined_to", "入党日期的截止日不能早于起始日")
 	}
 	return nil
 }
@@ -189,6 +201,12 @@ func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princi
 		if hi >= 0 {
 			w.add("p.birth_date > ?", today.AddYears(-(hi + 1)).String())
 		}
+	}
+	if f.JoinedFrom != "" {
+		w.add("p.join_date >= ?", f.JoinedFrom)
+	}
+	if f.JoinedTo != "" {
+		w.add("p.join_date <= ?", f.JoinedTo)
 	}
 	var total int
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p"+w.sql(), w.args...).Scan(&total); err != nil {
