@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
@@ -42,7 +43,7 @@ func Routes(d *core.Deps) []web.Route {
 	h := &handlers{d}
 	params := []web.Param{{Name: "year", Description: "统计年度（四位年份，缺省为上一年）；统计截至该年 12月31日"},
 		{Name: "org", Description: "党组织编号（须在管辖范围内，含下级）；缺省为本人管辖的全部组织"}}
-	sample := &Report{Year: 2025, AsOf: "2025-12-31", OrgID: 1, OrgName: "中共西安市公安局委员会", Members: 4739, Full: 4450, Probationary: 289,
+	sample := &Report{Year: 2025, AsOf: "2025-12-31", OrgID: 1, OrgName: "中共西安市公安局委员会", Figures: member.Figures{Members: 4739, Full: 4450, Probationary: 289, Candidates: 177, Activists: 260, Applicants: 301},
 		Reconciliation: Reconciliation{Start: 4700, Increase: 120, Decrease: 81, End: 4739, Holds: true},
 		Tables:         []Table{{Key: "gender", Title: "党员性别", Columns: memberColumns, Rows: []Row{{Label: "合计", Cells: []int{4739, 4450, 289}}}}}}
 	return []web.Route{
@@ -234,6 +235,25 @@ type view struct {
 	Orgs  []org.Option
 	Query string
 	Today string
+	// Current is set when the report is as of today: its figures are then
+	// today's lists, and link to them.
+	Current bool
+}
+
+// figure is one headline figure of the page, linked to its member list
+// when the report is as of today.
+type figure struct {
+	Key, Href, Label string
+	N                int
+}
+
+// Figure is the headline figure key counting the status on the page.
+func (v *view) Figure(key, status string, n int, label string) figure {
+	f := figure{Key: key, Label: label, N: n}
+	if v.Current {
+		f.Href = fmt.Sprintf("/members?org=%d&status=%s", v.R.OrgID, status)
+	}
+	return f
 }
 
 func (h *handlers) view(r *http.Request, withTrend bool) (*view, error) {
@@ -241,7 +261,7 @@ func (h *handlers) view(r *http.Request, withTrend bool) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &view{R: rep, Query: fmt.Sprintf("year=%d&org=%d", req.Year, req.Root.ID), Today: req.today.Chinese()}
+	v := &view{R: rep, Query: fmt.Sprintf("year=%d&org=%d", req.Year, req.Root.ID), Today: req.today.Chinese(), Current: rep.AsOf == req.today.String()}
 	if !withTrend {
 		return v, nil
 	}

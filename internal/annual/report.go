@@ -49,9 +49,7 @@ type Report struct {
 	AsOf           string         `json:"as_of"` // 12月31日 of the year, or today for the current year
 	OrgID          int64          `json:"org_id"`
 	OrgName        string         `json:"org_name"`
-	Members        int            `json:"members"`
-	Full           int            `json:"full"`
-	Probationary   int            `json:"probationary"`
+	member.Figures                // at AsOf, replayed; member's definitions
 	Female         int            `json:"female"`
 	Minority       int            `json:"minority"`
 	CollegeOrAbove int            `json:"college_or_above"`
@@ -351,7 +349,16 @@ func (d *data) report(year int, today string) (*Report, []Issue) {
 		r.Tables = append(r.Tables, tb)
 	}
 	g := r.Tables[0].Rows
-	r.Members, r.Full, r.Probationary, r.Female = g[0].Cells[0], g[0].Cells[1], g[0].Cells[2], g[2].Cells[0]
+	r.Figures = member.FiguresOf(func(s string) int {
+		switch s {
+		case "full":
+			return g[0].Cells[1]
+		case "probationary":
+			return g[0].Cells[2]
+		}
+		return t.dev["stock_"+s]
+	})
+	r.Female = g[2].Cells[0]
 	r.Minority = r.Tables[1].Rows[2].Cells[0]
 	for _, row := range r.Tables[3].Rows[1:4] {
 		r.CollegeOrAbove += row.Cells[0]
@@ -438,7 +445,7 @@ func (d *data) orgTable(end string) (Table, int) {
 	byKind := map[string][]int{}
 	total := make([]int, len(orgColumns))
 	for _, o := range d.orgs {
-		if o.Kind == org.Group || o.since > end || (o.DissolvedOn != "" && o.DissolvedOn <= end) {
+		if !org.Counted(o.Kind) || o.since > end || (o.DissolvedOn != "" && o.DissolvedOn <= end) {
 			continue
 		}
 		c := byKind[o.Kind]
@@ -469,7 +476,7 @@ func (d *data) orgTable(end string) (Table, int) {
 	}
 	tb.Rows = append(tb.Rows, Row{Label: "合计", Cells: total})
 	for _, k := range org.Kinds {
-		if k == org.Group {
+		if !org.Counted(k) {
 			continue
 		}
 		c := byKind[k]

@@ -80,6 +80,8 @@ var headlines = []struct {
 }{
 	{"members", "党员", "名", func(r *Report) int { return r.Members }},
 	{"probationary", "预备党员", "名", func(r *Report) int { return r.Probationary }},
+	{"candidates", "发展对象", "名", func(r *Report) int { return r.Candidates }},
+	{"activists", "入党积极分子", "名", func(r *Report) int { return r.Activists }},
 	{"new_members", "发展党员", "名", func(r *Report) int { return r.NewMembers }},
 	{"female", "女党员", "名", func(r *Report) int { return r.Female }},
 	{"minority", "少数民族党员", "名", func(r *Report) int { return r.Minority }},

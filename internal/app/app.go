@@ -29,6 +29,7 @@ import (
 	"hongdun/internal/export"
 	"hongdun/internal/honour"
 	"hongdun/internal/importer"
+	"hongdun/internal/leader"
 	"hongdun/internal/life"
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -193,6 +194,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, todo.Routes(a.Deps)...)
 	rs = append(rs, stats.Routes(a.Deps)...)
 	rs = append(rs, annual.Routes(a.Deps)...)
+	rs = append(rs, leader.Routes(a.Deps)...)
 	rs = append(rs, auditlog.Routes(a.Deps)...)
 	rs = append(rs, develop.Routes(a.Deps)...)
 	rs = append(rs, member.Routes(a.Deps)...)

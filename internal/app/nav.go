@@ -9,6 +9,8 @@ var nav = []web.NavGroup{
 	{Label: "统计", Items: []web.NavItem{
 		{Label: "工作台", Href: "/", Perm: web.PartyRead},
 		{Label: "党内统计", Href: "/stats/annual", Perm: web.PartyRead},
+		{Label: "领导视图", Href: "/stats/leader", Perm: web.PartyRead},
+		{Label: "横向对比", Href: "/stats/compare", Perm: web.PartyRead},
 	}},
 	{Label: "组织与党员", Items: []web.NavItem{
 		{Label: "组织", Href: "/orgs", Perm: web.PartyRead},

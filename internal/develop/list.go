@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
@@ -265,17 +266,16 @@ func Deadlines(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 	return out, total, overdue, rows.Err()
 }
 
-// Stats are the pipeline statistics of a subtree.
+// Stats are the pipeline statistics of a subtree: the people at each
+// stage by the registry (member.Figures, as on every statistics page), and
+// the development cases.
 type Stats struct {
-	Applicants   int         `json:"applicants"`
-	Activists    int         `json:"activists"`
-	Candidates   int         `json:"candidates"`
-	Probationary int         `json:"probationary"`
-	Converted    int         `json:"converted"`
-	Cancelled    int         `json:"cancelled"`
-	Fasttrack    int         `json:"fasttrack"`
-	Overdue      int         `json:"overdue"`
-	AvgDays      []StageDays `json:"avg_days"` // average days of each stage transition, in order
+	member.Figures
+	Converted int         `json:"converted"`
+	Cancelled int         `json:"cancelled"`
+	Fasttrack int         `json:"fasttrack"`
+	Overdue   int         `json:"overdue"`
+	AvgDays   []StageDays `json:"avg_days"` // average days of each stage transition, in order
 }
 
 // StageDays is the average length of one stage transition.
@@ -286,23 +286,22 @@ type StageDays struct {
 
 // Statistics counts cases in scope by stage.
 func Statistics(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) (*Stats, error) {
-	f.Status, f.Stage, f.Name = "all", 0, ""
+	f.Status, f.Stage, f.Name, f.Priority = "all", 0, "", false
 	v, err := f.view(ctx, q, p)
 	if err != nil {
 		return nil, err
 	}
 	where, args, _ := f.where(v)
 	s := &Stats{AvgDays: []StageDays{}}
+	if s.Figures, err = member.FiguresIn(ctx, q, v.sc); err != nil {
+		return nil, err
+	}
 	err = q.QueryRowContext(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step < 3 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step BETWEEN 3 AND 6 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step BETWEEN 7 AND 16 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.last_step >= 17 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.status = 'converted' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.status = 'cancelled' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(c.fasttrack), 0),
 		COALESCE(SUM(CASE WHEN c.status = 'open' AND c.next_due < ? THEN 1 ELSE 0 END), 0)`+caseFrom+where,
-		append([]any{today.String()}, args...)...).Scan(&s.Applicants, &s.Activists, &s.Candidates, &s.Probationary, &s.Converted, &s.Cancelled, &s.Fasttrack, &s.Overdue)
+		append([]any{today.String()}, args...)...).Scan(&s.Converted, &s.Cancelled, &s.Fasttrack, &s.Overdue)
 	if err != nil {
 		return nil, err
 	}

@@ -476,6 +476,7 @@ func (h *handlers) deadlinesPage(w http.ResponseWriter, r *http.Request) error {
 type statsView struct {
 	Stats  *Stats
 	Funnel string // JSON for the chart, read by develop.js from a data- attribute
+	Org    int64 // the organisation asked for, for the links to the lists; 0 for the whole scope
 }
 
 func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) error {
@@ -487,10 +488,13 @@ func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	funnel := fmt.Sprintf(`[{"name":"申请人","value":%d},{"name":"入党积极分子","value":%d},{"name":"发展对象","value":%d},{"name":"预备党员","value":%d},{"name":"已转正","value":%d}]`,
+	// Cumulative: everyone who reached a stage, those gone further included.
+	funnel := fmt.Sprintf(`[{"name":"累计达到申请人","value":%d},{"name":"累计达到入党积极分子","value":%d},{"name":"累计达到发展对象","value":%d},{"name":"累计达到预备党员","value":%d},{"name":"已转正","value":%d}]`,
 		s.Applicants+s.Activists+s.Candidates+s.Probationary+s.Converted, s.Activists+s.Candidates+s.Probationary+s.Converted,
 		s.Candidates+s.Probationary+s.Converted, s.Probationary+s.Converted, s.Converted)
-	return h.Web.Render(w, r, h.stats, statsView{Stats: s, Funnel: funnel})
+	v := statsView{Stats: s, Funnel: funnel}
+	v.Org, _ = strconv.ParseInt(r.URL.Query().Get("org"), 10, 64) // h.filter checked it
+	return h.Web.Render(w, r, h.stats, v)
 }
 
 type plansView struct {

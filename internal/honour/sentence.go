@@ -51,8 +51,10 @@ type Summary struct {
 
 var numerals = []string{"", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"}
 
-// norm resolves the period against today, naming the field of a bad value.
-func (pr *Period) norm(today civil.Date) (lead string, err error) {
+// Resolve fixes the period against today (From and To filled in) and
+// returns the words a sentence opens with ("三年以来", "2025年1月1日至…"),
+// naming the field of a bad value.
+func (pr *Period) Resolve(today civil.Date) (lead string, err error) {
 	if pr.From == "" && pr.To == "" {
 		if pr.Years == 0 {
 			pr.Years = 3
@@ -82,7 +84,7 @@ func (pr *Period) norm(today civil.Date) (lead string, err error) {
 // sentence a speech needs: "三年以来，受国家级表彰单位1个、个人2人，受公安部表彰…".
 // A unit or person honoured twice at a level counts once there.
 func Summarise(ctx context.Context, d *core.Deps, p *auth.Principal, pr Period) (*Summary, error) {
-	lead, err := pr.norm(civil.Today(d.Now()))
+	lead, err := pr.Resolve(civil.Today(d.Now()))
 	if err != nil {
 		return nil, err
 	}

@@ -36,9 +36,10 @@ func Routes(d *core.Deps) []web.Route {
 	}
 	tag := "党员"
 	filters := []web.Param{{Name: "q", Description: "姓名前缀、拼音或首字母（zs 找张三）、身份号码末几位"},
-		{Name: "org", Description: "组织编号（含下级）"}, {Name: "status", Description: "状态：" + strings.Join(Statuses, "|")},
+		{Name: "org", Description: "组织编号（含下级）"}, {Name: "status", Description: "状态：" + strings.Join(Statuses, "|") + "；party 为党员（正式党员和预备党员）"},
 		{Name: "category", Description: "人员类别：民警|辅警|职工|离退休"}, {Name: "gender", Description: "男|女"},
 		{Name: "edu", Description: "学历"}, {Name: "age", Description: "年龄段，如 31-35、-30、61-"},
+		{Name: "joined_from", Description: "入党日期起（含），YYYY-MM-DD"}, {Name: "joined_to", Description: "入党日期止（含），YYYY-MM-DD"},
 		{Name: "page", Description: "页码，从 1 开始"}, {Name: "per_page", Description: "每页条数（≤100，默认 20）"}}
 	example := personBody{Name: "张三", OrgID: 4, IDNumber: "110105198003071234", Phone: "13812345678", Education: "大学本科",
 		Category: "民警", Post: "一级警长", Status: "full", JoinDate: "2003-07-01", FullDate: "2004-07-01"}
@@ -135,7 +136,8 @@ func (h *handlers) audit(r *http.Request, tx *db.Tx, action string, id int64, de
 // filterFrom reads the list filters from a query string.
 func filterFrom(r *http.Request) (Filter, error) {
 	q := r.URL.Query()
-	f := Filter{Q: q.Get("q"), Status: q.Get("status"), Category: q.Get("category"), Gender: q.Get("gender"), Education: q.Get("edu"), Age: q.Get("age")}
+	f := Filter{Q: q.Get("q"), Status: q.Get("status"), Category: q.Get("category"), Gender: q.Get("gender"), Education: q.Get("edu"), Age: q.Get("age"),
+		JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to")}
 	if v := q.Get("org"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {

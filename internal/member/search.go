@@ -22,15 +22,19 @@ import (
 // Filter selects persons. Every field is optional; the zero Filter lists the
 // caller's whole scope.
 type Filter struct {
-	Q         string `json:"q,omitempty"`   // name prefix, pinyin or initials prefix ("zs"), trailing ID digits, or a whole ID number
-	OrgID     int64  `json:"org,omitempty"` // an organisation and its subtree
-	Status    string `json:"status,omitempty"`
+	Q         string `json:"q,omitempty"`      // name prefix, pinyin or initials prefix ("zs"), trailing ID digits, or a whole ID number
+	OrgID     int64  `json:"org,omitempty"`    // an organisation and its subtree
+	Status    string `json:"status,omitempty"` // a status, or Party for 正式 and 预备党员
 	Category  string `json:"category,omitempty"`
 	Gender    string `json:"gender,omitempty"`
 	Education string `json:"edu,omitempty"`
 	Age       string `json:"age,omitempty"` // age band: "31-35", "-30" (≤30), "61-" (≥61)
-	Page      int    `json:"page"`
-	PerPage   int    `json:"per_page"`
+	// JoinedFrom and JoinedTo bound the 入党 date (inclusive civil dates):
+	// the list behind "新发展党员 N 名" of a period.
+	JoinedFrom string `json:"joined_from,omitempty"`
+	JoinedTo   string `json:"joined_to,omitempty"`
+	Page       int    `json:"page"`
+	PerPage    int    `json:"per_page"`
 }
 
 // Masked is the filter as the audit log keeps it: a whole ID number typed
@@ -60,7 +64,7 @@ func (f *Filter) Normalize() error {
 		field, v string
 		ok       bool
 	}{
-		{"status", f.Status, StatusLabel(f.Status) != ""}, {"category", f.Category, oneOf(f.Category, Categories)},
+		{"status", f.Status, f.Status == Party || StatusLabel(f.Status) != ""}, {"category", f.Category, oneOf(f.Category, Categories)},
 		{"gender", f.Gender, oneOf(f.Gender, Genders)}, {"edu", f.Education, oneOf(f.Education, Educations)},
 	} {
 		if c.v != "" && !c.ok {
@@ -69,6 +73,14 @@ func (f *Filter) Normalize() error {
 	}
 	if _, _, err := ageBand(f.Age); err != nil {
 		return err
+	}
+	for _, d := range []struct{ field, v string }{{"joined_from", f.JoinedFrom}, {"joined_to", f.JoinedTo}} {
+		if _, err := civil.Parse(d.v); d.v != "" && err != nil {
+			return fail.Malformed(d.field, "入党日期应为“2025-01-31”格式的真实日期")
+		}
+	}
+	if f.JoinedFrom != "" && f.JoinedTo != "" && f.JoinedTo < f.JoinedFrom {
+		return fail.NotAllowed("joined_to", "入党日期的截止日不能早于起始日")
 	}
 	return nil
 }
@@ -218,7 +230,12 @@ func searchWhere(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.P
 	if err := queryWhere(keys, f.Q, &w); err != nil {
 		return w, err
 	}
-	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
+	status := f.Status
+	if status == Party {
+		w.add(PartyMember("p.status"))
+		status = ""
+	}
+	for _, c := range []struct{ col, v string }{{"status", status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
 		if c.v != "" {
 			w.add("p."+c.col+" = ?", c.v)
 		}

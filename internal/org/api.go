@@ -143,7 +143,8 @@ func (h *handlers) apiTree(w http.ResponseWriter, r *http.Request) error {
 	if roots == nil {
 		roots = []*Node{}
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": roots, "total": len(t.All)})
+	orgs, groups := t.Counted()
+	web.JSON(w, http.StatusOK, map[string]any{"items": roots, "total": len(t.All), "orgs": orgs, "groups": groups})
 	return nil
 }
 

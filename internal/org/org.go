@@ -31,6 +31,11 @@ var Kinds = []string{Committee, General, Branch, Joint, TempBranch, TempCommitte
 var kindLabels = map[string]string{Committee: "党委", General: "党总支", Branch: "党支部", Joint: "联合党支部",
 	TempBranch: "临时党支部", TempCommittee: "临时党委", Group: "党小组"}
 
+// Counted reports whether an organisation of kind counts as a 基层党组织 in
+// 党内统计 and in every figure of 党组织: every kind but the 党小组, which
+// is part of its branch (rules.md §8).
+func Counted(kind string) bool { return kind != Group }
+
 // KindLabel is the Chinese name of a kind ("" when unknown).
 func KindLabel(kind string) string { return kindLabels[kind] }
 

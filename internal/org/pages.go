@@ -15,7 +15,9 @@ import (
 type treeView struct {
 	Tree      *Tree
 	Dissolved bool
-	Orgs      int
+	Orgs      int   // 党组织 (Counted)
+	Groups    int   // 党小组
+	Root      int64 // the one root shown, for the links of the figures; 0 for the whole scope
 	Members   MemberCounts
 	Pruned    bool // the deepest levels are left off
 }
@@ -63,7 +65,11 @@ func (h *handlers) treePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := treeView{Tree: t, Dissolved: dissolved, Orgs: len(t.All), Pruned: prune(t, pageNodes)}
+	v := treeView{Tree: t, Dissolved: dissolved, Pruned: prune(t, pageNodes)}
+	v.Orgs, v.Groups = t.Counted()
+	if len(t.Roots) == 1 {
+		v.Root = t.Roots[0].ID
+	}
 	for _, n := range t.Roots {
 		v.Members.Full += n.Counts.Full
 		v.Members.Probationary += n.Counts.Probationary

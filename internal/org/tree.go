@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"sort"
+	"strconv"
 
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
@@ -69,6 +70,30 @@ func BuildTree(ctx context.Context, q db.Querier, s scope.Subtree, today civil.D
 	}
 	sortNodes(t.Roots)
 	return t, nil
+}
+
+// Counted is how many live organisations of the tree count as 党组织
+// (Counted) and how many are 党小组.
+func (t *Tree) Counted() (orgs, groups int) {
+	for _, n := range t.All {
+		switch {
+		case n.Dissolved():
+		case Counted(n.Kind):
+			orgs++
+		default:
+			groups++
+		}
+	}
+	return orgs, groups
+}
+
+// TreeURL is the organisation tree of id's subtree (the whole scope for 0),
+// the list every 党组织 figure links to.
+func TreeURL(id int64) string {
+	if id == 0 {
+		return "/orgs"
+	}
+	return "/orgs?root=" + strconv.FormatInt(id, 10)
 }
 
 func sortNodes(ns []*Node) {

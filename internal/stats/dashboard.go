@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hongdun/internal/member"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
@@ -33,15 +34,14 @@ type Dashboard struct {
 	OrgID          int64   `json:"org_id"`
 	OrgName        string  `json:"org_name"`
 	AsOf           string  `json:"as_of"`
-	Members        int     `json:"members"` // 党员 = 正式 + 预备
-	Full           int     `json:"full"`
-	Probationary   int     `json:"probationary"`
+	member.Figures         // 党员, 预备党员, 发展对象…: member's one definition
 	Pipeline       int     `json:"pipeline"` // 申请人 + 积极分子 + 发展对象
 	Masses         int     `json:"masses"`   // 群众: registered, counted in no party statistic
 	CollegeOrAbove int     `json:"college_or_above"`
 	Female         int     `json:"female"`
 	Minority       int     `json:"minority"`
-	Orgs           int     `json:"orgs"`
+	Orgs           int     `json:"orgs"`   // 基层党组织 (org.Counted: 党小组 are not counted)
+	Groups         int     `json:"groups"` // 党小组, shown apart
 	OrgsByKind     []Slice `json:"orgs_by_kind"`
 	ByStatus       []Slice `json:"by_status"`
 	ByCategory     []Slice `json:"by_category"`
@@ -170,9 +170,8 @@ func build(c counts, kinds map[string]int, orgID int64, today civil.Date) *Dashb
 		d.ByStatus = append(d.ByStatus, Slice{Key: st, Label: member.StatusLabel(st), Count: n, Link: link("status", st)})
 	}
 	d.Masses = c.status[codes[0][member.Masses]]
-	d.Full, d.Probationary = c.status[codes[0]["full"]], c.status[codes[0]["probationary"]]
-	d.Members = d.Full + d.Probationary
-	d.Pipeline = c.status[codes[0]["applicant"]] + c.status[codes[0]["activist"]] + c.status[codes[0]["candidate"]]
+	d.Figures = member.FiguresOf(func(s string) int { return c.status[codes[0][s]] })
+	d.Pipeline = d.Applicants + d.Activists + d.Candidates
 	split := func(param string, keys, labels []string, n *[8][2]int, code func(int) int) []Slice {
 		var out []Slice
 		for i, k := range keys {
@@ -198,10 +197,16 @@ func build(c counts, kinds map[string]int, orgID int64, today civil.Date) *Dashb
 	}
 	d.Female, d.Minority = c.female, c.minority
 	for _, k := range orgKinds {
-		if n := kinds[k.Key]; n > 0 {
-			d.Orgs += n
-			d.OrgsByKind = append(d.OrgsByKind, Slice{Key: k.Key, Label: k.Label, Count: n, Link: "/orgs"})
+		n := kinds[k.Key]
+		if n == 0 {
+			continue
 		}
+		if org.Counted(k.Key) {
+			d.Orgs += n
+		} else {
+			d.Groups += n
+		}
+		d.OrgsByKind = append(d.OrgsByKind, Slice{Key: k.Key, Label: k.Label, Count: n, Link: org.TreeURL(orgID)})
 	}
 	return d
 }

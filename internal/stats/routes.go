@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
@@ -36,7 +37,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/stats/dashboard", Perm: web.PartyRead, Handler: h.api, Doc: &web.Doc{Tag: "统计",
 			Summary: "工作台统计：管辖范围（或其中一个组织及其下级）的党员按状态、类别、性别、年龄段、学历分布和组织数量",
 			Query:   []web.Param{{Name: "org", Description: "组织编号（须在管辖范围内）；缺省为本人管辖的全部组织"}},
-			Reply: Dashboard{OrgID: 1, OrgName: "中共西安市公安局委员会", AsOf: "2026-06-30", Members: 4739, Full: 4450, Probationary: 289,
+			Reply: Dashboard{OrgID: 1, OrgName: "中共西安市公安局委员会", AsOf: "2026-06-30", Figures: member.Figures{Members: 4739, Full: 4450, Probationary: 289, Candidates: 177, Activists: 260, Applicants: 301}, Orgs: 139, Groups: 8,
 				ByStatus: []Slice{{Key: "full", Label: "正式党员", Count: 4450, Link: "/members?status=full"}}}}},
 	}
 }
@@ -137,7 +138,7 @@ func (h *handlers) home(w http.ResponseWriter, r *http.Request) error {
 		panelOf("性别", split("hbar", d.ByGender), d.ByGender, true),
 		panelOf("年龄段", split("bar", d.ByAge), d.ByAge, true),
 		panelOf("学历", split("hbar", d.ByEducation), d.ByEducation, true),
-		panelOf("党组织", single("pie", "组织数", d.OrgsByKind), d.OrgsByKind, false),
+		panelOf("党组织与党小组", single("pie", "组织数", d.OrgsByKind), d.OrgsByKind, false),
 	}
 	todos, err := todo.UrgencyOf(r.Context(), h.DB, p, civil.Today(h.Now()))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hongdun/internal/honour"
 	"hongdun/internal/life"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -54,7 +55,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/strong/ends", Perm: web.PartyRead, Handler: h.apiEnds, Doc: doc("抓两头带中间：得分最高和最低的支部，中间支部的分布",
 			[]web.Param{year, orgQ, {Name: "n", Description: "两头各列几个支部，1–50，缺省 5"}}, nil, Ends{})},
 		{Method: "GET", Pattern: "/api/v1/strong/titles", Perm: web.PartyRead, Handler: h.apiTitles, Doc: doc("上级机关授予的最强党支部称号，按级别计数（“三年以来…”）",
-			[]web.Param{orgQ, {Name: "years", Description: "近几年，1–10，缺省 3"}}, nil, Titles{})},
+			[]web.Param{orgQ, {Name: "years", Description: "近几年，1–10，缺省 3"}, {Name: "from", Description: "起始日期（含），给出时按起止日期统计"}, {Name: "to", Description: "截止日期（含），缺省为今天"}}, nil, Titles{})},
 		{Method: "POST", Pattern: "/api/v1/strong/titles", Perm: web.PartyWrite, Handler: h.apiAddTitle, Doc: doc("登记最强党支部称号（同时记入表彰）", nil,
 			TitleInput{OrgID: 12, Title: "市直属机关最强党支部", IssuerID: 12, AwardedOn: "2025-12-26", DocNo: "市直工委发〔2025〕40号"}, nil)},
 		{Method: "DELETE", Pattern: "/api/v1/strong/titles/{id}", Perm: web.PartyWrite, Handler: h.apiRemoveTitle, Doc: doc("删除一条称号记录（同时删除其表彰）", nil, nil, nil)},
@@ -259,27 +260,29 @@ func (h *handlers) apiEnds(w http.ResponseWriter, r *http.Request) error {
 }
 
 // titlesAsk reads org and years (default 3).
-func titlesAsk(r *http.Request) (int64, int, error) {
+// titlesAsk reads the period: the last years years (3 by default), or
+// from–to.
+func titlesAsk(r *http.Request) (honour.Period, error) {
 	q := r.URL.Query()
 	id, err := orgParam(q.Get("org"))
 	if err != nil {
-		return 0, 0, err
+		return honour.Period{}, err
 	}
-	years := 3
+	pr := honour.Period{OrgID: id, From: q.Get("from"), To: q.Get("to")}
 	if s := q.Get("years"); s != "" {
-		if years, err = strconv.Atoi(s); err != nil {
-			return 0, 0, fail.Malformed("years", "年数应为 1 到 10 之间的整数")
+		if pr.Years, err = strconv.Atoi(s); err != nil || pr.Years == 0 {
+			return pr, fail.Malformed("years", "年数应为 1 到 10 之间的整数")
 		}
 	}
-	return id, years, nil
+	return pr, nil
 }
 
 func (h *handlers) apiTitles(w http.ResponseWriter, r *http.Request) error {
-	id, years, err := titlesAsk(r)
+	pr, err := titlesAsk(r)
 	if err != nil {
 		return err
 	}
-	t, err := TitlesOf(r.Context(), h.Deps, web.Principal(r), id, years)
+	t, err := TitlesOf(r.Context(), h.Deps, web.Principal(r), pr)
 	return web.Reply(w, http.StatusOK, t, err)
 }
 

@@ -299,11 +299,11 @@ type titlesView struct {
 // Get is a value of the posted form ("" before a post).
 func (v titlesView) Get(name string) string { return v.Form.Get(name) }
 
-func (h *handlers) renderTitles(w http.ResponseWriter, r *http.Request, orgID int64, years int, form url.Values, failed error) error {
+func (h *handlers) renderTitles(w http.ResponseWriter, r *http.Request, pr honour.Period, form url.Values, failed error) error {
 	ctx, p := r.Context(), web.Principal(r)
-	v := titlesView{OrgID: orgID, Form: form}
+	v := titlesView{OrgID: pr.OrgID, Form: form}
 	var err error
-	if v.Titles, err = TitlesOf(ctx, h.Deps, p, orgID, years); err != nil {
+	if v.Titles, err = TitlesOf(ctx, h.Deps, p, pr); err != nil {
 		return err
 	}
 	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
@@ -321,11 +321,11 @@ func (h *handlers) renderTitles(w http.ResponseWriter, r *http.Request, orgID in
 }
 
 func (h *handlers) pageTitles(w http.ResponseWriter, r *http.Request) error {
-	id, years, err := titlesAsk(r)
+	pr, err := titlesAsk(r)
 	if err != nil {
 		return err
 	}
-	return h.renderTitles(w, r, id, years, nil, nil)
+	return h.renderTitles(w, r, pr, nil, nil)
 }
 
 func (h *handlers) formAddTitle(w http.ResponseWriter, r *http.Request) error {
@@ -340,7 +340,7 @@ func (h *handlers) formAddTitle(w http.ResponseWriter, r *http.Request) error {
 		if fail.IsNotFound(err) {
 			return err
 		}
-		return h.renderTitles(w, r, 0, 3, f, err)
+		return h.renderTitles(w, r, honour.Period{Years: 3}, f, err)
 	}
 	http.Redirect(w, r, "/strong/titles?ok="+url.QueryEscape("已登记最强党支部称号"), http.StatusSeeOther)
 	return nil

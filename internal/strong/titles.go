@@ -99,17 +99,16 @@ type Titles struct {
 	Items    []*honour.Honour `json:"items"`
 }
 
-var numerals = []string{"", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"}
-
-// TitlesOf lists the titles awarded in the last years years in the
-// caller's scope (narrowed to org), counted by the issuer's level; a
+// TitlesOf lists the titles awarded in the period in the caller's scope
+// (narrowed to the period's organisation), counted by the issuer's level; a
 // branch titled twice at a level counts once there.
-func TitlesOf(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, years int) (*Titles, error) {
-	if years < 1 || years > 10 {
-		return nil, fail.Malformed("years", "年数应为 1 到 10 之间的整数")
+func TitlesOf(ctx context.Context, d *core.Deps, p *auth.Principal, pr honour.Period) (*Titles, error) {
+	lead, err := pr.Resolve(civil.Today(d.Now()))
+	if err != nil {
+		return nil, err
 	}
-	today := civil.Today(d.Now())
-	t := &Titles{Years: years, From: today.AddYears(-years).String(), To: today.String(), Items: []*honour.Honour{}}
+	orgID := pr.OrgID
+	t := &Titles{Years: pr.Years, From: pr.From, To: pr.To, Items: []*honour.Honour{}}
 	hs, err := honour.All(ctx, d, p, honour.Filter{OrgID: orgID, Kind: honour.Unit, From: t.From, To: t.To})
 	if err != nil {
 		return nil, err
@@ -139,7 +138,7 @@ func TitlesOf(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64,
 		}
 	}
 	sort.SliceStable(t.Items, func(i, j int) bool { return t.Items[i].AwardedOn > t.Items[j].AwardedOn })
-	t.Sentence = numerals[years] + "年以来，"
+	t.Sentence = lead + "，"
 	if t.Branches == 0 {
 		t.Sentence += "暂无党支部获评最强党支部称号。"
 	} else {

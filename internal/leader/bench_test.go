@@ -1,0 +1,80 @@
+package leader_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"hongdun/internal/annual"
+	"hongdun/internal/apptest"
+	"hongdun/internal/demo"
+	"hongdun/internal/develop"
+	"hongdun/internal/leader"
+	"hongdun/internal/life"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
+	"hongdun/internal/strong"
+	"hongdun/internal/task"
+	"hongdun/internal/training"
+)
+
+// BenchmarkCompare times the comparison of the whole bureau's 分局 on
+// SQLite for HONGDUN_BENCH_MEMBERS people (default: the demo bureau) with
+// the demo's development, training, organisational life, tasks and
+// 最强党支部. The dataset is generated once into the temporary directory:
+//
+//	HONGDUN_BENCH_MEMBERS=100000 go test ./internal/leader -run '^$' -bench Compare -benchtime 20x
+func BenchmarkCompare(b *testing.B) {
+	n := demo.Size
+	if s := os.Getenv("HONGDUN_BENCH_MEMBERS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	d, err := db.Open(ctx, "", filepath.Join(os.TempDir(), fmt.Sprintf("hongdun-compare-bench-%d", n)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	e := apptest.Start(b, d)
+	_, err = demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: n, Password: "Bench-Pass-2026!"})
+	switch {
+	case errors.Is(err, demo.ErrNotEmpty):
+	case err != nil:
+		b.Fatal(err)
+	default:
+		for _, seed := range []func(context.Context, *core.Deps) error{develop.SeedDemo, training.SeedDemo, life.SeedDemo, task.SeedDemo, strong.SeedDemo} {
+			if err := seed(ctx, e.App.Deps); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	var root int64
+	if err := d.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
+		b.Fatal(err)
+	}
+	s, err := annual.SubjectOf(ctx, d, scope.All(), root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := &auth.Principal{Role: auth.Leader, OrgID: root, OrgPath: s.Root.Path}
+	year := time.Now().Year()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := leader.Compare(ctx, e.App.Deps, p, s, year, "members", true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,191 @@
+// Package leader is the leader's view (领导视图): the 分局 side by side and
+// the paragraph a leader reads out, each number linked to its list. It
+// computes nothing of its own: every figure comes from the feature that
+// records it (member.Figures, branchfacts, strong, honour, training).
+package leader
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"hongdun/internal/annual"
+	"hongdun/internal/branchfacts"
+	"hongdun/internal/honour"
+	"hongdun/internal/member"
+	"hongdun/internal/org"
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/strong"
+)
+
+// Column is one measure of the comparison.
+type Column struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Note  string `json:"note"`
+}
+
+// Columns of the comparison, in order.
+var Columns = []Column{
+	{"members", "党员", "正式党员和预备党员"},
+	{"candidates", "发展对象", "目前处于发展对象阶段的人数"},
+	{"activists", "入党积极分子", "目前处于积极分子阶段的人数"},
+	{"dev_open", "在办发展档案", "未办结的发展党员档案"},
+	{"training", "学时达标率", "年度学习教育学时达到要求的党员占比"},
+	{"life", "组织生活按期率", "已到期的三会一课等组织生活按期开展的占比"},
+	{"tasks", "任务完成得分", "上级交办任务的加权完成得分（逾期完成计一半）"},
+	{"titles", "最强党支部", "近三年获评最强党支部称号的党支部个数"},
+}
+
+// Cell is one measure of one unit: its value (for sorting), what is
+// shown, and the list behind it.
+type Cell struct {
+	Value float64 `json:"value"` // -1 when there is nothing to measure
+	Text  string  `json:"text"`
+	Href  string  `json:"href"`
+}
+
+// Unit is one organisation of the comparison.
+type Unit struct {
+	OrgID int64  `json:"org_id"`
+	Name  string `json:"name"`
+	Cells []Cell `json:"cells"` // in the order of Columns
+}
+
+// Comparison is the direct sub-organisations of one organisation side by
+// side (the 分局 under the 市局党委).
+type Comparison struct {
+	OrgID   int64    `json:"org_id"`
+	OrgName string   `json:"org_name"`
+	Year    int      `json:"year"`
+	Sort    string   `json:"sort"`
+	Desc    bool     `json:"desc"`
+	Columns []Column `json:"columns"`
+	Units   []Unit   `json:"units"`
+}
+
+// sums are a unit's branch facts added up.
+type sums struct {
+	devOpen, trained, trainees, lifeDone, lifeMissed, taskBranches int
+	taskScore                                                      float64
+	titled                                                         map[int64]bool
+}
+
+// Compare puts the live sub-organisations of s (党小组 aside) side by side
+// for a year, sorted by the column sort (its key; "" keeps the tree order).
+func Compare(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Subject, year int, sortBy string, desc bool) (*Comparison, error) {
+	col := -1
+	for i, c := range Columns {
+		if c.Key == sortBy {
+			col = i
+		}
+	}
+	if sortBy != "" && col < 0 {
+		return nil, fail.Malformed("sort", "排序项无效")
+	}
+	today := civil.Today(d.Now())
+	cmp := &Comparison{OrgID: s.Root.ID, OrgName: s.Root.Name, Year: year, Sort: sortBy, Desc: desc, Columns: Columns, Units: []Unit{}}
+	orgs, err := org.Subtree(ctx, d.DB, s.Scope)
+	if err != nil {
+		return nil, err
+	}
+	unitOf := map[int64]int64{} // organisation → the unit holding it
+	var units []org.Org
+	for _, o := range orgs { // parents come first
+		if u, ok := unitOf[o.ParentID]; ok {
+			unitOf[o.ID] = u
+		} else if o.ParentID == s.Root.ID && !o.Dissolved() && org.Counted(o.Kind) {
+			unitOf[o.ID] = o.ID
+			units = append(units, o)
+		}
+	}
+	if len(units) == 0 {
+		return cmp, nil
+	}
+	counts, err := org.Counts(ctx, d.DB, s.Scope)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := branchfacts.Gather(ctx, d.DB, s.Scope, year, today)
+	if err != nil {
+		return nil, err
+	}
+	by := map[int64]*sums{}
+	for _, u := range units {
+		by[u.ID] = &sums{titled: map[int64]bool{}}
+	}
+	for _, f := range facts {
+		u := by[unitOf[f.OrgID]]
+		if u == nil {
+			continue
+		}
+		u.devOpen += f.Dev.Open
+		u.trained, u.trainees = u.trained+f.Trained, u.trainees+f.Trainees
+		u.lifeDone, u.lifeMissed = u.lifeDone+f.Life.Done, u.lifeMissed+f.Life.Overdue
+		if f.TaskDue > 0 {
+			u.taskBranches++
+			u.taskScore += f.TaskScore
+		}
+	}
+	titles, err := strong.TitlesOf(ctx, d, p, honour.Period{OrgID: s.Root.ID, Years: 3})
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range titles.Items {
+		if u := by[unitOf[h.OrgID]]; u != nil {
+			u.titled[h.OrgID] = true
+		}
+	}
+	for _, o := range units {
+		u := by[o.ID]
+		c := counts[o.ID]
+		fig := member.FiguresOf(func(st string) int { return c.ByStatus[st] })
+		list := func(status string) string { return fmt.Sprintf("/members?org=%d&status=%s", o.ID, status) }
+		cells := []Cell{
+			count(fig.Members, list(member.Party)),
+			count(fig.Candidates, list("candidate")),
+			count(fig.Activists, list("activist")),
+			count(u.devOpen, fmt.Sprintf("/development?org=%d", o.ID)),
+			rate(u.trained, u.trainees, fmt.Sprintf("/training/ledger?org=%d&year=%d", o.ID, year)),
+			rate(u.lifeDone, u.lifeDone+u.lifeMissed, fmt.Sprintf("/life/compliance?org=%d&year=%d", o.ID, year)),
+			score(u.taskScore, u.taskBranches, fmt.Sprintf("/tasks/arena?org=%d&year=%d", o.ID, year)),
+			count(len(u.titled), fmt.Sprintf("/strong/titles?org=%d&years=3", o.ID)),
+		}
+		cmp.Units = append(cmp.Units, Unit{OrgID: o.ID, Name: org.ShortName(o.Name, o.ShortName), Cells: cells})
+	}
+	if col >= 0 {
+		sort.SliceStable(cmp.Units, func(i, j int) bool {
+			a, b := cmp.Units[i].Cells[col].Value, cmp.Units[j].Cells[col].Value
+			if desc {
+				return a > b
+			}
+			return a < b
+		})
+	}
+	return cmp, nil
+}
+
+func count(n int, href string) Cell {
+	return Cell{Value: float64(n), Text: fmt.Sprint(n), Href: href}
+}
+
+// rate is n of total as a percentage, "—" when there is nothing to count.
+func rate(n, total int, href string) Cell {
+	if total == 0 {
+		return Cell{Value: -1, Text: "—", Href: href}
+	}
+	v := float64(n) * 100 / float64(total)
+	return Cell{Value: v, Text: fmt.Sprintf("%.1f%%（%d/%d）", v, n, total), Href: href}
+}
+
+// score is the average of the branches' task scores.
+func score(sum float64, branches int, href string) Cell {
+	if branches == 0 {
+		return Cell{Value: -1, Text: "—", Href: href}
+	}
+	v := sum / float64(branches)
+	return Cell{Value: v, Text: fmt.Sprintf("%.1f", v), Href: href}
+}
