@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -14,7 +15,9 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 )
 
 // bureau is the hand-built fixture: a 党委 R with branches A and B (and a
@@ -361,6 +364,34 @@ func TestAnnualPagesAndExport(t *testing.T) {
 		if st := c.Do("GET", "/api/v1/stats/annual/trend?year=2025&years=2", nil, &tr); st != 200 || len(tr.Years) != 2 || tr.Figures[0].Values[1] != 7 ||
 			tr.Figures[0].Phrases[1] != "较上年减少 2 人" || !strings.Contains(tr.Sentences[0], "共有党员 7 名，较上年减少 2 人") {
 			t.Errorf("trend: %d %+v", st, tr)
+		}
+	})
+}
+
+// An organisation entered into the system today existed as early as the
+// history places someone in it, and its parent with it: the trend of
+// 基层党组织 does not start on the day the registry was filled in.
+func TestOrgsExistSinceTheirMembers(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		f := fx{t, e, context.Background()}
+		r := f.org(0, "R党委", "committee", "2027-01-01")
+		a := f.org(r, "A支部", "branch", "2027-01-01")
+		f.org(r, "B支部", "branch", "2027-01-01") // no one in it before today
+		f.exec("UPDATE orgs SET created_at = ?", time.Now().UnixMilli())
+		id := f.person(a, "甲", "男", "汉族", "1980-01-01", "大学本科", "民警", "full", [6]string{"", "", "", "2010-05-01", "2011-05-01", ""})
+		f.events(id, "join@2010-05-01", "full@2011-05-01")
+		s, err := annual.SubjectOf(f.ctx, e.DB, scope.All(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for year, want := range map[int]int{2009: 0, 2015: 2} {
+			rep, _, err := annual.Compute(f.ctx, e.DB, s, year, civil.Today(time.Now()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Orgs != want {
+				t.Errorf("%d: %d 基层党组织, want %d", year, rep.Orgs, want)
+			}
 		}
 	})
 }

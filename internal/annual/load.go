@@ -99,7 +99,30 @@ func load(ctx context.Context, q db.Querier, root *org.Org, sc scope.Subtree) (*
 	for _, p := range d.people {
 		p.fillIn()
 	}
+	d.backdate()
 	return d, nil
+}
+
+// backdate moves an organisation's first day back to the first day the
+// history places someone in it (the registry keeps no founding date, and
+// created_at is when the record was entered), and a parent's back to its
+// earliest child's.
+func (d *data) backdate() {
+	for _, p := range d.people {
+		s := p.initial()
+		for _, e := range p.events {
+			p.step(&s, e)
+			if o := d.byID[s.org]; o != nil && s.status != "" && e.on < o.since {
+				o.since = e.on
+			}
+		}
+	}
+	for i := len(d.orgs) - 1; i >= 0; i-- { // children come after their parents
+		o := d.orgs[i]
+		if parent := d.byID[o.ParentID]; parent != nil && o.since < parent.since {
+			parent.since = o.since
+		}
+	}
 }
 
 func (d *data) loadSecretaries(ctx context.Context, q db.Querier, sc scope.Subtree) error {

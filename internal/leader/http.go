@@ -152,8 +152,10 @@ func (h *handlers) speechPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	today := civil.Today(h.Now())
-	t, err := annual.Trends(r.Context(), h.DB, s, today.Year(), 5, today)
+	// The trends cover every year the period touches (two to ten).
+	from, to := civil.MustParse(sp.From), civil.MustParse(sp.To)
+	n := min(max(to.Year()-from.Year()+1, 2), 10)
+	t, err := annual.Trends(r.Context(), h.DB, s, to.Year(), n, civil.Today(h.Now()))
 	if err != nil {
 		return err
 	}

@@ -172,6 +172,13 @@ func TestSpeech(t *testing.T) {
 			!strings.Contains(c.Body(), `id="speech-paragraph"`) || !strings.Contains(c.Body(), "status=party") || !strings.Contains(c.Body(), "较上年") {
 			t.Fatalf("leader page: %d", st)
 		}
+		// The trends follow the period asked for.
+		y := time.Now().Year()
+		if st := c.Do("GET", fmt.Sprintf("/stats/leader?org=%d&from=%d-01-01&to=%d-12-31", root, y-4, y-1), nil, nil); st != 200 ||
+			!strings.Contains(c.Body(), fmt.Sprintf("<th>%d年</th>", y-4)) || !strings.Contains(c.Body(), fmt.Sprintf("<th>%d年</th>", y-1)) ||
+			strings.Contains(c.Body(), fmt.Sprintf("<th>%d年</th>", y)) {
+			t.Errorf("the trends do not cover %d–%d: %d", y-4, y-1, st)
+		}
 		officer := e.Account(auth.OrgAdmin, sub, 0)
 		for _, bad := range []struct {
 			path  string

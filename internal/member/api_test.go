@@ -186,8 +186,24 @@ func TestSearchAPI(t *testing.T) {
 				t.Errorf("not sorted by pinyin: %s before %s", all.Items[i-1].Name, all.Items[i].Name)
 			}
 		}
-		for _, q := range []string{"status=boss", "page=x", "age=abc", "org=-1"} {
-			if st := b.admin.Do("GET", "/api/v1/members?"+q, nil, nil); st != 400 {
+		// 党员 (正式 and 预备) and a span of 入党 dates, as the statistics link to them.
+		for _, set := range []string{"UPDATE persons SET join_date = '2016-05-01' WHERE id % 2 = 0", "UPDATE persons SET join_date = '2019-07-01' WHERE id % 2 = 1"} {
+			if _, err := e.DB.ExecContext(context.Background(), set); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for q, want := range map[string]int{
+			"status=party": e.Count("SELECT COUNT(*) FROM persons WHERE status IN ('full', 'probationary')"),
+			"joined_from=2015-01-01&joined_to=2020-12-31": e.Count("SELECT COUNT(*) FROM persons WHERE join_date BETWEEN '2015-01-01' AND '2020-12-31'"),
+			"status=party&joined_from=2018-01-01": e.Count("SELECT COUNT(*) FROM persons WHERE status IN ('full', 'probationary') AND join_date >= '2018-01-01'"),
+		} {
+			if got := list(q); got.Total != want || want == 0 {
+				t.Errorf("%s: total %d, want %d", q, got.Total, want)
+			}
+		}
+		for q, want := range map[string]int{"status=boss": 400, "page=x": 400, "age=abc": 400, "org=-1": 400,
+			"joined_from=2025-02-30": 400, "joined_to=yesterday": 400, "joined_from=2025-06-01&joined_to=2025-01-01": 422} {
+			if st := b.admin.Do("GET", "/api/v1/members?"+q, nil, nil); st != want {
 				t.Errorf("%s: %d", q, st)
 			}
 		}

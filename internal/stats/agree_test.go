@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"hongdun/internal/develop"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/stats"
 )
 
 // figureRe reads a headline figure a page marks with data-figure, and the
@@ -110,6 +112,29 @@ func TestFiguresAgree(t *testing.T) {
 							}
 						}
 					}
+				}
+				// Every bar of the dashboard's charts opens the list it counts.
+				var full stats.Dashboard
+				c.Do("GET", fmt.Sprintf("/api/v1/stats/dashboard?org=%d", id), nil, &full)
+				bars := 0
+				for _, group := range [][]stats.Slice{full.ByStatus, full.ByCategory, full.ByGender, full.ByAge, full.ByEducation, full.OrgsByKind} {
+					for _, sl := range group {
+						for _, bar := range []struct {
+							n    int
+							link string
+						}{{sl.Count, sl.Link}, {sl.Full, sl.FullLink}, {sl.Probationary, sl.ProbLink}} {
+							if bar.link == "" || strings.HasPrefix(bar.link, "/orgs") {
+								continue // organisations by kind open the whole tree
+							}
+							bars++
+							if got := listCount(t, c, bar.link); got != bar.n {
+								t.Errorf("dashboard %s: %d, its list %s has %d", sl.Label, bar.n, bar.link, got)
+							}
+						}
+					}
+				}
+				if bars < 40 {
+					t.Errorf("only %d bars checked", bars)
 				}
 				for _, key := range []string{"members", "probationary", "candidates", "activists", "applicants", "orgs"} {
 					if !seen[key] {
