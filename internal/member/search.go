@@ -248,6 +248,12 @@ func searchWhere(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.P
 			w.add("p.birth_date > ?", today.AddYears(-(hi + 1)).String())
 		}
 	}
+	if f.JoinedFrom != "" {
+		w.add("p.join_date >= ?", f.JoinedFrom)
+	}
+	if f.JoinedTo != "" {
+		w.add("p.join_date <= ?", f.JoinedTo)
+	}
 	return w, nil
 }
 
