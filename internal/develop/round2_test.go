@@ -85,12 +85,15 @@ func openCase(t *testing.T, b *bureau, through int) walker {
 	}
 	w := walker{t: t, c: b.fenjuAdmin, base: fmt.Sprintf("/api/v1/development/cases/%d", r.Case.ID)}
 	steps := []func(){
-		2:  func() { w.step(2, "2023-01-20", nil) },
-		3:  func() { w.step(3, "2023-04-10", map[string]any{"recommendation": "党员推荐"}) },
-		4:  func() { w.step(4, "2023-04-15", nil) },
-		5:  func() { w.step(5, "2023-04-20", map[string]any{"person_ids": b.members[:1]}) },
-		6:  func() { w.step(6, "2023-05-01", nil) },
-		7:  func() { w.post("/publicity", map[string]any{"publicity": "candidate", "date": "2024-03-25"}, 201); w.step(7, "2024-04-10", nil) },
+		2: func() { w.step(2, "2023-01-20", nil) },
+		3: func() { w.step(3, "2023-04-10", map[string]any{"recommendation": "党员推荐"}) },
+		4: func() { w.step(4, "2023-04-15", nil) },
+		5: func() { w.step(5, "2023-04-20", map[string]any{"person_ids": b.members[:1]}) },
+		6: func() { w.step(6, "2023-05-01", nil) },
+		7: func() {
+			w.post("/publicity", map[string]any{"publicity": "candidate", "date": "2024-03-25"}, 201)
+			w.step(7, "2024-04-10", nil)
+		},
 		8:  func() { w.step(8, "2024-05-15", nil) },
 		9:  func() { w.step(9, "2024-05-20", map[string]any{"person_ids": b.members[:2]}) },
 		10: func() { w.step(10, "2024-06-10", map[string]any{"vetting_passed": true}) },
