@@ -35,7 +35,8 @@ func Routes(d *core.Deps) []web.Route {
 		{Name: "status", Description: "open（默认）、converted、cancelled、all"}, {Name: "name", Description: "姓名包含"},
 		{Name: "priority", Description: "1：只看在战时党建工作响应中被认定表现突出的（优先发展）"}, {Name: "page", Description: "页码"}}
 	step := Input{Step: 15, Date: "2025-08-01", Vote: &rules.Vote{Expected: 9, Present: 8, For: 8}, Opinion: "同意接收为预备党员"}
-	reply := map[string]any{"case": Case{ID: 1, PersonName: "张三", Status: "open", LastStep: 15}, "warnings": []rules.Finding{}, "replayed": false}
+	reply := map[string]any{"case": Case{ID: 1, PersonName: "张三", Status: "open", LastStep: 15, ProbationEnd: "2026-08-01"}, "warnings": []rules.Finding{}, "replayed": false,
+		"notice": "未指定办理组织，已记为「甲分局党委」办理（本档案所在党组织之上最近的具有审批权限的党委）；如由其他党委办理，请更正该记录"}
 	return []web.Route{
 		{Method: "GET", Pattern: "/development", Perm: web.PartyRead, Handler: h.ledgerPage},
 		{Method: "GET", Pattern: "/development/ledger.xlsx", Perm: web.PartyRead, Handler: h.ledgerXLSX},
@@ -60,7 +61,8 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/development/cases", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: &web.Doc{Tag: tag, Created: true,
 			Summary: "收到入党申请书，建立发展档案（记录第1步；人员须为管辖范围内的申请人）", Body: OpenInput{PersonID: 12, Date: "2024-03-12"}, Reply: reply}},
 		{Method: "GET", Pattern: "/api/v1/development/cases/{id}", Perm: web.PartyRead, Handler: h.apiCase, Doc: &web.Doc{Tag: tag,
-			Summary: "发展档案详情：全部记录（纪实表）、期限"}},
+			Summary: "发展档案详情：全部记录（纪实表；更正过的记录带 history：原日期、原内容、更正内容 changes、理由）、期限（kind 为稳定代码，rule 为规则编号，title 为中文名称）、" +
+				"支部大会通过后的预备期满日期 probation_end 及延长后的 probation_end_extended"}},
 		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/steps", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActStep), Doc: &web.Doc{Tag: tag, Created: true,
 			Schema: stepSchema(), Summary: "记录一个步骤（2–25）：顺序按各记录的日期判断，可按任意顺序补录（每一步的字段、须先有的记录（x-needs）和办理层级（x-acting）见请求体 schema）；上级党委办理的步骤未给 org_id 时由最近的具有审批权限的党委办理，并在 notice 中说明；违反规则返回 422（error 含 rule、citation、rule_title、possible_on、due）；同一请求重复提交返回 200，内容不同返回 409 并指出不同之处", Body: step, Reply: reply}},
 		{Method: "PUT", Pattern: "/api/v1/development/cases/{id}/records/{rid}", Perm: web.PartyWrite, Handler: h.apiCorrect, Doc: &web.Doc{Tag: tag,
