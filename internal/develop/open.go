@@ -71,7 +71,11 @@ func Open(ctx context.Context, d *core.Deps, p *auth.Principal, in OpenInput) (*
 	if err != nil {
 		return nil, err
 	}
-	v := e.Check(c.facts(), rules.Action{Kind: rules.ActStep, Step: 1, Date: date})
+	branch, err := getOrg(ctx, d.DB, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	v := e.Check(c.facts(), rules.Action{Kind: rules.ActStep, Step: 1, Date: date, Org: ruleOrg(branch)})
 	if !v.OK() {
 		return nil, refusal(v)
 	}

@@ -186,6 +186,11 @@ func TestApproverAndTemporary(t *testing.T) {
 		if dbtest.Fingerprint(t, e.DB) != fp {
 			t.Fatal("a refusal changed the database")
 		}
+		// Nobody's application is received by a 临时党支部 either.
+		inTemp := addPerson(t, e, temp, "赵临时", "applicant", "1995-05-05")
+		if st := w.c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": inTemp, "date": "2024-01-10"}, &out); st != 422 || out.Error.Rule != "R-approver" {
+			t.Fatalf("a case opened in a 临时党支部: %d %+v", st, out.Error)
+		}
 		out = w.post("/steps", map[string]any{"step": 13, "date": "2024-07-10", "org_id": b.fenju}, 201)
 		if out.Notice != "" {
 			t.Fatalf("a named 党委 needs no notice: %q", out.Notice)
