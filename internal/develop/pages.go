@@ -232,8 +232,8 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	v.Recordable = recordable(f)
 	chosen, _ := strconv.Atoi(r.URL.Query().Get("step"))
 	for _, d := range v.Recordable {
-		if _, done := f.Done[d.No]; d.No == chosen || chosen == 0 && !done && !v.HasNext {
-			v.Next, v.HasNext = d, true
+		if _, done := f.Done[d.No]; d.No == chosen || !done && !v.HasNext {
+			v.Next, v.HasNext = d, true // the step asked for, else the first not yet recorded
 		}
 	}
 	if v.HasNext {

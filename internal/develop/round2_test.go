@@ -133,6 +133,12 @@ func TestOrderByDatesNotEntry(t *testing.T) {
 		if dbtest.Fingerprint(t, e.DB) != fp {
 			t.Fatal("a refused step changed the database")
 		}
+		page := e.Anonymous()
+		page.Token = w.c.Token
+		html := string(mustGet(t, page, fmt.Sprintf("/development/cases/%d?step=4", caseID(t, w))))
+		if !strings.Contains(html, "记录第 4 步：上级党委备案") || !strings.Contains(html, "第6步 培养教育考察") {
+			t.Fatal("the case page offers no earlier step to enter late")
+		}
 		w.step(4, "2023-04-15", nil) // entered late, dated right
 		w.step(6, "2023-05-01", nil)
 		w.post("/publicity", map[string]any{"publicity": "candidate", "date": "2024-03-25"}, 201)
@@ -319,4 +325,13 @@ func TestSupplementAndRenewedConversion(t *testing.T) {
 			t.Fatalf("转正 date %s", full)
 		}
 	})
+}
+
+func caseID(t *testing.T, w walker) int64 {
+	t.Helper()
+	var c reply
+	if st := w.c.Do("GET", w.base, nil, &c); st != 200 {
+		t.Fatalf("GET case: %d", st)
+	}
+	return c.Case.ID
 }
