@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"hongdun/internal/member"
@@ -180,6 +182,9 @@ func Apply(ctx context.Context, d *core.Deps, p *auth.Principal, caseID int64, k
 	if actor != nil {
 		rec.OrgID, rec.OrgName = actor.ID, actor.Name
 	}
+	if err := breaks(e, c, *rec, "记录"); err != nil {
+		return nil, err
+	}
 	err = d.DB.InTx(ctx, func(tx *db.Tx) error {
 		return write(ctx, d, tx, c, rec, key, today, e)
 	})
@@ -197,6 +202,22 @@ func Apply(ctx context.Context, d *core.Deps, p *auth.Principal, caseID int64, k
 		rec.Warnings = []rules.Finding{}
 	}
 	return &Result{Case: c, Record: rec, Warnings: rec.Warnings, Waived: v.Waived, Notice: data.notice}, nil
+}
+
+// breaks refuses a record that, entered between records already there,
+// would make one of them break a rule (named), whatever the order of entry.
+func breaks(e *rules.Engine, c *Case, rec Record, verb string) error {
+	switch rec.Kind {
+	case rules.ActStep, rules.ActPublicity, rules.ActExtend:
+	default:
+		return nil
+	}
+	all := append(slices.Clone(c.Records), rec)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Date < all[j].Date })
+	if b := e.Recheck(factsOf(c, all), rec.Step); b != nil {
+		return ruleError(b.Finding, fmt.Sprintf("%s后，已记录的%s将不符合规定：%s", verb, b.Name(), b.Finding.Message))
+	}
+	return nil
 }
 
 // buildAction resolves the people, organisation, roster count and vote of

@@ -104,3 +104,49 @@ func TestBrowserWalkCase(t *testing.T) {
 		p.Shot(page)
 	}
 }
+
+// TestBrowserCorrectStep corrects a recorded step from the case page with
+// a reason, and reads the old values in the 纪实表's history.
+func TestBrowserCorrectStep(t *testing.T) {
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 1000)
+	e := p.E
+	b := newBureau(t, e)
+	w := openCase(t, b, 3)
+	var c reply
+	w.c.Do("GET", w.base, nil, &c)
+	caseURL := fmt.Sprintf("%s/development/cases/%d", e.Srv.URL, c.Case.ID)
+	rid := recordOf(t, c, 2)
+	p.Run(browsertest.Login(e.Srv.URL, b.fenjuAdmin.Username(), apptest.Password), chromedp.Navigate(caseURL),
+		chromedp.Click(fmt.Sprintf(`a[href$="?correct=%d#correct"]`, rid), chromedp.ByQuery), chromedp.WaitVisible("form.correct-form", chromedp.ByQuery))
+	p.Shot("correct-form")
+	var refusal string
+	p.Run(chromedp.SetValue(`form.correct-form [name="date"]`, "2023-01-18", chromedp.ByQuery),
+		chromedp.SetValue(`form.correct-form [name="opinion"]`, "由组织委员谈话", chromedp.ByQuery),
+		chromedp.SetValue(`form.correct-form [name="reason"]`, "据谈话记录更正日期", chromedp.ByQuery),
+		browsertest.Follow("form.correct-form button", chromedp.ByQuery), chromedp.WaitVisible(".flash, .error-box", chromedp.ByQuery),
+		chromedp.Evaluate(`(document.querySelector(".error-box") || {innerText: ""}).innerText`, &refusal))
+	if refusal != "" {
+		p.Shot("correct-refused")
+		t.Fatalf("correction refused: %s", refusal)
+	}
+	var sheet, body string
+	p.Run(chromedp.Navigate(caseURL+"/record"), chromedp.Text(".record-table", &sheet, chromedp.ByQuery),
+		chromedp.Evaluate(`document.body.innerText`, &body))
+	p.Shot("record-history")
+	for _, want := range []string{"2023-01-18", "更正记录", "日期：2023-01-20 → 2023-01-18", "据谈话记录更正日期", "由组织委员谈话"} {
+		if !strings.Contains(sheet, want) {
+			t.Errorf("纪实表 lacks %q:\n%s", want, sheet)
+		}
+	}
+	// A refused correction shows the rule's Chinese name, never its id.
+	p.Run(chromedp.Navigate(fmt.Sprintf("%s?correct=%d", caseURL, rid)), chromedp.WaitVisible("form.correct-form", chromedp.ByQuery),
+		chromedp.SetValue(`form.correct-form [name="date"]`, "2023-05-01", chromedp.ByQuery),
+		chromedp.SetValue(`form.correct-form [name="reason"]`, "再次更正", chromedp.ByQuery),
+		browsertest.Follow("form.correct-form button", chromedp.ByQuery), chromedp.WaitVisible(".error-box", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector(".error-box").innerText`, &refusal), chromedp.Evaluate(`document.body.innerText`, &body))
+	p.Shot("correct-refused-rule")
+	if !strings.Contains(refusal, "第3步") || !strings.Contains(refusal, "按程序顺序进行") || strings.Contains(body, "R-") {
+		t.Fatalf("refusal %q (page shows a rule id: %v)", refusal, strings.Contains(body, "R-"))
+	}
+}

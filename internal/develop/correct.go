@@ -225,12 +225,11 @@ func Correct(ctx context.Context, d *core.Deps, p *auth.Principal, caseID, recID
 	if actor != nil {
 		rec.OrgID, rec.OrgName = actor.ID, actor.Name
 	}
+	if err := breaks(e, &without, rec, "更正"); err != nil {
+		return nil, err
+	}
 	all := append(slices.Clone(others), rec)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Date < all[j].Date })
-	after := factsOf(c, all)
-	if b := e.Recheck(after, old.Step); b != nil {
-		return nil, ruleError(b.Finding, fmt.Sprintf("更正后，已记录的%s将不符合规定：%s", b.Name(), b.Finding.Message))
-	}
 	diff := changes(recordView(&old, false), recordView(&rec, false), false)
 	if len(diff) == 0 {
 		return nil, fail.NotAllowed("", "更正内容与原记录相同")

@@ -35,7 +35,8 @@ func Routes(d *core.Deps) []web.Route {
 		{Name: "status", Description: "open（默认）、converted、cancelled、all"}, {Name: "name", Description: "姓名包含"},
 		{Name: "priority", Description: "1：只看在战时党建工作响应中被认定表现突出的（优先发展）"}, {Name: "page", Description: "页码"}}
 	step := Input{Step: 15, Date: "2025-08-01", Vote: &rules.Vote{Expected: 9, Present: 8, For: 8}, Opinion: "同意接收为预备党员"}
-	reply := map[string]any{"case": Case{ID: 1, PersonName: "张三", Status: "open", LastStep: 15}, "warnings": []rules.Finding{}, "replayed": false}
+	reply := map[string]any{"case": Case{ID: 1, PersonName: "张三", Status: "open", LastStep: 15, ProbationEnd: "2026-08-01"}, "warnings": []rules.Finding{}, "replayed": false,
+		"notice": "未指定办理组织，已记为「甲分局党委」办理（本档案所在党组织之上最近的具有审批权限的党委）；如由其他党委办理，请更正该记录"}
 	return []web.Route{
 		{Method: "GET", Pattern: "/development", Perm: web.PartyRead, Handler: h.ledgerPage},
 		{Method: "GET", Pattern: "/development/ledger.xlsx", Perm: web.PartyRead, Handler: h.ledgerXLSX},
@@ -57,29 +58,30 @@ func Routes(d *core.Deps) []web.Route {
 
 		{Method: "GET", Pattern: "/api/v1/development/cases", Perm: web.PartyRead, Handler: h.apiLedger, Doc: &web.Doc{Tag: tag,
 			Summary: "发展党员工作台账：管辖范围内的发展档案、所处阶段、当前步骤和最近期限", Query: listQuery}},
-		{Method: "POST", Pattern: "/api/v1/development/cases", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/cases", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: &web.Doc{Tag: tag, Created: true,
 			Summary: "收到入党申请书，建立发展档案（记录第1步；人员须为管辖范围内的申请人）", Body: OpenInput{PersonID: 12, Date: "2024-03-12"}, Reply: reply}},
 		{Method: "GET", Pattern: "/api/v1/development/cases/{id}", Perm: web.PartyRead, Handler: h.apiCase, Doc: &web.Doc{Tag: tag,
-			Summary: "发展档案详情：全部记录（纪实表）、期限"}},
-		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/steps", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActStep), Doc: &web.Doc{Tag: tag,
-			Summary: "记录一个步骤（2–25，须按顺序）；违反规则返回 422 并注明规则与依据；重复提交同一步骤只记录一次", Body: step, Reply: reply}},
+			Summary: "发展档案详情：全部记录（纪实表；更正过的记录带 history：原日期、原内容、更正内容 changes、理由）、期限（kind 为稳定代码，rule 为规则编号，title 为中文名称）、" +
+				"支部大会通过后的预备期满日期 probation_end 及延长后的 probation_end_extended"}},
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/steps", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActStep), Doc: &web.Doc{Tag: tag, Created: true,
+			Schema: stepSchema(), Summary: "记录一个步骤（2–25）：顺序按各记录的日期判断，可按任意顺序补录（每一步的字段、须先有的记录（x-needs）和办理层级（x-acting）见请求体 schema）；上级党委办理的步骤未给 org_id 时由最近的具有审批权限的党委办理，并在 notice 中说明；违反规则返回 422（error 含 rule、citation、rule_title、possible_on、due）；同一请求重复提交返回 200，内容不同返回 409 并指出不同之处", Body: step, Reply: reply}},
 		{Method: "PUT", Pattern: "/api/v1/development/cases/{id}/records/{rid}", Perm: web.PartyWrite, Handler: h.apiCorrect, Doc: &web.Doc{Tag: tag,
 			Summary: "更正已记录的步骤（日期、人员、结论、表决人数等，须提交该步骤的全部字段和更正理由 reason）：按更正后的内容重新核对本步骤和其后已记录的各步骤，" +
 				"任何一步因此不符合规则即返回 422 并指出该步骤；原记录保留在 records[].history 中，并记入审计日志",
 			Body: CorrectInput{Input: Input{Date: "2024-08-02", Vote: &rules.Vote{Expected: 9, Present: 8, For: 8}, Opinion: "同意接收为预备党员"}, Reason: "会议日期录入错误，据会议记录更正"}, Reply: reply}},
-		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/publicity", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActPublicity), Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/publicity", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActPublicity), Doc: &web.Doc{Tag: tag, Created: true,
 			Summary: "记录公示开始日期（candidate：确定发展对象前；admission：接收预备党员前）", Body: Input{Publicity: "candidate", Date: "2025-09-29"}, Reply: reply}},
-		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/reviews", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActReview), Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/reviews", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActReview), Doc: &web.Doc{Tag: tag, Created: true,
 			Summary: "记录对入党积极分子的半年考察", Body: Input{Date: "2025-03-01", Opinion: "表现良好"}, Reply: reply}},
-		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/extension", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActExtend), Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/extension", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActExtend), Doc: &web.Doc{Tag: tag, Created: true,
 			Summary: "延长预备期（只能一次，6–12个月，须写明理由）", Body: Input{Date: "2025-08-01", Months: 6, Opinion: "理论学习有待加强"}, Reply: reply}},
-		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/cancellation", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActCancel), Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/cancellation", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActCancel), Doc: &web.Doc{Tag: tag, Created: true,
 			Summary: "取消预备党员资格（须写明理由）", Body: Input{Date: "2025-08-01", Opinion: "不履行党员义务"}, Reply: reply}},
-		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/exception", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActException), Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/exception", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActException), Doc: &web.Doc{Tag: tag, Created: true,
 			Summary: "优先发展（火线入党）例外记录：豁免指定的时间规则、不占年度计划名额，须经具有审批权限的党委批准；可关联战时党建工作响应的表现纪实（event_id、record_ids）",
 			Body: Input{Date: "2025-07-01", Opinion: "抗洪抢险一线表现突出", Waives: []string{"R-target", "R-plan"}, DocNo: "甲公党〔2025〕12号", ApprovedOn: "2025-06-30", Performance: "连续72小时坚守堤防",
 				EventID: 1, RecordIDs: []int64{9}}, Reply: reply}},
-		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/shortening", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActShorten), Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/shortening", Perm: web.PartyWrite, Handler: h.apiAction(rules.ActShorten), Doc: &web.Doc{Tag: tag, Created: true,
 			Summary: "适当缩短成为发展对象的时间：为在战时党建工作响应中被认定表现突出的入党积极分子记录上级党委批准的较短培养期（不少于规则参数 R-shorten.min_months），须写明响应事件和表现纪实；只在批准后适用",
 			Body:    Input{Date: "2026-03-01", Months: 6, DocNo: "雁公党〔2026〕9号", EventID: 1, RecordIDs: []int64{9, 10}, Opinion: "抗疫一线表现突出"}, Reply: reply}},
 		{Method: "POST", Pattern: "/api/v1/development/cases/{id}/attachments", Perm: web.PartyWrite, Handler: h.apiAttach, Doc: &web.Doc{Tag: tag,

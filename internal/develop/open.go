@@ -55,6 +55,9 @@ func Open(ctx context.Context, d *core.Deps, p *auth.Principal, in OpenInput) (*
 			return nil, err
 		}
 		if r := old.StepRecord(1); r != nil && r.Date == date.String() {
+			if err := replayConflict(Input{Opinion: in.Opinion}, r.Date, r); err != nil {
+				return nil, err
+			}
 			return &Result{Case: old, Record: r, Warnings: r.Warnings, Replayed: true}, nil
 		}
 		return nil, fail.Conflict(fmt.Sprintf("%s已有进行中的发展档案", old.PersonName))
@@ -68,7 +71,11 @@ func Open(ctx context.Context, d *core.Deps, p *auth.Principal, in OpenInput) (*
 	if err != nil {
 		return nil, err
 	}
-	v := e.Check(c.facts(), rules.Action{Kind: rules.ActStep, Step: 1, Date: date})
+	branch, err := getOrg(ctx, d.DB, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	v := e.Check(c.facts(), rules.Action{Kind: rules.ActStep, Step: 1, Date: date, Org: ruleOrg(branch)})
 	if !v.OK() {
 		return nil, refusal(v)
 	}

@@ -232,8 +232,8 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	v.Recordable = recordable(f)
 	chosen, _ := strconv.Atoi(r.URL.Query().Get("step"))
 	for _, d := range v.Recordable {
-		if _, done := f.Done[d.No]; d.No == chosen || chosen == 0 && !done && !v.HasNext {
-			v.Next, v.HasNext = d, true
+		if _, done := f.Done[d.No]; d.No == chosen || !done && !v.HasNext {
+			v.Next, v.HasNext = d, true // the step asked for, else the first not yet recorded
 		}
 	}
 	if v.HasNext {
@@ -379,10 +379,11 @@ func (h *handlers) actionForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := Apply(r.Context(), h.Deps, web.Principal(r), id, kind, in); err != nil {
+	res, err := Apply(r.Context(), h.Deps, web.Principal(r), id, kind, in)
+	if err != nil {
 		return h.rerenderCase(w, r, in, err)
 	}
-	return redirectCase(w, r, id, "已记录")
+	return redirectCase(w, r, id, strings.TrimSpace("已记录。"+res.Notice))
 }
 
 // rerenderCase shows the case page again with the refused input and why.

@@ -85,12 +85,15 @@ func openCase(t *testing.T, b *bureau, through int) walker {
 	}
 	w := walker{t: t, c: b.fenjuAdmin, base: fmt.Sprintf("/api/v1/development/cases/%d", r.Case.ID)}
 	steps := []func(){
-		2:  func() { w.step(2, "2023-01-20", nil) },
-		3:  func() { w.step(3, "2023-04-10", map[string]any{"recommendation": "党员推荐"}) },
-		4:  func() { w.step(4, "2023-04-15", nil) },
-		5:  func() { w.step(5, "2023-04-20", map[string]any{"person_ids": b.members[:1]}) },
-		6:  func() { w.step(6, "2023-05-01", nil) },
-		7:  func() { w.post("/publicity", map[string]any{"publicity": "candidate", "date": "2024-03-25"}, 201); w.step(7, "2024-04-10", nil) },
+		2: func() { w.step(2, "2023-01-20", nil) },
+		3: func() { w.step(3, "2023-04-10", map[string]any{"recommendation": "党员推荐"}) },
+		4: func() { w.step(4, "2023-04-15", nil) },
+		5: func() { w.step(5, "2023-04-20", map[string]any{"person_ids": b.members[:1]}) },
+		6: func() { w.step(6, "2023-05-01", nil) },
+		7: func() {
+			w.post("/publicity", map[string]any{"publicity": "candidate", "date": "2024-03-25"}, 201)
+			w.step(7, "2024-04-10", nil)
+		},
 		8:  func() { w.step(8, "2024-05-15", nil) },
 		9:  func() { w.step(9, "2024-05-20", map[string]any{"person_ids": b.members[:2]}) },
 		10: func() { w.step(10, "2024-06-10", map[string]any{"vetting_passed": true}) },
@@ -129,6 +132,12 @@ func TestOrderByDatesNotEntry(t *testing.T) {
 		}
 		if dbtest.Fingerprint(t, e.DB) != fp {
 			t.Fatal("a refused step changed the database")
+		}
+		page := e.Anonymous()
+		page.Token = w.c.Token
+		html := string(mustGet(t, page, fmt.Sprintf("/development/cases/%d?step=4", caseID(t, w))))
+		if !strings.Contains(html, "记录第 4 步：上级党委备案") || !strings.Contains(html, "第6步 培养教育考察") {
+			t.Fatal("the case page offers no earlier step to enter late")
 		}
 		w.step(4, "2023-04-15", nil) // entered late, dated right
 		w.step(6, "2023-05-01", nil)
@@ -182,6 +191,11 @@ func TestApproverAndTemporary(t *testing.T) {
 		}
 		if dbtest.Fingerprint(t, e.DB) != fp {
 			t.Fatal("a refusal changed the database")
+		}
+		// Nobody's application is received by a 临时党支部 either.
+		inTemp := addPerson(t, e, temp, "赵临时", "applicant", "1995-05-05")
+		if st := w.c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": inTemp, "date": "2024-01-10"}, &out); st != 422 || out.Error.Rule != "R-approver" {
+			t.Fatalf("a case opened in a 临时党支部: %d %+v", st, out.Error)
 		}
 		out = w.post("/steps", map[string]any{"step": 13, "date": "2024-07-10", "org_id": b.fenju}, 201)
 		if out.Notice != "" {
@@ -311,4 +325,13 @@ func TestSupplementAndRenewedConversion(t *testing.T) {
 			t.Fatalf("转正 date %s", full)
 		}
 	})
+}
+
+func caseID(t *testing.T, w walker) int64 {
+	t.Helper()
+	var c reply
+	if st := w.c.Do("GET", w.base, nil, &c); st != 200 {
+		t.Fatalf("GET case: %d", st)
+	}
+	return c.Case.ID
 }

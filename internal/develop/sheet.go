@@ -61,6 +61,9 @@ func result(r *Record) string {
 	for _, w := range r.Data.Waived {
 		parts = append(parts, "豁免："+w.Message)
 	}
+	for _, h := range r.History {
+		parts = append(parts, fmt.Sprintf("更正记录：%s更正（%s），理由：%s", h.Actor, strings.Join(h.Changes, "；"), h.Reason))
+	}
 	return strings.Join(parts, "；")
 }
 
@@ -93,7 +96,11 @@ func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) error {
 				org += "：" + n
 			}
 		}
-		cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", i+4), s.Stage, s.Def.No, s.Def.Name, date, org, result(s.Record))
+		res := result(s.Record)
+		for _, m := range s.More {
+			res += "；补充记录 " + m.Date + "：" + result(&m)
+		}
+		cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", i+4), s.Stage, s.Def.No, s.Def.Name, date, org, res)
 	}
 	row := len(v.Steps) + 5
 	for _, o := range v.Others {

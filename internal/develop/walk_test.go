@@ -3,6 +3,7 @@ package develop_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -193,6 +194,11 @@ func TestWalkWholeCase(t *testing.T) {
 			if st := page.Do("GET", p, nil, nil); st != 200 {
 				t.Fatalf("GET %s: %d %s", p, st, page.Body())
 			}
+			// Users read the rule's Chinese name, never its id.
+			if text := tags.ReplaceAllString(page.Body(), ""); strings.Contains(text, "R-") {
+				i := strings.Index(text, "R-")
+				t.Fatalf("GET %s shows a rule id: …%s…", p, text[max(0, i-60):min(len(text), i+20)])
+			}
 		}
 		if st := page.Do("GET", fmt.Sprintf("/development/cases/%d/record.xlsx", id), nil, nil); st != 200 || len(page.Last) < 1000 || string(page.Last[:2]) != "PK" {
 			t.Fatalf("xlsx: %d, %d bytes", st, len(page.Last))
@@ -202,6 +208,8 @@ func TestWalkWholeCase(t *testing.T) {
 		}
 	})
 }
+
+var tags = regexp.MustCompile(`(?s)<[^>]*>`)
 
 func mustGet(t *testing.T, c *apptest.Client, path string) []byte {
 	t.Helper()

@@ -15,6 +15,11 @@ type Doc struct {
 	Query   []Param // query parameters
 	Body    any     // example request body (its JSON shape)
 	Reply   any     // example reply
+	// Created: a new record answers 201, the same request repeated 200.
+	Created bool
+	// Schema is the JSON schema of the request body, when its example
+	// alone cannot say which fields are needed.
+	Schema any
 }
 
 // Param is a query parameter.
@@ -49,7 +54,11 @@ func OpenAPI(routes []Route) map[string]any {
 				params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Description, "schema": map[string]any{"type": "string"}})
 			}
 			if rt.Doc.Body != nil {
-				op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"example": rt.Doc.Body}}}
+				body := map[string]any{"example": rt.Doc.Body}
+				if rt.Doc.Schema != nil {
+					body["schema"] = rt.Doc.Schema
+				}
+				op["requestBody"] = map[string]any{"content": map[string]any{"application/json": body}}
 			}
 		}
 		if params != nil {
@@ -59,14 +68,20 @@ func OpenAPI(routes []Route) map[string]any {
 		if rt.Doc != nil && rt.Doc.Reply != nil {
 			ok["content"] = map[string]any{"application/json": map[string]any{"example": rt.Doc.Reply}}
 		}
-		op["responses"] = map[string]any{
+		responses := map[string]any{
 			"200": ok,
 			"400": map[string]any{"$ref": "#/components/responses/Error"},
 			"401": map[string]any{"$ref": "#/components/responses/Error"},
 			"403": map[string]any{"$ref": "#/components/responses/Error"},
 			"404": map[string]any{"$ref": "#/components/responses/Error"},
+			"409": map[string]any{"$ref": "#/components/responses/Error"},
 			"422": map[string]any{"$ref": "#/components/responses/Error"},
 		}
+		if rt.Doc != nil && rt.Doc.Created {
+			responses["201"] = ok
+			responses["200"] = map[string]any{"description": "同一请求重复提交：返回已有记录（replayed 为 true）；内容不同则为 409"}
+		}
+		op["responses"] = responses
 		if rt.Perm != Public {
 			op["security"] = []map[string]any{{"bearer": []string{}}}
 		}

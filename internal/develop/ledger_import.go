@@ -1,0 +1,326 @@
+package develop
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"hongdun/internal/platform/civil"
+	"hongdun/internal/rules"
+)
+
+// The core of the 台账 import (kind=development): reading an office's
+// in-flight ledger as it looks on paper, and judging each row against the
+// rules as of its own dates. Matching people and writing the cases are the
+// job's part.
+
+// PaperRow is one person's row of a 台账: who, and each step's date with
+// what the row gives of it.
+type PaperRow struct {
+	Row      int // 1-based row number in the sheet
+	Name     string
+	IDNumber string
+	Branch   string
+	Steps    map[int]civil.Date
+	// Inputs given in the row: vote counts per voting step, 政审 result,
+	// training, 产生方式, names of 培养联系人 / 入党介绍人 per step.
+	Votes          map[int]*rules.Vote
+	VettingPassed  *bool
+	TrainingDays   int
+	TrainingHours  int
+	Recommendation string
+	People         map[int][]string
+	// Publicity holds the start of each 公示 given ("candidate", "admission").
+	Publicity map[string]civil.Date
+}
+
+// PaperProblem is a row-level refusal: the row, the column, the rule
+// (empty for unreadable input), its citation and the date that would pass.
+type PaperProblem struct {
+	Row        int    `json:"row"`
+	Column     string `json:"column"`
+	Rule       string `json:"rule,omitempty"`
+	Citation   string `json:"citation,omitempty"`
+	Message    string `json:"message"`
+	PossibleOn string `json:"possible_on,omitempty"`
+}
+
+// ledgerCol is what one column of the header holds.
+type ledgerCol struct {
+	field string // name, id_number, branch, step, vote, vetting, training_days, training_hours, recommendation, people
+	step  int
+	vote  string // expected, present, for, against, abstain; the 公示's kind
+}
+
+var spaces = regexp.MustCompile(`[\s　]+`)
+
+// normHeader folds a header cell: no spaces, half-width brackets, no
+// trailing 日期/时间.
+func normHeader(s string) string {
+	s = spaces.ReplaceAllString(s, "")
+	s = strings.NewReplacer("（", "(", "）", ")").Replace(s)
+	for _, suf := range []string{"日期", "时间"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	return s
+}
+
+// conversion says a header is about the 转正 half (steps 22–24).
+func conversion(h string) bool { return strings.Contains(h, "转正") }
+
+// stepSynonyms are headers offices use for steps besides the official name.
+var stepSynonyms = map[string]int{
+	"入党申请": 1, "申请入党": 1, "递交入党申请": 1, "谈话": 2, "派人谈话": 2,
+	"确定为入党积极分子": 3, "确定入党积极分子": 3, "列为入党积极分子": 3, "入党积极分子备案": 4,
+	"培养联系人": 5, "培养教育": 6, "确定为发展对象": 7, "列为发展对象": 7, "发展对象备案": 8,
+	"入党介绍人": 9, "政治审查": 10, "政审": 10, "集中培训": 11, "支委会审查": 12, "预审": 13, "上级党委预审": 13,
+	"填写志愿书": 14, "志愿书": 14, "接收预备党员支部大会": 15, "支部大会接收": 15, "接收预备党员": 15,
+	"上级党委谈话": 16, "审批接收": 17, "入党": 17, "备案": 18, "编入党支部和党小组": 19, "编入党小组": 19,
+	"宣誓": 20, "教育考察": 21, "转正申请": 22, "转正支部大会": 23, "支部大会讨论转正": 23, "转正审批": 24,
+	"审批转正": 24, "归档": 25,
+}
+
+var voteHeads = map[string]string{"应到": "expected", "实到": "present", "赞成": "for", "反对": "against", "弃权": "abstain"}
+
+// ledgerHeader recognises a header row; ok is false unless it names the
+// person and at least two steps.
+func ledgerHeader(cells []string) ([]ledgerCol, bool) {
+	cols := make([]ledgerCol, len(cells))
+	steps, named := 0, false
+	for i, raw := range cells {
+		h := normHeader(raw)
+		c := &cols[i]
+		switch {
+		case h == "姓名":
+			c.field, named = "name", true
+		case strings.Contains(h, "身份证") || strings.Contains(h, "身份号码"):
+			c.field = "id_number"
+		case strings.HasSuffix(h, "支部") && !strings.Contains(h, "编入"):
+			c.field = "branch"
+		case h == "培养联系人" || h == "入党介绍人":
+			c.field, c.step = "people", stepSynonyms[h]
+		case strings.Contains(h, "政审结论") || strings.Contains(h, "政审结果"):
+			c.field = "vetting"
+		case strings.Contains(h, "培训天数"):
+			c.field = "training_days"
+		case strings.Contains(h, "学时"):
+			c.field = "training_hours"
+		case h == "推荐方式" || h == "产生方式":
+			c.field = "recommendation"
+		case strings.Contains(h, "公示"):
+			c.field, c.vote = "publicity", map[bool]string{true: "candidate", false: "admission"}[strings.Contains(h, "发展对象")]
+		default:
+			if v := voteOf(h); v != "" {
+				c.field, c.vote, c.step = "vote", v, map[bool]int{true: 23, false: 15}[conversion(h)]
+			} else if n := stepOf(h); n > 0 {
+				c.field, c.step = "step", n
+				steps++
+			}
+		}
+	}
+	return cols, named && steps >= 2
+}
+
+func voteOf(h string) string {
+	for k, v := range voteHeads {
+		if strings.Contains(h, k) && (strings.HasSuffix(h, "人数") || strings.HasSuffix(h, k) || strings.HasSuffix(h, "票")) {
+			return v
+		}
+	}
+	return ""
+}
+
+// stepOf reads a step header: the official name (the 转正 half told by
+// 转正), else a synonym.
+func stepOf(h string) int {
+	if n, ok := stepSynonyms[h]; ok {
+		return n
+	}
+	for _, d := range rules.Steps {
+		if h == d.Name || strings.HasPrefix(h, d.Name) {
+			if d.Stage == 4 && conversion(h) {
+				continue
+			}
+			return d.No
+		}
+	}
+	return 0
+}
+
+var datePatterns = []*regexp.Regexp{
+	regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$`),
+	regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`),
+}
+
+// parseLedgerDate reads the ways offices spell a date: 2024-03-12,
+// 2024/3/12, 2024.3.12, 2024年3月12日, 20240312, or an Excel serial number.
+func parseLedgerDate(s string) (civil.Date, bool) {
+	s = spaces.ReplaceAllString(s, "")
+	for _, re := range datePatterns {
+		if m := re.FindStringSubmatch(s); m != nil {
+			d, err := civil.Parse(fmt.Sprintf("%s-%02s-%02s", m[1], m[2], m[3]))
+			return d, err == nil
+		}
+	}
+	if n, err := strconv.Atoi(s); err == nil && n > 20000 && n < 80000 { // days since 1899-12-30
+		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+		d, err := civil.Parse(t.Format("2006-01-02"))
+		return d, err == nil
+	}
+	return civil.Date{}, false
+}
+
+// ReadLedger reads a 台账's rows: the header is found among the first
+// rows (titles above it are skipped); cells are trimmed. It returns the
+// rows and every unreadable cell.
+func ReadLedger(sheet [][]string) ([]PaperRow, []PaperProblem) {
+	for hi := 0; hi < len(sheet) && hi < 6; hi++ {
+		cols, ok := ledgerHeader(sheet[hi])
+		if !ok {
+			continue
+		}
+		var rows []PaperRow
+		var probs []PaperProblem
+		for ri := hi + 1; ri < len(sheet); ri++ {
+			r, ps := readLedgerRow(ri+1, sheet[hi], cols, sheet[ri])
+			probs = append(probs, ps...)
+			if r != nil {
+				rows = append(rows, *r)
+			}
+		}
+		return rows, probs
+	}
+	return nil, []PaperProblem{{Row: 1, Message: "未找到表头：须有“姓名”列和至少两个步骤日期列（如“确定为入党积极分子日期”）"}}
+}
+
+func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*PaperRow, []PaperProblem) {
+	r := &PaperRow{Row: n, Steps: map[int]civil.Date{}, Votes: map[int]*rules.Vote{}, People: map[int][]string{}, Publicity: map[string]civil.Date{}}
+	var probs []PaperProblem
+	bad := func(i int, msg string) {
+		probs = append(probs, PaperProblem{Row: n, Column: strings.TrimSpace(head[i]), Message: msg})
+	}
+	blank := true
+	for i, c := range cols {
+		if i >= len(cells) {
+			break
+		}
+		v := strings.TrimSpace(spaces.ReplaceAllString(cells[i], " "))
+		if v == "" || c.field == "" {
+			continue
+		}
+		blank = false
+		switch c.field {
+		case "name":
+			r.Name = strings.ReplaceAll(v, " ", "")
+		case "id_number":
+			r.IDNumber = strings.ToUpper(strings.ReplaceAll(v, " ", ""))
+		case "branch":
+			r.Branch = v
+		case "step", "publicity":
+			d, ok := parseLedgerDate(v)
+			if !ok {
+				bad(i, fmt.Sprintf("日期“%s”无法识别（如 2024-03-12、2024年3月12日）", v))
+			} else if c.field == "step" {
+				r.Steps[c.step] = d
+			} else {
+				r.Publicity[c.vote] = d
+			}
+		case "vote":
+			k, err := strconv.Atoi(v)
+			if err != nil || k < 0 {
+				bad(i, fmt.Sprintf("人数“%s”应为非负整数", v))
+				continue
+			}
+			vt := r.Votes[c.step]
+			if vt == nil {
+				vt = &rules.Vote{}
+				r.Votes[c.step] = vt
+			}
+			*map[string]*int{"expected": &vt.Expected, "present": &vt.Present, "for": &vt.For, "against": &vt.Against, "abstain": &vt.Abstain}[c.vote] = k
+		case "vetting":
+			pass := strings.Contains(v, "合格") && !strings.Contains(v, "不合格") || v == "通过"
+			r.VettingPassed = &pass
+		case "training_days", "training_hours":
+			k, err := strconv.Atoi(strings.TrimRight(v, "天学时"))
+			if err != nil || k < 0 {
+				bad(i, fmt.Sprintf("“%s”应为非负整数", v))
+				continue
+			}
+			if c.field == "training_days" {
+				r.TrainingDays = k
+			} else {
+				r.TrainingHours = k
+			}
+		case "recommendation":
+			r.Recommendation = v
+
+		case "people":
+			r.People[c.step] = strings.FieldsFunc(v, func(c rune) bool { return strings.ContainsRune("、,，;； ", c) })
+		}
+	}
+	if blank {
+		return nil, nil
+	}
+	if r.Name == "" {
+		probs = append(probs, PaperProblem{Row: n, Column: "姓名", Message: "缺少姓名"})
+	}
+	if _, ok := r.Steps[1]; !ok && len(probs) == 0 {
+		probs = append(probs, PaperProblem{Row: n, Column: "递交入党申请书日期", Message: "缺少递交入党申请书日期"})
+	}
+	return r, probs
+}
+
+// CheckLedgerRow judges a row's steps against the rules as of their dates:
+// each step in the order of its date, with the facts of the steps dated
+// before it, as the case would have been recorded at the time. A rule
+// whose input the 台账 has no column for (公示, people, votes, 政审结论,
+// training) is not judged on its behalf; people named are judged by the
+// caller, who resolves them, and here only by their number. branch and
+// approver are the row's branch and the 党委 with 审批权限 above it, acting
+// on the branch's and the upper steps.
+func CheckLedgerRow(e *rules.Engine, birth civil.Date, r PaperRow, branch, approver rules.Org, branchFull int) []PaperProblem {
+	ns := make([]int, 0, len(r.Steps))
+	for n := range r.Steps {
+		ns = append(ns, n)
+	}
+	sort.Slice(ns, func(i, j int) bool {
+		a, b := r.Steps[ns[i]], r.Steps[ns[j]]
+		return a.Before(b) || a == b && ns[i] < ns[j]
+	})
+	f := rules.Facts{BirthDate: birth, Done: map[int]civil.Date{}, CandidatePublicity: r.Publicity["candidate"], AdmissionPublicity: r.Publicity["admission"]}
+	var probs []PaperProblem
+	for _, n := range ns {
+		def, _ := rules.Step(n)
+		a := rules.Action{Kind: rules.ActStep, Step: n, Date: r.Steps[n], Vote: r.Votes[n], BranchFull: branchFull,
+			Recommendation: r.Recommendation, TrainingDays: r.TrainingDays, TrainingHours: r.TrainingHours, Org: branch}
+		if def.Upper() {
+			a.Org = approver
+		}
+		if a.Recommendation == "" {
+			a.Recommendation = "党员推荐" // a paper 台账 rarely says how; the activist was chosen
+		}
+		for i, name := range r.People[n] {
+			a.People = append(a.People, rules.Person{ID: int64(i + 1), Name: name, Status: "full"})
+		}
+		given := map[string]bool{"R-publicity": len(r.Publicity) > 0, "R-contacts": len(a.People) > 0, "R-introducers": len(a.People) > 0,
+			"R-quorum": a.Vote != nil, "R-majority": a.Vote != nil, "R-branch-size": a.Vote != nil && branchFull > 0,
+			"R-vetting": r.VettingPassed != nil, "R-training": r.TrainingDays+r.TrainingHours > 0}
+		for _, x := range e.Check(f, a).Refusals {
+			if g, known := given[x.Rule]; known && !g {
+				continue
+			}
+			probs = append(probs, PaperProblem{Row: r.Row, Column: def.Name + "日期", Rule: x.Rule, Citation: x.Citation, Message: x.Message, PossibleOn: x.Possible})
+		}
+		f.Done[n] = r.Steps[n]
+		if def.Has(rules.FieldVetting) && r.VettingPassed != nil {
+			f.VettingPassed = *r.VettingPassed
+		}
+		if def.Has(rules.FieldTraining) {
+			f.TrainingDays, f.TrainingHours = r.TrainingDays, r.TrainingHours
+		}
+	}
+	return probs
+}
