@@ -94,6 +94,8 @@ func init() {
 			return "GET", fmt.Sprintf("%s?org=%d&year=2026", route, f.BBranch), nil
 		})
 	}
+	exempt("GET /m/tasks", "the caller's own organisation (a member's branch): no parameter names another")
+	exempt("GET /api/v1/my-tasks", "the caller's own organisation (a member's branch): no parameter names another")
 	exempt("GET /tasks/new", "an empty form whose organisation picker lists only the caller's scope")
 	scoped("POST /tasks/items", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", fmt.Sprintf("/tasks/items?org_id=%d&year=2026&title=x&due_on=2026-06-30&weight=5", f.B), nil
