@@ -94,6 +94,31 @@ func init() {
 			return "GET", fmt.Sprintf("%s?org=%d&year=2026", route, f.BBranch), nil
 		})
 	}
+	for _, route := range []string{"/tasks/plan", "/api/v1/task-plan"} {
+		scoped("GET "+route, func(t *testing.T, f *Fixture) (string, string, any) {
+			taskUnderB(t, f)
+			return "GET", fmt.Sprintf("%s?org=%d&year=2026", route, f.B), nil
+		})
+	}
+	scoped("POST /tasks/plan/points", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "POST", fmt.Sprintf("/tasks/plan/points?org_id=%d&year=2026&line=law&title=x", f.B), nil
+	})
+	scoped("POST /api/v1/task-plan/points", func(t *testing.T, f *Fixture) (string, string, any) {
+		return "POST", "/api/v1/task-plan/points", map[string]any{"org_id": f.B, "year": 2026, "line": "law", "title": "越权要点"}
+	})
+	scoped("POST /tasks/plan/points/{id}/delete", func(t *testing.T, f *Fixture) (string, string, any) {
+		var id int64
+		err := f.E.DB.InTx(context.Background(), func(tx *db.Tx) (err error) {
+			id, err = db.InsertID(context.Background(), tx, "INSERT INTO task_plan_points (org_id, year, line, title, created_at) VALUES (?, 2026, 'law', '乙分局要点', 0)", f.B)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "POST", fmt.Sprintf("/tasks/plan/points/%d/delete", id), nil
+	})
+	exempt("GET /m/tasks", "the caller's own organisation (a member's branch): no parameter names another")
+	exempt("GET /api/v1/my-tasks", "the caller's own organisation (a member's branch): no parameter names another")
 	exempt("GET /tasks/new", "an empty form whose organisation picker lists only the caller's scope")
 	scoped("POST /tasks/items", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", fmt.Sprintf("/tasks/items?org_id=%d&year=2026&title=x&due_on=2026-06-30&weight=5", f.B), nil

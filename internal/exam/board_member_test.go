@@ -108,7 +108,11 @@ func TestBoardsAsMember(t *testing.T) {
 		if b.Mine == nil || b.Mine.Rank != 3 || b.Mine.Name != "乙一" || b.OwnOnly || b.Ranked != 3 {
 			t.Errorf("carol's own contest line: %+v (ranked %d)", b.Mine, b.Ranked)
 		}
-		if carol.Do("GET", fmt.Sprintf("/exams/%d/board", contest), nil, nil); !strings.Contains(carol.Body(), "第 <strong>3</strong> 名（共 3 人）") {
+		if b.MyUnit == nil || b.MyUnit.Name != "乙分局党委" || b.MyUnit.Rank != 2 {
+			t.Errorf("carol's unit on the contest board: %+v", b.MyUnit)
+		}
+		if carol.Do("GET", fmt.Sprintf("/exams/%d/board", contest), nil, nil); !strings.Contains(carol.Body(), "第 <strong>3</strong> 名（共 3 人）") ||
+			!strings.Contains(carol.Body(), `id="board-my-unit"`) {
 			t.Errorf("carol's contest board page: %s", carol.Body())
 		}
 

@@ -134,13 +134,19 @@ func Arena(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, ye
 	if err != nil {
 		return nil, err
 	}
+	return board(ctx, d.DB, sub, year, kind, today)
+}
+
+// board ranks the branches (or the 党委) of a subtree for a year as of
+// today, against the end of last month.
+func board(ctx context.Context, q db.Querier, sub scope.Subtree, year int, kind string, today civil.Date) (*Board, error) {
 	asOf := today
 	if end := civil.New(year, 12, 31); end.Before(today) {
 		asOf = end
 	}
 	prev := civil.New(asOf.Year(), asOf.Month(), 1).AddDays(-1)
 	b := &Board{Year: year, AsOf: asOf.String(), PrevAsOf: prev.String(), Kind: kind}
-	mine, names, err := contestRows(ctx, d.DB, sub, year, kind, "", "")
+	mine, names, err := contestRows(ctx, q, sub, year, kind, "", "")
 	if err != nil {
 		return nil, err
 	}

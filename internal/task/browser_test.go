@@ -3,6 +3,8 @@ package task_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,14 +47,27 @@ func TestDispatchPhoneCompletionReturnAndAccept(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var status string
+	// On the phone: 任务与擂台, the task, a photo of the meeting as
+	// evidence, then the report.
+	scan := filepath.Join(t.TempDir(), "警示教育签到表.png")
+	if err := os.WriteFile(scan, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var status, files, tasks string
 	onPhone(browsertest.Login(e.Srv.URL, b.a1Adm.Username(), apptest.Password),
-		chromedp.Navigate(e.Srv.URL+"/tasks"), browsertest.Follow(fmt.Sprintf(`a[href="/tasks/%d"]`, c)),
-		chromedp.WaitVisible("#complete-form"), chromedp.SendKeys(`#complete-form textarea[name="evidence"]`, "组织全体党员观看警示教育片"),
+		chromedp.Navigate(e.Srv.URL+"/m/tasks"), chromedp.WaitVisible(fmt.Sprintf("#phone-task-%d", c)), chromedp.Text("main", &tasks))
+	browsertest.Screenshot(t, phone, "phone-tasks")
+	if !strings.Contains(tasks, "开展一次警示教育") || !strings.Contains(tasks, "擂台比武") {
+		t.Fatalf("the phone's task page: %q", tasks)
+	}
+	onPhone(browsertest.Follow(fmt.Sprintf("#phone-task-%d", c)), chromedp.WaitVisible("#file-form"),
+		chromedp.SetUploadFiles("#file-input", []string{scan}), browsertest.Follow("#file-submit"),
+		chromedp.WaitVisible("#copy-files li"), chromedp.Text("#copy-files", &files),
+		chromedp.SendKeys(`#complete-form textarea[name="evidence"]`, "组织全体党员观看警示教育片"),
 		browsertest.Follow("#complete-submit"), chromedp.WaitVisible("#copy-status"), chromedp.Text("#copy-status", &status))
 	browsertest.Screenshot(t, phone, "phone-submitted")
-	if status != "待验收" {
-		t.Fatalf("after the phone submission: %q", status)
+	if status != "待验收" || !strings.Contains(files, "警示教育签到表.png") {
+		t.Fatalf("after the phone submission: %q, files %q", status, files)
 	}
 
 	p.Run(chromedp.Navigate(copyPage), chromedp.WaitVisible("#review-form"),

@@ -130,6 +130,9 @@ type Filter struct {
 	Year    int
 	Page    int
 	PerPage int
+	// within replaces the caller's scope: a member's own branch, for the
+	// phone page of the tasks that concern them.
+	within *scope.Subtree
 }
 
 // Sides of the list.
@@ -153,6 +156,9 @@ func paging(page, per *int) {
 // where builds the condition of a filter, or a refusal of a bad value.
 func where(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today string) (string, []any, error) {
 	sc := scope.Of(p)
+	if f.within != nil {
+		sc = *f.within
+	}
 	var conds []string
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }

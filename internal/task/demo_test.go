@@ -8,6 +8,7 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/demo"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/task"
 )
 
@@ -39,5 +40,18 @@ func TestDemoRoundsWithHistory(t *testing.T) {
 	}
 	if n := e.Count("SELECT COUNT(*) FROM task_round_standings s JOIN task_rounds r ON r.id = s.round_id WHERE r.period = 'Q2' AND s.prev_place IS NOT NULL"); n < 10 {
 		t.Errorf("only %d contestants of Q2 compared with Q1", n)
+	}
+	// The 工作要点: business points beside party items, most items linked.
+	wp, err := task.Plan(ctx, e.DB, scope.All(), 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range wp.Lines {
+		if l.Line != "other" && len(l.Points) == 0 {
+			t.Errorf("no business point for %s", l.Label)
+		}
+	}
+	if wp.Linked == 0 || wp.Share < 50 {
+		t.Errorf("%d of %d demo items linked to business", wp.Linked, wp.Total)
 	}
 }

@@ -32,6 +32,8 @@ var (
 	copyPage    = web.NewPage(templates, "templates/copy.html")
 	previewPage = web.NewPage(templates, "templates/preview.html")
 	arenaPage   = web.NewPage(templates, "templates/arena.html")
+	phonePage   = web.NewPage(templates, "templates/phone.html")
+	planPage    = web.NewPage(templates, "templates/plan.html")
 )
 
 type handlers struct{ *core.Deps }
@@ -51,7 +53,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Name: "status", Description: "open 进行中、submitted 待验收、returned 已退回、done 已完成、overdue 已逾期"},
 		{Name: "year", Description: "年度"}, {Name: "side", Description: "received 上级下发给本级的、dispatched 本级及下级下发的，默认全部"},
 		{Name: "item", Description: "任务清单条目编号"}}
-	return append(append(h.roundRoutes(tag), h.fileRoutes(tag)...), []web.Route{
+	return append(append(append(append(h.roundRoutes(tag), h.fileRoutes(tag)...), h.phoneRoutes(tag)...), h.planRoutes(tag)...), []web.Route{
 		{Method: "GET", Pattern: "/tasks", Perm: web.PartyRead, Handler: h.list},
 		{Method: "GET", Pattern: "/tasks/export", Perm: web.PartyRead, Handler: h.export},
 		{Method: "GET", Pattern: "/tasks/new", Perm: web.PartyWrite, Handler: h.newForm},

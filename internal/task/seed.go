@@ -34,6 +34,15 @@ var demoItems = []struct {
 // dispatches it (the 分局 pass the practice task down to their branches)
 // and leaves the receivers at every stage: done on time or late, submitted,
 // returned, open and overdue. It does nothing when tasks exist.
+// demoPoints are the business points of the 市局's 工作要点 the demo
+// party items serve.
+var demoPoints = []PointInput{
+	{Line: "law", Title: "深化执法规范化建设", Detail: "落实执法办案“一站式”管理，案件质量考评优良率达到 95% 以上"},
+	{Line: "service", Title: "推进“放管服”改革和户政便民服务", Detail: "户籍、出入境等高频事项“一网通办”，群众满意度保持在 98% 以上"},
+	{Line: "security", Title: "做好重大活动安保和社会面治安防控", Detail: "完善街面巡逻防控网，重大节点安保零失误"},
+	{Line: "team", Title: "全面从严管党治警", Detail: "开展政治轮训和实战大练兵，锻造忠诚干净担当的公安铁军"},
+}
+
 func SeedDemo(ctx context.Context, d *core.Deps) error {
 	var n int
 	var root int64
@@ -85,7 +94,14 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		return err
 	}
 	if err := d.DB.InTx(ctx, func(tx *db.Tx) error {
-		return d.Audit.Write(ctx, tx, audit.Event{Action: "task.demo_seed", ObjectType: "system", Detail: map[string]any{"items": len(demoItems)}})
+		rows := make([][]any, len(demoPoints))
+		for i, pt := range demoPoints {
+			rows[i] = []any{root, year, pt.Line, pt.Title, pt.Detail, d.Now().UnixMilli()}
+		}
+		if err := db.InsertRows(ctx, tx, "task_plan_points (org_id, year, line, title, detail, created_at)", rows); err != nil {
+			return err
+		}
+		return d.Audit.Write(ctx, tx, audit.Event{Action: "task.demo_seed", ObjectType: "system", Detail: map[string]any{"items": len(demoItems), "plan_points": len(demoPoints)}})
 	}); err != nil {
 		return err
 	}
