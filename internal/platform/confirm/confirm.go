@@ -16,7 +16,7 @@ import (
 func Print(parts ...any) string {
 	h := sha256.New()
 	for _, p := range parts {
-		fmt.Fprintf(h, "%v|", p)
+		_, _ = fmt.Fprintf(h, "%v|", p) // writing to a hash never fails
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
