@@ -62,6 +62,8 @@ func init() {
 	scoped("POST /strong/system", bureau("POST", "/strong/system?year=2026&name=x", nil))
 	scoped("POST /api/v1/strong/rounds", bureau("POST", "/api/v1/strong/rounds", map[string]any{"year": 2026, "self_due": "2026-11-30", "review_due": "2026-12-20"}))
 	scoped("POST /strong/rounds", bureau("POST", "/strong/rounds?year=2026&self_due=2026-11-30&review_due=2026-12-20", nil))
+	scoped("GET /api/v1/strong/rounds/preview", bureau("GET", "/api/v1/strong/rounds/preview?year=2026&self_due=2026-11-30&review_due=2026-12-20", nil))
+	scoped("GET /strong/rounds/preview", bureau("GET", "/strong/rounds/preview?year=2026&self_due=2026-11-30&review_due=2026-12-20", nil))
 	scoped("POST /api/v1/strong/rounds/{year}/recompute", onEntry("POST", "/api/v1/strong/rounds/2026/recompute?e=%d", nil))
 	scoped("POST /strong/rounds/{year}/recompute", onEntry("POST", "/strong/rounds/2026/recompute?e=%d", nil))
 	scoped("POST /api/v1/strong/rounds/{year}/close", onEntry("POST", "/api/v1/strong/rounds/2026/close?e=%d", map[string]int{"version": 1}))

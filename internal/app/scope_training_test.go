@@ -78,6 +78,7 @@ func init() {
 	scoped("GET /training/venues/{id}/screen", trainingProbe("GET", "/training/venues/%d/screen", nil, bVenue))
 	scoped("GET /training/venues/{id}/qr.png", trainingProbe("GET", "/training/venues/%d/qr.png", nil, bVenue))
 	scoped("GET /training/ledger", trainingProbe("GET", "/training/ledger?org=%d", nil, fBt))
+	scoped("GET /training/ledger.xlsx", trainingProbe("GET", "/training/ledger.xlsx?org=%d", nil, fBt))
 	scoped("POST /training/programs/{id}/courses", trainingProbe("POST", "/training/programs/%d/courses?c_topic=x&c_hours=1", nil, bProgram))
 	scoped("POST /training/programs/{id}/activities", trainingProbe("POST", "/training/programs/%d/activities?a_kind=%%E5%%AD%%A6%%E4%%B9%%A0%%E7%%A0%%94%%E8%%AE%%A8&a_title=x&a_on_date=2026-03-01", nil, bProgram))
 	scoped("POST /training/programs/{id}/sessions", trainingProbe("POST", "/training/programs/%d/sessions?s_title=x&s_mode=%%E7%%BA%%BF%%E4%%B8%%8B&s_starts_at=2026-03-01T09:00&s_ends_at=2026-03-01T11:00&s_hours=2", nil, bProgram))

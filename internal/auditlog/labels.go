@@ -45,7 +45,7 @@ var actionLabels = map[string]string{
 	"develop.demo_seed": "生成发展党员演示数据", "develop.correct": "更正发展步骤记录",
 	"training.program.create": "新建培训计划", "training.course.create": "添加培训课程", "training.activity.create": "登记学习活动",
 	"training.session.create": "新建培训场次", "training.venue.create": "新建签到会场", "training.requirement.set": "设置学时要求",
-	"training.fallback.create": "一键兜底补足学时", "training.checkin.qr": "扫码签到", "training.checkin.manual": "补登签到",
+	"training.fallback.create": "建立兜底培训", "training.ledger.export": "导出学时台账", "training.checkin.qr": "扫码签到", "training.checkin.manual": "补登签到",
 	"training.demo_seed": "生成培训演示数据",
 	"exam.create":        "新建考试竞赛", "exam.question.create": "新建试题", "exam.question.update": "修改试题",
 	"exam.question.import": "导入题库", "exam.question.export": "导出题库", "exam.attempt.start": "开始答题",

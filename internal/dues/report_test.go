@@ -91,7 +91,12 @@ func TestLetterPrintsPaidThroughFromTheLedger(t *testing.T) {
 			"dues_paid_to": "2025-12", "reason": "工作调动"}, &tr); st != 201 {
 			t.Fatal(upper.Body())
 		}
-		if st := upper.Do("GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil); st != 200 || !strings.Contains(upper.Body(), `党费已交到 <span id="letter-dues">2026年6月</span>`) {
+		for _, step := range []string{"review", "send"} { // the letter prints once issued
+			if st := upper.Do("POST", fmt.Sprintf("/api/v1/transfers/%d/%s", tr.ID, step), map[string]any{}, nil); st != 200 {
+				t.Fatalf("%s: %d %s", step, st, upper.Body())
+			}
+		}
+		if st := upper.Do("GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil); st != 200 || !strings.Contains(upper.Body(), `党费已交到<span class="letter-dues">2026年6月</span>`) {
 			t.Fatalf("letter: %d %s", st, upper.Body())
 		}
 	})

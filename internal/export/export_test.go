@@ -148,5 +148,10 @@ func TestExportRoundTripMaskingAndAudit(t *testing.T) {
 			strings.Contains(admin.Body(), "<img src=x") || !strings.Contains(admin.Body(), "roster-table") {
 			t.Fatalf("print page: %d", st)
 		}
+		// The organisation picker, and the export link of the same roster.
+		if body := admin.Body(); !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, root)) ||
+			!strings.Contains(body, fmt.Sprintf(`href="/exports/members.xlsx?org=%d"`, root)) {
+			t.Fatalf("print page lacks the picker or the export link")
+		}
 	})
 }

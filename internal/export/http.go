@@ -2,14 +2,17 @@ package export
 
 import (
 	"embed"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"hongdun/internal/member"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -76,9 +79,11 @@ func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request) error {
 
 type printView struct {
 	OrgName string
+	OrgID   int64
 	Date    string
 	Rows    []Row
-	Query   string
+	Query   template.URL // the roster's filters, for the export link
+	Orgs    []org.Option // the picker: which organisation's roster
 }
 
 // MaxPrint bounds the printed roster; larger lists are exported instead.
@@ -89,7 +94,10 @@ func (h *handlers) print(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := printView{OrgName: q.OrgName, Date: civil.Today(h.Now()).Chinese(), Query: r.URL.RawQuery}
+	v := printView{OrgName: q.OrgName, OrgID: q.Filter.OrgID, Date: civil.Today(h.Now()).Chinese(), Query: template.URL(r.URL.Query().Encode())}
+	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(web.Principal(r))); err != nil {
+		return err
+	}
 	err = q.Each(r.Context(), h.Deps, false, func(row Row) error {
 		if len(v.Rows) >= MaxPrint {
 			return fail.Malformed("org", "名单超过 5000 人，请按支部分别打印，或导出 Excel")

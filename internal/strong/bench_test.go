@@ -114,7 +114,13 @@ func BenchmarkRecompute(b *testing.B) {
 		b.Fatal(err)
 	}
 	p := &auth.Principal{Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath, Username: "bench"}
-	r, err := strong.OpenRound(ctx, e.App.Deps, p, strong.RoundInput{Year: 2026, SelfDue: "2026-11-30", ReviewDue: "2026-12-20"})
+	in := strong.RoundInput{Year: 2026, SelfDue: "2026-11-30", ReviewDue: "2026-12-20"}
+	plan, err := strong.PlanRound(ctx, e.App.Deps, e.DB, p, in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in.Expect = plan.Expect
+	r, err := strong.OpenRound(ctx, e.App.Deps, p, in)
 	if err != nil {
 		b.Fatal(err)
 	}

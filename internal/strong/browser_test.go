@@ -21,9 +21,7 @@ func TestSelfAssessmentAndReviewInBrowser(t *testing.T) {
 	p := browsertest.Open(t, 1280, 1000)
 	e := p.E
 	b := setup(t, e)
-	if st := e.Account(auth.OrgAdmin, b.Root, 0).Do("POST", "/api/v1/strong/rounds", map[string]any{"year": 2026, "self_due": "2026-06-30", "review_due": "2026-07-15"}, nil); st != 201 {
-		t.Fatalf("open: %d", st)
-	}
+	openRound(t, e.Account(auth.OrgAdmin, b.Root, 0), 2026, "2026-06-30", "2026-07-15")
 	branch, upper := e.Account(auth.OrgAdmin, b.ABranch, 0), e.Account(auth.OrgAdmin, b.A, 0)
 	var state, score, missing string
 	fill := []chromedp.Action{}

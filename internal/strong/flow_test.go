@@ -114,7 +114,26 @@ func TestRoundSelfAssessmentReviewAndBadInput(t *testing.T) {
 		if n := e.Count("SELECT COUNT(*) FROM strong_rounds") + e.Count("SELECT COUNT(*) FROM strong_systems"); n != 0 {
 			t.Fatalf("refused opens wrote %d rows", n)
 		}
+		// Opening asks first: the preview counts the branches, the confirmation carries its fingerprint.
 		open := map[string]any{"year": 2026, "self_due": "2026-06-30", "review_due": "2026-07-15"}
+		if st := bureauAdmin.Do("POST", "/api/v1/strong/rounds", open, nil); st != 400 {
+			t.Fatalf("open without a preview: %d", st)
+		}
+		var plan strong.RoundPlan
+		if st := bureauAdmin.Do("GET", "/api/v1/strong/rounds/preview?year=2026&self_due=2026-06-30&review_due=2026-07-15", nil, &plan); st != 200 || plan.Branches != 3 || plan.Expect == "" {
+			t.Fatalf("preview: %d %s", st, bureauAdmin.Body())
+		}
+		if st := aAdmin.Do("GET", "/api/v1/strong/rounds/preview?year=2026&self_due=2026-06-30&review_due=2026-07-15", nil, nil); st != 403 {
+			t.Fatalf("a 分局 previews: %d", st)
+		}
+		if n := e.Count("SELECT COUNT(*) FROM strong_rounds"); n != 0 {
+			t.Fatal("the preview opened the round")
+		}
+		stale := map[string]any{"year": 2026, "self_due": "2026-06-30", "review_due": "2026-07-16", "expect": plan.Expect}
+		if st := bureauAdmin.Do("POST", "/api/v1/strong/rounds", stale, nil); st != 409 {
+			t.Fatalf("open with another preview's fingerprint: %d", st)
+		}
+		open["expect"] = plan.Expect
 		if st := bureauAdmin.Do("POST", "/api/v1/strong/rounds", open, nil); st != 201 {
 			t.Fatalf("open: %d %s", st, bureauAdmin.Body())
 		}
@@ -261,4 +280,16 @@ func TestRoundSelfAssessmentReviewAndBadInput(t *testing.T) {
 			t.Fatalf("2027 system: %d %s", st, bureauAdmin.Body())
 		}
 	})
+}
+
+// openRound previews a round and confirms it, as the bureau's officer does.
+func openRound(t *testing.T, c *apptest.Client, year int, selfDue, reviewDue string) {
+	t.Helper()
+	var plan strong.RoundPlan
+	if st := c.Do("GET", fmt.Sprintf("/api/v1/strong/rounds/preview?year=%d&self_due=%s&review_due=%s", year, selfDue, reviewDue), nil, &plan); st != 200 {
+		t.Fatalf("preview %d: %d %s", year, st, c.Body())
+	}
+	if st := c.Do("POST", "/api/v1/strong/rounds", map[string]any{"year": year, "self_due": selfDue, "review_due": reviewDue, "expect": plan.Expect}, nil); st != 201 {
+		t.Fatalf("open %d: %d %s", year, st, c.Body())
+	}
 }

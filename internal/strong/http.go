@@ -37,8 +37,10 @@ func Routes(d *core.Deps) []web.Route {
 			[]web.Param{year}, nil, Default(1, 2026))},
 		{Method: "PUT", Pattern: "/api/v1/strong/system", Perm: web.PartyWrite, Handler: h.apiSaveSystem, Doc: doc("设置某年度的指标体系（市局党务管理员；评定启动后锁定）",
 			[]web.Param{year}, Default(1, 2026), Default(1, 2026))},
-		{Method: "POST", Pattern: "/api/v1/strong/rounds", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: doc("启动年度评定：为每个党支部建立评定记录并计算系统评分项（市局党务管理员）",
-			nil, RoundInput{Year: 2026, SelfDue: "2026-11-30", ReviewDue: "2026-12-20"}, Round{})},
+		{Method: "GET", Pattern: "/api/v1/strong/rounds/preview", Perm: web.PartyWrite, Handler: h.apiPlan, Doc: doc("预览启动年度评定：将建立评定记录的党支部数（按单位）、评分项数和确认用的 expect（市局党务管理员）",
+			[]web.Param{year, {Name: "self_due", Description: "自评截止日期"}, {Name: "review_due", Description: "审核截止日期"}}, nil, RoundPlan{})},
+		{Method: "POST", Pattern: "/api/v1/strong/rounds", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: doc("启动年度评定：为预览中的每个党支部建立评定记录并计算系统评分项（市局党务管理员；支部名单在预览后变化则 409）",
+			nil, RoundInput{Year: 2026, SelfDue: "2026-11-30", ReviewDue: "2026-12-20", Expect: "预览返回的 expect"}, Round{})},
 		{Method: "POST", Pattern: "/api/v1/strong/rounds/{year}/recompute", Perm: web.PartyWrite, Handler: h.apiRecompute, Doc: doc("按平台最新数据重新计算未审核支部的系统评分项", nil, nil, Round{})},
 		{Method: "POST", Pattern: "/api/v1/strong/rounds/{year}/close", Perm: web.PartyWrite, Handler: h.apiClose, Doc: doc("公布评定结果（全部支部审核后；市局党务管理员）",
 			nil, map[string]int{"version": 1}, Round{})},
@@ -72,6 +74,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/strong/titles/{id}/delete", Perm: web.PartyWrite, Handler: h.formRemoveTitle},
 		{Method: "GET", Pattern: "/strong/system", Perm: web.PartyRead, Handler: h.pageSystem},
 		{Method: "POST", Pattern: "/strong/system", Perm: web.PartyWrite, Handler: h.formSystem},
+		{Method: "GET", Pattern: "/strong/rounds/preview", Perm: web.PartyWrite, Handler: h.pagePlan},
 		{Method: "POST", Pattern: "/strong/rounds", Perm: web.PartyWrite, Handler: h.formOpen},
 		{Method: "POST", Pattern: "/strong/rounds/{year}/recompute", Perm: web.PartyWrite, Handler: h.formRecompute},
 		{Method: "POST", Pattern: "/strong/rounds/{year}/close", Perm: web.PartyWrite, Handler: h.formClose},
@@ -136,6 +139,21 @@ func (h *handlers) apiSaveSystem(w http.ResponseWriter, r *http.Request) error {
 	}
 	s, err := SaveSystem(r.Context(), h.Deps, web.Principal(r), in.Year, in)
 	return web.Reply(w, http.StatusOK, s, err)
+}
+
+// roundInput reads a round's input from a query or a form.
+func (h *handlers) roundInput(get func(string) string) (RoundInput, error) {
+	y, err := h.yearOf("year", get("year"))
+	return RoundInput{Year: y, SelfDue: get("self_due"), ReviewDue: get("review_due"), Expect: get("expect")}, err
+}
+
+func (h *handlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
+	in, err := h.roundInput(r.URL.Query().Get)
+	if err != nil {
+		return err
+	}
+	pl, err := PlanRound(r.Context(), h.Deps, h.DB, web.Principal(r), in)
+	return web.Reply(w, http.StatusOK, pl, err)
 }
 
 func (h *handlers) apiOpen(w http.ResponseWriter, r *http.Request) error {

@@ -51,6 +51,7 @@ var (
 	endsPage   = page("ends")
 	titlesPage = page("titles")
 	systemPage = page("system")
+	planPage   = page("plan")
 )
 
 type boardView struct {
@@ -476,16 +477,29 @@ func (h *handlers) roundForm(w http.ResponseWriter, r *http.Request, year int, d
 	return nil
 }
 
+// pagePlan previews opening a round; nothing changes until it is confirmed.
+func (h *handlers) pagePlan(w http.ResponseWriter, r *http.Request) error {
+	in, err := h.roundInput(r.URL.Query().Get)
+	if err != nil {
+		return err
+	}
+	pl, err := PlanRound(r.Context(), h.Deps, h.DB, web.Principal(r), in)
+	if err != nil {
+		return h.roundForm(w, r, in.Year, "", func() error { return err })
+	}
+	return h.Web.Render(w, r, planPage, pl)
+}
+
 func (h *handlers) formOpen(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return fail.Malformed("form", "表单无法读取")
 	}
-	y, err := h.yearOf("year", r.PostForm.Get("year"))
+	in, err := h.roundInput(r.PostForm.Get)
 	if err != nil {
 		return err
 	}
-	return h.roundForm(w, r, y, "已启动年度评定", func() error {
-		_, err := OpenRound(r.Context(), h.Deps, web.Principal(r), RoundInput{Year: y, SelfDue: r.PostForm.Get("self_due"), ReviewDue: r.PostForm.Get("review_due")})
+	return h.roundForm(w, r, in.Year, "已启动年度评定", func() error {
+		_, err := OpenRound(r.Context(), h.Deps, web.Principal(r), in)
 		return err
 	})
 }

@@ -30,9 +30,7 @@ func TestReturnPublishAndExtent(t *testing.T) {
 				}
 			}
 		}
-		if st := root.Do("POST", "/api/v1/strong/rounds", map[string]any{"year": 2025, "self_due": "2026-05-31", "review_due": "2026-06-15"}, nil); st != 201 {
-			t.Fatalf("open 2025: %d %s", st, root.Body())
-		}
+		openRound(t, root, 2025, "2026-05-31", "2026-06-15")
 		var bd strong.Board
 		if st := root.Do("GET", "/api/v1/strong/entries?year=2025", nil, &bd); st != 200 || bd.Total != 3 {
 			t.Fatalf("2025: %d %d", st, bd.Total)
@@ -110,9 +108,7 @@ func TestReturnPublishAndExtent(t *testing.T) {
 		}
 		// 2026: nobody reviewed yet; 城关 reaches nothing above 未达标
 		// (35.14) against 1 of 3 at 达标 in 2025.
-		if st := root.Do("POST", "/api/v1/strong/rounds", map[string]any{"year": 2026, "self_due": "2026-06-30", "review_due": "2026-07-15"}, nil); st != 201 {
-			t.Fatalf("open 2026: %d", st)
-		}
+		openRound(t, root, 2026, "2026-06-30", "2026-07-15")
 		var ex strong.Extent
 		if st := root.Do("GET", "/api/v1/strong/extent?year=2026", nil, &ex); st != 200 || ex.Previous != 3 || ex.Published {
 			t.Fatalf("extent: %d %+v", st, ex)

@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/confirm"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
@@ -64,17 +65,37 @@ func RoundOf(ctx context.Context, q db.Querier, bureau int64, year int) (*Round,
 	return r, err
 }
 
-// RoundInput opens a round.
+// RoundInput opens a round. Expect is the fingerprint of the preview the
+// bureau's officer confirmed (PlanRound).
 type RoundInput struct {
 	Year      int    `json:"year"`
 	SelfDue   string `json:"self_due"`
 	ReviewDue string `json:"review_due"`
+	Expect    string `json:"expect,omitempty"`
 }
 
-// OpenRound starts a year's round (the whole bureau's 党务管理员): the year's
-// system is fixed (the one it would start from is stored and frozen),
-// every live branch gets an entry, computed items are scored at once.
-func OpenRound(ctx context.Context, d *core.Deps, p *auth.Principal, in RoundInput) (*Round, error) {
+// RoundPlan is what opening a round would do, shown before it is done: an
+// entry and a 待办 for each live branch, grouped by the unit under the
+// bureau it belongs to, scored on the year's system.
+type RoundPlan struct {
+	Year      int         `json:"year"`
+	SelfDue   string      `json:"self_due"`
+	ReviewDue string      `json:"review_due"`
+	Branches  int         `json:"branches"`
+	Units     []RoundUnit `json:"units"`
+	Items     int         `json:"items"` // of the year's system
+	Expect    string      `json:"expect"`
+}
+
+// RoundUnit is how many branches of a plan one unit under the bureau has.
+type RoundUnit struct {
+	Name     string `json:"name"`
+	Branches int    `json:"branches"`
+}
+
+// PlanRound checks a round's input and works out what opening it would do,
+// changing nothing (the whole bureau's 党务管理员).
+func PlanRound(ctx context.Context, d *core.Deps, q db.Querier, p *auth.Principal, in RoundInput) (*RoundPlan, error) {
 	if !org.BureauAdmin(p) {
 		return nil, fail.Denied("not_bureau", "最强党支部年度评定由市局党务管理员启动")
 	}
@@ -96,9 +117,63 @@ func OpenRound(ctx context.Context, d *core.Deps, p *auth.Principal, in RoundInp
 	if review.Before(self) {
 		return nil, fail.NotAllowed("review_due", "审核截止日期不能早于自评截止日期")
 	}
+	root := scope.Of(p).Root()
+	sys, err := SystemOf(ctx, q, bureauOf(root), in.Year)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := org.Subtree(ctx, q, scope.Under(root))
+	if err != nil {
+		return nil, err
+	}
+	pl := &RoundPlan{Year: in.Year, SelfDue: self.String(), ReviewDue: review.String(), Items: len(sys.Items())}
+	unitOf := map[int64]string{} // organisation → the unit under the bureau holding it
+	inBranch := map[int64]bool{}
+	at := map[string]int{}
+	var ids []int64
+	for _, o := range orgs { // parents come first
+		unitOf[o.ID] = unitOf[o.ParentID]
+		if o.ParentID != 0 && unitOf[o.ParentID] == "" {
+			unitOf[o.ID] = o.Name // right under the bureau
+		}
+		if inBranch[o.ParentID] {
+			inBranch[o.ID] = true
+			continue
+		}
+		if !branchfacts.Branch(o.Kind) || o.Dissolved() {
+			continue
+		}
+		inBranch[o.ID] = true
+		ids = append(ids, o.ID)
+		u := unitOf[o.ID]
+		if _, ok := at[u]; !ok {
+			at[u] = len(pl.Units)
+			pl.Units = append(pl.Units, RoundUnit{Name: u})
+		}
+		pl.Units[at[u]].Branches++
+	}
+	pl.Branches = len(ids)
+	pl.Expect = confirm.Print(pl.Year, pl.SelfDue, pl.ReviewDue, ids)
+	return pl, nil
+}
+
+// OpenRound starts a year's round (the whole bureau's 党务管理员) as its
+// preview showed it: the year's system is fixed (the one it would start
+// from is stored and frozen), every live branch gets an entry, computed
+// items are scored at once.
+func OpenRound(ctx context.Context, d *core.Deps, p *auth.Principal, in RoundInput) (*Round, error) {
+	today := civil.Today(d.Now())
 	bureau := bureauOf(scope.Of(p).Root())
 	var r *Round
-	err = d.DB.InTx(ctx, func(tx *db.Tx) error {
+	err := d.DB.InTx(ctx, func(tx *db.Tx) error {
+		pl, err := PlanRound(ctx, d, tx, p, in)
+		if err != nil {
+			return err
+		}
+		if err := confirm.Check(in.Expect, pl.Expect, "要建立评定记录的党支部"); err != nil {
+			return err
+		}
+		self, review := civil.MustParse(pl.SelfDue), civil.MustParse(pl.ReviewDue)
 		if r, err = openRound(ctx, d, tx, bureau, in.Year, self, review, p.Username); err != nil {
 			return err
 		}
@@ -108,6 +183,7 @@ func OpenRound(ctx context.Context, d *core.Deps, p *auth.Principal, in RoundInp
 		if err := syncTodos(ctx, tx, today); err != nil {
 			return err
 		}
+		in.Expect = ""
 		return d.Audit.Write(ctx, tx, audit.Event{Action: "strong.round.open", ObjectType: "strong_round", ObjectID: fmt.Sprint(r.ID),
 			Detail: audit.Change{After: in}})
 	})

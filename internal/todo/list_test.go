@@ -74,7 +74,7 @@ func TestInboxFiltersPagingAndExport(t *testing.T) {
 		}
 		// The page: one section for 转接 (two sources), grouped by organisation on request.
 		if st := city.Do("GET", "/todos?per_page=50", nil, nil); st != 200 || strings.Count(city.Body(), `data-key="transfer"`) != 1 ||
-			!strings.Contains(city.Body(), `id="todo-export"`) || !strings.Contains(city.Body(), `data-total="5"`) {
+			!strings.Contains(city.Body(), `href="/todos.xlsx?per_page=50"`) || !strings.Contains(city.Body(), `data-total="5"`) {
 			t.Fatalf("page: %d", st)
 		}
 		if st := city.Do("GET", "/todos?group=org", nil, nil); st != 200 || !strings.Contains(city.Body(), `data-key="`+fmt.Sprint(aBranch)+`"`) {

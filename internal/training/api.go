@@ -222,15 +222,6 @@ func (s *Service) apiCheckin(w http.ResponseWriter, r *http.Request) error {
 	return s.reply(w, r, 201, out, err)
 }
 
-func (s *Service) apiLedger(w http.ResponseWriter, r *http.Request) error {
-	lines, req, err := s.Ledger(r.Context(), web.Principal(r), qid(r, "org"), s.year(r))
-	if err != nil {
-		return err
-	}
-	web.JSON(w, 200, map[string]any{"requirement": req, "items": lines, "coverage": CoverageOf(lines), "short": ShortList(lines)})
-	return nil
-}
-
 func (s *Service) apiFallbackPlan(w http.ResponseWriter, r *http.Request) error {
 	orgID, year, err := fallbackParams("org", r.URL.Query().Get, s.year(r))
 	if err != nil {

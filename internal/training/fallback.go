@@ -2,15 +2,13 @@ package training
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"sort"
-	"strconv"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/confirm"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
@@ -73,8 +71,7 @@ func (s *Service) PlanFallback(ctx context.Context, q db.Querier, p *auth.Princi
 		return nil, err
 	}
 	units := map[string]int{}
-	h := sha256.New()
-	fmt.Fprintf(h, "%d|%d|%d|", year, orgID, pl.ProgramID)
+	var ids []int64
 	for _, l := range ShortList(lines) {
 		if listed[l.PersonID] {
 			pl.Listed++
@@ -85,13 +82,13 @@ func (s *Service) PlanFallback(ctx context.Context, q db.Querier, p *auth.Princi
 			pl.ByOrg = append(pl.ByOrg, FallbackUnit{OrgName: l.OrgName})
 		}
 		units[l.OrgName]++
-		h.Write([]byte(strconv.FormatInt(l.PersonID, 10) + ","))
+		ids = append(ids, l.PersonID)
 	}
 	for i := range pl.ByOrg {
 		pl.ByOrg[i].People = units[pl.ByOrg[i].OrgName]
 	}
 	sort.SliceStable(pl.ByOrg, func(i, j int) bool { return pl.ByOrg[i].People > pl.ByOrg[j].People })
-	pl.Expect = hex.EncodeToString(h.Sum(nil))[:16]
+	pl.Expect = confirm.Print(year, orgID, pl.ProgramID, ids)
 	return pl, nil
 }
 
@@ -125,11 +122,8 @@ func (s *Service) Fallback(ctx context.Context, p *auth.Principal, orgID int64, 
 		if pl, err = s.PlanFallback(ctx, tx, p, orgID, year); err != nil {
 			return err
 		}
-		if expect == "" {
-			return fail.Malformed("expect", "请先预览兜底培训名单，确认后再建立")
-		}
-		if pl.Expect != expect {
-			return fail.Conflict("预览之后名单已有变化（有人补足了学时、新增了人员，或他人已建立兜底培训），请重新预览后再确认")
+		if err := confirm.Check(expect, pl.Expect, "兜底培训名单（有人补足了学时、新增了人员，或他人已建立兜底培训）"); err != nil {
+			return err
 		}
 		if len(pl.People) == 0 {
 			return fail.Refused("nothing_to_do", fmt.Sprintf("%d 年度范围内没有需要列入兜底培训的党员", year))

@@ -57,6 +57,7 @@ func (s *Service) pages() []web.Route {
 		{Method: "GET", Pattern: "/training/venues/{id}/screen", Perm: web.PartyWrite, Handler: s.pageScreen},
 		{Method: "GET", Pattern: "/training/venues/{id}/qr.png", Perm: web.PartyWrite, Handler: s.qrPNG},
 		{Method: "GET", Pattern: "/training/ledger", Perm: web.PartyRead, Handler: s.pageLedger},
+		{Method: "GET", Pattern: "/training/ledger.xlsx", Perm: web.PartyRead, Handler: s.exportLedger},
 		{Method: "GET", Pattern: "/training/fallback", Perm: web.PartyWrite, Handler: s.pageFallbackPlan},
 		{Method: "POST", Pattern: "/training/fallback", Perm: web.PartyWrite, Handler: s.pageFallback},
 		{Method: "GET", Pattern: "/m", Perm: web.PartyView, Handler: s.pageMobile},
@@ -186,21 +187,6 @@ func (s *Service) pageScreen(w http.ResponseWriter, r *http.Request) error {
 		"Time": Span(v.session.StartsAt, v.session.EndsAt), "Tally": t})
 }
 
-func (s *Service) renderLedger(w http.ResponseWriter, r *http.Request, failed error) error {
-	p := web.Principal(r)
-	org := qid(r, "org")
-	if org == 0 {
-		org = p.OrgID
-	}
-	year := s.year(r)
-	lines, req, err := s.Ledger(r.Context(), p, org, year)
-	if err != nil {
-		return err
-	}
-	return s.Web.RenderStatus(w, r, http.StatusOK, ledgerPage, map[string]any{"Year": year, "OrgID": org, "Req": req,
-		"Coverage": CoverageOf(lines), "Short": ShortList(lines)}, failed)
-}
-
 func (s *Service) pageLedger(w http.ResponseWriter, r *http.Request) error {
 	return s.renderLedger(w, r, nil)
 }
@@ -275,4 +261,9 @@ func (s *Service) pageDoCheckin(w http.ResponseWriter, r *http.Request) error {
 		return s.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Info": c}, err)
 	}
 	return s.Web.Render(w, r, checkinPage, map[string]any{"Info": done, "Done": true})
+}
+
+// orgOptions are the organisations of the caller's scope for a picker.
+func (s *Service) orgOptions(r *http.Request) ([]org.Option, error) {
+	return org.Options(r.Context(), s.DB, scope.Of(web.Principal(r)))
 }

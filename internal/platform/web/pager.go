@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -36,6 +37,6 @@ func (p Pager) Pages() int {
 	return max(1, (p.Total+p.PerPage-1)/p.PerPage)
 }
 
-// Encoded is the query as a string, for an export link of exactly the
-// rows the filters select.
-func (p Pager) Encoded() string { return p.Query.Encode() }
+// Encoded is the query, for an export link of exactly the rows the filters
+// select: href="/x.xlsx?{{.Pager.Encoded}}". Its values are encoded.
+func (p Pager) Encoded() template.URL { return template.URL(p.Query.Encode()) }
