@@ -54,7 +54,7 @@ func run(members int, dsn, data string, reuse bool, bin string, users int, durat
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }() // a temporary directory left behind harms nothing
 	if bin == "" {
 		bin = filepath.Join(tmp, "hongdun")
 		if err := command("go", "build", "-o", bin, "./cmd/hongdun").Run(); err != nil {
@@ -264,8 +264,8 @@ func freeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	addr := l.Addr().String()
+	return addr, l.Close()
 }
 
 func waitHealthy(base string, limit time.Duration) error {

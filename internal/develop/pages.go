@@ -477,7 +477,7 @@ func (h *handlers) deadlinesPage(w http.ResponseWriter, r *http.Request) error {
 type statsView struct {
 	Stats  *Stats
 	Funnel string // JSON for the chart, read by develop.js from a data- attribute
-	Org    int64 // the organisation asked for, for the links to the lists; 0 for the whole scope
+	Org    int64  // the organisation asked for, for the links to the lists; 0 for the whole scope
 }
 
 func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) error {

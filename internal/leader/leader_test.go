@@ -119,7 +119,9 @@ func TestCompare(t *testing.T) {
 			{"/api/v1/stats/compare?org=abc", 400, "org"},
 			{"/api/v1/stats/compare?org=99999999", 404, ""},
 		} {
-			var out struct{ Error struct{ Field, Message string } }
+			var out struct {
+				Error struct{ Field, Message string }
+			}
 			if st := officer.Do("GET", bad.path, nil, &out); st != bad.want || out.Error.Field != bad.field || out.Error.Message == "" {
 				t.Errorf("%s: %d %+v", bad.path, st, out.Error)
 			}
@@ -191,7 +193,9 @@ func TestSpeech(t *testing.T) {
 			{fmt.Sprintf("/api/v1/stats/speech?org=%d&from=2025-02-30", sub), 400, "from"},
 			{fmt.Sprintf("/api/v1/stats/speech?org=%d&from=2025-06-01&to=2025-01-01", sub), 0, "to"},
 		} {
-			var out struct{ Error struct{ Field, Message string } }
+			var out struct {
+				Error struct{ Field, Message string }
+			}
 			st := officer.Do("GET", bad.path, nil, &out)
 			if (bad.want != 0 && st != bad.want) || st < 400 || out.Error.Field != bad.field || out.Error.Message == "" {
 				t.Errorf("%s: %d %+v", bad.path, st, out.Error)

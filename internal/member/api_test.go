@@ -195,7 +195,7 @@ func TestSearchAPI(t *testing.T) {
 		for q, want := range map[string]int{
 			"status=party": e.Count("SELECT COUNT(*) FROM persons WHERE status IN ('full', 'probationary')"),
 			"joined_from=2015-01-01&joined_to=2020-12-31": e.Count("SELECT COUNT(*) FROM persons WHERE join_date BETWEEN '2015-01-01' AND '2020-12-31'"),
-			"status=party&joined_from=2018-01-01": e.Count("SELECT COUNT(*) FROM persons WHERE status IN ('full', 'probationary') AND join_date >= '2018-01-01'"),
+			"status=party&joined_from=2018-01-01":         e.Count("SELECT COUNT(*) FROM persons WHERE status IN ('full', 'probationary') AND join_date >= '2018-01-01'"),
 		} {
 			if got := list(q); got.Total != want || want == 0 {
 				t.Errorf("%s: total %d, want %d", q, got.Total, want)

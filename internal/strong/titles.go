@@ -149,18 +149,5 @@ func TitlesOf(ctx context.Context, d *core.Deps, p *auth.Principal, pr honour.Pe
 
 // titled is the set of honours marked as 最强党支部 titles.
 func titled(ctx context.Context, q db.Querier) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, "SELECT honour_id FROM strong_titles")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return db.IDSet(ctx, q, "SELECT honour_id FROM strong_titles")
 }

@@ -430,20 +430,7 @@ func Judge(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, in Ma
 }
 
 func contestantIDs(ctx context.Context, q db.Querier, roundID int64) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, "SELECT org_id FROM task_round_standings WHERE round_id = ?", roundID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return db.IDSet(ctx, q, "SELECT org_id FROM task_round_standings WHERE round_id = ?", roundID)
 }
 
 // CloseRound publishes a round: a last snapshot, then nothing changes. A

@@ -95,21 +95,8 @@ func (s *Service) PlanFallback(ctx context.Context, q db.Querier, p *auth.Princi
 // fallbackListed are the people on any 兜底 list of the year: none is
 // listed twice, whoever ran the other one.
 func fallbackListed(ctx context.Context, q db.Querier, year int) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT tp.person_id FROM training_people tp JOIN training_programs pr ON pr.id = tp.program_id
+	return db.IDSet(ctx, q, `SELECT DISTINCT tp.person_id FROM training_people tp JOIN training_programs pr ON pr.id = tp.program_id
 		WHERE pr.year = ? AND pr.tier = ?`, year, TierFallback)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
 }
 
 // Fallback carries out a plan the caller has seen: expect is the plan's

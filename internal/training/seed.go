@@ -472,18 +472,5 @@ func diligence(personID int64) float64 {
 
 // accountPeople are the people with member accounts.
 func (sd *demoSeed) accountPeople(ctx context.Context) (map[int64]bool, error) {
-	rows, err := sd.s.DB.QueryContext(ctx, "SELECT person_id FROM accounts WHERE person_id IS NOT NULL")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return db.IDSet(ctx, sd.s.DB, "SELECT person_id FROM accounts WHERE person_id IS NOT NULL")
 }

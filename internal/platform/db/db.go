@@ -292,6 +292,24 @@ func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64,
 	return id, err
 }
 
+// IDSet reads the ids a one-column query returns, as a set.
+func IDSet(ctx context.Context, q Querier, query string, args ...any) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
 // In expands a list into "?,?,?" and its arguments, for IN clauses.
 func In[T any](xs []T) (string, []any) {
 	if len(xs) == 0 {
