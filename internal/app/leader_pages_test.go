@@ -56,6 +56,7 @@ var pageIDs = map[string]string{
 	"/transfers/{id}":                 "SELECT MIN(id) FROM transfers GROUP BY state, kind",
 	"/transfers/{id}/letter":          "SELECT MIN(id) FROM transfers WHERE kind <> 'in' AND sent_on IS NOT NULL GROUP BY kind",
 	"/m/attempts/{id}":                "SELECT id FROM exam_attempts LIMIT 3",
+	"/m/attempts/{id}/review":         "SELECT id FROM exam_attempts LIMIT 3",
 	"/life/meetings/{id}":             "SELECT MIN(id) FROM life_meetings GROUP BY kind",
 	"/tasks/items/{id}":               "SELECT id FROM task_items ORDER BY id LIMIT 5",
 	"/tasks/{id}":                     "SELECT MIN(id) FROM task_copies GROUP BY status",
@@ -94,12 +95,14 @@ var pageIDs = map[string]string{
 // selfOnly are the 党员's own pages, which answer a 领导 without a member
 // record with this status instead of a page.
 var selfOnly = map[string]int{
-	"/m":               http.StatusForbidden, // 我的学时: 当前账号未关联党员信息
-	"/m/attempts/{id}": http.StatusNotFound,  // someone else's attempt
-	"/m/dues":          http.StatusForbidden, // 我的党费: 账号未关联党员档案
-	"/m/appraisal":     http.StatusForbidden, // 民主评议: 当前账号未关联党员信息
-	"/m/commitments":   http.StatusForbidden, // 我的承诺: 当前账号未关联党员信息
-	"/m/service":       http.StatusForbidden, // 我的服务: 当前账号未关联党员信息
+	"/m":                      http.StatusForbidden, // 我的学时: 当前账号未关联党员信息
+	"/m/attempts/{id}":        http.StatusNotFound,  // someone else's attempt
+	"/m/attempts/{id}/review": http.StatusNotFound,  // someone else's hand-in page
+	"/m/checkin":              http.StatusForbidden, // 签到: 当前账号未关联党员信息
+	"/m/dues":                 http.StatusForbidden, // 我的党费: 账号未关联党员档案
+	"/m/appraisal":            http.StatusForbidden, // 民主评议: 当前账号未关联党员信息
+	"/m/commitments":          http.StatusForbidden, // 我的承诺: 当前账号未关联党员信息
+	"/m/service":              http.StatusForbidden, // 我的服务: 当前账号未关联党员信息
 }
 
 // notPages are GET routes a 领导 may call that answer no HTML page.
@@ -116,6 +119,7 @@ var notPages = map[string]string{
 	"/care/visits/{id}/photos/{pid}":            "a photo download",
 	"/wartime/records/{id}/files/{fid}":         "a file download",
 	"/brands/{id}/files/{fid}":                  "a photo or document",
+	"/tasks/files/{id}":                         "a file download",
 }
 
 var (

@@ -103,7 +103,7 @@ func TestTemporaryBranchHoldsNobody(t *testing.T) {
 		// Acting for the case, the 临时党支部 is neither its branch nor above it.
 		var out apiError
 		if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/development/cases/%d/steps", open.Case.ID), map[string]any{"step": 2, "date": b.day(-20),
-			"org_id": branch.OrgID, "opinion": "谈话"}, &out); st != http.StatusBadRequest || out.Error.Field != "org_id" {
+			"org_id": branch.OrgID, "opinion": "谈话"}, &out); st != http.StatusUnprocessableEntity || out.Error.Rule != "R-approver" {
 			t.Errorf("the 临时党支部 acts on a case: %d %+v", st, out)
 		}
 	})
