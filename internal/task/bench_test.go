@@ -164,3 +164,32 @@ func BenchmarkRoundBoard(b *testing.B) {
 	b.StopTimer()
 	p95(b, times)
 }
+
+// BenchmarkDispatch sends a one-off item of the 市局 to every 党支部 below
+// (1,000 branches): the copies, their 待办 and the audit record in one
+// transaction. Each iteration publishes a fresh item; only the dispatch is
+// timed.
+//
+//	go test ./internal/task -run '^$' -bench Dispatch -benchtime 10x
+func BenchmarkDispatch(b *testing.B) {
+	e, p, _ := benchRound(b)
+	ctx := context.Background()
+	never := 0
+	var times []time.Duration
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		it, err := task.CreateItem(ctx, e.App.Deps, p, task.Input{OrgID: p.OrgID, Year: 2026, Title: fmt.Sprintf("下发任务%d", i),
+			DueOn: "2026-09-30", Weight: 5, EscalateDays: &never})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		pv, err := task.DispatchItem(ctx, e.App.Deps, p, it.ID, task.Dispatch{Target: task.ToBranches, Confirm: true})
+		times = append(times, time.Since(t0))
+		if err != nil || !pv.Dispatched || pv.Copies != 1000 {
+			b.Fatalf("%v: %+v", err, pv)
+		}
+	}
+	p95(b, times)
+}
