@@ -130,7 +130,8 @@ var (
 )
 
 // A 领导 reads a subtree and writes nothing, so no page may offer a write:
-// no POST form, no button and no link to a route the role does not hold.
+// no POST form, no button and no link to a route the role does not hold;
+// and no page shows English (issue 14: a user never reads English).
 // The leader walks every GET page of the route table, with real ids from
 // the demo bureau, and every control on each page is checked against the
 // route it would reach.
@@ -148,6 +149,21 @@ func TestLeaderSeesNoWriteControl(t *testing.T) {
 		}
 	}
 	leader := e.Login("leader", pw)
+	// Usernames are shown as typed (who recorded what); "demo" is the one the
+	// demo data is recorded under.
+	usernames := map[string]bool{"demo": true}
+	rows, err := e.DB.QueryContext(ctx, "SELECT username FROM accounts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			t.Fatal(err)
+		}
+		usernames[u] = true
+	}
+	rows.Close()
 
 	// The route table, to find what each control would reach.
 	mux := http.NewServeMux()
@@ -230,6 +246,9 @@ func TestLeaderSeesNoWriteControl(t *testing.T) {
 			continue // a download
 		}
 		shown++
+		for _, w := range englishWords(body, usernames) {
+			report(pg.pattern, "english:"+w, "GET %s shows the 领导 the English word %q", page, w)
+		}
 		for _, tag := range formTag.FindAllString(body, -1) {
 			method, action := "GET", page
 			for _, m := range attr.FindAllStringSubmatch(tag, -1) {
@@ -267,4 +286,38 @@ func TestLeaderSeesNoWriteControl(t *testing.T) {
 		t.Errorf("walked only %d pages", shown)
 	}
 	t.Logf("walked %d pages as 领导", shown)
+}
+
+var (
+	// Not read as words: scripts, styles, comments, and machine text shown
+	// as such (a second-factor key, a code).
+	hiddenParts   = regexp.MustCompile(`(?is)<(script|style|head|code)\b.*?</(script|style|head|code)>|<!--.*?-->`)
+	anyTag        = regexp.MustCompile(`(?s)<[^>]*>`)
+	shownAttr     = regexp.MustCompile(`(?is)\b(?:title|placeholder|aria-label|alt)="([^"]*)"`)
+	asciiWord     = regexp.MustCompile(`[A-Za-z][A-Za-z'-]{2,}`)
+	optionLetters = regexp.MustCompile(`^[A-H]+$`) // a multiple-choice answer such as ABCD
+	// What a Chinese office reads as it is: file kinds, abbreviations and
+	// the names of the authenticator apps.
+	allowedWords = map[string]bool{"pdf": true, "jpeg": true, "jpg": true, "png": true, "excel": true, "xlsx": true, "xls": true,
+		"csv": true, "api": true, "otp": true, "totp": true, "app": true, "wps": true,
+		"freeotp": true, "google": true, "microsoft": true, "authenticator": true}
+)
+
+// englishWords are the words of three or more Latin letters in what a page
+// shows (its text and its titles and placeholders) that are neither on the
+// allow-list nor one of names (account usernames).
+func englishWords(body string, names map[string]bool) []string {
+	text := hiddenParts.ReplaceAllString(body, " ")
+	var shown []string
+	for _, m := range shownAttr.FindAllStringSubmatch(text, -1) {
+		shown = append(shown, m[1])
+	}
+	shown = append(shown, anyTag.ReplaceAllString(text, " "))
+	var out []string
+	for _, w := range asciiWord.FindAllString(html.UnescapeString(strings.Join(shown, " ")), -1) {
+		if !allowedWords[strings.ToLower(w)] && !names[w] && !optionLetters.MatchString(w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
