@@ -32,6 +32,7 @@ func init() {
 		}
 	}
 	scoped("GET /transfers", orgQuery("/transfers"))
+	scoped("GET /transfers.xlsx", orgQuery("/transfers.xlsx"))
 	scoped("GET /transfers/stats", orgQuery("/transfers/stats"))
 	scoped("GET /transfers/away", orgQuery("/transfers/away"))
 	scoped("GET /api/v1/transfers/away", orgQuery("/api/v1/transfers/away"))

@@ -35,7 +35,7 @@ var actionLabels = map[string]string{
 	"member.search": "检索党员", "member.create": "新增党员", "member.update": "修改党员信息", "member.event": "登记党员变动",
 	"member.reveal": "查看完整身份证号和电话", "member.export": "导出党员花名册", "member.import": "导入党员花名册",
 	"todo.done": "办结待办", "todo.export": "导出待办",
-	"transfer.create": "发起组织关系转接", "transfer.review": "审核组织关系转接", "transfer.send": "转出组织关系",
+	"transfer.create": "发起组织关系转接", "transfer.export": "导出转接记录", "transfer.review": "审核组织关系转接", "transfer.send": "转出组织关系",
 	"transfer.receive": "接收组织关系", "transfer.return": "退回组织关系转接", "transfer.withdraw": "撤回组织关系转接",
 	"transfer.person_search": "转接时检索党员", "transfer.letter_settings": "设置介绍信字号", "transfer.reveal": "打印介绍信时查看完整公民身份号码",
 	"develop.step": "登记发展步骤", "develop.publicity": "登记公示", "develop.review": "登记培养考察",

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"hongdun/internal/member"
+	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
@@ -42,6 +44,7 @@ func Routes(d *core.Deps) []web.Route {
 	orgParam := web.Param{Name: "org", Description: "党组织编号（含下级），默认本人管辖范围"}
 	return []web.Route{
 		{Method: "GET", Pattern: "/transfers", Perm: web.PartyRead, Handler: h.listPage},
+		{Method: "GET", Pattern: "/transfers.xlsx", Perm: web.PartyRead, Handler: h.export},
 		{Method: "POST", Pattern: "/transfers", Perm: web.PartyWrite, Handler: h.createForm},
 		{Method: "GET", Pattern: "/transfers/stats", Perm: web.PartyRead, Handler: h.statsPage},
 		{Method: "GET", Pattern: "/transfers/away", Perm: web.PartyRead, Handler: h.awayPage},
@@ -88,18 +91,66 @@ func orgParam(r *http.Request) (int64, error) {
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	org, err := orgParam(r)
-	if err == nil {
-		var ts []*Transfer
-		if ts, err = List(r.Context(), h.Deps, web.Principal(r), ListFilter{OrgID: org, OpenOnly: r.URL.Query().Get("open") == "1"}); err == nil {
-			if ts == nil {
-				ts = []*Transfer{}
-			}
-			web.JSON(w, http.StatusOK, map[string]any{"items": ts, "total": len(ts)})
-			return nil
-		}
+	ts, pg, err := h.listed(r)
+	if err != nil {
+		return err
 	}
-	return err
+	web.JSON(w, http.StatusOK, map[string]any{"items": ts, "total": pg.Total, "page": pg.Page, "per_page": pg.PerPage})
+	return nil
+}
+
+// listed is the page of transfers the query asks for (org, open, page).
+func (h *handlers) listed(r *http.Request) ([]*Transfer, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return nil, pg, err
+	}
+	f, err := listFilter(r)
+	if err != nil {
+		return nil, pg, err
+	}
+	f.Offset, f.Limit = pg.Offset(), pg.PerPage
+	ts, total, err := List(r.Context(), h.Deps, web.Principal(r), f)
+	pg.Total = total
+	return ts, pg, err
+}
+
+func listFilter(r *http.Request) (ListFilter, error) {
+	org, err := orgParam(r)
+	return ListFilter{OrgID: org, OpenOnly: r.URL.Query().Get("open") == "1"}, err
+}
+
+// export downloads every transfer the list's filters select, audited.
+func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
+	f, err := listFilter(r)
+	if err != nil {
+		return err
+	}
+	ts, _, err := List(r.Context(), h.Deps, web.Principal(r), f)
+	if err != nil {
+		return err
+	}
+	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "transfer.export", ObjectType: "transfer",
+		Detail: map[string]any{"org": f.OrgID, "open": f.OpenOnly, "rows": len(ts)}}); err != nil {
+		return err
+	}
+	rows := make([][]any, len(ts))
+	for i, t := range ts {
+		from, to := t.FromOrg, t.ToOrg
+		if from == "" {
+			from = t.OutsideOrg
+		}
+		if to == "" {
+			to = t.OutsideOrg
+		}
+		overdue := ""
+		if t.Overdue {
+			overdue = "超期"
+		}
+		rows[i] = []any{i + 1, t.AppliedOn, t.PersonName, t.KindLabel, from, to, t.StateLabel, t.DueOn, overdue, t.LetterNo, t.SentOn, t.ClosedOn}
+	}
+	return cellsafe.SendXLSX(w, "组织关系转接.xlsx", cellsafe.Sheet{Name: "转接", Title: fmt.Sprintf("组织关系转接（共 %d 件）", len(ts)),
+		Header: []any{"序号", "申请日期", "姓名", "类型", "转出", "转入", "状态", "办结期限", "超期", "介绍信编号", "开具日期", "办结日期"}, Rows: rows})
 }
 
 func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -153,6 +204,7 @@ func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) error {
 
 type listView struct {
 	Transfers []*Transfer
+	Pager     web.Pager
 	Today     string
 	// The create form: what was typed, the members found by PersonQ, the
 	// receiving organisations and the choices of a person from outside.
@@ -165,14 +217,11 @@ type listView struct {
 }
 
 func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) error {
-	org, e := orgParam(r)
-	if e != nil {
-		return e
-	}
 	p := web.Principal(r)
 	v := listView{Today: civil.Today(h.Now()).String(), Form: r.PostForm, PersonQ: strings.TrimSpace(r.FormValue("person_q")),
 		Educations: member.Educations, Categories: member.PartyCategories}
-	v.Transfers, e = List(r.Context(), h.Deps, p, ListFilter{OrgID: org, OpenOnly: r.URL.Query().Get("open") == "1"})
+	var e error
+	v.Transfers, v.Pager, e = h.listed(r)
 	if e == nil && p.Writes() {
 		v.Orgs, e = receivingOrgs(r.Context(), h.DB)
 	}

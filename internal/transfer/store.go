@@ -97,36 +97,46 @@ func contains(xs []string, x string) bool {
 // ListFilter selects transfers: those touching the caller's scope (or the
 // subtree of Org within it), optionally only open ones.
 type ListFilter struct {
-	OrgID    int64
-	OpenOnly bool
+	OrgID         int64
+	OpenOnly      bool
+	Offset, Limit int // one page; Limit 0 is every transfer (an export)
 }
 
-// List returns the transfers either side of which is in scope, newest first.
-func List(ctx context.Context, d *core.Deps, p *auth.Principal, f ListFilter) ([]*Transfer, error) {
+// List returns the transfers either side of which is in scope, newest
+// first, one page of them, and how many there are in all.
+func List(ctx context.Context, d *core.Deps, p *auth.Principal, f ListFilter) ([]*Transfer, int, error) {
 	sc, err := org.Narrow(ctx, d.DB, p, f.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	either, args := eitherSide(sc)
-	q := "SELECT " + cols + from + " WHERE " + either
+	where := " WHERE " + either
 	if f.OpenOnly {
-		q += " AND t.state IN ('applied', 'reviewed', 'sent')"
+		where += " AND t.state IN ('applied', 'reviewed', 'sent')"
 	}
-	rows, err := d.DB.QueryContext(ctx, q+" ORDER BY t.id DESC LIMIT 500", args...)
+	var total int
+	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	page := ""
+	if f.Limit > 0 {
+		page = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	}
+	rows, err := d.DB.QueryContext(ctx, "SELECT "+cols+from+where+" ORDER BY t.id DESC"+page, args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	today := civil.Today(d.Now())
-	var out []*Transfer
+	out := []*Transfer{}
 	for rows.Next() {
 		t, err := scan(d, rows, today)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // eitherSide is the condition on a transfer whose sending (fo) or receiving
