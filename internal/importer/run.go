@@ -176,6 +176,11 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		err = nil
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			// Cancelled: whatever failed first (a statement the cancelled
+			// transaction closed, a read cut short) comes from that.
+			err = ctx.Err()
+		}
 		return nil, err
 	}
 	if rep.Inserted+rep.Updated >= analyzeAfter {
