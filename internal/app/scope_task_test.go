@@ -140,10 +140,10 @@ func init() {
 		item, _ := taskUnderB(t, f)
 		return "POST", fmt.Sprintf("/api/v1/task-items/%d/dispatch", item), map[string]any{"target": "branches", "confirm": true}
 	})
-	for _, route := range []string{"/tasks/{id}", "/api/v1/tasks/{id}"} {
+	for _, route := range []string{"/tasks/{id}", "/api/v1/tasks/{id}", "/api/v1/tasks/{id}/citable"} {
 		scoped("GET "+route, func(t *testing.T, f *Fixture) (string, string, any) {
 			_, c := taskUnderB(t, f)
-			return "GET", fmt.Sprintf(route[:len(route)-4]+"%d", c), nil
+			return "GET", strings.Replace(route, "{id}", fmt.Sprint(c), 1), nil
 		})
 	}
 	for _, route := range []string{"/tasks/{id}/files", "/api/v1/tasks/{id}/files"} {

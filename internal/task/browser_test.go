@@ -13,6 +13,7 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
+	"hongdun/internal/platform/db"
 )
 
 // TestDispatchPhoneCompletionReturnAndAccept: the bureau dispatches a task
@@ -36,6 +37,16 @@ func TestDispatchPhoneCompletionReturnAndAccept(t *testing.T) {
 	}
 	c := b.copyOf(t, item, b.a1)
 	copyPage := fmt.Sprintf("%s/tasks/%d", e.Srv.URL, c)
+	// The branch held its meeting in the platform: the secretary cites it.
+	var meeting int64
+	err := e.DB.InTx(context.Background(), func(tx *db.Tx) (err error) {
+		meeting, err = db.InsertID(context.Background(), tx, `INSERT INTO life_meetings (org_id, kind, held_on, topic, created_at, updated_at)
+			SELECT ?, 'theme_day', starts_on, '观看警示教育片', 0, 0 FROM task_copies WHERE id = ?`, b.a1, c)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	phone := browsertest.Browser(t, 390, 844)
 	onPhone := func(actions ...chromedp.Action) {
@@ -53,7 +64,7 @@ func TestDispatchPhoneCompletionReturnAndAccept(t *testing.T) {
 	if err := os.WriteFile(scan, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var status, files, tasks string
+	var status, files, tasks, cited string
 	onPhone(browsertest.Login(e.Srv.URL, b.a1Adm.Username(), apptest.Password),
 		chromedp.Navigate(e.Srv.URL+"/m/tasks"), chromedp.WaitVisible(fmt.Sprintf("#phone-task-%d", c)), chromedp.Text("main", &tasks))
 	browsertest.Screenshot(t, phone, "phone-tasks")
@@ -64,10 +75,12 @@ func TestDispatchPhoneCompletionReturnAndAccept(t *testing.T) {
 		chromedp.SetUploadFiles("#file-input", []string{scan}), browsertest.Follow("#file-submit"),
 		chromedp.WaitVisible("#copy-files li"), chromedp.Text("#copy-files", &files),
 		chromedp.SendKeys(`#complete-form textarea[name="evidence"]`, "组织全体党员观看警示教育片"),
-		browsertest.Follow("#complete-submit"), chromedp.WaitVisible("#copy-status"), chromedp.Text("#copy-status", &status))
+		chromedp.Click(fmt.Sprintf(`#cite-picker input[value="/life/meetings/%d"]`, meeting)),
+		browsertest.Follow("#complete-submit"), chromedp.WaitVisible("#copy-status"), chromedp.Text("#copy-status", &status),
+		chromedp.Text("#copy-cited", &cited))
 	browsertest.Screenshot(t, phone, "phone-submitted")
-	if status != "待验收" || !strings.Contains(files, "警示教育签到表.png") {
-		t.Fatalf("after the phone submission: %q, files %q", status, files)
+	if status != "待验收" || !strings.Contains(files, "警示教育签到表.png") || !strings.Contains(cited, "主题党日") || !strings.Contains(cited, "观看警示教育片") {
+		t.Fatalf("after the phone submission: %q, files %q, cited %q", status, files, cited)
 	}
 
 	p.Run(chromedp.Navigate(copyPage), chromedp.WaitVisible("#review-form"),

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/cite"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -60,6 +62,8 @@ type Copy struct {
 	ReviewNote     string `json:"review_note"`
 	Version        int    `json:"version"`
 	Files          []File `json:"files"` // 佐证材料, on a copy read by itself
+	// Cited are the platform's records among Links, on a copy read by itself.
+	Cited []cite.Record `json:"cited"`
 }
 
 // LineLabel is the Chinese name of the business line.
@@ -116,7 +120,10 @@ func GetCopy(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (*C
 		return nil, err
 	}
 	c.finish(civil.Today(d.Now()).String(), names)
-	c.Files, err = filesOf(ctx, d.DB, c.ID)
+	if c.Files, err = filesOf(ctx, d.DB, c.ID); err != nil {
+		return nil, err
+	}
+	c.Cited, err = resolve(ctx, d.DB, c, c.LinkList(), false)
 	return c, err
 }
 
@@ -271,7 +278,7 @@ func (cm *Completion) check() error {
 	}
 	var links []string
 	for i, l := range strings.Split(cm.Links, "\n") {
-		if l = strings.TrimSpace(l); l == "" {
+		if l = strings.TrimSpace(l); l == "" || slices.Contains(links, l) {
 			continue
 		}
 		u, err := url.Parse(l)
@@ -298,6 +305,9 @@ func Complete(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, cm
 		return nil, err
 	}
 	if err := cm.check(); err != nil {
+		return nil, err
+	}
+	if _, err := resolve(ctx, d.DB, c, strings.Split(cm.Links, "\n"), true); err != nil {
 		return nil, err
 	}
 	if c.Status == Submitted || c.Status == Done {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/cite"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
@@ -70,8 +72,10 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "任务列表：各接收单位的任务副本及完成情况", Query: listQ, Reply: Page[*Copy]{Items: []*Copy{{}}}}},
 		{Method: "GET", Pattern: "/api/v1/tasks/{id}", Perm: web.PartyRead, Handler: h.apiCopy, Doc: &web.Doc{Tag: tag,
 			Summary: "查询一个接收单位的任务", Reply: Copy{}}},
+		{Method: "GET", Pattern: "/api/v1/tasks/{id}/citable", Perm: web.PartyRead, Handler: h.apiCitable, Doc: &web.Doc{Tag: tag,
+			Summary: "接收单位（含下级）自任务开始以来可作为佐证的平台记录：会议、学习活动、发展党员步骤、为民办实事", Reply: []cite.Record{{}}}},
 		{Method: "POST", Pattern: "/api/v1/tasks/{id}/complete", Perm: web.PartyWrite, Handler: h.apiComplete, Doc: &web.Doc{Tag: tag,
-			Summary: "接收单位提交完成情况和佐证（关联记录为本平台页面地址，每行一条），待下发单位验收", Body: Completion{}, Reply: Copy{}}},
+			Summary: "接收单位提交完成情况和佐证（关联记录为本平台页面地址，每行一条；会议、学习活动、发展党员、为民办实事的记录须属接收单位或其下级且不早于任务开始），待下发单位验收", Body: Completion{}, Reply: Copy{}}},
 		{Method: "POST", Pattern: "/api/v1/tasks/{id}/review", Perm: web.PartyWrite, Handler: h.apiReview, Doc: &web.Doc{Tag: tag,
 			Summary: "下发单位验收：accept 为 true 通过，否则退回（reason 必填）", Body: Review{}, Reply: Copy{}}},
 		{Method: "POST", Pattern: "/api/v1/tasks/{id}/dispatch", Perm: web.PartyWrite, Handler: h.apiDispatchCopy, Doc: &web.Doc{Tag: tag,
@@ -132,6 +136,19 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 		cs = []*Copy{}
 	}
 	web.JSON(w, http.StatusOK, Page[*Copy]{Total: total, Items: cs})
+	return nil
+}
+
+func (h *handlers) apiCitable(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	recs, err := Citable(r.Context(), h.Deps, web.Principal(r), id)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, recs)
 	return nil
 }
 
@@ -528,7 +545,12 @@ type copyView struct {
 	Targets   []Choice
 	Subs      []*Copy
 	Form      url.Values
+	// Citable are the records the receiver may pick as evidence.
+	Citable []cite.Record
 }
+
+// Picked reports whether the form cites a record.
+func (v copyView) Picked(path string) bool { return slices.Contains(v.Form["pick"], path) }
 
 func (h *handlers) showCopy(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 	ctx, p := r.Context(), web.Principal(r)
@@ -549,7 +571,15 @@ func (h *handlers) showCopy(w http.ResponseWriter, r *http.Request, id int64, er
 	_, e = org.WritablePath(ctx, h.DB, p, c.DispatcherID)
 	v.CanReview = e == nil
 	if v.Form == nil {
-		v.Form = url.Values{"evidence": {c.Evidence}, "links": {c.Links}}
+		v.Form = url.Values{"evidence": {c.Evidence}, "links": {strings.Join(c.OtherLinks(), "\n")}}
+		for _, rec := range c.Cited {
+			v.Form.Add("pick", rec.Path)
+		}
+	}
+	if v.CanDo && (c.Status == Open || c.Status == Returned) {
+		if v.Citable, e = citable(ctx, h.Deps, c); e != nil {
+			return e
+		}
 	}
 	subs, _, e := list(ctx, h.Deps, p, Filter{ItemID: c.ItemID}, 500, 0)
 	if e != nil {
@@ -580,7 +610,8 @@ func (h *handlers) completeForm(w http.ResponseWriter, r *http.Request) error {
 		return fail.Malformed("", "表单无法读取")
 	}
 	version, _ := strconv.Atoi(r.FormValue("version"))
-	if _, err := Complete(r.Context(), h.Deps, web.Principal(r), id, Completion{Evidence: r.FormValue("evidence"), Links: r.FormValue("links"), Version: version}); err != nil {
+	if _, err := Complete(r.Context(), h.Deps, web.Principal(r), id, Completion{Evidence: r.FormValue("evidence"),
+		Links: strings.Join(append(r.Form["pick"], r.FormValue("links")), "\n"), Version: version}); err != nil {
 		if fail.IsNotFound(err) {
 			return err
 		}
