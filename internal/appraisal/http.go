@@ -29,7 +29,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/appraisals", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: doc("开展一轮民主评议（按开始日期的党员名单确定参评人员）", nil,
 			Input{OrgID: 12, Year: 2025, StartedOn: "2026-01-05", SelfDue: "2026-01-12", VoteDue: "2026-01-20", RateDue: "2026-01-31"}, sample)},
 		{Method: "GET", Pattern: "/api/v1/appraisals/mine", Perm: web.PartyView, Handler: h.apiMine, Doc: doc("我的民主评议：待写的自评与待投的测评票", nil, nil, Mine{})},
-		{Method: "GET", Pattern: "/api/v1/appraisals/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一轮评议：名单、自评、测评票数、评定等次与限期改正", nil, nil, sample)},
+		{Method: "GET", Pattern: "/api/v1/appraisals/{id}", Perm: web.PartyRead, Handler: web.Show(h.Get), Doc: doc("一轮评议：名单、自评、测评票数、评定等次与限期改正", nil, nil, sample)},
 		{Method: "PUT", Pattern: "/api/v1/appraisals/{id}/self", Perm: web.PartyWrite, Handler: h.apiSelf, Doc: doc("代为登记党员的书面自评", nil,
 			map[string]any{"person_id": 5, "self_text": "……"}, sample)},
 		{Method: "PUT", Pattern: "/api/v1/appraisals/{id}/tally", Perm: web.PartyWrite, Handler: h.apiTally, Doc: doc("登记纸质测评票：收回张数及每人所得票数（与手机测评合计不得超过参评人数）", nil,
@@ -87,19 +87,6 @@ func (h *handlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	rd, err := h.Get(r.Context(), web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, rd)
-	return nil
-}
-
 func (h *handlers) apiMine(w http.ResponseWriter, r *http.Request) error {
 	m, err := h.MineOf(r.Context(), web.Principal(r))
 	if err != nil {
@@ -109,34 +96,12 @@ func (h *handlers) apiMine(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// write reads the round id, checks the round is in scope before reading
-// the body (so a round outside scope is a 404 whatever the body holds),
-// decodes the body into v and runs do.
-func (h *handlers) write(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Round, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := web.DecodeJSON(w, r, v); err != nil {
-		return err
-	}
-	rd, err := do(id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, rd)
-	return nil
-}
-
 func (h *handlers) apiSelf(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		PersonID int64  `json:"person_id"`
 		SelfText string `json:"self_text"`
 	}
-	return h.write(w, r, &in, func(id int64) (*Round, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Round, error) {
 		if in.PersonID <= 0 {
 			return nil, fail.Malformed("person_id", "请选择党员")
 		}
@@ -150,7 +115,7 @@ func (h *handlers) apiTally(w http.ResponseWriter, r *http.Request) error {
 		PaperBallots int          `json:"paper_ballots"`
 		Tallies      []TallyInput `json:"tallies"`
 	}
-	return h.write(w, r, &in, func(id int64) (*Round, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Round, error) {
 		return h.SetTally(r.Context(), web.Principal(r), id, in.Version, in.PaperBallots, in.Tallies)
 	})
 }
@@ -160,7 +125,7 @@ func (h *handlers) apiRate(w http.ResponseWriter, r *http.Request) error {
 		Version int           `json:"version"`
 		Ratings []RatingInput `json:"ratings"`
 	}
-	return h.write(w, r, &in, func(id int64) (*Round, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Round, error) {
 		return h.Rate(r.Context(), web.Principal(r), id, in.Version, in.Ratings)
 	})
 }
@@ -170,7 +135,7 @@ func (h *handlers) apiClose(w http.ResponseWriter, r *http.Request) error {
 		Version  int    `json:"version"`
 		ClosedOn string `json:"closed_on"`
 	}
-	return h.write(w, r, &in, func(id int64) (*Round, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Round, error) {
 		return h.Close(r.Context(), web.Principal(r), id, in.Version, in.ClosedOn)
 	})
 }
@@ -183,7 +148,7 @@ func (h *handlers) apiOutcome(w http.ResponseWriter, r *http.Request) error {
 		ResultOn string `json:"result_on"`
 		Note     string `json:"note"`
 	}
-	return h.write(w, r, &in, func(id int64) (*Round, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Round, error) {
 		return h.Outcome(r.Context(), web.Principal(r), id, in.Version, in.PersonID, in.Result, in.ResultOn, in.Note)
 	})
 }

@@ -185,24 +185,14 @@ func (h *handlers) pageBrand(w http.ResponseWriter, r *http.Request) error {
 // brandForm runs a form's write on a brand in scope and shows it again:
 // with the refusal, or after a redirect with done.
 func (h *handlers) brandForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
+	check := func(id int64) error {
+		_, err := Get(r.Context(), h.Deps, web.Principal(r), id)
 		return err
 	}
-	if _, err := Get(r.Context(), h.Deps, web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	if err := do(id, r.PostForm); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
+	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 		return h.renderBrand(w, r, id, r.PostForm, err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/brands/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	return web.ObjectForm{Page: "/brands/%d", Check: check, Show: show}.Post(w, r, done, do)
 }
 
 func (h *handlers) formUpdate(w http.ResponseWriter, r *http.Request) error {

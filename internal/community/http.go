@@ -39,7 +39,7 @@ func Routes(d *core.Deps) []web.Route {
 			List[Community]{Total: 1, Page: 1, PerPage: 50, Items: []Community{site}})},
 		{Method: "POST", Pattern: "/api/v1/community/sites", Perm: web.PartyWrite, Handler: h.apiSaveSite, Doc: doc("登记社区及其“1+2”组织架构", nil,
 			SiteInput{OrgID: 12, Name: site.Name, Street: site.Street, Contact: site.Contact, PoliceOrgID: 12, EstateOrg: site.EstateOrg, ResidentOrg: site.ResidentOrg}, site)},
-		{Method: "GET", Pattern: "/api/v1/community/sites/{id}", Perm: web.PartyRead, Handler: h.apiSite, Doc: doc("社区详情：报到的单位和党员、年度反馈", nil, nil, site)},
+		{Method: "GET", Pattern: "/api/v1/community/sites/{id}", Perm: web.PartyRead, Handler: web.Show(h.Get), Doc: doc("社区详情：报到的单位和党员、年度反馈", nil, nil, site)},
 		{Method: "PUT", Pattern: "/api/v1/community/sites/{id}", Perm: web.PartyWrite, Handler: h.apiSaveSite, Doc: doc("修改社区信息（须带 version）", nil,
 			SiteInput{Version: 1, Name: site.Name}, site)},
 		{Method: "POST", Pattern: "/api/v1/community/sites/{id}/reports", Perm: web.PartyView, Handler: h.apiReport, Doc: doc("双报到：单位到驻地社区报到，在职党员到居住地社区报到（党员可为本人登记）", nil,
@@ -50,13 +50,13 @@ func Routes(d *core.Deps) []web.Route {
 			List[Activity]{Total: 1, Page: 1, PerPage: 50, Items: []Activity{act}})},
 		{Method: "POST", Pattern: "/api/v1/community/activities", Perm: web.PartyView, Handler: h.apiRecord, Doc: doc("登记服务活动（党员可登记本人的服务）", nil,
 			ActivityInput{CommunityID: 1, OrgID: 12, Title: act.Title, Place: act.Place, HeldOn: act.HeldOn, Served: 120, People: []PersonHours{{PersonID: 5, Hours: 2}}}, act)},
-		{Method: "GET", Pattern: "/api/v1/community/activities/{id}", Perm: web.PartyRead, Handler: h.apiActivity, Doc: doc("服务活动详情", nil, nil, act)},
+		{Method: "GET", Pattern: "/api/v1/community/activities/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetActivity), Doc: doc("服务活动详情", nil, nil, act)},
 		{Method: "POST", Pattern: "/api/v1/community/activities/{id}/photos", Perm: web.PartyWrite, Handler: h.apiPhoto, Doc: doc("上传服务活动照片", nil, multipart, act)},
 		{Method: "GET", Pattern: "/api/v1/community/issues", Perm: web.PartyRead, Handler: h.apiIssues, Doc: doc("关键小事台账", params, nil,
 			List[Issue]{Total: 1, Page: 1, PerPage: 50, Items: []Issue{issue}})},
 		{Method: "POST", Pattern: "/api/v1/community/issues", Perm: web.PartyWrite, Handler: h.apiRaise, Doc: doc("登记群众反映的关键小事", nil,
 			IssueInput{CommunityID: 1, OrgID: 12, RaisedOn: "2026-04-02", RaisedBy: "居民", What: "小区路灯不亮", TakerID: 5, DueOn: "2026-04-10"}, issue)},
-		{Method: "GET", Pattern: "/api/v1/community/issues/{id}", Perm: web.PartyRead, Handler: h.apiIssue, Doc: doc("一件关键小事", nil, nil, issue)},
+		{Method: "GET", Pattern: "/api/v1/community/issues/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetIssue), Doc: doc("一件关键小事", nil, nil, issue)},
 		{Method: "POST", Pattern: "/api/v1/community/issues/{id}/progress", Perm: web.PartyWrite, Handler: h.apiAdvance, Doc: doc("办理关键小事：take 承办、resolve 办结、feedback 群众评价", nil,
 			Progress{Version: 1, Step: "resolve", ResolvedOn: "2026-04-08", Resolution: "联系物业更换灯具"}, issue)},
 		{Method: "GET", Pattern: "/api/v1/community/totals", Perm: web.PartyRead, Handler: h.apiTotals, Doc: doc("双报到与服务汇总：按党员、党组织或下一级单位", byParams, nil, Totals{})},
@@ -97,15 +97,6 @@ func (h *handlers) apiSites(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := h.Communities(r.Context(), web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiSite(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := h.Get(r.Context(), web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, c, err)
 }
 
 // inReach checks a community is visible before its body is read (an
@@ -198,15 +189,6 @@ func (h *handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusCreated, a, err)
 }
 
-func (h *handlers) apiActivity(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	a, err := h.GetActivity(r.Context(), web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, a, err)
-}
-
 // photoUpload reads the photo of a multipart request on an activity in
 // scope.
 func (h *handlers) photoUpload(w http.ResponseWriter, r *http.Request) (int64, *Activity, error) {
@@ -251,15 +233,6 @@ func (h *handlers) apiRaise(w http.ResponseWriter, r *http.Request) error {
 	}
 	i, err := h.Raise(r.Context(), web.Principal(r), in)
 	return web.Reply(w, http.StatusCreated, i, err)
-}
-
-func (h *handlers) apiIssue(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	i, err := h.GetIssue(r.Context(), web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, i, err)
 }
 
 func (h *handlers) apiAdvance(w http.ResponseWriter, r *http.Request) error {

@@ -184,24 +184,8 @@ func (h *handlers) pageSite(w http.ResponseWriter, r *http.Request) error {
 
 // siteForm runs a form's write on a community in reach and shows it again.
 func (h *handlers) siteForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := h.inReach(r, id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	if err := do(id, r.PostForm); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderSite(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/community/sites/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	check := func(id int64) error { return h.inReach(r, id) }
+	return web.ObjectForm{Page: "/community/sites/%d", Check: check, Show: h.renderSite}.Post(w, r, done, do)
 }
 
 func (h *handlers) pageUpdateSite(w http.ResponseWriter, r *http.Request) error {

@@ -28,7 +28,7 @@ func Routes(d *core.Deps) []web.Route {
 			[]web.Param{{Name: "org", Description: "党组织编号（含下级）"}}, nil, map[string]any{"items": []Due{{OrgID: 12, Name: "小寨路派出所党支部", TermEnd: "2026-06-30"}}})},
 		{Method: "POST", Pattern: "/api/v1/elections", Perm: web.PartyWrite, Handler: h.apiRecord, Doc: doc("登记选举大会：应到、实到、发出与收回选票、候选人得票（按规则计算当选）", nil,
 			Input{OrgID: 12, HeldOn: "2026-03-10", Counts: counts, Candidates: []CandidateInput{{PersonID: 5, Votes: 11}}}, sample)},
-		{Method: "GET", Pattern: "/api/v1/elections/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一次换届选举：票数、候选人、当选与分工、批复", nil, nil, sample)},
+		{Method: "GET", Pattern: "/api/v1/elections/{id}", Perm: web.PartyRead, Handler: web.Show(h.Get), Doc: doc("一次换届选举：票数、候选人、当选与分工、批复", nil, nil, sample)},
 		{Method: "PUT", Pattern: "/api/v1/elections/{id}/posts", Perm: web.PartyWrite, Handler: h.apiPosts, Doc: doc("新一届委员分工（须有且只有一名书记）", nil,
 			map[string]any{"version": 1, "posts": []PostInput{{PersonID: 5, Post: "书记"}}}, sample)},
 		{Method: "POST", Pattern: "/api/v1/elections/{id}/approve", Perm: web.PartyWrite, Handler: h.apiApprove, Doc: doc("上级党组织批复书记和委员会：新一届班子任职，任期重新计算", nil,
@@ -86,51 +86,17 @@ func (h *handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := h.Get(r.Context(), web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, e)
-	return nil
-}
-
-// write checks the election is in scope before reading the body, decodes
-// it into v and runs do.
-func (h *handlers) write(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Election, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := web.DecodeJSON(w, r, v); err != nil {
-		return err
-	}
-	e, err := do(id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, e)
-	return nil
-}
-
 func (h *handlers) apiPosts(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Version int         `json:"version"`
 		Posts   []PostInput `json:"posts"`
 	}
-	return h.write(w, r, &in, func(id int64) (*Election, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Election, error) {
 		return h.SetPosts(r.Context(), web.Principal(r), id, in.Version, in.Posts)
 	})
 }
 
 func (h *handlers) apiApprove(w http.ResponseWriter, r *http.Request) error {
 	var in Approval
-	return h.write(w, r, &in, func(id int64) (*Election, error) { return h.Approve(r.Context(), web.Principal(r), id, in) })
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Election, error) { return h.Approve(r.Context(), web.Principal(r), id, in) })
 }

@@ -50,7 +50,7 @@ func Routes(d *core.Deps) []web.Route {
 			[]web.Param{{Name: "year", Description: "年度"}}, nil, map[string]any{"year": 2026, "set": true, "per": Defaults()})},
 		{Method: "PUT", Pattern: "/api/v1/meetings/frequencies", Perm: web.PartyWrite, Handler: h.apiSetFrequencies, Doc: doc("设置某年度的组织生活频次（全局党务管理员）", nil,
 			map[string]any{"year": 2026, "per": map[string]string{Lecture: Quarter}}, map[string]any{"year": 2026, "set": true, "per": Defaults()})},
-		{Method: "GET", Pattern: "/api/v1/meetings/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一次会议的记录、出席、法定人数与决定事项", nil, nil, sample)},
+		{Method: "GET", Pattern: "/api/v1/meetings/{id}", Perm: web.PartyRead, Handler: web.Show(h.Get), Doc: doc("一次会议的记录、出席、法定人数与决定事项", nil, nil, sample)},
 		{Method: "PUT", Pattern: "/api/v1/meetings/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: doc("修改会议记录（须带所读取的 version，被他人修改时 409）", nil,
 			Patch{Version: 1, Minutes: new(string)}, sample)},
 		{Method: "PATCH", Pattern: "/api/v1/meetings/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: doc("修改会议记录的部分字段（须带 version）", nil, Patch{Version: 1, Place: new(string)}, sample)},
@@ -109,44 +109,9 @@ func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	m, err := h.Get(r.Context(), web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, m)
-	return nil
-}
-
-// meetingWrite reads the meeting id, checks the meeting is in scope before
-// reading the body (so an object outside scope is a 404 whatever the body
-// holds), decodes the body into v and runs do.
-func (h *handlers) meetingWrite(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Meeting, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := web.DecodeJSON(w, r, v); err != nil {
-		return err
-	}
-	m, err := do(id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, m)
-	return nil
-}
-
 func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	var pt Patch
-	return h.meetingWrite(w, r, &pt, func(id int64) (*Meeting, error) { return h.Update(r.Context(), web.Principal(r), id, pt) })
+	return web.Guarded(w, r, web.Seen(r, h.Get), &pt, func(id int64) (*Meeting, error) { return h.Update(r.Context(), web.Principal(r), id, pt) })
 }
 
 func (h *handlers) apiAttendance(w http.ResponseWriter, r *http.Request) error {
@@ -154,7 +119,7 @@ func (h *handlers) apiAttendance(w http.ResponseWriter, r *http.Request) error {
 		Version   int             `json:"version"`
 		Attendees []AttendeeInput `json:"attendees"`
 	}
-	return h.meetingWrite(w, r, &in, func(id int64) (*Meeting, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Meeting, error) {
 		return h.SetAttendance(r.Context(), web.Principal(r), id, in.Version, in.Attendees)
 	})
 }
@@ -164,7 +129,7 @@ func (h *handlers) apiDecision(w http.ResponseWriter, r *http.Request) error {
 		Version int `json:"version"`
 		DecisionInput
 	}
-	return h.meetingWrite(w, r, &in, func(id int64) (*Meeting, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Meeting, error) {
 		return h.AddDecision(r.Context(), web.Principal(r), id, in.Version, in.DecisionInput)
 	})
 }
@@ -218,7 +183,7 @@ func (h *handlers) apiDecisionDone(w http.ResponseWriter, r *http.Request) error
 		Version int    `json:"version"`
 		DoneOn  string `json:"done_on"`
 	}
-	return h.meetingWrite(w, r, &in, func(id int64) (*Meeting, error) {
+	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Meeting, error) {
 		return h.FinishDecision(r.Context(), web.Principal(r), id, did, in.Version, in.DoneOn)
 	})
 }

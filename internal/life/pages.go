@@ -257,25 +257,8 @@ func (h *handlers) pageMeeting(w http.ResponseWriter, r *http.Request) error {
 // meetingForm runs a form's write on a meeting in scope and shows the
 // meeting again: with the refusal, or after a redirect with done.
 func (h *handlers) meetingForm(w http.ResponseWriter, r *http.Request, done string, do func(id, version int64) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
-	if err := do(id, version); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderMeeting(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/life/meetings/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	return web.ObjectForm{Page: "/life/meetings/%d", Check: web.Seen(r, h.Get), Show: h.renderMeeting}.Post(w, r, done,
+		func(id int64, f url.Values) error { return do(id, int64(web.FormVersion(f))) })
 }
 
 func (h *handlers) pageAttendance(w http.ResponseWriter, r *http.Request) error {

@@ -36,7 +36,7 @@ func Routes(d *core.Deps) []web.Route {
 			Posts{Total: 1, Page: 1, PerPage: 50, Items: []Post{post}})},
 		{Method: "POST", Pattern: "/api/v1/pioneer/posts", Perm: web.PartyWrite, Handler: h.apiCreatePost, Doc: doc("设立岗位（同一组织同类同名的岗位不重复设立）", nil,
 			PostInput{OrgID: 12, Kind: Model, Name: "户籍窗口党员示范岗", Duty: "……", Place: "办证大厅", SetOn: "2026-01-10"}, post)},
-		{Method: "GET", Pattern: "/api/v1/pioneer/posts/{id}", Perm: web.PartyRead, Handler: h.apiPost, Doc: doc("岗位详情：成员与照片", nil, nil, post)},
+		{Method: "GET", Pattern: "/api/v1/pioneer/posts/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetPost), Doc: doc("岗位详情：成员与照片", nil, nil, post)},
 		{Method: "PUT", Pattern: "/api/v1/pioneer/posts/{id}", Perm: web.PartyWrite, Handler: h.apiUpdatePost, Doc: doc("修改岗位或撤销（须带 version）", nil,
 			PostInput{Version: 1, Kind: Model, Name: "户籍窗口党员示范岗", Duty: "……", SetOn: "2026-01-10", EndedOn: ""}, post)},
 		{Method: "POST", Pattern: "/api/v1/pioneer/posts/{id}/members", Perm: web.PartyWrite, Handler: h.apiAddMember, Doc: doc("安排党员上岗（岗长或成员）", nil,
@@ -99,40 +99,14 @@ func (h *handlers) apiCreatePost(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusCreated, t, err)
 }
 
-func (h *handlers) apiPost(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	t, err := h.GetPost(r.Context(), web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, t, err)
-}
-
-// postWrite checks the post is in scope before reading the body, decodes
-// it into v and runs do.
-func (h *handlers) postWrite(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Post, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.GetPost(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := web.DecodeJSON(w, r, v); err != nil {
-		return err
-	}
-	t, err := do(id)
-	return web.Reply(w, http.StatusOK, t, err)
-}
-
 func (h *handlers) apiUpdatePost(w http.ResponseWriter, r *http.Request) error {
 	var in PostInput
-	return h.postWrite(w, r, &in, func(id int64) (*Post, error) { return h.UpdatePost(r.Context(), web.Principal(r), id, in) })
+	return web.Guarded(w, r, web.Seen(r, h.GetPost), &in, func(id int64) (*Post, error) { return h.UpdatePost(r.Context(), web.Principal(r), id, in) })
 }
 
 func (h *handlers) apiAddMember(w http.ResponseWriter, r *http.Request) error {
 	var in MemberInput
-	return h.postWrite(w, r, &in, func(id int64) (*Post, error) { return h.AddMember(r.Context(), web.Principal(r), id, in) })
+	return web.Guarded(w, r, web.Seen(r, h.GetPost), &in, func(id int64) (*Post, error) { return h.AddMember(r.Context(), web.Principal(r), id, in) })
 }
 
 func (h *handlers) apiLeave(w http.ResponseWriter, r *http.Request) error {
@@ -144,7 +118,7 @@ func (h *handlers) apiLeave(w http.ResponseWriter, r *http.Request) error {
 		Version int    `json:"version"`
 		LeftOn  string `json:"left_on"`
 	}
-	return h.postWrite(w, r, &in, func(id int64) (*Post, error) {
+	return web.Guarded(w, r, web.Seen(r, h.GetPost), &in, func(id int64) (*Post, error) {
 		return h.Leave(r.Context(), web.Principal(r), id, pid, in.Version, in.LeftOn)
 	})
 }

@@ -184,24 +184,7 @@ func (h *handlers) pagePost(w http.ResponseWriter, r *http.Request) error {
 
 // postForm runs a form's write on a post in scope and shows the post again.
 func (h *handlers) postForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.GetPost(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	if err := do(id, r.PostForm); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderPost(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/pioneer/posts/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	return web.ObjectForm{Page: "/pioneer/posts/%d", Check: web.Seen(r, h.GetPost), Show: h.renderPost}.Post(w, r, done, do)
 }
 
 func (h *handlers) pageUpdatePost(w http.ResponseWriter, r *http.Request) error {

@@ -179,25 +179,15 @@ func (v entryView) Value(name string, stored string) string {
 // entryForm runs a form's write on an entry in scope and shows the entry
 // again: with the refusal, or after a redirect with done.
 func (h *handlers) entryForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
+	check := func(id int64) error {
+		_, err := GetEntry(r.Context(), h.Deps, web.Principal(r), id)
 		return err
 	}
-	if _, err := GetEntry(r.Context(), h.Deps, web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version")) // a missing version is refused below with its field
-	if err := do(id, version); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
+	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 		return h.renderEntry(w, r, id, r.PostForm, err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/strong/entries/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	return web.ObjectForm{Page: "/strong/entries/%d", Check: check, Show: show}.Post(w, r, done,
+		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
 
 // points reads an optional points field: "" is not given.

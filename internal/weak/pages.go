@@ -266,25 +266,15 @@ func (h *handlers) pageCase(w http.ResponseWriter, r *http.Request) error {
 // caseForm runs a form's write on a case in scope and shows the case
 // again: with the refusal, or after a redirect with done.
 func (h *handlers) caseForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
+	check := func(id int64) error {
+		_, err := Get(r.Context(), h.Deps, web.Principal(r), id)
 		return err
 	}
-	if _, err := Get(r.Context(), h.Deps, web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version")) // a missing version is refused below with its field
-	if err := do(id, version); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
+	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 		return h.renderCase(w, r, id, r.PostForm, err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/weak/cases/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	return web.ObjectForm{Page: "/weak/cases/%d", Check: check, Show: show}.Post(w, r, done,
+		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
 
 func (h *handlers) formPlan(w http.ResponseWriter, r *http.Request) error {

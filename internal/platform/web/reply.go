@@ -1,9 +1,13 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/fail"
 )
 
@@ -43,4 +47,65 @@ func Guarded[T any](w http.ResponseWriter, r *http.Request, check func(id int64)
 	}
 	v, err := do(id)
 	return Reply(w, http.StatusOK, v, err)
+}
+
+// Seen is the check of Guarded for an object read by get, which answers
+// not found for an object outside the caller's scope.
+func Seen[O any](r *http.Request, get func(context.Context, *auth.Principal, int64) (O, error)) func(id int64) error {
+	return func(id int64) error {
+		_, err := get(r.Context(), Principal(r), id)
+		return err
+	}
+}
+
+// Show is the handler of GET …/{id}: the object get reads for the caller as
+// JSON (get answers not found outside the caller's scope).
+func Show[O any](get func(context.Context, *auth.Principal, int64) (O, error)) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		v, err := get(r.Context(), Principal(r), id)
+		return Reply(w, http.StatusOK, v, err)
+	}
+}
+
+// ObjectForm is how a page writes on the object named by the path value
+// "id": Check runs first, so an object out of scope is a 404 whatever the
+// form holds; a refusal shows the object again through Show with the
+// error; success goes to Page (a format taking the id) with a notice.
+type ObjectForm struct {
+	Page  string
+	Check func(id int64) error
+	Show  func(w http.ResponseWriter, r *http.Request, id int64, err error) error
+}
+
+// Post reads the form, runs do and answers as above, with done the notice.
+func (o ObjectForm) Post(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
+	id, err := PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := o.Check(id); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("form", "表单无法读取")
+	}
+	if err := do(id, r.PostForm); err != nil {
+		if fail.IsNotFound(err) {
+			return err
+		}
+		return o.Show(w, r, id, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf(o.Page, id)+"?ok="+url.QueryEscape(done), http.StatusSeeOther)
+	return nil
+}
+
+// FormVersion is the form's version field; a missing one is 0, which the
+// write refuses with its field.
+func FormVersion(f url.Values) int {
+	v, _ := strconv.Atoi(f.Get("version"))
+	return v
 }
