@@ -159,7 +159,10 @@ func TestSearch(t *testing.T) {
 				}
 				ns = append(ns, it.Name)
 			}
-			return strings.Join(ns, ","), total
+			if !total.Exact {
+				t.Fatalf("a total of %d people is not exact", total.N)
+			}
+			return strings.Join(ns, ","), total.N
 		}
 		for _, c := range []struct {
 			f     Filter

@@ -74,8 +74,8 @@ func AddPerson(t testing.TB, q db.Querier, p Person) int64 {
 			cols, args = append(cols, f.col), append(args, f.v)
 		}
 	}
-	id, err := db.InsertID(context.Background(), q, "INSERT INTO persons ("+strings.Join(cols, ", ")+", created_at, updated_at) VALUES (?"+
-		strings.Repeat(",?", len(cols)-1)+",0,0)", args...)
+	id, err := db.InsertID(context.Background(), q, "INSERT INTO persons ("+strings.Join(cols, ", ")+", org_path, created_at, updated_at) VALUES (?"+
+		strings.Repeat(",?", len(cols)-1)+",(SELECT path FROM orgs WHERE id = ?),0,0)", append(args, p.Org)...)
 	if err != nil {
 		t.Fatal(err)
 	}
