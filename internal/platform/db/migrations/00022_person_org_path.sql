@@ -20,6 +20,9 @@ DROP INDEX persons_pinyin;
 DROP INDEX persons_name_pinyin;
 DROP INDEX persons_initials_pinyin;
 DROP INDEX persons_id_rtail;
+-- The planner's statistics for the new indexes (a large roster would
+-- otherwise be planned from guesses until the next ANALYZE).
+ANALYZE persons;
 
 -- +goose Down
 CREATE INDEX persons_id_rtail ON persons(id_rtail);
