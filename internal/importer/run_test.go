@@ -100,6 +100,7 @@ func TestCleanRosterImportsAlikeFromEveryFormat(t *testing.T) {
 				if rep.ErrorCount > 0 || rep.Inserted != 120 {
 					t.Fatalf("inserted %d, problems %v", rep.Inserted, rep.Problems)
 				}
+				dbtest.OrgPathsAgree(t, d) // also through COPY on PostgreSQL, into organisations the import created
 				if f != "roster-gbk.csv" && rep.OrgsCreated != 9 {
 					t.Errorf("orgs created %d, want 9", rep.OrgsCreated)
 				}

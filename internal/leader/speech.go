@@ -67,7 +67,7 @@ func Speak(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Subje
 	w.num(orgs, org.TreeURL(id))
 	w.say(" 个。" + lead + "，新发展党员 ")
 	joined := member.Filter{OrgID: id, JoinedFrom: pr.From, JoinedTo: pr.To, PerPage: 1}
-	_, n, err := member.Search(ctx, d.DB, d.Keys, p, joined)
+	n, err := member.Count(ctx, d.DB, d.Keys, p, joined)
 	if err != nil {
 		return nil, err
 	}

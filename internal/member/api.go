@@ -100,11 +100,12 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, total, f, err := h.search(r, f)
+	res, err := h.search(r, f)
 	if err != nil {
 		return err
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"total": total, "page": f.Page, "per_page": f.PerPage, "items": items})
+	web.JSON(w, http.StatusOK, map[string]any{"total": res.Total.N, "total_exact": res.Total.Exact, "has_next": res.More,
+		"page": res.F.Page, "per_page": res.F.PerPage, "items": res.Items})
 	return nil
 }
 

@@ -39,6 +39,8 @@ const (
 	idHashArg = 8
 )
 
+var orgPathArg = nInsertCols - 1
+
 // Inserter writes rows within one transaction, many per statement, with
 // the full-batch statement prepared once. It returns no ids: a bulk import
 // does not need them, and RETURNING costs a result row per person.
@@ -48,6 +50,7 @@ type Inserter struct {
 	full    *sql.Stmt
 	pending []any
 	copied  [][]any // PostgreSQL: rows queued for COPY instead of pending
+	paths   orgPaths
 	n       int
 	written int
 }
@@ -63,9 +66,9 @@ func NewInserter(tx *db.Tx) *Inserter {
 		verb = "INSERT OR FAIL"
 	}
 	if tx.D() == db.Postgres {
-		return &Inserter{tx: tx, copied: make([][]any, 0, copyRows)}
+		return &Inserter{tx: tx, copied: make([][]any, 0, copyRows), paths: orgPaths{}}
 	}
-	return &Inserter{tx: tx, verb: verb, pending: make([]any, 0, bulkRows*nInsertCols)}
+	return &Inserter{tx: tx, verb: verb, pending: make([]any, 0, bulkRows*nInsertCols), paths: orgPaths{}}
 }
 
 // copyRows per COPY on PostgreSQL, where COPY writes about three times
@@ -81,6 +84,9 @@ const bulkRows = 1000
 // Add queues r and writes a full batch. A duplicate ID number gives
 // ErrDuplicateID.
 func (w *Inserter) Add(ctx context.Context, r Row) error {
+	if err := w.paths.fill(ctx, w.tx, r.args); err != nil {
+		return err
+	}
 	if w.copied != nil {
 		w.copied = append(w.copied, r.args)
 		if len(w.copied) < copyRows {

@@ -105,9 +105,9 @@ func saveHistory(ctx context.Context, tx *db.Tx, p *Person, today civil.Date) er
 	if errs := Validate(p, today); len(errs) > 0 {
 		return errs
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE persons SET org_id = ?, status = ?, apply_date = ?, activist_date = ?, candidate_date = ?, join_date = ?,
+	res, err := tx.ExecContext(ctx, `UPDATE persons SET org_id = ?, org_path = (SELECT path FROM orgs WHERE id = ?), status = ?, apply_date = ?, activist_date = ?, candidate_date = ?, join_date = ?,
 		full_date = ?, left_date = ?, mobile = ?, mobile_place = ?, lost_contact = ?, lost_since = ?, updated_at = ?, version = version + 1
-		WHERE id = ? AND version = ?`, p.OrgID, p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
+		WHERE id = ? AND version = ?`, p.OrgID, p.OrgID, p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
 		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact),
 		nullable(p.LostSince), time.Now().UnixMilli(), p.ID, p.Version)
 	if err != nil {

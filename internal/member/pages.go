@@ -42,9 +42,7 @@ var choices = enums{Genders: Genders, Educations: Educations, Categories: Catego
 		{"51-55", "51–55 岁"}, {"56-60", "56–60 岁"}, {"61-", "61 岁及以上"}}}
 
 type listView struct {
-	Items    []Person
-	Total    int
-	F        Filter
+	result
 	Orgs     []org.Option
 	E        enums
 	Prev     string
@@ -61,13 +59,15 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	f, err := filterFrom(r)
 	if err == nil {
-		v.Items, v.Total, v.F, err = h.search(r, f)
+		v.result, err = h.search(r, f)
 	}
 	if err != nil {
 		v.F = f
 		return h.Web.RenderStatus(w, r, 0, h.list, v, err)
 	}
-	v.Pages = (v.Total + v.F.PerPage - 1) / v.F.PerPage
+	if v.Total.Exact {
+		v.Pages = (v.Total.N + v.F.PerPage - 1) / v.F.PerPage
+	}
 	page := func(n int) string {
 		q := url.Values{}
 		for k, vs := range r.URL.Query() {
@@ -79,7 +79,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 	if v.F.Page > 1 {
 		v.Prev = page(v.F.Page - 1)
 	}
-	if v.F.Page < v.Pages {
+	if v.More {
 		v.Next = page(v.F.Page + 1)
 	}
 	return h.Web.Render(w, r, h.list, v)

@@ -54,8 +54,9 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/me", Perm: web.Authed, Handler: h.mePage},
 
 		{Method: "GET", Pattern: "/api/v1/members", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
-			Summary: "检索党员（按拼音排序，分页；身份号码和电话脱敏）", Query: filters,
-			Reply: map[string]any{"total": 1, "page": 1, "per_page": 20, "items": []Person{}}}},
+			Summary: "检索党员（按拼音排序，分页；身份号码和电话脱敏）。total 为符合条件的人数，最多数到 10000：" +
+				"total_exact 为 false 时表示“10000 人以上”（total 为 10000）；has_next 表示是否还有下一页", Query: filters,
+			Reply: map[string]any{"total": 1, "total_exact": true, "has_next": false, "page": 1, "per_page": 20, "items": []Person{}}}},
 		{Method: "GET", Pattern: "/api/v1/members/{id}", Perm: web.PartyView, Handler: h.apiGet, Doc: &web.Doc{Tag: tag, Summary: "党员档案（脱敏）"}},
 		{Method: "POST", Pattern: "/api/v1/members", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag, Summary: "新建人员档案", Body: example}},
 		{Method: "PATCH", Pattern: "/api/v1/members/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: &web.Doc{Tag: tag,
@@ -161,13 +162,21 @@ func filterFrom(r *http.Request) (Filter, error) {
 }
 
 // search runs a scoped search and audits it (filters and row count).
-func (h *handlers) search(r *http.Request, f Filter) ([]Person, int, Filter, error) {
-	items, total, err := Search(r.Context(), h.DB, h.Keys, web.Principal(r), f)
+func (h *handlers) search(r *http.Request, f Filter) (result, error) {
+	items, total, more, err := SearchPage(r.Context(), h.DB, h.Keys, web.Principal(r), f)
 	if err != nil {
-		return nil, 0, f, userErr(err)
+		return result{F: f}, userErr(err)
 	}
 	_ = f.Normalize() // Search normalised f and refused it if invalid
 	err = h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "member.search", ObjectType: "person",
-		Detail: map[string]any{"filter": f.Masked(), "total": total}})
-	return items, total, f, err
+		Detail: map[string]any{"filter": f.Masked(), "total": total.N, "total_exact": total.Exact}})
+	return result{Items: items, Total: total, More: more, F: f}, err
+}
+
+// result is one page of a search.
+type result struct {
+	Items []Person
+	Total Total
+	More  bool // another page follows
+	F     Filter
 }

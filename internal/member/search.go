@@ -153,11 +153,35 @@ func isLetters(s string) bool {
 type where struct {
 	conds []string
 	args  []any
+	// walks are the conditions as a walk in pinyin order writes them: each
+	// column of a list filter or of the scope inside an expression, so that
+	// no index on it can drive the plan (see pageSQL).
+	walks []string
+	// scoped when the search is limited to a subtree (a range on
+	// p.org_path); broad when that subtree holds at least 1/broadShare of
+	// the organisations.
+	scoped, broad bool
 }
 
-func (w *where) add(cond string, args ...any) {
+// broadShare: a subtree with at least 1/broadShare of the organisations
+// holds so many people that the first page is found fastest by walking
+// every person in pinyin order and checking the path and filters beside it
+// (about broadShare × a page of index entries), not by sorting the whole
+// subtree.
+const broadShare = 100
+
+func (w *where) add(cond string, args ...any) { w.addWalk(cond, cond, args...) }
+
+// addWalk adds a condition written two ways (see walks).
+func (w *where) addWalk(cond, walk string, args ...any) {
 	w.conds = append(w.conds, cond)
+	w.walks = append(w.walks, walk)
 	w.args = append(w.args, args...)
+}
+
+// filter adds "p.col op ?", a list filter.
+func (w *where) filter(col, op string, arg any) {
+	w.addWalk("p."+col+" "+op+" ?", "(p."+col+" || '') "+op+" ?", arg)
 }
 
 // sql is the WHERE clause, empty without conditions: SQLite counts a whole
@@ -169,55 +193,108 @@ func (w *where) sql() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
+// TotalCap is how far a search counts its matches: a page says "10,000+"
+// beyond it instead of counting a whole bureau on every page.
+const TotalCap = 10000
+
+// Total is how many persons a search matched: exact up to TotalCap, and
+// beyond it only that there are more (N = TotalCap, Exact false).
+type Total struct {
+	N     int
+	Exact bool
+}
+
+// String is the total as a page shows it: "37", or "10,000+".
+func (t Total) String() string {
+	if t.Exact {
+		return strconv.Itoa(t.N)
+	}
+	n := strconv.Itoa(t.N)
+	for i := len(n) - 3; i > 0; i -= 3 {
+		n = n[:i] + "," + n[i:]
+	}
+	return n + "+"
+}
+
 // Search lists the persons the caller may see that match f, sorted by pinyin,
-// one page at a time, with the total count. The masks are filled from the
-// decrypted values. An organisation outside scope gives ErrOutOfScope.
-func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) ([]Person, int, error) {
+// one page at a time, with the total count (capped at TotalCap) and whether
+// a next page exists. The masks are filled from the decrypted values. An
+// organisation outside scope gives ErrOutOfScope.
+func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) ([]Person, Total, error) {
+	items, total, _, err := SearchPage(ctx, q, keys, p, f)
+	return items, total, err
+}
+
+// SearchPage is Search that also reports whether another page follows.
+func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) (items []Person, total Total, more bool, err error) {
 	if err := f.Normalize(); err != nil {
-		return nil, 0, err
+		return nil, total, false, err
 	}
 	today := civil.Today(time.Now())
 	w, err := searchWhere(ctx, q, keys, p, f, today)
 	if err != nil {
-		return nil, 0, err
+		return nil, total, false, err
 	}
-	var total int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p"+w.sql(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
+	if err := q.QueryRowContext(ctx, countSQL(w), w.args...).Scan(&total.N); err != nil {
+		return nil, total, false, err
 	}
-	items := []Person{}
-	if total <= (f.Page-1)*f.PerPage {
-		return items, total, nil
+	total.Exact = total.N <= TotalCap
+	total.N = min(total.N, TotalCap)
+	items = []Person{}
+	if total.Exact && total.N <= (f.Page-1)*f.PerPage {
+		return items, total, false, nil
 	}
-	// The page's ids first, from an index alone; then their rows.
-	ids, err := scanIDs(q.QueryContext(ctx, pageSQL(w, f), w.args...))
-	if err != nil || len(ids) == 0 {
-		return items, total, err
+	// The page's ids first (and one more, to know a next page exists), from
+	// an index alone; then their rows.
+	ids, err := scanIDs(q.QueryContext(ctx, pageSQL(q.D(), w, f), w.args...))
+	if err != nil {
+		return nil, total, false, err
+	}
+	if more = len(ids) > f.PerPage; more {
+		ids = ids[:f.PerPage]
+	}
+	if len(ids) == 0 {
+		return items, total, false, nil
 	}
 	in, args := db.In(ids)
 	rows, err := q.QueryContext(ctx, "SELECT "+selectCols+" FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id IN ("+in+")", args...)
 	if err != nil {
-		return nil, 0, err
+		return nil, total, false, err
 	}
 	defer rows.Close()
 	byID := map[int64]Person{}
 	for rows.Next() {
 		r, err := scanPerson(rows, keys, today)
 		if err != nil {
-			return nil, 0, err
+			return nil, total, false, err
 		}
 		r.IDNumber, r.Phone = "", "" // a list never carries plaintext
 		byID[r.ID] = r.Person
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, total, false, err
 	}
 	for _, id := range ids {
 		if p, ok := byID[id]; ok {
 			items = append(items, p)
 		}
 	}
-	return items, total, nil
+	return items, total, more, nil
+}
+
+// Count is the exact number of persons the caller may see that match f, for
+// a figure that must not be capped (the leader's paragraph).
+func Count(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) (int, error) {
+	if err := f.Normalize(); err != nil {
+		return 0, err
+	}
+	w, err := searchWhere(ctx, q, keys, p, f, civil.Today(time.Now()))
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p"+w.sql(), w.args...).Scan(&n)
+	return n, err
 }
 
 // searchWhere is the condition of a search: the caller's scope, the search
@@ -232,42 +309,58 @@ func searchWhere(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.P
 	}
 	status := f.Status
 	if status == Party {
-		w.add(PartyMember("p.status"))
+		w.addWalk(PartyMember("p.status"), PartyMember("(p.status || '')"))
 		status = ""
 	}
 	for _, c := range []struct{ col, v string }{{"status", status}, {"category", f.Category}, {"gender", f.Gender}, {"education", f.Education}} {
 		if c.v != "" {
-			w.add("p."+c.col+" = ?", c.v)
+			w.filter(c.col, "=", c.v)
 		}
 	}
 	if lo, hi, _ := ageBand(f.Age); lo >= 0 || hi >= 0 {
 		if lo >= 0 {
-			w.add("p.birth_date <= ?", today.AddYears(-lo).String())
+			w.filter("birth_date", "<=", today.AddYears(-lo).String())
 		}
 		if hi >= 0 {
-			w.add("p.birth_date > ?", today.AddYears(-(hi + 1)).String())
+			w.filter("birth_date", ">", today.AddYears(-(hi + 1)).String())
 		}
 	}
 	if f.JoinedFrom != "" {
-		w.add("p.join_date >= ?", f.JoinedFrom)
+		w.filter("join_date", ">=", f.JoinedFrom)
 	}
 	if f.JoinedTo != "" {
-		w.add("p.join_date <= ?", f.JoinedTo)
+		w.filter("join_date", "<=", f.JoinedTo)
 	}
 	return w, nil
 }
 
-// pageSQL reads the ids of one page from an index alone. With a search box
-// the matches are read by their own index and sorted: ordered by the
-// pinyin index, PostgreSQL would walk it from "a" to find the few 张 at
-// "zhang", guessing them spread evenly.
-func pageSQL(w where, f Filter) string {
-	order := "p.pinyin"
-	if f.Q != "" {
-		order = "p.pinyin || ''" // an expression no index provides
+// countSQL counts the matches up to one past TotalCap: a subtree's are
+// read by the path-led index, never the whole bureau.
+func countSQL(w where) string {
+	return fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM persons p%s LIMIT %d) c", w.sql(), TotalCap+1)
+}
+
+// pageSQL reads the ids of one page (and one more) from an index alone.
+// With a search box the matches are read by their own index, their path
+// checked beside the key, and sorted: ordered by the pinyin index,
+// PostgreSQL would walk it from "a" to find the few 张 at "zhang", guessing
+// them spread evenly. Without one, a narrow subtree is read by the path-led
+// index and sorted; a broad subtree (or the whole bureau) is walked in
+// pinyin order, its path and filter conditions written as expressions so
+// that SQLite does not read the whole subtree, or everyone of a category,
+// by another index first (its planner does not weigh the LIMIT against
+// the sort). PostgreSQL does, from its statistics, which expressions would
+// blind.
+func pageSQL(d db.Dialect, w where, f Filter) string {
+	order := "p.pinyin || ''" // an expression no index provides
+	if f.Q == "" && (!w.scoped || w.broad) {
+		order = "p.pinyin"
+		if d == db.SQLite {
+			w.conds = w.walks
+		}
 	}
 	return "SELECT p.id FROM persons p" + w.sql() +
-		fmt.Sprintf(" ORDER BY %s, p.id LIMIT %d OFFSET %d", order, f.PerPage, (f.Page-1)*f.PerPage)
+		fmt.Sprintf(" ORDER BY %s, p.id LIMIT %d OFFSET %d", order, f.PerPage+1, (f.Page-1)*f.PerPage)
 }
 
 // queryWhere turns the search box into an index-friendly condition.
@@ -320,13 +413,15 @@ func scopeWhere(ctx context.Context, q db.Querier, p *auth.Principal, orgID int6
 		}
 		sc = sc.Narrow(o.Path)
 	}
-	all, err := org.Covers(ctx, q, sc)
+	in, all, err := org.Share(ctx, q, sc)
 	if err != nil {
 		return err
 	}
-	if !all {
-		cond, args := sc.HasOrg("p.org_id")
-		w.add(cond, args...)
+	if in < all {
+		cond, args := sc.Where("p.org_path")
+		walk, _ := sc.Where("(p.org_path || '')")
+		w.addWalk(cond, walk, args...)
+		w.scoped, w.broad = true, in*broadShare >= all
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ const tailLen = 6
 
 const insertCols = `org_id, name, pinyin, initials, gender, ethnicity, birth_date, id_enc, id_hash, id_tail, id_rtail, education, category, post,
 	phone_enc, phone_tail, status, apply_date, activist_date, candidate_date, join_date, full_date, left_date,
-	mobile, mobile_place, lost_contact, lost_since, created_at, updated_at, version`
+	mobile, mobile_place, lost_contact, lost_since, created_at, updated_at, version, org_path`
 
 var nInsertCols = strings.Count(insertCols, ",") + 1
 
@@ -41,7 +41,9 @@ func nullable(s string) any {
 	return s
 }
 
-// insertArgs seals the sensitive fields and lists the column values.
+// insertArgs seals the sensitive fields and lists the column values; the
+// organisation's path (the last column) is left for orgPaths.fill, which
+// reads it when the row's organisation is final.
 func insertArgs(keys *crypto.Keys, p *Person, now int64) []any {
 	if p.Pinyin == "" {
 		p.Pinyin, p.Initials = PinyinOf(p.Name)
@@ -54,7 +56,25 @@ func insertArgs(keys *crypto.Keys, p *Person, now int64) []any {
 		keys.Seal(p.IDNumber), idHash, tail(p.IDNumber, tailLen), reverse(tail(p.IDNumber, tailLen)), p.Education, p.Category, p.Post,
 		keys.Seal(p.Phone), tail(p.Phone, 4), p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
 		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate),
-		db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact), nullable(p.LostSince), now, now, 1}
+		db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact), nullable(p.LostSince), now, now, 1, ""}
+}
+
+// orgPaths caches the path of each organisation rows are written to, for
+// the org_path column that must always equal the path of org_id.
+type orgPaths map[int64]string
+
+// fill sets the org_path value of insert arguments from their org_id.
+func (m orgPaths) fill(ctx context.Context, q db.Querier, args []any) error {
+	id, _ := args[orgIDArg].(int64)
+	path, ok := m[id]
+	if !ok {
+		if err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&path); err != nil {
+			return fmt.Errorf("organisation %d of a new person: %w", id, err)
+		}
+		m[id] = path
+	}
+	args[orgPathArg] = path
+	return nil
 }
 
 func valuesSQL(rows int) string {
@@ -79,9 +99,9 @@ func Insert(ctx context.Context, tx *db.Tx, keys *crypto.Keys, p *Person) (int64
 // number fails the whole call with ErrDuplicateID (the caller's transaction
 // should then roll back).
 func InsertMany(ctx context.Context, tx *db.Tx, keys *crypto.Keys, ps []Person) ([]int64, error) {
-	now := time.Now().UnixMilli()
+	now, paths := time.Now().UnixMilli(), orgPaths{}
 	if tx.D() == db.SQLite {
-		return insertEach(ctx, tx, keys, ps, now)
+		return insertEach(ctx, tx, keys, ps, now, paths)
 	}
 	ids := make([]int64, 0, len(ps))
 	var full *sql.Stmt
@@ -94,7 +114,11 @@ func InsertMany(ctx context.Context, tx *db.Tx, keys *crypto.Keys, ps []Person) 
 		batch := ps[start:min(start+insertBatch, len(ps))]
 		args := make([]any, 0, len(batch)*nInsertCols)
 		for i := range batch {
-			args = append(args, insertArgs(keys, &batch[i], now)...)
+			row := insertArgs(keys, &batch[i], now)
+			if err := paths.fill(ctx, tx, row); err != nil {
+				return nil, err
+			}
+			args = append(args, row...)
 		}
 		q := "INSERT INTO persons (" + insertCols + ") VALUES " + valuesSQL(len(batch)) + " RETURNING id"
 		var rows *sql.Rows
@@ -123,7 +147,7 @@ func InsertMany(ctx context.Context, tx *db.Tx, keys *crypto.Keys, ps []Person) 
 // insertEach inserts one row per statement on SQLite: a multi-row INSERT
 // keeps a statement journal (a copy of every page it touches, to undo
 // itself on a violation) that costs more than the statements it saves.
-func insertEach(ctx context.Context, tx *db.Tx, keys *crypto.Keys, ps []Person, now int64) ([]int64, error) {
+func insertEach(ctx context.Context, tx *db.Tx, keys *crypto.Keys, ps []Person, now int64, paths orgPaths) ([]int64, error) {
 	st, err := tx.PrepareContext(ctx, "INSERT INTO persons ("+insertCols+") VALUES "+valuesSQL(1))
 	if err != nil {
 		return nil, err
@@ -131,7 +155,11 @@ func insertEach(ctx context.Context, tx *db.Tx, keys *crypto.Keys, ps []Person, 
 	defer st.Close()
 	ids := make([]int64, len(ps))
 	for i := range ps {
-		res, err := st.ExecContext(ctx, insertArgs(keys, &ps[i], now)...)
+		args := insertArgs(keys, &ps[i], now)
+		if err := paths.fill(ctx, tx, args); err != nil {
+			return nil, err
+		}
+		res, err := st.ExecContext(ctx, args...)
 		if err != nil {
 			return nil, storeErr(err)
 		}
@@ -172,12 +200,12 @@ func Update(ctx context.Context, tx *db.Tx, keys *crypto.Keys, p *Person) error 
 	if p.IDNumber != "" {
 		idHash = keys.Index(p.IDNumber)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE persons SET org_id = ?, name = ?, pinyin = ?, initials = ?, gender = ?, ethnicity = ?, birth_date = ?,
+	res, err := tx.ExecContext(ctx, `UPDATE persons SET org_id = ?, org_path = (SELECT path FROM orgs WHERE id = ?), name = ?, pinyin = ?, initials = ?, gender = ?, ethnicity = ?, birth_date = ?,
 		id_enc = ?, id_hash = ?, id_tail = ?, id_rtail = ?, education = ?, category = ?, post = ?, phone_enc = ?, phone_tail = ?, status = ?,
 		apply_date = ?, activist_date = ?, candidate_date = ?, join_date = ?, full_date = ?, left_date = ?,
 		mobile = ?, mobile_place = ?, lost_contact = ?, lost_since = ?, updated_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`,
-		p.OrgID, p.Name, p.Pinyin, p.Initials, p.Gender, p.Ethnicity, nullable(p.BirthDate),
+		p.OrgID, p.OrgID, p.Name, p.Pinyin, p.Initials, p.Gender, p.Ethnicity, nullable(p.BirthDate),
 		keys.Seal(p.IDNumber), idHash, tail(p.IDNumber, tailLen), reverse(tail(p.IDNumber, tailLen)), p.Education, p.Category, p.Post,
 		keys.Seal(p.Phone), tail(p.Phone, 4), p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
 		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact), nullable(p.LostSince),

@@ -159,7 +159,10 @@ func TestSearch(t *testing.T) {
 				}
 				ns = append(ns, it.Name)
 			}
-			return strings.Join(ns, ","), total
+			if !total.Exact {
+				t.Fatalf("a total of %d people is not exact", total.N)
+			}
+			return strings.Join(ns, ","), total.N
 		}
 		for _, c := range []struct {
 			f     Filter
@@ -233,6 +236,59 @@ func TestTransferOutAndBackIn(t *testing.T) {
 		got, _ := Get(ctx, d, nil, id)
 		if got.Status != "full" || got.OrgID != other || got.LeftDate != "" {
 			t.Fatalf("after transfer back in: %+v", got)
+		}
+	})
+}
+
+// Totals are exact up to TotalCap and "10,000+" beyond, never a count of
+// everything per page; the pages past the cap still come, and Count stays
+// exact for the figures that need it.
+func TestSearchTotalsAreCapped(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, keys := context.Background(), testKeys()
+		root, rootPath := addOrg(t, d, 0, "市局党委")
+		fj, fjPath := addOrg(t, d, root, "甲分局党委")
+		small, _ := addOrg(t, d, root, "乙分局党委")
+		const n = TotalCap + 50
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			w := NewInserter(tx)
+			defer w.Close()
+			for i := range n + 3 {
+				org := fj
+				if i >= n {
+					org = small
+				}
+				p := generated(i, org)
+				if err := w.Add(ctx, NewRow(keys, &p, 0)); err != nil {
+					return err
+				}
+			}
+			return w.Flush(ctx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dbtest.OrgPathsAgree(t, d)
+		for _, p := range []*auth.Principal{{Role: auth.OrgAdmin, OrgPath: rootPath}, {Role: auth.OrgAdmin, OrgPath: fjPath}} {
+			items, total, more, err := SearchPage(ctx, d, keys, p, Filter{})
+			if err != nil || total != (Total{TotalCap, false}) || total.String() != "10,000+" || !more || len(items) != 20 {
+				t.Fatalf("%s: %+v %q more %v, %d items, %v", p.OrgPath, total, total, more, len(items), err)
+			}
+			last := (n + 19) / 20
+			if p.OrgPath == rootPath {
+				last = (n + 3 + 19) / 20
+			}
+			items, _, more, err = SearchPage(ctx, d, keys, p, Filter{Page: last})
+			if err != nil || more || len(items) == 0 || len(items) > 20 {
+				t.Fatalf("%s: last page %d: %d items, more %v, %v", p.OrgPath, last, len(items), more, err)
+			}
+			if c, err := Count(ctx, d, keys, p, Filter{}); err != nil || c != n && c != n+3 {
+				t.Fatalf("%s: count %d %v", p.OrgPath, c, err)
+			}
+		}
+		items, total, more, err := SearchPage(ctx, d, keys, &auth.Principal{Role: auth.OrgAdmin, OrgPath: rootPath}, Filter{OrgID: small})
+		if err != nil || total != (Total{3, true}) || total.String() != "3" || more || len(items) != 3 {
+			t.Fatalf("small subtree: %+v more %v %d %v", total, more, len(items), err)
 		}
 	})
 }

@@ -74,8 +74,8 @@ func TestSharedReads(t *testing.T) {
 			t.Fatalf("choices %s %v", ids(choices), err)
 		}
 		for s, want := range map[scope.Subtree]bool{scope.All(): true, scope.Under(paths[1]): true, scope.Under(paths[2]): false, {}: false} {
-			if got, err := Covers(ctx, d, s); err != nil || got != want {
-				t.Errorf("covers %q: %v %v", s.Root(), got, err)
+			if in, all, err := Share(ctx, d, s); err != nil || (in == all) != want || all != 7 {
+				t.Errorf("share %q: %d of %d %v", s.Root(), in, all, err)
 			}
 		}
 

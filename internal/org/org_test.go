@@ -120,9 +120,14 @@ func TestCreateRenameMove(t *testing.T) {
 		if st := b.admin.Do("PATCH", fmt.Sprintf("/api/v1/orgs/%d", branch), map[string]any{"version": 1, "name": "城关所党支部"}, &o); st != 200 || o.Name != "城关所党支部" || o.Version != 2 {
 			t.Fatalf("rename: %d %s", st, b.admin.Body())
 		}
+		for _, id := range []int64{a, branch, group} {
+			dbtest.AddPerson(t, e.DB, dbtest.Person{Org: id, Name: "某人"})
+		}
 		if st := b.admin.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/move", branch), map[string]any{"parent_id": bb, "version": 2}, &o); st != 200 {
 			t.Fatalf("move: %d %s", st, b.admin.Body())
 		}
+		// The people of the moved subtree carry its new paths (a member search's scope).
+		dbtest.OrgPathsAgree(t, e.DB)
 		if d := b.get(group); d.Path != fmt.Sprintf("/%d/%d/%d/%d/", b.root, bb, branch, group) {
 			t.Fatalf("group path after move: %s", d.Path)
 		}

@@ -62,13 +62,13 @@ func Choices(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) 
 	return out, err
 }
 
-// Covers reports whether s holds every organisation, so that a list of s
-// needs no condition on the organisation at all.
-func Covers(ctx context.Context, q db.Querier, s scope.Subtree) (bool, error) {
+// Share counts the organisations of s and of the whole tree: when s holds
+// them all a list of s needs no condition on the organisation at all, and
+// the share tells a search how to read a subtree (member.pageSQL).
+func Share(ctx context.Context, q db.Querier, s scope.Subtree) (in, all int, err error) {
 	w, args := s.Where("path")
-	var in, all int
-	err := q.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM orgs WHERE "+w+"), (SELECT COUNT(*) FROM orgs)", args...).Scan(&in, &all)
-	return in == all, err
+	err = q.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM orgs WHERE "+w+"), (SELECT COUNT(*) FROM orgs)", args...).Scan(&in, &all)
+	return in, all, err
 }
 
 // Option is a live organisation in a picker, indented by its depth below

@@ -457,7 +457,8 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 	return Get(ctx, d.DB, id)
 }
 
-// rewritePaths replaces the path prefix of a whole subtree.
+// rewritePaths replaces the path prefix of a whole subtree, on the
+// organisations and on their people.
 func rewritePaths(ctx context.Context, tx *db.Tx, from, to string) error {
 	w, args := scope.Under(from).Where("path")
 	rows, err := tx.QueryContext(ctx, "SELECT id, path FROM orgs WHERE "+w, args...)
@@ -480,6 +481,10 @@ func rewritePaths(ctx context.Context, tx *db.Tx, from, to string) error {
 	}
 	for id, path := range paths {
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", path, id); err != nil {
+			return err
+		}
+		// Each person carries its organisation's path (the scope of a search).
+		if _, err := tx.ExecContext(ctx, "UPDATE persons SET org_path = ? WHERE org_id = ?", path, id); err != nil {
 			return err
 		}
 	}

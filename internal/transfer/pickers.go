@@ -37,7 +37,7 @@ func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) 
 		if err != nil {
 			return nil, 0, err
 		}
-		out, total = append(out, ps...), total+n
+		out, total = append(out, ps...), total+n.N
 	}
 	return out, total, d.Audit.Record(ctx, d.DB, audit.Event{Action: "transfer.person_search", ObjectType: "person",
 		Detail: map[string]any{"filter": member.Filter{Q: q}.Masked(), "total": total}})

@@ -3,6 +3,7 @@ package transfer_test
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/platform/dbtest"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,7 @@ func TestInsideTransferStateMachineAndScopes(t *testing.T) {
 		if org, status := orgOf(t, e, w.person); org != w.b1 || status != "probationary" || tr.State != transfer.Received {
 			t.Fatalf("after receipt: org %d status %s state %s", org, status, tr.State)
 		}
+		dbtest.OrgPathsAgree(t, e.DB) // the member search finds the person in the receiving scope
 		act(t, w.adminB1, tr.ID, "return", map[string]any{"note": "x"}, 409)
 		var events int
 		e.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM person_events WHERE person_id = ? AND kind = 'transfer_in'", w.person).Scan(&events)

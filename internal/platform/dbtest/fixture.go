@@ -74,10 +74,39 @@ func AddPerson(t testing.TB, q db.Querier, p Person) int64 {
 			cols, args = append(cols, f.col), append(args, f.v)
 		}
 	}
-	id, err := db.InsertID(context.Background(), q, "INSERT INTO persons ("+strings.Join(cols, ", ")+", created_at, updated_at) VALUES (?"+
-		strings.Repeat(",?", len(cols)-1)+",0,0)", args...)
+	id, err := db.InsertID(context.Background(), q, "INSERT INTO persons ("+strings.Join(cols, ", ")+", org_path, created_at, updated_at) VALUES (?"+
+		strings.Repeat(",?", len(cols)-1)+",(SELECT path FROM orgs WHERE id = ?),0,0)", append(args, p.Org)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// OrgPathsAgree fails t unless every person carries its organisation's
+// path (persons.org_path, the scope of a member search) and there is at
+// least one person to check.
+func OrgPathsAgree(t testing.TB, q db.Querier) {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), "SELECT p.id, p.org_path, o.path FROM persons p JOIN orgs o ON o.id = p.org_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id int64
+		var got, want string
+		if err := rows.Scan(&id, &got, &want); err != nil {
+			t.Fatal(err)
+		}
+		if n++; got != want {
+			t.Errorf("person %d: org_path %q, its organisation's path %q", id, got, want)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no person to check the organisation path of")
+	}
 }
