@@ -101,9 +101,8 @@ func RecordEvent(ctx context.Context, tx *db.Tx, personID int64, ev Event, today
 }
 
 // RecordEvents records several party-history events of one person at
-// once, in order, each fitting the status the one before left (a 发展党员
-// case imported with its steps): one read, one write of the person, and the
-// events. The caller audits.
+// once, in order (a 发展党员 case imported with its steps): one read, one
+// write of the person, and the events. The caller audits.
 func RecordEvents(ctx context.Context, tx *db.Tx, personID int64, evs []Event, today civil.Date) error {
 	if len(evs) == 0 {
 		return nil
@@ -112,7 +111,19 @@ func RecordEvents(ctx context.Context, tx *db.Tx, personID int64, evs []Event, t
 	if err != nil {
 		return err
 	}
-	p := &r.Person
+	if err := ApplyEvents(&r.Person, evs, today); err != nil {
+		return err
+	}
+	if err := saveHistory(ctx, tx, &r.Person, today); err != nil {
+		return err
+	}
+	return InsertEvents(ctx, tx, personID, evs)
+}
+
+// ApplyEvents applies events to a person in memory, in order, each fitting
+// the status the one before left; a person about to be inserted takes its
+// status and dates so (then InsertEvents keeps the history).
+func ApplyEvents(p *Person, evs []Event, today civil.Date) error {
 	for i := range evs {
 		k, ok := eventKinds[evs[i].Kind]
 		if !ok {
@@ -123,9 +134,11 @@ func RecordEvents(ctx context.Context, tx *db.Tx, personID int64, evs []Event, t
 		}
 		k.apply(p, &evs[i])
 	}
-	if err := saveHistory(ctx, tx, p, today); err != nil {
-		return err
-	}
+	return nil
+}
+
+// InsertEvents stores events already applied to a person.
+func InsertEvents(ctx context.Context, tx *db.Tx, personID int64, evs []Event) error {
 	now := time.Now().UnixMilli()
 	for _, ev := range evs {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO person_events (person_id, kind, on_date, note, created_at) VALUES (?,?,?,?,?)",
