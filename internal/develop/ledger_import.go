@@ -193,6 +193,9 @@ func ReadLedger(sheet [][]string) ([]PaperRow, []roster.Problem) {
 		var rows []PaperRow
 		var probs []roster.Problem
 		for ri := hi + 1; ri < len(sheet); ri++ {
+			if notes(sheet[ri]) {
+				continue
+			}
 			r, ps := readLedgerRow(ri+1, sheet[hi], cols, sheet[ri])
 			probs = append(probs, ps...)
 			if r != nil {
@@ -202,6 +205,16 @@ func ReadLedger(sheet [][]string) ([]PaperRow, []roster.Problem) {
 		return rows, probs
 	}
 	return nil, []roster.Problem{{Row: 1, Message: "未找到表头：须有“姓名”列和至少两个步骤日期列（如“确定为入党积极分子日期”）"}}
+}
+
+// notes reports the template's hint row below the header (说明：…).
+func notes(cells []string) bool {
+	for _, c := range cells {
+		if c = strings.TrimSpace(c); c != "" {
+			return strings.HasPrefix(c, "说明")
+		}
+	}
+	return false
 }
 
 func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*PaperRow, []roster.Problem) {

@@ -15,6 +15,7 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/importer"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/idcard"
@@ -250,7 +251,18 @@ func TestLedgerRoundTrip(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		branch := "甲分局城关派出所党支部"
-		j := importLedger(t, b.fenjuAdmin, ledgerBook(t, ledgerHead, fullRow("张申请", "", branch, 12),
+		// The template, filled in as an office would, imports.
+		addPerson(t, e, b.branch, "赵模板", "applicant", "1996-02-02")
+		tpl := mustGet(t, b.fenjuAdmin, "/imports/template.xlsx?kind=development")
+		if err := cellsafe.CheckXLSX(bytes.NewReader(tpl)); err != nil {
+			t.Fatal(err)
+		}
+		j := importLedger(t, b.fenjuAdmin, fillTemplate(t, tpl, map[string]string{"姓名": "赵模板", "所在党支部": branch,
+			"递交入党申请书日期": "2024-01-05", "党组织派人谈话日期": "2024-01-20", "推荐和确定入党积极分子日期": "2024-05-06", "推荐方式": "群团推优"}))
+		if j.State != importer.Done || j.Counts.Inserted != 1 || j.Counts.Records != 3 {
+			t.Fatalf("the filled template: %+v", j)
+		}
+		j = importLedger(t, b.fenjuAdmin, ledgerBook(t, ledgerHead, fullRow("张申请", "", branch, 12),
 			fullRow("李新", idcard.WithCheckDigit("11010119950505001"), branch, 25)))
 		if j.State != importer.Done {
 			t.Fatalf("first import: %+v", j)
@@ -261,6 +273,9 @@ func TestLedgerRoundTrip(t *testing.T) {
 			t.Fatalf("export: %d", st)
 		}
 		exported := page.Last
+		if err := cellsafe.CheckXLSX(bytes.NewReader(exported)); err != nil {
+			t.Fatal(err)
+		}
 		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'develop.export' AND detail LIKE '%revealed%'"); n != 1 {
 			t.Fatalf("export audits: %d", n)
 		}
@@ -272,7 +287,8 @@ func TestLedgerRoundTrip(t *testing.T) {
 			fresh = apptest.Start(t, dbtest.SQLite(t))
 		}
 		nb := newBureau(t, fresh)
-		if j := importLedger(t, nb.fenjuAdmin, exported); j.State != importer.Done || j.Counts.Inserted != 2 || j.Counts.People != 1 {
+		addPerson(t, fresh, nb.branch, "赵模板", "applicant", "1996-02-02")
+		if j := importLedger(t, nb.fenjuAdmin, exported); j.State != importer.Done || j.Counts.Inserted != 3 || j.Counts.People != 1 {
 			t.Fatalf("import of the export: %+v", j)
 		}
 		if a, z := caseSteps(t, e), caseSteps(t, fresh); a != z {
@@ -310,4 +326,32 @@ func caseSteps(t *testing.T, e *apptest.Env) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, "\n")
+}
+
+// fillTemplate writes one row under the template's header and hint rows.
+func fillTemplate(t *testing.T, tpl []byte, values map[string]string) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(tpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sh := f.GetSheetName(0)
+	rows, _ := f.GetRows(sh)
+	filled := 0
+	for i, h := range rows[1] {
+		if v, ok := values[h]; ok {
+			cell, _ := excelize.CoordinatesToCellName(i+1, 4)
+			f.SetCellStr(sh, cell, v)
+			filled++
+		}
+	}
+	if filled != len(values) {
+		t.Fatalf("the template's header %v lacks some of %v", rows[1], values)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
