@@ -146,6 +146,14 @@ func TestImportLedger(t *testing.T) {
 		if written() != before {
 			t.Fatal("a check changed the database")
 		}
+		page := e.Anonymous()
+		page.Token = c.Token
+		html := string(mustGet(t, page, fmt.Sprintf("/imports/%d", j.ID)))
+		for _, want := range []string{`id="job-preview"`, `id="job-confirm"`, "发展党员工作台账", "按台账登记", "第25步 材料归档"} {
+			if !strings.Contains(html, want) {
+				t.Fatalf("the job page lacks %s", want)
+			}
+		}
 		if st := c.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil); st != 202 {
 			t.Fatalf("confirm: %d %s", st, c.Body())
 		}
@@ -219,6 +227,10 @@ func TestImportLedger(t *testing.T) {
 		}
 		if p := j.Errors[0]; p.Row != 3 || p.Column != "确定发展对象日期" || p.Rule != "R-target" || p.RuleTitle == "" || p.Citation == "" || p.PossibleOn != "2024-04-10" {
 			t.Fatalf("the refusal: %+v", p)
+		}
+		html = string(mustGet(t, page, fmt.Sprintf("/imports/%d", j.ID)))
+		if p := j.Errors[0]; !strings.Contains(html, p.RuleTitle+"（"+p.Citation+"）") || !strings.Contains(html, "2024-04-10") || strings.Contains(html, "R-target") {
+			t.Fatal("the job page does not name the rule in Chinese with its citation and the valid date")
 		}
 		// A person neither registered nor given an ID number; a branch
 		// outside the 分局.
