@@ -33,7 +33,7 @@ func (e *Engine) Params(on civil.Date) Params {
 	if p, ok := e.params.Load(k); ok {
 		return p.(Params)
 	}
-	p := e.Params(on)
+	p := e.Set.Resolve(e.Overrides, on)
 	e.params.Store(k, p)
 	return p
 }
