@@ -14,16 +14,18 @@ import (
 	"hongdun/internal/platform/db"
 )
 
-// importCmd is `hongdun import FILE [--dry-run] [--org ID] [--update]`: it
-// checks (and unless --dry-run, imports) a roster with a progress bar on
-// stderr, lists every problem and exits non-zero when there is one.
+// importCmd is `hongdun import [--kind K] FILE [--dry-run] [--org ID] [--update]`:
+// it checks (and unless --dry-run, imports) a roster or a 发展党员台账 with a
+// progress bar on stderr, lists every problem and exits non-zero when there
+// is one.
 func importCmd(ctx context.Context, args []string) error {
 	var c common
 	fs := flag.NewFlagSet("import", flag.ExitOnError)
 	c.register(fs)
 	dry := fs.Bool("dry-run", false, "只检查，不写入数据库")
 	org := fs.Int64("org", 0, "导入到的党组织编号（默认唯一的顶级党组织）")
-	update := fs.Bool("update", false, "已登记的人员（按公民身份号码）用文件内容更新，而不是报错")
+	update := fs.Bool("update", false, "已登记的人员（按公民身份号码）用文件内容更新，而不是报错（花名册）")
+	kindName := fs.String("kind", importer.Roster, "导入内容：roster（党员花名册）或 development（发展党员工作台账）")
 	var file string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		file, args = args[0], args[1:]
@@ -33,7 +35,11 @@ func importCmd(ctx context.Context, args []string) error {
 		file = fs.Arg(0)
 	}
 	if file == "" {
-		return errors.New("用法: hongdun import FILE [--dry-run] [--org ID] [--update]")
+		return errors.New("用法: hongdun import [--kind roster|development] FILE [--dry-run] [--org ID] [--update]")
+	}
+	kind, ok := importer.KindOf(*kindName)
+	if !ok {
+		return fmt.Errorf("导入内容 --kind 应为 roster 或 development，而不是 %q", *kindName)
 	}
 	a, err := c.open(ctx)
 	if err != nil {
@@ -64,7 +70,7 @@ func importCmd(ctx context.Context, args []string) error {
 			}
 		}
 	}()
-	rep, err := importer.Run(ctx, a.Deps, file, importer.Options{OrgID: *org, DryRun: *dry, UpdateExisting: *update}, &prog)
+	rep, err := kind.Run(ctx, a.Deps, file, importer.Options{OrgID: *org, DryRun: *dry, UpdateExisting: *update}, &prog)
 	close(stop)
 	<-done
 	if err != nil {
@@ -79,8 +85,15 @@ func importCmd(ctx context.Context, args []string) error {
 	if rep.ErrorCount > 0 {
 		return fmt.Errorf("文件中有 %d 处错误，未导入任何数据", rep.ErrorCount)
 	}
-	if *dry {
+	switch {
+	case *dry && kind.Name != importer.Roster:
+		fmt.Printf("检查通过：%d 份发展档案，%d 人已登记，%d 人将按台账登记；未写入数据库（--dry-run）\n", rep.Rows, rep.Existing, rep.People)
+		return nil
+	case *dry:
 		fmt.Printf("检查通过：%d 名党员，其中 %d 人已在系统中；未写入数据库（--dry-run）\n", rep.Rows, rep.Existing)
+		return nil
+	case kind.Name != importer.Roster:
+		fmt.Printf("导入完成：新建发展档案 %d 份，步骤记录 %d 条，按台账新登记 %d 人\n", rep.Inserted, rep.Records, rep.People)
 		return nil
 	}
 	fmt.Printf("导入完成：新增 %d 人，更新 %d 人，新建组织 %d 个\n", rep.Inserted, rep.Updated, rep.OrgsCreated)

@@ -42,7 +42,7 @@ var actionLabels = map[string]string{
 	"develop.extend": "延长预备期", "develop.cancel": "取消预备党员资格", "develop.exception": "登记优先发展例外", "develop.shorten": "登记经批准缩短培养期",
 	"develop.plan": "设置年度发展计划", "develop.rule_override": "调整发展规则参数", "develop.calendar": "调整工作日历",
 	"develop.attach": "上传发展材料", "develop.attachment_download": "下载发展材料", "develop.export": "导出发展党员纪实表或台账",
-	"develop.demo_seed": "生成发展党员演示数据", "develop.correct": "更正发展步骤记录",
+	"develop.demo_seed": "生成发展党员演示数据", "develop.correct": "更正发展步骤记录", "develop.import": "导入发展党员工作台账",
 	"training.program.create": "新建培训计划", "training.course.create": "添加培训课程", "training.activity.create": "登记学习活动",
 	"training.session.create": "新建培训场次", "training.venue.create": "新建签到会场", "training.requirement.set": "设置学时要求",
 	"training.fallback.create": "建立兜底培训", "training.ledger.export": "导出学时台账", "training.checkin.qr": "扫码签到", "training.checkin.manual": "补登签到",

@@ -324,7 +324,7 @@ func eventDate(def rules.StepDef, on civil.Date, f rules.Facts, e *rules.Engine)
 	case "probationary":
 		return f.Done[15].String()
 	case "full":
-		return rules.ProbationEnd(e.Set.Resolve(e.Overrides, on), f).String()
+		return rules.ProbationEnd(e.Params(on), f).String()
 	}
 	return on.String()
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/roster"
 	"hongdun/internal/rules"
 )
 
@@ -35,17 +36,9 @@ type PaperRow struct {
 	People         map[int][]string
 	// Publicity holds the start of each 公示 given ("candidate", "admission").
 	Publicity map[string]civil.Date
-}
-
-// PaperProblem is a row-level refusal: the row, the column, the rule
-// (empty for unreadable input), its citation and the date that would pass.
-type PaperProblem struct {
-	Row        int    `json:"row"`
-	Column     string `json:"column"`
-	Rule       string `json:"rule,omitempty"`
-	Citation   string `json:"citation,omitempty"`
-	Message    string `json:"message"`
-	PossibleOn string `json:"possible_on,omitempty"`
+	// Named are the people of People found in the registry, by step; nil
+	// when not looked up (they are then judged by their number alone).
+	Named map[int][]rules.Person
 }
 
 // ledgerCol is what one column of the header holds.
@@ -134,13 +127,15 @@ func voteOf(h string) string {
 }
 
 // stepOf reads a step header: the official name (the 转正 half told by
-// 转正), else a synonym.
+// 转正, before or after it: 转正支部大会讨论, 支部大会讨论（转正）), else a
+// synonym.
 func stepOf(h string) int {
 	if n, ok := stepSynonyms[h]; ok {
 		return n
 	}
+	bare := strings.TrimPrefix(h, "转正")
 	for _, d := range rules.Steps {
-		if h == d.Name || strings.HasPrefix(h, d.Name) {
+		if bare == d.Name || strings.HasPrefix(bare, d.Name) {
 			if d.Stage == 4 && conversion(h) {
 				continue
 			}
@@ -148,6 +143,19 @@ func stepOf(h string) int {
 		}
 	}
 	return 0
+}
+
+// ledgerHeading is the head of step n's date column in the template and
+// the export, read back by stepOf: the official name with 日期, the 转正
+// half of a name used twice marked （转正）.
+func ledgerHeading(n int) string {
+	d, _ := rules.Step(n)
+	for _, o := range rules.Steps {
+		if o.Name == d.Name && o.No != n && d.Stage == 5 {
+			return d.Name + "（转正）日期"
+		}
+	}
+	return d.Name + "日期"
 }
 
 var datePatterns = []*regexp.Regexp{
@@ -176,15 +184,18 @@ func parseLedgerDate(s string) (civil.Date, bool) {
 // ReadLedger reads a 台账's rows: the header is found among the first
 // rows (titles above it are skipped); cells are trimmed. It returns the
 // rows and every unreadable cell.
-func ReadLedger(sheet [][]string) ([]PaperRow, []PaperProblem) {
+func ReadLedger(sheet [][]string) ([]PaperRow, []roster.Problem) {
 	for hi := 0; hi < len(sheet) && hi < 6; hi++ {
 		cols, ok := ledgerHeader(sheet[hi])
 		if !ok {
 			continue
 		}
 		var rows []PaperRow
-		var probs []PaperProblem
+		var probs []roster.Problem
 		for ri := hi + 1; ri < len(sheet); ri++ {
+			if notes(sheet[ri]) {
+				continue
+			}
 			r, ps := readLedgerRow(ri+1, sheet[hi], cols, sheet[ri])
 			probs = append(probs, ps...)
 			if r != nil {
@@ -193,14 +204,24 @@ func ReadLedger(sheet [][]string) ([]PaperRow, []PaperProblem) {
 		}
 		return rows, probs
 	}
-	return nil, []PaperProblem{{Row: 1, Message: "未找到表头：须有“姓名”列和至少两个步骤日期列（如“确定为入党积极分子日期”）"}}
+	return nil, []roster.Problem{{Row: 1, Message: "未找到表头：须有“姓名”列和至少两个步骤日期列（如“确定为入党积极分子日期”）"}}
 }
 
-func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*PaperRow, []PaperProblem) {
+// notes reports the template's hint row below the header (说明：…).
+func notes(cells []string) bool {
+	for _, c := range cells {
+		if c = strings.TrimSpace(c); c != "" {
+			return strings.HasPrefix(c, "说明")
+		}
+	}
+	return false
+}
+
+func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*PaperRow, []roster.Problem) {
 	r := &PaperRow{Row: n, Steps: map[int]civil.Date{}, Votes: map[int]*rules.Vote{}, People: map[int][]string{}, Publicity: map[string]civil.Date{}}
-	var probs []PaperProblem
+	var probs []roster.Problem
 	bad := func(i int, msg string) {
-		probs = append(probs, PaperProblem{Row: n, Column: strings.TrimSpace(head[i]), Message: msg})
+		probs = append(probs, roster.Problem{Row: n, Column: strings.TrimSpace(head[i]), Message: msg})
 	}
 	blank := true
 	for i, c := range cols {
@@ -265,62 +286,162 @@ func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*Pap
 		return nil, nil
 	}
 	if r.Name == "" {
-		probs = append(probs, PaperProblem{Row: n, Column: "姓名", Message: "缺少姓名"})
+		probs = append(probs, roster.Problem{Row: n, Column: "姓名", Message: "缺少姓名"})
 	}
 	if _, ok := r.Steps[1]; !ok && len(probs) == 0 {
-		probs = append(probs, PaperProblem{Row: n, Column: "递交入党申请书日期", Message: "缺少递交入党申请书日期"})
+		probs = append(probs, roster.Problem{Row: n, Column: ledgerHeading(1), Message: "缺少递交入党申请书日期：发展档案从收到入党申请书开始"})
 	}
 	return r, probs
 }
 
-// CheckLedgerRow judges a row's steps against the rules as of their dates:
-// each step in the order of its date, with the facts of the steps dated
-// before it, as the case would have been recorded at the time. A rule
-// whose input the 台账 has no column for (公示, people, votes, 政审结论,
-// training) is not judged on its behalf; people named are judged by the
-// caller, who resolves them, and here only by their number. branch and
-// approver are the row's branch and the 党委 with 审批权限 above it, acting
-// on the branch's and the upper steps.
-func CheckLedgerRow(e *rules.Engine, birth civil.Date, r PaperRow, branch, approver rules.Org, branchFull int) []PaperProblem {
-	ns := make([]int, 0, len(r.Steps))
-	for n := range r.Steps {
-		ns = append(ns, n)
+// LedgerOrgs are the organisations acting on a row's steps and the
+// branch's roster: the branch for its own steps, the 党委 with 审批权限
+// above it for the upper steps, the level above that for step 18's filing.
+type LedgerOrgs struct {
+	Branch, Approver, Above rules.Org
+	// Full counts the branch's 正式党员 on a date (nil: not judged).
+	Full func(civil.Date) int
+}
+
+func (o LedgerOrgs) acting(def rules.StepDef) rules.Org {
+	switch {
+	case def.Acting == rules.ByAbove && o.Above.ID != 0:
+		return o.Above
+	case def.Upper():
+		return o.Approver
 	}
-	sort.Slice(ns, func(i, j int) bool {
-		a, b := r.Steps[ns[i]], r.Steps[ns[j]]
-		return a.Before(b) || a == b && ns[i] < ns[j]
+	return o.Branch
+}
+
+// given says, by rule, whether the row holds what the rule judges: a
+// rule missing here judges only what every 台账 has (dates).
+func (r PaperRow) given() map[string]bool {
+	people := func(n int) bool { return len(r.People[n]) > 0 }
+	return map[string]bool{"R-publicity": len(r.Publicity) > 0, "R-contacts": people(5), "R-introducers": people(9),
+		"R-quorum": len(r.Votes) > 0, "R-majority": len(r.Votes) > 0, "R-branch-size": len(r.Votes) > 0,
+		"R-vetting": r.VettingPassed != nil, "R-training": r.TrainingDays+r.TrainingHours > 0}
+}
+
+// paperEntry is a step or a 公示 of a row, in the order of their dates.
+type paperEntry struct {
+	date      civil.Date
+	step      int
+	publicity string
+	key       float64 // orders entries of one day: a 公示 after the step it follows
+}
+
+// CheckLedgerRow judges a row's steps and 公示 against the rules as of
+// their dates: each in the order of its date, with the facts of those
+// dated before it, as the case would have been recorded at the time; then
+// every record again against all the others (R-sequence and the 公示
+// windows both ways). It returns the records the row makes, with their
+// warnings, and every refusal. A rule whose input the 台账 has no column
+// for (公示, people, votes, 政审结论, training) is not judged on its
+// behalf.
+func CheckLedgerRow(e *rules.Engine, birth civil.Date, r PaperRow, orgs LedgerOrgs) ([]Record, []roster.Problem) {
+	var es []paperEntry
+	for n, d := range r.Steps {
+		es = append(es, paperEntry{date: d, step: n, key: float64(n)})
+	}
+	for kind, d := range r.Publicity {
+		p, _ := rules.PublicityOf(kind)
+		es = append(es, paperEntry{date: d, publicity: kind, key: float64(p.After) + 0.5})
+	}
+	sort.Slice(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		return a.date.Before(b.date) || a.date == b.date && a.key < b.key
 	})
-	f := rules.Facts{BirthDate: birth, Done: map[int]civil.Date{}, CandidatePublicity: r.Publicity["candidate"], AdmissionPublicity: r.Publicity["admission"]}
-	var probs []PaperProblem
-	for _, n := range ns {
-		def, _ := rules.Step(n)
-		a := rules.Action{Kind: rules.ActStep, Step: n, Date: r.Steps[n], Vote: r.Votes[n], BranchFull: branchFull,
-			Recommendation: r.Recommendation, TrainingDays: r.TrainingDays, TrainingHours: r.TrainingHours, Org: branch}
-		if def.Upper() {
-			a.Org = approver
+	f := rules.Facts{BirthDate: birth, Done: map[int]civil.Date{}}
+	var probs []roster.Problem
+	var recs []Record
+	refuse := func(col string, x rules.Finding) {
+		probs = append(probs, roster.Problem{Row: r.Row, Column: col, Rule: x.Rule, RuleTitle: ruleTitle(x.Rule), Citation: x.Citation,
+			Message: x.Message, PossibleOn: x.Possible})
+	}
+	for _, en := range es {
+		if en.publicity != "" {
+			p, _ := rules.PublicityOf(en.publicity)
+			v := e.Check(f, rules.Action{Kind: rules.ActPublicity, Publicity: en.publicity, Date: en.date, Org: orgs.Branch})
+			for _, x := range v.Refusals {
+				refuse(p.Name+"公示", x)
+			}
+			recs = append(recs, Record{Kind: rules.ActPublicity, Date: en.date.String(), OrgID: orgs.Branch.ID, OrgName: orgs.Branch.Name,
+				Data: Data{Publicity: en.publicity}, Warnings: nonNil(v.Warnings)})
+			if en.publicity == "candidate" {
+				f.CandidatePublicity = en.date
+			} else {
+				f.AdmissionPublicity = en.date
+			}
+			continue
 		}
+		n := en.step
+		def, _ := rules.Step(n)
+		a := rules.Action{Kind: rules.ActStep, Step: n, Date: en.date, Vote: r.Votes[n], Recommendation: r.Recommendation,
+			TrainingDays: r.TrainingDays, TrainingHours: r.TrainingHours, Org: orgs.acting(def)}
 		if a.Recommendation == "" {
 			a.Recommendation = "党员推荐" // a paper 台账 rarely says how; the activist was chosen
 		}
-		for i, name := range r.People[n] {
-			a.People = append(a.People, rules.Person{ID: int64(i + 1), Name: name, Status: "full"})
+		if def.Has(rules.FieldVote) && a.Vote != nil && orgs.Full != nil {
+			a.BranchFull = orgs.Full(en.date)
 		}
-		given := map[string]bool{"R-publicity": len(r.Publicity) > 0, "R-contacts": len(a.People) > 0, "R-introducers": len(a.People) > 0,
-			"R-quorum": a.Vote != nil, "R-majority": a.Vote != nil, "R-branch-size": a.Vote != nil && branchFull > 0,
-			"R-vetting": r.VettingPassed != nil, "R-training": r.TrainingDays+r.TrainingHours > 0}
-		for _, x := range e.Check(f, a).Refusals {
+		if def.Has(rules.FieldVetting) && r.VettingPassed != nil {
+			a.VettingPassed = *r.VettingPassed
+		}
+		if r.Named != nil {
+			a.People = r.Named[n]
+		} else {
+			for i, name := range r.People[n] {
+				a.People = append(a.People, rules.Person{ID: int64(i + 1), Name: name, Status: "full"})
+			}
+		}
+		given := r.given()
+		given["R-quorum"], given["R-majority"], given["R-branch-size"] = a.Vote != nil, a.Vote != nil, a.Vote != nil && a.BranchFull > 0
+		v := e.Check(f, a)
+		for _, x := range v.Refusals {
 			if g, known := given[x.Rule]; known && !g {
 				continue
 			}
-			probs = append(probs, PaperProblem{Row: r.Row, Column: def.Name + "日期", Rule: x.Rule, Citation: x.Citation, Message: x.Message, PossibleOn: x.Possible})
+			refuse(ledgerHeading(n), x)
 		}
-		f.Done[n] = r.Steps[n]
+		var warns []rules.Finding
+		for _, x := range v.Warnings {
+			if g, known := given[x.Rule]; !known || g {
+				warns = append(warns, x)
+			}
+		}
+		rec := Record{Kind: rules.ActStep, Step: n, Date: en.date.String(), OrgID: a.Org.ID, OrgName: a.Org.Name, Warnings: nonNil(warns)}
+		if def.Has(rules.FieldPeople) {
+			rec.Data.People = a.People
+		}
+		if def.Has(rules.FieldVote) {
+			rec.Data.Vote, rec.Data.BranchFull = a.Vote, a.BranchFull
+		}
+		if def.Has(rules.FieldRecommendation) {
+			rec.Data.Recommendation = r.Recommendation
+		}
+		if def.Has(rules.FieldVetting) {
+			rec.Data.VettingPassed = r.VettingPassed
+		}
+		if def.Has(rules.FieldTraining) {
+			rec.Data.TrainingDays, rec.Data.TrainingHours = r.TrainingDays, r.TrainingHours
+			f.TrainingDays, f.TrainingHours = r.TrainingDays, r.TrainingHours
+		}
 		if def.Has(rules.FieldVetting) && r.VettingPassed != nil {
 			f.VettingPassed = *r.VettingPassed
 		}
-		if def.Has(rules.FieldTraining) {
-			f.TrainingDays, f.TrainingHours = r.TrainingDays, r.TrainingHours
+		recs = append(recs, rec)
+		f.Done[n] = en.date
+	}
+	if len(probs) == 0 {
+		if b := e.Recheck(f, 0); b != nil {
+			if g, known := r.given()[b.Finding.Rule]; !known || g {
+				col := b.Name()
+				if b.Step > 0 {
+					col = ledgerHeading(b.Step)
+				}
+				refuse(col, b.Finding)
+			}
 		}
 	}
-	return probs
+	return recs, probs
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/roster"
 	"hongdun/internal/rules"
 )
 
@@ -50,19 +51,20 @@ func TestReadAndCheckPaperLedger(t *testing.T) {
 	birth := civil.MustParse("1995-05-05")
 	branch := rules.Org{ID: 3, Name: "城关派出所党支部", Kind: "branch"}
 	committee := rules.Org{ID: 2, Name: "甲分局党委", Kind: "committee", CanApprove: true}
+	orgs := LedgerOrgs{Branch: branch, Approver: committee, Full: func(civil.Date) int { return 10 }}
 	// 张三's row skips steps the office did not keep (as 台账 do): only the
 	// rules its dates and columns can judge refuse — here the missing 预审.
-	ps := CheckLedgerRow(e, birth, z, branch, committee, 10)
+	_, ps := CheckLedgerRow(e, birth, z, orgs)
 	if len(ps) == 0 || ps[0].Rule != "R-sequence" {
 		t.Fatalf("张三: %+v", ps)
 	}
 	rows[1].Steps[2], rows[1].Steps[6] = civil.MustParse("2023-01-20"), civil.MustParse("2023-05-01")
-	ps = CheckLedgerRow(e, birth, rows[1], branch, committee, 10)
+	_, ps = CheckLedgerRow(e, birth, rows[1], orgs)
 	if len(ps) != 1 || ps[0].Rule != "R-target" || ps[0].PossibleOn != "2024-04-10" || ps[0].Row != 5 || ps[0].Citation == "" {
 		t.Fatalf("李四 named 发展对象 a day early: %+v", ps)
 	}
 	rows[1].Steps[7] = civil.MustParse("2024-04-10")
-	if ps = CheckLedgerRow(e, birth, rows[1], branch, committee, 10); len(ps) != 0 {
+	if _, ps = CheckLedgerRow(e, birth, rows[1], orgs); len(ps) != 0 {
 		t.Fatalf("李四 with right dates: %+v", ps)
 	}
 	for n, d := range map[int]string{2: "2023-01-20", 4: "2023-04-15", 5: "2023-04-20", 6: "2023-05-01", 8: "2024-05-15", 10: "2024-06-10",
@@ -70,14 +72,14 @@ func TestReadAndCheckPaperLedger(t *testing.T) {
 		z.Steps[n] = civil.MustParse(d)
 	}
 	z.Publicity["admission"] = civil.MustParse("2024-07-02") // before the 预审
-	if ps = CheckLedgerRow(e, birth, z, branch, committee, 10); len(ps) != 0 {
+	if _, ps = CheckLedgerRow(e, birth, z, orgs); len(ps) != 0 {
 		t.Fatalf("张三 with every step: %+v", ps)
 	}
 	z.Votes[15].For = 4 // votes are taken as given in the row
-	if ps = CheckLedgerRow(e, birth, z, branch, committee, 10); !hasRule(ps, "R-majority") {
+	if _, ps = CheckLedgerRow(e, birth, z, orgs); !hasRule(ps, "R-majority") {
 		t.Fatalf("a vote without a majority: %+v", ps)
 	}
-	if ps = CheckLedgerRow(e, birth, rows[1], rules.Org{ID: 9, Name: "安保临时党支部", Kind: "temp_branch"}, committee, 10); !hasRule(ps, "R-approver") {
+	if _, ps = CheckLedgerRow(e, birth, rows[1], LedgerOrgs{Branch: rules.Org{ID: 9, Name: "安保临时党支部", Kind: "temp_branch"}, Approver: committee}); !hasRule(ps, "R-approver") {
 		t.Fatalf("a row of a 临时党支部: %+v", ps)
 	}
 	if d, ok := parseLedgerDate("45363"); !ok || d.String() != "2024-03-12" {
@@ -88,7 +90,7 @@ func TestReadAndCheckPaperLedger(t *testing.T) {
 	}
 }
 
-func hasRule(ps []PaperProblem, rule string) bool {
+func hasRule(ps []roster.Problem, rule string) bool {
 	for _, p := range ps {
 		if p.Rule == rule {
 			return true

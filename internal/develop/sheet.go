@@ -10,7 +10,6 @@ import (
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
-	"hongdun/internal/platform/web"
 )
 
 // peopleNames joins the names of a record's people.
@@ -122,42 +121,4 @@ func intPtr(i int) *int { return &i }
 
 func publicityLabel(p string) string {
 	return map[string]string{"candidate": "（确定发展对象前）", "admission": "（接收预备党员前）"}[p]
-}
-
-func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
-	fl, err := h.filter(r)
-	if err != nil {
-		return err
-	}
-	fl.PerPage, fl.Page = 500, 1
-	f := excelize.NewFile()
-	defer f.Close()
-	sh := "台账"
-	f.SetSheetName("Sheet1", sh)
-	cellsafe.SetSheetRow(f, sh, "A1", "姓名", "党组织", "阶段", "当前步骤", "最近期限", "期限事项", "优先发展", "状态", "表现突出（战时党建）")
-	row := 2
-	for {
-		rows, total, err := Ledger(r.Context(), h.DB, web.Principal(r), fl, h.today())
-		if err != nil {
-			return err
-		}
-		for _, x := range rows {
-			ft := ""
-			if x.Fasttrack {
-				ft = "是"
-			}
-			cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", row), x.PersonName, x.OrgName, x.StageName, x.StepName, x.NextDue, x.NextTitle, ft,
-				map[string]string{"open": "进行中", "converted": "已转正", "cancelled": "已取消"}[x.Status], strings.Join(x.Standout, "、"))
-			row++
-		}
-		if fl.Page*fl.PerPage >= total {
-			break
-		}
-		fl.Page++
-	}
-	f.SetColWidth(sh, "A", "I", 16)
-	f.SetColWidth(sh, "B", "B", 30)
-	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_ledger", Detail: map[string]any{"rows": row - 2}})
-	writeXLSX(w, f, "发展党员工作台账.xlsx")
-	return nil
 }

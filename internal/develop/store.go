@@ -168,7 +168,7 @@ func (c *Case) probation(ctx context.Context, q db.Querier) error {
 	if err != nil {
 		return err
 	}
-	p := e.Set.Resolve(e.Overrides, met)
+	p := e.Params(met)
 	if len(f.Extensions) > 0 {
 		c.ProbationEndExtended = rules.ProbationEnd(p, f).String()
 	}

@@ -228,7 +228,7 @@ func TestImportPages(t *testing.T) {
 				}
 			}
 		}
-		page("/imports", "import-upload", "import-file", "import-org", "import-template")
+		page("/imports", "import-upload", "import-kind", "import-file", "import-org", "import-template-roster")
 		clean, _ := os.ReadFile("../../testdata/roster-clean/roster-gbk.csv")
 		var j importer.Job
 		upload(t, admin, "/api/v1/imports", "gbk.csv", clean, map[string]string{"dry_run": "true"}, &j)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,6 +45,7 @@ type handlers struct {
 func Routes(d *core.Deps) []web.Route {
 	h := &handlers{Deps: d, jobs: NewService(d)}
 	formParams := []web.Param{{Name: "file", Description: "multipart 文件字段：.xlsx、.xls 或 .csv（UTF-8/GBK）"},
+		{Name: "kind", Description: "roster（默认）：党员花名册；development：发展党员工作台账（在办发展档案，每行一人，各步骤日期逐列）"},
 		{Name: "dry_run", Description: "true：只检查并预览，不写入"}, {Name: "org_id", Description: "导入到的党组织，默认本人管辖的组织"},
 		{Name: "update_existing", Description: "true：按公民身份号码更新已登记人员"}}
 	return []web.Route{
@@ -53,7 +55,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/imports/{id}", Perm: web.PartyWrite, Handler: h.jobPage},
 		{Method: "POST", Pattern: "/imports/{id}/confirm", Perm: web.PartyWrite, Handler: h.confirmForm},
 		{Method: "POST", Pattern: "/api/v1/imports", Perm: web.PartyWrite, Handler: h.apiUpload, Doc: &web.Doc{Tag: "导入",
-			Summary: "上传花名册并开始检查或导入（后台任务，返回任务）", Query: formParams, Reply: Job{}}},
+			Summary: "上传花名册或发展党员工作台账（kind），开始检查或导入（后台任务，返回任务）；台账的错误含 rule、rule_title、citation、possible_on", Query: formParams, Reply: Job{}}},
 		{Method: "GET", Pattern: "/api/v1/imports/{id}", Perm: web.PartyWrite, Handler: h.apiGet, Doc: &web.Doc{Tag: "导入",
 			Summary: "查询导入任务：状态、进度、计数和错误列表（row 行号、column 列、message 原因）", Reply: Job{}}},
 		{Method: "POST", Pattern: "/api/v1/imports/{id}/confirm", Perm: web.PartyWrite, Handler: h.apiConfirm, Doc: &web.Doc{Tag: "导入",
@@ -120,6 +122,10 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request, options func(*
 	if orgID == 0 {
 		orgID = p.OrgID
 	}
+	kind := r.FormValue("kind")
+	if _, ok := KindOf(kind); !ok {
+		return nil, fail.Malformed("kind", "导入类型应为 roster（党员花名册）或 development（发展党员工作台账）")
+	}
 	opt := options(r)
 	file, hdr, err := r.FormFile("file")
 	if parseErr != nil || err != nil {
@@ -133,7 +139,7 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request, options func(*
 	if err != nil {
 		return nil, err
 	}
-	j := &Job{OrgID: orgID, FileName: cleanFileName(hdr), StoredName: stored, Format: string(format), DryRun: opt.DryRun,
+	j := &Job{OrgID: orgID, Kind: kind, FileName: cleanFileName(hdr), StoredName: stored, Format: string(format), DryRun: opt.DryRun,
 		UpdateExisting: opt.UpdateExisting}
 	if err := h.jobs.create(r.Context(), p, j); err != nil {
 		os.Remove(filepath.Join(h.jobs.UploadDir(), stored))
@@ -234,8 +240,11 @@ func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error 
 	if err != nil {
 		return err
 	}
-	if j.Layout == nil {
+	if j.Layout == nil && j.Kind == Roster {
 		return fail.Conflict("该任务的文件未能读取，不能确认；请重新上传")
+	}
+	if j.Kind != Roster && req.Mapping != nil {
+		return fail.Malformed("mapping", "该类导入按表头识别各列，不能指定列对应关系")
 	}
 	if req.OrgID == 0 {
 		req.OrgID = j.OrgID
@@ -247,7 +256,7 @@ func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error 
 		return err
 	}
 	var mapping roster.Mapping
-	if req.Mapping != nil {
+	if req.Mapping != nil && j.Layout != nil {
 		if len(req.Mapping) != len(j.Layout.Headers) {
 			return fail.Malformed("mapping", fmt.Sprintf("列对应关系应有 %d 项（与表头列数相同）", len(j.Layout.Headers)))
 		}
@@ -263,7 +272,7 @@ func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error 
 			seen[ff] = true
 			mapping = append(mapping, ff)
 		}
-	} else {
+	} else if j.Layout != nil {
 		mapping = j.Layout.Mapping
 	}
 	if !req.DryRun && j.State != Checked {
@@ -289,9 +298,13 @@ func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error 
 }
 
 func (h *handlers) template(w http.ResponseWriter, r *http.Request) error {
+	k, ok := KindOf(r.URL.Query().Get("kind"))
+	if !ok {
+		return fail.NotFound()
+	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="roster-template.xlsx"; filename*=UTF-8''%E5%85%9A%E5%91%98%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx`)
-	if err := WriteTemplate(w); err != nil {
+	w.Header().Set("Content-Disposition", `attachment; filename="`+k.Name+`-template.xlsx"; filename*=UTF-8''`+url.PathEscape(k.TemplateFile))
+	if err := k.Template(w); err != nil {
 		h.Web.Log.Error("template", "err", err)
 	}
 	return nil
@@ -300,8 +313,10 @@ func (h *handlers) template(w http.ResponseWriter, r *http.Request) error {
 // --- pages ---
 
 type listView struct {
-	Jobs []*Job
-	Orgs []org.Option
+	Jobs  []*Job
+	Orgs  []org.Option
+	Kinds []Kind
+	Kind  string // the kind chosen (?kind=)
 }
 
 func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) error {
@@ -320,7 +335,11 @@ func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) e
 	if e := errors.Join(e1, e2); e != nil {
 		return e
 	}
-	return h.Web.RenderStatus(w, r, http.StatusOK, listPage, listView{Jobs: jobs, Orgs: orgs}, err)
+	kind := r.URL.Query().Get("kind")
+	if r.Method == http.MethodPost {
+		kind = r.FormValue("kind")
+	}
+	return h.Web.RenderStatus(w, r, http.StatusOK, listPage, listView{Jobs: jobs, Orgs: orgs, Kinds: Kinds(), Kind: kind}, err)
 }
 
 func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {

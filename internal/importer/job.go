@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -45,6 +46,8 @@ func keepsFile(state string, dryRun, hasLayout bool) bool {
 // Job is one upload and what became of it.
 type Job struct {
 	ID             int64            `json:"id"`
+	Kind           string           `json:"kind"`
+	KindLabel      string           `json:"kind_label"`
 	AccountID      int64            `json:"-"`
 	OrgID          int64            `json:"org_id"`
 	OrgName        string           `json:"org_name"`
@@ -83,6 +86,10 @@ type JobCounts struct {
 	OrgsCreated int `json:"orgs_created"`
 	Existing    int `json:"existing"`
 	Errors      int `json:"errors"`
+	// A 发展党员台账 (kind=development): Inserted counts the cases, Records
+	// their recorded steps and 公示, People those registered from the file.
+	Records int `json:"records"`
+	People  int `json:"people"`
 }
 
 // Running reports whether the job is still at work.
@@ -93,7 +100,8 @@ func (j *Job) CanConfirm() bool { return j.State == Checked }
 
 const jobCols = `j.id, COALESCE(j.account_id, 0), j.org_id, o.name, o.path, j.file_name, j.stored_name, j.format, j.state, j.dry_run,
 	j.update_existing, j.layout, j.rows_total, j.rows_read, j.rows_checked, j.inserted, j.updated, j.orgs_created, j.existing,
-	j.error_count, j.errors, j.preview, j.message, j.created_at, COALESCE(j.finished_at, 0), j.version`
+	j.error_count, j.errors, j.preview, j.message, j.created_at, COALESCE(j.finished_at, 0), j.version,
+	j.kind, j.records, j.people`
 
 func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
 	var j Job
@@ -101,7 +109,8 @@ func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
 	var dry, upd int
 	err := s.Scan(&j.ID, &j.AccountID, &j.OrgID, &j.OrgName, &j.OrgPath, &j.FileName, &j.StoredName, &j.Format, &j.State, &dry,
 		&upd, &layout, &j.Progress.RowsTotal, &j.Progress.RowsRead, &j.Progress.RowsChecked, &j.Counts.Inserted, &j.Counts.Updated,
-		&j.Counts.OrgsCreated, &j.Counts.Existing, &j.Counts.Errors, &errs, &prev, &j.Message, &j.CreatedAt, &j.FinishedAt, &j.Version)
+		&j.Counts.OrgsCreated, &j.Counts.Existing, &j.Counts.Errors, &errs, &prev, &j.Message, &j.CreatedAt, &j.FinishedAt, &j.Version,
+		&j.Kind, &j.Counts.Records, &j.Counts.People)
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +130,9 @@ func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
 	}
 	j.Counts.Rows = j.Progress.RowsChecked
 	j.StateLabel = stateLabels[j.State]
+	if k, ok := KindOf(j.Kind); ok {
+		j.KindLabel = k.Label
+	}
 	return &j, nil
 }
 
@@ -250,9 +262,12 @@ func (s *Service) create(ctx context.Context, p *auth.Principal, j *Job) error {
 	if p != nil {
 		acct = p.AccountID
 	}
-	id, err := db.InsertID(ctx, s.d.DB, `INSERT INTO import_jobs (account_id, org_id, file_name, stored_name, format, state, dry_run,
-		update_existing, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-		acct, j.OrgID, j.FileName, j.StoredName, j.Format, Queued, db.Int(j.DryRun), db.Int(j.UpdateExisting), now, now)
+	if j.Kind == "" {
+		j.Kind = Roster
+	}
+	id, err := db.InsertID(ctx, s.d.DB, `INSERT INTO import_jobs (account_id, org_id, kind, file_name, stored_name, format, state, dry_run,
+		update_existing, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		acct, j.OrgID, j.Kind, j.FileName, j.StoredName, j.Format, Queued, db.Int(j.DryRun), db.Int(j.UpdateExisting), now, now)
 	j.ID, j.State = id, Queued
 	return err
 }
@@ -319,7 +334,12 @@ func (s *Service) run(ctx context.Context, j *Job, opt Options, prog *Progress) 
 	}
 	s.setState(ctx, j.ID, state)
 	path := filepath.Join(s.UploadDir(), j.StoredName)
-	rep, err := Run(ctx, s.d, path, opt, prog)
+	var rep *Report
+	k, ok := KindOf(j.Kind)
+	err := fmt.Errorf("unknown import kind %q", j.Kind)
+	if ok {
+		rep, err = k.Run(ctx, s.d, path, opt, prog)
+	}
 	j.State, j.Message = Failed, ""
 	switch {
 	case err != nil && errors.Is(err, context.Canceled):
@@ -386,8 +406,9 @@ func (s *Service) finish(ctx context.Context, j *Job, rep *Report, prog *Progres
 	now := s.d.Now().UnixMilli()
 	_, err := s.d.DB.ExecContext(ctx, `UPDATE import_jobs SET state = ?, format = ?, layout = ?, rows_total = ?, rows_read = ?, rows_checked = ?,
 		inserted = ?, updated = ?, orgs_created = ?, existing = ?, error_count = ?, errors = ?, preview = ?, message = ?,
-		updated_at = ?, finished_at = ?, version = version + 1 WHERE id = ?`,
+		records = ?, people = ?, updated_at = ?, finished_at = ?, version = version + 1 WHERE id = ?`,
 		j.State, rep.Format, layout, prog.Total.Load(), prog.Read.Load(), prog.Checked.Load(), rep.Inserted, rep.Updated,
-		rep.OrgsCreated, rep.Existing, rep.ErrorCount, mustJSON(rep.Problems), mustJSON(rep.Preview), j.Message, now, now, j.ID)
+		rep.OrgsCreated, rep.Existing, rep.ErrorCount, mustJSON(rep.Problems), mustJSON(rep.Preview), j.Message,
+		rep.Records, rep.People, now, now, j.ID)
 	return err
 }

@@ -154,39 +154,81 @@ func nullActor(ctx context.Context) any {
 	return nil
 }
 
-// branch finds the organisation a row names: by its full or short name, or
-// by the end of its full name (城关派出所党支部 for 雁塔区公安分局城关派出所党支部).
-func (t *tree) branch(l *roster.Layout, r *roster.Record) (*node, *roster.Problem) {
-	ns := t.byName[r.Branch]
-	if len(ns) == 0 && utf8.RuneCountInString(r.Branch) >= 3 {
+// lookup finds the organisations a name may mean: by full or short name,
+// or by the end of a full name (城关派出所党支部 for 雁塔区公安分局城关派出所党支部).
+func (t *tree) lookup(name string) []*node {
+	ns := t.byName[name]
+	if len(ns) == 0 && utf8.RuneCountInString(name) >= 3 {
 		var ok bool
-		if ns, ok = t.suffix[r.Branch]; !ok {
+		if ns, ok = t.suffix[name]; !ok {
 			seen := map[*node]bool{}
-			for name, cand := range t.byName {
+			for full, cand := range t.byName {
 				for _, n := range cand {
-					if strings.HasSuffix(name, r.Branch) && !seen[n] {
+					if strings.HasSuffix(full, name) && !seen[n] {
 						seen[n] = true
 						ns = append(ns, n)
 					}
 				}
 			}
-			t.suffix[r.Branch] = ns
+			t.suffix[name] = ns
 		}
 	}
+	return ns
+}
+
+// home is the one organisation of ns people can belong to, or why not
+// (several of that name; one people are not kept in), in Chinese.
+func home(name string, ns []*node) (*node, string) {
+	if len(ns) > 1 {
+		return nil, fmt.Sprintf("所选党组织下有 %d 个名为“%s”的组织，无法确定是哪一个：请写全称", len(ns), name)
+	}
+	var e *fail.Error
+	if errors.As(org.CheckHome(&org.Org{Name: ns[0].name, Kind: ns[0].kind}), &e) {
+		return nil, e.Message + "（依据" + e.Citation + "）"
+	}
+	return ns[0], ""
+}
+
+// branch finds the organisation a row names.
+func (t *tree) branch(l *roster.Layout, r *roster.Record) (*node, *roster.Problem) {
+	ns := t.lookup(r.Branch)
 	if p := l.CheckBranch(r, func(string) bool { return len(ns) > 0 }); p != nil {
 		return nil, p
-	}
-	if len(ns) > 1 {
-		return nil, &roster.Problem{Row: r.Row, Column: columnOf(l, roster.Branch), Field: roster.Branch,
-			Message: fmt.Sprintf("所选党组织下有 %d 个名为“%s”的组织，无法确定是哪一个：请写全称", len(ns), r.Branch)}
 	}
 	if len(ns) == 0 {
 		return nil, nil
 	}
-	var home *fail.Error
-	if errors.As(org.CheckHome(&org.Org{Name: ns[0].name, Kind: ns[0].kind}), &home) {
-		return nil, &roster.Problem{Row: r.Row, Column: columnOf(l, roster.Branch), Field: roster.Branch,
-			Message: home.Message + "（依据" + home.Citation + "）"}
+	n, msg := home(r.Branch, ns)
+	if msg != "" {
+		return nil, &roster.Problem{Row: r.Row, Column: columnOf(l, roster.Branch), Field: roster.Branch, Message: msg}
 	}
-	return ns[0], nil
+	return n, nil
+}
+
+// Tree is an organisation's live subtree by name, for another kind of
+// import to find the branch each row names as the roster import does.
+type Tree struct{ t *tree }
+
+// LoadTree reads the live subtree of an organisation.
+func LoadTree(ctx context.Context, q db.Querier, orgID int64) (*Tree, error) {
+	t, err := loadTree(ctx, q, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return &Tree{t}, nil
+}
+
+// Branch finds the organisation people belong to that a row names: its
+// id, or 0 with why not in Chinese ("" when no organisation of the
+// subtree has that name).
+func (t *Tree) Branch(name string) (int64, string) {
+	ns := t.t.lookup(name)
+	if len(ns) == 0 {
+		return 0, ""
+	}
+	n, msg := home(name, ns)
+	if n == nil {
+		return 0, msg
+	}
+	return n.id, ""
 }

@@ -57,10 +57,17 @@ type Report struct {
 	Existing    int              `json:"existing"` // rows whose person is already registered
 	Problems    []roster.Problem `json:"errors"`
 	ErrorCount  int              `json:"error_count"`
+	// A 发展党员台账: Inserted counts the cases written, Records their
+	// recorded steps and 公示, People those registered from the file.
+	Records int `json:"records,omitempty"`
+	People  int `json:"people,omitempty"`
 }
 
 // MaxProblems caps the problems kept in a report; the count stays exact.
 const MaxProblems = 5000
+
+// Add counts problems and keeps the first MaxProblems.
+func (r *Report) Add(ps ...roster.Problem) { r.add(ps...) }
 
 func (r *Report) add(ps ...roster.Problem) {
 	for _, p := range ps {
@@ -86,6 +93,11 @@ type PreviewRow struct {
 	Category  string `json:"category"`
 	Post      string `json:"post"`
 	Status    string `json:"status"`
+	// A 发展党员台账 row: whether its person is registered already or
+	// from the file, how many steps it records and the last one.
+	Person   string `json:"person,omitempty"`
+	Steps    int    `json:"steps,omitempty"`
+	LastStep string `json:"last_step,omitempty"`
 }
 
 // PreviewRows is how many rows a preview shows.
@@ -169,7 +181,7 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 	if opt.DryRun {
 		err = run(d.DB, nil)
 	} else {
-		err = inImportTx(ctx, d.DB, func(tx *db.Tx) error { return run(tx, tx) })
+		err = InTx(ctx, d.DB, func(tx *db.Tx) error { return run(tx, tx) })
 	}
 	if errors.Is(err, errHasProblems) {
 		rep.Inserted, rep.Updated, rep.OrgsCreated = 0, 0, 0

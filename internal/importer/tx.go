@@ -7,14 +7,14 @@ import (
 	"hongdun/internal/platform/db"
 )
 
-// inImportTx runs fn in one write transaction. On SQLite it holds the
+// InTx runs fn in one write transaction. On SQLite it holds the
 // writer connection for the whole import with foreign-key checks off: with
 // them on, every multi-row INSERT keeps a statement journal (a copy of each
 // page it touches, to undo itself on a violation), which costs about as
 // much as the insert itself. The import writes only organisation ids it has
 // read or created in the same transaction. The checks are back on before
 // the connection returns to the pool (or the connection is dropped).
-func inImportTx(ctx context.Context, d *db.DB, fn func(tx *db.Tx) error) (err error) {
+func InTx(ctx context.Context, d *db.DB, fn func(tx *db.Tx) error) (err error) {
 	if d.Dialect != db.SQLite {
 		return d.InTx(ctx, fn)
 	}

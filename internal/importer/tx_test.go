@@ -16,7 +16,7 @@ func TestImportTxRestoresForeignKeys(t *testing.T) {
 	ctx := context.Background()
 	failed := errors.New("refused")
 	for _, want := range []error{nil, failed} {
-		err := inImportTx(ctx, d, func(tx *db.Tx) error {
+		err := InTx(ctx, d, func(tx *db.Tx) error {
 			var on int
 			if err := tx.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on); err != nil || on != 0 {
 				t.Fatalf("inside the import: foreign_keys = %d, %v", on, err)

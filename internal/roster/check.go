@@ -51,13 +51,24 @@ type Problem struct {
 	Column  string `json:"column"` // the column's header as written in the file (or its standard label)
 	Field   Field  `json:"field,omitempty"`
 	Message string `json:"message"`
+	// A refusal by a party rule (the 发展党员台账 judged as of its dates)
+	// names the rule, its Chinese name and citation, and the first date on
+	// which the step would pass when a later date alone would do.
+	Rule       string `json:"rule,omitempty"`
+	RuleTitle  string `json:"rule_title,omitempty"`
+	Citation   string `json:"citation,omitempty"`
+	PossibleOn string `json:"possible_on,omitempty"`
 }
 
 func (p Problem) String() string {
-	if p.Row == 0 {
-		return p.Message
+	msg := p.Message
+	if p.RuleTitle != "" {
+		msg += "（" + p.RuleTitle + "，依据" + p.Citation + "）"
 	}
-	return fmt.Sprintf("第 %d 行 %s：%s", p.Row, p.Column, p.Message)
+	if p.Row == 0 {
+		return msg
+	}
+	return fmt.Sprintf("第 %d 行 %s：%s", p.Row, p.Column, msg)
 }
 
 // Layout is where the data of a sheet sits and which column holds what.

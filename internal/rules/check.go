@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"hongdun/internal/platform/calendar"
 	"hongdun/internal/platform/civil"
@@ -14,6 +15,27 @@ type Engine struct {
 	Set       *Set
 	Overrides []Override
 	Calendar  *calendar.Calendar
+	// params caches Params by date (and the number of overrides, which
+	// are only ever added to): an import judges hundreds of thousands of
+	// steps on a few hundred dates.
+	params sync.Map
+}
+
+type paramsKey struct {
+	on        civil.Date
+	overrides int
+}
+
+// Params are the parameters in force on a date (Set.Resolve), shared:
+// callers never change them.
+func (e *Engine) Params(on civil.Date) Params {
+	k := paramsKey{on, len(e.Overrides)}
+	if p, ok := e.params.Load(k); ok {
+		return p.(Params)
+	}
+	p := e.Set.Resolve(e.Overrides, on)
+	e.params.Store(k, p)
+	return p
 }
 
 // NewEngine returns an engine on the default set without overrides.
@@ -89,7 +111,7 @@ func ProbationEnd(p Params, f Facts) civil.Date {
 
 // Check judges an action against the facts of a case.
 func (e *Engine) Check(f Facts, a Action) Verdict {
-	j := &judge{e: e, p: e.Set.Resolve(e.Overrides, a.Date), f: f}
+	j := &judge{e: e, p: e.Params(a.Date), f: f}
 	if a.Date.IsZero() {
 		j.refuse("R-sequence", "须填写日期")
 		return j.v
@@ -611,7 +633,7 @@ func (e *Engine) Recheck(f Facts, changed int) *Breach {
 			}
 		}
 		on := f.Done[n]
-		j := &judge{e: e, p: e.Set.Resolve(e.Overrides, on), f: g}
+		j := &judge{e: e, p: e.Params(on), f: g}
 		def, _ := Step(n)
 		if j.order(def, on) {
 			j.timing(def, Action{Kind: ActStep, Step: n, Date: on})
@@ -622,7 +644,7 @@ func (e *Engine) Recheck(f Facts, changed int) *Breach {
 	}
 	for _, p := range Publicities {
 		if start := f.publicityStart(p.Kind); !start.IsZero() {
-			j := &judge{e: e, p: e.Set.Resolve(e.Overrides, start), f: f}
+			j := &judge{e: e, p: e.Params(start), f: f}
 			if j.window(p, start); len(j.v.Refusals) > 0 {
 				return &Breach{Publicity: p.Kind, Finding: j.v.Refusals[0]}
 			}

@@ -42,7 +42,7 @@ func (e *Engine) Deadlines(f Facts) []Deadline {
 		}
 	}
 	if done(1) && !done(2) {
-		p := e.Set.Resolve(e.Overrides, f.Done[1])
+		p := e.Params(f.Done[1])
 		add("talk", f.Done[1].AddMonths(p.Get("R-talk", "months")), false)
 	}
 	if done(3) && !done(7) {
@@ -52,26 +52,26 @@ func (e *Engine) Deadlines(f Facts) []Deadline {
 				last = r
 			}
 		}
-		p := e.Set.Resolve(e.Overrides, last)
+		p := e.Params(last)
 		add("activist_review", last.AddMonths(p.Get("R-review", "months")), false)
 	}
 	if !f.CandidatePublicity.IsZero() && !done(7) {
-		p := e.Set.Resolve(e.Overrides, f.CandidatePublicity)
+		p := e.Params(f.CandidatePublicity)
 		add("candidate_publicity_end", e.PublicityEnd(p, f.CandidatePublicity), false)
 	}
 	if !f.AdmissionPublicity.IsZero() && !done(15) {
-		p := e.Set.Resolve(e.Overrides, f.AdmissionPublicity)
+		p := e.Params(f.AdmissionPublicity)
 		add("admission_publicity_end", e.PublicityEnd(p, f.AdmissionPublicity), false)
 	}
 	if done(15) && !done(17) {
-		p := e.Set.Resolve(e.Overrides, f.Done[15])
+		p := e.Params(f.Done[15])
 		add("admission_approval", f.Done[15].AddMonths(p.Get("R-approval-time", "warn_months")), false)
 		add("admission_approval_last", f.Done[15].AddMonths(p.Get("R-approval-time", "max_months")), true)
 	}
 	// A 转正 vote before an extension of the 预备期 is held again after it.
 	renewed := done(23) && (f.ExtendedOn.IsZero() || f.Done[23].After(f.ExtendedOn))
 	if done(17) && !renewed {
-		p := e.Set.Resolve(e.Overrides, f.Done[17])
+		p := e.Params(f.Done[17])
 		end := ProbationEnd(p, f)
 		due := end
 		if f.TransferredIn {
@@ -80,7 +80,7 @@ func (e *Engine) Deadlines(f Facts) []Deadline {
 		add("conversion_meeting", due, false)
 	}
 	if renewed && !done(24) {
-		p := e.Set.Resolve(e.Overrides, f.Done[23])
+		p := e.Params(f.Done[23])
 		add("conversion_approval", f.Done[23].AddMonths(p.Get("R-conversion", "approval_months")), false)
 	}
 	return out
