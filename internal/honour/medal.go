@@ -79,8 +79,8 @@ type Eligible struct {
 	DiedOn      string `json:"died_on,omitempty"` // died after applying, before issuance
 	// Left is set for a medal issued to someone who has since died or left
 	// the bureau: the list of a year keeps what was issued ("2025-03-02 已去世").
-	Left string `json:"left,omitempty"`
-	Version     int    `json:"version,omitempty"`
+	Left    string `json:"left,omitempty"`
+	Version int    `json:"version,omitempty"`
 }
 
 // MedalFilter selects a year's list.
