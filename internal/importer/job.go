@@ -45,6 +45,8 @@ func keepsFile(state string, dryRun, hasLayout bool) bool {
 // Job is one upload and what became of it.
 type Job struct {
 	ID             int64            `json:"id"`
+	Kind           string           `json:"kind"`
+	KindLabel      string           `json:"kind_label"`
 	AccountID      int64            `json:"-"`
 	OrgID          int64            `json:"org_id"`
 	OrgName        string           `json:"org_name"`
@@ -61,6 +63,7 @@ type Job struct {
 	Counts         JobCounts        `json:"counts"`
 	Errors         []roster.Problem `json:"errors"`
 	Preview        []PreviewRow     `json:"preview"`
+	Detail         any              `json:"detail,omitempty"` // a feature's kind: the rows it read (see the kind)
 	Message        string           `json:"message"`
 	CreatedAt      int64            `json:"created_at"`
 	FinishedAt     int64            `json:"finished_at,omitempty"`
@@ -91,7 +94,7 @@ func (j *Job) Running() bool { return j.State == Queued || j.State == Checking |
 // CanConfirm reports whether a checked job may be imported.
 func (j *Job) CanConfirm() bool { return j.State == Checked }
 
-const jobCols = `j.id, COALESCE(j.account_id, 0), j.org_id, o.name, o.path, j.file_name, j.stored_name, j.format, j.state, j.dry_run,
+const jobCols = `j.id, j.kind, COALESCE(j.account_id, 0), j.org_id, o.name, o.path, j.file_name, j.stored_name, j.format, j.state, j.dry_run,
 	j.update_existing, j.layout, j.rows_total, j.rows_read, j.rows_checked, j.inserted, j.updated, j.orgs_created, j.existing,
 	j.error_count, j.errors, j.preview, j.message, j.created_at, COALESCE(j.finished_at, 0), j.version`
 
@@ -99,7 +102,7 @@ func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
 	var j Job
 	var layout, errs, prev string
 	var dry, upd int
-	err := s.Scan(&j.ID, &j.AccountID, &j.OrgID, &j.OrgName, &j.OrgPath, &j.FileName, &j.StoredName, &j.Format, &j.State, &dry,
+	err := s.Scan(&j.ID, &j.Kind, &j.AccountID, &j.OrgID, &j.OrgName, &j.OrgPath, &j.FileName, &j.StoredName, &j.Format, &j.State, &dry,
 		&upd, &layout, &j.Progress.RowsTotal, &j.Progress.RowsRead, &j.Progress.RowsChecked, &j.Counts.Inserted, &j.Counts.Updated,
 		&j.Counts.OrgsCreated, &j.Counts.Existing, &j.Counts.Errors, &errs, &prev, &j.Message, &j.CreatedAt, &j.FinishedAt, &j.Version)
 	if err != nil {
@@ -121,6 +124,7 @@ func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
 	}
 	j.Counts.Rows = j.Progress.RowsChecked
 	j.StateLabel = stateLabels[j.State]
+	j.KindLabel = KindLabel(j.Kind)
 	return &j, nil
 }
 
@@ -250,9 +254,12 @@ func (s *Service) create(ctx context.Context, p *auth.Principal, j *Job) error {
 	if p != nil {
 		acct = p.AccountID
 	}
-	id, err := db.InsertID(ctx, s.d.DB, `INSERT INTO import_jobs (account_id, org_id, file_name, stored_name, format, state, dry_run,
-		update_existing, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-		acct, j.OrgID, j.FileName, j.StoredName, j.Format, Queued, db.Int(j.DryRun), db.Int(j.UpdateExisting), now, now)
+	if j.Kind == "" {
+		j.Kind = Roster
+	}
+	id, err := db.InsertID(ctx, s.d.DB, `INSERT INTO import_jobs (kind, account_id, org_id, file_name, stored_name, format, state, dry_run,
+		update_existing, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		j.Kind, acct, j.OrgID, j.FileName, j.StoredName, j.Format, Queued, db.Int(j.DryRun), db.Int(j.UpdateExisting), now, now)
 	j.ID, j.State = id, Queued
 	return err
 }
@@ -371,14 +378,16 @@ func (s *Service) setState(ctx context.Context, id int64, state string) {
 	}
 }
 
-func (s *Service) finish(ctx context.Context, j *Job, rep *Report, prog *Progress) error {
-	mustJSON := func(v any) string {
-		if v == nil {
-			return ""
-		}
-		b, _ := json.Marshal(v)
-		return string(b)
+// mustJSON encodes what a job keeps ("" for nil).
+func mustJSON(v any) string {
+	if v == nil {
+		return ""
 	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func (s *Service) finish(ctx context.Context, j *Job, rep *Report, prog *Progress) error {
 	layout := ""
 	if rep.Layout != nil {
 		layout = mustJSON(rep.Layout)

@@ -1,0 +1,187 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/fail"
+	"hongdun/internal/roster"
+)
+
+// Roster is the kind of a roster import, the default.
+const Roster = "roster"
+
+// Kind is an import other than the roster, run through the same job API
+// (design.md: one POST /api/v1/imports with its kind and dry_run, one
+// GET /api/v1/imports/{id}). The feature reads the file and keeps the rows
+// it will write under the job; the job holds the state, counts and problems.
+// A kind's check is quick (a bounded file, read in the request).
+type Kind struct {
+	Name  string // the API's kind, e.g. dues_bases
+	Label string // what a user reads, e.g. 党费基数
+	Page  string // the page of a job, with %d for its id, e.g. /dues/imports/%d
+	// Options checks and completes the options before any job is made (a
+	// refusal is the request's answer; nothing is written).
+	Options func(ctx context.Context, d *core.Deps, p *auth.Principal, in *KindInput) error
+	// Check reads the file at in.Path and keeps the rows under in.JobID,
+	// writing nothing else; the problems are the file's bad rows.
+	Check func(ctx context.Context, d *core.Deps, p *auth.Principal, in KindInput) (KindResult, error)
+	// Apply writes what Check kept, all or nothing; a change since the
+	// check that a row now breaks refuses the whole file.
+	Apply func(ctx context.Context, d *core.Deps, p *auth.Principal, jobID int64) (KindResult, error)
+	// Detail is what a job of this kind shows besides its counts: the rows.
+	Detail func(ctx context.Context, d *core.Deps, p *auth.Principal, jobID int64) (any, error)
+}
+
+// KindInput are the options of a job of a feature's kind.
+type KindInput struct {
+	Kind     string
+	JobID    int64
+	OrgID    int64
+	Year     int
+	FileName string
+	Path     string
+}
+
+// KindResult is what a check or an application of a kind found.
+type KindResult struct {
+	Total    int // data rows read
+	Rows     int // rows without problems
+	Written  int // rows written (0 on a check)
+	Problems []roster.Problem
+}
+
+var jobKinds = map[string]Kind{}
+
+// RegisterKind adds a feature's kind of import (from its package's init).
+func RegisterKind(k Kind) {
+	if _, dup := jobKinds[k.Name]; dup || k.Name == Roster {
+		panic("importer: kind registered twice: " + k.Name)
+	}
+	jobKinds[k.Name] = k
+}
+
+// KindLabel names a kind of import.
+func KindLabel(kind string) string {
+	if kind == Roster || kind == "" {
+		return "党员花名册"
+	}
+	return jobKinds[kind].Label
+}
+
+// Link is the page of a job: the roster's, or its kind's.
+func (j *Job) Link() string {
+	if k, ok := jobKinds[j.Kind]; ok {
+		return fmt.Sprintf(k.Page, j.ID)
+	}
+	return fmt.Sprintf("/imports/%d", j.ID)
+}
+
+// kindOf reads the kind of an upload: "" is the roster.
+func kindOf(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == Roster {
+		return Roster, nil
+	}
+	if _, ok := jobKinds[s]; ok {
+		return s, nil
+	}
+	names := []string{Roster + "（" + KindLabel(Roster) + "）"}
+	var more []string
+	for n, k := range jobKinds {
+		more = append(more, n+"（"+k.Label+"）")
+	}
+	sort.Strings(more)
+	return "", fail.Malformed("kind", "导入类型应为 "+strings.Join(append(names, more...), "、"))
+}
+
+// RunKind checks an uploaded file of a feature's kind as a job of its own,
+// and unless dryRun writes it at once when it has no problem: all or
+// nothing. The file (stored by the caller under the upload folder as
+// in.Path) is removed when the check ends: the rows kept name people by id.
+func (s *Service) RunKind(ctx context.Context, p *auth.Principal, in KindInput, dryRun bool) (*Job, error) {
+	defer func() { _ = os.Remove(in.Path) }() // the rows are kept; the file (ID numbers) goes whatever happened
+	k := jobKinds[in.Kind]
+	if err := k.Options(ctx, s.d, p, &in); err != nil {
+		return nil, err
+	}
+	j := &Job{Kind: in.Kind, OrgID: in.OrgID, FileName: in.FileName, StoredName: filepath.Base(in.Path), DryRun: dryRun}
+	if err := s.create(ctx, p, j); err != nil {
+		return nil, err
+	}
+	in.JobID = j.ID
+	s.setState(ctx, j.ID, Checking)
+	res, err := k.Check(ctx, s.d, p, in)
+	if err != nil {
+		s.end(ctx, j.ID, Failed, userMessage(err), res)
+		return nil, err
+	}
+	switch {
+	case len(res.Problems) > 0:
+		s.end(ctx, j.ID, Failed, "文件中有错误，未导入任何数据；请按下列提示修改后重新上传", res)
+	default:
+		s.end(ctx, j.ID, Checked, "", res)
+		if dryRun {
+			break
+		}
+		if _, err := s.ConfirmKind(ctx, p, j.ID); err != nil {
+			return nil, err
+		}
+	}
+	return s.Get(ctx, p, j.ID)
+}
+
+// ConfirmKind writes a checked job of a feature's kind. Only a checked job
+// is written, once: a second confirmation is a conflict. A refusal on
+// writing (a row that a change since the check now breaks) ends the job.
+func (s *Service) ConfirmKind(ctx context.Context, p *auth.Principal, id int64) (*Job, error) {
+	j, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	k, ok := jobKinds[j.Kind]
+	if !ok {
+		return nil, fail.Conflict("该任务是" + KindLabel(j.Kind) + "导入，请在其导入页面确认")
+	}
+	res, err := s.d.DB.ExecContext(ctx, "UPDATE import_jobs SET state = ?, dry_run = 0, updated_at = ?, version = version + 1 WHERE id = ? AND state = ?",
+		Importing, s.d.Now().UnixMilli(), id, Checked)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, fail.Conflict("该导入任务正在进行或已完成，请勿重复提交")
+	}
+	out, err := k.Apply(ctx, s.d, p, id)
+	if err != nil {
+		var fe *fail.Error
+		if errors.As(err, &fe) {
+			s.end(ctx, id, Failed, fe.Message, KindResult{Total: j.Progress.RowsTotal, Rows: j.Counts.Rows})
+		} else {
+			s.end(ctx, id, Checked, "", KindResult{Total: j.Progress.RowsTotal, Rows: j.Counts.Rows})
+		}
+		return nil, err
+	}
+	s.end(ctx, id, Done, fmt.Sprintf("已导入%s %d 行", k.Label, out.Written), out)
+	return s.Get(ctx, p, id)
+}
+
+// end saves the final state of a kind's job with its counts and problems.
+func (s *Service) end(ctx context.Context, id int64, state, msg string, r KindResult) {
+	problems := "[]"
+	if len(r.Problems) > 0 {
+		problems = mustJSON(r.Problems)
+	}
+	now := s.d.Now().UnixMilli()
+	if _, err := s.d.DB.ExecContext(context.WithoutCancel(ctx), `UPDATE import_jobs SET state = ?, message = ?, rows_total = ?, rows_read = ?, rows_checked = ?,
+		inserted = ?, error_count = ?, errors = ?, updated_at = ?, finished_at = ?, version = version + 1 WHERE id = ?`,
+		state, msg, r.Total, r.Total, r.Total, r.Written, len(r.Problems), problems, now, now, id); err != nil {
+		s.log.Error("saving import job", "job", id, "err", err)
+	}
+}
