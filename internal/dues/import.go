@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hongdun/internal/importer"
 	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
@@ -18,7 +19,6 @@ import (
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
 	"hongdun/internal/platform/scope"
-	"hongdun/internal/importer"
 	"hongdun/internal/roster"
 )
 
