@@ -36,7 +36,7 @@ func Routes(d *core.Deps) []web.Route {
 		PersonName: "张三", OnDate: "2026-01-15", Deed: "连续72小时值守卡口", AttestedBy: "王队长", Files: []File{}}
 	st := Standout{ID: 4, EventID: 1, EventTitle: "驰援疫情防控", PersonID: 12, PersonName: "张三", Status: "activist", StatusLabel: "入党积极分子",
 		TeamID: 7, TeamName: "小寨路党员突击队", OrgID: 5, OrgName: "小寨路派出所党支部", OnDate: "2026-02-01", Reason: "冲锋在前", Records: 3}
-	return []web.Route{
+	return append(h.phoneRoutes(), []web.Route{
 		{Method: "GET", Pattern: "/api/v1/wartime/kinds", Perm: web.PartyRead, Handler: h.apiKinds, Doc: doc("响应类型（重大安保维稳、扫黑除恶、疫情防控、抢险救灾、驰援……）", nil, nil,
 			map[string]any{"items": []Kind{{ID: 1, Name: "重大安保维稳", Sort: 1}}})},
 		{Method: "POST", Pattern: "/api/v1/wartime/kinds", Perm: web.PartyWrite, Handler: h.apiAddKind, Doc: doc("新增响应类型（市局党务管理员）", nil,
@@ -94,7 +94,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/wartime/standouts/export", Perm: web.PartyRead, Handler: h.exportStandouts},
 		{Method: "GET", Pattern: "/wartime/kinds", Perm: web.PartyRead, Handler: h.pageKinds},
 		{Method: "POST", Pattern: "/wartime/kinds", Perm: web.PartyWrite, Handler: h.formAddKind},
-	}
+	}...)
 }
 
 func (h *handlers) apiKinds(w http.ResponseWriter, r *http.Request) error {

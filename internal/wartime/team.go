@@ -63,6 +63,8 @@ type Member struct {
 	LeftOn      string `json:"left_on,omitempty"`
 	Records     int    `json:"records"`
 	Standout    string `json:"standout_on,omitempty"` // the day found 表现突出 in this event
+	LastReport  string `json:"last_report,omitempty"` // the last day they reported in on their phone
+	Reports     int    `json:"reports"`               // days reported in
 }
 
 // TeamInput sets up a team. For a 临时党委 OrgID is the 党委 with 审批权限
@@ -151,7 +153,9 @@ func (s *Service) GetTeam(ctx context.Context, p *auth.Principal, id int64) (*Te
 func members(ctx context.Context, q db.Querier, t *Team) ([]Member, error) {
 	rows, err := q.QueryContext(ctx, `SELECT m.id, m.person_id, p.name, p.status, p.category, p.org_id, po.name, m.role, m.joined_on, COALESCE(m.left_on, ''),
 		(SELECT COUNT(*) FROM wartime_records r WHERE r.team_id = m.team_id AND r.person_id = m.person_id),
-		COALESCE((SELECT s.on_date FROM wartime_standouts s WHERE s.event_id = ? AND s.person_id = m.person_id), '')
+		COALESCE((SELECT s.on_date FROM wartime_standouts s WHERE s.event_id = ? AND s.person_id = m.person_id), ''),
+		COALESCE((SELECT MAX(w.on_date) FROM wartime_reports w WHERE w.team_id = m.team_id AND w.person_id = m.person_id), ''),
+		(SELECT COUNT(*) FROM wartime_reports w WHERE w.team_id = m.team_id AND w.person_id = m.person_id)
 		FROM wartime_members m JOIN persons p ON p.id = m.person_id JOIN orgs po ON po.id = p.org_id
 		WHERE m.team_id = ? ORDER BY m.left_on IS NOT NULL, m.id`, t.EventID, t.ID)
 	if err != nil {
@@ -162,7 +166,7 @@ func members(ctx context.Context, q db.Querier, t *Team) ([]Member, error) {
 	for rows.Next() {
 		var m Member
 		if err := rows.Scan(&m.ID, &m.PersonID, &m.Name, &m.Status, &m.Category, &m.HomeOrgID, &m.HomeOrg, &m.Role, &m.JoinedOn, &m.LeftOn,
-			&m.Records, &m.Standout); err != nil {
+			&m.Records, &m.Standout, &m.LastReport, &m.Reports); err != nil {
 			return nil, err
 		}
 		m.StatusLabel = member.StatusLabel(m.Status)
