@@ -36,6 +36,7 @@ type Team struct {
 	Duty        string   `json:"duty"`
 	ApprovalDoc string   `json:"approval_doc,omitempty"` // a 临时党委's 批准文号
 	ParentTeam  int64    `json:"parent_team,omitempty"`  // a 临时党支部 under a 临时党委 of the event
+	ParentName  string   `json:"parent_name,omitempty"`
 	FormedOn    string   `json:"formed_on"`
 	DissolvedOn string   `json:"dissolved_on,omitempty"`
 	Summary     string   `json:"summary,omitempty"` // a 临时党委's 工作总结, written when it is dissolved
@@ -89,6 +90,7 @@ type MemberInput struct {
 
 const teamCols = `t.id, t.event_id, e.title, e.ended_on IS NULL, e.starts_on, t.kind, t.name, t.org_id, o.name, o.path, t.duty, t.approval_doc,
 	COALESCE((SELECT c.id FROM wartime_teams c WHERE c.event_id = t.event_id AND c.kind = 'committee' AND c.org_id = o.parent_id), 0),
+	COALESCE((SELECT c.name FROM wartime_teams c WHERE c.event_id = t.event_id AND c.kind = 'committee' AND c.org_id = o.parent_id), ''),
 	t.formed_on, COALESCE(t.dissolved_on, ''), t.summary, t.version,
 	(SELECT COUNT(*) FROM wartime_members m WHERE m.team_id = t.id AND m.left_on IS NULL),
 	(SELECT COUNT(*) FROM wartime_members m WHERE m.team_id = t.id)`
@@ -98,15 +100,18 @@ const teamFrom = ` FROM wartime_teams t JOIN wartime_events e ON e.id = t.event_
 func scanTeam(s scanner) (*Team, error) {
 	var t Team
 	err := s.Scan(&t.ID, &t.EventID, &t.EventTitle, &t.EventActive, &t.eventStart, &t.Kind, &t.Name, &t.OrgID, &t.OrgName, &t.orgPath, &t.Duty,
-		&t.ApprovalDoc, &t.ParentTeam, &t.FormedOn, &t.DissolvedOn, &t.Summary, &t.Version, &t.Serving, &t.Served)
+		&t.ApprovalDoc, &t.ParentTeam, &t.ParentName, &t.FormedOn, &t.DissolvedOn, &t.Summary, &t.Version, &t.Serving, &t.Served)
 	t.KindLabel = TeamLabel(t.Kind)
 	return &t, err
 }
 
+// kindOrder sorts teams as TeamKinds lists their kinds: 临时党委 first.
+const kindOrder = "CASE t.kind WHEN 'committee' THEN 0 WHEN 'branch' THEN 1 WHEN 'squad' THEN 2 ELSE 3 END"
+
 // teamsOf lists the teams of an event set up in sc.
 func teamsOf(ctx context.Context, q db.Querier, sc scope.Subtree, eventID int64) ([]Team, error) {
 	in, args := sc.Where("o.path")
-	rows, err := q.QueryContext(ctx, "SELECT "+teamCols+teamFrom+" WHERE t.event_id = ? AND "+in+" ORDER BY t.kind, t.id", append([]any{eventID}, args...)...)
+	rows, err := q.QueryContext(ctx, "SELECT "+teamCols+teamFrom+" WHERE t.event_id = ? AND "+in+" ORDER BY "+kindOrder+", t.id", append([]any{eventID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
