@@ -37,8 +37,9 @@ func importCmd(ctx context.Context, args []string) error {
 		file, args = args[0], args[1:]
 	}
 	fs.Parse(args)
-	if file == "" && fs.NArg() > 0 {
+	if file == "" && fs.NArg() > 0 { // flags before FILE: the ones after it too
 		file = fs.Arg(0)
+		fs.Parse(fs.Args()[1:])
 	}
 	if file == "" {
 		return errors.New("用法: hongdun import [--kind K] FILE [--dry-run] [--org ID] [--update] [--year Y]")

@@ -250,8 +250,8 @@ func (s *Service) List(ctx context.Context, sc scope.Subtree, limit int) ([]*Job
 // create stores a new job for an uploaded file.
 func (s *Service) create(ctx context.Context, p *auth.Principal, j *Job) error {
 	now := s.d.Now().UnixMilli()
-	var acct any
-	if p != nil {
+	var acct any // none for the CLI
+	if p != nil && p.AccountID != 0 {
 		acct = p.AccountID
 	}
 	if j.Kind == "" {

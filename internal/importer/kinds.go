@@ -108,7 +108,14 @@ func kindOf(s string) (string, error) {
 // in.Path) is removed when the check ends: the rows kept name people by id.
 func (s *Service) RunKind(ctx context.Context, p *auth.Principal, in KindInput, dryRun bool) (*Job, error) {
 	defer func() { _ = os.Remove(in.Path) }() // the rows are kept; the file (ID numbers) goes whatever happened
-	k := jobKinds[in.Kind]
+	k, ok := jobKinds[in.Kind]
+	if !ok {
+		_, err := kindOf(in.Kind)
+		if err == nil { // the roster: its own job
+			err = fail.Malformed("kind", "花名册导入请使用花名册导入")
+		}
+		return nil, err
+	}
 	if err := k.Options(ctx, s.d, p, &in); err != nil {
 		return nil, err
 	}
