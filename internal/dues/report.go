@@ -21,8 +21,9 @@ import (
 // the year's monthly amount, the months owed and paid up to the month
 // reported, what they paid and which months are still unpaid. Members who
 // left during the year (transferred out, died, 停止党籍, 取消预备党员资格)
-// stay on it for the months they were members, with the day they left: the
-// publication of a year is its history, not today's roster.
+// stay on it for the months they were members, with the day they left,
+// when the ledger holds their year: the publication of a year is its
+// history, not today's roster.
 type Report struct {
 	Year       int    `json:"year"`
 	OrgID      int64  `json:"org_id"`
@@ -105,13 +106,15 @@ func YearReport(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int6
 	}
 	w, args := s.Where("o.path")
 	// Today's members, and those who were members in the year and left in
-	// it or later (their row stays where they were: persons.org_id).
+	// it or later, when the ledger holds their year (a base or a payment):
+	// their row stays where they were (persons.org_id).
 	first, end := civil.New(year, 1, 1).String(), Month{year, 12}.Last()
 	rows, err := d.DB.QueryContext(ctx, `SELECT p.id, p.name, o.name, COALESCE(p.join_date, ''), p.status, COALESCE(p.left_date, ''),
 		COALESCE(b.kind, ''), COALESCE(b.amount_fen, 0), COALESCE(b.standard_fen, 0), CASE WHEN b.id IS NULL THEN 1 ELSE 0 END
 		FROM persons p JOIN orgs o ON o.id = p.org_id LEFT JOIN dues_bases b ON b.person_id = p.id AND b.year = ?
 		WHERE `+w+` AND (`+member.PartyMember("p.status")+` OR (p.status IN ('transferred', 'deceased', 'suspended', 'cancelled')
-			AND p.join_date <= ? AND p.left_date >= ?)) ORDER BY o.path, p.pinyin, p.id`, append(append([]any{year}, args...), end, first)...)
+			AND p.join_date <= ? AND p.left_date >= ? AND (b.id IS NOT NULL OR EXISTS (SELECT 1 FROM dues_payments y WHERE y.person_id = p.id AND y.year = ?))))
+		ORDER BY o.path, p.pinyin, p.id`, append(append([]any{year}, args...), end, first, year)...)
 	if err != nil {
 		return nil, err
 	}
