@@ -117,7 +117,7 @@ func TestImportBasesAndPayments(t *testing.T) {
 		}
 
 		good := "序号,姓名,身份证号,类别,税后月收入\n1,甲一," + id + ",在职,4500\n2,甲老,,离退休,5000\n合计,,,,\n"
-		if st := upload(t, e, f.admin, year, good, &im); st != 201 || im.State != "checked" || len(im.Errors) != 0 || len(im.Detail.Rows) != 2 || im.Detail.Rows[1].AmountFen != 2500 {
+		if st := upload(t, e, f.admin, year, good, &im); st != 201 || im.State != "checked" || im.Counts.Rows != 2 || len(im.Errors) != 0 || len(im.Detail.Rows) != 2 || im.Detail.Rows[1].AmountFen != 2500 {
 			t.Fatalf("good bases: %d %+v %s", st, im, problems(im))
 		}
 		if n := e.Count("SELECT COUNT(*) FROM dues_bases"); n != 0 {

@@ -124,25 +124,35 @@ func (s *Service) RunKind(ctx context.Context, p *auth.Principal, in KindInput, 
 		return nil, err
 	}
 	in.JobID = j.ID
-	s.setState(ctx, j.ID, Checking)
-	res, err := k.Check(ctx, s.d, p, in)
+	err := s.hold(j.ID, func() error {
+		s.setState(ctx, j.ID, Checking)
+		res, err := k.Check(ctx, s.d, p, in)
+		switch {
+		case err != nil:
+			s.end(ctx, j.ID, Failed, userMessage(err), res)
+		case len(res.Problems) > 0:
+			s.end(ctx, j.ID, Failed, "文件中有错误，未导入任何数据；请按下列提示修改后重新上传", res)
+		default:
+			s.end(ctx, j.ID, Checked, "", res)
+		}
+		return err
+	})
 	if err != nil {
-		s.end(ctx, j.ID, Failed, userMessage(err), res)
 		return nil, err
 	}
-	switch {
-	case len(res.Problems) > 0:
-		s.end(ctx, j.ID, Failed, "文件中有错误，未导入任何数据；请按下列提示修改后重新上传", res)
-	default:
-		s.end(ctx, j.ID, Checked, "", res)
-		if dryRun {
-			break
-		}
-		if _, err := s.ConfirmKind(ctx, p, j.ID); err != nil {
-			return nil, err
-		}
+	cur, err := s.Get(ctx, p, j.ID)
+	if dryRun || err != nil || cur.State != Checked {
+		return cur, err
 	}
-	return s.Get(ctx, p, j.ID)
+	return s.ConfirmKind(ctx, p, j.ID)
+}
+
+// hold runs fn with the job marked as running in this process, so that no
+// reader takes it for interrupted meanwhile.
+func (s *Service) hold(id int64, fn func() error) error {
+	prog := s.reserve(id)
+	defer s.release(id, prog)
+	return fn()
 }
 
 // ConfirmKind writes a checked job of a feature's kind. Only a checked job
@@ -157,25 +167,31 @@ func (s *Service) ConfirmKind(ctx context.Context, p *auth.Principal, id int64) 
 	if !ok {
 		return nil, fail.Conflict("该任务是" + KindLabel(j.Kind) + "导入，请在其导入页面确认")
 	}
-	res, err := s.d.DB.ExecContext(ctx, "UPDATE import_jobs SET state = ?, dry_run = 0, updated_at = ?, version = version + 1 WHERE id = ? AND state = ?",
-		Importing, s.d.Now().UnixMilli(), id, Checked)
-	if err != nil {
-		return nil, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, fail.Conflict("该导入任务正在进行或已完成，请勿重复提交")
-	}
-	out, err := k.Apply(ctx, s.d, p, id)
-	if err != nil {
-		var fe *fail.Error
-		if errors.As(err, &fe) {
-			s.end(ctx, id, Failed, fe.Message, KindResult{Total: j.Progress.RowsTotal, Rows: j.Counts.Rows})
-		} else {
-			s.end(ctx, id, Checked, "", KindResult{Total: j.Progress.RowsTotal, Rows: j.Counts.Rows})
+	err = s.hold(id, func() error {
+		res, err := s.d.DB.ExecContext(ctx, "UPDATE import_jobs SET state = ?, dry_run = 0, updated_at = ?, version = version + 1 WHERE id = ? AND state = ?",
+			Importing, s.d.Now().UnixMilli(), id, Checked)
+		if err != nil {
+			return err
 		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fail.Conflict("该导入任务正在进行或已完成，请勿重复提交")
+		}
+		out, err := k.Apply(ctx, s.d, p, id)
+		if err != nil {
+			state, msg := Checked, "" // an error of the system: the job may be confirmed again
+			var fe *fail.Error
+			if errors.As(err, &fe) { // a refusal: the file must be checked again
+				state, msg = Failed, fe.Message
+			}
+			s.end(ctx, id, state, msg, KindResult{Total: j.Progress.RowsTotal, Rows: j.Counts.Rows})
+			return err
+		}
+		s.end(ctx, id, Done, fmt.Sprintf("已导入%s %d 行", k.Label, out.Written), out)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	s.end(ctx, id, Done, fmt.Sprintf("已导入%s %d 行", k.Label, out.Written), out)
 	return s.Get(ctx, p, id)
 }
 
