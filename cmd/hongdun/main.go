@@ -20,7 +20,7 @@ const usage = `红盾党建平台
   hongdun serve [--addr 127.0.0.1:8080] [--data DIR] [--db postgres://…] [--demo] [--trust-proxy]
                                      --trust-proxy（或 HONGDUN_TRUST_PROXY=1）：在反向代理之后运行，客户端地址取 X-Forwarded-For 的最后一项
   hongdun demo [--members N] [--seed S]   在空数据库中生成演示数据（N 人，用于性能测试）
-  hongdun import FILE [--dry-run] [--org ID] [--update]   导入党员花名册（.xlsx/.xls/.csv）；有错误时不写入，非零退出
+  hongdun import [--kind K] FILE [--dry-run] [--org ID] [--update] [--year Y]   导入党员花名册（默认）或党费基数、交纳记录（--kind dues_bases|dues_payments）；有错误时不写入，非零退出
   hongdun migrate                    迁移数据库到最新结构（启动时也会自动执行）
   hongdun user create NAME ROLE [--org ID] [--person ID] [--one-time]   创建已授权的账号（三员只能这样设立；密码从标准输入或 HONGDUN_PASSWORD 读取，代他人设置时加 --one-time）
   hongdun user reset NAME            重置密码为一次性密码（三员账号只能这样重置；记入审计日志）

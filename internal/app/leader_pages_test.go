@@ -103,6 +103,7 @@ var selfOnly = map[string]int{
 	"/m/appraisal":            http.StatusForbidden, // 民主评议: 当前账号未关联党员信息
 	"/m/commitments":          http.StatusForbidden, // 我的承诺: 当前账号未关联党员信息
 	"/m/service":              http.StatusForbidden, // 我的服务: 当前账号未关联党员信息
+	"/m/wartime":              http.StatusForbidden, // 我的战时任务: 账号未关联人员档案
 }
 
 // notPages are GET routes a 领导 may call that answer no HTML page.

@@ -61,6 +61,7 @@ var nav = []web.NavGroup{
 		{Label: "民主评议", Href: "/m/appraisal", Perm: web.PartyView, Self: true},
 		{Label: "我的承诺", Href: "/m/commitments", Perm: web.PartyView, Self: true},
 		{Label: "我的服务", Href: "/m/service", Perm: web.PartyView, Self: true},
+		{Label: "我的战时任务", Href: "/m/wartime", Perm: web.PartyView, Self: true},
 		{Label: "任务与擂台（手机）", Href: "/m/tasks", Perm: web.PartyView},
 	}},
 	{Label: "系统", Items: []web.NavItem{

@@ -29,12 +29,16 @@ func bReduction(t *testing.T, f *Fixture) int64 {
 
 // bImport is a checked import of B's branch.
 func bImport(t *testing.T, f *Fixture) int64 {
-	id, err := db.InsertID(t.Context(), f.E.DB, `INSERT INTO dues_imports (org_id, kind, year, file_name, items, problems, state, created_at)
-		VALUES (?, 'payments', 2026, 'x.csv', ?, '[]', 'checked', 0)`, f.BBranch, fmt.Sprintf(`[{"row":2,"person_id":%d,"name":"乙某","year":2026,"month":12,"amount_fen":4000}]`, f.BPerson))
+	job, err := db.InsertID(t.Context(), f.E.DB, `INSERT INTO import_jobs (kind, org_id, file_name, stored_name, state, dry_run, created_at, updated_at)
+		VALUES ('dues_payments', ?, 'x.csv', 'x.upload', 'checked', 1, 0, 0)`, f.BBranch)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return id
+	if _, err := f.E.DB.ExecContext(t.Context(), `INSERT INTO dues_imports (job_id, org_id, kind, year, file_name, items, problems, state, created_at)
+		VALUES (?, ?, 'payments', 2026, 'x.csv', ?, '[]', 'checked', 0)`, job, f.BBranch, fmt.Sprintf(`[{"row":2,"person_id":%d,"name":"乙某","year":2026,"month":12,"amount_fen":4000}]`, f.BPerson)); err != nil {
+		t.Fatal(err)
+	}
+	return job
 }
 
 func init() {
@@ -87,11 +91,6 @@ func init() {
 	})
 	scoped("GET /dues/imports/{id}", onImport("GET", "/dues/imports/%d"))
 	scoped("POST /dues/imports/{id}/confirm", onImport("POST", "/dues/imports/%d/confirm"))
-	scoped("POST /api/v1/dues/imports", func(t *testing.T, f *Fixture) (string, string, any) {
-		return "POST", fmt.Sprintf("/api/v1/dues/imports?kind=bases&org_id=%d", f.B), nil
-	})
-	scoped("GET /api/v1/dues/imports/{id}", onImport("GET", "/api/v1/dues/imports/%d"))
-	scoped("POST /api/v1/dues/imports/{id}/confirm", onImport("POST", "/api/v1/dues/imports/%d/confirm"))
 	scoped("GET /dues/report", get("/dues/report?org=%d"))
 	scoped("GET /dues/report/export", get("/dues/report/export?org=%d"))
 	scoped("GET /api/v1/dues/report", get("/api/v1/dues/report?org=%d"))

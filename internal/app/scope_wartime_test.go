@@ -66,6 +66,11 @@ func init() {
 	exempt("GET /api/v1/wartime/kinds", "the bureau-wide list of kinds of event: settings, no organisation's data")
 	exempt("GET /wartime/kinds", "the bureau-wide list of kinds of event: settings, no organisation's data")
 	exempt("GET /wartime/new", "an empty form offering only the caller's own organisations")
+	exempt("GET /m/wartime", "the caller's own teams, deeds and reports (self only)")
+	exempt("GET /api/v1/my-wartime", "the caller's own teams, deeds and reports (self only)")
+	// Reporting in: only to a team the caller serves in (a member of another team gets 404: wartime.TestPhone).
+	scoped("POST /m/wartime/teams/{id}/report", on("POST", "/m/wartime/teams/%[2]d/report", nil))
+	scoped("POST /api/v1/my-wartime/teams/{id}/report", on("POST", "/api/v1/my-wartime/teams/%[2]d/report", func(f *Fixture) any { return map[string]any{} }))
 	// Kinds are the bureau's: a 分局's 党务管理员 is refused (403).
 	scoped("POST /api/v1/wartime/kinds", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/wartime/kinds", map[string]any{"name": "越权类型"}

@@ -88,7 +88,7 @@ var actionLabels = map[string]string{
 	"care.export": "导出关怀台账或走访记录", "care.demo_seed": "生成关怀帮扶演示数据",
 	"wartime.kind": "新增战时响应类型", "wartime.event.activate": "启动战时党建工作响应", "wartime.event.update": "修改战时党建工作响应",
 	"wartime.event.end": "结束战时党建工作响应", "wartime.team.create": "组建临时党支部、突击队或先锋岗", "wartime.member.add": "编入队伍成员",
-	"wartime.member.leave": "队伍成员离队", "wartime.record.add": "登记表现纪实", "wartime.record.attach": "上传表现纪实证明材料",
+	"wartime.member.leave": "队伍成员离队", "wartime.report": "战时到岗报到", "wartime.record.add": "登记表现纪实", "wartime.record.attach": "上传表现纪实证明材料",
 	"wartime.record.download": "下载表现纪实证明材料", "wartime.standout": "认定表现突出", "wartime.export": "导出战时党建工作清单",
 	"wartime.demo_seed": "生成战时党建演示数据",
 	"corps.appoint":     "登记党务工作者任职", "corps.update": "修改党务工作者任职", "corps.leave": "登记党务工作者离岗",

@@ -60,7 +60,7 @@ func TestDuesInBrowser(t *testing.T) {
 	p.Run(chromedp.Click("#dues-import"), chromedp.WaitVisible("#import-form"))
 	p.Shot("dues-import-form")
 	p.Run(
-		chromedp.SetValue("#kind", "payments"),
+		chromedp.SetValue("#kind", "dues_payments"),
 		chromedp.SetUploadFiles("#file", []string{csv}),
 		chromedp.Click("#import-submit"),
 		chromedp.WaitVisible("#import-summary"),

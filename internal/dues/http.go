@@ -80,7 +80,7 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "党费规则及其依据（交纳比例、0.2 元、减免审批、补缴期限、连续未交提醒和自行脱党）", Reply: Rules}},
 	}
 	rs = append(rs, h.reductionRoutes(tag)...)
-	rs = append(rs, h.importRoutes(tag)...)
+	rs = append(rs, h.importRoutes()...)
 	return append(rs, h.reportRoutes(tag)...)
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hongdun/internal/importer"
 	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
@@ -101,69 +102,84 @@ type Import struct {
 	AppliedAt int64            `json:"applied_at,omitempty"`
 }
 
-// ImportInput names what a file holds.
-type ImportInput struct {
-	OrgID    int64
-	Kind     string
-	Year     int // the year of the bases, and of payment months written without one
-	FileName string
+// The kinds of the common import job API (POST /api/v1/imports, kind=…).
+const (
+	JobBases    = "dues_bases"
+	JobPayments = "dues_payments"
+)
+
+func init() {
+	for job, kind := range map[string]string{JobBases: ImportBases, JobPayments: ImportPayments} {
+		importer.RegisterHeld(importer.HeldKind{Name: job, Label: importLabels[kind], Page: "/dues/imports/%d",
+			Options: importOptions, Check: CheckImport, Apply: ApplyImport, Detail: func(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (any, error) {
+				return GetImport(ctx, d, p, id)
+			}})
+	}
+}
+
+// importOptions checks the year (last, this or next) and the organisation
+// (one the caller administers; theirs by default) of an import.
+func importOptions(ctx context.Context, d *core.Deps, p *auth.Principal, in *importer.HeldInput) error {
+	today := civil.Today(d.Now())
+	if in.Year == 0 {
+		in.Year = today.Year()
+	}
+	if in.Year < today.Year()-1 || in.Year > today.Year()+1 {
+		return fail.Malformed("year", fmt.Sprintf("年度应为 %d 至 %d 年", today.Year()-1, today.Year()+1))
+	}
+	if in.OrgID == 0 {
+		in.OrgID = p.OrgID
+	}
+	_, err := org.WritablePath(ctx, d.DB, p, in.OrgID)
+	return err
 }
 
 // errNoHeader is a first sheet without the columns of its kind.
 var errNoHeader = errors.New("no header")
 
-// CheckImport reads the file at path, checks every row against the members
-// of the organisation's subtree (in p's scope) and the ledger, and keeps the
-// result for the preview. Nothing in the ledger changes.
-func CheckImport(ctx context.Context, d *core.Deps, p *auth.Principal, in ImportInput, path string) (*Import, error) {
-	today := civil.Today(d.Now())
-	if importLabels[in.Kind] == "" {
-		return nil, fail.Malformed("kind", "导入内容应为 bases（党费基数）或 payments（党费交纳记录）")
-	}
-	if in.Year == 0 {
-		in.Year = today.Year()
-	}
-	if in.Year < today.Year()-1 || in.Year > today.Year()+1 {
-		return nil, fail.Malformed("year", fmt.Sprintf("年度应为 %d 至 %d 年", today.Year()-1, today.Year()+1))
-	}
-	if in.OrgID == 0 {
-		in.OrgID = p.OrgID
-	}
+// CheckImport reads the file of an import job, checks every row against the
+// members of the organisation's subtree (in p's scope) and the ledger, and
+// keeps the result under the job for the preview. Nothing in the ledger
+// changes.
+func CheckImport(ctx context.Context, d *core.Deps, p *auth.Principal, in importer.HeldInput) (importer.HeldResult, error) {
+	var res importer.HeldResult
+	kind := strings.TrimPrefix(in.Kind, "dues_")
 	orgPath, err := org.WritablePath(ctx, d.DB, p, in.OrgID)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
-	book, err := roster.Open(path)
+	book, err := roster.Open(in.Path)
 	if err != nil {
-		return nil, fail.Malformed("file", err.Error())
+		return res, fail.Malformed("file", err.Error())
 	}
 	defer func() { _ = book.Close() }() // read only: nothing to lose
-	im := &Import{OrgID: in.OrgID, Kind: in.Kind, Year: in.Year, FileName: in.FileName, State: "checked", Rows: []ImportRow{}, Problems: []roster.Problem{},
+	im := &Import{OrgID: in.OrgID, Kind: kind, Year: in.Year, FileName: in.FileName, State: "checked", Rows: []ImportRow{}, Problems: []roster.Problem{},
 		CreatedBy: p.Username}
-	c, err := newChecker(ctx, d, scope.Under(orgPath), in.Kind, in.Year, today)
+	c, err := newChecker(ctx, d, scope.Under(orgPath), kind, in.Year, civil.Today(d.Now()))
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	if err := c.read(book, im); errors.Is(err, errNoHeader) {
-		return nil, fail.Malformed("file", "文件第一个工作表中没有找到表头（应有“姓名”和"+importColumns[in.Kind][len(importColumns[in.Kind])-1].Label+"等列）：请使用导入模板")
+		return res, fail.Malformed("file", "文件第一个工作表中没有找到表头（应有“姓名”和"+importColumns[kind][len(importColumns[kind])-1].Label+"等列）：请使用导入模板")
 	} else if err != nil {
-		return nil, fail.Malformed("file", err.Error())
+		return res, fail.Malformed("file", err.Error())
 	}
 	items, _ := json.Marshal(im.Rows)
 	problems, _ := json.Marshal(im.Problems)
 	err = d.DB.InTx(ctx, func(tx *db.Tx) error {
-		im.ID, err = db.InsertID(ctx, tx, `INSERT INTO dues_imports (org_id, kind, year, file_name, items, problems, state, created_by, created_at)
-			VALUES (?,?,?,?,?,?,?,?,?)`, im.OrgID, im.Kind, im.Year, im.FileName, string(items), string(problems), im.State, im.CreatedBy, d.Now().UnixMilli())
+		id, err := db.InsertID(ctx, tx, `INSERT INTO dues_imports (job_id, org_id, kind, year, file_name, items, problems, state, created_by, created_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?)`, in.JobID, im.OrgID, im.Kind, im.Year, im.FileName, string(items), string(problems), im.State, im.CreatedBy, d.Now().UnixMilli())
 		if err != nil {
 			return err
 		}
-		return d.Audit.Write(ctx, tx, audit.Event{Action: "dues.import.check", ObjectType: "dues_import", ObjectID: strconv.FormatInt(im.ID, 10),
-			Detail: map[string]any{"org_id": im.OrgID, "kind": im.Kind, "year": im.Year, "file": im.FileName, "rows": len(im.Rows), "problems": len(im.Problems)}})
+		return d.Audit.Write(ctx, tx, audit.Event{Action: "dues.import.check", ObjectType: "dues_import", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"job_id": in.JobID, "org_id": im.OrgID, "kind": im.Kind, "year": im.Year, "file": im.FileName, "rows": len(im.Rows), "problems": len(im.Problems)}})
 	})
-	if err != nil {
-		return nil, err
+	bad := map[int]bool{}
+	for _, pr := range im.Problems {
+		bad[pr.Row] = true
 	}
-	return GetImport(ctx, d, p, im.ID)
+	return importer.HeldResult{Total: len(im.Rows) + len(bad), Rows: len(im.Rows), Problems: im.Problems}, err
 }
 
 // checker holds what the rows are checked against: the subtree's members
@@ -488,9 +504,10 @@ func (c *checker) month(s string) (Month, bool) {
 	return MonthOf(d.Date), true
 }
 
-const importCols = `i.id, i.org_id, o.name, i.kind, i.year, i.file_name, i.state, i.items, i.problems, i.created_by, COALESCE(i.applied_at, 0)`
+const importCols = `i.job_id, i.org_id, o.name, i.kind, i.year, i.file_name, i.state, i.items, i.problems, i.created_by, COALESCE(i.applied_at, 0)`
 
-// GetImport returns an import of an organisation the caller administers.
+// GetImport returns the rows of an import job of an organisation the
+// caller administers.
 func GetImport(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (*Import, error) {
 	return getImport(ctx, d.DB, p, id)
 }
@@ -502,7 +519,7 @@ func getImport(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (
 	w, args := scope.Of(p).Where("o.path")
 	var im Import
 	var items, problems string
-	err := q.QueryRowContext(ctx, "SELECT "+importCols+" FROM dues_imports i JOIN orgs o ON o.id = i.org_id WHERE i.id = ? AND "+w,
+	err := q.QueryRowContext(ctx, "SELECT "+importCols+" FROM dues_imports i JOIN orgs o ON o.id = i.org_id WHERE i.job_id = ? AND "+w,
 		append([]any{id}, args...)...).Scan(&im.ID, &im.OrgID, &im.OrgName, &im.Kind, &im.Year, &im.FileName, &im.State, &items, &problems, &im.CreatedBy, &im.AppliedAt)
 	if db.IsNoRows(err) {
 		return nil, fail.NotFound()
@@ -520,23 +537,18 @@ func getImport(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (
 	return &im, nil
 }
 
-// ApplyImport writes a checked import without problems, all or nothing:
+// ApplyImport writes the checked rows of an import job, all or nothing:
 // each row goes through the same checks as a form (scope, brackets, the
 // back-pay window, no double payment), so a change since the check refuses
 // the whole file, naming the row. Applying twice is a conflict.
-func ApplyImport(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (*Import, error) {
-	var im *Import
+func ApplyImport(ctx context.Context, d *core.Deps, p *auth.Principal, jobID int64) (importer.HeldResult, error) {
+	var res importer.HeldResult
 	err := d.DB.InTx(ctx, func(tx *db.Tx) error {
-		var err error
-		if im, err = getImport(ctx, tx, p, id); err != nil {
+		im, err := getImport(ctx, tx, p, jobID)
+		if err != nil {
 			return err
 		}
-		switch {
-		case im.State != "checked":
-			return fail.Conflict("该文件已经导入，请勿重复提交")
-		case len(im.Problems) > 0:
-			return fail.Refused("has_problems", fmt.Sprintf("文件有 %d 处问题，请修改后重新上传；未导入任何数据", len(im.Problems)))
-		case len(im.Rows) == 0:
+		if len(im.Rows) == 0 {
 			return fail.Refused("empty", "文件中没有可导入的行")
 		}
 		for _, r := range im.Rows {
@@ -548,18 +560,18 @@ func ApplyImport(ctx context.Context, d *core.Deps, p *auth.Principal, id int64)
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE dues_imports SET state = 'applied', applied_at = ? WHERE id = ? AND state = 'checked'", d.Now().UnixMilli(), id)
+		upd, err := tx.ExecContext(ctx, "UPDATE dues_imports SET state = 'applied', applied_at = ? WHERE job_id = ? AND state = 'checked'", d.Now().UnixMilli(), jobID)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if n, err := upd.RowsAffected(); err != nil || n != 1 {
 			return fail.Conflict("该文件已经导入，请勿重复提交")
 		}
-		im.State = "applied"
-		return d.Audit.Write(ctx, tx, audit.Event{Action: "dues.import.apply", ObjectType: "dues_import", ObjectID: strconv.FormatInt(id, 10),
-			Detail: map[string]any{"org_id": im.OrgID, "kind": im.Kind, "year": im.Year, "rows": len(im.Rows)}})
+		res = importer.HeldResult{Total: len(im.Rows), Rows: len(im.Rows), Written: len(im.Rows)}
+		return d.Audit.Write(ctx, tx, audit.Event{Action: "dues.import.apply", ObjectType: "dues_import", ObjectID: strconv.FormatInt(jobID, 10),
+			Detail: map[string]any{"job_id": jobID, "org_id": im.OrgID, "kind": im.Kind, "year": im.Year, "rows": len(im.Rows)}})
 	})
-	return im, err
+	return res, err
 }
 
 func applyRow(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, im *Import, r ImportRow) error {

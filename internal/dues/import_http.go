@@ -1,16 +1,13 @@
 package dues
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"os"
 
 	"github.com/xuri/excelize/v2"
 
-	"hongdun/internal/org"
+	"hongdun/internal/importer"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -23,109 +20,19 @@ var (
 	importPage  = web.NewPageFuncs(templates, funcs, "templates/import.html")
 )
 
-// MaxImportUpload is the largest import file accepted.
-const MaxImportUpload = 10 << 20
-
-// importRoutes are the upload, preview and confirmation of imports.
-func (h *handlers) importRoutes(tag string) []web.Route {
-	form := []web.Param{{Name: "file", Description: "multipart 文件字段：.xlsx、.xls 或 .csv（UTF-8/GBK），格式见导入模板"},
-		{Name: "kind", Description: "bases（党费基数）或 payments（党费交纳记录）"}, {Name: "year", Description: "年度：基数的年度；交纳记录中只写月份的行属于该年"},
-		{Name: "org_id", Description: "文件中党员所在的党组织（含下级），默认本人管辖的组织"}}
+// importRoutes are the pages of imports: the upload form, the preview of
+// a checked file and its confirmation. The files go through the common
+// import job API (importer: kinds dues_bases and dues_payments), whose
+// POST /api/v1/imports and GET /api/v1/imports/{id} serve them in JSON.
+func (h *handlers) importRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/dues/imports", Perm: web.PartyWrite, Handler: h.importsPage},
 		{Method: "POST", Pattern: "/dues/imports", Perm: web.PartyWrite, Handler: h.uploadForm},
 		{Method: "GET", Pattern: "/dues/imports/template.xlsx", Perm: web.PartyWrite, Handler: h.importTemplate},
 		{Method: "GET", Pattern: "/dues/imports/{id}", Perm: web.PartyWrite, Handler: h.importPage},
 		{Method: "POST", Pattern: "/dues/imports/{id}/confirm", Perm: web.PartyWrite, Handler: h.confirmForm},
-		{Method: "POST", Pattern: "/api/v1/dues/imports", Perm: web.PartyWrite, Handler: h.apiUpload, Doc: &web.Doc{Tag: tag,
-			Summary: "上传党费基数或交纳记录并检查（不写入台账）：返回每行的检查结果和问题（row 行号、column 列、message 原因）", Query: form, Reply: Import{}}},
-		{Method: "GET", Pattern: "/api/v1/dues/imports/{id}", Perm: web.PartyWrite, Handler: h.apiImport, Doc: &web.Doc{Tag: tag,
-			Summary: "查看一次党费导入的检查结果", Reply: Import{}}},
-		{Method: "POST", Pattern: "/api/v1/dues/imports/{id}/confirm", Perm: web.PartyWrite, Handler: h.apiConfirm, Doc: &web.Doc{Tag: tag,
-			Summary: "确认导入已检查且没有问题的文件：全部写入或全部不写入；重复确认答 409", Reply: Import{}}},
 	}
 }
-
-// upload checks the multipart file of r. The form is read only after the
-// size limit is in place, and the file (it may carry ID numbers) is kept
-// only while it is read.
-func (h *handlers) upload(w http.ResponseWriter, r *http.Request) (*Import, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxImportUpload+1<<20)
-	parseErr := r.ParseMultipartForm(4 << 20)
-	if r.MultipartForm != nil {
-		defer func() { _ = r.MultipartForm.RemoveAll() }() // temporary parts; nothing to report
-	}
-	var mbe *http.MaxBytesError
-	if errors.As(parseErr, &mbe) {
-		return nil, &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Field: "file",
-			Message: fmt.Sprintf("文件过大（上限 %d MB）", MaxImportUpload>>20)}
-	}
-	var orgID, year int64
-	if err := ints(r, map[string]*int64{"org_id": &orgID, "year": &year}, map[string]string{"org_id": "党组织编号", "year": "年度"}); err != nil {
-		return nil, err
-	}
-	if orgID != 0 { // outside the caller's scope is a 404 whatever else is wrong
-		if _, err := org.WritablePath(r.Context(), h.DB, web.Principal(r), orgID); err != nil {
-			return nil, err
-		}
-	}
-	file, hdr, err := r.FormFile("file")
-	if parseErr != nil || err != nil {
-		return nil, fail.Malformed("file", "请选择要上传的文件（multipart 字段 file）")
-	}
-	defer func() { _ = file.Close() }() // read only: nothing to lose
-	tmp, err := os.CreateTemp("", "hongdun-dues-*")
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }() // best effort: the file is only read here
-	_, err = io.Copy(tmp, file)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	in := ImportInput{OrgID: orgID, Kind: r.FormValue("kind"), Year: int(year), FileName: hdr.Filename}
-	return CheckImport(r.Context(), h.Deps, web.Principal(r), in, tmp.Name())
-}
-
-func (h *handlers) apiUpload(w http.ResponseWriter, r *http.Request) error {
-	im, err := h.upload(w, r)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, im)
-	return nil
-}
-
-func (h *handlers) apiImport(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	im, err := GetImport(r.Context(), h.Deps, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, im)
-	return nil
-}
-
-func (h *handlers) apiConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	im, err := ApplyImport(r.Context(), h.Deps, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, im)
-	return nil
-}
-
-// --- pages ---
 
 func (h *handlers) importsPage(w http.ResponseWriter, r *http.Request) error {
 	return h.showImports(w, r, nil)
@@ -138,22 +45,23 @@ func (h *handlers) showImports(w http.ResponseWriter, r *http.Request, perr erro
 }
 
 func (h *handlers) uploadForm(w http.ResponseWriter, r *http.Request) error {
-	im, err := h.upload(w, r)
+	j, err := importer.UploadHeld(h.Deps, w, r, JobBases, JobPayments)
 	if err != nil {
 		if fail.IsNotFound(err) {
 			return err
 		}
 		return h.showImports(w, r, err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/dues/imports/%d", im.ID), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/dues/imports/%d", j.ID), http.StatusSeeOther)
 	return nil
 }
 
-// importView is the preview of a checked file.
+// importView is the preview of a checked file: the job (state, message)
+// and the rows it read.
 type importView struct {
 	*Import
+	Job   *importer.Job
 	Shown []ImportRow // the first rows
-	Error error
 }
 
 func (h *handlers) importPage(w http.ResponseWriter, r *http.Request) error {
@@ -169,7 +77,11 @@ func (h *handlers) showImport(w http.ResponseWriter, r *http.Request, perr error
 	if err != nil {
 		return err
 	}
-	v := importView{Import: im, Shown: im.Rows}
+	j, err := importer.NewService(h.Deps).Get(r.Context(), web.Principal(r), id)
+	if err != nil {
+		return err
+	}
+	v := importView{Import: im, Job: j, Shown: im.Rows}
 	if len(v.Shown) > 50 {
 		v.Shown = v.Shown[:50]
 	}
@@ -181,8 +93,11 @@ func (h *handlers) confirmForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	im, err := ApplyImport(r.Context(), h.Deps, web.Principal(r), id)
+	im, err := GetImport(r.Context(), h.Deps, web.Principal(r), id)
 	if err != nil {
+		return err
+	}
+	if _, err := importer.NewService(h.Deps).ConfirmHeld(r.Context(), web.Principal(r), id); err != nil {
 		if fail.IsNotFound(err) {
 			return err
 		}

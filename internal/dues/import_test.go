@@ -12,12 +12,37 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/dues"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/roster"
 )
 
-// upload posts a CSV file to the import API.
+// job is what the common import job API answers for a dues import.
+type job struct {
+	ID      int64            `json:"id"`
+	Kind    string           `json:"kind"`
+	State   string           `json:"state"`
+	Message string           `json:"message"`
+	Errors  []roster.Problem `json:"errors"`
+	Counts  struct {
+		Rows, Inserted, Errors int
+	} `json:"counts"`
+	Detail dues.Import `json:"detail"`
+}
+
+// problems writes a job's problems one a line, "第 N 行 列：原因".
+func problems(j job) string {
+	var b strings.Builder
+	for _, p := range j.Errors {
+		b.WriteString(p.String() + "\n")
+	}
+	return b.String()
+}
+
+// upload posts a CSV file to the import job API (checked only unless
+// fields say dry_run=false).
 func upload(t *testing.T, e *apptest.Env, c *apptest.Client, fields map[string]string, csv string, out any) int {
 	t.Helper()
 	return uploadFile(t, e, c, fields, "党费.csv", []byte(csv), out)
@@ -28,6 +53,9 @@ func uploadFile(t *testing.T, e *apptest.Env, c *apptest.Client, fields map[stri
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
+	if _, ok := fields["dry_run"]; !ok {
+		fields["dry_run"] = "true"
+	}
 	for k, v := range fields {
 		if err := mw.WriteField(k, v); err != nil {
 			t.Fatal(err)
@@ -39,18 +67,9 @@ func uploadFile(t *testing.T, e *apptest.Env, c *apptest.Client, fields map[stri
 	}
 	fw.Write(content)
 	mw.Close()
-	req, _ := http.NewRequest("POST", e.Srv.URL+"/api/v1/dues/imports", &body)
+	req, _ := http.NewRequest("POST", e.Srv.URL+"/api/v1/imports", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return c.Send(req, out)
-}
-
-// problems writes an import's problems one a line, "第 N 行 列：原因".
-func problems(im dues.Import) string {
-	var b strings.Builder
-	for _, p := range im.Problems {
-		b.WriteString(p.String() + "\n")
-	}
-	return b.String()
 }
 
 // An import is checked and previewed, names every bad row in Chinese and
@@ -67,9 +86,9 @@ func TestImportBasesAndPayments(t *testing.T) {
 		e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲二", JoinDate: "2012-01-01", FullDate: "2013-01-01"})
 		retired := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲老", JoinDate: "1980-01-01", FullDate: "1981-01-01"})
 		e.Person(dbtest.Person{Org: f.b.BBranch, Name: "乙一", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
-		year := map[string]string{"kind": "bases", "year": "2026"}
+		year := map[string]string{"kind": "dues_bases", "year": "2026"}
 
-		var im dues.Import
+		var im job
 		bad := "姓名,公民身份号码,党员类别,党费基数（元）\n" +
 			"甲一," + id + ",在职,4500\n" + // fine
 			"甲二,,在职,3000\n" + // two of that name
@@ -87,7 +106,10 @@ func TestImportBasesAndPayments(t *testing.T) {
 			}
 		}
 		var out errorOf
-		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/dues/imports/%d/confirm", im.ID), nil, &out); st != 422 || out.Error.Code != "has_problems" {
+		if im.State != "failed" || im.Kind != dues.JobBases {
+			t.Fatalf("a file with problems: %+v", im)
+		}
+		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, &out); st != 409 {
 			t.Fatalf("confirming a file with problems: %d %+v", st, out)
 		}
 		if n := e.Count("SELECT COUNT(*) FROM dues_bases"); n != 0 {
@@ -95,16 +117,20 @@ func TestImportBasesAndPayments(t *testing.T) {
 		}
 
 		good := "序号,姓名,身份证号,类别,税后月收入\n1,甲一," + id + ",在职,4500\n2,甲老,,离退休,5000\n合计,,,,\n"
-		if st := upload(t, e, f.admin, year, good, &im); st != 201 || len(im.Problems) != 0 || len(im.Rows) != 2 || im.Rows[1].AmountFen != 2500 {
+		if st := upload(t, e, f.admin, year, good, &im); st != 201 || im.State != "checked" || im.Counts.Rows != 2 || len(im.Errors) != 0 || len(im.Detail.Rows) != 2 || im.Detail.Rows[1].AmountFen != 2500 {
 			t.Fatalf("good bases: %d %+v %s", st, im, problems(im))
 		}
 		if n := e.Count("SELECT COUNT(*) FROM dues_bases"); n != 0 {
 			t.Fatal("the check wrote bases")
 		}
-		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/dues/imports/%d/confirm", im.ID), nil, &im); st != 200 || im.State != "applied" {
+		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{"update_existing": true}, nil); st != 400 {
+			t.Fatalf("a roster option on a dues import: %d", st)
+		}
+		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, &im); st != 200 || im.State != "done" ||
+			im.Detail.State != "applied" || im.Counts.Inserted != 2 {
 			t.Fatalf("confirm: %d %s", st, f.admin.Body())
 		}
-		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/dues/imports/%d/confirm", im.ID), nil, nil); st != 409 {
+		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, nil); st != 409 {
 			t.Fatalf("confirming twice: %d", st)
 		}
 		if n := e.Count("SELECT amount_fen FROM dues_bases WHERE person_id = ?", retired); n != 2500 {
@@ -112,7 +138,7 @@ func TestImportBasesAndPayments(t *testing.T) {
 		}
 
 		// Payments: months of this year, one by proxy, within the window.
-		pays := map[string]string{"kind": "payments", "year": "2026"}
+		pays := map[string]string{"kind": "dues_payments", "year": "2026"}
 		badPays := "姓名,所交月份,交纳金额,交纳日期,代缴\n" +
 			"甲一,13,,,\n" + // no such month
 			"甲一,2025-09,,,\n" + // 7 months back
@@ -120,42 +146,44 @@ func TestImportBasesAndPayments(t *testing.T) {
 			"甲一,5,,,\n" + // not yet come
 			"甲二,3,,,\n" + // ambiguous
 			"甲一,2,,2026-02-31,\n" // no such day
-		if st := upload(t, e, f.admin, pays, badPays, &im); st != 201 || len(im.Problems) != 6 {
+		if st := upload(t, e, f.admin, pays, badPays, &im); st != 201 || len(im.Errors) != 6 {
 			t.Fatalf("bad payments: %d\n%s", st, problems(im))
 		}
 		if got := problems(im); !strings.Contains(got, "第 3 行 所交月份：2025年9月的党费已超过补缴期限") || !strings.Contains(got, "第 4 行 交纳金额：交纳金额不能少于应交的 45.00 元") || !strings.Contains(got, "第 7 行 交纳日期：交纳日期“2026-02-31”不是真实的日期") {
 			t.Errorf("problems:\n%s", got)
 		}
 		goodPays := "姓名,所交月份,交纳金额,交纳日期,代缴,备注\n甲一,1月,,2026-01-20,,\n甲一,2026-02,,2026-03-01,是,补缴\n甲老,3,,,,\n甲一,1,,,,\n"
-		if st := upload(t, e, f.admin, pays, goodPays, &im); st != 201 || len(im.Problems) != 1 || !strings.Contains(problems(im), "第 5 行 所交月份：与第 2 行重复") {
+		if st := upload(t, e, f.admin, pays, goodPays, &im); st != 201 || len(im.Errors) != 1 || !strings.Contains(problems(im), "第 5 行 所交月份：与第 2 行重复") {
 			t.Fatalf("a month twice in the file: %d\n%s", st, problems(im))
 		}
 		goodPays = strings.TrimSuffix(goodPays, "甲一,1,,,,\n")
-		if st := upload(t, e, f.admin, pays, goodPays, &im); st != 201 || len(im.Problems) != 0 || len(im.Rows) != 3 {
+		if st := upload(t, e, f.admin, pays, goodPays, &im); st != 201 || len(im.Errors) != 0 || len(im.Detail.Rows) != 3 {
 			t.Fatalf("good payments: %d %+v\n%s", st, im, problems(im))
 		}
 		// A month paid on the form after the check: the whole file is refused.
 		if st := f.admin.Do("POST", "/api/v1/dues/payments", map[string]any{"person_id": retired, "year": 2026, "month": 3}, nil); st != 201 {
 			t.Fatal(f.admin.Body())
 		}
-		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/dues/imports/%d/confirm", im.ID), nil, &out); st != 422 || !strings.Contains(out.Error.Message, "第 4 行（甲老）") {
+		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, &out); st != 422 || !strings.Contains(out.Error.Message, "第 4 行（甲老）") {
 			t.Fatalf("confirm after a race: %d %+v", st, out)
+		}
+		if st := f.admin.Do("GET", fmt.Sprintf("/api/v1/imports/%d", im.ID), nil, &im); st != 200 || im.State != "failed" || !strings.Contains(im.Message, "第 4 行（甲老）") {
+			t.Fatalf("the refused job: %d %+v", st, im)
 		}
 		if n := e.Count("SELECT COUNT(*) FROM dues_payments"); n != 1 {
 			t.Fatalf("%d payments after a refused import", n)
 		}
-		if st := upload(t, e, f.admin, pays, strings.TrimSuffix(goodPays, "甲老,3,,,,\n"), &im); st != 201 || len(im.Problems) != 0 {
-			t.Fatal(problems(im))
-		}
-		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/dues/imports/%d/confirm", im.ID), nil, &im); st != 200 {
-			t.Fatal(f.admin.Body())
+		// dry_run=false: checked and written in one request when clean.
+		direct := map[string]string{"kind": "dues_payments", "year": "2026", "dry_run": "false"}
+		if st := upload(t, e, f.admin, direct, strings.TrimSuffix(goodPays, "甲老,3,,,,\n"), &im); st != 201 || im.State != "done" || len(im.Errors) != 0 {
+			t.Fatalf("direct import: %d %+v", st, im)
 		}
 		if n := e.Count("SELECT COUNT(*) FROM dues_payments WHERE person_id = ? AND proxy = 1 AND month = 2 AND paid_on = '2026-03-01'", f.member); n != 1 {
 			t.Fatal("the proxy back-payment of February is not in the ledger")
 		}
 
 		// Another 分局, a file that is no spreadsheet, an unknown kind.
-		if st := upload(t, e, f.admin, map[string]string{"kind": "bases", "org_id": fmt.Sprint(f.b.BBranch)}, good, nil); st != 404 {
+		if st := upload(t, e, f.admin, map[string]string{"kind": "dues_bases", "org_id": fmt.Sprint(f.b.BBranch)}, good, nil); st != 404 {
 			t.Fatalf("B's branch: %d", st)
 		}
 		if st := upload(t, e, f.admin, year, "\x00\x01binary", &out); st != 400 || out.Error.Field != "file" {
@@ -163,6 +191,25 @@ func TestImportBasesAndPayments(t *testing.T) {
 		}
 		if st := upload(t, e, f.admin, map[string]string{"kind": "x"}, good, &out); st != 400 || out.Error.Field != "kind" {
 			t.Fatalf("kind: %d %+v", st, out)
+		}
+		// Out of the job API's own checks: a year out of range writes no job.
+		jobs := e.Count("SELECT COUNT(*) FROM import_jobs")
+		if st := upload(t, e, f.admin, map[string]string{"kind": "dues_bases", "year": "2020"}, good, &out); st != 400 || out.Error.Field != "year" ||
+			e.Count("SELECT COUNT(*) FROM import_jobs") != jobs {
+			t.Fatalf("year 2020: %d %+v", st, out)
+		}
+		// Another 分局's 党务管理员 sees nothing of the job and changes nothing.
+		other := e.Account(auth.OrgAdmin, f.b.BBranch, 0)
+		before := dbtest.Fingerprint(t, e.DB)
+		if st := other.Do("GET", fmt.Sprintf("/api/v1/imports/%d", im.ID), nil, nil); st != 404 {
+			t.Fatalf("B reads A's job: %d", st)
+		}
+		if st := other.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, nil); st != 404 || dbtest.Fingerprint(t, e.DB) != before {
+			t.Fatalf("B confirms A's job: %d", st)
+		}
+		// The old endpoints are gone: one job API for every kind.
+		if st := f.admin.Do("GET", fmt.Sprintf("/api/v1/dues/imports/%d", im.ID), nil, nil); st != 404 && st != 405 {
+			t.Fatalf("old endpoint: %d", st)
 		}
 		// The template, filled in and uploaded as it is: the notes row is skipped.
 		if st := f.admin.Do("GET", "/dues/imports/template.xlsx?kind=bases", nil, nil); st != 200 {
@@ -181,8 +228,8 @@ func TestImportBasesAndPayments(t *testing.T) {
 		if err := x.Write(&filled); err != nil {
 			t.Fatal(err)
 		}
-		if st := uploadFile(t, e, f.admin, year, "基数.xlsx", filled.Bytes(), &im); st != 201 || len(im.Problems) != 0 || len(im.Rows) != 1 ||
-			im.Rows[0].AmountFen != 5000 || !im.Rows[0].Replaces {
+		if st := uploadFile(t, e, f.admin, year, "基数.xlsx", filled.Bytes(), &im); st != 201 || len(im.Errors) != 0 || len(im.Detail.Rows) != 1 ||
+			im.Detail.Rows[0].AmountFen != 5000 || !im.Detail.Rows[0].Replaces {
 			t.Fatalf("filled template: %d %+v\n%s", st, im, problems(im))
 		}
 	})

@@ -3,6 +3,7 @@ package dues
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,11 @@ import (
 // Report is the yearly publication of dues to the members (党费收缴情况
 // 公示, rules.md §4): for each party member of an organisation's subtree,
 // the year's monthly amount, the months owed and paid up to the month
-// reported, what they paid and which months are still unpaid.
+// reported, what they paid and which months are still unpaid. Members who
+// left during the year (transferred out, died, 停止党籍, 取消预备党员资格)
+// stay on it for the months they were members, with the day they left,
+// when the ledger holds their year: the publication of a year is its
+// history, not today's roster.
 type Report struct {
 	Year       int    `json:"year"`
 	OrgID      int64  `json:"org_id"`
@@ -51,6 +56,10 @@ type ReportRow struct {
 	PaidFen    int64  `json:"paid_fen"`
 	Unpaid     []int  `json:"unpaid"` // months owed and not paid
 	Voluntary  int64  `json:"voluntary_fen"`
+	// LeftOn and LeftLabel: a member who left in or after the year (the
+	// months after the one they left are not owed).
+	LeftOn    string `json:"left_on,omitempty"`
+	LeftLabel string `json:"left_label,omitempty"`
 }
 
 // UnpaidText lists the unpaid months as "3、4、5月".
@@ -96,10 +105,16 @@ func YearReport(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int6
 		rep.Through = last.Chinese()
 	}
 	w, args := s.Where("o.path")
-	rows, err := d.DB.QueryContext(ctx, `SELECT p.id, p.name, o.name, COALESCE(p.join_date, ''), COALESCE(b.kind, ''), COALESCE(b.amount_fen, 0),
-		COALESCE(b.standard_fen, 0), CASE WHEN b.id IS NULL THEN 1 ELSE 0 END
+	// Today's members, and those who were members in the year and left in
+	// it or later, when the ledger holds their year (a base or a payment):
+	// their row stays where they were (persons.org_id).
+	first, end := civil.New(year, 1, 1).String(), Month{year, 12}.Last()
+	rows, err := d.DB.QueryContext(ctx, `SELECT p.id, p.name, o.name, COALESCE(p.join_date, ''), p.status, COALESCE(p.left_date, ''),
+		COALESCE(b.kind, ''), COALESCE(b.amount_fen, 0), COALESCE(b.standard_fen, 0), CASE WHEN b.id IS NULL THEN 1 ELSE 0 END
 		FROM persons p JOIN orgs o ON o.id = p.org_id LEFT JOIN dues_bases b ON b.person_id = p.id AND b.year = ?
-		WHERE `+w+` AND `+member.PartyMember("p.status")+` ORDER BY o.path, p.pinyin, p.id`, append([]any{year}, args...)...)
+		WHERE `+w+` AND (`+member.PartyMember("p.status")+` OR (p.status IN ('transferred', 'deceased', 'suspended', 'cancelled')
+			AND p.join_date <= ? AND p.left_date >= ? AND (b.id IS NOT NULL OR EXISTS (SELECT 1 FROM dues_payments y WHERE y.person_id = p.id AND y.year = ?))))
+		ORDER BY o.path, p.pinyin, p.id`, append(append([]any{year}, args...), end, first, year)...)
 	if err != nil {
 		return nil, err
 	}
@@ -107,12 +122,17 @@ func YearReport(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int6
 	byID := map[int64]*ReportRow{}
 	for rows.Next() {
 		r := &ReportRow{}
-		var join, kind string
+		var join, status, kind string
 		var std int64
 		var noBase int
-		if err := rows.Scan(&r.PersonID, &r.Name, &r.OrgName, &join, &kind, &r.MonthlyFen, &std, &noBase); err != nil {
+		if err := rows.Scan(&r.PersonID, &r.Name, &r.OrgName, &join, &status, &r.LeftOn, &kind, &r.MonthlyFen, &std, &noBase); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if slices.Contains(member.PartyStatuses, status) {
+			r.LeftOn = ""
+		} else {
+			r.LeftLabel = r.LeftOn + " " + member.StatusLabel(status)
 		}
 		r.KindLabel, r.Reduced, r.NoBase = KindLabel(kind), r.MonthlyFen < std, noBase == 1
 		joins[r.PersonID], byID[r.PersonID] = join, r
@@ -143,8 +163,10 @@ func YearReport(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int6
 				r.MonthsPaid++
 				r.PaidFen += amount
 			}
-			if join := joins[r.PersonID]; (join != "" && join > Month{year, m}.Last()) || (!r.NoBase && r.MonthlyFen == 0) {
-				continue // not yet a member that month, or 免交
+			month := Month{year, m}
+			if join := joins[r.PersonID]; (join != "" && join > month.Last()) || (!r.NoBase && r.MonthlyFen == 0) ||
+				(r.LeftOn != "" && r.LeftOn < month.First()) {
+				continue // not yet (or no longer) a member that month, or 免交
 			}
 			r.MonthsDue++
 			r.DueFen += r.MonthlyFen

@@ -115,12 +115,12 @@ func (h *handlers) reportExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rows := [][]any{{fmt.Sprintf("%s%d年度党费收缴情况公示", rep.OrgName, rep.Year)},
-		{"姓名", "党组织", "类别", "每月应交（元）", "应交月数", "已交月数", "应交合计（元）", "已交合计（元）", "未交月份", "自愿多交（元）"}}
+		{"姓名", "党组织", "类别", "每月应交（元）", "应交月数", "已交月数", "应交合计（元）", "已交合计（元）", "未交月份", "自愿多交（元）", "备注"}}
 	for _, it := range rep.Items {
 		rows = append(rows, []any{it.Name, it.OrgName, it.KindLabel, Yuan(it.MonthlyFen), it.MonthsDue, it.MonthsPaid, Yuan(it.DueFen),
-			Yuan(it.PaidFen), it.UnpaidText(), Yuan(it.Voluntary)})
+			Yuan(it.PaidFen), it.UnpaidText(), Yuan(it.Voluntary), it.LeftLabel})
 	}
-	rows = append(rows, []any{"合计", "", "", "", "", "", Yuan(rep.DueFen), Yuan(rep.PaidFen), "", Yuan(rep.VoluntaryFen)},
+	rows = append(rows, []any{"合计", "", "", "", "", "", Yuan(rep.DueFen), Yuan(rep.PaidFen), "", Yuan(rep.VoluntaryFen), ""},
 		[]any{fmt.Sprintf("其中一次自愿多交 1000 元以上、全额上缴中央的 %s 元", Yuan(rep.CentreFen))})
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "dues.report.export", ObjectType: "org", ObjectID: fmt.Sprint(rep.OrgID),
 		Detail: map[string]any{"year": rep.Year, "rows": len(rep.Items)}}); err != nil {

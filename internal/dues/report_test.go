@@ -101,3 +101,62 @@ func TestLetterPrintsPaidThroughFromTheLedger(t *testing.T) {
 		}
 	})
 }
+
+// The publication of a year is its history: a member who died in March
+// stays on it for January to March, with the day noted, and one who
+// transferred out the year before is not on it.
+func TestYearReportKeepsMembersWhoLeft(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		at(e, "2026-01-05")
+		f := setup(t, e)
+		died := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲故", JoinDate: "1970-01-01", FullDate: "1971-01-01"})
+		gone := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲转", JoinDate: "2000-01-01", FullDate: "2001-01-01"})
+		f.base(t, f.member, 2026, dues.Service, 450000)
+		f.base(t, died, 2026, dues.Retired, 400000) // 20.00
+		f.base(t, gone, 2025, dues.Service, 450000)
+		f.pays(t, e, died, 1, 2)
+		ghost := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲无账", JoinDate: "2000-01-01", FullDate: "2001-01-01"})
+		ctx := t.Context()
+		for _, x := range []struct {
+			id           int64
+			status, left string
+		}{{died, "deceased", "2026-03-10"}, {gone, "transferred", "2025-11-20"}, {ghost, "transferred", "2026-02-01"}} {
+			if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind("UPDATE persons SET status = ?, left_date = ? WHERE id = ?"), x.status, x.left, x.id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		at(e, "2026-06-10")
+		var rep dues.Report
+		if st := f.admin.Do("GET", "/api/v1/dues/report?year=2026", nil, &rep); st != 200 {
+			t.Fatal(f.admin.Body())
+		}
+		rows := map[string]*dues.ReportRow{}
+		for _, r := range rep.Items {
+			rows[r.Name] = r
+		}
+		r := rows["甲故"]
+		if r == nil || r.MonthsDue != 3 || r.MonthsPaid != 2 || r.UnpaidText() != "3月" || r.LeftOn != "2026-03-10" || r.LeftLabel != "2026-03-10 已去世" {
+			t.Fatalf("the member who died in March: %+v", r)
+		}
+		if rows["甲转"] != nil || rows["甲无账"] != nil || rep.Members != 2 {
+			t.Fatalf("the member who left in 2025, and one the ledger never held, are not on 2026's publication: %+v", rep.Items)
+		}
+		if rows["甲一"].LeftOn != "" {
+			t.Fatalf("a member today has no leaving date: %+v", rows["甲一"])
+		}
+		var last dues.Report
+		if st := f.admin.Do("GET", "/api/v1/dues/report?year=2025", nil, &last); st != 200 {
+			t.Fatal(f.admin.Body())
+		}
+		names := map[string]bool{}
+		for _, r := range last.Items {
+			names[r.Name] = true
+		}
+		if !names["甲转"] || names["甲故"] {
+			t.Fatalf("2025's publication keeps 甲转 (a base that year), not 甲故 (the ledger holds none of 2025 for him): %+v", last.Items)
+		}
+		if st := f.admin.Do("GET", "/dues/report?year=2026", nil, nil); st != 200 || !strings.Contains(f.admin.Body(), "2026-03-10 已去世") {
+			t.Fatalf("page: %d", st)
+		}
+	})
+}

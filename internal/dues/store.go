@@ -30,6 +30,9 @@ func (m Month) Add(n int) Month {
 	return Month{i / 12, i%12 + 1}
 }
 
+// First is the month's first day, as YYYY-MM-DD.
+func (m Month) First() string { return civil.New(m.Year, 1, 1).AddMonths(m.Month - 1).String() }
+
 // Last is the month's last day, as YYYY-MM-DD.
 func (m Month) Last() string {
 	return civil.New(m.Year, 1, 1).AddMonths(m.Month).AddDays(-1).String()

@@ -281,6 +281,38 @@ func TestMedalWorkflow(t *testing.T) {
 		if e.Count("SELECT COUNT(*) FROM medals WHERE person_id = ? AND state = 'applied'", third) != 1 {
 			t.Error("batch did not apply")
 		}
+
+		// The year's list keeps the medal issued to 王老 after he dies: it is
+		// history, noted with the day; 赵老 (never issued) stays off it.
+		if _, err := e.DB.ExecContext(context.Background(), "UPDATE persons SET status = 'deceased', left_date = '2026-09-01' WHERE id = ?", old); err != nil {
+			t.Fatal(err)
+		}
+		var list struct {
+			Items []struct {
+				PersonID   int64  `json:"person_id"`
+				State      string `json:"state"`
+				StateLabel string `json:"state_label"`
+				Left       string `json:"left"`
+			} `json:"items"`
+		}
+		if st := b.adminA.Do("GET", "/api/v1/medals/eligible?year=2026", nil, &list); st != 200 {
+			t.Fatal(b.adminA.Body())
+		}
+		found := false
+		for _, it := range list.Items {
+			if it.PersonID == late {
+				t.Errorf("the medal never issued is on the main list: %+v", it)
+			}
+			if it.PersonID == old {
+				found = it.State == "issued" && it.Left == "2026-09-01 已去世" && it.StateLabel == "已颁发（2026-09-01 已去世）"
+			}
+		}
+		if !found {
+			t.Errorf("the issued medal of a member who died since is gone from the list: %+v", list.Items)
+		}
+		if st, body := get(t, b.adminA, "/medals?year=2026"); st != 200 || !bytes.Contains(body, []byte("已颁发（2026-09-01 已去世）")) {
+			t.Errorf("list page keeps the issued medal: %d", st)
+		}
 	})
 }
 

@@ -77,7 +77,10 @@ type Eligible struct {
 	IssuedOn    string `json:"issued_on,omitempty"`
 	IssuedBy    string `json:"issued_by,omitempty"`
 	DiedOn      string `json:"died_on,omitempty"` // died after applying, before issuance
-	Version     int    `json:"version,omitempty"`
+	// Left is set for a medal issued to someone who has since died or left
+	// the bureau: the list of a year keeps what was issued ("2025-03-02 已去世").
+	Left    string `json:"left,omitempty"`
+	Version int    `json:"version,omitempty"`
 }
 
 // MedalFilter selects a year's list.
@@ -102,14 +105,15 @@ func (f *MedalFilter) norm(today civil.Date) error {
 
 const eligibleCols = `p.id, p.name, p.gender, COALESCE(p.birth_date, ''), COALESCE(p.join_date, ''), p.full_date, o.id, o.name,
 	COALESCE(m.id, 0), COALESCE(m.state, ''), COALESCE(m.applied_on, ''), COALESCE(m.approved_on, ''), COALESCE(m.approval_doc, ''),
-	COALESCE(m.issued_on, ''), COALESCE(m.issued_by, ''), COALESCE(m.version, 0)`
+	COALESCE(m.issued_on, ''), COALESCE(m.issued_by, ''), COALESCE(m.version, 0), p.status, COALESCE(p.left_date, '')`
 
 // eligibleWhere is the year's list in s: living 正式党员 whose 转正 date is
-// on or before the cutoff, with their medal row if any.
+// on or before the cutoff, with their medal row if any, and everyone whose
+// medal of that year was issued, whatever became of them since (history).
 func (f MedalFilter) eligibleWhere(s scope.Subtree) (string, []any) {
 	w, args := s.Where("o.path")
 	q := ` FROM persons p JOIN orgs o ON o.id = p.org_id LEFT JOIN medals m ON m.person_id = p.id AND m.year = ?
-	WHERE p.status = 'full' AND p.full_date <= ? AND ` + w
+	WHERE (p.status = 'full' OR m.state = 'issued') AND p.full_date <= ? AND ` + w
 	args = append([]any{f.Year, Cutoff(AsOf(f.Year), MedalYears).String()}, args...)
 	switch f.State {
 	case "":
@@ -124,11 +128,16 @@ func (f MedalFilter) eligibleWhere(s scope.Subtree) (string, []any) {
 
 func scanEligible(rows interface{ Scan(...any) error }, asOf civil.Date) (*Eligible, error) {
 	var e Eligible
+	var status, left string
 	if err := rows.Scan(&e.PersonID, &e.Name, &e.Gender, &e.BirthDate, &e.JoinDate, &e.FullDate, &e.OrgID, &e.OrgName,
-		&e.MedalID, &e.State, &e.AppliedOn, &e.ApprovedOn, &e.ApprovalDoc, &e.IssuedOn, &e.IssuedBy, &e.Version); err != nil {
+		&e.MedalID, &e.State, &e.AppliedOn, &e.ApprovedOn, &e.ApprovalDoc, &e.IssuedOn, &e.IssuedBy, &e.Version, &status, &left); err != nil {
 		return nil, err
 	}
 	e.StateLabel = MedalStateLabel(e.State)
+	if status != "full" {
+		e.Left = strings.TrimSpace(left + " " + member.StatusLabel(status))
+		e.StateLabel += "（" + e.Left + "）"
+	}
 	if full, err := civil.Parse(e.FullDate); err == nil {
 		e.PartyYears = civil.YearsBetween(full, asOf)
 		e.ReachedOn = full.AddYears(MedalYears).String()
@@ -196,7 +205,7 @@ func DiedBeforeIssue(ctx context.Context, d *core.Deps, p *auth.Principal, year 
 		return nil, err
 	}
 	w, args := s.Where("o.path")
-	rows, err := d.DB.QueryContext(ctx, "SELECT "+eligibleCols+`, COALESCE(p.left_date, '') FROM medals m JOIN persons p ON p.id = m.person_id
+	rows, err := d.DB.QueryContext(ctx, "SELECT "+eligibleCols+` FROM medals m JOIN persons p ON p.id = m.person_id
 		JOIN orgs o ON o.id = p.org_id WHERE m.year = ? AND p.status = 'deceased' AND m.state <> 'issued' AND `+w+` ORDER BY p.full_date, p.id`,
 		append([]any{year}, args...)...)
 	if err != nil {
@@ -206,8 +215,9 @@ func DiedBeforeIssue(ctx context.Context, d *core.Deps, p *auth.Principal, year 
 	out := []*Eligible{}
 	for rows.Next() {
 		var e Eligible
+		var status string
 		if err := rows.Scan(&e.PersonID, &e.Name, &e.Gender, &e.BirthDate, &e.JoinDate, &e.FullDate, &e.OrgID, &e.OrgName,
-			&e.MedalID, &e.State, &e.AppliedOn, &e.ApprovedOn, &e.ApprovalDoc, &e.IssuedOn, &e.IssuedBy, &e.Version, &e.DiedOn); err != nil {
+			&e.MedalID, &e.State, &e.AppliedOn, &e.ApprovedOn, &e.ApprovalDoc, &e.IssuedOn, &e.IssuedBy, &e.Version, &status, &e.DiedOn); err != nil {
 			return nil, err
 		}
 		e.StateLabel = MedalStateLabel(e.State) + "，" + e.DiedOn + " 去世，未颁发"

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,7 +46,8 @@ type handlers struct {
 func Routes(d *core.Deps) []web.Route {
 	h := &handlers{Deps: d, jobs: NewService(d)}
 	formParams := []web.Param{{Name: "file", Description: "multipart 文件字段：.xlsx、.xls 或 .csv（UTF-8/GBK）"},
-		{Name: "kind", Description: "roster（默认）：党员花名册；development：发展党员工作台账（在办发展档案，每行一人，各步骤日期逐列）"},
+		{Name: "kind", Description: "导入类型：roster 党员花名册（默认）；development 发展党员工作台账（在办发展档案，每行一人，各步骤日期逐列）；dues_bases 党费基数；dues_payments 党费交纳记录"},
+		{Name: "year", Description: "年度（党费导入：基数的年度；交纳记录中只写月份的行属于该年），默认今年"},
 		{Name: "dry_run", Description: "true：只检查并预览，不写入"}, {Name: "org_id", Description: "导入到的党组织，默认本人管辖的组织"},
 		{Name: "update_existing", Description: "true：按公民身份号码更新已登记人员"}}
 	return []web.Route{
@@ -55,11 +57,11 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/imports/{id}", Perm: web.PartyWrite, Handler: h.jobPage},
 		{Method: "POST", Pattern: "/imports/{id}/confirm", Perm: web.PartyWrite, Handler: h.confirmForm},
 		{Method: "POST", Pattern: "/api/v1/imports", Perm: web.PartyWrite, Handler: h.apiUpload, Doc: &web.Doc{Tag: "导入",
-			Summary: "上传花名册或发展党员工作台账（kind），开始检查或导入（后台任务，返回任务）；台账的错误含 rule、rule_title、citation、possible_on", Query: formParams, Reply: Job{}}},
+			Summary: "上传文件并开始检查或导入（返回任务）：花名册和发展党员工作台账在后台运行（202），台账的错误含 rule、rule_title、citation、possible_on；党费基数、交纳记录当即检查（201），dry_run=false 且无问题时全部写入", Query: formParams, Reply: Job{}}},
 		{Method: "GET", Pattern: "/api/v1/imports/{id}", Perm: web.PartyWrite, Handler: h.apiGet, Doc: &web.Doc{Tag: "导入",
-			Summary: "查询导入任务：状态、进度、计数和错误列表（row 行号、column 列、message 原因）", Reply: Job{}}},
+			Summary: "查询导入任务：类型、状态、进度、计数和错误列表（row 行号、column 列、message 原因）；党费导入的 detail 为检查出的各行", Reply: Job{}}},
 		{Method: "POST", Pattern: "/api/v1/imports/{id}/confirm", Perm: web.PartyWrite, Handler: h.apiConfirm, Doc: &web.Doc{Tag: "导入",
-			Summary: "确认导入已检查的文件（可修改列对应关系 mapping、org_id、update_existing；dry_run=true 仅重新检查）",
+			Summary: "确认导入已检查的文件（花名册可修改列对应关系 mapping、org_id、update_existing，dry_run=true 仅重新检查；党费导入不带选项，全部写入或全部不写入，重复确认答 409）",
 			Body:    ConfirmRequest{}, Reply: Job{}}},
 	}
 }
@@ -97,6 +99,19 @@ func (h *handlers) scopedOrg(ctx context.Context, p *auth.Principal, id int64) (
 // before the size limit is in place: a FormValue before it would read any
 // body whole.
 func (h *handlers) upload(w http.ResponseWriter, r *http.Request, options func(*http.Request) Options) (*Job, error) {
+	return h.uploadOf(w, r, options, nil)
+}
+
+// UploadHeld is the upload of a feature's page for its own kinds (only):
+// the same limits, scope and job as POST /api/v1/imports, checked only
+// (dry run) for the page's preview.
+func UploadHeld(d *core.Deps, w http.ResponseWriter, r *http.Request, only ...string) (*Job, error) {
+	h := &handlers{Deps: d, jobs: NewService(d)}
+	return h.uploadOf(w, r, func(*http.Request) Options { return Options{DryRun: true} }, only)
+}
+
+// uploadOf is upload limited to the kinds only (nil: any).
+func (h *handlers) uploadOf(w http.ResponseWriter, r *http.Request, options func(*http.Request) Options, only []string) (*Job, error) {
 	p := web.Principal(r)
 	tooLarge := &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Field: "file",
 		Message: fmt.Sprintf("文件过大（上限 %d MB）", MaxUpload>>20)}
@@ -122,14 +137,23 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request, options func(*
 	if orgID == 0 {
 		orgID = p.OrgID
 	}
-	kind := r.FormValue("kind")
-	if _, ok := KindOf(kind); !ok {
-		return nil, fail.Malformed("kind", "导入类型应为 roster（党员花名册）或 development（发展党员工作台账）")
-	}
 	opt := options(r)
+	kind, err := kindOf(r.FormValue("kind"))
+	if err == nil && only != nil && !slices.Contains(only, kind) {
+		err = fail.Malformed("kind", "请选择导入内容")
+	}
+	if err != nil {
+		return nil, err
+	}
+	year := 0
+	if s := strings.TrimSpace(r.FormValue("year")); s != "" {
+		if year, err = strconv.Atoi(s); err != nil {
+			return nil, fail.Malformed("year", "年度应为四位数字，如 2026")
+		}
+	}
 	file, hdr, err := r.FormFile("file")
 	if parseErr != nil || err != nil {
-		return nil, fail.Malformed("file", "请选择要上传的花名册文件（multipart 字段 file）")
+		return nil, fail.Malformed("file", "请选择要上传的文件（multipart 字段 file）")
 	}
 	defer file.Close()
 	if hdr.Size > MaxUpload {
@@ -138,6 +162,10 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request, options func(*
 	format, stored, err := h.store(file)
 	if err != nil {
 		return nil, err
+	}
+	if _, ok := held[kind]; ok {
+		return h.jobs.RunHeld(r.Context(), p, HeldInput{Kind: kind, OrgID: orgID, Year: year, FileName: cleanFileName(hdr),
+			Path: filepath.Join(h.jobs.UploadDir(), stored)}, opt.DryRun)
 	}
 	j := &Job{OrgID: orgID, Kind: kind, FileName: cleanFileName(hdr), StoredName: stored, Format: string(format), DryRun: opt.DryRun,
 		UpdateExisting: opt.UpdateExisting}
@@ -198,13 +226,22 @@ func (h *handlers) apiUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.replyJob(w, r, j.ID, http.StatusAccepted)
+	status := http.StatusAccepted // a roster or a 台账 runs in the background
+	if j.Held() {
+		status = http.StatusCreated // a held kind is checked in the request
+	}
+	return h.replyJob(w, r, j.ID, status)
 }
 
 func (h *handlers) replyJob(w http.ResponseWriter, r *http.Request, id int64, status int) error {
 	j, err := h.jobs.Get(r.Context(), web.Principal(r), id)
 	if err != nil {
 		return h.fail(w, r, err)
+	}
+	if k, ok := held[j.Kind]; ok {
+		if j.Detail, err = k.Detail(r.Context(), h.Deps, web.Principal(r), id); err != nil {
+			return h.fail(w, r, err)
+		}
 	}
 	web.JSON(w, status, j)
 	return nil
@@ -225,6 +262,19 @@ func (h *handlers) apiConfirm(w http.ResponseWriter, r *http.Request) error {
 	var req ConfirmRequest
 	if err := web.DecodeJSON(w, r, &req); err != nil {
 		return err
+	}
+	j, err := h.jobs.Get(r.Context(), web.Principal(r), pathID(r))
+	if err != nil {
+		return h.fail(w, r, err)
+	}
+	if j.Held() {
+		if req.Mapping != nil || req.UpdateExisting || req.DryRun || (req.OrgID != 0 && req.OrgID != j.OrgID) {
+			return fail.Malformed("", KindLabel(j.Kind)+"导入的确认不带选项：检查结果不变时直接导入；要修改请重新上传")
+		}
+		if _, err := h.jobs.ConfirmHeld(r.Context(), web.Principal(r), j.ID); err != nil {
+			return h.fail(w, r, err)
+		}
+		return h.replyJob(w, r, j.ID, http.StatusOK)
 	}
 	if err := h.confirm(r, pathID(r), req); err != nil {
 		return h.fail(w, r, err)
@@ -374,6 +424,10 @@ func (h *handlers) showJob(w http.ResponseWriter, r *http.Request, id int64, err
 	j, e := h.jobs.Get(r.Context(), p, id)
 	if e != nil {
 		return h.fail(w, r, e)
+	}
+	if j.Held() { // its kind's own page
+		http.Redirect(w, r, j.Link(), http.StatusSeeOther)
+		return nil
 	}
 	orgs, e := org.Options(r.Context(), h.DB, scope.Of(p))
 	if e != nil {

@@ -64,6 +64,7 @@ type Job struct {
 	Counts         JobCounts        `json:"counts"`
 	Errors         []roster.Problem `json:"errors"`
 	Preview        []PreviewRow     `json:"preview"`
+	Detail         any              `json:"detail,omitempty"` // a feature's kind: the rows it read (see the kind)
 	Message        string           `json:"message"`
 	CreatedAt      int64            `json:"created_at"`
 	FinishedAt     int64            `json:"finished_at,omitempty"`
@@ -130,9 +131,7 @@ func scanJob(s interface{ Scan(...any) error }) (*Job, error) {
 	}
 	j.Counts.Rows = j.Progress.RowsChecked
 	j.StateLabel = stateLabels[j.State]
-	if k, ok := KindOf(j.Kind); ok {
-		j.KindLabel = k.Label
-	}
+	j.KindLabel = KindLabel(j.Kind)
 	return &j, nil
 }
 
@@ -258,8 +257,8 @@ func (s *Service) List(ctx context.Context, sc scope.Subtree, limit int) ([]*Job
 // create stores a new job for an uploaded file.
 func (s *Service) create(ctx context.Context, p *auth.Principal, j *Job) error {
 	now := s.d.Now().UnixMilli()
-	var acct any
-	if p != nil {
+	var acct any // none for the CLI
+	if p != nil && p.AccountID != 0 {
 		acct = p.AccountID
 	}
 	if j.Kind == "" {
@@ -391,14 +390,16 @@ func (s *Service) setState(ctx context.Context, id int64, state string) {
 	}
 }
 
-func (s *Service) finish(ctx context.Context, j *Job, rep *Report, prog *Progress) error {
-	mustJSON := func(v any) string {
-		if v == nil {
-			return ""
-		}
-		b, _ := json.Marshal(v)
-		return string(b)
+// mustJSON encodes what a job keeps ("" for nil).
+func mustJSON(v any) string {
+	if v == nil {
+		return ""
 	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func (s *Service) finish(ctx context.Context, j *Job, rep *Report, prog *Progress) error {
 	layout := ""
 	if rep.Layout != nil {
 		layout = mustJSON(rep.Layout)

@@ -408,9 +408,10 @@ func (s *Service) replaceUnits(ctx context.Context, tx *db.Tx, e *Event, ids []i
 	return insertUnits(ctx, tx, e.ID, us)
 }
 
-// moveTempEnds gives the live 临时党支部 of e its expected end and task.
+// moveTempEnds gives the live 临时党委 and 临时党支部 of e its expected end
+// and task.
 func (s *Service) moveTempEnds(ctx context.Context, tx *db.Tx, p *auth.Principal, e *Event) error {
-	rows, err := tx.QueryContext(ctx, "SELECT org_id FROM wartime_teams WHERE event_id = ? AND kind = ? AND dissolved_on IS NULL", e.ID, TempBranch)
+	rows, err := tx.QueryContext(ctx, "SELECT org_id FROM wartime_teams WHERE event_id = ? AND kind IN (?, ?) AND dissolved_on IS NULL", e.ID, TempCommittee, TempBranch)
 	if err != nil {
 		return err
 	}
@@ -488,9 +489,12 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) (*List,
 // before confirming.
 type Dissolution struct {
 	Event   *Event `json:"event"`
-	Orgs    []Unit `json:"orgs"`    // live 临时党支部 (and what lies under them) to dissolve
+	Orgs    []Unit `json:"orgs"`    // live 临时党委, 临时党支部 (and what lies under them) to dissolve
 	Teams   []Team `json:"teams"`   // live teams to dissolve
 	Members int    `json:"members"` // memberships that end
+	// Committees are the live 临时党委: each is dissolved with its 工作总结
+	// (EndInput.Summaries).
+	Committees []Team `json:"committees"`
 }
 
 // Preview lists what ending event id would dissolve, changing nothing.
@@ -507,22 +511,27 @@ func dissolution(ctx context.Context, q db.Querier, e *Event) (*Dissolution, err
 	if err != nil {
 		return nil, err
 	}
-	dv := &Dissolution{Event: e, Orgs: []Unit{}, Teams: []Team{}}
+	dv := &Dissolution{Event: e, Orgs: []Unit{}, Teams: []Team{}, Committees: []Team{}}
+	seen := map[int64]bool{}
 	for _, t := range ts {
 		if t.DissolvedOn != "" {
 			continue
 		}
 		dv.Teams = append(dv.Teams, t)
 		dv.Members += t.Serving
-		if t.Kind != TempBranch {
+		if t.Kind == TempCommittee {
+			dv.Committees = append(dv.Committees, t)
+		}
+		if !Temporary(t.Kind) {
 			continue
 		}
 		below, err := org.Subtree(ctx, q, scope.Under(t.orgPath))
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range below {
-			if !o.Dissolved() {
+		for _, o := range below { // a 临时党委's subtree holds its 临时党支部
+			if !o.Dissolved() && !seen[o.ID] {
+				seen[o.ID] = true
 				dv.Orgs = append(dv.Orgs, Unit{OrgID: o.ID, Name: o.Name, path: o.Path})
 			}
 		}
@@ -532,11 +541,13 @@ func dissolution(ctx context.Context, q db.Querier, e *Event) (*Dissolution, err
 	return dv, nil
 }
 
-// EndInput deactivates an event.
+// EndInput deactivates an event. Summaries holds the 工作总结 of each
+// live 临时党委, by team id: required, one each.
 type EndInput struct {
-	Version int    `json:"version"`
-	EndedOn string `json:"ended_on"` // today when empty
-	Note    string `json:"note"`
+	Version   int              `json:"version"`
+	EndedOn   string           `json:"ended_on"` // today when empty
+	Note      string           `json:"note"`
+	Summaries map[int64]string `json:"summaries,omitempty"`
 }
 
 // End deactivates an event: its temporary organisations are dissolved in
@@ -573,6 +584,20 @@ func (s *Service) End(ctx context.Context, p *auth.Principal, id int64, in EndIn
 		if err != nil {
 			return err
 		}
+		summaries := map[int64]string{}
+		for _, c := range dv.Committees {
+			if summaries[c.ID], err = text(fmt.Sprintf("summaries.%d", c.ID), "「"+c.Name+"」的工作总结", in.Summaries[c.ID], true, 2000, true); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE wartime_teams SET summary = ? WHERE id = ?", summaries[c.ID], c.ID); err != nil {
+				return err
+			}
+		}
+		for id := range in.Summaries {
+			if _, ok := summaries[id]; !ok {
+				return fail.Malformed("summaries", fmt.Sprintf("工作总结只为本次响应在编的临时党委填写（编号 %d 不是）", id))
+			}
+		}
 		for _, o := range dv.Orgs {
 			if err := org.DissolveIn(ctx, s.Deps, tx, p, o.OrgID, on.String(), 0); err != nil {
 				return err
@@ -599,7 +624,8 @@ func (s *Service) End(ctx context.Context, p *auth.Principal, id int64, in EndIn
 			return err
 		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "wartime.event.end", ObjectType: "wartime_event", ObjectID: fmt.Sprint(e.ID),
-			Detail: map[string]any{"ended_on": on.String(), "note": note, "orgs": len(dv.Orgs), "teams": len(dv.Teams), "members": dv.Members}})
+			Detail: map[string]any{"ended_on": on.String(), "note": note, "orgs": len(dv.Orgs), "teams": len(dv.Teams), "members": dv.Members,
+				"summaries": summaries}})
 	})
 	if err != nil {
 		return nil, err

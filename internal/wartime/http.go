@@ -36,7 +36,7 @@ func Routes(d *core.Deps) []web.Route {
 		PersonName: "张三", OnDate: "2026-01-15", Deed: "连续72小时值守卡口", AttestedBy: "王队长", Files: []File{}}
 	st := Standout{ID: 4, EventID: 1, EventTitle: "驰援疫情防控", PersonID: 12, PersonName: "张三", Status: "activist", StatusLabel: "入党积极分子",
 		TeamID: 7, TeamName: "小寨路党员突击队", OrgID: 5, OrgName: "小寨路派出所党支部", OnDate: "2026-02-01", Reason: "冲锋在前", Records: 3}
-	return []web.Route{
+	return append(h.phoneRoutes(), []web.Route{
 		{Method: "GET", Pattern: "/api/v1/wartime/kinds", Perm: web.PartyRead, Handler: h.apiKinds, Doc: doc("响应类型（重大安保维稳、扫黑除恶、疫情防控、抢险救灾、驰援……）", nil, nil,
 			map[string]any{"items": []Kind{{ID: 1, Name: "重大安保维稳", Sort: 1}}})},
 		{Method: "POST", Pattern: "/api/v1/wartime/kinds", Perm: web.PartyWrite, Handler: h.apiAddKind, Doc: doc("新增响应类型（市局党务管理员）", nil,
@@ -49,10 +49,10 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "PATCH", Pattern: "/api/v1/wartime/events/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: doc("修改进行中的响应（须带所读取的 version；延长预计结束日期时临时党支部随之调整）", nil,
 			EventPatch{Version: 1, EndsOn: new(string)}, ev)},
 		{Method: "GET", Pattern: "/api/v1/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.apiPreview, Doc: doc("结束响应前预览：将撤销的临时党组织、队伍和终止编队的人数（不作任何改动）", nil, nil,
-			Dissolution{Event: &ev, Orgs: []Unit{}, Teams: []Team{team}, Members: 1})},
-		{Method: "POST", Pattern: "/api/v1/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.apiEnd, Doc: doc("结束响应：撤销临时党支部，解散突击队和先锋岗，成员编队终止；纪实与认定保留", nil,
-			EndInput{Version: 2, EndedOn: "2026-03-31", Note: "任务圆满完成"}, ev)},
-		{Method: "POST", Pattern: "/api/v1/wartime/events/{id}/teams", Perm: web.PartyWrite, Handler: h.apiAddTeam, Doc: doc("组建队伍：branch 临时党支部（在组织树中设立，org_id 为其上级党委或党总支）、squad 党员突击队、post 党员先锋岗（org_id 为组建单位）", nil,
+			Dissolution{Event: &ev, Orgs: []Unit{}, Teams: []Team{team}, Members: 1, Committees: []Team{}})},
+		{Method: "POST", Pattern: "/api/v1/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.apiEnd, Doc: doc("结束响应：撤销临时党委和临时党支部，解散突击队和先锋岗，成员编队终止；纪实与认定保留。每个在编的临时党委须在 summaries（队伍编号 → 工作总结）中写明工作总结", nil,
+			EndInput{Version: 2, EndedOn: "2026-03-31", Note: "任务圆满完成", Summaries: map[int64]string{3: "圆满完成安保任务，党员冲锋在前"}}, ev)},
+		{Method: "POST", Pattern: "/api/v1/wartime/events/{id}/teams", Perm: web.PartyWrite, Handler: h.apiAddTeam, Doc: doc("组建队伍：committee 临时党委（在组织树中设立，org_id 为批准设立的具有审批权限的党委，approval_doc 为批准文号）、branch 临时党支部（org_id 为其上级党委、党总支或本次响应的临时党委）、squad 党员突击队、post 党员先锋岗（org_id 为组建单位）", nil,
 			TeamInput{Kind: Squad, Name: "小寨路党员突击队", OrgID: 5, Duty: "卡口值守", FormedOn: "2026-01-11"}, team)},
 		{Method: "GET", Pattern: "/api/v1/wartime/teams/{id}", Perm: web.PartyRead, Handler: h.apiTeam, Doc: doc("一支队伍及其成员（成员保留原所在党组织）", nil, nil, team)},
 		{Method: "POST", Pattern: "/api/v1/wartime/teams/{id}/members", Perm: web.PartyWrite, Handler: h.apiAddMember, Doc: doc("编入成员：临时党支部只编入党员；突击队、先锋岗可编入群众、民辅警、入党申请人和积极分子", nil,
@@ -94,7 +94,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/wartime/standouts/export", Perm: web.PartyRead, Handler: h.exportStandouts},
 		{Method: "GET", Pattern: "/wartime/kinds", Perm: web.PartyRead, Handler: h.pageKinds},
 		{Method: "POST", Pattern: "/wartime/kinds", Perm: web.PartyWrite, Handler: h.formAddKind},
-	}
+	}...)
 }
 
 func (h *handlers) apiKinds(w http.ResponseWriter, r *http.Request) error {

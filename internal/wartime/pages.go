@@ -168,8 +168,12 @@ func (h *handlers) renderEvent(w http.ResponseWriter, r *http.Request, id int64,
 		if err != nil {
 			return err
 		}
+		committees, err := liveCommittees(r.Context(), h.DB, e.ID)
+		if err != nil {
+			return err
+		}
 		for _, o := range all {
-			if within(e, o.Path) {
+			if within(e, o.Path, committees) {
 				v.Hosts = append(v.Hosts, o)
 			}
 			if v.Manage && scope.Under(e.orgPath).Contains(o.Path) {
@@ -257,8 +261,12 @@ func (h *handlers) formUpdate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) formAddTeam(w http.ResponseWriter, r *http.Request) error {
 	return h.eventForm(w, r, func(id int64) (string, string, error) {
-		t, err := h.AddTeam(r.Context(), web.Principal(r), id, TeamInput{Kind: r.FormValue("kind"), Name: r.FormValue("name"),
-			OrgID: formID(r, "org_id"), Duty: r.FormValue("duty"), FormedOn: r.FormValue("formed_on")})
+		in := TeamInput{Kind: r.FormValue("kind"), Name: r.FormValue("name"), OrgID: formID(r, "org_id"), Duty: r.FormValue("duty"),
+			FormedOn: r.FormValue("formed_on")}
+		if in.Kind == TempCommittee {
+			in.ApprovalDoc = r.FormValue("approval_doc")
+		}
+		t, err := h.AddTeam(r.Context(), web.Principal(r), id, in)
 		if err != nil {
 			return "", "", err
 		}
@@ -282,7 +290,8 @@ func (h *handlers) renderPreview(w http.ResponseWriter, r *http.Request, id int6
 	return h.Web.RenderStatus(w, r, http.StatusOK, previewPage, struct {
 		*Dissolution
 		Today string
-	}{dv, today(h.Deps).String()}, failed)
+		Form  url.Values
+	}{dv, today(h.Deps).String(), r.PostForm}, failed)
 }
 
 func (h *handlers) formEnd(w http.ResponseWriter, r *http.Request) error {
@@ -294,7 +303,13 @@ func (h *handlers) formEnd(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	version, _ := strconv.Atoi(r.FormValue("version"))
-	e, err := h.End(r.Context(), web.Principal(r), id, EndInput{Version: version, EndedOn: r.FormValue("ended_on"), Note: r.FormValue("note")})
+	in := EndInput{Version: version, EndedOn: r.FormValue("ended_on"), Note: r.FormValue("note"), Summaries: map[int64]string{}}
+	for k, v := range r.PostForm {
+		if n, err := strconv.ParseInt(strings.TrimPrefix(k, "summary_"), 10, 64); err == nil && strings.HasPrefix(k, "summary_") && len(v) > 0 {
+			in.Summaries[n] = v[0]
+		}
+	}
+	e, err := h.End(r.Context(), web.Principal(r), id, in)
 	if fail.IsNotFound(err) {
 		return err
 	}
@@ -306,12 +321,13 @@ func (h *handlers) formEnd(w http.ResponseWriter, r *http.Request) error {
 
 type teamView struct {
 	*Team
-	Write   bool
-	Form    url.Values
-	Today   string
-	Q       string
-	Found   []member.Person
-	Records *RecordList
+	Branches []Team // a 临时党委's 临时党支部
+	Write    bool
+	Form     url.Values
+	Today    string
+	Q        string
+	Found    []member.Person
+	Records  *RecordList
 }
 
 // Unflagged are the members not yet found 表现突出 in the event.
@@ -354,6 +370,17 @@ func (h *handlers) renderTeam(w http.ResponseWriter, r *http.Request, id int64, 
 	}
 	if v.Records, err = h.Records(r.Context(), p, RecordFilter{TeamID: id, Page: 1, PerPage: 20}); err != nil {
 		return err
+	}
+	if t.Kind == TempCommittee {
+		all, err := teamsOf(r.Context(), h.DB, scope.Of(p), t.EventID)
+		if err != nil {
+			return err
+		}
+		for _, b := range all {
+			if b.ParentTeam == t.ID {
+				v.Branches = append(v.Branches, b)
+			}
+		}
 	}
 	return h.Web.RenderStatus(w, r, http.StatusOK, teamPage, v, failed)
 }

@@ -253,9 +253,65 @@ func (sd *seeder) active(ctx context.Context, root, temp *org.Org, district *org
 		return err
 	}
 	if len(people) > 0 {
-		_, err = sd.s.SetStandout(ctx, sd.p, squad.ID, StandoutInput{PersonID: people[len(people)-1], OnDate: t.String(),
-			Reason: "处置突发警情果断有力，受到博览会组委会通报表扬"})
+		if _, err = sd.s.SetStandout(ctx, sd.p, squad.ID, StandoutInput{PersonID: people[len(people)-1], OnDate: t.String(),
+			Reason: "处置突发警情果断有力，受到博览会组委会通报表扬"}); err != nil {
+			return err
+		}
 	}
+	return sd.committee(ctx, root, e, start)
+}
+
+// committee gives the bureau's active response its 临时党委, approved by
+// the 市局党委, with a 临时党支部 under it and a 党员先锋岗 where the demo's
+// member accounts serve (so that their phones show it).
+func (sd *seeder) committee(ctx context.Context, root *org.Org, e *Event, start civil.Date) error {
+	if !org.CanApprove(root) {
+		return nil
+	}
+	formed := start.AddDays(1)
+	cm, err := sd.s.AddTeam(ctx, sd.p, e.ID, TeamInput{Kind: TempCommittee, Name: "博览会安保临时党委", OrgID: root.ID,
+		ApprovalDoc: "市公党〔" + fmt.Sprint(start.Year()) + "〕6号", Duty: "统一领导博览会安保期间各临时党支部、党员突击队和党员先锋岗", FormedOn: formed.String()})
+	if err != nil {
+		return err
+	}
+	br, err := sd.s.AddTeam(ctx, sd.p, e.ID, TeamInput{Kind: TempBranch, Name: "主场馆安保临时党支部", OrgID: cm.OrgID,
+		Duty: "主场馆安检、巡逻和应急处置", FormedOn: formed.String()})
+	if err != nil {
+		return err
+	}
+	post, err := sd.s.AddTeam(ctx, sd.p, e.ID, TeamInput{Kind: Post, Name: "主场馆安检党员先锋岗", OrgID: root.ID,
+		Duty: "每日 8:00–20:00 主场馆东门安检口值守，引导群众有序入场", FormedOn: formed.String()})
+	if err != nil {
+		return err
+	}
+	var mine []int64
+	rows, err := sd.s.DB.QueryContext(ctx, `SELECT a.person_id FROM accounts a JOIN persons p ON p.id = a.person_id
+		WHERE a.role = 'member' AND p.status IN ('full', 'probationary') ORDER BY a.username LIMIT 3`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		mine = append(mine, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	if _, err := sd.s.AddMember(ctx, sd.p, cm.ID, MemberInput{PersonID: mine[0], Role: "委员", JoinedOn: formed.String()}); err != nil {
+		return err
+	}
+	if err := sd.serve(ctx, br, mine, formed, "临时党支部书记", 5); err != nil {
+		return err
+	}
+	_, err = sd.s.AddMember(ctx, sd.p, post.ID, MemberInput{PersonID: mine[0], Role: "岗长", JoinedOn: formed.AddDays(1).String()})
 	return err
 }
 

@@ -34,10 +34,14 @@ type Team struct {
 	OrgID       int64    `json:"org_id"` // the 临时党支部 itself, or the unit that set the team up
 	OrgName     string   `json:"org_name"`
 	Duty        string   `json:"duty"`
+	ApprovalDoc string   `json:"approval_doc,omitempty"` // a 临时党委's 批准文号
+	ParentTeam  int64    `json:"parent_team,omitempty"`  // a 临时党支部 under a 临时党委 of the event
+	ParentName  string   `json:"parent_name,omitempty"`
 	FormedOn    string   `json:"formed_on"`
 	DissolvedOn string   `json:"dissolved_on,omitempty"`
-	Serving     int      `json:"serving"` // members now
-	Served      int      `json:"served"`  // everyone who served, those who left included
+	Summary     string   `json:"summary,omitempty"` // a 临时党委's 工作总结, written when it is dissolved
+	Serving     int      `json:"serving"`           // members now
+	Served      int      `json:"served"`            // everyone who served, those who left included
 	Members     []Member `json:"members,omitempty"`
 	Version     int      `json:"version"`
 	orgPath     string
@@ -60,16 +64,21 @@ type Member struct {
 	LeftOn      string `json:"left_on,omitempty"`
 	Records     int    `json:"records"`
 	Standout    string `json:"standout_on,omitempty"` // the day found 表现突出 in this event
+	LastReport  string `json:"last_report,omitempty"` // the last day they reported in on their phone
+	Reports     int    `json:"reports"`               // days reported in
 }
 
-// TeamInput sets up a team. For a 临时党支部 OrgID is the 党委 or 党总支 it
-// is set up under, for the other kinds the unit that sets the team up.
+// TeamInput sets up a team. For a 临时党委 OrgID is the 党委 with 审批权限
+// that approves it (ApprovalDoc its 批准文号); for a 临时党支部 the 党委,
+// 党总支 or 临时党委 of the event it is set up under; for the other kinds
+// the unit that sets the team up.
 type TeamInput struct {
-	Kind     string `json:"kind"`
-	Name     string `json:"name"`
-	OrgID    int64  `json:"org_id"`
-	Duty     string `json:"duty"`
-	FormedOn string `json:"formed_on"`
+	Kind        string `json:"kind"`
+	Name        string `json:"name"`
+	OrgID       int64  `json:"org_id"`
+	Duty        string `json:"duty"`
+	ApprovalDoc string `json:"approval_doc,omitempty"`
+	FormedOn    string `json:"formed_on"`
 }
 
 // MemberInput adds a person to a team.
@@ -79,8 +88,10 @@ type MemberInput struct {
 	JoinedOn string `json:"joined_on"`
 }
 
-const teamCols = `t.id, t.event_id, e.title, e.ended_on IS NULL, e.starts_on, t.kind, t.name, t.org_id, o.name, o.path, t.duty, t.formed_on,
-	COALESCE(t.dissolved_on, ''), t.version,
+const teamCols = `t.id, t.event_id, e.title, e.ended_on IS NULL, e.starts_on, t.kind, t.name, t.org_id, o.name, o.path, t.duty, t.approval_doc,
+	COALESCE((SELECT c.id FROM wartime_teams c WHERE c.event_id = t.event_id AND c.kind = 'committee' AND c.org_id = o.parent_id), 0),
+	COALESCE((SELECT c.name FROM wartime_teams c WHERE c.event_id = t.event_id AND c.kind = 'committee' AND c.org_id = o.parent_id), ''),
+	t.formed_on, COALESCE(t.dissolved_on, ''), t.summary, t.version,
 	(SELECT COUNT(*) FROM wartime_members m WHERE m.team_id = t.id AND m.left_on IS NULL),
 	(SELECT COUNT(*) FROM wartime_members m WHERE m.team_id = t.id)`
 
@@ -89,15 +100,18 @@ const teamFrom = ` FROM wartime_teams t JOIN wartime_events e ON e.id = t.event_
 func scanTeam(s scanner) (*Team, error) {
 	var t Team
 	err := s.Scan(&t.ID, &t.EventID, &t.EventTitle, &t.EventActive, &t.eventStart, &t.Kind, &t.Name, &t.OrgID, &t.OrgName, &t.orgPath, &t.Duty,
-		&t.FormedOn, &t.DissolvedOn, &t.Version, &t.Serving, &t.Served)
+		&t.ApprovalDoc, &t.ParentTeam, &t.ParentName, &t.FormedOn, &t.DissolvedOn, &t.Summary, &t.Version, &t.Serving, &t.Served)
 	t.KindLabel = TeamLabel(t.Kind)
 	return &t, err
 }
 
+// kindOrder sorts teams as TeamKinds lists their kinds: 临时党委 first.
+const kindOrder = "CASE t.kind WHEN 'committee' THEN 0 WHEN 'branch' THEN 1 WHEN 'squad' THEN 2 ELSE 3 END"
+
 // teamsOf lists the teams of an event set up in sc.
 func teamsOf(ctx context.Context, q db.Querier, sc scope.Subtree, eventID int64) ([]Team, error) {
 	in, args := sc.Where("o.path")
-	rows, err := q.QueryContext(ctx, "SELECT "+teamCols+teamFrom+" WHERE t.event_id = ? AND "+in+" ORDER BY t.kind, t.id", append([]any{eventID}, args...)...)
+	rows, err := q.QueryContext(ctx, "SELECT "+teamCols+teamFrom+" WHERE t.event_id = ? AND "+in+" ORDER BY "+kindOrder+", t.id", append([]any{eventID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +158,9 @@ func (s *Service) GetTeam(ctx context.Context, p *auth.Principal, id int64) (*Te
 func members(ctx context.Context, q db.Querier, t *Team) ([]Member, error) {
 	rows, err := q.QueryContext(ctx, `SELECT m.id, m.person_id, p.name, p.status, p.category, p.org_id, po.name, m.role, m.joined_on, COALESCE(m.left_on, ''),
 		(SELECT COUNT(*) FROM wartime_records r WHERE r.team_id = m.team_id AND r.person_id = m.person_id),
-		COALESCE((SELECT s.on_date FROM wartime_standouts s WHERE s.event_id = ? AND s.person_id = m.person_id), '')
+		COALESCE((SELECT s.on_date FROM wartime_standouts s WHERE s.event_id = ? AND s.person_id = m.person_id), ''),
+		COALESCE((SELECT MAX(w.on_date) FROM wartime_reports w WHERE w.team_id = m.team_id AND w.person_id = m.person_id), ''),
+		(SELECT COUNT(*) FROM wartime_reports w WHERE w.team_id = m.team_id AND w.person_id = m.person_id)
 		FROM wartime_members m JOIN persons p ON p.id = m.person_id JOIN orgs po ON po.id = p.org_id
 		WHERE m.team_id = ? ORDER BY m.left_on IS NOT NULL, m.id`, t.EventID, t.ID)
 	if err != nil {
@@ -155,7 +171,7 @@ func members(ctx context.Context, q db.Querier, t *Team) ([]Member, error) {
 	for rows.Next() {
 		var m Member
 		if err := rows.Scan(&m.ID, &m.PersonID, &m.Name, &m.Status, &m.Category, &m.HomeOrgID, &m.HomeOrg, &m.Role, &m.JoinedOn, &m.LeftOn,
-			&m.Records, &m.Standout); err != nil {
+			&m.Records, &m.Standout, &m.LastReport, &m.Reports); err != nil {
 			return nil, err
 		}
 		m.StatusLabel = member.StatusLabel(m.Status)
@@ -165,8 +181,9 @@ func members(ctx context.Context, q db.Querier, t *Team) ([]Member, error) {
 }
 
 // within reports whether the organisation at path may hold a team of e:
-// the activating 党委 itself, or a unit involved or one below it.
-func within(e *Event, path string) bool {
+// the activating 党委 itself, a unit involved or one below it, or a live
+// 临时党委 of e (committees: their org ids) and what lies under it.
+func within(e *Event, path string, committees map[int64]string) bool {
 	if path == e.orgPath {
 		return true
 	}
@@ -175,7 +192,32 @@ func within(e *Event, path string) bool {
 			return true
 		}
 	}
+	for _, cp := range committees {
+		if scope.Under(cp).Contains(path) {
+			return true
+		}
+	}
 	return false
+}
+
+// liveCommittees are the live 临时党委 of an event: org id → path.
+func liveCommittees(ctx context.Context, q db.Querier, eventID int64) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT o.id, o.path FROM wartime_teams t JOIN orgs o ON o.id = t.org_id
+		WHERE t.event_id = ? AND t.kind = ? AND t.dissolved_on IS NULL`, eventID, TempCommittee)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var path string
+		if err := rows.Scan(&id, &path); err != nil {
+			return nil, err
+		}
+		out[id] = path
+	}
+	return out, rows.Err()
 }
 
 // AddTeam sets up a team under an active event. A 临时党支部 becomes an
@@ -218,15 +260,27 @@ func (s *Service) AddTeam(ctx context.Context, p *auth.Principal, eventID int64,
 	if err != nil {
 		return nil, err
 	}
-	if !within(e, path) {
-		return nil, fail.NotAllowed("org_id", "组建单位须为启动响应的党委，或参与单位及其下级组织")
+	committees, err := liveCommittees(ctx, s.DB, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !within(e, path, committees) {
+		return nil, fail.NotAllowed("org_id", "组建单位须为启动响应的党委、本次响应的临时党委，或参与单位及其下级组织")
+	}
+	approval := ""
+	if kind.Key == TempCommittee {
+		if approval, err = s.committeeApproval(ctx, in); err != nil {
+			return nil, err
+		}
+	} else if in.ApprovalDoc != "" {
+		return nil, fail.Malformed("approval_doc", "批准文号只用于临时党委")
 	}
 	var teamID int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		host := in.OrgID
-		if kind.Key == TempBranch {
+		if orgKind := map[string]string{TempCommittee: org.TempCommittee, TempBranch: org.TempBranch}[kind.Key]; orgKind != "" {
 			o, err := org.CreateIn(ctx, s.Deps, tx, p, org.NewOrg{ParentID: in.OrgID,
-				Input: org.Input{Name: name, Kind: org.TempBranch, Task: taskOf(e), EndsOn: e.EndsOn}})
+				Input: org.Input{Name: name, Kind: orgKind, Task: taskOf(e), EndsOn: e.EndsOn}})
 			if err != nil {
 				return err
 			}
@@ -234,13 +288,14 @@ func (s *Service) AddTeam(ctx context.Context, p *auth.Principal, eventID int64,
 		}
 		now := s.Now().UnixMilli()
 		var err error
-		teamID, err = db.InsertID(ctx, tx, `INSERT INTO wartime_teams (event_id, kind, name, org_id, duty, formed_on, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?)`, e.ID, kind.Key, name, host, duty, formed.String(), now, now)
+		teamID, err = db.InsertID(ctx, tx, `INSERT INTO wartime_teams (event_id, kind, name, org_id, duty, approval_doc, formed_on, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?)`, e.ID, kind.Key, name, host, duty, approval, formed.String(), now, now)
 		if err != nil {
 			return err
 		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "wartime.team.create", ObjectType: "wartime_team", ObjectID: fmt.Sprint(teamID),
-			Detail: audit.Change{After: map[string]any{"event_id": e.ID, "kind": kind.Key, "name": name, "org_id": host, "duty": duty, "formed_on": formed.String()}}})
+			Detail: audit.Change{After: map[string]any{"event_id": e.ID, "kind": kind.Key, "name": name, "org_id": host, "duty": duty,
+				"approval_doc": approval, "formed_on": formed.String()}}})
 	})
 	if db.IsUnique(err) {
 		return nil, fail.Conflict("本次响应中已有名为「" + name + "」的队伍")
@@ -249,6 +304,20 @@ func (s *Service) AddTeam(ctx context.Context, p *auth.Principal, eventID int64,
 		return nil, err
 	}
 	return s.GetTeam(ctx, p, teamID)
+}
+
+// committeeApproval checks who approves a 临时党委: a 党委 with 审批权限
+// (the one it is set up under), with its 批准文号.
+func (s *Service) committeeApproval(ctx context.Context, in TeamInput) (string, error) {
+	approver, err := org.Get(ctx, s.DB, in.OrgID)
+	if err != nil {
+		return "", err
+	}
+	if !org.CanApprove(approver) {
+		return "", fail.Rule(ruleCommittee, citeCommittee, "临时党委须由具有审批权限的党委批准设立，「"+approver.Name+"」不是具有审批权限的党委；"+
+			"请选择批准设立的党委，或在其下组建临时党支部")
+	}
+	return text("approval_doc", "批准文号", in.ApprovalDoc, true, 50, false)
 }
 
 // openTeam loads a live team the caller administers, for changing its
@@ -286,8 +355,8 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, teamID int64
 	if why, ok := gone[pr.Status]; ok {
 		return nil, fail.NotAllowed("person_id", pr.Name+why+"，不能编入队伍")
 	}
-	if t.Kind == TempBranch && !partyStatuses[pr.Status] {
-		return nil, fail.Rule(ruleTemp, citeTemp, "临时党支部由党员组成，"+pr.Name+"是"+member.StatusLabel(pr.Status)+
+	if Temporary(t.Kind) && !partyStatuses[pr.Status] {
+		return nil, fail.Rule(ruleTemp, citeTemp, t.KindLabel+"由党员组成，"+pr.Name+"是"+member.StatusLabel(pr.Status)+
 			"，可编入党员突击队或党员先锋岗")
 	}
 	kind, _ := teamKind(t.Kind)

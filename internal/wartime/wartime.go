@@ -23,9 +23,10 @@ import (
 
 // Kinds of team.
 const (
-	TempBranch = "branch" // 临时党支部: an organisation of the tree
-	Squad      = "squad"  // 党员突击队
-	Post       = "post"   // 党员先锋岗
+	TempCommittee = "committee" // 临时党委 of a larger operation: an organisation of the tree
+	TempBranch    = "branch"    // 临时党支部: an organisation of the tree
+	Squad         = "squad"     // 党员突击队
+	Post          = "post"      // 党员先锋岗
 )
 
 // TeamKind is a kind of team with its name and the roles of its members.
@@ -38,6 +39,7 @@ type TeamKind struct {
 // TeamKinds lists the kinds in display order; the first role of each is
 // the one a member gets by default.
 var TeamKinds = []TeamKind{
+	{TempCommittee, "临时党委", []string{"委员", "书记", "副书记"}},
 	{TempBranch, "临时党支部", []string{"党员", "书记", "副书记", "委员"}},
 	{Squad, "党员突击队", []string{"队员", "队长", "副队长"}},
 	{Post, "党员先锋岗", []string{"岗员", "岗长"}},
@@ -58,6 +60,11 @@ func TeamLabel(key string) string {
 	return k.Label
 }
 
+// Temporary reports a kind of team that is a temporary party organisation
+// of the tree (临时党委, 临时党支部): party members only, dissolved in the
+// tree when the response ends.
+func Temporary(kind string) bool { return kind == TempCommittee || kind == TempBranch }
+
 // partyStatuses may serve in a 临时党支部, a party organisation; anyone in
 // scope may serve in a 突击队 or 先锋岗 (群众 民辅警, applicants, activists).
 var partyStatuses = map[string]bool{"probationary": true, "full": true}
@@ -72,6 +79,10 @@ var earliest = civil.New(2000, 1, 1)
 const (
 	ruleTemp = "R-ORG-TEMP"
 	citeTemp = "《中国共产党支部工作条例（试行）》：临时党组织的党员组织关系不转接，不发展党员、不收缴党费、不处分党员，任务完成后随之撤销"
+	// A 临时党委 for a larger operation is approved by a 党委 with 审批权限,
+	// which sets it up and appoints its 书记 and 委员 (rules.md §1).
+	ruleCommittee = "R-ORG-TEMP-COMMITTEE"
+	citeCommittee = "《中国共产党党和国家机关基层组织工作条例》：执行重大任务可成立临时党委，由具有审批权限的党委批准设立并指定书记、委员；党员组织关系、党费交纳和组织生活仍在原所在党组织，任务完成后撤销"
 )
 
 // text trims a free-text field and checks it: required or not, at most max
