@@ -523,16 +523,16 @@ func (w *ledgerWorld) fullMembers(branch int64, on civil.Date) int {
 // history, and one audit entry for the import.
 func (w *ledgerWorld) write(ctx context.Context, tx *db.Tx, plans []*casePlan, opt importer.Options, rep *importer.Report, path string) error {
 	now := w.d.Now().UnixMilli()
-	var fresh []member.Person
+	var people []member.Person
 	for _, p := range plans {
 		if p.person != nil {
 			if err := member.ApplyEvents(p.person, p.events, opt.Today); err != nil {
 				return err
 			}
-			fresh = append(fresh, *p.person)
+			people = append(people, *p.person)
 		}
 	}
-	ids, err := member.InsertMany(ctx, tx, w.d.Keys, fresh)
+	ids, err := member.InsertMany(ctx, tx, w.d.Keys, people)
 	if err != nil {
 		return err
 	}
@@ -550,19 +550,26 @@ func (w *ledgerWorld) write(ctx context.Context, tx *db.Tx, plans []*casePlan, o
 	}
 	defer insRec.Close()
 	actor := audit.ActorFrom(ctx).Name
+	fresh, registered := map[int64][]member.Event{}, map[int64][]member.Event{}
 	k := 0
 	for _, p := range plans {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		if p.person != nil {
 			p.personID = ids[k]
 			k++
-			if err := member.InsertEvents(ctx, tx, p.personID, p.events); err != nil {
-				return err
-			}
-		} else if err := member.RecordEvents(ctx, tx, p.personID, p.events, opt.Today); err != nil {
-			return fmt.Errorf("第 %d 行：登记%s的身份变化：%w", p.row.Row, p.name, err)
+			fresh[p.personID] = p.events
+		} else {
+			registered[p.personID] = p.events
+		}
+	}
+	if err := member.InsertEvents(ctx, tx, fresh); err != nil {
+		return err
+	}
+	if err := member.RecordEventsMany(ctx, tx, registered, opt.Today); err != nil {
+		return fmt.Errorf("登记人员的身份变化：%w", err)
+	}
+	for _, p := range plans {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		last, lastDate := 0, ""
 		for _, r := range p.recs {
