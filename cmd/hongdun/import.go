@@ -31,8 +31,14 @@ func importCmd(ctx context.Context, args []string) error {
 		file, args = args[0], args[1:]
 	}
 	fs.Parse(args)
-	if file == "" && fs.NArg() > 0 {
+	// Flags may come before and after the file (the contract's
+	// `hongdun import [--kind K] FILE [--dry-run]`).
+	for fs.NArg() > 0 {
+		if file != "" {
+			return fmt.Errorf("只能导入一个文件：多余的参数 %q", fs.Arg(0))
+		}
 		file = fs.Arg(0)
+		fs.Parse(fs.Args()[1:])
 	}
 	if file == "" {
 		return errors.New("用法: hongdun import [--kind roster|development] FILE [--dry-run] [--org ID] [--update]")
