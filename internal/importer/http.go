@@ -129,7 +129,7 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request, options func(*
 	opt := options(r)
 	file, hdr, err := r.FormFile("file")
 	if parseErr != nil || err != nil {
-		return nil, fail.Malformed("file", "请选择要上传的花名册文件（multipart 字段 file）")
+		return nil, fail.Malformed("file", "请选择要上传的文件（multipart 字段 file）")
 	}
 	defer file.Close()
 	if hdr.Size > MaxUpload {
