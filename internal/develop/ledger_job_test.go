@@ -323,7 +323,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 		if err := cellsafe.CheckXLSX(bytes.NewReader(exported)); err != nil {
 			t.Fatal(err)
 		}
-		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'develop.export' AND detail LIKE '%revealed%'"); n != 1 {
+		if n := e.Count(`SELECT COUNT(*) FROM audit_log WHERE action = 'develop.export' AND detail LIKE '%"revealed":true%'`); n != 1 {
 			t.Fatalf("export audits: %d", n)
 		}
 
