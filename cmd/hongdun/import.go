@@ -37,7 +37,12 @@ func importCmd(ctx context.Context, args []string) error {
 		file, args = args[0], args[1:]
 	}
 	fs.Parse(args)
-	if file == "" && fs.NArg() > 0 { // flags before FILE: the ones after it too
+	// Flags may come before and after the file (the contract's
+	// `hongdun import [--kind K] FILE [--dry-run]`).
+	for fs.NArg() > 0 {
+		if file != "" {
+			return fmt.Errorf("只能导入一个文件：多余的参数 %q", fs.Arg(0))
+		}
 		file = fs.Arg(0)
 		fs.Parse(fs.Args()[1:])
 	}

@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/develop"
 	"hongdun/internal/importer"
 	"hongdun/internal/member"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/idcard"
@@ -138,6 +139,19 @@ func BenchmarkImportLedger(b *testing.B) {
 			b.Fatalf("%d cases, %d problems: %v", rep.Inserted, rep.ErrorCount, rep.Problems[:min(3, len(rep.Problems))])
 		}
 		b.ReportMetric(float64(rep.Records), "records")
+		// The 台账 page of the 分局 over the imported cases (15,000 open).
+		b.StopTimer()
+		page := e.Anonymous()
+		page.Token = e.Account(auth.OrgAdmin, fenju, 0).Token
+		const views = 20
+		t0 := time.Now()
+		for range views {
+			if st := page.Do("GET", "/development", nil, nil); st != 200 {
+				b.Fatalf("台账: %d", st)
+			}
+		}
+		b.ReportMetric(float64(time.Since(t0).Milliseconds())/views, "ms-ledger-page")
+		b.StartTimer()
 	}
 	b.ReportMetric(float64(benchCases*b.N)/total.Seconds(), "cases/s")
 	if fi, err := os.Stat(path); err == nil {

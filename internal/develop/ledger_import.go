@@ -339,7 +339,7 @@ type paperEntry struct {
 // for (公示, people, votes, 政审结论, training) is not judged on its
 // behalf.
 func CheckLedgerRow(e *rules.Engine, birth civil.Date, r PaperRow, orgs LedgerOrgs) ([]Record, []roster.Problem) {
-	var es []paperEntry
+	es := make([]paperEntry, 0, len(r.Steps)+len(r.Publicity))
 	for n, d := range r.Steps {
 		es = append(es, paperEntry{date: d, step: n, key: float64(n)})
 	}
@@ -353,7 +353,8 @@ func CheckLedgerRow(e *rules.Engine, birth civil.Date, r PaperRow, orgs LedgerOr
 	})
 	f := rules.Facts{BirthDate: birth, Done: map[int]civil.Date{}}
 	var probs []roster.Problem
-	var recs []Record
+	recs := make([]Record, 0, len(es))
+	given := r.given()
 	refuse := func(col string, x rules.Finding) {
 		probs = append(probs, roster.Problem{Row: r.Row, Column: col, Rule: x.Rule, RuleTitle: ruleTitle(x.Rule), Citation: x.Citation,
 			Message: x.Message, PossibleOn: x.Possible})
@@ -394,7 +395,6 @@ func CheckLedgerRow(e *rules.Engine, birth civil.Date, r PaperRow, orgs LedgerOr
 				a.People = append(a.People, rules.Person{ID: int64(i + 1), Name: name, Status: "full"})
 			}
 		}
-		given := r.given()
 		given["R-quorum"], given["R-majority"], given["R-branch-size"] = a.Vote != nil, a.Vote != nil, a.Vote != nil && a.BranchFull > 0
 		v := e.Check(f, a)
 		for _, x := range v.Refusals {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -36,6 +37,21 @@ func init() {
 
 var errLedgerProblems = errors.New("ledger has problems")
 
+// analyzeAfter cases imported, the planner's statistics are read anew.
+const analyzeAfter = 10_000
+
+func refreshStats(ctx context.Context, d *db.DB) error {
+	if err := member.RefreshStats(ctx, d); err != nil {
+		return err
+	}
+	for _, t := range []string{"dev_cases", "dev_records", "dev_deadlines"} {
+		if _, err := d.W.ExecContext(ctx, "ANALYZE "+t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ImportLedger checks (and unless opt.DryRun, imports) the 台账 at path
 // into the subtree of opt.OrgID: a row naming a branch outside it is
 // refused. With any problem nothing is written.
@@ -65,17 +81,25 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 		if err != nil {
 			return err
 		}
-		plans := w.judge(rows, opt.Today, prog)
-		for _, p := range plans {
-			rep.Add(p.problems...)
-			if len(rep.Preview) < importer.PreviewRows {
-				rep.Preview = append(rep.Preview, p.preview())
+		err = w.judge(ctx, rows, opt.Today, prog, func(plans []*casePlan) error {
+			for _, p := range plans {
+				rep.Add(p.problems...)
+				if len(rep.Preview) < importer.PreviewRows {
+					rep.Preview = append(rep.Preview, p.preview())
+				}
+				if p.personID != 0 {
+					rep.Existing++
+				} else if len(p.problems) == 0 {
+					rep.People++
+				}
 			}
-			if p.personID != 0 {
-				rep.Existing++
-			} else if len(p.problems) == 0 {
-				rep.People++
+			if tx == nil || rep.ErrorCount > 0 {
+				return nil // a check, or a file that will not be imported
 			}
+			return w.write(ctx, tx, plans, opt, rep)
+		})
+		if err != nil {
+			return err
 		}
 		if rep.ErrorCount > 0 {
 			return errLedgerProblems
@@ -83,7 +107,9 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 		if tx == nil {
 			return nil
 		}
-		return w.write(ctx, tx, plans, opt, rep, path)
+		return d.Audit.Write(ctx, tx, audit.Event{Action: "develop.import", ObjectType: "org", ObjectID: fmt.Sprint(w.root.ID),
+			Detail: map[string]any{"file": filepath.Base(path), "format": rep.Format, "rows": rep.Rows, "cases": rep.Inserted,
+				"records": rep.Records, "people_registered": rep.People, "people_matched": rep.Existing}})
 	}
 	if opt.DryRun {
 		err = run(d.DB, nil)
@@ -94,6 +120,11 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 		rep.Inserted, rep.Records = 0, 0
 		err = nil
 	}
+	if db.IsUnique(err) {
+		// Another import (or the form) opened a case or registered a
+		// person of this file meanwhile: one open case per person.
+		return nil, errors.New("文件中的人员刚刚已由另一次导入或录入建立了发展档案：本次未导入任何数据，请查看台账后重新检查")
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()
@@ -102,6 +133,12 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 	}
 	if opt.DryRun || rep.ErrorCount > 0 {
 		rep.Inserted, rep.Records = 0, 0
+	}
+	if rep.Inserted >= analyzeAfter {
+		// The import has landed; stale statistics would slow the 台账 down.
+		if err := refreshStats(ctx, d.DB); err != nil {
+			slog.WarnContext(ctx, "导入台账后更新查询统计失败", "err", err)
+		}
 	}
 	return rep, nil
 }
@@ -297,41 +334,67 @@ func (p *casePlan) preview() importer.PreviewRow {
 	return v
 }
 
-// judge plans every row, on every core, in file order; rows naming the
-// same person twice are refused.
-func (w *ledgerWorld) judge(rows []PaperRow, today civil.Date, prog *importer.Progress) []*casePlan {
-	plans := make([]*casePlan, len(rows))
-	workers := max(1, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for k := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := k; i < len(rows); i += workers {
-				plans[i] = w.plan(rows[i], today)
-				prog.Checked.Add(1)
+// judge plans every row, on every core, a chunk at a time, and hands the
+// chunks to sink in file order as they are ready, so that writing one
+// chunk overlaps judging the next; rows naming the same person twice are
+// refused.
+func (w *ledgerWorld) judge(ctx context.Context, rows []PaperRow, today civil.Date, prog *importer.Progress, sink func([]*casePlan) error) error {
+	const chunk = 512
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := make(chan []*casePlan, 1)
+	go func() {
+		defer close(out)
+		workers := max(1, runtime.GOMAXPROCS(0))
+		for s := 0; s < len(rows); s += chunk {
+			part := rows[s:min(s+chunk, len(rows))]
+			plans := make([]*casePlan, len(part))
+			var wg sync.WaitGroup
+			for k := range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := k; i < len(part); i += workers {
+						plans[i] = w.plan(part[i], today)
+						prog.Checked.Add(1)
+					}
+				}()
 			}
-		}()
-	}
-	wg.Wait()
+			wg.Wait()
+			select {
+			case out <- plans:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	seen := map[string]int{}
-	for _, p := range plans {
-		key := p.row.IDNumber
-		if p.personID != 0 {
-			key = fmt.Sprint(p.personID)
-		} else if p.person != nil {
-			key = p.person.IDNumber
+	var err error
+	for plans := range out {
+		if err != nil {
+			continue // draining after a failed sink
 		}
-		if key == "" {
-			continue
+		for _, p := range plans {
+			key := p.row.IDNumber
+			if p.personID != 0 {
+				key = fmt.Sprint(p.personID)
+			} else if p.person != nil {
+				key = p.person.IDNumber
+			}
+			if key == "" {
+				continue
+			}
+			if first, dup := seen[key]; dup {
+				p.problems = append(p.problems, roster.Problem{Row: p.row.Row, Column: "姓名", Message: fmt.Sprintf("与第 %d 行是同一人：每人只有一份发展档案", first)})
+			} else {
+				seen[key] = p.row.Row
+			}
 		}
-		if first, dup := seen[key]; dup {
-			p.problems = append(p.problems, roster.Problem{Row: p.row.Row, Column: "姓名", Message: fmt.Sprintf("与第 %d 行是同一人：每人只有一份发展档案", first)})
-		} else {
-			seen[key] = p.row.Row
+		if err = sink(plans); err != nil {
+			cancel()
 		}
 	}
-	return plans
+	return err
 }
 
 func (w *ledgerWorld) bad(p *casePlan, col, format string, args ...any) {
@@ -518,21 +581,21 @@ func (w *ledgerWorld) fullMembers(branch int64, on civil.Date) int {
 	return n
 }
 
-// write stores every planned case in tx: the people registered from the
-// file, each case with its records and deadlines, the people's party
-// history, and one audit entry for the import.
-func (w *ledgerWorld) write(ctx context.Context, tx *db.Tx, plans []*casePlan, opt importer.Options, rep *importer.Report, path string) error {
+// write stores a chunk of planned cases in tx: the people registered from
+// the file, each case with its records and deadlines, and the people's
+// party history. The import's audit entry follows the last chunk.
+func (w *ledgerWorld) write(ctx context.Context, tx *db.Tx, plans []*casePlan, opt importer.Options, rep *importer.Report) error {
 	now := w.d.Now().UnixMilli()
-	var fresh []member.Person
+	var people []member.Person
 	for _, p := range plans {
 		if p.person != nil {
 			if err := member.ApplyEvents(p.person, p.events, opt.Today); err != nil {
 				return err
 			}
-			fresh = append(fresh, *p.person)
+			people = append(people, *p.person)
 		}
 	}
-	ids, err := member.InsertMany(ctx, tx, w.d.Keys, fresh)
+	ids, err := member.InsertMany(ctx, tx, w.d.Keys, people)
 	if err != nil {
 		return err
 	}
@@ -550,19 +613,26 @@ func (w *ledgerWorld) write(ctx context.Context, tx *db.Tx, plans []*casePlan, o
 	}
 	defer insRec.Close()
 	actor := audit.ActorFrom(ctx).Name
+	fresh, registered := map[int64][]member.Event{}, map[int64][]member.Event{}
 	k := 0
 	for _, p := range plans {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		if p.person != nil {
 			p.personID = ids[k]
 			k++
-			if err := member.InsertEvents(ctx, tx, p.personID, p.events); err != nil {
-				return err
-			}
-		} else if err := member.RecordEvents(ctx, tx, p.personID, p.events, opt.Today); err != nil {
-			return fmt.Errorf("第 %d 行：登记%s的身份变化：%w", p.row.Row, p.name, err)
+			fresh[p.personID] = p.events
+		} else {
+			registered[p.personID] = p.events
+		}
+	}
+	if err := member.InsertEvents(ctx, tx, fresh); err != nil {
+		return err
+	}
+	if err := member.RecordEventsMany(ctx, tx, registered, opt.Today); err != nil {
+		return fmt.Errorf("登记人员的身份变化：%w", err)
+	}
+	for _, p := range plans {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		last, lastDate := 0, ""
 		for _, r := range p.recs {
@@ -599,7 +669,5 @@ func (w *ledgerWorld) write(ctx context.Context, tx *db.Tx, plans []*casePlan, o
 		}
 		rep.Inserted++
 	}
-	return w.d.Audit.Write(ctx, tx, audit.Event{Action: "develop.import", ObjectType: "org", ObjectID: fmt.Sprint(w.root.ID),
-		Detail: map[string]any{"file": filepath.Base(path), "format": rep.Format, "rows": rep.Rows, "cases": rep.Inserted,
-			"records": rep.Records, "people_registered": rep.People, "people_matched": rep.Existing}})
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/importer"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
@@ -218,6 +219,26 @@ func TestImportLedger(t *testing.T) {
 			t.Fatalf("a second import of the same file: %+v", j)
 		}
 
+		// Two checked jobs of one file confirmed at once: one imports,
+		// the other writes nothing.
+		more := ledgerBook(t, ledgerHead, fullRow("孙并发", idcard.WithCheckDigit("11010119980808004"), branch, 12))
+		var a, z importer.Job
+		uploadLedger(t, c, more, map[string]string{"dry_run": "true"}, &a)
+		uploadLedger(t, c, more, map[string]string{"dry_run": "true"}, &z)
+		waitJob(t, c, a.ID)
+		waitJob(t, c, z.ID)
+		done := make(chan int, 2)
+		for _, id := range []int64{a.ID, z.ID} {
+			go func() { done <- c.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", id), map[string]any{}, nil) }()
+		}
+		<-done
+		<-done
+		a, z = waitJob(t, c, a.ID), waitJob(t, c, z.ID)
+		if (a.State == importer.Done) == (z.State == importer.Done) || e.Count("SELECT COUNT(*) FROM dev_cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '孙并发'") != 1 {
+			t.Fatalf("two imports of one file at once: %s (%s) and %s (%s)", a.State, a.Message, z.State, z.Message)
+		}
+		after = written()
+
 		// A date too early names the rule, its citation and the valid date.
 		early := fullRow("王早", idcard.WithCheckDigit("11010119960606002"), branch, 12)
 		early[11] = "2024-04-09"
@@ -285,10 +306,24 @@ func TestLedgerRoundTrip(t *testing.T) {
 			t.Fatalf("export: %d", st)
 		}
 		exported := page.Last
+		leader := e.Anonymous()
+		leader.Token = e.Account(auth.Leader, b.root, 0).Token
+		if st := leader.Do("GET", "/development/ledger.xlsx?status=all&reveal=1", nil, nil); st != 403 {
+			t.Fatalf("a 领导 asking the full ID numbers: %d", st)
+		}
+		if st := leader.Do("GET", "/development/ledger.xlsx?status=all", nil, nil); st != 200 {
+			t.Fatalf("a 领导's export: %d", st)
+		}
+		if ids := idColumn(t, leader.Last); !strings.Contains(ids, "************050010") || strings.Contains(ids, "11010119950505001") {
+			t.Fatalf("a 领导's export shows ID numbers %q", ids)
+		}
+		if ids := idColumn(t, exported); !strings.Contains(ids, idcard.WithCheckDigit("11010119950505001")) {
+			t.Fatalf("the 党务管理员's full export shows %q", ids)
+		}
 		if err := cellsafe.CheckXLSX(bytes.NewReader(exported)); err != nil {
 			t.Fatal(err)
 		}
-		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'develop.export' AND detail LIKE '%revealed%'"); n != 1 {
+		if n := e.Count(`SELECT COUNT(*) FROM audit_log WHERE action = 'develop.export' AND detail LIKE '%"revealed":true%'`); n != 1 {
 			t.Fatalf("export audits: %d", n)
 		}
 
@@ -366,4 +401,23 @@ func fillTemplate(t *testing.T, tpl []byte, values map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// idColumn reads the 公民身份号码 column of an exported 台账.
+func idColumn(t *testing.T, book []byte) string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("台账")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range rows[2:] {
+		ids = append(ids, r[1])
+	}
+	return strings.Join(ids, ",")
 }

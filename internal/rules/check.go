@@ -625,19 +625,16 @@ func (e *Engine) Recheck(f Facts, changed int) *Breach {
 		if n == changed {
 			continue
 		}
-		g := f
-		g.Done = make(map[int]civil.Date, len(f.Done))
-		for m, d := range f.Done {
-			if m != n {
-				g.Done[m] = d
-			}
-		}
+		// The step is judged against the others: taken out of the facts
+		// for the while (the map is the caller's, put back as it was).
 		on := f.Done[n]
-		j := &judge{e: e, p: e.Params(on), f: g}
+		delete(f.Done, n)
+		j := &judge{e: e, p: e.Params(on), f: f}
 		def, _ := Step(n)
 		if j.order(def, on) {
 			j.timing(def, Action{Kind: ActStep, Step: n, Date: on})
 		}
+		f.Done[n] = on
 		if len(j.v.Refusals) > 0 {
 			return &Breach{Step: n, Finding: j.v.Refusals[0]}
 		}
