@@ -23,8 +23,10 @@ import (
 	"hongdun/internal/exam"
 	"hongdun/internal/honour"
 	"hongdun/internal/life"
+	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/pioneer"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/strong"
 	"hongdun/internal/task"
 	"hongdun/internal/training"
@@ -141,6 +143,11 @@ func demoCmd(ctx context.Context, args []string) error {
 	// PRAGMA optimize would take at the next start.
 	if _, err := a.DB.W.ExecContext(ctx, "ANALYZE"); err != nil {
 		return err
+	}
+	if a.DB.Dialect == db.Postgres { // and the visibility map that lets searches read their indexes alone
+		if err := member.RefreshStats(ctx, a.DB); err != nil {
+			return err
+		}
 	}
 	if *members > 100000 {
 		fmt.Println("数据量大，未同步组织预警待办（启动服务后组织页面仍实时显示预警）")

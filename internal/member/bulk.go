@@ -164,8 +164,15 @@ func (w *Inserter) insertSQL(rows int) string {
 // RefreshStats has the query planner read the persons table anew after a
 // bulk write. SQLite's hourly PRAGMA optimize samples; after a large import
 // a plan chosen from the sample made a 分局's ID-tail search a hundred times
-// slower until a full ANALYZE.
+// slower until a full ANALYZE. On PostgreSQL a VACUUM also marks the new
+// rows visible to all, so that searches read their indexes alone (an
+// index-only scan) instead of fetching every candidate row: a 分局's capped
+// count fell from 322 ms to 9 ms at 200,000 people.
 func RefreshStats(ctx context.Context, d *db.DB) error {
-	_, err := d.W.ExecContext(ctx, "ANALYZE persons")
+	stmt := "ANALYZE persons"
+	if d.Dialect == db.Postgres {
+		stmt = "VACUUM (ANALYZE) persons"
+	}
+	_, err := d.W.ExecContext(ctx, stmt)
 	return err
 }

@@ -1,12 +1,16 @@
 package member_test
 
 import (
+	"context"
 	"fmt"
+	"html"
 	"strings"
 	"testing"
 
 	"hongdun/internal/apptest"
+	"hongdun/internal/member"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
 )
 
 func TestPages(t *testing.T) {
@@ -74,6 +78,49 @@ func TestPages(t *testing.T) {
 		leader.Do("GET", detail, nil, nil)
 		if strings.Contains(leader.Body(), "显示完整号码") || strings.Contains(leader.Body(), "修改档案") {
 			t.Fatal("leader is offered write actions")
+		}
+	})
+}
+
+// Past TotalCap the list says "10,000+" on the page and total_exact false in
+// the API, and the pager still leads to the next page.
+func TestListBeyondTheCountCap(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		err := e.DB.InTx(context.Background(), func(tx *db.Tx) error {
+			w := member.NewInserter(tx)
+			defer w.Close()
+			for i := range member.TotalCap + 1 {
+				p := member.Person{OrgID: b.aBranch, Name: fmt.Sprintf("张%d", i), Gender: "男", BirthDate: "1980-01-01", Status: "full", JoinDate: "2000-01-01", FullDate: "2001-01-01"}
+				if err := w.Add(context.Background(), member.NewRow(e.App.Keys, &p, 0)); err != nil {
+					return err
+				}
+			}
+			return w.Flush(context.Background())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := b.admin.Do("GET", "/members", nil, nil); st != 200 || !strings.Contains(html.UnescapeString(b.admin.Body()), "共 10,000+ 人") ||
+			!strings.Contains(b.admin.Body(), `href="/members?page=2"`) {
+			t.Fatalf("list: %d %s", st, b.admin.Body())
+		}
+		if st := b.admin.Do("GET", "/members?page=2", nil, nil); st != 200 || !strings.Contains(b.admin.Body(), "第 2 页") ||
+			!strings.Contains(b.admin.Body(), `href="/members?page=3"`) {
+			t.Fatalf("page 2: %d", st)
+		}
+		var out struct {
+			Total      int  `json:"total"`
+			TotalExact bool `json:"total_exact"`
+			HasNext    bool `json:"has_next"`
+			Items      []member.Person
+		}
+		if st := b.admin.Do("GET", "/api/v1/members?per_page=100&page=101", nil, &out); st != 200 || out.Total != member.TotalCap || out.TotalExact ||
+			out.HasNext || len(out.Items) != 1 {
+			t.Fatalf("API past the cap: %d %+v", st, out)
+		}
+		if st := b.admin.Do("GET", fmt.Sprintf("/api/v1/members?org=%d", b.b), nil, &out); st != 200 || out.Total != 0 || !out.TotalExact || out.HasNext {
+			t.Fatalf("API, an empty subtree: %d %+v", st, out)
 		}
 	})
 }

@@ -96,7 +96,7 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			}
 			plans := map[string]string{c.want: explain(t, d, pageSQL(d.Dialect, w, f), w.args)}
 			if c.count != "" {
-				plans[c.count] += "\n" + explain(t, d, countSQL(w), w.args)
+				plans[c.count] += "\n" + explain(t, d, countSQL(d.Dialect, w), w.args)
 			}
 			for ix, plan := range plans {
 				if !strings.Contains(plan, ix) || strings.Contains(plan, "Seq Scan on persons") || strings.Contains(plan, "SCAN p\n") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,14 +154,16 @@ func isLetters(s string) bool {
 type where struct {
 	conds []string
 	args  []any
-	// walks are the conditions as a walk in pinyin order writes them: each
-	// column of a list filter or of the scope inside an expression, so that
-	// no index on it can drive the plan (see pageSQL).
+	// walks are the conditions with each column of a list filter or of the
+	// scope inside an expression, which no index can serve: on SQLite, whose
+	// planner guesses, only the one condition meant to lead a plan is
+	// written plainly (see lead).
 	walks []string
-	// scoped when the search is limited to a subtree (a range on
-	// p.org_path); broad when that subtree holds at least 1/broadShare of
-	// the organisations.
-	scoped, broad bool
+	// scopeAt is the index of the scope's range on p.org_path (-1 without
+	// one); broad when that subtree holds at least 1/broadShare of the
+	// organisations; keyed when the search box gave a condition.
+	scopeAt      int
+	broad, keyed bool
 }
 
 // broadShare: a subtree with at least 1/broadShare of the organisations
@@ -184,13 +187,25 @@ func (w *where) filter(col, op string, arg any) {
 	w.addWalk("p."+col+" "+op+" ?", "(p."+col+" || '') "+op+" ?", arg)
 }
 
-// sql is the WHERE clause, empty without conditions: SQLite counts a whole
-// table from its smallest index only for a bare COUNT(*).
-func (w *where) sql() string {
+// lead is how a query reads persons. On SQLite every condition but the
+// leading one is written as its walk: the search box's key leads when
+// there is one (its index carries the path, checked beside the key), else
+// the scope's path when scopeLeads (the path-led index), else none (a walk
+// in pinyin order). PostgreSQL plans from its statistics, which
+// expressions would blind, so it gets every condition plainly.
+func (w where) lead(d db.Dialect, scopeLeads bool) string {
 	if len(w.conds) == 0 {
-		return ""
+		return "" // SQLite counts a whole table from its smallest index only for a bare COUNT(*)
 	}
-	return " WHERE " + strings.Join(w.conds, " AND ")
+	conds := slices.Clone(w.conds)
+	if d == db.SQLite {
+		for i := range conds {
+			if !(i == w.scopeAt && scopeLeads && !w.keyed) {
+				conds[i] = w.walks[i]
+			}
+		}
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
 }
 
 // TotalCap is how far a search counts its matches: a page says "10,000+"
@@ -235,7 +250,7 @@ func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Pr
 	if err != nil {
 		return nil, total, false, err
 	}
-	if err := q.QueryRowContext(ctx, countSQL(w), w.args...).Scan(&total.N); err != nil {
+	if err := q.QueryRowContext(ctx, countSQL(q.D(), w), w.args...).Scan(&total.N); err != nil {
 		return nil, total, false, err
 	}
 	total.Exact = total.N <= TotalCap
@@ -293,14 +308,14 @@ func Count(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princip
 		return 0, err
 	}
 	var n int
-	err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p"+w.sql(), w.args...).Scan(&n)
+	err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p"+w.lead(q.D(), true), w.args...).Scan(&n)
 	return n, err
 }
 
 // searchWhere is the condition of a search: the caller's scope, the search
 // box and the filters of f (normalised).
 func searchWhere(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter, today civil.Date) (where, error) {
-	var w where
+	w := where{scopeAt: -1, keyed: f.Q != ""}
 	if err := scopeWhere(ctx, q, p, f.OrgID, &w); err != nil {
 		return w, err
 	}
@@ -336,8 +351,8 @@ func searchWhere(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.P
 
 // countSQL counts the matches up to one past TotalCap: a subtree's are
 // read by the path-led index, never the whole bureau.
-func countSQL(w where) string {
-	return fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM persons p%s LIMIT %d) c", w.sql(), TotalCap+1)
+func countSQL(d db.Dialect, w where) string {
+	return fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM persons p%s LIMIT %d) c", w.lead(d, true), TotalCap+1)
 }
 
 // pageSQL reads the ids of one page (and one more) from an index alone.
@@ -353,13 +368,11 @@ func countSQL(w where) string {
 // blind.
 func pageSQL(d db.Dialect, w where, f Filter) string {
 	order := "p.pinyin || ''" // an expression no index provides
-	if f.Q == "" && (!w.scoped || w.broad) {
+	walk := !w.keyed && (w.scopeAt < 0 || w.broad)
+	if walk {
 		order = "p.pinyin"
-		if d == db.SQLite {
-			w.conds = w.walks
-		}
 	}
-	return "SELECT p.id FROM persons p" + w.sql() +
+	return "SELECT p.id FROM persons p" + w.lead(d, !walk) +
 		fmt.Sprintf(" ORDER BY %s, p.id LIMIT %d OFFSET %d", order, f.PerPage+1, (f.Page-1)*f.PerPage)
 }
 
@@ -420,8 +433,8 @@ func scopeWhere(ctx context.Context, q db.Querier, p *auth.Principal, orgID int6
 	if in < all {
 		cond, args := sc.Where("p.org_path")
 		walk, _ := sc.Where("(p.org_path || '')")
+		w.scopeAt, w.broad = len(w.conds), in*broadShare >= all
 		w.addWalk(cond, walk, args...)
-		w.scoped, w.broad = true, in*broadShare >= all
 	}
 	return nil
 }

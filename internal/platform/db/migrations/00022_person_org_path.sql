@@ -9,13 +9,15 @@ UPDATE persons SET org_path = (SELECT o.path FROM orgs o WHERE o.id = persons.or
 
 -- The scope-led index: a caller's people in path order, with every list
 -- filter and the sort key, read from the index alone.
-CREATE INDEX persons_path_filters ON persons(org_path, status, category, gender, education, birth_date, pinyin);
+CREATE INDEX persons_path_filters ON persons(org_path, status, category, gender, education, birth_date, pinyin, id);
 -- The search keys keep the path beside them, so a search checks the scope
--- from the index without reading the row or the organisations.
-CREATE INDEX persons_pinyin_path ON persons(pinyin, org_path, status, category);
-CREATE INDEX persons_name_path ON persons(name, pinyin, org_path);
-CREATE INDEX persons_initials_path ON persons(initials, pinyin, org_path);
-CREATE INDEX persons_rtail_path ON persons(id_rtail, org_path, pinyin);
+-- from the index without reading the row or the organisations. The id ends
+-- each index: a page is "ORDER BY pinyin, id" of ids, which PostgreSQL can
+-- then read from the index alone (SQLite's rowid is in every index anyway).
+CREATE INDEX persons_pinyin_path ON persons(pinyin, org_path, status, category, id);
+CREATE INDEX persons_name_path ON persons(name, pinyin, org_path, id);
+CREATE INDEX persons_initials_path ON persons(initials, pinyin, org_path, id);
+CREATE INDEX persons_rtail_path ON persons(id_rtail, org_path, pinyin, id);
 DROP INDEX persons_pinyin;
 DROP INDEX persons_name_pinyin;
 DROP INDEX persons_initials_pinyin;
