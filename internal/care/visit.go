@@ -56,8 +56,8 @@ type VisitInput struct {
 	Version    int    `json:"version,omitempty"` // for a change: the version read
 }
 
-const visitCols = `v.id, v.person_id, p.name, v.org_id, o.name, o.path, COALESCE(v.campaign_id, 0), COALESCE(c.name, ''), COALESCE(c.ends_on, ''),
-	v.visited_on, v.form, v.visitors, v.amount_fen, v.notes, v.created_by, v.version, v.updated_at`
+var visitCols = `v.id, v.person_id, p.name, v.org_id, o.name, o.path, COALESCE(v.campaign_id, 0), COALESCE(c.name, ''), COALESCE(c.ends_on, ''),
+	v.visited_on, v.form, v.visitors, v.amount_fen, v.notes, ` + auth.NameOf("v.created_by") + `, v.version, v.updated_at`
 
 const visitFrom = ` FROM care_visits v JOIN persons p ON p.id = v.person_id JOIN orgs o ON o.id = v.org_id LEFT JOIN care_campaigns c ON c.id = v.campaign_id`
 
@@ -122,7 +122,7 @@ func ParseVisitFilter(q url.Values) (VisitFilter, error) {
 		if s := strings.TrimSpace(q.Get(d.name)); s != "" {
 			day, err := civil.Parse(s)
 			if err != nil {
-				return f, fail.Malformed(d.name, d.lbl+"“"+s+"”不是真实的日期（格式 YYYY-MM-DD）")
+				return f, fail.Malformed(d.name, d.lbl+"“"+s+"”不是真实的日期（如 2026-01-31）")
 			}
 			*d.v = day.String()
 		}
@@ -212,7 +212,7 @@ func (in *VisitInput) check(today civil.Date) (visitFields, error) {
 	on, err := civil.Parse(in.VisitedOn)
 	switch {
 	case err != nil:
-		errs = append(errs, fail.Malformed("visited_on", "走访日期“"+in.VisitedOn+"”不是真实的日期（格式 YYYY-MM-DD）"))
+		errs = append(errs, fail.Malformed("visited_on", "走访日期“"+in.VisitedOn+"”不是真实的日期（如 2026-01-31）"))
 	case on.After(today):
 		errs = append(errs, fail.NotAllowed("visited_on", "走访日期不能晚于今天"))
 	case on.Year() < 2000:
