@@ -107,6 +107,7 @@ var pageIDs = map[string]string{
 // pageAddresses are the pages that need a query to show anything: the
 // query lists the addresses to open instead of the bare path.
 var pageAddresses = map[string]string{
+	"/help/{role}":                 "SELECT '/help/orgadmin' UNION ALL SELECT '/help/secretary' UNION ALL SELECT '/help/member' UNION ALL SELECT '/help/leader'",
 	"/orgs/new":                    "SELECT '/orgs/new?parent=' || MIN(id) FROM orgs WHERE kind <> 'group' GROUP BY kind",
 	"/dues/pay":                    "SELECT '/dues/pay?person_id=' || MIN(person_id) FROM dues_bases",
 	"/dues/base":                   "SELECT '/dues/base?person_id=' || MIN(person_id) FROM dues_bases",

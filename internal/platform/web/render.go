@@ -90,6 +90,7 @@ type View struct {
 	Error *Error
 	Nav   []NavGroup // the groups and entries the caller's role can use
 	Todos int        // the caller's open 待办, shown on every page
+	Help  []string   // the page's 使用说明, one paragraph each
 }
 
 // NavGroup is one menu of the top navigation; a group with one entry the
@@ -150,6 +151,8 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, data an
 func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int, p *Page, data any, err error) error {
 	v := View{P: Principal(r), Path: r.URL.Path, Query: r.URL.Query(), Data: data, Flash: r.URL.Query().Get("ok")}
 	if v.P != nil {
+		_, pattern, _ := strings.Cut(r.Pattern, " ")
+		v.Help = s.Help[pattern]
 		v.Nav = navFor(s.Nav, v.P)
 		if s.TodoCount != nil {
 			n, cerr := s.TodoCount(r.Context(), v.P)
