@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -80,7 +81,7 @@ type VisitFilter struct {
 }
 
 // Query is the filter as URL parameters.
-func (f VisitFilter) Query() string {
+func (f VisitFilter) Query() template.URL {
 	v := url.Values{}
 	for k, n := range map[string]int64{"org": f.OrgID, "person": f.PersonID, "campaign": f.CampaignID} {
 		if n != 0 {
@@ -92,7 +93,7 @@ func (f VisitFilter) Query() string {
 			v.Set(k, s)
 		}
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // ParseVisitFilter reads org, person, campaign, form, from, to, page and per_page.
