@@ -3,6 +3,7 @@ package annual
 import (
 	"embed"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -142,18 +143,18 @@ func paging(q url.Values) (page, per int, err error) {
 
 // checkList is one page of the check.
 type checkList struct {
-	Year    int     `json:"year"`
-	OrgID   int64   `json:"org_id"`
-	OrgName string  `json:"org_name"`
-	Total   int     `json:"total"`
-	Page    int     `json:"page"`
-	PerPage int     `json:"per_page"`
-	ByKind  []Count `json:"by_kind"`
-	Items   []Issue `json:"items"`
-	Holds   bool    `json:"holds"`
-	Formula string  `json:"formula"`
-	Query   string  `json:"-"`
-	Pages   []int   `json:"-"`
+	Year    int          `json:"year"`
+	OrgID   int64        `json:"org_id"`
+	OrgName string       `json:"org_name"`
+	Total   int          `json:"total"`
+	Page    int          `json:"page"`
+	PerPage int          `json:"per_page"`
+	ByKind  []Count      `json:"by_kind"`
+	Items   []Issue      `json:"items"`
+	Holds   bool         `json:"holds"`
+	Formula string       `json:"formula"`
+	Query   template.URL `json:"-"`
+	Pages   []int        `json:"-"`
 }
 
 func (h *handlers) check(r *http.Request) (*checkList, error) {
@@ -180,7 +181,7 @@ func (h *handlers) check(r *http.Request) (*checkList, error) {
 	for i := 1; i <= (len(issues)+per-1)/per && i <= 50; i++ {
 		c.Pages = append(c.Pages, i)
 	}
-	c.Query = fmt.Sprintf("year=%d&org=%d", req.Year, req.Root.ID)
+	c.Query = template.URL(fmt.Sprintf("year=%d&org=%d", req.Year, req.Root.ID))
 	return c, nil
 }
 
@@ -233,7 +234,7 @@ type view struct {
 	Trend *Trend
 	Years []int
 	Orgs  []org.Option
-	Query string
+	Query template.URL // year and org, for the links
 	Today string
 	// Current is set when the report is as of today: its figures are then
 	// today's lists, and link to them.
@@ -261,7 +262,7 @@ func (h *handlers) view(r *http.Request, withTrend bool) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &view{R: rep, Query: fmt.Sprintf("year=%d&org=%d", req.Year, req.Root.ID), Today: req.today.Chinese(), Current: rep.AsOf == req.today.String()}
+	v := &view{R: rep, Query: template.URL(fmt.Sprintf("year=%d&org=%d", req.Year, req.Root.ID)), Today: req.today.Chinese(), Current: rep.AsOf == req.today.String()}
 	if !withTrend {
 		return v, nil
 	}

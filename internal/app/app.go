@@ -27,6 +27,7 @@ import (
 	"hongdun/internal/election"
 	"hongdun/internal/exam"
 	"hongdun/internal/export"
+	"hongdun/internal/help"
 	"hongdun/internal/honour"
 	"hongdun/internal/importer"
 	"hongdun/internal/leader"
@@ -168,6 +169,7 @@ func New(d *db.DB, keys *crypto.Keys, cfg Config) *App {
 	a.Routes = a.routes()
 	deps.Web.Routes = a.Routes
 	deps.Web.Nav = nav
+	deps.Web.Help = help.Pages()
 	deps.Web.TodoCount = func(ctx context.Context, p *auth.Principal) (int, error) { return todo.Count(ctx, d, p) }
 	return a
 }
@@ -217,6 +219,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, strong.Routes(a.Deps)...)
 	rs = append(rs, weak.Routes(a.Deps)...)
 	rs = append(rs, brand.Routes(a.Deps)...)
+	rs = append(rs, help.Routes(a.Deps)...)
 	return rs
 }
 

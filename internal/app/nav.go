@@ -30,7 +30,6 @@ var nav = []web.NavGroup{
 		{Label: "党费", Href: "/dues", Perm: web.PartyRead},
 		{Label: "关怀台账", Href: "/care", Perm: web.PartyRead},
 		{Label: "走访慰问", Href: "/care/campaigns", Perm: web.PartyRead},
-		{Label: "走访登记（手机）", Href: "/m/care", Perm: web.PartyWrite},
 	}},
 	{Label: "支部建设", Items: []web.NavItem{
 		{Label: "组织生活", Href: "/life", Perm: web.PartyRead},
@@ -62,7 +61,7 @@ var nav = []web.NavGroup{
 		{Label: "我的承诺", Href: "/m/commitments", Perm: web.PartyView, Self: true},
 		{Label: "我的服务", Href: "/m/service", Perm: web.PartyView, Self: true},
 		{Label: "我的战时任务", Href: "/m/wartime", Perm: web.PartyView, Self: true},
-		{Label: "任务与擂台（手机）", Href: "/m/tasks", Perm: web.PartyView},
+		{Label: "任务与擂台", Href: "/m/tasks", Perm: web.PartyView, Self: true},
 	}},
 	{Label: "系统", Items: []web.NavItem{
 		{Label: "账号管理", Href: "/admin/accounts", Perm: web.Accounts},

@@ -38,6 +38,8 @@ func init() {
 func init() {
 	exempt("POST /login/otp", "登录第二步，仅作用于本人的待完成登录")
 	exempt("GET /mfa", "仅作用于本人账号")
+	exempt("GET /help", "使用说明，不含任何组织的数据")
+	exempt("GET /help/{role}", "快速上手，不含任何组织的数据")
 	exempt("POST /mfa", "仅作用于本人账号")
 	exempt("POST /mfa/disable", "仅作用于本人账号")
 	exempt("GET /api/v1/auth/mfa", "仅作用于本人账号")

@@ -2,6 +2,7 @@ package appraisal
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -38,7 +39,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 }
 
 // Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() string {
+func (f Filter) Query() template.URL {
 	v := url.Values{}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -49,7 +50,7 @@ func (f Filter) Query() string {
 	if f.Stage != "" {
 		v.Set("stage", f.Stage)
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // List is one page of rounds with the distribution of every rating in the

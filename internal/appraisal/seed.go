@@ -3,6 +3,7 @@ package appraisal
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 
 	"hongdun/internal/life"
 	"hongdun/internal/org"
@@ -37,7 +38,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		WHERE a.username = 'dangyuan1'`).Scan(&live); err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	year := today.Year() - 1
 	start := today.AddDays(-150)
@@ -69,7 +70,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 				closedOn = from.AddDays(24).String()
 			}
 			id, err := db.InsertID(ctx, tx, `INSERT INTO appraisal_rounds (org_id, year, started_on, self_due, vote_due, rate_due, closed_on, paper_ballots, created_by, created_at, updated_at)
-				VALUES (?,?,?,?,?,?,?,0,'demo',?,?)`, o.ID, year, from.String(), from.AddDays(5).String(), vote.String(), rate.String(), closedOn, d.Now().UnixMilli(), d.Now().UnixMilli())
+				VALUES (?,?,?,?,?,?,?,0,'`+demo.Recorder+`',?,?)`, o.ID, year, from.String(), from.AddDays(5).String(), vote.String(), rate.String(), closedOn, d.Now().UnixMilli(), d.Now().UnixMilli())
 			if err != nil {
 				return err
 			}

@@ -194,7 +194,7 @@ func Register(ctx context.Context, d *core.Deps, p *auth.Principal, in Innovatio
 	var dateErr *fail.Error
 	start, err := civil.Parse(in.PlannedStart)
 	if err != nil {
-		dateErr = fail.Malformed("planned_start", "计划实施日期应为有效日期（YYYY-MM-DD）")
+		dateErr = fail.Malformed("planned_start", "计划实施日期应为有效日期（如 2026-01-31）")
 	} else if start.After(today.AddYears(1)) {
 		dateErr = fail.Malformed("planned_start", "计划实施日期应在一年以内")
 	}
@@ -339,7 +339,7 @@ func ReportOutcome(ctx context.Context, d *core.Deps, p *auth.Principal, id int6
 	var dateErr *fail.Error
 	from, err := civil.Parse(oc.TriedFrom)
 	if err != nil {
-		dateErr = fail.Malformed("tried_from", "实际实施日期应为有效日期（YYYY-MM-DD）")
+		dateErr = fail.Malformed("tried_from", "实际实施日期应为有效日期（如 2026-01-31）")
 	} else if from.After(today) {
 		dateErr = fail.Malformed("tried_from", "实际实施日期不能晚于今天")
 	}

@@ -3,6 +3,7 @@ package assess
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
@@ -48,7 +49,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		return err
 	}
 	today := civil.Today(d.Now())
-	p := &auth.Principal{Username: "demo", DisplayName: "市局党委", Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
+	p := &auth.Principal{Username: demo.Recorder, DisplayName: "市局党委", Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
 	set, err := CreateSet(ctx, d, p, SetInput{OrgID: root, Year: today.Year(), Kind: Branches, Title: fmt.Sprintf("%d年度党支部党建工作绩效考评", today.Year()), Standard: true})
 	if err != nil {
 		return err
@@ -121,7 +122,7 @@ func seedInnovations(ctx context.Context, d *core.Deps, t *Targets, today civil.
 		if upper == nil {
 			continue
 		}
-		p := &auth.Principal{Username: "demo", DisplayName: upper.Name, Role: auth.OrgAdmin, OrgID: upper.ID, OrgPath: upper.Path}
+		p := &auth.Principal{Username: demo.Recorder, DisplayName: upper.Name, Role: auth.OrgAdmin, OrgID: upper.ID, OrgPath: upper.Path}
 		registered := minDate(start.AddDays(20*i), today)
 		planned := minDate(registered.AddDays(10), today)
 		in, err := Register(ctx, d, p, InnovationInput{OrgID: o.ID, Title: di.title, Problem: di.problem, Idea: di.idea, Expected: di.expected, Risks: di.risks,

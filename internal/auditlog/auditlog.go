@@ -52,7 +52,7 @@ func filter(r *http.Request) (audit.Filter, error) {
 		if v := q.Get(p.name); v != "" {
 			t, err := time.ParseInLocation("2006-01-02", v, web.Shanghai)
 			if err != nil {
-				return f, fail.Malformed(p.name, "日期格式应为 YYYY-MM-DD")
+				return f, fail.Malformed(p.name, "日期应为真实的日期，如 2026-01-31")
 			}
 			*p.dst = t.AddDate(0, 0, p.add)
 		}

@@ -2,6 +2,7 @@ package brand
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ type Filter struct {
 }
 
 // Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() string {
+func (f Filter) Query() template.URL {
 	v := url.Values{}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -33,7 +34,7 @@ func (f Filter) Query() string {
 			v.Set(k, s)
 		}
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // List is one page of brands.

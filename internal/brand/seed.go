@@ -3,6 +3,7 @@ package brand
 import (
 	"bytes"
 	"context"
+	"hongdun/internal/demo"
 	"image"
 	"image/color"
 	"image/png"
@@ -62,7 +63,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	seeded := 0
 	for _, root := range orgs {
 		if root.ParentID != 0 || root.Dissolved() {
@@ -81,7 +82,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		if district == 0 || len(branches) < 12 {
 			continue
 		}
-		p := &auth.Principal{Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path, Username: "demo"}
+		p := &auth.Principal{Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path, Username: demo.Recorder}
 		next := 0
 		for i, x := range demoBrands {
 			holder := map[string]int64{"bureau": root.ID, "district": district}[x.holder]

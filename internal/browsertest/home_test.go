@@ -33,15 +33,15 @@ func TestEveryRoleHome(t *testing.T) {
 		{"sysadm", "/admin/accounts", []string{"账号管理"}, []string{"党员", "审计日志", "安全策略", "发展党员"}},
 		{"secadmin", "/admin/security", []string{"安全策略"}, []string{"党员", "账号管理", "审计日志"}},
 		{"auditor", "/audit", []string{"审计日志"}, []string{"党员", "账号管理", "安全策略"}},
-		{"shiju", "/", []string{"工作台", "组织与党员", "导入", "发展党员", "教育培训"}, []string{"账号管理", "审计日志"}},
-		{"leader", "/", []string{"工作台", "组织与党员", "发展党员"}, []string{"导入", "账号管理", "审计日志", "学习答题"}},
+		{"shiju", "/", []string{"工作台", "组织与党员", "导入", "发展党员", "教育培训"}, []string{"账号管理", "审计日志", "任务与擂台", "走访登记（手机）"}},
+		{"leader", "/", []string{"工作台", "组织与党员", "发展党员"}, []string{"导入", "账号管理", "审计日志", "学习答题", "任务与擂台"}},
 		{"dangyuan1", "/m", []string{"学习答题", "我的档案"}, []string{"组织与党员", "发展党员", "账号管理"}},
 	}
 	for _, view := range []struct {
 		name   string
 		w, h   int64
 		mobile bool
-	}{{"desktop", 1360, 900, false}, {"phone", 375, 812, true}} {
+	}{{"desktop", 1360, 900, false}, {"phone", 390, 844, true}} {
 		t.Run(view.name, func(t *testing.T) {
 			var opts []chromedp.EmulateViewportOption
 			if view.mobile {
@@ -51,8 +51,9 @@ func TestEveryRoleHome(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, c := range homes {
-				var url, nav, badge string
+				var url, nav, badge, name string
 				var badgeBottom float64
+				var clipped bool
 				err := chromedp.Run(ctx,
 					network.ClearBrowserCookies(),
 					browsertest.Login(e.Srv.URL, c.user, pw),
@@ -61,6 +62,10 @@ func TestEveryRoleHome(t *testing.T) {
 					chromedp.Evaluate(`Array.from(document.querySelectorAll('.mainnav summary, .mainnav a')).map(a => a.textContent.trim()).join('|')`, &nav),
 					chromedp.Text(".todo-badge", &badge, chromedp.ByQuery),
 					chromedp.Evaluate(`document.querySelector('.todo-badge').getBoundingClientRect().bottom`, &badgeBottom),
+					chromedp.Text(".who-name", &name, chromedp.ByQuery),
+					// The name is not cut: no part of it overflows its box or the screen.
+					chromedp.Evaluate(`(() => { const n = document.querySelector('.who-name'), r = n.getBoundingClientRect();
+						return n.scrollWidth > n.clientWidth + 1 || r.right > window.innerWidth + 1 || r.left < 0; })()`, &clipped),
 				)
 				if err != nil {
 					t.Fatalf("%s: %v", c.user, err)
@@ -79,6 +84,9 @@ func TestEveryRoleHome(t *testing.T) {
 					if strings.Contains(items, "|"+s+"|") {
 						t.Errorf("%s: navigation %q shows %s", c.user, nav, s)
 					}
+				}
+				if clipped || !strings.Contains(name, "（") || strings.Contains(name, "…") {
+					t.Errorf("%s: the name in the top bar %q is cut", c.user, name)
 				}
 				if !strings.HasPrefix(badge, "待办") || badgeBottom <= 0 || badgeBottom > float64(view.h)/4 {
 					t.Errorf("%s: 待办 badge %q at %.0fpx, want it in the top quarter of the screen", c.user, badge, badgeBottom)
@@ -105,5 +113,29 @@ func TestEveryRoleHome(t *testing.T) {
 	p.Shot("menu")
 	if entries != "组织|党员|组织关系转接|花名册|导入" || active != "党员" {
 		t.Fatalf("menu %q, active %q", entries, active)
+	}
+
+	// The page's 使用说明 opens on a click; the quick start is one step away.
+	var helpText string
+	err = chromedp.Run(ctx,
+		chromedp.Click(`#page-help > summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#page-help[open] p`, chromedp.ByQuery),
+		chromedp.Text(`#page-help`, &helpText, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Shot("help")
+	if !strings.Contains(helpText, "党员名册") {
+		t.Errorf("使用说明 of /members: %q", helpText)
+	}
+	var steps int
+	p.Run(browsertest.Follow(`#page-help a[href="/help"]`, chromedp.ByQuery),
+		browsertest.Follow(`a[href="/help/orgadmin"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#quickstart`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('#quickstart ol li').length`, &steps))
+	p.Shot("quickstart")
+	if steps < 5 {
+		t.Errorf("quick start with %d steps", steps)
 	}
 }

@@ -196,9 +196,9 @@ func (in *CampaignInput) check(today civil.Date, opening bool) (checked, error) 
 	ends, err2 := civil.Parse(in.EndsOn)
 	switch {
 	case err1 != nil:
-		errs = append(errs, fail.Malformed("starts_on", "开始日期“"+in.StartsOn+"”不是真实的日期（格式 YYYY-MM-DD）"))
+		errs = append(errs, fail.Malformed("starts_on", "开始日期“"+in.StartsOn+"”不是真实的日期（如 2026-01-31）"))
 	case err2 != nil:
-		errs = append(errs, fail.Malformed("ends_on", "截止日期“"+in.EndsOn+"”不是真实的日期（格式 YYYY-MM-DD）"))
+		errs = append(errs, fail.Malformed("ends_on", "截止日期“"+in.EndsOn+"”不是真实的日期（如 2026-01-31）"))
 	case ends.Before(starts):
 		errs = append(errs, fail.NotAllowed("ends_on", "截止日期不能早于开始日期"))
 	case starts.AddDays(180).Before(ends):

@@ -40,8 +40,10 @@ type HardshipEntry struct {
 	HasDetail   bool   `json:"has_detail"`
 	State       string `json:"state"`
 	StateLabel  string `json:"state_label"`
-	EnteredBy   string `json:"entered_by"`
-	ReviewedBy  string `json:"reviewed_by,omitempty"`
+	EnteredBy   string `json:"entered_by"`            // username
+	EnteredName string `json:"entered_by_name"`       // the name shown for it
+	ReviewedBy  string `json:"reviewed_by,omitempty"` // username
+	ReviewName  string `json:"reviewed_by_name,omitempty"`
 	ReviewedOn  string `json:"reviewed_on,omitempty"`
 	ReviewNote  string `json:"review_note,omitempty"`
 	Version     int    `json:"version"`
@@ -69,15 +71,17 @@ type Review struct {
 	Version  int    `json:"version"`
 }
 
-const hardshipCols = `h.id, h.person_id, p.name, p.status, h.org_id, o.name, o.path, h.cause, h.level, h.since, COALESCE(h.until, ''), h.detail_enc,
-	h.state, h.entered_by, h.reviewed_by, COALESCE(h.reviewed_on, ''), h.review_note, h.version, h.updated_at`
+var hardshipCols = `h.id, h.person_id, p.name, p.status, h.org_id, o.name, o.path, h.cause, h.level, h.since, COALESCE(h.until, ''), h.detail_enc,
+	h.state, h.entered_by, h.reviewed_by, COALESCE(h.reviewed_on, ''), h.review_note, h.version, h.updated_at, ` +
+	auth.NameOf("h.entered_by") + ", " + auth.NameOf("h.reviewed_by")
 
 const hardshipFrom = ` FROM care_hardship h JOIN persons p ON p.id = h.person_id JOIN orgs o ON o.id = h.org_id`
 
 func scanHardship(s interface{ Scan(...any) error }, today civil.Date) (*HardshipEntry, error) {
 	var h HardshipEntry
 	if err := s.Scan(&h.ID, &h.PersonID, &h.PersonName, &h.personState, &h.OrgID, &h.OrgName, &h.orgPath, &h.Cause, &h.Level, &h.Since, &h.Until,
-		&h.detailEnc, &h.State, &h.EnteredBy, &h.ReviewedBy, &h.ReviewedOn, &h.ReviewNote, &h.Version, &h.UpdatedAt); err != nil {
+		&h.detailEnc, &h.State, &h.EnteredBy, &h.ReviewedBy, &h.ReviewedOn, &h.ReviewNote, &h.Version, &h.UpdatedAt,
+		&h.EnteredName, &h.ReviewName); err != nil {
 		return nil, err
 	}
 	h.CauseLabel, h.LevelLabel, h.HasDetail = CauseLabel(h.Cause), LevelLabel(h.Level), len(h.detailEnc) > 0
@@ -177,7 +181,7 @@ func (in *HardshipInput) check(today civil.Date) error {
 	since, err := civil.Parse(in.Since)
 	switch {
 	case err != nil:
-		errs = append(errs, fail.Malformed("since", "认定起始日期“"+in.Since+"”不是真实的日期（格式 YYYY-MM-DD）"))
+		errs = append(errs, fail.Malformed("since", "认定起始日期“"+in.Since+"”不是真实的日期（如 2026-01-31）"))
 	case since.After(today):
 		errs = append(errs, fail.NotAllowed("since", "认定起始日期不能晚于今天"))
 	default:
@@ -187,7 +191,7 @@ func (in *HardshipInput) check(today civil.Date) error {
 		until, err := civil.Parse(in.Until)
 		switch {
 		case err != nil:
-			errs = append(errs, fail.Malformed("until", "认定截止日期“"+in.Until+"”不是真实的日期（格式 YYYY-MM-DD）"))
+			errs = append(errs, fail.Malformed("until", "认定截止日期“"+in.Until+"”不是真实的日期（如 2026-01-31）"))
 		case in.Since != "" && until.String() < in.Since:
 			errs = append(errs, fail.NotAllowed("until", "认定截止日期不能早于起始日期"))
 		default:

@@ -3,6 +3,7 @@ package care
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/url"
 	"slices"
 	"sort"
@@ -64,7 +65,7 @@ type LedgerFilter struct {
 }
 
 // Query is the filter as URL parameters, for links and the export.
-func (f LedgerFilter) Query() string {
+func (f LedgerFilter) Query() template.URL {
 	v := url.Values{}
 	if f.Kind != "" {
 		v.Set("kind", f.Kind)
@@ -75,7 +76,7 @@ func (f LedgerFilter) Query() string {
 	if f.Name != "" {
 		v.Set("name", f.Name)
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // ParseLedgerFilter reads kind, org, name, page and per_page.
@@ -116,7 +117,7 @@ type StateFilter struct {
 }
 
 // Query is the filter as URL parameters, for links and the export.
-func (f StateFilter) Query() string {
+func (f StateFilter) Query() template.URL {
 	v := url.Values{}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -124,7 +125,7 @@ func (f StateFilter) Query() string {
 	if f.State != "" {
 		v.Set("state", f.State)
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // parseStateFilter reads org, state (one of states, else bad), page and per_page.

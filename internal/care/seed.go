@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -36,7 +37,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		return err
 	}
 	root, rootPath := orgs[0].ID, orgs[0].Path
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	photo, err := demoPhoto()
 	if err != nil {
@@ -103,7 +104,7 @@ func seedHardship(ctx context.Context, d *core.Deps, tx *db.Tx, today civil.Date
 		"配偶失业，家庭仅靠本人工资", "独居高龄，行动不便"}
 	now := d.Now().UnixMilli()
 	for i, w := range people {
-		state, until, reviewer, note := "approved", today.AddYears(1).String(), "shiju", "情况属实，同意认定"
+		state, until, reviewer, note := "approved", today.AddYears(1).String(), demo.Recorder, "情况属实，同意认定"
 		switch i % 8 {
 		case 2, 6:
 			state, reviewer, note = "pending", "", ""
@@ -118,7 +119,7 @@ func seedHardship(ctx context.Context, d *core.Deps, tx *db.Tx, today civil.Date
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO care_hardship (person_id, org_id, cause, level, since, until, detail_enc, state, entered_by, reviewed_by,
 			reviewed_on, review_note, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, w.id, w.org, Causes[i%len(Causes)].Code,
-			Levels[i%3/2].Code, today.AddMonths(-3-i%6).String(), until, d.Keys.Seal(details[i%len(details)]), state, "demo", reviewer, reviewed, note, now, now); err != nil {
+			Levels[i%3/2].Code, today.AddMonths(-3-i%6).String(), until, d.Keys.Seal(details[i%len(details)]), state, demo.Recorder, reviewer, reviewed, note, now, now); err != nil {
 			return 0, err
 		}
 	}
@@ -147,7 +148,7 @@ func (c demoCampaign) seed(ctx context.Context, d *core.Deps, tx *db.Tx, root in
 	}
 	now := d.Now().UnixMilli()
 	id, err := db.InsertID(ctx, tx, `INSERT INTO care_campaigns (org_id, name, kind, starts_on, ends_on, ledgers, standard_fen, note, state, closed_on, created_by, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,'demo',?,?)`, root, c.name, c.kind, c.starts.String(), c.ends.String(), strings.Join(c.ledgers, ","), c.standard,
+		VALUES (?,?,?,?,?,?,?,?,?,?,'`+demo.Recorder+`',?,?)`, root, c.name, c.kind, c.starts.String(), c.ends.String(), strings.Join(c.ledgers, ","), c.standard,
 		"局党委统一部署，各支部书记带队走访", state, closed, now, now)
 	if err != nil {
 		return 0, 0, err
@@ -170,7 +171,7 @@ func (c demoCampaign) seed(ctx context.Context, d *core.Deps, tx *db.Tx, root in
 			form = "money"
 		}
 		vid, err := db.InsertID(ctx, tx, `INSERT INTO care_visits (person_id, org_id, campaign_id, visited_on, form, visitors, amount_fen, notes, created_by, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,'demo',?,?)`, l.personID, l.orgID, id, on.String(), form, demoVisitors[i%len(demoVisitors)], amount,
+			VALUES (?,?,?,?,?,?,?,?,'`+demo.Recorder+`',?,?)`, l.personID, l.orgID, id, on.String(), form, demoVisitors[i%len(demoVisitors)], amount,
 			"老同志身体尚好，对组织的关心表示感谢", now, now)
 		if db.IsUnique(err) {
 			continue // visited the same day in the other campaign: one visit counts once
@@ -185,7 +186,7 @@ func (c demoCampaign) seed(ctx context.Context, d *core.Deps, tx *db.Tx, root in
 				return 0, 0, err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO care_photos (visit_id, file_name, stored_name, content_type, size, sha256, actor, created_at)
-				VALUES (?,?,?,?,?,?,'demo',?)`, vid, "走访照片.jpg", stored, "image/jpeg", len(photo), fmt.Sprintf("demo-%d", vid), now); err != nil {
+				VALUES (?,?,?,?,?,?,'`+demo.Recorder+`',?)`, vid, "走访照片.jpg", stored, "image/jpeg", len(photo), fmt.Sprintf("demo-%d", vid), now); err != nil {
 				return 0, 0, err
 			}
 			photos++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -56,8 +57,8 @@ type VisitInput struct {
 	Version    int    `json:"version,omitempty"` // for a change: the version read
 }
 
-const visitCols = `v.id, v.person_id, p.name, v.org_id, o.name, o.path, COALESCE(v.campaign_id, 0), COALESCE(c.name, ''), COALESCE(c.ends_on, ''),
-	v.visited_on, v.form, v.visitors, v.amount_fen, v.notes, v.created_by, v.version, v.updated_at`
+var visitCols = `v.id, v.person_id, p.name, v.org_id, o.name, o.path, COALESCE(v.campaign_id, 0), COALESCE(c.name, ''), COALESCE(c.ends_on, ''),
+	v.visited_on, v.form, v.visitors, v.amount_fen, v.notes, ` + auth.NameOf("v.created_by") + `, v.version, v.updated_at`
 
 const visitFrom = ` FROM care_visits v JOIN persons p ON p.id = v.person_id JOIN orgs o ON o.id = v.org_id LEFT JOIN care_campaigns c ON c.id = v.campaign_id`
 
@@ -80,7 +81,7 @@ type VisitFilter struct {
 }
 
 // Query is the filter as URL parameters.
-func (f VisitFilter) Query() string {
+func (f VisitFilter) Query() template.URL {
 	v := url.Values{}
 	for k, n := range map[string]int64{"org": f.OrgID, "person": f.PersonID, "campaign": f.CampaignID} {
 		if n != 0 {
@@ -92,7 +93,7 @@ func (f VisitFilter) Query() string {
 			v.Set(k, s)
 		}
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // ParseVisitFilter reads org, person, campaign, form, from, to, page and per_page.
@@ -122,7 +123,7 @@ func ParseVisitFilter(q url.Values) (VisitFilter, error) {
 		if s := strings.TrimSpace(q.Get(d.name)); s != "" {
 			day, err := civil.Parse(s)
 			if err != nil {
-				return f, fail.Malformed(d.name, d.lbl+"“"+s+"”不是真实的日期（格式 YYYY-MM-DD）")
+				return f, fail.Malformed(d.name, d.lbl+"“"+s+"”不是真实的日期（如 2026-01-31）")
 			}
 			*d.v = day.String()
 		}
@@ -212,7 +213,7 @@ func (in *VisitInput) check(today civil.Date) (visitFields, error) {
 	on, err := civil.Parse(in.VisitedOn)
 	switch {
 	case err != nil:
-		errs = append(errs, fail.Malformed("visited_on", "走访日期“"+in.VisitedOn+"”不是真实的日期（格式 YYYY-MM-DD）"))
+		errs = append(errs, fail.Malformed("visited_on", "走访日期“"+in.VisitedOn+"”不是真实的日期（如 2026-01-31）"))
 	case on.After(today):
 		errs = append(errs, fail.NotAllowed("visited_on", "走访日期不能晚于今天"))
 	case on.Year() < 2000:

@@ -47,7 +47,7 @@ func day(field, label, value string, today civil.Date) *fail.Error {
 	d, err := civil.Parse(value)
 	switch {
 	case err != nil:
-		return fail.Malformed(field, label+"应为有效日期（YYYY-MM-DD）")
+		return fail.Malformed(field, label+"应为有效日期（如 2026-01-31）")
 	case d.After(today):
 		return fail.Malformed(field, label+"不能晚于今天")
 	case d.Year() < 2000:

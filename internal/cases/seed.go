@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
@@ -42,7 +43,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	p := &auth.Principal{Username: "demo", DisplayName: "市局党委", Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
+	p := &auth.Principal{Username: demo.Recorder, DisplayName: "市局党委", Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
 	today := civil.Today(d.Now())
 	branches, err := ids(ctx, d.DB, "SELECT id FROM orgs WHERE kind = 'branch' AND dissolved_on IS NULL ORDER BY id LIMIT 12")
 	if err != nil || len(branches) < 4 {

@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -42,7 +43,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 }
 
 // Query is the filter as URL parameters.
-func (f Filter) Query() string {
+func (f Filter) Query() template.URL {
 	v := url.Values{}
 	for k, n := range map[string]int64{"org": f.OrgID, "community": f.CommunityID, "year": int64(f.Year)} {
 		if n != 0 {
@@ -52,7 +53,7 @@ func (f Filter) Query() string {
 	if f.State != "" {
 		v.Set("state", f.State)
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // List is one page of a list.

@@ -105,7 +105,7 @@ func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Name, c.Street, c.Contact, c.OrgName, c.PoliceOrg, c.EstateOrg, c.ResidentOrg, c.Units, c.Members})
 	}
-	return h.xlsx(w, r, "双报到社区", "community.export", f.Query(),
+	return h.xlsx(w, r, "双报到社区", "community.export", string(f.Query()),
 		[]any{"社区", "街道", "社区联系人", "登记单位", "公安党组织", "小区党组织", "居民组织", "报到单位数", "报到党员数"}, rows)
 }
 
@@ -260,7 +260,7 @@ func (h *handlers) exportActivities(w http.ResponseWriter, r *http.Request) erro
 		}
 		rows = append(rows, []any{a.HeldOn, a.Community, a.OrgName, kind, a.Title, a.Place, a.Served, Hours(a.HoursX10), strings.Join(names, "、")})
 	}
-	return h.xlsx(w, r, "服务活动", "community.activities.export", f.Query(),
+	return h.xlsx(w, r, "服务活动", "community.activities.export", string(f.Query()),
 		[]any{"日期", "社区", "党组织", "类别", "服务内容", "地点", "服务群众（人次）", "服务时长（小时）", "参加党员"}, rows)
 }
 
@@ -440,7 +440,7 @@ func (h *handlers) exportIssues(w http.ResponseWriter, r *http.Request) error {
 	for _, i := range l.Items {
 		rows = append(rows, []any{i.RaisedOn, i.Community, i.OrgName, i.RaisedBy, i.What, i.TakerName, i.DueOn, i.ResolvedOn, i.Resolution, i.FeedbackLabel, i.FeedbackNote})
 	}
-	return h.xlsx(w, r, "关键小事台账", "community.issues.export", f.Query(),
+	return h.xlsx(w, r, "关键小事台账", "community.issues.export", string(f.Query()),
 		[]any{"反映日期", "社区", "党组织", "反映人", "问题", "承办人", "承诺办结", "办结日期", "办理情况", "群众评价", "评价说明"}, rows)
 }
 

@@ -3,6 +3,7 @@ package community
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 	"strings"
 
 	"hongdun/internal/life"
@@ -37,7 +38,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	now := d.Now().UnixMilli()
 	sites := 0
@@ -104,7 +105,7 @@ func seedWork(ctx context.Context, tx *db.Tx, site, orgID int64, roster []life.R
 		}
 		title := demoServices[(k+mo)%len(demoServices)]
 		id, err := db.InsertID(ctx, tx, `INSERT INTO community_activities (community_id, org_id, title, place, held_on, served, practical, created_by, created_at)
-			VALUES (?,?,?,?,?,?,?,'demo',?)`, site, orgID, title, "社区广场", day.String(), 20+(k*mo)%80, b2i(mo%3 == 0), now)
+			VALUES (?,?,?,?,?,?,?,'`+demo.Recorder+`',?)`, site, orgID, title, "社区广场", day.String(), 20+(k*mo)%80, b2i(mo%3 == 0), now)
 		if err != nil {
 			return err
 		}

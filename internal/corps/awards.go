@@ -63,7 +63,7 @@ func (in *AwardInput) check(today civil.Date) error {
 		fs = append(fs, fail.Malformed("note", "备注不超过 300 字"))
 	}
 	if d, err := civil.Parse(in.AwardedOn); err != nil {
-		fs = append(fs, fail.Malformed("awarded_on", "授予日期应为有效日期（YYYY-MM-DD）"))
+		fs = append(fs, fail.Malformed("awarded_on", "授予日期应为有效日期（如 2026-01-31）"))
 	} else if d.After(today) {
 		fs = append(fs, fail.Malformed("awarded_on", "授予日期不能晚于今天"))
 	} else {

@@ -141,7 +141,7 @@ func (in *Input) check(today civil.Date) error {
 		fs = append(fs, fail.Malformed("category", "人员类别应为民警、辅警、职工或离退休"))
 	}
 	if d, err := civil.Parse(in.AppointedOn); err != nil {
-		fs = append(fs, fail.Malformed("appointed_on", "任职日期应为有效日期（YYYY-MM-DD）"))
+		fs = append(fs, fail.Malformed("appointed_on", "任职日期应为有效日期（如 2026-01-31）"))
 	} else if d.After(today) {
 		fs = append(fs, fail.Malformed("appointed_on", "任职日期不能晚于今天"))
 	} else if d.Year() < 1949 {
@@ -181,7 +181,7 @@ func (ex *Exit) check(w *Worker, today civil.Date) error {
 	ex.Note = strings.TrimSpace(ex.Note)
 	var fs fail.Fields
 	if d, err := civil.Parse(ex.LeftOn); err != nil {
-		fs = append(fs, fail.Malformed("left_on", "离岗日期应为有效日期（YYYY-MM-DD）"))
+		fs = append(fs, fail.Malformed("left_on", "离岗日期应为有效日期（如 2026-01-31）"))
 	} else if d.After(today) {
 		fs = append(fs, fail.Malformed("left_on", "离岗日期不能晚于今天"))
 	} else if d.String() <= w.AppointedOn {

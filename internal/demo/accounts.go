@@ -135,3 +135,7 @@ func (s *seeder) insertAccounts(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Recorder is the username the demo data is recorded under: the bureau's
+// 党务管理员, whose name the pages show beside what the seeds wrote.
+const Recorder = "shiju"

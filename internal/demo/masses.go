@@ -23,7 +23,7 @@ func SeedMasses(ctx context.Context, d *core.Deps) error {
 	}
 	today := civil.Today(d.Now())
 	g := newGen(2, today)
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: Recorder})
 	rows, err := d.DB.QueryContext(ctx, "SELECT id FROM orgs WHERE kind = 'branch' AND dissolved_on IS NULL ORDER BY id")
 	if err != nil {
 		return err

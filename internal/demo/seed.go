@@ -69,7 +69,7 @@ func Seed(ctx context.Context, d *core.Deps, opts Options) (*Result, error) {
 	if err := s.password(); err != nil {
 		return nil, err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: Recorder})
 	err := d.DB.InTx(ctx, func(tx *db.Tx) error {
 		s.tx = tx
 		for _, step := range []func(context.Context) error{s.insertOrgs, s.insertPeople, s.insertCommittees, s.insertAccounts} {

@@ -70,7 +70,7 @@ func tree(today civil.Date, extraBranches int) []orgSpec {
 	branch := func(parent int, name, short, slug string, p profile, w float64) int {
 		return add(parent, orgSpec{name: name, short: short, kind: kBranch, slug: slug, profile: p, weight: w})
 	}
-	root := add(-1, orgSpec{name: "中共西安市公安局委员会", short: "市公安局党委", kind: kCommittee, approve: true, slug: "shiju"})
+	root := add(-1, orgSpec{name: "中共西安市公安局委员会", short: "市公安局党委", kind: kCommittee, approve: true, slug: Recorder})
 	jg := add(root, orgSpec{name: "中共西安市公安局机关委员会", short: "机关党委", kind: kCommittee, approve: true, slug: "jiguan"})
 	for _, b := range []struct {
 		name, slug string

@@ -33,7 +33,7 @@ type Correction struct {
 	Data      Data     `json:"data"`
 	Changes   []string `json:"changes"`
 	Reason    string   `json:"reason"`
-	Actor     string   `json:"actor"`
+	Actor     string   `json:"actor"` // who recorded it, by the name shown for the account
 	CreatedAt int64    `json:"created_at"`
 }
 
@@ -331,7 +331,7 @@ func eventDate(def rules.StepDef, on civil.Date, f rules.Facts, e *rules.Engine)
 
 // caseHistory reads the earlier versions of a case's corrected records.
 func caseHistory(ctx context.Context, q db.Querier, caseID int64) (map[int64][]Correction, error) {
-	rows, err := q.QueryContext(ctx, `SELECT h.record_id, h.on_date, COALESCE(o.name, ''), h.data, h.changes, h.reason, h.actor, h.created_at
+	rows, err := q.QueryContext(ctx, `SELECT h.record_id, h.on_date, COALESCE(o.name, ''), h.data, h.changes, h.reason, `+auth.NameOf("h.actor")+`, h.created_at
 		FROM dev_record_history h LEFT JOIN orgs o ON o.id = h.org_id WHERE h.case_id = ? ORDER BY h.id`, caseID)
 	if err != nil {
 		return nil, err

@@ -24,23 +24,26 @@ type ledgerView struct {
 	Rows   []LedgerRow
 	Total  int
 	Filter Filter
-	Pages  []int
+	Pager  web.Pager
 	Stages []rules.Stage
 	Write  bool
 	// Applicants are the 申请人 in scope without a case, for the open form.
 	Applicants []personOption
 }
 
-func pages(total, per int) []int {
-	var out []int
-	for i := 1; i <= (total+per-1)/per && i <= 50; i++ {
-		out = append(out, i)
+// pagedFilter is the list's filters with the page the pager reads.
+func (h *handlers) pagedFilter(r *http.Request) (Filter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return Filter{}, pg, err
 	}
-	return out
+	f, err := h.filter(r)
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
 }
 
 func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, pg, err := h.pagedFilter(r)
 	if err != nil {
 		return err
 	}
@@ -48,8 +51,8 @@ func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	per, _ := f.limit()
-	v := ledgerView{Rows: rows, Total: total, Filter: f, Pages: pages(total, per), Stages: rules.Stages, Write: web.Principal(r).Writes()}
+	pg.Total = total
+	v := ledgerView{Rows: rows, Total: total, Filter: f, Pager: pg, Stages: rules.Stages, Write: web.Principal(r).Writes()}
 	if v.Write {
 		if v.Applicants, err = h.applicants(r); err != nil {
 			return err
@@ -458,11 +461,11 @@ type deadlinesView struct {
 	Rows           []DeadlineRow
 	Total, Overdue int
 	Filter         Filter
-	Pages          []int
+	Pager          web.Pager
 }
 
 func (h *handlers) deadlinesPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, pg, err := h.pagedFilter(r)
 	if err != nil {
 		return err
 	}
@@ -470,8 +473,8 @@ func (h *handlers) deadlinesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	per, _ := f.limit()
-	return h.Web.Render(w, r, h.deadlines, deadlinesView{Rows: rows, Total: total, Overdue: overdue, Filter: f, Pages: pages(total, per)})
+	pg.Total = total
+	return h.Web.Render(w, r, h.deadlines, deadlinesView{Rows: rows, Total: total, Overdue: overdue, Filter: f, Pager: pg})
 }
 
 type statsView struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hongdun/internal/demo"
 	"strings"
 
 	"hongdun/internal/member"
@@ -39,7 +40,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err := s.load(ctx, d.DB); err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
 		for i := 0; i < len(s.cases); i += 300 {
 			if err := s.insertCases(ctx, tx, s.cases[i:min(i+300, len(s.cases))]); err != nil {
@@ -229,7 +230,7 @@ func (w *walker) act(a rules.Action, data Data) bool {
 		return false
 	}
 	data.Waived = v.Waived
-	rec := Record{Kind: a.Kind, Step: a.Step, Date: a.Date.String(), Data: data, Warnings: v.Warnings, Actor: "demo", CreatedAt: w.s.now}
+	rec := Record{Kind: a.Kind, Step: a.Step, Date: a.Date.String(), Data: data, Warnings: v.Warnings, Actor: demo.Recorder, CreatedAt: w.s.now}
 	if actor != nil {
 		rec.OrgID, rec.OrgName = actor.ID, actor.Name
 	}

@@ -57,7 +57,7 @@ type Record struct {
 	Warnings []rules.Finding `json:"warnings"`
 	// History are the earlier versions of a corrected record, oldest first.
 	History   []Correction `json:"history,omitempty"`
-	Actor     string       `json:"actor"`
+	Actor     string       `json:"actor"` // who recorded it, by the name shown for the account
 	CreatedAt int64        `json:"created_at"`
 	// Attachments are the scans of the record.
 	Attachments []storedAttachment `json:"attachments,omitempty"`
@@ -119,7 +119,7 @@ func readCase(ctx context.Context, q db.Querier, id int64, sc scope.Subtree) (*C
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT r.id, r.kind, r.step, r.on_date, COALESCE(r.org_id, 0), COALESCE(o.name, ''), r.data, r.warnings, r.actor, r.created_at
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.kind, r.step, r.on_date, COALESCE(r.org_id, 0), COALESCE(o.name, ''), r.data, r.warnings, `+auth.NameOf("r.actor")+`, r.created_at
 		FROM dev_records r LEFT JOIN orgs o ON o.id = r.org_id WHERE r.case_id = ? ORDER BY r.on_date, r.step, r.id`, id)
 	if err != nil {
 		return nil, err
@@ -264,12 +264,12 @@ type OverrideRow struct {
 	EffectiveFrom string `json:"effective_from"`
 	Label         string `json:"label"` // the rule's title and the parameter's label
 	Note          string `json:"note"`
-	Actor         string `json:"actor"`
+	Actor         string `json:"actor"` // who recorded it, by the name shown for the account
 	CreatedAt     int64  `json:"created_at"`
 }
 
 func loadOverrides(ctx context.Context, q db.Querier, set string) ([]OverrideRow, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, rule, param, value, effective_from, note, actor, created_at FROM rule_overrides WHERE rule_set = ? ORDER BY id", set)
+	rows, err := q.QueryContext(ctx, "SELECT id, rule, param, value, effective_from, note, "+auth.NameOf("actor")+", created_at FROM rule_overrides WHERE rule_set = ? ORDER BY id", set)
 	if err != nil {
 		return nil, err
 	}
@@ -292,12 +292,12 @@ type CalendarRow struct {
 	Date      string `json:"date"`
 	Working   bool   `json:"working"`
 	Note      string `json:"note"`
-	Actor     string `json:"actor"`
+	Actor     string `json:"actor"` // who recorded it, by the name shown for the account
 	CreatedAt int64  `json:"created_at"`
 }
 
 func loadCalendarRows(ctx context.Context, q db.Querier) ([]CalendarRow, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, on_date, working, note, actor, created_at FROM calendar_overrides ORDER BY id")
+	rows, err := q.QueryContext(ctx, "SELECT id, on_date, working, note, "+auth.NameOf("actor")+", created_at FROM calendar_overrides ORDER BY id")
 	if err != nil {
 		return nil, err
 	}

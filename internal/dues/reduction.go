@@ -65,16 +65,17 @@ type Reduction struct {
 	StateLabel   string `json:"state_label"`
 	Answer       string `json:"answer"`
 	AnsweredOn   string `json:"answered_on"`
-	AnsweredBy   string `json:"answered_by"`
-	RequestedBy  string `json:"requested_by"`
-	CanDecide    bool   `json:"can_decide"` // the caller administers the approving 党委 and it is pending
+	AnsweredBy   string `json:"answered_by"`  // the name of who answered
+	RequestedBy  string `json:"requested_by"` // the name of who sent it
+	CanDecide    bool   `json:"can_decide"`   // the caller administers the approving 党委 and it is pending
 	Version      int    `json:"version"`
 	reasonEnc    []byte
 	approverPath string
 }
 
-const reductionCols = `r.id, r.person_id, p.name, r.org_id, o.name, r.approver_id, a.name, a.path, r.year, r.standard_fen, r.amount_fen,
-	r.reason_enc, r.decided_on, r.state, r.answer, COALESCE(r.answered_on, ''), r.answered_by, r.requested_by, r.version`
+var reductionCols = `r.id, r.person_id, p.name, r.org_id, o.name, r.approver_id, a.name, a.path, r.year, r.standard_fen, r.amount_fen,
+	r.reason_enc, r.decided_on, r.state, r.answer, COALESCE(r.answered_on, ''), ` +
+	auth.NameOf("r.answered_by") + ", " + auth.NameOf("r.requested_by") + `, r.version`
 
 // reductionFrom scopes reductions by their member's current organisation.
 const reductionFrom = ` FROM dues_reductions r JOIN persons p ON p.id = r.person_id JOIN orgs po ON po.id = p.org_id
@@ -206,7 +207,7 @@ func checkReduction(in *ReductionInput, b *Base, today civil.Date) (civil.Date, 
 	decided, err := civil.Parse(strings.TrimSpace(in.DecidedOn))
 	switch {
 	case err != nil:
-		fs = append(fs, fail.Malformed("decided_on", "请填写支部党员大会讨论的日期（YYYY-MM-DD）"))
+		fs = append(fs, fail.Malformed("decided_on", "请填写支部党员大会讨论的日期（如 2026-01-31）"))
 	case decided.After(today):
 		fs = append(fs, fail.Malformed("decided_on", "支部党员大会讨论的日期不能晚于今天"))
 	case decided.Year() < in.Year-1:

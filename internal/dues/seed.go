@@ -2,6 +2,7 @@ package dues
 
 import (
 	"context"
+	"hongdun/internal/demo"
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -28,7 +29,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM dues_bases").Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	cur := MonthOf(today)
 	first := cur.Add(-12)
@@ -172,14 +173,14 @@ func demoReduce(ctx context.Context, d *core.Deps, tx *db.Tx, ix org.Index, i in
 	answer, by := "", ""
 	switch state {
 	case Approved:
-		answered, by = answeredOn, "demo"
+		answered, by = answeredOn, demo.Recorder
 	case Refused:
-		answered, by, answer = answeredOn, "demo", "家庭收入高于困难标准，不符合减免条件"
+		answered, by, answer = answeredOn, demo.Recorder, "家庭收入高于困难标准，不符合减免条件"
 	}
 	id, err := db.InsertID(ctx, tx, `INSERT INTO dues_reductions (person_id, org_id, approver_id, year, standard_fen, amount_fen, reason_enc,
 		decided_on, state, answer, answered_on, answered_by, requested_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		m.id, m.org, approver.ID, year, std, amount, d.Keys.Seal(demoReasons[i%len(demoReasons)]), decided.String(), state, answer, answered,
-		by, "demo", d.Now().UnixMilli(), d.Now().UnixMilli())
+		by, demo.Recorder, d.Now().UnixMilli(), d.Now().UnixMilli())
 	if err != nil {
 		return 0, "", err
 	}

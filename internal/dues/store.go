@@ -261,7 +261,7 @@ func checkPay(in *PayInput, today civil.Date) (Month, civil.Date, error) {
 	if s := strings.TrimSpace(in.PaidOn); s != "" {
 		var err error
 		if paid, err = civil.Parse(s); err != nil {
-			return m, today, fail.Malformed("paid_on", "交纳日期“"+in.PaidOn+"”不是真实的日期（格式 YYYY-MM-DD）")
+			return m, today, fail.Malformed("paid_on", "交纳日期“"+in.PaidOn+"”不是真实的日期（如 2026-01-31）")
 		}
 		if paid.After(today) {
 			return m, today, fail.Malformed("paid_on", "交纳日期不能晚于今天")

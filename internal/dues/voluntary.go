@@ -51,7 +51,7 @@ func GiveVoluntary(ctx context.Context, d *core.Deps, p *auth.Principal, in Volu
 		paid := today
 		if s := strings.TrimSpace(in.PaidOn); s != "" {
 			if paid, err = civil.Parse(s); err != nil {
-				return fail.Malformed("paid_on", "交纳日期“"+in.PaidOn+"”不是真实的日期（格式 YYYY-MM-DD）")
+				return fail.Malformed("paid_on", "交纳日期“"+in.PaidOn+"”不是真实的日期（如 2026-01-31）")
 			}
 		}
 		if paid.After(today) {

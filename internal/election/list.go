@@ -2,6 +2,7 @@ package election
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
@@ -39,7 +40,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 }
 
 // Query is the filter as URL parameters.
-func (f Filter) Query() string {
+func (f Filter) Query() template.URL {
 	v := url.Values{}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -50,7 +51,7 @@ func (f Filter) Query() string {
 	if f.Year != 0 {
 		v.Set("year", strconv.Itoa(f.Year))
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // List is one page of elections.

@@ -2,6 +2,7 @@ package election
 
 import (
 	"context"
+	"hongdun/internal/demo"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
@@ -28,8 +29,8 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		return err
 	}
 	root := orgs[0]
-	p := &auth.Principal{Username: "demo", Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	p := &auth.Principal{Username: demo.Recorder, Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	s := &Service{d}
 	today := civil.Today(d.Now())
 	warn := today.AddMonths(org.DefaultRules.WarnMonths).String()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hongdun/internal/demo"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -39,8 +40,8 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	}
 	// No answer writer: the seeding writes finished attempts itself.
 	s := &Service{Deps: d, questions: map[int64]*Question{}, attempts: map[int64]*live{}}
-	p := &auth.Principal{Username: "demo", Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	p := &auth.Principal{Username: demo.Recorder, Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	sd := &examSeed{s: s, now: d.Now(), byTag: map[string][]*Question{}}
 	for _, q := range demoBank {
 		q.OrgID = root

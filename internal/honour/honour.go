@@ -131,7 +131,7 @@ func (f *Filter) norm() error {
 		}
 		c, err := civil.Parse(*d.v)
 		if err != nil {
-			return fail.Malformed(d.name, d.label+"“"+*d.v+"”不是真实的日期（格式 YYYY-MM-DD）")
+			return fail.Malformed(d.name, d.label+"“"+*d.v+"”不是真实的日期（如 2026-01-31）")
 		}
 		*d.v = c.String()
 	}
@@ -304,7 +304,7 @@ func check(ctx context.Context, q db.Querier, in *Input, today civil.Date) error
 	}
 	d, err := civil.Parse(in.AwardedOn)
 	if err != nil {
-		return fail.Malformed("awarded_on", "表彰日期“"+in.AwardedOn+"”不是真实的日期（格式 YYYY-MM-DD）")
+		return fail.Malformed("awarded_on", "表彰日期“"+in.AwardedOn+"”不是真实的日期（如 2026-01-31）")
 	}
 	if d.After(today) {
 		return fail.Malformed("awarded_on", "表彰日期不能晚于今天")

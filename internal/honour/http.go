@@ -3,6 +3,7 @@ package honour
 import (
 	"embed"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -340,7 +341,7 @@ type listView struct {
 	Years   int
 	// YearChoices are the spans the sentence offers: 近 1–5 年 and 10 年.
 	YearChoices []int
-	Query       string // the filters, for the export link
+	Query       template.URL // the filters, encoded, for the export link
 }
 
 func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
@@ -374,7 +375,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 	v.Years = pr.Years
 	q := r.URL.Query()
 	q.Del("page")
-	v.Query = q.Encode()
+	v.Query = template.URL(q.Encode())
 	return h.Web.Render(w, r, listPage, v)
 }
 
@@ -528,7 +529,7 @@ type medalsView struct {
 	Pager  pager
 	Orgs   []org.Option
 	States []struct{ Code, Label string }
-	Query  string
+	Query  template.URL // the filters, encoded, for the links
 	Today  string
 	Counts map[string]int
 }
@@ -569,7 +570,7 @@ func (h *handlers) showMedals(w http.ResponseWriter, r *http.Request, err error)
 	q := r.URL.Query()
 	q.Del("page")
 	q.Set("year", strconv.Itoa(f.Year))
-	v.Query = q.Encode()
+	v.Query = template.URL(q.Encode())
 	return h.Web.RenderStatus(w, r, http.StatusOK, medalsPage, v, err)
 }
 

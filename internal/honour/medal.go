@@ -244,7 +244,7 @@ func dateField(field, label, v string, today civil.Date) (civil.Date, error) {
 	}
 	c, err := civil.Parse(v)
 	if err != nil {
-		return civil.Date{}, fail.Malformed(field, label+"“"+v+"”不是真实的日期（格式 YYYY-MM-DD）")
+		return civil.Date{}, fail.Malformed(field, label+"“"+v+"”不是真实的日期（如 2026-01-31）")
 	}
 	if c.After(today) {
 		return civil.Date{}, fail.Malformed(field, label+"不能晚于今天")

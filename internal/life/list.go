@@ -2,6 +2,7 @@ package life
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ type Filter struct {
 }
 
 // Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() string {
+func (f Filter) Query() template.URL {
 	v := url.Values{}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -31,7 +32,7 @@ func (f Filter) Query() string {
 			v.Set(k, s)
 		}
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // ParseFilter reads org, kind, from, to, page and per_page.

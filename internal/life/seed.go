@@ -2,6 +2,7 @@ package life
 
 import (
 	"context"
+	"hongdun/internal/demo"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
@@ -36,7 +37,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		return err
 	}
 	s := New(d)
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	f := Defaults()
 	curQ, _ := PeriodOf(today, Quarter)
@@ -95,7 +96,7 @@ func (s *Service) seedMeeting(ctx context.Context, tx *db.Tx, o *org.Org, kind s
 	}
 	m := &Meeting{OrgID: o.ID, Kind: kind, KindLabel: KindLabel(kind), HeldOn: day.String(), Topic: topic}
 	m.ID, err = db.InsertID(ctx, tx, `INSERT INTO life_meetings (org_id, kind, held_on, place, host, topic, minutes, created_by, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,'demo',?,?)`, o.ID, kind, m.HeldOn, "支部会议室", "支部书记", topic, "会议按议程进行，与会党员围绕主题发言讨论。", s.Now().UnixMilli(), s.Now().UnixMilli())
+		VALUES (?,?,?,?,?,?,?,'`+demo.Recorder+`',?,?)`, o.ID, kind, m.HeldOn, "支部会议室", "支部书记", topic, "会议按议程进行，与会党员围绕主题发言讨论。", s.Now().UnixMilli(), s.Now().UnixMilli())
 	if err != nil {
 		return err
 	}

@@ -221,7 +221,7 @@ func historyArgs(p *Person) []any {
 func eventFits(p *Person, k eventKind, ev *Event, today civil.Date) error {
 	d, err := civil.Parse(ev.OnDate)
 	if err != nil {
-		return fail.Malformed("on_date", "日期“"+ev.OnDate+"”不是真实的日期（格式 YYYY-MM-DD）")
+		return fail.Malformed("on_date", "日期“"+ev.OnDate+"”不是真实的日期（如 2026-01-31）")
 	}
 	if d.After(today) {
 		return fail.Malformed("on_date", "日期不能晚于今天")

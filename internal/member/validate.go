@@ -160,7 +160,7 @@ func validateDates(p *Person, today civil.Date) fail.Fields {
 		}
 		d, err := civil.Parse(s)
 		if err != nil {
-			bad(field, "%s“%s”不是真实的日期（格式 YYYY-MM-DD）", label, s)
+			bad(field, "%s“%s”不是真实的日期（如 2026-01-31）", label, s)
 			return civil.Date{}, false
 		}
 		if d.After(today) {

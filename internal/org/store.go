@@ -271,7 +271,7 @@ var historyLabels = map[string]string{"create": "设立", "rename": "更名", "m
 
 // History lists an organisation's changes, newest first.
 func History(ctx context.Context, q db.Querier, orgID int64) ([]HistoryEntry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT h.at, h.action, h.detail, COALESCE(a.username, '') FROM org_history h
+	rows, err := q.QueryContext(ctx, `SELECT h.at, h.action, h.detail, COALESCE(NULLIF(a.display_name, ''), a.username, '') FROM org_history h
 		LEFT JOIN accounts a ON a.id = h.actor_id WHERE h.org_id = ? ORDER BY h.at DESC, h.id DESC`, orgID)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package pioneer
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -36,7 +37,7 @@ func ParsePostFilter(q url.Values) (PostFilter, error) {
 }
 
 // Query is the filter as URL parameters.
-func (f PostFilter) Query() string {
+func (f PostFilter) Query() template.URL {
 	v := url.Values{}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -47,7 +48,7 @@ func (f PostFilter) Query() string {
 	if f.Ended {
 		v.Set("ended", "1")
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // Posts is one page of posts.
@@ -129,7 +130,7 @@ func ParseCommitFilter(q url.Values, today civil.Date) (CommitFilter, error) {
 }
 
 // Query is the filter as URL parameters.
-func (f CommitFilter) Query() string {
+func (f CommitFilter) Query() template.URL {
 	v := url.Values{"year": {strconv.Itoa(f.Year)}}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -137,7 +138,7 @@ func (f CommitFilter) Query() string {
 	if f.Reviewed != "" {
 		v.Set("reviewed", f.Reviewed)
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // Commitments is one page of commitments with the totals of the scope.

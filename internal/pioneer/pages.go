@@ -97,7 +97,7 @@ func (h *handlers) exportPosts(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, []any{t.OrgName, t.KindLabel, t.Name, t.Duty, t.Place, t.SetOn, t.EndedOn, t.Headcount, names})
 	}
-	return h.xlsx(w, r, "党员示范岗", "党员示范岗先锋岗责任区.xlsx", "pioneer.export", f.Query(),
+	return h.xlsx(w, r, "党员示范岗", "党员示范岗先锋岗责任区.xlsx", "pioneer.export", string(f.Query()),
 		[]any{"党组织", "类型", "名称", "职责与服务内容", "地点或区域", "设立日期", "撤销日期", "在岗人数", "在岗党员"}, rows)
 }
 
@@ -280,7 +280,7 @@ func (h *handlers) exportCommitments(w http.ResponseWriter, r *http.Request) err
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Year, c.OrgName, c.Name, c.Tasks, c.Goals, c.MadeOn, c.DeedCount, c.ReviewLabel, c.ReviewNote, c.ReviewedOn})
 	}
-	return h.xlsx(w, r, "承诺践诺", "党员承诺践诺.xlsx", "pioneer.commitments.export", f.Query(),
+	return h.xlsx(w, r, "承诺践诺", "党员承诺践诺.xlsx", "pioneer.commitments.export", string(f.Query()),
 		[]any{"年度", "党组织", "姓名", "承诺任务（亮任务）", "承诺目标（亮目标）", "公开日期", "践诺记录条数", "年终评价", "评价意见", "评价日期"}, rows)
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hongdun/internal/demo"
 	"image"
 	"image/color"
 	"image/png"
@@ -51,7 +52,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		WHERE a.username = 'dangyuan1'`).Scan(&live); err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	now := d.Now().UnixMilli()
 	st := photoStore(d)
@@ -94,7 +95,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 					stored = append(stored, name)
 					sum := sha256.Sum256(pic)
 					if _, err := tx.ExecContext(ctx, `INSERT INTO pioneer_photos (post_id, file_name, stored_name, content_type, size, sha256, actor, created_at)
-						VALUES (?,?,?,'image/png',?,?,'demo',?)`, id, dp.name+".png", name, len(pic), hex.EncodeToString(sum[:]), now); err != nil {
+						VALUES (?,?,?,'image/png',?,?,'`+demo.Recorder+`',?)`, id, dp.name+".png", name, len(pic), hex.EncodeToString(sum[:]), now); err != nil {
 						return err
 					}
 				}
@@ -147,7 +148,7 @@ func seedCommitment(ctx context.Context, tx *db.Tx, orgID int64, m life.RosterEn
 		if on.Year() != year || today.Before(on) {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO pioneer_deeds (commitment_id, done_on, what, evidence, created_by, created_at) VALUES (?,?,?,?,'demo',?)",
+		if _, err := tx.ExecContext(ctx, "INSERT INTO pioneer_deeds (commitment_id, done_on, what, evidence, created_by, created_at) VALUES (?,?,?,?,'"+demo.Recorder+"',?)",
 			id, on.String(), fmt.Sprintf("%s（第%d次）", deed, k+1), "支部台账", now); err != nil {
 			return err
 		}

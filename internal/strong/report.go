@@ -2,6 +2,7 @@ package strong
 
 import (
 	"context"
+	"html/template"
 	"math"
 	"net/url"
 	"sort"
@@ -24,7 +25,7 @@ type Filter struct {
 }
 
 // Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() string {
+func (f Filter) Query() template.URL {
 	v := url.Values{"year": {strconv.Itoa(f.Year)}}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -35,7 +36,7 @@ func (f Filter) Query() string {
 	if f.Level != "" {
 		v.Set("level", f.Level)
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // Board is a round as the caller sees it: its entries in scope, best

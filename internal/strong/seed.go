@@ -3,6 +3,7 @@ package strong
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 
 	"hongdun/internal/honour"
 	"hongdun/internal/org"
@@ -34,13 +35,13 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	for _, root := range orgs {
 		if root.ParentID != 0 || root.Dissolved() {
 			continue
 		}
-		p := &auth.Principal{Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path, Username: "demo"}
+		p := &auth.Principal{Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path, Username: demo.Recorder}
 		last, err := seedRound(ctx, d, p, today.Year()-1, civil.New(today.Year()-1, 12, 15), today, true)
 		if err != nil {
 			return err
@@ -64,7 +65,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 func seedRound(ctx context.Context, d *core.Deps, p *auth.Principal, year int, selfDue, today civil.Date, past bool) ([]Entry, error) {
 	var r *Round
 	err := d.DB.InTx(ctx, func(tx *db.Tx) (err error) {
-		if r, err = openRound(ctx, d, tx, bureauOf(scope.Of(p).Root()), year, selfDue, selfDue.AddDays(20), "demo"); err != nil {
+		if r, err = openRound(ctx, d, tx, bureauOf(scope.Of(p).Root()), year, selfDue, selfDue.AddDays(20), demo.Recorder); err != nil {
 			return err
 		}
 		if err := Recompute(ctx, d, tx, r, today); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -294,7 +295,7 @@ type listView struct {
 	Orgs     []org.Option
 	Statuses []Choice
 	Years    []int
-	Query    string
+	Query    template.URL // the filters, encoded, for the export link
 }
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -334,7 +335,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	q.Del("page")
 	q.Set("tab", v.Tab)
 	q.Set("year", strconv.Itoa(f.Year))
-	v.Query = q.Encode()
+	v.Query = template.URL(q.Encode())
 	return h.Web.Render(w, r, listPage, v)
 }
 
@@ -434,7 +435,7 @@ type itemView struct {
 	CanSend bool
 	Below   []org.Option
 	Targets []Choice
-	Query   string
+	Query   template.URL // the filters, encoded, for the export link
 }
 
 func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, err error) error {
@@ -463,7 +464,7 @@ func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, er
 	}
 	q := r.URL.Query()
 	q.Del("page")
-	v.Query = q.Encode()
+	v.Query = template.URL(q.Encode())
 	return h.Web.RenderStatus(w, r, http.StatusOK, itemPage, v, err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hongdun/internal/demo"
 	"slices"
 
 	"hongdun/internal/platform/audit"
@@ -108,7 +109,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err := Sync(ctx, d); err != nil {
 		return err
 	}
-	return seedRounds(ctx, d, &auth.Principal{Username: "demo", DisplayName: "演示评委甲", AccountID: -1, Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}, today)
+	return seedRounds(ctx, d, &auth.Principal{Username: demo.Recorder, DisplayName: "演示评委甲", AccountID: -1, Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}, today)
 }
 
 // seedRounds gives every quarter of the year that has ended its 擂台比武

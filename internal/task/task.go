@@ -151,7 +151,7 @@ func (in *Input) check() error {
 	}
 	d, err := civil.Parse(in.DueOn)
 	if err != nil {
-		return fail.Malformed("due_on", "截止日期应为有效日期（YYYY-MM-DD）")
+		return fail.Malformed("due_on", "截止日期应为有效日期（如 2026-01-31）")
 	}
 	if d.Year() != in.Year {
 		return fail.Malformed("due_on", fmt.Sprintf("截止日期应在 %d 年内", in.Year))

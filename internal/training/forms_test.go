@@ -80,7 +80,7 @@ func TestProgramForms(t *testing.T) {
 		}{
 			{base + "/courses", url.Values{"c_topic": {"无学时"}, "c_hours": {"1.55"}}, "学时应为 0.1 至 100"},
 			{base + "/activities", url.Values{"a_kind": {"唱歌"}, "a_title": {"x"}, "a_on_date": {"2026-03-15"}}, "活动形式应为"},
-			{base + "/activities", url.Values{"a_kind": {"学习研讨"}, "a_title": {"x"}, "a_on_date": {"2026-02-30"}}, "日期格式应为"},
+			{base + "/activities", url.Values{"a_kind": {"学习研讨"}, "a_title": {"x"}, "a_on_date": {"2026-02-30"}}, "日期应为真实的日期"},
 			{base + "/sessions", url.Values{"s_title": {"倒序"}, "s_mode": {"线下"}, "s_starts_at": {"2026-03-20T12:00"}, "s_ends_at": {"2026-03-20T09:00"}, "s_hours": {"1"}}, "结束时间应晚于开始时间"},
 			{base + "/sessions", url.Values{"s_title": {"无时间"}, "s_mode": {"线下"}, "s_starts_at": {"下午"}, "s_hours": {"1"}}, "请填写开始时间"},
 			{base + "/sessions", url.Values{"s_course_id": {"abc"}, "s_mode": {"线下"}, "s_starts_at": {"2026-03-20T09:00"}, "s_ends_at": {"2026-03-20T10:00"}}, "课程选择无效"},

@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -38,8 +39,8 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err := sd.load(ctx); err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
-	sd.p = &auth.Principal{Username: "demo", Role: auth.OrgAdmin, OrgID: sd.root, OrgPath: sd.rootPath}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
+	sd.p = &auth.Principal{Username: demo.Recorder, Role: auth.OrgAdmin, OrgID: sd.root, OrgPath: sd.rootPath}
 	if err := sd.programs(ctx); err != nil {
 		return err
 	}

@@ -475,7 +475,7 @@ func (s *Service) AddActivity(ctx context.Context, p *auth.Principal, programID 
 	case a.Title == "":
 		return 0, ferr("title", "活动名称不能为空")
 	case !validDate(a.OnDate):
-		return 0, ferr("on_date", "日期格式应为 YYYY-MM-DD")
+		return 0, ferr("on_date", "日期应为真实的日期，如 2026-01-31")
 	}
 	return s.addToProgram(ctx, p, programID, "training_activity", a,
 		"INSERT INTO training_activities (program_id, kind, title, on_date, record, created_at) VALUES (?,?,?,?,?,?)",

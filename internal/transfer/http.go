@@ -4,6 +4,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hongdun/internal/org"
+	"hongdun/internal/platform/scope"
 	"net/http"
 	"net/url"
 	"slices"
@@ -205,6 +207,8 @@ func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) error {
 type listView struct {
 	Transfers []*Transfer
 	Pager     web.Pager
+	Filter    ListFilter
+	Picker    []org.Option // the organisations of the caller's scope, to narrow the list
 	Today     string
 	// The create form: what was typed, the members found by PersonQ, the
 	// receiving organisations and the choices of a person from outside.
@@ -222,6 +226,12 @@ func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) e
 		Educations: member.Educations, Categories: member.PartyCategories}
 	var e error
 	v.Transfers, v.Pager, e = h.listed(r)
+	if e == nil {
+		v.Filter, e = listFilter(r)
+	}
+	if e == nil {
+		v.Picker, e = org.Options(r.Context(), h.DB, scope.Of(p))
+	}
 	if e == nil && p.Writes() {
 		v.Orgs, e = receivingOrgs(r.Context(), h.DB)
 	}

@@ -48,6 +48,19 @@ func TestTransferListPagesAndExports(t *testing.T) {
 			!strings.Contains(w.adminA1.Body(), `id="transfers-export"`) || !strings.Contains(w.adminA1.Body(), `data-total="3"`) {
 			t.Fatalf("list page: %d", st)
 		}
+		// The organisation picker narrows the page and its export.
+		if st := w.adminRoot.Do("GET", fmt.Sprintf("/transfers?org=%d", w.a1), nil, nil); st != 200 ||
+			!strings.Contains(w.adminRoot.Body(), fmt.Sprintf(`<option value="%d" selected>`, w.a1)) || !strings.Contains(w.adminRoot.Body(), `data-total="3"`) ||
+			!strings.Contains(w.adminRoot.Body(), fmt.Sprintf(`href="/transfers.xlsx?org=%d`, w.a1)) {
+			t.Fatalf("picked 甲分局一支部: %d %s", st, w.adminRoot.Body())
+		}
+		if st := w.adminRoot.Do("GET", fmt.Sprintf("/transfers?org=%d", w.a2), nil, nil); st != 200 ||
+			!strings.Contains(w.adminRoot.Body(), fmt.Sprintf(`<option value="%d" selected>`, w.a2)) || !strings.Contains(w.adminRoot.Body(), `没有转接记录`) {
+			t.Fatalf("picked 甲分局二支部: %d", st)
+		}
+		if st := w.adminA2.Do("GET", fmt.Sprintf("/transfers?org=%d", w.a1), nil, nil); st != 404 {
+			t.Fatalf("a sibling branch picked: %d", st)
+		}
 		if st := w.adminA1.Do("GET", "/transfers.xlsx?open=1", nil, nil); st != 200 {
 			t.Fatalf("export: %d", st)
 		}

@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 	"strings"
 	"time"
 
@@ -81,7 +82,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers").Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	p := &auth.Principal{Username: "demo", Role: auth.OrgAdmin}
+	p := &auth.Principal{Username: demo.Recorder, Role: auth.OrgAdmin}
 	err := d.DB.QueryRowContext(ctx, `SELECT o.id, o.path, a.id FROM orgs o JOIN accounts a ON a.org_id = o.id AND a.role = ?
 		WHERE o.parent_id IS NULL ORDER BY a.id LIMIT 1`, string(auth.OrgAdmin)).Scan(&p.OrgID, &p.OrgPath, &p.AccountID)
 	if db.IsNoRows(err) {
@@ -90,7 +91,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{ID: p.AccountID, Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{ID: p.AccountID, Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	used := map[int64]bool{}
 	for i, dt := range demoTransfers {

@@ -202,12 +202,12 @@ func Create(ctx context.Context, d *core.Deps, p *auth.Principal, n NewTransfer)
 	if n.AppliedOn != "" {
 		var err error
 		if applied, err = civil.Parse(n.AppliedOn); err != nil || applied.After(today) {
-			return nil, bad("applied_on", "申请日期应为不晚于今天的真实日期（YYYY-MM-DD）")
+			return nil, bad("applied_on", "申请日期应为不晚于今天的真实日期，如 2026-12-04")
 		}
 	}
 	if n.DuesPaidTo != "" {
 		if _, err := civil.Parse(n.DuesPaidTo + "-01"); err != nil {
-			return nil, bad("dues_paid_to", "党费交至月份应写成 YYYY-MM")
+			return nil, bad("dues_paid_to", "党费交至月份应写成“年-月”，如 2026-10")
 		}
 	}
 	if n.Kind != In && n.LetterNo != "" {

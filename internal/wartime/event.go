@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"sort"
 	"strings"
 
@@ -455,7 +456,7 @@ type Filter struct {
 }
 
 // Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() string {
+func (f Filter) Query() template.URL {
 	return query(map[string]string{"org": id(f.OrgID), "kind": id(f.KindID), "state": f.State, "from": f.From, "to": f.To, "q": f.Q})
 }
 

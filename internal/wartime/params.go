@@ -2,6 +2,7 @@ package wartime
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,14 +13,14 @@ import (
 )
 
 // query encodes the non-empty parameters, for links and exports.
-func query(m map[string]string) string {
+func query(m map[string]string) template.URL {
 	v := url.Values{}
 	for k, s := range m {
 		if s != "" {
 			v.Set(k, s)
 		}
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // id is a positive id as a parameter, "" for 0.

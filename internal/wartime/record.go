@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"net/url"
 	"path/filepath"
 
@@ -299,7 +300,7 @@ type RecordFilter struct {
 }
 
 // Query is the filter as URL parameters.
-func (f RecordFilter) Query() string {
+func (f RecordFilter) Query() template.URL {
 	return query(map[string]string{"org": id(f.OrgID), "event": id(f.EventID), "team": id(f.TeamID), "person": id(f.PersonID), "from": f.From, "to": f.To})
 }
 

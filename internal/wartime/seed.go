@@ -3,6 +3,7 @@ package wartime
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 	"slices"
 	"strings"
 
@@ -50,8 +51,8 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		return nil // not the demo bureau
 	}
 	s := New(d)
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
-	p := &auth.Principal{Username: "demo", Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
+	p := &auth.Principal{Username: demo.Recorder, Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path}
 	t := civil.Today(d.Now())
 	sd := &seeder{s: s, p: p, orgs: orgs}
 	if err := sd.ended(ctx, &districts[0], t); err != nil {

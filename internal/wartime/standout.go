@@ -3,6 +3,7 @@ package wartime
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/url"
 
 	"hongdun/internal/member"
@@ -153,7 +154,7 @@ type StandoutFilter struct {
 }
 
 // Query is the filter as URL parameters.
-func (f StandoutFilter) Query() string {
+func (f StandoutFilter) Query() template.URL {
 	return query(map[string]string{"org": id(f.OrgID), "event": id(f.EventID)})
 }
 

@@ -76,8 +76,8 @@ type Report struct {
 	Actor     string `json:"actor"`
 }
 
-const caseCols = `c.id, c.org_id, o.name, COALESCE(o.parent_id, 0), c.year, c.triggers, c.problems, c.measures, c.leader, c.deadline, c.state,
-	c.listed_on, COALESCE(c.accepted_on, ''), c.created_by, c.version`
+var caseCols = `c.id, c.org_id, o.name, COALESCE(o.parent_id, 0), c.year, c.triggers, c.problems, c.measures, c.leader, c.deadline, c.state,
+	c.listed_on, COALESCE(c.accepted_on, ''), ` + auth.NameOf("c.created_by") + `, c.version`
 
 const caseFrom = " FROM weak_cases c JOIN orgs o ON o.id = c.org_id"
 
@@ -115,7 +115,7 @@ func load(ctx context.Context, d *core.Deps, q db.Querier, s scope.Subtree, id i
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, "SELECT id, kind, on_date, body, actor FROM weak_reports WHERE case_id = ? ORDER BY id", id)
+	rows, err := q.QueryContext(ctx, "SELECT id, kind, on_date, body, "+auth.NameOf("actor")+" FROM weak_reports WHERE case_id = ? ORDER BY id", id)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package weak
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -21,7 +22,7 @@ type Filter struct {
 }
 
 // Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() string {
+func (f Filter) Query() template.URL {
 	v := url.Values{"year": {strconv.Itoa(f.Year)}}
 	if f.OrgID != 0 {
 		v.Set("org", strconv.FormatInt(f.OrgID, 10))
@@ -29,7 +30,7 @@ func (f Filter) Query() string {
 	if f.State != "" {
 		v.Set("state", f.State)
 	}
-	return v.Encode()
+	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // List is one page of a year's cases.

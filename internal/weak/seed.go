@@ -3,6 +3,7 @@ package weak
 import (
 	"context"
 	"fmt"
+	"hongdun/internal/demo"
 	"strings"
 
 	"hongdun/internal/org"
@@ -27,14 +28,14 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Name: "demo"})
+	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	today := civil.Today(d.Now())
 	listed := 0
 	for _, root := range orgs {
 		if root.ParentID != 0 || root.Dissolved() {
 			continue
 		}
-		p := &auth.Principal{Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path, Username: "demo"}
+		p := &auth.Principal{Role: auth.OrgAdmin, OrgID: root.ID, OrgPath: root.Path, Username: demo.Recorder}
 		cs, err := Check(ctx, d, p, today.Year(), 0)
 		if err != nil {
 			return err
@@ -87,7 +88,7 @@ func seedLastYear(ctx context.Context, d *core.Deps, orgID int64, today civil.Da
 		now := d.Now().UnixMilli()
 		id, err := db.InsertID(ctx, tx, `INSERT INTO weak_cases (org_id, year, triggers, problems, measures, leader, deadline, state, listed_on, accepted_on, created_by, created_at, updated_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, orgID, y, "life_not_held", "三会一课不经常，组织生活流于形式", "制定组织生活计划，分局党委每月检查",
-			"上级党委书记", civil.New(y, 9, 30).String(), Accepted, listed.String(), accepted.String(), "demo", now, now)
+			"上级党委书记", civil.New(y, 9, 30).String(), Accepted, listed.String(), accepted.String(), demo.Recorder, now, now)
 		if err != nil {
 			return err
 		}
@@ -97,7 +98,7 @@ func seedLastYear(ctx context.Context, d *core.Deps, orgID int64, today civil.Da
 			body string
 		}{{KindList, listed, "三会一课不经常，组织生活流于形式"}, {KindSubmit, civil.New(y, 9, 25), "组织生活按月开展，申请验收"},
 			{KindAccept, accepted, fmt.Sprintf("%d 年度整顿验收合格，同意销号", y)}} {
-			if err := addReport(ctx, d, tx, id, r.kind, r.on, r.body, "demo"); err != nil {
+			if err := addReport(ctx, d, tx, id, r.kind, r.on, r.body, demo.Recorder); err != nil {
 				return err
 			}
 		}

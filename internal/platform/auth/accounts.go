@@ -247,3 +247,10 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// NameOf is the SQL expression of the name a page shows for the account
+// whose username is in col (records keep who wrote them by username): the
+// account's display name, or col itself when no account has a name.
+func NameOf(col string) string {
+	return "COALESCE((SELECT NULLIF(shown.display_name, '') FROM accounts shown WHERE shown.username = " + col + "), " + col + ")"
+}

@@ -20,7 +20,7 @@ const Layout = "2006-01-02"
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(Layout, strings.TrimSpace(s))
 	if err != nil {
-		return Date{}, fmt.Errorf("日期 %q 无效，应为 YYYY-MM-DD 格式的真实日期", s)
+		return Date{}, fmt.Errorf("日期 %q 无效，应为形如 2026-01-31 的真实日期", s)
 	}
 	return Date{t}, nil
 }

@@ -63,6 +63,9 @@ var Funcs = template.FuncMap{
 		return "?" + q.Encode()
 	},
 	"itoa":  func(i int64) string { return strconv.FormatInt(i, 10) },
+	// encoded is a query for a link: href="/x.xlsx?{{encoded .Query}}" (a
+	// plain string there would have its = and & escaped).
+	"encoded": func(v url.Values) template.URL { return template.URL(v.Encode()) },
 	"can":   func(p *auth.Principal, perm string) bool { return p != nil && Allows(p.Role, Perm(perm)) },
 	"asset": Asset,
 }
@@ -90,6 +93,7 @@ type View struct {
 	Error *Error
 	Nav   []NavGroup // the groups and entries the caller's role can use
 	Todos int        // the caller's open 待办, shown on every page
+	Help  []string   // the page's 使用说明, one paragraph each
 }
 
 // NavGroup is one menu of the top navigation; a group with one entry the
@@ -150,6 +154,8 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, data an
 func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int, p *Page, data any, err error) error {
 	v := View{P: Principal(r), Path: r.URL.Path, Query: r.URL.Query(), Data: data, Flash: r.URL.Query().Get("ok")}
 	if v.P != nil {
+		_, pattern, _ := strings.Cut(r.Pattern, " ")
+		v.Help = s.Help[pattern]
 		v.Nav = navFor(s.Nav, v.P)
 		if s.TodoCount != nil {
 			n, cerr := s.TodoCount(r.Context(), v.P)

@@ -82,6 +82,9 @@ type Server struct {
 	Log    *slog.Logger
 	Routes []Route
 	Nav    []NavGroup
+	// Help is the 使用说明 of each page by its route pattern (without the
+	// method), one paragraph a line, shown collapsed at the top of the page.
+	Help map[string][]string
 	// TodoCount is the number of open 待办 of a caller, for the badge on every page.
 	TodoCount func(context.Context, *auth.Principal) (int, error)
 	// TrustProxy takes the client address from the last X-Forwarded-For
