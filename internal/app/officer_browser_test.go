@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -105,9 +103,7 @@ func TestBureauOfficersWeekInBrowser(t *testing.T) {
 	if pages := regexp.MustCompile(`/Count (\d+)`).FindSubmatch(pdf); pages == nil || string(pages[1]) != "1" || navShown {
 		t.Errorf("printed letter: pages %q, navigation shown %v", pages, navShown)
 	}
-	if err := os.WriteFile(filepath.Join("..", "..", "test-artifacts", t.Name()+"-1-letter.pdf"), pdf, 0o644); err != nil {
-		t.Error(err)
-	}
+	browsertest.Artifact(t, "1-letter.pdf", pdf)
 	for _, want := range []string{"（存根）", "（回执）", tr.LetterNo, id, "有效期30天", today.Chinese()} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the letter lacks %q: %s", want, text)

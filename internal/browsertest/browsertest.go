@@ -191,13 +191,6 @@ func startChromium(path string) (context.Context, func(), error) {
 // $HONGDUN_TEST_ARTIFACTS (default: test-artifacts at the repository root).
 func Screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	dir := os.Getenv("HONGDUN_TEST_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(repoRoot(), "test-artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	var png []byte
 	// Chromium's fast PNG encoder (optimizeForSpeed) never finished a tall
 	// page in a shared browser's window; the plain capture does.
@@ -206,11 +199,26 @@ func Screenshot(t *testing.T, ctx context.Context, name string) {
 	if err := chromedp.Run(sctx, chromedp.FullScreenshot(&png, 100)); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+"-"+name+".png")
-	if err := os.WriteFile(file, png, 0o644); err != nil {
+	t.Logf("截图: %s", Artifact(t, name+".png", png))
+}
+
+// Artifact saves a test's file (a screenshot, a printed PDF) under
+// $HONGDUN_TEST_ARTIFACTS (default: test-artifacts at the repository root)
+// and returns its path.
+func Artifact(t *testing.T, name string, content []byte) string {
+	t.Helper()
+	dir := os.Getenv("HONGDUN_TEST_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(repoRoot(), "test-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("截图: %s", file)
+	file := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+"-"+name)
+	if err := os.WriteFile(file, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
 
 func repoRoot() string {

@@ -62,12 +62,12 @@ var Funcs = template.FuncMap{
 		q.Set(k, fmt.Sprint(v))
 		return "?" + q.Encode()
 	},
-	"itoa":  func(i int64) string { return strconv.FormatInt(i, 10) },
+	"itoa": func(i int64) string { return strconv.FormatInt(i, 10) },
 	// encoded is a query for a link: href="/x.xlsx?{{encoded .Query}}" (a
 	// plain string there would have its = and & escaped).
 	"encoded": func(v url.Values) template.URL { return template.URL(v.Encode()) },
-	"can":   func(p *auth.Principal, perm string) bool { return p != nil && Allows(p.Role, Perm(perm)) },
-	"asset": Asset,
+	"can":     func(p *auth.Principal, perm string) bool { return p != nil && Allows(p.Role, Perm(perm)) },
+	"asset":   Asset,
 }
 
 // Page is a parsed page: the layout plus the page's own templates, which
