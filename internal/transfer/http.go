@@ -215,7 +215,7 @@ type listView struct {
 	Form                   url.Values
 	PersonQ                string
 	People                 []member.Person
-	Found                  int // all matches of PersonQ, People being the first of them
+	Found                  member.Total // all matches of PersonQ, People being the first of them
 	Orgs                   []orgGroup
 	Educations, Categories []string
 }

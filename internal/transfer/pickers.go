@@ -25,22 +25,22 @@ const pickLimit = 20
 // pinyin or initials start with q, 正式 then 预备 (at most pickLimit of
 // each), with the number of all matches, and audits the search as the
 // member list does.
-func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) ([]member.Person, int, error) {
+func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) ([]member.Person, member.Total, error) {
 	q = strings.TrimSpace(q)
+	total := member.Total{Exact: true}
 	if q == "" {
-		return nil, 0, nil
+		return nil, total, nil
 	}
 	var out []member.Person
-	total := 0
 	for _, status := range []string{"full", "probationary"} {
 		ps, n, err := member.Search(ctx, d.DB, d.Keys, p, member.Filter{Q: q, Status: status, PerPage: pickLimit})
 		if err != nil {
-			return nil, 0, err
+			return nil, total, err
 		}
-		out, total = append(out, ps...), total+n.N
+		out, total = append(out, ps...), member.Total{N: total.N + n.N, Exact: total.Exact && n.Exact}
 	}
 	return out, total, d.Audit.Record(ctx, d.DB, audit.Event{Action: "transfer.person_search", ObjectType: "person",
-		Detail: map[string]any{"filter": member.Filter{Q: q}.Masked(), "total": total}})
+		Detail: map[string]any{"filter": member.Filter{Q: q}.Masked(), "total": total.N}})
 }
 
 // orgGroup is the branches under one top-level organisation.
