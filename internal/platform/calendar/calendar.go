@@ -6,6 +6,7 @@
 package calendar
 
 import (
+	"sync"
 	"time"
 
 	"github.com/6tail/lunar-go/HolidayUtil"
@@ -43,12 +44,42 @@ func (c *Calendar) IsWorking(d civil.Date) bool {
 			return w
 		}
 	}
-	if h := HolidayUtil.GetHolidayByYmd(d.Year(), int(d.Month()), d.Day()); h != nil {
-		// A listed day is either a 调休 working day or a day of the holiday.
-		return h.IsWork()
+	switch official(d) {
+	case holiday:
+		return false
+	case workday:
+		return true
 	}
 	wd := d.Weekday()
 	return wd != time.Saturday && wd != time.Sunday
+}
+
+// What the official calendar lists for a day.
+const (
+	ordinary = iota + 1
+	holiday
+	workday // a 调休 working day
+)
+
+// listed keeps what the official calendar says of each day asked about:
+// HolidayUtil scans its table on every call, and deadline rules ask about
+// the same days again and again (an import judges 300,000 steps).
+var listed sync.Map // civil.Date → int
+
+func official(d civil.Date) int {
+	if v, ok := listed.Load(d); ok {
+		return v.(int)
+	}
+	v := ordinary
+	if h := HolidayUtil.GetHolidayByYmd(d.Year(), int(d.Month()), d.Day()); h != nil {
+		// A listed day is either a 调休 working day or a day of the holiday.
+		v = holiday
+		if h.IsWork() {
+			v = workday
+		}
+	}
+	listed.Store(d, v)
+	return v
 }
 
 // HolidayName is the name of the official holiday or 调休 that d belongs
