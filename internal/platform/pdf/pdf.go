@@ -1,0 +1,66 @@
+// Package pdf writes simple A4 documents in Chinese: lines of text and
+// cutting lines, with a CJK font embedded (subset) so that the file prints
+// the same everywhere.
+package pdf
+
+import (
+	_ "embed"
+	"io"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+//go:embed fonts/DroidSansFallbackFull.ttf
+var droid []byte
+
+const (
+	font   = "droid"
+	margin = 20.0 // mm on every side
+)
+
+// Doc is an A4 portrait document being written top to bottom.
+type Doc struct{ f *fpdf.Fpdf }
+
+// New starts a document with the embedded font.
+func New(title string) *Doc {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetMargins(margin, margin, margin)
+	f.SetAutoPageBreak(false, margin)
+	f.AddUTF8FontFromBytes(font, "", droid)
+	f.SetTitle(title, true)
+	f.SetCreator("红盾", true)
+	return &Doc{f}
+}
+
+// Page starts a new page.
+func (d *Doc) Page() { d.f.AddPage() }
+
+// Text writes text across the page at size pt, wrapping as needed; align
+// is "L", "C" or "R".
+func (d *Doc) Text(size float64, align, text string) {
+	d.f.SetFont(font, "", size)
+	d.f.MultiCell(0, size*0.55, text, "", align, false)
+}
+
+// Space moves down mm.
+func (d *Doc) Space(mm float64) { d.f.Ln(mm) }
+
+// Cut draws a dashed cutting line across the page with label in its middle.
+func (d *Doc) Cut(label string) {
+	d.Space(3)
+	w, _ := d.f.GetPageSize()
+	y := d.f.GetY() + 2
+	d.f.SetDashPattern([]float64{1.5, 1.5}, 0)
+	d.f.Line(0, y, w, y)
+	d.f.SetDashPattern(nil, 0)
+	d.f.SetFont(font, "", 8)
+	lw := d.f.GetStringWidth(label) + 4
+	d.f.SetFillColor(255, 255, 255)
+	d.f.SetXY((w-lw)/2, y-2)
+	d.f.CellFormat(lw, 4, label, "", 1, "C", true, 0, "")
+	d.f.SetX(margin)
+	d.Space(4)
+}
+
+// Write finishes the document into w.
+func (d *Doc) Write(w io.Writer) error { return d.f.Output(w) }
