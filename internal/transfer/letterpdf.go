@@ -59,6 +59,10 @@ func sheet(l Letter) []sheetPart {
 	}
 }
 
+// cuts are where the sheet is cut, mm from the top: 存根 above the first,
+// 回执 below the second.
+var cuts = []float64{88, 212}
+
 // writeLettersPDF writes ls as a PDF, one A4 page per letter with its
 // cutting lines.
 func writeLettersPDF(w io.Writer, ls []Letter) error {
@@ -67,7 +71,7 @@ func writeLettersPDF(w io.Writer, ls []Letter) error {
 		d.Page()
 		for i, p := range sheet(l) {
 			if i > 0 {
-				d.Cut("（沿此线剪开）")
+				d.Cut(cuts[i-1], "（沿此线剪开）")
 			}
 			d.Text(15, "C", p.Title)
 			d.Text(10.5, "R", p.No)

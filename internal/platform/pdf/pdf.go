@@ -45,11 +45,14 @@ func (d *Doc) Text(size float64, align, text string) {
 // Space moves down mm.
 func (d *Doc) Space(mm float64) { d.f.Ln(mm) }
 
-// Cut draws a dashed cutting line across the page with label in its middle.
-func (d *Doc) Cut(label string) {
-	d.Space(3)
+// Cut draws a dashed cutting line across the page at y mm from the top,
+// with label in its middle, and goes on below it. Text that already reached
+// y fails the document rather than print over the line.
+func (d *Doc) Cut(y float64, label string) {
+	if d.f.GetY() > y-2 {
+		d.f.SetErrorf("第 %d 页的内容超出了裁切线", d.f.PageNo())
+	}
 	w, _ := d.f.GetPageSize()
-	y := d.f.GetY() + 2
 	d.f.SetDashPattern([]float64{1.5, 1.5}, 0)
 	d.f.Line(0, y, w, y)
 	d.f.SetDashPattern(nil, 0)
@@ -58,8 +61,7 @@ func (d *Doc) Cut(label string) {
 	d.f.SetFillColor(255, 255, 255)
 	d.f.SetXY((w-lw)/2, y-2)
 	d.f.CellFormat(lw, 4, label, "", 1, "C", true, 0, "")
-	d.f.SetX(margin)
-	d.Space(4)
+	d.f.SetXY(margin, y+8)
 }
 
 // Write finishes the document into w.
