@@ -313,7 +313,7 @@ var fieldLabels = map[string]string{
 	"mobile": "流动党员", "mobile_place": "流动去向", "lost_contact": "失联", "lost_since": "失联起始",
 	"parent_id": "上级组织编号", "short_name": "简称", "kind": "类型", "can_approve": "审批权限", "path": "组织路径", "sort": "排序",
 	"task": "任务", "ends_on": "截止日期", "term_start": "任期开始", "term_end": "任期届满", "dissolved_on": "撤销日期",
-	"person_id": "党员编号", "role": "角色", "filter": "筛选条件", "rows": "行数", "total": "总数", "revealed": "含完整号码",
+	"person_id": "党员编号", "role": "角色", "filter": "筛选条件", "rows": "行数", "total": "总数", "revealed": "含完整号码", "transfers": "转接编号",
 	"format": "格式", "fields": "字段", "count": "数量", "q": "关键词", "tag": "标签", "difficulty": "难度", "exam_id": "考试编号",
 	"questions": "题数", "org_path": "组织路径", "exams": "考试数", "attempts": "答题人次", "answers": "作答数", "reason": "原因",
 	"records": "记录数", "problems": "发现的问题", "session_id": "场次编号", "venue_id": "会场编号", "late": "迟到",
