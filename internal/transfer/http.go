@@ -19,6 +19,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/pdf"
 	"hongdun/internal/platform/web"
 )
 
@@ -372,7 +373,9 @@ func (h *handlers) downloadLetters(w http.ResponseWriter, r *http.Request, ids [
 		return err
 	}
 	var buf bytes.Buffer
-	if err := writeLettersPDF(&buf, ls); err != nil {
+	if err := writeLettersPDF(&buf, ls); errors.Is(err, pdf.ErrOverflow) {
+		return fail.NotAllowed("id", "介绍信的内容（如党组织名称）太长，排不进一页 A4，请用网页上的“打印”")
+	} else if err != nil {
 		return err
 	}
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "transfer.letter_pdf", ObjectType: "transfer", ObjectID: fmt.Sprint(ids[0]),

@@ -61,30 +61,57 @@ func sheet(l Letter) []sheetPart {
 
 // cuts are where the sheet is cut, mm from the top: 存根 above the first,
 // 回执 below the second.
-var cuts = []float64{88, 212}
+var cuts = []float64{90, 214}
+
+const (
+	titleSize, noSize = 15, 10.5
+	lineGap           = 1.5 // mm after each paragraph
+)
 
 // writeLettersPDF writes ls as a PDF, one A4 page per letter with its
-// cutting lines.
+// cutting lines; a part with long names is set smaller to keep within them.
 func writeLettersPDF(w io.Writer, ls []Letter) error {
 	d := pdf.New("中国共产党党员组织关系介绍信")
 	for _, l := range ls {
 		d.Page()
 		for i, p := range sheet(l) {
+			top, bottom := pdf.Top, pdf.Bottom
 			if i > 0 {
 				d.Cut(cuts[i-1], "（沿此线剪开）")
+				top = cuts[i-1] + 6
 			}
-			d.Text(15, "C", p.Title)
-			d.Text(10.5, "R", p.No)
+			if i < len(cuts) {
+				bottom = cuts[i] - 2
+			}
+			d.Text(titleSize, "C", p.Title)
+			d.Text(noSize, "R", p.No)
 			d.Space(2)
+			size := bodySize(d, p.Lines, bottom-top-d.Height(titleSize, p.Title)-d.Height(noSize, p.No)-2)
 			for _, line := range p.Lines {
 				align := "L"
 				if line.Right {
 					align = "R"
 				}
-				d.Text(12, align, line.Text)
-				d.Space(1.5)
+				d.Text(size, align, line.Text)
+				d.Space(lineGap)
 			}
 		}
 	}
 	return d.Write(w)
+}
+
+// bodySize is the largest size from 12 pt down to 8 pt at which lines fit
+// in room mm.
+func bodySize(d *pdf.Doc, lines []sheetLine, room float64) float64 {
+	size := 12.0
+	for ; size > 8; size -= 0.5 {
+		h := 0.0
+		for _, l := range lines {
+			h += d.Height(size, l.Text) + lineGap
+		}
+		if h <= room {
+			break
+		}
+	}
+	return size
 }

@@ -5,6 +5,8 @@ package pdf
 
 import (
 	_ "embed"
+	"errors"
+	"fmt"
 	"io"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -16,7 +18,14 @@ var droid []byte
 const (
 	font   = "droid"
 	margin = 20.0 // mm on every side
+	// Bottom is the lowest text may reach on a page, mm from the top.
+	Bottom = 297 - margin
+	// Top is where a page's text starts.
+	Top = margin
 )
+
+// ErrOverflow is the error of a document whose text ran into a cutting line.
+var ErrOverflow = errors.New("内容超出了裁切线")
 
 // Doc is an A4 portrait document being written top to bottom.
 type Doc struct{ f *fpdf.Fpdf }
@@ -42,6 +51,13 @@ func (d *Doc) Text(size float64, align, text string) {
 	d.f.MultiCell(0, size*0.55, text, "", align, false)
 }
 
+// Height is how tall Text(size, _, text) would be.
+func (d *Doc) Height(size float64, text string) float64 {
+	d.f.SetFont(font, "", size)
+	w, _ := d.f.GetPageSize()
+	return float64(len(d.f.SplitText(text, w-2*margin))) * size * 0.55
+}
+
 // Space moves down mm.
 func (d *Doc) Space(mm float64) { d.f.Ln(mm) }
 
@@ -50,7 +66,7 @@ func (d *Doc) Space(mm float64) { d.f.Ln(mm) }
 // y fails the document rather than print over the line.
 func (d *Doc) Cut(y float64, label string) {
 	if d.f.GetY() > y-2 {
-		d.f.SetErrorf("第 %d 页的内容超出了裁切线", d.f.PageNo())
+		d.f.SetError(fmt.Errorf("第 %d 页：%w", d.f.PageNo(), ErrOverflow))
 	}
 	w, _ := d.f.GetPageSize()
 	d.f.SetDashPattern([]float64{1.5, 1.5}, 0)
@@ -61,7 +77,7 @@ func (d *Doc) Cut(y float64, label string) {
 	d.f.SetFillColor(255, 255, 255)
 	d.f.SetXY((w-lw)/2, y-2)
 	d.f.CellFormat(lw, 4, label, "", 1, "C", true, 0, "")
-	d.f.SetXY(margin, y+8)
+	d.f.SetXY(margin, y+6)
 }
 
 // Write finishes the document into w.

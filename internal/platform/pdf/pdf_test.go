@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -25,7 +26,7 @@ func TestDocEmbedsTheFontAndGuardsTheCuts(t *testing.T) {
 	d.Page()
 	d.Text(12, "L", strings.Repeat("很长的党组织名称", 100))
 	d.Cut(40, "（沿此线剪开）")
-	if err := d.Write(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "超出了裁切线") {
+	if err := d.Write(&bytes.Buffer{}); !errors.Is(err, ErrOverflow) {
 		t.Fatalf("overflow: %v", err)
 	}
 }
