@@ -152,6 +152,8 @@ var notPages = map[string]string{
 	"/pioneer/photos/{id}":                      "a photo",
 	"/community/photos/{id}":                    "a photo",
 	"/development/cases/{id}/record.xlsx":       "a spreadsheet download",
+	"/transfers/{id}/letter.pdf":                "a PDF download (TestLetterPDF)",
+	"/transfers/letters.pdf":                    "a PDF download (TestLetterPDF)",
 	"/care/visits/{id}/photos/{pid}":            "a photo download",
 	"/wartime/records/{id}/files/{fid}":         "a file download",
 	"/brands/{id}/files/{fid}":                  "a photo or document",

@@ -48,6 +48,8 @@ func init() {
 	scoped("GET /transfers/{id}", onTransfer("GET", "/transfers/%d", nil))
 	scoped("GET /transfers/{id}/letter", onTransfer("GET", "/transfers/%d/letter", nil))
 	scoped("GET /transfers/letters", onTransfer("GET", "/transfers/letters?id=%d&reveal=1", nil))
+	scoped("GET /transfers/{id}/letter.pdf", onTransfer("GET", "/transfers/%d/letter.pdf", nil))
+	scoped("GET /transfers/letters.pdf", onTransfer("GET", "/transfers/letters.pdf?id=%d&reveal=1", nil))
 	scoped("GET /transfers/letter-settings", orgQuery("/transfers/letter-settings"))
 	scoped("GET /api/v1/transfers/letter-settings", orgQuery("/api/v1/transfers/letter-settings"))
 	scoped("POST /transfers/letter-settings", func(t *testing.T, f *Fixture) (string, string, any) {

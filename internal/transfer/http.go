@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/pdf"
 	"hongdun/internal/platform/web"
 )
 
@@ -55,6 +57,8 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/transfers/{id}", Perm: web.PartyRead, Handler: h.detailPage},
 		{Method: "GET", Pattern: "/transfers/{id}/letter", Perm: web.PartyRead, Handler: h.letterPage},
 		{Method: "GET", Pattern: "/transfers/letters", Perm: web.PartyRead, Handler: h.lettersPage},
+		{Method: "GET", Pattern: "/transfers/{id}/letter.pdf", Perm: web.PartyRead, Handler: h.letterPDF},
+		{Method: "GET", Pattern: "/transfers/letters.pdf", Perm: web.PartyRead, Handler: h.lettersPDF},
 		{Method: "GET", Pattern: "/transfers/letter-settings", Perm: web.PartyRead, Handler: h.settingsPage},
 		{Method: "POST", Pattern: "/transfers/letter-settings", Perm: web.PartyWrite, Handler: h.settingsForm},
 		{Method: "GET", Pattern: "/api/v1/transfers/letter-settings", Perm: web.PartyRead, Handler: h.apiSettings, Doc: &web.Doc{Tag: "组织关系转接",
@@ -323,19 +327,69 @@ func (h *handlers) letterPage(w http.ResponseWriter, r *http.Request) error {
 	return h.printLetters(w, r, []int64{pathID(r)})
 }
 
-// lettersPage prints several letters at once: /transfers/letters?id=1&id=2.
-func (h *handlers) lettersPage(w http.ResponseWriter, r *http.Request) error {
+// letterIDs are the transfers of a batch: ?id=1&id=2.
+func letterIDs(r *http.Request) ([]int64, error) {
 	var ids []int64
 	for _, v := range r.URL.Query()["id"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return fail.Malformed("id", "转接编号应为正整数")
+			return nil, fail.Malformed("id", "转接编号应为正整数")
 		}
 		if !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}
+	return ids, nil
+}
+
+// lettersPage prints several letters at once: /transfers/letters?id=1&id=2.
+func (h *handlers) lettersPage(w http.ResponseWriter, r *http.Request) error {
+	ids, err := letterIDs(r)
+	if err != nil {
+		return err
+	}
 	return h.printLetters(w, r, ids)
+}
+
+func (h *handlers) letterPDF(w http.ResponseWriter, r *http.Request) error {
+	return h.downloadLetters(w, r, []int64{pathID(r)})
+}
+
+// lettersPDF downloads several letters as one PDF, a page each.
+func (h *handlers) lettersPDF(w http.ResponseWriter, r *http.Request) error {
+	ids, err := letterIDs(r)
+	if err != nil {
+		return err
+	}
+	return h.downloadLetters(w, r, ids)
+}
+
+// downloadLetters sends the letters as a PDF under the print page's rules
+// (issued, in scope, revealed only by the issuer), audited as an export.
+func (h *handlers) downloadLetters(w http.ResponseWriter, r *http.Request, ids []int64) error {
+	reveal := r.URL.Query().Get("reveal") == "1"
+	ls, err := Letters(r.Context(), h.Deps, web.Principal(r), ids, reveal)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := writeLettersPDF(&buf, ls); errors.Is(err, pdf.ErrOverflow) {
+		return fail.NotAllowed("id", "介绍信的内容（如党组织名称）太长，排不进一页 A4，请用网页上的“打印”")
+	} else if err != nil {
+		return err
+	}
+	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "transfer.letter_pdf", ObjectType: "transfer", ObjectID: fmt.Sprint(ids[0]),
+		Detail: map[string]any{"transfers": ids, "revealed": reveal}}); err != nil {
+		return err
+	}
+	name := "组织关系介绍信.pdf"
+	if len(ls) == 1 {
+		name = "组织关系介绍信" + ls[0].LetterNo + ".pdf"
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="letter.pdf"; filename*=UTF-8''`+url.PathEscape(name))
+	_, err = w.Write(buf.Bytes())
+	return err
 }
 
 // lettersView is what the print page shows: the letters, whether the caller
@@ -345,6 +399,7 @@ type lettersView struct {
 	CanReveal bool
 	Revealed  bool
 	RevealURL string
+	PDFURL    string // the same letters as a PDF
 }
 
 func (h *handlers) printLetters(w http.ResponseWriter, r *http.Request, ids []int64) error {
@@ -363,6 +418,10 @@ func (h *handlers) printLetters(w http.ResponseWriter, r *http.Request, ids []in
 	q := r.URL.Query()
 	q.Set("reveal", "1")
 	v.RevealURL = r.URL.Path + "?" + q.Encode()
+	v.PDFURL = r.URL.Path + ".pdf"
+	if r.URL.RawQuery != "" {
+		v.PDFURL += "?" + r.URL.RawQuery
+	}
 	return h.Web.Render(w, r, letterPage, v)
 }
 

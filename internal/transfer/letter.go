@@ -263,6 +263,22 @@ func Letters(ctx context.Context, d *core.Deps, p *auth.Principal, ids []int64, 
 	return out, nil
 }
 
+// To is the organisation the letter goes to: in the system, or outside it.
+func (l Letter) To() string {
+	if l.ToOrg != "" {
+		return l.ToOrg
+	}
+	return l.OutsideOrg
+}
+
+// Standing is the member's standing as the letter states it: 预备 or 正式.
+func (l Letter) Standing() string {
+	if l.Status == "probationary" {
+		return "预备"
+	}
+	return "正式"
+}
+
 // fillDues: from the dues ledger, else as written when the transfer was applied.
 func (l *Letter) fillDues(ctx context.Context, q db.Querier, today civil.Date) error {
 	if month, err := civil.Parse(l.DuesPaidTo + "-01"); err == nil {
