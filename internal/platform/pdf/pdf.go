@@ -8,15 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
 )
 
-//go:embed fonts/DroidSansFallbackFull.ttf
-var droid []byte
+//go:embed fonts/wqy-microhei.ttf
+var fontFile []byte
 
 const (
-	font   = "droid"
+	font   = "wqy"
 	margin = 20.0 // mm on every side
 	// Bottom is the lowest text may reach on a page, mm from the top.
 	Bottom = 297 - margin
@@ -35,7 +36,7 @@ func New(title string) *Doc {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(false, margin)
-	f.AddUTF8FontFromBytes(font, "", droid)
+	f.AddUTF8FontFromBytes(font, "", fontFile)
 	f.SetTitle(title, true)
 	f.SetCreator("红盾", true)
 	return &Doc{f}
@@ -48,14 +49,35 @@ func (d *Doc) Page() { d.f.AddPage() }
 // is "L", "C" or "R".
 func (d *Doc) Text(size float64, align, text string) {
 	d.f.SetFont(font, "", size)
-	d.f.MultiCell(0, size*0.55, text, "", align, false)
+	for _, l := range d.lines(text) {
+		d.f.CellFormat(0, size*0.55, l, "", 1, align, false, 0, "")
+	}
 }
 
 // Height is how tall Text(size, _, text) would be.
 func (d *Doc) Height(size float64, text string) float64 {
 	d.f.SetFont(font, "", size)
+	return float64(len(d.lines(text))) * size * 0.55
+}
+
+// lines breaks text into lines as wide as the page at the current font, at
+// any character (Chinese has no spaces; fpdf's own wrapping dropped the
+// character at each break), keeping the text's own line breaks.
+func (d *Doc) lines(text string) []string {
 	w, _ := d.f.GetPageSize()
-	return float64(len(d.f.SplitText(text, w-2*margin))) * size * 0.55
+	width := w - 2*margin - 2*d.f.GetCellMargin()
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		var line []rune
+		for _, r := range para {
+			if len(line) > 0 && d.f.GetStringWidth(string(append(line, r))) > width {
+				out, line = append(out, string(line)), nil
+			}
+			line = append(line, r)
+		}
+		out = append(out, string(line))
+	}
+	return out
 }
 
 // Space moves down mm.
