@@ -81,21 +81,7 @@ func (c *MemberCounts) add(status string, n int) {
 // subtreePaths maps the id of every organisation of s to its path.
 func subtreePaths(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]string, error) {
 	w, args := s.Where("path")
-	rows, err := q.QueryContext(ctx, "SELECT id, path FROM orgs WHERE "+w, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var path string
-		if err := rows.Scan(&id, &path); err != nil {
-			return nil, err
-		}
-		out[id] = path
-	}
-	return out, rows.Err()
+	return db.Pairs[string](ctx, q, "SELECT id, path FROM orgs WHERE "+w, args...)
 }
 
 // idsBelow lists the ids on a materialised path from the organisation at

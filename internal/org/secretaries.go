@@ -12,21 +12,7 @@ import (
 // ranks 书记 and their branches).
 func Secretaries(ctx context.Context, q db.Querier, s scope.Subtree, day string) (map[int64]string, error) {
 	w, args := s.HasOrg("c.org_id")
-	rows, err := q.QueryContext(ctx, `SELECT c.org_id, p.name FROM committee_members c JOIN persons p ON p.id = c.person_id
+	return db.Pairs[string](ctx, q, `SELECT c.org_id, p.name FROM committee_members c JOIN persons p ON p.id = c.person_id
 		WHERE c.post = ? AND c.term_start <= ? AND (c.ended_on IS NULL OR c.ended_on > ?) AND `+w+` ORDER BY c.term_start`,
-		append([]any{Secretary, day, day}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name // the latest appointed wins
-	}
-	return out, rows.Err()
+		append([]any{Secretary, day, day}, args...)...) // the latest appointed wins
 }

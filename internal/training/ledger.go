@@ -101,12 +101,12 @@ func LedgerOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([
 	first, last := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
 	people, args := sub.HasOrg("pe.org_id")
 	people = "SELECT pe.id FROM persons pe WHERE " + people + " AND " + member.PartyMember("pe.status")
-	seats, err := sums(ctx, q, `SELECT cm.person_id, COUNT(*) FROM committee_members cm WHERE cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?
+	seats, err := db.Pairs[int64](ctx, q, `SELECT cm.person_id, COUNT(*) FROM committee_members cm WHERE cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?
 		AND cm.person_id IN (`+people+`) GROUP BY cm.person_id`, append([]any{last, first}, args...)...)
 	if err != nil {
 		return nil, req, err
 	}
-	hours, err := sums(ctx, q, `SELECT c.person_id, SUM(c.hours_x10) FROM training_checkins c WHERE c.at >= ? AND c.at < ?
+	hours, err := db.Pairs[int64](ctx, q, `SELECT c.person_id, SUM(c.hours_x10) FROM training_checkins c WHERE c.at >= ? AND c.at < ?
 		AND c.person_id IN (`+people+`) GROUP BY c.person_id`, append([]any{from, to}, args...)...)
 	if err != nil {
 		return nil, req, err
@@ -129,24 +129,6 @@ func LedgerOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([
 		out = append(out, l)
 	}
 	return out, req, rows.Err()
-}
-
-// sums reads a query of (person id, number) rows into a map.
-func sums(ctx context.Context, q db.Querier, query string, args ...any) (map[int64]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int64{}
-	for rows.Next() {
-		var id, n int64
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
 }
 
 // Coverage is one organisation's share of members who met the requirement.

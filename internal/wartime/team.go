@@ -202,22 +202,8 @@ func within(e *Event, path string, committees map[int64]string) bool {
 
 // liveCommittees are the live 临时党委 of an event: org id → path.
 func liveCommittees(ctx context.Context, q db.Querier, eventID int64) (map[int64]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT o.id, o.path FROM wartime_teams t JOIN orgs o ON o.id = t.org_id
+	return db.Pairs[string](ctx, q, `SELECT o.id, o.path FROM wartime_teams t JOIN orgs o ON o.id = t.org_id
 		WHERE t.event_id = ? AND t.kind = ? AND t.dissolved_on IS NULL`, eventID, TempCommittee)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var path string
-		if err := rows.Scan(&id, &path); err != nil {
-			return nil, err
-		}
-		out[id] = path
-	}
-	return out, rows.Err()
 }
 
 // AddTeam sets up a team under an active event. A 临时党支部 becomes an

@@ -292,6 +292,26 @@ func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64,
 	return id, err
 }
 
+// Pairs reads a two-column query of (id, value) rows into a map; a later
+// row of the same id wins.
+func Pairs[V any](ctx context.Context, q Querier, query string, args ...any) (map[int64]V, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]V{}
+	for rows.Next() {
+		var id int64
+		var v V
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}
+
 // IDSet reads the ids a one-column query returns, as a set.
 func IDSet(ctx context.Context, q Querier, query string, args ...any) (map[int64]bool, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
