@@ -248,7 +248,8 @@ func Login(base, username, password string) chromedp.Tasks {
 		chromedp.WaitVisible("#username", chromedp.ByID),
 		chromedp.SendKeys("#username", username, chromedp.ByID),
 		chromedp.SendKeys("#password", password, chromedp.ByID),
-		chromedp.Click("#login", chromedp.ByID),
-		chromedp.WaitNotPresent("#login", chromedp.ByID),
+		// The home page may follow redirects: wait for it to load, or a read
+		// right after could meet a node of the page being replaced.
+		Follow("#login", chromedp.ByID),
 	}
 }
