@@ -67,7 +67,8 @@ func TestCongressByQRCheckinInTheBrowser(t *testing.T) {
 		t.Errorf("%d photos shown on the meeting page, want 1", shown)
 	}
 	var id int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM life_meetings WHERE org_id = ?", b.branch).Scan(&id); err != nil {
+	var heldOn string
+	if err := e.DB.QueryRowContext(ctx, "SELECT id, held_on FROM life_meetings WHERE org_id = ?", b.branch).Scan(&id, &heldOn); err != nil {
 		t.Fatal(err)
 	}
 	if n := e.Count("SELECT COUNT(*) FROM todos WHERE person_id = ? AND title LIKE '%报上级党委预审%'", b.people[0]); n != 1 {
@@ -79,15 +80,28 @@ func TestCongressByQRCheckinInTheBrowser(t *testing.T) {
 		t.Fatalf("qr: %d %s", st, secretary.Body())
 	}
 	phone := browsertest.Browser(t, 390, 844)
-	var result string
+	var named, result, again string
 	if err := chromedp.Run(phone, browsertest.Login(e.Srv.URL, member.Username(), apptest.Password),
-		chromedp.Navigate(qr.URL), chromedp.WaitVisible("#checkin-submit"),
-		browsertest.Follow("#checkin-submit"), chromedp.WaitVisible("#checkin-result"), chromedp.Text("#checkin-result", &result)); err != nil {
+		chromedp.Navigate(qr.URL), chromedp.WaitVisible("#checkin-submit"), chromedp.Text("#checkin-meeting", &named)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, phone, "phone-checkin-before")
+	if !strings.Contains(named, "支部党员大会") || !strings.Contains(named, heldOn) {
+		t.Errorf("before check-in the page names %q, want the 支部党员大会 of today", named)
+	}
+	if err := chromedp.Run(phone, browsertest.Follow("#checkin-submit"), chromedp.WaitVisible("#checkin-result"), chromedp.Text("#checkin-result", &result)); err != nil {
 		t.Fatal(err)
 	}
 	browsertest.Screenshot(t, phone, "phone-checkin")
 	if result != "签到成功" {
 		t.Errorf("check-in said %q", result)
+	}
+	// The same code again: the meeting is named beside the refusal, and no button.
+	if err := chromedp.Run(phone, chromedp.Navigate(qr.URL), chromedp.WaitVisible("#checkin-meeting"), chromedp.Text("main", &again)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(again, "无需重复签到") || strings.Contains(again, "确认参会签到") {
+		t.Errorf("the code opened again shows %q", again)
 	}
 	if n := e.Count("SELECT COUNT(*) FROM life_attendees WHERE meeting_id = ? AND person_id = ? AND status = 'present'", id, b.people[3]); n != 1 {
 		t.Errorf("the member who checked in is not present (%d)", n)

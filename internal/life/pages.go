@@ -388,16 +388,20 @@ func (h *handlers) pageFrequencies(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// pageCheckin shows the confirm button: opening the QR link changes nothing.
+// pageCheckin names the meeting and shows the confirm button: opening the
+// QR link changes nothing.
 func (h *handlers) pageCheckin(w http.ResponseWriter, r *http.Request) error {
-	return h.Web.Render(w, r, checkinPage, map[string]any{"Token": r.URL.Query().Get("t")})
+	t := r.URL.Query().Get("t")
+	c, err := h.Preview(r.Context(), web.Principal(r), t)
+	return h.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Token": t, "Info": c, "Ready": err == nil}, err)
 }
 
 func (h *handlers) pageDoCheckin(w http.ResponseWriter, r *http.Request) error {
 	t := r.FormValue("t")
 	done, err := h.CheckIn(r.Context(), web.Principal(r), t)
 	if err != nil {
-		return h.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Token": t}, err)
+		c, _ := h.Preview(r.Context(), web.Principal(r), t) // the meeting, when the code is still good, beside the refusal
+		return h.Web.RenderStatus(w, r, http.StatusOK, checkinPage, map[string]any{"Info": c}, err)
 	}
-	return h.Web.Render(w, r, checkinPage, map[string]any{"Done": done})
+	return h.Web.Render(w, r, checkinPage, map[string]any{"Info": done, "Done": true})
 }
