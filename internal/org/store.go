@@ -2,6 +2,8 @@ package org
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 
 	"hongdun/internal/platform/db"
@@ -139,7 +141,28 @@ type Index map[int64]*Org
 
 // All loads every organisation.
 func All(ctx context.Context, q db.Querier) (Index, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs")
+	return index(ctx, q, "SELECT "+orgCols+" FROM orgs")
+}
+
+// Some loads the named organisations (a page's few, where All would read
+// every one of a large bureau's); ids may repeat.
+func Some(ctx context.Context, q db.Querier, ids ...int64) (Index, error) {
+	set := map[int64]bool{}
+	for _, id := range ids {
+		set[id] = true
+	}
+	if len(set) > 1000 { // beyond what a statement's parameters hold
+		return All(ctx, q)
+	}
+	if len(set) == 0 {
+		return Index{}, nil
+	}
+	in, args := db.In(slices.Collect(maps.Keys(set)))
+	return index(ctx, q, "SELECT "+orgCols+" FROM orgs WHERE id IN ("+in+")", args...)
+}
+
+func index(ctx context.Context, q db.Querier, query string, args ...any) (Index, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

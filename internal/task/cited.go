@@ -32,7 +32,7 @@ const maxCitable = 100
 // meetings, studies, development steps and service activities dated from
 // the copy's start to today (or its deadline, when later), newest first.
 func Citable(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) ([]cite.Record, error) {
-	c, err := GetCopy(ctx, d, p, id)
+	c, err := getCopy(ctx, d, p, id)
 	if err != nil {
 		return nil, err
 	}

@@ -103,9 +103,20 @@ func (c *Copy) finish(today string, names org.Index) {
 	}
 }
 
-// GetCopy loads a copy whose receiver is in the caller's scope; anything
-// else is a 404.
+// GetCopy loads a copy whose receiver is in the caller's scope, with the
+// records its links cite named; anything else is a 404.
 func GetCopy(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (*Copy, error) {
+	c, err := getCopy(ctx, d, p, id)
+	if err != nil {
+		return nil, err
+	}
+	c.Cited, err = resolve(ctx, d.DB, c, c.LinkList(), false)
+	return c, err
+}
+
+// getCopy is GetCopy without naming the cited records, for the reads that
+// only check or change a copy.
+func getCopy(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (*Copy, error) {
 	w, args := scope.Of(p).HasOrg("c.org_id")
 	c, err := scanCopy(d.DB.QueryRowContext(ctx, "SELECT "+copyCols+" FROM task_copies c JOIN task_items i ON i.id = c.item_id WHERE c.id = ? AND "+w,
 		append([]any{id}, args...)...))
@@ -115,15 +126,12 @@ func GetCopy(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (*C
 	if err != nil {
 		return nil, err
 	}
-	names, err := org.All(ctx, d.DB)
+	names, err := org.Some(ctx, d.DB, c.OrgID, c.DispatcherID)
 	if err != nil {
 		return nil, err
 	}
 	c.finish(civil.Today(d.Now()).String(), names)
-	if c.Files, err = filesOf(ctx, d.DB, c.ID); err != nil {
-		return nil, err
-	}
-	c.Cited, err = resolve(ctx, d.DB, c, c.LinkList(), false)
+	c.Files, err = filesOf(ctx, d.DB, c.ID)
 	return c, err
 }
 
@@ -246,7 +254,11 @@ func list(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter, limit,
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	names, err := org.All(ctx, d.DB)
+	ids := make([]int64, 0, 2*len(out))
+	for _, c := range out {
+		ids = append(ids, c.OrgID, c.DispatcherID)
+	}
+	names, err := org.Some(ctx, d.DB, ids...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -297,7 +309,7 @@ func (cm *Completion) check() error {
 // Complete submits a copy for the dispatcher's acceptance. A copy already
 // submitted or done is a conflict: a double submission changes nothing.
 func Complete(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, cm Completion) (*Copy, error) {
-	c, err := GetCopy(ctx, d, p, id)
+	c, err := getCopy(ctx, d, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +367,7 @@ type Review struct {
 // the dispatching organisation reviews; the receiver's own administrator
 // sees the copy but cannot judge it (404 for the review).
 func ReviewCopy(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, rv Review) (*Copy, error) {
-	c, err := GetCopy(ctx, d, p, id)
+	c, err := getCopy(ctx, d, p, id)
 	if err != nil {
 		return nil, err
 	}

@@ -68,7 +68,7 @@ func DispatchItem(ctx context.Context, d *core.Deps, p *auth.Principal, itemID i
 // receiver (分解下发): each gets a copy of the same item and period, which
 // the receiver reviews.
 func DispatchCopy(ctx context.Context, d *core.Deps, p *auth.Principal, copyID int64, in Dispatch) (*Preview, error) {
-	c, err := GetCopy(ctx, d, p, copyID)
+	c, err := getCopy(ctx, d, p, copyID)
 	if err != nil {
 		return nil, err
 	}

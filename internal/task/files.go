@@ -51,7 +51,7 @@ func filesOf(ctx context.Context, q db.Querier, copyID int64) ([]File, error) {
 // editable loads a copy whose receiver the caller administers and whose
 // work may still change (open or returned); what names the change refused.
 func editable(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, what string) (*Copy, error) {
-	c, err := GetCopy(ctx, d, p, id)
+	c, err := getCopy(ctx, d, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func OpenFile(ctx context.Context, d *core.Deps, p *auth.Principal, id int64) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := GetCopy(ctx, d, p, f.copyID); err != nil {
+	if _, err := getCopy(ctx, d, p, f.copyID); err != nil {
 		return nil, nil, err
 	}
 	b, err := fileStore(d).Get(f.stored)
@@ -165,7 +165,7 @@ func (h *handlers) fileRoutes(tag string) []web.Route {
 func (h *handlers) attach(w http.ResponseWriter, r *http.Request) (int64, *File, error) {
 	id, err := web.PathID(r, "id")
 	if err == nil {
-		_, err = GetCopy(r.Context(), h.Deps, web.Principal(r), id)
+		_, err = getCopy(r.Context(), h.Deps, web.Principal(r), id)
 	}
 	if err != nil {
 		return id, nil, err
