@@ -117,19 +117,21 @@ func seedDemo(ctx context.Context, a *app.App) error {
 }
 
 // demoCmd generates a dataset of any size, for benchmarks.
-func demoCmd(ctx context.Context, args []string) error {
+func demoCmd(ctx context.Context, args []string) (err error) {
 	var c common
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	c.register(fs)
 	members := fs.Int("members", demo.Size, "生成的人数（如 1000000）")
 	seed := fs.Uint64("seed", 1, "随机种子：相同种子生成相同数据")
 	history := fs.Bool("history", false, "同时生成每人的党籍大事记（数据量大时较慢）")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if err := ensureAdmin(ctx, a); err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ import (
 // or a 发展党员台账 with a progress bar on stderr, or a file of a held kind
 // (党费基数, 党费交纳记录) as a job of the common import API, lists every
 // problem and exits non-zero when there is one.
-func importCmd(ctx context.Context, args []string) error {
+func importCmd(ctx context.Context, args []string) (err error) {
 	var c common
 	fs := flag.NewFlagSet("import", flag.ExitOnError)
 	c.register(fs)
@@ -36,7 +36,9 @@ func importCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		file, args = args[0], args[1:]
 	}
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	// Flags may come before and after the file (the contract's
 	// `hongdun import [--kind K] FILE [--dry-run]`).
 	for fs.NArg() > 0 {
@@ -44,7 +46,9 @@ func importCmd(ctx context.Context, args []string) error {
 			return fmt.Errorf("只能导入一个文件：多余的参数 %q", fs.Arg(0))
 		}
 		file = fs.Arg(0)
-		fs.Parse(fs.Args()[1:])
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return err
+		}
 	}
 	if file == "" {
 		return errors.New("用法: hongdun import [--kind K] FILE [--dry-run] [--org ID] [--update] [--year Y]")
@@ -53,7 +57,7 @@ func importCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if *org == 0 {
 		if *org, err = topOrg(ctx, a.DB); err != nil {
 			return err

@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -87,6 +88,9 @@ func (c *common) open(ctx context.Context) (*app.App, error) {
 	return app.Open(ctx, app.Config{DataDir: c.data, DSN: c.dsn, Log: logger()})
 }
 
+// closeApp closes a when a command ends, adding its failure to the command's.
+func closeApp(a *app.App, err *error) { *err = errors.Join(*err, a.Close()) }
+
 func logger() *slog.Logger {
 	level := slog.LevelInfo
 	if os.Getenv("HONGDUN_DEBUG") != "" {
@@ -95,16 +99,18 @@ func logger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
-func migrate(ctx context.Context, args []string) error {
+func migrate(ctx context.Context, args []string) (err error) {
 	var c common
 	fs := flag.NewFlagSet("migrate", flag.ExitOnError)
 	c.register(fs)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	fmt.Println("数据库已是最新结构")
 	return nil
 }

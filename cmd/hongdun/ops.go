@@ -45,7 +45,7 @@ func cliActor(ctx context.Context, what string) context.Context {
 // user is the server operator's account tool: the trusted path, and the only
 // one for the 三员 (made, reset and freed of a lost second factor only here).
 // A created account holds its role at once; a reset password is one-time.
-func user(ctx context.Context, args []string) error {
+func user(ctx context.Context, args []string) (err error) {
 	if len(args) < 2 {
 		return errors.New("用法: hongdun user create NAME ROLE [--org ID] [--person ID] [--one-time] | hongdun user reset NAME | hongdun user reset-otp NAME")
 	}
@@ -65,12 +65,14 @@ func user(ctx context.Context, args []string) error {
 		}
 		role, rest = rest[0], rest[1:]
 	}
-	fs.Parse(rest)
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
 	a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if sub == "reset-otp" {
 		// The way back for an administrator who lost their authenticator:
 		// whoever runs this already holds the server.
@@ -122,7 +124,7 @@ func roleList() string {
 	return strings.Join(s, "、")
 }
 
-func auditCmd(ctx context.Context, args []string) error {
+func auditCmd(ctx context.Context, args []string) (err error) {
 	if len(args) < 1 || (args[0] != "verify" && args[0] != "purge" && args[0] != "seal") {
 		return errors.New("用法: hongdun audit verify | hongdun audit purge --days N（N ≥ 180）| hongdun audit seal --reason 说明")
 	}
@@ -131,12 +133,14 @@ func auditCmd(ctx context.Context, args []string) error {
 	c.register(fs)
 	days := fs.Int("days", 365, "清理多少天之前的记录（至少 180）")
 	reason := fs.String("reason", "", "重新签名的原因（记入审计日志）")
-	fs.Parse(args[1:])
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
 	a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	switch args[0] {
 	case "purge":
 		n, err := a.Audit.Purge(ctx, a.DB, time.Now().AddDate(0, 0, -*days))
@@ -170,27 +174,31 @@ func verifyAudit(ctx context.Context, a *app.App, out io.Writer) error {
 		return err
 	}
 	if !rep.Intact() {
+		var werr error
 		for _, p := range rep.Problems {
-			fmt.Fprintln(out, "发现:", p)
+			_, err := fmt.Fprintln(out, "发现:", p)
+			werr = errors.Join(werr, err)
 		}
-		return fmt.Errorf("审计日志不完整：发现 %d 处问题（已校验 %d 条记录）", len(rep.Problems), rep.Checked)
+		return errors.Join(fmt.Errorf("审计日志不完整：发现 %d 处问题（已校验 %d 条记录）", len(rep.Problems), rep.Checked), werr)
 	}
 	if err := a.Audit.Checkpoint(ctx, a.DB); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "审计日志完整：共 %d 条记录，哈希链无断裂，末条与签名头（第 %d 条）一致", rep.Checked, rep.Head)
+	msg := fmt.Sprintf("审计日志完整：共 %d 条记录，哈希链无断裂，末条与签名头（第 %d 条）一致", rep.Checked, rep.Head)
 	if rep.Anchor > 0 {
-		fmt.Fprintf(out, "，首条接清理锚点（第 %d 条）", rep.Anchor)
+		msg += fmt.Sprintf("，首条接清理锚点（第 %d 条）", rep.Anchor)
 	}
-	fmt.Fprintln(out)
-	return nil
+	_, err = fmt.Fprintln(out, msg)
+	return err
 }
 
-func backup(ctx context.Context, args []string) error {
+func backup(ctx context.Context, args []string) (err error) {
 	var c common
 	fs := flag.NewFlagSet("backup", flag.ExitOnError)
 	c.register(fs)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if fs.NArg() != 1 {
 		return errors.New("用法: hongdun backup FILE")
 	}
@@ -198,7 +206,7 @@ func backup(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if err := app.Backup(ctx, a.DB, fs.Arg(0)); err != nil {
 		return err
 	}
@@ -210,7 +218,9 @@ func restore(ctx context.Context, args []string) error {
 	var c common
 	fs := flag.NewFlagSet("restore", flag.ExitOnError)
 	c.register(fs)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if fs.NArg() != 1 {
 		return errors.New("用法: hongdun restore FILE（须先停止服务）")
 	}

@@ -51,7 +51,7 @@ func envBool(name string) (bool, error) {
 	return b, nil
 }
 
-func serve(ctx context.Context, args []string) error {
+func serve(ctx context.Context, args []string) (err error) {
 	o, err := parseServe(args)
 	if err != nil {
 		return err
@@ -60,7 +60,7 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	a.Web.TrustProxy = o.trustProxy
 	if err := ensureAdmin(ctx, a); err != nil {
 		return err

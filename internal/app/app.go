@@ -126,13 +126,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	sealed := audit.SealTableExists(ctx, d)
 	if err := d.Migrate(ctx); err != nil {
-		d.Close()
-		return nil, fmt.Errorf("数据库迁移失败: %w", err)
+		return nil, errors.Join(fmt.Errorf("数据库迁移失败: %w", err), d.Close())
 	}
 	keys, err := crypto.LoadKeys(cfg.DataDir)
 	if err != nil {
-		d.Close()
-		return nil, err
+		return nil, errors.Join(err, d.Close())
 	}
 	a := New(d, keys, cfg)
 	if !sealed {
@@ -144,8 +142,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 				_, err = a.Audit.Seal(ctx, d, "升级：为已有的审计记录建立签名头")
 			}
 			if err != nil {
-				d.Close()
-				return nil, fmt.Errorf("建立审计日志签名头失败: %w", err)
+				return nil, errors.Join(fmt.Errorf("建立审计日志签名头失败: %w", err), d.Close())
 			}
 		}
 	}

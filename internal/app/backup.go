@@ -30,10 +30,11 @@ func Backup(ctx context.Context, d *db.DB, file string) error {
 	if err != nil {
 		return err
 	}
-	f.Close()
-	if _, err = d.W.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
-		os.Remove(abs)
+	if err := f.Close(); err != nil {
 		return err
+	}
+	if _, err = d.W.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
+		return errors.Join(err, os.Remove(abs))
 	}
 	return nil
 }
@@ -57,8 +58,7 @@ func Restore(ctx context.Context, file, dataDir string) error {
 			err = errors.New("该文件不是红盾数据库备份")
 		}
 	}
-	src.Close()
-	if err != nil {
+	if err := errors.Join(err, src.Close()); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
@@ -73,8 +73,11 @@ func Restore(ctx context.Context, file, dataDir string) error {
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		return err
 	}
+	// The old database's WAL would be replayed into the restored file.
 	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(dst + suffix)
+		if err := os.Remove(dst + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
 	}
 	if err := os.Rename(tmp, dst); err != nil {
 		return err

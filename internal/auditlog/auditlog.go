@@ -104,7 +104,9 @@ func (h *handlers) search(r *http.Request) (*listView, error) {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "audit.search", Detail: r.URL.Query().Encode()})
+	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "audit.search", Detail: r.URL.Query().Encode()}); err != nil {
+		return nil, err
+	}
 	rows, err := h.inWords(r, recs)
 	if err != nil {
 		return nil, err
@@ -177,11 +179,17 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"audit-%s.csv\"", h.Now().In(web.Shanghai).Format("20060102-150405")))
 	w.Write([]byte("\ufeff"))
 	cw := cellsafe.NewCSV(w)
-	cw.Write([]string{"编号", "时间", "操作人", "地址", "事件", "对象", "对象编号", "结果", "详情", "哈希"})
-	for _, rec := range rows {
-		cw.Write([]string{strconv.FormatInt(rec.ID, 10), rec.At.In(web.Shanghai).Format("2006-01-02 15:04:05"), rec.Actor, rec.IP, rec.Label,
-			rec.Object, rec.ObjectID, rec.ResultLabel, rec.DetailText, rec.Hash})
+	// The reply has begun: a failed write means the client went away, and
+	// ends the export.
+	if cw.Write([]string{"编号", "时间", "操作人", "地址", "事件", "对象", "对象编号", "结果", "详情", "哈希"}) != nil {
+		return nil
 	}
-	cw.Flush() // the reply has begun: a write error here means the client went away
+	for _, rec := range rows {
+		if cw.Write([]string{strconv.FormatInt(rec.ID, 10), rec.At.In(web.Shanghai).Format("2006-01-02 15:04:05"), rec.Actor, rec.IP, rec.Label,
+			rec.Object, rec.ObjectID, rec.ResultLabel, rec.DetailText, rec.Hash}) != nil {
+			return nil
+		}
+	}
+	_ = cw.Flush() // as above
 	return nil
 }

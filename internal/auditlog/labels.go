@@ -516,7 +516,7 @@ func words(key string, v any) string {
 		return s
 	}
 	var b bytes.Buffer
-	json.NewEncoder(&b).Encode(v)
+	_ = json.NewEncoder(&b).Encode(v) // v was decoded from JSON (numbers, booleans, null): it encodes
 	return strings.TrimSpace(b.String())
 }
 

@@ -81,9 +81,12 @@ func Browser(t *testing.T, width, height int) context.Context {
 	tab, cancel := chromedp.NewContext(browser, chromedp.WithTargetID(id))
 	// Cleanups run last-in first-out: the tab closes before the browser is released.
 	t.Cleanup(func() {
-		chromedp.Cancel(tab) // closes the tab
+		// A tab that does not close goes with its browser context, disposed next.
+		_ = chromedp.Cancel(tab)
 		cancel()
-		target.DisposeBrowserContext(bc).Do(exec)
+		if err := target.DisposeBrowserContext(bc).Do(exec); err != nil {
+			t.Errorf("关闭 Chromium 标签页失败: %v", err)
+		}
 	})
 	ctx, cancel2 := context.WithTimeout(tab, 5*time.Minute)
 	t.Cleanup(cancel2)
@@ -173,12 +176,14 @@ func startChromium(path string) (context.Context, func(), error) {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	stop := func() {
-		chromedp.Cancel(ctx) // closes the browser and waits for it
+		// Closes the browser and waits for it; a browser that does not close
+		// is killed by cancelAlloc.
+		_ = chromedp.Cancel(ctx)
 		cancelCtx()
 		cancelAlloc()
 		// Chromium's helper processes may still write to the profile for a
 		// moment after the browser closes, so errors are ignored.
-		os.RemoveAll(profile)
+		_ = os.RemoveAll(profile)
 	}
 	if err := chromedp.Run(ctx); err != nil {
 		stop()

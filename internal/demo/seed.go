@@ -122,7 +122,10 @@ func (s *seeder) password() error {
 	pw := s.opts.Password
 	if pw == "" {
 		pw = "Demo-" + crypto.RandomToken(5) + "!"
-		fmt.Fprintf(s.opts.Log, "\n演示账号的统一初始密码（只显示这一次）: %s\n\n", pw)
+		// Shown only here: without it nobody could log in.
+		if _, err := fmt.Fprintf(s.opts.Log, "\n演示账号的统一初始密码（只显示这一次）: %s\n\n", pw); err != nil {
+			return err
+		}
 	}
 	for _, o := range s.orgs {
 		if o.slug == "" {
@@ -303,7 +306,7 @@ func (s *seeder) insertPeople(ctx context.Context) error {
 				}
 				if s.res.People-lastReport >= 100000 {
 					lastReport = s.res.People
-					fmt.Fprintf(s.opts.Log, "已生成 %d 人…\n", s.res.People)
+					_, _ = fmt.Fprintf(s.opts.Log, "已生成 %d 人…\n", s.res.People) // progress only
 				}
 			}
 		}

@@ -55,7 +55,7 @@ func refreshStats(ctx context.Context, d *db.DB) error {
 // ImportLedger checks (and unless opt.DryRun, imports) the 台账 at path
 // into the subtree of opt.OrgID: a row naming a branch outside it is
 // refused. With any problem nothing is written.
-func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.Options, prog *importer.Progress) (*importer.Report, error) {
+func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.Options, prog *importer.Progress) (_ *importer.Report, err error) {
 	if prog == nil {
 		prog = &importer.Progress{}
 	}
@@ -66,7 +66,7 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 	if err != nil {
 		return nil, err
 	}
-	defer book.Close()
+	defer func() { err = errors.Join(err, book.Close()) }()
 	rep := &importer.Report{Format: string(book.Format()), Encoding: roster.Encoding(book), Problems: []roster.Problem{}}
 	sheet, err := ledgerSheet(book, prog)
 	if err != nil {

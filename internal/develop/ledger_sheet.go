@@ -3,6 +3,7 @@ package develop
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -159,9 +160,13 @@ func WriteLedgerTemplate(w io.Writer) error {
 		head[i], note[i] = c.head, "说明："+c.note
 	}
 	last, _ := excelize.ColumnNumberToName(len(ledgerColumns))
-	cellsafe.SetCellStr(f, sh, "A1", "发展党员工作台账（每行一人；有日期的步骤都作为已办理的步骤导入，逐步核对日期是否符合《中国共产党发展党员工作细则》）")
-	cellsafe.SetSheetRow(f, sh, "A2", head...)
-	cellsafe.SetSheetRow(f, sh, "A3", note...)
+	if err := errors.Join(
+		cellsafe.SetCellStr(f, sh, "A1", "发展党员工作台账（每行一人；有日期的步骤都作为已办理的步骤导入，逐步核对日期是否符合《中国共产党发展党员工作细则》）"),
+		cellsafe.SetSheetRow(f, sh, "A2", head...),
+		cellsafe.SetSheetRow(f, sh, "A3", note...),
+	); err != nil {
+		return err
+	}
 	text, err := f.NewStyle(&excelize.Style{NumFmt: 49})
 	if err != nil {
 		return err
@@ -246,8 +251,10 @@ func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err := f.SetSheetName("Sheet1", "台账"); err != nil {
 		return err
 	}
-	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_ledger",
-		Detail: map[string]any{"rows": row - 3, "revealed": reveal, "filter": r.URL.Query().Encode()}})
+	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_ledger",
+		Detail: map[string]any{"rows": row - 3, "revealed": reveal, "filter": r.URL.Query().Encode()}}); err != nil {
+		return err
+	}
 	writeXLSX(w, f, "发展党员工作台账.xlsx")
 	return nil
 }

@@ -1,6 +1,7 @@
 package develop
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -69,7 +70,7 @@ func result(r *Record) string {
 func writeXLSX(w http.ResponseWriter, f *excelize.File, name string) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	f.Write(w)
+	_ = f.Write(w) // the reply has begun: a failed write means the client went away
 }
 
 func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -81,12 +82,14 @@ func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sh := "纪实表"
-	f.SetSheetName("Sheet1", sh)
-	cellsafe.SetCellStr(f, sh, "A1", "发展党员工作纪实表")
-	f.MergeCell(sh, "A1", "F1")
-	cellsafe.SetCellStr(f, sh, "A2", fmt.Sprintf("姓名：%s    所在党组织：%s    出生日期：%s", c.PersonName, c.OrgName, c.BirthDate))
-	f.MergeCell(sh, "A2", "F2")
-	cellsafe.SetSheetRow(f, sh, "A3", "阶段", "序号", "步骤", "日期", "办理组织 / 人员", "情况与结论")
+	errs := []error{
+		f.SetSheetName("Sheet1", sh),
+		cellsafe.SetCellStr(f, sh, "A1", "发展党员工作纪实表"),
+		f.MergeCell(sh, "A1", "F1"),
+		cellsafe.SetCellStr(f, sh, "A2", fmt.Sprintf("姓名：%s    所在党组织：%s    出生日期：%s", c.PersonName, c.OrgName, c.BirthDate)),
+		f.MergeCell(sh, "A2", "F2"),
+		cellsafe.SetSheetRow(f, sh, "A3", "阶段", "序号", "步骤", "日期", "办理组织 / 人员", "情况与结论"),
+	}
 	for i, s := range v.Steps {
 		var date, org string
 		if s.Record != nil {
@@ -99,20 +102,27 @@ func (h *handlers) recordXLSX(w http.ResponseWriter, r *http.Request) error {
 		for _, m := range s.More {
 			res += "；补充记录 " + m.Date + "：" + result(&m)
 		}
-		cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", i+4), s.Stage, s.Def.No, s.Def.Name, date, org, res)
+		errs = append(errs, cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", i+4), s.Stage, s.Def.No, s.Def.Name, date, org, res))
 	}
 	row := len(v.Steps) + 5
 	for _, o := range v.Others {
-		cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", row), "其他", "", kindLabels[o.Kind]+publicityLabel(o.Data.Publicity), o.Date, o.OrgName, result(&o))
+		errs = append(errs, cellsafe.SetSheetRow(f, sh, fmt.Sprintf("A%d", row), "其他", "", kindLabels[o.Kind]+publicityLabel(o.Data.Publicity), o.Date, o.OrgName, result(&o)))
 		row++
 	}
-	f.SetColWidth(sh, "A", "A", 16)
-	f.SetColWidth(sh, "C", "C", 22)
-	f.SetColWidth(sh, "D", "D", 12)
-	f.SetColWidth(sh, "E", "E", 28)
-	f.SetColWidth(sh, "F", "F", 60)
-	f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: intPtr(9)}) // A4
-	h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_case", ObjectID: fmt.Sprint(c.ID), Detail: map[string]string{"format": "xlsx"}})
+	errs = append(errs,
+		f.SetColWidth(sh, "A", "A", 16),
+		f.SetColWidth(sh, "C", "C", 22),
+		f.SetColWidth(sh, "D", "D", 12),
+		f.SetColWidth(sh, "E", "E", 28),
+		f.SetColWidth(sh, "F", "F", 60),
+		f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: intPtr(9)}), // A4
+	)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "develop.export", ObjectType: "dev_case", ObjectID: fmt.Sprint(c.ID), Detail: map[string]string{"format": "xlsx"}}); err != nil {
+		return err
+	}
 	writeXLSX(w, f, fmt.Sprintf("发展党员工作纪实表-%s.xlsx", c.PersonName))
 	return nil
 }

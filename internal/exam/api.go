@@ -111,8 +111,7 @@ func attachment(w http.ResponseWriter, name string) {
 
 func (s *Service) apiTemplate(w http.ResponseWriter, r *http.Request) error {
 	attachment(w, "%E9%A2%98%E5%BA%93%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx") // 题库导入模板.xlsx
-	Template(w)
-	return nil
+	return Template(w)
 }
 
 func (s *Service) apiExport(w http.ResponseWriter, r *http.Request) error {
@@ -134,7 +133,7 @@ func (s *Service) importUpload(w http.ResponseWriter, r *http.Request) (int, err
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBankUpload+1<<20)
 	parseErr := r.ParseMultipartForm(1 << 20)
 	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
+		defer func() { _ = r.MultipartForm.RemoveAll() }() // temporary files; the system's temporary directory is cleaned anyway
 	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(parseErr, &mbe) {
 		return 0, bankTooLarge()

@@ -3,6 +3,7 @@ package exam
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -37,7 +38,9 @@ const (
 func Template(w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	f.SetSheetName("Sheet1", sheet)
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
 	rows := [][]any{
 		toAny(header),
 		{"单选题", "党的最高领导机关是（　）。", "党的全国代表大会和它所产生的中央委员会", "中央政治局", "中央书记处", "中央军事委员会", "", "", "", "", "A", "党章", "易", "党章第十条"},
@@ -49,10 +52,13 @@ func Template(w io.Writer) error {
 			return err
 		}
 	}
-	style, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"F5E6E6"}, Pattern: 1}})
-	f.SetRowStyle(sheet, 1, 1, style)
-	f.SetColWidth(sheet, "B", "B", 50)
-	f.SetColWidth(sheet, "C", "J", 18)
+	style, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"F5E6E6"}, Pattern: 1}})
+	if err == nil {
+		err = errors.Join(f.SetRowStyle(sheet, 1, 1, style), f.SetColWidth(sheet, "B", "B", 50), f.SetColWidth(sheet, "C", "J", 18))
+	}
+	if err != nil {
+		return err
+	}
 	lists := []struct {
 		col    string
 		values []string
@@ -77,8 +83,7 @@ func Template(w io.Writer) error {
 			return err
 		}
 	}
-	_, err := f.WriteTo(w)
-	return err
+	return f.Write(w)
 }
 
 func toAny(ss []string) []any {
@@ -255,12 +260,16 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, f Filter, w io.
 	}
 	x := excelize.NewFile()
 	defer x.Close()
-	x.SetSheetName("Sheet1", sheet)
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	sw.SetRow("A1", cellsafe.Strings(header))
+	if err := sw.SetRow("A1", cellsafe.Strings(header)); err != nil {
+		return err
+	}
 	for i, q := range all {
 		row := make([]any, len(header))
 		row[colKind] = q.Kind.Label()

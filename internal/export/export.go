@@ -204,14 +204,18 @@ func WriteXLSX(ctx context.Context, d *core.Deps, p *auth.Principal, q *Query, r
 	bold, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	title, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
 	last, _ := excelize.CoordinatesToCellName(len(cols), 1)
-	sw.SetRow("A1", cellsafe.Row(excelize.Cell{StyleID: title, Value: q.OrgName + "党员花名册"}))
-	sw.MergeCell("A1", last)
-	sw.SetRow("A2", cellsafe.Row("导出单位："+q.OrgName+"　导出时间："+d.Now().In(web.Shanghai).Format("2006年1月2日 15:04")))
 	header := make([]any, len(cols))
 	for i, c := range cols {
 		header[i] = excelize.Cell{StyleID: bold, Value: c.Label}
 	}
-	sw.SetRow("A3", cellsafe.Row(header...))
+	if err := errors.Join(
+		sw.SetRow("A1", cellsafe.Row(excelize.Cell{StyleID: title, Value: q.OrgName + "党员花名册"})),
+		sw.MergeCell("A1", last),
+		sw.SetRow("A2", cellsafe.Row("导出单位："+q.OrgName+"　导出时间："+d.Now().In(web.Shanghai).Format("2006年1月2日 15:04"))),
+		sw.SetRow("A3", cellsafe.Row(header...)),
+	); err != nil {
+		return 0, err
+	}
 	n := 0
 	cells := make([]any, len(cols))
 	err = q.Each(ctx, d, reveal, func(r Row) error {

@@ -118,7 +118,7 @@ func (h *handlers) uploadOf(w http.ResponseWriter, r *http.Request, options func
 	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+1<<20)
 	parseErr := r.ParseMultipartForm(8 << 20)
 	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
+		defer func() { _ = r.MultipartForm.RemoveAll() }() // temporary files; the system's temporary directory is cleaned anyway
 	}
 	// An oversize body is a 413 before anything else: the fields after the
 	// cut (org_id among them) were never read. Then the organisation:
@@ -129,7 +129,7 @@ func (h *handlers) uploadOf(w http.ResponseWriter, r *http.Request, options func
 	}
 	orgID, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
 	if r.FormValue("org_id") != "" && orgID <= 0 {
-		return nil, fail.Malformed("org_id", "org_id 应为党组织编号")
+		return nil, fail.Malformed("org_id", "党组织编号应为正整数")
 	}
 	if _, err := h.scopedOrg(r.Context(), p, orgID); err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ func (h *handlers) uploadOf(w http.ResponseWriter, r *http.Request, options func
 	}
 	file, hdr, err := r.FormFile("file")
 	if parseErr != nil || err != nil {
-		return nil, fail.Malformed("file", "请选择要上传的文件（multipart 字段 file）")
+		return nil, fail.Malformed("file", "请选择要上传的文件")
 	}
 	defer file.Close()
 	if hdr.Size > MaxUpload {
@@ -170,8 +170,7 @@ func (h *handlers) uploadOf(w http.ResponseWriter, r *http.Request, options func
 	j := &Job{OrgID: orgID, Kind: kind, FileName: cleanFileName(hdr), StoredName: stored, Format: string(format), DryRun: opt.DryRun,
 		UpdateExisting: opt.UpdateExisting}
 	if err := h.jobs.create(r.Context(), p, j); err != nil {
-		os.Remove(filepath.Join(h.jobs.UploadDir(), stored))
-		return nil, err
+		return nil, errors.Join(err, os.Remove(filepath.Join(h.jobs.UploadDir(), stored)))
 	}
 	opt.OrgID = orgID
 	h.jobs.Start(r.Context(), j, opt)
@@ -189,7 +188,10 @@ func cleanFileName(h *multipart.FileHeader) string {
 // store checks the content of an upload and writes it under a random name.
 func (h *handlers) store(f multipart.File) (roster.Format, string, error) {
 	head := make([]byte, 8192)
-	n, _ := io.ReadFull(f, head)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) { // EOF: a file shorter than the head
+		return "", "", err
+	}
 	format, err := roster.Sniff(head[:n])
 	if err != nil {
 		return "", "", fail.Malformed("file", err.Error())
@@ -206,12 +208,11 @@ func (h *handlers) store(f multipart.File) (roster.Format, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	if _, err := io.Copy(out, f); err != nil {
-		out.Close()
-		os.Remove(out.Name())
-		return "", "", err
+	_, err = io.Copy(out, f)
+	if err = errors.Join(err, out.Close()); err != nil {
+		return "", "", errors.Join(err, os.Remove(out.Name()))
 	}
-	return format, name, out.Close()
+	return format, name, nil
 }
 
 func formBool(r *http.Request, name string) bool {

@@ -108,7 +108,7 @@ var errHasProblems = errors.New("file has problems")
 
 // Run checks (and unless DryRun, imports) the roster at path. With any
 // problem nothing is written; a cancelled ctx rolls everything back.
-func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Progress) (*Report, error) {
+func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Progress) (_ *Report, err error) {
 	if prog == nil {
 		prog = &Progress{}
 	}
@@ -119,7 +119,7 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 	if err != nil {
 		return nil, err
 	}
-	defer book.Close()
+	defer func() { err = errors.Join(err, book.Close()) }()
 	rep := &Report{Format: string(book.Format()), Encoding: roster.Encoding(book)}
 	layout, orgLayout, err := roster.Locate(book)
 	if err != nil {
@@ -147,7 +147,7 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		}
 		rep.add(ps...)
 	}
-	run := func(q db.Querier, tx *db.Tx) error {
+	run := func(q db.Querier, tx *db.Tx) (err error) {
 		tree, err := loadTree(ctx, q, opt.OrgID)
 		if err != nil {
 			return err
@@ -161,7 +161,7 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		w := &writer{d: d, tx: tx, opt: opt, tree: tree, layout: layout, rep: rep, prog: prog, seen: roster.Seen{}}
 		if tx != nil {
 			w.ins = member.NewInserter(tx)
-			defer w.ins.Close()
+			defer func() { err = errors.Join(err, w.ins.Close()) }()
 		}
 		if err := pipeline(ctx, d, book, layout, opt, prog, w.batch); err != nil {
 			return err

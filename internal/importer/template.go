@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"io"
 	"strings"
 
@@ -41,25 +42,33 @@ func WriteTemplate(w io.Writer) error {
 		return err
 	}
 	last := roster.ColumnName(len(roster.MemberFields) - 1)
-	cellsafe.SetCellStr(f, sheet, "A1", "党员花名册")
-	f.MergeCell(sheet, "A1", last+"1")
-	cellsafe.SetCellStr(f, sheet, "A2", "填报单位：")
-	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
-	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"F2DCDB"}, Pattern: 1}})
-	note, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "808080", Size: 9}, Alignment: &excelize.Alignment{WrapText: true}})
-	text, _ := f.NewStyle(&excelize.Style{NumFmt: 49})
-	f.SetCellStyle(sheet, "A1", "A1", title)
+	// The layout's own errors are gathered and checked before the write.
+	var errs []error
+	check := func(err error) { errs = append(errs, err) }
+	style := func(s *excelize.Style) int {
+		id, err := f.NewStyle(s)
+		check(err)
+		return id
+	}
+	check(cellsafe.SetCellStr(f, sheet, "A1", "党员花名册"))
+	check(f.MergeCell(sheet, "A1", last+"1"))
+	check(cellsafe.SetCellStr(f, sheet, "A2", "填报单位："))
+	title := style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
+	head := style(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"F2DCDB"}, Pattern: 1}})
+	note := style(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "808080", Size: 9}, Alignment: &excelize.Alignment{WrapText: true}})
+	text := style(&excelize.Style{NumFmt: 49})
+	check(f.SetCellStyle(sheet, "A1", "A1", title))
 	for i, d := range roster.MemberFields {
 		col := roster.ColumnName(i)
-		cellsafe.SetCellStr(f, sheet, col+"3", d.Label)
-		cellsafe.SetCellStr(f, sheet, col+"4", "说明："+notes[d.Field])
-		f.SetColWidth(sheet, col, col, 14)
+		check(cellsafe.SetCellStr(f, sheet, col+"3", d.Label))
+		check(cellsafe.SetCellStr(f, sheet, col+"4", "说明："+notes[d.Field]))
+		check(f.SetColWidth(sheet, col, col, 14))
 		switch d.Field {
 		case roster.IDNumber:
-			f.SetColWidth(sheet, col, col, 22)
-			f.SetColStyle(sheet, col, text)
+			check(f.SetColWidth(sheet, col, col, 22))
+			check(f.SetColStyle(sheet, col, text))
 		case roster.Branch:
-			f.SetColWidth(sheet, col, col, 30)
+			check(f.SetColWidth(sheet, col, col, 30))
 		}
 		var list []string
 		switch d.Field {
@@ -75,32 +84,30 @@ func WriteTemplate(w io.Writer) error {
 		if list != nil {
 			dv := excelize.NewDataValidation(true)
 			dv.Sqref = col + "5:" + col + "10000"
-			if err := dv.SetDropList(list); err != nil {
-				return err
-			}
+			check(dv.SetDropList(list))
 			dv.SetError(excelize.DataValidationErrorStyleStop, "请从下拉列表中选择", "可选："+strings.Join(list, "、"))
-			if err := f.AddDataValidation(sheet, dv); err != nil {
-				return err
-			}
+			check(f.AddDataValidation(sheet, dv))
 		}
 	}
-	f.SetCellStyle(sheet, "A3", last+"3", head)
-	f.SetCellStyle(sheet, "A4", last+"4", note)
-	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"})
+	check(f.SetCellStyle(sheet, "A3", last+"3", head))
+	check(f.SetCellStyle(sheet, "A4", last+"4", note))
+	check(f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"}))
 
-	if _, err := f.NewSheet(roster.OrgSheetName); err != nil {
-		return err
-	}
+	_, err := f.NewSheet(roster.OrgSheetName)
+	check(err)
 	for i, d := range roster.OrgFields {
 		col := roster.ColumnName(i)
-		cellsafe.SetCellStr(f, roster.OrgSheetName, col+"1", d.Label)
-		f.SetColWidth(roster.OrgSheetName, col, col, 30)
+		check(cellsafe.SetCellStr(f, roster.OrgSheetName, col+"1", d.Label))
+		check(f.SetColWidth(roster.OrgSheetName, col, col, 30))
 	}
-	f.SetCellStyle(roster.OrgSheetName, "A1", "C1", head)
+	check(f.SetCellStyle(roster.OrgSheetName, "A1", "C1", head))
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = "C2:C1000"
-	dv.SetDropList([]string{"党委", "党总支", "党支部", "联合党支部", "党小组"})
-	f.AddDataValidation(roster.OrgSheetName, dv)
-	cellsafe.SetCellStr(f, roster.OrgSheetName, "E1", "说明：可选。上级组织留空的，建在导入时所选党组织之下；已存在的组织不会重复建立。")
+	check(dv.SetDropList([]string{"党委", "党总支", "党支部", "联合党支部", "党小组"}))
+	check(f.AddDataValidation(roster.OrgSheetName, dv))
+	check(cellsafe.SetCellStr(f, roster.OrgSheetName, "E1", "说明：可选。上级组织留空的，建在导入时所选党组织之下；已存在的组织不会重复建立。"))
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
 	return f.Write(w)
 }

@@ -30,10 +30,10 @@ func InTx(ctx context.Context, d *db.DB, fn func(tx *db.Tx) error) (err error) {
 		ctx := context.WithoutCancel(ctx)
 		on := 0
 		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = ON"); err == nil {
-			conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on)
+			_ = conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on) // a failed read leaves on at 0: the connection goes
 		}
 		if on != 1 {
-			conn.Raw(func(any) error { return driver.ErrBadConn })
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // ErrBadConn on purpose: database/sql discards the connection
 		}
 	}()
 	stx, err := conn.BeginTx(ctx, nil)

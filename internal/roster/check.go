@@ -127,18 +127,18 @@ func FindLayout(b Book, sheet string, defs []Def) (*Layout, error) {
 			best, bestN = &Layout{Sheet: sheet, HeaderRow: s.Row(), Headers: cells, Mapping: m}, n
 		}
 	}
-	drain(s)
-	if err := s.Err(); err != nil {
+	if err := errors.Join(s.Err(), drain(s)); err != nil {
 		return nil, err
 	}
 	return best, nil
 }
 
 // drain lets a streaming sheet release its resources early.
-func drain(s Sheet) {
+func drain(s Sheet) error {
 	if c, ok := s.(interface{ Close() error }); ok {
-		c.Close()
+		return c.Close()
 	}
+	return nil
 }
 
 // OrgSheetName is the conventional name of the organisation sheet.

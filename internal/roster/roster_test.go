@@ -327,7 +327,7 @@ func TestSniffRefusesWhatIsNoSpreadsheet(t *testing.T) {
 	} {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, content, 0o600)
-		if _, err := Open(p); err != ErrFormat {
+		if _, err := Open(p); !errors.Is(err, ErrFormat) {
 			t.Errorf("%s: %v, want ErrFormat", name, err)
 		}
 	}

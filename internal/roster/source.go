@@ -91,15 +91,22 @@ func Open(path string) (Book, error) {
 		return nil, err
 	}
 	head := make([]byte, 8192)
-	n, _ := io.ReadFull(f, head)
-	format, err := Sniff(head[:n])
+	n, err := io.ReadFull(f, head)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		err = nil // a file shorter than the head
+	}
+	var format Format
+	if err == nil {
+		format, err = Sniff(head[:n])
+	}
 	if err != nil {
-		f.Close()
-		return nil, err
+		return nil, errors.Join(err, f.Close())
 	}
 	switch format {
 	case XLSX:
-		f.Close()
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
 		x, err := openXLSX(path)
 		if errors.Is(err, sheetlimit.ErrTooLarge) {
 			return nil, err
@@ -110,24 +117,17 @@ func Open(path string) (Book, error) {
 		return x, nil
 	case XLS:
 		info, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return nil, err
+		var wb *xlsBook
+		if err == nil {
+			wb, err = openXLS(f, info.Size())
 		}
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			f.Close()
-			return nil, err
-		}
-		wb, err := openXLS(f, info.Size())
-		f.Close()
-		if err != nil {
+		if err := errors.Join(err, f.Close()); err != nil {
 			return nil, err
 		}
 		return wb, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
-		return nil, err
+		return nil, errors.Join(err, f.Close())
 	}
 	return newCSV(f, head[:n]), nil
 }
@@ -151,11 +151,15 @@ func openXLS(r io.ReadSeeker, size int64) (b *xlsBook, err error) {
 			b, err = nil, fmt.Errorf("无法读取 .xls 文件（文件可能已损坏）: %v", p)
 		}
 	}()
-	budget := func() io.ReadSeeker {
-		r.Seek(0, io.SeekStart)
-		return sheetlimit.Budget(r, 4*size+1<<20)
+	budget := func() (io.ReadSeeker, error) {
+		_, err := r.Seek(0, io.SeekStart)
+		return sheetlimit.Budget(r, 4*size+1<<20), err
 	}
-	c, err := cfb.OpenReader(budget())
+	rs, err := budget()
+	if err != nil {
+		return nil, err
+	}
+	c, err := cfb.OpenReader(rs)
 	if errors.Is(err, sheetlimit.ErrTooLarge) {
 		return nil, err
 	}
@@ -172,7 +176,10 @@ func openXLS(r io.ReadSeeker, size int64) (b *xlsBook, err error) {
 			return nil, sheetlimit.TooLong(".xls 文件的工作簿数据")
 		}
 	}
-	wb, err := xls.OpenReader(budget())
+	if rs, err = budget(); err != nil {
+		return nil, err
+	}
+	wb, err := xls.OpenReader(rs)
 	if errors.Is(err, sheetlimit.ErrTooLarge) {
 		return nil, err
 	}
@@ -290,7 +297,7 @@ func (b *csvBook) Sheet(string) (Sheet, error) {
 	}
 	br := bufio.NewReader(r)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
-		br.Discard(3)
+		_, _ = br.Discard(3) // peeked: the three bytes are there
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1

@@ -44,19 +44,16 @@ func openXLSX(name string) (*xlsxBook, error) {
 		return nil, err
 	}
 	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	z, err := sheetlimit.OpenZip(f, info.Size())
-	if err != nil {
-		f.Close()
-		return nil, err
+	var z *sheetlimit.Zip
+	if err == nil {
+		z, err = sheetlimit.OpenZip(f, info.Size())
 	}
 	b := &xlsxBook{f: f, z: z, parts: map[string]string{}}
-	if err := b.readWorkbook(); err != nil {
-		f.Close()
-		return nil, err
+	if err == nil {
+		err = b.readWorkbook()
+	}
+	if err != nil {
+		return nil, errors.Join(err, f.Close())
 	}
 	return b, nil
 }
@@ -288,7 +285,7 @@ func (s *xlsxSheet) fail(err error) bool {
 	if err != io.EOF {
 		s.err = fmt.Errorf("无法读取 .xlsx 工作表（第 %d 行附近）: %w", s.row+1, err)
 	}
-	s.Close()
+	s.err = errors.Join(s.err, s.Close())
 	return false
 }
 
@@ -314,8 +311,7 @@ func (s *xlsxSheet) Next() bool {
 				}
 				if len(cells) > 0 {
 					if s.filled++; s.filled > sheetlimit.MaxRows {
-						s.err = sheetlimit.TooManyRows(s.name)
-						s.Close()
+						s.err = errors.Join(sheetlimit.TooManyRows(s.name), s.Close())
 						return false
 					}
 				}

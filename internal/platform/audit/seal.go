@@ -128,23 +128,21 @@ func (l *Log) writeCheckpoint(s Seal) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
+	err = tmp.Chmod(0o600)
+	if err == nil {
+		_, err = tmp.Write(append(b, '\n'))
 	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	if err = errors.Join(err, tmp.Close()); err == nil {
+		err = os.Rename(tmp.Name(), l.checkpoint)
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err != nil {
+		// The half-written file goes with the error.
+		return errors.Join(err, os.Remove(tmp.Name()))
 	}
-	return os.Rename(tmp.Name(), l.checkpoint)
+	return nil
 }
 
 // RemoveCheckpoint deletes the checkpoint file of dataDir: a restore puts

@@ -212,22 +212,19 @@ func (s *Service) LoginOTP(ctx context.Context, username, password, otp, ip, kin
 	username = strings.TrimSpace(username)
 	ctx = audit.WithActor(ctx, audit.Actor{Name: username, IP: ip})
 	if s.throttled(ip, username) {
-		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.throttled", Result: "denied", ObjectType: "account", ObjectID: username})
-		return "", ErrThrottled
+		return "", s.refuse(ctx, audit.Event{Action: "login.throttled", Result: "denied", ObjectType: "account", ObjectID: username}, ErrThrottled)
 	}
 	a, err := s.loadLogin(ctx, "username = ?", username)
 	if db.IsNoRows(err) {
 		CheckPassword(dummyHash, password) // same work whether or not the user exists
-		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.fail", Result: "denied", ObjectType: "account", ObjectID: username, Detail: "无此用户"})
-		return "", ErrBadLogin
+		return "", s.refuse(ctx, audit.Event{Action: "login.fail", Result: "denied", ObjectType: "account", ObjectID: username, Detail: "无此用户"}, ErrBadLogin)
 	}
 	if err != nil {
 		return "", err
 	}
 	ok := CheckPassword(a.hash, password)
 	if a.lockedUntil > s.Now().UnixMilli() {
-		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.locked", Result: "denied", ObjectType: "account", ObjectID: username})
-		return "", ErrBadLogin
+		return "", s.refuse(ctx, audit.Event{Action: "login.locked", Result: "denied", ObjectType: "account", ObjectID: username}, ErrBadLogin)
 	}
 	if !ok || a.disabled {
 		return "", s.fail(ctx, a, "login.fail", false, ErrBadLogin)
@@ -236,14 +233,12 @@ func (s *Service) LoginOTP(ctx context.Context, username, password, otp, ip, kin
 	// whoever set its one-time password cannot make it their own before the
 	// 安全保密管理员 has approved it (the holder changes it after approval).
 	if a.role == "" {
-		s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.not_granted", Result: "denied", ObjectType: "account", ObjectID: username})
-		return "", ErrNotGranted
+		return "", s.refuse(ctx, audit.Event{Action: "login.not_granted", Result: "denied", ObjectType: "account", ObjectID: username}, ErrNotGranted)
 	}
 	if a.otpOn {
 		if otp = NormalizeOTP(otp); otp == "" {
 			if kind != "web" {
-				s.Audit.Record(ctx, s.DB, audit.Event{Action: "login.otp_missing", Result: "denied", ObjectType: "account", ObjectID: username})
-				return "", &OTPError{}
+				return "", s.refuse(ctx, audit.Event{Action: "login.otp_missing", Result: "denied", ObjectType: "account", ObjectID: username}, &OTPError{})
 			}
 			pending, err := s.openSession(ctx, a, "pending", ip, "")
 			if err != nil {
@@ -289,8 +284,7 @@ func (s *Service) CompleteLogin(ctx context.Context, pending, otp, ip string) (s
 		if a.lockedUntil > s.Now().UnixMilli() {
 			action = "login.locked"
 		}
-		s.Audit.Record(ctx, s.DB, audit.Event{Action: action, Result: "denied", ObjectType: "account", ObjectID: a.username})
-		return "", ErrBadLogin
+		return "", s.refuse(ctx, audit.Event{Action: action, Result: "denied", ObjectType: "account", ObjectID: a.username}, ErrBadLogin)
 	}
 	if err := s.checkOTP(ctx, a, NormalizeOTP(otp)); err != nil {
 		return "", err
@@ -328,6 +322,14 @@ func (s *Service) fail(ctx context.Context, a *loginAccount, action string, endS
 	})
 	if terr != nil {
 		return terr
+	}
+	return err
+}
+
+// refuse audits a refused login and answers err, or the audit's failure.
+func (s *Service) refuse(ctx context.Context, ev audit.Event, err error) error {
+	if aerr := s.Audit.Record(ctx, s.DB, ev); aerr != nil {
+		return aerr
 	}
 	return err
 }

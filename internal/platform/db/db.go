@@ -57,8 +57,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		p.SetMaxOpenConns(20)
 		p.SetMaxIdleConns(10)
 		if err := p.PingContext(ctx); err != nil {
-			p.Close()
-			return nil, fmt.Errorf("连接 PostgreSQL 失败: %w", err)
+			return nil, errors.Join(fmt.Errorf("连接 PostgreSQL 失败: %w", err), p.Close())
 		}
 		return &DB{W: p, R: p, Dialect: Postgres}, nil
 	}
@@ -99,7 +98,9 @@ func ownerOnly(path string, mode os.FileMode) error {
 // -wal and -shm files the database file's mode.
 func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
-		f.Close()
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
 	} else if !errors.Is(err, os.ErrExist) {
 		return nil, err
 	}
@@ -111,17 +112,14 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&mode=ro")
 	if err != nil {
-		w.Close()
-		return nil, err
+		return nil, errors.Join(err, w.Close())
 	}
 	r.SetMaxOpenConns(8)
 	// Keep every reader open: reopening one under load also re-prepares
 	// the statements prepared on it.
 	r.SetMaxIdleConns(8)
 	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		r.Close()
-		return nil, err
+		return nil, errors.Join(err, w.Close(), r.Close())
 	}
 	return &DB{W: w, R: r, Dialect: SQLite, Path: path}, nil
 }

@@ -31,6 +31,9 @@ func Tables(t testing.TB, d *db.DB) []string {
 		}
 		out = append(out, n)
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
@@ -42,7 +45,10 @@ func Rows(t testing.TB, d *db.DB, table string, fn func(cols []string, vals []an
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
@@ -53,6 +59,9 @@ func Rows(t testing.TB, d *db.DB, table string, fn func(cols []string, vals []an
 			t.Fatal(err)
 		}
 		fn(cols, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -100,7 +109,7 @@ func Fingerprint(t testing.TB, d *db.DB) string {
 		var lines []string
 		Rows(t, d, tb, func(_ []string, vals []any) { lines = append(lines, fmt.Sprint(vals...)) })
 		sort.Strings(lines)
-		fmt.Fprintf(h, "%s:%s\n", tb, strings.Join(lines, "\n"))
+		_, _ = fmt.Fprintf(h, "%s:%s\n", tb, strings.Join(lines, "\n")) // a hash's Write never fails
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }

@@ -5,6 +5,7 @@ package dbtest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -50,24 +51,28 @@ func SQLite(t testing.TB) *db.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
+	t.Cleanup(func() {
+		if err := d.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return d
 }
 
 // migratedSQLite returns the bytes of a freshly migrated SQLite database
 // file, made on first use.
-var migratedSQLite = sync.OnceValues(func() ([]byte, error) {
+var migratedSQLite = sync.OnceValues(func() (img []byte, err error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "hongdun-dbtest-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
 	d, err := db.Open(ctx, "", dir)
 	if err != nil {
 		return nil, err
 	}
-	defer d.Close()
+	defer func() { err = errors.Join(err, d.Close()) }()
 	if err := d.Migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -90,19 +95,20 @@ func PostgresDSN(t testing.TB) string {
 		t.Skip("TEST_PG_DSN 未设置，跳过 PostgreSQL 测试")
 	}
 	schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, seq.Add(1))
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
+	exec := func(q string) error {
+		a, err := sql.Open("pgx", base)
+		if err != nil {
+			return err
+		}
+		_, err = a.Exec(q)
+		return errors.Join(err, a.Close())
 	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+	if err := exec("CREATE SCHEMA " + schema); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
+		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Error(err)
 		}
 	})
 	u, err := url.Parse(base)
@@ -123,7 +129,11 @@ func Postgres(t testing.TB) *db.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
+	t.Cleanup(func() {
+		if err := d.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	if err := d.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -26,9 +26,16 @@ type Stream struct {
 // themselves).
 func segment(p []byte) []byte {
 	var b bytes.Buffer
-	w, _ := flate.NewWriter(&b, flate.BestCompression)
-	w.Write(p)
-	w.Flush()
+	w, err := flate.NewWriter(&b, flate.BestCompression)
+	if err == nil {
+		_, err = w.Write(p)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		panic(err) // a valid level, into memory: cannot fail
+	}
 	return b.Bytes()
 }
 
