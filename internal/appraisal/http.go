@@ -5,6 +5,7 @@ import (
 
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/web"
 )
 
@@ -25,7 +26,7 @@ func Routes(d *core.Deps) []web.Route {
 		Members: []Member{{PersonID: 5, Name: "张三", SelfText: "……", Voted: true, Phone: Tally{Excellent: 1}}}}
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/appraisals", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("民主评议党员：各支部各年度的评议及等次分布", listParams, nil,
-			List{Total: 1, Page: 1, PerPage: 50, Items: []Round{sample}})},
+			List{List: listing.List[Round]{Total: 1, Page: 1, PerPage: 50, Items: []Round{sample}}})},
 		{Method: "POST", Pattern: "/api/v1/appraisals", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: doc("开展一轮民主评议（按开始日期的党员名单确定参评人员）", nil,
 			Input{OrgID: 12, Year: 2025, StartedOn: "2026-01-05", SelfDue: "2026-01-12", VoteDue: "2026-01-20", RateDue: "2026-01-31"}, sample)},
 		{Method: "GET", Pattern: "/api/v1/appraisals/mine", Perm: web.PartyView, Handler: h.apiMine, Doc: doc("我的民主评议：待写的自评与待投的测评票", nil, nil, Mine{})},

@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -56,15 +57,9 @@ func (f Filter) Query() template.URL {
 // List is one page of rounds with the distribution of every rating in the
 // selection.
 type List struct {
-	Total   int     `json:"total"`
-	Page    int     `json:"page"`
-	PerPage int     `json:"per_page"`
-	Ratings Tally   `json:"ratings"` // over the whole selection
-	Items   []Round `json:"items"`
+	listing.List[Round]
+	Ratings Tally `json:"ratings"` // over the whole selection
 }
-
-// Pages are the page numbers to link.
-func (l *List) Pages() []int { return input.Pages(l.Total, l.PerPage) }
 
 // List returns the rounds of the caller's scope, newest first; PerPage 0
 // returns them all (the export).
@@ -95,7 +90,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) (*List,
 		where += " AND r.closed_on IS NULL AND ? > r.vote_due"
 		args = append(args, today)
 	}
-	out := &List{Page: f.Page, PerPage: f.PerPage, Items: []Round{}}
+	out := &List{List: listing.Of[Round](f.Page, f.PerPage)}
 	t := &out.Ratings
 	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(x.e), 0), COALESCE(SUM(x.q), 0), COALESCE(SUM(x.b), 0), COALESCE(SUM(x.u), 0) FROM (
 		SELECT r.id,
@@ -106,24 +101,8 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) (*List,
 		Scan(&out.Total, &t.Excellent, &t.Qualified, &t.Basic, &t.Unqualified); err != nil {
 		return nil, err
 	}
-	q := "SELECT " + roundCols + where + " ORDER BY r.year DESC, o.path, r.id"
-	if f.PerPage > 0 {
-		q += " LIMIT ? OFFSET ?"
-		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	}
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRound(rows, today)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *r)
-	}
-	return out, rows.Err()
+	return out, out.Rows(ctx, s.DB, roundCols, where, "r.year DESC, o.path, r.id", args,
+		func(sc listing.Scanner) (*Round, error) { return scanRound(sc, today) })
 }
 
 // Mine is what a member has to do in the rounds they are on that are not

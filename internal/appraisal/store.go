@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -99,7 +100,7 @@ const roundCols = `r.id, r.org_id, o.name, o.path, r.year, r.started_on, r.self_
 	(SELECT COUNT(*) FROM appraisal_members m WHERE m.round_id = r.id AND m.rating = 'basic'),
 	(SELECT COUNT(*) FROM appraisal_members m WHERE m.round_id = r.id AND m.rating = 'unqualified')`
 
-type scanner interface{ Scan(...any) error }
+type scanner = listing.Scanner
 
 func scanRound(s scanner, today string) (*Round, error) {
 	var r Round

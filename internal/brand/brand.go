@@ -18,6 +18,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/todo"
@@ -91,7 +92,7 @@ const brandCols = `b.id, b.org_id, o.name, COALESCE(o.parent_id, 0), o.path, b.k
 
 const brandFrom = " FROM brands b JOIN orgs o ON o.id = b.org_id"
 
-func scanBrand(s interface{ Scan(...any) error }) (*Brand, error) {
+func scanBrand(s listing.Scanner) (*Brand, error) {
 	var b Brand
 	var featured int
 	err := s.Scan(&b.ID, &b.OrgID, &b.OrgName, &b.parentID, &b.orgPath, &b.Kind, &b.Name, &b.Slogan, &b.About, &b.Practice, &b.Results, &b.State,

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -38,21 +39,7 @@ func (f Filter) Query() template.URL {
 }
 
 // List is one page of brands.
-type List struct {
-	Total   int     `json:"total"`
-	Page    int     `json:"page"`
-	PerPage int     `json:"per_page"`
-	Items   []Brand `json:"items"`
-}
-
-// Pages are the page numbers to link (at most 50).
-func (l *List) Pages() []int {
-	var out []int
-	for i := 1; l.PerPage > 0 && i <= (l.Total+l.PerPage-1)/l.PerPage && i <= 50; i++ {
-		out = append(out, i)
-	}
-	return out
-}
+type List = listing.List[Brand]
 
 // query lists the brands of s (featured ones only when asked) matching
 // the filter, newest first; the gallery lists its featured ones by date.
@@ -74,33 +61,13 @@ func query(ctx context.Context, d *core.Deps, s scope.Subtree, f Filter, feature
 		w += " AND (b.name LIKE ? OR b.slogan LIKE ?)"
 		args = append(args, "%"+q+"%", "%"+q+"%")
 	}
-	order := " ORDER BY b.updated_at DESC, b.id DESC"
+	order := "b.updated_at DESC, b.id DESC"
 	if featured {
 		w += " AND b.featured = 1"
-		order = " ORDER BY b.featured_on DESC, b.id DESC"
+		order = "b.featured_on DESC, b.id DESC"
 	}
-	l := &List{Page: f.Page, PerPage: f.PerPage, Items: []Brand{}}
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+brandFrom+" WHERE "+w, args...).Scan(&l.Total); err != nil {
-		return nil, err
-	}
-	q := "SELECT " + brandCols + brandFrom + " WHERE " + w + order
-	if f.PerPage > 0 {
-		q += " LIMIT ? OFFSET ?"
-		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	}
-	rows, err := d.DB.QueryContext(ctx, q, args...)
+	l, err := listing.Read(ctx, d.DB, f.Page, f.PerPage, brandCols, brandFrom+" WHERE "+w, order, args, scanBrand)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		b, err := scanBrand(rows)
-		if err != nil {
-			return nil, err
-		}
-		l.Items = append(l.Items, *b)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if featured { // the gallery shows each one's cover photo

@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 )
 
 // Filter narrows the lists: communities, activities and issues read the
@@ -57,41 +58,7 @@ func (f Filter) Query() template.URL {
 }
 
 // List is one page of a list.
-type List[T any] struct {
-	Total   int `json:"total"`
-	Page    int `json:"page"`
-	PerPage int `json:"per_page"`
-	Items   []T `json:"items"`
-}
-
-// Pages are the page numbers to link.
-func (l *List[T]) Pages() []int { return input.Pages(l.Total, l.PerPage) }
-
-// list runs a count and a paged select of one list.
-func list[T any](ctx context.Context, s *Service, f Filter, cols, from, where, order string, args []any, scan func(scanner) (*T, error)) (*List[T], error) {
-	out := &List[T]{Page: f.Page, PerPage: f.PerPage, Items: []T{}}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+" WHERE "+where, args...).Scan(&out.Total); err != nil {
-		return nil, err
-	}
-	q := "SELECT " + cols + from + " WHERE " + where + " ORDER BY " + order
-	if f.PerPage > 0 {
-		q += " LIMIT ? OFFSET ?"
-		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	}
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *x)
-	}
-	return out, rows.Err()
-}
+type List[T any] = listing.List[T]
 
 // Communities lists the communities the caller's scope works with (those
 // registered in it and above it), narrowed to an organisation.
@@ -101,7 +68,7 @@ func (s *Service) Communities(ctx context.Context, p *auth.Principal, f Filter) 
 		return nil, err
 	}
 	where, args := visible(sub)
-	return list(ctx, s, f, siteCols, siteFrom, where, "o.path, c.name", args, scanSite)
+	return listing.Read(ctx, s.DB, f.Page, f.PerPage, siteCols, siteFrom+" WHERE "+where, "o.path, c.name", args, scanSite)
 }
 
 // Activities lists the activities of the caller's scope, newest first.
@@ -119,7 +86,7 @@ func (s *Service) Activities(ctx context.Context, p *auth.Principal, f Filter) (
 		where += " AND a.held_on >= ? AND a.held_on <= ?"
 		args = append(args, strconv.Itoa(f.Year)+"-01-01", strconv.Itoa(f.Year)+"-12-31")
 	}
-	return list(ctx, s, f, activityCols, activityFrom, where, "a.held_on DESC, a.id DESC", args, scanActivity)
+	return listing.Read(ctx, s.DB, f.Page, f.PerPage, activityCols, activityFrom+" WHERE "+where, "a.held_on DESC, a.id DESC", args, scanActivity)
 }
 
 // Issues lists the ledger of 关键小事 of the caller's scope, open and
@@ -148,6 +115,6 @@ func (s *Service) Issues(ctx context.Context, p *auth.Principal, f Filter) (*Lis
 	case "resolved":
 		where += " AND i.resolved_on IS NOT NULL"
 	}
-	return list(ctx, s, f, issueCols, issueFrom, where, "CASE WHEN i.resolved_on IS NULL THEN 0 ELSE 1 END, i.raised_on, i.id", args,
+	return listing.Read(ctx, s.DB, f.Page, f.PerPage, issueCols, issueFrom+" WHERE "+where, "CASE WHEN i.resolved_on IS NULL THEN 0 ELSE 1 END, i.raised_on, i.id", args,
 		func(sc scanner) (*Issue, error) { return scanIssue(sc, today) })
 }

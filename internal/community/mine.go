@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/listing"
 )
 
 // Mine is a member's 双报到 and service log.
@@ -50,7 +51,7 @@ func (s *Service) MineOf(ctx context.Context, p *auth.Principal, year int) (*Min
 		return nil, err
 	}
 	where, args := bureau.Where("o.path")
-	l, err := list(ctx, s, Filter{}, siteCols, siteFrom, where, "o.path, c.name", args, scanSite)
+	l, err := listing.Read(ctx, s.DB, 1, 0, siteCols, siteFrom+" WHERE "+where, "o.path, c.name", args, scanSite)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -74,7 +75,7 @@ const siteCols = `c.id, c.org_id, o.name, o.path, c.name, c.street, c.contact, C
 
 const siteFrom = " FROM communities c JOIN orgs o ON o.id = c.org_id LEFT JOIN orgs po ON po.id = c.police_org_id"
 
-type scanner interface{ Scan(...any) error }
+type scanner = listing.Scanner
 
 func scanSite(s scanner) (*Community, error) {
 	var c Community

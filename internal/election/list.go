@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 )
 
 // Filter narrows the list.
@@ -55,15 +56,7 @@ func (f Filter) Query() template.URL {
 }
 
 // List is one page of elections.
-type List struct {
-	Total   int        `json:"total"`
-	Page    int        `json:"page"`
-	PerPage int        `json:"per_page"`
-	Items   []Election `json:"items"`
-}
-
-// Pages are the page numbers to link.
-func (l *List) Pages() []int { return input.Pages(l.Total, l.PerPage) }
+type List = listing.List[Election]
 
 // List returns the elections of the caller's scope, newest first; PerPage
 // 0 returns them all (the export).
@@ -82,28 +75,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) (*List,
 		where += " AND e.held_on >= ? AND e.held_on <= ?"
 		args = append(args, strconv.Itoa(f.Year)+"-01-01", strconv.Itoa(f.Year)+"-12-31")
 	}
-	out := &List{Page: f.Page, PerPage: f.PerPage, Items: []Election{}}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+where, args...).Scan(&out.Total); err != nil {
-		return nil, err
-	}
-	q := "SELECT " + cols + where + " ORDER BY e.held_on DESC, e.id DESC"
-	if f.PerPage > 0 {
-		q += " LIMIT ? OFFSET ?"
-		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	}
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *e)
-	}
-	return out, rows.Err()
+	return listing.Read(ctx, s.DB, f.Page, f.PerPage, cols, where, "e.held_on DESC, e.id DESC", args, scan)
 }
 
 // Due is an organisation whose term has ended or ends within the warning

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -48,7 +49,7 @@ const cols = `e.id, e.org_id, o.name, o.path, COALESCE(o.parent_id, 0), e.held_o
 
 const from = " FROM elections e JOIN orgs o ON o.id = e.org_id LEFT JOIN orgs a ON a.id = e.approver_id"
 
-type scanner interface{ Scan(...any) error }
+type scanner = listing.Scanner
 
 func scan(s scanner) (*Election, error) {
 	var e Election

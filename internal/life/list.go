@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 )
 
 // Filter narrows the meeting list.
@@ -87,12 +88,7 @@ func Paging(q url.Values) (page, per int, err error) {
 }
 
 // List is one page of meetings.
-type List struct {
-	Total   int       `json:"total"`
-	Page    int       `json:"page"`
-	PerPage int       `json:"per_page"`
-	Items   []Meeting `json:"items"`
-}
+type List = listing.List[Meeting]
 
 // List returns the meetings of the caller's scope (narrowed by the filter),
 // newest first; PerPage 0 returns them all (the export).
@@ -111,35 +107,5 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) (*List,
 			args = append(args, c.v)
 		}
 	}
-	out := &List{Page: f.Page, PerPage: f.PerPage, Items: []Meeting{}}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+where, args...).Scan(&out.Total); err != nil {
-		return nil, err
-	}
-	q := "SELECT " + meetingCols + where + " ORDER BY m.held_on DESC, m.id DESC"
-	if f.PerPage > 0 {
-		q += " LIMIT ? OFFSET ?"
-		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	}
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *m)
-	}
-	return out, rows.Err()
-}
-
-// Pages are the page numbers to link (at most 50).
-func (l *List) Pages() []int {
-	var out []int
-	for i := 1; l.PerPage > 0 && i <= (l.Total+l.PerPage-1)/l.PerPage && i <= 50; i++ {
-		out = append(out, i)
-	}
-	return out
+	return listing.Read(ctx, s.DB, f.Page, f.PerPage, meetingCols, where, "m.held_on DESC, m.id DESC", args, scanMeeting)
 }

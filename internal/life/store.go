@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/todo"
@@ -121,7 +122,7 @@ type Patch struct {
 const meetingCols = `m.id, m.org_id, o.name, o.path, m.kind, m.held_on, m.place, m.host, m.topic, m.minutes, m.expected, m.present,
 	m.counts, m.created_by, m.created_at, m.updated_at, m.version`
 
-type scanner interface{ Scan(...any) error }
+type scanner = listing.Scanner
 
 func scanMeeting(s scanner) (*Meeting, error) {
 	var m Meeting

@@ -8,6 +8,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/sealed"
 	"hongdun/internal/platform/web"
 )
@@ -45,7 +46,7 @@ func Routes(d *core.Deps) []web.Route {
 			map[string]any{"version": 2, "left_on": "2026-06-30"}, post)},
 		{Method: "POST", Pattern: "/api/v1/pioneer/posts/{id}/photos", Perm: web.PartyWrite, Handler: h.apiPostPhoto, Doc: doc("上传岗位照片（用于图版上墙）", nil, multipart, post)},
 		{Method: "GET", Pattern: "/api/v1/commitments", Perm: web.PartyRead, Handler: h.apiCommitments, Doc: doc("党员年度承诺（亮任务、亮目标）及践诺、评价情况", commitParams, nil,
-			Commitments{Total: 1, Page: 1, PerPage: 50, Members: 30, Made: 1, Items: []Commitment{commit}})},
+			Commitments{List: listing.List[Commitment]{Total: 1, Page: 1, PerPage: 50, Items: []Commitment{commit}}, Members: 30, Made: 1})},
 		{Method: "POST", Pattern: "/api/v1/commitments", Perm: web.PartyView, Handler: h.apiCommit, Doc: doc("公开年度承诺或修改未评价的承诺：党员本人，或党务管理员代为登记（修改须带 version）", nil,
 			CommitInput{PersonID: 5, Year: 2026, Tasks: "……", Goals: "……"}, commit)},
 		{Method: "GET", Pattern: "/api/v1/commitments/mine", Perm: web.PartyView, Handler: h.apiMine, Doc: doc("我的年度承诺与践诺记录，及本支部党员的承诺",

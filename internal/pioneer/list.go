@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -52,15 +53,7 @@ func (f PostFilter) Query() template.URL {
 }
 
 // Posts is one page of posts.
-type Posts struct {
-	Total   int    `json:"total"`
-	Page    int    `json:"page"`
-	PerPage int    `json:"per_page"`
-	Items   []Post `json:"items"`
-}
-
-// Pages are the page numbers to link.
-func (l *Posts) Pages() []int { return input.Pages(l.Total, l.PerPage) }
+type Posts = listing.List[Post]
 
 // ListPosts returns the posts of the caller's scope; PerPage 0 returns all.
 func (s *Service) ListPosts(ctx context.Context, p *auth.Principal, f PostFilter) (*Posts, error) {
@@ -79,28 +72,7 @@ func (s *Service) ListPosts(ctx context.Context, p *auth.Principal, f PostFilter
 	} else {
 		where += " AND t.ended_on IS NULL"
 	}
-	out := &Posts{Page: f.Page, PerPage: f.PerPage, Items: []Post{}}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+where, args...).Scan(&out.Total); err != nil {
-		return nil, err
-	}
-	q := "SELECT " + postCols + where + " ORDER BY o.path, t.kind, t.name"
-	if f.PerPage > 0 {
-		q += " LIMIT ? OFFSET ?"
-		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	}
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		t, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *t)
-	}
-	return out, rows.Err()
+	return listing.Read(ctx, s.DB, f.Page, f.PerPage, postCols, where, "o.path, t.kind, t.name", args, scanPost)
 }
 
 // CommitFilter narrows the list of commitments.
@@ -143,17 +115,11 @@ func (f CommitFilter) Query() template.URL {
 
 // Commitments is one page of commitments with the totals of the scope.
 type Commitments struct {
-	Total    int          `json:"total"`
-	Page     int          `json:"page"`
-	PerPage  int          `json:"per_page"`
-	Members  int          `json:"members"`  // party members of the selection's organisations today
-	Made     int          `json:"made"`     // commitments made this year
-	Reviewed int          `json:"reviewed"` // of which reviewed
-	Items    []Commitment `json:"items"`
+	listing.List[Commitment]
+	Members  int `json:"members"`  // party members of the selection's organisations today
+	Made     int `json:"made"`     // commitments made this year
+	Reviewed int `json:"reviewed"` // of which reviewed
 }
-
-// Pages are the page numbers to link.
-func (l *Commitments) Pages() []int { return input.Pages(l.Total, l.PerPage) }
 
 // ListCommitments returns the commitments of a year in the caller's
 // scope, by organisation and name; PerPage 0 returns all.
@@ -174,7 +140,7 @@ func (s *Service) listCommitments(ctx context.Context, sub scope.Subtree, root i
 	in, args := sub.Where("o.path")
 	base := " FROM pioneer_commitments c JOIN orgs o ON o.id = c.org_id WHERE " + in + " AND c.year = ?"
 	args = append(args, f.Year)
-	out := &Commitments{Page: f.Page, PerPage: f.PerPage, Items: []Commitment{}}
+	out := &Commitments{List: listing.Of[Commitment](f.Page, f.PerPage)}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.review <> '' THEN 1 ELSE 0 END), 0)"+base, args...).
 		Scan(&out.Made, &out.Reviewed); err != nil {
 		return nil, err
@@ -191,25 +157,5 @@ func (s *Service) listCommitments(ctx context.Context, sub scope.Subtree, root i
 	case "no":
 		where += " AND c.review = ''"
 	}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+where, args...).Scan(&out.Total); err != nil {
-		return nil, err
-	}
-	q := "SELECT " + commitCols + where + " ORDER BY o.path, c.name, c.id"
-	if f.PerPage > 0 {
-		q += " LIMIT ? OFFSET ?"
-		args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	}
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanCommitment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *c)
-	}
-	return out, rows.Err()
+	return out, out.Read(ctx, s.DB, commitCols, where, "o.path, c.name, c.id", args, scanCommitment)
 }

@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -46,7 +47,7 @@ type PostMember struct {
 const postCols = `t.id, t.org_id, o.name, o.path, t.kind, t.name, t.duty, t.place, t.set_on, COALESCE(t.ended_on, ''), t.version,
 	(SELECT COUNT(*) FROM pioneer_post_members m WHERE m.post_id = t.id AND m.left_on IS NULL)`
 
-type scanner interface{ Scan(...any) error }
+type scanner = listing.Scanner
 
 func scanPost(s scanner) (*Post, error) {
 	var t Post

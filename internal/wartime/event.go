@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -79,7 +80,7 @@ const eventCols = `e.id, e.kind_id, k.name, e.org_id, o.name, o.path, e.title, e
 
 const eventFrom = ` FROM wartime_events e JOIN wartime_kinds k ON k.id = e.kind_id JOIN orgs o ON o.id = e.org_id`
 
-type scanner interface{ Scan(...any) error }
+type scanner = listing.Scanner
 
 func scanEvent(s scanner) (*Event, error) {
 	var e Event
@@ -461,7 +462,7 @@ func (f Filter) Query() template.URL {
 }
 
 // List is a page of events.
-type List = Page[Event]
+type List = listing.List[Event]
 
 // List returns the events the caller sees (narrowed by the filter), newest
 // first; PerPage 0 returns them all (the export).
@@ -474,7 +475,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) (*List,
 	where, args := with(eventFrom+" WHERE "+w, args, cond{"e.kind_id = ?", f.KindID, f.KindID != 0}, cond{"e.ended_on IS NULL", nil, f.State == "active"},
 		cond{"e.ended_on IS NOT NULL", nil, f.State == "ended"}, cond{"e.starts_on >= ?", f.From, f.From != ""},
 		cond{"e.starts_on <= ?", f.To, f.To != ""}, cond{"e.title LIKE ?", "%" + f.Q + "%", f.Q != ""})
-	out, err := pageOf(ctx, s.DB, eventCols, where, "e.starts_on DESC, e.id DESC", args, f.Page, f.PerPage, scanEvent)
+	out, err := listing.Read(ctx, s.DB, f.Page, f.PerPage, eventCols, where, "e.starts_on DESC, e.id DESC", args, scanEvent)
 	if err != nil {
 		return nil, err
 	}

@@ -1,14 +1,12 @@
 package wartime
 
 import (
-	"context"
 	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"hongdun/internal/platform/civil"
-	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 )
 
@@ -29,15 +27,6 @@ func id(n int64) string {
 		return ""
 	}
 	return strconv.FormatInt(n, 10)
-}
-
-// pageNumbers are the page numbers to link (at most 50).
-func pageNumbers(total, per int) []int {
-	var out []int
-	for i := 1; per > 0 && i <= (total+per-1)/per && i <= 50; i++ {
-		out = append(out, i)
-	}
-	return out
 }
 
 // idParam reads a positive id parameter, 0 when absent.
@@ -113,44 +102,6 @@ func ParseFilter(q url.Values) (Filter, error) {
 	}
 	f.Page, f.PerPage, err = paging(q)
 	return f, err
-}
-
-// Page is one page of a list; PerPage 0 holds the whole list (an export).
-type Page[T any] struct {
-	Total   int `json:"total"`
-	Page    int `json:"page"`
-	PerPage int `json:"per_page"`
-	Items   []T `json:"items"`
-}
-
-// Pages are the page numbers to link (at most 50).
-func (l *Page[T]) Pages() []int { return pageNumbers(l.Total, l.PerPage) }
-
-// pageOf counts the rows of from ("FROM … WHERE …") and reads one page
-// of cols in order, each row by scan.
-func pageOf[T any](ctx context.Context, q db.Querier, cols, from, order string, args []any, page, per int, scan func(scanner) (*T, error)) (*Page[T], error) {
-	out := &Page[T]{Page: page, PerPage: per, Items: []T{}}
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&out.Total); err != nil {
-		return nil, err
-	}
-	query := "SELECT " + cols + from + " ORDER BY " + order
-	if per > 0 {
-		query += " LIMIT ? OFFSET ?"
-		args = append(args, per, (page-1)*per)
-	}
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		it, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *it)
-	}
-	return out, rows.Err()
 }
 
 // cond is an optional condition of a list query, added when on; v is nil

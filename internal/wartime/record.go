@@ -15,6 +15,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/sealed"
 )
@@ -324,7 +325,7 @@ func ParseRecordFilter(q url.Values) (RecordFilter, error) {
 }
 
 // RecordList is a page of records.
-type RecordList = Page[Record]
+type RecordList = listing.List[Record]
 
 // Records lists the records the caller sees, newest first; PerPage 0
 // returns them all (the export).
@@ -337,7 +338,7 @@ func (s *Service) Records(ctx context.Context, p *auth.Principal, f RecordFilter
 	w, args := seesRecord(narrow)
 	where, args := with(recordFrom+" WHERE "+w, args, cond{"r.event_id = ?", f.EventID, f.EventID != 0}, cond{"r.team_id = ?", f.TeamID, f.TeamID != 0},
 		cond{"r.person_id = ?", f.PersonID, f.PersonID != 0}, cond{"r.on_date >= ?", f.From, f.From != ""}, cond{"r.on_date <= ?", f.To, f.To != ""})
-	out, err := pageOf(ctx, s.DB, recordCols, where, "r.on_date DESC, r.id DESC", args, f.Page, f.PerPage,
+	out, err := listing.Read(ctx, s.DB, f.Page, f.PerPage, recordCols, where, "r.on_date DESC, r.id DESC", args,
 		func(row scanner) (*Record, error) { return scanRecord(row, sc) })
 	if err != nil {
 		return nil, err

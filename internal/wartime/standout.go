@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -173,7 +174,7 @@ func ParseStandoutFilter(q url.Values) (StandoutFilter, error) {
 }
 
 // StandoutList is a page of 表现突出 people.
-type StandoutList = Page[Standout]
+type StandoutList = listing.List[Standout]
 
 // Standouts lists the 表现突出 people the caller sees (found by a team of
 // their scope, or belonging to it), newest first; PerPage 0 returns all.
@@ -184,5 +185,5 @@ func (s *Service) Standouts(ctx context.Context, p *auth.Principal, f StandoutFi
 	}
 	w, args := seesRecord(narrow)
 	where, args := with(standoutFrom+" WHERE "+w, args, cond{"s.event_id = ?", f.EventID, f.EventID != 0})
-	return pageOf(ctx, s.DB, standoutCols, where, "s.on_date DESC, s.id DESC", args, f.Page, f.PerPage, scanStandout)
+	return listing.Read(ctx, s.DB, f.Page, f.PerPage, standoutCols, where, "s.on_date DESC, s.id DESC", args, scanStandout)
 }
