@@ -135,54 +135,7 @@ func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date) error {
 		}
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].Key < items[j].Key })
-	return syncTodos(ctx, tx, items)
-}
-
-// syncTodos does what todo.Sync does, but writes only the items that are new
-// or changed and closes only the stale ones: with ~19,000 organisations and
-// a warning or two each, re-posting every item on every organisation write
-// cost seconds.
-func syncTodos(ctx context.Context, tx *db.Tx, items []todo.Item) error {
-	open, err := openWarnings(ctx, tx)
-	if err != nil {
-		return err
-	}
-	for _, it := range items {
-		was, ok := open[it.Key]
-		delete(open, it.Key)
-		if ok && was == it {
-			continue
-		}
-		if err := todo.Post(ctx, tx, it); err != nil {
-			return err
-		}
-	}
-	for key := range open {
-		if err := todo.Close(ctx, tx, TodoSource, key); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// openWarnings reads the open warning 待办 as items, to compare with the
-// warnings that apply now.
-func openWarnings(ctx context.Context, q db.Querier) (map[string]todo.Item, error) {
-	rows, err := q.QueryContext(ctx, `SELECT dedup_key, COALESCE(org_id, 0), COALESCE(account_id, 0), COALESCE(person_id, 0), title, detail,
-		link, severity, COALESCE(due_on, '') FROM todos WHERE source = ? AND done_at IS NULL`, TodoSource)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]todo.Item{}
-	for rows.Next() {
-		it := todo.Item{Source: TodoSource}
-		if err := rows.Scan(&it.Key, &it.OrgID, &it.AccountID, &it.PersonID, &it.Title, &it.Detail, &it.Link, &it.Severity, &it.DueOn); err != nil {
-			return nil, err
-		}
-		out[it.Key] = it
-	}
-	return out, rows.Err()
+	return todo.Sync(ctx, tx, TodoSource, items)
 }
 
 func warningKey(orgID int64, kind string) string { return fmt.Sprintf("%s:%d", kind, orgID) }

@@ -5,7 +5,10 @@ package todo
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,22 +59,37 @@ func nullStr(s string) any {
 	return s
 }
 
-// Post creates or refreshes an item and reopens it if it was done. Postings
-// are consequences of the caller's write, which the caller audits in tx.
-func Post(ctx context.Context, tx *db.Tx, it Item) error {
+// postSQL creates or refreshes an item and reopens it if it was done.
+const postSQL = `INSERT INTO todos (source, dedup_key, org_id, account_id, person_id, title, detail, link, severity, due_on, created_at)
+	VALUES (?,?,?,?,?,?,?,?,?,?,?)
+	ON CONFLICT (source, dedup_key) DO UPDATE SET org_id = excluded.org_id, account_id = excluded.account_id,
+		person_id = excluded.person_id, title = excluded.title, detail = excluded.detail, link = excluded.link,
+		severity = excluded.severity, due_on = excluded.due_on, done_at = NULL`
+
+// normal is it checked, with the default severity filled in, as it is stored.
+func (it Item) normal() (Item, error) {
 	if err := it.check(); err != nil {
-		return err
+		return it, err
 	}
 	if it.Severity == "" {
 		it.Severity = "info"
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO todos (source, dedup_key, org_id, account_id, person_id, title, detail, link, severity, due_on, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT (source, dedup_key) DO UPDATE SET org_id = excluded.org_id, account_id = excluded.account_id,
-			person_id = excluded.person_id, title = excluded.title, detail = excluded.detail, link = excluded.link,
-			severity = excluded.severity, due_on = excluded.due_on, done_at = NULL`,
-		it.Source, it.Key, nullID(it.OrgID), nullID(it.AccountID), nullID(it.PersonID), it.Title, it.Detail, it.Link,
-		it.Severity, nullStr(it.DueOn), time.Now().UnixMilli())
+	return it, nil
+}
+
+func (it Item) args() []any {
+	return []any{it.Source, it.Key, nullID(it.OrgID), nullID(it.AccountID), nullID(it.PersonID), it.Title, it.Detail, it.Link,
+		it.Severity, nullStr(it.DueOn), time.Now().UnixMilli()}
+}
+
+// Post creates or refreshes an item and reopens it if it was done. Postings
+// are consequences of the caller's write, which the caller audits in tx.
+func Post(ctx context.Context, tx *db.Tx, it Item) error {
+	it, err := it.normal()
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, postSQL, it.args()...)
 	return err
 }
 
@@ -81,45 +99,65 @@ func Close(ctx context.Context, tx *db.Tx, source, key string) error {
 	return err
 }
 
-// Sync makes the open items of source exactly items: it posts each of them
-// and closes the open ones that are no longer there. Every item must carry
-// source.
+// Sync makes the open items of source exactly items: it posts the new and
+// changed ones (reopening one marked done), closes the open ones no longer
+// there, and leaves the rest alone. Reminder jobs re-sync every hour, at a
+// million members some hundred thousand items that rarely change: writing
+// only the differences keeps their transaction (SQLite's one writer, which
+// a login waits for) short. Every item must carry source.
 func Sync(ctx context.Context, tx *db.Tx, source string, items []Item) error {
-	keep := make(map[string]bool, len(items))
+	open, err := openItems(ctx, tx, source)
+	if err != nil {
+		return err
+	}
+	var post *sql.Stmt
 	for _, it := range items {
 		if it.Source != source {
 			return fmt.Errorf("todo.Sync(%s): item of source %q", source, it.Source)
 		}
-		if err := Post(ctx, tx, it); err != nil {
+		if it, err = it.normal(); err != nil {
 			return err
 		}
-		keep[it.Key] = true
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT dedup_key FROM todos WHERE source = ? AND done_at IS NULL", source)
-	if err != nil {
-		return err
-	}
-	var stale []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			rows.Close()
+		was, ok := open[it.Key]
+		delete(open, it.Key)
+		if ok && was == it {
+			continue
+		}
+		if post == nil {
+			if post, err = tx.PrepareContext(ctx, tx.Rebind(postSQL)); err != nil {
+				return err
+			}
+			defer post.Close()
+		}
+		if _, err := post.ExecContext(ctx, it.args()...); err != nil {
 			return err
 		}
-		if !keep[k] {
-			stale = append(stale, k)
-		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, k := range stale {
-		if err := Close(ctx, tx, source, k); err != nil {
+	for _, key := range slices.Sorted(maps.Keys(open)) {
+		if err := Close(ctx, tx, source, key); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// openItems reads the open items of source, as Sync compares them.
+func openItems(ctx context.Context, q db.Querier, source string) (map[string]Item, error) {
+	rows, err := q.QueryContext(ctx, `SELECT dedup_key, COALESCE(org_id, 0), COALESCE(account_id, 0), COALESCE(person_id, 0), title, detail,
+		link, severity, COALESCE(due_on, '') FROM todos WHERE source = ? AND done_at IS NULL`, source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Item{}
+	for rows.Next() {
+		it := Item{Source: source}
+		if err := rows.Scan(&it.Key, &it.OrgID, &it.AccountID, &it.PersonID, &it.Title, &it.Detail, &it.Link, &it.Severity, &it.DueOn); err != nil {
+			return nil, err
+		}
+		out[it.Key] = it
+	}
+	return out, rows.Err()
 }
 
 // sourceLabels names the posting features for the inbox headings, by the

@@ -201,3 +201,72 @@ func TestDone(t *testing.T) {
 		}
 	})
 }
+
+// TestSyncWritesDifferences: new and changed items are posted, one marked
+// done that applies again reopens, stale ones close, and the unchanged ones
+// are not written at all (a trigger counts the writes).
+func TestSyncWritesDifferences(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		_, _, _, branch, _ := tree(t, d)
+		ddl := []string{"CREATE TABLE todo_writes (k TEXT)",
+			"CREATE TRIGGER todo_ins AFTER INSERT ON todos BEGIN INSERT INTO todo_writes VALUES (new.dedup_key); END",
+			"CREATE TRIGGER todo_upd AFTER UPDATE ON todos BEGIN INSERT INTO todo_writes VALUES (new.dedup_key); END"}
+		if d.Dialect == db.Postgres {
+			ddl = []string{"CREATE TABLE todo_writes (k TEXT)",
+				"CREATE FUNCTION todo_write() RETURNS trigger AS $$ BEGIN INSERT INTO todo_writes VALUES (NEW.dedup_key); RETURN NEW; END $$ LANGUAGE plpgsql",
+				"CREATE TRIGGER todo_w AFTER INSERT OR UPDATE ON todos FOR EACH ROW EXECUTE FUNCTION todo_write()"}
+		}
+		for _, q := range ddl {
+			if _, err := d.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		item := func(key, detail string) todo.Item {
+			return todo.Item{Source: "org.warning", Key: key, OrgID: branch, Title: "书记空缺", Detail: detail, Link: "/orgs/1"}
+		}
+		// sync returns the keys written, in order.
+		sync := func(items ...todo.Item) string {
+			t.Helper()
+			if _, err := d.ExecContext(ctx, "DELETE FROM todo_writes"); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.InTx(ctx, func(tx *db.Tx) error { return todo.Sync(ctx, tx, "org.warning", items) }); err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			rows, err := d.QueryContext(ctx, "SELECT k FROM todo_writes ORDER BY k")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var k string
+				if err := rows.Scan(&k); err != nil {
+					t.Fatal(err)
+				}
+				keys = append(keys, k)
+			}
+			return strings.Join(keys, ",")
+		}
+		if got := sync(item("a", "一"), item("b", "一"), item("c", "一")); got != "a,b,c" {
+			t.Fatalf("first sync wrote %q", got)
+		}
+		if _, err := d.ExecContext(ctx, "UPDATE todos SET done_at = 1 WHERE dedup_key = 'c'"); err != nil {
+			t.Fatal(err)
+		}
+		// a unchanged, b changed, c done but applies again, d new.
+		if got := sync(item("a", "一"), item("b", "二"), item("c", "一"), item("d", "一")); got != "b,c,d" {
+			t.Fatalf("second sync wrote %q, want b,c,d (a unchanged)", got)
+		}
+		// a stale: closed; the rest unchanged.
+		if got := sync(item("b", "二"), item("c", "一"), item("d", "一")); got != "a" {
+			t.Fatalf("third sync wrote %q, want a (closed)", got)
+		}
+		var open, detail string
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*), MAX(CASE WHEN dedup_key = 'b' THEN detail END) FROM todos
+			WHERE done_at IS NULL`).Scan(&open, &detail); err != nil || open != "3" || detail != "二" {
+			t.Fatalf("open %s, b's detail %q (%v)", open, detail, err)
+		}
+	})
+}

@@ -208,6 +208,9 @@ func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 // D reports the dialect.
 func (t *Tx) D() Dialect { return t.dialect }
 
+// Rebind is DB.Rebind, for a statement the transaction prepares.
+func (t *Tx) Rebind(q string) string { return rebind(t.dialect, q) }
+
 // CopyFrom loads rows into table with PostgreSQL's COPY, inside the
 // transaction: several times faster than multi-row INSERTs for bulk imports.
 // Only a PostgreSQL InTx transaction can; a unique violation fails it as an
