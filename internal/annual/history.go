@@ -3,6 +3,8 @@ package annual
 import (
 	"context"
 	"database/sql"
+	"hash/maphash"
+	"slices"
 	"sort"
 	"time"
 
@@ -150,6 +152,7 @@ const (
 	moved      uint8 = 1 << iota // a received transfer was read
 	movedOut                     // an inside transfer from some organisation (any state) names them
 	hasUndated                   // a received transfer without its date
+	twin                         // someone else may have the same name and birth date
 )
 
 // event is one dated entry of a person's history.
@@ -214,6 +217,36 @@ func (h *history) read(ctx context.Context, q db.Querier, who pick) error {
 		h.fillIn(&h.people[i])
 	}
 	return nil
+}
+
+var twinSeed = maphash.MakeSeed()
+
+// twinKey is a hash of the person's name and birth date.
+func (h *history) twinKey(p *person) uint64 {
+	return maphash.Bytes(twinSeed, h.nameOf(p)) ^ uint64(p.birth)*0x9e3779b97f4a7c15
+}
+
+// markTwins flags the persons whose name and birth date someone else may
+// share, so that the check of duplicates looks only at them.
+func (h *history) markTwins() {
+	keys := make([]uint64, 0, len(h.people))
+	for i := range h.people {
+		if p := &h.people[i]; p.birth != 0 {
+			keys = append(keys, h.twinKey(p))
+		}
+	}
+	slices.Sort(keys)
+	for i := range h.people {
+		p := &h.people[i]
+		p.flags &^= twin
+		if p.birth == 0 {
+			continue
+		}
+		k := h.twinKey(p)
+		if j, _ := slices.BinarySearch(keys, k); j+1 < len(keys) && keys[j+1] == k {
+			p.flags |= twin
+		}
+	}
 }
 
 func (h *history) readPeople(ctx context.Context, q db.Querier, who pick) error {

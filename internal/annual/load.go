@@ -31,7 +31,7 @@ type data struct {
 	root *org.Org
 	orgs []*orgRow
 	byID []*orgRow // by organisation id: the subtree's, dissolved ones included
-	sel  []int32 // the persons of history who belonged to the subtree: today's members, whoever was received into or moved out of one of its organisations
+	sel  []int32   // the persons of history who belonged to the subtree: today's members, whoever was received into or moved out of one of its organisations
 }
 
 // subject reads the subtree's organisations and their 书记.

@@ -3,7 +3,6 @@ package annual
 import (
 	"bytes"
 	"fmt"
-	"hash/maphash"
 
 	"hongdun/internal/platform/db"
 
@@ -323,7 +322,7 @@ func (t *tally) count(d *data, i int32, s state) {
 		t.dims[j][r][0]++
 		t.dims[j][r][k]++
 	}
-	if p.birth != 0 {
+	if p.flags&twin != 0 {
 		if first, ok := t.twins.seen(d, i); ok {
 			t.issues = append(t.issues, Issue{Kind: "duplicate", PersonID: p.id, Name: string(d.nameOf(p)), Date: p.birth.String(),
 				Message: fmt.Sprintf("与编号 %d 的党员同名同出生日期，可能重复登记", first)})
@@ -337,14 +336,12 @@ type twins struct {
 	exact map[string]int64 // name|birth → first member's id, for different keys of one hash
 }
 
-var twinSeed = maphash.MakeSeed()
-
 // seen returns the id of the first member counted with the name and birth
 // of the person at index i, or remembers them as the first.
 func (w *twins) seen(d *data, i int32) (int64, bool) {
 	p := &d.people[i]
 	name := d.nameOf(p)
-	h := maphash.Bytes(twinSeed, name) ^ uint64(p.birth)*0x9e3779b97f4a7c15
+	h := d.twinKey(p)
 	j, ok := w.first[h]
 	if !ok {
 		w.first[h] = i

@@ -63,6 +63,7 @@ func open(ctx context.Context, q db.Querier, s *Subject, fresh bool) (d *data, r
 	if err := h.read(ctx, q, who(s.Scope)); err != nil {
 		return nil, nil, err
 	}
+	h.markTwins()
 	d.attach(h)
 	return d, func() {}, nil
 }

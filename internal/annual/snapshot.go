@@ -194,7 +194,11 @@ func readAll(ctx context.Context, q db.Querier) (*history, marks, error) {
 		return nil, m, err
 	}
 	h := newHistory()
-	return h, m, h.read(ctx, q, func(string) (string, []any) { return "1 = 1", nil })
+	if err := h.read(ctx, q, func(string) (string, []any) { return "1 = 1", nil }); err != nil {
+		return nil, m, err
+	}
+	h.markTwins()
+	return h, m, nil
 }
 
 func byID(ids []int64) pick {
@@ -295,6 +299,7 @@ func (h *history) merge(b *history, ids []int64) {
 	if h.garbage > (len(h.events)*eventSize+len(h.names))/2 {
 		h.compact()
 	}
+	h.markTwins()
 }
 
 // compact copies the events and names still in use into new arrays.
