@@ -41,6 +41,11 @@ func rankOf(c code) int {
 	return 0
 }
 
+// eventLabel is the event's name, read when an issue needs it.
+type eventLabel string
+
+func (k eventLabel) String() string { return member.EventLabel(string(k)) }
+
 // checkPerson checks one person's whole history, up to today.
 func (d *data) checkPerson(p *person, today day) []Issue {
 	var out []Issue
@@ -52,7 +57,7 @@ func (d *data) checkPerson(p *person, today day) []Issue {
 	top := 0
 	joined := p.join != 0
 	for _, e := range evs {
-		label := member.EventLabel(d.word(e.kind))
+		label := eventLabel(d.word(e.kind))
 		if !e.on.valid() {
 			add("bad_date", e.on, fmt.Sprintf("“%s”的日期“%s”不是真实的日期", label, e.on))
 			continue

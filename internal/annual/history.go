@@ -75,8 +75,10 @@ func (d day) valid() bool {
 		return false
 	}
 	y, m, dd := int(d)/10000, time.Month(int(d)/100%100), int(d)%100
-	t := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
-	return m >= 1 && m <= 12 && t.Day() == dd && t.Month() == m
+	if m < 1 || m > 12 || dd < 1 {
+		return false
+	}
+	return dd <= 28 || time.Date(y, m, dd, 0, 0, 0, 0, time.UTC).Day() == dd
 }
 
 // code is a text of the history (a kind of event, a status, a gender…) as

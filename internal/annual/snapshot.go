@@ -125,7 +125,7 @@ func (s *snapshot) refresh(ctx context.Context, d *db.DB, now time.Time) error {
 			s.stamps = s.stamps[1:]
 		}
 		from = s.stamps[0].marks
-		from.updated = min(from.updated, s.swept-overlap)
+		from.updated = min(from.updated+1, s.swept-overlap)
 		s.swept = ms
 	}
 	ids, m, err := changed(ctx, d, from)
