@@ -12,3 +12,21 @@ import (
 func ComputeFresh(ctx context.Context, q db.Querier, s *Subject, year int, today civil.Date) (*Report, []Issue, error) {
 	return compute(ctx, q, s, year, today, true)
 }
+
+// Held reports whether the snapshot of d holds a history.
+func Held(d *db.DB) bool {
+	s := snapshotOf(d)
+	s.refreshing.Lock()
+	defer s.refreshing.Unlock()
+	return s.h != nil
+}
+
+// Idle makes the snapshot of d look unused for idleAfter and runs the
+// idle timer's check.
+func Idle(d *db.DB) {
+	s := snapshotOf(d)
+	s.refreshing.Lock()
+	s.used = s.used.Add(-idleAfter)
+	s.refreshing.Unlock()
+	s.dropIfIdle()
+}

@@ -149,3 +149,32 @@ func TestSnapshotAgreesAfterWrites(t *testing.T) {
 		}
 	})
 }
+
+// The snapshot is read when a report first asks for it, and let go when
+// no report used it for a while; the next report reads it again.
+func TestSnapshotLoadsOnUseAndDropsWhenIdle(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		f := fx{t, e, context.Background()}
+		b := build(f)
+		if annual.Held(e.DB) {
+			t.Fatal("held before any report")
+		}
+		s, err := annual.SubjectOf(f.ctx, e.DB, scope.All(), b.R)
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := civil.Today(time.Now())
+		first, _, err := annual.Compute(f.ctx, e.DB, s, 2025, today)
+		if err != nil || !annual.Held(e.DB) {
+			t.Fatalf("after a report: held %v, %v", annual.Held(e.DB), err)
+		}
+		annual.Idle(e.DB)
+		if annual.Held(e.DB) {
+			t.Fatal("still held when idle")
+		}
+		again, _, err := annual.Compute(f.ctx, e.DB, s, 2025, today)
+		if err != nil || !reflect.DeepEqual(first, again) || !annual.Held(e.DB) {
+			t.Fatalf("read again: %v %v\n%+v\n%+v", annual.Held(e.DB), err, first, again)
+		}
+	})
+}
