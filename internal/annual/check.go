@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"hongdun/internal/member"
-	"hongdun/internal/platform/civil"
 )
 
 // Issue is one inconsistency the check found in the history the report is
@@ -33,20 +32,33 @@ var issueKinds = []struct{ Key, Label string }{
 }
 
 // rank orders the development steps.
-var rank = map[string]int{"apply": 1, "activist": 2, "candidate": 3, "join": 4, "full": 5}
+var rank = [cDeceased + 1]int{cApply: 1, cActivist: 2, cCandidate: 3, cJoin: 4, cFull: 5}
 
-// history checks one person's whole history, up to today.
-func (p *person) check(today string) []Issue {
-	var out []Issue
-	add := func(kind, on, msg string) {
-		out = append(out, Issue{Kind: kind, PersonID: p.id, Name: p.name, Date: on, Message: msg})
+func rankOf(c code) int {
+	if c <= cDeceased {
+		return rank[c]
 	}
-	s := p.initial()
+	return 0
+}
+
+// eventLabel is the event's name, read when an issue needs it.
+type eventLabel string
+
+func (k eventLabel) String() string { return member.EventLabel(string(k)) }
+
+// checkPerson checks one person's whole history, up to today.
+func (d *data) checkPerson(p *person, today day) []Issue {
+	var out []Issue
+	add := func(kind string, on day, msg string) {
+		out = append(out, Issue{Kind: kind, PersonID: p.id, Name: string(d.nameOf(p)), Date: on.String(), Message: msg})
+	}
+	evs := d.eventsOf(p)
+	s := p.initial(evs)
 	top := 0
-	joined := p.join != ""
-	for _, e := range p.events {
-		label := member.EventLabel(e.kind)
-		if _, err := civil.Parse(e.on); err != nil {
+	joined := p.join != 0
+	for _, e := range evs {
+		label := eventLabel(d.word(e.kind))
+		if !e.on.valid() {
 			add("bad_date", e.on, fmt.Sprintf("“%s”的日期“%s”不是真实的日期", label, e.on))
 			continue
 		}
@@ -54,47 +66,52 @@ func (p *person) check(today string) []Issue {
 			add("bad_date", e.on, fmt.Sprintf("“%s”的日期晚于今天", label))
 		}
 		switch {
-		case s.status == "deceased", s.status == "transferred" && e.kind != "transfer_in":
-			add("after_leaving", e.on, fmt.Sprintf("%s之后又登记了“%s”", member.StatusLabel(s.status), label))
-		case (e.kind == "join" || e.kind == "restore") && s.member():
-			add("twice", e.on, fmt.Sprintf("已是%s，又登记了“%s”，会被重复计入", member.StatusLabel(s.status), label))
-		case e.kind == "full" && !joined:
+		case s.status == cDeceased, s.status == cTransferred && e.kind != cTransferIn:
+			add("after_leaving", e.on, fmt.Sprintf("%s之后又登记了“%s”", member.StatusLabel(d.word(s.status)), label))
+		case (e.kind == cJoin || e.kind == cRestore) && s.member():
+			add("twice", e.on, fmt.Sprintf("已是%s，又登记了“%s”，会被重复计入", member.StatusLabel(d.word(s.status)), label))
+		case e.kind == cFull && !joined:
 			add("full_without_join", e.on, "登记了转为正式党员，但没有接收为预备党员（入党）的记录")
-		case rank[e.kind] > 0 && rank[e.kind] < top:
+		case rankOf(e.kind) > 0 && rankOf(e.kind) < top:
 			add("out_of_order", e.on, fmt.Sprintf("“%s”登记在更后面的发展步骤之后", label))
 		}
-		if e.kind == "join" {
+		if e.kind == cJoin {
 			joined = true
 		}
-		if rank[e.kind] > top {
-			top = rank[e.kind]
+		if rankOf(e.kind) > top {
+			top = rankOf(e.kind)
 		}
-		if e.kind == "cancel" { // a new application may follow
+		if e.kind == cCancel { // a new application may follow
 			top, joined = 0, false
 		}
 		p.step(&s, e)
 	}
-	if s.status != p.status && (s.status != "" || p.status == "probationary" || p.status == "full") {
-		now := member.StatusLabel(s.status)
+	if s.status != p.status && (s.status != cNone || p.status == cProbationary || p.status == cFull) {
+		now := member.StatusLabel(d.word(s.status))
 		if now == "" {
 			now = "无"
 		}
-		add("status_mismatch", today, fmt.Sprintf("档案中的身份为“%s”，按党内事项推算为“%s”", member.StatusLabel(p.status), now))
+		add("status_mismatch", today, fmt.Sprintf("档案中的身份为“%s”，按党内事项推算为“%s”", member.StatusLabel(d.word(p.status)), now))
 	}
 	return out
 }
 
 // check lists every issue of the loaded subtree, the year's own ones
 // (duplicates, unreconciled changes) included.
-func (d *data) check(year []Issue, today string) []Issue {
+func (d *data) check(year []Issue, today day) []Issue {
 	out := []Issue{}
-	for _, p := range d.people {
-		out = append(out, p.check(today)...)
+	var undated []Issue
+	for _, i := range d.sel {
+		p := &d.people[i]
+		out = append(out, d.checkPerson(p, today)...)
+		if p.flags&hasUndated != 0 {
+			for _, id := range d.undated[p.id] {
+				undated = append(undated, Issue{Kind: "undated_move", PersonID: p.id, Name: string(d.nameOf(p)),
+					Message: fmt.Sprintf("组织关系转接 #%d 已接收，但没有办结日期", id)})
+			}
+		}
 	}
-	for _, m := range d.undated {
-		out = append(out, Issue{Kind: "undated_move", PersonID: m.personID, Name: m.name,
-			Message: fmt.Sprintf("组织关系转接 #%d 已接收，但没有办结日期", m.transferID)})
-	}
+	out = append(out, undated...)
 	out = append(out, year...)
 	order := map[string]int{}
 	for i, k := range issueKinds {

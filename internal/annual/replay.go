@@ -2,26 +2,26 @@ package annual
 
 // state is where a person stands after the events up to some day.
 type state struct {
-	status  string // "" before their first event
-	org     int64
-	join    string // 入党 date, for the joining period
-	full    string // 转正 date, for 党龄
+	status  code // cNone before their first event
+	org     int32
+	join    day // 入党 date, for the joining period
+	full    day // 转正 date, for 党龄
 	hadFull bool
 }
 
-func (s state) member() bool { return s.status == "probationary" || s.status == "full" }
+func (s state) member() bool { return s.status == cProbationary || s.status == cFull }
 
 // initial is the state before a person's first event: in the organisation
 // they left by their first move inside the system, or else in the one of
 // their first recorded move in, or else where they are today.
-func (p *person) initial() state {
+func (p *person) initial(evs []event) state {
 	s := state{org: p.org}
 	if p.before != 0 {
 		s.org = p.before
 		return s
 	}
-	for _, e := range p.events {
-		if e.kind == "transfer_in" && e.org != 0 {
+	for _, e := range evs {
+		if e.kind == cTransferIn && e.org != 0 {
 			s.org = e.org
 			break
 		}
@@ -32,57 +32,45 @@ func (p *person) initial() state {
 // step applies one event.
 func (p *person) step(s *state, e event) {
 	switch e.kind {
-	case "apply":
-		s.status = "applicant"
-	case "activist", "candidate":
+	case cApply:
+		s.status = cApplicant
+	case cActivist, cCandidate: // the status has the event's word
 		s.status = e.kind
-	case "join":
-		s.status, s.join = "probationary", e.on
-	case "full":
-		s.status, s.full, s.hadFull = "full", e.on, true
-	case "cancel":
-		s.status = "cancelled"
-	case "suspend":
-		s.status = "suspended"
-	case "restore":
+	case cJoin:
+		s.status, s.join = cProbationary, e.on
+	case cFull:
+		s.status, s.full, s.hadFull = cFull, e.on, true
+	case cCancel:
+		s.status = cCancelled
+	case cSuspend:
+		s.status = cSuspended
+	case cRestore:
 		s.status = p.standing(s, e.on)
-	case "transfer_in":
+	case cTransferIn:
 		if e.org != 0 {
 			s.org = e.org
 		}
-		if s.status == "" || s.status == "transferred" {
+		if s.status == cNone || s.status == cTransferred {
 			s.status = p.standing(s, e.on)
 		}
-	case "transfer_out":
-		s.status = "transferred"
-	case "death":
-		s.status = "deceased"
+	case cTransferOut:
+		s.status = cTransferred
+	case cDeath:
+		s.status = cDeceased
 	}
 }
 
 // standing is the party status someone resumes on a day (恢复党籍, or
 // received back or from outside): 正式党员 once 转正, else 预备党员.
-func (p *person) standing(s *state, on string) string {
-	if s.join == "" {
+func (p *person) standing(s *state, on day) code {
+	if s.join == 0 {
 		s.join = p.join
 	}
-	if !s.hadFull && p.full != "" && p.full <= on {
+	if !s.hadFull && p.full != 0 && p.full <= on {
 		s.full, s.hadFull = p.full, true
 	}
 	if s.hadFull {
-		return "full"
+		return cFull
 	}
-	return "probationary"
-}
-
-// at is the person's state at the end of day d.
-func (p *person) at(d string) state {
-	s := p.initial()
-	for _, e := range p.events {
-		if e.on > d {
-			break
-		}
-		p.step(&s, e)
-	}
-	return s
+	return cProbationary
 }

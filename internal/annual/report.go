@@ -1,9 +1,10 @@
 package annual
 
 import (
+	"bytes"
 	"fmt"
+
 	"hongdun/internal/platform/db"
-	"strconv"
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -64,28 +65,35 @@ type Report struct {
 // Columns of the tables about 党员.
 var memberColumns = []string{"合计", "正式党员", "预备党员"}
 
-// dimension sorts a member at the year's end into one row of a table.
+// dimension sorts a member at the year's end into one row of a table:
+// by a recorded attribute (attr, its value's row) or by dates (dated).
 type dimension struct {
 	key, title string
-	rows       []string
-	row        func(p *person, s state, end string) int // index in rows; len(rows) for 不详
+	rows       []string // the row of 不详 follows them
+	attr       func(p *person) code
+	value      func(v string) int // index in rows; len(rows) for 不详
+	dated      func(p *person, s state, end day) int
 	note       string
 }
 
 var ageBands = []string{"30岁及以下", "31至35岁", "36至40岁", "41至45岁", "46至50岁", "51至55岁", "56至60岁", "61岁及以上"}
 
+var educationRows = []string{"研究生", "大学本科", "大学专科", "中专", "高中及以下"}
+
 var dimensions = []dimension{
-	{key: "gender", title: "党员性别", rows: member.Genders, row: func(p *person, _ state, _ string) int { return index(member.Genders, p.gender) }},
-	{key: "ethnicity", title: "党员民族", rows: []string{"汉族", "少数民族"}, row: func(p *person, _ state, _ string) int {
-		switch {
-		case p.ethnicity == "汉族":
-			return 0
-		case p.ethnicity != "":
-			return 1
-		}
-		return 2
-	}},
-	{key: "age", title: "党员年龄", rows: ageBands, note: "年龄按统计截止日计算", row: func(p *person, _ state, end string) int {
+	{key: "gender", title: "党员性别", rows: member.Genders, attr: func(p *person) code { return p.gender },
+		value: func(v string) int { return index(member.Genders, v) }},
+	{key: "ethnicity", title: "党员民族", rows: []string{"汉族", "少数民族"}, attr: func(p *person) code { return p.ethnicity },
+		value: func(v string) int {
+			switch {
+			case v == "汉族":
+				return 0
+			case v != "":
+				return 1
+			}
+			return 2
+		}},
+	{key: "age", title: "党员年龄", rows: ageBands, note: "年龄按统计截止日计算", dated: func(p *person, _ state, end day) int {
 		a := ageAt(p.birth, end)
 		switch {
 		case a < 0:
@@ -97,32 +105,34 @@ var dimensions = []dimension{
 		}
 		return (a-31)/5 + 1
 	}},
-	{key: "education", title: "党员学历", rows: []string{"研究生", "大学本科", "大学专科", "中专", "高中及以下"}, row: func(p *person, _ state, _ string) int {
-		if p.education == "高中" || p.education == "初中及以下" {
-			return 4
-		}
-		return index([]string{"研究生", "大学本科", "大学专科", "中专"}, p.education)
-	}},
-	{key: "category", title: "党员人员类别", rows: member.PartyCategories, row: func(p *person, _ state, _ string) int { return index(member.PartyCategories, p.category) }},
+	{key: "education", title: "党员学历", rows: educationRows, attr: func(p *person) code { return p.education },
+		value: func(v string) int {
+			if v == "高中" || v == "初中及以下" {
+				return 4
+			}
+			return index(educationRows[:4], v)
+		}},
+	{key: "category", title: "党员人员类别", rows: member.PartyCategories, attr: func(p *person) code { return p.category },
+		value: func(v string) int { return index(member.PartyCategories, v) }},
 	{key: "joined", title: "党员入党时间", note: "按接收为预备党员的日期",
 		rows: []string{"1949年9月及以前", "1949年10月至1978年12月", "1979年1月至2012年11月", "2012年12月及以后"},
-		row: func(_ *person, s state, _ string) int {
+		dated: func(_ *person, s state, _ day) int {
 			switch {
-			case s.join == "":
+			case s.join == 0:
 				return 4
-			case s.join < "1949-10-01":
+			case s.join < 19491001:
 				return 0
-			case s.join < "1979-01-01":
+			case s.join < 19790101:
 				return 1
-			case s.join < "2012-12-01":
+			case s.join < 20121201:
 				return 2
 			}
 			return 3
 		}},
 	{key: "party_age", title: "党员党龄", note: "党龄自转为正式党员之日起算；预备党员不计党龄",
 		rows: []string{"不满5年", "5至9年", "10至19年", "20至29年", "30至39年", "40至49年", "50年及以上", "预备党员"},
-		row: func(_ *person, s state, end string) int {
-			if s.status == "probationary" {
+		dated: func(_ *person, s state, end day) int {
+			if s.status == cProbationary {
 				return 7
 			}
 			y := ageAt(s.full, end)
@@ -151,18 +161,13 @@ func index(xs []string, v string) int {
 }
 
 // ageAt is the whole years from the date from to the date to, -1 when from
-// is not a date.
-func ageAt(from, to string) int {
-	if len(from) != 10 || len(to) != 10 {
+// is not a date or comes after to.
+func ageAt(from, to day) int {
+	if from <= 0 || to <= 0 || from > to {
 		return -1
 	}
-	fy, err1 := strconv.Atoi(from[:4])
-	ty, err2 := strconv.Atoi(to[:4])
-	if err1 != nil || err2 != nil || from > to {
-		return -1
-	}
-	n := ty - fy
-	if from[5:] > to[5:] {
+	n := to.year() - from.year()
+	if from%10000 > to%10000 {
 		n--
 	}
 	return n
@@ -177,35 +182,46 @@ var (
 
 // tally accumulates one year.
 type tally struct {
-	end, start string
+	end, start day
+	rows       [][]uint8  // [dimension][code]: the row of each word of the vocabulary, for the dimensions of an attribute
 	dims       [][][3]int // [dimension][row][合计, 正式, 预备]
-	inc, dec   map[string]int
+	inc, dec   map[code]int
 	dev        map[string]int
 	newByCat   []int
 	issues     []Issue
-	twins      map[string]int64 // name|birth → first member id, for the duplicate check
+	twins      twins
 	startCount int
 }
 
-func newTally(year int, today string) *tally {
-	t := &tally{end: fmt.Sprintf("%04d-12-31", year), start: fmt.Sprintf("%04d-12-31", year-1),
-		inc: map[string]int{}, dec: map[string]int{}, dev: map[string]int{}, newByCat: make([]int, len(member.PartyCategories)+1), twins: map[string]int64{}}
+func newTally(d *data, year int, today day) *tally {
+	t := &tally{end: day(year*10000 + 1231), start: day((year-1)*10000 + 1231),
+		inc: map[code]int{}, dec: map[code]int{}, dev: map[string]int{}, newByCat: make([]int, len(member.PartyCategories)+1), twins: twins{first: map[uint64]int32{}}}
 	if today < t.end {
 		t.end = today
 	}
-	for _, d := range dimensions {
-		t.dims = append(t.dims, make([][3]int, len(d.rows)+1))
+	for _, dim := range dimensions {
+		t.dims = append(t.dims, make([][3]int, len(dim.rows)+1))
+		var rows []uint8
+		if dim.attr != nil {
+			rows = make([]uint8, len(d.vocab.words))
+			for c, w := range d.vocab.words {
+				rows[c] = uint8(dim.value(w))
+			}
+		}
+		t.rows = append(t.rows, rows)
 	}
 	return t
 }
 
 // person replays one person through the year.
-func (t *tally) person(d *data, p *person) {
-	s := p.initial()
+func (t *tally) person(d *data, i int32) {
+	p := &d.people[i]
+	evs := d.eventsOf(p)
+	s := p.initial(evs)
 	var atStart state
 	started := false
 	var plus, minus int
-	for _, e := range p.events {
+	for _, e := range evs {
 		if e.on > t.end {
 			break
 		}
@@ -216,7 +232,7 @@ func (t *tally) person(d *data, p *person) {
 		p.step(&s, e)
 		if e.on > t.start {
 			a, b := d.inScope(before), d.inScope(s)
-			plus, minus = plus+t.change(d, p, e, before, s, a, b), minus+t.leave(e, a, b)
+			plus, minus = plus+t.change(d, p, e, s, a, b), minus+t.leave(e, a, b)
 		}
 	}
 	if !started {
@@ -225,50 +241,50 @@ func (t *tally) person(d *data, p *person) {
 	was, is := d.inScope(atStart), d.inScope(s)
 	t.startCount += db.Int(was)
 	if db.Int(was)+plus-minus != db.Int(is) {
-		t.issues = append(t.issues, Issue{Kind: "unreconciled", PersonID: p.id, Name: p.name, Date: t.end,
+		t.issues = append(t.issues, Issue{Kind: "unreconciled", PersonID: p.id, Name: string(d.nameOf(p)), Date: t.end.String(),
 			Message: fmt.Sprintf("年初%s党员、年末%s党员，但本年记有增加 %d 次、减少 %d 次", yesNo(was), yesNo(is), plus, minus)})
 	}
 	if is {
-		t.count(p, s)
+		t.count(d, i, s)
 	}
-	if d.in[s.org] {
+	if d.inOrg(s.org) {
 		switch s.status {
-		case "applicant", "activist", "candidate":
-			t.dev["stock_"+s.status]++
+		case cApplicant, cActivist, cCandidate:
+			t.dev["stock_"+d.word(s.status)]++
 		}
 	}
 }
 
 // change counts an event of the year that adds a member to the subtree (or
 // moves one out of it), and the development figures.
-func (t *tally) change(d *data, p *person, e event, before, after state, was, is bool) int {
-	here := d.in[after.org]
+func (t *tally) change(d *data, p *person, e event, after state, was, is bool) int {
+	here := d.inOrg(after.org)
 	switch {
-	case e.kind == "join" && here:
-		t.inc["join"]++
+	case e.kind == cJoin && here:
+		t.inc[cJoin]++
 		t.dev["join"]++
-		t.newByCat[index(member.PartyCategories, p.category)]++
-		if p.gender == "女" {
+		t.newByCat[index(member.PartyCategories, d.word(p.category))]++
+		if d.word(p.gender) == "女" {
 			t.dev["join_female"]++
 		}
-		if p.ethnicity != "" && p.ethnicity != "汉族" {
+		if eth := d.word(p.ethnicity); eth != "" && eth != "汉族" {
 			t.dev["join_minority"]++
 		}
 		if a := ageAt(p.birth, e.on); a >= 0 && a <= 35 {
 			t.dev["join_young"]++
 		}
-		if college(p.education) {
+		if college(d.word(p.education)) {
 			t.dev["join_college"]++
 		}
 		return 1
-	case e.kind == "restore" && here:
-		t.inc["restore"]++
+	case e.kind == cRestore && here:
+		t.inc[cRestore]++
 		return 1
-	case e.kind == "transfer_in" && is && !was:
-		t.inc["transfer_in"]++
+	case e.kind == cTransferIn && is && !was:
+		t.inc[cTransferIn]++
 		return 1
-	case (e.kind == "apply" || e.kind == "activist" || e.kind == "candidate" || e.kind == "full" || e.kind == "extend" || e.kind == "cancel") && here:
-		t.dev[e.kind]++
+	case (e.kind == cApply || e.kind == cActivist || e.kind == cCandidate || e.kind == cFull || e.kind == cExtend || e.kind == cCancel) && here:
+		t.dev[d.word(e.kind)]++
 	}
 	return 0
 }
@@ -279,10 +295,10 @@ func (t *tally) leave(e event, was, is bool) int {
 		return 0
 	}
 	switch e.kind {
-	case "death", "cancel", "transfer_out", "suspend":
+	case cDeath, cCancel, cTransferOut, cSuspend:
 		t.dec[e.kind]++
-	case "transfer_in": // moved to an organisation outside the subtree
-		t.dec["transfer_out"]++
+	case cTransferIn: // moved to an organisation outside the subtree
+		t.dec[cTransferOut]++
 	default:
 		return 0
 	}
@@ -290,28 +306,62 @@ func (t *tally) leave(e event, was, is bool) int {
 }
 
 // count adds a member at the year's end to every table of 党员.
-func (t *tally) count(p *person, s state) {
+func (t *tally) count(d *data, i int32, s state) {
+	p := &d.people[i]
 	k := 1
-	if s.status == "probationary" {
+	if s.status == cProbationary {
 		k = 2
 	}
-	for i, dim := range dimensions {
-		r := dim.row(p, s, t.end)
-		t.dims[i][r][0]++
-		t.dims[i][r][k]++
-	}
-	if p.birth != "" {
-		key := p.name + "|" + p.birth
-		if first, ok := t.twins[key]; ok {
-			t.issues = append(t.issues, Issue{Kind: "duplicate", PersonID: p.id, Name: p.name, Date: p.birth,
-				Message: fmt.Sprintf("与编号 %d 的党员同名同出生日期，可能重复登记", first)})
+	for j, dim := range dimensions {
+		var r int
+		if dim.attr != nil {
+			r = int(t.rows[j][dim.attr(p)])
 		} else {
-			t.twins[key] = p.id
+			r = dim.dated(p, s, t.end)
+		}
+		t.dims[j][r][0]++
+		t.dims[j][r][k]++
+	}
+	if p.flags&twin != 0 {
+		if first, ok := t.twins.seen(d, i); ok {
+			t.issues = append(t.issues, Issue{Kind: "duplicate", PersonID: p.id, Name: string(d.nameOf(p)), Date: p.birth.String(),
+				Message: fmt.Sprintf("与编号 %d 的党员同名同出生日期，可能重复登记", first)})
 		}
 	}
 }
 
-func (d *data) inScope(s state) bool { return s.member() && d.in[s.org] }
+// twins finds members of the same name and birth date.
+type twins struct {
+	first map[uint64]int32 // hash of name and birth → the first member's index
+	exact map[string]int64 // name|birth → first member's id, for different keys of one hash
+}
+
+// seen returns the id of the first member counted with the name and birth
+// of the person at index i, or remembers them as the first.
+func (w *twins) seen(d *data, i int32) (int64, bool) {
+	p := &d.people[i]
+	name := d.nameOf(p)
+	h := d.twinKey(p)
+	j, ok := w.first[h]
+	if !ok {
+		w.first[h] = i
+		return 0, false
+	}
+	if q := &d.people[j]; q.birth == p.birth && bytes.Equal(d.nameOf(q), name) {
+		return q.id, true
+	}
+	if w.exact == nil {
+		w.exact = map[string]int64{}
+	}
+	key := string(name) + "|" + p.birth.String()
+	if first, ok := w.exact[key]; ok {
+		return first, true
+	}
+	w.exact[key] = p.id
+	return 0, false
+}
+
+func (d *data) inScope(s state) bool { return s.member() && d.inOrg(s.org) }
 
 func college(edu string) bool {
 	return edu == "研究生" || edu == "大学本科" || edu == "大学专科"
@@ -326,16 +376,16 @@ func yesNo(b bool) string {
 
 // report computes the year for the loaded subtree. today bounds the current
 // year.
-func (d *data) report(year int, today string) (*Report, []Issue) {
-	t := newTally(year, today)
+func (d *data) report(year int, today day) (*Report, []Issue) {
+	t := newTally(d, year, today)
 	derived := 0
-	for _, p := range d.people {
-		t.person(d, p)
-		if p.derived > 0 {
+	for _, i := range d.sel {
+		t.person(d, i)
+		if d.people[i].derived > 0 {
 			derived++
 		}
 	}
-	r := &Report{Year: year, AsOf: t.end, OrgID: d.root.ID, OrgName: d.root.Name, Derived: derived}
+	r := &Report{Year: year, AsOf: t.end.String(), OrgID: d.root.ID, OrgName: d.root.Name, Derived: derived}
 	for i, dim := range dimensions {
 		tb := Table{Key: dim.key, Title: dim.title, Columns: memberColumns, Note: dim.note}
 		total := Row{Label: "合计", Cells: make([]int, 3)}
@@ -376,12 +426,12 @@ func (d *data) report(year int, today string) (*Report, []Issue) {
 func (t *tally) reconcile(end int) Reconciliation {
 	rc := Reconciliation{End: end}
 	for _, c := range increases {
-		c.Count = t.inc[c.Key]
+		c.Count = t.inc[seeded.codes[c.Key]]
 		rc.Increase += c.Count
 		rc.Increases = append(rc.Increases, c)
 	}
 	for _, c := range decreases {
-		c.Count = t.dec[c.Key]
+		c.Count = t.dec[seeded.codes[c.Key]]
 		rc.Decrease += c.Count
 		rc.Decreases = append(rc.Decreases, c)
 	}
@@ -440,12 +490,12 @@ var orgColumns = []string{"个数", "任期内", "届满未换届", "任期未�
 
 // orgTable counts the 基层党组织 that existed at the end of the day end, by
 // kind (党小组 are not 党组织 here), with their 换届 and 书记.
-func (d *data) orgTable(end string) (Table, int) {
+func (d *data) orgTable(end day) (Table, int) {
 	tb := Table{Key: "orgs", Title: "基层党组织", Columns: orgColumns, Note: "党小组不计入党组织；换届情况按当前任期登记"}
 	byKind := map[string][]int{}
 	total := make([]int, len(orgColumns))
 	for _, o := range d.orgs {
-		if !org.Counted(o.Kind) || o.since > end || (o.DissolvedOn != "" && o.DissolvedOn <= end) {
+		if !org.Counted(o.Kind) || o.since > end || (o.dissolved != 0 && o.dissolved <= end) {
 			continue
 		}
 		c := byKind[o.Kind]
@@ -457,9 +507,9 @@ func (d *data) orgTable(end string) (Table, int) {
 		switch {
 		case !o.HasTerm():
 			cols = append(cols, 4)
-		case o.TermEnd == "":
+		case o.termEnd == 0:
 			cols = append(cols, 3)
-		case o.TermEnd < end:
+		case o.termEnd < end:
 			cols = append(cols, 2)
 		default:
 			cols = append(cols, 1)
@@ -489,9 +539,9 @@ func (d *data) orgTable(end string) (Table, int) {
 }
 
 // secretaryOn reports whether a 书记 held office at the end of day d.
-func (o *orgRow) secretaryOn(d string) bool {
+func (o *orgRow) secretaryOn(d day) bool {
 	for _, s := range o.secretary {
-		if s[0] <= d && (s[1] == "" || s[1] > d) {
+		if s[0] <= d && (s[1] == 0 || s[1] > d) {
 			return true
 		}
 	}

@@ -43,14 +43,45 @@ func SubjectOf(ctx context.Context, q db.Querier, sc scope.Subtree, id int64) (*
 	return &Subject{Root: o, Scope: sc.Narrow(o.Path)}, nil
 }
 
+// open reads the subject's organisations and gives the history of its
+// people: the snapshot's when q is the database (fresh false), read for
+// this report otherwise (inside a transaction). release lets the snapshot
+// go.
+func open(ctx context.Context, q db.Querier, s *Subject, fresh bool) (d *data, release func(), err error) {
+	if d, err = subject(ctx, q, s.Root, s.Scope); err != nil {
+		return nil, nil, err
+	}
+	if whole, ok := q.(*db.DB); ok && !fresh {
+		h, release, err := snapshotOf(whole).acquire(ctx, whole)
+		if err != nil {
+			return nil, nil, err
+		}
+		d.attach(h)
+		return d, release, nil
+	}
+	h := newHistory()
+	if err := h.read(ctx, q, who(s.Scope)); err != nil {
+		return nil, nil, err
+	}
+	h.markTwins()
+	d.attach(h)
+	return d, func() {}, nil
+}
+
 // Compute is the report of one year with the check of its history.
 func Compute(ctx context.Context, q db.Querier, s *Subject, year int, today civil.Date) (*Report, []Issue, error) {
-	d, err := load(ctx, q, s.Root, s.Scope)
+	return compute(ctx, q, s, year, today, false)
+}
+
+func compute(ctx context.Context, q db.Querier, s *Subject, year int, today civil.Date, fresh bool) (*Report, []Issue, error) {
+	d, release, err := open(ctx, q, s, fresh)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, own := d.report(year, today.String())
-	issues := d.check(own, today.String())
+	defer release()
+	now := dayOfString(today.String())
+	r, own := d.report(year, now)
+	issues := d.check(own, now)
 	r.Issues = len(issues)
 	return r, issues, nil
 }
@@ -91,14 +122,15 @@ var headlines = []struct {
 
 // Trends computes the headline figures of the n years up to last.
 func Trends(ctx context.Context, q db.Querier, s *Subject, last, n int, today civil.Date) (*Trend, error) {
-	d, err := load(ctx, q, s.Root, s.Scope)
+	d, release, err := open(ctx, q, s, false)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	t := &Trend{OrgID: s.Root.ID, OrgName: s.Root.Name}
 	var reports []*Report
 	for y := last - n; y <= last; y++ { // one more year, for the first change
-		r, _ := d.report(y, today.String())
+		r, _ := d.report(y, dayOfString(today.String()))
 		reports = append(reports, r)
 		if y > last-n {
 			t.Years = append(t.Years, y)

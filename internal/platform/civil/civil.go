@@ -7,6 +7,7 @@ package civil
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -106,11 +107,15 @@ func YearsBetween(from, to Date) int {
 	return n
 }
 
-// Today is the civil date in Asia/Shanghai.
-func Today(now time.Time) Date {
+// shanghai is read once: loading it reads the zone file (a report dating
+// 19,000 organisations called Today for each).
+var shanghai = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	return Of(now.In(loc))
-}
+	return loc
+})
+
+// Today is the civil date in Asia/Shanghai.
+func Today(now time.Time) Date { return Of(now.In(shanghai())) }
