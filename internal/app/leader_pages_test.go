@@ -134,6 +134,7 @@ var selfOnly = map[string]int{
 	"/m/attempts/{id}":        http.StatusNotFound,  // someone else's attempt
 	"/m/attempts/{id}/review": http.StatusNotFound,  // someone else's hand-in page
 	"/m/checkin":              http.StatusForbidden, // 签到: 当前账号未关联党员信息
+	"/m/life/checkin":         http.StatusForbidden, // 参会签到: 只有关联了党员信息的账号才能扫码签到
 	"/m/dues":                 http.StatusForbidden, // 我的党费: 账号未关联党员档案
 	"/m/appraisal":            http.StatusForbidden, // 民主评议: 当前账号未关联党员信息
 	"/m/commitments":          http.StatusForbidden, // 我的承诺: 当前账号未关联党员信息
