@@ -84,7 +84,9 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	const sheet = "组织生活"
-	x.SetSheetName("Sheet1", sheet)
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
 	if err := cellsafe.SetSheetRow(x, sheet, "A1", "会议日期", "党组织", "会议类型", "主题", "地点", "主持人", "应到", "实到", "法定人数", "计入合规"); err != nil {
 		return err
 	}

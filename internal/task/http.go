@@ -359,7 +359,9 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet := "任务"
-	x.SetSheetName("Sheet1", sheet)
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
 	if err := cellsafe.SetSheetRow(x, sheet, "A1", "序号", "任务", "周期", "关联业务", "权重", "接收单位", "下发单位", "截止日期", "状态",
 		"是否逾期", "提交日期", "完成日期", "完成情况", "验收意见"); err != nil {
 		return err

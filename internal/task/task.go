@@ -173,7 +173,9 @@ func periodLabel(code string) string {
 		return "第" + []string{"一", "二", "三", "四"}[code[i+2]-'1'] + "季度"
 	}
 	var y, m int
-	fmt.Sscanf(code, "%d-%d", &y, &m)
+	if n, err := fmt.Sscanf(code, "%d-%d", &y, &m); err != nil || n != 2 {
+		return code // not a period this package made: shown as stored
+	}
 	return fmt.Sprintf("%d月", m)
 }
 
