@@ -41,7 +41,7 @@ func TestEveryRoleHome(t *testing.T) {
 		name   string
 		w, h   int64
 		mobile bool
-	}{{"desktop", 1360, 900, false}, {"phone", 390, 844, true}} {
+	}{{"desktop", 1280, 800, false}, {"phone", 390, 844, true}} {
 		t.Run(view.name, func(t *testing.T) {
 			var opts []chromedp.EmulateViewportOption
 			if view.mobile {
@@ -54,6 +54,7 @@ func TestEveryRoleHome(t *testing.T) {
 				var url, nav, badge, name string
 				var badgeBottom float64
 				var clipped bool
+				var rows int
 				err := chromedp.Run(ctx,
 					network.ClearBrowserCookies(),
 					browsertest.Login(e.Srv.URL, c.user, pw),
@@ -66,6 +67,8 @@ func TestEveryRoleHome(t *testing.T) {
 					// The name is not cut: no part of it overflows its box or the screen.
 					chromedp.Evaluate(`(() => { const n = document.querySelector('.who-name'), r = n.getBoundingClientRect();
 						return n.scrollWidth > n.clientWidth + 1 || r.right > window.innerWidth + 1 || r.left < 0; })()`, &clipped),
+					// How many rows the areas of the main navigation take.
+					chromedp.Evaluate(`new Set(Array.from(document.querySelectorAll('.mainnav > *')).map(e => Math.round(e.getBoundingClientRect().top))).size`, &rows),
 				)
 				if err != nil {
 					t.Fatalf("%s: %v", c.user, err)
@@ -87,6 +90,9 @@ func TestEveryRoleHome(t *testing.T) {
 				}
 				if clipped || !strings.Contains(name, "（") || strings.Contains(name, "…") {
 					t.Errorf("%s: the name in the top bar %q is cut", c.user, name)
+				}
+				if !view.mobile && rows != 1 {
+					t.Errorf("%s: the main navigation takes %d rows at %dpx, want one", c.user, rows, view.w)
 				}
 				if !strings.HasPrefix(badge, "待办") || badgeBottom <= 0 || badgeBottom > float64(view.h)/4 {
 					t.Errorf("%s: 待办 badge %q at %.0fpx, want it in the top quarter of the screen", c.user, badge, badgeBottom)
@@ -114,6 +120,19 @@ func TestEveryRoleHome(t *testing.T) {
 	if entries != "组织|党员|组织关系转接|花名册|导入" || active != "党员" {
 		t.Fatalf("menu %q, active %q", entries, active)
 	}
+
+	// The account's links open under the name, and opening it closes the area's menu.
+	var account string
+	var others int
+	p.Run(chromedp.Click(`details.who > summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`details.who[open] .navmenu`, chromedp.ByQuery),
+		chromedp.Text(`details.who .navmenu`, &account, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('details.navgroup[open]:not(.who)').length`, &others))
+	p.Shot("account-menu")
+	if strings.Join(strings.Fields(account), "|") != "使用说明|修改密码|动态口令|退出" || others != 0 {
+		t.Errorf("account menu %q, %d other menus open", account, others)
+	}
+	p.Run(chromedp.Click(`details.who > summary`, chromedp.ByQuery)) // closed again before the help below
 
 	// The page's 使用说明 opens on a click; the quick start is one step away.
 	var helpText string

@@ -31,7 +31,7 @@ func TestSeparationOfDutiesInTheBrowser(t *testing.T) {
 	admin := e.Account(auth.SysAdmin, 0, 0)
 	sec := e.Account(auth.SecAdmin, 0, 0)
 	base := e.Srv.URL
-	logout := chromedp.Tasks{chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible("#login", chromedp.ByID)}
+	logout := chromedp.Tasks{chromedp.Click(`details.who > summary`), chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible("#login", chromedp.ByID)}
 	const once, own = "Chu-Shi-2026!pw", "Wo-De-Mima-2026!"
 
 	// The 系统管理员 creates the account and asks for 党务管理员 of the 分局.
