@@ -33,7 +33,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 		return f, err
 	}
 	if f.Stage != "" && f.Stage != "open" && stageLabels[f.Stage] == "" {
-		return f, fail.NotAllowed("stage", "阶段只能是 self、vote、rate、closed 或 open")
+		return f, fail.NotAllowed("stage", "阶段只能是 self（个人自评）、vote（民主测评）、rate（组织评定）、closed（已完成）或 open（未完成）")
 	}
 	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err

@@ -48,7 +48,7 @@ func query(ctx context.Context, d *core.Deps, s scope.Subtree, f Filter, feature
 		return nil, fail.NotAllowed("kind", "类别只能是 brand（党建品牌）或 method（党建工作法）")
 	}
 	if f.State != "" && StateLabel(f.State) == "" {
-		return nil, fail.NotAllowed("state", "状态只能是 draft、submitted、approved 或 returned")
+		return nil, fail.NotAllowed("state", "状态只能是 draft（草稿）、submitted（待上级审核）、approved（审核通过）或 returned（退回修改）")
 	}
 	w, args := s.Where("o.path")
 	for _, c := range []struct{ cond, v string }{{" AND b.kind = ?", f.Kind}, {" AND b.state = ?", f.State}} {

@@ -114,7 +114,7 @@ func ParseVisitFilter(q url.Values) (VisitFilter, error) {
 		}
 	}
 	if f.Form != "" && FormLabel(f.Form) == "" {
-		return f, fail.Malformed("form", "走访形式无效，应为 home、phone、money 或 goods")
+		return f, fail.Malformed("form", "走访形式无效，应为 home（上门走访）、phone（电话慰问）、money（慰问金）或 goods（慰问品）")
 	}
 	for _, d := range []struct {
 		name, lbl string

@@ -125,7 +125,7 @@ func (h *handlers) filter(r *http.Request) (Filter, error) {
 	switch f.Status {
 	case "", "open", "converted", "cancelled", "all":
 	default:
-		return f, fail.Malformed("status", "状态应为 open、converted、cancelled 或 all")
+		return f, fail.Malformed("status", "状态应为 open（进行中）、converted（已转正）、cancelled（已取消）或 all（全部）")
 	}
 	if s := q.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
