@@ -51,10 +51,27 @@ func AsOf(year int, today civil.Date) civil.Date {
 	return today
 }
 
-// Gather reads the facts of every live branch of sub for a year, in the
-// order of the tree. Development cases and member counts are as of today
-// (they keep no history); everything else is as of AsOf(year, today).
-func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, today civil.Date) ([]Facts, error) {
+// Need names the facts a caller reads; Gather leaves the others zero and
+// spares their queries (the leader's comparison shows four of them).
+type Need uint
+
+const (
+	Members  Need = 1 << iota // Full, Members
+	Seats                     // Seats
+	Life                      // Life
+	Training                  // Trained, Trainees
+	Dev                       // Dev
+	Joined                    // LastJoined
+	Tasks                     // TaskDue, TaskScore
+	Exams                     // Exam
+	All      = Members | Seats | Life | Training | Dev | Joined | Tasks | Exams
+)
+
+// Gather reads the facts need names of every live branch of sub for a
+// year, in the order of the tree. Development cases and member counts are
+// as of today (they keep no history); everything else is as of
+// AsOf(year, today).
+func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, today civil.Date, need Need) ([]Facts, error) {
 	asOf := AsOf(year, today)
 	orgs, err := org.Subtree(ctx, q, sub)
 	if err != nil {
@@ -78,66 +95,87 @@ func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, toda
 			f(&out[i])
 		}
 	}
-	counts, err := org.Counts(ctx, q, sub)
-	if err != nil {
-		return nil, err
+	if need&Members != 0 {
+		counts, err := org.Counts(ctx, q, sub)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			c := counts[out[i].OrgID] // counts hold the whole subtree of the branch already
+			out[i].Full, out[i].Members = c.Full, c.Members
+		}
 	}
-	seats, err := org.SeatsOf(ctx, q, sub, asOf)
-	if err != nil {
-		return nil, err
+	if need&Seats != 0 {
+		seats, err := org.SeatsOf(ctx, q, sub, asOf)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			out[i].Seats = seats[out[i].OrgID]
+		}
 	}
-	tallies, err := life.Tallies(ctx, q, sub, year, today)
-	if err != nil {
-		return nil, err
+	if need&Life != 0 {
+		tallies, err := life.Tallies(ctx, q, sub, year, today)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			out[i].Life = tallies[out[i].OrgID]
+		}
 	}
-	for i := range out {
-		f := &out[i]
-		c := counts[f.OrgID] // counts hold the whole subtree of the branch already
-		f.Full, f.Members, f.Seats, f.Life = c.Full, c.Members, seats[f.OrgID], tallies[f.OrgID]
+	if need&Training != 0 {
+		lines, _, err := training.StandingOf(ctx, q, sub, year)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range lines {
+			each(l.OrgID, func(f *Facts) {
+				f.Trainees++
+				if l.Short() == 0 {
+					f.Trained++
+				}
+			})
+		}
 	}
-	lines, _, err := training.LedgerOf(ctx, q, sub, year)
-	if err != nil {
-		return nil, err
+	if need&Dev != 0 {
+		pipes, err := develop.Pipelines(ctx, q, sub, today)
+		if err != nil {
+			return nil, err
+		}
+		for id, pl := range pipes {
+			each(id, func(f *Facts) { f.Dev.Open += pl.Open; f.Dev.Overdue += pl.Overdue })
+		}
 	}
-	for _, l := range lines {
-		each(l.OrgID, func(f *Facts) {
-			f.Trainees++
-			if l.Short() == 0 {
-				f.Trained++
-			}
-		})
+	if need&Joined != 0 {
+		joined, err := member.LastJoined(ctx, q, sub)
+		if err != nil {
+			return nil, err
+		}
+		for id, on := range joined {
+			each(id, func(f *Facts) {
+				if on > f.LastJoined {
+					f.LastJoined = on
+				}
+			})
+		}
 	}
-	pipes, err := develop.Pipelines(ctx, q, sub, today)
-	if err != nil {
-		return nil, err
+	if need&Tasks != 0 {
+		tasks, err := task.Results(ctx, q, sub, year, task.ToBranches, asOf.String())
+		if err != nil {
+			return nil, err
+		}
+		for id, s := range tasks { // copies go to the branch itself, a 党小组 receives none
+			each(id, func(f *Facts) { f.TaskDue, f.TaskScore = s.Due, s.Score })
+		}
 	}
-	for id, pl := range pipes {
-		each(id, func(f *Facts) { f.Dev.Open += pl.Open; f.Dev.Overdue += pl.Overdue })
-	}
-	joined, err := member.LastJoined(ctx, q, sub)
-	if err != nil {
-		return nil, err
-	}
-	for id, on := range joined {
-		each(id, func(f *Facts) {
-			if on > f.LastJoined {
-				f.LastJoined = on
-			}
-		})
-	}
-	tasks, err := task.Results(ctx, q, sub, year, task.ToBranches, asOf.String())
-	if err != nil {
-		return nil, err
-	}
-	for id, s := range tasks { // copies go to the branch itself, a 党小组 receives none
-		each(id, func(f *Facts) { f.TaskDue, f.TaskScore = s.Due, s.Score })
-	}
-	avgs, err := exam.Averages(ctx, q, sub, year)
-	if err != nil {
-		return nil, err
-	}
-	for id, a := range avgs {
-		each(id, func(f *Facts) { f.Exam.Attempts += a.Attempts; f.Exam.Sum += a.Sum })
+	if need&Exams != 0 {
+		avgs, err := exam.Averages(ctx, q, sub, year)
+		if err != nil {
+			return nil, err
+		}
+		for id, a := range avgs {
+			each(id, func(f *Facts) { f.Exam.Attempts += a.Attempts; f.Exam.Sum += a.Sum })
+		}
 	}
 	return out, nil
 }
