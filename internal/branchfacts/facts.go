@@ -7,6 +7,7 @@ package branchfacts
 
 import (
 	"context"
+	"sync"
 
 	"hongdun/internal/develop"
 	"hongdun/internal/exam"
@@ -51,10 +52,27 @@ func AsOf(year int, today civil.Date) civil.Date {
 	return today
 }
 
-// Gather reads the facts of every live branch of sub for a year, in the
-// order of the tree. Development cases and member counts are as of today
-// (they keep no history); everything else is as of AsOf(year, today).
-func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, today civil.Date) ([]Facts, error) {
+// Need names the facts a caller reads; Gather leaves the others zero and
+// spares their queries (the leader's comparison shows four of them).
+type Need uint
+
+const (
+	Members  Need = 1 << iota // Full, Members
+	Seats                     // Seats
+	Life                      // Life
+	Training                  // Trained, Trainees
+	Dev                       // Dev
+	Joined                    // LastJoined
+	Tasks                     // TaskDue, TaskScore
+	Exams                     // Exam
+	All      = Members | Seats | Life | Training | Dev | Joined | Tasks | Exams
+)
+
+// Gather reads the facts need names of every live branch of sub for a
+// year, in the order of the tree. Development cases and member counts are
+// as of today (they keep no history); everything else is as of
+// AsOf(year, today).
+func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, today civil.Date, need Need) ([]Facts, error) {
 	asOf := AsOf(year, today)
 	orgs, err := org.Subtree(ctx, q, sub)
 	if err != nil {
@@ -78,26 +96,37 @@ func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, toda
 			f(&out[i])
 		}
 	}
-	counts, err := org.Counts(ctx, q, sub)
+	var (
+		counts  map[int64]org.MemberCounts
+		seats   map[int64]org.Seats
+		tallies map[int64]life.Tally
+		lines   []training.Line
+		pipes   map[int64]develop.Pipeline
+		joined  map[int64]string
+		tasks   map[int64]*task.Standing
+		avgs    map[int64]exam.Average
+	)
+	err = read(q, need, []query{ // the longest first
+		{Training, func() (err error) { lines, _, err = training.StandingOf(ctx, q, sub, year); return }},
+		{Life, func() (err error) { tallies, err = life.Tallies(ctx, q, sub, year, today); return }},
+		{Members, func() (err error) { counts, err = org.Counts(ctx, q, sub); return }},
+		{Dev, func() (err error) { pipes, err = develop.Pipelines(ctx, q, sub, today); return }},
+		{Joined, func() (err error) { joined, err = member.LastJoined(ctx, q, sub); return }},
+		{Tasks, func() (err error) {
+			tasks, err = task.Results(ctx, q, sub, year, task.ToBranches, asOf.String())
+			return
+		}},
+		{Exams, func() (err error) { avgs, err = exam.Averages(ctx, q, sub, year); return }},
+		{Seats, func() (err error) { seats, err = org.SeatsOf(ctx, q, sub, asOf); return }},
+	})
 	if err != nil {
 		return nil, err
 	}
-	seats, err := org.SeatsOf(ctx, q, sub, asOf)
-	if err != nil {
-		return nil, err
-	}
-	tallies, err := life.Tallies(ctx, q, sub, year, today)
-	if err != nil {
-		return nil, err
-	}
+	// What was not read is nil and leaves its facts zero.
 	for i := range out {
 		f := &out[i]
 		c := counts[f.OrgID] // counts hold the whole subtree of the branch already
 		f.Full, f.Members, f.Seats, f.Life = c.Full, c.Members, seats[f.OrgID], tallies[f.OrgID]
-	}
-	lines, _, err := training.LedgerOf(ctx, q, sub, year)
-	if err != nil {
-		return nil, err
 	}
 	for _, l := range lines {
 		each(l.OrgID, func(f *Facts) {
@@ -107,16 +136,8 @@ func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, toda
 			}
 		})
 	}
-	pipes, err := develop.Pipelines(ctx, q, sub, today)
-	if err != nil {
-		return nil, err
-	}
 	for id, pl := range pipes {
 		each(id, func(f *Facts) { f.Dev.Open += pl.Open; f.Dev.Overdue += pl.Overdue })
-	}
-	joined, err := member.LastJoined(ctx, q, sub)
-	if err != nil {
-		return nil, err
 	}
 	for id, on := range joined {
 		each(id, func(f *Facts) {
@@ -125,19 +146,49 @@ func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, toda
 			}
 		})
 	}
-	tasks, err := task.Results(ctx, q, sub, year, task.ToBranches, asOf.String())
-	if err != nil {
-		return nil, err
-	}
 	for id, s := range tasks { // copies go to the branch itself, a 党小组 receives none
 		each(id, func(f *Facts) { f.TaskDue, f.TaskScore = s.Due, s.Score })
-	}
-	avgs, err := exam.Averages(ctx, q, sub, year)
-	if err != nil {
-		return nil, err
 	}
 	for id, a := range avgs {
 		each(id, func(f *Facts) { f.Exam.Attempts += a.Attempts; f.Exam.Sum += a.Sum })
 	}
 	return out, nil
+}
+
+// query is one feature's read of the facts it names.
+type query struct {
+	what Need
+	run  func() error
+}
+
+// read runs the queries need names. On the database's reader pool two run
+// at a time, so a comparison waits for the longer of two reads rather than
+// their sum (the reads are CPU-bound and the pool serves other requests
+// too); inside a transaction, whose one connection takes one statement at
+// a time, they run in turn. The first error in the order given is returned.
+func read(q db.Querier, need Need, queries []query) error {
+	slots := 1
+	if _, pooled := q.(*db.DB); pooled {
+		slots = 2
+	}
+	sem := make(chan struct{}, slots)
+	errs := make([]error, len(queries))
+	var wg sync.WaitGroup
+	for i, qu := range queries {
+		if need&qu.what == 0 {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = qu.run()
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

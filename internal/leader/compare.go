@@ -109,7 +109,7 @@ func Compare(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Sub
 	if err != nil {
 		return nil, err
 	}
-	facts, err := branchfacts.Gather(ctx, d.DB, s.Scope, year, today)
+	facts, err := branchfacts.Gather(ctx, d.DB, s.Scope, year, today, branchfacts.Life|branchfacts.Training|branchfacts.Dev|branchfacts.Tasks)
 	if err != nil {
 		return nil, err
 	}

@@ -92,7 +92,7 @@ func Speak(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Subje
 		w.say(" 个党支部被评为最强党支部（" + strings.Join(parts, "、") + "）")
 	}
 	year := civil.MustParse(pr.To).Year()
-	lines, _, err := training.LedgerOf(ctx, d.DB, s.Scope, year)
+	lines, _, err := training.StandingOf(ctx, d.DB, s.Scope, year)
 	if err != nil {
 		return nil, err
 	}

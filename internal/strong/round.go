@@ -240,7 +240,7 @@ func Recompute(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, today civ
 	if err != nil {
 		return err
 	}
-	facts, err := branchfacts.Gather(ctx, tx, scope.Under(path), r.Year, today)
+	facts, err := branchfacts.Gather(ctx, tx, scope.Under(path), r.Year, today, branchfacts.All)
 	if err != nil {
 		return err
 	}

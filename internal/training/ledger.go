@@ -89,31 +89,47 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, ye
 }
 
 // LedgerOf is the hours ledger of the party members of sub for a year,
-// with the year's requirement: what other features (branch assessment)
-// read of training. The committee seats and the hours are summed once
-// per person for the whole subtree, not looked up person by person.
+// with the year's requirement, in the order of the tree and by name. The
+// committee seats and the hours are summed once per person for the whole
+// subtree, not looked up person by person.
 func LedgerOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([]Line, Requirement, error) {
+	return ledger(ctx, q, sub, year, true)
+}
+
+// StandingOf is LedgerOf without names (Name and OrgName empty) and in no
+// order: what other features (branch assessment, the leader's comparison)
+// count of training, spared reading names and sorting the subtree.
+func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([]Line, Requirement, error) {
+	return ledger(ctx, q, sub, year, false)
+}
+
+func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, named bool) ([]Line, Requirement, error) {
 	req, err := RequirementOf(ctx, q, year)
 	if err != nil {
 		return nil, req, err
 	}
 	from, to := yearBounds(year)
 	first, last := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
-	people, args := sub.HasOrg("pe.org_id")
-	people = "SELECT pe.id FROM persons pe WHERE " + people + " AND " + member.PartyMember("pe.status")
+	inSub, subArgs := sub.HasOrg("pe.org_id")
+	people := "SELECT pe.id FROM persons pe WHERE " + inSub + " AND " + member.PartyMember("pe.status")
 	seats, err := db.Pairs[int64](ctx, q, `SELECT cm.person_id, COUNT(*) FROM committee_members cm WHERE cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?
-		AND cm.person_id IN (`+people+`) GROUP BY cm.person_id`, append([]any{last, first}, args...)...)
+		AND cm.person_id IN (`+people+`) GROUP BY cm.person_id`, append([]any{last, first}, subArgs...)...)
 	if err != nil {
 		return nil, req, err
 	}
 	hours, err := db.Pairs[int64](ctx, q, `SELECT c.person_id, SUM(c.hours_x10) FROM training_checkins c WHERE c.at >= ? AND c.at < ?
-		AND c.person_id IN (`+people+`) GROUP BY c.person_id`, append([]any{from, to}, args...)...)
+		AND c.person_id IN (`+people+`) GROUP BY c.person_id`, append([]any{from, to}, subArgs...)...)
 	if err != nil {
 		return nil, req, err
 	}
-	in, args := sub.Where("o.path")
-	rows, err := q.QueryContext(ctx, `SELECT pe.id, pe.name, o.id, o.name FROM persons pe JOIN orgs o ON o.id = pe.org_id
-		WHERE `+in+` AND `+member.PartyMember("pe.status")+` ORDER BY o.path, pe.pinyin, pe.id`, args...)
+	list, args := "SELECT pe.id, '', pe.org_id, '' FROM persons pe WHERE "+inSub+" AND "+member.PartyMember("pe.status"), subArgs
+	if named {
+		var in string
+		in, args = sub.Where("o.path")
+		list = `SELECT pe.id, pe.name, o.id, o.name FROM persons pe JOIN orgs o ON o.id = pe.org_id
+		WHERE ` + in + ` AND ` + member.PartyMember("pe.status") + ` ORDER BY o.path, pe.pinyin, pe.id`
+	}
+	rows, err := q.QueryContext(ctx, list, args...)
 	if err != nil {
 		return nil, req, err
 	}

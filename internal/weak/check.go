@@ -79,7 +79,7 @@ func Check(ctx context.Context, d *core.Deps, p *auth.Principal, year int, orgID
 	if err != nil {
 		return nil, err
 	}
-	facts, err := branchfacts.Gather(ctx, d.DB, sub, year, today)
+	facts, err := branchfacts.Gather(ctx, d.DB, sub, year, today, branchfacts.All)
 	if err != nil {
 		return nil, err
 	}
