@@ -1,59 +1,15 @@
 package cases_test
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/cellsafe"
 )
-
-// link is the address of the link marked attr (its id or rel) in the last body.
-func link(t *testing.T, c *apptest.Client, attr string) *url.URL {
-	t.Helper()
-	m := regexp.MustCompile(`<a [^>]*href="([^"]*)"[^>]*` + regexp.QuoteMeta(attr) + `|<a [^>]*` + regexp.QuoteMeta(attr) + `[^>]*href="([^"]*)"`).FindStringSubmatch(c.Body())
-	if m == nil {
-		t.Fatalf("no link %s", attr)
-	}
-	href := strings.ReplaceAll(m[1]+m[2], "&amp;", "&")
-	u, err := url.Parse(href)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
-// exported counts the rows of the downloaded sheet holding marker.
-func exported(t *testing.T, c *apptest.Client, marker string) int {
-	t.Helper()
-	if err := cellsafe.CheckXLSX(bytes.NewReader(c.Last)); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(c.Last))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(f.GetSheetList()[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, r := range rows {
-		if strings.Contains(strings.Join(r, "|"), marker) {
-			n++
-		}
-	}
-	return n
-}
 
 // Each list of the 案例库 pages with the shared pager: the next page keeps
 // the filters and the page size, the export holds every filtered row (and
@@ -118,7 +74,7 @@ func TestListsPageFilterAndExport(t *testing.T) {
 			if n := rows(l.filters + "&per_page=3"); n != 3 || !strings.Contains(root.Body(), fmt.Sprintf(`data-total="%d"`, l.total)) {
 				t.Fatalf("%s page 1: %d rows, want 3 of %d", l.path, n, l.total)
 			}
-			next, export := link(t, root, `rel="next"`).Query(), link(t, root, l.export)
+			next, export := root.Link(`rel="next"`).Query(), root.Link(l.export)
 			keeps(next, "the next page")
 			keeps(export.Query(), "the export")
 			if next.Get("page") != "2" || export.Query().Has("page") || export.Path != l.path+"/export" {
@@ -130,7 +86,7 @@ func TestListsPageFilterAndExport(t *testing.T) {
 			if st := root.Do("GET", export.String(), nil, nil); st != http.StatusOK {
 				t.Fatalf("%s: %d %s", export, st, root.Body())
 			}
-			if n := exported(t, root, l.marker); n != l.total {
+			if n := root.Exported(l.marker); n != l.total {
 				t.Errorf("%s holds %d rows, want %d", export, n, l.total)
 			}
 
