@@ -3,8 +3,6 @@ package corps_test
 import (
 	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -49,60 +47,11 @@ func TestListsPageFilterAndExport(t *testing.T) {
 		appoint(branchB, b.BBranch, "乙专职", "full")
 		appoint(branchA, b.ABranch, "甲干事", "part")
 
-		for _, l := range []struct {
-			path, filters, row, export string
-		}{
-			{"/corps", fmt.Sprintf("org=%d&duty=part", b.B), `<tr id="worker-`, `id="corps-export"`},
-			{"/corps/nominations", fmt.Sprintf("org=%d&year=2026", b.B), `<tr id="nomination-`, `id="nominations-export"`},
+		for _, l := range []apptest.List{
+			{Path: "/corps", Filters: fmt.Sprintf("org=%d&duty=part", b.B), Row: `<tr id="worker-`, Export: `id="corps-export"`, Marker: "乙干事", Total: 5, PerPage: 2, Others: []string{"乙专职", "甲干事"}},
+			{Path: "/corps/nominations", Filters: fmt.Sprintf("org=%d&year=2026", b.B), Row: `<tr id="nomination-`, Export: `id="nominations-export"`, Marker: "乙干事", Total: 5, PerPage: 2, Others: []string{"乙专职", "甲干事"}},
 		} {
-			filters, _ := url.ParseQuery(l.filters)
-			keeps := func(q url.Values, what string) {
-				t.Helper()
-				for k := range filters {
-					if q.Get(k) != filters.Get(k) {
-						t.Errorf("%s: %s lost %s=%s: %v", l.path, what, k, filters.Get(k), q)
-					}
-				}
-				if q.Get("per_page") != "2" || q.Has("page") != (what == "the next page") {
-					t.Errorf("%s: %s: %v", l.path, what, q)
-				}
-			}
-			rows := func(q string) int {
-				t.Helper()
-				if st := adminB.Do("GET", l.path+"?"+q, nil, nil); st != http.StatusOK {
-					t.Fatalf("GET %s?%s: %d", l.path, q, st)
-				}
-				return strings.Count(adminB.Body(), l.row)
-			}
-			if n := rows(l.filters + "&per_page=2"); n != 2 || !strings.Contains(adminB.Body(), `data-total="5"`) {
-				t.Fatalf("%s page 1: %d rows, want 2 of 5", l.path, n)
-			}
-			next, export := adminB.Link(`rel="next"`).Query(), adminB.Link(l.export)
-			keeps(next, "the next page")
-			keeps(export.Query(), "the export")
-			if n := rows(next.Encode()); n != 2 || next.Get("page") != "2" || !strings.Contains(adminB.Body(), `rel="prev"`) {
-				t.Errorf("%s page 2: %d rows", l.path, n)
-			}
-			if st := adminB.Do("GET", export.String(), nil, nil); st != http.StatusOK || export.Path != l.path+"/export" {
-				t.Fatalf("%s: %d %s", export, st, adminB.Body())
-			}
-			if n, others := adminB.Exported("乙干事"), adminB.Exported("乙专职")+adminB.Exported("甲干事"); n != 5 || others != 0 {
-				t.Errorf("%s holds %d rows, want 5 (and %d others)", export, n, others)
-			}
-
-			for _, bad := range []struct {
-				q, msg string
-				st     int
-			}{{"page=0", "页码应在 1 至", 422}, {"per_page=500", "每页条数应在 1 至 200 之间", 422}, {"page=abc", "页码应为整数", 400}} {
-				if st := adminB.Do("GET", l.path+"?"+l.filters+"&"+bad.q, nil, nil); st != bad.st || !strings.Contains(adminB.Body(), bad.msg) {
-					t.Errorf("%s?%s: %d, want %d saying %s", l.path, bad.q, st, bad.st, bad.msg)
-				}
-			}
-			for _, p := range []string{l.path, l.path + "/export"} {
-				if st := branchA.Do("GET", p+"?"+l.filters, nil, nil); st != http.StatusNotFound || strings.Contains(branchA.Body(), "乙干事") {
-					t.Errorf("%s for another 分局: %d", p, st)
-				}
-			}
+			adminB.CheckList(l, branchA)
 		}
 
 		// The nominations page shows this year by default: its links and its export name it.

@@ -3,11 +3,10 @@ package honour_test
 import (
 	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 	"testing"
 
 	"hongdun/internal/apptest"
+	"hongdun/internal/platform/auth"
 )
 
 // The 表彰 list and the 纪念章 list page with the shared pager: the next
@@ -34,62 +33,13 @@ func TestListsPageFilterAndExport(t *testing.T) {
 			"awarded_on": "2025-06-01"}, nil); st != http.StatusCreated {
 			t.Fatalf("B's honour: %d %s", st, b.admin.Body())
 		}
-		outside := fmt.Sprintf("org=%d", b.bBranch)
+		adminB := e.Account(auth.OrgAdmin, b.b, 0)
 
-		for _, l := range []struct {
-			path, filters, row, export, marker string
-		}{
-			{"/honours", fmt.Sprintf("org=%d&kind=person", b.a), `<tr id="honour-`, `id="honour-export"`, "甲党员"},
-			{"/medals", fmt.Sprintf("org=%d&year=2026", b.a), `<tr id="medal-`, `id="medal-export"`, "甲党员"},
+		for _, l := range []apptest.List{
+			{Path: "/honours", Filters: fmt.Sprintf("org=%d&kind=person", b.a), Row: `<tr id="honour-`, Export: `id="honour-export"`, Marker: "甲党员", Total: 7, PerPage: 3, Others: []string{"乙党员", "先进基层党组织"}},
+			{Path: "/medals", Filters: fmt.Sprintf("org=%d&year=2026", b.a), Row: `<tr id="medal-`, Export: `id="medal-export"`, Marker: "甲党员", Total: 7, PerPage: 3, Others: []string{"乙党员", "先进基层党组织"}},
 		} {
-			filters, _ := url.ParseQuery(l.filters)
-			keeps := func(q url.Values, what string) {
-				t.Helper()
-				for k := range filters {
-					if q.Get(k) != filters.Get(k) {
-						t.Errorf("%s: %s lost %s=%s: %v", l.path, what, k, filters.Get(k), q)
-					}
-				}
-				if q.Get("per_page") != "3" || q.Has("page") != (what == "the next page") {
-					t.Errorf("%s: %s: %v", l.path, what, q)
-				}
-			}
-			rows := func(q string) int {
-				t.Helper()
-				if st := b.adminA.Do("GET", l.path+"?"+q, nil, nil); st != http.StatusOK {
-					t.Fatalf("GET %s?%s: %d", l.path, q, st)
-				}
-				return strings.Count(b.adminA.Body(), l.row)
-			}
-			if n := rows(l.filters + "&per_page=3"); n != 3 || !strings.Contains(b.adminA.Body(), `data-total="7"`) {
-				t.Fatalf("%s page 1: %d rows, want 3 of 7", l.path, n)
-			}
-			next, export := b.adminA.Link(`rel="next"`).Query(), b.adminA.Link(l.export)
-			keeps(next, "the next page")
-			keeps(export.Query(), "the export")
-			if n := rows(next.Encode()); n != 3 || next.Get("page") != "2" || !strings.Contains(b.adminA.Body(), `rel="prev"`) {
-				t.Errorf("%s page 2: %d rows", l.path, n)
-			}
-			if st := b.adminA.Do("GET", export.String(), nil, nil); st != http.StatusOK || export.Path != l.path+"/export" {
-				t.Fatalf("%s: %d %s", export, st, b.adminA.Body())
-			}
-			if n, others := b.adminA.Exported(l.marker), b.adminA.Exported("乙党员")+b.adminA.Exported("先进基层党组织"); n != 7 || others != 0 {
-				t.Errorf("%s holds %d rows, want 7 (and %d others)", export, n, others)
-			}
-
-			for _, bad := range []struct {
-				q, msg string
-				st     int
-			}{{"page=0", "页码应在 1 至", 422}, {"per_page=500", "每页条数应在 1 至 200 之间", 422}, {"page=abc", "页码应为整数", 400}} {
-				if st := b.adminA.Do("GET", l.path+"?"+l.filters+"&"+bad.q, nil, nil); st != bad.st || !strings.Contains(b.adminA.Body(), bad.msg) {
-					t.Errorf("%s?%s: %d, want %d saying %s", l.path, bad.q, st, bad.st, bad.msg)
-				}
-			}
-			for _, p := range []string{l.path, l.path + "/export"} {
-				if st := b.adminA.Do("GET", p+"?"+outside, nil, nil); st != http.StatusNotFound || strings.Contains(b.adminA.Body(), "乙党员") {
-					t.Errorf("%s for another 分局's organisation: %d", p, st)
-				}
-			}
+			b.adminA.CheckList(l, adminB)
 		}
 	})
 }
