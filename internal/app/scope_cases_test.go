@@ -37,7 +37,7 @@ func casesUnderB(t *testing.T, f *Fixture) (kase, file, pairing int64) {
 }
 
 func init() {
-	for _, path := range []string{"/api/v1/cases", "/cases", "/cases/export", "/api/v1/study-visits", "/cases/visits", "/cases/visits/export", "/api/v1/pairings", "/cases/pairings"} {
+	for _, path := range []string{"/api/v1/cases", "/cases", "/cases/export", "/api/v1/study-visits", "/cases/visits", "/cases/visits/export", "/api/v1/pairings", "/cases/pairings", "/cases/pairings/export"} {
 		scoped("GET "+path, func(t *testing.T, f *Fixture) (string, string, any) {
 			casesUnderB(t, f)
 			return "GET", fmt.Sprintf("%s?org=%d", path, f.BBranch), nil

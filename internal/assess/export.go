@@ -48,24 +48,17 @@ func (h *handlers) exportResults(w http.ResponseWriter, r *http.Request) error {
 
 // exportInnovations downloads the innovations the list's filters select.
 func (h *handlers) exportInnovations(w http.ResponseWriter, r *http.Request) error {
-	f, err := innovationFilter(r.URL.Query())
+	f, _, err := innovationFilter(r)
 	if err != nil {
 		return err
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	f.Page, f.PerPage = 1, 200
-	var all []*Innovation
-	for {
-		is, total, err := Innovations(ctx, h.Deps, p, f)
-		if err != nil {
-			return err
-		}
-		all = append(all, is...)
-		if len(all) >= total || len(is) == 0 {
-			break
-		}
-		f.Page++
+	f.Page, f.PerPage = 1, 0
+	l, err := Innovations(ctx, h.Deps, p, f)
+	if err != nil {
+		return err
 	}
+	all := l.Items
 	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "assess.innovation.export", ObjectType: "assess_innovation", Detail: map[string]any{
 		"org": f.OrgID, "year": f.Year, "state": f.State, "rows": len(all)}}); err != nil {
 		return err

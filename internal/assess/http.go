@@ -9,6 +9,7 @@ import (
 
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/web"
 )
 
@@ -66,7 +67,7 @@ func Routes(d *core.Deps) []web.Route {
 			ReportInput{OrgID: 12, Body: "……"}, rep)},
 		{Method: "POST", Pattern: "/api/v1/assess-reports/{id}/review", Perm: web.PartyWrite, Handler: h.apiReview, Doc: doc("评议述职（grade：excellent 好、good 较好、fair 一般、poor 差）", nil,
 			ReviewInput{Grade: "excellent", Review: "……", Version: 1}, rep)},
-		{Method: "GET", Pattern: "/api/v1/innovations", Perm: web.PartyRead, Handler: h.apiInnovations, Doc: doc("创新事项与容错清单", invQ, nil, Page[Innovation]{Total: 1, Items: []Innovation{inv}})},
+		{Method: "GET", Pattern: "/api/v1/innovations", Perm: web.PartyRead, Handler: h.apiInnovations, Doc: doc("创新事项与容错清单", invQ, nil, listing.List[Innovation]{Total: 1, Page: 1, PerPage: 50, Items: []Innovation{inv}})},
 		{Method: "POST", Pattern: "/api/v1/innovations", Perm: web.PartyWrite, Handler: h.apiRegister, Doc: doc("实施前登记创新事项（要解决的问题、创新思路、预期效果、可能的风险、计划实施日期）", nil,
 			InnovationInput{OrgID: 12, Title: "“警格+网格”党建联建", Problem: "……", Idea: "……", Expected: "……", Risks: "……", PlannedStart: "2026-04-01"}, inv)},
 		{Method: "GET", Pattern: "/api/v1/innovations/{id}", Perm: web.PartyRead, Handler: h.apiInnovation, Doc: doc("一项创新事项", nil, nil, inv)},
@@ -275,21 +276,25 @@ func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, rp, err)
 }
 
-func innovationFilter(v url.Values) (InnovationFilter, error) {
-	n, err := numbers(v, "org", "year", "page", "per_page")
+// innovationFilter reads the innovations' filters and their page with the
+// shared pager.
+func innovationFilter(r *http.Request) (InnovationFilter, web.Pager, error) {
+	v := r.URL.Query()
+	n, err := numbers(v, "org", "year")
 	if err != nil {
-		return InnovationFilter{}, err
+		return InnovationFilter{}, web.Pager{}, err
 	}
-	return InnovationFilter{OrgID: n[0], Year: int(n[1]), State: v.Get("state"), Page: int(n[2]), PerPage: int(n[3])}, nil
+	pg, err := web.Paging(r)
+	return InnovationFilter{OrgID: n[0], Year: int(n[1]), State: v.Get("state"), Page: pg.Page, PerPage: pg.PerPage}, pg, err
 }
 
 func (h *handlers) apiInnovations(w http.ResponseWriter, r *http.Request) error {
-	f, err := innovationFilter(r.URL.Query())
+	f, _, err := innovationFilter(r)
 	if err != nil {
 		return err
 	}
-	is, total, err := Innovations(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, Page[*Innovation]{Total: total, Items: is}, err)
+	l, err := Innovations(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiRegister(w http.ResponseWriter, r *http.Request) error {

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/todo"
@@ -94,7 +95,7 @@ const innovationCols = `i.id, i.org_id, o.name, o.path, COALESCE(o.parent_id, o.
 
 const innovationFrom = ` FROM assess_innovations i JOIN orgs o ON o.id = i.org_id`
 
-func scanInnovation(sc interface{ Scan(...any) error }) (*Innovation, error) {
+func scanInnovation(sc listing.Scanner) (*Innovation, error) {
 	var in Innovation
 	err := sc.Scan(&in.ID, &in.OrgID, &in.OrgName, &in.orgPath, &in.UpperID, &in.Year, &in.Title, &in.Problem, &in.Idea, &in.Expected, &in.Risks,
 		&in.PlannedStart, &in.RegisteredOn, &in.State, &in.Sound, &in.ReviewNote, &in.ReviewedOn, &in.TriedFrom, &in.OutcomeNote, &in.ReportedOn,
@@ -118,25 +119,21 @@ type InnovationFilter struct {
 	Year    int
 	State   string
 	Page    int
-	PerPage int
+	PerPage int // 0: all (the export)
 }
 
 // Innovations pages the innovations of the caller's scope, the ones
-// waiting for a decision first.
-func Innovations(ctx context.Context, d *core.Deps, p *auth.Principal, f InnovationFilter) ([]*Innovation, int, error) {
+// waiting for a decision first; f.PerPage 0 holds them all.
+func Innovations(ctx context.Context, d *core.Deps, p *auth.Principal, f InnovationFilter) (*listing.List[Innovation], error) {
 	if f.State != "" && label(InnovationStates, f.State) == "" {
-		return nil, 0, fail.Malformed("state", "状态应为 registered、accepted、refused、succeeded 或 failed")
+		return nil, fail.Malformed("state", "状态应为 registered、accepted、refused、succeeded 或 failed")
 	}
 	if f.Year != 0 && (f.Year < 2000 || f.Year > 2100) {
-		return nil, 0, fail.Malformed("year", "年度应为四位年份，如 2026")
+		return nil, fail.Malformed("year", "年度应为四位年份，如 2026")
 	}
-	if f.PerPage <= 0 {
-		f.PerPage = 50
-	}
-	f.PerPage, f.Page = min(f.PerPage, 200), max(f.Page, 1)
 	sub, err := org.Narrow(ctx, d.DB, p, f.OrgID)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	w, args := sub.Where("o.path")
 	if f.Year != 0 {
@@ -145,26 +142,8 @@ func Innovations(ctx context.Context, d *core.Deps, p *auth.Principal, f Innovat
 	if f.State != "" {
 		w, args = w+" AND i.state = ?", append(args, f.State)
 	}
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+innovationFrom+" WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := d.DB.QueryContext(ctx, "SELECT "+innovationCols+innovationFrom+" WHERE "+w+
-		` ORDER BY CASE WHEN i.state = 'registered' OR (i.state IN ('succeeded', 'failed') AND i.ruling = '') THEN 0 ELSE 1 END, i.registered_on DESC, i.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*Innovation{}
-	for rows.Next() {
-		in, err := scanInnovation(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, in)
-	}
-	return out, total, rows.Err()
+	return listing.Read(ctx, d.DB, f.Page, f.PerPage, innovationCols, innovationFrom+" WHERE "+w,
+		`CASE WHEN i.state = 'registered' OR (i.state IN ('succeeded', 'failed') AND i.ruling = '') THEN 0 ELSE 1 END, i.registered_on DESC, i.id DESC`, args, scanInnovation)
 }
 
 // InnovationInput registers an innovation before it is tried.

@@ -391,31 +391,27 @@ func (h *handlers) pageReview(w http.ResponseWriter, r *http.Request) error {
 
 type innovationsView struct {
 	Filter InnovationFilter
-	Items  []*Innovation
-	Pager  pager
+	Items  []Innovation
+	Pager  web.Pager
 	Orgs   []org.Option
 	Years  []int
 	States []Choice
-	Query  url.Values
 	Form   url.Values
 	Rules  Rules
 }
 
 func (h *handlers) showInnovations(w http.ResponseWriter, r *http.Request, err error) error {
-	f, e := innovationFilter(r.URL.Query())
+	f, pg, e := innovationFilter(r)
 	if e != nil {
 		return e
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	v := innovationsView{Years: h.years(), States: InnovationStates, Query: queryOf(r), Form: r.PostForm, Rules: InnovationRules}
-	var total int
-	if v.Items, total, e = Innovations(ctx, h.Deps, p, f); e != nil {
+	l, e := Innovations(ctx, h.Deps, p, f)
+	if e != nil {
 		return e
 	}
-	if f.PerPage <= 0 {
-		f.PerPage = 50
-	}
-	v.Filter, v.Pager = f, newPager(f.Page, min(f.PerPage, 200), total)
+	pg.Total = l.Total
+	v := innovationsView{Filter: f, Items: l.Items, Pager: pg, Years: h.years(), States: InnovationStates, Form: r.PostForm, Rules: InnovationRules}
 	if v.Orgs, e = org.Options(ctx, h.DB, scope.Of(p)); e != nil {
 		return e
 	}

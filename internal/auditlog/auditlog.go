@@ -30,7 +30,7 @@ func Routes(d *core.Deps) []web.Route {
 	h := &handlers{Deps: d, page: web.NewPage(tmpl, "templates/audit.html")}
 	q := []web.Param{{Name: "actor", Description: "操作人用户名"}, {Name: "action", Description: "事件前缀，如 login、member."},
 		{Name: "object", Description: "对象编号"}, {Name: "from", Description: "起始日期 YYYY-MM-DD"}, {Name: "to", Description: "截止日期 YYYY-MM-DD（含）"},
-		{Name: "page", Description: "页码"}}
+		{Name: "page", Description: "页码"}, {Name: "per_page", Description: "每页条数，1–200，缺省 50"}}
 	return []web.Route{
 		{Method: "GET", Pattern: "/audit", Perm: web.AuditRead, Handler: h.list},
 		{Method: "GET", Pattern: "/audit/export.csv", Perm: web.AuditRead, Handler: h.export},
@@ -39,11 +39,16 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-// filter reads the search form. Dates are Shanghai civil dates; "to" is inclusive.
-func filter(r *http.Request) (audit.Filter, error) {
+// filter reads the search form, and its page with the shared pager.
+// Dates are Shanghai civil dates; "to" is inclusive.
+func filter(r *http.Request) (audit.Filter, web.Pager, error) {
 	q := r.URL.Query()
 	f := audit.Filter{Actor: q.Get("actor"), Action: q.Get("action"), Object: q.Get("object")}
-	f.Page, _ = strconv.Atoi(q.Get("page"))
+	pg, err := web.Paging(r)
+	if err != nil {
+		return f, pg, err
+	}
+	f.Page, f.PerPage = pg.Page, pg.PerPage
 	for _, p := range []struct {
 		name string
 		dst  *time.Time
@@ -52,12 +57,12 @@ func filter(r *http.Request) (audit.Filter, error) {
 		if v := q.Get(p.name); v != "" {
 			t, err := time.ParseInLocation("2006-01-02", v, web.Shanghai)
 			if err != nil {
-				return f, fail.Malformed(p.name, "日期应为真实的日期，如 2026-01-31")
+				return f, pg, fail.Malformed(p.name, "日期应为真实的日期，如 2026-01-31")
 			}
 			*p.dst = t.AddDate(0, 0, p.add)
 		}
 	}
-	return f, nil
+	return f, pg, nil
 }
 
 // row is a record in words, for the page, the export and the API.
@@ -86,24 +91,19 @@ func (h *handlers) inWords(r *http.Request, recs []audit.Record) ([]row, error) 
 type listView struct {
 	Actions []Option
 	Records []row
-	Total   int
-	Page    int
-	Pages   int
+	Pager   web.Pager
 }
 
 func (h *handlers) search(r *http.Request) (*listView, error) {
-	f, err := filter(r)
+	f, pg, err := filter(r)
 	if err != nil {
 		return nil, err
 	}
-	f.PerPage = 50
 	recs, total, err := audit.Search(r.Context(), h.DB, f)
 	if err != nil {
 		return nil, err
 	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
+	pg.Total = total
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "audit.search", Detail: r.URL.Query().Encode()}); err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (h *handlers) search(r *http.Request) (*listView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &listView{Actions: actionOptions(), Records: rows, Total: total, Page: f.Page, Pages: (total + 49) / 50}, nil
+	return &listView{Actions: actionOptions(), Records: rows, Pager: pg}, nil
 }
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -131,7 +131,7 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	if items == nil {
 		items = []row{}
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"total": v.Total, "page": v.Page, "items": items})
+	web.JSON(w, http.StatusOK, map[string]any{"total": v.Pager.Total, "page": v.Pager.Page, "per_page": v.Pager.PerPage, "items": items})
 	return nil
 }
 
@@ -153,7 +153,7 @@ func (h *handlers) apiVerify(w http.ResponseWriter, r *http.Request) error {
 // UTF-8), in words, every cell neutralised against formula injection, and
 // audits the export with its filter and row count.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}

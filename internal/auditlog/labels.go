@@ -103,7 +103,7 @@ var actionLabels = map[string]string{
 	"assess.innovation.export": "导出创新事项", "assess.demo_seed": "生成考评与创新演示数据",
 	"assess.innovation.case": "创新事项收入案例库", "cases.create": "收录案例", "cases.feature": "设置精选案例", "cases.attach": "上传案例附件",
 	"cases.visit": "登记观摩学习", "cases.pairing.start": "建立线上一对一结对", "cases.pairing.session": "登记结对交流", "cases.pairing.end": "结束结对",
-	"cases.export": "导出案例库", "cases.visit.export": "导出观摩学习记录", "cases.demo_seed": "生成案例库演示数据",
+	"cases.export": "导出案例库", "cases.visit.export": "导出观摩学习记录", "cases.pairing.export": "导出线上一对一结对", "cases.demo_seed": "生成案例库演示数据",
 	"strong.system.save": "设置最强党支部指标体系", "strong.round.open": "启动最强党支部年度评定", "strong.round.recompute": "重新计算最强党支部系统评分项",
 	"strong.round.close": "公布最强党支部评定结果", "strong.self.save": "保存最强党支部自评", "strong.self.submit": "提交最强党支部自评",
 	"strong.review": "审核最强党支部自评", "strong.return": "退回最强党支部自评", "strong.export": "导出最强党支部评定结果",

@@ -20,6 +20,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/sealed"
@@ -96,7 +97,7 @@ const caseCols = `c.id, c.org_id, o.name, o.path, COALESCE(o.parent_id, 0), c.ti
 
 const caseFrom = ` FROM practice_cases c JOIN orgs o ON o.id = c.org_id`
 
-func scanCase(s interface{ Scan(...any) error }) (*Case, error) {
+func scanCase(s listing.Scanner) (*Case, error) {
 	var c Case
 	err := s.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.orgPath, &c.parentID, &c.Title, &c.Origin, &c.Source, &c.Problem, &c.Practice, &c.Effect,
 		&c.Featured, &c.InnovationID, &c.Version)
@@ -157,24 +158,21 @@ func (f *Filter) norm() error {
 	if msg := plaintext.Line("关键字", f.Q); msg != "" || utf8.RuneCountInString(f.Q) > 30 {
 		return fail.Malformed("q", "关键字不超过 30 字，且不含控制字符")
 	}
-	if f.PerPage <= 0 {
-		f.PerPage = 50
-	}
-	f.PerPage, f.Page = min(f.PerPage, 200), max(f.Page, 1)
 	return nil
 }
 
 // List pages the cases the caller may read (narrowed to those held in the
-// subtree of f.OrgID), featured first, newest next.
-func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) ([]*Case, int, error) {
+// subtree of f.OrgID), featured first, newest next; PerPage 0 holds them
+// all (the export).
+func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) (*listing.List[Case], error) {
 	if err := f.norm(); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	w, args := visible(p)
 	if f.OrgID != 0 {
 		sub, err := org.Narrow(ctx, d.DB, p, f.OrgID)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		n, nargs := sub.Where("o.path")
 		w, args = w+" AND "+n, append(args, nargs...)
@@ -189,25 +187,7 @@ func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) ([]*Ca
 		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(f.Q) + "%"
 		w, args = w+" AND (c.title LIKE ? OR c.practice LIKE ?)", append(args, like, like)
 	}
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+caseFrom+" WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := d.DB.QueryContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE "+w+" ORDER BY c.featured DESC, c.id DESC LIMIT ? OFFSET ?",
-		append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*Case{}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	return listing.Read(ctx, d.DB, f.Page, f.PerPage, caseCols, caseFrom+" WHERE "+w, "c.featured DESC, c.id DESC", args, scanCase)
 }
 
 // Create records a case held by an organisation the caller administers.

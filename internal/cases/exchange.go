@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/todo"
@@ -89,11 +90,11 @@ func RecordVisit(ctx context.Context, d *core.Deps, p *auth.Principal, in VisitI
 	if err != nil {
 		return nil, err
 	}
-	vs, _, err := Visits(ctx, d, p, VisitFilter{ID: id})
-	if err != nil || len(vs) == 0 {
+	vs, err := Visits(ctx, d, p, VisitFilter{ID: id})
+	if err != nil || len(vs.Items) == 0 {
 		return nil, err
 	}
-	return vs[0], nil
+	return &vs.Items[0], nil
 }
 
 // VisitFilter selects visits.
@@ -105,16 +106,13 @@ type VisitFilter struct {
 	PerPage int
 }
 
-// Visits pages the visits of the caller's scope, newest first.
-func Visits(ctx context.Context, d *core.Deps, p *auth.Principal, f VisitFilter) ([]*Visit, int, error) {
+// Visits pages the visits of the caller's scope, newest first; PerPage 0
+// holds them all (the export, one visit by ID).
+func Visits(ctx context.Context, d *core.Deps, p *auth.Principal, f VisitFilter) (*listing.List[Visit], error) {
 	sub, err := org.Narrow(ctx, d.DB, p, f.OrgID)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	if f.PerPage <= 0 {
-		f.PerPage = 50
-	}
-	f.PerPage, f.Page = min(f.PerPage, 200), max(f.Page, 1)
 	w, args := sub.Where("o.path")
 	if f.ID != 0 {
 		w, args = w+" AND v.id = ?", append(args, f.ID)
@@ -122,26 +120,11 @@ func Visits(ctx context.Context, d *core.Deps, p *auth.Principal, f VisitFilter)
 	if f.Year != 0 {
 		w, args = w+" AND v.visited_on >= ? AND v.visited_on <= ?", append(args, fmt.Sprintf("%d-01-01", f.Year), fmt.Sprintf("%d-12-31", f.Year))
 	}
-	from := " FROM study_visits v JOIN orgs o ON o.id = v.org_id WHERE " + w
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := d.DB.QueryContext(ctx, `SELECT v.id, v.org_id, o.name, v.host, v.topic, v.visited_on, v.participants, v.takeaways, COALESCE(v.case_id, 0)`+from+
-		" ORDER BY v.visited_on DESC, v.id DESC LIMIT ? OFFSET ?", append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*Visit{}
-	for rows.Next() {
-		var v Visit
-		if err := rows.Scan(&v.ID, &v.OrgID, &v.OrgName, &v.Host, &v.Topic, &v.VisitedOn, &v.Participants, &v.Takeaways, &v.CaseID); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, &v)
-	}
-	return out, total, rows.Err()
+	return listing.Read(ctx, d.DB, f.Page, f.PerPage, "v.id, v.org_id, o.name, v.host, v.topic, v.visited_on, v.participants, v.takeaways, COALESCE(v.case_id, 0)",
+		" FROM study_visits v JOIN orgs o ON o.id = v.org_id WHERE "+w, "v.visited_on DESC, v.id DESC", args, func(s listing.Scanner) (*Visit, error) {
+			var v Visit
+			return &v, s.Scan(&v.ID, &v.OrgID, &v.OrgName, &v.Host, &v.Topic, &v.VisitedOn, &v.Participants, &v.Takeaways, &v.CaseID)
+		})
 }
 
 // Pairing is a 线上一对一 of an organisation with an advanced unit.
@@ -195,7 +178,7 @@ const pairingCols = `pr.id, pr.org_id, o.name, o.path, pr.partner, pr.goal, pr.s
 
 const pairingFrom = ` FROM pairings pr JOIN orgs o ON o.id = pr.org_id`
 
-func scanPairing(s interface{ Scan(...any) error }) (*Pairing, error) {
+func scanPairing(s listing.Scanner) (*Pairing, error) {
 	var pr Pairing
 	err := s.Scan(&pr.ID, &pr.OrgID, &pr.OrgName, &pr.orgPath, &pr.Partner, &pr.Goal, &pr.StartedOn, &pr.EndedOn, &pr.Result, &pr.LastOn, &pr.Version)
 	return &pr, err
@@ -225,36 +208,16 @@ func GetPairing(ctx context.Context, q db.Querier, p *auth.Principal, id int64) 
 	return pr, rows.Err()
 }
 
-// Pairings pages the pairings of the caller's scope, running ones first.
-func Pairings(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, page, perPage int) ([]*Pairing, int, error) {
+// Pairings pages the pairings of the caller's scope, running ones first;
+// perPage 0 holds them all (the export).
+func Pairings(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, page, perPage int) (*listing.List[Pairing], error) {
 	sub, err := org.Narrow(ctx, d.DB, p, orgID)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	if perPage <= 0 {
-		perPage = 50
-	}
-	perPage, page = min(perPage, 200), max(page, 1)
 	w, args := sub.Where("o.path")
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+pairingFrom+" WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := d.DB.QueryContext(ctx, "SELECT "+pairingCols+pairingFrom+" WHERE "+w+" ORDER BY CASE WHEN pr.ended_on IS NULL THEN 0 ELSE 1 END, pr.started_on DESC, pr.id DESC LIMIT ? OFFSET ?",
-		append(args, perPage, (page-1)*perPage)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*Pairing{}
-	for rows.Next() {
-		pr, err := scanPairing(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, pr)
-	}
-	return out, total, rows.Err()
+	return listing.Read(ctx, d.DB, page, perPage, pairingCols, pairingFrom+" WHERE "+w,
+		"CASE WHEN pr.ended_on IS NULL THEN 0 ELSE 1 END, pr.started_on DESC, pr.id DESC", args, scanPairing)
 }
 
 // StartPairing pairs an organisation the caller administers with an

@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/sealed"
 	"hongdun/internal/platform/web"
@@ -32,12 +33,6 @@ var (
 
 type handlers struct{ *core.Deps }
 
-// Page is one page of a collection, as every list of the API answers.
-type Page[T any] struct {
-	Total int `json:"total"`
-	Items []T `json:"items"`
-}
-
 func doc(summary string, query []web.Param, body, reply any) *web.Doc {
 	return &web.Doc{Tag: "案例库与交流学习", Summary: summary, Query: query, Body: body, Reply: reply}
 }
@@ -55,7 +50,7 @@ func Routes(d *core.Deps) []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/cases", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("案例库：本级及下级的实践和上级收录的案例，精选在前",
 			append([]web.Param{orgQ, {Name: "origin", Description: "internal 本局实践、external 外地经验"}, {Name: "featured", Description: "1 只看精选"}, {Name: "q", Description: "名称或做法中的关键字"}}, pg...),
-			nil, Page[Case]{Total: 1, Items: []Case{c}})},
+			nil, listing.List[Case]{Total: 1, Page: 1, PerPage: 50, Items: []Case{c}})},
 		{Method: "POST", Pattern: "/api/v1/cases", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: doc("收录案例（问题、做法、成效、来源）", nil,
 			Input{OrgID: 1, Title: c.Title, Origin: "external", Source: c.Source, Problem: "……", Practice: "……", Effect: "……"}, c)},
 		{Method: "GET", Pattern: "/api/v1/cases/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一个案例及其附件", nil, nil, c)},
@@ -64,11 +59,11 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/cases/{id}/files", Perm: web.PartyWrite, Handler: h.apiAttach, Doc: doc("上传案例附件（multipart/form-data，字段 file；PDF、JPEG 或 PNG，5 MB 以内）", nil, nil, c.Files[0])},
 		{Method: "GET", Pattern: "/api/v1/case-files/{id}", Perm: web.PartyRead, Handler: h.download, Doc: doc("下载案例附件", nil, nil, nil)},
 		{Method: "GET", Pattern: "/api/v1/study-visits", Perm: web.PartyRead, Handler: h.apiVisits, Doc: doc("观摩学习记录",
-			append([]web.Param{orgQ, {Name: "year", Description: "年度"}}, pg...), nil, Page[Visit]{Total: 1, Items: []Visit{v}})},
+			append([]web.Param{orgQ, {Name: "year", Description: "年度"}}, pg...), nil, listing.List[Visit]{Total: 1, Page: 1, PerPage: 50, Items: []Visit{v}})},
 		{Method: "POST", Pattern: "/api/v1/study-visits", Perm: web.PartyWrite, Handler: h.apiVisit, Doc: doc("登记观摩学习（谁、何时、观摩什么、学到什么）", nil,
 			VisitInput{OrgID: 12, Host: v.Host, Topic: v.Topic, VisitedOn: v.VisitedOn, Participants: v.Participants, Takeaways: "……"}, v)},
 		{Method: "GET", Pattern: "/api/v1/pairings", Perm: web.PartyRead, Handler: h.apiPairings, Doc: doc("线上一对一结对，进行中的在前", append([]web.Param{orgQ}, pg...), nil,
-			Page[Pairing]{Total: 1, Items: []Pairing{pr}})},
+			listing.List[Pairing]{Total: 1, Page: 1, PerPage: 50, Items: []Pairing{pr}})},
 		{Method: "POST", Pattern: "/api/v1/pairings", Perm: web.PartyWrite, Handler: h.apiStart, Doc: doc("与先进单位建立线上一对一结对", nil,
 			PairingInput{OrgID: 12, Partner: pr.Partner, Goal: pr.Goal, StartedOn: pr.StartedOn}, pr)},
 		{Method: "GET", Pattern: "/api/v1/pairings/{id}", Perm: web.PartyRead, Handler: h.apiPairing, Doc: doc("一项结对及其交流记录", nil, nil, pr)},
@@ -88,6 +83,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/cases/visits/export", Perm: web.PartyRead, Handler: h.exportVisits},
 		{Method: "POST", Pattern: "/cases/visits", Perm: web.PartyWrite, Handler: h.pageVisit},
 		{Method: "GET", Pattern: "/cases/pairings", Perm: web.PartyRead, Handler: h.pagePairings},
+		{Method: "GET", Pattern: "/cases/pairings/export", Perm: web.PartyRead, Handler: h.exportPairings},
 		{Method: "POST", Pattern: "/cases/pairings", Perm: web.PartyWrite, Handler: h.pageStart},
 		{Method: "GET", Pattern: "/cases/pairings/{id}", Perm: web.PartyRead, Handler: h.pagePairing},
 		{Method: "POST", Pattern: "/cases/pairings/{id}/sessions", Perm: web.PartyWrite, Handler: h.pageSession},
@@ -113,21 +109,33 @@ func numbers(v url.Values, names ...string) ([]int64, error) {
 	return out, nil
 }
 
-func caseFilter(v url.Values) (Filter, error) {
-	n, err := numbers(v, "org", "page", "per_page")
+// paged reads the optional positive integer parameters names (as numbers
+// does) and the page with the shared pager.
+func paged(r *http.Request, names ...string) ([]int64, web.Pager, error) {
+	n, err := numbers(r.URL.Query(), names...)
 	if err != nil {
-		return Filter{}, err
+		return nil, web.Pager{}, err
 	}
-	return Filter{OrgID: n[0], Origin: v.Get("origin"), Featured: v.Get("featured") == "1", Q: v.Get("q"), Page: int(n[1]), PerPage: int(n[2])}, nil
+	pg, err := web.Paging(r)
+	return n, pg, err
+}
+
+func caseFilter(r *http.Request) (Filter, web.Pager, error) {
+	n, pg, err := paged(r, "org")
+	if err != nil {
+		return Filter{}, pg, err
+	}
+	v := r.URL.Query()
+	return Filter{OrgID: n[0], Origin: v.Get("origin"), Featured: v.Get("featured") == "1", Q: v.Get("q"), Page: pg.Page, PerPage: pg.PerPage}, pg, nil
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := caseFilter(r.URL.Query())
+	f, _, err := caseFilter(r)
 	if err != nil {
 		return err
 	}
-	cs, total, err := List(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, Page[*Case]{Total: total, Items: cs}, err)
+	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -200,12 +208,12 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiVisits(w http.ResponseWriter, r *http.Request) error {
-	n, err := numbers(r.URL.Query(), "org", "year", "page", "per_page")
+	n, pg, err := paged(r, "org", "year")
 	if err != nil {
 		return err
 	}
-	vs, total, err := Visits(r.Context(), h.Deps, web.Principal(r), VisitFilter{OrgID: n[0], Year: int(n[1]), Page: int(n[2]), PerPage: int(n[3])})
-	return web.Reply(w, http.StatusOK, Page[*Visit]{Total: total, Items: vs}, err)
+	l, err := Visits(r.Context(), h.Deps, web.Principal(r), VisitFilter{OrgID: n[0], Year: int(n[1]), Page: pg.Page, PerPage: pg.PerPage})
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiVisit(w http.ResponseWriter, r *http.Request) error {
@@ -218,12 +226,12 @@ func (h *handlers) apiVisit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiPairings(w http.ResponseWriter, r *http.Request) error {
-	n, err := numbers(r.URL.Query(), "org", "page", "per_page")
+	n, pg, err := paged(r, "org")
 	if err != nil {
 		return err
 	}
-	ps, total, err := Pairings(r.Context(), h.Deps, web.Principal(r), n[0], int(n[1]), int(n[2]))
-	return web.Reply(w, http.StatusOK, Page[*Pairing]{Total: total, Items: ps}, err)
+	l, err := Pairings(r.Context(), h.Deps, web.Principal(r), n[0], pg.Page, pg.PerPage)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiStart(w http.ResponseWriter, r *http.Request) error {
@@ -272,23 +280,6 @@ func (h *handlers) apiEnd(w http.ResponseWriter, r *http.Request) error {
 
 // --- pages ---
 
-type pager struct{ Page, PerPage, Total, Pages int }
-
-func newPager(page, per, total int) pager {
-	per, page = max(per, 1), max(page, 1)
-	if per == 1 {
-		per = 50
-	}
-	return pager{page, per, total, (total + per - 1) / per}
-}
-
-func queryOf(r *http.Request) url.Values {
-	q := r.URL.Query()
-	q.Del("page")
-	q.Del("ok")
-	return q
-}
-
 func formInt(r *http.Request, name string) int64 {
 	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64) // unreadable is 0, which the checks name
 	return n
@@ -316,26 +307,25 @@ func form(w http.ResponseWriter, r *http.Request, act func() (to, msg string, er
 
 type listView struct {
 	Filter  Filter
-	Items   []*Case
-	Pager   pager
+	Items   []Case
+	Pager   web.Pager
 	Orgs    []org.Option
 	Origins []Choice
-	Query   url.Values
 	Form    url.Values
 }
 
 func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) error {
-	f, e := caseFilter(r.URL.Query())
+	f, pg, e := caseFilter(r)
 	if e != nil {
 		return e
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	v := listView{Origins: Origins, Query: queryOf(r), Form: r.PostForm}
-	var total int
-	if v.Items, total, e = List(ctx, h.Deps, p, f); e != nil {
+	l, e := List(ctx, h.Deps, p, f)
+	if e != nil {
 		return e
 	}
-	v.Filter, v.Pager = f, newPager(f.Page, f.PerPage, total)
+	pg.Total = l.Total
+	v := listView{Filter: f, Items: l.Items, Pager: pg, Origins: Origins, Form: r.PostForm}
 	if v.Orgs, e = org.Options(ctx, h.DB, scope.Of(p)); e != nil {
 		return e
 	}
@@ -418,29 +408,28 @@ func (h *handlers) pageAttach(w http.ResponseWriter, r *http.Request) error {
 }
 
 type visitsView struct {
-	Items []*Visit
-	Pager pager
+	Items []Visit
+	Pager web.Pager
 	OrgID int64
 	Year  int
 	Years []int
 	Orgs  []org.Option
-	Query url.Values
 	Form  url.Values
 }
 
 func (h *handlers) showVisits(w http.ResponseWriter, r *http.Request, err error) error {
-	n, e := numbers(r.URL.Query(), "org", "year", "page")
+	n, pg, e := paged(r, "org", "year")
 	if e != nil {
 		return e
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	y := civil.Today(h.Now()).Year()
-	v := visitsView{OrgID: n[0], Year: int(n[1]), Years: []int{y, y - 1, y - 2}, Query: queryOf(r), Form: r.PostForm}
-	var total int
-	if v.Items, total, e = Visits(ctx, h.Deps, p, VisitFilter{OrgID: n[0], Year: int(n[1]), Page: int(n[2])}); e != nil {
+	l, e := Visits(ctx, h.Deps, p, VisitFilter{OrgID: n[0], Year: int(n[1]), Page: pg.Page, PerPage: pg.PerPage})
+	if e != nil {
 		return e
 	}
-	v.Pager = newPager(int(n[2]), 50, total)
+	pg.Total = l.Total
+	y := civil.Today(h.Now()).Year()
+	v := visitsView{Items: l.Items, Pager: pg, OrgID: n[0], Year: int(n[1]), Years: []int{y, y - 1, y - 2}, Form: r.PostForm}
 	if v.Orgs, e = org.Options(ctx, h.DB, scope.Of(p)); e != nil {
 		return e
 	}
@@ -463,27 +452,26 @@ func (h *handlers) pageVisit(w http.ResponseWriter, r *http.Request) error {
 }
 
 type pairingsView struct {
-	Items []*Pairing
-	Pager pager
+	Items []Pairing
+	Pager web.Pager
 	OrgID int64
 	Orgs  []org.Option
-	Query url.Values
 	Form  url.Values
 	Quiet int
 }
 
 func (h *handlers) showPairings(w http.ResponseWriter, r *http.Request, err error) error {
-	n, e := numbers(r.URL.Query(), "org", "page")
+	n, pg, e := paged(r, "org")
 	if e != nil {
 		return e
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	v := pairingsView{OrgID: n[0], Query: queryOf(r), Form: r.PostForm, Quiet: QuietDays}
-	var total int
-	if v.Items, total, e = Pairings(ctx, h.Deps, p, n[0], int(n[1]), 50); e != nil {
+	l, e := Pairings(ctx, h.Deps, p, n[0], pg.Page, pg.PerPage)
+	if e != nil {
 		return e
 	}
-	v.Pager = newPager(int(n[1]), 50, total)
+	pg.Total = l.Total
+	v := pairingsView{Items: l.Items, Pager: pg, OrgID: n[0], Form: r.PostForm, Quiet: QuietDays}
 	if v.Orgs, e = org.Options(ctx, h.DB, scope.Of(p)); e != nil {
 		return e
 	}
@@ -566,57 +554,74 @@ func (h *handlers) pageEnd(w http.ResponseWriter, r *http.Request) error {
 
 // --- exports ---
 
+// The exports read the page's filters (its export link carries them) and
+// hold every row they select.
+
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := caseFilter(r.URL.Query())
+	f, _, err := caseFilter(r)
 	if err != nil {
 		return err
 	}
+	f.Page, f.PerPage = 1, 0
 	ctx, p := r.Context(), web.Principal(r)
-	var all []*Case
-	for f.Page, f.PerPage = 1, 200; ; f.Page++ {
-		cs, total, err := List(ctx, h.Deps, p, f)
-		if err != nil {
-			return err
-		}
-		if all = append(all, cs...); len(all) >= total || len(cs) == 0 {
-			break
-		}
-	}
-	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "cases.export", ObjectType: "practice_case", Detail: map[string]any{
-		"org": f.OrgID, "origin": f.Origin, "featured": f.Featured, "q": f.Q, "rows": len(all)}}); err != nil {
+	l, err := List(ctx, h.Deps, p, f)
+	if err != nil {
 		return err
 	}
-	rows := make([][]any, len(all))
-	for i, c := range all {
+	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "cases.export", ObjectType: "practice_case", Detail: map[string]any{
+		"org": f.OrgID, "origin": f.Origin, "featured": f.Featured, "q": f.Q, "rows": l.Total}}); err != nil {
+		return err
+	}
+	rows := make([][]any, len(l.Items))
+	for i, c := range l.Items {
 		rows[i] = []any{i + 1, c.Title, c.OriginLabel, c.Source, c.OrgName, map[bool]string{true: "精选"}[c.Featured], c.Problem, c.Practice, c.Effect}
 	}
 	return cellsafe.SendXLSX(w, "党建案例库.xlsx", cellsafe.Sheet{Name: "案例", Title: "党建案例库", Header: []any{"序号", "案例", "来源", "来源单位或地区", "收录单位", "精选", "问题", "做法", "成效"}, Rows: rows})
 }
 
 func (h *handlers) exportVisits(w http.ResponseWriter, r *http.Request) error {
-	n, err := numbers(r.URL.Query(), "org", "year")
+	n, _, err := paged(r, "org", "year")
 	if err != nil {
 		return err
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	f := VisitFilter{OrgID: n[0], Year: int(n[1]), PerPage: 200}
-	var all []*Visit
-	for f.Page = 1; ; f.Page++ {
-		vs, total, err := Visits(ctx, h.Deps, p, f)
-		if err != nil {
-			return err
-		}
-		if all = append(all, vs...); len(all) >= total || len(vs) == 0 {
-			break
-		}
-	}
-	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "cases.visit.export", ObjectType: "study_visit", Detail: map[string]any{
-		"org": f.OrgID, "year": f.Year, "rows": len(all)}}); err != nil {
+	f := VisitFilter{OrgID: n[0], Year: int(n[1]), Page: 1}
+	l, err := Visits(ctx, h.Deps, p, f)
+	if err != nil {
 		return err
 	}
-	rows := make([][]any, len(all))
-	for i, v := range all {
+	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "cases.visit.export", ObjectType: "study_visit", Detail: map[string]any{
+		"org": f.OrgID, "year": f.Year, "rows": l.Total}}); err != nil {
+		return err
+	}
+	rows := make([][]any, len(l.Items))
+	for i, v := range l.Items {
 		rows[i] = []any{i + 1, v.VisitedOn, v.OrgName, v.Host, v.Topic, v.Participants, v.Takeaways}
 	}
 	return cellsafe.SendXLSX(w, "观摩学习记录.xlsx", cellsafe.Sheet{Name: "观摩学习", Title: "观摩学习记录", Header: []any{"序号", "日期", "党组织", "观摩单位", "观摩内容", "参加人员", "学习收获"}, Rows: rows})
+}
+
+func (h *handlers) exportPairings(w http.ResponseWriter, r *http.Request) error {
+	n, _, err := paged(r, "org")
+	if err != nil {
+		return err
+	}
+	ctx, p := r.Context(), web.Principal(r)
+	l, err := Pairings(ctx, h.Deps, p, n[0], 1, 0)
+	if err != nil {
+		return err
+	}
+	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "cases.pairing.export", ObjectType: "pairing", Detail: map[string]any{
+		"org": n[0], "rows": l.Total}}); err != nil {
+		return err
+	}
+	rows := make([][]any, len(l.Items))
+	for i, pr := range l.Items {
+		state := "进行中"
+		if pr.EndedOn != "" {
+			state = pr.EndedOn + " 结束"
+		}
+		rows[i] = []any{i + 1, pr.OrgName, pr.Partner, pr.Goal, pr.StartedOn, pr.LastOn, state, pr.Result}
+	}
+	return cellsafe.SendXLSX(w, "线上一对一结对.xlsx", cellsafe.Sheet{Name: "结对", Title: "线上一对一结对", Header: []any{"序号", "党组织", "结对先进单位", "目标", "开始", "最近交流", "状态", "成效"}, Rows: rows})
 }

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -280,6 +281,28 @@ func TestReportsActivitiesIssuesAndTotals(t *testing.T) {
 		}
 		if st := shiju.Do("GET", "/api/v1/community/totals?by=everyone", nil, nil); st != 422 {
 			t.Fatalf("unknown grouping: %d", st)
+		}
+
+		// The totals page pages with the shared pager; its next page and its
+		// export keep the grouping, the year and the page size (a plain
+		// string in the link had its = and & escaped: the export fell back
+		// to this year by 党组织).
+		if st := unitAdmin.Do("GET", "/community/totals?year=2026&by=member&per_page=1", nil, nil); st != 200 || !strings.Contains(unitAdmin.Body(), `data-total="3"`) {
+			t.Fatalf("totals page: %d", st)
+		}
+		next, export := unitAdmin.Link(`rel="next"`), unitAdmin.Link(`id="totals-export"`)
+		if q := next.Query(); q.Get("by") != "member" || q.Get("year") != "2026" || q.Get("per_page") != "1" || q.Get("page") != "2" {
+			t.Errorf("next page: %s", next)
+		}
+		if q := export.Query(); q.Get("by") != "member" || q.Get("year") != "2026" || q.Has("page") {
+			t.Errorf("export: %s", export)
+		}
+		// The header of the totals by member (by 党组织 it begins 党组织).
+		if st := unitAdmin.Do("GET", export.String(), nil, nil); st != 200 || unitAdmin.Exported("党员|所在组织") != 1 {
+			t.Errorf("the export of the totals by member: %d", st)
+		}
+		if st := unitAdmin.Do("GET", "/community/totals?page=abc", nil, nil); st != 400 || !strings.Contains(unitAdmin.Body(), "页码应为整数") {
+			t.Errorf("totals page=abc: %d", st)
 		}
 	})
 }

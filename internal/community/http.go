@@ -251,29 +251,35 @@ func (h *handlers) apiAdvance(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, i, err)
 }
 
-// totals reads the totals' parameters and computes them.
-func (h *handlers) totals(r *http.Request, all bool) (*Totals, error) {
+// totals reads the totals' parameters, the page with the shared pager, and
+// computes them (every row when all).
+func (h *handlers) totals(r *http.Request, all bool) (*Totals, web.Pager, error) {
 	q := r.URL.Query()
 	orgID, err := input.ID("org", "组织", q.Get("org"))
 	if err != nil {
-		return nil, err
+		return nil, web.Pager{}, err
 	}
 	year, err := input.Year("year", q.Get("year"), civil.Today(h.Now()).Year())
 	if err != nil {
-		return nil, err
+		return nil, web.Pager{}, err
 	}
-	page, per, err := input.Paging(q)
+	pg, err := web.Paging(r)
 	if err != nil {
-		return nil, err
+		return nil, pg, err
 	}
+	per := pg.PerPage
 	if all {
 		per = 0
 	}
-	return h.TotalsOf(r.Context(), web.Principal(r), orgID, year, q.Get("by"), page, per)
+	t, err := h.TotalsOf(r.Context(), web.Principal(r), orgID, year, q.Get("by"), pg.Page, per)
+	if err == nil {
+		pg.Total = t.Total
+	}
+	return t, pg, err
 }
 
 func (h *handlers) apiTotals(w http.ResponseWriter, r *http.Request) error {
-	t, err := h.totals(r, false)
+	t, _, err := h.totals(r, false)
 	return web.Reply(w, http.StatusOK, t, err)
 }
 

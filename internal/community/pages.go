@@ -519,7 +519,7 @@ func (h *handlers) pageAdvance(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) pageTotals(w http.ResponseWriter, r *http.Request) error {
-	t, err := h.totals(r, false)
+	t, pg, err := h.totals(r, false)
 	if err != nil {
 		return err
 	}
@@ -527,13 +527,11 @@ func (h *handlers) pageTotals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	q.Del("page")
-	return h.Web.Render(w, r, totalsPage, map[string]any{"Totals": t, "Orgs": orgs, "Org": q.Get("org"), "Query": q.Encode()})
+	return h.Web.Render(w, r, totalsPage, map[string]any{"Totals": t, "Orgs": orgs, "Org": r.URL.Query().Get("org"), "Pager": pg})
 }
 
 func (h *handlers) exportTotals(w http.ResponseWriter, r *http.Request) error {
-	t, err := h.totals(r, true)
+	t, _, err := h.totals(r, true)
 	if err != nil {
 		return err
 	}

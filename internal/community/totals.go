@@ -8,7 +8,6 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 )
 
 // Total is what one member, branch or unit did in a year.
@@ -47,9 +46,6 @@ type Totals struct {
 	PerPage int     `json:"per_page"`
 	Items   []Total `json:"items"`
 }
-
-// Pages are the page numbers to link.
-func (t *Totals) Pages() []int { return input.Pages(t.Total, t.PerPage) }
 
 // TotalsOf computes the totals of a year in the caller's scope narrowed to
 // orgID; PerPage 0 returns every row (the export).

@@ -12,18 +12,17 @@ import (
 
 // export downloads every roster row the list's filters select.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := listFilter(r.URL.Query())
+	f, _, err := listFilter(r)
 	if err != nil {
 		return err
 	}
-	if err := f.norm(); err != nil {
-		return err
-	}
+	f.Page, f.PerPage = 1, 0
 	ctx := r.Context()
-	ws, _, err := list(ctx, h.Deps, web.Principal(r), f, 100000, 0)
+	l, err := List(ctx, h.Deps, web.Principal(r), f)
 	if err != nil {
 		return err
 	}
+	ws := l.Items
 	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "corps.export", ObjectType: "corps_worker", Detail: map[string]any{
 		"org": f.OrgID, "post": f.Post, "duty": f.Duty, "category": f.Category, "state": f.State, "q": f.Q, "rows": len(ws)}}); err != nil {
 		return err
@@ -37,24 +36,17 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 
 // exportNominations downloads every nomination the list's filters select.
 func (h *handlers) exportNominations(w http.ResponseWriter, r *http.Request) error {
-	f, err := nominationFilter(r.URL.Query())
+	f, _, err := nominationFilter(r)
 	if err != nil {
 		return err
 	}
-	f.Page, f.PerPage = 1, 200
+	f.Page, f.PerPage = 1, 0
 	ctx, p := r.Context(), web.Principal(r)
-	var all []*Nomination
-	for {
-		ns, total, err := ListNominations(ctx, h.Deps, p, f)
-		if err != nil {
-			return err
-		}
-		all = append(all, ns...)
-		if len(all) >= total || len(ns) == 0 {
-			break
-		}
-		f.Page++
+	l, err := ListNominations(ctx, h.Deps, p, f)
+	if err != nil {
+		return err
 	}
+	all := l.Items
 	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "corps.nomination.export", ObjectType: "corps_nomination", Detail: map[string]any{
 		"org": f.OrgID, "year": f.Year, "state": f.State, "rows": len(all)}}); err != nil {
 		return err

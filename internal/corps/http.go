@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/training"
 )
@@ -21,12 +22,6 @@ import (
 var templates embed.FS
 
 type handlers struct{ *core.Deps }
-
-// Page is one page of a collection, as every list of the API answers.
-type Page[T any] struct {
-	Total int `json:"total"`
-	Items []T `json:"items"`
-}
 
 // Profile is one person's page: their appointments, awards for party work
 // beside those for police work, their honours and nominations, and their
@@ -71,7 +66,7 @@ func Routes(d *core.Deps) []web.Route {
 		listQ[6], listQ[7]}
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/party-workers", Perm: web.PartyRead, Handler: h.apiList,
-			Doc: doc("党务工作者花名册（专兼职、人员类别、岗位、任职日期、任职年限）", listQ, nil, Page[Worker]{Total: 1, Items: []Worker{sample}})},
+			Doc: doc("党务工作者花名册（专兼职、人员类别、岗位、任职日期、任职年限）", listQ, nil, listing.List[Worker]{Total: 1, Page: 1, PerPage: 50, Items: []Worker{sample}})},
 		{Method: "POST", Pattern: "/api/v1/party-workers", Perm: web.PartyWrite, Handler: h.apiCreate,
 			Doc: doc("登记党务工作者任职（本人须为该组织及下级的党员；category 缺省取本人人员类别）", nil, in, sample)},
 		{Method: "GET", Pattern: "/api/v1/party-workers/turnover", Perm: web.PartyRead, Handler: h.apiTurnover,
@@ -89,7 +84,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "DELETE", Pattern: "/api/v1/party-worker-awards/{id}", Perm: web.PartyWrite, Handler: h.apiDeleteAward,
 			Doc: doc("删除误登的奖项", nil, nil, award)},
 		{Method: "GET", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyRead, Handler: h.apiNominations,
-			Doc: doc("优秀党务工作者推荐与评定", nomQ, nil, Page[Nomination]{Total: 1, Items: []Nomination{nom}})},
+			Doc: doc("优秀党务工作者推荐与评定", nomQ, nil, listing.List[Nomination]{Total: 1, Page: 1, PerPage: 50, Items: []Nomination{nom}})},
 		{Method: "POST", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyWrite, Handler: h.apiNominate,
 			Doc: doc("推荐年度优秀党务工作者（在岗、党务工作年限和名额按本局规则）", nil, NominationInput{Year: 2026, WorkerID: 1, Deeds: "……"}, nom)},
 		{Method: "POST", Pattern: "/api/v1/party-worker-nominations/{id}/decide", Perm: web.PartyWrite, Handler: h.apiDecide,
@@ -126,48 +121,43 @@ func number(v url.Values, name, label string) (int64, error) {
 	return n, nil
 }
 
-func listFilter(v url.Values) (Filter, error) {
+// listFilter reads the roster's filters and its page with the shared pager.
+func listFilter(r *http.Request) (Filter, web.Pager, error) {
+	v := r.URL.Query()
 	f := Filter{Post: v.Get("post"), Duty: v.Get("duty"), Category: v.Get("category"), State: v.Get("state"), Q: v.Get("q")}
 	var err error
-	var page, per int64
 	if f.OrgID, err = number(v, "org", "党组织编号"); err != nil {
-		return f, err
+		return f, web.Pager{}, err
 	}
-	if page, err = number(v, "page", "页码"); err != nil {
-		return f, err
-	}
-	if per, err = number(v, "per_page", "每页条数"); err != nil {
-		return f, err
-	}
-	f.Page, f.PerPage = int(page), int(per)
-	return f, nil
+	pg, err := web.Paging(r)
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
 }
 
-func nominationFilter(v url.Values) (NominationFilter, error) {
+// nominationFilter reads the nominations' filters and their page.
+func nominationFilter(r *http.Request) (NominationFilter, web.Pager, error) {
+	v := r.URL.Query()
 	f := NominationFilter{State: v.Get("state")}
-	var vals [4]int64
-	for i, p := range []struct{ name, label string }{{"org", "党组织编号"}, {"year", "年度"}, {"page", "页码"}, {"per_page", "每页条数"}} {
+	var vals [2]int64
+	for i, p := range []struct{ name, label string }{{"org", "党组织编号"}, {"year", "年度"}} {
 		n, err := number(v, p.name, p.label)
 		if err != nil {
-			return f, err
+			return f, web.Pager{}, err
 		}
 		vals[i] = n
 	}
-	f.OrgID, f.Year, f.Page, f.PerPage = vals[0], int(vals[1]), int(vals[2]), int(vals[3])
-	return f, nil
+	pg, err := web.Paging(r)
+	f.OrgID, f.Year, f.Page, f.PerPage = vals[0], int(vals[1]), pg.Page, pg.PerPage
+	return f, pg, err
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := listFilter(r.URL.Query())
+	f, _, err := listFilter(r)
 	if err != nil {
 		return err
 	}
-	ws, total, err := List(r.Context(), h.Deps, web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, Page[*Worker]{Total: total, Items: ws})
-	return nil
+	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -337,16 +327,12 @@ func (h *handlers) apiTurnover(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiNominations(w http.ResponseWriter, r *http.Request) error {
-	f, err := nominationFilter(r.URL.Query())
+	f, _, err := nominationFilter(r)
 	if err != nil {
 		return err
 	}
-	ns, total, err := ListNominations(r.Context(), h.Deps, web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, Page[*Nomination]{Total: total, Items: ns})
-	return nil
+	l, err := ListNominations(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiNominate(w http.ResponseWriter, r *http.Request) error {

@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/todo"
@@ -95,7 +96,7 @@ const nomCols = `n.id, n.year, n.worker_id, n.person_id, p.name, n.org_id, o.nam
 
 const nomFrom = ` FROM corps_nominations n JOIN orgs o ON o.id = n.org_id JOIN persons p ON p.id = n.person_id`
 
-func scanNomination(s interface{ Scan(...any) error }, names org.Index) (*Nomination, error) {
+func scanNomination(s listing.Scanner, names org.Index) (*Nomination, error) {
 	var n Nomination
 	err := s.Scan(&n.ID, &n.Year, &n.WorkerID, &n.PersonID, &n.Name, &n.OrgID, &n.OrgName, &n.orgPath, &n.DecidingID, &n.Deeds, &n.State,
 		&n.Note, &n.HonourID, &n.Version)
@@ -125,24 +126,21 @@ type NominationFilter struct {
 	Year    int
 	State   string
 	Page    int
-	PerPage int
+	PerPage int // 0: all (the export)
 }
 
-// ListNominations pages the nominations of a year in the caller's scope.
-func ListNominations(ctx context.Context, d *core.Deps, p *auth.Principal, f NominationFilter) ([]*Nomination, int, error) {
+// ListNominations pages the nominations of a year in the caller's scope
+// (all of them when f.PerPage is 0).
+func ListNominations(ctx context.Context, d *core.Deps, p *auth.Principal, f NominationFilter) (*listing.List[Nomination], error) {
 	if f.State != "" && stateLabels[f.State] == "" {
-		return nil, 0, fail.Malformed("state", "状态应为 nominated（待评定）、approved（已通过）或 declined（未通过）")
+		return nil, fail.Malformed("state", "状态应为 nominated（待评定）、approved（已通过）或 declined（未通过）")
 	}
 	if f.Year != 0 && (f.Year < 2000 || f.Year > 2100) {
-		return nil, 0, fail.Malformed("year", "年度应为四位年份，如 2026")
+		return nil, fail.Malformed("year", "年度应为四位年份，如 2026")
 	}
-	if f.PerPage <= 0 {
-		f.PerPage = 50
-	}
-	f.PerPage, f.Page = min(f.PerPage, 200), max(f.Page, 1)
 	s, err := org.Narrow(ctx, d.DB, p, f.OrgID)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	w, args := s.Where("o.path")
 	if f.Year != 0 {
@@ -151,13 +149,12 @@ func ListNominations(ctx context.Context, d *core.Deps, p *auth.Principal, f Nom
 	if f.State != "" {
 		w, args = w+" AND n.state = ?", append(args, f.State)
 	}
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+nomFrom+" WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	names, err := org.All(ctx, d.DB)
+	if err != nil {
+		return nil, err
 	}
-	ns, err := queryNominations(ctx, d, "SELECT "+nomCols+nomFrom+" WHERE "+w+" ORDER BY n.year DESC, CASE n.state WHEN 'nominated' THEN 0 ELSE 1 END, o.path, n.id LIMIT ? OFFSET ?",
-		append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
-	return ns, total, err
+	return listing.Read(ctx, d.DB, f.Page, f.PerPage, nomCols, nomFrom+" WHERE "+w, "n.year DESC, CASE n.state WHEN 'nominated' THEN 0 ELSE 1 END, o.path, n.id", args,
+		func(s listing.Scanner) (*Nomination, error) { return scanNomination(s, names) })
 }
 
 func queryNominations(ctx context.Context, d *core.Deps, q string, args ...any) ([]*Nomination, error) {

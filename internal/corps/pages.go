@@ -24,12 +24,6 @@ var (
 	nominationsPage = web.NewPage(templates, "templates/nominations.html", "templates/tabs.html")
 )
 
-type pager struct{ Page, PerPage, Total, Pages int }
-
-func newPager(page, per, total int) pager {
-	return pager{page, per, total, (total + per - 1) / per}
-}
-
 // choices are the pickers every form and filter shares.
 type choices struct {
 	Posts, Duties, Reasons, Fields []Choice
@@ -42,34 +36,25 @@ func (h *handlers) choices(r *http.Request) (choices, error) {
 	return choices{Posts: Posts, Duties: Duties, Reasons: LeaveReasons, Fields: Fields, Categories: Categories, Orgs: orgs}, err
 }
 
-// queryOf is the page's query without its page number, for pagers and exports.
-func queryOf(r *http.Request) url.Values {
-	q := r.URL.Query()
-	q.Del("page")
-	q.Del("ok")
-	return q
-}
-
 type listView struct {
 	choices
 	Filter  Filter
-	Workers []*Worker
-	Pager   pager
-	Query   url.Values
+	Workers []Worker
+	Pager   web.Pager
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, err := listFilter(r.URL.Query())
+	f, pg, err := listFilter(r)
 	if err != nil {
 		return err
 	}
-	v := listView{Query: queryOf(r)}
-	var total int
-	if v.Workers, total, err = List(r.Context(), h.Deps, web.Principal(r), f); err != nil {
+	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
+	if err != nil {
 		return err
 	}
-	_ = f.norm() // List accepted it: the defaults it filled in are for the pager
-	v.Filter, v.Pager = f, newPager(f.Page, f.PerPage, total)
+	_ = f.norm() // List accepted it: the state it defaults to is the filter's
+	pg.Total = l.Total
+	v := listView{Filter: f, Workers: l.Items, Pager: pg}
 	if v.choices, err = h.choices(r); err != nil {
 		return err
 	}
@@ -270,19 +255,18 @@ func (h *handlers) pageTurnover(w http.ResponseWriter, r *http.Request) error {
 
 type nominationsView struct {
 	Filter    NominationFilter
-	Items     []*Nomination
+	Items     []Nomination
 	Decidable map[int64]bool // the caller administers the deciding organisation
-	Pager     pager
+	Pager     web.Pager
 	Orgs      []org.Option
 	Issuers   []honour.Issuer
 	Issuer    int64 // preselected: the bureau's own
 	Years     []int
-	Query     url.Values
 	Today     string
 }
 
 func (h *handlers) showNominations(w http.ResponseWriter, r *http.Request, err error) error {
-	f, e := nominationFilter(r.URL.Query())
+	f, pg, e := nominationFilter(r)
 	if e != nil {
 		return e
 	}
@@ -291,15 +275,14 @@ func (h *handlers) showNominations(w http.ResponseWriter, r *http.Request, err e
 	if f.Year == 0 {
 		f.Year = today.Year()
 	}
-	v := nominationsView{Query: queryOf(r), Decidable: map[int64]bool{}, Years: []int{today.Year(), today.Year() - 1, today.Year() - 2}, Today: today.String()}
-	var total int
-	if v.Items, total, e = ListNominations(ctx, h.Deps, p, f); e != nil {
+	// The page shows one year, this one by default: its links and export name it.
+	pg.Query.Set("year", strconv.Itoa(f.Year))
+	l, e := ListNominations(ctx, h.Deps, p, f)
+	if e != nil {
 		return e
 	}
-	if f.PerPage <= 0 {
-		f.PerPage = 50
-	}
-	v.Filter, v.Pager = f, newPager(max(f.Page, 1), min(f.PerPage, 200), total)
+	pg.Total = l.Total
+	v := nominationsView{Filter: f, Items: l.Items, Pager: pg, Decidable: map[int64]bool{}, Years: []int{today.Year(), today.Year() - 1, today.Year() - 2}, Today: today.String()}
 	for _, n := range v.Items {
 		if _, e := org.WritablePath(ctx, h.DB, p, n.DecidingID); e == nil && n.State == Nominated {
 			v.Decidable[n.ID] = true

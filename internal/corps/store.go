@@ -15,6 +15,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 )
@@ -24,7 +25,7 @@ const workerCols = `w.id, w.person_id, p.name, w.org_id, o.name, o.path, w.post,
 
 const workerFrom = ` FROM corps_workers w JOIN orgs o ON o.id = w.org_id JOIN persons p ON p.id = w.person_id`
 
-func scanWorker(s interface{ Scan(...any) error }) (*Worker, error) {
+func scanWorker(s listing.Scanner) (*Worker, error) {
 	var w Worker
 	err := s.Scan(&w.ID, &w.PersonID, &w.Name, &w.OrgID, &w.OrgName, &w.orgPath, &w.Post, &w.Duty, &w.Category, &w.AppointedOn,
 		&w.LeftOn, &w.LeaveReason, &w.LeaveNote, &w.Note, &w.Version)
@@ -61,7 +62,7 @@ type Filter struct {
 	State    string `json:"state"`
 	Q        string `json:"q"` // part of a name
 	Page     int    `json:"page"`
-	PerPage  int    `json:"per_page"`
+	PerPage  int    `json:"per_page"` // 0: all (the export, the turnover)
 }
 
 func (f *Filter) norm() error {
@@ -84,11 +85,6 @@ func (f *Filter) norm() error {
 	if f.State == "" {
 		f.State = StateActive
 	}
-	if f.PerPage <= 0 {
-		f.PerPage = 50
-	}
-	f.PerPage = min(f.PerPage, 200)
-	f.Page = max(f.Page, 1)
 	return nil
 }
 
@@ -118,42 +114,26 @@ func (f Filter) where(s scope.Subtree, today string) (string, []any) {
 }
 
 // List pages the roster of the caller's scope (narrowed to f.OrgID), by
-// organisation and post.
-func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) ([]*Worker, int, error) {
+// organisation and post; f.PerPage 0 holds all of it.
+func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) (*listing.List[Worker], error) {
 	if err := f.norm(); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return list(ctx, d, p, f, f.PerPage, (f.Page-1)*f.PerPage)
-}
-
-func list(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter, limit, offset int) ([]*Worker, int, error) {
 	s, err := org.Narrow(ctx, d.DB, p, f.OrgID)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	today := civil.Today(d.Now()).String()
 	w, args := f.where(s, today)
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+workerFrom+" WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := d.DB.QueryContext(ctx, "SELECT "+workerCols+workerFrom+" WHERE "+w+
-		` ORDER BY o.path, CASE w.post WHEN 'secretary' THEN 0 WHEN 'deputy' THEN 1 WHEN 'organiser' THEN 2 ELSE 3 END, w.appointed_on, w.id LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*Worker{}
-	for rows.Next() {
-		wk, err := scanWorker(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		wk.finish(today)
-		out = append(out, wk)
-	}
-	return out, total, rows.Err()
+	return listing.Read(ctx, d.DB, f.Page, f.PerPage, workerCols, workerFrom+" WHERE "+w,
+		`o.path, CASE w.post WHEN 'secretary' THEN 0 WHEN 'deputy' THEN 1 WHEN 'organiser' THEN 2 ELSE 3 END, w.appointed_on, w.id`, args,
+		func(s listing.Scanner) (*Worker, error) {
+			wk, err := scanWorker(s)
+			if err == nil {
+				wk.finish(today)
+			}
+			return wk, err
+		})
 }
 
 // OfPerson lists a person's appointments in the caller's scope, newest first.

@@ -59,7 +59,7 @@ func pct(n, of int) float64 {
 
 // turnover computes the figures of a roster for a year as of asOf (the
 // year's last day, or an earlier day while the year runs).
-func turnover(ws []*Worker, year int, asOf string) Figures {
+func turnover(ws []Worker, year int, asOf string) Figures {
 	start := fmt.Sprintf("%d-12-31", year-1)
 	first := fmt.Sprintf("%d-01-01", year)
 	f := Figures{Year: year, AsOf: asOf}
@@ -128,7 +128,7 @@ func turnover(ws []*Worker, year int, asOf string) Figures {
 
 // history is the roster's last five years up to year: joined, left and the
 // headcount at each year's end (asOf for year itself).
-func history(ws []*Worker, year int, asOf string) []YearRow {
+func history(ws []Worker, year int, asOf string) []YearRow {
 	var out []YearRow
 	for y := year - 4; y <= year; y++ {
 		end := fmt.Sprintf("%d-12-31", y)
@@ -167,11 +167,11 @@ func Turnover(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64,
 	if year == today.Year() {
 		asOf = today.String()
 	}
-	ws, _, err := list(ctx, d, p, Filter{OrgID: orgID, State: StateAll}, 1<<30, 0)
+	ws, err := List(ctx, d, p, Filter{OrgID: orgID, State: StateAll})
 	if err != nil {
 		return nil, err
 	}
-	f := turnover(ws, year, asOf)
-	f.History = history(ws, year, asOf)
+	f := turnover(ws.Items, year, asOf)
+	f.History = history(ws.Items, year, asOf)
 	return &f, nil
 }

@@ -20,10 +20,10 @@ import (
 // (1.7+4.7)/2 = 3.2; rate 2 / ((3+3)/2) = 66.7 %; 专职 A, C = 2; 辅警 C =
 // 33.3 %; key posts A, F = 2, by 专职民警 A only = 50 %.
 func TestTurnoverFromFixtureRoster(t *testing.T) {
-	w := func(post, duty, cat, from, to, reason string) *Worker {
-		return &Worker{Post: post, Duty: duty, Category: cat, AppointedOn: from, LeftOn: to, LeaveReason: reason}
+	w := func(post, duty, cat, from, to, reason string) Worker {
+		return Worker{Post: post, Duty: duty, Category: cat, AppointedOn: from, LeftOn: to, LeaveReason: reason}
 	}
-	ws := []*Worker{
+	ws := []Worker{
 		w("secretary", Full, "民警", "2020-01-01", "", ""),
 		w("organiser", Part, "辅警", "2023-07-01", "2025-03-31", "transfer"),
 		w("clerk", Full, "辅警", "2025-02-01", "", ""),

@@ -12,14 +12,16 @@ import (
 
 // exportHonours downloads every honour the list's filters select.
 func (h *handlers) exportHonours(w http.ResponseWriter, r *http.Request) error {
-	f, err := honourFilter(r)
+	f, _, err := honourFilter(r)
 	if err != nil {
 		return err
 	}
-	hs, err := All(r.Context(), h.Deps, web.Principal(r), f)
+	f.Page, f.PerPage = 1, 0
+	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
 	if err != nil {
 		return err
 	}
+	hs := l.Items
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "honour.export", ObjectType: "honour", Detail: map[string]any{
 		"org": f.OrgID, "level": f.Level, "kind": f.Kind, "from": f.From, "to": f.To, "rows": len(hs)}}); err != nil {
 		return err
@@ -38,14 +40,19 @@ func (h *handlers) exportHonours(w http.ResponseWriter, r *http.Request) error {
 // exportMedals downloads a year's 纪念章 list for the upper organisation,
 // with those who died before issuance noted.
 func (h *handlers) exportMedals(w http.ResponseWriter, r *http.Request) error {
-	f, err := medalFilter(r, civil.Today(h.Now()))
+	f, _, err := medalFilter(r, civil.Today(h.Now()))
 	if err != nil {
 		return err
 	}
+	f.Page, f.PerPage = 1, 0
 	ctx, p := r.Context(), web.Principal(r)
-	es, err := EligibleAll(ctx, h.Deps, p, f)
+	l, err := EligibleList(ctx, h.Deps, p, f)
 	if err != nil {
 		return err
+	}
+	es := make([]*Eligible, len(l.Items))
+	for i := range l.Items {
+		es[i] = &l.Items[i]
 	}
 	died, err := DiedBeforeIssue(ctx, h.Deps, p, f.Year, f.OrgID)
 	if err != nil {

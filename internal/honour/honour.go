@@ -20,6 +20,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 )
@@ -107,10 +108,8 @@ type Filter struct {
 	From    string // inclusive civil dates
 	To      string
 	Page    int
-	PerPage int
+	PerPage int // 0: all (the export)
 }
-
-const maxPerPage = 200
 
 // norm checks the filter's values, naming the field of the first bad one.
 func (f *Filter) norm() error {
@@ -138,21 +137,7 @@ func (f *Filter) norm() error {
 	if f.From != "" && f.To != "" && f.To < f.From {
 		return fail.Malformed("to", "截止日期不能早于起始日期")
 	}
-	paging(&f.Page, &f.PerPage)
 	return nil
-}
-
-// paging defaults a page to the first and its size to 50, at most 200.
-func paging(page, perPage *int) {
-	if *page < 1 {
-		*page = 1
-	}
-	if *perPage < 1 {
-		*perPage = 50
-	}
-	if *perPage > maxPerPage {
-		*perPage = maxPerPage
-	}
 }
 
 const honourCols = `h.id, h.kind, h.org_id, o.name, o.path, COALESCE(h.person_id, 0), COALESCE(p.name, ''), h.title, h.issuer_id, i.name, i.level,
@@ -161,7 +146,7 @@ const honourCols = `h.id, h.kind, h.org_id, o.name, o.path, COALESCE(h.person_id
 const honourFrom = ` FROM honours h JOIN orgs o ON o.id = h.org_id JOIN honour_issuers i ON i.id = h.issuer_id
 	LEFT JOIN persons p ON p.id = h.person_id`
 
-func scanHonour(s interface{ Scan(...any) error }) (*Honour, error) {
+func scanHonour(s listing.Scanner) (*Honour, error) {
 	var h Honour
 	if err := s.Scan(&h.ID, &h.Kind, &h.OrgID, &h.OrgName, &h.orgPath, &h.PersonID, &h.PersonName, &h.Title, &h.IssuerID, &h.Issuer, &h.Level,
 		&h.AwardedOn, &h.DocNo, &h.Note, &h.Version, &h.UpdatedAt); err != nil {
@@ -193,28 +178,10 @@ func (f Filter) where(s scope.Subtree) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// List returns one page of the honours in p's scope matching f, newest
-// first, and how many match in all. An org outside the scope is a 404.
-func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) ([]*Honour, int, error) {
-	if err := f.norm(); err != nil {
-		return nil, 0, err
-	}
-	s, err := org.Narrow(ctx, d.DB, p, f.OrgID)
-	if err != nil {
-		return nil, 0, err
-	}
-	w, args := f.where(s)
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+honourFrom+" WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	hs, err := query(ctx, d, "SELECT "+honourCols+honourFrom+" WHERE "+w+" ORDER BY h.awarded_on DESC, h.id DESC LIMIT ? OFFSET ?",
-		append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
-	return hs, total, err
-}
-
-// All returns every honour in p's scope matching f (for the export).
-func All(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) ([]*Honour, error) {
+// List returns page f.Page of the honours in p's scope matching f (all of
+// them when f.PerPage is 0), newest first, and how many match in all. An
+// org outside the scope is a 404.
+func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) (*listing.List[Honour], error) {
 	if err := f.norm(); err != nil {
 		return nil, err
 	}
@@ -223,7 +190,7 @@ func All(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) ([]*Hon
 		return nil, err
 	}
 	w, args := f.where(s)
-	return query(ctx, d, "SELECT "+honourCols+honourFrom+" WHERE "+w+" ORDER BY h.awarded_on DESC, h.id DESC", args...)
+	return listing.Read(ctx, d.DB, f.Page, f.PerPage, honourCols, honourFrom+" WHERE "+w, "h.awarded_on DESC, h.id DESC", args, scanHonour)
 }
 
 func query(ctx context.Context, d *core.Deps, q string, args ...any) ([]*Honour, error) {

@@ -3,7 +3,6 @@ package honour
 import (
 	"embed"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -66,7 +66,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/medals/{id}/{action}", Perm: web.PartyWrite, Handler: h.stepForm},
 
 		{Method: "GET", Pattern: "/api/v1/honours", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
-			Summary: "表彰列表（单位和个人，按级别、类别、日期筛选）", Query: honourQ, Reply: Page[*Honour]{Items: []*Honour{{}}}}},
+			Summary: "表彰列表（单位和个人，按级别、类别、日期筛选）", Query: honourQ, Reply: listing.List[Honour]{Page: 1, PerPage: 50, Items: []Honour{{}}}}},
 		{Method: "POST", Pattern: "/api/v1/honours", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag,
 			Summary: "登记表彰：kind 为 unit（org_id）或 person（person_id）", Body: Input{}, Reply: Honour{}}},
 		{Method: "GET", Pattern: "/api/v1/honours/summary", Perm: web.PartyRead, Handler: h.apiSummary, Doc: &web.Doc{Tag: tag,
@@ -87,18 +87,12 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "修改表彰机关的名称或级别（市局党务管理员）", Body: IssuerInput{}, Reply: Issuer{}}},
 		{Method: "GET", Pattern: "/api/v1/medals/eligible", Perm: web.PartyRead, Handler: h.apiEligible, Doc: &web.Doc{Tag: tag,
 			Summary: "「光荣在党50年」纪念章名单：到当年7月1日党龄（自转正之日起）满50年的在世正式党员，及申领、审批、颁发情况",
-			Query:   medalQ, Reply: Page[*Eligible]{Items: []*Eligible{{}}}}},
+			Query:   medalQ, Reply: listing.List[Eligible]{Page: 1, PerPage: 50, Items: []Eligible{{}}}}},
 		{Method: "POST", Pattern: "/api/v1/medals", Perm: web.PartyWrite, Handler: h.apiApply, Doc: &web.Doc{Tag: tag,
 			Summary: "申领纪念章（一人）", Body: Apply{}, Reply: Eligible{}}},
 		{Method: "POST", Pattern: "/api/v1/medals/{id}/{action}", Perm: web.PartyWrite, Handler: h.apiStep, Doc: &web.Doc{Tag: tag,
 			Summary: "办理纪念章：approve 审批（on、doc）、issue 颁发（on、by 颁发人）", Body: Step{}, Reply: Eligible{}}},
 	}
-}
-
-// Page is a page of a collection, as every list of the API answers.
-type Page[T any] struct {
-	Total int `json:"total"`
-	Items []T `json:"items"`
 }
 
 // intParam reads a positive integer query or form value, 0 when absent.
@@ -114,52 +108,49 @@ func intParam(r *http.Request, name, label string) (int64, error) {
 	return n, nil
 }
 
-// honourFilter reads a list's filters from the query.
-func honourFilter(r *http.Request) (Filter, error) {
+// honourFilter reads a list's filters from the query and its page with
+// the shared pager.
+func honourFilter(r *http.Request) (Filter, web.Pager, error) {
 	q := r.URL.Query()
 	f := Filter{Level: q.Get("level"), Kind: q.Get("kind"), From: q.Get("from"), To: q.Get("to")}
 	var err error
-	var page, per int64
 	if f.OrgID, err = intParam(r, "org", "党组织编号"); err != nil {
-		return f, err
+		return f, web.Pager{}, err
 	}
-	if page, err = intParam(r, "page", "页码"); err != nil {
-		return f, err
-	}
-	if per, err = intParam(r, "per_page", "每页条数"); err != nil {
-		return f, err
-	}
-	f.Page, f.PerPage = int(page), int(per)
-	return f, nil
+	pg, err := web.Paging(r)
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
 }
 
-func medalFilter(r *http.Request, today civil.Date) (MedalFilter, error) {
+// medalFilter reads a year's list's filters; the pager's query names the
+// year, the current one when the query does not.
+func medalFilter(r *http.Request, today civil.Date) (MedalFilter, web.Pager, error) {
 	f := MedalFilter{Year: today.Year(), State: r.URL.Query().Get("state")}
 	year, err := intParam(r, "year", "年度")
 	if err != nil {
-		return f, err
+		return f, web.Pager{}, err
 	}
 	if year != 0 {
 		f.Year = int(year)
 	}
-	hf, err := honourFilter(r)
+	hf, pg, err := honourFilter(r)
+	if err != nil {
+		return f, pg, err
+	}
 	f.OrgID, f.Page, f.PerPage = hf.OrgID, hf.Page, hf.PerPage
-	return f, err
+	pg.Query.Set("year", strconv.Itoa(f.Year))
+	return f, pg, nil
 }
 
 // --- API ---
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := honourFilter(r)
+	f, _, err := honourFilter(r)
 	if err != nil {
 		return err
 	}
-	hs, total, err := List(r.Context(), h.Deps, web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, Page[*Honour]{Total: total, Items: hs})
-	return nil
+	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -275,16 +266,12 @@ func (h *handlers) apiSaveIssuer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiEligible(w http.ResponseWriter, r *http.Request) error {
-	f, err := medalFilter(r, civil.Today(h.Now()))
+	f, _, err := medalFilter(r, civil.Today(h.Now()))
 	if err != nil {
 		return err
 	}
-	es, total, err := EligibleList(r.Context(), h.Deps, web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, Page[*Eligible]{Total: total, Items: es})
-	return nil
+	l, err := EligibleList(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiApply(w http.ResponseWriter, r *http.Request) error {
@@ -323,17 +310,9 @@ func (h *handlers) apiStep(w http.ResponseWriter, r *http.Request) error {
 
 // --- pages ---
 
-type pager struct {
-	Page, PerPage, Total, Pages int
-}
-
-func newPager(page, perPage, total int) pager {
-	return pager{Page: page, PerPage: perPage, Total: total, Pages: (total + perPage - 1) / perPage}
-}
-
 type listView struct {
-	Honours []*Honour
-	Pager   pager
+	Honours []Honour
+	Pager   web.Pager
 	Filter  Filter
 	Levels  []Level
 	Orgs    []org.Option
@@ -341,22 +320,20 @@ type listView struct {
 	Years   int
 	// YearChoices are the spans the sentence offers: 近 1–5 年 and 10 年.
 	YearChoices []int
-	Query       template.URL // the filters, encoded, for the export link
 }
 
 func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := honourFilter(r)
+	f, pg, err := honourFilter(r)
 	if err != nil {
 		return err
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	v := listView{Filter: f, Levels: Levels, YearChoices: []int{1, 2, 3, 4, 5, 10}}
-	var total int
-	if v.Honours, total, err = List(ctx, h.Deps, p, f); err != nil {
+	l, err := List(ctx, h.Deps, p, f)
+	if err != nil {
 		return err
 	}
-	paging(&v.Filter.Page, &v.Filter.PerPage)
-	v.Pager = newPager(v.Filter.Page, v.Filter.PerPage, total)
+	pg.Total = l.Total
+	v := listView{Honours: l.Items, Pager: pg, Filter: f, Levels: Levels, YearChoices: []int{1, 2, 3, 4, 5, 10}}
 	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -373,9 +350,6 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Years = pr.Years
-	q := r.URL.Query()
-	q.Del("page")
-	v.Query = template.URL(q.Encode())
 	return h.Web.Render(w, r, listPage, v)
 }
 
@@ -524,24 +498,28 @@ type medalsView struct {
 	Year   int
 	Years  []int
 	Filter MedalFilter
-	Items  []*Eligible
+	Items  []Eligible
 	Died   []*Eligible
-	Pager  pager
+	Pager  web.Pager
 	Orgs   []org.Option
 	States []struct{ Code, Label string }
-	Query  template.URL // the filters, encoded, for the links
 	Today  string
 	Counts map[string]int
 }
 
 func (h *handlers) showMedals(w http.ResponseWriter, r *http.Request, err error) error {
 	today := civil.Today(h.Now())
-	f, e := medalFilter(r, today)
+	f, pg, e := medalFilter(r, today)
 	if e != nil {
 		return e
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	v := medalsView{Year: f.Year, Filter: f, Today: today.String(), Counts: map[string]int{}}
+	l, e := EligibleList(ctx, h.Deps, p, f)
+	if e != nil {
+		return e
+	}
+	pg.Total = l.Total
+	v := medalsView{Year: f.Year, Filter: f, Items: l.Items, Pager: pg, Today: today.String(), Counts: map[string]int{}}
 	for y := today.Year() + 1; y >= FirstMedalYear; y-- {
 		v.Years = append(v.Years, y)
 	}
@@ -552,12 +530,6 @@ func (h *handlers) showMedals(w http.ResponseWriter, r *http.Request, err error)
 		}
 		v.States = append(v.States, struct{ Code, Label string }{code, s.label})
 	}
-	var total int
-	if v.Items, total, e = EligibleList(ctx, h.Deps, p, f); e != nil {
-		return e
-	}
-	paging(&v.Filter.Page, &v.Filter.PerPage)
-	v.Pager = newPager(v.Filter.Page, v.Filter.PerPage, total)
 	if v.Died, e = DiedBeforeIssue(ctx, h.Deps, p, f.Year, f.OrgID); e != nil {
 		return e
 	}
@@ -567,10 +539,6 @@ func (h *handlers) showMedals(w http.ResponseWriter, r *http.Request, err error)
 	if v.Orgs, e = org.Options(ctx, h.DB, scope.Of(p)); e != nil {
 		return e
 	}
-	q := r.URL.Query()
-	q.Del("page")
-	q.Set("year", strconv.Itoa(f.Year))
-	v.Query = template.URL(q.Encode())
 	return h.Web.RenderStatus(w, r, http.StatusOK, medalsPage, v, err)
 }
 
@@ -620,26 +588,26 @@ func (h *handlers) stepForm(w http.ResponseWriter, r *http.Request) error {
 
 type previewView struct {
 	Filter MedalFilter
-	Items  []*Eligible
+	Items  []Eligible
 	IDs    string
 }
 
 // previewPage lists who a batch application would cover, before anything changes.
 func (h *handlers) previewPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := medalFilter(r, civil.Today(h.Now()))
+	f, _, err := medalFilter(r, civil.Today(h.Now()))
 	if err != nil {
 		return err
 	}
-	f.State = "none"
-	es, err := EligibleAll(r.Context(), h.Deps, web.Principal(r), f)
+	f.State, f.Page, f.PerPage = "none", 1, 0
+	l, err := EligibleList(r.Context(), h.Deps, web.Principal(r), f)
 	if err != nil {
 		return err
 	}
-	ids := make([]string, len(es))
-	for i, e := range es {
+	ids := make([]string, len(l.Items))
+	for i, e := range l.Items {
 		ids[i] = strconv.FormatInt(e.PersonID, 10)
 	}
-	return h.Web.Render(w, r, previewPage, previewView{Filter: f, Items: es, IDs: strings.Join(ids, ",")})
+	return h.Web.Render(w, r, previewPage, previewView{Filter: f, Items: l.Items, IDs: strings.Join(ids, ",")})
 }
 
 // applyAllForm applies for exactly the people the preview showed.

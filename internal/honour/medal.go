@@ -15,6 +15,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 )
@@ -89,7 +90,7 @@ type MedalFilter struct {
 	OrgID   int64
 	State   string // "none" (not applied for), applied, approved, issued; "" all
 	Page    int
-	PerPage int
+	PerPage int // 0: all (the export, the batch application)
 }
 
 func (f *MedalFilter) norm(today civil.Date) error {
@@ -99,7 +100,6 @@ func (f *MedalFilter) norm(today civil.Date) error {
 	if f.State != "" && f.State != "none" && MedalStateLabel(f.State) == "" {
 		return fail.Malformed("state", "状态无效，应为 none、applied、approved 或 issued")
 	}
-	paging(&f.Page, &f.PerPage)
 	return nil
 }
 
@@ -126,7 +126,7 @@ func (f MedalFilter) eligibleWhere(s scope.Subtree) (string, []any) {
 	return q, args
 }
 
-func scanEligible(rows interface{ Scan(...any) error }, asOf civil.Date) (*Eligible, error) {
+func scanEligible(rows listing.Scanner, asOf civil.Date) (*Eligible, error) {
 	var e Eligible
 	var status, left string
 	if err := rows.Scan(&e.PersonID, &e.Name, &e.Gender, &e.BirthDate, &e.JoinDate, &e.FullDate, &e.OrgID, &e.OrgName,
@@ -145,29 +145,10 @@ func scanEligible(rows interface{ Scan(...any) error }, asOf civil.Date) (*Eligi
 	return &e, nil
 }
 
-// EligibleList returns one page of a year's list in p's scope (narrowed
-// to f.OrgID, a 404 outside it), oldest 转正 first, and the total.
-func EligibleList(ctx context.Context, d *core.Deps, p *auth.Principal, f MedalFilter) ([]*Eligible, int, error) {
-	if err := f.norm(civil.Today(d.Now())); err != nil {
-		return nil, 0, err
-	}
-	s, err := org.Narrow(ctx, d.DB, p, f.OrgID)
-	if err != nil {
-		return nil, 0, err
-	}
-	from, args := f.eligibleWhere(s)
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := eligibleRows(ctx, d, f.Year, "SELECT "+eligibleCols+from+" ORDER BY p.full_date, p.id LIMIT ? OFFSET ?",
-		append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
-	return out, total, err
-}
-
-// EligibleAll is the whole year's list in p's scope, for the export and
-// the batch application.
-func EligibleAll(ctx context.Context, d *core.Deps, p *auth.Principal, f MedalFilter) ([]*Eligible, error) {
+// EligibleList returns page f.Page of a year's list in p's scope (all of
+// it when f.PerPage is 0; narrowed to f.OrgID, a 404 outside it), oldest
+// 转正 first, and the total.
+func EligibleList(ctx context.Context, d *core.Deps, p *auth.Principal, f MedalFilter) (*listing.List[Eligible], error) {
 	if err := f.norm(civil.Today(d.Now())); err != nil {
 		return nil, err
 	}
@@ -176,24 +157,9 @@ func EligibleAll(ctx context.Context, d *core.Deps, p *auth.Principal, f MedalFi
 		return nil, err
 	}
 	from, args := f.eligibleWhere(s)
-	return eligibleRows(ctx, d, f.Year, "SELECT "+eligibleCols+from+" ORDER BY p.full_date, p.id", args...)
-}
-
-func eligibleRows(ctx context.Context, d *core.Deps, year int, q string, args ...any) ([]*Eligible, error) {
-	rows, err := d.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*Eligible{}
-	for rows.Next() {
-		e, err := scanEligible(rows, AsOf(year))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return listing.Read(ctx, d.DB, f.Page, f.PerPage, eligibleCols, from, "p.full_date, p.id", args, func(s listing.Scanner) (*Eligible, error) {
+		return scanEligible(s, AsOf(f.Year))
+	})
 }
 
 // DiedBeforeIssue lists the people of a year's applications in p's scope

@@ -109,7 +109,7 @@ func TitlesOf(ctx context.Context, d *core.Deps, p *auth.Principal, pr honour.Pe
 	}
 	orgID := pr.OrgID
 	t := &Titles{Years: pr.Years, From: pr.From, To: pr.To, Items: []*honour.Honour{}}
-	hs, err := honour.All(ctx, d, p, honour.Filter{OrgID: orgID, Kind: honour.Unit, From: t.From, To: t.To})
+	hs, err := honour.List(ctx, d, p, honour.Filter{OrgID: orgID, Kind: honour.Unit, From: t.From, To: t.To, Page: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,8 @@ func TitlesOf(ctx context.Context, d *core.Deps, p *auth.Principal, pr honour.Pe
 	}
 	byLevel := map[string]map[int64]bool{}
 	all := map[int64]bool{}
-	for _, h := range hs {
+	for i := range hs.Items {
+		h := &hs.Items[i]
 		if !marked[h.ID] {
 			continue
 		}
