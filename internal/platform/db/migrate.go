@@ -2,7 +2,10 @@ package db
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing/fstest"
@@ -45,6 +48,27 @@ func (d *DB) migrationFS() (fs.FS, error) {
 		out[e.Name()] = &fstest.MapFile{Data: []byte(tokens[d.Dialect].Replace(string(b)))}
 	}
 	return out, nil
+}
+
+// MigrationSum is a hex SHA-256 over the embedded migration files' names
+// and contents: it changes whenever a migration is added or edited, so tests
+// can keep one migrated database per migration set.
+func MigrationSum() (string, error) {
+	ents, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, e := range ents {
+		b, err := fs.ReadFile(migrations, "migrations/"+e.Name())
+		if err != nil {
+			return "", err
+		}
+		// Name and length first, so no two sets of files hash alike.
+		h.Write(fmt.Appendf(nil, "%s\x00%d\x00", e.Name(), len(b)))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Migrate brings the schema up to date. It is safe to run at every start.

@@ -11,7 +11,7 @@ import (
 	"hongdun/internal/platform/db"
 )
 
-// Tables lists the tables of the test database (of its schema on PostgreSQL).
+// Tables lists the tables of the test database (of its current schema on PostgreSQL).
 func Tables(t testing.TB, d *db.DB) []string {
 	t.Helper()
 	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

@@ -1,5 +1,6 @@
 // Package dbtest gives tests a fresh, migrated database: SQLite always, and
-// PostgreSQL too when TEST_PG_DSN is set (each test in a schema of its own).
+// PostgreSQL too when TEST_PG_DSN is set (each test in a database of its
+// own, copied from a template migrated once per migration set).
 package dbtest
 
 import (
@@ -14,7 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
@@ -83,49 +85,53 @@ var migratedSQLite = sync.OnceValues(func() (img []byte, err error) {
 	return os.ReadFile(d.Path)
 })
 
-var seq atomic.Int64
-
-// PostgresDSN creates an empty schema and returns a DSN whose search_path
-// points at it; the schema is dropped when the test ends. It skips the test
-// when TEST_PG_DSN is not set.
+// PostgresDSN creates a database copied from a migrated template and
+// returns its DSN; the database is dropped when the test ends. It skips the
+// test when TEST_PG_DSN is not set.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("TEST_PG_DSN")
 	if base == "" {
 		t.Skip("TEST_PG_DSN 未设置，跳过 PostgreSQL 测试")
 	}
-	schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, seq.Add(1))
-	exec := func(q string) error {
-		a, err := sql.Open("pgx", base)
-		if err != nil {
-			return err
-		}
-		_, err = a.Exec(q)
-		return errors.Join(err, a.Close())
-	}
-	if err := exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
+	tpl, err := pgTemplate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	qv := u.Query()
-	qv.Set("search_path", schema)
-	u.RawQuery = qv.Encode()
-	return u.String()
+	admin, err := pgAdmin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	name := fmt.Sprintf("t_%d_%d", os.Getpid(), seq.Add(1))
+	create := "CREATE DATABASE " + name + " TEMPLATE " + tpl
+	_, err = admin.ExecContext(ctx, create)
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "42P04" { // duplicate_database
+		// Left by a killed test process that had the same process id.
+		if _, err = admin.ExecContext(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err == nil {
+			_, err = admin.ExecContext(ctx, create)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// FORCE: a pool the test left open must not keep the database.
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Error(err)
+		}
+	})
+	dsn, err := pgDSNFor(base, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
 }
 
-// Postgres opens a migrated PostgreSQL database in a fresh schema.
+// Postgres opens a migrated PostgreSQL database of its own.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
-	dsn := PostgresDSN(t)
-	d, err := db.Open(context.Background(), dsn, "")
+	d, err := db.Open(context.Background(), PostgresDSN(t), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,10 +140,115 @@ func Postgres(t testing.TB) *db.DB {
 			t.Error(err)
 		}
 	})
-	if err := d.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return d
+}
+
+var seq atomic.Int64
+
+// pgAdmin is this process's pool on the TEST_PG_DSN database, from which
+// test databases are created and dropped. It stays open until the process
+// ends.
+var pgAdmin = sync.OnceValues(func() (*sql.DB, error) {
+	return sql.Open("pgx", os.Getenv("TEST_PG_DSN"))
+})
+
+// pgLockKey names the advisory lock under which test processes (go test
+// runs packages in parallel) look for the template and build it.
+const pgLockKey = 0x686f6e6764756e // "hongdun"
+
+// pgTemplate returns the name of the database migrated with this build's
+// migrations, building it once across all test processes: migrating takes
+// 6–12 s under load, copying the result a fraction of a second.
+var pgTemplate = sync.OnceValues(func() (name string, err error) {
+	sum, err := db.MigrationSum()
+	if err != nil {
+		return "", err
+	}
+	name = "hongdun_tpl_" + sum[:12]
+	admin, err := pgAdmin()
+	if err != nil {
+		return "", err
+	}
+	ctx := context.Background()
+	// The advisory lock belongs to a session: hold one connection.
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer func() { err = errors.Join(err, conn.Close()) }()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", pgLockKey); err != nil {
+		return "", err
+	}
+	defer func() {
+		_, uerr := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", pgLockKey)
+		err = errors.Join(err, uerr)
+	}()
+	var olds []string
+	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'hongdun\\_tpl\\_%'")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return "", err
+		}
+		if n == name {
+			return name, nil
+		}
+		olds = append(olds, n)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	// Templates of other migration sets, and a half-built one of a killed
+	// process, are of no more use.
+	for _, n := range olds {
+		if _, err := conn.ExecContext(ctx, "DROP DATABASE "+n+" WITH (FORCE)"); err != nil {
+			return "", err
+		}
+	}
+	// Built under another name and renamed when complete, so that a
+	// process killed while migrating leaves nothing that looks finished.
+	building := name + "_building"
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+building); err != nil {
+		return "", err
+	}
+	dsn, err := pgDSNFor(os.Getenv("TEST_PG_DSN"), building)
+	if err != nil {
+		return "", err
+	}
+	if err := migrateAndClose(ctx, dsn); err != nil {
+		return "", err
+	}
+	// PostgreSQL waits a few seconds for the closed sessions to end before
+	// it refuses the rename (or a copy) of a database still in use.
+	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+building+" RENAME TO "+name); err != nil {
+		return "", err
+	}
+	return name, nil
+})
+
+// migrateAndClose migrates the database dsn names and closes every
+// connection to it: a template cannot be copied while it is in use.
+func migrateAndClose(ctx context.Context, dsn string) (err error) {
+	d, err := db.Open(ctx, dsn, "")
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, d.Close()) }()
+	return d.Migrate(ctx)
+}
+
+// pgDSNFor returns base with its database replaced by name.
+func pgDSNFor(base, name string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }
 
 // IsPostgres reports whether a DSN names PostgreSQL.
