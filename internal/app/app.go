@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"hongdun/internal/account"
@@ -114,6 +115,11 @@ func (a *App) RunPeriodic(ctx context.Context) {
 			a.Web.Log.Error("定时任务失败", "err", err)
 		}
 	}
+	// At a million people the jobs (and the dashboard's warm-up before
+	// them) leave about 200 MB of garbage (gctrace: 226 -> 40 MB), and an
+	// idle server runs no collection to free it and hand it back to the
+	// system: do both now, once an hour.
+	debug.FreeOSMemory()
 }
 
 // warm loads the dashboard's snapshot, logging how long it took.

@@ -94,8 +94,8 @@ func ownerOnly(path string, mode os.FileMode) error {
 	return nil
 }
 
-// readerIdle is how long a SQLite reader connection stays open unused.
-const readerIdle = time.Minute
+// connIdle is how long a SQLite connection stays open unused.
+const connIdle = time.Minute
 
 // OpenSQLiteFile opens (creating) a SQLite database file. A new file is
 // created readable and writable by its owner only (0600); SQLite gives its
@@ -114,6 +114,8 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
+	// The writer's page cache too, filled by the hourly jobs.
+	w.SetConnMaxIdleTime(connIdle)
 	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&mode=ro")
 	if err != nil {
 		return nil, errors.Join(err, w.Close())
@@ -124,7 +126,7 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 	// minute: each keeps its own page cache (up to cache_size, 32 MB),
 	// filled by the last large read, for as long as it stays open.
 	r.SetMaxIdleConns(8)
-	r.SetConnMaxIdleTime(readerIdle)
+	r.SetConnMaxIdleTime(connIdle)
 	if err := w.PingContext(ctx); err != nil {
 		return nil, errors.Join(err, w.Close(), r.Close())
 	}
