@@ -42,14 +42,15 @@ func main() {
 	duration := flag.Duration("duration", 60*time.Second, "压测时长")
 	bureau := flag.String("bureau", "shiju", "全局党务管理员账号")
 	fenju := flag.String("fenju", "yanta", "分局党务管理员账号")
+	idle := flag.Duration("idle", 0, "首次打开统计首页后空闲多久再读一次内存（0 不等）")
 	flag.Parse()
-	if err := run(*members, *dsn, *data, *reuse, *bin, *users, *duration, *bureau, *fenju); err != nil {
+	if err := run(*members, *dsn, *data, *reuse, *bin, *users, *duration, *idle, *bureau, *fenju); err != nil {
 		fmt.Fprintln(os.Stderr, "压测失败：", err)
 		os.Exit(1)
 	}
 }
 
-func run(members int, dsn, data string, reuse bool, bin string, users int, duration time.Duration, bureau, fenju string) error {
+func run(members int, dsn, data string, reuse bool, bin string, users int, duration, idle time.Duration, bureau, fenju string) error {
 	tmp, err := os.MkdirTemp("", "hongdun-load")
 	if err != nil {
 		return err
@@ -113,6 +114,12 @@ func run(members int, dsn, data string, reuse bool, bin string, users int, durat
 		return err
 	}
 	fmt.Printf("启动后首次统计首页：%s\n", time.Since(t0).Round(time.Millisecond))
+	if idle > 0 {
+		// What a server holds once its start-up jobs are done and someone
+		// has looked at the dashboard: the memory it keeps between uses.
+		time.Sleep(idle)
+		fmt.Printf("打开统计首页后空闲 %s 的内存：%s（负载 %s）\n", idle, rss(srv.Process.Pid), loadAvg())
+	}
 	ids, err := c.memberIDs(bt)
 	if err != nil {
 		return err

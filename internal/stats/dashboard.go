@@ -218,6 +218,13 @@ type Service struct {
 	snap snapshot
 }
 
+// Warm loads the snapshot ahead of the first view: the server runs it in
+// the background at start, so that the first dashboard does not wait the
+// seconds a full load takes at a million people.
+func (s *Service) Warm(ctx context.Context) error {
+	return s.snap.refresh(ctx, s.DB, time.Now().UnixMilli())
+}
+
 // Dashboard computes the statistics of the subtree at path (rooted at orgID).
 func (s *Service) Dashboard(ctx context.Context, orgID int64, orgName, path string) (*Dashboard, error) {
 	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil {

@@ -29,9 +29,9 @@ type handlers struct {
 }
 
 // Routes serves the dashboard at / (other roles go to their own start page)
-// and its API.
-func Routes(d *core.Deps) []web.Route {
-	h := &handlers{Deps: d, svc: &Service{DB: d.DB, Now: d.Now}, page: web.NewPage(tmpl, "templates/dashboard.html")}
+// and its API, computed by svc (which the server warms at start).
+func Routes(d *core.Deps, svc *Service) []web.Route {
+	h := &handlers{Deps: d, svc: svc, page: web.NewPage(tmpl, "templates/dashboard.html")}
 	return []web.Route{
 		{Method: "GET", Pattern: "/{$}", Perm: web.Authed, Handler: h.home},
 		{Method: "GET", Pattern: "/api/v1/stats/dashboard", Perm: web.PartyRead, Handler: h.api, Doc: &web.Doc{Tag: "统计",

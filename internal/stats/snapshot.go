@@ -35,6 +35,11 @@ type snapshot struct {
 	swept    int64     // when the last re-read of the overlap began (unix ms)
 	loadedAt time.Time // of the last full load
 	loading  bool
+	// first is held by the first full load: the views that arrive while
+	// it runs wait for it rather than each load everyone again (a second
+	// per million people, and the memory of one more copy, each).
+	first sync.Mutex
+	loads int // full loads run, which the tests of that sharing count
 }
 
 // overlap re-reads rows stamped up to this long before the last sweep, for
@@ -100,11 +105,8 @@ func dayNumber(s string) int32 {
 // refresh brings the snapshot up to date: a full load the first time, then
 // the rows added or changed since the last look.
 func (s *snapshot) refresh(ctx context.Context, q db.Querier, now int64) error {
-	s.mu.Lock()
-	empty := s.people == nil
-	s.mu.Unlock()
-	if empty {
-		return s.reload(ctx, q)
+	if s.empty() {
+		return s.loadFirst(ctx, q)
 	}
 	s.mu.Lock()
 	// Anything committed since the last look is newer than what was seen,
@@ -146,6 +148,23 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier, now int64) error {
 	return nil
 }
 
+func (s *snapshot) empty() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.people == nil
+}
+
+// loadFirst runs the first full load once for all the views waiting for
+// it. When it fails, the next one in line tries again.
+func (s *snapshot) loadFirst(ctx context.Context, q db.Querier) error {
+	s.first.Lock()
+	defer s.first.Unlock()
+	if !s.empty() {
+		return nil // loaded while this view waited
+	}
+	return s.reload(ctx, q)
+}
+
 // put inserts or replaces p, keeping people sorted by id.
 func (s *snapshot) put(p person) {
 	if p.id > s.maxID {
@@ -176,6 +195,7 @@ func (s *snapshot) reload(ctx context.Context, q db.Querier) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.loading = false
+	s.loads++
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,6 +57,58 @@ func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 		}
 		if got := status(t0+sweepEvery+300, b); got != prob {
 			t.Fatalf("after a sweep: status %d, want %d", got, prob)
+		}
+	})
+}
+
+// Views that arrive together on a fresh service share one full load, and
+// after Warm (what the server runs at start) the first view loads nothing.
+func TestFirstViewsShareOneLoad(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		branch := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
+		var path string
+		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", branch).Scan(&path); err != nil {
+			t.Fatal(err)
+		}
+		const people = 3
+		for range people {
+			dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full"})
+		}
+		view := func(s *Service) {
+			t.Helper()
+			got, err := s.Dashboard(ctx, branch, "甲支部", path)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if got.Members != people {
+				t.Errorf("党员 %d, want %d", got.Members, people)
+			}
+		}
+
+		s := &Service{DB: d, Now: time.Now}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				<-start
+				view(s)
+			})
+		}
+		close(start)
+		wg.Wait()
+		if s.snap.loads != 1 {
+			t.Fatalf("8 first views ran %d full loads, want 1", s.snap.loads)
+		}
+
+		warmed := &Service{DB: d, Now: time.Now}
+		if err := warmed.Warm(ctx); err != nil {
+			t.Fatal(err)
+		}
+		view(warmed)
+		if warmed.snap.loads != 1 {
+			t.Fatalf("Warm and a view ran %d full loads, want 1", warmed.snap.loads)
 		}
 	})
 }

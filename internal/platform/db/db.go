@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -93,6 +94,9 @@ func ownerOnly(path string, mode os.FileMode) error {
 	return nil
 }
 
+// connIdle is how long a SQLite connection stays open unused.
+const connIdle = time.Minute
+
 // OpenSQLiteFile opens (creating) a SQLite database file. A new file is
 // created readable and writable by its owner only (0600); SQLite gives its
 // -wal and -shm files the database file's mode.
@@ -110,14 +114,19 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
+	// The writer's page cache too, filled by the hourly jobs.
+	w.SetConnMaxIdleTime(connIdle)
 	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&mode=ro")
 	if err != nil {
 		return nil, errors.Join(err, w.Close())
 	}
 	r.SetMaxOpenConns(8)
-	// Keep every reader open: reopening one under load also re-prepares
-	// the statements prepared on it.
+	// Keep every reader open under load: reopening one also re-prepares
+	// the statements prepared on it. But close a reader idle for a
+	// minute: each keeps its own page cache (up to cache_size, 32 MB),
+	// filled by the last large read, for as long as it stays open.
 	r.SetMaxIdleConns(8)
+	r.SetConnMaxIdleTime(connIdle)
 	if err := w.PingContext(ctx); err != nil {
 		return nil, errors.Join(err, w.Close(), r.Close())
 	}
