@@ -262,8 +262,9 @@ func TestAnnualBadInput(t *testing.T) {
 				}
 			}
 		}
-		for _, q := range []string{"page=0", "per_page=201", "page=x"} {
-			if st := c.Do("GET", "/api/v1/stats/annual/check?"+q, nil, &out); st != 400 || !strings.HasPrefix(q, out.Error.Field) {
+		// A number out of range is 422, one that is no number 400 (input.Paging, as every list).
+		for q, want := range map[string]int{"page=0": 422, "per_page=201": 422, "page=x": 400} {
+			if st := c.Do("GET", "/api/v1/stats/annual/check?"+q, nil, &out); st != want || !strings.HasPrefix(q, out.Error.Field) {
 				t.Errorf("check %s: %d %s", q, st, c.Body())
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -122,25 +123,6 @@ func (h *handlers) api(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// paging reads page and per_page.
-func paging(q url.Values) (page, per int, err error) {
-	page, per = 1, 50
-	for _, f := range []struct {
-		name string
-		v    *int
-		max  int
-	}{{"page", &page, 1 << 30}, {"per_page", &per, 200}} {
-		if s := q.Get(f.name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 1 || n > f.max {
-				return 0, 0, fail.Malformed(f.name, map[string]string{"page": "页码应为正整数", "per_page": "每页条数应为 1 至 200 之间的整数"}[f.name])
-			}
-			*f.v = n
-		}
-	}
-	return page, per, nil
-}
-
 // checkList is one page of the check.
 type checkList struct {
 	Year    int          `json:"year"`
@@ -158,7 +140,7 @@ type checkList struct {
 }
 
 func (h *handlers) check(r *http.Request) (*checkList, error) {
-	page, per, err := paging(r.URL.Query())
+	page, per, err := input.Paging(r.URL.Query())
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ func (c *Client) CheckList(l List, outsider *Client) {
 	for _, bad := range []struct {
 		q, msg string
 		st     int
-	}{{"page=0", "页码应在 1 至", 422}, {"per_page=500", "每页条数应在 1 至 200 之间", 422}, {"page=abc", "页码应为整数", 400}} {
+	}{{"page=0", "页码应不小于 1", 422}, {"per_page=500", "每页条数应在 1 至 200 之间", 422}, {"page=abc", "页码应为整数", 400}} {
 		if st := c.Do("GET", l.Path+"?"+l.Filters+"&"+bad.q, nil, nil); st != bad.st || !strings.Contains(c.Body(), bad.msg) {
 			t.Errorf("%s?%s: %d, want %d saying %s", l.Path, bad.q, st, bad.st, bad.msg)
 		}

@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 
-	"hongdun/internal/life"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/sealed"
 	"hongdun/internal/platform/web"
 )
@@ -70,7 +70,7 @@ func filter(r *http.Request) (Filter, error) {
 		}
 	}
 	var err error
-	f.Page, f.PerPage, err = life.Paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 

@@ -111,8 +111,8 @@ func (h *handlers) pageNew(w http.ResponseWriter, r *http.Request) error {
 	return h.renderNew(w, r, url.Values{"org_id": {strconv.FormatInt(web.Principal(r).OrgID, 10)}, "kind": {KindBrand}}, nil)
 }
 
-// input reads the brand form.
-func input(f url.Values) Input {
+// formInput reads the brand form.
+func formInput(f url.Values) Input {
 	in := Input{Kind: f.Get("kind"), Name: f.Get("name"), Slogan: f.Get("slogan"), About: f.Get("about"), Practice: f.Get("practice"),
 		Results: f.Get("results"), Submit: f.Get("submit") != ""}
 	in.OrgID, _ = strconv.ParseInt(f.Get("org_id"), 10, 64) // 0 is refused with its field
@@ -124,7 +124,7 @@ func (h *handlers) formCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return fail.Malformed("form", "表单无法读取")
 	}
-	b, err := Create(r.Context(), h.Deps, web.Principal(r), input(r.Form))
+	b, err := Create(r.Context(), h.Deps, web.Principal(r), formInput(r.Form))
 	if err != nil {
 		if fail.IsNotFound(err) {
 			return err
@@ -201,7 +201,7 @@ func (h *handlers) formUpdate(w http.ResponseWriter, r *http.Request) error {
 		done = "已报上级审核"
 	}
 	return h.brandForm(w, r, done, func(id int64, f url.Values) error {
-		_, err := Update(r.Context(), h.Deps, web.Principal(r), id, input(f))
+		_, err := Update(r.Context(), h.Deps, web.Principal(r), id, formInput(f))
 		return err
 	})
 }

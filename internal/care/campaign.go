@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 )
 
@@ -112,7 +113,7 @@ func ParseCampaignFilter(q url.Values) (CampaignFilter, error) {
 		return f, fail.Malformed("state", "状态无效，应为 open（进行中）或 closed（已结束）")
 	}
 	var err error
-	f.Page, f.PerPage, err = paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 

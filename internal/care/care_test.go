@@ -104,7 +104,7 @@ func TestLedgers(t *testing.T) {
 		if st := b.admA.Do("GET", "/api/v1/care/ledgers?org=", nil, nil); st != http.StatusOK {
 			t.Errorf("empty org: %d", st)
 		}
-		for q, want := range map[string]int{"org=" + itoa(b.BBranch): 404, "kind=old": 400, "per_page=500": 400, "page=0": 400} {
+		for q, want := range map[string]int{"org=" + itoa(b.BBranch): 404, "kind=old": 400, "per_page=500": 422, "page=0": 422, "page=x": 400} {
 			if st := b.admA.Do("GET", "/api/v1/care/ledgers?"+q, nil, nil); st != want {
 				t.Errorf("ledgers?%s: %d, want %d", q, st, want)
 			}

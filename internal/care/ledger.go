@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 )
 
@@ -92,7 +93,7 @@ func ParseLedgerFilter(q url.Values) (LedgerFilter, error) {
 	if f.OrgID, err = orgParam(q.Get("org")); err != nil {
 		return f, err
 	}
-	f.Page, f.PerPage, err = paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 
@@ -138,24 +139,8 @@ func parseStateFilter(q url.Values, states []string, bad string) (StateFilter, e
 	if f.OrgID, err = orgParam(q.Get("org")); err != nil {
 		return f, err
 	}
-	f.Page, f.PerPage, err = paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
-}
-
-// paging reads page and per_page (1–200, default 50).
-func paging(q url.Values) (page, per int, err error) {
-	page, per = 1, 50
-	if s := q.Get("page"); s != "" {
-		if page, err = strconv.Atoi(s); err != nil || page < 1 {
-			return 0, 0, fail.Malformed("page", "页码应为正整数")
-		}
-	}
-	if s := q.Get("per_page"); s != "" {
-		if per, err = strconv.Atoi(s); err != nil || per < 1 || per > 200 {
-			return 0, 0, fail.Malformed("per_page", "每页条数应为 1 至 200 之间的整数")
-		}
-	}
-	return page, per, nil
 }
 
 // List is one page of a collection.

@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 )
 
@@ -131,7 +132,7 @@ func ParseVisitFilter(q url.Values) (VisitFilter, error) {
 	if f.From != "" && f.To != "" && f.To < f.From {
 		return f, fail.NotAllowed("to", "截止日期不能早于起始日期")
 	}
-	f.Page, f.PerPage, err = paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 

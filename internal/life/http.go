@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/sealed"
 	"hongdun/internal/platform/web"
@@ -208,7 +209,7 @@ func (h *handlers) ask(r *http.Request) (Ask, error) {
 			return a, fail.Malformed("org", "组织编号应为正整数")
 		}
 	}
-	a.Page, a.PerPage, err = Paging(q)
+	a.Page, a.PerPage, err = input.Paging(q)
 	return a, err
 }
 

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
 )
 
@@ -65,26 +66,10 @@ func ParseFilter(q url.Values) (Filter, error) {
 		return f, fail.NotAllowed("to", "截止日期不能早于起始日期")
 	}
 	var err error
-	if f.Page, f.PerPage, err = Paging(q); err != nil {
+	if f.Page, f.PerPage, err = input.Paging(q); err != nil {
 		return f, err
 	}
 	return f, nil
-}
-
-// Paging reads page and per_page (1–200, default 50).
-func Paging(q url.Values) (page, per int, err error) {
-	page, per = 1, 50
-	if s := q.Get("page"); s != "" {
-		if page, err = strconv.Atoi(s); err != nil || page < 1 {
-			return 0, 0, fail.Malformed("page", "页码应为正整数")
-		}
-	}
-	if s := q.Get("per_page"); s != "" {
-		if per, err = strconv.Atoi(s); err != nil || per < 1 || per > 200 {
-			return 0, 0, fail.Malformed("per_page", "每页条数应为 1 至 200 之间的整数")
-		}
-	}
-	return page, per, nil
 }
 
 // List is one page of meetings.

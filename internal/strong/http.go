@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"hongdun/internal/honour"
-	"hongdun/internal/life"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -116,7 +116,7 @@ func (h *handlers) filter(r *http.Request) (Filter, error) {
 	if f.OrgID, err = orgParam(q.Get("org")); err != nil {
 		return f, err
 	}
-	f.Page, f.PerPage, err = life.Paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 )
 
 // query encodes the non-empty parameters, for links and exports.
@@ -40,22 +41,6 @@ func idParam(q url.Values, name, label string) (int64, error) {
 		return 0, fail.Malformed(name, label+"应为正整数")
 	}
 	return n, nil
-}
-
-// paging reads page and per_page (1–200, default 50).
-func paging(q url.Values) (page, per int, err error) {
-	page, per = 1, 50
-	if s := q.Get("page"); s != "" {
-		if page, err = strconv.Atoi(s); err != nil || page < 1 {
-			return 0, 0, fail.Malformed("page", "页码应为正整数")
-		}
-	}
-	if s := q.Get("per_page"); s != "" {
-		if per, err = strconv.Atoi(s); err != nil || per < 1 || per > 200 {
-			return 0, 0, fail.Malformed("per_page", "每页条数应为 1 至 200 之间的整数")
-		}
-	}
-	return page, per, nil
 }
 
 // dateRange reads from and to (either may be absent), to not before from.
@@ -100,7 +85,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if f.From, f.To, err = dateRange(q); err != nil {
 		return f, err
 	}
-	f.Page, f.PerPage, err = paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 

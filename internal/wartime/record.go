@@ -15,6 +15,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/sealed"
@@ -320,7 +321,7 @@ func ParseRecordFilter(q url.Values) (RecordFilter, error) {
 	if f.From, f.To, err = dateRange(q); err != nil {
 		return f, err
 	}
-	f.Page, f.PerPage, err = paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 

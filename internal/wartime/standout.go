@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
@@ -169,7 +170,7 @@ func ParseStandoutFilter(q url.Values) (StandoutFilter, error) {
 	if f.EventID, err = idParam(q, "event", "响应编号"); err != nil {
 		return f, err
 	}
-	f.Page, f.PerPage, err = paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 

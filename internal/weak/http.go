@@ -5,10 +5,10 @@ import (
 	"strconv"
 	"strings"
 
-	"hongdun/internal/life"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -85,7 +85,7 @@ func (h *handlers) filter(r *http.Request) (Filter, error) {
 			return f, fail.Malformed("org", "组织编号应为正整数")
 		}
 	}
-	f.Page, f.PerPage, err = life.Paging(q)
+	f.Page, f.PerPage, err = input.Paging(q)
 	return f, err
 }
 

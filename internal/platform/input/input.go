@@ -92,15 +92,21 @@ func Int(field, label, v string, min, max, def int) (int, error) {
 	if err != nil {
 		return 0, fail.Malformed(field, label+"应为整数")
 	}
-	if n < min || n > max {
+	switch {
+	case n < min && max == Unbounded:
+		return 0, fail.NotAllowed(field, fmt.Sprintf("%s应不小于 %d", label, min))
+	case n < min || n > max:
 		return 0, fail.NotAllowed(field, fmt.Sprintf("%s应在 %d 至 %d 之间", label, min, max))
 	}
 	return n, nil
 }
 
+// Unbounded as Int's max takes any number from min up.
+const Unbounded = 1 << 30
+
 // Paging reads page and per_page (1–200, default 50).
 func Paging(q url.Values) (page, per int, err error) {
-	if page, err = Int("page", "页码", q.Get("page"), 1, 1<<30, 1); err != nil {
+	if page, err = Int("page", "页码", q.Get("page"), 1, Unbounded, 1); err != nil {
 		return 0, 0, err
 	}
 	per, err = Int("per_page", "每页条数", q.Get("per_page"), 1, 200, 50)
