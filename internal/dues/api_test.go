@@ -3,6 +3,9 @@ package dues_test
 import (
 	"context"
 	"fmt"
+	"html"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -207,9 +210,28 @@ func TestLedgerTotalsAndFilter(t *testing.T) {
 		if st := f.admin.Do("GET", "/api/v1/dues?year=2026&month=8&status=unpaid&per_page=1", nil, &page); st != 200 || page.Total != 2 || len(page.Items) != 1 {
 			t.Fatalf("unpaid, one per page: %d %+v", st, page)
 		}
-		for _, bad := range []string{"month=13", "status=late", "per_page=500", "year=abc"} {
-			if st := f.admin.Do("GET", "/api/v1/dues?"+bad, nil, nil); st != 400 {
-				t.Errorf("%s: %d", bad, st)
+		// The page's next link and its export keep the filters and the page size (the shared pager).
+		if st := f.admin.Do("GET", "/dues?year=2026&month=8&status=unpaid&per_page=1", nil, nil); st != 200 {
+			t.Fatal(f.admin.Body())
+		}
+		body := f.admin.Body()
+		next := regexp.MustCompile(`href="(\?[^"]*)" rel="next"`).FindStringSubmatch(body)
+		export := regexp.MustCompile(`id="dues-export" href="(/dues/export\?[^"]*)"`).FindStringSubmatch(body)
+		if next == nil || export == nil || strings.Count(body, `<tr id="dues-`) != 1 {
+			t.Fatalf("ledger page: next %v, export %v", next, export)
+		}
+		for link, page := range map[string]string{next[1]: "2", export[1]: ""} {
+			u, err := url.Parse(html.UnescapeString(link))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q := u.Query(); q.Get("status") != "unpaid" || q.Get("month") != "8" || q.Get("per_page") != "1" || q.Get("page") != page {
+				t.Errorf("%s lost the filters: %v", link, q)
+			}
+		}
+		for bad, want := range map[string]int{"month=13": 400, "status=late": 400, "year=abc": 400, "page=x": 400, "per_page=500": 422, "page=0": 422} {
+			if st := f.admin.Do("GET", "/api/v1/dues?"+bad, nil, nil); st != want {
+				t.Errorf("%s: %d, want %d", bad, st, want)
 			}
 		}
 		if st := f.admin.Do("GET", fmt.Sprintf("/api/v1/dues?org=%d", f.b.BBranch), nil, nil); st != 404 {

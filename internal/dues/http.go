@@ -125,14 +125,20 @@ func ints(r *http.Request, into map[string]*int64, labels map[string]string) err
 var paramLabels = map[string]string{"org": "党组织编号", "year": "年度", "month": "月份", "page": "页码", "per_page": "每页条数",
 	"person_id": "党员编号", "id": "编号", "version": "版本"}
 
-func ledgerFilter(r *http.Request) (Filter, error) {
-	var orgID, year, month, page, per int64
-	err := ints(r, map[string]*int64{"org": &orgID, "year": &year, "month": &month, "page": &page, "per_page": &per}, paramLabels)
-	return Filter{OrgID: orgID, Year: int(year), Month: int(month), Status: r.FormValue("status"), Page: int(page), PerPage: int(per)}, err
+// ledgerFilter reads the ledger's filters and its page (the page's links
+// keep the filters through the Pager).
+func ledgerFilter(r *http.Request) (Filter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return Filter{}, pg, err
+	}
+	var orgID, year, month int64
+	err = ints(r, map[string]*int64{"org": &orgID, "year": &year, "month": &month}, paramLabels)
+	return Filter{OrgID: orgID, Year: int(year), Month: int(month), Status: r.FormValue("status"), Page: pg.Page, PerPage: pg.PerPage}, pg, err
 }
 
 func (h *handlers) apiLedger(w http.ResponseWriter, r *http.Request) error {
-	f, err := ledgerFilter(r)
+	f, _, err := ledgerFilter(r)
 	if err != nil {
 		return err
 	}
@@ -223,23 +229,10 @@ func (h *handlers) minePage(w http.ResponseWriter, r *http.Request) error {
 
 // --- pages ---
 
-type pager struct{ Page, PerPage, Total, Pages int }
-
-func newPager(page, per, total int) pager { return pager{page, per, total, (total + per - 1) / per} }
-
 // recentYears are this year and the two before, for year pickers.
 func recentYears(now time.Time) []int {
 	y := civil.Today(now).Year()
 	return []int{y, y - 1, y - 2}
-}
-
-// filterQuery is the request's query without the page and the flash, for
-// pager and export links.
-func filterQuery(r *http.Request) url.Values {
-	q := r.URL.Query()
-	q.Del("page")
-	q.Del("ok")
-	return q
 }
 
 // writeXLSX sends rows (a title, a header, the data) as a one-sheet .xlsx
@@ -264,18 +257,17 @@ type ledgerView struct {
 	Rows     []*Row
 	Totals   Totals
 	Filter   Filter
-	Pager    pager
+	Pager    web.Pager
 	Orgs     []org.Option
 	Years    []int
 	Statuses [][2]string
-	Query    url.Values // the filters without the page
 	Month    string
 	DueYuan  string
 	PaidYuan string
 }
 
 func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := ledgerFilter(r)
+	f, pg, err := ledgerFilter(r)
 	if err != nil {
 		return err
 	}
@@ -287,9 +279,10 @@ func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	if err := f.norm(civil.Today(h.Now())); err != nil {
 		return err
 	}
-	v := ledgerView{Rows: rows, Totals: t, Filter: f, Pager: newPager(f.Page, f.PerPage, t.Members), Years: recentYears(h.Now()),
+	v := ledgerView{Rows: rows, Totals: t, Filter: f, Pager: pg, Years: recentYears(h.Now()),
 		Statuses: [][2]string{{Paid, "已交"}, {Unpaid, "未交"}, {Waived, "免交"}}, Month: Month{f.Year, f.Month}.Chinese(),
-		DueYuan: Yuan(t.DueFen), PaidYuan: Yuan(t.PaidFen), Query: filterQuery(r)}
+		DueYuan: Yuan(t.DueFen), PaidYuan: Yuan(t.PaidFen)}
+	v.Pager.Total = t.Members
 	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -298,7 +291,7 @@ func (h *handlers) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 
 // export downloads the whole selection of the ledger as .xlsx.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := ledgerFilter(r)
+	f, _, err := ledgerFilter(r)
 	if err != nil {
 		return err
 	}

@@ -50,14 +50,18 @@ type ReductionList struct {
 	Items []*Reduction `json:"items"`
 }
 
-func reductionFilter(r *http.Request) (ReductionFilter, error) {
-	var orgID, year, page, per int64
-	err := ints(r, map[string]*int64{"org": &orgID, "year": &year, "page": &page, "per_page": &per}, paramLabels)
-	return ReductionFilter{OrgID: orgID, Year: int(year), State: r.FormValue("state"), Page: int(page), PerPage: int(per)}, err
+func reductionFilter(r *http.Request) (ReductionFilter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return ReductionFilter{}, pg, err
+	}
+	var orgID, year int64
+	err = ints(r, map[string]*int64{"org": &orgID, "year": &year}, paramLabels)
+	return ReductionFilter{OrgID: orgID, Year: int(year), State: r.FormValue("state"), Page: pg.Page, PerPage: pg.PerPage}, pg, err
 }
 
 func (h *handlers) apiReductions(w http.ResponseWriter, r *http.Request) error {
-	f, err := reductionFilter(r)
+	f, _, err := reductionFilter(r)
 	if err != nil {
 		return err
 	}
@@ -117,15 +121,14 @@ func (h *handlers) apiDecide(w http.ResponseWriter, r *http.Request) error {
 type reductionsView struct {
 	Items  []*Reduction
 	Filter ReductionFilter
-	Pager  pager
+	Pager  web.Pager
 	Orgs   []org.Option
 	Years  []int
 	States [][2]string
-	Query  url.Values
 }
 
 func (h *handlers) reductionsPage(w http.ResponseWriter, r *http.Request) error {
-	f, err := reductionFilter(r)
+	f, pg, err := reductionFilter(r)
 	if err != nil {
 		return err
 	}
@@ -134,9 +137,9 @@ func (h *handlers) reductionsPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	_ = f.norm() // already checked by Reductions; fills the page defaults
-	v := reductionsView{Items: items, Filter: f, Pager: newPager(f.Page, f.PerPage, total), Years: recentYears(h.Now()),
-		States: [][2]string{{Pending, stateLabels[Pending]}, {Approved, stateLabels[Approved]}, {Refused, stateLabels[Refused]}}, Query: filterQuery(r)}
+	pg.Total = total
+	v := reductionsView{Items: items, Filter: f, Pager: pg, Years: recentYears(h.Now()),
+		States: [][2]string{{Pending, stateLabels[Pending]}, {Approved, stateLabels[Approved]}, {Refused, stateLabels[Refused]}}}
 	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -146,7 +149,7 @@ func (h *handlers) reductionsPage(w http.ResponseWriter, r *http.Request) error 
 // reductionsExport downloads the selected reductions (without the
 // hardship) as .xlsx.
 func (h *handlers) reductionsExport(w http.ResponseWriter, r *http.Request) error {
-	f, err := reductionFilter(r)
+	f, _, err := reductionFilter(r)
 	if err != nil {
 		return err
 	}
