@@ -93,7 +93,11 @@ func run(members int, dsn, data string, reuse bool, bin string, users int, durat
 	if err := waitHealthy(base, 60*time.Second); err != nil {
 		return err
 	}
-	fmt.Printf("机器：%d 核，负载 %s；%d 人；%s\n", runtime.NumCPU(), loadAvg(), members, dbName(dsn))
+	people := fmt.Sprintf("%d 人", members)
+	if reuse { // -members was not used to generate what is measured
+		people = "沿用已生成的数据（人数以生成时为准）"
+	}
+	fmt.Printf("机器：%d 核，负载 %s；%s；%s\n", runtime.NumCPU(), loadAvg(), people, dbName(dsn))
 	fmt.Printf("启动到可用：%s\n", time.Since(start).Round(time.Millisecond))
 	time.Sleep(2 * time.Second)
 	fmt.Printf("空闲内存：%s\n", rss(srv.Process.Pid))
