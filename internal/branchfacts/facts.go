@@ -7,7 +7,8 @@ package branchfacts
 
 import (
 	"context"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"hongdun/internal/develop"
 	"hongdun/internal/exam"
@@ -165,30 +166,17 @@ type query struct {
 // at a time, so a comparison waits for the longer of two reads rather than
 // their sum (the reads are CPU-bound and the pool serves other requests
 // too); inside a transaction, whose one connection takes one statement at
-// a time, they run in turn. The first error in the order given is returned.
+// a time, they run in turn. The first error met is returned.
 func read(q db.Querier, need Need, queries []query) error {
-	slots := 1
+	var g errgroup.Group
+	g.SetLimit(1)
 	if _, pooled := q.(*db.DB); pooled {
-		slots = 2
+		g.SetLimit(2)
 	}
-	sem := make(chan struct{}, slots)
-	errs := make([]error, len(queries))
-	var wg sync.WaitGroup
-	for i, qu := range queries {
-		if need&qu.what == 0 {
-			continue
-		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			errs[i] = qu.run()
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
+	for _, qu := range queries {
+		if need&qu.what != 0 {
+			g.Go(qu.run)
 		}
 	}
-	return nil
+	return g.Wait()
 }
