@@ -44,14 +44,17 @@ func Roster(ctx context.Context, q db.Querier, o *org.Org, kind string, day civi
 		}
 		return out, nil
 	}
-	in, args := scope.Under(o.Path).Where("o.path")
+	in, args := scope.Under(o.Path).Where("p.org_path")
 	if o.Kind == org.TempBranch {
 		serving, more := wartime.ServingSQL("p.id", o.ID, on)
 		in, args = "("+in+" OR "+serving+")", append(args, more...)
 	}
+	// The status is written as an expression so that SQLite's planner reads
+	// the subtree's range of the path index, not every party member of the
+	// bureau through the status index.
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, CASE WHEN p.status = 'full' AND COALESCE(p.full_date, p.join_date) <= ? THEN 1 ELSE 0 END
-		FROM persons p JOIN orgs o ON o.id = p.org_id
-		WHERE `+in+` AND `+member.PartyMember("p.status")+` AND p.join_date <= ?
+		FROM persons p
+		WHERE `+in+` AND `+member.PartyMember("(p.status || '')")+` AND p.join_date <= ?
 		ORDER BY p.pinyin, p.id`, append(append([]any{on}, args...), on)...)
 	if err != nil {
 		return nil, err
