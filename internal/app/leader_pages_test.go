@@ -169,6 +169,7 @@ var notPages = map[string]string{
 // reads a subtree and writes nothing, so a leader's page offers no write
 // (no POST form, no button, no link to a write page).
 func TestEveryRoleWalksItsPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
 	const pw = "Demo-Pass-2026!"
@@ -214,6 +215,7 @@ func TestEveryRoleWalksItsPages(t *testing.T) {
 		{"党员", "dangyuan2", auth.Member, true, 12},
 	} {
 		t.Run(who.name+"-"+who.username, func(t *testing.T) {
+			t.Parallel() // the walks only read
 			var person int64
 			if who.role == auth.Member {
 				if err := e.DB.QueryRowContext(ctx, "SELECT person_id FROM accounts WHERE username = ?", who.username).Scan(&person); err != nil {

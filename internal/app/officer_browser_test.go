@@ -30,6 +30,7 @@ import (
 // (the ID number revealed), filters the 待办 to what is overdue in one 分局
 // and exports exactly that, previews and confirms a 兜底培训.
 func TestBureauOfficersWeekInBrowser(t *testing.T) {
+	t.Parallel()
 	p := browsertest.Open(t, 1280, 900)
 	ctx, e := context.Background(), p.E
 	b := e.Bureau()

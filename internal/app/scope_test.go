@@ -57,6 +57,7 @@ func fingerprint(t *testing.T, e *apptest.Env) string { return dbtest.Fingerprin
 // probe or a stated exemption, and every probe must answer 404 (or 403)
 // without changing the database.
 func TestEveryRouteIsScoped(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		for _, rt := range e.App.Routes {
 			key := rt.Method + " " + rt.Pattern
