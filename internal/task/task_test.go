@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/task"
 )
 
@@ -123,7 +124,7 @@ func TestDispatchCompleteReview(t *testing.T) {
 		if st := b.a1Adm.Do("GET", fmt.Sprintf("/api/v1/tasks/%d", c2), nil, nil); st != 404 {
 			t.Fatalf("other branch's copy: %d", st)
 		}
-		var list task.Page[*task.Copy]
+		var list listing.List[task.Copy]
 		if st := b.a1Adm.Do("GET", "/api/v1/tasks?year=2026", nil, &list); st != 200 || list.Total != 1 || list.Items[0].ID != c1 {
 			t.Fatalf("branch list: %d %+v", st, list)
 		}
