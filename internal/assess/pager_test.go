@@ -68,7 +68,7 @@ func TestResultsAndScoringPageWithTheSharedPager(t *testing.T) {
 		sheet := fmt.Sprintf("/assess/sets/%d/indicators/%d", set.ID, scored)
 		root.CheckList(apptest.List{Path: sheet, Row: `<tr id="score-`, Total: 9, PerPage: 4}, adminA)
 		// The sheet posts to its page's address: a refused save re-shows the
-		// same page of the same size.
+		// same page of the same size, its links to the sheet's pages.
 		if st := root.Do("GET", sheet+"?per_page=4&page=2", nil, nil); st != 200 {
 			t.Fatal(st)
 		}
@@ -78,7 +78,7 @@ func TestResultsAndScoringPageWithTheSharedPager(t *testing.T) {
 			t.Fatalf("no sheet on page 2: %s", root.Body())
 		}
 		if st := root.PostForm(html.UnescapeString(action[1]), url.Values{"points_" + row[1]: {"999"}}); st != http.StatusBadRequest ||
-			strings.Count(root.Body(), `<tr id="score-`) != 4 || !strings.Contains(root.Body(), "第 2 / 3 页") {
+			strings.Count(root.Body(), `<tr id="score-`) != 4 || !strings.Contains(root.Body(), "第 2 / 3 页") || root.Link(`rel="next"`).Path != sheet {
 			t.Fatalf("a refused save from page 2 (%s): %d", action[1], st)
 		}
 	})

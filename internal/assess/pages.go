@@ -151,7 +151,7 @@ func (h *handlers) showSet(w http.ResponseWriter, r *http.Request, err error) er
 		return e
 	}
 	v.Set = v.Sheet.Set
-	pg.Total = v.Sheet.Total
+	pg.Total, pg.Path = v.Sheet.Total, fmt.Sprintf("/assess/sets/%d", id) // the set's forms re-show it
 	v.Pager = pg
 	if _, e := org.WritablePath(ctx, h.DB, p, v.Set.OrgID); e == nil {
 		v.CanEdit, v.CanScore = v.Set.State == Draft, v.Set.State == Published
@@ -251,7 +251,7 @@ func (h *handlers) showScoring(w http.ResponseWriter, r *http.Request, err error
 	if e != nil {
 		return e
 	}
-	pg.Total = len(t.Orgs)
+	pg.Total, pg.Path = len(t.Orgs), fmt.Sprintf("/assess/sets/%d/indicators/%d", id, iid) // the sheet's save re-shows it
 	v.Pager = pg
 	lo := min(pg.Offset(), len(t.Orgs))
 	for _, o := range t.Orgs[lo:min(lo+pg.PerPage, len(t.Orgs))] {

@@ -443,7 +443,7 @@ func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, er
 	if e != nil {
 		return e
 	}
-	pg.Total = l.Total
+	pg.Total, pg.Path = l.Total, fmt.Sprintf("/tasks/items/%d", id) // the dispatch form re-shows it
 	v := itemView{Item: it, Copies: l.Items, Pager: pg, Targets: Targets}
 	if path, e := org.WritablePath(ctx, h.DB, p, it.OrgID); e == nil {
 		v.CanSend = true

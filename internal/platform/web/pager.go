@@ -16,6 +16,9 @@ import (
 type Pager struct {
 	Page, PerPage, Total int
 	Query                url.Values // without page
+	// Path is the list's address when a form posted elsewhere re-shows it
+	// (a refusal); empty, the links stay on the page's own address.
+	Path string
 	// Capped is a count that stopped at Total (the member search counts to
 	// member.TotalCap): the pager says "10,000+" and no number of pages,
 	// and More, whether another page follows, decides the next link.
