@@ -118,7 +118,7 @@ func number(v url.Values, name, label string) (int64, error) {
 
 // numbers reads several optional positive integer parameters.
 func numbers(v url.Values, names ...string) ([]int64, error) {
-	labels := map[string]string{"org": "党组织编号", "year": "年度", "page": "页码", "per_page": "每页条数", "version": "版本号"}
+	labels := map[string]string{"org": "党组织编号", "year": "年度", "version": "版本号"}
 	out := make([]int64, len(names))
 	for i, n := range names {
 		var err error

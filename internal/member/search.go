@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 )
 
@@ -64,11 +65,8 @@ func (f *Filter) Normalize() error {
 	if f.Page == 0 {
 		f.Page = 1
 	}
-	switch {
-	case f.PerPage < 1 || f.PerPage > 200:
-		return fail.NotAllowed("per_page", "每页条数应在 1 至 200 之间")
-	case f.Page < 1:
-		return fail.NotAllowed("page", "页码应不小于 1")
+	if err := input.InPages(f.Page, f.PerPage); err != nil {
+		return err
 	}
 	for _, c := range []struct {
 		field, v string

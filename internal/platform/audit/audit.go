@@ -13,7 +13,7 @@ import (
 
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
 )
 
@@ -217,11 +217,10 @@ type Filter struct {
 // out of the range the list pages take (input.Paging) is refused, never
 // read as another.
 func Search(ctx context.Context, q db.Querier, f Filter) ([]Record, int, error) {
-	switch {
-	case f.PerPage < 0 || f.PerPage > 200:
-		return nil, 0, fail.NotAllowed("per_page", "每页条数应在 1 至 200 之间")
-	case f.PerPage > 0 && f.Page < 1:
-		return nil, 0, fail.NotAllowed("page", "页码应不小于 1")
+	if f.PerPage != 0 {
+		if err := input.InPages(f.Page, f.PerPage); err != nil {
+			return nil, 0, err
+		}
 	}
 	where, args := []string{"1=1"}, []any{}
 	if f.Actor != "" {
