@@ -149,6 +149,8 @@ type Filter struct {
 	// within replaces the caller's scope: a member's own branch, for the
 	// phone page of the tasks that concern them.
 	within *scope.Subtree
+	// parentID selects the copies dispatched further from one, for its page.
+	parentID int64
 }
 
 // Sides of the list.
@@ -188,6 +190,9 @@ func where(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today
 	}
 	if f.ItemID != 0 {
 		add("c.item_id = ?", f.ItemID)
+	}
+	if f.parentID != 0 {
+		add("c.parent_id = ?", f.parentID)
 	}
 	if f.Year != 0 {
 		if f.Year < 2000 || f.Year > 2100 {

@@ -568,15 +568,11 @@ func (h *handlers) showCopy(w http.ResponseWriter, r *http.Request, id int64, er
 			return e
 		}
 	}
-	subs, e := List(ctx, h.Deps, p, Filter{ItemID: c.ItemID})
+	subs, e := List(ctx, h.Deps, p, Filter{ItemID: c.ItemID, parentID: c.ID})
 	if e != nil {
 		return e
 	}
-	for _, s := range subs.Items {
-		if s.ParentID == c.ID {
-			v.Subs = append(v.Subs, s)
-		}
-	}
+	v.Subs = subs.Items
 	return h.Web.RenderStatus(w, r, http.StatusOK, copyPage, v, err)
 }
 
