@@ -323,6 +323,9 @@ func TestAnnualCheck(t *testing.T) {
 		if st := c.Do("GET", "/stats/annual/check?year=2025", nil, nil); st != 200 || !strings.Contains(c.Body(), "有转正无入党") {
 			t.Errorf("check page: %d", st)
 		}
+		// The page's list pages with the shared pager (it has no download).
+		c.CheckList(apptest.List{Path: "/stats/annual/check", Filters: fmt.Sprintf("year=2025&org=%d", b.R), Row: `<tr class="issue"`, Total: 6, PerPage: 2},
+			e.Account(auth.OrgAdmin, b.A, 0))
 	})
 }
 

@@ -18,7 +18,6 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -135,15 +134,16 @@ type checkList struct {
 	Items   []Issue      `json:"items"`
 	Holds   bool         `json:"holds"`
 	Formula string       `json:"formula"`
-	Query   template.URL `json:"-"`
-	Pages   []int        `json:"-"`
+	Query   template.URL `json:"-"` // the report's year and org, for the link back
+	Pager   web.Pager    `json:"-"`
 }
 
 func (h *handlers) check(r *http.Request) (*checkList, error) {
-	page, per, err := input.Paging(r.URL.Query())
+	pg, err := web.Paging(r)
 	if err != nil {
 		return nil, err
 	}
+	page, per := pg.Page, pg.PerPage
 	req, rep, issues, err := h.compute(r)
 	if err != nil {
 		return nil, err
@@ -160,9 +160,8 @@ func (h *handlers) check(r *http.Request) (*checkList, error) {
 	if from := (page - 1) * per; from < len(issues) {
 		c.Items = issues[from:min(from+per, len(issues))]
 	}
-	for i := 1; i <= (len(issues)+per-1)/per && i <= 50; i++ {
-		c.Pages = append(c.Pages, i)
-	}
+	pg.Total = len(issues)
+	c.Pager = pg
 	c.Query = template.URL(fmt.Sprintf("year=%d&org=%d", req.Year, req.Root.ID))
 	return c, nil
 }

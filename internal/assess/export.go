@@ -17,17 +17,17 @@ func (h *handlers) exportResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := numbers(r.URL.Query(), "org")
+	orgID, _, err := resultsFilter(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	sh, err := Results(ctx, h.Deps, web.Principal(r), id, n[0], 1, 1<<30)
+	sh, err := Results(ctx, h.Deps, web.Principal(r), id, orgID, 1, 0)
 	if err != nil {
 		return err
 	}
 	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "assess.export", ObjectType: "assess_set", ObjectID: fmt.Sprint(id),
-		Detail: map[string]any{"org": n[0], "rows": len(sh.Items)}}); err != nil {
+		Detail: map[string]any{"org": orgID, "rows": len(sh.Items)}}); err != nil {
 		return err
 	}
 	header := []any{"名次", "党组织", "书记"}

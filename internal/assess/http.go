@@ -118,7 +118,7 @@ func number(v url.Values, name, label string) (int64, error) {
 
 // numbers reads several optional positive integer parameters.
 func numbers(v url.Values, names ...string) ([]int64, error) {
-	labels := map[string]string{"org": "党组织编号", "year": "年度", "page": "页码", "per_page": "每页条数", "version": "版本号"}
+	labels := map[string]string{"org": "党组织编号", "year": "年度", "version": "版本号"}
 	out := make([]int64, len(names))
 	for i, n := range names {
 		var err error
@@ -225,12 +225,23 @@ func (h *handlers) apiResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := numbers(r.URL.Query(), "org", "page", "per_page")
+	orgID, pg, err := resultsFilter(r)
 	if err != nil {
 		return err
 	}
-	sh, err := Results(r.Context(), h.Deps, web.Principal(r), id, n[0], int(n[1]), int(n[2]))
+	sh, err := Results(r.Context(), h.Deps, web.Principal(r), id, orgID, pg.Page, pg.PerPage)
 	return web.Reply(w, http.StatusOK, sh, err)
+}
+
+// resultsFilter reads the results' organisation and their page with the
+// shared pager.
+func resultsFilter(r *http.Request) (int64, web.Pager, error) {
+	n, err := numbers(r.URL.Query(), "org")
+	if err != nil {
+		return 0, web.Pager{}, err
+	}
+	pg, err := web.Paging(r)
+	return n[0], pg, err
 }
 
 func (h *handlers) apiReports(w http.ResponseWriter, r *http.Request) error {

@@ -24,21 +24,6 @@ var (
 	innovationPage  = web.NewPage(templates, "templates/innovation.html", "templates/tabs.html")
 )
 
-type pager struct{ Page, PerPage, Total, Pages int }
-
-func newPager(page, per, total int) pager {
-	per = max(per, 1)
-	return pager{max(page, 1), per, total, (total + per - 1) / per}
-}
-
-// queryOf is the page's query without its page number and notice.
-func queryOf(r *http.Request) url.Values {
-	q := r.URL.Query()
-	q.Del("page")
-	q.Del("ok")
-	return q
-}
-
 func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return fail.Malformed("", "表单无法读取")
@@ -147,8 +132,7 @@ type setView struct {
 	Rules    Rules
 	Orgs     []org.Option
 	OrgID    int64
-	Pager    pager
-	Query    url.Values
+	Pager    web.Pager
 	Form     url.Values
 }
 
@@ -157,17 +141,18 @@ func (h *handlers) showSet(w http.ResponseWriter, r *http.Request, err error) er
 	if e != nil {
 		return e
 	}
-	n, e := numbers(r.URL.Query(), "org", "page", "per_page")
+	n, pg, e := resultsFilter(r)
 	if e != nil {
 		return e
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	v := setView{Kinds: IndicatorKinds, Sources: Sources, Rules: InnovationRules, OrgID: n[0], Query: queryOf(r), Form: r.PostForm}
-	if v.Sheet, e = Results(ctx, h.Deps, p, id, n[0], int(n[1]), int(n[2])); e != nil {
+	v := setView{Kinds: IndicatorKinds, Sources: Sources, Rules: InnovationRules, OrgID: n, Form: r.PostForm}
+	if v.Sheet, e = Results(ctx, h.Deps, p, id, n, pg.Page, pg.PerPage); e != nil {
 		return e
 	}
 	v.Set = v.Sheet.Set
-	v.Pager = newPager(v.Sheet.Page, v.Sheet.PerPage, v.Sheet.Total)
+	pg.Total, pg.Path = v.Sheet.Total, fmt.Sprintf("/assess/sets/%d", id) // the set's forms re-show it
+	v.Pager = pg
 	if _, e := org.WritablePath(ctx, h.DB, p, v.Set.OrgID); e == nil {
 		v.CanEdit, v.CanScore = v.Set.State == Draft, v.Set.State == Published
 	}
@@ -227,8 +212,7 @@ type scoringView struct {
 	Set       *Set
 	Indicator Indicator
 	Rows      []scoreRow
-	Pager     pager
-	Query     url.Values
+	Pager     web.Pager
 }
 
 func (h *handlers) showScoring(w http.ResponseWriter, r *http.Request, err error) error {
@@ -240,7 +224,7 @@ func (h *handlers) showScoring(w http.ResponseWriter, r *http.Request, err error
 	if e != nil {
 		return e
 	}
-	n, e := numbers(r.URL.Query(), "page")
+	pg, e := web.Paging(r)
 	if e != nil {
 		return e
 	}
@@ -249,7 +233,7 @@ func (h *handlers) showScoring(w http.ResponseWriter, r *http.Request, err error
 	if e != nil {
 		return e
 	}
-	v := scoringView{Set: s, Query: queryOf(r)}
+	v := scoringView{Set: s}
 	found := false
 	for _, ind := range s.Indicators {
 		if ind.ID == iid && ind.Kind == Scored {
@@ -267,10 +251,10 @@ func (h *handlers) showScoring(w http.ResponseWriter, r *http.Request, err error
 	if e != nil {
 		return e
 	}
-	const per = 50
-	v.Pager = newPager(int(n[0]), per, len(t.Orgs))
-	lo := (v.Pager.Page - 1) * per
-	for _, o := range t.Orgs[min(lo, len(t.Orgs)):min(lo+per, len(t.Orgs))] {
+	pg.Total, pg.Path = len(t.Orgs), fmt.Sprintf("/assess/sets/%d/indicators/%d", id, iid) // the sheet's save re-shows it
+	v.Pager = pg
+	lo := min(pg.Offset(), len(t.Orgs))
+	for _, o := range t.Orgs[lo:min(lo+pg.PerPage, len(t.Orgs))] {
 		sc, ok := scores[o.ID]
 		v.Rows = append(v.Rows, scoreRow{Org: o, Score: sc, Given: ok})
 	}
@@ -292,7 +276,14 @@ func (h *handlers) pageScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return formStep(w, r, fmt.Sprintf("/assess/sets/%d/indicators/%d?page=%d", id, iid, max(formInt(r, "page"), 1)), func() (string, error) {
+	// The sheet posts to the address of its page (page and per_page), which
+	// a refusal re-shows and a save returns to.
+	pg, err := web.Paging(r)
+	if err != nil {
+		return err
+	}
+	pg.Query.Set("page", strconv.Itoa(pg.Page))
+	return formStep(w, r, fmt.Sprintf("/assess/sets/%d/indicators/%d?%s", id, iid, pg.Query.Encode()), func() (string, error) {
 		var in Scores
 		for _, k := range sortedKeys(r.PostForm) {
 			oid, ok := strings.CutPrefix(k, "points_")

@@ -131,7 +131,8 @@ type Sheet struct {
 }
 
 // Results computes a set's results as of the year's end (today while it
-// runs), narrowed to the subtree of orgID, one page of them.
+// runs), narrowed to the subtree of orgID, page (from 1) of perPage of
+// them (0: all, the export).
 func Results(ctx context.Context, d *core.Deps, p *auth.Principal, setID, orgID int64, page, perPage int) (*Sheet, error) {
 	s, err := GetSet(ctx, d.DB, p, setID)
 	if err != nil {
@@ -141,10 +142,6 @@ func Results(ctx context.Context, d *core.Deps, p *auth.Principal, setID, orgID 
 	if err != nil {
 		return nil, err
 	}
-	if perPage <= 0 {
-		perPage = 50
-	}
-	perPage, page = min(perPage, 200), max(page, 1)
 	asOf := civil.Today(d.Now())
 	if end := civil.New(s.Year, 12, 31); end.Before(asOf) {
 		asOf = end
@@ -165,8 +162,12 @@ func Results(ctx context.Context, d *core.Deps, p *auth.Principal, setID, orgID 
 		}
 	}
 	sh.Total = len(mine)
-	if lo := (page - 1) * perPage; lo < len(mine) {
-		sh.Items = mine[lo:min(lo+perPage, len(mine))]
+	lo, hi := (page-1)*perPage, page*perPage
+	if perPage == 0 {
+		lo, hi = 0, len(mine)
+	}
+	if lo < len(mine) {
+		sh.Items = mine[lo:min(hi, len(mine))]
 	}
 	return sh, nil
 }

@@ -157,16 +157,10 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var all []audit.Record
-	for f.Page, f.PerPage = 1, 200; ; f.Page++ {
-		recs, _, err := audit.Search(r.Context(), h.DB, f)
-		if err != nil {
-			return err
-		}
-		all = append(all, recs...)
-		if len(recs) < f.PerPage {
-			break
-		}
+	f.Page, f.PerPage = 1, 0
+	all, _, err := audit.Search(r.Context(), h.DB, f)
+	if err != nil {
+		return err
 	}
 	rows, err := h.inWords(r, all)
 	if err != nil {

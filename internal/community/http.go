@@ -91,7 +91,7 @@ func Routes(d *core.Deps) []web.Route {
 }
 
 func (h *handlers) apiSites(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (h *handlers) apiFeedback(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiActivities(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (h *handlers) apiPhoto(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiIssues(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -298,4 +298,15 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return sealed.Send(w, name, ctype, b)
+}
+
+// filter reads a list's filters and its page with the shared pager.
+func filter(r *http.Request) (Filter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return Filter{}, pg, err
+	}
+	f, err := ParseFilter(r.URL.Query())
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
 }

@@ -2,7 +2,6 @@ package community
 
 import (
 	"context"
-	"html/template"
 	"net/url"
 	"strconv"
 
@@ -23,7 +22,8 @@ type Filter struct {
 	Page, PerPage int
 }
 
-// ParseFilter reads org, community, year, state, page and per_page.
+// ParseFilter reads org, community, year and state (the page is the
+// shared pager's: web.Paging).
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{State: q.Get("state")}
 	var err error
@@ -39,22 +39,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if f.State != "" && f.State != "open" && f.State != "overdue" && f.State != "resolved" {
 		return f, fail.NotAllowed("state", "状态只能是 open（未办结）、overdue（逾期）或 resolved（已办结）")
 	}
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
-}
-
-// Query is the filter as URL parameters.
-func (f Filter) Query() template.URL {
-	v := url.Values{}
-	for k, n := range map[string]int64{"org": f.OrgID, "community": f.CommunityID, "year": int64(f.Year)} {
-		if n != 0 {
-			v.Set(k, strconv.FormatInt(n, 10))
-		}
-	}
-	if f.State != "" {
-		v.Set("state", f.State)
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
+	return f, nil
 }
 
 // List is one page of a list.

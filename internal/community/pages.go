@@ -50,6 +50,7 @@ func (h *handlers) todayStr() string { return civil.Today(h.Now()).String() }
 type listView[T any] struct {
 	*List[T]
 	Filter Filter
+	Pager  web.Pager
 	Orgs   []org.Org
 	Sites  []Community // for the forms on the page
 	Today  string
@@ -69,14 +70,15 @@ func (h *handlers) sites(r *http.Request) ([]Community, error) {
 }
 
 func (h *handlers) pageSites(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
-	v := listView[Community]{Filter: f, Today: h.todayStr()}
+	v := listView[Community]{Filter: f, Pager: pg, Today: h.todayStr()}
 	if v.List, err = h.Communities(r.Context(), web.Principal(r), f); err != nil {
 		return err
 	}
+	v.Pager.Total = v.Total
 	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
@@ -92,7 +94,7 @@ func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, action, f
 }
 
 func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -105,7 +107,7 @@ func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Name, c.Street, c.Contact, c.OrgName, c.PoliceOrg, c.EstateOrg, c.ResidentOrg, c.Units, c.Members})
 	}
-	return h.xlsx(w, r, "双报到社区", "community.export", string(f.Query()),
+	return h.xlsx(w, r, "双报到社区", "community.export", string(pg.Encoded()),
 		[]any{"社区", "街道", "社区联系人", "登记单位", "公安党组织", "小区党组织", "居民组织", "报到单位数", "报到党员数"}, rows)
 }
 
@@ -216,14 +218,15 @@ func (h *handlers) pageFeedback(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) pageActivities(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
-	v := listView[Activity]{Filter: f, Today: h.todayStr()}
+	v := listView[Activity]{Filter: f, Pager: pg, Today: h.todayStr()}
 	if v.List, err = h.Activities(r.Context(), web.Principal(r), f); err != nil {
 		return err
 	}
+	v.Pager.Total = v.Total
 	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
@@ -234,7 +237,7 @@ func (h *handlers) pageActivities(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) exportActivities(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -260,7 +263,7 @@ func (h *handlers) exportActivities(w http.ResponseWriter, r *http.Request) erro
 		}
 		rows = append(rows, []any{a.HeldOn, a.Community, a.OrgName, kind, a.Title, a.Place, a.Served, Hours(a.HoursX10), strings.Join(names, "、")})
 	}
-	return h.xlsx(w, r, "服务活动", "community.activities.export", string(f.Query()),
+	return h.xlsx(w, r, "服务活动", "community.activities.export", string(pg.Encoded()),
 		[]any{"日期", "社区", "党组织", "类别", "服务内容", "地点", "服务群众（人次）", "服务时长（小时）", "参加党员"}, rows)
 }
 
@@ -402,14 +405,15 @@ func (h *handlers) pagePhoto(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) renderIssues(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
-	v := listView[Issue]{Filter: f, Today: h.todayStr()}
+	v := listView[Issue]{Filter: f, Pager: pg, Today: h.todayStr()}
 	if v.List, err = h.Issues(r.Context(), web.Principal(r), f); err != nil {
 		return err
 	}
+	v.Pager.Total = v.Total
 	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
@@ -427,7 +431,7 @@ func (h *handlers) pageIssues(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) exportIssues(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -440,7 +444,7 @@ func (h *handlers) exportIssues(w http.ResponseWriter, r *http.Request) error {
 	for _, i := range l.Items {
 		rows = append(rows, []any{i.RaisedOn, i.Community, i.OrgName, i.RaisedBy, i.What, i.TakerName, i.DueOn, i.ResolvedOn, i.Resolution, i.FeedbackLabel, i.FeedbackNote})
 	}
-	return h.xlsx(w, r, "关键小事台账", "community.issues.export", string(f.Query()),
+	return h.xlsx(w, r, "关键小事台账", "community.issues.export", string(pg.Encoded()),
 		[]any{"反映日期", "社区", "党组织", "反映人", "问题", "承办人", "承诺办结", "办结日期", "办理情况", "群众评价", "评价说明"}, rows)
 }
 

@@ -96,7 +96,7 @@ type eventBody struct {
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := filterFrom(r)
+	f, _, err := filterFrom(r)
 	if err != nil {
 		return err
 	}

@@ -43,11 +43,9 @@ var choices = enums{Genders: Genders, Educations: Educations, Categories: Catego
 
 type listView struct {
 	result
+	Pager    web.Pager
 	Orgs     []org.Option
 	E        enums
-	Prev     string
-	Next     string
-	Pages    int
 	CanWrite bool
 }
 
@@ -57,7 +55,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Orgs, err = h.orgOptions(r); err != nil {
 		return err
 	}
-	f, err := filterFrom(r)
+	f, pg, err := filterFrom(r)
 	if err == nil {
 		v.result, err = h.search(r, f)
 	}
@@ -65,23 +63,10 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 		v.F = f
 		return h.Web.RenderStatus(w, r, 0, h.list, v, err)
 	}
-	if v.Total.Exact {
-		v.Pages = (v.Total.N + v.F.PerPage - 1) / v.F.PerPage
-	}
-	page := func(n int) string {
-		q := url.Values{}
-		for k, vs := range r.URL.Query() {
-			q[k] = vs
-		}
-		q.Set("page", strconv.Itoa(n))
-		return "/members?" + q.Encode()
-	}
-	if v.F.Page > 1 {
-		v.Prev = page(v.F.Page - 1)
-	}
-	if v.More {
-		v.Next = page(v.F.Page + 1)
-	}
+	// Past member.TotalCap the count stops: the pager says "10,000+" and
+	// links the next page while the search finds one.
+	pg.Total, pg.Capped, pg.More = v.Total.N, !v.Total.Exact, v.More
+	v.Pager = pg
 	return h.Web.Render(w, r, h.list, v)
 }
 

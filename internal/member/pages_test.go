@@ -101,13 +101,19 @@ func TestListBeyondTheCountCap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st := b.admin.Do("GET", "/members", nil, nil); st != 200 || !strings.Contains(html.UnescapeString(b.admin.Body()), "共 10,000+ 人") ||
-			!strings.Contains(b.admin.Body(), `href="/members?page=2"`) {
+		if st := b.admin.Do("GET", "/members?per_page=20", nil, nil); st != 200 || !strings.Contains(html.UnescapeString(b.admin.Body()), "共 10,000+ 人") ||
+			!strings.Contains(html.UnescapeString(b.admin.Body()), "共 10,000+ 项，第 1 页") {
 			t.Fatalf("list: %d %s", st, b.admin.Body())
 		}
-		if st := b.admin.Do("GET", "/members?page=2", nil, nil); st != 200 || !strings.Contains(b.admin.Body(), "第 2 页") ||
-			!strings.Contains(b.admin.Body(), `href="/members?page=3"`) {
-			t.Fatalf("page 2: %d", st)
+		// Past the cap the next link stays while the search finds a page.
+		next := b.admin.Link(`rel="next"`)
+		if st := b.admin.Do("GET", "/members"+next.String(), nil, nil); st != 200 || next.Query().Get("page") != "2" || next.Query().Get("per_page") != "20" ||
+			!strings.Contains(b.admin.Body(), "第 2 页") || b.admin.Link(`rel="next"`).Query().Get("page") != "3" {
+			t.Fatalf("page 2: %d %s", st, next)
+		}
+		if st := b.admin.Do("GET", "/members?per_page=200&page=51", nil, nil); st != 200 || strings.Contains(b.admin.Body(), `rel="next"`) ||
+			strings.Count(b.admin.Body(), `<tr id="person-`) != 1 || !strings.Contains(b.admin.Body(), `rel="prev"`) {
+			t.Fatalf("the last page past the cap: %d", st)
 		}
 		var out struct {
 			Total      int  `json:"total"`
@@ -122,5 +128,23 @@ func TestListBeyondTheCountCap(t *testing.T) {
 		if st := b.admin.Do("GET", fmt.Sprintf("/api/v1/members?org=%d", b.b), nil, &out); st != 200 || out.Total != 0 || !out.TotalExact || out.HasNext {
 			t.Fatalf("API, an empty subtree: %d %+v", st, out)
 		}
+	})
+}
+
+// The member list pages with the shared pager: the next page keeps the
+// filters and the size, bad paging is refused and another 分局's
+// organisation is a 404 (the list has no download of its own: the roster
+// export is /exports/members.xlsx).
+func TestListPagesWithTheSharedPager(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		for i := range 7 {
+			b.create(t, map[string]any{"org_id": b.aBranch, "name": fmt.Sprintf("党员%c", '一'+rune(i)), "gender": "男", "birth_date": "1990-01-01",
+				"status": "full", "join_date": "2015-07-01", "full_date": "2016-07-01"})
+		}
+		b.create(t, map[string]any{"org_id": b.aBranch, "name": "申请人", "gender": "男", "birth_date": "1990-01-01", "status": "applicant", "apply_date": "2020-01-01"})
+		b.create(t, map[string]any{"org_id": b.b, "name": "乙党员", "gender": "男", "birth_date": "1990-01-01", "status": "full", "join_date": "2015-07-01", "full_date": "2016-07-01"})
+		b.admin.CheckList(apptest.List{Path: "/members", Filters: fmt.Sprintf("org=%d&status=full", b.aBranch), Row: `<tr id="person-`, Total: 7, PerPage: 3},
+			e.Account(auth.Leader, b.b, 0))
 	})
 }

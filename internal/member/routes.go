@@ -40,7 +40,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Name: "category", Description: "人员类别：民警|辅警|职工|离退休"}, {Name: "gender", Description: "男|女"},
 		{Name: "edu", Description: "学历"}, {Name: "age", Description: "年龄段，如 31-35、-30、61-"},
 		{Name: "joined_from", Description: "入党日期起（含），YYYY-MM-DD"}, {Name: "joined_to", Description: "入党日期止（含），YYYY-MM-DD"},
-		{Name: "page", Description: "页码，从 1 开始"}, {Name: "per_page", Description: "每页条数（≤100，默认 20）"}}
+		{Name: "page", Description: "页码，从 1 开始"}, {Name: "per_page", Description: "每页条数（默认 50，最多 200）"}}
 	example := personBody{Name: "张三", OrgID: 4, IDNumber: "110105198003071234", Phone: "13812345678", Education: "大学本科",
 		Category: "民警", Post: "一级警长", Status: "full", JoinDate: "2003-07-01", FullDate: "2004-07-01"}
 	return []web.Route{
@@ -56,7 +56,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/members", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
 			Summary: "检索党员（按拼音排序，分页；身份号码和电话脱敏）。total 为符合条件的人数，最多数到 10000：" +
 				"total_exact 为 false 时表示“10000 人以上”（total 为 10000）；has_next 表示是否还有下一页", Query: filters,
-			Reply: map[string]any{"total": 1, "total_exact": true, "has_next": false, "page": 1, "per_page": 20, "items": []Person{}}}},
+			Reply: map[string]any{"total": 1, "total_exact": true, "has_next": false, "page": 1, "per_page": 50, "items": []Person{}}}},
 		{Method: "GET", Pattern: "/api/v1/members/{id}", Perm: web.PartyView, Handler: h.apiGet, Doc: &web.Doc{Tag: tag, Summary: "党员档案（脱敏）"}},
 		{Method: "POST", Pattern: "/api/v1/members", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag, Summary: "新建人员档案", Body: example}},
 		{Method: "PATCH", Pattern: "/api/v1/members/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: &web.Doc{Tag: tag,
@@ -134,31 +134,25 @@ func (h *handlers) audit(r *http.Request, tx *db.Tx, action string, id int64, de
 	return h.Audit.Write(r.Context(), tx, audit.Event{Action: action, ObjectType: "person", ObjectID: strconv.FormatInt(id, 10), Detail: detail})
 }
 
-// filterFrom reads the list filters from a query string.
-func filterFrom(r *http.Request) (Filter, error) {
+// filterFrom reads the list filters and the page (the shared pager's)
+// from a query string.
+func filterFrom(r *http.Request) (Filter, web.Pager, error) {
 	q := r.URL.Query()
 	f := Filter{Q: q.Get("q"), Status: q.Get("status"), Category: q.Get("category"), Gender: q.Get("gender"), Education: q.Get("edu"), Age: q.Get("age"),
 		JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to")}
+	pg, err := web.Paging(r)
+	if err != nil {
+		return f, pg, err
+	}
+	f.Page, f.PerPage = pg.Page, pg.PerPage
 	if v := q.Get("org"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return f, fail.Malformed("org", "组织编号应为正整数")
+			return f, pg, fail.Malformed("org", "组织编号应为正整数")
 		}
 		f.OrgID = id
 	}
-	for _, n := range []struct {
-		name string
-		dst  *int
-	}{{"page", &f.Page}, {"per_page", &f.PerPage}} {
-		if v := q.Get(n.name); v != "" {
-			i, err := strconv.Atoi(v)
-			if err != nil || i <= 0 {
-				return f, fail.Malformed(n.name, "页码和每页条数应为正整数")
-			}
-			*n.dst = i
-		}
-	}
-	return f, nil
+	return f, pg, nil
 }
 
 // search runs a scoped search and audits it (filters and row count).

@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 )
 
@@ -50,17 +51,23 @@ func (f Filter) Masked() Filter {
 // ErrOutOfScope means the filter names an organisation the caller does not see.
 var ErrOutOfScope = fail.NotFound()
 
-// Normalize fixes the page bounds and reports an invalid enumeration or age band.
+// Normalize gives an unset page its default (the first, of 20: the
+// pickers' searches) and reports a page out of the range the lists take
+// (input.Paging), an invalid enumeration or age band.
 func (f *Filter) Normalize() error {
 	f.Q = strings.TrimSpace(f.Q)
 	if utf8.RuneCountInString(f.Q) > 40 {
 		return fail.Malformed("q", "搜索内容过长")
 	}
-	if f.PerPage <= 0 {
+	if f.PerPage == 0 {
 		f.PerPage = 20
 	}
-	f.PerPage = min(f.PerPage, 100)
-	f.Page = max(f.Page, 1)
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	if err := input.InPages(f.Page, f.PerPage); err != nil {
+		return err
+	}
 	for _, c := range []struct {
 		field, v string
 		ok       bool
@@ -217,18 +224,6 @@ const TotalCap = 10000
 type Total struct {
 	N     int
 	Exact bool
-}
-
-// String is the total as a page shows it: "37", or "10,000+".
-func (t Total) String() string {
-	if t.Exact {
-		return strconv.Itoa(t.N)
-	}
-	n := strconv.Itoa(t.N)
-	for i := len(n) - 3; i > 0; i -= 3 {
-		n = n[:i] + "," + n[i:]
-	}
-	return n + "+"
 }
 
 // Search lists the persons the caller may see that match f, sorted by pinyin,

@@ -191,6 +191,11 @@ func TestSearch(t *testing.T) {
 		if got, total := names(scoped, Filter{}); got != "李四,张三" || total != 2 {
 			t.Errorf("leader of 甲分局 sees %q", got)
 		}
+		for _, f := range []Filter{{PerPage: 500}, {PerPage: -1}, {Page: -1}} {
+			if _, _, err := Search(ctx, d, keys, admin, f); err == nil {
+				t.Errorf("page %d of %d read, not refused", f.Page, f.PerPage)
+			}
+		}
 		if _, _, err := Search(ctx, d, keys, scoped, Filter{OrgID: b}); !errors.Is(err, ErrOutOfScope) {
 			t.Errorf("org outside scope: %v", err)
 		}
@@ -271,8 +276,8 @@ func TestSearchTotalsAreCapped(t *testing.T) {
 		dbtest.OrgPathsAgree(t, d)
 		for _, p := range []*auth.Principal{{Role: auth.OrgAdmin, OrgPath: rootPath}, {Role: auth.OrgAdmin, OrgPath: fjPath}} {
 			items, total, more, err := SearchPage(ctx, d, keys, p, Filter{})
-			if err != nil || total != (Total{TotalCap, false}) || total.String() != "10,000+" || !more || len(items) != 20 {
-				t.Fatalf("%s: %+v %q more %v, %d items, %v", p.OrgPath, total, total, more, len(items), err)
+			if err != nil || total != (Total{TotalCap, false}) || !more || len(items) != 20 {
+				t.Fatalf("%s: %+v more %v, %d items, %v", p.OrgPath, total, more, len(items), err)
 			}
 			last := (n + 19) / 20
 			if p.OrgPath == rootPath {
@@ -287,7 +292,7 @@ func TestSearchTotalsAreCapped(t *testing.T) {
 			}
 		}
 		items, total, more, err := SearchPage(ctx, d, keys, &auth.Principal{Role: auth.OrgAdmin, OrgPath: rootPath}, Filter{OrgID: small})
-		if err != nil || total != (Total{3, true}) || total.String() != "3" || more || len(items) != 3 {
+		if err != nil || total != (Total{3, true}) || more || len(items) != 3 {
 			t.Fatalf("small subtree: %+v more %v %d %v", total, more, len(items), err)
 		}
 	})

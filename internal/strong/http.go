@@ -9,7 +9,6 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -105,19 +104,22 @@ func orgParam(s string) (int64, error) {
 	return id, nil
 }
 
-// filter reads a board's filters.
-func (h *handlers) filter(r *http.Request) (Filter, error) {
+// filter reads a board's filters and its page with the shared pager,
+// whose links and export name the year shown.
+func (h *handlers) filter(r *http.Request) (Filter, web.Pager, error) {
 	q := r.URL.Query()
 	f := Filter{State: q.Get("state"), Level: strings.TrimSpace(q.Get("level"))}
-	var err error
+	pg, err := web.Paging(r)
+	if err != nil {
+		return f, pg, err
+	}
+	f.Page, f.PerPage = pg.Page, pg.PerPage
 	if f.Year, err = h.yearOf("year", q.Get("year")); err != nil {
-		return f, err
+		return f, pg, err
 	}
-	if f.OrgID, err = orgParam(q.Get("org")); err != nil {
-		return f, err
-	}
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
+	pg.Query.Set("year", strconv.Itoa(f.Year))
+	f.OrgID, err = orgParam(q.Get("org"))
+	return f, pg, err
 }
 
 // bureau is the caller's bureau.
@@ -199,7 +201,7 @@ func (h *handlers) apiClose(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiEntries(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, _, err := h.filter(r)
 	if err != nil {
 		return err
 	}
@@ -245,7 +247,7 @@ func (h *handlers) apiReturn(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiExtent(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, _, err := h.filter(r)
 	if err != nil {
 		return err
 	}
@@ -255,7 +257,7 @@ func (h *handlers) apiExtent(w http.ResponseWriter, r *http.Request) error {
 
 // endsAsk reads the two-ends view's parameters.
 func (h *handlers) endsAsk(r *http.Request) (Filter, int, error) {
-	f, err := h.filter(r)
+	f, _, err := h.filter(r)
 	if err != nil {
 		return f, 0, err
 	}

@@ -57,6 +57,7 @@ var (
 type boardView struct {
 	*Board
 	Filter    Filter
+	Pager     web.Pager
 	Extent    *Extent
 	Orgs      []org.Option
 	Manage    bool // the whole bureau's 党务管理员: opens, recomputes, publishes
@@ -71,21 +72,22 @@ func (boardView) States() []string { return []string{Draft, Submitted, Reviewed}
 func (v boardView) Rank(i int) int { return (v.Page-1)*v.PerPage + i + 1 }
 
 func (h *handlers) pageBoard(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, pg, err := h.filter(r)
 	if err != nil {
 		return err
 	}
-	return h.renderBoard(w, r, f, nil)
+	return h.renderBoard(w, r, f, pg, nil)
 }
 
-func (h *handlers) renderBoard(w http.ResponseWriter, r *http.Request, f Filter, failed error) error {
+func (h *handlers) renderBoard(w http.ResponseWriter, r *http.Request, f Filter, pg web.Pager, failed error) error {
 	ctx, p := r.Context(), web.Principal(r)
 	b, err := Entries(ctx, h.Deps, p, f)
 	if err != nil {
 		return err
 	}
+	pg.Total, pg.Path = b.Total, "/strong" // the round's forms re-show it
 	today := civil.Today(h.Now())
-	v := boardView{Board: b, Filter: f, Manage: org.BureauAdmin(p), Today: today.String(), NextMonth: today.AddMonths(1).String()}
+	v := boardView{Board: b, Filter: f, Pager: pg, Manage: org.BureauAdmin(p), Today: today.String(), NextMonth: today.AddMonths(1).String()}
 	if v.Extent, err = ExtentOf(ctx, h.Deps, p, f.Year, f.OrgID); err != nil {
 		return err
 	}
@@ -97,7 +99,7 @@ func (h *handlers) renderBoard(w http.ResponseWriter, r *http.Request, f Filter,
 
 // export writes the filtered board as .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, pg, err := h.filter(r)
 	if err != nil {
 		return err
 	}
@@ -111,7 +113,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, []any{i + 1, e.OrgName, e.StateLabel, e.Computed, e.Self, e.Scored, e.Score, e.Suggested, e.Level, e.ReviewNote})
 	}
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "strong.export", ObjectType: "strong_round",
-		Detail: map[string]any{"filter": f.Query(), "rows": len(rows)}}); err != nil {
+		Detail: map[string]any{"filter": pg.Encoded(), "rows": len(rows)}}); err != nil {
 		return err
 	}
 	sheet := fmt.Sprintf("%d年度最强党支部评定", f.Year)
@@ -461,7 +463,13 @@ func (h *handlers) roundForm(w http.ResponseWriter, r *http.Request, year int, d
 		if fail.IsNotFound(err) {
 			return err
 		}
-		return h.renderBoard(w, r, Filter{Year: year, Page: 1, PerPage: 50}, err)
+		// The board again, the year's first page.
+		pg, e := web.Paging(r)
+		if e != nil {
+			return e
+		}
+		pg.Query.Set("year", strconv.Itoa(year))
+		return h.renderBoard(w, r, Filter{Year: year, Page: pg.Page, PerPage: pg.PerPage}, pg, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/strong?year=%d&ok=%s", year, url.QueryEscape(done)), http.StatusSeeOther)
 	return nil

@@ -2,11 +2,8 @@ package strong
 
 import (
 	"context"
-	"html/template"
 	"math"
-	"net/url"
 	"sort"
-	"strconv"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
@@ -24,21 +21,6 @@ type Filter struct {
 	Page, PerPage int    // PerPage 0: all (the export)
 }
 
-// Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() template.URL {
-	v := url.Values{"year": {strconv.Itoa(f.Year)}}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	if f.State != "" {
-		v.Set("state", f.State)
-	}
-	if f.Level != "" {
-		v.Set("level", f.Level)
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
-}
-
 // Board is a round as the caller sees it: its entries in scope, best
 // first, one page of them.
 type Board struct {
@@ -49,15 +31,6 @@ type Board struct {
 	PerPage int     `json:"per_page"`
 	Items   []Entry `json:"items"`
 	all     []Entry
-}
-
-// Pages are the page numbers to link (at most 50).
-func (b *Board) Pages() []int {
-	var out []int
-	for i := 1; b.PerPage > 0 && i <= (b.Total+b.PerPage-1)/b.PerPage && i <= 50; i++ {
-		out = append(out, i)
-	}
-	return out
 }
 
 // entriesIn reads every entry of the bureau's round of a year in sub, best

@@ -16,6 +16,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/todo"
@@ -83,7 +84,7 @@ func (c *Copy) LinkList() []string {
 const copyCols = `c.id, c.item_id, i.title, i.year, i.weight, i.escalate_days, i.line, c.org_id, c.dispatcher_org_id, COALESCE(c.parent_id, 0), c.period,
 	c.starts_on, c.due_on, c.status, c.evidence, c.links, c.auto, COALESCE(c.submitted_on, ''), COALESCE(c.done_on, ''), c.review_note, c.version`
 
-func scanCopy(s interface{ Scan(...any) error }) (*Copy, error) {
+func scanCopy(s listing.Scanner) (*Copy, error) {
 	var c Copy
 	err := s.Scan(&c.ID, &c.ItemID, &c.Title, &c.Year, &c.Weight, &c.EscalateDays, &c.Line, &c.OrgID, &c.DispatcherID, &c.ParentID, &c.Period,
 		&c.StartsOn, &c.DueOn, &c.Status, &c.Evidence, &c.Links, &c.Auto, &c.SubmittedOn, &c.DoneOn, &c.ReviewNote, &c.Version)
@@ -144,10 +145,12 @@ type Filter struct {
 	Status  string
 	Year    int
 	Page    int
-	PerPage int
+	PerPage int // 0: all (the export)
 	// within replaces the caller's scope: a member's own branch, for the
 	// phone page of the tasks that concern them.
 	within *scope.Subtree
+	// parentID selects the copies dispatched further from one, for its page.
+	parentID int64
 }
 
 // Sides of the list.
@@ -155,18 +158,6 @@ const (
 	Received   = "received"
 	Dispatched = "dispatched"
 )
-
-func paging(page, per *int) {
-	if *per <= 0 {
-		*per = 50
-	}
-	if *per > 200 {
-		*per = 200
-	}
-	if *page <= 0 {
-		*page = 1
-	}
-}
 
 // where builds the condition of a filter, or a refusal of a bad value.
 func where(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today string) (string, []any, error) {
@@ -200,6 +191,9 @@ func where(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today
 	if f.ItemID != 0 {
 		add("c.item_id = ?", f.ItemID)
 	}
+	if f.parentID != 0 {
+		add("c.parent_id = ?", f.parentID)
+	}
 	if f.Year != 0 {
 		if f.Year < 2000 || f.Year > 2100 {
 			return "", nil, fail.Malformed("year", "年度应为四位年份，如 2026")
@@ -219,53 +213,30 @@ func where(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today
 }
 
 // List pages the copies of a filter, the most urgent first (overdue and
-// open by deadline, then the rest).
-func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) ([]*Copy, int, error) {
-	paging(&f.Page, &f.PerPage)
-	return list(ctx, d, p, f, f.PerPage, (f.Page-1)*f.PerPage)
-}
-
-func list(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter, limit, offset int) ([]*Copy, int, error) {
+// open by deadline, then the rest); f.PerPage 0 holds them all.
+func List(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) (*listing.List[Copy], error) {
 	today := civil.Today(d.Now()).String()
 	w, args, err := where(ctx, d.DB, p, f, today)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	from := " FROM task_copies c JOIN task_items i ON i.id = c.item_id WHERE " + w
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := d.DB.QueryContext(ctx, "SELECT "+copyCols+from+
-		" ORDER BY CASE c.status WHEN 'done' THEN 2 WHEN 'submitted' THEN 1 ELSE 0 END, c.due_on, c.org_id, c.id LIMIT ? OFFSET ?",
-		append(args, limit, offset)...)
+	l, err := listing.Read(ctx, d.DB, f.Page, f.PerPage, copyCols, " FROM task_copies c JOIN task_items i ON i.id = c.item_id WHERE "+w,
+		"CASE c.status WHEN 'done' THEN 2 WHEN 'submitted' THEN 1 ELSE 0 END, c.due_on, c.org_id, c.id", args, scanCopy)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*Copy
-	for rows.Next() {
-		c, err := scanCopy(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	ids := make([]int64, 0, 2*len(out))
-	for _, c := range out {
+	ids := make([]int64, 0, 2*len(l.Items))
+	for _, c := range l.Items {
 		ids = append(ids, c.OrgID, c.DispatcherID)
 	}
 	names, err := org.Some(ctx, d.DB, ids...)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	for _, c := range out {
-		c.finish(today, names)
+	for i := range l.Items {
+		l.Items[i].finish(today, names)
 	}
-	return out, total, nil
+	return l, nil
 }
 
 // Completion is a receiver's report: what was done and the records of the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -40,12 +40,6 @@ var (
 )
 
 type handlers struct{ *core.Deps }
-
-// Page is a page of a collection, as every list of the API answers.
-type Page[T any] struct {
-	Total int `json:"total"`
-	Items []T `json:"items"`
-}
 
 // Routes are the 任务督办 and 擂台比武 pages and API.
 func Routes(d *core.Deps) []web.Route {
@@ -70,7 +64,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/tasks/arena", Perm: web.PartyRead, Handler: h.arena},
 
 		{Method: "GET", Pattern: "/api/v1/tasks", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
-			Summary: "任务列表：各接收单位的任务副本及完成情况", Query: listQ, Reply: Page[*Copy]{Items: []*Copy{{}}}}},
+			Summary: "任务列表：各接收单位的任务副本及完成情况", Query: listQ, Reply: listing.List[Copy]{Total: 1, Page: 1, PerPage: 50, Items: []Copy{{}}}}},
 		{Method: "GET", Pattern: "/api/v1/tasks/{id}", Perm: web.PartyRead, Handler: h.apiCopy, Doc: &web.Doc{Tag: tag,
 			Summary: "查询一个接收单位的任务", Reply: Copy{}}},
 		{Method: "GET", Pattern: "/api/v1/tasks/{id}/citable", Perm: web.PartyRead, Handler: h.apiCitable, Doc: &web.Doc{Tag: tag,
@@ -106,38 +100,36 @@ func intParam(r *http.Request, name, label string) (int, error) {
 	return n, nil
 }
 
-func filter(r *http.Request) (Filter, error) {
-	f := Filter{Side: r.URL.Query().Get("side"), Status: r.URL.Query().Get("status")}
-	var err error
+// filter reads a list's filters and its page (the page's links keep the
+// filters through the Pager).
+func filter(r *http.Request) (Filter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return Filter{}, pg, err
+	}
+	f := Filter{Side: r.URL.Query().Get("side"), Status: r.URL.Query().Get("status"), Page: pg.Page, PerPage: pg.PerPage}
 	var orgID, item int
 	for _, p := range []struct {
 		dst        *int
 		name, text string
-	}{{&orgID, "org", "党组织编号"}, {&item, "item", "任务编号"}, {&f.Year, "year", "年度"}, {&f.Page, "page", "页码"}, {&f.PerPage, "per_page", "每页条数"}} {
+	}{{&orgID, "org", "党组织编号"}, {&item, "item", "任务编号"}, {&f.Year, "year", "年度"}} {
 		if *p.dst, err = intParam(r, p.name, p.text); err != nil {
-			return f, err
+			return f, pg, err
 		}
 	}
 	f.OrgID, f.ItemID = int64(orgID), int64(item)
-	return f, nil
+	return f, pg, nil
 }
 
 // --- API ---
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
-	cs, total, err := List(r.Context(), h.Deps, web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	if cs == nil {
-		cs = []*Copy{}
-	}
-	web.JSON(w, http.StatusOK, Page[*Copy]{Total: total, Items: cs})
-	return nil
+	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiCitable(w http.ResponseWriter, r *http.Request) error {
@@ -284,22 +276,19 @@ func (h *handlers) apiArena(w http.ResponseWriter, r *http.Request) error {
 
 // --- pages ---
 
-type pager struct{ Page, PerPage, Total, Pages int }
-
 type listView struct {
 	Tab      string
 	Filter   Filter
-	Copies   []*Copy
+	Copies   []Copy
 	Items    []*Item
-	Pager    pager
+	Pager    web.Pager
 	Orgs     []org.Option
 	Statuses []Choice
 	Years    []int
-	Query    template.URL // the filters, encoded, for the export link
 }
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -320,27 +309,25 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v.Tab != "plan" {
 		f.Side = v.Tab
-		var total int
-		if v.Copies, total, err = List(ctx, h.Deps, p, f); err != nil {
+		l, err := List(ctx, h.Deps, p, f)
+		if err != nil {
 			return err
 		}
-		paging(&f.Page, &f.PerPage)
-		v.Pager = pager{f.Page, f.PerPage, total, (total + f.PerPage - 1) / f.PerPage}
+		v.Copies, pg.Total = l.Items, l.Total
 	}
 	v.Filter = f
 	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	q.Del("page")
-	q.Set("tab", v.Tab)
-	q.Set("year", strconv.Itoa(f.Year))
-	v.Query = template.URL(q.Encode())
+	// The links and the export name the tab and the year shown.
+	pg.Query.Set("tab", v.Tab)
+	pg.Query.Set("year", strconv.Itoa(f.Year))
+	v.Pager = pg
 	return h.Web.Render(w, r, listPage, v)
 }
 
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -348,10 +335,12 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		f.Side = tab
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	cs, _, err := list(ctx, h.Deps, p, f, 100000, 0)
+	f.Page, f.PerPage = 1, 0
+	l, err := List(ctx, h.Deps, p, f)
 	if err != nil {
 		return err
 	}
+	cs := l.Items
 	if err := h.Audit.Record(ctx, h.DB, audit.Event{Action: "task.export", ObjectType: "task_copy", Detail: map[string]any{
 		"org": f.OrgID, "side": f.Side, "status": f.Status, "year": f.Year, "rows": len(cs)}}); err != nil {
 		return err
@@ -432,12 +421,11 @@ func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) error {
 
 type itemView struct {
 	Item    *Item
-	Copies  []*Copy
-	Pager   pager
+	Copies  []Copy
+	Pager   web.Pager
 	CanSend bool
 	Below   []org.Option
 	Targets []Choice
-	Query   template.URL // the filters, encoded, for the export link
 }
 
 func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, err error) error {
@@ -446,27 +434,23 @@ func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, er
 	if e != nil {
 		return e
 	}
-	f, e := filter(r)
+	f, pg, e := filter(r)
 	if e != nil {
 		return e
 	}
 	f.ItemID, f.Side = id, ""
-	v := itemView{Item: it, Targets: Targets}
-	var total int
-	if v.Copies, total, e = List(ctx, h.Deps, p, f); e != nil {
+	l, e := List(ctx, h.Deps, p, f)
+	if e != nil {
 		return e
 	}
-	paging(&f.Page, &f.PerPage)
-	v.Pager = pager{f.Page, f.PerPage, total, (total + f.PerPage - 1) / f.PerPage}
+	pg.Total, pg.Path = l.Total, fmt.Sprintf("/tasks/items/%d", id) // the dispatch form re-shows it
+	v := itemView{Item: it, Copies: l.Items, Pager: pg, Targets: Targets}
 	if path, e := org.WritablePath(ctx, h.DB, p, it.OrgID); e == nil {
 		v.CanSend = true
 		if v.Below, e = belowOptions(r, h, path, it.OrgID); e != nil {
 			return e
 		}
 	}
-	q := r.URL.Query()
-	q.Del("page")
-	v.Query = template.URL(q.Encode())
 	return h.Web.RenderStatus(w, r, http.StatusOK, itemPage, v, err)
 }
 
@@ -546,7 +530,7 @@ type copyView struct {
 	CanReview bool // the dispatcher's administrator
 	Below     []org.Option
 	Targets   []Choice
-	Subs      []*Copy
+	Subs      []Copy
 	Form      url.Values
 	// Citable are the records the receiver may pick as evidence.
 	Citable []cite.Record
@@ -584,15 +568,11 @@ func (h *handlers) showCopy(w http.ResponseWriter, r *http.Request, id int64, er
 			return e
 		}
 	}
-	subs, _, e := list(ctx, h.Deps, p, Filter{ItemID: c.ItemID}, 500, 0)
+	subs, e := List(ctx, h.Deps, p, Filter{ItemID: c.ItemID, parentID: c.ID})
 	if e != nil {
 		return e
 	}
-	for _, s := range subs {
-		if s.ParentID == c.ID {
-			v.Subs = append(v.Subs, s)
-		}
-	}
+	v.Subs = subs.Items
 	return h.Web.RenderStatus(w, r, http.StatusOK, copyPage, v, err)
 }
 

@@ -25,11 +25,11 @@ type Place struct {
 
 // Phone is what a branch secretary, a leader or a member reads on a
 // phone: the tasks their organisation received this year, the most urgent
-// first, and its places in the 擂台比武.
+// first (a page of them), and its places in the 擂台比武.
 type Phone struct {
 	Org    string  `json:"org"`
 	Year   int     `json:"year"`
-	Copies []*Copy `json:"copies"`
+	Copies []Copy  `json:"copies"`
 	Total  int     `json:"total"`
 	Places []Place `json:"places"`
 	// ReadOnly: a member sees what their branch must do, not the copy
@@ -63,8 +63,9 @@ func unitOf(ctx context.Context, d *core.Deps, p *auth.Principal) (*org.Org, err
 	return o, nil
 }
 
-// PhoneView gathers the phone page of the caller.
-func PhoneView(ctx context.Context, d *core.Deps, p *auth.Principal) (*Phone, error) {
+// PhoneView gathers the phone page of the caller, page (from 1) of per
+// tasks.
+func PhoneView(ctx context.Context, d *core.Deps, p *auth.Principal, page, per int) (*Phone, error) {
 	o, err := unitOf(ctx, d, p)
 	if err != nil {
 		return nil, err
@@ -72,9 +73,11 @@ func PhoneView(ctx context.Context, d *core.Deps, p *auth.Principal) (*Phone, er
 	today := civil.Today(d.Now())
 	v := &Phone{Org: o.Name, Year: today.Year(), ReadOnly: !p.ReadsMembers()}
 	sub := scope.Under(o.Path)
-	if v.Copies, v.Total, err = list(ctx, d, p, Filter{Side: Received, Year: v.Year, within: &sub}, 50, 0); err != nil {
+	l, err := List(ctx, d, p, Filter{Side: Received, Year: v.Year, Page: page, PerPage: per, within: &sub})
+	if err != nil {
 		return nil, err
 	}
+	v.Copies, v.Total = l.Items, l.Total
 	v.Places, err = places(ctx, d, o, v.Year, today)
 	return v, err
 }
@@ -117,19 +120,34 @@ func (h *handlers) phoneRoutes(tag string) []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/m/tasks", Perm: web.PartyView, Handler: h.phone},
 		{Method: "GET", Pattern: "/api/v1/my-tasks", Perm: web.PartyView, Handler: h.apiPhone, Doc: &web.Doc{Tag: tag,
-			Summary: "本单位（党员为所在支部）本年度收到的任务和擂台比武名次（比位次、比进度）", Reply: Phone{Org: "甲分局一所党支部", Year: 2026}}},
+			Summary: "本单位（党员为所在支部）本年度收到的任务和擂台比武名次（比位次、比进度）",
+			Query:   []web.Param{{Name: "page", Description: "页码，从 1 开始"}, {Name: "per_page", Description: "每页条数（默认 50，最多 200）"}}, Reply: Phone{Org: "甲分局一所党支部", Year: 2026}}},
 	}
+}
+
+type phoneView struct {
+	*Phone
+	Pager web.Pager
 }
 
 func (h *handlers) phone(w http.ResponseWriter, r *http.Request) error {
-	v, err := PhoneView(r.Context(), h.Deps, web.Principal(r))
+	pg, err := web.Paging(r)
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, phonePage, v)
+	v, err := PhoneView(r.Context(), h.Deps, web.Principal(r), pg.Page, pg.PerPage)
+	if err != nil {
+		return err
+	}
+	pg.Total = v.Total
+	return h.Web.Render(w, r, phonePage, phoneView{v, pg})
 }
 
 func (h *handlers) apiPhone(w http.ResponseWriter, r *http.Request) error {
-	v, err := PhoneView(r.Context(), h.Deps, web.Principal(r))
+	pg, err := web.Paging(r)
+	if err != nil {
+		return err
+	}
+	v, err := PhoneView(r.Context(), h.Deps, web.Principal(r), pg.Page, pg.PerPage)
 	return web.Reply(w, http.StatusOK, v, err)
 }

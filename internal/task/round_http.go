@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -38,7 +39,7 @@ func (h *handlers) roundRoutes(tag string) []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/arena-rounds", Perm: web.PartyRead, Handler: h.apiRounds, Doc: &web.Doc{Tag: tag,
 			Summary: "擂台比武轮次（季度或年度），新的在前", Query: []web.Param{{Name: "org", Description: "党组织编号：组织或参加比武的单位在其中"}, {Name: "year", Description: "年度"}, {Name: "page", Description: "页码"},
-				{Name: "per_page", Description: "每页条数（默认 50，最多 200）"}}, Reply: Page[Round]{Total: 1, Items: []Round{sample}}}},
+				{Name: "per_page", Description: "每页条数（默认 50，最多 200）"}}, Reply: listing.List[Round]{Total: 1, Page: 1, PerPage: 50, Items: []Round{sample}}}},
 		{Method: "POST", Pattern: "/api/v1/arena-rounds", Perm: web.PartyWrite, Handler: h.apiCreateRound, Doc: &web.Doc{Tag: tag,
 			Summary: "建立一轮擂台比武（期末之后）：按期内到期任务截至期末的完成情况排名并保存快照；judged 为 true 时评委为书记述职打分，judge_weight 为评委分所占百分比",
 			Body:    RoundInput{OrgID: 1, Kind: ToBranches, Year: 2026, Period: "Q2", Judged: true, JudgeWeight: 40}, Reply: sample}},
@@ -64,16 +65,12 @@ func (h *handlers) roundRoutes(tag string) []web.Route {
 }
 
 func (h *handlers) apiRounds(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
-	rs, total, err := Rounds(r.Context(), h.Deps, web.Principal(r), f.OrgID, f.Year, f.Page, f.PerPage)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, Page[*Round]{Total: total, Items: rs})
-	return nil
+	l, err := Rounds(r.Context(), h.Deps, web.Principal(r), f.OrgID, f.Year, f.Page, f.PerPage)
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiCreateRound(w http.ResponseWriter, r *http.Request) error {
@@ -149,31 +146,28 @@ func (h *handlers) apiClose(w http.ResponseWriter, r *http.Request) error {
 }
 
 type roundsView struct {
-	Rounds  []*Round
-	Pager   pager
+	Rounds  []Round
+	Pager   web.Pager
 	Year    int
 	Years   []int
 	Orgs    []org.Option
 	Periods []Choice
 	Form    url.Values
-	Query   url.Values
 }
 
 func (h *handlers) showRounds(w http.ResponseWriter, r *http.Request, form url.Values, err error) error {
-	f, e := filter(r)
+	f, pg, e := filter(r)
 	if e != nil {
 		return e
 	}
 	ctx, p := r.Context(), web.Principal(r)
 	y := civil.Today(h.Now()).Year()
-	v := roundsView{Year: f.Year, Years: []int{y, y - 1, y - 2}, Periods: RoundPeriods, Form: form, Query: r.URL.Query()}
-	v.Query.Del("page")
-	var total int
-	if v.Rounds, total, e = Rounds(ctx, h.Deps, p, f.OrgID, f.Year, f.Page, f.PerPage); e != nil {
+	l, e := Rounds(ctx, h.Deps, p, f.OrgID, f.Year, f.Page, f.PerPage)
+	if e != nil {
 		return e
 	}
-	paging(&f.Page, &f.PerPage)
-	v.Pager = pager{f.Page, f.PerPage, total, (total + f.PerPage - 1) / f.PerPage}
+	pg.Total = l.Total
+	v := roundsView{Rounds: l.Items, Pager: pg, Year: f.Year, Years: []int{y, y - 1, y - 2}, Periods: RoundPeriods, Form: form}
 	if v.Orgs, e = org.Options(ctx, h.DB, scope.Of(p)); e != nil {
 		return e
 	}

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/todo"
@@ -34,7 +35,7 @@ const srcJudging = "task.round"
 const roundCols = `r.id, r.org_id, o.name, o.path, r.kind, r.year, r.period, r.starts_on, r.ends_on, r.judged, r.judge_weight, r.state,
 	COALESCE(r.prev_round_id, 0), r.computed_at, COALESCE(r.closed_at, 0), r.version`
 
-func scanRound(s interface{ Scan(...any) error }) (*Round, error) {
+func scanRound(s listing.Scanner) (*Round, error) {
 	var r Round
 	err := s.Scan(&r.ID, &r.OrgID, &r.OrgName, &r.orgPath, &r.Kind, &r.Year, &r.Period, &r.StartsOn, &r.EndsOn, &r.Judged, &r.JudgeWeight,
 		&r.State, &r.PrevRoundID, &r.ComputedAt, &r.ClosedAt, &r.Version)
@@ -64,18 +65,14 @@ func GetRound(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*
 
 // Rounds pages the rounds the caller may see (narrowed to those organised
 // in, or ranking, the subtree of orgID), newest first.
-func Rounds(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, year, page, perPage int) ([]*Round, int, error) {
+func Rounds(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, year, page, perPage int) (*listing.List[Round], error) {
 	if year != 0 && (year < 2000 || year > 2100) {
-		return nil, 0, failYear()
+		return nil, failYear()
 	}
 	sub, err := org.Narrow(ctx, d.DB, p, orgID)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	if perPage <= 0 {
-		perPage = 50
-	}
-	perPage, page = min(perPage, 200), max(page, 1)
 	w, args := roundVisible(p)
 	if orgID != 0 {
 		own, oargs := sub.Where("o.path")
@@ -86,25 +83,8 @@ func Rounds(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64, y
 	if year != 0 {
 		w, args = w+" AND r.year = ?", append(args, year)
 	}
-	var total int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM task_rounds r JOIN orgs o ON o.id = r.org_id WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := d.DB.QueryContext(ctx, "SELECT "+roundCols+" FROM task_rounds r JOIN orgs o ON o.id = r.org_id WHERE "+w+
-		" ORDER BY r.ends_on DESC, o.path, r.kind, r.id DESC LIMIT ? OFFSET ?", append(args, perPage, (page-1)*perPage)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*Round{}
-	for rows.Next() {
-		r, err := scanRound(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	return listing.Read(ctx, d.DB, page, perPage, roundCols, " FROM task_rounds r JOIN orgs o ON o.id = r.org_id WHERE "+w,
+		"r.ends_on DESC, o.path, r.kind, r.id DESC", args, scanRound)
 }
 
 func (in *RoundInput) check(today civil.Date) error {

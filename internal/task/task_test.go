@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/task"
 )
 
@@ -123,7 +125,7 @@ func TestDispatchCompleteReview(t *testing.T) {
 		if st := b.a1Adm.Do("GET", fmt.Sprintf("/api/v1/tasks/%d", c2), nil, nil); st != 404 {
 			t.Fatalf("other branch's copy: %d", st)
 		}
-		var list task.Page[*task.Copy]
+		var list listing.List[task.Copy]
 		if st := b.a1Adm.Do("GET", "/api/v1/tasks?year=2026", nil, &list); st != 200 || list.Total != 1 || list.Items[0].ID != c1 {
 			t.Fatalf("branch list: %d %+v", st, list)
 		}
@@ -173,6 +175,14 @@ func TestDispatchCompleteReview(t *testing.T) {
 		var sub task.Copy
 		if st := b.a2Adm.Do("GET", fmt.Sprintf("/api/v1/tasks/%d", b.copyOf(t, cItem, b.a2)), nil, &sub); st != 200 || sub.DispatcherID != b.a || sub.ParentID != ca {
 			t.Fatalf("sub copy: %d %+v", st, sub)
+		}
+		// The 分局's copy page lists the two copies passed down, not the 乙分局's.
+		if st := b.aAdm.Do("GET", fmt.Sprintf("/tasks/%d", ca), nil, nil); st != 200 || !strings.Contains(b.aAdm.Body(), "下级完成情况") ||
+			!strings.Contains(b.aAdm.Body(), "甲分局一所党支部") || !strings.Contains(b.aAdm.Body(), "甲分局二所党支部") {
+			t.Fatalf("the copy page's copies passed down: %d", st)
+		}
+		if st := b.rootAdm.Do("GET", fmt.Sprintf("/tasks/%d", b.copyOf(t, cItem, b.b)), nil, nil); st != 200 || strings.Contains(b.rootAdm.Body(), "下级完成情况") {
+			t.Fatalf("乙分局's copy, passed down to none, lists some: %d", st)
 		}
 	})
 }

@@ -106,11 +106,6 @@ type Candidates struct {
 	Items   []Candidate `json:"items"`
 }
 
-// Pages are the page numbers to link (at most 50).
-func (c *Candidates) Pages() []int {
-	return (&List{Total: c.Total, PerPage: c.PerPage}).Pages()
-}
-
 // CheckPage is one page of Check.
 func CheckPage(ctx context.Context, d *core.Deps, p *auth.Principal, f Filter) (*Candidates, error) {
 	all, err := Check(ctx, d, p, f.Year, f.OrgID)

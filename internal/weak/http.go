@@ -8,7 +8,6 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -72,27 +71,32 @@ func (h *handlers) yearOf(s string) (int, error) {
 	return y, nil
 }
 
-// filter reads the list's filters.
-func (h *handlers) filter(r *http.Request) (Filter, error) {
+// filter reads the list's filters and its page with the shared pager,
+// whose links and export name the year shown.
+func (h *handlers) filter(r *http.Request) (Filter, web.Pager, error) {
 	q := r.URL.Query()
 	f := Filter{State: q.Get("state")}
-	var err error
-	if f.Year, err = h.yearOf(q.Get("year")); err != nil {
-		return f, err
+	pg, err := web.Paging(r)
+	if err != nil {
+		return f, pg, err
 	}
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	if f.Year, err = h.yearOf(q.Get("year")); err != nil {
+		return f, pg, err
+	}
+	pg.Query.Set("year", strconv.Itoa(f.Year))
 	if s := strings.TrimSpace(q.Get("org")); s != "" {
 		if f.OrgID, err = strconv.ParseInt(s, 10, 64); err != nil || f.OrgID <= 0 {
-			return f, fail.Malformed("org", "组织编号应为正整数")
+			return f, pg, fail.Malformed("org", "组织编号应为正整数")
 		}
 	}
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
+	return f, pg, nil
 }
 
 func bureau(r *http.Request) int64 { return bureauOf(scope.Of(web.Principal(r)).Root()) }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, _, err := h.filter(r)
 	if err != nil {
 		return err
 	}
@@ -137,7 +141,7 @@ func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiCheck(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, _, err := h.filter(r)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,6 @@ package weak
 
 import (
 	"context"
-	"html/template"
-	"net/url"
-	"strconv"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
@@ -21,18 +18,6 @@ type Filter struct {
 	Page, PerPage int // PerPage 0: all (the export)
 }
 
-// Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() template.URL {
-	v := url.Values{"year": {strconv.Itoa(f.Year)}}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	if f.State != "" {
-		v.Set("state", f.State)
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
-}
-
 // List is one page of a year's cases.
 type List struct {
 	Year    int            `json:"year"`
@@ -41,15 +26,6 @@ type List struct {
 	PerPage int            `json:"per_page"`
 	Items   []Case         `json:"items"`
 	Counts  map[string]int `json:"counts"` // by state, before the state filter
-}
-
-// Pages are the page numbers to link (at most 50).
-func (l *List) Pages() []int {
-	var out []int
-	for i := 1; l.PerPage > 0 && i <= (l.Total+l.PerPage-1)/l.PerPage && i <= 50; i++ {
-		out = append(out, i)
-	}
-	return out
 }
 
 // Cases lists the year's cases of the caller's scope (narrowed by the

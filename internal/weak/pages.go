@@ -45,6 +45,7 @@ var (
 type listView struct {
 	*List
 	Filter   Filter
+	Pager    web.Pager
 	Orgs     []org.Option
 	Params   Params
 	ParamSet bool
@@ -62,20 +63,21 @@ type paramRow struct {
 func (listView) States() []string { return []string{Rectifying, Submitted, Accepted} }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, pg, err := h.filter(r)
 	if err != nil {
 		return err
 	}
-	return h.renderList(w, r, f, nil)
+	return h.renderList(w, r, f, pg, nil)
 }
 
-func (h *handlers) renderList(w http.ResponseWriter, r *http.Request, f Filter, failed error) error {
+func (h *handlers) renderList(w http.ResponseWriter, r *http.Request, f Filter, pg web.Pager, failed error) error {
 	ctx, p := r.Context(), web.Principal(r)
 	l, err := Cases(ctx, h.Deps, p, f)
 	if err != nil {
 		return err
 	}
-	v := listView{List: l, Filter: f, CanSet: org.BureauAdmin(p)}
+	pg.Total, pg.Path = l.Total, "/weak" // the settings form re-shows it
+	v := listView{List: l, Filter: f, Pager: pg, CanSet: org.BureauAdmin(p)}
 	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -90,7 +92,7 @@ func (h *handlers) renderList(w http.ResponseWriter, r *http.Request, f Filter, 
 
 // export writes the filtered list as .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, pg, err := h.filter(r)
 	if err != nil {
 		return err
 	}
@@ -108,7 +110,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, []any{c.OrgName, strings.Join(c.TriggerLabels, "；"), c.Problems, c.Measures, c.Leader, c.Deadline, state, c.ListedOn, c.AcceptedOn, yearList(c.Earlier)})
 	}
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "weak.export", ObjectType: "weak_case",
-		Detail: map[string]any{"filter": f.Query(), "rows": len(rows)}}); err != nil {
+		Detail: map[string]any{"filter": pg.Encoded(), "rows": len(rows)}}); err != nil {
 		return err
 	}
 	sheet := fmt.Sprintf("%d年度软弱涣散整顿", f.Year)
@@ -118,11 +120,12 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 type checkView struct {
 	*Candidates
 	Filter Filter
+	Pager  web.Pager
 	Orgs   []org.Option
 }
 
 func (h *handlers) pageCheck(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.filter(r)
+	f, pg, err := h.filter(r)
 	if err != nil {
 		return err
 	}
@@ -131,6 +134,8 @@ func (h *handlers) pageCheck(w http.ResponseWriter, r *http.Request) error {
 	if v.Candidates, err = CheckPage(r.Context(), h.Deps, p, f); err != nil {
 		return err
 	}
+	pg.Total = v.Total
+	v.Pager = pg
 	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -304,18 +309,25 @@ func (h *handlers) formParams(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A refusal re-shows the year's list, its first page.
+	pg, err := web.Paging(r)
+	if err != nil {
+		return err
+	}
+	pg.Query.Set("year", strconv.Itoa(y))
+	first := Filter{Year: y, Page: pg.Page, PerPage: pg.PerPage}
 	in := Params{}
 	for _, l := range paramLimits {
 		if s := strings.TrimSpace(r.Form.Get(l.key)); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return h.renderList(w, r, Filter{Year: y, Page: 1, PerPage: 50}, fail.Malformed(l.key, l.label+"应为整数"))
+				return h.renderList(w, r, first, pg, fail.Malformed(l.key, l.label+"应为整数"))
 			}
 			in[l.key] = n
 		}
 	}
 	if err := SetParams(r.Context(), h.Deps, web.Principal(r), y, in); err != nil {
-		return h.renderList(w, r, Filter{Year: y, Page: 1, PerPage: 50}, err)
+		return h.renderList(w, r, first, pg, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/weak?year=%d&ok=%s", y, url.QueryEscape("已保存排查标准")), http.StatusSeeOther)
 	return nil

@@ -13,6 +13,8 @@ import (
 
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 )
 
 // Actor is who acts, carried in the request context.
@@ -208,11 +210,18 @@ func (l *Log) Purge(ctx context.Context, d *db.DB, before time.Time) (int64, err
 type Filter struct {
 	Actor, Action, Object string
 	From, To              time.Time
-	Page, PerPage         int
+	Page, PerPage         int // PerPage 0: all (the export)
 }
 
-// Search lists records, newest first.
+// Search lists records, newest first, page f.Page of f.PerPage. A page
+// out of the range the list pages take (input.Paging) is refused, never
+// read as another.
 func Search(ctx context.Context, q db.Querier, f Filter) ([]Record, int, error) {
+	if f.PerPage != 0 {
+		if err := input.InPages(f.Page, f.PerPage); err != nil {
+			return nil, 0, err
+		}
+	}
 	where, args := []string{"1=1"}, []any{}
 	if f.Actor != "" {
 		where, args = append(where, "actor = ?"), append(args, f.Actor)
@@ -229,32 +238,16 @@ func Search(ctx context.Context, q db.Querier, f Filter) ([]Record, int, error) 
 	if !f.To.IsZero() {
 		where, args = append(where, "at < ?"), append(args, f.To.UnixMilli())
 	}
-	w := strings.Join(where, " AND ")
-	var total int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	if f.PerPage <= 0 || f.PerPage > 200 {
-		f.PerPage = 50
-	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT id, at, COALESCE(actor_id,0), actor, ip, action, object_type, object_id, result, detail, prev_hash, hash
-		FROM audit_log WHERE %s ORDER BY id DESC LIMIT %d OFFSET %d`, w, f.PerPage, (f.Page-1)*f.PerPage), args...)
+	l, err := listing.Read(ctx, q, f.Page, f.PerPage, "id, at, COALESCE(actor_id,0), actor, ip, action, object_type, object_id, result, detail, prev_hash, hash",
+		" FROM audit_log WHERE "+strings.Join(where, " AND "), "id DESC", args, func(sc listing.Scanner) (*Record, error) {
+			var r Record
+			var at int64
+			err := sc.Scan(&r.ID, &at, &r.ActorID, &r.Actor, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.Result, &r.Detail, &r.PrevHash, &r.Hash)
+			r.At = time.UnixMilli(at).UTC()
+			return &r, err
+		})
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		var r Record
-		var at int64
-		if err := rows.Scan(&r.ID, &at, &r.ActorID, &r.Actor, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.Result, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
-			return nil, 0, err
-		}
-		r.At = time.UnixMilli(at).UTC()
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	return l.Items, l.Total, nil
 }

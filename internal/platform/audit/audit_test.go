@@ -2,12 +2,14 @@ package audit_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/fail"
 )
 
 func TestChainDetectsTampering(t *testing.T) {
@@ -41,6 +43,16 @@ func TestChainDetectsTampering(t *testing.T) {
 		recs, total, err := audit.Search(ctx, d, audit.Filter{Action: "member."})
 		if err != nil || total != 5 || len(recs) != 5 || recs[0].IP != "10.0.0.1" {
 			t.Fatalf("search: %d %d %v", total, len(recs), err)
+		}
+		if recs, total, err := audit.Search(ctx, d, audit.Filter{Action: "member.", Page: 2, PerPage: 2}); err != nil || total != 5 || len(recs) != 2 || recs[0].ID != 3 {
+			t.Fatalf("second page of two: %d %v %v", total, recs, err)
+		}
+		// A page out of range is refused, never read as another.
+		for _, f := range []audit.Filter{{Page: 1, PerPage: 500}, {Page: 0, PerPage: 50}, {Page: 1, PerPage: -1}} {
+			var fe *fail.Error
+			if _, _, err := audit.Search(ctx, d, f); !errors.As(err, &fe) || fe.Kind != fail.KindNotAllowed {
+				t.Errorf("page %d of %d: %v", f.Page, f.PerPage, err)
+			}
 		}
 	})
 }

@@ -113,6 +113,13 @@ func Paging(q url.Values) (page, per int, err error) {
 	return page, per, err
 }
 
+// InPages refuses, as Paging does, a page and size given as numbers (a
+// domain filter's), which must never be read as others.
+func InPages(page, per int) error {
+	_, _, err := Paging(url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(per)}})
+	return err
+}
+
 // Pages are the page numbers a pager links (at most 50).
 func Pages(total, per int) []int {
 	var out []int

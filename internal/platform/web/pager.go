@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"hongdun/internal/platform/input"
 )
@@ -15,6 +16,13 @@ import (
 type Pager struct {
 	Page, PerPage, Total int
 	Query                url.Values // without page
+	// Path is the list's address when a form posted elsewhere re-shows it
+	// (a refusal); empty, the links stay on the page's own address.
+	Path string
+	// Capped is a count that stopped at Total (the member search counts to
+	// member.TotalCap): the pager says "10,000+" and no number of pages,
+	// and More, whether another page follows, decides the next link.
+	Capped, More bool
 }
 
 // Paging reads page and per_page from r (1–200, default 50).
@@ -35,6 +43,27 @@ func (p Pager) Pages() int {
 		return 1
 	}
 	return max(1, (p.Total+p.PerPage-1)/p.PerPage)
+}
+
+// Count is the total as the pager shows it: "37", or "10,000+" when the
+// count stopped there.
+func (p Pager) Count() string {
+	n := strconv.Itoa(p.Total)
+	if !p.Capped {
+		return n
+	}
+	for i := len(n) - 3; i > 0; i -= 3 {
+		n = n[:i] + "," + n[i:]
+	}
+	return n + "+"
+}
+
+// Next is whether a page follows this one.
+func (p Pager) Next() bool {
+	if p.Capped {
+		return p.More
+	}
+	return p.Page < p.Pages()
 }
 
 // Encoded is the query, for an export link of exactly the rows the filters
