@@ -10,7 +10,7 @@ import (
 	"hongdun/internal/life"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
-	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 )
 
 // bureau is a small tree: a 市局 with two branches, five party members in
@@ -25,39 +25,9 @@ type bureau struct {
 func setup(t *testing.T, e *apptest.Env) *bureau {
 	ctx := context.Background()
 	b := &bureau{}
-	ins := func(parent int64, name, kind string) int64 {
-		var id int64
-		err := e.DB.InTx(ctx, func(tx *db.Tx) error {
-			path, p := "/", any(nil)
-			if parent != 0 {
-				p = parent
-				if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&path); err != nil {
-					return err
-				}
-			}
-			var err error
-			if id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?,?,?,'',0,0)", p, name, kind); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
+	ins := e.Org
 	person := func(org int64, name, status, join, full string) int64 {
-		var fd any
-		if full != "" {
-			fd = full
-		}
-		id, err := db.InsertID(ctx, e.DB, `INSERT INTO persons (org_id, name, pinyin, initials, gender, status, join_date, full_date, created_at, updated_at)
-			VALUES (?,?,?,?,'男',?,?,?,0,0)`, org, name, name, "x", status, join, fd)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
+		return e.Person(dbtest.Person{Org: org, Name: name, Pinyin: name, Status: status, JoinDate: join, FullDate: full})
 	}
 	b.root = ins(0, "市公安局党委", "committee")
 	b.branch = ins(b.root, "城关派出所党支部", "branch")
