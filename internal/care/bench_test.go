@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"hongdun/internal/care"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
-	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -32,32 +30,19 @@ func BenchmarkElderLedger(b *testing.B) {
 	}
 	d := dbtest.SQLite(b)
 	ctx := context.Background()
-	addOrg := func(parent int64, path, name, kind string) (int64, string) {
-		var p any
-		if parent != 0 {
-			p = parent
-		}
-		id, err := db.InsertID(ctx, d, "INSERT INTO orgs (parent_id, name, kind, path, created_at, updated_at) VALUES (?,?,?,'',0,0)", p, name, kind)
-		if err != nil {
-			b.Fatal(err)
-		}
-		path = fmt.Sprintf("%s%d/", path, id)
-		if _, err := d.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", path, id); err != nil {
-			b.Fatal(err)
-		}
-		return id, path
+	org := func(parent int64, name, kind string) int64 {
+		return dbtest.AddOrg(b, d, dbtest.Org{Parent: parent, Name: name, Kind: kind})
 	}
-	root, rootPath := addOrg(0, "/", "市局党委", "committee")
+	root := org(0, "市局党委", "committee")
 	var branches []int64
 	var fenju int64
 	for i := range 20 {
-		fj, fjPath := addOrg(root, rootPath, fmt.Sprintf("第%d分局党委", i+1), "committee")
+		fj := org(root, fmt.Sprintf("第%d分局党委", i+1), "committee")
 		if i == 0 {
 			fenju = fj
 		}
 		for j := range 20 {
-			br, _ := addOrg(fj, fjPath, fmt.Sprintf("第%d分局第%d支部", i+1, j+1), "branch")
-			branches = append(branches, br)
+			branches = append(branches, org(fj, fmt.Sprintf("第%d分局第%d支部", i+1, j+1), "branch"))
 		}
 	}
 	// One in ten retired (born 1936–1965), the others in service (born
@@ -88,43 +73,31 @@ func BenchmarkElderLedger(b *testing.B) {
 	if _, err := d.W.ExecContext(ctx, "ANALYZE"); err != nil {
 		b.Fatal(err)
 	}
-	admin := &auth.Principal{Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
+	admin := &auth.Principal{Role: auth.OrgAdmin, OrgID: root, OrgPath: fmt.Sprintf("/%d/", root)}
 	today := civil.Today(time.Now())
 	for _, c := range []struct {
 		name string
 		org  int64
 	}{{"bureau", 0}, {"fenju", fenju}} {
 		b.Run(c.name, func(b *testing.B) {
-			var ms []float64
 			var total int
-			for b.Loop() {
-				start := time.Now()
+			dbtest.P95(b, func() error {
 				l, err := care.Ledger(ctx, d, admin, today, care.LedgerFilter{Kind: care.Elder, OrgID: c.org, Page: 1, PerPage: 50})
-				if err != nil {
-					b.Fatal(err)
+				if err == nil {
+					total = l.Total
 				}
-				total = l.Total
-				ms = append(ms, float64(time.Since(start).Microseconds())/1000)
-			}
-			sort.Float64s(ms)
-			b.ReportMetric(ms[len(ms)*95/100], "p95-ms")
+				return err
+			})
 			b.ReportMetric(float64(total), "elders")
 		})
 	}
 	// The ledger page also counts each ledger for its tabs.
 	b.Run("counts", func(b *testing.B) {
-		var ms []float64
 		var n map[string]int
-		for b.Loop() {
-			start := time.Now()
-			var err error
-			if n, err = care.Counts(ctx, d, admin, today); err != nil {
-				b.Fatal(err)
-			}
-			ms = append(ms, float64(time.Since(start).Microseconds())/1000)
-		}
-		sort.Float64s(ms)
-		b.ReportMetric(ms[len(ms)*95/100], "p95-ms")
+		dbtest.P95(b, func() (err error) {
+			n, err = care.Counts(ctx, d, admin, today)
+			return err
+		})
 		b.ReportMetric(float64(n[care.Retired]), "retired")
 	})
 }

@@ -4,15 +4,12 @@ import (
 	"context"
 	"embed"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 
 	"hongdun/internal/exam"
 	"hongdun/internal/honour"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
-	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/training"
@@ -108,25 +105,12 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-// number reads an optional positive integer parameter.
-func number(v url.Values, name, label string) (int64, error) {
-	s := strings.TrimSpace(v.Get(name))
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fail.Malformed(name, label+"应为正整数")
-	}
-	return n, nil
-}
-
 // listFilter reads the roster's filters and its page with the shared pager.
 func listFilter(r *http.Request) (Filter, web.Pager, error) {
 	v := r.URL.Query()
 	f := Filter{Post: v.Get("post"), Duty: v.Get("duty"), Category: v.Get("category"), State: v.Get("state"), Q: v.Get("q")}
 	var err error
-	if f.OrgID, err = number(v, "org", "党组织编号"); err != nil {
+	if f.OrgID, err = input.Positive("org", "党组织编号", v.Get("org")); err != nil {
 		return f, web.Pager{}, err
 	}
 	pg, err := web.Paging(r)
@@ -140,7 +124,7 @@ func nominationFilter(r *http.Request) (NominationFilter, web.Pager, error) {
 	f := NominationFilter{State: v.Get("state")}
 	var vals [2]int64
 	for i, p := range []struct{ name, label string }{{"org", "党组织编号"}, {"year", "年度"}} {
-		n, err := number(v, p.name, p.label)
+		n, err := input.Positive(p.name, p.label, v.Get(p.name))
 		if err != nil {
 			return f, web.Pager{}, err
 		}
@@ -310,11 +294,11 @@ func (h *handlers) apiDeleteAward(w http.ResponseWriter, r *http.Request) error 
 
 func (h *handlers) apiTurnover(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	orgID, err := number(q, "org", "党组织编号")
+	orgID, err := input.Positive("org", "党组织编号", q.Get("org"))
 	if err != nil {
 		return err
 	}
-	year, err := number(q, "year", "年度")
+	year, err := input.Positive("year", "年度", q.Get("year"))
 	if err != nil {
 		return err
 	}

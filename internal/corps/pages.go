@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -233,11 +234,11 @@ type turnoverView struct {
 
 func (h *handlers) pageTurnover(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	orgID, err := number(q, "org", "党组织编号")
+	orgID, err := input.Positive("org", "党组织编号", q.Get("org"))
 	if err != nil {
 		return err
 	}
-	year, err := number(q, "year", "年度")
+	year, err := input.Positive("year", "年度", q.Get("year"))
 	if err != nil {
 		return err
 	}

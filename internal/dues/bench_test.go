@@ -3,7 +3,6 @@ package dues_test
 import (
 	"context"
 	"fmt"
-	"sort"
 	"testing"
 	"time"
 
@@ -67,41 +66,30 @@ func BenchmarkLedger(b *testing.B) {
 	f := dues.Filter{OrgID: bureau0, Year: 2026, Month: 11}
 	for _, c := range []struct {
 		name string
-		run  func() (int, error)
+		run  func() error
 	}{
-		{"page", func() (int, error) {
+		{"page", func() error {
 			rows, t, err := dues.Ledger(ctx, e.App.Deps, p, f)
 			if err == nil && (t.Members != 1000 || len(rows) != 50) {
 				err = fmt.Errorf("%d members, %d rows", t.Members, len(rows))
 			}
-			return t.Members, err
+			return err
 		}},
-		{"export", func() (int, error) {
+		{"export", func() error {
 			rows, err := dues.LedgerAll(ctx, e.App.Deps, p, f)
 			if err == nil && len(rows) != 1000 {
 				err = fmt.Errorf("%d rows", len(rows))
 			}
-			return len(rows), err
+			return err
 		}},
-		{"report", func() (int, error) {
+		{"report", func() error {
 			rep, err := dues.YearReport(ctx, e.App.Deps, p, bureau0, 2026)
 			if err == nil && rep.Members != 1000 {
 				err = fmt.Errorf("%d members", rep.Members)
 			}
-			return rep.Members, err
+			return err
 		}},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			var times []time.Duration
-			for i := 0; i < b.N; i++ {
-				t0 := time.Now()
-				if _, err := c.run(); err != nil {
-					b.Fatal(err)
-				}
-				times = append(times, time.Since(t0))
-			}
-			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
-		})
+		b.Run(c.name, func(b *testing.B) { dbtest.P95(b, c.run) })
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -97,23 +98,10 @@ type LedgerPage struct {
 	Totals Totals `json:"totals"`
 }
 
-// intParam reads a positive integer query or form value, 0 when absent.
-func intParam(r *http.Request, name, label string) (int64, error) {
-	v := strings.TrimSpace(r.FormValue(name))
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fail.Malformed(name, label+"应为正整数")
-	}
-	return n, nil
-}
-
 // ints reads several positive integer parameters at once.
 func ints(r *http.Request, into map[string]*int64, labels map[string]string) error {
 	for name, p := range into {
-		n, err := intParam(r, name, labels[name])
+		n, err := input.Positive(name, labels[name], r.FormValue(name))
 		if err != nil {
 			return err
 		}
@@ -203,7 +191,7 @@ func (h *handlers) mine(r *http.Request) (*Mine, error) {
 	if p.PersonID == 0 {
 		return nil, fail.Denied("no_person", "您的账号未关联党员档案，没有本人党费记录")
 	}
-	year, err := intParam(r, "year", "年度")
+	year, err := input.Positive("year", "年度", r.FormValue("year"))
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +364,7 @@ func (h *handlers) paySubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var month int64
-	if month, err = intParam(r, "month", "月份"); err != nil {
+	if month, err = input.Positive("month", "月份", r.FormValue("month")); err != nil {
 		return h.showPay(w, r, pr, year, err)
 	}
 	in := PayInput{PersonID: pr.ID, Year: year, Month: int(month), PaidOn: r.FormValue("paid_on"), Proxy: r.FormValue("proxy") == "1",
@@ -439,7 +427,7 @@ func (h *handlers) baseSubmit(w http.ResponseWriter, r *http.Request) error {
 	var id int64
 	if b != nil {
 		var version int64
-		if version, err = intParam(r, "version", "版本"); err != nil {
+		if version, err = input.Positive("version", "版本", r.FormValue("version")); err != nil {
 			return h.showBase(w, r, pr, year, err)
 		}
 		id, in.Version = b.ID, int(version)

@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -242,7 +243,7 @@ func (h *handlers) decisionSubmit(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	version, err := intParam(r, "version", "版本")
+	version, err := input.Positive("version", "版本", r.FormValue("version"))
 	if err != nil {
 		return err
 	}

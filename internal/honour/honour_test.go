@@ -23,36 +23,8 @@ type bureau struct {
 }
 
 func newBureau(t *testing.T, e *apptest.Env) *bureau {
-	ctx := context.Background()
-	org := func(parent int64, name, kind string) int64 {
-		var id int64
-		err := e.DB.InTx(ctx, func(tx *db.Tx) error {
-			path := "/"
-			var p any
-			if parent != 0 {
-				p = parent
-				if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", parent).Scan(&path); err != nil {
-					return err
-				}
-			}
-			var err error
-			if id, err = db.InsertID(ctx, tx, "INSERT INTO orgs (parent_id, name, kind, can_approve, path, created_at, updated_at) VALUES (?,?,?,1,'',0,0)", p, name, kind); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("%s%d/", path, id), id)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	b := &bureau{e: e}
-	b.root = org(0, "市公安局党委", "committee")
-	b.a = org(b.root, "甲分局党委", "committee")
-	b.aBranch = org(b.a, "甲分局城关派出所党支部", "branch")
-	b.b = org(b.root, "乙分局党委", "committee")
-	b.bBranch = org(b.b, "乙分局城关派出所党支部", "branch")
+	u := e.Bureau()
+	b := &bureau{e: e, root: u.Root, a: u.A, aBranch: u.ABranch, b: u.B, bBranch: u.BBranch}
 	b.admin = e.Account(auth.OrgAdmin, b.root, 0)
 	b.adminA = e.Account(auth.OrgAdmin, b.a, 0)
 	b.leaderA = e.Account(auth.Leader, b.a, 0)

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
@@ -95,26 +96,13 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-// intParam reads a positive integer query or form value, 0 when absent.
-func intParam(r *http.Request, name, label string) (int64, error) {
-	v := strings.TrimSpace(r.FormValue(name))
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fail.Malformed(name, label+"应为正整数")
-	}
-	return n, nil
-}
-
 // honourFilter reads a list's filters from the query and its page with
 // the shared pager.
 func honourFilter(r *http.Request) (Filter, web.Pager, error) {
 	q := r.URL.Query()
 	f := Filter{Level: q.Get("level"), Kind: q.Get("kind"), From: q.Get("from"), To: q.Get("to")}
 	var err error
-	if f.OrgID, err = intParam(r, "org", "党组织编号"); err != nil {
+	if f.OrgID, err = input.Positive("org", "党组织编号", r.FormValue("org")); err != nil {
 		return f, web.Pager{}, err
 	}
 	pg, err := web.Paging(r)
@@ -126,7 +114,7 @@ func honourFilter(r *http.Request) (Filter, web.Pager, error) {
 // year, the current one when the query does not.
 func medalFilter(r *http.Request, today civil.Date) (MedalFilter, web.Pager, error) {
 	f := MedalFilter{Year: today.Year(), State: r.URL.Query().Get("state")}
-	year, err := intParam(r, "year", "年度")
+	year, err := input.Positive("year", "年度", r.FormValue("year"))
 	if err != nil {
 		return f, web.Pager{}, err
 	}
@@ -211,11 +199,11 @@ func (h *handlers) apiDelete(w http.ResponseWriter, r *http.Request) error {
 func period(r *http.Request) (Period, error) {
 	q := r.URL.Query()
 	pr := Period{From: q.Get("from"), To: q.Get("to")}
-	org, err := intParam(r, "org", "党组织编号")
+	org, err := input.Positive("org", "党组织编号", r.FormValue("org"))
 	if err != nil {
 		return pr, err
 	}
-	years, err := intParam(r, "years", "年数")
+	years, err := input.Positive("years", "年数", r.FormValue("years"))
 	if err != nil {
 		return pr, err
 	}

@@ -30,19 +30,6 @@ func id(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// idParam reads a positive id parameter, 0 when absent.
-func idParam(q url.Values, name, label string) (int64, error) {
-	s := strings.TrimSpace(q.Get(name))
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fail.Malformed(name, label+"应为正整数")
-	}
-	return n, nil
-}
-
 // dateRange reads from and to (either may be absent), to not before from.
 func dateRange(q url.Values) (from, to string, err error) {
 	for _, d := range []struct {
@@ -68,10 +55,10 @@ func dateRange(q url.Values) (from, to string, err error) {
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{State: q.Get("state"), Q: strings.TrimSpace(q.Get("q"))}
 	var err error
-	if f.OrgID, err = idParam(q, "org", "组织编号"); err != nil {
+	if f.OrgID, err = input.Positive("org", "组织编号", q.Get("org")); err != nil {
 		return f, err
 	}
-	if f.KindID, err = idParam(q, "kind", "响应类型"); err != nil {
+	if f.KindID, err = input.Positive("kind", "响应类型", q.Get("kind")); err != nil {
 		return f, err
 	}
 	switch f.State {

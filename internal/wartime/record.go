@@ -314,7 +314,7 @@ func ParseRecordFilter(q url.Values) (RecordFilter, error) {
 		name, label string
 		v           *int64
 	}{{"org", "组织编号", &f.OrgID}, {"event", "响应编号", &f.EventID}, {"team", "队伍编号", &f.TeamID}, {"person", "人员编号", &f.PersonID}} {
-		if *p.v, err = idParam(q, p.name, p.label); err != nil {
+		if *p.v, err = input.Positive(p.name, p.label, q.Get(p.name)); err != nil {
 			return f, err
 		}
 	}

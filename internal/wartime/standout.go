@@ -164,10 +164,10 @@ func (f StandoutFilter) Query() template.URL {
 func ParseStandoutFilter(q url.Values) (StandoutFilter, error) {
 	var f StandoutFilter
 	var err error
-	if f.OrgID, err = idParam(q, "org", "组织编号"); err != nil {
+	if f.OrgID, err = input.Positive("org", "组织编号", q.Get("org")); err != nil {
 		return f, err
 	}
-	if f.EventID, err = idParam(q, "event", "响应编号"); err != nil {
+	if f.EventID, err = input.Positive("event", "响应编号", q.Get("event")); err != nil {
 		return f, err
 	}
 	f.Page, f.PerPage, err = input.Paging(q)

@@ -70,14 +70,18 @@ func Year(field, v string, def int) (int, error) {
 }
 
 // ID reads an optional positive id; 0 when empty.
-func ID(field, label, v string) (int64, error) {
+func ID(field, label, v string) (int64, error) { return Positive(field, label+"编号", v) }
+
+// Positive reads an optional positive whole number (an id, a year, a
+// version); 0 when empty.
+func Positive(field, label, v string) (int64, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, fail.Malformed(field, label+"编号应为正整数")
+		return 0, fail.Malformed(field, label+"应为正整数")
 	}
 	return n, nil
 }
