@@ -2,12 +2,17 @@ package stats
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
+	"hongdun/internal/member"
+	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/scope"
 )
 
 // Between sweeps a view reads only rows stamped after the newest one seen;
@@ -30,18 +35,15 @@ func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 		if err := s.refresh(ctx, d, t0); err != nil {
 			t.Fatal(err)
 		}
-		status := func(now, id int64) uint8 {
+		status := func(now, id int64) uint16 {
 			t.Helper()
 			if err := s.refresh(ctx, d, now); err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range s.people {
-				if p.id == id {
-					return p.status
-				}
+			if id >= int64(len(s.tab.people)) || s.tab.people[id].place == 0 {
+				t.Fatalf("person %d missing", id)
 			}
-			t.Fatalf("person %d missing", id)
-			return 0
+			return s.tab.people[id].status()
 		}
 		full, prob := codes[0]["full"], codes[0]["probationary"]
 		if full == 0 || prob == 0 {
@@ -109,6 +111,106 @@ func TestFirstViewsShareOneLoad(t *testing.T) {
 		view(warmed)
 		if warmed.snap.loads != 1 {
 			t.Fatalf("Warm and a view ran %d full loads, want 1", warmed.snap.loads)
+		}
+	})
+}
+
+// The tallies kept through refreshes equal those of a fresh full load after
+// every round of writes (status, category, gender, education, ethnicity,
+// birth date, organisation; new people), for every subtree, today and on a
+// later day (when the age bands move): a view never counts from a tally that
+// a write should have changed.
+func TestTalliesFollowEveryWrite(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		root := dbtest.AddOrg(t, d, dbtest.Org{Name: "市局党委", Kind: "committee"})
+		a := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "甲分局党委", Kind: "committee"})
+		b := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "乙分局党委", Kind: "committee"})
+		branches := []int64{
+			dbtest.AddOrg(t, d, dbtest.Org{Parent: a, Name: "甲一支部", Kind: "branch"}),
+			dbtest.AddOrg(t, d, dbtest.Org{Parent: a, Name: "甲二支部", Kind: "branch"}),
+			dbtest.AddOrg(t, d, dbtest.Org{Parent: b, Name: "乙一支部", Kind: "branch"}),
+		}
+		var subtrees []scope.Subtree
+		for _, id := range append([]int64{root, a, b}, branches...) {
+			var path string
+			if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&path); err != nil {
+				t.Fatal(err)
+			}
+			subtrees = append(subtrees, scope.Under(path))
+		}
+		rnd := rand.New(rand.NewPCG(1, 2))
+		pick := func(xs []string) string { return xs[rnd.IntN(len(xs))] }
+		values := func() []any {
+			birth := fmt.Sprintf("%d-%02d-%02d", 1950+rnd.IntN(55), 1+rnd.IntN(12), 1+rnd.IntN(28))
+			if rnd.IntN(10) == 0 {
+				birth = ""
+			}
+			org := branches[rnd.IntN(len(branches))]
+			return []any{org, org, pick(member.Statuses), pick(member.Categories), pick(member.Genders), pick(member.Educations),
+				pick([]string{"汉族", "汉族", "回族", ""}), birth}
+		}
+		const set = "org_id = ?, org_path = (SELECT path FROM orgs WHERE id = ?), status = ?, category = ?, gender = ?, education = ?, ethnicity = ?, birth_date = NULLIF(?, '')"
+		var ids []int64
+		add := func(at int64) {
+			id := dbtest.AddPerson(t, d, dbtest.Person{Org: branches[0], Name: "某"})
+			ids = append(ids, id)
+			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET "+set+", updated_at = ? WHERE id = ?"), append(values(), at, id)...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t0 := time.Now().UnixMilli()
+		for range 30 {
+			add(t0)
+		}
+		s := &Service{DB: d, Now: time.Now}
+		if err := s.snap.refresh(ctx, d, t0); err != nil {
+			t.Fatal(err)
+		}
+		today := civil.Today(time.Now())
+		later := today.AddYears(3)
+		before := make([]tally, len(subtrees))
+		for round := int64(1); round <= 6; round++ {
+			at := t0 + round
+			for range 8 {
+				id := ids[rnd.IntN(len(ids))]
+				if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET "+set+", updated_at = ? WHERE id = ?"), append(values(), at, id)...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			add(at)
+			if err := s.snap.refresh(ctx, d, at); err != nil {
+				t.Fatal(err)
+			}
+			var fresh snapshot
+			if err := fresh.refresh(ctx, d, at); err != nil {
+				t.Fatal(err)
+			}
+			changed := false
+			for i, sc := range subtrees {
+				got, want := s.snap.count(sc, today), fresh.count(sc, today)
+				if got != want {
+					t.Fatalf("round %d, %s: kept %+v, fresh load %+v", round, sc.Root(), got, want)
+				}
+				changed = changed || want != before[i]
+				before[i] = want
+			}
+			if round > 1 && !changed {
+				t.Fatalf("round %d changed no figure: the test checks nothing", round)
+			}
+		}
+		// A later day counts everyone again into the moved age bands.
+		var fresh snapshot
+		if err := fresh.refresh(ctx, d, t0+10); err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range subtrees {
+			if got, want := s.snap.count(sc, later), fresh.count(sc, later); got != want {
+				t.Fatalf("%s on %s: kept %+v, fresh load %+v", sc.Root(), later, got, want)
+			}
+		}
+		if s.snap.count(subtrees[0], later).party == before[0].party {
+			t.Fatal("no one changed age band three years later: the test checks nothing")
 		}
 	})
 }
