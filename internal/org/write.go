@@ -458,9 +458,8 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 }
 
 // rewritePaths replaces the path prefix of a whole subtree, on the
-// organisations and on their people, stamping the people's rows updated at
-// now (the dashboard counts people by path from the rows changed since its
-// last look).
+// organisations and on their people, stamping the rows updated at now (the
+// dashboard counts by path from the rows changed since its last look).
 func rewritePaths(ctx context.Context, tx *db.Tx, from, to string, now int64) error {
 	w, args := scope.Under(from).Where("path")
 	rows, err := tx.QueryContext(ctx, "SELECT id, path FROM orgs WHERE "+w, args...)
@@ -482,7 +481,7 @@ func rewritePaths(ctx context.Context, tx *db.Tx, from, to string, now int64) er
 		return err
 	}
 	for id, path := range paths {
-		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", path, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = ?, updated_at = ? WHERE id = ?", path, now, id); err != nil {
 			return err
 		}
 		// Each person carries its organisation's path (the scope of a search).

@@ -82,28 +82,8 @@ var orgKinds = []struct{ Key, Label string }{
 	{"joint", "联合党支部"}, {"temp_branch", "临时党支部"}, {"group", "党小组"},
 }
 
-// liveOrgs counts the live organisations of s by kind.
-func liveOrgs(ctx context.Context, q db.Querier, s scope.Subtree) (map[string]int, error) {
-	w, args := s.Where("path")
-	rows, err := q.QueryContext(ctx, "SELECT kind, COUNT(*) FROM orgs WHERE "+w+" AND dissolved_on IS NULL GROUP BY kind", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	kinds := map[string]int{}
-	for rows.Next() {
-		var kind string
-		var n int
-		if err := rows.Scan(&kind, &n); err != nil {
-			return nil, err
-		}
-		kinds[kind] = n
-	}
-	return kinds, rows.Err()
-}
-
 // build turns a subtree's tally into the dashboard, with links scoped to orgID.
-func build(c tally, kinds map[string]int, orgID int64, today civil.Date) *Dashboard {
+func build(c tally, orgID int64, today civil.Date) *Dashboard {
 	d := &Dashboard{OrgID: orgID, AsOf: today.String()}
 	link := func(kv ...string) string {
 		q := url.Values{}
@@ -151,8 +131,8 @@ func build(c tally, kinds map[string]int, orgID int64, today civil.Date) *Dashbo
 	female := codes[2]["女"]
 	d.Female = int(c.party[0].gender[female] + c.party[1].gender[female])
 	d.Minority = int(c.party[0].minority + c.party[1].minority)
-	for _, k := range orgKinds {
-		n := kinds[k.Key]
+	for i, k := range orgKinds {
+		n := int(c.orgs[i+1])
 		if n == 0 {
 			continue
 		}
@@ -185,13 +165,8 @@ func (s *Service) Dashboard(ctx context.Context, orgID int64, orgName, path stri
 	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil {
 		return nil, err
 	}
-	sc := scope.Under(path)
-	kinds, err := liveOrgs(ctx, s.DB, sc)
-	if err != nil {
-		return nil, err
-	}
 	today := civil.Today(s.Now())
-	d := build(s.snap.count(sc, today), kinds, orgID, today)
+	d := build(s.snap.count(scope.Under(path), today), orgID, today)
 	d.OrgName = orgName
 	return d, nil
 }

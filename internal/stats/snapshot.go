@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"time"
 
@@ -12,11 +13,12 @@ import (
 )
 
 // A full scan costs seconds per million people on SQLite, so the dashboard
-// keeps a compact copy of every person (8 bytes each) and refreshes it from
-// the rows changed since its last look. Beside it, the figures are kept
-// summed per organisation path (a tally), so that a view adds up the
-// tallies of its subtree (about 19,000 at a million people) instead of
-// counting a million people.
+// keeps a compact copy of every person (8 bytes each) and organisation and
+// refreshes it from the rows changed since its last look. Beside it, the
+// figures are kept summed per organisation path (a tally), so that a view
+// adds up the tallies of its subtree (about 19,000 at a million people)
+// instead of counting a million people, and reads no table but for the
+// changes.
 
 // person is one person as the dashboard counts them.
 type person struct {
@@ -73,10 +75,26 @@ func dayNumber(s string) uint16 {
 	return uint16(min(max(t.Unix()/86400+25568, 1), 1<<16-1))
 }
 
-// tally is the figures of the people of one organisation path.
+// orgEntry is an organisation as the dashboard counts them.
+type orgEntry struct {
+	place int32 // as person.place
+	kind  uint8 // 1 + the index in orgKinds; 0 when dissolved or unknown, counted nowhere
+}
+
+var kindCodes = func() map[string]uint8 {
+	out := map[string]uint8{}
+	for i, k := range orgKinds {
+		out[k.Key] = uint8(i + 1)
+	}
+	return out
+}()
+
+// tally is the figures of the people and the organisation at one
+// organisation path.
 type tally struct {
 	status [1 << statusBits]int32
 	party  [2]partyTally // 0 正式党员, 1 预备党员
+	orgs   [8]int32      // by orgEntry.kind
 }
 
 type partyTally struct {
@@ -113,6 +131,9 @@ func (t *tally) plus(o *tally) {
 	for i := range t.status {
 		t.status[i] += o.status[i]
 	}
+	for i := range t.orgs {
+		t.orgs[i] += o.orgs[i]
+	}
 	for k := range t.party {
 		a, b := &t.party[k], &o.party[k]
 		for i := range a.category {
@@ -131,9 +152,11 @@ func (t *tally) plus(o *tally) {
 	}
 }
 
-// table is everyone, by id, with the tallies of their organisation paths.
+// table is everyone and every organisation, by id, with the tallies of
+// their organisation paths.
 type table struct {
 	people  []person
+	orgs    []orgEntry
 	places  []string // organisation paths; places[0] is unused
 	placeOf map[string]int32
 	// tallies[i] counts the people at places[i] as of day (the age bands
@@ -143,8 +166,8 @@ type table struct {
 	starts  [7]uint16
 }
 
-func newTable(size int64) *table {
-	return &table{people: make([]person, 0, size+1), places: []string{""}, placeOf: map[string]int32{}}
+func newTable(people, orgs int64) *table {
+	return &table{people: make([]person, 0, people+1), orgs: make([]orgEntry, 0, orgs+1), places: []string{""}, placeOf: map[string]int32{}}
 }
 
 func (t *table) place(path string) int32 {
@@ -159,11 +182,17 @@ func (t *table) place(path string) int32 {
 	return i
 }
 
+// grow makes xs at least n long.
+func grow[T any](xs []T, n int64) []T {
+	if int(n) > len(xs) {
+		xs = append(xs, make([]T, int(n)-len(xs))...)
+	}
+	return xs
+}
+
 // put inserts or replaces a person, keeping the tallies.
 func (t *table) put(r row) {
-	if n := int(r.id) + 1; n > len(t.people) {
-		t.people = append(t.people, make([]person, n-len(t.people))...)
-	}
+	t.people = grow(t.people, r.id+1)
 	old, p := t.people[r.id], person{place: t.place(r.path), birth: r.birth, codes: r.codes}
 	if t.tallies != nil {
 		if old.place != 0 {
@@ -172,6 +201,19 @@ func (t *table) put(r row) {
 		t.tallies[p.place].add(p, &t.starts, 1)
 	}
 	t.people[r.id] = p
+}
+
+// putOrg inserts or replaces an organisation, keeping the tallies. A new
+// id's old entry is place 0, kind 0: that row of tallies[0] is counted
+// nowhere.
+func (t *table) putOrg(r row) {
+	t.orgs = grow(t.orgs, r.id+1)
+	old, o := t.orgs[r.id], orgEntry{place: t.place(r.path), kind: uint8(r.codes)}
+	if t.tallies != nil {
+		t.tallies[old.place].orgs[old.kind]--
+		t.tallies[o.place].orgs[o.kind]++
+	}
+	t.orgs[r.id] = o
 }
 
 // sum adds up the tallies of the paths in sc, counting everyone again
@@ -183,6 +225,9 @@ func (t *table) sum(sc scope.Subtree, today civil.Date) tally {
 			if p.place != 0 {
 				t.tallies[p.place].add(p, &t.starts, 1)
 			}
+		}
+		for _, o := range t.orgs {
+			t.tallies[o.place].orgs[o.kind]++
 		}
 	}
 	var out tally
@@ -196,10 +241,10 @@ func (t *table) sum(sc scope.Subtree, today civil.Date) tally {
 
 // snapshot holds the table and what its refreshes need.
 type snapshot struct {
-	mu       sync.Mutex
-	tab      *table // nil until the first full load
-	maxID    int64
-	seen     int64     // the largest updated_at read
+	mu  sync.Mutex
+	tab *table // nil until the first full load
+	// marks of what was read, persons and orgs
+	marks    [2]mark
 	swept    int64     // when the last re-read of the overlap began (unix ms)
 	loadedAt time.Time // of the last full load
 	loading  bool
@@ -209,6 +254,9 @@ type snapshot struct {
 	first sync.Mutex
 	loads int // full loads run, which the tests of that sharing count
 }
+
+// mark is how far a table was read: its largest id and updated_at.
+type mark struct{ maxID, seen int64 }
 
 // overlap re-reads rows stamped up to this long before the last sweep, for
 // writes whose transaction began before it and committed after. A sweep
@@ -224,35 +272,59 @@ const (
 // overlap) can stay: a full reload runs in the background this often.
 const reloadEvery = 10 * time.Minute
 
-// row is a person as read from the database.
+// row is a person or an organisation as read from the database; an
+// organisation's codes are its orgEntry.kind.
 type row struct {
 	id           int64
 	path         string
 	codes, birth uint16
 }
 
-// cols ends with updated_at, or a constant in the full load: that reads
-// the index persons_path_filters alone (migration 00041), which holds no
-// updated_at.
-const cols = "id, org_path, status, category, gender, education, ethnicity, COALESCE(birth_date, '')"
+// source is how the snapshot reads one table: the columns (ending with
+// updated_at, which the full load replaces by a constant so that persons
+// are read from the index persons_path_filters alone, migration 00041),
+// and what turns a row into a row.
+type source struct {
+	table, cols string
+	read        func(rows *sql.Rows) (row, int64, error)
+	put         func(t *table, r row)
+}
 
-// scan calls fn for each row of query (cols and updated_at) and returns
-// the largest updated_at.
-func scan(ctx context.Context, q db.Querier, query string, fn func(row), args ...any) (int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+var sources = [2]source{
+	{"persons", "id, org_path, status, category, gender, education, ethnicity, COALESCE(birth_date, '')", func(rows *sql.Rows) (row, int64, error) {
+		var r row
+		var updated int64
+		var status, category, gender, education, ethnicity, birth string
+		err := rows.Scan(&r.id, &r.path, &status, &category, &gender, &education, &ethnicity, &birth, &updated)
+		r.codes, r.birth = pack(status, category, gender, education, ethnicity), dayNumber(birth)
+		return r, updated, err
+	}, (*table).put},
+	{"orgs", "id, path, kind, COALESCE(dissolved_on, '')", func(rows *sql.Rows) (row, int64, error) {
+		var r row
+		var updated int64
+		var kind, dissolved string
+		err := rows.Scan(&r.id, &r.path, &kind, &dissolved, &updated)
+		if dissolved == "" {
+			r.codes = uint16(kindCodes[kind])
+		}
+		return r, updated, err
+	}, (*table).putOrg},
+}
+
+// scan calls fn for each row of src's table after where (updated_at
+// given as stamp) and returns the largest updated_at.
+func (src *source) scan(ctx context.Context, q db.Querier, stamp, where string, fn func(row), args ...any) (int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+src.cols+", "+stamp+" FROM "+src.table+" "+where, args...)
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
 	var seen int64
-	var path, status, category, gender, education, ethnicity, birth string
 	for rows.Next() {
-		var r row
-		var updated int64
-		if err := rows.Scan(&r.id, &path, &status, &category, &gender, &education, &ethnicity, &birth, &updated); err != nil {
+		r, updated, err := src.read(rows)
+		if err != nil {
 			return 0, err
 		}
-		r.path, r.codes, r.birth = path, pack(status, category, gender, education, ethnicity), dayNumber(birth)
 		seen = max(seen, updated)
 		fn(r)
 	}
@@ -266,14 +338,11 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier, now int64) error {
 		return s.loadFirst(ctx, q)
 	}
 	s.mu.Lock()
-	// Anything committed since the last look is newer than what was seen,
-	// or (a transaction that ran across a look) stamped at most overlap
-	// before the last sweep, which the next sweep reads.
-	since, maxID := s.seen+1, s.maxID
-	if now-s.swept >= sweepEvery {
-		since = min(since, s.swept-overlap)
+	marks, sweep := s.marks, now-s.swept >= sweepEvery
+	if sweep {
 		s.swept = now
 	}
+	swept := s.swept
 	stale := time.Since(s.loadedAt) > reloadEvery && !s.loading
 	if stale {
 		s.loading = true
@@ -286,23 +355,36 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier, now int64) error {
 			_ = s.reload(ctx, q) // a failed reload keeps the current snapshot until the next look
 		}()
 	}
-	var changed []row
-	collect := func(r row) { changed = append(changed, r) }
-	seen, err := scan(ctx, q, "SELECT "+cols+", updated_at FROM persons WHERE updated_at >= ?", collect, since)
-	if err != nil {
-		return err
-	}
-	seen2, err := scan(ctx, q, "SELECT "+cols+", updated_at FROM persons WHERE id > ?", collect, maxID)
-	if err != nil {
-		return err
+	var changed [2][]row
+	for i := range sources {
+		src, m := &sources[i], &marks[i]
+		// Anything committed since the last look is newer than what was
+		// seen, or (a transaction that ran across a look) stamped at most
+		// overlap before the last sweep, which the next sweep reads.
+		since := m.seen + 1
+		if sweep {
+			since = min(since, swept-overlap)
+		}
+		collect := func(r row) { changed[i] = append(changed[i], r) }
+		seen, err := src.scan(ctx, q, "updated_at", "WHERE updated_at >= ?", collect, since)
+		if err != nil {
+			return err
+		}
+		seen2, err := src.scan(ctx, q, "updated_at", "WHERE id > ?", collect, m.maxID)
+		if err != nil {
+			return err
+		}
+		m.seen = max(m.seen, seen, seen2)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, r := range changed {
-		s.tab.put(r)
-		s.maxID = max(s.maxID, r.id)
+	for i, rs := range changed {
+		for _, r := range rs {
+			sources[i].put(s.tab, r)
+			marks[i].maxID = max(marks[i].maxID, r.id)
+		}
+		s.marks[i] = mark{max(s.marks[i].maxID, marks[i].maxID), max(s.marks[i].seen, marks[i].seen)}
 	}
-	s.seen = max(s.seen, seen, seen2)
 	return nil
 }
 
@@ -323,20 +405,28 @@ func (s *snapshot) loadFirst(ctx context.Context, q db.Querier) error {
 	return s.reload(ctx, q)
 }
 
-// reload reads everyone into a new table. The largest id and updated_at
-// are read first: a row written during the scan is newer, and the next
-// refresh reads it again.
+// reload reads everyone and every organisation into a new table. Each
+// table's largest id and updated_at are read first: a row written during
+// the scan is newer, and the next refresh reads it again.
 func (s *snapshot) reload(ctx context.Context, q db.Querier) error {
 	started := time.Now()
-	var maxID, seen int64
-	err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0), COALESCE(MAX(updated_at), 0) FROM persons").Scan(&maxID, &seen)
-	var tab *table
-	if err == nil {
-		tab = newTable(maxID)
-		// No ORDER BY: the table keeps people by id, and the index's own
-		// order (by path) makes each path's rows follow each other.
-		_, err = scan(ctx, q, "SELECT "+cols+", 0 FROM persons", tab.put)
-	}
+	var marks [2]mark
+	tab, err := func() (*table, error) {
+		for i, src := range sources {
+			if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0), COALESCE(MAX(updated_at), 0) FROM "+src.table).Scan(&marks[i].maxID, &marks[i].seen); err != nil {
+				return nil, err
+			}
+		}
+		tab := newTable(marks[0].maxID, marks[1].maxID)
+		for _, src := range sources {
+			// No ORDER BY: the table keeps rows by id, and the index's
+			// own order (by path) makes each path's rows follow each other.
+			if _, err := src.scan(ctx, q, "0", "", func(r row) { src.put(tab, r) }); err != nil {
+				return nil, err
+			}
+		}
+		return tab, nil
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.loading = false
@@ -344,11 +434,11 @@ func (s *snapshot) reload(ctx context.Context, q db.Querier) error {
 	if err != nil {
 		return err
 	}
-	s.tab, s.maxID, s.seen, s.loadedAt, s.swept = tab, maxID, seen, started, started.UnixMilli()
+	s.tab, s.marks, s.loadedAt, s.swept = tab, marks, started, started.UnixMilli()
 	return nil
 }
 
-// count adds up the people of the subtree sc.
+// count adds up the people and organisations of the subtree sc.
 func (s *snapshot) count(sc scope.Subtree, today civil.Date) tally {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -116,8 +116,9 @@ func TestFirstViewsShareOneLoad(t *testing.T) {
 }
 
 // The tallies kept through refreshes equal those of a fresh full load after
-// every round of writes (status, category, gender, education, ethnicity,
-// birth date, organisation; new people), for every subtree, today and on a
+// every round of writes (a person's status, category, gender, education,
+// ethnicity, birth date and organisation; new people; an organisation's kind
+// and dissolution; new organisations), for every subtree, today and on a
 // later day (when the age bands move): a view never counts from a tally that
 // a write should have changed.
 func TestTalliesFollowEveryWrite(t *testing.T) {
@@ -179,6 +180,19 @@ func TestTalliesFollowEveryWrite(t *testing.T) {
 				}
 			}
 			add(at)
+			// and the organisations: a kind changed, one dissolved or
+			// restored, a new one.
+			for _, id := range branches[:2] {
+				dissolved := any(nil)
+				if rnd.IntN(2) == 0 {
+					dissolved = "2026-01-01"
+				}
+				if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE orgs SET kind = ?, dissolved_on = ?, updated_at = ? WHERE id = ?"),
+					pick([]string{"branch", "general", "joint"}), dissolved, at, id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dbtest.AddOrg(t, d, dbtest.Org{Parent: []int64{a, b}[rnd.IntN(2)], Name: "新党小组", Kind: pick([]string{"group", "temp_branch"})})
 			if err := s.snap.refresh(ctx, d, at); err != nil {
 				t.Fatal(err)
 			}

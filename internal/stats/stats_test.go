@@ -164,8 +164,8 @@ func TestHomePage(t *testing.T) {
 	})
 }
 
-// Moving a branch to another 分局 moves its people's figures at once: the
-// move stamps their rows, which the dashboard reads since its last look.
+// Moving a branch to another 分局 moves it and its people's figures at once:
+// the move stamps their rows, which the dashboard reads since its last look.
 func TestDashboardFollowsAMove(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := e.Bureau()
@@ -173,22 +173,22 @@ func TestDashboardFollowsAMove(t *testing.T) {
 			e.Person(dbtest.Person{Org: b.ABranch, Name: "甲", Status: "full"})
 		}
 		c := e.Account(auth.OrgAdmin, b.Root, 0)
-		members := func(org int64) int {
+		view := func(org int64) [2]int {
 			t.Helper()
 			var d stats.Dashboard
 			if st := c.Do("GET", fmt.Sprintf("/api/v1/stats/dashboard?org=%d", org), nil, &d); st != 200 {
 				t.Fatalf("dashboard of %d: %d %s", org, st, c.Body())
 			}
-			return d.Members
+			return [2]int{d.Members, d.Orgs}
 		}
-		if a, bb := members(b.A), members(b.B); a != 3 || bb != 0 {
-			t.Fatalf("before the move: 甲 %d, 乙 %d", a, bb)
+		if a, bb := view(b.A), view(b.B); a != [2]int{3, 2} || bb != [2]int{0, 2} {
+			t.Fatalf("before the move: 甲 %v, 乙 %v (党员, 党组织)", a, bb)
 		}
 		if st := c.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/move", b.ABranch), map[string]any{"parent_id": b.B}, nil); st != 200 {
 			t.Fatalf("move: %d %s", st, c.Body())
 		}
-		if a, bb := members(b.A), members(b.B); a != 0 || bb != 3 {
-			t.Fatalf("after the move: 甲 %d, 乙 %d, want 0 and 3", a, bb)
+		if a, bb := view(b.A), view(b.B); a != [2]int{0, 1} || bb != [2]int{3, 3} {
+			t.Fatalf("after the move: 甲 %v, 乙 %v (党员, 党组织), want [0 1] and [3 3]", a, bb)
 		}
 	})
 }

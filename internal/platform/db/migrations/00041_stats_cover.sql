@@ -5,7 +5,11 @@
 -- the table's bytes) instead of the whole table.
 DROP INDEX persons_path_filters;
 CREATE INDEX persons_path_filters ON persons(org_path, status, category, gender, education, birth_date, pinyin, id, ethnicity);
+-- The dashboard also keeps the organisations, refreshed from those changed
+-- since its last look.
+CREATE INDEX orgs_updated ON orgs(updated_at);
 
 -- +goose Down
+DROP INDEX orgs_updated;
 DROP INDEX persons_path_filters;
 CREATE INDEX persons_path_filters ON persons(org_path, status, category, gender, education, birth_date, pinyin, id);
