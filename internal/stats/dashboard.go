@@ -153,11 +153,27 @@ type Service struct {
 	snap snapshot
 }
 
-// Warm loads the snapshot ahead of the first view: the server runs it in
+// Warm readies the snapshot ahead of the first view: the server runs it in
 // the background at start, so that the first dashboard does not wait the
-// seconds a full load takes at a million people.
+// seconds a full load takes at a million people. It takes the saved
+// snapshot and the rows changed since, then (views meanwhile count from
+// that) loads everyone afresh, for what no stamp shows: rows deleted or
+// changed by hand.
 func (s *Service) Warm(ctx context.Context) error {
-	return s.snap.refresh(ctx, s.DB, time.Now().UnixMilli())
+	restored, err := s.snap.restore(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil || !restored {
+		return err
+	}
+	return s.snap.reload(ctx, s.DB)
+}
+
+// Save keeps the snapshot in the database for the next start (the server's
+// hourly jobs).
+func (s *Service) Save(ctx context.Context) error {
+	return s.snap.save(ctx, s.DB, s.Now())
 }
 
 // Dashboard computes the statistics of the subtree at path (rooted at orgID).

@@ -338,11 +338,10 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier, now int64) error {
 		return s.loadFirst(ctx, q)
 	}
 	s.mu.Lock()
-	marks, sweep := s.marks, now-s.swept >= sweepEvery
+	marks, swept, sweep := s.marks, s.swept, now-s.swept >= sweepEvery
 	if sweep {
 		s.swept = now
 	}
-	swept := s.swept
 	stale := time.Since(s.loadedAt) > reloadEvery && !s.loading
 	if stale {
 		s.loading = true

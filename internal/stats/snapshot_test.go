@@ -228,3 +228,78 @@ func TestTalliesFollowEveryWrite(t *testing.T) {
 		}
 	})
 }
+
+// A restarted service counts from the saved snapshot and the rows changed
+// since it was saved, as a fresh load would, then loads afresh in Warm; a
+// snapshot saved with other codes, or cut short, is not taken.
+func TestSavedSnapshotRestores(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		root := dbtest.AddOrg(t, d, dbtest.Org{Name: "市局党委", Kind: "committee"})
+		branch := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "甲支部", Kind: "branch"})
+		var ids []int64
+		for range 3 {
+			ids = append(ids, dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full", BirthDate: "1990-05-01"}))
+		}
+		var path string
+		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", root).Scan(&path); err != nil {
+			t.Fatal(err)
+		}
+		sc, today := scope.Under(path), civil.Today(time.Now())
+
+		first := &Service{DB: d, Now: time.Now}
+		if err := first.Warm(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := first.Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		saved := first.snap.count(sc, today)
+		if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET status = 'probationary', updated_at = ? WHERE id = ?"), time.Now().UnixMilli(), ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "乙", Status: "full"})
+		dbtest.AddOrg(t, d, dbtest.Org{Parent: branch, Name: "第一党小组", Kind: "group"})
+
+		var fresh snapshot
+		if err := fresh.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		want := fresh.count(sc, today)
+		if want == saved {
+			t.Fatal("the writes changed no figure: the test checks nothing")
+		}
+		var restarted snapshot
+		if ok, err := restarted.restore(ctx, d); err != nil || !ok {
+			t.Fatalf("restore: %v %v", ok, err)
+		}
+		if err := restarted.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		if got := restarted.count(sc, today); got != want || restarted.loads != 0 {
+			t.Fatalf("restored and refreshed (%d full loads): %+v, a fresh load %+v", restarted.loads, got, want)
+		}
+
+		warmed := &Service{DB: d, Now: time.Now}
+		if err := warmed.Warm(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := warmed.snap.count(sc, today); got != want || warmed.snap.loads != 1 {
+			t.Fatalf("Warm from the saved snapshot (%d full loads): %+v, want %+v", warmed.snap.loads, got, want)
+		}
+
+		var b []byte
+		if err := d.QueryRowContext(ctx, "SELECT data FROM stats_snapshot").Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range [][]byte{append([]byte{b[0] ^ 1}, b[1:]...), b[:len(b)-3]} {
+			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE stats_snapshot SET data = ?"), bad); err != nil {
+				t.Fatal(err)
+			}
+			var s snapshot
+			if ok, err := s.restore(ctx, d); ok || err != nil {
+				t.Fatalf("a foreign or short snapshot was taken: %v %v", ok, err)
+			}
+		}
+	})
+}
