@@ -88,7 +88,13 @@ func (a *App) periodic() []func(context.Context, *core.Deps) error {
 		importer.Sweep, // uploaded rosters nobody needs any more (ID numbers in plain text)
 		optimize,
 		auditCheckpoint,
+		a.saveStats,
 	}
+}
+
+// saveStats keeps the dashboard's snapshot for the next start.
+func (a *App) saveStats(ctx context.Context, _ *core.Deps) error {
+	return a.stats.Save(ctx)
 }
 
 // auditCheckpoint copies the audit log's signed head to this instance's

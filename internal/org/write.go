@@ -431,7 +431,7 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 		if err := checkParent(o.Kind, parent); err != nil {
 			return err
 		}
-		if err := rewritePaths(ctx, tx, o.Path, fmt.Sprintf("%s%d/", parent.Path, o.ID)); err != nil {
+		if err := rewritePaths(ctx, tx, o.Path, fmt.Sprintf("%s%d/", parent.Path, o.ID), d.Now().UnixMilli()); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET parent_id = ?, updated_at = ?, version = version + 1 WHERE id = ?",
@@ -458,8 +458,9 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 }
 
 // rewritePaths replaces the path prefix of a whole subtree, on the
-// organisations and on their people.
-func rewritePaths(ctx context.Context, tx *db.Tx, from, to string) error {
+// organisations and on their people, stamping the rows updated at now (the
+// dashboard counts by path from the rows changed since its last look).
+func rewritePaths(ctx context.Context, tx *db.Tx, from, to string, now int64) error {
 	w, args := scope.Under(from).Where("path")
 	rows, err := tx.QueryContext(ctx, "SELECT id, path FROM orgs WHERE "+w, args...)
 	if err != nil {
@@ -480,11 +481,11 @@ func rewritePaths(ctx context.Context, tx *db.Tx, from, to string) error {
 		return err
 	}
 	for id, path := range paths {
-		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = ? WHERE id = ?", path, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = ?, updated_at = ? WHERE id = ?", path, now, id); err != nil {
 			return err
 		}
 		// Each person carries its organisation's path (the scope of a search).
-		if _, err := tx.ExecContext(ctx, "UPDATE persons SET org_path = ? WHERE org_id = ?", path, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE persons SET org_path = ?, updated_at = ? WHERE org_id = ?", path, now, id); err != nil {
 			return err
 		}
 	}

@@ -59,15 +59,15 @@ var AgeBands = []struct{ Key, Label string }{
 
 // bandStarts[i] is the first birth day number of band i: someone is at most
 // 30 when born after today minus 31 years, and so on.
-func bandStarts(today civil.Date) [7]int32 {
-	var out [7]int32
+func bandStarts(today civil.Date) [7]uint16 {
+	var out [7]uint16
 	for i, age := range []int{31, 36, 41, 46, 51, 56, 61} {
 		out[i] = dayNumber(today.AddYears(-age).String()) + 1
 	}
 	return out
 }
 
-func band(birth int32, starts *[7]int32) int {
+func band(birth uint16, starts *[7]uint16) int {
 	for i, s := range starts {
 		if birth >= s {
 			return i
@@ -82,75 +82,8 @@ var orgKinds = []struct{ Key, Label string }{
 	{"joint", "联合党支部"}, {"temp_branch", "临时党支部"}, {"group", "党小组"},
 }
 
-// subtree marks the live organisations of s and counts them by kind.
-func subtree(ctx context.Context, q db.Querier, s scope.Subtree) (in []bool, kinds map[string]int, err error) {
-	w, args := s.Where("path")
-	rows, err := q.QueryContext(ctx, "SELECT id, kind FROM orgs WHERE "+w+" AND dissolved_on IS NULL", args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	kinds = map[string]int{}
-	for rows.Next() {
-		var id int64
-		var kind string
-		if err := rows.Scan(&id, &kind); err != nil {
-			return nil, nil, err
-		}
-		for int64(len(in)) <= id {
-			in = append(in, make([]bool, len(in)+64)...)
-		}
-		in[id] = true
-		kinds[kind]++
-	}
-	return in, kinds, rows.Err()
-}
-
-// counts accumulates the people of a subtree.
-type counts struct {
-	status                []int     // by status code (1 + index in member.Statuses)
-	category, gender, edu [8][2]int // [code][0 正式, 1 预备]
-	age                   [8][2]int
-	female, minority      int
-}
-
-func (s *snapshot) count(in []bool, today civil.Date) counts {
-	starts := bandStarts(today)
-	full, prob, female := codes[0]["full"], codes[0]["probationary"], codes[2]["女"]
-	c := counts{status: make([]int, len(member.Statuses)+1)}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range s.people {
-		p := &s.people[i]
-		if int(p.org) >= len(in) || !in[p.org] {
-			continue
-		}
-		c.status[p.status]++
-		if p.status != full && p.status != prob {
-			continue
-		}
-		k := 0
-		if p.status == prob {
-			k = 1
-		}
-		c.category[p.category][k]++
-		c.gender[p.gender][k]++
-		c.edu[p.education][k]++
-		if p.birth != noBirth {
-			c.age[band(p.birth, &starts)][k]++
-		}
-		if p.gender == female {
-			c.female++
-		}
-		if p.minority {
-			c.minority++
-		}
-	}
-	return c
-}
-
-// build turns counts into the dashboard, with links scoped to orgID.
-func build(c counts, kinds map[string]int, orgID int64, today civil.Date) *Dashboard {
+// build turns a subtree's tally into the dashboard, with links scoped to orgID.
+func build(c tally, orgID int64, today civil.Date) *Dashboard {
 	d := &Dashboard{OrgID: orgID, AsOf: today.String()}
 	link := func(kv ...string) string {
 		q := url.Values{}
@@ -166,38 +99,40 @@ func build(c counts, kinds map[string]int, orgID int64, today civil.Date) *Dashb
 		if st == member.Masses { // not a party status: shown apart
 			continue
 		}
-		n := c.status[i+1]
+		n := int(c.status[i+1])
 		d.ByStatus = append(d.ByStatus, Slice{Key: st, Label: member.StatusLabel(st), Count: n, Link: link("status", st)})
 	}
-	d.Masses = c.status[codes[0][member.Masses]]
-	d.Figures = member.FiguresOf(func(s string) int { return c.status[codes[0][s]] })
+	d.Masses = int(c.status[codes[0][member.Masses]])
+	d.Figures = member.FiguresOf(func(s string) int { return int(c.status[codes[0][s]]) })
 	d.Pipeline = d.Applicants + d.Activists + d.Candidates
-	split := func(param string, keys, labels []string, n *[8][2]int, code func(int) int) []Slice {
+	// split reads row i of each party tally (正式, 预备) through of.
+	split := func(param string, keys, labels []string, of func(t *partyTally, i int) int32) []Slice {
 		var out []Slice
 		for i, k := range keys {
-			v := n[code(i)]
-			out = append(out, Slice{Key: k, Label: labels[i], Count: v[0] + v[1], Full: v[0], Probationary: v[1],
+			full, prob := int(of(&c.party[0], i)), int(of(&c.party[1], i))
+			out = append(out, Slice{Key: k, Label: labels[i], Count: full + prob, Full: full, Probationary: prob,
 				FullLink: link("status", "full", param, k), ProbLink: link("status", "probationary", param, k)})
 		}
 		return out
 	}
-	plus1 := func(i int) int { return i + 1 }
-	d.ByCategory = split("category", member.PartyCategories, member.PartyCategories, &c.category, plus1)
-	d.ByGender = split("gender", member.Genders, member.Genders, &c.gender, plus1)
-	d.ByEducation = split("edu", member.Educations, member.Educations, &c.edu, plus1)
+	d.ByCategory = split("category", member.PartyCategories, member.PartyCategories, func(t *partyTally, i int) int32 { return t.category[i+1] })
+	d.ByGender = split("gender", member.Genders, member.Genders, func(t *partyTally, i int) int32 { return t.gender[i+1] })
+	d.ByEducation = split("edu", member.Educations, member.Educations, func(t *partyTally, i int) int32 { return t.edu[i+1] })
 	var ageKeys, ageLabels []string
 	for _, b := range AgeBands {
 		ageKeys, ageLabels = append(ageKeys, b.Key), append(ageLabels, b.Label)
 	}
-	d.ByAge = split("age", ageKeys, ageLabels, &c.age, func(i int) int { return i })
+	d.ByAge = split("age", ageKeys, ageLabels, func(t *partyTally, i int) int32 { return t.age[i] })
 	for _, e := range d.ByEducation {
 		if e.Key == "研究生" || e.Key == "大学本科" || e.Key == "大学专科" {
 			d.CollegeOrAbove += e.Count
 		}
 	}
-	d.Female, d.Minority = c.female, c.minority
-	for _, k := range orgKinds {
-		n := kinds[k.Key]
+	female := codes[2]["女"]
+	d.Female = int(c.party[0].gender[female] + c.party[1].gender[female])
+	d.Minority = int(c.party[0].minority + c.party[1].minority)
+	for i, k := range orgKinds {
+		n := int(c.orgs[i+1])
 		if n == 0 {
 			continue
 		}
@@ -218,11 +153,27 @@ type Service struct {
 	snap snapshot
 }
 
-// Warm loads the snapshot ahead of the first view: the server runs it in
+// Warm readies the snapshot ahead of the first view: the server runs it in
 // the background at start, so that the first dashboard does not wait the
-// seconds a full load takes at a million people.
+// seconds a full load takes at a million people. It takes the saved
+// snapshot and the rows changed since, then (views meanwhile count from
+// that) loads everyone afresh, for what no stamp shows: rows deleted or
+// changed by hand.
 func (s *Service) Warm(ctx context.Context) error {
-	return s.snap.refresh(ctx, s.DB, time.Now().UnixMilli())
+	restored, err := s.snap.restore(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil || !restored {
+		return err
+	}
+	return s.snap.reload(ctx, s.DB)
+}
+
+// Save keeps the snapshot in the database for the next start (the server's
+// hourly jobs).
+func (s *Service) Save(ctx context.Context) error {
+	return s.snap.save(ctx, s.DB, s.Now())
 }
 
 // Dashboard computes the statistics of the subtree at path (rooted at orgID).
@@ -230,12 +181,8 @@ func (s *Service) Dashboard(ctx context.Context, orgID int64, orgName, path stri
 	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil {
 		return nil, err
 	}
-	in, kinds, err := subtree(ctx, s.DB, scope.Under(path))
-	if err != nil {
-		return nil, err
-	}
 	today := civil.Today(s.Now())
-	d := build(s.snap.count(in, today), kinds, orgID, today)
+	d := build(s.snap.count(scope.Under(path), today), orgID, today)
 	d.OrgName = orgName
 	return d, nil
 }

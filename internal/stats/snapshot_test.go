@@ -2,12 +2,17 @@ package stats
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
+	"hongdun/internal/member"
+	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/scope"
 )
 
 // Between sweeps a view reads only rows stamped after the newest one seen;
@@ -30,18 +35,15 @@ func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 		if err := s.refresh(ctx, d, t0); err != nil {
 			t.Fatal(err)
 		}
-		status := func(now, id int64) uint8 {
+		status := func(now, id int64) uint16 {
 			t.Helper()
 			if err := s.refresh(ctx, d, now); err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range s.people {
-				if p.id == id {
-					return p.status
-				}
+			if id >= int64(len(s.tab.people)) || s.tab.people[id].place == 0 {
+				t.Fatalf("person %d missing", id)
 			}
-			t.Fatalf("person %d missing", id)
-			return 0
+			return s.tab.people[id].status()
 		}
 		full, prob := codes[0]["full"], codes[0]["probationary"]
 		if full == 0 || prob == 0 {
@@ -109,6 +111,195 @@ func TestFirstViewsShareOneLoad(t *testing.T) {
 		view(warmed)
 		if warmed.snap.loads != 1 {
 			t.Fatalf("Warm and a view ran %d full loads, want 1", warmed.snap.loads)
+		}
+	})
+}
+
+// The tallies kept through refreshes equal those of a fresh full load after
+// every round of writes (a person's status, category, gender, education,
+// ethnicity, birth date and organisation; new people; an organisation's kind
+// and dissolution; new organisations), for every subtree, today and on a
+// later day (when the age bands move): a view never counts from a tally that
+// a write should have changed.
+func TestTalliesFollowEveryWrite(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		root := dbtest.AddOrg(t, d, dbtest.Org{Name: "市局党委", Kind: "committee"})
+		a := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "甲分局党委", Kind: "committee"})
+		b := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "乙分局党委", Kind: "committee"})
+		branches := []int64{
+			dbtest.AddOrg(t, d, dbtest.Org{Parent: a, Name: "甲一支部", Kind: "branch"}),
+			dbtest.AddOrg(t, d, dbtest.Org{Parent: a, Name: "甲二支部", Kind: "branch"}),
+			dbtest.AddOrg(t, d, dbtest.Org{Parent: b, Name: "乙一支部", Kind: "branch"}),
+		}
+		var subtrees []scope.Subtree
+		for _, id := range append([]int64{root, a, b}, branches...) {
+			var path string
+			if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&path); err != nil {
+				t.Fatal(err)
+			}
+			subtrees = append(subtrees, scope.Under(path))
+		}
+		rnd := rand.New(rand.NewPCG(1, 2))
+		pick := func(xs []string) string { return xs[rnd.IntN(len(xs))] }
+		values := func() []any {
+			birth := fmt.Sprintf("%d-%02d-%02d", 1950+rnd.IntN(55), 1+rnd.IntN(12), 1+rnd.IntN(28))
+			if rnd.IntN(10) == 0 {
+				birth = ""
+			}
+			org := branches[rnd.IntN(len(branches))]
+			return []any{org, org, pick(member.Statuses), pick(member.Categories), pick(member.Genders), pick(member.Educations),
+				pick([]string{"汉族", "汉族", "回族", ""}), birth}
+		}
+		const set = "org_id = ?, org_path = (SELECT path FROM orgs WHERE id = ?), status = ?, category = ?, gender = ?, education = ?, ethnicity = ?, birth_date = NULLIF(?, '')"
+		var ids []int64
+		add := func(at int64) {
+			id := dbtest.AddPerson(t, d, dbtest.Person{Org: branches[0], Name: "某"})
+			ids = append(ids, id)
+			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET "+set+", updated_at = ? WHERE id = ?"), append(values(), at, id)...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t0 := time.Now().UnixMilli()
+		for range 30 {
+			add(t0)
+		}
+		s := &Service{DB: d, Now: time.Now}
+		if err := s.snap.refresh(ctx, d, t0); err != nil {
+			t.Fatal(err)
+		}
+		today := civil.Today(time.Now())
+		later := today.AddYears(3)
+		before := make([]tally, len(subtrees))
+		for round := int64(1); round <= 6; round++ {
+			at := t0 + round
+			for range 8 {
+				id := ids[rnd.IntN(len(ids))]
+				if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET "+set+", updated_at = ? WHERE id = ?"), append(values(), at, id)...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			add(at)
+			// and the organisations: a kind changed, one dissolved or
+			// restored, a new one.
+			for _, id := range branches[:2] {
+				dissolved := any(nil)
+				if rnd.IntN(2) == 0 {
+					dissolved = "2026-01-01"
+				}
+				if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE orgs SET kind = ?, dissolved_on = ?, updated_at = ? WHERE id = ?"),
+					pick([]string{"branch", "general", "joint"}), dissolved, at, id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dbtest.AddOrg(t, d, dbtest.Org{Parent: []int64{a, b}[rnd.IntN(2)], Name: "新党小组", Kind: pick([]string{"group", "temp_branch"})})
+			if err := s.snap.refresh(ctx, d, at); err != nil {
+				t.Fatal(err)
+			}
+			var fresh snapshot
+			if err := fresh.refresh(ctx, d, at); err != nil {
+				t.Fatal(err)
+			}
+			changed := false
+			for i, sc := range subtrees {
+				got, want := s.snap.count(sc, today), fresh.count(sc, today)
+				if got != want {
+					t.Fatalf("round %d, %s: kept %+v, fresh load %+v", round, sc.Root(), got, want)
+				}
+				changed = changed || want != before[i]
+				before[i] = want
+			}
+			if round > 1 && !changed {
+				t.Fatalf("round %d changed no figure: the test checks nothing", round)
+			}
+		}
+		// A later day counts everyone again into the moved age bands.
+		var fresh snapshot
+		if err := fresh.refresh(ctx, d, t0+10); err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range subtrees {
+			if got, want := s.snap.count(sc, later), fresh.count(sc, later); got != want {
+				t.Fatalf("%s on %s: kept %+v, fresh load %+v", sc.Root(), later, got, want)
+			}
+		}
+		if s.snap.count(subtrees[0], later).party == before[0].party {
+			t.Fatal("no one changed age band three years later: the test checks nothing")
+		}
+	})
+}
+
+// A restarted service counts from the saved snapshot and the rows changed
+// since it was saved, as a fresh load would, then loads afresh in Warm; a
+// snapshot saved with other codes, or cut short, is not taken.
+func TestSavedSnapshotRestores(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		root := dbtest.AddOrg(t, d, dbtest.Org{Name: "市局党委", Kind: "committee"})
+		branch := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "甲支部", Kind: "branch"})
+		var ids []int64
+		for range 3 {
+			ids = append(ids, dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full", BirthDate: "1990-05-01"}))
+		}
+		var path string
+		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", root).Scan(&path); err != nil {
+			t.Fatal(err)
+		}
+		sc, today := scope.Under(path), civil.Today(time.Now())
+
+		first := &Service{DB: d, Now: time.Now}
+		if err := first.Warm(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := first.Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		saved := first.snap.count(sc, today)
+		if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET status = 'probationary', updated_at = ? WHERE id = ?"), time.Now().UnixMilli(), ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "乙", Status: "full"})
+		dbtest.AddOrg(t, d, dbtest.Org{Parent: branch, Name: "第一党小组", Kind: "group"})
+
+		var fresh snapshot
+		if err := fresh.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		want := fresh.count(sc, today)
+		if want == saved {
+			t.Fatal("the writes changed no figure: the test checks nothing")
+		}
+		var restarted snapshot
+		if ok, err := restarted.restore(ctx, d); err != nil || !ok {
+			t.Fatalf("restore: %v %v", ok, err)
+		}
+		if err := restarted.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		if got := restarted.count(sc, today); got != want || restarted.loads != 0 {
+			t.Fatalf("restored and refreshed (%d full loads): %+v, a fresh load %+v", restarted.loads, got, want)
+		}
+
+		warmed := &Service{DB: d, Now: time.Now}
+		if err := warmed.Warm(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := warmed.snap.count(sc, today); got != want || warmed.snap.loads != 1 {
+			t.Fatalf("Warm from the saved snapshot (%d full loads): %+v, want %+v", warmed.snap.loads, got, want)
+		}
+
+		var b []byte
+		if err := d.QueryRowContext(ctx, "SELECT data FROM stats_snapshot").Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range [][]byte{append([]byte{b[0] ^ 1}, b[1:]...), b[:len(b)-3]} {
+			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE stats_snapshot SET data = ?"), bad); err != nil {
+				t.Fatal(err)
+			}
+			var s snapshot
+			if ok, err := s.restore(ctx, d); ok || err != nil {
+				t.Fatalf("a foreign or short snapshot was taken: %v %v", ok, err)
+			}
 		}
 	})
 }

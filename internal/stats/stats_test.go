@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/demo"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/stats"
 )
 
@@ -124,8 +125,8 @@ func TestDashboardMatchesSQL(t *testing.T) {
 		before := d.Members
 		ctx := context.Background()
 		if err := e.DB.InTx(ctx, func(tx *db.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO persons (org_id, name, pinyin, initials, gender, status, birth_date, join_date, full_date, created_at, updated_at)
-				VALUES (?, '新党员', 'xindangyuan', 'xdy', '男', 'full', '1990-01-01', '2015-01-01', '2016-01-01', ?, ?)`, branch, time.Now().UnixMilli(), time.Now().UnixMilli())
+			_, err := tx.ExecContext(ctx, `INSERT INTO persons (org_id, org_path, name, pinyin, initials, gender, status, birth_date, join_date, full_date, created_at, updated_at)
+				VALUES (?, ?, '新党员', 'xindangyuan', 'xdy', '男', 'full', '1990-01-01', '2015-01-01', '2016-01-01', ?, ?)`, branch, bpath, time.Now().UnixMilli(), time.Now().UnixMilli())
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -159,6 +160,35 @@ func TestHomePage(t *testing.T) {
 		}
 		if st := e.Anonymous().Do("GET", "/api/v1/stats/dashboard", nil, nil); st != 401 {
 			t.Errorf("anonymous: %d", st)
+		}
+	})
+}
+
+// Moving a branch to another 分局 moves it and its people's figures at once:
+// the move stamps their rows, which the dashboard reads since its last look.
+func TestDashboardFollowsAMove(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := e.Bureau()
+		for range 3 {
+			e.Person(dbtest.Person{Org: b.ABranch, Name: "甲", Status: "full"})
+		}
+		c := e.Account(auth.OrgAdmin, b.Root, 0)
+		view := func(org int64) [2]int {
+			t.Helper()
+			var d stats.Dashboard
+			if st := c.Do("GET", fmt.Sprintf("/api/v1/stats/dashboard?org=%d", org), nil, &d); st != 200 {
+				t.Fatalf("dashboard of %d: %d %s", org, st, c.Body())
+			}
+			return [2]int{d.Members, d.Orgs}
+		}
+		if a, bb := view(b.A), view(b.B); a != [2]int{3, 2} || bb != [2]int{0, 2} {
+			t.Fatalf("before the move: 甲 %v, 乙 %v (党员, 党组织)", a, bb)
+		}
+		if st := c.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/move", b.ABranch), map[string]any{"parent_id": b.B}, nil); st != 200 {
+			t.Fatalf("move: %d %s", st, c.Body())
+		}
+		if a, bb := view(b.A), view(b.B); a != [2]int{0, 1} || bb != [2]int{3, 3} {
+			t.Fatalf("after the move: 甲 %v, 乙 %v (党员, 党组织), want [0 1] and [3 3]", a, bb)
 		}
 	})
 }

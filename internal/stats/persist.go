@@ -1,0 +1,192 @@
+package stats
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/fnv"
+	"strings"
+	"time"
+
+	"hongdun/internal/member"
+	"hongdun/internal/platform/db"
+)
+
+// The snapshot is saved in the database (stats_snapshot, one row, migration
+// 00042) by the hourly jobs, so that a restarted server counts from it and
+// the rows changed since (a few milliseconds) instead of waiting for a full
+// load (seconds at a million people). A backup holds the snapshot of its own
+// rows. The saved rows carry no name and no ID number: a person is an id, an
+// organisation path, codes and a birth day number.
+
+// signature names the meaning of the codes: a version whose lists differ
+// (a status added, reordered) ignores a snapshot saved by another.
+var signature = func() uint64 {
+	h := fnv.New64a()
+	var kinds []string
+	for _, k := range orgKinds {
+		kinds = append(kinds, k.Key)
+	}
+	for _, list := range [][]string{{"hongdun-stats-1"}, member.Statuses, member.Categories, member.Genders, member.Educations, kinds} {
+		_, _ = h.Write([]byte(strings.Join(list, "\x00") + "\x01")) // a hash's Write never fails
+	}
+	return h.Sum64()
+}()
+
+var errBadSnapshot = errors.New("统计快照格式不符")
+
+// encode writes the table and its marks: the signature, the marks and the
+// last sweep, the paths, then each person (8 bytes) and organisation (5).
+func (s *snapshot) encode() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tab
+	b := binary.LittleEndian.AppendUint64(nil, signature)
+	for _, m := range s.marks {
+		b = binary.LittleEndian.AppendUint64(b, uint64(m.maxID))
+		b = binary.LittleEndian.AppendUint64(b, uint64(m.seen))
+	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(s.swept))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.places)))
+	for _, p := range t.places {
+		b = binary.AppendUvarint(b, uint64(len(p)))
+		b = append(b, p...)
+	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.people)))
+	for _, p := range t.people {
+		b = binary.LittleEndian.AppendUint32(b, uint32(p.place))
+		b = binary.LittleEndian.AppendUint16(b, p.birth)
+		b = binary.LittleEndian.AppendUint16(b, p.codes)
+	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.orgs)))
+	for _, o := range t.orgs {
+		b = binary.LittleEndian.AppendUint32(b, uint32(o.place))
+		b = append(b, o.kind)
+	}
+	return b
+}
+
+// decoder reads what encode wrote, failing once on a short or foreign input.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) take(n int) []byte {
+	if d.err != nil || n < 0 || n > len(d.b) {
+		d.err = errBadSnapshot
+		return make([]byte, max(n, 0))
+	}
+	out := d.b[:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *decoder) u64() uint64 { return binary.LittleEndian.Uint64(d.take(8)) }
+func (d *decoder) u32() uint32 { return binary.LittleEndian.Uint32(d.take(4)) }
+func (d *decoder) u16() uint16 { return binary.LittleEndian.Uint16(d.take(2)) }
+
+// count reads a length of items of size bytes each, refusing one the rest
+// of the input cannot hold (before allocating for it).
+func (d *decoder) count(size int) int {
+	n := int(d.u32())
+	if n*size > len(d.b) {
+		d.err = errBadSnapshot
+		return 0
+	}
+	return n
+}
+
+func decode(b []byte) (*table, [2]mark, int64, error) {
+	d := &decoder{b: b}
+	var marks [2]mark
+	if d.u64() != signature {
+		return nil, marks, 0, errBadSnapshot
+	}
+	for i := range marks {
+		marks[i] = mark{int64(d.u64()), int64(d.u64())}
+	}
+	swept := int64(d.u64())
+	t := &table{placeOf: map[string]int32{}}
+	t.places = make([]string, d.count(1))
+	for i := range t.places {
+		n, w := binary.Uvarint(d.b)
+		if w <= 0 {
+			return nil, marks, 0, errBadSnapshot
+		}
+		d.b = d.b[w:]
+		t.places[i] = string(d.take(int(n)))
+		if i > 0 {
+			t.placeOf[t.places[i]] = int32(i)
+		}
+	}
+	t.people = make([]person, d.count(8))
+	for i := range t.people {
+		t.people[i] = person{place: int32(d.u32()), birth: d.u16(), codes: d.u16()}
+	}
+	t.orgs = make([]orgEntry, d.count(5))
+	for i := range t.orgs {
+		t.orgs[i] = orgEntry{place: int32(d.u32()), kind: d.take(1)[0]}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = errBadSnapshot
+	}
+	if d.err == nil && len(t.places) == 0 {
+		d.err = errBadSnapshot
+	}
+	for _, p := range t.people {
+		if d.err == nil && (p.place < 0 || int(p.place) >= len(t.places)) {
+			d.err = errBadSnapshot
+		}
+	}
+	for _, o := range t.orgs {
+		if d.err == nil && (o.place < 0 || int(o.place) >= len(t.places)) {
+			d.err = errBadSnapshot
+		}
+	}
+	if d.err != nil {
+		return nil, marks, 0, d.err
+	}
+	return t, marks, swept, nil
+}
+
+// save replaces the saved snapshot by the current one (nothing before the
+// first load).
+func (s *snapshot) save(ctx context.Context, d *db.DB, now time.Time) error {
+	if s.empty() {
+		return nil
+	}
+	b := s.encode()
+	return d.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM stats_snapshot"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO stats_snapshot (saved_at, data) VALUES (?, ?)", now.UnixMilli(), b)
+		return err
+	})
+}
+
+// restore takes the saved snapshot when the snapshot is empty, reporting
+// whether there was one to take. The first refresh then sweeps: it reads
+// everything stamped since a minute before the saved snapshot's last sweep.
+func (s *snapshot) restore(ctx context.Context, q db.Querier) (bool, error) {
+	var b []byte
+	err := q.QueryRowContext(ctx, "SELECT data FROM stats_snapshot ORDER BY id DESC LIMIT 1").Scan(&b)
+	if db.IsNoRows(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	t, marks, swept, err := decode(b)
+	if errors.Is(err, errBadSnapshot) {
+		return false, nil // saved by a version that counted otherwise: load afresh
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tab != nil {
+		return false, nil
+	}
+	s.tab, s.marks, s.swept, s.loadedAt = t, marks, swept, time.Now()
+	return true, nil
+}
