@@ -51,7 +51,7 @@ var tableReaders = []struct {
 		"internal/platform/scope":  "HasOrg: the semi-join on the path range",
 		"internal/platform/auth":   "the session carries its scope root's path",
 		"internal/todo":            "org posts its warnings through todo, so todo cannot import org",
-		"internal/stats":           "the dashboard reads only ids and kinds of a subtree, for speed",
+		"internal/stats":           "the dashboard keeps a snapshot of every organisation's path and kind",
 		"internal/auditlog":        "names the objects of audit entries, whatever their table",
 		"cmd/hongdun":              "the import command picks the root organisation",
 		"internal/platform/dbtest": "test fixtures write organisations straight into the table (org's own tests import dbtest)",
