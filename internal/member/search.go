@@ -19,6 +19,7 @@ import (
 	"hongdun/internal/platform/idcard"
 	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
+	"hongdun/internal/platform/web"
 )
 
 // Filter selects persons. Every field is optional; the zero Filter lists the
@@ -225,6 +226,9 @@ type Total struct {
 	N     int
 	Exact bool
 }
+
+// String is the total as a page shows it: "37", or "10,000+".
+func (t Total) String() string { return web.Pager{Total: t.N, Capped: !t.Exact}.Count() }
 
 // Search lists the persons the caller may see that match f, sorted by pinyin,
 // one page at a time, with the total count (capped at TotalCap) and whether
