@@ -1,8 +1,8 @@
 package annual
 
 import (
-	"bytes"
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"log/slog"
@@ -43,6 +43,12 @@ func (h *history) encode(m marks, at time.Time) []byte {
 		b = append(b, w...)
 	}
 	u(uint64(len(h.people)))
+	var nev, names int // what the arrays hold in use, for decode to size them
+	for i := range h.people {
+		nev, names = nev+int(h.people[i].nev), names+int(h.people[i].nameLen)
+	}
+	u(uint64(nev))
+	u(uint64(names))
 	var last int64
 	for i := range h.people {
 		p := &h.people[i]
@@ -165,6 +171,7 @@ func decode(b []byte) (h *history, m marks, at time.Time, ok bool, err error) {
 	}
 	n := r.count()
 	h.people = make([]person, 0, n)
+	h.events, h.names = make([]event, 0, r.count()), make([]byte, 0, r.count())
 	var last int64
 	for ; n > 0 && r.err == nil; n-- {
 		var p person
@@ -236,21 +243,25 @@ func store(ctx context.Context, d *db.DB, h *history, m marks, at time.Time) {
 
 // stored reads the stored copy; ok is false when there is none to use.
 func stored(ctx context.Context, d *db.DB) (h *history, m marks, at time.Time, ok bool, err error) {
+	var parts int
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM annual_snapshot").Scan(&parts); err != nil || parts == 0 {
+		return nil, m, at, false, err
+	}
 	rows, err := d.QueryContext(ctx, "SELECT data FROM annual_snapshot ORDER BY part")
 	if err != nil {
 		return nil, m, at, false, err
 	}
 	defer rows.Close()
-	var buf bytes.Buffer
+	b := make([]byte, 0, parts*storePart)
 	for rows.Next() {
-		var part []byte
+		var part sql.RawBytes // copied once, into b
 		if err := rows.Scan(&part); err != nil {
 			return nil, m, at, false, err
 		}
-		buf.Write(part)
+		b = append(b, part...)
 	}
-	if err := rows.Err(); err != nil || buf.Len() == 0 {
+	if err := rows.Err(); err != nil {
 		return nil, m, at, false, err
 	}
-	return decode(buf.Bytes())
+	return decode(b)
 }
