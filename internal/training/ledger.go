@@ -115,7 +115,7 @@ func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, name
 	facts := `EXISTS (SELECT 1 FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
 		COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)`
 	in, args := sub.HasOrg("pe.org_id")
-	list := "SELECT pe.id, '', pe.org_id, '', " + facts + " FROM persons pe WHERE " + in + " AND " + member.PartyMember("pe.status")
+	list := "SELECT pe.id, pe.org_id, " + facts + " FROM persons pe WHERE " + in + " AND " + member.PartyMember("pe.status")
 	if named {
 		in, args = sub.Where("o.path")
 		list = `SELECT pe.id, pe.name, o.id, o.name, ` + facts + ` FROM persons pe JOIN orgs o ON o.id = pe.org_id
@@ -129,7 +129,11 @@ func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, name
 	var out []Line
 	for rows.Next() {
 		var l Line
-		if err := rows.Scan(&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Key, &l.Credited); err != nil {
+		dest := []any{&l.PersonID, &l.OrgID, &l.Key, &l.Credited} // each column read costs: no empty names
+		if named {
+			dest = []any{&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Key, &l.Credited}
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, req, err
 		}
 		l.Required = req.Required(l.Key)
