@@ -42,10 +42,12 @@ func Stored(ctx context.Context, d *db.DB) (people int, at time.Time, ok bool, e
 	return len(h.people), at, true, nil
 }
 
-// LoadedAt is when the history the snapshot of d holds was read whole.
-func LoadedAt(d *db.DB) time.Time {
+// ReadAt is when the history the snapshot of d holds was read whole (for
+// a stored copy, when it was read before storing), as long as the snapshot
+// was swept less than the overlap ago.
+func ReadAt(d *db.DB) time.Time {
 	s := snapshotOf(d)
 	s.refreshing.Lock()
 	defer s.refreshing.Unlock()
-	return s.loadedAt
+	return time.UnixMilli(s.stamps[0].at)
 }

@@ -121,9 +121,13 @@ func (s *snapshot) refresh(ctx context.Context, d *db.DB, now time.Time) error {
 			store(ctx, d, h, m, now)
 			return nil
 		}
-		// Brought up to date below from its marks; a copy older than
-		// reloadEvery is read whole again in the background.
+		// Brought up to date below from its marks, looking back the overlap
+		// from when it was read. What a refresh could miss is no more
+		// likely for an old copy than for a fresh one (only a transaction
+		// open across its reading), so the next full reload is reloadEvery
+		// from now, as after a full read.
 		s.install(h, m, at)
+		s.loadedAt = now
 	}
 	if now.Sub(s.loadedAt) > reloadEvery && !s.reloading {
 		s.reloading = true

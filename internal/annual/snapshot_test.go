@@ -208,8 +208,8 @@ func TestStoredSnapshotServesTheFirstReport(t *testing.T) {
 		if err := e.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons").Scan(&people); err != nil {
 			t.Fatal(err)
 		}
-		if !ok || err != nil || int64(n) != people || at.UnixMilli() != annual.LoadedAt(e.DB).UnixMilli() {
-			t.Fatalf("stored after the first report: %v %v, %d of %d people, read at %v (snapshot %v)", ok, err, n, people, at, annual.LoadedAt(e.DB))
+		if !ok || err != nil || int64(n) != people || at.UnixMilli() != annual.ReadAt(e.DB).UnixMilli() {
+			t.Fatalf("stored after the first report: %v %v, %d of %d people, read at %v (snapshot %v)", ok, err, n, people, at, annual.ReadAt(e.DB))
 		}
 		annual.Idle(e.DB)
 
@@ -245,8 +245,28 @@ func TestStoredSnapshotServesTheFirstReport(t *testing.T) {
 				}
 			}
 		}
-		if got := annual.LoadedAt(e.DB); got.UnixMilli() != at.UnixMilli() {
+		if got := annual.ReadAt(e.DB); got.UnixMilli() != at.UnixMilli() {
 			t.Fatalf("the report after the drop read everyone (at %v), not the copy read at %v", got, at)
+		}
+
+		// A copy cut short does not decode: the next report reads everyone.
+		var part []byte
+		if err := e.DB.QueryRowContext(ctx, "SELECT data FROM annual_snapshot WHERE part = 0").Scan(&part); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.DB.ExecContext(ctx, "UPDATE annual_snapshot SET data = ? WHERE part = 0", part[:len(part)/2]); err != nil {
+			t.Fatal(err)
+		}
+		annual.Idle(e.DB)
+		r, _, err := annual.Compute(ctx, e.DB, s, today.Year(), today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fr, _, err := annual.ComputeFresh(ctx, e.DB, s, today.Year(), today); err != nil || !reflect.DeepEqual(r, fr) {
+			t.Fatalf("after a cut copy: %v\n%+v\n%+v", err, r, fr)
+		}
+		if got := annual.ReadAt(e.DB); got.UnixMilli() == at.UnixMilli() {
+			t.Fatal("a cut copy was used")
 		}
 	})
 }
