@@ -12,11 +12,12 @@ import (
 )
 
 // The snapshot is kept in the database too (table annual_snapshot), written
-// after each full read: at a million people the full read costs about 9 s
+// after each full read: at a million people the full read costs about 10 s
 // of CPU (5.6 million rows through the driver), while the stored copy is
-// about 60 MB in a few dozen rows. The first report after a start reads it
-// and then, as every refresh does, the persons changed since its marks, so
-// the memory is held only while reports are asked for.
+// 68.5 MB in 66 rows and reads and decodes in about 0.4 s. The first report
+// after a start reads it and then, as every refresh does, the persons
+// changed since its marks, so the memory is still held only while reports
+// are asked for.
 
 // storeFormat changes whenever the encoding or the history's meaning does;
 // a stored copy of another format is ignored (and replaced by the next
