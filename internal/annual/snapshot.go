@@ -3,6 +3,7 @@ package annual
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -17,7 +18,8 @@ import (
 // whose rows changed. A person's history changes with their row (stamped
 // updated_at), a new event or a new transfer (new ids), so those say whom
 // to read again. It is dropped when no report asked for it for idleAfter,
-// so an idle server holds none of it.
+// so an idle server holds none of it; the copy stored in the database after
+// each full read (persist.go) makes the next first use quick.
 
 const (
 	idleAfter = 5 * time.Minute
@@ -106,12 +108,26 @@ func (s *snapshot) dropIfIdle() {
 
 func (s *snapshot) refresh(ctx context.Context, d *db.DB, now time.Time) error {
 	if s.h == nil {
-		h, m, err := readAll(ctx, d)
-		if err != nil {
-			return err
+		h, m, at, ok, err := stored(ctx, d)
+		if err != nil { // the full read below serves, and stores a copy that reads
+			slog.WarnContext(ctx, "读取年报历史快照失败", "err", err)
 		}
-		s.install(h, m, now)
-		return nil
+		if !ok {
+			h, m, err := readAll(ctx, d)
+			if err != nil {
+				return err
+			}
+			s.install(h, m, now)
+			store(ctx, d, h, m, now)
+			return nil
+		}
+		// Brought up to date below from its marks, looking back the overlap
+		// from when it was read. What a refresh could miss is no more
+		// likely for an old copy than for a fresh one (only a transaction
+		// open across its reading), so the next full reload is reloadEvery
+		// from now, as after a full read.
+		s.install(h, m, at)
+		s.loadedAt = now
 	}
 	if now.Sub(s.loadedAt) > reloadEvery && !s.reloading {
 		s.reloading = true
@@ -171,6 +187,9 @@ func (s *snapshot) reload(d *db.DB, at time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	h, m, err := readAll(ctx, d)
+	if err == nil {
+		store(ctx, d, h, m, at)
+	}
 	s.refreshing.Lock()
 	defer s.refreshing.Unlock()
 	s.reloading = false

@@ -178,3 +178,95 @@ func TestSnapshotLoadsOnUseAndDropsWhenIdle(t *testing.T) {
 		}
 	})
 }
+
+// The first full read stores the history in the database; once the
+// snapshot is dropped, the next report starts from that copy (not a full
+// read) and the changes made since, and gives every figure and issue a
+// replay read afresh gives.
+func TestStoredSnapshotServesTheFirstReport(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 7, Members: 600, History: true, Password: "Demo-Pass-2026!"}); err != nil {
+			t.Fatal(err)
+		}
+		var root, people int64
+		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, ok, err := annual.Stored(ctx, e.DB); ok || err != nil {
+			t.Fatalf("a copy before any report: %v %v", ok, err)
+		}
+		s, err := annual.SubjectOf(ctx, e.DB, scope.All(), root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := civil.Today(time.Now())
+		if _, _, err := annual.Compute(ctx, e.DB, s, today.Year()-1, today); err != nil {
+			t.Fatal(err)
+		}
+		n, at, ok, err := annual.Stored(ctx, e.DB)
+		if err := e.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons").Scan(&people); err != nil {
+			t.Fatal(err)
+		}
+		if !ok || err != nil || int64(n) != people || at.UnixMilli() != annual.ReadAt(e.DB).UnixMilli() {
+			t.Fatalf("stored after the first report: %v %v, %d of %d people, read at %v (snapshot %v)", ok, err, n, people, at, annual.ReadAt(e.DB))
+		}
+		annual.Idle(e.DB)
+
+		admin := e.Account(auth.OrgAdmin, root, 0)
+		var dying, bureau int64
+		if err := e.DB.QueryRowContext(ctx, "SELECT p.id, o.parent_id FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.status = 'full' ORDER BY p.id LIMIT 1").Scan(&dying, &bureau); err != nil {
+			t.Fatal(err)
+		}
+		if st := admin.Do("POST", fmt.Sprintf("/api/v1/members/%d/events", dying), map[string]any{"kind": "death", "on_date": today.String()}, nil); st != 201 {
+			t.Fatalf("death: %d %s", st, admin.Body())
+		}
+		if st := admin.Do("POST", "/api/v1/members", map[string]any{"org_id": bureau, "name": "新党员", "id_number": idcard.WithCheckDigit("61010319900307123"),
+			"education": "大学本科", "category": "民警", "status": "full", "join_date": "2015-07-01", "full_date": "2016-07-01"}, nil); st != 201 {
+			t.Fatalf("new member: %d %s", st, admin.Body())
+		}
+
+		for _, id := range []int64{root, bureau} {
+			s, err := annual.SubjectOf(ctx, e.DB, scope.All(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, y := range []int{today.Year() - 1, today.Year()} {
+				r, issues, err := annual.Compute(ctx, e.DB, s, y, today)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fr, fissues, err := annual.ComputeFresh(ctx, e.DB, s, y, today)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(r, fr) || !reflect.DeepEqual(issues, fissues) {
+					t.Errorf("organisation %d, %d: from the stored copy\n%+v\n%+v\nfresh\n%+v\n%+v", id, y, r, issues, fr, fissues)
+				}
+			}
+		}
+		if got := annual.ReadAt(e.DB); got.UnixMilli() != at.UnixMilli() {
+			t.Fatalf("the report after the drop read everyone (at %v), not the copy read at %v", got, at)
+		}
+
+		// A copy cut short does not decode: the next report reads everyone.
+		var part []byte
+		if err := e.DB.QueryRowContext(ctx, "SELECT data FROM annual_snapshot WHERE part = 0").Scan(&part); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.DB.ExecContext(ctx, "UPDATE annual_snapshot SET data = ? WHERE part = 0", part[:len(part)/2]); err != nil {
+			t.Fatal(err)
+		}
+		annual.Idle(e.DB)
+		r, _, err := annual.Compute(ctx, e.DB, s, today.Year(), today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fr, _, err := annual.ComputeFresh(ctx, e.DB, s, today.Year(), today); err != nil || !reflect.DeepEqual(r, fr) {
+			t.Fatalf("after a cut copy: %v\n%+v\n%+v", err, r, fr)
+		}
+		if got := annual.ReadAt(e.DB); got.UnixMilli() == at.UnixMilli() {
+			t.Fatal("a cut copy was used")
+		}
+	})
+}

@@ -2,6 +2,7 @@ package life
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -205,13 +206,12 @@ func grid(ctx context.Context, q db.Querier, sub scope.Subtree, cols []Column, t
 	held := make([]int, len(rows)*len(Kinds)*span) // [row][kind][month]
 	for res.Next() {
 		var id int64
-		var kind string
-		var on []byte // YYYY-MM-DD, read without allocating a string per row
+		var kind, on sql.RawBytes // on is YYYY-MM-DD; neither is copied
 		if err := res.Scan(&id, &kind, &on); err != nil {
 			return nil, err
 		}
 		i, ok := branchOf[id]
-		k, known := kindNo[kind]
+		k, known := kindNo[string(kind)]
 		if len(on) < 7 {
 			continue
 		}

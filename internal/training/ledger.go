@@ -89,9 +89,7 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, ye
 }
 
 // LedgerOf is the hours ledger of the party members of sub for a year,
-// with the year's requirement, in the order of the tree and by name. The
-// committee seats and the hours are summed once per person for the whole
-// subtree, not looked up person by person.
+// with the year's requirement, in the order of the tree and by name.
 func LedgerOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([]Line, Requirement, error) {
 	return ledger(ctx, q, sub, year, true)
 }
@@ -110,26 +108,20 @@ func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, name
 	}
 	from, to := yearBounds(year)
 	first, last := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
-	inSub, subArgs := sub.HasOrg("pe.org_id")
-	people := "SELECT pe.id FROM persons pe WHERE " + inSub + " AND " + member.PartyMember("pe.status")
-	seats, err := db.Pairs[int64](ctx, q, `SELECT cm.person_id, COUNT(*) FROM committee_members cm WHERE cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?
-		AND cm.person_id IN (`+people+`) GROUP BY cm.person_id`, append([]any{last, first}, subArgs...)...)
-	if err != nil {
-		return nil, req, err
-	}
-	hours, err := db.Pairs[int64](ctx, q, `SELECT c.person_id, SUM(c.hours_x10) FROM training_checkins c WHERE c.at >= ? AND c.at < ?
-		AND c.person_id IN (`+people+`) GROUP BY c.person_id`, append([]any{from, to}, subArgs...)...)
-	if err != nil {
-		return nil, req, err
-	}
-	list, args := "SELECT pe.id, '', pe.org_id, '' FROM persons pe WHERE "+inSub+" AND "+member.PartyMember("pe.status"), subArgs
+	// Each person's seat and hours are looked up beside their row, in the
+	// one pass over the subtree's members: reading them as two lists of the
+	// whole subtree first (each with the subtree's members as an IN list)
+	// cost twice the CPU at 100,000 people.
+	facts := `EXISTS (SELECT 1 FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
+		COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)`
+	in, args := sub.HasOrg("pe.org_id")
+	list := "SELECT pe.id, pe.org_id, " + facts + " FROM persons pe WHERE " + in + " AND " + member.PartyMember("pe.status")
 	if named {
-		var in string
 		in, args = sub.Where("o.path")
-		list = `SELECT pe.id, pe.name, o.id, o.name FROM persons pe JOIN orgs o ON o.id = pe.org_id
+		list = `SELECT pe.id, pe.name, o.id, o.name, ` + facts + ` FROM persons pe JOIN orgs o ON o.id = pe.org_id
 		WHERE ` + in + ` AND ` + member.PartyMember("pe.status") + ` ORDER BY o.path, pe.pinyin, pe.id`
 	}
-	rows, err := q.QueryContext(ctx, list, args...)
+	rows, err := q.QueryContext(ctx, list, append([]any{last, first, from, to}, args...)...)
 	if err != nil {
 		return nil, req, err
 	}
@@ -137,10 +129,13 @@ func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, name
 	var out []Line
 	for rows.Next() {
 		var l Line
-		if err := rows.Scan(&l.PersonID, &l.Name, &l.OrgID, &l.OrgName); err != nil {
+		dest := []any{&l.PersonID, &l.OrgID, &l.Key, &l.Credited} // each column read costs: no empty names
+		if named {
+			dest = []any{&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Key, &l.Credited}
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, req, err
 		}
-		l.Key, l.Credited = seats[l.PersonID] > 0, int(hours[l.PersonID])
 		l.Required = req.Required(l.Key)
 		out = append(out, l)
 	}
