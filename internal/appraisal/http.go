@@ -63,7 +63,7 @@ func Routes(d *core.Deps) []web.Route {
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -196,4 +196,15 @@ func (h *handlers) apiBallot(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"ok": true})
 	return nil
+}
+
+// filter reads the rounds' filters and their page with the shared pager.
+func filter(r *http.Request) (Filter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return Filter{}, pg, err
+	}
+	f, err := ParseFilter(r.URL.Query())
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
 }

@@ -2,9 +2,7 @@ package appraisal
 
 import (
 	"context"
-	"html/template"
 	"net/url"
-	"strconv"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
@@ -22,7 +20,8 @@ type Filter struct {
 	Page, PerPage int
 }
 
-// ParseFilter reads org, year, stage, page and per_page.
+// ParseFilter reads org, year and stage (the page is the shared pager's:
+// web.Paging).
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{Stage: q.Get("stage")}
 	var err error
@@ -35,23 +34,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if f.Stage != "" && f.Stage != "open" && stageLabels[f.Stage] == "" {
 		return f, fail.NotAllowed("stage", "阶段只能是 self（个人自评）、vote（民主测评）、rate（组织评定）、closed（已完成）或 open（未完成）")
 	}
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
-}
-
-// Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() template.URL {
-	v := url.Values{}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	if f.Year != 0 {
-		v.Set("year", strconv.Itoa(f.Year))
-	}
-	if f.Stage != "" {
-		v.Set("stage", f.Stage)
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
+	return f, nil
 }
 
 // List is one page of rounds with the distribution of every rating in the

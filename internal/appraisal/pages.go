@@ -42,12 +42,13 @@ var (
 type listView struct {
 	*List
 	Filter Filter
+	Pager  web.Pager
 	Orgs   []org.Org
 	Stages []Grade // stage keys and labels, for the filter
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -56,18 +57,19 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg.Total = l.Total
 	orgs, err := org.Choices(r.Context(), h.DB, scope.Of(p))
 	if err != nil {
 		return err
 	}
 	stages := []Grade{{"open", "未完成"}, {"self", stageLabels["self"]}, {"vote", stageLabels["vote"]}, {"rate", stageLabels["rate"]}, {"closed", stageLabels["closed"]}}
-	return h.Web.Render(w, r, listPage, listView{List: l, Filter: f, Orgs: orgs, Stages: stages})
+	return h.Web.Render(w, r, listPage, listView{List: l, Filter: f, Pager: pg, Orgs: orgs, Stages: stages})
 }
 
 // export writes the rounds of the filter and every member's result as
 // .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -99,7 +101,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "appraisal.export", ObjectType: "appraisal_round",
-		Detail: map[string]any{"filter": f.Query(), "rounds": len(l.Items), "members": len(results.Rows)}}); err != nil {
+		Detail: map[string]any{"filter": pg.Encoded(), "rounds": len(l.Items), "members": len(results.Rows)}}); err != nil {
 		return err
 	}
 	return cellsafe.SendXLSX(w, "民主评议党员.xlsx", rounds, results)

@@ -7,7 +7,6 @@ import (
 
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/sealed"
 	"hongdun/internal/platform/web"
 )
@@ -59,23 +58,25 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-// filter reads a list's filters.
-func filter(r *http.Request) (Filter, error) {
+// filter reads a list's filters and its page with the shared pager.
+func filter(r *http.Request) (Filter, web.Pager, error) {
 	q := r.URL.Query()
 	f := Filter{Kind: q.Get("kind"), State: q.Get("state"), Q: q.Get("q")}
+	pg, err := web.Paging(r)
+	if err != nil {
+		return f, pg, err
+	}
+	f.Page, f.PerPage = pg.Page, pg.PerPage
 	if s := strings.TrimSpace(q.Get("org")); s != "" {
-		var err error
 		if f.OrgID, err = strconv.ParseInt(s, 10, 64); err != nil || f.OrgID <= 0 {
-			return f, fail.Malformed("org", "组织编号应为正整数")
+			return f, pg, fail.Malformed("org", "组织编号应为正整数")
 		}
 	}
-	var err error
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
+	return f, pg, nil
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiGallery(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}

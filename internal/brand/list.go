@@ -2,9 +2,6 @@ package brand
 
 import (
 	"context"
-	"html/template"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"hongdun/internal/org"
@@ -22,20 +19,6 @@ type Filter struct {
 	State         string
 	Q             string // part of the name or slogan
 	Page, PerPage int    // PerPage 0: all (the export)
-}
-
-// Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() template.URL {
-	v := url.Values{}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	for k, s := range map[string]string{"kind": f.Kind, "state": f.State, "q": f.Q} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
 }
 
 // List is one page of brands.

@@ -44,21 +44,23 @@ var (
 type listView struct {
 	*List
 	Filter Filter
+	Pager  web.Pager
 	Orgs   []org.Option
 	Kinds  []choice
 	States []choice
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
 	p := web.Principal(r)
-	v := listView{Filter: f, Kinds: kindChoices, States: stateChoices}
+	v := listView{Filter: f, Pager: pg, Kinds: kindChoices, States: stateChoices}
 	if v.List, err = Brands(r.Context(), h.Deps, p, f); err != nil {
 		return err
 	}
+	v.Pager.Total = v.Total
 	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -67,7 +69,7 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 
 // export writes the filtered list as .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -85,7 +87,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, []any{b.OrgName, b.KindLabel, b.Name, b.Slogan, b.About, b.Practice, b.Results, b.StateLabel, featured, b.Adopters})
 	}
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "brand.export", ObjectType: "brand",
-		Detail: map[string]any{"filter": f.Query(), "rows": len(rows)}}); err != nil {
+		Detail: map[string]any{"filter": pg.Encoded(), "rows": len(rows)}}); err != nil {
 		return err
 	}
 	return cellsafe.SendXLSX(w, "党建品牌和工作法.xlsx", cellsafe.Sheet{Name: "党建品牌和工作法", Header: []any{"党组织", "类别", "名称", "口号", "内涵", "做法", "成效", "状态", "示范", "学习推广的组织数"}, Rows: rows})
@@ -244,18 +246,20 @@ func (h *handlers) formFile(w http.ResponseWriter, r *http.Request) error {
 type galleryView struct {
 	*List
 	Filter Filter
+	Pager  web.Pager
 	Kinds  []choice
 }
 
 func (h *handlers) pageGallery(w http.ResponseWriter, r *http.Request) error {
-	f, err := filter(r)
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
-	v := galleryView{Filter: f, Kinds: kindChoices}
+	v := galleryView{Filter: f, Pager: pg, Kinds: kindChoices}
 	if v.List, err = Gallery(r.Context(), h.Deps, web.Principal(r), f); err != nil {
 		return err
 	}
+	v.Pager.Total = v.Total
 	return h.Web.Render(w, r, galleryPage, v)
 }
 

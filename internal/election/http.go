@@ -45,7 +45,7 @@ func Routes(d *core.Deps) []web.Route {
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -99,4 +99,15 @@ func (h *handlers) apiPosts(w http.ResponseWriter, r *http.Request) error {
 func (h *handlers) apiApprove(w http.ResponseWriter, r *http.Request) error {
 	var in Approval
 	return web.Guarded(w, r, web.Seen(r, h.Get), &in, func(id int64) (*Election, error) { return h.Approve(r.Context(), web.Principal(r), id, in) })
+}
+
+// filter reads the elections' filters and their page with the shared pager.
+func filter(r *http.Request) (Filter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return Filter{}, pg, err
+	}
+	f, err := ParseFilter(r.URL.Query())
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
 }

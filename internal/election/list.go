@@ -2,7 +2,6 @@ package election
 
 import (
 	"context"
-	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
@@ -23,7 +22,8 @@ type Filter struct {
 	Page, PerPage int
 }
 
-// ParseFilter reads org, state, year, page and per_page.
+// ParseFilter reads org, state and year (the page is the shared pager's:
+// web.Paging).
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{State: q.Get("state")}
 	var err error
@@ -36,23 +36,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if f.State != "" && StateLabel(f.State) == "" {
 		return f, fail.NotAllowed("state", "状态只能是 recorded（待上级批复）或 approved（已批复）")
 	}
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
-}
-
-// Query is the filter as URL parameters.
-func (f Filter) Query() template.URL {
-	v := url.Values{}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	if f.State != "" {
-		v.Set("state", f.State)
-	}
-	if f.Year != 0 {
-		v.Set("year", strconv.Itoa(f.Year))
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
+	return f, nil
 }
 
 // List is one page of elections.

@@ -30,20 +30,22 @@ var (
 type listView struct {
 	*List
 	Filter Filter
+	Pager  web.Pager
 	Orgs   []org.Org
 	Due    []Due
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
 	p := web.Principal(r)
-	v := listView{Filter: f}
+	v := listView{Filter: f, Pager: pg}
 	if v.List, err = h.List(r.Context(), p, f); err != nil {
 		return err
 	}
+	v.Pager.Total = v.Total
 	if v.Due, err = h.DueTerms(r.Context(), p, f.OrgID); err != nil {
 		return err
 	}
@@ -55,7 +57,7 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 
 // export writes the filtered elections, one row per candidate, as .xlsx.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -82,7 +84,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "election.export", ObjectType: "election",
-		Detail: map[string]any{"filter": f.Query(), "elections": len(l.Items), "rows": len(rows)}}); err != nil {
+		Detail: map[string]any{"filter": pg.Encoded(), "elections": len(l.Items), "rows": len(rows)}}); err != nil {
 		return err
 	}
 	return cellsafe.SendXLSX(w, "换届选举.xlsx", cellsafe.Sheet{Name: "换届选举", Rows: rows,

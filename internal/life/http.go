@@ -9,7 +9,6 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/sealed"
 	"hongdun/internal/platform/web"
@@ -85,7 +84,7 @@ func Routes(d *core.Deps) []web.Route {
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, _, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -189,32 +188,35 @@ func (h *handlers) apiDecisionDone(w http.ResponseWriter, r *http.Request) error
 	})
 }
 
-// ask reads the calendar's parameters.
-func (h *handlers) ask(r *http.Request) (Ask, error) {
+// ask reads the calendar's parameters and its page with the shared pager.
+func (h *handlers) ask(r *http.Request) (Ask, web.Pager, error) {
 	q := r.URL.Query()
 	a := Ask{Year: civil.Today(h.Now()).Year(), Missing: q.Get("missing")}
-	var err error
+	pg, err := web.Paging(r)
+	if err != nil {
+		return a, pg, err
+	}
+	a.Page, a.PerPage = pg.Page, pg.PerPage
 	if s := q.Get("year"); s != "" {
 		if a.Year, err = strconv.Atoi(s); err != nil || a.Year < 2000 || a.Year > 2100 {
-			return a, fail.Malformed("year", "年度应为四位年份")
+			return a, pg, fail.Malformed("year", "年度应为四位年份")
 		}
 	}
 	if s := q.Get("quarter"); s != "" {
 		if a.Quarter, err = strconv.Atoi(s); err != nil || a.Quarter < 1 || a.Quarter > 4 {
-			return a, fail.Malformed("quarter", "季度应为 1 至 4")
+			return a, pg, fail.Malformed("quarter", "季度应为 1 至 4")
 		}
 	}
 	if s := q.Get("org"); s != "" {
 		if a.OrgID, err = strconv.ParseInt(s, 10, 64); err != nil || a.OrgID <= 0 {
-			return a, fail.Malformed("org", "组织编号应为正整数")
+			return a, pg, fail.Malformed("org", "组织编号应为正整数")
 		}
 	}
-	a.Page, a.PerPage, err = input.Paging(q)
-	return a, err
+	return a, pg, nil
 }
 
 func (h *handlers) apiCompliance(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.ask(r)
+	a, _, err := h.ask(r)
 	if err != nil {
 		return err
 	}
@@ -340,4 +342,15 @@ func (h *handlers) apiCheckin(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.JSON(w, http.StatusOK, c)
 	return nil
+}
+
+// filter reads the meetings' filters and their page with the shared pager.
+func filter(r *http.Request) (Filter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return Filter{}, pg, err
+	}
+	f, err := ParseFilter(r.URL.Query())
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
 }

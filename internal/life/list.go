@@ -2,7 +2,6 @@ package life
 
 import (
 	"context"
-	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
 )
 
@@ -23,23 +21,10 @@ type Filter struct {
 	Page, PerPage int
 }
 
-// Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() template.URL {
-	v := url.Values{}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	for k, s := range map[string]string{"kind": f.Kind, "from": f.From, "to": f.To} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
-}
-
-// ParseFilter reads org, kind, from, to, page and per_page.
+// ParseFilter reads org, kind, from and to (the page is the shared pager's:
+// web.Paging).
 func ParseFilter(q url.Values) (Filter, error) {
-	f := Filter{Kind: q.Get("kind"), Page: 1, PerPage: 50}
+	f := Filter{Kind: q.Get("kind")}
 	if s := q.Get("org"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
@@ -64,10 +49,6 @@ func ParseFilter(q url.Values) (Filter, error) {
 	}
 	if f.From != "" && f.To != "" && f.To < f.From {
 		return f, fail.NotAllowed("to", "截止日期不能早于起始日期")
-	}
-	var err error
-	if f.Page, f.PerPage, err = input.Paging(q); err != nil {
-		return f, err
 	}
 	return f, nil
 }

@@ -49,11 +49,12 @@ const decisionRows = 3
 type listView struct {
 	*List
 	Filter Filter
+	Pager  web.Pager
 	Orgs   []org.Org
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -62,16 +63,17 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg.Total = l.Total
 	orgs, err := org.Choices(r.Context(), h.DB, scope.Of(p))
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, listPage, listView{List: l, Filter: f, Orgs: orgs})
+	return h.Web.Render(w, r, listPage, listView{List: l, Filter: f, Pager: pg, Orgs: orgs})
 }
 
 // export writes the filtered list as .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
+	f, pg, err := filter(r)
 	if err != nil {
 		return err
 	}
@@ -106,7 +108,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "life.export", ObjectType: "life_meeting",
-		Detail: map[string]any{"filter": f.Query(), "rows": len(l.Items)}}); err != nil {
+		Detail: map[string]any{"filter": pg.Encoded(), "rows": len(l.Items)}}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -321,6 +323,7 @@ func (h *handlers) pageScreen(w http.ResponseWriter, r *http.Request) error {
 
 type complianceView struct {
 	*Overview
+	Pager    web.Pager
 	Orgs     []org.Org
 	Freq     Frequencies
 	FreqSet  bool
@@ -328,38 +331,27 @@ type complianceView struct {
 	Quarters []int
 }
 
-// Query repeats the overview's filters for links.
-func (v complianceView) Query() string {
-	q := url.Values{"year": {strconv.Itoa(v.Year)}, "org": {strconv.FormatInt(v.OrgID, 10)}}
-	if v.Quarter > 0 {
-		q.Set("quarter", strconv.Itoa(v.Quarter))
-	}
-	if v.Missing != "" {
-		q.Set("missing", v.Missing)
-	}
-	return q.Encode()
-}
-
-// Pages are the page numbers to link.
-func (v complianceView) Pages() []int {
-	return (&List{Total: v.Total, PerPage: v.PerPage}).Pages()
-}
-
 func (h *handlers) pageCompliance(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.ask(r)
+	a, pg, err := h.ask(r)
 	if err != nil {
 		return err
 	}
-	return h.renderCompliance(w, r, a, nil)
+	return h.renderCompliance(w, r, a, pg, nil)
 }
 
-func (h *handlers) renderCompliance(w http.ResponseWriter, r *http.Request, a Ask, failed error) error {
+// renderCompliance shows the calendar; its pager's links name the year and
+// the organisation shown and stay on the calendar when the frequencies
+// form re-shows it.
+func (h *handlers) renderCompliance(w http.ResponseWriter, r *http.Request, a Ask, pg web.Pager, failed error) error {
 	p := web.Principal(r)
 	ov, err := h.Compliance(r.Context(), p, a)
 	if err != nil {
 		return err
 	}
-	v := complianceView{Overview: ov, CanSet: org.BureauAdmin(p), Quarters: []int{1, 2, 3, 4}}
+	pg.Total, pg.Path = ov.Total, "/life/compliance"
+	pg.Query.Set("year", strconv.Itoa(ov.Year))
+	pg.Query.Set("org", strconv.FormatInt(ov.OrgID, 10))
+	v := complianceView{Overview: ov, Pager: pg, CanSet: org.BureauAdmin(p), Quarters: []int{1, 2, 3, 4}}
 	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -384,7 +376,11 @@ func (h *handlers) pageFrequencies(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	if err := h.SetFrequencies(r.Context(), web.Principal(r), y, f); err != nil {
-		return h.renderCompliance(w, r, Ask{Year: y, Page: 1, PerPage: 50}, err)
+		pg, e := web.Paging(r) // the form's address has no query: the first page
+		if e != nil {
+			return e
+		}
+		return h.renderCompliance(w, r, Ask{Year: y, Page: pg.Page, PerPage: pg.PerPage}, pg, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/life/compliance?year=%d&ok=%s", y, url.QueryEscape("已保存组织生活频次")), http.StatusSeeOther)
 	return nil

@@ -83,7 +83,7 @@ func Routes(d *core.Deps) []web.Route {
 }
 
 func (h *handlers) apiPosts(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParsePostFilter(r.URL.Query())
+	f, _, err := postFilter(r)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (h *handlers) apiPostPhoto(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiCommitments(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseCommitFilter(r.URL.Query(), civil.Today(h.Now()))
+	f, _, err := h.commitFilter(r)
 	if err != nil {
 		return err
 	}
@@ -268,4 +268,28 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return sealed.Send(w, name, ctype, b)
+}
+
+// postFilter reads the posts' filters and their page with the shared pager.
+func postFilter(r *http.Request) (PostFilter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return PostFilter{}, pg, err
+	}
+	f, err := ParsePostFilter(r.URL.Query())
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
+}
+
+// commitFilter reads the commitments' filters and their page with the
+// shared pager, whose links and export name the year shown.
+func (h *handlers) commitFilter(r *http.Request) (CommitFilter, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return CommitFilter{}, pg, err
+	}
+	f, err := ParseCommitFilter(r.URL.Query(), h.today())
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	pg.Query.Set("year", strconv.Itoa(f.Year))
+	return f, pg, err
 }

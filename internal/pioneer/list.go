@@ -2,9 +2,7 @@ package pioneer
 
 import (
 	"context"
-	"html/template"
 	"net/url"
-	"strconv"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
@@ -23,7 +21,8 @@ type PostFilter struct {
 	Page, PerPage int
 }
 
-// ParsePostFilter reads org, kind, ended, page and per_page.
+// ParsePostFilter reads org, kind and ended (the page is the shared
+// pager's: web.Paging).
 func ParsePostFilter(q url.Values) (PostFilter, error) {
 	f := PostFilter{Kind: q.Get("kind"), Ended: q.Get("ended") == "1"}
 	var err error
@@ -33,23 +32,7 @@ func ParsePostFilter(q url.Values) (PostFilter, error) {
 	if f.Kind != "" && KindLabel(f.Kind) == "" {
 		return f, fail.NotAllowed("kind", "类型只能是 model（示范岗）、vanguard（先锋岗）或 zone（责任区）")
 	}
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
-}
-
-// Query is the filter as URL parameters.
-func (f PostFilter) Query() template.URL {
-	v := url.Values{}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	if f.Kind != "" {
-		v.Set("kind", f.Kind)
-	}
-	if f.Ended {
-		v.Set("ended", "1")
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
+	return f, nil
 }
 
 // Posts is one page of posts.
@@ -83,8 +66,8 @@ type CommitFilter struct {
 	Page, PerPage int
 }
 
-// ParseCommitFilter reads org, year (default this year), reviewed, page
-// and per_page.
+// ParseCommitFilter reads org, year (default this year) and reviewed (the
+// page is the shared pager's: web.Paging).
 func ParseCommitFilter(q url.Values, today civil.Date) (CommitFilter, error) {
 	f := CommitFilter{Reviewed: q.Get("reviewed")}
 	var err error
@@ -97,20 +80,7 @@ func ParseCommitFilter(q url.Values, today civil.Date) (CommitFilter, error) {
 	if f.Reviewed != "" && f.Reviewed != "yes" && f.Reviewed != "no" {
 		return f, fail.NotAllowed("reviewed", "评价情况只能是 yes（已评价）或 no（未评价）")
 	}
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
-}
-
-// Query is the filter as URL parameters.
-func (f CommitFilter) Query() template.URL {
-	v := url.Values{"year": {strconv.Itoa(f.Year)}}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	if f.Reviewed != "" {
-		v.Set("reviewed", f.Reviewed)
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
+	return f, nil
 }
 
 // Commitments is one page of commitments with the totals of the scope.

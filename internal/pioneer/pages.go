@@ -45,19 +45,21 @@ func (h *handlers) today() civil.Date { return civil.Today(h.Now()) }
 type postsView struct {
 	*Posts
 	Filter PostFilter
+	Pager  web.Pager
 	Orgs   []org.Org
 }
 
 func (h *handlers) pagePosts(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParsePostFilter(r.URL.Query())
+	f, pg, err := postFilter(r)
 	if err != nil {
 		return err
 	}
 	p := web.Principal(r)
-	v := postsView{Filter: f}
+	v := postsView{Filter: f, Pager: pg}
 	if v.Posts, err = h.ListPosts(r.Context(), p, f); err != nil {
 		return err
 	}
+	v.Pager.Total = v.Total
 	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -73,7 +75,7 @@ func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, file, act
 }
 
 func (h *handlers) exportPosts(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParsePostFilter(r.URL.Query())
+	f, pg, err := postFilter(r)
 	if err != nil {
 		return err
 	}
@@ -97,7 +99,7 @@ func (h *handlers) exportPosts(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, []any{t.OrgName, t.KindLabel, t.Name, t.Duty, t.Place, t.SetOn, t.EndedOn, t.Headcount, names})
 	}
-	return h.xlsx(w, r, "党员示范岗", "党员示范岗先锋岗责任区.xlsx", "pioneer.export", string(f.Query()),
+	return h.xlsx(w, r, "党员示范岗", "党员示范岗先锋岗责任区.xlsx", "pioneer.export", string(pg.Encoded()),
 		[]any{"党组织", "类型", "名称", "职责与服务内容", "地点或区域", "设立日期", "撤销日期", "在岗人数", "在岗党员"}, rows)
 }
 
@@ -247,19 +249,21 @@ func (h *handlers) pagePostPhoto(w http.ResponseWriter, r *http.Request) error {
 type commitmentsView struct {
 	*Commitments
 	Filter CommitFilter
+	Pager  web.Pager
 	Orgs   []org.Org
 }
 
 func (h *handlers) pageCommitments(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseCommitFilter(r.URL.Query(), h.today())
+	f, pg, err := h.commitFilter(r)
 	if err != nil {
 		return err
 	}
 	p := web.Principal(r)
-	v := commitmentsView{Filter: f}
+	v := commitmentsView{Filter: f, Pager: pg}
 	if v.Commitments, err = h.ListCommitments(r.Context(), p, f); err != nil {
 		return err
 	}
+	v.Pager.Total = v.Total
 	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -267,7 +271,7 @@ func (h *handlers) pageCommitments(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *handlers) exportCommitments(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseCommitFilter(r.URL.Query(), h.today())
+	f, pg, err := h.commitFilter(r)
 	if err != nil {
 		return err
 	}
@@ -280,7 +284,7 @@ func (h *handlers) exportCommitments(w http.ResponseWriter, r *http.Request) err
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Year, c.OrgName, c.Name, c.Tasks, c.Goals, c.MadeOn, c.DeedCount, c.ReviewLabel, c.ReviewNote, c.ReviewedOn})
 	}
-	return h.xlsx(w, r, "承诺践诺", "党员承诺践诺.xlsx", "pioneer.commitments.export", string(f.Query()),
+	return h.xlsx(w, r, "承诺践诺", "党员承诺践诺.xlsx", "pioneer.commitments.export", string(pg.Encoded()),
 		[]any{"年度", "党组织", "姓名", "承诺任务（亮任务）", "承诺目标（亮目标）", "公开日期", "践诺记录条数", "年终评价", "评价意见", "评价日期"}, rows)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"sort"
 	"strings"
 
@@ -454,11 +453,6 @@ type Filter struct {
 	From, To      string // start dates
 	Q             string // part of the title
 	Page, PerPage int
-}
-
-// Query is the filter as URL parameters, for links and the export.
-func (f Filter) Query() template.URL {
-	return query(map[string]string{"org": id(f.OrgID), "kind": id(f.KindID), "state": f.State, "from": f.From, "to": f.To, "q": f.Q})
 }
 
 // List is a page of events.

@@ -118,6 +118,9 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, err := paging(r, &f.Page, &f.PerPage); err != nil {
+		return err
+	}
 	l, err := h.List(r.Context(), web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
 }
@@ -251,6 +254,9 @@ func (h *handlers) apiRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, err := paging(r, &f.Page, &f.PerPage); err != nil {
+		return err
+	}
 	l, err := h.Records(r.Context(), web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
 }
@@ -319,6 +325,16 @@ func (h *handlers) apiStandouts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, err := paging(r, &f.Page, &f.PerPage); err != nil {
+		return err
+	}
 	l, err := h.Standouts(r.Context(), web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
+}
+
+// paging reads a list's page with the shared pager into page and per.
+func paging(r *http.Request, page, per *int) (web.Pager, error) {
+	pg, err := web.Paging(r)
+	*page, *per = pg.Page, pg.PerPage
+	return pg, err
 }

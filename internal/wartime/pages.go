@@ -58,6 +58,7 @@ func formID(r *http.Request, name string) int64 {
 type listView struct {
 	*List
 	Filter Filter
+	Pager  web.Pager
 	Orgs   []org.Org
 	Kinds  []Kind
 	Today  string
@@ -68,12 +69,17 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg, err := paging(r, &f.Page, &f.PerPage)
+	if err != nil {
+		return err
+	}
 	p := web.Principal(r)
 	l, err := h.List(r.Context(), p, f)
 	if err != nil {
 		return err
 	}
-	v := listView{List: l, Filter: f, Today: today(h.Deps).String()}
+	pg.Total = l.Total
+	v := listView{List: l, Filter: f, Pager: pg, Today: today(h.Deps).String()}
 	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -535,6 +541,7 @@ type recordsView struct {
 	*RecordList
 	choices
 	Filter RecordFilter
+	Pager  web.Pager
 }
 
 func (h *handlers) pageRecords(w http.ResponseWriter, r *http.Request) error {
@@ -542,21 +549,27 @@ func (h *handlers) pageRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg, err := paging(r, &f.Page, &f.PerPage)
+	if err != nil {
+		return err
+	}
 	l, err := h.Records(r.Context(), web.Principal(r), f)
 	if err != nil {
 		return err
 	}
+	pg.Total = l.Total
 	c, err := h.choices(r)
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, recordsPage, recordsView{RecordList: l, choices: c, Filter: f})
+	return h.Web.Render(w, r, recordsPage, recordsView{RecordList: l, choices: c, Filter: f, Pager: pg})
 }
 
 type standoutsView struct {
 	*StandoutList
 	choices
 	Filter StandoutFilter
+	Pager  web.Pager
 }
 
 func (h *handlers) pageStandouts(w http.ResponseWriter, r *http.Request) error {
@@ -564,15 +577,20 @@ func (h *handlers) pageStandouts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg, err := paging(r, &f.Page, &f.PerPage)
+	if err != nil {
+		return err
+	}
 	l, err := h.Standouts(r.Context(), web.Principal(r), f)
 	if err != nil {
 		return err
 	}
+	pg.Total = l.Total
 	c, err := h.choices(r)
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, standoutsPage, standoutsView{StandoutList: l, choices: c, Filter: f})
+	return h.Web.Render(w, r, standoutsPage, standoutsView{StandoutList: l, choices: c, Filter: f, Pager: pg})
 }
 
 type kindsView struct {

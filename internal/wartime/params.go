@@ -1,34 +1,13 @@
 package wartime
 
 import (
-	"html/template"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
 )
-
-// query encodes the non-empty parameters, for links and exports.
-func query(m map[string]string) template.URL {
-	v := url.Values{}
-	for k, s := range m {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
-}
-
-// id is a positive id as a parameter, "" for 0.
-func id(n int64) string {
-	if n == 0 {
-		return ""
-	}
-	return strconv.FormatInt(n, 10)
-}
 
 // dateRange reads from and to (either may be absent), to not before from.
 func dateRange(q url.Values) (from, to string, err error) {
@@ -50,8 +29,8 @@ func dateRange(q url.Values) (from, to string, err error) {
 	return from, to, nil
 }
 
-// ParseFilter reads the event list's parameters: org, kind, state, from,
-// to, q, page, per_page.
+// ParseFilter reads the event list's filters: org, kind, state, from, to
+// and q (the page is the shared pager's: paging).
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{State: q.Get("state"), Q: strings.TrimSpace(q.Get("q"))}
 	var err error
@@ -69,10 +48,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if len([]rune(f.Q)) > 50 {
 		return f, fail.Malformed("q", "搜索内容过长")
 	}
-	if f.From, f.To, err = dateRange(q); err != nil {
-		return f, err
-	}
-	f.Page, f.PerPage, err = input.Paging(q)
+	f.From, f.To, err = dateRange(q)
 	return f, err
 }
 

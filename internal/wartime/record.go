@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"html/template"
 	"net/url"
 	"path/filepath"
 
@@ -301,12 +300,8 @@ type RecordFilter struct {
 	Page, PerPage                    int
 }
 
-// Query is the filter as URL parameters.
-func (f RecordFilter) Query() template.URL {
-	return query(map[string]string{"org": id(f.OrgID), "event": id(f.EventID), "team": id(f.TeamID), "person": id(f.PersonID), "from": f.From, "to": f.To})
-}
-
-// ParseRecordFilter reads org, event, team, person, from, to, page, per_page.
+// ParseRecordFilter reads org, event, team, person, from and to (the page
+// is the shared pager's: paging).
 func ParseRecordFilter(q url.Values) (RecordFilter, error) {
 	var f RecordFilter
 	var err error
@@ -318,10 +313,7 @@ func ParseRecordFilter(q url.Values) (RecordFilter, error) {
 			return f, err
 		}
 	}
-	if f.From, f.To, err = dateRange(q); err != nil {
-		return f, err
-	}
-	f.Page, f.PerPage, err = input.Paging(q)
+	f.From, f.To, err = dateRange(q)
 	return f, err
 }
 

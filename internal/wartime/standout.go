@@ -3,7 +3,6 @@ package wartime
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"net/url"
 
 	"hongdun/internal/member"
@@ -155,22 +154,15 @@ type StandoutFilter struct {
 	Page, PerPage  int
 }
 
-// Query is the filter as URL parameters.
-func (f StandoutFilter) Query() template.URL {
-	return query(map[string]string{"org": id(f.OrgID), "event": id(f.EventID)})
-}
-
-// ParseStandoutFilter reads org, event, page, per_page.
+// ParseStandoutFilter reads org and event (the page is the shared pager's:
+// paging).
 func ParseStandoutFilter(q url.Values) (StandoutFilter, error) {
 	var f StandoutFilter
 	var err error
 	if f.OrgID, err = input.Positive("org", "组织编号", q.Get("org")); err != nil {
 		return f, err
 	}
-	if f.EventID, err = input.Positive("event", "响应编号", q.Get("event")); err != nil {
-		return f, err
-	}
-	f.Page, f.PerPage, err = input.Paging(q)
+	f.EventID, err = input.Positive("event", "响应编号", q.Get("event"))
 	return f, err
 }
 
