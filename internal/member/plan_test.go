@@ -74,16 +74,19 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			count string
 		}{
 			{"bureau first page", bureauAdmin, Filter{}, "persons_pinyin_path", ""},
-			{"bureau name prefix", bureauAdmin, Filter{Q: "张"}, "persons_name_path", ""},
+			{"bureau name prefix", bureauAdmin, Filter{Q: "张三"}, "persons_name_path", ""},
+			{"bureau surname", bureauAdmin, Filter{Q: "张"}, "persons_first_pinyin", ""},
 			{"bureau initials", bureauAdmin, Filter{Q: "zw"}, "persons_initials_path", ""},
 			{"bureau ID tail", bureauAdmin, Filter{Q: "1234"}, "persons_rtail_path", ""},
 			{"fenju first page", fenjuAdmin, Filter{}, "persons_pinyin_path", pathLed},
 			{"fenju subtree filter", bureauAdmin, Filter{OrgID: fenju}, "persons_pinyin_path", pathLed},
-			{"fenju name prefix", fenjuAdmin, Filter{Q: "张"}, "persons_name_path", "persons_name_path"},
+			{"fenju name prefix", fenjuAdmin, Filter{Q: "张三"}, "persons_name_path", "persons_name_path"},
+			{"fenju surname", fenjuAdmin, Filter{Q: "张"}, "persons_first_pinyin", "persons_first_path"},
 			{"fenju initials", fenjuAdmin, Filter{Q: "zw"}, "persons_initials_path", "persons_initials_path"},
 			{"fenju ID tail", fenjuAdmin, Filter{Q: "1234"}, "persons_rtail_path", "persons_rtail_path"},
 			{"fenju status category", fenjuAdmin, Filter{Status: "full", Category: "辅警"}, "persons_pinyin_path", pathLed},
 			{"branch first page", branchAdmin, Filter{}, pathLed, pathLed},
+			{"branch surname", branchAdmin, Filter{Q: "张"}, "persons_first_path", "persons_first_path"},
 			{"branch status category", branchAdmin, Filter{Status: "full", Category: "辅警"}, pathLed, pathLed},
 		} {
 			f := c.f
