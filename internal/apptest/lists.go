@@ -61,11 +61,20 @@ func (c *Client) Exported(marker string) int {
 // a text every exported row of those filters holds and no other row does,
 // how many rows the filters select (more than two pages of PerPage), and
 // texts of rows the filters leave out, which no exported row may hold.
-// A list without a download has no Export (nor Marker or Others).
+// A list without a download has no Export (nor Marker or Others); one
+// whose download is not at Path/export names it in Download.
 type List struct {
-	Path, Filters, Row, Export, Marker string
-	Total, PerPage                     int
-	Others                             []string
+	Path, Filters, Row, Export, Marker, Download string
+	Total, PerPage                               int
+	Others                                       []string
+}
+
+// download is where l's export is served.
+func (l List) download() string {
+	if l.Download != "" {
+		return l.Download
+	}
+	return l.Path + "/export"
 }
 
 // CheckList checks a list against the shared pager's convention as c: the
@@ -130,7 +139,7 @@ func (c *Client) CheckList(l List, outsider *Client) {
 	}
 	paths := []string{l.Path}
 	if export != nil {
-		paths = append(paths, l.Path+"/export")
+		paths = append(paths, l.download())
 	}
 	for _, p := range paths {
 		if st := outsider.Do("GET", p+"?"+l.Filters, nil, nil); st != http.StatusNotFound || (l.Marker != "" && strings.Contains(outsider.Body(), l.Marker)) {
@@ -144,7 +153,7 @@ func (c *Client) CheckList(l List, outsider *Client) {
 func (c *Client) checkExport(l List, export *url.URL) {
 	t := c.e.T
 	t.Helper()
-	if st := c.Do("GET", export.String(), nil, nil); st != http.StatusOK || export.Path != l.Path+"/export" {
+	if st := c.Do("GET", export.String(), nil, nil); st != http.StatusOK || export.Path != l.download() {
 		t.Fatalf("%s: %d %s", export, st, c.Body())
 	}
 	if n := c.Exported(l.Marker); n != l.Total {

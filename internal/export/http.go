@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -39,21 +38,8 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-// filterFrom reads the same query parameters as the member list.
-func filterFrom(q url.Values) (member.Filter, error) {
-	f := member.Filter{Q: q.Get("q"), Status: q.Get("status"), Category: q.Get("category"), Gender: q.Get("gender"), Education: q.Get("edu"), Age: q.Get("age")}
-	if v := q.Get("org"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			return f, fail.Malformed("org", "组织编号应为正整数")
-		}
-		f.OrgID = id
-	}
-	return f, nil
-}
-
 func (h *handlers) query(r *http.Request) (*Query, error) {
-	f, err := filterFrom(r.URL.Query())
+	f, err := member.FilterOf(r.URL.Query())
 	if err != nil {
 		return nil, err
 	}

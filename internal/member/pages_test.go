@@ -132,19 +132,20 @@ func TestListBeyondTheCountCap(t *testing.T) {
 }
 
 // The member list pages with the shared pager: the next page keeps the
-// filters and the size, bad paging is refused and another 分局's
-// organisation is a 404 (the list has no download of its own: the roster
-// export is /exports/members.xlsx).
+// filters and the size, its download (the roster export,
+// /exports/members.xlsx) holds exactly the rows it lists, bad paging is
+// refused and another 分局's organisation is a 404.
 func TestListPagesWithTheSharedPager(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		for i := range 7 {
 			b.create(t, map[string]any{"org_id": b.aBranch, "name": fmt.Sprintf("党员%c", '一'+rune(i)), "gender": "男", "birth_date": "1990-01-01",
-				"status": "full", "join_date": "2015-07-01", "full_date": "2016-07-01"})
+				"status": "full", "join_date": "2015-07-01", "full_date": "2016-07-01", "post": "内勤甲岗"})
 		}
-		b.create(t, map[string]any{"org_id": b.aBranch, "name": "申请人", "gender": "男", "birth_date": "1990-01-01", "status": "applicant", "apply_date": "2020-01-01"})
+		b.create(t, map[string]any{"org_id": b.aBranch, "name": "申请人", "gender": "男", "birth_date": "1990-01-01", "status": "applicant", "apply_date": "2020-01-01", "post": "内勤甲岗"})
 		b.create(t, map[string]any{"org_id": b.b, "name": "乙党员", "gender": "男", "birth_date": "1990-01-01", "status": "full", "join_date": "2015-07-01", "full_date": "2016-07-01"})
-		b.admin.CheckList(apptest.List{Path: "/members", Filters: fmt.Sprintf("org=%d&status=full", b.aBranch), Row: `<tr id="person-`, Total: 7, PerPage: 3},
+		b.admin.CheckList(apptest.List{Path: "/members", Filters: fmt.Sprintf("org=%d&status=full", b.aBranch), Row: `<tr id="person-`, Total: 7, PerPage: 3,
+			Export: `id="members-export"`, Download: "/exports/members.xlsx", Marker: "内勤甲岗", Others: []string{"申请人", "乙党员"}},
 			e.Account(auth.Leader, b.b, 0))
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -137,22 +138,28 @@ func (h *handlers) audit(r *http.Request, tx *db.Tx, action string, id int64, de
 // filterFrom reads the list filters and the page (the shared pager's)
 // from a query string.
 func filterFrom(r *http.Request) (Filter, web.Pager, error) {
-	q := r.URL.Query()
+	f, err := FilterOf(r.URL.Query())
+	if err != nil {
+		return f, web.Pager{}, err
+	}
+	pg, err := web.Paging(r)
+	f.Page, f.PerPage = pg.Page, pg.PerPage
+	return f, pg, err
+}
+
+// FilterOf reads the member list's filters from a query string (the
+// roster export reads the same, so it holds the rows the list shows).
+func FilterOf(q url.Values) (Filter, error) {
 	f := Filter{Q: q.Get("q"), Status: q.Get("status"), Category: q.Get("category"), Gender: q.Get("gender"), Education: q.Get("edu"), Age: q.Get("age"),
 		JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to")}
-	pg, err := web.Paging(r)
-	if err != nil {
-		return f, pg, err
-	}
-	f.Page, f.PerPage = pg.Page, pg.PerPage
 	if v := q.Get("org"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return f, pg, fail.Malformed("org", "组织编号应为正整数")
+			return f, fail.Malformed("org", "组织编号应为正整数")
 		}
 		f.OrgID = id
 	}
-	return f, pg, nil
+	return f, nil
 }
 
 // search runs a scoped search and audits it (filters and row count).
