@@ -130,6 +130,15 @@ func (c *Client) Do(method, path string, body any, out any) int {
 	return c.send(req, out)
 }
 
+// Expect sends a JSON request as Do and fails the test unless the reply
+// has the status want; the failure names the request and shows the reply.
+func (c *Client) Expect(want int, method, path string, body any, out any) {
+	c.e.T.Helper()
+	if st := c.Do(method, path, body, out); st != want {
+		c.e.T.Fatalf("%s %s: %d, want %d: %s", method, path, st, want, c.Last)
+	}
+}
+
 // Form posts a URL-encoded form, as a browser page would.
 func (c *Client) Form(path string, form map[string]string) int {
 	c.e.T.Helper()

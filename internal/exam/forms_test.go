@@ -77,9 +77,7 @@ func TestQuestionForms(t *testing.T) {
 		cq := url.Values{"org_id": {fmt.Sprint(w.root)}, "kind": {"judge"}, "stem": {"市局的题"}, "answer": {"对"}, "tag": {"党史"}, "difficulty": {"1"}}
 		city.PostForm("/exams/bank", cq)
 		e.DB.QueryRowContext(context.Background(), "SELECT id FROM exam_questions WHERE stem = '市局的题'").Scan(&id)
-		if st := adminA.Do("GET", fmt.Sprintf("/exams/bank/%d/edit", id), nil, nil); st != 404 {
-			t.Fatalf("A editing the city's question: %d", st)
-		}
+		adminA.Expect(404, "GET", fmt.Sprintf("/exams/bank/%d/edit", id), nil, nil) // A editing the city's question
 		if st := adminA.Do("GET", "/exams/bank?tag=%E5%85%9A%E5%8F%B2", nil, nil); st != 200 || !strings.Contains(adminA.Body(), "市局的题") || !strings.Contains(adminA.Body(), "上级题库") {
 			t.Fatalf("bank page: %d", st)
 		}
@@ -186,9 +184,7 @@ func TestPeriodicExam(t *testing.T) {
 		if bob.Do("GET", "/api/v1/exams", nil, &list); list.Total != 0 {
 			t.Fatalf("bob (not 党务工作者) sees %d exams", list.Total)
 		}
-		if st := bob.Do("POST", fmt.Sprintf("/api/v1/exams/%d/start", id), nil, nil); st != 404 {
-			t.Fatalf("bob starting: %d", st)
-		}
+		bob.Expect(404, "POST", fmt.Sprintf("/api/v1/exams/%d/start", id), nil, nil) // bob starting
 		if st := alice.Do("GET", "/m/exams", nil, nil); st != 200 || !strings.Contains(alice.Body(), "第 5 轮（2026-05-01 至 2026-05-31）") {
 			t.Fatalf("round label: %s", alice.Body())
 		}
