@@ -172,6 +172,26 @@ func (e *Env) Count(q string, args ...any) int {
 	return n
 }
 
+// Exec runs one statement straight on the test database, in a transaction
+// of its own, and returns the id of the row an INSERT adds (0 otherwise).
+func (e *Env) Exec(q string, args ...any) int64 {
+	e.T.Helper()
+	ctx := context.Background()
+	var id int64
+	err := e.DB.InTx(ctx, func(tx *db.Tx) (err error) {
+		if strings.HasPrefix(q, "INSERT") {
+			id, err = db.InsertID(ctx, tx, q, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, q, args...)
+		}
+		return err
+	})
+	if err != nil {
+		e.T.Fatalf("%s: %v", q, err)
+	}
+	return id
+}
+
 // Upload posts one file as field of a multipart form.
 func (c *Client) Upload(path, field, name string, content []byte, out any) int {
 	c.e.T.Helper()

@@ -120,9 +120,9 @@ func TestBoardsAsMember(t *testing.T) {
 
 		// top is capped: 130 more people on the contest, asked for all of them.
 		for i := 0; i < 130; i++ {
-			pid := do(t, e, "INSERT INTO persons (org_id, name, pinyin, initials, gender, status, created_at, updated_at) VALUES (?, ?, 'x', 'x', '男', 'full', 0, 0)",
+			pid := e.Exec("INSERT INTO persons (org_id, name, pinyin, initials, gender, status, created_at, updated_at) VALUES (?, ?, 'x', 'x', '男', 'full', 0, 0)",
 				w.b, fmt.Sprintf("乙%03d", i))
-			do(t, e, `INSERT INTO exam_attempts (exam_id, person_id, org_id, day, questions, seed, device_hash, started_at, deadline_at, submitted_at, answered, correct, score, last_answer_at, active)
+			e.Exec(`INSERT INTO exam_attempts (exam_id, person_id, org_id, day, questions, seed, device_hash, started_at, deadline_at, submitted_at, answered, correct, score, last_answer_at, active)
 				VALUES (?, ?, ?, '2026-05-04', '[]', 1, 'x', ?, ?, ?, 1, 0, 0, ?, 0)`, contest, pid, w.b, w.now.UnixMilli(), w.now.UnixMilli()+1, w.now.UnixMilli(), w.now.UnixMilli()+int64(i))
 		}
 		for _, c := range []struct {

@@ -18,7 +18,7 @@ import (
 func TestBoardsAndClosedContestPages(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
-		do(t, e, "UPDATE orgs SET name = '中共西安市公安局甲分局委员会' WHERE id = ?", w.a)
+		e.Exec("UPDATE orgs SET name = '中共西安市公安局甲分局委员会' WHERE id = ?", w.a)
 		e.Org(w.root, "安保临时党支部", "temporary") // a unit without members
 		city := e.Account(auth.OrgAdmin, w.root, 0)
 		alice, carol := e.Account(auth.Member, 0, w.alice), e.Account(auth.Member, 0, w.carol)

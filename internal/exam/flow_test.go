@@ -16,7 +16,6 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/exam"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -25,23 +24,6 @@ type world struct {
 	root, a, b        int64
 	alice, bob, carol int64 // alice and bob under A, carol under B
 	now               time.Time
-}
-
-func do(t *testing.T, e *apptest.Env, q string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	err := e.DB.InTx(context.Background(), func(tx *db.Tx) (err error) {
-		if strings.HasPrefix(q, "INSERT") {
-			id, err = db.InsertID(context.Background(), tx, q, args...)
-		} else {
-			_, err = tx.ExecContext(context.Background(), q, args...)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }
 
 func newWorld(t *testing.T, e *apptest.Env) *world {

@@ -91,7 +91,7 @@ func TestExamForms(t *testing.T) {
 		org := fmt.Sprint(w.a)
 		var ids []string
 		for i := range 3 {
-			id := do(t, e, `INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)
+			id := e.Exec(`INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)
 				VALUES (?, 'judge', ?, '[]', 'T', '党章', 1, ?, 0, 0)`, w.a, fmt.Sprintf("判断%d", i), fmt.Sprintf("k%d", i))
 			ids = append(ids, fmt.Sprint(id))
 		}
@@ -165,12 +165,12 @@ func TestPeriodicExam(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		// alice is on the party-worker roster; bob's free-text post no longer counts.
-		do(t, e, `INSERT INTO corps_workers (person_id, org_id, post, duty, category, appointed_on, created_at, updated_at)
+		e.Exec(`INSERT INTO corps_workers (person_id, org_id, post, duty, category, appointed_on, created_at, updated_at)
 			VALUES (?, ?, 'clerk', 'part', '民警', '2024-01-01', 0, 0)`, w.alice, w.a)
-		do(t, e, "UPDATE persons SET post = '党务工作者' WHERE id = ?", w.bob)
+		e.Exec("UPDATE persons SET post = '党务工作者' WHERE id = ?", w.bob)
 		adminA := e.Account(auth.OrgAdmin, w.a, 0)
 		alice, bob := e.Account(auth.Member, 0, w.alice), e.Account(auth.Member, 0, w.bob)
-		q := do(t, e, `INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)
+		q := e.Exec(`INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)
 			VALUES (?, 'judge', '党务题', '[]', 'T', '党章', 1, 'k', 0, 0)`, w.a)
 		f := url.Values{"org_id": {fmt.Sprint(w.a)}, "mode": {"exam"}, "title": {"党务工作者月度考试"}, "opens_at": {"2026-01-01T00:00"}, "closes_at": {"2027-01-01T00:00"},
 			"duration_min": {"30"}, "score_each": {"10"}, "pass_score": {"10"}, "max_attempts": {"1"}, "recurrence": {"monthly"}, "audience": {"党务工作者"},

@@ -9,7 +9,6 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/training"
 )
@@ -24,23 +23,6 @@ type bureau struct {
 	now               time.Time
 }
 
-func exec(t *testing.T, e *apptest.Env, q string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	err := e.DB.InTx(context.Background(), func(tx *db.Tx) (err error) {
-		if strings.HasPrefix(q, "INSERT") {
-			id, err = db.InsertID(context.Background(), tx, q, args...)
-		} else {
-			_, err = tx.ExecContext(context.Background(), q, args...)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 func newBureau(t *testing.T, e *apptest.Env) *bureau {
 	w := &bureau{e: e, now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
 	e.App.Now = func() time.Time { return w.now }
@@ -52,7 +34,7 @@ func newBureau(t *testing.T, e *apptest.Env) *bureau {
 	w.a, w.b = org(w.root, "甲分局党委"), org(w.root, "乙分局党委")
 	w.aBranch, w.bBranch = org(w.a, "甲分局党支部"), org(w.b, "乙分局党支部")
 	w.secretary, w.member, w.bMember = person(w.aBranch, "甲书记"), person(w.aBranch, "甲党员"), person(w.bBranch, "乙党员")
-	exec(t, e, "INSERT INTO committee_members (org_id, person_id, post, term_start, created_at) VALUES (?, ?, '书记', '2024-01-01', 0)", w.aBranch, w.secretary)
+	e.Exec("INSERT INTO committee_members (org_id, person_id, post, term_start, created_at) VALUES (?, ?, '书记', '2024-01-01', 0)", w.aBranch, w.secretary)
 	return w
 }
 
