@@ -322,22 +322,32 @@ func Pairs[V any](ctx context.Context, q Querier, query string, args ...any) (ma
 	return out, rows.Err()
 }
 
-// IDSet reads the ids a one-column query returns, as a set.
-func IDSet(ctx context.Context, q Querier, query string, args ...any) (map[int64]bool, error) {
+// IDs reads the ids a one-column query returns, in its order.
+func IDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]bool{}
+	var out []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		out[id] = true
+		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// IDSet reads the ids a one-column query returns, as a set.
+func IDSet(ctx context.Context, q Querier, query string, args ...any) (map[int64]bool, error) {
+	ids, err := IDs(ctx, q, query, args...)
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
 }
 
 // In expands a list into "?,?,?" and its arguments, for IN clauses.
