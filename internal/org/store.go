@@ -347,19 +347,12 @@ func activePersons(ctx context.Context, q db.Querier, orgID int64) (int, error) 
 // liveChildren lists the names of children that are not dissolved.
 func liveChildren(ctx context.Context, q db.Querier, orgID int64) ([]string, error) {
 	rows, err := q.QueryContext(ctx, "SELECT name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL ORDER BY sort, id", orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
+	return db.Collect(rows, err, func(r db.Scanner) (n string, err error) {
+		if err := r.Scan(&n); err != nil {
+			return n, err
 		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, nil
+	})
 }
 
 func nullStr(s string) any {

@@ -347,7 +347,10 @@ func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([
 // IDs reads the ids a one-column query returns, in its order.
 func IDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
-	return Collect(rows, err, func(r Scanner) (id int64, err error) { return id, r.Scan(&id) })
+	return Collect(rows, err, func(r Scanner) (id int64, err error) {
+		err = r.Scan(&id) // before id is read for the result
+		return id, err
+	})
 }
 
 // IDSet reads the ids a one-column query returns, as a set.
