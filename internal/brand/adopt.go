@@ -28,10 +28,8 @@ func adoptions(ctx context.Context, q db.Querier, id int64) ([]Adoption, error) 
 	rows, err := q.QueryContext(ctx, `SELECT a.id, a.org_id, o.name, a.since, a.note FROM brand_adoptions a JOIN orgs o ON o.id = a.org_id
 		WHERE a.brand_id = ? ORDER BY a.since, a.id`, id)
 	return db.Collect(rows, err, func(r db.Scanner) (a Adoption, err error) {
-		if err := r.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.Since, &a.Note); err != nil {
-			return a, err
-		}
-		return a, nil
+		err = r.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.Since, &a.Note)
+		return a, err
 	})
 }
 

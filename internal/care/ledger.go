@@ -327,10 +327,8 @@ func Ledger(ctx context.Context, q db.Querier, p *auth.Principal, today civil.Da
 func pageIDs(ctx context.Context, q db.Querier, total *int, sel string, args ...any) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, sel, args...)
 	return db.Collect(rows, err, func(r db.Scanner) (id int64, err error) {
-		if err := r.Scan(&id, total); err != nil {
-			return id, err
-		}
-		return id, nil
+		err = r.Scan(&id, total)
+		return id, err
 	})
 }
 

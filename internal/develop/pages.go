@@ -70,10 +70,8 @@ func (h *handlers) applicants(r *http.Request) ([]personOption, error) {
 		WHERE p.status IN ('applicant', ?) AND `+in+` AND NOT EXISTS (SELECT 1 FROM dev_cases c WHERE c.person_id = p.id)
 		ORDER BY CASE WHEN p.status = 'applicant' THEN 0 ELSE 1 END, o.path, p.pinyin LIMIT 500`, append([]any{member.Masses}, args...)...)
 	return db.Collect(rows, err, func(r db.Scanner) (o personOption, err error) {
-		if err := r.Scan(&o.ID, &o.Name, &o.OrgName, &o.Status); err != nil {
-			return o, err
-		}
-		return o, nil
+		err = r.Scan(&o.ID, &o.Name, &o.OrgName, &o.Status)
+		return o, err
 	})
 }
 

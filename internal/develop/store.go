@@ -292,10 +292,8 @@ type CalendarRow struct {
 func loadCalendarRows(ctx context.Context, q db.Querier) ([]CalendarRow, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, on_date, working, note, "+auth.NameOf("actor")+", created_at FROM calendar_overrides ORDER BY id")
 	return db.Collect(rows, err, func(r db.Scanner) (c CalendarRow, err error) {
-		if err := r.Scan(&c.ID, &c.Date, &c.Working, &c.Note, &c.Actor, &c.CreatedAt); err != nil {
-			return c, err
-		}
-		return c, nil
+		err = r.Scan(&c.ID, &c.Date, &c.Working, &c.Note, &c.Actor, &c.CreatedAt)
+		return c, err
 	})
 }
 

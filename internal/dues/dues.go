@@ -45,10 +45,8 @@ func Brackets(ctx context.Context, q db.Querier) ([]Bracket, error) {
 	rows, err := q.QueryContext(ctx, `SELECT kind, COALESCE(upper_fen, 0), rate_bp, fixed_fen FROM dues_brackets
 		ORDER BY kind, CASE WHEN upper_fen IS NULL THEN 1 ELSE 0 END, upper_fen`)
 	return db.Collect(rows, err, func(r db.Scanner) (b Bracket, err error) {
-		if err := r.Scan(&b.Kind, &b.Upper, &b.RateBP, &b.Fixed); err != nil {
-			return b, err
-		}
-		return b, nil
+		err = r.Scan(&b.Kind, &b.Upper, &b.RateBP, &b.Fixed)
+		return b, err
 	})
 }
 

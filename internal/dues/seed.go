@@ -104,10 +104,8 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 func demoMembers(ctx context.Context, q db.Querier) ([]demoMember, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, org_id, name, category, COALESCE(join_date, '') FROM persons WHERE "+member.PartyMember("status")+" ORDER BY id")
 	return db.Collect(rows, err, func(r db.Scanner) (m demoMember, err error) {
-		if err := r.Scan(&m.id, &m.org, &m.name, &m.category, &m.join); err != nil {
-			return m, err
-		}
-		return m, nil
+		err = r.Scan(&m.id, &m.org, &m.name, &m.category, &m.join)
+		return m, err
 	})
 }
 

@@ -123,9 +123,7 @@ func filesOf(ctx context.Context, q db.Querier, meetingID int64) ([]storedFile, 
 	rows, err := q.QueryContext(ctx, `SELECT id, meeting_id, file_name, stored_name, content_type, size, actor, created_at, sha256
 		FROM life_files WHERE meeting_id = ? ORDER BY id`, meetingID)
 	return db.Collect(rows, err, func(r db.Scanner) (f storedFile, err error) {
-		if err := r.Scan(&f.ID, &f.MeetingID, &f.FileName, &f.stored, &f.ContentType, &f.Size, &f.Actor, &f.CreatedAt, &f.hash); err != nil {
-			return f, err
-		}
-		return f, nil
+		err = r.Scan(&f.ID, &f.MeetingID, &f.FileName, &f.stored, &f.ContentType, &f.Size, &f.Actor, &f.CreatedAt, &f.hash)
+		return f, err
 	})
 }

@@ -330,10 +330,8 @@ func fullMembers(ctx context.Context, q db.Querier, s scope.Subtree) ([]person, 
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.status, o.path, o.name FROM persons p JOIN orgs o ON o.id = p.org_id
 		WHERE `+w+` AND p.status = 'full' ORDER BY o.path, p.pinyin, p.id`, args...)
 	return db.Collect(rows, err, func(r db.Scanner) (p person, err error) {
-		if err := r.Scan(&p.ID, &p.Name, &p.Status, &p.OrgPath, &p.OrgName); err != nil {
-			return p, err
-		}
-		return p, nil
+		err = r.Scan(&p.ID, &p.Name, &p.Status, &p.OrgPath, &p.OrgName)
+		return p, err
 	})
 }
 
@@ -348,10 +346,8 @@ func activePersons(ctx context.Context, q db.Querier, orgID int64) (int, error) 
 func liveChildren(ctx context.Context, q db.Querier, orgID int64) ([]string, error) {
 	rows, err := q.QueryContext(ctx, "SELECT name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL ORDER BY sort, id", orgID)
 	return db.Collect(rows, err, func(r db.Scanner) (n string, err error) {
-		if err := r.Scan(&n); err != nil {
-			return n, err
-		}
-		return n, nil
+		err = r.Scan(&n)
+		return n, err
 	})
 }
 

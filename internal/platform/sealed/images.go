@@ -94,10 +94,8 @@ type Stored struct {
 func List(ctx context.Context, q db.Querier, table, owner string, ownerID int64) ([]Stored, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, file_name, size FROM "+table+" WHERE "+owner+" = ? ORDER BY id", ownerID)
 	return db.Collect(rows, err, func(r db.Scanner) (s Stored, err error) {
-		if err := r.Scan(&s.ID, &s.FileName, &s.Size); err != nil {
-			return s, err
-		}
-		return s, nil
+		err = r.Scan(&s.ID, &s.FileName, &s.Size)
+		return s, err
 	})
 }
 
