@@ -53,14 +53,10 @@ func TestLockoutHoldsEvenWithTheRightPassword(t *testing.T) {
 		}
 		var out map[string]map[string]string
 		for i := 0; i < 5; i++ {
-			if st := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": name, "password": "Wrong-Pass-1"}, &out); st != 401 {
-				t.Fatalf("failure %d: status %d", i+1, st)
-			}
+			c.Expect(401, "POST", "/api/v1/auth/login", map[string]string{"username": name, "password": "Wrong-Pass-1"}, &out)
 		}
 		wrongMsg := out["error"]["message"]
-		if st := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": name, "password": apptest.Password}, &out); st != 401 {
-			t.Fatalf("6th try with the right password: %d", st)
-		}
+		c.Expect(401, "POST", "/api/v1/auth/login", map[string]string{"username": name, "password": apptest.Password}, &out) // 6th try with the right password
 		if out["error"]["message"] != wrongMsg {
 			t.Fatalf("locked message differs from a wrong-password message: %q vs %q", out["error"]["message"], wrongMsg)
 		}
@@ -70,13 +66,9 @@ func TestLockoutHoldsEvenWithTheRightPassword(t *testing.T) {
 			t.Fatalf("lockout audited %d times", n)
 		}
 		now = now.Add(14 * time.Minute)
-		if st := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": name, "password": apptest.Password}, nil); st != 401 {
-			t.Fatalf("after 14 minutes: %d", st)
-		}
+		c.Expect(401, "POST", "/api/v1/auth/login", map[string]string{"username": name, "password": apptest.Password}, nil) // after 14 minutes
 		now = now.Add(2 * time.Minute)
-		if st := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": name, "password": apptest.Password}, nil); st != 200 {
-			t.Fatalf("after 16 minutes: %d", st)
-		}
+		c.Expect(200, "POST", "/api/v1/auth/login", map[string]string{"username": name, "password": apptest.Password}, nil) // after 16 minutes
 	})
 }
 
@@ -111,39 +103,25 @@ func TestSessionTimeoutsAndLogout(t *testing.T) {
 		now := time.Now()
 		e.App.Auth.Now = func() time.Time { return now }
 		c := e.Account(auth.SysAdmin, 0, 0)
-		if st := c.Do("GET", "/api/v1/me", nil, nil); st != 200 {
-			t.Fatalf("fresh session: %d", st)
-		}
+		c.Expect(200, "GET", "/api/v1/me", nil, nil) // fresh session
 		now = now.Add(29 * time.Minute)
-		if st := c.Do("GET", "/api/v1/me", nil, nil); st != 200 {
-			t.Fatalf("after 29 idle minutes: %d", st)
-		}
+		c.Expect(200, "GET", "/api/v1/me", nil, nil) // after 29 idle minutes
 		now = now.Add(31 * time.Minute)
-		if st := c.Do("GET", "/api/v1/me", nil, nil); st != 401 {
-			t.Fatalf("after 31 idle minutes: %d", st)
-		}
+		c.Expect(401, "GET", "/api/v1/me", nil, nil) // after 31 idle minutes
 		// Absolute timeout: active every 20 minutes, still ends at 12 hours.
 		c = e.Login(c.Username(), apptest.Password)
 		for i := 0; i < 35; i++ {
 			now = now.Add(20 * time.Minute)
-			if st := c.Do("GET", "/api/v1/me", nil, nil); st != 200 {
-				t.Fatalf("active session refused after %d minutes", (i+1)*20)
-			}
+			c.Expect(200, "GET", "/api/v1/me", nil, nil) // active session refused after minutes
 		}
 		now = now.Add(21 * time.Minute)
-		if st := c.Do("GET", "/api/v1/me", nil, nil); st != 401 {
-			t.Fatalf("session older than 12 hours: %d", st)
-		}
+		c.Expect(401, "GET", "/api/v1/me", nil, nil) // session older than 12 hours
 		// Logout kills the server session: the token replayed is refused.
 		c = e.Login(c.Username(), apptest.Password)
 		token := c.Token
-		if st := c.Do("POST", "/api/v1/auth/logout", nil, nil); st != 200 {
-			t.Fatalf("logout: %d", st)
-		}
+		c.Expect(200, "POST", "/api/v1/auth/logout", nil, nil)
 		c.Token = token
-		if st := c.Do("GET", "/api/v1/me", nil, nil); st != 401 {
-			t.Fatalf("replayed token after logout: %d", st)
-		}
+		c.Expect(401, "GET", "/api/v1/me", nil, nil) // replayed token after logout
 	})
 }
 
@@ -154,19 +132,11 @@ func TestPasswordExpiryAllowsOnlyTheChange(t *testing.T) {
 		c := e.Account(auth.SysAdmin, 0, 0)
 		now = now.Add(91 * 24 * time.Hour)
 		c = e.Login(c.Username(), apptest.Password)
-		if st := c.Do("GET", "/api/v1/accounts", nil, nil); st != 403 {
-			t.Fatalf("expired password, other route: %d", st)
-		}
-		if st := c.Do("POST", "/api/v1/auth/password", map[string]string{"old_password": apptest.Password, "password": apptest.Password}, nil); st != 400 {
-			t.Fatalf("reusing the same password: %d", st)
-		}
-		if st := c.Do("POST", "/api/v1/auth/password", map[string]string{"old_password": apptest.Password, "password": "New-Strong-77x"}, nil); st != 200 {
-			t.Fatalf("change: %d %s", st, c.Body())
-		}
+		c.Expect(403, "GET", "/api/v1/accounts", nil, nil)                                                                                     // expired password, other route
+		c.Expect(400, "POST", "/api/v1/auth/password", map[string]string{"old_password": apptest.Password, "password": apptest.Password}, nil) // reusing the same password
+		c.Expect(200, "POST", "/api/v1/auth/password", map[string]string{"old_password": apptest.Password, "password": "New-Strong-77x"}, nil)
 		c = e.Login(c.Username(), "New-Strong-77x")
-		if st := c.Do("GET", "/api/v1/accounts", nil, nil); st != 200 {
-			t.Fatalf("after change: %d", st)
-		}
+		c.Expect(200, "GET", "/api/v1/accounts", nil, nil) // after change
 	})
 }
 

@@ -47,9 +47,7 @@ func enrol(t *testing.T, c *apptest.Client, clk *clock) string {
 		t.Fatalf("enrolment offer: %d %s", st, c.Body())
 	}
 	code := auth.OTPCode(m.Enrolment.Secret, clk.now)
-	if st := c.Do("POST", "/api/v1/auth/mfa", map[string]string{"enrol": m.Enrolment.Token, "code": code}, nil); st != 200 {
-		t.Fatalf("enable: %d %s", st, c.Body())
-	}
+	c.Expect(200, "POST", "/api/v1/auth/mfa", map[string]string{"enrol": m.Enrolment.Token, "code": code}, nil)
 	return m.Enrolment.Secret
 }
 
@@ -119,12 +117,8 @@ func TestEnrolmentNeedsTheRightCode(t *testing.T) {
 		c.Do("GET", "/api/v1/auth/mfa", nil, &offer)
 		secret = offer.Enrolment.Secret
 		body := map[string]string{"enrol": offer.Enrolment.Token, "code": auth.OTPCode(secret, clk.now)}
-		if st := c.Do("POST", "/api/v1/auth/mfa", body, nil); st != 200 {
-			t.Fatalf("enable: %d %s", st, c.Body())
-		}
-		if st := c.Do("POST", "/api/v1/auth/mfa", body, nil); st != 409 {
-			t.Fatalf("double submission: %d", st)
-		}
+		c.Expect(200, "POST", "/api/v1/auth/mfa", body, nil)
+		c.Expect(409, "POST", "/api/v1/auth/mfa", body, nil) // double submission
 		if n := count(t, e, "mfa.enable", c.Username()); n != 1 {
 			t.Fatalf("mfa.enable audited %d times", n)
 		}
@@ -208,18 +202,14 @@ func TestWebLoginWithSecondFactor(t *testing.T) {
 		// The pending login is no session.
 		probe := e.Anonymous()
 		probe.Token = pending
-		if st := probe.Do("GET", "/api/v1/me", nil, nil); st != 401 {
-			t.Fatalf("pending token as a session: %d", st)
-		}
+		probe.Expect(401, "GET", "/api/v1/me", nil, nil) // pending token as a session
 		if st := b.Form("/login/otp", map[string]string{"pending": pending, "code": wrongCode(secret, clk.now)}); st != 401 || !strings.Contains(b.Body(), pending) {
 			t.Fatalf("wrong code: %d", st)
 		}
 		if st := b.Form("/login/otp", map[string]string{"pending": pending, "code": auth.OTPCode(secret, clk.now), "next": "/admin/accounts"}); st != 303 {
 			t.Fatalf("right code: %d %s", st, b.Body())
 		}
-		if st := b.Do("GET", "/api/v1/me", nil, nil); st != 200 {
-			t.Fatalf("session after the code: %d", st)
-		}
+		b.Expect(200, "GET", "/api/v1/me", nil, nil) // session after the code
 		// The pending login is spent, and one left for 5 minutes expires.
 		clk.advance(30 * time.Second)
 		if st := e.Anonymous().Form("/login/otp", map[string]string{"pending": pending, "code": auth.OTPCode(secret, clk.now)}); st != 401 {
@@ -280,12 +270,8 @@ func TestDisableAndReset(t *testing.T) {
 		if st := c.Do("POST", "/api/v1/auth/mfa/disable", map[string]string{"code": wrongCode(secret, clk.now)}, &out); st != 400 || out.Error.Field != "code" {
 			t.Fatalf("disable with a wrong code: %d %+v", st, out)
 		}
-		if st := c.Do("POST", "/api/v1/auth/mfa/disable", map[string]string{"code": auth.OTPCode(secret, clk.now)}, nil); st != 200 {
-			t.Fatalf("disable: %d %s", st, c.Body())
-		}
-		if st := c.Do("POST", "/api/v1/auth/mfa/disable", map[string]string{"code": auth.OTPCode(secret, clk.now)}, nil); st != 409 {
-			t.Fatalf("disable twice: %d", st)
-		}
+		c.Expect(200, "POST", "/api/v1/auth/mfa/disable", map[string]string{"code": auth.OTPCode(secret, clk.now)}, nil)
+		c.Expect(409, "POST", "/api/v1/auth/mfa/disable", map[string]string{"code": auth.OTPCode(secret, clk.now)}, nil) // disable twice
 		if st := login(e.Anonymous(), c.Username(), "", nil); st != 200 {
 			t.Fatalf("login after disabling: %d", st)
 		}
@@ -298,25 +284,15 @@ func TestDisableAndReset(t *testing.T) {
 		enrol(t, admin, clk)
 		id, _ := e.App.Auth.AccountID(context.Background(), c.Username())
 		adminID, _ := e.App.Auth.AccountID(context.Background(), admin.Username())
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", id), nil, nil); st != 403 {
-			t.Fatalf("reset by a 党务管理员: %d", st)
-		}
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", adminID), nil, &out); st != 403 {
-			t.Fatalf("reset of one's own (a 三员 account): %d", st)
-		}
-		if st := admin.Do("POST", "/api/v1/accounts/999999/mfa/reset", nil, nil); st != 404 {
-			t.Fatalf("reset of no account: %d", st)
-		}
+		c.Expect(403, "POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", id), nil, nil)           // reset by a 党务管理员
+		admin.Expect(403, "POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", adminID), nil, &out) // reset of one's own
+		admin.Expect(404, "POST", "/api/v1/accounts/999999/mfa/reset", nil, nil)                    // reset of no account
 		if st := admin.Do("GET", "/admin/accounts", nil, nil); st != 200 || !strings.Contains(admin.Body(), fmt.Sprintf("/admin/accounts/%d/mfa/reset", id)) ||
 			strings.Contains(admin.Body(), fmt.Sprintf("/admin/accounts/%d/mfa/reset", adminID)) {
 			t.Fatalf("accounts page offers the wrong resets: %d", st)
 		}
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", id), nil, nil); st != 200 {
-			t.Fatalf("reset: %d %s", st, admin.Body())
-		}
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", id), nil, nil); st != 409 {
-			t.Fatalf("second reset: %d", st)
-		}
+		admin.Expect(200, "POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", id), nil, nil)
+		admin.Expect(409, "POST", fmt.Sprintf("/api/v1/accounts/%d/mfa/reset", id), nil, nil) // second reset
 		if n := count(t, e, "mfa.reset", c.Username()); n != 1 {
 			t.Fatalf("mfa.reset audited %d times", n)
 		}
@@ -334,9 +310,7 @@ func TestDisableGuessingEndsTheSession(t *testing.T) {
 		for i := 0; i < 5; i++ {
 			c.Do("POST", "/api/v1/auth/mfa/disable", map[string]string{"code": wrongCode(secret, clk.now)}, nil)
 		}
-		if st := c.Do("GET", "/api/v1/me", nil, nil); st != 401 {
-			t.Fatalf("session after 5 wrong codes: %d", st)
-		}
+		c.Expect(401, "GET", "/api/v1/me", nil, nil) // session after 5 wrong codes
 		var on bool
 		e.DB.QueryRowContext(context.Background(), "SELECT totp_enabled FROM accounts WHERE username = ?", c.Username()).Scan(&on)
 		if !on {
@@ -355,9 +329,7 @@ func TestPolicyRequiresSecondFactor(t *testing.T) {
 		if st := c.Do("GET", "/api/v1/orgs", nil, &out); st != 403 || out.Error.Code != "otp_setup_required" {
 			t.Fatalf("orgadmin without a second factor, API: %d %+v", st, out)
 		}
-		if st := c.Do("POST", "/api/v1/auth/password", map[string]string{"old_password": "x", "password": "y"}, nil); st != 400 {
-			t.Fatalf("password change refused: %d", st)
-		}
+		c.Expect(400, "POST", "/api/v1/auth/password", map[string]string{"old_password": "x", "password": "y"}, nil) // password change refused
 		if st := e.Account(auth.Leader, org, 0).Do("GET", "/api/v1/orgs", nil, nil); st != 200 {
 			t.Fatalf("leader affected by the orgadmin rule: %d", st)
 		}
@@ -384,16 +356,12 @@ func TestPolicyRequiresSecondFactor(t *testing.T) {
 		if st := b.Form("/mfa", map[string]string{"enrol": token, "code": auth.OTPCode(secret, clk.now)}); st != 303 {
 			t.Fatalf("enrol by form: %d %s", st, b.Body())
 		}
-		if st := b.Do("GET", "/api/v1/orgs", nil, nil); st != 200 {
-			t.Fatalf("after enrolment: %d %s", st, b.Body())
-		}
+		b.Expect(200, "GET", "/api/v1/orgs", nil, nil) // after enrolment
 		if st := b.Do("GET", "/mfa", nil, nil); st != 200 || !strings.Contains(b.Body(), "已启用") || strings.Contains(b.Body(), "data:image/png") {
 			t.Fatalf("enrolment page once enabled: %d", st)
 		}
 		// Enabling ended the account's other sessions, begun on the password alone.
-		if st := c.Do("GET", "/api/v1/orgs", nil, nil); st != 401 {
-			t.Fatalf("older session after enrolment: %d", st)
-		}
+		c.Expect(401, "GET", "/api/v1/orgs", nil, nil) // older session after enrolment
 	})
 }
 

@@ -57,9 +57,7 @@ func accountID(t *testing.T, e *apptest.Env, name string) int64 {
 func auditRows(t *testing.T, e *apptest.Env, auditor *apptest.Client, action string) []map[string]any {
 	t.Helper()
 	var out struct{ Items []map[string]any }
-	if st := auditor.Do("GET", "/api/v1/audit?action="+url.QueryEscape(action), nil, &out); st != 200 {
-		t.Fatalf("auditor reads the log: %d %s", st, auditor.Body())
-	}
+	auditor.Expect(200, "GET", "/api/v1/audit?action="+url.QueryEscape(action), nil, &out) // auditor reads the log
 	var rows []map[string]any
 	for _, r := range out.Items {
 		if r["action"] == action {
@@ -114,16 +112,10 @@ func TestSysadminCannotMakeAndUseABusinessAccount(t *testing.T) {
 		if st := web.PostForm("/login", url.Values{"username": {"fake-dw"}, "password": {onceA}, "next": {"/members"}}); st != 403 || !strings.Contains(web.Body(), "尚未经安全保密管理员授权") {
 			t.Fatalf("web login of an ungranted account: %d", st)
 		}
-		if st := web.Do("GET", "/api/v1/members", nil, nil); st != 401 {
-			t.Fatalf("members after a refused web login: %d", st)
-		}
+		web.Expect(401, "GET", "/api/v1/members", nil, nil) // members after a refused web login
 		// The 系统管理员 cannot grant it either.
-		if st := admin.Do("PUT", fmt.Sprintf("/api/v1/accounts/%d/role", created.ID), map[string]any{"role": "orgadmin", "org_id": org}, nil); st != 403 {
-			t.Fatalf("role by the 系统管理员: %d", st)
-		}
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/role-requests/%d/approve", created.RequestID), nil, nil); st != 403 {
-			t.Fatalf("approval by the 系统管理员: %d", st)
-		}
+		admin.Expect(403, "PUT", fmt.Sprintf("/api/v1/accounts/%d/role", created.ID), map[string]any{"role": "orgadmin", "org_id": org}, nil) // role by the 系统管理员
+		admin.Expect(403, "POST", fmt.Sprintf("/api/v1/role-requests/%d/approve", created.RequestID), nil, nil)                               // approval by the 系统管理员
 		// The 系统管理员 sees it waiting, with the role asked for.
 		var list struct{ Items []auth.Account }
 		admin.Do("GET", "/api/v1/accounts", nil, &list)
@@ -148,12 +140,8 @@ func TestSysadminCannotMakeAndUseABusinessAccount(t *testing.T) {
 		if st := sec.Do("GET", "/api/v1/role-requests", nil, &reqs); st != 200 || reqs.Pending != 1 || reqs.Items[0].Username != "fake-dw" || reqs.Items[0].RequestedBy != admin.Username() {
 			t.Fatalf("requests: %d %s", st, sec.Body())
 		}
-		if st := sec.Do("POST", fmt.Sprintf("/api/v1/role-requests/%d/approve", created.RequestID), map[string]string{"note": "同意"}, nil); st != 200 {
-			t.Fatalf("approve: %d %s", st, sec.Body())
-		}
-		if st := sec.Do("POST", fmt.Sprintf("/api/v1/role-requests/%d/refuse", created.RequestID), nil, nil); st != 409 {
-			t.Fatalf("second decision: %d", st)
-		}
+		sec.Expect(200, "POST", fmt.Sprintf("/api/v1/role-requests/%d/approve", created.RequestID), map[string]string{"note": "同意"}, nil)
+		sec.Expect(409, "POST", fmt.Sprintf("/api/v1/role-requests/%d/refuse", created.RequestID), nil, nil) // second decision
 		// Granted, but the password is one-time: only the change works.
 		st, token, _ = tryLogin(e, "fake-dw", onceA)
 		if st != 200 {
@@ -165,13 +153,9 @@ func TestSysadminCannotMakeAndUseABusinessAccount(t *testing.T) {
 		if st := c.Do("GET", "/api/v1/members", nil, &out); st != 403 || out.Error.Code != "password_one_time" || !strings.Contains(out.Error.Message, "一次性密码") {
 			t.Fatalf("members with a one-time password: %d %+v", st, out)
 		}
-		if st := c.Do("POST", "/api/v1/auth/password", map[string]string{"old_password": onceA, "password": ownB}, nil); st != 200 {
-			t.Fatalf("change: %d %s", st, c.Body())
-		}
+		c.Expect(200, "POST", "/api/v1/auth/password", map[string]string{"old_password": onceA, "password": ownB}, nil)
 		c = e.Login("fake-dw", ownB)
-		if st := c.Do("GET", "/api/v1/members", nil, nil); st != 200 {
-			t.Fatalf("members after the change: %d %s", st, c.Body())
-		}
+		c.Expect(200, "GET", "/api/v1/members", nil, nil) // members after the change
 
 		// The auditor sees who asked and who approved.
 		reqRows := auditRows(t, e, auditor, "account.request")
@@ -262,9 +246,7 @@ func TestNoSelfGrantAndNoThreeRoles(t *testing.T) {
 			t.Fatalf("leader became %q", role)
 		}
 		// The 安全保密管理员 grants a business role directly: allowed, audited.
-		if st := sec.Do("PUT", fmt.Sprintf("/api/v1/accounts/%d/role", leaderID), map[string]any{"role": "orgadmin", "org_id": org}, nil); st != 200 {
-			t.Fatalf("direct change: %d %s", st, sec.Body())
-		}
+		sec.Expect(200, "PUT", fmt.Sprintf("/api/v1/accounts/%d/role", leaderID), map[string]any{"role": "orgadmin", "org_id": org}, nil) // direct change
 		rows := auditRows(t, e, auditorC, "account.role")
 		if len(rows) != 1 || rows[0]["actor"] != sec.Username() || detail(t, rows[0])["after"].(map[string]any)["approved_by"] != sec.Username() {
 			t.Fatalf("account.role: %v", rows)
@@ -304,20 +286,14 @@ func TestSysadminCannotResetThreeAdmins(t *testing.T) {
 		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'account.reset'"); n != 0 {
 			t.Fatalf("%d resets recorded although refused", n)
 		}
-		if st := auditor.Do("GET", "/api/v1/audit", nil, nil); st != 200 {
-			t.Fatalf("the auditor's session ended: %d", st)
-		}
+		auditor.Expect(200, "GET", "/api/v1/audit", nil, nil) // the auditor's session ended
 
 		// A 党务管理员's reset suspends the account until the 安全保密管理员
 		// gives its role back: the 系统管理员, who knows the password, cannot
 		// use it alone. Then it is one-time: nothing but the change until replaced.
 		dwID := accountID(t, e, dw.Username())
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/password", dwID), map[string]string{"password": onceA}, nil); st != 200 {
-			t.Fatalf("reset of a 党务管理员: %d %s", st, admin.Body())
-		}
-		if st := dw.Do("GET", "/api/v1/members", nil, nil); st != 401 {
-			t.Fatalf("old session after the reset: %d", st)
-		}
+		admin.Expect(200, "POST", fmt.Sprintf("/api/v1/accounts/%d/password", dwID), map[string]string{"password": onceA}, nil) // reset of a 党务管理员
+		dw.Expect(401, "GET", "/api/v1/members", nil, nil)                                                                      // old session after the reset
 		if st, _, _ := tryLogin(e, dw.Username(), onceA); st != 403 {
 			t.Fatalf("the 系统管理员 logs in as the 党务管理员 before approval: %d", st)
 		}
@@ -332,9 +308,7 @@ func TestSysadminCannotResetThreeAdmins(t *testing.T) {
 				t.Errorf("%s with a one-time password: %d %+v", path, st, out)
 			}
 		}
-		if st := c.Do("POST", "/api/v1/auth/password", map[string]string{"old_password": onceA, "password": ownB}, nil); st != 200 {
-			t.Fatalf("change: %d %s", st, c.Body())
-		}
+		c.Expect(200, "POST", "/api/v1/auth/password", map[string]string{"old_password": onceA, "password": ownB}, nil)
 		if st := e.Login(dw.Username(), ownB).Do("GET", "/api/v1/members", nil, nil); st != 200 {
 			t.Fatalf("members after the change: %d", st)
 		}
@@ -353,9 +327,7 @@ func TestOneTimePasswordOnTheWeb(t *testing.T) {
 		org, _ := bureau(t, e)
 		admin := e.Account(auth.SysAdmin, 0, 0)
 		dw := e.Account(auth.OrgAdmin, org, 0)
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/password", accountID(t, e, dw.Username())), map[string]string{"password": onceA}, nil); st != 200 {
-			t.Fatalf("reset: %d", st)
-		}
+		admin.Expect(200, "POST", fmt.Sprintf("/api/v1/accounts/%d/password", accountID(t, e, dw.Username())), map[string]string{"password": onceA}, nil)
 		approveRestore(t, e, accountID(t, e, dw.Username()))
 		b := e.Anonymous()
 		if st := b.PostForm("/login", url.Values{"username": {dw.Username()}, "password": {onceA}}); st != 303 {
@@ -382,9 +354,7 @@ func TestOneTimePasswordOnTheWeb(t *testing.T) {
 		if st := b.PostForm("/login", url.Values{"username": {dw.Username()}, "password": {ownB}}); st != 303 {
 			t.Fatalf("login with the new password: %d", st)
 		}
-		if st := b.Do("GET", "/members", nil, nil); st != 200 {
-			t.Fatalf("members after the change: %d", st)
-		}
+		b.Expect(200, "GET", "/members", nil, nil) // members after the change
 	})
 }
 
@@ -401,9 +371,7 @@ func TestOperatorAccountsWork(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := e.Login("opx", onceA)
-		if st := c.Do("GET", "/api/v1/audit", nil, nil); st != 403 {
-			t.Fatalf("one-time operator account: %d", st)
-		}
+		c.Expect(403, "GET", "/api/v1/audit", nil, nil) // one-time operator account
 	})
 }
 
@@ -413,14 +381,10 @@ func approveRestore(t *testing.T, e *apptest.Env, account int64) auth.RoleReques
 	t.Helper()
 	sec := e.Account(auth.SecAdmin, 0, 0)
 	var list struct{ Items []auth.RoleRequest }
-	if st := sec.Do("GET", "/api/v1/role-requests", nil, &list); st != 200 {
-		t.Fatalf("role requests: %d %s", st, sec.Body())
-	}
+	sec.Expect(200, "GET", "/api/v1/role-requests", nil, &list) // role requests
 	for _, r := range list.Items {
 		if r.AccountID == account && r.Status == auth.RequestPending {
-			if st := sec.Do("POST", fmt.Sprintf("/api/v1/role-requests/%d/approve", r.ID), map[string]string{}, nil); st != 200 {
-				t.Fatalf("approve: %d %s", st, sec.Body())
-			}
+			sec.Expect(200, "POST", fmt.Sprintf("/api/v1/role-requests/%d/approve", r.ID), map[string]string{}, nil)
 			if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'account.suspend'"); n == 0 {
 				t.Fatal("the suspension is not in the audit log")
 			}

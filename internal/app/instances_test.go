@@ -33,12 +33,8 @@ func TestSessionsSharedAcrossInstances(t *testing.T) {
 	c := one.Account(auth.SysAdmin, 0, 0)
 	other := two.Anonymous()
 	other.Token = c.Token
-	if st := other.Do("GET", "/api/v1/me", nil, nil); st != 200 {
-		t.Fatalf("session from instance one refused by instance two: %d", st)
-	}
-	if st := other.Do("POST", "/api/v1/auth/logout", nil, nil); st != 200 {
-		t.Fatalf("logout on two: %d", st)
-	}
+	other.Expect(200, "GET", "/api/v1/me", nil, nil)           // session from instance one refused by instance two
+	other.Expect(200, "POST", "/api/v1/auth/logout", nil, nil) // logout on two
 	// Instance one has the session in its cache: it must notice the
 	// logout through the session epoch within auth.EpochEvery.
 	deadline := time.Now().Add(auth.EpochEvery + time.Second)

@@ -33,10 +33,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	const id, phone = "11010519491231002X", "13912345678"
 	c := f.AdminA
 	var created struct{ ID int64 }
-	if st := c.Do("POST", "/api/v1/members", map[string]any{"org_id": f.ABranch, "name": "测试某", "id_number": id, "phone": phone,
-		"status": "applicant", "apply_date": "2026-01-05", "category": "民警", "education": "大学本科"}, &created); st != 201 {
-		t.Fatalf("create: %d %s", st, c.Body())
-	}
+	c.Expect(201, "POST", "/api/v1/members", map[string]any{"org_id": f.ABranch, "name": "测试某", "id_number": id, "phone": phone,
+		"status": "applicant", "apply_date": "2026-01-05", "category": "民警", "education": "大学本科"}, &created)
 	c.Do("POST", "/api/v1/members/"+strconv.FormatInt(created.ID, 10)+"/reveal", nil, nil)
 	c.Do("GET", "/api/v1/members?q="+id, nil, nil)
 	c.Do("GET", "/api/v1/members/"+strconv.FormatInt(created.ID, 10), nil, nil)

@@ -34,9 +34,7 @@ func TestMassesCountInNoPartyStatistic(t *testing.T) {
 		admin := e.Account(auth.OrgAdmin, b.A, 0)
 		get := func(path string, out any) {
 			t.Helper()
-			if st := admin.Do("GET", path, nil, out); st != 200 {
-				t.Fatalf("GET %s: %d %s", path, st, admin.Body())
-			}
+			admin.Expect(200, "GET", path, nil, out)
 		}
 
 		var dash struct {

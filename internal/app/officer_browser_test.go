@@ -52,13 +52,9 @@ func TestBureauOfficersWeekInBrowser(t *testing.T) {
 		ID       int64
 		LetterNo string `json:"letter_no"`
 	}
-	if st := adminA.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": person, "to_org_id": b.BBranch, "dues_paid_to": today.AddMonths(-1).String()[:7]}, &tr); st != 201 {
-		t.Fatalf("transfer: %d %s", st, adminA.Body())
-	}
+	adminA.Expect(201, "POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": person, "to_org_id": b.BBranch, "dues_paid_to": today.AddMonths(-1).String()[:7]}, &tr)
 	for _, step := range []string{"review", "send"} {
-		if st := adminA.Do("POST", fmt.Sprintf("/api/v1/transfers/%d/%s", tr.ID, step), map[string]any{}, &tr); st != 200 {
-			t.Fatalf("%s: %d %s", step, st, adminA.Body())
-		}
+		adminA.Expect(200, "POST", fmt.Sprintf("/api/v1/transfers/%d/%s", tr.ID, step), map[string]any{}, &tr)
 	}
 	// Reminders in both 分局, some overdue; and two more members short of hours.
 	day := func(n int) string { return today.AddDays(n).String() }

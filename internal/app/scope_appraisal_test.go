@@ -24,13 +24,10 @@ func appraisalRound(t *testing.T, f *Fixture) int64 {
 }
 
 func init() {
-	byOrg := func(path string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(path, f.BBranch), nil }
-	}
-	scoped("GET /api/v1/appraisals", byOrg("/api/v1/appraisals?org=%d"))
-	scoped("GET /appraisals", byOrg("/appraisals?org=%d"))
-	scoped("GET /appraisals/export", byOrg("/appraisals/export?org=%d"))
-	scoped("GET /appraisals/new", byOrg("/appraisals/new?org=%d"))
+	scoped("GET /api/v1/appraisals", getBBranch("/api/v1/appraisals?org=%d"))
+	scoped("GET /appraisals", getBBranch("/appraisals?org=%d"))
+	scoped("GET /appraisals/export", getBBranch("/appraisals/export?org=%d"))
+	scoped("GET /appraisals/new", getBBranch("/appraisals/new?org=%d"))
 	open := map[string]any{"year": 2024, "started_on": "2025-01-05", "self_due": "2025-01-10", "vote_due": "2025-01-20", "rate_due": "2025-01-31"}
 	scoped("POST /api/v1/appraisals", func(t *testing.T, f *Fixture) (string, string, any) {
 		body := map[string]any{"org_id": f.BBranch}

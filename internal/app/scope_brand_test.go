@@ -24,18 +24,15 @@ func bBrand(t *testing.T, f *Fixture) (int64, int64) {
 }
 
 func init() {
-	get := func(format string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(format, f.B), nil }
-	}
 	onBrand := func(method, format string, body any) Probe {
 		return func(t *testing.T, f *Fixture) (string, string, any) {
 			id, _ := bBrand(t, f)
 			return method, fmt.Sprintf(format, id), body
 		}
 	}
-	scoped("GET /api/v1/brands", get("/api/v1/brands?org=%d"))
-	scoped("GET /brands", get("/brands?org=%d"))
-	scoped("GET /brands/export", get("/brands/export?org=%d"))
+	scoped("GET /api/v1/brands", getB("/api/v1/brands?org=%d"))
+	scoped("GET /brands", getB("/brands?org=%d"))
+	scoped("GET /brands/export", getB("/brands/export?org=%d"))
 	exempt("GET /brands/new", "an empty form offering only the caller's own organisations")
 	exempt("GET /api/v1/brands/gallery", "featured brands are published to the whole bureau (抓典型、抓示范); an unfeatured one never appears (brand.TestRegisterReviewFeatureAdopt)")
 	exempt("GET /brands/gallery", "featured brands are published to the whole bureau (抓典型、抓示范); an unfeatured one never appears (brand.TestRegisterReviewFeatureAdopt)")

@@ -39,13 +39,10 @@ func communityOfB(t *testing.T, f *Fixture) (site, activity, photo, issue int64)
 }
 
 func init() {
-	byOrg := func(path string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(path, f.BBranch), nil }
-	}
 	for _, r := range []string{"/api/v1/community/sites", "/api/v1/community/activities", "/api/v1/community/issues", "/api/v1/community/totals",
 		"/community", "/community/export", "/community/activities", "/community/activities/export", "/community/activities/new",
 		"/community/issues", "/community/issues/export", "/community/totals", "/community/totals/export"} {
-		scoped("GET "+r, byOrg(r+"?org=%d"))
+		scoped("GET "+r, getBBranch(r+"?org=%d"))
 	}
 	exempt("GET /community/new", "an empty form whose pickers list the caller's own scope")
 	scoped("POST /api/v1/community/sites", func(t *testing.T, f *Fixture) (string, string, any) {

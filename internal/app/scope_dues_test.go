@@ -42,23 +42,20 @@ func bImport(t *testing.T, f *Fixture) int64 {
 }
 
 func init() {
-	get := func(format string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(format, f.B), nil }
-	}
 	person := func(method, format string) Probe {
 		return func(t *testing.T, f *Fixture) (string, string, any) {
 			return method, fmt.Sprintf(format, f.BPerson), nil
 		}
 	}
-	scoped("GET /dues", get("/dues?org=%d"))
-	scoped("GET /dues/export", get("/dues/export?org=%d"))
+	scoped("GET /dues", getB("/dues?org=%d"))
+	scoped("GET /dues/export", getB("/dues/export?org=%d"))
 	scoped("GET /dues/pay", person("GET", "/dues/pay?person_id=%d&year=2026"))
 	scoped("POST /dues/pay", person("POST", "/dues/pay?person_id=%d&year=2026&month=1"))
 	scoped("GET /dues/base", person("GET", "/dues/base?person_id=%d&year=2026"))
 	scoped("POST /dues/base", person("POST", "/dues/base?person_id=%d&year=2026&kind=service&base=4000"))
 	exempt("GET /m/dues", "the caller's own dues (self only)")
 
-	scoped("GET /api/v1/dues", get("/api/v1/dues?org=%d"))
+	scoped("GET /api/v1/dues", getB("/api/v1/dues?org=%d"))
 	exempt("GET /api/v1/dues/brackets", "the national brackets of 2008: no organisation's data")
 	scoped("POST /api/v1/dues/bases", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/dues/bases", map[string]any{"person_id": f.BPerson, "year": 2026, "kind": "service", "base_fen": 400000}
@@ -91,21 +88,21 @@ func init() {
 	})
 	scoped("GET /dues/imports/{id}", onImport("GET", "/dues/imports/%d"))
 	scoped("POST /dues/imports/{id}/confirm", onImport("POST", "/dues/imports/%d/confirm"))
-	scoped("GET /dues/report", get("/dues/report?org=%d"))
-	scoped("GET /dues/report/export", get("/dues/report/export?org=%d"))
-	scoped("GET /api/v1/dues/report", get("/api/v1/dues/report?org=%d"))
+	scoped("GET /dues/report", getB("/dues/report?org=%d"))
+	scoped("GET /dues/report/export", getB("/dues/report/export?org=%d"))
+	scoped("GET /api/v1/dues/report", getB("/api/v1/dues/report?org=%d"))
 	scoped("POST /dues/voluntary", person("POST", "/dues/voluntary?person_id=%d&amount=10"))
 	scoped("POST /api/v1/dues/voluntary", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/dues/voluntary", map[string]any{"person_id": f.BPerson, "amount_fen": 100000}
 	})
-	scoped("GET /api/v1/dues/voluntary", get("/api/v1/dues/voluntary?org=%d"))
-	scoped("GET /dues/reductions", get("/dues/reductions?org=%d"))
-	scoped("GET /dues/reductions/export", get("/dues/reductions/export?org=%d"))
+	scoped("GET /api/v1/dues/voluntary", getB("/api/v1/dues/voluntary?org=%d"))
+	scoped("GET /dues/reductions", getB("/dues/reductions?org=%d"))
+	scoped("GET /dues/reductions/export", getB("/dues/reductions/export?org=%d"))
 	scoped("GET /dues/reductions/new", person("GET", "/dues/reductions/new?person_id=%d&year=2026"))
 	scoped("POST /dues/reductions", person("POST", "/dues/reductions?person_id=%d&year=2026&amount=0&reason=x&decided_on=2026-01-10"))
 	scoped("GET /dues/reductions/{id}", reduction("GET", "/dues/reductions/%d", nil))
 	scoped("POST /dues/reductions/{id}/decision", reduction("POST", "/dues/reductions/%d/decision?version=1&approve=1", nil))
-	scoped("GET /api/v1/dues/reductions", get("/api/v1/dues/reductions?org=%d"))
+	scoped("GET /api/v1/dues/reductions", getB("/api/v1/dues/reductions?org=%d"))
 	scoped("POST /api/v1/dues/reductions", func(t *testing.T, f *Fixture) (string, string, any) {
 		bDuesBase(t, f)
 		return "POST", "/api/v1/dues/reductions", map[string]any{"person_id": f.BPerson, "year": 2026, "amount_fen": 0, "reason": "困难", "decided_on": "2026-01-10"}

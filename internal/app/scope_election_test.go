@@ -24,14 +24,11 @@ func electionOfB(t *testing.T, f *Fixture) int64 {
 }
 
 func init() {
-	byOrg := func(path string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(path, f.BBranch), nil }
-	}
-	scoped("GET /api/v1/elections", byOrg("/api/v1/elections?org=%d"))
-	scoped("GET /api/v1/elections/due", byOrg("/api/v1/elections/due?org=%d"))
-	scoped("GET /elections", byOrg("/elections?org=%d"))
-	scoped("GET /elections/export", byOrg("/elections/export?org=%d"))
-	scoped("GET /elections/new", byOrg("/elections/new?org=%d"))
+	scoped("GET /api/v1/elections", getBBranch("/api/v1/elections?org=%d"))
+	scoped("GET /api/v1/elections/due", getBBranch("/api/v1/elections/due?org=%d"))
+	scoped("GET /elections", getBBranch("/elections?org=%d"))
+	scoped("GET /elections/export", getBBranch("/elections/export?org=%d"))
+	scoped("GET /elections/new", getBBranch("/elections/new?org=%d"))
 	scoped("POST /api/v1/elections", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/elections", map[string]any{"org_id": f.BBranch, "held_on": "2025-01-10", "seats": 1, "expected": 1, "present": 1,
 			"issued": 1, "returned": 1, "candidates": []map[string]any{{"person_id": f.BPerson, "votes": 1}}}

@@ -28,9 +28,6 @@ func bMedal(t *testing.T, f *Fixture) int64 {
 }
 
 func init() {
-	get := func(format string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(format, f.B), nil }
-	}
 	onHonour := func(method, format string, body any) Probe {
 		return func(t *testing.T, f *Fixture) (string, string, any) {
 			return method, fmt.Sprintf(format, bHonour(t, f)), body
@@ -41,8 +38,8 @@ func init() {
 			return method, fmt.Sprintf(format, bMedal(t, f)), body
 		}
 	}
-	scoped("GET /honours", get("/honours?org=%d"))
-	scoped("GET /honours/export", get("/honours/export?org=%d"))
+	scoped("GET /honours", getB("/honours?org=%d"))
+	scoped("GET /honours/export", getB("/honours/export?org=%d"))
 	exempt("GET /honours/new", "an empty form offering only the caller's own organisations")
 	scoped("POST /honours", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", fmt.Sprintf("/honours?kind=unit&org_id=%d&title=x&issuer_id=1&awarded_on=2025-01-01", f.BBranch), nil
@@ -58,9 +55,9 @@ func init() {
 	scoped("POST /honour-issuers/{id}", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/honour-issuers/1?name=x&level=city", nil
 	})
-	scoped("GET /medals", get("/medals?year=2026&org=%d"))
-	scoped("GET /medals/export", get("/medals/export?year=2026&org=%d"))
-	scoped("GET /medals/apply-all", get("/medals/apply-all?year=2026&org=%d"))
+	scoped("GET /medals", getB("/medals?year=2026&org=%d"))
+	scoped("GET /medals/export", getB("/medals/export?year=2026&org=%d"))
+	scoped("GET /medals/apply-all", getB("/medals/apply-all?year=2026&org=%d"))
 	scoped("POST /medals", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", fmt.Sprintf("/medals?year=2026&person_id=%d", f.BPerson), nil
 	})
@@ -69,8 +66,8 @@ func init() {
 	})
 	scoped("POST /medals/{id}/{action}", onMedal("POST", "/medals/%d/approve", nil))
 
-	scoped("GET /api/v1/honours", get("/api/v1/honours?org=%d"))
-	scoped("GET /api/v1/honours/summary", get("/api/v1/honours/summary?org=%d"))
+	scoped("GET /api/v1/honours", getB("/api/v1/honours?org=%d"))
+	scoped("GET /api/v1/honours/summary", getB("/api/v1/honours/summary?org=%d"))
 	scoped("POST /api/v1/honours", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/honours", map[string]any{"kind": "person", "person_id": f.BPerson, "title": "优秀共产党员", "issuer_id": 1, "awarded_on": "2025-06-28"}
 	})
@@ -84,7 +81,7 @@ func init() {
 	scoped("PUT /api/v1/honour-issuers/{id}", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "PUT", "/api/v1/honour-issuers/1", map[string]any{"name": "x", "level": "city"}
 	})
-	scoped("GET /api/v1/medals/eligible", get("/api/v1/medals/eligible?year=2026&org=%d"))
+	scoped("GET /api/v1/medals/eligible", getB("/api/v1/medals/eligible?year=2026&org=%d"))
 	scoped("POST /api/v1/medals", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/medals", map[string]any{"year": 2026, "person_id": f.BPerson}
 	})

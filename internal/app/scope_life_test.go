@@ -28,18 +28,13 @@ func lifeMeeting(t *testing.T, f *Fixture) (id, decision int64) {
 }
 
 func init() {
-	byOrg := func(path string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) {
-			return "GET", fmt.Sprintf(path, f.BBranch), nil
-		}
-	}
-	scoped("GET /api/v1/meetings", byOrg("/api/v1/meetings?org=%d"))
-	scoped("GET /life", byOrg("/life?org=%d"))
-	scoped("GET /life/export", byOrg("/life/export?org=%d"))
-	scoped("GET /life/new", byOrg("/life/new?org=%d&kind=congress"))
-	scoped("GET /api/v1/meetings/compliance", byOrg("/api/v1/meetings/compliance?org=%d"))
-	scoped("GET /life/compliance", byOrg("/life/compliance?org=%d"))
-	scoped("GET /api/v1/meetings/roster", byOrg("/api/v1/meetings/roster?org=%d&kind=congress&date=2025-01-10"))
+	scoped("GET /api/v1/meetings", getBBranch("/api/v1/meetings?org=%d"))
+	scoped("GET /life", getBBranch("/life?org=%d"))
+	scoped("GET /life/export", getBBranch("/life/export?org=%d"))
+	scoped("GET /life/new", getBBranch("/life/new?org=%d&kind=congress"))
+	scoped("GET /api/v1/meetings/compliance", getBBranch("/api/v1/meetings/compliance?org=%d"))
+	scoped("GET /life/compliance", getBBranch("/life/compliance?org=%d"))
+	scoped("GET /api/v1/meetings/roster", getBBranch("/api/v1/meetings/roster?org=%d&kind=congress&date=2025-01-10"))
 	scoped("POST /api/v1/meetings", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/meetings", map[string]any{"org_id": f.BBranch, "kind": "congress", "held_on": "2025-01-10", "topic": "越权登记"}
 	})

@@ -36,12 +36,9 @@ func pioneerOfB(t *testing.T, f *Fixture) (post, commitment, deed, photo int64) 
 }
 
 func init() {
-	byOrg := func(path string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(path, f.BBranch), nil }
-	}
 	for _, r := range []string{"/api/v1/pioneer/posts", "/pioneer", "/pioneer/export", "/pioneer/posts/new", "/api/v1/commitments", "/pioneer/commitments",
 		"/pioneer/commitments/export", "/pioneer/commitments/new", "/pioneer/board"} {
-		scoped("GET "+r, byOrg(r+"?org=%d"))
+		scoped("GET "+r, getBBranch(r+"?org=%d"))
 	}
 	scoped("POST /api/v1/pioneer/posts", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/pioneer/posts", map[string]any{"org_id": f.BBranch, "kind": "model", "name": "越权", "duty": "x", "set_on": "2025-01-01"}

@@ -38,9 +38,6 @@ func bTitle(t *testing.T, f *Fixture) int64 {
 }
 
 func init() {
-	get := func(format string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(format, f.B), nil }
-	}
 	onEntry := func(method, format string, body any) Probe {
 		return func(t *testing.T, f *Fixture) (string, string, any) {
 			return method, fmt.Sprintf(format, bStrongEntry(t, f)), body
@@ -69,14 +66,14 @@ func init() {
 	scoped("POST /api/v1/strong/rounds/{year}/close", onEntry("POST", "/api/v1/strong/rounds/2026/close?e=%d", map[string]int{"version": 1}))
 	scoped("POST /strong/rounds/{year}/close", onEntry("POST", "/strong/rounds/2026/close?version=1&e=%d", nil))
 
-	scoped("GET /api/v1/strong/entries", get("/api/v1/strong/entries?org=%d"))
-	scoped("GET /strong", get("/strong?org=%d"))
-	scoped("GET /strong/export", get("/strong/export?org=%d"))
-	scoped("GET /api/v1/strong/extent", get("/api/v1/strong/extent?org=%d"))
-	scoped("GET /api/v1/strong/ends", get("/api/v1/strong/ends?org=%d"))
-	scoped("GET /strong/ends", get("/strong/ends?org=%d"))
-	scoped("GET /api/v1/strong/titles", get("/api/v1/strong/titles?org=%d"))
-	scoped("GET /strong/titles", get("/strong/titles?org=%d"))
+	scoped("GET /api/v1/strong/entries", getB("/api/v1/strong/entries?org=%d"))
+	scoped("GET /strong", getB("/strong?org=%d"))
+	scoped("GET /strong/export", getB("/strong/export?org=%d"))
+	scoped("GET /api/v1/strong/extent", getB("/api/v1/strong/extent?org=%d"))
+	scoped("GET /api/v1/strong/ends", getB("/api/v1/strong/ends?org=%d"))
+	scoped("GET /strong/ends", getB("/strong/ends?org=%d"))
+	scoped("GET /api/v1/strong/titles", getB("/api/v1/strong/titles?org=%d"))
+	scoped("GET /strong/titles", getB("/strong/titles?org=%d"))
 
 	scoped("GET /api/v1/strong/entries/{id}", onEntry("GET", "/api/v1/strong/entries/%d", nil))
 	scoped("GET /strong/entries/{id}", onEntry("GET", "/strong/entries/%d", nil))

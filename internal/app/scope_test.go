@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -33,6 +34,16 @@ var probes = map[string]probeEntry{}
 
 // scoped registers the probe of a route: "GET /api/v1/orgs/{id}".
 func scoped(route string, p Probe) { probes[route] = probeEntry{probe: p} }
+
+// getB probes a GET whose path names B's 分局党委 with %d.
+func getB(path string) Probe {
+	return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(path, f.B), nil }
+}
+
+// getBBranch probes a GET whose path names B's branch with %d.
+func getBBranch(path string) Probe {
+	return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(path, f.BBranch), nil }
+}
 
 // exempt registers a route that reaches no organisation's data, with why.
 func exempt(route, why string) { probes[route] = probeEntry{exempt: why} }

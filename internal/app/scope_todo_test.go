@@ -15,9 +15,7 @@ func bTodo(t *testing.T, f *Fixture) int64 {
 	ctx := context.Background()
 	b := f.E.Account(auth.OrgAdmin, f.B, 0)
 	var me struct{ ID int64 }
-	if st := b.Do("GET", "/api/v1/me", nil, &me); st != 200 {
-		t.Fatalf("me: %d", st)
-	}
+	b.Expect(200, "GET", "/api/v1/me", nil, &me)
 	err := f.E.DB.InTx(ctx, func(tx *db.Tx) error {
 		return todo.Post(ctx, tx, todo.Item{Source: "test.scope", Key: "b", OrgID: f.BBranch, AccountID: me.ID, Title: "乙的待办"})
 	})

@@ -44,9 +44,6 @@ func newBWartime(t *testing.T, f *Fixture) bWartime {
 }
 
 func init() {
-	byOrg := func(path string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(path, f.B), nil }
-	}
 	// path names the event with %[1]d, the team %[2]d, the record %[3]d,
 	// the file %[4]d and B's person %[5]d.
 	on := func(method, path string, body func(f *Fixture) any) Probe {
@@ -77,15 +74,15 @@ func init() {
 	})
 	scoped("POST /wartime/kinds", func(t *testing.T, f *Fixture) (string, string, any) { return "POST", "/wartime/kinds?name=x", nil })
 
-	scoped("GET /api/v1/wartime/events", byOrg("/api/v1/wartime/events?org=%d"))
-	scoped("GET /wartime", byOrg("/wartime?org=%d"))
-	scoped("GET /wartime/export", byOrg("/wartime/export?org=%d"))
-	scoped("GET /api/v1/wartime/records", byOrg("/api/v1/wartime/records?org=%d"))
-	scoped("GET /wartime/records", byOrg("/wartime/records?org=%d"))
-	scoped("GET /wartime/records/export", byOrg("/wartime/records/export?org=%d"))
-	scoped("GET /api/v1/wartime/standouts", byOrg("/api/v1/wartime/standouts?org=%d"))
-	scoped("GET /wartime/standouts", byOrg("/wartime/standouts?org=%d"))
-	scoped("GET /wartime/standouts/export", byOrg("/wartime/standouts/export?org=%d"))
+	scoped("GET /api/v1/wartime/events", getB("/api/v1/wartime/events?org=%d"))
+	scoped("GET /wartime", getB("/wartime?org=%d"))
+	scoped("GET /wartime/export", getB("/wartime/export?org=%d"))
+	scoped("GET /api/v1/wartime/records", getB("/api/v1/wartime/records?org=%d"))
+	scoped("GET /wartime/records", getB("/wartime/records?org=%d"))
+	scoped("GET /wartime/records/export", getB("/wartime/records/export?org=%d"))
+	scoped("GET /api/v1/wartime/standouts", getB("/api/v1/wartime/standouts?org=%d"))
+	scoped("GET /wartime/standouts", getB("/wartime/standouts?org=%d"))
+	scoped("GET /wartime/standouts/export", getB("/wartime/standouts/export?org=%d"))
 	scoped("POST /api/v1/wartime/events", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/wartime/events", map[string]any{"kind_id": 1, "org_id": f.B, "title": "越权启动", "starts_on": "2025-01-01",
 			"ends_on": "2025-02-01", "unit_ids": []int64{f.BBranch}}

@@ -18,19 +18,16 @@ func bWeakCase(t *testing.T, f *Fixture) int64 {
 }
 
 func init() {
-	get := func(format string) Probe {
-		return func(t *testing.T, f *Fixture) (string, string, any) { return "GET", fmt.Sprintf(format, f.B), nil }
-	}
 	onCase := func(method, format string, body any) Probe {
 		return func(t *testing.T, f *Fixture) (string, string, any) {
 			return method, fmt.Sprintf(format, bWeakCase(t, f)), body
 		}
 	}
-	scoped("GET /api/v1/weak/cases", get("/api/v1/weak/cases?org=%d"))
-	scoped("GET /weak", get("/weak?org=%d"))
-	scoped("GET /weak/export", get("/weak/export?org=%d"))
-	scoped("GET /api/v1/weak/check", get("/api/v1/weak/check?org=%d"))
-	scoped("GET /weak/check", get("/weak/check?org=%d"))
+	scoped("GET /api/v1/weak/cases", getB("/api/v1/weak/cases?org=%d"))
+	scoped("GET /weak", getB("/weak?org=%d"))
+	scoped("GET /weak/export", getB("/weak/export?org=%d"))
+	scoped("GET /api/v1/weak/check", getB("/api/v1/weak/check?org=%d"))
+	scoped("GET /weak/check", getB("/weak/check?org=%d"))
 	scoped("GET /weak/new", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "GET", fmt.Sprintf("/weak/new?org=%d", f.BBranch), nil
 	})

@@ -23,10 +23,8 @@ func TestBallotOnAPhoneAndRatingInTheBrowser(t *testing.T) {
 	at(e, "2026-01-12")
 	admin := e.Account(auth.OrgAdmin, b.id, 0)
 	var r appraisal.Round
-	if st := admin.Do("POST", "/api/v1/appraisals", map[string]any{"org_id": b.id, "year": 2025, "started_on": "2026-01-05",
-		"self_due": "2026-01-10", "vote_due": "2026-01-20", "rate_due": "2026-01-31"}, &r); st != 201 {
-		t.Fatalf("open: %d %s", st, admin.Body())
-	}
+	admin.Expect(201, "POST", "/api/v1/appraisals", map[string]any{"org_id": b.id, "year": 2025, "started_on": "2026-01-05",
+		"self_due": "2026-01-10", "vote_due": "2026-01-20", "rate_due": "2026-01-31"}, &r)
 	member := e.Account(auth.Member, 0, b.people[0])
 	var done string
 	p.Run(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile),

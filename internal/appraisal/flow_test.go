@@ -80,10 +80,8 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 				t.Errorf("%s: %d %+v, want %d on %q", bad.name, st, out.Error, bad.status, bad.field)
 			}
 		}
-		if st := admin.Do("POST", "/api/v1/appraisals", map[string]any{"org_id": b.other, "year": 2025, "started_on": "2026-01-05",
-			"self_due": "2026-01-10", "vote_due": "2026-01-20", "rate_due": "2026-01-31"}, nil); st != 404 {
-			t.Fatalf("another bureau's branch: %d", st)
-		}
+		admin.Expect(404, "POST", "/api/v1/appraisals", map[string]any{"org_id": b.other, "year": 2025, "started_on": "2026-01-05",
+			"self_due": "2026-01-10", "vote_due": "2026-01-20", "rate_due": "2026-01-31"}, nil) // another bureau's branch
 		if n := e.Count("SELECT COUNT(*) FROM appraisal_rounds"); n != 0 {
 			t.Fatalf("refused rounds wrote %d rows", n)
 		}
@@ -91,9 +89,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		if st := admin.Do("POST", "/api/v1/appraisals", open(), &r); st != 201 || r.Roster != 5 || r.Stage != "self" {
 			t.Fatalf("open: %d %+v", st, r)
 		}
-		if st := admin.Do("POST", "/api/v1/appraisals", open(), nil); st != 409 {
-			t.Fatalf("second round of the year: %d", st)
-		}
+		admin.Expect(409, "POST", "/api/v1/appraisals", open(), nil) // second round of the year
 		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'life.appraisal' AND done_at IS NULL AND due_on = '2026-01-31'"); n != 1 {
 			t.Fatalf("round 待办: %d", n)
 		}
@@ -105,15 +101,9 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		}
 		stranger := e.Account(auth.Member, 0, b.outsider)
 		path := fmt.Sprintf("/api/v1/appraisals/%d", r.ID)
-		if st := members[0].Do("PUT", path+"/my-self", map[string]any{"self_text": "一年来认真履职。"}, nil); st != 200 {
-			t.Fatalf("self: %d %s", st, members[0].Body())
-		}
-		if st := members[0].Do("PUT", path+"/my-self", map[string]any{"self_text": "  "}, nil); st != 400 {
-			t.Fatalf("empty self: %d", st)
-		}
-		if st := stranger.Do("PUT", path+"/my-self", map[string]any{"self_text": "x"}, nil); st != 404 {
-			t.Fatalf("stranger's self: %d", st)
-		}
+		members[0].Expect(200, "PUT", path+"/my-self", map[string]any{"self_text": "一年来认真履职。"}, nil)
+		members[0].Expect(400, "PUT", path+"/my-self", map[string]any{"self_text": "  "}, nil) // empty self
+		stranger.Expect(404, "PUT", path+"/my-self", map[string]any{"self_text": "x"}, nil)    // stranger's self
 		var mine appraisal.Mine
 		if st := members[0].Do("GET", "/api/v1/appraisals/mine", nil, &mine); st != 200 || len(mine.Items) != 1 || len(mine.Items[0].Others) != 4 ||
 			mine.Items[0].Me.SelfText == "" || !mine.Items[0].CanVote {
@@ -159,13 +149,9 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 			t.Fatal("a refused ballot changed the round")
 		}
 		for i := 0; i < 3; i++ {
-			if st := members[i].Do("POST", path+"/ballot", map[string]any{"marks": ballot(i, good)}, nil); st != 200 {
-				t.Fatalf("ballot %d: %d %s", i, st, members[i].Body())
-			}
+			members[i].Expect(200, "POST", path+"/ballot", map[string]any{"marks": ballot(i, good)}, nil)
 		}
-		if st := members[0].Do("POST", path+"/ballot", map[string]any{"marks": ballot(0, good)}, nil); st != 409 {
-			t.Fatalf("double vote: %d", st)
-		}
+		members[0].Expect(409, "POST", path+"/ballot", map[string]any{"marks": ballot(0, good)}, nil) // double vote
 		at(e, "2026-01-21")
 		var late refusal
 		if st := members[3].Do("POST", path+"/ballot", map[string]any{"marks": ballot(3, good)}, &late); st != 422 || late.Error.Code != "vote_closed" {
@@ -201,9 +187,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		if st := admin.Do("PUT", path+"/tally", tally(r.Version, 2, 2), &r); st != 200 || r.PaperBallots != 2 || r.Members[1].Marks().Excellent != 4 {
 			t.Fatalf("tally: %d %s", st, admin.Body())
 		}
-		if st := admin.Do("PUT", path+"/tally", tally(r.Version-1, 2, 1), nil); st != 409 {
-			t.Fatalf("racing edit: %d", st)
-		}
+		admin.Expect(409, "PUT", path+"/tally", tally(r.Version-1, 2, 1), nil) // racing edit
 
 		// Ratings: a 不合格 needs its 限期改正, at most a year.
 		rate := func(rs ...map[string]any) (int, refusal) {
@@ -225,27 +209,19 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		if st := admin.Do("POST", path+"/close", map[string]any{"version": r.Version, "closed_on": "2026-01-21"}, &out); st != 422 || out.Error.Field != "ratings" {
 			t.Fatalf("close before rating: %d %+v", st, out.Error)
 		}
-		if st := admin.Do("PUT", path+"/ratings", map[string]any{"version": r.Version, "ratings": []map[string]any{
+		admin.Expect(200, "PUT", path+"/ratings", map[string]any{"version": r.Version, "ratings": []map[string]any{
 			{"person_id": p[0], "rating": "excellent"}, {"person_id": p[1], "rating": "excellent"}, {"person_id": p[2], "rating": "qualified"},
 			{"person_id": p[3], "rating": "basic", "note": "学习不够"},
-			{"person_id": p[4], "rating": "unqualified", "measure": "按时参加组织生活", "correct_by": "2026-07-21"}}}, &r); st != 200 {
-			t.Fatalf("rate: %d %s", st, admin.Body())
-		}
+			{"person_id": p[4], "rating": "unqualified", "measure": "按时参加组织生活", "correct_by": "2026-07-21"}}}, &r)
 		if r.Ratings != (appraisal.Tally{Excellent: 2, Qualified: 1, Basic: 1, Unqualified: 1}) || r.Rated != 5 {
 			t.Fatalf("distribution %+v", r.Ratings)
 		}
-		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "corrected", "result_on": "2026-01-21"}, nil); st != 422 {
-			t.Fatalf("outcome before closing: %d", st)
-		}
-		if st := admin.Do("POST", path+"/close", map[string]any{"version": r.Version, "closed_on": "2026-01-22"}, nil); st != 422 {
-			t.Fatalf("closed tomorrow: %d", st)
-		}
+		admin.Expect(422, "POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "corrected", "result_on": "2026-01-21"}, nil) // outcome before closing
+		admin.Expect(422, "POST", path+"/close", map[string]any{"version": r.Version, "closed_on": "2026-01-22"}, nil)                                              // closed tomorrow
 		if st := admin.Do("POST", path+"/close", map[string]any{"version": r.Version, "closed_on": "2026-01-21"}, &r); st != 200 || r.Stage != "closed" {
 			t.Fatalf("close: %d %s", st, admin.Body())
 		}
-		if st := members[3].Do("PUT", path+"/my-self", map[string]any{"self_text": "补写"}, nil); st != 409 {
-			t.Fatalf("self after closing: %d", st)
-		}
+		members[3].Expect(409, "PUT", path+"/my-self", map[string]any{"self_text": "补写"}, nil) // self after closing
 		open2 := func(q string) int {
 			return e.Count("SELECT COUNT(*) FROM todos WHERE source = 'life.appraisal' AND done_at IS NULL" + q)
 		}
@@ -253,12 +229,8 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 			t.Fatalf("待办 after closing: %d open", open2(""))
 		}
 		at(e, "2026-07-01")
-		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[3], "result": "corrected", "result_on": "2026-07-01"}, nil); st != 422 {
-			t.Fatalf("outcome of a 基本合格: %d", st)
-		}
-		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "not_corrected", "result_on": "2026-07-01"}, nil); st != 400 {
-			t.Fatalf("仍未改正 without a note: %d", st)
-		}
+		admin.Expect(422, "POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[3], "result": "corrected", "result_on": "2026-07-01"}, nil)     // outcome of a 基本合格
+		admin.Expect(400, "POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "not_corrected", "result_on": "2026-07-01"}, nil) // 仍未改正 without a note
 		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "corrected", "result_on": "2026-07-01", "note": "已按时参加"}, &r); st != 200 ||
 			r.Members[4].Result != "corrected" {
 			t.Fatalf("outcome: %d %s", st, admin.Body())
@@ -271,11 +243,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 			t.Fatalf("list: %d %s", st, admin.Body())
 		}
 		leader := e.Account(auth.Leader, b.root, 0)
-		if st := leader.Do("GET", path, nil, nil); st != 200 {
-			t.Fatalf("leader reads: %d", st)
-		}
-		if st := leader.Do("PUT", path+"/ratings", map[string]any{"version": r.Version}, nil); st != 403 {
-			t.Fatalf("leader writes: %d", st)
-		}
+		leader.Expect(200, "GET", path, nil, nil)                                             // leader reads
+		leader.Expect(403, "PUT", path+"/ratings", map[string]any{"version": r.Version}, nil) // leader writes
 	})
 }

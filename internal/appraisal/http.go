@@ -27,7 +27,7 @@ func Routes(d *core.Deps) []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/appraisals", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("民主评议党员：各支部各年度的评议及等次分布", listParams, nil,
 			List{List: listing.List[Round]{Total: 1, Page: 1, PerPage: 50, Items: []Round{sample}}})},
-		{Method: "POST", Pattern: "/api/v1/appraisals", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: doc("开展一轮民主评议（按开始日期的党员名单确定参评人员）", nil,
+		{Method: "POST", Pattern: "/api/v1/appraisals", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Open), Doc: doc("开展一轮民主评议（按开始日期的党员名单确定参评人员）", nil,
 			Input{OrgID: 12, Year: 2025, StartedOn: "2026-01-05", SelfDue: "2026-01-12", VoteDue: "2026-01-20", RateDue: "2026-01-31"}, sample)},
 		{Method: "GET", Pattern: "/api/v1/appraisals/mine", Perm: web.PartyView, Handler: h.apiMine, Doc: doc("我的民主评议：待写的自评与待投的测评票", nil, nil, Mine{})},
 		{Method: "GET", Pattern: "/api/v1/appraisals/{id}", Perm: web.PartyRead, Handler: web.Show(h.Get), Doc: doc("一轮评议：名单、自评、测评票数、评定等次与限期改正", nil, nil, sample)},
@@ -72,19 +72,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.JSON(w, http.StatusOK, l)
-	return nil
-}
-
-func (h *handlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rd, err := h.Open(r.Context(), web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, rd)
 	return nil
 }
 

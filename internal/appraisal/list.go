@@ -6,6 +6,7 @@ import (
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
@@ -108,22 +109,9 @@ func (s *Service) MineOf(ctx context.Context, p *auth.Principal) (*Mine, error) 
 	if p.Role != auth.Member || p.PersonID == 0 {
 		return nil, fail.Denied("no_person", "当前账号未关联党员信息")
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT r.id FROM appraisal_rounds r JOIN appraisal_members m ON m.round_id = r.id
+	ids, err := db.IDs(ctx, s.DB, `SELECT r.id FROM appraisal_rounds r JOIN appraisal_members m ON m.round_id = r.id
 		WHERE m.person_id = ? AND r.closed_on IS NULL ORDER BY r.year DESC, r.id`, p.PersonID)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := &Mine{Items: []MyRound{}}

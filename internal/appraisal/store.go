@@ -134,24 +134,18 @@ func members(ctx context.Context, q db.Querier, id int64) ([]Member, error) {
 		phone_excellent, phone_qualified, phone_basic, phone_unqualified, paper_excellent, paper_qualified, paper_basic, paper_unqualified,
 		rating, rating_note, measure, COALESCE(correct_by, ''), result, COALESCE(result_on, ''), result_note
 		FROM appraisal_members WHERE round_id = ? ORDER BY seq, person_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Member
-	for rows.Next() {
-		var m Member
+	out, err := db.Collect(rows, err, func(r db.Scanner) (m Member, err error) {
 		var voted int
 		ph, pa := &m.Phone, &m.Paper
-		if err := rows.Scan(&m.PersonID, &m.Name, &m.SelfText, &m.SelfAt, &voted, &ph.Excellent, &ph.Qualified, &ph.Basic, &ph.Unqualified,
+		if err := r.Scan(&m.PersonID, &m.Name, &m.SelfText, &m.SelfAt, &voted, &ph.Excellent, &ph.Qualified, &ph.Basic, &ph.Unqualified,
 			&pa.Excellent, &pa.Qualified, &pa.Basic, &pa.Unqualified, &m.Rating, &m.RatingNote, &m.Measure, &m.CorrectBy,
 			&m.Result, &m.ResultOn, &m.ResultNote); err != nil {
-			return nil, err
+			return m, err
 		}
 		m.Voted, m.RatingLabel, m.ResultLabel = voted == 1, GradeLabel(m.Rating), ResultLabel(m.Result)
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+		return m, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	crows, err := q.QueryContext(ctx, "SELECT target_id, comment FROM appraisal_comments WHERE round_id = ? ORDER BY comment", id)

@@ -130,6 +130,15 @@ func (c *Client) Do(method, path string, body any, out any) int {
 	return c.send(req, out)
 }
 
+// Expect sends a JSON request as Do and fails the test unless the reply
+// has the status want; the failure names the request and shows the reply.
+func (c *Client) Expect(want int, method, path string, body any, out any) {
+	c.e.T.Helper()
+	if st := c.Do(method, path, body, out); st != want {
+		c.e.T.Fatalf("%s %s: %d, want %d: %s", method, path, st, want, c.Last)
+	}
+}
+
 // Form posts a URL-encoded form, as a browser page would.
 func (c *Client) Form(path string, form map[string]string) int {
 	c.e.T.Helper()
@@ -161,6 +170,26 @@ func (e *Env) Count(q string, args ...any) int {
 		e.T.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// Exec runs one statement straight on the test database, in a transaction
+// of its own, and returns the id of the row an INSERT adds (0 otherwise).
+func (e *Env) Exec(q string, args ...any) int64 {
+	e.T.Helper()
+	ctx := context.Background()
+	var id int64
+	err := e.DB.InTx(ctx, func(tx *db.Tx) (err error) {
+		if strings.HasPrefix(q, "INSERT") {
+			id, err = db.InsertID(ctx, tx, q, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, q, args...)
+		}
+		return err
+	})
+	if err != nil {
+		e.T.Fatalf("%s: %v", q, err)
+	}
+	return id
 }
 
 // Upload posts one file as field of a multipart form.

@@ -29,9 +29,7 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := e.Account(auth.Auditor, 0, 0)
-		if st := c.Do("GET", "/audit/export.csv", nil, nil); st != 200 {
-			t.Fatalf("export: %d", st)
-		}
+		c.Expect(200, "GET", "/audit/export.csv", nil, nil)
 		body := c.Last
 		if err := cellsafe.CheckCSV(bytes.NewReader(body)); err != nil {
 			t.Fatalf("live formula in the audit export: %v\n%s", err, body)
@@ -69,16 +67,12 @@ func TestAuditSpeaksChinese(t *testing.T) {
 		}
 		e.DB.ExecContext(bg, "UPDATE orgs SET path = ? WHERE id = ?", fmt.Sprintf("/%d/", org), org)
 		admin := e.Account(auth.OrgAdmin, org, 0)
-		if st := admin.Do("GET", "/api/v1/members?q=%E5%BC%A0", nil, nil); st != 200 {
-			t.Fatalf("member search: %d", st)
-		}
+		admin.Expect(200, "GET", "/api/v1/members?q=%E5%BC%A0", nil, nil) // member search
 		ctx := audit.WithActor(bg, audit.Actor{Name: admin.Username(), IP: "10.0.0.9"})
 		e.App.Audit.Record(ctx, e.DB, audit.Event{Action: "org.update", ObjectType: "org", ObjectID: fmt.Sprint(org),
 			Detail: audit.Change{Before: map[string]any{"name": "甲分局党总支", "version": 1}, After: map[string]any{"name": "甲分局党委", "version": 2}}})
 		c := e.Account(auth.Auditor, 0, 0)
-		if st := c.Do("GET", "/audit", nil, nil); st != 200 {
-			t.Fatalf("audit page: %d", st)
-		}
+		c.Expect(200, "GET", "/audit", nil, nil) // audit page
 		page := c.Body()
 		i, j := strings.Index(page, "<tbody>"), strings.Index(page, "</tbody>")
 		if i < 0 || j < i {
@@ -95,9 +89,7 @@ func TestAuditSpeaksChinese(t *testing.T) {
 				t.Errorf("audit page shows the code %q", code)
 			}
 		}
-		if st := c.Do("GET", "/audit/export.csv", nil, nil); st != 200 {
-			t.Fatalf("export: %d", st)
-		}
+		c.Expect(200, "GET", "/audit/export.csv", nil, nil)
 		if !strings.Contains(c.Body(), "检索党员") || !strings.Contains(c.Body(), "党组织“甲分局党委”") || strings.Contains(c.Body(), "member.search") {
 			t.Errorf("export not in words:\n%s", c.Body())
 		}

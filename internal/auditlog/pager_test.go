@@ -28,9 +28,7 @@ func TestLogPagesWithTheSharedPager(t *testing.T) {
 		c := e.Account(auth.Auditor, 0, 0)
 		rows := func(q string) int {
 			t.Helper()
-			if st := c.Do("GET", "/audit?"+q, nil, nil); st != http.StatusOK {
-				t.Fatalf("GET /audit?%s: %d", q, st)
-			}
+			c.Expect(http.StatusOK, "GET", "/audit?"+q, nil, nil)
 			return strings.Count(c.Body(), "<td>pagerbot</td>")
 		}
 		if n := rows("actor=pagerbot&action=member.update&per_page=3"); n != 3 || !strings.Contains(c.Body(), `data-total="7"`) {
@@ -45,9 +43,7 @@ func TestLogPagesWithTheSharedPager(t *testing.T) {
 		if n := rows(next.Encode()); n != 3 || next.Get("page") != "2" || export.Query().Has("page") {
 			t.Errorf("page 2: %d rows; export %s", n, export)
 		}
-		if st := c.Do("GET", export.String(), nil, nil); st != http.StatusOK {
-			t.Fatalf("%s: %d", export, st)
-		}
+		c.Expect(http.StatusOK, "GET", export.String(), nil, nil)
 		if err := cellsafe.CheckCSV(bytes.NewReader(c.Last)); err != nil {
 			t.Fatal(err)
 		}

@@ -27,19 +27,10 @@ type Adoption struct {
 func adoptions(ctx context.Context, q db.Querier, id int64) ([]Adoption, error) {
 	rows, err := q.QueryContext(ctx, `SELECT a.id, a.org_id, o.name, a.since, a.note FROM brand_adoptions a JOIN orgs o ON o.id = a.org_id
 		WHERE a.brand_id = ? ORDER BY a.since, a.id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Adoption
-	for rows.Next() {
-		var a Adoption
-		if err := rows.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.Since, &a.Note); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (a Adoption, err error) {
+		err = r.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.Since, &a.Note)
+		return a, err
+	})
 }
 
 // AdoptInput records that an organisation the caller administers took up

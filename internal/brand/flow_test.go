@@ -72,9 +72,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 		}
 		m := good()
 		m["org_id"] = b.BBranch
-		if st := branch.Do("POST", "/api/v1/brands", m, nil); st != 404 {
-			t.Fatalf("another branch's brand: %d", st)
-		}
+		branch.Expect(404, "POST", "/api/v1/brands", m, nil) // another branch's brand
 		if n := e.Count("SELECT COUNT(*) FROM brands"); n != 0 {
 			t.Fatalf("refused brands wrote %d rows", n)
 		}
@@ -82,9 +80,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 		if st := branch.Do("POST", "/api/v1/brands", good(), &br); st != 201 || br.State != brand.Draft {
 			t.Fatalf("create: %d %s", st, branch.Body())
 		}
-		if st := branch.Do("POST", "/api/v1/brands", good(), nil); st != 409 {
-			t.Fatalf("double submission: %d", st)
-		}
+		branch.Expect(409, "POST", "/api/v1/brands", good(), nil) // double submission
 		path := fmt.Sprintf("/api/v1/brands/%d", br.ID)
 		// Photos: by content, sealed, size-limited.
 		if st := upload(branch, path+"/files", "合影.png", png); st != 201 {
@@ -138,20 +134,14 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 			t.Fatalf("fix 待办: %d", n)
 		}
 		update["version"], update["results"] = br.Version, "群众满意率由 92% 升至 98%"
-		if st := branch.Do("PUT", path, update, &br); st != 200 {
-			t.Fatalf("resubmit: %d %s", st, branch.Body())
-		}
+		branch.Expect(200, "PUT", path, update, &br)
 		if st := review(a, true, "特色鲜明"); st != 200 || br.State != brand.Approved {
 			t.Fatalf("approve: %d", st)
 		}
 		update["version"] = br.Version
-		if st := branch.Do("PUT", path, update, &out); st != 422 {
-			t.Fatalf("an approved brand edited: %d", st)
-		}
+		branch.Expect(422, "PUT", path, update, &out) // an approved brand edited
 		// Featured by the bureau only, and only once approved.
-		if st := a.Do("POST", path+"/feature", map[string]any{"version": br.Version, "featured": true}, nil); st != 403 {
-			t.Fatalf("a 分局 features: %d", st)
-		}
+		a.Expect(403, "POST", path+"/feature", map[string]any{"version": br.Version, "featured": true}, nil) // a 分局 features
 		if st := root.Do("POST", path+"/feature", map[string]any{"version": br.Version, "featured": true}, &br); st != 200 || !br.Featured {
 			t.Fatalf("feature: %d %s", st, root.Body())
 		}
@@ -159,20 +149,14 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 		d2 := good()
 		d2["name"] = "另一个品牌"
 		branch.Do("POST", "/api/v1/brands", d2, &draft)
-		if st := root.Do("POST", fmt.Sprintf("/api/v1/brands/%d/feature", draft.ID), map[string]any{"version": draft.Version, "featured": true}, &out); st != 422 {
-			t.Fatalf("a draft featured: %d", st)
-		}
+		root.Expect(422, "POST", fmt.Sprintf("/api/v1/brands/%d/feature", draft.ID), map[string]any{"version": draft.Version, "featured": true}, &out) // a draft featured
 		// 乙分局 sees the featured one in the gallery, nothing else of 甲.
 		var g brand.List
 		if st := other.Do("GET", "/api/v1/brands/gallery", nil, &g); st != 200 || g.Total != 1 || g.Items[0].ID != br.ID {
 			t.Fatalf("gallery: %d %+v", st, g)
 		}
-		if st := other.Do("GET", path, nil, nil); st != 404 {
-			t.Fatalf("乙分局 reads 甲's brand outside the gallery: %d", st)
-		}
-		if st := other.Do("GET", fmt.Sprintf("/api/v1/brands/gallery/%d", draft.ID), nil, nil); st != 404 {
-			t.Fatalf("an unfeatured brand through the gallery: %d", st)
-		}
+		other.Expect(404, "GET", path, nil, nil)                                               // 乙分局 reads 甲's brand outside the gallery
+		other.Expect(404, "GET", fmt.Sprintf("/api/v1/brands/gallery/%d", draft.ID), nil, nil) // an unfeatured brand through the gallery
 		var shown brand.Brand
 		other.Do("GET", fmt.Sprintf("/api/v1/brands/gallery/%d", br.ID), nil, &shown)
 		photo := shown.Files[0].URL()

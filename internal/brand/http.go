@@ -28,11 +28,11 @@ func Routes(d *core.Deps) []web.Route {
 	in := Input{OrgID: 12, Kind: KindMethod, Name: "“三三三”工作法", Slogan: "党建引领 警民同心", About: "……", Practice: "……", Results: "……", Submit: true}
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/brands", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("党建品牌和工作法（管辖范围内）", listQ, nil, List{Total: 1, Page: 1, PerPage: 50, Items: []Brand{sample}})},
-		{Method: "POST", Pattern: "/api/v1/brands", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: doc("登记品牌或工作法；submit 为 true 时报上级审核", nil, in, sample)},
+		{Method: "POST", Pattern: "/api/v1/brands", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: doc("登记品牌或工作法；submit 为 true 时报上级审核", nil, in, sample)},
 		{Method: "GET", Pattern: "/api/v1/brands/gallery", Perm: web.PartyRead, Handler: h.apiGallery, Doc: doc("示范品牌展示：全局选树的品牌和工作法及学习推广的组织数",
 			listQ[1:], nil, List{Total: 1, Page: 1, PerPage: 50, Items: []Brand{sample}})},
-		{Method: "GET", Pattern: "/api/v1/brands/gallery/{id}", Perm: web.PartyRead, Handler: h.apiFeatured, Doc: doc("一个示范品牌（含照片、文档和学习推广的组织）", nil, nil, sample)},
-		{Method: "GET", Pattern: "/api/v1/brands/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一个品牌或工作法", nil, nil, sample)},
+		{Method: "GET", Pattern: "/api/v1/brands/gallery/{id}", Perm: web.PartyRead, Handler: core.Show(d, Featured), Doc: doc("一个示范品牌（含照片、文档和学习推广的组织）", nil, nil, sample)},
+		{Method: "GET", Pattern: "/api/v1/brands/{id}", Perm: web.PartyRead, Handler: core.Show(d, Get), Doc: doc("一个品牌或工作法", nil, nil, sample)},
 		{Method: "PUT", Pattern: "/api/v1/brands/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: doc("修改草稿或退回的品牌（须带 version）", nil, in, sample)},
 		{Method: "POST", Pattern: "/api/v1/brands/{id}/review", Perm: web.PartyWrite, Handler: h.apiReview, Doc: doc("上级党组织审核：approve 为 true 通过，否则退回（写明意见）", nil,
 			map[string]any{"version": 2, "approve": true, "note": "特色鲜明"}, sample)},
@@ -91,33 +91,6 @@ func (h *handlers) apiGallery(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := Gallery(r.Context(), h.Deps, web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	b, err := Create(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, b, err)
-}
-
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	b, err := Get(r.Context(), h.Deps, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, b, err)
-}
-
-func (h *handlers) apiFeatured(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	b, err := Featured(r.Context(), h.Deps, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, b, err)
 }
 
 // brandWrite is an API write on a brand in the caller's scope.

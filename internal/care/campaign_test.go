@@ -28,9 +28,7 @@ func (b *bureau) open(t *testing.T, extra map[string]any) *care.Campaign {
 		in[k] = v
 	}
 	var o opened
-	if st := b.root.Do("POST", "/api/v1/care/campaigns", in, &o); st != http.StatusCreated {
-		t.Fatalf("open: %d %s", st, b.root.Body())
-	}
+	b.root.Expect(http.StatusCreated, "POST", "/api/v1/care/campaigns", in, &o)
 	return o.Campaign
 }
 
@@ -43,9 +41,7 @@ func (b *bureau) visit(t *testing.T, c *apptest.Client, campaign int64, person s
 func (b *bureau) progress(t *testing.T, c *apptest.Client, id int64, org string) *care.Progress {
 	t.Helper()
 	var p care.Progress
-	if st := c.Do("GET", "/api/v1/care/campaigns/"+itoa(id)+"/progress"+org, nil, &p); st != http.StatusOK {
-		t.Fatalf("progress: %d %s", st, c.Body())
-	}
+	c.Expect(http.StatusOK, "GET", "/api/v1/care/campaigns/"+itoa(id)+"/progress"+org, nil, &p)
 	return &p
 }
 
@@ -216,9 +212,7 @@ func TestCampaignSheetsAndExports(t *testing.T) {
 	b.visit(t, b.admA, c.ID, "老张", "2026-03-10")
 	for _, path := range []string{"/care/export?kind=elder", "/care/export", "/care/hardship/export", "/care/visits/export",
 		"/care/campaigns/" + itoa(c.ID) + "/export", "/care/campaigns/" + itoa(c.ID) + "/export?org=" + itoa(b.A)} {
-		if st := b.admA.Do("GET", path, nil, nil); st != http.StatusOK {
-			t.Fatalf("%s: %d %s", path, st, b.admA.Body())
-		}
+		b.admA.Expect(http.StatusOK, "GET", path, nil, nil)
 		if err := cellsafe.CheckXLSX(bytes.NewReader(b.admA.Last)); err != nil {
 			t.Errorf("%s: %v", path, err)
 		}

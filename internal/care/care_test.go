@@ -58,9 +58,7 @@ func newBureau(t *testing.T, e *apptest.Env) *bureau {
 func (b *bureau) names(t *testing.T, c *apptest.Client, query string) []string {
 	t.Helper()
 	var l care.List[care.Entry]
-	if st := c.Do("GET", "/api/v1/care/ledgers?"+query, nil, &l); st != http.StatusOK {
-		t.Fatalf("ledgers?%s: %d %s", query, st, c.Body())
-	}
+	c.Expect(http.StatusOK, "GET", "/api/v1/care/ledgers?"+query, nil, &l)
 	var out []string
 	for _, e := range l.Items {
 		out = append(out, e.Name)
@@ -118,9 +116,7 @@ func TestElderLeapDay(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
 	b := newBureau(t, e)
 	e.Person(dbtest.Person{Org: b.ABranch, Name: "闰日", BirthDate: "1944-02-29", JoinDate: "1989-01-01", FullDate: "1990-01-01"})
-	if st := b.root.Do("PUT", "/api/v1/care/elder-rule", map[string]any{"party_years": 0, "age": 81}, nil); st != http.StatusOK {
-		t.Fatalf("rule: %d %s", st, b.root.Body())
-	}
+	b.root.Expect(http.StatusOK, "PUT", "/api/v1/care/elder-rule", map[string]any{"party_years": 0, "age": 81}, nil)
 	for day, in := range map[string]bool{"2025-02-27": false, "2025-02-28": true} {
 		d, _ := time.Parse("2006-01-02", day)
 		e.App.Now = func() time.Time { return d.Add(4 * time.Hour) }

@@ -53,12 +53,12 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/care/ledgers", Perm: web.PartyRead, Handler: h.apiLedger, Doc: doc("关怀台账：退休职工、生活困难党员、老党员（含当年「光荣在党50年」纪念章名单）", ledgerQ, nil,
 			List[*Entry]{Total: 1, Page: 1, PerPage: 50, Items: []*Entry{&entry}})},
 		{Method: "GET", Pattern: "/api/v1/care/elder-rule", Perm: web.PartyRead, Handler: h.apiElderRule, Doc: doc("本局的老党员条件（党龄、年龄）", nil, nil, DefaultElder)},
-		{Method: "PUT", Pattern: "/api/v1/care/elder-rule", Perm: web.PartyWrite, Handler: h.apiSetElderRule, Doc: doc("设定本局的老党员条件（全局党务管理员；version 为读取时的版本）", nil,
+		{Method: "PUT", Pattern: "/api/v1/care/elder-rule", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusOK, SetElderRule), Doc: doc("设定本局的老党员条件（全局党务管理员；version 为读取时的版本）", nil,
 			ElderRule{PartyYears: 50, Age: 80, Version: 0}, ElderRule{PartyYears: 50, Age: 80, Set: true, Version: 1})},
 		{Method: "GET", Pattern: "/api/v1/care/hardship", Perm: web.PartyRead, Handler: h.apiHardships, Doc: doc("生活困难党员认定记录", hardQ, nil,
 			List[*HardshipEntry]{Total: 1, Page: 1, PerPage: 50, Items: []*HardshipEntry{&hard}})},
-		{Method: "POST", Pattern: "/api/v1/care/hardship", Perm: web.PartyWrite, Handler: h.apiCreateHardship, Doc: doc("登记生活困难党员（报上级党组织审核）", nil, hardIn, hard)},
-		{Method: "GET", Pattern: "/api/v1/care/hardship/{id}", Perm: web.PartyRead, Handler: h.apiHardship, Doc: doc("一条认定（党务管理员可见困难情况，查看留痕）", nil, nil, hard)},
+		{Method: "POST", Pattern: "/api/v1/care/hardship", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, CreateHardship), Doc: doc("登记生活困难党员（报上级党组织审核）", nil, hardIn, hard)},
+		{Method: "GET", Pattern: "/api/v1/care/hardship/{id}", Perm: web.PartyRead, Handler: core.Show(d, GetHardship), Doc: doc("一条认定（党务管理员可见困难情况，查看留痕）", nil, nil, hard)},
 		{Method: "PUT", Pattern: "/api/v1/care/hardship/{id}", Perm: web.PartyWrite, Handler: h.apiUpdateHardship, Doc: doc("修改认定（须带 version；修改后重新审核）", nil, hardIn, hard)},
 		{Method: "POST", Pattern: "/api/v1/care/hardship/{id}/review", Perm: web.PartyWrite, Handler: h.apiReviewHardship, Doc: doc("上级党组织审核认定：approve 认定、return 退回（须写理由）", nil,
 			Review{Decision: "approve", Note: "情况属实", Version: 1}, hard)},
@@ -137,15 +137,6 @@ func (h *handlers) apiElderRule(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, rule, err)
 }
 
-func (h *handlers) apiSetElderRule(w http.ResponseWriter, r *http.Request) error {
-	var in ElderRule
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rule, err := SetElderRule(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusOK, rule, err)
-}
-
 func (h *handlers) apiHardships(w http.ResponseWriter, r *http.Request) error {
 	f, err := ParseHardshipFilter(r.URL.Query())
 	if err != nil {
@@ -153,24 +144,6 @@ func (h *handlers) apiHardships(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := Hardships(r.Context(), h.DB, web.Principal(r), h.today(), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiCreateHardship(w http.ResponseWriter, r *http.Request) error {
-	var in HardshipInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	e, err := CreateHardship(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, e, err)
-}
-
-func (h *handlers) apiHardship(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := GetHardship(r.Context(), h.Deps, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, e, err)
 }
 
 // inScope checks the object a write names before its body is read, so

@@ -326,19 +326,10 @@ func Ledger(ctx context.Context, q db.Querier, p *auth.Principal, today civil.Da
 // pageIDs reads a page of ids, each row with the total of all rows.
 func pageIDs(ctx context.Context, q db.Querier, total *int, sel string, args ...any) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, sel, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id, total); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (id int64, err error) {
+		err = r.Scan(&id, total)
+		return id, err
+	})
 }
 
 // entries reads the people a query selects and fills in their ledgers,

@@ -66,19 +66,7 @@ func pendingCampaigns(ctx context.Context, q db.Querier, p *auth.Principal, pers
 	rows, err := q.QueryContext(ctx, "SELECT "+campaignCols+campaignFrom+` JOIN care_targets t ON t.campaign_id = c.id AND t.person_id = ?
 		LEFT JOIN care_visits v ON v.campaign_id = c.id AND v.person_id = t.person_id
 		WHERE c.state = 'open' AND v.id IS NULL AND `+w+" ORDER BY c.ends_on", append([]any{personID}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Campaign
-	for rows.Next() {
-		c, err := scanCampaign(rows, today)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (*Campaign, error) { return scanCampaign(r, today) })
 }
 
 func (h *handlers) renderNewVisit(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {

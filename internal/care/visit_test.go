@@ -63,9 +63,7 @@ func TestVisits(t *testing.T) {
 			return in
 		}
 		var v care.Visit
-		if st := b.admA.Do("POST", "/api/v1/care/visits", visit(nil), &v); st != http.StatusCreated {
-			t.Fatalf("visit: %d %s", st, b.admA.Body())
-		}
+		b.admA.Expect(http.StatusCreated, "POST", "/api/v1/care/visits", visit(nil), &v)
 		if v.AmountFen != 50050 || v.Amount != "500.50" || v.OrgID != b.ABranch || v.FormLabel != "上门走访" {
 			t.Errorf("visit %+v", v)
 		}
@@ -144,9 +142,7 @@ func TestVisits(t *testing.T) {
 		if l.Total != 1 || l.Amount != "600.00" {
 			t.Errorf("visits of 老张: %d, %s", l.Total, l.Amount)
 		}
-		if st := b.admA.Do("DELETE", "/api/v1/care/visits/"+itoa(v.ID)+"?version="+itoa(int64(v.Version)), nil, nil); st != http.StatusNoContent {
-			t.Fatalf("delete: %d %s", st, b.admA.Body())
-		}
+		b.admA.Expect(http.StatusNoContent, "DELETE", "/api/v1/care/visits/"+itoa(v.ID)+"?version="+itoa(int64(v.Version)), nil, nil)
 		if files, _ := filepath.Glob(filepath.Join(e.App.DataDir, "care", "photos", "*")); len(files) != 0 || e.Count("SELECT COUNT(*) FROM care_photos") != 0 {
 			t.Errorf("photos left after the delete: %d files", len(files))
 		}

@@ -57,35 +57,23 @@ func TestCasesFlow(t *testing.T) {
 		in := map[string]any{"org_id": b.Root, "title": "“枫桥式公安派出所”党建引领", "origin": "external", "source": "浙江省诸暨市公安局",
 			"problem": "矛盾纠纷化解难", "practice": "党员民警包片联户", "effect": "矛盾就地化解率提高"}
 		var ext cases.Case
-		if st := root.Do("POST", "/api/v1/cases", in, &ext); st != 201 {
-			t.Fatal(root.Body())
-		}
-		if st := branchA.Do("GET", fmt.Sprintf("/api/v1/cases/%d", ext.ID), nil, nil); st != 200 {
-			t.Fatalf("a branch reading the bureau's case: %d", st)
-		}
+		root.Expect(201, "POST", "/api/v1/cases", in, &ext)
+		branchA.Expect(200, "GET", fmt.Sprintf("/api/v1/cases/%d", ext.ID), nil, nil) // a branch reading the bureau's case
 		bad := map[string]any{"org_id": b.BBranch, "title": "", "origin": "moon", "source": "乙", "problem": "p", "practice": strings.Repeat("长", 4001), "effect": "e"}
 		if st := branch.Do("POST", "/api/v1/cases", bad, &eb); st != 400 || !strings.Contains(eb.Error.Message, "案例名称") || !strings.Contains(eb.Error.Message, "做法不超过") {
 			t.Fatalf("bad case: %d %+v", st, eb)
 		}
 		in["org_id"], in["origin"], in["source"], in["title"] = b.BBranch, "internal", "乙分局城关派出所", "“红色警营”阵地"
 		var own cases.Case
-		if st := branch.Do("POST", "/api/v1/cases", in, &own); st != 201 {
-			t.Fatal(branch.Body())
-		}
-		if st := branchA.Do("GET", fmt.Sprintf("/api/v1/cases/%d", own.ID), nil, nil); st != 404 {
-			t.Fatalf("A's branch reading B's branch's case: %d", st)
-		}
+		branch.Expect(201, "POST", "/api/v1/cases", in, &own)
+		branchA.Expect(404, "GET", fmt.Sprintf("/api/v1/cases/%d", own.ID), nil, nil) // A's branch reading B's branch's case
 
 		// Featuring is the organisation above's call.
-		if st := branch.Do("POST", fmt.Sprintf("/api/v1/cases/%d/feature", own.ID), map[string]any{"featured": true}, nil); st != 404 {
-			t.Fatalf("a branch featuring its own case: %d", st)
-		}
+		branch.Expect(404, "POST", fmt.Sprintf("/api/v1/cases/%d/feature", own.ID), map[string]any{"featured": true}, nil) // a branch featuring its own case
 		if st := adminB.Do("POST", fmt.Sprintf("/api/v1/cases/%d/feature", own.ID), map[string]any{"featured": true, "version": own.Version}, &own); st != 200 || !own.Featured {
 			t.Fatalf("feature: %d %s", st, adminB.Body())
 		}
-		if st := adminB.Do("POST", fmt.Sprintf("/api/v1/cases/%d/feature", own.ID), map[string]any{"featured": true}, nil); st != 409 {
-			t.Fatalf("featured twice: %d", st)
-		}
+		adminB.Expect(409, "POST", fmt.Sprintf("/api/v1/cases/%d/feature", own.ID), map[string]any{"featured": true}, nil) // featured twice
 		var list struct {
 			Total int
 			Items []cases.Case
@@ -142,12 +130,8 @@ func TestCasesFlow(t *testing.T) {
 		// Pairings: sessions within it, a reminder when quiet.
 		var pr cases.Pairing
 		start := map[string]any{"org_id": b.BBranch, "partner": "北京市某派出所党支部", "goal": "提升三会一课质量", "started_on": "2026-03-01"}
-		if st := branch.Do("POST", "/api/v1/pairings", start, &pr); st != 201 {
-			t.Fatal(branch.Body())
-		}
-		if st := branch.Do("POST", "/api/v1/pairings", start, nil); st != 409 {
-			t.Fatalf("the same pairing twice: %d", st)
-		}
+		branch.Expect(201, "POST", "/api/v1/pairings", start, &pr)
+		branch.Expect(409, "POST", "/api/v1/pairings", start, nil) // the same pairing twice
 		if err := cases.Sync(context.Background(), e.App.Deps); err != nil {
 			t.Fatal(err)
 		}
@@ -167,9 +151,7 @@ func TestCasesFlow(t *testing.T) {
 		if st := branch.Do("POST", fmt.Sprintf("/api/v1/pairings/%d/end", pr.ID), map[string]any{"ended_on": "2026-06-10", "result": "支部会议质量明显提升", "version": pr.Version}, &pr); st != 200 || pr.EndedOn == "" {
 			t.Fatalf("end: %d %s", st, branch.Body())
 		}
-		if st := branch.Do("POST", sessions, map[string]any{"held_on": "2026-06-10", "topic": "回访", "result": "x"}, nil); st != 409 {
-			t.Fatalf("a session after the end: %d", st)
-		}
+		branch.Expect(409, "POST", sessions, map[string]any{"held_on": "2026-06-10", "topic": "回访", "result": "x"}, nil) // a session after the end
 
 		// A credited innovation goes into the library, once, by B.
 		ctx := context.Background()
@@ -178,18 +160,12 @@ func TestCasesFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st := branch.Do("POST", fmt.Sprintf("/api/v1/innovations/%d/case", inv), map[string]any{}, nil); st != 404 {
-			t.Fatalf("a branch putting its own innovation in the library: %d", st)
-		}
-		if st := adminB.Do("POST", fmt.Sprintf("/api/v1/innovations/%d/case", inv), map[string]any{}, nil); st != 200 {
-			t.Fatalf("to the library: %d %s", st, adminB.Body())
-		}
+		branch.Expect(404, "POST", fmt.Sprintf("/api/v1/innovations/%d/case", inv), map[string]any{}, nil) // a branch putting its own innovation in the library
+		adminB.Expect(200, "POST", fmt.Sprintf("/api/v1/innovations/%d/case", inv), map[string]any{}, nil) // to the library
 		if n := e.Count("SELECT COUNT(*) FROM practice_cases WHERE innovation_id = ? AND featured = 1 AND practice = '按月积分公示'", inv); n != 1 {
 			t.Fatalf("%d featured cases from the innovation", n)
 		}
-		if st := adminB.Do("POST", fmt.Sprintf("/api/v1/innovations/%d/case", inv), map[string]any{}, nil); st != 409 {
-			t.Fatalf("into the library twice: %d", st)
-		}
+		adminB.Expect(409, "POST", fmt.Sprintf("/api/v1/innovations/%d/case", inv), map[string]any{}, nil) // into the library twice
 
 		// Pages and exports.
 		for _, p := range []string{"/cases", fmt.Sprintf("/cases/%d", own.ID), "/cases/visits", "/cases/pairings", fmt.Sprintf("/cases/pairings/%d", pr.ID)} {
@@ -198,9 +174,7 @@ func TestCasesFlow(t *testing.T) {
 			}
 		}
 		for _, p := range []string{"/cases/export", "/cases/visits/export?year=2026"} {
-			if st := root.Do("GET", p, nil, nil); st != 200 {
-				t.Fatalf("GET %s: %d", p, st)
-			}
+			root.Expect(200, "GET", p, nil, nil)
 			if err := cellsafe.CheckXLSX(bytes.NewReader(root.Last)); err != nil {
 				t.Fatal(err)
 			}

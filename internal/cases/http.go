@@ -51,7 +51,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/cases", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("案例库：本级及下级的实践和上级收录的案例，精选在前",
 			append([]web.Param{orgQ, {Name: "origin", Description: "internal 本局实践、external 外地经验"}, {Name: "featured", Description: "1 只看精选"}, {Name: "q", Description: "名称或做法中的关键字"}}, pg...),
 			nil, listing.List[Case]{Total: 1, Page: 1, PerPage: 50, Items: []Case{c}})},
-		{Method: "POST", Pattern: "/api/v1/cases", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: doc("收录案例（问题、做法、成效、来源）", nil,
+		{Method: "POST", Pattern: "/api/v1/cases", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: doc("收录案例（问题、做法、成效、来源）", nil,
 			Input{OrgID: 1, Title: c.Title, Origin: "external", Source: c.Source, Problem: "……", Practice: "……", Effect: "……"}, c)},
 		{Method: "GET", Pattern: "/api/v1/cases/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一个案例及其附件", nil, nil, c)},
 		{Method: "POST", Pattern: "/api/v1/cases/{id}/feature", Perm: web.PartyWrite, Handler: h.apiFeature, Doc: doc("设为或取消精选案例（由收录单位的上级党组织决定）", nil,
@@ -60,11 +60,11 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/case-files/{id}", Perm: web.PartyRead, Handler: h.download, Doc: doc("下载案例附件", nil, nil, nil)},
 		{Method: "GET", Pattern: "/api/v1/study-visits", Perm: web.PartyRead, Handler: h.apiVisits, Doc: doc("观摩学习记录",
 			append([]web.Param{orgQ, {Name: "year", Description: "年度"}}, pg...), nil, listing.List[Visit]{Total: 1, Page: 1, PerPage: 50, Items: []Visit{v}})},
-		{Method: "POST", Pattern: "/api/v1/study-visits", Perm: web.PartyWrite, Handler: h.apiVisit, Doc: doc("登记观摩学习（谁、何时、观摩什么、学到什么）", nil,
+		{Method: "POST", Pattern: "/api/v1/study-visits", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, RecordVisit), Doc: doc("登记观摩学习（谁、何时、观摩什么、学到什么）", nil,
 			VisitInput{OrgID: 12, Host: v.Host, Topic: v.Topic, VisitedOn: v.VisitedOn, Participants: v.Participants, Takeaways: "……"}, v)},
 		{Method: "GET", Pattern: "/api/v1/pairings", Perm: web.PartyRead, Handler: h.apiPairings, Doc: doc("线上一对一结对，进行中的在前", append([]web.Param{orgQ}, pg...), nil,
 			listing.List[Pairing]{Total: 1, Page: 1, PerPage: 50, Items: []Pairing{pr}})},
-		{Method: "POST", Pattern: "/api/v1/pairings", Perm: web.PartyWrite, Handler: h.apiStart, Doc: doc("与先进单位建立线上一对一结对", nil,
+		{Method: "POST", Pattern: "/api/v1/pairings", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, StartPairing), Doc: doc("与先进单位建立线上一对一结对", nil,
 			PairingInput{OrgID: 12, Partner: pr.Partner, Goal: pr.Goal, StartedOn: pr.StartedOn}, pr)},
 		{Method: "GET", Pattern: "/api/v1/pairings/{id}", Perm: web.PartyRead, Handler: h.apiPairing, Doc: doc("一项结对及其交流记录", nil, nil, pr)},
 		{Method: "POST", Pattern: "/api/v1/pairings/{id}/sessions", Perm: web.PartyWrite, Handler: h.apiSession, Doc: doc("登记一次线上交流及成果", nil,
@@ -138,15 +138,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, l, err)
 }
 
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := Create(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, c, err)
-}
-
 func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
@@ -216,15 +207,6 @@ func (h *handlers) apiVisits(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, l, err)
 }
 
-func (h *handlers) apiVisit(w http.ResponseWriter, r *http.Request) error {
-	var in VisitInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	v, err := RecordVisit(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, v, err)
-}
-
 func (h *handlers) apiPairings(w http.ResponseWriter, r *http.Request) error {
 	n, pg, err := paged(r, "org")
 	if err != nil {
@@ -232,15 +214,6 @@ func (h *handlers) apiPairings(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := Pairings(r.Context(), h.Deps, web.Principal(r), n[0], pg.Page, pg.PerPage)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiStart(w http.ResponseWriter, r *http.Request) error {
-	var in PairingInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	pr, err := StartPairing(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, pr, err)
 }
 
 func (h *handlers) apiPairing(w http.ResponseWriter, r *http.Request) error {

@@ -22,9 +22,7 @@ func TestListsPageFilterAndExport(t *testing.T) {
 		branchA := e.Account(auth.OrgAdmin, b.ABranch, 0)
 		post := func(c *apptest.Client, path string, in map[string]any) {
 			t.Helper()
-			if st := c.Do("POST", path, in, nil); st != http.StatusCreated {
-				t.Fatalf("POST %s: %d %s", path, st, c.Body())
-			}
+			c.Expect(http.StatusCreated, "POST", path, in, nil)
 		}
 		for i := range 7 {
 			post(branch, "/api/v1/study-visits", map[string]any{"org_id": b.BBranch, "host": "文艺路派出所", "topic": fmt.Sprintf("乙观摩%d", i),

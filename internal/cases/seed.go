@@ -45,7 +45,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	}
 	p := &auth.Principal{Username: demo.Recorder, DisplayName: "市局党委", Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
 	today := civil.Today(d.Now())
-	branches, err := ids(ctx, d.DB, "SELECT id FROM orgs WHERE kind = 'branch' AND dissolved_on IS NULL ORDER BY id LIMIT 12")
+	branches, err := db.IDs(ctx, d.DB, "SELECT id FROM orgs WHERE kind = 'branch' AND dissolved_on IS NULL ORDER BY id LIMIT 12")
 	if err != nil || len(branches) < 4 {
 		return err
 	}
@@ -155,23 +155,6 @@ func seedInnovationCases(ctx context.Context, d *core.Deps, p *auth.Principal) e
 		}
 	}
 	return nil
-}
-
-func ids(ctx context.Context, q db.Querier, query string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 func minDate(a, b civil.Date) civil.Date {

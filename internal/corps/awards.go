@@ -89,19 +89,7 @@ func Awards(ctx context.Context, q db.Querier, p *auth.Principal, personID int64
 	w, args := scope.Of(p).Where("o.path")
 	rows, err := q.QueryContext(ctx, "SELECT "+awardCols+" FROM corps_awards a JOIN orgs o ON o.id = a.org_id WHERE a.person_id = ? AND "+w+
 		" ORDER BY a.awarded_on DESC, a.id DESC", append([]any{personID}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Award
-	for rows.Next() {
-		a, err := scanAward(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanAward)
 }
 
 // AddAward records an award of the person of an appointment in scope.

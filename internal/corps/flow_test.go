@@ -77,10 +77,8 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 
 		// 李干事 on the roster makes her a 党务工作者 for training and exams.
 		var clerk corps.Worker
-		if st := branchB.Do("POST", "/api/v1/party-workers", map[string]any{"person_id": li, "org_id": b.BBranch, "post": "clerk", "duty": "full",
-			"appointed_on": "2025-09-01"}, &clerk); st != 201 {
-			t.Fatal(branchB.Body())
-		}
+		branchB.Expect(201, "POST", "/api/v1/party-workers", map[string]any{"person_id": li, "org_id": b.BBranch, "post": "clerk", "duty": "full",
+			"appointed_on": "2025-09-01"}, &clerk)
 		cats, err := member.AudienceCategories(context.Background(), e.DB, li)
 		if err != nil || !slices.Contains(cats, "党务工作者") {
 			t.Fatalf("audience: %v %v", cats, err)
@@ -92,15 +90,11 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 		if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-workers/%d/exit", clerk.ID), map[string]any{"left_on": "2025-08-01", "reason": "transfer", "version": 1}, &eb); st != 400 || eb.Error.Field != "left_on" {
 			t.Fatalf("exit before appointment: %d %+v", st, eb)
 		}
-		if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-workers/%d/exit", clerk.ID), map[string]any{"left_on": "2026-03-31", "reason": "exam", "version": 9}, nil); st != 409 {
-			t.Fatalf("stale version: %d", st)
-		}
+		branchB.Expect(409, "POST", fmt.Sprintf("/api/v1/party-workers/%d/exit", clerk.ID), map[string]any{"left_on": "2026-03-31", "reason": "exam", "version": 9}, nil) // stale version
 		if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-workers/%d/exit", clerk.ID), map[string]any{"left_on": "2026-03-31", "reason": "exam", "version": 1}, &clerk); st != 200 || clerk.ReasonLabel != "考试录用离岗" {
 			t.Fatalf("exit: %d %s", st, branchB.Body())
 		}
-		if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-workers/%d/exit", clerk.ID), map[string]any{"left_on": "2026-04-01", "reason": "exam", "version": 2}, nil); st != 409 {
-			t.Fatalf("second exit: %d", st)
-		}
+		branchB.Expect(409, "POST", fmt.Sprintf("/api/v1/party-workers/%d/exit", clerk.ID), map[string]any{"left_on": "2026-04-01", "reason": "exam", "version": 2}, nil) // second exit
 		if cats, _ := member.AudienceCategories(context.Background(), e.DB, li); slices.Contains(cats, "党务工作者") {
 			t.Fatal("a leaver is still a 党务工作者")
 		}
@@ -112,20 +106,14 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 			f.Start != 2 || f.Left != 1 || f.Headcount != 1 || f.Rate != 66.7 || f.KeyShare != 0 || len(f.History) != 5 {
 			t.Fatalf("turnover: %d %+v", st, f)
 		}
-		if st := adminB.Do("GET", "/api/v1/party-workers/turnover?year=2027", nil, nil); st != 400 {
-			t.Fatalf("next year's turnover: %d", st)
-		}
+		adminB.Expect(400, "GET", "/api/v1/party-workers/turnover?year=2027", nil, nil) // next year's turnover
 
 		// Awards of both kinds, shown side by side.
 		for _, a := range []map[string]any{{"field": "business", "title": "个人三等功", "issuer": "乙分局", "awarded_on": "2025-12-20"},
 			{"field": "party", "title": "分局优秀党务工作者", "issuer": "乙分局党委", "awarded_on": "2025-07-01"}} {
-			if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-workers/%d/awards", w.ID), a, nil); st != 201 {
-				t.Fatal(branchB.Body())
-			}
+			branchB.Expect(201, "POST", fmt.Sprintf("/api/v1/party-workers/%d/awards", w.ID), a, nil)
 		}
-		if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-workers/%d/awards", w.ID), map[string]any{"field": "business", "title": "个人三等功", "issuer": "乙分局", "awarded_on": "2025-12-20"}, nil); st != 409 {
-			t.Fatalf("award twice: %d", st)
-		}
+		branchB.Expect(409, "POST", fmt.Sprintf("/api/v1/party-workers/%d/awards", w.ID), map[string]any{"field": "business", "title": "个人三等功", "issuer": "乙分局", "awarded_on": "2025-12-20"}, nil) // award twice
 		if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-workers/%d/awards", w.ID), map[string]any{"field": "sport", "title": "x", "issuer": "y", "awarded_on": "2027-01-01"}, &eb); st != 400 ||
 			!strings.Contains(eb.Error.Message, "奖项类别") || !strings.Contains(eb.Error.Message, "授予日期") {
 			t.Fatalf("bad award: %d %+v", st, eb)
@@ -157,9 +145,7 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 			t.Fatalf("%d decision 待办 for B", n)
 		}
 		decide := map[string]any{"approve": true, "issuer_id": 14, "awarded_on": "2026-05-20", "doc_no": "乙党〔2026〕3号"}
-		if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-worker-nominations/%d/decide", nom.ID), decide, nil); st != 404 {
-			t.Fatalf("the nominating branch decided: %d", st)
-		}
+		branchB.Expect(404, "POST", fmt.Sprintf("/api/v1/party-worker-nominations/%d/decide", nom.ID), decide, nil) // the nominating branch decided
 		if st := adminB.Do("POST", fmt.Sprintf("/api/v1/party-worker-nominations/%d/decide", nom.ID), map[string]any{"approve": false}, &eb); st != 400 || eb.Error.Field != "note" {
 			t.Fatalf("decline without reason: %d %+v", st, eb)
 		}
@@ -175,9 +161,7 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 		if n := e.Count("SELECT COUNT(*) FROM honours WHERE person_id = ? AND title = '优秀党务工作者'", zhang); n != 1 {
 			t.Fatalf("%d honours recorded", n)
 		}
-		if st := root.Do("POST", fmt.Sprintf("/api/v1/party-worker-nominations/%d/decide", nom.ID), decide, nil); st != 409 {
-			t.Fatalf("decided twice: %d", st)
-		}
+		root.Expect(409, "POST", fmt.Sprintf("/api/v1/party-worker-nominations/%d/decide", nom.ID), decide, nil) // decided twice
 		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'corps.nomination' AND done_at IS NULL"); n != 0 {
 			t.Fatalf("%d decision 待办 left open", n)
 		}
@@ -185,9 +169,7 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 		// A new appointment is too recent to nominate; the quota holds too.
 		var fresh corps.Worker
 		other := person(b.BBranch, "钱委员", "民警", "full")
-		if st := branchB.Do("POST", "/api/v1/party-workers", map[string]any{"person_id": other, "org_id": b.BBranch, "post": "organiser", "duty": "part", "appointed_on": "2026-01-10"}, &fresh); st != 201 {
-			t.Fatal(branchB.Body())
-		}
+		branchB.Expect(201, "POST", "/api/v1/party-workers", map[string]any{"person_id": other, "org_id": b.BBranch, "post": "organiser", "duty": "part", "appointed_on": "2026-01-10"}, &fresh)
 		if st := nominate(branchB, fresh.ID, &eb); st != 422 || eb.Error.Rule != "R-corps-tenure" {
 			t.Fatalf("a fresh appointment nominated: %d %+v", st, eb)
 		}
@@ -203,9 +185,7 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 			}
 		}
 		for _, path := range []string{"/corps/export?state=all", "/corps/nominations/export?year=2026"} {
-			if st := adminB.Do("GET", path, nil, nil); st != 200 {
-				t.Fatalf("GET %s: %d", path, st)
-			}
+			adminB.Expect(200, "GET", path, nil, nil)
 			if err := cellsafe.CheckXLSX(bytes.NewReader(adminB.Last)); err != nil {
 				t.Fatalf("%s: %v", path, err)
 			}

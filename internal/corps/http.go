@@ -64,7 +64,7 @@ func Routes(d *core.Deps) []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/party-workers", Perm: web.PartyRead, Handler: h.apiList,
 			Doc: doc("党务工作者花名册（专兼职、人员类别、岗位、任职日期、任职年限）", listQ, nil, listing.List[Worker]{Total: 1, Page: 1, PerPage: 50, Items: []Worker{sample}})},
-		{Method: "POST", Pattern: "/api/v1/party-workers", Perm: web.PartyWrite, Handler: h.apiCreate,
+		{Method: "POST", Pattern: "/api/v1/party-workers", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create),
 			Doc: doc("登记党务工作者任职（本人须为该组织及下级的党员；category 缺省取本人人员类别）", nil, in, sample)},
 		{Method: "GET", Pattern: "/api/v1/party-workers/turnover", Perm: web.PartyRead, Handler: h.apiTurnover,
 			Doc: doc("队伍分析：年度离岗人数及原因、平均任职年限、辅警占比、关键岗位由专职民警担任的比例、近五年变化",
@@ -82,7 +82,7 @@ func Routes(d *core.Deps) []web.Route {
 			Doc: doc("删除误登的奖项", nil, nil, award)},
 		{Method: "GET", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyRead, Handler: h.apiNominations,
 			Doc: doc("优秀党务工作者推荐与评定", nomQ, nil, listing.List[Nomination]{Total: 1, Page: 1, PerPage: 50, Items: []Nomination{nom}})},
-		{Method: "POST", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyWrite, Handler: h.apiNominate,
+		{Method: "POST", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Nominate),
 			Doc: doc("推荐年度优秀党务工作者（在岗、党务工作年限和名额按本局规则）", nil, NominationInput{Year: 2026, WorkerID: 1, Deeds: "……"}, nom)},
 		{Method: "POST", Pattern: "/api/v1/party-worker-nominations/{id}/decide", Perm: web.PartyWrite, Handler: h.apiDecide,
 			Doc: doc("上级党组织评定推荐：通过时记入表彰（表彰机关、日期、文号），不通过须写明理由", nil,
@@ -142,19 +142,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	wk, err := Create(r.Context(), h.Deps, web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, wk)
-	return nil
 }
 
 // profile loads a worker's page.
@@ -317,19 +304,6 @@ func (h *handlers) apiNominations(w http.ResponseWriter, r *http.Request) error 
 	}
 	l, err := ListNominations(r.Context(), h.Deps, web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiNominate(w http.ResponseWriter, r *http.Request) error {
-	var in NominationInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	n, err := Nominate(r.Context(), h.Deps, web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, n)
-	return nil
 }
 
 func (h *handlers) apiDecide(w http.ResponseWriter, r *http.Request) error {

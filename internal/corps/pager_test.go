@@ -26,10 +26,8 @@ func TestListsPageFilterAndExport(t *testing.T) {
 			t.Helper()
 			person := e.Person(dbtest.Person{Org: org, Name: name, Category: "民警", Status: "full", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 			var w corps.Worker
-			if st := c.Do("POST", "/api/v1/party-workers", map[string]any{"person_id": person, "org_id": org, "post": "clerk", "duty": duty,
-				"appointed_on": "2020-03-01"}, &w); st != http.StatusCreated {
-				t.Fatalf("appoint %s: %d %s", name, st, c.Body())
-			}
+			c.Expect(http.StatusCreated, "POST", "/api/v1/party-workers", map[string]any{"person_id": person, "org_id": org, "post": "clerk", "duty": duty,
+				"appointed_on": "2020-03-01"}, &w)
 			return w.ID
 		}
 		// A branch nominates one a year: five branches of B nominate.
@@ -39,9 +37,7 @@ func TestListsPageFilterAndExport(t *testing.T) {
 				branch = e.Org(b.B, fmt.Sprintf("乙分局第%d派出所党支部", i), "branch")
 			}
 			w := appoint(adminB, branch, fmt.Sprintf("乙干事%d", i), "part")
-			if st := adminB.Do("POST", "/api/v1/party-worker-nominations", map[string]any{"year": 2026, "worker_id": w, "deeds": "扎实推进支部标准化建设"}, nil); st != http.StatusCreated {
-				t.Fatalf("nominate %d: %d %s", i, st, adminB.Body())
-			}
+			adminB.Expect(http.StatusCreated, "POST", "/api/v1/party-worker-nominations", map[string]any{"year": 2026, "worker_id": w, "deeds": "扎实推进支部标准化建设"}, nil)
 		}
 		// Rows the filters leave out: a 专职 worker of B, another branch's worker.
 		appoint(branchB, b.BBranch, "乙专职", "full")
@@ -55,9 +51,7 @@ func TestListsPageFilterAndExport(t *testing.T) {
 		}
 
 		// The nominations page shows this year by default: its links and its export name it.
-		if st := adminB.Do("GET", "/corps/nominations?per_page=2", nil, nil); st != http.StatusOK {
-			t.Fatalf("nominations: %d", st)
-		}
+		adminB.Expect(http.StatusOK, "GET", "/corps/nominations?per_page=2", nil, nil)
 		if y := adminB.Link(`id="nominations-export"`).Query().Get("year"); y != "2026" {
 			t.Errorf("the export of this year's nominations names the year %q", y)
 		}

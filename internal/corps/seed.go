@@ -129,21 +129,8 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 // seedClerks gives every 党委 below the top a 党务干事 from its own
 // members: 专职, every third a 辅警 where one is at hand.
 func seedClerks(ctx context.Context, tx *db.Tx, today civil.Date, now int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM orgs WHERE kind = 'committee' AND parent_id IS NOT NULL AND dissolved_on IS NULL ORDER BY id")
+	committees, err := db.IDs(ctx, tx, "SELECT id FROM orgs WHERE kind = 'committee' AND parent_id IS NOT NULL AND dissolved_on IS NULL ORDER BY id")
 	if err != nil {
-		return nil, err
-	}
-	var committees []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		committees = append(committees, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	var out []int64

@@ -37,11 +37,7 @@ func storedFiles(t *testing.T, e *apptest.Env) []string {
 func TestAttachments(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		c := b.fenjuAdmin
-		var r caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
+		c, r := b.fenjuAdmin, b.openApplication()
 		var rec int64
 		if err := e.DB.QueryRowContext(context.Background(), "SELECT id FROM dev_records WHERE case_id = ? AND step = 1", r.Case.ID).Scan(&rec); err != nil {
 			t.Fatal(err)
@@ -118,19 +114,13 @@ func TestAttachments(t *testing.T) {
 		if st := upload(t, c, api, 0, "scan.pdf", pdf, nil); st != 400 {
 			t.Fatalf("no record: %d", st)
 		}
-		if st := c.Do("POST", api, map[string]any{"record_id": rec}, nil); st != 400 {
-			t.Fatalf("JSON instead of multipart: %d", st)
-		}
+		c.Expect(400, "POST", api, map[string]any{"record_id": rec}, nil) // JSON instead of multipart
 		// Out of scope: 404 for the upload and the download.
 		if st := upload(t, b.outsid, api, rec, "scan.pdf", append(pdf, 'x'), nil); st != 404 {
 			t.Fatalf("out-of-scope upload: %d", st)
 		}
-		if st := b.outsid.Do("GET", dl, nil, nil); st != 404 {
-			t.Fatalf("out-of-scope download: %d", st)
-		}
-		if st := c.Do("GET", fmt.Sprintf("/development/cases/%d/attachments/%d", r.Case.ID+1000, got.Attachment.ID), nil, nil); st != 404 {
-			t.Fatalf("attachment through another case: %d", st)
-		}
+		b.outsid.Expect(404, "GET", dl, nil, nil)                                                                              // out-of-scope download
+		c.Expect(404, "GET", fmt.Sprintf("/development/cases/%d/attachments/%d", r.Case.ID+1000, got.Attachment.ID), nil, nil) // attachment through another case
 		if e.Count("SELECT COUNT(*) FROM audit_log") != before || e.Count("SELECT COUNT(*) FROM dev_attachments") != 1 || len(storedFiles(t, e)) != 1 {
 			t.Fatal("a refused upload changed something")
 		}

@@ -13,17 +13,11 @@ import (
 func TestCancelProbation(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		c := b.fenjuAdmin
-		var r caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
+		c, r := b.fenjuAdmin, b.openApplication()
 		base := fmt.Sprintf("/api/v1/development/cases/%d", r.Case.ID)
 		post := func(path string, body map[string]any, want int) {
 			t.Helper()
-			if st := c.Do("POST", base+path, body, nil); st != want {
-				t.Fatalf("%s %v: %d, want %d: %s", path, body, st, want, c.Body())
-			}
+			c.Expect(want, "POST", base+path, body, nil)
 		}
 		steps := []map[string]any{
 			{"step": 2, "date": "2023-01-20"}, {"step": 3, "date": "2023-04-10", "recommendation": "党员推荐"}, {"step": 4, "date": "2023-04-15"},

@@ -12,20 +12,12 @@ import (
 func TestCorruptRecordIsAnError(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		c := b.fenjuAdmin
-		var r caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
+		c, r := b.fenjuAdmin, b.openApplication()
 		base := fmt.Sprintf("/api/v1/development/cases/%d", r.Case.ID)
-		if st := c.Do("GET", base, nil, nil); st != 200 {
-			t.Fatalf("case: %d %s", st, c.Body())
-		}
+		c.Expect(200, "GET", base, nil, nil)
 		if _, err := e.DB.ExecContext(t.Context(), `UPDATE dev_records SET data = '{"opinion":' WHERE case_id = ?`, r.Case.ID); err != nil {
 			t.Fatal(err)
 		}
-		if st := c.Do("GET", base, nil, nil); st != 500 {
-			t.Fatalf("corrupt record: %d %s", st, c.Body())
-		}
+		c.Expect(500, "GET", base, nil, nil) // corrupt record
 	})
 }

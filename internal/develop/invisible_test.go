@@ -22,9 +22,7 @@ func TestDevelopTextRefusesInvisibleCharacters(t *testing.T) {
 			t.Fatalf("open: %d %+v", st, out.Error)
 		}
 		var r caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10", "opinion": "第一行\n第二行"}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
+		c.Expect(201, "POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10", "opinion": "第一行\n第二行"}, &r)
 		records := e.Count("SELECT COUNT(*) FROM dev_records")
 		if st := c.Do("POST", fmt.Sprintf("/api/v1/development/cases/%d/steps", r.Case.ID), map[string]any{"step": 2, "date": "2023-01-20", "opinion": "谈话\u200b记录"}, &out); st != 400 || out.Error.Field != "opinion" {
 			t.Fatalf("step: %d %+v", st, out.Error)

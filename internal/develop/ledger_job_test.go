@@ -85,9 +85,7 @@ func waitJob(t testing.TB, c *apptest.Client, id int64) importer.Job {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var j importer.Job
-		if st := c.Do("GET", fmt.Sprintf("/api/v1/imports/%d", id), nil, &j); st != 200 {
-			t.Fatalf("GET job: %d %s", st, c.Body())
-		}
+		c.Expect(200, "GET", fmt.Sprintf("/api/v1/imports/%d", id), nil, &j)
 		if !j.Running() {
 			return j
 		}
@@ -109,9 +107,7 @@ func importLedger(t testing.TB, c *apptest.Client, content []byte) importer.Job 
 	if j = waitJob(t, c, j.ID); j.State != importer.Checked {
 		return j
 	}
-	if st := c.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil); st != 202 {
-		t.Fatalf("confirm: %d %s", st, c.Body())
-	}
+	c.Expect(202, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil)
 	return waitJob(t, c, j.ID)
 }
 
@@ -155,13 +151,9 @@ func TestImportLedger(t *testing.T) {
 				t.Fatalf("the job page lacks %s", want)
 			}
 		}
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil); st != 202 {
-			t.Fatalf("confirm: %d %s", st, c.Body())
-		}
+		c.Expect(202, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil)
 		// A second click while it runs or once done is refused.
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil); st != 409 {
-			t.Fatalf("double confirm: %d %s", st, c.Body())
-		}
+		c.Expect(409, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil) // double confirm
 		j = waitJob(t, c, j.ID)
 		if j.State != importer.Done || j.Counts.Inserted != 2 || j.Counts.Records != 12+1+25+2 {
 			t.Fatalf("import: %+v", j)
@@ -302,18 +294,12 @@ func TestLedgerRoundTrip(t *testing.T) {
 		}
 		page := e.Anonymous()
 		page.Token = b.admin.Token
-		if st := page.Do("GET", "/development/ledger.xlsx?status=all&reveal=1", nil, nil); st != 200 {
-			t.Fatalf("export: %d", st)
-		}
+		page.Expect(200, "GET", "/development/ledger.xlsx?status=all&reveal=1", nil, nil)
 		exported := page.Last
 		leader := e.Anonymous()
 		leader.Token = e.Account(auth.Leader, b.root, 0).Token
-		if st := leader.Do("GET", "/development/ledger.xlsx?status=all&reveal=1", nil, nil); st != 403 {
-			t.Fatalf("a 领导 asking the full ID numbers: %d", st)
-		}
-		if st := leader.Do("GET", "/development/ledger.xlsx?status=all", nil, nil); st != 200 {
-			t.Fatalf("a 领导's export: %d", st)
-		}
+		leader.Expect(403, "GET", "/development/ledger.xlsx?status=all&reveal=1", nil, nil) // a 领导 asking the full ID numbers
+		leader.Expect(200, "GET", "/development/ledger.xlsx?status=all", nil, nil)          // a 领导's export
 		if ids := idColumn(t, leader.Last); !strings.Contains(ids, "************050010") || strings.Contains(ids, "11010119950505001") {
 			t.Fatalf("a 领导's export shows ID numbers %q", ids)
 		}

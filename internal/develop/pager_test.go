@@ -18,9 +18,7 @@ func TestLedgerPages(t *testing.T) {
 		admin := e.Account(auth.OrgAdmin, root, 0)
 		rows := func(path string) int {
 			t.Helper()
-			if st := admin.Do("GET", path, nil, nil); st != http.StatusOK {
-				t.Fatalf("%s: %d", path, st)
-			}
+			admin.Expect(http.StatusOK, "GET", path, nil, nil)
 			return strings.Count(admin.Body(), `<a href="/development/cases/`)
 		}
 		if n := rows("/development?per_page=50"); n != 50 || !strings.Contains(admin.Body(), `data-total="120"`) || !strings.Contains(admin.Body(), `rel="next"`) {
@@ -32,9 +30,7 @@ func TestLedgerPages(t *testing.T) {
 		if !strings.Contains(admin.Body(), `href="?page=2&amp;per_page=50" rel="prev"`) {
 			t.Fatalf("page 3 has no link back to page 2 with the same filters")
 		}
-		if st := admin.Do("GET", "/development?page=0", nil, nil); st != http.StatusUnprocessableEntity {
-			t.Fatalf("page 0: %d", st)
-		}
+		admin.Expect(http.StatusUnprocessableEntity, "GET", "/development?page=0", nil, nil) // page 0
 		if st := admin.Do("GET", "/development/deadlines?per_page=10", nil, nil); st != http.StatusOK || !strings.Contains(admin.Body(), `class="pager"`) {
 			t.Fatalf("deadlines: %d", st)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
@@ -68,19 +69,10 @@ func (h *handlers) applicants(r *http.Request) ([]personOption, error) {
 	rows, err := h.DB.QueryContext(r.Context(), `SELECT p.id, p.name, o.name, p.status FROM persons p JOIN orgs o ON o.id = p.org_id
 		WHERE p.status IN ('applicant', ?) AND `+in+` AND NOT EXISTS (SELECT 1 FROM dev_cases c WHERE c.person_id = p.id)
 		ORDER BY CASE WHEN p.status = 'applicant' THEN 0 ELSE 1 END, o.path, p.pinyin LIMIT 500`, append([]any{member.Masses}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []personOption
-	for rows.Next() {
-		var o personOption
-		if err := rows.Scan(&o.ID, &o.Name, &o.OrgName, &o.Status); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (o personOption, err error) {
+		err = r.Scan(&o.ID, &o.Name, &o.OrgName, &o.Status)
+		return o, err
+	})
 }
 
 func (h *handlers) openForm(w http.ResponseWriter, r *http.Request) error {

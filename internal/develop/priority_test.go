@@ -18,25 +18,17 @@ func served(t *testing.T, b *bureau, person int64, today civil.Date) (wartime.Ev
 	t.Helper()
 	c := b.fenjuAdmin
 	var ev wartime.Event
-	if st := c.Do("POST", "/api/v1/wartime/events", wartime.EventInput{KindID: 3, OrgID: b.fenju, Title: "驰援疫情防控", StartsOn: today.AddMonths(-3).String(),
-		EndsOn: today.AddMonths(1).String(), UnitIDs: []int64{b.branch}}, &ev); st != http.StatusCreated {
-		t.Fatalf("activate: %d %s", st, c.Body())
-	}
+	c.Expect(http.StatusCreated, "POST", "/api/v1/wartime/events", wartime.EventInput{KindID: 3, OrgID: b.fenju, Title: "驰援疫情防控", StartsOn: today.AddMonths(-3).String(),
+		EndsOn: today.AddMonths(1).String(), UnitIDs: []int64{b.branch}}, &ev)
 	var team wartime.Team
-	if st := c.Do("POST", fmt.Sprintf("/api/v1/wartime/events/%d/teams", ev.ID), wartime.TeamInput{Kind: wartime.Squad, Name: "突击队", OrgID: b.branch,
-		FormedOn: ev.StartsOn}, &team); st != http.StatusCreated {
-		t.Fatalf("team: %d %s", st, c.Body())
-	}
-	if st := c.Do("POST", fmt.Sprintf("/api/v1/wartime/teams/%d/members", team.ID), wartime.MemberInput{PersonID: person, JoinedOn: ev.StartsOn}, nil); st != http.StatusOK {
-		t.Fatalf("join: %d %s", st, c.Body())
-	}
+	c.Expect(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/wartime/events/%d/teams", ev.ID), wartime.TeamInput{Kind: wartime.Squad, Name: "突击队", OrgID: b.branch,
+		FormedOn: ev.StartsOn}, &team)
+	c.Expect(http.StatusOK, "POST", fmt.Sprintf("/api/v1/wartime/teams/%d/members", team.ID), wartime.MemberInput{PersonID: person, JoinedOn: ev.StartsOn}, nil)
 	var ids []int64
 	for i, deed := range []string{"连续72小时值守卡口", "转运发热病人"} {
 		var out struct{ Record wartime.Record }
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/wartime/teams/%d/records", team.ID), wartime.RecordInput{PersonID: person,
-			OnDate: today.AddMonths(-2).AddDays(i).String(), Deed: deed, AttestedBy: "突击队队长"}, &out); st != http.StatusCreated {
-			t.Fatalf("record: %d %s", st, c.Body())
-		}
+		c.Expect(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/wartime/teams/%d/records", team.ID), wartime.RecordInput{PersonID: person,
+			OnDate: today.AddMonths(-2).AddDays(i).String(), Deed: deed, AttestedBy: "突击队队长"}, &out)
 		ids = append(ids, out.Record.ID)
 	}
 	return ev, team, ids
@@ -54,9 +46,7 @@ func TestShortenedMinimumOnlyWithApproval(t *testing.T) {
 		today := civil.Today(e.App.Now())
 		day := func(months, days int) string { return today.AddMonths(months).AddDays(days).String() }
 		var r caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": day(-10, 0)}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
+		c.Expect(201, "POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": day(-10, 0)}, &r)
 		id := r.Case.ID
 		step := func(n int, date string, extra map[string]any) {
 			t.Helper()
@@ -107,10 +97,8 @@ func TestShortenedMinimumOnlyWithApproval(t *testing.T) {
 			}
 		}
 		refuse("not found 表现突出", shorten(nil), 422, "R-shorten")
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/wartime/teams/%d/standouts", team.ID), wartime.StandoutInput{PersonID: b.applicant, OnDate: day(0, -10),
-			Reason: "冲锋在前"}, nil); st != http.StatusCreated {
-			t.Fatalf("standout: %d %s", st, c.Body())
-		}
+		c.Expect(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/wartime/teams/%d/standouts", team.ID), wartime.StandoutInput{PersonID: b.applicant, OnDate: day(0, -10),
+			Reason: "冲锋在前"}, nil)
 		refuse("no approval document", shorten(func(m map[string]any) { m["doc_no"] = "" }), 422, "R-shorten")
 		refuse("approved by the branch", shorten(func(m map[string]any) { m["org_id"] = b.branch }), 422, "R-shorten")
 		refuse("below the floor", shorten(func(m map[string]any) { m["months"] = 4 }), 422, "R-shorten")
@@ -178,19 +166,13 @@ func TestPriorityFlaggedAndLinked(t *testing.T) {
 		c := b.fenjuAdmin
 		today := civil.Today(e.App.Now())
 		var r caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": today.AddMonths(-4).String()}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
+		c.Expect(201, "POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": today.AddMonths(-4).String()}, &r)
 		other := addPerson(t, e, b.branch, "李申请", "applicant", "1996-06-06")
 		var r2 caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": other, "date": today.AddMonths(-4).String()}, &r2); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
+		c.Expect(201, "POST", "/api/v1/development/cases", map[string]any{"person_id": other, "date": today.AddMonths(-4).String()}, &r2)
 		_, team, records := served(t, b, b.applicant, today)
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/wartime/teams/%d/standouts", team.ID), wartime.StandoutInput{PersonID: b.applicant, OnDate: today.String(),
-			Reason: "冲锋在前"}, nil); st != http.StatusCreated {
-			t.Fatalf("standout: %d %s", st, c.Body())
-		}
+		c.Expect(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/wartime/teams/%d/standouts", team.ID), wartime.StandoutInput{PersonID: b.applicant, OnDate: today.String(),
+			Reason: "冲锋在前"}, nil)
 		var ledger struct {
 			Total int
 			Items []struct {
@@ -209,9 +191,7 @@ func TestPriorityFlaggedAndLinked(t *testing.T) {
 				Standouts int
 			}
 		}
-		if st := c.Do("GET", "/api/v1/development/plans", nil, &plans); st != 200 {
-			t.Fatalf("plans: %d %s", st, c.Body())
-		}
+		c.Expect(200, "GET", "/api/v1/development/plans", nil, &plans)
 		n := -1
 		for _, p := range plans.Items {
 			if p.OrgID == b.fenju {

@@ -80,9 +80,7 @@ func (w walker) correct(rid int64, body map[string]any, want int) reply {
 func openCase(t *testing.T, b *bureau, through int) walker {
 	t.Helper()
 	var r reply
-	if st := b.fenjuAdmin.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r); st != 201 {
-		t.Fatalf("open: %d %s", st, b.fenjuAdmin.Body())
-	}
+	b.fenjuAdmin.Expect(201, "POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r)
 	w := walker{t: t, c: b.fenjuAdmin, base: fmt.Sprintf("/api/v1/development/cases/%d", r.Case.ID)}
 	steps := []func(){
 		2: func() { w.step(2, "2023-01-20", nil) },
@@ -276,9 +274,7 @@ func TestCorrections(t *testing.T) {
 			t.Fatalf("short training under a recorded 支委会审查: %+v", out.Error)
 		}
 		// Out of scope: 404 whatever the body.
-		if st := b.outsid.Do("PUT", fmt.Sprintf("%s/records/%d", w.base, r3), map[string]any{"bogus": 1}, nil); st != 404 {
-			t.Fatalf("out-of-scope correction: %d", st)
-		}
+		b.outsid.Expect(404, "PUT", fmt.Sprintf("%s/records/%d", w.base, r3), map[string]any{"bogus": 1}, nil) // out-of-scope correction
 	})
 }
 
@@ -330,8 +326,6 @@ func TestSupplementAndRenewedConversion(t *testing.T) {
 func caseID(t *testing.T, w walker) int64 {
 	t.Helper()
 	var c reply
-	if st := w.c.Do("GET", w.base, nil, &c); st != 200 {
-		t.Fatalf("GET case: %d", st)
-	}
+	w.c.Expect(200, "GET", w.base, nil, &c)
 	return c.Case.ID
 }

@@ -76,16 +76,12 @@ func TestSeedDemo(t *testing.T) {
 		}
 		c := e.Account(auth.OrgAdmin, root, 0)
 		for _, p := range []string{"/api/v1/development/cases", "/api/v1/development/deadlines", "/api/v1/development/stats", fmt.Sprintf("/api/v1/development/cases/%d", caseID)} {
-			if st := c.Do("GET", p, nil, nil); st != 200 {
-				t.Fatalf("GET %s: %d %s", p, st, c.Body())
-			}
+			c.Expect(200, "GET", p, nil, nil)
 		}
 		var talk int64
 		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM dev_cases WHERE last_step = 1 AND status = 'open' ORDER BY id").Scan(&talk); err != nil {
 			t.Fatal(err)
 		}
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/development/cases/%d/steps", talk), map[string]any{"step": 2, "date": today}, nil); st != 201 {
-			t.Fatalf("talk on a seeded case: %d %s", st, c.Body())
-		}
+		c.Expect(201, "POST", fmt.Sprintf("/api/v1/development/cases/%d/steps", talk), map[string]any{"step": 2, "date": today}, nil) // talk on a seeded case
 	})
 }

@@ -17,14 +17,8 @@ import (
 func TestSheetsNeutraliseFormulas(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		c := b.fenjuAdmin
-		var r caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/development/cases/%d/steps", r.Case.ID), map[string]any{"step": 2, "date": "2023-01-20"}, nil); st != 201 {
-			t.Fatalf("step: %d %s", st, c.Body())
-		}
+		c, r := b.fenjuAdmin, b.openApplication()
+		c.Expect(201, "POST", fmt.Sprintf("/api/v1/development/cases/%d/steps", r.Case.ID), map[string]any{"step": 2, "date": "2023-01-20"}, nil)
 		for q, id := range map[string]int64{
 			`UPDATE persons SET name = '=HYPERLINK("http://evil.example/","x")' WHERE id = ?`: b.applicant,
 			"UPDATE orgs SET name = '-城关派出所党支部' WHERE id = ?":                                 b.branch,
@@ -36,9 +30,7 @@ func TestSheetsNeutraliseFormulas(t *testing.T) {
 		page := e.Anonymous()
 		page.Token = c.Token
 		for _, path := range []string{fmt.Sprintf("/development/cases/%d/record.xlsx", r.Case.ID), fmt.Sprintf("/development/ledger.xlsx?org=%d", b.fenju)} {
-			if st := page.Do("GET", path, nil, nil); st != 200 {
-				t.Fatalf("GET %s: %d %s", path, st, page.Body())
-			}
+			page.Expect(200, "GET", path, nil, nil)
 			if err := cellsafe.CheckXLSX(bytes.NewReader(page.Last)); err != nil {
 				t.Errorf("%s: %v", path, err)
 			}

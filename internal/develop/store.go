@@ -270,20 +270,13 @@ type OverrideRow struct {
 
 func loadOverrides(ctx context.Context, q db.Querier, set string) ([]OverrideRow, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, rule, param, value, effective_from, note, "+auth.NameOf("actor")+", created_at FROM rule_overrides WHERE rule_set = ? ORDER BY id", set)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OverrideRow
-	for rows.Next() {
-		var o OverrideRow
-		if err := rows.Scan(&o.ID, &o.Rule, &o.Param, &o.Value, &o.EffectiveFrom, &o.Note, &o.Actor, &o.CreatedAt); err != nil {
-			return nil, err
+	return db.Collect(rows, err, func(r db.Scanner) (o OverrideRow, err error) {
+		if err := r.Scan(&o.ID, &o.Rule, &o.Param, &o.Value, &o.EffectiveFrom, &o.Note, &o.Actor, &o.CreatedAt); err != nil {
+			return o, err
 		}
 		o.Override.EffectiveFrom = mustDate(o.EffectiveFrom)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		return o, nil
+	})
 }
 
 // CalendarRow is one stored calendar override.
@@ -298,19 +291,10 @@ type CalendarRow struct {
 
 func loadCalendarRows(ctx context.Context, q db.Querier) ([]CalendarRow, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, on_date, working, note, "+auth.NameOf("actor")+", created_at FROM calendar_overrides ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CalendarRow
-	for rows.Next() {
-		var c CalendarRow
-		if err := rows.Scan(&c.ID, &c.Date, &c.Working, &c.Note, &c.Actor, &c.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (c CalendarRow, err error) {
+		err = r.Scan(&c.ID, &c.Date, &c.Working, &c.Note, &c.Actor, &c.CreatedAt)
+		return c, err
+	})
 }
 
 func loadCalendar(ctx context.Context, q db.Querier) (*calendar.Calendar, error) {

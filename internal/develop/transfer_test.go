@@ -28,10 +28,7 @@ func TestDeadlinesFollowTransfer(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		b := newBureau(t, e)
-		var r caseReply
-		if st := b.fenjuAdmin.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, b.fenjuAdmin.Body())
-		}
+		r := b.openApplication()
 		var before deadlineList
 		b.fenjuAdmin.Do("GET", "/api/v1/development/deadlines", nil, &before)
 		if before.Total != 1 || before.Items[0].OrgID != b.branch {
@@ -47,12 +44,8 @@ func TestDeadlinesFollowTransfer(t *testing.T) {
 		if old.Total != 0 || moved.Total != 1 || moved.Items[0].OrgID != b.otherBranch || moved.Items[0].OrgName != "乙分局城关派出所党支部" {
 			t.Fatalf("after the transfer: old %+v, new %+v", old, moved)
 		}
-		if st := b.outsid.Do("GET", "/api/v1/development/cases/"+itoa(r.Case.ID), nil, nil); st != 200 {
-			t.Fatalf("the new 分局 cannot read the case: %d", st)
-		}
-		if st := b.fenjuAdmin.Do("GET", "/api/v1/development/cases/"+itoa(r.Case.ID), nil, nil); st != 404 {
-			t.Fatalf("the old 分局 still reads the case: %d", st)
-		}
+		b.outsid.Expect(200, "GET", "/api/v1/development/cases/"+itoa(r.Case.ID), nil, nil)     // the new 分局 cannot read the case
+		b.fenjuAdmin.Expect(404, "GET", "/api/v1/development/cases/"+itoa(r.Case.ID), nil, nil) // the old 分局 still reads the case
 		err := e.DB.InTx(ctx, func(tx *db.Tx) error {
 			return develop.FollowTransfer(ctx, tx, b.applicant, civil.MustParse(e.App.Today()), 1)
 		})
@@ -76,9 +69,7 @@ func TestLedgerSortsCasesWithoutDeadlineLast(t *testing.T) {
 		var talked, waiting caseReply
 		b.fenjuAdmin.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &talked)
 		b.fenjuAdmin.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": second, "date": "2023-02-10"}, &waiting)
-		if st := b.fenjuAdmin.Do("POST", "/api/v1/development/cases/"+itoa(talked.Case.ID)+"/steps", map[string]any{"step": 2, "date": "2023-01-20"}, nil); st != 201 {
-			t.Fatalf("talk: %d %s", st, b.fenjuAdmin.Body())
-		}
+		b.fenjuAdmin.Expect(201, "POST", "/api/v1/development/cases/"+itoa(talked.Case.ID)+"/steps", map[string]any{"step": 2, "date": "2023-01-20"}, nil)
 		var ledger struct {
 			Items []struct {
 				ID      int64  `json:"id"`

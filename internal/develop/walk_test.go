@@ -23,6 +23,14 @@ type bureau struct {
 	admin, fenjuAdmin, outsid *apptest.Client
 }
 
+// openApplication opens the applicant's case (申请入党 on 2023-01-10) as the
+// 分局's 党务管理员.
+func (b *bureau) openApplication() caseReply {
+	var r caseReply
+	b.fenjuAdmin.Expect(201, "POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r)
+	return r
+}
+
 func addOrg(t testing.TB, e *apptest.Env, parent int64, name, kind string, approve bool) int64 {
 	t.Helper()
 	return dbtest.AddOrg(t, e.DB, dbtest.Org{Parent: parent, Name: name, Kind: kind, CanApprove: approve})
@@ -72,11 +80,7 @@ func vote(n int) map[string]int { return map[string]int{"expected": 10, "present
 func TestWalkWholeCase(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		c := b.fenjuAdmin
-		var r caseReply
-		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r); st != 201 {
-			t.Fatalf("open: %d %s", st, c.Body())
-		}
+		c, r := b.fenjuAdmin, b.openApplication()
 		id := r.Case.ID
 		if st := c.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2023-01-10"}, &r); st != 200 || !r.Replayed || r.Case.ID != id {
 			t.Fatalf("reopen should replay: %d %s", st, c.Body())
@@ -85,9 +89,7 @@ func TestWalkWholeCase(t *testing.T) {
 		do := func(path string, body map[string]any, want int) caseReply {
 			t.Helper()
 			var out caseReply
-			if st := c.Do("POST", base+path, body, &out); st != want {
-				t.Fatalf("%s %v: status %d, want %d: %s", path, body, st, want, c.Body())
-			}
+			c.Expect(want, "POST", base+path, body, &out)
 			return out
 		}
 		step := func(n int, date string, extra map[string]any) caseReply {
@@ -177,23 +179,15 @@ func TestWalkWholeCase(t *testing.T) {
 			t.Fatalf("a converted case keeps %d deadlines", n)
 		}
 		// Outside scope: 404 for reading and writing, nothing changed.
-		if st := b.outsid.Do("GET", base, nil, nil); st != 404 {
-			t.Fatalf("out-of-scope read: %d", st)
-		}
-		if st := b.outsid.Do("POST", base+"/reviews", map[string]any{"date": "2025-01-01"}, nil); st != 404 {
-			t.Fatalf("out-of-scope write: %d", st)
-		}
+		b.outsid.Expect(404, "GET", base, nil, nil)                                              // out-of-scope read
+		b.outsid.Expect(404, "POST", base+"/reviews", map[string]any{"date": "2025-01-01"}, nil) // out-of-scope write
 		// The 纪实表 renders on screen and as .xlsx.
 		var got map[string]any
-		if st := c.Do("GET", base, nil, &got); st != 200 {
-			t.Fatalf("case: %d", st)
-		}
+		c.Expect(200, "GET", base, nil, &got)
 		page := e.Anonymous()
 		page.Token = c.Token
 		for _, p := range []string{fmt.Sprintf("/development/cases/%d", id), fmt.Sprintf("/development/cases/%d/record", id), "/development", "/development/deadlines", "/development/stats", "/development/plans", "/development/rules"} {
-			if st := page.Do("GET", p, nil, nil); st != 200 {
-				t.Fatalf("GET %s: %d %s", p, st, page.Body())
-			}
+			page.Expect(200, "GET", p, nil, nil)
 			// Users read the rule's Chinese name, never its id.
 			if text := tags.ReplaceAllString(page.Body(), ""); strings.Contains(text, "R-") {
 				i := strings.Index(text, "R-")
@@ -213,8 +207,6 @@ var tags = regexp.MustCompile(`(?s)<[^>]*>`)
 
 func mustGet(t *testing.T, c *apptest.Client, path string) []byte {
 	t.Helper()
-	if st := c.Do("GET", path, nil, nil); st != 200 {
-		t.Fatalf("GET %s: %d", path, st)
-	}
+	c.Expect(200, "GET", path, nil, nil)
 	return c.Last
 }

@@ -44,9 +44,7 @@ func setup(t *testing.T, e *apptest.Env) *fixture {
 func (f *fixture) base(t *testing.T, person int64, year int, kind string, fen int64) dues.Base {
 	t.Helper()
 	var b dues.Base
-	if st := f.admin.Do("POST", "/api/v1/dues/bases", map[string]any{"person_id": person, "year": year, "kind": kind, "base_fen": fen}, &b); st != 201 {
-		t.Fatalf("base %s %d: %d %s", kind, fen, st, f.admin.Body())
-	}
+	f.admin.Expect(201, "POST", "/api/v1/dues/bases", map[string]any{"person_id": person, "year": year, "kind": kind, "base_fen": fen}, &b)
 	return b
 }
 
@@ -116,17 +114,13 @@ func TestBaseBadInputChangesNothing(t *testing.T) {
 		}
 		b := f.base(t, f.member, 2026, dues.Service, 450000)
 		var out errorOf
-		if st := f.admin.Do("POST", "/api/v1/dues/bases", ok, &out); st != 409 {
-			t.Fatalf("a second base for the year: %d %s", st, f.admin.Body())
-		}
+		f.admin.Expect(409, "POST", "/api/v1/dues/bases", ok, &out) // a second base for the year
 		path := fmt.Sprintf("/api/v1/dues/bases/%d", b.ID)
 		var changed dues.Base
 		if st := f.admin.Do("PUT", path, map[string]any{"kind": "service", "base_fen": 520000, "version": b.Version}, &changed); st != 200 || changed.AmountFen != 7800 {
 			t.Fatalf("edit: %d %+v", st, changed)
 		}
-		if st := f.admin.Do("PUT", path, map[string]any{"kind": "service", "base_fen": 300000, "version": b.Version}, &out); st != 409 {
-			t.Fatalf("an edit racing another (stale version): %d %s", st, f.admin.Body())
-		}
+		f.admin.Expect(409, "PUT", path, map[string]any{"kind": "service", "base_fen": 300000, "version": b.Version}, &out) // an edit racing another
 		if n := e.Count("SELECT amount_fen FROM dues_bases WHERE id = ?", b.ID); n != 7800 {
 			t.Fatalf("the stale edit changed the amount to %d", n)
 		}
@@ -197,13 +191,9 @@ func TestLedgerTotalsAndFilter(t *testing.T) {
 		e.Person(dbtest.Person{Org: f.b.BBranch, Name: "乙一", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 		f.base(t, f.member, 2026, dues.Service, 450000)
 		f.base(t, other, 2026, dues.Retired, 600000)
-		if st := f.admin.Do("POST", "/api/v1/dues/payments", map[string]any{"person_id": f.member, "year": 2026, "month": 8}, nil); st != 201 {
-			t.Fatal(f.admin.Body())
-		}
+		f.admin.Expect(201, "POST", "/api/v1/dues/payments", map[string]any{"person_id": f.member, "year": 2026, "month": 8}, nil)
 		var page dues.LedgerPage
-		if st := f.admin.Do("GET", "/api/v1/dues?year=2026&month=8", nil, &page); st != 200 {
-			t.Fatal(f.admin.Body())
-		}
+		f.admin.Expect(200, "GET", "/api/v1/dues?year=2026&month=8", nil, &page)
 		if page.Total != 3 || page.Totals.Paid != 1 || page.Totals.Unpaid != 2 || page.Totals.DueFen != 4500+6000 || page.Totals.PaidFen != 4500 {
 			t.Fatalf("ledger of A's branch: %+v", page)
 		}
@@ -211,9 +201,7 @@ func TestLedgerTotalsAndFilter(t *testing.T) {
 			t.Fatalf("unpaid, one per page: %d %+v", st, page)
 		}
 		// The page's next link and its export keep the filters and the page size (the shared pager).
-		if st := f.admin.Do("GET", "/dues?year=2026&month=8&status=unpaid&per_page=1", nil, nil); st != 200 {
-			t.Fatal(f.admin.Body())
-		}
+		f.admin.Expect(200, "GET", "/dues?year=2026&month=8&status=unpaid&per_page=1", nil, nil)
 		body := f.admin.Body()
 		next := regexp.MustCompile(`href="(\?[^"]*)" rel="next"`).FindStringSubmatch(body)
 		export := regexp.MustCompile(`id="dues-export" href="(/dues/export\?[^"]*)"`).FindStringSubmatch(body)
@@ -234,9 +222,7 @@ func TestLedgerTotalsAndFilter(t *testing.T) {
 				t.Errorf("%s: %d, want %d", bad, st, want)
 			}
 		}
-		if st := f.admin.Do("GET", fmt.Sprintf("/api/v1/dues?org=%d", f.b.BBranch), nil, nil); st != 404 {
-			t.Fatalf("B's branch: %d", st)
-		}
+		f.admin.Expect(404, "GET", fmt.Sprintf("/api/v1/dues?org=%d", f.b.BBranch), nil, nil) // B's branch
 	})
 }
 
@@ -255,9 +241,7 @@ func TestUnpaidWarnings(t *testing.T) {
 			f.base(t, p, 2026, dues.Service, 400000)
 			for m := 1; m <= 7-behind; m++ {
 				at(e, fmt.Sprintf("2026-%02d-20", m))
-				if st := f.admin.Do("POST", "/api/v1/dues/payments", map[string]any{"person_id": p, "year": 2026, "month": m}, nil); st != 201 {
-					t.Fatal(f.admin.Body())
-				}
+				f.admin.Expect(201, "POST", "/api/v1/dues/payments", map[string]any{"person_id": p, "year": 2026, "month": m}, nil)
 			}
 		}
 		at(e, "2026-08-10")
@@ -289,9 +273,7 @@ func TestUnpaidWarnings(t *testing.T) {
 		}
 		// 补缴 of February to July by the 3-months-behind member closes theirs.
 		for m := 5; m <= 7; m++ {
-			if st := f.admin.Do("POST", "/api/v1/dues/payments", map[string]any{"person_id": people[3], "year": 2026, "month": m}, nil); st != 201 {
-				t.Fatal(f.admin.Body())
-			}
+			f.admin.Expect(201, "POST", "/api/v1/dues/payments", map[string]any{"person_id": people[3], "year": 2026, "month": m}, nil)
 		}
 		if err := dues.Sync(ctx, e.App.Deps); err != nil {
 			t.Fatal(err)

@@ -44,19 +44,10 @@ type Bracket struct {
 func Brackets(ctx context.Context, q db.Querier) ([]Bracket, error) {
 	rows, err := q.QueryContext(ctx, `SELECT kind, COALESCE(upper_fen, 0), rate_bp, fixed_fen FROM dues_brackets
 		ORDER BY kind, CASE WHEN upper_fen IS NULL THEN 1 ELSE 0 END, upper_fen`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var bs []Bracket
-	for rows.Next() {
-		var b Bracket
-		if err := rows.Scan(&b.Kind, &b.Upper, &b.RateBP, &b.Fixed); err != nil {
-			return nil, err
-		}
-		bs = append(bs, b)
-	}
-	return bs, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (b Bracket, err error) {
+		err = r.Scan(&b.Kind, &b.Upper, &b.RateBP, &b.Fixed)
+		return b, err
+	})
 }
 
 // Amount is the monthly amount in 分 of a base in 分 under the brackets of

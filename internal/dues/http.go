@@ -73,7 +73,7 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "核定党员某年的党费基数（税后月收入，单位分；0.2 元档不填）；减交或免交另行申请（/api/v1/dues/reductions），经上级党委批准后生效", Body: BaseInput{}, Reply: Base{}}},
 		{Method: "PUT", Pattern: "/api/v1/dues/bases/{id}", Perm: web.PartyWrite, Handler: h.apiSetBase, Doc: &web.Doc{Tag: tag,
 			Summary: "调整党费基数（version 为读取时的版本）", Body: BaseInput{}, Reply: Base{}}},
-		{Method: "POST", Pattern: "/api/v1/dues/payments", Perm: web.PartyWrite, Handler: h.apiPay, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/dues/payments", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Pay), Doc: &web.Doc{Tag: tag,
 			Summary: "登记某党员某月交纳党费（含代缴、补缴，补缴最多 6 个月；同一月重复提交答 409）", Body: PayInput{}, Reply: Payment{}}},
 		{Method: "GET", Pattern: "/api/v1/dues/mine", Perm: web.PartyView, Handler: h.apiMine, Doc: &web.Doc{Tag: tag,
 			Summary: "我的党费：本人某年各月应交、实交和状态", Query: []web.Param{{Name: "year", Description: "年度，默认今年"}}, Reply: Mine{}}},
@@ -168,19 +168,6 @@ func (h *handlers) apiSetBase(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusCreated
 	}
 	web.JSON(w, status, b)
-	return nil
-}
-
-func (h *handlers) apiPay(w http.ResponseWriter, r *http.Request) error {
-	var in PayInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	pay, err := Pay(r.Context(), h.Deps, web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, pay)
 	return nil
 }
 

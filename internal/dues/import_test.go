@@ -109,9 +109,7 @@ func TestImportBasesAndPayments(t *testing.T) {
 		if im.State != "failed" || im.Kind != dues.JobBases {
 			t.Fatalf("a file with problems: %+v", im)
 		}
-		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, &out); st != 409 {
-			t.Fatalf("confirming a file with problems: %d %+v", st, out)
-		}
+		f.admin.Expect(409, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, &out) // confirming a file with problems
 		if n := e.Count("SELECT COUNT(*) FROM dues_bases"); n != 0 {
 			t.Fatalf("%d bases written before confirmation", n)
 		}
@@ -123,16 +121,12 @@ func TestImportBasesAndPayments(t *testing.T) {
 		if n := e.Count("SELECT COUNT(*) FROM dues_bases"); n != 0 {
 			t.Fatal("the check wrote bases")
 		}
-		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{"update_existing": true}, nil); st != 400 {
-			t.Fatalf("a roster option on a dues import: %d", st)
-		}
+		f.admin.Expect(400, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{"update_existing": true}, nil) // a roster option on a dues import
 		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, &im); st != 200 || im.State != "done" ||
 			im.Detail.State != "applied" || im.Counts.Inserted != 2 {
 			t.Fatalf("confirm: %d %s", st, f.admin.Body())
 		}
-		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, nil); st != 409 {
-			t.Fatalf("confirming twice: %d", st)
-		}
+		f.admin.Expect(409, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, nil) // confirming twice
 		if n := e.Count("SELECT amount_fen FROM dues_bases WHERE person_id = ?", retired); n != 2500 {
 			t.Fatalf("retired at 5000 元: %d 分", n)
 		}
@@ -161,9 +155,7 @@ func TestImportBasesAndPayments(t *testing.T) {
 			t.Fatalf("good payments: %d %+v\n%s", st, im, problems(im))
 		}
 		// A month paid on the form after the check: the whole file is refused.
-		if st := f.admin.Do("POST", "/api/v1/dues/payments", map[string]any{"person_id": retired, "year": 2026, "month": 3}, nil); st != 201 {
-			t.Fatal(f.admin.Body())
-		}
+		f.admin.Expect(201, "POST", "/api/v1/dues/payments", map[string]any{"person_id": retired, "year": 2026, "month": 3}, nil)
 		if st := f.admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, &out); st != 422 || !strings.Contains(out.Error.Message, "第 4 行（甲老）") {
 			t.Fatalf("confirm after a race: %d %+v", st, out)
 		}
@@ -201,9 +193,7 @@ func TestImportBasesAndPayments(t *testing.T) {
 		// Another 分局's 党务管理员 sees nothing of the job and changes nothing.
 		other := e.Account(auth.OrgAdmin, f.b.BBranch, 0)
 		before := dbtest.Fingerprint(t, e.DB)
-		if st := other.Do("GET", fmt.Sprintf("/api/v1/imports/%d", im.ID), nil, nil); st != 404 {
-			t.Fatalf("B reads A's job: %d", st)
-		}
+		other.Expect(404, "GET", fmt.Sprintf("/api/v1/imports/%d", im.ID), nil, nil) // B reads A's job
 		if st := other.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", im.ID), map[string]any{}, nil); st != 404 || dbtest.Fingerprint(t, e.DB) != before {
 			t.Fatalf("B confirms A's job: %d", st)
 		}
@@ -212,9 +202,7 @@ func TestImportBasesAndPayments(t *testing.T) {
 			t.Fatalf("old endpoint: %d", st)
 		}
 		// The template, filled in and uploaded as it is: the notes row is skipped.
-		if st := f.admin.Do("GET", "/dues/imports/template.xlsx?kind=bases", nil, nil); st != 200 {
-			t.Fatal(st)
-		}
+		f.admin.Expect(200, "GET", "/dues/imports/template.xlsx?kind=bases", nil, nil)
 		if err := cellsafe.CheckXLSX(bytes.NewReader(f.admin.Last)); err != nil {
 			t.Fatal(err)
 		}

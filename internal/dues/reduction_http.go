@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
@@ -35,10 +36,10 @@ func (h *handlers) reductionRoutes(tag string) []web.Route {
 
 		{Method: "GET", Pattern: "/api/v1/dues/reductions", Perm: web.PartyRead, Handler: h.apiReductions, Doc: &web.Doc{Tag: tag,
 			Summary: "党费减免申请：生活困难党员减交或免交（支部党员大会讨论、上级党委批准）", Query: listQ, Reply: ReductionList{Items: []*Reduction{{}}}}},
-		{Method: "POST", Pattern: "/api/v1/dues/reductions", Perm: web.PartyWrite, Handler: h.apiRequestReduction, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/dues/reductions", Perm: web.PartyWrite, Handler: core.Posted(h.Deps, http.StatusCreated, RequestReduction), Doc: &web.Doc{Tag: tag,
 			Summary: "申请党费减免（amount_fen 为减交后每月金额，单位分，0 为免交；decided_on 为支部党员大会讨论日期；reason 为困难情况，加密保存）",
 			Body:    ReductionInput{}, Reply: Reduction{}}},
-		{Method: "GET", Pattern: "/api/v1/dues/reductions/{id}", Perm: web.PartyRead, Handler: h.apiReduction, Doc: &web.Doc{Tag: tag,
+		{Method: "GET", Pattern: "/api/v1/dues/reductions/{id}", Perm: web.PartyRead, Handler: core.Show(h.Deps, GetReduction), Doc: &web.Doc{Tag: tag,
 			Summary: "一项党费减免申请（党务管理员可见困难情况，读取记入审计）", Reply: Reduction{}}},
 		{Method: "POST", Pattern: "/api/v1/dues/reductions/{id}/decision", Perm: web.PartyWrite, Handler: h.apiDecide, Doc: &web.Doc{Tag: tag,
 			Summary: "上级党委审批党费减免（approve；不批准须填 answer；version 为读取时的版本）", Body: Decision{}, Reply: Reduction{}}},
@@ -71,32 +72,6 @@ func (h *handlers) apiReductions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.JSON(w, http.StatusOK, ReductionList{Total: total, Items: items})
-	return nil
-}
-
-func (h *handlers) apiRequestReduction(w http.ResponseWriter, r *http.Request) error {
-	var in ReductionInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	red, err := RequestReduction(r.Context(), h.Deps, web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, red)
-	return nil
-}
-
-func (h *handlers) apiReduction(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	red, err := GetReduction(r.Context(), h.Deps, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, red)
 	return nil
 }
 

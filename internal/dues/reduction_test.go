@@ -57,9 +57,7 @@ func TestReductionNeedsTheUpperCommitteesApproval(t *testing.T) {
 		if st := f.admin.Do("POST", "/api/v1/dues/reductions", ask, &red); st != 201 || red.State != dues.Pending || red.ApproverID != f.b.A || red.CanDecide {
 			t.Fatalf("request: %d %+v", st, red)
 		}
-		if st := f.admin.Do("POST", "/api/v1/dues/reductions", ask, nil); st != 409 {
-			t.Fatalf("a second request: %d", st)
-		}
+		f.admin.Expect(409, "POST", "/api/v1/dues/reductions", ask, nil) // a second request
 		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'dues.reduction' AND org_id = ? AND done_at IS NULL", f.b.A); n != 1 {
 			t.Fatalf("%d 待办 for the 分局党委", n)
 		}
@@ -83,15 +81,11 @@ func TestReductionNeedsTheUpperCommitteesApproval(t *testing.T) {
 		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'dues.reduction.read'"); n != 1 {
 			t.Fatalf("%d audited reads of the hardship", n)
 		}
-		if st := upper.Do("POST", path+"/decision", map[string]any{"approve": true, "version": red.Version + 1}, nil); st != 409 {
-			t.Fatalf("a stale version: %d", st)
-		}
+		upper.Expect(409, "POST", path+"/decision", map[string]any{"approve": true, "version": red.Version + 1}, nil) // a stale version
 		if st := upper.Do("POST", path+"/decision", map[string]any{"approve": true, "version": red.Version}, &seen); st != 200 || seen.State != dues.Approved {
 			t.Fatalf("approve: %d %+v", st, seen)
 		}
-		if st := upper.Do("POST", path+"/decision", map[string]any{"approve": false, "answer": "x", "version": seen.Version}, nil); st != 409 {
-			t.Fatalf("deciding twice: %d", st)
-		}
+		upper.Expect(409, "POST", path+"/decision", map[string]any{"approve": false, "answer": "x", "version": seen.Version}, nil) // deciding twice
 		if n := e.Count("SELECT amount_fen FROM dues_bases WHERE id = ?", base.ID); n != 0 {
 			t.Fatalf("amount after the waiver: %d", n)
 		}
@@ -102,9 +96,7 @@ func TestReductionNeedsTheUpperCommitteesApproval(t *testing.T) {
 		if f.admin.Do("GET", "/api/v1/dues?year=2026&month=3", nil, &page); page.Total != 1 || page.Items[0].Status != dues.Waived || page.Totals.Unpaid != 0 {
 			t.Fatalf("ledger after the waiver: %+v", page)
 		}
-		if st := f.admin.Do("POST", "/api/v1/dues/payments", map[string]any{"person_id": f.member, "year": 2026, "month": 3}, nil); st != 422 {
-			t.Fatalf("paying a waived month: %d", st)
-		}
+		f.admin.Expect(422, "POST", "/api/v1/dues/payments", map[string]any{"person_id": f.member, "year": 2026, "month": 3}, nil) // paying a waived month
 		// Adjusting the base keeps the approved amount.
 		var adjusted dues.Base
 		if st := f.admin.Do("PUT", fmt.Sprintf("/api/v1/dues/bases/%d", base.ID), map[string]any{"kind": "service", "base_fen": 600000, "version": base.Version + 1}, &adjusted); st != 200 ||
@@ -116,9 +108,7 @@ func TestReductionNeedsTheUpperCommitteesApproval(t *testing.T) {
 		other := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲二", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 		f.base(t, other, 2026, dues.Retired, 400000)
 		ask["person_id"], ask["amount_fen"] = other, 1000
-		if st := f.admin.Do("POST", "/api/v1/dues/reductions", ask, &red); st != 201 {
-			t.Fatal(f.admin.Body())
-		}
+		f.admin.Expect(201, "POST", "/api/v1/dues/reductions", ask, &red)
 		path = fmt.Sprintf("/api/v1/dues/reductions/%d/decision", red.ID)
 		if st := upper.Do("POST", path, map[string]any{"approve": false, "version": red.Version}, &out); st != 400 || out.Error.Field != "answer" {
 			t.Fatalf("refusal without a reason: %d %+v", st, out)
@@ -129,9 +119,7 @@ func TestReductionNeedsTheUpperCommitteesApproval(t *testing.T) {
 		if n := e.Count("SELECT amount_fen FROM dues_bases WHERE person_id = ?", other); n != 2000 {
 			t.Fatalf("amount after a refusal: %d", n)
 		}
-		if st := f.admin.Do("POST", "/api/v1/dues/reductions", ask, nil); st != 201 {
-			t.Fatalf("asking again after a refusal: %d %s", st, f.admin.Body())
-		}
+		f.admin.Expect(201, "POST", "/api/v1/dues/reductions", ask, nil) // asking again after a refusal
 		var list dues.ReductionList
 		if st := upper.Do("GET", "/api/v1/dues/reductions?state=pending", nil, &list); st != 200 || list.Total != 1 || !list.Items[0].CanDecide {
 			t.Fatalf("pending list: %d %+v", st, list)

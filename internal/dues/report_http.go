@@ -7,6 +7,7 @@ import (
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/web"
 )
 
@@ -23,7 +24,7 @@ func (h *handlers) reportRoutes(tag string) []web.Route {
 			Query:   []web.Param{{Name: "org", Description: "党组织编号（含下级），默认本人所在组织"}, {Name: "year", Description: "年度，默认今年"}},
 			Reply:   Report{Items: []*ReportRow{{}}}}},
 		{Method: "POST", Pattern: "/dues/voluntary", Perm: web.PartyWrite, Handler: h.voluntarySubmit},
-		{Method: "POST", Pattern: "/api/v1/dues/voluntary", Perm: web.PartyWrite, Handler: h.apiGiveVoluntary, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/dues/voluntary", Perm: web.PartyWrite, Handler: core.Posted(h.Deps, http.StatusCreated, GiveVoluntary), Doc: &web.Doc{Tag: tag,
 			Summary: "登记自愿多交党费（金额单位分，不限；一次 1000 元以上的 to_centre 为真，全部上缴中央；同一人同日同额重复提交答 409）",
 			Body:    VoluntaryInput{}, Reply: Voluntary{}}},
 		{Method: "GET", Pattern: "/api/v1/dues/voluntary", Perm: web.PartyRead, Handler: h.apiVoluntary, Doc: &web.Doc{Tag: tag,
@@ -31,19 +32,6 @@ func (h *handlers) reportRoutes(tag string) []web.Route {
 			Query:   []web.Param{{Name: "org", Description: "党组织编号（含下级），默认本人所在组织"}, {Name: "year", Description: "年度，默认今年"}},
 			Reply:   VoluntaryList{Items: []Voluntary{{}}}}},
 	}
-}
-
-func (h *handlers) apiGiveVoluntary(w http.ResponseWriter, r *http.Request) error {
-	var in VoluntaryInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	v, err := GiveVoluntary(r.Context(), h.Deps, web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, v)
-	return nil
 }
 
 func (h *handlers) apiVoluntary(w http.ResponseWriter, r *http.Request) error {

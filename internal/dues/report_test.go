@@ -17,9 +17,7 @@ func (f *fixture) pays(t *testing.T, e *apptest.Env, person int64, months ...int
 	t.Helper()
 	for _, m := range months {
 		at(e, fmt.Sprintf("2026-%02d-15", m))
-		if st := f.admin.Do("POST", "/api/v1/dues/payments", map[string]any{"person_id": person, "year": 2026, "month": m}, nil); st != 201 {
-			t.Fatalf("pay %d: %s", m, f.admin.Body())
-		}
+		f.admin.Expect(201, "POST", "/api/v1/dues/payments", map[string]any{"person_id": person, "year": 2026, "month": m}, nil)
 	}
 }
 
@@ -39,9 +37,7 @@ func TestYearReport(t *testing.T) {
 		f.pays(t, e, prob, 3, 4, 5)
 		at(e, "2026-06-10")
 		var rep dues.Report
-		if st := f.admin.Do("GET", "/api/v1/dues/report?year=2026", nil, &rep); st != 200 {
-			t.Fatal(f.admin.Body())
-		}
+		f.admin.Expect(200, "GET", "/api/v1/dues/report?year=2026", nil, &rep)
 		rows := map[string]*dues.ReportRow{}
 		for _, r := range rep.Items {
 			rows[r.Name] = r
@@ -87,14 +83,10 @@ func TestLetterPrintsPaidThroughFromTheLedger(t *testing.T) {
 		}
 		upper := e.Account(auth.OrgAdmin, f.b.Root, 0)
 		var tr struct{ ID int64 }
-		if st := upper.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": f.member, "to_org_id": f.b.BBranch,
-			"dues_paid_to": "2025-12", "reason": "工作调动"}, &tr); st != 201 {
-			t.Fatal(upper.Body())
-		}
+		upper.Expect(201, "POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": f.member, "to_org_id": f.b.BBranch,
+			"dues_paid_to": "2025-12", "reason": "工作调动"}, &tr)
 		for _, step := range []string{"review", "send"} { // the letter prints once issued
-			if st := upper.Do("POST", fmt.Sprintf("/api/v1/transfers/%d/%s", tr.ID, step), map[string]any{}, nil); st != 200 {
-				t.Fatalf("%s: %d %s", step, st, upper.Body())
-			}
+			upper.Expect(200, "POST", fmt.Sprintf("/api/v1/transfers/%d/%s", tr.ID, step), map[string]any{}, nil)
 		}
 		if st := upper.Do("GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil); st != 200 || !strings.Contains(upper.Body(), `党费已交到<span class="letter-dues">2026年6月</span>`) {
 			t.Fatalf("letter: %d %s", st, upper.Body())
@@ -127,9 +119,7 @@ func TestYearReportKeepsMembersWhoLeft(t *testing.T) {
 		}
 		at(e, "2026-06-10")
 		var rep dues.Report
-		if st := f.admin.Do("GET", "/api/v1/dues/report?year=2026", nil, &rep); st != 200 {
-			t.Fatal(f.admin.Body())
-		}
+		f.admin.Expect(200, "GET", "/api/v1/dues/report?year=2026", nil, &rep)
 		rows := map[string]*dues.ReportRow{}
 		for _, r := range rep.Items {
 			rows[r.Name] = r
@@ -145,9 +135,7 @@ func TestYearReportKeepsMembersWhoLeft(t *testing.T) {
 			t.Fatalf("a member today has no leaving date: %+v", rows["甲一"])
 		}
 		var last dues.Report
-		if st := f.admin.Do("GET", "/api/v1/dues/report?year=2025", nil, &last); st != 200 {
-			t.Fatal(f.admin.Body())
-		}
+		f.admin.Expect(200, "GET", "/api/v1/dues/report?year=2025", nil, &last)
 		names := map[string]bool{}
 		for _, r := range last.Items {
 			names[r.Name] = true

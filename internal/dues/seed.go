@@ -103,19 +103,10 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 
 func demoMembers(ctx context.Context, q db.Querier) ([]demoMember, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, org_id, name, category, COALESCE(join_date, '') FROM persons WHERE "+member.PartyMember("status")+" ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []demoMember
-	for rows.Next() {
-		var m demoMember
-		if err := rows.Scan(&m.id, &m.org, &m.name, &m.category, &m.join); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (m demoMember, err error) {
+		err = r.Scan(&m.id, &m.org, &m.name, &m.category, &m.join)
+		return m, err
+	})
 }
 
 // demoBase is the kind and base (分) of the i-th member: salaries spread

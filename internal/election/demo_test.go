@@ -47,18 +47,14 @@ func TestDemoElectionsAndPages(t *testing.T) {
 	}
 	for _, it := range l.Items {
 		var full election.Election
-		if st := c.Do("GET", fmt.Sprintf("/api/v1/elections/%d", it.ID), nil, &full); st != 200 {
-			t.Fatal(c.Body())
-		}
+		c.Expect(200, "GET", fmt.Sprintf("/api/v1/elections/%d", it.ID), nil, &full)
 		approvable := it.State == election.Recorded && full.Divided()
 		st := c.Do("GET", fmt.Sprintf("/elections/%d", it.ID), nil, nil)
 		if st != 200 || approvable != strings.Contains(c.Body(), `id="approve-form"`) {
 			t.Fatalf("election %d (%s): %d, approve form %v", it.ID, it.State, st, strings.Contains(c.Body(), `id="approve-form"`))
 		}
 	}
-	if st := c.Do("GET", "/elections/export", nil, nil); st != 200 {
-		t.Fatalf("export: %d", st)
-	}
+	c.Expect(200, "GET", "/elections/export", nil, nil)
 	if err := cellsafe.CheckXLSX(bytes.NewReader(c.Last)); err != nil {
 		t.Fatal(err)
 	}

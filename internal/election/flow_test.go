@@ -97,9 +97,7 @@ func TestElectionFromBallotToRenewedCommittee(t *testing.T) {
 		if st := secretary.Do("POST", "/api/v1/elections", body(), &el); st != 201 || el.Elected != 3 || el.Candidates[3].Elected {
 			t.Fatalf("record: %d %s", st, secretary.Body())
 		}
-		if st := secretary.Do("POST", "/api/v1/elections", body(), nil); st != 409 {
-			t.Fatalf("double submission: %d", st)
-		}
+		secretary.Expect(409, "POST", "/api/v1/elections", body(), nil) // double submission
 		todoTo := func(orgID int64) int {
 			return e.Count("SELECT COUNT(*) FROM todos WHERE source = 'org.election' AND done_at IS NULL AND org_id = ?", orgID)
 		}
@@ -128,9 +126,7 @@ func TestElectionFromBallotToRenewedCommittee(t *testing.T) {
 				t.Errorf("%s: %d", bad.name, st)
 			}
 		}
-		if st := secretary.Do("PUT", path+"/posts", map[string]any{"version": el.Version, "posts": posts("组织委员", "书记", "宣传委员")}, &el); st != 200 {
-			t.Fatalf("posts: %d %s", st, secretary.Body())
-		}
+		secretary.Expect(200, "PUT", path+"/posts", map[string]any{"version": el.Version, "posts": posts("组织委员", "书记", "宣传委员")}, &el)
 		if todoTo(branch) != 0 || todoTo(upper) != 1 {
 			t.Fatalf("after the posts: %d to the branch, %d up", todoTo(branch), todoTo(upper))
 		}
@@ -174,9 +170,7 @@ func TestElectionFromBallotToRenewedCommittee(t *testing.T) {
 		if n := e.Count("SELECT COUNT(*) FROM todos WHERE done_at IS NULL AND (source = 'org.election' OR dedup_key = ?)", fmt.Sprintf("term_expiring:%d", branch)); n != 0 {
 			t.Fatalf("%d 待办 left open", n)
 		}
-		if st := upperAdmin.Do("POST", path+"/approve", approval(el.Version, "2026-03-18", "x"), nil); st != 409 {
-			t.Fatalf("approved twice: %d", st)
-		}
+		upperAdmin.Expect(409, "POST", path+"/approve", approval(el.Version, "2026-03-18", "x"), nil) // approved twice
 		var l election.List
 		if st := upperAdmin.Do("GET", "/api/v1/elections?state=approved&year=2026", nil, &l); st != 200 || l.Total != 1 {
 			t.Fatalf("list: %d %s", st, upperAdmin.Body())

@@ -26,7 +26,7 @@ func Routes(d *core.Deps) []web.Route {
 			List{Total: 1, Page: 1, PerPage: 50, Items: []Election{sample}})},
 		{Method: "GET", Pattern: "/api/v1/elections/due", Perm: web.PartyRead, Handler: h.apiDue, Doc: doc("任期已满或六个月内届满、应当换届的党组织",
 			[]web.Param{{Name: "org", Description: "党组织编号（含下级）"}}, nil, map[string]any{"items": []Due{{OrgID: 12, Name: "小寨路派出所党支部", TermEnd: "2026-06-30"}}})},
-		{Method: "POST", Pattern: "/api/v1/elections", Perm: web.PartyWrite, Handler: h.apiRecord, Doc: doc("登记选举大会：应到、实到、发出与收回选票、候选人得票（按规则计算当选）", nil,
+		{Method: "POST", Pattern: "/api/v1/elections", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Record), Doc: doc("登记选举大会：应到、实到、发出与收回选票、候选人得票（按规则计算当选）", nil,
 			Input{OrgID: 12, HeldOn: "2026-03-10", Counts: counts, Candidates: []CandidateInput{{PersonID: 5, Votes: 11}}}, sample)},
 		{Method: "GET", Pattern: "/api/v1/elections/{id}", Perm: web.PartyRead, Handler: web.Show(h.Get), Doc: doc("一次换届选举：票数、候选人、当选与分工、批复", nil, nil, sample)},
 		{Method: "PUT", Pattern: "/api/v1/elections/{id}/posts", Perm: web.PartyWrite, Handler: h.apiPosts, Doc: doc("新一届委员分工（须有且只有一名书记）", nil,
@@ -70,19 +70,6 @@ func (h *handlers) apiDue(w http.ResponseWriter, r *http.Request) error {
 		due = []Due{}
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": due})
-	return nil
-}
-
-func (h *handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	e, err := h.Record(r.Context(), web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, e)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
 )
@@ -288,19 +289,13 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, examID int64) ([
 	rows, err := s.DB.QueryContext(ctx, `SELECT q.id, q.stem, q.kind, q.tag, COUNT(*), SUM(CASE WHEN an.correct = 1 THEN 0 ELSE 1 END)
 		FROM exam_answers an JOIN exam_attempts a ON a.id = an.attempt_id JOIN exam_questions q ON q.id = an.question_id
 		WHERE a.exam_id = ? GROUP BY q.id, q.stem, q.kind, q.tag`, examID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []QuestionStat
-	for rows.Next() {
-		var st QuestionStat
-		if err := rows.Scan(&st.QuestionID, &st.Stem, &st.Kind, &st.Tag, &st.Answers, &st.Wrong); err != nil {
-			return nil, err
+	out, err := db.Collect(rows, err, func(r db.Scanner) (st QuestionStat, err error) {
+		if err := r.Scan(&st.QuestionID, &st.Stem, &st.Kind, &st.Tag, &st.Answers, &st.Wrong); err != nil {
+			return st, err
 		}
 		st.ErrorRate = float64(st.Wrong) / float64(st.Answers)
-		out = append(out, st)
-	}
+		return st, nil
+	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ErrorRate > out[j].ErrorRate })
-	return out, rows.Err()
+	return out, err
 }

@@ -25,18 +25,14 @@ func TestBoardsAsMember(t *testing.T) {
 		var ids []int64
 		for _, stem := range []string{"预备党员的预备期为一年", "党员有权参加党的有关会议"} {
 			var q struct{ ID int64 }
-			if st := city.Do("POST", "/api/v1/exams/bank/questions", map[string]any{"org_id": w.root, "kind": "judge", "stem": stem, "answer": "对",
-				"tag": "党章", "difficulty": 1}, &q); st != 201 {
-				t.Fatalf("question: %d %s", st, city.Body())
-			}
+			city.Expect(201, "POST", "/api/v1/exams/bank/questions", map[string]any{"org_id": w.root, "kind": "judge", "stem": stem, "answer": "对",
+				"tag": "党章", "difficulty": 1}, &q)
 			ids = append(ids, q.ID)
 		}
 		publish := func(mode, title string) int64 {
 			var ex struct{ ID int64 }
-			if st := city.Do("POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": mode, "title": title, "opens_at": w.now.Add(-time.Hour).UnixMilli(),
-				"closes_at": w.now.Add(time.Hour).UnixMilli(), "duration_min": 30, "max_attempts": 1, "pass_score": 10, "score_each": 10, "paper": ids}, &ex); st != 201 {
-				t.Fatalf("%s: %d %s", title, st, city.Body())
-			}
+			city.Expect(201, "POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": mode, "title": title, "opens_at": w.now.Add(-time.Hour).UnixMilli(),
+				"closes_at": w.now.Add(time.Hour).UnixMilli(), "duration_min": 30, "max_attempts": 1, "pass_score": 10, "score_each": 10, "paper": ids}, &ex)
 			return ex.ID
 		}
 		test, contest := publish("exam", "党章党规考试"), publish("contest", "党章知识竞赛")
@@ -72,9 +68,7 @@ func TestBoardsAsMember(t *testing.T) {
 		board := func(c *apptest.Client, examID int64, query string) (exam.Board, string) {
 			t.Helper()
 			var b exam.Board
-			if st := c.Do("GET", fmt.Sprintf("/api/v1/exams/%d/leaderboard%s", examID, query), nil, &b); st != 200 {
-				t.Fatalf("board %d as %s: %d %s", examID, c.Username(), st, c.Body())
-			}
+			c.Expect(200, "GET", fmt.Sprintf("/api/v1/exams/%d/leaderboard%s", examID, query), nil, &b) // board as
 			return b, c.Body()
 		}
 
@@ -126,9 +120,9 @@ func TestBoardsAsMember(t *testing.T) {
 
 		// top is capped: 130 more people on the contest, asked for all of them.
 		for i := 0; i < 130; i++ {
-			pid := do(t, e, "INSERT INTO persons (org_id, name, pinyin, initials, gender, status, created_at, updated_at) VALUES (?, ?, 'x', 'x', '男', 'full', 0, 0)",
+			pid := e.Exec("INSERT INTO persons (org_id, name, pinyin, initials, gender, status, created_at, updated_at) VALUES (?, ?, 'x', 'x', '男', 'full', 0, 0)",
 				w.b, fmt.Sprintf("乙%03d", i))
-			do(t, e, `INSERT INTO exam_attempts (exam_id, person_id, org_id, day, questions, seed, device_hash, started_at, deadline_at, submitted_at, answered, correct, score, last_answer_at, active)
+			e.Exec(`INSERT INTO exam_attempts (exam_id, person_id, org_id, day, questions, seed, device_hash, started_at, deadline_at, submitted_at, answered, correct, score, last_answer_at, active)
 				VALUES (?, ?, ?, '2026-05-04', '[]', 1, 'x', ?, ?, ?, 1, 0, 0, ?, 0)`, contest, pid, w.b, w.now.UnixMilli(), w.now.UnixMilli()+1, w.now.UnixMilli(), w.now.UnixMilli()+int64(i))
 		}
 		for _, c := range []struct {

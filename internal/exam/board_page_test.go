@@ -18,7 +18,7 @@ import (
 func TestBoardsAndClosedContestPages(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
-		do(t, e, "UPDATE orgs SET name = '中共西安市公安局甲分局委员会' WHERE id = ?", w.a)
+		e.Exec("UPDATE orgs SET name = '中共西安市公安局甲分局委员会' WHERE id = ?", w.a)
 		e.Org(w.root, "安保临时党支部", "temporary") // a unit without members
 		city := e.Account(auth.OrgAdmin, w.root, 0)
 		alice, carol := e.Account(auth.Member, 0, w.alice), e.Account(auth.Member, 0, w.carol)
@@ -26,17 +26,13 @@ func TestBoardsAndClosedContestPages(t *testing.T) {
 		var ids []int64
 		for _, stem := range []string{"预备党员的预备期为一年", "党员有权参加党的有关会议"} {
 			var q struct{ ID int64 }
-			if st := city.Do("POST", "/api/v1/exams/bank/questions", map[string]any{"org_id": w.root, "kind": "judge", "stem": stem, "answer": "对",
-				"tag": "党章", "difficulty": 1}, &q); st != 201 {
-				t.Fatalf("question: %d %s", st, city.Body())
-			}
+			city.Expect(201, "POST", "/api/v1/exams/bank/questions", map[string]any{"org_id": w.root, "kind": "judge", "stem": stem, "answer": "对",
+				"tag": "党章", "difficulty": 1}, &q)
 			ids = append(ids, q.ID)
 		}
 		var ex struct{ ID int64 }
-		if st := city.Do("POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "contest", "title": "党章知识竞赛", "opens_at": w.now.Add(-time.Hour).UnixMilli(),
-			"closes_at": w.now.Add(time.Hour).UnixMilli(), "duration_min": 30, "max_attempts": 1, "score_each": 10, "paper": ids}, &ex); st != 201 {
-			t.Fatalf("contest: %d %s", st, city.Body())
-		}
+		city.Expect(201, "POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "contest", "title": "党章知识竞赛", "opens_at": w.now.Add(-time.Hour).UnixMilli(),
+			"closes_at": w.now.Add(time.Hour).UnixMilli(), "duration_min": 30, "max_attempts": 1, "score_each": 10, "paper": ids}, &ex)
 		var started exam.Started
 		alice.Do("POST", fmt.Sprintf("/api/v1/exams/%d/start", ex.ID), nil, &started)
 		w.now = w.now.Add(95 * time.Second)

@@ -19,12 +19,8 @@ func TestBankExportNeutralisesFormulas(t *testing.T) {
 		stem := `=HYPERLINK("http://evil.example/","点此领取")`
 		q := map[string]any{"org_id": w.root, "kind": "single", "stem": stem, "options": []string{"+1", "-1", "@SUM(1)"},
 			"answer": "A", "tag": "党章", "difficulty": 1, "explanation": "-2+3"}
-		if st := city.Do("POST", "/api/v1/exams/bank/questions", q, nil); st != 201 {
-			t.Fatalf("question: %d %s", st, city.Body())
-		}
-		if st := city.Do("GET", "/api/v1/exams/bank/export", nil, nil); st != 200 {
-			t.Fatalf("export: %d %s", st, city.Body())
-		}
+		city.Expect(201, "POST", "/api/v1/exams/bank/questions", q, nil)
+		city.Expect(200, "GET", "/api/v1/exams/bank/export", nil, nil)
 		if err := cellsafe.CheckXLSX(bytes.NewReader(city.Last)); err != nil {
 			t.Fatalf("question bank export: %v", err)
 		}

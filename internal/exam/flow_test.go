@@ -16,7 +16,6 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/exam"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -25,23 +24,6 @@ type world struct {
 	root, a, b        int64
 	alice, bob, carol int64 // alice and bob under A, carol under B
 	now               time.Time
-}
-
-func do(t *testing.T, e *apptest.Env, q string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	err := e.DB.InTx(context.Background(), func(tx *db.Tx) (err error) {
-		if strings.HasPrefix(q, "INSERT") {
-			id, err = db.InsertID(context.Background(), tx, q, args...)
-		} else {
-			_, err = tx.ExecContext(context.Background(), q, args...)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }
 
 func newWorld(t *testing.T, e *apptest.Env) *world {
@@ -84,9 +66,7 @@ func TestExamEndToEnd(t *testing.T) {
 		for _, q := range questions {
 			q["org_id"], q["tag"], q["difficulty"] = w.root, "党章", 1
 			var out struct{ ID int64 }
-			if st := city.Do("POST", "/api/v1/exams/bank/questions", q, &out); st != 201 {
-				t.Fatalf("question: %d %s", st, city.Body())
-			}
+			city.Expect(201, "POST", "/api/v1/exams/bank/questions", q, &out)
 			ids = append(ids, out.ID)
 		}
 		dup := map[string]any{"org_id": w.root, "kind": "judge", "stem": " 预备党员的预备期为一年。", "answer": "错", "tag": "党章", "difficulty": 2}
@@ -98,21 +78,15 @@ func TestExamEndToEnd(t *testing.T) {
 		if adminA.Do("GET", "/api/v1/exams/bank/questions", nil, &list); list.Total != 4 {
 			t.Fatalf("A sees %d shared questions", list.Total)
 		}
-		if st := adminA.Do("PUT", fmt.Sprintf("/api/v1/exams/bank/questions/%d", ids[2]), map[string]any{"kind": "judge", "stem": "改", "answer": "错", "tag": "党章", "difficulty": 1, "version": 1}, nil); st != 404 {
-			t.Fatalf("A editing the city's question: %d", st)
-		}
+		adminA.Expect(404, "PUT", fmt.Sprintf("/api/v1/exams/bank/questions/%d", ids[2]), map[string]any{"kind": "judge", "stem": "改", "answer": "错", "tag": "党章", "difficulty": 1, "version": 1}, nil) // A editing the city's question
 
 		opens := w.now.Add(-time.Hour).UnixMilli()
 		var ex struct{ ID int64 }
-		if st := city.Do("POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "contest", "title": "全市党章知识竞赛", "opens_at": opens,
-			"closes_at": w.now.Add(24 * time.Hour).UnixMilli(), "duration_min": 30, "pass_score": 20, "max_attempts": 1, "min_seconds": 2, "score_each": 10, "paper": ids}, &ex); st != 201 {
-			t.Fatalf("exam: %d %s", st, city.Body())
-		}
+		city.Expect(201, "POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "contest", "title": "全市党章知识竞赛", "opens_at": opens,
+			"closes_at": w.now.Add(24 * time.Hour).UnixMilli(), "duration_min": 30, "pass_score": 20, "max_attempts": 1, "min_seconds": 2, "score_each": 10, "paper": ids}, &ex)
 
 		var st1 exam.Started
-		if st := alice.Do("POST", fmt.Sprintf("/api/v1/exams/%d/start", ex.ID), nil, &st1); st != 200 {
-			t.Fatalf("start: %d %s", st, alice.Body())
-		}
+		alice.Expect(200, "POST", fmt.Sprintf("/api/v1/exams/%d/start", ex.ID), nil, &st1)
 		var sheet exam.Sheet
 		alice.Do("GET", fmt.Sprintf("/api/v1/exams/attempts/%d/sheet", st1.AttemptID), nil, &sheet)
 		if len(sheet.Questions) != 4 {
@@ -222,9 +196,7 @@ func TestExamEndToEnd(t *testing.T) {
 		}
 
 		var board exam.Board
-		if st := carol.Do("GET", fmt.Sprintf("/api/v1/exams/%d/leaderboard", ex.ID), nil, &board); st != 200 {
-			t.Fatalf("board: %d %s", st, carol.Body())
-		}
+		carol.Expect(200, "GET", fmt.Sprintf("/api/v1/exams/%d/leaderboard", ex.ID), nil, &board)
 		got := []string{}
 		for _, en := range board.Individuals {
 			got = append(got, fmt.Sprintf("%d:%s:%d", en.Rank, en.Name, en.Score))
@@ -237,9 +209,7 @@ func TestExamEndToEnd(t *testing.T) {
 		}
 		// The phone pages: Carol submits through them and sees her result.
 		for _, path := range []string{"/m/exams", fmt.Sprintf("/exams/%d/board", ex.ID), fmt.Sprintf("/m/attempts/%d", sc.AttemptID)} {
-			if st := carol.Do("GET", path, nil, nil); st != 200 {
-				t.Fatalf("page %s: %d %s", path, st, carol.Body())
-			}
+			carol.Expect(200, "GET", path, nil, nil)
 		}
 		if st := carol.Form(fmt.Sprintf("/m/attempts/%d/submit", sc.AttemptID), nil); st != 200 || !strings.Contains(carol.Body(), `id="result"`) {
 			t.Fatalf("submit page: %d %s", st, carol.Body())
@@ -249,9 +219,7 @@ func TestExamEndToEnd(t *testing.T) {
 		if len(stats.Items) != 3 {
 			t.Fatalf("stats %s", city.Body())
 		}
-		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/exams/%d/stats", ex.ID), nil, nil); st != 404 {
-			t.Fatalf("A reading the city's statistics: %d", st)
-		}
+		adminA.Expect(404, "GET", fmt.Sprintf("/api/v1/exams/%d/stats", ex.ID), nil, nil) // A reading the city's statistics
 		if st := city.Do("GET", fmt.Sprintf("/exams/%d/stats", ex.ID), nil, nil); st != 200 || !strings.Contains(city.Body(), "三会一课包括") || !strings.Contains(city.Body(), "%</td>") {
 			t.Fatalf("statistics page: %d", st)
 		}

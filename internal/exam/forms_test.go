@@ -77,9 +77,7 @@ func TestQuestionForms(t *testing.T) {
 		cq := url.Values{"org_id": {fmt.Sprint(w.root)}, "kind": {"judge"}, "stem": {"市局的题"}, "answer": {"对"}, "tag": {"党史"}, "difficulty": {"1"}}
 		city.PostForm("/exams/bank", cq)
 		e.DB.QueryRowContext(context.Background(), "SELECT id FROM exam_questions WHERE stem = '市局的题'").Scan(&id)
-		if st := adminA.Do("GET", fmt.Sprintf("/exams/bank/%d/edit", id), nil, nil); st != 404 {
-			t.Fatalf("A editing the city's question: %d", st)
-		}
+		adminA.Expect(404, "GET", fmt.Sprintf("/exams/bank/%d/edit", id), nil, nil) // A editing the city's question
 		if st := adminA.Do("GET", "/exams/bank?tag=%E5%85%9A%E5%8F%B2", nil, nil); st != 200 || !strings.Contains(adminA.Body(), "市局的题") || !strings.Contains(adminA.Body(), "上级题库") {
 			t.Fatalf("bank page: %d", st)
 		}
@@ -93,7 +91,7 @@ func TestExamForms(t *testing.T) {
 		org := fmt.Sprint(w.a)
 		var ids []string
 		for i := range 3 {
-			id := do(t, e, `INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)
+			id := e.Exec(`INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)
 				VALUES (?, 'judge', ?, '[]', 'T', '党章', 1, ?, 0, 0)`, w.a, fmt.Sprintf("判断%d", i), fmt.Sprintf("k%d", i))
 			ids = append(ids, fmt.Sprint(id))
 		}
@@ -167,12 +165,12 @@ func TestPeriodicExam(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		// alice is on the party-worker roster; bob's free-text post no longer counts.
-		do(t, e, `INSERT INTO corps_workers (person_id, org_id, post, duty, category, appointed_on, created_at, updated_at)
+		e.Exec(`INSERT INTO corps_workers (person_id, org_id, post, duty, category, appointed_on, created_at, updated_at)
 			VALUES (?, ?, 'clerk', 'part', '民警', '2024-01-01', 0, 0)`, w.alice, w.a)
-		do(t, e, "UPDATE persons SET post = '党务工作者' WHERE id = ?", w.bob)
+		e.Exec("UPDATE persons SET post = '党务工作者' WHERE id = ?", w.bob)
 		adminA := e.Account(auth.OrgAdmin, w.a, 0)
 		alice, bob := e.Account(auth.Member, 0, w.alice), e.Account(auth.Member, 0, w.bob)
-		q := do(t, e, `INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)
+		q := e.Exec(`INSERT INTO exam_questions (org_id, kind, stem, options, answer, tag, difficulty, stem_key, created_at, updated_at)
 			VALUES (?, 'judge', '党务题', '[]', 'T', '党章', 1, 'k', 0, 0)`, w.a)
 		f := url.Values{"org_id": {fmt.Sprint(w.a)}, "mode": {"exam"}, "title": {"党务工作者月度考试"}, "opens_at": {"2026-01-01T00:00"}, "closes_at": {"2027-01-01T00:00"},
 			"duration_min": {"30"}, "score_each": {"10"}, "pass_score": {"10"}, "max_attempts": {"1"}, "recurrence": {"monthly"}, "audience": {"党务工作者"},
@@ -186,9 +184,7 @@ func TestPeriodicExam(t *testing.T) {
 		if bob.Do("GET", "/api/v1/exams", nil, &list); list.Total != 0 {
 			t.Fatalf("bob (not 党务工作者) sees %d exams", list.Total)
 		}
-		if st := bob.Do("POST", fmt.Sprintf("/api/v1/exams/%d/start", id), nil, nil); st != 404 {
-			t.Fatalf("bob starting: %d", st)
-		}
+		bob.Expect(404, "POST", fmt.Sprintf("/api/v1/exams/%d/start", id), nil, nil) // bob starting
 		if st := alice.Do("GET", "/m/exams", nil, nil); st != 200 || !strings.Contains(alice.Body(), "第 5 轮（2026-05-01 至 2026-05-31）") {
 			t.Fatalf("round label: %s", alice.Body())
 		}

@@ -53,9 +53,7 @@ func attemptAcrossInstances(t *testing.T, one, two *apptest.Env) {
 	for i, answer := range []string{"对", "错", "对", "对"} {
 		var out struct{ ID int64 }
 		q := map[string]any{"org_id": w.root, "kind": "judge", "stem": fmt.Sprintf("判断题%d", i+1), "answer": answer, "tag": "党章", "difficulty": 1}
-		if st := city.Do("POST", "/api/v1/exams/bank/questions", q, &out); st != 201 {
-			t.Fatalf("question: %d %s", st, city.Body())
-		}
+		city.Expect(201, "POST", "/api/v1/exams/bank/questions", q, &out)
 		ids = append(ids, out.ID)
 	}
 	newExam := func(body map[string]any) int64 {
@@ -65,9 +63,7 @@ func attemptAcrossInstances(t *testing.T, one, two *apptest.Env) {
 			base[k] = v
 		}
 		var ex struct{ ID int64 }
-		if st := city.Do("POST", "/api/v1/exams", base, &ex); st != 201 {
-			t.Fatalf("exam: %d %s", st, city.Body())
-		}
+		city.Expect(201, "POST", "/api/v1/exams", base, &ex)
 		return ex.ID
 	}
 	contest := newExam(map[string]any{"mode": "contest", "title": "两台服务器上的竞赛", "min_seconds": 2})

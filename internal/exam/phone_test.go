@@ -61,17 +61,13 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 	var prog, sess struct{ ID int64 }
 	city.Do("POST", "/api/v1/training/programs", map[string]any{"org_id": w.root, "tier": "市局机关党委示范培训", "year": time.Now().Year(), "title": "全市党支部书记示范培训"}, &prog)
 	start := time.Now().Add(10 * time.Minute)
-	if st := city.Do("POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), map[string]any{"title": "第一讲 学习贯彻党章", "mode": "融合",
+	city.Expect(201, "POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), map[string]any{"title": "第一讲 学习贯彻党章", "mode": "融合",
 		"starts_at": start.UnixMilli(), "ends_at": start.Add(2 * time.Hour).UnixMilli(), "hours_x10": 30, "open_before_min": 30, "late_after_min": 10,
-		"main_venue": "市局主会场", "place": "市局三楼报告厅"}, &sess); st != 201 {
-		t.Fatalf("session: %d %s", st, city.Body())
-	}
+		"main_venue": "市局主会场", "place": "市局三楼报告厅"}, &sess)
 	var venue int64
 	e.DB.QueryRowContext(context.Background(), "SELECT id FROM training_venues WHERE session_id = ?", sess.ID).Scan(&venue)
 	var qr struct{ URL string }
-	if st := city.Do("GET", fmt.Sprintf("/api/v1/training/venues/%d/qr", venue), nil, &qr); st != 200 {
-		t.Fatalf("qr: %d %s", st, city.Body())
-	}
+	city.Expect(200, "GET", fmt.Sprintf("/api/v1/training/venues/%d/qr", venue), nil, &qr)
 
 	var paper []int64
 	for _, q := range []map[string]any{
@@ -86,11 +82,9 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 		paper = append(paper, out.ID)
 	}
 	var ex struct{ ID int64 }
-	if st := city.Do("POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "contest", "title": "党章党规知识竞赛",
+	city.Expect(201, "POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "contest", "title": "党章党规知识竞赛",
 		"opens_at": time.Now().Add(-time.Hour).UnixMilli(), "closes_at": time.Now().Add(24 * time.Hour).UnixMilli(), "duration_min": 20,
-		"max_attempts": 1, "score_each": 10, "paper": paper, "review": true}, &ex); st != 201 {
-		t.Fatalf("exam: %d %s", st, city.Body())
-	}
+		"max_attempts": 1, "score_each": 10, "paper": paper, "review": true}, &ex)
 	takeByAPI(t, e.Account(auth.Member, 0, w.bob), ex.ID)   // 20 for 甲分局
 	takeByAPI(t, e.Account(auth.Member, 0, w.carol), ex.ID) // 20 for 乙分局
 

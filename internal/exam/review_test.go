@@ -34,11 +34,9 @@ func TestAnswerPagesPaceAndReview(t *testing.T) {
 		}
 		newExam := func(title string, review bool) int64 {
 			var ex struct{ ID int64 }
-			if st := city.Do("POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "exam", "title": title,
+			city.Expect(201, "POST", "/api/v1/exams", map[string]any{"org_id": w.root, "mode": "exam", "title": title,
 				"opens_at": w.now.Add(-time.Hour).UnixMilli(), "closes_at": w.now.Add(24 * time.Hour).UnixMilli(), "duration_min": 20,
-				"pass_score": 10, "max_attempts": 1, "score_each": 10, "min_seconds": 5, "paper": paper, "review": review}, &ex); st != 201 {
-				t.Fatalf("exam: %d %s", st, city.Body())
-			}
+				"pass_score": 10, "max_attempts": 1, "score_each": 10, "min_seconds": 5, "paper": paper, "review": review}, &ex)
 			return ex.ID
 		}
 		quiet, open := newExam("不公布答案的考试", false), newExam("公布答案的考试", true)
@@ -63,9 +61,7 @@ func TestAnswerPagesPaceAndReview(t *testing.T) {
 			t.Fatalf("answer: %d %s", st, alice.Body())
 		}
 		// Past the last question: the hand-in page, which lists question 2.
-		if st := alice.Do("GET", fmt.Sprintf("/m/attempts/%d?n=3", attempt), nil, nil); st != 303 {
-			t.Fatalf("past the last question: %d", st)
-		}
+		alice.Expect(303, "GET", fmt.Sprintf("/m/attempts/%d?n=3", attempt), nil, nil) // past the last question
 		if st := alice.Do("GET", fmt.Sprintf("/m/attempts/%d/review", attempt), nil, nil); st != 200 || !strings.Contains(alice.Body(), "还有 <strong>1</strong> 题未作答") ||
 			!strings.Contains(alice.Body(), "预备期") || strings.Contains(alice.Body(), "最高领导机关") {
 			t.Fatalf("hand-in page: %d %s", st, alice.Body())

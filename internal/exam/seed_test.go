@@ -85,9 +85,7 @@ func TestSeedDemo(t *testing.T) {
 		// The leaderboards, as the 市局 sees them.
 		shiju := e.Login("shiju", demoPassword)
 		var board exam.Board
-		if st := shiju.Do("GET", fmt.Sprintf("/api/v1/exams/%d/leaderboard", contest), nil, &board); st != 200 {
-			t.Fatalf("leaderboard: %d %s", st, shiju.Body())
-		}
+		shiju.Expect(200, "GET", fmt.Sprintf("/api/v1/exams/%d/leaderboard", contest), nil, &board)
 		if len(board.Individuals) < 50 || board.Individuals[0].Score <= board.Individuals[49].Score && board.Individuals[0].UsedMs >= board.Individuals[49].UsedMs {
 			t.Errorf("individual board: %d entries", len(board.Individuals))
 		}

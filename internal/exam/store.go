@@ -138,19 +138,7 @@ func (s *Service) ListExams(ctx context.Context, p *auth.Principal, mode string,
 		args = append(args, mode)
 	}
 	rows, err := s.DB.QueryContext(ctx, q+" ORDER BY e.opens_at DESC, e.id DESC LIMIT 200", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Exam
-	for rows.Next() {
-		e, err := scanExam(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanExam)
 }
 
 // CreateExam stores an exam after checking that its paper can be built

@@ -78,9 +78,7 @@ func TestExportRoundTripMaskingAndAudit(t *testing.T) {
 		before := dump(t, e)
 
 		// Revealed export, re-imported over the same people: nothing changes.
-		if st := admin.Do("GET", "/api/v1/exports/members.xlsx?reveal=1", nil, nil); st != 200 {
-			t.Fatalf("export: %d %s", st, admin.Body())
-		}
+		admin.Expect(200, "GET", "/api/v1/exports/members.xlsx?reveal=1", nil, nil)
 		rows := cells(t, admin.Last)
 		if len(rows) != 3+120 || rows[2][5] != "公民身份号码" {
 			t.Fatalf("export has %d rows, header %v", len(rows), rows[2])
@@ -104,9 +102,7 @@ func TestExportRoundTripMaskingAndAudit(t *testing.T) {
 				t.Fatalf("unmasked row %v", r)
 			}
 		}
-		if st := leader.Do("GET", "/api/v1/exports/members.xlsx?reveal=1", nil, nil); st != 403 {
-			t.Fatalf("leader reveal: %d", st)
-		}
+		leader.Expect(403, "GET", "/api/v1/exports/members.xlsx?reveal=1", nil, nil) // leader reveal
 		var audits []string
 		arows, _ := e.DB.QueryContext(ctx, "SELECT detail FROM audit_log WHERE action = 'member.export' ORDER BY id")
 		for arows.Next() {

@@ -49,9 +49,7 @@ func TestEveryMainPageHasHelp(t *testing.T) {
 	}
 	b := e.Bureau()
 	admin := e.Account(auth.OrgAdmin, b.Root, 0)
-	if st := admin.Do("GET", "/members", nil, nil); st != http.StatusOK {
-		t.Fatalf("/members: %d", st)
-	}
+	admin.Expect(http.StatusOK, "GET", "/members", nil, nil)
 	body := admin.Body()
 	if !strings.Contains(body, `<details class="page-help no-print" id="page-help">`) || !strings.Contains(html.UnescapeString(body), texts["/members"][0]) {
 		t.Errorf("/members does not show its 使用说明:\n%s", body)
@@ -84,9 +82,7 @@ func TestQuickStarts(t *testing.T) {
 		if !ok {
 			t.Fatalf("quick start for an unknown role %q", g.Role)
 		}
-		if st := c.Do("GET", "/help/"+g.Role, nil, nil); st != http.StatusOK {
-			t.Fatalf("/help/%s: %d", g.Role, st)
-		}
+		c.Expect(http.StatusOK, "GET", "/help/"+g.Role, nil, nil)
 		body := html.UnescapeString(c.Body())
 		if len(g.Steps) < 4 {
 			t.Errorf("%s: only %d steps", g.Role, len(g.Steps))
@@ -111,9 +107,7 @@ func TestQuickStarts(t *testing.T) {
 			}
 		}
 		// The index lists the caller's own quick start first.
-		if st := c.Do("GET", "/help", nil, nil); st != http.StatusOK {
-			t.Fatalf("/help: %d", st)
-		}
+		c.Expect(http.StatusOK, "GET", "/help", nil, nil)
 		if g.Role != "secretary" {
 			if first := link.FindAllStringSubmatch(strings.SplitN(c.Body(), `class="help-guides"`, 2)[1], 1); len(first) == 0 || first[0][1] != "/help/"+g.Role {
 				t.Errorf("/help for %s does not start with its own quick start: %v", g.Role, first)

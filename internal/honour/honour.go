@@ -416,21 +416,14 @@ func issuer(ctx context.Context, q db.Querier, id int64) (*Issuer, error) {
 // Issuers lists the mapping, highest level first.
 func Issuers(ctx context.Context, q db.Querier) ([]Issuer, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, name, level FROM honour_issuers ORDER BY sort, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Issuer
-	for rows.Next() {
-		var i Issuer
-		if err := rows.Scan(&i.ID, &i.Name, &i.Level); err != nil {
-			return nil, err
+	return db.Collect(rows, err, func(r db.Scanner) (i Issuer, err error) {
+		if err := r.Scan(&i.ID, &i.Name, &i.Level); err != nil {
+			return i, err
 		}
 		l, _ := LevelOf(i.Level)
 		i.LevelLabel = l.Label
-		out = append(out, i)
-	}
-	return out, rows.Err()
+		return i, nil
+	})
 }
 
 // IssuerInput adds an issuer or changes its level.

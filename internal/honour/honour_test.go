@@ -113,9 +113,7 @@ func TestMedalEligibility(t *testing.T) {
 		other := b.person(t, b.bBranch, "乙分局老党员", "full", "1960-05-01")
 
 		var r eligibleReply
-		if st := b.admin.Do("GET", "/api/v1/medals/eligible?year=2026", nil, &r); st != 200 {
-			t.Fatalf("status %d: %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "GET", "/api/v1/medals/eligible?year=2026", nil, &r)
 		got := ids(r)
 		for id, want := range map[int64]bool{onTheDay: true, dayBefore: true, leap: true, other: true, dayAfter: false, dead: false, suspended: false} {
 			if got[id] != want {
@@ -267,9 +265,7 @@ func TestMedalWorkflow(t *testing.T) {
 				Left       string `json:"left"`
 			} `json:"items"`
 		}
-		if st := b.adminA.Do("GET", "/api/v1/medals/eligible?year=2026", nil, &list); st != 200 {
-			t.Fatal(b.adminA.Body())
-		}
+		b.adminA.Expect(200, "GET", "/api/v1/medals/eligible?year=2026", nil, &list)
 		found := false
 		for _, it := range list.Items {
 			if it.PersonID == late {
@@ -303,9 +299,7 @@ func TestHonoursSentence(t *testing.T) {
 		p3 := b.person(t, b.bBranch, "乙一", "full", "2000-01-01")
 		issuer := map[string]int64{}
 		var all []honour.Issuer
-		if st := b.admin.Do("GET", "/api/v1/honour-issuers", nil, &all); st != 200 {
-			t.Fatal(st)
-		}
+		b.admin.Expect(200, "GET", "/api/v1/honour-issuers", nil, &all)
 		for _, i := range all {
 			issuer[i.Name] = i.ID
 		}
@@ -317,9 +311,7 @@ func TestHonoursSentence(t *testing.T) {
 			} else {
 				body["person_id"] = subject
 			}
-			if st := b.admin.Do("POST", "/api/v1/honours", body, nil); st != 201 {
-				t.Fatalf("%s: %d %s", title, st, b.admin.Body())
-			}
+			b.admin.Expect(201, "POST", "/api/v1/honours", body, nil)
 		}
 		add("person", p1, "全国优秀共产党员", "中共中央", "2024-06-28")
 		add("unit", b.aBranch, "全国公安系统先进集体", "人力资源社会保障部、公安部", "2025-01-10")
@@ -332,9 +324,7 @@ func TestHonoursSentence(t *testing.T) {
 		add("person", p3, "优秀共产党员", "中共西安市公安局委员会", "2022-06-28") // before the period
 
 		var s honour.Summary
-		if st := b.admin.Do("GET", "/api/v1/honours/summary?from=2023-12-01&to=2025-12-31", nil, &s); st != 200 {
-			t.Fatalf("%d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "GET", "/api/v1/honours/summary?from=2023-12-01&to=2025-12-31", nil, &s)
 		want := "2023年12月1日至2025年12月31日，受国家级表彰单位1个、个人1人，受公安部表彰单位1个、个人1人，受省级表彰单位1个、个人1人，受市级表彰个人1人。"
 		if s.Sentence != want {
 			t.Errorf("sentence\n got %s\nwant %s", s.Sentence, want)
@@ -448,9 +438,7 @@ func TestHonoursRegistry(t *testing.T) {
 		if st := b.adminA.Do("PUT", "/api/v1/honour-issuers/14", map[string]any{"name": "中共西安市公安局委员会", "level": "city"}, nil); st != 403 {
 			t.Errorf("分局 edits the mapping: %d", st)
 		}
-		if st := b.admin.Do("PUT", "/api/v1/honour-issuers/14", map[string]any{"name": "中共西安市公安局委员会", "level": "city"}, nil); st != 200 {
-			t.Fatalf("mapping: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "PUT", "/api/v1/honour-issuers/14", map[string]any{"name": "中共西安市公安局委员会", "level": "city"}, nil)
 		var list struct {
 			Total int             `json:"total"`
 			Items []honour.Honour `json:"items"`

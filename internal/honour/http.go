@@ -68,7 +68,7 @@ func Routes(d *core.Deps) []web.Route {
 
 		{Method: "GET", Pattern: "/api/v1/honours", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
 			Summary: "表彰列表（单位和个人，按级别、类别、日期筛选）", Query: honourQ, Reply: listing.List[Honour]{Page: 1, PerPage: 50, Items: []Honour{{}}}}},
-		{Method: "POST", Pattern: "/api/v1/honours", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/honours", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: &web.Doc{Tag: tag,
 			Summary: "登记表彰：kind 为 unit（org_id）或 person（person_id）", Body: Input{}, Reply: Honour{}}},
 		{Method: "GET", Pattern: "/api/v1/honours/summary", Perm: web.PartyRead, Handler: h.apiSummary, Doc: &web.Doc{Tag: tag,
 			Summary: "领导讲话用语：某时段、某党组织及下级受各级表彰的单位数和个人数", Query: []web.Param{list[0],
@@ -139,19 +139,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	hn, err := Create(r.Context(), h.Deps, web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, hn)
-	return nil
 }
 
 func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {

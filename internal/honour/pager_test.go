@@ -18,21 +18,15 @@ func TestListsPageFilterAndExport(t *testing.T) {
 		b := newBureau(t, e)
 		for i := range 7 {
 			p := b.person(t, b.aBranch, fmt.Sprintf("甲党员%d", i), "full", "1970-01-01")
-			if st := b.adminA.Do("POST", "/api/v1/honours", map[string]any{"kind": "person", "person_id": p, "title": "优秀共产党员", "issuer_id": 14,
-				"awarded_on": fmt.Sprintf("2025-06-%02d", i+1)}, nil); st != http.StatusCreated {
-				t.Fatalf("honour %d: %d %s", i, st, b.adminA.Body())
-			}
+			b.adminA.Expect(http.StatusCreated, "POST", "/api/v1/honours", map[string]any{"kind": "person", "person_id": p, "title": "优秀共产党员", "issuer_id": 14,
+				"awarded_on": fmt.Sprintf("2025-06-%02d", i+1)}, nil)
 		}
 		// Rows the filters leave out: a unit's honour, and another 分局's person and honour.
-		if st := b.adminA.Do("POST", "/api/v1/honours", map[string]any{"kind": "unit", "org_id": b.aBranch, "title": "先进基层党组织", "issuer_id": 14,
-			"awarded_on": "2025-06-30"}, nil); st != http.StatusCreated {
-			t.Fatalf("unit honour: %d %s", st, b.adminA.Body())
-		}
+		b.adminA.Expect(http.StatusCreated, "POST", "/api/v1/honours", map[string]any{"kind": "unit", "org_id": b.aBranch, "title": "先进基层党组织", "issuer_id": 14,
+			"awarded_on": "2025-06-30"}, nil) // unit honour
 		other := b.person(t, b.bBranch, "乙党员", "full", "1970-01-01")
-		if st := b.admin.Do("POST", "/api/v1/honours", map[string]any{"kind": "person", "person_id": other, "title": "优秀共产党员", "issuer_id": 14,
-			"awarded_on": "2025-06-01"}, nil); st != http.StatusCreated {
-			t.Fatalf("B's honour: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(http.StatusCreated, "POST", "/api/v1/honours", map[string]any{"kind": "person", "person_id": other, "title": "优秀共产党员", "issuer_id": 14,
+			"awarded_on": "2025-06-01"}, nil) // B's honour
 		adminB := e.Account(auth.OrgAdmin, b.b, 0)
 
 		for _, l := range []apptest.List{

@@ -32,11 +32,11 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	}
 	today := civil.Today(d.Now())
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
-		branches, err := ids(ctx, tx, "SELECT id FROM orgs WHERE kind = 'branch' AND dissolved_on IS NULL ORDER BY id")
+		branches, err := db.IDs(ctx, tx, "SELECT id FROM orgs WHERE kind = 'branch' AND dissolved_on IS NULL ORDER BY id")
 		if err != nil {
 			return err
 		}
-		people, err := ids(ctx, tx, "SELECT id FROM persons WHERE status = 'full' ORDER BY id")
+		people, err := db.IDs(ctx, tx, "SELECT id FROM persons WHERE status = 'full' ORDER BY id")
 		if err != nil || len(branches) == 0 || len(people) == 0 {
 			return err
 		}
@@ -150,21 +150,4 @@ func seedMedals(ctx context.Context, tx *db.Tx, today civil.Date, now int64) (in
 		n++
 	}
 	return n, nil
-}
-
-func ids(ctx context.Context, q db.Querier, query string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

@@ -42,9 +42,7 @@ func wait(t *testing.T, c *apptest.Client, id int64) importer.Job {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var j importer.Job
-		if st := c.Do("GET", fmt.Sprintf("/api/v1/imports/%d", id), nil, &j); st != 200 {
-			t.Fatalf("GET job: %d %s", st, c.Body())
-		}
+		c.Expect(200, "GET", fmt.Sprintf("/api/v1/imports/%d", id), nil, &j)
 		if !j.Running() {
 			return j
 		}
@@ -84,12 +82,8 @@ func TestImportThroughTheAPI(t *testing.T) {
 		}
 
 		// Confirm: imported into the chosen organisation; a second confirm is refused.
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, &j); st != 202 {
-			t.Fatalf("confirm: %d %s", st, admin.Body())
-		}
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil); st != 409 {
-			t.Fatalf("double confirm: %d %s", st, admin.Body())
-		}
+		admin.Expect(202, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, &j)
+		admin.Expect(409, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{}, nil) // double confirm
 		j = wait(t, admin, j.ID)
 		if j.State != importer.Done || j.Counts.Inserted != 120 || j.Counts.OrgsCreated != 9 {
 			t.Fatalf("import: %+v", j)
@@ -177,16 +171,12 @@ func TestMappingFixedInThePreview(t *testing.T) {
 			mapping[i] = string(m)
 		}
 		mapping[5] = "id_number"
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{"mapping": mapping, "dry_run": true}, nil); st != 202 {
-			t.Fatalf("recheck: %d %s", st, admin.Body())
-		}
+		admin.Expect(202, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{"mapping": mapping, "dry_run": true}, nil)
 		j = wait(t, admin, j.ID)
 		if j.State != importer.Checked || j.Counts.Errors != 0 {
 			t.Fatalf("after fixing the mapping: %+v", j)
 		}
-		if st := admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{"mapping": []string{"name"}}, nil); st != 400 {
-			t.Fatalf("a mapping of the wrong length: %d", st)
-		}
+		admin.Expect(400, "POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{"mapping": []string{"name"}}, nil) // a mapping of the wrong length
 		admin.Do("POST", fmt.Sprintf("/api/v1/imports/%d/confirm", j.ID), map[string]any{"mapping": mapping}, nil)
 		if j = wait(t, admin, j.ID); j.State != importer.Done || j.Counts.Inserted != 120 {
 			t.Fatalf("import after the fix: %+v", j)

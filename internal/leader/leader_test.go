@@ -73,9 +73,7 @@ func TestCompare(t *testing.T) {
 		root, sub, other := bureau(t, e)
 		c := e.Account(auth.Leader, root, 0)
 		var cmp leader.Comparison
-		if st := c.Do("GET", fmt.Sprintf("/api/v1/stats/compare?org=%d&sort=members&desc=1", root), nil, &cmp); st != 200 {
-			t.Fatalf("%d %s", st, c.Body())
-		}
+		c.Expect(200, "GET", fmt.Sprintf("/api/v1/stats/compare?org=%d&sort=members&desc=1", root), nil, &cmp)
 		if len(cmp.Units) < 2 || len(cmp.Columns) != len(leader.Columns) {
 			t.Fatalf("compares %d units over %d columns", len(cmp.Units), len(cmp.Columns))
 		}
@@ -145,9 +143,7 @@ func TestSpeech(t *testing.T) {
 		for _, q := range []string{fmt.Sprintf("org=%d", root), fmt.Sprintf("org=%d&years=5", sub),
 			fmt.Sprintf("org=%d&from=%d-01-01&to=%d-12-31", root, time.Now().Year()-2, time.Now().Year()-1)} {
 			var sp leader.Speech
-			if st := c.Do("GET", "/api/v1/stats/speech?"+q, nil, &sp); st != 200 {
-				t.Fatalf("%s: %d %s", q, st, c.Body())
-			}
+			c.Expect(200, "GET", "/api/v1/stats/speech?"+q, nil, &sp)
 			links := 0
 			var text strings.Builder
 			for _, sg := range sp.Segments {

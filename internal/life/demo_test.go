@@ -29,9 +29,7 @@ func TestDemoHasCompliantAndOverdueBranches(t *testing.T) {
 	}
 	var ov life.Overview
 	c := e.Account(auth.OrgAdmin, root, 0)
-	if st := c.Do("GET", "/api/v1/meetings/compliance?year=2026&per_page=200", nil, &ov); st != 200 {
-		t.Fatal(c.Body())
-	}
+	c.Expect(200, "GET", "/api/v1/meetings/compliance?year=2026&per_page=200", nil, &ov)
 	clean, late := 0, 0
 	for _, r := range ov.Items {
 		if r.Overdue == 0 {

@@ -122,17 +122,8 @@ type storedFile struct {
 func filesOf(ctx context.Context, q db.Querier, meetingID int64) ([]storedFile, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, meeting_id, file_name, stored_name, content_type, size, actor, created_at, sha256
 		FROM life_files WHERE meeting_id = ? ORDER BY id`, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []storedFile
-	for rows.Next() {
-		var f storedFile
-		if err := rows.Scan(&f.ID, &f.MeetingID, &f.FileName, &f.stored, &f.ContentType, &f.Size, &f.Actor, &f.CreatedAt, &f.hash); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (f storedFile, err error) {
+		err = r.Scan(&f.ID, &f.MeetingID, &f.FileName, &f.stored, &f.ContentType, &f.Size, &f.Actor, &f.CreatedAt, &f.hash)
+		return f, err
+	})
 }

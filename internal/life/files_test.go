@@ -21,9 +21,7 @@ func TestMeetingFiles(t *testing.T) {
 		at(e, "2026-02-10")
 		c := e.Account(auth.OrgAdmin, b.branch, 0)
 		var m life.Meeting
-		if st := c.Do("POST", "/api/v1/meetings", map[string]any{"org_id": b.branch, "kind": "congress", "held_on": "2026-02-09", "topic": "讨论发展对象"}, &m); st != 201 {
-			t.Fatal(c.Body())
-		}
+		c.Expect(201, "POST", "/api/v1/meetings", map[string]any{"org_id": b.branch, "kind": "congress", "held_on": "2026-02-09", "topic": "讨论发展对象"}, &m)
 		files := func() int { return e.Count("SELECT COUNT(*) FROM life_files WHERE meeting_id = ?", m.ID) }
 		path := fmt.Sprintf("/api/v1/meetings/%d/files", m.ID)
 		sheet := []byte("%PDF-1.4\n签到表\n%%EOF")
@@ -55,9 +53,7 @@ func TestMeetingFiles(t *testing.T) {
 		if st := leader.Do("GET", req, nil, nil); st != 200 || !bytes.Equal(leader.Last, sheet) {
 			t.Fatalf("download: %d %q", st, leader.Body())
 		}
-		if st := leader.Do("GET", fmt.Sprintf("/life/meetings/%d/files/%d", m.ID, f.ID+100), nil, nil); st != 404 {
-			t.Fatalf("a file of no such id: %d", st)
-		}
+		leader.Expect(404, "GET", fmt.Sprintf("/life/meetings/%d/files/%d", m.ID, f.ID+100), nil, nil) // a file of no such id
 		var got life.Meeting
 		if st := leader.Do("GET", fmt.Sprintf("/api/v1/meetings/%d", m.ID), nil, &got); st != 200 || len(got.Files) != 2 || got.Files[0].FileName != "签到表.pdf" {
 			t.Fatalf("meeting files: %d %+v", st, got.Files)

@@ -104,21 +104,15 @@ func TestMeetingFlowAndBadInput(t *testing.T) {
 		if n := meetings(); n != 0 {
 			t.Fatalf("refused meetings wrote %d rows", n)
 		}
-		if st := c.Do("POST", "/api/v1/meetings", map[string]any{"org_id": b.other, "kind": "congress", "held_on": "2026-02-09", "topic": "x"}, nil); st != 404 {
-			t.Fatalf("out-of-scope org: %d", st)
-		}
+		c.Expect(404, "POST", "/api/v1/meetings", map[string]any{"org_id": b.other, "kind": "congress", "held_on": "2026-02-09", "topic": "x"}, nil) // out-of-scope org
 
 		var m life.Meeting
-		if st := c.Do("POST", "/api/v1/meetings", body(), &m); st != 201 {
-			t.Fatalf("create: %d %s", st, c.Body())
-		}
+		c.Expect(201, "POST", "/api/v1/meetings", body(), &m)
 		// 4 voting (the 预备党员 does not vote), 2 of them present: not more than half.
 		if m.Quorum.Expected != 4 || m.Quorum.Present != 2 || m.Quorum.Met || m.Counts || len(m.Attendees) != 5 {
 			t.Fatalf("quorum %+v counts %v attendees %d", m.Quorum, m.Counts, len(m.Attendees))
 		}
-		if st := c.Do("POST", "/api/v1/meetings", body(), nil); st != 409 {
-			t.Fatalf("double submit: %d", st)
-		}
+		c.Expect(409, "POST", "/api/v1/meetings", body(), nil) // double submit
 		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'life.decision' AND done_at IS NULL AND due_on = '2026-02-28'"); n != 1 {
 			t.Fatalf("decision 待办: %d", n)
 		}
@@ -146,26 +140,20 @@ func TestMeetingFlowAndBadInput(t *testing.T) {
 			t.Fatalf("党员大会 with quorum: %s", s)
 		}
 		// An edit racing another: the stale version is refused.
-		if st := c.Do("PATCH", fmt.Sprintf("/api/v1/meetings/%d", m.ID), map[string]any{"version": m.Version - 1, "minutes": "改"}, nil); st != 409 {
-			t.Fatalf("stale version: %d", st)
-		}
+		c.Expect(409, "PATCH", fmt.Sprintf("/api/v1/meetings/%d", m.ID), map[string]any{"version": m.Version - 1, "minutes": "改"}, nil) // stale version
 		if st := c.Do("PATCH", fmt.Sprintf("/api/v1/meetings/%d", m.ID), map[string]any{"version": m.Version, "minutes": "会议记录"}, &m); st != 200 || m.Minutes != "会议记录" {
 			t.Fatalf("patch: %d %s", st, c.Body())
 		}
 		// The decision is done: its 待办 closes.
 		d := m.Decisions[0]
-		if st := c.Do("POST", fmt.Sprintf("/api/v1/meetings/%d/decisions/%d/done", m.ID, d.ID), map[string]any{"version": m.Version, "done_on": "2026-02-10"}, &m); st != 200 {
-			t.Fatalf("done: %d %s", st, c.Body())
-		}
+		c.Expect(200, "POST", fmt.Sprintf("/api/v1/meetings/%d/decisions/%d/done", m.ID, d.ID), map[string]any{"version": m.Version, "done_on": "2026-02-10"}, &m)
 		if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'life.decision' AND done_at IS NULL"); n != 0 {
 			t.Fatalf("decision 待办 still open: %d", n)
 		}
 		// The 支委会's roster is its committee: 2 of 3 is at least half.
 		var cm life.Meeting
-		if st := c.Do("POST", "/api/v1/meetings", map[string]any{"org_id": b.branch, "kind": "committee", "held_on": "2026-02-10", "topic": "研究月度工作",
-			"attendees": []map[string]any{{"person_id": p[0], "status": "present"}, {"person_id": p[1], "status": "present"}, {"person_id": p[3], "status": "observer"}}}, &cm); st != 201 {
-			t.Fatalf("committee: %d %s", st, c.Body())
-		}
+		c.Expect(201, "POST", "/api/v1/meetings", map[string]any{"org_id": b.branch, "kind": "committee", "held_on": "2026-02-10", "topic": "研究月度工作",
+			"attendees": []map[string]any{{"person_id": p[0], "status": "present"}, {"person_id": p[1], "status": "present"}, {"person_id": p[3], "status": "observer"}}}, &cm)
 		if cm.Quorum.Expected != 3 || cm.Quorum.Present != 2 || !cm.Counts {
 			t.Fatalf("支委会 quorum %+v", cm.Quorum)
 		}
@@ -173,9 +161,7 @@ func TestMeetingFlowAndBadInput(t *testing.T) {
 		if st := c.Do("GET", "/api/v1/meetings?kind=committee&from=2026-02-01&to=2026-02-28&per_page=1", nil, &l); st != 200 || l.Total != 1 || len(l.Items) != 1 {
 			t.Fatalf("list: %d %s", st, c.Body())
 		}
-		if st := c.Do("GET", "/api/v1/meetings?from=2026-03-01&to=2026-02-01", nil, nil); st != 422 {
-			t.Fatalf("reversed range: %d", st)
-		}
+		c.Expect(422, "GET", "/api/v1/meetings?from=2026-03-01&to=2026-02-01", nil, nil) // reversed range
 	})
 }
 
@@ -190,9 +176,7 @@ func TestCalendarAcrossYearBoundary(t *testing.T) {
 		ctx := context.Background()
 		at(e, "2025-12-31")
 		admin := e.Account(auth.OrgAdmin, b.root, 0)
-		if st := admin.Do("PUT", "/api/v1/meetings/frequencies", map[string]any{"year": 2025, "per": map[string]string{"lecture": "year"}}, nil); st != 200 {
-			t.Fatalf("frequencies: %d %s", st, admin.Body())
-		}
+		admin.Expect(200, "PUT", "/api/v1/meetings/frequencies", map[string]any{"year": 2025, "per": map[string]string{"lecture": "year"}}, nil)
 		var fr struct {
 			Set bool
 			Per map[string]string
@@ -200,21 +184,15 @@ func TestCalendarAcrossYearBoundary(t *testing.T) {
 		if st := admin.Do("GET", "/api/v1/meetings/frequencies?year=2026", nil, &fr); st != 200 || fr.Set || fr.Per["lecture"] != "year" {
 			t.Fatalf("2026 inherits 2025: %d %+v", st, fr)
 		}
-		if st := admin.Do("PUT", "/api/v1/meetings/frequencies", map[string]any{"year": 2026, "per": map[string]string{"lecture": "quarter"}}, nil); st != 200 {
-			t.Fatalf("frequencies 2026: %d %s", st, admin.Body())
-		}
-		if st := admin.Do("PUT", "/api/v1/meetings/frequencies", map[string]any{"year": 2025, "per": map[string]string{"lecture": "weekly"}}, nil); st != 422 {
-			t.Fatalf("bad frequency: %d", st)
-		}
+		admin.Expect(200, "PUT", "/api/v1/meetings/frequencies", map[string]any{"year": 2026, "per": map[string]string{"lecture": "quarter"}}, nil) // frequencies 2026
+		admin.Expect(422, "PUT", "/api/v1/meetings/frequencies", map[string]any{"year": 2025, "per": map[string]string{"lecture": "weekly"}}, nil)  // bad frequency
 		all := []map[string]any{}
 		for _, id := range b.people[:4] {
 			all = append(all, map[string]any{"person_id": id, "status": "present"})
 		}
 		create := func(kind, day string) {
 			at(e, day)
-			if st := admin.Do("POST", "/api/v1/meetings", map[string]any{"org_id": b.branch, "kind": kind, "held_on": day, "topic": kind + day, "attendees": all}, nil); st != 201 {
-				t.Fatalf("%s %s: %d %s", kind, day, st, admin.Body())
-			}
+			admin.Expect(201, "POST", "/api/v1/meetings", map[string]any{"org_id": b.branch, "kind": kind, "held_on": day, "topic": kind + day, "attendees": all}, nil)
 		}
 		create("congress", "2025-12-31")
 		create("congress", "2026-01-01")
@@ -249,9 +227,7 @@ func TestCalendarAcrossYearBoundary(t *testing.T) {
 		}
 		at(e, "2026-01-05")
 		var ov life.Overview
-		if st := admin.Do("GET", fmt.Sprintf("/api/v1/meetings/compliance?year=2026&quarter=1&org=%d", b.branch), nil, &ov); st != 200 {
-			t.Fatal(admin.Body())
-		}
+		admin.Expect(200, "GET", fmt.Sprintf("/api/v1/meetings/compliance?year=2026&quarter=1&org=%d", b.branch), nil, &ov)
 		for j, col := range ov.Columns {
 			if col.Kind == "congress" && ov.Items[0].Cells[j].Held != 1 {
 				t.Errorf("2026-01-01 counted %d times in Q1 2026", ov.Items[0].Cells[j].Held)

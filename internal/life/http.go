@@ -40,7 +40,7 @@ func Routes(d *core.Deps) []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/meetings", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("组织生活会议记录列表（三会一课、主题党日、组织生活会、民主评议、谈心谈话）", listParams, nil,
 			List{Total: 1, Page: 1, PerPage: 50, Items: []Meeting{sample}})},
-		{Method: "POST", Pattern: "/api/v1/meetings", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: doc("登记已召开的会议：出席情况按会议当日名单核对并计算法定人数，决定事项可转为待办", nil, create, sample)},
+		{Method: "POST", Pattern: "/api/v1/meetings", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Create), Doc: doc("登记已召开的会议：出席情况按会议当日名单核对并计算法定人数，决定事项可转为待办", nil, create, sample)},
 		{Method: "GET", Pattern: "/api/v1/meetings/compliance", Perm: web.PartyRead, Handler: h.apiCompliance, Doc: doc("组织生活合规日历：各支部各期应开、已开、逾期", compParams, nil,
 			Overview{Year: 2026, Quarter: 1, OrgID: 1, OrgName: "市公安局党委", Total: 1, Page: 1, PerPage: 50})},
 		{Method: "GET", Pattern: "/api/v1/meetings/roster", Perm: web.PartyWrite, Handler: h.apiRoster, Doc: doc("会议应到人员名单（按会议日期）",
@@ -93,19 +93,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.JSON(w, http.StatusOK, l)
-	return nil
-}
-
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	m, err := h.Create(r.Context(), web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, m)
 	return nil
 }
 

@@ -56,19 +56,12 @@ func Roster(ctx context.Context, q db.Querier, o *org.Org, kind string, day civi
 		FROM persons p
 		WHERE `+in+` AND `+member.PartyMember("(p.status || '')")+` AND p.join_date <= ?
 		ORDER BY p.pinyin, p.id`, append(append([]any{on}, args...), on)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []RosterEntry
-	for rows.Next() {
-		var e RosterEntry
+	return db.Collect(rows, err, func(r db.Scanner) (e RosterEntry, err error) {
 		var voting int
-		if err := rows.Scan(&e.PersonID, &e.Name, &voting); err != nil {
-			return nil, err
+		if err := r.Scan(&e.PersonID, &e.Name, &voting); err != nil {
+			return e, err
 		}
 		e.Voting = voting == 1 || kind != Congress
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }

@@ -160,41 +160,27 @@ func load(ctx context.Context, q db.Querier, s scope.Subtree, id int64) (*Meetin
 func attendees(ctx context.Context, q db.Querier, id int64) ([]Attendee, error) {
 	rows, err := q.QueryContext(ctx, `SELECT person_id, name, voting, status, reason, method, COALESCE(checked_at, 0) FROM life_attendees
 		WHERE meeting_id = ? ORDER BY CASE status WHEN 'observer' THEN 1 ELSE 0 END, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Attendee
-	for rows.Next() {
-		var a Attendee
+	return db.Collect(rows, err, func(r db.Scanner) (a Attendee, err error) {
 		var voting int
-		if err := rows.Scan(&a.PersonID, &a.Name, &voting, &a.Status, &a.Reason, &a.Method, &a.CheckedAt); err != nil {
-			return nil, err
+		if err := r.Scan(&a.PersonID, &a.Name, &voting, &a.Status, &a.Reason, &a.Method, &a.CheckedAt); err != nil {
+			return a, err
 		}
 		a.Voting, a.StatusLabel = voting == 1, StatusLabel(a.Status)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, nil
+	})
 }
 
 func decisions(ctx context.Context, q db.Querier, id int64) ([]Decision, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, what, COALESCE(owner_id, 0), owner_name, COALESCE(due_on, ''), todo, COALESCE(done_on, '')
 		FROM life_decisions WHERE meeting_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Decision
-	for rows.Next() {
-		var d Decision
+	return db.Collect(rows, err, func(r db.Scanner) (d Decision, err error) {
 		var t int
-		if err := rows.Scan(&d.ID, &d.What, &d.OwnerID, &d.OwnerName, &d.DueOn, &t, &d.DoneOn); err != nil {
-			return nil, err
+		if err := r.Scan(&d.ID, &d.What, &d.OwnerID, &d.OwnerName, &d.DueOn, &t, &d.DoneOn); err != nil {
+			return d, err
 		}
 		d.Todo = t == 1
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, nil
+	})
 }
 
 // Get returns a meeting the caller may read.

@@ -123,9 +123,7 @@ func TestCreateRenameMove(t *testing.T) {
 		for _, id := range []int64{a, branch, group} {
 			dbtest.AddPerson(t, e.DB, dbtest.Person{Org: id, Name: "某人"})
 		}
-		if st := b.admin.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/move", branch), map[string]any{"parent_id": bb, "version": 2}, &o); st != 200 {
-			t.Fatalf("move: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "POST", fmt.Sprintf("/api/v1/orgs/%d/move", branch), map[string]any{"parent_id": bb, "version": 2}, &o)
 		// The people of the moved subtree carry its new paths (a member search's scope).
 		dbtest.OrgPathsAgree(t, e.DB)
 		if d := b.get(group); d.Path != fmt.Sprintf("/%d/%d/%d/%d/", b.root, bb, branch, group) {
@@ -161,9 +159,7 @@ func TestCreateRenameMove(t *testing.T) {
 		}
 
 		// A 党委 that becomes a 党总支 loses 审批权限 and its five-year term.
-		if st := b.admin.Do("PATCH", fmt.Sprintf("/api/v1/orgs/%d", a), map[string]any{"version": 1, "kind": "general"}, &o); st != 200 {
-			t.Fatalf("kind change: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "PATCH", fmt.Sprintf("/api/v1/orgs/%d", a), map[string]any{"version": 1, "kind": "general"}, &o) // kind change
 		if o.CanApprove || o.Kind != org.General || o.TermEnd != "2027-03-12" {
 			t.Errorf("after kind change: %+v", o)
 		}
@@ -221,12 +217,8 @@ func TestDissolve(t *testing.T) {
 		if st := b.admin.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/dissolve", a), map[string]any{}, nil); st != 422 || !strings.Contains(b.admin.Body(), "未撤销的下级组织") {
 			t.Fatalf("dissolve with a child: %d %s", st, b.admin.Body())
 		}
-		if st := b.admin.Do("POST", path, map[string]any{"dissolved_on": "2099-01-01"}, nil); st != 422 {
-			t.Fatalf("future date: %d", st)
-		}
-		if st := b.admin.Do("POST", path, map[string]any{"dissolved_on": "2026-02-30"}, nil); st != 400 {
-			t.Fatalf("bad date: %d", st)
-		}
+		b.admin.Expect(422, "POST", path, map[string]any{"dissolved_on": "2099-01-01"}, nil) // future date
+		b.admin.Expect(400, "POST", path, map[string]any{"dissolved_on": "2026-02-30"}, nil) // bad date
 		if _, err := b.DB.W.Exec(b.DB.Rebind("UPDATE persons SET status = 'transferred' WHERE id = ?"), ids[0]); err != nil {
 			t.Fatal(err)
 		}
@@ -323,9 +315,7 @@ func TestConcurrentEdit(t *testing.T) {
 		b := newBureau(t, e)
 		branch := b.create(b.root, "一支部", org.Branch)
 		path := fmt.Sprintf("/api/v1/orgs/%d", branch)
-		if st := b.admin.Do("PATCH", path, map[string]any{"version": 1, "name": "甲的改名"}, nil); st != 200 {
-			t.Fatalf("first edit: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "PATCH", path, map[string]any{"version": 1, "name": "甲的改名"}, nil) // first edit
 		if st := b.admin.Do("PATCH", path, map[string]any{"version": 1, "name": "乙的改名"}, nil); st != 409 || !strings.Contains(b.admin.Body(), "已被他人修改") {
 			t.Fatalf("second edit on the old version: %d %s", st, b.admin.Body())
 		}
@@ -334,15 +324,11 @@ func TestConcurrentEdit(t *testing.T) {
 		}
 		// A form submitted twice does not make two organisations.
 		body := map[string]any{"parent_id": b.root, "name": "二支部", "kind": "branch"}
-		if st := b.admin.Do("POST", "/api/v1/orgs", body, nil); st != 201 {
-			t.Fatalf("create: %d", st)
-		}
+		b.admin.Expect(201, "POST", "/api/v1/orgs", body, nil)
 		if st := b.admin.Do("POST", "/api/v1/orgs", body, nil); st != 409 || !strings.Contains(b.admin.Body(), "已有名为「二支部」") {
 			t.Fatalf("double submission: %d %s", st, b.admin.Body())
 		}
-		if st := b.admin.Do("PATCH", path, map[string]any{"version": 2, "name": "二支部"}, nil); st != 409 {
-			t.Fatalf("rename onto a sibling's name: %d", st)
-		}
+		b.admin.Expect(409, "PATCH", path, map[string]any{"version": 2, "name": "二支部"}, nil) // rename onto a sibling's name
 	})
 }
 
@@ -495,9 +481,7 @@ func TestWarningsTodo(t *testing.T) {
 		want("3 正式党员", org.WarnSecretaryVacant)
 
 		var m org.CommitteeMember
-		if st := b.admin.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/committee", branch), map[string]any{"person_id": ids[0], "post": "书记"}, &m); st != 201 {
-			t.Fatalf("appoint: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(201, "POST", fmt.Sprintf("/api/v1/orgs/%d/committee", branch), map[string]any{"person_id": ids[0], "post": "书记"}, &m)
 		want("书记 appointed")
 
 		b.people(branch, "full", 3)
@@ -515,23 +499,17 @@ func TestWarningsTodo(t *testing.T) {
 		want("51 党员", org.WarnNeedsCommittee, org.WarnTooManyMembers)
 
 		v := b.get(branch).Version
-		if st := b.admin.Do("PATCH", fmt.Sprintf("/api/v1/orgs/%d", branch), map[string]any{"version": v, "term_start": "2023-09-15"}, nil); st != 200 {
-			t.Fatalf("term: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "PATCH", fmt.Sprintf("/api/v1/orgs/%d", branch), map[string]any{"version": v, "term_start": "2023-09-15"}, nil)
 		want("term ends in 6 months", org.WarnNeedsCommittee, org.WarnTooManyMembers, org.WarnTermExpiring)
 		var detail string
 		b.DB.QueryRowContext(context.Background(), "SELECT due_on FROM todos WHERE dedup_key = ?", key(org.WarnTermExpiring)).Scan(&detail)
 		if detail != "2026-09-15" {
 			t.Errorf("due_on %q", detail)
 		}
-		if st := b.admin.Do("PATCH", fmt.Sprintf("/api/v1/orgs/%d", branch), map[string]any{"version": v + 1, "term_start": "2023-03-01"}, nil); st != 200 {
-			t.Fatalf("term: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "PATCH", fmt.Sprintf("/api/v1/orgs/%d", branch), map[string]any{"version": v + 1, "term_start": "2023-03-01"}, nil)
 		want("term expired", org.WarnNeedsCommittee, org.WarnTooManyMembers, org.WarnTermExpired)
 
-		if st := b.admin.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/committee/%d/end", branch, m.ID), nil, nil); st != 200 {
-			t.Fatalf("end: %d %s", st, b.admin.Body())
-		}
+		b.admin.Expect(200, "POST", fmt.Sprintf("/api/v1/orgs/%d/committee/%d/end", branch, m.ID), nil, nil)
 		want("书记 left", org.WarnNeedsCommittee, org.WarnTooManyMembers, org.WarnTermExpired, org.WarnSecretaryVacant)
 
 		// The tree shows the same warnings and counts.
@@ -557,9 +535,7 @@ func TestPages(t *testing.T) {
 		id := int64(b.count("SELECT MAX(id) FROM orgs"))
 		for _, path := range []string{"/orgs", fmt.Sprintf("/orgs/%d", id)} {
 			var out any
-			if st := b.admin.Do("GET", path, nil, &out); st != 200 {
-				t.Fatalf("%s: %d", path, st)
-			}
+			b.admin.Expect(200, "GET", path, nil, &out)
 			page := b.admin.Body()
 			if strings.Contains(page, "<img src=x") || !strings.Contains(page, "&lt;img src=x onerror=alert(1)&gt;党支部") {
 				t.Errorf("%s does not escape the name", path)

@@ -25,9 +25,7 @@ func TestRenew(t *testing.T) {
 		full := b.people(branch, "full", 4)
 		prob := b.people(branch, "probationary", 1)[0]
 		stranger := b.people(other, "full", 1)[0]
-		if st := b.admin.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/committee", branch), map[string]any{"person_id": full[0], "post": "书记"}, nil); st != 201 {
-			t.Fatal(b.admin.Body())
-		}
+		b.admin.Expect(201, "POST", fmt.Sprintf("/api/v1/orgs/%d/committee", branch), map[string]any{"person_id": full[0], "post": "书记"}, nil)
 		b.sync()
 		if !strings.Contains(b.openTodos(), fmt.Sprintf("term_expiring:%d", branch)) {
 			t.Fatalf("no expiry warning: %s", b.openTodos())

@@ -73,9 +73,7 @@ func TestScopeRootKeepsKindAndRights(t *testing.T) {
 
 		// The page offers the root of one's scope no kind, 审批权限, move or
 		// dissolve control; renaming it still works.
-		if st := branchAdmin.Do("GET", fmt.Sprintf("/orgs/%d", branch), nil, nil); st != 200 {
-			t.Fatalf("detail page: %d", st)
-		}
+		branchAdmin.Expect(200, "GET", fmt.Sprintf("/orgs/%d", branch), nil, nil) // detail page
 		page := branchAdmin.Body()
 		for _, ctl := range []string{`name="kind"`, `name="can_approve"`, "/move", "/dissolve"} {
 			if strings.Contains(page, ctl) {

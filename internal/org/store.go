@@ -296,20 +296,13 @@ var historyLabels = map[string]string{"create": "设立", "rename": "更名", "m
 func History(ctx context.Context, q db.Querier, orgID int64) ([]HistoryEntry, error) {
 	rows, err := q.QueryContext(ctx, `SELECT h.at, h.action, h.detail, COALESCE(NULLIF(a.display_name, ''), a.username, '') FROM org_history h
 		LEFT JOIN accounts a ON a.id = h.actor_id WHERE h.org_id = ? ORDER BY h.at DESC, h.id DESC`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HistoryEntry
-	for rows.Next() {
-		var h HistoryEntry
-		if err := rows.Scan(&h.At, &h.Action, &h.Detail, &h.Actor); err != nil {
-			return nil, err
+	return db.Collect(rows, err, func(r db.Scanner) (h HistoryEntry, err error) {
+		if err := r.Scan(&h.At, &h.Action, &h.Detail, &h.Actor); err != nil {
+			return h, err
 		}
 		h.Label = historyLabels[h.Action]
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		return h, nil
+	})
 }
 
 // person is the little this package needs to know of a person.
@@ -336,19 +329,10 @@ func fullMembers(ctx context.Context, q db.Querier, s scope.Subtree) ([]person, 
 	w, args := s.Where("o.path")
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.status, o.path, o.name FROM persons p JOIN orgs o ON o.id = p.org_id
 		WHERE `+w+` AND p.status = 'full' ORDER BY o.path, p.pinyin, p.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []person
-	for rows.Next() {
-		var p person
-		if err := rows.Scan(&p.ID, &p.Name, &p.Status, &p.OrgPath, &p.OrgName); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (p person, err error) {
+		err = r.Scan(&p.ID, &p.Name, &p.Status, &p.OrgPath, &p.OrgName)
+		return p, err
+	})
 }
 
 // activePersons counts the people who still belong to an organisation itself.
@@ -361,19 +345,10 @@ func activePersons(ctx context.Context, q db.Querier, orgID int64) (int, error) 
 // liveChildren lists the names of children that are not dissolved.
 func liveChildren(ctx context.Context, q db.Querier, orgID int64) ([]string, error) {
 	rows, err := q.QueryContext(ctx, "SELECT name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL ORDER BY sort, id", orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (n string, err error) {
+		err = r.Scan(&n)
+		return n, err
+	})
 }
 
 func nullStr(s string) any {

@@ -6,6 +6,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
 )
 
@@ -51,21 +52,8 @@ func (s *Service) BoardOf(ctx context.Context, p *auth.Principal, orgID int64, y
 	}
 	b.Members = counts[o.ID].Members
 	in, args := sub.Where("o.path")
-	rows, err := s.DB.QueryContext(ctx, "SELECT t.id FROM pioneer_posts t JOIN orgs o ON o.id = t.org_id WHERE "+in+" AND t.ended_on IS NULL ORDER BY t.kind, t.name", args...)
+	ids, err := db.IDs(ctx, s.DB, "SELECT t.id FROM pioneer_posts t JOIN orgs o ON o.id = t.org_id WHERE "+in+" AND t.ended_on IS NULL ORDER BY t.kind, t.name", args...)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for _, id := range ids {

@@ -24,10 +24,8 @@ func TestCommitOnAPhoneAndTheBoard(t *testing.T) {
 	at(e, "2026-03-10")
 	admin := e.Account(auth.OrgAdmin, b.id, 0)
 	var post pioneer.Post
-	if st := admin.Do("POST", "/api/v1/pioneer/posts", map[string]any{"org_id": b.id, "kind": "model", "name": "户籍窗口党员示范岗",
-		"duty": "推行一窗通办、延时服务和上门办证", "place": "办证大厅", "set_on": "2026-01-05"}, &post); st != 201 {
-		t.Fatal(admin.Body())
-	}
+	admin.Expect(201, "POST", "/api/v1/pioneer/posts", map[string]any{"org_id": b.id, "kind": "model", "name": "户籍窗口党员示范岗",
+		"duty": "推行一窗通办、延时服务和上门办证", "place": "办证大厅", "set_on": "2026-01-05"}, &post)
 	admin.Do("POST", fmt.Sprintf("/api/v1/pioneer/posts/%d/members", post.ID), map[string]any{"version": post.Version, "person_id": b.people[1], "role": "岗长", "joined_on": "2026-01-05"}, nil)
 	if st := photo(t, admin, fmt.Sprintf("/api/v1/pioneer/posts/%d/photos", post.ID), pngBytes(t, 320)); st != 201 {
 		t.Fatal(admin.Body())

@@ -51,9 +51,7 @@ func TestDemoPostsCommitmentsAndBoard(t *testing.T) {
 	org := mine.Commitment.OrgID
 	for _, page := range []string{"/pioneer", "/pioneer/commitments", fmt.Sprintf("/pioneer/board?org=%d&size=a3", org),
 		fmt.Sprintf("/pioneer/commitments/%d", mine.Commitment.ID), fmt.Sprintf("/pioneer/commitments/new?org=%d", org)} {
-		if st := c.Do("GET", page, nil, nil); st != 200 {
-			t.Fatalf("%s: %d", page, st)
-		}
+		c.Expect(200, "GET", page, nil, nil)
 	}
 	if !strings.Contains(c.Body(), mine.Commitment.Name) {
 		t.Fatal("the roster of the new-commitment form lacks the member")
@@ -63,9 +61,7 @@ func TestDemoPostsCommitmentsAndBoard(t *testing.T) {
 		t.Fatal("the board shows no photo or no A4 sheet")
 	}
 	for _, x := range []string{"/pioneer/export", "/pioneer/commitments/export"} {
-		if st := c.Do("GET", x, nil, nil); st != 200 {
-			t.Fatalf("%s: %d", x, st)
-		}
+		c.Expect(200, "GET", x, nil, nil)
 		if err := cellsafe.CheckXLSX(bytes.NewReader(c.Last)); err != nil {
 			t.Fatal(err)
 		}

@@ -98,16 +98,10 @@ func TestPostsWithMembersAndPhotos(t *testing.T) {
 		}
 		m := body()
 		m["org_id"] = b.other
-		if st := admin.Do("POST", "/api/v1/pioneer/posts", m, nil); st != 404 {
-			t.Fatalf("another bureau's branch: %d", st)
-		}
+		admin.Expect(404, "POST", "/api/v1/pioneer/posts", m, nil) // another bureau's branch
 		var post pioneer.Post
-		if st := admin.Do("POST", "/api/v1/pioneer/posts", body(), &post); st != 201 {
-			t.Fatalf("create: %d %s", st, admin.Body())
-		}
-		if st := admin.Do("POST", "/api/v1/pioneer/posts", body(), nil); st != 409 {
-			t.Fatalf("set up twice: %d", st)
-		}
+		admin.Expect(201, "POST", "/api/v1/pioneer/posts", body(), &post)
+		admin.Expect(409, "POST", "/api/v1/pioneer/posts", body(), nil) // set up twice
 		path := fmt.Sprintf("/api/v1/pioneer/posts/%d", post.ID)
 		add := func(version int, person int64, role, on string) (int, refusal) {
 			var out refusal
@@ -224,23 +218,15 @@ func TestCommitmentsDeedsAndReview(t *testing.T) {
 		if st := jia.Do("POST", "/api/v1/commitments", commit, &c); st != 200 || c.OrgID != b.id {
 			t.Fatalf("commit: %d %s", st, jia.Body())
 		}
-		if st := jia.Do("POST", "/api/v1/commitments", commit, nil); st != 409 {
-			t.Fatalf("second commitment of the year: %d", st)
-		}
-		if st := admin.Do("POST", "/api/v1/commitments", map[string]any{"person_id": b.citizen, "year": 2026, "tasks": "x", "goals": "y"}, nil); st != 422 {
-			t.Fatalf("a 群众's commitment: %d", st)
-		}
-		if st := admin.Do("POST", "/api/v1/commitments", map[string]any{"person_id": b.people[1], "year": 2026, "tasks": "反诈宣传", "goals": "发案下降"}, nil); st != 200 {
-			t.Fatalf("commit for 乙: %d %s", st, admin.Body())
-		}
+		jia.Expect(409, "POST", "/api/v1/commitments", commit, nil)                                                                                     // second commitment of the year
+		admin.Expect(422, "POST", "/api/v1/commitments", map[string]any{"person_id": b.citizen, "year": 2026, "tasks": "x", "goals": "y"}, nil)         // a 群众's commitment
+		admin.Expect(200, "POST", "/api/v1/commitments", map[string]any{"person_id": b.people[1], "year": 2026, "tasks": "反诈宣传", "goals": "发案下降"}, nil) // commit for 乙
 		var mine pioneer.Mine
 		if st := yi.Do("GET", "/api/v1/commitments/mine", nil, &mine); st != 200 || mine.Commitment == nil || len(mine.Branch) != 2 {
 			t.Fatalf("乙 sees the branch's commitments: %d %+v", st, mine)
 		}
 		path := fmt.Sprintf("/api/v1/commitments/%d", c.ID)
-		if st := yi.Do("GET", path, nil, nil); st != 404 {
-			t.Fatalf("乙 opens 甲's commitment record: %d", st)
-		}
+		yi.Expect(404, "GET", path, nil, nil) // 乙 opens 甲's commitment record
 		for _, bad := range []struct {
 			name string
 			deed map[string]any
@@ -254,25 +240,17 @@ func TestCommitmentsDeedsAndReview(t *testing.T) {
 				t.Errorf("%s: %d", bad.name, st)
 			}
 		}
-		if st := yi.Do("POST", path+"/deeds", map[string]any{"done_on": "2026-03-01", "what": "冒名"}, nil); st != 404 {
-			t.Fatalf("乙 adds to 甲's commitment: %d", st)
-		}
+		yi.Expect(404, "POST", path+"/deeds", map[string]any{"done_on": "2026-03-01", "what": "冒名"}, nil) // 乙 adds to 甲's commitment
 		if st := jia.Do("POST", path+"/deeds", map[string]any{"done_on": "2026-03-01", "what": "为独居老人上门办证", "evidence": "窗口台账"}, &c); st != 201 || c.DeedCount != 1 {
 			t.Fatalf("deed: %d %s", st, jia.Body())
 		}
-		if st := jia.Do("POST", path+"/deeds", map[string]any{"done_on": "2026-03-01", "what": "为独居老人上门办证"}, nil); st != 409 {
-			t.Fatalf("the same deed twice: %d", st)
-		}
+		jia.Expect(409, "POST", path+"/deeds", map[string]any{"done_on": "2026-03-01", "what": "为独居老人上门办证"}, nil) // the same deed twice
 		if st := photo(t, jia, fmt.Sprintf("%s/deeds/%d/photos", path, c.Deeds[0].ID), pngBytes(t, 12)); st != 201 {
 			t.Fatalf("deed photo: %d %s", st, jia.Body())
 		}
 		jia.Do("GET", path, nil, &c)
-		if st := jia.Do("GET", c.Deeds[0].Photos[0].URL(), nil, nil); st != 200 {
-			t.Fatalf("own deed photo: %d", st)
-		}
-		if st := yi.Do("GET", c.Deeds[0].Photos[0].URL(), nil, nil); st != 404 {
-			t.Fatalf("another member's deed photo: %d", st)
-		}
+		jia.Expect(200, "GET", c.Deeds[0].Photos[0].URL(), nil, nil) // own deed photo
+		yi.Expect(404, "GET", c.Deeds[0].Photos[0].URL(), nil, nil)  // another member's deed photo
 		review := func(v int, r, note string) int {
 			return admin.Do("POST", path+"/review", map[string]any{"version": v, "review": r, "note": note}, &c)
 		}
@@ -298,12 +276,8 @@ func TestCommitmentsDeedsAndReview(t *testing.T) {
 		if st := review(c.Version, "good", "践诺扎实"); st != 200 || c.ReviewLabel != "好" {
 			t.Fatalf("review: %d %s", st, admin.Body())
 		}
-		if st := jia.Do("POST", path+"/deeds", map[string]any{"done_on": "2026-11-01", "what": "补记"}, nil); st != 409 {
-			t.Fatalf("deed after the review: %d", st)
-		}
-		if st := jia.Do("POST", "/api/v1/commitments", map[string]any{"version": c.Version, "person_id": b.people[0], "year": 2026, "tasks": "改", "goals": "改"}, nil); st != 409 {
-			t.Fatalf("change after the review: %d", st)
-		}
+		jia.Expect(409, "POST", path+"/deeds", map[string]any{"done_on": "2026-11-01", "what": "补记"}, nil)                                                            // deed after the review
+		jia.Expect(409, "POST", "/api/v1/commitments", map[string]any{"version": c.Version, "person_id": b.people[0], "year": 2026, "tasks": "改", "goals": "改"}, nil) // change after the review
 		var l pioneer.Commitments
 		if st := admin.Do("GET", "/api/v1/commitments?year=2026&reviewed=yes", nil, &l); st != 200 || l.Total != 1 || l.Made != 2 || l.Members != 3 {
 			t.Fatalf("list: %d %s", st, admin.Body())

@@ -35,7 +35,7 @@ func Routes(d *core.Deps) []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/pioneer/posts", Perm: web.PartyRead, Handler: h.apiPosts, Doc: doc("党员示范岗、先锋岗、责任区", postParams, nil,
 			Posts{Total: 1, Page: 1, PerPage: 50, Items: []Post{post}})},
-		{Method: "POST", Pattern: "/api/v1/pioneer/posts", Perm: web.PartyWrite, Handler: h.apiCreatePost, Doc: doc("设立岗位（同一组织同类同名的岗位不重复设立）", nil,
+		{Method: "POST", Pattern: "/api/v1/pioneer/posts", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.CreatePost), Doc: doc("设立岗位（同一组织同类同名的岗位不重复设立）", nil,
 			PostInput{OrgID: 12, Kind: Model, Name: "户籍窗口党员示范岗", Duty: "……", Place: "办证大厅", SetOn: "2026-01-10"}, post)},
 		{Method: "GET", Pattern: "/api/v1/pioneer/posts/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetPost), Doc: doc("岗位详情：成员与照片", nil, nil, post)},
 		{Method: "PUT", Pattern: "/api/v1/pioneer/posts/{id}", Perm: web.PartyWrite, Handler: h.apiUpdatePost, Doc: doc("修改岗位或撤销（须带 version）", nil,
@@ -47,7 +47,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/pioneer/posts/{id}/photos", Perm: web.PartyWrite, Handler: h.apiPostPhoto, Doc: doc("上传岗位照片（用于图版上墙）", nil, multipart, post)},
 		{Method: "GET", Pattern: "/api/v1/commitments", Perm: web.PartyRead, Handler: h.apiCommitments, Doc: doc("党员年度承诺（亮任务、亮目标）及践诺、评价情况", commitParams, nil,
 			Commitments{List: listing.List[Commitment]{Total: 1, Page: 1, PerPage: 50, Items: []Commitment{commit}}, Members: 30, Made: 1})},
-		{Method: "POST", Pattern: "/api/v1/commitments", Perm: web.PartyView, Handler: h.apiCommit, Doc: doc("公开年度承诺或修改未评价的承诺：党员本人，或党务管理员代为登记（修改须带 version）", nil,
+		{Method: "POST", Pattern: "/api/v1/commitments", Perm: web.PartyView, Handler: web.Posted(http.StatusOK, h.Commit), Doc: doc("公开年度承诺或修改未评价的承诺：党员本人，或党务管理员代为登记（修改须带 version）", nil,
 			CommitInput{PersonID: 5, Year: 2026, Tasks: "……", Goals: "……"}, commit)},
 		{Method: "GET", Pattern: "/api/v1/commitments/mine", Perm: web.PartyView, Handler: h.apiMine, Doc: doc("我的年度承诺与践诺记录，及本支部党员的承诺",
 			[]web.Param{{Name: "year", Description: "年度，缺省为今年"}}, nil, Mine{Commitment: &commit})},
@@ -89,15 +89,6 @@ func (h *handlers) apiPosts(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := h.ListPosts(r.Context(), web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiCreatePost(w http.ResponseWriter, r *http.Request) error {
-	var in PostInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	t, err := h.CreatePost(r.Context(), web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, t, err)
 }
 
 func (h *handlers) apiUpdatePost(w http.ResponseWriter, r *http.Request) error {
@@ -161,15 +152,6 @@ func (h *handlers) apiCommitments(w http.ResponseWriter, r *http.Request) error 
 	}
 	l, err := h.ListCommitments(r.Context(), web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiCommit(w http.ResponseWriter, r *http.Request) error {
-	var in CommitInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := h.Commit(r.Context(), web.Principal(r), in)
-	return web.Reply(w, http.StatusOK, c, err)
 }
 
 func (h *handlers) apiMine(w http.ResponseWriter, r *http.Request) error {

@@ -73,9 +73,7 @@ func TestFiguresAgree(t *testing.T) {
 					out  any
 				}{{fmt.Sprintf("/api/v1/stats/dashboard?org=%d", id), &dash}, {fmt.Sprintf("/api/v1/development/stats?org=%d", id), &dev},
 					{fmt.Sprintf("/api/v1/stats/annual?org=%d&year=%d", id, year), &rep}, {fmt.Sprintf("/api/v1/orgs?root=%d", id), &tree}} {
-					if st := c.Do("GET", a.path, nil, a.out); st != 200 {
-						t.Fatalf("%s: %d %s", a.path, st, c.Body())
-					}
+					c.Expect(200, "GET", a.path, nil, a.out)
 				}
 				for name, f := range map[string]*struct {
 					Members, Probationary, Candidates, Activists, Applicants int
@@ -98,9 +96,7 @@ func TestFiguresAgree(t *testing.T) {
 				seen := map[string]bool{}
 				for _, page := range []string{fmt.Sprintf("/?org=%d", id), fmt.Sprintf("/development/stats?org=%d", id),
 					fmt.Sprintf("/stats/annual?org=%d&year=%d", id, year), fmt.Sprintf("/orgs?root=%d", id)} {
-					if st := c.Do("GET", page, nil, nil); st != 200 {
-						t.Fatalf("%s: %d", page, st)
-					}
+					c.Expect(200, "GET", page, nil, nil)
 					for _, m := range figureRe.FindAllStringSubmatch(c.Body(), -1) {
 						href, key := html.UnescapeString(m[1]), m[2]
 						n, _ := strconv.Atoi(m[3])

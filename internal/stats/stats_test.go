@@ -57,9 +57,7 @@ func TestDashboardMatchesSQL(t *testing.T) {
 		yanta, path := orgID(t, e, "中共西安市公安局雁塔分局委员会")
 		c := e.Account(auth.OrgAdmin, yanta, 0)
 		var d stats.Dashboard
-		if st := c.Do("GET", "/api/v1/stats/dashboard", nil, &d); st != 200 {
-			t.Fatalf("dashboard: %d %s", st, c.Body())
-		}
+		c.Expect(200, "GET", "/api/v1/stats/dashboard", nil, &d)
 		in := "o.path LIKE ?"
 		sub := path + "%"
 		party := in + " AND p.status IN ('full','probationary')"

@@ -69,9 +69,7 @@ func TestInboxFiltersPagingAndExport(t *testing.T) {
 				t.Errorf("%s: %d, want %d: %s", q, got, st, city.Body())
 			}
 		}
-		if st := adminA.Do("GET", fmt.Sprintf("/todos.xlsx?org=%d", bBranch), nil, nil); st != 404 {
-			t.Fatalf("A exports B's: %d", st)
-		}
+		adminA.Expect(404, "GET", fmt.Sprintf("/todos.xlsx?org=%d", bBranch), nil, nil) // A exports B's
 		// The page: one section for 转接 (two sources), grouped by organisation on request.
 		if st := city.Do("GET", "/todos?per_page=50", nil, nil); st != 200 || strings.Count(city.Body(), `data-key="transfer"`) != 1 ||
 			!strings.Contains(city.Body(), `href="/todos.xlsx?per_page=50"`) || !strings.Contains(city.Body(), `data-total="5"`) {
@@ -84,9 +82,7 @@ func TestInboxFiltersPagingAndExport(t *testing.T) {
 		q := fmt.Sprintf("org=%d&overdue=1&per_page=1", a)
 		var all list
 		city.Do("GET", "/api/v1/todos?"+strings.Replace(q, "per_page=1", "per_page=200", 1), nil, &all)
-		if st := city.Do("GET", "/todos.xlsx?"+q, nil, nil); st != 200 {
-			t.Fatalf("export: %d", st)
-		}
+		city.Expect(200, "GET", "/todos.xlsx?"+q, nil, nil)
 		if err := cellsafe.CheckXLSX(bytes.NewReader(city.Last)); err != nil {
 			t.Fatal(err)
 		}

@@ -122,9 +122,7 @@ func TestInboxScope(t *testing.T) {
 			todo.Item{Source: "develop.deadline", Key: "undated", OrgID: a, Title: "无期限"},
 		)
 		var l list
-		if st := adminA.Do("GET", "/api/v1/todos", nil, &l); st != 200 {
-			t.Fatalf("list: %d %s", st, adminA.Body())
-		}
+		adminA.Expect(200, "GET", "/api/v1/todos", nil, &l)
 		if got := titles(l); got != "甲支部预警,我的待办,无期限" {
 			t.Fatalf("甲's inbox = %q: B's item must not show, own and subtree items sorted by due date", got)
 		}
@@ -137,12 +135,8 @@ func TestInboxScope(t *testing.T) {
 		if st := leader.Do("GET", fmt.Sprintf("/api/v1/todos?org=%d", bBranch), nil, &l); st != 200 || titles(l) != "乙支部预警" {
 			t.Fatalf("org filter: %d %q", st, titles(l))
 		}
-		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/todos?org=%d", bBranch), nil, nil); st != 404 {
-			t.Fatalf("out-of-scope org filter: %d, want 404", st)
-		}
-		if st := adminA.Do("GET", "/api/v1/todos?org=abc", nil, nil); st != 400 {
-			t.Fatalf("malformed org: %d, want 400", st)
-		}
+		adminA.Expect(404, "GET", fmt.Sprintf("/api/v1/todos?org=%d", bBranch), nil, nil) // out-of-scope org filter
+		adminA.Expect(400, "GET", "/api/v1/todos?org=abc", nil, nil)                      // malformed org
 		if st := memberAcc.Do("GET", "/api/v1/todos", nil, &l); st != 200 || l.Total != 0 {
 			t.Fatalf("an account without scope sees only its own items: %d %q", st, titles(l))
 		}
@@ -188,12 +182,8 @@ func TestDone(t *testing.T) {
 			t.Errorf("malformed id: %d, want 404", st)
 		}
 		path := fmt.Sprintf("/api/v1/todos/%d/done", id("mine"))
-		if st := adminA.Do("POST", path, nil, nil); st != 200 {
-			t.Fatalf("done: %d %s", st, adminA.Body())
-		}
-		if st := adminA.Do("POST", path, nil, nil); st != 409 {
-			t.Fatalf("done twice: %d, want 409", st)
-		}
+		adminA.Expect(200, "POST", path, nil, nil)
+		adminA.Expect(409, "POST", path, nil, nil) // done twice
 		var audited int
 		e.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM audit_log WHERE action = 'todo.done'").Scan(&audited)
 		if audited != 1 {

@@ -22,14 +22,10 @@ func TestMyTrainingsRespectTheAudience(t *testing.T) {
 		program := func(title string, cats []string) {
 			t.Helper()
 			var prog struct{ ID int64 }
-			if st := city.Do("POST", "/api/v1/training/programs", map[string]any{"org_id": w.root, "tier": training.TierDemo, "year": 2026,
-				"title": title, "categories": cats}, &prog); st != 201 {
-				t.Fatalf("program: %d %s", st, city.Body())
-			}
-			if st := city.Do("POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), map[string]any{"title": title + "第一讲", "mode": "线下",
-				"starts_at": start.UnixMilli(), "ends_at": start.Add(3 * time.Hour).UnixMilli(), "hours_x10": 30}, nil); st != 201 {
-				t.Fatalf("session: %d %s", st, city.Body())
-			}
+			city.Expect(201, "POST", "/api/v1/training/programs", map[string]any{"org_id": w.root, "tier": training.TierDemo, "year": 2026,
+				"title": title, "categories": cats}, &prog)
+			city.Expect(201, "POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), map[string]any{"title": title + "第一讲", "mode": "线下",
+				"starts_at": start.UnixMilli(), "ends_at": start.Add(3 * time.Hour).UnixMilli(), "hours_x10": 30}, nil)
 		}
 		program("党支部书记政治轮训", []string{"支部书记"})
 		program("全体党员轮训", nil)
@@ -38,9 +34,7 @@ func TestMyTrainingsRespectTheAudience(t *testing.T) {
 		for person, want := range map[int64][]string{w.member: {"全体党员轮训"}, w.secretary: {"全体党员轮训", "党支部书记政治轮训"}} {
 			c := e.Account(auth.Member, 0, person)
 			var mine training.Mine
-			if st := c.Do("GET", "/api/v1/training/mine?year=2026", nil, &mine); st != 200 {
-				t.Fatalf("mine: %d %s", st, c.Body())
-			}
+			c.Expect(200, "GET", "/api/v1/training/mine?year=2026", nil, &mine)
 			var got []string
 			for _, s := range mine.Sessions {
 				got = append(got, s.Program)
@@ -79,9 +73,7 @@ func TestVenuesExpectTheirAudience(t *testing.T) {
 			t.Fatalf("a refused session was stored")
 		}
 		// Title and hours left blank come from the course.
-		if st := city.Do("POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), body, &sess); st != 201 {
-			t.Fatalf("session of a course: %d %s", st, city.Body())
-		}
+		city.Expect(201, "POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), body, &sess) // session of a course
 		city.Do("POST", fmt.Sprintf("/api/v1/training/sessions/%d/venues", sess.ID), map[string]any{"org_id": w.a, "name": "甲分局分会场"}, nil)
 
 		expected := func(c *apptest.Client) map[string]string {

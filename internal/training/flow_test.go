@@ -9,7 +9,6 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/training"
 )
@@ -24,23 +23,6 @@ type bureau struct {
 	now               time.Time
 }
 
-func exec(t *testing.T, e *apptest.Env, q string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	err := e.DB.InTx(context.Background(), func(tx *db.Tx) (err error) {
-		if strings.HasPrefix(q, "INSERT") {
-			id, err = db.InsertID(context.Background(), tx, q, args...)
-		} else {
-			_, err = tx.ExecContext(context.Background(), q, args...)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 func newBureau(t *testing.T, e *apptest.Env) *bureau {
 	w := &bureau{e: e, now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
 	e.App.Now = func() time.Time { return w.now }
@@ -52,7 +34,7 @@ func newBureau(t *testing.T, e *apptest.Env) *bureau {
 	w.a, w.b = org(w.root, "甲分局党委"), org(w.root, "乙分局党委")
 	w.aBranch, w.bBranch = org(w.a, "甲分局党支部"), org(w.b, "乙分局党支部")
 	w.secretary, w.member, w.bMember = person(w.aBranch, "甲书记"), person(w.aBranch, "甲党员"), person(w.bBranch, "乙党员")
-	exec(t, e, "INSERT INTO committee_members (org_id, person_id, post, term_start, created_at) VALUES (?, ?, '书记', '2024-01-01', 0)", w.aBranch, w.secretary)
+	e.Exec("INSERT INTO committee_members (org_id, person_id, post, term_start, created_at) VALUES (?, ?, '书记', '2024-01-01', 0)", w.aBranch, w.secretary)
 	return w
 }
 
@@ -66,16 +48,12 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 		bMember := e.Account(auth.Member, 0, w.bMember)
 
 		var prog struct{ ID int64 }
-		if st := city.Do("POST", "/api/v1/training/programs", map[string]any{"org_id": w.root, "tier": training.TierDemo, "year": 2026, "title": "全市党支部书记示范培训"}, &prog); st != 201 {
-			t.Fatalf("program: %d %s", st, city.Body())
-		}
+		city.Expect(201, "POST", "/api/v1/training/programs", map[string]any{"org_id": w.root, "tier": training.TierDemo, "year": 2026, "title": "全市党支部书记示范培训"}, &prog)
 		start := w.now.Add(30 * time.Minute)
 		var sess struct{ ID int64 }
-		if st := city.Do("POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), map[string]any{"title": "第一讲", "mode": "融合",
+		city.Expect(201, "POST", fmt.Sprintf("/api/v1/training/programs/%d/sessions", prog.ID), map[string]any{"title": "第一讲", "mode": "融合",
 			"starts_at": start.UnixMilli(), "ends_at": start.Add(3 * time.Hour).UnixMilli(), "hours_x10": 35, "open_before_min": 30, "late_after_min": 10,
-			"main_venue": "市局主会场"}, &sess); st != 201 {
-			t.Fatalf("session: %d %s", st, city.Body())
-		}
+			"main_venue": "市局主会场"}, &sess)
 		var venA, venB struct{ ID int64 }
 		city.Do("POST", fmt.Sprintf("/api/v1/training/sessions/%d/venues", sess.ID), map[string]any{"org_id": w.a, "name": "甲分局分会场"}, &venA)
 		city.Do("POST", fmt.Sprintf("/api/v1/training/sessions/%d/venues", sess.ID), map[string]any{"org_id": w.b, "name": "乙分局分会场"}, &venB)
@@ -88,9 +66,7 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 			t.Fatalf("qr: %d %s", st, adminA.Body())
 		}
 		// A's organiser cannot show B's code, nor see B's people.
-		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/training/venues/%d/qr", venB.ID), nil, nil); st != 404 {
-			t.Fatalf("A showing B's code: %d", st)
-		}
+		adminA.Expect(404, "GET", fmt.Sprintf("/api/v1/training/venues/%d/qr", venB.ID), nil, nil) // A showing B's code
 
 		checkin := func(c *apptest.Client, token string) (int, string) {
 			var out map[string]any
@@ -150,9 +126,7 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 		}
 		for c, path := range map[*apptest.Client]string{adminB: fmt.Sprintf("/training/venues/%d/screen", venB.ID), bMember: "/m", city: "/training",
 			adminA: fmt.Sprintf("/training/programs/%d", prog.ID)} {
-			if st := c.Do("GET", path, nil, nil); st != 200 {
-				t.Fatalf("page %s: %d %s", path, st, c.Body())
-			}
+			c.Expect(200, "GET", path, nil, nil)
 		}
 		if st := adminB.Do("GET", fmt.Sprintf("/training/venues/%d/qr.png", venB.ID), nil, nil); st != 200 || !strings.HasPrefix(adminB.Body(), "\x89PNG") {
 			t.Fatalf("qr.png: %d", st)
@@ -165,23 +139,15 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venA.ID), nil, &att); st != 200 || att.Present != 1 || att.Items[0].Name != "甲党员" {
 			t.Fatalf("A's attendance: %d %s", st, adminA.Body())
 		}
-		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venB.ID), nil, nil); st != 404 {
-			t.Fatalf("A reading B's venue: %d", st)
-		}
-		if st := adminA.Do("POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venA.ID), map[string]any{"person_id": w.bMember, "reason": "补登"}, nil); st != 404 {
-			t.Fatalf("A marking B's member: %d", st)
-		}
-		if st := adminA.Do("POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venA.ID), map[string]any{"person_id": w.secretary, "reason": ""}, nil); st != 400 {
-			t.Fatalf("mark without reason: %d", st)
-		}
+		adminA.Expect(404, "GET", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venB.ID), nil, nil)                                                     // A reading B's venue
+		adminA.Expect(404, "POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venA.ID), map[string]any{"person_id": w.bMember, "reason": "补登"}, nil) // A marking B's member
+		adminA.Expect(400, "POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venA.ID), map[string]any{"person_id": w.secretary, "reason": ""}, nil) // mark without reason
 		// After the end the window is closed.
 		w.now = start.Add(3*time.Hour + time.Minute)
 		if st, body := checkin(e.Account(auth.Member, 0, w.secretary), qrAt(t, adminA, venA.ID)); st != 422 || !strings.Contains(body, "签到已关闭") {
 			t.Fatalf("after the end: %d %s", st, body)
 		}
-		if st := adminA.Do("POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venA.ID), map[string]any{"person_id": w.secretary, "reason": "现场核实，手机没电"}, nil); st != 201 {
-			t.Fatalf("manual mark: %d %s", st, adminA.Body())
-		}
+		adminA.Expect(201, "POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venA.ID), map[string]any{"person_id": w.secretary, "reason": "现场核实，手机没电"}, nil) // manual mark
 
 		// Ledger of A: member 3.5 of 32, secretary 3.5 of 56 (committee member).
 		var led struct {
@@ -190,9 +156,7 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 			ShortTotal  int `json:"short_total"`
 			Coverage    []training.Coverage
 		}
-		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/training/ledger?org=%d&year=2026", w.a), nil, &led); st != 200 {
-			t.Fatalf("ledger: %d %s", st, adminA.Body())
-		}
+		adminA.Expect(200, "GET", fmt.Sprintf("/api/v1/training/ledger?org=%d&year=2026", w.a), nil, &led)
 		want := map[string][2]int{"甲书记": {35, 560}, "甲党员": {35, 320}}
 		if len(led.Items) != 2 || led.ShortTotal != 2 || led.Coverage[0].Met != 0 {
 			t.Fatalf("ledger %+v", led)
@@ -202,16 +166,10 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 				t.Errorf("%s: credited %d required %d, want %v", l.Name, l.Credited, l.Required, w)
 			}
 		}
-		if st := adminA.Do("GET", fmt.Sprintf("/api/v1/training/ledger?org=%d&year=2026", w.b), nil, nil); st != 404 {
-			t.Fatalf("A reading B's ledger: %d", st)
-		}
+		adminA.Expect(404, "GET", fmt.Sprintf("/api/v1/training/ledger?org=%d&year=2026", w.b), nil, nil) // A reading B's ledger
 		// A configured year changes the requirement; only the city may set it.
-		if st := adminA.Do("PUT", "/api/v1/training/requirements/2026", map[string]int{"general_x10": 30, "key_x10": 40}, nil); st != 403 {
-			t.Fatalf("county setting the requirement: %d", st)
-		}
-		if st := city.Do("PUT", "/api/v1/training/requirements/2026", map[string]int{"general_x10": 30, "key_x10": 40}, nil); st != 200 {
-			t.Fatalf("set requirement: %d %s", st, city.Body())
-		}
+		adminA.Expect(403, "PUT", "/api/v1/training/requirements/2026", map[string]int{"general_x10": 30, "key_x10": 40}, nil) // county setting the requirement
+		city.Expect(200, "PUT", "/api/v1/training/requirements/2026", map[string]int{"general_x10": 30, "key_x10": 40}, nil)   // set requirement
 		adminA.Do("GET", fmt.Sprintf("/api/v1/training/ledger?org=%d&year=2026", w.a), nil, &led)
 		if len(led.Items) != 1 || led.ShortTotal != 1 || led.Items[0].Name != "甲书记" {
 			t.Fatalf("with 3/4 学时 only the secretary is short: %+v", led.Items)
@@ -229,9 +187,7 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 			t.Fatalf("fallback: %d %s", st, adminA.Body())
 		}
 		// Confirming the same preview again: the list changed (they are listed now).
-		if st := adminA.Do("POST", "/api/v1/training/fallback", map[string]any{"org_id": w.a, "year": 2026, "expect": plan.Expect}, nil); st != 409 {
-			t.Fatalf("second confirmation of one preview: %d", st)
-		}
+		adminA.Expect(409, "POST", "/api/v1/training/fallback", map[string]any{"org_id": w.a, "year": 2026, "expect": plan.Expect}, nil) // second confirmation of one preview
 		adminA.Do("GET", fmt.Sprintf("/api/v1/training/fallback?org=%d&year=2026", w.a), nil, &plan)
 		if len(plan.People) != 0 || plan.Listed != 1 || plan.ProgramID != fb.ProgramID {
 			t.Fatalf("plan after: %+v", plan)
@@ -252,9 +208,7 @@ func TestCheckinHoursAndFallback(t *testing.T) {
 func qrAt(t *testing.T, c *apptest.Client, venue int64) string {
 	t.Helper()
 	var qr struct{ Token string }
-	if st := c.Do("GET", fmt.Sprintf("/api/v1/training/venues/%d/qr", venue), nil, &qr); st != 200 {
-		t.Fatalf("qr: %d %s", st, c.Body())
-	}
+	c.Expect(200, "GET", fmt.Sprintf("/api/v1/training/venues/%d/qr", venue), nil, &qr)
 	return qr.Token
 }
 

@@ -60,9 +60,7 @@ func TestLedgerFiltersPagingAndExport(t *testing.T) {
 			!strings.Contains(leader.Body(), "/training/ledger.xlsx?org=") {
 			t.Fatalf("page: %d %s", st, leader.Body())
 		}
-		if st := leader.Do("GET", fmt.Sprintf("/training/ledger.xlsx?year=2026&org=%d&sort=name&per_page=1", w.a), nil, nil); st != 200 {
-			t.Fatalf("export: %d", st)
-		}
+		leader.Expect(200, "GET", fmt.Sprintf("/training/ledger.xlsx?year=2026&org=%d&sort=name&per_page=1", w.a), nil, nil)
 		if err := cellsafe.CheckXLSX(bytes.NewReader(leader.Last)); err != nil {
 			t.Fatal(err)
 		}

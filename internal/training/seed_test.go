@@ -82,9 +82,7 @@ func TestSeedDemo(t *testing.T) {
 			Members    int
 			ShortTotal int `json:"short_total"`
 		}
-		if st := shiju.Do("GET", "/api/v1/training/ledger", nil, &ledger); st != 200 {
-			t.Fatalf("ledger: %d %s", st, shiju.Body())
-		}
+		shiju.Expect(200, "GET", "/api/v1/training/ledger", nil, &ledger)
 		if ledger.ShortTotal == 0 || ledger.ShortTotal == ledger.Members {
 			t.Errorf("%d of %d short of hours", ledger.ShortTotal, ledger.Members)
 		}
@@ -103,9 +101,7 @@ func TestSeedDemo(t *testing.T) {
 			t.Fatalf("qr: %d", st)
 		}
 		member := e.Login("dangyuan1", demoPassword)
-		if st := member.Do("POST", "/api/v1/training/checkin", map[string]string{"token": qr.Token}, nil); st != 201 {
-			t.Fatalf("dangyuan1 check-in: %d %s", st, member.Body())
-		}
+		member.Expect(201, "POST", "/api/v1/training/checkin", map[string]string{"token": qr.Token}, nil) // dangyuan1 check-in
 
 		// Idempotent.
 		if err := training.SeedDemo(ctx, e.App.Deps); err != nil || e.Count("SELECT COUNT(*) FROM training_checkins") != checkins+1 {

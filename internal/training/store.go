@@ -211,19 +211,7 @@ func (s *Service) ListPrograms(ctx context.Context, p *auth.Principal, year int,
 
 func (s *Service) programs(ctx context.Context, q string, args ...any) ([]*Program, error) {
 	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Program
-	for rows.Next() {
-		pr, err := scanProgram(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pr)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanProgram)
 }
 
 // GetProgram returns a program with its courses, activities and sessions.

@@ -17,9 +17,7 @@ import (
 func sent(t *testing.T, w *world, person int64) transfer.Transfer {
 	t.Helper()
 	var tr transfer.Transfer
-	if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": person, "to_org_id": w.b1, "dues_paid_to": "2026-10"}, &tr); st != 201 {
-		t.Fatalf("create: %d %s", st, w.adminA1.Body())
-	}
+	w.adminA1.Expect(201, "POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": person, "to_org_id": w.b1, "dues_paid_to": "2026-10"}, &tr)
 	act(t, w.adminA1, tr.ID, "review", nil, 200)
 	return act(t, w.adminA1, tr.ID, "send", nil, 200)
 }
@@ -44,12 +42,8 @@ func TestLetterNumbersFollowThePrefixAndSequence(t *testing.T) {
 				t.Fatalf("%v changed the database", bad)
 			}
 		}
-		if st := w.adminA1.Do("POST", "/api/v1/transfers/letter-settings", map[string]any{"org_id": w.a, "prefix": "甲公党转"}, nil); st != 404 {
-			t.Fatalf("a branch sets its 分局's 字号: %d", st)
-		}
-		if st := adminA.Do("POST", "/api/v1/transfers/letter-settings", map[string]any{"org_id": w.a, "prefix": "甲公党转", "valid_days": 60}, nil); st != 200 {
-			t.Fatalf("set: %d %s", st, adminA.Body())
-		}
+		w.adminA1.Expect(404, "POST", "/api/v1/transfers/letter-settings", map[string]any{"org_id": w.a, "prefix": "甲公党转"}, nil) // a branch sets its 分局's 字号
+		adminA.Expect(200, "POST", "/api/v1/transfers/letter-settings", map[string]any{"org_id": w.a, "prefix": "甲公党转", "valid_days": 60}, nil)
 		first := sent(t, w, w.person)
 		second := sent(t, w, addPerson(t, e, w.a1, "李四", "11010119900307002"))
 		for i, tr := range []transfer.Transfer{first, second} {
@@ -66,9 +60,7 @@ func TestLetterNumbersFollowThePrefixAndSequence(t *testing.T) {
 			t.Fatalf("default issuer: %q %d", tr.LetterNo, tr.ValidDays)
 		}
 		// The printed sheet: 存根, 介绍信 and 回执 carry the number once each, undoubled.
-		if st := w.adminA1.Do("GET", fmt.Sprintf("/transfers/%d/letter", first.ID), nil, nil); st != 200 {
-			t.Fatalf("letter: %d", st)
-		}
+		w.adminA1.Expect(200, "GET", fmt.Sprintf("/transfers/%d/letter", first.ID), nil, nil)
 		body := w.adminA1.Body()
 		for _, want := range []string{"（存根）", "（回执）", "有效期60天", "该同志党费已交到", "甲分局党委（盖章）", fmt.Sprintf("%d年", year)} {
 			if !strings.Contains(body, want) {
@@ -122,16 +114,10 @@ func TestLetterRevealAndBatchPrint(t *testing.T) {
 			t.Fatalf("refused reveals audited %d, revealed %d", n, reveals())
 		}
 		// One letter the caller cannot see fails the batch with 404; one not yet issued with 409.
-		if st := w.adminA2.Do("GET", path, nil, nil); st != 404 {
-			t.Fatalf("a sibling prints the batch: %d", st)
-		}
+		w.adminA2.Expect(404, "GET", path, nil, nil) // a sibling prints the batch
 		var open transfer.Transfer
 		w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "out", "person_id": addPerson(t, e, w.a1, "赵六", "11010119900307004"), "outside_org": "外省"}, &open)
-		if st := w.adminA1.Do("GET", fmt.Sprintf("/transfers/letters?id=%d&id=%d", first.ID, open.ID), nil, nil); st != 409 {
-			t.Fatalf("an unissued letter in the batch: %d", st)
-		}
-		if st := w.adminA1.Do("GET", "/transfers/letters?id=x", nil, nil); st != 400 {
-			t.Fatalf("malformed id: %d", st)
-		}
+		w.adminA1.Expect(409, "GET", fmt.Sprintf("/transfers/letters?id=%d&id=%d", first.ID, open.ID), nil, nil) // an unissued letter in the batch
+		w.adminA1.Expect(400, "GET", "/transfers/letters?id=x", nil, nil)                                        // malformed id
 	})
 }

@@ -44,17 +44,13 @@ func TestLetterPDF(t *testing.T) {
 			!strings.Contains(w.adminA1.Body(), fmt.Sprintf(`id="letter-pdf" href="/transfers/%d/letter.pdf"`, first.ID)) {
 			t.Fatalf("the letter page links no PDF: %d", st)
 		}
-		if st := w.adminA1.Do("GET", fmt.Sprintf("/transfers/%d/letter.pdf", first.ID), nil, nil); st != 200 {
-			t.Fatalf("pdf: %d %s", st, w.adminA1.Body())
-		}
+		w.adminA1.Expect(200, "GET", fmt.Sprintf("/transfers/%d/letter.pdf", first.ID), nil, nil)
 		checkPDF(t, w.adminA1.Body(), 1)
 		if downloads() != 1 {
 			t.Fatalf("download audited %d times", downloads())
 		}
 		batch := fmt.Sprintf("/transfers/letters.pdf?id=%d&id=%d", first.ID, second.ID)
-		if st := leader.Do("GET", batch, nil, nil); st != 200 {
-			t.Fatalf("a leader downloads the batch: %d", st)
-		}
+		leader.Expect(200, "GET", batch, nil, nil) // a leader downloads the batch
 		checkPDF(t, leader.Body(), 2)
 		if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'transfer.letter_pdf' AND object_id = ?", fmt.Sprint(first.ID)); n != 2 {
 			t.Fatalf("batch audited: %d", n)
@@ -66,27 +62,19 @@ func TestLetterPDF(t *testing.T) {
 			t.Fatalf("revealed pdf: %d", st)
 		}
 		checkPDF(t, w.adminA1.Body(), 2)
-		if st := leader.Do("GET", fmt.Sprintf("/transfers/%d/letter.pdf?reveal=1", first.ID), nil, nil); st != 403 {
-			t.Fatalf("a leader reveals in the pdf: %d", st)
-		}
+		leader.Expect(403, "GET", fmt.Sprintf("/transfers/%d/letter.pdf?reveal=1", first.ID), nil, nil) // a leader reveals in the pdf
 
 		// Out of scope, not yet issued, malformed: refused, nothing downloaded.
 		before := downloads()
-		if st := w.adminA2.Do("GET", fmt.Sprintf("/transfers/%d/letter.pdf", first.ID), nil, nil); st != 404 {
-			t.Fatalf("a sibling downloads: %d", st)
-		}
-		if st := w.adminA2.Do("GET", batch, nil, nil); st != 404 {
-			t.Fatalf("a sibling downloads the batch: %d", st)
-		}
+		w.adminA2.Expect(404, "GET", fmt.Sprintf("/transfers/%d/letter.pdf", first.ID), nil, nil) // a sibling downloads
+		w.adminA2.Expect(404, "GET", batch, nil, nil)                                             // a sibling downloads the batch
 		var open transfer.Transfer
 		w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "out", "person_id": addPerson(t, e, w.a1, "赵六", "11010119900307004"), "outside_org": "外省"}, &open)
 		if st := w.adminA1.Do("GET", fmt.Sprintf("/transfers/%d/letter.pdf", open.ID), nil, nil); st != 409 || !strings.Contains(w.adminA1.Body(), "介绍信尚未开具") {
 			t.Fatalf("an unissued letter: %d %.300s", st, w.adminA1.Body())
 		}
 		for _, bad := range []string{"/transfers/letters.pdf?id=x", "/transfers/letters.pdf"} {
-			if st := w.adminA1.Do("GET", bad, nil, nil); st != 400 {
-				t.Fatalf("%s: %d", bad, st)
-			}
+			w.adminA1.Expect(400, "GET", bad, nil, nil)
 		}
 		if downloads() != before {
 			t.Fatal("a refused download was audited as done")

@@ -21,9 +21,7 @@ func TestTransferListPagesAndExports(t *testing.T) {
 		for i, name := range []string{"赵一", "钱二", "孙三"} {
 			p := addPerson(t, e, w.a1, name, fmt.Sprintf("61010319880101%03d", 200+i))
 			var tr transfer.Transfer
-			if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": p, "to_org_id": w.b1}, &tr); st != 201 {
-				t.Fatalf("create: %d %s", st, w.adminA1.Body())
-			}
+			w.adminA1.Expect(201, "POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": p, "to_org_id": w.b1}, &tr)
 		}
 		type page struct {
 			Items       []transfer.Transfer
@@ -37,9 +35,7 @@ func TestTransferListPagesAndExports(t *testing.T) {
 		if st := w.adminA1.Do("GET", "/api/v1/transfers?per_page=2&page=2", nil, &p2); st != 200 || p2.Total != 3 || len(p2.Items) != 1 || p2.Items[0].PersonName != "赵一" {
 			t.Fatalf("page 2: %d %+v", st, p2)
 		}
-		if st := w.adminA1.Do("GET", "/api/v1/transfers?page=x", nil, nil); st != 400 {
-			t.Fatalf("a bad page: %d", st)
-		}
+		w.adminA1.Expect(400, "GET", "/api/v1/transfers?page=x", nil, nil) // a bad page
 		var none page
 		if st := w.adminA2.Do("GET", "/api/v1/transfers", nil, &none); st != 200 || none.Total != 0 {
 			t.Fatalf("the sibling branch sees %d transfers", none.Total)
@@ -58,12 +54,8 @@ func TestTransferListPagesAndExports(t *testing.T) {
 			!strings.Contains(w.adminRoot.Body(), fmt.Sprintf(`<option value="%d" selected>`, w.a2)) || !strings.Contains(w.adminRoot.Body(), `没有转接记录`) {
 			t.Fatalf("picked 甲分局二支部: %d", st)
 		}
-		if st := w.adminA2.Do("GET", fmt.Sprintf("/transfers?org=%d", w.a1), nil, nil); st != 404 {
-			t.Fatalf("a sibling branch picked: %d", st)
-		}
-		if st := w.adminA1.Do("GET", "/transfers.xlsx?open=1", nil, nil); st != 200 {
-			t.Fatalf("export: %d", st)
-		}
+		w.adminA2.Expect(404, "GET", fmt.Sprintf("/transfers?org=%d", w.a1), nil, nil) // a sibling branch picked
+		w.adminA1.Expect(200, "GET", "/transfers.xlsx?open=1", nil, nil)
 		if err := cellsafe.CheckXLSX(bytes.NewReader(w.adminA1.Last)); err != nil {
 			t.Fatal(err)
 		}

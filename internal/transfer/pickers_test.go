@@ -31,9 +31,7 @@ func TestCreateFormPickers(t *testing.T) {
 		w := newWorld(t, e)
 		other := addPerson(t, e, w.b1, "张四", "11010119900307011")
 		for _, q := range []string{"张", "zhang", "zs"} {
-			if st := w.adminA1.Do("GET", "/transfers?person_q="+q, nil, nil); st != 200 {
-				t.Fatalf("search %s: %d", q, st)
-			}
+			w.adminA1.Expect(200, "GET", "/transfers?person_q="+q, nil, nil)
 			people := selectOf(t, w.adminA1.Body(), "person_id")
 			if !strings.Contains(people, option(w.person)) || !strings.Contains(people, "张三") || strings.Contains(people, "张四") || strings.Contains(people, option(other)) {
 				t.Fatalf("search %s: %s", q, people)

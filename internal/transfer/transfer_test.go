@@ -70,9 +70,7 @@ func act(t *testing.T, c *apptest.Client, id int64, action string, body map[stri
 	if body == nil {
 		body = map[string]any{}
 	}
-	if st := c.Do("POST", fmt.Sprintf("/api/v1/transfers/%d/%s", id, action), body, &out); st != want {
-		t.Fatalf("%s: status %d, want %d: %s", action, st, want, c.Body())
-	}
+	c.Expect(want, "POST", fmt.Sprintf("/api/v1/transfers/%d/%s", id, action), body, &out)
 	return out
 }
 
@@ -80,31 +78,23 @@ func TestInsideTransferStateMachineAndScopes(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		var tr transfer.Transfer
-		if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": w.person, "to_org_id": w.b1,
-			"dues_paid_to": "2026-10", "reason": "工作调动"}, &tr); st != 201 {
-			t.Fatalf("create: %d %s", st, w.adminA1.Body())
-		}
+		w.adminA1.Expect(201, "POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": w.person, "to_org_id": w.b1,
+			"dues_paid_to": "2026-10", "reason": "工作调动"}, &tr)
 		if tr.State != transfer.Applied || tr.DueOn == "" || tr.FullDate != "" || tr.Status != "probationary" {
 			t.Fatalf("created %+v", tr)
 		}
 		// A second transfer of the same person while one is open is refused.
-		if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "out", "person_id": w.person, "outside_org": "外省"}, nil); st != 409 {
-			t.Fatalf("second open transfer: %d", st)
-		}
+		w.adminA1.Expect(409, "POST", "/api/v1/transfers", map[string]any{"kind": "out", "person_id": w.person, "outside_org": "外省"}, nil) // second open transfer
 		// The other branch sees nothing; the receiving branch cannot act before it is sent.
-		if st := w.adminA2.Do("GET", fmt.Sprintf("/api/v1/transfers/%d", tr.ID), nil, nil); st != 404 {
-			t.Fatalf("another branch reads it: %d", st)
-		}
-		act(t, w.adminB1, tr.ID, "review", nil, 404) // reviewing is the sender's
+		w.adminA2.Expect(404, "GET", fmt.Sprintf("/api/v1/transfers/%d", tr.ID), nil, nil) // another branch reads it
+		act(t, w.adminB1, tr.ID, "review", nil, 404)                                       // reviewing is the sender's
 		act(t, w.adminB1, tr.ID, "receive", nil, 409)
 		act(t, w.adminA1, tr.ID, "send", nil, 409)                              // not reviewed yet
 		act(t, w.adminA1, tr.ID, "send", map[string]any{"letter_no": "1"}, 400) // the number is not typed any more
 		tr = act(t, w.adminA1, tr.ID, "review", map[string]any{"version": tr.Version}, 200)
-		act(t, w.adminA1, tr.ID, "review", nil, 409)                        // double submission
-		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": 1}, 409) // stale version
-		if st := w.adminB1.Do("GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil); st != 409 {
-			t.Fatalf("letter before it is issued: %d", st)
-		}
+		act(t, w.adminA1, tr.ID, "review", nil, 409)                                       // double submission
+		act(t, w.adminA1, tr.ID, "send", map[string]any{"version": 1}, 409)                // stale version
+		w.adminB1.Expect(409, "GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil) // letter before it is issued
 		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version}, 200)
 		if want := fmt.Sprintf("市公安局党委党转字〔%d〕第001号", time.Now().Year()); tr.LetterNo != want || tr.ValidDays != 30 {
 			t.Fatalf("letter %q valid %d, want %q", tr.LetterNo, tr.ValidDays, want)
@@ -115,9 +105,7 @@ func TestInsideTransferStateMachineAndScopes(t *testing.T) {
 		// Only the addressed branch confirms: the sender and another branch get 404.
 		act(t, w.adminA1, tr.ID, "receive", nil, 404)
 		act(t, w.adminA2, tr.ID, "receive", nil, 404)
-		if st := w.adminB1.Do("GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil); st != 200 {
-			t.Fatalf("letter: %d", st)
-		}
+		w.adminB1.Expect(200, "GET", fmt.Sprintf("/transfers/%d/letter", tr.ID), nil, nil)
 		tr = act(t, w.adminB1, tr.ID, "receive", map[string]any{"version": tr.Version}, 200)
 		if org, status := orgOf(t, e, w.person); org != w.b1 || status != "probationary" || tr.State != transfer.Received {
 			t.Fatalf("after receipt: org %d status %s state %s", org, status, tr.State)
@@ -162,12 +150,8 @@ func TestReturnWithdrawOutAndIn(t *testing.T) {
 		body := map[string]any{"kind": "in", "to_org_id": w.b1, "outside_org": "外省某党支部", "name": "李四",
 			"id_number": idcard.WithCheckDigit("11010119850307002"), "status": "full", "join_date": "2010-07-01", "full_date": "2011-07-01",
 			"education": "大学本科", "category": "辅警"}
-		if st := w.adminA1.Do("POST", "/api/v1/transfers", body, nil); st != 404 {
-			t.Fatalf("registering into another's branch: %d", st)
-		}
-		if st := w.adminB1.Do("POST", "/api/v1/transfers", body, &tr); st != 201 {
-			t.Fatalf("in: %d %s", st, w.adminB1.Body())
-		}
+		w.adminA1.Expect(404, "POST", "/api/v1/transfers", body, nil) // registering into another's branch
+		w.adminB1.Expect(201, "POST", "/api/v1/transfers", body, &tr)
 		act(t, w.adminB1, tr.ID, "review", nil, 200)
 		tr = act(t, w.adminB1, tr.ID, "receive", nil, 200)
 		if org, status := orgOf(t, e, tr.PersonID); tr.PersonID == 0 || org != w.b1 || status != "full" {
@@ -245,9 +229,7 @@ func TestTransferPages(t *testing.T) {
 		w := newWorld(t, e)
 		page := func(c *apptest.Client, path string, ids ...string) {
 			t.Helper()
-			if st := c.Do("GET", path, nil, nil); st != 200 {
-				t.Fatalf("%s: %d %s", path, st, c.Body())
-			}
+			c.Expect(200, "GET", path, nil, nil)
 			for _, id := range ids {
 				if !strings.Contains(c.Body(), `id="`+id+`"`) {
 					t.Errorf("%s lacks #%s", path, id)
@@ -299,9 +281,7 @@ func TestDevelopmentCaseFollowsTransfer(t *testing.T) {
 		if err := e.DB.InTx(ctx, func(tx *db.Tx) (err error) { pid, err = member.Insert(ctx, tx, e.App.Keys, &p); return }); err != nil {
 			t.Fatal(err)
 		}
-		if st := w.adminA1.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": pid, "date": today.AddDays(-700).String()}, nil); st != 201 {
-			t.Fatalf("open case: %d %s", st, w.adminA1.Body())
-		}
+		w.adminA1.Expect(201, "POST", "/api/v1/development/cases", map[string]any{"person_id": pid, "date": today.AddDays(-700).String()}, nil) // open case
 		orgsOfTodos := func() map[int64]int {
 			rows, err := e.DB.QueryContext(ctx, "SELECT org_id FROM todos WHERE person_id = ? AND done_at IS NULL AND source LIKE 'develop%'", pid)
 			if err != nil {
@@ -320,9 +300,7 @@ func TestDevelopmentCaseFollowsTransfer(t *testing.T) {
 			t.Fatalf("case deadlines before the transfer: %v", got)
 		}
 		var tr transfer.Transfer
-		if st := w.adminA1.Do("POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": pid, "to_org_id": w.b1, "reason": "工作调动"}, &tr); st != 201 {
-			t.Fatalf("create: %d %s", st, w.adminA1.Body())
-		}
+		w.adminA1.Expect(201, "POST", "/api/v1/transfers", map[string]any{"kind": "inside", "person_id": pid, "to_org_id": w.b1, "reason": "工作调动"}, &tr)
 		tr = act(t, w.adminA1, tr.ID, "review", map[string]any{"version": tr.Version}, 200)
 		tr = act(t, w.adminA1, tr.ID, "send", map[string]any{"version": tr.Version}, 200)
 		act(t, w.adminB1, tr.ID, "receive", map[string]any{"version": tr.Version}, 200)

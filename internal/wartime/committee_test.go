@@ -46,9 +46,7 @@ func TestTempCommittee(t *testing.T) {
 		}
 		// A 临时党支部 under it.
 		var br wartime.Team
-		if st := b.adminA.Do("POST", teams, wartime.TeamInput{Kind: wartime.TempBranch, Name: "驰援第一临时党支部", OrgID: cm.OrgID, FormedOn: b.day(-9)}, &br); st != http.StatusCreated {
-			t.Fatalf("branch under the committee: %d %s", st, b.adminA.Body())
-		}
+		b.adminA.Expect(http.StatusCreated, "POST", teams, wartime.TeamInput{Kind: wartime.TempBranch, Name: "驰援第一临时党支部", OrgID: cm.OrgID, FormedOn: b.day(-9)}, &br) // branch under the committee
 		if br.ParentTeam != cm.ID || e.Count("SELECT COUNT(*) FROM orgs WHERE id = ? AND kind = 'temp_branch' AND parent_id = ?", br.OrgID, cm.OrgID) != 1 {
 			t.Fatalf("the branch is not under the committee: %+v", br)
 		}
@@ -75,9 +73,7 @@ func TestTempCommittee(t *testing.T) {
 		refused(t, e, b.adminA, "POST", end, wartime.EndInput{Version: ev.Version}, http.StatusBadRequest, fmt.Sprintf("summaries.%d", cm.ID))
 		refused(t, e, b.adminA, "POST", end, wartime.EndInput{Version: ev.Version, Summaries: map[int64]string{cm.ID: "总结", br.ID: "x"}},
 			http.StatusBadRequest, "summaries")
-		if st := b.adminA.Do("POST", end, wartime.EndInput{Version: ev.Version, Summaries: map[int64]string{cm.ID: "圆满完成驰援任务，党员冲锋在前"}}, nil); st != 200 {
-			t.Fatalf("end: %d %s", st, b.adminA.Body())
-		}
+		b.adminA.Expect(200, "POST", end, wartime.EndInput{Version: ev.Version, Summaries: map[int64]string{cm.ID: "圆满完成驰援任务，党员冲锋在前"}}, nil)
 		if e.Count("SELECT COUNT(*) FROM orgs WHERE id IN (?, ?) AND dissolved_on IS NOT NULL", cm.OrgID, br.OrgID) != 2 {
 			t.Fatal("the 临时党委 and its branch were not dissolved")
 		}

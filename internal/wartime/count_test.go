@@ -30,9 +30,7 @@ func TestTemporaryMemberCountedOnce(t *testing.T) {
 				Members int
 				Counts  struct{ Members int }
 			}
-			if st := bureau.Do("GET", path, nil, &out); st != http.StatusOK {
-				t.Fatalf("GET %s: %d %s", path, st, bureau.Body())
-			}
+			bureau.Expect(http.StatusOK, "GET", path, nil, &out)
 			return out.Members + out.Counts.Members
 		}
 		check := func(when string, temp bool) {
@@ -66,9 +64,7 @@ func TestTemporaryMemberCountedOnce(t *testing.T) {
 			}
 		}
 		check("during the response", true)
-		if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/wartime/events/%d/end", ev.ID), wartime.EndInput{Version: ev.Version}, nil); st != http.StatusOK {
-			t.Fatalf("end: %d %s", st, b.adminA.Body())
-		}
+		b.adminA.Expect(http.StatusOK, "POST", fmt.Sprintf("/api/v1/wartime/events/%d/end", ev.ID), wartime.EndInput{Version: ev.Version}, nil)
 		check("after it ended", false)
 	})
 }
@@ -87,9 +83,7 @@ func TestTemporaryBranchHoldsNobody(t *testing.T) {
 				OrgID int64 `json:"org_id"`
 			}
 		}
-		if st := b.adminA.Do("POST", "/api/v1/development/cases", map[string]any{"person_id": b.auxiliary, "date": b.day(-30)}, &open); st != http.StatusCreated {
-			t.Fatalf("open: %d %s", st, b.adminA.Body())
-		}
+		b.adminA.Expect(http.StatusCreated, "POST", "/api/v1/development/cases", map[string]any{"person_id": b.auxiliary, "date": b.day(-30)}, &open)
 		if open.Case.OrgID != b.ABranch {
 			t.Fatalf("the case sits with %d, not the home branch", open.Case.OrgID)
 		}
@@ -126,9 +120,7 @@ func TestTemporaryBranchRoster(t *testing.T) {
 					Voting   bool
 				}
 			}
-			if st := b.adminA.Do("GET", fmt.Sprintf("/api/v1/meetings/roster?org=%d&kind=congress&date=%s", branch.OrgID, day), nil, &out); st != http.StatusOK {
-				t.Fatalf("roster: %d %s", st, b.adminA.Body())
-			}
+			b.adminA.Expect(http.StatusOK, "GET", fmt.Sprintf("/api/v1/meetings/roster?org=%d&kind=congress&date=%s", branch.OrgID, day), nil, &out)
 			var ids []int64
 			for _, it := range out.Items {
 				if !it.Voting {

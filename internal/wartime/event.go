@@ -412,21 +412,8 @@ func (s *Service) replaceUnits(ctx context.Context, tx *db.Tx, e *Event, ids []i
 // moveTempEnds gives the live 临时党委 and 临时党支部 of e its expected end
 // and task.
 func (s *Service) moveTempEnds(ctx context.Context, tx *db.Tx, p *auth.Principal, e *Event) error {
-	rows, err := tx.QueryContext(ctx, "SELECT org_id FROM wartime_teams WHERE event_id = ? AND kind IN (?, ?) AND dissolved_on IS NULL", e.ID, TempCommittee, TempBranch)
+	ids, err := db.IDs(ctx, tx, "SELECT org_id FROM wartime_teams WHERE event_id = ? AND kind IN (?, ?) AND dissolved_on IS NULL", e.ID, TempCommittee, TempBranch)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

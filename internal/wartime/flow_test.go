@@ -51,37 +51,29 @@ func (b *bureau) day(days int) string { return b.today.AddDays(days).String() }
 func (b *bureau) activate(t *testing.T) wartime.Event {
 	t.Helper()
 	var ev wartime.Event
-	if st := b.adminA.Do("POST", "/api/v1/wartime/events", wartime.EventInput{KindID: 3, OrgID: b.A, Title: "驰援疫情防控", StartsOn: b.day(-10),
-		EndsOn: b.day(30), DocNo: "甲公党〔2026〕3号", UnitIDs: []int64{b.ABranch}}, &ev); st != http.StatusCreated {
-		t.Fatalf("activate: %d %s", st, b.adminA.Body())
-	}
+	b.adminA.Expect(http.StatusCreated, "POST", "/api/v1/wartime/events", wartime.EventInput{KindID: 3, OrgID: b.A, Title: "驰援疫情防控", StartsOn: b.day(-10),
+		EndsOn: b.day(30), DocNo: "甲公党〔2026〕3号", UnitIDs: []int64{b.ABranch}}, &ev)
 	return ev
 }
 
 func (b *bureau) team(t *testing.T, event int64, kind, name string, org int64) wartime.Team {
 	t.Helper()
 	var tm wartime.Team
-	if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/wartime/events/%d/teams", event), wartime.TeamInput{Kind: kind, Name: name, OrgID: org,
-		FormedOn: b.day(-9)}, &tm); st != http.StatusCreated {
-		t.Fatalf("team %s: %d %s", name, st, b.adminA.Body())
-	}
+	b.adminA.Expect(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/wartime/events/%d/teams", event), wartime.TeamInput{Kind: kind, Name: name, OrgID: org,
+		FormedOn: b.day(-9)}, &tm)
 	return tm
 }
 
 func (b *bureau) join(t *testing.T, team, person int64) {
 	t.Helper()
-	if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/wartime/teams/%d/members", team), wartime.MemberInput{PersonID: person, JoinedOn: b.day(-9)}, nil); st != http.StatusOK {
-		t.Fatalf("join %d: %d %s", person, st, b.adminA.Body())
-	}
+	b.adminA.Expect(http.StatusOK, "POST", fmt.Sprintf("/api/v1/wartime/teams/%d/members", team), wartime.MemberInput{PersonID: person, JoinedOn: b.day(-9)}, nil)
 }
 
 func (b *bureau) record(t *testing.T, team, person int64, on, deed string) wartime.Record {
 	t.Helper()
 	var out struct{ Record wartime.Record }
-	if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/wartime/teams/%d/records", team), wartime.RecordInput{PersonID: person, OnDate: on, Deed: deed,
-		AttestedBy: "临时党支部书记"}, &out); st != http.StatusCreated {
-		t.Fatalf("record: %d %s", st, b.adminA.Body())
-	}
+	b.adminA.Expect(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/wartime/teams/%d/records", team), wartime.RecordInput{PersonID: person, OnDate: on, Deed: deed,
+		AttestedBy: "临时党支部书记"}, &out)
 	return out.Record
 }
 
@@ -95,9 +87,7 @@ func refused(t *testing.T, e *apptest.Env, c *apptest.Client, method, path strin
 	t.Helper()
 	before := dbtest.Fingerprint(t, e.DB)
 	var out apiError
-	if st := c.Do(method, path, body, &out); st != status {
-		t.Fatalf("%s %s: status %d, want %d: %s", method, path, st, status, c.Body())
-	}
+	c.Expect(status, method, path, body, &out)
 	if field != "" && out.Error.Field != field && out.Error.Rule != field {
 		t.Errorf("%s %s: field %q rule %q, want %q: %s", method, path, out.Error.Field, out.Error.Rule, field, out.Error.Message)
 	}
@@ -224,10 +214,8 @@ func TestOverdueEventTodo(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		var ev wartime.Event
-		if st := b.adminA.Do("POST", "/api/v1/wartime/events", wartime.EventInput{KindID: 4, OrgID: b.A, Title: "抢险救灾", StartsOn: b.day(-10),
-			EndsOn: b.day(-1), UnitIDs: []int64{b.ABranch}}, &ev); st != http.StatusCreated {
-			t.Fatalf("activate: %d %s", st, b.adminA.Body())
-		}
+		b.adminA.Expect(http.StatusCreated, "POST", "/api/v1/wartime/events", wartime.EventInput{KindID: 4, OrgID: b.A, Title: "抢险救灾", StartsOn: b.day(-10),
+			EndsOn: b.day(-1), UnitIDs: []int64{b.ABranch}}, &ev)
 		open := func() int {
 			return e.Count("SELECT COUNT(*) FROM todos WHERE source = 'wartime.overdue' AND org_id = ? AND done_at IS NULL", b.A)
 		}
@@ -238,9 +226,7 @@ func TestOverdueEventTodo(t *testing.T) {
 			t.Fatalf("the hourly sync keeps it: %v, %d", err, open())
 		}
 		ends := b.day(5)
-		if st := b.adminA.Do("PATCH", fmt.Sprintf("/api/v1/wartime/events/%d", ev.ID), wartime.EventPatch{Version: ev.Version, EndsOn: &ends}, &ev); st != http.StatusOK {
-			t.Fatalf("extend: %d %s", st, b.adminA.Body())
-		}
+		b.adminA.Expect(http.StatusOK, "PATCH", fmt.Sprintf("/api/v1/wartime/events/%d", ev.ID), wartime.EventPatch{Version: ev.Version, EndsOn: &ends}, &ev)
 		if n := open(); n != 0 {
 			t.Errorf("extended, still overdue: %d", n)
 		}

@@ -43,18 +43,18 @@ func Routes(d *core.Deps) []web.Route {
 			map[string]string{"name": "反恐处突"}, Kind{ID: 6, Name: "反恐处突", Sort: 6})},
 		{Method: "GET", Pattern: "/api/v1/wartime/events", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("战时党建工作响应列表（本级启动或本级参与的）", eventQ, nil,
 			List{Total: 1, Page: 1, PerPage: 50, Items: []Event{ev}})},
-		{Method: "POST", Pattern: "/api/v1/wartime/events", Perm: web.PartyWrite, Handler: h.apiActivate, Doc: doc("启动战时党建工作响应：由具有审批权限的党委启动，写明类型、日期和参与单位", nil,
+		{Method: "POST", Pattern: "/api/v1/wartime/events", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Activate), Doc: doc("启动战时党建工作响应：由具有审批权限的党委启动，写明类型、日期和参与单位", nil,
 			EventInput{KindID: 3, OrgID: 2, Title: "驰援疫情防控", StartsOn: "2026-01-10", EndsOn: "2026-03-31", DocNo: "雁公党〔2026〕3号", UnitIDs: []int64{5}}, ev)},
-		{Method: "GET", Pattern: "/api/v1/wartime/events/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一次响应：参与单位及管辖范围内的临时党支部、突击队、先锋岗", nil, nil, ev)},
+		{Method: "GET", Pattern: "/api/v1/wartime/events/{id}", Perm: web.PartyRead, Handler: web.Show(h.Get), Doc: doc("一次响应：参与单位及管辖范围内的临时党支部、突击队、先锋岗", nil, nil, ev)},
 		{Method: "PATCH", Pattern: "/api/v1/wartime/events/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: doc("修改进行中的响应（须带所读取的 version；延长预计结束日期时临时党支部随之调整）", nil,
 			EventPatch{Version: 1, EndsOn: new(string)}, ev)},
-		{Method: "GET", Pattern: "/api/v1/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.apiPreview, Doc: doc("结束响应前预览：将撤销的临时党组织、队伍和终止编队的人数（不作任何改动）", nil, nil,
+		{Method: "GET", Pattern: "/api/v1/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: web.Show(h.Preview), Doc: doc("结束响应前预览：将撤销的临时党组织、队伍和终止编队的人数（不作任何改动）", nil, nil,
 			Dissolution{Event: &ev, Orgs: []Unit{}, Teams: []Team{team}, Members: 1, Committees: []Team{}})},
 		{Method: "POST", Pattern: "/api/v1/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.apiEnd, Doc: doc("结束响应：撤销临时党委和临时党支部，解散突击队和先锋岗，成员编队终止；纪实与认定保留。每个在编的临时党委须在 summaries（队伍编号 → 工作总结）中写明工作总结", nil,
 			EndInput{Version: 2, EndedOn: "2026-03-31", Note: "任务圆满完成", Summaries: map[int64]string{3: "圆满完成安保任务，党员冲锋在前"}}, ev)},
 		{Method: "POST", Pattern: "/api/v1/wartime/events/{id}/teams", Perm: web.PartyWrite, Handler: h.apiAddTeam, Doc: doc("组建队伍：committee 临时党委（在组织树中设立，org_id 为批准设立的具有审批权限的党委，approval_doc 为批准文号）、branch 临时党支部（org_id 为其上级党委、党总支或本次响应的临时党委）、squad 党员突击队、post 党员先锋岗（org_id 为组建单位）", nil,
 			TeamInput{Kind: Squad, Name: "小寨路党员突击队", OrgID: 5, Duty: "卡口值守", FormedOn: "2026-01-11"}, team)},
-		{Method: "GET", Pattern: "/api/v1/wartime/teams/{id}", Perm: web.PartyRead, Handler: h.apiTeam, Doc: doc("一支队伍及其成员（成员保留原所在党组织）", nil, nil, team)},
+		{Method: "GET", Pattern: "/api/v1/wartime/teams/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetTeam), Doc: doc("一支队伍及其成员（成员保留原所在党组织）", nil, nil, team)},
 		{Method: "POST", Pattern: "/api/v1/wartime/teams/{id}/members", Perm: web.PartyWrite, Handler: h.apiAddMember, Doc: doc("编入成员：临时党支部只编入党员；突击队、先锋岗可编入群众、民辅警、入党申请人和积极分子", nil,
 			MemberInput{PersonID: 12, Role: "队员", JoinedOn: "2026-01-11"}, team)},
 		{Method: "POST", Pattern: "/api/v1/wartime/teams/{id}/members/{pid}/leave", Perm: web.PartyWrite, Handler: h.apiLeave, Doc: doc("成员离队（表现纪实保留）", nil,
@@ -65,7 +65,7 @@ func Routes(d *core.Deps) []web.Route {
 			StandoutInput{PersonID: 12, OnDate: "2026-02-01", Reason: "冲锋在前"}, st)},
 		{Method: "GET", Pattern: "/api/v1/wartime/records", Perm: web.PartyRead, Handler: h.apiRecords, Doc: doc("表现纪实列表（本级组建队伍的，或本级人员的）", recordQ, nil,
 			RecordList{Total: 1, Page: 1, PerPage: 50, Items: []Record{rec}})},
-		{Method: "GET", Pattern: "/api/v1/wartime/records/{id}", Perm: web.PartyRead, Handler: h.apiRecord, Doc: doc("一条表现纪实及其证明材料", nil, nil, rec)},
+		{Method: "GET", Pattern: "/api/v1/wartime/records/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetRecord), Doc: doc("一条表现纪实及其证明材料", nil, nil, rec)},
 		{Method: "POST", Pattern: "/api/v1/wartime/records/{id}/files", Perm: web.PartyWrite, Handler: h.apiAttach, Doc: doc(
 			"上传证明材料（multipart/form-data 字段 file；仅 PDF、JPEG、PNG，按内容识别，不超过 10 MB；加密保存）。下载：GET /wartime/records/{id}/files/{fid}", nil, nil,
 			map[string]any{"file": File{ID: 1, RecordID: 9, FileName: "值守照片.jpg", ContentType: "image/jpeg", Size: 204800}, "replayed": false})},
@@ -125,24 +125,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, l, err)
 }
 
-func (h *handlers) apiActivate(w http.ResponseWriter, r *http.Request) error {
-	var in EventInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	e, err := h.Activate(r.Context(), web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, e, err)
-}
-
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := h.Get(r.Context(), web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, e, err)
-}
-
 // onEvent reads the event id, checks the event is in scope before reading
 // the body (so an event outside scope is a 404 whatever the body holds),
 // decodes the body into v and runs do.
@@ -182,15 +164,6 @@ func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	return h.onEvent(w, r, &pt, http.StatusOK, func(id int64) (any, error) { return h.Update(r.Context(), web.Principal(r), id, pt) })
 }
 
-func (h *handlers) apiPreview(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	dv, err := h.Preview(r.Context(), web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, dv, err)
-}
-
 func (h *handlers) apiEnd(w http.ResponseWriter, r *http.Request) error {
 	var in EndInput
 	return h.onEvent(w, r, &in, http.StatusOK, func(id int64) (any, error) { return h.End(r.Context(), web.Principal(r), id, in) })
@@ -199,15 +172,6 @@ func (h *handlers) apiEnd(w http.ResponseWriter, r *http.Request) error {
 func (h *handlers) apiAddTeam(w http.ResponseWriter, r *http.Request) error {
 	var in TeamInput
 	return h.onEvent(w, r, &in, http.StatusCreated, func(id int64) (any, error) { return h.AddTeam(r.Context(), web.Principal(r), id, in) })
-}
-
-func (h *handlers) apiTeam(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	t, err := h.GetTeam(r.Context(), web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, t, err)
 }
 
 func (h *handlers) apiAddMember(w http.ResponseWriter, r *http.Request) error {
@@ -259,15 +223,6 @@ func (h *handlers) apiRecords(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := h.Records(r.Context(), web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	rec, err := h.GetRecord(r.Context(), web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, rec, err)
 }
 
 // upload reads a piece of evidence for a record: scope first, so that a

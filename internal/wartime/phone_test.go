@@ -54,15 +54,11 @@ func TestPhone(t *testing.T) {
 			t.Fatalf("team page: %d", st)
 		}
 		// After leaving, and once the response ended: the team is history.
-		if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/wartime/teams/%d/members/%d/leave", squad.ID, b.full[1]), wartime.LeaveInput{LeftOn: b.day(0)}, nil); st != 200 {
-			t.Fatal(b.adminA.Body())
-		}
+		b.adminA.Expect(200, "POST", fmt.Sprintf("/api/v1/wartime/teams/%d/members/%d/leave", squad.ID, b.full[1]), wartime.LeaveInput{LeftOn: b.day(0)}, nil)
 		refused(t, e, other, "POST", fmt.Sprintf("/api/v1/my-wartime/teams/%d/report", squad.ID), map[string]string{}, http.StatusUnprocessableEntity, "team_id")
 		var ended wartime.Event
 		b.adminA.Do("GET", fmt.Sprintf("/api/v1/wartime/events/%d", ev.ID), nil, &ended)
-		if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/wartime/events/%d/end", ev.ID), wartime.EndInput{Version: ended.Version}, nil); st != 200 {
-			t.Fatal(b.adminA.Body())
-		}
+		b.adminA.Expect(200, "POST", fmt.Sprintf("/api/v1/wartime/events/%d/end", ev.ID), wartime.EndInput{Version: ended.Version}, nil)
 		if st := me.Do("GET", "/api/v1/my-wartime", nil, &m); st != 200 || len(m.Serving) != 0 || len(m.Served) != 1 || m.Served[0].Days != 1 {
 			t.Fatalf("after the end: %d %+v", st, m)
 		}
@@ -77,10 +73,8 @@ func TestPhoneInBrowser(t *testing.T) {
 	b := newBureau(t, p.E)
 	ev := b.activate(t)
 	var post wartime.Team
-	if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/wartime/events/%d/teams", ev.ID), wartime.TeamInput{Kind: wartime.Post, Name: "东门安检党员先锋岗",
-		OrgID: b.ABranch, Duty: "每日 8:00–20:00 东门安检口值守", FormedOn: b.day(-9)}, &post); st != http.StatusCreated {
-		t.Fatal(b.adminA.Body())
-	}
+	b.adminA.Expect(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/wartime/events/%d/teams", ev.ID), wartime.TeamInput{Kind: wartime.Post, Name: "东门安检党员先锋岗",
+		OrgID: b.ABranch, Duty: "每日 8:00–20:00 东门安检口值守", FormedOn: b.day(-9)}, &post)
 	b.join(t, post.ID, b.full[0])
 	b.record(t, post.ID, b.full[0], b.day(-2), "劝离违规无人机一架")
 	me := p.E.Account(auth.Member, 0, b.full[0])

@@ -111,18 +111,14 @@ func TestBadInputIsRefused(t *testing.T) {
 		b.record(t, squad.ID, b.auxiliary, b.day(-2), "值守")
 		post(standouts, wartime.StandoutInput{PersonID: b.auxiliary, OnDate: b.day(-11), Reason: "突出"}, 422, "on_date")
 		post(standouts, wartime.StandoutInput{PersonID: b.auxiliary, OnDate: b.day(0)}, 400, "reason")
-		if st := c.Do("POST", standouts, wartime.StandoutInput{PersonID: b.auxiliary, OnDate: b.day(0), Reason: "突出"}, nil); st != http.StatusCreated {
-			t.Fatalf("standout: %d %s", st, c.Body())
-		}
+		c.Expect(http.StatusCreated, "POST", standouts, wartime.StandoutInput{PersonID: b.auxiliary, OnDate: b.day(0), Reason: "突出"}, nil)
 		post(standouts, wartime.StandoutInput{PersonID: b.auxiliary, OnDate: b.day(0), Reason: "再次"}, http.StatusConflict, "")
 
 		// A kind of event is the bureau's to add.
 		refused(t, e, c, "POST", "/api/v1/wartime/kinds", map[string]string{"name": "反恐处突"}, http.StatusForbidden, "")
 		bureau := e.Account(auth.OrgAdmin, b.Root, 0)
 		refused(t, e, bureau, "POST", "/api/v1/wartime/kinds", map[string]string{"name": "扫黑除恶"}, http.StatusConflict, "")
-		if st := bureau.Do("POST", "/api/v1/wartime/kinds", map[string]string{"name": "反恐处突"}, nil); st != http.StatusCreated {
-			t.Fatalf("kind: %d %s", st, bureau.Body())
-		}
+		bureau.Expect(http.StatusCreated, "POST", "/api/v1/wartime/kinds", map[string]string{"name": "反恐处突"}, nil)
 	})
 }
 
@@ -227,10 +223,8 @@ func TestExports(t *testing.T) {
 		squad := b.team(t, ev.ID, wartime.Squad, "突击队", b.ABranch)
 		b.join(t, squad.ID, b.auxiliary)
 		b.record(t, squad.ID, b.auxiliary, b.day(-1), "=HYPERLINK(\"http://x\")")
-		if st := b.adminA.Do("POST", fmt.Sprintf("/api/v1/wartime/teams/%d/standouts", squad.ID), wartime.StandoutInput{PersonID: b.auxiliary,
-			OnDate: b.day(0), Reason: "+冲锋在前"}, nil); st != http.StatusCreated {
-			t.Fatalf("standout: %d %s", st, b.adminA.Body())
-		}
+		b.adminA.Expect(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/wartime/teams/%d/standouts", squad.ID), wartime.StandoutInput{PersonID: b.auxiliary,
+			OnDate: b.day(0), Reason: "+冲锋在前"}, nil)
 		for _, c := range []struct{ path, want string }{
 			{fmt.Sprintf("/wartime/export?org=%d&state=active", b.A), "驰援疫情防控"},
 			{fmt.Sprintf("/wartime/records/export?event=%d", ev.ID), "HYPERLINK"},

@@ -94,20 +94,7 @@ func (sd *seeder) people(ctx context.Context, branches []int64, category string,
 		q += " AND category = ?"
 		args = append(args, category)
 	}
-	rows, err := sd.s.DB.QueryContext(ctx, q+" ORDER BY id LIMIT ?", append(args, n)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return db.IDs(ctx, sd.s.DB, q+" ORDER BY id LIMIT ?", append(args, n)...)
 }
 
 // deeds are what the demo records say, in turn.

@@ -83,20 +83,13 @@ func (t Rows) where() string {
 
 func (t Rows) read(ctx context.Context, q db.Querier, where string, args ...any) ([]Record, error) {
 	rows, err := q.QueryContext(ctx, t.Select+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
+	return db.Collect(rows, err, func(sc db.Scanner) (r Record, err error) {
 		var id int64
-		var r Record
-		if err := rows.Scan(&id, &r.On, &r.Kind, &r.Title, &r.Org); err != nil {
-			return nil, err
+		if err := sc.Scan(&id, &r.On, &r.Kind, &r.Title, &r.Org); err != nil {
+			return r, err
 		}
 		r.Path = t.Prefix + strconv.FormatInt(id, 10)
 		r.Kind, r.Title = t.Describe(r.Kind, r.Title)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	})
 }

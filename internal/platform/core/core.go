@@ -4,6 +4,7 @@
 package core
 
 import (
+	"context"
 	"time"
 
 	"hongdun/internal/platform/audit"
@@ -27,3 +28,13 @@ type Deps struct {
 
 // Today is the civil date in Asia/Shanghai.
 func (d *Deps) Today() string { return d.Now().In(web.Shanghai).Format("2006-01-02") }
+
+// Posted is web.Posted for a feature function that takes the Deps.
+func Posted[I, O any](d *Deps, status int, do func(context.Context, *Deps, *auth.Principal, I) (O, error)) web.HandlerFunc {
+	return web.Posted(status, func(ctx context.Context, p *auth.Principal, in I) (O, error) { return do(ctx, d, p, in) })
+}
+
+// Show is web.Show for a feature function that takes the Deps.
+func Show[O any](d *Deps, get func(context.Context, *Deps, *auth.Principal, int64) (O, error)) web.HandlerFunc {
+	return web.Show(func(ctx context.Context, p *auth.Principal, id int64) (O, error) { return get(ctx, d, p, id) })
+}

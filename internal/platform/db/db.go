@@ -324,22 +324,45 @@ func Pairs[V any](ctx context.Context, q Querier, query string, args ...any) (ma
 	return out, rows.Err()
 }
 
-// IDSet reads the ids a one-column query returns, as a set.
-func IDSet(ctx context.Context, q Querier, query string, args ...any) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+// Scanner is a row being read (*sql.Row or *sql.Rows), as Collect hands
+// it to its scan function.
+type Scanner = interface{ Scan(dest ...any) error }
+
+// Collect reads every row of a query's result (rows and err as
+// QueryContext returns them) with scan, and closes the rows.
+func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]bool{}
+	var out []T
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		t, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
-		out[id] = true
+		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// IDs reads the ids a one-column query returns, in its order.
+func IDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	return Collect(rows, err, func(r Scanner) (id int64, err error) {
+		err = r.Scan(&id) // before id is read for the result
+		return id, err
+	})
+}
+
+// IDSet reads the ids a one-column query returns, as a set.
+func IDSet(ctx context.Context, q Querier, query string, args ...any) (map[int64]bool, error) {
+	ids, err := IDs(ctx, q, query, args...)
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
 }
 
 // In expands a list into "?,?,?" and its arguments, for IN clauses.

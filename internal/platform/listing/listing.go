@@ -11,7 +11,7 @@ import (
 )
 
 // Scanner is a row being read (*sql.Row or *sql.Rows).
-type Scanner interface{ Scan(...any) error }
+type Scanner = db.Scanner
 
 // List is one page of a list; PerPage 0 holds the whole list (an export).
 // A list with figures of its own embeds it.

@@ -93,19 +93,10 @@ type Stored struct {
 // List lists the photos of an owner, oldest first.
 func List(ctx context.Context, q db.Querier, table, owner string, ownerID int64) ([]Stored, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, file_name, size FROM "+table+" WHERE "+owner+" = ? ORDER BY id", ownerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Stored
-	for rows.Next() {
-		var s Stored
-		if err := rows.Scan(&s.ID, &s.FileName, &s.Size); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (s Stored, err error) {
+		err = r.Scan(&s.ID, &s.FileName, &s.Size)
+		return s, err
+	})
 }
 
 // ReadImage reads a multipart request that may carry a photo in the field

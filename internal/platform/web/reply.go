@@ -71,6 +71,33 @@ func Show[O any](get func(context.Context, *auth.Principal, int64) (O, error)) f
 	}
 }
 
+// Listed is the handler of a list's API: the filter parse reads from the
+// query, then list's page for the caller as JSON.
+func Listed[F, L any](parse func(url.Values) (F, error), list func(context.Context, *auth.Principal, F) (L, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		f, err := parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		l, err := list(r.Context(), Principal(r), f)
+		return Reply(w, http.StatusOK, l, err)
+	}
+}
+
+// Posted is the handler of an API POST that is not on an object of the
+// path: the JSON body decoded into an I, then do's result for the caller
+// answered with status (201 for what it creates).
+func Posted[I, O any](status int, do func(context.Context, *auth.Principal, I) (O, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in I
+		if err := DecodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		v, err := do(r.Context(), Principal(r), in)
+		return Reply(w, status, v, err)
+	}
+}
+
 // ObjectForm is how a page writes on the object named by the path value
 // "id": Check runs first, so an object out of scope is a 404 whatever the
 // form holds; a refusal shows the object again through Show with the
