@@ -173,6 +173,39 @@ type where struct {
 	// does not keep the pinyin order (every one but a first character).
 	scopeAt      int
 	broad, keyed bool
+	// either are the two readings of a search box of letters (initials or
+	// pinyin), whose OR stands at conds[keyAt] with args[keyArg:keyEnd]:
+	// PostgreSQL reads them as a UNION, each branch by its own index alone
+	// (for the OR it fetched every match from the table: 14 ms for zw at a
+	// million people, 3.6 ms as a UNION); SQLite's OR reads both indexes
+	// and was faster than its UNION.
+	either                []alt
+	keyAt, keyArg, keyEnd int
+}
+
+// alt is one reading of the search box: a condition and its arguments.
+type alt struct {
+	cond string
+	args []any
+}
+
+// query is "SELECT cols FROM persons p WHERE …" as lead writes it, with
+// its arguments: on PostgreSQL, for a search box of either reading, the
+// UNION of one such query per reading.
+func (w where) query(d db.Dialect, scopeLeads bool, cols string) (string, []any) {
+	if w.either == nil || d == db.SQLite {
+		return "SELECT " + cols + " FROM persons p" + w.lead(d, scopeLeads), w.args
+	}
+	var parts []string
+	var args []any
+	for _, a := range w.either {
+		b := w // PostgreSQL's lead writes the conditions plainly, never their walks
+		b.conds = slices.Clone(w.conds)
+		b.conds[w.keyAt] = a.cond
+		parts = append(parts, "SELECT "+cols+" FROM persons p"+b.lead(d, scopeLeads))
+		args = append(append(append(args, w.args[:w.keyArg]...), a.args...), w.args[w.keyEnd:]...)
+	}
+	return strings.Join(parts, " UNION "), args
 }
 
 // broadShare: a subtree with at least 1/broadShare of the organisations
@@ -250,7 +283,8 @@ func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Pr
 	if err != nil {
 		return nil, total, false, err
 	}
-	if err := q.QueryRowContext(ctx, countSQL(q.D(), w), w.args...).Scan(&total.N); err != nil {
+	count, args := countSQL(q.D(), w)
+	if err := q.QueryRowContext(ctx, count, args...).Scan(&total.N); err != nil {
 		return nil, total, false, err
 	}
 	total.Exact = total.N <= TotalCap
@@ -261,7 +295,8 @@ func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Pr
 	}
 	// The page's ids first (and one more, to know a next page exists), from
 	// an index alone; then their rows.
-	ids, err := scanIDs(q.QueryContext(ctx, pageSQL(q.D(), w, f), w.args...))
+	page, args := pageSQL(q.D(), w, f)
+	ids, err := scanIDs(q.QueryContext(ctx, page, args...))
 	if err != nil {
 		return nil, total, false, err
 	}
@@ -308,7 +343,8 @@ func Count(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princip
 		return 0, err
 	}
 	var n int
-	err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons p"+w.lead(q.D(), true), w.args...).Scan(&n)
+	all, args := w.query(q.D(), true, "p.id")
+	err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+all+") c", args...).Scan(&n)
 	return n, err
 }
 
@@ -351,8 +387,9 @@ func searchWhere(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.P
 
 // countSQL counts the matches up to one past TotalCap: a subtree's are
 // read by the path-led index, never the whole bureau.
-func countSQL(d db.Dialect, w where) string {
-	return fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM persons p%s LIMIT %d) c", w.lead(d, true), TotalCap+1)
+func countSQL(d db.Dialect, w where) (string, []any) {
+	q, args := w.query(d, true, "p.id")
+	return fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) c", q, TotalCap+1), args
 }
 
 // pageSQL reads the ids of one page (and one more) from an index alone.
@@ -366,14 +403,18 @@ func countSQL(d db.Dialect, w where) string {
 // by another index first (its planner does not weigh the LIMIT against
 // the sort). PostgreSQL does, from its statistics, which expressions would
 // blind.
-func pageSQL(d db.Dialect, w where, f Filter) string {
+func pageSQL(d db.Dialect, w where, f Filter) (string, []any) {
+	window := fmt.Sprintf(" LIMIT %d OFFSET %d", f.PerPage+1, (f.Page-1)*f.PerPage)
+	if w.either != nil && d == db.Postgres {
+		q, args := w.query(d, true, "p.id, p.pinyin")
+		return "SELECT id FROM (" + q + ") u ORDER BY pinyin, id" + window, args
+	}
 	order := "p.pinyin || ''" // an expression no index provides
 	walk := !w.keyed && (w.scopeAt < 0 || w.broad)
 	if walk {
 		order = "p.pinyin"
 	}
-	return "SELECT p.id FROM persons p" + w.lead(d, !walk) +
-		fmt.Sprintf(" ORDER BY %s, p.id LIMIT %d OFFSET %d", order, f.PerPage+1, (f.Page-1)*f.PerPage)
+	return "SELECT p.id FROM persons p" + w.lead(d, !walk) + " ORDER BY " + order + ", p.id" + window, w.args
 }
 
 // queryWhere turns the search box into an index-friendly condition.
@@ -395,7 +436,10 @@ func queryWhere(keys *crypto.Keys, s string, w *where) error {
 		w.add("p.id_hash = ?", keys.Index(id))
 	case isLetters(strings.ToLower(s)):
 		l := strings.ToLower(s)
-		w.add("((p.initials >= ? AND p.initials < ?) OR (p.pinyin >= ? AND p.pinyin < ?))", l, prefixEnd(l), l, prefixEnd(l))
+		w.keyAt, w.keyArg = len(w.conds), len(w.args)
+		w.either = []alt{{"p.initials >= ? AND p.initials < ?", []any{l, prefixEnd(l)}}, {"p.pinyin >= ? AND p.pinyin < ?", []any{l, prefixEnd(l)}}}
+		w.add("(("+w.either[0].cond+") OR ("+w.either[1].cond+"))", slices.Concat(w.either[0].args, w.either[1].args)...)
+		w.keyEnd = len(w.args)
 	case utf8.RuneCountInString(s) == 1:
 		// A surname alone matches tens of thousands at a million people (张:
 		// 78,000), too many to sort for a page: indexes on the first
