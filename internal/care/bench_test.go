@@ -82,7 +82,7 @@ func BenchmarkElderLedger(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			var total int
 			dbtest.P95(b, func() error {
-				l, err := care.Ledger(ctx, d, admin, today, care.LedgerFilter{Kind: care.Elder, OrgID: c.org, Page: 1, PerPage: 50})
+				l, err := care.Ledger(ctx, d, admin, today, care.LedgerFilter{Kind: care.Elder, OrgID: c.org, Paging: care.Paging{Page: 1, PerPage: 50}})
 				if err == nil {
 					total = l.Total
 				}

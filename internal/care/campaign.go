@@ -14,7 +14,6 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 )
 
@@ -102,19 +101,17 @@ func visible(p *auth.Principal) (string, []any) {
 
 // CampaignFilter selects campaigns.
 type CampaignFilter struct {
-	State         string // open, closed or ""
-	Page, PerPage int
+	State string // open, closed or ""
+	Paging
 }
 
-// ParseCampaignFilter reads state, page and per_page.
+// ParseCampaignFilter reads state (the page is the shared pager's: filter).
 func ParseCampaignFilter(q url.Values) (CampaignFilter, error) {
 	f := CampaignFilter{State: q.Get("state")}
 	if f.State != "" && f.State != "open" && f.State != "closed" {
 		return f, fail.Malformed("state", "状态无效，应为 open（进行中）或 closed（已结束）")
 	}
-	var err error
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
+	return f, nil
 }
 
 // Campaigns lists the campaigns p sees, the newest window first, each with

@@ -16,10 +16,11 @@ import (
 type campaignsView struct {
 	*List[*CampaignSummary]
 	Filter CampaignFilter
+	Pager  web.Pager
 }
 
 func (h *handlers) pageCampaigns(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseCampaignFilter(r.URL.Query())
+	f, pg, err := filter(r, ParseCampaignFilter)
 	if err != nil {
 		return err
 	}
@@ -27,7 +28,8 @@ func (h *handlers) pageCampaigns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, campaignsPage, campaignsView{List: l, Filter: f})
+	pg.Total = l.Total
+	return h.Web.Render(w, r, campaignsPage, campaignsView{List: l, Filter: f, Pager: pg})
 }
 
 // newCampaignView is the opening form and, once counted, its preview.
@@ -101,6 +103,7 @@ type campaignView struct {
 	*Progress
 	Targets *List[*Target]
 	Filter  StateFilter
+	Pager   web.Pager // the targets'
 	Manage  bool
 	Writes  bool
 	Form    url.Values
@@ -117,7 +120,7 @@ func (v campaignView) Val(k string) string {
 
 func (h *handlers) renderCampaign(w http.ResponseWriter, r *http.Request, id int64, failed error) error {
 	ctx, p := r.Context(), web.Principal(r)
-	f, err := ParseTargetFilter(r.URL.Query())
+	f, pg, err := filter(r, ParseTargetFilter)
 	if err != nil {
 		return err
 	}
@@ -129,11 +132,12 @@ func (h *handlers) renderCampaign(w http.ResponseWriter, r *http.Request, id int
 	if err != nil {
 		return err
 	}
+	pg.Total, pg.Path = ts.Total, fmt.Sprintf("/care/campaigns/%d", id) // its forms (a change, closing) re-show it
 	form := r.PostForm
 	if form == nil {
 		form = url.Values{}
 	}
-	v := campaignView{Progress: pr, Targets: ts, Filter: f, Manage: Manages(p, pr.Campaign), Writes: p.Writes() && pr.Campaign.Open(), Form: form}
+	v := campaignView{Progress: pr, Targets: ts, Filter: f, Pager: pg, Manage: Manages(p, pr.Campaign), Writes: p.Writes() && pr.Campaign.Open(), Form: form}
 	return h.Web.RenderStatus(w, r, http.StatusOK, campaignPage, v, failed)
 }
 
@@ -187,7 +191,7 @@ func (h *handlers) renderSheet(w http.ResponseWriter, r *http.Request, pg *web.P
 	if err != nil {
 		return err
 	}
-	f, err := ParseTargetFilter(r.URL.Query())
+	f, _, err := filter(r, ParseTargetFilter)
 	if err != nil {
 		return err
 	}

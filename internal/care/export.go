@@ -20,7 +20,7 @@ func (h *handlers) sendXLSX(w http.ResponseWriter, r *http.Request, file string,
 }
 
 func (h *handlers) exportLedger(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseLedgerFilter(r.URL.Query())
+	f, pg, err := filter(r, ParseLedgerFilter)
 	if err != nil {
 		return err
 	}
@@ -43,13 +43,13 @@ func (h *handlers) exportLedger(w http.ResponseWriter, r *http.Request) error {
 			strings.Join(e.LedgerLabels, "、"), strings.Join(e.Reasons, "、"), cause, e.Medal, e.LastVisit, e.VisitsYear}
 	}
 	return h.sendXLSX(w, r, name+".xlsx", audit.Event{Action: "care.export", ObjectType: "care_ledger",
-		Detail: map[string]any{"what": name, "filter": f.Query(), "rows": len(rows)}},
+		Detail: map[string]any{"what": name, "filter": string(pg.Encoded()), "rows": len(rows)}},
 		cellsafe.Sheet{Name: name, Title: name + "（导出于 " + h.today().Chinese() + "）", Rows: rows,
 			Header: []any{"序号", "姓名", "性别", "出生日期", "年龄", "所在党组织", "人员类别", "政治面貌", "转正日期", "党龄", "台账", "老党员依据", "困难情况", "纪念章", "最近走访", "今年走访次数"}})
 }
 
 func (h *handlers) exportHardship(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseHardshipFilter(r.URL.Query())
+	f, pg, err := filter(r, ParseHardshipFilter)
 	if err != nil {
 		return err
 	}
@@ -63,13 +63,13 @@ func (h *handlers) exportHardship(w http.ResponseWriter, r *http.Request) error 
 		rows[i] = []any{i + 1, e.PersonName, e.OrgName, e.CauseLabel, e.LevelLabel, e.Since, e.Until, e.StateLabel, e.EnteredBy, e.ReviewedBy, e.ReviewedOn, e.ReviewNote}
 	}
 	return h.sendXLSX(w, r, "生活困难党员认定.xlsx", audit.Event{Action: "care.export", ObjectType: "care_hardship",
-		Detail: map[string]any{"what": "生活困难党员认定", "filter": f.Query(), "rows": len(rows)}},
+		Detail: map[string]any{"what": "生活困难党员认定", "filter": string(pg.Encoded()), "rows": len(rows)}},
 		cellsafe.Sheet{Name: "生活困难党员", Title: "生活困难党员认定记录（导出于 " + h.today().Chinese() + "；困难情况详情不导出）", Rows: rows,
 			Header: []any{"序号", "姓名", "所在党组织", "困难原因", "困难程度", "认定起始", "认定截止", "状态", "登记人", "审核人", "审核日期", "审核意见"}})
 }
 
 func (h *handlers) exportVisits(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseVisitFilter(r.URL.Query())
+	f, pg, err := filter(r, ParseVisitFilter)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (h *handlers) exportVisits(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows = append(rows, []any{"合计", "", fmt.Sprintf("%d 次", l.Total), "", "", "", l.Amount})
 	return h.sendXLSX(w, r, "走访慰问记录.xlsx", audit.Event{Action: "care.export", ObjectType: "care_visit",
-		Detail: map[string]any{"what": "走访慰问记录", "filter": f.Query(), "rows": len(l.Items)}},
+		Detail: map[string]any{"what": "走访慰问记录", "filter": string(pg.Encoded()), "rows": len(l.Items)}},
 		cellsafe.Sheet{Name: "走访慰问", Title: "走访慰问记录（导出于 " + h.today().Chinese() + "）", Rows: rows,
 			Header: []any{"序号", "走访日期", "走访对象", "所在党组织", "形式", "走访人", "金额（元）", "所属活动", "情况记录", "照片数"}})
 }
@@ -95,7 +95,7 @@ func (h *handlers) exportCampaign(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f, err := ParseTargetFilter(r.URL.Query())
+	f, _, err := filter(r, ParseTargetFilter)
 	if err != nil {
 		return err
 	}

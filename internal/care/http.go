@@ -124,7 +124,7 @@ func Routes(d *core.Deps) []web.Route {
 }
 
 func (h *handlers) apiLedger(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseLedgerFilter(r.URL.Query())
+	f, _, err := filter(r, ParseLedgerFilter)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (h *handlers) apiElderRule(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiHardships(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseHardshipFilter(r.URL.Query())
+	f, _, err := filter(r, ParseHardshipFilter)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func (h *handlers) apiReviewHardship(w http.ResponseWriter, r *http.Request) err
 }
 
 func (h *handlers) apiVisits(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseVisitFilter(r.URL.Query())
+	f, _, err := filter(r, ParseVisitFilter)
 	if err != nil {
 		return err
 	}
@@ -303,7 +303,7 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiCampaigns(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseCampaignFilter(r.URL.Query())
+	f, _, err := filter(r, ParseCampaignFilter)
 	if err != nil {
 		return err
 	}
@@ -389,7 +389,7 @@ func (h *handlers) apiTargets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := ParseTargetFilter(r.URL.Query())
+	f, _, err := filter(r, ParseTargetFilter)
 	if err != nil {
 		return err
 	}

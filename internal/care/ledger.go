@@ -3,7 +3,6 @@ package care
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"net/url"
 	"slices"
 	"sort"
@@ -17,7 +16,6 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 )
 
@@ -59,28 +57,14 @@ type Summary struct {
 
 // LedgerFilter selects the people of one ledger ("" for all three).
 type LedgerFilter struct {
-	Kind          string
-	OrgID         int64
-	Name          string // part of the name
-	Page, PerPage int
+	Kind  string
+	OrgID int64
+	Name  string // part of the name
+	Paging
 }
 
-// Query is the filter as URL parameters, for links and the export.
-func (f LedgerFilter) Query() template.URL {
-	v := url.Values{}
-	if f.Kind != "" {
-		v.Set("kind", f.Kind)
-	}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	if f.Name != "" {
-		v.Set("name", f.Name)
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
-}
-
-// ParseLedgerFilter reads kind, org, name, page and per_page.
+// ParseLedgerFilter reads kind, org and name (the page is the shared
+// pager's: filter).
 func ParseLedgerFilter(q url.Values) (LedgerFilter, error) {
 	f := LedgerFilter{Kind: q.Get("kind"), Name: strings.TrimSpace(q.Get("name"))}
 	if f.Kind != "" && LedgerLabel(f.Kind) == "" {
@@ -90,10 +74,7 @@ func ParseLedgerFilter(q url.Values) (LedgerFilter, error) {
 		return f, fail.Malformed("name", "姓名检索不能超过 20 个字")
 	}
 	var err error
-	if f.OrgID, err = orgParam(q.Get("org")); err != nil {
-		return f, err
-	}
-	f.Page, f.PerPage, err = input.Paging(q)
+	f.OrgID, err = orgParam(q.Get("org"))
 	return f, err
 }
 
@@ -112,36 +93,28 @@ func orgParam(s string) (int64, error) {
 // StateFilter is an organisation, a state and a page: what the hardship
 // entries and a campaign's list are filtered by.
 type StateFilter struct {
-	OrgID         int64
-	State         string
-	Page, PerPage int
+	OrgID int64
+	State string
+	Paging
 }
 
-// Query is the filter as URL parameters, for links and the export.
-func (f StateFilter) Query() template.URL {
-	v := url.Values{}
-	if f.OrgID != 0 {
-		v.Set("org", strconv.FormatInt(f.OrgID, 10))
-	}
-	if f.State != "" {
-		v.Set("state", f.State)
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
-}
-
-// parseStateFilter reads org, state (one of states, else bad), page and per_page.
+// parseStateFilter reads org and state (one of states, else bad).
 func parseStateFilter(q url.Values, states []string, bad string) (StateFilter, error) {
 	f := StateFilter{State: q.Get("state")}
 	if f.State != "" && !slices.Contains(states, f.State) {
 		return f, fail.Malformed("state", bad)
 	}
 	var err error
-	if f.OrgID, err = orgParam(q.Get("org")); err != nil {
-		return f, err
-	}
-	f.Page, f.PerPage, err = input.Paging(q)
+	f.OrgID, err = orgParam(q.Get("org"))
 	return f, err
 }
+
+// Paging is a list filter's page (from 1) and size; PerPage 0 is the
+// whole list (an export).
+type Paging struct{ Page, PerPage int }
+
+// paging gives filter the filter's page to set.
+func (p *Paging) paging() *Paging { return p }
 
 // List is one page of a collection.
 type List[T any] struct {
@@ -149,15 +122,6 @@ type List[T any] struct {
 	Page    int `json:"page"`
 	PerPage int `json:"per_page"`
 	Items   []T `json:"items"`
-}
-
-// Pages are the page numbers to link (at most 50).
-func (l *List[T]) Pages() []int {
-	var out []int
-	for i := 1; l.PerPage > 0 && i <= (l.Total+l.PerPage-1)/l.PerPage && i <= 50; i++ {
-		out = append(out, i)
-	}
-	return out
 }
 
 // elderTest decides who is a 老党员 on a day under a rule: the cut-off

@@ -15,7 +15,7 @@ import (
 // their organisation still to visit, and a visit with a photo taken there.
 
 func (h *handlers) phoneCampaigns(w http.ResponseWriter, r *http.Request) error {
-	l, err := Campaigns(r.Context(), h.DB, web.Principal(r), h.today(), CampaignFilter{State: "open", Page: 1, PerPage: 50})
+	l, err := Campaigns(r.Context(), h.DB, web.Principal(r), h.today(), CampaignFilter{State: "open", Paging: Paging{1, 50}})
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (h *handlers) phoneCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := ParseTargetFilter(r.URL.Query())
+	f, _, err := filter(r, ParseTargetFilter)
 	if err != nil {
 		return err
 	}

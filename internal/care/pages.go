@@ -102,9 +102,26 @@ func formInt(r *http.Request, name string) int64 {
 	return n
 }
 
+// filter reads a list's filters with parse and its page with the shared
+// pager (web.Paging), whose links and export carry the filters.
+func filter[F any, P interface {
+	*F
+	paging() *Paging
+}](r *http.Request, parse func(url.Values) (F, error)) (F, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		var f F
+		return f, pg, err
+	}
+	f, err := parse(r.URL.Query())
+	*P(&f).paging() = Paging{pg.Page, pg.PerPage}
+	return f, pg, err
+}
+
 type ledgerView struct {
 	*List[*Entry]
 	Filter   LedgerFilter
+	Pager    web.Pager
 	Orgs     []org.Option
 	Counts   map[string]int
 	Rule     ElderRule
@@ -113,20 +130,21 @@ type ledgerView struct {
 }
 
 func (h *handlers) pageLedger(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseLedgerFilter(r.URL.Query())
+	f, pg, err := filter(r, ParseLedgerFilter)
 	if err != nil {
 		return err
 	}
-	return h.renderLedger(w, r, f, nil)
+	return h.renderLedger(w, r, f, pg, nil)
 }
 
-func (h *handlers) renderLedger(w http.ResponseWriter, r *http.Request, f LedgerFilter, failed error) error {
+func (h *handlers) renderLedger(w http.ResponseWriter, r *http.Request, f LedgerFilter, pg web.Pager, failed error) error {
 	ctx, p := r.Context(), web.Principal(r)
 	l, err := Ledger(ctx, h.DB, p, h.today(), f)
 	if err != nil {
 		return err
 	}
-	v := ledgerView{List: l, Filter: f, Citation: ElderCitation, SetRule: org.BureauAdmin(p)}
+	pg.Total, pg.Path = l.Total, "/care" // the elder rule's form re-shows it
+	v := ledgerView{List: l, Filter: f, Pager: pg, Citation: ElderCitation, SetRule: org.BureauAdmin(p)}
 	if v.Orgs, err = org.Options(ctx, h.DB, scope.Of(p)); err != nil {
 		return err
 	}
@@ -143,6 +161,11 @@ func (h *handlers) pageElderRule(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
+	// a refusal re-shows the 老党员 ledger's first page
+	elders := func(err error) error {
+		pg := web.Pager{Page: 1, PerPage: 50, Query: url.Values{"kind": {Elder}}}
+		return h.renderLedger(w, r, LedgerFilter{Kind: Elder, Paging: Paging{pg.Page, pg.PerPage}}, pg, err)
+	}
 	var in ElderRule
 	for _, f := range []struct {
 		name string
@@ -154,7 +177,7 @@ func (h *handlers) pageElderRule(w http.ResponseWriter, r *http.Request) error {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			return h.renderLedger(w, r, LedgerFilter{Kind: Elder, Page: 1, PerPage: 50}, fail.Malformed(f.name, "请填写整数（0 表示不按此项）"))
+			return elders(fail.Malformed(f.name, "请填写整数（0 表示不按此项）"))
 		}
 		*f.v = n
 	}
@@ -163,7 +186,7 @@ func (h *handlers) pageElderRule(w http.ResponseWriter, r *http.Request) error {
 		if fail.IsNotFound(err) {
 			return err
 		}
-		return h.renderLedger(w, r, LedgerFilter{Kind: Elder, Page: 1, PerPage: 50}, err)
+		return elders(err)
 	}
 	return done(w, r, "/care?kind=elder", "老党员条件已设为："+rule.Describe())
 }
@@ -171,11 +194,12 @@ func (h *handlers) pageElderRule(w http.ResponseWriter, r *http.Request) error {
 type hardshipsView struct {
 	*List[*HardshipEntry]
 	Filter StateFilter
+	Pager  web.Pager
 	Orgs   []org.Option
 }
 
 func (h *handlers) pageHardships(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseHardshipFilter(r.URL.Query())
+	f, pg, err := filter(r, ParseHardshipFilter)
 	if err != nil {
 		return err
 	}
@@ -184,7 +208,8 @@ func (h *handlers) pageHardships(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := hardshipsView{List: l, Filter: f}
+	pg.Total = l.Total
+	v := hardshipsView{List: l, Filter: f, Pager: pg}
 	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
-	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 )
 
@@ -78,26 +76,11 @@ func scanVisit(s interface{ Scan(...any) error }) (*Visit, error) {
 type VisitFilter struct {
 	OrgID, PersonID, CampaignID int64
 	Form, From, To              string
-	Page, PerPage               int
+	Paging
 }
 
-// Query is the filter as URL parameters.
-func (f VisitFilter) Query() template.URL {
-	v := url.Values{}
-	for k, n := range map[string]int64{"org": f.OrgID, "person": f.PersonID, "campaign": f.CampaignID} {
-		if n != 0 {
-			v.Set(k, strconv.FormatInt(n, 10))
-		}
-	}
-	for k, s := range map[string]string{"form": f.Form, "from": f.From, "to": f.To} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	return template.URL(v.Encode()) // encoded: safe in a link
-}
-
-// ParseVisitFilter reads org, person, campaign, form, from, to, page and per_page.
+// ParseVisitFilter reads org, person, campaign, form, from and to (the page
+// is the shared pager's: filter).
 func ParseVisitFilter(q url.Values) (VisitFilter, error) {
 	f := VisitFilter{Form: q.Get("form")}
 	var err error
@@ -132,8 +115,7 @@ func ParseVisitFilter(q url.Values) (VisitFilter, error) {
 	if f.From != "" && f.To != "" && f.To < f.From {
 		return f, fail.NotAllowed("to", "截止日期不能早于起始日期")
 	}
-	f.Page, f.PerPage, err = input.Paging(q)
-	return f, err
+	return f, nil
 }
 
 // Visits returns one page of the visits in p's scope, newest first, with

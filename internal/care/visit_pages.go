@@ -20,11 +20,12 @@ import (
 type visitsView struct {
 	*VisitList
 	Filter VisitFilter
+	Pager  web.Pager
 	Orgs   []org.Option
 }
 
 func (h *handlers) pageVisits(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseVisitFilter(r.URL.Query())
+	f, pg, err := filter(r, ParseVisitFilter)
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,8 @@ func (h *handlers) pageVisits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := visitsView{VisitList: l, Filter: f}
+	pg.Total = l.Total
+	v := visitsView{VisitList: l, Filter: f, Pager: pg}
 	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
 	}

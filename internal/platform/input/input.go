@@ -123,12 +123,3 @@ func InPages(page, per int) error {
 	_, _, err := Paging(url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(per)}})
 	return err
 }
-
-// Pages are the page numbers a pager links (at most 50).
-func Pages(total, per int) []int {
-	var out []int
-	for i := 1; per > 0 && i <= (total+per-1)/per && i <= 50; i++ {
-		out = append(out, i)
-	}
-	return out
-}

@@ -7,7 +7,6 @@ import (
 	"context"
 
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/input"
 )
 
 // Scanner is a row being read (*sql.Row or *sql.Rows).
@@ -33,9 +32,6 @@ func Read[T any](ctx context.Context, q db.Querier, page, per int, cols, from, o
 	}
 	return &l, nil
 }
-
-// Pages are the page numbers to link.
-func (l *List[T]) Pages() []int { return input.Pages(l.Total, l.PerPage) }
 
 // Read counts the rows of from (" FROM … WHERE …", with args) into
 // l.Total and reads the page's rows as Rows does.
