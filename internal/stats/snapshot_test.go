@@ -303,3 +303,47 @@ func TestSavedSnapshotRestores(t *testing.T) {
 		}
 	})
 }
+
+// A table no view used for idleAfter is let go; the next view takes the
+// saved snapshot and the rows changed since, without a full load.
+func TestIdleTableIsDroppedAndTakenBack(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		branch := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
+		var path string
+		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", branch).Scan(&path); err != nil {
+			t.Fatal(err)
+		}
+		dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full"})
+		s := &Service{DB: d, Now: time.Now}
+		view := func() int {
+			t.Helper()
+			got, err := s.Dashboard(ctx, branch, "甲支部", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Members
+		}
+		if got := view(); got != 1 {
+			t.Fatalf("党员 %d, want 1", got)
+		}
+		if err := s.Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s.snap.dropIfIdle()
+		if s.snap.empty() {
+			t.Fatal("dropped the table a view used just now")
+		}
+		s.snap.mu.Lock()
+		s.snap.used = time.Now().Add(-idleAfter)
+		s.snap.mu.Unlock()
+		s.snap.dropIfIdle()
+		if !s.snap.empty() {
+			t.Fatal("kept the table after idleAfter without a view")
+		}
+		dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "乙", Status: "full"})
+		if got := view(); got != 2 || s.snap.loads != 1 {
+			t.Fatalf("after the drop: 党员 %d (want 2), %d full loads (want 1: the saved snapshot taken back)", got, s.snap.loads)
+		}
+	})
+}
