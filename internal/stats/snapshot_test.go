@@ -241,6 +241,11 @@ func TestSavedSnapshotRestores(t *testing.T) {
 		for range 3 {
 			ids = append(ids, dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full", BirthDate: "1990-05-01"}))
 		}
+		// An id far up makes the snapshot (8 bytes per id) run over
+		// several rows.
+		if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET id = 20000 WHERE id = ?"), ids[2]); err != nil {
+			t.Fatal(err)
+		}
 		var path string
 		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", root).Scan(&path); err != nil {
 			t.Fatal(err)
@@ -253,6 +258,10 @@ func TestSavedSnapshotRestores(t *testing.T) {
 		}
 		if err := first.Save(ctx); err != nil {
 			t.Fatal(err)
+		}
+		var parts int
+		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM stats_snapshot").Scan(&parts); err != nil || parts < 2 {
+			t.Fatalf("saved in %d parts (%v), want several", parts, err)
 		}
 		saved := first.snap.count(sc, today)
 		if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET status = 'probationary', updated_at = ? WHERE id = ?"), time.Now().UnixMilli(), ids[0]); err != nil {
@@ -288,12 +297,15 @@ func TestSavedSnapshotRestores(t *testing.T) {
 			t.Fatalf("Warm from the saved snapshot (%d full loads): %+v, want %+v", warmed.snap.loads, got, want)
 		}
 
-		var b []byte
-		if err := d.QueryRowContext(ctx, "SELECT data FROM stats_snapshot").Scan(&b); err != nil {
+		b, err := readSaved(ctx, d)
+		if err != nil {
 			t.Fatal(err)
 		}
 		for _, bad := range [][]byte{append([]byte{b[0] ^ 1}, b[1:]...), b[:len(b)-3]} {
-			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE stats_snapshot SET data = ?"), bad); err != nil {
+			if _, err := d.W.ExecContext(ctx, "DELETE FROM stats_snapshot"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.W.ExecContext(ctx, d.Rebind("INSERT INTO stats_snapshot (saved_at, data) VALUES (0, ?)"), bad); err != nil {
 				t.Fatal(err)
 			}
 			var s snapshot
