@@ -161,8 +161,8 @@ type table struct {
 	orgs    []orgEntry
 	places  []string // organisation paths; places[0] is unused
 	placeOf map[string]int32
-	// tallies[i] counts the people at places[i] as of day (the age bands
-	// move with it); nil until the first count.
+	// tallies[i] counts the people and organisation at places[i] as of
+	// day (the age bands move with it); nil until the first count.
 	tallies []tally
 	day     civil.Date
 	starts  [7]uint16
@@ -348,18 +348,18 @@ type row struct {
 	codes, birth uint16
 }
 
-// source is how the snapshot reads one table: the columns (ending with
-// updated_at, which the full load replaces by a constant so that persons
+// source is how the snapshot reads one table: the columns, then
+// updated_at (which the full load replaces by a constant, so that persons
 // are read from the index persons_path_filters alone, migration 00041),
-// and what turns a row into a row.
+// how a result row becomes a row, and where the table keeps it.
 type source struct {
-	table, cols string
-	read        func(rows *sql.Rows) (row, int64, error)
-	put         func(t *table, r row)
+	from, cols string
+	read       func(rows *sql.Rows) (row, int64, error)
+	put        func(t *table, r row)
 }
 
 var sources = [2]source{
-	{"persons", "id, org_path, status, category, gender, education, ethnicity, COALESCE(birth_date, '')", func(rows *sql.Rows) (row, int64, error) {
+	{"FROM persons", "id, org_path, status, category, gender, education, ethnicity, COALESCE(birth_date, '')", func(rows *sql.Rows) (row, int64, error) {
 		var r row
 		var updated int64
 		var status, category, gender, education, ethnicity, birth string
@@ -367,7 +367,7 @@ var sources = [2]source{
 		r.codes, r.birth = pack(status, category, gender, education, ethnicity), dayNumber(birth)
 		return r, updated, err
 	}, (*table).put},
-	{"orgs", "id, path, kind, COALESCE(dissolved_on, '')", func(rows *sql.Rows) (row, int64, error) {
+	{"FROM orgs", "id, path, kind, COALESCE(dissolved_on, '')", func(rows *sql.Rows) (row, int64, error) {
 		var r row
 		var updated int64
 		var kind, dissolved string
@@ -382,7 +382,7 @@ var sources = [2]source{
 // scan calls fn for each row of src's table after where (updated_at
 // given as stamp) and returns the largest updated_at.
 func (src *source) scan(ctx context.Context, q db.Querier, stamp, where string, fn func(row), args ...any) (int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+src.cols+", "+stamp+" FROM "+src.table+" "+where, args...)
+	rows, err := q.QueryContext(ctx, "SELECT "+src.cols+", "+stamp+" "+src.from+" "+where, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -487,7 +487,7 @@ func (s *snapshot) reload(ctx context.Context, q db.Querier) error {
 	var marks [2]mark
 	tab, err := func() (*table, error) {
 		for i, src := range sources {
-			if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0), COALESCE(MAX(updated_at), 0) FROM "+src.table).Scan(&marks[i].maxID, &marks[i].seen); err != nil {
+			if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0), COALESCE(MAX(updated_at), 0) "+src.from).Scan(&marks[i].maxID, &marks[i].seen); err != nil {
 				return nil, err
 			}
 		}
