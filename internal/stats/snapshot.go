@@ -53,12 +53,23 @@ var codes = func() [4]map[string]uint16 {
 	return out
 }()
 
-func pack(status, category, gender, education, ethnicity string) uint16 {
-	c := codes[0][status] | codes[1][category]<<categoryShift | codes[2][gender]<<genderShift | codes[3][education]<<educationShift
-	if ethnicity != "" && ethnicity != "汉族" {
+// fields are the person's columns the dashboard counts, read as one
+// string (a column costs the SQLite driver more than the text it holds),
+// and cut apart by unpack.
+const fields = "status || '|' || category || '|' || gender || '|' || education || '|' || ethnicity || '|' || COALESCE(birth_date, '')"
+
+// unpack reads fields into codes and a birth day number.
+func unpack(s string) (c, birth uint16) {
+	var v [6]string
+	for i := range 5 {
+		v[i], s, _ = strings.Cut(s, "|")
+	}
+	v[5] = s
+	c = codes[0][v[0]] | codes[1][v[1]]<<categoryShift | codes[2][v[2]]<<genderShift | codes[3][v[3]]<<educationShift
+	if v[4] != "" && v[4] != "汉族" {
 		c |= 1 << minorityShift
 	}
-	return c
+	return c, dayNumber(v[5])
 }
 
 func (p person) status() uint16 { return p.codes & (1<<statusBits - 1) }
@@ -359,12 +370,12 @@ type source struct {
 }
 
 var sources = [2]source{
-	{"FROM persons", "id, org_path, status, category, gender, education, ethnicity, COALESCE(birth_date, '')", func(rows *sql.Rows) (row, int64, error) {
+	{"FROM persons", "id, org_path, " + fields, func(rows *sql.Rows) (row, int64, error) {
 		var r row
 		var updated int64
-		var status, category, gender, education, ethnicity, birth string
-		err := rows.Scan(&r.id, &r.path, &status, &category, &gender, &education, &ethnicity, &birth, &updated)
-		r.codes, r.birth = pack(status, category, gender, education, ethnicity), dayNumber(birth)
+		var f string
+		err := rows.Scan(&r.id, &r.path, &f, &updated)
+		r.codes, r.birth = unpack(f)
 		return r, updated, err
 	}, (*table).put},
 	{"FROM orgs", "id, path, kind, COALESCE(dissolved_on, '')", func(rows *sql.Rows) (row, int64, error) {
