@@ -161,14 +161,7 @@ type Service struct {
 // changed by hand.
 func (s *Service) Warm(ctx context.Context) error {
 	defer s.snap.hold()()
-	restored, err := s.snap.restore(ctx, s.DB)
-	if err != nil {
-		return err
-	}
-	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil || !restored {
-		return err
-	}
-	return s.snap.reload(ctx, s.DB)
+	return s.snap.warm(ctx, s.DB)
 }
 
 // Save keeps the snapshot in the database for the next start (the server's

@@ -27,7 +27,7 @@ var signature = func() uint64 {
 	for _, k := range orgKinds {
 		kinds = append(kinds, k.Key)
 	}
-	for _, list := range [][]string{{"hongdun-stats-1"}, member.Statuses, member.Categories, member.Genders, member.Educations, kinds} {
+	for _, list := range [][]string{{"hongdun-stats-2"}, member.Statuses, member.Categories, member.Genders, member.Educations, kinds} {
 		_, _ = h.Write([]byte(strings.Join(list, "\x00") + "\x01")) // a hash's Write never fails
 	}
 	return h.Sum64()
@@ -35,8 +35,8 @@ var signature = func() uint64 {
 
 var errBadSnapshot = errors.New("统计快照格式不符")
 
-// encode writes the table and its marks: the signature, the marks and the
-// last sweep, the paths, then each person (8 bytes) and organisation (5).
+// encode writes the table and its marks: the signature, the marks, the
+// last sweep and the last full load, the paths, then each person (8 bytes) and organisation (5).
 func (s *snapshot) encode() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -47,6 +47,7 @@ func (s *snapshot) encode() []byte {
 		b = binary.LittleEndian.AppendUint64(b, uint64(m.seen))
 	}
 	b = binary.LittleEndian.AppendUint64(b, uint64(s.swept))
+	b = binary.LittleEndian.AppendUint64(b, uint64(s.loadedAt.UnixMilli()))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.places)))
 	for _, p := range t.places {
 		b = binary.AppendUvarint(b, uint64(len(p)))
@@ -97,22 +98,22 @@ func (d *decoder) count(size int) int {
 	return n
 }
 
-func decode(b []byte) (*table, [2]mark, int64, error) {
+// decode reads what encode wrote into a snapshot's fields.
+func decode(b []byte, s *snapshot) error {
 	d := &decoder{b: b}
-	var marks [2]mark
 	if d.u64() != signature {
-		return nil, marks, 0, errBadSnapshot
+		return errBadSnapshot
 	}
-	for i := range marks {
-		marks[i] = mark{int64(d.u64()), int64(d.u64())}
+	for i := range s.marks {
+		s.marks[i] = mark{int64(d.u64()), int64(d.u64())}
 	}
-	swept := int64(d.u64())
+	s.swept, s.loadedAt = int64(d.u64()), time.UnixMilli(int64(d.u64()))
 	t := &table{placeOf: map[string]int32{}}
 	t.places = make([]string, d.count(1))
 	for i := range t.places {
 		n, w := binary.Uvarint(d.b)
 		if w <= 0 {
-			return nil, marks, 0, errBadSnapshot
+			return errBadSnapshot
 		}
 		d.b = d.b[w:]
 		t.places[i] = string(d.take(int(n)))
@@ -145,9 +146,10 @@ func decode(b []byte) (*table, [2]mark, int64, error) {
 		}
 	}
 	if d.err != nil {
-		return nil, marks, 0, d.err
+		return d.err
 	}
-	return t, marks, swept, nil
+	s.tab = t
+	return nil
 }
 
 // partSize is the most of the snapshot one row holds. SQLite copies a
@@ -197,21 +199,46 @@ func readSaved(ctx context.Context, q db.Querier) ([]byte, error) {
 
 // restore takes the saved snapshot when the snapshot is empty, reporting
 // whether there was one to take. The first refresh then sweeps: it reads
-// everything stamped since a minute before the saved snapshot's last sweep.
+// everything stamped since a minute before the saved snapshot's last sweep;
+// and when the saved snapshot's full load is older than reloadEvery, it
+// loads everyone again in the background, as for a snapshot kept in memory.
 func (s *snapshot) restore(ctx context.Context, q db.Querier) (bool, error) {
 	b, err := readSaved(ctx, q)
 	if err != nil || len(b) == 0 {
 		return false, err
 	}
-	t, marks, swept, err := decode(b)
-	if errors.Is(err, errBadSnapshot) {
-		return false, nil // saved by a version that counted otherwise: load afresh
+	var saved snapshot
+	if err := decode(b, &saved); err != nil {
+		return false, nil // saved by a version that counted otherwise, or cut short: load afresh
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tab != nil {
 		return false, nil
 	}
-	s.tab, s.marks, s.swept, s.loadedAt = t, marks, swept, time.Now()
+	s.tab, s.marks, s.swept, s.loadedAt = saved.tab, saved.marks, saved.swept, saved.loadedAt
 	return true, nil
+}
+
+// warm takes the saved snapshot and the rows changed since, then (views
+// meanwhile count from it) loads everyone afresh; with nothing saved, it
+// runs the full load.
+func (s *snapshot) warm(ctx context.Context, d *db.DB) error {
+	restored, err := s.restore(ctx, d)
+	if err != nil {
+		return err
+	}
+	if !restored {
+		return s.refresh(ctx, d, time.Now().UnixMilli())
+	}
+	s.mu.Lock()
+	s.loading = true // the reload below, not one more in the background
+	s.mu.Unlock()
+	if err := s.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
+		s.mu.Lock()
+		s.loading = false
+		s.mu.Unlock()
+		return err
+	}
+	return s.reload(ctx, d)
 }

@@ -412,7 +412,7 @@ func (src *source) scan(ctx context.Context, q db.Querier, stamp, where string, 
 
 // refresh brings the snapshot up to date: a full load the first time, then
 // the rows added or changed since the last look.
-func (s *snapshot) refresh(ctx context.Context, q db.Querier, now int64) error {
+func (s *snapshot) refresh(ctx context.Context, q *db.DB, now int64) error {
 	if s.empty() {
 		if full, err := s.loadFirst(ctx, q); err != nil || full {
 			return err
@@ -432,7 +432,9 @@ func (s *snapshot) refresh(ctx context.Context, q db.Querier, now int64) error {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			_ = s.reload(ctx, q) // a failed reload keeps the current snapshot until the next look
+			if s.reload(ctx, q) == nil { // a failed reload keeps the current snapshot until the next look
+				_ = s.save(ctx, q, time.Now()) // else the saved one, and its stale load, serves the next start
+			}
 		}()
 	}
 	var changed [2][]row
@@ -478,7 +480,7 @@ func (s *snapshot) empty() bool {
 // all the views waiting for it, and reports whether it ran the full load
 // (else the caller reads the rows changed since). When it fails, the next
 // one in line tries again.
-func (s *snapshot) loadFirst(ctx context.Context, q db.Querier) (bool, error) {
+func (s *snapshot) loadFirst(ctx context.Context, q *db.DB) (bool, error) {
 	s.first.Lock()
 	defer s.first.Unlock()
 	if !s.empty() {
@@ -493,7 +495,7 @@ func (s *snapshot) loadFirst(ctx context.Context, q db.Querier) (bool, error) {
 // reload reads everyone and every organisation into a new table. Each
 // table's largest id and updated_at are read first: a row written during
 // the scan is newer, and the next refresh reads it again.
-func (s *snapshot) reload(ctx context.Context, q db.Querier) error {
+func (s *snapshot) reload(ctx context.Context, q *db.DB) error {
 	started := time.Now()
 	var marks [2]mark
 	tab, err := func() (*table, error) {

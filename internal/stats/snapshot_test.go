@@ -287,6 +287,11 @@ func TestSavedSnapshotRestores(t *testing.T) {
 		if ok, err := restarted.restore(ctx, d); err != nil || !ok {
 			t.Fatalf("restore: %v %v", ok, err)
 		}
+		// The time of the full load comes with it: a snapshot whose load
+		// is older than reloadEvery is loaded afresh in the background.
+		if got, want := restarted.loadedAt.UnixMilli(), first.snap.loadedAt.UnixMilli(); got != want {
+			t.Fatalf("restored with its full load at %d, saved %d", got, want)
+		}
 		if err := restarted.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
 			t.Fatal(err)
 		}
