@@ -36,11 +36,15 @@ var signature = func() uint64 {
 var errBadSnapshot = errors.New("统计快照格式不符")
 
 // encode writes the table and its marks: the signature, the marks, the
-// last sweep and the last full load, the paths, then each person (8 bytes) and organisation (5).
+// last sweep and the last full load, the paths, then each person (8 bytes)
+// and organisation (5). It is nil while there is no table.
 func (s *snapshot) encode() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tab
+	if t == nil {
+		return nil
+	}
 	b := binary.LittleEndian.AppendUint64(nil, signature)
 	for _, m := range s.marks {
 		b = binary.LittleEndian.AppendUint64(b, uint64(m.maxID))
@@ -160,10 +164,10 @@ const partSize = 64 << 10
 // save replaces the saved snapshot by the current one (nothing before the
 // first load), in rows of partSize in id order.
 func (s *snapshot) save(ctx context.Context, d *db.DB, now time.Time) error {
-	if s.empty() {
+	b := s.encode()
+	if b == nil {
 		return nil
 	}
-	b := s.encode()
 	return d.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM stats_snapshot"); err != nil {
 			return err
