@@ -160,14 +160,8 @@ type Service struct {
 // that) loads everyone afresh, for what no stamp shows: rows deleted or
 // changed by hand.
 func (s *Service) Warm(ctx context.Context) error {
-	restored, err := s.snap.restore(ctx, s.DB)
-	if err != nil {
-		return err
-	}
-	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil || !restored {
-		return err
-	}
-	return s.snap.reload(ctx, s.DB)
+	defer s.snap.hold()()
+	return s.snap.warm(ctx, s.DB)
 }
 
 // Save keeps the snapshot in the database for the next start (the server's
@@ -178,6 +172,7 @@ func (s *Service) Save(ctx context.Context) error {
 
 // Dashboard computes the statistics of the subtree at path (rooted at orgID).
 func (s *Service) Dashboard(ctx context.Context, orgID int64, orgName, path string) (*Dashboard, error) {
+	defer s.snap.hold()()
 	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil {
 		return nil, err
 	}

@@ -12,8 +12,8 @@ import (
 	"hongdun/internal/platform/db"
 )
 
-// The snapshot is saved in the database (stats_snapshot, one row, migration
-// 00042) by the hourly jobs, so that a restarted server counts from it and
+// The snapshot is saved in the database (stats_snapshot, migration 00042)
+// by the hourly jobs, so that a restarted server counts from it and
 // the rows changed since (a few milliseconds) instead of waiting for a full
 // load (seconds at a million people). A backup holds the snapshot of its own
 // rows. The saved rows carry no name and no ID number: a person is an id, an
@@ -27,7 +27,7 @@ var signature = func() uint64 {
 	for _, k := range orgKinds {
 		kinds = append(kinds, k.Key)
 	}
-	for _, list := range [][]string{{"hongdun-stats-1"}, member.Statuses, member.Categories, member.Genders, member.Educations, kinds} {
+	for _, list := range [][]string{{"hongdun-stats-2"}, member.Statuses, member.Categories, member.Genders, member.Educations, kinds} {
 		_, _ = h.Write([]byte(strings.Join(list, "\x00") + "\x01")) // a hash's Write never fails
 	}
 	return h.Sum64()
@@ -35,18 +35,23 @@ var signature = func() uint64 {
 
 var errBadSnapshot = errors.New("统计快照格式不符")
 
-// encode writes the table and its marks: the signature, the marks and the
-// last sweep, the paths, then each person (8 bytes) and organisation (5).
+// encode writes the table and its marks: the signature, the marks, the
+// last sweep and the last full load, the paths, then each person (8 bytes)
+// and organisation (5). It is nil while there is no table.
 func (s *snapshot) encode() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tab
+	if t == nil {
+		return nil
+	}
 	b := binary.LittleEndian.AppendUint64(nil, signature)
 	for _, m := range s.marks {
 		b = binary.LittleEndian.AppendUint64(b, uint64(m.maxID))
 		b = binary.LittleEndian.AppendUint64(b, uint64(m.seen))
 	}
 	b = binary.LittleEndian.AppendUint64(b, uint64(s.swept))
+	b = binary.LittleEndian.AppendUint64(b, uint64(s.loadedAt.UnixMilli()))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(t.places)))
 	for _, p := range t.places {
 		b = binary.AppendUvarint(b, uint64(len(p)))
@@ -97,22 +102,22 @@ func (d *decoder) count(size int) int {
 	return n
 }
 
-func decode(b []byte) (*table, [2]mark, int64, error) {
+// decode reads what encode wrote into a snapshot's fields.
+func decode(b []byte, s *snapshot) error {
 	d := &decoder{b: b}
-	var marks [2]mark
 	if d.u64() != signature {
-		return nil, marks, 0, errBadSnapshot
+		return errBadSnapshot
 	}
-	for i := range marks {
-		marks[i] = mark{int64(d.u64()), int64(d.u64())}
+	for i := range s.marks {
+		s.marks[i] = mark{int64(d.u64()), int64(d.u64())}
 	}
-	swept := int64(d.u64())
+	s.swept, s.loadedAt = int64(d.u64()), time.UnixMilli(int64(d.u64()))
 	t := &table{placeOf: map[string]int32{}}
 	t.places = make([]string, d.count(1))
 	for i := range t.places {
 		n, w := binary.Uvarint(d.b)
 		if w <= 0 {
-			return nil, marks, 0, errBadSnapshot
+			return errBadSnapshot
 		}
 		d.b = d.b[w:]
 		t.places[i] = string(d.take(int(n)))
@@ -145,48 +150,99 @@ func decode(b []byte) (*table, [2]mark, int64, error) {
 		}
 	}
 	if d.err != nil {
-		return nil, marks, 0, d.err
+		return d.err
 	}
-	return t, marks, swept, nil
+	s.tab = t
+	return nil
 }
 
+// partSize is the most of the snapshot one row holds. SQLite copies a
+// value into memory of its own, which it keeps for reuse: a snapshot of 8 MB
+// in one row left 8 MB more resident in an idle server.
+const partSize = 64 << 10
+
 // save replaces the saved snapshot by the current one (nothing before the
-// first load).
+// first load), in rows of partSize in id order.
 func (s *snapshot) save(ctx context.Context, d *db.DB, now time.Time) error {
-	if s.empty() {
+	b := s.encode()
+	if b == nil {
 		return nil
 	}
-	b := s.encode()
 	return d.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM stats_snapshot"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO stats_snapshot (saved_at, data) VALUES (?, ?)", now.UnixMilli(), b)
-		return err
+		for len(b) > 0 {
+			part := b[:min(partSize, len(b))]
+			if _, err := tx.ExecContext(ctx, "INSERT INTO stats_snapshot (saved_at, data) VALUES (?, ?)", now.UnixMilli(), part); err != nil {
+				return err
+			}
+			b = b[len(part):]
+		}
+		return nil
 	})
+}
+
+// readSaved reads the saved snapshot's parts into one (empty when none).
+func readSaved(ctx context.Context, q db.Querier) ([]byte, error) {
+	rows, err := q.QueryContext(ctx, "SELECT data FROM stats_snapshot ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []byte
+	for rows.Next() {
+		var part []byte
+		if err := rows.Scan(&part); err != nil {
+			return nil, err
+		}
+		out = append(out, part...)
+	}
+	return out, rows.Err()
 }
 
 // restore takes the saved snapshot when the snapshot is empty, reporting
 // whether there was one to take. The first refresh then sweeps: it reads
-// everything stamped since a minute before the saved snapshot's last sweep.
+// everything stamped since a minute before the saved snapshot's last sweep;
+// and when the saved snapshot's full load is older than reloadEvery, it
+// loads everyone again in the background, as for a snapshot kept in memory.
 func (s *snapshot) restore(ctx context.Context, q db.Querier) (bool, error) {
-	var b []byte
-	err := q.QueryRowContext(ctx, "SELECT data FROM stats_snapshot ORDER BY id DESC LIMIT 1").Scan(&b)
-	if db.IsNoRows(err) {
-		return false, nil
-	}
-	if err != nil {
+	b, err := readSaved(ctx, q)
+	if err != nil || len(b) == 0 {
 		return false, err
 	}
-	t, marks, swept, err := decode(b)
-	if errors.Is(err, errBadSnapshot) {
-		return false, nil // saved by a version that counted otherwise: load afresh
+	var saved snapshot
+	if err := decode(b, &saved); err != nil {
+		return false, nil // saved by a version that counted otherwise, or cut short: load afresh
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tab != nil {
 		return false, nil
 	}
-	s.tab, s.marks, s.swept, s.loadedAt = t, marks, swept, time.Now()
+	s.tab, s.marks, s.swept, s.loadedAt = saved.tab, saved.marks, saved.swept, saved.loadedAt
 	return true, nil
+}
+
+// warm takes the saved snapshot and the rows changed since, then (views
+// meanwhile count from it) loads everyone afresh; with nothing saved, it
+// runs the full load.
+func (s *snapshot) warm(ctx context.Context, d *db.DB) error {
+	restored, err := s.restore(ctx, d)
+	if err != nil {
+		return err
+	}
+	if !restored {
+		return s.refresh(ctx, d, time.Now().UnixMilli())
+	}
+	s.mu.Lock()
+	s.loading = true // the reload below, not one more in the background
+	s.mu.Unlock()
+	if err := s.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
+		s.mu.Lock()
+		s.loading = false
+		s.mu.Unlock()
+		return err
+	}
+	return s.reload(ctx, d)
 }

@@ -197,7 +197,7 @@ func TestTalliesFollowEveryWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			var fresh snapshot
-			if err := fresh.refresh(ctx, d, at); err != nil {
+			if err := fresh.reload(ctx, d); err != nil {
 				t.Fatal(err)
 			}
 			changed := false
@@ -215,7 +215,7 @@ func TestTalliesFollowEveryWrite(t *testing.T) {
 		}
 		// A later day counts everyone again into the moved age bands.
 		var fresh snapshot
-		if err := fresh.refresh(ctx, d, t0+10); err != nil {
+		if err := fresh.reload(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 		for _, sc := range subtrees {
@@ -241,6 +241,16 @@ func TestSavedSnapshotRestores(t *testing.T) {
 		for range 3 {
 			ids = append(ids, dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full", BirthDate: "1990-05-01"}))
 		}
+		// An id far up makes the snapshot (8 bytes per id) run over
+		// several rows; new ids follow it, as they follow every id.
+		if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET id = 20000 WHERE id = ?"), ids[2]); err != nil {
+			t.Fatal(err)
+		}
+		if d.Dialect == db.Postgres {
+			if _, err := d.W.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('persons', 'id'), 20000)"); err != nil {
+				t.Fatal(err)
+			}
+		}
 		var path string
 		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", root).Scan(&path); err != nil {
 			t.Fatal(err)
@@ -254,6 +264,10 @@ func TestSavedSnapshotRestores(t *testing.T) {
 		if err := first.Save(ctx); err != nil {
 			t.Fatal(err)
 		}
+		var parts int
+		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM stats_snapshot").Scan(&parts); err != nil || parts < 2 {
+			t.Fatalf("saved in %d parts (%v), want several", parts, err)
+		}
 		saved := first.snap.count(sc, today)
 		if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET status = 'probationary', updated_at = ? WHERE id = ?"), time.Now().UnixMilli(), ids[0]); err != nil {
 			t.Fatal(err)
@@ -262,7 +276,7 @@ func TestSavedSnapshotRestores(t *testing.T) {
 		dbtest.AddOrg(t, d, dbtest.Org{Parent: branch, Name: "第一党小组", Kind: "group"})
 
 		var fresh snapshot
-		if err := fresh.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
+		if err := fresh.reload(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 		want := fresh.count(sc, today)
@@ -272,6 +286,11 @@ func TestSavedSnapshotRestores(t *testing.T) {
 		var restarted snapshot
 		if ok, err := restarted.restore(ctx, d); err != nil || !ok {
 			t.Fatalf("restore: %v %v", ok, err)
+		}
+		// The time of the full load comes with it: a snapshot whose load
+		// is older than reloadEvery is loaded afresh in the background.
+		if got, want := restarted.loadedAt.UnixMilli(), first.snap.loadedAt.UnixMilli(); got != want {
+			t.Fatalf("restored with its full load at %d, saved %d", got, want)
 		}
 		if err := restarted.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
 			t.Fatal(err)
@@ -288,18 +307,65 @@ func TestSavedSnapshotRestores(t *testing.T) {
 			t.Fatalf("Warm from the saved snapshot (%d full loads): %+v, want %+v", warmed.snap.loads, got, want)
 		}
 
-		var b []byte
-		if err := d.QueryRowContext(ctx, "SELECT data FROM stats_snapshot").Scan(&b); err != nil {
+		b, err := readSaved(ctx, d)
+		if err != nil {
 			t.Fatal(err)
 		}
 		for _, bad := range [][]byte{append([]byte{b[0] ^ 1}, b[1:]...), b[:len(b)-3]} {
-			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE stats_snapshot SET data = ?"), bad); err != nil {
+			if _, err := d.W.ExecContext(ctx, "DELETE FROM stats_snapshot"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.W.ExecContext(ctx, d.Rebind("INSERT INTO stats_snapshot (saved_at, data) VALUES (0, ?)"), bad); err != nil {
 				t.Fatal(err)
 			}
 			var s snapshot
 			if ok, err := s.restore(ctx, d); ok || err != nil {
 				t.Fatalf("a foreign or short snapshot was taken: %v %v", ok, err)
 			}
+		}
+	})
+}
+
+// A table no view used for idleAfter is let go; the next view takes the
+// saved snapshot and the rows changed since, without a full load.
+func TestIdleTableIsDroppedAndTakenBack(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		branch := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
+		var path string
+		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", branch).Scan(&path); err != nil {
+			t.Fatal(err)
+		}
+		dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full"})
+		s := &Service{DB: d, Now: time.Now}
+		view := func() int {
+			t.Helper()
+			got, err := s.Dashboard(ctx, branch, "甲支部", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Members
+		}
+		if got := view(); got != 1 {
+			t.Fatalf("党员 %d, want 1", got)
+		}
+		if err := s.Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s.snap.dropIfIdle()
+		if s.snap.empty() {
+			t.Fatal("dropped the table a view used just now")
+		}
+		s.snap.mu.Lock()
+		s.snap.used = time.Now().Add(-idleAfter)
+		s.snap.mu.Unlock()
+		s.snap.dropIfIdle()
+		if !s.snap.empty() {
+			t.Fatal("kept the table after idleAfter without a view")
+		}
+		dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "乙", Status: "full"})
+		if got := view(); got != 2 || s.snap.loads != 1 {
+			t.Fatalf("after the drop: 党员 %d (want 2), %d full loads (want 1: the saved snapshot taken back)", got, s.snap.loads)
 		}
 	})
 }
