@@ -30,7 +30,9 @@ import (
 	"time"
 )
 
-const password = "Load-Test-2026!"
+// password is the demo accounts' password: the one the tool generates
+// with, or with -reuse the one a database was generated with.
+var password = "Load-Test-2026!"
 
 func main() {
 	members := flag.Int("members", 100000, "生成的人数")
@@ -42,6 +44,7 @@ func main() {
 	duration := flag.Duration("duration", 60*time.Second, "压测时长")
 	bureau := flag.String("bureau", "shiju", "全局党务管理员账号")
 	fenju := flag.String("fenju", "yanta", "分局党务管理员账号")
+	flag.StringVar(&password, "password", password, "演示账号密码（-reuse 沿用其他方式生成的库时，填生成时显示的演示密码）")
 	idle := flag.Duration("idle", 0, "首次打开统计首页后空闲多久再读一次内存（0 不等）")
 	flag.Parse()
 	if err := run(*members, *dsn, *data, *reuse, *bin, *users, *duration, *idle, *bureau, *fenju); err != nil {
