@@ -302,11 +302,5 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
 
 // filter reads a list's filters and its page with the shared pager.
 func filter(r *http.Request) (Filter, web.Pager, error) {
-	pg, err := web.Paging(r)
-	if err != nil {
-		return Filter{}, pg, err
-	}
-	f, err := ParseFilter(r.URL.Query())
-	f.Page, f.PerPage = pg.Page, pg.PerPage
-	return f, pg, err
+	return web.ListFilter(r, ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage })
 }

@@ -2,6 +2,7 @@ package pioneer
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"hongdun/internal/platform/auth"
@@ -254,24 +255,14 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
 
 // postFilter reads the posts' filters and their page with the shared pager.
 func postFilter(r *http.Request) (PostFilter, web.Pager, error) {
-	pg, err := web.Paging(r)
-	if err != nil {
-		return PostFilter{}, pg, err
-	}
-	f, err := ParsePostFilter(r.URL.Query())
-	f.Page, f.PerPage = pg.Page, pg.PerPage
-	return f, pg, err
+	return web.ListFilter(r, ParsePostFilter, func(f *PostFilter) (*int, *int) { return &f.Page, &f.PerPage })
 }
 
 // commitFilter reads the commitments' filters and their page with the
 // shared pager, whose links and export name the year shown.
 func (h *handlers) commitFilter(r *http.Request) (CommitFilter, web.Pager, error) {
-	pg, err := web.Paging(r)
-	if err != nil {
-		return CommitFilter{}, pg, err
-	}
-	f, err := ParseCommitFilter(r.URL.Query(), h.today())
-	f.Page, f.PerPage = pg.Page, pg.PerPage
+	parse := func(q url.Values) (CommitFilter, error) { return ParseCommitFilter(q, h.today()) }
+	f, pg, err := web.ListFilter(r, parse, func(f *CommitFilter) (*int, *int) { return &f.Page, &f.PerPage })
 	pg.Query.Set("year", strconv.Itoa(f.Year))
 	return f, pg, err
 }

@@ -34,6 +34,21 @@ func Paging(r *http.Request) (Pager, error) {
 	return Pager{Page: page, PerPage: per, Query: q}, err
 }
 
+// ListFilter reads a list's filters with parse and its page with Paging
+// (refused first), handing the page to the filter through page (the
+// addresses of its Page and PerPage).
+func ListFilter[F any](r *http.Request, parse func(url.Values) (F, error), page func(*F) (*int, *int)) (F, Pager, error) {
+	pg, err := Paging(r)
+	if err != nil {
+		var f F
+		return f, pg, err
+	}
+	f, err := parse(r.URL.Query())
+	p, per := page(&f)
+	*p, *per = pg.Page, pg.PerPage
+	return f, pg, err
+}
+
 // Offset is how many rows come before the page.
 func (p Pager) Offset() int { return (p.Page - 1) * p.PerPage }
 
