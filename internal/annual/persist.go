@@ -111,14 +111,13 @@ func (r *decoder) u() uint64 {
 	return v
 }
 
+// s reads what binary.AppendVarint wrote: a zig-zag unsigned varint.
 func (r *decoder) s() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err, r.b = errStored, nil
-		return 0
+	u := r.u()
+	if u&1 != 0 {
+		return ^int64(u >> 1)
 	}
-	r.b = r.b[n:]
-	return v
+	return int64(u >> 1)
 }
 
 // count is a length that must fit in what is left, each item taking at
