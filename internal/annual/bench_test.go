@@ -98,7 +98,7 @@ func BenchmarkAnnual(b *testing.B) {
 	} else if ok {
 		first("after a start, from the copy stored by an earlier run")
 	} else {
-		first("reading everyone (no stored copy yet; stores one)")
+		first("reading everyone (no stored copy yet; stored when dropped)")
 	}
 	annual.Idle(d)
 	first("after the snapshot was dropped, from the stored copy")

@@ -18,8 +18,10 @@ import (
 // whose rows changed. A person's history changes with their row (stamped
 // updated_at), a new event or a new transfer (new ids), so those say whom
 // to read again. It is dropped when no report asked for it for idleAfter,
-// so an idle server holds none of it; the copy stored in the database after
-// each full read (persist.go) makes the next first use quick.
+// so an idle server holds none of it; a copy stored in the database
+// (persist.go) makes the next first use quick. A report never writes that
+// copy: a history read whole is stored when it is dropped, or by the hourly
+// jobs (Save), whichever comes first.
 
 const (
 	idleAfter = 5 * time.Minute
@@ -47,6 +49,7 @@ type stamp struct {
 }
 
 type snapshot struct {
+	d          *db.DB
 	refreshing sync.Mutex   // one load, refresh or drop at a time
 	mu         sync.RWMutex // reports read h under its read lock; a refresh changes it under the write lock
 	h          *history
@@ -55,6 +58,7 @@ type snapshot struct {
 	swept      int64
 	loadedAt   time.Time
 	reloading  bool
+	unsaved    *stamp // the marks and time of a whole read not stored yet
 	used       time.Time
 	idle       *time.Timer
 }
@@ -69,7 +73,7 @@ func snapshotOf(d *db.DB) *snapshot {
 	defer snapshots.Unlock()
 	s := snapshots.of[d]
 	if s == nil {
-		s = &snapshot{}
+		s = &snapshot{d: d}
 		snapshots.of[d] = s
 	}
 	return s
@@ -93,13 +97,17 @@ func (s *snapshot) acquire(ctx context.Context, d *db.DB) (*history, func(), err
 	return s.h, s.mu.RUnlock, nil
 }
 
-// dropIfIdle lets the history go when no report used it for idleAfter.
+// dropIfIdle lets the history go when no report used it for idleAfter,
+// storing it first if it was read whole since the last store.
 func (s *snapshot) dropIfIdle() {
 	s.refreshing.Lock()
 	defer s.refreshing.Unlock()
 	if s.h == nil || time.Since(s.used) < idleAfter {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	s.save(ctx)
 	s.mu.Lock()
 	s.h, s.stamps = nil, nil
 	s.mu.Unlock()
@@ -109,7 +117,7 @@ func (s *snapshot) dropIfIdle() {
 func (s *snapshot) refresh(ctx context.Context, d *db.DB, now time.Time) error {
 	if s.h == nil {
 		h, m, at, ok, err := stored(ctx, d)
-		if err != nil { // the full read below serves, and stores a copy that reads
+		if err != nil { // the full read below serves, and is stored over it
 			slog.WarnContext(ctx, "读取年报历史快照失败", "err", err)
 		}
 		if !ok {
@@ -118,7 +126,6 @@ func (s *snapshot) refresh(ctx context.Context, d *db.DB, now time.Time) error {
 				return err
 			}
 			s.install(h, m, now)
-			store(ctx, d, h, m, now)
 			return nil
 		}
 		// Brought up to date below from its marks, looking back the overlap
@@ -127,7 +134,7 @@ func (s *snapshot) refresh(ctx context.Context, d *db.DB, now time.Time) error {
 		// open across its reading), so the next full reload is reloadEvery
 		// from now, as after a full read.
 		s.install(h, m, at)
-		s.loadedAt = now
+		s.loadedAt, s.unsaved = now, nil
 	}
 	if now.Sub(s.loadedAt) > reloadEvery && !s.reloading {
 		s.reloading = true
@@ -173,12 +180,34 @@ func (s *snapshot) refresh(ctx context.Context, d *db.DB, now time.Time) error {
 	return nil
 }
 
-// install puts a history read whole in place.
+// install puts a history read whole in place, to be stored.
 func (s *snapshot) install(h *history, m marks, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.h, s.seen, s.loadedAt, s.swept = h, m, at, at.UnixMilli()
 	s.stamps = []stamp{{at.UnixMilli(), m}}
+	s.unsaved = &stamp{at.UnixMilli(), m}
+}
+
+// save stores the history if it was read whole since the last store. The
+// changes merged into it since are newer than the marks it is stored with,
+// so the first refresh after it is restored reads those persons again: no
+// harm, as a merge replaces a person whole.
+func (s *snapshot) save(ctx context.Context) {
+	if s.h == nil || s.unsaved == nil {
+		return
+	}
+	store(ctx, s.d, s.h, s.unsaved.marks, time.UnixMilli(s.unsaved.at))
+	s.unsaved = nil
+}
+
+// Save stores the history read whole since the last store, if one is held
+// (the hourly jobs).
+func Save(ctx context.Context, d *db.DB) {
+	s := snapshotOf(d)
+	s.refreshing.Lock()
+	defer s.refreshing.Unlock()
+	s.save(ctx)
 }
 
 // reload reads everyone again in the background; the refreshes after it
@@ -187,9 +216,6 @@ func (s *snapshot) reload(d *db.DB, at time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	h, m, err := readAll(ctx, d)
-	if err == nil {
-		store(ctx, d, h, m, at)
-	}
 	s.refreshing.Lock()
 	defer s.refreshing.Unlock()
 	s.reloading = false

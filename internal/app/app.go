@@ -89,7 +89,15 @@ func (a *App) periodic() []func(context.Context, *core.Deps) error {
 		optimize,
 		auditCheckpoint,
 		a.saveStats,
+		saveAnnual,
 	}
+}
+
+// saveAnnual stores the year-end report's history if one read whole is
+// held and not stored yet (it is also stored when dropped on idle).
+func saveAnnual(ctx context.Context, d *core.Deps) error {
+	annual.Save(ctx, d.DB)
+	return nil
 }
 
 // saveStats keeps the dashboard's snapshot for the next start.
