@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"time"
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -69,12 +68,6 @@ type Line struct {
 // Short is how many tenths the person still lacks.
 func (l Line) Short() int { return max(0, l.Required-l.Credited) }
 
-// yearBounds are the first and last instants (ms) of a year in Shanghai.
-func yearBounds(year int) (int64, int64) {
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, shanghai)
-	return from.UnixMilli(), from.AddDate(1, 0, 0).UnixMilli()
-}
-
 // Ledger lists the party members of an organisation's subtree with their
 // hours of the year. Attendance credits the session's hours.
 func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, year int) ([]Line, Requirement, error) {
@@ -106,22 +99,21 @@ func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, name
 	if err != nil {
 		return nil, req, err
 	}
-	from, to := yearBounds(year)
-	first, last := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
-	// Each person's seat and hours are looked up beside their row, in the
-	// one pass over the subtree's members: reading them as two lists of the
-	// whole subtree first (each with the subtree's members as an IN list)
-	// cost twice the CPU at 100,000 people.
-	facts := `EXISTS (SELECT 1 FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
-		COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)`
+	key, err := seated(ctx, q, sub, year)
+	if err != nil {
+		return nil, req, err
+	}
+	// Each member's hours of the year are one row of training_hours, looked
+	// up beside their row in the one pass over the subtree's members.
+	hours := `COALESCE((SELECT h.hours_x10 FROM training_hours h WHERE h.person_id = pe.id AND h.year = ?), 0)`
 	in, args := sub.HasOrg("pe.org_id")
-	list := "SELECT pe.id, pe.org_id, " + facts + " FROM persons pe WHERE " + in + " AND " + member.PartyMember("pe.status")
+	list := "SELECT pe.id, pe.org_id, " + hours + " FROM persons pe WHERE " + in + " AND " + member.PartyMember("pe.status")
 	if named {
 		in, args = sub.Where("o.path")
-		list = `SELECT pe.id, pe.name, o.id, o.name, ` + facts + ` FROM persons pe JOIN orgs o ON o.id = pe.org_id
+		list = `SELECT pe.id, pe.name, o.id, o.name, ` + hours + ` FROM persons pe JOIN orgs o ON o.id = pe.org_id
 		WHERE ` + in + ` AND ` + member.PartyMember("pe.status") + ` ORDER BY o.path, pe.pinyin, pe.id`
 	}
-	rows, err := q.QueryContext(ctx, list, append([]any{last, first, from, to}, args...)...)
+	rows, err := q.QueryContext(ctx, list, append([]any{year}, args...)...)
 	if err != nil {
 		return nil, req, err
 	}
@@ -129,17 +121,41 @@ func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, name
 	var out []Line
 	for rows.Next() {
 		var l Line
-		dest := []any{&l.PersonID, &l.OrgID, &l.Key, &l.Credited} // each column read costs: no empty names
+		dest := []any{&l.PersonID, &l.OrgID, &l.Credited} // each column read costs: no empty names
 		if named {
-			dest = []any{&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Key, &l.Credited}
+			dest = []any{&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Credited}
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, req, err
 		}
+		l.Key = key[l.PersonID]
 		l.Required = req.Required(l.Key)
 		out = append(out, l)
 	}
 	return out, req, rows.Err()
+}
+
+// seated is the party members of sub who sat on a committee (of any
+// organisation) at some time in the year: the few the higher requirement
+// applies to, read at once rather than looked up for every member.
+func seated(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[int64]bool, error) {
+	in, args := sub.HasOrg("pe.org_id")
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT pe.id FROM committee_members cm JOIN persons pe ON pe.id = cm.person_id
+		WHERE cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ? AND `+in+` AND `+member.PartyMember("pe.status"),
+		append([]any{fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // Coverage is one organisation's share of members who met the requirement.
@@ -220,7 +236,6 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 	if err != nil {
 		return nil, err
 	}
-	from, to := yearBounds(year)
 	m := &Mine{Year: year}
 	_, path, err := member.OrgOf(ctx, s.DB, p.PersonID)
 	if err != nil {
@@ -229,8 +244,8 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 	var key int
 	if err := s.DB.QueryRowContext(ctx, `SELECT
 			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = ? AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
-			COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = ? AND c.at >= ? AND c.at < ?), 0)`,
-		p.PersonID, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year), p.PersonID, from, to).Scan(&key, &m.Credited); err != nil {
+			COALESCE((SELECT h.hours_x10 FROM training_hours h WHERE h.person_id = ? AND h.year = ?), 0)`,
+		p.PersonID, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year), p.PersonID, year).Scan(&key, &m.Credited); err != nil {
 		return nil, err
 	}
 	m.Required = req.Required(key > 0)
@@ -278,10 +293,9 @@ func HoursOf(ctx context.Context, q db.Querier, people []int64, year int) (map[i
 	if len(people) == 0 {
 		return out, nil
 	}
-	from, to := yearBounds(year)
 	in, args := db.In(people)
-	rows, err := q.QueryContext(ctx, "SELECT person_id, SUM(hours_x10) FROM training_checkins WHERE at >= ? AND at < ? AND person_id IN ("+in+") GROUP BY person_id",
-		append([]any{from, to}, args...)...)
+	rows, err := q.QueryContext(ctx, "SELECT person_id, hours_x10 FROM training_hours WHERE year = ? AND person_id IN ("+in+")",
+		append([]any{year}, args...)...)
 	if err != nil {
 		return nil, err
 	}
