@@ -91,7 +91,7 @@ func TestHoursKept(t *testing.T) {
 		w.now = w.now.Add(5 * time.Minute)
 		checkin(w.member, late)
 		adminA.Expect(201, "POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", late), map[string]any{"person_id": w.secretary, "reason": "现场核实"}, nil) // 补登 in 2025
-		early := session(time.Date(2026, 1, 1, 6, 0, 0, 0, cst), 20) // 2025-12-31 22:00 UTC
+		early := session(time.Date(2026, 1, 1, 6, 0, 0, 0, cst), 20)                                                                                            // 2025-12-31 22:00 UTC
 		w.now = time.Date(2026, 1, 1, 6, 5, 0, 0, cst)
 		checkin(w.member, early)
 		w.now = w.now.Add(3 * time.Hour)
