@@ -87,11 +87,12 @@ func TestHoursKept(t *testing.T) {
 		checkin := func(person, venue int64) {
 			e.Account(auth.Member, 0, person).Expect(201, "POST", "/api/v1/training/checkin", map[string]string{"token": qrAt(t, adminA, venue)}, nil)
 		}
-		late := session(time.Date(2025, 12, 31, 22, 0, 0, 0, cst), 15) // 14:00 UTC
+		late := session(time.Date(2025, 12, 31, 22, 0, 0, 0, cst), 15)
 		w.now = w.now.Add(5 * time.Minute)
 		checkin(w.member, late)
 		adminA.Expect(201, "POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", late), map[string]any{"person_id": w.secretary, "reason": "现场核实"}, nil) // 补登 in 2025
-		early := session(time.Date(2026, 1, 1, 6, 0, 0, 0, cst), 20)                                                                                            // 2025-12-31 22:00 UTC
+		// 06:00 on New Year's Day in Shanghai is 22:00 on New Year's Eve in UTC.
+		early := session(time.Date(2026, 1, 1, 6, 0, 0, 0, cst), 20)
 		w.now = time.Date(2026, 1, 1, 6, 5, 0, 0, cst)
 		checkin(w.member, early)
 		w.now = w.now.Add(3 * time.Hour)
