@@ -35,13 +35,13 @@ func credit(ctx context.Context, tx *db.Tx, c credits) error {
 			return nil
 		}
 		values := strings.TrimSuffix(strings.Repeat("(?,?,?),", len(rows)/3), ",")
-		_, err := tx.ExecContext(ctx, `INSERT INTO training_hours (person_id, year, hours_x10) VALUES `+values+`
-			ON CONFLICT (person_id, year) DO UPDATE SET hours_x10 = training_hours.hours_x10 + excluded.hours_x10`, rows...)
+		_, err := tx.ExecContext(ctx, `INSERT INTO training_hours (year, person_id, hours_x10) VALUES `+values+`
+			ON CONFLICT (year, person_id) DO UPDATE SET hours_x10 = training_hours.hours_x10 + excluded.hours_x10`, rows...)
 		rows = rows[:0]
 		return err
 	}
 	for k, h := range c {
-		rows = append(rows, k.person, k.year, h)
+		rows = append(rows, k.year, k.person, h)
 		if len(rows) == 3*batch {
 			if err := flush(); err != nil {
 				return err

@@ -84,28 +84,49 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, ye
 // LedgerOf is the hours ledger of the party members of sub for a year,
 // with the year's requirement, in the order of the tree and by name.
 func LedgerOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([]Line, Requirement, error) {
-	return ledger(ctx, q, sub, year, true)
+	var out []Line
+	req, err := ledger(ctx, q, sub, year, true, func(l *Line) { out = append(out, *l) })
+	return out, req, err
 }
 
-// StandingOf is LedgerOf without names (Name and OrgName empty) and in no
-// order: what other features (branch assessment, the leader's comparison)
-// count of training, spared reading names and sorting the subtree.
-func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([]Line, Requirement, error) {
-	return ledger(ctx, q, sub, year, false)
+// Standing is how many party members of an organisation the hours ledger
+// holds and how many of them met the year's requirement.
+type Standing struct {
+	Members int `json:"members"`
+	Met     int `json:"met"`
 }
 
-func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, named bool) ([]Line, Requirement, error) {
+// StandingOf is LedgerOf counted by each member's own organisation: what
+// other features (branch assessment, the leader's view) count of training,
+// spared reading names, sorting the subtree and keeping a line a member.
+func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[int64]Standing, error) {
+	out := map[int64]Standing{}
+	_, err := ledger(ctx, q, sub, year, false, func(l *Line) {
+		s := out[l.OrgID]
+		s.Members++
+		if l.Short() == 0 {
+			s.Met++
+		}
+		out[l.OrgID] = s
+	})
+	return out, err
+}
+
+// ledger reads the party members of sub with their hours of a year, each
+// line in turn to each; unnamed, it leaves Name and OrgName empty and keeps
+// no order.
+func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, named bool, each func(*Line)) (Requirement, error) {
 	req, err := RequirementOf(ctx, q, year)
 	if err != nil {
-		return nil, req, err
+		return req, err
 	}
-	key, err := seated(ctx, q, sub, year)
+	key, err := seated(ctx, q, year)
 	if err != nil {
-		return nil, req, err
+		return req, err
 	}
 	// Each member's hours of the year are one row of training_hours, looked
 	// up beside their row in the one pass over the subtree's members.
-	hours := `COALESCE((SELECT h.hours_x10 FROM training_hours h WHERE h.person_id = pe.id AND h.year = ?), 0)`
+	hours := `COALESCE((SELECT h.hours_x10 FROM training_hours h WHERE h.year = ? AND h.person_id = pe.id), 0)`
 	in, args := sub.HasOrg("pe.org_id")
 	list := "SELECT pe.id, pe.org_id, " + hours + " FROM persons pe WHERE " + in + " AND " + member.PartyMember("pe.status")
 	if named {
@@ -115,34 +136,32 @@ func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, name
 	}
 	rows, err := q.QueryContext(ctx, list, append([]any{year}, args...)...)
 	if err != nil {
-		return nil, req, err
+		return req, err
 	}
 	defer rows.Close()
-	var out []Line
+	var l Line
+	dest := []any{&l.PersonID, &l.OrgID, &l.Credited} // each column read costs: no empty names
+	if named {
+		dest = []any{&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Credited}
+	}
 	for rows.Next() {
-		var l Line
-		dest := []any{&l.PersonID, &l.OrgID, &l.Credited} // each column read costs: no empty names
-		if named {
-			dest = []any{&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Credited}
-		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, req, err
+			return req, err
 		}
 		l.Key = key[l.PersonID]
 		l.Required = req.Required(l.Key)
-		out = append(out, l)
+		each(&l)
 	}
-	return out, req, rows.Err()
+	return req, rows.Err()
 }
 
-// seated is the party members of sub who sat on a committee (of any
-// organisation) at some time in the year: the few the higher requirement
-// applies to, read at once rather than looked up for every member.
-func seated(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[int64]bool, error) {
-	in, args := sub.HasOrg("pe.org_id")
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT pe.id FROM committee_members cm JOIN persons pe ON pe.id = cm.person_id
-		WHERE cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ? AND `+in+` AND `+member.PartyMember("pe.status"),
-		append([]any{fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year)}, args...)...)
+// seated is everyone who sat on a committee (of any organisation) at some
+// time in the year: the few the higher requirement applies to, read at once
+// rather than looked up for every member. Reading them for the whole bureau
+// costs less than checking each seat holder's organisation against sub.
+func seated(ctx context.Context, q db.Querier, year int) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT person_id FROM committee_members WHERE term_start <= ? AND COALESCE(ended_on, '9999-12-31') >= ?`,
+		fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year))
 	if err != nil {
 		return nil, err
 	}

@@ -4,14 +4,12 @@
 -- ledger page, 最强党支部, 软弱涣散, the leader's comparison) with one row a
 -- person instead of summing every check-in at each view. Every write of
 -- training_checkins adds to it in its transaction (training.credit).
-CREATE TABLE training_hours (
-    person_id BIGINT NOT NULL REFERENCES persons(id),
-    year INTEGER NOT NULL,
-    hours_x10 INTEGER NOT NULL,
-    PRIMARY KEY (person_id, year)
-);
-{{SQLITE}}INSERT INTO training_hours (person_id, year, hours_x10) SELECT person_id, CAST(strftime('%Y', (at + 28800000) / 1000, 'unixepoch') AS INTEGER), SUM(hours_x10) FROM training_checkins GROUP BY 1, 2;
-{{PG}}INSERT INTO training_hours (person_id, year, hours_x10) SELECT person_id, CAST(EXTRACT(YEAR FROM to_timestamp((at + 28800000) / 1000) AT TIME ZONE 'UTC') AS INTEGER), SUM(hours_x10) FROM training_checkins GROUP BY 1, 2;
+-- Keyed by year first: a year's ledger looks up each member in it. On SQLite
+-- the rows are the key's index itself (WITHOUT ROWID), one seek a member.
+{{SQLITE}}CREATE TABLE training_hours (year INTEGER NOT NULL, person_id BIGINT NOT NULL REFERENCES persons(id), hours_x10 INTEGER NOT NULL, PRIMARY KEY (year, person_id)) WITHOUT ROWID;
+{{PG}}CREATE TABLE training_hours (year INTEGER NOT NULL, person_id BIGINT NOT NULL REFERENCES persons(id), hours_x10 INTEGER NOT NULL, PRIMARY KEY (year, person_id));
+{{SQLITE}}INSERT INTO training_hours (year, person_id, hours_x10) SELECT CAST(strftime('%Y', (at + 28800000) / 1000, 'unixepoch') AS INTEGER), person_id, SUM(hours_x10) FROM training_checkins GROUP BY 1, 2;
+{{PG}}INSERT INTO training_hours (year, person_id, hours_x10) SELECT CAST(EXTRACT(YEAR FROM to_timestamp((at + 28800000) / 1000) AT TIME ZONE 'UTC') AS INTEGER), person_id, SUM(hours_x10) FROM training_checkins GROUP BY 1, 2;
 
 -- +goose Down
 DROP TABLE training_hours;
