@@ -101,14 +101,14 @@ func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, toda
 		counts  map[int64]org.MemberCounts
 		seats   map[int64]org.Seats
 		tallies map[int64]life.Tally
-		lines   []training.Line
+		trained map[int64]training.Standing
 		pipes   map[int64]develop.Pipeline
 		joined  map[int64]string
 		tasks   map[int64]*task.Standing
 		avgs    map[int64]exam.Average
 	)
 	err = read(q, need, []query{ // the longest first
-		{Training, func() (err error) { lines, _, err = training.StandingOf(ctx, q, sub, year); return }},
+		{Training, func() (err error) { trained, err = training.StandingOf(ctx, q, sub, year); return }},
 		{Life, func() (err error) { tallies, err = life.Tallies(ctx, q, sub, year, today); return }},
 		{Members, func() (err error) { counts, err = org.Counts(ctx, q, sub); return }},
 		{Dev, func() (err error) { pipes, err = develop.Pipelines(ctx, q, sub, today); return }},
@@ -129,13 +129,8 @@ func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, toda
 		c := counts[f.OrgID] // counts hold the whole subtree of the branch already
 		f.Full, f.Members, f.Seats, f.Life = c.Full, c.Members, seats[f.OrgID], tallies[f.OrgID]
 	}
-	for _, l := range lines {
-		each(l.OrgID, func(f *Facts) {
-			f.Trainees++
-			if l.Short() == 0 {
-				f.Trained++
-			}
-		})
+	for id, st := range trained {
+		each(id, func(f *Facts) { f.Trainees += st.Members; f.Trained += st.Met })
 	}
 	for id, pl := range pipes {
 		each(id, func(f *Facts) { f.Dev.Open += pl.Open; f.Dev.Overdue += pl.Overdue })

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"sort"
 
+	"golang.org/x/sync/errgroup"
+
 	"hongdun/internal/annual"
 	"hongdun/internal/branchfacts"
 	"hongdun/internal/honour"
@@ -105,12 +107,19 @@ func Compare(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Sub
 	if len(units) == 0 {
 		return cmp, nil
 	}
-	counts, err := org.Counts(ctx, d.DB, s.Scope)
-	if err != nil {
-		return nil, err
-	}
-	facts, err := branchfacts.Gather(ctx, d.DB, s.Scope, year, today, branchfacts.Life|branchfacts.Training|branchfacts.Dev|branchfacts.Tasks)
-	if err != nil {
+	// The units' counts beside the branches' facts: on the reader pool the
+	// comparison waits for the longer, not the sum.
+	var (
+		counts map[int64]org.MemberCounts
+		facts  []branchfacts.Facts
+		g      errgroup.Group
+	)
+	g.Go(func() (err error) { counts, err = org.Counts(ctx, d.DB, s.Scope); return })
+	g.Go(func() (err error) {
+		facts, err = branchfacts.Gather(ctx, d.DB, s.Scope, year, today, branchfacts.Life|branchfacts.Training|branchfacts.Dev|branchfacts.Tasks)
+		return
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	by := map[int64]*sums{}

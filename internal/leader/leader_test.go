@@ -86,6 +86,22 @@ func TestCompare(t *testing.T) {
 				if cell.Href == "" {
 					t.Errorf("%s %s has no list", u.Name, cmp.Columns[k].Label)
 				}
+				if cmp.Columns[k].Key == "training" {
+					// The rate's two numbers are the ledger's members and those not short.
+					var led struct {
+						Members    int
+						ShortTotal int `json:"short_total"`
+					}
+					c.Expect(200, "GET", "/api/v1"+cell.Href, nil, &led)
+					want := fmt.Sprintf("（%d/%d）", led.Members-led.ShortTotal, led.Members)
+					if led.Members == 0 {
+						want = "—"
+					}
+					if !strings.HasSuffix(cell.Text, want) {
+						t.Errorf("%s 学时达标率 %s, its ledger %s has %d members, %d short", u.Name, cell.Text, cell.Href, led.Members, led.ShortTotal)
+					}
+					checked++
+				}
 				if n, ok := listTotal(t, c, cell.Href); ok {
 					checked++
 					if float64(n) != cell.Value {

@@ -92,19 +92,18 @@ func Speak(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Subje
 		w.say(" 个党支部被评为最强党支部（" + strings.Join(parts, "、") + "）")
 	}
 	year := civil.MustParse(pr.To).Year()
-	lines, _, err := training.StandingOf(ctx, d.DB, s.Scope, year)
+	standing, err := training.StandingOf(ctx, d.DB, s.Scope, year)
 	if err != nil {
 		return nil, err
 	}
-	met := 0
-	for _, l := range lines {
-		if l.Short() == 0 {
-			met++
-		}
+	var all training.Standing
+	for _, st := range standing {
+		all.Members += st.Members
+		all.Met += st.Met
 	}
 	w.say(fmt.Sprintf("；%d年，", year))
-	w.num(met, fmt.Sprintf("/training/ledger?org=%d&year=%d", id, year))
-	w.say(fmt.Sprintf(" 名党员完成年度学习教育学时要求（共 %d 名党员）。", len(lines)))
+	w.num(all.Met, fmt.Sprintf("/training/ledger?org=%d&year=%d", id, year))
+	w.say(fmt.Sprintf(" 名党员完成年度学习教育学时要求（共 %d 名党员）。", all.Members))
 	var b strings.Builder
 	for _, sg := range w.segs {
 		b.WriteString(sg.Text)

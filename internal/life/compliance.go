@@ -1,6 +1,7 @@
 package life
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -189,10 +190,12 @@ func grid(ctx context.Context, q db.Querier, sub scope.Subtree, cols []Column, t
 		}
 	}
 	// Periods are whole months, so a count per organisation, kind and month
-	// (numbered year*12 + month-1) answers every column.
+	// (numbered year*12 + month-1) answers every column. The meetings come
+	// as one row an organisation, each meeting its kind and month (YYYY-MM):
+	// a row a meeting cost half as much CPU again at 100,000 people.
 	in, args := sub.HasOrg("org_id")
-	res, err := q.QueryContext(ctx, `SELECT org_id, kind, held_on FROM life_meetings
-		WHERE held_on >= ? AND held_on <= ? AND counts = 1 AND `+in, append([]any{from.String(), to.String()}, args...)...)
+	res, err := q.QueryContext(ctx, `SELECT org_id, string_agg(kind || substr(held_on, 1, 7), ',') FROM life_meetings
+		WHERE held_on >= ? AND held_on <= ? AND counts = 1 AND `+in+` GROUP BY org_id`, append([]any{from.String(), to.String()}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -206,18 +209,24 @@ func grid(ctx context.Context, q db.Querier, sub scope.Subtree, cols []Column, t
 	held := make([]int, len(rows)*len(Kinds)*span) // [row][kind][month]
 	for res.Next() {
 		var id int64
-		var kind, on sql.RawBytes // on is YYYY-MM-DD; neither is copied
-		if err := res.Scan(&id, &kind, &on); err != nil {
+		var list sql.RawBytes // not copied
+		if err := res.Scan(&id, &list); err != nil {
 			return nil, err
 		}
 		i, ok := branchOf[id]
-		k, known := kindNo[string(kind)]
-		if len(on) < 7 {
+		if !ok {
 			continue
 		}
-		month := int(on[0]-'0')*12000 + int(on[1]-'0')*1200 + int(on[2]-'0')*120 + int(on[3]-'0')*12 + int(on[5]-'0')*10 + int(on[6]-'0') - 1
-		if ok && known && month >= base && month < base+span {
-			held[(i*len(Kinds)+k)*span+month-base]++
+		for m := range bytes.SplitSeq(list, []byte{','}) {
+			if len(m) < 7 {
+				continue
+			}
+			on := m[len(m)-7:]
+			k, known := kindNo[string(m[:len(m)-7])]
+			month := int(on[0]-'0')*12000 + int(on[1]-'0')*1200 + int(on[2]-'0')*120 + int(on[3]-'0')*12 + int(on[5]-'0')*10 + int(on[6]-'0') - 1
+			if known && month >= base && month < base+span {
+				held[(i*len(Kinds)+k)*span+month-base]++
+			}
 		}
 	}
 	if err := res.Err(); err != nil {

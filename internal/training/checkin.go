@@ -264,6 +264,11 @@ func (s *Service) insertCheckin(ctx context.Context, tx *db.Tx, v *venueInfo, pe
 	if err != nil {
 		return err
 	}
+	c := credits{}
+	c.add(personID, now.UnixMilli(), v.session.HoursX10)
+	if err := credit(ctx, tx, c); err != nil {
+		return err
+	}
 	return s.Audit.Write(ctx, tx, audit.Event{Action: "training.checkin." + method, ObjectType: "training_checkin", ObjectID: itoa(id),
 		Detail: map[string]any{"session_id": v.session.ID, "venue_id": v.ID, "person_id": personID, "late": late, "reason": reason}})
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"time"
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -69,12 +68,6 @@ type Line struct {
 // Short is how many tenths the person still lacks.
 func (l Line) Short() int { return max(0, l.Required-l.Credited) }
 
-// yearBounds are the first and last instants (ms) of a year in Shanghai.
-func yearBounds(year int) (int64, int64) {
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, shanghai)
-	return from.UnixMilli(), from.AddDate(1, 0, 0).UnixMilli()
-}
-
 // Ledger lists the party members of an organisation's subtree with their
 // hours of the year. Attendance credits the session's hours.
 func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, year int) ([]Line, Requirement, error) {
@@ -91,55 +84,97 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, orgID int64, ye
 // LedgerOf is the hours ledger of the party members of sub for a year,
 // with the year's requirement, in the order of the tree and by name.
 func LedgerOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([]Line, Requirement, error) {
-	return ledger(ctx, q, sub, year, true)
+	var out []Line
+	req, err := ledger(ctx, q, sub, year, true, func(l *Line) { out = append(out, *l) })
+	return out, req, err
 }
 
-// StandingOf is LedgerOf without names (Name and OrgName empty) and in no
-// order: what other features (branch assessment, the leader's comparison)
-// count of training, spared reading names and sorting the subtree.
-func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([]Line, Requirement, error) {
-	return ledger(ctx, q, sub, year, false)
+// Standing is how many party members of an organisation the hours ledger
+// holds and how many of them met the year's requirement.
+type Standing struct {
+	Members int `json:"members"`
+	Met     int `json:"met"`
 }
 
-func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, named bool) ([]Line, Requirement, error) {
+// StandingOf is LedgerOf counted by each member's own organisation: what
+// other features (branch assessment, the leader's view) count of training,
+// spared reading names, sorting the subtree and keeping a line a member.
+func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[int64]Standing, error) {
+	out := map[int64]Standing{}
+	_, err := ledger(ctx, q, sub, year, false, func(l *Line) {
+		s := out[l.OrgID]
+		s.Members++
+		if l.Short() == 0 {
+			s.Met++
+		}
+		out[l.OrgID] = s
+	})
+	return out, err
+}
+
+// ledger reads the party members of sub with their hours of a year, each
+// line in turn to each; unnamed, it leaves Name and OrgName empty and keeps
+// no order.
+func ledger(ctx context.Context, q db.Querier, sub scope.Subtree, year int, named bool, each func(*Line)) (Requirement, error) {
 	req, err := RequirementOf(ctx, q, year)
 	if err != nil {
-		return nil, req, err
+		return req, err
 	}
-	from, to := yearBounds(year)
-	first, last := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
-	// Each person's seat and hours are looked up beside their row, in the
-	// one pass over the subtree's members: reading them as two lists of the
-	// whole subtree first (each with the subtree's members as an IN list)
-	// cost twice the CPU at 100,000 people.
-	facts := `EXISTS (SELECT 1 FROM committee_members cm WHERE cm.person_id = pe.id AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
-		COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = pe.id AND c.at >= ? AND c.at < ?), 0)`
+	key, err := seated(ctx, q, year)
+	if err != nil {
+		return req, err
+	}
+	// Each member's hours of the year are one row of training_hours, looked
+	// up beside their row in the one pass over the subtree's members.
+	hours := `COALESCE((SELECT h.hours_x10 FROM training_hours h WHERE h.year = ? AND h.person_id = pe.id), 0)`
 	in, args := sub.HasOrg("pe.org_id")
-	list := "SELECT pe.id, pe.org_id, " + facts + " FROM persons pe WHERE " + in + " AND " + member.PartyMember("pe.status")
+	list := "SELECT pe.id, pe.org_id, " + hours + " FROM persons pe WHERE " + in + " AND " + member.PartyMember("pe.status")
 	if named {
 		in, args = sub.Where("o.path")
-		list = `SELECT pe.id, pe.name, o.id, o.name, ` + facts + ` FROM persons pe JOIN orgs o ON o.id = pe.org_id
+		list = `SELECT pe.id, pe.name, o.id, o.name, ` + hours + ` FROM persons pe JOIN orgs o ON o.id = pe.org_id
 		WHERE ` + in + ` AND ` + member.PartyMember("pe.status") + ` ORDER BY o.path, pe.pinyin, pe.id`
 	}
-	rows, err := q.QueryContext(ctx, list, append([]any{last, first, from, to}, args...)...)
+	rows, err := q.QueryContext(ctx, list, append([]any{year}, args...)...)
 	if err != nil {
-		return nil, req, err
+		return req, err
 	}
 	defer rows.Close()
-	var out []Line
-	for rows.Next() {
-		var l Line
-		dest := []any{&l.PersonID, &l.OrgID, &l.Key, &l.Credited} // each column read costs: no empty names
-		if named {
-			dest = []any{&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Key, &l.Credited}
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, req, err
-		}
-		l.Required = req.Required(l.Key)
-		out = append(out, l)
+	var l Line
+	dest := []any{&l.PersonID, &l.OrgID, &l.Credited} // each column read costs: no empty names
+	if named {
+		dest = []any{&l.PersonID, &l.Name, &l.OrgID, &l.OrgName, &l.Credited}
 	}
-	return out, req, rows.Err()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return req, err
+		}
+		l.Key = key[l.PersonID]
+		l.Required = req.Required(l.Key)
+		each(&l)
+	}
+	return req, rows.Err()
+}
+
+// seated is everyone who sat on a committee (of any organisation) at some
+// time in the year: the few the higher requirement applies to, read at once
+// rather than looked up for every member. Reading them for the whole bureau
+// costs less than checking each seat holder's organisation against sub.
+func seated(ctx context.Context, q db.Querier, year int) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT person_id FROM committee_members WHERE term_start <= ? AND COALESCE(ended_on, '9999-12-31') >= ?`,
+		fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // Coverage is one organisation's share of members who met the requirement.
@@ -220,7 +255,6 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 	if err != nil {
 		return nil, err
 	}
-	from, to := yearBounds(year)
 	m := &Mine{Year: year}
 	_, path, err := member.OrgOf(ctx, s.DB, p.PersonID)
 	if err != nil {
@@ -229,8 +263,8 @@ func (s *Service) My(ctx context.Context, p *auth.Principal, year int) (*Mine, e
 	var key int
 	if err := s.DB.QueryRowContext(ctx, `SELECT
 			(SELECT COUNT(*) FROM committee_members cm WHERE cm.person_id = ? AND cm.term_start <= ? AND COALESCE(cm.ended_on, '9999-12-31') >= ?),
-			COALESCE((SELECT SUM(c.hours_x10) FROM training_checkins c WHERE c.person_id = ? AND c.at >= ? AND c.at < ?), 0)`,
-		p.PersonID, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year), p.PersonID, from, to).Scan(&key, &m.Credited); err != nil {
+			COALESCE((SELECT h.hours_x10 FROM training_hours h WHERE h.person_id = ? AND h.year = ?), 0)`,
+		p.PersonID, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year), p.PersonID, year).Scan(&key, &m.Credited); err != nil {
 		return nil, err
 	}
 	m.Required = req.Required(key > 0)
@@ -278,10 +312,9 @@ func HoursOf(ctx context.Context, q db.Querier, people []int64, year int) (map[i
 	if len(people) == 0 {
 		return out, nil
 	}
-	from, to := yearBounds(year)
 	in, args := db.In(people)
-	rows, err := q.QueryContext(ctx, "SELECT person_id, SUM(hours_x10) FROM training_checkins WHERE at >= ? AND at < ? AND person_id IN ("+in+") GROUP BY person_id",
-		append([]any{from, to}, args...)...)
+	rows, err := q.QueryContext(ctx, "SELECT person_id, hours_x10 FROM training_hours WHERE year = ? AND person_id IN ("+in+")",
+		append([]any{year}, args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -385,6 +385,7 @@ func (sd *demoSeed) session(ctx context.Context, pr *demoProgram, k int, mode st
 // diligence of their own, so some miss a session or two.
 func (sd *demoSeed) attend(ctx context.Context) error {
 	var rows [][]any
+	hours := credits{}
 	add := func(ss *demoSession, p demoPerson, r *rand.Rand, atMs int64, late bool) {
 		venue := ss.main
 		if v, ok := ss.venues[p.district]; ok {
@@ -404,6 +405,7 @@ func (sd *demoSeed) attend(ctx context.Context) error {
 			return
 		}
 		rows = append(rows, []any{ss.id, venue, p.id, atMs, db.Int(late), method, reason, actor, ss.hours})
+		hours.add(p.id, atMs, ss.hours)
 		if late {
 			sd.late++
 		}
@@ -450,6 +452,9 @@ func (sd *demoSeed) attend(ctx context.Context) error {
 			if err := db.InsertRows(ctx, tx, "training_checkins (session_id, venue_id, person_id, at, late, method, reason, actor_id, hours_x10)", rows[i:min(i+500, len(rows))]); err != nil {
 				return err
 			}
+		}
+		if err := credit(ctx, tx, hours); err != nil {
+			return err
 		}
 		return sd.s.Audit.Write(ctx, tx, audit.Event{Action: "training.demo_seed", ObjectType: "system",
 			Detail: map[string]int{"sessions": len(sd.sessions), "checkins": sd.checkins, "late": sd.late}})

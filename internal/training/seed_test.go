@@ -107,6 +107,7 @@ func TestSeedDemo(t *testing.T) {
 		if err := training.SeedDemo(ctx, e.App.Deps); err != nil || e.Count("SELECT COUNT(*) FROM training_checkins") != checkins+1 {
 			t.Fatalf("second SeedDemo: %v", err)
 		}
+		hoursKept(t, e)
 
 		// The pages show the programs; the 兜底 action has people to list.
 		var program int64
