@@ -54,7 +54,7 @@ func TestEveryRoleHome(t *testing.T) {
 				var url, nav, badge, name string
 				var badgeBottom float64
 				var clipped bool
-				var rows int
+				var rows, pageWidth int
 				err := chromedp.Run(ctx,
 					network.ClearBrowserCookies(),
 					browsertest.Login(e.Srv.URL, c.user, pw),
@@ -69,6 +69,10 @@ func TestEveryRoleHome(t *testing.T) {
 						return n.scrollWidth > n.clientWidth + 1 || r.right > window.innerWidth + 1 || r.left < 0; })()`, &clipped),
 					// How many rows the areas of the main navigation take.
 					chromedp.Evaluate(`new Set(Array.from(document.querySelectorAll('.mainnav > *')).map(e => Math.round(e.getBoundingClientRect().top))).size`, &rows),
+					// A wide table scrolls in its own box; the page never scrolls
+					// sideways (a phone widens its layout to the page, so the
+					// page is compared with the screen, not window.innerWidth).
+					chromedp.Evaluate(`document.documentElement.scrollWidth`, &pageWidth),
 				)
 				if err != nil {
 					t.Fatalf("%s: %v", c.user, err)
@@ -90,6 +94,9 @@ func TestEveryRoleHome(t *testing.T) {
 				}
 				if clipped || !strings.Contains(name, "（") || strings.Contains(name, "…") {
 					t.Errorf("%s: the name in the top bar %q is cut", c.user, name)
+				}
+				if pageWidth > int(view.w)+1 {
+					t.Errorf("%s: the page is %dpx wide on a %dpx screen: it scrolls sideways", c.user, pageWidth, view.w)
 				}
 				if !view.mobile && rows != 1 {
 					t.Errorf("%s: the main navigation takes %d rows at %dpx, want one", c.user, rows, view.w)
