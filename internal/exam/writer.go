@@ -49,6 +49,7 @@ type pending struct {
 	minMs                 int64  // minimum time per question, 0 for none
 	dailyCap              int    // most points an attempt may earn, 0 for none
 	barrier               bool
+	queued                time.Time // when it was handed to the writer
 	done                  chan error
 
 	// The outcome, set by the writer before it replies.
@@ -69,7 +70,8 @@ func newWriter(d *db.DB, a *audit.Log) *Writer {
 // linger is how long the writer keeps a batch open for more answers. Each
 // commit carries a fixed cost (the transaction, the audit record), and
 // under load the answers of a few milliseconds share it; a lone answer
-// waits at most this long.
+// waits at most this long. It counts from the first answer's arrival: one
+// that queued while the previous batch committed has waited already.
 const linger = 2 * time.Millisecond
 
 // run writes batches until Close has closed in and everything queued
@@ -82,7 +84,7 @@ func (w *Writer) run() {
 	timer.Stop()
 	for first := range w.in {
 		batch = append(batch[:0], first)
-		timer.Reset(linger)
+		timer.Reset(linger - time.Since(first.queued))
 	collect:
 		for len(batch) < maxBatch {
 			select {
@@ -92,6 +94,7 @@ func (w *Writer) run() {
 				}
 				batch = append(batch, p)
 			case <-timer.C:
+				batch = drain(w.in, batch) // what queued meanwhile goes too
 				break collect
 			}
 		}
@@ -105,6 +108,23 @@ func (w *Writer) run() {
 			}
 		}
 	}
+}
+
+// drain appends to batch what in holds already, up to maxBatch, without
+// waiting.
+func drain(in chan *pending, batch []*pending) []*pending {
+	for len(batch) < maxBatch {
+		select {
+		case p, ok := <-in:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, p)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 type delta struct {
@@ -437,7 +457,7 @@ var errWriterClosed = errors.New("exam: the answer writer is closed")
 
 // submit queues an answer and waits until its batch commits.
 func (w *Writer) submit(ctx context.Context, p *pending) error {
-	p.done = make(chan error, 1)
+	p.done, p.queued = make(chan error, 1), time.Now()
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()

@@ -434,6 +434,10 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 		if err := rewritePaths(ctx, tx, o.Path, fmt.Sprintf("%s%d/", parent.Path, o.ID), d.Now().UnixMilli()); err != nil {
 			return err
 		}
+		// Sessions of accounts placed in the subtree hold its old path.
+		if err := d.Auth.SessionsChanged(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET parent_id = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			parent.ID, d.Now().UnixMilli(), o.ID); err != nil {
 			return err

@@ -188,7 +188,7 @@ func (s *Service) setPassword(ctx context.Context, accountID int64, old *string,
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = ?", accountID); err != nil {
 			return err
 		}
-		if err := s.sessionsChanged(ctx, tx); err != nil {
+		if err := s.SessionsChanged(ctx, tx); err != nil {
 			return err
 		}
 		if err := s.Audit.Write(ctx, tx, ev); err != nil {

@@ -314,7 +314,7 @@ func (s *Service) fail(ctx context.Context, a *loginAccount, action string, endS
 			if _, err := tx.ExecContext(ctx, q, a.id); err != nil {
 				return err
 			}
-			if err := s.sessionsChanged(ctx, tx); err != nil {
+			if err := s.SessionsChanged(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -368,7 +368,8 @@ func (s *Service) openSession(ctx context.Context, a *loginAccount, kind, ip, dr
 var dummyHash = HashPassword("dummy-password-for-timing")
 
 // Authenticate resolves a session token to its principal, enforcing the idle
-// and absolute timeouts. last_seen is refreshed at most once a minute.
+// and absolute timeouts. last_seen is refreshed at most once a touchEvery,
+// written with the other sessions' by a request a touchDelay later.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
 	if token == "" {
 		return nil, ErrExpired
@@ -379,7 +380,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if err := s.syncEpoch(ctx, clock); err != nil {
 		return nil, err
 	}
-	e, gen := s.sessions.get(th, clock)
+	e, gen, due := s.sessions.get(th, clock)
+	if due != nil {
+		if err := s.writeTouches(ctx, due); err != nil {
+			return nil, err
+		}
+	}
 	// A cached session that looks expired is read again: another instance
 	// may have seen it more recently.
 	if e == nil || s.expired(e, now) {
@@ -397,11 +403,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		}
 		s.sessions.put(th, e, gen)
 	}
-	if now-e.seen > time.Minute.Milliseconds() {
-		if _, err := s.DB.ExecContext(ctx, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", now, th); err != nil {
-			return nil, err
-		}
-		s.sessions.touch(th, now)
+	if now-e.seen > touchEvery.Milliseconds() {
+		s.sessions.touch(th, now, clock)
 	}
 	p := e.p
 	p.MustChange = p.OneTime || now-e.changed > s.Policy.MaxPasswordAge.Milliseconds()
@@ -452,7 +455,7 @@ func (s *Service) Logout(ctx context.Context, p *Principal) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", p.TokenHash); err != nil {
 			return err
 		}
-		if err := s.sessionsChanged(ctx, tx); err != nil {
+		if err := s.SessionsChanged(ctx, tx); err != nil {
 			return err
 		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "logout", ObjectType: "account", ObjectID: p.Username})

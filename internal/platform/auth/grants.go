@@ -254,7 +254,7 @@ func (s *Service) grant(ctx context.Context, tx *db.Tx, p *Principal, accountID 
 	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = ?", accountID); err != nil {
 		return "", nil, err
 	}
-	if err := s.sessionsChanged(ctx, tx); err != nil {
+	if err := s.SessionsChanged(ctx, tx); err != nil {
 		return "", nil, err
 	}
 	return username, map[string]any{"role": oldRole, "org_id": oldOrg.Int64, "person_id": oldPerson.Int64}, nil
@@ -370,7 +370,7 @@ func (s *Service) suspend(ctx context.Context, tx *db.Tx, p *Principal, accountI
 	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET role = '', updated_at = ? WHERE id = ?", s.Now().UnixMilli(), accountID); err != nil {
 		return err
 	}
-	if err := s.sessionsChanged(ctx, tx); err != nil {
+	if err := s.SessionsChanged(ctx, tx); err != nil {
 		return err
 	}
 	const reason = "系统管理员重置了密码，申请恢复原有角色与管辖范围"

@@ -141,7 +141,7 @@ func (s *Service) EnableOTP(ctx context.Context, p *Principal, token, code strin
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?", p.AccountID, p.TokenHash); err != nil {
 			return err
 		}
-		if err := s.sessionsChanged(ctx, tx); err != nil {
+		if err := s.SessionsChanged(ctx, tx); err != nil {
 			return err
 		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "mfa.enable", ObjectType: "account", ObjectID: p.Username})
@@ -202,5 +202,5 @@ func (s *Service) clearOTP(ctx context.Context, tx *db.Tx, accountID int64) erro
 	if _, err := tx.ExecContext(ctx, "UPDATE accounts SET totp_secret = NULL, totp_enabled = 0, totp_last_step = 0, updated_at = ? WHERE id = ?", s.Now().UnixMilli(), accountID); err != nil {
 		return err
 	}
-	return s.sessionsChanged(ctx, tx)
+	return s.SessionsChanged(ctx, tx)
 }
