@@ -18,6 +18,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/idcard"
 	"hongdun/internal/roster"
+	"hongdun/internal/stats"
 )
 
 // Options say how to import one file.
@@ -196,9 +197,14 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		return nil, err
 	}
 	if rep.Inserted+rep.Updated >= analyzeAfter {
-		// The import has landed; stale statistics only slow searches down.
+		// The import has landed; stale statistics only slow searches down,
+		// and a start that finds the dashboard's saved snapshot without
+		// these rows reads them all again before its first view.
 		if err := member.RefreshStats(ctx, d.DB); err != nil {
 			slog.WarnContext(ctx, "导入后更新查询统计失败", "err", err)
+		}
+		if err := stats.Keep(ctx, d.DB, d.Now()); err != nil {
+			slog.WarnContext(ctx, "导入后保存统计快照失败", "err", err)
 		}
 	}
 	return rep, nil
