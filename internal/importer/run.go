@@ -197,17 +197,25 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		return nil, err
 	}
 	if rep.Inserted+rep.Updated >= analyzeAfter {
-		// The import has landed; stale statistics only slow searches down,
-		// and a start that finds the dashboard's saved snapshot without
-		// these rows reads them all again before its first view.
+		// The import has landed; stale statistics only slow searches down.
 		if err := member.RefreshStats(ctx, d.DB); err != nil {
 			slog.WarnContext(ctx, "导入后更新查询统计失败", "err", err)
 		}
-		if err := stats.Keep(ctx, d.DB, d.Now()); err != nil {
-			slog.WarnContext(ctx, "导入后保存统计快照失败", "err", err)
-		}
 	}
 	return rep, nil
+}
+
+// KeepStats saves the dashboard's snapshot once a large import has landed
+// (stats.Keep): a start that found the saved one without the import's rows
+// would read them all again before its first view. The job and the CLI run
+// it after the import's report is out, which does not wait for it.
+func KeepStats(ctx context.Context, d *core.Deps, rep *Report) {
+	if rep.Inserted+rep.Updated < analyzeAfter {
+		return
+	}
+	if err := stats.Keep(ctx, d.DB, d.Now()); err != nil {
+		slog.WarnContext(ctx, "导入后保存统计快照失败", "err", err)
+	}
 }
 
 // analyzeAfter rows written, an import refreshes the planner's statistics.
