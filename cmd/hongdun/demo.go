@@ -27,6 +27,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/pioneer"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/stats"
 	"hongdun/internal/strong"
 	"hongdun/internal/task"
 	"hongdun/internal/training"
@@ -150,6 +151,11 @@ func demoCmd(ctx context.Context, args []string) (err error) {
 		if err := member.RefreshStats(ctx, a.DB); err != nil {
 			return err
 		}
+	}
+	// The dashboard's snapshot, so that the first start counts from it
+	// instead of loading everyone before its first view.
+	if err := stats.Keep(ctx, a.DB, a.Now()); err != nil {
+		return err
 	}
 	if *members > 100000 {
 		fmt.Println("数据量大，未同步组织预警待办（启动服务后组织页面仍实时显示预警）")

@@ -101,6 +101,7 @@ func importCmd(ctx context.Context, args []string) (err error) {
 	if rep.ErrorCount > 0 {
 		return fmt.Errorf("文件中有 %d 处错误，未导入任何数据", rep.ErrorCount)
 	}
+	defer importer.KeepStats(ctx, a.Deps, rep) // after the report below
 	switch {
 	case *dry && kind.Name != importer.Roster:
 		fmt.Printf("检查通过：%d 份发展档案，%d 人已登记，%d 人将按台账登记；未写入数据库（--dry-run）\n", rep.Rows, rep.Existing, rep.People)

@@ -365,6 +365,9 @@ func (s *Service) run(ctx context.Context, j *Job, opt Options, prog *Progress) 
 	if err := s.finish(context.WithoutCancel(ctx), j, rep, prog); err != nil {
 		s.log.Error("saving import job", "job", j.ID, "err", err)
 	}
+	if j.State == Done {
+		KeepStats(ctx, s.d, rep)
+	}
 }
 
 // userMessage keeps errors that are meant for users and hides the rest.

@@ -18,6 +18,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/idcard"
 	"hongdun/internal/roster"
+	"hongdun/internal/stats"
 )
 
 // Options say how to import one file.
@@ -202,6 +203,19 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		}
 	}
 	return rep, nil
+}
+
+// KeepStats saves the dashboard's snapshot once a large import has landed
+// (stats.Keep): a start that found the saved one without the import's rows
+// would read them all again before its first view. The job and the CLI run
+// it after the import's report is out, which does not wait for it.
+func KeepStats(ctx context.Context, d *core.Deps, rep *Report) {
+	if rep.Inserted+rep.Updated < analyzeAfter {
+		return
+	}
+	if err := stats.Keep(ctx, d.DB, d.Now()); err != nil {
+		slog.WarnContext(ctx, "导入后保存统计快照失败", "err", err)
+	}
 }
 
 // analyzeAfter rows written, an import refreshes the planner's statistics.

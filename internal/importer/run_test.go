@@ -229,7 +229,8 @@ func TestShortBranchNames(t *testing.T) {
 }
 
 // A large import leaves the planner statistics of what it wrote, not of
-// the empty table before.
+// the empty table before; its transaction announced its start to the
+// dashboard as it committed, and KeepStats saves the dashboard's snapshot.
 func TestLargeImportRefreshesPlannerStatistics(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		deps := testDeps(t, d)
@@ -250,6 +251,13 @@ func TestLargeImportRefreshesPlannerStatistics(t *testing.T) {
 		}
 		if rows != analyzeAfter {
 			t.Fatalf("statistics count %d persons", rows)
+		}
+		KeepStats(context.Background(), deps, rep)
+		for _, table := range []string{"stats_snapshot", "stats_late_writes"} {
+			var n int
+			if err := d.R.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil || n == 0 {
+				t.Fatalf("%s: %d rows, %v", table, n, err)
+			}
 		}
 	})
 }

@@ -3,11 +3,16 @@ package importer
 import (
 	"context"
 	"database/sql/driver"
+	"time"
 
 	"hongdun/internal/platform/db"
+	"hongdun/internal/stats"
 )
 
-// InTx runs fn in one write transaction. On SQLite it holds the
+// InTx runs fn in one write transaction, which announces to the dashboard
+// as it commits when it began (stats.LateWrite): an import runs for minutes
+// at a million people, and its rows are stamped when written, long before
+// they become visible. On SQLite it holds the
 // writer connection for the whole import with foreign-key checks off: with
 // them on, every multi-row INSERT keeps a statement journal (a copy of each
 // page it touches, to undo itself on a violation), which costs about as
@@ -15,6 +20,13 @@ import (
 // read or created in the same transaction. The checks are back on before
 // the connection returns to the pool (or the connection is dropped).
 func InTx(ctx context.Context, d *db.DB, fn func(tx *db.Tx) error) (err error) {
+	began, write := time.Now().UnixMilli(), fn
+	fn = func(tx *db.Tx) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		return stats.LateWrite(ctx, tx, began, time.Now())
+	}
 	if d.Dialect != db.SQLite {
 		return d.InTx(ctx, fn)
 	}

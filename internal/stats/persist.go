@@ -37,7 +37,8 @@ var errBadSnapshot = errors.New("统计快照格式不符")
 
 // encode writes the table and its marks: the signature, the marks, the
 // last sweep and the last full load, the paths, then each person (8 bytes)
-// and organisation (5). It is nil while there is no table.
+// and organisation (5), and the ids of the announcements of late writes
+// taken into account. It is nil while there is no table.
 func (s *snapshot) encode() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -67,6 +68,10 @@ func (s *snapshot) encode() []byte {
 	for _, o := range t.orgs {
 		b = binary.LittleEndian.AppendUint32(b, uint32(o.place))
 		b = append(b, o.kind)
+	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(s.late)))
+	for id := range s.late {
+		b = binary.LittleEndian.AppendUint64(b, uint64(id))
 	}
 	return b
 }
@@ -133,6 +138,12 @@ func decode(b []byte, s *snapshot) error {
 	for i := range t.orgs {
 		t.orgs[i] = orgEntry{place: int32(d.u32()), kind: d.take(1)[0]}
 	}
+	if len(d.b) > 0 { // a version before the announcements of late writes saved none
+		s.late = map[int64]bool{}
+		for range d.count(8) {
+			s.late[int64(d.u64())] = true
+		}
+	}
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errBadSnapshot
 	}
@@ -183,6 +194,19 @@ func (s *snapshot) save(ctx context.Context, d *db.DB, now time.Time) error {
 	})
 }
 
+// Keep brings the saved snapshot up to date with the rows written since
+// it was saved (a full load when there is none) and saves it. A bulk writer
+// (the demo generator, a large import) calls it once it has committed, so
+// that the next start counts from a snapshot that holds its rows instead
+// of reading them all again.
+func Keep(ctx context.Context, d *db.DB, now time.Time) error {
+	s := &snapshot{loading: true} // kept for one save: no reload in the background
+	if err := s.refresh(ctx, d, now.UnixMilli()); err != nil {
+		return err
+	}
+	return s.save(ctx, d, now)
+}
+
 // readSaved reads the saved snapshot's parts into one (empty when none).
 func readSaved(ctx context.Context, q db.Querier) ([]byte, error) {
 	rows, err := q.QueryContext(ctx, "SELECT data FROM stats_snapshot ORDER BY id")
@@ -220,20 +244,25 @@ func (s *snapshot) restore(ctx context.Context, q db.Querier) (bool, error) {
 	if s.tab != nil {
 		return false, nil
 	}
-	s.tab, s.marks, s.swept, s.loadedAt = saved.tab, saved.marks, saved.swept, saved.loadedAt
+	s.tab, s.marks, s.swept, s.loadedAt, s.late = saved.tab, saved.marks, saved.swept, saved.loadedAt, saved.late
 	return true, nil
 }
 
 // warm takes the saved snapshot and the rows changed since, then (views
 // meanwhile count from it) loads everyone afresh; with nothing saved, it
-// runs the full load.
+// runs the full load and saves it.
 func (s *snapshot) warm(ctx context.Context, d *db.DB) error {
 	restored, err := s.restore(ctx, d)
 	if err != nil {
 		return err
 	}
 	if !restored {
-		return s.refresh(ctx, d, time.Now().UnixMilli())
+		// Nothing saved yet (the first start after an upgrade): save the
+		// full load at once for the next start, not at the hourly jobs.
+		if err := s.refresh(ctx, d, time.Now().UnixMilli()); err != nil {
+			return err
+		}
+		return s.save(ctx, d, time.Now())
 	}
 	s.mu.Lock()
 	s.loading = true // the reload below, not one more in the background

@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -273,7 +274,11 @@ type snapshot struct {
 	mu  sync.Mutex
 	tab *table // nil until the first full load
 	// marks of what was read, persons and orgs
-	marks    [2]mark
+	marks [2]mark
+	// late holds the ids of the announcements of late writes taken into
+	// account, lateSeen the latest time one was made.
+	late     map[int64]bool
+	lateSeen int64
 	swept    int64     // when the last re-read of the overlap began (unix ms)
 	loadedAt time.Time // of the last full load
 	loading  bool
@@ -420,8 +425,10 @@ func (s *snapshot) refresh(ctx context.Context, q *db.DB, now int64) error {
 	}
 	s.mu.Lock()
 	marks, swept, sweep := s.marks, s.swept, now-s.swept >= sweepEvery
+	lateFrom, taken := s.lateSeen+1, maps.Clone(s.late)
 	if sweep {
 		s.swept = now
+		lateFrom = min(lateFrom, swept-overlap)
 	}
 	stale := time.Since(s.loadedAt) > reloadEvery && !s.loading
 	if stale {
@@ -437,15 +444,23 @@ func (s *snapshot) refresh(ctx context.Context, q *db.DB, now int64) error {
 			}
 		}()
 	}
+	lateSince, lateIDs, lateAt, err := lateWrites(ctx, q, lateFrom, taken)
+	if err != nil {
+		return err
+	}
 	var changed [2][]row
 	for i := range sources {
 		src, m := &sources[i], &marks[i]
 		// Anything committed since the last look is newer than what was
 		// seen, or (a transaction that ran across a look) stamped at most
-		// overlap before the last sweep, which the next sweep reads.
+		// overlap before the last sweep, which the next sweep reads, or
+		// stamped by a longer transaction since the time it announced.
 		since := m.seen + 1
 		if sweep {
 			since = min(since, swept-overlap)
+		}
+		if lateSince != 0 {
+			since = min(since, lateSince)
 		}
 		collect := func(r row) { changed[i] = append(changed[i], r) }
 		seen, err := src.scan(ctx, q, "updated_at", "WHERE updated_at >= ?", collect, since)
@@ -467,7 +482,19 @@ func (s *snapshot) refresh(ctx context.Context, q *db.DB, now int64) error {
 		}
 		s.marks[i] = mark{max(s.marks[i].maxID, marks[i].maxID), max(s.marks[i].seen, marks[i].seen)}
 	}
+	s.takeLate(lateIDs, lateAt)
 	return nil
+}
+
+// takeLate records announcements of late writes as taken into account.
+func (s *snapshot) takeLate(ids []int64, at int64) {
+	if s.late == nil {
+		s.late = map[int64]bool{}
+	}
+	for _, id := range ids {
+		s.late[id] = true
+	}
+	s.lateSeen = max(s.lateSeen, at)
 }
 
 func (s *snapshot) empty() bool {
@@ -498,7 +525,13 @@ func (s *snapshot) loadFirst(ctx context.Context, q *db.DB) (bool, error) {
 func (s *snapshot) reload(ctx context.Context, q *db.DB) error {
 	started := time.Now()
 	var marks [2]mark
-	tab, err := func() (*table, error) {
+	var lateIDs []int64
+	var lateAt int64
+	tab, err := func() (_ *table, err error) {
+		// Late writes announced before the load are in what it reads.
+		if _, lateIDs, lateAt, err = lateWrites(ctx, q, 0, nil); err != nil {
+			return nil, err
+		}
 		for i, src := range sources {
 			if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0), COALESCE(MAX(updated_at), 0) "+src.from).Scan(&marks[i].maxID, &marks[i].seen); err != nil {
 				return nil, err
@@ -523,6 +556,8 @@ func (s *snapshot) reload(ctx context.Context, q *db.DB) error {
 		return err
 	}
 	s.tab, s.marks, s.loadedAt, s.swept = tab, marks, started, started.UnixMilli()
+	s.late, s.lateSeen = nil, 0
+	s.takeLate(lateIDs, lateAt)
 	return nil
 }
 

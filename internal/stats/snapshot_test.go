@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -59,6 +60,73 @@ func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 		}
 		if got := status(t0+sweepEvery+300, b); got != prob {
 			t.Fatalf("after a sweep: status %d, want %d", got, prob)
+		}
+	})
+}
+
+// A long transaction (an import) stamps its rows long before it commits:
+// unannounced, a sweep misses them; announced with LateWrite, the next view
+// reads them, and a saved snapshot keeps the announcement taken.
+func TestLongTransactionShowsAtItsCommit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		org := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
+		a := dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "甲"})
+		b := dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "乙"})
+		t0 := time.Now().UnixMilli()
+		began := t0 - 5*overlap // the transaction began five minutes ago
+		write := func(id int64, announce bool) {
+			t.Helper()
+			err := d.InTx(ctx, func(tx *db.Tx) error {
+				if _, err := tx.ExecContext(ctx, "UPDATE persons SET status = 'probationary', updated_at = ? WHERE id = ?", began, id); err != nil {
+					return err
+				}
+				if !announce {
+					return nil
+				}
+				return LateWrite(ctx, tx, began, time.Now())
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, id := range []int64{a, b} {
+			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET status = 'full', updated_at = ? WHERE id = ?"), t0-1000, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var s snapshot
+		if err := s.refresh(ctx, d, t0); err != nil {
+			t.Fatal(err)
+		}
+		status := func(now, id int64) uint16 {
+			t.Helper()
+			if err := s.refresh(ctx, d, now); err != nil {
+				t.Fatal(err)
+			}
+			return s.tab.people[id].status()
+		}
+		full, prob := codes[0]["full"], codes[0]["probationary"]
+		write(a, false)
+		if got := status(t0+sweepEvery+100, a); got != full {
+			t.Fatalf("an unannounced late commit was seen (status %d): the test shows nothing", got)
+		}
+		write(b, true)
+		if got := status(t0+sweepEvery+200, b); got != prob { // between sweeps
+			t.Fatalf("an announced late commit: status %d, want %d", got, prob)
+		}
+		if len(s.late) != 1 {
+			t.Fatalf("%d announcements taken, want 1", len(s.late))
+		}
+		if err := s.save(ctx, d, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		var restarted snapshot
+		if ok, err := restarted.restore(ctx, d); err != nil || !ok {
+			t.Fatalf("restore: %v %v", ok, err)
+		}
+		if !maps.Equal(restarted.late, s.late) {
+			t.Fatalf("restored announcements taken %v, saved %v", restarted.late, s.late)
 		}
 	})
 }
@@ -322,6 +390,58 @@ func TestSavedSnapshotRestores(t *testing.T) {
 			if ok, err := s.restore(ctx, d); ok || err != nil {
 				t.Fatalf("a foreign or short snapshot was taken: %v %v", ok, err)
 			}
+		}
+	})
+}
+
+// With nothing saved, Warm saves its full load at once; Keep (what the demo
+// generator and a large import run when done) saves a snapshot that holds
+// the rows written since the last one, so that a start counts from it.
+func TestBulkWritersLeaveTheSnapshotSaved(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		branch := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
+		var path string
+		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", branch).Scan(&path); err != nil {
+			t.Fatal(err)
+		}
+		sc, today := scope.Under(path), civil.Today(time.Now())
+		add := func(n int) {
+			for range n {
+				dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full"})
+			}
+		}
+		// saved is the saved snapshot's figures as taken at a start,
+		// before it reads any row changed since.
+		saved := func() tally {
+			t.Helper()
+			var s snapshot
+			if ok, err := s.restore(ctx, d); err != nil || !ok {
+				t.Fatalf("nothing saved: %v", err)
+			}
+			return s.count(sc, today)
+		}
+		fresh := func() tally {
+			t.Helper()
+			var s snapshot
+			if err := s.reload(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			return s.count(sc, today)
+		}
+		add(3)
+		if err := (&Service{DB: d, Now: time.Now}).Warm(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := saved(), fresh(); got != want || got.status[fullCode] != 3 {
+			t.Fatalf("saved by Warm: %+v, want %+v", got, want)
+		}
+		add(2)
+		if err := Keep(ctx, d, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := saved(), fresh(); got != want || got.status[fullCode] != 5 {
+			t.Fatalf("saved by Keep: %+v, want %+v", got, want)
 		}
 	})
 }
