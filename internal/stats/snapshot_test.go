@@ -136,11 +136,7 @@ func TestLongTransactionShowsAtItsCommit(t *testing.T) {
 func TestFirstViewsShareOneLoad(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		branch := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
-		var path string
-		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", branch).Scan(&path); err != nil {
-			t.Fatal(err)
-		}
+		branch, path := addBranch(t, d)
 		const people = 3
 		for range people {
 			dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full"})
@@ -400,11 +396,7 @@ func TestSavedSnapshotRestores(t *testing.T) {
 func TestBulkWritersLeaveTheSnapshotSaved(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		branch := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
-		var path string
-		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", branch).Scan(&path); err != nil {
-			t.Fatal(err)
-		}
+		branch, path := addBranch(t, d)
 		sc, today := scope.Under(path), civil.Today(time.Now())
 		add := func(n int) {
 			for range n {
@@ -451,11 +443,7 @@ func TestBulkWritersLeaveTheSnapshotSaved(t *testing.T) {
 func TestIdleTableIsDroppedAndTakenBack(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		branch := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
-		var path string
-		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", branch).Scan(&path); err != nil {
-			t.Fatal(err)
-		}
+		branch, path := addBranch(t, d)
 		dbtest.AddPerson(t, d, dbtest.Person{Org: branch, Name: "甲", Status: "full"})
 		s := &Service{DB: d, Now: time.Now}
 		view := func() int {
@@ -488,4 +476,15 @@ func TestIdleTableIsDroppedAndTakenBack(t *testing.T) {
 			t.Fatalf("after the drop: 党员 %d (want 2), %d full loads (want 1: the saved snapshot taken back)", got, s.snap.loads)
 		}
 	})
+}
+
+// addBranch adds the branch 甲支部 and answers its id and path.
+func addBranch(t *testing.T, d *db.DB) (int64, string) {
+	t.Helper()
+	branch := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
+	var path string
+	if err := d.QueryRowContext(context.Background(), "SELECT path FROM orgs WHERE id = ?", branch).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	return branch, path
 }
