@@ -482,14 +482,14 @@ func scopeWhere(ctx context.Context, q db.Querier, p *auth.Principal, orgID int6
 		}
 		sc = sc.Narrow(o.Path)
 	}
-	in, all, err := org.Share(ctx, q, sc)
+	whole, wide, err := org.Share(ctx, q, sc, broadShare)
 	if err != nil {
 		return err
 	}
-	if in < all {
+	if !whole {
 		cond, args := sc.Where("p.org_path")
 		walk, _ := sc.Where("(p.org_path || '')")
-		w.scopeAt, w.broad = len(w.conds), in*broadShare >= all
+		w.scopeAt, w.broad = len(w.conds), wide
 		w.addWalk(cond, walk, args...)
 	}
 	return nil

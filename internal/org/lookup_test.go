@@ -73,9 +73,17 @@ func TestSharedReads(t *testing.T) {
 		if err != nil || ids(choices) != "第1分局党委,第1分局第1支部" {
 			t.Fatalf("choices %s %v", ids(choices), err)
 		}
-		for s, want := range map[scope.Subtree]bool{scope.All(): true, scope.Under(paths[1]): true, scope.Under(paths[2]): false, {}: false} {
-			if in, all, err := Share(ctx, d, s); err != nil || (in == all) != want || all != 7 {
-				t.Errorf("share %q: %d of %d %v", s.Root(), in, all, err)
+		// 7 organisations: the first 分局's 3 are wide at 1/3, not at 1/2.
+		for _, c := range []struct {
+			s           scope.Subtree
+			part        int
+			whole, wide bool
+		}{
+			{scope.All(), 100, true, true}, {scope.Under(paths[1]), 100, true, true},
+			{scope.Under(paths[2]), 2, false, false}, {scope.Under(paths[2]), 3, false, true}, {scope.Subtree{}, 1, false, false},
+		} {
+			if whole, wide, err := Share(ctx, d, c.s, c.part); err != nil || whole != c.whole || wide != c.wide {
+				t.Errorf("share %q 1/%d: whole %v wide %v %v", c.s.Root(), c.part, whole, wide, err)
 			}
 		}
 
@@ -93,6 +101,14 @@ func TestSharedReads(t *testing.T) {
 		}
 		if _, err := WritablePath(ctx, d, &auth.Principal{Role: auth.Leader, OrgID: 2, OrgPath: paths[2]}, 3); !fail.IsNotFound(err) {
 			t.Errorf("a 领导 writes: %v", err)
+		}
+
+		// A second tree: the first no longer holds every organisation.
+		if _, err := d.ExecContext(ctx, "INSERT INTO orgs (name, kind, path, created_at, updated_at) VALUES ('另一党委', ?, '/900/', 0, 0)", Committee); err != nil {
+			t.Fatal(err)
+		}
+		if whole, wide, err := Share(ctx, d, scope.Under(paths[1]), 100); err != nil || whole || !wide {
+			t.Errorf("share with a second root: whole %v wide %v %v", whole, wide, err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -64,13 +65,25 @@ func Choices(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) 
 	return out, err
 }
 
-// Share counts the organisations of s and of the whole tree: when s holds
-// them all a list of s needs no condition on the organisation at all, and
-// the share tells a search how to read a subtree (member.pageSQL).
-func Share(ctx context.Context, q db.Querier, s scope.Subtree) (in, all int, err error) {
-	w, args := s.Where("path")
-	err = q.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM orgs WHERE "+w+"), (SELECT COUNT(*) FROM orgs)", args...).Scan(&in, &all)
-	return in, all, err
+// Share tells how much of the tree s holds. whole: no organisation lies
+// outside it (every root is inside, and so is everything under them), so a
+// list of s needs no condition on the organisation at all; exact. wide: s
+// holds at least 1/part of the organisations, which tells a search how to
+// read a subtree (member.pageSQL); the tree's size is taken from its
+// largest id (organisations are dissolved, never deleted) and s is counted
+// only up to that share, so neither reads the whole tree on every search.
+func Share(ctx context.Context, q db.Querier, s scope.Subtree, part int) (whole, wide bool, err error) {
+	in, args := s.Where("path")
+	var outside bool
+	var size int
+	err = q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM orgs WHERE parent_id IS NULL AND NOT "+in+"), (SELECT COALESCE(MAX(id), 0) FROM orgs)", args...).Scan(&outside, &size)
+	if err != nil || !outside {
+		return err == nil, err == nil, err
+	}
+	need := (size + part - 1) / part
+	var n int
+	err = q.QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM orgs WHERE %s LIMIT %d) c", in, need), args...).Scan(&n)
+	return false, err == nil && n >= need, err
 }
 
 // Option is a live organisation in a picker, indented by its depth below
