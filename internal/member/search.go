@@ -288,8 +288,13 @@ func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Pr
 		return nil, total, false, err
 	}
 	count, args := countSQL(q.D(), w)
-	if err := q.QueryRowContext(ctx, count, args...).Scan(&total.N); err != nil {
+	key, keep := keyOf(q, count, args)
+	if keep && overCap.seen(key) {
+		total.N = TotalCap + 1
+	} else if err := q.QueryRowContext(ctx, count, args...).Scan(&total.N); err != nil {
 		return nil, total, false, err
+	} else if keep && total.N > TotalCap {
+		overCap.remember(key)
 	}
 	total.Exact = total.N <= TotalCap
 	total.N = min(total.N, TotalCap)
