@@ -137,43 +137,50 @@ func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) 
 		return nil, err
 	}
 	out := map[int64]Standing{}
-	add := func(members, met int) func(id int64, n int) {
-		return func(id int64, n int) {
-			s := out[id]
-			s.Members, s.Met = s.Members+members*n, s.Met+met*n
-			out[id] = s
-		}
-	}
 	// Grouped by status too, the count reads the index of (status, org_id).
 	in, args := sub.HasOrg("org_id")
 	if err := grouped(ctx, q, `SELECT org_id, COUNT(*) FROM persons WHERE `+member.PartyMember("status")+` AND `+in+` GROUP BY status, org_id`,
-		args, add(1, 0)); err != nil {
+		args, func(id int64, n []int) {
+			s := out[id]
+			s.Members += n[0]
+			out[id] = s
+		}); err != nil {
 		return nil, err
 	}
-	// Those with the general requirement's hours, less the few committee
+	// Those with the general requirement's hours, less the committee
 	// members among them short of the higher key requirement.
-	in, args = sub.HasOrg("h.org_id")
-	met := `SELECT h.org_id, COUNT(*) FROM training_hours h WHERE h.year = ? AND ` + member.PartyMember("h.status") + ` AND h.hours_x10 >= ? AND ` + in
-	if err := grouped(ctx, q, met+` GROUP BY h.org_id`, slices.Concat([]any{year, req.General}, args), add(0, 1)); err != nil {
-		return nil, err
-	}
 	seat, seatArgs := seatedIn(year)
-	err = grouped(ctx, q, met+` AND h.hours_x10 < ? AND h.person_id IN (SELECT cm.person_id FROM committee_members cm WHERE `+seat+`) GROUP BY h.org_id`,
-		slices.Concat([]any{year, req.General}, args, []any{req.Key}, seatArgs), add(0, -1))
+	in, args = sub.HasOrg("h.org_id")
+	err = grouped(ctx, q, `SELECT h.org_id, COUNT(*),
+			COALESCE(SUM(CASE WHEN h.hours_x10 < ? AND h.person_id IN (SELECT cm.person_id FROM committee_members cm WHERE `+seat+`) THEN 1 ELSE 0 END), 0)
+		FROM training_hours h WHERE h.year = ? AND `+member.PartyMember("h.status")+` AND h.hours_x10 >= ? AND `+in+` GROUP BY h.org_id`,
+		slices.Concat([]any{req.Key}, seatArgs, []any{year, req.General}, args), func(id int64, n []int) {
+			s := out[id]
+			s.Met += n[0] - n[1]
+			out[id] = s
+		})
 	return out, err
 }
 
-// grouped reads the rows of a count per organisation.
-func grouped(ctx context.Context, q db.Querier, query string, args []any, each func(id int64, n int)) error {
+// grouped reads the rows of an organisation's id and counts.
+func grouped(ctx context.Context, q db.Querier, query string, args []any, each func(id int64, n []int)) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	var id int64
+	n := make([]int, len(cols)-1)
+	dest := []any{&id}
+	for i := range n {
+		dest = append(dest, &n[i])
+	}
 	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		each(id, n)
