@@ -232,14 +232,20 @@ func grid(ctx context.Context, q db.Querier, sub scope.Subtree, cols []Column, t
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
+	// Each column's kind and months, worked out once for every row.
+	type window struct{ kind, from, to int }
+	windows := make([]window, len(cols))
+	for j, c := range cols {
+		windows[j] = window{kindNo[c.Kind], monthNo(c.Period.From) - base, monthNo(c.Period.To) - base}
+	}
 	for i := range rows {
 		r := &rows[i]
 		r.Cells = make([]Cell, len(cols))
 		for j, c := range cols {
 			n := 0
-			at := (i*len(Kinds) + kindNo[c.Kind]) * span
-			for m := monthNo(c.Period.From); m <= monthNo(c.Period.To); m++ {
-				n += held[at+m-base]
+			at := (i*len(Kinds) + windows[j].kind) * span
+			for m := windows[j].from; m <= windows[j].to; m++ {
+				n += held[at+m]
 			}
 			st := StateOf(c.Period, n, today)
 			r.Cells[j] = Cell{Kind: c.Kind, Label: c.Period.Label, Due: c.Period.Due, State: st, Held: n}

@@ -48,6 +48,9 @@ func hoursKept(t *testing.T, e *apptest.Env) {
 		return key{p, time.UnixMilli(at).In(cst).Year()}
 	})
 	got := read("SELECT person_id, year, hours_x10 FROM training_hours", func(p, y int64, _ int) key { return key{p, int(y)} })
+	if n := e.Count("SELECT COUNT(*) FROM training_hours h JOIN persons p ON p.id = h.person_id WHERE h.org_id <> p.org_id OR h.status <> p.status"); n > 0 {
+		t.Errorf("%d rows of training_hours disagree with their person's organisation or status", n)
+	}
 	if len(want) == 0 {
 		t.Fatal("no check-ins to compare")
 	}
@@ -66,7 +69,8 @@ func hoursKept(t *testing.T, e *apptest.Env) {
 // TestHoursKept writes check-ins by every path (a member's QR code, the
 // organiser's 补登; the demo seed in TestSeedDemo) on both sides of New
 // Year in Shanghai, which is still the old year in UTC, and compares the
-// maintained hours with the check-ins; then the migration's backfill.
+// maintained hours with the check-ins (and their people with persons);
+// then the migrations' backfills.
 func TestHoursKept(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
@@ -102,25 +106,62 @@ func TestHoursKept(t *testing.T) {
 			t.Errorf("the member's 2026: %d tenths, want the session of New Year's morning", n)
 		}
 
-		// The backfill of the migration gives the same from the check-ins.
-		src, err := os.ReadFile("../platform/db/migrations/00306_training_hours.sql")
-		if err != nil {
-			t.Fatal(err)
-		}
-		token := map[db.Dialect]string{db.SQLite: "{{SQLITE}}", db.Postgres: "{{PG}}"}[e.DB.Dialect]
-		e.Exec("DELETE FROM training_hours")
-		ran := 0
-		for line := range strings.Lines(string(src)) {
-			if stmt, ok := strings.CutPrefix(line, token); ok && strings.HasPrefix(stmt, "INSERT INTO training_hours") {
+		// The backfills of the migrations give the same from the check-ins
+		// and persons: 00307 undone, 00306's sums, 00307 again.
+		run := func(stmts []string) {
+			for _, stmt := range stmts {
 				if _, err := e.DB.ExecContext(context.Background(), stmt); err != nil {
-					t.Fatal(err)
+					t.Fatalf("%s: %v", stmt, err)
 				}
-				ran++
 			}
 		}
-		if ran != 1 {
-			t.Fatalf("%d backfills for the dialect in the migration", ran)
+		run(migration(t, e, "00307_training_hours_org.sql", "Down"))
+		e.Exec("DELETE FROM training_hours")
+		var sums []string
+		for _, stmt := range migration(t, e, "00306_training_hours.sql", "Up") {
+			if strings.HasPrefix(stmt, "INSERT INTO training_hours") {
+				sums = append(sums, stmt)
+			}
 		}
+		if len(sums) != 1 {
+			t.Fatalf("%d backfills for the dialect in 00306", len(sums))
+		}
+		run(sums)
+		run(migration(t, e, "00307_training_hours_org.sql", "Up"))
 		hoursKept(t, e)
 	})
+}
+
+// migration is the statements of one part ("Up" or "Down") of a migration
+// for the test's database, one a line as this package's migrations write
+// them.
+func migration(t *testing.T, e *apptest.Env, file, part string) []string {
+	t.Helper()
+	src, err := os.ReadFile("../platform/db/migrations/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, other := "{{SQLITE}}", "{{PG}}"
+	if e.DB.Dialect == db.Postgres {
+		mine, other = other, mine
+	}
+	var out []string
+	in := false
+	for line := range strings.Lines(string(src)) {
+		line = strings.TrimSpace(line)
+		if marker, ok := strings.CutPrefix(line, "-- +goose "); ok {
+			in = marker == part
+			continue
+		}
+		if stmt, ok := strings.CutPrefix(line, mine); ok {
+			line = stmt
+		}
+		if in && line != "" && !strings.HasPrefix(line, "--") && !strings.HasPrefix(line, other) {
+			out = append(out, line)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s: no statement in %s", file, part)
+	}
+	return out
 }
