@@ -7,7 +7,9 @@ cd "$(dirname "$0")"
 
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
-command -v chromium >/dev/null || need+=(chromium)
+# The browser tests run in Chromium's headless shell: half the CPU of the
+# full browser, which they fall back to when only it is installed.
+command -v chromium-headless-shell >/dev/null || need+=(chromium-headless-shell)
 # grep without -q: an early exit would fail the pipeline under pipefail.
 fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
@@ -42,5 +44,8 @@ go vet ./...
 # (CGO off: with cgo, errcheck's loader cannot read os/user here.)
 CGO_ENABLED=0 go run github.com/kisielk/errcheck@v1.30.0 -ignoretests -exclude errcheck_excludes.txt ./...
 # go vet ran above on every package, so go test does not vet again (-vet=off:
-# about a quarter of the suite's CPU is building and vetting test binaries).
-go test -count=1 -timeout 15m -vet=off "$@" ./...
+# about a quarter of the suite's CPU is building and vetting test binaries),
+# and the test binaries are linked without DWARF debugging information
+# (-ldflags=-w: a link of the larger ones takes 40 % less CPU; stack traces
+# are unchanged).
+go test -count=1 -timeout 15m -vet=off -ldflags=-w "$@" ./...
