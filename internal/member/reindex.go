@@ -9,8 +9,8 @@ import (
 // DeferredIndexes are the indexes of persons dropped for a bulk load in a
 // transaction, built again by Restore before it commits. Each index
 // maintained row by row costs a bulk load about as much as the rows
-// themselves (on PostgreSQL about 6.5 µs of server CPU a row, and persons
-// has fourteen besides its primary key), while building one from the
+// themselves (on PostgreSQL about 6.5 µs of server CPU a row and index;
+// persons has fourteen besides its primary key), while building one from the
 // finished table is a single sort. The unique ID-number index goes too:
 // the load writes no ID number already registered or twice (the importer
 // checks both, and nothing else writes persons meanwhile), and its rebuild
