@@ -160,11 +160,28 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		rep.OrgsCreated = created
 		rep.add(ps...)
 		w := &writer{d: d, tx: tx, opt: opt, tree: tree, layout: layout, rep: rep, prog: prog, seen: roster.Seen{}}
+		registered := func(ctx context.Context, hashes []string) (map[string]*member.Placed, error) {
+			return member.PlacedByIDHash(ctx, d.DB, hashes)
+		}
+		var deferred *member.DeferredIndexes
 		if tx != nil {
 			w.ins = member.NewInserter(tx)
 			defer func() { err = errors.Join(err, w.ins.Close()) }()
+			if deferred, err = member.DeferIndexes(ctx, tx, int(prog.Total.Load())); err != nil {
+				return err
+			}
 		}
-		if err := pipeline(ctx, d, book, layout, opt, prog, w.batch); err != nil {
+		if deferred != nil {
+			// persons is locked to the reader pool until the import ends
+			// (PostgreSQL), and holds no more people than the file: the
+			// checkers look them up in one read through tx.
+			all, err := member.PlacedAll(ctx, tx)
+			if err != nil {
+				return err
+			}
+			registered = func(context.Context, []string) (map[string]*member.Placed, error) { return all, nil }
+		}
+		if err := pipeline(ctx, d, book, layout, opt, prog, registered, w.batch); err != nil {
 			return err
 		}
 		if err := w.flush(ctx); err != nil {
@@ -174,10 +191,15 @@ func Run(ctx context.Context, d *core.Deps, path string, opt Options, prog *Prog
 		if rep.ErrorCount > 0 {
 			return errHasProblems
 		}
-		if tx != nil {
-			return d.Audit.Write(ctx, tx, auditEvent(opt, rep, path))
+		if tx == nil {
+			return nil
 		}
-		return nil
+		if deferred != nil {
+			if err := deferred.Restore(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return d.Audit.Write(ctx, tx, auditEvent(opt, rep, path))
 	}
 	if opt.DryRun {
 		err = run(d.DB, nil)
@@ -255,7 +277,8 @@ const batchRows = 256
 // slowest part: one goroutine reads rows, workers parse and check them (and
 // seal, hash and compute pinyin), and the caller's goroutine receives the
 // batches in file order and hands them to sink, which talks to the database.
-func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roster.Layout, opt Options, prog *Progress, sink func(context.Context, []item) error) error {
+func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roster.Layout, opt Options, prog *Progress,
+	registered lookup, sink func(context.Context, []item) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sheet, err := book.Sheet(layout.Sheet)
@@ -305,7 +328,7 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 				for i, r := range b.rows {
 					out.items[i] = check(d, layout, r, opt, now)
 				}
-				out.err = findExisting(ctx, d.DB, out.items)
+				out.err = findExisting(ctx, registered, out.items)
 				select {
 				case done <- out:
 				case <-ctx.Done():

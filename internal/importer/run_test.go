@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -258,6 +259,43 @@ func TestLargeImportRefreshesPlannerStatistics(t *testing.T) {
 			if err := d.R.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil || n == 0 {
 				t.Fatalf("%s: %d rows, %v", table, n, err)
 			}
+		}
+	})
+}
+
+// An import that at least doubles persons writes its rows before their
+// indexes (member.DeferIndexes), and persons is locked meanwhile: the
+// people already registered are found from one read in the import's
+// transaction, refused or updated as asked, and the indexes are those of
+// the migrations afterwards.
+func TestImportWithDeferredIndexes(t *testing.T) {
+	from := member.DeferIndexesFrom
+	t.Cleanup(func() { member.DeferIndexesFrom = from })
+	member.DeferIndexesFrom = 1
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, deps := context.Background(), testDeps(t, d)
+		root, _ := bureau(t, d, false)
+		indexes := dbtest.Indexes(t, d, "persons")
+		clean := testdata("roster-clean", "roster.xlsx")
+		rep, err := Run(ctx, deps, clean, Options{OrgID: root, Today: today}, nil)
+		if err != nil || rep.Inserted != 120 || rep.ErrorCount > 0 {
+			t.Fatalf("%v: %d inserted, problems %v", err, rep.Inserted, rep.Problems)
+		}
+		dbtest.OrgPathsAgree(t, d)
+		// The same 120 people again, as many as persons holds.
+		rep, err = Run(ctx, deps, clean, Options{OrgID: root, Today: today}, nil)
+		if err != nil || rep.Existing != 120 || rep.ErrorCount != 120 || rep.Inserted != 0 || !strings.Contains(rep.Problems[0].Message, "已登记在系统中") {
+			t.Fatalf("%v: %+v", err, rep)
+		}
+		rep, err = Run(ctx, deps, clean, Options{OrgID: root, Today: today, UpdateExisting: true}, nil)
+		if err != nil || rep.Updated != 120 || rep.ErrorCount > 0 {
+			t.Fatalf("%v: %d updated, problems %v", err, rep.Updated, rep.Problems)
+		}
+		if n := count(t, d, "persons"); n != 120 {
+			t.Fatalf("%d persons", n)
+		}
+		if got := dbtest.Indexes(t, d, "persons"); !slices.Equal(got, indexes) {
+			t.Fatalf("indexes after the imports:\n%v\nwant\n%v", got, indexes)
 		}
 	})
 }

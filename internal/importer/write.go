@@ -94,19 +94,24 @@ func (w *writer) flush(ctx context.Context) error {
 	return nil
 }
 
+// lookup finds the people registered under ID-number hashes, by hash.
+type lookup func(ctx context.Context, hashes []string) (map[string]*member.Placed, error)
+
 // findExisting looks up the people of a batch already registered with
-// their ID numbers, anywhere. The checkers call it on the reader pool, off
-// the writer's goroutine: it sees the database as it was before the import,
-// which is what counts (duplicates within the file are found by Seen), and
-// no other write can commit while the import holds the write lock.
-func findExisting(ctx context.Context, q db.Querier, items []item) error {
+// their ID numbers, anywhere. The checkers call it off the writer's
+// goroutine, on the reader pool (or in what an import that deferred the
+// indexes read at its start): it sees the database as it was before the
+// import, which is what counts (duplicates within the file are found by
+// Seen), and no other write can commit while the import holds the write
+// lock.
+func findExisting(ctx context.Context, registered lookup, items []item) error {
 	var hashes []string
 	for i := range items {
 		if h := items[i].idHash; h != "" {
 			hashes = append(hashes, h)
 		}
 	}
-	found, err := member.PlacedByIDHash(ctx, q, hashes)
+	found, err := registered(ctx, hashes)
 	if err != nil {
 		return err
 	}

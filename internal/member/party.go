@@ -55,12 +55,22 @@ type Placed struct {
 // PlacedByIDHash finds the people registered under ID-number hashes
 // (crypto.Keys.Index), anywhere, by hash.
 func PlacedByIDHash(ctx context.Context, q db.Querier, hashes []string) (map[string]*Placed, error) {
-	found := map[string]*Placed{}
 	if len(hashes) == 0 {
-		return found, nil
+		return map[string]*Placed{}, nil
 	}
 	in, args := db.In(hashes)
-	rows, err := q.QueryContext(ctx, `SELECT p.id_hash, p.id, o.path FROM persons p JOIN orgs o ON o.id = p.org_id WHERE p.id_hash IN (`+in+`)`, args...)
+	return placed(ctx, q, "p.id_hash IN ("+in+")", args...)
+}
+
+// PlacedAll is everyone registered with an ID number, by hash: what a bulk
+// load that has locked persons (DeferIndexes) looks people up in.
+func PlacedAll(ctx context.Context, q db.Querier) (map[string]*Placed, error) {
+	return placed(ctx, q, "p.id_hash IS NOT NULL")
+}
+
+func placed(ctx context.Context, q db.Querier, where string, args ...any) (map[string]*Placed, error) {
+	found := map[string]*Placed{}
+	rows, err := q.QueryContext(ctx, `SELECT p.id_hash, p.id, o.path FROM persons p JOIN orgs o ON o.id = p.org_id WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,25 @@ func Tables(t testing.TB, d *db.DB) []string {
 	return out
 }
 
+// Indexes lists the definitions of table's indexes as the database keeps
+// them, sorted (a primary key of SQLite's, the rowid, is no index).
+func Indexes(t testing.TB, d db.Querier, table string) []string {
+	t.Helper()
+	q := "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY sql"
+	if d.D() == db.Postgres {
+		q = "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? ORDER BY indexdef"
+	}
+	rows, err := d.QueryContext(context.Background(), q, table)
+	defs, err := db.Collect(rows, err, func(r db.Scanner) (def string, err error) {
+		err = r.Scan(&def)
+		return def, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return defs
+}
+
 // Rows calls fn with every row of table, as stored: its column names and values.
 func Rows(t testing.TB, d *db.DB, table string, fn func(cols []string, vals []any)) {
 	t.Helper()
