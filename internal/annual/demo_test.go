@@ -17,13 +17,8 @@ import (
 func TestDemoReconciles(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 3, Members: 2000, History: true, Password: "Demo-Pass-2026!"}); err != nil {
-			t.Fatal(err)
-		}
-		var root int64
-		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-			t.Fatal(err)
-		}
+		e.Demo(demo.Options{Seed: 3, Members: 2000, History: true})
+		root := e.Root()
 		s, err := annual.SubjectOf(ctx, e.DB, scope.All(), root)
 		if err != nil {
 			t.Fatal(err)

@@ -24,13 +24,8 @@ import (
 func TestSnapshotAgreesAfterWrites(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 5, Members: 600, History: true, Password: "Demo-Pass-2026!"}); err != nil {
-			t.Fatal(err)
-		}
-		var root int64
-		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-			t.Fatal(err)
-		}
+		e.Demo(demo.Options{Seed: 5, Members: 600, History: true})
+		root := e.Root()
 		// Two 分局 with members, and a branch of the second.
 		var bureaus []org.Org
 		rows, err := e.DB.QueryContext(ctx, "SELECT DISTINCT p.org_id FROM persons p WHERE p.status = 'full' ORDER BY p.org_id")

@@ -20,7 +20,7 @@ func TestBallotOnAPhoneAndRatingInTheBrowser(t *testing.T) {
 	p := browsertest.Open(t, 375, 812)
 	e := p.E
 	b := setup(t, e)
-	at(e, "2026-01-12")
+	e.At("2026-01-12")
 	admin := e.Account(auth.OrgAdmin, b.id, 0)
 	var r appraisal.Round
 	admin.Expect(201, "POST", "/api/v1/appraisals", map[string]any{"org_id": b.id, "year": 2025, "started_on": "2026-01-05",

@@ -3,7 +3,6 @@ package appraisal_test
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"hongdun/internal/appraisal"
 	"hongdun/internal/apptest"
@@ -32,11 +31,6 @@ func setup(t *testing.T, e *apptest.Env) *branch {
 }
 
 // at fixes the server's clock.
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
-
 type refusal struct {
 	Error struct{ Code, Field, Message, Rule string }
 }
@@ -53,7 +47,7 @@ func snapshot(t *testing.T, e *apptest.Env) string {
 func TestRoundFromOpeningToOutcome(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
-		at(e, "2026-01-05")
+		e.At("2026-01-05")
 		admin := e.Account(auth.OrgAdmin, b.id, 0)
 		p := b.people
 		open := func() map[string]any {
@@ -111,7 +105,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		}
 
 		// Ballots: every other member once; bad ballots change nothing.
-		at(e, "2026-01-15")
+		e.At("2026-01-15")
 		ballot := func(voter int, grade func(target int) string) []map[string]any {
 			var marks []map[string]any
 			for i, id := range p {
@@ -152,7 +146,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 			members[i].Expect(200, "POST", path+"/ballot", map[string]any{"marks": ballot(i, good)}, nil)
 		}
 		members[0].Expect(409, "POST", path+"/ballot", map[string]any{"marks": ballot(0, good)}, nil) // double vote
-		at(e, "2026-01-21")
+		e.At("2026-01-21")
 		var late refusal
 		if st := members[3].Do("POST", path+"/ballot", map[string]any{"marks": ballot(3, good)}, &late); st != 422 || late.Error.Code != "vote_closed" {
 			t.Fatalf("after the deadline: %d %+v", st, late.Error)
@@ -228,7 +222,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		if open2(" AND due_on = '2026-01-31'") != 0 || open2(fmt.Sprintf(" AND person_id = %d AND due_on = '2026-07-21'", p[4])) != 1 {
 			t.Fatalf("待办 after closing: %d open", open2(""))
 		}
-		at(e, "2026-07-01")
+		e.At("2026-07-01")
 		admin.Expect(422, "POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[3], "result": "corrected", "result_on": "2026-07-01"}, nil)     // outcome of a 基本合格
 		admin.Expect(400, "POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "not_corrected", "result_on": "2026-07-01"}, nil) // 仍未改正 without a note
 		if st := admin.Do("POST", path+"/outcomes", map[string]any{"version": r.Version, "person_id": p[4], "result": "corrected", "result_on": "2026-07-01", "note": "已按时参加"}, &r); st != 200 ||

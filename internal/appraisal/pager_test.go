@@ -15,7 +15,7 @@ import (
 func TestRoundsPageWithTheSharedPager(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
-		at(e, "2026-01-05")
+		e.At("2026-01-05")
 		open := func(c *apptest.Client, org int64, year int) {
 			t.Helper()
 			if st := c.Do("POST", "/api/v1/appraisals", map[string]any{"org_id": org, "year": year, "started_on": "2026-01-05",

@@ -100,11 +100,8 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 				mk.Basic, mk.Unqualified, m.RatingLabel, m.RatingNote, m.Measure, m.CorrectBy, m.ResultLabel})
 		}
 	}
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "appraisal.export", ObjectType: "appraisal_round",
-		Detail: map[string]any{"filter": pg.Encoded(), "rounds": len(l.Items), "members": len(results.Rows)}}); err != nil {
-		return err
-	}
-	return cellsafe.SendXLSX(w, "民主评议党员.xlsx", rounds, results)
+	return h.SendXLSX(w, r, "民主评议党员.xlsx", audit.Event{Action: "appraisal.export", ObjectType: "appraisal_round",
+		Detail: map[string]any{"filter": pg.Encoded(), "rounds": len(l.Items), "members": len(results.Rows)}}, rounds, results)
 }
 
 type newView struct {

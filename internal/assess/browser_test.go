@@ -28,19 +28,7 @@ func TestAssessmentInBrowser(t *testing.T) {
 	e := p.E
 	ctx := context.Background()
 	e.App.Deps.Now = func() time.Time { return time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC) }
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: apptest.Password}); err != nil {
-		t.Fatal(err)
-	}
-	for _, seed := range []func(context.Context, *apptest.Env) error{
-		func(ctx context.Context, e *apptest.Env) error { return task.SeedDemo(ctx, e.App.Deps) },
-		func(ctx context.Context, e *apptest.Env) error { return assess.SeedDemo(ctx, e.App.Deps) },
-		func(ctx context.Context, e *apptest.Env) error { return cases.SeedDemo(ctx, e.App.Deps) },
-		func(ctx context.Context, e *apptest.Env) error { return corps.SeedDemo(ctx, e.App.Deps) },
-	} {
-		if err := seed(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.Demo(demo.Options{Seed: 1, Members: 1500, Password: apptest.Password}, task.SeedDemo, assess.SeedDemo, cases.SeedDemo, corps.SeedDemo)
 	one := func(q string, args ...any) int64 {
 		var id int64
 		if err := e.DB.QueryRowContext(ctx, q, args...).Scan(&id); err != nil {

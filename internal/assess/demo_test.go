@@ -20,16 +20,8 @@ import (
 func TestDemoAssessment(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
-	at(e, "2026-11-20")
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := task.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
-	if err := assess.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
+	e.At("2026-11-20")
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, task.SeedDemo, assess.SeedDemo)
 	for q, want := range map[string]int{
 		"SELECT COUNT(*) FROM assess_sets WHERE state = 'published'":                                            1,
 		"SELECT COUNT(*) FROM assess_innovations WHERE state = 'failed' AND ruling = 'exempt'":                  1,
@@ -46,10 +38,7 @@ func TestDemoAssessment(t *testing.T) {
 	if n := e.Count("SELECT COUNT(*) FROM assess_reports WHERE grade <> ''"); n == 0 {
 		t.Error("no 述职 reviewed")
 	}
-	var root int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-		t.Fatal(err)
-	}
+	root := e.Root()
 	var set int64
 	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM assess_sets").Scan(&set); err != nil {
 		t.Fatal(err)

@@ -5,18 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/assess"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 )
-
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
 
 type errBody struct {
 	Error struct{ Code, Message, Field, Rule string }
@@ -27,7 +21,7 @@ type errBody struct {
 // and the results: a failure's penalty neutralised by 容错免责.
 func TestAssessmentFlow(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-11-10")
+		e.At("2026-11-10")
 		b := e.Bureau()
 		b2 := e.Org(b.B, "乙分局二所党支部", "branch")
 		root := e.Account(auth.OrgAdmin, b.Root, 0)
@@ -160,7 +154,7 @@ func TestAssessmentFlow(t *testing.T) {
 				t.Fatalf("accept: %d %s", st, adminB.Body())
 			}
 		}
-		at(e, "2026-11-20")
+		e.At("2026-11-20")
 		if st := branch.Do("POST", fmt.Sprintf("/api/v1/innovations/%d/outcome", fail1.ID), map[string]any{"succeeded": false, "tried_from": "2026-11-09", "note": "x"}, &eb); st != 422 || eb.Error.Rule != "R-innovation-prior" {
 			t.Fatalf("tried before it was registered: %d %+v", st, eb)
 		}
@@ -210,12 +204,12 @@ func TestAssessmentFlow(t *testing.T) {
 		}
 
 		// Tried before it was on the 容错 list: no 免责.
-		at(e, "2026-11-21")
+		e.At("2026-11-21")
 		var late assess.Innovation
 		if st := register(branch, b.BBranch, "夜间值守党员轮岗", "2026-11-21", &late); st != 201 {
 			t.Fatal(branch.Body())
 		}
-		at(e, "2026-11-23")
+		e.At("2026-11-23")
 		adminB.Do("POST", fmt.Sprintf("/api/v1/innovations/%d/review", late.ID), map[string]any{"accept": true, "sound": true}, nil)
 		branch.Do("POST", fmt.Sprintf("/api/v1/innovations/%d/outcome", late.ID), map[string]any{"succeeded": false, "tried_from": "2026-11-22", "note": "未达预期"}, nil)
 		if st := adminB.Do("POST", fmt.Sprintf("/api/v1/innovations/%d/ruling", late.ID), map[string]any{"ruling": "exempt", "note": "x"}, &eb); st != 422 || eb.Error.Rule != "R-innovation-exempt" {

@@ -18,7 +18,7 @@ import (
 // exactly the rows of its filters.
 func TestInnovationsPageFilterAndExport(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-06-10")
+		e.At("2026-06-10")
 		b := e.Bureau()
 		branch := e.Account(auth.OrgAdmin, b.BBranch, 0)
 		branchA := e.Account(auth.OrgAdmin, b.ABranch, 0)
@@ -43,7 +43,7 @@ func TestInnovationsPageFilterAndExport(t *testing.T) {
 // pager; the results' export holds exactly the organisations of the filter.
 func TestResultsAndScoringPageWithTheSharedPager(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-11-10")
+		e.At("2026-11-10")
 		b := e.Bureau()
 		for i := range 7 {
 			e.Org(b.B, fmt.Sprintf("乙分局%d所党支部", i+1), "branch")

@@ -1,19 +1,18 @@
 package brand_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"hongdun/internal/apptest"
 	"hongdun/internal/brand"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/demo"
 	"hongdun/internal/honour"
 	"hongdun/internal/life"
-	"hongdun/internal/platform/core"
 	"hongdun/internal/strong"
 	"hongdun/internal/weak"
 )
@@ -26,19 +25,10 @@ func TestBranchBuildingPagesInBrowser(t *testing.T) {
 	t.Parallel()
 	p := browsertest.Open(t, 1280, 900)
 	e := p.E
-	ctx := context.Background()
-	const pw = "Demo-Pass-2026!"
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: pw}); err != nil {
-		t.Fatal(err)
-	}
-	for _, seed := range []func(context.Context, *core.Deps) error{life.SeedDemo, honour.SeedDemo, strong.SeedDemo, weak.SeedDemo, brand.SeedDemo} {
-		if err := seed(ctx, e.App.Deps); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, life.SeedDemo, honour.SeedDemo, strong.SeedDemo, weak.SeedDemo, brand.SeedDemo)
 	var loaded bool
 	var adopters, extent, cases int
-	p.Run(browsertest.Login(e.Srv.URL, "shiju", pw),
+	p.Run(browsertest.Login(e.Srv.URL, "shiju", apptest.DemoPassword),
 		chromedp.Navigate(e.Srv.URL+"/brands/gallery"), chromedp.WaitVisible("#gallery"),
 		chromedp.Evaluate(`[...document.querySelectorAll('#gallery img')].every(i => i.complete && i.naturalWidth > 0)`, &loaded))
 	p.Shot("gallery")

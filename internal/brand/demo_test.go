@@ -1,7 +1,6 @@
 package brand_test
 
 import (
-	"context"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -15,18 +14,9 @@ import (
 // branch brands at every state.
 func TestDemoBrands(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
-	ctx := context.Background()
-	at(e, "2026-05-20")
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := brand.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
-	var root int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-		t.Fatal(err)
-	}
+	e.At("2026-05-20")
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, brand.SeedDemo)
+	root := e.Root()
 	c := e.Account(auth.OrgAdmin, root, 0)
 	var g, all brand.List
 	c.Do("GET", "/api/v1/brands/gallery", nil, &g)

@@ -9,18 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/brand"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 )
-
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
 
 type apiErr struct {
 	Error struct{ Code, Field, Message, Rule string }
@@ -42,7 +36,7 @@ var png = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte("红盾先锋"
 
 func TestRegisterReviewFeatureAdopt(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-05-20")
+		e.At("2026-05-20")
 		b := e.Bureau()
 		root, a, branch, other := e.Account(auth.OrgAdmin, b.Root, 0), e.Account(auth.OrgAdmin, b.A, 0), e.Account(auth.OrgAdmin, b.ABranch, 0),
 			e.Account(auth.OrgAdmin, b.B, 0)

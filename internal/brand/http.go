@@ -93,17 +93,9 @@ func (h *handlers) apiGallery(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, l, err)
 }
 
-// brandWrite is an API write on a brand in the caller's scope.
-func (h *handlers) brandWrite(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Brand, error)) error {
-	return web.Guarded(w, r, func(id int64) error {
-		_, err := Get(r.Context(), h.Deps, web.Principal(r), id)
-		return err
-	}, v, do)
-}
-
 func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	var in Input
-	return h.brandWrite(w, r, &in, func(id int64) (*Brand, error) { return Update(r.Context(), h.Deps, web.Principal(r), id, in) })
+	return core.Guarded(w, r, h.Deps, Get, &in, func(id int64) (*Brand, error) { return Update(r.Context(), h.Deps, web.Principal(r), id, in) })
 }
 
 func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
@@ -112,7 +104,7 @@ func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
 		Approve bool   `json:"approve"`
 		Note    string `json:"note"`
 	}
-	return h.brandWrite(w, r, &in, func(id int64) (*Brand, error) {
+	return core.Guarded(w, r, h.Deps, Get, &in, func(id int64) (*Brand, error) {
 		return Review(r.Context(), h.Deps, web.Principal(r), id, in.Version, in.Approve, in.Note)
 	})
 }
@@ -122,7 +114,7 @@ func (h *handlers) apiFeature(w http.ResponseWriter, r *http.Request) error {
 		Version  int  `json:"version"`
 		Featured bool `json:"featured"`
 	}
-	return h.brandWrite(w, r, &in, func(id int64) (*Brand, error) {
+	return core.Guarded(w, r, h.Deps, Get, &in, func(id int64) (*Brand, error) {
 		return Feature(r.Context(), h.Deps, web.Principal(r), id, in.Version, in.Featured)
 	})
 }

@@ -15,7 +15,7 @@ import (
 // is a 404 (the gallery is the whole bureau's: no outsider).
 func TestListsPageWithTheSharedPager(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-05-20")
+		e.At("2026-05-20")
 		b := e.Bureau()
 		root, a, branch, other := e.Account(auth.OrgAdmin, b.Root, 0), e.Account(auth.OrgAdmin, b.A, 0), e.Account(auth.OrgAdmin, b.ABranch, 0),
 			e.Account(auth.OrgAdmin, b.B, 0)

@@ -86,11 +86,8 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, []any{b.OrgName, b.KindLabel, b.Name, b.Slogan, b.About, b.Practice, b.Results, b.StateLabel, featured, b.Adopters})
 	}
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "brand.export", ObjectType: "brand",
-		Detail: map[string]any{"filter": pg.Encoded(), "rows": len(rows)}}); err != nil {
-		return err
-	}
-	return cellsafe.SendXLSX(w, "党建品牌和工作法.xlsx", cellsafe.Sheet{Name: "党建品牌和工作法", Header: []any{"党组织", "类别", "名称", "口号", "内涵", "做法", "成效", "状态", "示范", "学习推广的组织数"}, Rows: rows})
+	return h.SendXLSX(w, r, "党建品牌和工作法.xlsx", audit.Event{Action: "brand.export", ObjectType: "brand",
+		Detail: map[string]any{"filter": pg.Encoded(), "rows": len(rows)}}, cellsafe.Sheet{Name: "党建品牌和工作法", Header: []any{"党组织", "类别", "名称", "口号", "内涵", "做法", "成效", "状态", "示范", "学习推广的组织数"}, Rows: rows})
 }
 
 type newView struct {

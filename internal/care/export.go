@@ -10,15 +10,6 @@ import (
 	"hongdun/internal/platform/web"
 )
 
-// sendXLSX audits the export, then answers with the sheets as an .xlsx
-// download named file.
-func (h *handlers) sendXLSX(w http.ResponseWriter, r *http.Request, file string, ev audit.Event, sheets ...cellsafe.Sheet) error {
-	if err := h.Audit.Record(r.Context(), h.DB, ev); err != nil {
-		return err
-	}
-	return cellsafe.SendXLSX(w, file, sheets...)
-}
-
 func (h *handlers) exportLedger(w http.ResponseWriter, r *http.Request) error {
 	f, pg, err := filter(r, ParseLedgerFilter)
 	if err != nil {
@@ -42,7 +33,7 @@ func (h *handlers) exportLedger(w http.ResponseWriter, r *http.Request) error {
 		rows[i] = []any{i + 1, e.Name, e.Gender, e.BirthDate, e.Age, e.OrgName, e.Category, e.StatusLabel, e.FullDate, e.PartyYears,
 			strings.Join(e.LedgerLabels, "、"), strings.Join(e.Reasons, "、"), cause, e.Medal, e.LastVisit, e.VisitsYear}
 	}
-	return h.sendXLSX(w, r, name+".xlsx", audit.Event{Action: "care.export", ObjectType: "care_ledger",
+	return h.SendXLSX(w, r, name+".xlsx", audit.Event{Action: "care.export", ObjectType: "care_ledger",
 		Detail: map[string]any{"what": name, "filter": string(pg.Encoded()), "rows": len(rows)}},
 		cellsafe.Sheet{Name: name, Title: name + "（导出于 " + h.today().Chinese() + "）", Rows: rows,
 			Header: []any{"序号", "姓名", "性别", "出生日期", "年龄", "所在党组织", "人员类别", "政治面貌", "转正日期", "党龄", "台账", "老党员依据", "困难情况", "纪念章", "最近走访", "今年走访次数"}})
@@ -62,7 +53,7 @@ func (h *handlers) exportHardship(w http.ResponseWriter, r *http.Request) error 
 	for i, e := range l.Items {
 		rows[i] = []any{i + 1, e.PersonName, e.OrgName, e.CauseLabel, e.LevelLabel, e.Since, e.Until, e.StateLabel, e.EnteredBy, e.ReviewedBy, e.ReviewedOn, e.ReviewNote}
 	}
-	return h.sendXLSX(w, r, "生活困难党员认定.xlsx", audit.Event{Action: "care.export", ObjectType: "care_hardship",
+	return h.SendXLSX(w, r, "生活困难党员认定.xlsx", audit.Event{Action: "care.export", ObjectType: "care_hardship",
 		Detail: map[string]any{"what": "生活困难党员认定", "filter": string(pg.Encoded()), "rows": len(rows)}},
 		cellsafe.Sheet{Name: "生活困难党员", Title: "生活困难党员认定记录（导出于 " + h.today().Chinese() + "；困难情况详情不导出）", Rows: rows,
 			Header: []any{"序号", "姓名", "所在党组织", "困难原因", "困难程度", "认定起始", "认定截止", "状态", "登记人", "审核人", "审核日期", "审核意见"}})
@@ -83,7 +74,7 @@ func (h *handlers) exportVisits(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, []any{i + 1, v.VisitedOn, v.PersonName, v.OrgName, v.FormLabel, v.Visitors, v.Amount, v.CampaignName, v.Notes, len(v.Photos)})
 	}
 	rows = append(rows, []any{"合计", "", fmt.Sprintf("%d 次", l.Total), "", "", "", l.Amount})
-	return h.sendXLSX(w, r, "走访慰问记录.xlsx", audit.Event{Action: "care.export", ObjectType: "care_visit",
+	return h.SendXLSX(w, r, "走访慰问记录.xlsx", audit.Event{Action: "care.export", ObjectType: "care_visit",
 		Detail: map[string]any{"what": "走访慰问记录", "filter": string(pg.Encoded()), "rows": len(l.Items)}},
 		cellsafe.Sheet{Name: "走访慰问", Title: "走访慰问记录（导出于 " + h.today().Chinese() + "）", Rows: rows,
 			Header: []any{"序号", "走访日期", "走访对象", "所在党组织", "形式", "走访人", "金额（元）", "所属活动", "情况记录", "照片数"}})
@@ -123,7 +114,7 @@ func (h *handlers) exportCampaign(w http.ResponseWriter, r *http.Request) error 
 	}
 	c := pr.Campaign
 	title := fmt.Sprintf("%s · %s（%s 至 %s，导出于 %s）", c.Name, pr.OrgName, c.StartsOn, c.EndsOn, h.today().Chinese())
-	return h.sendXLSX(w, r, c.Name+"进度.xlsx", audit.Event{Action: "care.export", ObjectType: "care_campaign", ObjectID: fmt.Sprint(id),
+	return h.SendXLSX(w, r, c.Name+"进度.xlsx", audit.Event{Action: "care.export", ObjectType: "care_campaign", ObjectID: fmt.Sprint(id),
 		Detail: map[string]any{"what": "走访慰问活动进度", "org": pr.OrgID, "rows": len(list)}},
 		cellsafe.Sheet{Name: "进度", Title: title, Rows: progress, Header: []any{"党组织", "应走访", "已走访", "待走访", "完成率", "已发放（元）", "标准合计（元）"}},
 		cellsafe.Sheet{Name: "名单", Title: title, Rows: list, Header: []any{"序号", "姓名", "性别", "年龄", "所在党组织", "台账", "状态", "走访日期", "形式", "走访人", "金额（元）"}})

@@ -21,16 +21,8 @@ func TestDemo(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
 	e.App.Now = func() time.Time { return time.Date(2026, 12, 5, 4, 0, 0, 0, time.UTC) }
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := care.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
-	var root int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-		t.Fatal(err)
-	}
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, care.SeedDemo)
+	root := e.Root()
 	c := e.Account(auth.OrgAdmin, root, 0)
 	var l care.List[care.CampaignSummary]
 	if st := c.Do("GET", "/api/v1/care/campaigns", nil, &l); st != http.StatusOK || l.Total != 2 {

@@ -1,7 +1,6 @@
 package cases_test
 
 import (
-	"context"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -17,20 +16,8 @@ import (
 // its 待办) and one has ended.
 func TestDemoLibrary(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
-	ctx := context.Background()
-	at(e, "2026-11-20")
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, seed := range []func(context.Context, *apptest.Env) error{
-		func(ctx context.Context, e *apptest.Env) error { return task.SeedDemo(ctx, e.App.Deps) },
-		func(ctx context.Context, e *apptest.Env) error { return assess.SeedDemo(ctx, e.App.Deps) },
-		func(ctx context.Context, e *apptest.Env) error { return cases.SeedDemo(ctx, e.App.Deps) },
-	} {
-		if err := seed(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.At("2026-11-20")
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, task.SeedDemo, assess.SeedDemo, cases.SeedDemo)
 	for q, want := range map[string]int{
 		"SELECT COUNT(*) FROM practice_cases WHERE origin = 'external' AND featured = 1":       2,
 		"SELECT COUNT(*) FROM practice_cases WHERE innovation_id IS NOT NULL AND featured = 1": 2,

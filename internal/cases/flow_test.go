@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/cases"
@@ -16,11 +15,6 @@ import (
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/db"
 )
-
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
 
 type errBody struct {
 	Error struct{ Code, Message, Field string }
@@ -44,7 +38,7 @@ func uploadFile(t *testing.T, c *apptest.Client, path, name string, content []by
 // The library, visits and pairings end to end, with their bad input.
 func TestCasesFlow(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-06-10")
+		e.At("2026-06-10")
 		b := e.Bureau()
 		root := e.Account(auth.OrgAdmin, b.Root, 0)
 		adminB := e.Account(auth.OrgAdmin, b.B, 0)

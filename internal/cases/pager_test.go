@@ -15,7 +15,7 @@ import (
 // the caller's scope is a 404 that lists nothing.
 func TestListsPageFilterAndExport(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-06-10")
+		e.At("2026-06-10")
 		b := e.Bureau()
 		root := e.Account(auth.OrgAdmin, b.Root, 0)
 		branch := e.Account(auth.OrgAdmin, b.BBranch, 0)

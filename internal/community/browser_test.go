@@ -21,7 +21,7 @@ func TestServiceLogOnAPhoneAndTheTotals(t *testing.T) {
 	p := browsertest.Open(t, 375, 812)
 	e := p.E
 	b := setup(t, e)
-	at(e, "2026-05-20")
+	e.At("2026-05-20")
 	unitAdmin := e.Account(auth.OrgAdmin, b.unit, 0)
 	var c community.Community
 	if st := unitAdmin.Do("POST", "/api/v1/community/sites", map[string]any{"org_id": b.unit, "name": "小寨社区", "street": "长延堡街道", "police_org_id": b.branch,

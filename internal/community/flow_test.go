@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/community"
@@ -20,11 +19,6 @@ import (
 
 type refusal struct {
 	Error struct{ Code, Field, Message string }
-}
-
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
 }
 
 // bureau is a 市局 over a 分局 with two branches (three members in the
@@ -76,7 +70,7 @@ func upload(t *testing.T, c *apptest.Client, path string, content []byte) int {
 func TestReportsActivitiesIssuesAndTotals(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
-		at(e, "2026-05-20")
+		e.At("2026-05-20")
 		unitAdmin := e.Account(auth.OrgAdmin, b.unit, 0)
 		admin := e.Account(auth.OrgAdmin, b.branch, 0)
 		other := e.Account(auth.OrgAdmin, b.otherUnit, 0)

@@ -54,7 +54,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/community/activities/{id}/photos", Perm: web.PartyWrite, Handler: h.apiPhoto, Doc: doc("上传服务活动照片", nil, multipart, act)},
 		{Method: "GET", Pattern: "/api/v1/community/issues", Perm: web.PartyRead, Handler: h.apiIssues, Doc: doc("关键小事台账", params, nil,
 			List[Issue]{Total: 1, Page: 1, PerPage: 50, Items: []Issue{issue}})},
-		{Method: "POST", Pattern: "/api/v1/community/issues", Perm: web.PartyWrite, Handler: h.apiRaise, Doc: doc("登记群众反映的关键小事", nil,
+		{Method: "POST", Pattern: "/api/v1/community/issues", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Raise), Doc: doc("登记群众反映的关键小事", nil,
 			IssueInput{CommunityID: 1, OrgID: 12, RaisedOn: "2026-04-02", RaisedBy: "居民", What: "小区路灯不亮", TakerID: 5, DueOn: "2026-04-10"}, issue)},
 		{Method: "GET", Pattern: "/api/v1/community/issues/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetIssue), Doc: doc("一件关键小事", nil, nil, issue)},
 		{Method: "POST", Pattern: "/api/v1/community/issues/{id}/progress", Perm: web.PartyWrite, Handler: h.apiAdvance, Doc: doc("办理关键小事：take 承办、resolve 办结、feedback 群众评价", nil,
@@ -224,15 +224,6 @@ func (h *handlers) apiIssues(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := h.Issues(r.Context(), web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiRaise(w http.ResponseWriter, r *http.Request) error {
-	var in IssueInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	i, err := h.Raise(r.Context(), web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, i, err)
 }
 
 func (h *handlers) apiAdvance(w http.ResponseWriter, r *http.Request) error {

@@ -15,7 +15,7 @@ import (
 // 404.
 func TestListsPageWithTheSharedPager(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-05-20")
+		e.At("2026-05-20")
 		b := setup(t, e)
 		unit, other := e.Account(auth.OrgAdmin, b.unit, 0), e.Account(auth.OrgAdmin, b.otherUnit, 0)
 		post := func(c *apptest.Client, path string, in map[string]any, out any) {

@@ -87,10 +87,8 @@ func (h *handlers) pageSites(w http.ResponseWriter, r *http.Request) error {
 
 // xlsx records the export, then sends a workbook of one sheet.
 func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, action, filter string, head []any, rows [][]any) error {
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: action, ObjectType: "system", Detail: map[string]any{"filter": filter, "rows": len(rows)}}); err != nil {
-		return err
-	}
-	return cellsafe.SendXLSX(w, sheet+".xlsx", cellsafe.Sheet{Name: sheet, Header: head, Rows: rows})
+	return h.SendXLSX(w, r, sheet+".xlsx", audit.Event{Action: action, ObjectType: "system", Detail: map[string]any{"filter": filter, "rows": len(rows)}},
+		cellsafe.Sheet{Name: sheet, Header: head, Rows: rows})
 }
 
 func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/corps"
@@ -18,11 +17,6 @@ import (
 	"hongdun/internal/platform/dbtest"
 )
 
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
-
 type errBody struct {
 	Error struct{ Code, Message, Field, Rule string }
 }
@@ -32,7 +26,7 @@ type errBody struct {
 // registry, the 党务工作者 audience, and the turnover the API reports.
 func TestRosterFlowAndBadInput(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-05-20")
+		e.At("2026-05-20")
 		b := e.Bureau()
 		person := func(org int64, name, cat, status string) int64 {
 			return e.Person(dbtest.Person{Org: org, Name: name, Category: cat, Status: status, JoinDate: "2010-01-01", FullDate: "2011-01-01"})
@@ -204,17 +198,9 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 func TestDemoRoster(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
-	at(e, "2026-05-20")
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 2000, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := corps.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
-	var root int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-		t.Fatal(err)
-	}
+	e.At("2026-05-20")
+	e.Demo(demo.Options{Seed: 1, Members: 2000}, corps.SeedDemo)
+	root := e.Root()
 	c := e.Account(auth.OrgAdmin, root, 0)
 	var f corps.Figures
 	if st := c.Do("GET", "/api/v1/party-workers/turnover?year=2025", nil, &f); st != 200 || f.Headcount < 20 || f.Left == 0 || f.Aux == 0 || f.KeyPosts == 0 || f.KeyByFullPolice == 0 {

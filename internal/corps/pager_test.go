@@ -17,7 +17,7 @@ import (
 // outside the caller's scope is a 404 that lists nothing.
 func TestListsPageFilterAndExport(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-05-20")
+		e.At("2026-05-20")
 		b := e.Bureau()
 		branchB := e.Account(auth.OrgAdmin, b.BBranch, 0)
 		branchA := e.Account(auth.OrgAdmin, b.ABranch, 0)

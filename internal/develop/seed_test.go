@@ -17,12 +17,7 @@ import (
 func TestSeedDemo(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, History: true, Password: "Demo-Pass-2026!"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := develop.SeedDemo(ctx, e.App.Deps); err != nil {
-			t.Fatal(err)
-		}
+		e.Demo(demo.Options{Seed: 1, History: true}, develop.SeedDemo)
 		cases := e.Count("SELECT COUNT(*) FROM dev_cases")
 		t.Logf("%d cases, %d records, %d deadlines", cases, e.Count("SELECT COUNT(*) FROM dev_records"), e.Count("SELECT COUNT(*) FROM dev_deadlines"))
 		if cases < 500 {
@@ -70,10 +65,7 @@ func TestSeedDemo(t *testing.T) {
 			t.Fatalf("second SeedDemo: %v, %d cases", err, e.Count("SELECT COUNT(*) FROM dev_cases"))
 		}
 		// The pages show the seeded cases, and a seeded case takes the next step through the API.
-		var root int64
-		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-			t.Fatal(err)
-		}
+		root := e.Root()
 		c := e.Account(auth.OrgAdmin, root, 0)
 		for _, p := range []string{"/api/v1/development/cases", "/api/v1/development/deadlines", "/api/v1/development/stats", fmt.Sprintf("/api/v1/development/cases/%d", caseID)} {
 			c.Expect(200, "GET", p, nil, nil)

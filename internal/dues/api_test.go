@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/dues"
@@ -17,14 +16,6 @@ import (
 )
 
 // at fixes the server's clock to a day, 10:00 in Beijing.
-func at(e *apptest.Env, day string) {
-	t, err := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	if err != nil {
-		panic(err)
-	}
-	e.App.Deps.Now = func() time.Time { return t }
-}
-
 // fixture is the usual bureau with a branch admin of A's branch and a
 // member there.
 type fixture struct {
@@ -55,7 +46,7 @@ type errorOf struct {
 
 func TestBaseAtBracketBoundaries(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-03-10")
+		e.At("2026-03-10")
 		f := setup(t, e)
 		for i, c := range []struct {
 			kind      string
@@ -77,7 +68,7 @@ func TestBaseAtBracketBoundaries(t *testing.T) {
 
 func TestBaseBadInputChangesNothing(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-03-10")
+		e.At("2026-03-10")
 		f := setup(t, e)
 		outsider := e.Person(dbtest.Person{Org: f.b.BBranch, Name: "乙一", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 		applicant := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲申", Status: "applicant", ApplyDate: "2025-01-01"})
@@ -129,7 +120,7 @@ func TestBaseBadInputChangesNothing(t *testing.T) {
 
 func TestPaymentsBackPayAndDoubleSubmission(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-08-10")
+		e.At("2026-08-10")
 		f := setup(t, e)
 		f.base(t, f.member, 2026, dues.Service, 450000) // 45.00 元 a month
 		pay := func(body map[string]any, out any) int { return f.admin.Do("POST", "/api/v1/dues/payments", body, out) }
@@ -183,7 +174,7 @@ func TestPaymentsBackPayAndDoubleSubmission(t *testing.T) {
 
 func TestLedgerTotalsAndFilter(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-08-10")
+		e.At("2026-08-10")
 		f := setup(t, e)
 		other := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲二", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 		e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲三", JoinDate: "2010-01-01", FullDate: "2011-01-01"}) // no base yet
@@ -231,7 +222,7 @@ func TestLedgerTotalsAndFilter(t *testing.T) {
 // its rule; paying closes it.
 func TestUnpaidWarnings(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-08-10")
+		e.At("2026-08-10")
 		f := setup(t, e)
 		ctx := context.Background()
 		people := map[int]int64{}
@@ -240,11 +231,11 @@ func TestUnpaidWarnings(t *testing.T) {
 			people[behind] = p
 			f.base(t, p, 2026, dues.Service, 400000)
 			for m := 1; m <= 7-behind; m++ {
-				at(e, fmt.Sprintf("2026-%02d-20", m))
+				e.At(fmt.Sprintf("2026-%02d-20", m))
 				f.admin.Expect(201, "POST", "/api/v1/dues/payments", map[string]any{"person_id": p, "year": 2026, "month": m}, nil)
 			}
 		}
-		at(e, "2026-08-10")
+		e.At("2026-08-10")
 		if err := dues.Sync(ctx, e.App.Deps); err != nil {
 			t.Fatal(err)
 		}

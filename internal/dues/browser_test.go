@@ -24,7 +24,7 @@ func TestDuesInBrowser(t *testing.T) {
 	t.Parallel()
 	p := browsertest.Open(t, 1280, 1000)
 	e := p.E
-	at(e, "2026-06-10")
+	e.At("2026-06-10")
 	f := setup(t, e)
 	other := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲二", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 	poor := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲困", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
@@ -33,7 +33,7 @@ func TestDuesInBrowser(t *testing.T) {
 	f.base(t, poor, 2026, dues.Service, 280000)
 	f.pays(t, e, f.member, 1, 2, 3, 4, 5)
 	f.pays(t, e, other, 1, 2)
-	at(e, "2026-06-10")
+	e.At("2026-06-10")
 	admin := e.Account(auth.OrgAdmin, f.b.ABranch, 0)
 	csv := filepath.Join(t.TempDir(), "交纳.csv")
 	if err := os.WriteFile(csv, []byte("姓名,所交月份,代缴\n甲二,3,是\n甲二,4,\n甲二,5,\n"), 0o600); err != nil {

@@ -1,7 +1,6 @@
 package dues_test
 
 import (
-	"context"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -15,14 +14,8 @@ import (
 // the 待办, and reductions approved, pending and refused.
 func TestDemoHasAYearOfDues(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
-	ctx := context.Background()
-	at(e, "2026-12-05")
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 2000, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := dues.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
+	e.At("2026-12-05")
+	e.Demo(demo.Options{Seed: 1, Members: 2000}, dues.SeedDemo)
 	members := e.Count("SELECT COUNT(DISTINCT person_id) FROM dues_bases")
 	paid := e.Count("SELECT COUNT(*) FROM dues_payments WHERE year = 2026 AND month = 11")
 	if members < 1000 || paid < members*9/10 {

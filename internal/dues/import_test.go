@@ -76,7 +76,7 @@ func uploadFile(t *testing.T, e *apptest.Env, c *apptest.Client, fields map[stri
 // writes nothing until confirmed; then all of it, once.
 func TestImportBasesAndPayments(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-04-10")
+		e.At("2026-04-10")
 		f := setup(t, e)
 		id := idcard.WithCheckDigit("61011319800307001")
 		if _, err := e.DB.ExecContext(t.Context(), "UPDATE persons SET id_hash = ? WHERE id = ?", e.App.Keys.Index(id), f.member); err != nil {

@@ -16,7 +16,7 @@ import (
 // year's amount, a refusal changes nothing and may be asked again.
 func TestReductionNeedsTheUpperCommitteesApproval(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-03-10")
+		e.At("2026-03-10")
 		f := setup(t, e)
 		upper := e.Account(auth.OrgAdmin, f.b.A, 0)
 		leader := e.Account(auth.Leader, f.b.Root, 0)

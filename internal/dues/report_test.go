@@ -16,7 +16,7 @@ import (
 func (f *fixture) pays(t *testing.T, e *apptest.Env, person int64, months ...int) {
 	t.Helper()
 	for _, m := range months {
-		at(e, fmt.Sprintf("2026-%02d-15", m))
+		e.At(fmt.Sprintf("2026-%02d-15", m))
 		f.admin.Expect(201, "POST", "/api/v1/dues/payments", map[string]any{"person_id": person, "year": 2026, "month": m}, nil)
 	}
 }
@@ -25,7 +25,7 @@ func (f *fixture) pays(t *testing.T, e *apptest.Env, person int64, months ...int
 // unpaid up to last month, with the totals.
 func TestYearReport(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-01-05")
+		e.At("2026-01-05")
 		f := setup(t, e)
 		late := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲迟", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 		prob := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲预", Status: "probationary", JoinDate: "2026-03-20"})
@@ -35,7 +35,7 @@ func TestYearReport(t *testing.T) {
 		f.pays(t, e, f.member, 1, 2, 3, 4, 5)
 		f.pays(t, e, late, 1, 2, 4)
 		f.pays(t, e, prob, 3, 4, 5)
-		at(e, "2026-06-10")
+		e.At("2026-06-10")
 		var rep dues.Report
 		f.admin.Expect(200, "GET", "/api/v1/dues/report?year=2026", nil, &rep)
 		rows := map[string]*dues.ReportRow{}
@@ -66,14 +66,14 @@ func TestYearReport(t *testing.T) {
 // end of the run of paid months from the first payment, stopping at a gap.
 func TestLetterPrintsPaidThroughFromTheLedger(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-01-05")
+		e.At("2026-01-05")
 		f := setup(t, e)
 		gap := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲缺", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 		f.base(t, f.member, 2026, dues.Service, 450000)
 		f.base(t, gap, 2026, dues.Service, 450000)
 		f.pays(t, e, f.member, 1, 2, 3, 4, 5, 6)
 		f.pays(t, e, gap, 1, 2, 4, 5)
-		at(e, "2026-06-20")
+		e.At("2026-06-20")
 		today := e.App.Now()
 		for person, want := range map[int64]string{f.member: "2026年6月", gap: "2026年2月"} {
 			got, err := dues.PaidThrough(t.Context(), e.DB, person, civil.Today(today))
@@ -99,7 +99,7 @@ func TestLetterPrintsPaidThroughFromTheLedger(t *testing.T) {
 // transferred out the year before is not on it.
 func TestYearReportKeepsMembersWhoLeft(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-01-05")
+		e.At("2026-01-05")
 		f := setup(t, e)
 		died := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲故", JoinDate: "1970-01-01", FullDate: "1971-01-01"})
 		gone := e.Person(dbtest.Person{Org: f.b.ABranch, Name: "甲转", JoinDate: "2000-01-01", FullDate: "2001-01-01"})
@@ -117,7 +117,7 @@ func TestYearReportKeepsMembersWhoLeft(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		at(e, "2026-06-10")
+		e.At("2026-06-10")
 		var rep dues.Report
 		f.admin.Expect(200, "GET", "/api/v1/dues/report?year=2026", nil, &rep)
 		rows := map[string]*dues.ReportRow{}

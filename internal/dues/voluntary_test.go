@@ -17,7 +17,7 @@ import (
 // another branch change nothing.
 func TestVoluntaryPaymentsAndTheCentre(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-08-10")
+		e.At("2026-08-10")
 		f := setup(t, e)
 		give := func(body map[string]any, out any) int { return f.admin.Do("POST", "/api/v1/dues/voluntary", body, out) }
 		var v dues.Voluntary

@@ -1,8 +1,6 @@
 package election_test
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,7 +8,6 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/demo"
 	"hongdun/internal/election"
-	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -18,15 +15,8 @@ import (
 // one for its posts, and more branches due; the pages show each.
 func TestDemoElectionsAndPages(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
-	ctx := context.Background()
-	const pw = "Demo-Pass-2026!"
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: pw}); err != nil {
-		t.Fatal(err)
-	}
-	if err := election.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
-	c := e.Login("shiju", pw)
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, election.SeedDemo)
+	c := e.Login("shiju", apptest.DemoPassword)
 	var l election.List
 	if st := c.Do("GET", "/api/v1/elections", nil, &l); st != 200 || l.Total != 3 {
 		t.Fatalf("elections: %d %s", st, c.Body())
@@ -54,10 +44,7 @@ func TestDemoElectionsAndPages(t *testing.T) {
 			t.Fatalf("election %d (%s): %d, approve form %v", it.ID, it.State, st, strings.Contains(c.Body(), `id="approve-form"`))
 		}
 	}
-	c.Expect(200, "GET", "/elections/export", nil, nil)
-	if err := cellsafe.CheckXLSX(bytes.NewReader(c.Last)); err != nil {
-		t.Fatal(err)
-	}
+	c.Downloads("/elections/export")
 	if n := e.Count("SELECT COUNT(*) FROM todos WHERE source = 'org.election' AND done_at IS NULL"); n != 2 {
 		t.Fatalf("%d election 待办", n)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/election"
@@ -18,14 +17,9 @@ type refusal struct {
 }
 
 // at fixes the server's clock.
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
-
 func TestElectionFromBallotToRenewedCommittee(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-03-20")
+		e.At("2026-03-20")
 		ctx := context.Background()
 		root := dbtest.AddOrg(t, e.DB, dbtest.Org{Name: "市公安局党委", Kind: "committee", CanApprove: true})
 		upper := dbtest.AddOrg(t, e.DB, dbtest.Org{Parent: root, Name: "甲分局党委", Kind: "committee", CanApprove: true})

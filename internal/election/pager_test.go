@@ -15,7 +15,7 @@ import (
 // refused and another 分局's organisation is a 404.
 func TestElectionsPageWithTheSharedPager(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-03-20")
+		e.At("2026-03-20")
 		b := e.Bureau()
 		record := func(c *apptest.Client, parent int64, name string) {
 			t.Helper()

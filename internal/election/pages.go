@@ -83,11 +83,8 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 				cand.Name, cand.Votes, elected, cand.Post, e.StateLabel, e.ApprovedOn, e.ApprovalDoc, e.TermEnd})
 		}
 	}
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "election.export", ObjectType: "election",
-		Detail: map[string]any{"filter": pg.Encoded(), "elections": len(l.Items), "rows": len(rows)}}); err != nil {
-		return err
-	}
-	return cellsafe.SendXLSX(w, "换届选举.xlsx", cellsafe.Sheet{Name: "换届选举", Rows: rows,
+	return h.SendXLSX(w, r, "换届选举.xlsx", audit.Event{Action: "election.export", ObjectType: "election",
+		Detail: map[string]any{"filter": pg.Encoded(), "elections": len(l.Items), "rows": len(rows)}}, cellsafe.Sheet{Name: "换届选举", Rows: rows,
 		Header: []any{"党组织", "选举日期", "应选", "应到", "实到", "发出选票", "收回选票", "无效票", "候选人", "得票", "当选", "职务", "状态", "批复日期", "批复文号", "任期届满"}})
 }
 

@@ -22,12 +22,7 @@ const demoPassword = "Demo-Pass-2026!"
 func TestSeedDemo(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Password: demoPassword}); err != nil {
-			t.Fatal(err)
-		}
-		if err := exam.SeedDemo(ctx, e.App.Deps); err != nil {
-			t.Fatal(err)
-		}
+		e.Demo(demo.Options{Seed: 1, Password: demoPassword}, exam.SeedDemo)
 		count := func(q string, args ...any) int {
 			t.Helper()
 			var n int

@@ -18,12 +18,7 @@ import (
 func TestSeedDemo(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := honour.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
+	e.Demo(demo.Options{Seed: 1}, honour.SeedDemo)
 	n := e.Count("SELECT COUNT(*) FROM honours")
 	for _, l := range honour.Levels {
 		if c := e.Count("SELECT COUNT(DISTINCT substr(h.awarded_on, 1, 4)) FROM honours h JOIN honour_issuers i ON i.id = h.issuer_id WHERE i.level = ?", l.Code); c != 3 {
@@ -36,10 +31,7 @@ func TestSeedDemo(t *testing.T) {
 	if err := honour.SeedDemo(ctx, e.App.Deps); err != nil || e.Count("SELECT COUNT(*) FROM honours") != n {
 		t.Errorf("second seed: %v", err)
 	}
-	var root int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-		t.Fatal(err)
-	}
+	root := e.Root()
 	c := e.Account(auth.Leader, root, 0)
 	for path, want := range map[string]string{"/honours": "三年以来，受国家级表彰", "/medals": "已颁发"} {
 		if st, body := get(t, c, path); st != 200 || !bytes.Contains(body, []byte(want)) {

@@ -1,7 +1,6 @@
 package life_test
 
 import (
-	"context"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -15,18 +14,9 @@ import (
 // meeting that has come due, some missed one, and the misses are 待办.
 func TestDemoHasCompliantAndOverdueBranches(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
-	ctx := context.Background()
-	at(e, "2026-05-20")
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 2000, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := life.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
-	var root int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-		t.Fatal(err)
-	}
+	e.At("2026-05-20")
+	e.Demo(demo.Options{Seed: 1, Members: 2000}, life.SeedDemo)
+	root := e.Root()
 	var ov life.Overview
 	c := e.Account(auth.OrgAdmin, root, 0)
 	c.Expect(200, "GET", "/api/v1/meetings/compliance?year=2026&per_page=200", nil, &ov)

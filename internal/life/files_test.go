@@ -18,7 +18,7 @@ import (
 func TestMeetingFiles(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
-		at(e, "2026-02-10")
+		e.At("2026-02-10")
 		c := e.Account(auth.OrgAdmin, b.branch, 0)
 		var m life.Meeting
 		c.Expect(201, "POST", "/api/v1/meetings", map[string]any{"org_id": b.branch, "kind": "congress", "held_on": "2026-02-09", "topic": "讨论发展对象"}, &m)

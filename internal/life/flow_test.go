@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/life"
@@ -47,15 +46,10 @@ func setup(t *testing.T, e *apptest.Env) *bureau {
 }
 
 // at fixes the server's clock.
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
-
 func TestMeetingFlowAndBadInput(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
-		at(e, "2026-02-10")
+		e.At("2026-02-10")
 		c := e.Account(auth.OrgAdmin, b.branch, 0)
 		p := b.people
 		meetings := func() int { return e.Count("SELECT COUNT(*) FROM life_meetings") }
@@ -174,7 +168,7 @@ func TestCalendarAcrossYearBoundary(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
 		ctx := context.Background()
-		at(e, "2025-12-31")
+		e.At("2025-12-31")
 		admin := e.Account(auth.OrgAdmin, b.root, 0)
 		admin.Expect(200, "PUT", "/api/v1/meetings/frequencies", map[string]any{"year": 2025, "per": map[string]string{"lecture": "year"}}, nil)
 		var fr struct {
@@ -191,7 +185,7 @@ func TestCalendarAcrossYearBoundary(t *testing.T) {
 			all = append(all, map[string]any{"person_id": id, "status": "present"})
 		}
 		create := func(kind, day string) {
-			at(e, day)
+			e.At(day)
 			admin.Expect(201, "POST", "/api/v1/meetings", map[string]any{"org_id": b.branch, "kind": kind, "held_on": day, "topic": kind + day, "attendees": all}, nil)
 		}
 		create("congress", "2025-12-31")
@@ -225,7 +219,7 @@ func TestCalendarAcrossYearBoundary(t *testing.T) {
 				t.Errorf("unexpected 待办 %s: %s", k, g) // Q4 2025 党员大会 was held; January's periods are far from their end
 			}
 		}
-		at(e, "2026-01-05")
+		e.At("2026-01-05")
 		var ov life.Overview
 		admin.Expect(200, "GET", fmt.Sprintf("/api/v1/meetings/compliance?year=2026&quarter=1&org=%d", b.branch), nil, &ov)
 		for j, col := range ov.Columns {

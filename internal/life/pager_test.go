@@ -15,7 +15,7 @@ import (
 func TestListsPageWithTheSharedPager(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
-		at(e, "2026-03-20")
+		e.At("2026-03-20")
 		admin, outsider := e.Account(auth.OrgAdmin, b.root, 0), e.Account(auth.OrgAdmin, b.other, 0)
 		meeting := func(c *apptest.Client, org int64, kind, day, topic string) {
 			t.Helper()

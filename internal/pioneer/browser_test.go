@@ -21,7 +21,7 @@ func TestCommitOnAPhoneAndTheBoard(t *testing.T) {
 	p := browsertest.Open(t, 375, 812)
 	e := p.E
 	b := setup(t, e)
-	at(e, "2026-03-10")
+	e.At("2026-03-10")
 	admin := e.Account(auth.OrgAdmin, b.id, 0)
 	var post pioneer.Post
 	admin.Expect(201, "POST", "/api/v1/pioneer/posts", map[string]any{"org_id": b.id, "kind": "model", "name": "户籍窗口党员示范岗",

@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/pioneer"
@@ -19,11 +18,6 @@ import (
 
 type refusal struct {
 	Error struct{ Code, Field, Message, Rule string }
-}
-
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
 }
 
 // branch is a 市局 with a branch of three party members and a 群众, and
@@ -73,7 +67,7 @@ func pngBytes(t *testing.T, w int) []byte {
 func TestPostsWithMembersAndPhotos(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
-		at(e, "2026-03-10")
+		e.At("2026-03-10")
 		admin := e.Account(auth.OrgAdmin, b.id, 0)
 		body := func() map[string]any {
 			return map[string]any{"org_id": b.id, "kind": "model", "name": "户籍窗口党员示范岗", "duty": "一窗通办", "place": "办证大厅", "set_on": "2026-01-05"}
@@ -182,7 +176,7 @@ func TestPostsWithMembersAndPhotos(t *testing.T) {
 func TestCommitmentsDeedsAndReview(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
-		at(e, "2026-03-10")
+		e.At("2026-03-10")
 		admin := e.Account(auth.OrgAdmin, b.id, 0)
 		jia := e.Account(auth.Member, 0, b.people[0])
 		yi := e.Account(auth.Member, 0, b.people[1])
@@ -257,7 +251,7 @@ func TestCommitmentsDeedsAndReview(t *testing.T) {
 		if st := review(c.Version, "good", ""); st != 422 {
 			t.Fatalf("review in March: %d", st)
 		}
-		at(e, "2026-11-05")
+		e.At("2026-11-05")
 		if err := pioneer.Sync(context.Background(), e.App.Deps); err != nil {
 			t.Fatal(err)
 		}

@@ -68,10 +68,8 @@ func (h *handlers) pagePosts(w http.ResponseWriter, r *http.Request) error {
 
 // xlsx records the export, then sends a workbook of one sheet.
 func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, file, action, filter string, head []any, rows [][]any) error {
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: action, ObjectType: "system", Detail: map[string]any{"filter": filter, "rows": len(rows)}}); err != nil {
-		return err
-	}
-	return cellsafe.SendXLSX(w, file, cellsafe.Sheet{Name: sheet, Header: head, Rows: rows})
+	return h.SendXLSX(w, r, file, audit.Event{Action: action, ObjectType: "system", Detail: map[string]any{"filter": filter, "rows": len(rows)}},
+		cellsafe.Sheet{Name: sheet, Header: head, Rows: rows})
 }
 
 func (h *handlers) exportPosts(w http.ResponseWriter, r *http.Request) error {

@@ -31,12 +31,7 @@ var figureRe = regexp.MustCompile(`<(?:a|div) class="stat"(?: href="([^"]*)")? d
 func TestFiguresAgree(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 5, Members: 1200, History: true, Password: "Demo-Pass-2026!"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := develop.SeedDemo(ctx, e.App.Deps); err != nil {
-			t.Fatal(err)
-		}
+		e.Demo(demo.Options{Seed: 5, Members: 1200, History: true}, develop.SeedDemo)
 		sub, _ := orgID(t, e, "中共西安市公安局雁塔分局委员会")
 		var branch int64
 		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE kind = 'branch' AND path > (SELECT path FROM orgs WHERE id = ?) ORDER BY path LIMIT 1", sub).Scan(&branch); err != nil {
@@ -45,10 +40,7 @@ func TestFiguresAgree(t *testing.T) {
 		e.Org(branch, "核对用党小组", "group")
 		e.Person(dbtest.Person{Org: branch, Name: "核对对象", Status: "candidate", BirthDate: "1995-03-01",
 			ApplyDate: "2024-03-01", ActivistDate: "2024-09-01", CandidateDate: "2025-09-01"})
-		var root int64
-		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-			t.Fatal(err)
-		}
+		root := e.Root()
 		c := e.Account(auth.Leader, root, 0)
 		year := time.Now().Year()
 		for _, id := range []int64{root, sub} {

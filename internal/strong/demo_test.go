@@ -1,7 +1,6 @@
 package strong_test
 
 import (
-	"context"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -17,24 +16,9 @@ import (
 // under way with branches at every stage, a spread of levels, and titles.
 func TestDemoRounds(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
-	ctx := context.Background()
-	at(e, "2026-05-20")
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, seed := range []func(context.Context, *apptest.Env) error{
-		func(ctx context.Context, e *apptest.Env) error { return life.SeedDemo(ctx, e.App.Deps) },
-		func(ctx context.Context, e *apptest.Env) error { return honour.SeedDemo(ctx, e.App.Deps) },
-		func(ctx context.Context, e *apptest.Env) error { return strong.SeedDemo(ctx, e.App.Deps) },
-	} {
-		if err := seed(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var root int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-		t.Fatal(err)
-	}
+	e.At("2026-05-20")
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, life.SeedDemo, honour.SeedDemo, strong.SeedDemo)
+	root := e.Root()
 	c := e.Account(auth.OrgAdmin, root, 0)
 	var last, now strong.Board
 	c.Do("GET", "/api/v1/strong/entries?year=2025&per_page=200", nil, &last)

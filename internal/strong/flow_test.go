@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
@@ -13,11 +12,6 @@ import (
 )
 
 // at fixes the server's clock.
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
-
 type bureau struct {
 	apptest.Bureau
 	A2 int64 // a second branch of 甲分局, with two members and no 书记
@@ -29,7 +23,7 @@ type bureau struct {
 // two members, no 书记 and no meetings; 乙分局城关 has three members.
 func setup(t *testing.T, e *apptest.Env) bureau {
 	ctx := context.Background()
-	at(e, "2026-05-20")
+	e.At("2026-05-20")
 	b := bureau{Bureau: e.Bureau()}
 	b.A2 = e.Org(b.A, "甲分局第二党支部", "branch")
 	var people []int64

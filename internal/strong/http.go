@@ -38,14 +38,14 @@ func Routes(d *core.Deps) []web.Route {
 			[]web.Param{year}, Default(1, 2026), Default(1, 2026))},
 		{Method: "GET", Pattern: "/api/v1/strong/rounds/preview", Perm: web.PartyWrite, Handler: h.apiPlan, Doc: doc("预览启动年度评定：将建立评定记录的党支部数（按单位）、评分项数和确认用的 expect（市局党务管理员）",
 			[]web.Param{year, {Name: "self_due", Description: "自评截止日期"}, {Name: "review_due", Description: "审核截止日期"}}, nil, RoundPlan{})},
-		{Method: "POST", Pattern: "/api/v1/strong/rounds", Perm: web.PartyWrite, Handler: h.apiOpen, Doc: doc("启动年度评定：为预览中的每个党支部建立评定记录并计算系统评分项（市局党务管理员；支部名单在预览后变化则 409）",
+		{Method: "POST", Pattern: "/api/v1/strong/rounds", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, OpenRound), Doc: doc("启动年度评定：为预览中的每个党支部建立评定记录并计算系统评分项（市局党务管理员；支部名单在预览后变化则 409）",
 			nil, RoundInput{Year: 2026, SelfDue: "2026-11-30", ReviewDue: "2026-12-20", Expect: "预览返回的 expect"}, Round{})},
 		{Method: "POST", Pattern: "/api/v1/strong/rounds/{year}/recompute", Perm: web.PartyWrite, Handler: h.apiRecompute, Doc: doc("按平台最新数据重新计算未审核支部的系统评分项", nil, nil, Round{})},
 		{Method: "POST", Pattern: "/api/v1/strong/rounds/{year}/close", Perm: web.PartyWrite, Handler: h.apiClose, Doc: doc("公布评定结果（全部支部审核后；市局党务管理员）",
 			nil, map[string]int{"version": 1}, Round{})},
 		{Method: "GET", Pattern: "/api/v1/strong/entries", Perm: web.PartyRead, Handler: h.apiEntries, Doc: doc("年度评定的支部得分与等次（按得分从高到低）", listQ, nil,
 			Board{Total: 1, Page: 1, PerPage: 50, Items: []Entry{entry}})},
-		{Method: "GET", Pattern: "/api/v1/strong/entries/{id}", Perm: web.PartyRead, Handler: h.apiEntry, Doc: doc("一个支部的评定：各评分项的计算依据、自评与审核得分、佐证", nil, nil, entry)},
+		{Method: "GET", Pattern: "/api/v1/strong/entries/{id}", Perm: web.PartyRead, Handler: core.Show(d, GetEntry), Doc: doc("一个支部的评定：各评分项的计算依据、自评与审核得分、佐证", nil, nil, entry)},
 		{Method: "PUT", Pattern: "/api/v1/strong/entries/{id}/self", Perm: web.PartyWrite, Handler: h.apiSelf, Doc: doc("支部自评：评审打分项的自评分（0 至满分，一位小数）和佐证材料；submit 为 true 时提交上级审核",
 			nil, selfIn, entry)},
 		{Method: "PUT", Pattern: "/api/v1/strong/entries/{id}/review", Perm: web.PartyWrite, Handler: h.apiReview, Doc: doc("上级党组织审核：逐项审核得分（无佐证不得计分）并确定等次（不高于得分达到的等次）",
@@ -57,7 +57,7 @@ func Routes(d *core.Deps) []web.Route {
 			[]web.Param{year, orgQ, {Name: "n", Description: "两头各列几个支部，1–50，缺省 5"}}, nil, Ends{})},
 		{Method: "GET", Pattern: "/api/v1/strong/titles", Perm: web.PartyRead, Handler: h.apiTitles, Doc: doc("上级机关授予的最强党支部称号，按级别计数（“三年以来…”）",
 			[]web.Param{orgQ, {Name: "years", Description: "近几年，1–10，缺省 3"}, {Name: "from", Description: "起始日期（含），给出时按起止日期统计"}, {Name: "to", Description: "截止日期（含），缺省为今天"}}, nil, Titles{})},
-		{Method: "POST", Pattern: "/api/v1/strong/titles", Perm: web.PartyWrite, Handler: h.apiAddTitle, Doc: doc("登记最强党支部称号（同时记入表彰）", nil,
+		{Method: "POST", Pattern: "/api/v1/strong/titles", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, AddTitle), Doc: doc("登记最强党支部称号（同时记入表彰）", nil,
 			TitleInput{OrgID: 12, Title: "市直属机关最强党支部", IssuerID: 12, AwardedOn: "2025-12-26", DocNo: "市直工委发〔2025〕40号"}, nil)},
 		{Method: "DELETE", Pattern: "/api/v1/strong/titles/{id}", Perm: web.PartyWrite, Handler: h.apiRemoveTitle, Doc: doc("删除一条称号记录（同时删除其表彰）", nil, nil, nil)},
 
@@ -158,15 +158,6 @@ func (h *handlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, pl, err)
 }
 
-func (h *handlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
-	var in RoundInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rd, err := OpenRound(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, rd, err)
-}
-
 // pathYear reads the round's year from the path.
 func (h *handlers) pathYear(r *http.Request) (int, error) {
 	y, err := strconv.Atoi(r.PathValue("year"))
@@ -209,31 +200,14 @@ func (h *handlers) apiEntries(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, b, err)
 }
 
-func (h *handlers) apiEntry(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := GetEntry(r.Context(), h.Deps, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, e, err)
-}
-
-// entryWrite is an API write on an entry in the caller's scope.
-func (h *handlers) entryWrite(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Entry, error)) error {
-	return web.Guarded(w, r, func(id int64) error {
-		_, err := GetEntry(r.Context(), h.Deps, web.Principal(r), id)
-		return err
-	}, v, do)
-}
-
 func (h *handlers) apiSelf(w http.ResponseWriter, r *http.Request) error {
 	var in SelfInput
-	return h.entryWrite(w, r, &in, func(id int64) (*Entry, error) { return SelfAssess(r.Context(), h.Deps, web.Principal(r), id, in) })
+	return core.Guarded(w, r, h.Deps, GetEntry, &in, func(id int64) (*Entry, error) { return SelfAssess(r.Context(), h.Deps, web.Principal(r), id, in) })
 }
 
 func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
 	var in ReviewInput
-	return h.entryWrite(w, r, &in, func(id int64) (*Entry, error) { return Review(r.Context(), h.Deps, web.Principal(r), id, in) })
+	return core.Guarded(w, r, h.Deps, GetEntry, &in, func(id int64) (*Entry, error) { return Review(r.Context(), h.Deps, web.Principal(r), id, in) })
 }
 
 func (h *handlers) apiReturn(w http.ResponseWriter, r *http.Request) error {
@@ -241,7 +215,7 @@ func (h *handlers) apiReturn(w http.ResponseWriter, r *http.Request) error {
 		Version int    `json:"version"`
 		Note    string `json:"note"`
 	}
-	return h.entryWrite(w, r, &in, func(id int64) (*Entry, error) {
+	return core.Guarded(w, r, h.Deps, GetEntry, &in, func(id int64) (*Entry, error) {
 		return Return(r.Context(), h.Deps, web.Principal(r), id, in.Version, in.Note)
 	})
 }
@@ -304,15 +278,6 @@ func (h *handlers) apiTitles(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, err := TitlesOf(r.Context(), h.Deps, web.Principal(r), pr)
 	return web.Reply(w, http.StatusOK, t, err)
-}
-
-func (h *handlers) apiAddTitle(w http.ResponseWriter, r *http.Request) error {
-	var in TitleInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	hn, err := AddTitle(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, hn, err)
 }
 
 func (h *handlers) apiRemoveTitle(w http.ResponseWriter, r *http.Request) error {

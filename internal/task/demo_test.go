@@ -19,12 +19,7 @@ func TestDemoRoundsWithHistory(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
 	e.App.Now = func() time.Time { return time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC) }
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := task.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, task.SeedDemo)
 	for q, want := range map[string]int{
 		"SELECT COUNT(*) FROM task_rounds WHERE state = 'closed' AND judged = 0":                                                     1,
 		"SELECT COUNT(*) FROM task_rounds WHERE state = 'closed' AND judged = 1 AND period = 'Q2'":                                   1,

@@ -25,12 +25,7 @@ func TestSeedDemo(t *testing.T) {
 		// one is open for check-in.
 		fixed := time.Date(2026, 11, 20, 10, 7, 0, 0, time.FixedZone("CST", 8*3600))
 		e.App.Now = func() time.Time { return fixed }
-		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Password: demoPassword}); err != nil {
-			t.Fatal(err)
-		}
-		if err := training.SeedDemo(ctx, e.App.Deps); err != nil {
-			t.Fatal(err)
-		}
+		e.Demo(demo.Options{Seed: 1, Password: demoPassword}, training.SeedDemo)
 		checkins := e.Count("SELECT COUNT(*) FROM training_checkins")
 		t.Logf("SeedDemo: %d check-ins", checkins)
 		for _, tier := range []string{training.TierDemo, training.TierGeneral} {

@@ -18,12 +18,7 @@ func TestSeedDemo(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		const password = "Demo-Pass-2026!"
-		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Password: password}); err != nil {
-			t.Fatal(err)
-		}
-		if err := transfer.SeedDemo(ctx, e.App.Deps); err != nil {
-			t.Fatal(err)
-		}
+		e.Demo(demo.Options{Seed: 1, Password: password}, transfer.SeedDemo)
 		count := func(q string, args ...any) int {
 			t.Helper()
 			var n int

@@ -12,11 +12,8 @@ import (
 // sheet audits the export of a list (filter and row count), then answers
 // with it as a one-sheet .xlsx download.
 func (h *handlers) sheet(w http.ResponseWriter, r *http.Request, name, file, object, filter string, header []any, rows [][]any) error {
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "wartime.export", ObjectType: object,
-		Detail: map[string]any{"filter": filter, "rows": len(rows)}}); err != nil {
-		return err
-	}
-	return cellsafe.SendXLSX(w, file, cellsafe.Sheet{Name: name, Header: header, Rows: rows})
+	return h.SendXLSX(w, r, file, audit.Event{Action: "wartime.export", ObjectType: object, Detail: map[string]any{"filter": filter, "rows": len(rows)}},
+		cellsafe.Sheet{Name: name, Header: header, Rows: rows})
 }
 
 func (h *handlers) exportEvents(w http.ResponseWriter, r *http.Request) error {

@@ -1,7 +1,6 @@
 package weak_test
 
 import (
-	"context"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -16,21 +15,9 @@ import (
 // acceptance, one accepted, and last year's history.
 func TestDemoCases(t *testing.T) {
 	e := apptest.Start(t, dbtest.SQLite(t))
-	ctx := context.Background()
-	at(e, "2026-05-20")
-	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 1, Members: 1500, Password: "Demo-Pass-2026!"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := life.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
-	if err := weak.SeedDemo(ctx, e.App.Deps); err != nil {
-		t.Fatal(err)
-	}
-	var root int64
-	if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
-		t.Fatal(err)
-	}
+	e.At("2026-05-20")
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, life.SeedDemo, weak.SeedDemo)
+	root := e.Root()
 	var l weak.List
 	if st := e.Account(auth.OrgAdmin, root, 0).Do("GET", "/api/v1/weak/cases?year=2026", nil, &l); st != 200 {
 		t.Fatal(st)

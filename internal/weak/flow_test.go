@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
@@ -14,11 +13,6 @@ import (
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/weak"
 )
-
-func at(e *apptest.Env, day string) {
-	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", time.FixedZone("CST", 8*3600))
-	e.App.Deps.Now = func() time.Time { return t }
-}
 
 type apiErr struct {
 	Error struct{ Code, Field, Message, Rule string }
@@ -28,7 +22,7 @@ type apiErr struct {
 // it; 乙分局城关 is outside 甲分局's scope.
 func TestListRectifyAcceptAndBadInput(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-05-20")
+		e.At("2026-05-20")
 		b := e.Bureau()
 		for i := 0; i < 2; i++ {
 			e.Person(dbtest.Person{Org: b.ABranch, Name: fmt.Sprintf("甲%d", i), JoinDate: "2010-01-01", FullDate: "2011-01-01"})

@@ -32,8 +32,8 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/weak/cases", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("年度软弱涣散党组织整顿名单", []web.Param{year, orgQ,
 			{Name: "state", Description: "rectifying 整顿中、submitted 已申请验收、accepted 已验收销号"}, {Name: "page", Description: "页码"},
 			{Name: "per_page", Description: "每页条数，1–200，缺省 50"}}, nil, List{Year: 2026, Total: 1, Page: 1, PerPage: 50, Items: []Case{sample}})},
-		{Method: "POST", Pattern: "/api/v1/weak/cases", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: doc("上级党组织将支部列入软弱涣散整顿（情形、问题、措施、包联领导、期限）", nil, create, sample)},
-		{Method: "GET", Pattern: "/api/v1/weak/cases/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一个支部的整顿记录及其全过程", nil, nil, sample)},
+		{Method: "POST", Pattern: "/api/v1/weak/cases", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: doc("上级党组织将支部列入软弱涣散整顿（情形、问题、措施、包联领导、期限）", nil, create, sample)},
+		{Method: "GET", Pattern: "/api/v1/weak/cases/{id}", Perm: web.PartyRead, Handler: core.Show(d, Get), Doc: doc("一个支部的整顿记录及其全过程", nil, nil, sample)},
 		{Method: "PUT", Pattern: "/api/v1/weak/cases/{id}", Perm: web.PartyWrite, Handler: h.apiPlan, Doc: doc("调整整顿方案（上级党组织；须带 version）", nil,
 			Plan{Version: 1, Problems: "…", Measures: "…", Leader: "王某", Deadline: "2026-12-31"}, sample)},
 		{Method: "POST", Pattern: "/api/v1/weak/cases/{id}/actions", Perm: web.PartyWrite, Handler: h.apiAct, Doc: doc("办理：progress 报告整改进展、submit 申请验收、accept 验收销号、return 验收未通过（上级）", nil,
@@ -104,40 +104,14 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, l, err)
 }
 
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := Create(r.Context(), h.Deps, web.Principal(r), in)
-	return web.Reply(w, http.StatusCreated, c, err)
-}
-
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := Get(r.Context(), h.Deps, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, c, err)
-}
-
-// caseWrite is an API write on a case in the caller's scope.
-func (h *handlers) caseWrite(w http.ResponseWriter, r *http.Request, v any, do func(id int64) (*Case, error)) error {
-	return web.Guarded(w, r, func(id int64) error {
-		_, err := Get(r.Context(), h.Deps, web.Principal(r), id)
-		return err
-	}, v, do)
-}
-
 func (h *handlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	var pl Plan
-	return h.caseWrite(w, r, &pl, func(id int64) (*Case, error) { return ChangePlan(r.Context(), h.Deps, web.Principal(r), id, pl) })
+	return core.Guarded(w, r, h.Deps, Get, &pl, func(id int64) (*Case, error) { return ChangePlan(r.Context(), h.Deps, web.Principal(r), id, pl) })
 }
 
 func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
 	var a Action
-	return h.caseWrite(w, r, &a, func(id int64) (*Case, error) { return Act(r.Context(), h.Deps, web.Principal(r), id, a) })
+	return core.Guarded(w, r, h.Deps, Get, &a, func(id int64) (*Case, error) { return Act(r.Context(), h.Deps, web.Principal(r), id, a) })
 }
 
 func (h *handlers) apiCheck(w http.ResponseWriter, r *http.Request) error {

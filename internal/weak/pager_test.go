@@ -13,7 +13,7 @@ import (
 // bad paging is refused and another 分局's organisation is a 404.
 func TestListsPageWithTheSharedPager(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		at(e, "2026-05-20")
+		e.At("2026-05-20")
 		b := e.Bureau()
 		root, other := e.Account(auth.OrgAdmin, b.Root, 0), e.Account(auth.OrgAdmin, b.B, 0)
 		list := func(orgID int64, year int) {

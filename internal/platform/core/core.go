@@ -5,10 +5,12 @@ package core
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/web"
@@ -37,4 +39,24 @@ func Posted[I, O any](d *Deps, status int, do func(context.Context, *Deps, *auth
 // Show is web.Show for a feature function that takes the Deps.
 func Show[O any](d *Deps, get func(context.Context, *Deps, *auth.Principal, int64) (O, error)) web.HandlerFunc {
 	return web.Show(func(ctx context.Context, p *auth.Principal, id int64) (O, error) { return get(ctx, d, p, id) })
+}
+
+// Guarded is web.Guarded on the object get reads for the caller, a feature
+// function that takes the Deps (out of scope: not found, before the body
+// is read).
+func Guarded[O any](w http.ResponseWriter, r *http.Request, d *Deps, get func(context.Context, *Deps, *auth.Principal, int64) (O, error), body any, do func(id int64) (O, error)) error {
+	seen := func(id int64) error {
+		_, err := get(r.Context(), d, web.Principal(r), id)
+		return err
+	}
+	return web.Guarded(w, r, seen, body, do)
+}
+
+// SendXLSX records ev (an export, in the audit log), then answers with the
+// workbook of sheets as the download file.
+func (d *Deps) SendXLSX(w http.ResponseWriter, r *http.Request, file string, ev audit.Event, sheets ...cellsafe.Sheet) error {
+	if err := d.Audit.Record(r.Context(), d.DB, ev); err != nil {
+		return err
+	}
+	return cellsafe.SendXLSX(w, file, sheets...)
 }
