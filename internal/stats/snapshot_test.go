@@ -36,16 +36,7 @@ func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 		if err := s.refresh(ctx, d, t0); err != nil {
 			t.Fatal(err)
 		}
-		status := func(now, id int64) uint16 {
-			t.Helper()
-			if err := s.refresh(ctx, d, now); err != nil {
-				t.Fatal(err)
-			}
-			if id >= int64(len(s.tab.people)) || s.tab.people[id].place == 0 {
-				t.Fatalf("person %d missing", id)
-			}
-			return s.tab.people[id].status()
-		}
+		status := func(now, id int64) uint16 { t.Helper(); return statusAt(t, ctx, d, &s, now, id) }
 		full, prob := codes[0]["full"], codes[0]["probationary"]
 		if full == 0 || prob == 0 {
 			t.Fatal("status codes missing")
@@ -67,6 +58,18 @@ func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 // A long transaction (an import) stamps its rows long before it commits:
 // unannounced, a sweep misses them; announced with LateWrite, the next view
 // reads them, and a saved snapshot keeps the announcement taken.
+// statusAt is the person's status code in s after a sweep at now.
+func statusAt(t *testing.T, ctx context.Context, d *db.DB, s *snapshot, now, id int64) uint16 {
+	t.Helper()
+	if err := s.refresh(ctx, d, now); err != nil {
+		t.Fatal(err)
+	}
+	if id >= int64(len(s.tab.people)) || s.tab.people[id].place == 0 {
+		t.Fatalf("person %d missing", id)
+	}
+	return s.tab.people[id].status()
+}
+
 func TestLongTransactionShowsAtItsCommit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -99,13 +102,7 @@ func TestLongTransactionShowsAtItsCommit(t *testing.T) {
 		if err := s.refresh(ctx, d, t0); err != nil {
 			t.Fatal(err)
 		}
-		status := func(now, id int64) uint16 {
-			t.Helper()
-			if err := s.refresh(ctx, d, now); err != nil {
-				t.Fatal(err)
-			}
-			return s.tab.people[id].status()
-		}
+		status := func(now, id int64) uint16 { t.Helper(); return statusAt(t, ctx, d, &s, now, id) }
 		full, prob := codes[0]["full"], codes[0]["probationary"]
 		write(a, false)
 		if got := status(t0+sweepEvery+100, a); got != full {
