@@ -21,9 +21,7 @@ import (
 func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		org := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
-		a := dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "甲"})
-		b := dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "乙"})
+		a, b := twoPeople(t, d)
 		t0 := time.Now().UnixMilli()
 		stamp := func(id, at int64, status string) {
 			if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE persons SET status = ?, updated_at = ? WHERE id = ?"), status, at, id); err != nil {
@@ -58,6 +56,12 @@ func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 // A long transaction (an import) stamps its rows long before it commits:
 // unannounced, a sweep misses them; announced with LateWrite, the next view
 // reads them, and a saved snapshot keeps the announcement taken.
+// twoPeople adds a branch with two people and returns their ids.
+func twoPeople(t *testing.T, d *db.DB) (a, b int64) {
+	org := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
+	return dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "甲"}), dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "乙"})
+}
+
 // statusAt is the person's status code in s after a sweep at now.
 func statusAt(t *testing.T, ctx context.Context, d *db.DB, s *snapshot, now, id int64) uint16 {
 	t.Helper()
@@ -73,9 +77,7 @@ func statusAt(t *testing.T, ctx context.Context, d *db.DB, s *snapshot, now, id 
 func TestLongTransactionShowsAtItsCommit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		org := dbtest.AddOrg(t, d, dbtest.Org{Name: "甲支部", Kind: "branch"})
-		a := dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "甲"})
-		b := dbtest.AddPerson(t, d, dbtest.Person{Org: org, Name: "乙"})
+		a, b := twoPeople(t, d)
 		t0 := time.Now().UnixMilli()
 		began := t0 - 5*overlap // the transaction began five minutes ago
 		write := func(id int64, announce bool) {
