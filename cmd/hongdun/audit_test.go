@@ -103,7 +103,9 @@ func TestAuditVerifyCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a.RunPeriodic(context.Background())
+		if err := a.RunPeriodic(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		a.Close()
 		if _, err := os.Stat(filepath.Join(dir, audit.CheckpointFile)); err != nil {
 			t.Fatalf("no checkpoint after the periodic jobs: %v", err)

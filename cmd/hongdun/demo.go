@@ -152,14 +152,13 @@ func demoCmd(ctx context.Context, args []string) (err error) {
 			return err
 		}
 	}
-	// The dashboard's snapshot, so that the first start counts from it
-	// instead of loading everyone before its first view.
-	if err := stats.Keep(ctx, a.DB, a.Now()); err != nil {
+	// The periodic jobs once (预警, 组织生活 and the other 待办), as a
+	// running server would have: else the first start posts them all (at a
+	// million people 180,000 待办) while its first users wait.
+	if err := a.RunPeriodic(ctx); err != nil {
 		return err
 	}
-	if *members > 100000 {
-		fmt.Println("数据量大，未同步组织预警待办（启动服务后组织页面仍实时显示预警）")
-		return nil
-	}
-	return org.SyncWarnings(ctx, a.Deps)
+	// The dashboard's snapshot, so that the first start counts from it
+	// instead of loading everyone before its first view.
+	return stats.Keep(ctx, a.DB, a.Now())
 }

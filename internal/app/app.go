@@ -122,11 +122,13 @@ func optimize(ctx context.Context, d *core.Deps) error {
 	return err
 }
 
-// RunPeriodic runs every periodic job once, logging failures.
-func (a *App) RunPeriodic(ctx context.Context) {
+// RunPeriodic runs every periodic job once, each whatever the others do,
+// and returns their failures.
+func (a *App) RunPeriodic(ctx context.Context) error {
+	var errs []error
 	for _, job := range a.periodic() {
-		if err := job(ctx, a.Deps); err != nil && ctx.Err() == nil {
-			a.Web.Log.Error("定时任务失败", "err", err)
+		if err := job(ctx, a.Deps); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	// At a million people the jobs (and the dashboard's warm-up before
@@ -134,6 +136,14 @@ func (a *App) RunPeriodic(ctx context.Context) {
 	// idle server runs no collection to free it and hand it back to the
 	// system: do both now, once an hour.
 	debug.FreeOSMemory()
+	return errors.Join(errs...)
+}
+
+// runPeriodic runs the periodic jobs for the server, logging failures.
+func (a *App) runPeriodic(ctx context.Context) {
+	if err := a.RunPeriodic(ctx); err != nil && ctx.Err() == nil {
+		a.Web.Log.Error("定时任务失败", "err", err)
+	}
 }
 
 // warm loads the dashboard's snapshot, logging how long it took.
@@ -296,7 +306,7 @@ func (a *App) Serve(ctx context.Context, addr string) error {
 		// people, reads only), so that the first view after start finds it
 		// loaded; the start-up jobs can wait that long.
 		a.warm(ctx)
-		a.RunPeriodic(ctx)
+		a.runPeriodic(ctx)
 		tick := time.NewTicker(time.Hour)
 		defer tick.Stop()
 		for {
@@ -304,7 +314,7 @@ func (a *App) Serve(ctx context.Context, addr string) error {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				a.RunPeriodic(ctx)
+				a.runPeriodic(ctx)
 			}
 		}
 	}()

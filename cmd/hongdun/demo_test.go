@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"hongdun/internal/app"
+)
+
+// `hongdun demo` leaves the database as a running server would: its
+// periodic jobs have posted their 待办 and saved the dashboard, so the
+// first start has nothing to post (at a million people it posted 180,000
+// 待办 while its first users waited).
+func TestDemoLeavesThePeriodicJobsDone(t *testing.T) {
+	t.Setenv("HONGDUN_KEY", "")
+	t.Setenv("HONGDUN_KEY_FILE", "")
+	t.Setenv("HONGDUN_ADMIN_PASSWORD", "Demo-Test-2026!")
+	t.Setenv("HONGDUN_DEMO_PASSWORD", "Demo-Test-2026!")
+	dir := t.TempDir()
+	ctx := context.Background()
+	if err := demoCmd(ctx, []string{"--members", "2000", "--data", dir}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(ctx, app.Config{DataDir: dir, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	state := func() (todos, lastTodo, snapshot int) {
+		t.Helper()
+		err := a.DB.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM todos), (SELECT COALESCE(MAX(id), 0) FROM todos),
+			(SELECT COUNT(*) FROM stats_snapshot)`).Scan(&todos, &lastTodo, &snapshot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return todos, lastTodo, snapshot
+	}
+	todos, last, snapshot := state()
+	if todos == 0 || snapshot == 0 {
+		t.Fatalf("after the demo: %d 待办, %d rows of the dashboard's snapshot", todos, snapshot)
+	}
+	if err := a.RunPeriodic(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, l, _ := state(); n != todos || l != last {
+		t.Fatalf("the first start's jobs posted 待办: %d (last id %d) after the demo, %d (last id %d) after the jobs", todos, last, n, l)
+	}
+}
