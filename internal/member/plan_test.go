@@ -99,10 +99,10 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 				t.Fatal(err)
 			}
 			page, args := pageSQL(d.Dialect, w, f)
-			plans := map[string]string{c.want: explain(t, d, page, args)}
+			plans := map[string]string{c.want: dbtest.Plan(t, d, page, args...)}
 			if c.count != "" {
 				count, args := countSQL(d.Dialect, w)
-				plan := explain(t, d, count, args)
+				plan := dbtest.Plan(t, d, count, args...)
 				plans[c.count] += "\n" + plan
 				// A count seeks its rows; a SQLite "SCAN … USING … INDEX" reads every entry until the cap.
 				if strings.Contains(plan, "SCAN p USING") {
@@ -116,35 +116,4 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			}
 		}
 	})
-}
-
-// explain is the plan of q, one line per step.
-func explain(t *testing.T, d *db.DB, q string, args []any) string {
-	t.Helper()
-	prefix := "EXPLAIN QUERY PLAN "
-	if d.Dialect == db.Postgres {
-		prefix = "EXPLAIN "
-	}
-	rows, err := d.R.QueryContext(context.Background(), d.Rebind(prefix+q), args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var lines []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, fmt.Sprint(vals[len(vals)-1]))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(lines, "\n")
 }
