@@ -241,6 +241,18 @@ func store(ctx context.Context, d *db.DB, h *history, m marks, at time.Time) {
 	}
 }
 
+// storedCurrent reports whether a stored copy of the current format is
+// there, from its first part alone.
+func storedCurrent(ctx context.Context, d *db.DB) (bool, error) {
+	var head []byte
+	err := d.QueryRowContext(ctx, "SELECT data FROM annual_snapshot WHERE part = 0").Scan(&head)
+	if db.IsNoRows(err) {
+		return false, nil
+	}
+	format, n := binary.Uvarint(head)
+	return n > 0 && format == storeFormat, err
+}
+
 // stored reads the stored copy; ok is false when there is none to use.
 func stored(ctx context.Context, d *db.DB) (h *history, m marks, at time.Time, ok bool, err error) {
 	var parts int

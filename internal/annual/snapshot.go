@@ -201,13 +201,28 @@ func (s *snapshot) save(ctx context.Context) {
 	s.unsaved = nil
 }
 
-// Save stores the history read whole since the last store, if one is held
-// (the hourly jobs).
-func Save(ctx context.Context, d *db.DB) {
+// Keep stores the history for the first report of the next start (the
+// hourly jobs, and `hongdun demo`): the one read whole since the last store
+// if one is held; else, when the database holds no copy of the current
+// format (a new database, or an upgrade that changed the format), everyone
+// read now and stored, without holding it afterwards. Without it the first
+// report ever, or after such an upgrade, would read everyone while its
+// reader waited (10 s at a million people).
+func Keep(ctx context.Context, d *db.DB) error {
 	s := snapshotOf(d)
-	s.refreshing.Lock()
+	s.refreshing.Lock() // a report meanwhile waits, then takes the copy
 	defer s.refreshing.Unlock()
 	s.save(ctx)
+	if current, err := storedCurrent(ctx, d); err != nil || current {
+		return err
+	}
+	at := time.Now()
+	h, m, err := readAll(ctx, d)
+	if err != nil {
+		return err
+	}
+	store(ctx, d, h, m, at)
+	return nil
 }
 
 // reload reads everyone again in the background; the refreshes after it

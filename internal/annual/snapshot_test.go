@@ -270,12 +270,66 @@ func TestStoredSnapshotServesTheFirstReport(t *testing.T) {
 			t.Fatal("a cut copy was used")
 		}
 		// The hourly jobs store the history read whole over the cut copy.
-		annual.Save(ctx, e.DB)
+		if err := annual.Keep(ctx, e.DB); err != nil {
+			t.Fatal(err)
+		}
 		if err := e.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM persons").Scan(&people); err != nil {
 			t.Fatal(err)
 		}
 		if n, at, ok, err := annual.Stored(ctx, e.DB); !ok || err != nil || int64(n) != people || at.UnixMilli() != got.UnixMilli() {
 			t.Fatalf("saved by the hourly jobs: %v %v, %d of %d people, read at %v (snapshot %v)", ok, err, n, people, at, got)
+		}
+	})
+}
+
+// The hourly jobs store the history when the database has no copy of the
+// current format, before any report asks (a new database, an upgrade that
+// changed the format), without holding it: the first report then starts
+// from that copy. A copy of the current format is left as it is.
+func TestKeepStoresAHistoryBeforeTheFirstReport(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 3, Members: 300, History: true, Password: "Demo-Pass-2026!"}); err != nil {
+			t.Fatal(err)
+		}
+		var root int64
+		if err := e.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE parent_id IS NULL").Scan(&root); err != nil {
+			t.Fatal(err)
+		}
+		people := e.Count("SELECT COUNT(*) FROM persons")
+		if err := annual.Keep(ctx, e.DB); err != nil {
+			t.Fatal(err)
+		}
+		n, at, ok, err := annual.Stored(ctx, e.DB)
+		if !ok || err != nil || n != people || annual.Held(e.DB) {
+			t.Fatalf("kept: %v %v, %d of %d people; held afterwards: %v", ok, err, n, people, annual.Held(e.DB))
+		}
+		s, err := annual.SubjectOf(ctx, e.DB, scope.All(), root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := civil.Today(time.Now())
+		if _, _, err := annual.Compute(ctx, e.DB, s, today.Year(), today); err != nil {
+			t.Fatal(err)
+		}
+		if got := annual.ReadAt(e.DB); got.UnixMilli() != at.UnixMilli() {
+			t.Fatalf("the first report read everyone (at %v), not the copy kept at %v", got, at)
+		}
+		annual.Idle(e.DB)
+
+		// A copy of the current format stays; one of another is replaced.
+		if err := annual.Keep(ctx, e.DB); err != nil {
+			t.Fatal(err)
+		}
+		if _, again, _, _ := annual.Stored(ctx, e.DB); !again.Equal(at) {
+			t.Fatalf("a copy of the current format was replaced (read at %v, now %v)", at, again)
+		}
+		e.Exec("UPDATE annual_snapshot SET data = ? WHERE part = 0", []byte{0x7f})
+		if err := annual.Keep(ctx, e.DB); err != nil {
+			t.Fatal(err)
+		}
+		if n, again, ok, err := annual.Stored(ctx, e.DB); !ok || err != nil || n != people || again.Equal(at) {
+			t.Fatalf("a copy of another format: %v %v, %d of %d people, read at %v (was %v)", ok, err, n, people, again, at)
 		}
 	})
 }

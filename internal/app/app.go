@@ -93,11 +93,10 @@ func (a *App) periodic() []func(context.Context, *core.Deps) error {
 	}
 }
 
-// saveAnnual stores the year-end report's history if one read whole is
-// held and not stored yet (it is also stored when dropped on idle).
+// saveAnnual stores the year-end report's history for the next first
+// report (annual.Keep).
 func saveAnnual(ctx context.Context, d *core.Deps) error {
-	annual.Save(ctx, d.DB)
-	return nil
+	return annual.Keep(ctx, d.DB)
 }
 
 // saveStats keeps the dashboard's snapshot for the next start.
