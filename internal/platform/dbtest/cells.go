@@ -57,7 +57,13 @@ func Indexes(t testing.TB, d db.Querier, table string) []string {
 // Rows calls fn with every row of table, as stored: its column names and values.
 func Rows(t testing.TB, d *db.DB, table string, fn func(cols []string, vals []any)) {
 	t.Helper()
-	rows, err := d.QueryContext(context.Background(), "SELECT * FROM "+table)
+	query(t, d, "SELECT * FROM "+table, nil, fn)
+}
+
+// query calls fn with every row q returns.
+func query(t testing.TB, d db.Querier, q string, args []any, fn func(cols []string, vals []any)) {
+	t.Helper()
+	rows, err := d.QueryContext(context.Background(), q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
