@@ -16,7 +16,7 @@ func Rates(ctx context.Context, q db.Querier, tree *org.Orgs, year int, today ci
 	if err != nil {
 		return nil, err
 	}
-	rows, err := grid(ctx, q, tree, columns(f, year, civil.New(year, 1, 1), civil.New(year, 12, 31)), today)
+	rows, err := grid(ctx, q, tree, columns(f, year, civil.New(year, 1, 1), civil.New(year, 12, 31)), today, false)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func Tallies(ctx context.Context, q db.Querier, tree *org.Orgs, year int, today 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := grid(ctx, q, tree, cols, today)
+	rows, err := grid(ctx, q, tree, cols, today, false)
 	if err != nil {
 		return nil, err
 	}
