@@ -18,6 +18,7 @@ import (
 // organisation.
 type Targets struct {
 	Sub   scope.Subtree
+	Tree  *org.Orgs // every organisation of Sub
 	Kind  string
 	Orgs  []org.Org
 	Index org.Index
@@ -44,7 +45,7 @@ func isBranch(kind string) bool {
 // organisation.
 func targetsOf(ctx context.Context, q db.Querier, orgID int64, path, kind string) (*Targets, error) {
 	sub := scope.Under(path)
-	all, err := org.Subtree(ctx, q, sub)
+	tree, err := org.ReadOrgs(ctx, q, sub)
 	if err != nil {
 		return nil, err
 	}
@@ -52,8 +53,8 @@ func targetsOf(ctx context.Context, q db.Querier, orgID int64, path, kind string
 	if err != nil {
 		return nil, err
 	}
-	t := &Targets{Sub: sub, Kind: kind, Index: ix, ids: map[int64]bool{}}
-	for _, o := range all {
+	t := &Targets{Sub: sub, Tree: tree, Kind: kind, Index: ix, ids: map[int64]bool{}}
+	for _, o := range tree.List {
 		fits := isBranch(o.Kind)
 		if kind == Committees {
 			fits = o.Kind == org.Committee
@@ -118,7 +119,7 @@ func taskValue(of func(*task.Standing) float64) func(context.Context, db.Querier
 		if t.Kind == Committees {
 			kind = task.ToCommittees
 		}
-		st, err := task.Results(ctx, q, t.Sub, year, kind, asOf.String())
+		st, err := task.Results(ctx, q, t.Tree, year, kind, asOf.String())
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +159,7 @@ func average(t *Targets, vals map[int64]float64, def float64) map[int64]float64 
 }
 
 func lifeValue(ctx context.Context, q db.Querier, t *Targets, year int, asOf civil.Date) (map[int64]float64, error) {
-	rates, err := life.Rates(ctx, q, t.Sub, year, asOf)
+	rates, err := life.Rates(ctx, q, t.Tree, year, asOf)
 	if err != nil {
 		return nil, err
 	}

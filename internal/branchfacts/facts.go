@@ -17,7 +17,6 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/scope"
 	"hongdun/internal/task"
 	"hongdun/internal/training"
 )
@@ -69,19 +68,16 @@ const (
 	All      = Members | Seats | Life | Training | Dev | Joined | Tasks | Exams
 )
 
-// Gather reads the facts need names of every live branch of sub for a
+// Gather reads the facts need names of every live branch of tree for a
 // year, in the order of the tree. Development cases and member counts are
 // as of today (they keep no history); everything else is as of
 // AsOf(year, today).
-func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, today civil.Date, need Need) ([]Facts, error) {
+func Gather(ctx context.Context, q db.Querier, tree *org.Orgs, year int, today civil.Date, need Need) ([]Facts, error) {
 	asOf := AsOf(year, today)
-	orgs, err := org.Subtree(ctx, q, sub)
-	if err != nil {
-		return nil, err
-	}
+	sub := tree.Scope
 	var out []Facts
-	branchOf := map[int64]int{} // organisation → index of the branch holding it
-	for _, o := range orgs {    // parents come first
+	branchOf := map[int64]int{}   // organisation → index of the branch holding it
+	for _, o := range tree.List { // parents come first
 		if i, ok := branchOf[o.ParentID]; ok {
 			branchOf[o.ID] = i
 		} else if Branch(o.Kind) && !o.Dissolved() {
@@ -101,20 +97,23 @@ func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, toda
 		counts  map[int64]org.MemberCounts
 		seats   map[int64]org.Seats
 		tallies map[int64]life.Tally
-		trained map[int64]training.Standing
+		met     map[int64]int
 		pipes   map[int64]develop.Pipeline
 		joined  map[int64]string
 		tasks   map[int64]*task.Standing
 		avgs    map[int64]exam.Average
 	)
-	err = read(q, need, []query{ // the longest first
-		{Training, func() (err error) { trained, err = training.StandingOf(ctx, q, sub, year); return }},
-		{Life, func() (err error) { tallies, err = life.Tallies(ctx, q, sub, year, today); return }},
-		{Members, func() (err error) { counts, err = org.Counts(ctx, q, sub); return }},
+	err := read(q, need, []query{ // the longest first
+		{Training, func() (err error) { met, err = training.MetOf(ctx, q, sub, year); return }},
+		{Life, func() (err error) { tallies, err = life.Tallies(ctx, q, tree, year, today); return }},
+		// The members are the trainees too: training counts only who met
+		// the hours. Counted once per tree, shared with the tree's other
+		// readers (the leader's comparison).
+		{Members | Training, func() (err error) { counts, err = org.Counts(ctx, q, tree); return }},
 		{Dev, func() (err error) { pipes, err = develop.Pipelines(ctx, q, sub, today); return }},
 		{Joined, func() (err error) { joined, err = member.LastJoined(ctx, q, sub); return }},
 		{Tasks, func() (err error) {
-			tasks, err = task.Results(ctx, q, sub, year, task.ToBranches, asOf.String())
+			tasks, err = task.Results(ctx, q, tree, year, task.ToBranches, asOf.String())
 			return
 		}},
 		{Exams, func() (err error) { avgs, err = exam.Averages(ctx, q, sub, year); return }},
@@ -127,10 +126,16 @@ func Gather(ctx context.Context, q db.Querier, sub scope.Subtree, year int, toda
 	for i := range out {
 		f := &out[i]
 		c := counts[f.OrgID] // counts hold the whole subtree of the branch already
-		f.Full, f.Members, f.Seats, f.Life = c.Full, c.Members, seats[f.OrgID], tallies[f.OrgID]
+		if need&Members != 0 {
+			f.Full, f.Members = c.Full, c.Members
+		}
+		if need&Training != 0 {
+			f.Trainees = c.Members
+		}
+		f.Seats, f.Life = seats[f.OrgID], tallies[f.OrgID]
 	}
-	for id, st := range trained {
-		each(id, func(f *Facts) { f.Trainees += st.Members; f.Trained += st.Met })
+	for id, n := range met {
+		each(id, func(f *Facts) { f.Trained += n })
 	}
 	for id, pl := range pipes {
 		each(id, func(f *Facts) { f.Dev.Open += pl.Open; f.Dev.Overdue += pl.Overdue })

@@ -249,14 +249,15 @@ func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := org.Subtree(ctx, s.DB, scope.Under(path))
+	tree, err := org.ReadOrgs(ctx, s.DB, scope.Under(path))
 	if err != nil {
 		return nil, err
 	}
-	counts, err := org.Counts(ctx, s.DB, scope.Under(path))
+	counts, err := org.Counts(ctx, s.DB, tree)
 	if err != nil {
 		return nil, err
 	}
+	all := tree.List
 	var out []unit
 	for _, o := range all {
 		if (o.ParentID == orgID || o.ID == orgID && len(all) == 1) && !o.Dissolved() {

@@ -90,13 +90,14 @@ func Compare(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Sub
 	}
 	today := civil.Today(d.Now())
 	cmp := &Comparison{OrgID: s.Root.ID, OrgName: s.Root.Name, Year: year, Sort: sortBy, Desc: desc, Columns: Columns, Units: []Unit{}}
-	orgs, err := org.Subtree(ctx, d.DB, s.Scope)
+	// The tree is read once and handed to every read that needs it.
+	tree, err := org.ReadOrgs(ctx, d.DB, s.Scope)
 	if err != nil {
 		return nil, err
 	}
 	unitOf := map[int64]int64{} // organisation → the unit holding it
 	var units []org.Org
-	for _, o := range orgs { // parents come first
+	for _, o := range tree.List { // parents come first
 		if u, ok := unitOf[o.ParentID]; ok {
 			unitOf[o.ID] = u
 		} else if o.ParentID == s.Root.ID && !o.Dissolved() && org.Counted(o.Kind) {
@@ -114,9 +115,9 @@ func Compare(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Sub
 		facts  []branchfacts.Facts
 		g      errgroup.Group
 	)
-	g.Go(func() (err error) { counts, err = org.Counts(ctx, d.DB, s.Scope); return })
+	g.Go(func() (err error) { counts, err = org.Counts(ctx, d.DB, tree); return })
 	g.Go(func() (err error) {
-		facts, err = branchfacts.Gather(ctx, d.DB, s.Scope, year, today, branchfacts.Life|branchfacts.Training|branchfacts.Dev|branchfacts.Tasks)
+		facts, err = branchfacts.Gather(ctx, d.DB, tree, year, today, branchfacts.Life|branchfacts.Training|branchfacts.Dev|branchfacts.Tasks)
 		return
 	})
 	if err := g.Wait(); err != nil {

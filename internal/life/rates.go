@@ -3,20 +3,20 @@ package life
 import (
 	"context"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/scope"
 )
 
 // Rates is each calendar branch of a subtree's compliance in a year up to
 // today, in percent: the periods held of those that have ended or were
 // held (100 while nothing has come due). It serves the yearly assessment.
-func Rates(ctx context.Context, q db.Querier, sub scope.Subtree, year int, today civil.Date) (map[int64]float64, error) {
-	f, _, err := FrequenciesOf(ctx, q, bureauOf(sub.Root()), year)
+func Rates(ctx context.Context, q db.Querier, tree *org.Orgs, year int, today civil.Date) (map[int64]float64, error) {
+	f, _, err := FrequenciesOf(ctx, q, bureauOf(tree.Scope.Root()), year)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := grid(ctx, q, sub, columns(f, year, civil.New(year, 1, 1), civil.New(year, 12, 31)), today)
+	rows, err := grid(ctx, q, tree, columns(f, year, civil.New(year, 1, 1), civil.New(year, 12, 31)), today, false)
 	if err != nil {
 		return nil, err
 	}

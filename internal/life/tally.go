@@ -3,9 +3,9 @@ package life
 import (
 	"context"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
-	"hongdun/internal/platform/scope"
 )
 
 // Tally is a branch's calendar for a year on a day: periods held, missed
@@ -25,15 +25,15 @@ func (t Tally) Rate() float64 {
 	return float64(t.Done) / float64(t.Done+t.Overdue)
 }
 
-// Tallies computes the calendar of every branch of sub for a year under
+// Tallies computes the calendar of every branch of tree for a year under
 // its bureau's frequencies, keyed by branch: what other features (branch
 // assessment, 软弱涣散 checks) read of organisational life.
-func Tallies(ctx context.Context, q db.Querier, sub scope.Subtree, year int, today civil.Date) (map[int64]Tally, error) {
-	cols, err := yearColumns(ctx, q, bureauOf(sub.Root()), year)
+func Tallies(ctx context.Context, q db.Querier, tree *org.Orgs, year int, today civil.Date) (map[int64]Tally, error) {
+	cols, err := yearColumns(ctx, q, bureauOf(tree.Scope.Root()), year)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := grid(ctx, q, sub, cols, today)
+	rows, err := grid(ctx, q, tree, cols, today, false)
 	if err != nil {
 		return nil, err
 	}

@@ -14,22 +14,33 @@ import (
 // the organisations outside it, which beats a lookup per person.
 const inListMax = 500
 
-// Counts returns the member counts of every organisation of s. People are
-// counted per organisation with one grouped query, then added to every
-// organisation on the materialised path from the root of s down to theirs,
-// so the work grows with the number of people and of organisations, not
-// with their product.
-func Counts(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]MemberCounts, error) {
+// Counts returns the member counts of every organisation of tree, counted
+// once per tree through the first caller's q: the leader's comparison and
+// the branch facts it gathers beside it share one count. The map is shared
+// by every caller of the tree and must not be changed.
+func Counts(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCounts, error) {
+	tree.counted.Do(func() { tree.counts, tree.countErr = count(ctx, q, tree) })
+	return tree.counts, tree.countErr
+}
+
+// count counts the people of tree per organisation with one grouped query,
+// then adds them to every organisation on the materialised path from the
+// root of the subtree down to theirs, so the work grows with the number of
+// people and of organisations, not with their product.
+func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCounts, error) {
 	out := map[int64]MemberCounts{}
-	paths, err := subtreePaths(ctx, q, s)
-	if err != nil || len(paths) == 0 {
-		return out, err
+	if len(tree.List) == 0 {
+		return out, nil
+	}
+	paths := make(map[int64]string, len(tree.List))
+	for _, o := range tree.List {
+		paths[o.ID] = o.Path
 	}
 	query := "SELECT status, org_id, COUNT(*) FROM persons GROUP BY status, org_id"
 	var args []any
 	if len(paths) <= inListMax {
 		var w string
-		w, args = s.HasOrg("org_id")
+		w, args = tree.Scope.HasOrg("org_id")
 		query = "SELECT status, org_id, COUNT(*) FROM persons WHERE " + w + " GROUP BY status, org_id"
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
@@ -49,7 +60,7 @@ func Counts(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]Membe
 		if !ok {
 			continue
 		}
-		for _, id := range idsBelow(path, s.Root()) {
+		for _, id := range idsBelow(path, tree.Scope.Root()) {
 			c := sums[id]
 			if c == nil {
 				c = &MemberCounts{ByStatus: map[string]int{}}
@@ -67,6 +78,16 @@ func Counts(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]Membe
 	return out, nil
 }
 
+// CountsIn reads the organisations of s and counts their people, for a
+// caller that needs nothing else of the tree.
+func CountsIn(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]MemberCounts, error) {
+	tree, err := ReadOrgs(ctx, q, s)
+	if err != nil {
+		return nil, err
+	}
+	return Counts(ctx, q, tree)
+}
+
 func (c *MemberCounts) add(status string, n int) {
 	c.ByStatus[status] += n
 	switch status {
@@ -76,12 +97,6 @@ func (c *MemberCounts) add(status string, n int) {
 		c.Probationary += n
 	}
 	c.Members = c.Full + c.Probationary
-}
-
-// subtreePaths maps the id of every organisation of s to its path.
-func subtreePaths(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]string, error) {
-	w, args := s.Where("path")
-	return db.Pairs[string](ctx, q, "SELECT id, path FROM orgs WHERE "+w, args...)
 }
 
 // idsBelow lists the ids on a materialised path from the organisation at

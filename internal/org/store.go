@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
@@ -50,6 +51,33 @@ func Subtree(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) 
 		out = append(out, *o)
 	}
 	return out, rows.Err()
+}
+
+// Orgs is the organisations of a subtree read once, and their member
+// counts counted once (Counts), for the reads that each need them: the
+// leader's comparison hands one to every figure it gathers rather than each
+// reading the tree and counting its people again.
+type Orgs struct {
+	Scope scope.Subtree
+	List  []Org // dissolved ones included, parents before children
+	ByID  Index // into List
+
+	counted  sync.Once // Counts
+	counts   map[int64]MemberCounts
+	countErr error
+}
+
+// ReadOrgs reads the organisations of s (none for the empty scope).
+func ReadOrgs(ctx context.Context, q db.Querier, s scope.Subtree) (*Orgs, error) {
+	list, err := Subtree(ctx, q, s)
+	if err != nil {
+		return nil, err
+	}
+	tree := &Orgs{Scope: s, List: list, ByID: make(Index, len(list))}
+	for i := range list {
+		tree.ByID[list[i].ID] = &list[i]
+	}
+	return tree, nil
 }
 
 // Choices lists the organisations of s that are not dissolved, parents

@@ -30,14 +30,15 @@ type Tree struct {
 // BuildTree assembles the tree of s; dissolved organisations appear only
 // when asked for.
 func BuildTree(ctx context.Context, q db.Querier, s scope.Subtree, today civil.Date, dissolved bool) (*Tree, error) {
-	orgs, err := Subtree(ctx, q, s)
+	tree, err := ReadOrgs(ctx, q, s)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := Counts(ctx, q, s)
+	counts, err := Counts(ctx, q, tree)
 	if err != nil {
 		return nil, err
 	}
+	orgs := tree.List
 	states, err := committeeStates(ctx, q, s, today.String())
 	if err != nil {
 		return nil, err

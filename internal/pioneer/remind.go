@@ -27,14 +27,15 @@ func Sync(ctx context.Context, d *core.Deps) error {
 // to the end of the next January, the commitments waiting for their
 // year-end review. Everything else closes.
 func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
-	ix, err := org.All(ctx, tx)
+	tree, err := org.ReadOrgs(ctx, tx, scope.All())
 	if err != nil {
 		return err
 	}
-	counts, err := org.Counts(ctx, tx, scope.All())
+	counts, err := org.Counts(ctx, tx, tree)
 	if err != nil {
 		return err
 	}
+	ix := tree.ByID
 	year := today.Year()
 	// branchOf is the branch a commitment's organisation belongs to (a
 	// 党小组's branch, or itself).

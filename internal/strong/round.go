@@ -240,7 +240,11 @@ func Recompute(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, today civ
 	if err != nil {
 		return err
 	}
-	facts, err := branchfacts.Gather(ctx, tx, scope.Under(path), r.Year, today, branchfacts.All)
+	tree, err := org.ReadOrgs(ctx, tx, scope.Under(path))
+	if err != nil {
+		return err
+	}
+	facts, err := branchfacts.Gather(ctx, tx, tree, r.Year, today, branchfacts.All)
 	if err != nil {
 		return err
 	}

@@ -146,13 +146,17 @@ func board(ctx context.Context, q db.Querier, sub scope.Subtree, year int, kind 
 	}
 	prev := civil.New(asOf.Year(), asOf.Month(), 1).AddDays(-1)
 	b := &Board{Year: year, AsOf: asOf.String(), PrevAsOf: prev.String(), Kind: kind}
-	mine, names, err := contestRows(ctx, q, sub, year, kind, "", "")
+	tree, err := org.ReadOrgs(ctx, q, sub)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := contestRows(ctx, q, tree, year, kind, "", "")
 	if err != nil {
 		return nil, err
 	}
 	now, before := rank(mine, b.AsOf), rank(mine, b.PrevAsOf)
 	for id, s := range now {
-		s.Name = names[id].Name
+		s.Name = tree.ByID[id].Name
 		if pr := before[id]; pr != nil {
 			s.PrevRank = pr.Rank
 			s.Change = pr.Rank - s.Rank
@@ -170,10 +174,9 @@ func board(ctx context.Context, q db.Querier, sub scope.Subtree, year int, kind 
 }
 
 // contestRows loads the copies of a year received by the branches (or the
-// 党委) of a subtree, those due from..to only when given, and every
-// organisation by id.
-func contestRows(ctx context.Context, q db.Querier, sub scope.Subtree, year int, kind, from, to string) ([]arenaRow, org.Index, error) {
-	w, args := sub.HasOrg("c.org_id")
+// 党委) of a subtree, those due from..to only when given.
+func contestRows(ctx context.Context, q db.Querier, tree *org.Orgs, year int, kind, from, to string) ([]arenaRow, error) {
+	w, args := tree.Scope.HasOrg("c.org_id")
 	args = append([]any{year}, args...)
 	if from != "" {
 		w, args = w+" AND c.due_on >= ? AND c.due_on <= ?", append(args, from, to)
@@ -181,38 +184,34 @@ func contestRows(ctx context.Context, q db.Querier, sub scope.Subtree, year int,
 	rows, err := q.QueryContext(ctx, `SELECT c.org_id, i.weight, c.due_on, COALESCE(c.done_on, '') FROM task_copies c
 		JOIN task_items i ON i.id = c.item_id WHERE i.year = ? AND `+w, args...)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
 	var rs []arenaRow
 	for rows.Next() {
 		var r arenaRow
 		if err := rows.Scan(&r.orgID, &r.weight, &r.due, &r.doneOn); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		rs = append(rs, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	names, err := org.All(ctx, q)
-	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	mine := rs[:0]
 	for _, r := range rs {
-		if o := names[r.orgID]; o != nil && (kind == ToCommittees && o.Kind == org.Committee || kind != ToCommittees && isBranchKind(o.Kind)) {
+		if o := tree.ByID[r.orgID]; o != nil && (kind == ToCommittees && o.Kind == org.Committee || kind != ToCommittees && isBranchKind(o.Kind)) {
 			mine = append(mine, r)
 		}
 	}
-	return mine, names, nil
+	return mine, nil
 }
 
 // Results are the task standings of the branches (or the 党委) of a
 // subtree for a year as of a day, by organisation, for features that
 // judge organisations by their tasks (the yearly assessment).
-func Results(ctx context.Context, q db.Querier, sub scope.Subtree, year int, kind string, asOf string) (map[int64]*Standing, error) {
-	rows, _, err := contestRows(ctx, q, sub, year, kind, "", "")
+func Results(ctx context.Context, q db.Querier, tree *org.Orgs, year int, kind string, asOf string) (map[int64]*Standing, error) {
+	rows, err := contestRows(ctx, q, tree, year, kind, "", "")
 	if err != nil {
 		return nil, err
 	}

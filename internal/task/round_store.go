@@ -184,7 +184,11 @@ func judgingTodo(r *Round) todo.Item {
 // far, the previous round's places. It returns the contestants.
 func snapshot(ctx context.Context, tx *db.Tx, r *Round) (int, error) {
 	sub := scope.Under(r.orgPath)
-	rows, names, err := contestRows(ctx, tx, sub, r.Year, r.Kind, r.StartsOn, r.EndsOn)
+	tree, err := org.ReadOrgs(ctx, tx, sub)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := contestRows(ctx, tx, tree, r.Year, r.Kind, r.StartsOn, r.EndsOn)
 	if err != nil {
 		return 0, err
 	}
@@ -238,7 +242,7 @@ func snapshot(ctx context.Context, tx *db.Tx, r *Round) (int, error) {
 			if s.PrevRank != 0 {
 				prevRank, prevFinal = s.PrevRank, s.PrevFinal
 			}
-			args = append(args, r.ID, s.OrgID, names[s.OrgID].Name, secretaries[s.OrgID], s.Due, s.Done, s.OnTime, s.Overdue, s.Rate, s.Score,
+			args = append(args, r.ID, s.OrgID, tree.ByID[s.OrgID].Name, secretaries[s.OrgID], s.Due, s.Done, s.OnTime, s.Overdue, s.Rate, s.Score,
 				judge, s.Judges, s.Final, s.Rank, prevRank, prevFinal)
 		}
 		row := "(" + strings.Repeat("?,", cols-1) + "?)"

@@ -127,15 +127,10 @@ type Standing struct {
 // StandingOf is LedgerOf counted by each member's own organisation: what
 // other features (branch assessment, the leader's view) count of training.
 // The members are counted from persons and those who met the requirement
-// from training_hours, which carries each person's organisation and status
-// (kept by a trigger on persons): grouped reads of covering indexes instead
+// from training_hours (MetOf): grouped reads of covering indexes instead
 // of a lookup of each member's hours (TestStandingFollowsPersons compares
 // them with the ledger after every path that moves a person).
 func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[int64]Standing, error) {
-	req, err := RequirementOf(ctx, q, year)
-	if err != nil {
-		return nil, err
-	}
 	out := map[int64]Standing{}
 	// Grouped by status too, the count reads the index of (status, org_id).
 	in, args := sub.HasOrg("org_id")
@@ -147,17 +142,35 @@ func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) 
 		}); err != nil {
 		return nil, err
 	}
-	// Those with the general requirement's hours, less the committee
-	// members among them short of the higher key requirement.
+	met, err := MetOf(ctx, q, sub, year)
+	for id, n := range met {
+		s := out[id]
+		s.Met = n
+		out[id] = s
+	}
+	return out, err
+}
+
+// MetOf counts, by each member's own organisation, the party members of
+// sub who met the year's requirement (Standing.Met), for a caller that
+// counts the members themselves already (branchfacts, from org.Counts).
+// training_hours carries each person's organisation and status (kept by a
+// trigger on persons), so this is a grouped read of its index: those with
+// the general requirement's hours, less the committee members among them
+// short of the higher key requirement.
+func MetOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[int64]int, error) {
+	req, err := RequirementOf(ctx, q, year)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int{}
 	seat, seatArgs := seatedIn(year)
-	in, args = sub.HasOrg("h.org_id")
+	in, args := sub.HasOrg("h.org_id")
 	err = grouped(ctx, q, `SELECT h.org_id, COUNT(*),
 			COALESCE(SUM(CASE WHEN h.hours_x10 < ? AND h.person_id IN (SELECT cm.person_id FROM committee_members cm WHERE `+seat+`) THEN 1 ELSE 0 END), 0)
 		FROM training_hours h WHERE h.year = ? AND `+member.PartyMember("h.status")+` AND h.hours_x10 >= ? AND `+in+` GROUP BY h.org_id`,
 		slices.Concat([]any{req.Key}, seatArgs, []any{year, req.General}, args), func(id int64, n []int) {
-			s := out[id]
-			s.Met += n[0] - n[1]
-			out[id] = s
+			out[id] += n[0] - n[1]
 		})
 	return out, err
 }

@@ -79,7 +79,11 @@ func Check(ctx context.Context, d *core.Deps, p *auth.Principal, year int, orgID
 	if err != nil {
 		return nil, err
 	}
-	facts, err := branchfacts.Gather(ctx, d.DB, sub, year, today, branchfacts.All)
+	tree, err := org.ReadOrgs(ctx, d.DB, sub)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := branchfacts.Gather(ctx, d.DB, tree, year, today, branchfacts.All)
 	if err != nil {
 		return nil, err
 	}
