@@ -40,10 +40,10 @@ var errLedgerProblems = errors.New("ledger has problems")
 // analyzeAfter cases imported, the planner's statistics are read anew.
 const analyzeAfter = 10_000
 
+// refreshStats reads the development tables anew; persons are read by
+// importer.KeepStats, which the job and the CLI run after every large
+// import of any kind.
 func refreshStats(ctx context.Context, d *db.DB) error {
-	if err := member.RefreshStats(ctx, d); err != nil {
-		return err
-	}
 	for _, t := range []string{"dev_cases", "dev_records", "dev_deadlines"} {
 		if _, err := d.W.ExecContext(ctx, "ANALYZE "+t); err != nil {
 			return err
