@@ -14,7 +14,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite"
 )
 
 // Dialect names the database engine.
@@ -109,17 +108,11 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_time_format=sqlite"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
-	if err != nil {
-		return nil, err
-	}
+	w := sql.OpenDB(sqliteConnector{"file:" + path + "?" + pragmas + "&_txlock=immediate"})
 	w.SetMaxOpenConns(1)
 	// The writer's page cache too, filled by the hourly jobs.
 	w.SetConnMaxIdleTime(connIdle)
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&mode=ro")
-	if err != nil {
-		return nil, errors.Join(err, w.Close())
-	}
+	r := sql.OpenDB(sqliteConnector{"file:" + path + "?" + pragmas + "&mode=ro"})
 	r.SetMaxOpenConns(8)
 	// Keep every reader open under load: reopening one also re-prepares
 	// the statements prepared on it. But close a reader idle for a
