@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
@@ -156,11 +155,28 @@ func List(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today 
 }
 
 // Count is the number of the caller's open items, up to badgeCap, as the
-// inbox counts them.
+// inbox counts them (each thing once): the badge on every page. The
+// caller's own items and their subtree's are read as two parts, each by its
+// indexes; as one OR of both (the inbox's condition) every open item of the
+// bureau was read, 0.1–0.75 s a page at a million people. Only the first
+// badgeWindow items are counted when they hold badgeCap things (a thing is
+// posted to one or two organisations): the distinct count of all of them,
+// which PostgreSQL cannot stop early, is needed only otherwise.
 func Count(ctx context.Context, q db.Querier, p *auth.Principal) (int, error) {
-	with, args := Filter{}.visible(p, civil.Today(time.Now()))
-	var n int
-	err := q.QueryRowContext(ctx, with+"SELECT COUNT(*) FROM (SELECT 1 FROM v WHERE rn = 1 LIMIT "+strconv.Itoa(badgeCap)+") x", args...).Scan(&n)
+	open := "SELECT t.source, t.link, t.title FROM todos t WHERE t.account_id = ? AND t.done_at IS NULL"
+	args := []any{p.AccountID}
+	if sc := scope.Of(p); !sc.Empty() {
+		w, a := sc.Where("o.path")
+		open += " UNION ALL SELECT t.source, t.link, t.title FROM orgs o JOIN todos t ON t.org_id = o.id WHERE " + w + " AND t.done_at IS NULL"
+		args = append(args, a...)
+	}
+	var items, n int
+	err := q.QueryRowContext(ctx, "WITH w AS ("+open+" LIMIT "+strconv.Itoa(badgeWindow)+
+		") SELECT (SELECT COUNT(*) FROM w), (SELECT COUNT(*) FROM (SELECT DISTINCT source, link, title FROM w) d)", args...).Scan(&items, &n)
+	if err != nil || items < badgeWindow || n >= badgeCap {
+		return min(n, badgeCap), err
+	}
+	err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT DISTINCT source, link, title FROM ("+open+") u LIMIT "+strconv.Itoa(badgeCap)+") x", args...).Scan(&n)
 	return n, err
 }
 

@@ -43,6 +43,12 @@ func TestInboxFiltersPagingAndExport(t *testing.T) {
 		if l.Total != 4 || strings.Count(titles(l), "张三") != 1 {
 			t.Fatalf("甲 sees its side: %d %s", l.Total, titles(l))
 		}
+		// The badge on every page counts as the inbox does.
+		for c, want := range map[*apptest.Client]string{city: "待办<b>5</b>", adminA: "待办<b>4</b>"} {
+			if st := c.Do("GET", "/", nil, nil); st != 200 || !strings.Contains(c.Body(), want) {
+				t.Errorf("the badge is not %q: %d", want, st)
+			}
+		}
 		// Filters: kind, organisation subtree, overdue, status; a count that matches.
 		for q, want := range map[string]string{
 			"kind=transfer":                    "张三的组织关系转接已超期,李四失去联系已满 6 个月",
@@ -109,5 +115,33 @@ func TestInboxFiltersPagingAndExport(t *testing.T) {
 		if st := city.Do("GET", "/", nil, nil); st != 200 || !strings.Contains(city.Body(), `id="todo-urgency"`) || !strings.Contains(city.Body(), "<b>2</b>待办已逾期") {
 			t.Fatalf("工作台: %d", st)
 		}
+	})
+}
+
+// The badge counts each thing once up to its cap, also when the first
+// items it reads are all one thing: 500 posts of one thing are 1, and 240
+// things posted to both sides are "99+".
+func TestBadgeCountsEachThingOnce(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		root, a, _, aBranch, bBranch := tree(t, e.DB)
+		var same, many []todo.Item
+		for i := range 500 {
+			same = append(same, todo.Item{Source: "test.badge", Key: fmt.Sprint("same", i), OrgID: aBranch, Title: "同一件事", Link: "/x"})
+		}
+		for i := range 240 {
+			for side, org := range []int64{aBranch, bBranch} {
+				many = append(many, todo.Item{Source: "test.badge", Key: fmt.Sprint(i, side), OrgID: org, Title: fmt.Sprint("事项", i), Link: fmt.Sprint("/y/", i)})
+			}
+		}
+		badge := func(c *apptest.Client, want string) {
+			t.Helper()
+			if st := c.Do("GET", "/", nil, nil); st != 200 || !strings.Contains(c.Body(), want) {
+				t.Errorf("the badge is not %q: %d", want, st)
+			}
+		}
+		post(t, e.DB, same...)
+		badge(e.Account(auth.OrgAdmin, a, 0), "待办<b>1</b>")
+		post(t, e.DB, many...)
+		badge(e.Account(auth.OrgAdmin, root, 0), "待办<b>99+</b>")
 	})
 }
