@@ -242,10 +242,10 @@ func store(ctx context.Context, d *db.DB, h *history, m marks, at time.Time) {
 }
 
 // storedCurrent reports whether a stored copy of the current format is
-// there, from its first part alone.
+// there, from the first bytes of its first part (the format's varint).
 func storedCurrent(ctx context.Context, d *db.DB) (bool, error) {
 	var head []byte
-	err := d.QueryRowContext(ctx, "SELECT data FROM annual_snapshot WHERE part = 0").Scan(&head)
+	err := d.QueryRowContext(ctx, "SELECT substr(data, 1, ?) FROM annual_snapshot WHERE part = 0", binary.MaxVarintLen64).Scan(&head)
 	if db.IsNoRows(err) {
 		return false, nil
 	}
