@@ -7,6 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/web"
 )
 
 // The Content-Security-Policy allows no inline scripts or styles, so a
@@ -32,5 +36,18 @@ func TestTemplatesNeedNoInlineScriptOrStyle(t *testing.T) {
 	})
 	if err != nil || n < 20 {
 		t.Fatalf("walked %d templates: %v", n, err)
+	}
+}
+
+// Pages are parsed when first shown; every page the application makes must
+// parse, shown or not.
+func TestEveryPageParses(t *testing.T) {
+	apptest.Start(t, dbtest.SQLite(t))
+	n, err := web.CheckPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 100 { // about 170 today: far fewer means pages went unchecked
+		t.Fatalf("只检查了 %d 个页面", n)
 	}
 }
