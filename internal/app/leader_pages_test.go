@@ -32,11 +32,13 @@ import (
 	"hongdun/internal/pioneer"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/strong"
 	"hongdun/internal/task"
 	"hongdun/internal/training"
+	"hongdun/internal/todo"
 	"hongdun/internal/transfer"
 	"hongdun/internal/wartime"
 	"hongdun/internal/weak"
@@ -182,6 +184,10 @@ func TestEveryRoleWalksItsPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := e.App.RunPeriodic(ctx); err != nil { // their 待办 too
+		t.Fatal(err)
+	}
+	onlySharedSourcesRepeatAThing(t, e.DB)
 	// An import of each kind waits for confirmation, one with bad rows.
 	shiju := e.Login("shiju", pw)
 	var root int64
@@ -545,4 +551,39 @@ func englishWords(body string) []string {
 		}
 	}
 	return out
+}
+
+// onlySharedSourcesRepeatAThing checks the demo's open 待办, which every
+// feature and periodic job posts: a source not in todo.Shared posts each thing (source,
+// link, title) once, as the inbox counts them.
+func onlySharedSourcesRepeatAThing(t *testing.T, d *db.DB) {
+	t.Helper()
+	var sources int
+	if err := d.QueryRowContext(context.Background(), "SELECT COUNT(DISTINCT source) FROM todos WHERE done_at IS NULL").Scan(&sources); err != nil {
+		t.Fatal(err)
+	}
+	if sources < 5 {
+		t.Fatalf("the demo's open 待办 come from %d sources: too few to check", sources)
+	}
+	shared := map[string]bool{}
+	for _, s := range todo.Shared {
+		shared[s] = true
+	}
+	rows, err := d.QueryContext(context.Background(), "SELECT source, link, title FROM todos WHERE done_at IS NULL GROUP BY source, link, title HAVING COUNT(*) > 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var source, link, title string
+		if err := rows.Scan(&source, &link, &title); err != nil {
+			t.Fatal(err)
+		}
+		if !shared[source] {
+			t.Errorf("%s posts %q (%s) more than once, and is not in todo.Shared", source, title, link)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -87,7 +87,7 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
 			}
 			items = append(items, todo.Item{Source: todoSource, Key: fmt.Sprintf("feedback:%d:%d", orgID, year), OrgID: orgID,
 				Title:  fmt.Sprintf("收集社区对 %d 年双报到工作的评价", year),
-				Detail: fmt.Sprintf("本单位报到的 %d 个社区尚未反馈 %d 年度评价", n, year), Link: "/community",
+				Detail: fmt.Sprintf("本单位报到的 %d 个社区尚未反馈 %d 年度评价", n, year), Link: fmt.Sprintf("/community?org=%d", orgID),
 				Severity: severity(due, today), DueOn: due})
 		}
 		if err := rows.Err(); err != nil {

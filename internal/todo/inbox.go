@@ -35,11 +35,7 @@ type Entry struct {
 }
 
 // badgeCap bounds the count on the badge: beyond it the badge says 99+.
-// The badge counts the first badgeWindow items first (Count).
-const (
-	badgeCap    = 100
-	badgeWindow = 4 * badgeCap
-)
+const badgeCap = 100
 
 // Done closes an item of the caller's own account. Another's item, or an
 // organisation item, is not found; an item already done is a conflict.

@@ -126,11 +126,11 @@ func TestBadgeCountsEachThingOnce(t *testing.T) {
 		root, a, _, aBranch, bBranch := tree(t, e.DB)
 		var same, many []todo.Item
 		for i := range 500 {
-			same = append(same, todo.Item{Source: "test.badge", Key: fmt.Sprint("same", i), OrgID: aBranch, Title: "同一件事", Link: "/x"})
+			same = append(same, todo.Item{Source: "transfer.overdue", Key: fmt.Sprint("same", i), OrgID: aBranch, Title: "同一件事", Link: "/x"})
 		}
 		for i := range 240 {
 			for side, org := range []int64{aBranch, bBranch} {
-				many = append(many, todo.Item{Source: "test.badge", Key: fmt.Sprint(i, side), OrgID: org, Title: fmt.Sprint("事项", i), Link: fmt.Sprint("/y/", i)})
+				many = append(many, todo.Item{Source: "transfer.overdue", Key: fmt.Sprint(i, side), OrgID: org, Title: fmt.Sprint("事项", i), Link: fmt.Sprint("/y/", i)})
 			}
 		}
 		badge := func(c *apptest.Client, want string) {
@@ -143,5 +143,30 @@ func TestBadgeCountsEachThingOnce(t *testing.T) {
 		badge(e.Account(auth.OrgAdmin, a, 0), "待办<b>1</b>")
 		post(t, e.DB, many...)
 		badge(e.Account(auth.OrgAdmin, root, 0), "待办<b>99+</b>")
+	})
+}
+
+// An item posted to the caller's own account and to an organisation of
+// their subtree is one item: the inbox, the 工作台 and the badge count it once.
+func TestOwnItemInTheSubtreeCountsOnce(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		root, _, _, aBranch, _ := tree(t, e.DB)
+		city := e.Account(auth.OrgAdmin, root, 0)
+		var account int64
+		if err := e.DB.QueryRowContext(t.Context(), "SELECT MAX(id) FROM accounts").Scan(&account); err != nil {
+			t.Fatal(err)
+		}
+		post(t, e.DB, todo.Item{Source: "develop.deadline", Key: "both", OrgID: aBranch, AccountID: account, Title: "审核发展对象材料", Link: "/development"})
+		var l list
+		var u todo.Urgency
+		if st := city.Do("GET", "/api/v1/todos", nil, &l); st != 200 || l.Total != 1 || len(l.Items) != 1 {
+			t.Fatalf("inbox: %d %d %s", st, l.Total, titles(l))
+		}
+		if st := city.Do("GET", "/api/v1/todos/urgency", nil, &u); st != 200 || u.Total != 1 {
+			t.Fatalf("urgency: %d %+v", st, u)
+		}
+		if st := city.Do("GET", "/", nil, nil); st != 200 || !strings.Contains(city.Body(), "待办<b>1</b>") {
+			t.Fatalf("badge: %d", st)
+		}
 	})
 }
