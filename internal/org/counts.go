@@ -23,15 +23,59 @@ func Counts(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCoun
 	return tree.counts, tree.countErr
 }
 
-// count counts the people of tree per organisation with one grouped query,
-// then adds them to every organisation on the materialised path from the
-// root of the subtree down to theirs, so the work grows with the number of
-// people and of organisations, not with their product.
+// count counts the people of tree per organisation, through tree.Census
+// or else with one grouped query, then adds them to every organisation on
+// the materialised path from the root of the subtree down to theirs, so the
+// work grows with the number of people and of organisations, not with their
+// product.
 func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCounts, error) {
 	out := map[int64]MemberCounts{}
 	if len(tree.List) == 0 {
 		return out, nil
 	}
+	sums := map[int64]*MemberCounts{}
+	add := func(path, status string, n int) {
+		for _, id := range idsBelow(path, tree.Scope.Root()) {
+			c := sums[id]
+			if c == nil {
+				c = &MemberCounts{ByStatus: map[string]int{}}
+				sums[id] = c
+			}
+			c.add(status, n)
+		}
+	}
+	var err error
+	if tree.Census != nil {
+		err = censusCount(ctx, tree, add)
+	} else {
+		err = tableCount(ctx, q, tree, add)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for id, c := range sums {
+		out[id] = *c
+	}
+	return out, nil
+}
+
+// censusCount hands add the people of each organisation of tree by status
+// from tree.Census.
+func censusCount(ctx context.Context, tree *Orgs, add func(path, status string, n int)) error {
+	paths := make(map[string]bool, len(tree.List))
+	for _, o := range tree.List {
+		paths[o.Path] = true
+	}
+	return tree.Census(ctx, tree.Scope, func(path, status string, n int) {
+		if paths[path] {
+			add(path, status, n)
+		}
+	})
+}
+
+// tableCount hands add the people of each organisation of tree by status,
+// counted in the table with one grouped query.
+func tableCount(ctx context.Context, q db.Querier, tree *Orgs, add func(path, status string, n int)) error {
 	paths := make(map[int64]string, len(tree.List))
 	for _, o := range tree.List {
 		paths[o.ID] = o.Path
@@ -45,37 +89,21 @@ func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCount
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	sums := map[int64]*MemberCounts{}
 	for rows.Next() {
 		var status string
 		var orgID int64
 		var n int
 		if err := rows.Scan(&status, &orgID, &n); err != nil {
-			return nil, err
+			return err
 		}
-		path, ok := paths[orgID]
-		if !ok {
-			continue
-		}
-		for _, id := range idsBelow(path, tree.Scope.Root()) {
-			c := sums[id]
-			if c == nil {
-				c = &MemberCounts{ByStatus: map[string]int{}}
-				sums[id] = c
-			}
-			c.add(status, n)
+		if path, ok := paths[orgID]; ok {
+			add(path, status, n)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for id, c := range sums {
-		out[id] = *c
-	}
-	return out, nil
+	return rows.Err()
 }
 
 // CountsIn reads the organisations of s and counts their people, for a

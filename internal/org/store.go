@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
 )
@@ -61,6 +62,9 @@ type Orgs struct {
 	Scope scope.Subtree
 	List  []Org // dissolved ones included, parents before children
 	ByID  Index // into List
+	// Census, when set by a caller outside a transaction, is where Counts
+	// takes the people from instead of counting the table.
+	Census core.Census
 
 	counted  sync.Once // Counts
 	counts   map[int64]MemberCounts
