@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
 )
@@ -106,13 +107,14 @@ func tableCount(ctx context.Context, q db.Querier, tree *Orgs, add func(path, st
 	return rows.Err()
 }
 
-// CountsIn reads the organisations of s and counts their people, for a
-// caller that needs nothing else of the tree.
-func CountsIn(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]MemberCounts, error) {
+// CountsIn reads the organisations of s and counts their people (through
+// census when set), for a caller that needs nothing else of the tree.
+func CountsIn(ctx context.Context, q db.Querier, census core.Census, s scope.Subtree) (map[int64]MemberCounts, error) {
 	tree, err := ReadOrgs(ctx, q, s)
 	if err != nil {
 		return nil, err
 	}
+	tree.Census = census
 	return Counts(ctx, q, tree)
 }
 
