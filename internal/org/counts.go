@@ -2,7 +2,6 @@ package org
 
 import (
 	"context"
-	"strconv"
 
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -24,27 +23,25 @@ func Counts(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCoun
 	return tree.counts, tree.countErr
 }
 
-// count counts the people of tree per organisation, through tree.Census
-// or else with one grouped query, then adds them to every organisation on
-// the materialised path from the root of the subtree down to theirs, so the
-// work grows with the number of people and of organisations, not with their
-// product.
+// count counts the people of each organisation of tree, through
+// tree.Census or else with one grouped query, then adds each
+// organisation's counts to its parent's, children first, so the work grows
+// with the number of people and of organisations, not with their product.
 func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCounts, error) {
 	out := map[int64]MemberCounts{}
 	if len(tree.List) == 0 {
 		return out, nil
 	}
 	sums := map[int64]*MemberCounts{}
-	add := func(path, status string, n int) {
-		for _, id := range idsBelow(path, tree.Scope.Root()) {
-			c := sums[id]
-			if c == nil {
-				c = &MemberCounts{ByStatus: map[string]int{}}
-				sums[id] = c
-			}
-			c.add(status, n)
+	sum := func(id int64) *MemberCounts {
+		c := sums[id]
+		if c == nil {
+			c = &MemberCounts{ByStatus: map[string]int{}}
+			sums[id] = c
 		}
+		return c
 	}
+	add := func(id int64, status string, n int) { sum(id).add(status, n) }
 	var err error
 	if tree.Census != nil {
 		err = censusCount(ctx, tree, add)
@@ -54,36 +51,43 @@ func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCount
 	if err != nil {
 		return nil, err
 	}
-	for id, c := range sums {
-		out[id] = *c
+	for i := len(tree.List) - 1; i >= 0; i-- { // parents come first in the list
+		o := &tree.List[i]
+		c := sums[o.ID]
+		if c == nil {
+			continue
+		}
+		if _, ok := tree.ByID[o.ParentID]; ok {
+			parent := sum(o.ParentID)
+			for status, n := range c.ByStatus {
+				parent.add(status, n)
+			}
+		}
+		out[o.ID] = *c
 	}
 	return out, nil
 }
 
 // censusCount hands add the people of each organisation of tree by status
 // from tree.Census.
-func censusCount(ctx context.Context, tree *Orgs, add func(path, status string, n int)) error {
-	paths := make(map[string]bool, len(tree.List))
+func censusCount(ctx context.Context, tree *Orgs, add func(id int64, status string, n int)) error {
+	ids := make(map[string]int64, len(tree.List))
 	for _, o := range tree.List {
-		paths[o.Path] = true
+		ids[o.Path] = o.ID
 	}
 	return tree.Census(ctx, tree.Scope, func(path, status string, n int) {
-		if paths[path] {
-			add(path, status, n)
+		if id, ok := ids[path]; ok {
+			add(id, status, n)
 		}
 	})
 }
 
 // tableCount hands add the people of each organisation of tree by status,
 // counted in the table with one grouped query.
-func tableCount(ctx context.Context, q db.Querier, tree *Orgs, add func(path, status string, n int)) error {
-	paths := make(map[int64]string, len(tree.List))
-	for _, o := range tree.List {
-		paths[o.ID] = o.Path
-	}
+func tableCount(ctx context.Context, q db.Querier, tree *Orgs, add func(id int64, status string, n int)) error {
 	query := "SELECT status, org_id, COUNT(*) FROM persons GROUP BY status, org_id"
 	var args []any
-	if len(paths) <= inListMax {
+	if len(tree.List) <= inListMax {
 		var w string
 		w, args = tree.Scope.HasOrg("org_id")
 		query = "SELECT status, org_id, COUNT(*) FROM persons WHERE " + w + " GROUP BY status, org_id"
@@ -100,8 +104,8 @@ func tableCount(ctx context.Context, q db.Querier, tree *Orgs, add func(path, st
 		if err := rows.Scan(&status, &orgID, &n); err != nil {
 			return err
 		}
-		if path, ok := paths[orgID]; ok {
-			add(path, status, n)
+		if _, ok := tree.ByID[orgID]; ok {
+			add(orgID, status, n)
 		}
 	}
 	return rows.Err()
@@ -127,23 +131,4 @@ func (c *MemberCounts) add(status string, n int) {
 		c.Probationary += n
 	}
 	c.Members = c.Full + c.Probationary
-}
-
-// idsBelow lists the ids on a materialised path from the organisation at
-// rootPath down: idsBelow("/1/4/7/", "/1/4/") is 4, 7.
-func idsBelow(path, rootPath string) []int64 {
-	var ids []int64
-	start := 1
-	for i := 1; i < len(path); i++ {
-		if path[i] != '/' {
-			continue
-		}
-		if i+1 >= len(rootPath) {
-			if id, err := strconv.ParseInt(path[start:i], 10, 64); err == nil {
-				ids = append(ids, id)
-			}
-		}
-		start = i + 1
-	}
-	return ids
 }

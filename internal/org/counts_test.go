@@ -140,21 +140,6 @@ func TestCountsOfLargeSubtrees(t *testing.T) {
 	}
 }
 
-func TestIDsBelow(t *testing.T) {
-	for _, c := range []struct {
-		path, root, want string
-	}{
-		{"/1/4/7/", "/", "[1 4 7]"},
-		{"/1/4/7/", "/1/4/", "[4 7]"},
-		{"/1/4/7/", "/1/4/7/", "[7]"},
-		{"/10/42/", "/10/", "[10 42]"},
-	} {
-		if got := fmt.Sprint(idsBelow(c.path, c.root)); got != c.want {
-			t.Errorf("idsBelow(%s, %s) = %s, want %s", c.path, c.root, got, c.want)
-		}
-	}
-}
-
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
