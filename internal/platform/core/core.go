@@ -35,7 +35,7 @@ type Deps struct {
 // A Census calls each with the number of people of every organisation path
 // of s by status, exactly as of the call, from a copy kept up to date
 // instead of a count of a million rows. It reads outside any transaction:
-// a caller inside one counts through it.
+// a caller inside one counts the table in its transaction instead.
 type Census func(ctx context.Context, s scope.Subtree, each func(path, status string, n int)) error
 
 // Today is the civil date in Asia/Shanghai.
