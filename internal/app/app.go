@@ -234,6 +234,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, org.Routes(a.Deps)...)
 	rs = append(rs, todo.Routes(a.Deps)...)
 	a.stats = &stats.Service{DB: a.DB, Now: a.Now}
+	a.Census = a.stats.Census // before any route counts
 	rs = append(rs, stats.Routes(a.Deps, a.stats)...)
 	rs = append(rs, annual.Routes(a.Deps)...)
 	rs = append(rs, leader.Routes(a.Deps)...)

@@ -253,6 +253,7 @@ func (s *Service) units(ctx context.Context, orgID int64) ([]unit, error) {
 	if err != nil {
 		return nil, err
 	}
+	tree.Census = s.Census
 	counts, err := org.Counts(ctx, s.DB, tree)
 	if err != nil {
 		return nil, err

@@ -95,6 +95,7 @@ func Compare(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Sub
 	if err != nil {
 		return nil, err
 	}
+	tree.Census = d.Census
 	unitOf := map[int64]int64{} // organisation → the unit holding it
 	var units []org.Org
 	for _, o := range tree.List { // parents come first

@@ -68,51 +68,72 @@ func listTotal(t *testing.T, c *apptest.Client, href string) (int, bool) {
 	return 0, false
 }
 
+// checkCompare checks the comparison of root's 分局, sorted by members,
+// against the lists its figures link to.
+func checkCompare(t *testing.T, c *apptest.Client, root int64) {
+	t.Helper()
+	var cmp leader.Comparison
+	c.Expect(200, "GET", fmt.Sprintf("/api/v1/stats/compare?org=%d&sort=members&desc=1", root), nil, &cmp)
+	if len(cmp.Units) < 2 || len(cmp.Columns) != len(leader.Columns) {
+		t.Fatalf("compares %d units over %d columns", len(cmp.Units), len(cmp.Columns))
+	}
+	checked := 0
+	for i, u := range cmp.Units {
+		if i > 0 && u.Cells[0].Value > cmp.Units[i-1].Cells[0].Value {
+			t.Errorf("not sorted by members, largest first: %s after %s", u.Name, cmp.Units[i-1].Name)
+		}
+		for k, cell := range u.Cells {
+			if cell.Href == "" {
+				t.Errorf("%s %s has no list", u.Name, cmp.Columns[k].Label)
+			}
+			if cmp.Columns[k].Key == "training" {
+				// The rate's two numbers are the ledger's members and those not short.
+				var led struct {
+					Members    int
+					ShortTotal int `json:"short_total"`
+				}
+				c.Expect(200, "GET", "/api/v1"+cell.Href, nil, &led)
+				want := fmt.Sprintf("（%d/%d）", led.Members-led.ShortTotal, led.Members)
+				if led.Members == 0 {
+					want = "—"
+				}
+				if !strings.HasSuffix(cell.Text, want) {
+					t.Errorf("%s 学时达标率 %s, its ledger %s has %d members, %d short", u.Name, cell.Text, cell.Href, led.Members, led.ShortTotal)
+				}
+				checked++
+			}
+			if n, ok := listTotal(t, c, cell.Href); ok {
+				checked++
+				if float64(n) != cell.Value {
+					t.Errorf("%s %s = %s, its list %s has %d", u.Name, cmp.Columns[k].Label, cell.Text, cell.Href, n)
+				}
+			}
+		}
+	}
+	if checked < 5*len(cmp.Units) {
+		t.Errorf("only %d figures checked against their lists", checked)
+	}
+}
+
 func TestCompare(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		root, sub, other := bureau(t, e)
 		c := e.Account(auth.Leader, root, 0)
-		var cmp leader.Comparison
-		c.Expect(200, "GET", fmt.Sprintf("/api/v1/stats/compare?org=%d&sort=members&desc=1", root), nil, &cmp)
-		if len(cmp.Units) < 2 || len(cmp.Columns) != len(leader.Columns) {
-			t.Fatalf("compares %d units over %d columns", len(cmp.Units), len(cmp.Columns))
+		checkCompare(t, c, root)
+		// The people are counted from the dashboard's snapshot: after writes
+		// (a 发展对象 and a 积极分子 added, a member's status changed), each
+		// figure is still its list's.
+		var branch, member int64
+		if err := e.DB.QueryRowContext(context.Background(), "SELECT id FROM orgs WHERE parent_id = ? AND kind = 'branch' ORDER BY id LIMIT 1", sub).Scan(&branch); err != nil {
+			t.Fatal(err)
 		}
-		checked := 0
-		for i, u := range cmp.Units {
-			if i > 0 && u.Cells[0].Value > cmp.Units[i-1].Cells[0].Value {
-				t.Errorf("not sorted by members, largest first: %s after %s", u.Name, cmp.Units[i-1].Name)
-			}
-			for k, cell := range u.Cells {
-				if cell.Href == "" {
-					t.Errorf("%s %s has no list", u.Name, cmp.Columns[k].Label)
-				}
-				if cmp.Columns[k].Key == "training" {
-					// The rate's two numbers are the ledger's members and those not short.
-					var led struct {
-						Members    int
-						ShortTotal int `json:"short_total"`
-					}
-					c.Expect(200, "GET", "/api/v1"+cell.Href, nil, &led)
-					want := fmt.Sprintf("（%d/%d）", led.Members-led.ShortTotal, led.Members)
-					if led.Members == 0 {
-						want = "—"
-					}
-					if !strings.HasSuffix(cell.Text, want) {
-						t.Errorf("%s 学时达标率 %s, its ledger %s has %d members, %d short", u.Name, cell.Text, cell.Href, led.Members, led.ShortTotal)
-					}
-					checked++
-				}
-				if n, ok := listTotal(t, c, cell.Href); ok {
-					checked++
-					if float64(n) != cell.Value {
-						t.Errorf("%s %s = %s, its list %s has %d", u.Name, cmp.Columns[k].Label, cell.Text, cell.Href, n)
-					}
-				}
-			}
+		e.Person(dbtest.Person{Org: branch, Name: "新发展对象", Status: "candidate", ApplyDate: "2024-03-01", ActivistDate: "2024-09-01", CandidateDate: "2025-09-01"})
+		e.Person(dbtest.Person{Org: branch, Name: "新积极分子", Status: "activist", ApplyDate: "2025-03-01", ActivistDate: "2025-09-01"})
+		if err := e.DB.QueryRowContext(context.Background(), "SELECT id FROM persons WHERE org_id = ? AND status = 'full' ORDER BY id LIMIT 1", branch).Scan(&member); err != nil {
+			t.Fatal(err)
 		}
-		if checked < 5*len(cmp.Units) {
-			t.Errorf("only %d figures checked against their lists", checked)
-		}
+		e.Account(auth.OrgAdmin, root, 0).Expect(201, "POST", fmt.Sprintf("/api/v1/members/%d/events", member), map[string]any{"kind": "transfer_out", "on_date": time.Now().Format(time.DateOnly)}, nil)
+		checkCompare(t, c, root)
 		// The page: sortable headings, every number a link.
 		if st := c.Do("GET", fmt.Sprintf("/stats/compare?org=%d&sort=training", root), nil, nil); st != 200 ||
 			!strings.Contains(c.Body(), "&amp;sort=training&amp;desc=1") || !strings.Contains(c.Body(), `href="/members?org=`) {

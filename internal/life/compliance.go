@@ -206,7 +206,7 @@ func grid(ctx context.Context, q db.Querier, tree *org.Orgs, cols []Column, toda
 	for i, k := range Kinds {
 		kindNo[k.Key] = i
 	}
-	held := make([]int, len(rows)*len(Kinds)*span) // [row][kind][month]
+	held := make([]int32, len(rows)*len(Kinds)*span) // [row][kind][month]; int32: 7 MB, not 15, at 19,000 branches
 	for res.Next() {
 		var id int64
 		var list sql.RawBytes // not copied
@@ -247,7 +247,7 @@ func grid(ctx context.Context, q db.Querier, tree *org.Orgs, cols []Column, toda
 			n := 0
 			at := (i*len(Kinds) + windows[j].kind) * span
 			for m := windows[j].from; m <= windows[j].to; m++ {
-				n += held[at+m]
+				n += int(held[at+m])
 			}
 			st := StateOf(c.Period, n, today)
 			if cells {

@@ -90,7 +90,7 @@ func (h *handlers) loadDetail(ctx context.Context, p *auth.Principal, id int64) 
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := BuildTree(ctx, h.DB, scope.Of(p), h.today(), true)
+	t, err := BuildTree(ctx, h.DB, h.Census, scope.Of(p), h.today(), true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -131,7 +131,7 @@ func (h *handlers) treeOf(r *http.Request) (*Tree, error) {
 		}
 		sc = sc.Narrow(o.Path)
 	}
-	return BuildTree(r.Context(), h.DB, sc, h.today(), q.Get("dissolved") == "1")
+	return BuildTree(r.Context(), h.DB, h.Census, sc, h.today(), q.Get("dissolved") == "1")
 }
 
 func (h *handlers) apiTree(w http.ResponseWriter, r *http.Request) error {

@@ -2,8 +2,8 @@ package org
 
 import (
 	"context"
-	"strconv"
 
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
 )
@@ -23,68 +23,102 @@ func Counts(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCoun
 	return tree.counts, tree.countErr
 }
 
-// count counts the people of tree per organisation with one grouped query,
-// then adds them to every organisation on the materialised path from the
-// root of the subtree down to theirs, so the work grows with the number of
-// people and of organisations, not with their product.
+// count counts the people of each organisation of tree, through
+// tree.Census or else with one grouped query, then adds each
+// organisation's counts to its parent's, children first, so the work grows
+// with the number of people and of organisations, not with their product.
 func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCounts, error) {
 	out := map[int64]MemberCounts{}
 	if len(tree.List) == 0 {
 		return out, nil
 	}
-	paths := make(map[int64]string, len(tree.List))
-	for _, o := range tree.List {
-		paths[o.ID] = o.Path
+	sums := map[int64]*MemberCounts{}
+	sum := func(id int64) *MemberCounts {
+		c := sums[id]
+		if c == nil {
+			c = &MemberCounts{ByStatus: map[string]int{}}
+			sums[id] = c
+		}
+		return c
 	}
+	add := func(id int64, status string, n int) { sum(id).add(status, n) }
+	var err error
+	if tree.Census != nil {
+		err = censusCount(ctx, tree, add)
+	} else {
+		err = tableCount(ctx, q, tree, add)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := len(tree.List) - 1; i >= 0; i-- { // parents come first in the list
+		o := &tree.List[i]
+		c := sums[o.ID]
+		if c == nil {
+			continue
+		}
+		if _, ok := tree.ByID[o.ParentID]; ok {
+			parent := sum(o.ParentID)
+			for status, n := range c.ByStatus {
+				parent.add(status, n)
+			}
+		}
+		out[o.ID] = *c
+	}
+	return out, nil
+}
+
+// censusCount hands add the people of each organisation of tree by status
+// from tree.Census.
+func censusCount(ctx context.Context, tree *Orgs, add func(id int64, status string, n int)) error {
+	ids := make(map[string]int64, len(tree.List))
+	for _, o := range tree.List {
+		ids[o.Path] = o.ID
+	}
+	return tree.Census(ctx, tree.Scope, func(path, status string, n int) {
+		if id, ok := ids[path]; ok {
+			add(id, status, n)
+		}
+	})
+}
+
+// tableCount hands add the people of each organisation of tree by status,
+// counted in the table with one grouped query.
+func tableCount(ctx context.Context, q db.Querier, tree *Orgs, add func(id int64, status string, n int)) error {
 	query := "SELECT status, org_id, COUNT(*) FROM persons GROUP BY status, org_id"
 	var args []any
-	if len(paths) <= inListMax {
+	if len(tree.List) <= inListMax {
 		var w string
 		w, args = tree.Scope.HasOrg("org_id")
 		query = "SELECT status, org_id, COUNT(*) FROM persons WHERE " + w + " GROUP BY status, org_id"
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	sums := map[int64]*MemberCounts{}
 	for rows.Next() {
 		var status string
 		var orgID int64
 		var n int
 		if err := rows.Scan(&status, &orgID, &n); err != nil {
-			return nil, err
+			return err
 		}
-		path, ok := paths[orgID]
-		if !ok {
-			continue
-		}
-		for _, id := range idsBelow(path, tree.Scope.Root()) {
-			c := sums[id]
-			if c == nil {
-				c = &MemberCounts{ByStatus: map[string]int{}}
-				sums[id] = c
-			}
-			c.add(status, n)
+		if _, ok := tree.ByID[orgID]; ok {
+			add(orgID, status, n)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for id, c := range sums {
-		out[id] = *c
-	}
-	return out, nil
+	return rows.Err()
 }
 
-// CountsIn reads the organisations of s and counts their people, for a
-// caller that needs nothing else of the tree.
-func CountsIn(ctx context.Context, q db.Querier, s scope.Subtree) (map[int64]MemberCounts, error) {
+// CountsIn reads the organisations of s and counts their people (through
+// census when set), for a caller that needs nothing else of the tree.
+func CountsIn(ctx context.Context, q db.Querier, census core.Census, s scope.Subtree) (map[int64]MemberCounts, error) {
 	tree, err := ReadOrgs(ctx, q, s)
 	if err != nil {
 		return nil, err
 	}
+	tree.Census = census
 	return Counts(ctx, q, tree)
 }
 
@@ -97,23 +131,4 @@ func (c *MemberCounts) add(status string, n int) {
 		c.Probationary += n
 	}
 	c.Members = c.Full + c.Probationary
-}
-
-// idsBelow lists the ids on a materialised path from the organisation at
-// rootPath down: idsBelow("/1/4/7/", "/1/4/") is 4, 7.
-func idsBelow(path, rootPath string) []int64 {
-	var ids []int64
-	start := 1
-	for i := 1; i < len(path); i++ {
-		if path[i] != '/' {
-			continue
-		}
-		if i+1 >= len(rootPath) {
-			if id, err := strconv.ParseInt(path[start:i], 10, 64); err == nil {
-				ids = append(ids, id)
-			}
-		}
-		start = i + 1
-	}
-	return ids
 }

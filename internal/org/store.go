@@ -1,6 +1,7 @@
 package org
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
 )
@@ -37,7 +39,9 @@ func Get(ctx context.Context, q db.Querier, id int64) (*Org, error) {
 // before children. The empty scope yields nothing.
 func Subtree(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) {
 	w, args := s.Where("path")
-	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+w+" ORDER BY LENGTH(path), sort, id", args...)
+	// Sorted here rather than by the database, which sorts whole rows
+	// (a quarter of the read at 19,000 organisations).
+	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+w, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +54,9 @@ func Subtree(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) 
 		}
 		out = append(out, *o)
 	}
+	slices.SortFunc(out, func(a, b Org) int {
+		return cmp.Or(cmp.Compare(len(a.Path), len(b.Path)), cmp.Compare(a.Sort, b.Sort), cmp.Compare(a.ID, b.ID))
+	})
 	return out, rows.Err()
 }
 
@@ -61,6 +68,9 @@ type Orgs struct {
 	Scope scope.Subtree
 	List  []Org // dissolved ones included, parents before children
 	ByID  Index // into List
+	// Census, when set by a caller outside a transaction, is where Counts
+	// takes the people from instead of counting the table.
+	Census core.Census
 
 	counted  sync.Once // Counts
 	counts   map[int64]MemberCounts

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
 )
@@ -27,13 +28,14 @@ type Tree struct {
 	Warnings int // how many warnings in total
 }
 
-// BuildTree assembles the tree of s; dissolved organisations appear only
-// when asked for.
-func BuildTree(ctx context.Context, q db.Querier, s scope.Subtree, today civil.Date, dissolved bool) (*Tree, error) {
+// BuildTree assembles the tree of s, its people counted through census
+// when set; dissolved organisations appear only when asked for.
+func BuildTree(ctx context.Context, q db.Querier, census core.Census, s scope.Subtree, today civil.Date, dissolved bool) (*Tree, error) {
 	tree, err := ReadOrgs(ctx, q, s)
 	if err != nil {
 		return nil, err
 	}
+	tree.Census = census
 	counts, err := Counts(ctx, q, tree)
 	if err != nil {
 		return nil, err

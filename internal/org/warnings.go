@@ -122,7 +122,7 @@ func SyncWarnings(ctx context.Context, d *core.Deps) error {
 }
 
 func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date) error {
-	t, err := BuildTree(ctx, tx, scope.All(), today, false)
+	t, err := BuildTree(ctx, tx, nil, scope.All(), today, false)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (s *Service) BoardOf(ctx context.Context, p *auth.Principal, orgID int64, y
 		}
 	}
 	sub := scope.Under(path)
-	counts, err := org.CountsIn(ctx, s.DB, sub)
+	counts, err := org.CountsIn(ctx, s.DB, s.Census, sub)
 	if err != nil {
 		return nil, err
 	}

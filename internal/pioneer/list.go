@@ -115,7 +115,7 @@ func (s *Service) listCommitments(ctx context.Context, sub scope.Subtree, root i
 		Scan(&out.Made, &out.Reviewed); err != nil {
 		return nil, err
 	}
-	counts, err := org.CountsIn(ctx, s.DB, sub)
+	counts, err := org.CountsIn(ctx, s.DB, s.Census, sub)
 	if err != nil {
 		return nil, err
 	}

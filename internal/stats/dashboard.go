@@ -181,3 +181,14 @@ func (s *Service) Dashboard(ctx context.Context, orgID int64, orgName, path stri
 	d.OrgName = orgName
 	return d, nil
 }
+
+// Census is a core.Census: the people of each organisation path of sc by
+// status, from the snapshot brought up to date as for a dashboard.
+func (s *Service) Census(ctx context.Context, sc scope.Subtree, each func(path, status string, n int)) error {
+	defer s.snap.hold()()
+	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil {
+		return err
+	}
+	s.snap.census(sc, civil.Today(s.Now()), each)
+	return nil
+}

@@ -246,9 +246,21 @@ func (t *table) putOrg(r row) {
 	t.orgs[r.id] = o
 }
 
-// sum adds up the tallies of the paths in sc, counting everyone again
-// first when the day (and so the age bands) changed.
+// sum adds up the tallies of the paths in sc.
 func (t *table) sum(sc scope.Subtree, today civil.Date) tally {
+	t.tally(today)
+	var out tally
+	for i, path := range t.places {
+		if sc.Contains(path) {
+			out.plus(&t.tallies[i])
+		}
+	}
+	return out
+}
+
+// tally counts everyone again when there are no tallies yet or the day
+// (and so the age bands) changed.
+func (t *table) tally(today civil.Date) {
 	if t.tallies == nil || !t.day.Equal(today) {
 		t.day, t.starts, t.tallies = today, bandStarts(today), make([]tally, len(t.places))
 		for _, p := range t.people {
@@ -260,13 +272,6 @@ func (t *table) sum(sc scope.Subtree, today civil.Date) tally {
 			t.tallies[o.place].orgs[o.kind]++
 		}
 	}
-	var out tally
-	for i, path := range t.places {
-		if sc.Contains(path) {
-			out.plus(&t.tallies[i])
-		}
-	}
-	return out
 }
 
 // snapshot holds the table and what its refreshes need.
@@ -566,4 +571,22 @@ func (s *snapshot) count(sc scope.Subtree, today civil.Date) tally {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tab.sum(sc, today)
+}
+
+// census calls each with the people of every path of sc by status.
+func (s *snapshot) census(sc scope.Subtree, today civil.Date, each func(path, status string, n int)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tab
+	t.tally(today)
+	for i, path := range t.places {
+		if !sc.Contains(path) {
+			continue
+		}
+		for code, n := range t.tallies[i].status {
+			if n != 0 && code > 0 {
+				each(path, member.Statuses[code-1], int(n))
+			}
+		}
+	}
 }

@@ -83,6 +83,7 @@ func Check(ctx context.Context, d *core.Deps, p *auth.Principal, year int, orgID
 	if err != nil {
 		return nil, err
 	}
+	tree.Census = d.Census
 	facts, err := branchfacts.Gather(ctx, d.DB, tree, year, today, branchfacts.All)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
 
@@ -26,7 +27,16 @@ type Deps struct {
 	Now   func() time.Time
 	// DataDir holds SQLite, the key file and uploaded files.
 	DataDir string
+	// Census counts the people from the dashboard's snapshot (nil: a
+	// caller counts the table).
+	Census Census
 }
+
+// A Census calls each with the number of people of every organisation path
+// of s by status, exactly as of the call, from a copy kept up to date
+// instead of a count of a million rows. It reads outside any transaction:
+// a caller inside one counts the table in its transaction instead.
+type Census func(ctx context.Context, s scope.Subtree, each func(path, status string, n int)) error
 
 // Today is the civil date in Asia/Shanghai.
 func (d *Deps) Today() string { return d.Now().In(web.Shanghai).Format("2006-01-02") }
