@@ -476,7 +476,9 @@ func (s *snapshot) refresh(ctx context.Context, q *db.DB, now int64) error {
 		if err != nil {
 			return err
 		}
-		m.seen = max(m.seen, seen, seen2)
+		// A write stamped in this very millisecond may commit after the
+		// reads: what was seen counts up to the millisecond before.
+		m.seen = max(m.seen, min(max(seen, seen2), now-1))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -16,8 +16,9 @@ import (
 	"hongdun/internal/platform/scope"
 )
 
-// Between sweeps a view reads only rows stamped after the newest one seen;
-// a write that committed late, stamped before that, shows within a sweep.
+// Between sweeps a view reads only rows stamped after the newest one seen
+// (before the view's own millisecond); a write that committed late, stamped
+// before that, shows within a sweep.
 func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -49,6 +50,17 @@ func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
 		}
 		if got := status(t0+sweepEvery+300, b); got != prob {
 			t.Fatalf("after a sweep: status %d, want %d", got, prob)
+		}
+		// Two writes in the millisecond of a view, the second committed
+		// after it: the next view sees it, not the next sweep.
+		at := t0 + sweepEvery + 350
+		stamp(a, at, "full")
+		if got := status(at, a); got != full {
+			t.Fatalf("a write of the view's millisecond: status %d, want %d", got, full)
+		}
+		stamp(b, at, "full")
+		if got := status(at+1, b); got != full {
+			t.Fatalf("another write of that millisecond, committed after the view: status %d, want %d", got, full)
 		}
 	})
 }
