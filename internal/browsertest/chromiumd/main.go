@@ -1,6 +1,7 @@
 // Command chromiumd starts the headless Chromium that every browser test of
 // a ./test.sh run shares, prints its DevTools address and keeps it until
-// SIGTERM or SIGINT, then closes it and removes its profile.
+// SIGTERM or SIGINT (or until its parent has gone), then closes it and
+// removes its profile.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"hongdun/internal/browsertest/chromium"
 )
@@ -37,6 +39,23 @@ func run() error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 	fmt.Println(url)
-	<-sig
+	select {
+	case <-sig:
+	case <-orphaned():
+	}
 	return nil
+}
+
+// orphaned is closed when the process that started this one has gone
+// without stopping it (test.sh killed), so that no Chromium is left behind.
+func orphaned() <-chan struct{} {
+	done := make(chan struct{})
+	parent := os.Getppid()
+	go func() {
+		for os.Getppid() == parent {
+			time.Sleep(time.Second)
+		}
+		close(done)
+	}()
+	return done
 }
