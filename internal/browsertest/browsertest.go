@@ -5,9 +5,9 @@
 //
 // Starting Chromium costs seconds of CPU, so the tests of one test binary
 // that run at the same time share one Chromium, and under ./test.sh every
-// test binary shares the one Chromium it started (package chromium); each
-// test gets its own tab in its own browser context (cookies, storage and
-// cache of its own).
+// test binary uses the one Chromium that test.sh started (package
+// chromium); each test gets its own tab in its own browser context
+// (cookies, storage and cache of its own).
 package browsertest
 
 import (
