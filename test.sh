@@ -27,8 +27,14 @@ if [ "$(id -u)" = 0 ]; then
   chown postgres "$pgdir"
   runas=(runuser -u postgres -- env -C /)
 fi
-stop_pg() { "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdir"; }
-trap stop_pg EXIT
+chromedir=$(mktemp -d /tmp/hongdun-chromium.XXXXXX)
+chromium_pid=""
+stop_all() {
+  if [ -n "$chromium_pid" ]; then kill "$chromium_pid" 2>/dev/null || true; wait "$chromium_pid" 2>/dev/null || true; fi
+  rm -rf "$chromedir"
+  "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdir"
+}
+trap stop_all EXIT
 "${runas[@]}" "$pgbin/initdb" -D "$pgdir/data" -U hongdun --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
   -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
@@ -43,6 +49,16 @@ go vet ./...
 # discard is written `_ = f() // why`.
 # (CGO off: with cgo, errcheck's loader cannot read os/user here.)
 CGO_ENABLED=0 go run github.com/kisielk/errcheck@v1.30.0 -ignoretests -exclude errcheck_excludes.txt ./...
+# One headless Chromium for every browser test of the run: a test binary that
+# started its own paid about two seconds of CPU for it (about twenty do).
+go build -o "$chromedir/chromiumd" ./internal/browsertest/chromiumd
+"$chromedir/chromiumd" >"$chromedir/url" &
+chromium_pid=$!
+until [ -s "$chromedir/url" ]; do
+  kill -0 "$chromium_pid" 2>/dev/null || { echo "Chromium 未能启动" >&2; exit 1; }
+  sleep 0.2
+done
+export HONGDUN_TEST_CHROMIUM_URL=$(cat "$chromedir/url")
 # go vet ran above on every package, so go test does not vet again (-vet=off:
 # about a quarter of the suite's CPU is building and vetting test binaries),
 # and the test binaries are linked without DWARF debugging information

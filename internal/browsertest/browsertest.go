@@ -4,14 +4,15 @@
 // neither is installed.
 //
 // Starting Chromium costs seconds of CPU, so the tests of one test binary
-// that run at the same time share one Chromium; each test gets its own tab
-// in its own browser context (cookies, storage and cache of its own).
+// that run at the same time share one Chromium, and under ./test.sh every
+// test binary uses the one Chromium that test.sh started (package
+// chromium); each test gets its own tab in its own browser context
+// (cookies, storage and cache of its own).
 package browsertest
 
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"hongdun/internal/apptest"
+	"hongdun/internal/browsertest/chromium"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -99,104 +101,47 @@ func Browser(t *testing.T, width, height int) context.Context {
 	return ctx
 }
 
-// shared is the Chromium of the tests running now: started by the first,
-// stopped when the last one ends.
+// shared is the Chromium of the tests running now: started (or connected
+// to, see chromium.URLEnv) by the first, stopped when the last one ends.
 var shared struct {
 	sync.Mutex
-	users int
-	ctx   context.Context // the browser's first tab; new tabs are made from it
-	stop  func()
+	users   int
+	browser *chromium.Browser
 }
 
-// acquire returns the shared browser, starting it if no test is using it,
-// and releases it when t ends.
+// acquire returns the shared browser's first tab, starting it if no test is
+// using it, and releases it when t ends.
 func acquire(t *testing.T) (context.Context, error) {
-	path := chromiumPath()
-	if path == "" {
+	url := os.Getenv(chromium.URLEnv)
+	path := chromium.Path()
+	if url == "" && path == "" {
 		t.Skip("未安装 Chromium，跳过浏览器测试（./test.sh 会自动安装）")
 	}
 	shared.Lock()
 	defer shared.Unlock()
 	if shared.users == 0 {
-		ctx, stop, err := startChromium(path)
+		var b *chromium.Browser
+		var err error
+		if url != "" {
+			b, err = chromium.Connect(url)
+		} else {
+			b, err = chromium.Start(path)
+		}
 		if err != nil {
 			return nil, err
 		}
-		shared.ctx, shared.stop = ctx, stop
+		shared.browser = b
 	}
 	shared.users++
 	t.Cleanup(func() {
 		shared.Lock()
 		defer shared.Unlock()
 		if shared.users--; shared.users == 0 {
-			shared.stop()
-			shared.ctx, shared.stop = nil, nil
+			shared.browser.Stop()
+			shared.browser = nil
 		}
 	})
-	return shared.ctx, nil
-}
-
-func chromiumPath() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	// The headless shell renders the same pages without the browser's user
-	// interface: about half the CPU of the full browser for the same tests.
-	for _, p := range []string{"/usr/bin/chromium-headless-shell", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	for _, name := range []string{"chromium-headless-shell", "chromium"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// startChromium starts a headless Chromium and returns its first tab and a
-// function that closes it and removes its profile.
-func startChromium(path string) (context.Context, func(), error) {
-	profile, err := os.MkdirTemp("", "hongdun-chromium-")
-	if err != nil {
-		return nil, nil, err
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("lang", "zh-CN"),
-		// Everything outside the loopback test server is unreachable.
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		// chromedp's list, plus the omnibox popups that headless Chromium
-		// renders in the background of every window: they took about a
-		// third of a core while a test waited, and two CPU-seconds at start.
-		chromedp.Flag("disable-features", "site-per-process,Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup"),
-		chromedp.UserDataDir(profile),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	stop := func() {
-		// Closes the browser and waits for it; a browser that does not close
-		// is killed by cancelAlloc.
-		_ = chromedp.Cancel(ctx)
-		cancelCtx()
-		cancelAlloc()
-		// Chromium's helper processes may still write to the profile for a
-		// moment after the browser closes, so errors are ignored.
-		_ = os.RemoveAll(profile)
-	}
-	if err := chromedp.Run(ctx); err != nil {
-		stop()
-		return nil, nil, err
-	}
-	return ctx, stop, nil
+	return shared.browser.Ctx, nil
 }
 
 // shotHeight is the most of a page's height a screenshot shows, in CSS
