@@ -111,13 +111,12 @@ func NewPage(fsys fs.FS, files ...string) *Page { return NewPageFuncs(fsys, nil,
 func NewPageFuncs(fsys fs.FS, funcs template.FuncMap, files ...string) *Page {
 	pages.Lock()
 	defer pages.Unlock()
-	k := pageKey{fsys, reflect.ValueOf(funcs).Pointer(), strings.Join(files, "\x00")}
-	shared := reflect.TypeOf(fsys).Comparable() // an fs.FS of a map type cannot be a key
-	if p := pages.m[k]; shared && p != nil {
-		return p
-	}
 	p := &Page{fsys: fsys, funcs: funcs, files: files}
-	if shared {
+	if reflect.TypeOf(fsys).Comparable() { // an fs.FS of a map type cannot be a key: such a page is not shared
+		k := pageKey{fsys, reflect.ValueOf(funcs).Pointer(), strings.Join(files, "\x00")}
+		if old := pages.m[k]; old != nil {
+			return old
+		}
 		if pages.m == nil {
 			pages.m = map[pageKey]*Page{}
 		}
