@@ -72,6 +72,8 @@ type App struct {
 // date moves even when nobody writes.
 func (a *App) periodic() []func(context.Context, *core.Deps) error {
 	return []func(context.Context, *core.Deps) error{
+		training.Keep, // the hours met kept per organisation, recounted where writes noted them (first: the jobs below read them)
+		life.Keep,     // the months of 组织生活 kept per organisation, likewise
 		org.SyncWarnings,
 		transfer.Sync,
 		task.Sync,      // system-verified tasks, reminders before deadlines, overdue and review 待办

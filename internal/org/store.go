@@ -79,7 +79,13 @@ type Orgs struct {
 
 // ReadOrgs reads the organisations of s (none for the empty scope).
 func ReadOrgs(ctx context.Context, q db.Querier, s scope.Subtree) (*Orgs, error) {
-	list, err := Subtree(ctx, q, s)
+	var list []Org
+	var err error
+	if d, pooled := q.(*db.DB); pooled {
+		list, err = cached(ctx, d, s)
+	} else { // a transaction may see other than what is committed
+		list, err = Subtree(ctx, q, s)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/training"
 )
 
@@ -107,7 +108,8 @@ func TestHoursKept(t *testing.T) {
 		}
 
 		// The backfills of the migrations give the same from the check-ins
-		// and persons: 00307 undone, 00306's sums, 00307 again.
+		// and persons: 00720 and 00307 undone, 00306's sums, 00307 and 00720
+		// again, whose hours met agree with the ledger.
 		run := func(stmts []string) {
 			for _, stmt := range stmts {
 				if _, err := e.DB.ExecContext(context.Background(), stmt); err != nil {
@@ -115,6 +117,8 @@ func TestHoursKept(t *testing.T) {
 				}
 			}
 		}
+		run([]string{"INSERT INTO training_requirements (year, general_x10, key_x10, updated_at) VALUES (2025, 10, 30, 0), (2026, 10, 30, 0)"}) // the member meets them, the secretary not
+		run(migration(t, e, "00720_training_met.sql", "Down"))
 		run(migration(t, e, "00307_training_hours_org.sql", "Down"))
 		e.Exec("DELETE FROM training_hours")
 		var sums []string
@@ -128,7 +132,14 @@ func TestHoursKept(t *testing.T) {
 		}
 		run(sums)
 		run(migration(t, e, "00307_training_hours_org.sql", "Up"))
+		run(migration(t, e, "00720_training_met.sql", "Up"))
 		hoursKept(t, e)
+		for _, year := range []int{2025, 2026} {
+			if n := e.Count("SELECT COUNT(*) FROM training_met WHERE year = ?", year); n == 0 {
+				t.Errorf("00720 kept nobody's hours met in %d", year)
+			}
+			standingAgrees(t, e, "00720's backfill", scope.All(), year)
+		}
 	})
 }
 

@@ -50,6 +50,15 @@ func (s *Service) SetRequirement(ctx context.Context, p *auth.Principal, r Requi
 			r.Year, r.General, r.Key, s.Now().UnixMilli()); err != nil {
 			return err
 		}
+		// The year's hours met, kept under the old requirement, are
+		// counted again under the new one (before the audit's lock, which
+		// Keep never takes).
+		if err := tx.Lock(ctx, keepLock); err != nil {
+			return err
+		}
+		if err := recount(ctx, tx, r.Year, r); err != nil {
+			return err
+		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "training.requirement.set", ObjectType: "training_requirement", ObjectID: fmt.Sprint(r.Year),
 			Detail: audit.Change{Before: old, After: r}})
 	})
@@ -148,30 +157,6 @@ func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) 
 		s.Met = n
 		out[id] = s
 	}
-	return out, err
-}
-
-// MetOf counts, by each member's own organisation, the party members of
-// sub who met the year's requirement (Standing.Met), for a caller that
-// counts the members themselves already (branchfacts, from org.Counts).
-// training_hours carries each person's organisation and status (kept by a
-// trigger on persons), so this is a grouped read of its index: those with
-// the general requirement's hours, less the committee members among them
-// short of the higher key requirement.
-func MetOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[int64]int, error) {
-	req, err := RequirementOf(ctx, q, year)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]int{}
-	seat, seatArgs := seatedIn(year)
-	in, args := sub.HasOrg("h.org_id")
-	err = grouped(ctx, q, `SELECT h.org_id, COUNT(*),
-			COALESCE(SUM(CASE WHEN h.hours_x10 < ? AND h.person_id IN (SELECT cm.person_id FROM committee_members cm WHERE `+seat+`) THEN 1 ELSE 0 END), 0)
-		FROM training_hours h WHERE h.year = ? AND `+member.PartyMember("h.status")+` AND h.hours_x10 >= ? AND `+in+` GROUP BY h.org_id`,
-		slices.Concat([]any{req.Key}, seatArgs, []any{year, req.General}, args), func(id int64, n []int) {
-			out[id] += n[0] - n[1]
-		})
 	return out, err
 }
 

@@ -48,7 +48,7 @@ func TestStandingFollowsPersons(t *testing.T) {
 			return id
 		}
 		edited, moved, left, sent := add(a1, "张一", "11010119900307011"), add(a1, "张二", "11010119900307021"), add(a1, "张三", "11010119900307031"), add(a1, "张四", "11010119900307041")
-		add(b1, "李一", "11010119900307051") // no hours: counted, not met
+		lone := add(b1, "李一", "11010119900307051") // no hours: counted, not met
 
 		city, adminA := e.Account(auth.OrgAdmin, w.root, 0), e.Account(auth.OrgAdmin, w.a, 0)
 		var prog, sess, venue struct{ ID int64 }
@@ -71,31 +71,26 @@ func TestStandingFollowsPersons(t *testing.T) {
 			}
 			return p
 		}
+		compare := func(step string) {
+			t.Helper()
+			for _, sub := range []scope.Subtree{scope.All(), scope.Under(pathOf(w.a)), scope.Under(pathOf(w.b))} {
+				standingAgrees(t, e, step, sub, 2026)
+			}
+		}
+		// Each step starts from the hours met all kept (none noted): the
+		// write must note what it changes, else the kept counts read stale.
+		// Then they are recounted and must agree alone.
 		agree := func(step string) {
 			t.Helper()
 			hoursKept(t, e)
-			for _, sub := range []scope.Subtree{scope.All(), scope.Under(pathOf(w.a)), scope.Under(pathOf(w.b))} {
-				lines, _, err := training.LedgerOf(ctx, e.DB, sub, 2026)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := map[int64]training.Standing{}
-				for _, l := range lines {
-					s := want[l.OrgID]
-					s.Members++
-					if l.Short() == 0 {
-						s.Met++
-					}
-					want[l.OrgID] = s
-				}
-				got, err := training.StandingOf(ctx, e.DB, sub, 2026)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !maps.Equal(got, want) {
-					t.Errorf("%s, %s: StandingOf %v, the ledger counts %v", step, sub.Root(), got, want)
-				}
+			compare(step)
+			if err := training.Keep(ctx, e.App.Deps); err != nil {
+				t.Fatal(err)
 			}
+			if n := e.Count("SELECT COUNT(*) FROM training_met_dirty"); n != 0 {
+				t.Fatalf("%s: %d notes left after Keep", step, n)
+			}
+			compare(step + ", recounted")
 		}
 		agree("credited")
 		if s, _ := training.StandingOf(ctx, e.DB, scope.All(), 2026); s[a1] != (training.Standing{Members: 4, Met: 4}) || s[w.aBranch] != (training.Standing{Members: 2, Met: 1}) {
@@ -133,5 +128,56 @@ func TestStandingFollowsPersons(t *testing.T) {
 		if s, _ := training.StandingOf(ctx, e.DB, scope.Under(pathOf(w.b)), 2026); s[a1].Members != 1 || s[b1] != (training.Standing{Members: 3, Met: 2}) {
 			t.Fatalf("after the moves: %v", s)
 		}
+		// A committee seat holds its holder to the key requirement (three
+		// hours; two credited), and ending it in the year does not release
+		// them; then the year's requirement changes (two hours meet it, a
+		// member without any is credited them), and again (two meet it no
+		// more).
+		var seat struct{ ID int64 }
+		city.Expect(201, "POST", fmt.Sprintf("/api/v1/orgs/%d/committee", w.aBranch), map[string]any{"person_id": w.member, "post": "组织委员", "term_start": "2026-01-01"}, &seat)
+		agree("seated")
+		if s, _ := training.StandingOf(ctx, e.DB, scope.All(), 2026); s[w.aBranch] != (training.Standing{Members: 2, Met: 0}) {
+			t.Fatalf("seated: %v", s)
+		}
+		city.Expect(200, "POST", fmt.Sprintf("/api/v1/orgs/%d/committee/%d/end", w.aBranch, seat.ID), map[string]any{"ended_on": "2026-03-09"}, nil)
+		agree("seat ended")
+		city.Expect(200, "PUT", "/api/v1/training/requirements/2026", map[string]any{"general_x10": 20, "key_x10": 20}, nil)
+		agree("requirement lowered")
+		city.Expect(201, "POST", fmt.Sprintf("/api/v1/training/venues/%d/attendance", venue.ID), map[string]any{"person_id": lone, "reason": "现场核实"}, nil)
+		agree("credited again")
+		if s, _ := training.StandingOf(ctx, e.DB, scope.All(), 2026); s[w.aBranch].Met != 2 || s[b1] != (training.Standing{Members: 3, Met: 3}) {
+			t.Fatalf("lowered and credited: %v", s)
+		}
+		city.Expect(200, "PUT", "/api/v1/training/requirements/2026", map[string]any{"general_x10": 25, "key_x10": 40}, nil)
+		agree("requirement raised")
+		if s, _ := training.StandingOf(ctx, e.DB, scope.All(), 2026); s[w.aBranch].Met != 0 || s[b1].Met != 0 {
+			t.Fatalf("raised: %v", s)
+		}
 	})
+}
+
+// standingAgrees fails unless StandingOf of sub in a year equals the
+// ledger it summarises.
+func standingAgrees(t *testing.T, e *apptest.Env, step string, sub scope.Subtree, year int) {
+	t.Helper()
+	lines, _, err := training.LedgerOf(context.Background(), e.DB, sub, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]training.Standing{}
+	for _, l := range lines {
+		s := want[l.OrgID]
+		s.Members++
+		if l.Short() == 0 {
+			s.Met++
+		}
+		want[l.OrgID] = s
+	}
+	got, err := training.StandingOf(context.Background(), e.DB, sub, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%s, %s: StandingOf %v, the ledger counts %v", step, sub.Root(), got, want)
+	}
 }

@@ -284,6 +284,52 @@ func (d *DB) Snapshot(ctx context.Context, fn func(tx *Tx) error) error {
 	return fn(&Tx{Tx: stx, dialect: d.Dialect})
 }
 
+// Consistent runs fn on one consistent state of the database: q itself
+// when it is a transaction already, else a Snapshot of the pool.
+func Consistent(ctx context.Context, q Querier, fn func(q Querier) error) error {
+	if d, ok := q.(*DB); ok {
+		return d.Snapshot(ctx, func(tx *Tx) error { return fn(tx) })
+	}
+	return fn(q)
+}
+
+// Lock serialises the transactions that take the same key, across
+// instances, until they end: an advisory lock on PostgreSQL; nothing on
+// SQLite, whose single writer serialises them already.
+func (t *Tx) Lock(ctx context.Context, key int64) error {
+	if t.dialect != Postgres {
+		return nil
+	}
+	_, err := t.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", key)
+	return err
+}
+
+// TakeNotes deletes the rows of a table of notes (year, org_id) and returns
+// them by year, each organisation once: what a periodic job recounts of
+// the figures it keeps per organisation (training_met, life_held). Rows
+// noted by writers that commit later stay for its next run.
+func TakeNotes(ctx context.Context, tx *Tx, table string) (map[int][]int64, error) {
+	rows, err := tx.QueryContext(ctx, "DELETE FROM "+table+" RETURNING year, org_id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	seen := map[[2]int64]bool{}
+	out := map[int][]int64{}
+	for rows.Next() {
+		var year int
+		var id int64
+		if err := rows.Scan(&year, &id); err != nil {
+			return nil, err
+		}
+		if k := [2]int64{int64(year), id}; !seen[k] {
+			seen[k] = true
+			out[year] = append(out[year], id)
+		}
+	}
+	return out, rows.Err()
+}
+
 // InsertID runs an INSERT … RETURNING id and returns the id. On a *DB it
 // goes to the writer, not the read-only pool that QueryRowContext uses.
 func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {

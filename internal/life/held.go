@@ -1,0 +1,139 @@
+package life
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"math/bits"
+	"slices"
+	"strconv"
+
+	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
+)
+
+// The months each organisation held each kind of counting meeting are kept
+// per (year, organisation) in life_held (migration 00721) as "kind:months",
+// a bit a month. Writes of meetings leave them alone and only note the
+// (year, organisation) they may change in life_held_dirty; a read takes the
+// noted organisations from the meetings, and Keep recomputes them.
+
+// keepLock serialises Keep's runs.
+const keepLock = 721
+
+// notedMax is how many noted organisations a read takes one by one from
+// the meetings; beyond them it reads the whole subtree's meetings.
+const notedMax = 500
+
+// kindNo numbers the kinds in the order of Kinds.
+var kindNo = func() map[string]int {
+	m := map[string]int{}
+	for i, k := range Kinds {
+		m[k.Key] = i
+	}
+	return m
+}()
+
+// heldSQL is the months held per organisation and year by the counting
+// meetings of [from, to] that cond keeps, as life_held holds them.
+func heldSQL(cond string) string {
+	return `SELECT org_id, y, string_agg(kind || ':' || months, ',') FROM (
+			SELECT org_id, CAST(substr(held_on, 1, 4) AS INTEGER) AS y, kind, SUM(DISTINCT 1 << (CAST(substr(held_on, 6, 2) AS INTEGER) - 1)) AS months
+			FROM life_meetings WHERE counts = 1 AND held_on >= ? AND held_on <= ? AND ` + cond + ` GROUP BY org_id, y, kind) k
+		GROUP BY org_id, y`
+}
+
+// yearRange is the first and last day of the years from and to, as
+// held_on compares.
+func yearRange(from, to int) []any {
+	return []any{fmt.Sprintf("%04d-01-01", from), fmt.Sprintf("%04d-12-31", to)}
+}
+
+// heldMonths hands add each kind (its number in Kinds) and month (numbered
+// year*12 + month-1) that an organisation of sub held a counting meeting in,
+// years from to to: the kept months, those of organisations noted since
+// Keep ran read from the meetings.
+func heldMonths(ctx context.Context, q db.Querier, sub scope.Subtree, from, to int, add func(orgID int64, kind, month int)) error {
+	return db.Consistent(ctx, q, func(q db.Querier) error {
+		noted, err := db.Pairs[int64](ctx, q, "SELECT DISTINCT org_id, org_id FROM life_held_dirty WHERE year >= ? AND year <= ?", from, to)
+		if err != nil {
+			return err
+		}
+		in, args := sub.HasOrg("org_id")
+		if len(noted) > notedMax {
+			return readHeld(ctx, q, heldSQL(in), append(yearRange(from, to), args...), nil, add)
+		}
+		err = readHeld(ctx, q, "SELECT org_id, year, held FROM life_held WHERE year >= ? AND year <= ? AND "+in,
+			append([]any{from, to}, args...), noted, add)
+		if err != nil || len(noted) == 0 {
+			return err
+		}
+		list, ids := db.In(slices.Collect(maps.Keys(noted)))
+		return readHeld(ctx, q, heldSQL(in+" AND org_id IN ("+list+")"), slices.Concat(yearRange(from, to), args, ids), nil, add)
+	})
+}
+
+// readHeld reads rows of an organisation, a year and its months held,
+// leaving out the organisations in skip.
+func readHeld(ctx context.Context, q db.Querier, query string, args []any, skip map[int64]int64, add func(orgID int64, kind, month int)) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var year int
+		var held sql.RawBytes // not copied
+		if err := rows.Scan(&id, &year, &held); err != nil {
+			return err
+		}
+		if _, noted := skip[id]; noted {
+			continue
+		}
+		for pair := range bytes.SplitSeq(held, []byte{','}) {
+			kind, months, _ := bytes.Cut(pair, []byte{':'})
+			k, known := kindNo[string(kind)]
+			m, err := strconv.ParseUint(string(months), 10, 12)
+			if err != nil {
+				return fmt.Errorf("life_held of organisation %d in %d: %q: %w", id, year, held, err)
+			}
+			for ; known && m != 0; m &= m - 1 {
+				add(id, k, year*12+bits.TrailingZeros64(m))
+			}
+		}
+	}
+	return rows.Err()
+}
+
+// Keep recomputes the kept months of the organisations writes noted since
+// it last ran (a periodic job).
+func Keep(ctx context.Context, d *core.Deps) error {
+	return d.DB.InTx(ctx, func(tx *db.Tx) error {
+		if err := tx.Lock(ctx, keepLock); err != nil {
+			return err
+		}
+		// The notes are taken before anything is read: a write committed
+		// later notes again, so a recount never hides one it did not see.
+		noted, err := db.TakeNotes(ctx, tx, "life_held_dirty")
+		if err != nil {
+			return err
+		}
+		for year, ids := range noted {
+			for chunk := range slices.Chunk(ids, 500) {
+				list, args := db.In(chunk)
+				if _, err := tx.ExecContext(ctx, "DELETE FROM life_held WHERE year = ? AND org_id IN ("+list+")", append([]any{year}, args...)...); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, "INSERT INTO life_held (org_id, year, held) "+heldSQL("org_id IN ("+list+")"),
+					append(yearRange(year, year), args...)...); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
