@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -194,8 +195,8 @@ func grid(ctx context.Context, q db.Querier, tree *org.Orgs, cols []Column, toda
 	base := monthNo(from)
 	span := monthNo(to) - base + 1
 	held := make([]int32, len(rows)*len(Kinds)*span) // [row][kind][month]; int32: 7 MB, not 15, at 19,000 branches
-	add := func(orgID int64, kind, month int) {
-		if i, ok := branchOf[orgID]; ok && month >= base && month < base+span {
+	add := func(i, kind, month int) {
+		if month >= base && month < base+span {
 			held[(i*len(Kinds)+kind)*span+month-base]++
 		}
 	}
@@ -203,9 +204,20 @@ func grid(ctx context.Context, q db.Querier, tree *org.Orgs, cols []Column, toda
 	// the counts need only whether any was, kept per organisation.
 	var err error
 	if cells {
-		err = meetings(ctx, q, tree.Scope, from, to, add)
+		err = meetings(ctx, q, tree.Scope, from, to, func(orgID int64, kind, month int) {
+			if i, ok := branchOf[orgID]; ok {
+				add(i, kind, month)
+			}
+		})
 	} else {
-		err = heldMonths(ctx, q, tree.Scope, from.Year(), to.Year(), add)
+		err = heldMonths(ctx, q, tree.Scope, from.Year(), to.Year(), func(orgID int64, year int, months []uint16) {
+			i, ok := branchOf[orgID]
+			for kind, m := range months {
+				for ; ok && m != 0; m &= m - 1 {
+					add(i, kind, year*12+bits.TrailingZeros16(m))
+				}
+			}
+		})
 	}
 	if err != nil {
 		return nil, err

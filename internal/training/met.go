@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"hongdun/internal/member"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
@@ -47,7 +48,10 @@ func MetOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[
 		if err := grouped(ctx, q, "SELECT DISTINCT org_id FROM training_met_dirty WHERE year = ?", []any{year}, func(id int64, _ []int) { noted[id] = true }); err != nil {
 			return err
 		}
-		in, args := sub.HasOrg("h.org_id")
+		in, args, err := org.Within(ctx, q, sub, "h.org_id")
+		if err != nil {
+			return err
+		}
 		cond := member.PartyMember("h.status") + " AND " + in
 		if !found || kept != req || len(noted) > notedMax {
 			query, args := met(year, req, cond, args, true)
