@@ -161,8 +161,8 @@ type BranchRow struct {
 // period (19,000 branches × 40 periods at 1,000,000 people).
 func grid(ctx context.Context, q db.Querier, tree *org.Orgs, cols []Column, today civil.Date, cells bool) ([]BranchRow, error) {
 	orgs := tree.List
-	var rows []BranchRow
-	branchOf := map[int64]int{} // organisation id → index of its branch row
+	rows := make([]BranchRow, 0, len(orgs))
+	branchOf := make(map[int64]int, len(orgs)) // organisation id → index of its branch row
 	byPath := map[string]int{}
 	for _, o := range orgs {
 		if calendarKinds[o.Kind] && !o.Dissolved() {
@@ -213,8 +213,10 @@ func grid(ctx context.Context, q db.Querier, tree *org.Orgs, cols []Column, toda
 		err = heldMonths(ctx, q, tree.Scope, from.Year(), to.Year(), func(orgID int64, year int, months []uint16) {
 			i, ok := branchOf[orgID]
 			for kind, m := range months {
-				for ; ok && m != 0; m &= m - 1 {
-					add(i, kind, year*12+bits.TrailingZeros16(m))
+				for at := (i*len(Kinds) + kind) * span; ok && m != 0; m &= m - 1 {
+					if month := year*12 + bits.TrailingZeros16(m) - base; month >= 0 && month < span {
+						held[at+month]++
+					}
 				}
 			}
 		})

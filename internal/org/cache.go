@@ -56,10 +56,16 @@ func cached(ctx context.Context, d *db.DB, s scope.Subtree) ([]Org, error) {
 	}
 	all := c.list
 	c.mu.Unlock()
-	var out []Org
-	for _, o := range all { // in Subtree's order, which a part keeps
-		if s.Contains(o.Path) {
-			out = append(out, o)
+	n := 0
+	for i := range all {
+		if s.Contains(all[i].Path) {
+			n++
+		}
+	}
+	out := make([]Org, 0, n)
+	for i := range all { // in Subtree's order, which a part keeps
+		if s.Contains(all[i].Path) {
+			out = append(out, all[i])
 		}
 	}
 	return out, nil
