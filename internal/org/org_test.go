@@ -532,7 +532,8 @@ func TestWritesSyncTheWarningsTheyChange(t *testing.T) {
 func TestWarningsTodo(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		b.sync() // the start-up jobs post the 市局's own warning
+		// The start-up jobs post the 市局's own warning.
+		b.sync()
 		branch := b.create(b.root, "一支部", org.Branch, "term_start", "2023-10-15") // ends 2026-10-15: 7 months away
 		key := func(kind string) string { return fmt.Sprintf("%s:%d", kind, branch) }
 		want := func(step string, kinds ...string) {
