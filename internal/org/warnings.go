@@ -173,6 +173,18 @@ next:
 	return nil
 }
 
+// Around is the subtree whose branch-level figures a write on the
+// organisation id can change: that of the highest branch above it (itself
+// included), or its own when there is none.
+func Around(ctx context.Context, q db.Querier, id int64) (scope.Subtree, error) {
+	o, err := Get(ctx, q, id)
+	if err != nil {
+		return scope.Subtree{}, err
+	}
+	root, err := branchAbove(ctx, q, o.Path)
+	return scope.Under(root), err
+}
+
 // branchAbove is the path of the highest branch on the way from the root
 // down to the organisation at path (itself included), or path when there is
 // none.
