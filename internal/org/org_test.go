@@ -69,19 +69,7 @@ func (b *bureau) get(id int64) org.Detail {
 // openTodos lists the open warning keys.
 func (b *bureau) openTodos() string {
 	b.t.Helper()
-	rows, err := b.DB.QueryContext(context.Background(), "SELECT dedup_key FROM todos WHERE source = ? AND done_at IS NULL", org.TodoSource)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		rows.Scan(&k)
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return strings.Join(keys, " ")
+	return strings.Join(dbtest.Strings(b.t, b.DB, "SELECT dedup_key FROM todos WHERE source = ? AND done_at IS NULL ORDER BY dedup_key", org.TodoSource), " ")
 }
 
 func (b *bureau) sync() {
@@ -469,22 +457,8 @@ func TestWritesSyncTheWarningsTheyChange(t *testing.T) {
 		b.people(two, "full", 2)
 		b.sync()
 		open := func() string {
-			t.Helper()
-			rows, err := b.DB.QueryContext(context.Background(), `SELECT dedup_key || ' ' || title || ' ' || detail || ' ' || severity || ' ' || COALESCE(due_on, '')
-				FROM todos WHERE source = ? AND done_at IS NULL ORDER BY dedup_key`, org.TodoSource)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var out []string
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, s)
-			}
-			return strings.Join(out, "\n")
+			return strings.Join(dbtest.Strings(t, b.DB, `SELECT dedup_key || ' ' || title || ' ' || detail || ' ' || severity || ' ' || COALESCE(due_on, '')
+				FROM todos WHERE source = ? AND done_at IS NULL ORDER BY dedup_key`, org.TodoSource), "\n")
 		}
 		step := func(name string, write func()) {
 			t.Helper()

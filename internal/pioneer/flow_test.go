@@ -290,21 +290,7 @@ func TestCommitmentWritesSyncTheirBranch(t *testing.T) {
 		grouped := e.Person(dbtest.Person{Org: group, Name: "丁", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
 		e.At("2026-03-10")
 		open := func() string {
-			t.Helper()
-			var out []string
-			rows, err := e.DB.QueryContext(context.Background(), "SELECT dedup_key || ' ' || title FROM todos WHERE source = 'branch.pioneer' AND done_at IS NULL ORDER BY dedup_key")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, s)
-			}
-			return strings.Join(out, "; ")
+			return strings.Join(dbtest.Strings(t, e.DB, "SELECT dedup_key || ' ' || title FROM todos WHERE source = 'branch.pioneer' AND done_at IS NULL ORDER BY dedup_key"), "; ")
 		}
 		sync := func() {
 			t.Helper()
