@@ -3,6 +3,7 @@ package develop
 import (
 	"context"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
@@ -30,7 +31,10 @@ func (p Pipeline) OnTime() float64 {
 // A case carries its person's organisation (migration 00710 keeps it), so
 // the count reads the index of open cases by organisation, no person.
 func Pipelines(ctx context.Context, q db.Querier, sub scope.Subtree, today civil.Date) (map[int64]Pipeline, error) {
-	w, args := sub.HasOrg("org_id")
+	w, args, err := org.HasOrg(ctx, q, sub, "org_id")
+	if err != nil {
+		return nil, err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*), COALESCE(SUM(CASE WHEN next_due < ? THEN 1 ELSE 0 END), 0)
 		FROM dev_cases WHERE status = 'open' AND `+w+` GROUP BY org_id`,
 		append([]any{today.String()}, args...)...)

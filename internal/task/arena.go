@@ -228,7 +228,10 @@ func contests(orgKind, kind string) bool {
 // comparison). The copies carry their item's year and weight (migration
 // 00711), so the database sums them per organisation from its index.
 func Results(ctx context.Context, q db.Querier, tree *org.Orgs, year int, kind string, asOf string) (map[int64]*Standing, error) {
-	w, args := tree.Scope.HasOrg("org_id")
+	w, args, err := org.HasOrg(ctx, q, tree.Scope, "org_id")
+	if err != nil {
+		return nil, err
+	}
 	args = append([]any{asOf, asOf, asOf, asOf, year}, args...)
 	rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*), SUM(weight),
 		COALESCE(SUM(CASE WHEN done_on <= ? THEN 1 ELSE 0 END), 0),
