@@ -6,12 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"hongdun/internal/apptest"
 	"hongdun/internal/org"
-	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/task"
-
-	"hongdun/internal/apptest"
 )
 
 // TestResultsEqualTheArena compares the standings that Results sums from
@@ -83,14 +81,7 @@ func TestResultsEqualTheArena(t *testing.T) {
 		b.a2Adm.Expect(200, "POST", fmt.Sprintf("/api/v1/tasks/%d/complete", c2), map[string]any{"evidence": "补讲党课"}, nil)
 		b.rootAdm.Expect(200, "POST", fmt.Sprintf("/api/v1/tasks/%d/review", c2), map[string]any{"accept": true}, nil)
 		agree("a late acceptance")
-		pid, err := db.InsertID(ctx, e.DB, `INSERT INTO training_programs (org_id, tier, year, title, audience_org_id, created_at, updated_at)
-			VALUES (?, 'branch', 2026, '一所学习计划', ?, 0, 0)`, b.a1, b.a1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.DB.ExecContext(ctx, "INSERT INTO training_activities (program_id, kind, title, on_date, created_at) VALUES (?, 'study', '学习研讨', '2026-05-12', 0)", pid); err != nil {
-			t.Fatal(err)
-		}
+		studied(t, e, b.a1, "2026-05-12")
 		if err := task.Sync(ctx, e.App.Deps); err != nil {
 			t.Fatal(err)
 		}
