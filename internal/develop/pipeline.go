@@ -3,6 +3,7 @@ package develop
 import (
 	"context"
 
+	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
@@ -27,10 +28,15 @@ func (p Pipeline) OnTime() float64 {
 // Pipelines counts, per organisation of sub (by each person's current
 // organisation, as deadlines follow people), the open cases and the
 // overdue ones on today: what branch assessment reads of development.
+// A case carries its person's organisation (migration 00710 keeps it), so
+// the count reads the index of open cases by organisation, no person.
 func Pipelines(ctx context.Context, q db.Querier, sub scope.Subtree, today civil.Date) (map[int64]Pipeline, error) {
-	w, args := sub.HasOrg("p.org_id")
-	rows, err := q.QueryContext(ctx, `SELECT p.org_id, COUNT(*), COALESCE(SUM(CASE WHEN c.next_due < ? THEN 1 ELSE 0 END), 0)
-		FROM dev_cases c JOIN persons p ON p.id = c.person_id WHERE c.status = 'open' AND `+w+` GROUP BY p.org_id`,
+	w, args, err := org.HasOrg(ctx, q, sub, "org_id")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*), COALESCE(SUM(CASE WHEN next_due < ? THEN 1 ELSE 0 END), 0)
+		FROM dev_cases WHERE status = 'open' AND `+w+` GROUP BY org_id`,
 		append([]any{today.String()}, args...)...)
 	if err != nil {
 		return nil, err

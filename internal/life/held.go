@@ -62,7 +62,7 @@ func heldMonths(ctx context.Context, q db.Querier, sub scope.Subtree, from, to i
 		if err != nil {
 			return err
 		}
-		in, args, err := org.Within(ctx, q, sub, "org_id")
+		in, args, err := org.HasOrg(ctx, q, sub, "org_id")
 		if err != nil {
 			return err
 		}

@@ -8,12 +8,6 @@ import (
 	"hongdun/internal/platform/scope"
 )
 
-// inListMax is the largest subtree whose people are counted through its
-// organisations' ids; a larger one (the whole tree, a big 分局) is counted by scanning the
-// people of every organisation in (status, org_id) index order and dropping
-// the organisations outside it, which beats a lookup per person.
-const inListMax = 500
-
 // Counts returns the member counts of every organisation of tree, counted
 // once per tree through the first caller's q: the leader's comparison and
 // the branch facts it gathers beside it share one count. The map is shared
@@ -71,10 +65,7 @@ func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCount
 // censusCount hands add the people of each organisation of tree by status
 // from tree.Census.
 func censusCount(ctx context.Context, tree *Orgs, add func(id int64, status string, n int)) error {
-	ids := make(map[string]int64, len(tree.List))
-	for _, o := range tree.List {
-		ids[o.Path] = o.ID
-	}
+	ids := tree.byPath()
 	return tree.Census(ctx, tree.Scope, func(path, status string, n int) {
 		if id, ok := ids[path]; ok {
 			add(id, status, n)
@@ -83,32 +74,35 @@ func censusCount(ctx context.Context, tree *Orgs, add func(id int64, status stri
 }
 
 // tableCount hands add the people of each organisation of tree by status,
-// counted in the table with one grouped query.
+// counted in the table with one grouped read of the subtree's range of
+// their organisation paths (an index on persons starts with org_path).
 func tableCount(ctx context.Context, q db.Querier, tree *Orgs, add func(id int64, status string, n int)) error {
-	query := "SELECT status, org_id, COUNT(*) FROM persons GROUP BY status, org_id"
-	var args []any
-	if len(tree.List) <= inListMax {
-		var w string
-		w, args = tree.Scope.HasOrg("org_id")
-		query = "SELECT status, org_id, COUNT(*) FROM persons WHERE " + w + " GROUP BY status, org_id"
-	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	ids := tree.byPath()
+	w, args := tree.Scope.Where("org_path")
+	rows, err := q.QueryContext(ctx, "SELECT org_path, status, COUNT(*) FROM persons WHERE "+w+" GROUP BY org_path, status", args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var status string
-		var orgID int64
+		var path, status string
 		var n int
-		if err := rows.Scan(&status, &orgID, &n); err != nil {
+		if err := rows.Scan(&path, &status, &n); err != nil {
 			return err
 		}
-		if _, ok := tree.ByID[orgID]; ok {
-			add(orgID, status, n)
+		if id, ok := ids[path]; ok {
+			add(id, status, n)
 		}
 	}
 	return rows.Err()
+}
+
+func (tree *Orgs) byPath() map[string]int64 {
+	ids := make(map[string]int64, len(tree.List))
+	for _, o := range tree.List {
+		ids[o.Path] = o.ID
+	}
+	return ids
 }
 
 // CountsIn reads the organisations of s and counts their people (through

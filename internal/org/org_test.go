@@ -69,19 +69,7 @@ func (b *bureau) get(id int64) org.Detail {
 // openTodos lists the open warning keys.
 func (b *bureau) openTodos() string {
 	b.t.Helper()
-	rows, err := b.DB.QueryContext(context.Background(), "SELECT dedup_key FROM todos WHERE source = ? AND done_at IS NULL", org.TodoSource)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		rows.Scan(&k)
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return strings.Join(keys, " ")
+	return strings.Join(dbtest.Strings(b.t, b.DB, "SELECT dedup_key FROM todos WHERE source = ? AND done_at IS NULL ORDER BY dedup_key", org.TodoSource), " ")
 }
 
 func (b *bureau) sync() {
@@ -453,10 +441,73 @@ func TestCommittee(t *testing.T) {
 	})
 }
 
+// TestWritesSyncTheWarningsTheyChange: an organisation write syncs only the
+// warnings around it (its subtree, the branch above it), and after each
+// kind of write the open warnings are what a sync of the whole tree makes.
+func TestWritesSyncTheWarningsTheyChange(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		a := b.create(b.root, "甲分局党委", org.Committee)
+		bb := b.create(b.root, "乙分局党委", org.Committee)
+		one := b.create(a, "一支部", org.Branch)
+		two := b.create(bb, "二支部", org.Branch)
+		group := b.create(one, "一组", org.Group)
+		b.people(one, "full", 2)
+		b.people(group, "full", 2) // 一支部 has 4 正式党员, 2 of them in its 党小组
+		b.people(two, "full", 2)
+		b.sync()
+		open := func() string {
+			return strings.Join(dbtest.Strings(t, b.DB, `SELECT dedup_key || ' ' || title || ' ' || detail || ' ' || severity || ' ' || COALESCE(due_on, '')
+				FROM todos WHERE source = ? AND done_at IS NULL ORDER BY dedup_key`, org.TodoSource), "\n")
+		}
+		step := func(name string, write func()) {
+			t.Helper()
+			write()
+			got := open()
+			b.sync()
+			if want := open(); got != want {
+				t.Errorf("%s: the write left\n%s\nthe whole tree's sync makes\n%s", name, got, want)
+			}
+		}
+		version := func(id int64) int { return b.get(id).Version }
+		step("create", func() { b.create(one, "二组", org.Group) })
+		step("rename", func() {
+			b.admin.Expect(200, "PATCH", fmt.Sprintf("/api/v1/orgs/%d", one), map[string]any{"version": version(one), "name": "城关一支部"}, nil)
+		})
+		step("term", func() {
+			b.admin.Expect(200, "PATCH", fmt.Sprintf("/api/v1/orgs/%d", two), map[string]any{"version": version(two), "term_start": "2023-03-01"}, nil)
+		})
+		step("a 党小组 to another branch", func() { // 一支部 falls to 2 正式党员, 二支部 rises to 4
+			b.admin.Expect(200, "POST", fmt.Sprintf("/api/v1/orgs/%d/move", group), map[string]any{"parent_id": two}, nil)
+		})
+		step("a branch to another 分局", func() {
+			b.admin.Expect(200, "POST", fmt.Sprintf("/api/v1/orgs/%d/move", two), map[string]any{"parent_id": a}, nil)
+		})
+		var m org.CommitteeMember
+		full := b.people(two, "full", 1)
+		b.sync()
+		step("a secretary", func() {
+			b.admin.Expect(201, "POST", fmt.Sprintf("/api/v1/orgs/%d/committee", two), map[string]any{"person_id": full[0], "post": "书记"}, &m)
+		})
+		step("the secretary leaves", func() {
+			b.admin.Expect(200, "POST", fmt.Sprintf("/api/v1/orgs/%d/committee/%d/end", two, m.ID), nil, nil)
+		})
+		empty := b.create(one, "三组", org.Group)
+		step("dissolve", func() {
+			b.admin.Expect(200, "POST", fmt.Sprintf("/api/v1/orgs/%d/dissolve", empty), map[string]any{}, nil)
+		})
+		if !strings.Contains(open(), fmt.Sprintf("few_full:%d", one)) {
+			t.Errorf("一支部 with 2 正式党员 is not warned:\n%s", open())
+		}
+	})
+}
+
 // TestWarningsTodo walks each warning across its line and checks the 待办.
 func TestWarningsTodo(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
+		// The start-up jobs post the 市局's own warning.
+		b.sync()
 		branch := b.create(b.root, "一支部", org.Branch, "term_start", "2023-10-15") // ends 2026-10-15: 7 months away
 		key := func(kind string) string { return fmt.Sprintf("%s:%d", kind, branch) }
 		want := func(step string, kinds ...string) {

@@ -119,5 +119,5 @@ func Renew(ctx context.Context, tx *db.Tx, d *core.Deps, p *auth.Principal, orgI
 		map[string]any{"term_start": after.TermStart, "term_end": after.TermEnd, "committee": names}); err != nil {
 		return err
 	}
-	return syncWarnings(ctx, tx, civil.Today(d.Now()))
+	return syncAround(ctx, tx, civil.Today(d.Now()), o.Path)
 }

@@ -130,20 +130,6 @@ func Share(ctx context.Context, q db.Querier, s scope.Subtree, part int) (whole,
 	return false, err == nil && n >= need, err
 }
 
-// Within is the SQL condition that keeps rows whose organisation id column
-// col names an organisation of s, with its arguments: s.HasOrg, or none at
-// all when no organisation lies outside s (the whole bureau's leader), for
-// whom reading every row beats checking each against the subtree's ids.
-func Within(ctx context.Context, q db.Querier, s scope.Subtree, col string) (string, []any, error) {
-	in, args := s.Where("path")
-	var outside bool
-	if err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM orgs WHERE parent_id IS NULL AND NOT "+in+")", args...).Scan(&outside); err != nil || !outside {
-		return "1 = 1", nil, err
-	}
-	in, args = s.HasOrg(col)
-	return in, args, nil
-}
-
 // Option is a live organisation in a picker, indented by its depth below
 // the root of the list.
 type Option struct {

@@ -93,7 +93,7 @@ func SyncWarnings(ctx context.Context, d *core.Deps) error {
 		if err != nil {
 			return err
 		}
-		if err := syncWarnings(ctx, tx, civil.Today(d.Now())); err != nil {
+		if err := syncWarnings(ctx, tx, civil.Today(d.Now()), scope.All()); err != nil {
 			return err
 		}
 		after, err := openWarningKeys(ctx, tx)
@@ -121,8 +121,9 @@ func SyncWarnings(ctx context.Context, d *core.Deps) error {
 	})
 }
 
-func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date) error {
-	t, err := BuildTree(ctx, tx, nil, scope.All(), today, false)
+// syncWarnings brings the warning 待办 of the organisations of sc up to date.
+func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Subtree) error {
+	t, err := BuildTree(ctx, tx, nil, sc, today, false)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,69 @@ func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date) error {
 		}
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].Key < items[j].Key })
-	return todo.Sync(ctx, tx, TodoSource, items)
+	return todo.SyncIn(ctx, tx, TodoSource, sc, items)
+}
+
+// syncAround brings up to date, after a write on the organisations at
+// paths, every warning that write can change: a branch's warnings hang on
+// the people of its subtree (its 党小组 included), any other organisation's
+// only on its own rows. So the subtree of each path is synced, or the
+// subtree of the highest branch above it when there is one, instead of the
+// whole tree (at a million people the whole tree's count held SQLite's one
+// writer for a second and more).
+func syncAround(ctx context.Context, tx *db.Tx, today civil.Date, paths ...string) error {
+	var roots []string
+	for _, path := range paths {
+		root, err := branchAbove(ctx, tx, path)
+		if err != nil {
+			return err
+		}
+		roots = append(roots, root)
+	}
+	sort.Slice(roots, func(i, j int) bool { return len(roots[i]) < len(roots[j]) })
+	var synced []scope.Subtree
+next:
+	for _, root := range roots {
+		for _, s := range synced {
+			if s.Contains(root) {
+				continue next
+			}
+		}
+		sc := scope.Under(root)
+		if err := syncWarnings(ctx, tx, today, sc); err != nil {
+			return err
+		}
+		synced = append(synced, sc)
+	}
+	return nil
+}
+
+// Around is the subtree whose branch-level figures a write on the
+// organisation id can change: that of the highest branch above it (itself
+// included), or its own when there is none.
+func Around(ctx context.Context, q db.Querier, id int64) (scope.Subtree, error) {
+	o, err := Get(ctx, q, id)
+	if err != nil {
+		return scope.Subtree{}, err
+	}
+	root, err := branchAbove(ctx, q, o.Path)
+	return scope.Under(root), err
+}
+
+// branchAbove is the path of the highest branch on the way from the root
+// down to the organisation at path (itself included), or path when there is
+// none.
+func branchAbove(ctx context.Context, q db.Querier, path string) (string, error) {
+	w, args := scope.Under(path).Lineage("path")
+	rows, err := q.QueryContext(ctx, "SELECT path, kind FROM orgs WHERE "+w, args...)
+	line, err := db.Collect(rows, err, func(r db.Scanner) (o Org, err error) { return o, r.Scan(&o.Path, &o.Kind) })
+	top := path
+	for _, o := range line {
+		if isBranch(o.Kind) && len(o.Path) <= len(top) {
+			top = o.Path
+		}
+	}
+	return top, err
 }
 
 func warningKey(orgID int64, kind string) string { return fmt.Sprintf("%s:%d", kind, orgID) }

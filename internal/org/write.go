@@ -16,8 +16,8 @@ import (
 )
 
 // Every write below checks the caller's scope inside its transaction and
-// records org_history, the audit log and the warning 待办 in that same
-// transaction.
+// records org_history, the audit log and the warning 待办 it changes
+// (syncAround) in that same transaction.
 
 // loadScoped loads an organisation the caller may see; anything else is 404.
 func loadScoped(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*Org, error) {
@@ -58,17 +58,6 @@ func nullID(id int64) any {
 func auditOrg(ctx context.Context, tx *db.Tx, d *core.Deps, action string, id int64, before, after any) error {
 	return d.Audit.Write(ctx, tx, audit.Event{Action: action, ObjectType: "org", ObjectID: fmt.Sprint(id),
 		Detail: audit.Change{Before: before, After: after}})
-}
-
-// synced runs a write and brings the warning 待办 up to date in the same
-// transaction, so that the two commit together.
-func synced(ctx context.Context, d *core.Deps, write func(tx *db.Tx) error) error {
-	return d.DB.InTx(ctx, func(tx *db.Tx) error {
-		if err := write(tx); err != nil {
-			return err
-		}
-		return syncWarnings(ctx, tx, civil.Today(d.Now()))
-	})
 }
 
 // NewOrg is what creating an organisation takes.
@@ -151,7 +140,7 @@ func CreateIn(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, n
 	if err := auditOrg(ctx, tx, d, "org.create", id, nil, o); err != nil {
 		return nil, err
 	}
-	return o, syncWarnings(ctx, tx, civil.Today(d.Now()))
+	return o, syncAround(ctx, tx, civil.Today(d.Now()), o.Path)
 }
 
 // Patch changes some fields of an organisation; nil fields stay. Version
@@ -186,7 +175,11 @@ func UpdateIn(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, i
 	if err := patch(ctx, d, tx, p, id, pt); err != nil {
 		return err
 	}
-	return syncWarnings(ctx, tx, civil.Today(d.Now()))
+	o, err := Get(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	return syncAround(ctx, tx, civil.Today(d.Now()), o.Path)
 }
 
 func patch(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, id int64, pt Patch) error {
@@ -407,7 +400,7 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 	if parentID == 0 {
 		return nil, fail.Malformed("parent_id", "请选择新的上级组织")
 	}
-	err := synced(ctx, d, func(tx *db.Tx) error {
+	err := d.DB.InTx(ctx, func(tx *db.Tx) error {
 		o, err := loadWritable(ctx, tx, p, id)
 		if err != nil {
 			return err
@@ -453,7 +446,10 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 		if err != nil {
 			return err
 		}
-		return auditOrg(ctx, tx, d, "org.move", o.ID, o, after)
+		if err := auditOrg(ctx, tx, d, "org.move", o.ID, o, after); err != nil {
+			return err
+		}
+		return syncAround(ctx, tx, civil.Today(d.Now()), after.Path, old.Path)
 	})
 	if err != nil {
 		return nil, err
@@ -561,7 +557,7 @@ func DissolveIn(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal,
 	if err := auditOrg(ctx, tx, d, "org.dissolve", o.ID, o, after); err != nil {
 		return err
 	}
-	return syncWarnings(ctx, tx, civil.Today(d.Now()))
+	return syncAround(ctx, tx, civil.Today(d.Now()), o.Path)
 }
 
 // NewMember is what appointing a committee member takes.
@@ -583,7 +579,7 @@ func AddMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64
 	}
 	today := d.Today()
 	var id int64
-	err := synced(ctx, d, func(tx *db.Tx) error {
+	err := d.DB.InTx(ctx, func(tx *db.Tx) error {
 		o, err := loadWritable(ctx, tx, p, orgID)
 		if err != nil {
 			return err
@@ -647,8 +643,11 @@ func AddMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64
 		if err != nil {
 			return err
 		}
-		return d.Audit.Write(ctx, tx, audit.Event{Action: "org.committee.add", ObjectType: "committee_member", ObjectID: fmt.Sprint(id),
-			Detail: audit.Change{After: m}})
+		if err := d.Audit.Write(ctx, tx, audit.Event{Action: "org.committee.add", ObjectType: "committee_member", ObjectID: fmt.Sprint(id),
+			Detail: audit.Change{After: m}}); err != nil {
+			return err
+		}
+		return syncAround(ctx, tx, civil.Today(d.Now()), o.Path)
 	})
 	if err != nil {
 		return nil, err
@@ -667,7 +666,7 @@ func EndMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID, memb
 	if err != nil {
 		return nil, fail.Malformed("ended_on", "离任日期："+err.Error())
 	}
-	err = synced(ctx, d, func(tx *db.Tx) error {
+	err = d.DB.InTx(ctx, func(tx *db.Tx) error {
 		o, err := loadWritable(ctx, tx, p, orgID)
 		if err != nil {
 			return err
@@ -695,8 +694,11 @@ func EndMember(ctx context.Context, d *core.Deps, p *auth.Principal, orgID, memb
 		if err != nil {
 			return err
 		}
-		return d.Audit.Write(ctx, tx, audit.Event{Action: "org.committee.end", ObjectType: "committee_member", ObjectID: fmt.Sprint(m.ID),
-			Detail: audit.Change{Before: m, After: after}})
+		if err := d.Audit.Write(ctx, tx, audit.Event{Action: "org.committee.end", ObjectType: "committee_member", ObjectID: fmt.Sprint(m.ID),
+			Detail: audit.Change{Before: m, After: after}}); err != nil {
+			return err
+		}
+		return syncAround(ctx, tx, civil.Today(d.Now()), o.Path)
 	})
 	if err != nil {
 		return nil, err

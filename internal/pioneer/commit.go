@@ -183,7 +183,7 @@ func (s *Service) Commit(ctx context.Context, p *auth.Principal, in CommitInput)
 				Detail: audit.Change{After: map[string]any{"person_id": pe.ID, "year": in.Year, "tasks": in.Tasks, "goals": in.Goals}}}); err != nil {
 				return err
 			}
-			return syncTodos(ctx, tx, today)
+			return syncAround(ctx, tx, today, pe.OrgID)
 		case err != nil:
 			return err
 		case in.Version == 0:
@@ -326,7 +326,7 @@ func (s *Service) ReviewCommitment(ctx context.Context, p *auth.Principal, id in
 			Detail: audit.Change{Before: map[string]any{"review": c.Review}, After: map[string]any{"review": in.Review, "note": note}}}); err != nil {
 			return err
 		}
-		return syncTodos(ctx, tx, today)
+		return syncAround(ctx, tx, today, c.OrgID)
 	})
 	if err != nil {
 		return nil, err

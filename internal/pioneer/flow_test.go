@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
 
 	"hongdun/internal/apptest"
@@ -276,5 +277,52 @@ func TestCommitmentsDeedsAndReview(t *testing.T) {
 		if st := admin.Do("GET", "/api/v1/commitments?year=2026&reviewed=yes", nil, &l); st != 200 || l.Total != 1 || l.Made != 2 || l.Members != 3 {
 			t.Fatalf("list: %d %s", st, admin.Body())
 		}
+	})
+}
+
+// TestCommitmentWritesSyncTheirBranch: a commitment or its review syncs the
+// 待办 of its own branch only, and leaves every branch's open 待办 as a sync
+// of the whole bureau makes them (another bureau's included).
+func TestCommitmentWritesSyncTheirBranch(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := setup(t, e)
+		group := e.Org(b.id, "第一党小组", "group")
+		grouped := e.Person(dbtest.Person{Org: group, Name: "丁", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
+		e.At("2026-03-10")
+		open := func() string {
+			return strings.Join(dbtest.Strings(t, e.DB, "SELECT dedup_key || ' ' || title FROM todos WHERE source = 'branch.pioneer' AND done_at IS NULL ORDER BY dedup_key"), "; ")
+		}
+		sync := func() {
+			t.Helper()
+			if err := pioneer.Sync(context.Background(), e.App.Deps); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sync()
+		step := func(name, want string, write func()) {
+			t.Helper()
+			write()
+			got := open()
+			sync()
+			if all := open(); got != all || !strings.Contains(got, want) {
+				t.Errorf("%s: the write left %q, the whole bureau's sync makes %q (want %q in it)", name, got, all, want)
+			}
+		}
+		admin := e.Account(auth.OrgAdmin, b.root, 0)
+		var c pioneer.Commitment
+		step("甲 commits", "3 名党员尚未", func() {
+			admin.Expect(200, "POST", "/api/v1/commitments", map[string]any{"person_id": b.people[0], "year": 2026, "tasks": "上门服务", "goals": "满意"}, &c)
+		})
+		step("丁 of the 党小组 commits", "2 名党员尚未", func() {
+			admin.Expect(200, "POST", "/api/v1/commitments", map[string]any{"person_id": grouped, "year": 2026, "tasks": "反诈宣传", "goals": "发案下降"}, nil)
+		})
+		if !strings.Contains(open(), fmt.Sprintf("commit:%d:2026", b.other)) {
+			t.Errorf("the other bureau's branch lost its 待办: %s", open())
+		}
+		e.At("2026-11-05")
+		sync()
+		step("甲's commitment reviewed", "1 份承诺待评价", func() {
+			admin.Expect(200, "POST", fmt.Sprintf("/api/v1/commitments/%d/review", c.ID), map[string]any{"version": c.Version, "review": "good"}, nil)
+		})
 	})
 }

@@ -19,15 +19,27 @@ const todoSource = "branch.pioneer"
 // Sync brings every branch's 承诺践诺 待办 up to date; it runs hourly,
 // because the date moves when nobody writes.
 func Sync(ctx context.Context, d *core.Deps) error {
-	return d.DB.InTx(ctx, func(tx *db.Tx) error { return syncTodos(ctx, tx, civil.Today(d.Now())) })
+	return d.DB.InTx(ctx, func(tx *db.Tx) error { return syncTodos(ctx, tx, civil.Today(d.Now()), scope.All()) })
+}
+
+// syncAround is syncTodos for the branch a commitment of the organisation
+// id counts in: a member's commitment changes no other branch's 待办, and
+// the whole bureau's count of people would hold the writer for a second at
+// a million.
+func syncAround(ctx context.Context, tx *db.Tx, today civil.Date, id int64) error {
+	sc, err := org.Around(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	return syncTodos(ctx, tx, today, sc)
 }
 
 // syncTodos posts, per branch: from January to the end of March, the
 // members who have not made this year's commitment public; from November
 // to the end of the next January, the commitments waiting for their
-// year-end review. Everything else closes.
-func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
-	tree, err := org.ReadOrgs(ctx, tx, scope.All())
+// year-end review. Everything else in sc closes.
+func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Subtree) error {
+	tree, err := org.ReadOrgs(ctx, tx, sc)
 	if err != nil {
 		return err
 	}
@@ -49,7 +61,8 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
 	}
 	tally := func(y int) (made, open map[int64]int, err error) {
 		made, open = map[int64]int{}, map[int64]int{}
-		rows, err := tx.QueryContext(ctx, "SELECT org_id, review FROM pioneer_commitments WHERE year = ?", y)
+		w, args := sc.HasOrg("org_id")
+		rows, err := tx.QueryContext(ctx, "SELECT org_id, review FROM pioneer_commitments WHERE year = ? AND "+w, append([]any{y}, args...)...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -114,5 +127,5 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
 				Link:   fmt.Sprintf("/pioneer/commitments?org=%d&year=%d&reviewed=no", id, review)})
 		}
 	}
-	return todo.Sync(ctx, tx, todoSource, items)
+	return todo.SyncIn(ctx, tx, todoSource, sc, items)
 }

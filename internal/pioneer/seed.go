@@ -114,7 +114,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 				}
 			}
 		}
-		if err := syncTodos(ctx, tx, today); err != nil {
+		if err := syncTodos(ctx, tx, today, scope.All()); err != nil {
 			return err
 		}
 		return d.Audit.Write(ctx, tx, audit.Event{Action: "pioneer.demo_seed", ObjectType: "system", Detail: map[string]any{"branches": branches}})

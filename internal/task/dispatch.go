@@ -163,7 +163,7 @@ func dispatch(ctx context.Context, d *core.Deps, src source, in Dispatch) (*Prev
 			for _, pd := range src.periods {
 				if !held[holderKey(o.ID, pd.Code)] {
 					fresh = true
-					rows = append(rows, []any{src.item.ID, o.ID, src.orgID, parent, pd.Code, pd.Starts, pd.Due, now, now})
+					rows = append(rows, []any{src.item.ID, src.item.Year, src.item.Weight, o.ID, src.orgID, parent, pd.Code, pd.Starts, pd.Due, now, now})
 				}
 			}
 			if !fresh {
@@ -183,8 +183,8 @@ func dispatch(ctx context.Context, d *core.Deps, src source, in Dispatch) (*Prev
 			for _, r := range chunk {
 				args = append(args, r...)
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO task_copies (item_id, org_id, dispatcher_org_id, parent_id, period, starts_on, due_on, created_at, updated_at)
-				VALUES `+strings.Repeat("(?,?,?,?,?,?,?,?,?),", len(chunk)-1)+`(?,?,?,?,?,?,?,?,?)
+			_, err := tx.ExecContext(ctx, `INSERT INTO task_copies (item_id, year, weight, org_id, dispatcher_org_id, parent_id, period, starts_on, due_on, created_at, updated_at)
+				VALUES `+strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?),", len(chunk)-1)+`(?,?,?,?,?,?,?,?,?,?,?)
 				ON CONFLICT (item_id, org_id, period) DO NOTHING`, args...)
 			if err != nil {
 				return err

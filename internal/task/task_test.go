@@ -83,6 +83,21 @@ func (b *bureau) copyOf(t *testing.T, item, orgID int64) int64 {
 	return id
 }
 
+// studied records a study session held by a branch on a day, what the
+// check training.held completes a copy from.
+func studied(t *testing.T, e *apptest.Env, orgID int64, day string) {
+	t.Helper()
+	ctx := context.Background()
+	pid, err := db.InsertID(ctx, e.DB, `INSERT INTO training_programs (org_id, tier, year, title, audience_org_id, created_at, updated_at)
+		VALUES (?, 'branch', 2026, '学习计划', ?, 0, 0)`, orgID, orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DB.ExecContext(ctx, "INSERT INTO training_activities (program_id, kind, title, on_date, created_at) VALUES (?, 'study', '学习研讨', ?, 0)", pid, day); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestDispatchCompleteReview(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
@@ -238,14 +253,7 @@ func TestAutoCompletionAndReminders(t *testing.T) {
 			t.Fatalf("quarterly copies: %d", n)
 		}
 		// A1 held a study session in February; A2 nothing.
-		pid, err := db.InsertID(ctx, e.DB, `INSERT INTO training_programs (org_id, tier, year, title, audience_org_id, created_at, updated_at)
-			VALUES (?, 'branch', 2026, '一所学习计划', ?, 0, 0)`, b.a1, b.a1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.DB.ExecContext(ctx, "INSERT INTO training_activities (program_id, kind, title, on_date, created_at) VALUES (?, 'study', '学习研讨', '2026-02-12', 0)", pid); err != nil {
-			t.Fatal(err)
-		}
+		studied(t, e, b.a1, "2026-02-12")
 		// 10 March: Q1 is due in 21 days, outside the reminder window.
 		if err := task.Sync(ctx, e.App.Deps); err != nil {
 			t.Fatal(err)

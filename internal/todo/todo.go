@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 )
 
 // Item is one posting. OrgID or AccountID (or both) says who sees it.
@@ -106,7 +107,20 @@ func Close(ctx context.Context, tx *db.Tx, source, key string) error {
 // only the differences keeps their transaction (SQLite's one writer, which
 // a login waits for) short. Every item must carry source.
 func Sync(ctx context.Context, tx *db.Tx, source string, items []Item) error {
-	open, err := openItems(ctx, tx, source)
+	return syncWhere(ctx, tx, source, "", nil, items)
+}
+
+// SyncIn is Sync for the items of source posted to the organisations of sc
+// (every item must be posted to one): the open items elsewhere stay.
+func SyncIn(ctx context.Context, tx *db.Tx, source string, sc scope.Subtree, items []Item) error {
+	w, args := sc.HasOrg("org_id")
+	return syncWhere(ctx, tx, source, " AND "+w, args, items)
+}
+
+// syncWhere makes the open items of source that meet the condition where (with
+// its args) exactly items.
+func syncWhere(ctx context.Context, tx *db.Tx, source, where string, args []any, items []Item) error {
+	open, err := openItems(ctx, tx, source, where, args)
 	if err != nil {
 		return err
 	}
@@ -142,9 +156,9 @@ func Sync(ctx context.Context, tx *db.Tx, source string, items []Item) error {
 }
 
 // openItems reads the open items of source, as Sync compares them.
-func openItems(ctx context.Context, q db.Querier, source string) (map[string]Item, error) {
+func openItems(ctx context.Context, q db.Querier, source, where string, args []any) (map[string]Item, error) {
 	rows, err := q.QueryContext(ctx, `SELECT dedup_key, COALESCE(org_id, 0), COALESCE(account_id, 0), COALESCE(person_id, 0), title, detail,
-		link, severity, COALESCE(due_on, '') FROM todos WHERE source = ? AND done_at IS NULL`, source)
+		link, severity, COALESCE(due_on, '') FROM todos WHERE source = ? AND done_at IS NULL`+where, append([]any{source}, args...)...)
 	if err != nil {
 		return nil, err
 	}

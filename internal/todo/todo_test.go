@@ -224,20 +224,7 @@ func TestSyncWritesDifferences(t *testing.T) {
 			if err := d.InTx(ctx, func(tx *db.Tx) error { return todo.Sync(ctx, tx, "org.warning", items) }); err != nil {
 				t.Fatal(err)
 			}
-			var keys []string
-			rows, err := d.QueryContext(ctx, "SELECT k FROM todo_writes ORDER BY k")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var k string
-				if err := rows.Scan(&k); err != nil {
-					t.Fatal(err)
-				}
-				keys = append(keys, k)
-			}
-			return strings.Join(keys, ",")
+			return strings.Join(dbtest.Strings(t, d, "SELECT k FROM todo_writes ORDER BY k"), ",")
 		}
 		if got := sync(item("a", "一"), item("b", "一"), item("c", "一")); got != "a,b,c" {
 			t.Fatalf("first sync wrote %q", got)

@@ -48,7 +48,7 @@ func MetOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[
 		if err := grouped(ctx, q, "SELECT DISTINCT org_id FROM training_met_dirty WHERE year = ?", []any{year}, func(id int64, _ []int) { noted[id] = true }); err != nil {
 			return err
 		}
-		in, args, err := org.Within(ctx, q, sub, "h.org_id")
+		in, args, err := org.HasOrg(ctx, q, sub, "h.org_id")
 		if err != nil {
 			return err
 		}

@@ -16,20 +16,18 @@ func Tables(t testing.TB, d *db.DB) []string {
 	if d.Dialect == db.Postgres {
 		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
 	}
-	rows, err := d.QueryContext(context.Background(), q)
+	return Strings(t, d, q)
+}
+
+// Strings is the one text column of every row query returns, in order.
+func Strings(t testing.TB, d db.Querier, query string, args ...any) []string {
+	t.Helper()
+	rows, err := d.QueryContext(context.Background(), query, args...)
+	out, err := db.Collect(rows, err, func(r db.Scanner) (s string, err error) {
+		err = r.Scan(&s)
+		return s, err
+	})
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -43,15 +41,7 @@ func Indexes(t testing.TB, d db.Querier, table string) []string {
 	if d.D() == db.Postgres {
 		q = "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? ORDER BY indexdef"
 	}
-	rows, err := d.QueryContext(context.Background(), q, table)
-	defs, err := db.Collect(rows, err, func(r db.Scanner) (def string, err error) {
-		err = r.Scan(&def)
-		return def, err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return defs
+	return Strings(t, d, q, table)
 }
 
 // Rows calls fn with every row of table, as stored: its column names and values.
