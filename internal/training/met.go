@@ -2,8 +2,12 @@ package training
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -57,14 +61,29 @@ func MetOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[
 			query, args := met(year, req, cond, args, true)
 			return grouped(ctx, q, query, args, add)
 		}
-		err = grouped(ctx, q, `SELECT h.org_id, SUM(h.n) FROM training_met h WHERE h.year = ? AND `+cond+` GROUP BY h.org_id`,
-			append([]any{year}, args...), func(id int64, n []int) {
-				if !noted[id] {
-					add(id, n)
-				}
-			})
-		if err != nil || len(noted) == 0 {
+		// One text of "org:met" pairs: 19,000 rows at 1,000,000 people cost
+		// twice as much read a row each.
+		var all sql.Null[string]
+		if err := q.QueryRowContext(ctx, `SELECT string_agg(org_id || ':' || n, ',') FROM (SELECT h.org_id, SUM(h.n) AS n FROM training_met h
+			WHERE h.year = ? AND `+cond+` GROUP BY h.org_id) m`, append([]any{year}, args...)...).Scan(&all); err != nil {
 			return err
+		}
+		for pair := range strings.SplitSeq(all.V, ",") {
+			if pair == "" { // no row
+				continue
+			}
+			a, b, _ := strings.Cut(pair, ":")
+			id, err1 := strconv.ParseInt(a, 10, 64)
+			n, err2 := strconv.Atoi(b)
+			if err1 != nil || err2 != nil {
+				return fmt.Errorf("training_met of %d: %q", year, pair)
+			}
+			if !noted[id] {
+				out[id] += n
+			}
+		}
+		if len(noted) == 0 {
+			return nil
 		}
 		list, ids := db.In(slices.Collect(maps.Keys(noted)))
 		query, args := met(year, req, cond+" AND h.org_id IN ("+list+")", append(args, ids...), true)
