@@ -163,19 +163,12 @@ func grid(ctx context.Context, q db.Querier, tree *org.Orgs, cols []Column, toda
 	orgs := tree.List
 	rows := make([]BranchRow, 0, len(orgs))
 	branchOf := make(map[int64]int, len(orgs)) // organisation id → index of its branch row
-	byPath := map[string]int{}
-	for _, o := range orgs {
+	for _, o := range orgs {                   // parents come first: the nearest branch above is known
 		if calendarKinds[o.Kind] && !o.Dissolved() {
-			byPath[o.Path] = len(rows)
+			branchOf[o.ID] = len(rows)
 			rows = append(rows, BranchRow{OrgID: o.ID, Name: o.Name, path: o.Path})
-		}
-	}
-	for _, o := range orgs { // parents come first: a branch's descendants follow it
-		for p := o.Path; p != ""; p = parentPath(p) {
-			if i, ok := byPath[p]; ok {
-				branchOf[o.ID] = i
-				break
-			}
+		} else if i, ok := branchOf[o.ParentID]; ok {
+			branchOf[o.ID] = i
 		}
 	}
 	if len(rows) == 0 || len(cols) == 0 {
@@ -293,15 +286,6 @@ func meetings(ctx context.Context, q db.Querier, sub scope.Subtree, from, to civ
 
 // monthNo numbers the month of a day: year*12 + month-1.
 func monthNo(d civil.Date) int { return d.Year()*12 + int(d.Month()) - 1 }
-
-func parentPath(p string) string {
-	t := strings.TrimSuffix(p, "/")
-	i := strings.LastIndex(t, "/")
-	if i <= 0 {
-		return ""
-	}
-	return t[:i+1]
-}
 
 // Overview is the calendar of a subtree for a year (or one quarter of it).
 type Overview struct {
