@@ -1,0 +1,28 @@
+-- +goose Up
+-- Two indexes of persons instead of three (issue 16: each one costs a
+-- roster import its maintenance or its build, and nothing reads the three):
+-- - persons_org_status replaces persons_org_pinyin (org_id, pinyin): one
+--   organisation's people, and a subtree joined from orgs or named by
+--   scope.HasOrg, sought by organisation and status alike; the counts by
+--   organisation and status (org.Counts, the hours ledger) group in its
+--   order;
+-- - persons_status_filters replaces persons_filters (status, org_id, …),
+--   which only those counts still read by (status, org_id), and
+--   persons_category_cover (category, status, org_id, pinyin): a search of
+--   the whole bureau counts its status and list filters inside it (the
+--   category alone by each status: SQLite skips over the statuses by
+--   itself, PostgreSQL is given them), and the 退休职工 ledger reads it
+--   alone.
+CREATE INDEX persons_org_status ON persons(org_id, status, pinyin);
+CREATE INDEX persons_status_filters ON persons(status, category, gender, education, birth_date, org_id, pinyin);
+DROP INDEX persons_org_pinyin;
+DROP INDEX persons_filters;
+DROP INDEX persons_category_cover;
+ANALYZE persons;
+
+-- +goose Down
+CREATE INDEX persons_category_cover ON persons(category, status, org_id, pinyin);
+CREATE INDEX persons_filters ON persons(status, org_id, category, gender, education, birth_date, pinyin);
+CREATE INDEX persons_org_pinyin ON persons(org_id, pinyin);
+DROP INDEX persons_status_filters;
+DROP INDEX persons_org_status;
