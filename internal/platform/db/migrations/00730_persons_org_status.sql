@@ -3,11 +3,11 @@
 -- roster import its maintenance or its build, and nothing reads the three):
 -- - persons_org_status replaces persons_org_pinyin (org_id, pinyin): one
 --   organisation's people, and a subtree joined from orgs or named by
---   scope.HasOrg, sought by organisation and status alike; the counts by
---   organisation and status (org.Counts, the hours ledger) group in its
---   order;
+--   scope.HasOrg, sought by organisation and status alike; the hours
+--   ledger's count by organisation and status groups in its order;
 -- - persons_status_filters replaces persons_filters (status, org_id, …),
---   which only those counts still read by (status, org_id), and
+--   from before the path-led search indexes (00022), whose (status,
+--   org_id) only the counts above still read, and
 --   persons_category_cover (category, status, org_id, pinyin): a search of
 --   the whole bureau counts its status and list filters inside it (the
 --   category alone by each status: SQLite skips over the statuses by
