@@ -9,12 +9,14 @@
 --   from before the path-led search indexes (00022), whose (status,
 --   org_id) only the counts above still read, and
 --   persons_category_cover (category, status, org_id, pinyin): a search of
---   the whole bureau counts its status and list filters inside it (the
---   category alone by each status: SQLite skips over the statuses by
---   itself, PostgreSQL is given them), and the 退休职工 ledger reads it
---   alone.
+--   the whole bureau counts its status and list filters inside it (a
+--   category without a status is given every status to seek, see
+--   member.where.everyStatus), and the 退休职工 ledger reads it alone.
 CREATE INDEX persons_org_status ON persons(org_id, status, pinyin);
-CREATE INDEX persons_status_filters ON persons(status, category, gender, education, birth_date, org_id, pinyin);
+-- org_id follows category so that few comparisons reach the text columns
+-- of few distinct values: the build costs a third less than in the order
+-- of the filters.
+CREATE INDEX persons_status_filters ON persons(status, category, org_id, pinyin, gender, education, birth_date);
 DROP INDEX persons_org_pinyin;
 DROP INDEX persons_filters;
 DROP INDEX persons_category_cover;
