@@ -1,6 +1,6 @@
 -- +goose Up
 -- Two indexes of persons instead of three (issue 16: each one costs a
--- roster import its maintenance or its build, and nothing reads the three):
+-- roster import its maintenance or its build; no read needs all three):
 -- - persons_org_status replaces persons_org_pinyin (org_id, pinyin): one
 --   organisation's people, and a subtree joined from orgs or named by
 --   scope.HasOrg, sought by organisation and status alike; the hours
