@@ -8,11 +8,13 @@ package care
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"hongdun/internal/dues"
+	"hongdun/internal/member"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/plaintext"
 )
@@ -69,6 +71,11 @@ var RetiredCategories = []string{"离退休", "退休职工"}
 
 // Gone are the statuses of people no longer in the bureau's care.
 var gone = []string{"transferred", "deceased"}
+
+// kept are the other statuses: the ledgers name them rather than exclude
+// gone, so that PostgreSQL seeks each in the status-led index of persons
+// (it cannot skip over a leading column, migration 00730).
+var kept = slices.DeleteFunc(slices.Clone(member.Statuses), func(s string) bool { return slices.Contains(gone, s) })
 
 // MaxAmount is the largest amount (分) a visit or a standard may carry: 10 万元.
 const MaxAmount = 100000 * 100

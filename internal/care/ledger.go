@@ -196,9 +196,9 @@ func candidates(s scope.Subtree, kinds []string, t elderTest) (string, []any) {
 		switch k {
 		case Retired:
 			cats, cargs := db.In(RetiredCategories)
-			gs, gargs := db.In(gone)
-			parts = append(parts, cols+"category IN ("+cats+") AND status NOT IN ("+gs+")")
-			scoped(append(cargs, gargs...)...)
+			ks, kargs := db.In(kept)
+			parts = append(parts, cols+"category IN ("+cats+") AND status IN ("+ks+")")
+			scoped(append(cargs, kargs...)...)
 		case Hardship:
 			d := t.today.String()
 			pin, pargs := s.HasOrg("p.org_id")

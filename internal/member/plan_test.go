@@ -46,6 +46,7 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			defer w.Close()
 			for i := range n {
 				p := generated(i, branches[i%len(branches)])
+				p.Status = []string{"full", "full", "full", "full", "full", "full", "probationary", "candidate", "activist", "applicant"}[i%10]
 				if err := w.Add(ctx, NewRow(keys, &p, 0)); err != nil {
 					return err
 				}
@@ -78,7 +79,8 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			{"bureau surname", bureauAdmin, Filter{Q: "张"}, "persons_first_pinyin", ""},
 			{"bureau initials", bureauAdmin, Filter{Q: "zw"}, "persons_initials_path", ""},
 			{"bureau ID tail", bureauAdmin, Filter{Q: "1234"}, "persons_rtail_path", ""},
-			{"bureau status category", bureauAdmin, Filter{Status: "full", Category: "辅警"}, "persons_pinyin_path", "persons_category_cover"},
+			{"bureau status category", bureauAdmin, Filter{Status: "full", Category: "辅警"}, "persons_pinyin_path", "persons_status_filters"},
+			{"bureau category", bureauAdmin, Filter{Category: "职工"}, "persons_pinyin_path", "persons_status_filters"},
 			{"fenju first page", fenjuAdmin, Filter{}, "persons_pinyin_path", pathLed},
 			{"fenju subtree filter", bureauAdmin, Filter{OrgID: fenju}, "persons_pinyin_path", pathLed},
 			{"fenju name prefix", fenjuAdmin, Filter{Q: "张三"}, "persons_name_path", "persons_name_path"},
@@ -104,8 +106,9 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 				count, args := countSQL(d.Dialect, w)
 				plan := dbtest.Plan(t, d, count, args...)
 				plans[c.count] += "\n" + plan
-				// A count seeks its rows; a SQLite "SCAN … USING … INDEX" reads every entry until the cap.
-				if strings.Contains(plan, "SCAN p USING") {
+				// A count seeks its rows; a SQLite "SCAN … USING … INDEX" (a
+				// PostgreSQL index scan without an Index Cond) reads every entry until the cap.
+				if strings.Contains(plan, "SCAN p USING") || d.Dialect == db.Postgres && !strings.Contains(plan, "Index Cond") {
 					t.Errorf("%s: the count walks a whole index:\n%s", c.name, plan)
 				}
 			}

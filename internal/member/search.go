@@ -181,6 +181,12 @@ type where struct {
 	// and was faster than its UNION.
 	either                []alt
 	keyAt, keyArg, keyEnd int
+	// everyStatus: a count of the whole bureau by category with no status
+	// and no search box, which is given every status to seek in the
+	// status-led index (persons_status_filters): PostgreSQL cannot skip
+	// over a leading column, and SQLite's planner does so only when it
+	// guesses the statuses are many.
+	everyStatus bool
 }
 
 // alt is one reading of the search box: a condition and its arguments.
@@ -352,7 +358,7 @@ func Count(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Princip
 		return 0, err
 	}
 	var n int
-	all, args := w.query(q.D(), true, "p.id")
+	all, args := w.counted().query(q.D(), true, "p.id")
 	err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+all+") c", args...).Scan(&n)
 	return n, err
 }
@@ -391,13 +397,24 @@ func searchWhere(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.P
 	if f.JoinedTo != "" {
 		w.filter("join_date", "<=", f.JoinedTo)
 	}
+	w.everyStatus = w.scopeAt < 0 && !w.keyed && f.Status == "" && f.Category != ""
 	return w, nil
+}
+
+// counted is w as a count reads it (see everyStatus).
+func (w where) counted() where {
+	if w.everyStatus {
+		in, args := db.In(Statuses)
+		w.conds, w.walks, w.args = slices.Clone(w.conds), slices.Clone(w.walks), slices.Clone(w.args)
+		w.add("p.status IN ("+in+")", args...)
+	}
+	return w
 }
 
 // countSQL counts the matches up to one past TotalCap: a subtree's are
 // read by the path-led index, never the whole bureau.
 func countSQL(d db.Dialect, w where) (string, []any) {
-	q, args := w.query(d, true, "p.id")
+	q, args := w.counted().query(d, true, "p.id")
 	return fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) c", q, TotalCap+1), args
 }
 

@@ -141,9 +141,9 @@ type Standing struct {
 // them with the ledger after every path that moves a person).
 func StandingOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) (map[int64]Standing, error) {
 	out := map[int64]Standing{}
-	// Grouped by status too, the count reads the index of (status, org_id).
+	// Grouped by status too, the count reads the index of (org_id, status) alone.
 	in, args := sub.HasOrg("org_id")
-	if err := grouped(ctx, q, `SELECT org_id, COUNT(*) FROM persons WHERE `+member.PartyMember("status")+` AND `+in+` GROUP BY status, org_id`,
+	if err := grouped(ctx, q, `SELECT org_id, COUNT(*) FROM persons WHERE `+member.PartyMember("status")+` AND `+in+` GROUP BY org_id, status`,
 		args, func(id int64, n []int) {
 			s := out[id]
 			s.Members += n[0]
