@@ -150,7 +150,6 @@ type BranchRow struct {
 	Done    int    `json:"done"`
 	Overdue int    `json:"overdue"`
 	Due     int    `json:"due"`
-	path    string
 }
 
 // grid computes every branch of tree against the columns: a column is done
@@ -166,7 +165,7 @@ func grid(ctx context.Context, q db.Querier, tree *org.Orgs, cols []Column, toda
 	for _, o := range orgs {                   // parents come first: the nearest branch above is known
 		if calendarKinds[o.Kind] && !o.Dissolved() {
 			branchOf[o.ID] = len(rows)
-			rows = append(rows, BranchRow{OrgID: o.ID, Name: o.Name, path: o.Path})
+			rows = append(rows, BranchRow{OrgID: o.ID, Name: o.Name})
 		} else if i, ok := branchOf[o.ParentID]; ok {
 			branchOf[o.ID] = i
 		}

@@ -135,16 +135,7 @@ func number(b []byte) (int64, bool) {
 // Keep recomputes the kept months of the organisations writes noted since
 // it last ran (a periodic job).
 func Keep(ctx context.Context, d *core.Deps) error {
-	return d.DB.InTx(ctx, func(tx *db.Tx) error {
-		if err := tx.Lock(ctx, keepLock); err != nil {
-			return err
-		}
-		// The notes are taken before anything is read: a write committed
-		// later notes again, so a recount never hides one it did not see.
-		noted, err := db.TakeNotes(ctx, tx, "life_held_dirty")
-		if err != nil {
-			return err
-		}
+	return d.DB.KeepNoted(ctx, keepLock, "life_held_dirty", func(tx *db.Tx, noted map[int][]int64) error {
 		for year, ids := range noted {
 			for chunk := range slices.Chunk(ids, 500) {
 				list, args := db.In(chunk)

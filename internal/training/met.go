@@ -123,16 +123,7 @@ func met(year int, req Requirement, cond string, args []any, byOrg bool) (string
 // organisations writes noted since it last ran, and every year counted
 // under another requirement than its own.
 func Keep(ctx context.Context, d *core.Deps) error {
-	return d.DB.InTx(ctx, func(tx *db.Tx) error {
-		if err := tx.Lock(ctx, keepLock); err != nil {
-			return err
-		}
-		// The notes are taken before anything is read: a write committed
-		// later notes again, so a recount never hides one it did not see.
-		noted, err := db.TakeNotes(ctx, tx, "training_met_dirty")
-		if err != nil {
-			return err
-		}
+	return d.DB.KeepNoted(ctx, keepLock, "training_met_dirty", func(tx *db.Tx, noted map[int][]int64) error {
 		years, err := db.Pairs[int](ctx, tx, "SELECT year, year FROM training_met_years")
 		if err != nil {
 			return err

@@ -79,13 +79,7 @@ func (l *Log) storeSeal(ctx context.Context, tx *db.Tx, name string, seq int64, 
 
 // lock serialises appenders across instances on PostgreSQL (released at
 // commit); SQLite has a single writer already.
-func lock(ctx context.Context, tx *db.Tx) error {
-	if tx.D() != db.Postgres {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(72707)")
-	return err
-}
+func lock(ctx context.Context, tx *db.Tx) error { return tx.Lock(ctx, 72707) }
 
 // SealTableExists reports whether the schema already has audit_seal; App.Open
 // asks before migrating, to seal an existing log once after an upgrade.

@@ -304,11 +304,28 @@ func (t *Tx) Lock(ctx context.Context, key int64) error {
 	return err
 }
 
-// TakeNotes deletes the rows of a table of notes (year, org_id) and returns
-// them by year, each organisation once: what a periodic job recounts of
-// the figures it keeps per organisation (training_met, life_held). Rows
-// noted by writers that commit later stay for its next run.
-func TakeNotes(ctx context.Context, tx *Tx, table string) (map[int][]int64, error) {
+// KeepNoted runs recount in one transaction, serialised across instances
+// by key, over the notes it takes from table (year, org_id): what a
+// periodic job recounts of the figures it keeps per organisation
+// (training_met, life_held). The notes are taken before anything is read:
+// a write committed later notes again, so a recount never hides one it did
+// not see.
+func (d *DB) KeepNoted(ctx context.Context, key int64, table string, recount func(tx *Tx, noted map[int][]int64) error) error {
+	return d.InTx(ctx, func(tx *Tx) error {
+		if err := tx.Lock(ctx, key); err != nil {
+			return err
+		}
+		noted, err := takeNotes(ctx, tx, table)
+		if err != nil {
+			return err
+		}
+		return recount(tx, noted)
+	})
+}
+
+// takeNotes deletes the rows of a table of notes and returns them by year,
+// each organisation once.
+func takeNotes(ctx context.Context, tx *Tx, table string) (map[int][]int64, error) {
 	rows, err := tx.QueryContext(ctx, "DELETE FROM "+table+" RETURNING year, org_id")
 	if err != nil {
 		return nil, err
