@@ -3,9 +3,13 @@
 // its API from outside with concurrent users doing a mix of member
 // searches, record views and dashboard views, then prints p50/p95/p99 per
 // operation, the start time, the first dashboard view and the server's
-// resident memory. BENCHMARKS.md records its output.
+// resident memory. BENCHMARKS.md records its output. With -compare N it
+// first times the leader's comparison: its page's first view, then N
+// requests of its API one after another (p50/p95 and the server's CPU per
+// request); -duration 0 leaves out the concurrent load.
 //
 //	go run ./cmd/loadtest -members 1000000 [-db postgres://…] [-users 16] [-duration 60s]
+//	go run ./cmd/loadtest -reuse -data DIR -password P -compare 30 -duration 0
 package main
 
 import (
@@ -41,19 +45,20 @@ func main() {
 	reuse := flag.Bool("reuse", false, "数据库已由上次压测生成，不再生成")
 	bin := flag.String("bin", "", "hongdun 可执行文件（留空则编译 ./cmd/hongdun）")
 	users := flag.Int("users", 16, "并发用户数")
-	duration := flag.Duration("duration", 60*time.Second, "压测时长")
+	duration := flag.Duration("duration", 60*time.Second, "压测时长（0 不做并发压测）")
+	compare := flag.Int("compare", 0, "依次请求对比视图的次数（0 不测）")
 	bureau := flag.String("bureau", "shiju", "全局党务管理员账号")
 	fenju := flag.String("fenju", "yanta", "分局党务管理员账号")
 	flag.StringVar(&password, "password", password, "演示账号密码（-reuse 沿用其他方式生成的库时，填生成时显示的演示密码）")
 	idle := flag.Duration("idle", 0, "首次打开统计首页后空闲多久再读一次内存（0 不等）")
 	flag.Parse()
-	if err := run(*members, *dsn, *data, *reuse, *bin, *users, *duration, *idle, *bureau, *fenju); err != nil {
+	if err := run(*members, *dsn, *data, *reuse, *bin, *users, *duration, *idle, *compare, *bureau, *fenju); err != nil {
 		fmt.Fprintln(os.Stderr, "压测失败：", err)
 		os.Exit(1)
 	}
 }
 
-func run(members int, dsn, data string, reuse bool, bin string, users int, duration, idle time.Duration, bureau, fenju string) error {
+func run(members int, dsn, data string, reuse bool, bin string, users int, duration, idle time.Duration, compare int, bureau, fenju string) error {
 	tmp, err := os.MkdirTemp("", "hongdun-load")
 	if err != nil {
 		return err
@@ -127,6 +132,14 @@ func run(members int, dsn, data string, reuse bool, bin string, users int, durat
 		time.Sleep(idle)
 		fmt.Printf("打开统计首页后空闲 %s 的内存：%s（负载 %s）\n", idle, rss(srv.Process.Pid), loadAvg())
 	}
+	if compare > 0 {
+		if err := c.compare(bt, compare, srv.Process.Pid); err != nil {
+			return err
+		}
+	}
+	if duration <= 0 {
+		return nil
+	}
 	ids, err := c.memberIDs(bt)
 	if err != nil {
 		return err
@@ -157,6 +170,58 @@ func run(members int, dsn, data string, reuse bool, bin string, users int, durat
 	}
 	fmt.Printf("\n吞吐 %.0f 次/秒；压测后内存：%s\n", float64(total)/duration.Seconds(), rss(srv.Process.Pid))
 	return nil
+}
+
+// compare times the first view of the comparison's page, then n requests
+// of its API one after another, with the server's CPU per request.
+func (c *client) compare(token string, n, pid int) error {
+	t0 := time.Now()
+	if _, err := c.get(token, "/stats/compare"); err != nil {
+		return err
+	}
+	fmt.Printf("启动后首次打开对比页面：%s\n", time.Since(t0).Round(time.Millisecond))
+	cpu0, err := cpuTime(pid)
+	if err != nil {
+		return err
+	}
+	times := make([]time.Duration, 0, n)
+	for range n {
+		t := time.Now()
+		if _, err := c.get(token, "/api/v1/stats/compare"); err != nil {
+			return err
+		}
+		times = append(times, time.Since(t))
+	}
+	cpu, err := cpuTime(pid)
+	if err != nil {
+		return err
+	}
+	slices.Sort(times)
+	fmt.Printf("对比视图 API 依次 %d 次：p50 %s，p95 %s，最短 %s，最长 %s；服务端 CPU 每次 %.1f ms；负载 %s\n", n,
+		pct(times, 50), pct(times, 95), pct(times, 0), pct(times, 100), float64((cpu-cpu0).Microseconds())/1000/float64(n), loadAvg())
+	return nil
+}
+
+// cpuTime is a process's user and system time from /proc (in ticks of
+// USER_HZ, 100 a second on Linux).
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th of them.
+	_, rest, _ := bytes.Cut(b, []byte(") "))
+	f := strings.Fields(string(rest))
+	var ticks int64
+	for _, v := range f[11:13] {
+		var t int64
+		if _, err := fmt.Sscan(v, &t); err != nil {
+			return 0, fmt.Errorf("/proc/%d/stat：%w", pid, err)
+		}
+		ticks += t
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 type op struct {

@@ -21,30 +21,53 @@ func Counts(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCoun
 // tree.Census or else with one grouped query, then adds each
 // organisation's counts to its parent's, children first, so the work grows
 // with the number of people and of organisations, not with their product.
+// From the census, the counts of a kept tree are kept under the census's
+// version: while no one's figures change, a count costs the census's look
+// at the rows changed since (Recall).
 func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCounts, error) {
-	out := map[int64]MemberCounts{}
 	if len(tree.List) == 0 {
-		return out, nil
+		return map[int64]MemberCounts{}, nil
 	}
 	sums := map[int64]*MemberCounts{}
-	sum := func(id int64) *MemberCounts {
-		c := sums[id]
-		if c == nil {
-			c = &MemberCounts{ByStatus: map[string]int{}}
-			sums[id] = c
+	add := func(id int64, status string, n int) { sumOf(sums, id).add(status, n) }
+	if tree.Census == nil {
+		if err := tableCount(ctx, q, tree, add); err != nil {
+			return nil, err
 		}
-		return c
+		return addUp(tree, sums), nil
 	}
-	add := func(id int64, status string, n int) { sum(id).add(status, n) }
-	var err error
-	if tree.Census != nil {
-		err = censusCount(ctx, tree, add)
-	} else {
-		err = tableCount(ctx, q, tree, add)
-	}
+	known, kept, _ := Recall(tree, "org.Counts")
+	v, _ := known.(uint64)
+	ids := tree.byPath()
+	version, err := tree.Census(ctx, tree.Scope, v, func(path, status string, n int) {
+		if id, ok := ids[path]; ok {
+			add(id, status, n)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
+	if version == v {
+		return kept.(map[int64]MemberCounts), nil
+	}
+	out := addUp(tree, sums)
+	Remember(tree, "org.Counts", version, out)
+	return out, nil
+}
+
+func sumOf(sums map[int64]*MemberCounts, id int64) *MemberCounts {
+	c := sums[id]
+	if c == nil {
+		c = &MemberCounts{ByStatus: map[string]int{}}
+		sums[id] = c
+	}
+	return c
+}
+
+// addUp adds each organisation's own counts to its ancestors', children
+// first.
+func addUp(tree *Orgs, sums map[int64]*MemberCounts) map[int64]MemberCounts {
+	out := map[int64]MemberCounts{}
 	for i := len(tree.List) - 1; i >= 0; i-- { // parents come first in the list
 		o := &tree.List[i]
 		c := sums[o.ID]
@@ -52,25 +75,14 @@ func count(ctx context.Context, q db.Querier, tree *Orgs) (map[int64]MemberCount
 			continue
 		}
 		if _, ok := tree.ByID[o.ParentID]; ok {
-			parent := sum(o.ParentID)
+			parent := sumOf(sums, o.ParentID)
 			for status, n := range c.ByStatus {
 				parent.add(status, n)
 			}
 		}
 		out[o.ID] = *c
 	}
-	return out, nil
-}
-
-// censusCount hands add the people of each organisation of tree by status
-// from tree.Census.
-func censusCount(ctx context.Context, tree *Orgs, add func(id int64, status string, n int)) error {
-	ids := tree.byPath()
-	return tree.Census(ctx, tree.Scope, func(path, status string, n int) {
-		if id, ok := ids[path]; ok {
-			add(id, status, n)
-		}
-	})
+	return out
 }
 
 // tableCount hands add the people of each organisation of tree by status,

@@ -75,21 +75,25 @@ type Orgs struct {
 	counted  sync.Once // Counts
 	counts   map[int64]MemberCounts
 	countErr error
+
+	kept    *treeCache // the kept tree List was taken from, nil when read in a transaction
+	version int64      // its version then
 }
 
 // ReadOrgs reads the organisations of s (none for the empty scope).
 func ReadOrgs(ctx context.Context, q db.Querier, s scope.Subtree) (*Orgs, error) {
+	tree := &Orgs{Scope: s}
 	var list []Org
 	var err error
 	if d, pooled := q.(*db.DB); pooled {
-		list, err = cached(ctx, d, s)
+		list, err = cached(ctx, d, s, tree)
 	} else { // a transaction may see other than what is committed
 		list, err = Subtree(ctx, q, s)
 	}
 	if err != nil {
 		return nil, err
 	}
-	tree := &Orgs{Scope: s, List: list, ByID: make(Index, len(list))}
+	tree.List, tree.ByID = list, make(Index, len(list))
 	for i := range list {
 		tree.ByID[list[i].ID] = &list[i]
 	}

@@ -184,11 +184,10 @@ func (s *Service) Dashboard(ctx context.Context, orgID int64, orgName, path stri
 
 // Census is a core.Census: the people of each organisation path of sc by
 // status, from the snapshot brought up to date as for a dashboard.
-func (s *Service) Census(ctx context.Context, sc scope.Subtree, each func(path, status string, n int)) error {
+func (s *Service) Census(ctx context.Context, sc scope.Subtree, known uint64, each func(path, status string, n int)) (uint64, error) {
 	defer s.snap.hold()()
 	if err := s.snap.refresh(ctx, s.DB, time.Now().UnixMilli()); err != nil {
-		return err
+		return 0, err
 	}
-	s.snap.census(sc, civil.Today(s.Now()), each)
-	return nil
+	return s.snap.census(sc, civil.Today(s.Now()), known, each), nil
 }

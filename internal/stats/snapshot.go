@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"hongdun/internal/member"
@@ -178,7 +179,13 @@ type table struct {
 	tallies []tally
 	day     civil.Date
 	starts  [7]uint16
+	// version numbers the tallies for Census; 0 once they changed, until
+	// Census numbers them again.
+	version uint64
 }
+
+// versions numbers the tables' states, never twice in the process.
+var versions atomic.Uint64
 
 func newTable(people, orgs int64) *table {
 	return &table{people: make([]person, 0, people+1), orgs: make([]orgEntry, 0, orgs+1), places: []string{""}, placeOf: map[string]int32{}}
@@ -224,6 +231,9 @@ func grow[T any](xs []T, n int64) []T {
 func (t *table) put(r row) {
 	t.people = grow(t.people, r.id+1)
 	old, p := t.people[r.id], person{place: t.place(r.path), birth: r.birth, codes: r.codes}
+	if old != p {
+		t.version = 0
+	}
 	if t.tallies != nil {
 		if old.place != 0 {
 			t.tallies[old.place].add(old, &t.starts, -1)
@@ -239,6 +249,9 @@ func (t *table) put(r row) {
 func (t *table) putOrg(r row) {
 	t.orgs = grow(t.orgs, r.id+1)
 	old, o := t.orgs[r.id], orgEntry{place: t.place(r.path), kind: uint8(r.codes)}
+	if old != o {
+		t.version = 0
+	}
 	if t.tallies != nil {
 		t.tallies[old.place].orgs[old.kind]--
 		t.tallies[o.place].orgs[o.kind]++
@@ -262,7 +275,7 @@ func (t *table) sum(sc scope.Subtree, today civil.Date) tally {
 // (and so the age bands) changed.
 func (t *table) tally(today civil.Date) {
 	if t.tallies == nil || !t.day.Equal(today) {
-		t.day, t.starts, t.tallies = today, bandStarts(today), make([]tally, len(t.places))
+		t.day, t.starts, t.tallies, t.version = today, bandStarts(today), make([]tally, len(t.places)), 0
 		for _, p := range t.people {
 			if p.place != 0 {
 				t.tallies[p.place].add(p, &t.starts, 1)
@@ -575,12 +588,19 @@ func (s *snapshot) count(sc scope.Subtree, today civil.Date) tally {
 	return s.tab.sum(sc, today)
 }
 
-// census calls each with the people of every path of sc by status.
-func (s *snapshot) census(sc scope.Subtree, today civil.Date, each func(path, status string, n int)) {
+// census calls each with the people of every path of sc by status, unless
+// known is the tallies' version, which it returns.
+func (s *snapshot) census(sc scope.Subtree, today civil.Date, known uint64, each func(path, status string, n int)) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tab
 	t.tally(today)
+	if t.version == 0 {
+		t.version = versions.Add(1)
+	}
+	if t.version == known {
+		return known
+	}
 	for i, path := range t.places {
 		if !sc.Contains(path) {
 			continue
@@ -591,4 +611,5 @@ func (s *snapshot) census(sc scope.Subtree, today civil.Date, each func(path, st
 			}
 		}
 	}
+	return t.version
 }

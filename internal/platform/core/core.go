@@ -34,9 +34,13 @@ type Deps struct {
 
 // A Census calls each with the number of people of every organisation path
 // of s by status, exactly as of the call, from a copy kept up to date
-// instead of a count of a million rows. It reads outside any transaction:
-// a caller inside one counts the table in its transaction instead.
-type Census func(ctx context.Context, s scope.Subtree, each func(path, status string, n int)) error
+// instead of a count of a million rows, and returns the version of the
+// figures it read, which moves whenever they change; when that is known (a
+// version the caller was given before; 0 is never one) it calls nothing,
+// and the caller keeps what it made of them. It reads outside any
+// transaction: a caller inside one counts the table in its transaction
+// instead.
+type Census func(ctx context.Context, s scope.Subtree, known uint64, each func(path, status string, n int)) (uint64, error)
 
 // Today is the civil date in Asia/Shanghai.
 func (d *Deps) Today() string { return d.Now().In(web.Shanghai).Format("2006-01-02") }
