@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"hongdun/internal/org"
@@ -47,6 +48,27 @@ func TestReadOrgsFollowsWrites(t *testing.T) {
 					}
 					if !reflect.DeepEqual(got.List, want) || len(got.ByID) != len(want) {
 						t.Errorf("%s, %s, handle %d: ReadOrgs %v, the table %v", step, sub.Root(), i+1, got.List, want)
+					}
+					// The pickers, from the kept tree, as the table has them.
+					var wantOpts []org.Option
+					if err := db.Consistent(ctx, one, func(q db.Querier) (err error) { wantOpts, err = org.Options(ctx, q, sub); return }); err != nil {
+						t.Fatal(err)
+					}
+					opts, err := org.Options(ctx, d, sub)
+					if err != nil || !reflect.DeepEqual(opts, wantOpts) {
+						t.Errorf("%s, %s, handle %d: Options %v (%v), the table %v", step, sub.Root(), i+1, opts, err, wantOpts)
+					}
+					w, args := sub.Where("path")
+					order, err := db.IDs(ctx, one, "SELECT id FROM orgs WHERE "+w+" AND dissolved_on IS NULL ORDER BY path", args...)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var ids []int64
+					for _, o := range opts {
+						ids = append(ids, o.ID)
+					}
+					if !slices.Equal(ids, order) {
+						t.Errorf("%s, %s: Options in the order %v, the table's %v", step, sub.Root(), ids, order)
 					}
 				}
 			}

@@ -83,13 +83,7 @@ type Orgs struct {
 // ReadOrgs reads the organisations of s (none for the empty scope).
 func ReadOrgs(ctx context.Context, q db.Querier, s scope.Subtree) (*Orgs, error) {
 	tree := &Orgs{Scope: s}
-	var list []Org
-	var err error
-	if d, pooled := q.(*db.DB); pooled {
-		list, err = cached(ctx, d, s, tree)
-	} else { // a transaction may see other than what is committed
-		list, err = Subtree(ctx, q, s)
-	}
+	list, err := subtree(ctx, q, s, tree)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +92,14 @@ func ReadOrgs(ctx context.Context, q db.Querier, s scope.Subtree) (*Orgs, error)
 		tree.ByID[list[i].ID] = &list[i]
 	}
 	return tree, nil
+}
+
+// subtree is Subtree, from the kept tree on the pool (noted in tree).
+func subtree(ctx context.Context, q db.Querier, s scope.Subtree, tree *Orgs) ([]Org, error) {
+	if d, pooled := q.(*db.DB); pooled {
+		return cached(ctx, d, s, tree)
+	}
+	return Subtree(ctx, q, s) // a transaction may see other than what is committed
 }
 
 // Choices lists the organisations of s that are not dissolved, parents
@@ -144,22 +146,21 @@ type Option struct {
 // Options lists the organisations of s that are not dissolved in path order
 // (each right under its parent), for pickers and lookups by name.
 func Options(ctx context.Context, q db.Querier, s scope.Subtree) ([]Option, error) {
-	w, args := s.Where("path")
-	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+w+" AND dissolved_on IS NULL ORDER BY path", args...)
+	// From the kept tree on the pool: a picker of the whole bureau is
+	// 19,000 organisations, which every page with one read again.
+	all, err := subtree(ctx, q, s, &Orgs{})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	slices.SortFunc(all, func(a, b Org) int { return strings.Compare(a.Path, b.Path) }) // as ORDER BY path: it sorts bytewise (00081)
 	depth0 := strings.Count(s.Root(), "/")
 	var out []Option
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
+	for _, o := range all {
+		if !o.Dissolved() {
+			out = append(out, Option{Org: o, Indent: strings.Repeat("　", strings.Count(o.Path, "/")-depth0)})
 		}
-		out = append(out, Option{Org: *o, Indent: strings.Repeat("　", strings.Count(o.Path, "/")-depth0)})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Ancestors lists the organisations on a materialised path, nearest first
