@@ -452,7 +452,8 @@ func pageSQL(d db.Dialect, w where, f Filter) (string, []any) {
 	return "SELECT p.id FROM persons p" + w.lead(d, !walk) + " ORDER BY " + order + ", p.id" + window, w.args
 }
 
-// queryWhere turns the search box into an index-friendly condition.
+// queryWhere turns the search box into an index-friendly condition (after
+// scopeWhere, whose breadth a single letter reads).
 func queryWhere(keys *crypto.Keys, s string, w *where) error {
 	if s == "" {
 		return nil
@@ -469,6 +470,20 @@ func queryWhere(keys *crypto.Keys, s string, w *where) error {
 			return fail.Malformed("q", err.Error())
 		}
 		w.add("p.id_hash = ?", keys.Index(id))
+	case isLetters(strings.ToLower(s)) && len(s) == 1:
+		// One letter: every name's initials begin with its pinyin's first
+		// letter, so the pinyin alone finds the matches (a sixth of a million
+		// people for z), read as a search without a key is: a broad subtree
+		// in pinyin order, a narrow one by its path (on SQLite the letter is
+		// then a walk). Both readings sorted took 0.3–0.8 s at a million.
+		w.keyed = false
+		l := strings.ToLower(s)
+		cond, args := "p.pinyin >= ? AND p.pinyin < ?", []any{l, prefixEnd(l)}
+		if w.scopeAt >= 0 && !w.broad {
+			w.addWalk(cond, "(p.pinyin || '') >= ? AND (p.pinyin || '') < ?", args...)
+		} else {
+			w.add(cond, args...)
+		}
 	case isLetters(strings.ToLower(s)):
 		l := strings.ToLower(s)
 		w.keyAt, w.keyArg = len(w.conds), len(w.args)

@@ -173,6 +173,8 @@ func TestSearch(t *testing.T) {
 			{Filter{}, "李四,张三,张珊", 3},
 			{Filter{Q: "zs"}, "张三,张珊", 2},
 			{Filter{Q: "ZHANGS"}, "张三,张珊", 2},
+			{Filter{Q: "Z"}, "张三,张珊", 2},
+			{Filter{Q: "l"}, "李四", 1},
 			{Filter{Q: "张"}, "张三,张珊", 2},
 			{Filter{Q: "张", OrgID: a}, "张三", 1},
 			{Filter{Q: "张", Category: "辅警"}, "张珊", 1},
