@@ -45,12 +45,7 @@ func Branch(kind string) bool { return kind == org.Branch || kind == org.Joint }
 
 // AsOf is the day a year is judged on: its last day once it has ended,
 // else today.
-func AsOf(year int, today civil.Date) civil.Date {
-	if end := civil.New(year, 12, 31); end.Before(today) {
-		return end
-	}
-	return today
-}
+func AsOf(year int, today civil.Date) civil.Date { return civil.YearAsOf(year, today) }
 
 // Need names the facts a caller reads; Gather leaves the others zero and
 // spares their queries (the leader's comparison shows four of them).

@@ -16,9 +16,10 @@ import (
 )
 
 // TestPipelinesFollowEveryWrite counts the open and overdue cases per
-// organisation from the cases' own organisation (Pipelines) and directly
-// from their persons', for the bureau and each 分局, after every kind of
-// write that changes a case or where its person belongs. Raw statements
+// organisation from the cases' own organisation (Pipelines, kept per
+// organisation) and directly from their persons', for the bureau and each
+// 分局, after every kind of write that changes a case or where its person
+// belongs, and again once Keep recounted what the write noted. Raw statements
 // stand for any path that writes the same columns: the cases keep their
 // persons' organisation whatever statement makes the change.
 func TestPipelinesFollowEveryWrite(t *testing.T) {
@@ -32,7 +33,7 @@ func TestPipelinesFollowEveryWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		agree := func(after string) {
+		check := func(after string) {
 			t.Helper()
 			for _, root := range []int64{b.root, b.fenju, b.other} {
 				var path string
@@ -62,6 +63,24 @@ func TestPipelinesFollowEveryWrite(t *testing.T) {
 				}
 			}
 		}
+		// Each write starts from the pipelines all kept (none noted): its
+		// notes must make the read count what it changed; then Keep recounts.
+		keep := func() {
+			t.Helper()
+			if err := develop.Keep(ctx, e.App.Deps); err != nil {
+				t.Fatal(err)
+			}
+			if n := e.Count("SELECT COUNT(*) FROM dev_pipelines_day WHERE day = ?", today.String()); n != 1 {
+				t.Fatalf("kept as of %s: %d rows", today, n)
+			}
+		}
+		agree := func(after string) {
+			t.Helper()
+			check(after)
+			keep()
+			check(after + ", kept")
+		}
+		keep()
 		agree("nothing")
 		r := b.openApplication()
 		agree("a case opened")
