@@ -105,7 +105,7 @@ func Gather(ctx context.Context, q db.Querier, tree *org.Orgs, year int, today c
 		// the hours. Counted once per tree, shared with the tree's other
 		// readers (the leader's comparison).
 		{Members | Training, func() (err error) { counts, err = org.Counts(ctx, q, tree); return }},
-		{Dev, func() (err error) { pipes, err = develop.Pipelines(ctx, q, sub, today); return }},
+		{Dev, func() (err error) { pipes, err = develop.Pipelines(ctx, q, tree, today); return }},
 		{Joined, func() (err error) { joined, err = member.LastJoined(ctx, q, sub); return }},
 		{Tasks, func() (err error) {
 			tasks, err = task.Results(ctx, q, tree, year, task.ToBranches, asOf.String())

@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/apptest"
 	"hongdun/internal/develop"
 	"hongdun/internal/importer"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/idcard"
@@ -41,7 +42,11 @@ func TestPipelinesFollowEveryWrite(t *testing.T) {
 					t.Fatal(err)
 				}
 				sub := scope.Under(path)
-				kept, err := develop.Pipelines(ctx, e.DB, sub, today)
+				tree, err := org.ReadOrgs(ctx, e.DB, sub)
+				if err != nil {
+					t.Fatal(err)
+				}
+				kept, err := develop.Pipelines(ctx, e.DB, tree, today)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -70,7 +75,7 @@ func TestPipelinesFollowEveryWrite(t *testing.T) {
 			if err := develop.Keep(ctx, e.App.Deps); err != nil {
 				t.Fatal(err)
 			}
-			if n := e.Count("SELECT COUNT(*) FROM dev_pipelines_day WHERE day = ?", today.String()); n != 1 {
+			if n := e.Count("SELECT COUNT(*) FROM dev_pipelines_kept WHERE day = ?", today.String()); n != 1 {
 				t.Fatalf("kept as of %s: %d rows", today, n)
 			}
 		}

@@ -2,7 +2,6 @@ package task
 
 import (
 	"context"
-	"maps"
 	"slices"
 
 	"hongdun/internal/org"
@@ -11,19 +10,13 @@ import (
 	"hongdun/internal/platform/db"
 )
 
-// The standings' sums are kept per year and organisation in task_results
-// as of the day task_results_years names for the year (migration 00741).
-// Writes leave them alone and only note the (year, organisation) they may
-// change in task_results_dirty; a read sums the noted organisations
-// directly, and Keep recounts them.
+// The standings' sums are kept per year in task_results_kept as of its day
+// (migration 00741). Writes leave them alone and only note the (year,
+// organisation) they may change in task_results_dirty; a read sums the
+// noted organisations directly, and Keep recounts them.
 
 // keepLock serialises Keep's recounts.
 const keepLock = 741
-
-// notedMax is how many noted organisations a read sums one by one; beyond
-// them (writes of many organisations since Keep ran) it sums the whole
-// subtree directly.
-const notedMax = 500
 
 // Results are the task standings of the branches (or the 党委) of a
 // subtree for a year as of a day, by organisation, for features that
@@ -42,31 +35,19 @@ func Results(ctx context.Context, q db.Querier, tree *org.Orgs, year int, kind s
 		}
 	}
 	err := db.Consistent(ctx, q, func(q db.Querier) error {
+		keptAsOf, kept, err := keptSums(ctx, q, year)
+		if err != nil {
+			return err
+		}
+		noted, err := db.Pairs[bool](ctx, q, "SELECT DISTINCT org_id, TRUE FROM task_results_dirty WHERE year = ?", year)
+		if err != nil {
+			return err
+		}
 		in, args, err := org.HasOrg(ctx, q, tree.Scope, "org_id")
 		if err != nil {
 			return err
 		}
-		var keptAsOf string
-		if err := q.QueryRowContext(ctx, "SELECT as_of FROM task_results_years WHERE year = ?", year).Scan(&keptAsOf); err != nil && !db.IsNoRows(err) {
-			return err
-		}
-		noted, err := db.Pairs[int64](ctx, q, "SELECT DISTINCT org_id, org_id FROM task_results_dirty WHERE year = ?", year)
-		if err != nil {
-			return err
-		}
-		if keptAsOf != asOf || len(noted) > notedMax {
-			return db.Packed(ctx, q, 6, summed(in), summedArgs(year, asOf, args), add)
-		}
-		if err := db.Packed(ctx, q, 6, `SELECT org_id AS c0, due AS c1, due_w AS c2, done AS c3, on_time AS c4, done_w AS c5, score2 AS c6
-			FROM task_results WHERE year = ? AND `+in, append([]any{year}, args...), func(id int64, v []int64) {
-			if _, ok := noted[id]; !ok {
-				add(id, v)
-			}
-		}); err != nil || len(noted) == 0 {
-			return err
-		}
-		list, ids := db.In(slices.Collect(maps.Keys(noted)))
-		return db.Packed(ctx, q, 6, summed(in+" AND org_id IN ("+list+")"), summedArgs(year, asOf, append(args, ids...)), add)
+		return db.ReadKept(kept, keptAsOf == asOf, 6, noted, in, args, summer(ctx, q, year, asOf), add)
 	})
 	if err != nil {
 		return nil, err
@@ -74,19 +55,27 @@ func Results(ctx context.Context, q db.Querier, tree *org.Orgs, year int, kind s
 	return standingsOf(ts), nil
 }
 
-// summed is the query of a year's tallies as of a day per organisation
-// among the copies cond keeps; summedArgs are its arguments.
-func summed(cond string) string {
-	return `SELECT org_id AS c0, COUNT(*) AS c1, SUM(weight) AS c2,
-		COALESCE(SUM(CASE WHEN done_on <= ? THEN 1 ELSE 0 END), 0) AS c3,
-		COALESCE(SUM(CASE WHEN done_on <= ? AND done_on <= due_on THEN 1 ELSE 0 END), 0) AS c4,
-		COALESCE(SUM(CASE WHEN done_on <= ? THEN weight ELSE 0 END), 0) AS c5,
-		COALESCE(SUM(CASE WHEN done_on > ? OR done_on IS NULL THEN 0 WHEN done_on <= due_on THEN 2 * weight ELSE weight END), 0) AS c6
-		FROM task_copies WHERE year = ? AND ` + cond + ` AND (due_on <= ? OR done_on <= ?) GROUP BY org_id`
+// keptSums reads a year's kept sums and their day ("" when none).
+func keptSums(ctx context.Context, q db.Querier, year int) (asOf string, kept []byte, err error) {
+	err = q.QueryRowContext(ctx, "SELECT as_of, sums FROM task_results_kept WHERE year = ?", year).Scan(&asOf, &kept)
+	if db.IsNoRows(err) {
+		err = nil
+	}
+	return asOf, kept, err
 }
 
-func summedArgs(year int, asOf string, condArgs []any) []any {
-	return slices.Concat([]any{asOf, asOf, asOf, asOf, year}, condArgs, []any{asOf, asOf})
+// summer sums a year's copies as of a day per organisation: the tally's
+// figures in the order Results reads them.
+func summer(ctx context.Context, q db.Querier, year int, asOf string) db.Counter {
+	return func(cond string, args []any) (map[int64][]int64, error) {
+		return db.Figures(ctx, q, 6, `SELECT org_id, COUNT(*), SUM(weight),
+			COALESCE(SUM(CASE WHEN done_on <= ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN done_on <= ? AND done_on <= due_on THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN done_on <= ? THEN weight ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN done_on > ? OR done_on IS NULL THEN 0 WHEN done_on <= due_on THEN 2 * weight ELSE weight END), 0)
+			FROM task_copies WHERE year = ? AND `+cond+` AND (due_on <= ? OR done_on <= ?) GROUP BY org_id`,
+			slices.Concat([]any{asOf, asOf, asOf, asOf, year}, args, []any{asOf, asOf})...)
+	}
 }
 
 // Keep recounts the kept sums (a periodic job): those of the organisations
@@ -95,10 +84,6 @@ func summedArgs(year int, asOf string, condArgs []any) []any {
 func Keep(ctx context.Context, d *core.Deps) error {
 	today := civil.Today(d.Now())
 	return d.DB.KeepNoted(ctx, keepLock, "task_results_dirty", func(tx *db.Tx, noted map[int][]int64) error {
-		kept, err := db.Pairs[string](ctx, tx, "SELECT year, as_of FROM task_results_years")
-		if err != nil {
-			return err
-		}
 		years, err := db.Pairs[int](ctx, tx, "SELECT DISTINCT year, year FROM task_items")
 		if err != nil {
 			return err
@@ -110,42 +95,18 @@ func Keep(ctx context.Context, d *core.Deps) error {
 		}
 		for year, ids := range noted {
 			asOf := civil.YearAsOf(year, today).String()
-			if kept[int64(year)] != asOf {
-				if err := recount(ctx, tx, year, asOf); err != nil {
-					return err
-				}
-				continue
+			keptAsOf, kept, err := keptSums(ctx, tx, year)
+			if err != nil {
+				return err
 			}
-			for chunk := range slices.Chunk(ids, 500) {
-				list, args := db.In(chunk)
-				if _, err := tx.ExecContext(ctx, "DELETE FROM task_results WHERE year = ? AND org_id IN ("+list+")", append([]any{year}, args...)...); err != nil {
-					return err
-				}
-				if err := store(ctx, tx, year, asOf, "org_id IN ("+list+")", args); err != nil {
-					return err
-				}
+			if kept, err = db.Refresh(kept, keptAsOf == asOf, 6, ids, summer(ctx, tx, year, asOf)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO task_results_kept (year, as_of, sums) VALUES (?, ?, ?)
+				ON CONFLICT (year) DO UPDATE SET as_of = excluded.as_of, sums = excluded.sums`, year, asOf, kept); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
-}
-
-// recount sums a year's copies afresh as of a day.
-func recount(ctx context.Context, tx *db.Tx, year int, asOf string) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM task_results WHERE year = ?", year); err != nil {
-		return err
-	}
-	if err := store(ctx, tx, year, asOf, "1 = 1", nil); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO task_results_years (year, as_of) VALUES (?,?)
-		ON CONFLICT (year) DO UPDATE SET as_of = excluded.as_of`, year, asOf)
-	return err
-}
-
-// store adds to task_results the sums of the copies cond keeps.
-func store(ctx context.Context, tx *db.Tx, year int, asOf, cond string, args []any) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO task_results (year, org_id, due, due_w, done, on_time, done_w, score2) SELECT CAST(? AS INTEGER), s.* FROM ("+summed(cond)+") s",
-		append([]any{year}, summedArgs(year, asOf, args)...)...)
-	return err
 }

@@ -59,7 +59,7 @@ func TestResultsEqualTheArena(t *testing.T) {
 				t.Fatal(err)
 			}
 			asOf := civil.YearAsOf(2026, civil.MustParse(e.App.Today())).String()
-			if n := e.Count("SELECT COUNT(*) FROM task_results_years WHERE year = 2026 AND as_of = ?", asOf); n != 1 {
+			if n := e.Count("SELECT COUNT(*) FROM task_results_kept WHERE year = 2026 AND as_of = ?", asOf); n != 1 {
 				t.Fatalf("2026 kept as of %s: %d rows", asOf, n)
 			}
 		}

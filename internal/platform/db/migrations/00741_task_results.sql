@@ -2,18 +2,16 @@
 -- The task standings' sums kept per year and organisation (task.Results:
 -- the leader's comparison, the assessment) rather than summed from every
 -- copy of the year at each view. They depend on the day they are judged
--- on: task_results holds a year's sums as of the day task_results_years
--- names for it (its last day once it has ended, else the day they were
--- counted), and a read as of another day sums the copies. No write touches
--- these sums, so concurrent writers never wait for one another on them:
--- the triggers below only note in task_results_dirty each (year,
--- organisation) a write of a copy may change (its organisation, deadline,
--- completion, or its item's year and weight, migration 00711). Readers sum
--- the noted ones directly and task.Keep recounts them (periodic), and a
--- year judged on a new day.
-{{SQLITE}}CREATE TABLE task_results (year INTEGER NOT NULL, org_id BIGINT NOT NULL, due INTEGER NOT NULL, due_w INTEGER NOT NULL, done INTEGER NOT NULL, on_time INTEGER NOT NULL, done_w INTEGER NOT NULL, score2 INTEGER NOT NULL, PRIMARY KEY (year, org_id)) WITHOUT ROWID;
-{{PG}}CREATE TABLE task_results (year INTEGER NOT NULL, org_id BIGINT NOT NULL, due INTEGER NOT NULL, due_w INTEGER NOT NULL, done INTEGER NOT NULL, on_time INTEGER NOT NULL, done_w INTEGER NOT NULL, score2 INTEGER NOT NULL, PRIMARY KEY (year, org_id));
-CREATE TABLE task_results_years (year INTEGER PRIMARY KEY, as_of TEXT NOT NULL);
+-- on: task_results_kept holds a year's sums as of its day (the year's last
+-- once it has ended, else the day they were counted), all organisations
+-- packed into one value (db.Pack), and a read as of another day sums the
+-- copies. No write touches these sums, so concurrent writers never wait
+-- for one another on them: the triggers below only note in
+-- task_results_dirty each (year, organisation) a write of a copy may
+-- change (its organisation, deadline, completion, or its item's year and
+-- weight, migration 00711). Readers sum the noted ones directly and
+-- task.Keep recounts them (periodic), and a year judged on a new day.
+CREATE TABLE task_results_kept (year INTEGER PRIMARY KEY, as_of TEXT NOT NULL, sums {{BLOB}} NOT NULL);
 CREATE TABLE task_results_dirty (year INTEGER NOT NULL, org_id BIGINT NOT NULL);
 CREATE INDEX task_results_dirty_key ON task_results_dirty(year, org_id);
 -- A copy inserted without its year gets it from task_copies_item (00711),
@@ -33,5 +31,4 @@ CREATE INDEX task_results_dirty_key ON task_results_dirty(year, org_id);
 {{SQLITE}}DROP TRIGGER task_results_update;
 {{SQLITE}}DROP TRIGGER task_results_insert;
 DROP TABLE task_results_dirty;
-DROP TABLE task_results_years;
-DROP TABLE task_results;
+DROP TABLE task_results_kept;
