@@ -41,7 +41,7 @@ const keepLock = 740
 // Keep ran are counted from the index of open cases by organisation, as is
 // the whole subtree on a day other than the one they were kept for.
 func Pipelines(ctx context.Context, q db.Querier, tree *org.Orgs, today civil.Date) (map[int64]Pipeline, error) {
-	out := map[int64]Pipeline{}
+	out := make(map[int64]Pipeline, len(tree.ByID))
 	add := func(id int64, v []int64) {
 		if tree.ByID[id] != nil {
 			out[id] = Pipeline{Open: int(v[0]), Overdue: int(v[1])}

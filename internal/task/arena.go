@@ -109,11 +109,16 @@ func ranked(ts map[int64]*tally) map[int64]*Standing {
 func standingsOf(ts map[int64]*tally) map[int64]*Standing {
 	out := make(map[int64]*Standing, len(ts))
 	for id, t := range ts {
-		out[id] = &Standing{OrgID: id, Due: t.due, Done: t.done, OnTime: t.onTime, Overdue: t.due - t.done,
-			Rate:  math.Round(1000*float64(t.doneW)/float64(t.dueW)) / 10,
-			Score: math.Round(1000*(float64(t.score2)/2)/float64(t.dueW)) / 10}
+		out[id] = t.standing(id)
 	}
 	return out
+}
+
+// standing is the unranked standing of an organisation's tally.
+func (t *tally) standing(id int64) *Standing {
+	return &Standing{OrgID: id, Due: t.due, Done: t.done, OnTime: t.onTime, Overdue: t.due - t.done,
+		Rate:  math.Round(1000*float64(t.doneW)/float64(t.dueW)) / 10,
+		Score: math.Round(1000*(float64(t.score2)/2)/float64(t.dueW)) / 10}
 }
 
 // Board is the 擂台比武 view of a subtree.

@@ -28,10 +28,11 @@ const keepLock = 741
 // are summed from the index of the year's copies by organisation, as is
 // the whole subtree as of a day other than the one they were kept for.
 func Results(ctx context.Context, q db.Querier, tree *org.Orgs, year int, kind string, asOf string) (map[int64]*Standing, error) {
-	ts := map[int64]*tally{}
+	out := make(map[int64]*Standing, len(tree.ByID))
 	add := func(id int64, v []int64) {
 		if o := tree.ByID[id]; o != nil && contests(o.Kind, kind) {
-			ts[id] = &tally{due: int(v[0]), dueW: int(v[1]), done: int(v[2]), onTime: int(v[3]), doneW: int(v[4]), score2: int(v[5])}
+			t := tally{due: int(v[0]), dueW: int(v[1]), done: int(v[2]), onTime: int(v[3]), doneW: int(v[4]), score2: int(v[5])}
+			out[id] = t.standing(id)
 		}
 	}
 	err := db.Consistent(ctx, q, func(q db.Querier) error {
@@ -52,7 +53,7 @@ func Results(ctx context.Context, q db.Querier, tree *org.Orgs, year int, kind s
 	if err != nil {
 		return nil, err
 	}
-	return standingsOf(ts), nil
+	return out, nil
 }
 
 // keptSums reads a year's kept sums and their day ("" when none).
