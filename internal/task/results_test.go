@@ -111,6 +111,23 @@ func TestResultsEqualTheArena(t *testing.T) {
 		}
 		agree("a verification")
 
+		// Raw statements stand for any other path: a copy written without
+		// its year and weight (the item's are filled in), the item's weight
+		// changed, the copy deleted.
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := e.DB.ExecContext(ctx, q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		exec(`INSERT INTO task_copies (item_id, org_id, dispatcher_org_id, period, starts_on, due_on, status, done_on, created_at, updated_at)
+			VALUES (?, ?, ?, 'raw', '2026-01-01', '2026-06-30', 'done', '2026-06-01', 0, 0)`, item, b.b1, b.root)
+		agree("a copy inserted without its year")
+		exec("UPDATE task_items SET weight = 7 WHERE id = ?", item)
+		agree("an item's weight changed")
+		exec("DELETE FROM task_copies WHERE item_id = ? AND period = 'raw'", item)
+		agree("a copy deleted")
+
 		// A branch moved to the other 分局, another dissolved; the year seen
 		// from the next (as of its last day).
 		b.rootAdm.Expect(200, "POST", fmt.Sprintf("/api/v1/orgs/%d/move", b.a2), map[string]any{"parent_id": b.b}, nil)
