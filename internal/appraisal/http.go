@@ -68,20 +68,12 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l, err := h.List(r.Context(), web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, l)
-	return nil
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiMine(w http.ResponseWriter, r *http.Request) error {
 	m, err := h.MineOf(r.Context(), web.Principal(r))
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, m)
-	return nil
+	return web.Reply(w, http.StatusOK, m, err)
 }
 
 func (h *handlers) apiSelf(w http.ResponseWriter, r *http.Request) error {

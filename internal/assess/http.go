@@ -53,7 +53,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/assess-sets", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, CreateSet), Doc: doc("建立年度考评方案（standard 为 true 时填入本局标准指标，可在发布前调整）", nil,
 			SetInput{OrgID: 1, Year: 2026, Kind: Branches, Title: "2026年度党支部党建工作绩效考评", Standard: true}, set)},
 		{Method: "GET", Pattern: "/api/v1/assess-sets/{id}", Perm: web.PartyRead, Handler: h.apiSet, Doc: doc("考评方案及其指标（分值、类型、数据来源、评分标准）", nil, nil, set)},
-		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/indicators", Perm: web.PartyWrite, Handler: h.apiAddIndicator, Doc: doc("向编制中的方案添加指标（kind：computed 系统计算并填 source，scored 评分，report 书记抓党建述职评议）", nil,
+		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/indicators", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusCreated, AddIndicator), Doc: doc("向编制中的方案添加指标（kind：computed 系统计算并填 source，scored 评分，report 书记抓党建述职评议）", nil,
 			IndicatorInput{Name: "组织生活规范", Kind: Computed, Source: "life.compliance", Weight: 20, Version: 1}, set)},
 		{Method: "DELETE", Pattern: "/api/v1/assess-sets/{id}/indicators/{iid}", Perm: web.PartyWrite, Handler: h.apiRemoveIndicator, Doc: doc("从编制中的方案删除指标",
 			[]web.Param{{Name: "version", Description: "所读取方案的 version"}}, nil, set)},
@@ -63,9 +63,9 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/assess-sets/{id}/results", Perm: web.PartyRead, Handler: h.apiResults, Doc: doc("考评结果：各组织及其书记的指标得分、创新加分、容错免责、总分与名次",
 			append([]web.Param{orgQ}, page...), nil, Sheet{Set: &set, AsOf: "2026-12-31", Ranked: 1, Total: 1, Items: []*Result{&res}, Whole: true, Page: 1, PerPage: 50})},
 		{Method: "GET", Pattern: "/api/v1/assess-sets/{id}/reports", Perm: web.PartyRead, Handler: h.apiReports, Doc: doc("书记抓党建述职及评议", []web.Param{orgQ}, nil, Page[Report]{Total: 1, Items: []Report{rep}})},
-		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/reports", Perm: web.PartyWrite, Handler: h.apiSubmitReport, Doc: doc("提交书记抓党建述职（评议前可修改，须带 version）", nil,
+		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/reports", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusCreated, SubmitReport), Doc: doc("提交书记抓党建述职（评议前可修改，须带 version）", nil,
 			ReportInput{OrgID: 12, Body: "……"}, rep)},
-		{Method: "POST", Pattern: "/api/v1/assess-reports/{id}/review", Perm: web.PartyWrite, Handler: h.apiReview, Doc: doc("评议述职（grade：excellent 好、good 较好、fair 一般、poor 差）", nil,
+		{Method: "POST", Pattern: "/api/v1/assess-reports/{id}/review", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, ReviewReport), Doc: doc("评议述职（grade：excellent 好、good 较好、fair 一般、poor 差）", nil,
 			ReviewInput{Grade: "excellent", Review: "……", Version: 1}, rep)},
 		{Method: "GET", Pattern: "/api/v1/innovations", Perm: web.PartyRead, Handler: h.apiInnovations, Doc: doc("创新事项与容错清单", invQ, nil, listing.List[Innovation]{Total: 1, Page: 1, PerPage: 50, Items: []Innovation{inv}})},
 		{Method: "POST", Pattern: "/api/v1/innovations", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Register), Doc: doc("实施前登记创新事项（要解决的问题、创新思路、预期效果、可能的风险、计划实施日期）", nil,
@@ -145,19 +145,6 @@ func (h *handlers) apiSet(w http.ResponseWriter, r *http.Request) error {
 	}
 	s, err := GetSet(r.Context(), h.DB, web.Principal(r), id)
 	return web.Reply(w, http.StatusOK, s, err)
-}
-
-func (h *handlers) apiAddIndicator(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in IndicatorInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	s, err := AddIndicator(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusCreated, s, err)
 }
 
 func (h *handlers) apiRemoveIndicator(w http.ResponseWriter, r *http.Request) error {
@@ -250,32 +237,6 @@ func (h *handlers) apiReports(w http.ResponseWriter, r *http.Request) error {
 	}
 	rs, err := Reports(r.Context(), h.DB, web.Principal(r), s, n[0])
 	return web.Reply(w, http.StatusOK, Page[*Report]{Total: len(rs), Items: rs}, err)
-}
-
-func (h *handlers) apiSubmitReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in ReportInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rp, err := SubmitReport(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusCreated, rp, err)
-}
-
-func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in ReviewInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rp, err := ReviewReport(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusOK, rp, err)
 }
 
 // innovationFilter reads the innovations' filters and their page with the

@@ -67,9 +67,9 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/pairings", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, StartPairing), Doc: doc("与先进单位建立线上一对一结对", nil,
 			PairingInput{OrgID: 12, Partner: pr.Partner, Goal: pr.Goal, StartedOn: pr.StartedOn}, pr)},
 		{Method: "GET", Pattern: "/api/v1/pairings/{id}", Perm: web.PartyRead, Handler: h.apiPairing, Doc: doc("一项结对及其交流记录", nil, nil, pr)},
-		{Method: "POST", Pattern: "/api/v1/pairings/{id}/sessions", Perm: web.PartyWrite, Handler: h.apiSession, Doc: doc("登记一次线上交流及成果", nil,
+		{Method: "POST", Pattern: "/api/v1/pairings/{id}/sessions", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusCreated, AddSession), Doc: doc("登记一次线上交流及成果", nil,
 			SessionInput{HeldOn: "2026-06-12", Topic: "支部会议记录规范", Result: "……"}, pr)},
-		{Method: "POST", Pattern: "/api/v1/pairings/{id}/end", Perm: web.PartyWrite, Handler: h.apiEnd, Doc: doc("结束结对并总结成效", nil,
+		{Method: "POST", Pattern: "/api/v1/pairings/{id}/end", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, EndPairing), Doc: doc("结束结对并总结成效", nil,
 			EndInput{EndedOn: "2026-12-01", Result: "……", Version: 1}, pr)},
 
 		{Method: "GET", Pattern: "/cases", Perm: web.PartyRead, Handler: h.pageList},
@@ -222,32 +222,6 @@ func (h *handlers) apiPairing(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pr, err := GetPairing(r.Context(), h.DB, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, pr, err)
-}
-
-func (h *handlers) apiSession(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in SessionInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	pr, err := AddSession(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusCreated, pr, err)
-}
-
-func (h *handlers) apiEnd(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in EndInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	pr, err := EndPairing(r.Context(), h.Deps, web.Principal(r), id, in)
 	return web.Reply(w, http.StatusOK, pr, err)
 }
 

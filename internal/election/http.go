@@ -50,11 +50,7 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l, err := h.List(r.Context(), web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, l)
-	return nil
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiDue(w http.ResponseWriter, r *http.Request) error {

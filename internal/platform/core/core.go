@@ -51,6 +51,11 @@ func Show[O any](d *Deps, get func(context.Context, *Deps, *auth.Principal, int6
 	return web.Show(func(ctx context.Context, p *auth.Principal, id int64) (O, error) { return get(ctx, d, p, id) })
 }
 
+// PostedOn is web.PostedOn for a feature function that takes the Deps.
+func PostedOn[I, O any](d *Deps, status int, do func(context.Context, *Deps, *auth.Principal, int64, I) (O, error)) web.HandlerFunc {
+	return web.PostedOn(status, func(ctx context.Context, p *auth.Principal, id int64, in I) (O, error) { return do(ctx, d, p, id, in) })
+}
+
 // Guarded is web.Guarded on the object get reads for the caller, a feature
 // function that takes the Deps (out of scope: not found, before the body
 // is read).
