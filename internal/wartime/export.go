@@ -6,7 +6,6 @@ import (
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
-	"hongdun/internal/platform/web"
 )
 
 // sheet audits the export of a list (filter and row count), then answers
@@ -17,16 +16,7 @@ func (h *handlers) sheet(w http.ResponseWriter, r *http.Request, name, file, obj
 }
 
 func (h *handlers) exportEvents(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	pg, err := paging(r, &f.Page, &f.PerPage)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := h.List(r.Context(), web.Principal(r), f)
+	_, pg, l, err := h.events().All(r)
 	if err != nil {
 		return err
 	}
@@ -47,16 +37,7 @@ func (h *handlers) exportEvents(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) exportRecords(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseRecordFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	pg, err := paging(r, &f.Page, &f.PerPage)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := h.Records(r.Context(), web.Principal(r), f)
+	_, pg, l, err := h.records().All(r)
 	if err != nil {
 		return err
 	}
@@ -69,16 +50,7 @@ func (h *handlers) exportRecords(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) exportStandouts(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseStandoutFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	pg, err := paging(r, &f.Page, &f.PerPage)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := h.Standouts(r.Context(), web.Principal(r), f)
+	_, pg, l, err := h.standouts().All(r)
 	if err != nil {
 		return err
 	}
