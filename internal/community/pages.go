@@ -1,6 +1,7 @@
 package community
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -12,6 +13,7 @@ import (
 	"hongdun/internal/life"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -69,17 +71,21 @@ func (h *handlers) sites(r *http.Request) ([]Community, error) {
 	return l.Items, nil
 }
 
+// listPage is the view of a list page: its filters, page and rows, and the
+// organisations to pick.
+func listPage[T any](h *handlers, r *http.Request, list func(context.Context, *auth.Principal, Filter) (*List[T], error)) (listView[T], error) {
+	v := listView[T]{Today: h.todayStr()}
+	var err error
+	if v.Filter, v.Pager, v.List, err = listOf(list).Read(r); err != nil {
+		return v, err
+	}
+	v.Orgs, err = h.orgs(r)
+	return v, err
+}
+
 func (h *handlers) pageSites(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	v, err := listPage(h, r, h.Communities)
 	if err != nil {
-		return err
-	}
-	v := listView[Community]{Filter: f, Pager: pg, Today: h.todayStr()}
-	if v.List, err = h.Communities(r.Context(), web.Principal(r), f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
 	return h.Web.Render(w, r, sitesPage, v)
@@ -92,12 +98,7 @@ func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, action, f
 }
 
 func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := h.Communities(r.Context(), web.Principal(r), f)
+	_, pg, l, err := listOf(h.Communities).All(r)
 	if err != nil {
 		return err
 	}
@@ -216,16 +217,8 @@ func (h *handlers) pageFeedback(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) pageActivities(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	v, err := listPage(h, r, h.Activities)
 	if err != nil {
-		return err
-	}
-	v := listView[Activity]{Filter: f, Pager: pg, Today: h.todayStr()}
-	if v.List, err = h.Activities(r.Context(), web.Principal(r), f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
 	if v.Sites, err = h.sites(r); err != nil {
@@ -235,16 +228,11 @@ func (h *handlers) pageActivities(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) exportActivities(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	_, pg, l, err := listOf(h.Activities).All(r)
 	if err != nil {
 		return err
 	}
-	f.PerPage = 0
 	p := web.Principal(r)
-	l, err := h.Activities(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
 	var rows [][]any
 	for _, a := range l.Items {
 		full, err := h.GetActivity(r.Context(), p, a.ID)
@@ -403,16 +391,8 @@ func (h *handlers) pagePhoto(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) renderIssues(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
-	f, pg, err := filter(r)
+	v, err := listPage(h, r, h.Issues)
 	if err != nil {
-		return err
-	}
-	v := listView[Issue]{Filter: f, Pager: pg, Today: h.todayStr()}
-	if v.List, err = h.Issues(r.Context(), web.Principal(r), f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
 	if v.Sites, err = h.sites(r); err != nil {
@@ -429,12 +409,7 @@ func (h *handlers) pageIssues(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) exportIssues(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := h.Issues(r.Context(), web.Principal(r), f)
+	_, pg, l, err := listOf(h.Issues).All(r)
 	if err != nil {
 		return err
 	}
