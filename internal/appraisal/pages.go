@@ -48,17 +48,11 @@ type listView struct {
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	f, pg, l, err := h.list().Read(r)
 	if err != nil {
 		return err
 	}
-	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
-	pg.Total = l.Total
-	orgs, err := org.Choices(r.Context(), h.DB, scope.Of(p))
+	orgs, err := org.Choices(r.Context(), h.DB, scope.Of(web.Principal(r)))
 	if err != nil {
 		return err
 	}
@@ -69,13 +63,7 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 // export writes the rounds of the filter and every member's result as
 // .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
+	_, pg, l, err := h.list().All(r)
 	if err != nil {
 		return err
 	}

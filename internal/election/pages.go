@@ -36,17 +36,13 @@ type listView struct {
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
+	var v listView
+	var err error
+	if v.Filter, v.Pager, v.List, err = h.list().Read(r); err != nil {
 		return err
 	}
 	p := web.Principal(r)
-	v := listView{Filter: f, Pager: pg}
-	if v.List, err = h.List(r.Context(), p, f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Due, err = h.DueTerms(r.Context(), p, f.OrgID); err != nil {
+	if v.Due, err = h.DueTerms(r.Context(), p, v.Filter.OrgID); err != nil {
 		return err
 	}
 	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
@@ -57,16 +53,11 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 
 // export writes the filtered elections, one row per candidate, as .xlsx.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	_, pg, l, err := h.list().All(r)
 	if err != nil {
 		return err
 	}
-	f.PerPage = 0
 	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
 	var rows [][]any
 	for _, it := range l.Items {
 		e, err := load(r.Context(), h.DB, scope.Of(p), it.ID)

@@ -50,17 +50,12 @@ type postsView struct {
 }
 
 func (h *handlers) pagePosts(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := postFilter(r)
-	if err != nil {
+	var v postsView
+	var err error
+	if v.Filter, v.Pager, v.Posts, err = h.posts().Read(r); err != nil {
 		return err
 	}
-	p := web.Principal(r)
-	v := postsView{Filter: f, Pager: pg}
-	if v.Posts, err = h.ListPosts(r.Context(), p, f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
+	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(web.Principal(r))); err != nil {
 		return err
 	}
 	return h.Web.Render(w, r, postsPage, v)
@@ -73,16 +68,11 @@ func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, file, act
 }
 
 func (h *handlers) exportPosts(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := postFilter(r)
+	_, pg, l, err := h.posts().All(r)
 	if err != nil {
 		return err
 	}
-	f.PerPage = 0
 	p := web.Principal(r)
-	l, err := h.ListPosts(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
 	var rows [][]any
 	for _, t := range l.Items {
 		full, err := h.GetPost(r.Context(), p, t.ID)
