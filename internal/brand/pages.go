@@ -51,17 +51,12 @@ type listView struct {
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
+	v := listView{Kinds: kindChoices, States: stateChoices}
+	var err error
+	if v.Filter, v.Pager, v.List, err = h.listOf(Brands).Read(r); err != nil {
 		return err
 	}
-	p := web.Principal(r)
-	v := listView{Filter: f, Pager: pg, Kinds: kindChoices, States: stateChoices}
-	if v.List, err = Brands(r.Context(), h.Deps, p, f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(p)); err != nil {
+	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(web.Principal(r))); err != nil {
 		return err
 	}
 	return h.Web.Render(w, r, listPage, v)
@@ -69,12 +64,7 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 
 // export writes the filtered list as .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := Brands(r.Context(), h.Deps, web.Principal(r), f)
+	_, pg, l, err := h.listOf(Brands).All(r)
 	if err != nil {
 		return err
 	}
@@ -248,15 +238,11 @@ type galleryView struct {
 }
 
 func (h *handlers) pageGallery(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
+	v := galleryView{Kinds: kindChoices}
+	var err error
+	if v.Filter, v.Pager, v.List, err = h.listOf(Gallery).Read(r); err != nil {
 		return err
 	}
-	v := galleryView{Filter: f, Pager: pg, Kinds: kindChoices}
-	if v.List, err = Gallery(r.Context(), h.Deps, web.Principal(r), f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
 	return h.Web.Render(w, r, galleryPage, v)
 }
 
