@@ -80,7 +80,6 @@ func (h *handlers) listOf(list func(context.Context, *core.Deps, *auth.Principal
 		func(ctx context.Context, p *auth.Principal, f Filter) (*List, error) { return list(ctx, h.Deps, p, f) })
 }
 
-
 func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	var in Input
 	return core.Guarded(w, r, h.Deps, Get, &in, func(id int64) (*Brand, error) { return Update(r.Context(), h.Deps, web.Principal(r), id, in) })

@@ -175,14 +175,6 @@ func (h *handlers) renderSite(w http.ResponseWriter, r *http.Request, id int64, 
 	return h.Web.RenderStatus(w, r, http.StatusOK, sitePage, v, failed)
 }
 
-func (h *handlers) pageSite(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderSite(w, r, id, nil)
-}
-
 // siteForm runs a form's write on a community in reach and shows it again.
 func (h *handlers) siteForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
 	check := func(id int64) error { return h.inReach(r, id) }
@@ -370,14 +362,6 @@ func (h *handlers) renderActivity(w http.ResponseWriter, r *http.Request, id int
 	return h.Web.RenderStatus(w, r, http.StatusOK, activityPage, a, failed)
 }
 
-func (h *handlers) pageActivity(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderActivity(w, r, id, nil)
-}
-
 func (h *handlers) pagePhoto(w http.ResponseWriter, r *http.Request) error {
 	id, _, err := h.photoUpload(w, r)
 	if err != nil {
@@ -458,14 +442,6 @@ func (h *handlers) renderIssue(w http.ResponseWriter, r *http.Request, id int64,
 		}
 	}
 	return h.Web.RenderStatus(w, r, http.StatusOK, issuePage, v, failed)
-}
-
-func (h *handlers) pageIssue(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderIssue(w, r, id, nil)
 }
 
 func (h *handlers) pageAdvance(w http.ResponseWriter, r *http.Request) error {

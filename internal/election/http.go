@@ -38,7 +38,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/elections/export", Perm: web.PartyRead, Handler: h.export},
 		{Method: "GET", Pattern: "/elections/new", Perm: web.PartyWrite, Handler: h.pageNew},
 		{Method: "POST", Pattern: "/elections", Perm: web.PartyWrite, Handler: h.pageRecord},
-		{Method: "GET", Pattern: "/elections/{id}", Perm: web.PartyRead, Handler: h.pageElection},
+		{Method: "GET", Pattern: "/elections/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderElection)},
 		{Method: "POST", Pattern: "/elections/{id}/posts", Perm: web.PartyWrite, Handler: h.pagePosts},
 		{Method: "POST", Pattern: "/elections/{id}/approve", Perm: web.PartyWrite, Handler: h.pageApprove},
 	}

@@ -222,14 +222,6 @@ func (h *handlers) renderElection(w http.ResponseWriter, r *http.Request, id int
 	return h.Web.RenderStatus(w, r, http.StatusOK, electionPage, v, failed)
 }
 
-func (h *handlers) pageElection(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderElection(w, r, id, nil)
-}
-
 func (h *handlers) form(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {

@@ -164,14 +164,6 @@ func (h *handlers) renderPost(w http.ResponseWriter, r *http.Request, id int64, 
 	return h.Web.RenderStatus(w, r, http.StatusOK, postPage, v, failed)
 }
 
-func (h *handlers) pagePost(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderPost(w, r, id, nil)
-}
-
 // postForm runs a form's write on a post in scope and shows the post again.
 func (h *handlers) postForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
 	return web.ObjectForm{Page: "/pioneer/posts/%d", Check: web.Seen(r, h.GetPost), Show: h.renderPost}.Post(w, r, done, do)
@@ -354,14 +346,6 @@ func (h *handlers) renderCommitment(w http.ResponseWriter, r *http.Request, id i
 	today := h.today().String()
 	v := commitmentView{Commitment: c, Today: today, CanReview: today >= strconv.Itoa(c.Year)+reviewFrom && c.Review == ""}
 	return h.Web.RenderStatus(w, r, http.StatusOK, commitmentPage, v, failed)
-}
-
-func (h *handlers) pageCommitment(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderCommitment(w, r, id, nil)
 }
 
 // deedForm reads a deed form (multipart, with an optional photo) on a

@@ -78,7 +78,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/wartime/events", Perm: web.PartyWrite, Handler: h.formActivate},
 		{Method: "GET", Pattern: "/wartime/events/{id}", Perm: web.PartyRead, Handler: h.pageEvent},
 		{Method: "POST", Pattern: "/wartime/events/{id}", Perm: web.PartyWrite, Handler: h.formUpdate},
-		{Method: "GET", Pattern: "/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.pagePreview},
+		{Method: "GET", Pattern: "/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: web.ShowPage(h.renderPreview)},
 		{Method: "POST", Pattern: "/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.formEnd},
 		{Method: "POST", Pattern: "/wartime/events/{id}/teams", Perm: web.PartyWrite, Handler: h.formAddTeam},
 		{Method: "GET", Pattern: "/wartime/teams/{id}", Perm: web.PartyRead, Handler: h.pageTeam},

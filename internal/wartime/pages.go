@@ -271,14 +271,6 @@ func (h *handlers) formAddTeam(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (h *handlers) pagePreview(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderPreview(w, r, id, nil)
-}
-
 func (h *handlers) renderPreview(w http.ResponseWriter, r *http.Request, id int64, failed error) error {
 	dv, err := h.Preview(r.Context(), web.Principal(r), id)
 	if err != nil {

@@ -126,6 +126,18 @@ type ObjectForm struct {
 	Show  func(w http.ResponseWriter, r *http.Request, id int64, err error) error
 }
 
+// ShowPage is the handler of the page of the object named by the path
+// value "id", shown by show (an ObjectForm's Show) without an error.
+func ShowPage(show func(w http.ResponseWriter, r *http.Request, id int64, err error) error) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		return show(w, r, id, nil)
+	}
+}
+
 // Post reads the form, runs do and answers as above, with done the notice.
 func (o ObjectForm) Post(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
 	id, err := PathID(r, "id")
