@@ -91,12 +91,6 @@ func (h *handlers) pageSites(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.Render(w, r, sitesPage, v)
 }
 
-// xlsx records the export, then sends a workbook of one sheet.
-func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, action, filter string, head []any, rows [][]any) error {
-	return h.SendXLSX(w, r, sheet+".xlsx", audit.Event{Action: action, ObjectType: "system", Detail: map[string]any{"filter": filter, "rows": len(rows)}},
-		cellsafe.Sheet{Name: sheet, Header: head, Rows: rows})
-}
-
 func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
 	_, pg, l, err := listOf(h.Communities).All(r)
 	if err != nil {
@@ -106,8 +100,8 @@ func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Name, c.Street, c.Contact, c.OrgName, c.PoliceOrg, c.EstateOrg, c.ResidentOrg, c.Units, c.Members})
 	}
-	return h.xlsx(w, r, "双报到社区", "community.export", string(pg.Encoded()),
-		[]any{"社区", "街道", "社区联系人", "登记单位", "公安党组织", "小区党组织", "居民组织", "报到单位数", "报到党员数"}, rows)
+	return h.SendList(w, r, "双报到社区.xlsx", "community.export", "system", pg, cellsafe.Sheet{Name: "双报到社区",
+		Header: []any{"社区", "街道", "社区联系人", "登记单位", "公安党组织", "小区党组织", "居民组织", "报到单位数", "报到党员数"}, Rows: rows})
 }
 
 func (h *handlers) renderSiteForm(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
@@ -241,8 +235,8 @@ func (h *handlers) exportActivities(w http.ResponseWriter, r *http.Request) erro
 		}
 		rows = append(rows, []any{a.HeldOn, a.Community, a.OrgName, kind, a.Title, a.Place, a.Served, Hours(a.HoursX10), strings.Join(names, "、")})
 	}
-	return h.xlsx(w, r, "服务活动", "community.activities.export", string(pg.Encoded()),
-		[]any{"日期", "社区", "党组织", "类别", "服务内容", "地点", "服务群众（人次）", "服务时长（小时）", "参加党员"}, rows)
+	return h.SendList(w, r, "服务活动.xlsx", "community.activities.export", "system", pg, cellsafe.Sheet{Name: "服务活动",
+		Header: []any{"日期", "社区", "党组织", "类别", "服务内容", "地点", "服务群众（人次）", "服务时长（小时）", "参加党员"}, Rows: rows})
 }
 
 func (h *handlers) renderActivityForm(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
@@ -401,8 +395,8 @@ func (h *handlers) exportIssues(w http.ResponseWriter, r *http.Request) error {
 	for _, i := range l.Items {
 		rows = append(rows, []any{i.RaisedOn, i.Community, i.OrgName, i.RaisedBy, i.What, i.TakerName, i.DueOn, i.ResolvedOn, i.Resolution, i.FeedbackLabel, i.FeedbackNote})
 	}
-	return h.xlsx(w, r, "关键小事台账", "community.issues.export", string(pg.Encoded()),
-		[]any{"反映日期", "社区", "党组织", "反映人", "问题", "承办人", "承诺办结", "办结日期", "办理情况", "群众评价", "评价说明"}, rows)
+	return h.SendList(w, r, "关键小事台账.xlsx", "community.issues.export", "system", pg, cellsafe.Sheet{Name: "关键小事台账",
+		Header: []any{"反映日期", "社区", "党组织", "反映人", "问题", "承办人", "承诺办结", "办结日期", "办理情况", "群众评价", "评价说明"}, Rows: rows})
 }
 
 func (h *handlers) pageRaise(w http.ResponseWriter, r *http.Request) error {
@@ -493,8 +487,9 @@ func (h *handlers) exportTotals(w http.ResponseWriter, r *http.Request) error {
 		Resolved: t.Sum.Resolved, Reported: t.Sum.Reported}) {
 		rows = append(rows, []any{x.Name, x.Org, x.Activities, Hours(x.HoursX10), x.Served, x.Resolved, x.Reported})
 	}
-	return h.xlsx(w, r, fmt.Sprintf("%d年双报到汇总（按%s）", t.Year, t.ByLabel), "community.totals.export", r.URL.RawQuery,
-		[]any{t.ByLabel, "所在组织", "服务活动（次）", "服务时长（小时）", "服务群众（人次）", "办结关键小事（件）", "报到党员（人）"}, rows)
+	sheet := fmt.Sprintf("%d年双报到汇总（按%s）", t.Year, t.ByLabel)
+	return h.SendXLSX(w, r, sheet+".xlsx", audit.Event{Action: "community.totals.export", ObjectType: "system", Detail: map[string]any{"filter": r.URL.RawQuery, "rows": len(rows)}},
+		cellsafe.Sheet{Name: sheet, Header: []any{t.ByLabel, "所在组织", "服务活动（次）", "服务时长（小时）", "服务群众（人次）", "办结关键小事（件）", "报到党员（人）"}, Rows: rows})
 }
 
 func (h *handlers) renderMine(w http.ResponseWriter, r *http.Request, failed error) error {
