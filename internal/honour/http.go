@@ -74,7 +74,7 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "领导讲话用语：某时段、某党组织及下级受各级表彰的单位数和个人数", Query: []web.Param{list[0],
 				{Name: "years", Description: "近几年（1–10，默认 3：“三年以来”）"}, {Name: "from", Description: "或起始日期（YYYY-MM-DD）"},
 				{Name: "to", Description: "截止日期（默认今天）"}}, Reply: Summary{}}},
-		{Method: "GET", Pattern: "/api/v1/honours/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: &web.Doc{Tag: tag,
+		{Method: "GET", Pattern: "/api/v1/honours/{id}", Perm: web.PartyRead, Handler: core.Read(h.Deps, Get), Doc: &web.Doc{Tag: tag,
 			Summary: "查询一条表彰", Reply: Honour{}}},
 		{Method: "PUT", Pattern: "/api/v1/honours/{id}", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, Update), Doc: &web.Doc{Tag: tag,
 			Summary: "修改表彰（version 为读取时的版本）", Body: Input{}, Reply: Honour{}}},
@@ -139,15 +139,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	hn, err := Get(r.Context(), h.DB, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, hn, err)
 }
 
 func (h *handlers) apiDelete(w http.ResponseWriter, r *http.Request) error {

@@ -56,6 +56,11 @@ func PostedOn[I, O any](d *Deps, status int, do func(context.Context, *Deps, *au
 	return web.PostedOn(status, func(ctx context.Context, p *auth.Principal, id int64, in I) (O, error) { return do(ctx, d, p, id, in) })
 }
 
+// Read is web.Show for a read that takes the database.
+func Read[O any](d *Deps, get func(context.Context, db.Querier, *auth.Principal, int64) (O, error)) web.HandlerFunc {
+	return web.Show(func(ctx context.Context, p *auth.Principal, id int64) (O, error) { return get(ctx, d.DB, p, id) })
+}
+
 // Guarded is web.Guarded on the object get reads for the caller, a feature
 // function that takes the Deps (out of scope: not found, before the body
 // is read).
