@@ -184,25 +184,9 @@ func (h *handlers) pageRound(w http.ResponseWriter, r *http.Request) error {
 // form runs a form's write on a round in scope and shows the round again:
 // with the refusal and the posted values, or after a redirect with done.
 func (h *handlers) form(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if err := do(id, version); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderRound(w, r, id, r.PostForm, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/appraisals/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error { return h.renderRound(w, r, id, r.PostForm, err) }
+	return web.ObjectForm{Page: "/appraisals/%d", Check: web.Seen(r, h.Get), Show: show}.Post(w, r, done,
+		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
 
 func (h *handlers) pageSelf(w http.ResponseWriter, r *http.Request) error {

@@ -222,26 +222,11 @@ func (h *handlers) renderElection(w http.ResponseWriter, r *http.Request, id int
 	return h.Web.RenderStatus(w, r, http.StatusOK, electionPage, v, failed)
 }
 
+// form runs a form's write on an election in scope and shows it again:
+// with the refusal, or after a redirect with done.
 func (h *handlers) form(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if err := do(id, version); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderElection(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/elections/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	return web.ObjectForm{Page: "/elections/%d", Check: web.Seen(r, h.Get), Show: h.renderElection}.Post(w, r, done,
+		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
 
 func (h *handlers) pagePosts(w http.ResponseWriter, r *http.Request) error {
