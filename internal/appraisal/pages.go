@@ -184,7 +184,9 @@ func (h *handlers) pageRound(w http.ResponseWriter, r *http.Request) error {
 // form runs a form's write on a round in scope and shows the round again:
 // with the refusal and the posted values, or after a redirect with done.
 func (h *handlers) form(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error { return h.renderRound(w, r, id, r.PostForm, err) }
+	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+		return h.renderRound(w, r, id, r.PostForm, err)
+	}
 	return web.ObjectForm{Page: "/appraisals/%d", Check: web.Seen(r, h.Get), Show: show}.Post(w, r, done,
 		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
