@@ -168,11 +168,7 @@ func (h *handlers) check(r *http.Request) (*checkList, error) {
 
 func (h *handlers) apiCheck(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.check(r)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, c)
-	return nil
+	return web.Reply(w, http.StatusOK, c, err)
 }
 
 func (h *handlers) checkPage(w http.ResponseWriter, r *http.Request) error {
@@ -202,11 +198,7 @@ func (h *handlers) apiTrend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := h.trend(r, req)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, t)
-	return nil
+	return web.Reply(w, http.StatusOK, t, err)
 }
 
 // view is what the report and print pages show.

@@ -74,6 +74,8 @@ func (a *App) periodic() []func(context.Context, *core.Deps) error {
 	return []func(context.Context, *core.Deps) error{
 		training.Keep, // the hours met kept per organisation, recounted where writes noted them (first: the jobs below read them)
 		life.Keep,     // the months of 组织生活 kept per organisation, likewise
+		develop.Keep,  // the open and overdue development cases kept per organisation, likewise, and afresh each day
+		task.Keep,     // the task standings' sums kept per organisation, likewise, and afresh each day a year is judged on
 		org.SyncWarnings,
 		transfer.Sync,
 		task.Sync,      // system-verified tasks, reminders before deadlines, overdue and review 待办

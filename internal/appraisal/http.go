@@ -25,7 +25,7 @@ func Routes(d *core.Deps) []web.Route {
 		RateDue: "2026-01-31", Stage: "vote", StageLabel: "民主测评", Roster: 2, PhoneBallots: 1, Version: 1,
 		Members: []Member{{PersonID: 5, Name: "张三", SelfText: "……", Voted: true, Phone: Tally{Excellent: 1}}}}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/appraisals", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("民主评议党员：各支部各年度的评议及等次分布", listParams, nil,
+		{Method: "GET", Pattern: "/api/v1/appraisals", Perm: web.PartyRead, Handler: h.list().Serve, Doc: doc("民主评议党员：各支部各年度的评议及等次分布", listParams, nil,
 			List{List: listing.List[Round]{Total: 1, Page: 1, PerPage: 50, Items: []Round{sample}}})},
 		{Method: "POST", Pattern: "/api/v1/appraisals", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Open), Doc: doc("开展一轮民主评议（按开始日期的党员名单确定参评人员）", nil,
 			Input{OrgID: 12, Year: 2025, StartedOn: "2026-01-05", SelfDue: "2026-01-12", VoteDue: "2026-01-20", RateDue: "2026-01-31"}, sample)},
@@ -62,26 +62,9 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := h.List(r.Context(), web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, l)
-	return nil
-}
-
 func (h *handlers) apiMine(w http.ResponseWriter, r *http.Request) error {
 	m, err := h.MineOf(r.Context(), web.Principal(r))
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, m)
-	return nil
+	return web.Reply(w, http.StatusOK, m, err)
 }
 
 func (h *handlers) apiSelf(w http.ResponseWriter, r *http.Request) error {
@@ -186,6 +169,6 @@ func (h *handlers) apiBallot(w http.ResponseWriter, r *http.Request) error {
 }
 
 // filter reads the rounds' filters and their page with the shared pager.
-func filter(r *http.Request) (Filter, web.Pager, error) {
-	return web.ListFilter(r, ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage })
+func (h *handlers) list() web.Listing[Filter, *List] {
+	return web.ListOf(ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage }, h.List)
 }

@@ -48,17 +48,11 @@ type listView struct {
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	f, pg, l, err := h.list().Read(r)
 	if err != nil {
 		return err
 	}
-	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
-	pg.Total = l.Total
-	orgs, err := org.Choices(r.Context(), h.DB, scope.Of(p))
+	orgs, err := org.Choices(r.Context(), h.DB, scope.Of(web.Principal(r)))
 	if err != nil {
 		return err
 	}
@@ -69,13 +63,7 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 // export writes the rounds of the filter and every member's result as
 // .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
+	_, pg, l, err := h.list().All(r)
 	if err != nil {
 		return err
 	}
@@ -196,25 +184,11 @@ func (h *handlers) pageRound(w http.ResponseWriter, r *http.Request) error {
 // form runs a form's write on a round in scope and shows the round again:
 // with the refusal and the posted values, or after a redirect with done.
 func (h *handlers) form(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if err := do(id, version); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
+	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 		return h.renderRound(w, r, id, r.PostForm, err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/appraisals/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	return web.ObjectForm{Page: "/appraisals/%d", Check: web.Seen(r, h.Get), Show: show}.Post(w, r, done,
+		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
 
 func (h *handlers) pageSelf(w http.ResponseWriter, r *http.Request) error {

@@ -25,8 +25,7 @@ var demoSelf = []string{"一年来坚持学习党的创新理论，认真完成�
 // its 民主测评 now, so that dangyuan1… can vote on a phone. It does nothing
 // when rounds exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM appraisal_rounds").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "appraisal_rounds"); seeded || err != nil {
 		return err
 	}
 	orgs, err := org.Subtree(ctx, d.DB, scope.All())

@@ -52,8 +52,8 @@ func Routes(d *core.Deps) []web.Route {
 			[]web.Param{{Name: "year", Description: "年度"}}, nil, Page[Set]{Total: 1, Items: []Set{set}})},
 		{Method: "POST", Pattern: "/api/v1/assess-sets", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, CreateSet), Doc: doc("建立年度考评方案（standard 为 true 时填入本局标准指标，可在发布前调整）", nil,
 			SetInput{OrgID: 1, Year: 2026, Kind: Branches, Title: "2026年度党支部党建工作绩效考评", Standard: true}, set)},
-		{Method: "GET", Pattern: "/api/v1/assess-sets/{id}", Perm: web.PartyRead, Handler: h.apiSet, Doc: doc("考评方案及其指标（分值、类型、数据来源、评分标准）", nil, nil, set)},
-		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/indicators", Perm: web.PartyWrite, Handler: h.apiAddIndicator, Doc: doc("向编制中的方案添加指标（kind：computed 系统计算并填 source，scored 评分，report 书记抓党建述职评议）", nil,
+		{Method: "GET", Pattern: "/api/v1/assess-sets/{id}", Perm: web.PartyRead, Handler: core.Read(h.Deps, GetSet), Doc: doc("考评方案及其指标（分值、类型、数据来源、评分标准）", nil, nil, set)},
+		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/indicators", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusCreated, AddIndicator), Doc: doc("向编制中的方案添加指标（kind：computed 系统计算并填 source，scored 评分，report 书记抓党建述职评议）", nil,
 			IndicatorInput{Name: "组织生活规范", Kind: Computed, Source: "life.compliance", Weight: 20, Version: 1}, set)},
 		{Method: "DELETE", Pattern: "/api/v1/assess-sets/{id}/indicators/{iid}", Perm: web.PartyWrite, Handler: h.apiRemoveIndicator, Doc: doc("从编制中的方案删除指标",
 			[]web.Param{{Name: "version", Description: "所读取方案的 version"}}, nil, set)},
@@ -63,14 +63,14 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/assess-sets/{id}/results", Perm: web.PartyRead, Handler: h.apiResults, Doc: doc("考评结果：各组织及其书记的指标得分、创新加分、容错免责、总分与名次",
 			append([]web.Param{orgQ}, page...), nil, Sheet{Set: &set, AsOf: "2026-12-31", Ranked: 1, Total: 1, Items: []*Result{&res}, Whole: true, Page: 1, PerPage: 50})},
 		{Method: "GET", Pattern: "/api/v1/assess-sets/{id}/reports", Perm: web.PartyRead, Handler: h.apiReports, Doc: doc("书记抓党建述职及评议", []web.Param{orgQ}, nil, Page[Report]{Total: 1, Items: []Report{rep}})},
-		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/reports", Perm: web.PartyWrite, Handler: h.apiSubmitReport, Doc: doc("提交书记抓党建述职（评议前可修改，须带 version）", nil,
+		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/reports", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusCreated, SubmitReport), Doc: doc("提交书记抓党建述职（评议前可修改，须带 version）", nil,
 			ReportInput{OrgID: 12, Body: "……"}, rep)},
-		{Method: "POST", Pattern: "/api/v1/assess-reports/{id}/review", Perm: web.PartyWrite, Handler: h.apiReview, Doc: doc("评议述职（grade：excellent 好、good 较好、fair 一般、poor 差）", nil,
+		{Method: "POST", Pattern: "/api/v1/assess-reports/{id}/review", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, ReviewReport), Doc: doc("评议述职（grade：excellent 好、good 较好、fair 一般、poor 差）", nil,
 			ReviewInput{Grade: "excellent", Review: "……", Version: 1}, rep)},
 		{Method: "GET", Pattern: "/api/v1/innovations", Perm: web.PartyRead, Handler: h.apiInnovations, Doc: doc("创新事项与容错清单", invQ, nil, listing.List[Innovation]{Total: 1, Page: 1, PerPage: 50, Items: []Innovation{inv}})},
 		{Method: "POST", Pattern: "/api/v1/innovations", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Register), Doc: doc("实施前登记创新事项（要解决的问题、创新思路、预期效果、可能的风险、计划实施日期）", nil,
 			InnovationInput{OrgID: 12, Title: "“警格+网格”党建联建", Problem: "……", Idea: "……", Expected: "……", Risks: "……", PlannedStart: "2026-04-01"}, inv)},
-		{Method: "GET", Pattern: "/api/v1/innovations/{id}", Perm: web.PartyRead, Handler: h.apiInnovation, Doc: doc("一项创新事项", nil, nil, inv)},
+		{Method: "GET", Pattern: "/api/v1/innovations/{id}", Perm: web.PartyRead, Handler: core.Read(h.Deps, GetInnovation), Doc: doc("一项创新事项", nil, nil, inv)},
 		{Method: "POST", Pattern: "/api/v1/innovations/{id}/review", Perm: web.PartyWrite, Handler: h.apiReviewInnovation, Doc: doc("上级党组织审核：确认政治方向正确后列入容错清单，或不予列入（须写明理由）", nil,
 			InnovationReview{Accept: true, Sound: true, Note: "方向正确，同意列入", Version: 1}, inv)},
 		{Method: "POST", Pattern: "/api/v1/innovations/{id}/outcome", Perm: web.PartyWrite, Handler: h.apiOutcome, Doc: doc("报告实施结果（取得成效或未达预期）", nil,
@@ -136,28 +136,6 @@ func (h *handlers) apiSets(w http.ResponseWriter, r *http.Request) error {
 	}
 	ss, err := Sets(r.Context(), h.DB, web.Principal(r), int(n[0]))
 	return web.Reply(w, http.StatusOK, Page[*Set]{Total: len(ss), Items: ss}, err)
-}
-
-func (h *handlers) apiSet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	s, err := GetSet(r.Context(), h.DB, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, s, err)
-}
-
-func (h *handlers) apiAddIndicator(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in IndicatorInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	s, err := AddIndicator(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusCreated, s, err)
 }
 
 func (h *handlers) apiRemoveIndicator(w http.ResponseWriter, r *http.Request) error {
@@ -252,32 +230,6 @@ func (h *handlers) apiReports(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, Page[*Report]{Total: len(rs), Items: rs}, err)
 }
 
-func (h *handlers) apiSubmitReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in ReportInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rp, err := SubmitReport(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusCreated, rp, err)
-}
-
-func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in ReviewInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rp, err := ReviewReport(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusOK, rp, err)
-}
-
 // innovationFilter reads the innovations' filters and their page with the
 // shared pager.
 func innovationFilter(r *http.Request) (InnovationFilter, web.Pager, error) {
@@ -297,15 +249,6 @@ func (h *handlers) apiInnovations(w http.ResponseWriter, r *http.Request) error 
 	}
 	l, err := Innovations(r.Context(), h.Deps, web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiInnovation(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	inv, err := GetInnovation(r.Context(), h.DB, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, inv, err)
 }
 
 // apiStep decodes a body for an innovation's step and runs it.

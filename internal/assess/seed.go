@@ -35,22 +35,15 @@ var demoInnovations = []struct {
 // and was ruled 容错免责, successes credited, one waiting for review and
 // one refused. It does nothing when a set exists.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM assess_sets").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "assess_sets"); seeded || err != nil {
 		return err
 	}
-	var root int64
-	var rootPath string
-	err := d.DB.QueryRowContext(ctx, "SELECT id, path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1").Scan(&root, &rootPath)
-	if db.IsNoRows(err) {
-		return nil
-	}
-	if err != nil {
+	p, err := demo.RootAdmin(ctx, d.DB)
+	if p == nil || err != nil {
 		return err
 	}
 	today := civil.Today(d.Now())
-	p := &auth.Principal{Username: demo.Recorder, DisplayName: "市局党委", Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
-	set, err := CreateSet(ctx, d, p, SetInput{OrgID: root, Year: today.Year(), Kind: Branches, Title: fmt.Sprintf("%d年度党支部党建工作绩效考评", today.Year()), Standard: true})
+	set, err := CreateSet(ctx, d, p, SetInput{OrgID: p.OrgID, Year: today.Year(), Kind: Branches, Title: fmt.Sprintf("%d年度党支部党建工作绩效考评", today.Year()), Standard: true})
 	if err != nil {
 		return err
 	}

@@ -45,12 +45,7 @@ func Branch(kind string) bool { return kind == org.Branch || kind == org.Joint }
 
 // AsOf is the day a year is judged on: its last day once it has ended,
 // else today.
-func AsOf(year int, today civil.Date) civil.Date {
-	if end := civil.New(year, 12, 31); end.Before(today) {
-		return end
-	}
-	return today
-}
+func AsOf(year int, today civil.Date) civil.Date { return civil.YearAsOf(year, today) }
 
 // Need names the facts a caller reads; Gather leaves the others zero and
 // spares their queries (the leader's comparison shows four of them).
@@ -110,7 +105,7 @@ func Gather(ctx context.Context, q db.Querier, tree *org.Orgs, year int, today c
 		// the hours. Counted once per tree, shared with the tree's other
 		// readers (the leader's comparison).
 		{Members | Training, func() (err error) { counts, err = org.Counts(ctx, q, tree); return }},
-		{Dev, func() (err error) { pipes, err = develop.Pipelines(ctx, q, sub, today); return }},
+		{Dev, func() (err error) { pipes, err = develop.Pipelines(ctx, q, tree, today); return }},
 		{Joined, func() (err error) { joined, err = member.LastJoined(ctx, q, sub); return }},
 		{Tasks, func() (err error) {
 			tasks, err = task.Results(ctx, q, tree, year, task.ToBranches, asOf.String())

@@ -1,10 +1,13 @@
 package brand
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/sealed"
@@ -27,9 +30,9 @@ func Routes(d *core.Deps) []web.Route {
 		About: "……", Practice: "……", Results: "……", State: Approved, StateLabel: "审核通过", Featured: true, FeaturedOn: "2026-04-01", Version: 3, Adopters: 5}
 	in := Input{OrgID: 12, Kind: KindMethod, Name: "“三三三”工作法", Slogan: "党建引领 警民同心", About: "……", Practice: "……", Results: "……", Submit: true}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/brands", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("党建品牌和工作法（管辖范围内）", listQ, nil, List{Total: 1, Page: 1, PerPage: 50, Items: []Brand{sample}})},
+		{Method: "GET", Pattern: "/api/v1/brands", Perm: web.PartyRead, Handler: h.listOf(Brands).Serve, Doc: doc("党建品牌和工作法（管辖范围内）", listQ, nil, List{Total: 1, Page: 1, PerPage: 50, Items: []Brand{sample}})},
 		{Method: "POST", Pattern: "/api/v1/brands", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: doc("登记品牌或工作法；submit 为 true 时报上级审核", nil, in, sample)},
-		{Method: "GET", Pattern: "/api/v1/brands/gallery", Perm: web.PartyRead, Handler: h.apiGallery, Doc: doc("示范品牌展示：全局选树的品牌和工作法及学习推广的组织数",
+		{Method: "GET", Pattern: "/api/v1/brands/gallery", Perm: web.PartyRead, Handler: h.listOf(Gallery).Serve, Doc: doc("示范品牌展示：全局选树的品牌和工作法及学习推广的组织数",
 			listQ[1:], nil, List{Total: 1, Page: 1, PerPage: 50, Items: []Brand{sample}})},
 		{Method: "GET", Pattern: "/api/v1/brands/gallery/{id}", Perm: web.PartyRead, Handler: core.Show(d, Featured), Doc: doc("一个示范品牌（含照片、文档和学习推广的组织）", nil, nil, sample)},
 		{Method: "GET", Pattern: "/api/v1/brands/{id}", Perm: web.PartyRead, Handler: core.Show(d, Get), Doc: doc("一个品牌或工作法", nil, nil, sample)},
@@ -58,39 +61,23 @@ func Routes(d *core.Deps) []web.Route {
 	}
 }
 
-// filter reads a list's filters and its page with the shared pager.
-func filter(r *http.Request) (Filter, web.Pager, error) {
-	q := r.URL.Query()
+// parseFilter reads a list's filters (the page is the shared pager's).
+func parseFilter(q url.Values) (Filter, error) {
 	f := Filter{Kind: q.Get("kind"), State: q.Get("state"), Q: q.Get("q")}
-	pg, err := web.Paging(r)
-	if err != nil {
-		return f, pg, err
-	}
-	f.Page, f.PerPage = pg.Page, pg.PerPage
 	if s := strings.TrimSpace(q.Get("org")); s != "" {
+		var err error
 		if f.OrgID, err = strconv.ParseInt(s, 10, 64); err != nil || f.OrgID <= 0 {
-			return f, pg, fail.Malformed("org", "组织编号应为正整数")
+			return f, fail.Malformed("org", "组织编号应为正整数")
 		}
 	}
-	return f, pg, nil
+	return f, nil
 }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := Brands(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiGallery(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := Gallery(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
+// listOf is how a list (the brands, the gallery) reads its filters, its
+// page and the caller's rows for its page, export and API.
+func (h *handlers) listOf(list func(context.Context, *core.Deps, *auth.Principal, Filter) (*List, error)) web.Listing[Filter, *List] {
+	return web.ListOf(parseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage },
+		func(ctx context.Context, p *auth.Principal, f Filter) (*List, error) { return list(ctx, h.Deps, p, f) })
 }
 
 func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {

@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"hongdun/internal/org"
-	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -51,17 +50,12 @@ type listView struct {
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
+	v := listView{Kinds: kindChoices, States: stateChoices}
+	var err error
+	if v.Filter, v.Pager, v.List, err = h.listOf(Brands).Read(r); err != nil {
 		return err
 	}
-	p := web.Principal(r)
-	v := listView{Filter: f, Pager: pg, Kinds: kindChoices, States: stateChoices}
-	if v.List, err = Brands(r.Context(), h.Deps, p, f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(p)); err != nil {
+	if v.Orgs, err = org.Options(r.Context(), h.DB, scope.Of(web.Principal(r))); err != nil {
 		return err
 	}
 	return h.Web.Render(w, r, listPage, v)
@@ -69,12 +63,7 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 
 // export writes the filtered list as .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := Brands(r.Context(), h.Deps, web.Principal(r), f)
+	_, pg, l, err := h.listOf(Brands).All(r)
 	if err != nil {
 		return err
 	}
@@ -86,8 +75,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, []any{b.OrgName, b.KindLabel, b.Name, b.Slogan, b.About, b.Practice, b.Results, b.StateLabel, featured, b.Adopters})
 	}
-	return h.SendXLSX(w, r, "党建品牌和工作法.xlsx", audit.Event{Action: "brand.export", ObjectType: "brand",
-		Detail: map[string]any{"filter": pg.Encoded(), "rows": len(rows)}}, cellsafe.Sheet{Name: "党建品牌和工作法", Header: []any{"党组织", "类别", "名称", "口号", "内涵", "做法", "成效", "状态", "示范", "学习推广的组织数"}, Rows: rows})
+	return h.SendList(w, r, "党建品牌和工作法.xlsx", "brand.export", "brand", pg, cellsafe.Sheet{Name: "党建品牌和工作法", Header: []any{"党组织", "类别", "名称", "口号", "内涵", "做法", "成效", "状态", "示范", "学习推广的组织数"}, Rows: rows})
 }
 
 type newView struct {
@@ -248,15 +236,11 @@ type galleryView struct {
 }
 
 func (h *handlers) pageGallery(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
+	v := galleryView{Kinds: kindChoices}
+	var err error
+	if v.Filter, v.Pager, v.List, err = h.listOf(Gallery).Read(r); err != nil {
 		return err
 	}
-	v := galleryView{Filter: f, Pager: pg, Kinds: kindChoices}
-	if v.List, err = Gallery(r.Context(), h.Deps, web.Principal(r), f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
 	return h.Web.Render(w, r, galleryPage, v)
 }
 

@@ -141,14 +141,6 @@ func (h *handlers) renderCampaign(w http.ResponseWriter, r *http.Request, id int
 	return h.Web.RenderStatus(w, r, http.StatusOK, campaignPage, v, failed)
 }
 
-func (h *handlers) pageCampaign(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderCampaign(w, r, id, nil)
-}
-
 // campaign is the campaign of a page's path that p manages, for formWrite.
 func (h *handlers) campaign() record {
 	return record{seen: h.campaignIn, show: h.renderCampaign, path: "/care/campaigns/%d"}

@@ -65,7 +65,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/care/visits", Perm: web.PartyRead, Handler: h.apiVisits, Doc: doc("走访慰问记录（含金额合计）", visitQ, nil,
 			VisitList{List: List[*Visit]{Total: 1, Page: 1, PerPage: 50, Items: []*Visit{&visit}}, AmountFen: 50000, Amount: "500.00"})},
 		{Method: "POST", Pattern: "/api/v1/care/visits", Perm: web.PartyWrite, Handler: h.apiCreateVisit, Doc: doc("登记走访慰问（amount 为元，最多两位小数；活动中的走访须在名单内）", nil, visitIn, visit)},
-		{Method: "GET", Pattern: "/api/v1/care/visits/{id}", Perm: web.PartyRead, Handler: h.apiVisit, Doc: doc("一次走访及其照片", nil, nil, visit)},
+		{Method: "GET", Pattern: "/api/v1/care/visits/{id}", Perm: web.PartyRead, Handler: core.Read(h.Deps, GetVisit), Doc: doc("一次走访及其照片", nil, nil, visit)},
 		{Method: "PUT", Pattern: "/api/v1/care/visits/{id}", Perm: web.PartyWrite, Handler: h.apiUpdateVisit, Doc: doc("修改走访记录（须带 version）", nil, visitIn, visit)},
 		{Method: "DELETE", Pattern: "/api/v1/care/visits/{id}", Perm: web.PartyWrite, Handler: h.apiDeleteVisit, Doc: doc("删除误登记的走访（?version=读取时的版本）",
 			[]web.Param{{Name: "version", Description: "读取时的版本"}}, nil, nil)},
@@ -101,7 +101,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/care/visits/export", Perm: web.PartyRead, Handler: h.exportVisits},
 		{Method: "GET", Pattern: "/care/visits/new", Perm: web.PartyWrite, Handler: h.pageNewVisit},
 		{Method: "POST", Pattern: "/care/visits", Perm: web.PartyWrite, Handler: h.pageCreateVisit},
-		{Method: "GET", Pattern: "/care/visits/{id}", Perm: web.PartyRead, Handler: h.pageVisit},
+		{Method: "GET", Pattern: "/care/visits/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderVisit)},
 		{Method: "POST", Pattern: "/care/visits/{id}", Perm: web.PartyWrite, Handler: h.pageUpdateVisit},
 		{Method: "POST", Pattern: "/care/visits/{id}/delete", Perm: web.PartyWrite, Handler: h.pageDeleteVisit},
 		{Method: "POST", Pattern: "/care/visits/{id}/photos", Perm: web.PartyWrite, Handler: h.pagePhoto},
@@ -109,7 +109,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/care/campaigns", Perm: web.PartyRead, Handler: h.pageCampaigns},
 		{Method: "GET", Pattern: "/care/campaigns/new", Perm: web.PartyWrite, Handler: h.pageNewCampaign},
 		{Method: "POST", Pattern: "/care/campaigns", Perm: web.PartyWrite, Handler: h.pageOpenCampaign},
-		{Method: "GET", Pattern: "/care/campaigns/{id}", Perm: web.PartyRead, Handler: h.pageCampaign},
+		{Method: "GET", Pattern: "/care/campaigns/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderCampaign)},
 		{Method: "POST", Pattern: "/care/campaigns/{id}", Perm: web.PartyWrite, Handler: h.pageUpdateCampaign},
 		{Method: "POST", Pattern: "/care/campaigns/{id}/close", Perm: web.PartyWrite, Handler: h.pageCloseCampaign},
 		{Method: "GET", Pattern: "/care/campaigns/{id}/export", Perm: web.PartyRead, Handler: h.exportCampaign},
@@ -205,15 +205,6 @@ func (h *handlers) apiCreateVisit(w http.ResponseWriter, r *http.Request) error 
 	}
 	v, err := CreateVisit(r.Context(), h.Deps, web.Principal(r), in, nil)
 	return web.Reply(w, http.StatusCreated, v, err)
-}
-
-func (h *handlers) apiVisit(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := GetVisit(r.Context(), h.DB, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, v, err)
 }
 
 func (h *handlers) visitIn(r *http.Request) (int64, error) {

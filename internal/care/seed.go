@@ -28,8 +28,7 @@ var demoVisitors = []string{"支部书记、组织委员", "支部书记", "分�
 // of the last 七一 half done, some visits with a photo. It does nothing
 // when campaigns exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM care_campaigns").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "care_campaigns"); seeded || err != nil {
 		return err
 	}
 	orgs, err := org.Subtree(ctx, d.DB, scope.All())

@@ -169,14 +169,6 @@ func (h *handlers) renderVisit(w http.ResponseWriter, r *http.Request, id int64,
 	return h.Web.RenderStatus(w, r, http.StatusOK, visitPage, visitView{Visit: v, CanEdit: p.Writes(), Form: form}, failed)
 }
 
-func (h *handlers) pageVisit(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderVisit(w, r, id, nil)
-}
-
 // visit is the visit of a page's path, for formWrite.
 func (h *handlers) visit() record {
 	return record{seen: h.visitIn, show: h.renderVisit, path: "/care/visits/%d"}

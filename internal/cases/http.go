@@ -53,7 +53,7 @@ func Routes(d *core.Deps) []web.Route {
 			nil, listing.List[Case]{Total: 1, Page: 1, PerPage: 50, Items: []Case{c}})},
 		{Method: "POST", Pattern: "/api/v1/cases", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: doc("收录案例（问题、做法、成效、来源）", nil,
 			Input{OrgID: 1, Title: c.Title, Origin: "external", Source: c.Source, Problem: "……", Practice: "……", Effect: "……"}, c)},
-		{Method: "GET", Pattern: "/api/v1/cases/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: doc("一个案例及其附件", nil, nil, c)},
+		{Method: "GET", Pattern: "/api/v1/cases/{id}", Perm: web.PartyRead, Handler: core.Read(h.Deps, Get), Doc: doc("一个案例及其附件", nil, nil, c)},
 		{Method: "POST", Pattern: "/api/v1/cases/{id}/feature", Perm: web.PartyWrite, Handler: h.apiFeature, Doc: doc("设为或取消精选案例（由收录单位的上级党组织决定）", nil,
 			map[string]any{"featured": true, "version": 1}, c)},
 		{Method: "POST", Pattern: "/api/v1/cases/{id}/files", Perm: web.PartyWrite, Handler: h.apiAttach, Doc: doc("上传案例附件（multipart/form-data，字段 file；PDF、JPEG 或 PNG，5 MB 以内）", nil, nil, c.Files[0])},
@@ -66,10 +66,10 @@ func Routes(d *core.Deps) []web.Route {
 			listing.List[Pairing]{Total: 1, Page: 1, PerPage: 50, Items: []Pairing{pr}})},
 		{Method: "POST", Pattern: "/api/v1/pairings", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, StartPairing), Doc: doc("与先进单位建立线上一对一结对", nil,
 			PairingInput{OrgID: 12, Partner: pr.Partner, Goal: pr.Goal, StartedOn: pr.StartedOn}, pr)},
-		{Method: "GET", Pattern: "/api/v1/pairings/{id}", Perm: web.PartyRead, Handler: h.apiPairing, Doc: doc("一项结对及其交流记录", nil, nil, pr)},
-		{Method: "POST", Pattern: "/api/v1/pairings/{id}/sessions", Perm: web.PartyWrite, Handler: h.apiSession, Doc: doc("登记一次线上交流及成果", nil,
+		{Method: "GET", Pattern: "/api/v1/pairings/{id}", Perm: web.PartyRead, Handler: core.Read(h.Deps, GetPairing), Doc: doc("一项结对及其交流记录", nil, nil, pr)},
+		{Method: "POST", Pattern: "/api/v1/pairings/{id}/sessions", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusCreated, AddSession), Doc: doc("登记一次线上交流及成果", nil,
 			SessionInput{HeldOn: "2026-06-12", Topic: "支部会议记录规范", Result: "……"}, pr)},
-		{Method: "POST", Pattern: "/api/v1/pairings/{id}/end", Perm: web.PartyWrite, Handler: h.apiEnd, Doc: doc("结束结对并总结成效", nil,
+		{Method: "POST", Pattern: "/api/v1/pairings/{id}/end", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, EndPairing), Doc: doc("结束结对并总结成效", nil,
 			EndInput{EndedOn: "2026-12-01", Result: "……", Version: 1}, pr)},
 
 		{Method: "GET", Pattern: "/cases", Perm: web.PartyRead, Handler: h.pageList},
@@ -136,15 +136,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := Get(r.Context(), h.DB, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, c, err)
 }
 
 func (h *handlers) apiFeature(w http.ResponseWriter, r *http.Request) error {
@@ -214,41 +205,6 @@ func (h *handlers) apiPairings(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := Pairings(r.Context(), h.Deps, web.Principal(r), n[0], pg.Page, pg.PerPage)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiPairing(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	pr, err := GetPairing(r.Context(), h.DB, web.Principal(r), id)
-	return web.Reply(w, http.StatusOK, pr, err)
-}
-
-func (h *handlers) apiSession(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in SessionInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	pr, err := AddSession(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusCreated, pr, err)
-}
-
-func (h *handlers) apiEnd(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in EndInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	pr, err := EndPairing(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusOK, pr, err)
 }
 
 // --- pages ---

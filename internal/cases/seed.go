@@ -30,20 +30,13 @@ var demoCases = []struct {
 // visits and 线上一对一 pairings: one running with sessions, one gone quiet
 // (its 待办), one ended with its result. It does nothing when cases exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM practice_cases").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "practice_cases"); seeded || err != nil {
 		return err
 	}
-	var root int64
-	var rootPath string
-	err := d.DB.QueryRowContext(ctx, "SELECT id, path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1").Scan(&root, &rootPath)
-	if db.IsNoRows(err) {
-		return nil
-	}
-	if err != nil {
+	p, err := demo.RootAdmin(ctx, d.DB)
+	if p == nil || err != nil {
 		return err
 	}
-	p := &auth.Principal{Username: demo.Recorder, DisplayName: "市局党委", Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
 	today := civil.Today(d.Now())
 	branches, err := db.IDs(ctx, d.DB, "SELECT id FROM orgs WHERE kind = 'branch' AND dissolved_on IS NULL ORDER BY id LIMIT 12")
 	if err != nil || len(branches) < 4 {
@@ -52,7 +45,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	var first int64
 	for i, dc := range demoCases {
 		in := dc.in
-		in.OrgID = root
+		in.OrgID = p.OrgID
 		if in.Origin == "internal" {
 			in.OrgID = branches[0]
 		}

@@ -1,6 +1,7 @@
 package community
 
 import (
+	"context"
 	"net/http"
 
 	"hongdun/internal/platform/auth"
@@ -35,7 +36,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Name: "by", Description: "member 党员、branch 党组织（缺省）、unit 下一级单位（如分局）"}, {Name: "page", Description: "页码"}, {Name: "per_page", Description: "每页条数"}}
 	multipart := map[string]string{"photo": "照片文件（multipart/form-data，JPEG 或 PNG，不超过 10 MB）"}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/community/sites", Perm: web.PartyRead, Handler: h.apiSites, Doc: doc("社区及其“1+2”组织架构（管辖范围内及上级登记的社区）", params, nil,
+		{Method: "GET", Pattern: "/api/v1/community/sites", Perm: web.PartyRead, Handler: listOf(h.Communities).Serve, Doc: doc("社区及其“1+2”组织架构（管辖范围内及上级登记的社区）", params, nil,
 			List[Community]{Total: 1, Page: 1, PerPage: 50, Items: []Community{site}})},
 		{Method: "POST", Pattern: "/api/v1/community/sites", Perm: web.PartyWrite, Handler: h.apiSaveSite, Doc: doc("登记社区及其“1+2”组织架构", nil,
 			SiteInput{OrgID: 12, Name: site.Name, Street: site.Street, Contact: site.Contact, PoliceOrgID: 12, EstateOrg: site.EstateOrg, ResidentOrg: site.ResidentOrg}, site)},
@@ -46,13 +47,13 @@ func Routes(d *core.Deps) []web.Route {
 			ReportInput{PersonID: 5, ReportedOn: "2026-03-01", Contact: "社区党委书记 李某"}, Report{ID: 1, Name: "张三", ReportedOn: "2026-03-01"})},
 		{Method: "POST", Pattern: "/api/v1/community/sites/{id}/feedback", Perm: web.PartyWrite, Handler: h.apiFeedback, Doc: doc("登记社区对报到单位的年度评价", nil,
 			FeedbackInput{OrgID: 12, Year: 2025, Rating: "satisfied", GivenOn: "2026-01-10", GivenBy: "社区党委"}, site)},
-		{Method: "GET", Pattern: "/api/v1/community/activities", Perm: web.PartyRead, Handler: h.apiActivities, Doc: doc("服务活动与为民办实事", params, nil,
+		{Method: "GET", Pattern: "/api/v1/community/activities", Perm: web.PartyRead, Handler: listOf(h.Activities).Serve, Doc: doc("服务活动与为民办实事", params, nil,
 			List[Activity]{Total: 1, Page: 1, PerPage: 50, Items: []Activity{act}})},
 		{Method: "POST", Pattern: "/api/v1/community/activities", Perm: web.PartyView, Handler: h.apiRecord, Doc: doc("登记服务活动（党员可登记本人的服务）", nil,
 			ActivityInput{CommunityID: 1, OrgID: 12, Title: act.Title, Place: act.Place, HeldOn: act.HeldOn, Served: 120, People: []PersonHours{{PersonID: 5, Hours: 2}}}, act)},
 		{Method: "GET", Pattern: "/api/v1/community/activities/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetActivity), Doc: doc("服务活动详情", nil, nil, act)},
 		{Method: "POST", Pattern: "/api/v1/community/activities/{id}/photos", Perm: web.PartyWrite, Handler: h.apiPhoto, Doc: doc("上传服务活动照片", nil, multipart, act)},
-		{Method: "GET", Pattern: "/api/v1/community/issues", Perm: web.PartyRead, Handler: h.apiIssues, Doc: doc("关键小事台账", params, nil,
+		{Method: "GET", Pattern: "/api/v1/community/issues", Perm: web.PartyRead, Handler: listOf(h.Issues).Serve, Doc: doc("关键小事台账", params, nil,
 			List[Issue]{Total: 1, Page: 1, PerPage: 50, Items: []Issue{issue}})},
 		{Method: "POST", Pattern: "/api/v1/community/issues", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Raise), Doc: doc("登记群众反映的关键小事", nil,
 			IssueInput{CommunityID: 1, OrgID: 12, RaisedOn: "2026-04-02", RaisedBy: "居民", What: "小区路灯不亮", TakerID: 5, DueOn: "2026-04-10"}, issue)},
@@ -66,7 +67,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/community/export", Perm: web.PartyRead, Handler: h.exportSites},
 		{Method: "GET", Pattern: "/community/new", Perm: web.PartyWrite, Handler: h.pageNewSite},
 		{Method: "POST", Pattern: "/community/sites", Perm: web.PartyWrite, Handler: h.pageCreateSite},
-		{Method: "GET", Pattern: "/community/sites/{id}", Perm: web.PartyRead, Handler: h.pageSite},
+		{Method: "GET", Pattern: "/community/sites/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderSite)},
 		{Method: "POST", Pattern: "/community/sites/{id}", Perm: web.PartyWrite, Handler: h.pageUpdateSite},
 		{Method: "POST", Pattern: "/community/sites/{id}/reports", Perm: web.PartyWrite, Handler: h.pageReport},
 		{Method: "POST", Pattern: "/community/sites/{id}/feedback", Perm: web.PartyWrite, Handler: h.pageFeedback},
@@ -74,13 +75,13 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/community/activities/export", Perm: web.PartyRead, Handler: h.exportActivities},
 		{Method: "GET", Pattern: "/community/activities/new", Perm: web.PartyWrite, Handler: h.pageNewActivity},
 		{Method: "POST", Pattern: "/community/activities", Perm: web.PartyWrite, Handler: h.pageRecord},
-		{Method: "GET", Pattern: "/community/activities/{id}", Perm: web.PartyRead, Handler: h.pageActivity},
+		{Method: "GET", Pattern: "/community/activities/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderActivity)},
 		{Method: "POST", Pattern: "/community/activities/{id}/photos", Perm: web.PartyWrite, Handler: h.pagePhoto},
 		{Method: "GET", Pattern: "/community/photos/{id}", Perm: web.PartyView, Handler: h.photo},
 		{Method: "GET", Pattern: "/community/issues", Perm: web.PartyRead, Handler: h.pageIssues},
 		{Method: "GET", Pattern: "/community/issues/export", Perm: web.PartyRead, Handler: h.exportIssues},
 		{Method: "POST", Pattern: "/community/issues", Perm: web.PartyWrite, Handler: h.pageRaise},
-		{Method: "GET", Pattern: "/community/issues/{id}", Perm: web.PartyRead, Handler: h.pageIssue},
+		{Method: "GET", Pattern: "/community/issues/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderIssue)},
 		{Method: "POST", Pattern: "/community/issues/{id}/progress", Perm: web.PartyWrite, Handler: h.pageAdvance},
 		{Method: "GET", Pattern: "/community/totals", Perm: web.PartyRead, Handler: h.pageTotals},
 		{Method: "GET", Pattern: "/community/totals/export", Perm: web.PartyRead, Handler: h.exportTotals},
@@ -88,15 +89,6 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/m/service/report", Perm: web.PartyView, Handler: h.pageMyReport},
 		{Method: "POST", Pattern: "/m/service/activities", Perm: web.PartyView, Handler: h.pageMyActivity},
 	}
-}
-
-func (h *handlers) apiSites(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := h.Communities(r.Context(), web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
 }
 
 // inReach checks a community is visible before its body is read (an
@@ -171,15 +163,6 @@ func (h *handlers) apiFeedback(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusCreated, c, err)
 }
 
-func (h *handlers) apiActivities(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := h.Activities(r.Context(), web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
-}
-
 func (h *handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
 	var in ActivityInput
 	if err := web.DecodeJSON(w, r, &in); err != nil {
@@ -215,15 +198,6 @@ func (h *handlers) photoUpload(w http.ResponseWriter, r *http.Request) (int64, *
 func (h *handlers) apiPhoto(w http.ResponseWriter, r *http.Request) error {
 	_, a, err := h.photoUpload(w, r)
 	return web.Reply(w, http.StatusCreated, a, err)
-}
-
-func (h *handlers) apiIssues(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := h.Issues(r.Context(), web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiAdvance(w http.ResponseWriter, r *http.Request) error {
@@ -291,7 +265,8 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
 	return sealed.Send(w, name, ctype, b)
 }
 
-// filter reads a list's filters and its page with the shared pager.
-func filter(r *http.Request) (Filter, web.Pager, error) {
-	return web.ListFilter(r, ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage })
+// listOf is how a list (communities, activities, issues) reads its filters,
+// its page and the caller's rows for its page, export and API.
+func listOf[T any](list func(context.Context, *auth.Principal, Filter) (*List[T], error)) web.Listing[Filter, *List[T]] {
+	return web.ListOf(ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage }, list)
 }

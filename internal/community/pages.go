@@ -1,6 +1,7 @@
 package community
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -12,6 +13,7 @@ import (
 	"hongdun/internal/life"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -69,35 +71,28 @@ func (h *handlers) sites(r *http.Request) ([]Community, error) {
 	return l.Items, nil
 }
 
+// listPage is the view of a list page: its filters, page and rows, and the
+// organisations to pick.
+func listPage[T any](h *handlers, r *http.Request, list func(context.Context, *auth.Principal, Filter) (*List[T], error)) (listView[T], error) {
+	v := listView[T]{Today: h.todayStr()}
+	var err error
+	if v.Filter, v.Pager, v.List, err = listOf(list).Read(r); err != nil {
+		return v, err
+	}
+	v.Orgs, err = h.orgs(r)
+	return v, err
+}
+
 func (h *handlers) pageSites(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	v, err := listPage(h, r, h.Communities)
 	if err != nil {
-		return err
-	}
-	v := listView[Community]{Filter: f, Pager: pg, Today: h.todayStr()}
-	if v.List, err = h.Communities(r.Context(), web.Principal(r), f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
 	return h.Web.Render(w, r, sitesPage, v)
 }
 
-// xlsx records the export, then sends a workbook of one sheet.
-func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, action, filter string, head []any, rows [][]any) error {
-	return h.SendXLSX(w, r, sheet+".xlsx", audit.Event{Action: action, ObjectType: "system", Detail: map[string]any{"filter": filter, "rows": len(rows)}},
-		cellsafe.Sheet{Name: sheet, Header: head, Rows: rows})
-}
-
 func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := h.Communities(r.Context(), web.Principal(r), f)
+	_, pg, l, err := listOf(h.Communities).All(r)
 	if err != nil {
 		return err
 	}
@@ -105,8 +100,8 @@ func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Name, c.Street, c.Contact, c.OrgName, c.PoliceOrg, c.EstateOrg, c.ResidentOrg, c.Units, c.Members})
 	}
-	return h.xlsx(w, r, "双报到社区", "community.export", string(pg.Encoded()),
-		[]any{"社区", "街道", "社区联系人", "登记单位", "公安党组织", "小区党组织", "居民组织", "报到单位数", "报到党员数"}, rows)
+	return h.SendList(w, r, "双报到社区.xlsx", "community.export", "system", pg, cellsafe.Sheet{Name: "双报到社区",
+		Header: []any{"社区", "街道", "社区联系人", "登记单位", "公安党组织", "小区党组织", "居民组织", "报到单位数", "报到党员数"}, Rows: rows})
 }
 
 func (h *handlers) renderSiteForm(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
@@ -174,14 +169,6 @@ func (h *handlers) renderSite(w http.ResponseWriter, r *http.Request, id int64, 
 	return h.Web.RenderStatus(w, r, http.StatusOK, sitePage, v, failed)
 }
 
-func (h *handlers) pageSite(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderSite(w, r, id, nil)
-}
-
 // siteForm runs a form's write on a community in reach and shows it again.
 func (h *handlers) siteForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
 	check := func(id int64) error { return h.inReach(r, id) }
@@ -216,16 +203,8 @@ func (h *handlers) pageFeedback(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) pageActivities(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	v, err := listPage(h, r, h.Activities)
 	if err != nil {
-		return err
-	}
-	v := listView[Activity]{Filter: f, Pager: pg, Today: h.todayStr()}
-	if v.List, err = h.Activities(r.Context(), web.Principal(r), f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
 	if v.Sites, err = h.sites(r); err != nil {
@@ -235,16 +214,11 @@ func (h *handlers) pageActivities(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) exportActivities(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	_, pg, l, err := listOf(h.Activities).All(r)
 	if err != nil {
 		return err
 	}
-	f.PerPage = 0
 	p := web.Principal(r)
-	l, err := h.Activities(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
 	var rows [][]any
 	for _, a := range l.Items {
 		full, err := h.GetActivity(r.Context(), p, a.ID)
@@ -261,8 +235,8 @@ func (h *handlers) exportActivities(w http.ResponseWriter, r *http.Request) erro
 		}
 		rows = append(rows, []any{a.HeldOn, a.Community, a.OrgName, kind, a.Title, a.Place, a.Served, Hours(a.HoursX10), strings.Join(names, "、")})
 	}
-	return h.xlsx(w, r, "服务活动", "community.activities.export", string(pg.Encoded()),
-		[]any{"日期", "社区", "党组织", "类别", "服务内容", "地点", "服务群众（人次）", "服务时长（小时）", "参加党员"}, rows)
+	return h.SendList(w, r, "服务活动.xlsx", "community.activities.export", "system", pg, cellsafe.Sheet{Name: "服务活动",
+		Header: []any{"日期", "社区", "党组织", "类别", "服务内容", "地点", "服务群众（人次）", "服务时长（小时）", "参加党员"}, Rows: rows})
 }
 
 func (h *handlers) renderActivityForm(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
@@ -382,14 +356,6 @@ func (h *handlers) renderActivity(w http.ResponseWriter, r *http.Request, id int
 	return h.Web.RenderStatus(w, r, http.StatusOK, activityPage, a, failed)
 }
 
-func (h *handlers) pageActivity(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderActivity(w, r, id, nil)
-}
-
 func (h *handlers) pagePhoto(w http.ResponseWriter, r *http.Request) error {
 	id, _, err := h.photoUpload(w, r)
 	if err != nil {
@@ -403,16 +369,8 @@ func (h *handlers) pagePhoto(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) renderIssues(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
-	f, pg, err := filter(r)
+	v, err := listPage(h, r, h.Issues)
 	if err != nil {
-		return err
-	}
-	v := listView[Issue]{Filter: f, Pager: pg, Today: h.todayStr()}
-	if v.List, err = h.Issues(r.Context(), web.Principal(r), f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = h.orgs(r); err != nil {
 		return err
 	}
 	if v.Sites, err = h.sites(r); err != nil {
@@ -429,12 +387,7 @@ func (h *handlers) pageIssues(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) exportIssues(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
-		return err
-	}
-	f.PerPage = 0
-	l, err := h.Issues(r.Context(), web.Principal(r), f)
+	_, pg, l, err := listOf(h.Issues).All(r)
 	if err != nil {
 		return err
 	}
@@ -442,8 +395,8 @@ func (h *handlers) exportIssues(w http.ResponseWriter, r *http.Request) error {
 	for _, i := range l.Items {
 		rows = append(rows, []any{i.RaisedOn, i.Community, i.OrgName, i.RaisedBy, i.What, i.TakerName, i.DueOn, i.ResolvedOn, i.Resolution, i.FeedbackLabel, i.FeedbackNote})
 	}
-	return h.xlsx(w, r, "关键小事台账", "community.issues.export", string(pg.Encoded()),
-		[]any{"反映日期", "社区", "党组织", "反映人", "问题", "承办人", "承诺办结", "办结日期", "办理情况", "群众评价", "评价说明"}, rows)
+	return h.SendList(w, r, "关键小事台账.xlsx", "community.issues.export", "system", pg, cellsafe.Sheet{Name: "关键小事台账",
+		Header: []any{"反映日期", "社区", "党组织", "反映人", "问题", "承办人", "承诺办结", "办结日期", "办理情况", "群众评价", "评价说明"}, Rows: rows})
 }
 
 func (h *handlers) pageRaise(w http.ResponseWriter, r *http.Request) error {
@@ -483,14 +436,6 @@ func (h *handlers) renderIssue(w http.ResponseWriter, r *http.Request, id int64,
 		}
 	}
 	return h.Web.RenderStatus(w, r, http.StatusOK, issuePage, v, failed)
-}
-
-func (h *handlers) pageIssue(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderIssue(w, r, id, nil)
 }
 
 func (h *handlers) pageAdvance(w http.ResponseWriter, r *http.Request) error {
@@ -542,8 +487,9 @@ func (h *handlers) exportTotals(w http.ResponseWriter, r *http.Request) error {
 		Resolved: t.Sum.Resolved, Reported: t.Sum.Reported}) {
 		rows = append(rows, []any{x.Name, x.Org, x.Activities, Hours(x.HoursX10), x.Served, x.Resolved, x.Reported})
 	}
-	return h.xlsx(w, r, fmt.Sprintf("%d年双报到汇总（按%s）", t.Year, t.ByLabel), "community.totals.export", r.URL.RawQuery,
-		[]any{t.ByLabel, "所在组织", "服务活动（次）", "服务时长（小时）", "服务群众（人次）", "办结关键小事（件）", "报到党员（人）"}, rows)
+	sheet := fmt.Sprintf("%d年双报到汇总（按%s）", t.Year, t.ByLabel)
+	return h.SendXLSX(w, r, sheet+".xlsx", audit.Event{Action: "community.totals.export", ObjectType: "system", Detail: map[string]any{"filter": r.URL.RawQuery, "rows": len(rows)}},
+		cellsafe.Sheet{Name: sheet, Header: []any{t.ByLabel, "所在组织", "服务活动（次）", "服务时长（小时）", "服务群众（人次）", "办结关键小事（件）", "报到党员（人）"}, Rows: rows})
 }
 
 func (h *handlers) renderMine(w http.ResponseWriter, r *http.Request, failed error) error {

@@ -30,8 +30,7 @@ var demoIssues = []struct{ what, resolution string }{
 // with feedback, taken, and one overdue), and last year's feedback from
 // half of the communities. It does nothing when communities exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM communities").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "communities"); seeded || err != nil {
 		return err
 	}
 	orgs, err := org.Subtree(ctx, d.DB, scope.All())

@@ -71,12 +71,12 @@ func Routes(d *core.Deps) []web.Route {
 				[]web.Param{listQ[0], {Name: "year", Description: "年度，缺省为今年（截至今天）"}}, nil, Figures{Year: 2026})},
 		{Method: "GET", Pattern: "/api/v1/party-workers/{id}", Perm: web.PartyRead, Handler: h.apiGet,
 			Doc: doc("一名党务工作者：任职经历、党务与业务奖项并列、表彰、优秀党务工作者推荐", nil, nil, Profile{Worker: &sample})},
-		{Method: "PATCH", Pattern: "/api/v1/party-workers/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate,
+		{Method: "PATCH", Pattern: "/api/v1/party-workers/{id}", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, Update),
 			Doc: doc("修改任职（岗位、专兼职、人员类别、任职日期、备注；须带 version）", nil, Input{Post: "deputy", Duty: Part, AppointedOn: "2023-03-01", Version: 1}, sample)},
-		{Method: "POST", Pattern: "/api/v1/party-workers/{id}/exit", Perm: web.PartyWrite, Handler: h.apiExit,
+		{Method: "POST", Pattern: "/api/v1/party-workers/{id}/exit", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, Leave),
 			Doc: doc("登记离岗（日期、原因：exam 考试录用离岗、transfer 工作调动、resign 辞职、retire 退休、rotation 岗位轮换、election 换届离任、unfit 考核不称职调整、other 其他）", nil,
 				Exit{LeftOn: "2026-03-31", Reason: "transfer", Version: 1}, sample)},
-		{Method: "POST", Pattern: "/api/v1/party-workers/{id}/awards", Perm: web.PartyWrite, Handler: h.apiAward,
+		{Method: "POST", Pattern: "/api/v1/party-workers/{id}/awards", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusCreated, AddAward),
 			Doc: doc("登记奖项（field：party 党务工作、business 公安业务）", nil, AwardInput{Field: "business", Title: "个人三等功", Issuer: "西安市公安局", AwardedOn: "2025-12-20"}, award)},
 		{Method: "DELETE", Pattern: "/api/v1/party-worker-awards/{id}", Perm: web.PartyWrite, Handler: h.apiDeleteAward,
 			Doc: doc("删除误登的奖项", nil, nil, award)},
@@ -84,7 +84,7 @@ func Routes(d *core.Deps) []web.Route {
 			Doc: doc("优秀党务工作者推荐与评定", nomQ, nil, listing.List[Nomination]{Total: 1, Page: 1, PerPage: 50, Items: []Nomination{nom}})},
 		{Method: "POST", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Nominate),
 			Doc: doc("推荐年度优秀党务工作者（在岗、党务工作年限和名额按本局规则）", nil, NominationInput{Year: 2026, WorkerID: 1, Deeds: "……"}, nom)},
-		{Method: "POST", Pattern: "/api/v1/party-worker-nominations/{id}/decide", Perm: web.PartyWrite, Handler: h.apiDecide,
+		{Method: "POST", Pattern: "/api/v1/party-worker-nominations/{id}/decide", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, Decide),
 			Doc: doc("上级党组织评定推荐：通过时记入表彰（表彰机关、日期、文号），不通过须写明理由", nil,
 				Decision{Approve: true, IssuerID: 14, AwardedOn: "2026-06-28", DocNo: "市公党〔2026〕8号", Version: 1}, nom)},
 
@@ -208,75 +208,7 @@ func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pf, err := h.profile(r, id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, pf)
-	return nil
-}
-
-func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	wk, err := Update(r.Context(), h.Deps, web.Principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, wk)
-	return nil
-}
-
-func (h *handlers) apiExit(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var ex Exit
-	if err := web.DecodeJSON(w, r, &ex); err != nil {
-		return err
-	}
-	wk, err := Leave(r.Context(), h.Deps, web.Principal(r), id, ex)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, wk)
-	return nil
-}
-
-func (h *handlers) apiAward(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in AwardInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	a, err := AddAward(r.Context(), h.Deps, web.Principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, a)
-	return nil
-}
-
-func (h *handlers) apiDeleteAward(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	a, err := DeleteAward(r.Context(), h.Deps, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, a)
-	return nil
+	return web.Reply(w, http.StatusOK, pf, err)
 }
 
 func (h *handlers) apiTurnover(w http.ResponseWriter, r *http.Request) error {
@@ -290,11 +222,7 @@ func (h *handlers) apiTurnover(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f, err := Turnover(r.Context(), h.Deps, web.Principal(r), orgID, int(year))
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, f)
-	return nil
+	return web.Reply(w, http.StatusOK, f, err)
 }
 
 func (h *handlers) apiNominations(w http.ResponseWriter, r *http.Request) error {
@@ -306,19 +234,11 @@ func (h *handlers) apiNominations(w http.ResponseWriter, r *http.Request) error 
 	return web.Reply(w, http.StatusOK, l, err)
 }
 
-func (h *handlers) apiDecide(w http.ResponseWriter, r *http.Request) error {
+func (h *handlers) apiDeleteAward(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var dc Decision
-	if err := web.DecodeJSON(w, r, &dc); err != nil {
-		return err
-	}
-	n, err := Decide(r.Context(), h.Deps, web.Principal(r), id, dc)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, n)
-	return nil
+	a, err := DeleteAward(r.Context(), h.Deps, web.Principal(r), id)
+	return web.Reply(w, http.StatusOK, a, err)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"hongdun/internal/demo"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -24,8 +25,7 @@ var committeePosts = map[string]string{"书记": "secretary", "副书记": "depu
 // the others waiting for the 党委 above. It does nothing when the roster
 // holds anyone.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM corps_workers").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "corps_workers"); seeded || err != nil {
 		return err
 	}
 	today := civil.Today(d.Now())

@@ -140,11 +140,7 @@ func (h *handlers) apiLedger(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) apiBrackets(w http.ResponseWriter, r *http.Request) error {
 	bs, err := Brackets(r.Context(), h.DB)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, bs)
-	return nil
+	return web.Reply(w, http.StatusOK, bs, err)
 }
 
 func (h *handlers) apiSetBase(w http.ResponseWriter, r *http.Request) error {
@@ -187,11 +183,7 @@ func (h *handlers) mine(r *http.Request) (*Mine, error) {
 
 func (h *handlers) apiMine(w http.ResponseWriter, r *http.Request) error {
 	m, err := h.mine(r)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, m)
-	return nil
+	return web.Reply(w, http.StatusOK, m, err)
 }
 
 func (h *handlers) minePage(w http.ResponseWriter, r *http.Request) error {

@@ -41,7 +41,7 @@ func (h *handlers) reductionRoutes(tag string) []web.Route {
 			Body:    ReductionInput{}, Reply: Reduction{}}},
 		{Method: "GET", Pattern: "/api/v1/dues/reductions/{id}", Perm: web.PartyRead, Handler: core.Show(h.Deps, GetReduction), Doc: &web.Doc{Tag: tag,
 			Summary: "一项党费减免申请（党务管理员可见困难情况，读取记入审计）", Reply: Reduction{}}},
-		{Method: "POST", Pattern: "/api/v1/dues/reductions/{id}/decision", Perm: web.PartyWrite, Handler: h.apiDecide, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/dues/reductions/{id}/decision", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, DecideReduction), Doc: &web.Doc{Tag: tag,
 			Summary: "上级党委审批党费减免（approve；不批准须填 answer；version 为读取时的版本）", Body: Decision{}, Reply: Reduction{}}},
 	}
 }
@@ -72,23 +72,6 @@ func (h *handlers) apiReductions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.JSON(w, http.StatusOK, ReductionList{Total: total, Items: items})
-	return nil
-}
-
-func (h *handlers) apiDecide(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var dec Decision
-	if err := web.DecodeJSON(w, r, &dec); err != nil {
-		return err
-	}
-	red, err := DecideReduction(r.Context(), h.Deps, web.Principal(r), id, dec)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, red)
 	return nil
 }
 

@@ -43,11 +43,7 @@ func (h *handlers) apiVoluntary(w http.ResponseWriter, r *http.Request) error {
 		year = int64(civil.Today(h.Now()).Year())
 	}
 	l, err := VoluntaryOf(r.Context(), h.Deps, web.Principal(r), orgID, int(year))
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, l)
-	return nil
+	return web.Reply(w, http.StatusOK, l, err)
 }
 
 // voluntarySubmit is the 自愿多交 form of the payment page.
@@ -82,11 +78,7 @@ func (h *handlers) report(r *http.Request) (*Report, error) {
 
 func (h *handlers) apiReport(w http.ResponseWriter, r *http.Request) error {
 	rep, err := h.report(r)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, rep)
-	return nil
+	return web.Reply(w, http.StatusOK, rep, err)
 }
 
 func (h *handlers) reportPage(w http.ResponseWriter, r *http.Request) error {

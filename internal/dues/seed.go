@@ -25,8 +25,7 @@ type demoMember struct {
 // for a few members 3, 5 and 6 months behind, whose warnings reach the 待办.
 // It does nothing when any base exists.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM dues_bases").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "dues_bases"); seeded || err != nil {
 		return err
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})

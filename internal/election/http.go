@@ -22,7 +22,7 @@ func Routes(d *core.Deps) []web.Route {
 	sample := Election{ID: 1, OrgID: 12, OrgName: "小寨路派出所党支部", HeldOn: "2026-03-10", Counts: counts, State: Recorded, StateLabel: "待上级批复",
 		Elected: 3, Version: 1, Candidates: []Candidate{{PersonID: 5, Name: "张三", Votes: 11, Elected: true, Post: "书记"}}}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/elections", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("换届选举记录", listParams, nil,
+		{Method: "GET", Pattern: "/api/v1/elections", Perm: web.PartyRead, Handler: h.list().Serve, Doc: doc("换届选举记录", listParams, nil,
 			List{Total: 1, Page: 1, PerPage: 50, Items: []Election{sample}})},
 		{Method: "GET", Pattern: "/api/v1/elections/due", Perm: web.PartyRead, Handler: h.apiDue, Doc: doc("任期已满或六个月内届满、应当换届的党组织",
 			[]web.Param{{Name: "org", Description: "党组织编号（含下级）"}}, nil, map[string]any{"items": []Due{{OrgID: 12, Name: "小寨路派出所党支部", TermEnd: "2026-06-30"}}})},
@@ -38,23 +38,10 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/elections/export", Perm: web.PartyRead, Handler: h.export},
 		{Method: "GET", Pattern: "/elections/new", Perm: web.PartyWrite, Handler: h.pageNew},
 		{Method: "POST", Pattern: "/elections", Perm: web.PartyWrite, Handler: h.pageRecord},
-		{Method: "GET", Pattern: "/elections/{id}", Perm: web.PartyRead, Handler: h.pageElection},
+		{Method: "GET", Pattern: "/elections/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderElection)},
 		{Method: "POST", Pattern: "/elections/{id}/posts", Perm: web.PartyWrite, Handler: h.pagePosts},
 		{Method: "POST", Pattern: "/elections/{id}/approve", Perm: web.PartyWrite, Handler: h.pageApprove},
 	}
-}
-
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := h.List(r.Context(), web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, l)
-	return nil
 }
 
 func (h *handlers) apiDue(w http.ResponseWriter, r *http.Request) error {
@@ -89,6 +76,6 @@ func (h *handlers) apiApprove(w http.ResponseWriter, r *http.Request) error {
 }
 
 // filter reads the elections' filters and their page with the shared pager.
-func filter(r *http.Request) (Filter, web.Pager, error) {
-	return web.ListFilter(r, ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage })
+func (h *handlers) list() web.Listing[Filter, *List] {
+	return web.ListOf(ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage }, h.List)
 }

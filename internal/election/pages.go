@@ -36,17 +36,13 @@ type listView struct {
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
-	if err != nil {
+	var v listView
+	var err error
+	if v.Filter, v.Pager, v.List, err = h.list().Read(r); err != nil {
 		return err
 	}
 	p := web.Principal(r)
-	v := listView{Filter: f, Pager: pg}
-	if v.List, err = h.List(r.Context(), p, f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Due, err = h.DueTerms(r.Context(), p, f.OrgID); err != nil {
+	if v.Due, err = h.DueTerms(r.Context(), p, v.Filter.OrgID); err != nil {
 		return err
 	}
 	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
@@ -57,16 +53,11 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 
 // export writes the filtered elections, one row per candidate, as .xlsx.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	_, pg, l, err := h.list().All(r)
 	if err != nil {
 		return err
 	}
-	f.PerPage = 0
 	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
 	var rows [][]any
 	for _, it := range l.Items {
 		e, err := load(r.Context(), h.DB, scope.Of(p), it.ID)
@@ -231,34 +222,11 @@ func (h *handlers) renderElection(w http.ResponseWriter, r *http.Request, id int
 	return h.Web.RenderStatus(w, r, http.StatusOK, electionPage, v, failed)
 }
 
-func (h *handlers) pageElection(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderElection(w, r, id, nil)
-}
-
+// form runs a form's write on an election in scope and shows it again:
+// with the refusal, or after a redirect with done.
 func (h *handlers) form(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Get(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if err := do(id, version); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderElection(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/elections/%d?ok=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
-	return nil
+	return web.ObjectForm{Page: "/elections/%d", Check: web.Seen(r, h.Get), Show: h.renderElection}.Post(w, r, done,
+		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
 
 func (h *handlers) pagePosts(w http.ResponseWriter, r *http.Request) error {

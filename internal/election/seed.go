@@ -20,8 +20,7 @@ import (
 // Other branches due for 换届 stay on the list. It does nothing when
 // elections exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM elections").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "elections"); seeded || err != nil {
 		return err
 	}
 	orgs, err := org.Subtree(ctx, d.DB, scope.All())

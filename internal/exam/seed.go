@@ -11,7 +11,6 @@ import (
 
 	"hongdun/internal/member"
 	"hongdun/internal/platform/audit"
-	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
@@ -25,26 +24,19 @@ import (
 // have no attempts, so each can take every one. It does nothing when the
 // bank holds questions.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM exam_questions").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "exam_questions"); seeded || err != nil {
 		return err
 	}
-	var root int64
-	var rootPath string
-	err := d.DB.QueryRowContext(ctx, "SELECT id, path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1").Scan(&root, &rootPath)
-	if db.IsNoRows(err) {
-		return nil
-	}
-	if err != nil {
+	p, err := demo.RootAdmin(ctx, d.DB)
+	if p == nil || err != nil {
 		return err
 	}
 	// No answer writer: the seeding writes finished attempts itself.
 	s := &Service{Deps: d, questions: map[int64]*Question{}, attempts: map[int64]*live{}}
-	p := &auth.Principal{Username: demo.Recorder, Role: auth.OrgAdmin, OrgID: root, OrgPath: rootPath}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: demo.Recorder})
 	sd := &examSeed{s: s, now: d.Now(), byTag: map[string][]*Question{}}
 	for _, q := range demoBank {
-		q.OrgID = root
+		q.OrgID = p.OrgID
 		id, err := s.CreateQuestion(ctx, p, q)
 		if err != nil {
 			return fmt.Errorf("题目“%s”: %w", q.Stem, err)
@@ -55,7 +47,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		}
 		sd.byTag[got.Tag] = append(sd.byTag[got.Tag], got)
 	}
-	if err := sd.loadPeople(ctx, rootPath); err != nil {
+	if err := sd.loadPeople(ctx, p.OrgPath); err != nil {
 		return err
 	}
 	local := sd.now.In(shanghai)
@@ -68,16 +60,16 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		// share of each unit's members who took part; 0 for none
 		share float64
 	}{
-		{Exam{OrgID: root, Mode: ModeContest, Title: "全市公安机关学习党章党规知识竞赛", OpensAt: day(-9, 9).UnixMilli(), ClosesAt: day(12, 18).UnixMilli(),
+		{Exam{OrgID: p.OrgID, Mode: ModeContest, Title: "全市公安机关学习党章党规知识竞赛", OpensAt: day(-9, 9).UnixMilli(), ClosesAt: day(12, 18).UnixMilli(),
 			DurationMin: 15, PassScore: 60, MaxAttempts: 2, MinSeconds: 2, ScoreEach: 5,
 			Rules: []Draw{{Tag: "党章", Count: 8}, {Tag: "准则条例", Count: 6}, {Tag: "党史", Count: 3}, {Tag: "公安业务", Count: 3}}}, 0.11},
-		{Exam{OrgID: root, Mode: ModeExam, Title: "全市公安机关党员应知应会月度测试", OpensAt: yearStart.UnixMilli(), ClosesAt: yearStart.AddDate(1, 0, 0).UnixMilli(),
+		{Exam{OrgID: p.OrgID, Mode: ModeExam, Title: "全市公安机关党员应知应会月度测试", OpensAt: yearStart.UnixMilli(), ClosesAt: yearStart.AddDate(1, 0, 0).UnixMilli(),
 			DurationMin: 30, PassScore: 60, MaxAttempts: 3, MinSeconds: 3, ScoreEach: 5, Recurrence: "monthly",
 			Rules: []Draw{{Tag: "党章", Count: 6}, {Tag: "准则条例", Count: 5}, {Tag: "党史", Count: 3}, {Tag: "理论", Count: 3}, {Tag: "公安业务", Count: 3}}}, 0.04},
-		{Exam{OrgID: root, Mode: ModeDaily, Title: "每日一练", OpensAt: day(-30, 0).UnixMilli(), ClosesAt: day(335, 0).UnixMilli(),
+		{Exam{OrgID: p.OrgID, Mode: ModeDaily, Title: "每日一练", OpensAt: day(-30, 0).UnixMilli(), ClosesAt: day(335, 0).UnixMilli(),
 			DurationMin: 10, MaxAttempts: 1, MinSeconds: 2, ScoreEach: 2, DailyCap: 10,
 			Rules: []Draw{{Tag: "党章", Count: 1}, {Tag: "准则条例", Count: 1}, {Tag: "党史", Count: 1}, {Tag: "理论", Count: 1}, {Tag: "公安业务", Count: 1}}}, 0.015},
-		{Exam{OrgID: root, Mode: ModeContest, Title: "全市公安机关党史知识竞赛", OpensAt: day(-100, 9).UnixMilli(), ClosesAt: day(-90, 18).UnixMilli(),
+		{Exam{OrgID: p.OrgID, Mode: ModeContest, Title: "全市公安机关党史知识竞赛", OpensAt: day(-100, 9).UnixMilli(), ClosesAt: day(-90, 18).UnixMilli(),
 			DurationMin: 15, PassScore: 60, MaxAttempts: 1, MinSeconds: 2, ScoreEach: 5,
 			Rules: []Draw{{Tag: "党史", Count: 10}, {Tag: "理论", Count: 5}, {Tag: "党章", Count: 5}}}, 0.07},
 	}

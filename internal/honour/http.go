@@ -74,9 +74,9 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "领导讲话用语：某时段、某党组织及下级受各级表彰的单位数和个人数", Query: []web.Param{list[0],
 				{Name: "years", Description: "近几年（1–10，默认 3：“三年以来”）"}, {Name: "from", Description: "或起始日期（YYYY-MM-DD）"},
 				{Name: "to", Description: "截止日期（默认今天）"}}, Reply: Summary{}}},
-		{Method: "GET", Pattern: "/api/v1/honours/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: &web.Doc{Tag: tag,
+		{Method: "GET", Pattern: "/api/v1/honours/{id}", Perm: web.PartyRead, Handler: core.Read(h.Deps, Get), Doc: &web.Doc{Tag: tag,
 			Summary: "查询一条表彰", Reply: Honour{}}},
-		{Method: "PUT", Pattern: "/api/v1/honours/{id}", Perm: web.PartyWrite, Handler: h.apiUpdate, Doc: &web.Doc{Tag: tag,
+		{Method: "PUT", Pattern: "/api/v1/honours/{id}", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, Update), Doc: &web.Doc{Tag: tag,
 			Summary: "修改表彰（version 为读取时的版本）", Body: Input{}, Reply: Honour{}}},
 		{Method: "DELETE", Pattern: "/api/v1/honours/{id}", Perm: web.PartyWrite, Handler: h.apiDelete, Doc: &web.Doc{Tag: tag,
 			Summary: "删除表彰"}},
@@ -141,36 +141,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, l, err)
 }
 
-func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	hn, err := Get(r.Context(), h.DB, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, hn)
-	return nil
-}
-
-func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	hn, err := Update(r.Context(), h.Deps, web.Principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, hn)
-	return nil
-}
-
 func (h *handlers) apiDelete(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
@@ -204,20 +174,12 @@ func (h *handlers) apiSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s, err := Summarise(r.Context(), h.Deps, web.Principal(r), pr)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, s)
-	return nil
+	return web.Reply(w, http.StatusOK, s, err)
 }
 
 func (h *handlers) apiIssuers(w http.ResponseWriter, r *http.Request) error {
 	is, err := Issuers(r.Context(), h.DB)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, is)
-	return nil
+	return web.Reply(w, http.StatusOK, is, err)
 }
 
 func (h *handlers) apiSaveIssuer(w http.ResponseWriter, r *http.Request) error {
@@ -233,11 +195,7 @@ func (h *handlers) apiSaveIssuer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	is, err := SaveIssuer(r.Context(), h.Deps, web.Principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, is)
-	return nil
+	return web.Reply(w, http.StatusOK, is, err)
 }
 
 func (h *handlers) apiEligible(w http.ResponseWriter, r *http.Request) error {
@@ -259,11 +217,7 @@ func (h *handlers) apiApply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e, err := medalByID(r.Context(), h.Deps, ids[0], a.Year)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, e)
-	return nil
+	return web.Reply(w, http.StatusCreated, e, err)
 }
 
 func (h *handlers) apiStep(w http.ResponseWriter, r *http.Request) error {
@@ -276,11 +230,7 @@ func (h *handlers) apiStep(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e, err := Advance(r.Context(), h.Deps, web.Principal(r), id, r.PathValue("action"), st)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, e)
-	return nil
+	return web.Reply(w, http.StatusOK, e, err)
 }
 
 // --- pages ---

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"hongdun/internal/demo"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -26,8 +27,7 @@ var demoCounts = map[string][2]int{"national": {0, 1}, "ministry": {1, 2}, "prov
 // (around each 七一) and this year's 纪念章 list, part applied for, approved
 // and issued. It does nothing when honours exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM honours").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "honours"); seeded || err != nil {
 		return err
 	}
 	today := civil.Today(d.Now())

@@ -89,7 +89,7 @@ func BenchmarkCompare(b *testing.B) {
 	}
 	// Its periodic jobs at start recount the figures kept per organisation
 	// that writes noted (here the seeding's).
-	for _, keep := range []func(context.Context, *core.Deps) error{training.Keep, life.Keep} {
+	for _, keep := range []func(context.Context, *core.Deps) error{training.Keep, life.Keep, develop.Keep, task.Keep} {
 		if err := keep(ctx, e.App.Deps); err != nil {
 			b.Fatal(err)
 		}

@@ -173,6 +173,8 @@ func TestSearch(t *testing.T) {
 			{Filter{}, "李四,张三,张珊", 3},
 			{Filter{Q: "zs"}, "张三,张珊", 2},
 			{Filter{Q: "ZHANGS"}, "张三,张珊", 2},
+			{Filter{Q: "Z"}, "张三,张珊", 2},
+			{Filter{Q: "l"}, "李四", 1},
 			{Filter{Q: "张"}, "张三,张珊", 2},
 			{Filter{Q: "张", OrgID: a}, "张三", 1},
 			{Filter{Q: "张", Category: "辅警"}, "张珊", 1},
@@ -192,6 +194,14 @@ func TestSearch(t *testing.T) {
 			if got, total := names(admin, c.f); got != c.want || total != c.total {
 				t.Errorf("%+v: got %q (%d), want %q (%d)", c.f, got, total, c.want, c.total)
 			}
+		}
+		// 张华 (zhanghua, zh) matches "zh" by both readings: listed and counted once.
+		insertValid(t, d, Person{OrgID: b, Name: "张华", Gender: "男", BirthDate: "1980-01-01", Status: "applicant", ApplyDate: "2020-01-01"})
+		if got, total := names(admin, Filter{Q: "zh"}); got != "张华,张三,张珊" || total != 3 {
+			t.Errorf("zh: got %q (%d), want 张华,张三,张珊 (3)", got, total)
+		}
+		if n, err := Count(ctx, d, keys, admin, Filter{Q: "zh"}); err != nil || n != 3 {
+			t.Errorf("zh counted %d (%v), want 3", n, err)
 		}
 		scoped := &auth.Principal{Role: auth.Leader, OrgPath: aPath}
 		if got, total := names(scoped, Filter{}); got != "李四,张三" || total != 2 {

@@ -34,7 +34,7 @@ func Routes(d *core.Deps) []web.Route {
 		Deeds: []Deed{{ID: 1, DoneOn: "2026-04-02", What: "帮助群众办理户口迁移 12 件"}}, DeedCount: 1, Version: 1}
 	multipart := map[string]string{"photo": "照片文件（multipart/form-data，JPEG 或 PNG，不超过 10 MB）"}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/pioneer/posts", Perm: web.PartyRead, Handler: h.apiPosts, Doc: doc("党员示范岗、先锋岗、责任区", postParams, nil,
+		{Method: "GET", Pattern: "/api/v1/pioneer/posts", Perm: web.PartyRead, Handler: h.posts().Serve, Doc: doc("党员示范岗、先锋岗、责任区", postParams, nil,
 			Posts{Total: 1, Page: 1, PerPage: 50, Items: []Post{post}})},
 		{Method: "POST", Pattern: "/api/v1/pioneer/posts", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.CreatePost), Doc: doc("设立岗位（同一组织同类同名的岗位不重复设立）", nil,
 			PostInput{OrgID: 12, Kind: Model, Name: "户籍窗口党员示范岗", Duty: "……", Place: "办证大厅", SetOn: "2026-01-10"}, post)},
@@ -63,7 +63,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/pioneer/export", Perm: web.PartyRead, Handler: h.exportPosts},
 		{Method: "GET", Pattern: "/pioneer/posts/new", Perm: web.PartyWrite, Handler: h.pageNewPost},
 		{Method: "POST", Pattern: "/pioneer/posts", Perm: web.PartyWrite, Handler: h.pageCreatePost},
-		{Method: "GET", Pattern: "/pioneer/posts/{id}", Perm: web.PartyRead, Handler: h.pagePost},
+		{Method: "GET", Pattern: "/pioneer/posts/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderPost)},
 		{Method: "POST", Pattern: "/pioneer/posts/{id}", Perm: web.PartyWrite, Handler: h.pageUpdatePost},
 		{Method: "POST", Pattern: "/pioneer/posts/{id}/members", Perm: web.PartyWrite, Handler: h.pageAddMember},
 		{Method: "POST", Pattern: "/pioneer/posts/{id}/members/{pid}/leave", Perm: web.PartyWrite, Handler: h.pageLeave},
@@ -73,7 +73,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/pioneer/commitments/export", Perm: web.PartyRead, Handler: h.exportCommitments},
 		{Method: "GET", Pattern: "/pioneer/commitments/new", Perm: web.PartyWrite, Handler: h.pageNewCommitment},
 		{Method: "POST", Pattern: "/pioneer/commitments", Perm: web.PartyWrite, Handler: h.pageCommit},
-		{Method: "GET", Pattern: "/pioneer/commitments/{id}", Perm: web.PartyRead, Handler: h.pageCommitment},
+		{Method: "GET", Pattern: "/pioneer/commitments/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderCommitment)},
 		{Method: "POST", Pattern: "/pioneer/commitments/{id}/deeds", Perm: web.PartyWrite, Handler: h.pageDeed},
 		{Method: "POST", Pattern: "/pioneer/commitments/{id}/review", Perm: web.PartyWrite, Handler: h.pageReview},
 		{Method: "GET", Pattern: "/pioneer/board", Perm: web.PartyRead, Handler: h.pageBoard},
@@ -81,15 +81,6 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/m/commitments", Perm: web.PartyView, Handler: h.pageMyCommit},
 		{Method: "POST", Pattern: "/m/commitments/{id}/deeds", Perm: web.PartyView, Handler: h.pageMyDeed},
 	}
-}
-
-func (h *handlers) apiPosts(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := postFilter(r)
-	if err != nil {
-		return err
-	}
-	l, err := h.ListPosts(r.Context(), web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiUpdatePost(w http.ResponseWriter, r *http.Request) error {
@@ -254,8 +245,8 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
 }
 
 // postFilter reads the posts' filters and their page with the shared pager.
-func postFilter(r *http.Request) (PostFilter, web.Pager, error) {
-	return web.ListFilter(r, ParsePostFilter, func(f *PostFilter) (*int, *int) { return &f.Page, &f.PerPage })
+func (h *handlers) posts() web.Listing[PostFilter, *Posts] {
+	return web.ListOf(ParsePostFilter, func(f *PostFilter) (*int, *int) { return &f.Page, &f.PerPage }, h.ListPosts)
 }
 
 // commitFilter reads the commitments' filters and their page with the

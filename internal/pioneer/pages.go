@@ -10,7 +10,6 @@ import (
 
 	"hongdun/internal/life"
 	"hongdun/internal/org"
-	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -50,39 +49,23 @@ type postsView struct {
 }
 
 func (h *handlers) pagePosts(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := postFilter(r)
-	if err != nil {
+	var v postsView
+	var err error
+	if v.Filter, v.Pager, v.Posts, err = h.posts().Read(r); err != nil {
 		return err
 	}
-	p := web.Principal(r)
-	v := postsView{Filter: f, Pager: pg}
-	if v.Posts, err = h.ListPosts(r.Context(), p, f); err != nil {
-		return err
-	}
-	v.Pager.Total = v.Total
-	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
+	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(web.Principal(r))); err != nil {
 		return err
 	}
 	return h.Web.Render(w, r, postsPage, v)
 }
 
-// xlsx records the export, then sends a workbook of one sheet.
-func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request, sheet, file, action, filter string, head []any, rows [][]any) error {
-	return h.SendXLSX(w, r, file, audit.Event{Action: action, ObjectType: "system", Detail: map[string]any{"filter": filter, "rows": len(rows)}},
-		cellsafe.Sheet{Name: sheet, Header: head, Rows: rows})
-}
-
 func (h *handlers) exportPosts(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := postFilter(r)
+	_, pg, l, err := h.posts().All(r)
 	if err != nil {
 		return err
 	}
-	f.PerPage = 0
 	p := web.Principal(r)
-	l, err := h.ListPosts(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
 	var rows [][]any
 	for _, t := range l.Items {
 		full, err := h.GetPost(r.Context(), p, t.ID)
@@ -97,8 +80,8 @@ func (h *handlers) exportPosts(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, []any{t.OrgName, t.KindLabel, t.Name, t.Duty, t.Place, t.SetOn, t.EndedOn, t.Headcount, names})
 	}
-	return h.xlsx(w, r, "党员示范岗", "党员示范岗先锋岗责任区.xlsx", "pioneer.export", string(pg.Encoded()),
-		[]any{"党组织", "类型", "名称", "职责与服务内容", "地点或区域", "设立日期", "撤销日期", "在岗人数", "在岗党员"}, rows)
+	return h.SendList(w, r, "党员示范岗先锋岗责任区.xlsx", "pioneer.export", "system", pg, cellsafe.Sheet{Name: "党员示范岗",
+		Header: []any{"党组织", "类型", "名称", "职责与服务内容", "地点或区域", "设立日期", "撤销日期", "在岗人数", "在岗党员"}, Rows: rows})
 }
 
 type postFormView struct {
@@ -172,14 +155,6 @@ func (h *handlers) renderPost(w http.ResponseWriter, r *http.Request, id int64, 
 		}
 	}
 	return h.Web.RenderStatus(w, r, http.StatusOK, postPage, v, failed)
-}
-
-func (h *handlers) pagePost(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderPost(w, r, id, nil)
 }
 
 // postForm runs a form's write on a post in scope and shows the post again.
@@ -282,8 +257,8 @@ func (h *handlers) exportCommitments(w http.ResponseWriter, r *http.Request) err
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Year, c.OrgName, c.Name, c.Tasks, c.Goals, c.MadeOn, c.DeedCount, c.ReviewLabel, c.ReviewNote, c.ReviewedOn})
 	}
-	return h.xlsx(w, r, "承诺践诺", "党员承诺践诺.xlsx", "pioneer.commitments.export", string(pg.Encoded()),
-		[]any{"年度", "党组织", "姓名", "承诺任务（亮任务）", "承诺目标（亮目标）", "公开日期", "践诺记录条数", "年终评价", "评价意见", "评价日期"}, rows)
+	return h.SendList(w, r, "党员承诺践诺.xlsx", "pioneer.commitments.export", "system", pg, cellsafe.Sheet{Name: "承诺践诺",
+		Header: []any{"年度", "党组织", "姓名", "承诺任务（亮任务）", "承诺目标（亮目标）", "公开日期", "践诺记录条数", "年终评价", "评价意见", "评价日期"}, Rows: rows})
 }
 
 type newCommitView struct {
@@ -364,14 +339,6 @@ func (h *handlers) renderCommitment(w http.ResponseWriter, r *http.Request, id i
 	today := h.today().String()
 	v := commitmentView{Commitment: c, Today: today, CanReview: today >= strconv.Itoa(c.Year)+reviewFrom && c.Review == ""}
 	return h.Web.RenderStatus(w, r, http.StatusOK, commitmentPage, v, failed)
-}
-
-func (h *handlers) pageCommitment(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderCommitment(w, r, id, nil)
 }
 
 // deedForm reads a deed form (multipart, with an optional photo) on a

@@ -39,8 +39,7 @@ var demoPledges = []struct{ tasks, goals, deed string }{
 // year's commitments all reviewed, which the 民主评议 shows. It does
 // nothing when posts exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM pioneer_posts").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "pioneer_posts"); seeded || err != nil {
 		return err
 	}
 	orgs, err := org.Subtree(ctx, d.DB, scope.All())

@@ -27,8 +27,7 @@ func quality(i int) float64 { return 0.55 + 0.45*float64((i*37+11)%100)/100 }
 // so they are set from each branch's strength. It does nothing when a
 // round exists.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM strong_rounds").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "strong_rounds"); seeded || err != nil {
 		return err
 	}
 	orgs, err := org.Subtree(ctx, d.DB, scope.All())

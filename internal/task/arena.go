@@ -109,11 +109,16 @@ func ranked(ts map[int64]*tally) map[int64]*Standing {
 func standingsOf(ts map[int64]*tally) map[int64]*Standing {
 	out := make(map[int64]*Standing, len(ts))
 	for id, t := range ts {
-		out[id] = &Standing{OrgID: id, Due: t.due, Done: t.done, OnTime: t.onTime, Overdue: t.due - t.done,
-			Rate:  math.Round(1000*float64(t.doneW)/float64(t.dueW)) / 10,
-			Score: math.Round(1000*(float64(t.score2)/2)/float64(t.dueW)) / 10}
+		out[id] = t.standing(id)
 	}
 	return out
+}
+
+// standing is the unranked standing of an organisation's tally.
+func (t *tally) standing(id int64) *Standing {
+	return &Standing{OrgID: id, Due: t.due, Done: t.done, OnTime: t.onTime, Overdue: t.due - t.done,
+		Rate:  math.Round(1000*float64(t.doneW)/float64(t.dueW)) / 10,
+		Score: math.Round(1000*(float64(t.score2)/2)/float64(t.dueW)) / 10}
 }
 
 // Board is the 擂台比武 view of a subtree.
@@ -227,44 +232,4 @@ func contests(orgKind, kind string) bool {
 		return orgKind == org.Committee
 	}
 	return isBranchKind(orgKind)
-}
-
-// Results are the task standings of the branches (or the 党委) of a
-// subtree for a year as of a day, by organisation, for features that
-// judge organisations by their tasks (the yearly assessment, the leader's
-// comparison): unranked (Rank 0), as those read the figures only (ranking
-// 19,000 branches cost a comparison 16 ms at a million people). The copies
-// carry their item's year and weight (migration 00711), so the database
-// sums them per organisation from its index.
-func Results(ctx context.Context, q db.Querier, tree *org.Orgs, year int, kind string, asOf string) (map[int64]*Standing, error) {
-	w, args, err := org.HasOrg(ctx, q, tree.Scope, "org_id")
-	if err != nil {
-		return nil, err
-	}
-	args = append([]any{asOf, asOf, asOf, asOf, year}, args...)
-	rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*), SUM(weight),
-		COALESCE(SUM(CASE WHEN done_on <= ? THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN done_on <= ? AND done_on <= due_on THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN done_on <= ? THEN weight ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN done_on > ? OR done_on IS NULL THEN 0 WHEN done_on <= due_on THEN 2 * weight ELSE weight END), 0)
-		FROM task_copies WHERE year = ? AND `+w+` AND (due_on <= ? OR done_on <= ?) GROUP BY org_id`, append(args, asOf, asOf)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ts := map[int64]*tally{}
-	for rows.Next() {
-		var id int64
-		var t tally
-		if err := rows.Scan(&id, &t.due, &t.dueW, &t.done, &t.onTime, &t.doneW, &t.score2); err != nil {
-			return nil, err
-		}
-		if o := tree.ByID[id]; o != nil && contests(o.Kind, kind) {
-			ts[id] = &t
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return standingsOf(ts), nil
 }

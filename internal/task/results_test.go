@@ -8,14 +8,16 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/task"
 )
 
 // TestResultsEqualTheArena compares the standings that Results sums from
-// the copies' own year and weight with the 擂台 of the branches and of the
-// 党委 (each copy read with its item), after every kind of write and on
-// days before, at and after the deadlines.
+// the copies' own year and weight (kept per organisation) with the 擂台 of
+// the branches and of the 党委 (each copy read with its item), after every
+// kind of write and on days before, at and after the deadlines, and again
+// once Keep recounted what the write noted.
 func TestResultsEqualTheArena(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
@@ -24,7 +26,7 @@ func TestResultsEqualTheArena(t *testing.T) {
 			d, _ := time.Parse(time.DateOnly, day)
 			e.App.Now = func() time.Time { return d.Add(2 * time.Hour) }
 		}
-		agree := func(after string) {
+		check := func(after string) {
 			t.Helper()
 			tree, err := org.ReadOrgs(ctx, e.DB, scope.All())
 			if err != nil {
@@ -49,11 +51,30 @@ func TestResultsEqualTheArena(t *testing.T) {
 				}
 			}
 		}
+		// Each write starts from the sums all kept (none noted): its notes
+		// must make the read sum what it changed; then Keep recounts.
+		keep := func() {
+			t.Helper()
+			if err := task.Keep(ctx, e.App.Deps); err != nil {
+				t.Fatal(err)
+			}
+			asOf := civil.YearAsOf(2026, civil.MustParse(e.App.Today())).String()
+			if n := e.Count("SELECT COUNT(*) FROM task_results_kept WHERE year = 2026 AND as_of = ?", asOf); n != 1 {
+				t.Fatalf("2026 kept as of %s: %d rows", asOf, n)
+			}
+		}
+		agree := func(after string) {
+			t.Helper()
+			check(after)
+			keep()
+			check(after + ", kept")
+		}
 		post := func(c *apptest.Client, path string, body map[string]any) {
 			t.Helper()
 			c.Expect(201, "POST", path, body, nil)
 		}
 		item := b.item(t, b.rootAdm, b.root, nil) // due 06-30, weight 10
+		keep()
 		post(b.rootAdm, fmt.Sprintf("/api/v1/task-items/%d/dispatch", item), map[string]any{"target": "branches", "confirm": true})
 		quarterly := b.item(t, b.rootAdm, b.root, map[string]any{"title": "每季度开展一次学习", "recurrence": "quarterly", "verifier": "training.held", "weight": 3})
 		post(b.rootAdm, fmt.Sprintf("/api/v1/task-items/%d/dispatch", quarterly), map[string]any{"target": "committees", "confirm": true})
@@ -89,6 +110,23 @@ func TestResultsEqualTheArena(t *testing.T) {
 			t.Fatal("no copy completed by the system's check")
 		}
 		agree("a verification")
+
+		// Raw statements stand for any other path: a copy written without
+		// its year and weight (the item's are filled in), the item's weight
+		// changed, the copy deleted.
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := e.DB.ExecContext(ctx, q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		exec(`INSERT INTO task_copies (item_id, org_id, dispatcher_org_id, period, starts_on, due_on, status, done_on, created_at, updated_at)
+			VALUES (?, ?, ?, 'raw', '2026-01-01', '2026-06-30', 'done', '2026-06-01', 0, 0)`, item, b.b1, b.root)
+		agree("a copy inserted without its year")
+		exec("UPDATE task_items SET weight = 7 WHERE id = ?", item)
+		agree("an item's weight changed")
+		exec("DELETE FROM task_copies WHERE item_id = ? AND period = 'raw'", item)
+		agree("a copy deleted")
 
 		// A branch moved to the other 分局, another dissolved; the year seen
 		// from the next (as of its last day).

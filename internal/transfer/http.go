@@ -165,20 +165,12 @@ func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := Create(r.Context(), h.Deps, web.Principal(r), n)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, t)
-	return nil
+	return web.Reply(w, http.StatusCreated, t, err)
 }
 
 func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	t, err := Get(r.Context(), h.Deps, h.DB, web.Principal(r), pathID(r))
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, t)
-	return nil
+	return web.Reply(w, http.StatusOK, t, err)
 }
 
 func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
@@ -187,11 +179,7 @@ func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := Act(r.Context(), h.Deps, web.Principal(r), pathID(r), r.PathValue("action"), req)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, t)
-	return nil
+	return web.Reply(w, http.StatusOK, t, err)
 }
 
 func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) error {

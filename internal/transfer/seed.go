@@ -78,8 +78,7 @@ var demoTransfers = []demoTransfer{
 // happened, so the members move as the app moves them. It needs the 市局's
 // 党务管理员 account (the creator) and does nothing when transfers exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "transfers"); seeded || err != nil {
 		return err
 	}
 	p := &auth.Principal{Username: demo.Recorder, Role: auth.OrgAdmin}

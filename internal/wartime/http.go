@@ -41,7 +41,7 @@ func Routes(d *core.Deps) []web.Route {
 			map[string]any{"items": []Kind{{ID: 1, Name: "重大安保维稳", Sort: 1}}})},
 		{Method: "POST", Pattern: "/api/v1/wartime/kinds", Perm: web.PartyWrite, Handler: h.apiAddKind, Doc: doc("新增响应类型（市局党务管理员）", nil,
 			map[string]string{"name": "反恐处突"}, Kind{ID: 6, Name: "反恐处突", Sort: 6})},
-		{Method: "GET", Pattern: "/api/v1/wartime/events", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("战时党建工作响应列表（本级启动或本级参与的）", eventQ, nil,
+		{Method: "GET", Pattern: "/api/v1/wartime/events", Perm: web.PartyRead, Handler: h.events().Serve, Doc: doc("战时党建工作响应列表（本级启动或本级参与的）", eventQ, nil,
 			List{Total: 1, Page: 1, PerPage: 50, Items: []Event{ev}})},
 		{Method: "POST", Pattern: "/api/v1/wartime/events", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Activate), Doc: doc("启动战时党建工作响应：由具有审批权限的党委启动，写明类型、日期和参与单位", nil,
 			EventInput{KindID: 3, OrgID: 2, Title: "驰援疫情防控", StartsOn: "2026-01-10", EndsOn: "2026-03-31", DocNo: "雁公党〔2026〕3号", UnitIDs: []int64{5}}, ev)},
@@ -63,13 +63,13 @@ func Routes(d *core.Deps) []web.Route {
 			RecordInput{PersonID: 12, OnDate: "2026-01-15", Deed: "连续72小时值守卡口", AttestedBy: "王队长"}, map[string]any{"record": rec, "replayed": false})},
 		{Method: "POST", Pattern: "/api/v1/wartime/teams/{id}/standouts", Perm: web.PartyWrite, Handler: h.apiStandout, Doc: doc("认定表现突出（由临时党支部或组建单位认定，须有表现纪实；每次响应每人一次）", nil,
 			StandoutInput{PersonID: 12, OnDate: "2026-02-01", Reason: "冲锋在前"}, st)},
-		{Method: "GET", Pattern: "/api/v1/wartime/records", Perm: web.PartyRead, Handler: h.apiRecords, Doc: doc("表现纪实列表（本级组建队伍的，或本级人员的）", recordQ, nil,
+		{Method: "GET", Pattern: "/api/v1/wartime/records", Perm: web.PartyRead, Handler: h.records().Serve, Doc: doc("表现纪实列表（本级组建队伍的，或本级人员的）", recordQ, nil,
 			RecordList{Total: 1, Page: 1, PerPage: 50, Items: []Record{rec}})},
 		{Method: "GET", Pattern: "/api/v1/wartime/records/{id}", Perm: web.PartyRead, Handler: web.Show(h.GetRecord), Doc: doc("一条表现纪实及其证明材料", nil, nil, rec)},
 		{Method: "POST", Pattern: "/api/v1/wartime/records/{id}/files", Perm: web.PartyWrite, Handler: h.apiAttach, Doc: doc(
 			"上传证明材料（multipart/form-data 字段 file；仅 PDF、JPEG、PNG，按内容识别，不超过 10 MB；加密保存）。下载：GET /wartime/records/{id}/files/{fid}", nil, nil,
 			map[string]any{"file": File{ID: 1, RecordID: 9, FileName: "值守照片.jpg", ContentType: "image/jpeg", Size: 204800}, "replayed": false})},
-		{Method: "GET", Pattern: "/api/v1/wartime/standouts", Perm: web.PartyRead, Handler: h.apiStandouts, Doc: doc("表现突出人员及其优先发展路径", standoutQ, nil,
+		{Method: "GET", Pattern: "/api/v1/wartime/standouts", Perm: web.PartyRead, Handler: h.standouts().Serve, Doc: doc("表现突出人员及其优先发展路径", standoutQ, nil,
 			StandoutList{Total: 1, Page: 1, PerPage: 50, Items: []Standout{st}})},
 
 		{Method: "GET", Pattern: "/wartime", Perm: web.PartyRead, Handler: h.pageList},
@@ -78,7 +78,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/wartime/events", Perm: web.PartyWrite, Handler: h.formActivate},
 		{Method: "GET", Pattern: "/wartime/events/{id}", Perm: web.PartyRead, Handler: h.pageEvent},
 		{Method: "POST", Pattern: "/wartime/events/{id}", Perm: web.PartyWrite, Handler: h.formUpdate},
-		{Method: "GET", Pattern: "/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.pagePreview},
+		{Method: "GET", Pattern: "/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: web.ShowPage(h.renderPreview)},
 		{Method: "POST", Pattern: "/wartime/events/{id}/end", Perm: web.PartyWrite, Handler: h.formEnd},
 		{Method: "POST", Pattern: "/wartime/events/{id}/teams", Perm: web.PartyWrite, Handler: h.formAddTeam},
 		{Method: "GET", Pattern: "/wartime/teams/{id}", Perm: web.PartyRead, Handler: h.pageTeam},
@@ -111,18 +111,6 @@ func (h *handlers) apiAddKind(w http.ResponseWriter, r *http.Request) error {
 	}
 	k, err := AddKind(r.Context(), h.Deps, web.Principal(r), in.Name)
 	return web.Reply(w, http.StatusCreated, k, err)
-}
-
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	if _, err := paging(r, &f.Page, &f.PerPage); err != nil {
-		return err
-	}
-	l, err := h.List(r.Context(), web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
 }
 
 // onEvent reads the event id, checks the event is in scope before reading
@@ -213,18 +201,6 @@ func (h *handlers) apiStandout(w http.ResponseWriter, r *http.Request) error {
 	return h.onTeam(w, r, &in, http.StatusCreated, func(id int64) (any, error) { return h.SetStandout(r.Context(), web.Principal(r), id, in) })
 }
 
-func (h *handlers) apiRecords(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseRecordFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	if _, err := paging(r, &f.Page, &f.PerPage); err != nil {
-		return err
-	}
-	l, err := h.Records(r.Context(), web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
-}
-
 // upload reads a piece of evidence for a record: scope first, so that a
 // record outside scope is a 404 whatever the body holds.
 func (h *handlers) upload(w http.ResponseWriter, r *http.Request) (*File, bool, error) {
@@ -275,21 +251,16 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) error {
 	return sealed.Send(w, f.FileName, f.ContentType, b)
 }
 
-func (h *handlers) apiStandouts(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseStandoutFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	if _, err := paging(r, &f.Page, &f.PerPage); err != nil {
-		return err
-	}
-	l, err := h.Standouts(r.Context(), web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
+// The lists of events, records and 表现突出 people: their pages, exports
+// and API read the filters, the page and the rows alike.
+func (h *handlers) events() web.Listing[Filter, *List] {
+	return web.ListOf(ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage }, h.List)
 }
 
-// paging reads a list's page with the shared pager into page and per.
-func paging(r *http.Request, page, per *int) (web.Pager, error) {
-	pg, err := web.Paging(r)
-	*page, *per = pg.Page, pg.PerPage
-	return pg, err
+func (h *handlers) records() web.Listing[RecordFilter, *RecordList] {
+	return web.ListOf(ParseRecordFilter, func(f *RecordFilter) (*int, *int) { return &f.Page, &f.PerPage }, h.Records)
+}
+
+func (h *handlers) standouts() web.Listing[StandoutFilter, *StandoutList] {
+	return web.ListOf(ParseStandoutFilter, func(f *StandoutFilter) (*int, *int) { return &f.Page, &f.PerPage }, h.Standouts)
 }

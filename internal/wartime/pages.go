@@ -65,20 +65,11 @@ type listView struct {
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	pg, err := paging(r, &f.Page, &f.PerPage)
+	f, pg, l, err := h.events().Read(r)
 	if err != nil {
 		return err
 	}
 	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
-	pg.Total = l.Total
 	v := listView{List: l, Filter: f, Pager: pg, Today: today(h.Deps).String()}
 	if v.Orgs, err = org.Choices(r.Context(), h.DB, scope.Of(p)); err != nil {
 		return err
@@ -278,14 +269,6 @@ func (h *handlers) formAddTeam(w http.ResponseWriter, r *http.Request) error {
 		}
 		return fmt.Sprintf("/wartime/teams/%d", t.ID), "已组建" + t.KindLabel + "「" + t.Name + "」", nil
 	})
-}
-
-func (h *handlers) pagePreview(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderPreview(w, r, id, nil)
 }
 
 func (h *handlers) renderPreview(w http.ResponseWriter, r *http.Request, id int64, failed error) error {
@@ -545,19 +528,10 @@ type recordsView struct {
 }
 
 func (h *handlers) pageRecords(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseRecordFilter(r.URL.Query())
+	f, pg, l, err := h.records().Read(r)
 	if err != nil {
 		return err
 	}
-	pg, err := paging(r, &f.Page, &f.PerPage)
-	if err != nil {
-		return err
-	}
-	l, err := h.Records(r.Context(), web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	pg.Total = l.Total
 	c, err := h.choices(r)
 	if err != nil {
 		return err
@@ -573,19 +547,10 @@ type standoutsView struct {
 }
 
 func (h *handlers) pageStandouts(w http.ResponseWriter, r *http.Request) error {
-	f, err := ParseStandoutFilter(r.URL.Query())
+	f, pg, l, err := h.standouts().Read(r)
 	if err != nil {
 		return err
 	}
-	pg, err := paging(r, &f.Page, &f.PerPage)
-	if err != nil {
-		return err
-	}
-	l, err := h.Standouts(r.Context(), web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	pg.Total = l.Total
 	c, err := h.choices(r)
 	if err != nil {
 		return err

@@ -24,8 +24,7 @@ import (
 // response that adopts the bureau's existing 临时党支部, with a 突击队 of
 // the second 分局. It does nothing when events exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM wartime_events").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "wartime_events"); seeded || err != nil {
 		return err
 	}
 	orgs, err := org.Subtree(ctx, d.DB, scope.All())

@@ -20,8 +20,7 @@ import (
 // acceptance, one accepted; the one still rectifying was listed last year
 // too, and accepted then. It does nothing when cases exist.
 func SeedDemo(ctx context.Context, d *core.Deps) error {
-	var n int
-	if err := d.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM weak_cases").Scan(&n); err != nil || n > 0 {
+	if seeded, err := demo.Seeded(ctx, d.DB, "weak_cases"); seeded || err != nil {
 		return err
 	}
 	orgs, err := org.Subtree(ctx, d.DB, scope.All())

@@ -119,3 +119,12 @@ var shanghai = sync.OnceValue(func() *time.Location {
 
 // Today is the civil date in Asia/Shanghai.
 func Today(now time.Time) Date { return Of(now.In(shanghai())) }
+
+// YearAsOf is the day a year is judged on: its last day once it has ended,
+// else today.
+func YearAsOf(year int, today Date) Date {
+	if end := New(year, 12, 31); end.Before(today) {
+		return end
+	}
+	return today
+}

@@ -55,6 +55,16 @@ func Show[O any](d *Deps, get func(context.Context, *Deps, *auth.Principal, int6
 	return web.Show(func(ctx context.Context, p *auth.Principal, id int64) (O, error) { return get(ctx, d, p, id) })
 }
 
+// PostedOn is web.PostedOn for a feature function that takes the Deps.
+func PostedOn[I, O any](d *Deps, status int, do func(context.Context, *Deps, *auth.Principal, int64, I) (O, error)) web.HandlerFunc {
+	return web.PostedOn(status, func(ctx context.Context, p *auth.Principal, id int64, in I) (O, error) { return do(ctx, d, p, id, in) })
+}
+
+// Read is web.Show for a read that takes the database.
+func Read[O any](d *Deps, get func(context.Context, db.Querier, *auth.Principal, int64) (O, error)) web.HandlerFunc {
+	return web.Show(func(ctx context.Context, p *auth.Principal, id int64) (O, error) { return get(ctx, d.DB, p, id) })
+}
+
 // Guarded is web.Guarded on the object get reads for the caller, a feature
 // function that takes the Deps (out of scope: not found, before the body
 // is read).
@@ -73,4 +83,11 @@ func (d *Deps) SendXLSX(w http.ResponseWriter, r *http.Request, file string, ev 
 		return err
 	}
 	return cellsafe.SendXLSX(w, file, sheets...)
+}
+
+// SendList records the export of a list (its filters, from the pager, and
+// how many rows) as action on objectType, then answers with the rows as
+// one sheet of the download file.
+func (d *Deps) SendList(w http.ResponseWriter, r *http.Request, file, action, objectType string, pg web.Pager, sheet cellsafe.Sheet) error {
+	return d.SendXLSX(w, r, file, audit.Event{Action: action, ObjectType: objectType, Detail: map[string]any{"filter": pg.Encoded(), "rows": len(sheet.Rows)}}, sheet)
 }

@@ -67,3 +67,6 @@ func (l *List[T]) Rows(ctx context.Context, q db.Querier, cols, from, order stri
 	}
 	return rows.Err()
 }
+
+// Matched is how many rows the filters select (the pager's total).
+func (l *List[T]) Matched() int { return l.Total }

@@ -98,6 +98,24 @@ func Posted[I, O any](status int, do func(context.Context, *auth.Principal, I) (
 	}
 }
 
+// PostedOn is the handler of an API write on the object named by the path
+// value "id" whose do answers not found outside the caller's scope: the
+// JSON body decoded into an I, then do's result answered with status.
+func PostedOn[I, O any](status int, do func(context.Context, *auth.Principal, int64, I) (O, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		var in I
+		if err := DecodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		v, err := do(r.Context(), Principal(r), id, in)
+		return Reply(w, status, v, err)
+	}
+}
+
 // ObjectForm is how a page writes on the object named by the path value
 // "id": Check runs first, so an object out of scope is a 404 whatever the
 // form holds; a refusal shows the object again through Show with the
@@ -106,6 +124,18 @@ type ObjectForm struct {
 	Page  string
 	Check func(id int64) error
 	Show  func(w http.ResponseWriter, r *http.Request, id int64, err error) error
+}
+
+// ShowPage is the handler of the page of the object named by the path
+// value "id", shown by show (an ObjectForm's Show) without an error.
+func ShowPage(show func(w http.ResponseWriter, r *http.Request, id int64, err error) error) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		return show(w, r, id, nil)
+	}
 }
 
 // Post reads the form, runs do and answers as above, with done the notice.

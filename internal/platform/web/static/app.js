@@ -27,4 +27,27 @@ document.addEventListener('DOMContentLoaded', function () {
   document.querySelectorAll('[data-autosubmit]').forEach(function (el) {
     el.addEventListener('change', function () { el.form.submit(); });
   });
+  // File pickers: the browser's own button and "no file" text speak the
+  // browser's language (English on an English system), so a Chinese button
+  // and the chosen names stand in for them. The input stays in the form,
+  // out of sight but focusable, so `required` still reports on it.
+  document.querySelectorAll('input[type="file"]').forEach(function (input) {
+    var pick = document.createElement('button');
+    pick.type = 'button';
+    pick.className = 'secondary file-pick';
+    pick.textContent = '选择文件';
+    pick.tabIndex = -1;
+    var chosen = document.createElement('span');
+    chosen.className = 'muted small file-chosen';
+    var show = function () {
+      chosen.textContent = input.files.length
+        ? Array.prototype.map.call(input.files, function (f) { return f.name; }).join('、')
+        : '未选择文件';
+    };
+    show();
+    input.classList.add('file-native');
+    input.after(pick, chosen);
+    pick.addEventListener('click', function () { input.click(); });
+    input.addEventListener('change', show);
+  });
 });
