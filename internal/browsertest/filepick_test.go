@@ -30,8 +30,8 @@ func TestFilePickerInChinese(t *testing.T) {
 	p.Run(
 		browsertest.Login(e.Srv.URL, admin.Username(), apptest.Password),
 		chromedp.Navigate(e.Srv.URL+"/imports"),
-		chromedp.WaitVisible(`#import-file + button.file-pick`, chromedp.ByQuery),
-		chromedp.Text(`#import-file + button.file-pick`, &button, chromedp.ByQuery),
+		chromedp.WaitVisible(`#import-file + label.file-pick`, chromedp.ByQuery),
+		chromedp.Text(`#import-file + label.file-pick`, &button, chromedp.ByQuery),
 		chromedp.Text(`#import-file ~ .file-chosen`, &before, chromedp.ByQuery),
 		chromedp.Evaluate(`getComputedStyle(document.getElementById('import-file')).opacity === '0'`, &hidden),
 		chromedp.SetUploadFiles(`#import-file`, []string{file}, chromedp.ByQuery),

@@ -66,9 +66,10 @@ func Start(path string) (*Browser, error) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("lang", "zh-CN"),
-		// Dates in form fields follow the process's locale, not --lang:
-		// 年/月/日 order as on a Chinese desktop, not mm/dd/yyyy.
-		chromedp.Env("LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE=zh_CN"),
+		// Dates in form fields follow LANGUAGE, not --lang: 年/月/日 order
+		// as on a Chinese desktop, not mm/dd/yyyy. (LANG or LC_ALL naming a
+		// locale the system lacks would break non-ASCII file names.)
+		chromedp.Env("LANGUAGE=zh_CN"),
 		// Everything outside the loopback test server is unreachable.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		// chromedp's list, plus the omnibox popups that headless Chromium

@@ -28,15 +28,17 @@ document.addEventListener('DOMContentLoaded', function () {
     el.addEventListener('change', function () { el.form.submit(); });
   });
   // File pickers: the browser's own button and "no file" text speak the
-  // browser's language (English on an English system), so a Chinese button
-  // and the chosen names stand in for them. The input stays in the form,
-  // out of sight but focusable, so `required` still reports on it.
-  document.querySelectorAll('input[type="file"]').forEach(function (input) {
-    var pick = document.createElement('button');
-    pick.type = 'button';
-    pick.className = 'secondary file-pick';
+  // browser's language (English on an English system), so a Chinese label
+  // and the chosen names stand in for them. A label, not a button: it opens
+  // the picker by itself and is no form's submit button. The input stays
+  // in the form, out of sight but focusable, so the keyboard reaches it and
+  // `required` still reports on it.
+  document.querySelectorAll('input[type="file"]').forEach(function (input, i) {
+    if (!input.id) input.id = 'file-input-' + i;
+    var pick = document.createElement('label');
+    pick.htmlFor = input.id;
+    pick.className = 'button secondary file-pick';
     pick.textContent = '选择文件';
-    pick.tabIndex = -1;
     var chosen = document.createElement('span');
     chosen.className = 'muted small file-chosen';
     var show = function () {
@@ -47,7 +49,6 @@ document.addEventListener('DOMContentLoaded', function () {
     show();
     input.classList.add('file-native');
     input.after(pick, chosen);
-    pick.addEventListener('click', function () { input.click(); });
     input.addEventListener('change', show);
   });
 });
