@@ -1,4 +1,4 @@
-package browsertest_test
+package app_test
 
 import (
 	"os"
