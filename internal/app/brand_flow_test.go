@@ -16,7 +16,7 @@ import (
 	"hongdun/internal/platform/cellsafe"
 )
 
-type brandApiErr struct {
+type brandAPIErr struct {
 	Error struct{ Code, Field, Message, Rule string }
 }
 
@@ -45,7 +45,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 			return map[string]any{"org_id": b.ABranch, "kind": "method", "name": "“三三三”工作法", "slogan": "党建引领 警民同心",
 				"about": "三个到位", "practice": "三个一线", "results": "群众满意率上升"}
 		}
-		var out brandApiErr
+		var out brandAPIErr
 		for _, bad := range []struct {
 			name   string
 			change func(m map[string]any)
@@ -60,7 +60,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 		} {
 			m := good()
 			bad.change(m)
-			out = brandApiErr{}
+			out = brandAPIErr{}
 			if st := branch.Do("POST", "/api/v1/brands", m, &out); st != bad.status || out.Error.Field != bad.field {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
 			}
@@ -104,7 +104,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 			t.Fatalf("review 待办 of 甲分局: %d", n)
 		}
 		review := func(c *apptest.Client, approve bool, note string) int {
-			out = brandApiErr{}
+			out = brandAPIErr{}
 			st := c.Do("POST", path+"/review", map[string]any{"version": br.Version, "approve": approve, "note": note}, nil)
 			if st == 200 {
 				json.Unmarshal(c.Last, &br)

@@ -55,7 +55,7 @@ func strongSetup(t *testing.T, e *apptest.Env) strongBureau {
 	return b
 }
 
-type strongApiErr struct {
+type strongAPIErr struct {
 	Error struct{ Code, Field, Message, Rule string }
 }
 
@@ -101,7 +101,7 @@ func TestRoundSelfAssessmentReviewAndBadInput(t *testing.T) {
 			{bureauAdmin, map[string]any{"year": 2031, "self_due": "2026-06-30", "review_due": "2026-07-15"}, 422, "year"},
 			{aAdmin, map[string]any{"year": 2026, "self_due": "2026-06-30", "review_due": "2026-07-15"}, 403, ""},
 		} {
-			var out strongApiErr
+			var out strongAPIErr
 			if st := bad.c.Do("POST", "/api/v1/strong/rounds", bad.body, &out); st != bad.status || out.Error.Field != bad.field || out.Error.Message == "" {
 				t.Errorf("open %v: %d %+v", bad.body, st, out.Error)
 			}
@@ -186,7 +186,7 @@ func TestRoundSelfAssessmentReviewAndBadInput(t *testing.T) {
 			{"submitted incomplete", self(detail.Version, true, mark(study, 9, "x")), 400, "items"},
 			{"stale version", self(detail.Version+1, false, mark(study, 9, "x")), 409, ""},
 		} {
-			var out strongApiErr
+			var out strongAPIErr
 			st := branchAdmin.Do("PUT", path+"/self", bad.body, &out)
 			if st != bad.status || out.Error.Field != bad.field {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
@@ -217,7 +217,7 @@ func TestRoundSelfAssessmentReviewAndBadInput(t *testing.T) {
 			}
 			return map[string]any{"version": version, "items": ms, "level": level}
 		}
-		var out strongApiErr
+		var out strongAPIErr
 		if st := branchAdmin.Do("PUT", path+"/review", review(detail.Version, "", 8, 8, 13, 0, 6), &out); st != 403 {
 			t.Fatalf("a branch reviews itself: %d", st)
 		}

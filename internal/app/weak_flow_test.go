@@ -14,7 +14,7 @@ import (
 	"hongdun/internal/weak"
 )
 
-type weakApiErr struct {
+type weakAPIErr struct {
 	Error struct{ Code, Field, Message, Rule string }
 }
 
@@ -48,7 +48,7 @@ func TestListRectifyAcceptAndBadInput(t *testing.T) {
 			return map[string]any{"org_id": b.ABranch, "year": 2026, "triggers": []string{"secretary_vacant", "divided"}, "problems": "书记长期空缺，班子不团结",
 				"measures": "一个月内选配书记", "leader": "王某（甲分局党委副书记）", "deadline": "2026-11-30"}
 		}
-		var out weakApiErr
+		var out weakAPIErr
 		for _, bad := range []struct {
 			name   string
 			c      *apptest.Client
@@ -71,7 +71,7 @@ func TestListRectifyAcceptAndBadInput(t *testing.T) {
 		} {
 			m := good()
 			bad.change(m)
-			out = weakApiErr{}
+			out = weakAPIErr{}
 			if st := bad.c.Do("POST", "/api/v1/weak/cases", m, &out); st != bad.status || out.Error.Field != bad.field || out.Error.Rule != bad.rule {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
 			}
@@ -95,7 +95,7 @@ func TestListRectifyAcceptAndBadInput(t *testing.T) {
 			if len(extra) > 0 {
 				m["deadline"] = extra[0]
 			}
-			out = weakApiErr{}
+			out = weakAPIErr{}
 			st := cl.Do("POST", path+"/actions", m, nil)
 			target := any(&out)
 			if st == 200 {
