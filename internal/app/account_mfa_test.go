@@ -21,10 +21,6 @@ import (
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-type accountAPIErr struct {
-	Error struct{ Code, Message, Field string }
-}
-
 // clock fixes the application's time; advance moves it on.
 type clock struct{ now time.Time }
 
@@ -97,14 +93,14 @@ func TestEnrolmentNeedsTheRightCode(t *testing.T) {
 			{theirs.Enrolment.Token, auth.OTPCode(theirs.Enrolment.Secret, clk.now), "enrol"}, // another account's offer
 			{"garbage", auth.OTPCode(secret, clk.now), "enrol"},
 		} {
-			var out accountAPIErr
+			var out apiError
 			if st := c.Do("POST", "/api/v1/auth/mfa", map[string]string{"enrol": tc.enrol, "code": tc.code}, &out); st != 400 || out.Error.Field != tc.field {
 				t.Errorf("enrol with %s %q: %d %+v", tc.field, tc.code, st, out)
 			}
 		}
 		// An offer expires after 15 minutes.
 		clk.advance(16 * time.Minute)
-		var out accountAPIErr
+		var out apiError
 		if st := c.Do("POST", "/api/v1/auth/mfa", map[string]string{"enrol": m.Enrolment.Token, "code": auth.OTPCode(secret, clk.now)}, &out); st != 400 || out.Error.Field != "enrol" {
 			t.Errorf("expired offer: %d %+v", st, out)
 		}
@@ -144,7 +140,7 @@ func TestAPILoginWithSecondFactor(t *testing.T) {
 		user := c.Username()
 		secret := enrol(t, c, clk)
 		anon := e.Anonymous()
-		var out accountAPIErr
+		var out apiError
 		if st := login(anon, user, "", &out); st != 401 || out.Error.Code != "otp_required" || !strings.Contains(out.Error.Message, "动态口令") {
 			t.Fatalf("password alone: %d %+v", st, out)
 		}
@@ -238,7 +234,7 @@ func TestWrongCodesLockTheAccount(t *testing.T) {
 		anon := e.Anonymous()
 		// One wrong password and four wrong codes: the fifth failure locks.
 		anon.Do("POST", "/api/v1/auth/login", map[string]string{"username": user, "password": "Wrong-Pass-1x"}, nil)
-		var out accountAPIErr
+		var out apiError
 		for i := 0; i < 4; i++ {
 			if st := login(anon, user, wrongCode(secret, clk.now), &out); st != 401 {
 				t.Fatalf("wrong code %d: %d", i+1, st)
@@ -271,7 +267,7 @@ func TestDisableAndReset(t *testing.T) {
 		c := e.Account(auth.OrgAdmin, orgID(t, e), 0)
 		secret := enrol(t, c, clk)
 		clk.advance(30 * time.Second)
-		var out accountAPIErr
+		var out apiError
 		if st := c.Do("POST", "/api/v1/auth/mfa/disable", map[string]string{"code": wrongCode(secret, clk.now)}, &out); st != 400 || out.Error.Field != "code" {
 			t.Fatalf("disable with a wrong code: %d %+v", st, out)
 		}
@@ -332,7 +328,7 @@ func TestPolicyRequiresSecondFactor(t *testing.T) {
 		e.App.Auth.Policy.RequireOTP = []auth.Role{auth.OrgAdmin}
 		org := orgID(t, e)
 		c := e.Account(auth.OrgAdmin, org, 0)
-		var out accountAPIErr
+		var out apiError
 		if st := c.Do("GET", "/api/v1/orgs", nil, &out); st != 403 || out.Error.Code != "otp_setup_required" {
 			t.Fatalf("orgadmin without a second factor, API: %d %+v", st, out)
 		}

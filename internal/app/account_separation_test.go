@@ -35,13 +35,13 @@ func accountBureau(t *testing.T, e *apptest.Env) (orgID, personID int64) {
 }
 
 // login tries an API login and returns the status, the token and the error.
-func tryLogin(e *apptest.Env, user, pw string) (int, string, accountAPIErr) {
+func tryLogin(e *apptest.Env, user, pw string) (int, string, apiError) {
 	var out struct {
 		Token string
-		accountAPIErr
+		apiError
 	}
 	st := e.Anonymous().Do("POST", "/api/v1/auth/login", map[string]string{"username": user, "password": pw}, &out)
-	return st, out.Token, out.accountAPIErr
+	return st, out.Token, out.apiError
 }
 
 func accountID(t *testing.T, e *apptest.Env, name string) int64 {
@@ -150,7 +150,7 @@ func TestSysadminCannotMakeAndUseABusinessAccount(t *testing.T) {
 		}
 		c := e.Anonymous()
 		c.Token = token
-		var out accountAPIErr
+		var out apiError
 		if st := c.Do("GET", "/api/v1/members", nil, &out); st != 403 || out.Error.Code != "password_one_time" || !strings.Contains(out.Error.Message, "一次性密码") {
 			t.Fatalf("members with a one-time password: %d %+v", st, out)
 		}
@@ -307,7 +307,7 @@ func TestSysadminCannotResetThreeAdmins(t *testing.T) {
 		}
 		c := e.Login(dw.Username(), onceA)
 		for _, path := range []string{"/api/v1/members", "/api/v1/me", "/api/v1/orgs"} {
-			var out accountAPIErr
+			var out apiError
 			if st := c.Do("GET", path, nil, &out); st != 403 || out.Error.Code != "password_one_time" {
 				t.Errorf("%s with a one-time password: %d %+v", path, st, out)
 			}

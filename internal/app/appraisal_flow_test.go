@@ -30,11 +30,6 @@ func appraisalSetup(t *testing.T, e *apptest.Env) *appraisalBranch {
 	return b
 }
 
-// at fixes the server's clock.
-type appraisalRefusal struct {
-	Error struct{ Code, Field, Message, Rule string }
-}
-
 // snapshot is every row of the round's tables, to show a refusal changed nothing.
 func snapshot(t *testing.T, e *apptest.Env) string {
 	out := ""
@@ -70,7 +65,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		} {
 			m := open()
 			bad.change(m)
-			var out appraisalRefusal
+			var out apiError
 			if st := admin.Do("POST", "/api/v1/appraisals", m, &out); st != bad.status || out.Error.Field != bad.field {
 				t.Errorf("%s: %d %+v, want %d on %q", bad.name, st, out.Error, bad.status, bad.field)
 			}
@@ -135,7 +130,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 			{"unknown grade", ballot(0, func(int) string { return "great" }), 400},
 			{"marks one twice", append(ballot(0, good)[:3], ballot(0, good)[0]), 422},
 		} {
-			var out appraisalRefusal
+			var out apiError
 			if st := members[0].Do("POST", path+"/ballot", map[string]any{"marks": bad.marks}, &out); st != bad.status || out.Error.Field != "marks" {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
 			}
@@ -148,7 +143,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		}
 		members[0].Expect(409, "POST", path+"/ballot", map[string]any{"marks": ballot(0, good)}, nil) // double vote
 		e.At("2026-01-21")
-		var late appraisalRefusal
+		var late apiError
 		if st := members[3].Do("POST", path+"/ballot", map[string]any{"marks": ballot(3, good)}, &late); st != 422 || late.Error.Code != "vote_closed" {
 			t.Fatalf("after the deadline: %d %+v", st, late.Error)
 		}
@@ -185,8 +180,8 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		admin.Expect(409, "PUT", path+"/tally", tally(r.Version-1, 2, 1), nil) // racing edit
 
 		// Ratings: a 不合格 needs its 限期改正, at most a year.
-		rate := func(rs ...map[string]any) (int, appraisalRefusal) {
-			var out appraisalRefusal
+		rate := func(rs ...map[string]any) (int, apiError) {
+			var out apiError
 			st := admin.Do("PUT", path+"/ratings", map[string]any{"version": r.Version, "ratings": rs}, &out)
 			return st, out
 		}
@@ -200,7 +195,7 @@ func TestRoundFromOpeningToOutcome(t *testing.T) {
 		if st, _ := rate(map[string]any{"person_id": b.outsider, "rating": "qualified"}); st != 422 {
 			t.Fatalf("outsider rated: %d", st)
 		}
-		var out appraisalRefusal
+		var out apiError
 		if st := admin.Do("POST", path+"/close", map[string]any{"version": r.Version, "closed_on": "2026-01-21"}, &out); st != 422 || out.Error.Field != "ratings" {
 			t.Fatalf("close before rating: %d %+v", st, out.Error)
 		}

@@ -12,10 +12,6 @@ import (
 	"hongdun/internal/platform/cellsafe"
 )
 
-type assessErrBody struct {
-	Error struct{ Code, Message, Field, Rule string }
-}
-
 // The assessment end to end: a standard set, its rules, scoring with
 // evidence, the 述职 and its review, innovations through the 容错 list,
 // and the results: a failure's penalty neutralised by 容错免责.
@@ -30,7 +26,7 @@ func TestAssessmentFlow(t *testing.T) {
 		adminB := e.Account(auth.OrgAdmin, b.B, 0)
 		branch := e.Account(auth.OrgAdmin, b.BBranch, 0)
 		branch2 := e.Account(auth.OrgAdmin, b2, 0)
-		var eb assessErrBody
+		var eb apiError
 
 		// The set.
 		in := map[string]any{"org_id": b.Root, "year": 2026, "kind": "branches", "title": "2026年度党支部党建工作绩效考评", "standard": true}

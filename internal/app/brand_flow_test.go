@@ -16,10 +16,6 @@ import (
 	"hongdun/internal/platform/cellsafe"
 )
 
-type brandAPIErr struct {
-	Error struct{ Code, Field, Message, Rule string }
-}
-
 // brandUpload posts a multipart file to path as c.
 func brandUpload(c *apptest.Client, path, name string, content []byte) int {
 	var body bytes.Buffer
@@ -45,7 +41,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 			return map[string]any{"org_id": b.ABranch, "kind": "method", "name": "“三三三”工作法", "slogan": "党建引领 警民同心",
 				"about": "三个到位", "practice": "三个一线", "results": "群众满意率上升"}
 		}
-		var out brandAPIErr
+		var out apiError
 		for _, bad := range []struct {
 			name   string
 			change func(m map[string]any)
@@ -60,7 +56,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 		} {
 			m := good()
 			bad.change(m)
-			out = brandAPIErr{}
+			out = apiError{}
 			if st := branch.Do("POST", "/api/v1/brands", m, &out); st != bad.status || out.Error.Field != bad.field {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
 			}
@@ -104,7 +100,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 			t.Fatalf("review 待办 of 甲分局: %d", n)
 		}
 		review := func(c *apptest.Client, approve bool, note string) int {
-			out = brandAPIErr{}
+			out = apiError{}
 			st := c.Do("POST", path+"/review", map[string]any{"version": br.Version, "approve": approve, "note": note}, nil)
 			if st == 200 {
 				json.Unmarshal(c.Last, &br)

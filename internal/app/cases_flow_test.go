@@ -16,10 +16,6 @@ import (
 	"hongdun/internal/platform/db"
 )
 
-type casesErrBody struct {
-	Error struct{ Code, Message, Field string }
-}
-
 // casesUploadFile posts a multipart file to a case's files.
 func casesUploadFile(t *testing.T, c *apptest.Client, path, name string, content []byte) int {
 	var buf bytes.Buffer
@@ -46,7 +42,7 @@ func TestCasesFlow(t *testing.T) {
 		branch := e.Account(auth.OrgAdmin, b.BBranch, 0)
 		branchA := e.Account(auth.OrgAdmin, b.ABranch, 0)
 		leader := e.Account(auth.Leader, b.Root, 0)
-		var eb casesErrBody
+		var eb apiError
 
 		// The bureau's external case is read by every branch below.
 		in := map[string]any{"org_id": b.Root, "title": "“枫桥式公安派出所”党建引领", "origin": "external", "source": "浙江省诸暨市公安局",

@@ -17,10 +17,6 @@ import (
 	"hongdun/internal/platform/dbtest"
 )
 
-type communityRefusal struct {
-	Error struct{ Code, Field, Message string }
-}
-
 // communityBureau is a 市局 over a 分局 with two branches (three members in the
 // first, one in the second), and another 分局 with a branch and a member.
 type communityBureau struct {

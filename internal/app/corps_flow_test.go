@@ -17,10 +17,6 @@ import (
 	"hongdun/internal/platform/dbtest"
 )
 
-type corpsErrBody struct {
-	Error struct{ Code, Message, Field, Rule string }
-}
-
 // The roster end to end: appoint, refuse bad input, leave, awards side by
 // side, the nomination under its rules and its approval into the honours
 // registry, the 党务工作者 audience, and the turnover the API reports.
@@ -61,7 +57,7 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 			{"twice", map[string]any{"person_id": zhang, "org_id": b.BBranch, "post": "secretary", "duty": "full", "appointed_on": "2025-03-01"}, 409, ""},
 			{"other subtree", map[string]any{"person_id": wang, "org_id": b.ABranch, "post": "clerk", "duty": "part", "appointed_on": "2024-03-01"}, 404, ""},
 		} {
-			var eb corpsErrBody
+			var eb apiError
 			if st := branchB.Do("POST", "/api/v1/party-workers", c.body, &eb); st != c.status || eb.Error.Field != c.field || eb.Error.Message == "" {
 				t.Errorf("%s: %d %+v", c.name, st, eb)
 			}
@@ -81,7 +77,7 @@ func TestRosterFlowAndBadInput(t *testing.T) {
 
 		// Exits: the date must follow the appointment; a second exit or a
 		// stale version is a conflict.
-		var eb corpsErrBody
+		var eb apiError
 		if st := branchB.Do("POST", fmt.Sprintf("/api/v1/party-workers/%d/exit", clerk.ID), map[string]any{"left_on": "2025-08-01", "reason": "transfer", "version": 1}, &eb); st != 400 || eb.Error.Field != "left_on" {
 			t.Fatalf("exit before appointment: %d %+v", st, eb)
 		}

@@ -39,11 +39,6 @@ func (f *fixture) base(t *testing.T, person int64, year int, kind string, fen in
 	return b
 }
 
-// errorOf is the error body of the last reply.
-type errorOf struct {
-	Error struct{ Code, Message, Field, Rule, Citation string } `json:"error"`
-}
-
 func TestBaseAtBracketBoundaries(t *testing.T) {
 	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
@@ -97,7 +92,7 @@ func TestBaseBadInputChangesNothing(t *testing.T) {
 			{"out of scope", with("person_id", outsider), 404, ""},
 			{"unknown field", with("org_id", f.b.ABranch), 400, "org_id"},
 		} {
-			var out errorOf
+			var out apiError
 			if st := f.admin.Do("POST", "/api/v1/dues/bases", c.body, &out); st != c.status || out.Error.Field != c.field || out.Error.Message == "" {
 				t.Errorf("%s: %d %+v, want %d on %q", c.name, st, out.Error, c.status, c.field)
 			}
@@ -106,7 +101,7 @@ func TestBaseBadInputChangesNothing(t *testing.T) {
 			t.Fatalf("%d bases written by refused requests", n)
 		}
 		b := f.base(t, f.member, 2026, dues.Service, 450000)
-		var out errorOf
+		var out apiError
 		f.admin.Expect(409, "POST", "/api/v1/dues/bases", ok, &out) // a second base for the year
 		path := fmt.Sprintf("/api/v1/dues/bases/%d", b.ID)
 		var changed dues.Base
@@ -131,7 +126,7 @@ func TestPaymentsBackPayAndDoubleSubmission(t *testing.T) {
 		if st := pay(map[string]any{"person_id": f.member, "year": 2026, "month": 8, "proxy": true}, &p); st != 201 || p.AmountFen != 4500 || !p.Proxy || p.BackPay {
 			t.Fatalf("this month by proxy: %d %+v", st, p)
 		}
-		var out errorOf
+		var out apiError
 		if st := pay(map[string]any{"person_id": f.member, "year": 2026, "month": 8}, &out); st != 409 || !strings.Contains(out.Error.Message, "请勿重复提交") {
 			t.Fatalf("a double submission: %d %+v", st, out)
 		}

@@ -106,7 +106,7 @@ func TestImportBasesAndPayments(t *testing.T) {
 				t.Errorf("problems lack %q:\n%s", want, got)
 			}
 		}
-		var out errorOf
+		var out apiError
 		if im.State != "failed" || im.Kind != dues.JobBases {
 			t.Fatalf("a file with problems: %+v", im)
 		}

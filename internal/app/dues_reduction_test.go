@@ -46,7 +46,7 @@ func TestReductionNeedsTheUpperCommitteesApproval(t *testing.T) {
 			{"no base that year", with("year", 2027), 422, ""},
 			{"out of scope", with("person_id", outsider), 404, ""},
 		} {
-			var out errorOf
+			var out apiError
 			if st := f.admin.Do("POST", "/api/v1/dues/reductions", c.body, &out); st != c.status || out.Error.Field != c.field {
 				t.Errorf("%s: %d %+v, want %d on %q", c.name, st, out.Error, c.status, c.field)
 			}
@@ -67,7 +67,7 @@ func TestReductionNeedsTheUpperCommitteesApproval(t *testing.T) {
 		}
 		// The branch cannot approve its own request.
 		path := fmt.Sprintf("/api/v1/dues/reductions/%d", red.ID)
-		var out errorOf
+		var out apiError
 		if st := f.admin.Do("POST", path+"/decision", map[string]any{"approve": true, "version": red.Version}, &out); st != 403 || out.Error.Code != "not_approver" {
 			t.Fatalf("the branch approving: %d %+v", st, out)
 		}

@@ -28,7 +28,7 @@ func TestVoluntaryPaymentsAndTheCentre(t *testing.T) {
 		if st := give(map[string]any{"person_id": f.member, "amount_fen": 100000, "paid_on": "2026-07-01"}, &v); st != 201 || !v.ToCentre {
 			t.Fatalf("1000 元 exactly: %d %+v", st, v)
 		}
-		var out errorOf
+		var out apiError
 		if st := give(map[string]any{"person_id": f.member, "amount_fen": 100000, "paid_on": "2026-07-01"}, &out); st != 409 || !strings.Contains(out.Error.Message, "请勿重复提交") {
 			t.Fatalf("a double submission: %d %+v", st, out)
 		}
@@ -49,7 +49,7 @@ func TestVoluntaryPaymentsAndTheCentre(t *testing.T) {
 			{"another branch", map[string]any{"person_id": other, "amount_fen": 100}, 404, ""},
 		} {
 			before := e.Count("SELECT COUNT(*) FROM dues_voluntary")
-			out = errorOf{}
+			out = apiError{}
 			if st := give(c.body, &out); st != c.status || out.Error.Field != c.field {
 				t.Errorf("%s: %d %+v", c.name, st, out)
 			}

@@ -12,10 +12,6 @@ import (
 	"hongdun/internal/platform/dbtest"
 )
 
-type electionRefusal struct {
-	Error struct{ Code, Field, Message, Rule string }
-}
-
 // at fixes the server's clock.
 func TestElectionFromBallotToRenewedCommittee(t *testing.T) {
 	t.Parallel()
@@ -76,7 +72,7 @@ func TestElectionFromBallotToRenewedCommittee(t *testing.T) {
 		} {
 			m := body()
 			bad.change(m)
-			var out electionRefusal
+			var out apiError
 			if st := secretary.Do("POST", "/api/v1/elections", m, &out); st != bad.status || out.Error.Field != bad.field || out.Error.Rule != bad.rule {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
 			}
@@ -128,7 +124,7 @@ func TestElectionFromBallotToRenewedCommittee(t *testing.T) {
 		approval := func(v int, on, doc string) map[string]any {
 			return map[string]any{"version": v, "approved_on": on, "doc": doc}
 		}
-		var out electionRefusal
+		var out apiError
 		if st := secretary.Do("POST", path+"/approve", approval(el.Version, "2026-03-18", "甲分局党委〔2026〕3号"), &out); st != 403 || out.Error.Code != "not_upper" {
 			t.Fatalf("the branch approves itself: %d %+v", st, out.Error)
 		}

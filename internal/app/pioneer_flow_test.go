@@ -17,10 +17,6 @@ import (
 	"hongdun/internal/platform/dbtest"
 )
 
-type pioneerRefusal struct {
-	Error struct{ Code, Field, Message, Rule string }
-}
-
 // pioneerBranch is a 市局 with a branch of three party members and a 群众, and
 // another bureau's branch with one member.
 type pioneerBranch struct {
@@ -87,7 +83,7 @@ func TestPostsWithMembersAndPhotos(t *testing.T) {
 		} {
 			m := body()
 			bad.change(m)
-			var out pioneerRefusal
+			var out apiError
 			if st := admin.Do("POST", "/api/v1/pioneer/posts", m, &out); st != bad.status || out.Error.Field != bad.field {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
 			}
@@ -99,8 +95,8 @@ func TestPostsWithMembersAndPhotos(t *testing.T) {
 		admin.Expect(201, "POST", "/api/v1/pioneer/posts", body(), &post)
 		admin.Expect(409, "POST", "/api/v1/pioneer/posts", body(), nil) // set up twice
 		path := fmt.Sprintf("/api/v1/pioneer/posts/%d", post.ID)
-		add := func(version int, person int64, role, on string) (int, pioneerRefusal) {
-			var out pioneerRefusal
+		add := func(version int, person int64, role, on string) (int, apiError) {
+			var out apiError
 			st := admin.Do("POST", path+"/members", map[string]any{"version": version, "person_id": person, "role": role, "joined_on": on}, &out)
 			return st, out
 		}

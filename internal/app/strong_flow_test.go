@@ -55,10 +55,6 @@ func strongSetup(t *testing.T, e *apptest.Env) strongBureau {
 	return b
 }
 
-type strongAPIErr struct {
-	Error struct{ Code, Field, Message, Rule string }
-}
-
 func board(t *testing.T, c *apptest.Client, query string) strong.Board {
 	t.Helper()
 	var b strong.Board
@@ -101,7 +97,7 @@ func TestRoundSelfAssessmentReviewAndBadInput(t *testing.T) {
 			{bureauAdmin, map[string]any{"year": 2031, "self_due": "2026-06-30", "review_due": "2026-07-15"}, 422, "year"},
 			{aAdmin, map[string]any{"year": 2026, "self_due": "2026-06-30", "review_due": "2026-07-15"}, 403, ""},
 		} {
-			var out strongAPIErr
+			var out apiError
 			if st := bad.c.Do("POST", "/api/v1/strong/rounds", bad.body, &out); st != bad.status || out.Error.Field != bad.field || out.Error.Message == "" {
 				t.Errorf("open %v: %d %+v", bad.body, st, out.Error)
 			}
@@ -186,7 +182,7 @@ func TestRoundSelfAssessmentReviewAndBadInput(t *testing.T) {
 			{"submitted incomplete", self(detail.Version, true, mark(study, 9, "x")), 400, "items"},
 			{"stale version", self(detail.Version+1, false, mark(study, 9, "x")), 409, ""},
 		} {
-			var out strongAPIErr
+			var out apiError
 			st := branchAdmin.Do("PUT", path+"/self", bad.body, &out)
 			if st != bad.status || out.Error.Field != bad.field {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
@@ -217,7 +213,7 @@ func TestRoundSelfAssessmentReviewAndBadInput(t *testing.T) {
 			}
 			return map[string]any{"version": version, "items": ms, "level": level}
 		}
-		var out strongAPIErr
+		var out apiError
 		if st := branchAdmin.Do("PUT", path+"/review", review(detail.Version, "", 8, 8, 13, 0, 6), &out); st != 403 {
 			t.Fatalf("a branch reviews itself: %d", st)
 		}

@@ -30,7 +30,7 @@ func TestTitlesCountInTheHonourSentence(t *testing.T) {
 		title := func(org, issuer int64, name, on string) map[string]any {
 			return map[string]any{"org_id": org, "issuer_id": issuer, "title": name, "awarded_on": on, "doc_no": "市直工委发〔2025〕40号"}
 		}
-		var out strongAPIErr
+		var out apiError
 		for _, bad := range []struct {
 			body   map[string]any
 			status int

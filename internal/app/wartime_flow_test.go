@@ -77,10 +77,6 @@ func (b *wartimeBureau) record(t *testing.T, team, person int64, on, deed string
 	return out.Record
 }
 
-type apiError struct {
-	Error struct{ Code, Message, Field, Rule, Citation string }
-}
-
 // refused sends a request that must be refused with status and field (or
 // rule), and shows that it changed nothing.
 func refused(t *testing.T, e *apptest.Env, c *apptest.Client, method, path string, body any, status int, field string) apiError {

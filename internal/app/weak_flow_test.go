@@ -14,10 +14,6 @@ import (
 	"hongdun/internal/weak"
 )
 
-type weakAPIErr struct {
-	Error struct{ Code, Field, Message, Rule string }
-}
-
 // 甲分局城关 has two 正式党员, no 书记 and no meetings: the checks flag
 // it; 乙分局城关 is outside 甲分局's scope.
 func TestListRectifyAcceptAndBadInput(t *testing.T) {
@@ -48,7 +44,7 @@ func TestListRectifyAcceptAndBadInput(t *testing.T) {
 			return map[string]any{"org_id": b.ABranch, "year": 2026, "triggers": []string{"secretary_vacant", "divided"}, "problems": "书记长期空缺，班子不团结",
 				"measures": "一个月内选配书记", "leader": "王某（甲分局党委副书记）", "deadline": "2026-11-30"}
 		}
-		var out weakAPIErr
+		var out apiError
 		for _, bad := range []struct {
 			name   string
 			c      *apptest.Client
@@ -71,7 +67,7 @@ func TestListRectifyAcceptAndBadInput(t *testing.T) {
 		} {
 			m := good()
 			bad.change(m)
-			out = weakAPIErr{}
+			out = apiError{}
 			if st := bad.c.Do("POST", "/api/v1/weak/cases", m, &out); st != bad.status || out.Error.Field != bad.field || out.Error.Rule != bad.rule {
 				t.Errorf("%s: %d %+v", bad.name, st, out.Error)
 			}
@@ -95,7 +91,7 @@ func TestListRectifyAcceptAndBadInput(t *testing.T) {
 			if len(extra) > 0 {
 				m["deadline"] = extra[0]
 			}
-			out = weakAPIErr{}
+			out = apiError{}
 			st := cl.Do("POST", path+"/actions", m, nil)
 			target := any(&out)
 			if st == 200 {
