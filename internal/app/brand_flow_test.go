@@ -28,7 +28,7 @@ func brandUpload(c *apptest.Client, path, name string, content []byte) int {
 	return c.Send(req, nil)
 }
 
-var brandPng = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte("红盾先锋"), 200)...)
+var brandPNG = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte("红盾先锋"), 200)...)
 
 func TestRegisterReviewFeatureAdopt(t *testing.T) {
 	t.Parallel()
@@ -74,13 +74,13 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 		branch.Expect(409, "POST", "/api/v1/brands", good(), nil) // double submission
 		path := fmt.Sprintf("/api/v1/brands/%d", br.ID)
 		// Photos: by content, sealed, size-limited.
-		if st := brandUpload(branch, path+"/files", "合影.png", brandPng); st != 201 {
+		if st := brandUpload(branch, path+"/files", "合影.png", brandPNG); st != 201 {
 			t.Fatalf("photo: %d %s", st, branch.Body())
 		}
 		if st := brandUpload(branch, path+"/files", "合影.jpg", []byte("<script>alert(1)</script>")); st != 422 {
 			t.Fatalf("a script named .jpg: %d", st)
 		}
-		if st := brandUpload(branch, path+"/files", "big.png", append(brandPng, make([]byte, brand.MaxFile)...)); st != 413 {
+		if st := brandUpload(branch, path+"/files", "big.png", append(brandPNG, make([]byte, brand.MaxFile)...)); st != 413 {
 			t.Fatalf("oversize: %d", st)
 		}
 		stored, _ := filepath.Glob(filepath.Join(e.App.DataDir, "brand", "files", "*"))
@@ -152,7 +152,7 @@ func TestRegisterReviewFeatureAdopt(t *testing.T) {
 		other.Do("GET", fmt.Sprintf("/api/v1/brands/gallery/%d", br.ID), nil, &shown)
 		photo := shown.Files[0].URL()
 		req, _ := http.NewRequest("GET", photo, nil)
-		if st := other.Send(req, nil); st != 200 || !bytes.Equal(other.Last, brandPng) {
+		if st := other.Send(req, nil); st != 200 || !bytes.Equal(other.Last, brandPNG) {
 			t.Fatalf("photo through the gallery: %d", st)
 		}
 		// Adoption by 乙分局's branch.
