@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"hongdun/internal/org"
+	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -75,7 +76,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, []any{b.OrgName, b.KindLabel, b.Name, b.Slogan, b.About, b.Practice, b.Results, b.StateLabel, featured, b.Adopters})
 	}
-	return h.SendList(w, r, "党建品牌和工作法.xlsx", "brand.export", "brand", pg, cellsafe.Sheet{Name: "党建品牌和工作法", Header: []any{"党组织", "类别", "名称", "口号", "内涵", "做法", "成效", "状态", "示范", "学习推广的组织数"}, Rows: rows})
+	return h.SendList(w, r, "党建品牌和工作法.xlsx", audit.Event{Action: "brand.export", ObjectType: "brand"}, pg, cellsafe.Sheet{Name: "党建品牌和工作法", Header: []any{"党组织", "类别", "名称", "口号", "内涵", "做法", "成效", "状态", "示范", "学习推广的组织数"}, Rows: rows})
 }
 
 type newView struct {

@@ -100,7 +100,7 @@ func (h *handlers) exportSites(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Name, c.Street, c.Contact, c.OrgName, c.PoliceOrg, c.EstateOrg, c.ResidentOrg, c.Units, c.Members})
 	}
-	return h.SendList(w, r, "双报到社区.xlsx", "community.export", "system", pg, cellsafe.Sheet{Name: "双报到社区",
+	return h.SendList(w, r, "双报到社区.xlsx", audit.Event{Action: "community.export", ObjectType: "system"}, pg, cellsafe.Sheet{Name: "双报到社区",
 		Header: []any{"社区", "街道", "社区联系人", "登记单位", "公安党组织", "小区党组织", "居民组织", "报到单位数", "报到党员数"}, Rows: rows})
 }
 
@@ -235,7 +235,7 @@ func (h *handlers) exportActivities(w http.ResponseWriter, r *http.Request) erro
 		}
 		rows = append(rows, []any{a.HeldOn, a.Community, a.OrgName, kind, a.Title, a.Place, a.Served, Hours(a.HoursX10), strings.Join(names, "、")})
 	}
-	return h.SendList(w, r, "服务活动.xlsx", "community.activities.export", "system", pg, cellsafe.Sheet{Name: "服务活动",
+	return h.SendList(w, r, "服务活动.xlsx", audit.Event{Action: "community.activities.export", ObjectType: "system"}, pg, cellsafe.Sheet{Name: "服务活动",
 		Header: []any{"日期", "社区", "党组织", "类别", "服务内容", "地点", "服务群众（人次）", "服务时长（小时）", "参加党员"}, Rows: rows})
 }
 
@@ -395,7 +395,7 @@ func (h *handlers) exportIssues(w http.ResponseWriter, r *http.Request) error {
 	for _, i := range l.Items {
 		rows = append(rows, []any{i.RaisedOn, i.Community, i.OrgName, i.RaisedBy, i.What, i.TakerName, i.DueOn, i.ResolvedOn, i.Resolution, i.FeedbackLabel, i.FeedbackNote})
 	}
-	return h.SendList(w, r, "关键小事台账.xlsx", "community.issues.export", "system", pg, cellsafe.Sheet{Name: "关键小事台账",
+	return h.SendList(w, r, "关键小事台账.xlsx", audit.Event{Action: "community.issues.export", ObjectType: "system"}, pg, cellsafe.Sheet{Name: "关键小事台账",
 		Header: []any{"反映日期", "社区", "党组织", "反映人", "问题", "承办人", "承诺办结", "办结日期", "办理情况", "群众评价", "评价说明"}, Rows: rows})
 }
 

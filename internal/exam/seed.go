@@ -47,7 +47,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 		}
 		sd.byTag[got.Tag] = append(sd.byTag[got.Tag], got)
 	}
-	if err := sd.loadPeople(ctx, p.OrgPath); err != nil {
+	if err := sd.loadPeople(ctx, scope.Of(p)); err != nil {
 		return err
 	}
 	local := sd.now.In(shanghai)
@@ -121,10 +121,10 @@ type demoAttempt struct {
 	day                            string
 }
 
-// loadPeople reads the party members with the unit they belong to and a
-// skill of their own.
-func (sd *examSeed) loadPeople(ctx context.Context, rootPath string) error {
-	in, args := scope.Under(rootPath).Where("o.path")
+// loadPeople reads the party members of s with the unit they belong to and
+// a skill of their own.
+func (sd *examSeed) loadPeople(ctx context.Context, s scope.Subtree) error {
+	in, args := s.Where("o.path")
 	rows, err := sd.s.DB.QueryContext(ctx, `SELECT pe.id, pe.org_id, o.path, EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = pe.id)
 		FROM persons pe JOIN orgs o ON o.id = pe.org_id
 		WHERE `+in+` AND `+member.PartyMember("pe.status")+`
@@ -141,7 +141,7 @@ func (sd *examSeed) loadPeople(ctx context.Context, rootPath string) error {
 			return err
 		}
 		// The unit is the organisation right under the root: /1/52/…
-		parts := strings.SplitN(strings.TrimPrefix(path, rootPath), "/", 2)
+		parts := strings.SplitN(strings.TrimPrefix(path, s.Root()), "/", 2)
 		u, ok := units[parts[0]]
 		if !ok {
 			u = len(units)

@@ -10,6 +10,7 @@ import (
 
 	"hongdun/internal/life"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -80,7 +81,7 @@ func (h *handlers) exportPosts(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, []any{t.OrgName, t.KindLabel, t.Name, t.Duty, t.Place, t.SetOn, t.EndedOn, t.Headcount, names})
 	}
-	return h.SendList(w, r, "党员示范岗先锋岗责任区.xlsx", "pioneer.export", "system", pg, cellsafe.Sheet{Name: "党员示范岗",
+	return h.SendList(w, r, "党员示范岗先锋岗责任区.xlsx", audit.Event{Action: "pioneer.export", ObjectType: "system"}, pg, cellsafe.Sheet{Name: "党员示范岗",
 		Header: []any{"党组织", "类型", "名称", "职责与服务内容", "地点或区域", "设立日期", "撤销日期", "在岗人数", "在岗党员"}, Rows: rows})
 }
 
@@ -257,7 +258,7 @@ func (h *handlers) exportCommitments(w http.ResponseWriter, r *http.Request) err
 	for _, c := range l.Items {
 		rows = append(rows, []any{c.Year, c.OrgName, c.Name, c.Tasks, c.Goals, c.MadeOn, c.DeedCount, c.ReviewLabel, c.ReviewNote, c.ReviewedOn})
 	}
-	return h.SendList(w, r, "党员承诺践诺.xlsx", "pioneer.commitments.export", "system", pg, cellsafe.Sheet{Name: "承诺践诺",
+	return h.SendList(w, r, "党员承诺践诺.xlsx", audit.Event{Action: "pioneer.commitments.export", ObjectType: "system"}, pg, cellsafe.Sheet{Name: "承诺践诺",
 		Header: []any{"年度", "党组织", "姓名", "承诺任务（亮任务）", "承诺目标（亮目标）", "公开日期", "践诺记录条数", "年终评价", "评价意见", "评价日期"}, Rows: rows})
 }
 

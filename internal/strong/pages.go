@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/branchfacts"
 	"hongdun/internal/honour"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -112,7 +113,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, []any{i + 1, e.OrgName, e.StateLabel, e.Computed, e.Self, e.Scored, e.Score, e.Suggested, e.Level, e.ReviewNote})
 	}
 	sheet := fmt.Sprintf("%d年度最强党支部评定", f.Year)
-	return h.SendList(w, r, sheet+".xlsx", "strong.export", "strong_round", pg, cellsafe.Sheet{Name: sheet, Header: []any{"排名", "党支部", "状态", "系统计算得分", "自评得分", "评审打分项得分", "总分", "得分达到等次", "评定等次", "审核意见"}, Rows: rows})
+	return h.SendList(w, r, sheet+".xlsx", audit.Event{Action: "strong.export", ObjectType: "strong_round"}, pg, cellsafe.Sheet{Name: sheet, Header: []any{"排名", "党支部", "状态", "系统计算得分", "自评得分", "评审打分项得分", "总分", "得分达到等次", "评定等次", "审核意见"}, Rows: rows})
 }
 
 // group is an indicator of an entry with its items as scored.

@@ -23,7 +23,9 @@ func TestOrganiserBuildsProgramInBrowser(t *testing.T) {
 	w := newBureau(t, e)
 	e.App.Now = time.Now
 	admin := e.Account(auth.OrgAdmin, w.a, 0)
-	day := time.Now().Add(24 * time.Hour).Format("01022006")
+	// Set as the field's value, not typed: typing follows the browser's
+	// locale (月/日/年 or 年/月/日, 12 or 24 hours).
+	day := time.Now().Add(24 * time.Hour).Format("2006-01-02")
 
 	var page string
 	err := chromedp.Run(ctx,
@@ -33,8 +35,8 @@ func TestOrganiserBuildsProgramInBrowser(t *testing.T) {
 		chromedp.Click("#program-submit", chromedp.ByID),
 		chromedp.WaitVisible("#session-form", chromedp.ByID),
 		chromedp.SendKeys("#s_title", "第一讲 学习贯彻党章", chromedp.ByID),
-		chromedp.SendKeys("#s_starts_at", day+"\t0900AM", chromedp.ByID),
-		chromedp.SendKeys("#s_ends_at", day+"\t1130AM", chromedp.ByID),
+		chromedp.SetValue("#s_starts_at", day+"T09:00", chromedp.ByID),
+		chromedp.SetValue("#s_ends_at", day+"T11:30", chromedp.ByID),
 		chromedp.SendKeys("#s_hours", "2.5", chromedp.ByID),
 		chromedp.Click("#session-submit", chromedp.ByID),
 		flash("已添加场次和主会场"),

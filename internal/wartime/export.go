@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 )
 
@@ -24,7 +25,7 @@ func (h *handlers) exportEvents(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows[i] = []any{e.Title, e.Kind, e.OrgName, e.StartsOn, e.EndsOn, state, strings.Join(names, "、"), e.DocNo, e.Summary}
 	}
-	return h.SendList(w, r, "战时党建工作响应.xlsx", "wartime.export", "wartime_event", pg, cellsafe.Sheet{Name: "战时党建工作响应",
+	return h.SendList(w, r, "战时党建工作响应.xlsx", audit.Event{Action: "wartime.export", ObjectType: "wartime_event"}, pg, cellsafe.Sheet{Name: "战时党建工作响应",
 		Header: []any{"响应名称", "类型", "启动党委", "启动日期", "预计结束日期", "状态", "参与单位", "启动文件文号", "任务说明"}, Rows: rows})
 }
 
@@ -37,7 +38,7 @@ func (h *handlers) exportRecords(w http.ResponseWriter, r *http.Request) error {
 	for i, rec := range l.Items {
 		rows[i] = []any{rec.OnDate, rec.PersonName, rec.HomeOrg, rec.EventTitle, TeamLabel(rec.TeamKind) + "：" + rec.TeamName, rec.Deed, rec.AttestedBy, len(rec.Files)}
 	}
-	return h.SendList(w, r, "表现纪实.xlsx", "wartime.export", "wartime_record", pg, cellsafe.Sheet{Name: "表现纪实",
+	return h.SendList(w, r, "表现纪实.xlsx", audit.Event{Action: "wartime.export", ObjectType: "wartime_record"}, pg, cellsafe.Sheet{Name: "表现纪实",
 		Header: []any{"日期", "姓名", "所在党组织", "响应", "队伍", "表现情况", "证明人", "证明材料（件）"}, Rows: rows})
 }
 
@@ -50,6 +51,6 @@ func (h *handlers) exportStandouts(w http.ResponseWriter, r *http.Request) error
 	for i, s := range l.Items {
 		rows[i] = []any{s.PersonName, s.Category, s.StatusLabel, s.HomeOrg, s.EventTitle, s.OrgName, s.OnDate, s.Reason, s.Records, s.Path()}
 	}
-	return h.SendList(w, r, "表现突出人员.xlsx", "wartime.export", "wartime_standout", pg, cellsafe.Sheet{Name: "表现突出人员",
+	return h.SendList(w, r, "表现突出人员.xlsx", audit.Event{Action: "wartime.export", ObjectType: "wartime_standout"}, pg, cellsafe.Sheet{Name: "表现突出人员",
 		Header: []any{"姓名", "人员类别", "政治面貌", "所在党组织", "响应", "认定单位", "认定日期", "突出表现", "表现纪实（条）", "优先发展"}, Rows: rows})
 }

@@ -11,6 +11,7 @@ import (
 
 	"hongdun/internal/branchfacts"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
@@ -109,7 +110,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, []any{c.OrgName, strings.Join(c.TriggerLabels, "；"), c.Problems, c.Measures, c.Leader, c.Deadline, state, c.ListedOn, c.AcceptedOn, yearList(c.Earlier)})
 	}
 	sheet := fmt.Sprintf("%d年度软弱涣散整顿", f.Year)
-	return h.SendList(w, r, sheet+".xlsx", "weak.export", "weak_case", pg, cellsafe.Sheet{Name: sheet, Header: []any{"党支部", "软弱涣散情形", "存在的主要问题", "整顿措施", "包联领导", "整顿期限", "状态", "列入日期", "验收日期", "往年列入"}, Rows: rows})
+	return h.SendList(w, r, sheet+".xlsx", audit.Event{Action: "weak.export", ObjectType: "weak_case"}, pg, cellsafe.Sheet{Name: sheet, Header: []any{"党支部", "软弱涣散情形", "存在的主要问题", "整顿措施", "包联领导", "整顿期限", "状态", "列入日期", "验收日期", "往年列入"}, Rows: rows})
 }
 
 type checkView struct {

@@ -85,9 +85,10 @@ func (d *Deps) SendXLSX(w http.ResponseWriter, r *http.Request, file string, ev 
 	return cellsafe.SendXLSX(w, file, sheets...)
 }
 
-// SendList records the export of a list (its filters, from the pager, and
-// how many rows) as action on objectType, then answers with the rows as
-// one sheet of the download file.
-func (d *Deps) SendList(w http.ResponseWriter, r *http.Request, file, action, objectType string, pg web.Pager, sheet cellsafe.Sheet) error {
-	return d.SendXLSX(w, r, file, audit.Event{Action: action, ObjectType: objectType, Detail: map[string]any{"filter": pg.Encoded(), "rows": len(sheet.Rows)}}, sheet)
+// SendList records ev, the export of a list, with its filters (from the
+// pager) and how many rows, then answers with the rows as one sheet of the
+// download file.
+func (d *Deps) SendList(w http.ResponseWriter, r *http.Request, file string, ev audit.Event, pg web.Pager, sheet cellsafe.Sheet) error {
+	ev.Detail = map[string]any{"filter": pg.Encoded(), "rows": len(sheet.Rows)}
+	return d.SendXLSX(w, r, file, ev, sheet)
 }
