@@ -139,6 +139,12 @@ func TestCompare(t *testing.T) {
 			!strings.Contains(c.Body(), "&amp;sort=training&amp;desc=1") || !strings.Contains(c.Body(), `href="/members?org=`) {
 			t.Fatalf("compare page: %d", st)
 		}
+		// Its picker offers the organisations that have 基层党组织 under them,
+		// not the branches.
+		if !strings.Contains(c.Body(), fmt.Sprintf(`<option value="%d"`, sub)) || strings.Contains(c.Body(), fmt.Sprintf(`<option value="%d"`, branch)) {
+			t.Fatalf("compare page's picker: 分局 %d listed %v, branch %d listed %v", sub, strings.Contains(c.Body(), fmt.Sprintf(`<option value="%d"`, sub)),
+				branch, strings.Contains(c.Body(), fmt.Sprintf(`<option value="%d"`, branch)))
+		}
 		// Bad input, and another 分局's officer.
 		officer := e.Account(auth.OrgAdmin, sub, 0)
 		for _, bad := range []struct {
