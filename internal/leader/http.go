@@ -186,7 +186,7 @@ func (h *handlers) comparePage(w http.ResponseWriter, r *http.Request) error {
 	// the branches' 党小组 are not counted, and listing every branch made
 	// the page 1.4 MB at a million people (19,000 options).
 	v.Orgs = slices.DeleteFunc(v.Orgs, func(o org.Option) bool {
-		return o.ID != c.OrgID && o.Kind != org.Committee && o.Kind != org.General && o.Kind != org.TempCommittee
+		return o.ID != c.OrgID && !org.HoldsCounted(o.Kind)
 	})
 	var heads []header
 	for _, col := range c.Columns {

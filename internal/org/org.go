@@ -5,6 +5,7 @@
 package org
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -35,6 +36,17 @@ var kindLabels = map[string]string{Committee: "党委", General: "党总支", Br
 // 党内统计 and in every figure of 党组织: every kind but the 党小组, which
 // is part of its branch (rules.md §8).
 func Counted(kind string) bool { return kind != Group }
+
+// HoldsCounted reports whether an organisation of kind may have 基层党组织
+// (Counted kinds) under it: a 党支部 holds only 党小组.
+func HoldsCounted(kind string) bool {
+	for k, parents := range allowedParents {
+		if Counted(k) && slices.Contains(parents, kind) {
+			return true
+		}
+	}
+	return false
+}
 
 // KindLabel is the Chinese name of a kind ("" when unknown).
 func KindLabel(kind string) string { return kindLabels[kind] }
