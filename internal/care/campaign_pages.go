@@ -96,7 +96,7 @@ func (h *handlers) pageOpenCampaign(w http.ResponseWriter, r *http.Request) erro
 		}
 		return h.renderNewCampaign(w, r, r.Form, false, err)
 	}
-	return done(w, r, fmt.Sprintf("/care/campaigns/%d", c.ID), "已开启“"+c.Name+"”，各组织已可看到走访名单")
+	return web.SeeOther(w, r, fmt.Sprintf("/care/campaigns/%d", c.ID), "已开启“"+c.Name+"”，各组织已可看到走访名单")
 }
 
 type campaignView struct {
@@ -180,11 +180,7 @@ func (v sheetView) Amount(t *Target) string {
 }
 
 func (h *handlers) renderSheet(w http.ResponseWriter, r *http.Request, pg *web.Page) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f, _, err := filter(r, ParseTargetFilter)
+	id, f, err := campaignTargets(r)
 	if err != nil {
 		return err
 	}

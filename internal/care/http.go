@@ -348,12 +348,19 @@ func (h *handlers) apiProgress(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, pr, err)
 }
 
-func (h *handlers) apiTargets(w http.ResponseWriter, r *http.Request) error {
+// campaignTargets is the campaign of the path and the filters of its
+// list of targets.
+func campaignTargets(r *http.Request) (int64, StateFilter, error) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
-		return err
+		return 0, StateFilter{}, err
 	}
 	f, _, err := filter(r, ParseTargetFilter)
+	return id, f, err
+}
+
+func (h *handlers) apiTargets(w http.ResponseWriter, r *http.Request) error {
+	id, f, err := campaignTargets(r)
 	if err != nil {
 		return err
 	}

@@ -52,16 +52,6 @@ var (
 	phoneVisitPage   = page("m_visit")
 )
 
-// done redirects to a page with a message.
-func done(w http.ResponseWriter, r *http.Request, to, msg string) error {
-	sep := "?"
-	if strings.Contains(to, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, to+sep+"ok="+url.QueryEscape(msg), http.StatusSeeOther)
-	return nil
-}
-
 func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return fail.Malformed("form", "表单无法读取")
@@ -160,7 +150,7 @@ func (h *handlers) pageElderRule(w http.ResponseWriter, r *http.Request) error {
 		}
 		return elders(err)
 	}
-	return done(w, r, "/care?kind=elder", "老党员条件已设为："+rule.Describe())
+	return web.SeeOther(w, r, "/care?kind=elder", "老党员条件已设为："+rule.Describe())
 }
 
 type hardshipsView struct {
@@ -263,7 +253,7 @@ func (h *handlers) pageCreateHardship(w http.ResponseWriter, r *http.Request) er
 		}
 		return h.renderHardship(w, r, nil, err)
 	}
-	return done(w, r, fmt.Sprintf("/care/hardship/%d", e.ID), "已登记，等待上级党组织审核")
+	return web.SeeOther(w, r, fmt.Sprintf("/care/hardship/%d", e.ID), "已登记，等待上级党组织审核")
 }
 
 func (h *handlers) pageHardship(w http.ResponseWriter, r *http.Request) error {

@@ -132,7 +132,7 @@ func (h *handlers) pageCreateVisit(w http.ResponseWriter, r *http.Request) error
 	if err == nil {
 		var v *Visit
 		if v, err = CreateVisit(r.Context(), h.Deps, web.Principal(r), in, ups); err == nil {
-			return done(w, r, fmt.Sprintf("/care/visits/%d", v.ID), "已登记走访："+v.PersonName)
+			return web.SeeOther(w, r, fmt.Sprintf("/care/visits/%d", v.ID), "已登记走访："+v.PersonName)
 		}
 	}
 	if fail.IsNotFound(err) || r.PostForm == nil {
@@ -197,7 +197,7 @@ func (h *handlers) pageDeleteVisit(w http.ResponseWriter, r *http.Request) error
 		}
 		return h.renderVisit(w, r, id, err)
 	}
-	return done(w, r, "/care/visits", "已删除走访记录")
+	return web.SeeOther(w, r, "/care/visits", "已删除走访记录")
 }
 
 func (h *handlers) pagePhoto(w http.ResponseWriter, r *http.Request) error {

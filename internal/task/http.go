@@ -507,15 +507,15 @@ func (h *handlers) completeForm(w http.ResponseWriter, r *http.Request) error {
 		return fail.Malformed("", "表单无法读取")
 	}
 	version, _ := strconv.Atoi(r.FormValue("version"))
-	if _, err := Complete(r.Context(), h.Deps, web.Principal(r), id, Completion{Evidence: r.FormValue("evidence"),
-		Links: strings.Join(append(r.Form["pick"], r.FormValue("links")), "\n"), Version: version}); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showCopy(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/tasks/%d?ok=%s", id, url.QueryEscape("已提交，等待上级验收")), http.StatusSeeOther)
-	return nil
+	_, err = Complete(r.Context(), h.Deps, web.Principal(r), id, Completion{Evidence: r.FormValue("evidence"),
+		Links: strings.Join(append(r.Form["pick"], r.FormValue("links")), "\n"), Version: version})
+	return h.copyAnswer(w, r, id, err, "已提交，等待上级验收")
+}
+
+// copyAnswer ends a form posted on the copy id: the copy again with the
+// refusal err, or back to it with the notice done.
+func (h *handlers) copyAnswer(w http.ResponseWriter, r *http.Request, id int64, err error, done string) error {
+	return web.Answer(w, r, err, func(err error) error { return h.showCopy(w, r, id, err) }, fmt.Sprintf("/tasks/%d", id), done)
 }
 
 func (h *handlers) reviewForm(w http.ResponseWriter, r *http.Request) error {
@@ -528,18 +528,12 @@ func (h *handlers) reviewForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	rv := Review{Accept: r.FormValue("decision") == "accept", Reason: r.FormValue("reason"), Version: version}
-	if _, err := ReviewCopy(r.Context(), h.Deps, web.Principal(r), id, rv); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showCopy(w, r, id, err)
-	}
+	_, err = ReviewCopy(r.Context(), h.Deps, web.Principal(r), id, rv)
 	msg := "已退回，接收单位将在待办中看到理由"
 	if rv.Accept {
 		msg = "已验收通过"
 	}
-	http.Redirect(w, r, fmt.Sprintf("/tasks/%d?ok=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
-	return nil
+	return h.copyAnswer(w, r, id, err, msg)
 }
 
 type arenaView struct {

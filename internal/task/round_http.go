@@ -1,7 +1,6 @@
 package task
 
 import (
-	"context"
 	"embed"
 	"fmt"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
-	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -51,9 +49,9 @@ func (h *handlers) roundRoutes(tag string) []web.Route {
 			Reply:   Leaderboard{Round: &sample, Total: 1, Items: []RoundStanding{st}, Top: []RoundStanding{st}, Whole: true}}},
 		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/marks", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, Judge), Doc: &web.Doc{Tag: tag,
 			Summary: "评委为书记述职打分（0–100，可修改本人的评分，发布前有效）", Body: Marks{Marks: []Mark{{OrgID: 12, Score: 92, Comment: "思路清晰，成效明显"}}, Version: 1}, Reply: sample}},
-		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/recompute", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, versionStep(Recompute)), Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/recompute", Perm: web.PartyWrite, Handler: core.Stepped(h.Deps, Recompute), Doc: &web.Doc{Tag: tag,
 			Summary: "重新计算评比中的轮次（已发布的轮次不再改变）", Body: map[string]int{"version": 1}, Reply: sample}},
-		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/close", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, versionStep(CloseRound)), Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/close", Perm: web.PartyWrite, Handler: core.Stepped(h.Deps, CloseRound), Doc: &web.Doc{Tag: tag,
 			Summary: "发布结果：最后计算一次后冻结（设评委评分的轮次须每个参赛单位都有评分）", Body: map[string]int{"version": 1}, Reply: sample}},
 
 		{Method: "GET", Pattern: "/tasks/rounds", Perm: web.PartyRead, Handler: h.rounds},
@@ -74,18 +72,6 @@ func (h *handlers) apiRounds(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := Rounds(r.Context(), h.Deps, web.Principal(r), f.OrgID, f.Year, f.Page, f.PerPage)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-type versioned struct {
-	Version int `json:"version"`
-}
-
-// versionStep is the API of a round's step whose body is only the version
-// it acts on.
-func versionStep(step func(context.Context, *core.Deps, *auth.Principal, int64, int) (*Round, error)) func(context.Context, *core.Deps, *auth.Principal, int64, versioned) (*Round, error) {
-	return func(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, in versioned) (*Round, error) {
-		return step(ctx, d, p, id, in.Version)
-	}
 }
 
 type roundsView struct {
@@ -180,14 +166,7 @@ func (h *handlers) roundForm(w http.ResponseWriter, r *http.Request, act func(id
 		return fail.Malformed("", "表单无法读取")
 	}
 	msg, err := act(id, int(formNumber(r, "version")))
-	if err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showRound(w, r, id, roundPage, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/tasks/rounds/%d?ok=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
-	return nil
+	return web.Answer(w, r, err, func(err error) error { return h.showRound(w, r, id, roundPage, err) }, fmt.Sprintf("/tasks/rounds/%d", id), msg)
 }
 
 func (h *handlers) marksForm(w http.ResponseWriter, r *http.Request) error {
