@@ -33,9 +33,7 @@ var (
 
 type handlers struct{ *core.Deps }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "案例库与交流学习", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("案例库与交流学习")
 
 // Routes are the 案例库, 观摩学习 and 线上一对一 pages and API.
 func Routes(d *core.Deps) []web.Route {

@@ -15,9 +15,7 @@ import (
 
 type handlers struct{ *Service }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "双报到与为民办实事", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("双报到与为民办实事")
 
 // Routes serve the communities, activities, the ledger of 关键小事, the
 // totals, the members' service log and the API.

@@ -42,9 +42,7 @@ type Study struct {
 	Exams    *exam.Results `json:"exams"`
 }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "党务工作者队伍", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("党务工作者队伍")
 
 // Routes are the 党务工作者队伍 pages and API.
 func Routes(d *core.Deps) []web.Route {

@@ -16,9 +16,7 @@ import (
 
 type handlers struct{ *Service }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "组织生活", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("组织生活")
 
 // Routes serve the meeting pages, the calendar, the phone check-in and the
 // API.

@@ -16,9 +16,7 @@ import (
 
 type handlers struct{ *Service }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "党员示范岗与承诺践诺", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("党员示范岗与承诺践诺")
 
 // Routes serve the posts, the commitments, the display board, the
 // members' phone page and the API.

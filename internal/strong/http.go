@@ -15,9 +15,7 @@ import (
 
 type handlers struct{ *core.Deps }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "最强党支部", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("最强党支部")
 
 // Routes serve the 最强党支部 pages and API.
 func Routes(d *core.Deps) []web.Route {

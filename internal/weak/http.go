@@ -14,9 +14,7 @@ import (
 
 type handlers struct{ *core.Deps }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "软弱涣散整顿", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("软弱涣散整顿")
 
 // Routes serve the 软弱涣散 pages and API.
 func Routes(d *core.Deps) []web.Route {
