@@ -61,7 +61,7 @@ func Routes(d *core.Deps) []web.Route {
 
 		{Method: "GET", Pattern: "/strong", Perm: web.PartyRead, Handler: h.pageBoard},
 		{Method: "GET", Pattern: "/strong/export", Perm: web.PartyRead, Handler: h.export},
-		{Method: "GET", Pattern: "/strong/entries/{id}", Perm: web.PartyRead, Handler: h.pageEntry},
+		{Method: "GET", Pattern: "/strong/entries/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderEntry)},
 		{Method: "POST", Pattern: "/strong/entries/{id}/self", Perm: web.PartyWrite, Handler: h.formSelf},
 		{Method: "POST", Pattern: "/strong/entries/{id}/review", Perm: web.PartyWrite, Handler: h.formReview},
 		{Method: "POST", Pattern: "/strong/entries/{id}/return", Perm: web.PartyWrite, Handler: h.formReturn},

@@ -50,7 +50,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/weak/check", Perm: web.PartyRead, Handler: h.pageCheck},
 		{Method: "GET", Pattern: "/weak/new", Perm: web.PartyWrite, Handler: h.pageNew},
 		{Method: "POST", Pattern: "/weak/cases", Perm: web.PartyWrite, Handler: h.formCreate},
-		{Method: "GET", Pattern: "/weak/cases/{id}", Perm: web.PartyRead, Handler: h.pageCase},
+		{Method: "GET", Pattern: "/weak/cases/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderCase)},
 		{Method: "POST", Pattern: "/weak/cases/{id}/plan", Perm: web.PartyWrite, Handler: h.formPlan},
 		{Method: "POST", Pattern: "/weak/cases/{id}/actions", Perm: web.PartyWrite, Handler: h.formAct},
 		{Method: "POST", Pattern: "/weak/params", Perm: web.PartyWrite, Handler: h.formParams},
