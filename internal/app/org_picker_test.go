@@ -61,7 +61,9 @@ func TestOrgSearchStaysInScope(t *testing.T) {
 		if st := e.Anonymous().Do("GET", "/api/v1/orgs/search?q=城关", nil, nil); st != 401 {
 			t.Errorf("no login: %d", st)
 		}
-		var bad struct{ Error struct{ Field, Message string } }
+		var bad struct {
+			Error struct{ Field, Message string }
+		}
 		a.Expect(422, "GET", "/api/v1/orgs/search?q="+strings.Repeat("城", 51), nil, &bad)
 		if bad.Error.Field != "q" || !strings.Contains(bad.Error.Message, "查找内容不能超过") {
 			t.Errorf("a long search: %+v", bad.Error)
