@@ -484,5 +484,5 @@ func Sync(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	return d.DB.InTx(ctx, func(tx *db.Tx) error { return todo.Sync(ctx, tx, dueSource, items) })
+	return todo.SyncPooled(ctx, d.DB, dueSource, items)
 }
