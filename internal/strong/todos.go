@@ -121,17 +121,5 @@ func Sync(ctx context.Context, d *core.Deps) error {
 // openRounds reads the rounds not yet closed.
 func openRounds(ctx context.Context, q db.Querier) ([]*Round, error) {
 	rows, err := q.QueryContext(ctx, "SELECT "+roundCols+" FROM strong_rounds WHERE state = ?", Open)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var rs []*Round
-	for rows.Next() {
-		r, err := scanRound(rows)
-		if err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	return rs, rows.Err()
+	return db.Collect(rows, err, scanRound)
 }
