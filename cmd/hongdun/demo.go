@@ -125,10 +125,7 @@ func demoCmd(ctx context.Context, args []string) (err error) {
 	members := fs.Int("members", demo.Size, "生成的人数（如 1000000）")
 	seed := fs.Uint64("seed", 1, "随机种子：相同种子生成相同数据")
 	history := fs.Bool("history", false, "同时生成每人的党籍大事记（数据量大时较慢）")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := c.open(ctx)
+	a, err := c.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

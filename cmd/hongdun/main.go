@@ -88,6 +88,14 @@ func (c *common) open(ctx context.Context) (*app.App, error) {
 	return app.Open(ctx, app.Config{DataDir: c.data, DSN: c.dsn, Log: logger()})
 }
 
+// parseOpen parses a command's arguments with fs, then opens the app.
+func (c *common) parseOpen(ctx context.Context, fs *flag.FlagSet, args []string) (*app.App, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return c.open(ctx)
+}
+
 // closeApp closes a when a command ends, adding its failure to the command's.
 func closeApp(a *app.App, err *error) { *err = errors.Join(*err, a.Close()) }
 
@@ -103,10 +111,7 @@ func migrate(ctx context.Context, args []string) (err error) {
 	var c common
 	fs := flag.NewFlagSet("migrate", flag.ExitOnError)
 	c.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := c.open(ctx)
+	a, err := c.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -65,10 +65,7 @@ func user(ctx context.Context, args []string) (err error) {
 		}
 		role, rest = rest[0], rest[1:]
 	}
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	a, err := c.open(ctx)
+	a, err := c.parseOpen(ctx, fs, rest)
 	if err != nil {
 		return err
 	}
@@ -133,10 +130,7 @@ func auditCmd(ctx context.Context, args []string) (err error) {
 	c.register(fs)
 	days := fs.Int("days", 365, "清理多少天之前的记录（至少 180）")
 	reason := fs.String("reason", "", "重新签名的原因（记入审计日志）")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	a, err := c.open(ctx)
+	a, err := c.parseOpen(ctx, fs, args[1:])
 	if err != nil {
 		return err
 	}

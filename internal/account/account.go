@@ -55,7 +55,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/auth/login", Perm: web.Public, Handler: h.apiLogin, Doc: &web.Doc{Tag: tag, Summary: "登录，取得 Bearer 令牌",
 			Body: loginBody{Username: "shiju", Password: "…", OTP: "123456"}, Reply: map[string]string{"token": "…"}}},
 		{Method: "POST", Pattern: "/api/v1/auth/logout", Perm: web.Authed, Handler: h.apiLogout, Doc: &web.Doc{Tag: tag, Summary: "注销当前令牌"}},
-		{Method: "POST", Pattern: "/api/v1/auth/password", Perm: web.Authed, Handler: h.apiPassword, Doc: &web.Doc{Tag: tag, Summary: "修改本人密码",
+		{Method: "POST", Pattern: "/api/v1/auth/password", Perm: web.Authed, Handler: web.Done(http.StatusOK, h.setPassword), Doc: &web.Doc{Tag: tag, Summary: "修改本人密码",
 			Body: map[string]string{"old_password": "…", "password": "…"}}},
 		{Method: "GET", Pattern: "/api/v1/me", Perm: web.Authed, Handler: h.apiMe, Doc: &web.Doc{Tag: tag, Summary: "当前用户与角色"}},
 		{Method: "GET", Pattern: "/api/v1/accounts", Perm: web.Accounts, Handler: h.apiAccounts, Doc: &web.Doc{Tag: tag, Summary: "账号列表（系统管理员）"}},
@@ -172,8 +172,7 @@ func (h *handlers) passwordForm(w http.ResponseWriter, r *http.Request) error {
 		return h.Web.RenderStatus(w, r, 0, h.password, nil, err)
 	}
 	web.ClearSessionCookie(w, r)
-	http.Redirect(w, r, "/login?ok="+urlq("密码已修改，请用新密码登录"), http.StatusSeeOther)
-	return nil
+	return web.SeeOther(w, r, "/login", "密码已修改，请用新密码登录")
 }
 
 type accountsView struct {
@@ -262,8 +261,7 @@ func (h *handlers) createForm(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := h.Auth.RequestAccount(r.Context(), web.Principal(r), newAccount(r), r.FormValue("reason")); err != nil {
 		return h.renderAccounts(w, r, grantErr(err))
 	}
-	http.Redirect(w, r, "/admin/accounts?ok="+urlq("账号已创建，待安全保密管理员审批授权后方可登录；初始密码为一次性密码，首次登录须修改"), http.StatusSeeOther)
-	return nil
+	return web.SeeOther(w, r, "/admin/accounts", "账号已创建，待安全保密管理员审批授权后方可登录；初始密码为一次性密码，首次登录须修改")
 }
 
 func (h *handlers) resetForm(w http.ResponseWriter, r *http.Request) error {
@@ -274,8 +272,7 @@ func (h *handlers) resetForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.renderAccounts(w, r, err)
 	}
-	http.Redirect(w, r, "/admin/accounts?ok="+urlq("密码已重置为一次性密码；该账号的授权已暂停，待安全保密管理员审批恢复后方可登录，登录时须先修改密码"), http.StatusSeeOther)
-	return nil
+	return web.SeeOther(w, r, "/admin/accounts", "密码已重置为一次性密码；该账号的授权已暂停，待安全保密管理员审批恢复后方可登录，登录时须先修改密码")
 }
 
 type securityView struct {
@@ -323,8 +320,7 @@ func (h *handlers) roleForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.renderSecurity(w, r, err)
 	}
-	http.Redirect(w, r, "/admin/security?ok="+urlq("角色已授予或调整，该账号须重新登录"), http.StatusSeeOther)
-	return nil
+	return web.SeeOther(w, r, "/admin/security", "角色已授予或调整，该账号须重新登录")
 }
 
 func (h *handlers) decideForm(w http.ResponseWriter, r *http.Request, approve bool) error {
@@ -339,8 +335,7 @@ func (h *handlers) decideForm(w http.ResponseWriter, r *http.Request, approve bo
 	if !approve {
 		msg = "已拒绝该申请，账号仍无任何权限"
 	}
-	http.Redirect(w, r, "/admin/security?ok="+urlq(msg), http.StatusSeeOther)
-	return nil
+	return web.SeeOther(w, r, "/admin/security", msg)
 }
 
 func (h *handlers) approveForm(w http.ResponseWriter, r *http.Request) error {

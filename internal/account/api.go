@@ -1,14 +1,12 @@
 package account
 
 import (
+	"context"
 	"net/http"
-	"net/url"
 
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/web"
 )
-
-func urlq(s string) string { return url.QueryEscape(s) }
 
 type loginBody struct {
 	Username string `json:"username"`
@@ -42,16 +40,8 @@ type passwordBody struct {
 	Password    string `json:"password"`
 }
 
-func (h *handlers) apiPassword(w http.ResponseWriter, r *http.Request) error {
-	var b passwordBody
-	if err := web.DecodeJSON(w, r, &b); err != nil {
-		return err
-	}
-	if err := h.Auth.SetPassword(r.Context(), web.Principal(r).AccountID, &b.OldPassword, b.Password); err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
-	return nil
+func (h *handlers) setPassword(ctx context.Context, p *auth.Principal, b passwordBody) error {
+	return h.Auth.SetPassword(ctx, p.AccountID, &b.OldPassword, b.Password)
 }
 
 func (h *handlers) apiMe(w http.ResponseWriter, r *http.Request) error {

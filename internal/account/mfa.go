@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"html/template"
@@ -29,9 +30,9 @@ func (h *handlers) mfaRoutes() []web.Route {
 		{Method: "GET", Pattern: "/api/v1/auth/mfa", Perm: web.Authed, Handler: h.apiMFA, Doc: &web.Doc{Tag: tag,
 			Summary: "本人动态口令状态；未启用时给出新的绑定密钥（不保存，确认后才生效）",
 			Reply:   mfaReply{Enrolment: &auth.Enrolment{Secret: "JBSWY3DPEHPK3PXP…", URI: "otpauth://totp/…", Token: "…"}}}},
-		{Method: "POST", Pattern: "/api/v1/auth/mfa", Perm: web.Authed, Handler: h.apiMFAEnable, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/auth/mfa", Perm: web.Authed, Handler: web.Done(http.StatusOK, h.enableOTP), Doc: &web.Doc{Tag: tag,
 			Summary: "以当前动态口令确认绑定，启用双因素认证", Body: enableBody{Enrol: "…", Code: "123456"}}},
-		{Method: "POST", Pattern: "/api/v1/auth/mfa/disable", Perm: web.Authed, Handler: h.apiMFADisable, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/auth/mfa/disable", Perm: web.Authed, Handler: web.Done(http.StatusOK, h.disableOTP), Doc: &web.Doc{Tag: tag,
 			Summary: "以当前动态口令停用本人的双因素认证", Body: codeBody{Code: "123456"}}},
 		{Method: "POST", Pattern: "/api/v1/accounts/{id}/mfa/reset", Perm: web.Accounts, Handler: h.apiMFAReset, Doc: &web.Doc{Tag: tag,
 			Summary: "重置他人的动态口令（系统管理员；不能重置本人，三员账号只能在服务器上用命令行重置）"}},
@@ -113,8 +114,7 @@ func (h *handlers) mfaEnableForm(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Auth.EnableOTP(r.Context(), web.Principal(r), r.FormValue("enrol"), r.FormValue("code")); err != nil {
 		return h.renderMFA(w, r, mfaErr(err))
 	}
-	http.Redirect(w, r, "/mfa?ok="+urlq("双因素认证已启用，下次登录时需输入动态口令"), http.StatusSeeOther)
-	return nil
+	return web.SeeOther(w, r, "/mfa", "双因素认证已启用，下次登录时需输入动态口令")
 }
 
 func (h *handlers) mfaDisableForm(w http.ResponseWriter, r *http.Request) error {
@@ -126,8 +126,7 @@ func (h *handlers) mfaDisableForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return h.renderMFA(w, r, mfaErr(err))
 	}
-	http.Redirect(w, r, "/mfa?ok="+urlq("双因素认证已停用"), http.StatusSeeOther)
-	return nil
+	return web.SeeOther(w, r, "/mfa", "双因素认证已停用")
 }
 
 // resetOTP resets another account's second factor; one's own needs a code
@@ -148,8 +147,7 @@ func (h *handlers) mfaResetForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.Web.RenderStatus(w, r, 0, h.accounts, v, err)
 	}
-	http.Redirect(w, r, "/admin/accounts?ok="+urlq("动态口令已重置，该账号可重新绑定"), http.StatusSeeOther)
-	return nil
+	return web.SeeOther(w, r, "/admin/accounts", "动态口令已重置，该账号可重新绑定")
 }
 
 type mfaReply struct {
@@ -174,32 +172,16 @@ type enableBody struct {
 	Code  string `json:"code"`
 }
 
-func (h *handlers) apiMFAEnable(w http.ResponseWriter, r *http.Request) error {
-	var b enableBody
-	if err := web.DecodeJSON(w, r, &b); err != nil {
-		return err
-	}
-	if err := h.Auth.EnableOTP(r.Context(), web.Principal(r), b.Enrol, b.Code); err != nil {
-		return mfaErr(err)
-	}
-	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
-	return nil
+func (h *handlers) enableOTP(ctx context.Context, p *auth.Principal, b enableBody) error {
+	return mfaErr(h.Auth.EnableOTP(ctx, p, b.Enrol, b.Code))
 }
 
 type codeBody struct {
 	Code string `json:"code"`
 }
 
-func (h *handlers) apiMFADisable(w http.ResponseWriter, r *http.Request) error {
-	var b codeBody
-	if err := web.DecodeJSON(w, r, &b); err != nil {
-		return err
-	}
-	if err := h.Auth.DisableOTP(r.Context(), web.Principal(r), b.Code); err != nil {
-		return mfaErr(err)
-	}
-	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
-	return nil
+func (h *handlers) disableOTP(ctx context.Context, p *auth.Principal, b codeBody) error {
+	return mfaErr(h.Auth.DisableOTP(ctx, p, b.Code))
 }
 
 func (h *handlers) apiMFAReset(w http.ResponseWriter, r *http.Request) error {

@@ -38,6 +38,7 @@ import (
 	"hongdun/internal/pioneer"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
@@ -94,6 +95,7 @@ func (a *App) periodic() []func(context.Context, *core.Deps) error {
 		auditCheckpoint,
 		a.saveStats,
 		saveAnnual,
+		leader.Warm, // last: the 市局's comparison counted from what the jobs above left, for a leader's first view
 	}
 }
 
@@ -140,6 +142,12 @@ func (a *App) RunPeriodic(ctx context.Context) error {
 	// system: do both now, once an hour.
 	debug.FreeOSMemory()
 	return errors.Join(errs...)
+}
+
+// untilMidnight is the time from now to a second past the next change of
+// the civil day (midnight in Shanghai).
+func untilMidnight(now time.Time) time.Duration {
+	return civil.Today(now).AddDays(1).Start().Add(time.Second).Sub(now)
 }
 
 // runPeriodic runs the periodic jobs for the server, logging failures.
@@ -311,14 +319,22 @@ func (a *App) Serve(ctx context.Context, addr string) error {
 		// loaded; the start-up jobs can wait that long.
 		a.warm(ctx)
 		a.runPeriodic(ctx)
+		// Hourly, and at midnight too: the figures kept as of a day
+		// (development and tasks) are counted directly from midnight until
+		// the jobs keep them again.
 		tick := time.NewTicker(time.Hour)
 		defer tick.Stop()
+		midnight := time.NewTimer(untilMidnight(time.Now()))
+		defer midnight.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
 				a.runPeriodic(ctx)
+			case <-midnight.C:
+				a.runPeriodic(ctx)
+				midnight.Reset(untilMidnight(time.Now()))
 			}
 		}
 	}()

@@ -14,9 +14,12 @@ import (
 	"hongdun/internal/honour"
 	"hongdun/internal/leader"
 	"hongdun/internal/life"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/strong"
 	"hongdun/internal/task"
 	"hongdun/internal/training"
@@ -115,10 +118,39 @@ func checkCompare(t *testing.T, c *apptest.Client, root int64) {
 	}
 }
 
+// checkWarm checks that the jobs' Warm leaves the 市局's comparison kept
+// for a leader's first view: its 组织生活 tally recalled from memory.
+func checkWarm(t *testing.T, e *apptest.Env, root int64) {
+	t.Helper()
+	ctx := context.Background()
+	kept := func() bool {
+		o, err := org.Get(ctx, e.DB, root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := org.ReadOrgs(ctx, e.DB, scope.Under(o.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, ok := org.Recall(tree, fmt.Sprintf("life.Tallies %d", civil.Today(e.App.Now()).Year()))
+		return ok
+	}
+	if kept() {
+		t.Fatal("the comparison is kept before anything counted it")
+	}
+	if err := leader.Warm(ctx, e.App.Deps); err != nil {
+		t.Fatal(err)
+	}
+	if !kept() {
+		t.Error("Warm left the 市局's 组织生活 tally uncounted for the first view")
+	}
+}
+
 func TestCompare(t *testing.T) {
 	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		root, sub, other := leaderBureau(t, e)
+		checkWarm(t, e, root)
 		c := e.Account(auth.Leader, root, 0)
 		checkCompare(t, c, root)
 		// The people are counted from the dashboard's snapshot: after writes

@@ -58,6 +58,7 @@ func init() {
 	})
 
 	scoped("GET /api/v1/orgs", orgProbe("GET", "/api/v1/orgs?root=%d", nil, fB))
+	scoped("GET /api/v1/orgs/search", orgProbe("GET", "/api/v1/orgs/search?root=%d", nil, fB))
 	scoped("GET /api/v1/orgs/{id}", orgProbe("GET", "/api/v1/orgs/%d", nil, fBBranch))
 	scoped("POST /api/v1/orgs", func(t *testing.T, f *Fixture) (string, string, any) {
 		return "POST", "/api/v1/orgs", map[string]any{"parent_id": f.B, "name": "乙分局新支部", "kind": "branch"}

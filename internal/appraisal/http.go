@@ -11,9 +11,7 @@ import (
 
 type handlers struct{ *Service }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "民主评议党员", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("民主评议党员")
 
 // Routes serve the rounds' pages, the members' phone pages and the API.
 func Routes(d *core.Deps) []web.Route {

@@ -57,7 +57,7 @@ func Routes(d *core.Deps) []web.Route {
 			IndicatorInput{Name: "组织生活规范", Kind: Computed, Source: "life.compliance", Weight: 20, Version: 1}, set)},
 		{Method: "DELETE", Pattern: "/api/v1/assess-sets/{id}/indicators/{iid}", Perm: web.PartyWrite, Handler: h.apiRemoveIndicator, Doc: doc("从编制中的方案删除指标",
 			[]web.Param{{Name: "version", Description: "所读取方案的 version"}}, nil, set)},
-		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/publish", Perm: web.PartyWrite, Handler: h.apiPublish, Doc: doc("发布方案（指标合计须为 100 分），并通知各考评对象提交书记抓党建述职", nil, version, set)},
+		{Method: "POST", Pattern: "/api/v1/assess-sets/{id}/publish", Perm: web.PartyWrite, Handler: core.Stepped(d, Publish), Doc: doc("发布方案（指标合计须为 100 分），并通知各考评对象提交书记抓党建述职", nil, version, set)},
 		{Method: "PUT", Pattern: "/api/v1/assess-sets/{id}/indicators/{iid}/scores", Perm: web.PartyWrite, Handler: h.apiScore, Doc: doc("为评分指标录入得分（0 至该指标分值）及佐证；修改已录入的得分须带其 version", nil,
 			Scores{Scores: []Score{{OrgID: 12, Points: 13.5, Evidence: "执法质量考评全市第二"}}}, map[string]bool{"ok": true})},
 		{Method: "GET", Pattern: "/api/v1/assess-sets/{id}/results", Perm: web.PartyRead, Handler: h.apiResults, Doc: doc("考评结果：各组织及其书记的指标得分、创新加分、容错免责、总分与名次",
@@ -71,14 +71,14 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/innovations", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Register), Doc: doc("实施前登记创新事项（要解决的问题、创新思路、预期效果、可能的风险、计划实施日期）", nil,
 			InnovationInput{OrgID: 12, Title: "“警格+网格”党建联建", Problem: "……", Idea: "……", Expected: "……", Risks: "……", PlannedStart: "2026-04-01"}, inv)},
 		{Method: "GET", Pattern: "/api/v1/innovations/{id}", Perm: web.PartyRead, Handler: core.Read(h.Deps, GetInnovation), Doc: doc("一项创新事项", nil, nil, inv)},
-		{Method: "POST", Pattern: "/api/v1/innovations/{id}/review", Perm: web.PartyWrite, Handler: h.apiReviewInnovation, Doc: doc("上级党组织审核：确认政治方向正确后列入容错清单，或不予列入（须写明理由）", nil,
+		{Method: "POST", Pattern: "/api/v1/innovations/{id}/review", Perm: web.PartyWrite, Handler: core.PostedOn(d, http.StatusOK, ReviewInnovation), Doc: doc("上级党组织审核：确认政治方向正确后列入容错清单，或不予列入（须写明理由）", nil,
 			InnovationReview{Accept: true, Sound: true, Note: "方向正确，同意列入", Version: 1}, inv)},
-		{Method: "POST", Pattern: "/api/v1/innovations/{id}/outcome", Perm: web.PartyWrite, Handler: h.apiOutcome, Doc: doc("报告实施结果（取得成效或未达预期）", nil,
+		{Method: "POST", Pattern: "/api/v1/innovations/{id}/outcome", Perm: web.PartyWrite, Handler: core.PostedOn(d, http.StatusOK, ReportOutcome), Doc: doc("报告实施结果（取得成效或未达预期）", nil,
 			Outcome{Succeeded: false, TriedFrom: "2026-04-01", Note: "……", Version: 2}, inv)},
-		{Method: "POST", Pattern: "/api/v1/innovations/{id}/ruling", Perm: web.PartyWrite, Handler: h.apiRule, Doc: doc("上级党组织认定：credit 创新加分（credit 分值）、exempt 容错免责（抵消扣分）、penalty 不予免责", nil,
+		{Method: "POST", Pattern: "/api/v1/innovations/{id}/ruling", Perm: web.PartyWrite, Handler: core.PostedOn(d, http.StatusOK, Rule), Doc: doc("上级党组织认定：credit 创新加分（credit 分值）、exempt 容错免责（抵消扣分）、penalty 不予免责", nil,
 			Ruling{Ruling: Exempt, Note: "事前登记并列入容错清单，程序合规，予以免责", Version: 3}, inv)},
 
-		{Method: "POST", Pattern: "/api/v1/innovations/{id}/case", Perm: web.PartyWrite, Handler: h.apiToLibrary, Doc: doc("将给予创新加分的创新事项收入案例库（设为精选）", nil, version, inv)},
+		{Method: "POST", Pattern: "/api/v1/innovations/{id}/case", Perm: web.PartyWrite, Handler: core.Stepped(d, ToLibrary), Doc: doc("将给予创新加分的创新事项收入案例库（设为精选）", nil, version, inv)},
 
 		{Method: "GET", Pattern: "/assess", Perm: web.PartyRead, Handler: h.pageSets},
 		{Method: "POST", Pattern: "/assess/sets", Perm: web.PartyWrite, Handler: h.pageCreateSet},
@@ -138,12 +138,16 @@ func (h *handlers) apiSets(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, Page[*Set]{Total: len(ss), Items: ss}, err)
 }
 
-func (h *handlers) apiRemoveIndicator(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
+// indicator is the set and the indicator of the path.
+func indicator(r *http.Request) (id, iid int64, err error) {
+	if id, err = web.PathID(r, "id"); err == nil {
+		iid, err = web.PathID(r, "iid")
 	}
-	iid, err := web.PathID(r, "iid")
+	return id, iid, err
+}
+
+func (h *handlers) apiRemoveIndicator(w http.ResponseWriter, r *http.Request) error {
+	id, iid, err := indicator(r)
 	if err != nil {
 		return err
 	}
@@ -155,29 +159,8 @@ func (h *handlers) apiRemoveIndicator(w http.ResponseWriter, r *http.Request) er
 	return web.Reply(w, http.StatusOK, s, err)
 }
 
-type versioned struct {
-	Version int `json:"version"`
-}
-
-func (h *handlers) apiPublish(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in versioned
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	s, err := Publish(r.Context(), h.Deps, web.Principal(r), id, in.Version)
-	return web.Reply(w, http.StatusOK, s, err)
-}
-
 func (h *handlers) apiScore(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	iid, err := web.PathID(r, "iid")
+	id, iid, err := indicator(r)
 	if err != nil {
 		return err
 	}
@@ -213,20 +196,27 @@ func resultsFilter(r *http.Request) (int64, web.Pager, error) {
 	return n[0], pg, err
 }
 
-func (h *handlers) apiReports(w http.ResponseWriter, r *http.Request) error {
+// reports is the set of the path and its reports, of the organisation
+// the query names (0: every one the caller sees).
+func (h *handlers) reports(r *http.Request) (*Set, []*Report, int64, error) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
-		return err
+		return nil, nil, 0, err
 	}
 	n, err := numbers(r.URL.Query(), "org")
 	if err != nil {
-		return err
+		return nil, nil, 0, err
 	}
 	s, err := GetSet(r.Context(), h.DB, web.Principal(r), id)
 	if err != nil {
-		return err
+		return nil, nil, 0, err
 	}
 	rs, err := Reports(r.Context(), h.DB, web.Principal(r), s, n[0])
+	return s, rs, n[0], err
+}
+
+func (h *handlers) apiReports(w http.ResponseWriter, r *http.Request) error {
+	_, rs, _, err := h.reports(r)
 	return web.Reply(w, http.StatusOK, Page[*Report]{Total: len(rs), Items: rs}, err)
 }
 
@@ -249,42 +239,4 @@ func (h *handlers) apiInnovations(w http.ResponseWriter, r *http.Request) error 
 	}
 	l, err := Innovations(r.Context(), h.Deps, web.Principal(r), f)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-// apiStep decodes a body for an innovation's step and runs it.
-func apiStep[T any](h *handlers, w http.ResponseWriter, r *http.Request, run func(id int64, in T) (*Innovation, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in T
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	inv, err := run(id, in)
-	return web.Reply(w, http.StatusOK, inv, err)
-}
-
-func (h *handlers) apiReviewInnovation(w http.ResponseWriter, r *http.Request) error {
-	return apiStep(h, w, r, func(id int64, in InnovationReview) (*Innovation, error) {
-		return ReviewInnovation(r.Context(), h.Deps, web.Principal(r), id, in)
-	})
-}
-
-func (h *handlers) apiOutcome(w http.ResponseWriter, r *http.Request) error {
-	return apiStep(h, w, r, func(id int64, in Outcome) (*Innovation, error) {
-		return ReportOutcome(r.Context(), h.Deps, web.Principal(r), id, in)
-	})
-}
-
-func (h *handlers) apiRule(w http.ResponseWriter, r *http.Request) error {
-	return apiStep(h, w, r, func(id int64, in Ruling) (*Innovation, error) {
-		return Rule(r.Context(), h.Deps, web.Principal(r), id, in)
-	})
-}
-
-func (h *handlers) apiToLibrary(w http.ResponseWriter, r *http.Request) error {
-	return apiStep(h, w, r, func(id int64, in versioned) (*Innovation, error) {
-		return ToLibrary(r.Context(), h.Deps, web.Principal(r), id, in.Version)
-	})
 }

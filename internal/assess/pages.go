@@ -44,15 +44,6 @@ func formFloat(r *http.Request, name string) float64 {
 	return f
 }
 
-func redirect(w http.ResponseWriter, r *http.Request, to, msg string) error {
-	sep := "?"
-	if strings.Contains(to, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, to+sep+"ok="+url.QueryEscape(msg), http.StatusSeeOther)
-	return nil
-}
-
 // formStep runs a page form: a refusal re-shows the page with the message
 // (a 404 stays a 404), success goes back with a notice.
 func formStep(w http.ResponseWriter, r *http.Request, back string, act func() (string, error), show func(err error) error) error {
@@ -60,13 +51,7 @@ func formStep(w http.ResponseWriter, r *http.Request, back string, act func() (s
 		return err
 	}
 	msg, err := act()
-	if err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return show(err)
-	}
-	return redirect(w, r, back, msg)
+	return web.Answer(w, r, err, show, back, msg)
 }
 
 func (h *handlers) years() []int {
@@ -119,7 +104,7 @@ func (h *handlers) pageCreateSet(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.showSets(w, r, r.Form, err)
 	}
-	return redirect(w, r, fmt.Sprintf("/assess/sets/%d", st.ID), "已建立考评方案，请核对指标后发布")
+	return web.SeeOther(w, r, fmt.Sprintf("/assess/sets/%d", st.ID), "已建立考评方案，请核对指标后发布")
 }
 
 type setView struct {
@@ -216,11 +201,7 @@ type scoringView struct {
 }
 
 func (h *handlers) showScoring(w http.ResponseWriter, r *http.Request, err error) error {
-	id, e := web.PathID(r, "id")
-	if e != nil {
-		return e
-	}
-	iid, e := web.PathID(r, "iid")
+	id, iid, e := indicator(r)
 	if e != nil {
 		return e
 	}
@@ -268,11 +249,7 @@ func (h *handlers) pageScoring(w http.ResponseWriter, r *http.Request) error {
 // pageScore reads the sheet: points_<org>, evidence_<org>, version_<org>
 // for each organisation given points.
 func (h *handlers) pageScore(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	iid, err := web.PathID(r, "iid")
+	id, iid, err := indicator(r)
 	if err != nil {
 		return err
 	}
@@ -309,23 +286,12 @@ type reportsView struct {
 }
 
 func (h *handlers) showReports(w http.ResponseWriter, r *http.Request, err error) error {
-	id, e := web.PathID(r, "id")
-	if e != nil {
-		return e
-	}
-	n, e := numbers(r.URL.Query(), "org")
+	s, reports, orgID, e := h.reports(r)
 	if e != nil {
 		return e
 	}
 	ctx, p := r.Context(), web.Principal(r)
-	s, e := GetSet(ctx, h.DB, p, id)
-	if e != nil {
-		return e
-	}
-	v := reportsView{Set: s, Grades: Grades, Form: r.PostForm}
-	if v.Reports, e = Reports(ctx, h.DB, p, s, n[0]); e != nil {
-		return e
-	}
+	v := reportsView{Set: s, Reports: reports, Grades: Grades, Form: r.PostForm}
 	if _, e := org.WritablePath(ctx, h.DB, p, s.OrgID); e == nil && s.State == Published {
 		v.CanReview = true
 	}
@@ -336,7 +302,7 @@ func (h *handlers) showReports(w http.ResponseWriter, r *http.Request, err error
 		}
 		sc := scope.Of(p)
 		for _, o := range t.Orgs {
-			if sc.Contains(o.Path) && (n[0] == 0 || o.ID == n[0]) && len(v.Mine) < 200 {
+			if sc.Contains(o.Path) && (orgID == 0 || o.ID == orgID) && len(v.Mine) < 200 {
 				v.Mine = append(v.Mine, o)
 			}
 		}
@@ -429,7 +395,7 @@ func (h *handlers) pageRegister(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.showInnovations(w, r, err)
 	}
-	return redirect(w, r, fmt.Sprintf("/assess/innovations/%d", inv.ID), "已登记，等待上级党组织审核列入容错清单")
+	return web.SeeOther(w, r, fmt.Sprintf("/assess/innovations/%d", inv.ID), "已登记，等待上级党组织审核列入容错清单")
 }
 
 type innovationView struct {

@@ -16,9 +16,7 @@ import (
 
 type handlers struct{ *core.Deps }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "一支部一品牌", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("一支部一品牌")
 
 // Routes serve the brand pages and API.
 func Routes(d *core.Deps) []web.Route {

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
@@ -129,24 +130,16 @@ type brandView struct {
 	Review  bool // an organisation above reviews it
 	Feature bool // the bureau features it
 	Upload  bool
-	Form    url.Values
+	web.Refill
 }
 
 // Values are the brand's fields for the edit form: as posted, or as
 // stored before a post.
 func (v brandView) Values() url.Values {
-	if v.Form != nil {
-		return v.Form
+	if v.Refill != nil {
+		return url.Values(v.Refill)
 	}
 	return url.Values{"name": {v.Name}, "slogan": {v.Slogan}, "about": {v.About}, "practice": {v.Practice}, "results": {v.Results}}
-}
-
-// Value is a posted value, or the stored one before a post.
-func (v brandView) Value(name, stored string) string {
-	if v.Form != nil {
-		return v.Form.Get(name)
-	}
-	return stored
 }
 
 func (h *handlers) renderBrand(w http.ResponseWriter, r *http.Request, id int64, form url.Values, failed error) error {
@@ -155,7 +148,7 @@ func (h *handlers) renderBrand(w http.ResponseWriter, r *http.Request, id int64,
 	if err != nil {
 		return err
 	}
-	v := brandView{Brand: b, Form: form, Upload: p.Writes(),
+	v := brandView{Brand: b, Refill: web.Refill(form), Upload: p.Writes(),
 		Edit:    p.Writes() && (b.State == Draft || b.State == Returned),
 		Review:  reviews(p, b) && (b.State == Submitted || b.State == Approved),
 		Feature: org.BureauAdmin(p) && b.State == Approved}
@@ -173,14 +166,10 @@ func (h *handlers) pageBrand(w http.ResponseWriter, r *http.Request) error {
 // brandForm runs a form's write on a brand in scope and shows it again:
 // with the refusal, or after a redirect with done.
 func (h *handlers) brandForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
-	check := func(id int64) error {
-		_, err := Get(r.Context(), h.Deps, web.Principal(r), id)
-		return err
-	}
 	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 		return h.renderBrand(w, r, id, r.PostForm, err)
 	}
-	return web.ObjectForm{Page: "/brands/%d", Check: check, Show: show}.Post(w, r, done, do)
+	return web.ObjectForm{Page: "/brands/%d", Check: core.Seen(r, h.Deps, Get), Show: show}.Post(w, r, done, do)
 }
 
 func (h *handlers) formUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -285,24 +274,14 @@ func (h *handlers) pageFeatured(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) formAdopt(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := Featured(r.Context(), h.Deps, web.Principal(r), id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	in := AdoptInput{Since: r.Form.Get("since"), Note: r.Form.Get("note")}
-	in.OrgID, _ = strconv.ParseInt(r.Form.Get("org_id"), 10, 64) // 0 is refused with its field
-	if _, err := Adopt(r.Context(), h.Deps, web.Principal(r), id, in); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
+	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 		return h.renderFeatured(w, r, id, r.Form, err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/brands/gallery/%d?ok=%s", id, url.QueryEscape("已登记学习推广")), http.StatusSeeOther)
-	return nil
+	form := web.ObjectForm{Page: "/brands/gallery/%d", Check: core.Seen(r, h.Deps, Featured), Show: show}
+	return form.Post(w, r, "已登记学习推广", func(id int64, _ url.Values) error {
+		in := AdoptInput{Since: r.Form.Get("since"), Note: r.Form.Get("note")}
+		in.OrgID, _ = strconv.ParseInt(r.Form.Get("org_id"), 10, 64) // 0 is refused with its field
+		_, err := Adopt(r.Context(), h.Deps, web.Principal(r), id, in)
+		return err
+	})
 }

@@ -96,7 +96,7 @@ func (h *handlers) pageOpenCampaign(w http.ResponseWriter, r *http.Request) erro
 		}
 		return h.renderNewCampaign(w, r, r.Form, false, err)
 	}
-	return done(w, r, fmt.Sprintf("/care/campaigns/%d", c.ID), "已开启“"+c.Name+"”，各组织已可看到走访名单")
+	return web.SeeOther(w, r, fmt.Sprintf("/care/campaigns/%d", c.ID), "已开启“"+c.Name+"”，各组织已可看到走访名单")
 }
 
 type campaignView struct {
@@ -141,20 +141,21 @@ func (h *handlers) renderCampaign(w http.ResponseWriter, r *http.Request, id int
 	return h.Web.RenderStatus(w, r, http.StatusOK, campaignPage, v, failed)
 }
 
-// campaign is the campaign of a page's path that p manages, for formWrite.
-func (h *handlers) campaign() record {
-	return record{seen: h.campaignIn, show: h.renderCampaign, path: "/care/campaigns/%d"}
+// campaign is how a page writes on the campaign of its path, which p
+// manages.
+func (h *handlers) campaign(r *http.Request) web.ObjectForm {
+	return web.ObjectForm{Page: "/care/campaigns/%d", Check: h.campaignManaged(r), Show: h.renderCampaign}
 }
 
 func (h *handlers) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) error {
-	return h.formWrite(w, r, h.campaign(), "已保存活动", func(id int64) error {
+	return h.campaign(r).Post(w, r, "已保存活动", func(id int64, _ url.Values) error {
 		_, err := UpdateCampaign(r.Context(), h.Deps, web.Principal(r), id, campaignForm(r.PostForm))
 		return err
 	})
 }
 
 func (h *handlers) pageCloseCampaign(w http.ResponseWriter, r *http.Request) error {
-	return h.formWrite(w, r, h.campaign(), "活动已结束", func(id int64) error {
+	return h.campaign(r).Post(w, r, "活动已结束", func(id int64, _ url.Values) error {
 		_, err := CloseCampaign(r.Context(), h.Deps, web.Principal(r), id, int(formInt(r, "version")))
 		return err
 	})
@@ -179,11 +180,7 @@ func (v sheetView) Amount(t *Target) string {
 }
 
 func (h *handlers) renderSheet(w http.ResponseWriter, r *http.Request, pg *web.Page) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f, _, err := filter(r, ParseTargetFilter)
+	id, f, err := campaignTargets(r)
 	if err != nil {
 		return err
 	}

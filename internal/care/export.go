@@ -82,11 +82,7 @@ func (h *handlers) exportVisits(w http.ResponseWriter, r *http.Request) error {
 
 // exportCampaign writes a campaign's progress by organisation and its list.
 func (h *handlers) exportCampaign(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f, _, err := filter(r, ParseTargetFilter)
+	id, f, err := campaignTargets(r)
 	if err != nil {
 		return err
 	}

@@ -156,37 +156,26 @@ func (h *handlers) inScope(r *http.Request, get func(id int64) error) (int64, er
 	return id, get(id)
 }
 
-func (h *handlers) hardshipIn(r *http.Request) (int64, error) {
-	return h.inScope(r, func(id int64) error {
+// hardshipSeen checks that p sees the entry of the path.
+func (h *handlers) hardshipSeen(r *http.Request) func(id int64) error {
+	return func(id int64) error {
 		_, err := getHardship(r.Context(), h.DB, web.Principal(r), h.today(), id)
 		return err
-	})
+	}
 }
 
 func (h *handlers) apiUpdateHardship(w http.ResponseWriter, r *http.Request) error {
-	id, err := h.hardshipIn(r)
-	if err != nil {
-		return err
-	}
 	var in HardshipInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	e, err := UpdateHardship(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusOK, e, err)
+	return web.Guarded(w, r, h.hardshipSeen(r), &in, func(id int64) (*HardshipEntry, error) {
+		return UpdateHardship(r.Context(), h.Deps, web.Principal(r), id, in)
+	})
 }
 
 func (h *handlers) apiReviewHardship(w http.ResponseWriter, r *http.Request) error {
-	id, err := h.hardshipIn(r)
-	if err != nil {
-		return err
-	}
 	var rv Review
-	if err := web.DecodeJSON(w, r, &rv); err != nil {
-		return err
-	}
-	e, err := ReviewHardship(r.Context(), h.Deps, web.Principal(r), id, rv)
-	return web.Reply(w, http.StatusOK, e, err)
+	return web.Guarded(w, r, h.hardshipSeen(r), &rv, func(id int64) (*HardshipEntry, error) {
+		return ReviewHardship(r.Context(), h.Deps, web.Principal(r), id, rv)
+	})
 }
 
 func (h *handlers) apiVisits(w http.ResponseWriter, r *http.Request) error {
@@ -207,28 +196,23 @@ func (h *handlers) apiCreateVisit(w http.ResponseWriter, r *http.Request) error 
 	return web.Reply(w, http.StatusCreated, v, err)
 }
 
-func (h *handlers) visitIn(r *http.Request) (int64, error) {
-	return h.inScope(r, func(id int64) error {
+// visitSeen checks that p sees the visit of the path.
+func (h *handlers) visitSeen(r *http.Request) func(id int64) error {
+	return func(id int64) error {
 		_, err := GetVisit(r.Context(), h.DB, web.Principal(r), id)
 		return err
-	})
+	}
 }
 
 func (h *handlers) apiUpdateVisit(w http.ResponseWriter, r *http.Request) error {
-	id, err := h.visitIn(r)
-	if err != nil {
-		return err
-	}
 	var in VisitInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	v, err := UpdateVisit(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusOK, v, err)
+	return web.Guarded(w, r, h.visitSeen(r), &in, func(id int64) (*Visit, error) {
+		return UpdateVisit(r.Context(), h.Deps, web.Principal(r), id, in)
+	})
 }
 
 func (h *handlers) apiDeleteVisit(w http.ResponseWriter, r *http.Request) error {
-	id, err := h.visitIn(r)
+	id, err := h.inScope(r, h.visitSeen(r))
 	if err != nil {
 		return err
 	}
@@ -261,7 +245,7 @@ func photoUpload(w http.ResponseWriter, r *http.Request) (*sealed.Upload, []Uplo
 }
 
 func (h *handlers) apiPhoto(w http.ResponseWriter, r *http.Request) error {
-	id, err := h.visitIn(r)
+	id, err := h.inScope(r, h.visitSeen(r))
 	if err != nil {
 		return err
 	}
@@ -324,42 +308,31 @@ func (h *handlers) apiCampaign(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, c, err)
 }
 
-func (h *handlers) campaignIn(r *http.Request) (int64, error) {
-	return h.inScope(r, func(id int64) error {
+// campaignManaged checks that p manages the campaign of the path.
+func (h *handlers) campaignManaged(r *http.Request) func(id int64) error {
+	return func(id int64) error {
 		c, err := GetCampaign(r.Context(), h.DB, web.Principal(r), h.today(), id)
 		if err == nil && !Manages(web.Principal(r), c) {
 			err = fail.NotFound()
 		}
 		return err
-	})
+	}
 }
 
 func (h *handlers) apiUpdateCampaign(w http.ResponseWriter, r *http.Request) error {
-	id, err := h.campaignIn(r)
-	if err != nil {
-		return err
-	}
 	var in CampaignInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := UpdateCampaign(r.Context(), h.Deps, web.Principal(r), id, in)
-	return web.Reply(w, http.StatusOK, c, err)
+	return web.Guarded(w, r, h.campaignManaged(r), &in, func(id int64) (*Campaign, error) {
+		return UpdateCampaign(r.Context(), h.Deps, web.Principal(r), id, in)
+	})
 }
 
 func (h *handlers) apiCloseCampaign(w http.ResponseWriter, r *http.Request) error {
-	id, err := h.campaignIn(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Version int `json:"version"`
 	}
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := CloseCampaign(r.Context(), h.Deps, web.Principal(r), id, in.Version)
-	return web.Reply(w, http.StatusOK, c, err)
+	return web.Guarded(w, r, h.campaignManaged(r), &in, func(id int64) (*Campaign, error) {
+		return CloseCampaign(r.Context(), h.Deps, web.Principal(r), id, in.Version)
+	})
 }
 
 func (h *handlers) apiProgress(w http.ResponseWriter, r *http.Request) error {
@@ -375,12 +348,19 @@ func (h *handlers) apiProgress(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, pr, err)
 }
 
-func (h *handlers) apiTargets(w http.ResponseWriter, r *http.Request) error {
+// campaignTargets is the campaign of the path and the filters of its
+// list of targets.
+func campaignTargets(r *http.Request) (int64, StateFilter, error) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
-		return err
+		return 0, StateFilter{}, err
 	}
 	f, _, err := filter(r, ParseTargetFilter)
+	return id, f, err
+}
+
+func (h *handlers) apiTargets(w http.ResponseWriter, r *http.Request) error {
+	id, f, err := campaignTargets(r)
 	if err != nil {
 		return err
 	}

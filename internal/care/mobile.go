@@ -23,11 +23,7 @@ func (h *handlers) phoneCampaigns(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) phoneCampaign(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f, _, err := filter(r, ParseTargetFilter)
+	id, f, err := campaignTargets(r)
 	if err != nil {
 		return err
 	}
@@ -103,7 +99,7 @@ func (h *handlers) phoneRecordVisit(w http.ResponseWriter, r *http.Request) erro
 		in.CampaignID = id
 		var v *Visit
 		if v, err = CreateVisit(r.Context(), h.Deps, web.Principal(r), in, ups); err == nil {
-			return done(w, r, fmt.Sprintf("/m/care/campaigns/%d", id), "已登记："+v.PersonName+"（"+v.FormLabel+"）")
+			return web.SeeOther(w, r, fmt.Sprintf("/m/care/campaigns/%d", id), "已登记："+v.PersonName+"（"+v.FormLabel+"）")
 		}
 	}
 	if fail.IsNotFound(err) || r.PostForm == nil {

@@ -52,49 +52,11 @@ var (
 	phoneVisitPage   = page("m_visit")
 )
 
-// done redirects to a page with a message.
-func done(w http.ResponseWriter, r *http.Request, to, msg string) error {
-	sep := "?"
-	if strings.Contains(to, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, to+sep+"ok="+url.QueryEscape(msg), http.StatusSeeOther)
-	return nil
-}
-
 func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return fail.Malformed("form", "表单无法读取")
 	}
 	return nil
-}
-
-// record is what the pages write to: how to check that the record of the
-// path is in scope (before the body is read), how to show its page again
-// with a refusal, and where its page is.
-type record struct {
-	seen func(r *http.Request) (int64, error)
-	show func(w http.ResponseWriter, r *http.Request, id int64, err error) error
-	path string // with %d for the id
-}
-
-// formWrite runs a page form's write on the record of the path: its page
-// again with the refusal, or a redirect to it with msg.
-func (h *handlers) formWrite(w http.ResponseWriter, r *http.Request, rec record, msg string, do func(id int64) error) error {
-	id, err := rec.seen(r)
-	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	if err := do(id); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return rec.show(w, r, id, err)
-	}
-	return done(w, r, fmt.Sprintf(rec.path, id), msg)
 }
 
 func formInt(r *http.Request, name string) int64 {
@@ -188,7 +150,7 @@ func (h *handlers) pageElderRule(w http.ResponseWriter, r *http.Request) error {
 		}
 		return elders(err)
 	}
-	return done(w, r, "/care?kind=elder", "老党员条件已设为："+rule.Describe())
+	return web.SeeOther(w, r, "/care?kind=elder", "老党员条件已设为："+rule.Describe())
 }
 
 type hardshipsView struct {
@@ -291,7 +253,7 @@ func (h *handlers) pageCreateHardship(w http.ResponseWriter, r *http.Request) er
 		}
 		return h.renderHardship(w, r, nil, err)
 	}
-	return done(w, r, fmt.Sprintf("/care/hardship/%d", e.ID), "已登记，等待上级党组织审核")
+	return web.SeeOther(w, r, fmt.Sprintf("/care/hardship/%d", e.ID), "已登记，等待上级党组织审核")
 }
 
 func (h *handlers) pageHardship(w http.ResponseWriter, r *http.Request) error {
@@ -306,9 +268,9 @@ func (h *handlers) pageHardship(w http.ResponseWriter, r *http.Request) error {
 	return h.renderHardship(w, r, e, nil)
 }
 
-// hardship is the entry of a page's path, for formWrite.
-func (h *handlers) hardship() record {
-	return record{seen: h.hardshipIn, path: "/care/hardship/%d", show: func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+// hardship is how a page writes on the entry of its path.
+func (h *handlers) hardship(r *http.Request) web.ObjectForm {
+	return web.ObjectForm{Page: "/care/hardship/%d", Check: h.hardshipSeen(r), Show: func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 		e, gerr := GetHardship(r.Context(), h.Deps, web.Principal(r), id)
 		if gerr != nil {
 			return gerr
@@ -318,14 +280,14 @@ func (h *handlers) hardship() record {
 }
 
 func (h *handlers) pageUpdateHardship(w http.ResponseWriter, r *http.Request) error {
-	return h.formWrite(w, r, h.hardship(), "已修改，等待上级党组织重新审核", func(id int64) error {
+	return h.hardship(r).Post(w, r, "已修改，等待上级党组织重新审核", func(id int64, _ url.Values) error {
 		_, err := UpdateHardship(r.Context(), h.Deps, web.Principal(r), id, hardshipForm(r))
 		return err
 	})
 }
 
 func (h *handlers) pageReviewHardship(w http.ResponseWriter, r *http.Request) error {
-	return h.formWrite(w, r, h.hardship(), "已审核", func(id int64) error {
+	return h.hardship(r).Post(w, r, "已审核", func(id int64, _ url.Values) error {
 		_, err := ReviewHardship(r.Context(), h.Deps, web.Principal(r), id, Review{Decision: r.PostForm.Get("decision"),
 			Note: r.PostForm.Get("note"), Version: int(formInt(r, "version"))})
 		return err

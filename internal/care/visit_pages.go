@@ -132,7 +132,7 @@ func (h *handlers) pageCreateVisit(w http.ResponseWriter, r *http.Request) error
 	if err == nil {
 		var v *Visit
 		if v, err = CreateVisit(r.Context(), h.Deps, web.Principal(r), in, ups); err == nil {
-			return done(w, r, fmt.Sprintf("/care/visits/%d", v.ID), "已登记走访："+v.PersonName)
+			return web.SeeOther(w, r, fmt.Sprintf("/care/visits/%d", v.ID), "已登记走访："+v.PersonName)
 		}
 	}
 	if fail.IsNotFound(err) || r.PostForm == nil {
@@ -169,13 +169,13 @@ func (h *handlers) renderVisit(w http.ResponseWriter, r *http.Request, id int64,
 	return h.Web.RenderStatus(w, r, http.StatusOK, visitPage, visitView{Visit: v, CanEdit: p.Writes(), Form: form}, failed)
 }
 
-// visit is the visit of a page's path, for formWrite.
-func (h *handlers) visit() record {
-	return record{seen: h.visitIn, show: h.renderVisit, path: "/care/visits/%d"}
+// visit is how a page writes on the visit of its path.
+func (h *handlers) visit(r *http.Request) web.ObjectForm {
+	return web.ObjectForm{Page: "/care/visits/%d", Check: h.visitSeen(r), Show: h.renderVisit}
 }
 
 func (h *handlers) pageUpdateVisit(w http.ResponseWriter, r *http.Request) error {
-	return h.formWrite(w, r, h.visit(), "已保存走访记录", func(id int64) error {
+	return h.visit(r).Post(w, r, "已保存走访记录", func(id int64, _ url.Values) error {
 		f := r.PostForm
 		_, err := UpdateVisit(r.Context(), h.Deps, web.Principal(r), id, VisitInput{VisitedOn: f.Get("visited_on"), Form: f.Get("form"),
 			Visitors: f.Get("visitors"), Amount: f.Get("amount"), Notes: f.Get("notes"), Version: int(formInt(r, "version"))})
@@ -184,7 +184,7 @@ func (h *handlers) pageUpdateVisit(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *handlers) pageDeleteVisit(w http.ResponseWriter, r *http.Request) error {
-	id, err := h.visitIn(r)
+	id, err := h.inScope(r, h.visitSeen(r))
 	if err != nil {
 		return err
 	}
@@ -197,11 +197,11 @@ func (h *handlers) pageDeleteVisit(w http.ResponseWriter, r *http.Request) error
 		}
 		return h.renderVisit(w, r, id, err)
 	}
-	return done(w, r, "/care/visits", "已删除走访记录")
+	return web.SeeOther(w, r, "/care/visits", "已删除走访记录")
 }
 
 func (h *handlers) pagePhoto(w http.ResponseWriter, r *http.Request) error {
-	return h.formWrite(w, r, h.visit(), "已上传照片", func(id int64) error {
+	return h.visit(r).Post(w, r, "已上传照片", func(id int64, _ url.Values) error {
 		u, ups, err := photoUpload(w, r)
 		if u != nil {
 			defer u.Close()

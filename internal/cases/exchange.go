@@ -379,5 +379,5 @@ func Sync(ctx context.Context, d *core.Deps) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return d.DB.InTx(ctx, func(tx *db.Tx) error { return todo.Sync(ctx, tx, srcPairing, items) })
+	return todo.SyncPooled(ctx, d.DB, srcPairing, items)
 }

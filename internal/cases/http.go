@@ -33,9 +33,7 @@ var (
 
 type handlers struct{ *core.Deps }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "案例库与交流学习", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("案例库与交流学习")
 
 // Routes are the 案例库, 观摩学习 and 线上一对一 pages and API.
 func Routes(d *core.Deps) []web.Route {
@@ -48,7 +46,7 @@ func Routes(d *core.Deps) []web.Route {
 	pr := Pairing{ID: 4, OrgID: 12, OrgName: "小寨路派出所党支部", Partner: "北京市公安局朝阳分局某派出所党支部", Goal: "提升“三会一课”质量", StartedOn: "2026-03-01",
 		LastOn: "2026-06-12", Sessions: []Session{{ID: 9, HeldOn: "2026-06-12", Topic: "支部会议记录规范", Result: "……"}}, Version: 1}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/cases", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("案例库：本级及下级的实践和上级收录的案例，精选在前",
+		{Method: "GET", Pattern: "/api/v1/cases", Perm: web.PartyRead, Handler: core.Filtered(d, caseFilter, List), Doc: doc("案例库：本级及下级的实践和上级收录的案例，精选在前",
 			append([]web.Param{orgQ, {Name: "origin", Description: "internal 本局实践、external 外地经验"}, {Name: "featured", Description: "1 只看精选"}, {Name: "q", Description: "名称或做法中的关键字"}}, pg...),
 			nil, listing.List[Case]{Total: 1, Page: 1, PerPage: 50, Items: []Case{c}})},
 		{Method: "POST", Pattern: "/api/v1/cases", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: doc("收录案例（问题、做法、成效、来源）", nil,
@@ -127,15 +125,6 @@ func caseFilter(r *http.Request) (Filter, web.Pager, error) {
 	}
 	v := r.URL.Query()
 	return Filter{OrgID: n[0], Origin: v.Get("origin"), Featured: v.Get("featured") == "1", Q: v.Get("q"), Page: pg.Page, PerPage: pg.PerPage}, pg, nil
-}
-
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := caseFilter(r)
-	if err != nil {
-		return err
-	}
-	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiFeature(w http.ResponseWriter, r *http.Request) error {

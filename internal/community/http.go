@@ -15,9 +15,7 @@ import (
 
 type handlers struct{ *Service }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "双报到与为民办实事", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("双报到与为民办实事")
 
 // Routes serve the communities, activities, the ledger of 关键小事, the
 // totals, the members' service log and the API.
@@ -77,7 +75,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/community/activities", Perm: web.PartyWrite, Handler: h.pageRecord},
 		{Method: "GET", Pattern: "/community/activities/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderActivity)},
 		{Method: "POST", Pattern: "/community/activities/{id}/photos", Perm: web.PartyWrite, Handler: h.pagePhoto},
-		{Method: "GET", Pattern: "/community/photos/{id}", Perm: web.PartyView, Handler: h.photo},
+		{Method: "GET", Pattern: "/community/photos/{id}", Perm: web.PartyView, Handler: sealed.Served(h.OpenPhoto)},
 		{Method: "GET", Pattern: "/community/issues", Perm: web.PartyRead, Handler: h.pageIssues},
 		{Method: "GET", Pattern: "/community/issues/export", Perm: web.PartyRead, Handler: h.exportIssues},
 		{Method: "POST", Pattern: "/community/issues", Perm: web.PartyWrite, Handler: h.pageRaise},
@@ -172,48 +170,34 @@ func (h *handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusCreated, a, err)
 }
 
-// photoUpload reads the photo of a multipart request on an activity in
-// scope.
-func (h *handlers) photoUpload(w http.ResponseWriter, r *http.Request) (int64, *Activity, error) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	p := web.Principal(r)
-	if _, err := h.GetActivity(r.Context(), p, id); err != nil {
-		return id, nil, err
-	}
+// addPhoto adds the photo a multipart request must carry to an activity.
+func (h *handlers) addPhoto(w http.ResponseWriter, r *http.Request, id int64) (*Activity, error) {
 	u, name, b, err := sealed.ReadImage(w, r)
 	if err != nil {
-		return id, nil, err
+		return nil, err
 	}
 	defer u.Close()
 	if b == nil {
-		return id, nil, fail.Malformed("photo", "请选择要上传的照片")
+		return nil, fail.Malformed("photo", "请选择要上传的照片")
 	}
-	a, err := h.AddPhoto(r.Context(), p, id, Upload{Name: name, Content: b})
-	return id, a, err
+	return h.AddPhoto(r.Context(), web.Principal(r), id, Upload{Name: name, Content: b})
 }
 
 func (h *handlers) apiPhoto(w http.ResponseWriter, r *http.Request) error {
-	_, a, err := h.photoUpload(w, r)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.GetActivity(r.Context(), web.Principal(r), id); err != nil {
+		return err
+	}
+	a, err := h.addPhoto(w, r, id)
 	return web.Reply(w, http.StatusCreated, a, err)
 }
 
 func (h *handlers) apiAdvance(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.GetIssue(r.Context(), web.Principal(r), id); err != nil {
-		return err
-	}
 	var in Progress
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	i, err := h.Advance(r.Context(), web.Principal(r), id, in)
-	return web.Reply(w, http.StatusOK, i, err)
+	return web.Guarded(w, r, web.Seen(r, h.GetIssue), &in, func(id int64) (*Issue, error) { return h.Advance(r.Context(), web.Principal(r), id, in) })
 }
 
 // totals reads the totals' parameters, the page with the shared pager, and
@@ -251,18 +235,6 @@ func (h *handlers) apiTotals(w http.ResponseWriter, r *http.Request) error {
 func (h *handlers) apiMine(w http.ResponseWriter, r *http.Request) error {
 	m, err := h.MineOf(r.Context(), web.Principal(r), civil.Today(h.Now()).Year())
 	return web.Reply(w, http.StatusOK, m, err)
-}
-
-func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	name, ctype, b, err := h.OpenPhoto(r.Context(), web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	return sealed.Send(w, name, ctype, b)
 }
 
 // listOf is how a list (communities, activities, issues) reads its filters,

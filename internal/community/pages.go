@@ -357,15 +357,11 @@ func (h *handlers) renderActivity(w http.ResponseWriter, r *http.Request, id int
 }
 
 func (h *handlers) pagePhoto(w http.ResponseWriter, r *http.Request) error {
-	id, _, err := h.photoUpload(w, r)
-	if err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderActivity(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/community/activities/%d?ok=%s", id, url.QueryEscape("已上传照片")), http.StatusSeeOther)
-	return nil
+	form := web.ObjectForm{Page: "/community/activities/%d", Check: web.Seen(r, h.GetActivity), Show: h.renderActivity}
+	return form.Post(w, r, "已上传照片", func(id int64, _ url.Values) error {
+		_, err := h.addPhoto(w, r, id)
+		return err
+	})
 }
 
 func (h *handlers) renderIssues(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
@@ -439,30 +435,14 @@ func (h *handlers) renderIssue(w http.ResponseWriter, r *http.Request, id int64,
 }
 
 func (h *handlers) pageAdvance(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
+	form := web.ObjectForm{Page: "/community/issues/%d", Check: web.Seen(r, h.GetIssue), Show: h.renderIssue}
+	return form.Post(w, r, "已保存", func(id int64, f url.Values) error {
+		in := Progress{Step: f.Get("step"), DueOn: f.Get("due_on"), ResolvedOn: f.Get("resolved_on"), Resolution: f.Get("resolution"),
+			Feedback: f.Get("feedback"), FeedbackNote: f.Get("feedback_note"), Version: web.FormVersion(f)}
+		in.TakerID, _ = strconv.ParseInt(f.Get("taker_id"), 10, 64)
+		_, err := h.Advance(r.Context(), web.Principal(r), id, in)
 		return err
-	}
-	p := web.Principal(r)
-	if _, err := h.GetIssue(r.Context(), p, id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	f := r.PostForm
-	in := Progress{Step: f.Get("step"), DueOn: f.Get("due_on"), ResolvedOn: f.Get("resolved_on"), Resolution: f.Get("resolution"),
-		Feedback: f.Get("feedback"), FeedbackNote: f.Get("feedback_note")}
-	in.Version, _ = strconv.Atoi(f.Get("version"))
-	in.TakerID, _ = strconv.ParseInt(f.Get("taker_id"), 10, 64)
-	if _, err := h.Advance(r.Context(), p, id, in); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderIssue(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/community/issues/%d?ok=%s", id, url.QueryEscape("已保存")), http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (h *handlers) pageTotals(w http.ResponseWriter, r *http.Request) error {

@@ -42,9 +42,7 @@ type Study struct {
 	Exams    *exam.Results `json:"exams"`
 }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "党务工作者队伍", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("党务工作者队伍")
 
 // Routes are the 党务工作者队伍 pages and API.
 func Routes(d *core.Deps) []web.Route {
@@ -62,7 +60,7 @@ func Routes(d *core.Deps) []web.Route {
 	nomQ := []web.Param{listQ[0], {Name: "year", Description: "年度"}, {Name: "state", Description: "nominated 待评定、approved 已通过、declined 未通过"},
 		listQ[6], listQ[7]}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/party-workers", Perm: web.PartyRead, Handler: h.apiList,
+		{Method: "GET", Pattern: "/api/v1/party-workers", Perm: web.PartyRead, Handler: core.Filtered(d, listFilter, List),
 			Doc: doc("党务工作者花名册（专兼职、人员类别、岗位、任职日期、任职年限）", listQ, nil, listing.List[Worker]{Total: 1, Page: 1, PerPage: 50, Items: []Worker{sample}})},
 		{Method: "POST", Pattern: "/api/v1/party-workers", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create),
 			Doc: doc("登记党务工作者任职（本人须为该组织及下级的党员；category 缺省取本人人员类别）", nil, in, sample)},
@@ -80,7 +78,7 @@ func Routes(d *core.Deps) []web.Route {
 			Doc: doc("登记奖项（field：party 党务工作、business 公安业务）", nil, AwardInput{Field: "business", Title: "个人三等功", Issuer: "西安市公安局", AwardedOn: "2025-12-20"}, award)},
 		{Method: "DELETE", Pattern: "/api/v1/party-worker-awards/{id}", Perm: web.PartyWrite, Handler: h.apiDeleteAward,
 			Doc: doc("删除误登的奖项", nil, nil, award)},
-		{Method: "GET", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyRead, Handler: h.apiNominations,
+		{Method: "GET", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyRead, Handler: core.Filtered(d, nominationFilter, ListNominations),
 			Doc: doc("优秀党务工作者推荐与评定", nomQ, nil, listing.List[Nomination]{Total: 1, Page: 1, PerPage: 50, Items: []Nomination{nom}})},
 		{Method: "POST", Pattern: "/api/v1/party-worker-nominations", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Nominate),
 			Doc: doc("推荐年度优秀党务工作者（在岗、党务工作年限和名额按本局规则）", nil, NominationInput{Year: 2026, WorkerID: 1, Deeds: "……"}, nom)},
@@ -133,15 +131,6 @@ func nominationFilter(r *http.Request) (NominationFilter, web.Pager, error) {
 	pg, err := web.Paging(r)
 	f.OrgID, f.Year, f.Page, f.PerPage = vals[0], int(vals[1]), pg.Page, pg.PerPage
 	return f, pg, err
-}
-
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := listFilter(r)
-	if err != nil {
-		return err
-	}
-	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
 }
 
 // profile loads a worker's page.
@@ -223,15 +212,6 @@ func (h *handlers) apiTurnover(w http.ResponseWriter, r *http.Request) error {
 	}
 	f, err := Turnover(r.Context(), h.Deps, web.Principal(r), orgID, int(year))
 	return web.Reply(w, http.StatusOK, f, err)
-}
-
-func (h *handlers) apiNominations(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := nominationFilter(r)
-	if err != nil {
-		return err
-	}
-	l, err := ListNominations(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
 }
 
 func (h *handlers) apiDeleteAward(w http.ResponseWriter, r *http.Request) error {

@@ -164,32 +164,27 @@ func (h *handlers) year(r *http.Request) (int, error) {
 	return y, nil
 }
 
-func (h *handlers) apiPlans(w http.ResponseWriter, r *http.Request) error {
+// readPlans is the year the query asks for and the plans of the filtered
+// subtree.
+func (h *handlers) readPlans(r *http.Request) (int, []PlanRow, error) {
 	y, err := h.year(r)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	f, err := h.filter(r)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	rows, err := Plans(r.Context(), h.DB, f.subtree(web.Principal(r)), y)
+	return y, rows, err
+}
+
+func (h *handlers) apiPlans(w http.ResponseWriter, r *http.Request) error {
+	y, rows, err := h.readPlans(r)
 	if err != nil {
 		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"year": y, "items": rows})
-	return nil
-}
-
-func (h *handlers) apiSetPlan(w http.ResponseWriter, r *http.Request) error {
-	var in PlanInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	if err := SetPlan(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, map[string]bool{"ok": true})
 	return nil
 }
 
@@ -227,29 +222,5 @@ func (h *handlers) apiRules(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.JSON(w, http.StatusOK, v)
-	return nil
-}
-
-func (h *handlers) apiOverride(w http.ResponseWriter, r *http.Request) error {
-	var in OverrideInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	if err := AddOverride(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, map[string]bool{"ok": true})
-	return nil
-}
-
-func (h *handlers) apiCalendar(w http.ResponseWriter, r *http.Request) error {
-	var in CalendarInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	if err := AddCalendar(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, map[string]bool{"ok": true})
 	return nil
 }

@@ -95,14 +95,14 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "发展党员统计：各阶段人数、平均用时、逾期数", Query: listQuery[:1]}},
 		{Method: "GET", Pattern: "/api/v1/development/plans", Perm: web.PartyRead, Handler: h.apiPlans, Doc: &web.Doc{Tag: tag,
 			Summary: "年度发展党员指导性计划：各党委名额与使用情况", Query: []web.Param{{Name: "year", Description: "年度，默认今年"}, listQuery[0]}}},
-		{Method: "PUT", Pattern: "/api/v1/development/plans", Perm: web.PartyWrite, Handler: h.apiSetPlan, Doc: &web.Doc{Tag: tag,
+		{Method: "PUT", Pattern: "/api/v1/development/plans", Perm: web.PartyWrite, Handler: core.Done(d, http.StatusOK, SetPlan), Doc: &web.Doc{Tag: tag,
 			Summary: "设置某党委某年度的发展名额（仅市局党务管理员）", Body: PlanInput{Year: 2026, OrgID: 2, Quota: 12}}},
 		{Method: "GET", Pattern: "/api/v1/development/rules", Perm: web.PartyRead, Handler: h.apiRules, Doc: &web.Doc{Tag: tag,
 			Summary: "当前规则集、本地参数调整（含历次版本）与工作日历调整"}},
-		{Method: "POST", Pattern: "/api/v1/development/rules/overrides", Perm: web.PartyWrite, Handler: h.apiOverride, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/rules/overrides", Perm: web.PartyWrite, Handler: core.Done(d, http.StatusCreated, AddOverride), Doc: &web.Doc{Tag: tag,
 			Summary: "调整规则参数（仅市局党务管理员；自生效日期起适用，历次版本保留）",
 			Body:    OverrideInput{Rule: "R-publicity", Param: "working_days", Value: 7, EffectiveFrom: "2026-01-01", Note: "市委组织部通知"}}},
-		{Method: "POST", Pattern: "/api/v1/development/calendar", Perm: web.PartyWrite, Handler: h.apiCalendar, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/development/calendar", Perm: web.PartyWrite, Handler: core.Done(d, http.StatusCreated, AddCalendar), Doc: &web.Doc{Tag: tag,
 			Summary: "调整工作日历（仅市局党务管理员）：把某日设为工作日或休息日", Body: CalendarInput{Date: "2026-10-10", Working: true, Note: "国务院通知调休上班"}}},
 	}
 }

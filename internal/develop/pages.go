@@ -500,15 +500,7 @@ type plansView struct {
 }
 
 func (h *handlers) plansPage(w http.ResponseWriter, r *http.Request) error {
-	y, err := h.year(r)
-	if err != nil {
-		return err
-	}
-	f, err := h.filter(r)
-	if err != nil {
-		return err
-	}
-	rows, err := Plans(r.Context(), h.DB, f.subtree(web.Principal(r)), y)
+	y, rows, err := h.readPlans(r)
 	if err != nil {
 		return err
 	}

@@ -202,9 +202,13 @@ func recentYears(now time.Time) []int {
 	return []int{y, y - 1, y - 2}
 }
 
-// writeXLSX sends rows (a title, a header, the data) as a one-sheet .xlsx
-// named name, every cell through cellsafe.
-func writeXLSX(w http.ResponseWriter, sheet, name string, rows [][]any) error {
+// sendXLSX records ev (an export, in the audit log), then sends rows (a
+// title, a header, the data) as a one-sheet .xlsx named name, every cell
+// through cellsafe.
+func (h *handlers) sendXLSX(w http.ResponseWriter, r *http.Request, ev audit.Event, sheet, name string, rows [][]any) error {
+	if err := h.Audit.Record(r.Context(), h.DB, ev); err != nil {
+		return err
+	}
 	x := excelize.NewFile()
 	defer func() { _ = x.Close() }() // only temporary files to remove; the reply is written
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
@@ -269,17 +273,15 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 	if err := f.norm(civil.Today(h.Now())); err != nil {
 		return err
 	}
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "dues.export", ObjectType: "dues_payment", Detail: map[string]any{
-		"org": f.OrgID, "year": f.Year, "month": f.Month, "status": f.Status, "rows": len(rows)}}); err != nil {
-		return err
-	}
 	all := [][]any{{Month{f.Year, f.Month}.Chinese() + "党费交纳台账"},
 		{"姓名", "党组织", "党籍状态", "类别", "基数（元）", "应交（元）", "状态", "实交（元）", "交纳日期", "代缴", "补缴"}}
 	for _, row := range rows {
 		all = append(all, []any{row.Name, row.OrgName, row.PartyStatus, KindLabel(row.Kind), Yuan(row.BaseFen), Yuan(row.DueFen),
 			row.StatusLabel, Yuan(row.PaidFen), row.PaidOn, yesNo(row.Proxy), yesNo(row.BackPay)})
 	}
-	return writeXLSX(w, "党费台账", fmt.Sprintf("党费台账-%d年%d月.xlsx", f.Year, f.Month), all)
+	return h.sendXLSX(w, r, audit.Event{Action: "dues.export", ObjectType: "dues_payment", Detail: map[string]any{
+		"org": f.OrgID, "year": f.Year, "month": f.Month, "status": f.Status, "rows": len(rows)}},
+		"党费台账", fmt.Sprintf("党费台账-%d年%d月.xlsx", f.Year, f.Month), all)
 }
 
 func yesNo(b bool) string {

@@ -122,11 +122,8 @@ func (h *handlers) reductionsExport(w http.ResponseWriter, r *http.Request) erro
 		rows = append(rows, []any{it.PersonName, it.OrgName, it.Year, Yuan(it.StandardFen), Yuan(it.AmountFen), it.DecidedOn, it.ApproverName,
 			it.StateLabel, it.Answer, it.AnsweredOn})
 	}
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "dues.reduction.export", ObjectType: "dues_reduction",
-		Detail: map[string]any{"org": f.OrgID, "year": f.Year, "state": f.State, "rows": len(items)}}); err != nil {
-		return err
-	}
-	return writeXLSX(w, "党费减免", "党费减免申请.xlsx", rows)
+	return h.sendXLSX(w, r, audit.Event{Action: "dues.reduction.export", ObjectType: "dues_reduction",
+		Detail: map[string]any{"org": f.OrgID, "year": f.Year, "state": f.State, "rows": len(items)}}, "党费减免", "党费减免申请.xlsx", rows)
 }
 
 type reductionNewView struct {

@@ -102,9 +102,6 @@ func (h *handlers) reportExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows = append(rows, []any{"合计", "", "", "", "", "", Yuan(rep.DueFen), Yuan(rep.PaidFen), "", Yuan(rep.VoluntaryFen), ""},
 		[]any{fmt.Sprintf("其中一次自愿多交 1000 元以上、全额上缴中央的 %s 元", Yuan(rep.CentreFen))})
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "dues.report.export", ObjectType: "org", ObjectID: fmt.Sprint(rep.OrgID),
-		Detail: map[string]any{"year": rep.Year, "rows": len(rep.Items)}}); err != nil {
-		return err
-	}
-	return writeXLSX(w, "党费公示", fmt.Sprintf("%d年度党费收缴情况公示.xlsx", rep.Year), rows)
+	return h.sendXLSX(w, r, audit.Event{Action: "dues.report.export", ObjectType: "org", ObjectID: fmt.Sprint(rep.OrgID),
+		Detail: map[string]any{"year": rep.Year, "rows": len(rep.Items)}}, "党费公示", fmt.Sprintf("%d年度党费收缴情况公示.xlsx", rep.Year), rows)
 }

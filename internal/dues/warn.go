@@ -121,7 +121,7 @@ func Sync(ctx context.Context, d *core.Deps) error {
 			Title: title, Detail: fmt.Sprintf("%s至%s连续未交纳党费。%s", last.Add(1-n).Chinese(), last.Chinese(), rule),
 			Link: fmt.Sprintf("/dues?org=%d&year=%d&month=%d&status=unpaid", w.org, last.Year, last.Month), Severity: sev})
 	}
-	return d.DB.InTx(ctx, func(tx *db.Tx) error { return todo.Sync(ctx, tx, warnSource, items) })
+	return todo.SyncPooled(ctx, d.DB, warnSource, items)
 }
 
 // loadHistory fills hs (keyed by person) with the bases of the years and

@@ -9,9 +9,7 @@ import (
 
 type handlers struct{ *Service }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "换届选举", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("换届选举")
 
 // Routes serve the election pages and the API.
 func Routes(d *core.Deps) []web.Route {

@@ -43,18 +43,6 @@ func (s *Service) apiQuestions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Service) apiQuestion(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		var q *Question
-		if q, err = s.GetQuestion(r.Context(), web.Principal(r), id); err == nil {
-			web.JSON(w, http.StatusOK, q)
-			return nil
-		}
-	}
-	return s.fail(w, r, err)
-}
-
 type questionBody struct {
 	OrgID       int64    `json:"org_id"`
 	Kind        Kind     `json:"kind"`
@@ -206,18 +194,6 @@ func (s *Service) apiCreateExam(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Service) apiExam(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		var e *Exam
-		if e, err = s.GetExam(r.Context(), web.Principal(r), id); err == nil {
-			web.JSON(w, http.StatusOK, e)
-			return nil
-		}
-	}
-	return s.fail(w, r, err)
-}
-
 func (s *Service) apiLeaderboard(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err == nil {
@@ -248,18 +224,6 @@ func (s *Service) apiStart(w http.ResponseWriter, r *http.Request) error {
 		var st *Started
 		if st, err = s.Start(r.Context(), web.Principal(r), id); err == nil {
 			web.JSON(w, http.StatusOK, st)
-			return nil
-		}
-	}
-	return s.fail(w, r, err)
-}
-
-func (s *Service) apiSheet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		var sh *Sheet
-		if sh, err = s.Sheet(r.Context(), web.Principal(r), id); err == nil {
-			web.JSON(w, http.StatusOK, sh)
 			return nil
 		}
 	}

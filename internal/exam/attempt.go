@@ -453,11 +453,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, attemptID int64
 
 // Result reports a finished or running attempt of the caller.
 func (s *Service) Result(ctx context.Context, p *auth.Principal, attemptID int64) (*Result, error) {
-	a, err := s.myAttempt(ctx, p, attemptID)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.GetExam(ctx, p, a.ExamID)
+	a, e, err := s.myAttemptOf(ctx, p, attemptID)
 	if err != nil {
 		return nil, err
 	}
@@ -493,6 +489,16 @@ func (s *Service) myAttempt(ctx context.Context, p *auth.Principal, id int64) (*
 	return a, err
 }
 
+// myAttemptOf is myAttempt with its exam.
+func (s *Service) myAttemptOf(ctx context.Context, p *auth.Principal, id int64) (*Attempt, *Exam, error) {
+	a, err := s.myAttempt(ctx, p, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := s.GetExam(ctx, p, a.ExamID)
+	return a, e, err
+}
+
 // Shown is a question as one attempt displays it.
 type Shown struct {
 	Seq      int      `json:"seq"`
@@ -515,11 +521,7 @@ type Sheet struct {
 
 // Sheet returns the caller's attempt with its questions.
 func (s *Service) Sheet(ctx context.Context, p *auth.Principal, attemptID int64) (*Sheet, error) {
-	a, err := s.myAttempt(ctx, p, attemptID)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.GetExam(ctx, p, a.ExamID)
+	a, e, err := s.myAttemptOf(ctx, p, attemptID)
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/medals/apply-all", Perm: web.PartyWrite, Handler: h.applyAllForm},
 		{Method: "POST", Pattern: "/medals/{id}/{action}", Perm: web.PartyWrite, Handler: h.stepForm},
 
-		{Method: "GET", Pattern: "/api/v1/honours", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
+		{Method: "GET", Pattern: "/api/v1/honours", Perm: web.PartyRead, Handler: core.Filtered(d, honourFilter, List), Doc: &web.Doc{Tag: tag,
 			Summary: "表彰列表（单位和个人，按级别、类别、日期筛选）", Query: honourQ, Reply: listing.List[Honour]{Page: 1, PerPage: 50, Items: []Honour{{}}}}},
 		{Method: "POST", Pattern: "/api/v1/honours", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: &web.Doc{Tag: tag,
 			Summary: "登记表彰：kind 为 unit（org_id）或 person（person_id）", Body: Input{}, Reply: Honour{}}},
@@ -131,15 +131,6 @@ func medalFilter(r *http.Request, today civil.Date) (MedalFilter, web.Pager, err
 }
 
 // --- API ---
-
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := honourFilter(r)
-	if err != nil {
-		return err
-	}
-	l, err := List(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
-}
 
 func (h *handlers) apiDelete(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")

@@ -20,6 +20,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/strong"
 )
 
@@ -76,6 +77,90 @@ type sums struct {
 	titled                                                         map[int64]bool
 }
 
+// figures are what the comparison counts of a subject, before the titles:
+// its units (the sub-organisations compared), the unit holding each
+// organisation, and each unit's member counts and branch facts added up.
+type figures struct {
+	units  []org.Org
+	unitOf map[int64]int64
+	counts map[int64]org.MemberCounts
+	by     map[int64]*sums
+}
+
+func figuresOf(ctx context.Context, d *core.Deps, s *annual.Subject, year int, today civil.Date) (*figures, error) {
+	// The tree is read once and handed to every read that needs it.
+	tree, err := org.ReadOrgs(ctx, d.DB, s.Scope)
+	if err != nil {
+		return nil, err
+	}
+	tree.Census = d.Census
+	f := &figures{unitOf: map[int64]int64{}, by: map[int64]*sums{}}
+	for _, o := range tree.List { // parents come first
+		if u, ok := f.unitOf[o.ParentID]; ok {
+			f.unitOf[o.ID] = u
+		} else if o.ParentID == s.Root.ID && !o.Dissolved() && org.Counted(o.Kind) {
+			f.unitOf[o.ID] = o.ID
+			f.units = append(f.units, o)
+		}
+	}
+	if len(f.units) == 0 {
+		return f, nil
+	}
+	// The units' counts beside the branches' facts: on the reader pool the
+	// comparison waits for the longer, not the sum.
+	var (
+		facts []branchfacts.Facts
+		g     errgroup.Group
+	)
+	g.Go(func() (err error) { f.counts, err = org.Counts(ctx, d.DB, tree); return })
+	g.Go(func() (err error) {
+		facts, err = branchfacts.Gather(ctx, d.DB, tree, year, today, branchfacts.Life|branchfacts.Training|branchfacts.Dev|branchfacts.Tasks)
+		return
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, u := range f.units {
+		f.by[u.ID] = &sums{titled: map[int64]bool{}}
+	}
+	for _, fa := range facts {
+		u := f.by[f.unitOf[fa.OrgID]]
+		if u == nil {
+			continue
+		}
+		u.devOpen += fa.Dev.Open
+		u.trained, u.trainees = u.trained+fa.Trained, u.trainees+fa.Trainees
+		u.lifeDone, u.lifeMissed = u.lifeDone+fa.Life.Done, u.lifeMissed+fa.Life.Overdue
+		if fa.TaskDue > 0 {
+			u.taskBranches++
+			u.taskScore += fa.TaskScore
+		}
+	}
+	return f, nil
+}
+
+// Warm counts this year's comparison of every top organisation (the
+// 市局党委), as the start-up and hourly jobs end: what a comparison keeps
+// for the next one (the tree, the 组织生活 tally) and the pages its reads
+// touch are then in memory for a leader's first view, which otherwise
+// pays for them (0.3 s at 1,000,000 people against 0.1 s).
+func Warm(ctx context.Context, d *core.Deps) error {
+	tree, err := org.ReadOrgs(ctx, d.DB, scope.All())
+	if err != nil {
+		return err
+	}
+	today := civil.Today(d.Now())
+	for _, o := range tree.List {
+		if o.ParentID != 0 || o.Dissolved() {
+			continue
+		}
+		if _, err := figuresOf(ctx, d, &annual.Subject{Root: &o, Scope: scope.Under(o.Path)}, today.Year(), today); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Compare puts the live sub-organisations of s (党小组 aside) side by side
 // for a year, sorted by the column sort (its key; "" keeps the tree order).
 func Compare(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Subject, year int, sortBy string, desc bool) (*Comparison, error) {
@@ -88,71 +173,23 @@ func Compare(ctx context.Context, d *core.Deps, p *auth.Principal, s *annual.Sub
 	if sortBy != "" && col < 0 {
 		return nil, fail.Malformed("sort", "排序项无效")
 	}
-	today := civil.Today(d.Now())
 	cmp := &Comparison{OrgID: s.Root.ID, OrgName: s.Root.Name, Year: year, Sort: sortBy, Desc: desc, Columns: Columns, Units: []Unit{}}
-	// The tree is read once and handed to every read that needs it.
-	tree, err := org.ReadOrgs(ctx, d.DB, s.Scope)
-	if err != nil {
-		return nil, err
-	}
-	tree.Census = d.Census
-	unitOf := map[int64]int64{} // organisation → the unit holding it
-	var units []org.Org
-	for _, o := range tree.List { // parents come first
-		if u, ok := unitOf[o.ParentID]; ok {
-			unitOf[o.ID] = u
-		} else if o.ParentID == s.Root.ID && !o.Dissolved() && org.Counted(o.Kind) {
-			unitOf[o.ID] = o.ID
-			units = append(units, o)
-		}
-	}
-	if len(units) == 0 {
-		return cmp, nil
-	}
-	// The units' counts beside the branches' facts: on the reader pool the
-	// comparison waits for the longer, not the sum.
-	var (
-		counts map[int64]org.MemberCounts
-		facts  []branchfacts.Facts
-		g      errgroup.Group
-	)
-	g.Go(func() (err error) { counts, err = org.Counts(ctx, d.DB, tree); return })
-	g.Go(func() (err error) {
-		facts, err = branchfacts.Gather(ctx, d.DB, tree, year, today, branchfacts.Life|branchfacts.Training|branchfacts.Dev|branchfacts.Tasks)
-		return
-	})
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	by := map[int64]*sums{}
-	for _, u := range units {
-		by[u.ID] = &sums{titled: map[int64]bool{}}
-	}
-	for _, f := range facts {
-		u := by[unitOf[f.OrgID]]
-		if u == nil {
-			continue
-		}
-		u.devOpen += f.Dev.Open
-		u.trained, u.trainees = u.trained+f.Trained, u.trainees+f.Trainees
-		u.lifeDone, u.lifeMissed = u.lifeDone+f.Life.Done, u.lifeMissed+f.Life.Overdue
-		if f.TaskDue > 0 {
-			u.taskBranches++
-			u.taskScore += f.TaskScore
-		}
+	f, err := figuresOf(ctx, d, s, year, civil.Today(d.Now()))
+	if err != nil || len(f.units) == 0 {
+		return cmp, err
 	}
 	titles, err := strong.TitlesOf(ctx, d, p, honour.Period{OrgID: s.Root.ID, Years: 3})
 	if err != nil {
 		return nil, err
 	}
 	for _, h := range titles.Items {
-		if u := by[unitOf[h.OrgID]]; u != nil {
+		if u := f.by[f.unitOf[h.OrgID]]; u != nil {
 			u.titled[h.OrgID] = true
 		}
 	}
-	for _, o := range units {
-		u := by[o.ID]
-		c := counts[o.ID]
+	for _, o := range f.units {
+		u := f.by[o.ID]
+		c := f.counts[o.ID]
 		fig := member.FiguresOf(func(st string) int { return c.ByStatus[st] })
 		list := func(status string) string { return fmt.Sprintf("/members?org=%d&status=%s", o.ID, status) }
 		cells := []Cell{

@@ -39,31 +39,14 @@ func bureauOf(path string) int64 {
 	return id
 }
 
+// frequencies are the bureaus' frequencies by year.
+var frequencies = db.Yearly[string]{Table: "life_frequencies", Key: "kind", Value: "per"}
+
 // FrequenciesOf returns a bureau's frequencies for a year: those set for
 // that year, else for the latest earlier year, else the defaults; set says
 // whether the year has its own.
-func FrequenciesOf(ctx context.Context, q db.Querier, bureau int64, year int) (f Frequencies, set bool, err error) {
-	var from int
-	err = q.QueryRowContext(ctx, "SELECT COALESCE(MAX(year), 0) FROM life_frequencies WHERE bureau_id = ? AND year <= ?", bureau, year).Scan(&from)
-	f = Defaults()
-	if err != nil || from == 0 {
-		return f, false, err
-	}
-	rows, err := q.QueryContext(ctx, "SELECT kind, per FROM life_frequencies WHERE bureau_id = ? AND year = ?", bureau, from)
-	if err != nil {
-		return nil, false, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, per string
-		if err := rows.Scan(&k, &per); err != nil {
-			return nil, false, err
-		}
-		if _, ok := f[k]; ok {
-			f[k] = per
-		}
-	}
-	return f, from == year, rows.Err()
+func FrequenciesOf(ctx context.Context, q db.Querier, bureau int64, year int) (Frequencies, bool, error) {
+	return frequencies.Of(ctx, q, bureau, year, Defaults())
 }
 
 // SetFrequencies sets a bureau's frequencies for a year (its 党务管理员 of
@@ -85,24 +68,9 @@ func (s *Service) SetFrequencies(ctx context.Context, p *auth.Principal, year in
 	}
 	bureau := bureauOf(scope.Of(p).Root())
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, _, err := FrequenciesOf(ctx, tx, bureau, year)
+		before, after, err := frequencies.Set(ctx, tx, bureau, year, Defaults(), f)
 		if err != nil {
 			return err
-		}
-		after := Frequencies{}
-		for k, v := range before {
-			after[k] = v
-		}
-		for k, v := range f {
-			after[k] = v
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM life_frequencies WHERE bureau_id = ? AND year = ?", bureau, year); err != nil {
-			return err
-		}
-		for _, k := range Kinds {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO life_frequencies (bureau_id, year, kind, per) VALUES (?,?,?,?)", bureau, year, k.Key, after[k.Key]); err != nil {
-				return err
-			}
 		}
 		return s.Audit.Write(ctx, tx, audit.Event{Action: "life.frequencies", ObjectType: "org", ObjectID: fmt.Sprint(bureau),
 			Detail: audit.Change{Before: map[string]any{"year": year, "per": before}, After: map[string]any{"year": year, "per": after}}})
@@ -516,5 +484,5 @@ func Sync(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	return d.DB.InTx(ctx, func(tx *db.Tx) error { return todo.Sync(ctx, tx, dueSource, items) })
+	return todo.SyncPooled(ctx, d.DB, dueSource, items)
 }

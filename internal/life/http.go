@@ -16,9 +16,7 @@ import (
 
 type handlers struct{ *Service }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "组织生活", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("组织生活")
 
 // Routes serve the meeting pages, the calendar, the phone check-in and the
 // API.
@@ -38,7 +36,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Name: "org", Description: "党组织编号（含下级）"}, {Name: "missing", Description: "只列出该类会议有逾期未开展的支部（会议类型）"},
 		{Name: "page", Description: "页码"}, {Name: "per_page", Description: "每页支部数，1–200，缺省 50"}}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/meetings", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("组织生活会议记录列表（三会一课、主题党日、组织生活会、民主评议、谈心谈话）", listParams, nil,
+		{Method: "GET", Pattern: "/api/v1/meetings", Perm: web.PartyRead, Handler: h.meetings().Serve, Doc: doc("组织生活会议记录列表（三会一课、主题党日、组织生活会、民主评议、谈心谈话）", listParams, nil,
 			List{Total: 1, Page: 1, PerPage: 50, Items: []Meeting{sample}})},
 		{Method: "POST", Pattern: "/api/v1/meetings", Perm: web.PartyWrite, Handler: web.Posted(http.StatusCreated, h.Create), Doc: doc("登记已召开的会议：出席情况按会议当日名单核对并计算法定人数，决定事项可转为待办", nil, create, sample)},
 		{Method: "GET", Pattern: "/api/v1/meetings/compliance", Perm: web.PartyRead, Handler: h.apiCompliance, Doc: doc("组织生活合规日历：各支部各期应开、已开、逾期", compParams, nil,
@@ -81,19 +79,6 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/m/life/checkin", Perm: web.PartyView, Handler: h.pageCheckin},
 		{Method: "POST", Pattern: "/m/life/checkin", Perm: web.PartyView, Handler: h.pageDoCheckin},
 	}
-}
-
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := h.List(r.Context(), web.Principal(r), f)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, l)
-	return nil
 }
 
 func (h *handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -331,7 +316,8 @@ func (h *handlers) apiCheckin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// filter reads the meetings' filters and their page with the shared pager.
-func filter(r *http.Request) (Filter, web.Pager, error) {
-	return web.ListFilter(r, ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage })
+// meetings reads the meetings' filters, their page and the caller's rows
+// for the list, its export and the API.
+func (h *handlers) meetings() web.Listing[Filter, *List] {
+	return web.ListOf(ParseFilter, func(f *Filter) (*int, *int) { return &f.Page, &f.PerPage }, h.List)
 }

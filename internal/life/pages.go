@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
@@ -54,16 +52,11 @@ type listView struct {
 }
 
 func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	f, pg, l, err := h.meetings().Read(r)
 	if err != nil {
 		return err
 	}
 	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
-	pg.Total = l.Total
 	orgs, err := org.Choices(r.Context(), h.DB, scope.Of(p))
 	if err != nil {
 		return err
@@ -73,26 +66,12 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 
 // export writes the filtered list as .xlsx, every cell through cellsafe.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
-	f, pg, err := filter(r)
+	_, pg, l, err := h.meetings().All(r)
 	if err != nil {
 		return err
 	}
-	f.PerPage = 0
-	p := web.Principal(r)
-	l, err := h.List(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
-	x := excelize.NewFile()
-	defer x.Close()
-	const sheet = "组织生活"
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	if err := cellsafe.SetSheetRow(x, sheet, "A1", "会议日期", "党组织", "会议类型", "主题", "地点", "主持人", "应到", "实到", "法定人数", "计入合规"); err != nil {
-		return err
-	}
-	for i, m := range l.Items {
+	var rows [][]any
+	for _, m := range l.Items {
 		met, counts := "不适用", "否"
 		if m.Quorum.Applies && m.Quorum.Met {
 			met = "达到"
@@ -102,18 +81,10 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		if m.Counts {
 			counts = "是"
 		}
-		if err := cellsafe.SetSheetRow(x, sheet, fmt.Sprintf("A%d", i+2), m.HeldOn, m.OrgName, m.KindLabel, m.Topic, m.Place, m.Host,
-			m.Quorum.Expected, m.Quorum.Present, met, counts); err != nil {
-			return err
-		}
+		rows = append(rows, []any{m.HeldOn, m.OrgName, m.KindLabel, m.Topic, m.Place, m.Host, m.Quorum.Expected, m.Quorum.Present, met, counts})
 	}
-	if err := h.Audit.Record(r.Context(), h.DB, audit.Event{Action: "life.export", ObjectType: "life_meeting",
-		Detail: map[string]any{"filter": pg.Encoded(), "rows": len(l.Items)}}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="meetings.xlsx"; filename*=UTF-8''`+url.PathEscape("组织生活记录.xlsx"))
-	return x.Write(w)
+	return h.SendList(w, r, "组织生活记录.xlsx", audit.Event{Action: "life.export", ObjectType: "life_meeting"}, pg, cellsafe.Sheet{Name: "组织生活",
+		Header: []any{"会议日期", "党组织", "会议类型", "主题", "地点", "主持人", "应到", "实到", "法定人数", "计入合规"}, Rows: rows})
 }
 
 // newView is the new-meeting form.

@@ -37,9 +37,8 @@ func FiguresOf(byStatus func(status string) int) Figures {
 // organisation and status first, the order of the index persons_org_status
 // that the subtree is read from, so that only those groups are sorted.
 func FiguresIn(ctx context.Context, q db.Querier, s scope.Subtree) (Figures, error) {
-	w, args := s.HasOrg("p.org_id")
-	rows, err := q.QueryContext(ctx, "SELECT status, SUM(n) FROM (SELECT p.status, COUNT(*) n FROM persons p WHERE "+w+
-		" GROUP BY p.org_id, p.status) f GROUP BY status", args...)
+	query, args := figuresSQL(s)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return Figures{}, err
 	}
@@ -54,4 +53,11 @@ func FiguresIn(ctx context.Context, q db.Querier, s scope.Subtree) (Figures, err
 		n[status] = c
 	}
 	return FiguresOf(func(s string) int { return n[s] }), rows.Err()
+}
+
+// figuresSQL is FiguresIn's query: the counts by status of subtree s.
+func figuresSQL(s scope.Subtree) (string, []any) {
+	w, args := s.HasOrg("p.org_id")
+	return "SELECT status, SUM(n) FROM (SELECT p.status, COUNT(*) n FROM persons p WHERE " + w +
+		" GROUP BY p.org_id, p.status) f GROUP BY status", args
 }

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/scope"
 )
 
 // TestSearchPlansUseTheirIndexes fails when a search the member list makes
@@ -129,6 +130,14 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 						t.Errorf("%s: the plan removes duplicates:\n%s", c.name, plan)
 					}
 				}
+			}
+		}
+		// FiguresIn (the statistics pages' 党员 figures) reads a branch's
+		// people by organisation from persons_org_status, grouped in its order.
+		for _, plan := range []func(testing.TB, *db.DB, string, ...any) string{planOf, dbtest.PreparedPlan} {
+			q, args := figuresSQL(scope.Under(branchPath))
+			if p := plan(t, d, q, args...); !strings.Contains(p, "persons_org_status") || strings.Contains(p, "Seq Scan on persons") {
+				t.Errorf("the figures of a branch do not read persons by persons_org_status:\n%s", p)
 			}
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -47,6 +48,10 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "本人管辖范围内的组织树（嵌套 children，含党员人数与预警）",
 			Query:   []web.Param{{Name: "root", Description: "只返回该组织（须在管辖范围内）及其下级"}, {Name: "dissolved", Description: "为 1 时包含已撤销的组织"}},
 			Reply:   map[string]any{"items": []map[string]any{{"id": 1, "name": "市公安局党委", "kind": Committee, "kind_label": "党委", "counts": MemberCounts{Full: 120, Probationary: 4, Members: 124}, "warnings": []Warning{}, "children": []any{}}}, "total": 1}}},
+		{Method: "GET", Pattern: "/api/v1/orgs/search", Perm: web.PartyRead, Handler: h.apiSearch, Doc: &web.Doc{Tag: tag,
+			Summary: "按名称查找管辖范围内未撤销的组织（表单的组织选择框用），至多 20 个，附上级组织简称路径",
+			Query:   []web.Param{{Name: "q", Description: "名称或简称中的文字；为空时按层级列出"}, {Name: "root", Description: "只在该组织（须在管辖范围内）及其下级中查找"}},
+			Reply:   map[string]any{"items": []Picked{{ID: 12, Name: "雁塔分局刑侦大队第一党支部", Path: "雁塔分局党委 › 刑侦大队党总支 › 第一党支部"}}, "more": false}}},
 		{Method: "GET", Pattern: "/api/v1/orgs/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: &web.Doc{Tag: tag,
 			Summary: "组织详情：类型、任期、委员会、预警、下级组织与沿革"}},
 		{Method: "POST", Pattern: "/api/v1/orgs", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag,
@@ -145,6 +150,31 @@ func (h *handlers) apiTree(w http.ResponseWriter, r *http.Request) error {
 	}
 	orgs, groups := t.Counted()
 	web.JSON(w, http.StatusOK, map[string]any{"items": roots, "total": len(t.All), "orgs": orgs, "groups": groups})
+	return nil
+}
+
+// searchMax bounds what a picker's search box sends (a name is shorter).
+const searchMax = 50
+
+func (h *handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	root, err := input.ID("root", "组织", q.Get("root"))
+	if err != nil {
+		return err
+	}
+	text, err := input.Text("q", "查找内容", q.Get("q"), false, searchMax, false)
+	if err != nil {
+		return err
+	}
+	sc, err := Narrow(r.Context(), h.DB, web.Principal(r), root)
+	if err != nil {
+		return err
+	}
+	found, more, err := Search(r.Context(), h.DB, sc, text)
+	if err != nil {
+		return err
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": found, "more": more})
 	return nil
 }
 

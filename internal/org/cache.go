@@ -20,6 +20,7 @@ type treeCache struct {
 	list    []Org // never changed once read: a new read replaces it
 	// derived holds what Remember keeps of this version of the tree.
 	derived map[derivedKey]derived
+	pick    *pickIndex // Search's index of this version, built when first searched
 }
 
 // derivedKey is a figure of a subtree.
@@ -56,19 +57,9 @@ func cacheOf(d *db.DB) *treeCache {
 // The caller gets its own copy of the organisations; tree notes which kept
 // tree they came from, for Recall and Remember.
 func cached(ctx context.Context, d *db.DB, s scope.Subtree, tree *Orgs) ([]Org, error) {
-	var version int64
-	if err := d.QueryRowContext(ctx, "SELECT v FROM org_tree_version WHERE id = 1").Scan(&version); err != nil {
+	c, version, err := keep(ctx, d)
+	if err != nil {
 		return nil, err
-	}
-	c := cacheOf(d)
-	c.mu.Lock()
-	if !c.read || c.version != version {
-		list, err := Subtree(ctx, d, scope.All())
-		if err != nil {
-			c.mu.Unlock()
-			return nil, err
-		}
-		c.read, c.version, c.list, c.derived = true, version, list, nil
 	}
 	all := c.list
 	c.mu.Unlock()
@@ -86,6 +77,25 @@ func cached(ctx context.Context, d *db.DB, s scope.Subtree, tree *Orgs) ([]Org, 
 		}
 	}
 	return out, nil
+}
+
+// keep returns the kept tree of d, read again when an organisation was
+// written since, and its version; c.mu is held (the caller unlocks it).
+func keep(ctx context.Context, d *db.DB) (c *treeCache, version int64, err error) {
+	if err := d.QueryRowContext(ctx, "SELECT v FROM org_tree_version WHERE id = 1").Scan(&version); err != nil {
+		return nil, 0, err
+	}
+	c = cacheOf(d)
+	c.mu.Lock()
+	if !c.read || c.version != version {
+		list, err := Subtree(ctx, d, scope.All())
+		if err != nil {
+			c.mu.Unlock()
+			return nil, 0, err
+		}
+		c.read, c.version, c.list, c.derived, c.pick = true, version, list, nil, nil
+	}
+	return c, version, nil
 }
 
 // Recall returns the figure name of tree's subtree that Remember kept for

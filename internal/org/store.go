@@ -105,7 +105,7 @@ func subtree(ctx context.Context, q db.Querier, s scope.Subtree, tree *Orgs) ([]
 // Choices lists the organisations of s that are not dissolved, parents
 // before children, for the forms that pick one.
 func Choices(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) {
-	all, err := Subtree(ctx, q, s)
+	all, err := subtree(ctx, q, s, &Orgs{}) // from the kept tree on the pool, as Options
 	out := all[:0]
 	for _, o := range all {
 		if !o.Dissolved() {

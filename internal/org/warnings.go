@@ -87,13 +87,22 @@ const TodoSource = "org.warning"
 // one that no longer applies is marked done. Features that change what the
 // warnings count (people's status, their organisation) call it after their
 // write; the organisation writes here sync inside their own transaction.
+//
+// The hourly job counts the tree on the pool and writes in its transaction
+// only the 待办: counted inside it, a million people held SQLite's one
+// writer for seconds. (It counts the tables, not the census: the census
+// follows the rows' stamps, which a test's fixed clock puts in the past.)
 func SyncWarnings(ctx context.Context, d *core.Deps) error {
+	items, err := warningItems(ctx, d.DB, nil, civil.Today(d.Now()), scope.All())
+	if err != nil {
+		return err
+	}
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
 		before, err := openWarningKeys(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if err := syncWarnings(ctx, tx, civil.Today(d.Now()), scope.All()); err != nil {
+		if err := todo.SyncIn(ctx, tx, TodoSource, scope.All(), items); err != nil {
 			return err
 		}
 		after, err := openWarningKeys(ctx, tx)
@@ -123,9 +132,18 @@ func SyncWarnings(ctx context.Context, d *core.Deps) error {
 
 // syncWarnings brings the warning 待办 of the organisations of sc up to date.
 func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Subtree) error {
-	t, err := BuildTree(ctx, tx, nil, sc, today, false)
+	items, err := warningItems(ctx, tx, nil, today, sc)
 	if err != nil {
 		return err
+	}
+	return todo.SyncIn(ctx, tx, TodoSource, sc, items)
+}
+
+// warningItems are the warning 待办 of the organisations of sc.
+func warningItems(ctx context.Context, q db.Querier, census core.Census, today civil.Date, sc scope.Subtree) ([]todo.Item, error) {
+	t, err := BuildTree(ctx, q, census, sc, today, false)
+	if err != nil {
+		return nil, err
 	}
 	var items []todo.Item
 	for _, o := range t.All {
@@ -136,7 +154,7 @@ func syncWarnings(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Sub
 		}
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].Key < items[j].Key })
-	return todo.SyncIn(ctx, tx, TodoSource, sc, items)
+	return items, nil
 }
 
 // syncAround brings up to date, after a write on the organisations at

@@ -16,9 +16,7 @@ import (
 
 type handlers struct{ *Service }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "党员示范岗与承诺践诺", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("党员示范岗与承诺践诺")
 
 // Routes serve the posts, the commitments, the display board, the
 // members' phone page and the API.
@@ -68,7 +66,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/pioneer/posts/{id}/members", Perm: web.PartyWrite, Handler: h.pageAddMember},
 		{Method: "POST", Pattern: "/pioneer/posts/{id}/members/{pid}/leave", Perm: web.PartyWrite, Handler: h.pageLeave},
 		{Method: "POST", Pattern: "/pioneer/posts/{id}/photos", Perm: web.PartyWrite, Handler: h.pagePostPhoto},
-		{Method: "GET", Pattern: "/pioneer/photos/{id}", Perm: web.PartyView, Handler: h.photo},
+		{Method: "GET", Pattern: "/pioneer/photos/{id}", Perm: web.PartyView, Handler: sealed.Served(h.OpenPhoto)},
 		{Method: "GET", Pattern: "/pioneer/commitments", Perm: web.PartyRead, Handler: h.pageCommitments},
 		{Method: "GET", Pattern: "/pioneer/commitments/export", Perm: web.PartyRead, Handler: h.exportCommitments},
 		{Method: "GET", Pattern: "/pioneer/commitments/new", Perm: web.PartyWrite, Handler: h.pageNewCommitment},
@@ -116,6 +114,20 @@ func upload(w http.ResponseWriter, r *http.Request) (*Upload, *sealed.Upload, er
 	return &Upload{Name: name, Content: b}, u, nil
 }
 
+// photoIn runs add on the photo a multipart request must carry.
+func photoIn[T any](w http.ResponseWriter, r *http.Request, add func(Upload) (T, error)) (T, error) {
+	var none T
+	up, u, err := upload(w, r)
+	if err != nil {
+		return none, err
+	}
+	defer u.Close()
+	if up == nil {
+		return none, fail.Malformed("photo", "请选择要上传的照片")
+	}
+	return add(*up)
+}
+
 func (h *handlers) apiPostPhoto(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
@@ -125,15 +137,7 @@ func (h *handlers) apiPostPhoto(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.GetPost(r.Context(), p, id); err != nil {
 		return err
 	}
-	up, u, err := upload(w, r)
-	if err != nil {
-		return err
-	}
-	defer u.Close()
-	if up == nil {
-		return fail.Malformed("photo", "请选择要上传的照片")
-	}
-	t, err := h.AddPostPhoto(r.Context(), p, id, *up)
+	t, err := photoIn(w, r, func(up Upload) (*Post, error) { return h.AddPostPhoto(r.Context(), p, id, up) })
 	return web.Reply(w, http.StatusCreated, t, err)
 }
 
@@ -203,45 +207,15 @@ func (h *handlers) apiDeedPhoto(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.reachable(r.Context(), h.DB, p, id); err != nil {
 		return err
 	}
-	up, u, err := upload(w, r)
-	if err != nil {
-		return err
-	}
-	defer u.Close()
-	if up == nil {
-		return fail.Malformed("photo", "请选择要上传的照片")
-	}
-	c, err := h.AddDeedPhoto(r.Context(), p, id, did, *up)
+	c, err := photoIn(w, r, func(up Upload) (*Commitment, error) { return h.AddDeedPhoto(r.Context(), p, id, did, up) })
 	return web.Reply(w, http.StatusCreated, c, err)
 }
 
 func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p := web.Principal(r)
-	if _, err := h.GetCommitment(r.Context(), p, id); err != nil {
-		return err
-	}
 	var in ReviewInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := h.ReviewCommitment(r.Context(), p, id, in)
-	return web.Reply(w, http.StatusOK, c, err)
-}
-
-func (h *handlers) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	name, ctype, b, err := h.OpenPhoto(r.Context(), web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	return sealed.Send(w, name, ctype, b)
+	return web.Guarded(w, r, web.Seen(r, h.GetCommitment), &in, func(id int64) (*Commitment, error) {
+		return h.ReviewCommitment(r.Context(), web.Principal(r), id, in)
+	})
 }
 
 // postFilter reads the posts' filters and their page with the shared pager.

@@ -193,31 +193,10 @@ func (h *handlers) pageLeave(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) pagePostPhoto(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
+	return h.postForm(w, r, "已上传照片", func(id int64, _ url.Values) error {
+		_, err := photoIn(w, r, func(up Upload) (*Post, error) { return h.AddPostPhoto(r.Context(), web.Principal(r), id, up) })
 		return err
-	}
-	p := web.Principal(r)
-	if _, err := h.GetPost(r.Context(), p, id); err != nil {
-		return err
-	}
-	up, u, err := upload(w, r)
-	if err == nil {
-		defer u.Close()
-		if up == nil {
-			err = fail.Malformed("photo", "请选择要上传的照片")
-		} else {
-			_, err = h.AddPostPhoto(r.Context(), p, id, *up)
-		}
-	}
-	if err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderPost(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/pioneer/posts/%d?ok=%s", id, url.QueryEscape("已上传照片")), http.StatusSeeOther)
-	return nil
+	})
 }
 
 type commitmentsView struct {
@@ -358,43 +337,22 @@ func (h *handlers) deedForm(w http.ResponseWriter, r *http.Request, id int64) er
 	return err
 }
 
+// commitmentForm runs a form's write on a commitment in scope and shows
+// the commitment again.
+func (h *handlers) commitmentForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, f url.Values) error) error {
+	return web.ObjectForm{Page: "/pioneer/commitments/%d", Check: web.Seen(r, h.GetCommitment), Show: h.renderCommitment}.Post(w, r, done, do)
+}
+
 func (h *handlers) pageDeed(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := h.deedForm(w, r, id); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderCommitment(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/pioneer/commitments/%d?ok=%s", id, url.QueryEscape("已登记践诺情况")), http.StatusSeeOther)
-	return nil
+	return h.commitmentForm(w, r, "已登记践诺情况", func(id int64, _ url.Values) error { return h.deedForm(w, r, id) })
 }
 
 func (h *handlers) pageReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
+	return h.commitmentForm(w, r, "已评价", func(id int64, f url.Values) error {
+		in := ReviewInput{Review: f.Get("review"), Note: f.Get("note"), Version: web.FormVersion(f)}
+		_, err := h.ReviewCommitment(r.Context(), web.Principal(r), id, in)
 		return err
-	}
-	p := web.Principal(r)
-	if _, err := h.GetCommitment(r.Context(), p, id); err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return fail.Malformed("form", "表单无法读取")
-	}
-	in := ReviewInput{Review: r.PostForm.Get("review"), Note: r.PostForm.Get("note")}
-	in.Version, _ = strconv.Atoi(r.PostForm.Get("version"))
-	if _, err := h.ReviewCommitment(r.Context(), p, id, in); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.renderCommitment(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/pioneer/commitments/%d?ok=%s", id, url.QueryEscape("已评价")), http.StatusSeeOther)
-	return nil
+	})
 }
 
 func (h *handlers) pageBoard(w http.ResponseWriter, r *http.Request) error {

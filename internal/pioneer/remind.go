@@ -18,8 +18,13 @@ const todoSource = "branch.pioneer"
 
 // Sync brings every branch's 承诺践诺 待办 up to date; it runs hourly,
 // because the date moves when nobody writes.
+// Counted on the pool, only the changed 待办 hold the writer.
 func Sync(ctx context.Context, d *core.Deps) error {
-	return d.DB.InTx(ctx, func(tx *db.Tx) error { return syncTodos(ctx, tx, civil.Today(d.Now()), scope.All()) })
+	items, err := todoItems(ctx, d.DB, civil.Today(d.Now()), scope.All())
+	if err != nil {
+		return err
+	}
+	return todo.SyncPooled(ctx, d.DB, todoSource, items)
 }
 
 // syncAround is syncTodos for the branch a commitment of the organisation
@@ -34,18 +39,28 @@ func syncAround(ctx context.Context, tx *db.Tx, today civil.Date, id int64) erro
 	return syncTodos(ctx, tx, today, sc)
 }
 
-// syncTodos posts, per branch: from January to the end of March, the
-// members who have not made this year's commitment public; from November
-// to the end of the next January, the commitments waiting for their
-// year-end review. Everything else in sc closes.
+// syncTodos brings the 待办 of sc in line with todoItems; everything else
+// in sc closes.
 func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Subtree) error {
-	tree, err := org.ReadOrgs(ctx, tx, sc)
+	items, err := todoItems(ctx, tx, today, sc)
 	if err != nil {
 		return err
 	}
-	counts, err := org.Counts(ctx, tx, tree)
+	return todo.SyncIn(ctx, tx, todoSource, sc, items)
+}
+
+// todoItems are, per branch of sc: from January to the end of March, the
+// members who have not made this year's commitment public; from November
+// to the end of the next January, the commitments waiting for their
+// year-end review.
+func todoItems(ctx context.Context, q db.Querier, today civil.Date, sc scope.Subtree) ([]todo.Item, error) {
+	tree, err := org.ReadOrgs(ctx, q, sc)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	counts, err := org.Counts(ctx, q, tree)
+	if err != nil {
+		return nil, err
 	}
 	ix := tree.ByID
 	year := today.Year()
@@ -62,7 +77,7 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Subtre
 	tally := func(y int) (made, open map[int64]int, err error) {
 		made, open = map[int64]int{}, map[int64]int{}
 		w, args := sc.HasOrg("org_id")
-		rows, err := tx.QueryContext(ctx, "SELECT org_id, review FROM pioneer_commitments WHERE year = ? AND "+w, append([]any{y}, args...)...)
+		rows, err := q.QueryContext(ctx, "SELECT org_id, review FROM pioneer_commitments WHERE year = ? AND "+w, append([]any{y}, args...)...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -94,7 +109,7 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Subtre
 	if due := strconv.Itoa(year) + commitBy; today.String() <= due {
 		made, _, err := tally(year)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for id, o := range ix {
 			if (o.Kind != org.Branch && o.Kind != org.Joint) || o.Dissolved() {
@@ -114,7 +129,7 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Subtre
 	if today.String() >= strconv.Itoa(review)+reviewFrom {
 		_, open, err := tally(review)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		due := strconv.Itoa(review+1) + reviewByDay
 		for id, n := range open {
@@ -127,5 +142,5 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date, sc scope.Subtre
 				Link:   fmt.Sprintf("/pioneer/commitments?org=%d&year=%d&reviewed=no", id, review)})
 		}
 	}
-	return todo.SyncIn(ctx, tx, todoSource, sc, items)
+	return items, nil
 }

@@ -15,9 +15,7 @@ import (
 
 type handlers struct{ *core.Deps }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "最强党支部", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("最强党支部")
 
 // Routes serve the 最强党支部 pages and API.
 func Routes(d *core.Deps) []web.Route {
@@ -43,7 +41,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/api/v1/strong/rounds/{year}/recompute", Perm: web.PartyWrite, Handler: h.apiRecompute, Doc: doc("按平台最新数据重新计算未审核支部的系统评分项", nil, nil, Round{})},
 		{Method: "POST", Pattern: "/api/v1/strong/rounds/{year}/close", Perm: web.PartyWrite, Handler: h.apiClose, Doc: doc("公布评定结果（全部支部审核后；市局党务管理员）",
 			nil, map[string]int{"version": 1}, Round{})},
-		{Method: "GET", Pattern: "/api/v1/strong/entries", Perm: web.PartyRead, Handler: h.apiEntries, Doc: doc("年度评定的支部得分与等次（按得分从高到低）", listQ, nil,
+		{Method: "GET", Pattern: "/api/v1/strong/entries", Perm: web.PartyRead, Handler: core.Filtered(d, h.filter, Entries), Doc: doc("年度评定的支部得分与等次（按得分从高到低）", listQ, nil,
 			Board{Total: 1, Page: 1, PerPage: 50, Items: []Entry{entry}})},
 		{Method: "GET", Pattern: "/api/v1/strong/entries/{id}", Perm: web.PartyRead, Handler: core.Show(d, GetEntry), Doc: doc("一个支部的评定：各评分项的计算依据、自评与审核得分、佐证", nil, nil, entry)},
 		{Method: "PUT", Pattern: "/api/v1/strong/entries/{id}/self", Perm: web.PartyWrite, Handler: h.apiSelf, Doc: doc("支部自评：评审打分项的自评分（0 至满分，一位小数）和佐证材料；submit 为 true 时提交上级审核",
@@ -63,7 +61,7 @@ func Routes(d *core.Deps) []web.Route {
 
 		{Method: "GET", Pattern: "/strong", Perm: web.PartyRead, Handler: h.pageBoard},
 		{Method: "GET", Pattern: "/strong/export", Perm: web.PartyRead, Handler: h.export},
-		{Method: "GET", Pattern: "/strong/entries/{id}", Perm: web.PartyRead, Handler: h.pageEntry},
+		{Method: "GET", Pattern: "/strong/entries/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderEntry)},
 		{Method: "POST", Pattern: "/strong/entries/{id}/self", Perm: web.PartyWrite, Handler: h.formSelf},
 		{Method: "POST", Pattern: "/strong/entries/{id}/review", Perm: web.PartyWrite, Handler: h.formReview},
 		{Method: "POST", Pattern: "/strong/entries/{id}/return", Perm: web.PartyWrite, Handler: h.formReturn},
@@ -189,15 +187,6 @@ func (h *handlers) apiClose(w http.ResponseWriter, r *http.Request) error {
 	}
 	rd, err := CloseRound(r.Context(), h.Deps, web.Principal(r), y, in.Version)
 	return web.Reply(w, http.StatusOK, rd, err)
-}
-
-func (h *handlers) apiEntries(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := h.filter(r)
-	if err != nil {
-		return err
-	}
-	b, err := Entries(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, b, err)
 }
 
 func (h *handlers) apiSelf(w http.ResponseWriter, r *http.Request) error {

@@ -15,6 +15,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
@@ -130,10 +131,11 @@ type entryView struct {
 	CanSelf   bool // the branch (or above) may still change its self-assessment
 	CanReview bool // an organisation above reviews or returns it
 	Levels    []Level
-	Form      url.Values
+	web.Refill
 }
 
-func (h *handlers) renderEntry(w http.ResponseWriter, r *http.Request, id int64, form url.Values, failed error) error {
+// renderEntry shows an entry, with what a refused form posted.
+func (h *handlers) renderEntry(w http.ResponseWriter, r *http.Request, id int64, failed error) error {
 	p := web.Principal(r)
 	e, err := GetEntry(r.Context(), h.Deps, p, id)
 	if err != nil {
@@ -141,7 +143,7 @@ func (h *handlers) renderEntry(w http.ResponseWriter, r *http.Request, id int64,
 	}
 	open := e.RoundState == Open
 	v := entryView{Entry: e, CanSelf: open && p.Writes() && e.State == Draft, CanReview: open && reviews(p, e) && e.State != Draft,
-		Levels: e.System.Levels, Form: form}
+		Levels: e.System.Levels, Refill: web.Refilled(r, failed)}
 	scores := map[int64]ItemScore{}
 	for _, is := range e.Result.Items {
 		scores[is.ID] = is
@@ -158,33 +160,10 @@ func (h *handlers) renderEntry(w http.ResponseWriter, r *http.Request, id int64,
 	return h.Web.RenderStatus(w, r, http.StatusOK, entryPage, v, failed)
 }
 
-func (h *handlers) pageEntry(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderEntry(w, r, id, nil, nil)
-}
-
-// Value is a posted value, or the stored one when the form was not posted.
-func (v entryView) Value(name string, stored string) string {
-	if v.Form != nil {
-		return v.Form.Get(name)
-	}
-	return stored
-}
-
 // entryForm runs a form's write on an entry in scope and shows the entry
 // again: with the refusal, or after a redirect with done.
 func (h *handlers) entryForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	check := func(id int64) error {
-		_, err := GetEntry(r.Context(), h.Deps, web.Principal(r), id)
-		return err
-	}
-	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
-		return h.renderEntry(w, r, id, r.PostForm, err)
-	}
-	return web.ObjectForm{Page: "/strong/entries/%d", Check: check, Show: show}.Post(w, r, done,
+	return web.ObjectForm{Page: "/strong/entries/%d", Check: core.Seen(r, h.Deps, GetEntry), Show: h.renderEntry}.Post(w, r, done,
 		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
 

@@ -232,19 +232,33 @@ func Recompute(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, today civ
 	if r.State == Closed {
 		return nil
 	}
+	facts, err := roundFacts(ctx, tx, r, today)
+	if err != nil {
+		return err
+	}
+	return writeMarks(ctx, d, tx, r, facts)
+}
+
+// roundFacts reads the facts of the round's branches. Read on the pool
+// before the transaction that writes them (the hourly job, a recompute
+// asked for), they come from the figures kept per organisation and leave
+// the writer to others: at a million people, gathered inside the
+// transaction they held it for seconds.
+func roundFacts(ctx context.Context, q db.Querier, r *Round, today civil.Date) ([]branchfacts.Facts, error) {
+	path, err := org.PathOf(ctx, q, r.BureauID)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := org.ReadOrgs(ctx, q, scope.Under(path))
+	if err != nil {
+		return nil, err
+	}
+	return branchfacts.Gather(ctx, q, tree, r.Year, today, branchfacts.All)
+}
+
+// writeMarks is Recompute from facts read before.
+func writeMarks(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, facts []branchfacts.Facts) error {
 	sys, err := loadSystem(ctx, tx, r.SystemID)
-	if err != nil {
-		return err
-	}
-	path, err := org.PathOf(ctx, tx, r.BureauID)
-	if err != nil {
-		return err
-	}
-	tree, err := org.ReadOrgs(ctx, tx, scope.Under(path))
-	if err != nil {
-		return err
-	}
-	facts, err := branchfacts.Gather(ctx, tx, tree, r.Year, today, branchfacts.All)
 	if err != nil {
 		return err
 	}
@@ -295,7 +309,11 @@ func Recompute(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, today civ
 			e.marks[it.ID] = m
 		}
 		res := Score(sys, e.marks)
-		if _, err := total.ExecContext(ctx, toX100(res.Computed), toX100(res.Self), toX100(res.Scored), toX100(res.Total), res.Suggested, now, e.id); err != nil {
+		t := totals{toX100(res.Computed), toX100(res.Self), toX100(res.Scored), toX100(res.Total), res.Suggested}
+		if t == e.totals { // most entries, hour after hour: no write
+			continue
+		}
+		if _, err := total.ExecContext(ctx, t.computed, t.self, t.scored, t.score, t.suggested, now, e.id); err != nil {
 			return err
 		}
 	}
@@ -306,14 +324,22 @@ func Recompute(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, today civ
 
 // stored is an entry as Recompute needs it.
 type stored struct {
-	id    int64
-	state string
-	marks map[int64]Mark
+	id     int64
+	state  string
+	marks  map[int64]Mark
+	totals totals
+}
+
+// totals are an entry's stored sums (x100) and suggested level.
+type totals struct {
+	computed, self, scored, score int64
+	suggested                     string
 }
 
 // roundEntries reads the entries of a round by branch, with their marks.
 func roundEntries(ctx context.Context, q db.Querier, roundID int64) (map[int64]*stored, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, org_id, state FROM strong_entries WHERE round_id = ?", roundID)
+	rows, err := q.QueryContext(ctx, `SELECT id, org_id, state, computed_x100, self_x100, scored_x100, score_x100, suggested
+		FROM strong_entries WHERE round_id = ?`, roundID)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +348,8 @@ func roundEntries(ctx context.Context, q db.Querier, roundID int64) (map[int64]*
 	for rows.Next() {
 		var s stored
 		var orgID int64
-		if err := rows.Scan(&s.id, &orgID, &s.state); err != nil {
+		t := &s.totals
+		if err := rows.Scan(&s.id, &orgID, &s.state, &t.computed, &t.self, &t.scored, &t.score, &t.suggested); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -379,19 +406,21 @@ func RecomputeYear(ctx context.Context, d *core.Deps, p *auth.Principal, year in
 	if !org.BureauAdmin(p) {
 		return nil, fail.Denied("not_bureau", "重新计算由市局党务管理员办理（系统每小时自动计算）")
 	}
-	var r *Round
-	err := d.DB.InTx(ctx, func(tx *db.Tx) (err error) {
-		if r, err = RoundOf(ctx, tx, bureauOf(scope.Of(p).Root()), year); err != nil {
+	bureau := bureauOf(scope.Of(p).Root())
+	today := civil.Today(d.Now())
+	r, err := recomputable(ctx, d.DB, bureau, year)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := roundFacts(ctx, d.DB, r, today) // on the pool, as the hourly job
+	if err != nil {
+		return nil, err
+	}
+	err = d.DB.InTx(ctx, func(tx *db.Tx) (err error) {
+		if r, err = recomputable(ctx, tx, bureau, year); err != nil { // published meanwhile?
 			return err
 		}
-		if r == nil {
-			return fail.NotFound()
-		}
-		if r.State == Closed {
-			return fail.Refused("closed", fmt.Sprintf("%d 年度的评定结果已经公布，不再重新计算", year))
-		}
-		today := civil.Today(d.Now())
-		if err := Recompute(ctx, d, tx, r, today); err != nil {
+		if err := writeMarks(ctx, d, tx, r, facts); err != nil {
 			return err
 		}
 		if err := syncTodos(ctx, tx, today); err != nil {
@@ -401,4 +430,19 @@ func RecomputeYear(ctx context.Context, d *core.Deps, p *auth.Principal, year in
 			Detail: map[string]any{"year": year}})
 	})
 	return r, err
+}
+
+// recomputable is the bureau's round of a year, refused once published.
+func recomputable(ctx context.Context, q db.Querier, bureau int64, year int) (*Round, error) {
+	r, err := RoundOf(ctx, q, bureau, year)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, fail.NotFound()
+	}
+	if r.State == Closed {
+		return nil, fail.Refused("closed", fmt.Sprintf("%d 年度的评定结果已经公布，不再重新计算", year))
+	}
+	return r, nil
 }

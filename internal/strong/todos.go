@@ -3,7 +3,9 @@ package strong
 import (
 	"context"
 	"fmt"
+	"slices"
 
+	"hongdun/internal/branchfacts"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -89,29 +91,47 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
 // periodic job: the platform's records move without anyone writing here).
 func Sync(ctx context.Context, d *core.Deps) error {
 	today := civil.Today(d.Now())
+	rs, err := openRounds(ctx, d.DB)
+	if err != nil {
+		return err
+	}
+	facts := make([][]branchfacts.Facts, len(rs))
+	for i, r := range rs {
+		if facts[i], err = roundFacts(ctx, d.DB, r, today); err != nil {
+			return err
+		}
+	}
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT "+roundCols+" FROM strong_rounds WHERE state = ?", Open)
+		open, err := openRounds(ctx, tx)
 		if err != nil {
 			return err
 		}
-		var rs []*Round
-		for rows.Next() {
-			r, err := scanRound(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			rs = append(rs, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if err := Recompute(ctx, d, tx, r, today); err != nil {
-				return err
+		for i, r := range rs {
+			// A round closed meanwhile stays as it was published.
+			if j := slices.IndexFunc(open, func(o *Round) bool { return o.ID == r.ID }); j >= 0 {
+				if err := writeMarks(ctx, d, tx, open[j], facts[i]); err != nil {
+					return err
+				}
 			}
 		}
 		return syncTodos(ctx, tx, today)
 	})
+}
+
+// openRounds reads the rounds not yet closed.
+func openRounds(ctx context.Context, q db.Querier) ([]*Round, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+roundCols+" FROM strong_rounds WHERE state = ?", Open)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rs []*Round
+	for rows.Next() {
+		r, err := scanRound(rows)
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, rows.Err()
 }

@@ -65,19 +65,19 @@ func Routes(d *core.Deps) []web.Route {
 
 		{Method: "GET", Pattern: "/api/v1/tasks", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
 			Summary: "任务列表：各接收单位的任务副本及完成情况", Query: listQ, Reply: listing.List[Copy]{Total: 1, Page: 1, PerPage: 50, Items: []Copy{{}}}}},
-		{Method: "GET", Pattern: "/api/v1/tasks/{id}", Perm: web.PartyRead, Handler: h.apiCopy, Doc: &web.Doc{Tag: tag,
+		{Method: "GET", Pattern: "/api/v1/tasks/{id}", Perm: web.PartyRead, Handler: core.Show(d, GetCopy), Doc: &web.Doc{Tag: tag,
 			Summary: "查询一个接收单位的任务", Reply: Copy{}}},
-		{Method: "GET", Pattern: "/api/v1/tasks/{id}/citable", Perm: web.PartyRead, Handler: h.apiCitable, Doc: &web.Doc{Tag: tag,
+		{Method: "GET", Pattern: "/api/v1/tasks/{id}/citable", Perm: web.PartyRead, Handler: core.Show(d, Citable), Doc: &web.Doc{Tag: tag,
 			Summary: "接收单位（含下级）自任务开始以来可作为佐证的平台记录：会议、学习活动、发展党员步骤、为民办实事", Reply: []cite.Record{{}}}},
-		{Method: "POST", Pattern: "/api/v1/tasks/{id}/complete", Perm: web.PartyWrite, Handler: h.apiComplete, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/tasks/{id}/complete", Perm: web.PartyWrite, Handler: core.PostedOn(d, http.StatusOK, Complete), Doc: &web.Doc{Tag: tag,
 			Summary: "接收单位提交完成情况和佐证（关联记录为本平台页面地址，每行一条；会议、学习活动、发展党员、为民办实事的记录须属接收单位或其下级且不早于任务开始），待下发单位验收", Body: Completion{}, Reply: Copy{}}},
-		{Method: "POST", Pattern: "/api/v1/tasks/{id}/review", Perm: web.PartyWrite, Handler: h.apiReview, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/tasks/{id}/review", Perm: web.PartyWrite, Handler: core.PostedOn(d, http.StatusOK, ReviewCopy), Doc: &web.Doc{Tag: tag,
 			Summary: "下发单位验收：accept 为 true 通过，否则退回（reason 必填）", Body: Review{}, Reply: Copy{}}},
 		{Method: "POST", Pattern: "/api/v1/tasks/{id}/dispatch", Perm: web.PartyWrite, Handler: h.apiDispatchCopy, Doc: &web.Doc{Tag: tag,
 			Summary: "把收到的任务分解下发给本组织的下级（confirm 为 false 时只预览数量）", Body: Dispatch{}, Reply: Preview{}}},
-		{Method: "POST", Pattern: "/api/v1/task-items", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/task-items", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, CreateItem), Doc: &web.Doc{Tag: tag,
 			Summary: "在年度任务清单中新增任务（recurrence：空为一次性并填 due_on，monthly 每月，quarterly 每季度）", Body: Input{}, Reply: Item{}}},
-		{Method: "GET", Pattern: "/api/v1/task-items/{id}", Perm: web.PartyRead, Handler: h.apiItem, Doc: &web.Doc{Tag: tag,
+		{Method: "GET", Pattern: "/api/v1/task-items/{id}", Perm: web.PartyRead, Handler: core.Read(d, GetItem), Doc: &web.Doc{Tag: tag,
 			Summary: "查询任务清单中的一项", Reply: Item{}}},
 		{Method: "POST", Pattern: "/api/v1/task-items/{id}/dispatch", Perm: web.PartyWrite, Handler: h.apiDispatchItem, Doc: &web.Doc{Tag: tag,
 			Summary: "下发任务：target 为 branches（下级全部党支部）、committees（下级全部党委）或空（org_ids 指定）；confirm 为 false 时只预览数量",
@@ -132,66 +132,6 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	return web.Reply(w, http.StatusOK, l, err)
 }
 
-func (h *handlers) apiCitable(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	recs, err := Citable(r.Context(), h.Deps, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, recs)
-	return nil
-}
-
-func (h *handlers) apiCopy(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := GetCopy(r.Context(), h.Deps, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, c)
-	return nil
-}
-
-func (h *handlers) apiComplete(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var cm Completion
-	if err := web.DecodeJSON(w, r, &cm); err != nil {
-		return err
-	}
-	c, err := Complete(r.Context(), h.Deps, web.Principal(r), id, cm)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, c)
-	return nil
-}
-
-func (h *handlers) apiReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var rv Review
-	if err := web.DecodeJSON(w, r, &rv); err != nil {
-		return err
-	}
-	c, err := ReviewCopy(r.Context(), h.Deps, web.Principal(r), id, rv)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, c)
-	return nil
-}
-
 func (h *handlers) apiDispatchCopy(w http.ResponseWriter, r *http.Request) error {
 	return h.apiDispatch(w, r, DispatchCopy)
 }
@@ -220,32 +160,6 @@ func (h *handlers) apiDispatch(w http.ResponseWriter, r *http.Request, fn dispat
 		status = http.StatusCreated
 	}
 	web.JSON(w, status, pv)
-	return nil
-}
-
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	it, err := CreateItem(r.Context(), h.Deps, web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, it)
-	return nil
-}
-
-func (h *handlers) apiItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	it, err := GetItem(r.Context(), h.DB, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, it)
 	return nil
 }
 
@@ -593,15 +507,15 @@ func (h *handlers) completeForm(w http.ResponseWriter, r *http.Request) error {
 		return fail.Malformed("", "表单无法读取")
 	}
 	version, _ := strconv.Atoi(r.FormValue("version"))
-	if _, err := Complete(r.Context(), h.Deps, web.Principal(r), id, Completion{Evidence: r.FormValue("evidence"),
-		Links: strings.Join(append(r.Form["pick"], r.FormValue("links")), "\n"), Version: version}); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showCopy(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/tasks/%d?ok=%s", id, url.QueryEscape("已提交，等待上级验收")), http.StatusSeeOther)
-	return nil
+	_, err = Complete(r.Context(), h.Deps, web.Principal(r), id, Completion{Evidence: r.FormValue("evidence"),
+		Links: strings.Join(append(r.Form["pick"], r.FormValue("links")), "\n"), Version: version})
+	return h.copyAnswer(w, r, id, err, "已提交，等待上级验收")
+}
+
+// copyAnswer ends a form posted on the copy id: the copy again with the
+// refusal err, or back to it with the notice done.
+func (h *handlers) copyAnswer(w http.ResponseWriter, r *http.Request, id int64, err error, done string) error {
+	return web.Answer(w, r, err, func(err error) error { return h.showCopy(w, r, id, err) }, fmt.Sprintf("/tasks/%d", id), done)
 }
 
 func (h *handlers) reviewForm(w http.ResponseWriter, r *http.Request) error {
@@ -614,18 +528,12 @@ func (h *handlers) reviewForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	rv := Review{Accept: r.FormValue("decision") == "accept", Reason: r.FormValue("reason"), Version: version}
-	if _, err := ReviewCopy(r.Context(), h.Deps, web.Principal(r), id, rv); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showCopy(w, r, id, err)
-	}
+	_, err = ReviewCopy(r.Context(), h.Deps, web.Principal(r), id, rv)
 	msg := "已退回，接收单位将在待办中看到理由"
 	if rv.Accept {
 		msg = "已验收通过"
 	}
-	http.Redirect(w, r, fmt.Sprintf("/tasks/%d?ok=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
-	return nil
+	return h.copyAnswer(w, r, id, err, msg)
 }
 
 type arenaView struct {

@@ -284,14 +284,8 @@ func (h *handlers) addPointForm(w http.ResponseWriter, r *http.Request) error {
 		return h.showPlan(w, r, failYear())
 	}
 	in := PointInput{OrgID: orgID, Year: year, Line: r.FormValue("line"), Title: r.FormValue("title"), Detail: r.FormValue("detail")}
-	if _, err := AddPoint(r.Context(), h.Deps, web.Principal(r), in); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showPlan(w, r, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/tasks/plan?year=%d&ok=%s", year, url.QueryEscape("已添加业务工作要点")), http.StatusSeeOther)
-	return nil
+	_, err = AddPoint(r.Context(), h.Deps, web.Principal(r), in)
+	return web.Answer(w, r, err, func(err error) error { return h.showPlan(w, r, err) }, fmt.Sprintf("/tasks/plan?year=%d", year), "已添加业务工作要点")
 }
 
 func (h *handlers) removePointForm(w http.ResponseWriter, r *http.Request) error {

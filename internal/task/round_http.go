@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
@@ -40,17 +41,17 @@ func (h *handlers) roundRoutes(tag string) []web.Route {
 		{Method: "GET", Pattern: "/api/v1/arena-rounds", Perm: web.PartyRead, Handler: h.apiRounds, Doc: &web.Doc{Tag: tag,
 			Summary: "擂台比武轮次（季度或年度），新的在前", Query: []web.Param{{Name: "org", Description: "党组织编号：组织或参加比武的单位在其中"}, {Name: "year", Description: "年度"}, {Name: "page", Description: "页码"},
 				{Name: "per_page", Description: "每页条数（默认 50，最多 200）"}}, Reply: listing.List[Round]{Total: 1, Page: 1, PerPage: 50, Items: []Round{sample}}}},
-		{Method: "POST", Pattern: "/api/v1/arena-rounds", Perm: web.PartyWrite, Handler: h.apiCreateRound, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/arena-rounds", Perm: web.PartyWrite, Handler: core.Posted(h.Deps, http.StatusCreated, CreateRound), Doc: &web.Doc{Tag: tag,
 			Summary: "建立一轮擂台比武（期末之后）：按期内到期任务截至期末的完成情况排名并保存快照；judged 为 true 时评委为书记述职打分，judge_weight 为评委分所占百分比",
 			Body:    RoundInput{OrgID: 1, Kind: ToBranches, Year: 2026, Period: "Q2", Judged: true, JudgeWeight: 40}, Reply: sample}},
-		{Method: "GET", Pattern: "/api/v1/arena-rounds/{id}", Perm: web.PartyRead, Handler: h.apiRound, Doc: &web.Doc{Tag: tag,
+		{Method: "GET", Pattern: "/api/v1/arena-rounds/{id}", Perm: web.PartyRead, Handler: core.Show(h.Deps, RoundBoard), Doc: &web.Doc{Tag: tag,
 			Summary: "一轮擂台比武的排名（比位次）及与上一轮相比的名次、得分变化（比进度）、前三名与后三名；管辖范围不含组织单位时只列本单位",
 			Reply:   Leaderboard{Round: &sample, Total: 1, Items: []RoundStanding{st}, Top: []RoundStanding{st}, Whole: true}}},
-		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/marks", Perm: web.PartyWrite, Handler: h.apiMarks, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/marks", Perm: web.PartyWrite, Handler: core.PostedOn(h.Deps, http.StatusOK, Judge), Doc: &web.Doc{Tag: tag,
 			Summary: "评委为书记述职打分（0–100，可修改本人的评分，发布前有效）", Body: Marks{Marks: []Mark{{OrgID: 12, Score: 92, Comment: "思路清晰，成效明显"}}, Version: 1}, Reply: sample}},
-		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/recompute", Perm: web.PartyWrite, Handler: h.apiRecompute, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/recompute", Perm: web.PartyWrite, Handler: core.Stepped(h.Deps, Recompute), Doc: &web.Doc{Tag: tag,
 			Summary: "重新计算评比中的轮次（已发布的轮次不再改变）", Body: map[string]int{"version": 1}, Reply: sample}},
-		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/close", Perm: web.PartyWrite, Handler: h.apiClose, Doc: &web.Doc{Tag: tag,
+		{Method: "POST", Pattern: "/api/v1/arena-rounds/{id}/close", Perm: web.PartyWrite, Handler: core.Stepped(h.Deps, CloseRound), Doc: &web.Doc{Tag: tag,
 			Summary: "发布结果：最后计算一次后冻结（设评委评分的轮次须每个参赛单位都有评分）", Body: map[string]int{"version": 1}, Reply: sample}},
 
 		{Method: "GET", Pattern: "/tasks/rounds", Perm: web.PartyRead, Handler: h.rounds},
@@ -71,78 +72,6 @@ func (h *handlers) apiRounds(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := Rounds(r.Context(), h.Deps, web.Principal(r), f.OrgID, f.Year, f.Page, f.PerPage)
 	return web.Reply(w, http.StatusOK, l, err)
-}
-
-func (h *handlers) apiCreateRound(w http.ResponseWriter, r *http.Request) error {
-	var in RoundInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rd, err := CreateRound(r.Context(), h.Deps, web.Principal(r), in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusCreated, rd)
-	return nil
-}
-
-func (h *handlers) apiRound(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	lb, err := RoundBoard(r.Context(), h.Deps, web.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, lb)
-	return nil
-}
-
-func (h *handlers) apiMarks(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in Marks
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rd, err := Judge(r.Context(), h.Deps, web.Principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, rd)
-	return nil
-}
-
-type versioned struct {
-	Version int `json:"version"`
-}
-
-func (h *handlers) apiRoundStep(w http.ResponseWriter, r *http.Request, step func(id int64, version int) (*Round, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in versioned
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	rd, err := step(id, in.Version)
-	if err != nil {
-		return err
-	}
-	web.JSON(w, http.StatusOK, rd)
-	return nil
-}
-
-func (h *handlers) apiRecompute(w http.ResponseWriter, r *http.Request) error {
-	return h.apiRoundStep(w, r, func(id int64, v int) (*Round, error) { return Recompute(r.Context(), h.Deps, web.Principal(r), id, v) })
-}
-
-func (h *handlers) apiClose(w http.ResponseWriter, r *http.Request) error {
-	return h.apiRoundStep(w, r, func(id int64, v int) (*Round, error) { return CloseRound(r.Context(), h.Deps, web.Principal(r), id, v) })
 }
 
 type roundsView struct {
@@ -237,14 +166,7 @@ func (h *handlers) roundForm(w http.ResponseWriter, r *http.Request, act func(id
 		return fail.Malformed("", "表单无法读取")
 	}
 	msg, err := act(id, int(formNumber(r, "version")))
-	if err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showRound(w, r, id, roundPage, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/tasks/rounds/%d?ok=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
-	return nil
+	return web.Answer(w, r, err, func(err error) error { return h.showRound(w, r, id, roundPage, err) }, fmt.Sprintf("/tasks/rounds/%d", id), msg)
 }
 
 func (h *handlers) marksForm(w http.ResponseWriter, r *http.Request) error {

@@ -202,14 +202,12 @@ func Sync(ctx context.Context, d *core.Deps) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return d.DB.InTx(ctx, func(tx *db.Tx) error {
-		for src, items := range map[string][]todo.Item{srcDue: due, srcOverdue: overdue, srcReview: review, srcEscalate: escalate} {
-			if err := todo.Sync(ctx, tx, src, items); err != nil {
-				return err
-			}
+	for src, items := range map[string][]todo.Item{srcDue: due, srcOverdue: overdue, srcReview: review, srcEscalate: escalate} {
+		if err := todo.SyncPooled(ctx, d.DB, src, items); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // autoComplete marks done every open copy whose item names a check and

@@ -109,6 +109,16 @@ type orgOption struct {
 	Indent string
 }
 
+// ChoiceID, ChoiceName and ChoiceIndent make it a web.Choice for the shared
+// picker (todo cannot read the tree through org, which posts 待办).
+func (o orgOption) ChoiceID() int64 { return o.ID }
+
+// ChoiceName is the organisation's name.
+func (o orgOption) ChoiceName() string { return o.Name }
+
+// ChoiceIndent is its indent by depth.
+func (o orgOption) ChoiceIndent() string { return o.Indent }
+
 func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 	_, pg, es, err := h.listed(r)
 	if err != nil {

@@ -3,7 +3,6 @@ package training
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -51,14 +50,7 @@ func formHours(r *http.Request, field string) (int, error) {
 // programDone redirects back to the program with a notice, or re-shows it
 // with the refused form; a 404 stays an error page.
 func (s *Service) programDone(w http.ResponseWriter, r *http.Request, programID int64, err error, ok string) error {
-	if err == nil {
-		http.Redirect(w, r, fmt.Sprintf("/training/programs/%d?ok=%s", programID, url.QueryEscape(ok)), http.StatusSeeOther)
-		return nil
-	}
-	if fail.IsNotFound(err) {
-		return err
-	}
-	return s.renderProgram(w, r, programID, err)
+	return web.Answer(w, r, err, func(err error) error { return s.renderProgram(w, r, programID, err) }, fmt.Sprintf("/training/programs/%d", programID), ok)
 }
 
 func (s *Service) pageAddCourse(w http.ResponseWriter, r *http.Request) error {

@@ -47,7 +47,7 @@ func (s *Service) pages() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/training", Perm: web.PartyRead, Handler: s.pageHome},
 		{Method: "POST", Pattern: "/training/programs", Perm: web.PartyWrite, Handler: s.pageCreate},
-		{Method: "GET", Pattern: "/training/programs/{id}", Perm: web.PartyRead, Handler: s.pageProgram},
+		{Method: "GET", Pattern: "/training/programs/{id}", Perm: web.PartyRead, Handler: web.ShowPage(s.renderProgram)},
 		{Method: "POST", Pattern: "/training/programs/{id}/courses", Perm: web.PartyWrite, Handler: s.pageAddCourse},
 		{Method: "POST", Pattern: "/training/programs/{id}/activities", Perm: web.PartyWrite, Handler: s.pageAddActivity},
 		{Method: "POST", Pattern: "/training/programs/{id}/sessions", Perm: web.PartyWrite, Handler: s.pageAddSession},
@@ -107,14 +107,6 @@ func (s *Service) pageCreate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Service) pageProgram(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return s.renderProgram(w, r, id, nil)
-}
-
 // renderProgram shows a program with the organiser's forms; after a refused
 // post the forms keep what was typed.
 func (s *Service) renderProgram(w http.ResponseWriter, r *http.Request, id int64, failed error) error {
@@ -158,14 +150,8 @@ func (s *Service) pageMark(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	person, _ := strconv.ParseInt(r.FormValue("person_id"), 10, 64)
-	if err := s.Mark(r.Context(), web.Principal(r), id, person, r.FormValue("reason")); err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return s.renderVenue(w, r, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/training/venues/%d?ok=%s", id, url.QueryEscape("已补登")), http.StatusSeeOther)
-	return nil
+	err = s.Mark(r.Context(), web.Principal(r), id, person, r.FormValue("reason"))
+	return web.Answer(w, r, err, func(err error) error { return s.renderVenue(w, r, err) }, fmt.Sprintf("/training/venues/%d", id), "已补登")
 }
 
 // pageScreen is the 签到大屏 for a projector: the venue's QR code and the

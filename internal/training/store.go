@@ -3,7 +3,6 @@ package training
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -233,31 +232,17 @@ func (s *Service) GetProgram(ctx context.Context, p *auth.Principal, id int64) (
 
 func (s *Service) fill(ctx context.Context, p *auth.Principal, pr *Program) error {
 	rows, err := s.DB.QueryContext(ctx, "SELECT id, topic, teacher, hours_x10, materials FROM training_courses WHERE program_id = ? ORDER BY id", pr.ID)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var c Course
-		if err := rows.Scan(&c.ID, &c.Topic, &c.Teacher, &c.HoursX10, &c.Materials); err != nil {
-			return errors.Join(err, rows.Close())
-		}
-		pr.Courses = append(pr.Courses, c)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+	if pr.Courses, err = db.Collect(rows, err, func(r db.Scanner) (c Course, err error) {
+		err = r.Scan(&c.ID, &c.Topic, &c.Teacher, &c.HoursX10, &c.Materials)
+		return c, err
+	}); err != nil {
 		return err
 	}
 	rows, err = s.DB.QueryContext(ctx, "SELECT id, kind, title, on_date, record FROM training_activities WHERE program_id = ? ORDER BY on_date, id", pr.ID)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var a Activity
-		if err := rows.Scan(&a.ID, &a.Kind, &a.Title, &a.OnDate, &a.Record); err != nil {
-			return errors.Join(err, rows.Close())
-		}
-		pr.Activities = append(pr.Activities, a)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+	if pr.Activities, err = db.Collect(rows, err, func(r db.Scanner) (a Activity, err error) {
+		err = r.Scan(&a.ID, &a.Kind, &a.Title, &a.OnDate, &a.Record)
+		return a, err
+	}); err != nil {
 		return err
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM training_people WHERE program_id = ?", pr.ID).Scan(&pr.People); err != nil {

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"hongdun/internal/member"
 	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -68,7 +70,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/transfers/{id}/{action}", Perm: web.PartyWrite, Handler: h.actForm},
 		{Method: "GET", Pattern: "/api/v1/transfers", Perm: web.PartyRead, Handler: h.apiList, Doc: &web.Doc{Tag: "组织关系转接",
 			Summary: "转接列表（转出或转入一方在管辖范围内）", Query: []web.Param{orgParam, {Name: "open", Description: "1：只列正在办理的"}}, Reply: []Transfer{}}},
-		{Method: "POST", Pattern: "/api/v1/transfers", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: "组织关系转接",
+		{Method: "POST", Pattern: "/api/v1/transfers", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: &web.Doc{Tag: "组织关系转接",
 			Summary: "发起转接：inside 系统内、out 转出本系统、in 从系统外转入", Body: NewTransfer{}, Reply: Transfer{}}},
 		{Method: "GET", Pattern: "/api/v1/transfers/stats", Perm: web.PartyRead, Handler: h.apiStats, Doc: &web.Doc{Tag: "组织关系转接",
 			Summary: "按月份和组织统计转入转出，以及办理中和超期的数量", Query: []web.Param{orgParam}, Reply: Stats{}}},
@@ -94,6 +96,17 @@ func orgParam(r *http.Request) (int64, error) {
 		return 0, fail.Malformed("org", "组织编号应为正整数")
 	}
 	return id, nil
+}
+
+// ofOrg is what read gives the caller for the organisation the query
+// names (none: the caller's whole scope).
+func ofOrg[T any](h *handlers, r *http.Request, read func(context.Context, *core.Deps, *auth.Principal, int64) (T, error)) (T, error) {
+	org, err := orgParam(r)
+	if err != nil {
+		var none T
+		return none, err
+	}
+	return read(r.Context(), h.Deps, web.Principal(r), org)
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
@@ -159,15 +172,6 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		Header: []any{"序号", "申请日期", "姓名", "类型", "转出", "转入", "状态", "办结期限", "超期", "介绍信编号", "开具日期", "办结日期"}, Rows: rows})
 }
 
-func (h *handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var n NewTransfer
-	if err := web.DecodeJSON(w, r, &n); err != nil {
-		return err
-	}
-	t, err := Create(r.Context(), h.Deps, web.Principal(r), n)
-	return web.Reply(w, http.StatusCreated, t, err)
-}
-
 func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	t, err := Get(r.Context(), h.Deps, h.DB, web.Principal(r), pathID(r))
 	return web.Reply(w, http.StatusOK, t, err)
@@ -183,15 +187,8 @@ func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) error {
-	org, err := orgParam(r)
-	if err == nil {
-		var s *Stats
-		if s, err = Statistics(r.Context(), h.Deps, web.Principal(r), org); err == nil {
-			web.JSON(w, http.StatusOK, s)
-			return nil
-		}
-	}
-	return err
+	s, err := ofOrg(h, r, Statistics)
+	return web.Reply(w, http.StatusOK, s, err)
 }
 
 // --- pages ---
@@ -301,14 +298,7 @@ func (h *handlers) actForm(w http.ResponseWriter, r *http.Request) error {
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	_, err := Act(r.Context(), h.Deps, web.Principal(r), id, r.PathValue("action"),
 		ActRequest{Version: version, Note: r.FormValue("note")})
-	if err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showDetail(w, r, id, err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/transfers/%d?ok=%s", id, url.QueryEscape("已办理")), http.StatusSeeOther)
-	return nil
+	return web.Answer(w, r, err, func(err error) error { return h.showDetail(w, r, id, err) }, fmt.Sprintf("/transfers/%d", id), "已办理")
 }
 
 func (h *handlers) letterPage(w http.ResponseWriter, r *http.Request) error {
@@ -416,11 +406,7 @@ func (h *handlers) printLetters(w http.ResponseWriter, r *http.Request, ids []in
 type settingsView struct{ Issuers []LetterSettings }
 
 func (h *handlers) showSettings(w http.ResponseWriter, r *http.Request, err error) error {
-	o, e := orgParam(r)
-	var is []LetterSettings
-	if e == nil {
-		is, e = LetterIssuers(r.Context(), h.Deps, web.Principal(r), o)
-	}
+	is, e := ofOrg(h, r, LetterIssuers)
 	if e != nil {
 		return e
 	}
@@ -433,14 +419,7 @@ func (h *handlers) settingsPage(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) settingsForm(w http.ResponseWriter, r *http.Request) error {
 	err := SetLetterSettings(r.Context(), h.Deps, web.Principal(r), formID(r, "org_id"), r.FormValue("prefix"), r.FormValue("valid_days"))
-	if err != nil {
-		if fail.IsNotFound(err) {
-			return err
-		}
-		return h.showSettings(w, r, err)
-	}
-	http.Redirect(w, r, "/transfers/letter-settings?ok="+url.QueryEscape("介绍信字号已保存"), http.StatusSeeOther)
-	return nil
+	return web.Answer(w, r, err, func(err error) error { return h.showSettings(w, r, err) }, "/transfers/letter-settings", "介绍信字号已保存")
 }
 
 // SettingsRequest sets an issuing organisation's 字号 and 有效期.
@@ -451,11 +430,7 @@ type SettingsRequest struct {
 }
 
 func (h *handlers) apiSettings(w http.ResponseWriter, r *http.Request) error {
-	o, err := orgParam(r)
-	var is []LetterSettings
-	if err == nil {
-		is, err = LetterIssuers(r.Context(), h.Deps, web.Principal(r), o)
-	}
+	is, err := ofOrg(h, r, LetterIssuers)
 	if err != nil {
 		return err
 	}
@@ -479,11 +454,7 @@ func (h *handlers) apiSetSettings(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) statsPage(w http.ResponseWriter, r *http.Request) error {
-	org, err := orgParam(r)
-	if err != nil {
-		return err
-	}
-	s, err := Statistics(r.Context(), h.Deps, web.Principal(r), org)
+	s, err := ofOrg(h, r, Statistics)
 	if err != nil {
 		return err
 	}

@@ -61,23 +61,16 @@ func AwayList(ctx context.Context, d *core.Deps, p *auth.Principal, orgID int64)
 }
 
 func (h *handlers) apiAway(w http.ResponseWriter, r *http.Request) error {
-	org, err := orgParam(r)
-	if err == nil {
-		var as []Away
-		if as, err = AwayList(r.Context(), h.Deps, web.Principal(r), org); err == nil {
-			web.JSON(w, http.StatusOK, map[string]any{"items": as, "total": len(as)})
-			return nil
-		}
-	}
-	return err
-}
-
-func (h *handlers) awayPage(w http.ResponseWriter, r *http.Request) error {
-	org, err := orgParam(r)
+	as, err := ofOrg(h, r, AwayList)
 	if err != nil {
 		return err
 	}
-	as, err := AwayList(r.Context(), h.Deps, web.Principal(r), org)
+	web.JSON(w, http.StatusOK, map[string]any{"items": as, "total": len(as)})
+	return nil
+}
+
+func (h *handlers) awayPage(w http.ResponseWriter, r *http.Request) error {
+	as, err := ofOrg(h, r, AwayList)
 	if err != nil {
 		return err
 	}

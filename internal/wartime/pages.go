@@ -42,12 +42,6 @@ var (
 
 func scopeOf(r *http.Request) scope.Subtree { return scope.Of(web.Principal(r)) }
 
-// done answers a form that succeeded: back to where the work continues.
-func done(w http.ResponseWriter, r *http.Request, to, msg string) error {
-	http.Redirect(w, r, to+"?ok="+url.QueryEscape(msg), http.StatusSeeOther)
-	return nil
-}
-
 // formID reads a positive id of a form; 0 when absent or unreadable (the
 // domain refuses it with its own message).
 func formID(r *http.Request, name string) int64 {
@@ -137,7 +131,7 @@ func (h *handlers) formActivate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.renderNew(w, r, r.PostForm, err)
 	}
-	return done(w, r, fmt.Sprintf("/wartime/events/%d", e.ID), "已启动「"+e.Title+"」")
+	return web.SeeOther(w, r, fmt.Sprintf("/wartime/events/%d", e.ID), "已启动「"+e.Title+"」")
 }
 
 type eventView struct {
@@ -230,13 +224,7 @@ func (h *handlers) eventForm(w http.ResponseWriter, r *http.Request, do func(id 
 		return fail.Malformed("form", "表单无法读取")
 	}
 	to, msg, err := do(id)
-	if fail.IsNotFound(err) {
-		return err
-	}
-	if err != nil {
-		return h.renderEvent(w, r, id, r.PostForm, err)
-	}
-	return done(w, r, to, msg)
+	return web.Answer(w, r, err, func(err error) error { return h.renderEvent(w, r, id, r.PostForm, err) }, to, msg)
 }
 
 func (h *handlers) formUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -305,7 +293,7 @@ func (h *handlers) formEnd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.renderPreview(w, r, id, err)
 	}
-	return done(w, r, fmt.Sprintf("/wartime/events/%d", id), "「"+e.Title+"」已结束，临时党组织和队伍已撤销")
+	return web.SeeOther(w, r, fmt.Sprintf("/wartime/events/%d", id), "「"+e.Title+"」已结束，临时党组织和队伍已撤销")
 }
 
 type teamView struct {
@@ -386,13 +374,7 @@ func (h *handlers) pageTeam(w http.ResponseWriter, r *http.Request) error {
 // the form as posted.
 func (h *handlers) teamForm(w http.ResponseWriter, r *http.Request, id int64, do func() (string, error)) error {
 	msg, err := do()
-	if fail.IsNotFound(err) {
-		return err
-	}
-	if err != nil {
-		return h.renderTeam(w, r, id, r.PostForm, err)
-	}
-	return done(w, r, fmt.Sprintf("/wartime/teams/%d", id), msg)
+	return web.Answer(w, r, err, func(err error) error { return h.renderTeam(w, r, id, r.PostForm, err) }, fmt.Sprintf("/wartime/teams/%d", id), msg)
 }
 
 // postedTeam reads the team id of a form, in scope, before the form.
@@ -580,5 +562,5 @@ func (h *handlers) formAddKind(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.renderKinds(w, r, err)
 	}
-	return done(w, r, "/wartime/kinds", "已添加响应类型「"+k.Name+"」")
+	return web.SeeOther(w, r, "/wartime/kinds", "已添加响应类型「"+k.Name+"」")
 }

@@ -14,9 +14,7 @@ import (
 
 type handlers struct{ *core.Deps }
 
-func doc(summary string, query []web.Param, body, reply any) *web.Doc {
-	return &web.Doc{Tag: "软弱涣散整顿", Summary: summary, Query: query, Body: body, Reply: reply}
-}
+var doc = web.Docs("软弱涣散整顿")
 
 // Routes serve the 软弱涣散 pages and API.
 func Routes(d *core.Deps) []web.Route {
@@ -29,7 +27,7 @@ func Routes(d *core.Deps) []web.Route {
 	create := Input{OrgID: 12, Year: 2026, Triggers: []string{"secretary_vacant", "life_not_held"}, Problems: "书记长期空缺", Measures: "一月内选配书记",
 		Leader: "王某（分局党委副书记）", Deadline: "2026-12-31"}
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/weak/cases", Perm: web.PartyRead, Handler: h.apiList, Doc: doc("年度软弱涣散党组织整顿名单", []web.Param{year, orgQ,
+		{Method: "GET", Pattern: "/api/v1/weak/cases", Perm: web.PartyRead, Handler: core.Filtered(d, h.filter, Cases), Doc: doc("年度软弱涣散党组织整顿名单", []web.Param{year, orgQ,
 			{Name: "state", Description: "rectifying 整顿中、submitted 已申请验收、accepted 已验收销号"}, {Name: "page", Description: "页码"},
 			{Name: "per_page", Description: "每页条数，1–200，缺省 50"}}, nil, List{Year: 2026, Total: 1, Page: 1, PerPage: 50, Items: []Case{sample}})},
 		{Method: "POST", Pattern: "/api/v1/weak/cases", Perm: web.PartyWrite, Handler: core.Posted(d, http.StatusCreated, Create), Doc: doc("上级党组织将支部列入软弱涣散整顿（情形、问题、措施、包联领导、期限）", nil, create, sample)},
@@ -38,7 +36,7 @@ func Routes(d *core.Deps) []web.Route {
 			Plan{Version: 1, Problems: "…", Measures: "…", Leader: "王某", Deadline: "2026-12-31"}, sample)},
 		{Method: "POST", Pattern: "/api/v1/weak/cases/{id}/actions", Perm: web.PartyWrite, Handler: h.apiAct, Doc: doc("办理：progress 报告整改进展、submit 申请验收、accept 验收销号、return 验收未通过（上级）", nil,
 			Action{Kind: KindProgress, Version: 1, Body: "已选配书记", OnDate: "2026-06-10"}, sample)},
-		{Method: "GET", Pattern: "/api/v1/weak/check", Perm: web.PartyRead, Handler: h.apiCheck, Doc: doc("排查：按平台数据计算出现软弱涣散情形的支部",
+		{Method: "GET", Pattern: "/api/v1/weak/check", Perm: web.PartyRead, Handler: core.Filtered(d, h.filter, CheckPage), Doc: doc("排查：按平台数据计算出现软弱涣散情形的支部",
 			[]web.Param{year, orgQ, {Name: "page", Description: "页码"}, {Name: "per_page", Description: "每页条数，1–200，缺省 50"}}, nil,
 			Candidates{Year: 2026, Total: 1, Page: 1, PerPage: 50, Items: []Candidate{{OrgID: 12, Name: "小寨路派出所党支部",
 				Hits: []Hit{{Code: "few_members", Label: "正式党员不足 3 名", Detail: "正式党员 2 名"}}}}})},
@@ -52,7 +50,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/weak/check", Perm: web.PartyRead, Handler: h.pageCheck},
 		{Method: "GET", Pattern: "/weak/new", Perm: web.PartyWrite, Handler: h.pageNew},
 		{Method: "POST", Pattern: "/weak/cases", Perm: web.PartyWrite, Handler: h.formCreate},
-		{Method: "GET", Pattern: "/weak/cases/{id}", Perm: web.PartyRead, Handler: h.pageCase},
+		{Method: "GET", Pattern: "/weak/cases/{id}", Perm: web.PartyRead, Handler: web.ShowPage(h.renderCase)},
 		{Method: "POST", Pattern: "/weak/cases/{id}/plan", Perm: web.PartyWrite, Handler: h.formPlan},
 		{Method: "POST", Pattern: "/weak/cases/{id}/actions", Perm: web.PartyWrite, Handler: h.formAct},
 		{Method: "POST", Pattern: "/weak/params", Perm: web.PartyWrite, Handler: h.formParams},
@@ -95,15 +93,6 @@ func (h *handlers) filter(r *http.Request) (Filter, web.Pager, error) {
 
 func bureau(r *http.Request) int64 { return bureauOf(scope.Of(web.Principal(r)).Root()) }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := h.filter(r)
-	if err != nil {
-		return err
-	}
-	l, err := Cases(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, l, err)
-}
-
 func (h *handlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	var pl Plan
 	return core.Guarded(w, r, h.Deps, Get, &pl, func(id int64) (*Case, error) { return ChangePlan(r.Context(), h.Deps, web.Principal(r), id, pl) })
@@ -112,15 +101,6 @@ func (h *handlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
 func (h *handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
 	var a Action
 	return core.Guarded(w, r, h.Deps, Get, &a, func(id int64) (*Case, error) { return Act(r.Context(), h.Deps, web.Principal(r), id, a) })
-}
-
-func (h *handlers) apiCheck(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := h.filter(r)
-	if err != nil {
-		return err
-	}
-	cs, err := CheckPage(r.Context(), h.Deps, web.Principal(r), f)
-	return web.Reply(w, http.StatusOK, cs, err)
 }
 
 func (h *handlers) apiParams(w http.ResponseWriter, r *http.Request) error {

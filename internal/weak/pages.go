@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
@@ -234,47 +235,25 @@ type caseView struct {
 	*Case
 	Upper  bool // the caller acts for an organisation above the branch
 	CanAct bool
-	Form   url.Values
 	Today  string
+	web.Refill
 }
 
-// Value is a posted value, or the stored one before a post.
-func (v caseView) Value(name, stored string) string {
-	if v.Form != nil {
-		return v.Form.Get(name)
-	}
-	return stored
-}
-
-func (h *handlers) renderCase(w http.ResponseWriter, r *http.Request, id int64, form url.Values, failed error) error {
+// renderCase shows a case, with what a refused form posted.
+func (h *handlers) renderCase(w http.ResponseWriter, r *http.Request, id int64, failed error) error {
 	p := web.Principal(r)
 	c, err := Get(r.Context(), h.Deps, p, id)
 	if err != nil {
 		return err
 	}
-	v := caseView{Case: c, Upper: upper(p, c.OrgID), CanAct: p.Writes() && c.State != Accepted, Form: form, Today: civil.Today(h.Now()).String()}
+	v := caseView{Case: c, Upper: upper(p, c.OrgID), CanAct: p.Writes() && c.State != Accepted, Refill: web.Refilled(r, failed), Today: civil.Today(h.Now()).String()}
 	return h.Web.RenderStatus(w, r, http.StatusOK, casePage, v, failed)
-}
-
-func (h *handlers) pageCase(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return h.renderCase(w, r, id, nil, nil)
 }
 
 // caseForm runs a form's write on a case in scope and shows the case
 // again: with the refusal, or after a redirect with done.
 func (h *handlers) caseForm(w http.ResponseWriter, r *http.Request, done string, do func(id int64, version int) error) error {
-	check := func(id int64) error {
-		_, err := Get(r.Context(), h.Deps, web.Principal(r), id)
-		return err
-	}
-	show := func(w http.ResponseWriter, r *http.Request, id int64, err error) error {
-		return h.renderCase(w, r, id, r.PostForm, err)
-	}
-	return web.ObjectForm{Page: "/weak/cases/%d", Check: check, Show: show}.Post(w, r, done,
+	return web.ObjectForm{Page: "/weak/cases/%d", Check: core.Seen(r, h.Deps, Get), Show: h.renderCase}.Post(w, r, done,
 		func(id int64, f url.Values) error { return do(id, web.FormVersion(f)) })
 }
 

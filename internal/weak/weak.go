@@ -102,31 +102,14 @@ func bureauOf(path string) int64 {
 	return id
 }
 
+// params are the bureaus' numbers by year.
+var params = db.Yearly[int]{Table: "weak_params", Key: "param", Value: "value"}
+
 // ParamsOf returns a bureau's numbers for a year: those set for that year,
 // else for the latest earlier year, else the defaults; set says whether
 // the year has its own.
-func ParamsOf(ctx context.Context, q db.Querier, bureau int64, year int) (p Params, set bool, err error) {
-	p = Defaults()
-	var from int
-	if err = q.QueryRowContext(ctx, "SELECT COALESCE(MAX(year), 0) FROM weak_params WHERE bureau_id = ? AND year <= ?", bureau, year).Scan(&from); err != nil || from == 0 {
-		return p, false, err
-	}
-	rows, err := q.QueryContext(ctx, "SELECT param, value FROM weak_params WHERE bureau_id = ? AND year = ?", bureau, from)
-	if err != nil {
-		return nil, false, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var v int
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, false, err
-		}
-		if _, ok := p[k]; ok {
-			p[k] = v
-		}
-	}
-	return p, from == year, rows.Err()
+func ParamsOf(ctx context.Context, q db.Querier, bureau int64, year int) (Params, bool, error) {
+	return params.Of(ctx, q, bureau, year, Defaults())
 }
 
 // SetParams sets a bureau's numbers for a year (its 党务管理员 of the whole
@@ -150,24 +133,9 @@ func SetParams(ctx context.Context, d *core.Deps, p *auth.Principal, year int, i
 	}
 	bureau := bureauOf(scope.Of(p).Root())
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, _, err := ParamsOf(ctx, tx, bureau, year)
+		before, after, err := params.Set(ctx, tx, bureau, year, Defaults(), in)
 		if err != nil {
 			return err
-		}
-		after := Params{}
-		for k, v := range before {
-			after[k] = v
-		}
-		for k, v := range in {
-			after[k] = v
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM weak_params WHERE bureau_id = ? AND year = ?", bureau, year); err != nil {
-			return err
-		}
-		for _, l := range paramLimits {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO weak_params (bureau_id, year, param, value) VALUES (?,?,?,?)", bureau, year, l.key, after[l.key]); err != nil {
-				return err
-			}
 		}
 		return d.Audit.Write(ctx, tx, audit.Event{Action: "weak.params", ObjectType: "org", ObjectID: fmt.Sprint(bureau),
 			Detail: audit.Change{Before: map[string]any{"year": year, "params": before}, After: map[string]any{"year": year, "params": after}}})

@@ -120,6 +120,11 @@ var shanghai = sync.OnceValue(func() *time.Location {
 // Today is the civil date in Asia/Shanghai.
 func Today(now time.Time) Date { return Of(now.In(shanghai())) }
 
+// Start is the moment d begins in Asia/Shanghai.
+func (d Date) Start() time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, shanghai())
+}
+
 // YearAsOf is the day a year is judged on: its last day once it has ended,
 // else today.
 func YearAsOf(year int, today Date) Date {

@@ -1,6 +1,9 @@
 package civil
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestAddClampsToMonthEnd(t *testing.T) {
 	cases := []struct {
@@ -36,5 +39,19 @@ func TestYearsBetween(t *testing.T) {
 	}
 	if _, err := Parse("2026-02-30"); err == nil {
 		t.Error("impossible date accepted")
+	}
+}
+
+// The server's jobs wake at the next day's Start: in Shanghai, 16:00 UTC.
+func TestNextDayStartsAtShanghaiMidnight(t *testing.T) {
+	for _, c := range []struct{ now, want string }{
+		{"2026-12-07T15:59:59Z", "2026-12-07T16:00:00Z"}, // 23:59:59 in Shanghai
+		{"2026-12-07T16:00:00Z", "2026-12-08T16:00:00Z"}, // midnight itself: the next one
+		{"2026-12-31T20:00:00Z", "2027-01-01T16:00:00Z"},
+	} {
+		now, _ := time.Parse(time.RFC3339, c.now)
+		if got := Today(now).AddDays(1).Start().UTC().Format(time.RFC3339); got != c.want {
+			t.Errorf("after %s: %s, want %s", c.now, got, c.want)
+		}
 	}
 }

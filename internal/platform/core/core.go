@@ -50,6 +50,11 @@ func Posted[I, O any](d *Deps, status int, do func(context.Context, *Deps, *auth
 	return web.Posted(status, func(ctx context.Context, p *auth.Principal, in I) (O, error) { return do(ctx, d, p, in) })
 }
 
+// Done is web.Done for a feature function that takes the Deps.
+func Done[I any](d *Deps, status int, do func(context.Context, *Deps, *auth.Principal, I) error) web.HandlerFunc {
+	return web.Done(status, func(ctx context.Context, p *auth.Principal, in I) error { return do(ctx, d, p, in) })
+}
+
 // Show is web.Show for a feature function that takes the Deps.
 func Show[O any](d *Deps, get func(context.Context, *Deps, *auth.Principal, int64) (O, error)) web.HandlerFunc {
 	return web.Show(func(ctx context.Context, p *auth.Principal, id int64) (O, error) { return get(ctx, d, p, id) })
@@ -58,6 +63,20 @@ func Show[O any](d *Deps, get func(context.Context, *Deps, *auth.Principal, int6
 // PostedOn is web.PostedOn for a feature function that takes the Deps.
 func PostedOn[I, O any](d *Deps, status int, do func(context.Context, *Deps, *auth.Principal, int64, I) (O, error)) web.HandlerFunc {
 	return web.PostedOn(status, func(ctx context.Context, p *auth.Principal, id int64, in I) (O, error) { return do(ctx, d, p, id, in) })
+}
+
+// Versioned is the body of a step whose only field is the version of the
+// object it acts on.
+type Versioned struct {
+	Version int `json:"version"`
+}
+
+// Stepped is PostedOn (200) for a step on the object of the path whose
+// body is only its version.
+func Stepped[O any](d *Deps, step func(context.Context, *Deps, *auth.Principal, int64, int) (O, error)) web.HandlerFunc {
+	return PostedOn(d, http.StatusOK, func(ctx context.Context, d *Deps, p *auth.Principal, id int64, in Versioned) (O, error) {
+		return step(ctx, d, p, id, in.Version)
+	})
 }
 
 // Read is web.Show for a read that takes the database.

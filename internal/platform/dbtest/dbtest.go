@@ -49,7 +49,13 @@ func SQLite(t testing.TB) *db.DB {
 	if err := os.WriteFile(filepath.Join(dir, "hongdun.db"), img, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.Open(context.Background(), "", dir)
+	return opened(t, "", dir)
+}
+
+// opened is the database db.Open opens, closed when the test ends.
+func opened(t testing.TB, dsn, dir string) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), dsn, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,16 +137,7 @@ func PostgresDSN(t testing.TB) string {
 // Postgres opens a migrated PostgreSQL database of its own.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), PostgresDSN(t), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := d.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return d
+	return opened(t, PostgresDSN(t), "")
 }
 
 var seq atomic.Int64

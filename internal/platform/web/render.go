@@ -72,6 +72,8 @@ var Funcs = template.FuncMap{
 	"encoded": func(v url.Values) template.URL { return template.URL(v.Encode()) },
 	"can":     func(p *auth.Principal, perm string) bool { return p != nil && Allows(p.Role, Perm(perm)) },
 	"asset":   Asset,
+	// orgpicker feeds the template "orgpicker" (picker.go).
+	"orgpicker": orgPicker,
 }
 
 // Page is a page: the layout plus the page's own templates, which define

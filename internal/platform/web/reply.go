@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/fail"
@@ -98,6 +99,14 @@ func Posted[I, O any](status int, do func(context.Context, *auth.Principal, I) (
 	}
 }
 
+// Done is Posted for a write that answers nothing but whether it was
+// done: {"ok": true} with status.
+func Done[I any](status int, do func(context.Context, *auth.Principal, I) error) HandlerFunc {
+	return Posted(status, func(ctx context.Context, p *auth.Principal, in I) (map[string]bool, error) {
+		return map[string]bool{"ok": true}, do(ctx, p, in)
+	})
+}
+
 // PostedOn is the handler of an API write on the object named by the path
 // value "id" whose do answers not found outside the caller's scope: the
 // JSON body decoded into an I, then do's result answered with status.
@@ -150,13 +159,31 @@ func (o ObjectForm) Post(w http.ResponseWriter, r *http.Request, done string, do
 	if err := r.ParseForm(); err != nil {
 		return fail.Malformed("form", "表单无法读取")
 	}
-	if err := do(id, r.PostForm); err != nil {
+	err = do(id, r.PostForm)
+	return Answer(w, r, err, func(err error) error { return o.Show(w, r, id, err) }, fmt.Sprintf(o.Page, id), done)
+}
+
+// Answer ends a page form's write: its refusal err shows the form again
+// through again (not found stays the 404), success goes to the page to
+// with the notice done.
+func Answer(w http.ResponseWriter, r *http.Request, err error, again func(error) error, to, done string) error {
+	if err != nil {
 		if fail.IsNotFound(err) {
 			return err
 		}
-		return o.Show(w, r, id, err)
+		return again(err)
 	}
-	http.Redirect(w, r, fmt.Sprintf(o.Page, id)+"?ok="+url.QueryEscape(done), http.StatusSeeOther)
+	return SeeOther(w, r, to, done)
+}
+
+// SeeOther sends the browser to the page to (which may carry a query) with
+// the notice done.
+func SeeOther(w http.ResponseWriter, r *http.Request, to, done string) error {
+	sep := "?"
+	if strings.Contains(to, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, to+sep+"ok="+url.QueryEscape(done), http.StatusSeeOther)
 	return nil
 }
 
