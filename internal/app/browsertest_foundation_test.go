@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/demo"
 )
@@ -19,10 +20,8 @@ func TestDashboardSearchAndMemberPage(t *testing.T) {
 	t.Parallel()
 	p := browsertest.Open(t, 1360, 900)
 	ctx, e := p.Ctx, p.E
-	const pw = "Demo-Pass-2026!"
-	if _, err := demo.Seed(context.Background(), e.App.Deps, demo.Options{Seed: 1, Password: pw}); err != nil {
-		t.Fatal(err)
-	}
+	const pw = apptest.DemoPassword
+	e.Demo(demo.Options{Seed: 1})
 	var name, initials string
 	var id int64
 	if err := e.DB.QueryRowContext(context.Background(),

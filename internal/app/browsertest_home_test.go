@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
 	"hongdun/internal/demo"
 	"hongdun/internal/platform/auth"
@@ -19,10 +20,8 @@ func TestEveryRoleHome(t *testing.T) {
 	t.Parallel()
 	p := browsertest.Open(t, 1360, 900)
 	ctx, e := p.Ctx, p.E
-	const pw = "Demo-Pass-2026!"
-	if _, err := demo.Seed(context.Background(), e.App.Deps, demo.Options{Seed: 1, Password: pw}); err != nil {
-		t.Fatal(err)
-	}
+	const pw = apptest.DemoPassword
+	e.Demo(demo.Options{Seed: 1})
 	if _, err := e.App.Auth.CreateAccount(context.Background(), auth.NewAccount{Username: "sysadm", Role: auth.SysAdmin, Password: pw}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,27 +22,10 @@ import (
 //
 //	HONGDUN_BENCH_MEMBERS=1000000 go test ./internal/app -run '^$' -bench ElderLedger -benchtime 30x
 func BenchmarkElderLedger(b *testing.B) {
-	n := 200000
-	if v, err := strconv.Atoi(os.Getenv("HONGDUN_BENCH_MEMBERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchMembers(200000)
 	d := dbtest.SQLite(b)
 	ctx := context.Background()
-	org := func(parent int64, name, kind string) int64 {
-		return dbtest.AddOrg(b, d, dbtest.Org{Parent: parent, Name: name, Kind: kind})
-	}
-	root := org(0, "市局党委", "committee")
-	var branches []int64
-	var fenju int64
-	for i := range 20 {
-		fj := org(root, fmt.Sprintf("第%d分局党委", i+1), "committee")
-		if i == 0 {
-			fenju = fj
-		}
-		for j := range 20 {
-			branches = append(branches, org(fj, fmt.Sprintf("第%d分局第%d支部", i+1, j+1), "branch"))
-		}
-	}
+	root, fenju, branches := benchBureau(b, d, "committee")
 	// One in ten retired (born 1936–1965), the others in service (born
 	// 1966–2003); members turn full at 25–34.
 	statuses := []string{"full", "full", "full", "full", "full", "probationary", "applicant", "activist", "full", "transferred"}

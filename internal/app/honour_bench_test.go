@@ -3,8 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,27 +20,10 @@ import (
 //
 //	HONGDUN_BENCH_MEMBERS=1000000 go test ./internal/app -run '^$' -bench Eligible -benchtime 50x
 func BenchmarkEligible(b *testing.B) {
-	n := 200000
-	if v, err := strconv.Atoi(os.Getenv("HONGDUN_BENCH_MEMBERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchMembers(200000)
 	d := dbtest.SQLite(b)
 	ctx := context.Background()
-	branch := func(parent int64, name string) int64 {
-		return dbtest.AddOrg(b, d, dbtest.Org{Parent: parent, Name: name, Kind: "branch"})
-	}
-	root := branch(0, "市局党委")
-	var branches []int64
-	var fenju int64
-	for i := range 20 {
-		fj := branch(root, fmt.Sprintf("第%d分局党委", i+1))
-		if i == 0 {
-			fenju = fj
-		}
-		for j := range 20 {
-			branches = append(branches, branch(fj, fmt.Sprintf("第%d分局第%d支部", i+1, j+1)))
-		}
-	}
+	root, fenju, branches := benchBureau(b, d, "branch")
 	const chunk = 500
 	for lo := 0; lo < n; lo += chunk {
 		var vals []string

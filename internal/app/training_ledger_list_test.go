@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 // The 学时台账 filters by organisation and list, sorts, pages with a count
 // and exports exactly the filtered lines.
 func TestLedgerFiltersPagingAndExport(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
 		leader := e.Account(auth.Leader, w.root, 0)

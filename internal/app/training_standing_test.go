@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"context"
@@ -25,6 +25,7 @@ import (
 // StandingOf, counted from training_hours, must equal the ledger it
 // summarises for the bureau and for each 分局.
 func TestStandingFollowsPersons(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		w := newBureau(t, e)

@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 // activity, session with its main venue, and branch venues; bad input is
 // shown again with the reason and changes nothing.
 func TestProgramForms(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
 		adminA, adminB := e.Account(auth.OrgAdmin, w.a, 0), e.Account(auth.OrgAdmin, w.b, 0)

@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"fmt"
@@ -15,6 +15,7 @@ import (
 // A member sees the sessions of programs meant for them only: a program
 // for 支部书记 is on the secretary's page, not on an ordinary member's.
 func TestMyTrainingsRespectTheAudience(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
 		city := e.Account(auth.OrgAdmin, w.root, 0)
@@ -57,6 +58,7 @@ func TestMyTrainingsRespectTheAudience(t *testing.T) {
 // The program page lists each session's venues with the people each one
 // serves: a branch venue takes its subtree off the main venue.
 func TestVenuesExpectTheirAudience(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
 		city, adminA := e.Account(auth.OrgAdmin, w.root, 0), e.Account(auth.OrgAdmin, w.a, 0)
@@ -105,6 +107,7 @@ func TestVenuesExpectTheirAudience(t *testing.T) {
 }
 
 func TestSpan(t *testing.T) {
+	t.Parallel()
 	cst := time.FixedZone("CST", 8*3600)
 	at := func(d, h, m int) int64 { return time.Date(2026, 1, d, h, m, 0, 0, cst).UnixMilli() }
 	for _, c := range []struct {

@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"context"
@@ -39,6 +39,7 @@ func newBureau(t *testing.T, e *apptest.Env) *bureau {
 }
 
 func TestCheckinHoursAndFallback(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
 		city := e.Account(auth.OrgAdmin, w.root, 0)
@@ -213,6 +214,7 @@ func qrAt(t *testing.T, c *apptest.Client, venue int64) string {
 }
 
 func TestHoursAndWindow(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]int{"1.5": 15, "32": 320, "0.1": 1} {
 		if got, err := training.ParseHours(s); err != nil || got != want {
 			t.Errorf("ParseHours(%q) = %d, %v", s, got, err)

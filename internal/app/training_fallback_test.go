@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"fmt"
@@ -16,6 +16,7 @@ import (
 // subtree goes into one program, grouped by organisation. A leader never
 // sees the button and is refused the routes.
 func TestFallbackPreviewConfirmAndLeader(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
 		city := e.Account(auth.OrgAdmin, w.root, 0)

@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"context"
@@ -68,11 +68,12 @@ func hoursKept(t *testing.T, e *apptest.Env) {
 }
 
 // TestHoursKept writes check-ins by every path (a member's QR code, the
-// organiser's 补登; the demo seed in TestSeedDemo) on both sides of New
+// organiser's 补登; the demo seed in TestTrainingSeedDemo) on both sides of New
 // Year in Shanghai, which is still the old year in UTC, and compares the
 // maintained hours with the check-ins (and their people with persons);
 // then the migrations' backfills.
 func TestHoursKept(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
 		cst := w.now.Location()

@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"fmt"
@@ -14,6 +14,7 @@ import (
 // Titles, topics and records that read otherwise than they are stored are
 // refused, naming the field; nothing is stored.
 func TestTrainingTextRefusesInvisibleCharacters(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newBureau(t, e)
 		city := e.Account(auth.OrgAdmin, w.root, 0)

@@ -1,4 +1,4 @@
-package leader_test
+package app_test
 
 import (
 	"strings"
@@ -18,7 +18,7 @@ func TestLeaderInBrowser(t *testing.T) {
 	t.Parallel()
 	p := browsertest.Open(t, 1280, 1000)
 	e := p.E
-	root, _, _ := bureau(t, e)
+	root, _, _ := leaderBureau(t, e)
 	c := e.Account(auth.Leader, root, 0)
 	var paragraph, first, listed, heading string
 	p.Run(

@@ -1,4 +1,4 @@
-package training_test
+package app_test
 
 import (
 	"context"
@@ -12,13 +12,12 @@ import (
 	"hongdun/internal/training"
 )
 
-const demoPassword = "Demo-Pass-2026!"
-
-// TestSeedDemo seeds the demo bureau's training and checks what the pages
+// TestTrainingSeedDemo seeds the demo bureau's training and checks what the pages
 // show: three tiers, 融合 sessions with a branch venue per 分局 and most of
 // the audience present, a session dangyuan1 can check in to now, a ledger
 // with people short of their hours for the 兜底 action; idempotent.
-func TestSeedDemo(t *testing.T) {
+func TestTrainingSeedDemo(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		// A fixed Friday morning, so the year has its sessions and the live

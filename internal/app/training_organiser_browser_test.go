@@ -1,8 +1,7 @@
-package training_test
+package app_test
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +74,3 @@ func TestOrganiserBuildsProgramInBrowser(t *testing.T) {
 func flash(text string) chromedp.Action {
 	return chromedp.WaitVisible(`//div[@class="flash" and contains(., "`+text+`")]`, chromedp.BySearch)
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,4 +1,4 @@
-package leader_test
+package app_test
 
 import (
 	"context"
@@ -25,8 +25,8 @@ import (
 	"hongdun/internal/training"
 )
 
-// bureau seeds the demo bureau with the features the leader's view reads.
-func bureau(t *testing.T, e *apptest.Env) (root, sub, other int64) {
+// leaderBureau seeds the demo bureau with the features the leader's view reads.
+func leaderBureau(t *testing.T, e *apptest.Env) (root, sub, other int64) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 7, Members: 1200, History: true, Password: "Demo-Pass-2026!"}); err != nil {
@@ -147,8 +147,9 @@ func checkWarm(t *testing.T, e *apptest.Env, root int64) {
 }
 
 func TestCompare(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		root, sub, other := bureau(t, e)
+		root, sub, other := leaderBureau(t, e)
 		checkWarm(t, e, root)
 		c := e.Account(auth.Leader, root, 0)
 		checkCompare(t, c, root)
@@ -206,8 +207,9 @@ func TestCompare(t *testing.T) {
 }
 
 func TestSpeech(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		root, sub, other := bureau(t, e)
+		root, sub, other := leaderBureau(t, e)
 		// One member admitted in the period, registered without history.
 		var branch int64
 		if err := e.DB.QueryRowContext(context.Background(), "SELECT id FROM orgs WHERE parent_id = ? AND kind = 'branch' ORDER BY id LIMIT 1", sub).Scan(&branch); err != nil {
