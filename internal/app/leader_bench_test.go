@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -30,15 +29,9 @@ import (
 // the demo's development, training, organisational life, tasks and
 // 最强党支部. The dataset is generated once into the temporary directory:
 //
-//	HONGDUN_BENCH_MEMBERS=100000 go test ./internal/leader -run '^$' -bench Compare -benchtime 20x
+//	HONGDUN_BENCH_MEMBERS=100000 go test ./internal/app -run '^$' -bench BenchmarkCompare -benchtime 20x
 func BenchmarkCompare(b *testing.B) {
-	n := demo.Size
-	if s := os.Getenv("HONGDUN_BENCH_MEMBERS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := benchMembers(demo.Size)
 	ctx := context.Background()
 	d, err := db.Open(ctx, "", filepath.Join(os.TempDir(), fmt.Sprintf("hongdun-compare-bench-%d", n)))
 	if err != nil {
