@@ -85,12 +85,20 @@ func Get(name string) (*Set, bool) {
 // Rule returns a rule of the set; it panics on an unknown id because ids
 // are fixed by the code that evaluates them.
 func (s *Set) Rule(id string) Rule {
-	for _, r := range s.Rules {
-		if r.ID == id {
-			return r
-		}
+	if r, ok := s.find(id); ok {
+		return r
 	}
 	panic("unknown rule " + id)
+}
+
+// find returns a rule of the set by an id that may come from input.
+func (s *Set) find(id string) (Rule, bool) {
+	for _, r := range s.Rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
 }
 
 // Override changes one parameter of one rule from a date on.
@@ -263,6 +271,17 @@ func Step(n int) (StepDef, bool) {
 func (s StepDef) Has(field string) bool {
 	for _, f := range s.Fields {
 		if f == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Follows reports whether the step requires step m, directly or through
+// the steps it needs.
+func (s StepDef) Follows(m int) bool {
+	for _, n := range s.Needs {
+		if prior, _ := Step(n); n == m || prior.Follows(m) {
 			return true
 		}
 	}

@@ -1,0 +1,72 @@
+package develop_test
+
+import (
+	"strings"
+	"testing"
+
+	"hongdun/internal/apptest"
+	"hongdun/internal/platform/dbtest"
+)
+
+// TestSupplementaryVettingAfterTraining completes a 政治审查 found short
+// at the 支委会审查 by a 补充政审 dated after the 集中培训 (rules.md:
+// 补训, 补充政审): accepted, and the later steps judge it as the vetting's
+// latest record. The first records keep the table's order, and a further
+// record still may not follow the 支委会审查.
+func TestSupplementaryVettingAfterTraining(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		w := openCase(t, b, 9)
+		w.step(11, "2024-06-05", map[string]any{"training_days": 3})
+		out := w.post("/steps", map[string]any{"step": 10, "date": "2024-06-10", "vetting_passed": false}, 422)
+		if out.Error.Rule != "R-sequence" || out.Error.RuleTitle == "" {
+			t.Fatalf("first 政治审查 after the first 集中培训: %+v", out.Error)
+		}
+		w.step(10, "2024-06-01", map[string]any{"vetting_passed": false})
+		out = w.post("/steps", map[string]any{"step": 12, "date": "2024-07-01"}, 422)
+		if out.Error.Rule != "R-vetting" {
+			t.Fatalf("支委会审查 without a passed vetting: %+v", out.Error)
+		}
+		w.step(10, "2024-06-25", map[string]any{"vetting_passed": true}) // 补充政审
+		w.step(12, "2024-07-01", nil)
+		out = w.post("/steps", map[string]any{"step": 10, "date": "2024-07-02", "vetting_passed": true}, 422)
+		if out.Error.Rule != "R-sequence" {
+			t.Fatalf("补充政审 after the 支委会审查: %+v", out.Error)
+		}
+		w.step(13, "2024-07-10", nil)
+		w.step(14, "2024-07-15", nil)
+	})
+}
+
+// TestExceptionNamesRulesByTitle records a 优先发展 exception through the
+// API: a rule it may not waive is refused under R-fasttrack and named by
+// its Chinese title, never its id; one it may waive lets the 发展对象 be
+// named before the year is out, the waiver shown with its rule.
+func TestExceptionNamesRulesByTitle(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		w := openCase(t, b, 6)
+		body := func(waives ...string) map[string]any {
+			return map[string]any{"date": "2023-09-01", "opinion": "抗洪一线表现突出", "waives": waives, "doc_no": "甲公党〔2023〕8号", "approved_on": "2023-08-30"}
+		}
+		fp := dbtest.Fingerprint(t, e.DB)
+		for waive, named := range map[string]string{"R-age": "「年满十八周岁」", "R-nothing": "所选规则"} {
+			out := w.post("/exception", body(waive), 422)
+			if out.Error.Rule != "R-fasttrack" || out.Error.Citation == "" || !strings.Contains(out.Error.Message, named) || strings.Contains(out.Error.Message, "R-") {
+				t.Fatalf("waiving %s: %+v", waive, out.Error)
+			}
+		}
+		if dbtest.Fingerprint(t, e.DB) != fp {
+			t.Fatal("a refused exception changed the database")
+		}
+		w.post("/exception", body("R-target"), 201)
+		w.post("/publicity", map[string]any{"publicity": "candidate", "date": "2023-09-04"}, 201)
+		var out struct {
+			Waived []struct{ Rule, Message string } `json:"waived"`
+		}
+		w.c.Expect(201, "POST", w.base+"/steps", map[string]any{"step": 7, "date": "2023-09-11"}, &out)
+		if len(out.Waived) != 1 || out.Waived[0].Rule != "R-target" {
+			t.Fatalf("发展对象 within the year under the exception: %+v", out.Waived)
+		}
+	})
+}
