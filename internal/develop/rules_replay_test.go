@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"hongdun/internal/apptest"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -68,5 +69,29 @@ func TestExceptionNamesRulesByTitle(t *testing.T) {
 		if len(out.Waived) != 1 || out.Waived[0].Rule != "R-target" {
 			t.Fatalf("发展对象 within the year under the exception: %+v", out.Waived)
 		}
+	})
+}
+
+// TestBranchCannotRecordTheUpperDecision: the 预审, talk and approval are
+// the 党委 with 审批权限's (R-approver); a branch's 党务管理员, whose scope
+// does not hold that 党委, records its own steps but not those, and the
+// 党委's 党务管理员 records them.
+func TestBranchCannotRecordTheUpperDecision(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		w := openCase(t, b, 12)
+		branch := walker{t: t, c: e.Account(auth.OrgAdmin, b.branch, 0), base: w.base}
+		fp := dbtest.Fingerprint(t, e.DB)
+		for _, body := range []map[string]any{{"step": 13, "date": "2024-07-10"}, {"step": 13, "date": "2024-07-10", "org_id": b.fenju}} {
+			out := branch.post("/steps", body, 422)
+			if out.Error.Rule != "R-approver" || out.Error.Citation == "" || out.Error.RuleTitle == "" || !strings.Contains(out.Error.Message, "党务管理员") {
+				t.Fatalf("a branch records the 预审 %v: %+v", body, out.Error)
+			}
+		}
+		if dbtest.Fingerprint(t, e.DB) != fp {
+			t.Fatal("a refused step changed the database")
+		}
+		w.step(13, "2024-07-10", nil)
+		branch.step(14, "2024-07-15", nil)
 	})
 }
