@@ -69,6 +69,23 @@ func TestExceptionNamesRulesByTitle(t *testing.T) {
 		if len(out.Waived) != 1 || out.Waived[0].Rule != "R-target" {
 			t.Fatalf("发展对象 within the year under the exception: %+v", out.Waived)
 		}
+		// The admission stays outside the annual plan, used up or not,
+		// whichever time rules the exception waived.
+		w.step(8, "2023-09-12", nil)
+		w.step(9, "2023-09-13", map[string]any{"person_ids": b.members[:2]})
+		w.step(10, "2023-09-14", map[string]any{"vetting_passed": true})
+		w.step(11, "2023-09-15", map[string]any{"training_days": 3})
+		w.step(12, "2023-09-20", nil)
+		w.step(13, "2023-09-21", nil)
+		w.step(14, "2023-09-22", nil)
+		w.post("/publicity", map[string]any{"publicity": "admission", "date": "2023-09-25"}, 201)
+		w.step(15, "2023-10-09", map[string]any{"vote": vote(9)})
+		w.step(16, "2023-10-10", nil)
+		b.admin.Expect(200, "PUT", "/api/v1/development/plans", map[string]any{"year": 2023, "org_id": b.fenju, "quota": 0}, nil)
+		w.c.Expect(201, "POST", w.base+"/steps", map[string]any{"step": 17, "date": "2023-10-11"}, &out)
+		if len(out.Waived) != 1 || out.Waived[0].Rule != "R-plan" {
+			t.Fatalf("a 火线入党 admission with the plan used up: %+v", out.Waived)
+		}
 	})
 }
 

@@ -519,8 +519,11 @@ func (j *judge) plan(a Action) {
 	if q == nil {
 		return
 	}
-	if j.f.Exception != nil && j.f.Exception.waives("R-plan") {
-		j.add(Refuse, "R-plan", civil.Date{}, "优先发展，不占%d年度发展计划名额", q.Year)
+	if j.f.Exception != nil {
+		// A 优先发展 admission is outside the annual plan, whichever time
+		// rules its exception waives.
+		r := j.e.Set.Rule("R-plan")
+		j.v.Waived = append(j.v.Waived, Finding{Rule: r.ID, Citation: r.Citation, Message: fmt.Sprintf("优先发展，不占%d年度发展计划名额", q.Year)})
 		return
 	}
 	if q.Used >= q.Limit {
