@@ -112,3 +112,40 @@ func TestBranchCannotRecordTheUpperDecision(t *testing.T) {
 		branch.step(14, "2024-07-15", nil)
 	})
 }
+
+// TestNationalRulesNotWeakenedLocally: the bureau sets local numbers (a
+// 公示 period, a stricter age) but never weakens a national rule: a lower
+// minimum age or a shorter 预备期 is refused naming the rule, and changes
+// nothing.
+func TestNationalRulesNotWeakenedLocally(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		override := func(rule, param string, value, want int) reply {
+			t.Helper()
+			var out reply
+			b.admin.Expect(want, "POST", "/api/v1/development/rules/overrides", map[string]any{"rule": rule, "param": param, "value": value,
+				"effective_from": "2010-01-01", "note": "本地规定"}, &out)
+			return out
+		}
+		fp := dbtest.Fingerprint(t, e.DB)
+		for _, bad := range []struct {
+			rule, param string
+			value       int
+		}{{"R-age", "min_age", 16}, {"R-target", "months", 6}, {"R-probation", "months", 6}, {"R-introducers", "count", 1}, {"R-approval-time", "max_months", 7}} {
+			out := override(bad.rule, bad.param, bad.value, 422)
+			if out.Error.Rule != bad.rule || out.Error.Citation == "" || out.Error.RuleTitle == "" || strings.Contains(out.Error.Message, "R-") {
+				t.Fatalf("%+v: %+v", bad, out.Error)
+			}
+		}
+		if dbtest.Fingerprint(t, e.DB) != fp {
+			t.Fatal("a refused override changed the database")
+		}
+		override("R-age", "min_age", 20, 201)
+		override("R-publicity", "working_days", 7, 201)
+		var out reply
+		b.fenjuAdmin.Expect(422, "POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2014-05-05"}, &out)
+		if out.Error.Rule != "R-age" || out.Error.PossibleOn != "2015-05-05" {
+			t.Fatalf("an applicant of 19 under a local minimum of 20: %+v", out.Error)
+		}
+	})
+}
