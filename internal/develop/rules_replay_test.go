@@ -1,11 +1,13 @@
 package develop_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -146,6 +148,35 @@ func TestNationalRulesNotWeakenedLocally(t *testing.T) {
 		b.fenjuAdmin.Expect(422, "POST", "/api/v1/development/cases", map[string]any{"person_id": b.applicant, "date": "2014-05-05"}, &out)
 		if out.Error.Rule != "R-age" || out.Error.PossibleOn != "2015-05-05" {
 			t.Fatalf("an applicant of 19 under a local minimum of 20: %+v", out.Error)
+		}
+	})
+}
+
+// TestAdmissionVoteQuorumAndBranchSize: the 支部大会 needs more than half of
+// the voting 正式党员 present (R-quorum), and a branch left with fewer than
+// 3 正式党员 on the day cannot vote at all (R-branch-size).
+func TestAdmissionVoteQuorumAndBranchSize(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		w := openCase(t, b, 12)
+		w.step(13, "2024-07-10", nil)
+		w.step(14, "2024-07-15", nil)
+		w.post("/publicity", map[string]any{"publicity": "admission", "date": "2024-07-16"}, 201)
+		fp := dbtest.Fingerprint(t, e.DB)
+		out := w.post("/steps", map[string]any{"step": 15, "date": "2024-08-01", "vote": map[string]int{"expected": 10, "present": 5, "for": 5}}, 422)
+		if out.Error.Rule != "R-quorum" || out.Error.Citation == "" {
+			t.Fatalf("half present: %+v", out.Error)
+		}
+		if dbtest.Fingerprint(t, e.DB) != fp {
+			t.Fatal("a refused vote changed the database")
+		}
+		in, args := db.In(b.members[2:])
+		if _, err := e.DB.ExecContext(context.Background(), "UPDATE persons SET status = 'deceased', left_date = '2024-07-20' WHERE id IN ("+in+")", args...); err != nil {
+			t.Fatal(err)
+		}
+		out = w.post("/steps", map[string]any{"step": 15, "date": "2024-08-01", "vote": map[string]int{"expected": 2, "present": 2, "for": 2}}, 422)
+		if out.Error.Rule != "R-branch-size" || !strings.Contains(out.Error.Message, "现有2人") {
+			t.Fatalf("a branch of 2 正式党员 votes: %+v", out.Error)
 		}
 	})
 }
