@@ -32,8 +32,8 @@ func Renew(ctx context.Context, tx *db.Tx, d *core.Deps, p *auth.Principal, orgI
 	if err != nil {
 		return err
 	}
-	if !o.HasTerm() {
-		return fail.NotAllowed("org_id", o.KindLabel()+"不实行任期制，不进行换届")
+	if err := CheckElects(o); err != nil {
+		return err
 	}
 	on, err := civil.Parse(r.On)
 	if err != nil {
