@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/civil"
@@ -24,6 +25,20 @@ const (
 	WarnSecretaryVacant = "secretary_vacant" // no current 书记
 	WarnTempOverdue     = "temp_overdue"     // a temporary organisation past its end date
 )
+
+var warningNames = map[string]string{WarnFewFull: "正式党员人数不足", WarnNeedsCommittee: "应设支部委员会而未设",
+	WarnTooManyMembers: "党员人数过多", WarnTermExpiring: "任期即将届满", WarnTermExpired: "任期已届满",
+	WarnSecretaryVacant: "书记空缺", WarnTempOverdue: "临时党组织逾期未撤销"}
+
+// WarningName names a warning's key (kind:organisation), "" when unknown.
+func WarningName(key string) string {
+	kind, id, _ := strings.Cut(key, ":")
+	name := warningNames[kind]
+	if name == "" || id == "" {
+		return name
+	}
+	return name + "（党组织编号 " + id + "）"
+}
 
 // Warning is something the rules say needs attention.
 type Warning struct {
