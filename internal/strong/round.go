@@ -362,8 +362,19 @@ func (p *markPlan) write(ctx context.Context, d *core.Deps, tx *db.Tx) (added []
 	}
 	defer total.Close()
 	for _, c := range p.changes {
-		stale := c.id == 0
-		if c.id != 0 {
+		stale := false
+		if c.id == 0 {
+			id, err := db.InsertID(ctx, tx, `INSERT INTO strong_entries (round_id, org_id, state, updated_at) VALUES (?,?,?,?)
+				ON CONFLICT (round_id, org_id) DO NOTHING`, p.round.ID, c.orgID, Draft, now)
+			switch {
+			case db.IsNoRows(err): // added meanwhile
+				stale = true
+			case err != nil:
+				return nil, err
+			default:
+				c.id, added = id, append(added, id)
+			}
+		} else {
 			var v int
 			if err := version.QueryRowContext(ctx, c.id).Scan(&v); err != nil {
 				return nil, err
@@ -379,13 +390,6 @@ func (p *markPlan) write(ctx context.Context, d *core.Deps, tx *db.Tx) (added []
 			if c, ok = moved(p.sys, es[c.orgID], p.facts[c.orgID]); !ok {
 				continue
 			}
-		}
-		if c.id == 0 {
-			if c.id, err = db.InsertID(ctx, tx, "INSERT INTO strong_entries (round_id, org_id, state, updated_at) VALUES (?,?,?,?)",
-				p.round.ID, c.orgID, Draft, now); err != nil {
-				return nil, err
-			}
-			added = append(added, c.id)
 		}
 		for _, m := range c.marks {
 			if _, err := upsert.ExecContext(ctx, c.id, m.ItemID, int64(*m.Rate*10000+0.5), m.Basis); err != nil {
