@@ -103,12 +103,11 @@ const TodoSource = "org.warning"
 // warnings count (people's status, their organisation) call it after their
 // write; the organisation writes here sync inside their own transaction.
 //
-// The hourly job counts the tree on the pool and writes in its transaction
-// only the 待办: counted inside it, a million people held SQLite's one
-// writer for seconds. (It counts the tables, not the census: the census
-// follows the rows' stamps, which a test's fixed clock puts in the past.)
+// The hourly job counts the tree from the census, outside its transaction,
+// which writes only the 待办: counted inside it, a million people held
+// SQLite's one writer for seconds.
 func SyncWarnings(ctx context.Context, d *core.Deps) error {
-	items, err := warningItems(ctx, d.DB, nil, civil.Today(d.Now()), scope.All())
+	items, err := warningItems(ctx, d.DB, d.Census, civil.Today(d.Now()), scope.All())
 	if err != nil {
 		return err
 	}
@@ -117,7 +116,7 @@ func SyncWarnings(ctx context.Context, d *core.Deps) error {
 		if err != nil {
 			return err
 		}
-		if err := todo.SyncIn(ctx, tx, TodoSource, scope.All(), items); err != nil {
+		if err := todo.Sync(ctx, tx, TodoSource, items); err != nil { // every warning is posted to an organisation
 			return err
 		}
 		after, err := openWarningKeys(ctx, tx)
