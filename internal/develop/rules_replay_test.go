@@ -110,6 +110,16 @@ func TestBranchCannotRecordTheUpperDecision(t *testing.T) {
 		if dbtest.Fingerprint(t, e.DB) != fp {
 			t.Fatal("a refused step changed the database")
 		}
+		// Its page offers the branch no form it would be refused, and says who records the step.
+		page := strings.Replace(w.base, "/api/v1", "", 1)
+		branch.c.Expect(200, "GET", page, nil, nil)
+		if body := branch.c.Body(); strings.Contains(body, `name="step" value="13"`) || !strings.Contains(body, `id="decided-above"`) {
+			t.Errorf("the branch's case page at step 13 offers its form or does not say who records it")
+		}
+		b.admin.Expect(200, "GET", page, nil, nil)
+		if body := b.admin.Body(); !strings.Contains(body, `name="step" value="13"`) || strings.Contains(body, `id="decided-above"`) {
+			t.Errorf("the bureau's case page at step 13 does not offer its form")
+		}
 		w.step(13, "2024-07-10", nil)
 		branch.step(14, "2024-07-15", nil)
 	})
