@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // PickerMax is the most organisations a picker lists as a plain <select>.
@@ -28,14 +29,18 @@ type Choice interface {
 
 // Picker is what the template "orgpicker" shows: a <select> of Options, or
 // a search box showing the chosen organisation's name (Label) beside the
-// field that posts its id (Value).
+// field that posts its id (Value). A Multiple picker chooses several: a
+// <select multiple>, or the chosen ones (Chosen) as chips, each posting
+// its id under Name, beside the box that adds more.
 type Picker struct {
 	Name, ID string // the field's name, the element's id ("" for none)
 	Empty    string // the choice of no organisation ("" for none)
 	Required bool   // the form needs one chosen (a search box without Empty always does)
+	Multiple bool
 	Value    string
 	Label    string
-	Search   string // PickerSearch when searched
+	Chosen   []PickerOption // a Multiple search box's choices
+	Search   string         // PickerSearch and the query of its narrowing, when searched
 	Options  []PickerOption
 }
 
@@ -48,13 +53,29 @@ type PickerOption struct {
 
 // orgPicker is the template function behind every organisation picker:
 // {{template "orgpicker" (orgpicker .Orgs "org" "f-org" .OrgID "全部")}}.
-// list is a slice of Choice, every live organisation of the caller's scope
-// (what the search finds; nil for none); value the chosen id (a number or
-// a form's text); flags may say "required". Like a <select> without an
-// empty option, a searched picker without one starts on the first
-// organisation.
+// list is a slice of Choice, every organisation the field may take (what
+// the search finds; nil for none); value the chosen id (a number or a
+// form's text), for a "multiple" picker the list of them (a form's values
+// or ids); flags may say "required", "multiple", and the narrowing the
+// search applies to find only what the list holds ("kind=branch",
+// org.Only.Query). Like a <select> without an empty option, a searched
+// single picker without one starts on the first organisation.
 func orgPicker(list any, name, id string, value any, empty string, flags ...string) (Picker, error) {
-	p := Picker{Name: name, ID: id, Empty: empty, Required: empty == "" || slices.Contains(flags, "required")}
+	p := Picker{Name: name, ID: id, Empty: empty, Required: empty == "" || slices.Contains(flags, "required"),
+		Multiple: slices.Contains(flags, "multiple")}
+	query := ""
+	for _, f := range flags {
+		switch {
+		case f == "required" || f == "multiple":
+		case strings.Contains(f, "="):
+			query = "?" + f
+		case f != "":
+			return Picker{}, fmt.Errorf("orgpicker: unknown flag %q", f)
+		}
+	}
+	if p.Multiple && empty != "" {
+		return Picker{}, fmt.Errorf("orgpicker: a multiple picker has no empty choice (%q)", empty)
+	}
 	if list == nil {
 		return p, nil
 	}
@@ -62,21 +83,32 @@ func orgPicker(list any, name, id string, value any, empty string, flags ...stri
 	if v.Kind() != reflect.Slice {
 		return Picker{}, fmt.Errorf("orgpicker: %T is not a list", list)
 	}
-	chosen := fmt.Sprint(value)
+	chosen := map[string]bool{}
+	if vs := reflect.ValueOf(value); p.Multiple && vs.Kind() == reflect.Slice {
+		for i := range vs.Len() {
+			chosen[fmt.Sprint(vs.Index(i).Interface())] = true
+		}
+	} else if value != nil {
+		chosen[fmt.Sprint(value)] = true
+	}
+	searched := v.Len() > PickerMax
 	for i := range v.Len() {
 		c, ok := v.Index(i).Interface().(Choice)
 		if !ok {
 			return Picker{}, fmt.Errorf("orgpicker: %T is not a web.Choice", v.Index(i).Interface())
 		}
 		cid := strconv.FormatInt(c.ChoiceID(), 10)
-		if v.Len() <= PickerMax {
-			p.Options = append(p.Options, PickerOption{ID: c.ChoiceID(), Label: c.ChoiceIndent() + c.ChoiceName(), Selected: cid == chosen})
-		} else if cid == chosen || i == 0 && empty == "" {
+		switch {
+		case !searched:
+			p.Options = append(p.Options, PickerOption{ID: c.ChoiceID(), Label: c.ChoiceIndent() + c.ChoiceName(), Selected: chosen[cid]})
+		case p.Multiple && chosen[cid]:
+			p.Chosen = append(p.Chosen, PickerOption{ID: c.ChoiceID(), Label: c.ChoiceName(), Selected: true})
+		case !p.Multiple && (chosen[cid] || i == 0 && empty == ""):
 			p.Value, p.Label = cid, c.ChoiceName()
 		}
 	}
-	if v.Len() > PickerMax {
-		p.Search = PickerSearch
+	if searched {
+		p.Search = PickerSearch + query
 	}
 	return p, nil
 }
