@@ -178,8 +178,8 @@ func (h *handlers) passwordForm(w http.ResponseWriter, r *http.Request) error {
 type accountsView struct {
 	Accounts []auth.Account
 	Pending  []auth.Account // accounts whose role is not granted yet
-	Orgs     []org.Option
-	Roles    []auth.Role // the business roles the web can ask for and grant
+	Orgs     *web.PickList  // read once for the pickers of every row
+	Roles    []auth.Role    // the business roles the web can ask for and grant
 }
 
 // businessRoles are the roles handed out on the web: never the 三员.
@@ -212,7 +212,11 @@ func (h *handlers) accountsView(r *http.Request) (*accountsView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &accountsView{Accounts: accs, Orgs: orgs, Roles: businessRoles()}
+	pl, err := web.NewPickList(orgs)
+	if err != nil {
+		return nil, err
+	}
+	v := &accountsView{Accounts: accs, Orgs: pl, Roles: businessRoles()}
 	for _, a := range accs {
 		if !a.Granted {
 			v.Pending = append(v.Pending, a)

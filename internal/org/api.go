@@ -53,6 +53,7 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "按名称或拼音首字母查找管辖范围内未撤销的组织（表单的组织选择框用），至多 20 个，附上级组织简称路径；党务管理员、领导查本人管辖范围，系统管理员、安全保密管理员查全局",
 			Query: []web.Param{{Name: "q", Description: "名称或简称中的文字，或拼音、拼音首字母（如 sjj）；为空时按层级列出"},
 				{Name: "root", Description: "只在该组织（须在管辖范围内）及其下级中查找"},
+				{Name: "below", Description: "为 1 时不列出 root 本身，只查其下级"},
 				{Name: "kind", Description: "只查这些类型（逗号分隔）：committee 党委、general 党总支、branch 党支部、joint 联合党支部、temp_branch 临时党支部、temp_committee 临时党委、group 党小组"},
 				{Name: "approve", Description: "为 1 时只查具有审批发展党员权限的党委"},
 				{Name: "bureau", Description: "为 1 时在全局查找组织关系转接的接收组织（仅党务管理员，kind 只能为 branch、joint）"}},
@@ -163,10 +164,6 @@ const searchMax = 50
 
 func (h *handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	root, err := input.ID("root", "组织", q.Get("root"))
-	if err != nil {
-		return err
-	}
 	text, err := input.Text("q", "查找内容", q.Get("q"), false, searchMax, false)
 	if err != nil {
 		return err
@@ -175,7 +172,7 @@ func (h *handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sc, err := pickScope(r.Context(), h.DB, web.Principal(r), root, only)
+	sc, err := pickScope(r.Context(), h.DB, web.Principal(r), only)
 	if err != nil {
 		return err
 	}
@@ -187,12 +184,13 @@ func (h *handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// pickScope is the subtree a picker of p searches, narrowed to root (0
-// for none): the caller's scope; the whole bureau for the 系统管理员 and
+// pickScope is the subtree a picker of p searches, narrowed to only.Root
+// (0 for none): the caller's scope; the whole bureau for the 系统管理员 and
 // the 安全保密管理员, who bind accounts to any organisation, and for a
 // 党务管理员's receiving branch of a transfer (only.Bureau). Anyone else
 // picks no organisation.
-func pickScope(ctx context.Context, q db.Querier, p *auth.Principal, root int64, only Only) (scope.Subtree, error) {
+func pickScope(ctx context.Context, q db.Querier, p *auth.Principal, only Only) (scope.Subtree, error) {
+	root := only.Root
 	switch {
 	case p.Role == auth.SysAdmin || p.Role == auth.SecAdmin || only.Bureau && p.Writes():
 	case only.Bureau || !p.ReadsMembers():

@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/pinyin"
 	"hongdun/internal/platform/scope"
 )
@@ -29,9 +31,13 @@ type Picked struct {
 // Only narrows what a picker offers to what its form accepts, the same
 // rule for the list a page renders (Keeps) and for the search behind a
 // search box (Query): the kinds (none for every kind) and, with Approve,
-// only the 党委 with 审批权限. Bureau searches the whole bureau's branches
-// rather than the caller's scope: the receiving side of a transfer.
+// only the 党委 with 审批权限. Root narrows the search to an organisation's
+// subtree (0 for the whole scope), Below to what lies under it. Bureau
+// searches the whole bureau's branches rather than the caller's scope:
+// the receiving side of a transfer.
 type Only struct {
+	Root    int64
+	Below   bool
 	Kinds   []string
 	Approve bool
 	Bureau  bool
@@ -49,6 +55,12 @@ func (f Only) Keeps(o *Org) bool {
 // Query is f as the search's query ("" for no narrowing).
 func (f Only) Query() string {
 	v := url.Values{}
+	if f.Root != 0 {
+		v.Set("root", strconv.FormatInt(f.Root, 10))
+	}
+	if f.Below {
+		v.Set("below", "1")
+	}
 	if len(f.Kinds) > 0 {
 		v.Set("kind", strings.Join(f.Kinds, ","))
 	}
@@ -61,10 +73,21 @@ func (f Only) Query() string {
 	return v.Encode()
 }
 
-// ParseOnly reads a search's narrowing: kind (kinds separated by commas),
-// approve=1, bureau=1 (only for branches).
+// ParseOnly reads a search's narrowing: root, below=1 (only with a root),
+// kind (kinds separated by commas), approve=1, bureau=1 (only for
+// branches, without a root).
 func ParseOnly(q url.Values) (Only, error) {
 	var f Only
+	var err error
+	if f.Root, err = input.ID("root", "组织", q.Get("root")); err != nil {
+		return Only{}, err
+	}
+	if f.Below, err = flag(q, "below"); err != nil {
+		return Only{}, err
+	}
+	if f.Below && f.Root == 0 {
+		return Only{}, fail.Malformed("root", "只列下级组织时须指定上级组织")
+	}
 	if k := q.Get("kind"); k != "" {
 		for _, kind := range strings.Split(k, ",") {
 			if !slices.Contains(Kinds, kind) {
@@ -73,7 +96,6 @@ func ParseOnly(q url.Values) (Only, error) {
 			f.Kinds = append(f.Kinds, kind)
 		}
 	}
-	var err error
 	if f.Approve, err = flag(q, "approve"); err != nil {
 		return Only{}, err
 	}
@@ -82,6 +104,9 @@ func ParseOnly(q url.Values) (Only, error) {
 	}
 	if f.Bureau && (len(f.Kinds) == 0 || slices.ContainsFunc(f.Kinds, func(k string) bool { return !slices.Contains(BranchKinds, k) })) {
 		return Only{}, fail.NotAllowed("bureau", "在全局查找只限党支部、联合党支部（组织关系转接的接收组织）")
+	}
+	if f.Bureau && f.Root != 0 {
+		return Only{}, fail.NotAllowed("root", "在全局查找时不能指定上级组织")
 	}
 	return f, nil
 }
@@ -141,7 +166,8 @@ func pickIndexOf(ctx context.Context, d *db.DB) (*pickIndex, error) {
 	return c.pick, nil
 }
 
-// Search finds the live organisations of s that f keeps whose name or
+// Search finds the live organisations of s that f keeps (below its root
+// with f.Below) whose name or
 // short name holds q (all of them for an empty q), or, for q in Latin
 // letters and digits, whose pinyin does: those named exactly q first, then
 // those whose short name (or its pinyin) starts with it, each group
@@ -162,7 +188,7 @@ func Search(ctx context.Context, d *db.DB, s scope.Subtree, q string, f Only) (f
 	total := 0
 	for _, i := range ix.live {
 		o, sp := &ix.list[i], &ix.spell[i]
-		if !s.Contains(o.Path) || !f.Keeps(o) {
+		if !s.Contains(o.Path) || !f.Keeps(o) || f.Below && o.Path == s.Root() {
 			continue
 		}
 		rank := 2

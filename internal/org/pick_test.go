@@ -82,8 +82,8 @@ func TestSearchFindsByNameWithinScope(t *testing.T) {
 	})
 }
 
-// A picker of a subset searches only that subset (kinds, 党委 with
-// 审批权限), and finds an organisation by the pinyin of its name or short
+// A picker of a subset searches only that subset (what lies below the
+// root, kinds, 党委 with 审批权限), and finds an organisation by the pinyin of its name or short
 // name, its initials in any case: 「sjj」 finds 市局机关第一党支部.
 func TestSearchNarrowsAndSpells(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -93,7 +93,7 @@ func TestSearchNarrowsAndSpells(t *testing.T) {
 		xz := dbtest.AddOrg(t, d, dbtest.Org{Parent: yt, Name: "刑侦大队党总支", Kind: org.General})
 		jg := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "市局机关第一党支部", Kind: org.Branch})
 		lh := dbtest.AddOrg(t, d, dbtest.Org{Parent: xz, Name: "刑侦联合党支部", Kind: org.Joint})
-		dbtest.AddOrg(t, d, dbtest.Org{Parent: jg, Name: "第一党小组", Kind: org.Group})
+		group := dbtest.AddOrg(t, d, dbtest.Org{Parent: jg, Name: "第一党小组", Kind: org.Group})
 		var rootPath string
 		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", root).Scan(&rootPath); err != nil {
 			t.Fatal(err)
@@ -103,6 +103,7 @@ func TestSearchNarrowsAndSpells(t *testing.T) {
 			only org.Only
 			want []int64
 		}{
+			{"", org.Only{Below: true}, []int64{yt, jg, xz, group, lh}}, // shallower first
 			{"", org.Only{Kinds: org.BranchKinds}, []int64{jg, lh}},
 			{"", org.Only{Approve: true}, []int64{root}},
 			{"", org.Only{Kinds: []string{org.Committee, org.General}}, []int64{root, yt, xz}},
@@ -132,7 +133,7 @@ func TestSearchNarrowsAndSpells(t *testing.T) {
 // The search's narrowing reads back from its query, and what it may not
 // name is refused.
 func TestOnlyQuery(t *testing.T) {
-	for _, f := range []org.Only{{}, {Kinds: org.BranchKinds}, {Approve: true}, {Kinds: []string{org.Branch}, Bureau: true}} {
+	for _, f := range []org.Only{{}, {Kinds: org.BranchKinds}, {Approve: true}, {Kinds: []string{org.Branch}, Bureau: true}, {Root: 7, Below: true, Kinds: []string{org.Committee, org.General}}} {
 		q, err := url.ParseQuery(f.Query())
 		if err != nil {
 			t.Fatal(err)
@@ -141,7 +142,7 @@ func TestOnlyQuery(t *testing.T) {
 			t.Errorf("%+v → %q → %+v, %v", f, f.Query(), back, err)
 		}
 	}
-	for _, q := range []string{"kind=cell", "kind=branch,", "approve=yes", "bureau=1", "bureau=1&kind=committee"} {
+	for _, q := range []string{"kind=cell", "kind=branch,", "approve=yes", "bureau=1", "bureau=1&kind=committee", "bureau=1&kind=branch&root=3", "below=1", "root=x"} {
 		v, _ := url.ParseQuery(q)
 		if _, err := org.ParseOnly(v); err == nil {
 			t.Errorf("%s is taken", q)

@@ -338,7 +338,7 @@ type itemView struct {
 	Copies  []Copy
 	Pager   web.Pager
 	CanSend bool
-	Below   []org.Option
+	Below   below
 	Targets []Choice
 }
 
@@ -368,7 +368,14 @@ func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, er
 	return h.Web.RenderStatus(w, r, http.StatusOK, itemPage, v, err)
 }
 
-func belowOptions(r *http.Request, h *handlers, path string, self int64) ([]org.Option, error) {
+// below is what a dispatch form offers: the organisations under the
+// sender's, and the narrowing of the search that finds them.
+type below struct {
+	Orgs []org.Option
+	Only string
+}
+
+func belowOptions(r *http.Request, h *handlers, path string, self int64) (below, error) {
 	all, err := org.Options(r.Context(), h.DB, scope.Under(path))
 	out := all[:0]
 	for _, o := range all {
@@ -376,7 +383,7 @@ func belowOptions(r *http.Request, h *handlers, path string, self int64) ([]org.
 			out = append(out, o)
 		}
 	}
-	return out, err
+	return below{Orgs: out, Only: org.Only{Root: self, Below: true}.Query()}, err
 }
 
 func (h *handlers) item(w http.ResponseWriter, r *http.Request) error {
@@ -442,7 +449,7 @@ type copyView struct {
 	Item      *Item
 	CanDo     bool // the receiver's administrator: complete, pass down
 	CanReview bool // the dispatcher's administrator
-	Below     []org.Option
+	Below     below
 	Targets   []Choice
 	Subs      []Copy
 	Form      url.Values
