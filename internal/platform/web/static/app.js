@@ -184,14 +184,18 @@ document.addEventListener('DOMContentLoaded', function () {
       clearTimeout(timer);
       timer = setTimeout(search, 150);
     });
+    var held = false; // Enter picked: its keypress must not submit either
+    text.addEventListener('keypress', function (e) { if (e.key === 'Enter' && held) e.preventDefault(); });
     text.addEventListener('keydown', function (e) {
       var n = list.hidden ? 0 : items.length;
+      held = false;
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
         if (list.hidden) { search(); return; }
         if (n) highlight(e.key === 'ArrowDown' ? (active + 1) % n : (active - 1 + n) % n);
       } else if (e.key === 'Enter' && !list.hidden) {
         e.preventDefault(); // Enter picks; it submits the form once the list is closed
+        held = true;
         if (active >= 0) pick(items[active]);
         else if (n === 1) pick(items[0]);
       } else if (e.key === 'Escape' && !list.hidden) {
