@@ -17,6 +17,29 @@ import (
 	"hongdun/internal/platform/dbtest"
 )
 
+// foundIDs is what the pickers' search finds for a query.
+func foundIDs(t *testing.T, c *apptest.Client, query string) []int64 {
+	t.Helper()
+	var out orgFound
+	c.Expect(200, "GET", "/api/v1/orgs/search?"+query, nil, &out)
+	var ids []int64
+	for _, o := range out.Items {
+		ids = append(ids, o.ID)
+	}
+	return ids
+}
+
+// pickerTask is a task item of org, to dispatch.
+func pickerTask(t *testing.T, e *apptest.Env, org int64) int64 {
+	t.Helper()
+	item, err := db.InsertID(context.Background(), e.DB, `INSERT INTO task_items (org_id, year, title, due_on, weight, created_at, updated_at)
+		VALUES (?, 2026, '甲分局任务', '2026-06-30', 5, 0, 0)`, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return item
+}
+
 // The pickers' search narrows to what a form accepts (kinds, 党委 with
 // 审批权限, what lies below an organisation) and finds by pinyin; a
 // transfer's receiving branch is looked up in the whole bureau, by a
@@ -28,16 +51,6 @@ func TestOrgSearchNarrows(t *testing.T) {
 		b := pickerBureau(t, e)
 		root := e.Account(auth.OrgAdmin, b.Root, 0)
 		a := e.Account(auth.OrgAdmin, b.A, 0)
-		ids := func(c *apptest.Client, query string) string {
-			t.Helper()
-			var out orgFound
-			c.Expect(200, "GET", "/api/v1/orgs/search?"+query, nil, &out)
-			var ids []int64
-			for _, o := range out.Items {
-				ids = append(ids, o.ID)
-			}
-			return fmt.Sprint(ids)
-		}
 		for _, c := range []struct {
 			who   *apptest.Client
 			query string
@@ -54,7 +67,7 @@ func TestOrgSearchNarrows(t *testing.T) {
 			{e.Account(auth.SysAdmin, 0, 0), "q=" + url.QueryEscape("城关"), []int64{b.ABranch, b.BBranch}},
 			{e.Account(auth.SecAdmin, 0, 0), "kind=committee&q=" + url.QueryEscape("乙"), []int64{b.B}},
 		} {
-			if got := ids(c.who, c.query); got != fmt.Sprint(c.want) {
+			if got := fmt.Sprint(foundIDs(t, c.who, c.query)); got != fmt.Sprint(c.want) {
 				t.Errorf("%s: %s, want %v", c.query, got, c.want)
 			}
 		}
@@ -93,16 +106,7 @@ func TestSubsetPickersSearchAndRefuse(t *testing.T) {
 		b := pickerBureau(t, e)
 		root := e.Account(auth.OrgAdmin, b.Root, 0)
 		a := e.Account(auth.OrgAdmin, b.A, 0)
-		var item int64
-		err := e.DB.InTx(context.Background(), func(tx *db.Tx) error {
-			var err error
-			item, err = db.InsertID(context.Background(), tx, `INSERT INTO task_items (org_id, year, title, due_on, weight, created_at, updated_at)
-				VALUES (?, 2026, '甲分局任务', '2026-06-30', 5, 0, 0)`, b.A)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		item := pickerTask(t, e, b.A)
 		for _, c := range []struct {
 			who        *apptest.Client
 			page, want string
@@ -150,16 +154,8 @@ func TestChooseSeveralOrganisationsBrowser(t *testing.T) {
 	p := browsertest.Open(t, 1280, 900)
 	e := p.E
 	b := pickerBureau(t, e)
-	var item, seventh int64
-	err := e.DB.InTx(context.Background(), func(tx *db.Tx) error {
-		var err error
-		item, err = db.InsertID(context.Background(), tx, `INSERT INTO task_items (org_id, year, title, due_on, weight, created_at, updated_at)
-			VALUES (?, 2026, '甲分局任务', '2026-06-30', 5, 0, 0)`, b.A)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	item := pickerTask(t, e, b.A)
+	var seventh int64
 	if err := e.DB.QueryRowContext(context.Background(), "SELECT id FROM orgs WHERE name = '甲分局第7警务区党支部'").Scan(&seventh); err != nil {
 		t.Fatal(err)
 	}
