@@ -7,6 +7,7 @@ package pinyin
 import (
 	"strings"
 	"sync"
+	"unicode"
 
 	gopinyin "github.com/mozillazg/go-pinyin"
 )
@@ -19,47 +20,58 @@ var args = func() gopinyin.Args {
 
 // readings caches the toneless reading of each character: go-pinyin strips
 // the tone marks with regular expressions on every call, which was the
-// largest cost of checking a roster row (an import reads 100,000 names).
-var readings sync.Map // rune → string ("" for characters without one)
+// largest cost of checking a roster row (an import reads 100,000 names)
+// and of spelling every organisation for the pickers.
+var readings = struct {
+	sync.RWMutex
+	m map[rune]string // "" for characters without one
+}{m: map[rune]string{}}
 
 // reading is the most common toneless reading of r, "" when it has none.
 func reading(r rune) string {
-	if s, ok := readings.Load(r); ok {
-		return s.(string)
+	readings.RLock()
+	s, ok := readings.m[r]
+	readings.RUnlock()
+	if ok {
+		return s
 	}
-	s := ""
 	if py := gopinyin.SinglePinyin(r, args); len(py) > 0 {
 		s = py[0]
 	}
-	readings.Store(r, s)
+	readings.Lock()
+	readings.m[r] = s
+	readings.Unlock()
 	return s
 }
 
-// Syllables appends the syllables of s to syl: each Chinese character its
-// most common toneless reading, each run of Latin letters and digits one
+// each calls fn with each syllable of s: each Chinese character its most
+// common toneless reading, each run of Latin letters and digits one
 // lowercase word; other characters are dropped.
-func Syllables(syl []string, s string) []string {
-	var latin strings.Builder // a run of Latin letters and digits is one word
+func each(s string, fn func(string)) {
+	var latin []byte // the current run of Latin letters and digits
 	flush := func() {
-		if latin.Len() > 0 {
-			syl = append(syl, latin.String())
-			latin.Reset()
+		if len(latin) > 0 {
+			fn(string(latin))
+			latin = latin[:0]
 		}
 	}
 	for _, r := range s {
 		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			latin.WriteRune(r)
-		case r >= 'A' && r <= 'Z':
-			latin.WriteRune(r + 'a' - 'A')
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z':
+			latin = append(latin, byte(unicode.ToLower(r)))
 		default:
 			flush()
 			if py := reading(r); py != "" {
-				syl = append(syl, py)
+				fn(py)
 			}
 		}
 	}
 	flush()
+}
+
+// Syllables appends the syllables of s to syl (see each).
+func Syllables(syl []string, s string) []string {
+	each(s, func(y string) { syl = append(syl, y) })
 	return syl
 }
 
@@ -75,4 +87,12 @@ func Join(syl []string) (full, initials string) {
 }
 
 // Of is the spelling and initials of s ("市局机关" → "shijujiguan", "sjjg").
-func Of(s string) (full, initials string) { return Join(Syllables(nil, s)) }
+func Of(s string) (full, initials string) {
+	var f, in strings.Builder
+	f.Grow(2 * len(s)) // a character of three bytes reads as two to six letters
+	each(s, func(y string) {
+		f.WriteString(y)
+		in.WriteByte(y[0])
+	})
+	return f.String(), in.String()
+}
