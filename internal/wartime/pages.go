@@ -174,7 +174,6 @@ func (h *handlers) renderEvent(w http.ResponseWriter, r *http.Request, id int64,
 	return h.Web.RenderStatus(w, r, http.StatusOK, eventPage, v, failed)
 }
 
-// UnitIDs are the event's units as form values, for the edit form.
 // UnitIDs are the units the form shows chosen: the refused form's, else
 // the event's.
 func (v eventView) UnitIDs() []string {
