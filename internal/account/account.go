@@ -182,8 +182,8 @@ type accountsView struct {
 	Accounts []auth.Account
 	Pager    web.Pager
 	Pending  []auth.Account // accounts whose role is not granted yet
-	Orgs     []org.Option
-	Roles    []auth.Role // the business roles the web can ask for and grant
+	Orgs     *web.PickList  // read once for the pickers of every row
+	Roles    []auth.Role    // the business roles the web can ask for and grant
 }
 
 // businessRoles are the roles handed out on the web: never the 三员.
@@ -235,7 +235,11 @@ func (h *handlers) accountsView(r *http.Request) (*accountsView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &accountsView{Accounts: page(accs, pg), Pager: pg, Orgs: orgs, Roles: businessRoles()}
+	pl, err := web.NewPickList(orgs)
+	if err != nil {
+		return nil, err
+	}
+	v := &accountsView{Accounts: page(accs, pg), Pager: pg, Orgs: pl, Roles: businessRoles()}
 	for _, a := range accs {
 		if !a.Granted {
 			v.Pending = append(v.Pending, a)

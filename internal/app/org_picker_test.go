@@ -31,16 +31,7 @@ func TestOrgSearchStaysInScope(t *testing.T) {
 		b := e.Bureau()
 		root := e.Account(auth.OrgAdmin, b.Root, 0)
 		a := e.Account(auth.OrgAdmin, b.A, 0)
-		ids := func(c *apptest.Client, q string) []int64 {
-			t.Helper()
-			var out orgFound
-			c.Expect(200, "GET", "/api/v1/orgs/search?q="+q, nil, &out)
-			var ids []int64
-			for _, o := range out.Items {
-				ids = append(ids, o.ID)
-			}
-			return ids
-		}
+		ids := func(c *apptest.Client, q string) []int64 { t.Helper(); return foundIDs(t, c, "q="+q) }
 		if got := fmt.Sprint(ids(root, "城关")); got != fmt.Sprint([]int64{b.ABranch, b.BBranch}) {
 			t.Errorf("the 市局 finds %s for 城关", got)
 		}

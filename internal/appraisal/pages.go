@@ -94,6 +94,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 
 type newView struct {
 	Orgs []org.Org
+	Only string // the search for them (org.Only)
 	Form url.Values
 }
 
@@ -102,9 +103,9 @@ func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Va
 	if err != nil {
 		return err
 	}
-	v := newView{Form: form}
+	v := newView{Form: form, Only: holders.Query()}
 	for _, o := range all {
-		if holders[o.Kind] && !o.Dissolved() {
+		if holders.Keeps(&o) && !o.Dissolved() {
 			v.Orgs = append(v.Orgs, o)
 		}
 	}

@@ -44,7 +44,7 @@ func SeedDemo(ctx context.Context, d *core.Deps) error {
 	rounds, seq := 0, 0
 	err = d.DB.InTx(ctx, func(tx *db.Tx) error {
 		for _, o := range orgs {
-			if !holders[o.Kind] || o.Dissolved() {
+			if !holders.Keeps(&o) || o.Dissolved() {
 				continue
 			}
 			from := start

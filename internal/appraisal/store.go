@@ -206,7 +206,7 @@ type Input struct {
 }
 
 // holders are the organisations that appraise their members.
-var holders = map[string]bool{org.Branch: true, org.Joint: true}
+var holders = org.Only{Kinds: org.BranchKinds}
 
 // Open starts a round: its roster is the party members of the branch on
 // the day it starts. A second round of the same branch and year is refused.
@@ -221,7 +221,7 @@ func (s *Service) Open(ctx context.Context, p *auth.Principal, in Input) (*Round
 	if err != nil {
 		return nil, err
 	}
-	if !holders[o.Kind] || o.Dissolved() {
+	if !holders.Keeps(o) || o.Dissolved() {
 		return nil, fail.NotAllowed("org_id", "民主评议党员由党支部开展，请选择一个未撤销的党支部")
 	}
 	today := s.today()

@@ -81,6 +81,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 
 type newView struct {
 	Orgs   []org.Org
+	Only   string // the search for them (org.Only)
 	OrgID  int64
 	HeldOn string
 	Voters []life.RosterEntry
@@ -102,13 +103,14 @@ func (v newView) Of(name string, id int64) string { return v.Form.Get(fmt.Sprint
 
 func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
 	ctx, p := r.Context(), web.Principal(r)
-	v := newView{Form: form}
+	elected := org.Elected()
+	v := newView{Form: form, Only: elected.Query()}
 	all, err := org.Choices(ctx, h.DB, scope.Of(p))
 	if err != nil {
 		return err
 	}
 	for _, o := range all {
-		if o.HasTerm() && !o.Dissolved() {
+		if elected.Keeps(&o) && !o.Dissolved() {
 			v.Orgs = append(v.Orgs, o)
 		}
 	}

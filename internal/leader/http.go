@@ -185,8 +185,9 @@ func (h *handlers) comparePage(w http.ResponseWriter, r *http.Request) error {
 	// Only an organisation with 基层党组织 under it has anything to compare:
 	// the branches' 党小组 are not counted, and listing every branch made
 	// the page 1.4 MB at a million people (19,000 options).
+	holding := org.Holding()
 	v.Orgs = slices.DeleteFunc(v.Orgs, func(o org.Option) bool {
-		return o.ID != c.OrgID && !org.HoldsCounted(o.Kind)
+		return o.ID != c.OrgID && !holding.Keeps(&o.Org)
 	})
 	var heads []header
 	for _, col := range c.Columns {
@@ -199,5 +200,5 @@ func (h *handlers) comparePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		heads = append(heads, hd)
 	}
-	return h.Web.Render(w, r, comparePage, map[string]any{"C": c, "Heads": heads, "V": v})
+	return h.Web.Render(w, r, comparePage, map[string]any{"C": c, "Heads": heads, "V": v, "Only": holding.Query()})
 }

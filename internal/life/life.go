@@ -79,7 +79,7 @@ var statusLabels = map[string]string{Present: "出席", Absent: "缺席", Observ
 func StatusLabel(s string) string { return statusLabels[s] }
 
 // holders are the organisation kinds that hold organisational life.
-var holders = map[string]bool{org.General: true, org.Branch: true, org.Joint: true, org.TempBranch: true, org.Group: true}
+var holders = org.Only{Kinds: []string{org.General, org.Branch, org.Joint, org.TempBranch, org.Group}}
 
 // calendarKinds are the organisation kinds the compliance calendar follows.
 var calendarKinds = map[string]bool{org.Branch: true, org.Joint: true}

@@ -90,6 +90,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 // newView is the new-meeting form.
 type newView struct {
 	Orgs      []org.Org
+	Only      string // the search for them (org.Only)
 	OrgID     int64
 	Kind      string
 	HeldOn    string
@@ -137,10 +138,11 @@ func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Va
 		return err
 	}
 	for _, o := range all {
-		if holders[o.Kind] {
+		if holders.Keeps(&o) {
 			v.Orgs = append(v.Orgs, o)
 		}
 	}
+	v.Only = holders.Query()
 	o, err := h.holder(ctx, h.DB, p, v.OrgID)
 	if fail.IsNotFound(err) && form.Get("org_id") != "" {
 		return err

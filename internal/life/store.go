@@ -234,7 +234,7 @@ func (s *Service) holder(ctx context.Context, q db.Querier, p *auth.Principal, i
 	if err != nil {
 		return nil, err
 	}
-	if !holders[o.Kind] || o.Dissolved() {
+	if !holders.Keeps(o) || o.Dissolved() {
 		return nil, fail.NotAllowed("org_id", "组织生活由党支部（党总支、党小组）召开，请选择一个未撤销的党支部")
 	}
 	return o, nil

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/mozillazg/go-pinyin"
+	"hongdun/internal/platform/pinyin"
 )
 
 // compoundSurnames are two-character surnames with their reading.
@@ -27,12 +27,6 @@ var surnames = map[rune]string{
 	'都': "du", '卜': "bu", '阚': "kan", '叶': "ye", '石': "shi", '折': "she", '虞': "yu",
 }
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.Normal // no tones; ü is written v
-	return a
-}()
-
 // PinyinOf returns the full pinyin of a name (lowercase, no spaces, for
 // sorting) and the initials of its syllables ("张三" → "zhangsan", "zs").
 // Surnames that are 多音字 take their surname reading (单 → shan). Letters
@@ -53,33 +47,7 @@ func PinyinOf(name string) (full, initials string) {
 			rest = rest[size:]
 		}
 	}
-	var latin strings.Builder // a run of Latin letters and digits is one word
-	flush := func() {
-		if latin.Len() > 0 {
-			syl = append(syl, latin.String())
-			latin.Reset()
-		}
-	}
-	for _, r := range rest {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			latin.WriteRune(r)
-		case r >= 'A' && r <= 'Z':
-			latin.WriteRune(r + 'a' - 'A')
-		default:
-			flush()
-			if py := reading(r); py != "" {
-				syl = append(syl, py)
-			}
-		}
-	}
-	flush()
-	var f, in strings.Builder
-	for _, s := range syl {
-		f.WriteString(s)
-		in.WriteByte(s[0])
-	}
-	return f.String(), in.String()
+	return pinyin.Join(pinyin.Syllables(syl, rest))
 }
 
 func firstRunes(s string, n int) string {

@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/scope"
@@ -48,10 +49,15 @@ func Routes(d *core.Deps) []web.Route {
 			Summary: "本人管辖范围内的组织树（嵌套 children，含党员人数与预警）",
 			Query:   []web.Param{{Name: "root", Description: "只返回该组织（须在管辖范围内）及其下级"}, {Name: "dissolved", Description: "为 1 时包含已撤销的组织"}},
 			Reply:   map[string]any{"items": []map[string]any{{"id": 1, "name": "市公安局党委", "kind": Committee, "kind_label": "党委", "counts": MemberCounts{Full: 120, Probationary: 4, Members: 124}, "warnings": []Warning{}, "children": []any{}}}, "total": 1}}},
-		{Method: "GET", Pattern: "/api/v1/orgs/search", Perm: web.PartyRead, Handler: h.apiSearch, Doc: &web.Doc{Tag: tag,
-			Summary: "按名称查找管辖范围内未撤销的组织（表单的组织选择框用），至多 20 个，附上级组织简称路径",
-			Query:   []web.Param{{Name: "q", Description: "名称或简称中的文字；为空时按层级列出"}, {Name: "root", Description: "只在该组织（须在管辖范围内）及其下级中查找"}},
-			Reply:   map[string]any{"items": []Picked{{ID: 12, Name: "雁塔分局刑侦大队第一党支部", Path: "雁塔分局党委 › 刑侦大队党总支 › 第一党支部"}}, "more": false}}},
+		{Method: "GET", Pattern: "/api/v1/orgs/search", Perm: web.Authed, Handler: h.apiSearch, Doc: &web.Doc{Tag: tag,
+			Summary: "按名称或拼音首字母查找管辖范围内未撤销的组织（表单的组织选择框用），至多 20 个，附上级组织简称路径；党务管理员、领导查本人管辖范围，系统管理员、安全保密管理员查全局",
+			Query: []web.Param{{Name: "q", Description: "名称或简称中的文字，或拼音、拼音首字母（如 sjj）；为空时按层级列出"},
+				{Name: "root", Description: "只在该组织（须在管辖范围内）及其下级中查找"},
+				{Name: "below", Description: "为 1 时不列出 root 本身，只查其下级"},
+				{Name: "kind", Description: "只查这些类型（逗号分隔）：committee 党委、general 党总支、branch 党支部、joint 联合党支部、temp_branch 临时党支部、temp_committee 临时党委、group 党小组"},
+				{Name: "approve", Description: "为 1 时只查具有审批发展党员权限的党委"},
+				{Name: "bureau", Description: "为 1 时在全局查找组织关系转接的接收组织（仅党务管理员，kind 只能为 branch、joint）"}},
+			Reply: map[string]any{"items": []Picked{{ID: 12, Name: "雁塔分局刑侦大队第一党支部", Path: "雁塔分局党委 › 刑侦大队党总支 › 第一党支部"}}, "more": false}}},
 		{Method: "GET", Pattern: "/api/v1/orgs/{id}", Perm: web.PartyRead, Handler: h.apiGet, Doc: &web.Doc{Tag: tag,
 			Summary: "组织详情：类型、任期、委员会、预警、下级组织与沿革"}},
 		{Method: "POST", Pattern: "/api/v1/orgs", Perm: web.PartyWrite, Handler: h.apiCreate, Doc: &web.Doc{Tag: tag,
@@ -158,24 +164,48 @@ const searchMax = 50
 
 func (h *handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	root, err := input.ID("root", "组织", q.Get("root"))
-	if err != nil {
-		return err
-	}
 	text, err := input.Text("q", "查找内容", q.Get("q"), false, searchMax, false)
 	if err != nil {
 		return err
 	}
-	sc, err := Narrow(r.Context(), h.DB, web.Principal(r), root)
+	only, err := ParseOnly(q)
 	if err != nil {
 		return err
 	}
-	found, more, err := Search(r.Context(), h.DB, sc, text)
+	sc, err := pickScope(r.Context(), h.DB, web.Principal(r), only)
+	if err != nil {
+		return err
+	}
+	found, more, err := Search(r.Context(), h.DB, sc, text, only)
 	if err != nil {
 		return err
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": found, "more": more})
 	return nil
+}
+
+// pickScope is the subtree a picker of p searches, narrowed to only.Root
+// (0 for none): the caller's scope; the whole bureau for the 系统管理员 and
+// the 安全保密管理员, who bind accounts to any organisation, and for a
+// 党务管理员's receiving branch of a transfer (only.Bureau). Anyone else
+// picks no organisation.
+func pickScope(ctx context.Context, q db.Querier, p *auth.Principal, only Only) (scope.Subtree, error) {
+	root := only.Root
+	switch {
+	case p.Role == auth.SysAdmin || p.Role == auth.SecAdmin || only.Bureau && p.Writes():
+	case only.Bureau || !p.ReadsMembers():
+		return scope.Subtree{}, fail.Forbidden()
+	default:
+		return Narrow(ctx, q, p, root)
+	}
+	if root == 0 {
+		return scope.All(), nil
+	}
+	path, err := PathOf(ctx, q, root)
+	if err != nil {
+		return scope.Subtree{}, err
+	}
+	return scope.All().Narrow(path), nil
 }
 
 func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {

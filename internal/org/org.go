@@ -48,6 +48,17 @@ func HoldsCounted(kind string) bool {
 	return false
 }
 
+// Holding narrows a picker to the kinds that HoldsCounted.
+func Holding() Only {
+	var f Only
+	for _, k := range Kinds {
+		if HoldsCounted(k) {
+			f.Kinds = append(f.Kinds, k)
+		}
+	}
+	return f
+}
+
 // KindLabel is the Chinese name of a kind ("" when unknown).
 func KindLabel(kind string) string { return kindLabels[kind] }
 
@@ -105,6 +116,18 @@ func (o *Org) Dissolved() bool { return o.DissolvedOn != "" }
 // HasTerm reports whether the kind is elected for a term (temporary
 // organisations are appointed and never hold 换届).
 func (o *Org) HasTerm() bool { return termYears(o.Kind) > 0 }
+
+// Elected narrows a picker to the kinds that HasTerm: those elected for
+// a term, which hold 换届.
+func Elected() Only {
+	var f Only
+	for _, k := range Kinds {
+		if termYears(k) > 0 {
+			f.Kinds = append(f.Kinds, k)
+		}
+	}
+	return f
+}
 
 // CanApprove reports whether o may approve admissions: only a 党委 granted
 // 审批权限, never a 党总支 or a temporary organisation.

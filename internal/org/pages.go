@@ -84,10 +84,21 @@ type option struct {
 	Label string
 }
 
+// ChoiceID, ChoiceName and ChoiceIndent make a parent to move under a
+// web.Choice: its name with its ancestors (pathLabel).
+func (o option) ChoiceID() int64 { return o.ID }
+
+// ChoiceName is the option's label.
+func (o option) ChoiceName() string { return o.Label }
+
+// ChoiceIndent is "": the label names the ancestors.
+func (o option) ChoiceIndent() string { return "" }
+
 type detailView struct {
 	*Detail
 	Kinds   []option // kinds this organisation may change to
 	Parents []option // where it may move
+	Under   string   // the search for them (Only)
 	Persons []option // who may join its committee
 	Posts   []string
 	Today   string
@@ -136,6 +147,7 @@ func (h *handlers) showDetail(w http.ResponseWriter, r *http.Request, err error)
 			}
 		}
 		sortOptions(v.Parents)
+		v.Under = Only{Kinds: allowedParents[d.Kind]}.Query()
 		ps, perr := fullMembers(r.Context(), h.DB, scope.Under(d.Path))
 		if perr != nil {
 			return perr

@@ -3,6 +3,7 @@ package org_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"testing"
 
 	"hongdun/internal/org"
@@ -38,7 +39,7 @@ func TestSearchFindsByNameWithinScope(t *testing.T) {
 		}
 		search := func(s scope.Subtree, q string) string {
 			t.Helper()
-			found, more, err := org.Search(ctx, d, s, q)
+			found, more, err := org.Search(ctx, d, s, q, org.Only{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +66,7 @@ func TestSearchFindsByNameWithinScope(t *testing.T) {
 			dbtest.AddOrg(t, d, dbtest.Org{Parent: b, Name: fmt.Sprintf("治安大队第%d党支部", i+1), Kind: org.Branch})
 		}
 		deep := dbtest.AddOrg(t, d, dbtest.Org{Parent: xb, Name: "大队", Kind: org.Branch})
-		found, more, err := org.Search(ctx, d, path(root), "大队")
+		found, more, err := org.Search(ctx, d, path(root), "大队", org.Only{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,4 +80,85 @@ func TestSearchFindsByNameWithinScope(t *testing.T) {
 			t.Errorf("after the rename: %s, want %s", got, want)
 		}
 	})
+}
+
+// A picker of a subset searches only that subset (what lies below the
+// root, kinds, 党委 with 审批权限), and finds an organisation by the pinyin of its name or short
+// name, its initials in any case: 「sjj」 finds 市局机关第一党支部.
+func TestSearchNarrowsAndSpells(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		root := dbtest.AddOrg(t, d, dbtest.Org{Name: "中共西安市公安局委员会", Kind: org.Committee, CanApprove: true})
+		yt := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "中共西安市公安局雁塔分局委员会", Kind: org.Committee})
+		xz := dbtest.AddOrg(t, d, dbtest.Org{Parent: yt, Name: "刑侦大队党总支", Kind: org.General})
+		jg := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: "市局机关第一党支部", Kind: org.Branch})
+		lh := dbtest.AddOrg(t, d, dbtest.Org{Parent: xz, Name: "刑侦联合党支部", Kind: org.Joint})
+		group := dbtest.AddOrg(t, d, dbtest.Org{Parent: jg, Name: "第一党小组", Kind: org.Group})
+		var rootPath string
+		if err := d.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = ?", root).Scan(&rootPath); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			q    string
+			only org.Only
+			want []int64
+		}{
+			{"", org.Only{Below: true}, []int64{yt, jg, xz, group, lh}}, // shallower first
+			{"", org.Only{Kinds: org.BranchKinds}, []int64{jg, lh}},
+			{"", org.Only{Approve: true}, []int64{root}},
+			{"", org.Only{Kinds: []string{org.Committee, org.General}}, []int64{root, yt, xz}},
+			{"刑侦", org.Only{Kinds: []string{org.Joint}}, []int64{lh}},
+			{"sjj", org.Only{}, []int64{jg}},
+			{"SJJ", org.Only{}, []int64{jg}},
+			{"ytfj", org.Only{}, []int64{yt}},
+			{"yanta", org.Only{}, []int64{yt}},
+			{"xzdd", org.Only{Kinds: org.BranchKinds}, nil},
+			{"xzdd", org.Only{}, []int64{xz}},
+		} {
+			found, _, err := org.Search(ctx, d, scope.Under(rootPath), c.q, c.only)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, o := range found {
+				got = append(got, o.ID)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("%q %+v: %v, want %v", c.q, c.only, got, c.want)
+			}
+		}
+	})
+}
+
+// The search's narrowing reads back from its query, and what it may not
+// name is refused.
+func TestOnlyQuery(t *testing.T) {
+	for _, f := range []org.Only{{}, {Kinds: org.BranchKinds}, {Approve: true}, {Kinds: []string{org.Branch}, Bureau: true}, {Root: 7, Below: true, Kinds: []string{org.Committee, org.General}}} {
+		q, err := url.ParseQuery(f.Query())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, err := org.ParseOnly(q); err != nil || fmt.Sprint(back) != fmt.Sprint(f) {
+			t.Errorf("%+v → %q → %+v, %v", f, f.Query(), back, err)
+		}
+	}
+	for _, q := range []string{"kind=cell", "kind=branch,", "approve=yes", "bureau=1", "bureau=1&kind=committee", "bureau=1&kind=branch&root=3", "below=1", "root=x"} {
+		v, _ := url.ParseQuery(q)
+		if _, err := org.ParseOnly(v); err == nil {
+			t.Errorf("%s is taken", q)
+		}
+	}
+}
+
+// BenchmarkPickIndex is the index a search builds once per version of the
+// tree, spelling every organisation's name and short name: 19,262
+// organisations as at a million members.
+func BenchmarkPickIndex(b *testing.B) {
+	list := make([]org.Org, 19262)
+	for i := range list {
+		list[i] = org.Org{ID: int64(i + 1), Name: fmt.Sprintf("雁塔分局长延堡派出所第%d警务区党支部", i), Kind: org.Branch}
+	}
+	for b.Loop() {
+		org.NewPickIndex(list)
+	}
 }

@@ -260,6 +260,7 @@ type titlesView struct {
 	OrgID    int64
 	Orgs     []org.Option
 	Branches []org.Option
+	Only     string // the search for them (org.Only)
 	Issuers  []honour.Issuer
 	Form     url.Values
 }
@@ -269,7 +270,7 @@ func (v titlesView) Get(name string) string { return v.Form.Get(name) }
 
 func (h *handlers) renderTitles(w http.ResponseWriter, r *http.Request, pr honour.Period, form url.Values, failed error) error {
 	ctx, p := r.Context(), web.Principal(r)
-	v := titlesView{OrgID: pr.OrgID, Form: form}
+	v := titlesView{OrgID: pr.OrgID, Form: form, Only: org.Only{Kinds: org.BranchKinds}.Query()}
 	var err error
 	if v.Titles, err = TitlesOf(ctx, h.Deps, p, pr); err != nil {
 		return err

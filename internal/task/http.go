@@ -339,7 +339,7 @@ type itemView struct {
 	Copies  []Copy
 	Pager   web.Pager
 	CanSend bool
-	Below   []org.Option
+	Below   below
 	Targets choice.List
 }
 
@@ -369,7 +369,14 @@ func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, er
 	return h.Web.RenderStatus(w, r, http.StatusOK, itemPage, v, err)
 }
 
-func belowOptions(r *http.Request, h *handlers, path string, self int64) ([]org.Option, error) {
+// below is what a dispatch form offers: the organisations under the
+// sender's, and the narrowing of the search that finds them.
+type below struct {
+	Orgs []org.Option
+	Only string
+}
+
+func belowOptions(r *http.Request, h *handlers, path string, self int64) (below, error) {
 	all, err := org.Options(r.Context(), h.DB, scope.Under(path))
 	out := all[:0]
 	for _, o := range all {
@@ -377,7 +384,7 @@ func belowOptions(r *http.Request, h *handlers, path string, self int64) ([]org.
 			out = append(out, o)
 		}
 	}
-	return out, err
+	return below{Orgs: out, Only: org.Only{Root: self, Below: true}.Query()}, err
 }
 
 func (h *handlers) item(w http.ResponseWriter, r *http.Request) error {
@@ -443,7 +450,7 @@ type copyView struct {
 	Item      *Item
 	CanDo     bool // the receiver's administrator: complete, pass down
 	CanReview bool // the dispatcher's administrator
-	Below     []org.Option
+	Below     below
 	Targets   choice.List
 	Subs      []Copy
 	Form      url.Values

@@ -205,7 +205,8 @@ type listView struct {
 	PersonQ                string
 	People                 []member.Person
 	Found                  member.Total // all matches of PersonQ, People being the first of them
-	Orgs                   []orgGroup
+	Orgs                   []receiverOrg
+	Receiving              string // the search for them (org.Only)
 	Educations, Categories []string
 }
 
@@ -223,6 +224,7 @@ func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) e
 	}
 	if e == nil && p.Writes() {
 		v.Orgs, e = receivingOrgs(r.Context(), h.DB)
+		v.Receiving = receiving.Query()
 	}
 	if e == nil && p.Writes() {
 		v.People, v.Found, e = FindPeople(r.Context(), h.Deps, p, v.PersonQ)

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,16 +44,30 @@ func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) 
 		Detail: map[string]any{"filter": member.Filter{Q: q}.Masked(), "total": total.N}})
 }
 
-// orgGroup is the branches under one top-level organisation.
-type orgGroup struct {
-	Label string
-	Orgs  []org.Org
+// receiverOrg is a branch a transfer may go to, shown in a plain list after
+// the organisation directly under the root it belongs to (「雁塔分局 ›
+// 城关派出所党支部」), as the search box shows its path.
+type receiverOrg struct {
+	org.Org
+	top string // "" for one directly under the root
 }
 
-// receivingOrgs groups the live branches of the whole bureau, in the
-// order of the organisation tree, by the organisation directly under the
-// root they belong to.
-func receivingOrgs(ctx context.Context, q db.Querier) ([]orgGroup, error) {
+// ChoiceIndent is the branch's top-level organisation in a plain list.
+func (r receiverOrg) ChoiceIndent() string {
+	if r.top == "" {
+		return ""
+	}
+	return r.top + " › "
+}
+
+// receiving is what the receiving side of a transfer may be: any live
+// branch of the bureau, outside the sender's scope too.
+var receiving = org.Only{Kinds: org.BranchKinds, Bureau: true}
+
+// receivingOrgs lists the live branches of the whole bureau, in the order
+// of the organisation tree, those under one organisation directly under
+// the root together.
+func receivingOrgs(ctx context.Context, q db.Querier) ([]receiverOrg, error) {
 	all, err := org.Subtree(ctx, q, scope.All())
 	if err != nil {
 		return nil, err
@@ -61,22 +76,23 @@ func receivingOrgs(ctx context.Context, q db.Querier) ([]orgGroup, error) {
 	for _, o := range all {
 		byID[o.ID] = o
 	}
-	var groups []orgGroup
-	at := map[int64]int{}
+	var out []receiverOrg
+	group := map[string]int{} // top → its place in the list
 	for _, o := range all {
-		if o.Dissolved() || o.Kind != org.Branch && o.Kind != org.Joint {
+		if o.Dissolved() || !receiving.Keeps(&o) {
 			continue
 		}
-		top := topOf(o, byID)
-		i, ok := at[top.ID]
-		if !ok {
-			i = len(groups)
-			at[top.ID] = i
-			groups = append(groups, orgGroup{Label: org.ShortName(top.Name, top.ShortName)})
+		r := receiverOrg{Org: o}
+		if top := topOf(o, byID); top.ID != o.ID {
+			r.top = org.ShortName(top.Name, top.ShortName)
 		}
-		groups[i].Orgs = append(groups[i].Orgs, o)
+		if _, ok := group[r.top]; !ok {
+			group[r.top] = len(group)
+		}
+		out = append(out, r)
 	}
-	return groups, nil
+	slices.SortStableFunc(out, func(a, b receiverOrg) int { return group[a.top] - group[b.top] })
+	return out, nil
 }
 
 // topOf is the organisation directly under the root above o (o itself

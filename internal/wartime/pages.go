@@ -77,18 +77,9 @@ func (h *handlers) pageList(w http.ResponseWriter, r *http.Request) error {
 type newView struct {
 	Form       url.Values
 	Committees []org.Option // those with 审批权限, to activate
+	Approvers  string       // the search for them (org.Only)
 	Units      []org.Option
 	Kinds      []Kind
-}
-
-// Selected reports whether unit id was chosen in the form.
-func (v newView) Selected(id int64) bool {
-	for _, s := range v.Form["unit_ids"] {
-		if s == strconv.FormatInt(id, 10) {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Values, failed error) error {
@@ -98,12 +89,13 @@ func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Va
 	if err != nil {
 		return err
 	}
+	approvers := org.Only{Approve: true}
 	for _, o := range all {
-		if org.CanApprove(&o.Org) {
+		if approvers.Keeps(&o.Org) {
 			v.Committees = append(v.Committees, o)
 		}
 	}
-	v.Units = all
+	v.Approvers, v.Units = approvers.Query(), all
 	if v.Kinds, err = Kinds(r.Context(), h.DB); err != nil {
 		return err
 	}
@@ -141,6 +133,7 @@ type eventView struct {
 	Manage    bool         // the caller administers the activating 党委
 	Hosts     []org.Option // where the caller may set up a team
 	Choices   []org.Option // what may be a unit: the activating 党委's subtree
+	Within    string       // the search for them (org.Only)
 	Standouts int
 }
 
@@ -150,7 +143,8 @@ func (h *handlers) renderEvent(w http.ResponseWriter, r *http.Request, id int64,
 	if err != nil {
 		return err
 	}
-	v := eventView{Event: e, Form: form, Today: today(h.Deps).String(), Manage: p.Writes() && scope.Of(p).Contains(e.orgPath)}
+	v := eventView{Event: e, Form: form, Today: today(h.Deps).String(), Manage: p.Writes() && scope.Of(p).Contains(e.orgPath),
+		Within: org.Only{Root: e.OrgID}.Query()}
 	if v.Form == nil {
 		v.Form = url.Values{"title": {e.Title}, "ends_on": {e.EndsOn}, "doc_no": {e.DocNo}, "summary": {e.Summary}, "formed_on": {v.Today}}
 	}
@@ -180,26 +174,17 @@ func (h *handlers) renderEvent(w http.ResponseWriter, r *http.Request, id int64,
 	return h.Web.RenderStatus(w, r, http.StatusOK, eventPage, v, failed)
 }
 
-// UnitIDs are the event's units as form values, for the edit form.
-func (v eventView) UnitChosen(id int64) bool {
+// UnitIDs are the units the form shows chosen: the refused form's, else
+// the event's.
+func (v eventView) UnitIDs() []string {
 	if ids, ok := v.Form["unit_ids"]; ok {
-		return containsID(ids, id)
+		return ids
 	}
-	for _, u := range v.Units {
-		if u.OrgID == id {
-			return true
-		}
+	ids := make([]string, len(v.Units))
+	for i, u := range v.Units {
+		ids[i] = strconv.FormatInt(u.OrgID, 10)
 	}
-	return false
-}
-
-func containsID(ss []string, id int64) bool {
-	for _, s := range ss {
-		if s == strconv.FormatInt(id, 10) {
-			return true
-		}
-	}
-	return false
+	return ids
 }
 
 func (h *handlers) pageEvent(w http.ResponseWriter, r *http.Request) error {

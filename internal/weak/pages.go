@@ -142,6 +142,7 @@ func (h *handlers) pageCheck(w http.ResponseWriter, r *http.Request) error {
 type newView struct {
 	Form     url.Values
 	Branches []org.Option
+	Only     string // the search for them (org.Only)
 	Triggers []Trigger
 	Params   Params
 	Hits     []Hit
@@ -177,6 +178,7 @@ func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Va
 			v.Branches = append(v.Branches, o)
 		}
 	}
+	v.Only = org.Only{Kinds: org.BranchKinds}.Query()
 	return h.Web.RenderStatus(w, r, http.StatusOK, newPage, v, failed)
 }
 

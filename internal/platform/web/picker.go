@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // PickerMax is the most organisations a picker lists as a plain <select>.
@@ -28,14 +29,18 @@ type Choice interface {
 
 // Picker is what the template "orgpicker" shows: a <select> of Options, or
 // a search box showing the chosen organisation's name (Label) beside the
-// field that posts its id (Value).
+// field that posts its id (Value). A Multiple picker chooses several: a
+// <select multiple>, or the chosen ones (Chosen) as chips, each posting
+// its id under Name, beside the box that adds more.
 type Picker struct {
 	Name, ID string // the field's name, the element's id ("" for none)
 	Empty    string // the choice of no organisation ("" for none)
-	Required bool   // the form needs one chosen (a search box without Empty always does)
+	Required bool   // the form needs one chosen (a single search box without Empty always does)
+	Multiple bool
 	Value    string
 	Label    string
-	Search   string // PickerSearch when searched
+	Chosen   []PickerOption // a Multiple search box's choices
+	Search   string         // PickerSearch and the query of its narrowing, when searched
 	Options  []PickerOption
 }
 
@@ -48,35 +53,136 @@ type PickerOption struct {
 
 // orgPicker is the template function behind every organisation picker:
 // {{template "orgpicker" (orgpicker .Orgs "org" "f-org" .OrgID "全部")}}.
-// list is a slice of Choice, every live organisation of the caller's scope
-// (what the search finds; nil for none); value the chosen id (a number or
-// a form's text); flags may say "required". Like a <select> without an
-// empty option, a searched picker without one starts on the first
-// organisation.
+// list is a slice of Choice, every organisation the field may take (what
+// the search finds; nil for none); value the chosen id (a number or a
+// form's text), for a "multiple" picker the list of them (a form's values
+// or ids); flags may say "required", "multiple", and the narrowing the
+// search applies to find only what the list holds ("kind=branch",
+// org.Only.Query). Like a <select> without an empty option, a searched
+// single picker without one starts on the first organisation.
 func orgPicker(list any, name, id string, value any, empty string, flags ...string) (Picker, error) {
-	p := Picker{Name: name, ID: id, Empty: empty, Required: empty == "" || slices.Contains(flags, "required")}
+	p := Picker{Name: name, ID: id, Empty: empty, Multiple: slices.Contains(flags, "multiple")}
+	p.Required = empty == "" && !p.Multiple || slices.Contains(flags, "required")
+	query := ""
+	for _, f := range flags {
+		switch {
+		case f == "required" || f == "multiple":
+		case strings.Contains(f, "="):
+			query = "?" + f
+		case f != "":
+			return Picker{}, fmt.Errorf("orgpicker: unknown flag %q", f)
+		}
+	}
+	if p.Multiple && empty != "" {
+		return Picker{}, fmt.Errorf("orgpicker: a multiple picker has no empty choice (%q)", empty)
+	}
 	if list == nil {
 		return p, nil
+	}
+	if pl, ok := list.(*PickList); ok {
+		if pl.names == nil {
+			list = pl.list
+		} else {
+			return pl.picker(p, value, query)
+		}
 	}
 	v := reflect.ValueOf(list)
 	if v.Kind() != reflect.Slice {
 		return Picker{}, fmt.Errorf("orgpicker: %T is not a list", list)
 	}
-	chosen := fmt.Sprint(value)
+	chosen := map[string]bool{}
+	for _, c := range chosenOf(p, value) {
+		chosen[c] = true
+	}
+	searched := v.Len() > PickerMax
 	for i := range v.Len() {
 		c, ok := v.Index(i).Interface().(Choice)
 		if !ok {
 			return Picker{}, fmt.Errorf("orgpicker: %T is not a web.Choice", v.Index(i).Interface())
 		}
 		cid := strconv.FormatInt(c.ChoiceID(), 10)
-		if v.Len() <= PickerMax {
-			p.Options = append(p.Options, PickerOption{ID: c.ChoiceID(), Label: c.ChoiceIndent() + c.ChoiceName(), Selected: cid == chosen})
-		} else if cid == chosen || i == 0 && empty == "" {
+		switch {
+		case !searched:
+			p.Options = append(p.Options, PickerOption{ID: c.ChoiceID(), Label: c.ChoiceIndent() + c.ChoiceName(), Selected: chosen[cid]})
+		case p.Multiple && chosen[cid]:
+			p.Chosen = append(p.Chosen, PickerOption{ID: c.ChoiceID(), Label: c.ChoiceName(), Selected: true})
+		case !p.Multiple && (chosen[cid] || i == 0 && empty == ""):
 			p.Value, p.Label = cid, c.ChoiceName()
 		}
 	}
-	if v.Len() > PickerMax {
-		p.Search = PickerSearch
+	if searched {
+		p.Search = PickerSearch + query
+	}
+	return p, nil
+}
+
+// chosenOf is the value of a picker as ids: one, or a multiple picker's
+// list of them.
+func chosenOf(p Picker, value any) []string {
+	var out []string
+	if vs := reflect.ValueOf(value); p.Multiple && vs.Kind() == reflect.Slice {
+		for i := range vs.Len() {
+			out = append(out, fmt.Sprint(vs.Index(i).Interface()))
+		}
+	} else if value != nil {
+		out = append(out, fmt.Sprint(value))
+	}
+	return out
+}
+
+// PickList is a list of organisations read once for the many pickers of
+// one page (the 安全保密管理员's has one per account): beyond PickerMax a
+// picker finds its chosen organisations by id rather than walking every
+// organisation (19,000 at a million members) for each row.
+type PickList struct {
+	list      any
+	names     map[string]string // id → name, beyond PickerMax
+	first     string            // the first organisation's id
+	firstName string
+}
+
+// NewPickList reads list (a slice of Choice) for many pickers.
+func NewPickList(list any) (*PickList, error) {
+	pl := &PickList{list: list}
+	v := reflect.ValueOf(list)
+	if v.Kind() != reflect.Slice {
+		return nil, fmt.Errorf("orgpicker: %T is not a list", list)
+	}
+	if v.Len() <= PickerMax {
+		return pl, nil
+	}
+	pl.names = make(map[string]string, v.Len())
+	for i := range v.Len() {
+		c, ok := v.Index(i).Interface().(Choice)
+		if !ok {
+			return nil, fmt.Errorf("orgpicker: %T is not a web.Choice", v.Index(i).Interface())
+		}
+		cid := strconv.FormatInt(c.ChoiceID(), 10)
+		pl.names[cid] = c.ChoiceName()
+		if i == 0 {
+			pl.first, pl.firstName = cid, c.ChoiceName()
+		}
+	}
+	return pl, nil
+}
+
+// picker is p searched, its chosen organisations found by id.
+func (pl *PickList) picker(p Picker, value any, query string) (Picker, error) {
+	p.Search = PickerSearch + query
+	for _, cid := range chosenOf(p, value) {
+		name, ok := pl.names[cid]
+		if !ok {
+			continue
+		}
+		if p.Multiple {
+			id, _ := strconv.ParseInt(cid, 10, 64)
+			p.Chosen = append(p.Chosen, PickerOption{ID: id, Label: name, Selected: true})
+		} else {
+			p.Value, p.Label = cid, name
+		}
+	}
+	if !p.Multiple && p.Value == "" && p.Empty == "" {
+		p.Value, p.Label = pl.first, pl.firstName
 	}
 	return p, nil
 }

@@ -52,26 +52,39 @@ document.addEventListener('DOMContentLoaded', function () {
     input.addEventListener('change', show);
   });
   // Organisation pickers of a large scope (web/picker.go): a text box that
-  // searches by name as one types, a list to pick from with the mouse or
-  // ↑↓ Enter (Esc puts back what was chosen), and the hidden field the
-  // form posts. Text that names no pick keeps the form from submitting.
+  // searches by name or pinyin as one types, a list to pick from with the
+  // mouse or ↑↓ Enter (Esc puts back what was chosen), and the hidden field
+  // the form posts. Text that names no pick keeps the form from submitting.
+  // A multiple picker adds each pick as a chip with its own hidden field and
+  // a remove button (Backspace in the empty box removes the last one).
   document.querySelectorAll('[data-orgpick]').forEach(function (box, n) {
-    var hidden = box.querySelector('input[type="hidden"]');
+    var multi = box.classList.contains('orgpick-multi');
+    var chips = box.querySelector('.orgpick-chips');
+    var hidden = multi ? null : box.querySelector('input[type="hidden"]');
     var text = box.querySelector('input[type="text"]');
+    var required = multi ? text.hasAttribute('data-required') : text.required;
     var list = document.createElement('ul');
     list.className = 'orgpick-list';
     list.id = 'orgpick-list-' + n;
     list.setAttribute('role', 'listbox');
+    if (multi) list.setAttribute('aria-multiselectable', 'true');
     list.hidden = true;
     box.appendChild(list);
     text.setAttribute('aria-controls', list.id);
-    var chosen = { id: hidden.value, name: text.value };
+    var url = box.getAttribute('data-orgpick');
+    url += url.indexOf('?') < 0 ? '?q=' : '&q=';
+    var chosen = multi ? null : { id: hidden.value, name: text.value };
     var items = [], active = -1, asked = 0, timer = null;
-    var mark = function () {
-      text.setCustomValidity(hidden.value !== '' ? '' : text.value !== '' ? '请从列表中选择党组织'
-        : text.required ? '请选择党组织' : '');
+    var picked = function () {
+      return multi ? Array.prototype.map.call(chips.querySelectorAll('input[type="hidden"]'), function (h) { return h.value; })
+        : hidden.value !== '' ? [hidden.value] : [];
     };
-    mark();
+    var mark = function () {
+      var none = picked().length === 0;
+      text.setCustomValidity(multi
+        ? (text.value !== '' ? '请从列表中选择党组织' : required && none ? '请至少选择一个党组织' : '')
+        : (!none ? '' : text.value !== '' ? '请从列表中选择党组织' : required ? '请选择党组织' : ''));
+    };
     var close = function () { list.hidden = true; text.setAttribute('aria-expanded', 'false'); active = -1; };
     var highlight = function (i) {
       if (active >= 0 && list.children[active]) list.children[active].classList.remove('active');
@@ -81,10 +94,39 @@ document.addEventListener('DOMContentLoaded', function () {
       list.children[i].scrollIntoView({ block: 'nearest' });
       text.setAttribute('aria-activedescendant', list.children[i].id);
     };
+    var unchip = function (chip) { chip.remove(); mark(); text.focus(); };
+    if (multi) {
+      chips.querySelectorAll('.orgpick-chip').forEach(function (chip) {
+        chip.querySelector('button').addEventListener('click', function () { unchip(chip); });
+      });
+    }
     var pick = function (o) {
-      chosen = { id: String(o.id), name: o.name };
-      hidden.value = chosen.id;
-      text.value = chosen.name;
+      if (multi) {
+        if (picked().indexOf(String(o.id)) < 0) {
+          var chip = document.createElement('span');
+          chip.className = 'orgpick-chip';
+          var h = document.createElement('input');
+          h.type = 'hidden';
+          h.name = box.getAttribute('data-name');
+          h.value = String(o.id);
+          var label = document.createElement('span');
+          label.textContent = o.name;
+          var rm = document.createElement('button');
+          rm.type = 'button';
+          rm.className = 'orgpick-remove';
+          rm.title = '移除';
+          rm.setAttribute('aria-label', '移除' + o.name);
+          rm.textContent = '×';
+          rm.addEventListener('click', function () { unchip(chip); });
+          chip.append(h, label, rm);
+          chips.appendChild(chip);
+        }
+        text.value = '';
+      } else {
+        chosen = { id: String(o.id), name: o.name };
+        hidden.value = chosen.id;
+        text.value = chosen.name;
+      }
       mark();
       close();
     };
@@ -99,12 +141,17 @@ document.addEventListener('DOMContentLoaded', function () {
       items = found;
       list.innerHTML = '';
       if (!found.length) note('无匹配的党组织');
+      var have = picked();
       found.forEach(function (o, i) {
         var li = document.createElement('li');
         li.id = list.id + '-' + i;
         li.setAttribute('role', 'option');
         var name = document.createElement('span');
         name.textContent = o.name;
+        if (multi && have.indexOf(String(o.id)) >= 0) {
+          li.setAttribute('aria-selected', 'true');
+          name.textContent += '（已选）';
+        }
         var path = document.createElement('small');
         path.textContent = o.path;
         li.append(name, path);
@@ -123,35 +170,42 @@ document.addEventListener('DOMContentLoaded', function () {
     };
     var search = function () {
       var ask = ++asked;
-      fetch(box.getAttribute('data-orgpick') + '?q=' + encodeURIComponent(text.value.trim()),
+      fetch(url + encodeURIComponent(text.value.trim()),
         { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (res) { if (ask === asked && document.activeElement === text) show(res.items, res.more); })
         .catch(function () { if (ask === asked) { note('暂时无法查找，请稍后重试'); list.hidden = false; } });
     };
+    mark();
     text.addEventListener('focus', function () { text.select(); search(); });
     text.addEventListener('input', function () {
-      hidden.value = '';
+      if (!multi) hidden.value = '';
       mark();
       clearTimeout(timer);
       timer = setTimeout(search, 150);
     });
+    var held = false; // Enter picked: its keypress must not submit either
+    text.addEventListener('keypress', function (e) { if (e.key === 'Enter' && held) e.preventDefault(); });
     text.addEventListener('keydown', function (e) {
       var n = list.hidden ? 0 : items.length;
+      held = false;
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
         if (list.hidden) { search(); return; }
         if (n) highlight(e.key === 'ArrowDown' ? (active + 1) % n : (active - 1 + n) % n);
       } else if (e.key === 'Enter' && !list.hidden) {
         e.preventDefault(); // Enter picks; it submits the form once the list is closed
+        held = true;
         if (active >= 0) pick(items[active]);
         else if (n === 1) pick(items[0]);
       } else if (e.key === 'Escape' && !list.hidden) {
         e.preventDefault();
-        hidden.value = chosen.id;
-        text.value = chosen.name;
+        if (multi) text.value = '';
+        else { hidden.value = chosen.id; text.value = chosen.name; }
         mark();
         close();
+      } else if (e.key === 'Backspace' && multi && text.value === '' && chips.lastElementChild) {
+        unchip(chips.lastElementChild);
       }
     });
     text.addEventListener('blur', function () { close(); mark(); });
