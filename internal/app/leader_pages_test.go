@@ -31,7 +31,6 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/pioneer"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/web"
@@ -174,16 +173,8 @@ func TestEveryRoleWalksItsPages(t *testing.T) {
 	t.Parallel()
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
-	const pw = "Demo-Pass-2026!"
-	d := e.App.Deps
-	if _, err := demo.Seed(ctx, d, demo.Options{Seed: 1, Members: 1500, Password: pw}); err != nil {
-		t.Fatal(err)
-	}
-	for _, seed := range []func(context.Context, *core.Deps) error{demo.SeedMasses, develop.SeedDemo, training.SeedDemo, exam.SeedDemo, transfer.SeedDemo, life.SeedDemo, appraisal.SeedDemo, election.SeedDemo, pioneer.SeedDemo, community.SeedDemo, task.SeedDemo, honour.SeedDemo, dues.SeedDemo, care.SeedDemo, wartime.SeedDemo, assess.SeedDemo, cases.SeedDemo, corps.SeedDemo, strong.SeedDemo, weak.SeedDemo, brand.SeedDemo, org.SyncWarnings} {
-		if err := seed(ctx, d); err != nil {
-			t.Fatal(err)
-		}
-	}
+	const pw = apptest.DemoPassword
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, demo.SeedMasses, develop.SeedDemo, training.SeedDemo, exam.SeedDemo, transfer.SeedDemo, life.SeedDemo, appraisal.SeedDemo, election.SeedDemo, pioneer.SeedDemo, community.SeedDemo, task.SeedDemo, honour.SeedDemo, dues.SeedDemo, care.SeedDemo, wartime.SeedDemo, assess.SeedDemo, cases.SeedDemo, corps.SeedDemo, strong.SeedDemo, weak.SeedDemo, brand.SeedDemo, org.SyncWarnings)
 	if err := e.App.RunPeriodic(ctx); err != nil { // their 待办 too
 		t.Fatal(err)
 	}
