@@ -26,6 +26,7 @@ import (
 // stand for any path that writes the same columns: the cases keep their
 // persons' organisation whatever statement makes the change.
 func TestPipelinesFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		b := newBureau(t, e)
@@ -154,6 +155,7 @@ func pipelinesAgree(t *testing.T, e *apptest.Env, today civil.Date, after string
 // writes only add notes, which nobody else updates), and the pipelines
 // then equal the cases counted, before and after the last Keep.
 func TestPipelinesKeptUnderConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		b := newBureau(t, e)
