@@ -61,9 +61,6 @@ func (p *Page) Run(actions ...chromedp.Action) {
 // Shot saves a screenshot of the tab's window (see Screenshot).
 func (p *Page) Shot(name string) { p.T.Helper(); Screenshot(p.T, p.Ctx, name) }
 
-// ShotFull saves a screenshot of the whole page (see FullScreenshot).
-func (p *Page) ShotFull(name string) { p.T.Helper(); FullScreenshot(p.T, p.Ctx, name) }
-
 // Browser returns a chromedp context on a new tab of width×height CSS
 // pixels, in a browser context of its own, closed when the test ends.
 // Requests that leave the test server are blocked, so a page that needed the
