@@ -155,7 +155,6 @@ func pipelinesAgree(t *testing.T, e *apptest.Env, today civil.Date, after string
 // writes only add notes, which nobody else updates), and the pipelines
 // then equal the cases counted, before and after the last Keep.
 func TestPipelinesKeptUnderConcurrentWriters(t *testing.T) {
-	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		b := newBureau(t, e)
