@@ -40,6 +40,9 @@ trap stop_all EXIT
   -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
 "${runas[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U hongdun hongdun_test
 export TEST_PG_DSN="postgres://hongdun@127.0.0.1:$port/hongdun_test?sslmode=disable"
+# The browser tests' screenshots: each of the browser's window; of the whole
+# page (down to 4,000 CSS pixels) for a failed step and every role's home, and
+# for every screenshot when HONGDUN_FULL_SCREENSHOTS=1 is set.
 export HONGDUN_TEST_ARTIFACTS=${HONGDUN_TEST_ARTIFACTS:-$PWD/test-artifacts}
 mkdir -p "$HONGDUN_TEST_ARTIFACTS"
 

@@ -176,6 +176,7 @@ func expect(t *testing.T, r *annual.Report, key string, want map[string][]int) {
 
 // Every cell of the 2025 report of R, computed by hand from the fixture.
 func TestAnnualFixture(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := fx{t, e, context.Background()}
 		b := build(f)
@@ -241,6 +242,7 @@ func TestAnnualFixture(t *testing.T) {
 
 // Bad years and organisations outside the scope change nothing and say why in Chinese.
 func TestAnnualBadInput(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := fx{t, e, context.Background()}
 		b := build(f)
@@ -279,6 +281,7 @@ func TestAnnualBadInput(t *testing.T) {
 
 // The check lists what would make the report wrong, and the identity then fails.
 func TestAnnualCheck(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := fx{t, e, context.Background()}
 		b := build(f)
@@ -331,6 +334,7 @@ func TestAnnualCheck(t *testing.T) {
 
 // The page, the print view and the .xlsx (one sheet per table, formula-safe).
 func TestAnnualPagesAndExport(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := fx{t, e, context.Background()}
 		b := build(f)
@@ -376,6 +380,7 @@ func TestAnnualPagesAndExport(t *testing.T) {
 // history places someone in it, and its parent with it: the trend of
 // 基层党组织 does not start on the day the registry was filled in.
 func TestOrgsExistSinceTheirMembers(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := fx{t, e, context.Background()}
 		r := f.org(0, "R党委", "committee", "2027-01-01")

@@ -15,6 +15,7 @@ import (
 // The identity holds for every year of the demo bureau's history, from its
 // first recorded event to this year, and the check finds nothing in it.
 func TestDemoReconciles(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		e.Demo(demo.Options{Seed: 3, Members: 2000, History: true})

@@ -11,6 +11,7 @@ import (
 // every person included: a field added to person and not to encode and
 // decode fails here, since each field is given a value that is not zero.
 func TestStoredCopyKeepsEveryField(t *testing.T) {
+	t.Parallel()
 	h := newHistory()
 	for i := range 3 {
 		p := person{}

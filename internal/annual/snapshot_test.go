@@ -22,6 +22,7 @@ import (
 // development step), gives every figure and issue a replay read afresh
 // gives, for the whole bureau and for each 分局 concerned, this year and last.
 func TestSnapshotAgreesAfterWrites(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		e.Demo(demo.Options{Seed: 5, Members: 600, History: true})
@@ -148,6 +149,7 @@ func TestSnapshotAgreesAfterWrites(t *testing.T) {
 // The snapshot is read when a report first asks for it, and let go when
 // no report used it for a while; the next report reads it again.
 func TestSnapshotLoadsOnUseAndDropsWhenIdle(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := fx{t, e, context.Background()}
 		b := build(f)
@@ -179,6 +181,7 @@ func TestSnapshotLoadsOnUseAndDropsWhenIdle(t *testing.T) {
 // read) and the changes made since, and gives every figure and issue a
 // replay read afresh gives.
 func TestStoredSnapshotServesTheFirstReport(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 7, Members: 600, History: true, Password: "Demo-Pass-2026!"}); err != nil {
@@ -287,6 +290,7 @@ func TestStoredSnapshotServesTheFirstReport(t *testing.T) {
 // changed the format), without holding it: the first report then starts
 // from that copy. A copy of the current format is left as it is.
 func TestKeepStoresAHistoryBeforeTheFirstReport(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		if _, err := demo.Seed(ctx, e.App.Deps, demo.Options{Seed: 3, Members: 300, History: true, Password: "Demo-Pass-2026!"}); err != nil {

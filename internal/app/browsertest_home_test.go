@@ -76,7 +76,7 @@ func TestEveryRoleHome(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", c.user, err)
 				}
-				browsertest.Screenshot(t, ctx, c.user)
+				browsertest.FullScreenshot(t, ctx, c.user)
 				if got := strings.TrimPrefix(url, e.Srv.URL); strings.SplitN(got, "?", 2)[0] != c.path {
 					t.Errorf("%s lands on %s, want %s", c.user, got, c.path)
 				}

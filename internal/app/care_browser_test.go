@@ -1,12 +1,10 @@
 package app_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -62,15 +60,8 @@ func TestBrowserCampaign(t *testing.T) {
 		t.Fatal(err)
 	}
 	phone := browsertest.Browser(t, 500, 900)
-	run := func(actions ...chromedp.Action) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(phone, time.Minute)
-		defer cancel()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			browsertest.Screenshot(t, phone, "phone-failed")
-			t.Fatal(err)
-		}
-	}
+	// On failure: a screenshot of the whole phone page, then the test fails.
+	run := (&browsertest.Page{T: t, Ctx: phone}).Run
 	var done string
 	run(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile),
 		browsertest.Login(base, secretary.Username(), apptest.Password),

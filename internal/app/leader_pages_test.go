@@ -154,14 +154,8 @@ func TestEveryRoleWalksItsPages(t *testing.T) {
 	t.Parallel()
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
-	const pw = "Demo-Pass-2026!"
-	d := e.App.Deps
-	if _, err := demo.Seed(ctx, d, demo.Options{Seed: 1, Members: 1500, Password: pw}); err != nil {
-		t.Fatal(err)
-	}
-	if err := app.SeedFeatures(ctx, d); err != nil {
-		t.Fatal(err)
-	}
+	const pw = apptest.DemoPassword
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, app.SeedFeatures)
 	if err := e.App.RunPeriodic(ctx); err != nil { // their 待办 too
 		t.Fatal(err)
 	}

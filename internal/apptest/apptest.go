@@ -34,6 +34,9 @@ type Env struct {
 	App *app.App
 	Srv *httptest.Server
 	DB  *db.DB
+	log *slog.Logger
+	dir string                       // the application's data directory
+	h   atomic.Pointer[http.Handler] // the application Srv serves (Demo may replace it)
 }
 
 // Each runs fn against a fresh application on each available database.
@@ -56,13 +59,23 @@ func Start(t testing.TB, d *db.DB) *Env { return StartLogging(t, d, io.Discard) 
 // StartLogging is Start with the application's log (debug level, JSON) written to w.
 func StartLogging(t testing.TB, d *db.DB, w io.Writer) *Env {
 	t.Helper()
-	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a := app.New(d, TestKeys(), app.Config{DataDir: t.TempDir(), Log: log})
+	e := &Env{T: t, log: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})), dir: t.TempDir()}
+	e.serve(d)
+	e.Srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		(*e.h.Load()).ServeHTTP(w, r)
+	}))
+	t.Cleanup(e.Srv.Close)
+	return e
+}
+
+// serve makes the application on d the one the test server serves.
+func (e *Env) serve(d *db.DB) {
+	a := app.New(d, TestKeys(), app.Config{DataDir: e.dir, Log: e.log})
 	// Suites log in many users from 127.0.0.1; the throttle has its own test.
 	a.Auth.Policy.UsersPerIPMin = 100000
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(srv.Close)
-	return &Env{T: t, App: a, Srv: srv, DB: d}
+	e.App, e.DB = a, d
+	h := a.Handler()
+	e.h.Store(&h)
 }
 
 var nameSeq atomic.Int64

@@ -52,13 +52,13 @@ func (p *Page) Run(actions ...chromedp.Action) {
 	defer cancel()
 	if err := chromedp.Run(ctx, actions...); err != nil {
 		if p.Ctx.Err() == nil {
-			Screenshot(p.T, p.Ctx, "failed")
+			FullScreenshot(p.T, p.Ctx, "failed")
 		}
 		p.T.Fatal(err)
 	}
 }
 
-// Shot saves a screenshot of the whole page (see Screenshot).
+// Shot saves a screenshot of the tab's window (see Screenshot).
 func (p *Page) Shot(name string) { p.T.Helper(); Screenshot(p.T, p.Ctx, name) }
 
 // Browser returns a chromedp context on a new tab of width×height CSS
@@ -144,16 +144,36 @@ func acquire(t *testing.T) (context.Context, error) {
 	return shared.browser.Ctx, nil
 }
 
-// shotHeight is the most of a page's height a screenshot shows, in CSS
+// shotHeight is the most of a page's height a full screenshot shows, in CSS
 // pixels (about five screens): the seeded bureau's account and audit lists
 // run to 8,000–23,000 pixels, and Chromium spent seconds of CPU on each such
 // capture for rows nobody looks at.
 const shotHeight = 4000
 
-// Screenshot saves a PNG of the whole page, down to shotHeight, as a test
-// artifact under $HONGDUN_TEST_ARTIFACTS (default: test-artifacts at the
-// repository root).
-func Screenshot(t *testing.T, ctx context.Context, name string) {
+// FullShotsEnv, set to 1, makes every screenshot one of the whole page.
+const FullShotsEnv = "HONGDUN_FULL_SCREENSHOTS"
+
+// Screenshot saves a PNG of the tab's window (what a user sees without
+// scrolling) as a test artifact under $HONGDUN_TEST_ARTIFACTS (default:
+// test-artifacts at the repository root), or of the whole page when
+// $HONGDUN_FULL_SCREENSHOTS is 1. A window costs Chromium a fraction of a
+// whole page, which it must lay out and paint again at its full height
+// (about half of Chromium's CPU in the tests when every shot was whole).
+func Screenshot(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	return shoot(t, ctx, name, os.Getenv(FullShotsEnv) == "1")
+}
+
+// FullScreenshot saves a PNG of the whole page, down to shotHeight, as
+// Screenshot does: for a failure, and for the pages whose every part a
+// reader of the artifacts should see.
+func FullScreenshot(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	return shoot(t, ctx, name, true)
+}
+
+// shoot saves the screenshot and returns its file's path.
+func shoot(t *testing.T, ctx context.Context, name string, full bool) string {
 	t.Helper()
 	var png []byte
 	// Chromium's fast PNG encoder (optimizeForSpeed) never finished a tall
@@ -161,19 +181,25 @@ func Screenshot(t *testing.T, ctx context.Context, name string) {
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	capture := chromedp.ActionFunc(func(ctx context.Context) error {
-		_, _, _, _, _, content, err := page.GetLayoutMetrics().Do(ctx)
-		if err != nil {
-			return err
+		shot := page.CaptureScreenshot().WithFromSurface(true)
+		if full {
+			_, _, _, _, _, content, err := page.GetLayoutMetrics().Do(ctx)
+			if err != nil {
+				return err
+			}
+			shot = shot.WithCaptureBeyondViewport(true).
+				WithClip(&page.Viewport{Width: content.Width, Height: min(content.Height, shotHeight), Scale: 1})
 		}
-		png, err = page.CaptureScreenshot().WithCaptureBeyondViewport(true).WithFromSurface(true).
-			WithClip(&page.Viewport{Width: content.Width, Height: min(content.Height, shotHeight), Scale: 1}).
-			Do(ctx)
+		var err error
+		png, err = shot.Do(ctx)
 		return err
 	})
 	if err := chromedp.Run(sctx, capture); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("截图: %s", Artifact(t, name+".png", png))
+	file := Artifact(t, name+".png", png)
+	t.Logf("截图: %s", file)
+	return file
 }
 
 // Artifact saves a test's file (a screenshot, a printed PDF) under

@@ -35,6 +35,7 @@ func storedFiles(t *testing.T, e *apptest.Env) []string {
 }
 
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c, r := b.fenjuAdmin, b.openApplication()

@@ -11,6 +11,7 @@ import (
 // TestCancelProbation: 取消预备党员资格 closes the case and takes the person
 // out of the 预备党员 status in the registry, in one transaction.
 func TestCancelProbation(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c, r := b.fenjuAdmin, b.openApplication()

@@ -10,6 +10,7 @@ import (
 // A 纪实表 record whose stored data no longer reads is an error, never an
 // empty entry shown as if nothing had been recorded.
 func TestCorruptRecordIsAnError(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c, r := b.fenjuAdmin, b.openApplication()

@@ -11,6 +11,7 @@ import (
 // Opinions and reasons that read otherwise than they are stored are refused,
 // naming the field; nothing is recorded.
 func TestDevelopTextRefusesInvisibleCharacters(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c := b.fenjuAdmin

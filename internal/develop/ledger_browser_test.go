@@ -17,6 +17,7 @@ import (
 // early (the rule's Chinese name, citation and the valid date), uploads the
 // corrected file, previews and confirms, and finds the cases on the 台账.
 func TestImportLedgerInBrowser(t *testing.T) {
+	t.Parallel()
 	p := browsertest.Open(t, 1360, 900)
 	ctx, e := p.Ctx, p.E
 	b := newBureau(t, e)

@@ -13,6 +13,7 @@ import (
 // official step names with 日期, dates spelled several ways, padded names)
 // and judges each row against the rules as of its dates.
 func TestReadAndCheckPaperLedger(t *testing.T) {
+	t.Parallel()
 	sheet := [][]string{
 		{"甲分局发展党员工作台账"},
 		{"填报单位：城关派出所党支部", "", "2026年"},

@@ -115,6 +115,7 @@ func importLedger(t testing.TB, c *apptest.Client, content []byte) importer.Job 
 // applicant matched by name and branch, a person registered from the row,
 // every dated step recorded with the votes as given; then the bad cases.
 func TestImportLedger(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c := b.fenjuAdmin
@@ -273,6 +274,7 @@ func TestImportLedger(t *testing.T) {
 // TestLedgerRoundTrip exports the 台账 with every step's date and people
 // and imports it into a fresh bureau: the same cases with the same steps.
 func TestLedgerRoundTrip(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		branch := "甲分局城关派出所党支部"

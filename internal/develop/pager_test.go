@@ -12,6 +12,7 @@ import (
 // The 台账 and the deadlines page through every case with the shared pager
 // (the hand-made one stopped at 50 page links and showed no count).
 func TestLedgerPages(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		root := addOrg(t, e, 0, "市公安局党委", "committee", true)
 		seedCases(t, e, root, 120)

@@ -26,6 +26,7 @@ import (
 // stand for any path that writes the same columns: the cases keep their
 // persons' organisation whatever statement makes the change.
 func TestPipelinesFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		b := newBureau(t, e)

@@ -40,6 +40,7 @@ func served(t *testing.T, b *bureau, person int64, today civil.Date) (wartime.Ev
 // and its records — never without it, never below the floor, never for
 // someone not found 表现突出.
 func TestShortenedMinimumOnlyWithApproval(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c := b.fenjuAdmin
@@ -161,6 +162,7 @@ func TestShortenedMinimumOnlyWithApproval(t *testing.T) {
 // The 台账 and the plans flag the people found 表现突出; a 火线入党
 // exception names their performance records.
 func TestPriorityFlaggedAndLinked(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c := b.fenjuAdmin

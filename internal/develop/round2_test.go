@@ -119,6 +119,7 @@ func recordOf(t *testing.T, r reply, step int) int64 {
 // refused a wrong date whenever entered, and sees the admission 公示 placed
 // before the 预审.
 func TestOrderByDatesNotEntry(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		w := openCase(t, b, 3)
@@ -169,6 +170,7 @@ func TestOrderByDatesNotEntry(t *testing.T) {
 // TestApproverAndTemporary refuses a 党总支 预审 and a 临时党支部 anywhere
 // with R-approver (422), and names the 党委 used when none was named.
 func TestApproverAndTemporary(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		general := addOrg(t, e, b.fenju, "城关党总支", "general", false)
@@ -205,6 +207,7 @@ func TestApproverAndTemporary(t *testing.T) {
 // TestReplayWithDifferentBody answers a repeated submission with another
 // body 409 naming what differs; the same body replays.
 func TestReplayWithDifferentBody(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		w := openCase(t, b, 4)
@@ -223,6 +226,7 @@ func TestReplayWithDifferentBody(t *testing.T) {
 // date moved, audited; a correction that breaks a later step is refused
 // naming it and changes nothing.
 func TestCorrections(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		w := openCase(t, b, 12)
@@ -281,6 +285,7 @@ func TestCorrections(t *testing.T) {
 // TestSupplementAndRenewedConversion completes a short training by a
 // further record (补训), and records the 转正 again after an extension.
 func TestSupplementAndRenewedConversion(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		w := openCase(t, b, 10)

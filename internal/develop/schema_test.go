@@ -9,6 +9,7 @@ import (
 // TestEveryStepInputHasASchema: a field added to a step definition must
 // be described in the API schema.
 func TestEveryStepInputHasASchema(t *testing.T) {
+	t.Parallel()
 	for _, d := range rules.Steps {
 		for _, f := range d.Fields {
 			if _, ok := fieldSchemas[f]; !ok {

@@ -15,6 +15,7 @@ import (
 // deadlines in the 待办, warnings, one priority-development case; fast and
 // idempotent; every case still accepts the next action the rules allow.
 func TestSeedDemo(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		e.Demo(demo.Options{Seed: 1, History: true}, develop.SeedDemo)

@@ -15,6 +15,7 @@ import (
 
 // Names that start like formulas come out of the 纪实表 and the 台账 as text.
 func TestSheetsNeutraliseFormulas(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c, r := b.fenjuAdmin, b.openApplication()

@@ -25,6 +25,7 @@ type deadlineList struct {
 // 分局: the deadline view shows the case to the new organisation at once,
 // and FollowTransfer moves the 待办.
 func TestDeadlinesFollowTransfer(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		b := newBureau(t, e)
@@ -63,6 +64,7 @@ func TestDeadlinesFollowTransfer(t *testing.T) {
 
 // TestLedgerSortsCasesWithoutDeadlineLast holds on both databases.
 func TestLedgerSortsCasesWithoutDeadlineLast(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		second := addPerson(t, e, b.branch, "李申请", "applicant", "1996-06-06")

@@ -78,6 +78,7 @@ func vote(n int) map[string]int { return map[string]int{"expected": 10, "present
 // the API and checks the refusals, scope, double submission and the
 // person's status on the way.
 func TestWalkWholeCase(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		c, r := b.fenjuAdmin, b.openApplication()

@@ -45,6 +45,7 @@ func refused413(t *testing.T, err error, want string) {
 // (excelize reads every part, referenced or not, into memory). Refused from
 // the sizes the zip declares, before anything is inflated.
 func TestBankZipBombRefusedBeforeInflating(t *testing.T) {
+	t.Parallel()
 	bomb := ziptest.Rebuild(t, goodBank(t), ziptest.Honest("xl/media/hidden.bin", new(ziptest.Stream).Repeat(0, 1<<30)))
 	if len(bomb) > 2<<20 {
 		t.Fatalf("the bomb is %d bytes", len(bomb))
@@ -62,6 +63,7 @@ func TestBankZipBombRefusedBeforeInflating(t *testing.T) {
 
 // A part that declares 1 KB and inflates to 300 MB never reaches excelize.
 func TestBankPartLyingAboutItsSizeRefused(t *testing.T) {
+	t.Parallel()
 	s := new(ziptest.Stream).Repeat('x', 300<<20)
 	liar := ziptest.Part{Name: "xl/media/image1.png", Raw: s.Raw(), CRC: s.CRC(), Declared: 1 << 10}
 	var err error
@@ -74,6 +76,7 @@ func TestBankPartLyingAboutItsSizeRefused(t *testing.T) {
 // The whitespace bomb: a cell of 2 MB (under the part limit) is refused
 // before excelize builds it.
 func TestBankLongCellRefused(t *testing.T) {
+	t.Parallel()
 	sheet := new(ziptest.Stream).Write([]byte(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>题型`)).
 		Repeat(' ', 2<<20).Write([]byte(`</t></is></c></row></sheetData></worksheet>`))
 	_, _, err := ParseSheet(bytes.NewReader(ziptest.Rebuild(t, goodBank(t), ziptest.Honest("xl/worksheets/sheet1.xml", sheet))), 1)
@@ -82,6 +85,7 @@ func TestBankLongCellRefused(t *testing.T) {
 
 // More rows than one import takes are refused while reading.
 func TestBankRowLimit(t *testing.T) {
+	t.Parallel()
 	var x strings.Builder
 	x.WriteString(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
 	cell := func(ref, v string) string { return `<c r="` + ref + `" t="inlineStr"><is><t>` + v + `</t></is></c>` }

@@ -26,6 +26,7 @@ func mustQ(t *testing.T, q Question) *Question {
 }
 
 func TestGradeEveryKind(t *testing.T) {
+	t.Parallel()
 	single := mustQ(t, Question{Kind: Single, Stem: "党的最高领导机关是", Options: []string{"全国代表大会", "政治局", "书记处"}, Answer: "a"})
 	multi := mustQ(t, Question{Kind: Multi, Stem: "三会一课包括", Options: []string{"支部党员大会", "支委会", "党小组会", "茶话会"}, Answer: "C，A、b"})
 	judge := mustQ(t, Question{Kind: Judge, Stem: "预备期为一年", Answer: "√"})
@@ -52,6 +53,7 @@ func TestGradeEveryKind(t *testing.T) {
 }
 
 func TestNormalizeRefusesBadQuestions(t *testing.T) {
+	t.Parallel()
 	bad := []struct {
 		q     Question
 		field string
@@ -92,6 +94,7 @@ func TestNormalizeRefusesBadQuestions(t *testing.T) {
 }
 
 func TestShuffleIsDeterministicAndGradesThroughIt(t *testing.T) {
+	t.Parallel()
 	q := mustQ(t, Question{ID: 7, Kind: Multi, Stem: "s", Options: []string{"a", "b", "c", "d", "e"}, Answer: "BD"})
 	p1, p2 := Perm(99, 7, 5), Perm(99, 7, 5)
 	if len(p1) != 5 {
@@ -154,6 +157,7 @@ func row(kind, stem string, opts []string, answer, tag, diff string) []any {
 }
 
 func TestParseSheetReportsEveryBadRow(t *testing.T) {
+	t.Parallel()
 	rows := [][]any{toAny(header),
 		row("单选题", "好题一", []string{"甲", "乙"}, "A", "党章", "易"),
 		row("问答题", "题型错", nil, "x", "党章", "易"),
@@ -190,6 +194,7 @@ func TestParseSheetReportsEveryBadRow(t *testing.T) {
 }
 
 func TestTemplateRoundTrips(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := Template(&b); err != nil {
 		t.Fatal(err)
@@ -206,6 +211,7 @@ func TestTemplateRoundTrips(t *testing.T) {
 }
 
 func TestRankIndividualsTies(t *testing.T) {
+	t.Parallel()
 	got := RankIndividuals([]Entry{
 		{PersonID: 1, Score: 80, UsedMs: 5000},
 		{PersonID: 2, Score: 90, UsedMs: 9000},

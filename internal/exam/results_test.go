@@ -14,6 +14,7 @@ import (
 // A year's exam results by person and by organisation: handed-in 考试
 // attempts only, their average in percent of the full score.
 func TestResultsOfAYear(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		root := dbtest.AddOrg(t, d, dbtest.Org{Name: "市局党委", Kind: "committee"})

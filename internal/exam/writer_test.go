@@ -16,6 +16,7 @@ import (
 // prepared its statements), then closes the statements; whatever comes
 // after is refused, and a second Close does nothing.
 func TestWriterCloseDrainsTheQueueAndClosesStatements(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		w := newWriter(d, audit.New(make([]byte, 32)))
 		answer := func(q int64) error { return w.submit(t.Context(), &pending{attemptID: -1, questionID: q, at: 1}) }

@@ -54,6 +54,7 @@ func wait(t *testing.T, c *apptest.Client, id int64) importer.Job {
 }
 
 func TestImportThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		root := rootOrg(t, e, "市公安局党委")
 		admin := e.Account(auth.OrgAdmin, root, 0)
@@ -149,6 +150,7 @@ func TestImportThroughTheAPI(t *testing.T) {
 // The mapping can be corrected in the preview: a header the guess cannot
 // place is mapped by hand and the file then imports.
 func TestMappingFixedInThePreview(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		root := rootOrg(t, e, "市公安局党委")
 		admin := e.Account(auth.OrgAdmin, root, 0)
@@ -203,6 +205,7 @@ func TestMappingFixedInThePreview(t *testing.T) {
 // The pages render in every state a job passes through, with the stable
 // element ids the browser test uses.
 func TestImportPages(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		root := rootOrg(t, e, "市公安局党委")
 		admin := e.Account(auth.OrgAdmin, root, 0)

@@ -58,6 +58,7 @@ func read(t *testing.T, dir, file string) []byte {
 // deleted as soon as its job ends or fails, and a check left unconfirmed
 // is deleted by the periodic sweep, not kept until a later upload.
 func TestUploadedRostersAreDeleted(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		deps := testDeps(t, d)
@@ -167,6 +168,7 @@ func TestUploadedRostersAreDeleted(t *testing.T) {
 // A confirmation racing the sweep wins or loses whole: never an import
 // running on a deleted file while the job says 已过期.
 func TestSweepSparesAJobConfirmedMeanwhile(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		deps := testDeps(t, d)

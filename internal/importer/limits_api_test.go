@@ -42,6 +42,7 @@ func oversize(t *testing.T, c *apptest.Client, path string, fields map[string]st
 // An oversize upload is a 413 with a Chinese message, whatever organisation
 // it names (the size is checked before anything else of the form).
 func TestOversizeRosterIs413(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		mine, other := rootOrg(t, e, "市公安局党委"), rootOrg(t, e, "另一公安局党委")
 		admin := e.Account(auth.OrgAdmin, mine, 0)
@@ -60,6 +61,7 @@ func TestOversizeRosterIs413(t *testing.T) {
 // A zip bomb (a small .xlsx with a hidden part declaring 1 GB) fails its
 // job with the reason in Chinese, and its file is deleted at once.
 func TestZipBombUploadFailsAndIsDeleted(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		root := rootOrg(t, e, "市公安局党委")
 		admin := e.Account(auth.OrgAdmin, root, 0)

@@ -17,6 +17,7 @@ import (
 // category 退休职工 allowed); a 群众 row with an 入党时间, an unknown
 // 政治面貌 and a 退休职工 who is a party member are refused by row.
 func TestMassesRowsImportAsMasses(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		deps := testDeps(t, d)
 		_, yanta := bureau(t, d, true)

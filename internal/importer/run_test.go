@@ -77,6 +77,7 @@ func bureau(t *testing.T, d *db.DB, withBranches bool) (root, yanta int64) {
 }
 
 func TestCleanRosterImportsAlikeFromEveryFormat(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		var want string
 		for _, f := range formats {
@@ -145,6 +146,7 @@ func dump(t *testing.T, deps *core.Deps) string {
 }
 
 func TestBadRosterChangesNothing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		for _, f := range formats {
 			t.Run(f, func(t *testing.T) {
@@ -187,6 +189,7 @@ func TestBadRosterChangesNothing(t *testing.T) {
 // A job killed mid-way leaves the database as it was: the import runs in one
 // transaction, and cancelling its context rolls it back.
 func TestCancelledImportLeavesNothing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		deps := testDeps(t, d)
 		_, yanta := bureau(t, d, false)
@@ -215,6 +218,7 @@ func TestCancelledImportLeavesNothing(t *testing.T) {
 
 // A branch written without the bureau's prefix resolves when it is unique.
 func TestShortBranchNames(t *testing.T) {
+	t.Parallel()
 	d := dbtest.SQLite(t)
 	deps := testDeps(t, d)
 	_, yanta := bureau(t, d, true)
@@ -234,6 +238,7 @@ func TestShortBranchNames(t *testing.T) {
 // transaction announced its start to the dashboard as it committed, and
 // KeepStats saves the dashboard's snapshot.
 func TestLargeImportRefreshesPlannerStatistics(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		deps := testDeps(t, d)
 		_, yanta := bureau(t, d, false)

@@ -16,6 +16,7 @@ import (
 // A roster row that names a 临时党支部 is refused with the rule and its
 // citation: nobody's 组织关系 is kept in a temporary organisation.
 func TestRosterRowInATemporaryBranchIsRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		deps := testDeps(t, d)
 		_, yanta := bureau(t, d, true)

@@ -9,6 +9,7 @@ import (
 
 // The roster template is written through the shared formula-safe helper.
 func TestTemplateIsFormulaSafe(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := WriteTemplate(&b); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // The import's connection runs without foreign-key checks, and hands the
 // connection back with them on, whether the import commits or not.
 func TestImportTxRestoresForeignKeys(t *testing.T) {
+	t.Parallel()
 	d := dbtest.SQLite(t)
 	ctx := context.Background()
 	failed := errors.New("refused")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestQuorumEdges(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		kind              string
 		expected, present int
@@ -35,6 +36,7 @@ func TestQuorumEdges(t *testing.T) {
 }
 
 func TestPeriods(t *testing.T) {
+	t.Parallel()
 	if n := len(Periods(2025, Month)); n != 12 {
 		t.Fatalf("%d months", n)
 	}

@@ -13,6 +13,7 @@ import (
 // The demo bureau is in the middle of its year: most branches held every
 // meeting that has come due, some missed one, and the misses are 待办.
 func TestDemoHasCompliantAndOverdueBranches(t *testing.T) {
+	t.Parallel()
 	e := apptest.Start(t, dbtest.SQLite(t))
 	e.At("2026-05-20")
 	e.Demo(demo.Options{Seed: 1, Members: 2000}, life.SeedDemo)

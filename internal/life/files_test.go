@@ -16,6 +16,7 @@ import (
 // is neither is refused and nothing is kept; a 领导 downloads what was
 // attached, byte for byte, as an attachment.
 func TestMeetingFiles(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
 		e.At("2026-02-10")

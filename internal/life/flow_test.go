@@ -47,6 +47,7 @@ func setup(t *testing.T, e *apptest.Env) *bureau {
 
 // at fixes the server's clock.
 func TestMeetingFlowAndBadInput(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
 		e.At("2026-02-10")
@@ -165,6 +166,7 @@ func TestMeetingFlowAndBadInput(t *testing.T) {
 // 2025-12-31 still counts for 2025's fourth quarter, one of 2026-01-01 for
 // the first quarter of 2026, and the 待办 name what December and 2025 missed.
 func TestCalendarAcrossYearBoundary(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
 		ctx := context.Background()

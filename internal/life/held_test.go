@@ -22,6 +22,7 @@ import (
 // the meetings themselves; then once more after Keep recomputed what the
 // write noted.
 func TestTalliesKept(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		b := setup(t, e)

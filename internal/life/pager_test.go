@@ -13,6 +13,7 @@ import (
 // exactly the filtered meetings, bad paging is refused and another
 // bureau's organisation is a 404.
 func TestListsPageWithTheSharedPager(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := setup(t, e)
 		e.At("2026-03-20")

@@ -29,6 +29,7 @@ var figureRe = regexp.MustCompile(`<(?:a|div) class="stat"(?: href="([^"]*)")? d
 // for one 分局, with development cases, 党小组 and a 发展对象 registered
 // without a case (the three things that made the pages disagree).
 func TestFiguresAgree(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		e.Demo(demo.Options{Seed: 5, Members: 1200, History: true}, develop.SeedDemo)

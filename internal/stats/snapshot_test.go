@@ -20,6 +20,7 @@ import (
 // (before the view's own millisecond); a write that committed late, stamped
 // before that, shows within a sweep.
 func TestSnapshotSeesLateCommitsAtTheNextSweep(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, b := twoPeople(t, d)
@@ -87,6 +88,7 @@ func statusAt(t *testing.T, ctx context.Context, d *db.DB, s *snapshot, now, id 
 }
 
 func TestLongTransactionShowsAtItsCommit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, b := twoPeople(t, d)
@@ -145,6 +147,7 @@ func TestLongTransactionShowsAtItsCommit(t *testing.T) {
 // Views that arrive together on a fresh service share one full load, and
 // after Warm (what the server runs at start) the first view loads nothing.
 func TestFirstViewsShareOneLoad(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		branch, path := addBranch(t, d)
@@ -197,6 +200,7 @@ func TestFirstViewsShareOneLoad(t *testing.T) {
 // later day (when the age bands move): a view never counts from a tally that
 // a write should have changed.
 func TestTalliesFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		root := dbtest.AddOrg(t, d, dbtest.Org{Name: "市局党委", Kind: "committee"})
@@ -308,6 +312,7 @@ func TestTalliesFollowEveryWrite(t *testing.T) {
 // since it was saved, as a fresh load would, then loads afresh in Warm; a
 // snapshot saved with other codes, or cut short, is not taken.
 func TestSavedSnapshotRestores(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		root := dbtest.AddOrg(t, d, dbtest.Org{Name: "市局党委", Kind: "committee"})
@@ -405,6 +410,7 @@ func TestSavedSnapshotRestores(t *testing.T) {
 // generator and a large import run when done) saves a snapshot that holds
 // the rows written since the last one, so that a start counts from it.
 func TestBulkWritersLeaveTheSnapshotSaved(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		branch, path := addBranch(t, d)
@@ -452,6 +458,7 @@ func TestBulkWritersLeaveTheSnapshotSaved(t *testing.T) {
 // A table no view used for idleAfter is let go; the next view takes the
 // saved snapshot and the rows changed since, without a full load.
 func TestIdleTableIsDroppedAndTakenBack(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		branch, path := addBranch(t, d)

@@ -52,6 +52,7 @@ func slice(ss []stats.Slice, key string) stats.Slice {
 
 // The dashboard of a subtree equals direct SQL counts of that subtree.
 func TestDashboardMatchesSQL(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		seeded(t, e)
 		yanta, path := orgID(t, e, "中共西安市公安局雁塔分局委员会")
@@ -136,6 +137,7 @@ func TestDashboardMatchesSQL(t *testing.T) {
 }
 
 func TestHomePage(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		seeded(t, e)
 		root, _ := orgID(t, e, "中共西安市公安局委员会")
@@ -165,6 +167,7 @@ func TestHomePage(t *testing.T) {
 // Moving a branch to another 分局 moves it and its people's figures at once:
 // the move stamps their rows, which the dashboard reads since its last look.
 func TestDashboardFollowsAMove(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := e.Bureau()
 		for range 3 {

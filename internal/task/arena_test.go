@@ -9,6 +9,7 @@ import "testing"
 // counts: org 1 late (not yet done then) 0, org 2 and 3 missed it 0, so all
 // three tie at rank 1 (org 1's late completion came in June).
 func TestRankTiesAndProgress(t *testing.T) {
+	t.Parallel()
 	rows := []arenaRow{
 		{1, 10, "2026-06-30", "2026-06-20"}, {1, 5, "2026-05-31", "2026-06-05"},
 		{2, 10, "2026-06-30", "2026-06-29"}, {2, 5, "2026-05-31", ""},

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -49,15 +48,8 @@ func TestDispatchPhoneCompletionReturnAndAccept(t *testing.T) {
 	}
 
 	phone := browsertest.Browser(t, 390, 844)
-	onPhone := func(actions ...chromedp.Action) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(phone, time.Minute)
-		defer cancel()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			browsertest.Screenshot(t, phone, "phone-failed")
-			t.Fatal(err)
-		}
-	}
+	// On failure: a screenshot of the whole phone page, then the test fails.
+	onPhone := (&browsertest.Page{T: t, Ctx: phone}).Run
 	// On the phone: 任务与擂台, the task, a photo of the meeting as
 	// evidence, then the report.
 	scan := filepath.Join(t.TempDir(), "警示教育签到表.png")

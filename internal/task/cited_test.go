@@ -17,6 +17,7 @@ import (
 // dispatcher reads them by name; a meeting of another branch or from before
 // the task began is refused, naming it, and nothing changes.
 func TestCitedRecords(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		item := b.item(t, b.rootAdm, b.root, nil)

@@ -16,6 +16,7 @@ import (
 // the first two published (the second, judged, compared with the first),
 // the third judged and open, with marks missing for a few 书记 and its 待办.
 func TestDemoRoundsWithHistory(t *testing.T) {
+	t.Parallel()
 	e := apptest.Start(t, dbtest.SQLite(t))
 	ctx := context.Background()
 	e.App.Now = func() time.Time { return time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC) }

@@ -18,6 +18,7 @@ var pdf = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 // adds to it, a file of another type is refused by its content, and once
 // submitted the files are fixed.
 func TestEvidenceFiles(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		item := b.item(t, b.rootAdm, b.root, nil)

@@ -13,6 +13,7 @@ import (
 // keeps the filters and the size, the export holds exactly the filtered
 // copies, bad paging is refused and another 分局's organisation is a 404.
 func TestListsPageFilterAndExport(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		bAdm := e.Account(auth.OrgAdmin, b.b, 0)

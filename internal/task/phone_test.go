@@ -15,6 +15,7 @@ import (
 // and its places in the 擂台比武 under the 分局 and the 市局; a member sees
 // their own branch's tasks, read-only, and no other branch's.
 func TestPhoneTasksAndPlaces(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		item := b.item(t, b.rootAdm, b.root, map[string]any{"title": "开展一次警示教育", "due_on": "2026-03-05"})

@@ -15,6 +15,7 @@ import (
 // line, the items serving none apart, and the share linked to business;
 // bad input and other organisations change nothing.
 func TestWorkPlan(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		b.item(t, b.rootAdm, b.root, map[string]any{"title": "党员执法示范岗", "line": "law", "weight": 30})

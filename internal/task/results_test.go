@@ -19,6 +19,7 @@ import (
 // kind of write and on days before, at and after the deadlines, and again
 // once Keep recounted what the write noted.
 func TestResultsEqualTheArena(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		b := newBureau(t, e)

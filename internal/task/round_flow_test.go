@@ -23,6 +23,7 @@ type roundErr struct {
 // it, judging and publishing under their rules, history that later work
 // does not change, and what a branch sees.
 func TestRoundFlow(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		ctx := context.Background()

@@ -14,6 +14,7 @@ import "testing"
 // 20 points, org 2 loses one and 15, org 3 loses one with the same score,
 // org 4 is new.
 func TestRoundStandingsTiesAndArrows(t *testing.T) {
+	t.Parallel()
 	rows := []arenaRow{
 		{1, 10, "2026-06-30", "2026-06-20"}, {1, 10, "2026-05-31", "2026-05-31"},
 		{2, 10, "2026-06-30", "2026-06-25"}, {2, 10, "2026-05-31", "2026-06-10"},
@@ -60,6 +61,7 @@ func TestRoundStandingsTiesAndArrows(t *testing.T) {
 }
 
 func TestPeriodSpan(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ period, from, to string }{{"Q1", "2026-01-01", "2026-03-31"}, {"Q4", "2026-10-01", "2026-12-31"}, {"Y", "2026-01-01", "2026-12-31"}} {
 		f, to, ok := periodSpan(2026, c.period)
 		if !ok || f.String() != c.from || to.String() != c.to {

@@ -99,6 +99,7 @@ func studied(t *testing.T, e *apptest.Env, orgID int64, day string) {
 }
 
 func TestDispatchCompleteReview(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		item := b.item(t, b.rootAdm, b.root, nil)
@@ -203,6 +204,7 @@ func TestDispatchCompleteReview(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		for _, tc := range []struct {
@@ -244,6 +246,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestAutoCompletionAndReminders(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		ctx := context.Background()
@@ -307,6 +310,7 @@ func TestAutoCompletionAndReminders(t *testing.T) {
 // when the delay is 0 or the superior is the dispatcher, and the 督办 closes
 // when the copy is done.
 func TestEscalation(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
 		ctx := context.Background()

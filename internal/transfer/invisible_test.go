@@ -12,6 +12,7 @@ import (
 // stored (a right-to-left override, a zero-width space) is refused, naming
 // the field; nothing is created.
 func TestTransferTextRefusesInvisibleCharacters(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		before := e.Count("SELECT COUNT(*) FROM transfers")

@@ -25,6 +25,7 @@ func sent(t *testing.T, w *world, person int64) transfer.Transfer {
 // Letter numbers come from the issuing 党委's 字号 and a yearly sequence;
 // the page prints each number as it is, never wrapped in a second 字第…号.
 func TestLetterNumbersFollowThePrefixAndSequence(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		year := time.Now().Year()
@@ -84,6 +85,7 @@ func TestLetterNumbersFollowThePrefixAndSequence(t *testing.T) {
 // The full 公民身份号码 is printed only for the issuing side's 党务管理员,
 // and the reveal is audited; a leader and the receiving side get 403.
 func TestLetterRevealAndBatchPrint(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		leader := e.Account(auth.Leader, w.root, 0)

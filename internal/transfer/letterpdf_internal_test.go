@@ -17,6 +17,7 @@ func sample() Letter {
 // The longest names the forms take (200 characters) are set smaller to stay
 // between the cutting lines; the usual ones keep 12 pt.
 func TestLongNamesStayBetweenTheCuts(t *testing.T) {
+	t.Parallel()
 	l := sample()
 	l.ToOrg, l.FromOrg = "", strings.Repeat("长", 60)
 	l.OutsideOrg, l.Issuer = strings.Repeat("外", 200), strings.Repeat("党", 60)

@@ -33,6 +33,7 @@ func checkPDF(t *testing.T, body string, pages int) {
 // page's rules: issued (else 409), in scope (else 404), the full ID number
 // only for the issuer; each download is audited.
 func TestLetterPDF(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		leader := e.Account(auth.Leader, w.root, 0)
@@ -85,6 +86,7 @@ func TestLetterPDF(t *testing.T) {
 // The PDF is written from the fields Letters gathers for the print page:
 // the number, the full ID number when revealed, the dues, the issuer.
 func TestLetterPDFWritesTheGatheredFields(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		first := sent(t, w, w.person)

@@ -16,6 +16,7 @@ import (
 // The transfer list pages with a count, and its export holds exactly the
 // transfers the filters select, audited; a sibling sees none of them.
 func TestTransferListPagesAndExports(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		for i, name := range []string{"赵一", "钱二", "孙三"} {

@@ -27,6 +27,7 @@ func option(id int64) string { return fmt.Sprintf(`<option value="%d"`, id) }
 // caller's scope, and offers every branch of the bureau as the receiving
 // side, each after its 分局; a refused form keeps what was typed.
 func TestCreateFormPickers(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		other := addPerson(t, e, w.b1, "张四", "11010119900307011")

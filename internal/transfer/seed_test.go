@@ -15,6 +15,7 @@ import (
 // kind that has it, the members moved as the app moves them, one overdue
 // in both sides' 待办; idempotent; the pages show them.
 func TestSeedDemo(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		const password = "Demo-Pass-2026!"

@@ -11,6 +11,7 @@ import (
 // The hourly 失联 check reads the members out of contact by their partial
 // index, not every party member's row (2 s at a million people).
 func TestLostContactReadsItsIndex(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		err := d.InTx(t.Context(), func(tx *db.Tx) error {
 			if d.Dialect == db.Postgres {

@@ -75,6 +75,7 @@ func act(t *testing.T, c *apptest.Client, id int64, action string, body map[stri
 }
 
 func TestInsideTransferStateMachineAndScopes(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		var tr transfer.Transfer
@@ -123,6 +124,7 @@ func TestInsideTransferStateMachineAndScopes(t *testing.T) {
 }
 
 func TestReturnWithdrawOutAndIn(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		var tr transfer.Transfer
@@ -179,6 +181,7 @@ func TestReturnWithdrawOutAndIn(t *testing.T) {
 }
 
 func TestOverdueAndLostContactReminders(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		ctx := context.Background()
@@ -225,6 +228,7 @@ func TestOverdueAndLostContactReminders(t *testing.T) {
 }
 
 func TestTransferPages(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		w := newWorld(t, e)
 		page := func(c *apptest.Client, path string, ids ...string) {
@@ -267,6 +271,7 @@ func TestTransferPages(t *testing.T) {
 // An open development case moves with its member: once the receiving side
 // confirms, the case's 待办 belong to the new organisation.
 func TestDevelopmentCaseFollowsTransfer(t *testing.T) {
+	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		w := newWorld(t, e)

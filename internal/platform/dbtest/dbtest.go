@@ -45,11 +45,29 @@ func SQLite(t testing.TB) *db.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return SQLiteFrom(t, img)
+}
+
+// SQLiteFrom opens a copy of a SQLite database file's bytes (from
+// SQLiteImage) in a temporary directory.
+func SQLiteFrom(t testing.TB, img []byte) *db.DB {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "hongdun.db"), img, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return opened(t, "", dir)
+}
+
+// SQLiteImage returns the bytes of the SQLite database file that fill
+// makes of a migrated database, for tests to open copies of (SQLiteFrom)
+// instead of each filling its own.
+func SQLiteImage(fill func(ctx context.Context, d *db.DB) error) ([]byte, error) {
+	base, err := migratedSQLite()
+	if err != nil {
+		return nil, err
+	}
+	return sqliteImage(base, fill)
 }
 
 // opened is the database db.Open opens, closed when the test ends.
@@ -69,19 +87,31 @@ func opened(t testing.TB, dsn, dir string) *db.DB {
 
 // migratedSQLite returns the bytes of a freshly migrated SQLite database
 // file, made on first use.
-var migratedSQLite = sync.OnceValues(func() (img []byte, err error) {
+var migratedSQLite = sync.OnceValues(func() ([]byte, error) {
+	return sqliteImage(nil, func(ctx context.Context, d *db.DB) error { return d.Migrate(ctx) })
+})
+
+// sqliteImage opens a SQLite database whose file holds base (nil: a new
+// database) in a directory of its own, runs fill on it and returns the
+// file's bytes.
+func sqliteImage(base []byte, fill func(ctx context.Context, d *db.DB) error) (img []byte, err error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "hongdun-dbtest-")
 	if err != nil {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
+	if base != nil {
+		if err := os.WriteFile(filepath.Join(dir, "hongdun.db"), base, 0o600); err != nil {
+			return nil, err
+		}
+	}
 	d, err := db.Open(ctx, "", dir)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, d.Close()) }()
-	if err := d.Migrate(ctx); err != nil {
+	if err := fill(ctx, d); err != nil {
 		return nil, err
 	}
 	// Move everything from the WAL into the main file, which alone is copied.
@@ -89,7 +119,7 @@ var migratedSQLite = sync.OnceValues(func() (img []byte, err error) {
 		return nil, err
 	}
 	return os.ReadFile(d.Path)
-})
+}
 
 // PostgresDSN creates a database copied from a migrated template and
 // returns its DSN; the database is dropped when the test ends. It skips the
