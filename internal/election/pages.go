@@ -121,8 +121,15 @@ func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Va
 		day = today
 	}
 	v.HeldOn = day.String()
-	if v.OrgID == 0 && len(v.Orgs) > 0 {
-		v.OrgID = v.Orgs[0].ID
+	if v.OrgID == 0 {
+		// Unasked, the page opens on the caller's own branch only: above a
+		// branch the electors are a whole subtree (hundreds of thousands of
+		// people at the 市局), so the organisation is chosen first.
+		for _, o := range v.Orgs {
+			if o.ID == p.OrgID && (o.Kind == org.Branch || o.Kind == org.Joint) {
+				v.OrgID = o.ID
+			}
+		}
 	}
 	if v.OrgID != 0 {
 		o, err := holder(ctx, h.DB, p, v.OrgID)

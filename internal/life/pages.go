@@ -143,19 +143,20 @@ func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Va
 		}
 	}
 	v.Only = holders.Query()
+	asked := form.Get("org_id") != ""
 	o, err := h.holder(ctx, h.DB, p, v.OrgID)
-	if fail.IsNotFound(err) && form.Get("org_id") != "" {
+	if fail.IsNotFound(err) && asked {
 		return err
 	}
-	if err == nil {
+	// Unasked, the page opens on the caller's own organisation only when it
+	// is a branch: a 党委's roster is its whole subtree (hundreds of
+	// thousands of people at the 市局), so above a branch it is chosen first.
+	if err == nil && (asked || o.Kind == org.Branch || o.Kind == org.Joint || o.Kind == org.TempBranch) {
 		if v.Roster, err = Roster(ctx, h.DB, o, v.Kind, day); err != nil {
 			return err
 		}
-	} else if len(v.Orgs) > 0 {
-		v.OrgID = v.Orgs[0].ID
-		if v.Roster, err = Roster(ctx, h.DB, &v.Orgs[0], v.Kind, day); err != nil {
-			return err
-		}
+	} else {
+		v.OrgID = 0
 	}
 	return h.Web.RenderStatus(w, r, http.StatusOK, newPage, v, failed)
 }
