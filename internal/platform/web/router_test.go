@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode"
 
 	"hongdun/internal/platform/fail"
 )
@@ -62,13 +63,28 @@ func TestDecodeJSONRefusesUnknownAndMalformed(t *testing.T) {
 	var v struct {
 		Name string `json:"name"`
 	}
-	for body, field := range map[string]string{`{"name":"x","org_id":3}`: "org_id", `{"name":`: "", ``: "", `{"name":5}`: "name"} {
+	for body, field := range map[string]string{`{"name":"x","org_id":3}`: "org_id", `{"name":`: "", ``: "", `{"name":5}`: "name",
+		// a second value after the object (a smuggled field), a body that is no object, text that is no UTF-8
+		`{"name":"x"}{"org_id":3}`: "", `{"name":"x"} 1`: "", `[1]`: "", `null`: "", "{\"name\":\"\xff\"}": ""} {
 		rec := httptest.NewRecorder()
 		err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(body)), &v)
-		if e := asError(err); err == nil || e.Status != 400 || e.Field != field || e.Message == "" {
+		if e := asError(err); err == nil || e.Status != 400 || e.Field != field || !hasHan(e.Message) || strings.Contains(e.Message, `""`) {
 			t.Errorf("%q: %#v", body, err)
 		}
 	}
+	rec := httptest.NewRecorder()
+	if err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(" {\"name\":\"张三\"}\n")), &v); err != nil || v.Name != "张三" {
+		t.Errorf("a well-formed object: %v %q", err, v.Name)
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // A rule refusal shows a reader its message and citation, never the rule's
