@@ -108,3 +108,36 @@ func TestRuleRefusalPageHidesTheRuleID(t *testing.T) {
 		t.Fatalf("api: %s", rec.Body.String())
 	}
 }
+
+// A query or urlencoded form holding bytes that are no UTF-8 or NUL is
+// refused before the handler runs; a readable one reaches it whole.
+func TestUnreadableFormNeverReachesTheHandler(t *testing.T) {
+	var got []string
+	h := func(w http.ResponseWriter, r *http.Request) error {
+		got = append(got, r.FormValue("name"))
+		return nil
+	}
+	s := &Server{Log: slog.Default(), Routes: []Route{{Method: "POST", Pattern: "/api/v1/f", Perm: Public, Handler: h},
+		{Method: "GET", Pattern: "/api/v1/f", Perm: Public, Handler: h}}}
+	send := func(method, target, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	for _, c := range []struct{ method, target, body string }{
+		{"POST", "/api/v1/f", "name=%FF%FE"}, {"POST", "/api/v1/f", "name=%E5%BC%A0%00"}, {"POST", "/api/v1/f", "%FF=1"},
+		{"POST", "/api/v1/f?name=%C3", ""}, {"GET", "/api/v1/f?name=a%00", ""},
+	} {
+		if rec := send(c.method, c.target, c.body); rec.Code != 400 || !hasHan(rec.Body.String()) {
+			t.Errorf("%s %s %q: %d %s", c.method, c.target, c.body, rec.Code, rec.Body.String())
+		}
+	}
+	if len(got) != 0 {
+		t.Fatalf("the handler read %q", got)
+	}
+	if rec := send("POST", "/api/v1/f", "name=%E5%BC%A0%E4%B8%89"); rec.Code != 200 || len(got) != 1 || got[0] != "张三" {
+		t.Fatalf("a readable form: %d %q", rec.Code, got)
+	}
+}
