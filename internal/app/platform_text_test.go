@@ -16,7 +16,9 @@ func TestUnreadableTextIsRefused(t *testing.T) {
 	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
-		han := func(s string) bool { return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) }
+		han := func(s string) bool {
+			return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+		}
 		for _, v := range []string{"%FF%FE", "%00", "a%C3"} {
 			for _, path := range []string{"/api/v1/members?q=" + v, "/members?q=" + v, "/api/v1/exams/bank/questions?q=" + v,
 				"/api/v1/members?status=" + v, "/api/v1/orgs/search?q=" + v} {
