@@ -46,7 +46,7 @@ func TestEveryListRefusesBadQueryValues(t *testing.T) {
 					var out apiError
 					path := rt.Pattern + "?" + param.Name + "=" + v
 					st := c.Do("GET", path, nil, &out)
-					if st != 400 && st != 422 || out.Error.Field != param.Name || !strings.ContainsFunc(out.Error.Message, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+					if st != 400 && st != 422 || out.Error.Field != param.Name || !chinese(out.Error.Message) {
 						t.Errorf("GET %s: %d %s", path, st, c.Body())
 					}
 				}
@@ -56,4 +56,28 @@ func TestEveryListRefusesBadQueryValues(t *testing.T) {
 			t.Fatalf("only %d bad values asked: the lists' descriptions name no parameters?", asked)
 		}
 	})
+}
+
+// TestUnreadableTextIsRefused sends text that no field may hold — bytes
+// that are no UTF-8 and the NUL character, which PostgreSQL cannot store
+// or compare — in the query of searches: a Chinese 400 on both databases,
+// never a 500 (forms: web TestUnreadableFormNeverReachesTheHandler).
+func TestUnreadableTextIsRefused(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		for _, v := range []string{"%FF%FE", "%00", "a%C3"} {
+			for _, path := range []string{"/api/v1/members?q=" + v, "/members?q=" + v, "/api/v1/exams/bank/questions?q=" + v,
+				"/api/v1/members?status=" + v, "/api/v1/orgs/search?q=" + v} {
+				if st := f.AdminA.Do("GET", path, nil, nil); st != 400 || !chinese(f.AdminA.Body()) {
+					t.Errorf("GET %s: %d %.200s", path, st, f.AdminA.Body())
+				}
+			}
+		}
+	})
+}
+
+// chinese reports whether s says something in Chinese.
+func chinese(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }
