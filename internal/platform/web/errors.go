@@ -85,7 +85,8 @@ func fromFail(de *fail.Error) *Error {
 // in UTF-8, holding only fields v declares. Anything else is a 400 with a
 // Chinese message naming the problem: a value after the object (a second
 // object could carry fields a proxy or log never showed), an array or null,
-// bytes that are no UTF-8 (the decoder would quietly store U+FFFD instead).
+// bytes that are no UTF-8 (the decoder would quietly store U+FFFD instead),
+// a NUL (PostgreSQL can neither store nor compare it).
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
@@ -103,6 +104,8 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return fail.Malformed("", "请求体含有无效的字符编码，应为 UTF-8 编码的 JSON 对象")
 	case text[0] != '{':
 		return fail.Malformed("", "请求体应为 JSON 对象（以 { 开头）")
+	case escapedNUL(text):
+		return fail.Malformed("", "请求体含有空字符（\\u0000），请删除后重新提交")
 	}
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
@@ -122,4 +125,20 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return fail.Malformed("", "请求体在 JSON 对象之后还有多余的内容，请只提交一个对象")
 	}
 	return nil
+}
+
+// escapedNUL reports whether a JSON text holds the escape \u0000 (a raw
+// NUL is no JSON at all). A backslash occurs only inside strings, so
+// skipping each escaped character finds exactly the real escapes.
+func escapedNUL(text []byte) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\\' {
+			continue
+		}
+		if i+5 < len(text) && text[i+1] == 'u' && string(text[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++
+	}
+	return false
 }

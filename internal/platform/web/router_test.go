@@ -65,16 +65,18 @@ func TestDecodeJSONRefusesUnknownAndMalformed(t *testing.T) {
 	}
 	for body, field := range map[string]string{`{"name":"x","org_id":3}`: "org_id", `{"name":`: "", ``: "", `{"name":5}`: "name",
 		// a second value after the object (a smuggled field), a body that is no object, text that is no UTF-8
-		`{"name":"x"}{"org_id":3}`: "", `{"name":"x"} 1`: "", `[1]`: "", `null`: "", "{\"name\":\"\xff\"}": ""} {
+		`{"name":"x"}{"org_id":3}`: "", `{"name":"x"} 1`: "", `[1]`: "", `null`: "", "{\"name\":\"\xff\"}": "", `{"name":"a\u0000"}`: ""} {
 		rec := httptest.NewRecorder()
 		err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(body)), &v)
 		if e := asError(err); err == nil || e.Status != 400 || e.Field != field || !hasHan(e.Message) || strings.Contains(e.Message, `""`) {
 			t.Errorf("%q: %#v", body, err)
 		}
 	}
-	rec := httptest.NewRecorder()
-	if err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(" {\"name\":\"张三\"}\n")), &v); err != nil || v.Name != "张三" {
-		t.Errorf("a well-formed object: %v %q", err, v.Name)
+	for body, want := range map[string]string{" {\"name\":\"张三\"}\n": "张三", `{"name":"C:\\u0000"}`: `C:\u0000`} {
+		rec := httptest.NewRecorder()
+		if err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(body)), &v); err != nil || v.Name != want {
+			t.Errorf("%q: %v %q", body, err, v.Name)
+		}
 	}
 }
 
