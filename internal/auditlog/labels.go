@@ -23,7 +23,7 @@ var actionLabels = map[string]string{
 	"login.throttled": "登录过于频繁被限制", "login.otp_pending": "密码正确，待输入动态口令", "login.otp_fail": "动态口令错误",
 	"login.otp_missing": "未绑定动态口令，拒绝登录", "logout": "退出登录",
 	"mfa.enable": "启用动态口令", "mfa.disable": "停用动态口令", "mfa.reset": "重置动态口令", "mfa.otp_fail": "动态口令校验失败",
-	"account.create": "创建账号", "account.password": "修改密码", "account.reset": "重置密码（一次性密码）", "account.role": "调整角色与管辖范围",
+	"account.create": "创建账号", "account.password": "修改密码", "password.old_fail": "修改密码时原密码错误", "account.reset": "重置密码（一次性密码）", "account.role": "调整角色与管辖范围",
 	"account.request": "申请授予角色", "account.grant": "授予角色与管辖范围", "account.refuse": "拒绝角色申请",
 	"account.suspend":   "重置密码后暂停授权（待审批恢复）",
 	"login.not_granted": "账号尚未授权，拒绝登录",
