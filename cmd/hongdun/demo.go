@@ -9,31 +9,10 @@ import (
 	"time"
 
 	"hongdun/internal/app"
-	"hongdun/internal/appraisal"
-	"hongdun/internal/assess"
-	"hongdun/internal/brand"
-	"hongdun/internal/care"
-	"hongdun/internal/cases"
-	"hongdun/internal/community"
-	"hongdun/internal/corps"
 	"hongdun/internal/demo"
-	"hongdun/internal/develop"
-	"hongdun/internal/dues"
-	"hongdun/internal/election"
-	"hongdun/internal/exam"
-	"hongdun/internal/honour"
-	"hongdun/internal/life"
 	"hongdun/internal/member"
-	"hongdun/internal/org"
-	"hongdun/internal/pioneer"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/stats"
-	"hongdun/internal/strong"
-	"hongdun/internal/task"
-	"hongdun/internal/training"
-	"hongdun/internal/transfer"
-	"hongdun/internal/wartime"
-	"hongdun/internal/weak"
 )
 
 // seedDemo fills an empty database with the demo bureau; on a database that
@@ -46,70 +25,7 @@ func seedDemo(ctx context.Context, a *app.App) error {
 	if err != nil {
 		return fmt.Errorf("生成演示数据失败: %w", err)
 	}
-	if err := demo.SeedMasses(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成群众演示数据失败: %w", err)
-	}
-	if err := develop.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成发展党员演示档案失败: %w", err)
-	}
-	if err := training.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成培训演示数据失败: %w", err)
-	}
-	if err := exam.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成考试竞赛演示数据失败: %w", err)
-	}
-	if err := transfer.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成组织关系转接演示数据失败: %w", err)
-	}
-	if err := life.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成组织生活演示数据失败: %w", err)
-	}
-	if err := appraisal.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成民主评议演示数据失败: %w", err)
-	}
-	if err := election.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成换届选举演示数据失败: %w", err)
-	}
-	if err := pioneer.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成示范岗与承诺践诺演示数据失败: %w", err)
-	}
-	if err := community.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成双报到演示数据失败: %w", err)
-	}
-	if err := task.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成任务督办演示数据失败: %w", err)
-	}
-	if err := honour.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成表彰与纪念章演示数据失败: %w", err)
-	}
-	if err := dues.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成党费演示数据失败: %w", err)
-	}
-	if err := care.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成关怀帮扶演示数据失败: %w", err)
-	}
-	if err := wartime.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成战时党建演示数据失败: %w", err)
-	}
-	if err := assess.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成考评与创新演示数据失败: %w", err)
-	}
-	if err := cases.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成案例库演示数据失败: %w", err)
-	}
-	if err := corps.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成党务工作者演示数据失败: %w", err)
-	}
-	if err := strong.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成最强党支部演示数据失败: %w", err)
-	}
-	if err := brand.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成党建品牌演示数据失败: %w", err)
-	}
-	if err := weak.SeedDemo(ctx, a.Deps); err != nil {
-		return fmt.Errorf("生成软弱涣散整顿演示数据失败: %w", err)
-	}
-	if err := org.SyncWarnings(ctx, a.Deps); err != nil {
+	if err := app.SeedFeatures(ctx, a.Deps); err != nil {
 		return err
 	}
 	fmt.Printf("已生成演示数据：%d 个组织、%d 人、%d 个账号（用时 %s）。账号列表见 docs/demo-accounts.md\n",

@@ -11,7 +11,9 @@ import (
 	"strings"
 
 	"hongdun/internal/org"
+	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
@@ -46,6 +48,7 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "POST", Pattern: "/password", Perm: web.Authed, Handler: h.passwordForm},
 		{Method: "GET", Pattern: "/admin/accounts", Perm: web.Accounts, Handler: h.accountsPage},
 		{Method: "POST", Pattern: "/admin/accounts", Perm: web.Accounts, Handler: h.createForm},
+		{Method: "GET", Pattern: "/admin/accounts.xlsx", Perm: web.Accounts, Handler: h.accountsExport},
 		{Method: "POST", Pattern: "/admin/accounts/{id}/reset", Perm: web.Accounts, Handler: h.resetForm},
 		{Method: "GET", Pattern: "/admin/security", Perm: web.Security, Handler: h.securityPage},
 		{Method: "POST", Pattern: "/admin/security/{id}", Perm: web.Security, Handler: h.roleForm},
@@ -188,6 +191,7 @@ func (h *handlers) passwordForm(w http.ResponseWriter, r *http.Request) error {
 
 type accountsView struct {
 	Accounts []auth.Account
+	Pager    web.Pager
 	Pending  []auth.Account // accounts whose role is not granted yet
 	Orgs     []org.Option
 	Roles    []auth.Role // the business roles the web can ask for and grant
@@ -204,12 +208,17 @@ func businessRoles() []auth.Role {
 	return out
 }
 
-func (h *handlers) accountsView(r *http.Request) (*accountsView, error) {
+// matching are the accounts the list's filter q keeps (by user name, name,
+// role or organisation), in the order they were made.
+func (h *handlers) matching(r *http.Request) ([]auth.Account, web.Pager, error) {
+	pg, err := web.Paging(r)
+	if err != nil {
+		return nil, pg, err
+	}
 	accs, err := h.Auth.ListAccounts(r.Context())
 	if err != nil {
-		return nil, err
+		return nil, pg, err
 	}
-	// A bureau has hundreds of accounts: the list filters by name, role or organisation.
 	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
 		kept := accs[:0]
 		for _, a := range accs {
@@ -219,17 +228,52 @@ func (h *handlers) accountsView(r *http.Request) (*accountsView, error) {
 		}
 		accs = kept
 	}
+	pg.Total = len(accs)
+	return accs, pg, nil
+}
+
+// page is the part of accs the pager shows.
+func page(accs []auth.Account, pg web.Pager) []auth.Account {
+	return accs[min(pg.Offset(), len(accs)):min(pg.Offset()+pg.PerPage, len(accs))]
+}
+
+func (h *handlers) accountsView(r *http.Request) (*accountsView, error) {
+	accs, pg, err := h.matching(r)
+	if err != nil {
+		return nil, err
+	}
 	orgs, err := org.Options(r.Context(), h.DB, scope.All()) // accounts may be bound to any organisation
 	if err != nil {
 		return nil, err
 	}
-	v := &accountsView{Accounts: accs, Orgs: orgs, Roles: businessRoles()}
+	v := &accountsView{Accounts: page(accs, pg), Pager: pg, Orgs: orgs, Roles: businessRoles()}
 	for _, a := range accs {
 		if !a.Granted {
 			v.Pending = append(v.Pending, a)
 		}
 	}
 	return v, nil
+}
+
+// accountsExport is the filtered list of accounts as a spreadsheet: what
+// the 系统管理员 keeps on paper of who may log in (audited).
+func (h *handlers) accountsExport(w http.ResponseWriter, r *http.Request) error {
+	accs, pg, err := h.matching(r)
+	if err != nil {
+		return err
+	}
+	sheet := cellsafe.Sheet{Name: "账号", Title: "账号列表", Header: []any{"用户名", "姓名", "角色", "管辖组织", "状态", "动态口令", "一次性密码"}}
+	for _, a := range accs {
+		sheet.Rows = append(sheet.Rows, []any{a.Username, a.DisplayName, a.RoleLabel, a.OrgName, a.StateLabel(), yes(a.OTPEnabled), yes(a.OneTime)})
+	}
+	return h.SendList(w, r, "账号列表.xlsx", audit.Event{Action: "account.export", ObjectType: "account"}, pg, sheet)
+}
+
+func yes(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
 }
 
 func (h *handlers) accountsPage(w http.ResponseWriter, r *http.Request) error {

@@ -52,11 +52,11 @@ func (h *handlers) apiMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiAccounts(w http.ResponseWriter, r *http.Request) error {
-	accs, err := h.Auth.ListAccounts(r.Context())
+	accs, pg, err := h.matching(r)
 	if err != nil {
 		return err
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": accs, "total": len(accs)})
+	web.JSON(w, http.StatusOK, map[string]any{"items": page(accs, pg), "total": pg.Total})
 	return nil
 }
 

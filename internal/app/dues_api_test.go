@@ -274,3 +274,19 @@ func TestUnpaidWarnings(t *testing.T) {
 		}
 	})
 }
+
+// The brackets answer in the fields their documentation names.
+func TestDuesBracketsAsDocumented(t *testing.T) {
+	t.Parallel()
+	e := apptest.Start(t, dbtest.SQLite(t))
+	f := duesSetup(t, e)
+	var bs []map[string]any
+	f.admin.Expect(200, "GET", "/api/v1/dues/brackets", nil, &bs)
+	found := false
+	for _, b := range bs {
+		found = found || b["kind"] == dues.Service && b["upper"] == float64(300000) && b["rate_bp"] == float64(50)
+	}
+	if !found {
+		t.Errorf("no 在职 bracket up to 3000 元 at 0.5 %% in upper and rate_bp: %v", bs)
+	}
+}

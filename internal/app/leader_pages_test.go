@@ -13,35 +13,15 @@ import (
 	"strings"
 	"testing"
 
-	"hongdun/internal/appraisal"
+	"hongdun/internal/app"
 	"hongdun/internal/apptest"
-	"hongdun/internal/assess"
-	"hongdun/internal/brand"
-	"hongdun/internal/care"
-	"hongdun/internal/cases"
-	"hongdun/internal/community"
-	"hongdun/internal/corps"
 	"hongdun/internal/demo"
-	"hongdun/internal/develop"
-	"hongdun/internal/dues"
-	"hongdun/internal/election"
-	"hongdun/internal/exam"
-	"hongdun/internal/honour"
-	"hongdun/internal/life"
-	"hongdun/internal/org"
-	"hongdun/internal/pioneer"
 	"hongdun/internal/platform/auth"
-	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/web"
-	"hongdun/internal/strong"
-	"hongdun/internal/task"
 	"hongdun/internal/todo"
 	"hongdun/internal/training"
-	"hongdun/internal/transfer"
-	"hongdun/internal/wartime"
-	"hongdun/internal/weak"
 )
 
 // pageIDs gives, for each page pattern with path values, the query that
@@ -179,10 +159,8 @@ func TestEveryRoleWalksItsPages(t *testing.T) {
 	if _, err := demo.Seed(ctx, d, demo.Options{Seed: 1, Members: 1500, Password: pw}); err != nil {
 		t.Fatal(err)
 	}
-	for _, seed := range []func(context.Context, *core.Deps) error{demo.SeedMasses, develop.SeedDemo, training.SeedDemo, exam.SeedDemo, transfer.SeedDemo, life.SeedDemo, appraisal.SeedDemo, election.SeedDemo, pioneer.SeedDemo, community.SeedDemo, task.SeedDemo, honour.SeedDemo, dues.SeedDemo, care.SeedDemo, wartime.SeedDemo, assess.SeedDemo, cases.SeedDemo, corps.SeedDemo, strong.SeedDemo, weak.SeedDemo, brand.SeedDemo, org.SyncWarnings} {
-		if err := seed(ctx, d); err != nil {
-			t.Fatal(err)
-		}
+	if err := app.SeedFeatures(ctx, d); err != nil {
+		t.Fatal(err)
 	}
 	if err := e.App.RunPeriodic(ctx); err != nil { // their 待办 too
 		t.Fatal(err)

@@ -13,6 +13,7 @@ func init() {
 	exempt("POST /api/v1/auth/password", "仅作用于本人账号")
 	exempt("GET /api/v1/me", "仅返回本人账号")
 	exempt("GET /admin/accounts", "系统管理员专用，党务管理员得 403")
+	exempt("GET /admin/accounts.xlsx", "系统管理员专用，党务管理员得 403")
 	exempt("POST /admin/accounts", "系统管理员专用，党务管理员得 403")
 	exempt("POST /admin/accounts/{id}/reset", "系统管理员专用，党务管理员得 403")
 	exempt("GET /api/v1/accounts", "系统管理员专用，党务管理员得 403")

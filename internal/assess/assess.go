@@ -9,17 +9,7 @@
 // penalised or neutralised by a 容错免责 ruling.
 package assess
 
-// Choice is a code with its Chinese label.
-type Choice struct{ Code, Label string }
-
-func label(cs []Choice, code string) string {
-	for _, c := range cs {
-		if c.Code == code {
-			return c.Label
-		}
-	}
-	return ""
-}
+import "hongdun/internal/platform/choice"
 
 // Kinds of indicator.
 const (
@@ -29,7 +19,7 @@ const (
 )
 
 // IndicatorKinds names the kinds.
-var IndicatorKinds = []Choice{{Computed, "系统计算"}, {Scored, "评分（附佐证）"}, {ReportKind, "书记抓党建述职评议"}}
+var IndicatorKinds = choice.List{{Code: Computed, Label: "系统计算"}, {Code: Scored, Label: "评分（附佐证）"}, {Code: ReportKind, Label: "书记抓党建述职评议"}}
 
 // Targets of a set: the branches or the 党委 below its organisation.
 const (
@@ -38,11 +28,11 @@ const (
 )
 
 // TargetKinds names the targets.
-var TargetKinds = []Choice{{Branches, "党支部"}, {Committees, "党委"}}
+var TargetKinds = choice.List{{Code: Branches, Label: "党支部"}, {Code: Committees, Label: "党委"}}
 
 // Grades of a 述职 review and the share of the indicator's points each
 // earns.
-var Grades = []Choice{{"excellent", "好"}, {"good", "较好"}, {"fair", "一般"}, {"poor", "差"}}
+var Grades = choice.List{{Code: "excellent", Label: "好"}, {Code: "good", Label: "较好"}, {Code: "fair", Label: "一般"}, {Code: "poor", Label: "差"}}
 
 // GradeShare is the share of a report indicator's weight a grade earns.
 var GradeShare = map[string]float64{"excellent": 1, "good": 0.85, "fair": 0.7, "poor": 0.5}

@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -29,7 +30,7 @@ const (
 )
 
 // InnovationStates names the states.
-var InnovationStates = []Choice{{Registered, "待审核"}, {Accepted, "已列入容错清单"}, {Refused, "不予列入"}, {Succeeded, "取得成效"}, {Failed, "未达预期"}}
+var InnovationStates = choice.List{{Code: Registered, Label: "待审核"}, {Code: Accepted, Label: "已列入容错清单"}, {Code: Refused, Label: "不予列入"}, {Code: Succeeded, Label: "取得成效"}, {Code: Failed, Label: "未达预期"}}
 
 // Rulings on an outcome.
 const (
@@ -39,7 +40,7 @@ const (
 )
 
 // RulingLabels names the rulings.
-var RulingLabels = []Choice{{Credit, "给予创新加分"}, {Exempt, "容错免责"}, {Penalty, "不予免责"}}
+var RulingLabels = choice.List{{Code: Credit, Label: "给予创新加分"}, {Code: Exempt, Label: "容错免责"}, {Code: Penalty, Label: "不予免责"}}
 
 // srcInnovation is the upper organisation's 待办 of an innovation.
 const srcInnovation = "assess.innovation"
@@ -100,7 +101,7 @@ func scanInnovation(sc listing.Scanner) (*Innovation, error) {
 	err := sc.Scan(&in.ID, &in.OrgID, &in.OrgName, &in.orgPath, &in.UpperID, &in.Year, &in.Title, &in.Problem, &in.Idea, &in.Expected, &in.Risks,
 		&in.PlannedStart, &in.RegisteredOn, &in.State, &in.Sound, &in.ReviewNote, &in.ReviewedOn, &in.TriedFrom, &in.OutcomeNote, &in.ReportedOn,
 		&in.Ruling, &in.Credit, &in.RulingNote, &in.RuledOn, &in.CaseID, &in.Version)
-	in.StateLabel, in.RulingLabel = label(InnovationStates, in.State), label(RulingLabels, in.Ruling)
+	in.StateLabel, in.RulingLabel = InnovationStates.Label(in.State), RulingLabels.Label(in.Ruling)
 	return &in, err
 }
 
@@ -125,7 +126,7 @@ type InnovationFilter struct {
 // Innovations pages the innovations of the caller's scope, the ones
 // waiting for a decision first; f.PerPage 0 holds them all.
 func Innovations(ctx context.Context, d *core.Deps, p *auth.Principal, f InnovationFilter) (*listing.List[Innovation], error) {
-	if f.State != "" && label(InnovationStates, f.State) == "" {
+	if f.State != "" && InnovationStates.Label(f.State) == "" {
 		return nil, fail.Malformed("state", "状态应为 registered、accepted、refused、succeeded 或 failed")
 	}
 	if f.Year != 0 && (f.Year < 2000 || f.Year > 2100) {
@@ -354,7 +355,7 @@ type Ruling struct {
 func Rule(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, ru Ruling) (*Innovation, error) {
 	ru.Note = strings.TrimSpace(ru.Note)
 	var rErr *fail.Error
-	if label(RulingLabels, ru.Ruling) == "" {
+	if RulingLabels.Label(ru.Ruling) == "" {
 		rErr = fail.Malformed("ruling", "请选择给予创新加分、容错免责或不予免责")
 	}
 	if err := fail.Collect(rErr, plaintext.Check("note", "认定意见", ru.Note, true, 2000, true)); err != nil {

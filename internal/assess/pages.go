@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"hongdun/internal/org"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
@@ -64,7 +65,7 @@ type setsView struct {
 	Year  int
 	Years []int
 	Orgs  []org.Option
-	Kinds []Choice
+	Kinds choice.List
 	Form  url.Values
 }
 
@@ -112,7 +113,7 @@ type setView struct {
 	Sheet    *Sheet
 	CanEdit  bool // a draft the caller administers
 	CanScore bool // published, the caller administers
-	Kinds    []Choice
+	Kinds    choice.List
 	Sources  []Source
 	Rules    Rules
 	Orgs     []org.Option
@@ -281,7 +282,7 @@ type reportsView struct {
 	Reports   []*Report
 	Mine      []org.Org // targets the caller administers, for the submit form
 	CanReview bool
-	Grades    []Choice
+	Grades    choice.List
 	Form      url.Values
 }
 
@@ -352,7 +353,7 @@ type innovationsView struct {
 	Pager  web.Pager
 	Orgs   []org.Option
 	Years  []int
-	States []Choice
+	States choice.List
 	Form   url.Values
 	Rules  Rules
 }
@@ -402,7 +403,7 @@ type innovationView struct {
 	Inv      *Innovation
 	CanOrg   bool // the caller administers the innovating organisation
 	CanUpper bool // the caller administers the organisation above
-	Rulings  []Choice
+	Rulings  choice.List
 	Rules    Rules
 	Form     url.Values
 	Today    string

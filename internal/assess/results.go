@@ -88,7 +88,7 @@ func compute(inds []Indicator, targets []org.Org, in inputs) []*Result {
 	for _, o := range targets {
 		r := &Result{OrgID: o.ID, Name: o.Name, Adjust: in.adjusts[o.ID]}
 		if g := in.grades[o.ID]; g != "" {
-			r.Grade, r.GradeLabel = g, label(Grades, g)
+			r.Grade, r.GradeLabel = g, Grades.Label(g)
 		}
 		for _, ind := range inds {
 			it := Item{IndicatorID: ind.ID}

@@ -181,7 +181,7 @@ const reportCols = `r.id, r.set_id, r.org_id, o.name, o.path, r.secretary, r.bod
 func scanReport(sc interface{ Scan(...any) error }) (*Report, error) {
 	var r Report
 	err := sc.Scan(&r.ID, &r.SetID, &r.OrgID, &r.OrgName, &r.orgPath, &r.Secretary, &r.Body, &r.SubmittedOn, &r.Grade, &r.Review, &r.Reviewer, &r.ReviewedOn, &r.Version)
-	r.GradeLabel = label(Grades, r.Grade)
+	r.GradeLabel = Grades.Label(r.Grade)
 	return &r, err
 }
 
@@ -298,7 +298,7 @@ func getReport(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (
 func ReviewReport(ctx context.Context, d *core.Deps, p *auth.Principal, reportID int64, in ReviewInput) (*Report, error) {
 	in.Review = strings.TrimSpace(in.Review)
 	var gErr *fail.Error
-	if label(Grades, in.Grade) == "" {
+	if Grades.Label(in.Grade) == "" {
 		gErr = fail.Malformed("grade", "评议等次应为好、较好、一般或差")
 	}
 	if err := fail.Collect(gErr, plaintext.Check("review", "评议意见", in.Review, true, 2000, true)); err != nil {

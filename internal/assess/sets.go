@@ -41,7 +41,7 @@ type Indicator struct {
 }
 
 func (ind *Indicator) finish() {
-	ind.KindLabel = label(IndicatorKinds, ind.Kind)
+	ind.KindLabel = IndicatorKinds.Label(ind.Kind)
 	if s, ok := SourceOf(ind.Source); ok {
 		ind.SourceLabel, ind.Explain = s.Label, s.Explain
 	}
@@ -69,7 +69,7 @@ const setCols = `s.id, s.org_id, o.name, o.path, s.year, s.kind, s.title, s.stat
 func scanSet(sc interface{ Scan(...any) error }) (*Set, error) {
 	var s Set
 	err := sc.Scan(&s.ID, &s.OrgID, &s.OrgName, &s.orgPath, &s.Year, &s.Kind, &s.Title, &s.State, &s.Version)
-	s.KindLabel, s.StateLabel = label(TargetKinds, s.Kind), setStates[s.State]
+	s.KindLabel, s.StateLabel = TargetKinds.Label(s.Kind), setStates[s.State]
 	return &s, err
 }
 
@@ -169,7 +169,7 @@ func CreateSet(ctx context.Context, d *core.Deps, p *auth.Principal, in SetInput
 		yearErr = fail.Malformed("year", fmt.Sprintf("年度应为 2000 至 %d 年之间的四位年份", today.Year()+1))
 	}
 	var kindErr *fail.Error
-	if label(TargetKinds, in.Kind) == "" {
+	if TargetKinds.Label(in.Kind) == "" {
 		kindErr = fail.Malformed("kind", "考评对象应为党支部或党委")
 	}
 	if err := fail.Collect(yearErr, kindErr, plaintext.Check("title", "考评名称", in.Title, true, 60, false)); err != nil {
@@ -185,7 +185,7 @@ func CreateSet(ctx context.Context, d *core.Deps, p *auth.Principal, in SetInput
 		id, err = db.InsertID(ctx, tx, "INSERT INTO assess_sets (org_id, year, kind, title, created_at, updated_at) VALUES (?,?,?,?,?,?)",
 			in.OrgID, in.Year, in.Kind, in.Title, now, now)
 		if db.IsUnique(err) {
-			return fail.Conflict(fmt.Sprintf("该党组织 %d 年度对%s的考评已经建立", in.Year, label(TargetKinds, in.Kind)))
+			return fail.Conflict(fmt.Sprintf("该党组织 %d 年度对%s的考评已经建立", in.Year, TargetKinds.Label(in.Kind)))
 		}
 		if err != nil {
 			return err

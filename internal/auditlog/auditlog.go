@@ -83,7 +83,7 @@ func (h *handlers) inWords(r *http.Request, recs []audit.Record) ([]row, error) 
 	rows := make([]row, len(recs))
 	for i := range recs {
 		rec := &recs[i]
-		rows[i] = row{Record: *rec, Label: Label(rec.Action), Object: n.Object(rec), ResultLabel: ResultLabel(rec.Result), DetailText: Detail(rec.Detail)}
+		rows[i] = row{Record: *rec, Label: Label(rec.Action), Object: n.Object(rec), ResultLabel: ResultLabel(rec.Result), DetailText: Detail(rec.Action, rec.Detail)}
 	}
 	return rows, nil
 }

@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"hongdun/internal/platform/audit"
-	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
 )
 
@@ -23,8 +22,9 @@ var actionLabels = map[string]string{
 	"login.throttled": "登录过于频繁被限制", "login.otp_pending": "密码正确，待输入动态口令", "login.otp_fail": "动态口令错误",
 	"login.otp_missing": "未绑定动态口令，拒绝登录", "logout": "退出登录",
 	"mfa.enable": "启用动态口令", "mfa.disable": "停用动态口令", "mfa.reset": "重置动态口令", "mfa.otp_fail": "动态口令校验失败",
-	"account.create": "创建账号", "account.password": "修改密码", "password.old_fail": "修改密码时原密码错误", "account.reset": "重置密码（一次性密码）", "account.role": "调整角色与管辖范围",
-	"account.request": "申请授予角色", "account.grant": "授予角色与管辖范围", "account.refuse": "拒绝角色申请",
+	"account.create": "创建账号", "account.export": "导出账号列表", "account.password": "修改密码", "account.reset": "重置密码（一次性密码）", "account.role": "调整角色与管辖范围",
+	"password.old_fail": "修改密码时原密码错误",
+	"account.request":   "申请授予角色", "account.grant": "授予角色与管辖范围", "account.refuse": "拒绝角色申请",
 	"account.suspend":   "重置密码后暂停授权（待审批恢复）",
 	"login.not_granted": "账号尚未授权，拒绝登录",
 	"audit.search":      "检索审计日志", "audit.export": "导出审计日志", "audit.purge": "清理过期审计记录", "audit.seal": "重新签名审计日志",
@@ -332,6 +332,39 @@ var fieldLabels = map[string]string{
 	"rows_total": "总行数", "errors": "错误数", "dry_run": "试运行", "update": "覆盖更新",
 	"request_id": "申请编号", "requested_by": "申请人", "approved_by": "批准人", "refused_by": "拒绝人",
 	"one_time": "一次性密码", "replaced_one_time": "已更换一次性密码",
+	"org": "党组织编号", "org_ids": "党组织编号", "per_page": "每页条数", "total_exact": "总数为精确数",
+	"about": "简介", "slogan": "口号", "practice": "做法", "results": "成效", "effect": "成效", "submit": "提交审核",
+	"featured": "推荐展示", "adoption_id": "推广编号", "since": "起始日期", "accept": "同意列入",
+	"sound": "政治方向正确", "credit": "创新加分", "ruling": "认定", "succeeded": "取得成效", "tried_from": "试行起始日期",
+	"idea": "创新思路", "innovation_id": "创新项目编号", "risks": "风险", "goal": "目标", "grade": "等次", "review": "审核意见",
+	"active": "进行中", "approval_doc": "批准文号", "approved_on": "批准日期", "approver_id": "批准组织编号",
+	"attested_by": "证明人", "deed": "事迹", "duty": "职责", "event_id": "战时响应编号", "formed_on": "组建日期",
+	"team_id": "队伍编号", "teams": "队伍数", "kind_id": "类型编号", "created_by": "创建人", "doc": "文号", "doc_no": "文号",
+	"ended_on": "结束日期", "started_on": "开始日期", "members": "成员", "leavers": "离开人数", "joined_on": "加入日期",
+	"audience": "参训对象", "audience_name": "参训对象", "audience_org_id": "参训组织编号", "categories": "人员类别",
+	"description": "说明", "course_id": "课程编号", "session": "场次", "main_venue": "主会场", "stream_url": "直播地址",
+	"late_after_min": "迟到界限（分钟）", "open_before_min": "提前签到（分钟）", "starts_at": "开始时间", "ends_at": "结束时间",
+	"starts_on": "开始日期", "planned_start": "计划开始日期", "opens_at": "开放时间", "closes_at": "截止时间",
+	"duration_min": "时长（分钟）", "pass_score": "及格分", "max_attempts": "最多答题次数", "min_seconds": "最短答题秒数",
+	"daily_cap": "每日上限", "score_each": "每题分值", "rules": "抽题规则", "recurrence": "重复方式",
+	"awarded_on": "授予日期", "issuer_id": "授予单位编号", "level": "级别", "honours": "表彰数", "medals": "纪念章数",
+	"body": "内容", "deadline": "期限", "measures": "整改措施", "leader": "包联领导", "triggers": "问题类型",
+	"on": "日期", "comment": "意见", "problem": "问题", "case": "案例", "case_id": "案例编号", "origin": "来源",
+	"source": "出处", "host": "承办单位", "participants": "参加人员", "takeaways": "收获", "partner": "结对单位",
+	"content_type": "文件类型", "file_id": "文件编号", "sha256": "文件校验值", "size": "大小（字节）", "photos": "照片数",
+	"candidates": "候选人数", "counts": "票数", "expected": "应到人数", "present": "实到人数", "issued": "发出选票",
+	"returned": "收回选票", "invalid": "无效票", "seats": "应选人数", "elected": "当选人", "elections": "换届数",
+	"committee": "班子成员", "term": "任期", "secretary": "书记",
+	"indicator": "指标", "indicators": "指标", "item_id": "评分项编号", "items": "评分项", "points": "分值",
+	"marks": "得分", "score": "得分", "scores": "得分", "self": "自评分", "evidence": "佐证材料", "set": "指标体系编号",
+	"standard": "评分标准", "tier": "层级", "materials": "材料",
+	"round": "轮次", "rounds": "轮次数", "contestants": "参赛单位数", "judge_weight": "评委评分权重", "judged": "评委评分",
+	"period": "期间", "copies": "下发份数", "from_org": "下发组织编号", "parent_copy": "上级下发编号", "target": "下发对象",
+	"plan_points": "工作要点", "decision_id": "决定事项编号", "owner_id": "责任人编号", "todo": "生成待办", "what": "事项",
+	"held_on": "召开日期", "place": "地点", "record": "记录", "hardship": "生活困难党员", "visited_on": "走访日期",
+	"visits": "走访数", "payments": "缴费记录数", "branches": "党支部数", "brands": "品牌数", "communities": "社区数",
+	"units": "单位", "workers": "党务工作者数", "valid_days": "有效天数", "closed_on": "关闭日期", "prefix": "字号",
+	"summary": "总结", "summaries": "总结数", "result": "结果",
 }
 
 // noiseKeys are bookkeeping that says nothing to an auditor.
@@ -342,11 +375,24 @@ func fieldLabel(k string) string {
 	if l, ok := fieldLabels[k]; ok {
 		return l
 	}
+	if _, err := strconv.ParseInt(k, 10, 64); err == nil {
+		return "编号 " + k // a map by id, such as the posts of an election's people
+	}
 	return k
 }
 
-// Detail renders a record's detail (JSON, a query string or text) as words.
-func Detail(raw string) string {
+// Detail renders the detail (JSON, a query string or text) of a record of
+// action as words.
+func Detail(action, raw string) string {
+	fam, _, _ := strings.Cut(action, ".")
+	return family(fam).detail(raw)
+}
+
+// family is an event's feature (the first word of its action): the codes a
+// detail holds are named by the feature that wrote them.
+type family string
+
+func (f family) detail(raw string) string {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return ""
@@ -356,24 +402,27 @@ func Detail(raw string) string {
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil || dec.More() {
 		if q, err := url.ParseQuery(raw); err == nil && strings.Contains(raw, "=") && !strings.ContainsAny(raw, " {}\"") {
-			return describeQuery(q)
+			return f.query(q)
+		}
+		if name := f.name("", raw); name != "" {
+			return name
 		}
 		return raw
 	}
 	if s, ok := v.(string); ok {
 		if q, err := url.ParseQuery(s); err == nil && strings.Contains(s, "=") && !strings.ContainsAny(s, " {}\"") {
-			return describeQuery(q)
+			return f.query(q)
 		}
 	}
 	if m, ok := v.(map[string]any); ok {
-		if out, ok := describeChange(m); ok {
+		if out, ok := f.change(m); ok {
 			return out
 		}
 	}
-	return words("", v)
+	return f.words("", v)
 }
 
-func describeQuery(q url.Values) string {
+func (f family) query(q url.Values) string {
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -384,11 +433,11 @@ func describeQuery(q url.Values) string {
 		vals := make([]string, 0, len(q[k]))
 		for _, v := range q[k] {
 			if v != "" {
-				vals = append(vals, words(k, v))
+				vals = append(vals, f.words(k, v))
 			}
 		}
 		if len(vals) > 0 {
-			parts = append(parts, fieldLabel(k)+"："+strings.Join(vals, "、"))
+			parts = append(parts, f.field(k)+"："+strings.Join(vals, "、"))
 		}
 	}
 	if len(parts) == 0 {
@@ -398,7 +447,7 @@ func describeQuery(q url.Values) string {
 }
 
 // describeChange renders {"before": …, "after": …} as what changed.
-func describeChange(m map[string]any) (string, bool) {
+func (f family) change(m map[string]any) (string, bool) {
 	before, hasB := m["before"]
 	after, hasA := m["after"]
 	for k := range m {
@@ -419,9 +468,9 @@ func describeChange(m map[string]any) (string, bool) {
 			if noiseKeys[k] {
 				continue
 			}
-			b, a := words(k, bm[k]), words(k, am[k])
+			b, a := f.words(k, bm[k]), f.words(k, am[k])
 			if b != a {
-				parts = append(parts, fieldLabel(k)+"："+orDash(b)+" → "+orDash(a))
+				parts = append(parts, f.field(k)+"："+orDash(b)+" → "+orDash(a))
 			}
 		}
 		if len(parts) == 0 {
@@ -429,11 +478,11 @@ func describeChange(m map[string]any) (string, bool) {
 		}
 		return "修改 " + strings.Join(parts, "；"), true
 	case hasA && hasB:
-		return "由 " + orDash(words("", before)) + " 改为 " + orDash(words("", after)), true
+		return "由 " + orDash(f.words("", before)) + " 改为 " + orDash(f.words("", after)), true
 	case hasA:
-		return "新值：" + words("", after), true
+		return "新值：" + f.words("", after), true
 	default:
-		return "原值：" + words("", before), true
+		return "原值：" + f.words("", before), true
 	}
 }
 
@@ -461,7 +510,7 @@ func unionKeys(a, b map[string]any) []string {
 
 // words renders a JSON value; key is the field it belongs to, for values
 // with their own words (roles, field names, yes/no).
-func words(key string, v any) string {
+func (f family) words(key string, v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -471,27 +520,29 @@ func words(key string, v any) string {
 		}
 		return "否"
 	case json.Number:
+		if at, ok := moment(key, x); ok {
+			return at
+		}
 		return x.String()
 	case string:
+		if name := f.name(key, x); name != "" {
+			return name
+		}
 		switch key {
-		case "role":
-			if r := auth.Role(x); r.Label() != "" && r.Label() != x {
-				return r.Label()
-			}
 		case "fields":
 			return fieldLabel(x)
 		case "action":
 			return actionOrFamily(x)
 		case "filter":
 			if q, err := url.ParseQuery(x); err == nil && strings.Contains(x, "=") {
-				return describeQuery(q)
+				return f.query(q)
 			}
 		}
 		return x
 	case []any:
 		parts := make([]string, 0, len(x))
 		for _, e := range x {
-			parts = append(parts, words(key, e))
+			parts = append(parts, f.words(key, e))
 		}
 		return strings.Join(parts, "、")
 	case map[string]any:
@@ -505,8 +556,8 @@ func words(key string, v any) string {
 			if noiseKeys[k] {
 				continue
 			}
-			if w := words(k, x[k]); w != "" {
-				parts = append(parts, fieldLabel(k)+"："+w)
+			if w := f.words(k, x[k]); w != "" {
+				parts = append(parts, f.field(k)+"："+w)
 			}
 		}
 		s := strings.Join(parts, "，")

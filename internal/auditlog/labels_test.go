@@ -473,21 +473,26 @@ func (s *codeScan) innerMapKeys(dir, name string) []string {
 }
 
 func TestDetailInWords(t *testing.T) {
-	for raw, want := range map[string]string{
-		`{"before":{"name":"甲","version":1},"after":{"name":"乙","version":2}}`:           "修改 名称：甲 → 乙",
-		`{"before":{"name":"甲","version":1},"after":{"name":"甲","version":2}}`:           "无变化",
-		`{"after":{"name":"乙","kind":"branch"}}`:                                         "新值：类型：branch，名称：乙",
-		`{"fields":["id_number","phone"]}`:                                               "字段：身份证号、电话",
-		`{"before":{"role":"orgadmin","org_id":3},"after":{"role":"leader","org_id":3}}`: "修改 角色：党务管理员 → 领导",
-		`{"filter":{"q":"张","org_id":3},"total":5}`:                                      "筛选条件：（党组织编号：3，关键词：张），总数：5",
-		"action=login&page=2":                        "事件：登录（全部）；页码：2",
-		`{"filter":"action=member.search","rows":3}`: "筛选条件：事件：检索党员，行数：3",
-		"无此用户":                                       "无此用户",
-		`"web"`:                                      "web",
-		"":                                           "",
+	for _, c := range []struct{ action, raw, want string }{
+		{"org.update", `{"before":{"name":"甲","version":1},"after":{"name":"乙","version":2}}`, "修改 名称：甲 → 乙"},
+		{"org.update", `{"before":{"name":"甲","version":1},"after":{"name":"甲","version":2}}`, "无变化"},
+		{"org.create", `{"after":{"name":"乙","kind":"branch"}}`, "新值：类型：党支部，名称：乙"},
+		{"wartime.team.create", `{"after":{"name":"乙","kind":"branch"}}`, "新值：类型：临时党支部，名称：乙"},
+		{"member.reveal", `{"fields":["id_number","phone"]}`, "字段：身份证号、电话"},
+		{"account.role", `{"before":{"role":"orgadmin","org_id":3},"after":{"role":"leader","org_id":3}}`, "修改 角色：党务管理员 → 领导"},
+		{"member.search", `{"filter":{"q":"张","org_id":3},"total":5}`, "筛选条件：（党组织编号：3，关键词：张），总数：5"},
+		{"member.search", `{"filter":"org=3&per_page=50&status=probationary","total_exact":true}`, "筛选条件：党组织编号：3；每页条数：50；状态：预备党员，总数为精确数：是"},
+		{"exam.create", `{"after":{"mode":"contest","opens_at":1795914000000}}`, "新值：方式：知识竞赛，开放时间：2026-11-29 09:00"},
+		{"org.warnings.sync", `{"posted":["few_full:120"]}`, "新增提醒：正式党员人数不足（党组织编号 120）"},
+		{"audit.search", "action=login&page=2", "事件：登录（全部）；页码：2"},
+		{"audit.export", `{"filter":"action=member.search","rows":3}`, "筛选条件：事件：检索党员，行数：3"},
+		{"login.fail", "无此用户", "无此用户"},
+		{"login.ok", `"web"`, "网页登录"},
+		{"login.ok", "web", "网页登录"},
+		{"org.update", "", ""},
 	} {
-		if got := Detail(raw); got != want {
-			t.Errorf("Detail(%s) = %q, want %q", raw, got, want)
+		if got := Detail(c.action, c.raw); got != c.want {
+			t.Errorf("Detail(%s, %s) = %q, want %q", c.action, c.raw, got, c.want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"hongdun/internal/dues"
 	"hongdun/internal/member"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/plaintext"
 )
@@ -26,44 +27,28 @@ const (
 	Elder    = "elder"    // 老党员
 )
 
-// Choice is a code with its Chinese name, for enumerations.
-type Choice struct {
-	Code  string `json:"code"`
-	Label string `json:"label"`
-}
-
 // Ledgers in display order.
-var Ledgers = []Choice{{Retired, "退休职工"}, {Hardship, "生活困难党员"}, {Elder, "老党员"}}
+var Ledgers = choice.List{{Code: Retired, Label: "退休职工"}, {Code: Hardship, Label: "生活困难党员"}, {Code: Elder, Label: "老党员"}}
 
 // Visit forms.
-var Forms = []Choice{{"home", "上门走访"}, {"phone", "电话慰问"}, {"money", "慰问金"}, {"goods", "慰问品"}}
+var Forms = choice.List{{Code: "home", Label: "上门走访"}, {Code: "phone", Label: "电话慰问"}, {Code: "money", Label: "慰问金"}, {Code: "goods", Label: "慰问品"}}
 
 // Hardship causes and levels.
 var (
-	Causes = []Choice{{"illness", "因病"}, {"disability", "因残"}, {"disaster", "因灾"}, {"schooling", "子女就学"},
-		{"income", "收入低、失业"}, {"elderly", "高龄独居"}, {"other", "其他"}}
-	Levels = []Choice{{"general", "一般困难"}, {"severe", "特别困难"}}
+	Causes = choice.List{{Code: "illness", Label: "因病"}, {Code: "disability", Label: "因残"}, {Code: "disaster", Label: "因灾"}, {Code: "schooling", Label: "子女就学"},
+		{Code: "income", Label: "收入低、失业"}, {Code: "elderly", Label: "高龄独居"}, {Code: "other", Label: "其他"}}
+	Levels = choice.List{{Code: "general", Label: "一般困难"}, {Code: "severe", Label: "特别困难"}}
 )
 
 // Campaign kinds.
-var Kinds = []Choice{{"qiyi", "七一"}, {"chunjie", "春节"}, {"other", "其他"}}
-
-// label is the name of code among cs ("" when unknown).
-func label(cs []Choice, code string) string {
-	for _, c := range cs {
-		if c.Code == code {
-			return c.Label
-		}
-	}
-	return ""
-}
+var Kinds = choice.List{{Code: "qiyi", Label: "七一"}, {Code: "chunjie", Label: "春节"}, {Code: "other", Label: "其他"}}
 
 // LedgerLabel, FormLabel, CauseLabel, LevelLabel and KindLabel name codes.
-func LedgerLabel(c string) string { return label(Ledgers, c) }
-func FormLabel(c string) string   { return label(Forms, c) }
-func CauseLabel(c string) string  { return label(Causes, c) }
-func LevelLabel(c string) string  { return label(Levels, c) }
-func KindLabel(c string) string   { return label(Kinds, c) }
+func LedgerLabel(c string) string { return Ledgers.Label(c) }
+func FormLabel(c string) string   { return Forms.Label(c) }
+func CauseLabel(c string) string  { return Causes.Label(c) }
+func LevelLabel(c string) string  { return Levels.Label(c) }
+func KindLabel(c string) string   { return Kinds.Label(c) }
 
 // RetiredCategories are the person categories of the 退休职工 ledger: the
 // registry's 离退休, and 退休职工 for the retired who are not members.

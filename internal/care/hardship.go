@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
@@ -20,7 +21,7 @@ import (
 
 // States of a hardship entry; "expired" is an approved entry whose until
 // has passed, and "current" (a filter only) one in the ledger today.
-var States = []Choice{{"pending", "待审核"}, {"approved", "已认定"}, {"returned", "已退回"}, {"expired", "已到期"}}
+var States = choice.List{{Code: "pending", Label: "待审核"}, {Code: "approved", Label: "已认定"}, {Code: "returned", Label: "已退回"}, {Code: "expired", Label: "已到期"}}
 
 // HardshipEntry is one 生活困难党员 entry. Detail (the situation) is sealed at
 // rest and filled only for a 党务管理员 who opens the entry (audited).
@@ -88,7 +89,7 @@ func scanHardship(s interface{ Scan(...any) error }, today civil.Date) (*Hardshi
 	if h.State == "approved" && h.Until != "" && h.Until < today.String() {
 		h.State = "expired"
 	}
-	h.StateLabel = label(States, h.State)
+	h.StateLabel = States.Label(h.State)
 	return &h, nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
@@ -23,9 +24,9 @@ var files embed.FS
 func init() { web.RegisterAssets("care", web.Sub(files, "static")) }
 
 var funcs = template.FuncMap{
-	"careLedgers": func() []Choice { return Ledgers }, "careForms": func() []Choice { return Forms },
-	"careCauses": func() []Choice { return Causes }, "careLevels": func() []Choice { return Levels },
-	"careKinds": func() []Choice { return Kinds }, "careStates": func() []Choice { return States },
+	"careLedgers": func() choice.List { return Ledgers }, "careForms": func() choice.List { return Forms },
+	"careCauses": func() choice.List { return Causes }, "careLevels": func() choice.List { return Levels },
+	"careKinds": func() choice.List { return Kinds }, "careStates": func() choice.List { return States },
 	"join": strings.Join,
 	"has":  slices.Contains[[]string],
 }

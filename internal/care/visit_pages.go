@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/member"
 	"hongdun/internal/org"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
@@ -145,7 +146,7 @@ type visitView struct {
 	*Visit
 	CanEdit bool
 	Form    url.Values
-	Forms   []Choice
+	Forms   choice.List
 }
 
 // Val is a posted value, else the visit's.

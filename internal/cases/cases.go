@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
@@ -26,20 +27,8 @@ import (
 	"hongdun/internal/platform/sealed"
 )
 
-// Choice is a code with its Chinese label.
-type Choice struct{ Code, Label string }
-
-func label(cs []Choice, code string) string {
-	for _, c := range cs {
-		if c.Code == code {
-			return c.Label
-		}
-	}
-	return ""
-}
-
 // Origins of a case.
-var Origins = []Choice{{"internal", "本局实践"}, {"external", "外地经验"}}
+var Origins = choice.List{{Code: "internal", Label: "本局实践"}, {Code: "external", Label: "外地经验"}}
 
 // Case is one practice of the library.
 type Case struct {
@@ -85,7 +74,7 @@ func (in *Input) check() error {
 		*f = strings.TrimSpace(*f)
 	}
 	var oErr *fail.Error
-	if label(Origins, in.Origin) == "" {
+	if Origins.Label(in.Origin) == "" {
 		oErr = fail.Malformed("origin", "案例来源应为本局实践或外地经验")
 	}
 	return fail.Collect(plaintext.Check("title", "案例名称", in.Title, true, 60, false), oErr, plaintext.Check("source", "来源单位或地区", in.Source, true, 60, false),
@@ -101,7 +90,7 @@ func scanCase(s listing.Scanner) (*Case, error) {
 	var c Case
 	err := s.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.orgPath, &c.parentID, &c.Title, &c.Origin, &c.Source, &c.Problem, &c.Practice, &c.Effect,
 		&c.Featured, &c.InnovationID, &c.Version)
-	c.OriginLabel = label(Origins, c.Origin)
+	c.OriginLabel = Origins.Label(c.Origin)
 	c.Files = []File{}
 	return &c, err
 }
@@ -152,7 +141,7 @@ type Filter struct {
 
 func (f *Filter) norm() error {
 	f.Q = strings.TrimSpace(f.Q)
-	if f.Origin != "" && label(Origins, f.Origin) == "" {
+	if f.Origin != "" && Origins.Label(f.Origin) == "" {
 		return fail.Malformed("origin", "来源应为 internal（本局实践）或 external（外地经验）")
 	}
 	if msg := plaintext.Line("关键字", f.Q); msg != "" || utf8.RuneCountInString(f.Q) > 30 {

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
@@ -228,7 +229,7 @@ type listView struct {
 	Items   []Case
 	Pager   web.Pager
 	Orgs    []org.Option
-	Origins []Choice
+	Origins choice.List
 	Form    url.Values
 }
 

@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/member"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -18,7 +19,7 @@ import (
 )
 
 // Fields of an award: party work or the police work itself.
-var Fields = []Choice{{"party", "党务工作"}, {"business", "公安业务"}}
+var Fields = choice.List{{Code: "party", Label: "党务工作"}, {Code: "business", Label: "公安业务"}}
 
 // Award is one award of a person.
 type Award struct {
@@ -45,7 +46,7 @@ type AwardInput struct {
 func (in *AwardInput) check(today civil.Date) error {
 	in.Title, in.Issuer, in.Note = strings.TrimSpace(in.Title), strings.TrimSpace(in.Issuer), strings.TrimSpace(in.Note)
 	var fs fail.Fields
-	if label(Fields, in.Field) == "" {
+	if Fields.Label(in.Field) == "" {
 		fs = append(fs, fail.Malformed("field", "请选择奖项类别：党务工作或公安业务"))
 	}
 	if name, msg := plaintext.First(plaintext.Field{Name: "title", Label: "奖项名称", Value: in.Title},
@@ -80,7 +81,7 @@ const awardCols = `a.id, a.person_id, a.field, a.title, a.issuer, a.awarded_on, 
 func scanAward(s interface{ Scan(...any) error }) (*Award, error) {
 	var a Award
 	err := s.Scan(&a.ID, &a.PersonID, &a.Field, &a.Title, &a.Issuer, &a.AwardedOn, &a.Note, &a.orgPath)
-	a.FieldLabel = label(Fields, a.Field)
+	a.FieldLabel = Fields.Label(a.Field)
 	return &a, err
 }
 

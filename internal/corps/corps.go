@@ -13,32 +13,21 @@ import (
 	"unicode/utf8"
 
 	"hongdun/internal/member"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/plaintext"
 )
 
-// Choice is a code with its Chinese label.
-type Choice struct{ Code, Label string }
-
-func label(cs []Choice, code string) string {
-	for _, c := range cs {
-		if c.Code == code {
-			return c.Label
-		}
-	}
-	return ""
-}
-
 // Posts of party work, in display order.
-var Posts = []Choice{{"secretary", "书记"}, {"deputy", "副书记"}, {"organiser", "组织委员"}, {"publicity", "宣传委员"},
-	{"discipline", "纪检委员"}, {"clerk", "党务干事"}, {"other", "其他党务岗位"}}
+var Posts = choice.List{{Code: "secretary", Label: "书记"}, {Code: "deputy", Label: "副书记"}, {Code: "organiser", Label: "组织委员"}, {Code: "publicity", Label: "宣传委员"},
+	{Code: "discipline", Label: "纪检委员"}, {Code: "clerk", Label: "党务干事"}, {Code: "other", Label: "其他党务岗位"}}
 
 // KeyPosts are the posts the speech asks 专职民警 to hold.
 var KeyPosts = map[string]bool{"secretary": true, "deputy": true, "organiser": true}
 
 // Duties: 专职 (party work is the job) or 兼职 (beside police work).
-var Duties = []Choice{{Full, "专职"}, {Part, "兼职"}}
+var Duties = choice.List{{Code: Full, Label: "专职"}, {Code: Part, Label: "兼职"}}
 
 // Duty codes.
 const (
@@ -56,8 +45,8 @@ const Auxiliary = "辅警"
 const Police = "民警"
 
 // LeaveReasons are why someone leaves a post.
-var LeaveReasons = []Choice{{"exam", "考试录用离岗"}, {"transfer", "工作调动"}, {"resign", "辞职"}, {"retire", "退休"},
-	{"rotation", "岗位轮换"}, {"election", "换届离任"}, {"unfit", "考核不称职调整"}, {"other", "其他"}}
+var LeaveReasons = choice.List{{Code: "exam", Label: "考试录用离岗"}, {Code: "transfer", Label: "工作调动"}, {Code: "resign", Label: "辞职"}, {Code: "retire", Label: "退休"},
+	{Code: "rotation", Label: "岗位轮换"}, {Code: "election", Label: "换届离任"}, {Code: "unfit", Label: "考核不称职调整"}, {Code: "other", Label: "其他"}}
 
 // Worker is one appointment on the roster.
 type Worker struct {
@@ -89,7 +78,7 @@ func (w *Worker) Active(day string) bool {
 
 // finish fills the labels and the tenure as of today.
 func (w *Worker) finish(today string) {
-	w.PostLabel, w.DutyLabel, w.ReasonLabel = label(Posts, w.Post), label(Duties, w.Duty), label(LeaveReasons, w.LeaveReason)
+	w.PostLabel, w.DutyLabel, w.ReasonLabel = Posts.Label(w.Post), Duties.Label(w.Duty), LeaveReasons.Label(w.LeaveReason)
 	end := today
 	if w.LeftOn != "" && w.LeftOn < today {
 		end = w.LeftOn
@@ -131,10 +120,10 @@ func (in *Input) check(today civil.Date) error {
 	if in.OrgID <= 0 {
 		fs = append(fs, fail.Malformed("org_id", "请选择所在党组织"))
 	}
-	if label(Posts, in.Post) == "" {
+	if Posts.Label(in.Post) == "" {
 		fs = append(fs, fail.Malformed("post", "岗位应为书记、副书记、组织委员、宣传委员、纪检委员、党务干事或其他党务岗位"))
 	}
-	if label(Duties, in.Duty) == "" {
+	if Duties.Label(in.Duty) == "" {
 		fs = append(fs, fail.Malformed("duty", "请选择专职或兼职"))
 	}
 	if in.Category != "" && !oneOf(in.Category, Categories) {
@@ -189,7 +178,7 @@ func (ex *Exit) check(w *Worker, today civil.Date) error {
 	} else {
 		ex.LeftOn = d.String()
 	}
-	if label(LeaveReasons, ex.Reason) == "" {
+	if LeaveReasons.Label(ex.Reason) == "" {
 		fs = append(fs, fail.Malformed("reason", "请选择离岗原因"))
 	}
 	if msg := plaintext.Lines("离岗说明", ex.Note); msg != "" {

@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/honour"
 	"hongdun/internal/member"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
@@ -27,7 +28,7 @@ var (
 
 // choices are the pickers every form and filter shares.
 type choices struct {
-	Posts, Duties, Reasons, Fields []Choice
+	Posts, Duties, Reasons, Fields choice.List
 	Categories                     []string
 	Orgs                           []org.Option
 }

@@ -68,9 +68,9 @@ type Filter struct {
 func (f *Filter) norm() error {
 	f.Q = strings.TrimSpace(f.Q)
 	switch {
-	case f.Post != "" && label(Posts, f.Post) == "":
+	case f.Post != "" && Posts.Label(f.Post) == "":
 		return fail.Malformed("post", "岗位不在可选范围内")
-	case f.Duty != "" && label(Duties, f.Duty) == "":
+	case f.Duty != "" && Duties.Label(f.Duty) == "":
 		return fail.Malformed("duty", "专兼职应为 full（专职）或 part（兼职）")
 	case f.Category != "" && !oneOf(f.Category, Categories):
 		return fail.Malformed("category", "人员类别应为民警、辅警、职工或离退休")

@@ -259,6 +259,9 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 	data.notice = notice
 	if actor != nil {
 		a.Org = ruleOrg(actor)
+		if err := decidedAbove(p, c, kind, def, actor); err != nil {
+			return a, nil, nil, err
+		}
 	}
 	if kind == rules.ActStep && def.Has(rules.FieldVote) {
 		if a.BranchFull, err = fullMembersOn(ctx, q, c.OrgID, date.String()); err != nil {
@@ -347,12 +350,7 @@ func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input
 		return nil, "", err
 	}
 	if o == nil {
-		set, _ := rules.Get(c.RuleSet)
-		if set == nil {
-			set, _ = rules.Get(rules.DefaultSet)
-		}
-		r := set.Rule("R-approver")
-		return nil, "", fail.Rule(r.ID, r.Citation, "本档案所在党组织之上没有具有审批权限的党委，请在 org_id 中指定办理的党委").Titled(r.Title, "", "")
+		return nil, "", ruleRefusal(c, "R-approver", "本档案所在党组织之上没有具有审批权限的党委，请指定办理的党委")
 	}
 	if kind == rules.ActStep && def.Acting == rules.ByAbove && o.ParentID != 0 {
 		if o, err = getOrg(ctx, q, o.ParentID); err != nil {
@@ -361,6 +359,27 @@ func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input
 	}
 	return o, fmt.Sprintf("未指定办理组织，已记为「%s」办理（本档案所在党组织之上最近的具有审批权限的党委%s）；如由其他党委办理，请更正该记录",
 		o.Name, map[bool]string{true: "的上一级", false: ""}[def.Acting == rules.ByAbove && kind == rules.ActStep]), nil
+}
+
+// decidedAbove refuses a decision of a 党委 with 审批权限 (预审, talk,
+// approval: R-approver) recorded by an account whose scope does not hold
+// that 党委, e.g. a branch recording its own admission. An organisation
+// that cannot approve is left to the rules, which refuse it by name.
+func decidedAbove(p *auth.Principal, c *Case, kind string, def rules.StepDef, actor *org.Org) error {
+	if kind != rules.ActStep || def.Acting != rules.ByApprover || !ruleOrg(actor).CanApprove || ruleOrg(actor).Temporary() || scope.Of(p).Contains(actor.Path) {
+		return nil
+	}
+	return ruleRefusal(c, "R-approver", fmt.Sprintf("「%s」由「%s」办理，须由该党委或其上级党组织的党务管理员记录，本账号不能代为记录", def.Name, actor.Name))
+}
+
+// ruleRefusal is a refusal under a rule of the case's set, with its title.
+func ruleRefusal(c *Case, id, msg string) error {
+	set, _ := rules.Get(c.RuleSet)
+	if set == nil {
+		set, _ = rules.Get(rules.DefaultSet)
+	}
+	r := set.Rule(id)
+	return fail.Rule(r.ID, r.Citation, msg).Titled(r.Title, "", "")
 }
 
 // people resolves 培养联系人 or 入党介绍人: persons in the caller's scope.

@@ -152,11 +152,15 @@ func AddOverride(ctx context.Context, d *core.Deps, p *auth.Principal, in Overri
 		return err
 	}
 	set, _ := rules.Get(rules.DefaultSet)
-	if !set.ValidParam(in.Rule, in.Param) {
-		return fail.Malformed("param", fmt.Sprintf("规则集 %s 中没有参数 %s.%s", set.Name, in.Rule, in.Param))
+	r, param, ok := set.Param(in.Rule, in.Param)
+	if !ok {
+		return fail.Malformed("param", "规则集中没有该参数，请从列表中选择")
 	}
 	if in.Value < 0 || in.Value > 1000 {
 		return fail.Malformed("value", "参数值应为 0–1000 的整数")
+	}
+	if !param.Allows(in.Value) {
+		return fail.Rule(r.ID, r.Citation, fmt.Sprintf("「%s · %s」：%s", r.Title, param.Label, param.BoundText())).Titled(r.Title, "", "")
 	}
 	from, err := civil.Parse(in.EffectiveFrom)
 	if err != nil {

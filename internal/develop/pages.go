@@ -122,6 +122,10 @@ type caseView struct {
 	Deadlines []DeadlineRow
 	Next      rules.StepDef
 	HasNext   bool
+	// DecidedAbove names the 党委 with 审批权限 whose decision the next step
+	// is, when the caller's scope does not hold it: that 党委 records it
+	// (R-approver), so no form is offered.
+	DecidedAbove string
 	// Recordable are the steps that can be recorded now (their prerequisites
 	// are recorded), in any order; Form is the one chosen (?step=) or the
 	// first not yet recorded, Fix the correction form of ?correct=.
@@ -231,7 +235,16 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 			v.Next, v.HasNext = d, true // the step asked for, else the first not yet recorded
 		}
 	}
-	if v.HasNext {
+	if v.HasNext && v.Next.Acting == rules.ByApprover {
+		ap, err := org.Approver(r.Context(), h.DB, c.OrgPath)
+		if err != nil {
+			return nil, err
+		}
+		if ap != nil && !scope.Of(web.Principal(r)).Contains(ap.Path) {
+			v.DecidedAbove = ap.Name
+		}
+	}
+	if v.HasNext && v.DecidedAbove == "" {
 		if v.Form, err = h.stepForm(r, c, v.Next, Input{}, nil); err != nil {
 			return nil, err
 		}

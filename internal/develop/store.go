@@ -200,11 +200,15 @@ func (c *Case) facts() rules.Facts {
 }
 
 func factsOf(c *Case, recs []Record) rules.Facts {
-	f := rules.Facts{BirthDate: mustDate(c.BirthDate), Done: map[int]civil.Date{}, Cancelled: c.Status == "cancelled", TransferredIn: c.TransferredIn}
+	f := rules.Facts{BirthDate: mustDate(c.BirthDate), Done: map[int]civil.Date{}, First: map[int]civil.Date{}, Cancelled: c.Status == "cancelled", TransferredIn: c.TransferredIn}
 	for _, r := range recs { // ordered by date
 		d := mustDate(r.Date)
 		switch r.Kind {
 		case rules.ActStep:
+			def, _ := rules.Step(r.Step)
+			if prev, ok := f.Done[r.Step]; ok && def.Repeat == rules.RepeatSupplement && f.First[r.Step].IsZero() {
+				f.First[r.Step] = prev
+			}
 			if prev, ok := f.Done[r.Step]; !ok || !d.Before(prev) {
 				f.Done[r.Step] = d
 			}

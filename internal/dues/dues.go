@@ -33,10 +33,10 @@ func KindLabel(k string) string { return kindLabels[k] }
 // Bracket is one row of a table: a base up to Upper (inclusive; 0 = no
 // limit) pays RateBP ten-thousandths of it plus Fixed.
 type Bracket struct {
-	Kind   string
-	Upper  int64 // 分
-	RateBP int64
-	Fixed  int64 // 分
+	Kind   string `json:"kind"`
+	Upper  int64  `json:"upper"` // 分
+	RateBP int64  `json:"rate_bp"`
+	Fixed  int64  `json:"fixed"` // 分
 }
 
 // Brackets reads the tables, each kind's rows by rising upper bound (the

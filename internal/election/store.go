@@ -132,8 +132,11 @@ func holder(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*or
 	if err != nil {
 		return nil, err
 	}
-	if !o.HasTerm() || o.Dissolved() {
-		return nil, fail.NotAllowed("org_id", "「"+o.Name+"」不实行任期制（临时党组织、党小组不进行换届选举），或已撤销")
+	if o.Dissolved() {
+		return nil, fail.NotAllowed("org_id", "「"+o.Name+"」已撤销，不进行换届选举")
+	}
+	if err := org.CheckElects(o); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

@@ -317,7 +317,6 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 			send()
 		}
 	}()
-	now := d.Now().UnixMilli()
 	workers := max(1, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for range workers {
@@ -327,7 +326,7 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 			for b := range raws {
 				out := itemBatch{seq: b.seq, items: make([]item, len(b.rows))}
 				for i, r := range b.rows {
-					out.items[i] = check(d, layout, r, opt, now)
+					out.items[i] = check(d, layout, r, opt)
 				}
 				out.err = findExisting(ctx, registered, out.items)
 				select {
@@ -378,7 +377,7 @@ func pipeline(ctx context.Context, d *core.Deps, book roster.Book, layout *roste
 
 // check parses one row and runs the member registry's own validation, so an
 // import accepts exactly what the member form accepts.
-func check(d *core.Deps, l *roster.Layout, r rawRow, opt Options, now int64) item {
+func check(d *core.Deps, l *roster.Layout, r rawRow, opt Options) item {
 	today := opt.Today
 	rec, ps := l.Parse(r.row, r.cells, today)
 	it := item{rec: rec, problems: ps}
@@ -402,7 +401,7 @@ func check(d *core.Deps, l *roster.Layout, r rawRow, opt Options, now int64) ite
 	case opt.DryRun:
 		it.idHash = d.Keys.Index(it.person.IDNumber)
 	default:
-		it.row = member.NewRow(d.Keys, &it.person, now)
+		it.row = member.NewRow(d.Keys, &it.person)
 		it.idHash = it.row.IDHash()
 	}
 	return it

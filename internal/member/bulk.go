@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strings"
 
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
 )
@@ -19,10 +20,10 @@ type Row struct {
 	idHash string
 }
 
-// NewRow prepares p (which has passed Validate) for an Inserter; now is the
-// creation time in unix milliseconds.
-func NewRow(keys *crypto.Keys, p *Person, now int64) Row {
-	args := insertArgs(keys, p, now)
+// NewRow prepares p (which has passed Validate) for an Inserter, created
+// now (core.Stamp).
+func NewRow(keys *crypto.Keys, p *Person) Row {
+	args := insertArgs(keys, p, core.Stamp())
 	h, _ := args[idHashArg].(string)
 	return Row{args: args, idHash: h}
 }

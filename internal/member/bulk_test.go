@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
@@ -21,7 +20,7 @@ func TestInserterWritesPreparedRows(t *testing.T) {
 			defer w.Close()
 			for i := range n {
 				p := generated(i, root)
-				r := NewRow(keys, &p, time.Now().UnixMilli())
+				r := NewRow(keys, &p)
 				if r.IDHash() != keys.Index(p.IDNumber) {
 					t.Fatalf("row %d: IDHash %q", i, r.IDHash())
 				}
@@ -69,7 +68,7 @@ func TestInserterRefusesDuplicates(t *testing.T) {
 			w := NewInserter(tx)
 			defer w.Close()
 			for range 2 {
-				if err := w.Add(ctx, NewRow(keys, &p, 0)); err != nil {
+				if err := w.Add(ctx, NewRow(keys, &p)); err != nil {
 					return err
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 )
@@ -215,7 +216,7 @@ const historySQL = `UPDATE persons SET org_id = ?, org_path = (SELECT path FROM 
 func historyArgs(p *Person) []any {
 	return []any{p.OrgID, p.OrgID, p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
 		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact),
-		nullable(p.LostSince), time.Now().UnixMilli(), p.ID, p.Version}
+		nullable(p.LostSince), core.Stamp(), p.ID, p.Version}
 }
 
 func eventFits(p *Person, k eventKind, ev *Event, today civil.Date) error {

@@ -92,7 +92,7 @@ func TestListBeyondTheCountCap(t *testing.T) {
 			defer w.Close()
 			for i := range member.TotalCap + 1 {
 				p := member.Person{OrgID: b.aBranch, Name: fmt.Sprintf("张%d", i), Gender: "男", BirthDate: "1980-01-01", Status: "full", JoinDate: "2000-01-01", FullDate: "2001-01-01"}
-				if err := w.Add(context.Background(), member.NewRow(e.App.Keys, &p, 0)); err != nil {
+				if err := w.Add(context.Background(), member.NewRow(e.App.Keys, &p)); err != nil {
 					return err
 				}
 			}

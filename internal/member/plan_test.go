@@ -48,7 +48,7 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			for i := range n {
 				p := generated(i, branches[i%len(branches)])
 				p.Status = []string{"full", "full", "full", "full", "full", "full", "probationary", "candidate", "activist", "applicant"}[i%10]
-				if err := w.Add(ctx, NewRow(keys, &p, 0)); err != nil {
+				if err := w.Add(ctx, NewRow(keys, &p)); err != nil {
 					return err
 				}
 			}

@@ -30,7 +30,7 @@ func TestDeferIndexes(t *testing.T) {
 			defer w.Close()
 			for i := from; i < to; i++ {
 				p := generated(i, org)
-				if err := w.Add(ctx, NewRow(keys, &p, 0)); err != nil {
+				if err := w.Add(ctx, NewRow(keys, &p)); err != nil {
 					return err
 				}
 			}

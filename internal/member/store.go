@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hongdun/internal/platform/civil"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
@@ -99,7 +100,7 @@ func Insert(ctx context.Context, tx *db.Tx, keys *crypto.Keys, p *Person) (int64
 // number fails the whole call with ErrDuplicateID (the caller's transaction
 // should then roll back).
 func InsertMany(ctx context.Context, tx *db.Tx, keys *crypto.Keys, ps []Person) ([]int64, error) {
-	now, paths := time.Now().UnixMilli(), orgPaths{}
+	now, paths := core.Stamp(), orgPaths{}
 	if tx.D() == db.SQLite {
 		return insertEach(ctx, tx, keys, ps, now, paths)
 	}
@@ -209,7 +210,7 @@ func Update(ctx context.Context, tx *db.Tx, keys *crypto.Keys, p *Person) error 
 		keys.Seal(p.IDNumber), idHash, tail(p.IDNumber, tailLen), reverse(tail(p.IDNumber, tailLen)), p.Education, p.Category, p.Post,
 		keys.Seal(p.Phone), tail(p.Phone, 4), p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
 		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact), nullable(p.LostSince),
-		time.Now().UnixMilli(), p.ID, p.Version)
+		core.Stamp(), p.ID, p.Version)
 	if err != nil {
 		return storeErr(err)
 	}

@@ -283,7 +283,7 @@ func TestSearchTotalsAreCapped(t *testing.T) {
 					org = small
 				}
 				p := generated(i, org)
-				if err := w.Add(ctx, NewRow(keys, &p, 0)); err != nil {
+				if err := w.Add(ctx, NewRow(keys, &p)); err != nil {
 					return err
 				}
 			}

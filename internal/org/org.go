@@ -112,6 +112,19 @@ func CanApprove(o *Org) bool {
 	return o != nil && o.Kind == Committee && o.CanApprove && !o.Dissolved()
 }
 
+// CheckElects refuses an election or 换届 of an organisation that holds
+// none: a 临时党组织's 书记 and 委员 are appointed (R-ORG-TEMP), a 党小组
+// elects no committee for a term.
+func CheckElects(o *Org) error {
+	switch {
+	case isTemp(o.Kind):
+		return fail.Rule("R-ORG-TEMP", citeBranch, "「"+o.Name+"」是临时党组织：书记和委员由上级党组织指定，不进行换届选举")
+	case !o.HasTerm():
+		return fail.NotAllowed("org_id", "「"+o.Name+"」是"+o.KindLabel()+"，不实行任期制，不进行换届选举")
+	}
+	return nil
+}
+
 // CheckHome refuses an organisation as where a person belongs (组织关系所在):
 // the members of a 临时党组织 keep their 组织关系 in their home branch, and
 // serve in it through a relation of its own (internal/wartime).

@@ -32,8 +32,8 @@ func Renew(ctx context.Context, tx *db.Tx, d *core.Deps, p *auth.Principal, orgI
 	if err != nil {
 		return err
 	}
-	if !o.HasTerm() {
-		return fail.NotAllowed("org_id", o.KindLabel()+"不实行任期制，不进行换届")
+	if err := CheckElects(o); err != nil {
+		return err
 	}
 	on, err := civil.Parse(r.On)
 	if err != nil {
@@ -97,7 +97,7 @@ func Renew(ctx context.Context, tx *db.Tx, d *core.Deps, p *auth.Principal, orgI
 		}
 	}
 	res, err := tx.ExecContext(ctx, "UPDATE orgs SET term_start = ?, term_end = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-		start, end, now, o.ID, o.Version)
+		start, end, core.Stamp(), o.ID, o.Version)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/civil"
@@ -24,6 +25,20 @@ const (
 	WarnSecretaryVacant = "secretary_vacant" // no current 书记
 	WarnTempOverdue     = "temp_overdue"     // a temporary organisation past its end date
 )
+
+var warningNames = map[string]string{WarnFewFull: "正式党员人数不足", WarnNeedsCommittee: "应设支部委员会而未设",
+	WarnTooManyMembers: "党员人数过多", WarnTermExpiring: "任期即将届满", WarnTermExpired: "任期已届满",
+	WarnSecretaryVacant: "书记空缺", WarnTempOverdue: "临时党组织逾期未撤销"}
+
+// WarningName names a warning's key (kind:organisation), "" when unknown.
+func WarningName(key string) string {
+	kind, id, _ := strings.Cut(key, ":")
+	name := warningNames[kind]
+	if name == "" || id == "" {
+		return name
+	}
+	return name + "（党组织编号 " + id + "）"
+}
 
 // Warning is something the rules say needs attention.
 type Warning struct {
@@ -88,12 +103,11 @@ const TodoSource = "org.warning"
 // warnings count (people's status, their organisation) call it after their
 // write; the organisation writes here sync inside their own transaction.
 //
-// The hourly job counts the tree on the pool and writes in its transaction
-// only the 待办: counted inside it, a million people held SQLite's one
-// writer for seconds. (It counts the tables, not the census: the census
-// follows the rows' stamps, which a test's fixed clock puts in the past.)
+// The hourly job counts the tree from the census, outside its transaction,
+// which writes only the 待办: counted inside it, a million people held
+// SQLite's one writer for seconds.
 func SyncWarnings(ctx context.Context, d *core.Deps) error {
-	items, err := warningItems(ctx, d.DB, nil, civil.Today(d.Now()), scope.All())
+	items, err := warningItems(ctx, d.DB, d.Census, civil.Today(d.Now()), scope.All())
 	if err != nil {
 		return err
 	}
@@ -102,7 +116,7 @@ func SyncWarnings(ctx context.Context, d *core.Deps) error {
 		if err != nil {
 			return err
 		}
-		if err := todo.SyncIn(ctx, tx, TodoSource, scope.All(), items); err != nil {
+		if err := todo.Sync(ctx, tx, TodoSource, items); err != nil { // every warning is posted to an organisation
 			return err
 		}
 		after, err := openWarningKeys(ctx, tx)

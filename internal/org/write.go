@@ -123,7 +123,7 @@ func CreateIn(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, n
 	now := d.Now().UnixMilli()
 	id, err := db.InsertID(ctx, tx, `INSERT INTO orgs (parent_id, name, short_name, kind, can_approve, path, sort, task, ends_on, term_start, term_end, created_at, updated_at)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, parent.ID, in.Name, in.ShortName, in.Kind, db.Int(in.CanApprove), parent.Path, in.Sort, in.Task,
-		nullStr(in.EndsOn), nullStr(ts), nullStr(te), now, now)
+		nullStr(in.EndsOn), nullStr(ts), nullStr(te), now, core.Stamp())
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func patch(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal, id i
 	res, err := tx.ExecContext(ctx, `UPDATE orgs SET name = ?, short_name = ?, kind = ?, can_approve = ?, task = ?, ends_on = ?, sort = ?,
 		term_start = ?, term_end = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		in.Name, in.ShortName, in.Kind, db.Int(in.CanApprove), in.Task, nullStr(in.EndsOn), in.Sort, nullStr(ts), nullStr(te),
-		d.Now().UnixMilli(), id, o.Version)
+		core.Stamp(), id, o.Version)
 	if err != nil {
 		return err
 	}
@@ -424,7 +424,7 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 		if err := checkParent(o.Kind, parent); err != nil {
 			return err
 		}
-		if err := rewritePaths(ctx, tx, o.Path, fmt.Sprintf("%s%d/", parent.Path, o.ID), d.Now().UnixMilli()); err != nil {
+		if err := rewritePaths(ctx, tx, o.Path, fmt.Sprintf("%s%d/", parent.Path, o.ID)); err != nil {
 			return err
 		}
 		// Sessions of accounts placed in the subtree hold its old path.
@@ -432,7 +432,7 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET parent_id = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-			parent.ID, d.Now().UnixMilli(), o.ID); err != nil {
+			parent.ID, core.Stamp(), o.ID); err != nil {
 			return err
 		}
 		old, err := Get(ctx, tx, o.ParentID)
@@ -458,9 +458,9 @@ func Move(ctx context.Context, d *core.Deps, p *auth.Principal, id, parentID int
 }
 
 // rewritePaths replaces the path prefix of a whole subtree, on the
-// organisations and on their people, stamping the rows updated at now (the
-// dashboard counts by path from the rows changed since its last look).
-func rewritePaths(ctx context.Context, tx *db.Tx, from, to string, now int64) error {
+// organisations and on their people, stamping the rows (the dashboard
+// counts by path from the rows changed since its last look).
+func rewritePaths(ctx context.Context, tx *db.Tx, from, to string) error {
 	w, args := scope.Under(from).Where("path")
 	rows, err := tx.QueryContext(ctx, "SELECT id, path FROM orgs WHERE "+w, args...)
 	if err != nil {
@@ -480,6 +480,7 @@ func rewritePaths(ctx context.Context, tx *db.Tx, from, to string, now int64) er
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	now := core.Stamp()
 	for id, path := range paths {
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = ?, updated_at = ? WHERE id = ?", path, now, id); err != nil {
 			return err
@@ -540,7 +541,7 @@ func DissolveIn(ctx context.Context, d *core.Deps, tx *db.Tx, p *auth.Principal,
 		return fail.NotAllowed("id", fmt.Sprintf("「%s」还有 %d 个未撤销的下级组织（%s），请先撤销或调整这些组织", o.Name, len(kids), strings.Join(kids, "、")))
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE orgs SET dissolved_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-		day.String(), d.Now().UnixMilli(), o.ID); err != nil {
+		day.String(), core.Stamp(), o.ID); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE committee_members SET ended_on = ? WHERE org_id = ? AND (ended_on IS NULL OR ended_on > ?)",

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -208,18 +209,33 @@ func (j *judge) again(def StepDef, on civil.Date) bool {
 // order compares the date with every other recorded step: a step may not
 // be dated before an earlier step nor after a later one, whatever the
 // order in which they were entered. A 转正 round superseded by an
-// extension of the 预备期 is left out.
+// extension of the 预备期 is left out. The first records of steps keep the
+// table's order; a further record completing a step (补训, 补充政审) need
+// only precede the steps that require it, and a step that requires such a
+// step follows its latest record.
 func (j *judge) order(def StepDef, on civil.Date) bool {
+	_, further := j.f.Done[def.No]
+	further = further && def.Repeat == RepeatSupplement
 	for _, m := range j.doneSteps() {
-		d := j.f.Done[m]
 		if m == def.No || j.superseded(def, m, on) {
 			continue
 		}
-		if m < def.No && on.Before(d) {
-			j.add(Refuse, "R-sequence", d, "%s的日期不得早于%s的日期（%s）", stepName(def.No), stepName(m), d.Chinese())
-			return false
+		if m < def.No {
+			d := j.f.Done[m]
+			if !def.Follows(m) {
+				d = j.f.first(m)
+			}
+			if on.Before(d) {
+				j.add(Refuse, "R-sequence", d, "%s的日期不得早于%s的日期（%s）", stepName(def.No), stepName(m), d.Chinese())
+				return false
+			}
+			continue
 		}
-		if m > def.No && on.After(d) {
+		later, _ := Step(m)
+		if further && !later.Follows(def.No) {
+			continue
+		}
+		if d := j.f.first(m); on.After(d) {
 			j.add(Refuse, "R-sequence", civil.Date{}, "%s的日期不得晚于已记录的%s的日期（%s）", stepName(def.No), stepName(m), d.Chinese())
 			return false
 		}
@@ -503,8 +519,11 @@ func (j *judge) plan(a Action) {
 	if q == nil {
 		return
 	}
-	if j.f.Exception != nil && j.f.Exception.waives("R-plan") {
-		j.add(Refuse, "R-plan", civil.Date{}, "优先发展，不占%d年度发展计划名额", q.Year)
+	if j.f.Exception != nil {
+		// A 优先发展 admission is outside the annual plan, whichever time
+		// rules its exception waives.
+		r := j.e.Set.Rule("R-plan")
+		j.v.Waived = append(j.v.Waived, Finding{Rule: r.ID, Citation: r.Citation, Message: fmt.Sprintf("优先发展，不占%d年度发展计划名额", q.Year)})
 		return
 	}
 	if q.Used >= q.Limit {
@@ -562,13 +581,15 @@ func (j *judge) exception(a Action) {
 		j.refuse("R-fasttrack", "须写明豁免的规则")
 	}
 	for _, w := range x.Waives {
-		ok := false
-		for _, v := range Waivable {
-			ok = ok || v == w
+		if slices.Contains(Waivable, w) {
+			continue
 		}
-		if !ok {
-			j.refuse("R-fasttrack", "规则 %s 不能以优先发展豁免（可豁免：入党积极分子等待期、一年培养期、集中培训、年度计划名额）", w)
+		// Named by its title: a reader never sees a rule id.
+		what := "所选规则"
+		if r, ok := j.e.Set.find(w); ok {
+			what = "「" + r.Title + "」"
 		}
+		j.refuse("R-fasttrack", "%s不能以优先发展豁免（可豁免：入党积极分子等待期、一年培养期、集中培训、年度计划名额）", what)
 	}
 }
 
@@ -627,11 +648,18 @@ func (e *Engine) Recheck(f Facts, changed int) *Breach {
 		}
 		// The step is judged against the others: taken out of the facts
 		// for the while (the map is the caller's, put back as it was).
-		on := f.Done[n]
+		on, first := f.Done[n], f.first(n)
 		delete(f.Done, n)
 		j := &judge{e: e, p: e.Params(on), f: f}
 		def, _ := Step(n)
-		if j.order(def, on) {
+		ok := true
+		if !first.Equal(on) {
+			// A step completed by further records: its first record, then
+			// its latest as a further record.
+			ok = j.order(def, first)
+			f.Done[n] = first
+		}
+		if ok && j.order(def, on) {
 			j.timing(def, Action{Kind: ActStep, Step: n, Date: on})
 		}
 		f.Done[n] = on

@@ -79,8 +79,12 @@ func (e *Exception) waives(rule string) bool {
 // Facts are what a case has recorded so far.
 type Facts struct {
 	BirthDate civil.Date
-	// Done holds the date of each recorded step, by step number.
+	// Done holds the date of each recorded step, by step number: the
+	// latest of a step completed by further records (补训, 补充政审).
 	Done map[int]civil.Date
+	// First holds the date of the first record of a step completed by
+	// further records, when it differs from Done.
+	First map[int]civil.Date
 	// Start dates of the two 公示 (zero when none was held).
 	CandidatePublicity civil.Date
 	AdmissionPublicity civil.Date
@@ -160,6 +164,14 @@ type Verdict struct {
 
 // OK reports whether nothing was refused.
 func (v Verdict) OK() bool { return len(v.Refusals) == 0 }
+
+// first is the date of the first record of step n.
+func (f Facts) first(n int) civil.Date {
+	if d, ok := f.First[n]; ok {
+		return d
+	}
+	return f.Done[n]
+}
 
 // publicityStart is the start of the 公示 of a kind (zero when none).
 func (f Facts) publicityStart(kind string) civil.Date {

@@ -22,11 +22,47 @@ const (
 	Remind Kind = "remind" // a deadline is posted to the 待办
 )
 
-// Param is one number a rule depends on.
+// Param is one number a rule depends on. Bound says how far a local
+// override may move a number a national rule sets (the default is the
+// national value); a local or unconfirmed number has none.
 type Param struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
 	Value int    `json:"value"`
+	Bound string `json:"bound,omitempty"`
+}
+
+// Bounds of a parameter.
+const (
+	BoundMin   = "min"   // a local value may be higher, never lower
+	BoundMax   = "max"   // a local value may be lower, never higher
+	BoundFixed = "fixed" // no local change
+)
+
+// Allows reports whether a local value keeps within the national rule.
+func (p Param) Allows(v int) bool {
+	switch p.Bound {
+	case BoundMin:
+		return v >= p.Value
+	case BoundMax:
+		return v <= p.Value
+	case BoundFixed:
+		return v == p.Value
+	}
+	return true
+}
+
+// BoundText says in Chinese what a local override may do ("" when free).
+func (p Param) BoundText() string {
+	switch p.Bound {
+	case BoundMin:
+		return fmt.Sprintf("全国性规定，本地只能高于、不能低于 %d", p.Value)
+	case BoundMax:
+		return fmt.Sprintf("全国性规定，本地只能低于、不能高于 %d", p.Value)
+	case BoundFixed:
+		return fmt.Sprintf("全国统一规定为 %d，本地不能调整", p.Value)
+	}
+	return ""
 }
 
 // Rule is one rule of a set.
@@ -85,12 +121,20 @@ func Get(name string) (*Set, bool) {
 // Rule returns a rule of the set; it panics on an unknown id because ids
 // are fixed by the code that evaluates them.
 func (s *Set) Rule(id string) Rule {
-	for _, r := range s.Rules {
-		if r.ID == id {
-			return r
-		}
+	if r, ok := s.find(id); ok {
+		return r
 	}
 	panic("unknown rule " + id)
+}
+
+// find returns a rule of the set by an id that may come from input.
+func (s *Set) find(id string) (Rule, bool) {
+	for _, r := range s.Rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
 }
 
 // Override changes one parameter of one rule from a date on.
@@ -129,22 +173,21 @@ func (p Params) Get(rule, key string) int {
 	return v
 }
 
-// ValidParam reports whether a set has the parameter, for validating overrides.
-func (s *Set) ValidParam(rule, key string) bool {
-	for _, r := range s.Rules {
-		if r.ID == rule {
-			for _, p := range r.Params {
-				if p.Key == key {
-					return true
-				}
+// Param returns a parameter of a rule of the set, for validating overrides.
+func (s *Set) Param(rule, key string) (Rule, Param, bool) {
+	if r, ok := s.find(rule); ok {
+		for _, p := range r.Params {
+			if p.Key == key {
+				return r, p, true
 			}
 		}
 	}
-	return false
+	return Rule{}, Param{}, false
 }
 
 // Resolve returns the parameters in force on a date: the set's defaults,
-// replaced by the latest override of each parameter effective on or before it.
+// replaced by the latest override of each parameter effective on or before
+// it that keeps within the parameter's bound.
 func (s *Set) Resolve(overrides []Override, on civil.Date) Params {
 	p := Params{}
 	for _, r := range s.Rules {
@@ -155,9 +198,10 @@ func (s *Set) Resolve(overrides []Override, on civil.Date) Params {
 	sorted := append([]Override(nil), overrides...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].EffectiveFrom.Before(sorted[j].EffectiveFrom) })
 	for _, o := range sorted {
-		k := o.Rule + "." + o.Param
-		if _, ok := p[k]; ok && !o.EffectiveFrom.After(on) {
-			p[k] = o.Value
+		// An override beyond a national rule's bound (stored before the
+		// bound was set) is not applied.
+		if _, pa, ok := s.Param(o.Rule, o.Param); ok && pa.Allows(o.Value) && !o.EffectiveFrom.After(on) {
+			p[o.Rule+"."+o.Param] = o.Value
 		}
 	}
 	return p
@@ -263,6 +307,17 @@ func Step(n int) (StepDef, bool) {
 func (s StepDef) Has(field string) bool {
 	for _, f := range s.Fields {
 		if f == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Follows reports whether the step requires step m, directly or through
+// the steps it needs.
+func (s StepDef) Follows(m int) bool {
+	for _, n := range s.Needs {
+		if prior, _ := Step(n); n == m || prior.Follows(m) {
 			return true
 		}
 	}

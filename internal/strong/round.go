@@ -227,7 +227,8 @@ func dateField(field, label, v string) (civil.Date, error) {
 
 // Recompute brings the computed items of every entry not yet reviewed up
 // to date with the platform's records, adds entries for branches set up
-// since, and re-totals them. A closed round never changes.
+// since, and re-totals them, all in tx (opening a round). A closed round
+// never changes.
 func Recompute(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, today civil.Date) error {
 	if r.State == Closed {
 		return nil
@@ -236,7 +237,12 @@ func Recompute(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, today civ
 	if err != nil {
 		return err
 	}
-	return writeMarks(ctx, d, tx, r, facts)
+	p, err := planMarks(ctx, tx, r, facts)
+	if err != nil {
+		return err
+	}
+	_, err = p.write(ctx, d, tx)
+	return err
 }
 
 // roundFacts reads the facts of the round's branches. Read on the pool
@@ -256,78 +262,158 @@ func roundFacts(ctx context.Context, q db.Querier, r *Round, today civil.Date) (
 	return branchfacts.Gather(ctx, q, tree, r.Year, today, branchfacts.All)
 }
 
-// writeMarks is Recompute from facts read before.
-func writeMarks(ctx context.Context, d *core.Deps, tx *db.Tx, r *Round, facts []branchfacts.Facts) error {
-	sys, err := loadSystem(ctx, tx, r.SystemID)
+// markPlan is a round's recompute worked out from its branches' facts and
+// its entries as read (on the pool for the hourly job): the entries whose
+// computed marks or totals move, and the branches without an entry yet.
+type markPlan struct {
+	round   *Round
+	sys     *System
+	facts   map[int64]*branchfacts.Facts // by branch
+	changes []change
+}
+
+// change is what the facts change in one entry.
+type change struct {
+	orgID, id int64 // id 0: a branch without an entry yet
+	version   int   // the entry's, as read
+	marks     []Mark
+	totals    *totals // nil: as stored
+}
+
+// planMarks compares the round's facts with its entries as q holds them.
+func planMarks(ctx context.Context, q db.Querier, r *Round, facts []branchfacts.Facts) (*markPlan, error) {
+	sys, err := loadSystem(ctx, q, r.SystemID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	entries, err := roundEntries(ctx, tx, r.ID)
+	entries, err := readEntries(ctx, q, "e.round_id = ?", r.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	now := d.Now().UnixMilli()
-	upsert, err := tx.Tx.PrepareContext(ctx, d.DB.Rebind(`INSERT INTO strong_marks (entry_id, item_id, rate_x10000, basis) VALUES (?,?,?,?)
-		ON CONFLICT (entry_id, item_id) DO UPDATE SET rate_x10000 = excluded.rate_x10000, basis = excluded.basis`))
-	if err != nil {
-		return err
-	}
-	defer upsert.Close()
-	total, err := tx.Tx.PrepareContext(ctx, d.DB.Rebind(`UPDATE strong_entries SET computed_x100 = ?, self_x100 = ?, scored_x100 = ?, score_x100 = ?,
-		suggested = ?, updated_at = ? WHERE id = ?`))
-	if err != nil {
-		return err
-	}
-	defer total.Close()
+	p := &markPlan{round: r, sys: sys, facts: map[int64]*branchfacts.Facts{}}
 	for i := range facts {
 		f := &facts[i]
-		e, ok := entries[f.OrgID]
-		if !ok {
-			id, err := db.InsertID(ctx, tx, "INSERT INTO strong_entries (round_id, org_id, state, updated_at) VALUES (?,?,?,?)", r.ID, f.OrgID, Draft, now)
-			if err != nil {
-				return err
-			}
-			e = &stored{id: id, state: Draft, marks: map[int64]Mark{}}
-		}
-		if e.state == Reviewed {
-			continue
-		}
-		for _, it := range sys.Items() {
-			src, ok := branchfacts.SourceOf(it.Source)
-			if !ok {
-				continue
-			}
-			rate, basis := float64(int64(src.Rate(f)*10000+0.5))/10000, src.Basis(f)
-			m := e.marks[it.ID]
-			if m.Rate != nil && *m.Rate == rate && m.Basis == basis {
-				continue
-			}
-			if _, err := upsert.ExecContext(ctx, e.id, it.ID, int64(rate*10000+0.5), basis); err != nil {
-				return err
-			}
-			m.Rate, m.Basis = &rate, basis
-			e.marks[it.ID] = m
-		}
-		res := Score(sys, e.marks)
-		t := totals{toX100(res.Computed), toX100(res.Self), toX100(res.Scored), toX100(res.Total), res.Suggested}
-		if t == e.totals { // most entries, hour after hour: no write
-			continue
-		}
-		if _, err := total.ExecContext(ctx, t.computed, t.self, t.scored, t.score, t.suggested, now, e.id); err != nil {
-			return err
+		p.facts[f.OrgID] = f
+		if c, ok := moved(sys, entries[f.OrgID], f); ok {
+			p.changes = append(p.changes, c)
 		}
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE strong_rounds SET computed_at = ? WHERE id = ?", now, r.ID)
-	r.ComputedAt = now
-	return err
+	return p, nil
+}
+
+// moved is what the facts f change in the entry e (nil: the branch has
+// none yet): its computed marks that moved and its totals when they did;
+// false when nothing moves (most entries, hour after hour) or e is reviewed.
+func moved(sys *System, e *stored, f *branchfacts.Facts) (change, bool) {
+	c, marks, was := change{orgID: f.OrgID}, map[int64]Mark{}, totals{}
+	if e != nil {
+		if e.state == Reviewed {
+			return c, false
+		}
+		c.id, c.version, marks, was = e.id, e.version, e.marks, e.totals
+	}
+	for _, it := range sys.Items() {
+		src, ok := branchfacts.SourceOf(it.Source)
+		if !ok {
+			continue
+		}
+		rate, basis := float64(int64(src.Rate(f)*10000+0.5))/10000, src.Basis(f)
+		m := marks[it.ID]
+		if m.Rate != nil && *m.Rate == rate && m.Basis == basis {
+			continue
+		}
+		m.ItemID, m.Rate, m.Basis = it.ID, &rate, basis
+		marks[it.ID] = m
+		c.marks = append(c.marks, m)
+	}
+	res := Score(sys, marks)
+	if t := (totals{toX100(res.Computed), toX100(res.Self), toX100(res.Scored), toX100(res.Total), res.Suggested}); t != was {
+		c.totals = &t
+	}
+	return c, e == nil || len(c.marks) > 0 || c.totals != nil
+}
+
+// write stores the plan in tx and returns the entries it added. Each
+// entry it writes is read again first, its version alone (locked on
+// PostgreSQL): one saved, reviewed or returned since the plan read it, or
+// a branch's entry added meanwhile, is read whole and compared afresh, so
+// that its marks stay and its totals count them.
+func (p *markPlan) write(ctx context.Context, d *core.Deps, tx *db.Tx) (added []int64, err error) {
+	now := d.Now().UnixMilli()
+	lock := "SELECT version FROM strong_entries WHERE id = ?"
+	if tx.D() == db.Postgres {
+		lock += " FOR UPDATE"
+	}
+	version, err := tx.Tx.PrepareContext(ctx, tx.Rebind(lock))
+	if err != nil {
+		return nil, err
+	}
+	defer version.Close()
+	upsert, err := tx.Tx.PrepareContext(ctx, tx.Rebind(`INSERT INTO strong_marks (entry_id, item_id, rate_x10000, basis) VALUES (?,?,?,?)
+		ON CONFLICT (entry_id, item_id) DO UPDATE SET rate_x10000 = excluded.rate_x10000, basis = excluded.basis`))
+	if err != nil {
+		return nil, err
+	}
+	defer upsert.Close()
+	total, err := tx.Tx.PrepareContext(ctx, tx.Rebind(`UPDATE strong_entries SET computed_x100 = ?, self_x100 = ?, scored_x100 = ?, score_x100 = ?,
+		suggested = ?, updated_at = ? WHERE id = ?`))
+	if err != nil {
+		return nil, err
+	}
+	defer total.Close()
+	for _, c := range p.changes {
+		stale := false
+		if c.id == 0 {
+			id, err := db.InsertID(ctx, tx, `INSERT INTO strong_entries (round_id, org_id, state, updated_at) VALUES (?,?,?,?)
+				ON CONFLICT (round_id, org_id) DO NOTHING`, p.round.ID, c.orgID, Draft, now)
+			switch {
+			case db.IsNoRows(err): // added meanwhile
+				stale = true
+			case err != nil:
+				return nil, err
+			default:
+				c.id, added = id, append(added, id)
+			}
+		} else {
+			var v int
+			if err := version.QueryRowContext(ctx, c.id).Scan(&v); err != nil {
+				return nil, err
+			}
+			stale = v != c.version
+		}
+		if stale {
+			es, err := readEntries(ctx, tx, "e.round_id = ? AND e.org_id = ?", p.round.ID, c.orgID)
+			if err != nil {
+				return nil, err
+			}
+			var ok bool
+			if c, ok = moved(p.sys, es[c.orgID], p.facts[c.orgID]); !ok {
+				continue
+			}
+		}
+		for _, m := range c.marks {
+			if _, err := upsert.ExecContext(ctx, c.id, m.ItemID, int64(*m.Rate*10000+0.5), m.Basis); err != nil {
+				return nil, err
+			}
+		}
+		if t := c.totals; t != nil {
+			if _, err := total.ExecContext(ctx, t.computed, t.self, t.scored, t.score, t.suggested, now, c.id); err != nil {
+				return nil, err
+			}
+		}
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE strong_rounds SET computed_at = ? WHERE id = ?", now, p.round.ID)
+	p.round.ComputedAt = now
+	return added, err
 }
 
 // stored is an entry as Recompute needs it.
 type stored struct {
-	id     int64
-	state  string
-	marks  map[int64]Mark
-	totals totals
+	id      int64
+	state   string
+	version int
+	marks   map[int64]Mark
+	totals  totals
 }
 
 // totals are an entry's stored sums (x100) and suggested level.
@@ -336,10 +422,11 @@ type totals struct {
 	suggested                     string
 }
 
-// roundEntries reads the entries of a round by branch, with their marks.
-func roundEntries(ctx context.Context, q db.Querier, roundID int64) (map[int64]*stored, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, org_id, state, computed_x100, self_x100, scored_x100, score_x100, suggested
-		FROM strong_entries WHERE round_id = ?`, roundID)
+// readEntries reads the entries (e) that cond selects by branch, with
+// their marks.
+func readEntries(ctx context.Context, q db.Querier, cond string, args ...any) (map[int64]*stored, error) {
+	rows, err := q.QueryContext(ctx, `SELECT e.id, e.org_id, e.state, e.version, e.computed_x100, e.self_x100, e.scored_x100, e.score_x100, e.suggested
+		FROM strong_entries e WHERE `+cond, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +436,7 @@ func roundEntries(ctx context.Context, q db.Querier, roundID int64) (map[int64]*
 		var s stored
 		var orgID int64
 		t := &s.totals
-		if err := rows.Scan(&s.id, &orgID, &s.state, &t.computed, &t.self, &t.scored, &t.score, &t.suggested); err != nil {
+		if err := rows.Scan(&s.id, &orgID, &s.state, &s.version, &t.computed, &t.self, &t.scored, &t.score, &t.suggested); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -360,7 +447,7 @@ func roundEntries(ctx context.Context, q db.Querier, roundID int64) (map[int64]*
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, eachMark(ctx, q, "e.round_id = ?", []any{roundID}, func(entryID int64, m Mark) {
+	return out, eachMark(ctx, q, cond, args, func(entryID int64, m Mark) {
 		if s := byID[entryID]; s != nil {
 			s.marks[m.ItemID] = m
 		}
@@ -412,7 +499,7 @@ func RecomputeYear(ctx context.Context, d *core.Deps, p *auth.Principal, year in
 	if err != nil {
 		return nil, err
 	}
-	facts, err := roundFacts(ctx, d.DB, r, today) // on the pool, as the hourly job
+	s, err := readSweep(ctx, d.DB, today, []*Round{r}) // on the pool, as the hourly job
 	if err != nil {
 		return nil, err
 	}
@@ -420,10 +507,7 @@ func RecomputeYear(ctx context.Context, d *core.Deps, p *auth.Principal, year in
 		if r, err = recomputable(ctx, tx, bureau, year); err != nil { // published meanwhile?
 			return err
 		}
-		if err := writeMarks(ctx, d, tx, r, facts); err != nil {
-			return err
-		}
-		if err := syncTodos(ctx, tx, today); err != nil {
+		if err := s.write(ctx, d, tx, today, []*Round{r}); err != nil {
 			return err
 		}
 		return d.Audit.Write(ctx, tx, audit.Event{Action: "strong.round.recompute", ObjectType: "strong_round", ObjectID: fmt.Sprint(r.ID),

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
-	"hongdun/internal/branchfacts"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -58,18 +58,30 @@ func (e *Entry) postReview(ctx context.Context, tx *db.Tx, today civil.Date) err
 
 // syncTodos brings every open round's 待办 in line with its entries.
 func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
-	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.org_id, o.name, COALESCE(o.parent_id, 0), e.state, e.review_note, r.year, r.self_due, r.review_due`+
-		entryFrom+" WHERE r.state = ? AND e.state <> ?", Open, Reviewed)
+	self, review, err := entryTodos(ctx, tx, today, "")
 	if err != nil {
 		return err
 	}
-	var self, review []todo.Item
+	if err := todo.Sync(ctx, tx, srcSelf, self); err != nil {
+		return err
+	}
+	return todo.Sync(ctx, tx, srcReview, review)
+}
+
+// entryTodos are the 待办 of the entries of open rounds not yet reviewed
+// that cond (on e, with its args) selects further.
+func entryTodos(ctx context.Context, q db.Querier, today civil.Date, cond string, args ...any) (self, review []todo.Item, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT e.id, e.org_id, o.name, COALESCE(o.parent_id, 0), e.state, e.review_note, r.year, r.self_due, r.review_due`+
+		entryFrom+" WHERE r.state = ? AND e.state <> ?"+cond, append([]any{Open, Reviewed}, args...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
 	for rows.Next() {
 		var e Entry
 		var r Round
 		if err := rows.Scan(&e.ID, &e.OrgID, &e.OrgName, &e.parentID, &e.State, &e.ReviewNote, &r.Year, &r.SelfDue, &r.ReviewDue); err != nil {
-			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if e.State == Draft {
 			self = append(self, selfTodo(&e, &r, today))
@@ -77,14 +89,7 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
 			review = append(review, reviewTodo(&e, &r, today))
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if err := todo.Sync(ctx, tx, srcSelf, self); err != nil {
-		return err
-	}
-	return todo.Sync(ctx, tx, srcReview, review)
+	return self, review, rows.Err()
 }
 
 // Sync recomputes the open rounds and keeps their 待办 current (a
@@ -95,27 +100,107 @@ func Sync(ctx context.Context, d *core.Deps) error {
 	if err != nil {
 		return err
 	}
-	facts := make([][]branchfacts.Facts, len(rs))
-	for i, r := range rs {
-		if facts[i], err = roundFacts(ctx, d.DB, r, today); err != nil {
-			return err
-		}
+	s, err := readSweep(ctx, d.DB, today, rs)
+	if err != nil {
+		return err
 	}
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {
 		open, err := openRounds(ctx, tx)
 		if err != nil {
 			return err
 		}
-		for i, r := range rs {
-			// A round closed meanwhile stays as it was published.
-			if j := slices.IndexFunc(open, func(o *Round) bool { return o.ID == r.ID }); j >= 0 {
-				if err := writeMarks(ctx, d, tx, open[j], facts[i]); err != nil {
-					return err
-				}
+		return s.write(ctx, d, tx, today, open)
+	})
+}
+
+// sweep is a recompute of rounds worked out on the reader pool: at a
+// million people, the round's 9,600 entries, their marks and their 待办
+// read and compared inside the transaction held SQLite's one writer for
+// two seconds every hour. The transaction then writes what moved, reading
+// again only the rows it writes.
+type sweep struct {
+	plans []*markPlan
+	todos []int64 // entries whose 待办 are not as their entry wants them
+}
+
+// readSweep works out the recompute of the rounds rs from q.
+func readSweep(ctx context.Context, q db.Querier, today civil.Date, rs []*Round) (*sweep, error) {
+	s := &sweep{}
+	for _, r := range rs {
+		facts, err := roundFacts(ctx, q, r, today)
+		if err != nil {
+			return nil, err
+		}
+		p, err := planMarks(ctx, q, r, facts)
+		if err != nil {
+			return nil, err
+		}
+		s.plans = append(s.plans, p)
+	}
+	self, review, err := entryTodos(ctx, q, today, "")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	for _, part := range []struct {
+		source string
+		items  []todo.Item
+	}{{srcSelf, self}, {srcReview, review}} {
+		keys, err := todo.Moved(ctx, q, part.source, part.items)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			id, err := strconv.ParseInt(k, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("strong: 待办 key %q: %w", k, err)
+			}
+			if !seen[id] {
+				seen[id] = true
+				s.todos = append(s.todos, id)
 			}
 		}
-		return syncTodos(ctx, tx, today)
-	})
+	}
+	return s, nil
+}
+
+// write stores the sweep in tx for the rounds of it still open there (a
+// round published meanwhile stays as it was) and syncs the 待办 of the
+// entries it found moved or added, as tx holds them.
+func (s *sweep) write(ctx context.Context, d *core.Deps, tx *db.Tx, today civil.Date, open []*Round) error {
+	ids := slices.Clone(s.todos)
+	for _, p := range s.plans {
+		j := slices.IndexFunc(open, func(o *Round) bool { return o.ID == p.round.ID })
+		if j < 0 {
+			continue
+		}
+		p.round = open[j]
+		added, err := p.write(ctx, d, tx)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, added...)
+	}
+	for len(ids) > 0 { // in parts, within both databases' limits on parameters
+		part := ids[:min(len(ids), 500)]
+		ids = ids[len(part):]
+		in, args := db.In(part)
+		self, review, err := entryTodos(ctx, tx, today, " AND e.id IN ("+in+")", args...)
+		if err != nil {
+			return err
+		}
+		keys := make([]string, len(part))
+		for i, id := range part {
+			keys[i] = strconv.FormatInt(id, 10)
+		}
+		if err := todo.SyncKeys(ctx, tx, srcSelf, keys, self); err != nil {
+			return err
+		}
+		if err := todo.SyncKeys(ctx, tx, srcReview, keys, review); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // openRounds reads the rounds not yet closed.

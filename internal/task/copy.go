@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/cite"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -32,7 +33,7 @@ const (
 
 // Statuses lists the filterable states; "overdue" is open or returned past
 // the deadline.
-var Statuses = []Choice{{Open, "进行中"}, {Submitted, "待验收"}, {Returned, "已退回"}, {Done, "已完成"}, {"overdue", "已逾期"}}
+var Statuses = choice.List{{Code: Open, Label: "进行中"}, {Code: Submitted, Label: "待验收"}, {Code: Returned, Label: "已退回"}, {Code: Done, Label: "已完成"}, {Code: "overdue", Label: "已逾期"}}
 
 // Copy is one receiver's copy of an item for one period.
 type Copy struct {
@@ -68,7 +69,7 @@ type Copy struct {
 }
 
 // LineLabel is the Chinese name of the business line.
-func (c *Copy) LineLabel() string { return label(Lines, c.Line) }
+func (c *Copy) LineLabel() string { return Lines.Label(c.Line) }
 
 // LinkList splits the linked records, one per line.
 func (c *Copy) LinkList() []string {
@@ -94,7 +95,7 @@ func scanCopy(s listing.Scanner) (*Copy, error) {
 // finish fills what is derived: labels, names, the overdue flag.
 func (c *Copy) finish(today string, names org.Index) {
 	c.PeriodLabel = periodLabel(c.Period)
-	c.StatusLabel = label(Statuses, c.Status)
+	c.StatusLabel = Statuses.Label(c.Status)
 	c.Overdue = (c.Status == Open || c.Status == Returned) && c.DueOn < today
 	if o := names[c.OrgID]; o != nil {
 		c.OrgName = o.Name

@@ -8,6 +8,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
@@ -22,7 +23,7 @@ const (
 )
 
 // Targets names the dispatch targets, for the form.
-var Targets = []Choice{{ToChosen, "指定的党组织"}, {ToBranches, "下级全部党支部"}, {ToCommittees, "下级全部党委"}}
+var Targets = choice.List{{Code: ToChosen, Label: "指定的党组织"}, {Code: ToBranches, Label: "下级全部党支部"}, {Code: ToCommittees, Label: "下级全部党委"}}
 
 // Dispatch says who receives an item (or a copy passed down). Nothing is
 // written until Confirm: without it the answer is the preview.

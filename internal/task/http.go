@@ -16,6 +16,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/cite"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
@@ -197,7 +198,7 @@ type listView struct {
 	Items    []*Item
 	Pager    web.Pager
 	Orgs     []org.Option
-	Statuses []Choice
+	Statuses choice.List
 	Years    []int
 }
 
@@ -288,8 +289,8 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 type newView struct {
 	Form      url.Values
 	Orgs      []org.Option
-	Lines     []Choice
-	Verifiers []Choice
+	Lines     choice.List
+	Verifiers choice.List
 }
 
 func (h *handlers) showNew(w http.ResponseWriter, r *http.Request, form url.Values, err error) error {
@@ -339,7 +340,7 @@ type itemView struct {
 	Pager   web.Pager
 	CanSend bool
 	Below   []org.Option
-	Targets []Choice
+	Targets choice.List
 }
 
 func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, err error) error {
@@ -443,7 +444,7 @@ type copyView struct {
 	CanDo     bool // the receiver's administrator: complete, pass down
 	CanReview bool // the dispatcher's administrator
 	Below     []org.Option
-	Targets   []Choice
+	Targets   choice.List
 	Subs      []Copy
 	Form      url.Values
 	// Citable are the records the receiver may pick as evidence.

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -53,7 +54,7 @@ func (in *PointInput) check() error {
 		return fail.Malformed("org_id", "请选择党组织")
 	case in.Year < 2000 || in.Year > 2100:
 		return failYear()
-	case in.Line == "" || label(Lines, in.Line) == "":
+	case in.Line == "" || Lines.Label(in.Line) == "":
 		return fail.Malformed("line", "请选择业务类别（执法办案、为民服务、安保维稳、队伍建设或其他业务）")
 	case in.Title == "":
 		return fail.Malformed("title", "请填写业务工作要点")
@@ -198,7 +199,7 @@ func pointsOf(ctx context.Context, q db.Querier, sub scope.Subtree, year int) ([
 		if err := rows.Scan(&pt.ID, &pt.OrgID, &pt.Year, &pt.Line, &pt.Title, &pt.Detail); err != nil {
 			return nil, err
 		}
-		if label(Lines, pt.Line) == "" {
+		if Lines.Label(pt.Line) == "" {
 			return nil, fmt.Errorf("task_plan_points %d: unknown line %q", pt.ID, pt.Line)
 		}
 		out = append(out, pt)
@@ -255,7 +256,7 @@ type planView struct {
 	Orgs  []org.Option
 	OrgID int64
 	Years []int
-	Lines []Choice
+	Lines choice.List
 	Form  url.Values
 }
 

@@ -5,12 +5,13 @@ import (
 	"math"
 	"time"
 
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/ranking"
 )
 
 // RoundPeriods are the periods a 擂台比武 round covers.
-var RoundPeriods = []Choice{{"Q1", "第一季度"}, {"Q2", "第二季度"}, {"Q3", "第三季度"}, {"Q4", "第四季度"}, {"Y", "全年"}}
+var RoundPeriods = choice.List{{Code: "Q1", Label: "第一季度"}, {Code: "Q2", Label: "第二季度"}, {Code: "Q3", Label: "第三季度"}, {Code: "Q4", Label: "第四季度"}, {Code: "Y", Label: "全年"}}
 
 // periodSpan is the first and last day of a round's period.
 func periodSpan(year int, period string) (civil.Date, civil.Date, bool) {
@@ -64,7 +65,7 @@ func (r *Round) KindLabel() string {
 
 func (r *Round) finish() {
 	r.StateLabel = roundStates[r.State]
-	r.Title = fmt.Sprintf("%d年%s擂台比武（%s）", r.Year, label(RoundPeriods, r.Period), r.KindLabel())
+	r.Title = fmt.Sprintf("%d年%s擂台比武（%s）", r.Year, RoundPeriods.Label(r.Period), r.KindLabel())
 }
 
 // RoundStanding is one contestant of a round: its task results as of the

@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
@@ -80,7 +81,7 @@ type roundsView struct {
 	Year    int
 	Years   []int
 	Orgs    []org.Option
-	Periods []Choice
+	Periods choice.List
 	Form    url.Values
 }
 

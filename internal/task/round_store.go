@@ -103,7 +103,7 @@ func (in *RoundInput) check(today civil.Date) error {
 	} else if _, to, ok := periodSpan(in.Year, in.Period); !ok {
 		fs = append(fs, fail.Malformed("period", "比武周期应为第一至第四季度或全年"))
 	} else if !to.Before(today) {
-		fs = append(fs, fail.NotAllowed("period", fmt.Sprintf("%d年%s到 %s 才结束，期末之后才能建立比武轮次（成绩截至期末）", in.Year, label(RoundPeriods, in.Period), to)))
+		fs = append(fs, fail.NotAllowed("period", fmt.Sprintf("%d年%s到 %s 才结束，期末之后才能建立比武轮次（成绩截至期末）", in.Year, RoundPeriods.Label(in.Period), to)))
 	}
 	switch {
 	case !in.Judged:
@@ -144,7 +144,7 @@ func CreateRound(ctx context.Context, d *core.Deps, p *auth.Principal, in RoundI
 		id, err = db.InsertID(ctx, tx, `INSERT INTO task_rounds (org_id, kind, year, period, starts_on, ends_on, judged, judge_weight, prev_round_id, computed_at, created_at, updated_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, in.OrgID, in.Kind, in.Year, in.Period, from.String(), to.String(), db.Int(in.Judged), in.JudgeWeight, prev, now, now, now)
 		if db.IsUnique(err) {
-			return fail.Conflict(fmt.Sprintf("%d年%s的这项擂台比武已经建立，请勿重复建立", in.Year, label(RoundPeriods, in.Period)))
+			return fail.Conflict(fmt.Sprintf("%d年%s的这项擂台比武已经建立，请勿重复建立", in.Year, RoundPeriods.Label(in.Period)))
 		}
 		if err != nil {
 			return err
@@ -158,7 +158,7 @@ func CreateRound(ctx context.Context, d *core.Deps, p *auth.Principal, in RoundI
 			return err
 		}
 		if n == 0 {
-			return fail.NotAllowed("period", fmt.Sprintf("%s在%d年%s没有到期的任务，无法排名", r.OrgName, in.Year, label(RoundPeriods, in.Period)))
+			return fail.NotAllowed("period", fmt.Sprintf("%s在%d年%s没有到期的任务，无法排名", r.OrgName, in.Year, RoundPeriods.Label(in.Period)))
 		}
 		if r.Judged {
 			if err := todo.Post(ctx, tx, judgingTodo(r)); err != nil {

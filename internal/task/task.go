@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -36,20 +37,8 @@ const (
 var recurrenceLabels = map[string]string{Once: "一次性", Monthly: "每月", Quarterly: "每季度"}
 
 // Lines are the business lines a task can serve (党建+业务).
-var Lines = []Choice{{"", "（不关联业务）"}, {"law", "执法办案"}, {"service", "为民服务"}, {"security", "安保维稳"},
-	{"team", "队伍建设"}, {"other", "其他业务"}}
-
-// Choice is a code with its Chinese label, for pickers.
-type Choice struct{ Code, Label string }
-
-func label(cs []Choice, code string) string {
-	for _, c := range cs {
-		if c.Code == code {
-			return c.Label
-		}
-	}
-	return ""
-}
+var Lines = choice.List{{Code: "", Label: "（不关联业务）"}, {Code: "law", Label: "执法办案"}, {Code: "service", Label: "为民服务"}, {Code: "security", Label: "安保维稳"},
+	{Code: "team", Label: "队伍建设"}, {Code: "other", Label: "其他业务"}}
 
 // Item is one task of an organisation's yearly list.
 type Item struct {
@@ -73,7 +62,7 @@ type Item struct {
 }
 
 // LineLabel is the Chinese name of the business line, "" for none.
-func (it *Item) LineLabel() string { return label(Lines, it.Line) }
+func (it *Item) LineLabel() string { return Lines.Label(it.Line) }
 
 // RecurrenceLabel is the Chinese name of the recurrence.
 func (it *Item) RecurrenceLabel() string { return recurrenceLabels[it.Recurrence] }
@@ -126,7 +115,7 @@ func (in *Input) check() error {
 		return fail.Malformed("title", "任务名称不超过 100 字")
 	case utf8.RuneCountInString(in.Guidance) > 4000 || utf8.RuneCountInString(in.Purpose) > 2000 || utf8.RuneCountInString(in.Evidence) > 2000:
 		return fail.Malformed("guidance", "任务目的、工作指引或佐证材料要求过长")
-	case label(Lines, in.Line) == "":
+	case Lines.Label(in.Line) == "":
 		return fail.Malformed("line", "关联业务不在可选范围内")
 	case in.Weight < 1 || in.Weight > 100:
 		return fail.Malformed("weight", "权重应为 1 到 100 的整数")

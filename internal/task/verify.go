@@ -8,6 +8,7 @@ import (
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -39,10 +40,10 @@ func Register(v Verifier) {
 }
 
 // VerifierChoices lists the registered checks for the item form.
-func VerifierChoices() []Choice {
-	out := []Choice{{"", "（人工验收）"}}
+func VerifierChoices() choice.List {
+	out := choice.List{{Code: "", Label: "（人工验收）"}}
 	for _, v := range verifiers {
-		out = append(out, Choice{v.Code, v.Label})
+		out = append(out, choice.Item{Code: v.Code, Label: v.Label})
 	}
 	sort.Slice(out[1:], func(i, j int) bool { return out[i+1].Code < out[j+1].Code })
 	return out

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
@@ -27,28 +28,18 @@ type Filter struct {
 
 // Statuses and sorts a filter may name, with their Chinese names.
 var (
-	Statuses = []Choice{{"open", "未办结"}, {"done", "已办结"}, {"all", "全部"}}
-	Sorts    = []Choice{{"due", "按期限"}, {"org", "按组织"}, {"kind", "按类别"}, {"new", "最新在前"}}
+	Statuses = choice.List{{Code: "open", Label: "未办结"}, {Code: "done", Label: "已办结"}, {Code: "all", Label: "全部"}}
+	Sorts    = choice.List{{Code: "due", Label: "按期限"}, {Code: "org", Label: "按组织"}, {Code: "kind", Label: "按类别"}, {Code: "new", Label: "最新在前"}}
 )
 
-// Choice is one option of a filter.
-type Choice struct{ Code, Label string }
-
-func known(cs []Choice, code string) bool {
-	for _, c := range cs {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
-}
+// choice.Item is one option of a filter.
 
 // Check refuses values a filter does not know, naming the field.
 func (f Filter) Check() error {
 	switch {
-	case f.Status != "" && !known(Statuses, f.Status):
+	case f.Status != "" && !Statuses.Has(f.Status):
 		return fail.Malformed("status", "状态应为未办结、已办结或全部")
-	case f.Sort != "" && !known(Sorts, f.Sort):
+	case f.Sort != "" && !Sorts.Has(f.Sort):
 		return fail.Malformed("sort", "排序方式无效")
 	case f.Kind != "" && sourceLabels[f.Kind] == "":
 		return fail.Malformed("kind", "待办类别无效")
@@ -260,11 +251,11 @@ func Grouped(es []Entry, byOrg bool) []Group {
 }
 
 // Kinds are the kinds of work for a filter, by their Chinese names.
-func Kinds() []Choice {
-	out := make([]Choice, 0, len(sourceLabels))
+func Kinds() choice.List {
+	out := make(choice.List, 0, len(sourceLabels))
 	for k, l := range sourceLabels {
 		if k != "other" {
-			out = append(out, Choice{k, l})
+			out = append(out, choice.Item{Code: k, Label: l})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })

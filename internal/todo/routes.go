@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
@@ -100,7 +101,7 @@ type inboxView struct {
 	Pager                  web.Pager
 	ByOrg                  bool
 	Orgs                   []orgOption
-	Kinds, Statuses, Sorts []Choice
+	Kinds, Statuses, Sorts choice.List
 }
 
 type orgOption struct {
@@ -109,7 +110,7 @@ type orgOption struct {
 	Indent string
 }
 
-// ChoiceID, ChoiceName and ChoiceIndent make it a web.Choice for the shared
+// ChoiceID, ChoiceName and ChoiceIndent make it a web.choice.Item for the shared
 // picker (todo cannot read the tree through org, which posts 待办).
 func (o orgOption) ChoiceID() int64 { return o.ID }
 

@@ -149,6 +149,32 @@ func SyncPooled(ctx context.Context, d *db.DB, source string, items []Item) erro
 	return d.InTx(ctx, func(tx *db.Tx) error { return apply(ctx, tx, source, post, closed) })
 }
 
+// Moved is the keys of source whose open item is not exactly one of items:
+// to post, change or close. A job reads it on the pool and passes the keys
+// to SyncKeys in its transaction, which compares them again as they stand
+// there: an item posted or closed meanwhile is not undone.
+func Moved(ctx context.Context, q db.Querier, source string, items []Item) ([]string, error) {
+	open, err := openItems(ctx, q, source, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	post, closed, err := diff(source, open, items)
+	for _, it := range post {
+		closed = append(closed, it.Key)
+	}
+	return closed, err
+}
+
+// SyncKeys is Sync for the items of source with the given keys, of which
+// items are those that should be open: the open items of other keys stay.
+func SyncKeys(ctx context.Context, tx *db.Tx, source string, keys []string, items []Item) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	in, args := db.In(keys)
+	return syncWhere(ctx, tx, source, " AND dedup_key IN ("+in+")", args, items)
+}
+
 // diff is what makes the open items of source exactly items: the items to
 // post (new or changed) and the keys to close.
 func diff(source string, open map[string]Item, items []Item) (post []Item, closed []string, err error) {

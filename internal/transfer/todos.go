@@ -43,7 +43,7 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
 				continue
 			}
 			items = append(items, todo.Item{Source: sourceOverdue, Key: fmt.Sprintf("%d:%s", id, side), OrgID: org,
-				Title:  fmt.Sprintf("%s的组织关系转接已超期（%s）", name, stateLabels[state]),
+				Title:  fmt.Sprintf("%s的组织关系转接已超期（%s）", name, StateLabel(state)),
 				Detail: fmt.Sprintf("应于 %s 前办结；接收方确认前，转出党支部仍负责管理", due), Link: fmt.Sprintf("/transfers/%d", id),
 				Severity: "bad", DueOn: due})
 		}

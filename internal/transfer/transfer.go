@@ -30,6 +30,10 @@ const (
 var stateLabels = map[string]string{Applied: "已申请", Reviewed: "已审核", Sent: "已转出", Received: "已接收",
 	Returned: "已退回", Withdrawn: "已撤回"}
 
+// KindLabel and StateLabel name a kind and a state ("" when unknown).
+func KindLabel(k string) string  { return kindLabels[k] }
+func StateLabel(s string) string { return stateLabels[s] }
+
 // Open reports whether a transfer is still under way.
 func Open(state string) bool { return state == Applied || state == Reviewed || state == Sent }
 
@@ -117,7 +121,7 @@ type Transfer struct {
 }
 
 func (t *Transfer) fill(today civil.Date) {
-	t.KindLabel, t.StateLabel = kindLabels[t.Kind], stateLabels[t.State]
+	t.KindLabel, t.StateLabel = KindLabel(t.Kind), StateLabel(t.State)
 	if d, err := civil.Parse(t.DueOn); err == nil && Open(t.State) && d.Before(today) {
 		t.Overdue = true
 	}

@@ -85,6 +85,13 @@ func (t Trigger) LabelWith(p Params) string {
 	return fmt.Sprintf(t.Label, p[t.Param])
 }
 
+// TriggerName names the trigger of code without its number (which the
+// bureau sets per year), "" when unknown.
+func TriggerName(code string) string {
+	t, _ := TriggerOf(code)
+	return strings.ReplaceAll(t.Label, " %d ", "…")
+}
+
 // TriggerOf finds a trigger by code.
 func TriggerOf(code string) (Trigger, bool) {
 	for _, t := range Triggers {

@@ -34,6 +34,24 @@ type Account struct {
 	Request *RoleRequest `json:"request,omitempty"`
 }
 
+// State is whether the account can log in, in words, with the badge's
+// class that shows it: 停用, 待授权, 锁定中 or 正常.
+func (a Account) State() (label, class string) {
+	switch {
+	case a.Disabled:
+		return "停用", "bad"
+	case !a.Granted:
+		return "待授权", "warn"
+	case a.Locked:
+		return "锁定中", "warn"
+	}
+	return "正常", "ok"
+}
+
+// StateLabel and StateClass are State's two parts, for templates.
+func (a Account) StateLabel() string { l, _ := a.State(); return l }
+func (a Account) StateClass() string { _, c := a.State(); return c }
+
 // NewAccount is what creating an account needs.
 type NewAccount struct {
 	Username    string

@@ -42,6 +42,12 @@ type Deps struct {
 // instead.
 type Census func(ctx context.Context, s scope.Subtree, known uint64, each func(path, status string, n int)) (uint64, error)
 
+// Stamp is the updated_at of every write to the tables the census follows
+// (persons, orgs): the wall clock in unix milliseconds, never Deps.Now,
+// which tests fix in the past. The census reads again only the rows stamped
+// since its last look: a row stamped with an earlier time stays uncounted.
+func Stamp() int64 { return time.Now().UnixMilli() }
+
 // Today is the civil date in Asia/Shanghai.
 func (d *Deps) Today() string { return d.Now().In(web.Shanghai).Format("2006-01-02") }
 
