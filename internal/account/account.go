@@ -121,6 +121,13 @@ func sitePath(s string) bool {
 	return true
 }
 
+// lockedOut answers a check that locked the account and ended its
+// sessions (a wrong current password or code): the login page.
+func (h *handlers) lockedOut(w http.ResponseWriter, r *http.Request, err error) error {
+	web.ClearSessionCookie(w, r)
+	return h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": "/"}, h.loginError(err))
+}
+
 func (h *handlers) loginError(err error) error {
 	switch {
 	case errors.Is(err, auth.ErrThrottled):
@@ -171,7 +178,11 @@ func (h *handlers) passwordForm(w http.ResponseWriter, r *http.Request) error {
 		return h.Web.RenderStatus(w, r, 0, h.password, nil, fail.Malformed("password2", "两次输入的新密码不一致"))
 	}
 	old := r.FormValue("old_password")
-	if err := h.Auth.SetPassword(r.Context(), p.AccountID, &old, r.FormValue("password")); err != nil {
+	err := h.Auth.SetPassword(r.Context(), p.AccountID, &old, r.FormValue("password"))
+	if errors.Is(err, auth.ErrBadLogin) {
+		return h.lockedOut(w, r, err)
+	}
+	if err != nil {
 		return h.Web.RenderStatus(w, r, 0, h.password, nil, err)
 	}
 	web.ClearSessionCookie(w, r)

@@ -41,7 +41,7 @@ type passwordBody struct {
 }
 
 func (h *handlers) setPassword(ctx context.Context, p *auth.Principal, b passwordBody) error {
-	return h.Auth.SetPassword(ctx, p.AccountID, &b.OldPassword, b.Password)
+	return h.loginError(h.Auth.SetPassword(ctx, p.AccountID, &b.OldPassword, b.Password))
 }
 
 func (h *handlers) apiMe(w http.ResponseWriter, r *http.Request) error {

@@ -119,9 +119,8 @@ func (h *handlers) mfaEnableForm(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) mfaDisableForm(w http.ResponseWriter, r *http.Request) error {
 	err := h.Auth.DisableOTP(r.Context(), web.Principal(r), r.FormValue("code"))
-	if errors.Is(err, auth.ErrBadLogin) { // locked out: the session has ended
-		web.ClearSessionCookie(w, r)
-		return h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": "/"}, mfaErr(err))
+	if errors.Is(err, auth.ErrBadLogin) {
+		return h.lockedOut(w, r, err)
 	}
 	if err != nil {
 		return h.renderMFA(w, r, mfaErr(err))

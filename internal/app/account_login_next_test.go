@@ -24,6 +24,15 @@ func TestLoginNextStaysOnTheSite(t *testing.T) {
 		for _, next := range []string{"/\t/evil.example/", "//evil.example", "/\\evil.example", "/\\/evil.example", "/\n/evil.example",
 			"/%09/evil.example", "https://evil.example", "/\x00/evil.example"} {
 			c := e.Anonymous()
+			if strings.Contains(next, "\x00") { // no field may hold a NUL: the router refuses the request itself
+				if st := c.Do("GET", "/login?next="+url.QueryEscape(next), nil, nil); st != 400 || strings.Contains(c.Body(), "evil.example") {
+					t.Errorf("next %q: %d", next, st)
+				}
+				if st := c.PostForm("/login", url.Values{"username": {user}, "password": {apptest.Password}, "next": {next}}); st != 400 {
+					t.Errorf("login with next %q: %d", next, st)
+				}
+				continue
+			}
 			c.Expect(200, "GET", "/login?next="+url.QueryEscape(next), nil, nil) // login page
 			if strings.Contains(c.Body(), "evil.example") || !strings.Contains(c.Body(), `name="next" value="/"`) {
 				t.Errorf("next %q echoed into the form", next)

@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +41,34 @@ func TestFreshInstallRefusesDefaultPasswords(t *testing.T) {
 		}
 		if st := e.Anonymous().Do("POST", "/api/v1/auth/login", map[string]string{"username": "admin", "password": "admin"}, nil); st != 401 {
 			t.Fatalf("admin/admin login: %d", st)
+		}
+	})
+}
+
+// Guessing the current password on the change form of an open session
+// counts as failed logins: the fifth wrong guess locks the account and
+// ends its sessions, on the API and on the page.
+func TestWrongCurrentPasswordLocksTheAccount(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := e.Bureau()
+		api, page := e.Account(auth.OrgAdmin, b.A, 0), e.Account(auth.Leader, b.B, 0)
+		for i := 1; i <= 5; i++ {
+			want := 400
+			if i == 5 {
+				want = 401
+			}
+			api.Expect(want, "POST", "/api/v1/auth/password", map[string]string{"old_password": "Wrong-Guess-" + strconv.Itoa(i), "password": "New-Strong-77x"}, nil)
+			if st := page.PostForm("/password", url.Values{"old_password": {"Wrong-Guess-" + strconv.Itoa(i)}, "password": {"New-Strong-77x"}, "password2": {"New-Strong-77x"}}); st != want {
+				t.Fatalf("page, guess %d: %d, want %d", i, st, want)
+			}
+		}
+		for _, c := range []*apptest.Client{api, page} {
+			c.Expect(401, "GET", "/api/v1/me", nil, nil)
+			e.Anonymous().Expect(401, "POST", "/api/v1/auth/login", map[string]string{"username": c.Username(), "password": apptest.Password}, nil)
+			if n := e.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.lockout' AND object_id = ?", c.Username()); n != 1 {
+				t.Fatalf("%s: lockout audited %d times", c.Username(), n)
+			}
 		}
 	})
 }

@@ -2,21 +2,19 @@ package exam
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"hongdun/internal/org"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/web"
 )
 
 // DeviceHeader carries the device token of an attempt on API answers.
 const DeviceHeader = "X-Device-Token"
-
-func qint(r *http.Request, k string) int {
-	n, _ := strconv.Atoi(r.URL.Query().Get(k))
-	return n
-}
 
 // fail maps import errors to a 422 listing every bad row.
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) error {
@@ -28,14 +26,35 @@ func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) error 
 	return err
 }
 
-func filterOf(r *http.Request) Filter {
+// filterOf reads the question bank's filters. A value that does not read
+// is refused: ignored, it would list the whole bank.
+func filterOf(r *http.Request) (Filter, error) {
 	q := r.URL.Query()
-	org, _ := strconv.ParseInt(q.Get("org"), 10, 64)
-	return Filter{OrgID: org, Tag: q.Get("tag"), Kind: q.Get("kind"), Difficulty: qint(r, "difficulty"), Q: q.Get("q"), Page: qint(r, "page"), Per: qint(r, "per_page")}
+	orgID, err := input.ID("org", "组织", q.Get("org"))
+	if err != nil {
+		return Filter{}, err
+	}
+	diff, err := input.Int("difficulty", "难度", q.Get("difficulty"), 1, 3, 0)
+	if err != nil {
+		return Filter{}, err
+	}
+	kind := q.Get("kind")
+	if kind != "" && !slices.Contains(Kinds, Kind(kind)) {
+		return Filter{}, fail.Malformed("kind", fmt.Sprintf("题型“%s”无效", kind))
+	}
+	page, per, err := input.Paging(q)
+	if err != nil {
+		return Filter{}, err
+	}
+	return Filter{OrgID: orgID, Tag: q.Get("tag"), Kind: kind, Difficulty: diff, Q: q.Get("q"), Page: page, Per: per}, nil
 }
 
 func (s *Service) apiQuestions(w http.ResponseWriter, r *http.Request) error {
-	qs, total, err := s.ListQuestions(r.Context(), web.Principal(r), filterOf(r))
+	f, err := filterOf(r)
+	if err != nil {
+		return err
+	}
+	qs, total, err := s.ListQuestions(r.Context(), web.Principal(r), f)
 	if err != nil {
 		return s.fail(w, r, err)
 	}
@@ -103,8 +122,12 @@ func (s *Service) apiTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiExport(w http.ResponseWriter, r *http.Request) error {
+	f, err := filterOf(r)
+	if err != nil {
+		return err
+	}
 	attachment(w, "questions.xlsx")
-	if err := s.Export(r.Context(), web.Principal(r), filterOf(r), w); err != nil {
+	if err := s.Export(r.Context(), web.Principal(r), f, w); err != nil {
 		w.Header().Del("Content-Disposition")
 		if err := s.fail(w, r, err); err != nil {
 			return err
@@ -154,7 +177,11 @@ func (s *Service) apiImport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiExams(w http.ResponseWriter, r *http.Request) error {
-	es, err := s.ListExams(r.Context(), web.Principal(r), r.URL.Query().Get("mode"), int64(qint(r, "org")))
+	orgID, err := input.ID("org", "组织", r.URL.Query().Get("org"))
+	if err != nil {
+		return err
+	}
+	es, err := s.ListExams(r.Context(), web.Principal(r), r.URL.Query().Get("mode"), orgID)
 	if err != nil {
 		return s.fail(w, r, err)
 	}
@@ -198,7 +225,8 @@ func (s *Service) apiLeaderboard(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err == nil {
 		var b *Board
-		if b, err = s.Leaderboard(r.Context(), web.Principal(r), id, qint(r, "top")); err == nil {
+		top, _ := strconv.Atoi(r.URL.Query().Get("top")) // clampTop makes any value, read or not, a size
+		if b, err = s.Leaderboard(r.Context(), web.Principal(r), id, top); err == nil {
 			web.JSON(w, http.StatusOK, b)
 			return nil
 		}

@@ -57,7 +57,10 @@ func (s *Service) pageBank(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Service) renderBank(w http.ResponseWriter, r *http.Request, failed error, rows []RowError) error {
 	p := web.Principal(r)
-	f := filterOf(r)
+	f, err := filterOf(r)
+	if err != nil {
+		return err
+	}
 	f.Per = 100
 	qs, total, err := s.ListQuestions(r.Context(), p, f)
 	var orgs []org.Org

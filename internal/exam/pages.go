@@ -11,6 +11,7 @@ import (
 
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/web"
 )
 
@@ -72,7 +73,11 @@ func (s *Service) pages() []web.Route {
 
 func (s *Service) pageList(w http.ResponseWriter, r *http.Request) error {
 	p := web.Principal(r)
-	es, err := s.ListExams(r.Context(), p, "", int64(qint(r, "org")))
+	orgID, err := input.ID("org", "组织", r.URL.Query().Get("org"))
+	if err != nil {
+		return err
+	}
+	es, err := s.ListExams(r.Context(), p, "", orgID)
 	mine := map[int64]*Standing{}
 	if err == nil && p.Role == auth.Member && p.PersonID != 0 {
 		mine, err = s.standings(r.Context(), p.PersonID, es)

@@ -68,8 +68,12 @@ func TestImportThroughTheAPI(t *testing.T) {
 
 		// Preview: guessed mapping, first rows, no problems, nothing written.
 		var j importer.Job
-		if st := upload(t, admin, "/api/v1/imports", "花名册.xlsx", clean, map[string]string{"dry_run": "true"}, &j); st != 202 {
+		// The name is kept as the sender's file name without its bidi override and zero-width characters.
+		if st := upload(t, admin, "/api/v1/imports", "花名册\u202e\u200b.xlsx", clean, map[string]string{"dry_run": "true"}, &j); st != 202 {
 			t.Fatalf("upload: %d %s", st, admin.Body())
+		}
+		if j.FileName != "花名册.xlsx" {
+			t.Fatalf("stored file name %q", j.FileName)
 		}
 		j = wait(t, admin, j.ID)
 		if j.State != importer.Checked || j.Counts.Errors != 0 || j.Counts.Rows != 120 || len(j.Preview) != importer.PreviewRows {

@@ -22,6 +22,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
+	"hongdun/internal/platform/sealed"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/roster"
 )
@@ -164,10 +165,10 @@ func (h *handlers) uploadOf(w http.ResponseWriter, r *http.Request, options func
 		return nil, err
 	}
 	if _, ok := held[kind]; ok {
-		return h.jobs.RunHeld(r.Context(), p, HeldInput{Kind: kind, OrgID: orgID, Year: year, FileName: cleanFileName(hdr),
+		return h.jobs.RunHeld(r.Context(), p, HeldInput{Kind: kind, OrgID: orgID, Year: year, FileName: sealed.BaseName(hdr.Filename, "导入文件"),
 			Path: filepath.Join(h.jobs.UploadDir(), stored)}, opt.DryRun)
 	}
-	j := &Job{OrgID: orgID, Kind: kind, FileName: cleanFileName(hdr), StoredName: stored, Format: string(format), DryRun: opt.DryRun,
+	j := &Job{OrgID: orgID, Kind: kind, FileName: sealed.BaseName(hdr.Filename, "导入文件"), StoredName: stored, Format: string(format), DryRun: opt.DryRun,
 		UpdateExisting: opt.UpdateExisting}
 	if err := h.jobs.create(r.Context(), p, j); err != nil {
 		return nil, errors.Join(err, os.Remove(filepath.Join(h.jobs.UploadDir(), stored)))
@@ -175,14 +176,6 @@ func (h *handlers) uploadOf(w http.ResponseWriter, r *http.Request, options func
 	opt.OrgID = orgID
 	h.jobs.Start(r.Context(), j, opt)
 	return j, nil
-}
-
-func cleanFileName(h *multipart.FileHeader) string {
-	n := filepath.Base(strings.ReplaceAll(h.Filename, "\\", "/"))
-	if r := []rune(n); len(r) > 100 {
-		n = string(r[:100])
-	}
-	return n
 }
 
 // store checks the content of an upload and writes it under a random name.

@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/sealed"
 	"hongdun/internal/platform/web"
@@ -151,9 +152,9 @@ func (h *handlers) apiCommitments(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) apiMine(w http.ResponseWriter, r *http.Request) error {
-	y, err := strconv.Atoi(r.URL.Query().Get("year"))
+	y, err := input.Year("year", r.URL.Query().Get("year"), civil.Today(h.Now()).Year())
 	if err != nil {
-		y = civil.Today(h.Now()).Year()
+		return err
 	}
 	m, err := h.MineOf(r.Context(), web.Principal(r), y)
 	return web.Reply(w, http.StatusOK, m, err)

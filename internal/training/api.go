@@ -8,19 +8,16 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/web"
 )
 
-func (s *Service) year(r *http.Request) int {
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y > 1999 && y < 2101 {
-		return y
-	}
-	return s.Now().In(shanghai).Year()
-}
+// thisYear is the current year in Shanghai.
+func (s *Service) thisYear() int { return s.Now().In(shanghai).Year() }
 
-func qid(r *http.Request, k string) int64 {
-	n, _ := strconv.ParseInt(r.URL.Query().Get(k), 10, 64)
-	return n
+// year reads the query's year (2000–2100), this year when there is none.
+func (s *Service) year(r *http.Request) (int, error) {
+	return input.Year("year", r.URL.Query().Get("year"), s.thisYear())
 }
 
 func (s *Service) reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) error {
@@ -32,11 +29,16 @@ func (s *Service) reply(w http.ResponseWriter, r *http.Request, status int, v an
 }
 
 func (s *Service) apiPrograms(w http.ResponseWriter, r *http.Request) error {
-	y := 0
-	if r.URL.Query().Get("year") != "" {
-		y = s.year(r)
+	q := r.URL.Query()
+	y, err := input.Year("year", q.Get("year"), 0)
+	if err != nil {
+		return err
 	}
-	ps, err := s.ListPrograms(r.Context(), web.Principal(r), y, qid(r, "org"))
+	orgID, err := input.ID("org", "组织", q.Get("org"))
+	if err != nil {
+		return err
+	}
+	ps, err := s.ListPrograms(r.Context(), web.Principal(r), y, orgID)
 	return s.reply(w, r, 200, map[string]any{"items": ps, "total": len(ps)}, err)
 }
 
@@ -223,7 +225,7 @@ func (s *Service) apiCheckin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiFallbackPlan(w http.ResponseWriter, r *http.Request) error {
-	orgID, year, err := fallbackParams("org", r.URL.Query().Get, s.year(r))
+	orgID, year, err := fallbackParams("org", r.URL.Query().Get, s.thisYear())
 	if err != nil {
 		return err
 	}
@@ -244,7 +246,7 @@ func (s *Service) apiFallback(w http.ResponseWriter, r *http.Request) error {
 		return fail.Malformed("org_id", "请选择组织")
 	}
 	if b.Year == 0 {
-		b.Year = s.year(r)
+		b.Year = s.thisYear()
 	}
 	pl, err := s.Fallback(r.Context(), web.Principal(r), b.OrgID, b.Year, b.Expect)
 	if err != nil {
@@ -281,6 +283,10 @@ func (s *Service) apiSetRequirement(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Service) apiMine(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.My(r.Context(), web.Principal(r), s.year(r))
+	y, err := s.year(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.My(r.Context(), web.Principal(r), y)
 	return s.reply(w, r, 200, m, err)
 }

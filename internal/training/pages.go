@@ -72,7 +72,11 @@ func (s *Service) pageHome(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Service) renderHome(w http.ResponseWriter, r *http.Request, failed error) error {
 	p := web.Principal(r)
-	ps, err := s.ListPrograms(r.Context(), p, 0, qid(r, "org"))
+	orgID, err := input.ID("org", "组织", r.URL.Query().Get("org"))
+	if err != nil {
+		return err
+	}
+	ps, err := s.ListPrograms(r.Context(), p, 0, orgID)
 	var orgs any
 	if err == nil && p.Writes() {
 		orgs, err = org.Choices(r.Context(), s.DB, scope.Of(p))
@@ -189,7 +193,7 @@ func fallbackParams(orgField string, get func(string) string, def int) (int64, i
 
 // pageFallbackPlan previews a 兜底: nothing is created until it is confirmed.
 func (s *Service) pageFallbackPlan(w http.ResponseWriter, r *http.Request) error {
-	orgID, year, err := fallbackParams("org", r.URL.Query().Get, s.year(r))
+	orgID, year, err := fallbackParams("org", r.URL.Query().Get, s.thisYear())
 	if err != nil {
 		return err
 	}
@@ -201,7 +205,7 @@ func (s *Service) pageFallbackPlan(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Service) pageFallback(w http.ResponseWriter, r *http.Request) error {
-	orgID, year, err := fallbackParams("org_id", r.FormValue, s.year(r))
+	orgID, year, err := fallbackParams("org_id", r.FormValue, s.thisYear())
 	if err != nil {
 		return err
 	}
@@ -224,7 +228,11 @@ func (s *Service) pageFallback(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) pageMobile(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.My(r.Context(), web.Principal(r), s.year(r))
+	y, err := s.year(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.My(r.Context(), web.Principal(r), y)
 	if err != nil {
 		return err
 	}

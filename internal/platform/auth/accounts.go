@@ -161,7 +161,13 @@ func (s *Service) setPassword(ctx context.Context, accountID int64, old *string,
 		return err
 	}
 	if old != nil && !CheckPassword(cur, *old) {
-		return fail.Malformed("old_password", "原密码不正确")
+		// Counted as a failed login: guessing it from an open session locks
+		// the account (ErrBadLogin, sessions ended) as guessing at login does.
+		a, err := s.loadLogin(ctx, "id = ?", accountID)
+		if err != nil {
+			return err
+		}
+		return s.fail(ctx, a, "password.old_fail", true, fail.Malformed("old_password", "原密码不正确"))
 	}
 	if err := CheckPolicy(pw, username, s.Policy.MinLength); err != nil {
 		return fail.Malformed("password", err.Error())

@@ -127,9 +127,9 @@ type Service struct {
 	Policy Policy
 	Now    func() time.Time
 
-	mu       sync.Mutex
-	ipUsers  map[string]map[string]bool
-	ipWindow time.Time
+	mu      sync.Mutex
+	ipUsers map[string]map[string]time.Time // address → username → its last try
+	ipSwept time.Time
 
 	// sessionStmt is prepared once: every authenticated request runs it,
 	// and parsing it each time was a measurable share of request cost.
@@ -159,21 +159,44 @@ var (
 	ErrNotGranted = errors.New("该账号尚未经安全保密管理员授权（角色与管辖范围待审批），暂不能登录；请联系安全保密管理员")
 )
 
-// throttled counts distinct usernames tried from ip in the current minute.
+// throttled counts the distinct usernames tried from ip in the last minute
+// (a sliding minute of its own, so no window's end lets a burst through).
+// A name over the limit is refused and not remembered, so an address
+// keeps at most the limit's worth of names.
 func (s *Service) throttled(ip, username string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.Now()
-	if now.Sub(s.ipWindow) > time.Minute || s.ipUsers == nil {
-		s.ipUsers, s.ipWindow = map[string]map[string]bool{}, now
+	since := now.Add(-time.Minute)
+	forget := func(u map[string]time.Time) {
+		for n, at := range u {
+			if !at.After(since) {
+				delete(u, n)
+			}
+		}
+	}
+	if s.ipUsers == nil {
+		s.ipUsers = map[string]map[string]time.Time{}
+	}
+	if now.Sub(s.ipSwept) > time.Minute { // drop the addresses that went quiet
+		for a, u := range s.ipUsers {
+			if forget(u); len(u) == 0 {
+				delete(s.ipUsers, a)
+			}
+		}
+		s.ipSwept = now
 	}
 	u := s.ipUsers[ip]
 	if u == nil {
-		u = map[string]bool{}
+		u = map[string]time.Time{}
 		s.ipUsers[ip] = u
 	}
-	u[username] = true
-	return len(u) > s.Policy.UsersPerIPMin
+	forget(u)
+	if _, tried := u[username]; !tried && len(u) >= s.Policy.UsersPerIPMin {
+		return true
+	}
+	u[username] = now
+	return false
 }
 
 // Login checks the password and opens a session of the given kind ("web" or

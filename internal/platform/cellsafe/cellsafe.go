@@ -14,16 +14,22 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// Text returns s neutralised: unchanged unless it starts like a formula.
+// Text returns s neutralised: unchanged unless it starts like a formula,
+// also behind spaces (a program that trims cells would read it as one).
 func Text(s string) string {
 	r, _ := utf8.DecodeRuneInString(s)
+	if r == '\t' || r == '\r' {
+		return "'" + s
+	}
+	r, _ = utf8.DecodeRuneInString(strings.TrimLeftFunc(s, unicode.IsSpace))
 	switch r {
-	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+	case '=', '+', '-', '@', '＝', '＋', '－', '＠':
 		return "'" + s
 	}
 	return s

@@ -25,6 +25,11 @@ func TestText(t *testing.T) {
 		"a=1":                         "a=1",
 		"'=1":                         "'=1",
 		"010-12345678":                "010-12345678",
+		// a formula behind spaces (some programs trim a cell before reading it)
+		" =1+1":                "' =1+1",
+		"\u3000\u00a0@SUM(A1)": "'\u3000\u00a0@SUM(A1)",
+		"\n-1+1":               "'\n-1+1",
+		"  张三":                 "  张三",
 	} {
 		if got := cellsafe.Text(in); got != want {
 			t.Errorf("Text(%q) = %q, want %q", in, got, want)

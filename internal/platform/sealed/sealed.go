@@ -15,10 +15,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/plaintext"
 	"hongdun/internal/platform/web"
 )
 
@@ -43,13 +43,14 @@ func Sniff(b []byte, types ...Type) (Type, bool) {
 	return Type{}, false
 }
 
-// CleanName keeps the base name of an uploaded file, without control
-// characters or quotes, at most 100 characters, ending in the extension of
-// its type; fallback names a file that had none.
-func CleanName(name, ext, fallback string) string {
+// BaseName keeps the base name of an uploaded file without the characters
+// free text may not hold (controls, bidi overrides that show "exe.pdf" as
+// "fdp.exe", zero-width: plaintext.Bad) or quotes, at most 100 characters;
+// fallback names a file that had none.
+func BaseName(name, fallback string) string {
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
+		if _, bad := plaintext.Bad(string(r), false); bad || r == '"' {
 			return -1
 		}
 		return r
@@ -60,6 +61,13 @@ func CleanName(name, ext, fallback string) string {
 	if name == "." || name == "/" || name == "" {
 		name = fallback
 	}
+	return name
+}
+
+// CleanName is the BaseName of an uploaded file ending in the extension of
+// its type.
+func CleanName(name, ext, fallback string) string {
+	name = BaseName(name, fallback)
 	if !strings.EqualFold(filepath.Ext(name), ext) && !(ext == ".jpg" && strings.EqualFold(filepath.Ext(name), ".jpeg")) {
 		name += ext
 	}

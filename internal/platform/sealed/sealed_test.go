@@ -17,6 +17,9 @@ func TestCleanName(t *testing.T) {
 		"":                 "走访照片.jpg",
 		"/":                "走访照片.jpg",
 		"scan.png.exe":     "scan.png.exe.jpg",
+		// a right-to-left override would show "scanexe.jpg" reversed as a harmless name;
+		// zero-width and line breaks hide text in a page, a header or the audit log
+		"scan\u202egpj.exe\u200b\n.jpg": "scangpj.exe.jpg",
 	} {
 		if got := sealed.CleanName(in, ".jpg", "走访照片"); got != want {
 			t.Errorf("CleanName(%q) = %q, want %q", in, got, want)

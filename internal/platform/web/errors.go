@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"hongdun/internal/platform/fail"
 )
@@ -79,28 +81,64 @@ func fromFail(de *fail.Error) *Error {
 		RuleTitle: de.RuleTitle, PossibleOn: de.PossibleOn, Due: de.Due}
 }
 
-// DecodeJSON reads a JSON body into v, refusing unknown fields (no mass
-// assignment) and bodies over 1 MB.
+// DecodeJSON reads a request body of at most 1 MB into v: one JSON object
+// in UTF-8, holding only fields v declares. Anything else is a 400 with a
+// Chinese message naming the problem: a value after the object (a second
+// object could carry fields a proxy or log never showed), an array or null,
+// bytes that are no UTF-8 (the decoder would quietly store U+FFFD instead),
+// a NUL (PostgreSQL can neither store nor compare it).
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return fail.Malformed("", "请求体未能完整读取，请重新提交")
+	}
+	text := bytes.TrimSpace(body)
+	switch {
+	case len(text) == 0:
+		return fail.Malformed("", "请求体为空，应为 JSON 对象")
+	case !utf8.Valid(text):
+		return fail.Malformed("", "请求体含有无效的字符编码，应为 UTF-8 编码的 JSON 对象")
+	case text[0] != '{':
+		return fail.Malformed("", "请求体应为 JSON 对象（以 { 开头）")
+	case escapedNUL(text):
+		return fail.Malformed("", "请求体含有空字符（\\u0000），请删除后重新提交")
+	}
+	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var ute *json.UnmarshalTypeError
 		switch {
-		case errors.Is(err, io.EOF):
-			return fail.Malformed("", "请求体为空，应为 JSON 对象")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return fail.Malformed(f, fmt.Sprintf("不允许提交字段 %q", f))
 		case errors.As(err, &ute):
 			return fail.Malformed(ute.Field, fmt.Sprintf("字段 %q 的类型不正确", ute.Field))
 		default:
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return err
-			}
 			return fail.Malformed("", "请求体不是有效的 JSON")
 		}
 	}
+	if dec.InputOffset() != int64(len(text)) {
+		return fail.Malformed("", "请求体在 JSON 对象之后还有多余的内容，请只提交一个对象")
+	}
 	return nil
+}
+
+// escapedNUL reports whether a JSON text holds the escape \u0000 (a raw
+// NUL is no JSON at all). A backslash occurs only inside strings, so
+// skipping each escaped character finds exactly the real escapes.
+func escapedNUL(text []byte) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\\' {
+			continue
+		}
+		if i+5 < len(text) && text[i+1] == 'u' && string(text[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++
+	}
+	return false
 }

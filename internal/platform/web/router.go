@@ -9,12 +9,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
@@ -230,11 +233,56 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
+		if err := readable(r); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 		if err := rt.Handler(w, r.WithContext(ctx)); err != nil {
 			s.Fail(w, r, err)
 		}
 		s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "ms", time.Since(start).Milliseconds())
 	})
+}
+
+// readable refuses a query or urlencoded form holding what no field may
+// hold: bytes that are no UTF-8, or NUL, which PostgreSQL can neither store
+// nor compare (the handler's query would fail as a 500). Free text is
+// checked further by each validator (plaintext). Multipart forms are read
+// by their handlers within their limits; their file names are cleaned.
+func readable(r *http.Request) error {
+	if err := readableValues(r.URL.Query()); err != nil {
+		return err
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" || r.Method == http.MethodGet {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return fail.Malformed("", "表单内容无法读取（编码有误或内容过大），请从本系统页面重新提交")
+	}
+	return readableValues(r.PostForm)
+}
+
+func readableValues(vs url.Values) error {
+	check := func(k, v string) error {
+		switch {
+		case !utf8.ValidString(v):
+			return fail.Malformed(k, "提交的内容含有无效的字符编码（应为 UTF-8），请重新输入")
+		case strings.IndexByte(v, 0) >= 0:
+			return fail.Malformed(k, "提交的内容含有空字符（U+0000），请删除后重新输入")
+		}
+		return nil
+	}
+	for k, list := range vs {
+		if err := check(k, k); err != nil {
+			return err
+		}
+		for _, v := range list {
+			if err := check(k, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // mustChangeError says why only the password change is open: a one-time

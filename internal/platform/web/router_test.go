@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode"
 
 	"hongdun/internal/platform/fail"
 )
@@ -62,13 +63,30 @@ func TestDecodeJSONRefusesUnknownAndMalformed(t *testing.T) {
 	var v struct {
 		Name string `json:"name"`
 	}
-	for body, field := range map[string]string{`{"name":"x","org_id":3}`: "org_id", `{"name":`: "", ``: "", `{"name":5}`: "name"} {
+	for body, field := range map[string]string{`{"name":"x","org_id":3}`: "org_id", `{"name":`: "", ``: "", `{"name":5}`: "name",
+		// a second value after the object (a smuggled field), a body that is no object, text that is no UTF-8
+		`{"name":"x"}{"org_id":3}`: "", `{"name":"x"} 1`: "", `[1]`: "", `null`: "", "{\"name\":\"\xff\"}": "", `{"name":"a\u0000"}`: ""} {
 		rec := httptest.NewRecorder()
 		err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(body)), &v)
-		if e := asError(err); err == nil || e.Status != 400 || e.Field != field || e.Message == "" {
+		if e := asError(err); err == nil || e.Status != 400 || e.Field != field || !hasHan(e.Message) || strings.Contains(e.Message, `""`) {
 			t.Errorf("%q: %#v", body, err)
 		}
 	}
+	for body, want := range map[string]string{" {\"name\":\"张三\"}\n": "张三", `{"name":"C:\\u0000"}`: `C:\u0000`} {
+		rec := httptest.NewRecorder()
+		if err := DecodeJSON(rec, httptest.NewRequest("POST", "/", strings.NewReader(body)), &v); err != nil || v.Name != want {
+			t.Errorf("%q: %v %q", body, err, v.Name)
+		}
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // A rule refusal shows a reader its message and citation, never the rule's
@@ -90,5 +108,38 @@ func TestRuleRefusalPageHidesTheRuleID(t *testing.T) {
 	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/x", nil))
 	if !strings.Contains(rec.Body.String(), `"rule":"R-ORG-TERM"`) {
 		t.Fatalf("api: %s", rec.Body.String())
+	}
+}
+
+// A query or urlencoded form holding bytes that are no UTF-8 or NUL is
+// refused before the handler runs; a readable one reaches it whole.
+func TestUnreadableFormNeverReachesTheHandler(t *testing.T) {
+	var got []string
+	h := func(w http.ResponseWriter, r *http.Request) error {
+		got = append(got, r.FormValue("name"))
+		return nil
+	}
+	s := &Server{Log: slog.Default(), Routes: []Route{{Method: "POST", Pattern: "/api/v1/f", Perm: Public, Handler: h},
+		{Method: "GET", Pattern: "/api/v1/f", Perm: Public, Handler: h}}}
+	send := func(method, target, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	for _, c := range []struct{ method, target, body string }{
+		{"POST", "/api/v1/f", "name=%FF%FE"}, {"POST", "/api/v1/f", "name=%E5%BC%A0%00"}, {"POST", "/api/v1/f", "%FF=1"},
+		{"POST", "/api/v1/f?name=%C3", ""}, {"GET", "/api/v1/f?name=a%00", ""},
+	} {
+		if rec := send(c.method, c.target, c.body); rec.Code != 400 || !hasHan(rec.Body.String()) {
+			t.Errorf("%s %s %q: %d %s", c.method, c.target, c.body, rec.Code, rec.Body.String())
+		}
+	}
+	if len(got) != 0 {
+		t.Fatalf("the handler read %q", got)
+	}
+	if rec := send("POST", "/api/v1/f", "name=%E5%BC%A0%E4%B8%89"); rec.Code != 200 || len(got) != 1 || got[0] != "张三" {
+		t.Fatalf("a readable form: %d %q", rec.Code, got)
 	}
 }
