@@ -126,7 +126,7 @@ func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Va
 		// branch the electors are a whole subtree (hundreds of thousands of
 		// people at the 市局), so the organisation is chosen first.
 		for _, o := range v.Orgs {
-			if o.ID == p.OrgID && (o.Kind == org.Branch || o.Kind == org.Joint) {
+			if o.ID == p.OrgID && org.IsBranch(o.Kind) {
 				v.OrgID = o.ID
 			}
 		}

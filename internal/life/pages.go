@@ -151,7 +151,7 @@ func (h *handlers) renderNew(w http.ResponseWriter, r *http.Request, form url.Va
 	// Unasked, the page opens on the caller's own organisation only when it
 	// is a branch: a 党委's roster is its whole subtree (hundreds of
 	// thousands of people at the 市局), so above a branch it is chosen first.
-	if err == nil && (asked || o.Kind == org.Branch || o.Kind == org.Joint || o.Kind == org.TempBranch) {
+	if err == nil && (asked || org.IsBranch(o.Kind) || o.Kind == org.TempBranch) {
 		if v.Roster, err = Roster(ctx, h.DB, o, v.Kind, day); err != nil {
 			return err
 		}

@@ -84,8 +84,9 @@ func allowedUnder(kind, parentKind string) bool {
 
 func isTemp(kind string) bool { return kind == TempBranch || kind == TempCommittee }
 
-// isBranch is true for the kinds the branch-size rules apply to.
-func isBranch(kind string) bool { return kind == Branch || kind == Joint }
+// IsBranch is true for a 党支部 or 联合党支部: the kinds the branch-size
+// rules apply to.
+func IsBranch(kind string) bool { return kind == Branch || kind == Joint }
 
 // Org is one organisation. Optional civil dates are "" when unset.
 type Org struct {

@@ -55,7 +55,7 @@ func check(o *Org, c MemberCounts, cs committeeState, today civil.Date, r Rules)
 		return nil
 	}
 	var ws []Warning
-	if isBranch(o.Kind) {
+	if IsBranch(o.Kind) {
 		if c.Full < r.MinFull {
 			ws = append(ws, Warning{Kind: WarnFewFull, Severity: "bad", Title: fmt.Sprintf("正式党员不足%d名", r.MinFull),
 				Message: fmt.Sprintf("正式党员 %d 名，不足 %d 名：不能对接收预备党员等事项进行表决，也不得借用其他支部党员；应补充党员或与邻近单位组建联合党支部。", c.Full, r.MinFull)})
@@ -226,7 +226,7 @@ func branchAbove(ctx context.Context, q db.Querier, path string) (string, error)
 	line, err := db.Collect(rows, err, func(r db.Scanner) (o Org, err error) { return o, r.Scan(&o.Path, &o.Kind) })
 	top := path
 	for _, o := range line {
-		if isBranch(o.Kind) && len(o.Path) <= len(top) {
+		if IsBranch(o.Kind) && len(o.Path) <= len(top) {
 			top = o.Path
 		}
 	}

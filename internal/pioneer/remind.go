@@ -68,7 +68,7 @@ func todoItems(ctx context.Context, q db.Querier, today civil.Date, sc scope.Sub
 	// 党小组's branch, or itself).
 	branchOf := func(id int64) int64 {
 		for o := ix[id]; o != nil; o = ix[o.ParentID] {
-			if o.Kind == org.Branch || o.Kind == org.Joint {
+			if org.IsBranch(o.Kind) {
 				return o.ID
 			}
 		}
