@@ -554,9 +554,7 @@ func (w *ledgerWorld) plan(r PaperRow, today civil.Date) *casePlan {
 	c := &Case{BirthDate: birth, Status: p.status}
 	sort.SliceStable(p.recs, func(i, j int) bool { return p.recs[i].Date < p.recs[j].Date })
 	p.facts = factsOf(c, p.recs)
-	if p.status == "open" {
-		p.dls = sortedDeadlines(w.engine.Deadlines(p.facts))
-	}
+	p.dls = sortedDeadlines(w.engine.Deadlines(p.facts))
 	// The registry's events the steps make, from the status the person holds.
 	p.final = start
 	for _, rec := range p.recs {

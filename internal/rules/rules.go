@@ -295,6 +295,28 @@ var Steps = []StepDef{
 	{No: 25, Stage: 5, Name: "材料归档", Needs: []int{24}, Acting: ByBranch},
 }
 
+// The decisions beside the 25 steps that take the 转正's shape (《中国共产党
+// 章程》第七条): the 支部大会 votes, then a 党委 with 审批权限 approves.
+// 取消预备党员资格 is one; the approval changes the person's status.
+var (
+	CancelMeeting  = StepDef{Stage: 5, Name: "支部大会讨论取消预备党员资格", Acting: ByBranch, Fields: []string{FieldVote}}
+	CancelApproval = StepDef{Stage: 5, Name: "上级党委审批取消预备党员资格", Acting: ByApprover, Event: "cancel", From: "probationary", To: "cancelled"}
+)
+
+// Def is the definition of an action that has one: a step's, or that of
+// a decision beside the steps.
+func Def(kind string, step int) (StepDef, bool) {
+	switch kind {
+	case ActStep:
+		return Step(step)
+	case ActCancelMeeting:
+		return CancelMeeting, true
+	case ActCancel:
+		return CancelApproval, true
+	}
+	return StepDef{}, false
+}
+
 // Step returns the definition of step n (1–25).
 func Step(n int) (StepDef, bool) {
 	if n < 1 || n > len(Steps) {
