@@ -178,19 +178,7 @@ type Rules struct {
 // 党委 are the rule set's (fixed nationally, so no local override applies).
 var DefaultRules = Rules{MinFull: 3, CommitteeFrom: 7, MinCommittee: 3, MaxMembers: 50, WarnMonths: 6, ShiftYears: 1,
 	TermYears:   map[string]int{Committee: 5, General: 3, Branch: 3, Joint: 3},
-	GeneralFrom: orgSize("general_from"), CommitteeOrgFrom: orgSize("committee_from")}
-
-// sizeSet is the rule set the sizes are read from.
-var sizeSet, _ = rules.Get(rules.DefaultSet)
-
-// orgSize is a parameter of R-org-size in the default rule set.
-func orgSize(key string) int {
-	_, p, ok := sizeSet.Param(sizeRule, key)
-	if !ok {
-		panic("rule set without " + sizeRule + "." + key)
-	}
-	return p.Value
-}
+	GeneralFrom: rules.Default(sizeRule).Value("general_from"), CommitteeOrgFrom: rules.Default(sizeRule).Value("committee_from")}
 
 // sizeRule is the rule of the sizes of a 党总支 and a 党委.
 const sizeRule = "R-org-size"

@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
+	"hongdun/internal/rules"
 	"hongdun/internal/todo"
 )
 
@@ -106,7 +107,7 @@ func check(o *Org, c MemberCounts, cs committeeState, today civil.Date, r Rules)
 // a warning, not a breach: either may be set up smaller with the upper
 // organisation's approval where the work needs it.
 func sizeWarnings(o *Org, c MemberCounts, r Rules) []Warning {
-	cite := sizeSet.Rule(sizeRule).Citation
+	cite := rules.Default(sizeRule).Citation
 	switch {
 	case o.Kind == General && c.Members < r.GeneralFrom:
 		return []Warning{{Kind: WarnGeneralSmall, Severity: "warn", Title: fmt.Sprintf("党员不足%d名", r.GeneralFrom),

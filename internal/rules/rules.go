@@ -127,6 +127,24 @@ func (s *Set) Rule(id string) Rule {
 	panic("unknown rule " + id)
 }
 
+// Default is a rule of the default set, for the features that apply a
+// rule with its national values (no local overrides).
+func Default(id string) Rule {
+	s, _ := Get(DefaultSet)
+	return s.Rule(id)
+}
+
+// Value is the default value of a parameter of the rule; it panics on an
+// unknown key (a programming error).
+func (r Rule) Value(key string) int {
+	for _, p := range r.Params {
+		if p.Key == key {
+			return p.Value
+		}
+	}
+	panic("unknown parameter " + r.ID + "." + key)
+}
+
 // find returns a rule of the set by an id that may come from input.
 func (s *Set) find(id string) (Rule, bool) {
 	for _, r := range s.Rules {
