@@ -370,7 +370,12 @@ func decidedAbove(p *auth.Principal, c *Case, def rules.StepDef, actor *org.Org)
 	if def.Acting != rules.ByApprover || !ruleOrg(actor).CanApprove || ruleOrg(actor).Temporary() || scope.Of(p).Contains(actor.Path) {
 		return nil
 	}
-	return ruleRefusal(c, "R-approver", fmt.Sprintf("「%s」由「%s」办理，须由该党委或其上级党组织的党务管理员记录，本账号不能代为记录", def.Name, actor.Name))
+	return ruleRefusal(c, "R-approver", decidedAboveMessage(def, actor))
+}
+
+// decidedAboveMessage says who records the decision def of the 党委 actor.
+func decidedAboveMessage(def rules.StepDef, actor *org.Org) string {
+	return fmt.Sprintf("「%s」由「%s」办理，须由该党委或其上级党组织的党务管理员记录，本账号不能代为记录", def.Name, actor.Name)
 }
 
 // ruleRefusal is a refusal under a rule of the case's set, with its title.

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -81,6 +83,7 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 		if err != nil {
 			return err
 		}
+		w.by = opt.Scope()
 		err = w.judge(ctx, rows, opt.Today, prog, func(plans []*casePlan) error {
 			for _, p := range plans {
 				rep.Add(p.problems...)
@@ -195,6 +198,7 @@ type ledgerWorld struct {
 	fullOn  map[int64][][2]string   // branch → 正式党员 (full_date, left_date)
 	engine  *rules.Engine
 	outside map[string]bool // names of live organisations outside the subtree
+	by      scope.Subtree   // the importing account's scope (R-approver)
 }
 
 func loadLedgerWorld(ctx context.Context, d *core.Deps, q db.Querier, rootID int64, rows []PaperRow) (*ledgerWorld, error) {
@@ -401,6 +405,22 @@ func (w *ledgerWorld) bad(p *casePlan, col, format string, args ...any) {
 	p.problems = append(p.problems, roster.Problem{Row: p.row.Row, Column: col, Message: fmt.Sprintf(format, args...)})
 }
 
+// decidedAbove refuses, as the case form does (R-approver), the dated
+// decisions of the 党委 with 审批权限 in a row imported by an account whose
+// scope does not hold that 党委: a branch imports its own steps, not them.
+func (w *ledgerWorld) decidedAbove(p *casePlan) {
+	if p.approver == nil || w.by.Contains(p.approver.Path) {
+		return
+	}
+	r := w.engine.Set.Rule("R-approver")
+	for _, n := range slices.Sorted(maps.Keys(p.row.Steps)) {
+		if def, _ := rules.Step(n); def.Acting == rules.ByApprover {
+			p.problems = append(p.problems, roster.Problem{Row: p.row.Row, Column: ledgerHeading(n), Rule: r.ID, RuleTitle: r.Title, Citation: r.Citation,
+				Message: decidedAboveMessage(def, p.approver) + "；请由该党委的党务管理员导入本行，或删去该日期"})
+		}
+	}
+}
+
 // plan judges one row.
 func (w *ledgerWorld) plan(r PaperRow, today civil.Date) *casePlan {
 	p := &casePlan{row: r, name: r.Name}
@@ -528,6 +548,7 @@ func (w *ledgerWorld) plan(r PaperRow, today civil.Date) *casePlan {
 		return p
 	}
 	p.approver = w.orgs.Approver(p.branch.ID)
+	w.decidedAbove(p)
 	orgs := LedgerOrgs{Branch: ruleOrg(p.branch), Full: func(on civil.Date) int { return w.fullMembers(p.branch.ID, on) }}
 	if p.approver != nil {
 		orgs.Approver = ruleOrg(p.approver)
