@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"hongdun/internal/apptest"
+	"hongdun/internal/browsertest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/dbtest"
 )
@@ -100,4 +103,57 @@ func TestCancelProbation(t *testing.T) {
 		// A cancelled case takes no further steps.
 		post("/steps", map[string]any{"step": 22, "date": "2025-07-20"}, 422)
 	})
+}
+
+// TestBrowserCancelProbation walks a cancellation through the case page:
+// the 支部大会's form with its vote (a failing vote refused in words, the
+// rule by its title), then the 党委's approval form; the branch's
+// 党务管理员 is told who approves instead of being offered a form.
+func TestBrowserCancelProbation(t *testing.T) {
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 900)
+	b := newBureau(t, p.E)
+	w := openCase(t, b, 12)
+	w.step(13, "2024-07-10", nil)
+	w.step(14, "2024-07-15", nil)
+	w.post("/publicity", map[string]any{"publicity": "admission", "date": "2024-07-16"}, 201)
+	w.step(15, "2024-08-01", map[string]any{"vote": vote(9)})
+	w.step(16, "2024-08-10", nil)
+	w.step(17, "2024-09-01", nil)
+	base, page := p.E.Srv.URL, strings.Replace(w.base, "/api/v1", "", 1)
+	var text string
+	send := func(fields map[string]string) {
+		t.Helper()
+		tasks := []chromedp.Action{}
+		for name, v := range fields {
+			tasks = append(tasks, chromedp.SetValue(`#cancel-form [name="`+name+`"]`, v, chromedp.ByQuery))
+		}
+		p.Run(append(tasks, browsertest.Follow("#cancel-form button", chromedp.ByQuery), chromedp.Text("main", &text, chromedp.ByQuery))...)
+	}
+	p.Run(browsertest.Login(base, b.fenjuAdmin.Username(), apptest.Password), chromedp.Navigate(base+page), chromedp.Text("#cancel-form h3", &text, chromedp.ByQuery))
+	if text != "支部大会讨论取消预备党员资格" {
+		t.Fatalf("the first form of a cancellation: %q", text)
+	}
+	send(map[string]string{"date": "2025-02-20", "expected": "10", "present": "8", "for": "4", "against": "4", "opinion": "不履行党员义务"})
+	p.Shot("cancel-vote-refused")
+	if !strings.Contains(text, "赞成人数须超过应到会有表决权正式党员的半数") || strings.Contains(text, "R-majority") {
+		t.Fatalf("a failing vote is not refused by the rule's title:\n%s", text)
+	}
+	send(map[string]string{"date": "2025-02-20", "expected": "10", "present": "8", "for": "7", "against": "1", "opinion": "不履行党员义务，经教育仍无转变"})
+	p.Run(chromedp.Text("#cancel-form h3", &text, chromedp.ByQuery))
+	if text != "上级党委审批取消预备党员资格" {
+		t.Fatalf("after the vote the form is %q", text)
+	}
+	p.Run(chromedp.ScrollIntoView("#cancel-form", chromedp.ByQuery))
+	p.Shot("cancel-approval-form")
+	branch := p.E.Account(auth.OrgAdmin, b.branch, 0)
+	branch.Expect(200, "GET", page, nil, nil)
+	if body := branch.Body(); !strings.Contains(body, `id="cancel-above"`) || strings.Contains(body, `id="cancel-form"`) {
+		t.Error("the branch's page offers the 党委's approval of a cancellation")
+	}
+	send(map[string]string{"date": "2025-03-01", "opinion": "同意取消其预备党员资格"})
+	if !strings.Contains(text, "已取消预备党员资格") {
+		t.Fatalf("after the approval:\n%s", text)
+	}
+	p.Shot("cancel-approved")
 }
