@@ -310,7 +310,7 @@ var fieldLabels = map[string]string{
 	"id_masked": "身份证号（遮蔽）", "phone_masked": "电话（遮蔽）", "id_number": "身份证号", "phone": "电话", "education": "学历",
 	"category": "人员类别", "post": "职务", "status": "状态", "apply_date": "申请入党日期", "activist_date": "确定积极分子日期",
 	"candidate_date": "确定发展对象日期", "join_date": "入党日期", "full_date": "转正日期", "left_date": "离开日期",
-	"mobile": "流动党员", "mobile_place": "流动去向", "lost_contact": "失联", "lost_since": "失联起始", "abroad_since": "出国（境）定居日期",
+	"mobile": "流动党员", "mobile_place": "流动去向", "lost_contact": "失联", "lost_since": "失联起始", "abroad_since": "出国（境）定居日期", "observed_since": "留党察看起始",
 	"parent_id": "上级组织编号", "short_name": "简称", "kind": "类型", "can_approve": "审批权限", "path": "组织路径", "sort": "排序",
 	"task": "任务", "ends_on": "截止日期", "term_start": "任期开始", "term_end": "任期届满", "dissolved_on": "撤销日期",
 	"person_id": "党员编号", "role": "角色", "filter": "筛选条件", "rows": "行数", "total": "总数", "revealed": "含完整号码", "transfers": "转接编号",

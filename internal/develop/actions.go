@@ -247,7 +247,7 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 		return a, nil, nil, fail.Malformed("vetting_passed", "请填写政治审查结论（合格或不合格）")
 	}
 	if kind == rules.ActStep && def.Has(rules.FieldPeople) {
-		if a.People, err = people(ctx, q, p, in.PersonIDs, c.PersonID); err != nil {
+		if a.People, err = people(ctx, q, p, in.PersonIDs, c.PersonID, date); err != nil {
 			return a, nil, nil, err
 		}
 		data.People = a.People
@@ -388,8 +388,9 @@ func ruleRefusal(c *Case, id, msg string) error {
 	return fail.Rule(r.ID, r.Citation, msg).Titled(r.Title, "", "")
 }
 
-// people resolves 培养联系人 or 入党介绍人: persons in the caller's scope.
-func people(ctx context.Context, q db.Querier, p *auth.Principal, ids []int64, self int64) ([]rules.Person, error) {
+// people resolves 培养联系人 or 入党介绍人: persons in the caller's scope,
+// under 留党察看 on the date when one began by then and is not ended.
+func people(ctx context.Context, q db.Querier, p *auth.Principal, ids []int64, self int64, on civil.Date) ([]rules.Person, error) {
 	out := []rules.Person{}
 	for _, id := range ids {
 		if id == self {
@@ -402,10 +403,13 @@ func people(ctx context.Context, q db.Querier, p *auth.Principal, ids []int64, s
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rules.Person{ID: pr.ID, Name: pr.Name, Status: pr.Status})
+		out = append(out, rules.Person{ID: pr.ID, Name: pr.Name, Status: pr.Status, Disciplined: observedOn(pr.ObservedSince, on)})
 	}
 	return out, nil
 }
+
+// observedOn reports a 留党察看 begun on since (""：none) as in force on a date.
+func observedOn(since string, on civil.Date) bool { return since != "" && since <= on.String() }
 
 // transferredAfter reports a 组织关系转入 after the admission.
 func transferredAfter(ctx context.Context, q db.Querier, personID int64, admitted civil.Date) (bool, error) {

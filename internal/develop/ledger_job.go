@@ -183,6 +183,7 @@ type regPerson struct {
 	orgPath             string
 	hasCase             string // the status of their case ("" none)
 	idHash              string
+	observedSince       string // 留党察看 ("" none)
 }
 
 // ledgerWorld is what the rows are judged against: the subtree imported
@@ -244,7 +245,7 @@ func loadLedgerWorld(ctx context.Context, d *core.Deps, q db.Querier, rootID int
 			}
 		}
 	}
-	const cols = `p.id, p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.path, COALESCE(p.id_hash, ''),
+	const cols = `p.id, p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.path, COALESCE(p.id_hash, ''), COALESCE(p.observed_since, ''),
 		COALESCE((SELECT MIN(c.status) FROM dev_cases c WHERE c.person_id = p.id AND c.status <> 'cancelled'), '')`
 	read := func(query string, args []any, keep func(*regPerson)) error {
 		rs, err := q.QueryContext(ctx, query, args...)
@@ -254,7 +255,7 @@ func loadLedgerWorld(ctx context.Context, d *core.Deps, q db.Querier, rootID int
 		defer rs.Close()
 		for rs.Next() {
 			p := &regPerson{}
-			if err := rs.Scan(&p.id, &p.name, &p.status, &p.birth, &p.orgID, &p.orgPath, &p.idHash, &p.hasCase); err != nil {
+			if err := rs.Scan(&p.id, &p.name, &p.status, &p.birth, &p.orgID, &p.orgPath, &p.idHash, &p.observedSince, &p.hasCase); err != nil {
 				return err
 			}
 			keep(p)
@@ -538,7 +539,7 @@ func (w *ledgerWorld) plan(r PaperRow, today civil.Date) *casePlan {
 			case 0:
 				w.bad(p, col, "“%s”未在%s及其下级党组织登记", name, w.root.Name)
 			case 1:
-				r.Named[n] = append(r.Named[n], rules.Person{ID: in[0].id, Name: in[0].name, Status: in[0].status})
+				r.Named[n] = append(r.Named[n], rules.Person{ID: in[0].id, Name: in[0].name, Status: in[0].status, Disciplined: observedOn(in[0].observedSince, r.Steps[n])})
 			default:
 				w.bad(p, col, "有 %d 个名为“%s”的人员，无法确定是哪一位", len(in), name)
 			}

@@ -62,11 +62,13 @@ var eventKinds = map[string]eventKind{
 	"lost":         {"失去联系", nil, func(p *Person, ev *Event) { p.LostContact, p.LostSince = true, ev.OnDate }},
 	"found":        {"恢复联系", nil, func(p *Person, ev *Event) { p.LostContact, p.LostSince = false, "" }},
 	"abroad":       {"出国（境）定居", []string{"probationary", "full"}, func(p *Person, ev *Event) { p.AbroadSince = ev.OnDate }},
+	"observe":      {"留党察看", []string{"full"}, func(p *Person, ev *Event) { p.ObservedSince = ev.OnDate }},
+	"observe_end":  {"留党察看期满，恢复党员权利", []string{"full"}, func(p *Person, ev *Event) { p.ObservedSince = "" }},
 }
 
 // EventKinds lists the event codes in the order a form offers them.
 var EventKinds = []string{"apply", "activist", "candidate", "join", "extend", "full", "cancel", "suspend", "restore",
-	"transfer_in", "transfer_out", "death", "mobile", "mobile_end", "lost", "found", "abroad"}
+	"transfer_in", "transfer_out", "death", "mobile", "mobile_end", "lost", "found", "abroad", "observe", "observe_end"}
 
 // EventLabel is the Chinese name of an event code.
 func EventLabel(kind string) string { return eventKinds[kind].label }
@@ -212,13 +214,13 @@ func saveHistory(ctx context.Context, tx *db.Tx, p *Person, today civil.Date) er
 }
 
 const historySQL = `UPDATE persons SET org_id = ?, org_path = (SELECT path FROM orgs WHERE id = ?), status = ?, apply_date = ?, activist_date = ?, candidate_date = ?, join_date = ?,
-		full_date = ?, left_date = ?, mobile = ?, mobile_place = ?, lost_contact = ?, lost_since = ?, abroad_since = ?, updated_at = ?, version = version + 1
+		full_date = ?, left_date = ?, mobile = ?, mobile_place = ?, lost_contact = ?, lost_since = ?, abroad_since = ?, observed_since = ?, updated_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`
 
 func historyArgs(p *Person) []any {
 	return []any{p.OrgID, p.OrgID, p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
 		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact),
-		nullable(p.LostSince), nullable(p.AbroadSince), core.Stamp(), p.ID, p.Version}
+		nullable(p.LostSince), nullable(p.AbroadSince), nullable(p.ObservedSince), core.Stamp(), p.ID, p.Version}
 }
 
 func eventFits(p *Person, k eventKind, ev *Event, today civil.Date) error {
@@ -241,6 +243,9 @@ func eventFits(p *Person, k eventKind, ev *Event, today civil.Date) error {
 	}
 	if ev.Kind == "mobile" && ev.Note == "" {
 		return fail.Malformed("note", "外出流动须在备注中填写流入地")
+	}
+	if ev.Kind == "observe_end" && p.ObservedSince == "" {
+		return fail.Malformed("kind", "本人未在留党察看期间，不能登记“"+k.label+"”")
 	}
 	if ev.Kind == "suspend" {
 		return suspendable(p, d)
