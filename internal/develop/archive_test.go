@@ -8,9 +8,9 @@ import (
 	"hongdun/internal/platform/auth"
 )
 
-// walkToConversion walks the applicant's case through the 上级党委审批 of
-// the 转正 (step 24, on 2025-08-10).
-func walkToConversion(t *testing.T, b *bureau) walker {
+// walkToAdmission walks the applicant's case through the 上级党委审批 of
+// the admission (step 17, on 2024-09-01).
+func walkToAdmission(t *testing.T, b *bureau) walker {
 	t.Helper()
 	w := openCase(t, b, 12)
 	w.step(13, "2024-07-10", nil)
@@ -19,6 +19,14 @@ func walkToConversion(t *testing.T, b *bureau) walker {
 	w.step(15, "2024-08-01", map[string]any{"vote": vote(9)})
 	w.step(16, "2024-08-10", nil)
 	w.step(17, "2024-09-01", nil)
+	return w
+}
+
+// walkToConversion walks the applicant's case through the 上级党委审批 of
+// the 转正 (step 24, on 2025-08-10).
+func walkToConversion(t *testing.T, b *bureau) walker {
+	t.Helper()
+	w := walkToAdmission(t, b)
 	w.step(22, "2025-07-20", nil)
 	w.step(23, "2025-08-01", map[string]any{"vote": vote(9)})
 	w.step(24, "2025-08-10", nil)

@@ -113,13 +113,7 @@ func TestBrowserCancelProbation(t *testing.T) {
 	t.Parallel()
 	p := browsertest.Open(t, 1280, 900)
 	b := newBureau(t, p.E)
-	w := openCase(t, b, 12)
-	w.step(13, "2024-07-10", nil)
-	w.step(14, "2024-07-15", nil)
-	w.post("/publicity", map[string]any{"publicity": "admission", "date": "2024-07-16"}, 201)
-	w.step(15, "2024-08-01", map[string]any{"vote": vote(9)})
-	w.step(16, "2024-08-10", nil)
-	w.step(17, "2024-09-01", nil)
+	w := walkToAdmission(t, b)
 	base, page := p.E.Srv.URL, strings.Replace(w.base, "/api/v1", "", 1)
 	var text string
 	send := func(fields map[string]string) {
