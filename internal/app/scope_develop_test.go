@@ -106,6 +106,7 @@ func init() {
 	scoped("POST /api/v1/development/cases/{id}/reviews", devCase("POST", "/api/v1/development/cases/%d/reviews", map[string]any{"date": "2024-01-20"}))
 	scoped("POST /api/v1/development/cases/{id}/extension", devCase("POST", "/api/v1/development/cases/%d/extension", map[string]any{"date": "2024-01-20", "months": 6, "opinion": "x"}))
 	scoped("POST /api/v1/development/cases/{id}/cancellation", devCase("POST", "/api/v1/development/cases/%d/cancellation", map[string]any{"date": "2024-01-20", "opinion": "x"}))
+	scoped("POST /api/v1/development/cases/{id}/cancellation-meeting", devCase("POST", "/api/v1/development/cases/%d/cancellation-meeting", map[string]any{"date": "2024-01-20", "opinion": "x", "vote": map[string]int{"expected": 3, "present": 3, "for": 3}}))
 	scoped("POST /api/v1/development/cases/{id}/shortening", devCase("POST", "/api/v1/development/cases/%d/shortening", map[string]any{"date": "2024-01-20", "months": 6, "doc_no": "1", "event_id": 1, "record_ids": []int64{1}}))
 	scoped("POST /api/v1/development/cases/{id}/exception", devCase("POST", "/api/v1/development/cases/%d/exception", map[string]any{"date": "2024-01-20", "opinion": "x", "waives": []string{"R-target"}, "doc_no": "1", "approved_on": "2024-01-19"}))
 

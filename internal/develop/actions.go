@@ -242,12 +242,12 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 	if in.VettingPassed != nil {
 		a.VettingPassed = *in.VettingPassed
 	}
-	def, _ := rules.Step(in.Step)
+	def, _ := rules.Def(kind, in.Step)
 	if kind == rules.ActStep && def.Has(rules.FieldVetting) && in.VettingPassed == nil {
 		return a, nil, nil, fail.Malformed("vetting_passed", "请填写政治审查结论（合格或不合格）")
 	}
 	if kind == rules.ActStep && def.Has(rules.FieldPeople) {
-		if a.People, err = people(ctx, q, p, in.PersonIDs, c.PersonID); err != nil {
+		if a.People, err = people(ctx, q, p, in.PersonIDs, c.PersonID, date); err != nil {
 			return a, nil, nil, err
 		}
 		data.People = a.People
@@ -259,11 +259,11 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 	data.notice = notice
 	if actor != nil {
 		a.Org = ruleOrg(actor)
-		if err := decidedAbove(p, c, kind, def, actor); err != nil {
+		if err := decidedAbove(p, c, def, actor); err != nil {
 			return a, nil, nil, err
 		}
 	}
-	if kind == rules.ActStep && def.Has(rules.FieldVote) {
+	if def.Has(rules.FieldVote) {
 		if a.BranchFull, err = fullMembersOn(ctx, q, c.OrgID, date.String()); err != nil {
 			return a, nil, nil, err
 		}
@@ -272,7 +272,7 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 			return a, nil, nil, fail.Malformed("expected_reason", fmt.Sprintf("应到人数（%d）与会议当日支部正式党员名册（%d人）不一致，请填写更正理由", in.Vote.Expected, a.BranchFull))
 		}
 	}
-	if kind == rules.ActExtend || kind == rules.ActCancel {
+	if kind == rules.ActExtend || kind == rules.ActCancelMeeting {
 		if data.Opinion == "" {
 			return a, nil, nil, fail.Malformed("opinion", "请填写理由")
 		}
@@ -329,10 +329,10 @@ func shortening(ctx context.Context, q db.Querier, c *Case, in Input, date civil
 // nearest 党委 with 审批权限 for the upper steps, said in the notice. A
 // 临时党组织 named is returned for the rules to refuse (R-approver).
 func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input) (o *org.Org, notice string, err error) {
-	def, _ := rules.Step(in.Step)
+	def, isDef := rules.Def(kind, in.Step)
 	if in.OrgID != 0 {
 		o, err := getOrg(ctx, q, in.OrgID)
-		approves := kind == rules.ActStep && def.Acting == rules.ByApprover
+		approves := isDef && def.Acting == rules.ByApprover
 		if err == nil && (ruleOrg(o).Temporary() || approves && !ruleOrg(o).CanApprove) {
 			return o, "", nil // the rules refuse it by name (R-approver)
 		}
@@ -341,7 +341,7 @@ func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input
 		}
 		return o, "", nil
 	}
-	upper := kind == rules.ActException || kind == rules.ActShorten || kind == rules.ActStep && def.Upper()
+	upper := kind == rules.ActException || kind == rules.ActShorten || isDef && def.Upper()
 	if !upper {
 		o, err := getOrg(ctx, q, c.OrgID)
 		return o, "", err
@@ -362,14 +362,20 @@ func actingOrg(ctx context.Context, q db.Querier, c *Case, kind string, in Input
 }
 
 // decidedAbove refuses a decision of a 党委 with 审批权限 (预审, talk,
-// approval: R-approver) recorded by an account whose scope does not hold
-// that 党委, e.g. a branch recording its own admission. An organisation
-// that cannot approve is left to the rules, which refuse it by name.
-func decidedAbove(p *auth.Principal, c *Case, kind string, def rules.StepDef, actor *org.Org) error {
-	if kind != rules.ActStep || def.Acting != rules.ByApprover || !ruleOrg(actor).CanApprove || ruleOrg(actor).Temporary() || scope.Of(p).Contains(actor.Path) {
+// approval, the approval of a cancellation: R-approver) recorded by an
+// account whose scope does not hold that 党委, e.g. a branch recording its
+// own admission. An organisation that cannot approve is left to the
+// rules, which refuse it by name.
+func decidedAbove(p *auth.Principal, c *Case, def rules.StepDef, actor *org.Org) error {
+	if def.Acting != rules.ByApprover || !ruleOrg(actor).CanApprove || ruleOrg(actor).Temporary() || scope.Of(p).Contains(actor.Path) {
 		return nil
 	}
-	return ruleRefusal(c, "R-approver", fmt.Sprintf("「%s」由「%s」办理，须由该党委或其上级党组织的党务管理员记录，本账号不能代为记录", def.Name, actor.Name))
+	return ruleRefusal(c, "R-approver", decidedAboveMessage(def, actor))
+}
+
+// decidedAboveMessage says who records the decision def of the 党委 actor.
+func decidedAboveMessage(def rules.StepDef, actor *org.Org) string {
+	return fmt.Sprintf("「%s」由「%s」办理，须由该党委或其上级党组织的党务管理员记录，本账号不能代为记录", def.Name, actor.Name)
 }
 
 // ruleRefusal is a refusal under a rule of the case's set, with its title.
@@ -382,8 +388,9 @@ func ruleRefusal(c *Case, id, msg string) error {
 	return fail.Rule(r.ID, r.Citation, msg).Titled(r.Title, "", "")
 }
 
-// people resolves 培养联系人 or 入党介绍人: persons in the caller's scope.
-func people(ctx context.Context, q db.Querier, p *auth.Principal, ids []int64, self int64) ([]rules.Person, error) {
+// people resolves 培养联系人 or 入党介绍人: persons in the caller's scope,
+// under 留党察看 on the date when one began by then and is not ended.
+func people(ctx context.Context, q db.Querier, p *auth.Principal, ids []int64, self int64, on civil.Date) ([]rules.Person, error) {
 	out := []rules.Person{}
 	for _, id := range ids {
 		if id == self {
@@ -396,10 +403,13 @@ func people(ctx context.Context, q db.Querier, p *auth.Principal, ids []int64, s
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rules.Person{ID: pr.ID, Name: pr.Name, Status: pr.Status})
+		out = append(out, rules.Person{ID: pr.ID, Name: pr.Name, Status: pr.Status, Disciplined: observedOn(pr.ObservedSince, on)})
 	}
 	return out, nil
 }
+
+// observedOn reports a 留党察看 begun on since (""：none) as in force on a date.
+func observedOn(since string, on civil.Date) bool { return since != "" && since <= on.String() }
 
 // transferredAfter reports a 组织关系转入 after the admission.
 func transferredAfter(ctx context.Context, q db.Querier, personID int64, admitted civil.Date) (bool, error) {
@@ -470,7 +480,7 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 	case rules.ActExtend:
 		kind, from, to, on = "extend", "probationary", "probationary", rec.Date
 	case rules.ActCancel:
-		kind, from, to, on = "cancel", "probationary", "cancelled", rec.Date
+		kind, from, to, on = rules.CancelApproval.Event, rules.CancelApproval.From, rules.CancelApproval.To, rec.Date
 	default:
 		return nil
 	}
@@ -530,4 +540,4 @@ func (r Record) WaiveTitles() []string {
 }
 
 var kindLabels = map[string]string{rules.ActPublicity: "公示", rules.ActReview: "培养考察", rules.ActExtend: "延长预备期",
-	rules.ActCancel: "取消预备党员资格", rules.ActException: "优先发展例外", rules.ActShorten: "缩短培养期"}
+	rules.ActCancelMeeting: rules.CancelMeeting.Name, rules.ActCancel: rules.CancelApproval.Name, rules.ActException: "优先发展例外", rules.ActShorten: "缩短培养期"}

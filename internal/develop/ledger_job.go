@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -81,6 +83,7 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 		if err != nil {
 			return err
 		}
+		w.by = opt.Scope()
 		err = w.judge(ctx, rows, opt.Today, prog, func(plans []*casePlan) error {
 			for _, p := range plans {
 				rep.Add(p.problems...)
@@ -180,6 +183,7 @@ type regPerson struct {
 	orgPath             string
 	hasCase             string // the status of their case ("" none)
 	idHash              string
+	observedSince       string // 留党察看 ("" none)
 }
 
 // ledgerWorld is what the rows are judged against: the subtree imported
@@ -195,6 +199,7 @@ type ledgerWorld struct {
 	fullOn  map[int64][][2]string   // branch → 正式党员 (full_date, left_date)
 	engine  *rules.Engine
 	outside map[string]bool // names of live organisations outside the subtree
+	by      scope.Subtree   // the importing account's scope (R-approver)
 }
 
 func loadLedgerWorld(ctx context.Context, d *core.Deps, q db.Querier, rootID int64, rows []PaperRow) (*ledgerWorld, error) {
@@ -240,7 +245,7 @@ func loadLedgerWorld(ctx context.Context, d *core.Deps, q db.Querier, rootID int
 			}
 		}
 	}
-	const cols = `p.id, p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.path, COALESCE(p.id_hash, ''),
+	const cols = `p.id, p.name, p.status, COALESCE(p.birth_date, ''), p.org_id, o.path, COALESCE(p.id_hash, ''), COALESCE(p.observed_since, ''),
 		COALESCE((SELECT MIN(c.status) FROM dev_cases c WHERE c.person_id = p.id AND c.status <> 'cancelled'), '')`
 	read := func(query string, args []any, keep func(*regPerson)) error {
 		rs, err := q.QueryContext(ctx, query, args...)
@@ -250,7 +255,7 @@ func loadLedgerWorld(ctx context.Context, d *core.Deps, q db.Querier, rootID int
 		defer rs.Close()
 		for rs.Next() {
 			p := &regPerson{}
-			if err := rs.Scan(&p.id, &p.name, &p.status, &p.birth, &p.orgID, &p.orgPath, &p.idHash, &p.hasCase); err != nil {
+			if err := rs.Scan(&p.id, &p.name, &p.status, &p.birth, &p.orgID, &p.orgPath, &p.idHash, &p.observedSince, &p.hasCase); err != nil {
 				return err
 			}
 			keep(p)
@@ -401,6 +406,22 @@ func (w *ledgerWorld) bad(p *casePlan, col, format string, args ...any) {
 	p.problems = append(p.problems, roster.Problem{Row: p.row.Row, Column: col, Message: fmt.Sprintf(format, args...)})
 }
 
+// decidedAbove refuses, as the case form does (R-approver), the dated
+// decisions of the 党委 with 审批权限 in a row imported by an account whose
+// scope does not hold that 党委: a branch imports its own steps, not them.
+func (w *ledgerWorld) decidedAbove(p *casePlan) {
+	if p.approver == nil || w.by.Contains(p.approver.Path) {
+		return
+	}
+	r := w.engine.Set.Rule("R-approver")
+	for _, n := range slices.Sorted(maps.Keys(p.row.Steps)) {
+		if def, _ := rules.Step(n); def.Acting == rules.ByApprover {
+			p.problems = append(p.problems, roster.Problem{Row: p.row.Row, Column: ledgerHeading(n), Rule: r.ID, RuleTitle: r.Title, Citation: r.Citation,
+				Message: decidedAboveMessage(def, p.approver) + "；请由该党委的党务管理员导入本行，或删去该日期"})
+		}
+	}
+}
+
 // plan judges one row.
 func (w *ledgerWorld) plan(r PaperRow, today civil.Date) *casePlan {
 	p := &casePlan{row: r, name: r.Name}
@@ -518,7 +539,7 @@ func (w *ledgerWorld) plan(r PaperRow, today civil.Date) *casePlan {
 			case 0:
 				w.bad(p, col, "“%s”未在%s及其下级党组织登记", name, w.root.Name)
 			case 1:
-				r.Named[n] = append(r.Named[n], rules.Person{ID: in[0].id, Name: in[0].name, Status: in[0].status})
+				r.Named[n] = append(r.Named[n], rules.Person{ID: in[0].id, Name: in[0].name, Status: in[0].status, Disciplined: observedOn(in[0].observedSince, r.Steps[n])})
 			default:
 				w.bad(p, col, "有 %d 个名为“%s”的人员，无法确定是哪一位", len(in), name)
 			}
@@ -528,6 +549,7 @@ func (w *ledgerWorld) plan(r PaperRow, today civil.Date) *casePlan {
 		return p
 	}
 	p.approver = w.orgs.Approver(p.branch.ID)
+	w.decidedAbove(p)
 	orgs := LedgerOrgs{Branch: ruleOrg(p.branch), Full: func(on civil.Date) int { return w.fullMembers(p.branch.ID, on) }}
 	if p.approver != nil {
 		orgs.Approver = ruleOrg(p.approver)
@@ -554,9 +576,7 @@ func (w *ledgerWorld) plan(r PaperRow, today civil.Date) *casePlan {
 	c := &Case{BirthDate: birth, Status: p.status}
 	sort.SliceStable(p.recs, func(i, j int) bool { return p.recs[i].Date < p.recs[j].Date })
 	p.facts = factsOf(c, p.recs)
-	if p.status == "open" {
-		p.dls = sortedDeadlines(w.engine.Deadlines(p.facts))
-	}
+	p.dls = sortedDeadlines(w.engine.Deadlines(p.facts))
 	// The registry's events the steps make, from the status the person holds.
 	p.final = start
 	for _, rec := range p.recs {

@@ -114,7 +114,7 @@ func nonNil(fs []rules.Finding) []rules.Finding {
 // upperDeadline reports a deadline that falls to the 党委 above the branch:
 // the approvals of admission and of 转正.
 func upperDeadline(dl rules.Deadline) bool {
-	return dl.Rule == "R-approval-time" || dl.Kind == "conversion_approval"
+	return dl.Rule == "R-approval-time" || dl.Kind == "conversion_approval" || dl.Kind == "cancel_approval"
 }
 
 const todoSource = "develop.deadline"
@@ -123,7 +123,7 @@ const todoSource = "develop.deadline"
 // 待办 postings.
 func syncDeadlines(ctx context.Context, tx *db.Tx, c *Case, f rules.Facts, e *rules.Engine, now civil.Date, at int64) error {
 	var ds []rules.Deadline
-	if c.Status == "open" {
+	if c.Status != "cancelled" {
 		ds = sortedDeadlines(e.Deadlines(f))
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM dev_deadlines WHERE case_id = ?", c.ID); err != nil {

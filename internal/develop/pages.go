@@ -19,7 +19,7 @@ import (
 
 // actions maps the path of a case form to its kind.
 var actions = map[string]string{"steps": rules.ActStep, "publicity": rules.ActPublicity, "reviews": rules.ActReview,
-	"extension": rules.ActExtend, "cancellation": rules.ActCancel, "exception": rules.ActException, "shortening": rules.ActShorten}
+	"extension": rules.ActExtend, "cancellation-meeting": rules.ActCancelMeeting, "cancellation": rules.ActCancel, "exception": rules.ActException, "shortening": rules.ActShorten}
 
 type ledgerView struct {
 	Rows   []LedgerRow
@@ -146,6 +146,12 @@ type caseView struct {
 	// Shorten offers an approved shorter 培养期 when they were found 表现突出.
 	Standings []wartime.Standing
 	Shorten   bool
+	// Cancel is the form of the next record of a cancellation of the
+	// 预备党员资格 (the 支部大会's vote, then the 党委's approval) posted
+	// to CancelAction, or CancelAbove names the 党委 that records the
+	// approval when the caller's scope does not hold it.
+	Cancel                    *stepForm
+	CancelAction, CancelAbove string
 }
 
 type personOption struct {
@@ -228,6 +234,19 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 	if !v.Write {
 		return v, nil
 	}
+	if v.Probation {
+		def, action := rules.CancelMeeting, "cancellation-meeting"
+		if !f.CancelMeeting.IsZero() {
+			def, action = rules.CancelApproval, "cancellation"
+		}
+		if v.CancelAbove, err = h.decidedAbove(r, c, def); err == nil && v.CancelAbove == "" {
+			v.Cancel, err = h.stepForm(r, c, def, Input{}, nil)
+			v.CancelAction = action
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	v.Recordable = recordable(f)
 	chosen, _ := strconv.Atoi(r.URL.Query().Get("step"))
 	for _, d := range v.Recordable {
@@ -235,13 +254,9 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 			v.Next, v.HasNext = d, true // the step asked for, else the first not yet recorded
 		}
 	}
-	if v.HasNext && v.Next.Acting == rules.ByApprover {
-		ap, err := org.Approver(r.Context(), h.DB, c.OrgPath)
-		if err != nil {
+	if v.HasNext {
+		if v.DecidedAbove, err = h.decidedAbove(r, c, v.Next); err != nil {
 			return nil, err
-		}
-		if ap != nil && !scope.Of(web.Principal(r)).Contains(ap.Path) {
-			v.DecidedAbove = ap.Name
 		}
 	}
 	if v.HasNext && v.DecidedAbove == "" {
@@ -250,6 +265,20 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 		}
 	}
 	return v, nil
+}
+
+// decidedAbove names the 党委 with 审批权限 whose decision def is when the
+// caller's scope does not hold it ("" otherwise): that 党委 records it
+// (R-approver), so the page offers no form.
+func (h *handlers) decidedAbove(r *http.Request, c *Case, def rules.StepDef) (string, error) {
+	if def.Acting != rules.ByApprover {
+		return "", nil
+	}
+	ap, err := org.Approver(r.Context(), h.DB, c.OrgPath)
+	if err != nil || ap == nil || scope.Of(web.Principal(r)).Contains(ap.Path) {
+		return "", err
+	}
+	return ap.Name, nil
 }
 
 // recordable lists the steps whose prerequisites are recorded and that are
@@ -264,7 +293,9 @@ func recordable(f rules.Facts) []rules.StepDef {
 		}
 		on, done := f.Done[d.No]
 		again := d.Repeat == rules.RepeatSupplement || d.Repeat == rules.RepeatExtension && !f.ExtendedOn.IsZero() && !on.After(f.ExtendedOn)
-		if met && (!done || again) {
+		// After a 支部大会 voted to cancel, no 转正 step follows.
+		cancelling := !f.CancelMeeting.IsZero() && d.No >= 22
+		if met && (!done || again) && !cancelling {
 			out = append(out, d)
 		}
 	}
@@ -401,6 +432,9 @@ func (h *handlers) rerenderCase(w http.ResponseWriter, r *http.Request, in Input
 		return verr
 	}
 	v.Input = in
+	if kind := actions[r.PathValue("action")]; v.Cancel != nil && (kind == rules.ActCancelMeeting || kind == rules.ActCancel) {
+		v.Cancel.In = in
+	}
 	if def, ok := rules.Step(in.Step); ok && v.Form != nil {
 		v.Next = def
 		if v.Form, verr = h.stepForm(r, v.Case, def, in, nil); verr != nil {

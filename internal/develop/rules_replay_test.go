@@ -2,6 +2,7 @@ package develop_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -188,5 +189,32 @@ func TestAdmissionVoteQuorumAndBranchSize(t *testing.T) {
 		if out.Error.Rule != "R-branch-size" || !strings.Contains(out.Error.Message, "现有2人") {
 			t.Fatalf("a branch of 2 正式党员 votes: %+v", out.Error)
 		}
+	})
+}
+
+// TestIntroducerUnderObservation: a 正式党员 under 留党察看 whose rights are
+// not restored introduces no one (R-introducers): the 留党察看 is recorded
+// in the person's party history and refused by name on the date it is in
+// force; before it began, or once the rights are restored, the same member
+// is accepted.
+func TestIntroducerUnderObservation(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		w := openCase(t, b, 8)
+		event := func(kind, on string) {
+			t.Helper()
+			b.admin.Expect(201, "POST", fmt.Sprintf("/api/v1/members/%d/events", b.members[1]), map[string]any{"kind": kind, "on_date": on, "note": "党委决定"}, nil)
+		}
+		event("observe", "2024-05-01")
+		fp := dbtest.Fingerprint(t, e.DB)
+		out := w.post("/steps", map[string]any{"step": 9, "date": "2024-05-20", "person_ids": b.members[:2]}, 422)
+		if out.Error.Rule != "R-introducers" || !strings.Contains(out.Error.Message, "留党察看") || out.Error.RuleTitle == "" {
+			t.Fatalf("an introducer under 留党察看: %+v", out.Error)
+		}
+		if dbtest.Fingerprint(t, e.DB) != fp {
+			t.Fatal("a refused step changed the database")
+		}
+		event("observe_end", "2025-05-01")
+		w.step(9, "2024-05-20", map[string]any{"person_ids": b.members[:2]})
 	})
 }

@@ -427,7 +427,7 @@ func (s *demoSeeder) insertCases(ctx context.Context, tx *db.Tx, cases []*demoCa
 
 // deadlines are the open deadlines of a walked case, soonest first.
 func (c *demoCase) deadlines(e *rules.Engine) []rules.Deadline {
-	if c.Status != "open" {
+	if c.Status == "cancelled" {
 		return nil
 	}
 	return sortedDeadlines(e.Deadlines(c.facts()))

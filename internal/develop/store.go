@@ -225,6 +225,8 @@ func factsOf(c *Case, recs []Record) rules.Facts {
 			}
 		case rules.ActReview:
 			f.Reviews = append(f.Reviews, d)
+		case rules.ActCancelMeeting:
+			f.CancelMeeting = d
 		case rules.ActExtend:
 			f.Extensions = append(f.Extensions, r.Data.Months)
 			f.ExtendedOn = d

@@ -173,7 +173,7 @@ func (h *handlers) uploadOf(w http.ResponseWriter, r *http.Request, options func
 	if err := h.jobs.create(r.Context(), p, j); err != nil {
 		return nil, errors.Join(err, os.Remove(filepath.Join(h.jobs.UploadDir(), stored)))
 	}
-	opt.OrgID = orgID
+	opt.OrgID, opt.By = orgID, p
 	h.jobs.Start(r.Context(), j, opt)
 	return j, nil
 }
@@ -337,7 +337,7 @@ func (h *handlers) confirm(r *http.Request, id int64, req ConfirmRequest) error 
 		return fail.Conflict("该导入任务正在进行或已完成，请勿重复提交")
 	}
 	j.OrgID = req.OrgID
-	h.jobs.launch(ctx, j, Options{OrgID: req.OrgID, DryRun: req.DryRun, UpdateExisting: req.UpdateExisting, Mapping: mapping}, prog)
+	h.jobs.launch(ctx, j, Options{OrgID: req.OrgID, DryRun: req.DryRun, UpdateExisting: req.UpdateExisting, Mapping: mapping, By: p}, prog)
 	return nil
 }
 

@@ -13,10 +13,12 @@ import (
 	"sync/atomic"
 
 	"hongdun/internal/member"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/roster"
 	"hongdun/internal/stats"
 )
@@ -28,6 +30,19 @@ type Options struct {
 	UpdateExisting bool           // update people already registered (matched by ID number) instead of refusing them
 	Mapping        roster.Mapping // column mapping chosen by the user; nil = guessed
 	Today          civil.Date
+	// By is who imports: a rule that asks who may record a decision
+	// (R-approver) judges each row by their scope. Nil is the server's
+	// operator at the command line, who holds the whole bureau.
+	By *auth.Principal
+}
+
+// Scope is the importing account's scope: the whole bureau for the
+// operator at the command line.
+func (o Options) Scope() scope.Subtree {
+	if o.By == nil {
+		return scope.All()
+	}
+	return scope.Of(o.By)
 }
 
 // Progress is read by pages and the CLI while a job runs.

@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
+	"hongdun/internal/rules"
 	"hongdun/internal/todo"
 )
 
@@ -49,6 +50,22 @@ func FrequenciesOf(ctx context.Context, q db.Querier, bureau int64, year int) (F
 	return frequencies.Of(ctx, q, bureau, year, Defaults())
 }
 
+// timesAYear is how often a frequency holds a meeting in a year.
+var timesAYear = map[string]int{Month: 12, Quarter: 4, Year: 1, None: 0}
+
+// atLeast refuses a frequency below the national minimum of its kind
+// (R-life): a bureau may hold a meeting more often, never less. A kind
+// the rule names no minimum for (谈心谈话, counted per pair) has none.
+func atLeast(kind, per string) error {
+	r := rules.Default("R-life")
+	for _, min := range r.Params {
+		if min.Key == kind && timesAYear[per] < min.Value {
+			return fail.Rule(r.ID, r.Citation, fmt.Sprintf("%s每年至少%d次，不能设为%s", KindLabel(kind), min.Value, PerLabel(per))).Titled(r.Title, "", "")
+		}
+	}
+	return nil
+}
+
 // SetFrequencies sets a bureau's frequencies for a year (its 党务管理员 of
 // the whole bureau only).
 func (s *Service) SetFrequencies(ctx context.Context, p *auth.Principal, year int, f Frequencies) error {
@@ -64,6 +81,9 @@ func (s *Service) SetFrequencies(ctx context.Context, p *auth.Principal, year in
 		}
 		if PerLabel(per) == "" {
 			return fail.NotAllowed("per", KindLabel(k)+"的频次只能是每月、每季度、每年或不排入日历")
+		}
+		if err := atLeast(k, per); err != nil {
+			return err
 		}
 	}
 	bureau := bureauOf(scope.Of(p).Root())

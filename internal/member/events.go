@@ -9,6 +9,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/rules"
 )
 
 // Event is one dated entry of a person's party history.
@@ -40,7 +41,7 @@ var eventKinds = map[string]eventKind{
 	"cancel":    {"取消预备党员资格", []string{"probationary"}, func(p *Person, ev *Event) { p.Status, p.LeftDate = "cancelled", ev.OnDate }},
 	"suspend":   {"停止党籍", []string{"probationary", "full"}, func(p *Person, ev *Event) { p.Status, p.LeftDate = "suspended", ev.OnDate }},
 	"restore": {"恢复党籍", []string{"suspended"}, func(p *Person, ev *Event) {
-		p.Status, p.LeftDate = "probationary", ""
+		p.Status, p.LeftDate, p.AbroadSince = "probationary", "", ""
 		if p.FullDate != "" {
 			p.Status = "full"
 		}
@@ -60,11 +61,14 @@ var eventKinds = map[string]eventKind{
 	"mobile_end":   {"结束流动", nil, func(p *Person, ev *Event) { p.Mobile, p.MobilePlace = false, "" }},
 	"lost":         {"失去联系", nil, func(p *Person, ev *Event) { p.LostContact, p.LostSince = true, ev.OnDate }},
 	"found":        {"恢复联系", nil, func(p *Person, ev *Event) { p.LostContact, p.LostSince = false, "" }},
+	"abroad":       {"出国（境）定居", []string{"probationary", "full"}, func(p *Person, ev *Event) { p.AbroadSince = ev.OnDate }},
+	"observe":      {"留党察看", []string{"full"}, func(p *Person, ev *Event) { p.ObservedSince = ev.OnDate }},
+	"observe_end":  {"留党察看期满，恢复党员权利", []string{"full"}, func(p *Person, ev *Event) { p.ObservedSince = "" }},
 }
 
 // EventKinds lists the event codes in the order a form offers them.
 var EventKinds = []string{"apply", "activist", "candidate", "join", "extend", "full", "cancel", "suspend", "restore",
-	"transfer_in", "transfer_out", "death", "mobile", "mobile_end", "lost", "found"}
+	"transfer_in", "transfer_out", "death", "mobile", "mobile_end", "lost", "found", "abroad", "observe", "observe_end"}
 
 // EventLabel is the Chinese name of an event code.
 func EventLabel(kind string) string { return eventKinds[kind].label }
@@ -210,13 +214,13 @@ func saveHistory(ctx context.Context, tx *db.Tx, p *Person, today civil.Date) er
 }
 
 const historySQL = `UPDATE persons SET org_id = ?, org_path = (SELECT path FROM orgs WHERE id = ?), status = ?, apply_date = ?, activist_date = ?, candidate_date = ?, join_date = ?,
-		full_date = ?, left_date = ?, mobile = ?, mobile_place = ?, lost_contact = ?, lost_since = ?, updated_at = ?, version = version + 1
+		full_date = ?, left_date = ?, mobile = ?, mobile_place = ?, lost_contact = ?, lost_since = ?, abroad_since = ?, observed_since = ?, updated_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`
 
 func historyArgs(p *Person) []any {
 	return []any{p.OrgID, p.OrgID, p.Status, nullable(p.ApplyDate), nullable(p.ActivistDate), nullable(p.CandidateDate),
 		nullable(p.JoinDate), nullable(p.FullDate), nullable(p.LeftDate), db.Int(p.Mobile), p.MobilePlace, db.Int(p.LostContact),
-		nullable(p.LostSince), core.Stamp(), p.ID, p.Version}
+		nullable(p.LostSince), nullable(p.AbroadSince), nullable(p.ObservedSince), core.Stamp(), p.ID, p.Version}
 }
 
 func eventFits(p *Person, k eventKind, ev *Event, today civil.Date) error {
@@ -240,7 +244,34 @@ func eventFits(p *Person, k eventKind, ev *Event, today civil.Date) error {
 	if ev.Kind == "mobile" && ev.Note == "" {
 		return fail.Malformed("note", "外出流动须在备注中填写流入地")
 	}
+	if ev.Kind == "observe_end" && p.ObservedSince == "" {
+		return fail.Malformed("kind", "本人未在留党察看期间，不能登记“"+k.label+"”")
+	}
+	if ev.Kind == "suspend" {
+		return suspendable(p, d)
+	}
 	return nil
+}
+
+// suspendable refuses a 停止党籍 on a date whose grounds the record does
+// not hold (R-suspend): out of contact for the rule's months by then, or
+// settled abroad (出国（境）定居) on or before it.
+func suspendable(p *Person, on civil.Date) error {
+	r := rules.Default("R-suspend")
+	m := r.Value("months")
+	if p.AbroadSince != "" && p.AbroadSince <= on.String() {
+		return nil
+	}
+	if since, err := civil.Parse(p.LostSince); p.LostContact && err == nil {
+		due := since.AddMonths(m)
+		if !on.Before(due) {
+			return nil
+		}
+		return fail.Rule(r.ID, r.Citation, fmt.Sprintf("自%s失去联系，至%s未满%d个月，不能停止党籍；可于%s（含）后停止党籍",
+			since.Chinese(), on.Chinese(), m, due.Chinese())).Titled(r.Title, due.String(), "")
+	}
+	return fail.Rule(r.ID, r.Citation, fmt.Sprintf("停止党籍只适用于失去联系%d个月以上、经多方查找仍无法取得联系的党员，或出国（境）定居的党员；"+
+		"本人未登记“失去联系”或“出国（境）定居”", m)).Titled(r.Title, "", "")
 }
 
 // SetStatus sets a person's status without recording an event (for

@@ -40,7 +40,9 @@ type Person struct {
 	MobilePlace   string `json:"mobile_place"`
 	LostContact   bool   `json:"lost_contact"` // 失联
 	LostSince     string `json:"lost_since"`
-	PartyYears    int    `json:"party_years"` // 党龄, computed
+	AbroadSince   string `json:"abroad_since"`   // 出国（境）定居
+	ObservedSince string `json:"observed_since"` // 留党察看, until the rights are restored
+	PartyYears    int    `json:"party_years"`    // 党龄, computed
 	Version       int    `json:"version"`
 	CreatedAt     int64  `json:"created_at"`
 	UpdatedAt     int64  `json:"updated_at"`

@@ -239,7 +239,7 @@ func FindByIDNumber(ctx context.Context, q db.Querier, keys *crypto.Keys, idNumb
 const selectCols = `p.id, p.org_id, o.name, o.path, p.name, p.pinyin, p.initials, p.gender, p.ethnicity, COALESCE(p.birth_date, ''),
 	p.id_enc, p.education, p.category, p.post, p.phone_enc, p.status, COALESCE(p.apply_date, ''), COALESCE(p.activist_date, ''),
 	COALESCE(p.candidate_date, ''), COALESCE(p.join_date, ''), COALESCE(p.full_date, ''), COALESCE(p.left_date, ''),
-	p.mobile, p.mobile_place, p.lost_contact, COALESCE(p.lost_since, ''), p.created_at, p.updated_at, p.version`
+	p.mobile, p.mobile_place, p.lost_contact, COALESCE(p.lost_since, ''), COALESCE(p.abroad_since, ''), COALESCE(p.observed_since, ''), p.created_at, p.updated_at, p.version`
 
 // row is a stored person with its organisation's path (for scope checks).
 type row struct {
@@ -255,7 +255,7 @@ func scanPerson(sc interface{ Scan(...any) error }, keys *crypto.Keys, today civ
 	var idEnc, phoneEnc []byte
 	if err := sc.Scan(&p.ID, &p.OrgID, &p.OrgName, &r.orgPath, &p.Name, &p.Pinyin, &p.Initials, &p.Gender, &p.Ethnicity, &p.BirthDate,
 		&idEnc, &p.Education, &p.Category, &p.Post, &phoneEnc, &p.Status, &p.ApplyDate, &p.ActivistDate, &p.CandidateDate,
-		&p.JoinDate, &p.FullDate, &p.LeftDate, &p.Mobile, &p.MobilePlace, &p.LostContact, &p.LostSince, &p.CreatedAt, &p.UpdatedAt, &p.Version); err != nil {
+		&p.JoinDate, &p.FullDate, &p.LeftDate, &p.Mobile, &p.MobilePlace, &p.LostContact, &p.LostSince, &p.AbroadSince, &p.ObservedSince, &p.CreatedAt, &p.UpdatedAt, &p.Version); err != nil {
 		return nil, err
 	}
 	if keys != nil {

@@ -13,6 +13,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/plaintext"
+	"hongdun/internal/rules"
 )
 
 // Kinds of organisation.
@@ -166,14 +167,21 @@ type Rules struct {
 	CommitteeFrom int // from this many 正式党员 a branch elects a 支部委员会
 	MinCommittee  int // a 支部委员会 has at least this many members
 	MaxMembers    int // a branch normally has at most this many members
-	WarnMonths    int // the upper level reminds this long before a term ends
-	TermYears     map[string]int
-	ShiftYears    int // an early or late election shifts a term by at most this much
+	// From these many 党员 a 党总支, and a 党委, is set up (R-org-size).
+	GeneralFrom, CommitteeOrgFrom int
+	WarnMonths                    int // the upper level reminds this long before a term ends
+	TermYears                     map[string]int
+	ShiftYears                    int // an early or late election shifts a term by at most this much
 }
 
-// DefaultRules are the cpc-2014 defaults.
+// DefaultRules are the cpc-2014 defaults; the sizes of a 党总支 and a
+// 党委 are the rule set's (fixed nationally, so no local override applies).
 var DefaultRules = Rules{MinFull: 3, CommitteeFrom: 7, MinCommittee: 3, MaxMembers: 50, WarnMonths: 6, ShiftYears: 1,
-	TermYears: map[string]int{Committee: 5, General: 3, Branch: 3, Joint: 3}}
+	TermYears:   map[string]int{Committee: 5, General: 3, Branch: 3, Joint: 3},
+	GeneralFrom: rules.Default(sizeRule).Value("general_from"), CommitteeOrgFrom: rules.Default(sizeRule).Value("committee_from")}
+
+// sizeRule is the rule of the sizes of a 党总支 and a 党委.
+const sizeRule = "R-org-size"
 
 const citeBranch = "《中国共产党支部工作条例（试行）》"
 

@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/scope"
+	"hongdun/internal/rules"
 	"hongdun/internal/todo"
 )
 
@@ -24,11 +25,17 @@ const (
 	WarnTermExpired     = "term_expired"     // the term has ended
 	WarnSecretaryVacant = "secretary_vacant" // no current 书记
 	WarnTempOverdue     = "temp_overdue"     // a temporary organisation past its end date
+	// R-org-size: a 党总支 or 党委 of fewer members than its kind is set
+	// up for, and a 党总支 large enough to be a 党委.
+	WarnGeneralSmall   = "general_small"
+	WarnGeneralLarge   = "general_large"
+	WarnCommitteeSmall = "committee_small"
 )
 
 var warningNames = map[string]string{WarnFewFull: "正式党员人数不足", WarnNeedsCommittee: "应设支部委员会而未设",
 	WarnTooManyMembers: "党员人数过多", WarnTermExpiring: "任期即将届满", WarnTermExpired: "任期已届满",
-	WarnSecretaryVacant: "书记空缺", WarnTempOverdue: "临时党组织逾期未撤销"}
+	WarnSecretaryVacant: "书记空缺", WarnTempOverdue: "临时党组织逾期未撤销",
+	WarnGeneralSmall: "党总支党员人数不足", WarnGeneralLarge: "党总支应改设党委", WarnCommitteeSmall: "党委党员人数不足"}
 
 // WarningName names a warning's key (kind:organisation), "" when unknown.
 func WarningName(key string) string {
@@ -69,6 +76,7 @@ func check(o *Org, c MemberCounts, cs committeeState, today civil.Date, r Rules)
 				Message: fmt.Sprintf("党员 %d 名，超过 %d 名，应考虑分设党支部或成立党总支。", c.Members, r.MaxMembers)})
 		}
 	}
+	ws = append(ws, sizeWarnings(o, c, r)...)
 	if o.HasTerm() && o.TermEnd != "" {
 		if end, err := civil.Parse(o.TermEnd); err == nil {
 			switch {
@@ -92,6 +100,28 @@ func check(o *Org, c MemberCounts, cs committeeState, today civil.Date, r Rules)
 			Message: "未设现任书记，请按程序尽快配备；书记、副书记须报上级党组织批准。"})
 	}
 	return ws
+}
+
+// sizeWarnings judges a 党总支's or a 党委's members (its whole subtree's)
+// against the sizes its kind is set up for (R-org-size). Below them it is
+// a warning, not a breach: either may be set up smaller with the upper
+// organisation's approval where the work needs it.
+func sizeWarnings(o *Org, c MemberCounts, r Rules) []Warning {
+	cite := rules.Default(sizeRule).Citation
+	switch {
+	case o.Kind == General && c.Members < r.GeneralFrom:
+		return []Warning{{Kind: WarnGeneralSmall, Severity: "warn", Title: fmt.Sprintf("党员不足%d名", r.GeneralFrom),
+			Message: fmt.Sprintf("党员 %d 名，不足 %d 名：党员%d人以上、不足%d人的设立党总支，不足%d人的一般设立党支部；因工作需要设立党总支的，须经上级党组织批准（%s）。",
+				c.Members, r.GeneralFrom, r.GeneralFrom, r.CommitteeOrgFrom, r.GeneralFrom, cite)}}
+	case o.Kind == General && c.Members >= r.CommitteeOrgFrom:
+		return []Warning{{Kind: WarnGeneralLarge, Severity: "warn", Title: fmt.Sprintf("党员达到%d名", r.CommitteeOrgFrom),
+			Message: fmt.Sprintf("党员 %d 名（%d 名以上），应经上级党组织批准设立党的基层委员会（%s）。", c.Members, r.CommitteeOrgFrom, cite)}}
+	case o.Kind == Committee && c.Members < r.CommitteeOrgFrom:
+		return []Warning{{Kind: WarnCommitteeSmall, Severity: "warn", Title: fmt.Sprintf("党员不足%d名", r.CommitteeOrgFrom),
+			Message: fmt.Sprintf("党员 %d 名，不足 %d 名：党员%d人以上的设立党的基层委员会，不足%d人的一般设立党总支或党支部；因工作需要设立党委的，须经上级党组织批准（%s）。",
+				c.Members, r.CommitteeOrgFrom, r.CommitteeOrgFrom, r.CommitteeOrgFrom, cite)}}
+	}
+	return nil
 }
 
 // TodoSource is the 待办 source of organisation warnings.
@@ -177,7 +207,9 @@ func warningItems(ctx context.Context, q db.Querier, census core.Census, today c
 // only on its own rows. So the subtree of each path is synced, or the
 // subtree of the highest branch above it when there is one, instead of the
 // whole tree (at a million people the whole tree's count held SQLite's one
-// writer for a second and more).
+// writer for a second and more). The size warnings of the 党总支 and 党委
+// above those subtrees (R-org-size), which count their whole subtrees,
+// follow on the hourly SyncWarnings, counted from the census.
 func syncAround(ctx context.Context, tx *db.Tx, today civil.Date, paths ...string) error {
 	var roots []string
 	for _, path := range paths {

@@ -53,6 +53,14 @@ func TestWarningLines(t *testing.T) {
 		{"临时支部今天到期", &Org{Kind: TempBranch, EndsOn: "2026-03-15"}, MemberCounts{}, sec, WarnTempOverdue, false},
 		{"临时支部昨天到期", &Org{Kind: TempBranch, EndsOn: "2026-03-14"}, MemberCounts{}, sec, WarnTempOverdue, true},
 		{"党小组不设书记", &Org{Kind: Group}, MemberCounts{}, committeeState{}, WarnSecretaryVacant, false},
+		{"党总支 49 名党员", &Org{Kind: General}, MemberCounts{Full: 40, Members: 49}, sec, WarnGeneralSmall, true},
+		{"党总支 50 名党员", &Org{Kind: General}, MemberCounts{Full: 40, Members: 50}, sec, WarnGeneralSmall, false},
+		{"党总支 99 名党员", &Org{Kind: General}, MemberCounts{Members: 99}, sec, WarnGeneralLarge, false},
+		{"党总支 100 名党员", &Org{Kind: General}, MemberCounts{Members: 100}, sec, WarnGeneralLarge, true},
+		{"党委 99 名党员", &Org{Kind: Committee}, MemberCounts{Members: 99}, sec, WarnCommitteeSmall, true},
+		{"党委 100 名党员", &Org{Kind: Committee}, MemberCounts{Members: 100}, sec, WarnCommitteeSmall, false},
+		{"临时党委不看人数", &Org{Kind: TempCommittee}, MemberCounts{Members: 5}, sec, WarnCommitteeSmall, false},
+		{"党支部不看党委人数", branch(far), MemberCounts{Full: 5, Members: 5}, sec, WarnCommitteeSmall, false},
 	}
 	for _, c := range cases {
 		ws := check(c.o, c.c, c.cs, today, DefaultRules)

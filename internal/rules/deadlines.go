@@ -24,6 +24,8 @@ var DeadlineKinds = []struct{ Kind, Rule, Title string }{
 	{"admission_approval_last", "R-approval-time", "上级党委审批最后期限"},
 	{"conversion_meeting", "R-conversion", "支部大会讨论转正"},
 	{"conversion_approval", "R-conversion", "上级党委审批转正"},
+	{"cancel_approval", "R-cancel", "上级党委审批取消预备党员资格"},
+	{"archive", "R-archive", "转正材料归档"},
 }
 
 // Deadlines lists the open deadlines of a case, judged by its recorded
@@ -40,6 +42,21 @@ func (e *Engine) Deadlines(f Facts) []Deadline {
 				out = append(out, Deadline{Kind: kind, Rule: k.Rule, Title: k.Title, Due: due, Hard: hard})
 			}
 		}
+	}
+	if done(24) {
+		// A converted case's one remaining duty: its materials go into
+		// the personnel file (R-archive).
+		if !done(25) {
+			p := e.Params(f.Done[24])
+			add("archive", f.Done[24].AddMonths(p.Get("R-archive", "months")), false)
+		}
+		return out
+	}
+	if !f.CancelMeeting.IsZero() {
+		// The 支部大会 has voted to cancel: only the approval is awaited.
+		p := e.Params(f.CancelMeeting)
+		add("cancel_approval", f.CancelMeeting.AddMonths(p.Get("R-cancel", "approval_months")), false)
+		return out
 	}
 	if done(1) && !done(2) {
 		p := e.Params(f.Done[1])

@@ -95,9 +95,12 @@ type Facts struct {
 	Extensions         []int        // months of each 预备期 extension
 	ExtendedOn         civil.Date   // the date of the last extension
 	Cancelled          bool         // 取消预备党员资格
-	TransferredIn      bool         // a 预备党员 transferred in from elsewhere
-	Exception          *Exception
-	Shortened          *Shortening // an approved shorter 培养期
+	// CancelMeeting is the date of the 支部大会 that voted to cancel the
+	// 预备党员资格, awaiting the upper 党委's approval.
+	CancelMeeting civil.Date
+	TransferredIn bool // a 预备党员 transferred in from elsewhere
+	Exception     *Exception
+	Shortened     *Shortening // an approved shorter 培养期
 }
 
 // Action kinds besides recording a step.
@@ -105,10 +108,12 @@ const (
 	ActStep      = "step"
 	ActPublicity = "publicity"
 	ActExtend    = "extend"
-	ActCancel    = "cancel"
-	ActException = "exception"
-	ActReview    = "review"
-	ActShorten   = "shorten"
+	ActCancel    = "cancel" // the upper 党委's approval of a cancellation
+	// ActCancelMeeting is the 支部大会's vote to cancel a 预备党员资格.
+	ActCancelMeeting = "cancel_meeting"
+	ActException     = "exception"
+	ActReview        = "review"
+	ActShorten       = "shorten"
 )
 
 // Quota is the use of an annual plan at the time of an admission.
@@ -127,7 +132,7 @@ type Action struct {
 	Publicity string
 	People    []Person // contacts (step 5) or introducers (step 9)
 	Org       Org      // the organisation acting (approvals, exception)
-	Vote      *Vote    // steps 15 and 23
+	Vote      *Vote    // steps 15 and 23, ActCancelMeeting
 	// BranchFull is the number of 正式党员 on the branch roster on the date.
 	BranchFull     int
 	Recommendation string // step 3: 党员推荐 or 群团推优

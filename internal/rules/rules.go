@@ -127,6 +127,24 @@ func (s *Set) Rule(id string) Rule {
 	panic("unknown rule " + id)
 }
 
+// Default is a rule of the default set, for the features that apply a
+// rule with its national values (no local overrides).
+func Default(id string) Rule {
+	s, _ := Get(DefaultSet)
+	return s.Rule(id)
+}
+
+// Value is the default value of a parameter of the rule; it panics on an
+// unknown key (a programming error).
+func (r Rule) Value(key string) int {
+	for _, p := range r.Params {
+		if p.Key == key {
+			return p.Value
+		}
+	}
+	panic("unknown parameter " + r.ID + "." + key)
+}
+
 // find returns a rule of the set by an id that may come from input.
 func (s *Set) find(id string) (Rule, bool) {
 	for _, r := range s.Rules {
@@ -293,6 +311,28 @@ var Steps = []StepDef{
 	{No: 23, Stage: 5, Name: "支部大会讨论", Needs: []int{22}, Acting: ByBranch, Fields: []string{FieldVote}, Repeat: RepeatExtension},
 	{No: 24, Stage: 5, Name: "上级党委审批", Needs: []int{23}, Acting: ByApprover, Event: "full", From: "probationary", To: "full"},
 	{No: 25, Stage: 5, Name: "材料归档", Needs: []int{24}, Acting: ByBranch},
+}
+
+// The decisions beside the 25 steps that take the 转正's shape (《中国共产党
+// 章程》第七条): the 支部大会 votes, then a 党委 with 审批权限 approves.
+// 取消预备党员资格 is one; the approval changes the person's status.
+var (
+	CancelMeeting  = StepDef{Stage: 5, Name: "支部大会讨论取消预备党员资格", Acting: ByBranch, Fields: []string{FieldVote}}
+	CancelApproval = StepDef{Stage: 5, Name: "上级党委审批取消预备党员资格", Acting: ByApprover, Event: "cancel", From: "probationary", To: "cancelled"}
+)
+
+// Def is the definition of an action that has one: a step's, or that of
+// a decision beside the steps.
+func Def(kind string, step int) (StepDef, bool) {
+	switch kind {
+	case ActStep:
+		return Step(step)
+	case ActCancelMeeting:
+		return CancelMeeting, true
+	case ActCancel:
+		return CancelApproval, true
+	}
+	return StepDef{}, false
 }
 
 // Step returns the definition of step n (1–25).

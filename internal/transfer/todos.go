@@ -7,6 +7,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/rules"
 	"hongdun/internal/todo"
 )
 
@@ -64,8 +65,12 @@ func syncTodos(ctx context.Context, tx *db.Tx, today civil.Date) error {
 const lostSQL = `SELECT id, org_id, name, lost_since FROM persons
 	WHERE lost_contact = 1 AND lost_since <= ? AND (status || '') IN ('probationary', 'full', 'suspended')`
 
+// syncLost reminds of the members out of contact long enough for a 停止党籍,
+// and of those still out of contact the rule's years on (R-suspend).
 func syncLost(ctx context.Context, tx *db.Tx, today civil.Date) error {
-	rows, err := tx.QueryContext(ctx, lostSQL, today.AddMonths(-6).String())
+	r := rules.Default("R-suspend")
+	months, years := r.Value("months"), r.Value("strike_years")
+	rows, err := tx.QueryContext(ctx, lostSQL, today.AddMonths(-months).String())
 	if err != nil {
 		return err
 	}
@@ -82,12 +87,12 @@ func syncLost(ctx context.Context, tx *db.Tx, today civil.Date) error {
 			continue
 		}
 		it := todo.Item{Source: sourceLost, Key: fmt.Sprintf("%d", id), OrgID: org, PersonID: id, Link: fmt.Sprintf("/members/%d", id),
-			Title: fmt.Sprintf("%s失去联系已满 6 个月，应按规定停止党籍", name), Severity: "warn", DueOn: s.AddMonths(6).String(),
-			Detail: "失去联系满 6 个月、经多方寻找仍无音讯的党员，按停止党籍处理（《党员教育管理工作条例》第二十四条）"}
-		if !today.Before(s.AddYears(2)) {
-			it.Title = fmt.Sprintf("%s失去联系已满 2 年，应予除名", name)
-			it.Detail = "停止党籍满 2 年仍无法取得联系的，按自行脱党予以除名（《党员教育管理工作条例》第二十四条）"
-			it.Severity, it.DueOn = "bad", s.AddYears(2).String()
+			Title: fmt.Sprintf("%s失去联系已满 %d 个月，应按规定停止党籍", name, months), Severity: "warn", DueOn: s.AddMonths(months).String(),
+			Detail: fmt.Sprintf("失去联系满 %d 个月、经多方寻找仍无音讯的党员，按停止党籍处理（%s）", months, r.Citation)}
+		if !today.Before(s.AddYears(years)) {
+			it.Title = fmt.Sprintf("%s失去联系已满 %d 年，应予除名", name, years)
+			it.Detail = fmt.Sprintf("停止党籍满 %d 年仍无法取得联系的，按自行脱党予以除名（%s）", years, r.Citation)
+			it.Severity, it.DueOn = "bad", s.AddYears(years).String()
 		}
 		items = append(items, it)
 	}
