@@ -11,14 +11,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/shakinm/xlsReader/cfb"
 	"github.com/shakinm/xlsReader/xls"
 	"github.com/shakinm/xlsReader/xls/record"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	textunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
+	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/sheetlimit"
 )
 
@@ -34,9 +37,30 @@ const (
 // ErrFormat is returned for files that are no spreadsheet.
 var ErrFormat = errors.New("无法识别的文件：请上传 Excel 工作簿（.xlsx 或 .xls）或 CSV 文件")
 
+// formatError refuses a file that is no spreadsheet, saying what it is
+// and what to do; it matches ErrFormat.
+type formatError string
+
+func (e formatError) Error() string        { return string(e) }
+func (e formatError) Is(target error) bool { return target == ErrFormat }
+
+const (
+	errEmpty     formatError = "文件是空的（0 字节）：请确认选择了正确的文件，在 Excel 或 WPS 中保存后再上传"
+	errEncrypted formatError = "文件设有打开密码，系统无法读取：请在 Excel（文件→信息→保护工作簿→用密码进行加密）或 WPS（文件→文档加密）中清除密码，保存后再上传"
+	errWord      formatError = "这是 Word 文档，不是 Excel 工作簿（可能是改了扩展名）：请把花名册放在 Excel 或 WPS 表格中，另存为 .xlsx 后再上传"
+	errZip       formatError = "这是压缩包或其他 Office 文件，不是 Excel 工作簿：请在 Excel 或 WPS 表格中打开花名册，另存为 .xlsx 后再上传"
+)
+
+// utf16BOM are the byte order marks Excel's “Unicode 文本” starts with.
+var utf16BOM = map[string]string{"\xFF\xFE": "UTF-16LE", "\xFE\xFF": "UTF-16BE"}
+
 // Sniff decides the format from the first bytes of a file.
 func Sniff(head []byte) (Format, error) {
 	switch {
+	case len(head) == 0:
+		return "", errEmpty
+	case len(head) >= 2 && utf16BOM[string(head[:2])] != "":
+		return CSV, nil
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return XLSX, nil
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
@@ -108,7 +132,7 @@ func Open(path string) (Book, error) {
 			return nil, err
 		}
 		x, err := openXLSX(path)
-		if errors.Is(err, sheetlimit.ErrTooLarge) {
+		if errors.Is(err, sheetlimit.ErrTooLarge) || errors.Is(err, ErrFormat) {
 			return nil, err
 		}
 		if err != nil {
@@ -123,6 +147,9 @@ func Open(path string) (Book, error) {
 		}
 		if err := errors.Join(err, f.Close()); err != nil {
 			return nil, err
+		}
+		if len(wb.names) == 0 {
+			return nil, fmt.Errorf("无法读取 .xls 文件：其中没有工作表（可能是 Word 等其他程序的旧格式文件）：%w", ErrFormat)
 		}
 		return wb, nil
 	}
@@ -169,6 +196,8 @@ func openXLS(r io.ReadSeeker, size int64) (b *xlsBook, err error) {
 	for _, d := range c.GetDirs() {
 		n := int64(d.GetStreamSize())
 		switch {
+		case d.Name() == "EncryptedPackage" || d.Name() == "EncryptionInfo":
+			return nil, errEncrypted // an .xlsx with a password is such a container
 		case d.Name() != "Workbook" && d.Name() != "Book":
 		case n > size:
 			return nil, fmt.Errorf("无法读取 .xls 文件：工作簿数据声明为 %d 字节，大于文件本身（%d 字节），文件已损坏或被篡改", n, size)
@@ -227,18 +256,43 @@ func openXLS(r io.ReadSeeker, size int64) (b *xlsBook, err error) {
 	return b, nil
 }
 
-// xlsCell renders a cell as the raw value Excel holds, the way excelize does
-// for .xlsx: numbers in shortest form, so a long number stored by Excel
-// (an ID number typed without 文本 format) shows its lost precision (e+17).
+// xlsCell renders a cell as the raw value Excel holds, as the .xlsx reader
+// does: numbers in shortest form, long ones as number does.
 func xlsCell(kind, s string, f float64) string {
 	switch kind {
 	case "*record.Number", "*record.Rk", "*record.MulRk":
-		if math.Abs(f) < 1e15 {
-			return strconv.FormatFloat(f, 'f', -1, 64)
-		}
-		return strconv.FormatFloat(f, 'g', -1, 64)
+		return numberOf(f)
 	}
 	return s
+}
+
+// number renders a number cell. Excel keeps 15 significant digits, so a
+// number of 16 digits or more (an ID number typed without 文本 format)
+// has lost its last ones whatever the file spells: it is shown in the
+// scientific form (1.10105199003072e+17), which the checks refuse with the
+// reason, rather than as digits that look right.
+func number(v string) string {
+	if len(v) < 16 {
+		return v
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return v
+	}
+	return numberOf(f)
+}
+
+func numberOf(f float64) string {
+	if math.Abs(f) < 1e15 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// date1904 reports a workbook counting its date serials from 1904.
+func date1904(b Book) bool {
+	x, ok := b.(*xlsxBook)
+	return ok && x.date1904
 }
 
 func (b *xlsBook) Format() Format       { return XLS }
@@ -274,7 +328,10 @@ func (b *csvBook) Encoding() string { return b.encoding }
 
 func newCSV(f *os.File, head []byte) *csvBook {
 	enc := "UTF-8"
-	if !utf8.Valid(trimPartialRune(head)) {
+	switch {
+	case len(head) >= 2 && utf16BOM[string(head[:2])] != "":
+		enc = utf16BOM[string(head[:2])]
+	case !utf8.Valid(trimPartialRune(head)):
 		enc = "GBK"
 	}
 	return &csvBook{f: f, encoding: enc}
@@ -292,17 +349,33 @@ func (b *csvBook) Sheet(string) (Sheet, error) {
 		return nil, err
 	}
 	var r io.Reader = &lineGuard{r: bufio.NewReaderSize(b.f, 64<<10)}
-	if b.encoding == "GBK" {
+	switch b.encoding {
+	case "GBK":
 		r = transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
+	case "UTF-16LE":
+		r = transform.NewReader(r, textunicode.UTF16(textunicode.LittleEndian, textunicode.ExpectBOM).NewDecoder())
+	case "UTF-16BE":
+		r = transform.NewReader(r, textunicode.UTF16(textunicode.BigEndian, textunicode.ExpectBOM).NewDecoder())
 	}
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
 		_, _ = br.Discard(3) // peeked: the three bytes are there
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
+	cr.Comma = separator(br)
 	return &csvSheet{r: cr}, nil
+}
+
+// separator tells a tab-separated file (Excel's and WPS's “文本文件（制表符
+// 分隔）”, “Unicode 文本”) from a comma-separated one by its first lines.
+func separator(br *bufio.Reader) rune {
+	head, _ := br.Peek(8 << 10) // as much as there is
+	if bytes.Count(head, []byte{'\t'}) > bytes.Count(head, []byte{','}) {
+		return '\t'
+	}
+	return ','
 }
 
 // lineGuard refuses a line longer than sheetlimit.MaxToken before
@@ -388,13 +461,43 @@ func Encoding(b Book) string {
 	return ""
 }
 
-// trimCells trims spaces around every cell and drops trailing empty cells.
+// trimCells cleans every cell (Cell) and drops trailing empty cells.
 func trimCells(cells []string) []string {
 	for i, c := range cells {
-		cells[i] = strings.TrimSpace(strings.Trim(c, "\u3000"))
+		cells[i] = Cell(c)
 	}
 	for len(cells) > 0 && cells[len(cells)-1] == "" {
 		cells = cells[:len(cells)-1]
 	}
 	return cells
+}
+
+// edgeInvisible are characters copied in from web pages, chats and Word
+// that nobody can see at the edges of a cell: spaces of every width
+// (U+00A0, U+3000 …), zero-width spaces and joiners, byte order marks.
+// Inside a value they stay, and the checks refuse them by name.
+func edgeInvisible(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
+// Cell is a cell's value as every import reads it: invisible characters
+// at its edges trimmed, and the ways offices force a number to stay text
+// undone — a leading apostrophe before digits ('110105…) and Excel's
+// ="…" in a CSV file.
+func Cell(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.TrimFunc(s, edgeInvisible)
+	if inner, ok := strings.CutPrefix(s, `="`); ok && strings.HasSuffix(inner, `"`) {
+		s = strings.TrimFunc(inner[:len(inner)-1], edgeInvisible)
+	}
+	if rest, ok := strings.CutPrefix(s, "'"); ok && rest != "" && (rest[0] >= '0' && rest[0] <= '9' || strings.HasPrefix(rest, "＋") || strings.HasPrefix(rest, "+")) {
+		return rest
+	}
+	return cellsafe.Unquote(s)
 }
