@@ -121,7 +121,7 @@ func FindLayout(b Book, sheet string, defs []Def) (*Layout, error) {
 		return nil, err
 	}
 	m, _ := guess(defs, h.Cells)
-	return &Layout{Sheet: sheet, HeaderTop: h.Top, HeaderRow: h.Row, Headers: h.Cells, Mapping: m, Date1904: date1904(b)}, nil
+	return &Layout{Sheet: sheet, HeaderTop: h.Top, HeaderRow: h.Row, Headers: h.Cells, Mapping: m, Date1904: h.Date1904}, nil
 }
 
 // drain lets a streaming sheet release its resources early.

@@ -14,7 +14,13 @@ type Header struct {
 	Top   int      // first row of the header, 1-based
 	Row   int      // last row of the header: data starts below it
 	Cells []string // the name of each column, cleaned
+	// Date1904: the workbook counts date serials from 1904.
+	Date1904 bool
 }
+
+// Date reads a date of the header's sheet (ParseDate, in the workbook's
+// date system).
+func (h *Header) Date(s string) (Date, error) { return parseDate(s, h.Date1904) }
 
 // headerScan is how far down a sheet the header row is looked for: a
 // title, the 填报单位 line and a blank row or two sit above it.
@@ -61,7 +67,7 @@ func FindHeader(b Book, sheet string, name Namer, least int) (*Header, error) {
 	if best < 0 {
 		return nil, nil
 	}
-	h := &Header{Top: nums[best], Row: nums[best], Cells: rows[best]}
+	h := &Header{Top: nums[best], Row: nums[best], Cells: rows[best], Date1904: date1904(b)}
 	if best+1 < len(rows) && nums[best+1] == nums[best]+1 {
 		if cells, ok := join(name, rows[best], rows[best+1]); ok && name.score(cells) > bestN {
 			h.Row, h.Cells = nums[best+1], cells

@@ -47,8 +47,8 @@ func (e formatError) Is(target error) bool { return target == ErrFormat }
 const (
 	errEmpty     formatError = "文件是空的（0 字节）：请确认选择了正确的文件，在 Excel 或 WPS 中保存后再上传"
 	errEncrypted formatError = "文件设有打开密码，系统无法读取：请在 Excel（文件→信息→保护工作簿→用密码进行加密）或 WPS（文件→文档加密）中清除密码，保存后再上传"
-	errWord      formatError = "这是 Word 文档，不是 Excel 工作簿（可能是改了扩展名）：请把花名册放在 Excel 或 WPS 表格中，另存为 .xlsx 后再上传"
-	errZip       formatError = "这是压缩包或其他 Office 文件，不是 Excel 工作簿：请在 Excel 或 WPS 表格中打开花名册，另存为 .xlsx 后再上传"
+	errWord      formatError = "这是 Word 文档，不是 Excel 工作簿（可能是改了扩展名）：请把表格放在 Excel 或 WPS 表格中，另存为 .xlsx 后再上传"
+	errZip       formatError = "这是压缩包或其他 Office 文件，不是 Excel 工作簿：请在 Excel 或 WPS 表格中打开表格，另存为 .xlsx 后再上传"
 )
 
 // utf16BOM are the byte order marks Excel's “Unicode 文本” starts with.
