@@ -49,8 +49,8 @@ func twoCases(t *testing.T, o ledgerOutcome) {
 		t.Fatalf("got %s, want the two cases", o)
 	}
 	want := []struct {
-		name, id     string
-		steps        map[int]string
+		name, id      string
+		steps         map[int]string
 		present, for_ int
 	}{
 		{"张三", "110105199003072311", map[int]string{1: "2023-01-10", 3: "2023-04-10", 7: "2024-04-10", 15: "2024-08-01"}, 8, 8},
