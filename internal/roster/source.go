@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	textunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+	"golang.org/x/text/width"
 
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/sheetlimit"
@@ -500,4 +501,16 @@ func Cell(s string) string {
 		return rest
 	}
 	return cellsafe.Unquote(s)
+}
+
+// YesNo reads a yes-or-no cell as offices fill it in: 是, √, ✓, Y, 1 for
+// yes; 否, ×, ✗, N, 0 or nothing for no. ok is false for anything else.
+func YesNo(s string) (yes, ok bool) {
+	switch strings.ToLower(width.Narrow.String(Cell(s))) {
+	case "是", "√", "✓", "✔", "y", "yes", "1", "true":
+		return true, true
+	case "", "否", "×", "✗", "✘", "n", "no", "0", "false":
+		return false, true
+	}
+	return false, false
 }
