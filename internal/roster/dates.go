@@ -40,6 +40,16 @@ func (e dateError) Error() string {
 	return fmt.Sprintf("“%s”不是有效日期（可写作 1985-03-12、1985.03.12、1985年3月12日 或 1985.03）", string(e))
 }
 
+// noSuchDay is a date whose month has no such day (2010/6/31).
+type noSuchDay struct {
+	text    dateError
+	y, m, d int
+}
+
+func (e noSuchDay) Error() string {
+	return fmt.Sprintf("“%s”不是有效日期：%d 年 %d 月没有 %d 日", string(e.text), e.y, e.m, e.d)
+}
+
 // ParseDate reads a date in any of the spellings offices use: Excel serial
 // numbers, 1985.03.12, 1985-3-12, 1985/3/12, 1985年3月12日, 19850312, and
 // month-only 1985.03 / 1985-03 / 1985年3月. The empty string gives a zero Date.
@@ -147,13 +157,13 @@ func allDigits(s string) bool {
 	return true
 }
 
-func ymd(y, m, d int, monthOnly bool, bad error) (Date, error) {
+func ymd(y, m, d int, monthOnly bool, bad dateError) (Date, error) {
 	if y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 {
 		return Date{}, bad
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Day() != d {
-		return Date{}, bad
+		return Date{}, noSuchDay{bad, y, m, d}
 	}
 	return Date{Date: civil.Of(t), MonthOnly: monthOnly}, nil
 }
