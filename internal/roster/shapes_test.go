@@ -2,6 +2,8 @@ package roster
 
 import (
 	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +104,9 @@ func (o outcome) refused(t *testing.T, says ...string) {
 	if o.err == nil {
 		t.Fatalf("got %s, want the file refused", o)
 	}
+	if w := english(o.err.Error()); w != nil {
+		t.Errorf("refusal %q holds the English %q", o.err, w)
+	}
 	for _, s := range says {
 		if !strings.Contains(o.err.Error(), s) {
 			t.Errorf("refusal %q does not say %q", o.err, s)
@@ -123,6 +128,20 @@ func (o outcome) problem(t *testing.T, row int, field Field, says ...string) {
 		}
 	}
 	t.Errorf("got %s, want a problem on %s in row %d", o, field, row)
+}
+
+// english finds the words a user should not read in a refusal: any but
+// the names of formats and programs.
+func english(msg string) []string {
+	var out []string
+	for _, w := range regexp.MustCompile(`[A-Za-z]{3,}`).FindAllString(msg, -1) {
+		switch w {
+		case "xlsx", "xls", "Excel", "WPS", "CSV", "Word", "Office", "UTF":
+		default:
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func xlsxFile(t *testing.T, opt sheettest.Options, sheets ...sheettest.Sheet) string {
@@ -292,6 +311,23 @@ func TestRosterShapes(t *testing.T) {
 		}, func(t *testing.T, o outcome) { o.refused(t, "Word", ".xlsx") }},
 		{"空文件", func(t *testing.T) string { return sheettest.File(t, "花名册.xlsx", nil) },
 			func(t *testing.T, o outcome) { o.refused(t, "空") }},
+		{"只传了一半的 .xlsx", func(t *testing.T) string {
+			b := sheettest.XLSX(t, sheettest.Options{}, sheettest.Sheet{Name: "Sheet1", Rows: rowsOf(stdHeader, stdRows())})
+			return sheettest.File(t, "花名册.xlsx", b[:len(b)/2])
+		}, func(t *testing.T, o outcome) { o.refused(t, "损坏或不完整", "另存为 .xlsx") }},
+		{"只传了一半的 .xls", func(t *testing.T) string {
+			b, err := os.ReadFile(testdata("roster-clean", "roster.xls"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sheettest.File(t, "花名册.xls", b[:len(b)/2])
+		}, func(t *testing.T, o outcome) { o.refused(t, "另存为 .xlsx") }},
+		{"旧版 .xls（Excel 97-2003）", func(t *testing.T) string { return testdata("roster-clean", "roster.xls") },
+			func(t *testing.T, o outcome) {
+				if o.err != nil || len(o.problems) > 0 || len(o.records) != 120 {
+					t.Fatalf("got %s, want the 120 members of roster-clean", o)
+				}
+			}},
 		{"设有打开密码的 .xlsx", func(t *testing.T) string {
 			return sheettest.File(t, "花名册.xlsx", sheettest.XLSX(t, sheettest.Options{Password: "123456"}, sheettest.Sheet{Name: "Sheet1", Rows: rowsOf(stdHeader, stdRows())}))
 		}, func(t *testing.T, o outcome) { o.refused(t, "密码") }},

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"strconv"
@@ -51,6 +52,25 @@ const (
 	errWord      formatError = "这是 Word 文档，不是 Excel 工作簿（可能是改了扩展名）：请把表格放在 Excel 或 WPS 表格中，另存为 .xlsx 后再上传"
 	errZip       formatError = "这是压缩包或其他 Office 文件，不是 Excel 工作簿：请在 Excel 或 WPS 表格中打开表格，另存为 .xlsx 后再上传"
 )
+
+// damaged is a file that cannot be read to its end: the user reads what
+// to do, the log also what went wrong.
+type damaged struct {
+	msg string
+	err error
+}
+
+func (e *damaged) Error() string { return e.msg }
+func (e *damaged) Unwrap() error { return e.err }
+func (e *damaged) LogValue() slog.Value {
+	return slog.StringValue(e.msg + "（" + e.err.Error() + "）")
+}
+
+// resave is what to do with a workbook that cannot be read.
+const resave = "文件已损坏或不完整（可能没有保存完或上传中断）；请在 Excel 或 WPS 中打开，另存为 .xlsx 后再上传"
+
+// xlsDamaged refuses an .xls the reader cannot read.
+const xlsDamaged = "无法读取 .xls 文件：文件已损坏、设有密码或不是 Excel 97-2003 工作簿；请在 Excel 或 WPS 中打开，另存为 .xlsx 后再上传"
 
 // utf16BOM are the byte order marks Excel's “Unicode 文本” starts with.
 var utf16BOM = map[string]string{"\xFF\xFE": "UTF-16LE", "\xFE\xFF": "UTF-16BE"}
@@ -137,7 +157,7 @@ func Open(path string) (Book, error) {
 			return nil, err
 		}
 		if err != nil {
-			return nil, fmt.Errorf("无法读取 .xlsx 文件（文件可能已损坏或加密）: %w", err)
+			return nil, &damaged{msg: "无法读取 .xlsx 文件：" + resave, err: err}
 		}
 		return x, nil
 	case XLS:
@@ -176,7 +196,7 @@ type xlsBook struct {
 func openXLS(r io.ReadSeeker, size int64) (b *xlsBook, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			b, err = nil, fmt.Errorf("无法读取 .xls 文件（文件可能已损坏）: %v", p)
+			b, err = nil, &damaged{msg: xlsDamaged, err: fmt.Errorf("%v", p)}
 		}
 	}()
 	budget := func() (io.ReadSeeker, error) {
@@ -192,7 +212,7 @@ func openXLS(r io.ReadSeeker, size int64) (b *xlsBook, err error) {
 		return nil, err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("无法读取 .xls 文件（文件可能已损坏或加密）: %w", err)
+		return nil, &damaged{msg: xlsDamaged, err: err}
 	}
 	for _, d := range c.GetDirs() {
 		n := int64(d.GetStreamSize())
@@ -214,7 +234,7 @@ func openXLS(r io.ReadSeeker, size int64) (b *xlsBook, err error) {
 		return nil, err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("无法读取 .xls 文件（文件可能已损坏或加密）: %w", err)
+		return nil, &damaged{msg: xlsDamaged, err: err}
 	}
 	b = &xlsBook{sheets: map[string][][]string{}}
 	held := 0 // cells kept, against sheetlimit.MaxCells
@@ -422,7 +442,7 @@ func (s *csvSheet) Next() bool {
 		return false
 	}
 	if s.err != nil {
-		s.err = fmt.Errorf("CSV 文件格式错误: %w", s.err)
+		s.err = &damaged{msg: fmt.Sprintf("CSV 文件第 %d 行附近的格式有误（引号不成对或行被截断）：请在 Excel 或 WPS 中打开，另存后再上传", s.Row()), err: s.err}
 		return false
 	}
 	if len(s.cells) > sheetlimit.MaxColumns {

@@ -244,7 +244,10 @@ func (b *xlsxBook) Sheet(name string) (Sheet, error) {
 	}
 	sst, err := b.strings()
 	if err != nil {
-		return nil, fmt.Errorf("无法读取共享字符串表: %w", err)
+		if errors.Is(err, sheetlimit.ErrTooLarge) {
+			return nil, err
+		}
+		return nil, &damaged{msg: "无法读取 .xlsx 文件的文字内容（共享字符串表）：" + resave, err: err}
 	}
 	r, err := b.open(part)
 	if err != nil {
@@ -309,8 +312,11 @@ func (s *xlsxSheet) Close() error {
 }
 
 func (s *xlsxSheet) fail(err error) bool {
-	if err != io.EOF {
-		s.err = fmt.Errorf("无法读取 .xlsx 工作表（第 %d 行附近）: %w", s.row+1, err)
+	switch {
+	case errors.Is(err, sheetlimit.ErrTooLarge):
+		s.err = err // it says what to do
+	case err != io.EOF:
+		s.err = &damaged{msg: fmt.Sprintf("无法读取工作表“%s”第 %d 行附近：%s", s.name, s.row+1, resave), err: err}
 	}
 	s.err = errors.Join(s.err, s.Close())
 	return false
