@@ -135,6 +135,24 @@ func TestLedgerShapes(t *testing.T) {
 			}
 			return ledgerXLSX(t, sheettest.Options{}, sheettest.Sheet{Name: "台账", Rows: append(sheettest.Texts(title, top, sub), shapeRows()...), Merge: merge})
 		}, twoCases},
+		{"两行表头：接收预备党员与转正两次支部大会，人数列同名", func(t *testing.T) string {
+			top := []string{"姓名", "公民身份号码", "所在党支部", "递交入党申请书日期", "确定为入党积极分子日期", "确定为发展对象日期", "接收预备党员支部大会", "", "", "", "转正支部大会"}
+			sub := []string{"", "", "", "", "", "", "日期", "应到人数", "实到人数", "赞成人数", "日期", "应到人数", "实到人数", "赞成人数"}
+			rows := shapeRows()
+			rows[0] = append(rows[0], "2025-08-01", "10", "10", "9")
+			rows[1] = append(rows[1], "2025-08-01", "10", "10", "9")
+			return ledgerXLSX(t, sheettest.Options{}, sheettest.Sheet{Name: "台账", Rows: append(sheettest.Texts(top, sub), rows...),
+				Merge: [][2]string{{"G1", "J1"}, {"K1", "N1"}}})
+		}, func(t *testing.T, o ledgerOutcome) {
+			if o.err != nil || len(o.probs) > 0 || len(o.rows) != 2 {
+				t.Fatalf("got %s", o)
+			}
+			for _, r := range o.rows {
+				if v, w := r.Votes[15], r.Votes[23]; v == nil || w == nil || v.Expected != 9 || w.Expected != 10 || w.For != 9 || r.Steps[23].String() != "2025-08-01" {
+					t.Errorf("row %d: votes %+v %+v, steps %v", r.Row, v, w, r.Steps)
+				}
+			}
+		}},
 		{"标题与表头之间隔了 7 行", func(t *testing.T) string {
 			above := sheettest.Texts(title, unit, []string{"一、基本情况"}, []string{"二、填表要求"}, []string{"1. 日期写到日"}, []string{"2. 人数填数字"}, []string{""})
 			return ledgerXLSX(t, sheettest.Options{}, sheettest.Sheet{Name: "台账", Rows: with(above, shapeRows())})

@@ -8,8 +8,9 @@ import (
 // Header is where a sheet's header was found and the name of each column.
 // A header of two rows (a group cell merged over the columns below it:
 // 入党情况 over 入党时间 and 转正时间) is read as one: each column named by
-// the lower cell, the upper one, or the group and the lower cell together,
-// whichever names a known column.
+// the group and the lower cell together when that names another column
+// than the lower cell alone (应到人数 under 转正支部大会), else by the lower
+// cell, the upper one, or the two together, whichever names a known column.
 type Header struct {
 	Top   int      // first row of the header, 1-based
 	Row   int      // last row of the header: data starts below it
@@ -95,12 +96,14 @@ func join(name Namer, upper, lower []string) ([]string, bool) {
 		} else if l == "" {
 			group = ""
 		}
-		switch {
+		switch both := name(group + l); {
+		case l != "" && group != "" && both != "" && both != name(l):
+			cells[i] = group + l // 应到人数 under 转正支部大会
 		case l != "" && name(l) != "":
 			cells[i] = l
 		case u != "" && name(u) != "":
 			cells[i] = u
-		case l != "" && group != "" && name(group+l) != "":
+		case l != "" && both != "":
 			cells[i] = group + l
 		case l != "":
 			cells[i] = l
