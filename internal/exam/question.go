@@ -145,7 +145,7 @@ func (q *Question) Normalize() error {
 		q.Options = nil
 		v, ok := judgeValue(q.Answer)
 		if !ok {
-			return ferr("answer", "判断题的答案应为“对”或“错”")
+			return ferr("answer", "判断题的答案“%s”无法识别：应为“对”或“错”（也可写 √、×、正确、错误）", q.Answer)
 		}
 		q.Answer = v
 	case Fill:
