@@ -245,14 +245,15 @@ func readLedgerRow(n int, head *roster.Header, cols []ledgerCol, cells []string)
 		case "branch":
 			r.Branch = v
 		case "step", "publicity":
-			date, err := head.Date(v)
-			d := date.Date
-			if err != nil || date.MonthOnly {
-				bad(i, fmt.Sprintf("日期“%s”无法识别：须写到日（如 2024-03-12、2024/3/12、2024年3月12日）", v))
-			} else if c.field == "step" {
-				r.Steps[c.step] = d
-			} else {
-				r.Publicity[c.vote] = d
+			switch d, err := head.Date(v); {
+			case err != nil:
+				bad(i, err.Error())
+			case d.MonthOnly:
+				bad(i, fmt.Sprintf("日期“%s”只写到了月：发展党员各步骤的日期须写到日（如 2024-03-12）", v))
+			case c.field == "step":
+				r.Steps[c.step] = d.Date
+			default:
+				r.Publicity[c.vote] = d.Date
 			}
 		case "vote":
 			k, err := wholeNumber(v)

@@ -207,8 +207,8 @@ func TestLedgerShapes(t *testing.T) {
 			rows[0][4], rows[1][5] = "2023.04", "2024-13-07"
 			return ledgerXLSX(t, sheettest.Options{}, sheettest.Sheet{Name: "台账", Rows: with(sheettest.Texts(title), rows)})
 		}, func(t *testing.T, o ledgerOutcome) {
-			if len(o.probs) != 2 || o.probs[0].Row != 3 || o.probs[0].Column != "确定为入党积极分子日期" || !strings.Contains(o.probs[0].Message, "须写到日") ||
-				o.probs[1].Row != 4 || o.probs[1].Column != "确定为发展对象日期" || !strings.Contains(o.probs[1].Message, "2024-13-07") {
+			if len(o.probs) != 2 || o.probs[0].Row != 3 || o.probs[0].Column != "确定为入党积极分子日期" || !strings.Contains(o.probs[0].Message, "只写到了月") ||
+				o.probs[1].Row != 4 || o.probs[1].Column != "确定为发展对象日期" || !strings.Contains(o.probs[1].Message, "“2024-13-07”不是有效日期") {
 				t.Fatalf("got %s", o)
 			}
 		}},

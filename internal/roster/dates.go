@@ -37,7 +37,7 @@ var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 type dateError string
 
 func (e dateError) Error() string {
-	return fmt.Sprintf("“%s”不是有效日期（可写作 1985-03-12、1985.03.12、1985年3月12日 或 1985.03）", string(e))
+	return fmt.Sprintf("“%s”不是有效日期（可写作 2020-01-02、2020/1/2、2020.01.02 或 2020年1月2日）", string(e))
 }
 
 // noSuchDay is a date whose month has no such day (2010/6/31).
