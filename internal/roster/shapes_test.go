@@ -136,7 +136,7 @@ func english(msg string) []string {
 	var out []string
 	for _, w := range regexp.MustCompile(`[A-Za-z]{3,}`).FindAllString(msg, -1) {
 		switch w {
-		case "xlsx", "xls", "Excel", "WPS", "CSV", "Word", "Office", "UTF":
+		case "xlsx", "xls", "Excel", "WPS", "CSV", "Word", "Office", "UTF", "HTML", "XML":
 		default:
 			out = append(out, w)
 		}
@@ -328,6 +328,12 @@ func TestRosterShapes(t *testing.T) {
 					t.Fatalf("got %s, want the 120 members of roster-clean", o)
 				}
 			}},
+		{"其他系统导出的“.xls”，实为网页表格", func(t *testing.T) string {
+			return sheettest.File(t, "花名册.xls", []byte("<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><head><meta charset=\"utf-8\"></head><body><table><tr><td>姓名</td></tr></table></body></html>"))
+		}, func(t *testing.T, o outcome) { o.refused(t, "网页", "另存为 .xlsx") }},
+		{"其他系统导出的“.xls”，实为 XML 表格（Excel 2003）", func(t *testing.T) string {
+			return sheettest.File(t, "花名册.xls", []byte("<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"Sheet1\"/></Workbook>"))
+		}, func(t *testing.T, o outcome) { o.refused(t, "XML", "另存为 .xlsx") }},
 		{"设有打开密码的 .xlsx", func(t *testing.T) string {
 			return sheettest.File(t, "花名册.xlsx", sheettest.XLSX(t, sheettest.Options{Password: "123456"}, sheettest.Sheet{Name: "Sheet1", Rows: rowsOf(stdHeader, stdRows())}))
 		}, func(t *testing.T, o outcome) { o.refused(t, "密码") }},

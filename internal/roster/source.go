@@ -72,6 +72,25 @@ const resave = "文件已损坏或不完整（可能没有保存完或上传中�
 // xlsDamaged refuses an .xls the reader cannot read.
 const xlsDamaged = "无法读取 .xls 文件：文件已损坏、设有密码或不是 Excel 97-2003 工作簿；请在 Excel 或 WPS 中打开，另存为 .xlsx 后再上传"
 
+// errMarkup refuses a web page or an XML 2003 spreadsheet named .xls, as
+// many systems export their lists.
+const errMarkup formatError = "这是网页（HTML）或 XML 格式的表格，只是扩展名为 .xls（常见于从其他系统导出的文件）：请用 Excel 或 WPS 打开，另存为 .xlsx 后再上传"
+
+// markup reports a text file that starts with an HTML or XML tag.
+func markup(head []byte) bool {
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	if len(t) == 0 || t[0] != '<' {
+		return false
+	}
+	t = bytes.ToLower(t[:min(len(t), 512)])
+	for _, tag := range []string{"<?xml", "<!doctype html", "<html", "<table", "<meta", "<head", "<workbook"} {
+		if bytes.HasPrefix(t, []byte(tag)) {
+			return true
+		}
+	}
+	return false
+}
+
 // utf16BOM are the byte order marks Excel's “Unicode 文本” starts with.
 var utf16BOM = map[string]string{"\xFF\xFE": "UTF-16LE", "\xFE\xFF": "UTF-16BE"}
 
@@ -86,6 +105,8 @@ func Sniff(head []byte) (Format, error) {
 		return XLSX, nil
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return XLS, nil
+	case markup(head):
+		return "", errMarkup
 	case len(head) > 0 && !bytes.ContainsRune(head, 0) && (utf8.Valid(trimPartialRune(head)) || isGBK(head)):
 		return CSV, nil
 	}
