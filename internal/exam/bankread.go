@@ -62,7 +62,7 @@ type bankRow struct {
 // (roster.Open, within the limits of sheetlimit: an .xlsx, .xls or CSV
 // file, its header found below titles on the first sheet that has one,
 // notes rows skipped, cells cleaned), each row in the template's column
-// order; at most maxRows+1 rows are kept.
+// order; more than maxRows rows are refused.
 func readRows(r io.Reader) (_ []bankRow, err error) {
 	tmp, err := os.CreateTemp("", "hongdun-bank-*")
 	if err != nil {
