@@ -2,11 +2,13 @@ package develop
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
+
+	"golang.org/x/text/width"
 
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/roster"
@@ -50,10 +52,11 @@ type ledgerCol struct {
 
 var spaces = regexp.MustCompile(`[\s　]+`)
 
-// normHeader folds a header cell: no spaces, half-width brackets, no
-// trailing 日期/时间.
+// normHeader folds a header cell: no spaces or line breaks, no asterisks
+// marking required columns, half-width brackets, no trailing 日期/时间.
 func normHeader(s string) string {
 	s = spaces.ReplaceAllString(s, "")
+	s = strings.Trim(s, "*＊")
 	s = strings.NewReplacer("（", "(", "）", ")").Replace(s)
 	for _, suf := range []string{"日期", "时间"} {
 		s = strings.TrimSuffix(s, suf)
@@ -78,40 +81,60 @@ var stepSynonyms = map[string]int{
 
 var voteHeads = map[string]string{"应到": "expected", "实到": "present", "赞成": "for", "反对": "against", "弃权": "abstain"}
 
+// readColumn reads what one header cell names (a zero ledgerCol when
+// nothing).
+func readColumn(raw string) ledgerCol {
+	h := normHeader(raw)
+	var c ledgerCol
+	switch {
+	case h == "姓名":
+		c.field = "name"
+	case strings.Contains(h, "身份证") || strings.Contains(h, "身份号码"):
+		c.field = "id_number"
+	case strings.HasSuffix(h, "支部") && !strings.Contains(h, "编入"):
+		c.field = "branch"
+	case h == "培养联系人" || h == "入党介绍人":
+		c.field, c.step = "people", stepSynonyms[h]
+	case strings.Contains(h, "政审结论") || strings.Contains(h, "政审结果"):
+		c.field = "vetting"
+	case strings.Contains(h, "培训天数"):
+		c.field = "training_days"
+	case strings.Contains(h, "学时"):
+		c.field = "training_hours"
+	case h == "推荐方式" || h == "产生方式":
+		c.field = "recommendation"
+	case strings.Contains(h, "公示"):
+		c.field, c.vote = "publicity", map[bool]string{true: "candidate", false: "admission"}[strings.Contains(h, "发展对象")]
+	default:
+		if v := voteOf(h); v != "" {
+			c.field, c.vote, c.step = "vote", v, map[bool]int{true: 23, false: 15}[conversion(h)]
+		} else if n := stepOf(h); n > 0 {
+			c.field, c.step = "step", n
+		}
+	}
+	return c
+}
+
+// ledgerName names a header cell's column for roster.FindHeader.
+func ledgerName(h string) string {
+	if c := readColumn(h); c.field != "" {
+		return fmt.Sprintf("%s/%d/%s", c.field, c.step, c.vote)
+	}
+	return ""
+}
+
 // ledgerHeader recognises a header row; ok is false unless it names the
 // person and at least two steps.
 func ledgerHeader(cells []string) ([]ledgerCol, bool) {
 	cols := make([]ledgerCol, len(cells))
 	steps, named := 0, false
 	for i, raw := range cells {
-		h := normHeader(raw)
-		c := &cols[i]
-		switch {
-		case h == "姓名":
-			c.field, named = "name", true
-		case strings.Contains(h, "身份证") || strings.Contains(h, "身份号码"):
-			c.field = "id_number"
-		case strings.HasSuffix(h, "支部") && !strings.Contains(h, "编入"):
-			c.field = "branch"
-		case h == "培养联系人" || h == "入党介绍人":
-			c.field, c.step = "people", stepSynonyms[h]
-		case strings.Contains(h, "政审结论") || strings.Contains(h, "政审结果"):
-			c.field = "vetting"
-		case strings.Contains(h, "培训天数"):
-			c.field = "training_days"
-		case strings.Contains(h, "学时"):
-			c.field = "training_hours"
-		case h == "推荐方式" || h == "产生方式":
-			c.field = "recommendation"
-		case strings.Contains(h, "公示"):
-			c.field, c.vote = "publicity", map[bool]string{true: "candidate", false: "admission"}[strings.Contains(h, "发展对象")]
-		default:
-			if v := voteOf(h); v != "" {
-				c.field, c.vote, c.step = "vote", v, map[bool]int{true: 23, false: 15}[conversion(h)]
-			} else if n := stepOf(h); n > 0 {
-				c.field, c.step = "step", n
-				steps++
-			}
+		cols[i] = readColumn(raw)
+		switch cols[i].field {
+		case "name":
+			named = true
+		case "step":
+			steps++
 		}
 	}
 	return cols, named && steps >= 2
@@ -158,77 +181,58 @@ func ledgerHeading(n int) string {
 	return d.Name + "日期"
 }
 
-var datePatterns = []*regexp.Regexp{
-	regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$`),
-	regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`),
-}
-
-// parseLedgerDate reads the ways offices spell a date: 2024-03-12,
-// 2024/3/12, 2024.3.12, 2024年3月12日, 20240312, or an Excel serial number.
-func parseLedgerDate(s string) (civil.Date, bool) {
-	s = spaces.ReplaceAllString(s, "")
-	for _, re := range datePatterns {
-		if m := re.FindStringSubmatch(s); m != nil {
-			d, err := civil.Parse(fmt.Sprintf("%s-%02s-%02s", m[1], m[2], m[3]))
-			return d, err == nil
+// ReadLedger reads a 台账's rows from the first sheet of b whose header
+// (found as roster.FindHeader finds it, below titles, over two rows when
+// its groups are merged) names the person and at least two steps; blank
+// rows and the notes and signatures below the data are skipped. It returns
+// the rows and every unreadable cell; read counts the rows read.
+func ReadLedger(b roster.Book, read func()) ([]PaperRow, []roster.Problem, error) {
+	for _, name := range b.SheetNames() {
+		h, err := roster.FindHeader(b, name, ledgerName, 3)
+		if err != nil {
+			return nil, nil, err
 		}
-	}
-	if n, err := strconv.Atoi(s); err == nil && n > 20000 && n < 80000 { // days since 1899-12-30
-		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
-		d, err := civil.Parse(t.Format("2006-01-02"))
-		return d, err == nil
-	}
-	return civil.Date{}, false
-}
-
-// ReadLedger reads a 台账's rows: the header is found among the first
-// rows (titles above it are skipped); cells are trimmed. It returns the
-// rows and every unreadable cell.
-func ReadLedger(sheet [][]string) ([]PaperRow, []roster.Problem) {
-	for hi := 0; hi < len(sheet) && hi < 6; hi++ {
-		cols, ok := ledgerHeader(sheet[hi])
+		if h == nil {
+			continue
+		}
+		cols, ok := ledgerHeader(h.Cells)
 		if !ok {
 			continue
 		}
+		s, err := b.Sheet(name)
+		if err != nil {
+			return nil, nil, err
+		}
 		var rows []PaperRow
 		var probs []roster.Problem
-		for ri := hi + 1; ri < len(sheet); ri++ {
-			if notes(sheet[ri]) {
+		for s.Next() {
+			if s.Row() <= h.Row || roster.Skip(s.Cells()) {
 				continue
 			}
-			r, ps := readLedgerRow(ri+1, sheet[hi], cols, sheet[ri])
+			read()
+			r, ps := readLedgerRow(s.Row(), h, cols, s.Cells())
 			probs = append(probs, ps...)
 			if r != nil {
 				rows = append(rows, *r)
 			}
 		}
-		return rows, probs
+		return rows, probs, s.Err()
 	}
-	return nil, []roster.Problem{{Row: 1, Message: "未找到表头：须有“姓名”列和至少两个步骤日期列（如“确定为入党积极分子日期”）"}}
+	return nil, []roster.Problem{{Message: "未找到台账的表头：前 20 行中须有一行含“姓名”列和至少两个步骤日期列（如“确定为入党积极分子日期”）"}}, nil
 }
 
-// notes reports the template's hint row below the header (说明：…).
-func notes(cells []string) bool {
-	for _, c := range cells {
-		if c = strings.TrimSpace(c); c != "" {
-			return strings.HasPrefix(c, "说明")
-		}
-	}
-	return false
-}
-
-func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*PaperRow, []roster.Problem) {
+func readLedgerRow(n int, head *roster.Header, cols []ledgerCol, cells []string) (*PaperRow, []roster.Problem) {
 	r := &PaperRow{Row: n, Steps: map[int]civil.Date{}, Votes: map[int]*rules.Vote{}, People: map[int][]string{}, Publicity: map[string]civil.Date{}}
 	var probs []roster.Problem
 	bad := func(i int, msg string) {
-		probs = append(probs, roster.Problem{Row: n, Column: strings.TrimSpace(head[i]), Message: msg})
+		probs = append(probs, roster.Problem{Row: n, Column: head.Cells[i], Message: msg})
 	}
 	blank := true
 	for i, c := range cols {
 		if i >= len(cells) {
 			break
 		}
-		v := strings.TrimSpace(spaces.ReplaceAllString(cells[i], " "))
+		v := spaces.ReplaceAllString(roster.Cell(cells[i]), " ")
 		if v == "" || c.field == "" {
 			continue
 		}
@@ -241,16 +245,18 @@ func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*Pap
 		case "branch":
 			r.Branch = v
 		case "step", "publicity":
-			d, ok := parseLedgerDate(v)
-			if !ok {
-				bad(i, fmt.Sprintf("日期“%s”无法识别（如 2024-03-12、2024年3月12日）", v))
-			} else if c.field == "step" {
-				r.Steps[c.step] = d
-			} else {
-				r.Publicity[c.vote] = d
+			switch d, err := head.Date(v); {
+			case err != nil:
+				bad(i, err.Error())
+			case d.MonthOnly:
+				bad(i, fmt.Sprintf("日期“%s”只写到了月：发展党员各步骤的日期须写到日（如 2024-03-12）", v))
+			case c.field == "step":
+				r.Steps[c.step] = d.Date
+			default:
+				r.Publicity[c.vote] = d.Date
 			}
 		case "vote":
-			k, err := strconv.Atoi(v)
+			k, err := wholeNumber(v)
 			if err != nil || k < 0 {
 				bad(i, fmt.Sprintf("人数“%s”应为非负整数", v))
 				continue
@@ -265,7 +271,7 @@ func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*Pap
 			pass := strings.Contains(v, "合格") && !strings.Contains(v, "不合格") || v == "通过"
 			r.VettingPassed = &pass
 		case "training_days", "training_hours":
-			k, err := strconv.Atoi(strings.TrimRight(v, "天学时"))
+			k, err := wholeNumber(strings.TrimRight(v, "天学时"))
 			if err != nil || k < 0 {
 				bad(i, fmt.Sprintf("“%s”应为非负整数", v))
 				continue
@@ -292,6 +298,16 @@ func readLedgerRow(n int, head []string, cols []ledgerCol, cells []string) (*Pap
 		probs = append(probs, roster.Problem{Row: n, Column: ledgerHeading(1), Message: "缺少递交入党申请书日期：发展档案从收到入党申请书开始"})
 	}
 	return r, probs
+}
+
+// wholeNumber reads a whole number however a sheet keeps it: as text, with
+// full-width digits, or as a number cell (9, 9.0).
+func wholeNumber(v string) (int, error) {
+	v = width.Narrow.String(v)
+	if f, err := strconv.ParseFloat(v, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1e9 {
+		return int(f), nil
+	}
+	return strconv.Atoi(v)
 }
 
 // LedgerOrgs are the organisations acting on a row's steps and the

@@ -3,9 +3,11 @@ package develop
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/roster"
+	"hongdun/internal/roster/sheettest"
 	"hongdun/internal/rules"
 )
 
@@ -26,7 +28,9 @@ func TestReadAndCheckPaperLedger(t *testing.T) {
 		{"", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""},
 		{"王五", "", "", "2023-13-01", "2023-04-10", "", "", "", "", "", "", "", "", "", "", "", "", "", ""},
 	}
-	rows, probs := ReadLedger(sheet)
+	cells := sheettest.Texts(sheet...)
+	cells[3][8] = time.Date(2024, 5, 20, 0, 0, 0, 0, time.UTC) // a date cell: its serial number
+	rows, probs := readLedger(t, sheettest.XLSX(t, sheettest.Options{}, sheettest.Sheet{Name: "台账", Rows: cells}))
 	if len(rows) != 3 {
 		t.Fatalf("%d rows read, want 3 (the blank one skipped)", len(rows))
 	}
@@ -83,12 +87,24 @@ func TestReadAndCheckPaperLedger(t *testing.T) {
 	if _, ps = CheckLedgerRow(e, birth, rows[1], LedgerOrgs{Branch: rules.Org{ID: 9, Name: "安保临时党支部", Kind: "temp_branch"}, Approver: committee}); !hasRule(ps, "R-approver") {
 		t.Fatalf("a row of a 临时党支部: %+v", ps)
 	}
-	if d, ok := parseLedgerDate("45363"); !ok || d.String() != "2024-03-12" {
-		t.Fatalf("Excel serial date: %s %v", d, ok)
-	}
-	if _, probs := ReadLedger([][]string{{"名单"}, {"序号", "备注"}}); len(probs) != 1 || !strings.Contains(probs[0].Message, "表头") {
+	if _, probs := readLedger(t, sheettest.XLSX(t, sheettest.Options{}, sheettest.Sheet{Name: "名单", Rows: sheettest.Texts([]string{"名单"}, []string{"序号", "备注"})})); len(probs) != 1 || !strings.Contains(probs[0].Message, "表头") {
 		t.Fatalf("no header: %+v", probs)
 	}
+}
+
+// readLedger reads a workbook as the import does.
+func readLedger(t *testing.T, book []byte) ([]PaperRow, []roster.Problem) {
+	t.Helper()
+	b, err := roster.Open(sheettest.File(t, "台账.xlsx", book))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	rows, probs, err := ReadLedger(b, func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, probs
 }
 
 func hasRule(ps []roster.Problem, rule string) bool {

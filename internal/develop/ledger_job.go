@@ -70,11 +70,10 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 	}
 	defer func() { err = errors.Join(err, book.Close()) }()
 	rep := &importer.Report{Format: string(book.Format()), Encoding: roster.Encoding(book), Problems: []roster.Problem{}}
-	sheet, err := ledgerSheet(book, prog)
+	rows, probs, err := ReadLedger(book, func() { prog.Read.Add(1) })
 	if err != nil {
 		return nil, err
 	}
-	rows, probs := ReadLedger(sheet)
 	rep.Add(probs...)
 	prog.Total.Store(int64(len(rows)))
 	rep.Rows = len(rows)
@@ -144,35 +143,6 @@ func ImportLedger(ctx context.Context, d *core.Deps, path string, opt importer.O
 		}
 	}
 	return rep, nil
-}
-
-// ledgerSheet reads the first sheet whose first rows hold a 台账 header,
-// each row at its index (row numbers as the spreadsheet shows them).
-func ledgerSheet(b roster.Book, prog *importer.Progress) ([][]string, error) {
-	for _, name := range b.SheetNames() {
-		s, err := b.Sheet(name)
-		if err != nil {
-			return nil, err
-		}
-		var rows [][]string
-		for s.Next() {
-			for len(rows) < s.Row()-1 {
-				rows = append(rows, nil)
-			}
-			rows = append(rows, s.Cells())
-			prog.Read.Add(1)
-		}
-		if err := s.Err(); err != nil {
-			return nil, err
-		}
-		for hi := 0; hi < len(rows) && hi < 6; hi++ {
-			if _, ok := ledgerHeader(rows[hi]); ok {
-				return rows, nil
-			}
-		}
-		prog.Read.Store(0)
-	}
-	return nil, nil // ReadLedger reports the missing header
 }
 
 // regPerson is a person of the registry as the import needs them.

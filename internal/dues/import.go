@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/width"
 
 	"hongdun/internal/importer"
 	"hongdun/internal/member"
@@ -160,7 +163,7 @@ func CheckImport(ctx context.Context, d *core.Deps, p *auth.Principal, in import
 		return res, err
 	}
 	if err := c.read(book, im); errors.Is(err, errNoHeader) {
-		return res, fail.Malformed("file", "文件第一个工作表中没有找到表头（应有“姓名”和"+importColumns[kind][len(importColumns[kind])-1].Label+"等列）：请使用导入模板")
+		return res, fail.Malformed("file", "文件各工作表的前 20 行中没有找到表头（应有“姓名”和"+importColumns[kind][len(importColumns[kind])-1].Label+"等列）：请使用导入模板")
 	} else if err != nil {
 		return res, fail.Malformed("file", err.Error())
 	}
@@ -195,6 +198,7 @@ type checker struct {
 	bases       map[int64]map[int]*Base // person → year → base
 	paid        map[int64]map[Month]bool
 	seen        map[string]int // person and year or month → first row
+	layout      *roster.Layout // of the sheet read
 }
 
 func newChecker(ctx context.Context, d *core.Deps, s scope.Subtree, kind string, year int, today civil.Date) (*checker, error) {
@@ -269,26 +273,31 @@ func newChecker(ctx context.Context, d *core.Deps, s scope.Subtree, kind string,
 	return c, prows.Err()
 }
 
-// read checks every row of the first sheet into im.
+// read checks every row of the first sheet whose header names 姓名 (a 说明
+// sheet may come first) into im.
 func (c *checker) read(book roster.Book, im *Import) error {
-	names := book.SheetNames()
-	if len(names) == 0 {
+	var layout *roster.Layout
+	for _, name := range book.SheetNames() {
+		l, err := roster.FindLayout(book, name, importColumns[c.kind])
+		if err != nil {
+			return err
+		}
+		if l != nil && l.Mapping.Has(colName) {
+			layout = l
+			break
+		}
+	}
+	if layout == nil {
 		return errNoHeader
 	}
-	layout, err := roster.FindLayout(book, names[0], importColumns[c.kind])
-	if err != nil {
-		return err
-	}
-	if layout == nil || !layout.Mapping.Has(colName) {
-		return errNoHeader
-	}
+	c.layout = layout
 	for _, need := range map[string][]roster.Field{ImportBases: {colKind}, ImportPayments: {colMonth}}[c.kind] {
 		if !layout.Mapping.Has(need) {
 			im.Problems = append(im.Problems, roster.Problem{Column: c.header(need), Message: "未找到“" + c.header(need) + "”列"})
 			return nil
 		}
 	}
-	sheet, err := book.Sheet(names[0])
+	sheet, err := book.Sheet(layout.Sheet)
 	if err != nil {
 		return err
 	}
@@ -302,7 +311,7 @@ func (c *checker) read(book roster.Book, im *Import) error {
 		}
 		cell := func(f roster.Field) string {
 			if i := layout.Mapping.Index(f); i >= 0 && i < len(sheet.Cells()) {
-				return strings.TrimSpace(strings.Trim(sheet.Cells()[i], "\u3000"))
+				return roster.Cell(sheet.Cells()[i])
 			}
 			return ""
 		}
@@ -381,7 +390,7 @@ func (c *checker) base(r *ImportRow, cell func(roster.Field) string, bad func(ro
 		return false
 	}
 	if r.Kind != Low {
-		fen, err := ParseYuan(string(colBase), "党费基数", cell(colBase))
+		fen, err := ParseYuan(string(colBase), "党费基数", money(cell(colBase)))
 		if err != nil {
 			var fe *fail.Error
 			if errors.As(err, &fe) {
@@ -415,7 +424,7 @@ func (c *checker) payment(r *ImportRow, pr member.Person, cell func(roster.Field
 	r.Year, r.Month = m.Year, m.Month
 	in := PayInput{Year: m.Year, Month: m.Month, Note: cell(colNote)}
 	if s := cell(colPaidOn); s != "" {
-		d, err := roster.ParseDate(s)
+		d, err := c.layout.Date(s)
 		if err != nil {
 			bad(colPaidOn, "交纳日期“"+s+"”不是真实的日期（如 2026-03-05）")
 			return false
@@ -427,20 +436,22 @@ func (c *checker) payment(r *ImportRow, pr member.Person, cell func(roster.Field
 		in.PaidOn = d.String()
 	}
 	if s := cell(colAmount); s != "" {
-		fen, err := ParseYuan(string(colAmount), "交纳金额", s)
+		fen, err := ParseYuan(string(colAmount), "交纳金额", money(s))
 		if err != nil {
 			bad(colAmount, "交纳金额“"+s+"”不是有效的金额")
 			return false
 		}
 		in.AmountFen = fen
 	}
-	switch p := cell(colProxy); p {
-	case "", "否":
-	case "是", "代缴":
+	if p := cell(colProxy); p != "代缴" {
+		yes, ok := roster.YesNo(p)
+		if !ok {
+			bad(colProxy, "代缴“"+p+"”无法识别：代缴填“是”或“√”，否则填“否”或留空")
+			return false
+		}
+		in.Proxy = yes
+	} else {
 		in.Proxy = true
-	default:
-		bad(colProxy, "代缴应填“是”或留空")
-		return false
 	}
 	_, paid, err := checkPay(&in, c.today)
 	if err != nil {
@@ -491,17 +502,31 @@ func fieldColumn(field string) roster.Field {
 	return colMonth
 }
 
-// month reads "3", "3月" (of the import's year), "2026-03" or "2026年3月".
+// month reads "3", "3月", "３月份" (of the import's year), "2026-03",
+// "2026年3月", or a date cell (its serial number).
 func (c *checker) month(s string) (Month, bool) {
-	s = strings.TrimSpace(s)
-	if n, err := strconv.Atoi(strings.TrimSuffix(s, "月")); err == nil {
+	s = strings.TrimSuffix(width.Narrow.String(strings.TrimSpace(s)), "份")
+	if n, err := strconv.Atoi(strings.TrimSuffix(s, "月")); err == nil && n < 100 {
 		return Month{c.year, n}, n >= 1 && n <= 12
 	}
-	d, err := roster.ParseDate(strings.TrimSuffix(s, "份"))
+	d, err := c.layout.Date(s)
 	if err != nil || d.IsZero() {
 		return Month{}, false
 	}
 	return MonthOf(d.Date), true
+}
+
+// money is an amount as offices write it, for ParseYuan: full-width
+// digits, ￥ and 元, thousands separators, and the binary noise of a
+// number cell computed by a formula (30.000000000000004) rounded away.
+func money(s string) string {
+	s = strings.NewReplacer("¥", "", "￥", "", "元", "", ",", "", " ", "").Replace(width.Narrow.String(s))
+	if _, frac, ok := strings.Cut(s, "."); ok && len(frac) > 2 {
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && math.Abs(f*100-math.Round(f*100)) < 1e-6 {
+			return strconv.FormatFloat(math.Round(f*100)/100, 'f', 2, 64)
+		}
+	}
+	return s
 }
 
 const importCols = `i.job_id, i.org_id, o.name, i.kind, i.year, i.file_name, i.state, i.items, i.problems, i.created_by, COALESCE(i.applied_at, 0)`

@@ -158,7 +158,7 @@ func (s *Service) importUpload(w http.ResponseWriter, r *http.Request) (int, err
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return 0, fail.Malformed("file", "请选择要导入的 .xlsx 文件")
+		return 0, fail.Malformed("file", "请选择要导入的题库文件（.xlsx、.xls 或 .csv）")
 	}
 	defer f.Close()
 	if hdr.Size > MaxBankUpload {

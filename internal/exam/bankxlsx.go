@@ -114,25 +114,14 @@ func ParseSheet(r io.Reader, orgID int64) ([]Question, []int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(rows) == 0 || strings.TrimSpace(strings.Join(rows[0], "")) == "" || strings.TrimSpace(rows[0][0]) != header[0] || len(rows[0]) < colDiff+1 || strings.TrimSpace(rows[0][colStem]) != header[colStem] {
-		return nil, nil, ferr("file", "表头与模板不一致：请下载题库导入模板，按模板填写")
-	}
-	if len(rows)-1 > maxRows {
-		return nil, nil, ferr("file", "一次最多导入 %d 道题", maxRows)
-	}
 	var out []Question
 	var nums []int
 	var bad []RowError
 	seen := map[string]int{}
-	for i, row := range rows[1:] {
-		n := i + 2
-		cell := func(c int) string {
-			if c < len(row) {
-				return cellsafe.Unquote(strings.TrimSpace(row[c])) // an export re-imports unchanged
-			}
-			return ""
-		}
-		if strings.TrimSpace(strings.Join(row, "")) == "" {
+	for _, br := range rows {
+		n, row := br.n, br.cells
+		cell := func(c int) string { return row[c] }
+		if strings.Join(row, "") == "" {
 			continue
 		}
 		q := Question{OrgID: orgID, Stem: cell(colStem), Answer: cell(colAnswer), Tag: cell(colTag), Explanation: cell(colExpl)}

@@ -39,6 +39,9 @@ func (k Kind) Label() string {
 // KindByLabel maps a Chinese name (or the code) to a kind.
 func KindByLabel(s string) (Kind, bool) {
 	s = strings.TrimSpace(s)
+	if k, ok := kindNames[s]; ok {
+		return k, true
+	}
 	for _, k := range Kinds {
 		if s == string(k) || s == k.Label() || s+"题" == k.Label() {
 			return k, true
@@ -46,6 +49,10 @@ func KindByLabel(s string) (Kind, bool) {
 	}
 	return "", false
 }
+
+// kindNames are the other names question banks give the kinds.
+var kindNames = map[string]Kind{"单项选择题": Single, "单项选择": Single, "多项选择题": Multi, "多项选择": Multi,
+	"是非题": Judge, "判断": Judge}
 
 // Tags are the suggested tags; others are allowed.
 var Tags = []string{"党章", "准则条例", "党史", "理论", "公安业务", "党纪法规", "时事政治"}
@@ -138,7 +145,7 @@ func (q *Question) Normalize() error {
 		q.Options = nil
 		v, ok := judgeValue(q.Answer)
 		if !ok {
-			return ferr("answer", "判断题的答案应为“对”或“错”")
+			return ferr("answer", "判断题的答案“%s”无法识别：应为“对”或“错”（也可写 √、×、正确、错误）", q.Answer)
 		}
 		q.Answer = v
 	case Fill:

@@ -74,9 +74,13 @@ func (p Problem) String() string {
 // Layout is where the data of a sheet sits and which column holds what.
 type Layout struct {
 	Sheet     string   `json:"sheet"`
-	HeaderRow int      `json:"header_row"` // 1-based
+	HeaderTop int      `json:"header_top"` // 1-based; above HeaderRow for a header of two rows
+	HeaderRow int      `json:"header_row"` // 1-based; the data starts below it
 	Headers   []string `json:"headers"`
 	Mapping   Mapping  `json:"mapping"`
+	// Date1904 says the workbook counts its date serials from 1904 (Excel
+	// for Mac's old default) rather than 1900.
+	Date1904 bool `json:"date1904,omitempty"`
 }
 
 // Column names column i as the user sees it: its header, or its letter.
@@ -109,28 +113,15 @@ func (l *Layout) CheckMapping() []Problem {
 	return ps
 }
 
-// headerScan is how far down a sheet the header row is looked for.
-const headerScan = 20
-
-// FindLayout finds the header row of a sheet among its first rows: the row
-// that names the most known columns (at least three).
+// FindLayout finds the header of a sheet among its first rows (FindHeader)
+// and maps its columns onto defs: at least three must be known.
 func FindLayout(b Book, sheet string, defs []Def) (*Layout, error) {
-	s, err := b.Sheet(sheet)
-	if err != nil {
+	h, err := FindHeader(b, sheet, func(c string) string { return string(match(defs, c)) }, 3)
+	if h == nil || err != nil {
 		return nil, err
 	}
-	var best *Layout
-	bestN := 2
-	for s.Next() && s.Row() <= headerScan {
-		cells := trimCells(append([]string(nil), s.Cells()...))
-		if m, n := guess(defs, cells); n > bestN {
-			best, bestN = &Layout{Sheet: sheet, HeaderRow: s.Row(), Headers: cells, Mapping: m}, n
-		}
-	}
-	if err := errors.Join(s.Err(), drain(s)); err != nil {
-		return nil, err
-	}
-	return best, nil
+	m, _ := guess(defs, h.Cells)
+	return &Layout{Sheet: sheet, HeaderTop: h.Top, HeaderRow: h.Row, Headers: h.Cells, Mapping: m, Date1904: h.Date1904}, nil
 }
 
 // drain lets a streaming sheet release its resources early.
@@ -225,27 +216,15 @@ func ReadOrgs(b Book, l *Layout) ([]OrgRow, []Problem, error) {
 	return out, ps, s.Err()
 }
 
-// Skip reports rows that carry no member: blank rows, the 合计 line and
-// the notes row of the template (cells starting with 说明：).
+// Skip reports rows that carry no record: blank rows, the 合计 line, and
+// notes and signatures below the data (说明：…, 填表人：…, 注：…).
 func Skip(cells []string) bool {
-	blank := true
 	for _, c := range cells {
-		c = strings.TrimSpace(strings.Trim(c, "\u3000"))
-		if c == "" {
-			continue
-		}
-		if blank && (strings.HasPrefix(c, "说明：") || strings.HasPrefix(c, "说明:")) {
-			return true
-		}
-		blank = false
-		if !strings.Contains(c, "计") { // most cells: no need to normalise
-			continue
-		}
-		if n := normHeader(c); strings.HasPrefix(n, "合计") || strings.HasPrefix(n, "总计") || strings.HasPrefix(n, "共计") {
-			return true
+		if c = Cell(c); c != "" {
+			return footer(c)
 		}
 	}
-	return blank
+	return true
 }
 
 // Parse turns the cells of one data row into a record, checking each field
@@ -313,7 +292,7 @@ func (l *Layout) Parse(row int, cells []string, today civil.Date) (Record, []Pro
 	}
 
 	date := func(f Field) Date {
-		d, err := ParseDate(raw(f))
+		d, err := l.Date(raw(f))
 		if err != nil {
 			bad(f, err.Error())
 			return Date{}

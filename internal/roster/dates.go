@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/width"
+
 	"hongdun/internal/platform/civil"
 )
 
@@ -35,7 +37,17 @@ var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 type dateError string
 
 func (e dateError) Error() string {
-	return fmt.Sprintf("“%s”不是有效日期（可写作 1985-03-12、1985.03.12、1985年3月12日 或 1985.03）", string(e))
+	return fmt.Sprintf("“%s”不是有效日期（可写作 2020-01-02、2020/1/2、2020.01.02 或 2020年1月2日）", string(e))
+}
+
+// noSuchDay is a date whose month has no such day (2010/6/31).
+type noSuchDay struct {
+	text    dateError
+	y, m, d int
+}
+
+func (e noSuchDay) Error() string {
+	return fmt.Sprintf("“%s”不是有效日期：%d 年 %d 月没有 %d 日", string(e.text), e.y, e.m, e.d)
 }
 
 // ParseDate reads a date in any of the spellings offices use: Excel serial
@@ -43,12 +55,24 @@ func (e dateError) Error() string {
 // month-only 1985.03 / 1985-03 / 1985年3月. The empty string gives a zero Date.
 // It is hand-written rather than a regular expression because an import
 // calls it three times per row.
-func ParseDate(s string) (Date, error) {
+func ParseDate(s string) (Date, error) { return parseDate(s, false) }
+
+// Date reads a date of the layout's sheet: ParseDate, with the serial
+// numbers of a workbook in the 1904 date system counted from 1904.
+func (l *Layout) Date(s string) (Date, error) { return parseDate(s, l.Date1904) }
+
+// epoch1904 is how many days the 1904 date system's serials are behind.
+const epoch1904 = 1462
+
+func parseDate(s string, date1904 bool) (Date, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Date{}, nil
 	}
 	bad := dateError(s)
+	if !isASCII(s) {
+		s = width.Narrow.String(s) // ２０２０年１月２日, 2020．1．2
+	}
 	if i := strings.IndexAny(s, " T"); i >= 8 && strings.Contains(s[i:], ":") {
 		s = s[:i] // a date-time written by another program: 1985/3/12 0:00
 	}
@@ -69,7 +93,9 @@ func ParseDate(s string) (Date, error) {
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f < 2958466 && !strings.ContainsAny(s, "eE") {
 		days := int(f)
-		if days < 61 {
+		if date1904 {
+			days += epoch1904
+		} else if days < 61 {
 			days++ // before Excel's phantom 1900-02-29
 		}
 		return Date{Date: civil.Of(excelEpoch.AddDate(0, 0, days))}, nil
@@ -113,6 +139,15 @@ func dateParts(s string) ([]int, bool) {
 	return parts, len(parts) >= 2 && len(parts) <= 3 && s[len(s)-1] != '.' && s[len(s)-1] != '-' && s[len(s)-1] != '/'
 }
 
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -122,13 +157,13 @@ func allDigits(s string) bool {
 	return true
 }
 
-func ymd(y, m, d int, monthOnly bool, bad error) (Date, error) {
+func ymd(y, m, d int, monthOnly bool, bad dateError) (Date, error) {
 	if y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 {
 		return Date{}, bad
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Day() != d {
-		return Date{}, bad
+		return Date{}, noSuchDay{bad, y, m, d}
 	}
 	return Date{Date: civil.Of(t), MonthOnly: monthOnly}, nil
 }

@@ -239,6 +239,7 @@ func TestParseDate(t *testing.T) {
 		{"1985/3/12 0:00", "1985-03-12", false},
 		{" 1985 年 3 月 12 日 ", "1985-03-12", false},
 		{"1985．3．12", "1985-03-12", false},
+		{"１９８５年３月１２日", "1985-03-12", false},
 		{"", "", false},
 	}
 	for _, c := range cases {
@@ -253,6 +254,13 @@ func TestParseDate(t *testing.T) {
 		} else if !strings.Contains(err.Error(), in) {
 			t.Errorf("ParseDate(%q): %v does not quote the value", in, err)
 		}
+	}
+	if _, err := ParseDate("2010/6/31"); err == nil || !strings.Contains(err.Error(), "2010 年 6 月没有 31 日") {
+		t.Errorf("a day the month lacks: %v", err)
+	}
+	l := Layout{Date1904: true}
+	if d, err := l.Date("29307"); err != nil || d.String() != "1984-03-28" {
+		t.Errorf("serial 29307 of the 1904 system: %v %v", d, err)
 	}
 	if got := ExcelSerial(civil.MustParse("1984-03-28")); got != 30769 {
 		t.Errorf("ExcelSerial = %d", got)

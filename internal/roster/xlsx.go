@@ -32,6 +32,8 @@ type xlsxBook struct {
 	sst    []string
 	sstErr error
 	sstOK  bool
+	// date1904: the workbook counts date serials from 1904-01-01.
+	date1904 bool
 }
 
 var errXLSX = errors.New("不是有效的 .xlsx 工作簿")
@@ -52,10 +54,31 @@ func openXLSX(name string) (*xlsxBook, error) {
 	if err == nil {
 		err = b.readWorkbook()
 	}
+	if err != nil && z != nil && !errors.Is(err, sheetlimit.ErrTooLarge) {
+		if other := b.notWorkbook(); other != nil {
+			err = other
+		}
+	}
 	if err != nil {
 		return nil, errors.Join(err, f.Close())
 	}
 	return b, nil
+}
+
+// notWorkbook says what a zip archive without a workbook is: a Word
+// document, or some other archive.
+func (b *xlsxBook) notWorkbook() error {
+	for _, f := range b.z.File {
+		if strings.HasPrefix(f.Name, "xl/") {
+			return nil // a damaged workbook: the first error says what
+		}
+	}
+	for _, f := range b.z.File {
+		if strings.HasPrefix(f.Name, "word/") {
+			return errWord
+		}
+	}
+	return errZip
 }
 
 func (b *xlsxBook) Format() Format       { return XLSX }
@@ -145,6 +168,10 @@ func (b *xlsxBook) readWorkbook() error {
 		if err != nil {
 			return err
 		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "workbookPr" {
+			v := attrOf(se, "date1904")
+			b.date1904 = v == "1" || v == "true"
+		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "sheet" {
 			name, rel := attrOf(se, "name"), rels[attrOf(se, "id")]
 			if rel[0] == "" {
@@ -217,7 +244,10 @@ func (b *xlsxBook) Sheet(name string) (Sheet, error) {
 	}
 	sst, err := b.strings()
 	if err != nil {
-		return nil, fmt.Errorf("无法读取共享字符串表: %w", err)
+		if errors.Is(err, sheetlimit.ErrTooLarge) {
+			return nil, err
+		}
+		return nil, &damaged{msg: "无法读取 .xlsx 文件的文字内容（共享字符串表）：" + resave, err: err}
 	}
 	r, err := b.open(part)
 	if err != nil {
@@ -282,8 +312,11 @@ func (s *xlsxSheet) Close() error {
 }
 
 func (s *xlsxSheet) fail(err error) bool {
-	if err != io.EOF {
-		s.err = fmt.Errorf("无法读取 .xlsx 工作表（第 %d 行附近）: %w", s.row+1, err)
+	switch {
+	case errors.Is(err, sheetlimit.ErrTooLarge):
+		s.err = err // it says what to do
+	case err != io.EOF:
+		s.err = &damaged{msg: fmt.Sprintf("无法读取工作表“%s”第 %d 行附近：%s", s.name, s.row+1, resave), err: err}
 	}
 	s.err = errors.Join(s.err, s.Close())
 	return false
@@ -383,6 +416,8 @@ func (s *xlsxSheet) value(kind string, v, inline []byte, inInline bool) (string,
 		if inInline {
 			return cellText(inline), nil
 		}
+	case "", "n":
+		return number(string(v)), nil
 	}
 	return xmlText(v), nil
 }

@@ -11,7 +11,9 @@ import (
 )
 
 // excelizeRows reads every sheet with excelize's row iterator and raw
-// values, the reference the streaming reader must agree with.
+// values, the reference the streaming reader must agree with, but for
+// numbers of 16 digits or more, which the reader shows in the scientific
+// form (number).
 func excelizeRows(t *testing.T, path string) map[string][][]string {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
@@ -25,10 +27,16 @@ func excelizeRows(t *testing.T, path string) map[string][][]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for rows.Next() {
+		for r := 1; rows.Next(); r++ {
 			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
 				t.Fatal(err)
+			}
+			for c, v := range cells {
+				ref, _ := excelize.CoordinatesToCellName(c+1, r)
+				if kind, err := f.GetCellType(name, ref); err == nil && len(v) >= 16 && (kind == excelize.CellTypeNumber || kind == excelize.CellTypeUnset) {
+					cells[c] = number(v)
+				}
 			}
 			out[name] = append(out[name], trimCells(cells))
 		}

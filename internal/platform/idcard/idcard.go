@@ -5,6 +5,9 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/width"
 )
 
 var weights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
@@ -21,11 +24,16 @@ var (
 )
 
 // Normalize validates an ID number and returns its 18-digit form: spaces
-// trimmed, lowercase x upper-cased, 15-digit legacy numbers upgraded (19
-// inserted before the year, check digit computed).
+// of every width removed, full-width digits and Ｘ narrowed, lowercase x
+// upper-cased, 15-digit legacy numbers upgraded (19 inserted before the
+// year, check digit computed).
 func Normalize(s string) (string, error) {
-	s = strings.ToUpper(strings.TrimSpace(strings.ReplaceAll(s, "\u3000", "")))
-	s = strings.ReplaceAll(s, " ", "")
+	s = strings.ToUpper(strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, width.Narrow.String(s)))
 	if strings.Contains(s, "E+") || strings.Contains(s, ".") && strings.Contains(s, "E") {
 		return "", ErrNumber
 	}
