@@ -116,7 +116,17 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, &Error{Status: http.StatusForbidden, Code: "cross_origin", Message: "拒绝跨站请求：请从本系统页面提交"})
 	}))
-	return s.recoverer(securityHeaders(cop.Handler(mux)))
+	// ServeMux answers CONNECT and a request for "*" itself, in English
+	// plain text (405, 400); everything the application does not serve is
+	// the Chinese 404.
+	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodConnect || !strings.HasPrefix(r.URL.Path, "/") {
+			s.Fail(w, r, fail.NotFound())
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+	return s.recoverer(securityHeaders(cop.Handler(routed)))
 }
 
 func securityHeaders(next http.Handler) http.Handler {
@@ -128,6 +138,12 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
+		}
+		// Served over TLS, the browser must never come back over plain HTTP
+		// (where the session cookie and pages could be read on the way).
+		// Behind a proxy that ends TLS, the proxy sends this header.
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
 	})
