@@ -1,12 +1,24 @@
 package app_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"hongdun/internal/app"
 	"hongdun/internal/apptest"
+	"hongdun/internal/browsertest"
+	"hongdun/internal/demo"
+	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -46,4 +58,145 @@ func TestNoticeOnlyFromOwnPages(t *testing.T) {
 			t.Errorf("Sec-Fetch-Site %q, Referer %q: notice shown %v, want %v", c.site, c.referer, got, c.shown)
 		}
 	}
+}
+
+// markup is appended to every free-text column of the demo bureau; a page
+// that shows it unescaped holds the element it opens.
+const markup = `"'><i data-xss>`
+
+// freeText are the columns users write as free text (names, titles, notes,
+// minutes, file names…): enumerations, dates, codes and JSON are left alone
+// so that every page still opens.
+var freeText = regexp.MustCompile(`^(name|short_name|display_name|title|topic|note|notes|review_note|reason|evidence|place|what|comment|practice|problems?|guidance|contact|body|secretary|summary|teacher|takeaways|subject|street|slogan|self_text|ruling_note|risks|result_note|resolution|requested_by_name|rating_note|purpose|person_name|partner|participants|owner_name|outcome_note|minutes|measures?|materials|leave_note|leader|judge_name|issuer|idea|goals?|feedback|feedback_note|explanation|end_note|description|deeds?|decision_note|decided_by_name|basis|about|stem|visitors|taker_name|doc_no|approval_doc|outside_org|estate_org|mobile_place|file_name)$`)
+
+// seedMarkup appends markup to every free-text column of every table (on
+// SQLite) and returns how many columns took it.
+func seedMarkup(t *testing.T, e *apptest.Env) int {
+	t.Helper()
+	ctx := context.Background()
+	tables := (&walker{e: e}).texts(t, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('audit_log', 'audit_seal', 'sessions', 'goose_db_version')")
+	n := 0
+	for _, tb := range tables {
+		cols := (&walker{e: e}).texts(t, "SELECT name FROM pragma_table_info(?) WHERE UPPER(type) = 'TEXT'", tb)
+		for _, c := range cols {
+			if !freeText.MatchString(c) {
+				continue
+			}
+			if _, err := e.DB.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = %s || ? WHERE %s <> ''", tb, c, c, c), markup); err != nil {
+				t.Logf("%s.%s keeps its text: %v", tb, c, err)
+				continue
+			}
+			n++
+		}
+	}
+	return n
+}
+
+// Stored XSS: with markup in every free-text column, no page of the
+// bureau's 党务管理员, a 支部 党务管理员 or a 党员 shows it as markup.
+func TestStoredMarkupStaysText(t *testing.T) {
+	t.Parallel()
+	e := apptest.Start(t, dbtest.SQLite(t))
+	e.Demo(demo.Options{Seed: 1, Members: 1500}, app.SeedFeatures)
+	if n := seedMarkup(t, e); n < 100 {
+		t.Fatalf("markup went into only %d columns", n)
+	}
+	// Uploaded file names and spreadsheet cells, shown by the import pages.
+	shiju := e.Login("shiju", apptest.DemoPassword)
+	var root int64
+	if err := e.DB.QueryRowContext(context.Background(), "SELECT MIN(id) FROM orgs").Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	roster, err := os.ReadFile("../../testdata/roster-bad/roster.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := shiju.Upload(fmt.Sprintf("/api/v1/imports?org_id=%d&dry_run=true", root), "file", markup+".xlsx", roster, nil); st >= 300 {
+		t.Fatalf("roster import: %d %s", st, shiju.Body())
+	}
+	if st := shiju.Upload(fmt.Sprintf("/api/v1/imports?kind=dues_bases&dry_run=true&org_id=%d", root), "file", markup+".csv",
+		[]byte("姓名,公民身份号码,党员类别,党费基数（元）\n"+strings.Trim(markup, `"`)+",,在职,4500\n"), nil); st >= 300 && st != http.StatusUnprocessableEntity {
+		t.Fatalf("dues import: %d %s", st, shiju.Body())
+	}
+	for _, who := range []struct {
+		username string
+		role     auth.Role
+		scoped   bool
+	}{{"shiju", auth.OrgAdmin, false}, {"yanta-xiaozhailu", auth.OrgAdmin, true}, {"dangyuan1", auth.Member, true}} {
+		c := e.Login(who.username, apptest.DemoPassword)
+		var person int64
+		if who.role == auth.Member {
+			if err := e.DB.QueryRowContext(context.Background(), "SELECT person_id FROM accounts WHERE username = ?", who.username).Scan(&person); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w := newWalker(e, who.role, c, person, who.scoped)
+		shown, escaped := 0, 0
+		for _, pg := range w.pages(t) {
+			st := c.Do("GET", pg.path, nil, nil)
+			body := c.Body()
+			if st == http.StatusOK && strings.Contains(body, "<html") {
+				shown++
+			}
+			if st == http.StatusOK && strings.Contains(body, "&lt;i data-xss&gt;") {
+				escaped++
+			}
+			if i := strings.Index(body, "<i data-xss"); i >= 0 {
+				t.Errorf("GET %s as %s shows stored text as markup: …%s…", pg.path, who.username, body[max(0, i-200):i+20])
+			}
+		}
+		if shown < 12 || escaped == 0 {
+			t.Errorf("%s: %d pages shown, %d with the seeded text", who.username, shown, escaped)
+		}
+		t.Logf("%s: %d pages, %d with the seeded text", who.username, shown, escaped)
+	}
+	// What scripts build from data (charts, their tooltips) stays text too.
+	ctx := browsertest.Browser(t, 1280, 900)
+	found := func(page string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var n int
+			if err := chromedp.Evaluate(`document.querySelectorAll('[data-xss]').length`, &n).Do(ctx); err != nil {
+				return err
+			}
+			if n > 0 {
+				t.Errorf("%s: scripts made %d elements of stored text", page, n)
+			}
+			return nil
+		})
+	}
+	// hover moves the mouse over a grid of points of every chart, so that
+	// each tooltip is drawn.
+	hover := chromedp.ActionFunc(func(ctx context.Context) error {
+		var n int
+		if err := chromedp.Evaluate(`document.querySelectorAll('.chart').length`, &n).Do(ctx); err != nil {
+			return err
+		}
+		for k := range n {
+			var b [4]float64
+			if err := chromedp.Evaluate(fmt.Sprintf(`(() => { const c = document.querySelectorAll('.chart')[%d]; c.scrollIntoView({block: 'center'});
+				const r = c.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`, k), &b).Do(ctx); err != nil {
+				return err
+			}
+			for i := 1; i < 8; i++ {
+				for j := 1; j < 4; j++ {
+					if err := input.DispatchMouseEvent(input.MouseMoved, b[0]+b[2]*float64(i)/8, b[1]+b[3]*float64(j)/4).Do(ctx); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	run := func(actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			browsertest.FullScreenshot(t, ctx, "markup-failed")
+			t.Fatal(err)
+		}
+	}
+	run(browsertest.Login(e.Srv.URL, "shiju", apptest.DemoPassword))
+	for _, page := range []string{"/", "/development/stats"} {
+		run(chromedp.Navigate(e.Srv.URL+page), chromedp.WaitVisible(".chart", chromedp.ByQuery), chromedp.Sleep(300*time.Millisecond), hover, found(page))
+	}
+	browsertest.Screenshot(t, ctx, "markup-chart")
 }
