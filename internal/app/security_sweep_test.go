@@ -200,3 +200,61 @@ func TestStoredMarkupStaysText(t *testing.T) {
 	}
 	browsertest.Screenshot(t, ctx, "markup-chart")
 }
+
+// Mass assignment: an update that names another organisation, person or
+// campaign than the record's is refused (422, nothing changed) rather than
+// answered 200 with the field silently kept; naming the same one is fine.
+func TestUpdateRefusesAnotherOwner(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		adminB := e.Account(auth.OrgAdmin, f.B, 0)
+		other := e.Person(dbtest.Person{Org: f.BBranch, Name: "丙某", JoinDate: "2010-01-01", FullDate: "2011-01-01"})
+		today := e.App.Now().Format("2006-01-02")
+		care := careFixture(t, f)
+		worker, _, _ := corpsUnderB(t, f)
+		post, _, _, _ := pioneerOfB(t, f)
+		for _, c := range []struct {
+			table, path string
+			field       string
+			kept, moved int64
+			body        map[string]any
+		}{
+			{"care_hardship", fmt.Sprintf("/api/v1/care/hardship/%d", care.hardship), "person_id", f.BPerson, other,
+				map[string]any{"cause": "illness", "level": "general", "since": today}},
+			{"care_visits", fmt.Sprintf("/api/v1/care/visits/%d", care.visit), "person_id", f.BPerson, other,
+				map[string]any{"visited_on": today, "form": "home", "visitors": "乙书记"}},
+			{"care_visits", fmt.Sprintf("/api/v1/care/visits/%d", care.visit), "campaign_id", care.campaign, care.campaign + 1000,
+				map[string]any{"visited_on": today, "form": "home", "visitors": "乙书记"}},
+			{"care_campaigns", fmt.Sprintf("/api/v1/care/campaigns/%d", care.campaign), "org_id", f.B, f.BBranch,
+				map[string]any{"name": "七一走访", "kind": "qiyi", "starts_on": today, "ends_on": today, "ledgers": []string{"elder"}}},
+			{"corps_workers", fmt.Sprintf("/api/v1/party-workers/%d", worker), "person_id", f.BPerson, other,
+				map[string]any{"post": "deputy", "duty": "full", "appointed_on": "2020-01-01"}},
+			{"corps_workers", fmt.Sprintf("/api/v1/party-workers/%d", worker), "org_id", f.BBranch, f.B,
+				map[string]any{"post": "deputy", "duty": "full", "appointed_on": "2020-01-01"}},
+			{"pioneer_posts", fmt.Sprintf("/api/v1/pioneer/posts/%d", post), "org_id", f.BBranch, f.B,
+				map[string]any{"kind": "model", "name": "乙示范岗", "duty": "窗口服务", "set_on": "2025-01-01"}},
+		} {
+			method := "PUT"
+			if strings.HasPrefix(c.path, "/api/v1/party-workers/") {
+				method = "PATCH"
+			}
+			id := c.path[strings.LastIndex(c.path, "/")+1:]
+			body := map[string]any{"version": e.Count("SELECT version FROM "+c.table+" WHERE id = ?", id), c.field: c.moved}
+			for k, v := range c.body {
+				body[k] = v
+			}
+			before := fingerprint(t, e)
+			if st := adminB.Do(method, c.path, body, nil); st != http.StatusUnprocessableEntity || !strings.Contains(adminB.Body(), `"field":"`+c.field+`"`) {
+				t.Errorf("%s %s naming another %s: %d %s", method, c.path, c.field, st, adminB.Body())
+			}
+			if fingerprint(t, e) != before {
+				t.Errorf("%s %s naming another %s changed the database", method, c.path, c.field)
+			}
+			body[c.field] = c.kept
+			if st := adminB.Do(method, c.path, body, nil); st != http.StatusOK {
+				t.Errorf("%s %s naming its own %s: %d %s", method, c.path, c.field, st, adminB.Body())
+			}
+		}
+	})
+}
