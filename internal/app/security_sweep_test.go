@@ -258,3 +258,41 @@ func TestUpdateRefusesAnotherOwner(t *testing.T) {
 		}
 	})
 }
+
+// A login in a browser that still holds a session ends that session: the
+// earlier id is refused afterwards, whoever logs in (a shared desk) — the
+// session id is new at every login and the old one never good again.
+func TestLoginEndsTheBrowsersEarlierSession(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := e.Bureau()
+		first, second := e.Account(auth.OrgAdmin, b.A, 0).Username(), e.Account(auth.OrgAdmin, b.B, 0).Username()
+		browser := e.Anonymous()
+		u, _ := url.Parse(e.Srv.URL)
+		session := func() string {
+			for _, c := range browser.HTTP.Jar.Cookies(u) {
+				if c.Name == "hd_session" {
+					return c.Value
+				}
+			}
+			return ""
+		}
+		live := func(token string) bool {
+			c := e.Anonymous()
+			c.Token = token
+			return c.Do("GET", "/api/v1/me", nil, nil) == http.StatusOK
+		}
+		var tokens []string
+		for _, who := range []string{first, first, second} {
+			if st := browser.Form("/login", map[string]string{"username": who, "password": apptest.Password}); st != http.StatusSeeOther {
+				t.Fatalf("login %s: %d %s", who, st, browser.Body())
+			}
+			tokens = append(tokens, session())
+		}
+		for i, tok := range tokens {
+			if want := i == len(tokens)-1; tok == "" || live(tok) != want {
+				t.Errorf("session of login %d: live %v, want %v", i+1, !want, want)
+			}
+		}
+	})
+}

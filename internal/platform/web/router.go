@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -333,10 +334,26 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v) // the reply has begun: a failed write means the client went away
 }
 
-// SetSessionCookie hands a session token to a browser.
-func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+// StartSession hands the session token of a login to the browser. A session
+// the browser still holds ends first: after a login the earlier id is never
+// good again, whoever it belonged to (one browser at a shared desk, or an id
+// planted in it).
+func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, token string) error {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		p, err := s.Auth.Authenticate(r.Context(), c.Value)
+		switch {
+		case err == nil:
+			ctx := auth.With(audit.WithActor(r.Context(), audit.Actor{ID: p.AccountID, Name: p.Username, IP: s.ClientIP(r)}), p)
+			if err := s.Auth.Logout(ctx, p); err != nil {
+				return err
+			}
+		case !errors.Is(err, auth.ErrExpired):
+			return err
+		}
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	return nil
 }
 
 // ClearSessionCookie removes it.
