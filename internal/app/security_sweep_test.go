@@ -296,3 +296,21 @@ func TestLoginEndsTheBrowsersEarlierSession(t *testing.T) {
 		}
 	})
 }
+
+// A changed password ends every session of the account, the one it was
+// changed from and the others (a phone, a script): whoever held the old
+// password's session holds nothing.
+func TestPasswordChangeEndsEverySession(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := e.Bureau()
+		desk := e.Account(auth.OrgAdmin, b.A, 0)
+		phone := e.Login(desk.Username(), apptest.Password)
+		other := e.Account(auth.OrgAdmin, b.B, 0)
+		desk.Expect(200, "POST", "/api/v1/auth/password", map[string]string{"old_password": apptest.Password, "password": "New-Strong-77x"}, nil)
+		desk.Expect(401, "GET", "/api/v1/me", nil, nil)
+		phone.Expect(401, "GET", "/api/v1/me", nil, nil)
+		other.Expect(200, "GET", "/api/v1/me", nil, nil)
+		e.Login(desk.Username(), "New-Strong-77x").Expect(200, "GET", "/api/v1/me", nil, nil)
+	})
+}
