@@ -19,6 +19,7 @@ import (
 	"hongdun/internal/browsertest"
 	"hongdun/internal/demo"
 	"hongdun/internal/platform/auth"
+	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
 )
 
@@ -312,5 +313,53 @@ func TestPasswordChangeEndsEverySession(t *testing.T) {
 		phone.Expect(401, "GET", "/api/v1/me", nil, nil)
 		other.Expect(200, "GET", "/api/v1/me", nil, nil)
 		e.Login(desk.Username(), "New-Strong-77x").Expect(200, "GET", "/api/v1/me", nil, nil)
+	})
+}
+
+// A route with two ids (an object and its file) refuses a file of another
+// subtree's object behind an object of the caller's own: TestEveryRouteIsScoped
+// names both ids from the other subtree, this names them from two.
+func TestFileOfAnotherObjectIsRefused(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		// own is the fixture seen from A: its "B" objects are A's.
+		own := *f
+		own.B, own.BBranch, own.BPerson = f.A, f.ABranch, f.APerson
+		lifeFile := func(f *Fixture) (int64, int64) {
+			id, _ := lifeMeeting(t, f)
+			fid, err := db.InsertID(context.Background(), f.E.DB, `INSERT INTO life_files (meeting_id, file_name, stored_name, content_type, size, sha256, created_at)
+				VALUES (?, '签到表.pdf', 'x.sealed', 'application/pdf', 1, 'x', 0)`, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id, fid
+		}
+		carePhoto := func(f *Fixture) (int64, int64) { o := careFixture(t, f); return o.visit, o.photo }
+		wartimeFile := func(f *Fixture) (int64, int64) { w := newBWartime(t, f); return w.record, w.file }
+		for _, c := range []struct {
+			page, file string
+			objects    func(*Fixture) (int64, int64)
+		}{
+			{"/brands/%d", "/brands/%d/files/%d", func(f *Fixture) (int64, int64) { return bBrand(t, f) }},
+			{"/care/visits/%d", "/care/visits/%d/photos/%d", carePhoto},
+			{"/development/cases/%d", "/development/cases/%d/attachments/%d", func(f *Fixture) (int64, int64) { return bAttachment(t, f) }},
+			{"/life/meetings/%d", "/life/meetings/%d/files/%d", lifeFile},
+			{"/api/v1/wartime/records/%d", "/wartime/records/%d/files/%d", wartimeFile},
+		} {
+			mine, _ := c.objects(&own)
+			_, theirs := c.objects(f)
+			if st := f.AdminA.Do("GET", fmt.Sprintf(c.page, mine), nil, nil); st != http.StatusOK {
+				t.Fatalf("A's own %s: %d", fmt.Sprintf(c.page, mine), st)
+			}
+			path := fmt.Sprintf(c.file, mine, theirs)
+			before := fingerprint(t, e)
+			if st := f.AdminA.Do("GET", path, nil, nil); st != http.StatusNotFound {
+				t.Errorf("GET %s (A's object, B's file): %d", path, st)
+			}
+			if fingerprint(t, e) != before {
+				t.Errorf("GET %s changed the database", path)
+			}
+		}
 	})
 }
