@@ -343,8 +343,7 @@ func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, token stri
 		p, err := s.Auth.Authenticate(r.Context(), c.Value)
 		switch {
 		case err == nil:
-			ctx := auth.With(audit.WithActor(r.Context(), audit.Actor{ID: p.AccountID, Name: p.Username, IP: s.ClientIP(r)}), p)
-			if err := s.Auth.Logout(ctx, p); err != nil {
+			if err := s.Auth.Logout(audit.WithActor(r.Context(), audit.Actor{ID: p.AccountID, Name: p.Username, IP: s.ClientIP(r)}), p); err != nil {
 				return err
 			}
 		case !errors.Is(err, auth.ErrExpired):
