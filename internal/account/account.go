@@ -154,7 +154,9 @@ func (h *handlers) loginForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": next, "Username": r.FormValue("username")}, h.loginError(err))
 	}
-	web.SetSessionCookie(w, r, token)
+	if err := h.Web.StartSession(w, r, token); err != nil {
+		return err
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }

@@ -64,7 +64,9 @@ func (h *handlers) otpForm(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return h.Web.RenderStatus(w, r, 0, h.login, map[string]string{"Next": next}, h.loginError(err))
 	}
-	web.SetSessionCookie(w, r, token)
+	if err := h.Web.StartSession(w, r, token); err != nil {
+		return err
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }

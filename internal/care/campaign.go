@@ -398,6 +398,9 @@ func UpdateCampaign(ctx context.Context, d *core.Deps, p *auth.Principal, id int
 		if err != nil || !Manages(p, old) {
 			return fail.NotFound()
 		}
+		if err := fail.Kept("org_id", "不能更改活动的发起组织，请另行发起活动", in.OrgID, old.OrgID); err != nil {
+			return err
+		}
 		in.OrgID, in.Ledgers = old.OrgID, old.Ledgers
 		c, err := in.check(today, false)
 		if err != nil {

@@ -279,6 +279,9 @@ func UpdateHardship(ctx context.Context, d *core.Deps, p *auth.Principal, id int
 		if err != nil || !p.Writes() {
 			return fail.NotFound()
 		}
+		if err := fail.Kept("person_id", "不能更改生活困难认定所属的人员，请另行登记", in.PersonID, old.PersonID); err != nil {
+			return err
+		}
 		in.PersonID = old.PersonID
 		if err := in.check(today); err != nil {
 			return err

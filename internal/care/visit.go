@@ -331,6 +331,10 @@ func UpdateVisit(ctx context.Context, d *core.Deps, p *auth.Principal, id int64,
 		if err != nil || !p.Writes() {
 			return fail.NotFound()
 		}
+		if err := errors.Join(fail.Kept("person_id", "不能更改走访对象，请另行登记走访", in.PersonID, old.PersonID),
+			fail.Kept("campaign_id", "不能更改走访所属的慰问活动，请另行登记走访", in.CampaignID, old.CampaignID)); err != nil {
+			return err
+		}
 		in.PersonID, in.CampaignID = old.PersonID, old.CampaignID
 		f, err := in.check(today)
 		if err != nil {

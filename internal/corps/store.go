@@ -227,6 +227,10 @@ func Update(ctx context.Context, d *core.Deps, p *auth.Principal, id int64, in I
 		if _, err := org.WritablePath(ctx, tx, p, old.OrgID); err != nil {
 			return err
 		}
+		if err := errors.Join(fail.Kept("person_id", "不能更改任职的人员，请另行登记任职", in.PersonID, old.PersonID),
+			fail.Kept("org_id", "不能更改任职的党组织，请另行登记任职", in.OrgID, old.OrgID)); err != nil {
+			return err
+		}
 		in.PersonID, in.OrgID = old.PersonID, old.OrgID
 		if in.Category == "" {
 			in.Category = old.Category

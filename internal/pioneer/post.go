@@ -214,6 +214,9 @@ func (s *Service) UpdatePost(ctx context.Context, p *auth.Principal, id int64, i
 		if err != nil {
 			return err
 		}
+		if err := fail.Kept("org_id", "不能更改岗位所属的党组织，请在该组织另行设岗", in.OrgID, t.OrgID); err != nil {
+			return err
+		}
 		if err := in.check(civil.Today(s.Now())); err != nil {
 			return err
 		}

@@ -79,6 +79,16 @@ func NotAllowed(field, msg string) *Error {
 	return &Error{Kind: KindNotAllowed, Field: field, Message: msg}
 }
 
+// Kept refuses a change that names another value (not 0) of a field the
+// record keeps, such as its organisation or person: kept silently, the old
+// value would let the client believe the record moved (mass assignment).
+func Kept(field, msg string, sent, kept int64) error {
+	if sent != 0 && sent != kept {
+		return NotAllowed(field, msg)
+	}
+	return nil
+}
+
 // Rule is a refusal by a rule, with its id and citation.
 func Rule(rule, citation, msg string) *Error {
 	return &Error{Kind: KindRefused, Code: "rule", Rule: rule, Citation: citation, Message: msg}

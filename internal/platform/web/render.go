@@ -224,7 +224,7 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, data an
 // RenderStatus writes a page with a status and an optional error to show
 // above the form (for re-displaying a refused form).
 func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int, p *Page, data any, err error) error {
-	v := View{P: Principal(r), Path: r.URL.Path, Query: r.URL.Query(), Data: data, Flash: r.URL.Query().Get("ok")}
+	v := View{P: Principal(r), Path: r.URL.Path, Query: r.URL.Query(), Data: data, Flash: flash(r)}
 	if v.P != nil {
 		_, pattern, _ := strings.Cut(r.Pattern, " ")
 		v.Help = s.Help[pattern]
@@ -256,6 +256,28 @@ func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w) // the client went away: nothing left to tell it
 	return nil
+}
+
+// flash is the notice a write's redirect carries in ?ok=, shown only when
+// the request comes from a page of this site: a link sent from elsewhere
+// (mail, chat, another site) could otherwise show any sentence as the
+// system's own notice. Browsers say where a navigation comes from in
+// Sec-Fetch-Site; a client without it is judged by its Referer.
+func flash(r *http.Request) string {
+	ok := r.URL.Query().Get("ok")
+	if ok == "" {
+		return ""
+	}
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		if site == "same-origin" {
+			return ok
+		}
+		return ""
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host != "" && ref.Host == r.Host {
+		return ok
+	}
+	return ""
 }
 
 var errorPage = template.Must(template.New("error").Funcs(template.FuncMap{"asset": Asset}).Parse(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">

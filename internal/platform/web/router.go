@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -116,7 +117,17 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, &Error{Status: http.StatusForbidden, Code: "cross_origin", Message: "拒绝跨站请求：请从本系统页面提交"})
 	}))
-	return s.recoverer(securityHeaders(cop.Handler(mux)))
+	// ServeMux answers CONNECT and a request for "*" itself, in English
+	// plain text (405, 400); everything the application does not serve is
+	// the Chinese 404.
+	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodConnect || !strings.HasPrefix(r.URL.Path, "/") {
+			s.Fail(w, r, fail.NotFound())
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+	return s.recoverer(securityHeaders(cop.Handler(routed)))
 }
 
 func securityHeaders(next http.Handler) http.Handler {
@@ -128,6 +139,12 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
+		}
+		// Served over TLS, the browser must never come back over plain HTTP
+		// (where the session cookie and pages could be read on the way).
+		// Behind a proxy that ends TLS, the proxy sends this header.
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -317,10 +334,25 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v) // the reply has begun: a failed write means the client went away
 }
 
-// SetSessionCookie hands a session token to a browser.
-func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+// StartSession hands the session token of a login to the browser. A session
+// the browser still holds ends first: after a login the earlier id is never
+// good again, whoever it belonged to (one browser at a shared desk, or an id
+// planted in it).
+func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, token string) error {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		p, err := s.Auth.Authenticate(r.Context(), c.Value)
+		switch {
+		case err == nil:
+			if err := s.Auth.Logout(audit.WithActor(r.Context(), audit.Actor{ID: p.AccountID, Name: p.Username, IP: s.ClientIP(r)}), p); err != nil {
+				return err
+			}
+		case !errors.Is(err, auth.ErrExpired):
+			return err
+		}
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	return nil
 }
 
 // ClearSessionCookie removes it.

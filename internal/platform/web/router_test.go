@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"crypto/tls"
 	"io"
 	"log/slog"
 	"net/http"
@@ -141,5 +142,41 @@ func TestUnreadableFormNeverReachesTheHandler(t *testing.T) {
 	}
 	if rec := send("POST", "/api/v1/f", "name=%E5%BC%A0%E4%B8%89"); rec.Code != 200 || len(got) != 1 || got[0] != "张三" {
 		t.Fatalf("a readable form: %d %q", rec.Code, got)
+	}
+}
+
+// Strict-Transport-Security goes with every reply over TLS (pages, errors,
+// static files) and never over plain HTTP, where a browser ignores it.
+func TestTransportSecurityOverTLS(t *testing.T) {
+	s := &Server{Log: slog.Default()}
+	h := s.Handler()
+	for _, path := range []string{"/", "/api/v1/nothing", "/static/web/app.css"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.TLS = &tls.ConnectionState{}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if got := rec.Header().Get("Strict-Transport-Security"); got != "max-age=31536000" {
+			t.Errorf("GET %s over TLS: Strict-Transport-Security %q", path, got)
+		}
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if got := rec.Header().Get("Strict-Transport-Security"); got != "" {
+			t.Errorf("GET %s over HTTP: Strict-Transport-Security %q", path, got)
+		}
+	}
+}
+
+// What ServeMux would answer by itself in English plain text (CONNECT: 405
+// "Method Not Allowed"; "*": an empty 400) is the Chinese 404 with the
+// security headers.
+func TestRequestsServeMuxAnswersAreChinese(t *testing.T) {
+	s := &Server{Log: slog.Default()}
+	h := s.Handler()
+	for _, req := range []*http.Request{httptest.NewRequest("CONNECT", "example.com:443", nil), httptest.NewRequest("OPTIONS", "*", nil), httptest.NewRequest("GET", "*", nil)} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 404 || !strings.Contains(rec.Body.String(), "未找到") || rec.Header().Get("Content-Security-Policy") == "" {
+			t.Errorf("%s %s: %d %q %q", req.Method, req.RequestURI, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		}
 	}
 }
