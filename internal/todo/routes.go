@@ -17,6 +17,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -45,10 +46,12 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/todos.xlsx", Perm: web.Authed, Handler: h.export},
 		{Method: "POST", Pattern: "/todos/{id}/done", Perm: web.Authed, Handler: h.doneForm},
 		{Method: "GET", Pattern: "/api/v1/todos", Perm: web.Authed, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
-			Summary: "本人待办：管辖组织的待办（党务管理员、领导）与本人账号的待办，同一事项只列一次；可按组织、类别、状态、逾期筛选，分页", Query: query,
-			Reply: map[string]any{"total": 1, "items": []Entry{{ID: 1, Source: "org.warning", SourceLabel: "组织建设预警", Kind: "org", KindLabel: "组织建设", Title: "城关派出所党支部正式党员不足 3 名", Severity: "bad", DueOn: "2026-06-30"}}}}},
+			Summary: "本人待办：管辖组织的待办（党务管理员、领导）与本人账号的待办，同一事项只列一次；可按组织、类别、状态、逾期筛选，分页；" +
+				"total_exact 为 false 时表示“10000 项以上”（total 为 10000）；has_next 表示是否还有下一页", Query: query,
+			Reply: map[string]any{"total": 1, "total_exact": true, "has_next": false, "items": []Entry{{ID: 1, Source: "org.warning", SourceLabel: "组织建设预警", Kind: "org", KindLabel: "组织建设", Title: "城关派出所党支部正式党员不足 3 名", Severity: "bad", DueOn: "2026-06-30"}}}}},
 		{Method: "GET", Pattern: "/api/v1/todos/urgency", Perm: web.Authed, Handler: h.apiUrgency, Doc: &web.Doc{Tag: tag,
-			Summary: "本人未办结待办按紧急程度的数量：已逾期、7 天内到期、30 天内到期、其他", Reply: Urgency{Overdue: 3, Week: 5, Month: 8, Later: 20, Total: 36}}},
+			Summary: "本人未办结待办按紧急程度的数量：已逾期、7 天内到期、30 天内到期（含 7 天内）、全部；每项 n 为数量，exact 为 false 时表示“10000 项以上”（n 为 10000）",
+			Reply:   Urgency{Overdue: listing.Total{N: 3, Exact: true}, Week: listing.Total{N: 5, Exact: true}, Within30: listing.Total{N: 13, Exact: true}, Total: listing.Total{N: 36, Exact: true}}}},
 		{Method: "POST", Pattern: "/api/v1/todos/{id}/done", Perm: web.Authed, Handler: h.apiDone, Doc: &web.Doc{Tag: tag,
 			Summary: "办结一条发给本人账号的待办（组织预警由系统在问题消除后自动办结）", Reply: map[string]bool{"ok": true}}},
 	}
@@ -89,10 +92,17 @@ func (h *handlers) listed(r *http.Request) (Filter, web.Pager, []Entry, error) {
 		return f, pg, nil, err
 	}
 	p, today := web.Principal(r), civil.Today(h.Now())
-	if pg.Total, err = CountOf(r.Context(), h.DB, p, f, today); err != nil {
+	total, err := CountOf(r.Context(), h.DB, p, f, today)
+	if err != nil {
 		return f, pg, nil, err
 	}
-	es, err := List(r.Context(), h.DB, p, f, today, pg.PerPage, pg.Offset())
+	// Past the cap the pager says "10,000+" and links the next page while
+	// one follows (the page is read with one more item to know).
+	pg.Total, pg.Capped = total.N, !total.Exact
+	es, err := List(r.Context(), h.DB, p, f, today, total, pg.PerPage+1, pg.Offset())
+	if pg.More = len(es) > pg.PerPage; pg.More {
+		es = es[:pg.PerPage]
+	}
 	return f, pg, es, err
 }
 
@@ -163,7 +173,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, today := web.Principal(r), civil.Today(h.Now())
-	es, err := List(r.Context(), h.DB, p, f, today, exportCap, 0)
+	es, err := List(r.Context(), h.DB, p, f, today, listing.Total{Exact: true}, exportCap, 0)
 	if err != nil {
 		return err
 	}
@@ -192,7 +202,7 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"total": pg.Total, "page": pg.Page, "per_page": pg.PerPage, "items": es})
+	web.JSON(w, http.StatusOK, map[string]any{"total": pg.Total, "total_exact": !pg.Capped, "has_next": pg.Next(), "page": pg.Page, "per_page": pg.PerPage, "items": es})
 	return nil
 }
 
