@@ -6,10 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"hongdun/internal/platform/audit"
-	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
@@ -28,14 +26,21 @@ var tmpl embed.FS
 type handlers struct {
 	*core.Deps
 	inbox *web.Page
+	orgs  Pickable
 }
+
+// Pickable lists the organisations of a subtree for the inbox's picker (a
+// slice of web.Choice: org.Options, from the kept tree; todo cannot read the
+// tree through org, which posts 待办).
+type Pickable func(ctx context.Context, s scope.Subtree) (any, error)
 
 // exportCap bounds an export: far above any office's open items.
 const exportCap = 20000
 
-// Routes serves the inbox page, its export and its API.
-func Routes(d *core.Deps) []web.Route {
-	h := &handlers{Deps: d, inbox: web.NewPage(tmpl, "templates/inbox.html")}
+// Routes serves the inbox page, its export and its API; orgs lists the
+// organisations its picker offers.
+func Routes(d *core.Deps, orgs Pickable) []web.Route {
+	h := &handlers{Deps: d, inbox: web.NewPage(tmpl, "templates/inbox.html"), orgs: orgs}
 	tag := "待办"
 	query := []web.Param{{Name: "org", Description: "只看该组织及其下级的待办（须在管辖范围内）"}, {Name: "kind", Description: "类别，如 transfer（组织关系转接）、develop（发展党员）"},
 		{Name: "source", Description: "来源，如 org.warning"}, {Name: "status", Description: "open 未办结（默认）、done 已办结、all 全部"},
@@ -110,25 +115,9 @@ type inboxView struct {
 	Groups                 []Group
 	Pager                  web.Pager
 	ByOrg                  bool
-	Orgs                   []orgOption
+	Orgs                   any
 	Kinds, Statuses, Sorts choice.List
 }
-
-type orgOption struct {
-	ID     int64
-	Name   string
-	Indent string
-}
-
-// ChoiceID, ChoiceName and ChoiceIndent make it a web.choice.Item for the shared
-// picker (todo cannot read the tree through org, which posts 待办).
-func (o orgOption) ChoiceID() int64 { return o.ID }
-
-// ChoiceName is the organisation's name.
-func (o orgOption) ChoiceName() string { return o.Name }
-
-// ChoiceIndent is its indent by depth.
-func (o orgOption) ChoiceIndent() string { return o.Indent }
 
 func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 	_, pg, es, err := h.listed(r)
@@ -137,33 +126,10 @@ func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 	}
 	byOrg := r.URL.Query().Get("group") == "org"
 	v := inboxView{Groups: Grouped(es, byOrg), Pager: pg, ByOrg: byOrg, Kinds: Kinds(), Statuses: Statuses, Sorts: Sorts}
-	if v.Orgs, err = orgOptions(r.Context(), h.DB, web.Principal(r)); err != nil {
+	if v.Orgs, err = h.orgs(r.Context(), scope.Of(web.Principal(r))); err != nil {
 		return err
 	}
 	return h.Web.Render(w, r, h.inbox, v)
-}
-
-// orgOptions are the organisations of the caller's scope for the picker.
-func orgOptions(ctx context.Context, q db.Querier, p *auth.Principal) ([]orgOption, error) {
-	sc := scope.Of(p)
-	w, args := sc.Where("o.path")
-	rows, err := q.QueryContext(ctx, "SELECT o.id, o.name, o.path FROM orgs o WHERE "+w+" AND o.dissolved_on IS NULL ORDER BY o.path", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []orgOption
-	depth0 := strings.Count(sc.Root(), "/")
-	for rows.Next() {
-		var o orgOption
-		var path string
-		if err := rows.Scan(&o.ID, &o.Name, &path); err != nil {
-			return nil, err
-		}
-		o.Indent = strings.Repeat("　", strings.Count(path, "/")-depth0)
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // export downloads exactly the items the filters keep, every page, audited.
