@@ -26,6 +26,10 @@ type Filter struct {
 	Overdue bool   // only open items past their due date
 	Within  int    // only open items due within this many days (from today)
 	Sort    string // due (default), org, kind or new
+
+	// seek counts a range of due dates organisation by organisation: set
+	// by CountOf for a subtree narrower than the whole bureau.
+	seek bool
 }
 
 // Statuses and sorts a filter may name, with their Chinese names.
@@ -114,18 +118,26 @@ type part struct {
 
 const ownFrom, orgsFrom = "todos t LEFT JOIN orgs o ON o.id = t.org_id WHERE ", "orgs o JOIN todos t ON t.org_id = o.id WHERE "
 
+// orgsFirst is orgsFrom read organisation by organisation (SQLite keeps the
+// order of a CROSS JOIN): each one's due dates sought in todos_open_org.
+const orgsFirst = "orgs o CROSS JOIN todos t WHERE t.org_id = o.id AND "
+
 // parts are the items p sees that f narrows to: their own account's and
 // those of organisations in their subtree (or the narrower subtree f
 // names). Each part is read by its own index (one OR of both reads every
 // item); an item in both is in the first only.
 func (f Filter) parts(p *auth.Principal) []part {
 	own, orgs, args := f.reach(p)
+	from := orgsFrom
+	if f.seek {
+		from = orgsFirst
+	}
 	switch {
 	case !own:
-		return []part{{orgsFrom + orgs, args}}
+		return []part{{from + orgs, args}}
 	case orgs != "":
 		return []part{{ownFrom + "t.account_id = ?", []any{p.AccountID}},
-			{orgsFrom + orgs + " AND (t.account_id IS NULL OR t.account_id <> ?)", append(args, p.AccountID)}}
+			{from + orgs + " AND (t.account_id IS NULL OR t.account_id <> ?)", append(args, p.AccountID)}}
 	default:
 		return []part{{ownFrom + "t.account_id = ?", []any{p.AccountID}}}
 	}
@@ -245,7 +257,23 @@ var orders = map[string]string{
 
 // CountOf is how many items f keeps, exact up to listing.TotalCap: beyond
 // it only that there are more, read without reading them all.
+//
+// A range of due dates is counted by walking todos_open_due and checking
+// each item's organisation, or by seeking it in each organisation's items:
+// SQLite walks, which for the bureau (every item in reach) stops at the cap
+// or the range's end, 0.3–13 ms at a million, but for a 分局 reads the
+// whole bureau's range (56 ms for 30 days), where the 1,900 seeks take 5 ms
+// (19,000 for the bureau: 49 ms). A subtree that leaves any organisation
+// out seeks.
 func CountOf(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today civil.Date) (listing.Total, error) {
+	if _, orgs, args := f.reach(p); orgs != "" && (f.Overdue || f.Within > 0) {
+		var out int
+		err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM orgs o WHERE NOT ("+orgs+") LIMIT 1) x", args...).Scan(&out)
+		if err != nil {
+			return listing.Total{}, err
+		}
+		f.seek = out > 0
+	}
 	v, args := f.visible(p, today, countCols)
 	return listing.Capped(ctx, q, "SELECT id FROM "+v+" v", args)
 }

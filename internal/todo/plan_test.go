@@ -175,7 +175,7 @@ func titlesOf(es []Entry) string {
 func TestInboxPlansUseTheirIndexes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		today := civil.Today(time.Now())
-		bureau, _ := broadInbox(t, d, today)
+		bureau, fenju := broadInbox(t, d, today)
 		capped := listing.Total{N: listing.TotalCap}
 		for _, plan := range []func(testing.TB, *db.DB, string, ...any) string{planOf, dbtest.PreparedPlan} {
 			q, args := Filter{}.page(bureau, today, capped, 51)
@@ -187,6 +187,12 @@ func TestInboxPlansUseTheirIndexes(t *testing.T) {
 			v, args := Filter{Within: 7}.visible(bureau, today, countCols)
 			if p := plan(t, d, listing.CountSQL("SELECT id FROM "+v+" v"), args...); !strings.Contains(p, "todos_open_") || fullRead(p) {
 				t.Errorf("the count of the week's items does not read an index of the open items:\n%s", p)
+			}
+			// A 分局's (CountOf seeks for a subtree that leaves organisations
+			// out) seeks each organisation's range: SQLite keeps the order.
+			v, args = Filter{Within: 30, seek: true}.visible(fenju, today, countCols)
+			if p := plan(t, d, listing.CountSQL("SELECT id FROM "+v+" v"), args...); d.Dialect == db.SQLite && !strings.Contains(p, "todos_open_org (org_id=? AND due_on>? AND due_on<?)") || fullRead(p) {
+				t.Errorf("the count of a 分局's 30 days does not seek todos_open_org:\n%s", p)
 			}
 		}
 	})
