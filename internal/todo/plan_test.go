@@ -1,6 +1,7 @@
 package todo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -27,7 +28,7 @@ func broadInbox(t *testing.T, d *db.DB, today civil.Date) (bureau, fenju *auth.P
 	var fenjuID int64
 	for i := range 10 {
 		fj := dbtest.AddOrg(t, d, dbtest.Org{Parent: root, Name: fmt.Sprintf("第%d分局党委", i+1), Kind: "committee"})
-		fenjuID = cmpOr(fenjuID, fj)
+		fenjuID = cmp.Or(fenjuID, fj)
 		for j := range 12 {
 			branches = append(branches, dbtest.AddOrg(t, d, dbtest.Org{Parent: fj, Name: fmt.Sprintf("第%d分局第%d支部", i+1, j+1), Kind: "branch"}))
 		}
@@ -84,13 +85,6 @@ func broadInbox(t *testing.T, d *db.DB, today civil.Date) (bureau, fenju *auth.P
 	}
 	return &auth.Principal{Role: auth.OrgAdmin, OrgPath: "/" + fmt.Sprint(root) + "/", AccountID: account},
 		&auth.Principal{Role: auth.OrgAdmin, OrgPath: fjPath}
-}
-
-func cmpOr(a, b int64) int64 {
-	if a != 0 {
-		return a
-	}
-	return b
 }
 
 // A broad inbox (past the cap) reads its page by walking an index and
