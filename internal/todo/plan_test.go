@@ -183,9 +183,11 @@ func TestInboxPlansUseTheirIndexes(t *testing.T) {
 				t.Errorf("the count of the week's items does not read an index of the open items:\n%s", p)
 			}
 			// A 分局's (CountOf seeks for a subtree that leaves organisations
-			// out) seeks each organisation's range: SQLite keeps the order.
+			// out) seeks each organisation's range on SQLite, which keeps the
+			// order of a CROSS JOIN; PostgreSQL plans it by its statistics (a
+			// third of this small table: a scan).
 			v, args = Filter{Within: 30, seek: true}.visible(fenju, today, countCols)
-			if p := plan(t, d, listing.CountSQL("SELECT id FROM "+v+" v"), args...); d.Dialect == db.SQLite && !strings.Contains(p, "todos_open_org (org_id=? AND due_on>? AND due_on<?)") || fullRead(p) {
+			if p := plan(t, d, listing.CountSQL("SELECT id FROM "+v+" v"), args...); d.Dialect == db.SQLite && !strings.Contains(p, "todos_open_org (org_id=? AND due_on>? AND due_on<?)") {
 				t.Errorf("the count of a 分局's 30 days does not seek todos_open_org:\n%s", p)
 			}
 		}
