@@ -42,6 +42,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 	"hongdun/internal/stats"
 	"hongdun/internal/strong"
@@ -249,7 +250,7 @@ func (a *App) routes() []web.Route {
 	rs = append(rs, a.exam.Routes()...)
 	rs = append(rs, training.Routes(a.Deps)...)
 	rs = append(rs, org.Routes(a.Deps)...)
-	rs = append(rs, todo.Routes(a.Deps)...)
+	rs = append(rs, todo.Routes(a.Deps, func(ctx context.Context, s scope.Subtree) (any, error) { return org.Options(ctx, a.DB, s) })...)
 	a.stats = &stats.Service{DB: a.DB, Now: a.Now}
 	a.Census = a.stats.Census // before any route counts
 	rs = append(rs, stats.Routes(a.Deps, a.stats)...)

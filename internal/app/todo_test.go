@@ -10,6 +10,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/todo"
 )
 
@@ -251,3 +252,6 @@ func TestSyncWritesDifferences(t *testing.T) {
 		}
 	})
 }
+
+// exact is a count under the cap.
+func exact(n int) listing.Total { return listing.Total{N: n, Exact: true} }

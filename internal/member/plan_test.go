@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 )
 
@@ -111,7 +112,7 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 				plans := map[string]string{c.want: plan(t, d, page, args...)}
 				if c.count != "" {
 					count, args := countSQL(d.Dialect, w)
-					plan := plan(t, d, count, args...)
+					plan := plan(t, d, listing.CountSQL(count), args...)
 					plans[c.count] += "\n" + plan
 					// A count seeks its rows; a SQLite "SCAN … USING … INDEX" (a
 					// PostgreSQL index scan without an Index Cond) reads every entry until the cap.

@@ -18,8 +18,8 @@ import (
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
-	"hongdun/internal/platform/web"
 )
 
 // Filter selects persons. Every field is optional; the zero Filter lists the
@@ -269,19 +269,11 @@ func (w where) lead(d db.Dialect, scopeLeads bool) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
-// TotalCap is how far a search counts its matches: a page says "10,000+"
-// beyond it instead of counting a whole bureau on every page.
-const TotalCap = 10000
+// TotalCap is how far a search counts its matches (listing.TotalCap).
+const TotalCap = listing.TotalCap
 
-// Total is how many persons a search matched: exact up to TotalCap, and
-// beyond it only that there are more (N = TotalCap, Exact false).
-type Total struct {
-	N     int
-	Exact bool
-}
-
-// String is the total as a page shows it: "37", or "10,000+".
-func (t Total) String() string { return web.Pager{Total: t.N, Capped: !t.Exact}.Count() }
+// Total is how many persons a search matched (listing.Total).
+type Total = listing.Total
 
 // Search lists the persons the caller may see that match f, sorted by pinyin,
 // one page at a time, with the total count (capped at TotalCap) and whether
@@ -303,16 +295,9 @@ func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Pr
 		return nil, total, false, err
 	}
 	count, args := countSQL(q.D(), w)
-	key, keep := keyOf(q, count, args)
-	if keep && overCap.seen(key) {
-		total.N = TotalCap + 1
-	} else if err := q.QueryRowContext(ctx, count, args...).Scan(&total.N); err != nil {
+	if total, err = listing.Capped(ctx, q, count, args); err != nil {
 		return nil, total, false, err
-	} else if keep && total.N > TotalCap {
-		overCap.remember(key)
 	}
-	total.Exact = total.N <= TotalCap
-	total.N = min(total.N, TotalCap)
 	items = []Person{}
 	if total.Exact && total.N <= (f.Page-1)*f.PerPage {
 		return items, total, false, nil
@@ -420,11 +405,10 @@ func (w where) counted() where {
 	return w
 }
 
-// countSQL counts the matches up to one past TotalCap: a subtree's are
-// read by the path-led index, never the whole bureau.
+// countSQL is the matches to count (listing.Capped): a subtree's are read
+// by the path-led index, never the whole bureau.
 func countSQL(d db.Dialect, w where) (string, []any) {
-	q, args := w.counted().query(d, true, "p.id")
-	return fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) c", q, TotalCap+1), args
+	return w.counted().query(d, true, "p.id")
 }
 
 // pageSQL reads the ids of one page (and one more) from an index alone.

@@ -6,10 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"hongdun/internal/platform/audit"
-	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
 	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
@@ -17,6 +15,7 @@ import (
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -27,14 +26,21 @@ var tmpl embed.FS
 type handlers struct {
 	*core.Deps
 	inbox *web.Page
+	orgs  Pickable
 }
+
+// Pickable lists the organisations of a subtree for the inbox's picker (a
+// slice of web.Choice: org.Options, from the kept tree; todo cannot read the
+// tree through org, which posts 待办).
+type Pickable func(ctx context.Context, s scope.Subtree) (any, error)
 
 // exportCap bounds an export: far above any office's open items.
 const exportCap = 20000
 
-// Routes serves the inbox page, its export and its API.
-func Routes(d *core.Deps) []web.Route {
-	h := &handlers{Deps: d, inbox: web.NewPage(tmpl, "templates/inbox.html")}
+// Routes serves the inbox page, its export and its API; orgs lists the
+// organisations its picker offers.
+func Routes(d *core.Deps, orgs Pickable) []web.Route {
+	h := &handlers{Deps: d, inbox: web.NewPage(tmpl, "templates/inbox.html"), orgs: orgs}
 	tag := "待办"
 	query := []web.Param{{Name: "org", Description: "只看该组织及其下级的待办（须在管辖范围内）"}, {Name: "kind", Description: "类别，如 transfer（组织关系转接）、develop（发展党员）"},
 		{Name: "source", Description: "来源，如 org.warning"}, {Name: "status", Description: "open 未办结（默认）、done 已办结、all 全部"},
@@ -45,10 +51,12 @@ func Routes(d *core.Deps) []web.Route {
 		{Method: "GET", Pattern: "/todos.xlsx", Perm: web.Authed, Handler: h.export},
 		{Method: "POST", Pattern: "/todos/{id}/done", Perm: web.Authed, Handler: h.doneForm},
 		{Method: "GET", Pattern: "/api/v1/todos", Perm: web.Authed, Handler: h.apiList, Doc: &web.Doc{Tag: tag,
-			Summary: "本人待办：管辖组织的待办（党务管理员、领导）与本人账号的待办，同一事项只列一次；可按组织、类别、状态、逾期筛选，分页", Query: query,
-			Reply: map[string]any{"total": 1, "items": []Entry{{ID: 1, Source: "org.warning", SourceLabel: "组织建设预警", Kind: "org", KindLabel: "组织建设", Title: "城关派出所党支部正式党员不足 3 名", Severity: "bad", DueOn: "2026-06-30"}}}}},
+			Summary: "本人待办：管辖组织的待办（党务管理员、领导）与本人账号的待办，同一事项只列一次；可按组织、类别、状态、逾期筛选，分页；" +
+				"total_exact 为 false 时表示“10000 项以上”（total 为 10000）；has_next 表示是否还有下一页", Query: query,
+			Reply: map[string]any{"total": 1, "total_exact": true, "has_next": false, "items": []Entry{{ID: 1, Source: "org.warning", SourceLabel: "组织建设预警", Kind: "org", KindLabel: "组织建设", Title: "城关派出所党支部正式党员不足 3 名", Severity: "bad", DueOn: "2026-06-30"}}}}},
 		{Method: "GET", Pattern: "/api/v1/todos/urgency", Perm: web.Authed, Handler: h.apiUrgency, Doc: &web.Doc{Tag: tag,
-			Summary: "本人未办结待办按紧急程度的数量：已逾期、7 天内到期、30 天内到期、其他", Reply: Urgency{Overdue: 3, Week: 5, Month: 8, Later: 20, Total: 36}}},
+			Summary: "本人未办结待办按紧急程度的数量：已逾期、7 天内到期、30 天内到期（含 7 天内）、全部；每项 n 为数量，exact 为 false 时表示“10000 项以上”（n 为 10000）",
+			Reply:   Urgency{Overdue: listing.Total{N: 3, Exact: true}, Week: listing.Total{N: 5, Exact: true}, Within30: listing.Total{N: 13, Exact: true}, Total: listing.Total{N: 36, Exact: true}}}},
 		{Method: "POST", Pattern: "/api/v1/todos/{id}/done", Perm: web.Authed, Handler: h.apiDone, Doc: &web.Doc{Tag: tag,
 			Summary: "办结一条发给本人账号的待办（组织预警由系统在问题消除后自动办结）", Reply: map[string]bool{"ok": true}}},
 	}
@@ -89,10 +97,17 @@ func (h *handlers) listed(r *http.Request) (Filter, web.Pager, []Entry, error) {
 		return f, pg, nil, err
 	}
 	p, today := web.Principal(r), civil.Today(h.Now())
-	if pg.Total, err = CountOf(r.Context(), h.DB, p, f, today); err != nil {
+	total, err := CountOf(r.Context(), h.DB, p, f, today)
+	if err != nil {
 		return f, pg, nil, err
 	}
-	es, err := List(r.Context(), h.DB, p, f, today, pg.PerPage, pg.Offset())
+	// Past the cap the pager says "10,000+" and links the next page while
+	// one follows (the page is read with one more item to know).
+	pg.Total, pg.Capped = total.N, !total.Exact
+	es, err := List(r.Context(), h.DB, p, f, today, total, pg.PerPage+1, pg.Offset())
+	if pg.More = len(es) > pg.PerPage; pg.More {
+		es = es[:pg.PerPage]
+	}
 	return f, pg, es, err
 }
 
@@ -100,25 +115,9 @@ type inboxView struct {
 	Groups                 []Group
 	Pager                  web.Pager
 	ByOrg                  bool
-	Orgs                   []orgOption
+	Orgs                   any
 	Kinds, Statuses, Sorts choice.List
 }
-
-type orgOption struct {
-	ID     int64
-	Name   string
-	Indent string
-}
-
-// ChoiceID, ChoiceName and ChoiceIndent make it a web.choice.Item for the shared
-// picker (todo cannot read the tree through org, which posts 待办).
-func (o orgOption) ChoiceID() int64 { return o.ID }
-
-// ChoiceName is the organisation's name.
-func (o orgOption) ChoiceName() string { return o.Name }
-
-// ChoiceIndent is its indent by depth.
-func (o orgOption) ChoiceIndent() string { return o.Indent }
 
 func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 	_, pg, es, err := h.listed(r)
@@ -127,33 +126,10 @@ func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 	}
 	byOrg := r.URL.Query().Get("group") == "org"
 	v := inboxView{Groups: Grouped(es, byOrg), Pager: pg, ByOrg: byOrg, Kinds: Kinds(), Statuses: Statuses, Sorts: Sorts}
-	if v.Orgs, err = orgOptions(r.Context(), h.DB, web.Principal(r)); err != nil {
+	if v.Orgs, err = h.orgs(r.Context(), scope.Of(web.Principal(r))); err != nil {
 		return err
 	}
 	return h.Web.Render(w, r, h.inbox, v)
-}
-
-// orgOptions are the organisations of the caller's scope for the picker.
-func orgOptions(ctx context.Context, q db.Querier, p *auth.Principal) ([]orgOption, error) {
-	sc := scope.Of(p)
-	w, args := sc.Where("o.path")
-	rows, err := q.QueryContext(ctx, "SELECT o.id, o.name, o.path FROM orgs o WHERE "+w+" AND o.dissolved_on IS NULL ORDER BY o.path", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []orgOption
-	depth0 := strings.Count(sc.Root(), "/")
-	for rows.Next() {
-		var o orgOption
-		var path string
-		if err := rows.Scan(&o.ID, &o.Name, &path); err != nil {
-			return nil, err
-		}
-		o.Indent = strings.Repeat("　", strings.Count(path, "/")-depth0)
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // export downloads exactly the items the filters keep, every page, audited.
@@ -163,7 +139,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, today := web.Principal(r), civil.Today(h.Now())
-	es, err := List(r.Context(), h.DB, p, f, today, exportCap, 0)
+	es, err := List(r.Context(), h.DB, p, f, today, listing.Total{Exact: true}, exportCap, 0)
 	if err != nil {
 		return err
 	}
@@ -192,7 +168,7 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"total": pg.Total, "page": pg.Page, "per_page": pg.PerPage, "items": es})
+	web.JSON(w, http.StatusOK, map[string]any{"total": pg.Total, "total_exact": !pg.Capped, "has_next": pg.Next(), "page": pg.Page, "per_page": pg.PerPage, "items": es})
 	return nil
 }
 

@@ -4,9 +4,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"hongdun/internal/platform/input"
+	"hongdun/internal/platform/listing"
 )
 
 // Pager is one page of a long list: the page shown, its size, how many
@@ -20,7 +20,7 @@ type Pager struct {
 	// (a refusal); empty, the links stay on the page's own address.
 	Path string
 	// Capped is a count that stopped at Total (the member search counts to
-	// member.TotalCap): the pager says "10,000+" and no number of pages,
+	// listing.TotalCap): the pager says "10,000+" and no number of pages,
 	// and More, whether another page follows, decides the next link.
 	Capped, More bool
 }
@@ -62,16 +62,7 @@ func (p Pager) Pages() int {
 
 // Count is the total as the pager shows it: "37", or "10,000+" when the
 // count stopped there.
-func (p Pager) Count() string {
-	n := strconv.Itoa(p.Total)
-	if !p.Capped {
-		return n
-	}
-	for i := len(n) - 3; i > 0; i -= 3 {
-		n = n[:i] + "," + n[i:]
-	}
-	return n + "+"
-}
+func (p Pager) Count() string { return listing.Total{N: p.Total, Exact: !p.Capped}.String() }
 
 // Next is whether a page follows this one.
 func (p Pager) Next() bool {
