@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/db"
 )
 
@@ -522,10 +523,7 @@ func (f family) words(key string, v any) string {
 	case nil:
 		return ""
 	case bool:
-		if x {
-			return "是"
-		}
-		return "否"
+		return choice.YesNo(x)
 	case json.Number:
 		if at, ok := moment(key, x); ok {
 			return at

@@ -157,14 +157,11 @@ func (s *Service) exportLedger(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([][]any, len(lr.Lines))
 	for i, l := range lr.Lines {
-		kind, met := "党员", "是"
+		kind := "党员"
 		if l.Key {
 			kind = "支部书记、支委委员"
 		}
-		if l.Short() > 0 {
-			met = "否"
-		}
-		rows[i] = []any{i + 1, l.Name, l.OrgName, kind, Hours(l.Credited), Hours(l.Required), Hours(l.Short()), met}
+		rows[i] = []any{i + 1, l.Name, l.OrgName, kind, Hours(l.Credited), Hours(l.Required), Hours(l.Short()), choice.YesNo(l.Short() == 0)}
 	}
 	return cellsafe.SendXLSX(w, fmt.Sprintf("%d年度学时台账.xlsx", lr.Year), cellsafe.Sheet{Name: "学时台账",
 		Title:  fmt.Sprintf("%d 年度学时台账（%s，共 %d 人）", lr.Year, choiceLabel(LedgerShows, lr.Show), len(lr.Lines)),
