@@ -14,6 +14,7 @@ import (
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
@@ -270,16 +271,9 @@ func (h *handlers) accountsExport(w http.ResponseWriter, r *http.Request) error 
 	}
 	sheet := cellsafe.Sheet{Name: "账号", Title: "账号列表", Header: []any{"用户名", "姓名", "角色", "管辖组织", "状态", "动态口令", "一次性密码"}}
 	for _, a := range accs {
-		sheet.Rows = append(sheet.Rows, []any{a.Username, a.DisplayName, a.RoleLabel, a.OrgName, a.StateLabel(), yes(a.OTPEnabled), yes(a.OneTime)})
+		sheet.Rows = append(sheet.Rows, []any{a.Username, a.DisplayName, a.RoleLabel, a.OrgName, a.StateLabel(), choice.YesNo(a.OTPEnabled), choice.YesNo(a.OneTime)})
 	}
 	return h.SendList(w, r, "账号列表.xlsx", audit.Event{Action: "account.export", ObjectType: "account"}, pg, sheet)
-}
-
-func yes(b bool) string {
-	if b {
-		return "是"
-	}
-	return "否"
 }
 
 func (h *handlers) accountsPage(w http.ResponseWriter, r *http.Request) error {

@@ -242,7 +242,7 @@ func (t *tally) person(d *data, i int32) {
 	t.startCount += db.Int(was)
 	if db.Int(was)+plus-minus != db.Int(is) {
 		t.issues = append(t.issues, Issue{Kind: "unreconciled", PersonID: p.id, Name: string(d.nameOf(p)), Date: t.end.String(),
-			Message: fmt.Sprintf("年初%s党员、年末%s党员，但本年记有增加 %d 次、减少 %d 次", yesNo(was), yesNo(is), plus, minus)})
+			Message: fmt.Sprintf("年初%s党员、年末%s党员，但本年记有增加 %d 次、减少 %d 次", isOrNot(was), isOrNot(is), plus, minus)})
 	}
 	if is {
 		t.count(d, i, s)
@@ -367,7 +367,8 @@ func college(edu string) bool {
 	return edu == "研究生" || edu == "大学本科" || edu == "大学专科"
 }
 
-func yesNo(b bool) string {
+// isOrNot is 是 or 不是 in a sentence (年初不是党员).
+func isOrNot(b bool) string {
 	if b {
 		return "是"
 	}

@@ -139,4 +139,39 @@ func TestDemoAuditInWords(t *testing.T) {
 	if page := c.Body(); !strings.Contains(page, "状态：预备党员") || strings.Contains(page, "per_page") || strings.Contains(page, "probationary") {
 		t.Errorf("the search's filter is not in words on the audit page:\n%s", page)
 	}
+	c.Expect(200, "GET", "/audit?actor=system", nil, nil)
+	if page := c.Body(); !strings.Contains(page, "<td>系统（自动任务）</td>") || strings.Contains(page, "<td>system</td>") {
+		t.Errorf("the server's own records are not named in words:\n%s", page)
+	}
+}
+
+// Every filter a list takes is recorded with its search (the 审计员 reads
+// who looked for what), so each query parameter the API documents has a
+// name in the audit log's words.
+func TestEveryFilterNamedInTheAudit(t *testing.T) {
+	t.Parallel()
+	e := apptest.Start(t, dbtest.SQLite(t))
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name, In string }
+		}
+	}
+	e.Anonymous().Expect(200, "GET", "/api/v1/openapi.json", nil, &doc)
+	named := 0
+	for path, ops := range doc.Paths {
+		for _, op := range ops {
+			for _, p := range op.Parameters {
+				if p.In != "query" {
+					continue
+				}
+				named++
+				if u := auditlog.Unnamed("list.search", fmt.Sprintf(`{"filter":{%q:1}}`, p.Name)); len(u) > 0 {
+					t.Errorf("%s: 筛选条件 %s 在审计日志中没有中文名称", path, p.Name)
+				}
+			}
+		}
+	}
+	if named < 50 {
+		t.Fatalf("only %d query parameters documented", named)
+	}
 }

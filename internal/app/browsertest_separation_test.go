@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
@@ -44,7 +45,9 @@ func TestSeparationOfDutiesInTheBrowser(t *testing.T) {
 		chromedp.SendKeys("#username", "yanta-new", chromedp.ByID),
 		chromedp.SendKeys("#display_name", "雁塔新任干事", chromedp.ByID),
 		chromedp.SetValue("#role", "orgadmin", chromedp.ByID),
-		chromedp.SetValue("#org_id", fmt.Sprint(org), chromedp.ByID),
+		chromedp.SendKeys("#org_id", "雁塔分局党委", chromedp.ByID),
+		pickerOffers(1),
+		chromedp.SendKeys("#org_id", kb.ArrowDown+kb.Enter, chromedp.ByID),
 		chromedp.SendKeys("#reason", "新任党务干事", chromedp.ByID),
 		chromedp.SendKeys("#password", once, chromedp.ByID),
 		chromedp.Submit("#username", chromedp.ByID),

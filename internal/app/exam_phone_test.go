@@ -114,11 +114,18 @@ func TestPhoneCheckinAndExam(t *testing.T) {
 		t.Fatalf("check-in page: %q", after)
 	}
 
-	var hours string
+	var hours, pages string
 	p.Run(browsertest.Follow(`//a[contains(., "返回我的学习")]`, chromedp.BySearch), chromedp.WaitVisible("#my-hours", chromedp.ByID),
-		chromedp.Text("#my-hours", &hours, chromedp.ByID))
-	if !strings.HasPrefix(hours, "3 / 32") {
+		chromedp.Text("main", &hours, chromedp.ByQuery), chromedp.Text("#my-pages", &pages, chromedp.ByID))
+	if !strings.Contains(hours, "已完成 3 学时，年度要求 32 学时") || !strings.Contains(hours, "还差 29 学时") {
 		t.Fatalf("my hours: %q", hours)
+	}
+	// The member's home leads to each of their own pages on a phone, not
+	// only through the menu.
+	for _, want := range []string{"我的党费", "我的档案", "民主评议", "任务与擂台"} {
+		if !strings.Contains(pages, want) {
+			t.Errorf("the member's home offers %q, not %s", pages, want)
+		}
 	}
 
 	p.Run(browsertest.Follow("#my-exams-link", chromedp.ByID), chromedp.WaitVisible(fmt.Sprintf("#start-%d", ex.ID), chromedp.ByID))

@@ -68,6 +68,7 @@ func filter(r *http.Request) (audit.Filter, web.Pager, error) {
 // row is a record in words, for the page, the export and the API.
 type row struct {
 	audit.Record
+	ActorLabel  string `json:"actor_label"`
 	Label       string `json:"action_label"`
 	Object      string `json:"object_text"`
 	ResultLabel string `json:"result_label"`
@@ -83,9 +84,17 @@ func (h *handlers) inWords(r *http.Request, recs []audit.Record) ([]row, error) 
 	rows := make([]row, len(recs))
 	for i := range recs {
 		rec := &recs[i]
-		rows[i] = row{Record: *rec, Label: Label(rec.Action), Object: n.Object(rec), ResultLabel: ResultLabel(rec.Result), DetailText: Detail(rec.Action, rec.Detail)}
+		rows[i] = row{Record: *rec, ActorLabel: actorLabel(rec.Actor), Label: Label(rec.Action), Object: n.Object(rec), ResultLabel: ResultLabel(rec.Result), DetailText: Detail(rec.Action, rec.Detail)}
 	}
 	return rows, nil
+}
+
+// actorLabel is who acted in words: an account's name, or the server itself.
+func actorLabel(actor string) string {
+	if actor == audit.System {
+		return "系统（自动任务）"
+	}
+	return actor
 }
 
 type listView struct {
@@ -179,7 +188,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	for _, rec := range rows {
-		if cw.Write([]string{strconv.FormatInt(rec.ID, 10), rec.At.In(web.Shanghai).Format("2006-01-02 15:04:05"), rec.Actor, rec.IP, rec.Label,
+		if cw.Write([]string{strconv.FormatInt(rec.ID, 10), rec.At.In(web.Shanghai).Format("2006-01-02 15:04:05"), rec.ActorLabel, rec.IP, rec.Label,
 			rec.Object, rec.ObjectID, rec.ResultLabel, rec.DetailText, rec.Hash}) != nil {
 			return nil
 		}

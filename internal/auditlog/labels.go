@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"hongdun/internal/platform/audit"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/db"
 )
 
@@ -365,6 +366,13 @@ var fieldLabels = map[string]string{
 	"visits": "走访数", "payments": "缴费记录数", "branches": "党支部数", "brands": "品牌数", "communities": "社区数",
 	"units": "单位", "workers": "党务工作者数", "valid_days": "有效天数", "closed_on": "关闭日期", "prefix": "字号",
 	"summary": "总结", "summaries": "总结数", "result": "结果",
+	"joined_from": "入党日期起", "joined_to": "入党日期止", "approve": "仅有审批权限的党委", "below": "仅下级组织",
+	"bureau": "全局查找", "by": "统计口径", "campaign": "慰问活动编号", "community": "社区编号", "desc": "从大到小",
+	"dissolved": "含已撤销组织", "ended": "已撤销", "form": "慰问形式", "item": "任务清单条目编号", "missing": "逾期未开展的会议",
+	"month": "月份", "n": "两头各列支部数", "open": "仅正在办理", "overdue": "仅已逾期", "person": "人员编号",
+	"priority": "仅优先发展", "quarter": "季度", "record_id": "记录编号", "review_due": "审核截止日期", "reviewed": "已评价",
+	"root": "组织范围编号", "self_due": "自评截止日期", "show": "显示范围", "side": "下发方向", "stage": "阶段",
+	"team": "队伍编号", "top": "个人榜条数", "update_existing": "更新已登记人员", "within": "几天内到期", "years": "近几年",
 }
 
 // noiseKeys are bookkeeping that says nothing to an auditor.
@@ -515,10 +523,7 @@ func (f family) words(key string, v any) string {
 	case nil:
 		return ""
 	case bool:
-		if x {
-			return "是"
-		}
-		return "否"
+		return choice.YesNo(x)
 	case json.Number:
 		if at, ok := moment(key, x); ok {
 			return at

@@ -16,6 +16,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/fail"
@@ -277,18 +278,11 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		{"姓名", "党组织", "党籍状态", "类别", "基数（元）", "应交（元）", "状态", "实交（元）", "交纳日期", "代缴", "补缴"}}
 	for _, row := range rows {
 		all = append(all, []any{row.Name, row.OrgName, row.PartyStatus, KindLabel(row.Kind), Yuan(row.BaseFen), Yuan(row.DueFen),
-			row.StatusLabel, Yuan(row.PaidFen), row.PaidOn, yesNo(row.Proxy), yesNo(row.BackPay)})
+			row.StatusLabel, Yuan(row.PaidFen), row.PaidOn, choice.YesNo(row.Proxy), choice.YesNo(row.BackPay)})
 	}
 	return h.sendXLSX(w, r, audit.Event{Action: "dues.export", ObjectType: "dues_payment", Detail: map[string]any{
 		"org": f.OrgID, "year": f.Year, "month": f.Month, "status": f.Status, "rows": len(rows)}},
 		"党费台账", fmt.Sprintf("党费台账-%d年%d月.xlsx", f.Year, f.Month), all)
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "是"
-	}
-	return ""
 }
 
 // formView is the payment or base form of one member.

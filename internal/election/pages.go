@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
@@ -66,12 +67,8 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		}
 		c := e.Counts
 		for _, cand := range e.Candidates {
-			elected := "否"
-			if cand.Elected {
-				elected = "是"
-			}
 			rows = append(rows, []any{e.OrgName, e.HeldOn, c.Seats, c.Expected, c.Present, c.Issued, c.Returned, c.Invalid,
-				cand.Name, cand.Votes, elected, cand.Post, e.StateLabel, e.ApprovedOn, e.ApprovalDoc, e.TermEnd})
+				cand.Name, cand.Votes, choice.YesNo(cand.Elected), cand.Post, e.StateLabel, e.ApprovedOn, e.ApprovalDoc, e.TermEnd})
 		}
 	}
 	return h.SendXLSX(w, r, "换届选举.xlsx", audit.Event{Action: "election.export", ObjectType: "election",

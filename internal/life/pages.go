@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/org"
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/civil"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/scope"
@@ -72,16 +73,13 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 	}
 	var rows [][]any
 	for _, m := range l.Items {
-		met, counts := "不适用", "否"
+		met := "不适用"
 		if m.Quorum.Applies && m.Quorum.Met {
 			met = "达到"
 		} else if m.Quorum.Applies {
 			met = "未达到"
 		}
-		if m.Counts {
-			counts = "是"
-		}
-		rows = append(rows, []any{m.HeldOn, m.OrgName, m.KindLabel, m.Topic, m.Place, m.Host, m.Quorum.Expected, m.Quorum.Present, met, counts})
+		rows = append(rows, []any{m.HeldOn, m.OrgName, m.KindLabel, m.Topic, m.Place, m.Host, m.Quorum.Expected, m.Quorum.Present, met, choice.YesNo(m.Counts)})
 	}
 	return h.SendList(w, r, "组织生活记录.xlsx", audit.Event{Action: "life.export", ObjectType: "life_meeting"}, pg, cellsafe.Sheet{Name: "组织生活",
 		Header: []any{"会议日期", "党组织", "会议类型", "主题", "地点", "主持人", "应到", "实到", "法定人数", "计入合规"}, Rows: rows})

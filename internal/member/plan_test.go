@@ -58,6 +58,10 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// 初中及以下 becomes rare, as it is among police officers: 30 people.
+		if _, err := d.W.ExecContext(ctx, "UPDATE persons SET education = '高中' WHERE education = '初中及以下' AND id % 100 <> 0"); err != nil {
+			t.Fatal(err)
+		}
 		if err := RefreshStats(ctx, d); err != nil {
 			t.Fatal(err)
 		}
@@ -75,28 +79,36 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			want string // the plan reads persons by this index
 			// the capped count reads this one ("" for the bureau: any index will do)
 			count string
+			exact bool // the count found at most TotalCap matches
 		}{
-			{"bureau first page", bureauAdmin, Filter{}, "persons_pinyin_path", ""},
-			{"bureau name prefix", bureauAdmin, Filter{Q: "张三"}, "persons_name_path", ""},
-			{"bureau surname", bureauAdmin, Filter{Q: "张"}, "persons_first_pinyin", ""},
-			{"bureau initials", bureauAdmin, Filter{Q: "zw"}, "persons_initials_path", ""},
-			{"bureau letter", bureauAdmin, Filter{Q: "z"}, "persons_pinyin_path", ""},
-			{"bureau ID tail", bureauAdmin, Filter{Q: "1234"}, "persons_rtail_path", ""},
-			{"bureau status category", bureauAdmin, Filter{Status: "full", Category: "辅警"}, "persons_pinyin_path", "persons_status_filters"},
-			{"bureau category", bureauAdmin, Filter{Category: "职工"}, "persons_pinyin_path", "persons_status_filters"},
-			{"fenju first page", fenjuAdmin, Filter{}, "persons_pinyin_path", pathLed},
-			{"fenju subtree filter", bureauAdmin, Filter{OrgID: fenju}, "persons_pinyin_path", pathLed},
-			{"fenju name prefix", fenjuAdmin, Filter{Q: "张三"}, "persons_name_path", "persons_name_path"},
-			{"fenju surname", fenjuAdmin, Filter{Q: "张"}, "persons_first_pinyin", "persons_first_path"},
-			{"fenju initials", fenjuAdmin, Filter{Q: "zw"}, "persons_initials_path", "persons_initials_path"},
-			{"fenju letter", fenjuAdmin, Filter{Q: "z"}, "persons_pinyin_path", "persons_pinyin_path"},
-			{"fenju ID tail", fenjuAdmin, Filter{Q: "1234"}, "persons_rtail_path", "persons_rtail_path"},
-			{"fenju status category", fenjuAdmin, Filter{Status: "full", Category: "辅警"}, "persons_pinyin_path", pathLed},
-			{"branch first page", branchAdmin, Filter{}, pathLed, pathLed},
-			{"branch letter", branchAdmin, Filter{Q: "z"}, pathLed, pathLed},
-			{"branch surname", branchAdmin, Filter{Q: "张"}, "persons_first_path", "persons_first_path"},
-			{"branch status category", branchAdmin, Filter{Status: "full", Category: "辅警"}, pathLed, pathLed},
+			{"bureau first page", bureauAdmin, Filter{}, "persons_pinyin_path", "", false},
+			{"bureau name prefix", bureauAdmin, Filter{Q: "张三"}, "persons_name_path", "", false},
+			{"bureau surname", bureauAdmin, Filter{Q: "张"}, "persons_first_pinyin", "", false},
+			{"bureau initials", bureauAdmin, Filter{Q: "zw"}, "persons_initials_path", "", false},
+			{"bureau letter", bureauAdmin, Filter{Q: "z"}, "persons_pinyin_path", "", false},
+			{"bureau ID tail", bureauAdmin, Filter{Q: "1234"}, "persons_rtail_path", "", false},
+			{"bureau status category", bureauAdmin, Filter{Status: "full", Category: "辅警"}, "persons_pinyin_path", "persons_status_filters", false},
+			{"bureau category", bureauAdmin, Filter{Category: "职工"}, "persons_pinyin_path", "persons_status_filters", false},
+			{"fenju first page", fenjuAdmin, Filter{}, "persons_pinyin_path", pathLed, false},
+			{"fenju subtree filter", bureauAdmin, Filter{OrgID: fenju}, "persons_pinyin_path", pathLed, false},
+			{"fenju name prefix", fenjuAdmin, Filter{Q: "张三"}, "persons_name_path", "persons_name_path", false},
+			{"fenju surname", fenjuAdmin, Filter{Q: "张"}, "persons_first_pinyin", "persons_first_path", false},
+			{"fenju initials", fenjuAdmin, Filter{Q: "zw"}, "persons_initials_path", "persons_initials_path", false},
+			{"fenju letter", fenjuAdmin, Filter{Q: "z"}, "persons_pinyin_path", "persons_pinyin_path", false},
+			{"fenju ID tail", fenjuAdmin, Filter{Q: "1234"}, "persons_rtail_path", "persons_rtail_path", false},
+			{"fenju status category", fenjuAdmin, Filter{Status: "full", Category: "辅警"}, "persons_pinyin_path", pathLed, false},
+			{"branch first page", branchAdmin, Filter{}, pathLed, pathLed, false},
+			{"branch letter", branchAdmin, Filter{Q: "z"}, pathLed, pathLed, false},
+			{"branch surname", branchAdmin, Filter{Q: "张"}, "persons_first_path", "persons_first_path", false},
+			{"branch status category", branchAdmin, Filter{Status: "full", Category: "辅警"}, pathLed, pathLed, false},
+			// A rare filter's page is read as its count was, then sorted (on
+			// SQLite; PostgreSQL plans both from its statistics).
+			{"bureau rare filter", bureauAdmin, Filter{Status: "full", Education: "初中及以下"}, "persons_status_filters", "persons_status_filters", true},
+			{"fenju rare filter", fenjuAdmin, Filter{Status: "full", Education: "初中及以下"}, pathLed, pathLed, true},
 		} {
+			if c.exact && d.Dialect == db.Postgres {
+				continue
+			}
 			f := c.f
 			if err := f.Normalize(); err != nil {
 				t.Fatal(err)
@@ -108,7 +120,7 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			// Each query as planned for its arguments and as the server plans
 			// it once pgx has run its prepared statement five times.
 			for _, plan := range []func(testing.TB, *db.DB, string, ...any) string{planOf, dbtest.PreparedPlan} {
-				page, args := pageSQL(d.Dialect, w, f)
+				page, args := pageSQL(d.Dialect, w, f, c.exact)
 				plans := map[string]string{c.want: plan(t, d, page, args...)}
 				if c.count != "" {
 					count, args := countSQL(d.Dialect, w)

@@ -304,7 +304,7 @@ func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Pr
 	}
 	// The page's ids first (and one more, to know a next page exists), from
 	// an index alone; then their rows.
-	page, args := pageSQL(q.D(), w, f)
+	page, args := pageSQL(q.D(), w, f, total.Exact)
 	ids, err := scanIDs(q.QueryContext(ctx, page, args...))
 	if err != nil {
 		return nil, total, false, err
@@ -421,15 +421,18 @@ func countSQL(d db.Dialect, w where) (string, []any) {
 // that SQLite does not read the whole subtree, or everyone of a category,
 // by another index first (its planner does not weigh the LIMIT against
 // the sort). PostgreSQL does, from its statistics, which expressions would
-// blind.
-func pageSQL(d db.Dialect, w where, f Filter) (string, []any) {
+// blind. But when the count was exact (at most TotalCap matches) the page
+// reads the matches as the count did, and sorts them: a walk in pinyin
+// order finds a page of rare matches only after most of the bureau (the 7
+// 初中及以下 正式党员 of a million people: 4 s, sorted: 0.08 s).
+func pageSQL(d db.Dialect, w where, f Filter, exact bool) (string, []any) {
 	window := fmt.Sprintf(" LIMIT %d OFFSET %d", f.PerPage+1, (f.Page-1)*f.PerPage)
 	if w.either != nil && d == db.Postgres {
 		q, args := w.query(d, true, "p.id, p.pinyin")
 		return "SELECT id FROM (" + q + ") u ORDER BY pinyin, id" + window, args
 	}
 	order := "p.pinyin || ''" // an expression no index provides
-	walk := !w.keyed && (w.scopeAt < 0 || w.broad)
+	walk := !w.keyed && (w.scopeAt < 0 || w.broad) && !exact
 	if walk {
 		order = "p.pinyin"
 	}

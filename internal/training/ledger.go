@@ -265,6 +265,9 @@ type Mine struct {
 	Sessions []MySession `json:"sessions"`
 }
 
+// Short is how many tenths of an hour the member still lacks this year.
+func (m Mine) Short() int { return max(0, m.Required-m.Credited) }
+
 // MySession is a session of a program the member belongs to.
 type MySession struct {
 	Program   string `json:"program"`

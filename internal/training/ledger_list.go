@@ -9,6 +9,7 @@ import (
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/choice"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/input"
 	"hongdun/internal/platform/web"
@@ -16,22 +17,19 @@ import (
 
 // LedgerShows and LedgerSorts are what the 学时台账 lists and in which order.
 var (
-	LedgerShows = []choice{{"short", "学时不足"}, {"met", "已达标"}, {"all", "全部党员"}}
-	LedgerSorts = []choice{{"org", "按组织"}, {"name", "按姓名"}, {"gap", "差额从大到小"}, {"hours", "学时从少到多"}}
+	LedgerShows = choice.List{{Code: "short", Label: "学时不足"}, {Code: "met", Label: "已达标"}, {Code: "all", Label: "全部党员"}}
+	LedgerSorts = choice.List{{Code: "org", Label: "按组织"}, {Code: "name", Label: "按姓名"}, {Code: "gap", Label: "差额从大到小"}, {Code: "hours", Label: "学时从少到多"}}
 )
 
-type choice struct{ Code, Label string }
-
-func pick(cs []choice, field, v string) (string, error) {
+// pick is the list's code v, its first when v is empty.
+func pick(cs choice.List, field, v string) (string, error) {
 	if v == "" {
 		return cs[0].Code, nil
 	}
-	for _, c := range cs {
-		if c.Code == v {
-			return v, nil
-		}
+	if !cs.Has(v) {
+		return "", fail.Malformed(field, "筛选条件无效，请从列表中选择")
 	}
-	return "", fail.Malformed(field, "筛选条件无效，请从列表中选择")
+	return v, nil
 }
 
 // ledgerQuery is the ledger a request asks for: the organisation (0: the
@@ -157,25 +155,13 @@ func (s *Service) exportLedger(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([][]any, len(lr.Lines))
 	for i, l := range lr.Lines {
-		kind, met := "党员", "是"
+		kind := "党员"
 		if l.Key {
 			kind = "支部书记、支委委员"
 		}
-		if l.Short() > 0 {
-			met = "否"
-		}
-		rows[i] = []any{i + 1, l.Name, l.OrgName, kind, Hours(l.Credited), Hours(l.Required), Hours(l.Short()), met}
+		rows[i] = []any{i + 1, l.Name, l.OrgName, kind, Hours(l.Credited), Hours(l.Required), Hours(l.Short()), choice.YesNo(l.Short() == 0)}
 	}
 	return cellsafe.SendXLSX(w, fmt.Sprintf("%d年度学时台账.xlsx", lr.Year), cellsafe.Sheet{Name: "学时台账",
-		Title:  fmt.Sprintf("%d 年度学时台账（%s，共 %d 人）", lr.Year, choiceLabel(LedgerShows, lr.Show), len(lr.Lines)),
+		Title:  fmt.Sprintf("%d 年度学时台账（%s，共 %d 人）", lr.Year, LedgerShows.Label(lr.Show), len(lr.Lines)),
 		Header: []any{"序号", "姓名", "党组织", "类别", "已获学时", "要求学时", "差额", "达标"}, Rows: rows})
-}
-
-func choiceLabel(cs []choice, code string) string {
-	for _, c := range cs {
-		if c.Code == code {
-			return c.Label
-		}
-	}
-	return ""
 }

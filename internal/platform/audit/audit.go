@@ -31,12 +31,15 @@ func WithActor(ctx context.Context, a Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)
 }
 
-// ActorFrom returns the acting user, or a system actor.
+// System is the actor of what the server does by itself (hourly jobs, seeds).
+const System = "system"
+
+// ActorFrom returns the acting user, or the system actor.
 func ActorFrom(ctx context.Context) Actor {
 	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
 		return a
 	}
-	return Actor{Name: "system"}
+	return Actor{Name: System}
 }
 
 // Event is one security-relevant happening.

@@ -30,3 +30,11 @@ func (l List) Has(code string) bool {
 	}
 	return false
 }
+
+// YesNo is a yes-or-no field as a cell or a detail reads it: 是 or 否.
+func YesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}

@@ -26,7 +26,8 @@ func choices(n int) []choice {
 // A multiple picker of a small list selects the chosen options; of a large
 // one it shows them as chips and searches with its narrowing; a single
 // one beyond PickerMax names its choice. A list read once (PickList)
-// gives every row's picker the same as the list would.
+// gives every row's picker the same as a large list would, even when it is
+// small: its options would repeat in every row.
 func TestOrgPicker(t *testing.T) {
 	small, large := choices(3), choices(PickerMax+1)
 	p, err := orgPicker(small, "unit_ids", "u", []string{"1", "3"}, "", "multiple")
@@ -63,6 +64,13 @@ func TestOrgPicker(t *testing.T) {
 		if p.Value != "1" || !p.Required {
 			t.Errorf("large single of %T without an empty choice starts on %q", list, p.Value)
 		}
+	}
+	spl, err := NewPickList(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = orgPicker(spl, "org_id", "o", "2", "（无）"); err != nil || p.Search != PickerSearch || p.Options != nil || p.Label != "第2党支部" {
+		t.Errorf("small PickList: %+v, %v", p, err)
 	}
 	for _, flags := range [][]string{{"requird"}, {"multiple"}} {
 		if _, err := orgPicker(small, "org_id", "o", nil, "全部", flags...); err == nil {
