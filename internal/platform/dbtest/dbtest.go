@@ -69,12 +69,14 @@ func SQLiteFrom(t testing.TB, img []byte) *db.DB {
 }
 
 // SQLiteImage returns the bytes of the SQLite database file that fill
-// makes of a migrated database, for tests to open copies of (SQLiteFrom)
-// instead of each filling its own.
-func SQLiteImage(fill func(ctx context.Context, d *db.DB) error) ([]byte, error) {
-	base, err := migratedSQLite()
-	if err != nil {
-		return nil, err
+// makes of base (an earlier image; nil: a migrated database), for tests to
+// open copies of (SQLiteFrom) instead of each filling its own.
+func SQLiteImage(base []byte, fill func(ctx context.Context, d *db.DB) error) ([]byte, error) {
+	if base == nil {
+		var err error
+		if base, err = migratedSQLite(); err != nil {
+			return nil, err
+		}
 	}
 	return sqliteImage(base, fill)
 }
