@@ -7,7 +7,10 @@ import (
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/demo"
+	"hongdun/internal/life"
+	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/dbtest"
+	"hongdun/internal/weak"
 )
 
 // Env.Demo serves, on SQLite, a copy of a bureau seeded once per test
@@ -58,6 +61,34 @@ func TestDemoCopiesTheSeededBureau(t *testing.T) {
 	envs[0].Exec("UPDATE persons SET name = '改了一个名字' WHERE id = (SELECT MIN(id) FROM persons)")
 	if contents(envs[0]) == was0 || contents(envs[1]) != was1 {
 		t.Error("a write to one copy of the demo bureau shows in another, or in none")
+	}
+
+	// A feature's seed: a copy holds what it writes on the bureau, whether
+	// the copy's seeds end with it or go on (a list's beginning is kept);
+	// a closure runs on the copy, each time.
+	meetings := func(e *apptest.Env) string {
+		t.Helper()
+		var s string
+		if err := e.DB.QueryRowContext(context.Background(),
+			"SELECT COUNT(*) || ' ' || SUM(id) || ' ' || SUM(LENGTH(topic)) FROM life_meetings").Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if err := life.SeedDemo(context.Background(), envs[2].App.Deps); err != nil {
+		t.Fatal(err)
+	}
+	runs := 0
+	closure := func(context.Context, *core.Deps) error { runs++; return nil }
+	for i, seeds := range [][]apptest.Seed{{life.SeedDemo}, {life.SeedDemo, weak.SeedDemo}, {life.SeedDemo, closure}, {life.SeedDemo, closure}} {
+		e := apptest.Start(t, dbtest.SQLite(t))
+		e.Demo(opts, seeds...)
+		if got, want := meetings(e), meetings(envs[2]); got != want || got == "0 " {
+			t.Errorf("seeds %d: the copy holds the meetings %q, seeding in place %q", i, got, want)
+		}
+	}
+	if runs != 2 {
+		t.Errorf("a closure seed ran %d times in two Demos", runs)
 	}
 
 	// A test's clock set before Demo stays set.

@@ -3,7 +3,14 @@ package apptest
 import (
 	"bytes"
 	"context"
+	"errors"
+	iofs "io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,20 +37,27 @@ func (e *Env) At(day string) {
 	e.App.Deps.Now = func() time.Time { return t }
 }
 
+// Seed is a feature's demo seed (its SeedDemo), as Demo takes it.
+type Seed = func(context.Context, *core.Deps) error
+
 // Demo seeds the demo bureau with opts (its accounts' password is
 // DemoPassword unless opts names one), then each feature's demo data in
-// the order given. On SQLite the bureau is a copy of one seeded once per
-// test process for the same options and clock (seeding 6,000 people costs
-// seconds of CPU, a copy milliseconds): the application then restarts on
-// the copy, keeping its clock, so Demo comes before anything is written.
-func (e *Env) Demo(opts demo.Options, seeds ...func(context.Context, *core.Deps) error) {
+// the order given. On SQLite the bureau and the seeds are a copy of what
+// they made once per test process for the same options, clock and seeds
+// (seeding 6,000 people costs seconds of CPU, a feature's seed up to a
+// second, a copy milliseconds; a list's every beginning is kept, so tests
+// whose seeds start alike seed that part once): the application then
+// restarts on the copy, keeping its clock, so Demo comes before anything
+// is written. A seed that is a closure, and every one after it, runs on
+// the copy (what it captured is no part of the key).
+func (e *Env) Demo(opts demo.Options, seeds ...Seed) {
 	e.T.Helper()
 	ctx := context.Background()
 	if opts.Password == "" {
 		opts.Password = DemoPassword
 	}
 	if e.DB.Dialect == db.SQLite && opts.Log == nil {
-		e.restartOnDemo(opts)
+		seeds = e.restartOnDemo(opts, seeds)
 	} else if _, err := demo.Seed(ctx, e.App.Deps, opts); err != nil {
 		e.T.Fatal(err)
 	}
@@ -55,8 +69,9 @@ func (e *Env) Demo(opts demo.Options, seeds ...func(context.Context, *core.Deps)
 }
 
 // restartOnDemo serves the application, with the same clock, on a copy of
-// the bureau demo.Seed makes with opts.
-func (e *Env) restartOnDemo(opts demo.Options) {
+// the bureau demo.Seed makes with opts and the first of seeds that are
+// named functions run on it; it returns the seeds left to run.
+func (e *Env) restartOnDemo(opts demo.Options, seeds []Seed) []Seed {
 	e.T.Helper()
 	// Every write through the application is audited.
 	var audited int
@@ -70,45 +85,123 @@ func (e *Env) restartOnDemo(opts demo.Options) {
 	if len(orgs)+audited > 0 {
 		e.T.Fatal("apptest: Demo replaces the database: call it before anything is written")
 	}
+	named := 0
+	for named < len(seeds) && !strings.Contains(seedName(seeds[named]), ".func") {
+		named++
+	}
 	now := e.App.Now
-	img, err := seeded(opts, now)
+	b, err := seeded(opts, now, seeds[:named])
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	e.serve(dbtest.SQLiteFrom(e.T, img))
+	if err := b.files.restore(e.dir); err != nil {
+		e.T.Fatal(err)
+	}
+	e.serve(dbtest.SQLiteFrom(e.T, b.db))
 	e.App.Now = now
+	return seeds[named:]
 }
 
-// demoKey names a seeded bureau: the options and the moment it was seeded
-// at, or, on the real clock, its day (the bureau's dates follow the day).
+// seedName is a seed's function's name: a closure's ends in .funcN.
+func seedName(s Seed) string { return runtime.FuncForPC(reflect.ValueOf(s).Pointer()).Name() }
+
+// demoKey names a seeded bureau: the options, the moment it was seeded
+// at, or, on the real clock, its day (the bureau's dates follow the day),
+// and the seeds run on it, in order.
 type demoKey struct {
 	seed     uint64
 	members  int
 	history  bool
 	password string
 	clock    string
+	seeds    string
 }
 
-// demos holds this test process's seeded bureaus: demoKey → the bytes of
-// the SQLite file (a func from sync.OnceValues, so that tests needing the
-// same bureau at once wait for one seeding).
+// bureau is a seeded bureau: the SQLite file's bytes and the files the
+// seeds stored in the data directory (photos).
+type bureau struct {
+	db    []byte
+	files dataFiles
+}
+
+// demos holds this test process's seeded bureaus: demoKey → a func from
+// sync.OnceValues returning the bureau, so that tests needing the same
+// one at once wait for one seeding.
 var demos sync.Map
 
-func seeded(opts demo.Options, now func() time.Time) ([]byte, error) {
+// seeded returns the bureau of opts at now's clock with seeds run on it,
+// each on a copy of the bureau of the seeds before it.
+func seeded(opts demo.Options, now func() time.Time, seeds []Seed) (bureau, error) {
 	at := now()
-	k := demoKey{opts.Seed, opts.Members, opts.History, opts.Password, at.UTC().Format(time.RFC3339Nano)}
+	k := demoKey{opts.Seed, opts.Members, opts.History, opts.Password, at.UTC().Format(time.RFC3339Nano), ""}
 	if !at.Equal(now()) { // the real clock
 		k.clock = civil.Today(at).String()
 	}
-	f, _ := demos.LoadOrStore(k, sync.OnceValues(func() ([]byte, error) {
-		return dbtest.SQLiteImage(func(ctx context.Context, d *db.DB) error {
-			a := app.New(d, TestKeys(), app.Config{Log: slog.New(slog.DiscardHandler)})
+	for _, s := range seeds {
+		k.seeds += seedName(s) + "\n"
+	}
+	f, _ := demos.LoadOrStore(k, sync.OnceValues(func() (b bureau, err error) {
+		var base bureau
+		if len(seeds) > 0 {
+			if base, err = seeded(opts, now, seeds[:len(seeds)-1]); err != nil {
+				return b, err
+			}
+		}
+		dir, err := os.MkdirTemp("", "hongdun-demo-")
+		if err != nil {
+			return b, err
+		}
+		defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
+		if err := base.files.restore(dir); err != nil {
+			return b, err
+		}
+		b.db, err = dbtest.SQLiteImage(base.db, func(ctx context.Context, d *db.DB) error {
+			a := app.New(d, TestKeys(), app.Config{DataDir: dir, Log: slog.New(slog.DiscardHandler)})
 			a.Now = now
-			_, err := demo.Seed(ctx, a.Deps, opts)
-			return err
+			if len(seeds) == 0 {
+				_, err := demo.Seed(ctx, a.Deps, opts)
+				return err
+			}
+			return seeds[len(seeds)-1](ctx, a.Deps)
 		})
+		if err == nil {
+			b.files, err = readFiles(dir)
+		}
+		return b, err
 	}))
-	return f.(func() ([]byte, error))()
+	return f.(func() (bureau, error))()
+}
+
+// dataFiles are the files of a data directory, by their path in it.
+type dataFiles map[string][]byte
+
+func readFiles(dir string) (dataFiles, error) {
+	fs := dataFiles{}
+	err := filepath.WalkDir(dir, func(path string, d iofs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err == nil {
+			fs[rel], err = os.ReadFile(path)
+		}
+		return err
+	})
+	return fs, err
+}
+
+// restore writes the files into dir.
+func (fs dataFiles) restore(dir string) error {
+	for rel, content := range fs {
+		path := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Root is the id of the bureau's root organisation (the one without a
