@@ -225,11 +225,15 @@ func factsOf(c *Case, recs []Record) rules.Facts {
 			}
 		case rules.ActReview:
 			f.Reviews = append(f.Reviews, d)
-		case rules.ActCancelMeeting:
-			f.CancelMeeting = d
-		case rules.ActExtend:
-			f.Extensions = append(f.Extensions, r.Data.Months)
-			f.ExtendedOn = d
+		case rules.ActCancelMeeting, rules.ActCancel, rules.ActExtendMeeting, rules.ActExtend:
+			if f.Decided == nil {
+				f.Decided = map[string]civil.Date{}
+			}
+			f.Decided[r.Kind] = d
+			if r.Kind == rules.ActExtend {
+				f.Extensions = append(f.Extensions, r.Data.Months)
+				f.ExtendedOn = d
+			}
 		case rules.ActException:
 			x := *r.Data.Exception
 			x.ApprovedOn = mustDate(r.Data.ApprovedOn)
