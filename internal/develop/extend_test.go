@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"hongdun/internal/apptest"
+	"hongdun/internal/browsertest"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/dbtest"
 )
@@ -17,13 +20,7 @@ func TestExtendProbation(t *testing.T) {
 	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		w := openCase(t, b, 12)
-		w.step(13, "2024-07-10", nil)
-		w.step(14, "2024-07-15", nil)
-		w.post("/publicity", map[string]any{"publicity": "admission", "date": "2024-07-16"}, 201)
-		w.step(15, "2024-08-01", map[string]any{"vote": vote(9)})
-		w.step(16, "2024-08-10", nil)
-		w.step(17, "2024-09-01", nil)
+		w := walkToAdmission(t, b)
 		refused := func(c *apptest.Client, path string, body map[string]any, rule string) {
 			t.Helper()
 			var out reply
@@ -90,4 +87,44 @@ func TestExtendProbation(t *testing.T) {
 			t.Fatalf("a second vote: %+v", again.Error)
 		}
 	})
+}
+
+// TestBrowserExtendProbation walks an extension through the case page: the
+// 支部大会's form (months and vote; a failing vote refused by the rule's
+// title), then the 党委's approval form alone; the branch's 党务管理员 is
+// told who approves instead of being offered a form.
+func TestBrowserExtendProbation(t *testing.T) {
+	t.Parallel()
+	p := browsertest.Open(t, 1280, 900)
+	b := newBureau(t, p.E)
+	w := walkToAdmission(t, b)
+	base, page := p.E.Srv.URL, strings.Replace(w.base, "/api/v1", "", 1)
+	var text string
+	send := formSender(p, "#extend-form", &text)
+	p.Run(browsertest.Login(base, b.fenjuAdmin.Username(), apptest.Password), chromedp.Navigate(base+page), chromedp.Text("#extend-form h3", &text, chromedp.ByQuery))
+	if text != "支部大会讨论延长预备期" {
+		t.Fatalf("the first form of an extension: %q", text)
+	}
+	send(map[string]string{"date": "2025-07-20", "months": "6", "expected": "10", "present": "8", "for": "4", "against": "4", "opinion": "理论学习有待加强"})
+	if !strings.Contains(text, "赞成人数须超过应到会有表决权正式党员的半数") || strings.Contains(text, "R-majority") {
+		t.Fatalf("a failing vote is not refused by the rule's title:\n%s", text)
+	}
+	send(map[string]string{"date": "2025-07-20", "months": "6", "expected": "10", "present": "9", "for": "9", "against": "0", "opinion": "理论学习有待加强"})
+	var forms int
+	p.Run(chromedp.Text("#extend-form h3", &text, chromedp.ByQuery), chromedp.Evaluate(`document.querySelectorAll("form[id$='-form']").length`, &forms))
+	if text != "上级党委审批延长预备期" || forms != 1 {
+		t.Fatalf("after the vote the form is %q, of %d decision forms", text, forms)
+	}
+	p.Run(chromedp.ScrollIntoView("#extend-form", chromedp.ByQuery))
+	p.Shot("extend-approval-form")
+	branch := p.E.Account(auth.OrgAdmin, b.branch, 0)
+	branch.Expect(200, "GET", page, nil, nil)
+	if body := branch.Body(); !strings.Contains(body, `id="extend-above"`) || !strings.Contains(body, "由「甲分局党委」审批") || strings.Contains(body, `id="extend-form"`) {
+		t.Error("the branch's page offers the 党委's approval of an extension")
+	}
+	send(map[string]string{"date": "2025-08-01", "opinion": "同意延长预备期六个月"})
+	if !strings.Contains(text, "上级党委审批延长预备期") || !strings.Contains(text, "支部大会讨论取消预备党员资格") {
+		t.Fatalf("after the approval:\n%s", text)
+	}
+	p.Shot("extend-approved")
 }
