@@ -1,10 +1,13 @@
 package develop_test
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
@@ -76,6 +79,22 @@ func TestExtendProbation(t *testing.T) {
 		}
 		if n := e.Count("SELECT COUNT(*) FROM dev_deadlines WHERE kind = 'extend_approval'"); n != 0 {
 			t.Fatalf("the approval still awaited: %d", n)
+		}
+		// The 纪实表 shows both records, the vote and the months.
+		page := e.Anonymous()
+		page.Token = w.c.Token
+		page.Expect(200, "GET", strings.Replace(w.base, "/api/v1", "", 1)+"/record.xlsx", nil, nil)
+		f, err := excelize.OpenReader(bytes.NewReader(page.Last))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(f.GetSheetName(0))
+		f.Close()
+		sheet := fmt.Sprint(rows)
+		for _, want := range []string{"支部大会讨论延长预备期 2025-07-20", "应到10人，实到9人，赞成9", "6个月", "上级党委审批延长预备期 2025-08-01 甲分局党委"} {
+			if !strings.Contains(sheet, want) {
+				t.Errorf("the 纪实表 lacks %q: %s", want, sheet)
+			}
 		}
 		// Extended once: no second vote.
 		meeting["date"] = "2025-09-01"
