@@ -169,10 +169,7 @@ func TestNationalRulesNotWeakenedLocally(t *testing.T) {
 func TestAdmissionVoteQuorumAndBranchSize(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		w := openCase(t, b, 12)
-		w.step(13, "2024-07-10", nil)
-		w.step(14, "2024-07-15", nil)
-		w.post("/publicity", map[string]any{"publicity": "admission", "date": "2024-07-16"}, 201)
+		w := walkToAdmissionVote(t, b)
 		fp := dbtest.Fingerprint(t, e.DB)
 		out := w.post("/steps", map[string]any{"step": 15, "date": "2024-08-01", "vote": map[string]int{"expected": 10, "present": 5, "for": 5}}, 422)
 		if out.Error.Rule != "R-quorum" || out.Error.Citation == "" {
@@ -199,10 +196,7 @@ func TestAdmissionVoteQuorumAndBranchSize(t *testing.T) {
 func TestVoteRosterWithoutObserved(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		w := openCase(t, b, 12)
-		w.step(13, "2024-07-10", nil)
-		w.step(14, "2024-07-15", nil)
-		w.post("/publicity", map[string]any{"publicity": "admission", "date": "2024-07-16"}, 201)
+		w := walkToAdmissionVote(t, b)
 		for _, id := range b.members[2:] {
 			b.admin.Expect(201, "POST", fmt.Sprintf("/api/v1/members/%d/events", id), map[string]any{"kind": "observe", "on_date": "2024-07-20", "note": "党委决定"}, nil)
 		}
