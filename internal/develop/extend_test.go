@@ -67,6 +67,7 @@ func TestExtendProbation(t *testing.T) {
 		branch := e.Account(auth.OrgAdmin, b.branch, 0)
 		refused(branch, "/extension", map[string]any{"date": "2025-08-01"}, "R-approver")
 		refused(w.c, "/extension", map[string]any{"date": "2025-07-19"}, "R-sequence")
+		refused(w.c, "/steps", map[string]any{"step": 22, "date": "2025-07-25"}, "R-extend")
 		if out := w.post("/extension-meeting", meeting, 200); !out.Replayed {
 			t.Fatal("the vote posted twice is not replayed")
 		}

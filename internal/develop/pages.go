@@ -296,6 +296,17 @@ func (h *handlers) decisionForms(r *http.Request, c *Case, f rules.Facts) ([]dec
 	return out, nil
 }
 
+// awaiting reports a decision voted by the 支部大会 and awaiting the
+// 党委's approval: no 转正 step follows before it (R-cancel, R-extend).
+func awaiting(f rules.Facts) bool {
+	for _, d := range rules.Decisions {
+		if !f.Awaiting(d).IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
 // actionPath is the path of a case form of an action kind.
 func actionPath(kind string) string {
 	for path, k := range actions {
@@ -332,9 +343,7 @@ func recordable(f rules.Facts) []rules.StepDef {
 		}
 		on, done := f.Done[d.No]
 		again := d.Repeat == rules.RepeatSupplement || d.Repeat == rules.RepeatExtension && !f.ExtendedOn.IsZero() && !on.After(f.ExtendedOn)
-		// After a 支部大会 voted to cancel, no 转正 step follows.
-		cancelling := !f.Decided[rules.ActCancelMeeting].IsZero() && d.No >= 22
-		if met && (!done || again) && !cancelling {
+		if met && (!done || again) && !(awaiting(f) && d.No >= 22) {
 			out = append(out, d)
 		}
 	}

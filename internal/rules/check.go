@@ -172,9 +172,12 @@ func (j *judge) step(a Action) {
 	if !j.again(def, a.Date) {
 		return
 	}
-	if met := j.f.Decided[ActCancelMeeting]; !met.IsZero() && def.No >= 22 {
-		j.refuse("R-cancel", "支部大会已于%s讨论取消其预备党员资格，不能再办理%s", met.Chinese(), stepName(def.No))
-		return
+	// While a decision the 支部大会 voted awaits the 党委, no 转正 step.
+	for _, d := range Decisions {
+		if met := j.f.Awaiting(d); !met.IsZero() && def.No >= 22 {
+			j.refuse(d.Rule, "支部大会已于%s讨论%s，上级党委审批前不能办理%s", met.Chinese(), d.Subject, stepName(def.No))
+			return
+		}
 	}
 	for _, n := range def.Needs {
 		if !j.need(n, "记录"+stepName(def.No)) {
