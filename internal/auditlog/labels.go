@@ -41,7 +41,7 @@ var actionLabels = map[string]string{
 	"transfer.person_search": "转接时检索党员", "transfer.letter_settings": "设置介绍信字号", "transfer.reveal": "打印介绍信时查看完整公民身份号码",
 	"transfer.letter_pdf": "下载组织关系介绍信 PDF",
 	"develop.step":        "登记发展步骤", "develop.publicity": "登记公示", "develop.review": "登记培养考察",
-	"develop.extend": "延长预备期", "develop.cancel_meeting": "记录支部大会讨论取消预备党员资格", "develop.cancel": "上级党委审批取消预备党员资格", "develop.exception": "登记优先发展例外", "develop.shorten": "登记经批准缩短培养期",
+	"develop.extend_meeting": "记录支部大会讨论延长预备期", "develop.extend": "上级党委审批延长预备期", "develop.cancel_meeting": "记录支部大会讨论取消预备党员资格", "develop.cancel": "上级党委审批取消预备党员资格", "develop.exception": "登记优先发展例外", "develop.shorten": "登记经批准缩短培养期",
 	"develop.plan": "设置年度发展计划", "develop.rule_override": "调整发展规则参数", "develop.calendar": "调整工作日历",
 	"develop.attach": "上传发展材料", "develop.attachment_download": "下载发展材料", "develop.export": "导出发展党员纪实表或台账",
 	"develop.demo_seed": "生成发展党员演示数据", "develop.correct": "更正发展步骤记录", "develop.import": "导入发展党员工作台账",

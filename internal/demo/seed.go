@@ -20,6 +20,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/crypto"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/rules"
 )
 
 // Size is the number of people of the demo bureau.
@@ -332,8 +333,14 @@ func (s *seeder) area(i int) string {
 	return districts[s.g.r.IntN(len(districts))].area
 }
 
-// flags makes a few 正式党员 流动党员 or 失联.
+// flags makes a few 正式党员 流动党员 or 失联, and the 停止党籍 失联 for
+// longer than R-suspend's months before it, the ground they were stopped on.
 func (s *seeder) flags(p *member.Person) {
+	if p.Status == "suspended" {
+		months := rules.Default("R-suspend").Value("months")
+		p.LostContact, p.LostSince = true, civil.MustParse(p.LeftDate).AddMonths(-months-1).String()
+		return
+	}
 	if p.Status != "full" {
 		return
 	}
@@ -360,7 +367,7 @@ func (s *seeder) history(id int64, p *member.Person) [][]any {
 	add("full", p.FullDate, "")
 	switch p.Status {
 	case "suspended":
-		add("suspend", p.LeftDate, "连续六个月不参加党的组织生活，经支部大会讨论停止党籍")
+		add("suspend", p.LeftDate, "失去联系六个月以上，经多方查找仍无法取得联系，经支部大会讨论停止党籍")
 	case "transferred":
 		add("transfer_out", p.LeftDate, "工作调动，组织关系转出")
 	case "deceased":

@@ -272,9 +272,18 @@ func buildAction(ctx context.Context, q db.Querier, p *auth.Principal, c *Case, 
 			return a, nil, nil, fail.Malformed("expected_reason", fmt.Sprintf("应到人数（%d）与会议当日支部正式党员名册（%d人）不一致，请填写更正理由", in.Vote.Expected, a.BranchFull))
 		}
 	}
-	if kind == rules.ActExtend || kind == rules.ActCancelMeeting {
+	if kind == rules.ActExtendMeeting || kind == rules.ActCancelMeeting {
 		if data.Opinion == "" {
 			return a, nil, nil, fail.Malformed("opinion", "请填写理由")
+		}
+	}
+	if kind == rules.ActExtend {
+		// The 党委 approves the months the 支部大会 voted.
+		a.Months, data.Months = 0, 0
+		for _, r := range c.Records {
+			if r.Kind == rules.ActExtendMeeting {
+				a.Months, data.Months = r.Data.Months, r.Data.Months
+			}
 		}
 	}
 	if kind == rules.ActException {
@@ -477,12 +486,13 @@ func personEvent(ctx context.Context, tx *db.Tx, c *Case, rec *Record, f rules.F
 			return nil
 		}
 		kind, from, to, on = se.Event, se.From, se.To, eventDate(se, mustDate(rec.Date), f, e)
-	case rules.ActExtend:
-		kind, from, to, on = "extend", "probationary", "probationary", rec.Date
-	case rules.ActCancel:
-		kind, from, to, on = rules.CancelApproval.Event, rules.CancelApproval.From, rules.CancelApproval.To, rec.Date
 	default:
-		return nil
+		// A decision's approval takes effect in the registry.
+		def, _ := rules.Def(rec.Kind, 0)
+		if def.Event == "" {
+			return nil
+		}
+		kind, from, to, on = def.Event, def.From, def.To, rec.Date
 	}
 	var status string
 	if err := tx.QueryRowContext(ctx, "SELECT status FROM persons WHERE id = ?", c.PersonID).Scan(&status); err != nil {
@@ -539,5 +549,6 @@ func (r Record) WaiveTitles() []string {
 	return out
 }
 
-var kindLabels = map[string]string{rules.ActPublicity: "公示", rules.ActReview: "培养考察", rules.ActExtend: "延长预备期",
+var kindLabels = map[string]string{rules.ActPublicity: "公示", rules.ActReview: "培养考察",
+	rules.ActExtendMeeting: rules.ExtendMeeting.Name, rules.ActExtend: rules.ExtendApproval.Name,
 	rules.ActCancelMeeting: rules.CancelMeeting.Name, rules.ActCancel: rules.CancelApproval.Name, rules.ActException: "优先发展例外", rules.ActShorten: "缩短培养期"}

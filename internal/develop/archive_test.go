@@ -12,13 +12,21 @@ import (
 // the admission (step 17, on 2024-09-01).
 func walkToAdmission(t *testing.T, b *bureau) walker {
 	t.Helper()
+	w := walkToAdmissionVote(t, b)
+	w.step(15, "2024-08-01", map[string]any{"vote": vote(9)})
+	w.step(16, "2024-08-10", nil)
+	w.step(17, "2024-09-01", nil)
+	return w
+}
+
+// walkToAdmissionVote walks the applicant's case up to the 支部大会 on the
+// admission (step 15): through the 公示 from 2024-07-16.
+func walkToAdmissionVote(t *testing.T, b *bureau) walker {
+	t.Helper()
 	w := openCase(t, b, 12)
 	w.step(13, "2024-07-10", nil)
 	w.step(14, "2024-07-15", nil)
 	w.post("/publicity", map[string]any{"publicity": "admission", "date": "2024-07-16"}, 201)
-	w.step(15, "2024-08-01", map[string]any{"vote": vote(9)})
-	w.step(16, "2024-08-10", nil)
-	w.step(17, "2024-09-01", nil)
 	return w
 }
 

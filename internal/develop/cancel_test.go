@@ -116,14 +116,7 @@ func TestBrowserCancelProbation(t *testing.T) {
 	w := walkToAdmission(t, b)
 	base, page := p.E.Srv.URL, strings.Replace(w.base, "/api/v1", "", 1)
 	var text string
-	send := func(fields map[string]string) {
-		t.Helper()
-		tasks := []chromedp.Action{}
-		for name, v := range fields {
-			tasks = append(tasks, chromedp.SetValue(`#cancel-form [name="`+name+`"]`, v, chromedp.ByQuery))
-		}
-		p.Run(append(tasks, browsertest.Follow("#cancel-form button", chromedp.ByQuery), chromedp.Text("main", &text, chromedp.ByQuery))...)
-	}
+	send := formSender(p, "#cancel-form", &text)
 	p.Run(browsertest.Login(base, b.fenjuAdmin.Username(), apptest.Password), chromedp.Navigate(base+page), chromedp.Text("#cancel-form h3", &text, chromedp.ByQuery))
 	if text != "支部大会讨论取消预备党员资格" {
 		t.Fatalf("the first form of a cancellation: %q", text)
@@ -150,4 +143,17 @@ func TestBrowserCancelProbation(t *testing.T) {
 		t.Fatalf("after the approval:\n%s", text)
 	}
 	p.Shot("cancel-approved")
+}
+
+// formSender fills the named fields of the form and submits it, leaving
+// the page's text in text.
+func formSender(p *browsertest.Page, form string, text *string) func(map[string]string) {
+	return func(fields map[string]string) {
+		p.T.Helper()
+		tasks := []chromedp.Action{}
+		for name, v := range fields {
+			tasks = append(tasks, chromedp.SetValue(form+` [name="`+name+`"]`, v, chromedp.ByQuery))
+		}
+		p.Run(append(tasks, browsertest.Follow(form+" button", chromedp.ByQuery), chromedp.Text("main", text, chromedp.ByQuery))...)
+	}
 }

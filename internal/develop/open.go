@@ -112,9 +112,17 @@ func nonNil(fs []rules.Finding) []rules.Finding {
 }
 
 // upperDeadline reports a deadline that falls to the 党委 above the branch:
-// the approvals of admission and of 转正.
+// the approvals of admission, of 转正 and of the decisions.
 func upperDeadline(dl rules.Deadline) bool {
-	return dl.Rule == "R-approval-time" || dl.Kind == "conversion_approval" || dl.Kind == "cancel_approval"
+	if dl.Rule == "R-approval-time" || dl.Kind == "conversion_approval" {
+		return true
+	}
+	for _, d := range rules.Decisions {
+		if dl.Kind == d.Deadline {
+			return true
+		}
+	}
+	return false
 }
 
 const todoSource = "develop.deadline"

@@ -19,7 +19,7 @@ import (
 
 // actions maps the path of a case form to its kind.
 var actions = map[string]string{"steps": rules.ActStep, "publicity": rules.ActPublicity, "reviews": rules.ActReview,
-	"extension": rules.ActExtend, "cancellation-meeting": rules.ActCancelMeeting, "cancellation": rules.ActCancel, "exception": rules.ActException, "shortening": rules.ActShorten}
+	"extension-meeting": rules.ActExtendMeeting, "extension": rules.ActExtend, "cancellation-meeting": rules.ActCancelMeeting, "cancellation": rules.ActCancel, "exception": rules.ActException, "shortening": rules.ActShorten}
 
 type ledgerView struct {
 	Rows   []LedgerRow
@@ -146,12 +146,19 @@ type caseView struct {
 	// Shorten offers an approved shorter 培养期 when they were found 表现突出.
 	Standings []wartime.Standing
 	Shorten   bool
-	// Cancel is the form of the next record of a cancellation of the
-	// 预备党员资格 (the 支部大会's vote, then the 党委's approval) posted
-	// to CancelAction, or CancelAbove names the 党委 that records the
-	// approval when the caller's scope does not hold it.
-	Cancel                    *stepForm
-	CancelAction, CancelAbove string
+	// Decisions offers the next record of each decision of the 预备期
+	// (延长预备期, 取消预备党员资格: the 支部大会's vote, then the 党委's
+	// approval).
+	Decisions []decisionForm
+}
+
+// decisionForm is the next record of a decision: its form, posted to
+// Action, or the 党委 that records the approval (Above) when the caller's
+// scope does not hold it.
+type decisionForm struct {
+	rules.Decision
+	Form          *stepForm
+	Action, Above string
 }
 
 type personOption struct {
@@ -235,15 +242,7 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 		return v, nil
 	}
 	if v.Probation {
-		def, action := rules.CancelMeeting, "cancellation-meeting"
-		if !f.CancelMeeting.IsZero() {
-			def, action = rules.CancelApproval, "cancellation"
-		}
-		if v.CancelAbove, err = h.decidedAbove(r, c, def); err == nil && v.CancelAbove == "" {
-			v.Cancel, err = h.stepForm(r, c, def, Input{}, nil)
-			v.CancelAction = action
-		}
-		if err != nil {
+		if v.Decisions, err = h.decisionForms(r, c, f); err != nil {
 			return nil, err
 		}
 	}
@@ -265,6 +264,57 @@ func (h *handlers) caseView(r *http.Request) (*caseView, error) {
 		}
 	}
 	return v, nil
+}
+
+// decisionForms lists the next record of each decision not yet approved,
+// none but the approval while one awaits it (a vote to cancel ends the
+// 预备期; one to extend is approved before anything else is decided).
+func (h *handlers) decisionForms(r *http.Request, c *Case, f rules.Facts) ([]decisionForm, error) {
+	var out []decisionForm
+	for _, d := range rules.Decisions {
+		if !f.Decided[d.ApprovalKind].IsZero() {
+			continue
+		}
+		def, kind := d.Meeting, d.MeetingKind
+		if !f.Awaiting(d).IsZero() {
+			out, def, kind = nil, d.Approval, d.ApprovalKind
+		}
+		df := decisionForm{Decision: d, Action: actionPath(kind)}
+		above, err := h.decidedAbove(r, c, def)
+		if err == nil && above == "" {
+			df.Form, err = h.stepForm(r, c, def, Input{}, nil)
+		}
+		if err != nil {
+			return nil, err
+		}
+		df.Above = above
+		out = append(out, df)
+		if kind == d.ApprovalKind {
+			return out, nil
+		}
+	}
+	return out, nil
+}
+
+// awaiting reports a decision voted by the 支部大会 and awaiting the
+// 党委's approval: no 转正 step follows before it (R-cancel, R-extend).
+func awaiting(f rules.Facts) bool {
+	for _, d := range rules.Decisions {
+		if !f.Awaiting(d).IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+// actionPath is the path of a case form of an action kind.
+func actionPath(kind string) string {
+	for path, k := range actions {
+		if k == kind {
+			return path
+		}
+	}
+	return ""
 }
 
 // decidedAbove names the 党委 with 审批权限 whose decision def is when the
@@ -293,9 +343,7 @@ func recordable(f rules.Facts) []rules.StepDef {
 		}
 		on, done := f.Done[d.No]
 		again := d.Repeat == rules.RepeatSupplement || d.Repeat == rules.RepeatExtension && !f.ExtendedOn.IsZero() && !on.After(f.ExtendedOn)
-		// After a 支部大会 voted to cancel, no 转正 step follows.
-		cancelling := !f.CancelMeeting.IsZero() && d.No >= 22
-		if met && (!done || again) && !cancelling {
+		if met && (!done || again) && !(awaiting(f) && d.No >= 22) {
 			out = append(out, d)
 		}
 	}
@@ -432,8 +480,10 @@ func (h *handlers) rerenderCase(w http.ResponseWriter, r *http.Request, in Input
 		return verr
 	}
 	v.Input = in
-	if kind := actions[r.PathValue("action")]; v.Cancel != nil && (kind == rules.ActCancelMeeting || kind == rules.ActCancel) {
-		v.Cancel.In = in
+	for _, d := range v.Decisions {
+		if d.Form != nil && d.Action == r.PathValue("action") {
+			d.Form.In = in
+		}
 	}
 	if def, ok := rules.Step(in.Step); ok && v.Form != nil {
 		v.Next = def

@@ -303,7 +303,8 @@ func TestSupplementAndRenewedConversion(t *testing.T) {
 		for _, s := range [][2]any{{16, "2024-08-10"}, {17, "2024-09-01"}, {19, "2024-09-15"}, {20, "2024-09-20"}, {21, "2024-10-01"}, {22, "2025-07-20"}} {
 			w.step(s[0].(int), s[1].(string), nil)
 		}
-		out = w.post("/extension", map[string]any{"date": "2025-08-01", "months": 6, "opinion": "理论学习有待加强"}, 201)
+		w.post("/extension-meeting", map[string]any{"date": "2025-07-25", "months": 6, "opinion": "理论学习有待加强", "vote": vote(9)}, 201)
+		out = w.post("/extension", map[string]any{"date": "2025-08-01", "opinion": "同意延长预备期六个月"}, 201)
 		if out.Case.ProbationEnd != "2025-08-01" || out.Case.ProbationEndExtended != "2026-02-01" {
 			t.Fatalf("probation ends: %q %q", out.Case.ProbationEnd, out.Case.ProbationEndExtended)
 		}

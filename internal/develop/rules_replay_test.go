@@ -169,10 +169,7 @@ func TestNationalRulesNotWeakenedLocally(t *testing.T) {
 func TestAdmissionVoteQuorumAndBranchSize(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBureau(t, e)
-		w := openCase(t, b, 12)
-		w.step(13, "2024-07-10", nil)
-		w.step(14, "2024-07-15", nil)
-		w.post("/publicity", map[string]any{"publicity": "admission", "date": "2024-07-16"}, 201)
+		w := walkToAdmissionVote(t, b)
 		fp := dbtest.Fingerprint(t, e.DB)
 		out := w.post("/steps", map[string]any{"step": 15, "date": "2024-08-01", "vote": map[string]int{"expected": 10, "present": 5, "for": 5}}, 422)
 		if out.Error.Rule != "R-quorum" || out.Error.Citation == "" {
@@ -188,6 +185,29 @@ func TestAdmissionVoteQuorumAndBranchSize(t *testing.T) {
 		out = w.post("/steps", map[string]any{"step": 15, "date": "2024-08-01", "vote": map[string]int{"expected": 2, "present": 2, "for": 2}}, 422)
 		if out.Error.Rule != "R-branch-size" || !strings.Contains(out.Error.Message, "现有2人") {
 			t.Fatalf("a branch of 2 正式党员 votes: %+v", out.Error)
+		}
+	})
+}
+
+// TestVoteRosterWithoutObserved: a 正式党员 under 留党察看 has no 表决权
+// (党章: 留党察看期间没有表决权), so the 应到 number of the 支部大会's roster
+// leaves out those observed on the day: with 8 of the 10 under 留党察看
+// the branch has 2 voting 正式党员 and cannot vote (R-branch-size).
+func TestVoteRosterWithoutObserved(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		w := walkToAdmissionVote(t, b)
+		for _, id := range b.members[2:] {
+			b.admin.Expect(201, "POST", fmt.Sprintf("/api/v1/members/%d/events", id), map[string]any{"kind": "observe", "on_date": "2024-07-20", "note": "党委决定"}, nil)
+		}
+		out := w.post("/steps", map[string]any{"step": 15, "date": "2024-08-01", "vote": map[string]int{"expected": 2, "present": 2, "for": 2}}, 422)
+		if out.Error.Rule != "R-branch-size" || !strings.Contains(out.Error.Message, "现有2人") {
+			t.Fatalf("a branch of 2 voting 正式党员 votes: %+v", out.Error)
+		}
+		// Before the 留党察看 began, all ten are on the roster.
+		out = w.post("/steps", map[string]any{"step": 15, "date": "2024-07-19", "vote": map[string]int{"expected": 2, "present": 2, "for": 2}}, 400)
+		if out.Error.Field != "expected_reason" || !strings.Contains(out.Error.Message, "10人") {
+			t.Fatalf("the roster before the 留党察看: %+v", out.Error)
 		}
 	})
 }

@@ -225,11 +225,15 @@ func factsOf(c *Case, recs []Record) rules.Facts {
 			}
 		case rules.ActReview:
 			f.Reviews = append(f.Reviews, d)
-		case rules.ActCancelMeeting:
-			f.CancelMeeting = d
-		case rules.ActExtend:
-			f.Extensions = append(f.Extensions, r.Data.Months)
-			f.ExtendedOn = d
+		case rules.ActCancelMeeting, rules.ActCancel, rules.ActExtendMeeting, rules.ActExtend:
+			if f.Decided == nil {
+				f.Decided = map[string]civil.Date{}
+			}
+			f.Decided[r.Kind] = d
+			if r.Kind == rules.ActExtend {
+				f.Extensions = append(f.Extensions, r.Data.Months)
+				f.ExtendedOn = d
+			}
 		case rules.ActException:
 			x := *r.Data.Exception
 			x.ApprovedOn = mustDate(r.Data.ApprovedOn)
@@ -329,11 +333,13 @@ func getOrg(ctx context.Context, q db.Querier, id int64) (*org.Org, error) {
 	return o, err
 }
 
-// fullMembersOn counts the 正式党员 on an organisation's roster on a date.
+// fullMembersOn counts the 正式党员 on an organisation's roster on a date
+// who have 表决权: not those under 留党察看 that day.
 func fullMembersOn(ctx context.Context, q db.Querier, orgID int64, on string) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons WHERE org_id = ? AND full_date IS NOT NULL AND full_date <= ?
-		AND (left_date IS NULL OR left_date > ?) AND status IN ('full', 'suspended', 'transferred', 'deceased')`, orgID, on, on).Scan(&n)
+		AND (left_date IS NULL OR left_date > ?) AND status IN ('full', 'suspended', 'transferred', 'deceased')
+		AND (observed_since IS NULL OR observed_since > ?)`, orgID, on, on, on).Scan(&n)
 	return n, err
 }
 

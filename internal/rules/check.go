@@ -133,10 +133,8 @@ func (e *Engine) Check(f Facts, a Action) Verdict {
 	case ActReview:
 		j.need(3, "记录考察")
 		j.notYet(7, "记录半年考察")
-	case ActExtend:
-		j.extend(a)
-	case ActCancelMeeting, ActCancel:
-		j.cancel(a)
+	case ActExtendMeeting, ActExtend, ActCancelMeeting, ActCancel:
+		j.decision(a)
 	case ActException:
 		j.exception(a)
 	case ActShorten:
@@ -174,9 +172,12 @@ func (j *judge) step(a Action) {
 	if !j.again(def, a.Date) {
 		return
 	}
-	if met := j.f.CancelMeeting; !met.IsZero() && def.No >= 22 {
-		j.refuse("R-cancel", "支部大会已于%s讨论取消其预备党员资格，不能再办理%s", met.Chinese(), stepName(def.No))
-		return
+	// While a decision the 支部大会 voted awaits the 党委, no 转正 step.
+	for _, d := range Decisions {
+		if met := j.f.Awaiting(d); !met.IsZero() && def.No >= 22 {
+			j.refuse(d.Rule, "支部大会已于%s讨论%s，上级党委审批前不能办理%s", met.Chinese(), d.Subject, stepName(def.No))
+			return
+		}
 	}
 	for _, n := range def.Needs {
 		if !j.need(n, "记录"+stepName(def.No)) {
@@ -548,14 +549,49 @@ func (j *judge) conversionMeeting(a Action) {
 	}
 }
 
-func (j *judge) extend(a Action) {
-	if !j.need(17, "延长预备期") {
+// decision judges the two records of a Decision as the 转正's: the
+// 支部大会's vote (quorum, majority, branch size), then the approval of a
+// 党委 with 审批权限 on or after it (the decision's rule, R-approver).
+func (j *judge) decision(a Action) {
+	d, _ := DecisionOf(a.Kind)
+	def, _ := Def(a.Kind, 0)
+	if !j.need(17, "记录「"+def.Name+"」") {
 		return
 	}
-	j.notYet(24, "延长预备期")
-	if met := j.f.CancelMeeting; !met.IsZero() {
-		j.refuse("R-cancel", "支部大会已于%s讨论取消其预备党员资格，不能再延长预备期", met.Chinese())
+	j.notYet(24, "记录「"+def.Name+"」")
+	if met := j.f.Decided[ActCancelMeeting]; !met.IsZero() && d.MeetingKind != ActCancelMeeting {
+		j.refuse("R-cancel", "支部大会已于%s讨论取消其预备党员资格，不能再%s", met.Chinese(), d.Subject)
 	}
+	met := j.f.Decided[d.MeetingKind]
+	if a.Kind == d.MeetingKind {
+		if !met.IsZero() {
+			j.refuse("R-sequence", "已于%s召开支部大会讨论%s，不能重复记录", met.Chinese(), d.Subject)
+		}
+		if done := j.f.Done[17]; a.Date.Before(done) {
+			j.add(Refuse, "R-sequence", done, "支部大会的日期不得早于%s的日期（%s）", stepName(17), done.Chinese())
+		}
+		if a.Kind == ActExtendMeeting {
+			j.extension(a)
+		}
+		j.vote(a, d.Subject)
+		return
+	}
+	if met.IsZero() {
+		j.refuse(d.Rule, "%s须先经支部大会讨论通过，尚未记录支部大会的表决", d.Subject)
+		return
+	}
+	if on := j.f.Decided[d.ApprovalKind]; !on.IsZero() {
+		j.refuse("R-sequence", "上级党委已于%s审批%s，不能重复记录", on.Chinese(), d.Subject)
+	}
+	if a.Date.Before(met) {
+		j.add(Refuse, "R-sequence", met, "上级党委审批的日期不得早于支部大会讨论的日期（%s）", met.Chinese())
+	}
+	j.approver(a, "审批"+d.Subject)
+}
+
+// extension judges the months and the count of a 预备期 extension the
+// 支部大会 votes on (R-probation).
+func (j *judge) extension(a Action) {
 	min, max, times := j.p.Get("R-probation", "ext_min_months"), j.p.Get("R-probation", "ext_max_months"), j.p.Get("R-probation", "max_extensions")
 	if len(j.f.Extensions) >= times {
 		j.refuse("R-probation", "预备期只能延长%d次，已延长过", times)
@@ -563,36 +599,6 @@ func (j *judge) extend(a Action) {
 	if a.Months < min || a.Months > max {
 		j.refuse("R-probation", "延长预备期须为%d至%d个月，现为%d个月", min, max, a.Months)
 	}
-}
-
-// cancel judges the two records of a cancellation as the 转正's: the
-// 支部大会's vote (quorum, majority, branch size), then the approval of a
-// 党委 with 审批权限 on or after it (R-cancel, R-approver).
-func (j *judge) cancel(a Action) {
-	def, _ := Def(a.Kind, 0)
-	if !j.need(17, "记录「"+def.Name+"」") {
-		return
-	}
-	j.notYet(24, "记录「"+def.Name+"」")
-	met := j.f.CancelMeeting
-	if a.Kind == ActCancelMeeting {
-		if !met.IsZero() {
-			j.refuse("R-sequence", "已于%s召开支部大会讨论取消预备党员资格，不能重复记录", met.Chinese())
-		}
-		if d := j.f.Done[17]; a.Date.Before(d) {
-			j.add(Refuse, "R-sequence", d, "支部大会的日期不得早于%s的日期（%s）", stepName(17), d.Chinese())
-		}
-		j.vote(a, "取消预备党员资格")
-		return
-	}
-	if met.IsZero() {
-		j.refuse("R-cancel", "取消预备党员资格须先经支部大会讨论通过，尚未记录支部大会的表决")
-		return
-	}
-	if a.Date.Before(met) {
-		j.add(Refuse, "R-sequence", met, "上级党委审批的日期不得早于支部大会讨论的日期（%s）", met.Chinese())
-	}
-	j.approver(a, "审批取消预备党员资格")
 }
 
 func (j *judge) exception(a Action) {

@@ -25,6 +25,7 @@ var DeadlineKinds = []struct{ Kind, Rule, Title string }{
 	{"conversion_meeting", "R-conversion", "支部大会讨论转正"},
 	{"conversion_approval", "R-conversion", "上级党委审批转正"},
 	{"cancel_approval", "R-cancel", "上级党委审批取消预备党员资格"},
+	{"extend_approval", "R-extend", "上级党委审批延长预备期"},
 	{"archive", "R-archive", "转正材料归档"},
 }
 
@@ -52,11 +53,12 @@ func (e *Engine) Deadlines(f Facts) []Deadline {
 		}
 		return out
 	}
-	if !f.CancelMeeting.IsZero() {
-		// The 支部大会 has voted to cancel: only the approval is awaited.
-		p := e.Params(f.CancelMeeting)
-		add("cancel_approval", f.CancelMeeting.AddMonths(p.Get("R-cancel", "approval_months")), false)
-		return out
+	for _, d := range Decisions {
+		if met := f.Awaiting(d); !met.IsZero() {
+			// The 支部大会 has voted: only the 党委's approval is awaited.
+			add(d.Deadline, met.AddMonths(e.Params(met).Get(d.Rule, "approval_months")), false)
+			return out
+		}
 	}
 	if done(1) && !done(2) {
 		p := e.Params(f.Done[1])

@@ -95,9 +95,9 @@ type Facts struct {
 	Extensions         []int        // months of each 预备期 extension
 	ExtendedOn         civil.Date   // the date of the last extension
 	Cancelled          bool         // 取消预备党员资格
-	// CancelMeeting is the date of the 支部大会 that voted to cancel the
-	// 预备党员资格, awaiting the upper 党委's approval.
-	CancelMeeting civil.Date
+	// Decided holds the date of each record of a Decision, by its action
+	// kind: the 支部大会's vote, and the 党委's approval once recorded.
+	Decided       map[string]civil.Date
 	TransferredIn bool // a 预备党员 transferred in from elsewhere
 	Exception     *Exception
 	Shortened     *Shortening // an approved shorter 培养期
@@ -107,10 +107,11 @@ type Facts struct {
 const (
 	ActStep      = "step"
 	ActPublicity = "publicity"
-	ActExtend    = "extend"
+	ActExtend    = "extend" // the upper 党委's approval of an extension
 	ActCancel    = "cancel" // the upper 党委's approval of a cancellation
-	// ActCancelMeeting is the 支部大会's vote to cancel a 预备党员资格.
+	// ActCancelMeeting and ActExtendMeeting are the 支部大会's votes.
 	ActCancelMeeting = "cancel_meeting"
+	ActExtendMeeting = "extend_meeting"
 	ActException     = "exception"
 	ActReview        = "review"
 	ActShorten       = "shorten"
@@ -132,7 +133,7 @@ type Action struct {
 	Publicity string
 	People    []Person // contacts (step 5) or introducers (step 9)
 	Org       Org      // the organisation acting (approvals, exception)
-	Vote      *Vote    // steps 15 and 23, ActCancelMeeting
+	Vote      *Vote    // steps 15 and 23, the decisions' meetings
 	// BranchFull is the number of 正式党员 on the branch roster on the date.
 	BranchFull     int
 	Recommendation string // step 3: 党员推荐 or 群团推优
@@ -184,4 +185,13 @@ func (f Facts) publicityStart(kind string) civil.Date {
 		return f.CandidatePublicity
 	}
 	return f.AdmissionPublicity
+}
+
+// Awaiting is the date of the 支部大会 that voted on d while the 党委's
+// approval is awaited, else zero.
+func (f Facts) Awaiting(d Decision) civil.Date {
+	if !f.Decided[d.ApprovalKind].IsZero() {
+		return civil.Date{}
+	}
+	return f.Decided[d.MeetingKind]
 }

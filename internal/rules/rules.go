@@ -258,6 +258,7 @@ const (
 	FieldTraining       = "training"       // 培训天数、学时
 	FieldVote           = "vote"           // 支部大会表决
 	FieldLeaving        = "leaving_on"     // 预计离开工作单位日期
+	FieldMonths         = "months"         // 延长预备期的月数
 )
 
 // StepDef is one of the 25 steps: the single definition read by the
@@ -314,25 +315,53 @@ var Steps = []StepDef{
 }
 
 // The decisions beside the 25 steps that take the 转正's shape (《中国共产党
-// 章程》第七条): the 支部大会 votes, then a 党委 with 审批权限 approves.
-// 取消预备党员资格 is one; the approval changes the person's status.
+// 章程》第七条): the 支部大会 votes, then a 党委 with 审批权限 approves, and
+// only the approval takes effect.
 var (
 	CancelMeeting  = StepDef{Stage: 5, Name: "支部大会讨论取消预备党员资格", Acting: ByBranch, Fields: []string{FieldVote}}
 	CancelApproval = StepDef{Stage: 5, Name: "上级党委审批取消预备党员资格", Acting: ByApprover, Event: "cancel", From: "probationary", To: "cancelled"}
+	ExtendMeeting  = StepDef{Stage: 5, Name: "支部大会讨论延长预备期", Acting: ByBranch, Fields: []string{FieldVote, FieldMonths}}
+	ExtendApproval = StepDef{Stage: 5, Name: "上级党委审批延长预备期", Acting: ByApprover, Event: "extend", From: "probationary", To: "probationary"}
 )
 
-// Def is the definition of an action that has one: a step's, or that of
-// a decision beside the steps.
-func Def(kind string, step int) (StepDef, bool) {
-	switch kind {
-	case ActStep:
-		return Step(step)
-	case ActCancelMeeting:
-		return CancelMeeting, true
-	case ActCancel:
-		return CancelApproval, true
+// Decision is one of those decisions: its two records, the actions that
+// record them, the rule refusing the approval without the vote, and the
+// deadline of the approval awaited.
+type Decision struct {
+	Subject                   string // 取消预备党员资格, 延长预备期
+	Effect                    string // what the approval does
+	Meeting, Approval         StepDef
+	MeetingKind, ApprovalKind string
+	Rule, Deadline            string
+}
+
+// Decisions are the decisions taking the 转正's shape.
+var Decisions = []Decision{
+	{Subject: "取消预备党员资格", Effect: "审批后本人身份改为已取消预备党员资格", Meeting: CancelMeeting, Approval: CancelApproval, MeetingKind: ActCancelMeeting, ApprovalKind: ActCancel, Rule: "R-cancel", Deadline: "cancel_approval"},
+	{Subject: "延长预备期", Effect: "审批后预备期按支部大会通过的月数延长（只能延长一次），转正期限随之推后", Meeting: ExtendMeeting, Approval: ExtendApproval, MeetingKind: ActExtendMeeting, ApprovalKind: ActExtend, Rule: "R-extend", Deadline: "extend_approval"},
+}
+
+// DecisionOf is the decision an action records, either of its records.
+func DecisionOf(kind string) (Decision, bool) {
+	for _, d := range Decisions {
+		if kind == d.MeetingKind || kind == d.ApprovalKind {
+			return d, true
+		}
 	}
-	return StepDef{}, false
+	return Decision{}, false
+}
+
+// Def is the definition of an action that has one: a step's, or that of
+// a decision's record.
+func Def(kind string, step int) (StepDef, bool) {
+	if kind == ActStep {
+		return Step(step)
+	}
+	d, ok := DecisionOf(kind)
+	if kind == d.MeetingKind {
+		return d.Meeting, ok
+	}
+	return d.Approval, ok
 }
 
 // Step returns the definition of step n (1–25).
