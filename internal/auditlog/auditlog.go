@@ -28,7 +28,7 @@ type handlers struct {
 // Routes returns the auditor's routes.
 func Routes(d *core.Deps) []web.Route {
 	h := &handlers{Deps: d, page: web.NewPage(tmpl, "templates/audit.html")}
-	q := []web.Param{{Name: "actor", Description: "操作人用户名"}, {Name: "action", Description: "事件前缀，如 login、member."},
+	q := []web.Param{{Name: "actor", Description: "操作人用户名；“系统”为服务端自动任务"}, {Name: "action", Description: "事件前缀，如 login、member."},
 		{Name: "object", Description: "对象编号"}, {Name: "from", Description: "起始日期 YYYY-MM-DD"}, {Name: "to", Description: "截止日期 YYYY-MM-DD（含）"},
 		{Name: "page", Description: "页码"}, {Name: "per_page", Description: "每页条数，1–200，缺省 50"}}
 	return []web.Route{
@@ -44,6 +44,9 @@ func Routes(d *core.Deps) []web.Route {
 func filter(r *http.Request) (audit.Filter, web.Pager, error) {
 	q := r.URL.Query()
 	f := audit.Filter{Actor: q.Get("actor"), Action: q.Get("action"), Object: q.Get("object")}
+	if f.Actor == "系统" || f.Actor == actorLabel(audit.System) { // as the list names it
+		f.Actor = audit.System
+	}
 	pg, err := web.Paging(r)
 	if err != nil {
 		return f, pg, err

@@ -146,5 +146,10 @@ func TestBrowserExtendProbation(t *testing.T) {
 	if !strings.Contains(text, "上级党委审批延长预备期") || !strings.Contains(text, "支部大会讨论取消预备党员资格") {
 		t.Fatalf("after the approval:\n%s", text)
 	}
+	var probation string
+	p.Run(chromedp.Text("#probation", &probation, chromedp.ByID))
+	if probation != "预备期 2025-08-01 期满，经上级党委批准延长至 2026-02-01" {
+		t.Errorf("the case page says %q of the extended 预备期", probation)
+	}
 	p.Shot("extend-approved")
 }
