@@ -42,7 +42,7 @@ func TestBankOfficeFileInBrowser(t *testing.T) {
 			chromedp.WaitVisible("#import-form", chromedp.ByID),
 			chromedp.SetValue("#import-org", itoa(w.a), chromedp.ByID),
 			chromedp.SetUploadFiles("#import-file", []string{file}, chromedp.ByID),
-			chromedp.Click("#import-submit", chromedp.ByID),
+			browsertest.Follow("#import-submit", chromedp.ByID),
 		}
 	}
 	p.Run(
