@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"hongdun/internal/apptest"
 	"hongdun/internal/browsertest"
@@ -44,7 +45,15 @@ func TestBrowserActivateAndRecord(t *testing.T) {
 	submit("#activate-form", map[string]string{"org_id": id(b.A), "kind_id": "1", "title": "博览会安保", "ends_on": b.day(20),
 		"unit_ids": id(b.ABranch), "doc_no": "甲公党〔2026〕5号"})
 	p.Shot("event")
-	submit("#team-form", map[string]string{"kind": "squad", "name": "场馆巡逻党员突击队", "org_id": id(b.ABranch), "duty": "主场馆周边巡逻"})
+	// The 组建单位 starts on the activating 党委; the branch is found by typing.
+	submit("#team-form", map[string]string{"kind": "squad", "name": "场馆巡逻党员突击队", "duty": "主场馆周边巡逻"},
+		chromedp.Evaluate(`document.querySelector("#t-org").select()`, nil), chromedp.SendKeys("#t-org", "城关派出所", chromedp.ByQuery),
+		// the list of the focus's search (the 党委's own name) first, then the branch alone
+		chromedp.Poll(`document.querySelector('.orgpick-list').textContent.includes('城关派出所') && document.querySelectorAll('.orgpick-list li[role="option"]').length === 1`, nil),
+		chromedp.SendKeys("#t-org", kb.ArrowDown+kb.Enter, chromedp.ByQuery), chromedp.WaitNotVisible(".orgpick-list", chromedp.ByQuery))
+	if n := p.E.Count("SELECT COUNT(*) FROM wartime_teams WHERE org_id = ?", b.ABranch); n != 1 {
+		t.Fatalf("%d teams set up by the branch typed", n)
+	}
 	p.Run(chromedp.SetValue("#q", "甲辅", chromedp.ByQuery), chromedp.Click("#person-find", chromedp.ByQuery), chromedp.WaitVisible("#found", chromedp.ByQuery))
 	p.Shot("found")
 	submit("#found form.add-member", nil)

@@ -115,6 +115,16 @@ func Choices(ctx context.Context, q db.Querier, s scope.Subtree) ([]Org, error) 
 	return out, err
 }
 
+// HasBelow reports whether a live organisation lies below the one at path:
+// whether a picker searching below it (Only.Below) finds any, without
+// listing them.
+func HasBelow(ctx context.Context, q db.Querier, path string) (bool, error) {
+	in, args := scope.Under(path).Where("path")
+	var ok bool
+	err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM orgs WHERE "+in+" AND path <> ? AND dissolved_on IS NULL)", append(args, path)...).Scan(&ok)
+	return ok, err
+}
+
 // Share tells how much of the tree s holds. whole: no organisation lies
 // outside it (every root is inside, and so is everything under them), so a
 // list of s needs no condition on the organisation at all; exact. wide: s

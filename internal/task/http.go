@@ -369,22 +369,23 @@ func (h *handlers) showItem(w http.ResponseWriter, r *http.Request, id int64, er
 	return h.Web.RenderStatus(w, r, http.StatusOK, itemPage, v, err)
 }
 
-// below is what a dispatch form offers: the organisations under the
-// sender's, and the narrowing of the search that finds them.
+// below is what a dispatch form offers: a search of the organisations
+// under the sender's, whether there are any, and the narrowing of the
+// search. None is listed (the 市局's are 19,000 at a million members) and
+// none is chosen when the form opens; Dispatch checks what is posted.
 type below struct {
-	Orgs []org.Option
+	Orgs *web.PickList
 	Only string
+	Any  bool
 }
 
 func belowOptions(r *http.Request, h *handlers, path string, self int64) (below, error) {
-	all, err := org.Options(r.Context(), h.DB, scope.Under(path))
-	out := all[:0]
-	for _, o := range all {
-		if o.ID != self {
-			out = append(out, o)
-		}
+	some, err := org.HasBelow(r.Context(), h.DB, path)
+	if err != nil {
+		return below{}, err
 	}
-	return below{Orgs: out, Only: org.Only{Root: self, Below: true}.Query()}, err
+	pl, err := web.NewPickList([]org.Org{})
+	return below{Orgs: pl, Only: org.Only{Root: self, Below: true}.Query(), Any: some}, err
 }
 
 func (h *handlers) item(w http.ResponseWriter, r *http.Request) error {

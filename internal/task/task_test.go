@@ -352,3 +352,28 @@ func TestEscalation(t *testing.T) {
 		}
 	})
 }
+
+// The dispatch forms search the organisations below the sender and list
+// none of them, however few; a copy passes down only where some live
+// organisation lies below its receiver.
+func TestDispatchFormsSearchBelow(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBureau(t, e)
+		item := b.item(t, b.rootAdm, b.root, nil)
+		b.rootAdm.Expect(200, "GET", fmt.Sprintf("/tasks/items/%d", item), nil, nil)
+		if page := b.rootAdm.Body(); !strings.Contains(page, fmt.Sprintf(`data-orgpick="/api/v1/orgs/search?below=1&amp;root=%d" data-name="org_ids"`, b.root)) ||
+			strings.Contains(page, "甲分局一所党支部") {
+			t.Fatalf("dispatch form: %s", page)
+		}
+		b.rootAdm.Expect(201, "POST", fmt.Sprintf("/api/v1/task-items/%d/dispatch", item), map[string]any{"org_ids": []int64{b.a, b.a1}, "confirm": true}, nil)
+		ca, c1 := b.copyOf(t, item, b.a), b.copyOf(t, item, b.a1)
+		b.aAdm.Expect(200, "GET", fmt.Sprintf("/tasks/%d", ca), nil, nil)
+		if page := b.aAdm.Body(); !strings.Contains(page, `id="subdispatch-form"`) || !strings.Contains(page, fmt.Sprintf(`data-orgpick="/api/v1/orgs/search?below=1&amp;root=%d"`, b.a)) {
+			t.Errorf("a 分局's copy cannot be passed down: %s", page)
+		}
+		if b.a1Adm.Expect(200, "GET", fmt.Sprintf("/tasks/%d", c1), nil, nil); strings.Contains(b.a1Adm.Body(), `id="subdispatch-form"`) {
+			t.Error("a branch's copy offers passing it down to nothing")
+		}
+	})
+}

@@ -205,7 +205,7 @@ type listView struct {
 	PersonQ                string
 	People                 []member.Person
 	Found                  member.Total // all matches of PersonQ, People being the first of them
-	Orgs                   []receiverOrg
+	Orgs                   *web.PickList
 	Receiving              string // the search for them (org.Only)
 	Educations, Categories []string
 }
@@ -223,7 +223,7 @@ func (h *handlers) showList(w http.ResponseWriter, r *http.Request, err error) e
 		v.Picker, e = org.Options(r.Context(), h.DB, scope.Of(p))
 	}
 	if e == nil && p.Writes() {
-		v.Orgs, e = receivingOrgs(r.Context(), h.DB)
+		v.Orgs, e = receivingPick(r.Context(), h.DB, formID(r, "to_org_id"))
 		v.Receiving = receiving.Query()
 	}
 	if e == nil && p.Writes() {

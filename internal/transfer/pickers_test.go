@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"hongdun/internal/apptest"
+	"hongdun/internal/org"
 	"hongdun/internal/platform/idcard"
 )
 
@@ -24,8 +25,8 @@ func selectOf(t *testing.T, body, id string) string {
 func option(id int64) string { return fmt.Sprintf(`<option value="%d"`, id) }
 
 // The create form finds the member by name, pinyin or initials within the
-// caller's scope, and offers every branch of the bureau as the receiving
-// side, each after its 分局; a refused form keeps what was typed.
+// caller's scope, and searches every branch of the bureau for the receiving
+// side; a refused form keeps what was typed and chosen.
 func TestCreateFormPickers(t *testing.T) {
 	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
@@ -55,19 +56,17 @@ func TestCreateFormPickers(t *testing.T) {
 		if w.adminA1.Do("GET", "/transfers?person_q=wang", nil, nil); !strings.Contains(w.adminA1.Body(), "共找到 21 人，只列出前 20 人") {
 			t.Fatal("a long list of matches is not said to be cut")
 		}
-		orgs := selectOf(t, w.adminA1.Body(), "to_org_id")
-		for _, id := range []int64{w.a1, w.a2, w.b1} {
-			if !strings.Contains(orgs, option(id)) {
-				t.Errorf("branch %d is not offered: %s", id, orgs)
-			}
+		// The receiving side is a search of the bureau's branches, whose list
+		// the page no longer holds.
+		if page := w.adminA1.Body(); !strings.Contains(page, `data-orgpick="/api/v1/orgs/search?bureau=1&amp;kind=branch%2Cjoint"><input type="hidden" name="to_org_id" value="">`) ||
+			strings.Contains(page, "乙分局一支部") {
+			t.Fatalf("receiving picker: %s", page)
 		}
-		for _, id := range []int64{w.root, w.a, w.b} {
-			if strings.Contains(orgs, option(id)+">") || strings.Contains(orgs, option(id)+" ") {
-				t.Errorf("committee %d is offered as a receiving branch", id)
-			}
-		}
-		if !regexp.MustCompile(fmt.Sprintf(`%s>乙分局党委 › [^<]+</option>`, option(w.b1))).MatchString(orgs) {
-			t.Errorf("branches are not named with their 分局: %s", orgs)
+		var found struct{ Items []org.Picked }
+		w.adminA1.Expect(200, "GET", "/api/v1/orgs/search?bureau=1&kind=branch,joint", nil, &found)
+		if got, want := fmt.Sprint(found.Items), fmt.Sprintf("[{%d 甲分局一支部 市公安局党委 › 甲分局党委 › 甲分局一支部} {%d 甲分局二支部 市公安局党委 › 甲分局党委 › 甲分局二支部} {%d 乙分局一支部 市公安局党委 › 乙分局党委 › 乙分局一支部}]",
+			w.a1, w.a2, w.b1); got != want {
+			t.Errorf("the bureau's branches found: %s", got)
 		}
 
 		// Without a receiving branch the form comes back filled in.
@@ -75,6 +74,11 @@ func TestCreateFormPickers(t *testing.T) {
 			!strings.Contains(w.adminA1.Body(), "请选择接收的党组织") || !strings.Contains(w.adminA1.Body(), `value="工作调动"`) ||
 			!strings.Contains(selectOf(t, w.adminA1.Body(), "person_id"), option(w.person)+" selected") {
 			t.Fatalf("refused form: %d %s", st, w.adminA1.Body())
+		}
+		// A form sent back keeps the receiving branch chosen, by its name.
+		if st := w.adminA1.Form("/transfers", map[string]string{"kind": "inside", "person_q": "zs", "to_org_id": fmt.Sprint(w.b1)}); st/100 != 4 ||
+			!strings.Contains(w.adminA1.Body(), fmt.Sprintf(`name="to_org_id" value="%d"><input type="text" id="to_org_id" value="乙分局一支部"`, w.b1)) {
+			t.Fatalf("refused form with a receiving branch: %d %s", st, w.adminA1.Body())
 		}
 		// From outside through the form: 学历 and 人员类别 are kept.
 		if st := w.adminB1.Form("/transfers", map[string]string{"kind": "in", "to_org_id": fmt.Sprint(w.b1), "outside_org": "外省某党支部", "name": "李四",

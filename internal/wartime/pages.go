@@ -4,8 +4,10 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -130,10 +132,11 @@ type eventView struct {
 	*Event
 	Form      url.Values
 	Today     string
-	Manage    bool         // the caller administers the activating 党委
-	Hosts     []org.Option // where the caller may set up a team
-	Choices   []org.Option // what may be a unit: the activating 党委's subtree
-	Within    string       // the search for them (org.Only)
+	Manage    bool          // the caller administers the activating 党委
+	Hosts     *web.PickList // where the caller may set up a team (nil for nowhere)
+	HostsIn   string        // the search for them (org.Only)
+	Choices   *web.PickList // the units chosen, of the activating 党委's subtree
+	Within    string        // the search for them (org.Only)
 	Standouts int
 }
 
@@ -149,21 +152,8 @@ func (h *handlers) renderEvent(w http.ResponseWriter, r *http.Request, id int64,
 		v.Form = url.Values{"title": {e.Title}, "ends_on": {e.EndsOn}, "doc_no": {e.DocNo}, "summary": {e.Summary}, "formed_on": {v.Today}}
 	}
 	if p.Writes() && e.Active {
-		all, err := org.Options(r.Context(), h.DB, scope.Of(p))
-		if err != nil {
+		if err := h.pickers(r, &v); err != nil {
 			return err
-		}
-		committees, err := liveCommittees(r.Context(), h.DB, e.ID)
-		if err != nil {
-			return err
-		}
-		for _, o := range all {
-			if within(e, o.Path, committees) {
-				v.Hosts = append(v.Hosts, o)
-			}
-			if v.Manage && scope.Under(e.orgPath).Contains(o.Path) {
-				v.Choices = append(v.Choices, o)
-			}
 		}
 	}
 	sl, err := h.Standouts(r.Context(), p, StandoutFilter{EventID: id, PerPage: 1, Page: 1})
@@ -172,6 +162,71 @@ func (h *handlers) renderEvent(w http.ResponseWriter, r *http.Request, id int64,
 	}
 	v.Standouts = sl.Total
 	return h.Web.RenderStatus(w, r, http.StatusOK, eventPage, v, failed)
+}
+
+// pickers sets the event page's organisation pickers. Both search (the
+// activating 党委's subtree is the whole bureau's 19,262 organisations at a
+// million members) and know only the organisations chosen: the team form's
+// 组建单位 (the posted one, else the activating 党委) and the units. The
+// team form shows only where the caller's scope meets where teams may be
+// set up; AddTeam and the event's update check what is posted.
+func (h *handlers) pickers(r *http.Request, v *eventView) error {
+	ctx, sc, e := r.Context(), scope.Of(web.Principal(r)), v.Event
+	committees, err := liveCommittees(ctx, h.DB, e.ID)
+	if err != nil {
+		return err
+	}
+	hosts := sc.Contains(e.orgPath)
+	for _, path := range slices.Concat(slices.Collect(maps.Values(committees)), unitPaths(e)) {
+		hosts = hosts || sc.Contains(path) || scope.Under(path).Contains(sc.Root())
+	}
+	host, _ := strconv.ParseInt(v.Form.Get("org_id"), 10, 64)
+	if host == 0 && v.Manage {
+		host = e.OrgID
+	}
+	var units []int64
+	if v.Manage {
+		for _, s := range v.UnitIDs() {
+			if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+				units = append(units, id)
+			}
+		}
+	}
+	ix, err := org.Some(ctx, h.DB, append(units, host)...)
+	if err != nil {
+		return err
+	}
+	if hosts {
+		var list []org.Org
+		if o := ix[host]; o != nil && !o.Dissolved() && sc.Contains(o.Path) && within(e, o.Path, committees) {
+			list = append(list, *o)
+		}
+		if v.Hosts, err = web.NewPickList(list); err != nil {
+			return err
+		}
+		if v.Manage {
+			v.HostsIn = v.Within // all of them lie in the activating 党委's subtree
+		}
+	}
+	if v.Manage {
+		var list []org.Org
+		for _, id := range units {
+			if o := ix[id]; o != nil && !o.Dissolved() && scope.Under(e.orgPath).Contains(o.Path) {
+				list = append(list, *o)
+			}
+		}
+		v.Choices, err = web.NewPickList(list)
+	}
+	return err
+}
+
+// unitPaths are the paths of e's units.
+func unitPaths(e *Event) []string {
+	out := make([]string, len(e.Units))
+	for i, u := range e.Units {
+		out[i] = u.path
+	}
+	return out
 }
 
 // UnitIDs are the units the form shows chosen: the refused form's, else
