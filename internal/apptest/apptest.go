@@ -104,10 +104,14 @@ func (e *Env) Login(username, password string) *Client {
 	return c
 }
 
-// Anonymous returns a client without credentials (with a cookie jar, for pages).
+// Anonymous returns a client without credentials (with a cookie jar, for
+// pages). It uses its server's own transport: on the shared default one,
+// another parallel test's server closing its idle connections broke a
+// request in flight ("CloseIdleConnections called").
 func (e *Env) Anonymous() *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{e: e, HTTP: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &Client{e: e, HTTP: &http.Client{Jar: jar, Transport: e.Srv.Client().Transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 // Client is an HTTP client of the test server.

@@ -76,7 +76,7 @@ func TestAttachments(t *testing.T) {
 		dl := fmt.Sprintf("/development/cases/%d/attachments/%d", r.Case.ID, got.Attachment.ID)
 		req, _ := http.NewRequest("GET", e.Srv.URL+dl, nil)
 		req.Header.Set("Authorization", "Bearer "+c.Token)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := e.Srv.Client().Do(req) // its own transport: see apptest.Anonymous
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -105,8 +105,11 @@ func TestSearchPlansUseTheirIndexes(t *testing.T) {
 			// SQLite; PostgreSQL plans both from its statistics).
 			{"bureau rare filter", bureauAdmin, Filter{Status: "full", Education: "初中及以下"}, "persons_status_filters", "persons_status_filters", true},
 			{"fenju rare filter", fenjuAdmin, Filter{Status: "full", Education: "初中及以下"}, pathLed, pathLed, true},
+			// A surname's matches stand together in their index: walked,
+			// however few.
+			{"fenju surname, exact", fenjuAdmin, Filter{Q: "张"}, "persons_first_pinyin", "persons_first_path", true},
 		} {
-			if c.exact && d.Dialect == db.Postgres {
+			if c.exact && c.f.Q == "" && d.Dialect == db.Postgres {
 				continue
 			}
 			f := c.f
