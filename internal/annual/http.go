@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -278,7 +277,7 @@ func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := fmt.Sprintf("%s%d年党内统计.xlsx", req.Root.Name, req.Year)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="annual.xlsx"; filename*=UTF-8''`+url.PathEscape(name))
+	web.Attachment(w, name)
 	return WriteXLSX(rep, w)
 }
 

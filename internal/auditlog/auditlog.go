@@ -5,7 +5,6 @@ package auditlog
 
 import (
 	"embed"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -182,7 +181,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"audit-%s.csv\"", h.Now().In(web.Shanghai).Format("20060102-150405")))
+	web.Attachment(w, "审计日志-"+h.Now().In(web.Shanghai).Format("20060102-150405")+".csv")
 	w.Write([]byte("\ufeff"))
 	cw := cellsafe.NewCSV(w)
 	// The reply has begun: a failed write means the client went away, and

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"hongdun/internal/platform/audit"
 	"hongdun/internal/platform/cellsafe"
+	"hongdun/internal/platform/web"
 )
 
 // peopleNames joins the names of a record's people.
@@ -69,7 +69,7 @@ func result(r *Record) string {
 
 func writeXLSX(w http.ResponseWriter, f *excelize.File, name string) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	web.Attachment(w, name)
 	_ = f.Write(w) // the reply has begun: a failed write means the client went away
 }
 

@@ -221,7 +221,7 @@ func (h *handlers) sendXLSX(w http.ResponseWriter, r *http.Request, ev audit.Eve
 		}
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="dues.xlsx"; filename*=UTF-8''`+url.PathEscape(name))
+	web.Attachment(w, name)
 	return x.Write(w)
 }
 

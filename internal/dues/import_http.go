@@ -150,6 +150,6 @@ func (h *handlers) importTemplate(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="dues-template.xlsx"; filename*=UTF-8''`+url.PathEscape(sheet+"导入模板.xlsx"))
+	web.Attachment(w, sheet+"导入模板.xlsx")
 	return x.Write(w)
 }

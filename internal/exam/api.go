@@ -113,11 +113,11 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 func attachment(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+name)
+	web.Attachment(w, name)
 }
 
 func (s *Service) apiTemplate(w http.ResponseWriter, r *http.Request) error {
-	attachment(w, "%E9%A2%98%E5%BA%93%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx") // 题库导入模板.xlsx
+	attachment(w, "题库导入模板.xlsx")
 	return Template(w)
 }
 
@@ -126,7 +126,7 @@ func (s *Service) apiExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	attachment(w, "questions.xlsx")
+	attachment(w, "题库.xlsx")
 	if err := s.Export(r.Context(), web.Principal(r), f, w); err != nil {
 		w.Header().Del("Content-Disposition")
 		if err := s.fail(w, r, err); err != nil {

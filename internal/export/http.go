@@ -4,7 +4,6 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
-	"net/url"
 
 	"hongdun/internal/member"
 	"hongdun/internal/org"
@@ -56,7 +55,7 @@ func (h *handlers) xlsx(w http.ResponseWriter, r *http.Request) error {
 		return fail.Forbidden()
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="members.xlsx"; filename*=UTF-8''`+url.PathEscape(q.OrgName+"党员花名册.xlsx"))
+	web.Attachment(w, q.OrgName+"党员花名册.xlsx")
 	if _, err := WriteXLSX(r.Context(), h.Deps, web.Principal(r), q, reveal, w); err != nil {
 		h.Web.Log.Error("export", "err", err)
 	}

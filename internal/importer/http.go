@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -347,7 +346,7 @@ func (h *handlers) template(w http.ResponseWriter, r *http.Request) error {
 		return fail.NotFound()
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+k.Name+`-template.xlsx"; filename*=UTF-8''`+url.PathEscape(k.TemplateFile))
+	web.Attachment(w, k.TemplateFile)
 	if err := k.Template(w); err != nil {
 		h.Web.Log.Error("template", "err", err)
 	}

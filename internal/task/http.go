@@ -282,7 +282,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("任务督办.xlsx"))
+	web.Attachment(w, "任务督办.xlsx")
 	return x.Write(w)
 }
 

@@ -367,7 +367,7 @@ func (h *handlers) downloadLetters(w http.ResponseWriter, r *http.Request, ids [
 		name = "组织关系介绍信" + ls[0].LetterNo + ".pdf"
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="letter.pdf"; filename*=UTF-8''`+url.PathEscape(name))
+	web.Attachment(w, name)
 	_, err = w.Write(buf.Bytes())
 	return err
 }

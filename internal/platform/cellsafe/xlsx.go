@@ -2,8 +2,8 @@ package cellsafe
 
 import (
 	"fmt"
+	"hongdun/internal/platform/web"
 	"net/http"
-	"net/url"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -44,6 +44,6 @@ func SendXLSX(w http.ResponseWriter, file string, sheets ...Sheet) error {
 		}
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="export.xlsx"; filename*=UTF-8''`+url.PathEscape(file))
+	web.Attachment(w, file)
 	return f.Write(w)
 }

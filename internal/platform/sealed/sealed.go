@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -182,7 +181,7 @@ func (u *Upload) Close() {
 func Send(w http.ResponseWriter, fileName, contentType string, content []byte) error {
 	hd := w.Header()
 	hd.Set("Content-Type", contentType)
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fileName}))
+	web.Attachment(w, fileName)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Length", strconv.Itoa(len(content)))
 	_, err := w.Write(content)

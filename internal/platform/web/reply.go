@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -192,4 +193,11 @@ func SeeOther(w http.ResponseWriter, r *http.Request, to, done string) error {
 func FormVersion(f url.Values) int {
 	v, _ := strconv.Atoi(f.Get("version"))
 	return v
+}
+
+// Attachment marks the reply as a file to save under name, never to show.
+// A Chinese name is written as RFC 2231 asks (filename*=utf-8”…), which
+// every browser reads.
+func Attachment(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 }
