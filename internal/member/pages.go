@@ -63,7 +63,7 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 		v.F = f
 		return h.Web.RenderStatus(w, r, 0, h.list, v, err)
 	}
-	// Past member.TotalCap the count stops: the pager says "10,000+" and
+	// Past listing.TotalCap the count stops: the pager says "10,000+" and
 	// links the next page while the search finds one.
 	pg.Total, pg.Capped, pg.More = v.Total.N, !v.Total.Exact, v.More
 	v.Pager = pg

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/member"
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/listing"
 )
 
 func TestPages(t *testing.T) {
@@ -82,7 +83,7 @@ func TestPages(t *testing.T) {
 	})
 }
 
-// Past TotalCap the list says "10,000+" on the page and total_exact false in
+// Past listing.TotalCap the list says "10,000+" on the page and total_exact false in
 // the API, and the pager still leads to the next page.
 func TestListBeyondTheCountCap(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
@@ -90,7 +91,7 @@ func TestListBeyondTheCountCap(t *testing.T) {
 		err := e.DB.InTx(context.Background(), func(tx *db.Tx) error {
 			w := member.NewInserter(tx)
 			defer w.Close()
-			for i := range member.TotalCap + 1 {
+			for i := range listing.TotalCap + 1 {
 				p := member.Person{OrgID: b.aBranch, Name: fmt.Sprintf("张%d", i), Gender: "男", BirthDate: "1980-01-01", Status: "full", JoinDate: "2000-01-01", FullDate: "2001-01-01"}
 				if err := w.Add(context.Background(), member.NewRow(e.App.Keys, &p)); err != nil {
 					return err
@@ -121,7 +122,7 @@ func TestListBeyondTheCountCap(t *testing.T) {
 			HasNext    bool `json:"has_next"`
 			Items      []member.Person
 		}
-		if st := b.admin.Do("GET", "/api/v1/members?per_page=100&page=101", nil, &out); st != 200 || out.Total != member.TotalCap || out.TotalExact ||
+		if st := b.admin.Do("GET", "/api/v1/members?per_page=100&page=101", nil, &out); st != 200 || out.Total != listing.TotalCap || out.TotalExact ||
 			out.HasNext || len(out.Items) != 1 {
 			t.Fatalf("API past the cap: %d %+v", st, out)
 		}

@@ -15,6 +15,7 @@ import (
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
 	"hongdun/internal/platform/fail"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"hongdun/internal/platform/web"
 )
@@ -177,7 +178,7 @@ func (h *handlers) search(r *http.Request, f Filter) (result, error) {
 // result is one page of a search.
 type result struct {
 	Items []Person
-	Total Total
+	Total listing.Total
 	More  bool // another page follows
 	F     Filter
 }

@@ -271,23 +271,17 @@ func (w where) lead(d db.Dialect, scopeLeads bool) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
-// TotalCap is how far a search counts its matches (listing.TotalCap).
-const TotalCap = listing.TotalCap
-
-// Total is how many persons a search matched (listing.Total).
-type Total = listing.Total
-
 // Search lists the persons the caller may see that match f, sorted by pinyin,
 // one page at a time, with the total count (capped at TotalCap) and whether
 // a next page exists. The masks are filled from the decrypted values. An
 // organisation outside scope gives ErrOutOfScope.
-func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) ([]Person, Total, error) {
+func Search(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) ([]Person, listing.Total, error) {
 	items, total, _, err := SearchPage(ctx, q, keys, p, f)
 	return items, total, err
 }
 
 // SearchPage is Search that also reports whether another page follows.
-func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) (items []Person, total Total, more bool, err error) {
+func SearchPage(ctx context.Context, q db.Querier, keys *crypto.Keys, p *auth.Principal, f Filter) (items []Person, total listing.Total, more bool, err error) {
 	if err := f.Normalize(); err != nil {
 		return nil, total, false, err
 	}

@@ -12,6 +12,7 @@ import (
 	"hongdun/internal/platform/dbtest"
 	"hongdun/internal/platform/fail"
 	"hongdun/internal/platform/idcard"
+	"hongdun/internal/platform/listing"
 )
 
 func insertValid(t *testing.T, d *db.DB, p Person) int64 {
@@ -260,7 +261,7 @@ func TestTransferOutAndBackIn(t *testing.T) {
 	})
 }
 
-// Totals are exact up to TotalCap and "10,000+" beyond, never a count of
+// Totals are exact up to listing.TotalCap and "10,000+" beyond, never a count of
 // everything per page; the pages past the cap still come, and Count stays
 // exact for the figures that need it.
 func TestSearchTotalsAreCapped(t *testing.T) {
@@ -269,7 +270,7 @@ func TestSearchTotalsAreCapped(t *testing.T) {
 		root, rootPath := addOrg(t, d, 0, "市局党委")
 		fj, fjPath := addOrg(t, d, root, "甲分局党委")
 		small, _ := addOrg(t, d, root, "乙分局党委")
-		const n = TotalCap + 50
+		const n = listing.TotalCap + 50
 		err := d.InTx(ctx, func(tx *db.Tx) error {
 			w := NewInserter(tx)
 			defer w.Close()
@@ -291,7 +292,7 @@ func TestSearchTotalsAreCapped(t *testing.T) {
 		dbtest.OrgPathsAgree(t, d)
 		for _, p := range []*auth.Principal{{Role: auth.OrgAdmin, OrgPath: rootPath}, {Role: auth.OrgAdmin, OrgPath: fjPath}} {
 			items, total, more, err := SearchPage(ctx, d, keys, p, Filter{})
-			if err != nil || total != (Total{N: TotalCap}) || !more || len(items) != 20 {
+			if err != nil || total != (listing.Total{N: listing.TotalCap}) || !more || len(items) != 20 {
 				t.Fatalf("%s: %+v more %v, %d items, %v", p.OrgPath, total, more, len(items), err)
 			}
 			last := (n + 19) / 20
@@ -307,7 +308,7 @@ func TestSearchTotalsAreCapped(t *testing.T) {
 			}
 		}
 		items, total, more, err := SearchPage(ctx, d, keys, &auth.Principal{Role: auth.OrgAdmin, OrgPath: rootPath}, Filter{OrgID: small})
-		if err != nil || total != (Total{N: 3, Exact: true}) || more || len(items) != 3 {
+		if err != nil || total != (listing.Total{N: 3, Exact: true}) || more || len(items) != 3 {
 			t.Fatalf("small subtree: %+v more %v %d %v", total, more, len(items), err)
 		}
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hongdun/internal/org"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/scope"
 	"net/http"
 	"net/url"
@@ -204,7 +205,7 @@ type listView struct {
 	Form                   url.Values
 	PersonQ                string
 	People                 []member.Person
-	Found                  member.Total // all matches of PersonQ, People being the first of them
+	Found                  listing.Total // all matches of PersonQ, People being the first of them
 	Orgs                   *web.PickList
 	Receiving              string // the search for them (org.Only)
 	Educations, Categories []string

@@ -11,6 +11,7 @@ import (
 	"hongdun/internal/platform/auth"
 	"hongdun/internal/platform/core"
 	"hongdun/internal/platform/db"
+	"hongdun/internal/platform/listing"
 	"hongdun/internal/platform/web"
 )
 
@@ -25,9 +26,9 @@ const pickLimit = 20
 // pinyin or initials start with q, 正式 then 预备 (at most pickLimit of
 // each), with the number of all matches, and audits the search as the
 // member list does.
-func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) ([]member.Person, member.Total, error) {
+func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) ([]member.Person, listing.Total, error) {
 	q = strings.TrimSpace(q)
-	total := member.Total{Exact: true}
+	total := listing.Total{Exact: true}
 	if q == "" {
 		return nil, total, nil
 	}
@@ -37,7 +38,7 @@ func FindPeople(ctx context.Context, d *core.Deps, p *auth.Principal, q string) 
 		if err != nil {
 			return nil, total, err
 		}
-		out, total = append(out, ps...), member.Total{N: total.N + n.N, Exact: total.Exact && n.Exact}
+		out, total = append(out, ps...), listing.Total{N: total.N + n.N, Exact: total.Exact && n.Exact}
 	}
 	return out, total, d.Audit.Record(ctx, d.DB, audit.Event{Action: "transfer.person_search", ObjectType: "person",
 		Detail: map[string]any{"filter": member.Filter{Q: q}.Masked(), "total": total.N}})
